@@ -1,0 +1,115 @@
+// Package cli holds corsdiag's cobra commands. Commands are thin: they parse
+// flags, call the front doors (probe, harfile, suite), pick a renderer and
+// set the exit code.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+// Exit codes, a stable contract.
+const (
+	ExitAllowed     = 0 // the browser would allow it
+	ExitBlocked     = 1 // the browser would block it (or --strict and a warning)
+	ExitUsage       = 2 // bad usage or bad input
+	ExitUnreachable = 3 // the endpoint could not be reached
+)
+
+// Version is stamped at build time with
+// -ldflags "-X github.com/corsdiag/corsdiag/pkg/cli.Version=v1.2.3".
+var Version = "dev"
+
+// IO is the one place that knows about the terminal: where output goes,
+// whether it is a terminal, whether colour is wanted.
+type IO struct {
+	In     io.Reader
+	Out    io.Writer
+	Err    io.Writer
+	Getenv func(string) string
+	// OutIsTerminal is true when Out is an interactive terminal.
+	OutIsTerminal bool
+	// NoColor is forced by --no-color or NO_COLOR.
+	NoColor bool
+}
+
+// Color reports whether output may use colour.
+func (o *IO) Color() bool {
+	return o.OutIsTerminal && !o.NoColor && o.Getenv("NO_COLOR") == "" && o.Getenv("TERM") != "dumb"
+}
+
+// SystemIO returns the process's IO.
+func SystemIO() *IO {
+	return &IO{
+		In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv,
+		OutIsTerminal: term.IsTerminal(int(os.Stdout.Fd())),
+	}
+}
+
+// ExitError carries an exit code out of a command; Message, when set, is
+// printed to stderr.
+type ExitError struct {
+	Code    int
+	Message string
+}
+
+func (e *ExitError) Error() string { return e.Message }
+
+// usageErrorf is an input error: exit 2 with a message.
+func usageErrorf(format string, args ...any) error {
+	return &ExitError{Code: ExitUsage, Message: fmt.Sprintf(format, args...)}
+}
+
+// commands registered by the files of this package, in init.
+var commands []func(*IO) *cobra.Command
+
+func register(f func(*IO) *cobra.Command) { commands = append(commands, f) }
+
+// NewRoot builds the command tree.
+func NewRoot(io *IO) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "corsdiag",
+		Short: "Tell why the browser blocked a cross-origin request, and what to change on the server",
+		Long: `corsdiag applies the CORS rules of the Fetch standard, as Chromium applies them,
+to a live endpoint (check), a browser's HAR export (har) or a list of checks in CI (ci),
+and prints the cause, the console message the browser shows, and the fix.`,
+		Version:       Version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(io.Out)
+	root.SetErr(io.Err)
+	root.SetIn(io.In)
+	root.PersistentFlags().BoolVar(&io.NoColor, "no-color", false, "never colour the output (also NO_COLOR)")
+	root.SetVersionTemplate("corsdiag {{.Version}}\n")
+	for _, f := range commands {
+		root.AddCommand(f(io))
+	}
+	return root
+}
+
+// Main runs corsdiag with args and returns the exit code.
+func Main(args []string, io *IO) int {
+	root := NewRoot(io)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return ExitAllowed
+	}
+	var ee *ExitError
+	if errors.As(err, &ee) {
+		if ee.Message != "" {
+			fmt.Fprintln(io.Err, "corsdiag: "+ee.Message)
+		}
+		return ee.Code
+	}
+	// cobra's own errors: unknown flag, wrong argument count.
+	fmt.Fprintln(io.Err, "corsdiag: "+err.Error())
+	fmt.Fprintln(io.Err, "Run 'corsdiag --help' for usage.")
+	return ExitUsage
+}

@@ -1,0 +1,195 @@
+package cors
+
+import (
+	"net/http"
+	"strings"
+)
+
+// Header names, canonical.
+const (
+	HeaderAllowOrigin      = "Access-Control-Allow-Origin"
+	HeaderAllowCredentials = "Access-Control-Allow-Credentials"
+	HeaderAllowMethods     = "Access-Control-Allow-Methods"
+	HeaderAllowHeaders     = "Access-Control-Allow-Headers"
+	HeaderExposeHeaders    = "Access-Control-Expose-Headers"
+	HeaderMaxAge           = "Access-Control-Max-Age"
+	HeaderRequestMethod    = "Access-Control-Request-Method"
+	HeaderRequestHeaders   = "Access-Control-Request-Headers"
+)
+
+// getCombined is the Fetch standard's "get": all lines of a header joined
+// with ", "; ok is false when the header is absent.
+func getCombined(h http.Header, name string) (string, bool) {
+	vs := headerValues(h, name)
+	if len(vs) == 0 {
+		return "", false
+	}
+	return strings.Join(vs, ", "), true
+}
+
+// headerValues reads a header case-insensitively: HAR files and tests may
+// hold non-canonical keys.
+func headerValues(h http.Header, name string) []string {
+	if vs, ok := h[http.CanonicalHeaderKey(name)]; ok {
+		return vs
+	}
+	var out []string
+	for k, vs := range h {
+		if strings.EqualFold(k, name) {
+			out = append(out, vs...)
+		}
+	}
+	return out
+}
+
+// accessCheck is one failed step of Chromium's CheckAccess.
+type accessCheck struct {
+	corsError string // without the "Preflight" prefix
+	param     string
+	message   string
+}
+
+// checkAccess is the CORS check (Fetch §CORS check) in Chromium's order
+// (services/network/public/cpp/cors/cors.cc CheckAccess). It returns every
+// failure, the one Chromium reports first: an origin failure and a
+// credentials failure can both be true, and a user wants both.
+func checkAccess(h http.Header, origin string, credentials bool) []accessCheck {
+	var out []accessCheck
+	acao, present := getCombined(h, HeaderAllowOrigin)
+	switch {
+	case present && acao == "*":
+		if credentials {
+			out = append(out, accessCheck{"WildcardOriginNotAllowed", "*",
+				"the server answered Access-Control-Allow-Origin: * but the request carries credentials (credentials: 'include'), and `*` never allows a credentialed request"})
+		}
+		// A wildcard skips the credentials check in Chromium.
+		return out
+	case !present:
+		out = append(out, accessCheck{"MissingAllowOriginHeader", "", "the response has no Access-Control-Allow-Origin header"})
+	case acao != origin:
+		lines := len(headerValues(h, HeaderAllowOrigin))
+		switch {
+		case strings.ContainsAny(acao, " ,"):
+			why := "a comma-separated list"
+			if lines > 1 {
+				why = "the header on " + itoa(lines) + " lines (two layers, such as a gateway and the application, both set it)"
+			}
+			out = append(out, accessCheck{"MultipleAllowOriginValues", acao, "Access-Control-Allow-Origin holds several values ('" + acao + "'): " + why + "; exactly one origin is allowed"})
+		case acao == "null":
+			out = append(out, accessCheck{"AllowOriginMismatch", acao, "Access-Control-Allow-Origin is 'null' but the origin is " + origin + ": " + mismatchReason(acao, origin)})
+		case !isValidURL(acao):
+			out = append(out, accessCheck{"InvalidAllowOriginValue", acao, "Access-Control-Allow-Origin is '" + acao + "', which is not an origin (scheme://host[:port]), `*` or null"})
+		default:
+			out = append(out, accessCheck{"AllowOriginMismatch", acao, "Access-Control-Allow-Origin is '" + acao + "' but the page's origin is " + origin + ": " + mismatchReason(acao, origin)})
+		}
+	}
+	if credentials {
+		acac, _ := getCombined(h, HeaderAllowCredentials)
+		if acac != "true" {
+			msg := "the request carries credentials but Access-Control-Allow-Credentials is missing"
+			if acac != "" {
+				msg = "the request carries credentials but Access-Control-Allow-Credentials is '" + acac + "'; it must be exactly 'true' (lower case)"
+			}
+			out = append(out, accessCheck{"InvalidAllowCredentials", acac, msg})
+		}
+	}
+	return out
+}
+
+func itoa(n int) string {
+	if n < 10 {
+		return string(rune('0' + n))
+	}
+	return itoa(n/10) + string(rune('0'+n%10))
+}
+
+// accessCodes maps Chromium's CheckAccess errors to finding codes, for the
+// actual response and for the preflight.
+var accessCodes = map[string][2]Code{
+	"MissingAllowOriginHeader":  {CodeMissingAllowOrigin, CodePreflightMissingAllowOrigin},
+	"MultipleAllowOriginValues": {CodeMultipleAllowOrigin, CodePreflightMultipleAllowOrigin},
+	"InvalidAllowOriginValue":   {CodeInvalidAllowOrigin, CodePreflightInvalidAllowOrigin},
+	"AllowOriginMismatch":       {CodeAllowOriginMismatch, CodePreflightAllowOriginMismatch},
+	"WildcardOriginNotAllowed":  {CodeWildcardCredentials, CodePreflightWildcardCredentials},
+	"InvalidAllowCredentials":   {CodeInvalidCredentials, CodePreflightInvalidCredentials},
+}
+
+// parseAllowList parses Access-Control-Allow-Methods or -Headers as Chromium
+// does (preflight_result.cc ParseAccessControlAllowList): comma-separated,
+// whitespace trimmed, every element an HTTP token. bad is the first element
+// that is not.
+func parseAllowList(v string, lower bool) (items []string, bad string, ok bool) {
+	if strings.TrimSpace(v) == "" {
+		return nil, "", true
+	}
+	for _, item := range strings.Split(v, ",") {
+		item = strings.Trim(item, " \t")
+		if !isToken(item) {
+			return nil, item, false
+		}
+		if lower {
+			item = strings.ToLower(item)
+		}
+		items = append(items, item)
+	}
+	return items, "", true
+}
+
+// isToken is RFC 9110's token: 1*tchar.
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9', c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// safelistedResponseHeaders are readable by script without
+// Access-Control-Expose-Headers (Fetch §CORS-safelisted response-header name).
+var safelistedResponseHeaders = map[string]bool{
+	"cache-control": true, "content-language": true, "content-length": true,
+	"content-type": true, "expires": true, "last-modified": true, "pragma": true,
+}
+
+// hiddenResponseHeaders lists response header names script cannot read.
+func hiddenResponseHeaders(h http.Header, credentials bool) []string {
+	exposeV, _ := getCombined(h, HeaderExposeHeaders)
+	exposed, _, _ := parseAllowList(exposeV, true)
+	all := !credentials && contains(exposed, "*")
+	var hidden []string
+	for k := range h {
+		n := strings.ToLower(k)
+		if safelistedResponseHeaders[n] || strings.HasPrefix(n, "access-control-") || n == "set-cookie" || n == "set-cookie2" {
+			continue
+		}
+		if hopByHop[n] || all || contains(exposed, n) {
+			continue
+		}
+		hidden = append(hidden, n)
+	}
+	return hidden
+}
+
+// hopByHop and transport headers nobody expects script to read.
+var hopByHop = map[string]bool{
+	"connection": true, "keep-alive": true, "transfer-encoding": true, "date": true,
+	"server": true, "vary": true, "content-encoding": true, "alt-svc": true,
+	"strict-transport-security": true,
+}

@@ -1,0 +1,61 @@
+package cors
+
+// Verdict is what the browser does with the request.
+type Verdict string
+
+const (
+	Allowed Verdict = "allowed"
+	Blocked Verdict = "blocked"
+)
+
+// Scope says how much of the exchange could be judged.
+type Scope string
+
+const (
+	// ScopeFull: preflight (if any) and actual response were judged.
+	ScopeFull Scope = "full"
+	// ScopePreflightOnly: the actual request was not sent or not recorded.
+	ScopePreflightOnly Scope = "preflight-only"
+)
+
+// Diagnosis is the engine's judgement of one Exchange.
+type Diagnosis struct {
+	Verdict Verdict `json:"verdict"`
+	Scope   Scope   `json:"scope"`
+	// Plan is what the browser sends for the request.
+	Plan Plan `json:"plan"`
+	// Findings in the browser's order: errors first, the one the browser
+	// reports marked Reported, then warnings and infos.
+	Findings []Finding `json:"findings"`
+}
+
+// Reported returns the error the browser reports, or nil when allowed.
+func (d *Diagnosis) Reported() *Finding {
+	for i := range d.Findings {
+		if d.Findings[i].Reported {
+			return &d.Findings[i]
+		}
+	}
+	return nil
+}
+
+// Has reports whether a finding with code is present.
+func (d *Diagnosis) Has(code Code) bool {
+	for _, f := range d.Findings {
+		if f.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// Count returns how many findings have severity s.
+func (d *Diagnosis) Count(s Severity) int {
+	n := 0
+	for _, f := range d.Findings {
+		if f.Severity == s {
+			n++
+		}
+	}
+	return n
+}

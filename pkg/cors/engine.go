@@ -1,0 +1,511 @@
+package cors
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// MaxRedirects is the Fetch standard's redirect limit: the 21st fails.
+const MaxRedirects = 20
+
+// Evaluate judges ex with the Chromium profile.
+func Evaluate(ex *Exchange) *Diagnosis { return Chromium.Evaluate(ex) }
+
+// judge collects findings while walking an exchange in the browser's order.
+type judge struct {
+	p        *Profile
+	req      *Request
+	initURL  string
+	errors   []Finding
+	warnings []Finding
+	infos    []Finding
+}
+
+func (j *judge) add(f Finding) {
+	switch f.Severity {
+	case SeverityError:
+		j.errors = append(j.errors, f)
+	case SeverityWarning:
+		j.warnings = append(j.warnings, f)
+	default:
+		j.infos = append(j.infos, f)
+	}
+}
+
+// Evaluate judges ex the way the profile's browser does: the preflight check
+// (Fetch §CORS-preflight fetch), then the CORS check on every response of the
+// actual request, hop by hop (Fetch §HTTP fetch, §HTTP-redirect fetch). The
+// first error is the one the browser reports; the rest are what a user
+// would hit next.
+func (p *Profile) Evaluate(ex *Exchange) *Diagnosis {
+	r := ex.Request
+	if r.Header == nil {
+		r.Header = http.Header{}
+	}
+	j := &judge{p: p, req: &r, initURL: r.URL}
+	d := &Diagnosis{Plan: p.PlanRequest(&r), Scope: ScopeFull}
+
+	switch {
+	case d.Plan.Forbidden:
+		j.add(newFinding(CodeForbiddenMethod, "request", "fetch() throws a TypeError for method "+d.Plan.Method+" before sending anything"))
+	case !isHTTPURL(r.URL):
+		f := newFinding(CodeCorsDisabledScheme, "request", "the URL "+quote(r.URL)+" is not http or https, so a cross-origin request to it cannot use CORS")
+		f.BrowserMessage = consoleLine(r.Initiator, r.URL, "", r.Origin, "Cross origin requests are only supported for protocol schemes: chrome, chrome-untrusted, data, http, https.")
+		j.add(f)
+	default:
+		j.evaluate(ex, d)
+	}
+
+	d.Findings = append(append(j.errors, j.warnings...), j.infos...)
+	if len(j.errors) > 0 {
+		d.Verdict = Blocked
+		d.Findings[0].Reported = true
+	} else {
+		d.Verdict = Allowed
+	}
+	if len(ex.Actual) == 0 && d.Verdict == Allowed {
+		d.Scope = ScopePreflightOnly
+	}
+	return d
+}
+
+func isHTTPURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+func (j *judge) evaluate(ex *Exchange, d *Diagnosis) {
+	r := j.req
+	if sameOrigin(r.Origin, r.URL) {
+		// Same-origin requests are not subject to CORS at all.
+		return
+	}
+	if d.Plan.Preflight {
+		j.add(newFinding(CodePreflightReasons, "request", "the browser sends an OPTIONS preflight first: "+strings.Join(d.Plan.Reasons, "; ")))
+		if ex.Preflight != nil {
+			j.checkPreflight(ex.Preflight, &d.Plan)
+		}
+	}
+	if len(d.Plan.ChromiumOnly) > 0 {
+		j.add(newFinding(CodeChromiumOnlySafelist, "request", "Chromium sends "+strings.Join(d.Plan.ChromiumOnly, ", ")+" without a preflight; Firefox and Safari preflight it"))
+	}
+	if len(ex.Actual) == 0 {
+		if ex.ActualSkipped != "" {
+			j.add(newFinding(CodeActualNotChecked, "actual", ex.ActualSkipped))
+		}
+		return
+	}
+	j.checkActual(ex.Actual)
+}
+
+// checkPreflight is Chromium's preflight order (preflight_controller.cc):
+// redirect, network error, CheckAccess, status, ACAM/ACAH parsing, method
+// and header coverage.
+func (j *judge) checkPreflight(h *Hop, plan *Plan) {
+	r := j.req
+	if h.Response == nil {
+		msg := "the preflight OPTIONS request got no response"
+		if h.NetError != "" {
+			msg += ": " + h.NetError
+		}
+		j.add(newFinding(CodePreflightNetwork, "preflight", msg))
+		return
+	}
+	resp := h.Response
+	if isRedirect(resp) {
+		f := newFinding(CodePreflightRedirect, "preflight", fmt.Sprintf("the preflight got a %d redirect to %s; browsers never follow redirects of a preflight", resp.Status, quote(headerFirst(resp.Header, "Location"))))
+		f.BrowserMessage = j.console(r.URL, r.Origin, preflightPrefix+"Redirect is not allowed for a preflight request.")
+		j.add(f)
+		return
+	}
+	access := checkAccess(resp.Header, r.Origin, r.Credentials)
+	statusOK := resp.Status >= 200 && resp.Status < 300
+	statusFinding := func() {
+		f := newFinding(CodePreflightStatus, "preflight", fmt.Sprintf("the preflight got status %d%s; it must be 2xx", resp.Status, statusTextSuffix(resp)))
+		f.BrowserMessage = j.console(r.URL, r.Origin, preflightPrefix+"It does not have HTTP ok status.")
+		j.add(f)
+	}
+	if j.p.StatusBeforeOrigin && !statusOK {
+		statusFinding()
+	}
+	for _, a := range access {
+		f := newFinding(accessCodes[a.corsError][1], "preflight", "preflight: "+a.message+statusNote(resp))
+		f.FailedParameter = a.param
+		f.BrowserMessage = j.console(r.URL, r.Origin, preflightPrefix+accessDetail(a, r.Initiator))
+		j.add(f)
+	}
+	if !j.p.StatusBeforeOrigin && !statusOK {
+		statusFinding()
+	}
+
+	acamV, _ := getCombined(resp.Header, HeaderAllowMethods)
+	methods, badM, okM := parseAllowList(acamV, false)
+	if !okM {
+		f := newFinding(CodeInvalidAllowMethods, "preflight", "Access-Control-Allow-Methods is '"+acamV+"': "+quote(badM)+" is not a method token")
+		f.FailedParameter = acamV
+		f.BrowserMessage = j.console(r.URL, r.Origin, "Cannot parse Access-Control-Allow-Methods response header field in preflight response.")
+		j.add(f)
+	}
+	acahV, _ := getCombined(resp.Header, HeaderAllowHeaders)
+	headers, badH, okH := parseAllowList(acahV, true)
+	if !okH {
+		f := newFinding(CodeInvalidAllowHeaders, "preflight", "Access-Control-Allow-Headers is '"+acahV+"': "+quote(badH)+" is not a header name")
+		f.FailedParameter = acahV
+		f.BrowserMessage = j.console(r.URL, r.Origin, "Cannot parse Access-Control-Allow-Headers response header field in preflight response.")
+		j.add(f)
+	}
+	if okM && okH {
+		j.checkCoverage(plan, methods, headers)
+	}
+	j.preflightHazards(resp)
+}
+
+// checkCoverage is the method and header check of Fetch §CORS-preflight
+// fetch, as Chromium's PreflightResult::EnsureAllowed* applies it.
+func (j *judge) checkCoverage(plan *Plan, methods, headers []string) {
+	r := j.req
+	m := plan.Method
+	if !contains(methods, m) && !IsSafelistedMethod(m) && (r.Credentials || !contains(methods, "*")) {
+		why := "Access-Control-Allow-Methods does not list " + m
+		switch {
+		case len(methods) == 0:
+			why = "the preflight response has no Access-Control-Allow-Methods, and " + m + " is not a safelisted method"
+		case containsFold(methods, m):
+			why = "Access-Control-Allow-Methods lists it in another letter case; the method check is case-sensitive and the browser sends " + quote(m) + " exactly as the page wrote it"
+		case contains(methods, "*") && r.Credentials:
+			why = "Access-Control-Allow-Methods is `*`, which is a literal method name, not a wildcard, when the request carries credentials"
+		}
+		f := newFinding(CodeMethodNotAllowed, "preflight", "method "+m+" is not allowed: "+why)
+		f.FailedParameter = m
+		f.BrowserMessage = j.console(r.URL, r.Origin, "Method "+m+" is not allowed by Access-Control-Allow-Methods in preflight response.")
+		j.add(f)
+	}
+
+	wildcard := contains(headers, "*")
+	var missing []string
+	authByWildcard := false
+	for _, name := range plan.UnsafeHeaders {
+		if contains(headers, name) {
+			continue
+		}
+		if wildcard && !r.Credentials {
+			if name == "authorization" {
+				if !j.p.WildcardCoversAuthorization {
+					missing = append(missing, name)
+					continue
+				}
+				authByWildcard = true
+			}
+			continue
+		}
+		missing = append(missing, name)
+	}
+	if len(missing) > 0 {
+		why := "Access-Control-Allow-Headers does not list it"
+		if wildcard && r.Credentials {
+			why = "Access-Control-Allow-Headers is `*`, which is a literal name, not a wildcard, when the request carries credentials"
+		} else if len(headers) == 0 {
+			why = "the preflight response has no Access-Control-Allow-Headers"
+		}
+		msg := "request header " + missing[0] + " is not allowed: " + why
+		if len(missing) > 1 {
+			msg = "request headers " + strings.Join(missing, ", ") + " are not allowed: " + why + " (the browser names only the first)"
+		}
+		f := newFinding(CodeHeaderNotAllowed, "preflight", msg)
+		f.FailedParameter = missing[0]
+		f.BrowserMessage = j.console(r.URL, r.Origin, "Request header field "+missing[0]+" is not allowed by Access-Control-Allow-Headers in preflight response.")
+		j.add(f)
+	}
+	if authByWildcard {
+		j.add(newFinding(CodeAuthorizationWildcard, "preflight", "Authorization is allowed only by Access-Control-Allow-Headers: *; Chromium and Firefox accept that today with a deprecation warning, but the Fetch standard does not, and browsers will stop"))
+	}
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func (j *judge) preflightHazards(resp *Message) {
+	if v, ok := getCombined(resp.Header, HeaderMaxAge); ok {
+		if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n > j.p.MaxAgeCap {
+			j.add(newFinding(CodeMaxAgeCapped, "preflight", fmt.Sprintf("Access-Control-Max-Age is %d seconds; %s caches a preflight for at most %d", n, j.p.Name, j.p.MaxAgeCap)))
+		}
+	}
+	j.commonHazards("preflight", resp, false)
+}
+
+// commonHazards are the warnings that apply to any response.
+func (j *judge) commonHazards(step string, resp *Message, actual bool) {
+	for _, name := range []string{HeaderAllowOrigin, HeaderAllowCredentials, HeaderAllowMethods, HeaderAllowHeaders, HeaderExposeHeaders, HeaderMaxAge} {
+		if n := len(headerValues(resp.Header, name)); n > 1 && name != HeaderAllowOrigin {
+			j.add(newFinding(CodeDuplicateHeader, step, fmt.Sprintf("%s is sent on %d lines; two layers (a gateway and the application, say) both set it", name, n)))
+		}
+	}
+	acao, _ := getCombined(resp.Header, HeaderAllowOrigin)
+	if acao == "null" {
+		j.add(newFinding(CodeAllowOriginNull, step, "the server allows the null origin: any sandboxed iframe or file: page can read these responses"))
+	}
+	if actual && acao != "" && acao != "*" && acao == j.req.Origin && !varies(resp.Header, "Origin") {
+		j.add(newFinding(CodeMissingVaryOrigin, step, "Access-Control-Allow-Origin echoes "+acao+" but Vary does not name Origin; a shared cache can serve this answer to another origin, which then fails"))
+	}
+}
+
+func varies(h http.Header, name string) bool {
+	for _, v := range headerValues(h, "Vary") {
+		for _, f := range strings.Split(v, ",") {
+			f = strings.TrimSpace(f)
+			if f == "*" || strings.EqualFold(f, name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// checkActual walks the actual request's hops: every response is CORS-checked
+// while the request is cross-origin, redirects obey the redirect rules, and
+// a cross-origin redirect taints the origin to null.
+func (j *judge) checkActual(hops []Hop) {
+	r := j.req
+	st := RedirectState{URL: r.URL, Method: NormalizeMethod(r.Method), Origin: r.Origin}
+	for i := range hops {
+		h := &hops[i]
+		step := "actual"
+		if i > 0 {
+			step = "redirect " + strconv.Itoa(i)
+		}
+		if h.Response == nil {
+			msg := "the request got no response"
+			if h.NetError != "" {
+				msg += ": " + h.NetError
+			}
+			j.add(newFinding(CodeActualNetwork, step, msg))
+			return
+		}
+		resp := h.Response
+		cross := !sameOrigin(st.Origin, st.URL)
+		if cross {
+			for _, a := range checkAccess(resp.Header, st.Origin, r.Credentials) {
+				msg := a.message + statusNote(resp)
+				if isRedirect(resp) {
+					msg += "; this is a redirect response, and the browser checks CORS on every hop"
+				}
+				f := newFinding(accessCodes[a.corsError][0], step, msg)
+				f.FailedParameter = a.param
+				f.BrowserMessage = j.console(st.URL, st.Origin, accessDetail(a, r.Initiator))
+				j.add(f)
+			}
+		}
+		if !isRedirect(resp) || i == len(hops)-1 {
+			if !isRedirect(resp) {
+				j.commonHazards(step, resp, true)
+				if cross && !hasErrors(j.errors) {
+					if hidden := hiddenResponseHeaders(resp.Header, r.Credentials); len(hidden) > 0 {
+						sort.Strings(hidden)
+						j.add(newFinding(CodeUnexposedHeaders, step, "script cannot read "+strings.Join(hidden, ", ")+" (not listed in Access-Control-Expose-Headers)"))
+					}
+				}
+			}
+			if isRedirect(resp) {
+				// The recording ends at a redirect: follow it in words only.
+				if _, f := j.p.redirect(r, st, resp); f != nil {
+					j.add(*f)
+				}
+			}
+			return
+		}
+		next, f := j.p.redirect(r, st, resp)
+		if f != nil {
+			j.add(*f)
+			return
+		}
+		if next.Origin == "null" && st.Origin != "null" {
+			j.add(newFinding(CodeOriginTainted, "redirect "+strconv.Itoa(i+1), "the redirect from "+st.URL+" to "+next.URL+" crossed origins, so the browser sends Origin: null from here on; only `*` or null in Access-Control-Allow-Origin match it"))
+		}
+		st = next
+	}
+}
+
+func hasErrors(errs []Finding) bool { return len(errs) > 0 }
+
+// RedirectState is where a request stands between redirect hops.
+type RedirectState struct {
+	URL    string
+	Method string
+	// Origin is the serialized origin sent, "null" once tainted.
+	Origin string
+	// Count is the number of redirects followed so far.
+	Count int
+	// DropBody says a 301/302/303 turned the request into a GET.
+	DropBody bool
+	// DropAuthorization says the origin changed, so Authorization is removed.
+	DropAuthorization bool
+}
+
+// Redirect is the browser's decision on a redirect response (Fetch
+// §HTTP-redirect fetch), for a prober following hops itself: the next
+// request, or false when the browser stops here (not a redirect, a failed
+// CORS check on the hop, a bad Location, too many redirects).
+func (p *Profile) Redirect(r *Request, st RedirectState, resp *Message) (RedirectState, bool) {
+	if !isRedirect(resp) {
+		return st, false
+	}
+	if !sameOrigin(st.Origin, st.URL) && len(checkAccess(resp.Header, st.Origin, r.Credentials)) > 0 {
+		return st, false
+	}
+	next, f := p.redirect(r, st, resp)
+	return next, f == nil
+}
+
+func (p *Profile) redirect(r *Request, st RedirectState, resp *Message) (RedirectState, *Finding) {
+	loc := headerFirst(resp.Header, "Location")
+	step := "redirect " + strconv.Itoa(st.Count+1)
+	if st.Count >= MaxRedirects {
+		f := newFinding(CodeTooManyRedirects, step, fmt.Sprintf("the request was redirected more than %d times", MaxRedirects))
+		f.BrowserMessage = ""
+		return st, &f
+	}
+	base, err := url.Parse(st.URL)
+	var target *url.URL
+	if err == nil {
+		target, err = base.Parse(loc)
+	}
+	if err != nil || (target.Scheme != "http" && target.Scheme != "https") {
+		f := newFinding(CodeRedirectBadLocation, step, "the redirect's Location "+quote(loc)+" is not a valid http(s) URL")
+		return st, &f
+	}
+	if target.User != nil && !sameOrigin(st.Origin, target.String()) {
+		f := newFinding(CodeRedirectCredentials, step, "the redirect's Location "+quote(redactUserinfo(target))+" carries user:password@, which browsers refuse for cross-origin requests")
+		f.BrowserMessage = consoleLine(r.Initiator, st.URL, redirectedFrom(r.URL, st.URL), st.Origin, "Redirect location '' contains a username and password, which is disallowed for cross-origin requests.")
+		return st, &f
+	}
+	next := st
+	next.Count++
+	next.URL = target.String()
+	if (resp.Status == 301 || resp.Status == 302) && st.Method == "POST" || resp.Status == 303 && st.Method != "GET" && st.Method != "HEAD" {
+		next.Method = "GET"
+		next.DropBody = true
+	}
+	if OriginOf(next.URL) != OriginOf(st.URL) {
+		next.DropAuthorization = true
+		if !sameOrigin(st.Origin, st.URL) {
+			next.Origin = "null"
+		}
+	}
+	return next, nil
+}
+
+func redactUserinfo(u *url.URL) string {
+	c := *u
+	c.User = url.UserPassword("***", "***")
+	return c.String()
+}
+
+func isRedirect(m *Message) bool {
+	switch m.Status {
+	case 301, 302, 303, 307, 308:
+		return headerFirst(m.Header, "Location") != ""
+	}
+	return false
+}
+
+func headerFirst(h http.Header, name string) string {
+	if vs := headerValues(h, name); len(vs) > 0 {
+		return vs[0]
+	}
+	return ""
+}
+
+func statusTextSuffix(m *Message) string {
+	if m.StatusText != "" {
+		return " (" + m.StatusText + ")"
+	}
+	if t := http.StatusText(m.Status); t != "" {
+		return " (" + t + ")"
+	}
+	return ""
+}
+
+func statusNote(m *Message) string {
+	if m.Status >= 200 && m.Status < 300 {
+		return ""
+	}
+	return fmt.Sprintf(" (the response's status was %d%s)", m.Status, statusTextSuffix(m))
+}
+
+const preflightPrefix = "Response to preflight request doesn't pass access control check: "
+
+// xhrCredentialsSuffix is appended by Chromium when XMLHttpRequest initiated
+// the request (cors_error_string.cc).
+const xhrCredentialsSuffix = " The credentials mode of requests initiated by the XMLHttpRequest is controlled by the withCredentials attribute."
+
+// accessDetail is Chromium 156's console text for a CheckAccess failure.
+func accessDetail(a accessCheck, initiator string) string {
+	const valid = " Have the server send the header with a valid value."
+	switch a.corsError {
+	case "MissingAllowOriginHeader":
+		return "No 'Access-Control-Allow-Origin' header is present on the requested resource."
+	case "MultipleAllowOriginValues":
+		return "The 'Access-Control-Allow-Origin' header contains multiple values '" + a.param + "', but only one is allowed." + valid
+	case "InvalidAllowOriginValue":
+		return "The 'Access-Control-Allow-Origin' header contains the invalid value '" + a.param + "'." + valid
+	case "AllowOriginMismatch":
+		return "The 'Access-Control-Allow-Origin' header has a value '" + a.param + "' that is not equal to the supplied origin." + valid
+	case "WildcardOriginNotAllowed":
+		s := "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'."
+		if initiator == "XMLHttpRequest" {
+			s += xhrCredentialsSuffix
+		}
+		return s
+	case "InvalidAllowCredentials":
+		s := "The value of the 'Access-Control-Allow-Credentials' header in the response is '" + a.param + "' which must be 'true' when the request's credentials mode is 'include'."
+		if initiator == "XMLHttpRequest" {
+			s += xhrCredentialsSuffix
+		}
+		return s
+	}
+	return ""
+}
+
+func (j *judge) console(at, origin, detail string) string {
+	return consoleLine(j.req.Initiator, at, redirectedFrom(j.initURL, at), origin, detail)
+}
+
+func redirectedFrom(initial, at string) string {
+	if initial == at {
+		return ""
+	}
+	return initial
+}
+
+// consoleLine is Blink's cors::GetErrorString frame.
+func consoleLine(initiator, at, from, origin, detail string) string {
+	if initiator == "" {
+		initiator = "fetch"
+	}
+	var b strings.Builder
+	b.WriteString("Access to ")
+	b.WriteString(initiator)
+	b.WriteString(" at '")
+	b.WriteString(at)
+	b.WriteString("' ")
+	if from != "" {
+		b.WriteString("(redirected from '")
+		b.WriteString(from)
+		b.WriteString("') ")
+	}
+	b.WriteString("from origin '")
+	b.WriteString(origin)
+	b.WriteString("' has been blocked by CORS policy: ")
+	b.WriteString(detail)
+	return b.String()
+}

@@ -1,0 +1,84 @@
+package cors
+
+import (
+	"net/http"
+	"time"
+)
+
+// Request is what page script asked for: the arguments of fetch() as seen
+// before the browser adds anything. Every front door (probe, HAR reader,
+// CI suite) fills one in.
+type Request struct {
+	// Method as script wrote it. The engine normalizes it the way the
+	// Fetch standard does (only DELETE GET HEAD OPTIONS POST PUT are
+	// upper-cased).
+	Method string
+	URL    string
+	// Origin is the serialized origin of the page that made the request,
+	// such as "https://app.example.com" or "null".
+	Origin string
+	// Header holds the author request headers: the ones script set.
+	// Forbidden request headers found here are ignored by the engine, as a
+	// browser ignores them.
+	Header http.Header
+	// Credentials is fetch's credentials: 'include' (XHR withCredentials).
+	Credentials bool
+	// ForcePreflight is the use-CORS-preflight flag (XHR upload listeners,
+	// or corsdiag's --preflight=always).
+	ForcePreflight bool
+	// Initiator names the API for the console message: "fetch" (default) or
+	// "XMLHttpRequest".
+	Initiator string
+}
+
+// Message is one HTTP request or response as it crossed the wire.
+type Message struct {
+	Method     string // requests only
+	URL        string // requests only
+	Status     int    // responses only; 0 when none was received
+	StatusText string // responses only
+	// Header keeps repeated header lines as separate values, in order: two
+	// Access-Control-Allow-Origin lines are a finding of their own.
+	Header http.Header
+	Body   []byte
+	// BodyTruncated says Body holds only the first bytes of a longer body.
+	BodyTruncated bool
+}
+
+// Hop is one request and the response it got.
+type Hop struct {
+	Request  Message
+	Response *Message // nil when no response was received
+	// NetError is the network failure (DNS, refused, reset, TLS, timeout)
+	// that stopped this hop, in words; empty when a response came back.
+	NetError string
+	Started  time.Time
+	Duration time.Duration
+}
+
+// Exchange is everything the browser would have seen for one Request: the
+// preflight, if one was sent, and the actual request with its redirect hops.
+// The engine judges an Exchange without doing any I/O.
+type Exchange struct {
+	Request Request
+	// Preflight is nil when no preflight was sent (or none was recorded).
+	Preflight *Hop
+	// Actual holds the actual request and every redirect hop, in order; the
+	// last hop is the final response. Empty when the actual request was not
+	// sent (or not recorded).
+	Actual []Hop
+	// ActualSkipped says why Actual is empty on purpose (for example a
+	// state-changing method sent without --send-actual). Empty otherwise.
+	ActualSkipped string
+	// PreflightMissing is set by readers of recorded traffic when a preflight
+	// was needed but the recording does not hold it.
+	PreflightMissing bool
+}
+
+// Status of the last response in the chain, or 0.
+func (ex *Exchange) FinalResponse() *Message {
+	if len(ex.Actual) == 0 {
+		return nil
+	}
+	return ex.Actual[len(ex.Actual)-1].Response
+}

@@ -1,0 +1,185 @@
+package cors
+
+import (
+	"net"
+	"net/url"
+	"strings"
+)
+
+// OriginOf returns the serialized origin of an absolute URL
+// ("https://api.example.com:8443"), with the default port dropped and the
+// host lower-cased, or "null" for URLs with an opaque origin.
+func OriginOf(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "null"
+	}
+	return originOfURL(u)
+}
+
+func originOfURL(u *url.URL) string {
+	scheme := strings.ToLower(u.Scheme)
+	switch scheme {
+	case "http", "https", "ws", "wss", "ftp":
+	default:
+		return "null"
+	}
+	host := strings.ToLower(u.Hostname())
+	if host == "" {
+		return "null"
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	port := u.Port()
+	if port == defaultPort(scheme) {
+		port = ""
+	}
+	if port != "" {
+		return scheme + "://" + host + ":" + port
+	}
+	return scheme + "://" + host
+}
+
+func defaultPort(scheme string) string {
+	switch scheme {
+	case "http", "ws":
+		return "80"
+	case "https", "wss":
+		return "443"
+	case "ftp":
+		return "21"
+	}
+	return ""
+}
+
+// ParseOrigin checks that s is a serialized origin as a user would type it
+// (scheme://host[:port], a trailing slash tolerated) and returns its canonical
+// serialization. "null" is accepted.
+func ParseOrigin(s string) (string, error) {
+	if s == "null" {
+		return s, nil
+	}
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil {
+		return "", &OriginError{Value: s, Reason: "it is not a URL: " + err.Error()}
+	}
+	if u.Scheme == "" || u.Host == "" {
+		return "", &OriginError{Value: s, Reason: "an origin is scheme://host[:port], for example https://app.example.com"}
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", &OriginError{Value: s, Reason: "the scheme must be http or https"}
+	}
+	if u.User != nil {
+		return "", &OriginError{Value: s, Reason: "an origin has no user:password@"}
+	}
+	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+		return "", &OriginError{Value: s, Reason: "an origin has no path, query or fragment"}
+	}
+	if p := u.Port(); p != "" && !allDigits(p) {
+		return "", &OriginError{Value: s, Reason: "the port is not a number"}
+	}
+	return originOfURL(u), nil
+}
+
+// OriginError says why a string is not an origin.
+type OriginError struct {
+	Value  string
+	Reason string
+}
+
+func (e *OriginError) Error() string {
+	return "cors: invalid origin " + quote(e.Value) + ": " + e.Reason
+}
+
+func quote(s string) string { return "\"" + s + "\"" }
+
+// sameOrigin reports whether rawURL is same-origin with the serialized
+// origin. An opaque origin ("null") is same-origin with nothing.
+func sameOrigin(origin, rawURL string) bool {
+	if origin == "null" {
+		return false
+	}
+	return OriginOf(rawURL) == origin
+}
+
+// isValidURL approximates Chromium's GURL(value).is_valid() for an
+// Access-Control-Allow-Origin value: "example.com" and "" are invalid;
+// "https://example.com/" and "foo:bar" are valid.
+func isValidURL(v string) bool {
+	if v == "" || strings.ContainsAny(v, " \t") {
+		return false
+	}
+	u, err := url.Parse(v)
+	if err != nil || u.Scheme == "" {
+		return false
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https", "ws", "wss", "ftp":
+		return u.Host != "" && u.Hostname() != ""
+	}
+	return u.Opaque != "" || u.Host != "" || u.Path != ""
+}
+
+// mismatchReason explains in words how an Access-Control-Allow-Origin value
+// differs from the request's origin.
+func mismatchReason(acao, origin string) string {
+	if origin == "null" {
+		return "the request's origin is null (a redirect tainted it, or the page is sandboxed or a file:), and the server allowed " + quote(acao)
+	}
+	if acao == "null" {
+		return "the server allowed the null origin, not " + origin
+	}
+	if strings.TrimSuffix(acao, "/") == origin {
+		return "the value has a trailing slash; an origin has none"
+	}
+	a, errA := url.Parse(acao)
+	o, errO := url.Parse(origin)
+	if errA != nil || errO != nil {
+		return "the value is not the page's origin " + origin
+	}
+	if len(a.Path) > 1 {
+		return "the value carries a path (" + a.Path + "); an origin is scheme://host[:port] only"
+	}
+	if strings.EqualFold(acao, origin) {
+		return "the value differs only in letter case; the comparison is byte for byte, and browsers lower-case the scheme and host"
+	}
+	if !strings.EqualFold(a.Scheme, o.Scheme) && strings.EqualFold(a.Host, o.Host) {
+		return "the scheme differs (" + a.Scheme + " versus " + o.Scheme + ")"
+	}
+	ah, oh := strings.ToLower(a.Hostname()), strings.ToLower(o.Hostname())
+	if ah == oh && strings.EqualFold(a.Scheme, o.Scheme) {
+		return "the port differs (" + portOr(a) + " versus " + portOr(o) + ")"
+	}
+	if strings.TrimPrefix(ah, "www.") == strings.TrimPrefix(oh, "www.") {
+		return "the host differs by www. (" + ah + " versus " + oh + ")"
+	}
+	if strings.HasSuffix(oh, "."+ah) || strings.HasSuffix(ah, "."+oh) {
+		return "the host is a parent or subdomain of the page's (" + ah + " versus " + oh + "); origins match exactly, never by domain"
+	}
+	return "the server allows another origin (" + acao + "), not " + origin
+}
+
+func portOr(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if p := defaultPort(strings.ToLower(u.Scheme)); p != "" {
+		return "default " + p
+	}
+	return "none"
+}
+
+// HostIsLoopback reports whether a URL's host is a loopback name or address.
+func HostIsLoopback(rawURL string) bool {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return false
+	}
+	h := u.Hostname()
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
