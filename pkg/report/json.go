@@ -1,0 +1,209 @@
+package report
+
+import (
+	_ "embed"
+	"encoding/json"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+)
+
+// SchemaVersion is the version of the JSON output; it changes only when a
+// field is removed or changes meaning (new fields may appear at any time).
+const SchemaVersion = 1
+
+// Schema is the JSON Schema (draft 2020-12) of WriteJSON's output, also
+// documented in docs/json-schema.md.
+//
+//go:embed schema.json
+var Schema []byte
+
+// JSON output types. Every field is always present (empty string, false,
+// [] or null), so consumers never need to tell "absent" from "empty".
+type (
+	jsonReport struct {
+		SchemaVersion int    `json:"schema_version"`
+		Tool          Tool   `json:"tool"`
+		Browser       string `json:"browser"`
+		Verdict       string `json:"verdict"`
+		Scope         string `json:"scope"`
+		Request       struct {
+			Method      string `json:"method"`
+			URL         string `json:"url"`
+			Origin      string `json:"origin"`
+			Credentials bool   `json:"credentials"`
+		} `json:"request"`
+		Plan struct {
+			Preflight      bool     `json:"preflight"`
+			Reasons        []string `json:"reasons"`
+			RequestHeaders string   `json:"request_headers"`
+		} `json:"plan"`
+		Reported      *string        `json:"reported"`
+		ActualSkipped string         `json:"actual_skipped"`
+		Findings      []jsonFinding  `json:"findings"`
+		Exchanges     []jsonExchange `json:"exchanges"`
+		Platform      *jsonPlatform  `json:"platform"`
+	}
+	jsonFinding struct {
+		Code            string `json:"code"`
+		Severity        string `json:"severity"`
+		Step            string `json:"step"`
+		Message         string `json:"message"`
+		BrowserMessage  string `json:"browser_message"`
+		CorsError       string `json:"cors_error"`
+		FailedParameter string `json:"failed_parameter"`
+		Firefox         string `json:"firefox"`
+		Spec            string `json:"spec"`
+		Fix             string `json:"fix"`
+		Reported        bool   `json:"reported"`
+		Platform        string `json:"platform"`
+		Docs            string `json:"docs"`
+	}
+	jsonExchange struct {
+		Kind     string        `json:"kind"`
+		Step     string        `json:"step"`
+		Purpose  string        `json:"purpose"`
+		Request  jsonRequest   `json:"request"`
+		Response *jsonResponse `json:"response"`
+		NetError string        `json:"net_error"`
+	}
+	jsonRequest struct {
+		Method  string      `json:"method"`
+		URL     string      `json:"url"`
+		Headers http.Header `json:"headers"`
+	}
+	jsonResponse struct {
+		Status     int         `json:"status"`
+		StatusText string      `json:"status_text"`
+		Headers    http.Header `json:"headers"`
+	}
+	jsonPlatform struct {
+		Name       string   `json:"name"`
+		Confidence string   `json:"confidence"`
+		Evidence   []string `json:"evidence"`
+		Layers     []string `json:"layers"`
+	}
+)
+
+// WriteJSON writes the check result in the documented, versioned schema
+// (docs/json-schema.md). Headers are redacted unless res.NoRedact; JSON
+// escaping makes control characters harmless, so text is not altered.
+func WriteJSON(w io.Writer, res *CheckResult) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(buildJSON(res))
+}
+
+func buildJSON(res *CheckResult) *jsonReport {
+	s := newSanitizer(res)
+	d := res.Diagnosis
+	r := res.Exchange.Request
+	out := &jsonReport{
+		SchemaVersion: SchemaVersion,
+		Tool:          res.Tool,
+		Browser:       res.Browser,
+		Verdict:       string(d.Verdict),
+		Scope:         string(d.Scope),
+		ActualSkipped: res.Exchange.ActualSkipped,
+		Findings:      []jsonFinding{},
+		Exchanges:     []jsonExchange{},
+	}
+	out.Request.Method = cors.NormalizeMethod(r.Method)
+	out.Request.URL = s.URL(r.URL)
+	out.Request.Origin = r.Origin
+	out.Request.Credentials = r.Credentials
+	out.Plan.Preflight = d.Plan.Preflight
+	out.Plan.Reasons = nonNil(d.Plan.Reasons)
+	out.Plan.RequestHeaders = d.Plan.RequestHeaders
+
+	for _, f := range orderedFindings(d) {
+		if f.Reported {
+			code := string(f.Code)
+			out.Reported = &code
+		}
+		out.Findings = append(out.Findings, jsonFinding{
+			Code:            string(f.Code),
+			Severity:        string(f.Severity),
+			Step:            f.Step,
+			Message:         s.Text(f.Message),
+			BrowserMessage:  s.Text(f.BrowserMessage),
+			CorsError:       f.CorsError,
+			FailedParameter: s.Text(f.FailedParameter),
+			Firefox:         f.Firefox,
+			Spec:            f.Spec,
+			Fix:             f.Fix,
+			Reported:        f.Reported,
+			Platform:        f.Platform,
+			Docs:            docsPath(f.Code),
+		})
+	}
+
+	for _, row := range exchangeRows(res) {
+		h := row.Hop
+		x := jsonExchange{
+			Kind:    row.Kind,
+			Step:    row.Step,
+			Purpose: row.Purpose,
+			Request: jsonRequest{
+				Method:  h.Request.Method,
+				URL:     s.URL(h.Request.URL),
+				Headers: canonical(s.Header(h.Request.Header)),
+			},
+			NetError: h.NetError,
+		}
+		if h.Response != nil {
+			text := h.Response.StatusText
+			if text == "" {
+				text = http.StatusText(h.Response.Status)
+			}
+			x.Response = &jsonResponse{
+				Status:     h.Response.Status,
+				StatusText: text,
+				Headers:    canonical(s.Header(h.Response.Header)),
+			}
+		}
+		out.Exchanges = append(out.Exchanges, x)
+	}
+
+	if pl := res.Platform; pl != nil && pl.Name != "" {
+		out.Platform = &jsonPlatform{
+			Name:       pl.Name,
+			Confidence: pl.Confidence,
+			Evidence:   nonNil(pl.Evidence),
+			Layers:     nonNil(pl.Layers),
+		}
+	}
+	return out
+}
+
+// canonical merges header names that differ only in case (recorded traffic
+// keeps the server's spelling) under the canonical name, so the JSON object
+// has one key per header.
+func canonical(h http.Header) http.Header {
+	out := make(http.Header, len(h))
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		vs := h[k]
+		ck := http.CanonicalHeaderKey(k)
+		if strings.ContainsAny(k, " \t") {
+			ck = k
+		}
+		out[ck] = append(out[ck], vs...)
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,195 @@
+// Package report renders the result of a check for people (text with
+// colour and a table of the exchanges) and for programs (JSON with a
+// versioned schema). Everything a server or the user supplied is redacted
+// (unless asked not to) and made terminal-safe here, in one place.
+package report
+
+import (
+	"cmp"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/platform"
+	"github.com/corsdiag/corsdiag/pkg/redact"
+	"github.com/corsdiag/corsdiag/pkg/termsafe"
+)
+
+// Tool names the program that wrote a report.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// ErrorPath is one answer of the error-path probe (a safe request to a path
+// that cannot exist, or without credentials): it shows whether error
+// responses carry CORS headers.
+type ErrorPath struct {
+	Purpose string
+	Hop     cors.Hop
+}
+
+// CheckResult is everything `corsdiag check` learnt about one request.
+type CheckResult struct {
+	Tool Tool
+	// Browser is the profile that judged the exchange ("chromium").
+	Browser string
+	// Exchange is what crossed the wire; Exchange.Request is what script asked for.
+	Exchange *cors.Exchange
+	// Diagnosis holds the verdict, the plan and every finding (engine,
+	// error-path probe and platform findings merged).
+	Diagnosis  *cors.Diagnosis
+	ErrorPaths []ErrorPath
+	// Platform is who answered, nil when not recognised.
+	Platform *platform.Detection
+	// NoRedact shows secrets (--no-redact); by default they are hidden.
+	NoRedact bool
+}
+
+// Style says how text output looks.
+type Style struct {
+	// Color turns on ANSI colours; the caller decides (terminal, NO_COLOR).
+	Color bool
+}
+
+// docsPath is where a finding's page lives in the repository.
+func docsPath(code cors.Code) string { return "docs/findings/" + string(code) + ".md" }
+
+// severityRank orders errors before warnings before infos.
+func severityRank(s cors.Severity) int {
+	switch s {
+	case cors.SeverityError:
+		return 0
+	case cors.SeverityWarning:
+		return 1
+	}
+	return 2
+}
+
+// orderedFindings puts the reported finding first, then errors, warnings and
+// infos, keeping the engine's order within each severity (the order a user
+// hits them in).
+func orderedFindings(d *cors.Diagnosis) []cors.Finding {
+	out := slices.Clone(d.Findings)
+	slices.SortStableFunc(out, func(a, b cors.Finding) int {
+		if a.Reported != b.Reported {
+			if a.Reported {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(severityRank(a.Severity), severityRank(b.Severity))
+	})
+	return out
+}
+
+// sanitizer hides secrets in what the user and the server sent.
+type sanitizer struct {
+	redact bool
+	// urls maps every URL seen in the exchange to its redacted form, so
+	// messages that quote a URL (the browser's console line) hide the same
+	// secrets the URL column hides, without touching the rest of the text.
+	urls map[string]string
+}
+
+func newSanitizer(res *CheckResult) *sanitizer {
+	s := &sanitizer{redact: !res.NoRedact, urls: map[string]string{}}
+	if !s.redact || res.Exchange == nil {
+		return s
+	}
+	add := func(u string) {
+		if u == "" {
+			return
+		}
+		if r := redact.URL(u); r != u {
+			s.urls[u] = r
+		}
+	}
+	ex := res.Exchange
+	add(ex.Request.URL)
+	hops := slices.Clone(ex.Actual)
+	if ex.Preflight != nil {
+		hops = append(hops, *ex.Preflight)
+	}
+	for _, ep := range res.ErrorPaths {
+		hops = append(hops, ep.Hop)
+	}
+	for _, h := range hops {
+		add(h.Request.URL)
+		if h.Response != nil {
+			for _, loc := range h.Response.Header.Values("Location") {
+				add(loc)
+			}
+		}
+	}
+	return s
+}
+
+// URL is a URL ready to show.
+func (s *sanitizer) URL(u string) string {
+	if s.redact {
+		u = redact.URL(u)
+	}
+	return u
+}
+
+// Text is free text that may quote URLs of the exchange.
+func (s *sanitizer) Text(t string) string {
+	if !s.redact {
+		return t
+	}
+	// Longest first, so a URL that is a prefix of another does not win.
+	keys := make([]string, 0, len(s.urls))
+	for k := range s.urls {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
+	for _, k := range keys {
+		t = strings.ReplaceAll(t, k, s.urls[k])
+	}
+	return t
+}
+
+// Header is a header set ready to show.
+func (s *sanitizer) Header(h http.Header) http.Header {
+	if h == nil {
+		return http.Header{}
+	}
+	if !s.redact {
+		return h
+	}
+	out := redact.Header(h)
+	for _, k := range []string{"Location", "Content-Location", "Referer"} {
+		if vs, ok := out[k]; ok {
+			for i, v := range vs {
+				vs[i] = redact.URL(v)
+			}
+		}
+	}
+	return out
+}
+
+// HeaderValue redacts one header value given its name.
+func (s *sanitizer) HeaderValue(name, v string) string {
+	if !s.redact {
+		return v
+	}
+	switch http.CanonicalHeaderKey(name) {
+	case "Location", "Content-Location", "Referer":
+		return redact.URL(v)
+	}
+	return redact.Value(name, v)
+}
+
+// Body is an excerpt of a response body ready to show.
+func (s *sanitizer) Body(b []byte) string {
+	t := string(b)
+	if s.redact {
+		t = redact.Text(t)
+	}
+	return t
+}
+
+// clean is termsafe.Clean, named for brevity at the many call sites.
+func clean(s string) string { return termsafe.Clean(s) }

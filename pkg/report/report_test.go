@@ -1,0 +1,276 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/platform"
+)
+
+const (
+	page = "https://app.example"
+	api  = "https://api.example/items"
+)
+
+func hop(method, url string, reqH http.Header, status int, respH http.Header, body string) cors.Hop {
+	h := cors.Hop{Request: cors.Message{Method: method, URL: url, Header: reqH}}
+	if status > 0 {
+		h.Response = &cors.Message{Status: status, Header: respH, Body: []byte(body)}
+	}
+	return h
+}
+
+// result judges ex the way check does and wraps it for the renderers.
+func result(ex *cors.Exchange) *CheckResult {
+	return &CheckResult{
+		Tool: Tool{Name: "corsdiag", Version: "test"}, Browser: "chromium",
+		Exchange: ex, Diagnosis: cors.Evaluate(ex),
+	}
+}
+
+func allowedGET() *cors.Exchange {
+	req := cors.Request{Method: "GET", URL: api, Origin: page, Header: http.Header{}}
+	return &cors.Exchange{Request: req, Actual: []cors.Hop{
+		hop("GET", api, http.Header{"Origin": {page}}, 200, http.Header{"Access-Control-Allow-Origin": {"*"}}, "[]"),
+	}}
+}
+
+func blockedPreflight() *cors.Exchange {
+	req := cors.Request{Method: "PUT", URL: api, Origin: page, Header: http.Header{"Content-Type": {"application/json"}}}
+	pre := hop("OPTIONS", api, http.Header{"Origin": {page}, "Access-Control-Request-Method": {"PUT"}, "Access-Control-Request-Headers": {"content-type"}},
+		403, http.Header{"X-Amzn-Errortype": {"MissingAuthenticationTokenException"}, "Content-Type": {"application/json"}}, `{"message":"Missing Authentication Token"}`)
+	return &cors.Exchange{Request: req, Preflight: &pre}
+}
+
+func TestWriteTextVerdictAndOrder(t *testing.T) {
+	tests := []struct {
+		name string
+		ex   *cors.Exchange
+		want []string // in this order
+	}{
+		{"allowed", allowedGET(), []string{"✓ Allowed", "Exchanges", "GET /items", "Access-Control-Allow-Origin: *"}},
+		{"blocked preflight", blockedPreflight(), []string{
+			"✗ Blocked: the browser would block this request",
+			"Reported: preflight-missing-allow-origin (preflight)",
+			"  │ Access to fetch at 'https://api.example/items' from origin 'https://app.example' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+			"Cause:", "Fix:",
+			"Also found", "preflight-invalid-status", "preflight-required",
+			// Table rows interleave the request and response columns.
+			"OPTIONS /items", "403 Forbidden", "x-amzn-ErrorType: MissingAuthenticationTokenException",
+			"Access-Control-Request-Method: PUT", `body: {"message":"Missing Authentication Token"}`,
+			"Actual request not sent: the preflight already failed",
+			"Run 'corsdiag explain preflight-missing-allow-origin' for details.",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := WriteText(&b, result(tt.ex), Style{}); err != nil {
+				t.Fatal(err)
+			}
+			out := b.String()
+			at := 0
+			for _, w := range tt.want {
+				i := strings.Index(out[at:], w)
+				if i < 0 {
+					t.Fatalf("missing %q after byte %d in:\n%s", w, at, out)
+				}
+				at += i + len(w)
+			}
+		})
+	}
+}
+
+func TestWriteTextColour(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		var b bytes.Buffer
+		if err := WriteText(&b, result(blockedPreflight()), Style{Color: on}); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(b.String(), "\x1b["); got != on {
+			t.Errorf("Color=%v: escape sequences present = %v", on, got)
+		}
+	}
+}
+
+func TestServerControlCharactersEscaped(t *testing.T) {
+	ex := allowedGET()
+	ex.Actual[0].Response.Header.Set("Server", "evil\x1b]0;pwned\x07\x1b[2J")
+	ex.Actual[0].Response.Header.Set("Access-Control-Allow-Origin", "https://other.example\x1b[31m")
+	var b bytes.Buffer
+	if err := WriteText(&b, result(ex), Style{}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, c := range []string{"\x1b", "\x07"} {
+		if strings.Contains(out, c) {
+			t.Errorf("output contains raw %q:\n%s", c, out)
+		}
+	}
+	if !strings.Contains(out, `Server: evil\x1b]0;pwned\x07\x1b[2J`) {
+		t.Errorf("escaped Server header not shown:\n%s", out)
+	}
+}
+
+func secretExchange() *cors.Exchange {
+	reqH := http.Header{"Authorization": {"Bearer s3cr3t-t0ken-value"}, "X-Api-Key": {"key-1234567890"}}
+	req := cors.Request{Method: "GET", URL: api + "?access_token=tok-abcdef", Origin: page, Header: reqH, Credentials: true}
+	sent := reqH.Clone()
+	sent.Set("Origin", page)
+	sent.Set("Cookie", "session=cookie-secret-value")
+	pre := hop("OPTIONS", req.URL, http.Header{"Origin": {page}, "Access-Control-Request-Method": {"GET"}, "Access-Control-Request-Headers": {"authorization,x-api-key"}},
+		204, http.Header{"Access-Control-Allow-Origin": {page}, "Access-Control-Allow-Credentials": {"true"}, "Access-Control-Allow-Headers": {"authorization, x-api-key"}}, "")
+	return &cors.Exchange{Request: req, Preflight: &pre, Actual: []cors.Hop{
+		hop("GET", req.URL, sent, 200, http.Header{"Access-Control-Allow-Origin": {"*"}, "Set-Cookie": {"session=new-cookie-secret"}}, ""),
+	}}
+}
+
+func TestSecretsRedacted(t *testing.T) {
+	secrets := []string{"s3cr3t-t0ken-value", "key-1234567890", "cookie-secret-value", "new-cookie-secret", "tok-abcdef"}
+	render := func(noRedact bool) map[string]string {
+		res := result(secretExchange())
+		res.NoRedact = noRedact
+		var text, js bytes.Buffer
+		if err := WriteText(&text, res, Style{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteJSON(&js, res); err != nil {
+			t.Fatal(err)
+		}
+		return map[string]string{"text": text.String(), "json": js.String()}
+	}
+	for format, out := range render(false) {
+		for _, s := range secrets {
+			if strings.Contains(out, s) {
+				t.Errorf("%s output shows secret %q", format, s)
+			}
+		}
+		if !strings.Contains(out, "[REDACTED]") {
+			t.Errorf("%s output has no redaction marker", format)
+		}
+		// The reported finding quotes the URL: redacted there too.
+		if !strings.Contains(out, "access_token=[REDACTED]") {
+			t.Errorf("%s output: URL not redacted in place", format)
+		}
+	}
+	for format, out := range render(true) {
+		// The text table shows only CORS-relevant headers, so X-Api-Key
+		// appears in JSON only.
+		for _, s := range secrets {
+			if format == "text" && (s == "key-1234567890" || s == "new-cookie-secret") {
+				continue
+			}
+			if !strings.Contains(out, s) {
+				t.Errorf("--no-redact %s output hides %q", format, s)
+			}
+		}
+	}
+}
+
+func TestJSONMatchesSchema(t *testing.T) {
+	withPlatform := result(blockedPreflight())
+	withPlatform.Platform = &platform.Detection{Name: "AWS API Gateway REST API", Confidence: "high", Evidence: []string{"x-amzn-ErrorType: MissingAuthenticationTokenException"}}
+	withErrorPath := result(allowedGET())
+	withErrorPath.ErrorPaths = []ErrorPath{{Purpose: "unknown path", Hop: hop("GET", api+"/corsdiag-404", http.Header{"Origin": {page}}, 404, http.Header{}, "not found")}}
+	unreachable := allowedGET()
+	unreachable.Actual[0].Response = nil
+	unreachable.Actual[0].NetError = "connection refused"
+	tests := []struct {
+		name string
+		res  *CheckResult
+	}{
+		{"allowed", result(allowedGET())},
+		{"blocked with platform", withPlatform},
+		{"error path", withErrorPath},
+		{"secrets", result(secretExchange())},
+		{"no response", result(unreachable)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := WriteJSON(&b, tt.res); err != nil {
+				t.Fatal(err)
+			}
+			if err := ValidateJSON(b.Bytes()); err != nil {
+				t.Fatalf("output does not match schema: %v\n%s", err, b.String())
+			}
+			var doc map[string]any
+			if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
+				t.Fatal(err)
+			}
+			if doc["verdict"] != string(tt.res.Diagnosis.Verdict) {
+				t.Errorf("verdict = %v, want %v", doc["verdict"], tt.res.Diagnosis.Verdict)
+			}
+			rep := tt.res.Diagnosis.Reported()
+			switch {
+			case rep == nil && doc["reported"] != nil:
+				t.Errorf("reported = %v, want null", doc["reported"])
+			case rep != nil && doc["reported"] != string(rep.Code):
+				t.Errorf("reported = %v, want %v", doc["reported"], rep.Code)
+			}
+		})
+	}
+}
+
+func TestSchemaRejectsBadDocuments(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteJSON(&b, result(blockedPreflight())); err != nil {
+		t.Fatal(err)
+	}
+	good := b.String()
+	tests := []struct{ name, from, to string }{
+		{"unknown verdict", `"verdict": "blocked"`, `"verdict": "maybe"`},
+		{"wrong schema version", `"schema_version": 1`, `"schema_version": 2`},
+		{"bad severity", `"severity": "error"`, `"severity": "fatal"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			bad := strings.Replace(good, tt.from, tt.to, 1)
+			if bad == good {
+				t.Fatalf("%q not in output", tt.from)
+			}
+			if err := ValidateJSON([]byte(bad)); err == nil {
+				t.Error("schema accepted an invalid document")
+			}
+		})
+	}
+}
+
+func TestFindingsOrder(t *testing.T) {
+	d := &cors.Diagnosis{Findings: []cors.Finding{
+		{Code: "a", Severity: cors.SeverityInfo},
+		{Code: "b", Severity: cors.SeverityWarning},
+		{Code: "c", Severity: cors.SeverityError},
+		{Code: "d", Severity: cors.SeverityError, Reported: true},
+		{Code: "e", Severity: cors.SeverityWarning},
+	}}
+	var got []string
+	for _, f := range orderedFindings(d) {
+		got = append(got, string(f.Code))
+	}
+	if strings.Join(got, "") != "dcbea" {
+		t.Errorf("order = %v, want d c b e a", got)
+	}
+}
+
+func TestTruncateKeepsUTF8(t *testing.T) {
+	tests := []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"hello", 10, "hello"},
+		{"hello", 3, "hel"},
+		{"héllo", 2, "h"},
+		{"日本", 4, "日"},
+	}
+	for _, tt := range tests {
+		if got := truncate(tt.in, tt.n); got != tt.want {
+			t.Errorf("truncate(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
+}

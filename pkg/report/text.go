@@ -1,0 +1,211 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/fatih/color"
+)
+
+// palette holds colour objects with colour switched on or off explicitly:
+// the package-global color.NoColor is never consulted.
+type palette struct {
+	bad, good, warn, info, bold, dim *color.Color
+}
+
+func newPalette(on bool) palette {
+	mk := func(attrs ...color.Attribute) *color.Color {
+		c := color.New(attrs...)
+		if on {
+			c.EnableColor()
+		} else {
+			c.DisableColor()
+		}
+		return c
+	}
+	return palette{
+		bad:  mk(color.FgRed, color.Bold),
+		good: mk(color.FgGreen, color.Bold),
+		warn: mk(color.FgYellow),
+		info: mk(color.FgCyan),
+		bold: mk(color.Bold),
+		dim:  mk(color.Faint),
+	}
+}
+
+func (p palette) severity(s cors.Severity) *color.Color {
+	switch s {
+	case cors.SeverityError:
+		return p.bad
+	case cors.SeverityWarning:
+		return p.warn
+	}
+	return p.info
+}
+
+func severityMark(s cors.Severity) string {
+	switch s {
+	case cors.SeverityError:
+		return "✗"
+	case cors.SeverityWarning:
+		return "!"
+	}
+	return "i"
+}
+
+// WriteText writes the human report: verdict, the finding the browser
+// reports (with its console line byte for byte), everything else found,
+// the exchanges, the platform and where to read more.
+func WriteText(w io.Writer, res *CheckResult, style Style) error {
+	bw := bufio.NewWriter(w)
+	t := &textWriter{w: bw, p: newPalette(style.Color), s: newSanitizer(res), res: res}
+	t.write()
+	if t.err != nil {
+		return t.err
+	}
+	return bw.Flush()
+}
+
+type textWriter struct {
+	w   io.Writer
+	p   palette
+	s   *sanitizer
+	res *CheckResult
+	err error
+}
+
+func (t *textWriter) printf(format string, args ...any) {
+	if t.err == nil {
+		_, t.err = fmt.Fprintf(t.w, format, args...)
+	}
+}
+
+// text prepares server- or user-supplied text for the terminal.
+func (t *textWriter) text(s string) string { return clean(t.s.Text(s)) }
+
+func (t *textWriter) write() {
+	d := t.res.Diagnosis
+	findings := orderedFindings(d)
+
+	if d.Verdict == cors.Blocked {
+		t.printf("%s\n", t.p.bad.Sprint("✗ Blocked: the browser would block this request"))
+	} else {
+		line := "✓ Allowed: the browser would allow this request"
+		if d.Scope == cors.ScopePreflightOnly {
+			line += " (preflight only: the actual response was not checked)"
+		}
+		t.printf("%s\n", t.p.good.Sprint(line))
+	}
+	r := t.res.Exchange.Request
+	cred := ""
+	if r.Credentials {
+		cred = ", credentials: include"
+	}
+	t.printf("  %s %s from origin %s%s\n", t.text(cors.NormalizeMethod(r.Method)), t.text(t.s.URL(r.URL)), t.text(r.Origin), cred)
+
+	rest := findings
+	if len(findings) > 0 && findings[0].Reported {
+		t.reported(&findings[0])
+		rest = findings[1:]
+	}
+	if len(rest) > 0 {
+		title := "Found"
+		if len(rest) < len(findings) {
+			title = "Also found"
+		}
+		t.printf("\n%s\n", t.p.bold.Sprint(title))
+		for i := range rest {
+			t.other(&rest[i])
+		}
+	}
+
+	t.printf("\n%s\n", t.p.bold.Sprint("Exchanges"))
+	if t.err == nil {
+		t.err = writeExchangeTable(t.w, t.res, t.s)
+	}
+	if note := actualNote(t.res); note != "" {
+		t.printf("Actual request not sent: %s\n", t.text(note))
+	}
+
+	if pl := t.res.Platform; pl != nil && pl.Name != "" {
+		t.printf("\nPlatform: %s (%s)", t.text(pl.Name), t.text(pl.Confidence))
+		if len(pl.Evidence) > 0 {
+			t.printf(" — evidence: %s", t.text(strings.Join(pl.Evidence, "; ")))
+		}
+		t.printf("\n")
+		if len(pl.Layers) > 1 {
+			t.printf("Layers: %s\n", t.text(strings.Join(pl.Layers, " → ")))
+		}
+	}
+
+	if code := firstCode(findings); code != "" {
+		t.printf("\nRun 'corsdiag explain %s' for details.\n", code)
+	}
+}
+
+func firstCode(fs []cors.Finding) cors.Code {
+	if len(fs) == 0 {
+		return ""
+	}
+	// Prefer the reported error, then the first warning; an info alone
+	// still has a page worth reading.
+	return fs[0].Code
+}
+
+func (t *textWriter) reported(f *cors.Finding) {
+	t.printf("\n%s %s %s\n", t.p.bad.Sprint("Reported:"), t.p.bold.Sprint(string(f.Code)), t.p.dim.Sprint("("+stepWords(f.Step)+")"))
+	if f.BrowserMessage != "" {
+		t.printf("  Chromium's console says:\n")
+		// Each line of the message in a quoted block; the message itself is
+		// byte for byte what Chromium prints (after redaction of secrets).
+		for _, line := range strings.Split(t.text(f.BrowserMessage), "\n") {
+			t.printf("  │ %s\n", line)
+		}
+	}
+	t.printf("  Cause: %s\n", t.text(f.Message))
+	if f.Platform != "" {
+		t.printf("  Platform: %s\n", t.text(f.Platform))
+	}
+	if f.Fix != "" {
+		t.printf("  Fix:   %s\n", t.text(f.Fix))
+	}
+}
+
+func (t *textWriter) other(f *cors.Finding) {
+	c := t.p.severity(f.Severity)
+	t.printf("  %s %s %s %s\n", c.Sprint(severityMark(f.Severity)), c.Sprintf("%-7s", f.Severity), t.p.bold.Sprint(string(f.Code)), t.p.dim.Sprint("("+stepWords(f.Step)+")"))
+	t.printf("      %s\n", t.text(f.Message))
+	if f.Platform != "" {
+		t.printf("      Platform: %s\n", t.text(f.Platform))
+	}
+	if f.Fix != "" {
+		t.printf("      Fix: %s\n", t.text(f.Fix))
+	}
+}
+
+func stepWords(step string) string {
+	if step == "" {
+		return "request"
+	}
+	return step
+}
+
+// actualNote says why no actual request is in the exchange, or "" when one
+// was sent.
+func actualNote(res *CheckResult) string {
+	ex := res.Exchange
+	if len(ex.Actual) > 0 {
+		return ""
+	}
+	if ex.ActualSkipped != "" {
+		return ex.ActualSkipped
+	}
+	d := res.Diagnosis
+	if rep := d.Reported(); rep != nil && (rep.Step == "preflight" || rep.Step == "request") {
+		return "the " + rep.Step + " already failed, so the browser would not send it either"
+	}
+	return "it was not sent or not recorded"
+}
