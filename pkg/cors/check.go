@@ -124,6 +124,10 @@ func parseAllowList(v string, lower bool) (items []string, bad string, ok bool) 
 	}
 	for _, item := range strings.Split(v, ",") {
 		item = strings.Trim(item, " \t")
+		if item == "" {
+			// Chromium's ValuesIterator skips empty elements ("a, , b", "a,").
+			continue
+		}
 		if !isToken(item) {
 			return nil, item, false
 		}
