@@ -1,14 +1,30 @@
 // Package probe is the live client of corsdiag check: it sends what a browser
 // sends (the preflight when one is needed, then the actual request), follows
 // redirects hop by hop as the engine decides, and records every exchange.
+//
+// The requests copy Chromium's (verified against the headers Chromium 156
+// puts on a cross-origin fetch()): the preflight carries no cookies, no
+// Authorization and no body (Fetch §CORS-preflight fetch step 1-4), and Go's
+// client never follows a redirect by itself: every hop is judged by
+// cors.Profile.Redirect (Fetch §HTTP-redirect fetch) before the next is sent.
 package probe
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+)
+
+// Defaults of Options.
+const (
+	DefaultTimeout = 10 * time.Second
+	DefaultMaxBody = 64 << 10
 )
 
 // Options describe one check.
@@ -19,7 +35,8 @@ type Options struct {
 	Body []byte
 	// Cookie and BasicAuth are credentials a browser would attach itself
 	// (curl's -b and -u); they are sent on the actual request only, never on
-	// the preflight, and only when Request.Credentials is set.
+	// the preflight, and only when Request.Credentials is set. They are sent
+	// to the request's own origin only, never after a redirect to another.
 	Cookie    string
 	BasicAuth string // "user:password"
 	// SendActual allows sending the actual request of a state-changing
@@ -47,6 +64,12 @@ type ErrorPath struct {
 	Hop     cors.Hop
 }
 
+// Purposes of the error-path probe.
+const (
+	PurposeUnknownPath        = "unknown path"
+	PurposeWithoutCredentials = "without credentials"
+)
+
 // Result is everything the probe saw.
 type Result struct {
 	Exchange   *cors.Exchange
@@ -54,6 +77,16 @@ type Result struct {
 	// Findings are the probe's own findings (error-path warnings), to be
 	// added to the engine's diagnosis.
 	Findings []cors.Finding
+	// Plan is the profile's classification of the request.
+	Plan cors.Plan
+	// BrowserSendsPreflight says the browser itself would send the
+	// preflight (a cross-origin request that is not simple, or a forced one).
+	BrowserSendsPreflight bool
+	// BrowserSendsActual says the browser itself would send the actual
+	// request: no preflight was needed, or the preflight passed. When it is
+	// false and Exchange.Actual is not empty, corsdiag sent the actual
+	// request only to show the problems a user would hit next.
+	BrowserSendsActual bool
 }
 
 // UnreachableError means no request of the check got an HTTP answer (DNS,
@@ -69,8 +102,186 @@ func (e *UnreachableError) Error() string { return "cannot reach " + e.URL + ": 
 func (e *UnreachableError) Unwrap() error { return e.Err }
 
 // Run performs the check. It returns *UnreachableError when the endpoint
-// could not be reached at all; an exchange where only some hops failed is a
-// Result, judged by the engine.
+// could not be reached at all; the Result is returned beside it, holding the
+// failed hops (for --har-out). An exchange where only some hops failed is a
+// Result with a nil error, judged by the engine: a failed hop has NetError.
+//
+// Other errors (no Origin, a URL that is not absolute http(s)) are usage
+// errors and come with a nil Result.
 func Run(ctx context.Context, opts Options) (*Result, error) {
-	panic("probe.Run: not implemented yet")
+	if err := validate(&opts); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+	defer cancel()
+
+	p := newProber(opts)
+	defer p.close()
+	res := p.run(ctx)
+	if p.tried > 0 && p.answered == 0 {
+		return res, p.unreachable()
+	}
+	return res, nil
+}
+
+func validate(o *Options) error {
+	if o.Profile == nil {
+		o.Profile = cors.Chromium
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.MaxBody <= 0 {
+		o.MaxBody = DefaultMaxBody
+	}
+	if o.Request.Origin == "" {
+		return errors.New("probe: the request has no Origin (the page's origin, such as https://app.example.com)")
+	}
+	u, err := url.Parse(o.Request.URL)
+	if err != nil {
+		return fmt.Errorf("probe: the URL %q is not valid: %w", o.Request.URL, err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("probe: the URL %q is not an absolute http:// or https:// URL", o.Request.URL)
+	}
+	return nil
+}
+
+// run sends the preflight, the actual request and the error-path probe in
+// the browser's order and records them.
+func (p *prober) run(ctx context.Context) *Result {
+	r := &p.opts.Request
+	plan := p.opts.Profile.PlanRequest(r)
+	ex := &cors.Exchange{Request: *r}
+	res := &Result{Exchange: ex, Plan: plan}
+	sameOrigin := cors.OriginOf(r.URL) == r.Origin
+
+	if plan.Forbidden {
+		ex.ActualSkipped = "fetch() refuses the " + plan.Method + " method, so the browser sends nothing; corsdiag sent nothing either."
+		return res
+	}
+
+	res.BrowserSendsPreflight = plan.Preflight && !sameOrigin
+	preflightOK := true
+	if res.BrowserSendsPreflight {
+		hop := p.preflight(ctx, &plan)
+		ex.Preflight = &hop
+		preflightOK = p.preflightPasses(ex)
+	}
+	res.BrowserSendsActual = preflightOK
+
+	if cors.IsStateChanging(plan.Method) && !p.opts.SendActual {
+		ex.ActualSkipped = skippedSentence(plan.Method, res.BrowserSendsPreflight)
+	} else {
+		ex.Actual = p.actual(ctx, &plan)
+	}
+
+	if p.opts.ErrorProbe && p.answered > 0 {
+		res.ErrorPaths = p.errorPaths(ctx, &plan)
+		if f, ok := errorPathFinding(res.ErrorPaths); ok {
+			res.Findings = append(res.Findings, f)
+		}
+	}
+	return res
+}
+
+func skippedSentence(method string, preflightSent bool) string {
+	sent := "corsdiag sent only the preflight"
+	if !preflightSent {
+		sent = "corsdiag sent nothing (the browser sends no preflight for this request)"
+	}
+	return method + " changes server state; " + sent + ". Pass --send-actual to send the " + method + " and check its response too."
+}
+
+// preflightPasses asks the engine whether the browser would go on after this
+// preflight: no error finding at the preflight step.
+func (p *prober) preflightPasses(ex *cors.Exchange) bool {
+	only := &cors.Exchange{Request: ex.Request, Preflight: ex.Preflight}
+	for _, f := range p.opts.Profile.Evaluate(only).Findings {
+		if f.Severity == cors.SeverityError && f.Step == "preflight" {
+			return false
+		}
+	}
+	return true
+}
+
+// preflight sends the CORS-preflight request (Fetch §CORS-preflight fetch):
+// OPTIONS, Access-Control-Request-Method, Access-Control-Request-Headers when
+// there are unsafe headers, Accept: */*, and nothing of the author's.
+func (p *prober) preflight(ctx context.Context, plan *cors.Plan) cors.Hop {
+	r := &p.opts.Request
+	h := http.Header{}
+	h.Set("Accept", "*/*")
+	h.Set("Access-Control-Request-Method", plan.Method)
+	if plan.RequestHeaders != "" {
+		h.Set("Access-Control-Request-Headers", plan.RequestHeaders)
+	}
+	h.Set("Origin", r.Origin)
+	p.browserHeaders(h, r.URL, siteRelation(r.Origin, r.URL))
+	return p.send(ctx, http.MethodOptions, r.URL, h, nil)
+}
+
+// actual sends the actual request and follows its redirects one hop at a
+// time, as the profile decides (Fetch §HTTP-redirect fetch): method and body
+// changes on 301/302/303, Authorization dropped on an origin change, Origin
+// tainted to null after a cross-origin hop. At most cors.MaxRedirects+1 hops.
+func (p *prober) actual(ctx context.Context, plan *cors.Plan) []cors.Hop {
+	r := &p.opts.Request
+	st := cors.RedirectState{URL: r.URL, Method: plan.Method, Origin: r.Origin}
+	author := plan.AuthorHeaders.Clone()
+	body := p.opts.Body
+	firstOrigin := cors.OriginOf(r.URL)
+	corsMode := false // Fetch's response tainting "cors", sticky once set
+	site := siteRelation(r.Origin, r.URL)
+
+	var hops []cors.Hop
+	for len(hops) <= cors.MaxRedirects {
+		if cors.OriginOf(st.URL) != st.Origin {
+			corsMode = true
+		}
+		site = worstSite(site, siteRelation(r.Origin, st.URL))
+		h := author.Clone()
+		if h.Get("Accept") == "" {
+			h.Set("Accept", "*/*")
+		}
+		// Fetch §append a request Origin header: always in CORS mode,
+		// otherwise for methods other than GET and HEAD.
+		if corsMode || (st.Method != http.MethodGet && st.Method != http.MethodHead) {
+			h.Set("Origin", st.Origin)
+		}
+		if r.Credentials && cors.OriginOf(st.URL) == firstOrigin {
+			if p.opts.Cookie != "" {
+				h.Set("Cookie", p.opts.Cookie)
+			}
+			if p.opts.BasicAuth != "" && h.Get("Authorization") == "" {
+				user, pass, _ := strings.Cut(p.opts.BasicAuth, ":")
+				req := http.Request{Header: http.Header{}}
+				req.SetBasicAuth(user, pass)
+				h.Set("Authorization", req.Header.Get("Authorization"))
+			}
+		}
+		p.browserHeaders(h, st.URL, site)
+
+		hop := p.send(ctx, st.Method, st.URL, h, body)
+		hops = append(hops, hop)
+		if hop.Response == nil {
+			break
+		}
+		next, ok := p.opts.Profile.Redirect(r, st, hop.Response)
+		if !ok {
+			break
+		}
+		if next.DropBody {
+			body = nil
+			// Fetch §HTTP-redirect fetch step 12: request-body headers go too.
+			for _, name := range []string{"Content-Encoding", "Content-Language", "Content-Location", "Content-Type"} {
+				author.Del(name)
+			}
+		}
+		if next.DropAuthorization {
+			author.Del("Authorization")
+		}
+		st = next
+	}
+	return hops
 }

@@ -1,0 +1,105 @@
+package probe
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/redact"
+)
+
+// errorPaths sends the error-path probe: safe, simple cross-origin GETs
+// (no preflight, no author headers, no credentials) that make the API
+// answer with an error, to see whether its error responses carry CORS
+// headers. A page that hits such an error sees a CORS failure instead of the
+// real status.
+func (p *prober) errorPaths(ctx context.Context, plan *cors.Plan) []ErrorPath {
+	r := &p.opts.Request
+	var out []ErrorPath
+	if u, ok := unknownPathURL(r.URL); ok {
+		out = append(out, ErrorPath{Purpose: PurposeUnknownPath, Hop: p.simpleGet(ctx, u)})
+	}
+	if carriesCredentials(&p.opts, plan) {
+		out = append(out, ErrorPath{Purpose: PurposeWithoutCredentials, Hop: p.simpleGet(ctx, r.URL)})
+	}
+	return out
+}
+
+func (p *prober) simpleGet(ctx context.Context, rawURL string) cors.Hop {
+	origin := p.opts.Request.Origin
+	h := http.Header{}
+	h.Set("Accept", "*/*")
+	h.Set("Origin", origin)
+	p.browserHeaders(h, rawURL, siteRelation(origin, rawURL))
+	return p.send(ctx, http.MethodGet, rawURL, h, nil)
+}
+
+// unknownPathURL puts a random name that cannot exist beside the request's
+// path: /api/users/42?x=1 -> /api/users/corsdiag-probe-<hex>.
+func unknownPathURL(raw string) (string, bool) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", false
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	dir := u.Path
+	if i := strings.LastIndexByte(dir, '/'); i >= 0 {
+		dir = dir[:i+1]
+	} else {
+		dir = "/"
+	}
+	u.Path = dir + "corsdiag-probe-" + hex.EncodeToString(b[:])
+	u.RawPath = ""
+	u.RawQuery = ""
+	u.Fragment = ""
+	return u.String(), true
+}
+
+// carriesCredentials reports whether the actual request sends cookies, basic
+// auth, or a header that holds a secret (Authorization, X-Api-Key…).
+func carriesCredentials(o *Options, plan *cors.Plan) bool {
+	if o.Request.Credentials && (o.Cookie != "" || o.BasicAuth != "") {
+		return true
+	}
+	for name := range plan.AuthorHeaders {
+		if redact.IsSecretName(name) {
+			return true
+		}
+	}
+	return false
+}
+
+// errorPathFinding reports the error answers that lack
+// Access-Control-Allow-Origin, in one finding.
+func errorPathFinding(paths []ErrorPath) (cors.Finding, bool) {
+	var parts []string
+	for _, ep := range paths {
+		resp := ep.Hop.Response
+		if resp == nil || resp.Status < 400 || len(resp.Header.Values("Access-Control-Allow-Origin")) > 0 {
+			continue
+		}
+		st := fmt.Sprint(resp.Status)
+		if t := resp.StatusText; t != "" {
+			st += " (" + t + ")"
+		} else if t := http.StatusText(resp.Status); t != "" {
+			st += " (" + t + ")"
+		}
+		what := "to a request for an unknown path"
+		if ep.Purpose == PurposeWithoutCredentials {
+			what = "to the same request without credentials"
+		}
+		parts = append(parts, st+" "+what)
+	}
+	if len(parts) == 0 {
+		return cors.Finding{}, false
+	}
+	msg := "the API answered " + strings.Join(parts, " and ") +
+		" without an Access-Control-Allow-Origin header; whenever this API answers 401/403/404/5xx, the browser shows a CORS error instead of the real status, and page script cannot read the response"
+	return cors.NewFinding(cors.CodeErrorPathNoCORS, "error-path", msg), true
+}

@@ -1,0 +1,243 @@
+package probe
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
+	"context"
+	"crypto/tls"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/net/publicsuffix"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+)
+
+// Chromium's default request headers, as Chromium 156 on Linux sends them.
+const (
+	chromeUserAgent      = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36"
+	chromeSecCHUA        = `"Chromium";v="156", "Not-A.Brand";v="24", "Google Chrome";v="156"`
+	chromeAcceptLanguage = "en-US,en;q=0.9"
+	// Chromium sends "gzip, deflate, br, zstd"; corsdiag offers only what
+	// the standard library decodes, so bodies stay readable for platform
+	// fingerprints and response headers stay as the server sent them.
+	acceptEncoding = "gzip, deflate"
+)
+
+// prober holds the client and what was learned while sending.
+type prober struct {
+	opts      Options
+	client    *http.Client
+	ownTransp *http.Transport
+	tried     int // requests sent
+	answered  int // requests that got an HTTP response
+	firstErr  error
+	firstURL  string
+}
+
+func newProber(opts Options) *prober {
+	p := &prober{opts: opts}
+	rt := opts.Transport
+	if rt == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.TLSClientConfig = &tls.Config{InsecureSkipVerify: opts.Insecure} //nolint:gosec // -k is the user's explicit choice
+		t.DisableCompression = true
+		p.ownTransp = t
+		rt = t
+	}
+	p.client = &http.Client{
+		Transport: rt,
+		// The engine decides about each redirect, so Go must never follow one.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	return p
+}
+
+func (p *prober) close() {
+	if p.ownTransp != nil {
+		p.ownTransp.CloseIdleConnections()
+	}
+}
+
+// browserHeaders adds what Chromium adds to every fetch() request
+// (preflights included): User-Agent, client hints on secure origins,
+// Accept-Language, Accept-Encoding, Referer (strict-origin-when-cross-origin)
+// and the Sec-Fetch-* metadata. Author values win where script may set them.
+func (p *prober) browserHeaders(h http.Header, rawURL, site string) {
+	origin := p.opts.Request.Origin
+	h.Set("User-Agent", chromeUserAgent)
+	if strings.HasPrefix(rawURL, "https:") {
+		h.Set("Sec-Ch-Ua", chromeSecCHUA)
+		h.Set("Sec-Ch-Ua-Mobile", "?0")
+		h.Set("Sec-Ch-Ua-Platform", `"Linux"`)
+	}
+	if h.Get("Accept-Language") == "" {
+		h.Set("Accept-Language", chromeAcceptLanguage)
+	}
+	h.Set("Accept-Encoding", acceptEncoding)
+	// strict-origin-when-cross-origin: the origin alone, and nothing on an
+	// https -> http downgrade.
+	if origin != "null" && !(strings.HasPrefix(origin, "https:") && strings.HasPrefix(rawURL, "http:")) {
+		h.Set("Referer", origin+"/")
+	}
+	h.Set("Sec-Fetch-Site", site)
+	h.Set("Sec-Fetch-Mode", "cors")
+	h.Set("Sec-Fetch-Dest", "empty")
+}
+
+// siteRelation is Sec-Fetch-Site for a request from origin to rawURL:
+// same-origin, same-site (schemeful: same scheme and registrable domain) or
+// cross-site.
+func siteRelation(origin, rawURL string) string {
+	if cors.OriginOf(rawURL) == origin {
+		return "same-origin"
+	}
+	o, err1 := url.Parse(origin)
+	u, err2 := url.Parse(rawURL)
+	if origin == "null" || err1 != nil || err2 != nil || o.Scheme != u.Scheme {
+		return "cross-site"
+	}
+	if registrable(o.Hostname()) == registrable(u.Hostname()) {
+		return "same-site"
+	}
+	return "cross-site"
+}
+
+func registrable(host string) string {
+	host = strings.ToLower(host)
+	if net.ParseIP(host) != nil {
+		return host
+	}
+	if d, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil {
+		return d
+	}
+	return host
+}
+
+// worstSite keeps the least related value over a redirect chain, as
+// Chromium's Sec-Fetch-Site does.
+func worstSite(a, b string) string {
+	rank := map[string]int{"same-origin": 0, "same-site": 1, "cross-site": 2}
+	if rank[b] > rank[a] {
+		return b
+	}
+	return a
+}
+
+// send performs one request without following redirects and records it.
+// A network failure is recorded in the hop, never returned.
+func (p *prober) send(ctx context.Context, method, rawURL string, h http.Header, body []byte) cors.Hop {
+	hop := cors.Hop{
+		Request: cors.Message{Method: method, URL: rawURL, Header: h.Clone()},
+		Started: time.Now(),
+	}
+	if len(body) > 0 {
+		hop.Request.Body, hop.Request.BodyTruncated = capBytes(body, p.opts.MaxBody)
+	}
+	p.tried++
+	var rd io.Reader
+	if len(body) > 0 {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, rawURL, rd)
+	if err != nil {
+		hop.NetError = "the request could not be built: " + err.Error()
+		p.noteErr(err, rawURL)
+		hop.Duration = time.Since(hop.Started)
+		return hop
+	}
+	req.Header = h.Clone()
+	resp, err := p.client.Do(req)
+	if err != nil {
+		reason, _ := describe(err, rawURL, p.opts.Timeout)
+		hop.NetError = reason
+		p.noteErr(err, rawURL)
+		hop.Duration = time.Since(hop.Started)
+		return hop
+	}
+	p.answered++
+	msg := &cors.Message{
+		Status:     resp.StatusCode,
+		StatusText: statusText(resp),
+		Header:     resp.Header,
+	}
+	if msg.Header == nil {
+		msg.Header = http.Header{}
+	}
+	msg.Body, msg.BodyTruncated = readBody(resp, p.opts.MaxBody)
+	resp.Body.Close()
+	hop.Response = msg
+	hop.Duration = time.Since(hop.Started)
+	return hop
+}
+
+func (p *prober) noteErr(err error, rawURL string) {
+	if p.firstErr == nil {
+		p.firstErr, p.firstURL = err, rawURL
+	}
+}
+
+func (p *prober) unreachable() *UnreachableError {
+	reason, hint := describe(p.firstErr, p.firstURL, p.opts.Timeout)
+	return &UnreachableError{URL: p.firstURL, Reason: reason, Hint: hint, Err: p.firstErr}
+}
+
+// statusText is the reason phrase the server sent ("404 Not Found" -> "Not Found").
+func statusText(resp *http.Response) string {
+	code := strconv.Itoa(resp.StatusCode)
+	if t, ok := strings.CutPrefix(resp.Status, code); ok {
+		return strings.TrimSpace(t)
+	}
+	return http.StatusText(resp.StatusCode)
+}
+
+func capBytes(b []byte, limit int64) ([]byte, bool) {
+	if int64(len(b)) > limit {
+		return append([]byte(nil), b[:limit]...), true
+	}
+	return append([]byte(nil), b...), false
+}
+
+// readBody reads at most limit bytes from the wire and decodes gzip or
+// deflate (which corsdiag asked for). A body cut short (limit reached, or
+// the connection failed or timed out mid-body) is marked truncated. When the
+// encoding cannot be decoded the raw bytes are kept.
+func readBody(resp *http.Response, limit int64) ([]byte, bool) {
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	truncated := err != nil || int64(len(raw)) > limit
+	if int64(len(raw)) > limit {
+		raw = raw[:limit]
+	}
+	var dec io.Reader
+	switch strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))) {
+	case "gzip", "x-gzip":
+		if zr, err := gzip.NewReader(bytes.NewReader(raw)); err == nil {
+			dec = zr
+		}
+	case "deflate":
+		// "deflate" is zlib-wrapped by the standard, raw by some servers.
+		if zr, err := zlib.NewReader(bytes.NewReader(raw)); err == nil {
+			dec = zr
+		} else {
+			dec = flate.NewReader(bytes.NewReader(raw))
+		}
+	}
+	if dec == nil {
+		return raw, truncated
+	}
+	out, err := io.ReadAll(io.LimitReader(dec, limit+1))
+	if len(out) == 0 && err != nil {
+		return raw, truncated
+	}
+	if int64(len(out)) > limit {
+		out, truncated = out[:limit], true
+	}
+	return out, truncated
+}
