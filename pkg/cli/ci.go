@@ -1,0 +1,294 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/corsdiag/corsdiag/pkg/suite"
+	"github.com/corsdiag/corsdiag/pkg/termsafe"
+)
+
+func init() { register(newCICmd) }
+
+// ExitInterrupted is the shell's code for a run stopped by SIGINT (128+2);
+// the checks that finished are still reported.
+const ExitInterrupted = 130
+
+// signalContext is replaced in tests to interrupt a run without a signal.
+var signalContext = func(parent context.Context) (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
+}
+
+// reportFormats are the values of --report FORMAT=FILE.
+var reportFormats = map[string]func(*suite.Report, io.Writer) error{
+	"junit":    (*suite.Report).WriteJUnit,
+	"sarif":    (*suite.Report).WriteSARIF,
+	"json":     (*suite.Report).WriteJSON,
+	"markdown": (*suite.Report).WriteMarkdown,
+}
+
+type ciOptions struct {
+	file        string
+	concurrency int
+	perHost     int
+	retries     int
+	timeout     time.Duration
+	reports     []string
+	insecure    bool
+	noRedact    bool
+}
+
+func newCICmd(io *IO) *cobra.Command {
+	o := &ciOptions{}
+	cmd := &cobra.Command{
+		Use:   "ci",
+		Short: "Run the CORS checks of corsdiag.yaml and fail the build when one breaks",
+		Long: `ci reads a list of checks from corsdiag.yaml (or -f FILE), sends each one from
+each of its origins the way a browser would, and checks that the browser would
+allow (expect: allow) or block (expect: deny) it.
+
+Exit codes: 0 every expectation held; 1 at least one failed; 2 the config or a
+flag is wrong; 3 an endpoint stayed unreachable after every retry (and nothing
+failed); 130 interrupted (what finished is still reported).
+
+Write a starter file with 'corsdiag ci init'. Docs: docs/ci.md, docs/ci-config.md.`,
+		Example: `  corsdiag ci
+  corsdiag ci -f checks/cors.yaml --report junit=cors.xml --report sarif=cors.sarif
+  corsdiag ci --concurrency 16 --per-host 8 --retries 3`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runCI(cmd.Context(), io, o) },
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.file, "file", "f", suite.DefaultFile, "config file")
+	f.IntVar(&o.concurrency, "concurrency", 8, "checks in flight at once")
+	f.IntVar(&o.perHost, "per-host", 4, "checks in flight against one host at once")
+	f.IntVar(&o.retries, "retries", 2, "retries of a check whose endpoint did not answer (backoff 250ms, doubling)")
+	f.DurationVar(&o.timeout, "timeout", 0, "time allowed for each check, overriding the config (default from the config, else 10s)")
+	f.StringArrayVar(&o.reports, "report", nil, "also write a report: junit=FILE, sarif=FILE, json=FILE or markdown=FILE (repeatable)")
+	f.BoolVarP(&o.insecure, "insecure", "k", false, "skip TLS certificate verification")
+	f.BoolVar(&o.noRedact, "no-redact", false, "show secrets (tokens in URLs, cookies) in reports")
+	cmd.AddCommand(newCIInitCmd(io))
+	return cmd
+}
+
+func newCIInitCmd(io *IO) *cobra.Command {
+	var file string
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "init",
+		Short: "Write a commented starter corsdiag.yaml",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
+			if force {
+				flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+			}
+			f, err := os.OpenFile(file, flags, 0o644)
+			if errors.Is(err, os.ErrExist) {
+				return usageErrorf("%s already exists; use --force to overwrite it", file)
+			}
+			if err != nil {
+				return usageErrorf("%v", err)
+			}
+			if _, err := f.Write(suite.Starter); err != nil {
+				f.Close()
+				return usageErrorf("%v", err)
+			}
+			if err := f.Close(); err != nil {
+				return usageErrorf("%v", err)
+			}
+			fmt.Fprintf(io.Out, "Wrote %s. Point its checks at your API, then run: corsdiag ci -f %s\n", file, file)
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&file, "file", "f", suite.DefaultFile, "file to write")
+	cmd.Flags().BoolVar(&force, "force", false, "overwrite the file if it exists")
+	return cmd
+}
+
+type reportTarget struct {
+	format string
+	path   string
+	file   *os.File
+}
+
+func runCI(parent context.Context, io *IO, o *ciOptions) error {
+	if o.concurrency < 1 || o.perHost < 1 || o.retries < 0 || o.timeout < 0 {
+		return usageErrorf("--concurrency and --per-host must be at least 1, --retries and --timeout not negative")
+	}
+	inGitHub := io.Getenv("GITHUB_ACTIONS") == "true"
+	cfg, err := suite.LoadFile(o.file, io.Getenv)
+	if err != nil {
+		var ce *suite.ConfigError
+		if inGitHub && errors.As(err, &ce) && ce.Line > 0 {
+			fmt.Fprintf(io.Out, "::error file=%s,line=%d,title=corsdiag config::%s\n", ce.File, ce.Line, strings.ReplaceAll(ce.Msg, "\n", "%0A"))
+		}
+		return usageErrorf("%v", err)
+	}
+	targets, err := openReports(o.reports)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		for _, t := range targets {
+			t.file.Close()
+		}
+	}()
+
+	if parent == nil {
+		parent = context.Background()
+	}
+	ctx, stop := signalContext(parent)
+	defer stop()
+
+	total := len(suite.Jobs(cfg))
+	progress := newProgress(io, total)
+	start := time.Now()
+	results := suite.Run(ctx, cfg, suite.Options{
+		Concurrency: o.concurrency,
+		PerHost:     o.perHost,
+		Retries:     o.retries,
+		Timeout:     o.timeout,
+		Insecure:    o.insecure,
+		OnDone:      progress.done,
+	})
+	progress.finish()
+	rep := &suite.Report{
+		Tool: "corsdiag", Version: Version, Config: cfg, Results: results,
+		Elapsed: time.Since(start), Interrupted: ctx.Err() != nil, NoRedact: o.noRedact,
+		BaseDir: io.Getenv("GITHUB_WORKSPACE"),
+	}
+	if rep.BaseDir == "" {
+		rep.BaseDir, _ = os.Getwd()
+	}
+
+	if err := rep.WriteText(io.Out); err != nil {
+		return err
+	}
+	var writeErrs []string
+	for _, t := range targets {
+		if err := reportFormats[t.format](rep, t.file); err != nil {
+			writeErrs = append(writeErrs, fmt.Sprintf("%s report %s: %v", t.format, t.path, err))
+		}
+	}
+	if inGitHub {
+		if err := rep.WriteGitHubAnnotations(io.Out); err != nil {
+			return err
+		}
+		if path := io.Getenv("GITHUB_STEP_SUMMARY"); path != "" {
+			if err := appendSummary(path, rep); err != nil {
+				writeErrs = append(writeErrs, "job summary "+path+": "+err.Error())
+			}
+		}
+	}
+	if len(writeErrs) > 0 {
+		return usageErrorf("%s", strings.Join(writeErrs, "; "))
+	}
+
+	s := rep.Summary()
+	switch {
+	case rep.Interrupted:
+		return &ExitError{Code: ExitInterrupted, Message: fmt.Sprintf("interrupted: %d of %d checks did not run", s.Canceled, s.Total)}
+	case s.ExitCode() == 1:
+		return &ExitError{Code: ExitBlocked, Message: fmt.Sprintf("%d of %d CORS expectations failed", s.Failed, s.Total)}
+	case s.ExitCode() == 3:
+		return &ExitError{Code: ExitUnreachable, Message: fmt.Sprintf("%d of %d checks could not reach their endpoint", s.Unreachable+s.Errors, s.Total)}
+	}
+	return nil
+}
+
+// openReports parses --report values and creates the files before the run,
+// so a typo fails in a second, not after every check.
+func openReports(specs []string) ([]reportTarget, error) {
+	var out []reportTarget
+	fail := func(err error) ([]reportTarget, error) {
+		for _, t := range out {
+			t.file.Close()
+			os.Remove(t.path)
+		}
+		return nil, err
+	}
+	for _, spec := range specs {
+		format, path, ok := strings.Cut(spec, "=")
+		if _, known := reportFormats[format]; !ok || !known || path == "" {
+			return fail(usageErrorf("--report %q: want FORMAT=FILE with FORMAT one of junit, sarif, json, markdown", spec))
+		}
+		f, err := os.Create(path)
+		if err != nil {
+			return fail(usageErrorf("--report %s: %v", spec, err))
+		}
+		out = append(out, reportTarget{format: format, path: path, file: f})
+	}
+	return out, nil
+}
+
+func appendSummary(path string, rep *suite.Report) error {
+	f, err := os.OpenFile(filepath.Clean(path), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	if err := rep.WriteMarkdown(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// progress shows a bar with a live count on a terminal, and one line per
+// finished check elsewhere (CI logs), both on stderr so stdout stays the
+// report.
+type progress struct {
+	io     *IO
+	bar    *progressbar.ProgressBar
+	failed int
+}
+
+func newProgress(io *IO, total int) *progress {
+	p := &progress{io: io}
+	if io.OutIsTerminal {
+		p.bar = progressbar.NewOptions(total,
+			progressbar.OptionSetWriter(io.Err),
+			progressbar.OptionSetDescription("checks"),
+			progressbar.OptionShowCount(),
+			progressbar.OptionSetWidth(30),
+			progressbar.OptionThrottle(80*time.Millisecond),
+			progressbar.OptionClearOnFinish(),
+			progressbar.OptionEnableColorCodes(io.Color()),
+		)
+	}
+	return p
+}
+
+func (p *progress) done(r *suite.Result, done, total int) {
+	if r.Outcome != suite.Passed {
+		p.failed++
+	}
+	if p.bar != nil {
+		p.bar.Describe(fmt.Sprintf("checks (%d failing)", p.failed))
+		_ = p.bar.Add(1)
+		return
+	}
+	mark := "ok  "
+	if r.Outcome != suite.Passed {
+		mark = "FAIL"
+	}
+	fmt.Fprintf(p.io.Err, "[%*d/%d] %s %s from %s: %s (%s)\n", len(fmt.Sprint(total)), done, total, mark,
+		termsafe.Clean(r.Check.Name), r.Target.Origin, r.GotText(), r.Duration.Round(time.Millisecond))
+}
+
+func (p *progress) finish() {
+	if p.bar != nil {
+		_ = p.bar.Finish()
+	}
+}

@@ -1,0 +1,51 @@
+package suite
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+)
+
+// WriteGitHubAnnotations prints one ::error workflow command per failed
+// check × origin, on the check's line of the config file, so the failure
+// shows in the job log and on the pull request's diff.
+// https://docs.github.com/actions/reference/workflow-commands-for-github-actions
+func (r *Report) WriteGitHubAnnotations(w io.Writer) error {
+	ew := &errWriter{w: w}
+	file := annotationPath(r.Config.Path, r.BaseDir)
+	for _, o := range []Outcome{Failed, Unreachable, Errored} {
+		for _, res := range r.failures(o) {
+			e := res.Explain()
+			title := "CORS check failed"
+			msg := fmt.Sprintf("%s (%s): expected %s, got %s [%s]. %s", r.clean(res, res.Check.Name), res.Target.Origin,
+				res.Target.Expect, res.GotText(), e.Code, r.clean(res, e.Cause))
+			if o != Failed {
+				title = "Endpoint unreachable"
+				msg = fmt.Sprintf("%s (%s %s): %s", r.clean(res, res.Check.Name), res.Check.Method, r.URL(res), r.clean(res, e.Cause))
+			}
+			if e.Fix != "" {
+				msg += "\nFix: " + r.clean(res, e.Fix)
+			}
+			fmt.Fprintf(ew, "::error file=%s,line=%d,title=%s::%s\n",
+				escapeProperty(file), res.Check.Line, escapeProperty(title), escapeData(msg))
+		}
+	}
+	return ew.err
+}
+
+// annotationPath is the config path relative to the workspace, which is
+// what GitHub needs to place an annotation on a file.
+func annotationPath(path, workspace string) string {
+	return filepath.ToSlash(relativePath(path, workspace))
+}
+
+// escapeData and escapeProperty follow the runner's own escaping
+// (actions/toolkit command.ts): % \r \n always, and : , in properties.
+func escapeData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+func escapeProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}

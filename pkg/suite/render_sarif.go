@@ -1,0 +1,127 @@
+package suite
+
+import (
+	"fmt"
+	"io"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"github.com/owenrumney/go-sarif/v2/sarif"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+)
+
+// InformationURI is where the SARIF rules link to.
+const InformationURI = "https://github.com/corsdiag/corsdiag"
+
+// WriteSARIF renders SARIF 2.1.0 for code scanning: one result per failed
+// check × origin, located at the check's line in the config file (the
+// endpoint itself has no source line), its rule the finding code.
+func (r *Report) WriteSARIF(w io.Writer) error {
+	log, err := sarif.New(sarif.Version210)
+	if err != nil {
+		return err
+	}
+	run := sarif.NewRunWithInformationURI(r.Tool, InformationURI)
+	run.Tool.Driver.WithVersion(r.Version)
+	uri := sarifURI(r.Config.Path, r.BaseDir)
+	run.AddDistinctArtifact(uri)
+	run.AddInvocation(!r.Interrupted)
+	for i := range r.Results {
+		res := &r.Results[i]
+		e := res.Explain()
+		if e == nil {
+			continue
+		}
+		rule := run.AddRule(e.Code)
+		if rule.ShortDescription == nil {
+			title, help := ruleText(e.Code)
+			rule.WithName(ruleName(e.Code)).
+				WithShortDescription(sarif.NewMultiformatMessageString(title)).
+				WithHelpURI(InformationURI + "/blob/main/docs/" + helpPage(e.Code)).
+				WithTextHelp(help)
+		}
+		msg := fmt.Sprintf("%s (%s %s from %s): %s", r.clean(res, res.Check.Name), res.Check.Method, r.URL(res), res.Target.Origin, r.clean(res, e.Cause))
+		if res.Outcome == Failed {
+			msg = fmt.Sprintf("%s: expected %s, got %s. %s", r.clean(res, res.Check.Name), res.Target.Expect, res.Got, r.clean(res, e.Cause))
+		}
+		if e.Fix != "" {
+			msg += " Fix: " + r.clean(res, e.Fix)
+		}
+		loc := sarif.NewPhysicalLocation().
+			WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri)).
+			WithRegion(sarif.NewRegion().WithStartLine(res.Check.Line))
+		result := run.CreateResultForRule(e.Code).
+			WithLevel("error").
+			WithMessage(sarif.NewTextMessage(msg))
+		result.AddLocation(sarif.NewLocationWithPhysicalLocation(loc))
+		// Code scanning matches a result across runs by this fingerprint.
+		result.WithPartialFingerPrints(map[string]any{
+			"corsdiagCheck/v1": res.Check.Name + "|" + res.Target.Origin + "|" + string(res.Target.Expect),
+		})
+	}
+	log.AddRun(run)
+	if err := log.PrettyWrite(w); err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, "\n")
+	return err
+}
+
+// sarifURI is the config path as a URI: relative to base (the repository
+// checkout) when it is inside it, as code scanning needs, else a file URI.
+func sarifURI(path, base string) string {
+	path = relativePath(path, base)
+	if filepath.IsAbs(path) {
+		return (&url.URL{Scheme: "file", Path: filepath.ToSlash(path)}).String()
+	}
+	return (&url.URL{Path: filepath.ToSlash(path)}).String()
+}
+
+// relativePath is path relative to base when path is absolute and inside base.
+func relativePath(path, base string) string {
+	path = filepath.Clean(path)
+	if base != "" && filepath.IsAbs(path) {
+		if rel, err := filepath.Rel(base, path); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return rel
+		}
+	}
+	return path
+}
+
+func helpPage(code string) string {
+	switch code {
+	case CodeUnexpectedlyAllowed, CodeUnreachable, CodeProbeError:
+		return "ci.md"
+	}
+	return "findings/" + code + ".md"
+}
+
+// ruleName is the code in PascalCase, as SARIF viewers show rule names.
+func ruleName(code string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(code, "-") {
+		if part != "" {
+			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+		}
+	}
+	return b.String()
+}
+
+func ruleText(code string) (title, help string) {
+	switch code {
+	case CodeUnexpectedlyAllowed:
+		return "The browser allows an origin that must not be trusted",
+			"The server's CORS answer lets an origin the check lists as `deny` read the response. Check the Origin against an exact allow-list before echoing it."
+	case CodeUnreachable:
+		return "The endpoint could not be reached",
+			"No HTTP answer after every retry: DNS, connection refused or reset, TLS, or timeout. This is not a CORS failure."
+	case CodeProbeError:
+		return "The check could not be run", "corsdiag refused the request; check the url, method and headers."
+	}
+	if in, ok := cors.Lookup(cors.Code(code)); ok {
+		return in.Title, in.Fix
+	}
+	return code, ""
+}

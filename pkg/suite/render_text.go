@@ -1,0 +1,109 @@
+package suite
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+)
+
+// WriteText renders the table (check, origin, expected, got, finding), then
+// the cause and fix of each failure, then the summary line.
+func (r *Report) WriteText(w io.Writer) error {
+	ew := &errWriter{w: w}
+	t := tablewriter.NewTable(ew,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleLight)})),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+	)
+	t.Header("Check", "Origin", "Expected", "Got", "Finding", "Result")
+	for i := range r.Results {
+		res := &r.Results[i]
+		mark := "ok"
+		switch res.Outcome {
+		case Failed, Unreachable, Errored:
+			mark = "FAIL"
+		case Canceled:
+			mark = "-"
+		}
+		if err := t.Append(r.clean(res, res.Check.Name), r.clean(res, res.Target.Origin), string(res.Target.Expect),
+			res.GotText(), res.FindingCode(), mark); err != nil {
+			return err
+		}
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+
+	failures := r.failures(Failed)
+	if len(failures) > 0 {
+		fmt.Fprintf(ew, "\nCORS failures:\n")
+		for _, res := range failures {
+			r.writeExplanation(ew, res)
+		}
+	}
+	if network := append(r.failures(Unreachable), r.failures(Errored)...); len(network) > 0 {
+		fmt.Fprintf(ew, "\nNot reached (network, not CORS):\n")
+		for _, res := range network {
+			r.writeExplanation(ew, res)
+		}
+	}
+	fmt.Fprintf(ew, "\n%s\n", r.Summary().Line(r.Elapsed))
+	if r.Interrupted {
+		fmt.Fprintf(ew, "Interrupted: %d checks did not run.\n", r.Summary().Canceled)
+	}
+	return ew.err
+}
+
+func (r *Report) writeExplanation(w io.Writer, res *Result) {
+	e := res.Explain()
+	if e == nil {
+		return
+	}
+	fmt.Fprintf(w, "\n✗ %s (%s) at %s:%d\n", r.clean(res, res.Check.Name), r.clean(res, res.Target.Origin), r.Config.Path, res.Check.Line)
+	fmt.Fprintf(w, "  %s %s\n", res.Check.Method, r.URL(res))
+	if res.Outcome == Failed {
+		fmt.Fprintf(w, "  expected %s, got %s [%s]\n", res.Target.Expect, res.Got, e.Code)
+	}
+	fmt.Fprintf(w, "  cause:   %s\n", indent(r.clean(res, e.Cause)))
+	if e.Browser != "" {
+		fmt.Fprintf(w, "  browser: %s\n", indent(r.clean(res, e.Browser)))
+	}
+	if e.Platform != "" {
+		fmt.Fprintf(w, "  server:  %s\n", r.clean(res, e.Platform))
+	}
+	if e.Fix != "" {
+		fmt.Fprintf(w, "  fix:     %s\n", indent(r.clean(res, e.Fix)))
+	}
+}
+
+func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n           ") }
+
+// failures returns the results with outcome o, in file order.
+func (r *Report) failures(o Outcome) []*Result {
+	var out []*Result
+	for i := range r.Results {
+		if r.Results[i].Outcome == o {
+			out = append(out, &r.Results[i])
+		}
+	}
+	return out
+}
+
+// errWriter keeps the first write error so renderers can print freely.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
