@@ -1,0 +1,303 @@
+package conformance
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// chromiumFlags are the flags the suite launches Chromium with, exactly
+// (plus a fresh --user-data-dir and the pipe chromedp talks over).
+var chromiumFlags = []string{
+	"headless", "no-sandbox", "disable-gpu", "disable-quic", "no-first-run",
+	"disable-background-networking", "disable-component-update", "disable-sync",
+}
+
+// findChromium returns the browser binary: $CORSDIAG_CHROMIUM, else the
+// first of chromium, chromium-browser, google-chrome on PATH.
+func findChromium() (string, error) {
+	if p := os.Getenv("CORSDIAG_CHROMIUM"); p != "" {
+		return exec.LookPath(p)
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p, nil
+		}
+	}
+	return "", errors.New("no Chromium found (looked for $CORSDIAG_CHROMIUM, chromium, chromium-browser, google-chrome on PATH)")
+}
+
+// browserRequired is set by CORSDIAG_BROWSER_TESTS=require: a missing
+// browser fails the test instead of skipping it.
+func browserRequired() bool { return os.Getenv("CORSDIAG_BROWSER_TESTS") == "require" }
+
+// chromium is one headless browser with one page open on the page origin.
+type chromium struct {
+	ctx     context.Context
+	cancel  context.CancelFunc
+	version string
+	rec     *recorder
+}
+
+// startChromium launches bin and opens pageURL. The returned browser is
+// closed by t.Cleanup.
+func startChromium(t *testing.T, bin, pageURL string) *chromium {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(bin), chromedp.UserDataDir(t.TempDir())}
+	for _, f := range chromiumFlags {
+		opts = append(opts, chromedp.Flag(f, true))
+	}
+	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	c := &chromium{ctx: ctx, rec: newRecorder()}
+	c.cancel = func() { cancel(); acancel() }
+	t.Cleanup(c.cancel)
+
+	if err := chromedp.Do(ctx); err != nil { // starts the browser, no timeout
+		t.Fatalf("starting %s: %v", bin, err)
+	}
+	if err := chromedp.Listen(ctx, c.rec.listen); err != nil {
+		t.Fatalf("listening to Chromium events: %v", err)
+	}
+	v, err := chromedp.CallBrowser(ctx, browser.GetVersion, cdp.Empty{})
+	if err != nil {
+		t.Fatalf("Browser.getVersion: %v", err)
+	}
+	c.version = v.Product
+	nctx, ncancel := context.WithTimeout(ctx, 15*time.Second)
+	defer ncancel()
+	if err := chromedp.Do(nctx, chromedp.Navigate(pageURL)); err != nil {
+		t.Fatalf("opening the page origin %s: %v", pageURL, err)
+	}
+	if err := chromedp.Do(nctx, chromedp.Evaluate[chromedp.Void](pageScript)); err != nil {
+		t.Fatalf("installing the page script: %v", err)
+	}
+	return c
+}
+
+// pageScript defines the function that makes one scenario's request the
+// way page script does, and reports what script could observe.
+const pageScript = `window.__corsdiagRun = function (spec) {
+  const done = (r) => r;
+  if (spec.xhr) {
+    return new Promise((resolve) => {
+      const x = new XMLHttpRequest();
+      try {
+        x.open(spec.method, spec.url);
+        x.withCredentials = spec.credentials === 'include';
+        for (const [n, v] of spec.headers) x.setRequestHeader(n, v);
+      } catch (e) { resolve({ok: false, error: String(e)}); return; }
+      x.onload = () => resolve({ok: true, status: x.status,
+        headers: x.getAllResponseHeaders().split('\r\n').filter(Boolean).map((l) => l.split(':')[0].trim().toLowerCase())});
+      x.onerror = () => resolve({ok: false, error: 'XMLHttpRequest error event (status ' + x.status + ')'});
+      x.send(spec.body === '' ? null : spec.body);
+    });
+  }
+  const init = {method: spec.method, headers: new Headers()};
+  try {
+    for (const [n, v] of spec.headers) init.headers.append(n, v);
+  } catch (e) { return Promise.resolve({ok: false, error: String(e)}); }
+  if (spec.credentials) init.credentials = spec.credentials;
+  if (spec.body !== '') init.body = spec.body;
+  let p;
+  try { p = fetch(spec.url, init); } catch (e) { return Promise.resolve({ok: false, error: String(e)}); }
+  return p.then(async (r) => { await r.arrayBuffer(); return done({ok: true, status: r.status, headers: [...r.headers.keys()]}); },
+                (e) => ({ok: false, error: String(e)}));
+};`
+
+// jsSpec is the argument of __corsdiagRun.
+type jsSpec struct {
+	URL         string      `json:"url"`
+	Method      string      `json:"method"`
+	Headers     [][2]string `json:"headers"`
+	Credentials string      `json:"credentials"`
+	Body        string      `json:"body"`
+	XHR         bool        `json:"xhr"`
+}
+
+// jsResult is what script observed.
+type jsResult struct {
+	OK      bool     `json:"ok"`
+	Status  int      `json:"status"`
+	Headers []string `json:"headers"`
+	Error   string   `json:"error"`
+}
+
+// run makes one request from the page.
+func (c *chromium) run(spec jsSpec) (jsResult, error) {
+	arg, err := json.Marshal(spec)
+	if err != nil {
+		return jsResult{}, err
+	}
+	ctx, cancel := context.WithTimeout(c.ctx, 15*time.Second)
+	defer cancel()
+	return chromedp.Run(ctx, chromedp.Evaluate[jsResult]("window.__corsdiagRun("+string(arg)+")", chromedp.EvalAwaitPromise))
+}
+
+// netRecord is one request as DevTools reports it: the events of one
+// requestId (a redirect keeps the id and adds a requestWillBeSent).
+type netRecord struct {
+	ID        network.RequestID
+	Type      network.ResourceType
+	Initiator *network.Initiator
+	Sent      []*network.EventRequestWillBeSent
+	SentExtra []*network.EventRequestWillBeSentExtraInfo
+	Response  *network.EventResponseReceived
+	RespExtra []*network.EventResponseReceivedExtraInfo
+	Finished  *network.EventLoadingFinished
+	Failed    *network.EventLoadingFailed
+}
+
+// URL is the first URL of the request.
+func (r *netRecord) URL() string {
+	if len(r.Sent) == 0 {
+		return ""
+	}
+	return r.Sent[0].Request.URL
+}
+
+// isPreflight: Chromium 156 reports a preflight with resource type Other
+// and initiator type "preflight" (older builds used type Preflight).
+func (r *netRecord) isPreflight() bool {
+	return r.Type == network.ResourceTypePreflight || (r.Initiator != nil && r.Initiator.Type == network.InitiatorTypePreflight)
+}
+
+func (r *netRecord) done() bool { return r.Finished != nil || r.Failed != nil }
+
+// recorder keeps the DevTools events of the page, in arrival order.
+type recorder struct {
+	mu      sync.Mutex
+	reqs    map[network.RequestID]*netRecord
+	order   []network.RequestID
+	entries []*cdplog.Entry
+	console []*runtime.EventConsoleAPICalled
+}
+
+func newRecorder() *recorder { return &recorder{reqs: map[network.RequestID]*netRecord{}} }
+
+func (r *recorder) get(id network.RequestID) *netRecord {
+	rec := r.reqs[id]
+	if rec == nil {
+		rec = &netRecord{ID: id}
+		r.reqs[id] = rec
+		r.order = append(r.order, id)
+	}
+	return rec
+}
+
+// listen runs in chromedp's event loop: it only stores.
+func (r *recorder) listen(ev any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch ev := ev.(type) {
+	case *network.EventRequestWillBeSent:
+		rec := r.get(ev.RequestID)
+		rec.Sent = append(rec.Sent, ev)
+		if rec.Type == "" {
+			rec.Type, rec.Initiator = ev.Type, ev.Initiator
+		}
+	case *network.EventRequestWillBeSentExtraInfo:
+		rec := r.get(ev.RequestID)
+		rec.SentExtra = append(rec.SentExtra, ev)
+	case *network.EventResponseReceived:
+		r.get(ev.RequestID).Response = ev
+	case *network.EventResponseReceivedExtraInfo:
+		rec := r.get(ev.RequestID)
+		rec.RespExtra = append(rec.RespExtra, ev)
+	case *network.EventLoadingFinished:
+		r.get(ev.RequestID).Finished = ev
+	case *network.EventLoadingFailed:
+		r.get(ev.RequestID).Failed = ev
+	case *cdplog.EventEntryAdded:
+		r.entries = append(r.entries, ev.Entry)
+	case *runtime.EventConsoleAPICalled:
+		r.console = append(r.console, ev)
+	}
+}
+
+// records returns the requests whose first URL contains marker, in order.
+func (r *recorder) records(marker string) []*netRecord {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []*netRecord
+	for _, id := range r.order {
+		if rec := r.reqs[id]; strings.Contains(rec.URL(), marker) {
+			out = append(out, rec)
+		}
+	}
+	return out
+}
+
+// logLines returns the Log.entryAdded texts that mention marker.
+func (r *recorder) logLines(marker string) []*cdplog.Entry {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []*cdplog.Entry
+	for _, e := range r.entries {
+		if strings.Contains(e.Text, marker) || strings.Contains(e.URL, marker) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// settle waits until every request whose URL contains one of markers has
+// finished or failed, or until the deadline.
+func (r *recorder) settle(markers []string, deadline time.Duration) {
+	end := time.Now().Add(deadline)
+	for time.Now().Before(end) {
+		pending := false
+		r.mu.Lock()
+		for _, rec := range r.reqs {
+			if rec.done() {
+				continue
+			}
+			for _, m := range markers {
+				if strings.Contains(rec.URL(), m) {
+					pending = true
+					break
+				}
+			}
+		}
+		r.mu.Unlock()
+		if !pending {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func dumpRecorder(r *recorder) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var b strings.Builder
+	for _, id := range r.order {
+		rec := r.reqs[id]
+		fmt.Fprintf(&b, "%s %s %s", id, rec.Type, rec.URL())
+		if rec.Failed != nil {
+			fmt.Fprintf(&b, " failed=%s", rec.Failed.ErrorText)
+			if cs := rec.Failed.CorsErrorStatus; cs != nil {
+				fmt.Fprintf(&b, " cors=%s(%q)", cs.CorsError, cs.FailedParameter)
+			}
+		}
+		b.WriteString("\n")
+	}
+	for _, e := range r.entries {
+		fmt.Fprintf(&b, "log %s/%s: %s\n", e.Source, e.Level, e.Text)
+	}
+	return b.String()
+}

@@ -1,0 +1,184 @@
+package conformance
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+)
+
+var recordHAR = flag.String("record-har", "", "write a HAR of the Chromium run to this path, with a .expected.json sidecar (off by default)")
+
+const scenarioDir = "../../testdata/scenarios"
+
+func nonce() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// chromeOutcome is what Chromium did with one scenario.
+type chromeOutcome struct {
+	JS jsResult
+	// Main is the DevTools record of the request script made; Preflight the
+	// preflight's, when DevTools showed one.
+	Main, Preflight *netRecord
+	CorsError       string
+	FailedParameter string
+	NetError        string
+	// Console is the "Access to … has been blocked by CORS policy" line, or
+	// "" when Chromium printed none.
+	Console string
+	// Logs are every console line that mentions the scenario's URL.
+	Logs []string
+	Seen []Seen
+}
+
+func (o *chromeOutcome) String() string {
+	if o.JS.OK {
+		return fmt.Sprintf("allowed %d", o.JS.Status)
+	}
+	switch {
+	case o.CorsError != "":
+		return "blocked " + o.CorsError
+	case o.NetError != "":
+		return "blocked " + o.NetError
+	}
+	return "blocked (" + o.JS.Error + ")"
+}
+
+// runInChromium makes every scenario's request from the page, one after the
+// other, and collects what Chromium reported.
+func runInChromium(t *testing.T, c *chromium, srv *Server, scenarios []Scenario, nonces map[string]string) map[string]*chromeOutcome {
+	out := map[string]*chromeOutcome{}
+	var markers []string
+	for _, sc := range scenarios {
+		n := nonces[sc.Name]
+		spec := jsSpec{
+			URL:         srv.URL(sc.Name, n),
+			Method:      sc.Request.MethodOrGet(),
+			Credentials: sc.Request.Credentials,
+			Body:        sc.Request.Body,
+			XHR:         sc.Request.XHR,
+			Headers:     [][2]string{},
+		}
+		for _, h := range sc.Request.Headers {
+			spec.Headers = append(spec.Headers, [2]string{h.Name, srv.Origins.Expand(h.Value)})
+		}
+		res, err := c.run(spec)
+		if err != nil {
+			t.Fatalf("%s: running the request in Chromium: %v", sc.Name, err)
+		}
+		out[sc.Name] = &chromeOutcome{JS: res}
+		markers = append(markers, "/s/"+sc.Name+"/"+n)
+	}
+	c.rec.settle(markers, 5*time.Second)
+	// Console lines are sent after the request fails; give the last ones a
+	// moment to arrive.
+	time.Sleep(300 * time.Millisecond)
+	for _, sc := range scenarios {
+		o := out[sc.Name]
+		marker := "/s/" + sc.Name + "/" + nonces[sc.Name]
+		for _, rec := range c.rec.records(marker) {
+			if rec.isPreflight() {
+				if o.Preflight == nil {
+					o.Preflight = rec
+				}
+			} else if o.Main == nil {
+				o.Main = rec
+			}
+		}
+		for _, rec := range []*netRecord{o.Main, o.Preflight} {
+			if rec == nil || rec.Failed == nil {
+				continue
+			}
+			if o.NetError == "" {
+				o.NetError = rec.Failed.ErrorText
+			}
+			if cs := rec.Failed.CorsErrorStatus; cs != nil && o.CorsError == "" {
+				o.CorsError, o.FailedParameter = string(cs.CorsError), cs.FailedParameter
+			}
+		}
+		for _, e := range c.rec.logLines(marker) {
+			line := fmt.Sprintf("[%s/%s] %s", e.Source, e.Level, e.Text)
+			o.Logs = append(o.Logs, line)
+			if strings.HasPrefix(e.Text, "Access to ") && strings.Contains(e.Text, "has been blocked by CORS policy") {
+				if o.Console != "" && o.Console != e.Text {
+					t.Errorf("%s: Chromium printed two CORS lines:\n%s\n%s", sc.Name, o.Console, e.Text)
+				}
+				o.Console = e.Text
+			}
+		}
+		o.Seen = srv.Seen(sc.Name, nonces[sc.Name])
+	}
+	return out
+}
+
+func loadScenarios(t *testing.T) []Scenario {
+	t.Helper()
+	scenarios, err := LoadDir(scenarioDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return scenarios
+}
+
+// TestChromium is the conformance suite: every scenario in real Chromium and
+// through corsdiag, compared.
+func TestChromium(t *testing.T) {
+	bin, err := findChromium()
+	switch {
+	case err != nil && browserRequired():
+		t.Fatalf("CORSDIAG_BROWSER_TESTS=require but %v", err)
+	case err != nil:
+		t.Skipf("skipping the Chromium conformance suite: %v; set CORSDIAG_CHROMIUM or install chromium", err)
+	case testing.Short() && !browserRequired():
+		t.Skip("skipping the Chromium conformance suite in -short mode (CORSDIAG_BROWSER_TESTS=require runs it)")
+	}
+	start := time.Now()
+	scenarios := loadScenarios(t)
+	if only := os.Getenv("CORSDIAG_SCENARIO"); only != "" {
+		var keep []Scenario
+		for _, s := range scenarios {
+			if strings.Contains(s.Name, only) {
+				keep = append(keep, s)
+			}
+		}
+		scenarios = keep
+	}
+	srv, err := NewServer(scenarios)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	c := startChromium(t, bin, srv.Origins.Page+"/")
+
+	chromeNonces, probeNonces := map[string]string{}, map[string]string{}
+	for _, sc := range scenarios {
+		chromeNonces[sc.Name], probeNonces[sc.Name] = "c"+nonce(), "p"+nonce()
+	}
+	chrome := runInChromium(t, c, srv, scenarios, chromeNonces)
+	chromeTime := time.Since(start)
+
+	if os.Getenv("CORSDIAG_DUMP") != "" {
+		for _, sc := range scenarios {
+			o := chrome[sc.Name]
+			fmt.Printf("== %s: %s js=%+v cors=%s(%q) net=%s\n", sc.Name, o, o.JS, o.CorsError, o.FailedParameter, o.NetError)
+			for _, l := range o.Logs {
+				fmt.Println("   ", l)
+			}
+			for _, s := range o.Seen {
+				fmt.Printf("    seen %s %s hop=%d origin=%q acrm=%q acrh=%q\n", s.Method, s.Origin, s.Hop, s.Header.Get("Origin"), s.Header.Get("Access-Control-Request-Method"), s.Header.Get("Access-Control-Request-Headers"))
+			}
+		}
+	}
+	_ = probeNonces
+	_ = filepath.Join
+	t.Logf("%s: %d scenarios in %s", c.version, len(scenarios), chromeTime.Round(time.Millisecond))
+}

@@ -1,0 +1,295 @@
+// Package conformance holds the scenarios that keep corsdiag honest: each one
+// is a request a page makes and the answers a server gives, replayed both in
+// real Chromium and through corsdiag's probe and engine. The browser is the
+// judge; the conformance test fails when corsdiag's verdict, reported
+// finding, console message or predicted requests differ from Chromium's.
+//
+// Scenarios live in testdata/scenarios/*.yaml at the repository root. This
+// package parses them (strictly: an unknown field is an error naming its file
+// and line) and serves them from loopback listeners (Server).
+package conformance
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Scenario is one request a page makes and how the server answers it.
+type Scenario struct {
+	// Name is unique across all files, kebab-case; it is part of the URL.
+	Name        string `yaml:"name"`
+	Description string `yaml:"description"`
+	// Note says where Chromium departs from the Fetch standard, when the
+	// scenario shows such a place.
+	Note    string  `yaml:"note,omitempty"`
+	Request Request `yaml:"request"`
+	// Preflight answers OPTIONS; nil answers it with an empty 204 without
+	// any CORS header (what a server that knows nothing of CORS returns).
+	Preflight *Response `yaml:"preflight,omitempty"`
+	// Redirects are the hops the actual request goes through before
+	// Response answers it.
+	Redirects []Redirect `yaml:"redirects,omitempty"`
+	// Response answers the actual request (after the redirects).
+	Response Response `yaml:"response"`
+}
+
+// Request is what page script passes to fetch() (or XMLHttpRequest).
+type Request struct {
+	Method  string   `yaml:"method,omitempty"` // default GET
+	Headers []Header `yaml:"headers,omitempty"`
+	// Credentials is fetch's credentials member: omit, same-origin (the
+	// default) or include (XHR: withCredentials).
+	Credentials string `yaml:"credentials,omitempty"`
+	Body        string `yaml:"body,omitempty"`
+	// XHR sends the request with XMLHttpRequest instead of fetch().
+	XHR bool `yaml:"xhr,omitempty"`
+}
+
+// Response is one answer of the scenario server.
+type Response struct {
+	Status int `yaml:"status"`
+	// Headers are written as separate lines, in order; a name may repeat.
+	Headers []Header `yaml:"headers,omitempty"`
+	Body    string   `yaml:"body,omitempty"`
+	// Drop closes the connection without answering: a network error.
+	Drop bool `yaml:"drop,omitempty"`
+}
+
+// Redirect is one redirect hop of the actual request.
+type Redirect struct {
+	Status int `yaml:"status"`
+	// To is where Location points: "api" (the same server, the default),
+	// "page" (the page's own origin) or "other" (a third origin).
+	To string `yaml:"to,omitempty"`
+	// Userinfo is put into the Location URL as user:password@.
+	Userinfo string `yaml:"userinfo,omitempty"`
+	// Location, when set, is sent as is (placeholders expanded) instead of
+	// a URL built from To: for invalid or non-http Locations.
+	Location string `yaml:"location,omitempty"`
+	// Loop makes Location point back at this hop's own URL: the browser
+	// follows it until its redirect limit.
+	Loop bool `yaml:"loop,omitempty"`
+	// Headers are extra response headers of the redirect (CORS headers: the
+	// browser checks CORS on every hop).
+	Headers []Header `yaml:"headers,omitempty"`
+}
+
+// Header is one header line. Values may hold placeholders: {origin} (the
+// page's origin), {page_port}, {api} (the API origin), {api_port}, {other}.
+type Header struct {
+	Name  string `yaml:"name"`
+	Value string `yaml:"value"`
+}
+
+// Include reports whether the request is credentialed (credentials: include).
+func (r Request) Include() bool { return r.Credentials == "include" }
+
+// MethodOrGet is the method as script passes it, GET when unset.
+func (r Request) MethodOrGet() string {
+	if r.Method == "" {
+		return "GET"
+	}
+	return r.Method
+}
+
+// Origins names the three loopback origins a scenario is served from, to
+// fill the placeholders of header values.
+type Origins struct {
+	Page, API, Other string
+}
+
+func port(origin string) string {
+	if i := strings.LastIndexByte(origin, ':'); i >= 0 {
+		return origin[i+1:]
+	}
+	return ""
+}
+
+// Expand fills the placeholders of v.
+func (o Origins) Expand(v string) string {
+	return strings.NewReplacer(
+		"{origin}", o.Page, "{page_port}", port(o.Page),
+		"{api}", o.API, "{api_port}", port(o.API),
+		"{other}", o.Other,
+	).Replace(v)
+}
+
+var nameRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// LoadError names the file, line and field of a bad scenario.
+type LoadError struct {
+	File  string
+	Line  int
+	Field string
+	Err   error
+}
+
+func (e *LoadError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	if e.Field != "" {
+		b.WriteString(": " + e.Field)
+	}
+	b.WriteString(": " + e.Err.Error())
+	return b.String()
+}
+
+func (e *LoadError) Unwrap() error { return e.Err }
+
+// Parse reads one scenario file: a YAML list of scenarios. Unknown fields
+// are errors, so a typo cannot silently drop a check.
+func Parse(file string, data []byte) ([]Scenario, error) {
+	var out []Scenario
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&out); err != nil && !errors.Is(err, io.EOF) {
+		// yaml errors carry "line N" of this file already.
+		return nil, &LoadError{File: file, Err: err}
+	}
+	// A second pass over the node tree gives each entry its line.
+	var root yaml.Node
+	_ = yaml.Unmarshal(data, &root)
+	lines := make([]int, len(out))
+	if len(root.Content) == 1 && root.Content[0].Kind == yaml.SequenceNode {
+		for i, n := range root.Content[0].Content {
+			if i < len(lines) {
+				lines[i] = n.Line
+			}
+		}
+	}
+	for i := range out {
+		if err := out[i].validate(); err != nil {
+			err.File, err.Line = file, lines[i]
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (s *Scenario) validate() *LoadError {
+	bad := func(field, format string, a ...any) *LoadError {
+		return &LoadError{Field: "scenario " + quoteName(s.Name) + ": " + field, Err: fmt.Errorf(format, a...)}
+	}
+	if !nameRE.MatchString(s.Name) {
+		return bad("name", "must be kebab-case letters and digits")
+	}
+	if strings.TrimSpace(s.Description) == "" {
+		return bad("description", "is required: say what the scenario shows")
+	}
+	switch s.Request.Credentials {
+	case "", "omit", "same-origin", "include":
+	default:
+		return bad("request.credentials", "is %q; want omit, same-origin or include", s.Request.Credentials)
+	}
+	if err := checkHeaders(s.Request.Headers); err != nil {
+		return bad("request.headers", "%v", err)
+	}
+	if m := strings.ToUpper(s.Request.MethodOrGet()); s.Request.Body != "" && (m == "GET" || m == "HEAD") {
+		return bad("request.body", "a %s request cannot have a body", m)
+	}
+	if s.Preflight != nil {
+		if err := s.Preflight.validate(); err != nil {
+			return bad("preflight", "%v", err)
+		}
+	}
+	if err := s.Response.validate(); err != nil {
+		return bad("response", "%v", err)
+	}
+	for i, r := range s.Redirects {
+		field := fmt.Sprintf("redirects[%d]", i)
+		if r.Status < 300 || r.Status > 399 {
+			return bad(field+".status", "is %d; a redirect needs 3xx", r.Status)
+		}
+		switch r.To {
+		case "", "api", "page", "other":
+		default:
+			return bad(field+".to", "is %q; want api, page or other", r.To)
+		}
+		if err := checkHeaders(r.Headers); err != nil {
+			return bad(field+".headers", "%v", err)
+		}
+	}
+	return nil
+}
+
+func (r *Response) validate() error {
+	if r.Status < 100 || r.Status > 599 {
+		return fmt.Errorf("status is %d; want 100-599", r.Status)
+	}
+	return checkHeaders(r.Headers)
+}
+
+func checkHeaders(hs []Header) error {
+	for i, h := range hs {
+		if h.Name == "" || strings.ContainsAny(h.Name, " \t\r\n:") {
+			return fmt.Errorf("[%d] name %q is not a header name", i, h.Name)
+		}
+		if strings.ContainsAny(h.Value, "\r\n") {
+			return fmt.Errorf("[%d] value of %s holds a line break", i, h.Name)
+		}
+	}
+	return nil
+}
+
+func quoteName(n string) string {
+	if n == "" {
+		return "(unnamed)"
+	}
+	return n
+}
+
+// LoadDir parses every *.yaml file of dir, in name order, and checks that
+// scenario names are unique.
+func LoadDir(dir string) ([]Scenario, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%s: no *.yaml scenario files", dir)
+	}
+	sort.Strings(files)
+	var all []Scenario
+	seen := map[string]string{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		ss, err := Parse(f, data)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range ss {
+			if prev, dup := seen[s.Name]; dup {
+				return nil, &LoadError{File: f, Field: "scenario " + s.Name, Err: fmt.Errorf("name already used in %s", prev)}
+			}
+			seen[s.Name] = f
+		}
+		all = append(all, ss...)
+	}
+	return all, nil
+}
+
+// HTTPHeader expands placeholders and returns the headers as an
+// http.Header that keeps repeated lines.
+func HTTPHeader(hs []Header, o Origins) http.Header {
+	h := http.Header{}
+	for _, x := range hs {
+		h.Add(x.Name, o.Expand(x.Value))
+	}
+	return h
+}

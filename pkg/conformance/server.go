@@ -1,0 +1,206 @@
+package conformance
+
+import (
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Seen is one request that reached the scenario server.
+type Seen struct {
+	Method string
+	// Origin is the listener's origin (page, API or other).
+	Origin string
+	Path   string
+	Header http.Header
+	// Hop is the redirect hop the request asked for: 0 for the first URL.
+	Hop int
+}
+
+// Server serves scenarios from three loopback listeners: the page origin
+// (a blank HTML page), the API origin and a third origin for cross-origin
+// redirects. Two ports on 127.0.0.1 are two origins.
+//
+// Every listener answers /s/<scenario>/<nonce>[/<hop>]: OPTIONS with the
+// scenario's preflight response, any other method with the redirect of that
+// hop or, after the last hop, the scenario's response. A fresh nonce per run
+// gives a URL no preflight cache has seen.
+type Server struct {
+	Origins Origins
+
+	scenarios map[string]*Scenario
+	servers   []*http.Server
+
+	mu  sync.Mutex
+	log map[string][]Seen // by "<scenario>/<nonce>"
+}
+
+// NewServer starts the three listeners on 127.0.0.1.
+func NewServer(scenarios []Scenario) (*Server, error) {
+	s := &Server{scenarios: map[string]*Scenario{}, log: map[string][]Seen{}}
+	for i := range scenarios {
+		s.scenarios[scenarios[i].Name] = &scenarios[i]
+	}
+	var origins [3]string
+	for i := range origins {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		origin := "http://" + ln.Addr().String()
+		origins[i] = origin
+		srv := &http.Server{Handler: s.handler(origin)}
+		s.servers = append(s.servers, srv)
+		go func() { _ = srv.Serve(ln) }()
+	}
+	s.Origins = Origins{Page: origins[0], API: origins[1], Other: origins[2]}
+	return s, nil
+}
+
+// Close stops the listeners.
+func (s *Server) Close() {
+	for _, srv := range s.servers {
+		_ = srv.Close()
+	}
+}
+
+// URL is where script sends scenario name's request in the run nonce.
+func (s *Server) URL(name, nonce string) string {
+	return s.Origins.API + scenarioPath(name, nonce, 0)
+}
+
+// Seen returns the requests that reached the server for name in run nonce,
+// in arrival order.
+func (s *Server) Seen(name, nonce string) []Seen {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Seen(nil), s.log[name+"/"+nonce]...)
+}
+
+func scenarioPath(name, nonce string, hop int) string {
+	p := "/s/" + name + "/" + nonce
+	if hop > 0 {
+		p += "/" + strconv.Itoa(hop)
+	}
+	return p
+}
+
+// BlankPage is what the page origin serves at /.
+const BlankPage = "<!doctype html><html><head><meta charset=utf-8><title>corsdiag conformance</title></head><body></body></html>"
+
+func (s *Server) handler(origin string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/" {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			_, _ = w.Write([]byte(BlankPage))
+			return
+		}
+		name, nonce, hop, ok := parsePath(r.URL.Path)
+		sc := s.scenarios[name]
+		if !ok || sc == nil {
+			http.NotFound(w, r)
+			return
+		}
+		s.mu.Lock()
+		key := name + "/" + nonce
+		s.log[key] = append(s.log[key], Seen{Method: r.Method, Origin: origin, Path: r.URL.Path, Header: r.Header.Clone(), Hop: hop})
+		s.mu.Unlock()
+
+		if r.Method == http.MethodOptions {
+			pf := sc.Preflight
+			if pf == nil {
+				pf = &Response{Status: http.StatusNoContent}
+			}
+			s.answer(w, pf)
+			return
+		}
+		if hop < len(sc.Redirects) {
+			rd := sc.Redirects[hop]
+			loc := s.location(rd, origin, name, nonce, hop)
+			s.write(w, rd.Status, rd.Headers, "", loc)
+			return
+		}
+		s.answer(w, &sc.Response)
+	})
+}
+
+func (s *Server) answer(w http.ResponseWriter, r *Response) {
+	if r.Drop {
+		// Close the connection without a byte: the client sees an empty
+		// response (net::ERR_EMPTY_RESPONSE in Chromium).
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				_ = conn.Close()
+				return
+			}
+		}
+		panic(http.ErrAbortHandler)
+	}
+	s.write(w, r.Status, r.Headers, r.Body, "")
+}
+
+func (s *Server) location(rd Redirect, current, name, nonce string, hop int) string {
+	target := s.Origins.API
+	switch rd.To {
+	case "page":
+		target = s.Origins.Page
+	case "other":
+		target = s.Origins.Other
+	}
+	if rd.Location != "" {
+		return s.Origins.Expand(rd.Location)
+	}
+	next := hop + 1
+	if rd.Loop {
+		target, next = current, hop
+	}
+	u, _ := url.Parse(target + scenarioPath(name, nonce, next))
+	if rd.Userinfo != "" {
+		user, pass, _ := strings.Cut(rd.Userinfo, ":")
+		u.User = url.UserPassword(user, pass)
+	}
+	return u.String()
+}
+
+// write sends one answer with every header line as the scenario lists it,
+// repeated names kept as separate lines. Go's automatic Date and sniffed
+// Content-Type are suppressed so the browser sees only what the scenario
+// says (plus Content-Length, which is safelisted).
+func (s *Server) write(w http.ResponseWriter, status int, hs []Header, body, location string) {
+	h := w.Header()
+	h["Date"] = nil
+	h["Content-Type"] = nil
+	for _, x := range hs {
+		k := http.CanonicalHeaderKey(x.Name)
+		h[k] = append(h[k], s.Origins.Expand(x.Value))
+	}
+	if location != "" {
+		h.Set("Location", location)
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body))
+}
+
+// parsePath splits /s/<name>/<nonce>[/<hop>].
+func parsePath(p string) (name, nonce string, hop int, ok bool) {
+	rest, found := strings.CutPrefix(p, "/s/")
+	if !found {
+		return "", "", 0, false
+	}
+	parts := strings.Split(rest, "/")
+	if len(parts) < 2 || len(parts) > 3 || parts[0] == "" || parts[1] == "" {
+		return "", "", 0, false
+	}
+	if len(parts) == 3 {
+		n, err := strconv.Atoi(parts[2])
+		if err != nil || n < 0 {
+			return "", "", 0, false
+		}
+		hop = n
+	}
+	return parts[0], parts[1], hop, true
+}
