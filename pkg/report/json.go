@@ -41,11 +41,14 @@ type (
 			Reasons        []string `json:"reasons"`
 			RequestHeaders string   `json:"request_headers"`
 		} `json:"plan"`
-		Reported      *string        `json:"reported"`
-		ActualSkipped string         `json:"actual_skipped"`
-		Findings      []jsonFinding  `json:"findings"`
-		Exchanges     []jsonExchange `json:"exchanges"`
-		Platform      *jsonPlatform  `json:"platform"`
+		Reported      *string `json:"reported"`
+		ActualSkipped string  `json:"actual_skipped"`
+		// BrowserSkipsActual: the actual exchange was sent by corsdiag
+		// only; the browser stops at the failed preflight.
+		BrowserSkipsActual bool           `json:"browser_skips_actual"`
+		Findings           []jsonFinding  `json:"findings"`
+		Exchanges          []jsonExchange `json:"exchanges"`
+		Platform           *jsonPlatform  `json:"platform"`
 	}
 	jsonFinding struct {
 		Code            string `json:"code"`
@@ -103,14 +106,15 @@ func buildJSON(res *CheckResult) *jsonReport {
 	d := res.Diagnosis
 	r := res.Exchange.Request
 	out := &jsonReport{
-		SchemaVersion: SchemaVersion,
-		Tool:          res.Tool,
-		Browser:       res.Browser,
-		Verdict:       string(d.Verdict),
-		Scope:         string(d.Scope),
-		ActualSkipped: res.Exchange.ActualSkipped,
-		Findings:      []jsonFinding{},
-		Exchanges:     []jsonExchange{},
+		SchemaVersion:      SchemaVersion,
+		Tool:               res.Tool,
+		Browser:            res.Browser,
+		Verdict:            string(d.Verdict),
+		Scope:              string(d.Scope),
+		ActualSkipped:      res.Exchange.ActualSkipped,
+		BrowserSkipsActual: res.BrowserSkipsActual,
+		Findings:           []jsonFinding{},
+		Exchanges:          []jsonExchange{},
 	}
 	out.Request.Method = cors.NormalizeMethod(r.Method)
 	out.Request.URL = s.URL(r.URL)

@@ -43,6 +43,10 @@ type CheckResult struct {
 	ErrorPaths []ErrorPath
 	// Platform is who answered, nil when not recognised.
 	Platform *platform.Detection
+	// BrowserSkipsActual says the actual request in Exchange was sent by
+	// corsdiag only, to show what a user hits next: the browser stops at
+	// the failed preflight.
+	BrowserSkipsActual bool
 	// NoRedact shows secrets (--no-redact); by default they are hidden.
 	NoRedact bool
 }

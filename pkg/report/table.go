@@ -81,11 +81,11 @@ func writeExchangeTable(w io.Writer, res *CheckResult, s *sanitizer) error {
 	table.Header("step", "request", "response")
 	base := res.Exchange.Request.URL
 	for _, r := range rows {
-		step := r.Step
+		step := clean(r.Step)
 		if r.Purpose != "" {
-			step += "\n" + r.Purpose
+			step += "\n" + clean(r.Purpose)
 		}
-		if err := table.Append(clean(step), requestCell(r.Hop, base, s), responseCell(r.Hop, s)); err != nil {
+		if err := table.Append(step, requestCell(r.Hop, base, s), responseCell(r.Hop, s)); err != nil {
 			return err
 		}
 	}
@@ -137,7 +137,9 @@ func responseCell(h *cors.Hop, s *sanitizer) string {
 	for _, name := range names {
 		writeHeaderLines(&b, resp.Header, name, s)
 	}
-	if (resp.Status < 200 || resp.Status >= 300) && len(resp.Body) > 0 {
+	// Error bodies name the layer that answered ({"message":"Missing
+	// Authentication Token"}); success and redirect bodies are noise here.
+	if resp.Status >= 400 && len(resp.Body) > 0 {
 		body := strings.Join(strings.Fields(s.Body(resp.Body)), " ")
 		if len(body) > bodyExcerpt || resp.BodyTruncated {
 			body = truncate(body, bodyExcerpt) + "…"

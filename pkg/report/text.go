@@ -129,6 +129,9 @@ func (t *textWriter) write() {
 	if note := actualNote(t.res); note != "" {
 		t.printf("Actual request not sent: %s\n", t.text(note))
 	}
+	if t.res.BrowserSkipsActual {
+		t.printf("The browser would not send the actual request (the preflight fails); corsdiag sent it to show what you would hit next.\n")
+	}
 
 	if pl := t.res.Platform; pl != nil && pl.Name != "" {
 		t.printf("\nPlatform: %s (%s)", t.text(pl.Name), t.text(pl.Confidence))

@@ -1,0 +1,490 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/platform"
+	"github.com/corsdiag/corsdiag/pkg/probe"
+	"github.com/corsdiag/corsdiag/pkg/report"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+func init() { register(newCheckCmd) }
+
+// originHint is shown whenever the page's origin is missing or wrong.
+const originHint = "corsdiag check URL --origin https://your-page.example"
+
+// checkOptions are the flags and arguments of `corsdiag check`.
+type checkOptions struct {
+	IO *IO
+
+	URL     string
+	Origin  string
+	Method  string
+	Headers []string
+	Data    []dataArg
+	User    string
+	Cookie  string
+
+	Insecure     bool
+	Credentials  bool
+	SendActual   bool
+	Preflight    string // auto | always
+	NoErrorProbe bool
+	Timeout      time.Duration
+	HAROut       string
+	NoRedact     bool
+	Output       string // text | json
+	Strict       bool
+	Browser      string // a key of cors.Profiles
+	// FixFormat picks the form of platform fixes (console, cli, terraform…);
+	// the platform layer interprets it.
+	FixFormat string
+	Initiator string // fetch | xhr
+
+	// Curl holds a pasted curl command: one argument with the whole
+	// command, or the words the shell split it into (starting with "curl").
+	Curl []string
+	// changed reports whether a flag was given explicitly: explicit flags
+	// override what the curl command says.
+	changed func(name string) bool
+
+	// run and analyze are probe.Run and platform.Analyze; tests replace them.
+	run     func(context.Context, probe.Options) (*probe.Result, error)
+	analyze func(platform.Input) *platform.Report
+}
+
+// dataArg is one -d/--data/--data-raw/--data-binary value, kept in command
+// line order as curl joins them.
+type dataArg struct {
+	value string
+	mode  string // "data" (@file, newlines stripped), "raw" (literal), "binary" (@file as is)
+}
+
+// dataFlag appends to a shared list, so the order across the three spellings is kept.
+type dataFlag struct {
+	list *[]dataArg
+	mode string
+}
+
+func (f *dataFlag) String() string { return "" }
+func (f *dataFlag) Type() string   { return "string" }
+func (f *dataFlag) Set(v string) error {
+	*f.list = append(*f.list, dataArg{value: v, mode: f.mode})
+	return nil
+}
+
+func newCheckCmd(io *IO) *cobra.Command {
+	return checkCommand(&checkOptions{IO: io, run: probe.Run, analyze: platform.Analyze})
+}
+
+// checkCommand builds the command around opts, whose run and analyze
+// functions the caller chose.
+func checkCommand(opts *checkOptions) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "check URL [flags] | check -- curl URL [curl flags]",
+		Short: "Send what a browser sends to URL and tell whether it would block the response",
+		Long: `check sends the requests a browser sends for a cross-origin fetch() from the page
+at --origin: the OPTIONS preflight when one is needed, then the actual request, hop
+by hop through redirects. It judges every response the way Chromium does and prints
+the console message the browser shows, the cause in plain words and the fix.
+
+A state-changing request (POST, PUT, PATCH, DELETE) is never sent unless you pass
+--send-actual; the preflight is judged alone.
+
+Flags follow curl's, and a command copied from the browser ("Copy as cURL") can be
+pasted after --; explicit flags override what the curl command says.
+
+Exit codes: 0 allowed, 1 blocked (or a warning with --strict), 2 bad usage or
+input, 3 the endpoint could not be reached.`,
+		Example: `  corsdiag check https://api.example.com/items --origin https://app.example.com
+  corsdiag check https://api.example.com/items --origin https://app.example.com -X PUT -H 'Content-Type: application/json'
+  corsdiag check https://api.example.com/me --origin https://app.example.com -b 'session=…'
+  corsdiag check -o json https://api.example.com/items --origin https://app.example.com
+  corsdiag check -- curl 'https://api.example.com/items' -H 'origin: https://app.example.com' -H 'authorization: Bearer …'`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.setArgs(args); err != nil {
+				return err
+			}
+			opts.changed = cmd.Flags().Changed
+			return runCheck(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.SortFlags = false
+	f.StringVar(&opts.Origin, "origin", "", "origin of the page that makes the request, such as https://app.example.com (required unless a header carries Origin)")
+	f.StringVarP(&opts.Method, "request", "X", "", "request method (default GET, or POST with -d)")
+	f.StringArrayVarP(&opts.Headers, "header", "H", nil, "request header set by script, as 'Name: value' (repeatable)")
+	addDataFlag(f, &opts.Data, "data", "d", "data", "request body, as curl -d (@file reads a file; implies POST)")
+	addDataFlag(f, &opts.Data, "data-raw", "", "raw", "request body, taken literally")
+	addDataFlag(f, &opts.Data, "data-binary", "", "binary", "request body (@file reads a file as is)")
+	f.StringVarP(&opts.User, "user", "u", "", "user:password for HTTP basic authentication (implies --credentials)")
+	f.StringVarP(&opts.Cookie, "cookie", "b", "", "cookies as 'name=value; name2=value2' (implies --credentials)")
+	f.BoolVarP(&opts.Insecure, "insecure", "k", false, "do not verify the server's TLS certificate")
+	f.BoolVar(&opts.Credentials, "credentials", false, "the request carries credentials (fetch credentials: 'include', XHR withCredentials)")
+	f.BoolVar(&opts.SendActual, "send-actual", false, "also send the actual request of a state-changing method (POST, PUT, PATCH, DELETE)")
+	f.StringVar(&opts.Preflight, "preflight", "auto", "auto: preflight when the browser would; always: force one (XHR upload listeners)")
+	f.BoolVar(&opts.NoErrorProbe, "no-error-probe", false, "do not probe whether error responses carry CORS headers")
+	f.DurationVar(&opts.Timeout, "timeout", probe.DefaultTimeout, "time limit for the whole check")
+	f.StringVar(&opts.HAROut, "har-out", "", "write the exchanges to `FILE` as HAR (secrets redacted unless --no-redact)")
+	f.BoolVar(&opts.NoRedact, "no-redact", false, "show cookies, Authorization, API keys and tokens in the output")
+	f.StringVarP(&opts.Output, "output", "o", "text", "output format: text or json")
+	f.BoolVar(&opts.Strict, "strict", false, "exit 1 on warnings too")
+	f.StringVar(&opts.Browser, "browser", "chromium", "browser whose rules judge the exchange: chromium or firefox")
+	f.StringVar(&opts.FixFormat, "fix-format", "", "form of platform-specific fixes (console, cli, cloudformation, terraform…)")
+	f.StringVar(&opts.Initiator, "initiator", "fetch", "API that makes the request, for the console message: fetch or xhr")
+	return cmd
+}
+
+func addDataFlag(f *pflag.FlagSet, list *[]dataArg, name, short, mode, usage string) {
+	f.VarP(&dataFlag{list: list, mode: mode}, name, short, usage)
+}
+
+// setArgs takes URL, or a curl command: `-- curl URL …`, or one argument
+// holding the whole pasted command.
+func (o *checkOptions) setArgs(args []string) error {
+	switch {
+	case len(args) == 0:
+		return usageErrorf("check needs a URL or a curl command\nUsage: %s\n   or: corsdiag check -- curl 'https://…' -H 'origin: https://your-page.example'", originHint)
+	case isCurl(args[0]):
+		o.Curl = args
+		return nil
+	case len(args) > 1:
+		return usageErrorf("check takes one URL, got %d arguments; to paste a curl command, put it after --: corsdiag check -- curl …", len(args))
+	}
+	o.URL = args[0]
+	return nil
+}
+
+func isCurl(arg string) bool {
+	arg = strings.TrimSpace(arg)
+	return arg == "curl" || strings.HasPrefix(arg, "curl ") || strings.HasPrefix(arg, "curl\t") || strings.HasPrefix(arg, "curl\n")
+}
+
+// checkInput is the request to probe, resolved from flags and curl command.
+type checkInput struct {
+	probe   probe.Options
+	profile *cors.Profile
+}
+
+// resolve validates the options and builds the probe's input.
+func (o *checkOptions) resolve() (*checkInput, error) {
+	changed := o.changed
+	if changed == nil {
+		changed = func(string) bool { return false }
+	}
+	profile, ok := cors.Profiles[o.Browser]
+	if !ok {
+		return nil, usageErrorf("--browser %q: want chromium or firefox", o.Browser)
+	}
+	initiator := ""
+	switch o.Initiator {
+	case "fetch", "":
+		initiator = "fetch"
+	case "xhr", "XMLHttpRequest":
+		initiator = "XMLHttpRequest"
+	default:
+		return nil, usageErrorf("--initiator %q: want fetch or xhr", o.Initiator)
+	}
+	switch o.Preflight {
+	case "auto", "always":
+	default:
+		return nil, usageErrorf("--preflight %q: want auto or always", o.Preflight)
+	}
+	switch o.Output {
+	case "text", "json":
+	default:
+		return nil, usageErrorf("--output %q: want text or json", o.Output)
+	}
+	if o.Timeout <= 0 {
+		return nil, usageErrorf("--timeout %s: must be more than zero", o.Timeout)
+	}
+
+	// Start from the curl command, if any, then apply explicit flags.
+	rawURL, method := o.URL, ""
+	header := http.Header{}
+	var body []byte
+	hasBody := false
+	cookie, user, insecure := "", "", false
+	if o.Curl != nil {
+		c, err := parseCurl(o.Curl)
+		if err != nil {
+			return nil, usageErrorf("%v", err)
+		}
+		rawURL, method, body, cookie, user, insecure = c.URL, c.Method, c.Body, c.Cookie, c.User, c.Insecure
+		hasBody = c.Body != nil
+		for k, vs := range c.Header {
+			for _, v := range vs {
+				header.Add(k, v)
+			}
+		}
+	}
+	for _, h := range o.Headers {
+		name, value, del, err := parseHeaderFlag(h)
+		if err != nil {
+			return nil, err
+		}
+		if del {
+			header.Del(name)
+			continue
+		}
+		// An explicit -H replaces the curl command's header of that name.
+		header.Set(name, value)
+	}
+	if len(o.Data) > 0 {
+		b, err := readData(o.Data, o.IO.In)
+		if err != nil {
+			return nil, err
+		}
+		body, hasBody = b, true
+	}
+	if changed("request") {
+		method = o.Method
+	}
+	if method == "" {
+		method = "GET"
+		if hasBody {
+			method = "POST"
+		}
+	}
+	if changed("cookie") {
+		cookie = o.Cookie
+	}
+	if changed("user") {
+		user = o.User
+	}
+	if changed("insecure") {
+		insecure = o.Insecure
+	}
+	if cookie != "" && !strings.Contains(cookie, "=") {
+		return nil, usageErrorf("-b %q: reading a cookie jar file is not supported; pass the cookies as 'name=value; name2=value2'", cookie)
+	}
+
+	// Origin: the flag, else the Origin header of -H or the curl command.
+	origin := o.Origin
+	if origin == "" {
+		origin = header.Get("Origin")
+	}
+	header.Del("Origin")
+	if origin == "" {
+		return nil, usageErrorf("the page's origin is missing: a CORS check needs the origin of the page that makes the request\nUsage: %s", originHint)
+	}
+	canon, err := cors.ParseOrigin(origin)
+	if err != nil {
+		var oe *cors.OriginError
+		if errors.As(err, &oe) {
+			return nil, usageErrorf("--origin %q: %s\nUsage: %s", origin, oe.Reason, originHint)
+		}
+		return nil, usageErrorf("--origin %q: %v", origin, err)
+	}
+	// A Cookie header is a credential the browser attaches, not one script sets.
+	if c := header.Values("Cookie"); len(c) > 0 {
+		all := append([]string{}, c...)
+		if cookie != "" {
+			all = append(all, cookie)
+		}
+		cookie = strings.Join(all, "; ")
+		header.Del("Cookie")
+	}
+
+	if rawURL == "" {
+		return nil, usageErrorf("the curl command has no URL")
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, usageErrorf("URL %q: want an absolute http:// or https:// URL", rawURL)
+	}
+	credentials := o.Credentials || cookie != "" || user != ""
+	return &checkInput{
+		profile: profile,
+		probe: probe.Options{
+			Request: cors.Request{
+				Method:         method,
+				URL:            rawURL,
+				Origin:         canon,
+				Header:         header,
+				Credentials:    credentials,
+				ForcePreflight: o.Preflight == "always",
+				Initiator:      initiator,
+			},
+			Body:       body,
+			Cookie:     cookie,
+			BasicAuth:  user,
+			SendActual: o.SendActual,
+			ErrorProbe: !o.NoErrorProbe,
+			Timeout:    o.Timeout,
+			Insecure:   insecure,
+			Profile:    profile,
+		},
+	}, nil
+}
+
+// parseHeaderFlag reads one -H value as curl does: "Name: value";
+// "Name:" removes the header, "Name;" sends it empty.
+func parseHeaderFlag(h string) (name, value string, del bool, err error) {
+	if n, ok := strings.CutSuffix(strings.TrimSpace(h), ";"); ok && !strings.Contains(n, ":") {
+		return strings.TrimSpace(n), "", false, checkHeaderName(h, strings.TrimSpace(n))
+	}
+	n, v, ok := strings.Cut(h, ":")
+	if !ok {
+		return "", "", false, usageErrorf("-H %q: want 'Name: value'", h)
+	}
+	name, value = strings.TrimSpace(n), strings.TrimSpace(v)
+	if err := checkHeaderName(h, name); err != nil {
+		return "", "", false, err
+	}
+	return name, value, value == "", nil
+}
+
+func checkHeaderName(flag, name string) error {
+	if name == "" {
+		return usageErrorf("-H %q: the header name is empty", flag)
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
+			return usageErrorf("-H %q: %q is not a valid header name (byte %d)", flag, name, i)
+		}
+	}
+	return nil
+}
+
+// readData joins -d values with & as curl does; @file reads a file (@- stdin).
+func readData(args []dataArg, stdin io.Reader) ([]byte, error) {
+	var parts []string
+	for _, a := range args {
+		v := a.value
+		if a.mode != "raw" && strings.HasPrefix(v, "@") {
+			name := v[1:]
+			var b []byte
+			var err error
+			if name == "-" {
+				b, err = io.ReadAll(stdin)
+			} else {
+				b, err = os.ReadFile(name)
+			}
+			if err != nil {
+				return nil, usageErrorf("--data %s: %v", v, err)
+			}
+			v = string(b)
+			if a.mode == "data" {
+				v = strings.NewReplacer("\r", "", "\n", "").Replace(v)
+			}
+		}
+		parts = append(parts, v)
+	}
+	return []byte(strings.Join(parts, "&")), nil
+}
+
+// runCheck probes, judges, renders and returns the exit status as an
+// *ExitError (nil means allowed).
+func runCheck(ctx context.Context, o *checkOptions) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	in, err := o.resolve()
+	if err != nil {
+		return err
+	}
+	res, err := o.run(ctx, in.probe)
+	if err != nil {
+		var ue *probe.UnreachableError
+		if errors.As(err, &ue) {
+			msg := ue.Error()
+			if ue.Hint != "" {
+				msg += "\nHint: " + ue.Hint
+			}
+			if o.HAROut != "" && res != nil {
+				// The failed hops are worth keeping; the exit code says why.
+				if herr := writeHAR(o.HAROut, res, !o.NoRedact); herr != nil {
+					msg += "\n" + herr.Error()
+				}
+			}
+			return &ExitError{Code: ExitUnreachable, Message: sanitize(msg, !o.NoRedact)}
+		}
+		return &ExitError{Code: ExitUsage, Message: sanitize(err.Error(), !o.NoRedact)}
+	}
+
+	d := in.profile.Evaluate(res.Exchange)
+	d.Findings = append(d.Findings, res.Findings...)
+	errorHops := make([]cors.Hop, len(res.ErrorPaths))
+	errorPaths := make([]report.ErrorPath, len(res.ErrorPaths))
+	for i, ep := range res.ErrorPaths {
+		errorHops[i] = ep.Hop
+		errorPaths[i] = report.ErrorPath{Purpose: ep.Purpose, Hop: ep.Hop}
+	}
+	pr := o.analyze(platform.Input{Exchange: res.Exchange, Diagnosis: d, ErrorPaths: errorHops})
+	var detection *platform.Detection
+	if pr != nil {
+		for _, f := range pr.Findings {
+			// The browser reports one error: the engine's first.
+			f.Reported = false
+			d.Findings = append(d.Findings, f)
+		}
+		detection = pr.Platform
+	}
+
+	result := &report.CheckResult{
+		Tool:       report.Tool{Name: "corsdiag", Version: Version},
+		Browser:    in.profile.Name,
+		Exchange:   res.Exchange,
+		Diagnosis:  d,
+		ErrorPaths: errorPaths,
+		Platform:   detection,
+		NoRedact:   o.NoRedact,
+		// The probe may send the actual request after a failed preflight to
+		// show what comes next; the browser would not.
+		BrowserSkipsActual: len(res.Exchange.Actual) > 0 && !res.BrowserSendsActual,
+	}
+	if o.Output == "json" {
+		err = report.WriteJSON(o.IO.Out, result)
+	} else {
+		err = report.WriteText(o.IO.Out, result, report.Style{Color: o.IO.Color()})
+	}
+	if err != nil {
+		return err
+	}
+	if o.HAROut != "" {
+		if err := writeHAR(o.HAROut, res, !o.NoRedact); err != nil {
+			return &ExitError{Code: ExitUsage, Message: err.Error()}
+		}
+	}
+	return exitFor(d, o.Strict)
+}
+
+func writeHAR(path string, res *probe.Result, redact bool) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("--har-out: %w", err)
+	}
+	if err := res.WriteHAR(f, redact); err != nil {
+		f.Close()
+		return fmt.Errorf("--har-out %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("--har-out %s: %w", path, err)
+	}
+	return nil
+}
+
+// exitFor maps a diagnosis to the exit-code contract.
+func exitFor(d *cors.Diagnosis, strict bool) error {
+	switch {
+	case d.Verdict == cors.Blocked:
+		return &ExitError{Code: ExitBlocked}
+	case strict && d.Count(cors.SeverityWarning) > 0:
+		return &ExitError{Code: ExitBlocked}
+	}
+	return nil
+}

@@ -1,0 +1,548 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/corsdiag/corsdiag/pkg/platform"
+	"github.com/corsdiag/corsdiag/pkg/probe"
+	"github.com/corsdiag/corsdiag/pkg/report"
+)
+
+const testOrigin = "https://app.example"
+
+// cleanHeaders drops the Date header Go's server adds, so goldens are stable.
+func cleanHeaders(w http.ResponseWriter) { w.Header()["Date"] = nil }
+
+// scenarioServer starts an httptest server on loopback and a transport that
+// sends every host name (api.test, cdn.test…) to it: URLs in the output,
+// and so the goldens, never hold the random port. The handler sees the
+// name in r.Host.
+func scenarioServer(t *testing.T, h http.HandlerFunc) http.RoundTripper {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cleanHeaders(w)
+		h(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	addr := srv.Listener.Addr().String()
+	tr := &http.Transport{
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "tcp", addr)
+		},
+		DisableCompression: true,
+	}
+	t.Cleanup(tr.CloseIdleConnections)
+	return tr
+}
+
+// execCheck runs `corsdiag check args…` in-process against tr.
+func execCheck(t *testing.T, tr http.RoundTripper, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	io, out, errOut := fakeIO(nil)
+	opts := &checkOptions{
+		IO: io,
+		run: func(ctx context.Context, o probe.Options) (*probe.Result, error) {
+			o.Transport = tr
+			return probe.Run(ctx, o)
+		},
+		analyze: platform.Analyze,
+	}
+	cmd := checkCommand(opts)
+	cmd.SetArgs(args)
+	cmd.SetOut(io.Out)
+	cmd.SetErr(io.Err)
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	code = exitCodeOf(io, cmd.Execute())
+	return code, out.String(), errOut.String()
+}
+
+// goodCORS answers like a correct API: preflights allowed for the page's
+// origin, every response (errors too) with CORS headers.
+func goodCORS(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	if r.URL.Path != "/items" {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	io.WriteString(w, `[{"id":1}]`)
+}
+
+var goldenCases = []struct {
+	name    string
+	handler http.HandlerFunc
+	args    []string
+	want    int
+}{
+	{
+		name:    "allowed-get",
+		handler: goodCORS,
+		args:    []string{"http://api.test/items", "--origin", testOrigin},
+		want:    ExitAllowed,
+	},
+	{
+		// API Gateway REST API without an OPTIONS method on the resource.
+		name: "apigw-preflight-403",
+		handler: func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("x-amzn-RequestId", "8f3b2c1e-0000-4000-8000-000000000000")
+			w.Header().Set("x-amz-apigw-id", "AbCdEfGhIjKlMnO=")
+			w.Header().Set("Content-Type", "application/json")
+			if r.Method == http.MethodOptions || r.URL.Path != "/prod/items" {
+				w.Header().Set("x-amzn-ErrorType", "MissingAuthenticationTokenException")
+				w.WriteHeader(http.StatusForbidden)
+				io.WriteString(w, `{"message":"Missing Authentication Token"}`)
+				return
+			}
+			io.WriteString(w, `[]`)
+		},
+		args: []string{"http://abc123.execute-api.us-east-1.amazonaws.com/prod/items", "--origin", testOrigin, "-X", "PUT", "-H", "Content-Type: application/json"},
+		want: ExitBlocked,
+	},
+	{
+		name: "origin-mismatch",
+		handler: func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Access-Control-Allow-Origin", testOrigin+"/")
+			w.Header().Set("Vary", "Origin")
+			io.WriteString(w, "ok")
+		},
+		args: []string{"http://api.test/items", "--origin", testOrigin},
+		want: ExitBlocked,
+	},
+	{
+		name:    "wildcard-credentials",
+		handler: goodCORS,
+		args:    []string{"http://api.test/items", "--origin", testOrigin, "-b", "session=0123456789abcdef"},
+		want:    ExitBlocked,
+	},
+	{
+		// The preflight passes; the POST is never sent without --send-actual.
+		name: "post-not-sent",
+		handler: func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost {
+				panic("corsdiag sent a POST without --send-actual")
+			}
+			w.Header().Set("Access-Control-Allow-Origin", testOrigin)
+			w.Header().Set("Vary", "Origin")
+			if r.Method == http.MethodOptions {
+				w.Header().Set("Access-Control-Allow-Methods", "GET, POST")
+				w.Header().Set("Access-Control-Allow-Headers", "Content-Type")
+				w.Header().Set("Access-Control-Max-Age", "600")
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+			http.NotFound(w, r)
+		},
+		args: []string{"http://api.test/orders", "--origin", testOrigin, "-H", "Content-Type: application/json", "-d", `{"item":1}`},
+		want: ExitAllowed,
+	},
+	{
+		// A cross-origin redirect turns the Origin into null; the target
+		// allows only the page's origin.
+		name: "redirect-taint",
+		handler: func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Access-Control-Allow-Origin", testOrigin)
+			w.Header().Set("Vary", "Origin")
+			if r.Host == "api.test" && r.URL.Path == "/v1/items" {
+				http.Redirect(w, r, "http://cdn.test/v1/items", http.StatusFound)
+				return
+			}
+			io.WriteString(w, "[]")
+		},
+		args: []string{"http://api.test/v1/items", "--origin", testOrigin},
+		want: ExitBlocked,
+	},
+}
+
+func TestCheckGolden(t *testing.T) {
+	for _, tc := range goldenCases {
+		t.Run(tc.name, func(t *testing.T) {
+			tr := scenarioServer(t, tc.handler)
+			for _, format := range []string{"text", "json"} {
+				code, out, errOut := execCheck(t, tr, append([]string{"-o", format}, tc.args...)...)
+				if code != tc.want {
+					t.Errorf("%s: exit %d, want %d; stderr: %s", format, code, tc.want, errOut)
+				}
+				if errOut != "" {
+					t.Errorf("%s: unexpected stderr: %s", format, errOut)
+				}
+				ext := map[string]string{"text": ".txt", "json": ".json"}[format]
+				assertGolden(t, "check-"+tc.name+ext, stableProbePath(out))
+				if format == "json" {
+					if err := report.ValidateJSON([]byte(out)); err != nil {
+						t.Errorf("JSON output does not match the schema: %v", err)
+					}
+				}
+			}
+		})
+	}
+}
+
+// probePathRE matches the error-path probe's random path segment.
+var probePathRE = regexp.MustCompile(`corsdiag-probe-[0-9a-f]{12}`)
+
+// stableProbePath replaces the random segment with one of the same length,
+// so the table's columns keep their width.
+func stableProbePath(out string) []byte {
+	return []byte(probePathRE.ReplaceAllString(out, "corsdiag-probe-000000000000"))
+}
+
+// realServer is a loopback server reached by its real URL, for tests that
+// go through Main.
+func realServer(t *testing.T, h http.HandlerFunc) string {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func runMain(env map[string]string, terminal bool, args ...string) (int, string, string) {
+	io, out, errOut := fakeIO(env)
+	io.OutIsTerminal = terminal
+	code := Main(args, io)
+	return code, out.String(), errOut.String()
+}
+
+func TestCheckExitCodes(t *testing.T) {
+	allowed := realServer(t, goodCORS)
+	blocked := realServer(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "no cors") })
+	// A loopback port that was open a moment ago and is closed now.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String() + "/"
+	ln.Close()
+
+	tests := []struct {
+		name       string
+		args       []string
+		want       int
+		wantStderr string
+	}{
+		{"allowed", []string{"check", allowed + "/items", "--origin", testOrigin}, ExitAllowed, ""},
+		{"blocked", []string{"check", blocked, "--origin", testOrigin}, ExitBlocked, ""},
+		{"origin missing", []string{"check", allowed}, ExitUsage, "corsdiag check URL --origin https://your-page.example"},
+		{"origin from header", []string{"check", allowed + "/items", "-H", "Origin: " + testOrigin}, ExitAllowed, ""},
+		{"origin with path", []string{"check", allowed, "--origin", "https://app.example/page"}, ExitUsage, "no path"},
+		{"no URL", []string{"check", "--origin", testOrigin}, ExitUsage, "needs a URL"},
+		{"two URLs", []string{"check", allowed, allowed, "--origin", testOrigin}, ExitUsage, "one URL"},
+		{"not http", []string{"check", "ftp://example.test/", "--origin", testOrigin}, ExitUsage, "http:// or https://"},
+		{"bad header", []string{"check", allowed, "--origin", testOrigin, "-H", "NoColonHere"}, ExitUsage, "'Name: value'"},
+		{"bad browser", []string{"check", allowed, "--origin", testOrigin, "--browser", "lynx"}, ExitUsage, "chromium or firefox"},
+		{"bad output", []string{"check", allowed, "--origin", testOrigin, "-o", "yaml"}, ExitUsage, "text or json"},
+		{"unknown flag", []string{"check", allowed, "--origin", testOrigin, "--frobnicate"}, ExitUsage, "unknown flag"},
+		{"unreachable", []string{"check", closed, "--origin", testOrigin, "--timeout", "5s"}, ExitUnreachable, "cannot reach"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runMain(nil, false, tt.args...)
+			if code != tt.want {
+				t.Errorf("exit %d, want %d; stderr: %s", code, tt.want, stderr)
+			}
+			if !strings.Contains(stderr, tt.wantStderr) {
+				t.Errorf("stderr %q does not contain %q", stderr, tt.wantStderr)
+			}
+		})
+	}
+}
+
+func TestCheckStrict(t *testing.T) {
+	// Allowed, but the origin is echoed without Vary: Origin (a warning).
+	url := realServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+		io.WriteString(w, "ok")
+	})
+	for _, tt := range []struct {
+		strict bool
+		want   int
+	}{{false, ExitAllowed}, {true, ExitBlocked}} {
+		args := []string{"check", url, "--origin", testOrigin}
+		if tt.strict {
+			args = append(args, "--strict")
+		}
+		code, out, stderr := runMain(nil, false, args...)
+		if code != tt.want {
+			t.Errorf("strict=%v: exit %d, want %d; stderr: %s", tt.strict, code, tt.want, stderr)
+		}
+		if !strings.Contains(out, "missing-vary-origin") {
+			t.Errorf("strict=%v: warning not shown:\n%s", tt.strict, out)
+		}
+	}
+}
+
+func TestCheckColour(t *testing.T) {
+	url := realServer(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "no cors") })
+	tests := []struct {
+		name     string
+		env      map[string]string
+		terminal bool
+		extra    []string
+		want     bool
+	}{
+		{"terminal", nil, true, nil, true},
+		{"not a terminal", nil, false, nil, false},
+		{"NO_COLOR", map[string]string{"NO_COLOR": "1"}, true, nil, false},
+		{"--no-color", nil, true, []string{"--no-color"}, false},
+		{"TERM=dumb", map[string]string{"TERM": "dumb"}, true, nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"check", url, "--origin", testOrigin}, tt.extra...)
+			_, out, _ := runMain(tt.env, tt.terminal, args...)
+			if got := strings.Contains(out, "\x1b["); got != tt.want {
+				t.Errorf("colour = %v, want %v:\n%s", got, tt.want, out)
+			}
+		})
+	}
+}
+
+func TestCheckEscapesServerControlCharacters(t *testing.T) {
+	// Go's client refuses ASCII control bytes in header values, but C1
+	// controls (U+009B is CSI in many terminals) and stray bytes pass, and
+	// bodies carry anything.
+	url := realServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Server", "evil\u009b2J\x9b")
+		w.Header().Set("Access-Control-Allow-Origin", "https://x.example\u009b31m")
+		w.WriteHeader(http.StatusForbidden)
+		io.WriteString(w, "denied \x1b]0;owned\x07 \x1b[31mred")
+	})
+	code, out, stderr := runMain(nil, false, "check", url, "--origin", testOrigin, "--no-error-probe")
+	if code != ExitBlocked {
+		t.Errorf("exit %d, want %d; stderr %s", code, ExitBlocked, stderr)
+	}
+	for _, raw := range []string{"\x1b", "\x07", "\u009b", "\x9b"} {
+		if strings.Contains(out, raw) {
+			t.Errorf("raw %q reached the terminal:\n%q", raw, out)
+		}
+	}
+	for _, want := range []string{`Server: evil\u009b2J\x9b`, `body: denied \x1b]0;owned\x07 \x1b[31mred`, `https://x.example\u009b31m`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks escaped %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestCheckRedactsSecrets(t *testing.T) {
+	var gotAuth atomic.Value
+	url := realServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			gotAuth.Store(r.Header.Get("Authorization"))
+		}
+		w.Header().Set("Access-Control-Allow-Origin", testOrigin)
+		w.Header().Set("Access-Control-Allow-Credentials", "true")
+		w.Header().Set("Access-Control-Allow-Headers", "Authorization, X-Api-Key")
+		w.Header().Set("Vary", "Origin")
+		w.WriteHeader(http.StatusOK)
+	})
+	args := []string{"check", url + "/me", "--origin", testOrigin, "--no-error-probe",
+		"-H", "Authorization: Bearer sekrit-bearer-123456", "-H", "X-Api-Key: sekrit-api-key", "-b", "sid=sekrit-cookie"}
+	secrets := []string{"sekrit-bearer-123456", "sekrit-api-key", "sekrit-cookie"}
+	for _, format := range []string{"text", "json"} {
+		code, out, stderr := runMain(nil, false, append(args, "-o", format)...)
+		if code != ExitAllowed {
+			t.Fatalf("%s: exit %d; stderr %s\n%s", format, code, stderr, out)
+		}
+		for _, s := range secrets {
+			if strings.Contains(out, s) {
+				t.Errorf("%s output shows %q", format, s)
+			}
+		}
+		if !strings.Contains(out, "Bearer [REDACTED]") || !strings.Contains(out, "sid=[REDACTED]") {
+			t.Errorf("%s output lacks the redacted forms:\n%s", format, out)
+		}
+		_, out, _ = runMain(nil, false, append(args, "-o", format, "--no-redact")...)
+		for _, s := range secrets {
+			if format == "text" && s == "sekrit-api-key" {
+				continue // the text table shows only CORS-relevant headers
+			}
+			if !strings.Contains(out, s) {
+				t.Errorf("%s --no-redact output hides %q", format, s)
+			}
+		}
+	}
+	// Redaction is for display only: the server got the real value.
+	if gotAuth.Load() != "Bearer sekrit-bearer-123456" {
+		t.Errorf("server got Authorization %q", gotAuth.Load())
+	}
+}
+
+func TestCheckHAROut(t *testing.T) {
+	url := realServer(t, goodCORS)
+	path := filepath.Join(t.TempDir(), "probe.har")
+	code, _, stderr := runMain(nil, false, "check", url+"/items", "--origin", testOrigin, "-b", "sid=har-secret", "--har-out", path)
+	if code != ExitBlocked { // wildcard with credentials
+		t.Fatalf("exit %d; stderr %s", code, stderr)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Log struct {
+			Entries []json.RawMessage `json:"entries"`
+		} `json:"log"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatalf("HAR is not JSON: %v", err)
+	}
+	if len(doc.Log.Entries) == 0 {
+		t.Error("HAR has no entries")
+	}
+	if strings.Contains(string(b), "har-secret") {
+		t.Error("HAR holds the cookie value without --no-redact")
+	}
+}
+
+func TestResolveRequest(t *testing.T) {
+	tests := []struct {
+		name        string
+		opts        checkOptions
+		changed     []string
+		wantMethod  string
+		wantBody    string
+		wantCreds   bool
+		wantHeaders map[string]string // "" means absent
+	}{
+		{name: "GET by default", opts: checkOptions{URL: "https://api.example/"}, wantMethod: "GET"},
+		{name: "-d implies POST", opts: checkOptions{URL: "https://api.example/", Data: []dataArg{{"a=1", "data"}, {"b=2", "raw"}}}, wantMethod: "POST", wantBody: "a=1&b=2"},
+		{name: "-X wins over -d", opts: checkOptions{URL: "https://api.example/", Method: "PUT", Data: []dataArg{{"x", "data"}}}, changed: []string{"request"}, wantMethod: "PUT", wantBody: "x"},
+		{name: "-u implies credentials", opts: checkOptions{URL: "https://api.example/", User: "me:pw"}, changed: []string{"user"}, wantMethod: "GET", wantCreds: true},
+		{name: "Cookie header is a credential", opts: checkOptions{URL: "https://api.example/", Headers: []string{"Cookie: a=1"}}, wantMethod: "GET", wantCreds: true, wantHeaders: map[string]string{"Cookie": ""}},
+		{name: "headers kept, Origin taken out", opts: checkOptions{URL: "https://api.example/", Headers: []string{"X-Trace: 1", "Origin: https://app.example", "Empty;"}}, wantMethod: "GET", wantHeaders: map[string]string{"X-Trace": "1", "Origin": ""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := tt.opts
+			o.IO, _, _ = fakeIO(nil)
+			if o.Origin == "" {
+				o.Origin = testOrigin
+			}
+			o.Browser, o.Initiator, o.Preflight, o.Output, o.Timeout = "chromium", "fetch", "auto", "text", probe.DefaultTimeout
+			o.changed = func(name string) bool {
+				for _, c := range tt.changed {
+					if c == name {
+						return true
+					}
+				}
+				return false
+			}
+			in, err := o.resolve()
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := in.probe.Request
+			if r.Method != tt.wantMethod {
+				t.Errorf("method %q, want %q", r.Method, tt.wantMethod)
+			}
+			if string(in.probe.Body) != tt.wantBody {
+				t.Errorf("body %q, want %q", in.probe.Body, tt.wantBody)
+			}
+			if r.Credentials != tt.wantCreds {
+				t.Errorf("credentials %v, want %v", r.Credentials, tt.wantCreds)
+			}
+			if r.Origin != testOrigin {
+				t.Errorf("origin %q", r.Origin)
+			}
+			for k, v := range tt.wantHeaders {
+				got, present := r.Header[k]
+				switch {
+				case v == "" && present:
+					t.Errorf("header %s = %q, want it absent", k, got)
+				case v != "" && r.Header.Get(k) != v:
+					t.Errorf("header %s = %q, want %q", k, got, v)
+				}
+			}
+		})
+	}
+}
+
+func TestParseHeaderFlag(t *testing.T) {
+	tests := []struct {
+		in        string
+		name, val string
+		del, bad  bool
+	}{
+		{in: "X-A: 1", name: "X-A", val: "1"},
+		{in: "X-A:1:2", name: "X-A", val: "1:2"},
+		{in: "X-A:", name: "X-A", del: true},
+		{in: "X-A;", name: "X-A"},
+		{in: "no colon", bad: true},
+		{in: ": v", bad: true},
+		{in: "Bad Name: v", bad: true},
+	}
+	for _, tt := range tests {
+		name, val, del, err := parseHeaderFlag(tt.in)
+		if (err != nil) != tt.bad {
+			t.Errorf("%q: err %v, want bad=%v", tt.in, err, tt.bad)
+			continue
+		}
+		if !tt.bad && (name != tt.name || val != tt.val || del != tt.del) {
+			t.Errorf("%q: got (%q, %q, %v), want (%q, %q, %v)", tt.in, name, val, del, tt.name, tt.val, tt.del)
+		}
+	}
+}
+
+func TestReadDataFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "body")
+	if err := os.WriteFile(path, []byte("a=1\nb=2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args []dataArg
+		want string
+	}{
+		{[]dataArg{{"@" + path, "data"}}, "a=1b=2"},
+		{[]dataArg{{"@" + path, "binary"}}, "a=1\nb=2\n"},
+		{[]dataArg{{"@" + path, "raw"}}, "@" + path},
+		{[]dataArg{{"@-", "data"}}, "from stdin"},
+	}
+	for _, tt := range tests {
+		got, err := readData(tt.args, strings.NewReader("from stdin"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != tt.want {
+			t.Errorf("%v: %q, want %q", tt.args, got, tt.want)
+		}
+	}
+	if _, err := readData([]dataArg{{"@/nonexistent/corsdiag", "data"}}, nil); err == nil {
+		t.Error("missing file: no error")
+	}
+}
+
+func TestSetArgsCurlDetection(t *testing.T) {
+	tests := []struct {
+		args     []string
+		wantCurl bool
+		wantErr  bool
+	}{
+		{[]string{"https://api.example/"}, false, false},
+		{[]string{"curl", "https://api.example/", "-H", "origin: x"}, true, false},
+		{[]string{"curl 'https://api.example/' -H 'origin: x'"}, true, false},
+		{[]string{"curly.example"}, false, false},
+		{nil, false, true},
+		{[]string{"a", "b"}, false, true},
+	}
+	for _, tt := range tests {
+		var o checkOptions
+		err := o.setArgs(tt.args)
+		if (err != nil) != tt.wantErr {
+			t.Errorf("%q: err %v", tt.args, err)
+		}
+		if (o.Curl != nil) != tt.wantCurl {
+			t.Errorf("%q: curl = %v, want %v", tt.args, o.Curl != nil, tt.wantCurl)
+		}
+	}
+}

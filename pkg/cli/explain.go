@@ -1,0 +1,156 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+
+	"github.com/corsdiag/corsdiag/docs"
+	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newExplainCmd) }
+
+type explainOptions struct {
+	IO   *IO
+	Code string
+	// pages holds docs/findings/<code>.md; tests may replace it.
+	pages fs.FS
+}
+
+func newExplainCmd(io *IO) *cobra.Command {
+	opts := &explainOptions{IO: io, pages: docs.Findings}
+	return &cobra.Command{
+		Use:   "explain [code]",
+		Short: "Explain a finding code, or list every code",
+		Long: `explain prints the page of a finding code: what it means, why the browser
+blocks the request, examples of wrong and right responses, and the fix.
+Without a code it lists every code with its severity.`,
+		Example: `  corsdiag explain
+  corsdiag explain preflight-missing-allow-origin`,
+		Args: cobra.MaximumNArgs(1),
+		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			var codes []string
+			for _, in := range cors.Codes() {
+				codes = append(codes, string(in.Code)+"\t"+in.Title)
+			}
+			return codes, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Code = args[0]
+			}
+			return runExplain(opts)
+		},
+	}
+}
+
+func runExplain(o *explainOptions) error {
+	if o.Code == "" {
+		return listCodes(o)
+	}
+	code := cors.Code(strings.ToLower(strings.TrimSpace(o.Code)))
+	info, known := cors.Lookup(code)
+	if !known {
+		msg := fmt.Sprintf("unknown finding code %q", o.Code)
+		if near := closestCodes(string(code), 3); len(near) > 0 {
+			msg += "; did you mean " + strings.Join(near, ", ") + "?"
+		}
+		return usageErrorf("%s\nRun 'corsdiag explain' for the list.", msg)
+	}
+	page, err := fs.ReadFile(o.pages, "findings/"+string(code)+".md")
+	if errors.Is(err, fs.ErrNotExist) {
+		// Every code should have a page; until it does, print the catalogue.
+		_, err = fmt.Fprintf(o.IO.Out, "# %s\n\n%s (%s)\n\nSpec: %s\nChromium: %s\nFirefox: %s\n\nFix: %s\n",
+			info.Code, info.Title, info.Severity, orDash(info.Spec), orDash(info.CorsError), orDash(info.Firefox), info.Fix)
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	_, err = o.IO.Out.Write(page)
+	return err
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func listCodes(o *explainOptions) error {
+	table := tablewriter.NewTable(o.IO.Out,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
+			Borders:  tw.BorderNone,
+			Settings: tw.Settings{Separators: tw.Separators{BetweenColumns: tw.Off}, Lines: tw.Lines{ShowHeaderLine: tw.Off}},
+		})),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+	)
+	table.Header("CODE", "SEVERITY", "TITLE")
+	for _, in := range cors.Codes() {
+		if err := table.Append(string(in.Code), string(in.Severity), in.Title); err != nil {
+			return err
+		}
+	}
+	if err := table.Render(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintln(o.IO.Out, "\nRun 'corsdiag explain <code>' for a code's page.")
+	return err
+}
+
+// closestCodes returns up to n registered codes nearest to s: codes that
+// contain it first, then by edit distance, keeping only plausible ones.
+func closestCodes(s string, n int) []string {
+	type scored struct {
+		code string
+		d    int
+	}
+	var all []scored
+	for _, in := range cors.Codes() {
+		c := string(in.Code)
+		d := editDistance(s, c)
+		if strings.Contains(c, s) || strings.Contains(s, c) {
+			d = 0
+		}
+		if d <= max(3, len(s)/3) {
+			all = append(all, scored{c, d})
+		}
+	}
+	slices.SortStableFunc(all, func(a, b scored) int { return a.d - b.d })
+	var out []string
+	for i := 0; i < len(all) && i < n; i++ {
+		out = append(out, all[i].code)
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance in bytes (codes are ASCII).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
