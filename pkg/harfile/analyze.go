@@ -1,0 +1,594 @@
+package harfile
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+)
+
+// Origin sources, in the order they are tried.
+const (
+	OriginFromHeader    = "origin-header"
+	OriginFromPage      = "page"
+	OriginFromInitiator = "initiator"
+	OriginFromReferer   = "referer"
+)
+
+// Cause sources: where the cause of a blocked request came from.
+const (
+	CauseFromFile = "file"
+	CauseLive     = "live"
+	CauseUnknown  = "unknown"
+)
+
+// Result is the judgement of one cross-origin request in the file.
+type Result struct {
+	// Index is the entry's position in the file (the request's entry; for
+	// a request only its preflight shows, the preflight's).
+	Index        int
+	Method       string
+	URL          string
+	Origin       string
+	OriginSource string
+	// CORSMode is false for cross-origin requests the browser does not
+	// CORS-check (images, scripts, navigations: no-cors).
+	CORSMode bool
+	// Verdict is what the browser did, as recorded.
+	Verdict cors.Verdict
+	// Status and NetError are what the file recorded for the request.
+	Status   int
+	NetError string
+	// PreflightIndex is the paired preflight's entry index, or -1.
+	PreflightIndex int
+	// OnlyPreflight: the file holds the preflight but not the request.
+	OnlyPreflight bool
+	Findings      []cors.Finding
+	CauseSource   string
+	// Exchange is what the engine judged; Reproduce is set when the cause is
+	// not in the file (the request `corsdiag check` sends to find it).
+	Exchange  *cors.Exchange
+	Reproduce *cors.Request
+}
+
+// Reported is the finding the browser reports, or nil.
+func (r *Result) Reported() *cors.Finding {
+	for i := range r.Findings {
+		if r.Findings[i].Reported {
+			return &r.Findings[i]
+		}
+	}
+	return nil
+}
+
+// Summary counts the file.
+type Summary struct {
+	Entries     int `json:"entries"`
+	Requests    int `json:"requests"` // entries that are not preflights
+	Preflights  int `json:"preflights"`
+	CrossOrigin int `json:"cross_origin"`
+	CORS        int `json:"cors_requests"`
+	Blocked     int `json:"blocked"`
+	// CauseUnknown counts blocked requests whose cause is not in the file.
+	CauseUnknown int `json:"cause_unknown"`
+	// UnknownOrigin counts requests whose page origin could not be found.
+	UnknownOrigin int `json:"unknown_origin"`
+}
+
+// AnalyzeOptions tune Analyze.
+type AnalyzeOptions struct {
+	Reader Options
+	// Window is how many entries apart a preflight and its request may be
+	// in the file (default 512). Memory is bounded by it.
+	Window int
+	// Profile judges the exchanges (default cors.Chromium).
+	Profile *cors.Profile
+}
+
+// Analyze streams a HAR file and calls emit with the result of every
+// cross-origin request, in file order. Preflights are paired with their
+// request by URL, method (Access-Control-Request-Method) and nearest time
+// within a window of entries, whichever comes first in the file. On a
+// damaged file it returns the *SyntaxError after emitting the results of
+// the entries before the damage.
+func Analyze(src io.Reader, opts AnalyzeOptions, emit func(*Result) error) (Summary, *Log, error) {
+	if opts.Window <= 0 {
+		opts.Window = 512
+	}
+	if opts.Profile == nil {
+		opts.Profile = cors.Chromium
+	}
+	rd := NewReader(src, opts.Reader)
+	a := &analyzer{opts: opts, log: &rd.Log, emit: emit}
+	err := rd.ReadEntries(a.add)
+	if ferr := a.flush(0); err == nil {
+		err = ferr
+	}
+	a.sum.Entries = rd.Log.Entries
+	return a.sum, &rd.Log, err
+}
+
+type pending struct {
+	e            *Entry
+	origin       string
+	originSource string
+	cross        bool
+	corsMode     bool
+	preflight    bool
+	acrm         string
+	pair         *pending
+}
+
+type analyzer struct {
+	opts   AnalyzeOptions
+	log    *Log
+	emit   func(*Result) error
+	window []*pending
+	sum    Summary
+}
+
+func (a *analyzer) add(e *Entry) error {
+	p := &pending{e: e, preflight: e.IsPreflight()}
+	p.origin, p.originSource = a.pageOrigin(e)
+	if p.origin != "" {
+		p.cross = p.origin != cors.OriginOf(e.Request.URL)
+	}
+	p.corsMode = p.preflight || isCORSMode(e)
+	if p.preflight {
+		p.acrm = cors.NormalizeMethod(strings.TrimSpace(e.Request.Header("Access-Control-Request-Method")))
+	}
+	if p.cross && p.corsMode {
+		a.pairUp(p)
+	}
+	a.window = append(a.window, p)
+	return a.flush(a.opts.Window)
+}
+
+// pairUp pairs a preflight with its request (or a request with its
+// preflight) among the unpaired entries in the window: same URL, the
+// request's method is the preflight's Access-Control-Request-Method, and
+// the nearest start time wins.
+func (a *analyzer) pairUp(p *pending) {
+	var best *pending
+	var bestGap float64
+	for _, q := range a.window {
+		if q.pair != nil || q.preflight == p.preflight || !q.cross || q.e.Request.URL != p.e.Request.URL {
+			continue
+		}
+		pre, req := p, q
+		if q.preflight {
+			pre, req = q, p
+		}
+		if cors.NormalizeMethod(req.e.Request.Method) != pre.acrm {
+			continue
+		}
+		gap := p.e.Started.Sub(q.e.Started).Seconds()
+		if gap < 0 {
+			gap = -gap
+		}
+		if best == nil || gap < bestGap {
+			best, bestGap = q, gap
+		}
+	}
+	if best != nil {
+		p.pair, best.pair = best, p
+	}
+}
+
+// flush finalizes entries until at most keep are left in the window.
+func (a *analyzer) flush(keep int) error {
+	for len(a.window) > keep {
+		p := a.window[0]
+		a.window[0] = nil
+		a.window = a.window[1:]
+		if err := a.finalize(p); err != nil {
+			return err
+		}
+	}
+	if len(a.window) == 0 {
+		a.window = nil // let the backing array go
+	}
+	return nil
+}
+
+func (a *analyzer) finalize(p *pending) error {
+	if p.preflight {
+		a.sum.Preflights++
+	} else {
+		a.sum.Requests++
+	}
+	if p.origin == "" {
+		a.sum.UnknownOrigin++
+		return nil
+	}
+	if !p.cross || (p.preflight && p.pair != nil) {
+		return nil
+	}
+	if !p.preflight {
+		a.sum.CrossOrigin++
+		if p.corsMode {
+			a.sum.CORS++
+		}
+	}
+	var res *Result
+	switch {
+	case p.preflight:
+		// The preflight's request is counted as one cross-origin request.
+		a.sum.CrossOrigin++
+		a.sum.CORS++
+		res = a.judgePreflightOnly(p)
+	case !p.corsMode:
+		res = a.judgeNoCORS(p)
+	default:
+		res = a.judge(p)
+	}
+	if res.Verdict == cors.Blocked {
+		a.sum.Blocked++
+		if res.CauseSource == CauseUnknown {
+			a.sum.CauseUnknown++
+		}
+	}
+	return a.emit(res)
+}
+
+func (a *analyzer) newResult(p *pending) *Result {
+	e := p.e
+	return &Result{
+		Index: e.Index, Method: e.Request.Method, URL: e.Request.URL,
+		Origin: p.origin, OriginSource: p.originSource, CORSMode: p.corsMode,
+		Status: e.Response.Status, NetError: e.Response.Error,
+		PreflightIndex: -1, CauseSource: CauseFromFile, Verdict: cors.Allowed,
+	}
+}
+
+// judge recomputes the cause of one CORS-mode request from the recorded
+// headers, as the browser would have, and takes the verdict from what the
+// browser recorded.
+func (a *analyzer) judge(p *pending) *Result {
+	e := p.e
+	res := a.newResult(p)
+	req := cors.Request{
+		Method: e.Request.Method, URL: e.Request.URL, Origin: p.origin,
+		Credentials: hasCredentials(e), Initiator: initiatorAPI(e),
+	}
+	req.Header = authorHeaders(e.Request.Headers, p.pair)
+	ex := &cors.Exchange{Request: req}
+	causeKnown := true
+	if p.pair != nil {
+		res.PreflightIndex = p.pair.e.Index
+		hop, known := hopOf(p.pair.e)
+		if known {
+			ex.Preflight = hop
+		} else {
+			causeKnown = false
+		}
+	}
+	blocked := recordedBlocked(e)
+	if hop, known := hopOf(e); known {
+		ex.Actual = []cors.Hop{*hop}
+	} else {
+		causeKnown = false
+	}
+	plan := a.opts.Profile.PlanRequest(&req)
+	if plan.Preflight && p.pair == nil && !plan.Forbidden {
+		ex.PreflightMissing = true
+	}
+	d := a.opts.Profile.Evaluate(ex)
+	res.Exchange = ex
+	res.Findings = d.Findings
+	if ex.PreflightMissing {
+		res.Findings = append(res.Findings, preflightNotRecorded(&plan, &req))
+	}
+	switch {
+	case !blocked:
+		// The browser let it through: errors the engine finds in the
+		// recorded headers mean the recording is not the whole story (a
+		// no-cors request, stripped headers), not that the browser blocked.
+		res.Findings = dropErrors(res.Findings)
+	case d.Verdict == cors.Blocked:
+		res.Verdict = cors.Blocked
+	default:
+		res.Verdict = cors.Blocked
+		res.CauseSource = CauseUnknown
+		res.Reproduce = &req
+		res.Findings = prependReported(res.Findings, causeNotInFile(e, &req, causeKnown))
+	}
+	return res
+}
+
+// judgePreflightOnly diagnoses a request from its preflight alone: the file
+// has the OPTIONS exchange but not the request it guarded.
+func (a *analyzer) judgePreflightOnly(p *pending) *Result {
+	e := p.e
+	res := a.newResult(p)
+	res.Method = p.acrm
+	res.OnlyPreflight = true
+	res.PreflightIndex = e.Index
+	req := cors.Request{Method: p.acrm, URL: e.Request.URL, Origin: p.origin, Header: http.Header{}}
+	for _, name := range splitList(e.Request.Header("Access-Control-Request-Headers")) {
+		req.Header.Set(name, placeholderValue(name))
+	}
+	ex := &cors.Exchange{Request: req}
+	hop, known := hopOf(e)
+	if known {
+		ex.Preflight = hop
+	}
+	d := a.opts.Profile.Evaluate(ex)
+	res.Exchange = ex
+	only := cors.NewFinding(CodeOnlyPreflightRecorded, "preflight",
+		"only the preflight is in the file: the browser never sent the "+p.acrm+" request (or the recording does not hold it), so it is diagnosed from the preflight alone")
+	res.Findings = append(d.Findings, only)
+	switch {
+	case d.Verdict == cors.Blocked:
+		res.Verdict = cors.Blocked
+	case recordedBlocked(e):
+		res.Verdict = cors.Blocked
+		res.CauseSource = CauseUnknown
+		res.Reproduce = &req
+		res.Findings = prependReported(res.Findings, causeNotInFile(e, &req, false))
+	default:
+		res.Status = 0
+		res.Findings = dropErrors(res.Findings)
+	}
+	return res
+}
+
+// judgeNoCORS handles a cross-origin request the browser did not CORS-check
+// (an image, a script, a navigation): only a recorded failure matters.
+func (a *analyzer) judgeNoCORS(p *pending) *Result {
+	e := p.e
+	res := a.newResult(p)
+	if !recordedBlocked(e) {
+		return res
+	}
+	res.Verdict = cors.Blocked
+	msg := fmt.Sprintf("the request failed (status %d) and the browser recorded no reason", e.Response.Status)
+	if e.Response.Error != "" {
+		msg = "the request failed: " + e.Response.Error
+	} else {
+		res.CauseSource = CauseUnknown
+	}
+	f := cors.NewFinding(cors.CodeActualNetwork, "actual", msg+"; this request was not CORS-checked (no-cors mode), so the failure is not a CORS error")
+	f.Reported = true
+	res.Findings = []cors.Finding{f}
+	return res
+}
+
+// recordedBlocked reports whether the browser recorded a failure: no
+// response, status 0 or -1, or a CORS error text with any status.
+func recordedBlocked(e *Entry) bool {
+	return e.Failed() || isCORSFailureText(e.Response.Error)
+}
+
+func isCORSFailureText(s string) bool {
+	return strings.Contains(s, "ERR_FAILED") || strings.Contains(strings.ToLower(s), "cors") ||
+		strings.Contains(s, "Access-Control-Allow-Origin")
+}
+
+// isNetworkError reports whether the recorded error is a failure below
+// CORS (DNS, TLS, refused, offline, blocked by an extension) rather than
+// the bare net::ERR_FAILED Chrome records for a CORS failure.
+func isNetworkError(s string) bool {
+	return s != "" && !isCORSFailureText(s) && s != "net::ERR_ABORTED"
+}
+
+// hopOf turns an entry into a hop. known is false when the browser failed
+// the request without recording why (status 0, no headers, no net error):
+// then the hop would say nothing true.
+func hopOf(e *Entry) (*cors.Hop, bool) {
+	h := &cors.Hop{
+		Request: cors.Message{Method: e.Request.Method, URL: e.Request.URL, Header: HTTPHeader(e.Request.Headers)},
+		Started: e.Started,
+	}
+	switch {
+	case !e.Failed():
+		resp := &cors.Message{Status: e.Response.Status, StatusText: e.Response.StatusText, Header: HTTPHeader(e.Response.Headers)}
+		if len(e.Response.Content.Text) > 0 {
+			resp.Body = e.Response.Content.Text
+			resp.BodyTruncated = e.Response.Content.TextSize > len(e.Response.Content.Text)
+		}
+		h.Response = resp
+		return h, true
+	case isNetworkError(e.Response.Error):
+		h.NetError = e.Response.Error
+		return h, true
+	case len(e.Response.Headers) > 0 && e.Response.Status == 0:
+		// Some exporters keep the headers of a response the browser
+		// rejected but write status 0; judge the headers.
+		h.Response = &cors.Message{Status: 200, Header: HTTPHeader(e.Response.Headers)}
+		return h, true
+	}
+	return nil, false
+}
+
+func causeNotInFile(e *Entry, req *cors.Request, headersRecorded bool) cors.Finding {
+	what := "records no response headers for it"
+	if headersRecorded {
+		what = "records response headers that would pass the CORS check, so the recording does not show the answer the browser judged"
+	}
+	status := fmt.Sprintf("status %d", e.Response.Status)
+	if e.Response.Error != "" {
+		status += ", " + e.Response.Error
+	}
+	f := cors.NewFinding(CodeCauseNotInFile, "actual",
+		"the browser blocked this request ("+status+") but the file "+what+"; the cause is not in the file")
+	return f
+}
+
+func preflightNotRecorded(plan *cors.Plan, req *cors.Request) cors.Finding {
+	would := "OPTIONS " + req.URL + " with Origin: " + req.Origin + ", Access-Control-Request-Method: " + plan.Method
+	if plan.RequestHeaders != "" {
+		would += ", Access-Control-Request-Headers: " + plan.RequestHeaders
+	}
+	return cors.NewFinding(CodePreflightNotRecorded, "preflight",
+		"the browser sends a preflight for this request ("+strings.Join(plan.Reasons, "; ")+"): "+would+
+			"; the file holds none (answered from the preflight cache, or left out by the exporter)")
+}
+
+func prependReported(fs []cors.Finding, f cors.Finding) []cors.Finding {
+	for i := range fs {
+		fs[i].Reported = false
+	}
+	f.Reported = true
+	return append([]cors.Finding{f}, fs...)
+}
+
+func dropErrors(fs []cors.Finding) []cors.Finding {
+	out := fs[:0]
+	for _, f := range fs {
+		if f.Severity != cors.SeverityError {
+			f.Reported = false
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// pageOrigin finds the origin of the page that made the request: its
+// Origin header, else the page's URL (pages[] via pageref), the
+// initiator's URL (Chrome's `_initiator.url`), or the Referer.
+func (a *analyzer) pageOrigin(e *Entry) (string, string) {
+	if o := strings.TrimSpace(e.Request.Header("Origin")); o != "" {
+		if o == "null" {
+			return o, OriginFromHeader
+		}
+		if c := cors.OriginOf(o); c != "null" {
+			return c, OriginFromHeader
+		}
+		return o, OriginFromHeader
+	}
+	if e.Pageref != "" {
+		for i := range a.log.Pages {
+			if a.log.Pages[i].ID == e.Pageref {
+				if o := httpOrigin(a.log.Pages[i].Title); o != "" {
+					return o, OriginFromPage
+				}
+				break
+			}
+		}
+	}
+	if e.Initiator.Type != "preflight" {
+		if o := httpOrigin(e.Initiator.URL); o != "" {
+			return o, OriginFromInitiator
+		}
+	}
+	if o := httpOrigin(e.Request.Header("Referer")); o != "" {
+		return o, OriginFromReferer
+	}
+	return "", ""
+}
+
+func httpOrigin(raw string) string {
+	raw = strings.TrimSpace(raw)
+	if !strings.HasPrefix(raw, "http://") && !strings.HasPrefix(raw, "https://") {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	return cors.OriginOf(raw)
+}
+
+// isCORSMode reports whether the browser CORS-checked the request: its
+// Sec-Fetch-Mode says so; without one (older browsers, proxies), Chrome's
+// resource type or an Origin header on the request tells.
+func isCORSMode(e *Entry) bool {
+	if strings.EqualFold(e.Request.Header("Upgrade"), "websocket") {
+		return false
+	}
+	if m := e.Request.Header("Sec-Fetch-Mode"); m != "" {
+		return strings.EqualFold(strings.TrimSpace(m), "cors")
+	}
+	switch e.ResourceType {
+	case "fetch", "xhr", "eventsource", "font", "preflight":
+		return true
+	case "":
+	default:
+		return false
+	}
+	return e.Request.Header("Origin") != ""
+}
+
+func hasCredentials(e *Entry) bool {
+	return e.Request.Header("Cookie") != "" || len(e.Request.Cookies) > 0
+}
+
+func initiatorAPI(e *Entry) string {
+	if e.ResourceType == "xhr" {
+		return "XMLHttpRequest"
+	}
+	return "fetch"
+}
+
+// browserHeaders are request headers the browser adds itself, which script
+// did not set (and which are not forbidden, so the engine would count them).
+var browserHeaders = map[string]bool{
+	"user-agent": true, "priority": true, "upgrade-insecure-requests": true, "x-client-data": true,
+	"purpose": true, "x-devtools-emulate-network-conditions-client-id": true, "x-requested-with": false,
+}
+
+var safelistedNames = map[string]bool{"accept": true, "accept-language": true, "content-language": true, "content-type": true, "range": true}
+
+// authorHeaders rebuilds the headers script set from the recorded request
+// headers. With a preflight, its Access-Control-Request-Headers is the
+// ground truth for the unsafe ones.
+func authorHeaders(recorded []Header, pre *pending) http.Header {
+	h := HTTPHeader(recorded)
+	devtoolsNoCache := strings.EqualFold(h.Get("Pragma"), "no-cache") && strings.EqualFold(h.Get("Cache-Control"), "no-cache")
+	for k := range h {
+		lk := strings.ToLower(k)
+		if browserHeaders[lk] || cors.IsForbiddenHeader(lk, "") || (devtoolsNoCache && (lk == "pragma" || lk == "cache-control")) {
+			delete(h, k)
+		}
+	}
+	if pre == nil {
+		return h
+	}
+	acrh := splitList(pre.e.Request.Header("Access-Control-Request-Headers"))
+	listed := map[string]bool{}
+	for _, n := range acrh {
+		listed[n] = true
+	}
+	for k := range h {
+		lk := strings.ToLower(k)
+		if !listed[lk] && !safelistedNames[lk] {
+			delete(h, k)
+		}
+	}
+	for _, n := range acrh {
+		if h.Get(n) == "" {
+			h.Set(n, placeholderValue(n))
+		}
+	}
+	return h
+}
+
+// placeholderValue stands in for a header value the file does not hold,
+// chosen so the header still counts as CORS-unsafe.
+func placeholderValue(name string) string {
+	switch strings.ToLower(name) {
+	case "content-type":
+		return "application/json"
+	case "accept", "accept-language", "content-language":
+		return "{unrecorded}"
+	case "range":
+		return "bytes=0-1,2-3"
+	}
+	return "x"
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, f := range strings.Split(v, ",") {
+		if f = strings.ToLower(strings.TrimSpace(f)); f != "" {
+			out = append(out, f)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,33 @@
+package harfile
+
+import "github.com/corsdiag/corsdiag/pkg/cors"
+
+// Finding codes of the HAR reader: what a recording can and cannot tell.
+const (
+	// CodeCauseNotInFile: the browser blocked the request but the file does
+	// not record the response headers that would show why.
+	CodeCauseNotInFile cors.Code = "cause-not-in-file"
+	// CodePreflightNotRecorded: the request needed a preflight but the file
+	// holds none (preflight cache hit, or an exporter that leaves them out).
+	CodePreflightNotRecorded cors.Code = "preflight-not-recorded"
+	// CodeOnlyPreflightRecorded: the file holds a preflight but not the
+	// request it guarded.
+	CodeOnlyPreflightRecorded cors.Code = "only-preflight-recorded"
+)
+
+func init() {
+	cors.Register(
+		cors.Info{Code: CodeCauseNotInFile, Severity: cors.SeverityError,
+			Title: "The browser blocked the request, but the file does not record why",
+			Spec:  "Fetch §CORS check; Chromium records a CORS failure as status 0 with net::ERR_FAILED",
+			Fix:   "Run the printed `corsdiag check` command (or `corsdiag har --replay`) to send the same request from the terminal and see the server's answer."},
+		cors.Info{Code: CodePreflightNotRecorded, Severity: cors.SeverityInfo,
+			Title: "The request needed a preflight, but the file holds none",
+			Spec:  "Fetch §CORS-preflight cache",
+			Fix:   "Nothing to fix if the request worked: the browser reused a cached preflight. To see it, disable the cache in DevTools and record again."},
+		cors.Info{Code: CodeOnlyPreflightRecorded, Severity: cors.SeverityInfo,
+			Title: "Only the preflight of this request is in the file",
+			Spec:  "Fetch §HTTP fetch step 4.1 (CORS-preflight fetch)",
+			Fix:   "When the preflight failed, fix the OPTIONS answer; the browser sends the request only after a preflight passes."},
+	)
+}

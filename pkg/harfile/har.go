@@ -1,0 +1,182 @@
+// Package harfile reads HAR files as browsers and proxies really write them
+// (Chrome, Edge, Firefox, Safari, Playwright, Charles, Fiddler, mitmproxy…),
+// one entry at a time, turns each cross-origin entry into a cors.Exchange
+// judged by the engine, and writes sanitized copies safe to share.
+//
+// The types follow the HAR 1.2 spec and github.com/google/martian/v3/har's
+// names, but are read by a tolerant scanner of our own: martian decodes
+// times as int64 (Chrome writes fractional milliseconds), has no pages,
+// no DNS/connect/SSL timings and no `_`-prefixed fields, and needs the
+// whole file in memory.
+//
+// [HAR 1.2]: http://www.softwareishard.com/blog/har-12-spec/
+package harfile
+
+import (
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Log is the HAR log's metadata; entries are streamed, not kept.
+type Log struct {
+	Version string
+	Creator Creator
+	Browser Creator
+	Pages   []Page
+	// Entries counts the entries read so far.
+	Entries int
+	// HasEntries is false when the file has no `entries` key (Firebug).
+	HasEntries bool
+}
+
+// Creator names the tool that wrote the file (or the browser).
+type Creator struct {
+	Name    string
+	Version string
+}
+
+// Page is one page of the log. Chrome and most tools put the page URL in
+// Title; Firefox puts the document title there.
+type Page struct {
+	ID      string
+	Title   string
+	Started time.Time
+}
+
+// Header is a name/value pair (headers, query strings, cookies as a header).
+type Header struct {
+	Name  string
+	Value string
+}
+
+// Cookie is a request or response cookie; only the parts a diagnosis needs.
+type Cookie struct {
+	Name  string
+	Value string
+}
+
+// PostData is the request body as recorded; Text is kept up to
+// Options.BodyLimit bytes.
+type PostData struct {
+	MimeType string
+	Text     string
+	// TextSize is the full length of the recorded text.
+	TextSize int
+}
+
+// Request is an entry's request.
+type Request struct {
+	Method      string
+	URL         string
+	HTTPVersion string
+	Headers     []Header
+	Cookies     []Cookie
+	PostData    *PostData
+}
+
+// Content is the response body as recorded.
+type Content struct {
+	Size     int64
+	MimeType string
+	Encoding string
+	// Text is the first Options.BodyLimit bytes of a body that is not
+	// base64-encoded; TextSize is the full length of the recorded text.
+	Text     []byte
+	TextSize int
+}
+
+// Response is an entry's response. Status is 0 or -1 when none came back.
+type Response struct {
+	Status      int
+	StatusText  string
+	HTTPVersion string
+	Headers     []Header
+	Cookies     []Cookie
+	Content     Content
+	RedirectURL string
+	// Error is Chrome's `_error` (net::ERR_FAILED…) or Playwright's
+	// `_failureText`, on the response or the entry.
+	Error string
+	// Missing is set when the entry has no response object at all.
+	Missing bool
+}
+
+// Timings are the entry's phases in milliseconds; -1 means not applicable.
+type Timings struct {
+	Blocked, DNS, Connect, SSL, Send, Wait, Receive float64
+}
+
+// Initiator is Chrome's `_initiator`.
+type Initiator struct {
+	Type string
+	// URL is the initiator's URL: the script or document that made the
+	// request, or, for preflights, the request the preflight guards.
+	URL       string
+	RequestID string
+}
+
+// Entry is one HAR entry.
+type Entry struct {
+	// Index is the entry's position in the file, from 0.
+	Index   int
+	Pageref string
+	// Started is startedDateTime; StartedRaw keeps the text when it does not
+	// parse.
+	Started      time.Time
+	StartedRaw   string
+	Time         float64
+	Request      Request
+	Response     Response
+	Timings      Timings
+	ResourceType string // Chrome's `_resourceType`: fetch, xhr, preflight…
+	Initiator    Initiator
+	ServerIP     string
+}
+
+// Header returns the first value of the named request header
+// (case-insensitive), or "".
+func (r *Request) Header(name string) string { return headerValue(r.Headers, name) }
+
+// Header returns the first value of the named response header.
+func (r *Response) Header(name string) string { return headerValue(r.Headers, name) }
+
+func headerValue(hs []Header, name string) string {
+	for _, h := range hs {
+		if strings.EqualFold(h.Name, name) {
+			return h.Value
+		}
+	}
+	return ""
+}
+
+// HTTPHeader converts headers to an http.Header, keeping repeated lines as
+// separate values. HTTP/2 pseudo-headers (":authority") and the status-line
+// "headers" some tools write (WebPagetest's "HTTP/1.1 503 …") are dropped.
+func HTTPHeader(hs []Header) http.Header {
+	out := make(http.Header, len(hs))
+	for _, h := range hs {
+		if h.Name == "" || h.Name[0] == ':' || strings.ContainsAny(h.Name, " /") {
+			continue
+		}
+		k := http.CanonicalHeaderKey(h.Name)
+		out[k] = append(out[k], h.Value)
+	}
+	return out
+}
+
+// Failed reports whether the browser recorded no usable response: status 0,
+// negative or missing. Chrome adds `_error: net::ERR_FAILED` for CORS
+// failures; Firefox records status 0 with no reason; Playwright status -1.
+func (e *Entry) Failed() bool {
+	return e.Response.Missing || e.Response.Status <= 0
+}
+
+// IsPreflight reports whether the entry is a CORS preflight: Chrome's
+// `_resourceType: preflight`, or OPTIONS with Access-Control-Request-Method.
+func (e *Entry) IsPreflight() bool {
+	if e.ResourceType == "preflight" {
+		return true
+	}
+	return strings.EqualFold(e.Request.Method, "OPTIONS") && e.Request.Header("Access-Control-Request-Method") != ""
+}

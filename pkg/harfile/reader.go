@@ -1,0 +1,431 @@
+package harfile
+
+import (
+	"errors"
+	"io"
+	"strings"
+	"time"
+)
+
+// Options tune the reader.
+type Options struct {
+	// BodyLimit is how many bytes of a text (not base64) response body or
+	// request body to keep; 0 keeps none. Longer bodies are skipped unread.
+	BodyLimit int
+	// MaxPages caps the pages kept (default 100000).
+	MaxPages int
+}
+
+// Reader streams the entries of one HAR file.
+type Reader struct {
+	s    *scanner
+	opts Options
+	// Log fills in as the file is read: pages before the entries are known
+	// when the first entry arrives.
+	Log Log
+}
+
+// NewReader reads HAR from r.
+func NewReader(r io.Reader, opts Options) *Reader {
+	if opts.MaxPages == 0 {
+		opts.MaxPages = 100000
+	}
+	return &Reader{s: newScanner(r), opts: opts}
+}
+
+// ErrStop, returned by the callback of ReadEntries, ends reading early
+// without an error.
+var ErrStop = errors.New("harfile: stop")
+
+// ReadEntries reads the whole file, calling fn for every entry in file
+// order; fn may keep the entry. A file that is not HAR, or is cut off,
+// gives a *SyntaxError naming the byte offset and line; the entries before
+// the damage have already been passed to fn.
+func (r *Reader) ReadEntries(fn func(e *Entry) error) error {
+	s := r.s
+	c, ok := s.peek()
+	if !ok {
+		if s.rerr != nil {
+			return s.errAt("a HAR file")
+		}
+		return s.errAt("a HAR file (a JSON object with a \"log\" key); the input is empty")
+	}
+	if c != '{' {
+		return s.errAt("'{' at the start of a HAR file (a JSON object with a \"log\" key)")
+	}
+	sawLog := false
+	err := s.objectBody(func(key []byte) error {
+		if string(key) != "log" {
+			return s.skipValue()
+		}
+		sawLog = true
+		if k := s.kind(); k != '{' {
+			return s.errAt("an object as the value of \"log\"")
+		}
+		return s.objectBody(func(key []byte) error { return r.logField(key, fn) })
+	})
+	if errors.Is(err, ErrStop) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, ok := s.peek(); ok {
+		return s.errAt("the end of the file after the HAR object")
+	}
+	if s.rerr != nil {
+		return s.errAt("the end of the file")
+	}
+	if !sawLog {
+		se := s.errAt("a \"log\" key in the top-level object")
+		se.Found = "an object without one"
+		return se
+	}
+	return nil
+}
+
+func (r *Reader) logField(key []byte, fn func(*Entry) error) error {
+	s := r.s
+	switch string(key) {
+	case "version":
+		v, err := s.str()
+		r.Log.Version = v
+		return err
+	case "creator":
+		return r.creator(&r.Log.Creator)
+	case "browser":
+		return r.creator(&r.Log.Browser)
+	case "pages":
+		return s.array(func(int) error {
+			var p Page
+			err := s.object(func(key []byte) error {
+				var err error
+				switch string(key) {
+				case "id":
+					p.ID, err = s.str()
+				case "title":
+					p.Title, err = s.str()
+				case "startedDateTime":
+					var raw string
+					raw, err = s.str()
+					p.Started, _ = parseTime(raw)
+				default:
+					err = s.skipValue()
+				}
+				return err
+			})
+			if err == nil && len(r.Log.Pages) < r.opts.MaxPages {
+				r.Log.Pages = append(r.Log.Pages, p)
+			}
+			return err
+		})
+	case "entries":
+		r.Log.HasEntries = true
+		switch s.kind() {
+		case '[', 'n':
+		default:
+			return s.errAt("an array of entries")
+		}
+		return s.array(func(int) error {
+			e := &Entry{Index: r.Log.Entries}
+			if err := r.entry(e); err != nil {
+				return err
+			}
+			r.Log.Entries++
+			return fn(e)
+		})
+	}
+	return s.skipValue()
+}
+
+func (r *Reader) creator(c *Creator) error {
+	s := r.s
+	return s.object(func(key []byte) error {
+		var err error
+		switch string(key) {
+		case "name":
+			c.Name, err = s.str()
+		case "version":
+			c.Version, err = s.str()
+		default:
+			err = s.skipValue()
+		}
+		return err
+	})
+}
+
+func (r *Reader) entry(e *Entry) error {
+	s := r.s
+	e.Response.Missing = true
+	var entryError string
+	err := s.object(func(key []byte) error {
+		var err error
+		switch string(key) {
+		case "pageref":
+			e.Pageref, err = s.str()
+		case "startedDateTime":
+			e.StartedRaw, err = s.str()
+			if t, ok := parseTime(e.StartedRaw); ok {
+				e.Started, e.StartedRaw = t, ""
+			}
+		case "time":
+			e.Time, err = s.num(-1)
+		case "request":
+			err = r.request(&e.Request)
+		case "response":
+			if s.kind() == '{' {
+				e.Response.Missing = false
+			}
+			err = r.response(&e.Response)
+		case "timings":
+			err = r.timings(&e.Timings)
+		case "_resourceType":
+			e.ResourceType, err = s.str()
+		case "_initiator":
+			err = r.initiator(&e.Initiator)
+		case "serverIPAddress":
+			e.ServerIP, err = s.str()
+		case "_error", "_failureText":
+			entryError, err = s.str()
+		default:
+			err = s.skipValue()
+		}
+		return err
+	})
+	if e.Response.Error == "" {
+		e.Response.Error = entryError
+	}
+	return err
+}
+
+func (r *Reader) request(q *Request) error {
+	s := r.s
+	return s.object(func(key []byte) error {
+		var err error
+		switch string(key) {
+		case "method":
+			q.Method, err = s.str()
+		case "url":
+			q.URL, err = s.str()
+		case "httpVersion":
+			q.HTTPVersion, err = s.str()
+		case "headers":
+			q.Headers, err = r.pairs(q.Headers[:0])
+		case "cookies":
+			q.Cookies, err = r.cookies()
+		case "postData":
+			if s.kind() != '{' {
+				return s.skipValue()
+			}
+			q.PostData = &PostData{}
+			err = s.object(func(key []byte) error {
+				var err error
+				switch string(key) {
+				case "mimeType":
+					q.PostData.MimeType, err = s.str()
+				case "text":
+					var n int
+					q.PostData.Text, n, err = r.body()
+					q.PostData.TextSize = n
+				default:
+					err = s.skipValue()
+				}
+				return err
+			})
+		default:
+			err = s.skipValue()
+		}
+		return err
+	})
+}
+
+func (r *Reader) response(p *Response) error {
+	s := r.s
+	return s.object(func(key []byte) error {
+		var err error
+		switch string(key) {
+		case "status":
+			var f float64
+			f, err = s.num(0)
+			p.Status = int(f)
+		case "statusText":
+			p.StatusText, err = s.str()
+		case "httpVersion":
+			p.HTTPVersion, err = s.str()
+		case "headers":
+			p.Headers, err = r.pairs(p.Headers[:0])
+		case "cookies":
+			p.Cookies, err = r.cookies()
+		case "redirectURL":
+			p.RedirectURL, err = s.str()
+		case "_error", "_failureText":
+			p.Error, err = s.str()
+		case "content":
+			err = s.object(func(key []byte) error {
+				var err error
+				switch string(key) {
+				case "size":
+					var f float64
+					f, err = s.num(-1)
+					p.Content.Size = int64(f)
+				case "mimeType":
+					p.Content.MimeType, err = s.str()
+				case "encoding":
+					p.Content.Encoding, err = s.str()
+				case "text":
+					var text string
+					text, p.Content.TextSize, err = r.body()
+					p.Content.Text = []byte(text)
+				default:
+					err = s.skipValue()
+				}
+				return err
+			})
+			if p.Content.Encoding != "" {
+				// A base64 prefix tells a diagnosis nothing.
+				p.Content.Text = nil
+			}
+		default:
+			err = s.skipValue()
+		}
+		return err
+	})
+}
+
+// body keeps the first BodyLimit bytes of a body and skips the rest; it
+// returns the kept text and the full decoded length when known (the length
+// of the kept part otherwise).
+func (r *Reader) body() (string, int, error) {
+	s := r.s
+	if s.kind() != '"' {
+		v, err := s.str()
+		return v, len(v), err
+	}
+	if r.opts.BodyLimit <= 0 {
+		start := s.offset()
+		_, err := s.readString(nil, false, 0)
+		return "", int(s.offset()-start) - 2, err
+	}
+	v, err := s.readString(s.val[:0], true, r.opts.BodyLimit)
+	s.val = v
+	return string(v), len(v), err
+}
+
+// pairs reads an array of {name, value} objects. Values may be arrays
+// (Polly.JS), numbers or null.
+func (r *Reader) pairs(out []Header) ([]Header, error) {
+	s := r.s
+	err := s.array(func(int) error {
+		var h Header
+		err := s.object(func(key []byte) error {
+			var err error
+			switch string(key) {
+			case "name":
+				h.Name, err = s.str()
+			case "value":
+				h.Value, err = s.str()
+			default:
+				err = s.skipValue()
+			}
+			return err
+		})
+		if h.Name != "" {
+			out = append(out, h)
+		}
+		return err
+	})
+	return out, err
+}
+
+// cookies reads a cookie array; Internet Explorer 11 writes a single cookie
+// object instead.
+func (r *Reader) cookies() ([]Cookie, error) {
+	s := r.s
+	var out []Cookie
+	one := func() error {
+		var c Cookie
+		err := s.object(func(key []byte) error {
+			var err error
+			switch string(key) {
+			case "name":
+				c.Name, err = s.str()
+			case "value":
+				c.Value, err = s.str()
+			default:
+				err = s.skipValue()
+			}
+			return err
+		})
+		if c.Name != "" || c.Value != "" {
+			out = append(out, c)
+		}
+		return err
+	}
+	if s.kind() == '{' {
+		return out, one()
+	}
+	return out, s.array(func(int) error { return one() })
+}
+
+func (r *Reader) timings(t *Timings) error {
+	s := r.s
+	return s.object(func(key []byte) error {
+		var err error
+		switch string(key) {
+		case "blocked":
+			t.Blocked, err = s.num(-1)
+		case "dns":
+			t.DNS, err = s.num(-1)
+		case "connect":
+			t.Connect, err = s.num(-1)
+		case "ssl":
+			t.SSL, err = s.num(-1)
+		case "send":
+			t.Send, err = s.num(-1)
+		case "wait":
+			t.Wait, err = s.num(-1)
+		case "receive":
+			t.Receive, err = s.num(-1)
+		default:
+			err = s.skipValue()
+		}
+		return err
+	})
+}
+
+func (r *Reader) initiator(in *Initiator) error {
+	s := r.s
+	return s.object(func(key []byte) error {
+		var err error
+		switch string(key) {
+		case "type":
+			in.Type, err = s.str()
+		case "url":
+			in.URL, err = s.str()
+		case "requestId":
+			in.RequestID, err = s.str()
+		default:
+			// The stack can be large; it is not needed.
+			err = s.skipValue()
+		}
+		return err
+	})
+}
+
+// timeLayouts are the startedDateTime forms exporters write: ISO 8601 with
+// Z or an offset and 0 to 9 fractional digits (Fiddler writes 7), and
+// RFC 1123 (Charles cookies).
+var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999Z0700", "2006-01-02T15:04:05.999999999", time.RFC1123, time.RFC1123Z}
+
+func parseTime(v string) (time.Time, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}, false
+	}
+	for _, l := range timeLayouts {
+		if t, err := time.Parse(l, v); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}

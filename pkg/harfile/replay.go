@@ -1,0 +1,176 @@
+package harfile
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/probe"
+)
+
+// ReplayOptions tune --replay.
+type ReplayOptions struct {
+	// Concurrency bounds the probes in flight (default 4).
+	Concurrency int
+	// Timeout bounds each probe, as for `check` (default probe.DefaultTimeout).
+	Timeout time.Duration
+	// SendActual allows the actual request of a state-changing method;
+	// without it only the preflight is sent for those.
+	SendActual bool
+	Insecure   bool
+	Transport  http.RoundTripper // tests
+	Profile    *cors.Profile
+}
+
+// Replayer sends, live, the requests whose cause is not in the file, and
+// keeps results in file order while probes run concurrently. Identical
+// requests (same method, URL, origin, headers) are probed once.
+type Replayer struct {
+	ctx   context.Context
+	opts  ReplayOptions
+	emit  func(*Result) error
+	sem   chan struct{}
+	queue chan *future
+	done  chan struct{}
+	err   error
+
+	mu    sync.Mutex
+	cache map[string]*liveCall
+}
+
+type future struct {
+	res  *Result
+	done chan struct{}
+}
+
+type liveCall struct {
+	once sync.Once
+	res  *probe.Result
+	err  error
+}
+
+// NewReplayer returns a Replayer that passes every result, replayed or
+// not, to emit in the order Add received them.
+func NewReplayer(ctx context.Context, opts ReplayOptions, emit func(*Result) error) *Replayer {
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = 4
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = probe.DefaultTimeout
+	}
+	if opts.Profile == nil {
+		opts.Profile = cors.Chromium
+	}
+	rp := &Replayer{
+		ctx: ctx, opts: opts, emit: emit,
+		sem:   make(chan struct{}, opts.Concurrency),
+		queue: make(chan *future, 4*opts.Concurrency),
+		done:  make(chan struct{}),
+		cache: map[string]*liveCall{},
+	}
+	go rp.drain()
+	return rp
+}
+
+func (rp *Replayer) drain() {
+	defer close(rp.done)
+	for f := range rp.queue {
+		<-f.done
+		if rp.err == nil {
+			rp.err = rp.emit(f.res)
+		}
+	}
+}
+
+// Add queues one result; it blocks when too many replays are pending.
+func (rp *Replayer) Add(res *Result) error {
+	f := &future{res: res, done: make(chan struct{})}
+	if res.CauseSource == CauseUnknown && res.Reproduce != nil {
+		go func() {
+			defer close(f.done)
+			rp.replay(res)
+		}()
+	} else {
+		close(f.done)
+	}
+	select {
+	case rp.queue <- f:
+		return nil
+	case <-rp.done:
+		return rp.err
+	}
+}
+
+// Wait waits for every queued result to be emitted.
+func (rp *Replayer) Wait() error {
+	close(rp.queue)
+	<-rp.done
+	return rp.err
+}
+
+func (rp *Replayer) replay(res *Result) {
+	key := CheckCommand(res.Reproduce, true)
+	rp.mu.Lock()
+	call := rp.cache[key]
+	if call == nil {
+		call = &liveCall{}
+		rp.cache[key] = call
+	}
+	rp.mu.Unlock()
+	call.once.Do(func() {
+		select {
+		case rp.sem <- struct{}{}:
+		case <-rp.ctx.Done():
+			call.err = rp.ctx.Err()
+			return
+		}
+		defer func() { <-rp.sem }()
+		call.res, call.err = probe.Run(rp.ctx, probe.Options{
+			Request: *res.Reproduce, SendActual: rp.opts.SendActual, Timeout: rp.opts.Timeout,
+			Insecure: rp.opts.Insecure, Transport: rp.opts.Transport, Profile: rp.opts.Profile,
+		})
+	})
+	applyLive(res, call.res, call.err, rp.opts.Profile)
+}
+
+// applyLive merges what the live probe found into a result whose cause was
+// not in the file.
+func applyLive(res *Result, live *probe.Result, err error, p *cors.Profile) {
+	reported := res.Reported()
+	if err != nil {
+		var ue *probe.UnreachableError
+		if errors.As(err, &ue) {
+			f := cors.NewFinding(cors.CodeActualNetwork, "live", "replayed live: "+ue.Error())
+			res.Findings = prependReported(res.Findings, f)
+			res.CauseSource = CauseLive
+			return
+		}
+		if reported != nil {
+			reported.Message += "; the live replay failed: " + err.Error()
+		}
+		return
+	}
+	d := p.Evaluate(live.Exchange)
+	if d.Verdict != cors.Blocked {
+		if reported != nil {
+			reported.Message += "; replayed live, the server's answer now passes the CORS check (it may depend on cookies or state the replay does not have, or the server changed)"
+		}
+		return
+	}
+	var found []cors.Finding
+	for _, f := range append(d.Findings, live.Findings...) {
+		if f.Severity == cors.SeverityError || f.Severity == cors.SeverityWarning {
+			f.Message = "found live: " + f.Message
+			found = append(found, f)
+		}
+	}
+	for i := range res.Findings {
+		res.Findings[i].Reported = false
+	}
+	res.Findings = append(found, res.Findings...)
+	res.Exchange = live.Exchange
+	res.CauseSource = CauseLive
+}
