@@ -18,13 +18,22 @@ const (
 )
 
 // getCombined is the Fetch standard's "get": all lines of a header joined
-// with ", "; ok is false when the header is absent.
+// with ", "; ok is false when the header is absent. Each line loses its
+// leading and trailing spaces and tabs first, as Chromium's header parser
+// does, so a HAR value " *" is the wildcard.
 func getCombined(h http.Header, name string) (string, bool) {
 	vs := headerValues(h, name)
-	if len(vs) == 0 {
+	switch len(vs) {
+	case 0:
 		return "", false
+	case 1:
+		return strings.Trim(vs[0], " \t"), true
 	}
-	return strings.Join(vs, ", "), true
+	trimmed := make([]string, len(vs))
+	for i, v := range vs {
+		trimmed[i] = strings.Trim(v, " \t")
+	}
+	return strings.Join(trimmed, ", "), true
 }
 
 // headerValues reads a header case-insensitively: HAR files and tests may
@@ -35,7 +44,7 @@ func headerValues(h http.Header, name string) []string {
 	}
 	var out []string
 	for k, vs := range h {
-		if strings.EqualFold(k, name) {
+		if asciiLower(k) == asciiLower(name) {
 			out = append(out, vs...)
 		}
 	}
@@ -58,12 +67,13 @@ func checkAccess(h http.Header, origin string, credentials bool) []accessCheck {
 	acao, present := getCombined(h, HeaderAllowOrigin)
 	switch {
 	case present && acao == "*":
-		if credentials {
-			out = append(out, accessCheck{"WildcardOriginNotAllowed", "*",
-				"the server answered Access-Control-Allow-Origin: * but the request carries credentials (credentials: 'include'), and `*` never allows a credentialed request"})
+		if !credentials {
+			return nil
 		}
-		// A wildcard skips the credentials check in Chromium.
-		return out
+		out = append(out, accessCheck{"WildcardOriginNotAllowed", "",
+			"the server answered Access-Control-Allow-Origin: * but the request carries credentials (credentials: 'include'), and `*` never allows a credentialed request"})
+		// Chromium stops here; once the origin is echoed instead, the
+		// credentials check below is the next thing the page hits.
 	case !present:
 		out = append(out, accessCheck{"MissingAllowOriginHeader", "", "the response has no Access-Control-Allow-Origin header"})
 	case acao != origin:
@@ -115,28 +125,57 @@ var accessCodes = map[string][2]Code{
 }
 
 // parseAllowList parses Access-Control-Allow-Methods or -Headers as Chromium
-// does (preflight_result.cc ParseAccessControlAllowList): comma-separated,
-// whitespace trimmed, every element an HTTP token. bad is the first element
-// that is not.
+// does (preflight_result.cc ParseAccessControlAllowList, which walks
+// net::HttpUtil::ValuesIterator with empty values ignored): split on commas
+// outside single- or double-quoted runs, trim spaces and tabs, skip empty
+// elements ("GET,,POST" and "GET, " parse), and require every element to be
+// an HTTP token (Fetch §CORS-preflight fetch step 7.1-7.2, "extract header
+// list values"). bad is the first element that is not a token.
 func parseAllowList(v string, lower bool) (items []string, bad string, ok bool) {
-	if strings.TrimSpace(v) == "" {
-		return nil, "", true
-	}
-	for _, item := range strings.Split(v, ",") {
-		item = strings.Trim(item, " \t")
-		if item == "" {
-			// Chromium's ValuesIterator skips empty elements ("a, , b", "a,").
-			continue
-		}
+	for _, item := range splitValues(v) {
 		if !isToken(item) {
 			return nil, item, false
 		}
 		if lower {
-			item = strings.ToLower(item)
+			item = asciiLower(item)
 		}
 		items = append(items, item)
 	}
 	return items, "", true
+}
+
+// splitValues is net::HttpUtil::ValuesIterator: comma-separated values,
+// where a comma inside '…' or "…" does not split, each trimmed of spaces and
+// tabs, empty ones dropped.
+func splitValues(v string) []string {
+	var out []string
+	start := 0
+	var quote byte
+	for i := 0; i <= len(v); i++ {
+		if i < len(v) {
+			c := v[i]
+			switch {
+			case quote != 0 && c == '\\':
+				i++
+				continue
+			case quote != 0:
+				if c == quote {
+					quote = 0
+				}
+				continue
+			case c == '"' || c == '\'':
+				quote = c
+				continue
+			case c != ',':
+				continue
+			}
+		}
+		if item := strings.Trim(v[start:min(i, len(v))], " \t"); item != "" {
+			out = append(out, item)
+		}
+		start = i + 1
+	}
+	return out
 }
 
 // isToken is RFC 9110's token: 1*tchar.
@@ -175,11 +214,15 @@ var safelistedResponseHeaders = map[string]bool{
 // hiddenResponseHeaders lists response header names script cannot read.
 func hiddenResponseHeaders(h http.Header, credentials bool) []string {
 	exposeV, _ := getCombined(h, HeaderExposeHeaders)
-	exposed, _, _ := parseAllowList(exposeV, true)
+	// Exposure is lenient: a malformed element hides only itself.
+	var exposed []string
+	for _, n := range splitValues(exposeV) {
+		exposed = append(exposed, asciiLower(n))
+	}
 	all := !credentials && contains(exposed, "*")
 	var hidden []string
 	for k := range h {
-		n := strings.ToLower(k)
+		n := asciiLower(k)
 		if safelistedResponseHeaders[n] || strings.HasPrefix(n, "access-control-") || n == "set-cookie" || n == "set-cookie2" {
 			continue
 		}

@@ -46,15 +46,29 @@ func (p *Profile) Evaluate(ex *Exchange) *Diagnosis {
 	if r.Header == nil {
 		r.Header = http.Header{}
 	}
+	// The browser sends the serialized origin; accept a user's
+	// "https://App.example.com/" for it.
+	r.Origin = canonicalOrigin(r.Origin)
 	j := &judge{p: p, req: &r, initURL: r.URL}
 	d := &Diagnosis{Plan: p.PlanRequest(&r), Scope: ScopeFull}
 
-	switch {
+	switch scheme := urlScheme(r.URL); {
 	case d.Plan.Forbidden:
-		j.add(newFinding(CodeForbiddenMethod, "request", "fetch() throws a TypeError for method "+d.Plan.Method+" before sending anything"))
-	case !isHTTPURL(r.URL):
+		why := "it is a forbidden method"
+		if !isToken(d.Plan.Method) {
+			why = "it is not a valid HTTP method token"
+		}
+		j.add(newFinding(CodeForbiddenMethod, "request", "fetch() throws a TypeError for method "+quote(d.Plan.Method)+" before sending anything: "+why))
+	case scheme == "data" || scheme == "blob":
+		// Fetch §scheme fetch: no CORS check applies to these.
+	case scheme != "http" && scheme != "https" || !isHTTPURL(r.URL):
 		f := newFinding(CodeCorsDisabledScheme, "request", "the URL "+quote(r.URL)+" is not http or https, so a cross-origin request to it cannot use CORS")
-		f.BrowserMessage = consoleLine(r.Initiator, r.URL, "", r.Origin, "Cross origin requests are only supported for protocol schemes: chrome, chrome-untrusted, data, http, https.")
+		if r.Initiator == "" || r.Initiator == "fetch" {
+			// Blink's FetchManager rejects it before the network service.
+			f.BrowserMessage = "Fetch API cannot load " + consoleURL(r.URL) + ". URL scheme " + strconv.Quote(scheme) + " is not supported."
+		} else {
+			f.BrowserMessage = consoleLine(r.Initiator, r.URL, "", r.Origin, corsSchemesDetail)
+		}
 		j.add(f)
 	default:
 		j.evaluate(ex, d)
@@ -73,6 +87,18 @@ func (p *Profile) Evaluate(ex *Exchange) *Diagnosis {
 	return d
 }
 
+// urlScheme is the lower-case scheme of raw, or "" when it has none.
+func urlScheme(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		if i := strings.IndexByte(raw, ':'); i > 0 {
+			return asciiLower(raw[:i])
+		}
+		return ""
+	}
+	return asciiLower(u.Scheme)
+}
+
 func isHTTPURL(raw string) bool {
 	u, err := url.Parse(raw)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
@@ -81,7 +107,9 @@ func isHTTPURL(raw string) bool {
 func (j *judge) evaluate(ex *Exchange, d *Diagnosis) {
 	r := j.req
 	if sameOrigin(r.Origin, r.URL) {
-		// Same-origin requests are not subject to CORS at all.
+		// A same-origin request is not subject to CORS, but a redirect to
+		// another origin makes every later hop subject to it.
+		j.checkActual(ex.Actual)
 		return
 	}
 	if d.Plan.Preflight {
@@ -146,7 +174,6 @@ func (j *judge) checkPreflight(h *Hop, plan *Plan) {
 	methods, badM, okM := parseAllowList(acamV, false)
 	if !okM {
 		f := newFinding(CodeInvalidAllowMethods, "preflight", "Access-Control-Allow-Methods is '"+acamV+"': "+quote(badM)+" is not a method token")
-		f.FailedParameter = acamV
 		f.BrowserMessage = j.console(r.URL, r.Origin, "Cannot parse Access-Control-Allow-Methods response header field in preflight response.")
 		j.add(f)
 	}
@@ -154,7 +181,6 @@ func (j *judge) checkPreflight(h *Hop, plan *Plan) {
 	headers, badH, okH := parseAllowList(acahV, true)
 	if !okH {
 		f := newFinding(CodeInvalidAllowHeaders, "preflight", "Access-Control-Allow-Headers is '"+acahV+"': "+quote(badH)+" is not a header name")
-		f.FailedParameter = acahV
 		f.BrowserMessage = j.console(r.URL, r.Origin, "Cannot parse Access-Control-Allow-Headers response header field in preflight response.")
 		j.add(f)
 	}
@@ -235,9 +261,15 @@ func containsFold(list []string, s string) bool {
 }
 
 func (j *judge) preflightHazards(resp *Message) {
-	if v, ok := getCombined(resp.Header, HeaderMaxAge); ok {
-		if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n > j.p.MaxAgeCap {
-			j.add(newFinding(CodeMaxAgeCapped, "preflight", fmt.Sprintf("Access-Control-Max-Age is %d seconds; %s caches a preflight for at most %d", n, j.p.Name, j.p.MaxAgeCap)))
+	// Chromium's ParseAccessControlMaxAge: base::StringToInt64, so a value
+	// past int64 falls back to the 5-second default instead of the cap.
+	if v, ok := getCombined(resp.Header, HeaderMaxAge); ok && allDigits(v) && v != "" {
+		limit := strconv.Itoa(j.p.MaxAgeCap)
+		switch {
+		case !isInt64(v):
+			j.add(newFinding(CodeMaxAgeCapped, "preflight", fmt.Sprintf("Access-Control-Max-Age is %s seconds, too large for %s to parse, so it caches the preflight for the default 5 seconds only; send at most %s", v, j.p.Name, limit)))
+		case cmpDecimal(v, limit) > 0:
+			j.add(newFinding(CodeMaxAgeCapped, "preflight", fmt.Sprintf("Access-Control-Max-Age is %s seconds; %s caches a preflight for at most %s", strings.TrimLeft(v, "0"), j.p.Name, limit)))
 		}
 	}
 	j.commonHazards("preflight", resp, false)
@@ -277,6 +309,12 @@ func varies(h http.Header, name string) bool {
 func (j *judge) checkActual(hops []Hop) {
 	r := j.req
 	st := RedirectState{URL: r.URL, Method: NormalizeMethod(r.Method), Origin: r.Origin}
+	conditional := false
+	for _, name := range []string{"If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since", "If-Range"} {
+		if len(headerValues(r.Header, name)) > 0 {
+			conditional = true
+		}
+	}
 	for i := range hops {
 		h := &hops[i]
 		step := "actual"
@@ -292,8 +330,11 @@ func (j *judge) checkActual(hops []Hop) {
 			return
 		}
 		resp := h.Response
-		cross := !sameOrigin(st.Origin, st.URL)
-		if cross {
+		cross := st.CrossOrigin || !sameOrigin(st.Origin, st.URL)
+		// Chromium skips the CORS check on a 304 that answers its own cache
+		// revalidation: the cached response, with its headers, is used.
+		revalidated := resp.Status == http.StatusNotModified && !conditional
+		if cross && !revalidated {
 			for _, a := range checkAccess(resp.Header, st.Origin, r.Credentials) {
 				msg := a.message + statusNote(resp)
 				if isRedirect(resp) {
@@ -301,7 +342,9 @@ func (j *judge) checkActual(hops []Hop) {
 				}
 				f := newFinding(accessCodes[a.corsError][0], step, msg)
 				f.FailedParameter = a.param
-				f.BrowserMessage = j.console(st.URL, st.Origin, accessDetail(a, r.Initiator))
+				// Chromium 156 names the page's origin in the console even
+				// after a redirect tainted the Origin header to null.
+				f.BrowserMessage = j.console(st.URL, r.Origin, accessDetail(a, r.Initiator))
 				j.add(f)
 			}
 		}
@@ -349,6 +392,10 @@ type RedirectState struct {
 	DropBody bool
 	// DropAuthorization says the origin changed, so Authorization is removed.
 	DropAuthorization bool
+	// CrossOrigin is the CORS flag: some URL so far was cross-origin to the
+	// page, so every later response is CORS-checked and a Location with
+	// user:password@ fails even when it points back to the page's origin.
+	CrossOrigin bool
 }
 
 // Redirect is the browser's decision on a redirect response (Fetch
@@ -356,10 +403,11 @@ type RedirectState struct {
 // request, or false when the browser stops here (not a redirect, a failed
 // CORS check on the hop, a bad Location, too many redirects).
 func (p *Profile) Redirect(r *Request, st RedirectState, resp *Message) (RedirectState, bool) {
+	st.Origin = canonicalOrigin(st.Origin)
 	if !isRedirect(resp) {
 		return st, false
 	}
-	if !sameOrigin(st.Origin, st.URL) && len(checkAccess(resp.Header, st.Origin, r.Credentials)) > 0 {
+	if (st.CrossOrigin || !sameOrigin(st.Origin, st.URL)) && len(checkAccess(resp.Header, st.Origin, r.Credentials)) > 0 {
 		return st, false
 	}
 	next, f := p.redirect(r, st, resp)
@@ -379,18 +427,32 @@ func (p *Profile) redirect(r *Request, st RedirectState, resp *Message) (Redirec
 	if err == nil {
 		target, err = base.Parse(loc)
 	}
+	// Chromium cors.cc CheckRedirectLocation (Fetch §HTTP-redirect fetch
+	// steps 9-10): userinfo fails when the request is tainted, when the
+	// Location is cross-origin to the page, or when the CORS flag is set.
+	page := canonicalOrigin(r.Origin)
+	corsFlag := st.CrossOrigin || !sameOrigin(page, st.URL)
+	if err == nil && target.Scheme != "http" && target.Scheme != "https" && (corsFlag || st.Origin == "null") {
+		// A CORS request redirected to ftp: or another scheme fails the
+		// scheme check at the new URL (verified on Chromium 156).
+		f := newFinding(CodeCorsDisabledScheme, step, "the redirect's Location "+quote(loc)+" is not http or https, so the cross-origin request cannot follow it with CORS")
+		f.BrowserMessage = consoleLine(r.Initiator, target.String(), r.URL, page, corsSchemesDetail)
+		return st, &f
+	}
 	if err != nil || (target.Scheme != "http" && target.Scheme != "https") {
 		f := newFinding(CodeRedirectBadLocation, step, "the redirect's Location "+quote(loc)+" is not a valid http(s) URL")
 		return st, &f
 	}
-	if target.User != nil && !sameOrigin(st.Origin, target.String()) {
+	tainted := st.Origin == "null" && page != "null"
+	if target.User != nil && (tainted || corsFlag || !sameOrigin(page, target.String())) {
 		f := newFinding(CodeRedirectCredentials, step, "the redirect's Location "+quote(redactUserinfo(target))+" carries user:password@, which browsers refuse for cross-origin requests")
-		f.BrowserMessage = consoleLine(r.Initiator, st.URL, redirectedFrom(r.URL, st.URL), st.Origin, "Redirect location '' contains a username and password, which is disallowed for cross-origin requests.")
+		f.BrowserMessage = consoleLine(r.Initiator, st.URL, redirectedFrom(r.URL, st.URL), page, "Redirect location '' contains a username and password, which is disallowed for cross-origin requests.")
 		return st, &f
 	}
 	next := st
 	next.Count++
 	next.URL = target.String()
+	next.CrossOrigin = corsFlag
 	if (resp.Status == 301 || resp.Status == 302) && st.Method == "POST" || resp.Status == 303 && st.Method != "GET" && st.Method != "HEAD" {
 		next.Method = "GET"
 		next.DropBody = true
@@ -404,10 +466,13 @@ func (p *Profile) redirect(r *Request, st RedirectState, resp *Message) (Redirec
 	return next, nil
 }
 
+// redactUserinfo prints u with its user:password replaced: corsdiag never
+// prints credentials a server sent.
 func redactUserinfo(u *url.URL) string {
 	c := *u
-	c.User = url.UserPassword("***", "***")
-	return c.String()
+	c.User = nil
+	scheme, rest, _ := strings.Cut(c.String(), "://")
+	return scheme + "://***:***@" + rest
 }
 
 func isRedirect(m *Message) bool {
@@ -441,6 +506,11 @@ func statusNote(m *Message) string {
 	}
 	return fmt.Sprintf(" (the response's status was %d%s)", m.Status, statusTextSuffix(m))
 }
+
+// corsSchemesDetail is the kCorsDisabledScheme text with the scheme list of
+// url::GetCorsEnabledSchemes as Chromium 156 (Debian, headless) prints it;
+// the list is the embedder's, so other builds may differ.
+const corsSchemesDetail = "Cross origin requests are only supported for protocol schemes: chrome, chrome-experimental-site-token-provider, chrome-extension, chrome-untrusted, data, http, https, isolated-app."
 
 const preflightPrefix = "Response to preflight request doesn't pass access control check: "
 
@@ -496,11 +566,11 @@ func consoleLine(initiator, at, from, origin, detail string) string {
 	b.WriteString("Access to ")
 	b.WriteString(initiator)
 	b.WriteString(" at '")
-	b.WriteString(at)
+	b.WriteString(consoleURL(at))
 	b.WriteString("' ")
 	if from != "" {
 		b.WriteString("(redirected from '")
-		b.WriteString(from)
+		b.WriteString(consoleURL(from))
 		b.WriteString("') ")
 	}
 	b.WriteString("from origin '")

@@ -4,6 +4,8 @@ import (
 	"net"
 	"net/url"
 	"strings"
+
+	"golang.org/x/net/idna"
 )
 
 // OriginOf returns the serialized origin of an absolute URL
@@ -24,7 +26,7 @@ func originOfURL(u *url.URL) string {
 	default:
 		return "null"
 	}
-	host := strings.ToLower(u.Hostname())
+	host := canonicalHost(u.Hostname())
 	if host == "" {
 		return "null"
 	}
@@ -39,6 +41,30 @@ func originOfURL(u *url.URL) string {
 		return scheme + "://" + host + ":" + port
 	}
 	return scheme + "://" + host
+}
+
+// canonicalHost lower-cases an ASCII host and turns an internationalized
+// one into its A-label form (UTS #46, as the URL standard's domain to ASCII
+// does), so "https://Bücher.example" serializes as a browser sends it.
+func canonicalHost(h string) string {
+	for i := 0; i < len(h); i++ {
+		if h[i] >= 0x80 {
+			if a, err := idna.Lookup.ToASCII(h); err == nil {
+				return a
+			}
+			break
+		}
+	}
+	return asciiLower(h)
+}
+
+// canonicalOrigin is ParseOrigin's serialization of s, or s itself when s
+// is not an origin a user could mean.
+func canonicalOrigin(s string) string {
+	if o, err := ParseOrigin(s); err == nil {
+		return o
+	}
+	return s
 }
 
 func defaultPort(scheme string) string {
@@ -76,10 +102,17 @@ func ParseOrigin(s string) (string, error) {
 	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
 		return "", &OriginError{Value: s, Reason: "an origin has no path, query or fragment"}
 	}
-	if p := u.Port(); p != "" && !allDigits(p) {
-		return "", &OriginError{Value: s, Reason: "the port is not a number"}
+	if p := u.Port(); p != "" && (!allDigits(p) || cmpDecimal(p, "65535") > 0) {
+		return "", &OriginError{Value: s, Reason: "the port is not a number from 0 to 65535"}
 	}
-	return originOfURL(u), nil
+	if h := u.Hostname(); h == "" || strings.ContainsAny(h, "%*<>^|\\ ") {
+		return "", &OriginError{Value: s, Reason: "the host " + quote(h) + " is not a domain or IP address"}
+	}
+	o := originOfURL(u)
+	if o == "null" {
+		return "", &OriginError{Value: s, Reason: "an origin is scheme://host[:port], for example https://app.example.com"}
+	}
+	return o, nil
 }
 
 // OriginError says why a string is not an origin.
@@ -104,8 +137,9 @@ func sameOrigin(origin, rawURL string) bool {
 }
 
 // isValidURL approximates Chromium's GURL(value).is_valid() for an
-// Access-Control-Allow-Origin value: "example.com" and "" are invalid;
-// "https://example.com/" and "foo:bar" are valid.
+// Access-Control-Allow-Origin value: "example.com", "" and "https://" are
+// invalid; "https://example.com/", "https://*.example.com" and "foo:bar" are
+// valid (GURL accepts them; they then fail as a mismatch).
 func isValidURL(v string) bool {
 	if v == "" || strings.ContainsAny(v, " \t") {
 		return false
@@ -116,7 +150,14 @@ func isValidURL(v string) bool {
 	}
 	switch strings.ToLower(u.Scheme) {
 	case "http", "https", "ws", "wss", "ftp":
-		return u.Host != "" && u.Hostname() != ""
+		if u.Opaque != "" {
+			// GURL repairs "http:example.com" to "http://example.com/".
+			return true
+		}
+		if p := u.Port(); p != "" && cmpDecimal(p, "65535") > 0 {
+			return false
+		}
+		return u.Hostname() != ""
 	}
 	return u.Opaque != "" || u.Host != "" || u.Path != ""
 }
@@ -130,6 +171,9 @@ func mismatchReason(acao, origin string) string {
 	if acao == "null" {
 		return "the server allowed the null origin, not " + origin
 	}
+	if strings.Contains(acao, "*") {
+		return "the value is a pattern; browsers compare it byte for byte, so `*` inside an origin matches nothing (echo the request's Origin after checking it against your allow-list)"
+	}
 	if strings.TrimSuffix(acao, "/") == origin {
 		return "the value has a trailing slash; an origin has none"
 	}
@@ -138,18 +182,29 @@ func mismatchReason(acao, origin string) string {
 	if errA != nil || errO != nil {
 		return "the value is not the page's origin " + origin
 	}
-	if len(a.Path) > 1 {
+	if len(a.Path) > 1 || a.RawQuery != "" {
 		return "the value carries a path (" + a.Path + "); an origin is scheme://host[:port] only"
 	}
-	if strings.EqualFold(acao, origin) {
+	if strings.EqualFold(strings.TrimSuffix(acao, "/"), origin) {
 		return "the value differs only in letter case; the comparison is byte for byte, and browsers lower-case the scheme and host"
 	}
-	if !strings.EqualFold(a.Scheme, o.Scheme) && strings.EqualFold(a.Host, o.Host) {
-		return "the scheme differs (" + a.Scheme + " versus " + o.Scheme + ")"
+	if OriginOf(acao) == origin {
+		return "the value names the default port or is otherwise not serialized the way the browser sends the origin (" + origin + "); the comparison is byte for byte"
 	}
-	ah, oh := strings.ToLower(a.Hostname()), strings.ToLower(o.Hostname())
-	if ah == oh && strings.EqualFold(a.Scheme, o.Scheme) {
-		return "the port differs (" + portOr(a) + " versus " + portOr(o) + ")"
+	ah, oh := canonicalHost(a.Hostname()), canonicalHost(o.Hostname())
+	sameScheme := strings.EqualFold(a.Scheme, o.Scheme)
+	// Default ports count as the same: http://x and https://x differ in
+	// scheme only.
+	samePort := explicitPort(a) == explicitPort(o)
+	if ah == oh {
+		switch {
+		case !sameScheme && !samePort:
+			return "the scheme and port differ (" + a.Scheme + "://…:" + portOr(a) + " versus " + o.Scheme + "://…:" + portOr(o) + ")"
+		case !sameScheme:
+			return "the scheme differs (" + a.Scheme + " versus " + o.Scheme + ")"
+		default:
+			return "the port differs (" + portOr(a) + " versus " + portOr(o) + ")"
+		}
 	}
 	if strings.TrimPrefix(ah, "www.") == strings.TrimPrefix(oh, "www.") {
 		return "the host differs by www. (" + ah + " versus " + oh + ")"
@@ -160,14 +215,48 @@ func mismatchReason(acao, origin string) string {
 	return "the server allows another origin (" + acao + "), not " + origin
 }
 
+func explicitPort(u *url.URL) string {
+	if p := u.Port(); p != defaultPort(strings.ToLower(u.Scheme)) {
+		return p
+	}
+	return ""
+}
+
 func portOr(u *url.URL) string {
-	if p := u.Port(); p != "" {
+	if p := u.Port(); p != "" && p != defaultPort(strings.ToLower(u.Scheme)) {
 		return p
 	}
 	if p := defaultPort(strings.ToLower(u.Scheme)); p != "" {
 		return "default " + p
 	}
 	return "none"
+}
+
+// consoleURL approximates how Chromium prints a URL in a console message
+// (GURL's canonical spec): lower-case scheme and host, default port
+// dropped, an empty path as "/", no fragment.
+func consoleURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Opaque != "" || u.Host == "" || u.User != nil {
+		return raw
+	}
+	scheme := strings.ToLower(u.Scheme)
+	host := canonicalHost(u.Hostname())
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	if p := u.Port(); p != "" && p != defaultPort(scheme) {
+		host += ":" + p
+	}
+	path := u.EscapedPath()
+	if path == "" {
+		path = "/"
+	}
+	out := scheme + "://" + host + path
+	if u.ForceQuery || u.RawQuery != "" {
+		out += "?" + u.RawQuery
+	}
+	return out
 }
 
 // HostIsLoopback reports whether a URL's host is a loopback name or address.

@@ -10,6 +10,9 @@ type Profile struct {
 	// ExtraSafelisted are request headers the browser safelists beyond the
 	// standard's five, with their value rules.
 	ExtraSafelisted map[string]func(string) bool
+	// ExtraForbidden are request headers (lower case) the browser still
+	// refuses to let script set although the standard allows it.
+	ExtraForbidden map[string]bool
 	// MaxAgeCap is the longest preflight cache life honoured, in seconds.
 	MaxAgeCap int
 	// WildcardCoversAuthorization: `Access-Control-Allow-Headers: *` lets
@@ -29,7 +32,11 @@ var Chromium = &Profile{
 	Name:    "chromium",
 	Version: "156",
 	ExtraSafelisted: map[string]func(string) bool{
-		// Chromium services/network/public/cpp/cors/cors.cc IsCorsSafelistedHeader.
+		// Chromium services/network/public/cpp/cors/cors.cc IsCorsSafelistedHeader:
+		// device-memory, dpr and downlink are 1*DIGIT ["." 1*DIGIT]; width,
+		// viewport-width and rtt 1*DIGIT; ect a known connection type;
+		// save-data "on" in any case; intervention anything. The sec-ch-*
+		// hints it also lists are forbidden to script anyway.
 		"device-memory":  isDecimal,
 		"dpr":            isDecimal,
 		"downlink":       isDecimal,
@@ -37,9 +44,12 @@ var Chromium = &Profile{
 		"viewport-width": isInteger,
 		"rtt":            isInteger,
 		"ect":            isECT,
-		"save-data":      func(v string) bool { return strings.EqualFold(v, "on") },
+		"save-data":      func(v string) bool { return asciiLower(v) == "on" },
 		"intervention":   func(string) bool { return true },
 	},
+	// Chromium keeps User-Agent forbidden (crbug.com/571722); the standard
+	// dropped it from the list in 2015 and Firefox lets script set it.
+	ExtraForbidden:              map[string]bool{"user-agent": true},
 	MaxAgeCap:                   7200,
 	WildcardCoversAuthorization: true,
 }

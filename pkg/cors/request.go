@@ -1,6 +1,7 @@
 package cors
 
 import (
+	"fmt"
 	"net/http"
 	"sort"
 	"strings"
@@ -32,23 +33,26 @@ type Plan struct {
 	Forbidden bool `json:"-"`
 }
 
-// NormalizeMethod implements the Fetch standard's "normalize a method": only
-// DELETE, GET, HEAD, OPTIONS, POST and PUT are byte-upper-cased; anything else
-// ("patch") is sent as written.
+// NormalizeMethod implements the Fetch standard's "normalize a method": a
+// byte-case-insensitive match for DELETE, GET, HEAD, OPTIONS, POST or PUT is
+// byte-upper-cased; anything else ("patch") is sent as written. Only ASCII
+// letters fold: "poſt" (U+017F) stays as it is.
 func NormalizeMethod(m string) string {
-	switch u := strings.ToUpper(m); u {
+	switch u := asciiUpper(m); u {
 	case "DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT":
 		return u
 	}
 	return m
 }
 
-// IsSafelistedMethod reports whether m (normalized) is a CORS-safelisted method.
+// IsSafelistedMethod reports whether m (normalized) is a CORS-safelisted
+// method (Fetch §CORS-safelisted method).
 func IsSafelistedMethod(m string) bool { return m == "GET" || m == "HEAD" || m == "POST" }
 
-// IsForbiddenMethod reports whether fetch() refuses the method outright.
+// IsForbiddenMethod reports whether fetch() refuses the method outright
+// (Fetch §forbidden method: CONNECT, TRACE, TRACK, byte-case-insensitive).
 func IsForbiddenMethod(m string) bool {
-	switch strings.ToUpper(m) {
+	switch asciiUpper(m) {
 	case "CONNECT", "TRACE", "TRACK":
 		return true
 	}
@@ -58,7 +62,7 @@ func IsForbiddenMethod(m string) bool {
 // IsStateChanging reports whether a method may change server state, so
 // corsdiag sends it only when asked.
 func IsStateChanging(m string) bool {
-	switch strings.ToUpper(m) {
+	switch asciiUpper(m) {
 	case "GET", "HEAD", "OPTIONS":
 		return false
 	}
@@ -73,22 +77,96 @@ var forbiddenHeaders = map[string]bool{
 	"trailer": true, "transfer-encoding": true, "upgrade": true, "via": true,
 }
 
-// IsForbiddenHeader reports whether script may not set the header (the
-// browser controls it). Value matters only for the X-HTTP-Method family.
+// IsForbiddenHeader reports whether script may not set the header: Fetch
+// §forbidden request-header (the browser controls it). Value matters only
+// for the X-HTTP-Method family, which is forbidden when one of its values,
+// split as "get, decode, and split" does, names a forbidden method.
 func IsForbiddenHeader(name, value string) bool {
-	n := strings.ToLower(name)
+	n := asciiLower(name)
 	if forbiddenHeaders[n] || strings.HasPrefix(n, "proxy-") || strings.HasPrefix(n, "sec-") {
 		return true
 	}
 	switch n {
 	case "x-http-method", "x-http-method-override", "x-method-override":
-		for _, v := range strings.Split(value, ",") {
-			if IsForbiddenMethod(strings.TrimSpace(v)) {
+		for _, v := range getDecodeSplit(value) {
+			if IsForbiddenMethod(v) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// getDecodeSplit is Fetch §"get, decode, and split" on one value: split on
+// commas outside double-quoted strings, strip tabs and spaces. Quoted
+// strings keep their quotes, so `"TRACE"` is not the method TRACE.
+func getDecodeSplit(v string) []string {
+	var out []string
+	start, quoted := 0, false
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case quoted && c == '\\':
+			i++
+		case c == '"':
+			quoted = !quoted
+		case c == ',' && !quoted:
+			out = append(out, strings.Trim(v[start:i], " \t"))
+			start = i + 1
+		}
+	}
+	return append(out, strings.Trim(v[start:], " \t"))
+}
+
+func asciiUpper(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'a' && c <= 'z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if b[j] >= 'a' && b[j] <= 'z' {
+					b[j] -= 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if b[j] >= 'A' && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// isHTTPWhitespace is Fetch's HTTP whitespace: tab, LF, CR, space.
+func isHTTPWhitespace(c byte) bool { return c == '\t' || c == '\n' || c == '\r' || c == ' ' }
+
+// normalizeValue is Fetch §"normalize" for a header value: strip leading and
+// trailing HTTP whitespace, as Headers does before anything else.
+func normalizeValue(v string) string {
+	i, j := 0, len(v)
+	for i < j && isHTTPWhitespace(v[i]) {
+		i++
+	}
+	for j > i && isHTTPWhitespace(v[j-1]) {
+		j--
+	}
+	return v[i:j]
+}
+
+// isValidHeaderValue is Fetch §header value: no NUL, LF or CR (after
+// normalization); Headers throws a TypeError otherwise.
+func isValidHeaderValue(v string) bool {
+	return !strings.ContainsAny(v, "\x00\n\r")
 }
 
 // isUnsafeByte is the Fetch standard's CORS-unsafe request-header byte.
@@ -125,43 +203,49 @@ func isLanguageValue(v string) bool {
 	return true
 }
 
-// isSafelistedContentType follows Chromium's IsCorsSafelistedLowerCaseContentType:
-// no unsafe byte, and the essence before ';' (trimmed, lower-cased) is one of
-// the three form types.
+// isSafelistedContentType follows Chromium's IsCorsSafelistedLowerCaseContentType
+// (the Fetch standard's content-type rule): no CORS-unsafe request-header
+// byte, and the MIME type before the first ';', with leading and trailing
+// spaces and tabs removed and ASCII-lower-cased, is one of the three form
+// types. Parameters after ';' are not checked ("text/plain; charset=utf-8"
+// is safelisted), and "text /plain" is not a MIME type.
 func isSafelistedContentType(v string) bool {
 	if hasUnsafeByte(v) {
 		return false
 	}
-	essence := v
-	if i := strings.IndexByte(v, ';'); i >= 0 {
-		essence = v[:i]
-	}
-	switch strings.ToLower(strings.Trim(essence, " \t")) {
+	essence, _, _ := strings.Cut(v, ";")
+	switch asciiLower(strings.Trim(essence, " \t")) {
 	case "application/x-www-form-urlencoded", "multipart/form-data", "text/plain":
 		return true
 	}
 	return false
 }
 
-// isSafelistedRange accepts only "bytes=N-" or "bytes=N-M" with N <= M, no
-// whitespace: the standard's "parse a single range header value" with a
-// non-null start.
+// maxInt64 is the largest range bound Chromium parses (base::StringToInt64);
+// a longer bound fails its range parser, so the header is not safelisted.
+const maxInt64 = "9223372036854775807"
+
+// isSafelistedRange is Fetch's "parse a single range header value" with
+// allowWhitespace false and a non-null start, as Chromium applies it: only
+// "bytes=N-" or "bytes=N-M" with N <= M, the unit case-insensitive, no
+// whitespace, one range, bounds that fit in an int64.
 func isSafelistedRange(v string) bool {
-	rest, ok := strings.CutPrefix(v, "bytes=")
-	if !ok {
+	unit, rest, ok := strings.Cut(v, "=")
+	if !ok || asciiLower(unit) != "bytes" {
 		return false
 	}
 	start, end, ok := strings.Cut(rest, "-")
-	if !ok || !allDigits(start) || start == "" {
+	if !ok || !isInt64(start) {
 		return false
 	}
 	if end == "" {
 		return true
 	}
-	if !allDigits(end) {
-		return false
-	}
-	return cmpDecimal(start, end) <= 0
+	return isInt64(end) && cmpDecimal(start, end) <= 0
+}
+
+func isInt64(s string) bool {
+	return s != "" && allDigits(s) && cmpDecimal(s, maxInt64) <= 0
 }
 
 func allDigits(s string) bool {
@@ -187,8 +271,9 @@ func cmpDecimal(a, b string) int {
 }
 
 // isSafelisted reports whether name: value is a CORS-safelisted request
-// header for the profile. chromiumOnly is set when only the profile's extra
-// list made it so.
+// header for the profile (Fetch §CORS-safelisted request-header; Chromium
+// cors.cc IsCorsSafelistedHeader). name is lower case. chromiumOnly is set
+// when only the profile's extra list made it so.
 func (p *Profile) isSafelisted(name, value string) (ok, chromiumOnly bool) {
 	if len(value) > 128 {
 		return false, false
@@ -209,80 +294,130 @@ func (p *Profile) isSafelisted(name, value string) (ok, chromiumOnly bool) {
 	return false, false
 }
 
-// PlanRequest classifies r as the profile's browser does: method
-// normalization, CORS-unsafe request-header names (with the 1024-byte total
-// rule), and whether a preflight is sent.
+// authorHeader is one header name as the browser sends it: every value
+// script gave for it, normalized and joined with ", " (Blink combines
+// repeated names into one line before the network service classifies them).
+type authorHeader struct {
+	lower, canonical, value string
+}
+
+// authorHeaders groups r's headers by lower-case name, in sorted order, and
+// splits off the ones script may not set: forbidden request-headers and, as
+// fetch() throws a TypeError for them, invalid names and values.
+func (p *Profile) authorHeaders(h http.Header) (kept []authorHeader, dropped []string) {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	index := map[string]int{}
+	for _, k := range keys {
+		lower := asciiLower(k)
+		for _, v := range h[k] {
+			v = normalizeValue(v)
+			if !isToken(k) || !isValidHeaderValue(v) || IsForbiddenHeader(lower, v) || p.ExtraForbidden[lower] {
+				dropped = appendUnique(dropped, http.CanonicalHeaderKey(lower))
+				continue
+			}
+			if i, ok := index[lower]; ok {
+				kept[i].value += ", " + v
+				continue
+			}
+			index[lower] = len(kept)
+			kept = append(kept, authorHeader{lower: lower, canonical: http.CanonicalHeaderKey(lower), value: v})
+		}
+	}
+	sort.Slice(kept, func(i, j int) bool { return kept[i].lower < kept[j].lower })
+	return kept, dropped
+}
+
+// PlanRequest classifies r as the profile's browser does (Fetch §HTTP fetch
+// step 4.1, Chromium cors.cc CorsUnsafeRequestHeaderNames): method
+// normalization, the CORS-unsafe request-header names with the 128-byte
+// value and 1024-byte total rules, and whether a preflight is sent. A
+// same-origin request (r.Origin same origin with r.URL) is never preflighted.
 func (p *Profile) PlanRequest(r *Request) Plan {
 	pl := Plan{Method: NormalizeMethod(r.Method), AuthorHeaders: http.Header{}}
 	if pl.Method == "" {
 		pl.Method = "GET"
 	}
-	pl.Forbidden = IsForbiddenMethod(pl.Method)
+	pl.Forbidden = IsForbiddenMethod(pl.Method) || !isToken(pl.Method)
 
-	names := make([]string, 0, len(r.Header))
-	for name := range r.Header {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-
-	unsafe := map[string]bool{}
-	var safelisted []string
+	kept, dropped := p.authorHeaders(r.Header)
+	pl.Dropped = dropped
+	var unsafe, safelisted []authorHeader
 	total := 0
-	for _, name := range names {
-		lower := strings.ToLower(name)
-		for _, v := range r.Header[name] {
-			if IsForbiddenHeader(lower, v) {
-				pl.Dropped = appendUnique(pl.Dropped, http.CanonicalHeaderKey(lower))
-				continue
-			}
-			pl.AuthorHeaders.Add(name, v)
-			ok, chromiumOnly := p.isSafelisted(lower, v)
-			if !ok {
-				unsafe[lower] = true
-				continue
-			}
-			if chromiumOnly {
-				pl.ChromiumOnly = appendUnique(pl.ChromiumOnly, lower)
-			}
-			safelisted = append(safelisted, lower)
-			total += len(v)
+	for _, h := range kept {
+		pl.AuthorHeaders[h.canonical] = []string{h.value}
+		ok, chromiumOnly := p.isSafelisted(h.lower, h.value)
+		if !ok {
+			unsafe = append(unsafe, h)
+			continue
 		}
+		if chromiumOnly {
+			pl.ChromiumOnly = append(pl.ChromiumOnly, h.lower)
+		}
+		safelisted = append(safelisted, h)
+		total += len(h.value)
 	}
+	var tooLong string
 	if total > 1024 {
-		for _, n := range safelisted {
-			unsafe[n] = true
-		}
-		pl.Reasons = append(pl.Reasons, "the safelisted header values add up to more than 1024 bytes, so they all count as unsafe")
+		unsafe = append(unsafe, safelisted...)
+		sort.Slice(unsafe, func(i, j int) bool { return unsafe[i].lower < unsafe[j].lower })
+		tooLong = fmt.Sprintf("the safelisted header values add up to %d bytes, more than 1024, so they all count as unsafe", total)
 	}
-	for n := range unsafe {
-		pl.UnsafeHeaders = append(pl.UnsafeHeaders, n)
+	for _, h := range unsafe {
+		pl.UnsafeHeaders = append(pl.UnsafeHeaders, h.lower)
 	}
-	sort.Strings(pl.UnsafeHeaders)
 	pl.RequestHeaders = strings.Join(pl.UnsafeHeaders, ",")
 
 	if !IsSafelistedMethod(pl.Method) {
-		pl.Reasons = append([]string{"method " + pl.Method + " is not CORS-safelisted (only GET, HEAD and POST are)"}, pl.Reasons...)
+		pl.Reasons = append(pl.Reasons, "method "+pl.Method+" is not CORS-safelisted (only GET, HEAD and POST are)")
 	}
-	for _, n := range pl.UnsafeHeaders {
-		pl.Reasons = append(pl.Reasons, "header "+n+" is not CORS-safelisted"+safelistWhy(n, r.Header.Get(n)))
+	for _, h := range unsafe {
+		if tooLong != "" && p.safelistedAlone(h) {
+			continue
+		}
+		pl.Reasons = append(pl.Reasons, "header "+h.lower+" is not CORS-safelisted"+p.safelistWhy(h.lower, h.value))
+	}
+	if tooLong != "" {
+		pl.Reasons = append(pl.Reasons, tooLong)
 	}
 	if r.ForcePreflight && len(pl.Reasons) == 0 {
 		pl.Reasons = append(pl.Reasons, "a preflight was forced (use-CORS-preflight flag)")
+	}
+	if r.Origin != "" && sameOrigin(canonicalOrigin(r.Origin), r.URL) {
+		// Same-origin requests are not subject to CORS: no preflight.
+		pl.Reasons = nil
 	}
 	pl.Preflight = len(pl.Reasons) > 0
 	return pl
 }
 
+func (p *Profile) safelistedAlone(h authorHeader) bool {
+	ok, _ := p.isSafelisted(h.lower, h.value)
+	return ok
+}
+
 // safelistWhy explains why a header with a safelisted name is unsafe.
-func safelistWhy(name, value string) string {
+func (p *Profile) safelistWhy(name, value string) string {
+	_, extra := p.ExtraSafelisted[name]
 	switch name {
 	case "accept", "accept-language", "content-language", "content-type", "range":
 	default:
+		if extra {
+			if len(value) > 128 {
+				return " (its value is longer than 128 bytes)"
+			}
+			return " (" + p.Name + " safelists it only with a well-formed value)"
+		}
 		return ""
 	}
 	switch {
 	case len(value) > 128:
 		return " (its value is longer than 128 bytes)"
+	case name == "content-type" && hasUnsafeByte(value):
+		return " (its value has a byte that is not allowed)"
 	case name == "content-type":
 		return " (only application/x-www-form-urlencoded, multipart/form-data and text/plain are)"
 	case name == "range":
