@@ -154,7 +154,7 @@ func (p *prober) send(ctx context.Context, method, rawURL string, h http.Header,
 		return hop
 	}
 	req.Header = h.Clone()
-	resp, err := p.client.Do(req)
+	resp, err := p.roundTrip(req)
 	if err != nil {
 		reason, _ := describe(err, rawURL, p.opts.Timeout)
 		hop.NetError = reason
@@ -176,6 +176,22 @@ func (p *prober) send(ctx context.Context, method, rawURL string, h http.Header,
 	hop.Response = msg
 	hop.Duration = time.Since(hop.Started)
 	return hop
+}
+
+// roundTrip sends one request and never follows a redirect. It skips
+// http.Client, which parses Location before CheckRedirect and fails the
+// whole request on an unparsable one; the engine must see that 3xx and
+// report redirect-invalid-location (Chromium: net::ERR_INVALID_REDIRECT).
+func (p *prober) roundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := p.client.Transport.RoundTrip(req)
+	if err != nil {
+		op := req.Method
+		if op != "" {
+			op = op[:1] + strings.ToLower(op[1:])
+		}
+		return nil, &url.Error{Op: op, URL: req.URL.String(), Err: err}
+	}
+	return resp, nil
 }
 
 func (p *prober) noteErr(err error, rawURL string) {
