@@ -6,11 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/corsdiag/corsdiag/pkg/cors"
 )
 
 var recordHAR = flag.String("record-har", "", "write a HAR of the Chromium run to this path, with a .expected.json sidecar (off by default)")
@@ -167,18 +167,41 @@ func TestChromium(t *testing.T) {
 	chromeTime := time.Since(start)
 
 	if os.Getenv("CORSDIAG_DUMP") != "" {
-		for _, sc := range scenarios {
-			o := chrome[sc.Name]
-			fmt.Printf("== %s: %s js=%+v cors=%s(%q) net=%s\n", sc.Name, o, o.JS, o.CorsError, o.FailedParameter, o.NetError)
-			for _, l := range o.Logs {
-				fmt.Println("   ", l)
+		dumpOutcomes(scenarios, chrome)
+	}
+
+	// The same scenarios through corsdiag: the probe sends what a browser
+	// sends, the engine judges.
+	var rows []summaryRow
+	exhibited := map[cors.Code]bool{}
+	for _, sc := range scenarios {
+		o := chrome[sc.Name]
+		d, res := runCorsdiag(t, srv, sc, probeNonces[sc.Name])
+		for _, f := range d.Findings {
+			exhibited[f.Code] = true
+		}
+		problems := compare(sc, srv, o, d, res, srv.Seen(sc.Name, probeNonces[sc.Name]), chromeNonces[sc.Name], probeNonces[sc.Name])
+		rows = append(rows, summaryRow{sc.Name, o.String(), corsdiagString(d), len(problems) == 0})
+		t.Run(sc.Name, func(t *testing.T) {
+			for _, p := range problems {
+				t.Error(p)
 			}
-			for _, s := range o.Seen {
-				fmt.Printf("    seen %s %s hop=%d origin=%q acrm=%q acrh=%q\n", s.Method, s.Origin, s.Hop, s.Header.Get("Origin"), s.Header.Get("Access-Control-Request-Method"), s.Header.Get("Access-Control-Request-Headers"))
+			if len(problems) > 0 {
+				t.Logf("Chromium: %s\n  logs: %s\n  corsdiag findings: %s", o, strings.Join(o.Logs, "\n        "), findingList(d))
 			}
+		})
+	}
+	var missing []string
+	for _, code := range browserCodes {
+		if !exhibited[code] {
+			missing = append(missing, string(code))
 		}
 	}
-	_ = probeNonces
-	_ = filepath.Join
-	t.Logf("%s: %d scenarios in %s", c.version, len(scenarios), chromeTime.Round(time.Millisecond))
+	if len(missing) > 0 {
+		t.Errorf("no scenario makes corsdiag report %s; add one", strings.Join(missing, ", "))
+	}
+	printSummary(os.Stdout, c.version, rows, chromeTime, time.Since(start))
+	if *recordHAR != "" {
+		writeHAR(t, *recordHAR, c, scenarios, chrome, chromeNonces)
+	}
 }
