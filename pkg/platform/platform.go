@@ -1,14 +1,27 @@
 // Package platform recognises who answered (API Gateway, S3, CloudFront,
 // nginx…) from headers, bodies and host names, and turns the engine's
 // generic findings into the platform's real cause and fix.
+//
+// Each platform family lives in one file (apigateway.go, s3.go,
+// cloudfront.go, azure.go, google.go, cdn.go, servers.go, frameworks.go)
+// holding its fingerprints, its causes and its fixes; this file only
+// collects the evidence and ranks it.
 package platform
 
 import (
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
 
 // Detection names the platform that answered.
 type Detection struct {
+	// ID is the platform's stable identifier ("aws-apigateway-rest").
+	ID         string   `json:"id"`
 	Name       string   `json:"name"`
 	Confidence string   `json:"confidence"` // high, medium, low
 	Evidence   []string `json:"evidence"`
@@ -19,9 +32,14 @@ type Detection struct {
 
 // Input is what the platform layer looks at.
 type Input struct {
-	Exchange   *cors.Exchange
-	Diagnosis  *cors.Diagnosis
+	Exchange  *cors.Exchange
+	Diagnosis *cors.Diagnosis // nil: Analyze evaluates Exchange itself
+	// ErrorPaths are the error-path probe's answers (a GET to a path that
+	// cannot exist, a request without credentials).
 	ErrorPaths []cors.Hop
+	// FixFormat is --fix-format: one of Formats(), or "all"; empty picks
+	// the platform's default form.
+	FixFormat string
 }
 
 // Report is the platform layer's answer.
@@ -31,7 +49,495 @@ type Report struct {
 	Findings []cors.Finding
 }
 
+// Confidence levels.
+const (
+	High   = "high"
+	Medium = "medium"
+	Low    = "low"
+)
+
+// tier orders layers from the outside in.
+type tier int
+
+const (
+	tierCDN tier = iota
+	tierLoadBalancer
+	tierGateway
+	tierServer
+	tierApp
+)
+
+// platformInfo is the fixed description of one platform.
+type platformInfo struct {
+	ID   string
+	Name string
+	Tier tier
+	// DefaultFix is the fix form shown when --fix-format is not given.
+	DefaultFix Format
+}
+
+var platforms = map[string]platformInfo{}
+
+func registerPlatforms(ps ...platformInfo) {
+	for _, p := range ps {
+		if _, dup := platforms[p.ID]; dup {
+			panic("platform: duplicate platform " + p.ID)
+		}
+		platforms[p.ID] = p
+	}
+}
+
+// signal is one piece of evidence for a platform. Weight 3 is a mark only
+// that platform leaves, 2 a strong hint, 1 a weak one.
+type signal struct {
+	platform string
+	weight   int
+	evidence string
+}
+
+// response is one answer the browser (or the error-path probe) got.
+type response struct {
+	step    string // "preflight", "actual", "redirect 1", "error-path 1"
+	request *cors.Message
+	resp    *cors.Message // nil on a network error
+	netErr  string
+}
+
+// observation is everything fingerprints look at.
+type observation struct {
+	req       *cors.Request
+	host      string // lower case, no port
+	responses []response
+}
+
+func (o *observation) preflight() *response {
+	for i := range o.responses {
+		if o.responses[i].step == "preflight" {
+			return &o.responses[i]
+		}
+	}
+	return nil
+}
+
+// final is the last response of the actual request.
+func (o *observation) final() *response {
+	var last *response
+	for i := range o.responses {
+		s := o.responses[i].step
+		if s == "actual" || strings.HasPrefix(s, "redirect ") {
+			last = &o.responses[i]
+		}
+	}
+	return last
+}
+
+func (o *observation) errorPaths() []*response {
+	var out []*response
+	for i := range o.responses {
+		if strings.HasPrefix(o.responses[i].step, "error-path") {
+			out = append(out, &o.responses[i])
+		}
+	}
+	return out
+}
+
+// fingerprint looks at one response (and the request's host) and returns
+// the signals it finds. Host-only fingerprints get r.resp == nil once.
+type fingerprint func(o *observation, r *response) []signal
+
+var fingerprints []fingerprint
+
+// cause looks at the whole analysis and returns platform findings.
+type cause func(a *analysis) []cors.Finding
+
+var causes []cause
+
+func newObservation(in Input) *observation {
+	o := &observation{req: &cors.Request{}}
+	if in.Exchange == nil {
+		return o
+	}
+	ex := in.Exchange
+	o.req = &ex.Request
+	if u, err := url.Parse(ex.Request.URL); err == nil {
+		o.host = strings.ToLower(u.Hostname())
+	}
+	add := func(step string, h *cors.Hop) {
+		req := h.Request
+		o.responses = append(o.responses, response{step: step, request: &req, resp: h.Response, netErr: h.NetError})
+	}
+	if ex.Preflight != nil {
+		add("preflight", ex.Preflight)
+	}
+	for i := range ex.Actual {
+		step := "actual"
+		if i > 0 {
+			step = "redirect " + itoa(i)
+		}
+		add(step, &ex.Actual[i])
+	}
+	for i := range in.ErrorPaths {
+		add("error-path "+itoa(i+1), &in.ErrorPaths[i])
+	}
+	return o
+}
+
+// analysis is the state causes work on.
+type analysis struct {
+	in       Input
+	obs      *observation
+	diag     *cors.Diagnosis
+	detected map[string]*Detection
+	scores   map[string]int
+	primary  *Detection
+	fix      FixContext
+}
+
+// has reports whether platform id was recognised (any confidence).
+func (a *analysis) has(id string) bool { _, ok := a.detected[id]; return ok }
+
+// hasAny reports whether any of ids was recognised.
+func (a *analysis) hasAny(ids ...string) bool {
+	for _, id := range ids {
+		if a.has(id) {
+			return true
+		}
+	}
+	return false
+}
+
+// at least medium confidence.
+func (a *analysis) sure(id string) bool { return a.scores[id] >= 2 }
+
 // Analyze recognises the platform and explains the findings for it.
 func Analyze(in Input) *Report {
-	return &Report{}
+	a := &analysis{in: in, obs: newObservation(in), diag: in.Diagnosis}
+	if a.diag == nil && in.Exchange != nil {
+		a.diag = cors.Evaluate(in.Exchange)
+	}
+	if a.diag == nil {
+		a.diag = &cors.Diagnosis{}
+	}
+	a.detect()
+	a.fix = newFixContext(in.Exchange, a.diag)
+	rep := &Report{Platform: a.primary}
+	seen := map[string]bool{}
+	for _, c := range causes {
+		for _, f := range c(a) {
+			key := string(f.Code) + "\x00" + f.Step
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			rep.Findings = append(rep.Findings, f)
+		}
+	}
+	sort.SliceStable(rep.Findings, func(i, j int) bool {
+		return severityRank(rep.Findings[i].Severity) < severityRank(rep.Findings[j].Severity)
+	})
+	return rep
 }
+
+func severityRank(s cors.Severity) int {
+	switch s {
+	case cors.SeverityError:
+		return 0
+	case cors.SeverityWarning:
+		return 1
+	}
+	return 2
+}
+
+// detect runs every fingerprint and ranks the platforms.
+func (a *analysis) detect() {
+	type agg struct {
+		score    int
+		evidence []string
+		seen     map[string]int
+	}
+	aggs := map[string]*agg{}
+	addSignals := func(step string, sigs []signal) {
+		for _, s := range sigs {
+			g := aggs[s.platform]
+			if g == nil {
+				g = &agg{seen: map[string]int{}}
+				aggs[s.platform] = g
+			}
+			if i, ok := g.seen[s.evidence]; ok {
+				if step != "" && !strings.Contains(g.evidence[i], step) {
+					g.evidence[i] = strings.TrimSuffix(g.evidence[i], ")") + ", " + step + ")"
+				}
+				continue
+			}
+			ev := s.evidence
+			if step != "" {
+				ev += " (" + step + ")"
+			}
+			g.seen[s.evidence] = len(g.evidence)
+			g.evidence = append(g.evidence, ev)
+			g.score += s.weight
+		}
+	}
+	for _, fp := range fingerprints {
+		addSignals("", fp(a.obs, nil))
+		for i := range a.obs.responses {
+			r := &a.obs.responses[i]
+			if r.resp == nil {
+				continue
+			}
+			addSignals(r.step, fp(a.obs, r))
+		}
+	}
+	a.detected = map[string]*Detection{}
+	a.scores = map[string]int{}
+	var ids []string
+	for id, g := range aggs {
+		if _, ok := platforms[id]; !ok {
+			panic("platform: signal for unregistered platform " + id)
+		}
+		a.scores[id] = g.score
+		a.detected[id] = &Detection{ID: id, Name: platforms[id].Name, Confidence: confidence(g.score), Evidence: g.evidence}
+		ids = append(ids, id)
+	}
+	suppressShadowed(a)
+	ids = ids[:0]
+	for id := range a.detected {
+		ids = append(ids, id)
+	}
+	if len(ids) == 0 {
+		return
+	}
+	// Layers: outermost first; the primary platform is the surest one, and
+	// among equals the innermost gateway (where CORS is usually configured).
+	sort.Slice(ids, func(i, j int) bool {
+		pi, pj := platforms[ids[i]], platforms[ids[j]]
+		if pi.Tier != pj.Tier {
+			return pi.Tier < pj.Tier
+		}
+		return ids[i] < ids[j]
+	})
+	var layers []string
+	for _, id := range ids {
+		layers = append(layers, platforms[id].Name)
+	}
+	best := ""
+	for _, id := range ids {
+		if best == "" || rankScore(a.scores[id]) > rankScore(a.scores[best]) ||
+			rankScore(a.scores[id]) == rankScore(a.scores[best]) && platforms[id].Tier == tierGateway && platforms[best].Tier != tierGateway {
+			best = id
+		}
+	}
+	d := *a.detected[best]
+	if len(layers) > 1 {
+		d.Layers = layers
+		for _, id := range ids {
+			if id == best {
+				continue
+			}
+			o := a.detected[id]
+			d.Evidence = append(d.Evidence, o.Name+" ("+o.Confidence+"): "+strings.Join(o.Evidence, "; "))
+		}
+	}
+	a.primary = &d
+}
+
+// rankScore caps scores so that piling up weak hints never beats a mark
+// only one platform leaves.
+func rankScore(s int) int {
+	if s > 3 {
+		return 3
+	}
+	return s
+}
+
+func confidence(score int) string {
+	switch {
+	case score >= 3:
+		return High
+	case score == 2:
+		return Medium
+	}
+	return Low
+}
+
+// shadows lists platforms whose generic marks another, more specific
+// platform explains: the REST API's x-amzn-RequestId is no sign of a
+// separate Lambda function URL.
+var shadows = map[string][]string{}
+
+// exclusive groups are alternatives, not layers: one API is a REST API or
+// an HTTP API, never both. The surest stays (ties: the first listed).
+var exclusive [][]string
+
+func suppressShadowed(a *analysis) {
+	for winner, losers := range shadows {
+		if a.scores[winner] < 3 {
+			continue
+		}
+		for _, l := range losers {
+			if a.scores[l] < 3 {
+				delete(a.detected, l)
+				delete(a.scores, l)
+			}
+		}
+	}
+	for _, group := range exclusive {
+		best := ""
+		for _, id := range group {
+			if _, ok := a.detected[id]; ok && (best == "" || a.scores[id] > a.scores[best]) {
+				best = id
+			}
+		}
+		for _, id := range group {
+			if id != best {
+				delete(a.detected, id)
+				delete(a.scores, id)
+			}
+		}
+	}
+}
+
+// finding builds a platform finding. Severity is error when the finding
+// explains what the browser blocks, warning otherwise.
+func (a *analysis) finding(code cors.Code, platformID, step string, blocking bool, message, summary string) cors.Finding {
+	f := cors.NewFinding(code, step, message)
+	if blocking {
+		f.Severity = cors.SeverityError
+	} else {
+		f.Severity = cors.SeverityWarning
+	}
+	f.Platform = platforms[platformID].Name
+	f.Fix = a.fixText(code, platformID, summary)
+	return f
+}
+
+// blocks reports whether the engine's diagnosis has an error at step.
+func (a *analysis) blocks(step string) bool {
+	for _, f := range a.diag.Findings {
+		if f.Severity == cors.SeverityError && f.Step == step {
+			return true
+		}
+	}
+	return false
+}
+
+// hasCode reports whether the diagnosis has one of codes.
+func (a *analysis) hasCode(codes ...cors.Code) bool {
+	for _, c := range codes {
+		if a.diag.Has(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// Helpers over messages.
+
+func header(m *cors.Message, name string) string {
+	if m == nil {
+		return ""
+	}
+	if vs, ok := m.Header[http.CanonicalHeaderKey(name)]; ok && len(vs) > 0 {
+		return vs[0]
+	}
+	for k, vs := range m.Header {
+		if strings.EqualFold(k, name) && len(vs) > 0 {
+			return vs[0]
+		}
+	}
+	return ""
+}
+
+func headerCount(m *cors.Message, name string) int {
+	if m == nil {
+		return 0
+	}
+	n := 0
+	for k, vs := range m.Header {
+		if strings.EqualFold(k, name) {
+			n += len(vs)
+		}
+	}
+	return n
+}
+
+func hasHeader(m *cors.Message, name string) bool { return headerCount(m, name) > 0 }
+
+// hasHeaderPrefix reports whether any header name starts with prefix
+// (case-insensitive) and returns the first such name.
+func hasHeaderPrefix(m *cors.Message, prefix string) (string, bool) {
+	if m == nil {
+		return "", false
+	}
+	var names []string
+	for k := range m.Header {
+		if len(k) >= len(prefix) && strings.EqualFold(k[:len(prefix)], prefix) {
+			names = append(names, k)
+		}
+	}
+	if len(names) == 0 {
+		return "", false
+	}
+	sort.Strings(names)
+	return names[0], true
+}
+
+func body(m *cors.Message) string {
+	if m == nil {
+		return ""
+	}
+	return string(m.Body)
+}
+
+func hasACAO(m *cors.Message) bool { return hasHeader(m, cors.HeaderAllowOrigin) }
+
+// requestHeader reads a header script set on the request.
+func requestHeader(r *cors.Request, name string) string {
+	for k, vs := range r.Header {
+		if strings.EqualFold(k, name) && len(vs) > 0 {
+			return vs[0]
+		}
+	}
+	return ""
+}
+
+// show quotes a server-sent value for evidence: control characters made
+// visible, long values cut.
+func show(v string) string {
+	v = termsafe.Clean(v)
+	if len(v) > 80 {
+		v = v[:77] + "..."
+	}
+	return "\"" + v + "\""
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}
+
+func statusOf(r *response) int {
+	if r == nil || r.resp == nil {
+		return 0
+	}
+	return r.resp.Status
+}
+
+func is2xx(s int) bool { return s >= 200 && s < 300 }

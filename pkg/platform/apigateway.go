@@ -1,0 +1,1265 @@
+package platform
+
+// AWS API Gateway (REST and HTTP APIs), Lambda function URLs, Lambda and
+// ALB: fingerprints, causes and fixes. Sources:
+// docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html,
+// supported-gateway-response-types.html, http-api-cors.html,
+// apigateway-private-api-test-invoke-url.html, and
+// ../shared/research/gateways.md.
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+)
+
+const (
+	idRESTAPI   = "aws-apigateway-rest"
+	idHTTPAPI   = "aws-apigateway-http"
+	idLambda    = "aws-lambda"
+	idLambdaURL = "aws-lambda-url"
+	idALB       = "aws-alb"
+)
+
+// API Gateway finding codes.
+const (
+	CodeAPIGWNoOptionsMethod      cors.Code = "apigw-no-options-method"
+	CodeAPIGWCorsOnlyOnOptions    cors.Code = "apigw-cors-only-on-options"
+	CodeAPIGWProxyNoCORS          cors.Code = "apigw-proxy-integration-no-cors"
+	CodeAPIGWIntegrationNoCORS    cors.Code = "apigw-integration-no-cors"
+	CodeAPIGWGatewayResponses     cors.Code = "apigw-gateway-responses-no-cors"
+	CodeAPIGWPrivateWrongEndpoint cors.Code = "apigw-private-api-wrong-endpoint"
+	CodeAPIGWPrivateHeader        cors.Code = "apigw-private-api-header-preflight"
+	CodeAPIGWAuthOnOptions        cors.Code = "apigw-auth-on-options"
+	CodeAPIGWStageNotRedeployed   cors.Code = "apigw-stage-not-redeployed"
+	CodeHTTPAPINotConfigured      cors.Code = "apigw-http-api-cors-not-configured"
+	CodeHTTPAPIDuplicate          cors.Code = "apigw-http-api-duplicate-cors"
+	CodeLambdaURLNotConfigured    cors.Code = "lambda-url-cors-not-configured"
+	CodeALBErrorPage              cors.Code = "alb-error-page-no-cors"
+)
+
+func init() {
+	registerPlatforms(
+		platformInfo{idRESTAPI, "Amazon API Gateway (REST API)", tierGateway, FormatAWSCLI},
+		platformInfo{idHTTPAPI, "Amazon API Gateway (HTTP API)", tierGateway, FormatAWSCLI},
+		platformInfo{idLambdaURL, "AWS Lambda function URL", tierGateway, FormatAWSCLI},
+		platformInfo{idLambda, "AWS Lambda", tierApp, FormatLambda},
+		platformInfo{idALB, "AWS Application Load Balancer", tierLoadBalancer, FormatConsole},
+	)
+	exclusive = append(exclusive, []string{idRESTAPI, idHTTPAPI})
+	shadows[idRESTAPI] = append(shadows[idRESTAPI], idLambdaURL)
+	shadows[idHTTPAPI] = append(shadows[idHTTPAPI], idLambdaURL)
+	fingerprints = append(fingerprints, awsFingerprint)
+	causes = append(causes, restAPICauses, httpAPICauses, lambdaURLCauses, albCauses)
+
+	const spec = "AWS API Gateway developer guide, Enabling CORS for a REST API resource"
+	cors.Register(
+		cors.Info{Code: CodeAPIGWNoOptionsMethod, Severity: cors.SeverityError, Title: "API Gateway REST API: the resource has no OPTIONS method", Spec: spec,
+			Fix: "Enable CORS on the resource (it adds an OPTIONS method with a MOCK integration) and redeploy the stage."},
+		cors.Info{Code: CodeAPIGWCorsOnlyOnOptions, Severity: cors.SeverityError, Title: "API Gateway REST API: only OPTIONS returns CORS headers", Spec: spec,
+			Fix: "Return Access-Control-Allow-Origin from the other methods too: from the backend with a proxy integration, from the integration response mapping otherwise; redeploy."},
+		cors.Info{Code: CodeAPIGWProxyNoCORS, Severity: cors.SeverityError, Title: "API Gateway proxy integration: the backend returns no CORS headers", Spec: spec,
+			Fix: "With Lambda proxy or HTTP proxy integration API Gateway passes the backend's answer through: set Access-Control-Allow-Origin in the backend, on every response, errors included."},
+		cors.Info{Code: CodeAPIGWIntegrationNoCORS, Severity: cors.SeverityError, Title: "API Gateway REST API: the method's integration adds no CORS headers", Spec: spec,
+			Fix: "Map Access-Control-Allow-Origin in the method response and integration response (non-proxy), or return it from the backend (proxy); redeploy."},
+		cors.Info{Code: CodeAPIGWGatewayResponses, Severity: cors.SeverityError, Title: "API Gateway's own error responses carry no CORS headers", Spec: "AWS API Gateway developer guide, Gateway response types",
+			Fix: "Add Access-Control-Allow-Origin to the DEFAULT_4XX and DEFAULT_5XX gateway responses and redeploy."},
+		cors.Info{Code: CodeAPIGWPrivateWrongEndpoint, Severity: cors.SeverityError, Title: "API Gateway private API called through a name a browser cannot use", Spec: "AWS API Gateway developer guide, Invoking a private API",
+			Fix: "Enable private DNS on the execute-api interface VPC endpoint and call https://{api-id}.execute-api.{region}.amazonaws.com/{stage} from inside the VPC (or use the Route 53 alias name)."},
+		cors.Info{Code: CodeAPIGWPrivateHeader, Severity: cors.SeverityError, Title: "x-apigw-api-id forces a preflight that cannot reach the private API", Spec: "AWS API Gateway developer guide, Invoking a private API",
+			Fix: "Stop sending x-apigw-api-id from the browser: enable private DNS on the interface VPC endpoint and call the API's own execute-api name."},
+		cors.Info{Code: CodeAPIGWAuthOnOptions, Severity: cors.SeverityError, Title: "API Gateway: an authorizer or API key is required on OPTIONS", Spec: "Fetch §CORS-preflight fetch (a preflight never carries credentials)",
+			Fix: "Set authorization NONE and no API key on the OPTIONS method (browsers never send credentials on a preflight); redeploy."},
+		cors.Info{Code: CodeAPIGWStageNotRedeployed, Severity: cors.SeverityWarning, Title: "API Gateway: CORS changes take effect only after the stage is redeployed", Spec: spec,
+			Fix: "Redeploy the stage (aws apigateway create-deployment) after every CORS change."},
+		cors.Info{Code: CodeHTTPAPINotConfigured, Severity: cors.SeverityError, Title: "API Gateway HTTP API: CORS is not configured (or does not allow this origin)", Spec: "AWS API Gateway developer guide, Configuring CORS for an HTTP API",
+			Fix: "Configure CORS on the HTTP API (AllowOrigins, AllowMethods, AllowHeaders); API Gateway then answers preflights itself."},
+		cors.Info{Code: CodeHTTPAPIDuplicate, Severity: cors.SeverityError, Title: "API Gateway HTTP API: CORS set in two layers", Spec: "AWS API Gateway developer guide, Configuring CORS for an HTTP API",
+			Fix: "Set CORS in one layer: the HTTP API's CORS configuration, or the backend, not both."},
+		cors.Info{Code: CodeLambdaURLNotConfigured, Severity: cors.SeverityError, Title: "Lambda function URL: CORS is not configured (or does not allow this origin)", Spec: "AWS Lambda developer guide, Function URLs, CORS",
+			Fix: "Configure CORS on the function URL (AllowOrigins, AllowMethods, AllowHeaders)."},
+		cors.Info{Code: CodeALBErrorPage, Severity: cors.SeverityError, Title: "The load balancer answered with its own error page, which has no CORS headers", Spec: "AWS Elastic Load Balancing, HTTP 5XX errors of the load balancer",
+			Fix: "Fix what made the load balancer answer itself (no healthy target, a target timeout or reset); its own error pages never carry CORS headers."},
+	)
+}
+
+var (
+	reLambdaURLHost = regexp.MustCompile(`^[a-z0-9]+\.lambda-url\.[a-z0-9-]+\.on\.aws$`)
+	reHTTPAPIStage  = regexp.MustCompile(`^[a-z0-9]{10}\.execute-api\.`)
+)
+
+// gatewayBodies are the bodies API Gateway writes itself.
+var gatewayBodies = map[string]string{
+	"missing authentication token": "MISSING_AUTHENTICATION_TOKEN",
+	"forbidden":                    "INVALID_API_KEY or WAF_FILTERED",
+	"unauthorized":                 "UNAUTHORIZED",
+	"user is not authorized to access this resource with an explicit deny": "ACCESS_DENIED",
+	"too many requests":                   "THROTTLED",
+	"limit exceeded":                      "QUOTA_EXCEEDED",
+	"internal server error":               "DEFAULT_5XX",
+	"endpoint request timed out":          "INTEGRATION_TIMEOUT",
+	"request too long":                    "REQUEST_TOO_LARGE",
+	"unsupported media type":              "UNSUPPORTED_MEDIA_TYPE",
+	"invalid request body":                "BAD_REQUEST_BODY",
+	"missing required request parameters": "BAD_REQUEST_PARAMETERS",
+}
+
+var errorTypes = map[string]string{
+	"missingauthenticationtokenexception": "MISSING_AUTHENTICATION_TOKEN",
+	"unauthorizedexception":               "UNAUTHORIZED",
+	"accessdeniedexception":               "ACCESS_DENIED",
+	"forbiddenexception":                  "INVALID_API_KEY or WAF_FILTERED",
+	"invalidsignatureexception":           "INVALID_SIGNATURE",
+	"incompletesignatureexception":        "DEFAULT_4XX",
+	"expiredtokenexception":               "EXPIRED_TOKEN",
+	"toomanyrequestsexception":            "THROTTLED",
+	"limitexceededexception":              "QUOTA_EXCEEDED",
+	"badrequestexception":                 "BAD_REQUEST_PARAMETERS or BAD_REQUEST_BODY",
+	"requesttoolargeexception":            "REQUEST_TOO_LARGE",
+	"unsupportedmediatypeexception":       "UNSUPPORTED_MEDIA_TYPE",
+	"notfoundexception":                   "RESOURCE_NOT_FOUND",
+	"internalservererrorexception":        "DEFAULT_5XX",
+}
+
+// gatewayMessage returns the "message" of a small JSON body such as
+// {"message":"Missing Authentication Token"}, lower case.
+func gatewayMessage(m *cors.Message) string {
+	b := strings.TrimSpace(body(m))
+	if len(b) > 300 || !strings.HasPrefix(b, "{") {
+		return ""
+	}
+	low := strings.ToLower(b)
+	i := strings.Index(low, `"message"`)
+	if i < 0 {
+		return ""
+	}
+	rest := strings.TrimLeft(low[i+len(`"message"`):], " \t\r\n:")
+	if !strings.HasPrefix(rest, `"`) {
+		return ""
+	}
+	rest = rest[1:]
+	if j := strings.IndexByte(rest, '"'); j >= 0 {
+		return rest[:j]
+	}
+	return ""
+}
+
+// gatewayResponseType names the API Gateway gateway response type of an
+// answer API Gateway made itself; ok is false for the backend's answers.
+func gatewayResponseType(m *cors.Message) (string, bool) {
+	if m == nil {
+		return "", false
+	}
+	et := strings.ToLower(header(m, "x-amzn-ErrorType"))
+	if i := strings.IndexAny(et, ":,"); i >= 0 {
+		et = et[:i]
+	}
+	msg := gatewayMessage(m)
+	if et == "toomanyrequestsexception" && msg == "limit exceeded" {
+		return "QUOTA_EXCEEDED", true
+	}
+	if msg == "endpoint request timed out" {
+		return "INTEGRATION_TIMEOUT", true
+	}
+	if t, ok := errorTypes[et]; ok {
+		if t == "DEFAULT_5XX" && m.Status == 502 {
+			return "DEFAULT_5XX (502: malformed Lambda proxy response or INTEGRATION_FAILURE)", true
+		}
+		return t, true
+	}
+	if strings.HasPrefix(msg, "user: anonymous is not authorized") || strings.HasPrefix(msg, "user is not authorized") {
+		return "ACCESS_DENIED", true
+	}
+	if t, ok := gatewayBodies[msg]; ok && m.Status >= 400 {
+		return t, true
+	}
+	if et != "" && m.Status >= 400 {
+		if m.Status >= 500 {
+			return "DEFAULT_5XX", true
+		}
+		return "DEFAULT_4XX", true
+	}
+	return "", false
+}
+
+func awsFingerprint(o *observation, r *response) []signal {
+	var out []signal
+	if r == nil {
+		switch {
+		case reVPCEHost.MatchString(o.host):
+			out = append(out, signal{idRESTAPI, 3, "host " + o.host + " is an interface VPC endpoint name of execute-api (private REST API)"})
+		case reExecuteAPI.MatchString(o.host):
+			if m := reExecuteAPI.FindStringSubmatch(o.host); m[2] != "" {
+				out = append(out, signal{idRESTAPI, 3, "host " + o.host + " is a private REST API's Route 53 alias ({api-id}-{vpce-id}.execute-api)"})
+			} else {
+				out = append(out, signal{idRESTAPI, 2, "host " + o.host + " is an execute-api name"}, signal{idHTTPAPI, 1, "host " + o.host + " is an execute-api name"})
+			}
+		case reLambdaURLHost.MatchString(o.host):
+			out = append(out, signal{idLambdaURL, 3, "host " + o.host + " is a Lambda function URL"})
+		}
+		if v := requestHeader(o.req, "x-apigw-api-id"); v != "" {
+			out = append(out, signal{idRESTAPI, 2, "the request carries x-apigw-api-id: " + show(v)})
+		}
+		return out
+	}
+	m := r.resp
+	if v := header(m, "x-amz-apigw-id"); v != "" {
+		out = append(out, signal{idRESTAPI, 3, "header x-amz-apigw-id"})
+	}
+	if v := header(m, "apigw-requestid"); v != "" {
+		out = append(out, signal{idHTTPAPI, 3, "header apigw-requestid"})
+	}
+	reqID := hasHeader(m, "x-amzn-RequestId")
+	if et := header(m, "x-amzn-ErrorType"); et != "" {
+		out = append(out, signal{idRESTAPI, 2, "header x-amzn-ErrorType: " + show(et)})
+	}
+	if gatewayMessage(m) == "missing authentication token" {
+		out = append(out, signal{idRESTAPI, 3, `body {"message":"Missing Authentication Token"}`})
+	}
+	if name, ok := hasHeaderPrefix(m, "x-amzn-Remapped-"); ok {
+		out = append(out, signal{idRESTAPI, 1, "header " + name + " (API Gateway renames a proxied backend's headers)"})
+	}
+	if reqID && !hasHeader(m, "x-amz-apigw-id") && !hasHeader(m, "apigw-requestid") && hasHeader(m, "X-Amzn-Trace-Id") {
+		out = append(out, signal{idLambdaURL, 1, "headers x-amzn-RequestId and X-Amzn-Trace-Id without API Gateway's ids"})
+	} else if reqID && !hasHeader(m, "x-amz-apigw-id") && !hasHeader(m, "apigw-requestid") {
+		out = append(out, signal{idRESTAPI, 1, "header x-amzn-RequestId"})
+	}
+	if hasHeader(m, "X-Amzn-Trace-Id") && (hasHeader(m, "x-amz-apigw-id") || hasHeader(m, "apigw-requestid")) {
+		out = append(out, signal{idLambda, 1, "header X-Amzn-Trace-Id (an X-Ray traced integration, usually Lambda)"})
+	}
+	if b := body(m); strings.Contains(b, `"errorMessage"`) && strings.Contains(b, `"errorType"`) {
+		out = append(out, signal{idLambda, 3, "body with errorMessage and errorType (a Lambda error)"})
+	}
+	if strings.HasPrefix(strings.ToLower(header(m, "Server")), "awselb") {
+		out = append(out, signal{idALB, 3, "Server: " + show(header(m, "Server"))})
+	}
+	for _, c := range m.Header.Values("Set-Cookie") {
+		if strings.HasPrefix(c, "AWSALB=") || strings.HasPrefix(c, "AWSALBCORS=") || strings.HasPrefix(c, "AWSALBTG=") {
+			out = append(out, signal{idALB, 2, "Set-Cookie " + strings.SplitN(c, "=", 2)[0]})
+			break
+		}
+	}
+	return out
+}
+
+// proxyEvidence says what shows that the backend's own answer was passed
+// through (proxy integration); "" when nothing does.
+func (a *analysis) proxyEvidence(m *cors.Message) string {
+	if name, ok := hasHeaderPrefix(m, "x-amzn-Remapped-"); ok {
+		return "the " + name + " header shows API Gateway passed a backend's headers through"
+	}
+	for id, d := range a.detected {
+		if p := platforms[id]; p.Tier >= tierServer && id != idLambda {
+			return d.Name + " answered behind API Gateway"
+		}
+	}
+	if b := body(m); strings.Contains(b, `"errorMessage"`) {
+		return "the body is the Lambda function's own error"
+	}
+	return ""
+}
+
+// restAPICauses explains what a REST API did.
+func restAPICauses(a *analysis) []cors.Finding {
+	if !a.has(idRESTAPI) {
+		return nil
+	}
+	var out []cors.Finding
+	pf, fin := a.obs.preflight(), a.obs.final()
+	c := a.fix
+	origin := a.obs.req.Origin
+	preflightHandled := false
+	needsRedeployNote := false
+
+	if id := requestHeader(a.obs.req, "x-apigw-api-id"); id != "" {
+		preflightHandled = true
+		out = append(out, a.finding(CodeAPIGWPrivateHeader, idRESTAPI, "request", true,
+			"the page sends x-apigw-api-id ("+show(id)+"), which is not CORS-safelisted, so the browser first sends an OPTIONS preflight without it; "+
+				"the VPC endpoint cannot tell which private API the preflight is for and rejects it"+preflightStatusNote(pf)+
+				", so the request never reaches API Gateway. A browser cannot set Host either, so the endpoint-specific vpce DNS name cannot work from a page",
+			fmt.Sprintf("Enable private DNS on the execute-api interface VPC endpoint, drop x-apigw-api-id, and call https://%s.execute-api.%s.amazonaws.com/%s from inside the VPC (or use the Route 53 alias https://%s-%s.execute-api.%s.amazonaws.com/%s).",
+				c.APIID, c.Region, c.Stage, c.APIID, c.VPCE, c.Region, c.Stage)))
+	} else if reVPCEHost.MatchString(a.obs.host) {
+		preflightHandled = true
+		out = append(out, a.finding(CodeAPIGWPrivateWrongEndpoint, idRESTAPI, "request", a.diag.Verdict == cors.Blocked,
+			"the page calls the VPC endpoint's own DNS name "+a.obs.host+"; API Gateway picks the private API from the Host or x-apigw-api-id header, a browser cannot set Host, and x-apigw-api-id forces a preflight that does not carry it",
+			fmt.Sprintf("Enable private DNS on %s and call https://%s.execute-api.%s.amazonaws.com/%s from inside the VPC.", c.VPCE, c.APIID, c.Region, c.Stage)))
+	} else if m := reExecuteAPI.FindStringSubmatch(a.obs.host); m != nil && m[2] != "" && (netErr(pf) || netErr(fin)) {
+		preflightHandled = true
+		out = append(out, a.finding(CodeAPIGWPrivateWrongEndpoint, idRESTAPI, firstNetErrStep(pf, fin), true,
+			"the private API's alias "+a.obs.host+" resolves to the interface VPC endpoint's private addresses, which cannot be reached from here: the page must run where the VPC's network is reachable",
+			"Call the private API from inside the VPC (or over VPN/Direct Connect to it); check the endpoint's security group allows 443 from the client."))
+	}
+
+	if pf != nil && pf.resp != nil && !preflightHandled {
+		p := pf.resp
+		typ, gatewayMade := gatewayResponseType(p)
+		switch {
+		case typ == "MISSING_AUTHENTICATION_TOKEN" && !hasACAO(p):
+			needsRedeployNote = true
+			out = append(out, a.finding(CodeAPIGWNoOptionsMethod, idRESTAPI, "preflight", true,
+				fmt.Sprintf("API Gateway answered the OPTIONS preflight with %d {\"message\":\"Missing Authentication Token\"}: the resource %s has no OPTIONS method in the deployed stage %s (CORS was never enabled on it, or the stage was not redeployed after), so there are no CORS headers and the status is not 2xx. (The same answer comes for a path or stage that does not exist: check the URL too.)",
+					p.Status, c.Resource, c.Stage),
+				"Enable CORS on the resource "+c.Resource+" (an OPTIONS method with a MOCK integration returning Access-Control-Allow-Origin: "+c.Origin+", Allow-Methods "+c.methodList(",")+", Allow-Headers "+c.headerList(",")+") and redeploy the stage "+c.Stage+"."))
+		case (p.Status == 401 || p.Status == 403) && !hasACAO(p) && gatewayMade:
+			what := "an authorizer"
+			switch {
+			case strings.HasPrefix(typ, "INVALID_API_KEY"):
+				what = "an API key (ApiKeyRequired), a resource policy, AWS WAF, or a private API reached from outside its VPC"
+			case typ == "ACCESS_DENIED":
+				what = "an authorizer (explicit deny) or the resource policy"
+			}
+			out = append(out, a.finding(CodeAPIGWAuthOnOptions, idRESTAPI, "preflight", true,
+				fmt.Sprintf("API Gateway rejected the OPTIONS preflight itself with %d (gateway response %s): %s applies to OPTIONS, typically through an ANY method or a {proxy+} resource. Browsers never send Authorization, cookies or x-api-key on a preflight, so it can never pass", p.Status, typ, what),
+				"Give OPTIONS on "+c.Resource+" its own method with authorization NONE and no API key (MOCK integration returning the CORS headers), then redeploy "+c.Stage+"."))
+		case gatewayMade && !hasACAO(p):
+			a.fix.GatewayResponses = appendUnique(a.fix.GatewayResponses, baseType(typ))
+			needsRedeployNote = true
+			out = append(out, a.gatewayResponsesFinding("preflight", true, []string{fmt.Sprintf("%d %s", p.Status, typ)}))
+		case !hasACAO(p):
+			if ev := a.proxyEvidence(p); ev != "" {
+				out = append(out, a.finding(CodeAPIGWProxyNoCORS, idRESTAPI, "preflight", true,
+					"the OPTIONS preflight reached the backend through a proxy integration (an ANY method or {proxy+} resource catches OPTIONS; "+ev+"), and the backend answered without Access-Control-Allow-Origin",
+					"Answer OPTIONS in the backend with the CORS headers for "+c.Origin+", or add an OPTIONS method with a MOCK integration on "+c.Resource+" so API Gateway answers it, then redeploy."))
+			} else {
+				needsRedeployNote = true
+				out = append(out, a.finding(CodeAPIGWIntegrationNoCORS, idRESTAPI, "preflight", true,
+					"the resource's OPTIONS method answers, but without Access-Control-Allow-Origin: its integration response maps no CORS headers (MOCK integration), or its backend sets none (proxy integration)",
+					"Map Access-Control-Allow-Origin, -Methods and -Headers in the OPTIONS method response and integration response (or run Enable CORS again) and redeploy "+c.Stage+"."))
+			}
+		}
+	}
+
+	preflightPassed := pf == nil || (pf.resp != nil && is2xx(pf.resp.Status) && hasACAO(pf.resp))
+	if fin != nil && fin.resp != nil && !hasACAO(fin.resp) && preflightPassed && origin != "" {
+		m := fin.resp
+		typ, gatewayMade := gatewayResponseType(m)
+		switch {
+		case gatewayMade:
+			needsRedeployNote = true
+			a.fix.GatewayResponses = appendUnique(a.fix.GatewayResponses, baseType(typ))
+			out = append(out, a.gatewayResponsesFinding(fin.step, true, []string{fmt.Sprintf("%d %s", m.Status, typ)}))
+		case a.proxyEvidence(m) != "":
+			out = append(out, a.finding(CodeAPIGWProxyNoCORS, idRESTAPI, fin.step, true,
+				fmt.Sprintf("the %s answer (%d) came from the backend through a proxy integration (%s): API Gateway passes it through unchanged, so the backend itself must set Access-Control-Allow-Origin, on errors too", c.Method, m.Status, a.proxyEvidence(m)),
+				"Return Access-Control-Allow-Origin: "+c.Origin+" (and Vary: Origin) from the backend on every response, error responses included."))
+		case pf != nil:
+			needsRedeployNote = true
+			out = append(out, a.finding(CodeAPIGWCorsOnlyOnOptions, idRESTAPI, fin.step, true,
+				fmt.Sprintf("the preflight passed (the OPTIONS method has CORS headers) but the %s answer (%d) has no Access-Control-Allow-Origin: Enable CORS was not applied to the %s method. With a non-proxy integration its integration response must map the header; with a Lambda or HTTP proxy integration the backend must return it", c.Method, m.Status, c.Method),
+				"Map Access-Control-Allow-Origin on "+c.Method+" "+c.Resource+" (method response + integration response), or return it from a proxy backend; redeploy "+c.Stage+"."))
+		default:
+			needsRedeployNote = true
+			out = append(out, a.finding(CodeAPIGWIntegrationNoCORS, idRESTAPI, fin.step, true,
+				fmt.Sprintf("the %s answer (%d) has no Access-Control-Allow-Origin: with a non-proxy integration the method's integration response maps no CORS header; with a Lambda or HTTP proxy integration the backend sets none", c.Method, m.Status),
+				"Map Access-Control-Allow-Origin on "+c.Method+" "+c.Resource+" (method response + integration response), or return it from a proxy backend; redeploy "+c.Stage+"."))
+		}
+	}
+
+	var errTypes []string
+	for _, r := range a.obs.errorPaths() {
+		if r.resp == nil || hasACAO(r.resp) {
+			continue
+		}
+		if typ, ok := gatewayResponseType(r.resp); ok {
+			errTypes = appendUnique(errTypes, fmt.Sprintf("%d %s", r.resp.Status, typ))
+			a.fix.GatewayResponses = appendUnique(a.fix.GatewayResponses, baseType(typ))
+		}
+	}
+	if len(errTypes) > 0 {
+		out = append(out, a.gatewayResponsesFinding("error-path", false, errTypes))
+	}
+
+	if needsRedeployNote {
+		out = append(out, a.finding(CodeAPIGWStageNotRedeployed, idRESTAPI, "request", false,
+			"if CORS was already enabled in the console, the stage "+c.Stage+" may not have been redeployed since: API Gateway serves the last deployment, not the current resource tree. From outside both look the same; confirm by exporting the deployed stage",
+			fmt.Sprintf("Compare the stage with the API: aws apigateway get-export --rest-api-id %s --stage-name %s --export-type oas30 --parameters extensions=apigateway /dev/stdout | grep -ci options (0 means no OPTIONS is deployed); then redeploy.", c.APIID, c.Stage)))
+	}
+	return out
+}
+
+func (a *analysis) gatewayResponsesFinding(step string, blocking bool, seen []string) cors.Finding {
+	c := a.fix
+	msg := "API Gateway answered with its own error (" + strings.Join(seen, ", ") + ") and its gateway responses carry no Access-Control-Allow-Origin, so the browser reports a CORS error instead of the status"
+	if !blocking {
+		msg = "error answers API Gateway makes itself (" + strings.Join(seen, ", ") + ") carry no Access-Control-Allow-Origin: a bad path, a missing key, an authorizer denial, throttling or an integration timeout will reach the page as a CORS error, hiding the real status"
+	}
+	types := "DEFAULT_4XX and DEFAULT_5XX"
+	if extra := specificTypes(c.GatewayResponses); len(extra) > 0 {
+		types += " (and " + strings.Join(extra, ", ") + " if customised)"
+	}
+	return a.finding(CodeAPIGWGatewayResponses, idRESTAPI, step, blocking, msg,
+		"Add Access-Control-Allow-Origin: '"+c.Origin+"' to the "+types+" gateway responses of API "+c.APIID+", then redeploy "+c.Stage+".")
+}
+
+// baseType is the first gateway response type named in a description.
+func baseType(t string) string {
+	if i := strings.IndexAny(t, " ("); i >= 0 {
+		return t[:i]
+	}
+	return t
+}
+
+func specificTypes(types []string) []string {
+	var out []string
+	for _, t := range types {
+		if t != "DEFAULT_4XX" && t != "DEFAULT_5XX" && t != "" {
+			out = appendUnique(out, t)
+		}
+	}
+	return out
+}
+
+func appendUnique(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+func netErr(r *response) bool { return r != nil && r.resp == nil && r.netErr != "" }
+
+func firstNetErrStep(rs ...*response) string {
+	for _, r := range rs {
+		if netErr(r) {
+			return r.step
+		}
+	}
+	return "request"
+}
+
+func preflightStatusNote(pf *response) string {
+	if pf == nil || pf.resp == nil {
+		return ""
+	}
+	if msg := gatewayMessage(pf.resp); msg != "" {
+		return fmt.Sprintf(" (here: %d %s)", pf.resp.Status, show(msg))
+	}
+	return fmt.Sprintf(" (here: %d)", pf.resp.Status)
+}
+
+// httpAPICauses explains what an HTTP API did.
+func httpAPICauses(a *analysis) []cors.Finding {
+	if !a.has(idHTTPAPI) {
+		return nil
+	}
+	var out []cors.Finding
+	c := a.fix
+	pf, fin := a.obs.preflight(), a.obs.final()
+	for _, r := range []*response{pf, fin} {
+		if r == nil || r.resp == nil {
+			continue
+		}
+		if headerCount(r.resp, cors.HeaderAllowOrigin) > 1 || strings.Contains(header(r.resp, cors.HeaderAllowOrigin), ",") {
+			out = append(out, a.finding(CodeHTTPAPIDuplicate, idHTTPAPI, r.step, true,
+				"the "+r.step+" answer carries Access-Control-Allow-Origin more than once: CORS is set both on the HTTP API (or a layer in front of it) and in the backend or a parameter mapping",
+				"Keep one layer: configure CORS on the HTTP API and remove the backend's CORS headers (API Gateway ignores them once CORS is configured), or delete the API's CORS configuration and answer in the backend."))
+		}
+	}
+	if pf != nil && pf.resp != nil && !hasACAO(pf.resp) {
+		why := "the HTTP API has no CORS configuration, or its AllowOrigins/AllowMethods/AllowHeaders do not cover this request (API Gateway then answers without CORS headers)"
+		switch {
+		case pf.resp.Status == 404:
+			why = "the HTTP API has no CORS configuration and no OPTIONS route, so the preflight gets 404 Not Found"
+		case pf.resp.Status == 401 || pf.resp.Status == 403:
+			why = fmt.Sprintf("the HTTP API has no CORS configuration, so an ANY route with an authorizer catches the OPTIONS preflight and answers %d (with CORS configured, API Gateway answers preflights before any authorizer)", pf.resp.Status)
+		}
+		out = append(out, a.finding(CodeHTTPAPINotConfigured, idHTTPAPI, "preflight", true, why,
+			"Configure CORS on HTTP API "+c.APIID+" with AllowOrigins "+c.Origin+", AllowMethods "+c.methodList(",")+", AllowHeaders "+c.headerList(",")+"; no OPTIONS route is needed."))
+	} else if fin != nil && fin.resp != nil && !hasACAO(fin.resp) && (pf == nil || is2xx(statusOf(pf)) && hasACAO(pf.resp)) && a.obs.req.Origin != "" {
+		out = append(out, a.finding(CodeHTTPAPINotConfigured, idHTTPAPI, fin.step, true,
+			fmt.Sprintf("the %d answer has no Access-Control-Allow-Origin: the HTTP API has no CORS configuration (the backend's headers would be passed through, and it sets none), or its AllowOrigins does not list %s", fin.resp.Status, c.Origin),
+			"Configure CORS on HTTP API "+c.APIID+" with AllowOrigins "+c.Origin+"; API Gateway then adds the headers to every integration response."))
+	}
+	return out
+}
+
+func lambdaURLCauses(a *analysis) []cors.Finding {
+	if !a.sure(idLambdaURL) {
+		return nil
+	}
+	pf, fin := a.obs.preflight(), a.obs.final()
+	for _, r := range []*response{pf, fin} {
+		if r != nil && r.resp != nil && !hasACAO(r.resp) && a.blocks(r.step) {
+			return []cors.Finding{a.finding(CodeLambdaURLNotConfigured, idLambdaURL, r.step, true,
+				fmt.Sprintf("the Lambda function URL answered the %s (%d) without Access-Control-Allow-Origin: the function URL has no CORS configuration allowing %s (once configured, the URL answers preflights itself and adds the headers)", r.step, r.resp.Status, a.fix.Origin),
+				"Configure CORS on the function URL: AllowOrigins "+a.fix.Origin+", AllowMethods "+strings.Join(a.fix.Methods[:1], ",")+", AllowHeaders "+a.fix.headerList(",")+".")}
+		}
+	}
+	return nil
+}
+
+func albCauses(a *analysis) []cors.Finding {
+	if !a.has(idALB) {
+		return nil
+	}
+	var out []cors.Finding
+	for i := range a.obs.responses {
+		r := &a.obs.responses[i]
+		if r.resp == nil || r.resp.Status < 500 || hasACAO(r.resp) || !strings.HasPrefix(strings.ToLower(header(r.resp, "Server")), "awselb") {
+			continue
+		}
+		blocking := !strings.HasPrefix(r.step, "error-path")
+		out = append(out, a.finding(CodeALBErrorPage, idALB, r.step, blocking,
+			fmt.Sprintf("the Application Load Balancer answered %d itself (Server: awselb/2.0): %s. Its own error pages never carry CORS headers, so the page sees a CORS error", r.resp.Status, albReason(r.resp.Status)),
+			"Fix the target group: check target health and timeouts (aws elbv2 describe-target-health); the CORS headers will come back with the application's answers."))
+	}
+	return out
+}
+
+func albReason(status int) string {
+	switch status {
+	case 502:
+		return "the target closed the connection or sent a malformed answer"
+	case 503:
+		return "no healthy target is registered"
+	case 504:
+		return "the target did not answer within the idle timeout"
+	}
+	return "the load balancer could not get an answer from a target"
+}
+
+// ---- fixes ----
+
+// apigwHeaderParams are the integration response mappings for the CORS
+// headers ('quoted' static values, as API Gateway wants them).
+func apigwHeaderParams(c FixContext, preflight bool) [][2]string {
+	ps := [][2]string{{"Access-Control-Allow-Origin", "'" + c.Origin + "'"}}
+	if preflight {
+		ps = append(ps, [2]string{"Access-Control-Allow-Methods", "'" + c.methodList(",") + "'"},
+			[2]string{"Access-Control-Allow-Headers", "'" + c.headerList(",") + "'"})
+	}
+	if c.Credentials {
+		ps = append(ps, [2]string{"Access-Control-Allow-Credentials", "'true'"})
+	}
+	return ps
+}
+
+func jsonParams(ps [][2]string, prefix string, value func(v string) string) string {
+	var lines []string
+	for _, p := range ps {
+		lines = append(lines, fmt.Sprintf("  %q: %s", prefix+p[0], value(p[1])))
+	}
+	return "{\n" + strings.Join(lines, ",\n") + "\n}"
+}
+
+func yamlParams(ps [][2]string, indent, prefix string, value func(v string) string) string {
+	var b strings.Builder
+	for _, p := range ps {
+		fmt.Fprintf(&b, "%s%s%s: %s\n", indent, prefix, p[0], value(p[1]))
+	}
+	return b.String()
+}
+
+func hclParams(ps [][2]string, indent, prefix string, value func(v string) string) string {
+	var b strings.Builder
+	for _, p := range ps {
+		fmt.Fprintf(&b, "%s%q = %s\n", indent, prefix+p[0], value(p[1]))
+	}
+	return b.String()
+}
+
+func tru(string) string  { return "true" }
+func fals(string) string { return "false" }
+func dq(v string) string { return fmt.Sprintf("%q", v) }
+
+// resourceLookup is the shell line that finds the resource id.
+func resourceLookup(c FixContext) string {
+	return fmt.Sprintf(`API_ID=%s
+# the resource as defined in the API (a path template such as /items/{id} if the URL holds an id)
+RESOURCE_ID=$(aws apigateway get-resources --rest-api-id "$API_ID" --query "items[?path=='%s'].id" --output text)`, c.APIID, c.safeResource())
+}
+
+func corsJSONHeredoc(file, content string) string {
+	return "cat > " + file + " <<'EOF'\n" + content + "\nEOF"
+}
+
+func init() {
+	addFixes(CodeAPIGWNoOptionsMethod,
+		fixBuilder{FormatConsole, "API Gateway console", func(c FixContext) string {
+			return fmt.Sprintf(`1. API Gateway console → APIs → %s → Resources → select %s.
+2. Enable CORS: tick DEFAULT 4XX and DEFAULT 5XX, tick the methods (%s), set
+   Access-Control-Allow-Origin to %s and Access-Control-Allow-Headers to %s. Save.
+   (Make sure the new OPTIONS method has Authorization NONE and API key not required.)
+3. Deploy API → stage %s. Nothing changes until the stage is redeployed.`, c.APIID, c.safeResource(), c.methodList(", "), c.Origin, c.headerList(","), c.Stage)
+		}},
+		fixBuilder{FormatAWSCLI, "add an OPTIONS method with a MOCK integration, then redeploy", func(c FixContext) string {
+			return resourceLookup(c) + fmt.Sprintf(`
+aws apigateway put-method --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS --authorization-type NONE --no-api-key-required
+aws apigateway put-integration --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS --type MOCK --request-templates '{"application/json":"{\"statusCode\": 200}"}'
+%s
+aws apigateway put-method-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS --status-code 200 --response-parameters file://cors-method.json
+%s
+aws apigateway put-integration-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS --status-code 200 --response-parameters file://cors-integration.json
+aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %s`,
+				corsJSONHeredoc("cors-method.json", jsonParams(apigwHeaderParams(c, true), "method.response.header.", func(string) string { return "false" })),
+				corsJSONHeredoc("cors-integration.json", jsonParams(apigwHeaderParams(c, true), "method.response.header.", dq)), c.Stage)
+		}},
+		fixBuilder{FormatCloudFormation, "an OPTIONS method with a MOCK integration (add a new AWS::ApiGateway::Deployment to redeploy)", func(c FixContext) string {
+			return fmt.Sprintf(`Resources:
+  CorsOptionsMethod:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref RestApi
+      ResourceId: !Ref ApiResource   # the resource %s
+      HttpMethod: OPTIONS
+      AuthorizationType: NONE
+      ApiKeyRequired: false
+      Integration:
+        Type: MOCK
+        RequestTemplates:
+          application/json: '{"statusCode": 200}'
+        IntegrationResponses:
+          - StatusCode: "200"
+            ResponseParameters:
+%s      MethodResponses:
+        - StatusCode: "200"
+          ResponseParameters:
+%s`, c.safeResource(), yamlParams(apigwHeaderParams(c, true), "              ", "method.response.header.", func(v string) string { return "\"" + v + "\"" }),
+				yamlParams(apigwHeaderParams(c, true), "            ", "method.response.header.", fals))
+		}},
+		fixBuilder{FormatSAM, "Cors on the AWS::Serverless::Api (SAM adds the OPTIONS methods)", func(c FixContext) string {
+			cred := ""
+			if c.Credentials {
+				cred = "\n        AllowCredentials: true"
+			}
+			return fmt.Sprintf(`Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: %s
+      Cors:
+        AllowOrigin: "'%s'"
+        AllowMethods: "'%s'"
+        AllowHeaders: "'%s'"%s
+      Auth:
+        AddDefaultAuthorizerToCorsPreflight: false
+`, c.Stage, c.Origin, c.methodList(","), c.headerList(","), cred)
+		}},
+		fixBuilder{FormatCDK, "defaultCorsPreflightOptions (TypeScript)", func(c FixContext) string {
+			return fmt.Sprintf(`import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+
+const api = new apigateway.RestApi(this, 'Api', {
+  defaultCorsPreflightOptions: {
+    allowOrigins: ['%s'],
+    allowMethods: [%s],
+    allowHeaders: [%s],
+    allowCredentials: %t,
+  },
+});
+// or on one resource: resource.addCorsPreflight({ allowOrigins: ['%s'] });`, c.Origin, singleQuoted(c.Methods), singleQuoted(c.Headers), c.Credentials, c.Origin)
+		}},
+		fixBuilder{FormatTerraform, "OPTIONS method, MOCK integration and their responses", func(c FixContext) string {
+			return fmt.Sprintf(`resource "aws_api_gateway_method" "cors" {
+  rest_api_id      = aws_api_gateway_rest_api.api.id
+  resource_id      = aws_api_gateway_resource.this.id # %s
+  http_method      = "OPTIONS"
+  authorization    = "NONE"
+  api_key_required = false
+}
+
+resource "aws_api_gateway_integration" "cors" {
+  rest_api_id       = aws_api_gateway_rest_api.api.id
+  resource_id       = aws_api_gateway_resource.this.id
+  http_method       = aws_api_gateway_method.cors.http_method
+  type              = "MOCK"
+  request_templates = { "application/json" = jsonencode({ statusCode = 200 }) }
+}
+
+resource "aws_api_gateway_method_response" "cors" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  resource_id = aws_api_gateway_resource.this.id
+  http_method = aws_api_gateway_method.cors.http_method
+  status_code = "200"
+  response_parameters = {
+%s  }
+}
+
+resource "aws_api_gateway_integration_response" "cors" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  resource_id = aws_api_gateway_resource.this.id
+  http_method = aws_api_gateway_method.cors.http_method
+  status_code = aws_api_gateway_method_response.cors.status_code
+  response_parameters = {
+%s  }
+  depends_on = [aws_api_gateway_integration.cors]
+}
+%s`, c.safeResource(), hclParams(apigwHeaderParams(c, true), "    ", "method.response.header.", tru),
+				hclParams(apigwHeaderParams(c, true), "    ", "method.response.header.", func(v string) string { return fmt.Sprintf("%q", v) }), tfDeployment(c))
+		}},
+		fixBuilder{FormatServerless, "cors on the http event (serverless.yml)", func(c FixContext) string {
+			return fmt.Sprintf(`functions:
+  api:
+    handler: handler.main
+    events:
+      - http:
+          path: %s
+          method: %s
+          cors:
+            origin: '%s'
+            headers:
+%s            allowCredentials: %t
+`, strings.TrimPrefix(c.safeResource(), "/"), strings.ToLower(c.Method), c.Origin, yamlList(c.Headers, "              "), c.Credentials)
+		}},
+	)
+
+	actualMapping := []fixBuilder{
+		{FormatConsole, "API Gateway console", func(c FixContext) string {
+			return fmt.Sprintf(`Non-proxy integration:
+1. Resources → %s → Enable CORS: tick %s as well as OPTIONS, origin %s. Save.
+   (This adds Access-Control-Allow-Origin to the method response and maps it in the integration response.)
+2. Deploy API → stage %s.
+Lambda proxy / HTTP proxy integration: the console cannot add it; return the header from the backend (--fix-format lambda).`, c.safeResource(), c.Method, c.Origin, c.Stage)
+		}},
+		{FormatAWSCLI, "map Access-Control-Allow-Origin on the method (non-proxy), then redeploy", func(c FixContext) string {
+			return resourceLookup(c) + fmt.Sprintf(`
+%s
+aws apigateway put-method-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method %s --status-code 200 --response-parameters file://cors-method.json
+%s
+aws apigateway put-integration-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method %s --status-code 200 --response-parameters file://cors-integration.json
+aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %s`,
+				corsJSONHeredoc("cors-method.json", jsonParams(apigwHeaderParams(c, false), "method.response.header.", func(string) string { return "false" })), c.Method,
+				corsJSONHeredoc("cors-integration.json", jsonParams(apigwHeaderParams(c, false), "method.response.header.", dq)), c.Method, c.Stage)
+		}},
+		{FormatCloudFormation, "the method's responses map the header (non-proxy)", func(c FixContext) string {
+			return fmt.Sprintf(`Resources:
+  ApiMethod:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref RestApi
+      ResourceId: !Ref ApiResource   # the resource %s
+      HttpMethod: %s
+      Integration:
+        IntegrationResponses:
+          - StatusCode: "200"
+            ResponseParameters:
+%s      MethodResponses:
+        - StatusCode: "200"
+          ResponseParameters:
+%s`, c.safeResource(), c.Method, yamlParams(apigwHeaderParams(c, false), "              ", "method.response.header.", func(v string) string { return "\"" + v + "\"" }),
+				yamlParams(apigwHeaderParams(c, false), "            ", "method.response.header.", fals))
+		}},
+		{FormatTerraform, "method and integration responses map the header (non-proxy)", func(c FixContext) string {
+			return fmt.Sprintf(`resource "aws_api_gateway_method_response" "cors_%s" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  resource_id = aws_api_gateway_resource.this.id # %s
+  http_method = "%s"
+  status_code = "200"
+  response_parameters = {
+%s  }
+}
+
+resource "aws_api_gateway_integration_response" "cors_%s" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  resource_id = aws_api_gateway_resource.this.id
+  http_method = "%s"
+  status_code = aws_api_gateway_method_response.cors_%s.status_code
+  response_parameters = {
+%s  }
+}
+%s`, strings.ToLower(c.Method), c.safeResource(), c.Method, hclParams(apigwHeaderParams(c, false), "    ", "method.response.header.", tru),
+				strings.ToLower(c.Method), c.Method, strings.ToLower(c.Method), hclParams(apigwHeaderParams(c, false), "    ", "method.response.header.", func(v string) string { return fmt.Sprintf("%q", v) }), tfDeployment(c))
+		}},
+		{FormatLambda, "Lambda proxy integration: return the headers from the function (Node.js)", lambdaHandler},
+	}
+	addFixes(CodeAPIGWCorsOnlyOnOptions, actualMapping...)
+	addFixes(CodeAPIGWIntegrationNoCORS, actualMapping...)
+	addFixes(CodeAPIGWCorsOnlyOnOptions, fixBuilder{FormatSAM, "SAM: Cors only adds OPTIONS; with a proxy function return the header from the function", func(c FixContext) string {
+		return samCorsGlobals(c)
+	}})
+
+	addFixes(CodeAPIGWProxyNoCORS,
+		fixBuilder{FormatLambda, "return the headers from the Lambda function, errors included (Node.js)", lambdaHandler},
+		fixBuilder{FormatExpress, "HTTP proxy to Express: the cors middleware, first", expressCors},
+		fixBuilder{FormatGo, "HTTP proxy to Go net/http: a CORS middleware around the mux", goCors},
+		fixBuilder{FormatSpring, "HTTP proxy to Spring Boot", springCors},
+		fixBuilder{FormatASPNet, "HTTP proxy to ASP.NET Core", aspnetCors},
+		fixBuilder{FormatServerless, "serverless.yml: cors on the event (the function must still return the header)", func(c FixContext) string {
+			return fmt.Sprintf(`functions:
+  api:
+    handler: handler.main
+    events:
+      - http:
+          path: %s
+          method: any
+          cors:
+            origin: '%s'
+            headers:
+%s            allowCredentials: %t
+`, strings.TrimPrefix(c.safeResource(), "/"), c.Origin, yamlList(c.Headers, "              "), c.Credentials)
+		}},
+	)
+
+	addFixes(CodeAPIGWGatewayResponses,
+		fixBuilder{FormatConsole, "API Gateway console", func(c FixContext) string {
+			return fmt.Sprintf(`1. API Gateway console → APIs → %s → Gateway responses.
+2. Select Default 4XX → Edit → Response headers → add Access-Control-Allow-Origin = '%s' (quotes included). Save.
+3. Do the same for Default 5XX%s.
+4. Resources → Deploy API → stage %s.`, c.APIID, c.Origin, typesSuffix(c), c.Stage)
+		}},
+		fixBuilder{FormatAWSCLI, "put-gateway-response for DEFAULT_4XX and DEFAULT_5XX, then redeploy", func(c FixContext) string {
+			var b strings.Builder
+			fmt.Fprintf(&b, "API_ID=%s\n", c.APIID)
+			fmt.Fprintf(&b, "for TYPE in %s; do\n", strings.Join(gatewayTypes(c), " "))
+			fmt.Fprintf(&b, "  aws apigateway put-gateway-response --rest-api-id \"$API_ID\" --response-type \"$TYPE\" \\\n    --response-parameters '%s'\n", compactJSON(jsonParams(apigwHeaderParams(c, true), "gatewayresponse.header.", dq)))
+			fmt.Fprintf(&b, "done\naws apigateway create-deployment --rest-api-id \"$API_ID\" --stage-name %s", c.Stage)
+			return b.String()
+		}},
+		fixBuilder{FormatCloudFormation, "AWS::ApiGateway::GatewayResponse (then a new deployment)", func(c FixContext) string {
+			var b strings.Builder
+			b.WriteString("Resources:\n")
+			for _, t := range gatewayTypes(c) {
+				fmt.Fprintf(&b, "  GatewayResponse%s:\n    Type: AWS::ApiGateway::GatewayResponse\n    Properties:\n      RestApiId: !Ref RestApi\n      ResponseType: %s\n      ResponseParameters:\n%s",
+					camel(t), t, yamlParams(apigwHeaderParams(c, true), "        ", "gatewayresponse.header.", func(v string) string { return "\"" + v + "\"" }))
+			}
+			return b.String()
+		}},
+		fixBuilder{FormatSAM, "GatewayResponses on the AWS::Serverless::Api", func(c FixContext) string {
+			var b strings.Builder
+			b.WriteString("Resources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: " + c.Stage + "\n      GatewayResponses:\n")
+			for _, t := range gatewayTypes(c) {
+				fmt.Fprintf(&b, "        %s:\n          ResponseParameters:\n            Headers:\n", t)
+				for _, p := range apigwHeaderParams(c, true) {
+					fmt.Fprintf(&b, "              %s: \"%s\"\n", p[0], p[1])
+				}
+			}
+			return b.String()
+		}},
+		fixBuilder{FormatCDK, "api.addGatewayResponse (TypeScript)", func(c FixContext) string {
+			var b strings.Builder
+			for _, t := range gatewayTypes(c) {
+				fmt.Fprintf(&b, "api.addGatewayResponse('%s', {\n  type: apigateway.ResponseType.%s,\n  responseHeaders: {\n", camel(t), t)
+				for _, p := range apigwHeaderParams(c, true) {
+					fmt.Fprintf(&b, "    '%s': \"%s\",\n", p[0], p[1])
+				}
+				b.WriteString("  },\n});\n")
+			}
+			return b.String()
+		}},
+		fixBuilder{FormatTerraform, "aws_api_gateway_gateway_response", func(c FixContext) string {
+			var b strings.Builder
+			for _, t := range gatewayTypes(c) {
+				fmt.Fprintf(&b, "resource \"aws_api_gateway_gateway_response\" %q {\n  rest_api_id   = aws_api_gateway_rest_api.api.id\n  response_type = %q\n  response_parameters = {\n%s  }\n}\n\n",
+					strings.ToLower(t), t, hclParams(apigwHeaderParams(c, true), "    ", "gatewayresponse.header.", func(v string) string { return fmt.Sprintf("%q", v) }))
+			}
+			b.WriteString(tfDeployment(c))
+			return b.String()
+		}},
+		fixBuilder{FormatServerless, "serverless.yml resources (CloudFormation)", func(c FixContext) string {
+			var b strings.Builder
+			b.WriteString("resources:\n  Resources:\n")
+			for _, t := range gatewayTypes(c) {
+				fmt.Fprintf(&b, "    GatewayResponse%s:\n      Type: AWS::ApiGateway::GatewayResponse\n      Properties:\n        RestApiId:\n          Ref: ApiGatewayRestApi\n        ResponseType: %s\n        ResponseParameters:\n%s",
+					camel(t), t, yamlParams(apigwHeaderParams(c, true), "          ", "gatewayresponse.header.", func(v string) string { return "\"" + v + "\"" }))
+			}
+			return b.String()
+		}},
+	)
+
+	addFixes(CodeAPIGWAuthOnOptions,
+		fixBuilder{FormatConsole, "API Gateway console", func(c FixContext) string {
+			return fmt.Sprintf(`1. Resources → %s: if only ANY exists, add an OPTIONS method (Enable CORS does it).
+2. OPTIONS → Method request → Authorization: NONE, API key required: false.
+3. Deploy API → stage %s.`, c.safeResource(), c.Stage)
+		}},
+		fixBuilder{FormatAWSCLI, "no authorizer and no API key on OPTIONS, then redeploy", func(c FixContext) string {
+			return resourceLookup(c) + fmt.Sprintf(`
+aws apigateway update-method --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS \
+  --patch-operations op=replace,path=/authorizationType,value=NONE op=replace,path=/apiKeyRequired,value=false
+aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %s`, c.Stage)
+		}},
+		fixBuilder{FormatCloudFormation, "the OPTIONS method without authorization", func(c FixContext) string {
+			return `Resources:
+  CorsOptionsMethod:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref RestApi
+      ResourceId: !Ref ApiResource
+      HttpMethod: OPTIONS
+      AuthorizationType: NONE
+      ApiKeyRequired: false
+      Integration:
+        Type: MOCK
+        RequestTemplates:
+          application/json: '{"statusCode": 200}'
+`
+		}},
+		fixBuilder{FormatSAM, "keep the default authorizer and API key off the CORS preflight", func(c FixContext) string {
+			return fmt.Sprintf(`Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: %s
+      Cors:
+        AllowOrigin: "'%s'"
+        AllowHeaders: "'%s'"
+      Auth:
+        AddDefaultAuthorizerToCorsPreflight: false
+        AddApiKeyRequiredToCorsPreflight: false
+`, c.Stage, c.Origin, c.headerList(","))
+		}},
+		fixBuilder{FormatCDK, "an OPTIONS method without authorizer (TypeScript)", func(c FixContext) string {
+			return fmt.Sprintf(`resource.addCorsPreflight({
+  allowOrigins: ['%s'],
+  allowHeaders: [%s],
+});
+// defaultMethodOptions on the RestApi also apply to OPTIONS: set the authorizer per method instead,
+// or give OPTIONS { authorizationType: apigateway.AuthorizationType.NONE, apiKeyRequired: false }.`, c.Origin, singleQuoted(c.Headers))
+		}},
+		fixBuilder{FormatTerraform, "authorization NONE on the OPTIONS method", func(c FixContext) string {
+			return `resource "aws_api_gateway_method" "cors" {
+  rest_api_id      = aws_api_gateway_rest_api.api.id
+  resource_id      = aws_api_gateway_resource.this.id
+  http_method      = "OPTIONS"
+  authorization    = "NONE"
+  api_key_required = false
+}
+`
+		}},
+		fixBuilder{FormatServerless, "cors: true creates an OPTIONS method without the authorizer", func(c FixContext) string {
+			return fmt.Sprintf(`functions:
+  api:
+    handler: handler.main
+    events:
+      - http:
+          path: %s
+          method: %s
+          authorizer: myAuthorizer   # applies to this method only, not to the OPTIONS that cors adds
+          cors:
+            origin: '%s'
+`, strings.TrimPrefix(c.safeResource(), "/"), strings.ToLower(c.Method), c.Origin)
+		}},
+	)
+
+	privateDNS := []fixBuilder{
+		{FormatConsole, "VPC console", func(c FixContext) string {
+			return fmt.Sprintf(`1. VPC console → Endpoints → %s (com.amazonaws.%s.execute-api) → Actions → Modify private DNS name → Enable.
+2. In the page, call https://%s.execute-api.%s.amazonaws.com/%s (no x-apigw-api-id header, no Host override).
+3. Make sure the page runs where that name resolves to the endpoint: inside the VPC, or over VPN/Direct Connect with the VPC's resolver.`, c.VPCE, c.Region, c.APIID, c.Region, c.Stage)
+		}},
+		{FormatAWSCLI, "enable private DNS on the interface endpoint", func(c FixContext) string {
+			return fmt.Sprintf(`aws ec2 modify-vpc-endpoint --vpc-endpoint-id %s --private-dns-enabled
+# then call https://%s.execute-api.%s.amazonaws.com/%s from inside the VPC
+aws ec2 describe-vpc-endpoints --vpc-endpoint-ids %s --query 'VpcEndpoints[0].PrivateDnsEnabled'`, c.VPCE, c.APIID, c.Region, c.Stage, c.VPCE)
+		}},
+		{FormatCloudFormation, "PrivateDnsEnabled on the execute-api endpoint", func(c FixContext) string {
+			return `Resources:
+  ExecuteApiEndpoint:
+    Type: AWS::EC2::VPCEndpoint
+    Properties:
+      VpcEndpointType: Interface
+      ServiceName: !Sub com.amazonaws.${AWS::Region}.execute-api
+      VpcId: !Ref Vpc
+      SubnetIds: !Ref PrivateSubnets
+      SecurityGroupIds: [!Ref EndpointSecurityGroup]
+      PrivateDnsEnabled: true
+`
+		}},
+		{FormatCDK, "privateDnsEnabled on the interface endpoint (TypeScript)", func(c FixContext) string {
+			return `vpc.addInterfaceEndpoint('ExecuteApi', {
+  service: ec2.InterfaceVpcEndpointAwsService.APIGATEWAY,
+  privateDnsEnabled: true,
+});`
+		}},
+		{FormatTerraform, "private_dns_enabled on the execute-api endpoint", func(c FixContext) string {
+			return fmt.Sprintf(`resource "aws_vpc_endpoint" "execute_api" {
+  vpc_id              = aws_vpc.main.id
+  service_name        = "com.amazonaws.%s.execute-api"
+  vpc_endpoint_type   = "Interface"
+  subnet_ids          = aws_subnet.private[*].id
+  security_group_ids  = [aws_security_group.endpoint.id]
+  private_dns_enabled = true
+}
+`, c.Region)
+		}},
+	}
+	addFixes(CodeAPIGWPrivateHeader, privateDNS...)
+	addFixes(CodeAPIGWPrivateWrongEndpoint, privateDNS...)
+
+	addFixes(CodeAPIGWStageNotRedeployed,
+		fixBuilder{FormatAWSCLI, "confirm what the stage serves, then redeploy", func(c FixContext) string {
+			return fmt.Sprintf(`API_ID=%s
+# what the deployed stage has (0 = no OPTIONS method deployed):
+aws apigateway get-export --rest-api-id "$API_ID" --stage-name %s --export-type oas30 /dev/stdout | grep -ci '"options"'
+# when the stage was last deployed:
+aws apigateway get-stage --rest-api-id "$API_ID" --stage-name %s --query '{deployment:deploymentId,updated:lastUpdatedDate}'
+aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %s --description "CORS"`, c.APIID, c.Stage, c.Stage, c.Stage)
+		}},
+		fixBuilder{FormatConsole, "API Gateway console", func(c FixContext) string {
+			return fmt.Sprintf("Resources → Deploy API → Stage: %s → Deploy. Then Stages → %s → Deployment history shows the new deployment.", c.Stage, c.Stage)
+		}},
+		fixBuilder{FormatTerraform, "redeploy whenever the API changes", tfDeploymentFix},
+		fixBuilder{FormatCloudFormation, "CloudFormation does not redeploy by itself", func(c FixContext) string {
+			return `# AWS::ApiGateway::Deployment is only created once: rename its logical id (e.g. DeploymentV2)
+# or add a changing Description whenever methods change, so CloudFormation makes a new deployment.
+Resources:
+  DeploymentV2:
+    Type: AWS::ApiGateway::Deployment
+    DependsOn: [CorsOptionsMethod]
+    Properties:
+      RestApiId: !Ref RestApi
+      StageName: ` + c.Stage + "\n"
+		}},
+	)
+
+	httpAPICorsConfig := func(c FixContext) string {
+		cred := ""
+		if c.Credentials {
+			cred = `,"AllowCredentials":true`
+		}
+		return fmt.Sprintf(`{"AllowOrigins":["%s"],"AllowMethods":[%s],"AllowHeaders":[%s],"MaxAge":7200%s}`, c.Origin, quoteList(c.Methods), quoteList(c.Headers), cred)
+	}
+	addFixes(CodeHTTPAPINotConfigured,
+		fixBuilder{FormatConsole, "API Gateway console", func(c FixContext) string {
+			return fmt.Sprintf(`API Gateway console → APIs → %s → CORS → Configure:
+  Access-Control-Allow-Origin: %s
+  Access-Control-Allow-Methods: %s
+  Access-Control-Allow-Headers: %s
+Save (HTTP APIs with auto-deploy apply it at once; otherwise deploy the stage). No OPTIONS route is needed; if an
+ANY route has an authorizer, CORS configuration makes API Gateway answer preflights before it.`, c.APIID, c.Origin, c.methodList(", "), c.headerList(", "))
+		}},
+		fixBuilder{FormatAWSCLI, "update-api --cors-configuration", func(c FixContext) string {
+			return fmt.Sprintf("aws apigatewayv2 update-api --api-id %s --cors-configuration '%s'", c.APIID, httpAPICorsConfig(c))
+		}},
+		fixBuilder{FormatCloudFormation, "CorsConfiguration on AWS::ApiGatewayV2::Api", func(c FixContext) string {
+			return fmt.Sprintf(`Resources:
+  HttpApi:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      Name: api
+      ProtocolType: HTTP
+      CorsConfiguration:
+        AllowOrigins: [%s]
+        AllowMethods: [%s]
+        AllowHeaders: [%s]
+        AllowCredentials: %t
+        MaxAge: 7200
+`, quoteList([]string{c.Origin}), quoteList(c.Methods), quoteList(c.Headers), c.Credentials)
+		}},
+		fixBuilder{FormatSAM, "CorsConfiguration on AWS::Serverless::HttpApi", func(c FixContext) string {
+			return fmt.Sprintf(`Resources:
+  HttpApi:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      CorsConfiguration:
+        AllowOrigins: [%s]
+        AllowMethods: [%s]
+        AllowHeaders: [%s]
+        AllowCredentials: %t
+        MaxAge: 7200
+`, quoteList([]string{c.Origin}), quoteList(c.Methods), quoteList(c.Headers), c.Credentials)
+		}},
+		fixBuilder{FormatCDK, "corsPreflight on the HttpApi (TypeScript)", func(c FixContext) string {
+			return fmt.Sprintf(`import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+
+new apigwv2.HttpApi(this, 'HttpApi', {
+  corsPreflight: {
+    allowOrigins: ['%s'],
+    allowMethods: [%s],
+    allowHeaders: [%s],
+    allowCredentials: %t,
+  },
+});`, c.Origin, cdkMethods(c.Methods), singleQuoted(c.Headers), c.Credentials)
+		}},
+		fixBuilder{FormatTerraform, "cors_configuration on aws_apigatewayv2_api", func(c FixContext) string {
+			return fmt.Sprintf(`resource "aws_apigatewayv2_api" "api" {
+  name          = "api"
+  protocol_type = "HTTP"
+
+  cors_configuration {
+    allow_origins     = [%s]
+    allow_methods     = [%s]
+    allow_headers     = [%s]
+    allow_credentials = %t
+    max_age           = 7200
+  }
+}
+`, quoteList([]string{c.Origin}), quoteList(c.Methods), quoteList(c.Headers), c.Credentials)
+		}},
+		fixBuilder{FormatServerless, "provider.httpApi.cors (serverless.yml)", func(c FixContext) string {
+			return fmt.Sprintf(`provider:
+  name: aws
+  httpApi:
+    cors:
+      allowedOrigins:
+        - %s
+      allowedMethods:
+%s      allowedHeaders:
+%s      allowCredentials: %t
+      maxAge: 7200
+`, c.Origin, yamlList(c.Methods, "        "), yamlList(c.Headers, "        "), c.Credentials)
+		}},
+	)
+	addFixes(CodeHTTPAPIDuplicate,
+		fixBuilder{FormatAWSCLI, "keep the API's CORS configuration and drop the backend's, or the reverse", func(c FixContext) string {
+			return fmt.Sprintf(`# either: keep CORS on the API (and remove the backend's CORS middleware)
+aws apigatewayv2 get-api --api-id %s --query CorsConfiguration
+# or: answer CORS in the backend only
+aws apigatewayv2 delete-cors-configuration --api-id %s`, c.APIID, c.APIID)
+		}},
+		fixBuilder{FormatExpress, "remove the backend's cors() when the HTTP API does CORS", func(c FixContext) string {
+			return "// app.use(cors(...))  <- remove: API Gateway's CORS configuration answers for " + c.Origin
+		}},
+	)
+
+	addFixes(CodeLambdaURLNotConfigured,
+		fixBuilder{FormatAWSCLI, "update-function-url-config --cors", func(c FixContext) string {
+			return fmt.Sprintf(`aws lambda update-function-url-config --function-name YOUR_FUNCTION --cors '{"AllowOrigins":["%s"],"AllowMethods":[%s],"AllowHeaders":[%s],"AllowCredentials":%t,"MaxAge":7200}'`,
+				c.Origin, quoteList(c.Methods[:1]), quoteList(c.Headers), c.Credentials)
+		}},
+		fixBuilder{FormatCloudFormation, "Cors on AWS::Lambda::Url", func(c FixContext) string {
+			return fmt.Sprintf(`Resources:
+  FunctionUrl:
+    Type: AWS::Lambda::Url
+    Properties:
+      TargetFunctionArn: !GetAtt Function.Arn
+      AuthType: NONE
+      Cors:
+        AllowOrigins: [%s]
+        AllowMethods: [%s]
+        AllowHeaders: [%s]
+        AllowCredentials: %t
+`, quoteList([]string{c.Origin}), quoteList(c.Methods[:1]), quoteList(c.Headers), c.Credentials)
+		}},
+		fixBuilder{FormatTerraform, "cors on aws_lambda_function_url", func(c FixContext) string {
+			return fmt.Sprintf(`resource "aws_lambda_function_url" "url" {
+  function_name      = aws_lambda_function.fn.function_name
+  authorization_type = "NONE"
+
+  cors {
+    allow_origins     = [%s]
+    allow_methods     = [%s]
+    allow_headers     = [%s]
+    allow_credentials = %t
+  }
+}
+`, quoteList([]string{c.Origin}), quoteList(c.Methods[:1]), quoteList(c.Headers), c.Credentials)
+		}},
+	)
+	addFixes(CodeALBErrorPage,
+		fixBuilder{FormatConsole, "find why the load balancer answered itself", func(c FixContext) string {
+			return `1. EC2 console → Target groups → the group → Targets: are targets healthy?
+2. Load balancer → Monitoring: HTTPCode_ELB_5XX_Count and TargetConnectionErrorCount.
+3. Raise the target's keep-alive above the load balancer's idle timeout (502s), fix health checks (503), or the slow handler (504).
+aws elbv2 describe-target-health --target-group-arn YOUR_TARGET_GROUP_ARN`
+		}},
+	)
+}
+
+func typesSuffix(c FixContext) string {
+	if extra := specificTypes(c.GatewayResponses); len(extra) > 0 {
+		return ", and for " + strings.Join(extra, ", ") + " if they were customised"
+	}
+	return ""
+}
+
+// gatewayTypes are the gateway response types a fix covers: the defaults,
+// plus every specific type seen (a customised type does not inherit the
+// default's headers).
+func gatewayTypes(c FixContext) []string {
+	out := []string{"DEFAULT_4XX", "DEFAULT_5XX"}
+	for _, t := range specificTypes(c.GatewayResponses) {
+		if t == strings.ToUpper(t) && safeName(t) == t {
+			out = appendUnique(out, t)
+		}
+	}
+	return out
+}
+
+// camel turns DEFAULT_4XX into Default4xx for logical ids.
+func camel(t string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(strings.ToLower(t), "_") {
+		if part != "" {
+			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+		}
+	}
+	return b.String()
+}
+
+func compactJSON(s string) string {
+	s = strings.ReplaceAll(s, "\n  ", "")
+	return strings.ReplaceAll(s, "\n", "")
+}
+
+func singleQuoted(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = "'" + s + "'"
+	}
+	return strings.Join(q, ", ")
+}
+
+func cdkMethods(ms []string) string {
+	q := make([]string, len(ms))
+	for i, m := range ms {
+		q[i] = "apigwv2.CorsHttpMethod." + strings.ToUpper(m)
+	}
+	return strings.Join(q, ", ")
+}
+
+func yamlList(items []string, indent string) string {
+	var b strings.Builder
+	for _, s := range items {
+		b.WriteString(indent + "- " + s + "\n")
+	}
+	return b.String()
+}
+
+func tfDeployment(c FixContext) string {
+	return `
+resource "aws_api_gateway_deployment" "api" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  # a new deployment whenever the API's methods change; without it the stage keeps serving the old one
+  triggers = {
+    redeployment = sha1(jsonencode(aws_api_gateway_rest_api.api.body))
+  }
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+`
+}
+
+func tfDeploymentFix(c FixContext) string { return strings.TrimLeft(tfDeployment(c), "\n") }
+
+func samCorsGlobals(c FixContext) string {
+	return fmt.Sprintf(`Globals:
+  Api:
+    Cors:
+      AllowOrigin: "'%s'"
+      AllowMethods: "'%s'"
+      AllowHeaders: "'%s'"
+# SAM's Cors adds OPTIONS only: a proxy function must also return Access-Control-Allow-Origin (--fix-format lambda)
+`, c.Origin, c.methodList(","), c.headerList(","))
+}
+
+func lambdaHandler(c FixContext) string {
+	cred := ""
+	if c.Credentials {
+		cred = "\n  'Access-Control-Allow-Credentials': 'true',"
+	}
+	return fmt.Sprintf(`const CORS = {
+  'Access-Control-Allow-Origin': '%s',
+  'Access-Control-Allow-Methods': '%s',
+  'Access-Control-Allow-Headers': '%s',%s
+  'Vary': 'Origin',
+};
+
+export const handler = async (event) => {
+  if (event.httpMethod === 'OPTIONS' || event.requestContext?.http?.method === 'OPTIONS') {
+    return { statusCode: 204, headers: CORS, body: '' };
+  }
+  try {
+    const result = await main(event);
+    return { statusCode: 200, headers: { ...CORS, 'Content-Type': 'application/json' }, body: JSON.stringify(result) };
+  } catch (err) {
+    // errors need the headers too, or the page sees a CORS error instead of the 500
+    return { statusCode: 500, headers: CORS, body: JSON.stringify({ message: 'Internal error' }) };
+  }
+};`, c.Origin, c.methodList(", "), c.headerList(", "), cred)
+}

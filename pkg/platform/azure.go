@@ -1,0 +1,186 @@
+package platform
+
+// Azure API Management and App Service / Functions. Sources: APIM cors
+// policy reference (learn.microsoft.com/azure/api-management/cors-policy),
+// App Service CORS (az webapp cors), ../shared/research/gateways.md.
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+)
+
+const (
+	idAPIM           = "azure-apim"
+	idAppService     = "azure-app-service"
+	idAzureFunctions = "azure-functions"
+)
+
+// Azure finding codes.
+const (
+	CodeAPIMCorsPolicy cors.Code = "azure-apim-cors-policy-missing"
+	CodeAppServiceCORS cors.Code = "azure-app-service-cors-not-configured"
+)
+
+func init() {
+	registerPlatforms(
+		platformInfo{idAPIM, "Azure API Management", tierGateway, FormatAzurePolicy},
+		platformInfo{idAppService, "Azure App Service", tierServer, FormatAzureCLI},
+		platformInfo{idAzureFunctions, "Azure Functions", tierServer, FormatAzureCLI},
+	)
+	exclusive = append(exclusive, []string{idAzureFunctions, idAppService})
+	fingerprints = append(fingerprints, azureFingerprint)
+	causes = append(causes, azureCauses)
+	cors.Register(
+		cors.Info{Code: CodeAPIMCorsPolicy, Severity: cors.SeverityError, Title: "Azure API Management: no cors policy answers the preflight", Spec: "Azure API Management policy reference, cors",
+			Fix: "Add a <cors> policy in the inbound section, at a scope that runs before subscription-key and JWT checks (All APIs)."},
+		cors.Info{Code: CodeAppServiceCORS, Severity: cors.SeverityError, Title: "Azure App Service / Functions: platform CORS does not allow the origin", Spec: "Azure App Service, CORS",
+			Fix: "az webapp cors add (or az functionapp cors add) with the page's origin; the platform's CORS replaces the app's."},
+	)
+	addFixes(CodeAPIMCorsPolicy,
+		fixBuilder{FormatAzurePolicy, "cors policy, first in inbound (All APIs scope)", func(c FixContext) string {
+			var hs strings.Builder
+			for _, h := range c.Headers {
+				fmt.Fprintf(&hs, "\n            <header>%s</header>", h)
+			}
+			var ms strings.Builder
+			for _, m := range c.Methods {
+				fmt.Fprintf(&ms, "\n            <method>%s</method>", m)
+			}
+			return fmt.Sprintf(`<policies>
+    <inbound>
+        <cors allow-credentials="%t" terminate-unmatched-request="false">
+            <allowed-origins>
+                <origin>%s</origin>
+            </allowed-origins>
+            <allowed-methods preflight-result-max-age="7200">%s
+            </allowed-methods>
+            <allowed-headers>%s
+            </allowed-headers>
+        </cors>
+        <base />
+    </inbound>
+    <backend>
+        <base />
+    </backend>
+    <outbound>
+        <base />
+    </outbound>
+    <on-error>
+        <base />
+    </on-error>
+</policies>`, c.Credentials, c.Origin, ms.String(), hs.String())
+		}},
+		fixBuilder{FormatConsole, "Azure portal", func(c FixContext) string {
+			return "Azure portal → API Management → APIs → All APIs → Inbound processing → + Add policy → CORS: allowed origin " + c.Origin +
+				", methods " + c.methodList(", ") + ", headers " + c.headerList(", ") + ". Keep <cors> before validate-jwt and check-header; the preflight carries no subscription key or token."
+		}},
+	)
+	addFixes(CodeAppServiceCORS,
+		fixBuilder{FormatAzureCLI, "platform CORS for the app", func(c FixContext) string {
+			cmd := "webapp"
+			if strings.Contains(c.Path, "/api/") || strings.HasPrefix(c.Path, "/api") {
+				cmd = "functionapp"
+			}
+			out := fmt.Sprintf("az %s cors add --resource-group YOUR_RESOURCE_GROUP --name %s --allowed-origins %s\naz %s cors show --resource-group YOUR_RESOURCE_GROUP --name %s",
+				cmd, appName(c.Host), c.Origin, cmd, appName(c.Host))
+			if c.Credentials {
+				out += fmt.Sprintf("\naz resource update --resource-group YOUR_RESOURCE_GROUP --name %s/web --resource-type Microsoft.Web/sites/config --set properties.cors.supportCredentials=true", appName(c.Host))
+			}
+			return out
+		}},
+		fixBuilder{FormatConsole, "Azure portal", func(c FixContext) string {
+			return "Azure portal → the App Service or Function App → API → CORS → Allowed Origins: add " + c.Origin +
+				" (remove `*` if the app must answer itself: platform CORS replaces the app's headers). Tick Enable Access-Control-Allow-Credentials if the page sends credentials. Save."
+		}},
+		fixBuilder{FormatASPNet, "or in the app, with the platform CORS list emptied", aspnetCors},
+	)
+}
+
+func appName(host string) string {
+	if i := strings.Index(host, ".azurewebsites.net"); i > 0 && safeName(host[:i]) == host[:i] {
+		return host[:i]
+	}
+	return "YOUR_APP"
+}
+
+func azureFingerprint(o *observation, r *response) []signal {
+	if r == nil {
+		var out []signal
+		switch {
+		case strings.HasSuffix(o.host, ".azure-api.net"):
+			out = append(out, signal{idAPIM, 3, "host " + o.host + " is an API Management gateway"})
+		case strings.HasSuffix(o.host, ".azurewebsites.net"):
+			if strings.HasPrefix(pathOf(o.req.URL), "/api/") {
+				out = append(out, signal{idAzureFunctions, 3, "host " + o.host + " with an /api/ path (Azure Functions)"})
+			} else {
+				out = append(out, signal{idAppService, 3, "host " + o.host + " is an App Service app"})
+			}
+		}
+		if requestHeader(o.req, "Ocp-Apim-Subscription-Key") != "" {
+			out = append(out, signal{idAPIM, 2, "the request carries Ocp-Apim-Subscription-Key"})
+		}
+		return out
+	}
+	m := r.resp
+	var out []signal
+	if name, ok := hasHeaderPrefix(m, "Ocp-Apim-"); ok {
+		out = append(out, signal{idAPIM, 3, "header " + name})
+	}
+	if strings.Contains(body(m), "subscription key") && strings.Contains(body(m), `"statusCode"`) {
+		out = append(out, signal{idAPIM, 3, "API Management's subscription-key error body"})
+	}
+	if v := header(m, "Request-Context"); strings.HasPrefix(v, "appId=") {
+		out = append(out, signal{idAppService, 1, "Request-Context: appId=… (Application Insights)"})
+	}
+	if hasHeader(m, "x-ms-request-id") {
+		out = append(out, signal{idAppService, 1, "header x-ms-request-id"})
+	}
+	return out
+}
+
+func azureCauses(a *analysis) []cors.Finding {
+	pf, fin := a.obs.preflight(), a.obs.final()
+	if a.sure(idAPIM) {
+		for _, r := range []*response{pf, fin} {
+			if r == nil || r.resp == nil || hasACAO(r.resp) || !a.blocks(r.step) {
+				continue
+			}
+			why := "no cors policy applies to this API and operation (or its allowed-origins does not list " + a.fix.Origin + ")"
+			if r.resp.Status == 401 && strings.Contains(body(r.resp), "subscription key") {
+				why = "the preflight reached the subscription-key check, which it cannot pass (browsers send no Ocp-Apim-Subscription-Key on a preflight): no cors policy answered it first"
+			} else if r.resp.Status == 404 && r.step == "preflight" {
+				why = "no operation matches OPTIONS and no cors policy answered the preflight"
+			}
+			return []cors.Finding{a.finding(CodeAPIMCorsPolicy, idAPIM, r.step, true,
+				fmt.Sprintf("Azure API Management answered the %s %d without CORS headers: %s", r.step, r.resp.Status, why),
+				"Add <cors> for "+a.fix.Origin+" at the All APIs scope, first in <inbound>.")}
+		}
+	}
+	for _, id := range []string{idAzureFunctions, idAppService} {
+		if !a.sure(id) {
+			continue
+		}
+		for _, r := range []*response{pf, fin} {
+			if r == nil || r.resp == nil || hasACAO(r.resp) || !a.blocks(r.step) {
+				continue
+			}
+			return []cors.Finding{a.finding(CodeAppServiceCORS, id, r.step, true,
+				fmt.Sprintf("%s answered the %s %d without Access-Control-Allow-Origin: the platform's CORS list does not allow %s (when the list is set, the platform answers preflights and replaces the app's own CORS headers)", platforms[id].Name, r.step, r.resp.Status, a.fix.Origin),
+				"Add "+a.fix.Origin+" to the app's platform CORS settings.")}
+		}
+	}
+	return nil
+}
+
+func pathOf(raw string) string {
+	if i := strings.Index(raw, "://"); i >= 0 {
+		raw = raw[i+3:]
+		if j := strings.IndexByte(raw, '/'); j >= 0 {
+			return raw[j:]
+		}
+		return "/"
+	}
+	return raw
+}

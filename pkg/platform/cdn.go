@@ -1,0 +1,207 @@
+package platform
+
+// CDNs and hosting platforms: Cloudflare, Vercel, Netlify, Firebase
+// Hosting. Their common CORS failure is a cached answer that does not vary
+// on Origin. Sources: Cloudflare cache docs (cf-cache-status), Vercel
+// (x-vercel-id, x-vercel-cache, vercel.json headers), Netlify
+// (x-nf-request-id, _headers), Firebase Hosting (firebase.json headers).
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+)
+
+const (
+	idCloudflare = "cloudflare"
+	idVercel     = "vercel"
+	idNetlify    = "netlify"
+	idFirebase   = "firebase-hosting"
+)
+
+// CodeCDNCacheNoVary is the cached-without-Vary cause of any CDN but
+// CloudFront (which has its own).
+const CodeCDNCacheNoVary cors.Code = "cdn-cache-without-vary-origin"
+
+func init() {
+	registerPlatforms(
+		platformInfo{idCloudflare, "Cloudflare", tierCDN, FormatCloudflare},
+		platformInfo{idVercel, "Vercel", tierCDN, FormatVercel},
+		platformInfo{idNetlify, "Netlify", tierCDN, FormatNetlify},
+		platformInfo{idFirebase, "Firebase Hosting", tierCDN, FormatFirebase},
+	)
+	fingerprints = append(fingerprints, cdnFingerprint)
+	causes = append(causes, cdnCauses)
+	cors.Register(cors.Info{Code: CodeCDNCacheNoVary, Severity: cors.SeverityError, Title: "A CDN cached a CORS answer without Vary: Origin", Spec: "Fetch §CORS protocol and HTTP caches",
+		Fix: "Send Vary: Origin with every answer whose Access-Control-Allow-Origin depends on the Origin (or allow `*`), and purge the cache."})
+	addFixes(CodeCDNCacheNoVary,
+		fixBuilder{FormatCloudflare, "a Worker that sets CORS per request (cache stays shared)", func(c FixContext) string {
+			return fmt.Sprintf(`export default {
+  async fetch(request, env, ctx) {
+    const allowed = '%s';
+    const origin = request.headers.get('Origin');
+    if (request.method === 'OPTIONS' && origin === allowed) {
+      return new Response(null, { status: 204, headers: {
+        'Access-Control-Allow-Origin': allowed,
+        'Access-Control-Allow-Methods': '%s',
+        'Access-Control-Allow-Headers': '%s',
+        'Access-Control-Max-Age': '7200',
+        'Vary': 'Origin',
+      } });
+    }
+    const upstream = await fetch(request);
+    const response = new Response(upstream.body, upstream);
+    if (origin === allowed) response.headers.set('Access-Control-Allow-Origin', allowed);
+    response.headers.append('Vary', 'Origin');
+    return response;
+  },
+};`, c.Origin, c.methodList(", "), c.headerList(", "))
+		}},
+		fixBuilder{FormatVercel, "vercel.json headers, Vary included", func(c FixContext) string {
+			return fmt.Sprintf(`{
+  "headers": [
+    {
+      "source": "/(.*)",
+      "headers": [
+        { "key": "Access-Control-Allow-Origin", "value": "%s" },
+        { "key": "Access-Control-Allow-Methods", "value": "%s" },
+        { "key": "Access-Control-Allow-Headers", "value": "%s" },
+        { "key": "Vary", "value": "Origin" }
+      ]
+    }
+  ]
+}`, c.Origin, c.methodList(", "), c.headerList(", "))
+		}},
+		fixBuilder{FormatNetlify, "_headers file, Vary included", netlifyHeaders},
+		fixBuilder{FormatFirebase, "firebase.json headers, Vary included", firebaseHeaders},
+		fixBuilder{FormatNginx, "at the origin (nginx): Vary: Origin with the echoed origin", nginxCors},
+		fixBuilder{FormatExpress, "at the origin (Express): the cors middleware sets Vary: Origin", expressCors},
+	)
+}
+
+func netlifyHeaders(c FixContext) string {
+	return fmt.Sprintf(`/*
+  Access-Control-Allow-Origin: %s
+  Access-Control-Allow-Methods: %s
+  Access-Control-Allow-Headers: %s
+  Vary: Origin`, c.Origin, c.methodList(", "), c.headerList(", "))
+}
+
+func firebaseHeaders(c FixContext) string {
+	return fmt.Sprintf(`{
+  "hosting": {
+    "headers": [
+      {
+        "source": "**",
+        "headers": [
+          { "key": "Access-Control-Allow-Origin", "value": "%s" },
+          { "key": "Access-Control-Allow-Methods", "value": "%s" },
+          { "key": "Access-Control-Allow-Headers", "value": "%s" },
+          { "key": "Vary", "value": "Origin" }
+        ]
+      }
+    ]
+  }
+}`, c.Origin, c.methodList(", "), c.headerList(", "))
+}
+
+func cdnFingerprint(o *observation, r *response) []signal {
+	if r == nil {
+		switch {
+		case strings.HasSuffix(o.host, ".web.app") || strings.HasSuffix(o.host, ".firebaseapp.com"):
+			return []signal{{idFirebase, 3, "host " + o.host + " is a Firebase Hosting site"}}
+		case strings.HasSuffix(o.host, ".vercel.app"):
+			return []signal{{idVercel, 3, "host " + o.host + " is a Vercel deployment"}}
+		case strings.HasSuffix(o.host, ".netlify.app"):
+			return []signal{{idNetlify, 3, "host " + o.host + " is a Netlify site"}}
+		}
+		return nil
+	}
+	m := r.resp
+	var out []signal
+	server := strings.ToLower(header(m, "Server"))
+	if server == "cloudflare" {
+		out = append(out, signal{idCloudflare, 3, "Server: cloudflare"})
+	}
+	if hasHeader(m, "CF-RAY") {
+		out = append(out, signal{idCloudflare, 3, "header CF-RAY"})
+	}
+	if hasHeader(m, "x-vercel-id") || server == "vercel" {
+		out = append(out, signal{idVercel, 3, "header x-vercel-id / Server: Vercel"})
+	}
+	if hasHeader(m, "x-nf-request-id") || server == "netlify" {
+		out = append(out, signal{idNetlify, 3, "header x-nf-request-id / Server: Netlify"})
+	}
+	return out
+}
+
+// cdnHit reports whether a CDN says it served m from cache.
+func cdnHit(m *cors.Message) (string, bool) {
+	for _, h := range []string{"cf-cache-status", "x-vercel-cache", "x-cache", "cache-status"} {
+		v := header(m, h)
+		if strings.Contains(strings.ToUpper(v), "HIT") && !strings.Contains(strings.ToLower(v), "cloudfront") {
+			return h + ": " + show(v), true
+		}
+	}
+	if age, err := strconv.Atoi(strings.TrimSpace(header(m, "Age"))); err == nil && age > 0 {
+		return "Age: " + strconv.Itoa(age), true
+	}
+	return "", false
+}
+
+func cdnCauses(a *analysis) []cors.Finding {
+	var id string
+	for _, x := range []string{idCloudflare, idVercel, idNetlify, idFirebase} {
+		if a.has(x) {
+			id = x
+			break
+		}
+	}
+	if id == "" {
+		return nil
+	}
+	for _, r := range []*response{a.obs.preflight(), a.obs.final()} {
+		if r == nil || r.resp == nil {
+			continue
+		}
+		why, hit := cdnHit(r.resp)
+		if !hit {
+			continue
+		}
+		acao := header(r.resp, cors.HeaderAllowOrigin)
+		if a.blocks(r.step) && (acao == "" || acao != "*" && acao != a.fix.Origin) {
+			what := "no Access-Control-Allow-Origin"
+			if acao != "" {
+				what = "Access-Control-Allow-Origin " + show(acao) + ", another page's origin"
+			}
+			return []cors.Finding{a.finding(CodeCDNCacheNoVary, id, r.step, true,
+				fmt.Sprintf("%s served a cached copy (%s) with %s: it was stored for a request with another Origin and the answer does not vary on Origin", platforms[id].Name, why, what),
+				"Send Vary: Origin from the origin (or set CORS at the edge per request), then purge the cache.")}
+		}
+		if acao != "" && acao != "*" && !varyOrigin(r.resp) {
+			return []cors.Finding{a.finding(CodeCDNCacheNoVary, id, r.step, false,
+				fmt.Sprintf("%s cached this answer (%s), which echoes %s without Vary: Origin: the next page from another origin will get this copy and be blocked", platforms[id].Name, why, show(acao)),
+				"Send Vary: Origin with the echoed origin, then purge the cache.")}
+		}
+	}
+	return nil
+}
+
+func varyOrigin(m *cors.Message) bool {
+	for k, vs := range m.Header {
+		if !strings.EqualFold(k, "Vary") {
+			continue
+		}
+		for _, v := range vs {
+			for _, f := range strings.Split(v, ",") {
+				f = strings.TrimSpace(f)
+				if f == "*" || strings.EqualFold(f, "Origin") {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,242 @@
+package platform
+
+// Amazon CloudFront, usually in front of S3 or API Gateway. Sources:
+// CloudFront developer guide: "Configure CloudFront to respect CORS
+// settings", managed origin request policies (CORS-S3Origin
+// 88a5eaf4-2fd4-4709-b370-b4c650ea3fcf, CORS-CustomOrigin
+// 59781a5b-3903-41f3-afcb-af62929ccde1), response headers policies.
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+)
+
+const idCloudFront = "aws-cloudfront"
+
+// CloudFront finding codes.
+const (
+	CodeCloudFrontCache     cors.Code = "cloudfront-cache-without-origin"
+	CodeCloudFrontNoOptions cors.Code = "cloudfront-options-not-allowed"
+)
+
+func init() {
+	registerPlatforms(platformInfo{idCloudFront, "Amazon CloudFront", tierCDN, FormatAWSCLI})
+	fingerprints = append(fingerprints, cloudFrontFingerprint)
+	causes = append(causes, cloudFrontCauses)
+	cors.Register(
+		cors.Info{Code: CodeCloudFrontCache, Severity: cors.SeverityError, Title: "CloudFront caches CORS answers without keying on Origin", Spec: "CloudFront developer guide, Configuring CloudFront to respect CORS settings",
+			Fix: "Forward Origin and Access-Control-Request-* to the origin (origin request policy CORS-S3Origin or CORS-CustomOrigin) and key the cache on them, or let a response headers policy set CORS."},
+		cors.Info{Code: CodeCloudFrontNoOptions, Severity: cors.SeverityError, Title: "CloudFront does not allow OPTIONS on this behavior", Spec: "CloudFront developer guide, Allowed HTTP methods",
+			Fix: "Set the cache behavior's allowed methods to GET, HEAD, OPTIONS (or all methods) and cache OPTIONS."},
+	)
+	addFixes(CodeCloudFrontCache,
+		fixBuilder{FormatConsole, "CloudFront console", func(c FixContext) string {
+			return fmt.Sprintf(`1. CloudFront console → Distributions → the distribution → Behaviors → the behavior serving %s → Edit.
+2. Cache key and origin requests: Origin request policy = CORS-S3Origin (S3 origin) or CORS-CustomOrigin (API Gateway, ALB, other);
+   Cache policy: one whose cache key includes the Origin header (or CachingDisabled for an API).
+   Or: Response headers policy = a custom CORS policy allowing %s (CloudFront then sets the headers itself).
+3. Allowed HTTP methods: GET, HEAD, OPTIONS (cache OPTIONS). Save, then invalidate: aws cloudfront create-invalidation --distribution-id YOUR_DISTRIBUTION_ID --paths '/*'`, c.Path, c.Origin)
+		}},
+		fixBuilder{FormatAWSCLI, "attach the managed CORS origin request policy, then invalidate", func(c FixContext) string {
+			return `DIST=YOUR_DISTRIBUTION_ID
+aws cloudfront get-distribution-config --id "$DIST" > dist.json
+ETAG=$(jq -r .ETag dist.json)
+# CORS-S3Origin = 88a5eaf4-2fd4-4709-b370-b4c650ea3fcf; CORS-CustomOrigin = 59781a5b-3903-41f3-afcb-af62929ccde1
+jq '.DistributionConfig | .DefaultCacheBehavior.OriginRequestPolicyId = "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf"' dist.json > config.json
+aws cloudfront update-distribution --id "$DIST" --if-match "$ETAG" --distribution-config file://config.json
+aws cloudfront create-invalidation --distribution-id "$DIST" --paths '/*'`
+		}},
+		fixBuilder{FormatCloudFormation, "cache behavior with the CORS origin request policy and a CORS response headers policy", func(c FixContext) string {
+			return fmt.Sprintf(`Resources:
+  CorsHeadersPolicy:
+    Type: AWS::CloudFront::ResponseHeadersPolicy
+    Properties:
+      ResponseHeadersPolicyConfig:
+        Name: page-cors
+        CorsConfig:
+          AccessControlAllowOrigins:
+            Items: [%s]
+          AccessControlAllowMethods:
+            Items: [%s]
+          AccessControlAllowHeaders:
+            Items: [%s]
+          AccessControlAllowCredentials: %t
+          AccessControlMaxAgeSec: 7200
+          OriginOverride: true
+  Distribution:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        DefaultCacheBehavior:
+          TargetOriginId: origin
+          ViewerProtocolPolicy: redirect-to-https
+          AllowedMethods: [GET, HEAD, OPTIONS]
+          CachedMethods: [GET, HEAD, OPTIONS]
+          CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6        # CachingOptimized
+          OriginRequestPolicyId: 88a5eaf4-2fd4-4709-b370-b4c650ea3fcf # CORS-S3Origin (CORS-CustomOrigin: 59781a5b-3903-41f3-afcb-af62929ccde1)
+          ResponseHeadersPolicyId: !Ref CorsHeadersPolicy
+`, quoteList([]string{c.Origin}), quoteList(c.Methods), quoteList(c.Headers), c.Credentials)
+		}},
+		fixBuilder{FormatCDK, "origin request policy and response headers policy (TypeScript)", func(c FixContext) string {
+			return fmt.Sprintf(`new cloudfront.Distribution(this, 'Dist', {
+  defaultBehavior: {
+    origin,
+    allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+    cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD_OPTIONS,
+    originRequestPolicy: cloudfront.OriginRequestPolicy.CORS_S3_ORIGIN, // CORS_CUSTOM_ORIGIN for API Gateway/ALB
+    responseHeadersPolicy: new cloudfront.ResponseHeadersPolicy(this, 'Cors', {
+      corsBehavior: {
+        accessControlAllowOrigins: ['%s'],
+        accessControlAllowMethods: [%s],
+        accessControlAllowHeaders: [%s],
+        accessControlAllowCredentials: %t,
+        originOverride: true,
+      },
+    }),
+  },
+});`, c.Origin, singleQuoted(c.Methods), singleQuoted(c.Headers), c.Credentials)
+		}},
+		fixBuilder{FormatTerraform, "managed CORS origin request policy on the cache behavior", func(c FixContext) string {
+			return `data "aws_cloudfront_origin_request_policy" "cors" {
+  name = "Managed-CORS-S3Origin" # Managed-CORS-CustomOrigin for API Gateway or ALB origins
+}
+
+data "aws_cloudfront_cache_policy" "optimized" {
+  name = "Managed-CachingOptimized"
+}
+
+resource "aws_cloudfront_distribution" "this" {
+  # ... origins, viewer_certificate, restrictions ...
+  default_cache_behavior {
+    target_origin_id         = "origin"
+    viewer_protocol_policy   = "redirect-to-https"
+    allowed_methods          = ["GET", "HEAD", "OPTIONS"]
+    cached_methods           = ["GET", "HEAD", "OPTIONS"]
+    cache_policy_id          = data.aws_cloudfront_cache_policy.optimized.id
+    origin_request_policy_id = data.aws_cloudfront_origin_request_policy.cors.id
+  }
+}
+`
+		}},
+	)
+	addFixes(CodeCloudFrontNoOptions,
+		fixBuilder{FormatConsole, "CloudFront console", func(c FixContext) string {
+			return "CloudFront console → the distribution → Behaviors → Edit → Allowed HTTP methods: GET, HEAD, OPTIONS (or GET, HEAD, OPTIONS, PUT, POST, PATCH, DELETE for an API); Cache HTTP methods: tick OPTIONS. Save."
+		}},
+		fixBuilder{FormatAWSCLI, "allow OPTIONS on the default cache behavior", func(c FixContext) string {
+			return `DIST=YOUR_DISTRIBUTION_ID
+aws cloudfront get-distribution-config --id "$DIST" > dist.json
+ETAG=$(jq -r .ETag dist.json)
+jq '.DistributionConfig | .DefaultCacheBehavior.AllowedMethods = {"Quantity":3,"Items":["GET","HEAD","OPTIONS"],"CachedMethods":{"Quantity":3,"Items":["GET","HEAD","OPTIONS"]}}' dist.json > config.json
+aws cloudfront update-distribution --id "$DIST" --if-match "$ETAG" --distribution-config file://config.json`
+		}},
+		fixBuilder{FormatCloudFormation, "AllowedMethods on the cache behavior", func(c FixContext) string {
+			return `Resources:
+  Distribution:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        DefaultCacheBehavior:
+          TargetOriginId: origin
+          ViewerProtocolPolicy: redirect-to-https
+          AllowedMethods: [GET, HEAD, OPTIONS, PUT, POST, PATCH, DELETE]
+          CachedMethods: [GET, HEAD, OPTIONS]
+`
+		}},
+		fixBuilder{FormatTerraform, "allowed_methods on the cache behavior", func(c FixContext) string {
+			return `resource "aws_cloudfront_distribution" "this" {
+  # ... origins, viewer_certificate, restrictions ...
+  default_cache_behavior {
+    target_origin_id       = "origin"
+    viewer_protocol_policy = "redirect-to-https"
+    allowed_methods        = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+    cached_methods         = ["GET", "HEAD", "OPTIONS"]
+  }
+}
+`
+		}},
+		fixBuilder{FormatCDK, "allowedMethods on the behavior (TypeScript)", func(c FixContext) string {
+			return `defaultBehavior: {
+  origin,
+  allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+  cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD_OPTIONS,
+},`
+		}},
+	)
+}
+
+func cloudFrontFingerprint(o *observation, r *response) []signal {
+	if r == nil {
+		if strings.HasSuffix(o.host, ".cloudfront.net") {
+			return []signal{{idCloudFront, 3, "host " + o.host + " is a CloudFront distribution"}}
+		}
+		return nil
+	}
+	m := r.resp
+	var out []signal
+	if v := header(m, "Via"); strings.Contains(v, "cloudfront.net (CloudFront)") {
+		out = append(out, signal{idCloudFront, 3, "Via: " + show(v)})
+	}
+	if v := header(m, "X-Cache"); strings.HasSuffix(strings.ToLower(v), "from cloudfront") {
+		out = append(out, signal{idCloudFront, 3, "X-Cache: " + show(v)})
+	}
+	if hasHeader(m, "X-Amz-Cf-Id") || hasHeader(m, "X-Amz-Cf-Pop") {
+		out = append(out, signal{idCloudFront, 3, "header X-Amz-Cf-Id/X-Amz-Cf-Pop"})
+	}
+	if strings.EqualFold(header(m, "Server"), "CloudFront") {
+		out = append(out, signal{idCloudFront, 3, "Server: CloudFront (an answer CloudFront made itself)"})
+	}
+	return out
+}
+
+func cloudFrontHit(m *cors.Message) bool {
+	return strings.HasPrefix(strings.ToLower(header(m, "X-Cache")), "hit from cloudfront") ||
+		strings.HasPrefix(strings.ToLower(header(m, "X-Cache")), "refreshhit from cloudfront")
+}
+
+func cloudFrontCauses(a *analysis) []cors.Finding {
+	if !a.has(idCloudFront) {
+		return nil
+	}
+	var out []cors.Finding
+	pf := a.obs.preflight()
+	if pf != nil && pf.resp != nil && pf.resp.Status == 403 && strings.EqualFold(header(pf.resp, "Server"), "CloudFront") &&
+		(strings.Contains(body(pf.resp), "not configured to allow the HTTP request method") || strings.HasPrefix(strings.ToLower(header(pf.resp, "X-Cache")), "error from cloudfront")) {
+		out = append(out, a.finding(CodeCloudFrontNoOptions, idCloudFront, "preflight", true,
+			"CloudFront itself answered the OPTIONS preflight 403 (Server: CloudFront, \"This distribution is not configured to allow the HTTP request method that was used for this request\"): the cache behavior's allowed methods do not include OPTIONS, so the preflight never reaches the origin",
+			"Allow GET, HEAD, OPTIONS (or all methods) on the behavior and cache OPTIONS."))
+	}
+	for _, r := range []*response{pf, a.obs.final()} {
+		if r == nil || r.resp == nil || !a.blocks(r.step) {
+			continue
+		}
+		acao := header(r.resp, cors.HeaderAllowOrigin)
+		hit := cloudFrontHit(r.resp)
+		s3Behind := a.hasAny(idS3, idS3Website)
+		if !(hit || s3Behind && !hasACAO(r.resp) && r.resp.Status < 400) {
+			continue
+		}
+		what := "the answer has no Access-Control-Allow-Origin"
+		if acao != "" && acao != a.fix.Origin && acao != "*" {
+			what = "the answer allows " + show(acao) + ", another page's origin"
+		}
+		how := "a cached copy (" + show(header(r.resp, "X-Cache")) + ") made for a request with another Origin, or none, was served to this one"
+		if !hit {
+			how = "CloudFront did not forward the Origin header to S3 (S3 adds CORS headers only when it sees Origin), so the cache holds the answer without them"
+		}
+		out = append(out, a.finding(CodeCloudFrontCache, idCloudFront, r.step, true,
+			"CloudFront served the "+r.step+" and "+what+": "+how+". The cache key of the behavior does not include Origin",
+			"Attach the CORS-S3Origin (S3) or CORS-CustomOrigin origin request policy and a cache policy keyed on Origin, or a response headers policy allowing "+a.fix.Origin+"; then invalidate the cache."))
+		break
+	}
+	if len(out) == 0 && a.hasCode(cors.CodeMissingVaryOrigin) {
+		if fin := a.obs.final(); fin != nil && fin.resp != nil {
+			out = append(out, a.finding(CodeCloudFrontCache, idCloudFront, fin.step, false,
+				"CloudFront caches this answer, which echoes "+a.fix.Origin+" without Vary: Origin: unless the behavior's cache key includes Origin, the next page from another origin gets this copy and is blocked",
+				"Key the cache on Origin (a cache policy including the Origin header) or let a response headers policy set CORS."))
+		}
+	}
+	return out
+}

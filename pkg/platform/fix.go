@@ -1,0 +1,317 @@
+package platform
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+)
+
+// Format is a fix form: the tool or file the snippet is written for.
+type Format string
+
+// Fix forms. --fix-format takes these names, or "all".
+const (
+	FormatConsole        Format = "console"
+	FormatAWSCLI         Format = "aws-cli"
+	FormatCloudFormation Format = "cloudformation"
+	FormatSAM            Format = "sam"
+	FormatCDK            Format = "cdk"
+	FormatTerraform      Format = "terraform"
+	FormatServerless     Format = "serverless"
+	FormatLambda         Format = "lambda" // a Node.js Lambda handler
+	FormatNginx          Format = "nginx"
+	FormatApache         Format = "apache"
+	FormatExpress        Format = "express"
+	FormatSpring         Format = "spring"
+	FormatASPNet         Format = "aspnet"
+	FormatGo             Format = "go"
+	FormatAzureCLI       Format = "azure-cli"
+	FormatAzurePolicy    Format = "azure-policy" // APIM policy XML
+	FormatGcloud         Format = "gcloud"
+	FormatOpenAPI        Format = "openapi" // Google API Gateway / ESPv2 spec
+	FormatKong           Format = "kong"
+	FormatEnvoy          Format = "envoy"
+	FormatIstio          Format = "istio"
+	FormatVercel         Format = "vercel"
+	FormatNetlify        Format = "netlify"
+	FormatFirebase       Format = "firebase"
+	FormatCloudflare     Format = "cloudflare" // a Worker
+	FormatAll            Format = "all"
+)
+
+var allFormats = []Format{FormatConsole, FormatAWSCLI, FormatCloudFormation, FormatSAM, FormatCDK, FormatTerraform,
+	FormatServerless, FormatLambda, FormatNginx, FormatApache, FormatExpress, FormatSpring, FormatASPNet, FormatGo,
+	FormatAzureCLI, FormatAzurePolicy, FormatGcloud, FormatOpenAPI, FormatKong, FormatEnvoy, FormatIstio,
+	FormatVercel, FormatNetlify, FormatFirebase, FormatCloudflare}
+
+// Formats lists the names --fix-format accepts (besides "all").
+func Formats() []string {
+	out := make([]string, len(allFormats))
+	for i, f := range allFormats {
+		out[i] = string(f)
+	}
+	return out
+}
+
+// ParseFormat checks a --fix-format value.
+func ParseFormat(s string) (Format, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "" || s == string(FormatAll) {
+		return Format(s), nil
+	}
+	for _, f := range allFormats {
+		if string(f) == s {
+			return f, nil
+		}
+	}
+	return "", fmt.Errorf("platform: unknown fix format %q; use one of %s, or all", s, strings.Join(Formats(), ", "))
+}
+
+// Fix is one pasteable form of a fix.
+type Fix struct {
+	Format  Format `json:"format"`
+	Title   string `json:"title"`
+	Snippet string `json:"snippet"`
+}
+
+// FixContext is what snippets are filled with: the page's real origin,
+// method and headers, and the names found in the URL.
+type FixContext struct {
+	Origin      string
+	Method      string   // the method the page sends, normalized
+	Methods     []string // methods to allow: Method, plus OPTIONS where the form needs it listed
+	Headers     []string // request headers to allow, lower case; Content-Type when none
+	Credentials bool
+
+	Host     string
+	Path     string // URL path
+	APIID    string // API Gateway API id, or a placeholder
+	Region   string // AWS region, or a placeholder
+	Stage    string // REST API stage, or a placeholder
+	Resource string // REST API resource path (path without the stage)
+	VPCE     string // interface VPC endpoint id, or a placeholder
+	Bucket   string // S3 or Cloud Storage bucket, or a placeholder
+	// GatewayResponses are the API Gateway response types seen.
+	GatewayResponses []string
+}
+
+var (
+	reExecuteAPI = regexp.MustCompile(`^([a-z0-9]{10})(?:-(vpce-[0-9a-f]+))?\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$`)
+	reVPCEHost   = regexp.MustCompile(`^(vpce-[0-9a-f]+)-[a-z0-9]+(?:-[a-z0-9-]+)?\.execute-api\.([a-z0-9-]+)\.vpce\.amazonaws\.com$`)
+	reToken      = regexp.MustCompile(`^[!#$%&'*+.^_` + "`" + `|~0-9A-Za-z-]+$`)
+)
+
+func newFixContext(ex *cors.Exchange, d *cors.Diagnosis) FixContext {
+	c := FixContext{APIID: "YOUR_API_ID", Region: "YOUR_REGION", Stage: "YOUR_STAGE", Resource: "/YOUR/RESOURCE",
+		VPCE: "YOUR_VPCE_ID", Bucket: "YOUR_BUCKET", Origin: "https://app.example.com", Method: "GET", Path: "/"}
+	if ex != nil {
+		if o, err := cors.ParseOrigin(ex.Request.Origin); err == nil && o != "null" {
+			c.Origin = o
+		}
+		c.Credentials = ex.Request.Credentials
+		if u, err := url.Parse(ex.Request.URL); err == nil {
+			c.Host = strings.ToLower(u.Hostname())
+			if u.Path != "" {
+				c.Path = u.Path
+			}
+		}
+		if id := requestHeader(&ex.Request, "x-apigw-api-id"); reToken.MatchString(id) {
+			c.APIID = id
+		}
+	}
+	if d != nil && d.Plan.Method != "" && reToken.MatchString(d.Plan.Method) {
+		c.Method = d.Plan.Method
+	}
+	if d != nil {
+		for _, h := range d.Plan.UnsafeHeaders {
+			if reToken.MatchString(h) {
+				c.Headers = append(c.Headers, h)
+			}
+		}
+	}
+	if len(c.Headers) == 0 {
+		c.Headers = []string{"content-type"}
+	}
+	c.Methods = []string{c.Method}
+	if c.Method != "OPTIONS" {
+		c.Methods = append(c.Methods, "OPTIONS")
+	}
+	if m := reExecuteAPI.FindStringSubmatch(c.Host); m != nil {
+		c.APIID, c.Region = m[1], m[3]
+		if m[2] != "" {
+			c.VPCE = m[2]
+		}
+		// REST API URLs start with the stage.
+		parts := strings.SplitN(strings.TrimPrefix(c.Path, "/"), "/", 2)
+		if parts[0] != "" {
+			c.Stage = parts[0]
+		}
+		if len(parts) == 2 && parts[1] != "" {
+			c.Resource = "/" + parts[1]
+		} else {
+			c.Resource = "/"
+		}
+	} else if m := reVPCEHost.FindStringSubmatch(c.Host); m != nil {
+		c.VPCE, c.Region = m[1], m[2]
+	}
+	if m := reS3Host.FindStringSubmatch(c.Host); m != nil && m[1] != "" {
+		c.Bucket = strings.TrimSuffix(m[1], ".")
+	} else if strings.HasPrefix(c.Host, "s3.") || c.Host == "storage.googleapis.com" {
+		// Path-style: the bucket is the first path segment.
+		if seg := strings.SplitN(strings.TrimPrefix(c.Path, "/"), "/", 2)[0]; seg != "" {
+			c.Bucket = seg
+		}
+	}
+	if strings.HasSuffix(c.Host, ".storage.googleapis.com") {
+		c.Bucket = strings.TrimSuffix(c.Host, ".storage.googleapis.com")
+	}
+	if m := reS3Region.FindStringSubmatch(c.Host); m != nil && c.Region == "YOUR_REGION" {
+		c.Region = m[1]
+	}
+	if safeName(c.Bucket) != c.Bucket {
+		c.Bucket = "YOUR_BUCKET"
+	}
+	return c
+}
+
+// safeName keeps a name that can be pasted into any snippet unquoted.
+func safeName(s string) string {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r == '_') {
+			return ""
+		}
+	}
+	return s
+}
+
+// Joined forms of the context lists.
+func (c FixContext) methodList(sep string) string { return strings.Join(c.Methods, sep) }
+func (c FixContext) headerList(sep string) string { return strings.Join(c.Headers, sep) }
+
+// safeResource is the resource path with characters a shell or a
+// template would mangle removed.
+func (c FixContext) safeResource() string {
+	var b strings.Builder
+	for _, r := range c.Resource {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/-_.{}+", r) {
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() == 0 {
+		return "/"
+	}
+	return b.String()
+}
+
+// quoteList renders items as "a", "b".
+func quoteList(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = `"` + s + `"`
+	}
+	return strings.Join(q, ", ")
+}
+
+// fixBuilder renders one form of one cause's fix.
+type fixBuilder struct {
+	Format Format
+	Title  string
+	Build  func(c FixContext) string
+}
+
+var fixBuilders = map[cors.Code][]fixBuilder{}
+
+func addFixes(code cors.Code, fbs ...fixBuilder) {
+	fixBuilders[code] = append(fixBuilders[code], fbs...)
+}
+
+// Fixes returns every form of the fix for code, filled from ctx. A code
+// with no platform fix returns nil.
+func Fixes(code cors.Code, ctx FixContext) []Fix {
+	var out []Fix
+	for _, b := range fixBuilders[code] {
+		out = append(out, Fix{Format: b.Format, Title: b.Title, Snippet: strings.TrimLeft(b.Build(ctx), "\n")})
+	}
+	return out
+}
+
+// FormatsFor lists the forms available for code.
+func FormatsFor(code cors.Code) []Format {
+	var out []Format
+	for _, b := range fixBuilders[code] {
+		out = append(out, b.Format)
+	}
+	return out
+}
+
+// ExampleContext is the context `corsdiag explain` fills snippets with
+// when there is no exchange.
+func ExampleContext() FixContext { return newFixContext(nil, nil) }
+
+// pickFixes chooses the forms shown for code: the requested one, every
+// one for "all", or the platform's default (else the first registered).
+func pickFixes(code cors.Code, platformID string, want string, ctx FixContext) (chosen []Fix, note string) {
+	fixes := Fixes(code, ctx)
+	if len(fixes) == 0 {
+		return nil, ""
+	}
+	f, err := ParseFormat(want)
+	if err != nil {
+		f = ""
+	}
+	if f == FormatAll {
+		return fixes, ""
+	}
+	if f != "" {
+		for _, x := range fixes {
+			if x.Format == f {
+				return []Fix{x}, ""
+			}
+		}
+		note = "no " + string(f) + " form for this cause; showing " // completed below
+	}
+	def := platforms[platformID].DefaultFix
+	pick := fixes[0]
+	for _, x := range fixes {
+		if x.Format == def {
+			pick = x
+			break
+		}
+	}
+	if note != "" {
+		note += string(pick.Format)
+	}
+	return []Fix{pick}, note
+}
+
+// fixText is the Fix field of a platform finding: the cause's one-line
+// fix, then the chosen snippet(s), then the other forms available.
+func (a *analysis) fixText(code cors.Code, platformID, summary string) string {
+	chosen, note := pickFixes(code, platformID, a.in.FixFormat, a.fix)
+	var b strings.Builder
+	b.WriteString(summary)
+	if note != "" {
+		b.WriteString("\n(" + note + ")")
+	}
+	shown := map[Format]bool{}
+	for _, f := range chosen {
+		shown[f.Format] = true
+		b.WriteString("\n\n[" + string(f.Format) + "] " + f.Title + "\n")
+		b.WriteString(strings.TrimRight(f.Snippet, "\n"))
+	}
+	var others []string
+	for _, f := range FormatsFor(code) {
+		if !shown[f] {
+			others = append(others, string(f))
+		}
+	}
+	if len(others) > 0 {
+		sort.Strings(others)
+		b.WriteString("\n\nOther forms: --fix-format " + strings.Join(others, "|") + " (or all); corsdiag explain " + string(code))
+	}
+	return b.String()
+}

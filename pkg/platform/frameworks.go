@@ -1,0 +1,218 @@
+package platform
+
+// Application frameworks where they leave a mark (Express, Spring,
+// ASP.NET), the middleware-order cause, and the middleware snippets every
+// other family reuses for "set it in the backend" (Express, Spring, ASP.NET
+// Core, Go net/http).
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+)
+
+const (
+	idExpress = "express"
+	idSpring  = "spring"
+	idASPNet  = "aspnet"
+)
+
+// Framework finding codes.
+const (
+	CodeMiddlewareOrder    cors.Code = "middleware-order-auth-before-cors"
+	CodeSpringOriginDenied cors.Code = "spring-cors-origin-rejected"
+	CodeExpressNoCORS      cors.Code = "express-cors-middleware-missing"
+)
+
+func init() {
+	registerPlatforms(
+		platformInfo{idExpress, "Express (Node.js)", tierApp, FormatExpress},
+		platformInfo{idSpring, "Spring Boot", tierApp, FormatSpring},
+		platformInfo{idASPNet, "ASP.NET", tierApp, FormatASPNet},
+	)
+	fingerprints = append(fingerprints, frameworkFingerprint)
+	causes = append(causes, frameworkCauses)
+	cors.Register(
+		cors.Info{Code: CodeMiddlewareOrder, Severity: cors.SeverityError, Title: "The CORS middleware runs after authentication", Spec: "Fetch §CORS-preflight fetch (a preflight never carries credentials)",
+			Fix: "Register the CORS middleware before authentication and error handling, so OPTIONS preflights are answered before anything can reject them."},
+		cors.Info{Code: CodeSpringOriginDenied, Severity: cors.SeverityError, Title: "Spring's CORS processor rejected the origin (403 Invalid CORS request)", Spec: "Spring Framework DefaultCorsProcessor",
+			Fix: "Add the page's origin to allowedOrigins (or allowedOriginPatterns), and the method and headers to allowedMethods/allowedHeaders."},
+		cors.Info{Code: CodeExpressNoCORS, Severity: cors.SeverityError, Title: "Express answered without CORS headers: no cors middleware on this route", Spec: "expressjs/cors",
+			Fix: "Add the cors middleware before the routes: app.use(cors({ origin: 'https://app.example.com' }))."},
+	)
+	addFixes(CodeMiddlewareOrder,
+		fixBuilder{FormatExpress, "Express: cors() before the auth middleware", expressCors},
+		fixBuilder{FormatSpring, "Spring Security: enable CORS in the filter chain", springCors},
+		fixBuilder{FormatASPNet, "ASP.NET Core: UseCors between UseRouting and UseAuthentication", aspnetCors},
+		fixBuilder{FormatGo, "Go net/http: the CORS handler wraps the auth handler", goCors},
+	)
+	addFixes(CodeSpringOriginDenied, fixBuilder{FormatSpring, "Spring Boot CORS configuration", springCors})
+	addFixes(CodeExpressNoCORS, fixBuilder{FormatExpress, "the cors middleware, registered first", expressCors})
+}
+
+func frameworkFingerprint(o *observation, r *response) []signal {
+	if r == nil {
+		return nil
+	}
+	m := r.resp
+	var out []signal
+	pb := strings.ToLower(header(m, "X-Powered-By"))
+	switch {
+	case strings.Contains(pb, "express"):
+		out = append(out, signal{idExpress, 3, "X-Powered-By: " + show(header(m, "X-Powered-By"))})
+	case strings.Contains(pb, "asp.net"):
+		out = append(out, signal{idASPNet, 3, "X-Powered-By: " + show(header(m, "X-Powered-By"))})
+	}
+	if strings.HasPrefix(strings.TrimSpace(body(m)), "<!DOCTYPE html>") && strings.Contains(body(m), "<pre>Cannot ") {
+		out = append(out, signal{idExpress, 3, "Express's default 404 page (<pre>Cannot METHOD /path</pre>)"})
+	}
+	if hasHeader(m, "X-AspNet-Version") || hasHeader(m, "X-AspNetMvc-Version") {
+		out = append(out, signal{idASPNet, 3, "header X-AspNet-Version"})
+	}
+	if strings.EqualFold(header(m, "Server"), "Kestrel") {
+		out = append(out, signal{idASPNet, 3, "Server: Kestrel (ASP.NET Core)"})
+	}
+	b := strings.TrimSpace(body(m))
+	if strings.HasPrefix(b, "{") && strings.Contains(b, `"timestamp"`) && strings.Contains(b, `"status"`) && strings.Contains(b, `"error"`) && strings.Contains(b, `"path"`) {
+		out = append(out, signal{idSpring, 3, "Spring Boot's JSON error body (timestamp, status, error, path)"})
+	}
+	if b == "Invalid CORS request" {
+		out = append(out, signal{idSpring, 3, `body "Invalid CORS request" (Spring's DefaultCorsProcessor)`})
+	}
+	if header(m, "X-Frame-Options") == "DENY" && header(m, "X-XSS-Protection") == "0" && strings.Contains(header(m, "Cache-Control"), "must-revalidate") && header(m, "Expires") == "0" {
+		out = append(out, signal{idSpring, 2, "Spring Security's default headers (X-XSS-Protection: 0, X-Frame-Options: DENY, Expires: 0)"})
+	}
+	return out
+}
+
+// appFramework is the framework recognised with at least medium confidence.
+func (a *analysis) appFramework() string {
+	for _, id := range []string{idExpress, idSpring, idASPNet} {
+		if a.sure(id) {
+			return id
+		}
+	}
+	return ""
+}
+
+func frameworkCauses(a *analysis) []cors.Finding {
+	fw := a.appFramework()
+	if fw == "" || a.hasAny(idRESTAPI, idHTTPAPI, idAPIM, idKong, idGoogleAPIGateway) {
+		// A gateway in front answers preflights; its causes explain them.
+		return nil
+	}
+	pf := a.obs.preflight()
+	var out []cors.Finding
+	if pf != nil && pf.resp != nil && !hasACAO(pf.resp) {
+		st := pf.resp.Status
+		switch {
+		case fw == idSpring && strings.TrimSpace(body(pf.resp)) == "Invalid CORS request":
+			out = append(out, a.finding(CodeSpringOriginDenied, fw, "preflight", true,
+				fmt.Sprintf("Spring's CORS processor answered the preflight 403 \"Invalid CORS request\": a CORS configuration exists, but %s, method %s or headers %s are not in it", a.fix.Origin, a.fix.Method, a.fix.headerList(", ")),
+				"Add "+a.fix.Origin+" to allowedOrigins, "+a.fix.Method+" to allowedMethods and "+a.fix.headerList(", ")+" to allowedHeaders."))
+		case st == 401 || st == 403:
+			out = append(out, a.finding(CodeMiddlewareOrder, fw, "preflight", true,
+				fmt.Sprintf("%s answered the OPTIONS preflight %d without CORS headers: authentication ran before the CORS middleware. Browsers never send credentials on a preflight, so it can never pass authentication", platforms[fw].Name, st),
+				"Register CORS before authentication so it answers OPTIONS first."))
+		case fw == idExpress && (is2xx(st) || st == 404):
+			out = append(out, a.finding(CodeExpressNoCORS, fw, "preflight", true,
+				fmt.Sprintf("Express answered the preflight %d without CORS headers (its automatic OPTIONS answer or 404): no cors middleware runs for this path", st),
+				"app.use(cors({ origin: '"+a.fix.Origin+"' })) before the routes."))
+		}
+	}
+	fin := a.obs.final()
+	if fw == idExpress && len(out) == 0 && fin != nil && fin.resp != nil && !hasACAO(fin.resp) && a.blocks(fin.step) {
+		out = append(out, a.finding(CodeExpressNoCORS, fw, fin.step, true,
+			fmt.Sprintf("Express answered %d without Access-Control-Allow-Origin: no cors middleware runs for this route (or it runs after the handler or error handler that answered)", fin.resp.Status),
+			"app.use(cors({ origin: '"+a.fix.Origin+"' })) before the routes and the error handler."))
+	}
+	return out
+}
+
+// ---- snippets shared by every family that says "set it in the backend" ----
+
+func expressCors(c FixContext) string {
+	return fmt.Sprintf(`const cors = require('cors');
+
+// first: before auth, routers and error handlers, so OPTIONS is answered and errors carry the headers
+app.use(cors({
+  origin: ['%s'],
+  methods: [%s],
+  allowedHeaders: [%s],
+  credentials: %t,
+  maxAge: 7200,
+}));
+app.use(authenticate);
+app.use('/api', apiRouter);`, c.Origin, singleQuoted(c.Methods), singleQuoted(c.Headers), c.Credentials)
+}
+
+func springCors(c FixContext) string {
+	return fmt.Sprintf(`@Bean
+SecurityFilterChain api(HttpSecurity http) throws Exception {
+    http.cors(Customizer.withDefaults())   // CORS before authentication: preflights pass
+        .authorizeHttpRequests(auth -> auth
+            .requestMatchers(HttpMethod.OPTIONS, "/**").permitAll()
+            .anyRequest().authenticated());
+    return http.build();
+}
+
+@Bean
+CorsConfigurationSource corsConfigurationSource() {
+    CorsConfiguration cors = new CorsConfiguration();
+    cors.setAllowedOrigins(List.of("%s"));
+    cors.setAllowedMethods(List.of(%s));
+    cors.setAllowedHeaders(List.of(%s));
+    cors.setAllowCredentials(%t);
+    cors.setMaxAge(7200L);
+    UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+    source.registerCorsConfiguration("/**", cors);
+    return source;
+}`, c.Origin, quoteList(c.Methods), quoteList(c.Headers), c.Credentials)
+}
+
+func aspnetCors(c FixContext) string {
+	cred := ""
+	if c.Credentials {
+		cred = "\n              .AllowCredentials()"
+	}
+	return fmt.Sprintf(`builder.Services.AddCors(o => o.AddPolicy("page", p =>
+    p.WithOrigins("%s")
+     .WithMethods(%s)
+     .WithHeaders(%s)%s
+     .SetPreflightMaxAge(TimeSpan.FromHours(2))));
+
+var app = builder.Build();
+app.UseRouting();
+app.UseCors("page");        // after UseRouting, before UseAuthentication/UseAuthorization
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapControllers();`, c.Origin, quoteList(c.Methods), quoteList(c.Headers), cred)
+}
+
+func goCors(c FixContext) string {
+	return fmt.Sprintf(`// withCORS answers preflights and adds the headers to every answer, errors
+// included; wrap it outside the auth handler so OPTIONS never meets auth.
+func withCORS(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Add("Vary", "Origin")
+		if r.Header.Get("Origin") == %q {
+			h.Set("Access-Control-Allow-Origin", %q)
+			if %t {
+				h.Set("Access-Control-Allow-Credentials", "true")
+			}
+		}
+		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+			h.Set("Access-Control-Allow-Methods", %q)
+			h.Set("Access-Control-Allow-Headers", %q)
+			h.Set("Access-Control-Max-Age", "7200")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// http.ListenAndServe(":8080", withCORS(requireAuth(mux)))`, c.Origin, c.Origin, c.Credentials, c.methodList(", "), c.headerList(", "))
+}

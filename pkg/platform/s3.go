@@ -1,0 +1,208 @@
+package platform
+
+// Amazon S3 (REST and website endpoints). Source:
+// docs.aws.amazon.com/AmazonS3/latest/userguide/cors-troubleshooting.html
+// (the CORSResponse messages) and ManageCorsUsing.html (the rules).
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+)
+
+const (
+	idS3        = "aws-s3"
+	idS3Website = "aws-s3-website"
+)
+
+// S3 finding codes.
+const (
+	CodeS3CORSNotEnabled   cors.Code = "s3-cors-not-enabled"
+	CodeS3CORSRuleMismatch cors.Code = "s3-cors-rule-mismatch"
+)
+
+var (
+	reS3Website = regexp.MustCompile(`^(.+)\.s3-website[.-]([a-z0-9-]+)\.amazonaws\.com$`)
+	reS3Host    = regexp.MustCompile(`^(?:(.+?)\.)?s3(?:[.-][a-z0-9-]+)*\.amazonaws\.com$`)
+	reS3Region  = regexp.MustCompile(`s3[.-](?:website[.-])?(?:dualstack\.)?([a-z]{2}-[a-z]+-\d)\.amazonaws\.com$`)
+)
+
+func init() {
+	registerPlatforms(
+		platformInfo{idS3, "Amazon S3", tierServer, FormatAWSCLI},
+		platformInfo{idS3Website, "Amazon S3 website endpoint", tierServer, FormatAWSCLI},
+	)
+	exclusive = append(exclusive, []string{idS3Website, idS3})
+	fingerprints = append(fingerprints, s3Fingerprint)
+	causes = append(causes, s3Causes)
+	const spec = "Amazon S3 user guide, Troubleshooting CORS"
+	cors.Register(
+		cors.Info{Code: CodeS3CORSNotEnabled, Severity: cors.SeverityError, Title: "S3: the bucket has no CORS configuration", Spec: spec,
+			Fix: "Put a CORS configuration on the bucket allowing the page's origin, method and headers."},
+		cors.Info{Code: CodeS3CORSRuleMismatch, Severity: cors.SeverityError, Title: "S3: no CORS rule matches the origin, method and headers", Spec: spec,
+			Fix: "Add a CORS rule whose AllowedOrigins, AllowedMethods and AllowedHeaders cover the request."},
+	)
+	for _, code := range []cors.Code{CodeS3CORSNotEnabled, CodeS3CORSRuleMismatch} {
+		addFixes(code,
+			fixBuilder{FormatConsole, "S3 console", func(c FixContext) string {
+				return fmt.Sprintf("S3 console → Buckets → %s → Permissions → Cross-origin resource sharing (CORS) → Edit → paste:\n%s", c.Bucket, s3CorsJSON(c, false))
+			}},
+			fixBuilder{FormatAWSCLI, "put-bucket-cors", func(c FixContext) string {
+				return corsJSONHeredoc("cors.json", s3CorsJSON(c, true)) + fmt.Sprintf(`
+aws s3api put-bucket-cors --bucket %s --cors-configuration file://cors.json
+aws s3api get-bucket-cors --bucket %s`, c.Bucket, c.Bucket)
+			}},
+			fixBuilder{FormatCloudFormation, "CorsConfiguration on AWS::S3::Bucket", s3CFN},
+			fixBuilder{FormatSAM, "CorsConfiguration on AWS::S3::Bucket (SAM templates take CloudFormation resources)", s3CFN},
+			fixBuilder{FormatCDK, "cors on the Bucket (TypeScript)", func(c FixContext) string {
+				ms := make([]string, 0)
+				for _, m := range s3Methods(c) {
+					ms = append(ms, "s3.HttpMethods."+m)
+				}
+				return fmt.Sprintf(`new s3.Bucket(this, 'Bucket', {
+  cors: [{
+    allowedOrigins: ['%s'],
+    allowedMethods: [%s],
+    allowedHeaders: [%s],
+    exposedHeaders: ['ETag'],
+    maxAge: 3000,
+  }],
+});`, c.Origin, strings.Join(ms, ", "), singleQuoted(c.Headers))
+			}},
+			fixBuilder{FormatTerraform, "aws_s3_bucket_cors_configuration", func(c FixContext) string {
+				return fmt.Sprintf(`resource "aws_s3_bucket_cors_configuration" "this" {
+  bucket = "%s"
+
+  cors_rule {
+    allowed_origins = [%s]
+    allowed_methods = [%s]
+    allowed_headers = [%s]
+    expose_headers  = ["ETag"]
+    max_age_seconds = 3000
+  }
+}
+`, c.Bucket, quoteList([]string{c.Origin}), quoteList(s3Methods(c)), quoteList(c.Headers))
+			}},
+			fixBuilder{FormatServerless, "serverless.yml resources (CloudFormation)", func(c FixContext) string {
+				return "resources:\n" + indent(s3CFN(c), "  ")
+			}},
+		)
+	}
+}
+
+// s3Methods are the methods an S3 rule may list: GET, PUT, POST, DELETE,
+// HEAD (OPTIONS is not one; S3 answers preflights from the rules).
+func s3Methods(c FixContext) []string {
+	var out []string
+	for _, m := range c.Methods {
+		switch m {
+		case "GET", "PUT", "POST", "DELETE", "HEAD":
+			out = appendUnique(out, m)
+		}
+	}
+	if len(out) == 0 {
+		out = []string{"GET"}
+	}
+	return out
+}
+
+func s3CorsJSON(c FixContext, wrapped bool) string {
+	rule := fmt.Sprintf(`{
+      "AllowedOrigins": [%s],
+      "AllowedMethods": [%s],
+      "AllowedHeaders": [%s],
+      "ExposeHeaders": ["ETag"],
+      "MaxAgeSeconds": 3000
+    }`, quoteList([]string{c.Origin}), quoteList(s3Methods(c)), quoteList(c.Headers))
+	if wrapped {
+		return "{\n  \"CORSRules\": [\n    " + rule + "\n  ]\n}"
+	}
+	return "[\n    " + rule + "\n]"
+}
+
+func s3CFN(c FixContext) string {
+	return fmt.Sprintf(`Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: %s
+      CorsConfiguration:
+        CorsRules:
+          - AllowedOrigins: [%s]
+            AllowedMethods: [%s]
+            AllowedHeaders: [%s]
+            ExposedHeaders: [ETag]
+            MaxAge: 3000
+`, c.Bucket, quoteList([]string{c.Origin}), quoteList(s3Methods(c)), quoteList(c.Headers))
+}
+
+func indent(s, by string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = by + l
+		}
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+func s3Fingerprint(o *observation, r *response) []signal {
+	if r == nil {
+		switch {
+		case reS3Website.MatchString(o.host):
+			return []signal{{idS3Website, 3, "host " + o.host + " is an S3 website endpoint"}}
+		case reS3Host.MatchString(o.host):
+			return []signal{{idS3, 3, "host " + o.host + " is an S3 endpoint"}}
+		}
+		return nil
+	}
+	m := r.resp
+	var out []signal
+	if strings.EqualFold(header(m, "Server"), "AmazonS3") {
+		out = append(out, signal{idS3, 3, "Server: AmazonS3"})
+	}
+	if hasHeader(m, "x-amz-id-2") && hasHeader(m, "x-amz-request-id") {
+		out = append(out, signal{idS3, 2, "headers x-amz-id-2 and x-amz-request-id"})
+	}
+	b := body(m)
+	if strings.Contains(b, "CORSResponse: ") {
+		out = append(out, signal{idS3, 3, "S3's CORSResponse error body"})
+	}
+	if strings.Contains(b, "<li>Code: ") && strings.Contains(b, "<li>RequestId: ") {
+		out = append(out, signal{idS3Website, 3, "S3 website endpoint's HTML error page"})
+	}
+	return out
+}
+
+func s3Causes(a *analysis) []cors.Finding {
+	id := idS3
+	if a.has(idS3Website) {
+		id = idS3Website
+	} else if !a.has(idS3) {
+		return nil
+	}
+	c := a.fix
+	for _, r := range []*response{a.obs.preflight(), a.obs.final()} {
+		if r == nil || r.resp == nil || hasACAO(r.resp) {
+			continue
+		}
+		b := body(r.resp)
+		switch {
+		case strings.Contains(b, "CORS is not enabled for this bucket"):
+			return []cors.Finding{a.finding(CodeS3CORSNotEnabled, id, r.step, true,
+				fmt.Sprintf("S3 rejected the %s with %d \"CORSResponse: CORS is not enabled for this bucket.\": bucket %s has no CORS configuration", r.step, r.resp.Status, c.Bucket),
+				"Put a CORS configuration on "+c.Bucket+" allowing "+c.Origin+", "+strings.Join(s3Methods(c), ", ")+" and "+c.headerList(", ")+".")}
+		case strings.Contains(b, "This CORS request is not allowed"):
+			return []cors.Finding{a.finding(CodeS3CORSRuleMismatch, id, r.step, true,
+				fmt.Sprintf("S3 rejected the %s with %d \"CORSResponse: This CORS request is not allowed.\": bucket %s has CORS rules, but none allows origin %s with method %s and headers %s (origins match exactly, scheme and port included; every requested header must be in AllowedHeaders)", r.step, r.resp.Status, c.Bucket, c.Origin, c.Method, c.headerList(", ")),
+				"Add a rule to "+c.Bucket+"'s CORS configuration for "+c.Origin+", "+strings.Join(s3Methods(c), ", ")+", headers "+c.headerList(", ")+".")}
+		case a.blocks(r.step) && r.resp.Status < 400:
+			return []cors.Finding{a.finding(CodeS3CORSRuleMismatch, id, r.step, true,
+				fmt.Sprintf("S3 answered %d without Access-Control-Allow-Origin: S3 adds CORS headers only when a rule of the bucket's CORS configuration matches the Origin and method, and none did (or the bucket has none, or a CDN in front did not forward Origin)", r.resp.Status),
+				"Check with aws s3api get-bucket-cors --bucket "+c.Bucket+"; add a rule for "+c.Origin+".")}
+		}
+	}
+	return nil
+}

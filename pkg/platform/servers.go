@@ -1,0 +1,311 @@
+package platform
+
+// Web servers and gateways: nginx, Apache, Envoy/Istio, Kong. (Traefik
+// leaves no mark by default: its 404 is Go's "404 page not found" and it
+// sends no Server header, so it is not claimed.) Sources: nginx
+// ngx_http_headers_module (add_header "always"), Apache mod_headers
+// ("always" condition), Envoy CORS filter, Istio VirtualService
+// corsPolicy, Kong cors plugin, ../shared/research/gateways.md.
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+)
+
+const (
+	idNginx  = "nginx"
+	idApache = "apache"
+	idEnvoy  = "envoy"
+	idIstio  = "istio"
+	idKong   = "kong"
+)
+
+// Server finding codes.
+const (
+	CodeNginxAddHeaderNoAlways cors.Code = "nginx-add-header-without-always"
+	CodeApacheHeaderNoAlways   cors.Code = "apache-header-set-without-always"
+	CodeStaticOptions405       cors.Code = "static-server-options-405"
+	CodeKongCORSPluginMissing  cors.Code = "kong-cors-plugin-missing"
+	CodeEnvoyCORSPolicyMissing cors.Code = "envoy-cors-policy-missing"
+)
+
+func init() {
+	registerPlatforms(
+		platformInfo{idNginx, "nginx", tierServer, FormatNginx},
+		platformInfo{idApache, "Apache httpd", tierServer, FormatApache},
+		platformInfo{idEnvoy, "Envoy", tierGateway, FormatEnvoy},
+		platformInfo{idIstio, "Istio (Envoy)", tierGateway, FormatIstio},
+		platformInfo{idKong, "Kong Gateway", tierGateway, FormatKong},
+	)
+	exclusive = append(exclusive, []string{idIstio, idEnvoy})
+	fingerprints = append(fingerprints, serverFingerprint)
+	causes = append(causes, serverCauses)
+	cors.Register(
+		cors.Info{Code: CodeNginxAddHeaderNoAlways, Severity: cors.SeverityError, Title: "nginx add_header without `always` skips error responses", Spec: "nginx ngx_http_headers_module, add_header",
+			Fix: "Add `always` to every CORS add_header, so 4xx and 5xx answers carry the headers too."},
+		cors.Info{Code: CodeApacheHeaderNoAlways, Severity: cors.SeverityError, Title: "Apache `Header set` without `always` skips error responses", Spec: "Apache mod_headers, Header directive (condition)",
+			Fix: "Use `Header always set` for the CORS headers, so error responses carry them too."},
+		cors.Info{Code: CodeStaticOptions405, Severity: cors.SeverityError, Title: "The server answers OPTIONS with 405: nothing handles the preflight", Spec: "Fetch §CORS-preflight fetch step 7 (ok status)",
+			Fix: "Answer OPTIONS with 204 and the CORS headers before the static file handler or the proxy rejects it."},
+		cors.Info{Code: CodeKongCORSPluginMissing, Severity: cors.SeverityError, Title: "Kong: no cors plugin on the route", Spec: "Kong Gateway cors plugin",
+			Fix: "Enable the cors plugin on the route (or service) with the page's origin."},
+		cors.Info{Code: CodeEnvoyCORSPolicyMissing, Severity: cors.SeverityError, Title: "Envoy/Istio: no CORS policy for this route", Spec: "Envoy CORS filter; Istio VirtualService corsPolicy",
+			Fix: "Add a CORS policy on the route (and the envoy.filters.http.cors filter before the router), or an Istio corsPolicy."},
+	)
+
+	addFixes(CodeNginxAddHeaderNoAlways,
+		fixBuilder{FormatNginx, "CORS headers with `always`, preflight answered by nginx", nginxCors},
+		fixBuilder{FormatExpress, "or set them in the backend (Express)", expressCors},
+		fixBuilder{FormatGo, "or set them in the backend (Go net/http)", goCors},
+	)
+	addFixes(CodeApacheHeaderNoAlways,
+		fixBuilder{FormatApache, "`Header always set`, preflight answered by Apache", apacheCors},
+	)
+	addFixes(CodeStaticOptions405,
+		fixBuilder{FormatNginx, "answer OPTIONS in nginx before the static handler", nginxCors},
+		fixBuilder{FormatApache, "answer OPTIONS in Apache", apacheCors},
+		fixBuilder{FormatExpress, "Express: cors() before express.static", expressCors},
+		fixBuilder{FormatNetlify, "Netlify: headers in _headers (static files cannot answer OPTIONS; use a function for non-simple requests)", netlifyHeaders},
+		fixBuilder{FormatFirebase, "Firebase Hosting: headers in firebase.json", firebaseHeaders},
+	)
+	addFixes(CodeKongCORSPluginMissing,
+		fixBuilder{FormatKong, "cors plugin on the route (declarative kong.yml)", func(c FixContext) string {
+			return fmt.Sprintf(`_format_version: "3.0"
+plugins:
+  - name: cors
+    route: YOUR_ROUTE
+    config:
+      origins:
+        - %s
+      methods:
+%s      headers:
+%s      credentials: %t
+      max_age: 7200
+      preflight_continue: false
+`, c.Origin, yamlList(c.Methods, "        "), yamlList(c.Headers, "        "), c.Credentials)
+		}},
+	)
+	addFixes(CodeEnvoyCORSPolicyMissing,
+		fixBuilder{FormatEnvoy, "cors filter before the router, CorsPolicy on the virtual host", func(c FixContext) string {
+			return fmt.Sprintf(`http_filters:
+  - name: envoy.filters.http.cors
+    typed_config:
+      "@type": type.googleapis.com/envoy.extensions.filters.http.cors.v3.Cors
+  - name: envoy.filters.http.router
+    typed_config:
+      "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router
+route_config:
+  virtual_hosts:
+    - name: api
+      domains: ["*"]
+      typed_per_filter_config:
+        envoy.filters.http.cors:
+          "@type": type.googleapis.com/envoy.extensions.filters.http.cors.v3.CorsPolicy
+          allow_origin_string_match:
+            - exact: %s
+          allow_methods: "%s"
+          allow_headers: "%s"
+          allow_credentials: %t
+          max_age: "7200"
+`, c.Origin, c.methodList(", "), c.headerList(", "), c.Credentials)
+		}},
+		fixBuilder{FormatIstio, "corsPolicy on the VirtualService", func(c FixContext) string {
+			return fmt.Sprintf(`apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: api
+spec:
+  hosts:
+    - %s
+  http:
+    - corsPolicy:
+        allowOrigins:
+          - exact: %s
+        allowMethods:
+%s        allowHeaders:
+%s        allowCredentials: %t
+        maxAge: 2h
+      route:
+        - destination:
+            host: api
+`, hostOr(c.Host, "api.example.com"), c.Origin, yamlList(c.Methods, "          "), yamlList(c.Headers, "          "), c.Credentials)
+		}},
+	)
+}
+
+func hostOr(h, def string) string {
+	if h == "" || safeName(h) != h {
+		return def
+	}
+	return h
+}
+
+func serverFingerprint(o *observation, r *response) []signal {
+	if r == nil {
+		return nil
+	}
+	m := r.resp
+	var out []signal
+	server := strings.ToLower(header(m, "Server"))
+	switch {
+	case strings.HasPrefix(server, "nginx") || strings.HasPrefix(server, "openresty"):
+		out = append(out, signal{idNginx, 3, "Server: " + show(header(m, "Server"))})
+	case strings.HasPrefix(server, "apache"):
+		out = append(out, signal{idApache, 3, "Server: " + show(header(m, "Server"))})
+	case server == "istio-envoy":
+		out = append(out, signal{idIstio, 3, "Server: istio-envoy"})
+	case server == "envoy":
+		out = append(out, signal{idEnvoy, 3, "Server: envoy"})
+	case strings.HasPrefix(server, "kong/"):
+		out = append(out, signal{idKong, 3, "Server: " + show(header(m, "Server"))})
+	}
+	b := body(m)
+	if strings.Contains(b, "<center>nginx") || strings.Contains(b, "<center>openresty") {
+		out = append(out, signal{idNginx, 3, "nginx's default error page"})
+	}
+	if strings.Contains(b, "<address>Apache/") {
+		out = append(out, signal{idApache, 3, "Apache's default error page"})
+	}
+	if hasHeader(m, "x-envoy-upstream-service-time") {
+		out = append(out, signal{idEnvoy, 2, "header x-envoy-upstream-service-time"})
+	}
+	if hasHeader(m, "x-envoy-decorator-operation") {
+		out = append(out, signal{idIstio, 2, "header x-envoy-decorator-operation (Istio)"})
+	}
+	if v := header(m, "Via"); strings.Contains(strings.ToLower(v), "kong/") {
+		out = append(out, signal{idKong, 3, "Via: " + show(v)})
+	}
+	if name, ok := hasHeaderPrefix(m, "X-Kong-"); ok {
+		out = append(out, signal{idKong, 3, "header " + name})
+	}
+	if strings.Contains(b, "no Route matched with those values") {
+		out = append(out, signal{idKong, 3, `body "no Route matched with those values"`})
+	}
+	return out
+}
+
+// staticHosts answer OPTIONS with 405 when nothing handles it.
+var staticHosts = []string{idNginx, idApache, idNetlify, idFirebase, idVercel, idS3Website, idExpress}
+
+func serverCauses(a *analysis) []cors.Finding {
+	var out []cors.Finding
+	pf := a.obs.preflight()
+	if pf != nil && pf.resp != nil && pf.resp.Status == 405 && !hasACAO(pf.resp) {
+		for _, id := range staticHosts {
+			if a.has(id) {
+				out = append(out, a.finding(CodeStaticOptions405, id, "preflight", true,
+					fmt.Sprintf("%s answered the OPTIONS preflight 405 Method Not Allowed%s: nothing in front of the static file handler (or the proxied app) answers preflights, so the status is not 2xx and no CORS headers are sent", platforms[id].Name, allowNote(pf.resp)),
+					"Answer OPTIONS with 204 and Access-Control-Allow-Origin: "+a.fix.Origin+", -Methods "+a.fix.methodList(", ")+", -Headers "+a.fix.headerList(", ")+"."))
+				break
+			}
+		}
+	}
+	for _, id := range []string{idNginx, idApache} {
+		if !a.has(id) {
+			continue
+		}
+		withCORS := false
+		for _, r := range a.obs.responses {
+			if r.resp != nil && hasACAO(r.resp) {
+				withCORS = true
+			}
+		}
+		if !withCORS {
+			continue
+		}
+		code := CodeNginxAddHeaderNoAlways
+		what := "add_header applies only to 200, 201, 204, 206, 301, 302, 303, 304, 307 and 308 answers unless it ends with `always`"
+		if id == idApache {
+			code = CodeApacheHeaderNoAlways
+			what = "`Header set` writes to the onsuccess table, which Apache drops for error answers; only `Header always set` reaches them"
+		}
+		for _, r := range a.obs.responses {
+			if r.resp == nil || r.resp.Status < 400 || hasACAO(r.resp) || r.resp.Status == 405 && r.step == "preflight" {
+				continue
+			}
+			blocking := !strings.HasPrefix(r.step, "error-path")
+			out = append(out, a.finding(code, id, r.step, blocking,
+				fmt.Sprintf("%s sends the CORS headers on successful answers but not on this %d: %s, so every error reaches the page as a CORS error", platforms[id].Name, r.resp.Status, what),
+				"Add `always` to the CORS headers (and keep them in the same block: a nested add_header drops the parent's)."))
+			break
+		}
+	}
+	fin := a.obs.final()
+	if a.has(idKong) && !a.hasAny(idRESTAPI, idHTTPAPI) {
+		for _, r := range []*response{pf, fin} {
+			if r != nil && r.resp != nil && !hasACAO(r.resp) && a.blocks(r.step) {
+				why := "Kong passed the request to the upstream, which set no CORS headers"
+				if strings.Contains(body(r.resp), "no Route matched") {
+					why = "no Kong route matches " + r.request.Method + " on this path (routes restricted to other methods do not match OPTIONS)"
+				}
+				out = append(out, a.finding(CodeKongCORSPluginMissing, idKong, r.step, true,
+					fmt.Sprintf("Kong answered the %s (%d) without CORS headers: %s. With the cors plugin on the route Kong answers preflights itself", r.step, r.resp.Status, why),
+					"Enable the cors plugin on the route with origins "+a.fix.Origin+"."))
+				break
+			}
+		}
+	}
+	for _, id := range []string{idIstio, idEnvoy} {
+		if !a.has(id) {
+			continue
+		}
+		for _, r := range []*response{pf, fin} {
+			if r != nil && r.resp != nil && !hasACAO(r.resp) && a.blocks(r.step) {
+				out = append(out, a.finding(CodeEnvoyCORSPolicyMissing, id, r.step, true,
+					fmt.Sprintf("%s answered the %s (%d) without CORS headers: no CORS policy matches this route and origin (or the cors filter is missing from the filter chain), so the request was routed to the backend, which set none", platforms[id].Name, r.step, r.resp.Status),
+					"Add a CORS policy allowing "+a.fix.Origin+" on the route."))
+				break
+			}
+		}
+	}
+	return out
+}
+
+func allowNote(m *cors.Message) string {
+	if v := header(m, "Allow"); v != "" {
+		return " (Allow: " + show(v) + ")"
+	}
+	return ""
+}
+
+func nginxCors(c FixContext) string {
+	cred := ""
+	if c.Credentials {
+		cred = "\n        add_header Access-Control-Allow-Credentials true always;"
+	}
+	credA := strings.ReplaceAll(cred, "\n        ", "\n    ")
+	return fmt.Sprintf(`location / {
+    # the preflight is answered here, before a static handler or the proxy can refuse OPTIONS
+    if ($request_method = OPTIONS) {
+        add_header Access-Control-Allow-Origin "%s" always;
+        add_header Access-Control-Allow-Methods "%s" always;
+        add_header Access-Control-Allow-Headers "%s" always;%s
+        add_header Access-Control-Max-Age 7200 always;
+        add_header Vary Origin always;
+        return 204;
+    }
+    # always: on 4xx/5xx answers too; repeat these in any nested block that has its own add_header
+    add_header Access-Control-Allow-Origin "%s" always;%s
+    add_header Vary Origin always;
+    # ... your existing root or proxy_pass ...
+}`, c.Origin, c.methodList(", "), c.headerList(", "), cred, c.Origin, credA)
+}
+
+func apacheCors(c FixContext) string {
+	cred := ""
+	if c.Credentials {
+		cred = "\n    Header always set Access-Control-Allow-Credentials \"true\""
+	}
+	return fmt.Sprintf(`<IfModule mod_headers.c>
+    # always: error answers (4xx/5xx) get the headers too
+    Header always set Access-Control-Allow-Origin "%s"
+    Header always set Access-Control-Allow-Methods "%s"
+    Header always set Access-Control-Allow-Headers "%s"%s
+    Header always merge Vary Origin
+</IfModule>
+RewriteEngine On
+RewriteCond %%{REQUEST_METHOD} =OPTIONS
+RewriteRule ^ - [R=204,L]`, c.Origin, c.methodList(", "), c.headerList(", "), cred)
+}
