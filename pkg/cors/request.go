@@ -315,7 +315,11 @@ func (p *Profile) authorHeaders(h http.Header) (kept []authorHeader, dropped []s
 		lower := asciiLower(k)
 		for _, v := range h[k] {
 			v = normalizeValue(v)
-			if !isToken(k) || !isValidHeaderValue(v) || IsForbiddenHeader(lower, v) || p.ExtraForbidden[lower] {
+			if !isToken(k) {
+				dropped = appendUnique(dropped, k)
+				continue
+			}
+			if !isValidHeaderValue(v) || IsForbiddenHeader(lower, v) || p.ExtraForbidden[lower] {
 				dropped = appendUnique(dropped, http.CanonicalHeaderKey(lower))
 				continue
 			}
@@ -364,6 +368,7 @@ func (p *Profile) PlanRequest(r *Request) Plan {
 	if total > 1024 {
 		unsafe = append(unsafe, safelisted...)
 		sort.Slice(unsafe, func(i, j int) bool { return unsafe[i].lower < unsafe[j].lower })
+		pl.ChromiumOnly = nil // unsafe now in every browser
 		tooLong = fmt.Sprintf("the safelisted header values add up to %d bytes, more than 1024, so they all count as unsafe", total)
 	}
 	for _, h := range unsafe {

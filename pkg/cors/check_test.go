@@ -1,0 +1,102 @@
+package cors
+
+import (
+	"net/http"
+	"slices"
+	"testing"
+)
+
+func TestParseAllowList(t *testing.T) {
+	for _, tc := range []struct {
+		in    string
+		lower bool
+		want  []string
+		bad   string
+		ok    bool
+	}{
+		{in: "", ok: true},
+		{in: "   ", ok: true},
+		{in: "GET, POST", want: []string{"GET", "POST"}, ok: true},
+		{in: "GET,POST\t,\tPUT", want: []string{"GET", "POST", "PUT"}, ok: true},
+		{in: "GET,,POST", want: []string{"GET", "POST"}, ok: true},
+		{in: "GET, ", want: []string{"GET"}, ok: true},
+		{in: ", , ", ok: true},
+		{in: "*", want: []string{"*"}, ok: true},
+		{in: "Content-Type, X-API-Key", lower: true, want: []string{"content-type", "x-api-key"}, ok: true},
+		{in: "patch", want: []string{"patch"}, ok: true},
+		{in: "GET, PUT/PATCH", bad: "PUT/PATCH"},
+		{in: "X-Foo, X Bar", bad: "X Bar"},
+		{in: "X-Foo; X-Bar", bad: "X-Foo; X-Bar"},
+		{in: `"x-a"`, bad: `"x-a"`},
+		// A comma inside quotes does not split (net::HttpUtil::ValuesIterator).
+		{in: `'x-a, x-b'`, bad: `'x-a, x-b'`},
+		{in: `x-a, "y, z"`, bad: `"y, z"`},
+		{in: "X-Ä", bad: "X-Ä"},
+	} {
+		got, bad, ok := parseAllowList(tc.in, tc.lower)
+		if ok != tc.ok || bad != tc.bad || !slices.Equal(got, tc.want) {
+			t.Errorf("parseAllowList(%q) = %q, %q, %v; want %q, %q, %v", tc.in, got, bad, ok, tc.want, tc.bad, tc.ok)
+		}
+	}
+}
+
+func TestGetCombined(t *testing.T) {
+	h := http.Header{"X-A": {" a ", "\tb"}}
+	if v, ok := getCombined(h, "x-a"); !ok || v != "a, b" {
+		t.Errorf("getCombined = %q, %v", v, ok)
+	}
+	if v, ok := getCombined(http.Header{"X-A": {""}}, "X-A"); !ok || v != "" {
+		t.Errorf("an empty line is present and empty: %q, %v", v, ok)
+	}
+	if _, ok := getCombined(h, "X-B"); ok {
+		t.Error("an absent header is reported present")
+	}
+}
+
+// TestCheckAccess covers Chromium's CheckAccess branch by branch.
+func TestCheckAccess(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		h     http.Header
+		creds bool
+		want  []string // corsError/param
+	}{
+		{"wildcard", hdr(HeaderAllowOrigin, "*"), false, nil},
+		{"wildcard skips ACAC", hdr(HeaderAllowOrigin, "*", HeaderAllowCredentials, "false"), false, nil},
+		{"wildcard with credentials", hdr(HeaderAllowOrigin, "*", HeaderAllowCredentials, "true"), true, []string{"WildcardOriginNotAllowed/"}},
+		{"wildcard with credentials, no ACAC", hdr(HeaderAllowOrigin, "*"), true, []string{"WildcardOriginNotAllowed/", "InvalidAllowCredentials/"}},
+		{"missing", hdr(), false, []string{"MissingAllowOriginHeader/"}},
+		{"missing, credentials", hdr(), true, []string{"MissingAllowOriginHeader/", "InvalidAllowCredentials/"}},
+		{"exact", hdr(HeaderAllowOrigin, page), false, nil},
+		{"exact with credentials", hdr(HeaderAllowOrigin, page, HeaderAllowCredentials, "true"), true, nil},
+		{"space means several", hdr(HeaderAllowOrigin, page+" "+page), false, []string{"MultipleAllowOriginValues/" + page + " " + page}},
+		{"null", hdr(HeaderAllowOrigin, "null"), false, []string{"AllowOriginMismatch/null"}},
+		{"not a URL", hdr(HeaderAllowOrigin, "localhost"), false, []string{"InvalidAllowOriginValue/localhost"}},
+		// GURL reads "localhost:3000" as scheme "localhost": a valid URL, so a mismatch.
+		{"host:port is a URL to GURL", hdr(HeaderAllowOrigin, "localhost:3000"), false, []string{"AllowOriginMismatch/localhost:3000"}},
+		{"https with no host", hdr(HeaderAllowOrigin, "https://"), false, []string{"InvalidAllowOriginValue/https://"}},
+		{"port out of range", hdr(HeaderAllowOrigin, "https://app.example.com:99999"), false, []string{"InvalidAllowOriginValue/https://app.example.com:99999"}},
+		{"opaque URL is valid", hdr(HeaderAllowOrigin, "foo:bar"), false, []string{"AllowOriginMismatch/foo:bar"}},
+		{"ACAC false", hdr(HeaderAllowOrigin, page, HeaderAllowCredentials, "false"), true, []string{"InvalidAllowCredentials/false"}},
+	} {
+		var got []string
+		for _, a := range checkAccess(tc.h, page, tc.creds) {
+			got = append(got, a.corsError+"/"+a.param)
+			if a.message == "" {
+				t.Errorf("%s: empty message", tc.name)
+			}
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: checkAccess = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestHiddenResponseHeaders(t *testing.T) {
+	h := hdr("Content-Type", "text/plain", "Cache-Control", "no-store", "X-Total", "1", "X-Page", "2",
+		"Set-Cookie", "a=b", "Server", "nginx", HeaderExposeHeaders, "X-Page, bad token")
+	got := sorted(hiddenResponseHeaders(h, false))
+	if !slices.Equal(got, []string{"x-total"}) {
+		t.Errorf("hidden = %q, want [x-total]", got)
+	}
+}

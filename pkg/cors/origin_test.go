@@ -1,0 +1,96 @@
+package cors
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestOriginOf(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://api.example.com/v1?x#y":   "https://api.example.com",
+		"HTTPS://API.Example.COM:443/":     "https://api.example.com",
+		"http://api.example.com:80":        "http://api.example.com",
+		"http://api.example.com:8080/x":    "http://api.example.com:8080",
+		"https://user:pw@api.example.com/": "https://api.example.com",
+		"http://[::1]:3000/":               "http://[::1]:3000",
+		"https://bücher.example/":          "https://xn--bcher-kva.example",
+		"wss://ws.example.com/socket":      "wss://ws.example.com",
+		"file:///etc/hosts":                "null",
+		"data:text/plain,hi":               "null",
+		"about:blank":                      "null",
+		"https://":                         "null",
+		"%zz":                              "null",
+	} {
+		if got := OriginOf(in); got != want {
+			t.Errorf("OriginOf(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestParseOrigin(t *testing.T) {
+	for _, tc := range []struct {
+		in, want, reason string
+	}{
+		{in: "https://app.example.com", want: "https://app.example.com"},
+		{in: "https://App.Example.com/", want: "https://app.example.com"},
+		{in: " https://app.example.com:443 ", want: "https://app.example.com"},
+		{in: "http://localhost:3000", want: "http://localhost:3000"},
+		{in: "http://[::1]:8080", want: "http://[::1]:8080"},
+		{in: "https://bücher.example", want: "https://xn--bcher-kva.example"},
+		{in: "null", want: "null"},
+		{in: "app.example.com", reason: "scheme://host"},
+		{in: "ftp://files.example.com", reason: "http or https"},
+		{in: "https://u:p@app.example.com", reason: "user:password"},
+		{in: "https://app.example.com/path", reason: "no path"},
+		{in: "https://app.example.com?x", reason: "no path"},
+		{in: "https://app.example.com:70000", reason: "0 to 65535"},
+		{in: "https://*.example.com", reason: "not a domain"},
+		{in: "http://[fe80::1%25eth0]", reason: "not a domain"},
+		{in: "https://a b", reason: "not a URL"},
+	} {
+		got, err := ParseOrigin(tc.in)
+		if tc.reason == "" {
+			if err != nil || got != tc.want {
+				t.Errorf("ParseOrigin(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+			}
+			continue
+		}
+		var oe *OriginError
+		if !errors.As(err, &oe) || oe.Value != tc.in {
+			t.Errorf("ParseOrigin(%q) error = %v, want an *OriginError for the value", tc.in, err)
+			continue
+		}
+		mustContain(t, "error", err.Error(), tc.reason)
+		mustContain(t, "error", err.Error(), "cors: invalid origin")
+	}
+}
+
+func TestIsValidURL(t *testing.T) {
+	for in, want := range map[string]bool{
+		"https://app.example.com": true, "https://app.example.com/": true, "https://*.example.com": true,
+		"http:app.example.com": true, "foo:bar": true, "null": false, "": false, "app.example.com": false,
+		"https://": false, "https://a:65536": false, "https://a b": false,
+	} {
+		if got := isValidURL(in); got != want {
+			t.Errorf("isValidURL(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+func TestHostIsLoopback(t *testing.T) {
+	for in, want := range map[string]bool{
+		"http://localhost:8080/": true, "http://api.localhost/": true, "http://127.0.0.1/": true,
+		"http://127.1.2.3/": true, "http://[::1]:3000/": true, "https://example.com/": false,
+		"http://10.0.0.1/": false, "%zz": false,
+	} {
+		if got := HostIsLoopback(in); got != want {
+			t.Errorf("HostIsLoopback(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+func TestMismatchReasonNullOrigin(t *testing.T) {
+	mustContain(t, "reason", mismatchReason(page, "null"), "origin is null")
+	mustContain(t, "reason", mismatchReason("null", page), "null origin")
+	mustContain(t, "reason", mismatchReason("http://app.example.com:8080", page), "scheme and port differ")
+}

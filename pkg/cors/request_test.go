@@ -1,0 +1,229 @@
+package cors
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestNormalizeMethod(t *testing.T) {
+	for in, want := range map[string]string{
+		"get": "GET", "Post": "POST", "pUt": "PUT", "delete": "DELETE", "head": "HEAD", "options": "OPTIONS",
+		"patch": "patch", "Patch": "Patch", "PATCH": "PATCH", "propfind": "propfind",
+		// Only ASCII folds: U+017F (ſ) and U+0131 (ı) upper-case to S and I
+		// in Unicode, but not in the standard's byte-uppercase.
+		"poſt": "poſt", "optıons": "optıons", "": "",
+	} {
+		if got := NormalizeMethod(in); got != want {
+			t.Errorf("NormalizeMethod(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestMethodClasses(t *testing.T) {
+	for _, tc := range []struct {
+		m                              string
+		safelisted, forbidden, changes bool
+	}{
+		{"GET", true, false, false}, {"HEAD", true, false, false}, {"POST", true, false, true},
+		{"PUT", false, false, true}, {"DELETE", false, false, true}, {"OPTIONS", false, false, false},
+		{"patch", false, false, true}, {"get", false, false, false},
+		{"CONNECT", false, true, true}, {"trace", false, true, true}, {"Track", false, true, true},
+	} {
+		if got := IsSafelistedMethod(tc.m); got != tc.safelisted {
+			t.Errorf("IsSafelistedMethod(%q) = %v", tc.m, got)
+		}
+		if got := IsForbiddenMethod(tc.m); got != tc.forbidden {
+			t.Errorf("IsForbiddenMethod(%q) = %v", tc.m, got)
+		}
+		if got := IsStateChanging(tc.m); got != tc.changes {
+			t.Errorf("IsStateChanging(%q) = %v", tc.m, got)
+		}
+	}
+}
+
+func TestIsForbiddenHeader(t *testing.T) {
+	for _, tc := range []struct {
+		name, value string
+		want        bool
+	}{
+		{"Cookie", "a=b", true}, {"ORIGIN", "x", true}, {"Host", "x", true}, {"Content-Length", "1", true},
+		{"Accept-Encoding", "gzip", true}, {"Access-Control-Request-Headers", "x", true}, {"DNT", "1", true},
+		{"Keep-Alive", "x", true}, {"Referer", "x", true}, {"TE", "x", true}, {"Via", "x", true},
+		{"Sec-Fetch-Mode", "cors", true}, {"sec-ch-ua", "x", true}, {"Proxy-Authorization", "x", true},
+		{"Authorization", "x", false}, {"Content-Type", "x", false}, {"X-Api-Key", "x", false},
+		{"User-Agent", "x", false}, // the standard allows it; Chromium's profile forbids it
+		{"X-HTTP-Method-Override", "TRACE", true}, {"X-HTTP-Method", "get, connect", true},
+		{"X-Method-Override", " track ", true}, {"X-HTTP-Method-Override", "PATCH", false},
+		// "get, decode, and split" keeps quoted strings whole.
+		{"X-HTTP-Method-Override", `"TRACE"`, false}, {"X-HTTP-Method-Override", `"a,b", TRACE`, true},
+		// The Kelvin sign lower-cases to k in Unicode, not in ASCII.
+		{"\u212aeep-alive", "x", false},
+	} {
+		if got := IsForbiddenHeader(tc.name, tc.value); got != tc.want {
+			t.Errorf("IsForbiddenHeader(%q, %q) = %v, want %v", tc.name, tc.value, got, tc.want)
+		}
+	}
+}
+
+func TestPlanRequest(t *testing.T) {
+	long := strings.Repeat("a", 128)
+	digits := strings.Repeat("1", 128)
+	for _, tc := range []struct {
+		name      string
+		profile   *Profile
+		method    string
+		header    http.Header
+		origin    string
+		force     bool
+		preflight bool
+		acrh      string // Access-Control-Request-Headers
+		dropped   []string
+		chromium  []string
+		reasonHas string
+		method2   string // Plan.Method when not the upper-cased input
+	}{
+		{name: "simple GET", method: "GET"},
+		{name: "empty method is GET", method: "", method2: "GET"},
+		{name: "POST form", method: "POST", header: hdr("Content-Type", "application/x-www-form-urlencoded")},
+		{name: "PUT", method: "PUT", preflight: true, reasonHas: "method PUT is not CORS-safelisted"},
+		{name: "patch stays lower case", method: "patch", preflight: true, method2: "patch"},
+		{name: "delete is upper-cased", method: "delete", preflight: true, method2: "DELETE"},
+		{name: "forced preflight", method: "GET", force: true, preflight: true, reasonHas: "forced"},
+		{name: "same-origin is never preflighted", method: "PUT", origin: "https://api.example.com", header: hdr("X-A", "1"), acrh: "x-a"},
+
+		// Content-Type: the MIME type before ';', parameters ignored.
+		{name: "text/plain with charset", method: "POST", header: hdr("Content-Type", "text/plain;charset=UTF-8")},
+		{name: "multipart with boundary", method: "POST", header: hdr("Content-Type", "multipart/form-data; boundary=----x")},
+		{name: "upper-case type", method: "POST", header: hdr("Content-Type", "TEXT/Plain")},
+		{name: "surrounding whitespace", method: "POST", header: hdr("Content-Type", "  text/plain\t")},
+		{name: "application/json", method: "POST", header: hdr("Content-Type", "application/json"), preflight: true, acrh: "content-type", reasonHas: "only application/x-www-form-urlencoded"},
+		{name: "space inside the type", method: "POST", header: hdr("Content-Type", "text /plain"), preflight: true, acrh: "content-type"},
+		{name: "quoted parameter has an unsafe byte", method: "POST", header: hdr("Content-Type", `text/plain; charset="utf-8"`), preflight: true, acrh: "content-type", reasonHas: "byte that is not allowed"},
+		{name: "two Content-Type values combine", method: "POST", header: hdr("Content-Type", "text/plain", "Content-Type", "text/plain"), preflight: true, acrh: "content-type"},
+
+		// Accept, Accept-Language, Content-Language.
+		{name: "Accept any safe bytes", method: "GET", header: hdr("Accept", "application/json, text/*;q=0.8")},
+		{name: "Accept with an unsafe byte", method: "GET", header: hdr("Accept", "application/(json)"), preflight: true, acrh: "accept"},
+		{name: "Accept-Language", method: "GET", header: hdr("Accept-Language", "en-US,en;q=0.9, *")},
+		{name: "Accept-Language underscore", method: "GET", header: hdr("Accept-Language", "en_US"), preflight: true, acrh: "accept-language"},
+		{name: "Content-Language slash", method: "GET", header: hdr("Content-Language", "en/us"), preflight: true, acrh: "content-language"},
+		{name: "two Accept values combine into one safe value", method: "GET", header: hdr("Accept", "text/html", "Accept", "application/json")},
+
+		// Range: a single bytes=N- or bytes=N-M.
+		{name: "Range start-end", method: "GET", header: hdr("Range", "bytes=0-499")},
+		{name: "Range open end", method: "GET", header: hdr("Range", "bytes=500-")},
+		{name: "Range unit case", method: "GET", header: hdr("Range", "Bytes=0-1")},
+		{name: "Range suffix", method: "GET", header: hdr("Range", "bytes=-500"), preflight: true, acrh: "range", reasonHas: "single bytes=N-"},
+		{name: "Range two ranges", method: "GET", header: hdr("Range", "bytes=0-1,5-6"), preflight: true, acrh: "range"},
+		{name: "Range whitespace", method: "GET", header: hdr("Range", "bytes= 0-1"), preflight: true, acrh: "range"},
+		{name: "Range start after end", method: "GET", header: hdr("Range", "bytes=5-3"), preflight: true, acrh: "range"},
+		{name: "Range past int64", method: "GET", header: hdr("Range", "bytes=99999999999999999999-"), preflight: true, acrh: "range"},
+		{name: "Range other unit", method: "GET", header: hdr("Range", "items=0-1"), preflight: true, acrh: "range"},
+
+		// Length limits.
+		{name: "128-byte value", method: "GET", header: hdr("Accept", long)},
+		{name: "129-byte value", method: "GET", header: hdr("Accept", long+"a"), preflight: true, acrh: "accept", reasonHas: "longer than 128 bytes"},
+		{name: "1024-byte total is still safe", method: "GET", header: hdr("Accept", long, "Accept-Language", long, "Content-Language", long,
+			"Intervention", long, "Device-Memory", digits, "DPR", digits, "Downlink", digits, "Width", digits),
+			chromium: []string{"device-memory", "downlink", "dpr", "intervention", "width"}},
+		{name: "1025-byte total makes every name unsafe", method: "GET", header: hdr("Accept", long, "Accept-Language", long, "Content-Language", long,
+			"Intervention", long, "Device-Memory", digits, "DPR", digits, "Downlink", digits, "Width", digits, "Viewport-Width", "1"),
+			preflight: true, acrh: "accept,accept-language,content-language,device-memory,downlink,dpr,intervention,viewport-width,width",
+			reasonHas: "add up to 1025 bytes, more than 1024"},
+
+		// Unsafe names, forbidden names, the exact request-headers value.
+		{name: "sorted lower-case, no spaces", method: "GET", header: hdr("X-Zeta", "1", "Authorization", "Bearer t", "x-alpha", "2", "Content-Type", "application/json"),
+			preflight: true, acrh: "authorization,content-type,x-alpha,x-zeta"},
+		{name: "one name in two spellings", method: "GET", header: http.Header{"X-Api-Key": {"1"}, "x-api-key": {"2"}}, preflight: true, acrh: "x-api-key"},
+		{name: "forbidden headers dropped", method: "GET", header: hdr("Cookie", "a=b", "Origin", "x", "Sec-Fetch-Site", "x", "X-HTTP-Method-Override", "TRACE"),
+			dropped: []string{"Cookie", "Origin", "Sec-Fetch-Site", "X-Http-Method-Override"}},
+		{name: "method override to PATCH counts as unsafe", method: "POST", header: hdr("X-HTTP-Method-Override", "PATCH"), preflight: true, acrh: "x-http-method-override"},
+		{name: "invalid header name dropped", method: "GET", header: http.Header{"X Bad": {"1"}, ":authority": {"x"}}, dropped: []string{":authority", "X Bad"}},
+		{name: "header value with a newline dropped", method: "GET", header: hdr("X-A", "a\nb"), dropped: []string{"X-A"}},
+		{name: "User-Agent is forbidden in Chromium", method: "GET", header: hdr("User-Agent", "bot"), dropped: []string{"User-Agent"}},
+		{name: "User-Agent needs a preflight in Firefox", profile: Firefox, method: "GET", header: hdr("User-Agent", "bot"), preflight: true, acrh: "user-agent"},
+
+		// Chromium's client hints.
+		{name: "DPR decimal", method: "GET", header: hdr("DPR", "2.5"), chromium: []string{"dpr"}},
+		{name: "DPR not a number", method: "GET", header: hdr("DPR", "2."), preflight: true, acrh: "dpr", reasonHas: "well-formed value"},
+		{name: "Width integer", method: "GET", header: hdr("Width", "640", "Viewport-Width", "1280", "RTT", "50"), chromium: []string{"rtt", "viewport-width", "width"}},
+		{name: "Width decimal is unsafe", method: "GET", header: hdr("Width", "6.5"), preflight: true, acrh: "width"},
+		{name: "ECT", method: "GET", header: hdr("ECT", "4g", "Downlink", "10.0", "Device-Memory", "8", "Save-Data", "ON"), chromium: []string{"device-memory", "downlink", "ect", "save-data"}},
+		{name: "ECT unknown", method: "GET", header: hdr("ECT", "5g"), preflight: true, acrh: "ect"},
+		{name: "Save-Data off", method: "GET", header: hdr("Save-Data", "off"), preflight: true, acrh: "save-data"},
+		{name: "client hints in Firefox", profile: Firefox, method: "GET", header: hdr("DPR", "2"), preflight: true, acrh: "dpr"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := tc.profile
+			if p == nil {
+				p = Chromium
+			}
+			origin := tc.origin
+			if origin == "" {
+				origin = page
+			}
+			r := &Request{Method: tc.method, URL: "https://api.example.com/x", Origin: origin, Header: tc.header, ForcePreflight: tc.force}
+			pl := p.PlanRequest(r)
+			want := tc.method2
+			if want == "" {
+				want = strings.ToUpper(tc.method)
+			}
+			if pl.Method != want {
+				t.Errorf("Method %q, want %q", pl.Method, want)
+			}
+			if pl.Preflight != tc.preflight {
+				t.Errorf("Preflight %v, want %v (reasons %q)", pl.Preflight, tc.preflight, pl.Reasons)
+			}
+			if pl.RequestHeaders != tc.acrh {
+				t.Errorf("RequestHeaders %q, want %q", pl.RequestHeaders, tc.acrh)
+			}
+			if strings.Join(pl.UnsafeHeaders, ",") != pl.RequestHeaders {
+				t.Errorf("UnsafeHeaders %q disagree with RequestHeaders %q", pl.UnsafeHeaders, pl.RequestHeaders)
+			}
+			if !slices.Equal(sorted(pl.Dropped), tc.dropped) {
+				t.Errorf("Dropped %q, want %q", pl.Dropped, tc.dropped)
+			}
+			if !slices.Equal(sorted(pl.ChromiumOnly), tc.chromium) {
+				t.Errorf("ChromiumOnly %q, want %q", pl.ChromiumOnly, tc.chromium)
+			}
+			if tc.reasonHas != "" {
+				mustContain(t, "Reasons", strings.Join(pl.Reasons, "; "), tc.reasonHas)
+			}
+			for _, d := range pl.Dropped {
+				if _, ok := pl.AuthorHeaders[d]; ok {
+					t.Errorf("dropped header %s is still in AuthorHeaders", d)
+				}
+			}
+		})
+	}
+}
+
+func sorted(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	c := slices.Clone(s)
+	slices.Sort(c)
+	return c
+}
+
+func TestPlanAuthorHeaders(t *testing.T) {
+	pl := Chromium.PlanRequest(&Request{Method: "GET", URL: api, Origin: page,
+		Header: http.Header{"accept": {" text/html "}, "Accept": {"application/json"}, "Cookie": {"a"}}})
+	if got := pl.AuthorHeaders["Accept"]; !slices.Equal(got, []string{"application/json, text/html"}) {
+		t.Errorf("AuthorHeaders[Accept] = %q: values are normalized and combined on one line", got)
+	}
+	if len(pl.AuthorHeaders) != 1 {
+		t.Errorf("AuthorHeaders = %v", pl.AuthorHeaders)
+	}
+}
+
+func TestPlanForbiddenMethod(t *testing.T) {
+	for m, want := range map[string]bool{"TRACE": true, "connect": true, "GE T": true, "GET": false, "patch": false, "M-SEARCH": false} {
+		if got := Chromium.PlanRequest(&Request{Method: m, URL: api, Origin: page}).Forbidden; got != want {
+			t.Errorf("PlanRequest(%q).Forbidden = %v, want %v", m, got, want)
+		}
+	}
+}
