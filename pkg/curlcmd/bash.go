@@ -1,0 +1,76 @@
+package curlcmd
+
+import (
+	"errors"
+	"strings"
+
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// splitBash splits bash text into the words of each simple command, using
+// mvdan.cc/sh's parser: quoting, $'...' and line continuations follow bash
+// exactly. Anything that would make a shell run code or read variables
+// ($VAR, $(…), `…`, <(…)) is an error, since corsdiag runs no shell.
+func splitBash(text string) ([][]word, error) {
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(text), "")
+	if err != nil {
+		var pe syntax.ParseError
+		if errors.As(err, &pe) {
+			return nil, &Error{Offset: int(pe.Pos.Offset()), Reason: "not valid bash: " + pe.Text}
+		}
+		var le syntax.LangError
+		if errors.As(err, &le) {
+			return nil, &Error{Offset: int(le.Pos.Offset()), Reason: "not valid bash: " + le.Error()}
+		}
+		return nil, &Error{Offset: 0, Reason: "not valid bash: " + err.Error()}
+	}
+	var out [][]word
+	for _, st := range f.Stmts {
+		call, ok := st.Cmd.(*syntax.CallExpr)
+		if !ok || st.Cmd == nil || len(st.Redirs) > 0 || st.Negated {
+			return nil, &Error{Offset: int(st.Pos().Offset()), Reason: "only plain curl commands are understood (no pipes, redirections, && or subshells)"}
+		}
+		if len(call.Assigns) > 0 {
+			return nil, &Error{Offset: int(call.Assigns[0].Pos().Offset()), Reason: "variable assignments before curl are not understood"}
+		}
+		ws := make([]word, 0, len(call.Args))
+		for _, a := range call.Args {
+			w, err := bashWord(a, text)
+			if err != nil {
+				return nil, err
+			}
+			ws = append(ws, w)
+		}
+		out = append(out, ws)
+	}
+	return out, nil
+}
+
+func bashWord(w *syntax.Word, text string) (word, error) {
+	off := int(w.Pos().Offset())
+	raw := ""
+	if end := int(w.End().Offset()); off <= end && end <= len(text) {
+		raw = text[off:end]
+	}
+	var bad syntax.Node
+	syntax.Walk(w, func(n syntax.Node) bool {
+		switch n.(type) {
+		case *syntax.ParamExp, *syntax.CmdSubst, *syntax.ArithmExp, *syntax.ProcSubst, *syntax.ExtGlob, *syntax.BraceExp:
+			if bad == nil {
+				bad = n
+			}
+			return false
+		}
+		return true
+	})
+	if bad != nil {
+		return word{}, &Error{Offset: int(bad.Pos().Offset()), Word: raw,
+			Reason: "uses shell expansion ($VAR, $(...), `...`); corsdiag runs no shell, so replace it with its value"}
+	}
+	val, err := expand.Literal(nil, w)
+	if err != nil {
+		return word{}, &Error{Offset: off, Word: raw, Reason: err.Error()}
+	}
+	return word{val: val, off: off}, nil
+}

@@ -1,0 +1,156 @@
+// Package curlcmd turns the text of a browser's "Copy as cURL" into a
+// request: URL, method, headers, body and credentials, as curl would send
+// them.
+//
+// It reads both forms DevTools produce:
+//   - the bash form (Chrome "Copy as cURL (bash)", Firefox "Copy as cURL
+//     (POSIX)"): single quotes, $'...' ANSI-C quoting, line continuations.
+//     It is split into words by mvdan.cc/sh's bash parser; nothing is
+//     executed and no variable is expanded.
+//   - the Windows cmd form (Chrome "Copy as cURL (cmd)", Firefox "Copy as
+//     cURL (Windows)"): ^ escapes, ^"..^" quoting, ^ line continuations,
+//     then the MS C runtime's argument rules; see splitCmd.
+//
+// curl's own option rules are followed where they change the request: data
+// options imply POST (unless -G or -X), several -d join with '&', -G moves
+// the data to the query string, -I sends HEAD, -X only renames the method.
+// Options that change nothing corsdiag checks (-s, -v, -L, -o, --http2…)
+// are ignored; unknown options are ignored with a warning when it is clear
+// they take no value, and rejected otherwise.
+package curlcmd
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+)
+
+// Dialect is the shell a command was written for.
+type Dialect string
+
+const (
+	Bash Dialect = "bash"
+	Cmd  Dialect = "cmd"
+)
+
+// Command is one parsed curl command line.
+type Command struct {
+	// URL is the request URL; "http://" is added when it has no scheme, as
+	// curl does.
+	URL string
+	// Method is what curl sends: -X's value, else HEAD for -I, GET for -G,
+	// POST when there is data, PUT for -T, else GET.
+	Method string
+	// Header holds the -H headers (and -A, -e, -r, --oauth2-bearer, --json)
+	// as written; a Cookie header is moved to Cookie.
+	Header http.Header
+	// Body is the request body built from -d/--data*, --json or -F.
+	Body []byte
+	// BodyFile is set when the body would be read from a file (-d @file,
+	// --data-binary @file, -T file): curlcmd never reads files.
+	BodyFile string
+	// Cookie is the cookie string of -b and of Cookie headers, "; "-joined.
+	Cookie string
+	// User is -u's "user:password".
+	User       string
+	Insecure   bool // -k, --insecure
+	Compressed bool // --compressed
+	// Dialect says which form the text was read as.
+	Dialect Dialect
+	// Warnings list options that were ignored and why.
+	Warnings []string
+}
+
+// Error says where a curl command could not be read.
+type Error struct {
+	// Offset is the byte offset in the text where the problem starts.
+	Offset int
+	// Word is the word at fault, when there is one.
+	Word   string
+	Reason string
+}
+
+func (e *Error) Error() string {
+	if e.Word != "" {
+		return fmt.Sprintf("curl command, byte %d (word %q): %s", e.Offset, e.Word, e.Reason)
+	}
+	return fmt.Sprintf("curl command, byte %d: %s", e.Offset, e.Reason)
+}
+
+// word is one argument after shell unquoting, with the byte offset of its
+// first character in the original text.
+type word struct {
+	val string
+	off int
+}
+
+// Parse reads one curl command. Text holding several commands ("Copy all as
+// cURL") is an error naming the second one; use ParseAll for those.
+func Parse(text string) (*Command, error) {
+	cmds, err := ParseAll(text)
+	if err != nil {
+		return nil, err
+	}
+	switch len(cmds) {
+	case 0:
+		return nil, &Error{Offset: 0, Reason: "there is no curl command in the text"}
+	case 1:
+		return cmds[0].Command, nil
+	}
+	return nil, &Error{Offset: cmds[1].Offset, Reason: fmt.Sprintf("the text holds %d curl commands; pass one", len(cmds))}
+}
+
+// Parsed is one command of ParseAll with where it starts in the text.
+type Parsed struct {
+	*Command
+	Offset int
+}
+
+// ParseAll reads every curl command in text ("Copy all as cURL" output:
+// commands separated by ';' or newlines in bash, '&' in cmd).
+func ParseAll(text string) ([]Parsed, error) {
+	dialect := detect(text)
+	var (
+		lines [][]word
+		err   error
+	)
+	if dialect == Cmd {
+		lines, err = splitCmd(text)
+	} else {
+		lines, err = splitBash(text)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []Parsed
+	for _, ws := range lines {
+		if len(ws) == 0 {
+			continue
+		}
+		c, err := fromWords(ws)
+		if err != nil {
+			return nil, err
+		}
+		c.Dialect = dialect
+		out = append(out, Parsed{Command: c, Offset: ws[0].off})
+	}
+	return out, nil
+}
+
+// detect picks the cmd form when the text has its marks: ^" quoting, a ^
+// line continuation, curl.exe, or (with no single quote anywhere, which the
+// bash forms always use) Firefox's "" escape inside a double-quoted word.
+func detect(text string) Dialect {
+	t := strings.TrimLeft(text, " \t\r\n")
+	if strings.Contains(t, `^"`) || strings.Contains(t, "^\n") || strings.Contains(t, "^\r\n") ||
+		strings.HasPrefix(strings.ToLower(t), "curl.exe") {
+		return Cmd
+	}
+	if !strings.Contains(t, "'") && innerDoubleQuote.MatchString(t) {
+		return Cmd
+	}
+	return Bash
+}
+
+var innerDoubleQuote = regexp.MustCompile(`[^\s\\]""[^\s]`)

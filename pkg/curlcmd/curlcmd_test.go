@@ -1,0 +1,331 @@
+package curlcmd
+
+import (
+	"errors"
+	"net/http"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func mustRead(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestDevToolsSamples reads hand-written copies in the exact shape Chrome and
+// Firefox DevTools produce.
+func TestDevToolsSamples(t *testing.T) {
+	tests := []struct {
+		file       string
+		dialect    Dialect
+		url        string
+		method     string
+		body       string
+		cookie     string
+		header     map[string]string
+		script     []string // ScriptHeader names, sorted
+		dropped    []string
+		credential bool
+	}{
+		{
+			file: "chrome-bash.txt", dialect: Bash,
+			url: "https://api.example.com/v1/orders?limit=10", method: "POST",
+			body: `{"item":"book","qty":2}`, cookie: "session=abc123; theme=dark",
+			header: map[string]string{
+				"Origin":    "https://app.example.com",
+				"Sec-Ch-Ua": `"Chromium";v="124", "Google Chrome";v="124", "Not-A.Brand";v="99"`,
+			},
+			script:     []string{"Accept", "Accept-Language", "Authorization", "Content-Type"},
+			dropped:    []string{"Origin", "Priority", "Referer", "Sec-Ch-Ua", "Sec-Ch-Ua-Mobile", "Sec-Ch-Ua-Platform", "Sec-Fetch-Dest", "Sec-Fetch-Mode", "Sec-Fetch-Site", "User-Agent"},
+			credential: true,
+		},
+		{
+			file: "chrome-cmd.txt", dialect: Cmd,
+			url: "https://api.example.com/v1/orders?limit=10&page=2", method: "POST",
+			body:   `{"item":"book","path":"C:\\temp","off":"100%off"}`,
+			cookie: "session=abc123; theme=dark",
+			header: map[string]string{
+				"Origin":     "https://app.example.com",
+				"Sec-Ch-Ua":  `"Chromium";v="124", "Not-A.Brand";v="99"`,
+				"User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
+			},
+			script:     []string{"Accept", "Content-Type"},
+			dropped:    []string{"Origin", "Sec-Ch-Ua", "User-Agent"},
+			credential: true,
+		},
+		{
+			file: "firefox-bash.txt", dialect: Bash,
+			url: "https://api.example.com/v1/orders/7", method: "PUT",
+			body:    `{"note":"it's done\n"}`,
+			header:  map[string]string{"X-Request-Id": "42", "Accept-Encoding": "gzip, deflate, br"},
+			script:  []string{"Accept", "Accept-Language", "Content-Type", "X-Request-Id"},
+			dropped: []string{"Accept-Encoding", "Cache-Control", "Connection", "Origin", "Pragma", "Referer", "Sec-Fetch-Dest", "Sec-Fetch-Mode", "Sec-Fetch-Site", "User-Agent"},
+		},
+		{
+			file: "firefox-cmd.txt", dialect: Cmd,
+			url: "https://api.example.com/v1/orders", method: "POST",
+			body:    `{"item":"book","pct":"10%"}`,
+			header:  map[string]string{"Content-Type": "application/json"},
+			script:  []string{"Content-Type"},
+			dropped: []string{"Origin"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			c, err := Parse(mustRead(t, tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Dialect != tc.dialect || c.URL != tc.url || c.Method != tc.method || string(c.Body) != tc.body || c.Cookie != tc.cookie {
+				t.Errorf("got dialect %s url %q method %q body %q cookie %q", c.Dialect, c.URL, c.Method, c.Body, c.Cookie)
+			}
+			for k, v := range tc.header {
+				if got := c.Header.Get(k); got != v {
+					t.Errorf("header %s = %q, want %q", k, got, v)
+				}
+			}
+			if c.Header.Get("Cookie") != "" {
+				t.Errorf("Cookie left in Header")
+			}
+			sh, dropped := c.ScriptHeader()
+			if got := sortedKeys(sh); !reflect.DeepEqual(got, tc.script) {
+				t.Errorf("script headers %v, want %v", got, tc.script)
+			}
+			if got := sortStrings(dropped); !reflect.DeepEqual(got, tc.dropped) {
+				t.Errorf("dropped %v, want %v", got, tc.dropped)
+			}
+			r := c.CORSRequest()
+			if r.Origin != "https://app.example.com" || r.URL != tc.url || r.Method != tc.method || r.Credentials != tc.credential {
+				t.Errorf("CORSRequest = %+v", r)
+			}
+			if len(c.Warnings) != 0 {
+				t.Errorf("warnings %v", c.Warnings)
+			}
+		})
+	}
+}
+
+func sortedKeys(h http.Header) []string {
+	var out []string
+	for k := range h {
+		out = append(out, k)
+	}
+	return sortStrings(out)
+}
+
+func sortStrings(s []string) []string {
+	out := append([]string(nil), s...)
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			if out[j] < out[i] {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	return out
+}
+
+func TestOptions(t *testing.T) {
+	tests := []struct {
+		name   string
+		text   string
+		url    string
+		method string
+		body   string
+		header http.Header
+		check  func(t *testing.T, c *Command)
+	}{
+		{name: "plain GET", text: `curl https://x.test/a`, url: "https://x.test/a", method: "GET"},
+		{name: "no scheme", text: `curl x.test/a`, url: "http://x.test/a", method: "GET",
+			check: func(t *testing.T, c *Command) { wantWarning(t, c, "no scheme") }},
+		{name: "--url", text: `curl --url 'https://x.test/'`, url: "https://x.test/", method: "GET"},
+		{name: "-X cluster", text: `curl -sSLXDELETE https://x.test/`, url: "https://x.test/", method: "DELETE"},
+		{name: "-X keeps case", text: `curl -X patch https://x.test/`, url: "https://x.test/", method: "patch"},
+		{name: "-d implies POST", text: `curl -d a=1 -d b=2 https://x.test/`, url: "https://x.test/", method: "POST", body: "a=1&b=2",
+			header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}},
+		{name: "-d with -X PUT", text: `curl -X PUT --data 'x' https://x.test/`, url: "https://x.test/", method: "PUT", body: "x"},
+		{name: "-G moves data to the query", text: `curl -G -d q=1 --data-urlencode 'name=a b&c' 'https://x.test/s?x=0#f'`,
+			url: "https://x.test/s?x=0&q=1&name=a+b%26c#f", method: "GET"},
+		{name: "data-urlencode forms", text: `curl --data-urlencode 'a b' --data-urlencode '=c&d' --data-urlencode 'n=é' https://x.test/`,
+			url: "https://x.test/", method: "POST", body: "a+b&c%26d&n=%C3%A9"},
+		{name: "data-binary file", text: `curl --data-binary @body.json https://x.test/`, url: "https://x.test/", method: "POST",
+			check: func(t *testing.T, c *Command) {
+				if c.BodyFile != "body.json" {
+					t.Errorf("BodyFile = %q", c.BodyFile)
+				}
+				wantWarning(t, c, "does not read files")
+			}},
+		{name: "data-raw keeps @", text: `curl --data-raw @notafile https://x.test/`, url: "https://x.test/", method: "POST", body: "@notafile"},
+		{name: "--json", text: `curl --json '{"a":1}' https://x.test/`, url: "https://x.test/", method: "POST", body: `{"a":1}`,
+			header: http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}}},
+		{name: "-I", text: `curl -I https://x.test/`, url: "https://x.test/", method: "HEAD"},
+		{name: "--head with -X", text: `curl --head -X GET https://x.test/`, url: "https://x.test/", method: "GET"},
+		{name: "-u -k --compressed", text: `curl -u 'me:pw' -k --compressed https://x.test/`, url: "https://x.test/", method: "GET",
+			check: func(t *testing.T, c *Command) {
+				if c.User != "me:pw" || !c.Insecure || !c.Compressed {
+					t.Errorf("user %q insecure %v compressed %v", c.User, c.Insecure, c.Compressed)
+				}
+			}},
+		{name: "-A -e -r bearer", text: `curl -A ua/1 -e 'https://ref.test/;auto' -r 0-99 --oauth2-bearer tok https://x.test/`, url: "https://x.test/", method: "GET",
+			header: http.Header{"User-Agent": {"ua/1"}, "Referer": {"https://ref.test/"}, "Range": {"bytes=0-99"}, "Authorization": {"Bearer tok"}}},
+		{name: "header forms", text: `curl -H 'X-Empty;' -H 'X-Removed:' -H 'X-A:  spaced' -H 'X-A: two' -H 'Cookie: a=1' -b 'b=2' https://x.test/`,
+			url: "https://x.test/", method: "GET",
+			header: http.Header{"X-Empty": {""}, "X-A": {"spaced", "two"}},
+			check: func(t *testing.T, c *Command) {
+				if _, ok := c.Header["X-Removed"]; ok {
+					t.Errorf("X-Removed kept")
+				}
+				if c.Cookie != "a=1; b=2" {
+					t.Errorf("cookie = %q", c.Cookie)
+				}
+			}},
+		{name: "cookie file ignored", text: `curl -b cookies.txt https://x.test/`, url: "https://x.test/", method: "GET",
+			check: func(t *testing.T, c *Command) { wantWarning(t, c, "cookie file") }},
+		{name: "ignored value options", text: `curl -o out.html -w '%{http_code}' -m 5 --connect-timeout 3 --retry 2 -x http://proxy:8080 https://x.test/`,
+			url: "https://x.test/", method: "GET",
+			check: func(t *testing.T, c *Command) { wantWarning(t, c, "connects directly") }},
+		{name: "ignored booleans", text: `curl --http2 --http1.1 -v -s -L --location --globoff --no-progress-meter --tlsv1.2 https://x.test/`,
+			url: "https://x.test/", method: "GET",
+			check: func(t *testing.T, c *Command) {
+				if len(c.Warnings) != 0 {
+					t.Errorf("warnings %v", c.Warnings)
+				}
+			}},
+		{name: "unknown boolean before URL", text: `curl --shiny-new-flag https://x.test/`, url: "https://x.test/", method: "GET",
+			check: func(t *testing.T, c *Command) { wantWarning(t, c, "--shiny-new-flag") }},
+		{name: "unknown boolean at end", text: `curl https://x.test/ --shiny-new-flag`, url: "https://x.test/", method: "GET",
+			check: func(t *testing.T, c *Command) { wantWarning(t, c, "--shiny-new-flag") }},
+		{name: "-F form", text: `curl -F name=Ann -F 'file=@a.png;type=image/png' https://x.test/up`, url: "https://x.test/up", method: "POST",
+			check: func(t *testing.T, c *Command) {
+				ct := c.Header.Get("Content-Type")
+				if !strings.HasPrefix(ct, "multipart/form-data; boundary=") || !strings.Contains(string(c.Body), "name=\"name\"\r\n\r\nAnn\r\n") {
+					t.Errorf("content-type %q body %q", ct, c.Body)
+				}
+				wantWarning(t, c, "read from a file")
+			}},
+		{name: "-T", text: `curl -T file.bin https://x.test/up`, url: "https://x.test/up", method: "PUT"},
+		{name: "url-query", text: `curl --url-query 'q=a b' https://x.test/s`, url: "https://x.test/s?q=a+b", method: "GET"},
+		{name: "ansi-c quoting", text: `curl $'https://x.test/\x61' -H $'X-Q: it\'s\u0021' --data-raw $'a\nb'`, url: "https://x.test/a", method: "POST", body: "a\nb",
+			header: http.Header{"X-Q": {"it's!"}}},
+		{name: "double quotes", text: `curl "https://x.test/" -H "X-Q: \"q\" \$HOME"`, url: "https://x.test/", method: "GET",
+			header: http.Header{"X-Q": {`"q" $HOME`}}},
+		{name: "bash line continuation", text: "curl \\\n  'https://x.test/' \\\n  -X POST", url: "https://x.test/", method: "POST"},
+		{name: "curl path", text: `/usr/bin/curl https://x.test/`, url: "https://x.test/", method: "GET"},
+		{name: "cmd newline in data", text: "curl ^\"https://x.test/^\" --data-raw ^\"line1^\n\nline2^\"", url: "https://x.test/", method: "POST", body: "line1\nline2"},
+		{name: "cmd caret literal and escaped ampersand", text: `curl ^"https://x.test/?a=1^&b=^^2^"`, url: "https://x.test/?a=1&b=^2", method: "GET"},
+		{name: "firefox windows one line", text: `curl "https://x.test/" -X POST --data-raw "{""a"":""b c""}"`, url: "https://x.test/", method: "POST", body: `{"a":"b c"}`},
+		{name: "cmd plain quotes", text: `curl.exe "https://x.test/" -H "X-A: 1"`, url: "https://x.test/", method: "GET", header: http.Header{"X-A": {"1"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Parse(tc.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.URL != tc.url || c.Method != tc.method || string(c.Body) != tc.body && tc.body != "" {
+				t.Errorf("url %q method %q body %q; want %q %q %q", c.URL, c.Method, c.Body, tc.url, tc.method, tc.body)
+			}
+			if tc.body == "" && len(c.Body) != 0 && tc.check == nil && !strings.Contains(tc.name, "-T") {
+				t.Errorf("unexpected body %q", c.Body)
+			}
+			for k, vs := range tc.header {
+				if got := c.Header.Values(k); !reflect.DeepEqual(got, vs) {
+					t.Errorf("header %s = %q, want %q", k, got, vs)
+				}
+			}
+			if tc.check != nil {
+				tc.check(t, c)
+			}
+		})
+	}
+}
+
+func wantWarning(t *testing.T, c *Command, part string) {
+	t.Helper()
+	for _, w := range c.Warnings {
+		if strings.Contains(w, part) {
+			return
+		}
+	}
+	t.Errorf("no warning containing %q in %q", part, c.Warnings)
+}
+
+func TestErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		text   string
+		offset int
+		word   string
+		reason string
+	}{
+		{"empty", "   ", 0, "", "no curl command"},
+		{"not curl", "wget https://x.test/", 0, "wget", "not curl"},
+		{"no URL", "curl -H 'a: b'", 0, "curl", "no URL"},
+		{"two URLs", "curl https://a.test/ https://b.test/", 21, "https://b.test/", "second URL"},
+		{"missing value", "curl https://x.test/ -H", 21, "-H", "needs a value"},
+		{"unknown option with value", "curl --mystery value https://x.test/", 5, "--mystery", "unknown curl option"},
+		{"shell variable", `curl https://x.test/ -H "Authorization: Bearer $TOKEN"`, 47, `"Authorization: Bearer $TOKEN"`, "shell expansion"},
+		{"command substitution", "curl $(cat url.txt)", 5, "$(cat url.txt)", "shell expansion"},
+		{"unterminated quote", "curl 'https://x.test/", 5, "", "not valid bash"},
+		{"pipe", "curl https://x.test/ | jq .", 0, "", "plain curl commands"},
+		{"two commands", "curl https://a.test/;\ncurl https://b.test/", 22, "", "2 curl commands"},
+		{"bad header name", "curl -H 'Bad Name: x' https://x.test/", 8, "Bad Name: x", "not a valid header name"},
+		{"config file", "curl -K opts.txt https://x.test/", 8, "opts.txt", "reads options from a file"},
+		{"head with data", "curl -I -d x https://x.test/", 0, "curl", "HEAD"},
+		{"cmd two URLs", "curl ^\"https://a.test/^\" ^\n ^\"https://b.test/^\"", 29, "https://b.test/", "second URL"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse(tc.text)
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("err = %v, want *Error", err)
+			}
+			if e.Offset != tc.offset || e.Word != tc.word || !strings.Contains(e.Reason, tc.reason) {
+				t.Errorf("got offset %d word %q reason %q; want %d %q %q", e.Offset, e.Word, e.Reason, tc.offset, tc.word, tc.reason)
+			}
+			if !strings.Contains(err.Error(), "byte ") {
+				t.Errorf("message %q names no byte offset", err)
+			}
+		})
+	}
+}
+
+func TestParseAll(t *testing.T) {
+	for _, text := range []string{
+		"curl 'https://a.test/' -H 'x: 1' ;\ncurl 'https://b.test/' -X PUT ;\n",
+		"curl ^\"https://a.test/^\" -H ^\"x: 1^\" &\r\ncurl ^\"https://b.test/^\" -X PUT",
+	} {
+		cmds, err := ParseAll(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cmds) != 2 || cmds[0].URL != "https://a.test/" || cmds[1].Method != "PUT" || cmds[1].Offset == 0 {
+			t.Errorf("ParseAll(%q) = %+v", text, cmds)
+		}
+	}
+}
+
+func TestCrtSplitBackslashes(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`"a\"b"`, `a"b`},
+		{`"a\\"`, `a\`},
+		{`a\\\\b`, `a\\b`},
+		{`C:\temp`, `C:\temp`},
+		{`"say ""hi"""`, `say "hi"`},
+		{`""`, ``},
+	} {
+		line := []byte(tc.in)
+		offs := make([]int, len(line))
+		ws := crtSplit(line, offs)
+		if len(ws) != 1 || ws[0].val != tc.want {
+			t.Errorf("crtSplit(%s) = %+v, want %q", tc.in, ws, tc.want)
+		}
+	}
+}

@@ -1,0 +1,44 @@
+package curlcmd
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzParse checks that no input makes Parse panic, and that every error is
+// an *Error whose offset lies inside the text.
+func FuzzParse(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*.txt")
+	for _, name := range files {
+		if b, err := os.ReadFile(name); err == nil {
+			f.Add(string(b))
+		}
+	}
+	for _, s := range []string{
+		"curl https://x.test/", "curl -sSLXPOST -d a -d b https://x/", "curl $'\\u0021\\x00'",
+		"curl ^\"a^\" ^\n\n^", "curl \"a\"\"b\" ^", "curl -H", "curl --json @- x", "curl -F a=@b x",
+		"curl `x`", "curl ${x}", "curl <(x)", "curl x &", "curl.exe \"\\\\\\\"\"", "curl 'x' \\\n",
+		"curl -G --data-urlencode @f --url-query +x x#y", "curl --url",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		c, err := Parse(text)
+		if err != nil {
+			e, ok := err.(*Error)
+			if !ok {
+				t.Fatalf("error %T %v is not *Error", err, err)
+			}
+			if e.Offset < 0 || e.Offset > len(text) {
+				t.Fatalf("offset %d outside text of %d bytes", e.Offset, len(text))
+			}
+			return
+		}
+		if c.URL == "" || c.Method == "" || c.Header == nil {
+			t.Fatalf("incomplete command %+v", c)
+		}
+		c.ScriptHeader()
+		c.CORSRequest()
+	})
+}
