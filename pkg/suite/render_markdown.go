@@ -17,7 +17,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	}
 	fmt.Fprintf(ew, "## %s corsdiag: %s\n\n", icon, mdEscape(s.Line(r.Elapsed)))
 	if r.Interrupted {
-		fmt.Fprintf(ew, "> Interrupted: %d checks did not run.\n\n", s.Canceled)
+		fmt.Fprintf(ew, "> Interrupted: %s did not run.\n\n", plural(s.Canceled, "check"))
 	}
 	fmt.Fprintf(ew, "| Check | Origin | Expected | Got | Finding |\n| --- | --- | --- | --- | --- |\n")
 	for i := range r.Results {

@@ -53,7 +53,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	fmt.Fprintf(ew, "\n%s\n", r.Summary().Line(r.Elapsed))
 	if r.Interrupted {
-		fmt.Fprintf(ew, "Interrupted: %d checks did not run.\n", r.Summary().Canceled)
+		fmt.Fprintf(ew, "Interrupted: %s did not run.\n", plural(r.Summary().Canceled, "check"))
 	}
 	return ew.err
 }

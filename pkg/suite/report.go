@@ -240,3 +240,11 @@ func (s Summary) ExitCode() int {
 	}
 	return 0
 }
+
+// plural is "1 check" or "2 checks".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

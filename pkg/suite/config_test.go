@@ -1,0 +1,224 @@
+package suite
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+const fullConfig = `version: 1
+defaults:
+  origin: https://app.example.com
+  timeout: 3s
+  headers:
+    Accept: application/json
+    X-Api-Key: ${API_KEY}
+checks:
+  - name: list
+    url: https://api.example.com/items
+  - name: create
+    url: https://api.example.com/items
+    method: post
+    headers:
+      Content-Type: application/json
+    credentials: true
+    cookie: session=${SESSION}
+    body: '{"a": "$$5"}'
+    send_actual: true
+    error_probe: yes
+    timeout: 1s
+    origins:
+      - origin: https://app.example.com
+        expect: allow
+      - origin: https://evil.example
+        expect: deny
+  - url: https://api.example.com/x
+    expect: deny
+    origins:
+      - origin: https://other.example
+`
+
+func TestParseFull(t *testing.T) {
+	cfg, err := Parse("c.yaml", []byte(fullConfig), env(map[string]string{"API_KEY": "k123", "SESSION": "s1"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Checks) != 3 {
+		t.Fatalf("checks = %d", len(cfg.Checks))
+	}
+	list, create, third := cfg.Checks[0], cfg.Checks[1], cfg.Checks[2]
+	tests := []struct {
+		name      string
+		got, want any
+	}{
+		{"list line", list.Line, 9},
+		{"list method", list.Method, "GET"},
+		{"list timeout", list.Timeout, 3 * time.Second},
+		{"list header expanded", list.Header.Get("X-Api-Key"), "k123"},
+		{"list target", list.Targets, []Target{{Origin: "https://app.example.com", Expect: ExpectAllow, Line: 9}}},
+		{"create line", create.Line, 11},
+		{"create method normalized", create.Method, "POST"},
+		{"create keeps default header", create.Header.Get("Accept"), "application/json"},
+		{"create own header", create.Header.Get("Content-Type"), "application/json"},
+		{"create credentials", create.Credentials, true},
+		{"create cookie", create.Cookie, "session=s1"},
+		{"create body $$", create.Body, `{"a": "$5"}`},
+		{"create send_actual", create.SendActual, true},
+		{"create error_probe", create.ErrorProbe, true},
+		{"create timeout", create.Timeout, time.Second},
+		{"create targets", create.Targets, []Target{
+			{Origin: "https://app.example.com", Expect: ExpectAllow, Line: 23},
+			{Origin: "https://evil.example", Expect: ExpectDeny, Line: 25},
+		}},
+		{"unnamed check named by method and url", third.Name, "GET https://api.example.com/x"},
+		{"check-level expect applies to origins", third.Targets, []Target{{Origin: "https://other.example", Expect: ExpectDeny, Line: 30}}},
+	}
+	for _, tt := range tests {
+		if !equal(tt.got, tt.want) {
+			t.Errorf("%s = %v, want %v", tt.name, tt.got, tt.want)
+		}
+	}
+}
+
+func equal(a, b any) bool {
+	switch av := a.(type) {
+	case []Target:
+		bv := b.([]Target)
+		if len(av) != len(bv) {
+			return false
+		}
+		for i := range av {
+			if av[i] != bv[i] {
+				return false
+			}
+		}
+		return true
+	}
+	return a == b
+}
+
+func TestParseErrors(t *testing.T) {
+	base := "defaults:\n  origin: https://app.example.com\nchecks:\n"
+	tests := []struct {
+		name string
+		yaml string
+		line int
+		want string
+	}{
+		{"empty file", "", 0, "the file is empty"},
+		{"syntax", "checks: [\n", 1, "did not find expected"},
+		{"unknown top key", "checkz: []\n", 1, `unknown key "checkz" at the top level`},
+		{"unknown check key", base + "  - url: https://a.example/\n    ur: x\n", 5, `unknown key "ur" in a check`},
+		{"unknown defaults key", "defaults:\n  orign: https://a.example\nchecks: []\n", 2, `unknown key "orign" in defaults`},
+		{"unknown origin key", base + "  - url: https://a.example/\n    origins:\n      - origin: https://b.example\n        expct: deny\n", 7, `unknown key "expct" in an origin`},
+		{"checks not a list", "checks:\n  url: x\n", 2, "into a list of checks"},
+		{"origins not a list", base + "  - url: https://a.example/\n    origins: https://b.example\n", 5, "into a list of origins"},
+		{"headers not a mapping", base + "  - url: https://a.example/\n    headers: [a]\n", 5, "a mapping of header names"},
+		{"duplicate key", base + "  - url: https://a.example/\n    url: https://b.example/\n", 5, "already defined"},
+		{"bool type", base + "  - url: https://a.example/\n    credentials: maybe\n", 5, "credentials must be true or false"},
+		{"url is a list", base + "  - url: [a]\n", 4, "url must be a single value, not a list"},
+		{"duration", base + "  - url: https://a.example/\n    timeout: 10\n", 5, "positive duration"},
+		{"negative duration", "defaults:\n  timeout: -1s\n", 2, "positive duration"},
+		{"unset variable", base + "  - url: https://a.example/\n    headers:\n      Authorization: Bearer ${API_TOKEN}\n", 6, "environment variable API_TOKEN is not set"},
+		{"unclosed variable", base + "  - url: https://a.example/${HOST\n", 4, "unclosed ${"},
+		{"bad variable name", base + "  - url: https://a.example/${A-B}\n", 4, `"A-B" is not a variable name`},
+		{"bad origin", base + "  - url: https://a.example/\n    origins:\n      - origin: https://b.example/path\n", 6, "origin"},
+		{"bad expect", base + "  - url: https://a.example/\n    expect: maybe\n", 5, "must be allow or deny"},
+		{"missing url", base + "  - name: x\n", 4, `check "x" has no url`},
+		{"relative url", base + "  - url: /items\n", 4, "not an absolute http(s) URL"},
+		{"ftp url", base + "  - url: ftp://a.example/\n", 4, "not an absolute http(s) URL"},
+		{"bad method", base + "  - url: https://a.example/\n    method: 'GE T'\n", 5, "not an HTTP method"},
+		{"bad header name", base + "  - url: https://a.example/\n    headers:\n      'X Bad': 1\n", 6, "not a valid header name"},
+		{"no origin anywhere", "checks:\n  - url: https://a.example/\n", 2, "no origins and defaults.origin is not set"},
+		{"origin entry without origin", base + "  - url: https://a.example/\n    origins:\n      - expect: deny\n", 6, "has no origin"},
+		{"same origin", base + "  - url: https://app.example.com/x\n", 4, "not cross-origin"},
+		{"no checks", "defaults:\n  origin: https://app.example.com\n", 0, "no checks"},
+		{"version", "version: 2\nchecks: []\n", 1, `version "2" is not supported`},
+		{"second document", base + "  - url: https://a.example/\n---\nchecks: []\n", 5, "second YAML document"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("c.yaml", []byte(tt.yaml), env(nil))
+			var ce *ConfigError
+			if !errors.As(err, &ce) {
+				t.Fatalf("err = %v (%T), want *ConfigError", err, err)
+			}
+			if ce.File != "c.yaml" || ce.Line != tt.line || !strings.Contains(ce.Msg, tt.want) {
+				t.Errorf("err = %q (line %d), want line %d containing %q", err, ce.Line, tt.line, tt.want)
+			}
+			if tt.line > 0 && !strings.HasPrefix(err.Error(), "c.yaml:") {
+				t.Errorf("error %q does not start with file:line", err)
+			}
+		})
+	}
+}
+
+func TestStarterParses(t *testing.T) {
+	cfg, err := Parse("corsdiag.yaml", Starter, env(nil))
+	if err != nil {
+		t.Fatalf("the starter file does not parse: %v", err)
+	}
+	if len(cfg.Checks) == 0 || len(Jobs(cfg)) < len(cfg.Checks) {
+		t.Fatalf("starter has %d checks", len(cfg.Checks))
+	}
+	var deny bool
+	for _, j := range Jobs(cfg) {
+		deny = deny || j.Target.Expect == ExpectDeny
+	}
+	if !deny {
+		t.Error("the starter shows no deny example")
+	}
+}
+
+func TestExampleConfigsParse(t *testing.T) {
+	// The examples of docs/ci-config.md, kept as files so they stay valid.
+	for _, name := range []string{"apigateway-rest.yaml", "apigateway-http.yaml", "s3.yaml"} {
+		t.Run(name, func(t *testing.T) {
+			_, err := LoadFile("testdata/examples/"+name, env(map[string]string{"API_KEY": "k", "API_TOKEN": "t"}))
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func TestLoadFileMissing(t *testing.T) {
+	_, err := LoadFile("testdata/does-not-exist.yaml", env(nil))
+	if err == nil || !strings.Contains(err.Error(), "corsdiag ci init") {
+		t.Fatalf("err = %v, want a hint to run ci init", err)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(fullConfig))
+	f.Add(Starter)
+	f.Add([]byte("checks:\n  - url: https://a.example/${X}\n    origins: [{origin: 'null', expect: deny}]\n"))
+	f.Add([]byte("a: &a [*a]\n"))
+	f.Add([]byte("checks: !!binary AAAA\n"))
+	f.Add([]byte("defaults: {headers: {A: [1]}}\nchecks: [{url: 'http://x', origins: [{}]}]"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := Parse("f.yaml", data, env(map[string]string{"X": "y"}))
+		if err != nil {
+			var ce *ConfigError
+			if !errors.As(err, &ce) {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			return
+		}
+		for _, c := range cfg.Checks {
+			if c.URL == "" || len(c.Targets) == 0 {
+				t.Fatalf("accepted a check without url or origins: %+v", c)
+			}
+			for _, tg := range c.Targets {
+				if tg.Expect != ExpectAllow && tg.Expect != ExpectDeny {
+					t.Fatalf("accepted expect %q", tg.Expect)
+				}
+			}
+		}
+	})
+}
