@@ -50,6 +50,7 @@ type chromium struct {
 	ctx     context.Context
 	cancel  context.CancelFunc
 	version string
+	pageURL string
 	rec     *recorder
 }
 
@@ -63,7 +64,7 @@ func startChromium(t *testing.T, bin, pageURL string) *chromium {
 	}
 	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
-	c := &chromium{ctx: ctx, rec: newRecorder()}
+	c := &chromium{ctx: ctx, pageURL: pageURL, rec: newRecorder()}
 	c.cancel = func() { cancel(); acancel() }
 	t.Cleanup(c.cancel)
 
