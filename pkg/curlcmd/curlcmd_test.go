@@ -216,6 +216,8 @@ func TestOptions(t *testing.T) {
 		{name: "double quotes", text: `curl "https://x.test/" -H "X-Q: \"q\" \$HOME"`, url: "https://x.test/", method: "GET",
 			header: http.Header{"X-Q": {`"q" $HOME`}}},
 		{name: "bash line continuation", text: "curl \\\n  'https://x.test/' \\\n  -X POST", url: "https://x.test/", method: "POST"},
+		{name: "glob escapes", text: `curl 'https://x.test/?a\[0\]=1'`, url: "https://x.test/?a[0]=1", method: "GET"},
+		{name: "globoff keeps backslashes", text: `curl -g 'https://x.test/?a\[0\]=1'`, url: `https://x.test/?a\[0\]=1`, method: "GET"},
 		{name: "curl path", text: `/usr/bin/curl https://x.test/`, url: "https://x.test/", method: "GET"},
 		{name: "cmd newline in data", text: "curl ^\"https://x.test/^\" --data-raw ^\"line1^\n\nline2^\"", url: "https://x.test/", method: "POST", body: "line1\nline2"},
 		{name: "cmd caret literal and escaped ampersand", text: `curl ^"https://x.test/?a=1^&b=^^2^"`, url: "https://x.test/?a=1&b=^2", method: "GET"},

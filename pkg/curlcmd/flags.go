@@ -88,6 +88,7 @@ type builder struct {
 	head     bool
 	get      bool
 	upload   bool
+	globoff  bool
 	data     []string // -d pieces, '&'-joined
 	json     []string // --json pieces, concatenated
 	jsonUsed bool
@@ -163,6 +164,8 @@ func fromWords(ws []word) (*Command, error) {
 	return b.finish(ws[0])
 }
 
+var globEscapes = strings.NewReplacer(`\[`, "[", `\]`, "]", `\{`, "{", `\}`, "}")
+
 func isCurl(s string) bool {
 	base := strings.ToLower(path.Base(strings.ReplaceAll(s, `\`, "/")))
 	return base == "curl" || base == "curl.exe"
@@ -193,6 +196,8 @@ func (b *builder) flag(name string) {
 		b.head = true
 	case "get":
 		b.get = true
+	case "globoff":
+		b.globoff = true
 	case "digest", "ntlm", "negotiate", "ntlm-wb":
 		b.c.Warnings = append(b.c.Warnings, "--"+name+" authentication is not sent; browsers do not let script choose it")
 	}
@@ -379,6 +384,11 @@ func (b *builder) finish(first word) (*Command, error) {
 	c := b.c
 	if !b.urlSet {
 		return nil, &Error{Offset: first.off, Word: first.val, Reason: "the curl command has no URL"}
+	}
+	if !b.globoff {
+		// curl's URL globbing takes \[ \] \{ \} as literal brackets; older
+		// DevTools escaped the URL that way.
+		c.URL = globEscapes.Replace(c.URL)
 	}
 	hasData := len(b.data) > 0 || b.jsonUsed
 	if (hasData || b.form != nil) && b.head {

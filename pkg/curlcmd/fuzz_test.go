@@ -42,3 +42,20 @@ func FuzzParse(f *testing.F) {
 		c.CORSRequest()
 	})
 }
+
+func BenchmarkParse(b *testing.B) {
+	for _, name := range []string{"chrome-bash.txt", "chrome-cmd.txt"} {
+		text, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Parse(string(text)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -176,7 +176,9 @@ func (p *prober) run(ctx context.Context) *Result {
 		ex.Actual = p.actual(ctx, &plan)
 	}
 
-	if p.opts.ErrorProbe && p.answered > 0 {
+	// The error-path probe is safe GETs only; skip it when the endpoint
+	// already proved unreachable.
+	if p.opts.ErrorProbe && (p.tried == 0 || p.answered > 0) {
 		res.ErrorPaths = p.errorPaths(ctx, &plan)
 		if f, ok := errorPathFinding(res.ErrorPaths); ok {
 			res.Findings = append(res.Findings, f)
@@ -230,6 +232,9 @@ func (p *prober) actual(ctx context.Context, plan *cors.Plan) []cors.Hop {
 	st := cors.RedirectState{URL: r.URL, Method: plan.Method, Origin: r.Origin}
 	author := plan.AuthorHeaders.Clone()
 	body := p.opts.Body
+	if plan.Method == http.MethodGet || plan.Method == http.MethodHead {
+		body = nil // fetch() throws on a GET or HEAD with a body
+	}
 	firstOrigin := cors.OriginOf(r.URL)
 	corsMode := false // Fetch's response tainting "cors", sticky once set
 	site := siteRelation(r.Origin, r.URL)

@@ -719,6 +719,25 @@ func TestErrorPathProbe(t *testing.T) {
 	}
 }
 
+func TestErrorProbeWithoutActual(t *testing.T) {
+	srv, s := server(t, func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+	res := run(t, Options{Request: cors.Request{Method: "POST", URL: srv.URL + "/orders"}, Body: []byte("a=1"), ErrorProbe: true})
+	if m := s.methods(); strings.Join(m, ",") != "GET" {
+		t.Fatalf("server saw %v, want only the error-path GET", m)
+	}
+	if len(res.ErrorPaths) != 1 || len(res.Findings) != 1 {
+		t.Errorf("error paths %+v findings %+v", res.ErrorPaths, res.Findings)
+	}
+}
+
+func TestGetNeverCarriesBody(t *testing.T) {
+	srv, s := server(t, corsOK)
+	run(t, Options{Request: cors.Request{URL: srv.URL}, Body: []byte("x")})
+	if got := s.all(); len(got) != 1 || got[0].Body != "" {
+		t.Errorf("server saw %+v", got)
+	}
+}
+
 func TestValidation(t *testing.T) {
 	for _, o := range []Options{
 		{Request: cors.Request{URL: "http://127.0.0.1/"}},
