@@ -1,0 +1,476 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+var updateCI = flag.Bool("update-ci", false, "rewrite pkg/cli/testdata/ci_*.golden")
+
+// fakeIO is the command's IO with buffers and a fixed environment.
+func fakeIO(envs map[string]string) (*IO, *bytes.Buffer, *bytes.Buffer) {
+	var out, errb bytes.Buffer
+	return &IO{In: strings.NewReader(""), Out: &out, Err: &errb, Getenv: func(k string) string { return envs[k] }}, &out, &errb
+}
+
+// corsServer trusts only https://app.example.com; /star answers `*`.
+func corsServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		o := r.Header.Get("Origin")
+		if r.URL.Path == "/star" {
+			w.Header().Set("Access-Control-Allow-Origin", "*")
+		} else if o == "https://app.example.com" {
+			w.Header().Set("Access-Control-Allow-Origin", o)
+			w.Header().Set("Access-Control-Allow-Methods", "GET, POST, PUT")
+			w.Header().Set("Access-Control-Allow-Headers", "Content-Type")
+			w.Header().Set("Vary", "Origin")
+		}
+		if r.Method == http.MethodOptions {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			t.Errorf("the server received a %s actual request", r.Method)
+		}
+		fmt.Fprint(w, `{"ok":true}`)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// resettingListener resets the first n connections it accepts, like a
+// load balancer whose target is restarting: a flaky endpoint.
+type resettingListener struct {
+	net.Listener
+	left atomic.Int32
+}
+
+func (l *resettingListener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		if l.left.Add(-1) < 0 {
+			return c, nil
+		}
+		if tc, ok := c.(*net.TCPConn); ok {
+			tc.SetLinger(0) // RST instead of FIN
+		}
+		c.Close()
+	}
+}
+
+func flakyServer(t *testing.T, resets int32) *httptest.Server {
+	t.Helper()
+	s := httptest.NewUnstartedServer(corsServer(t).Config.Handler)
+	rl := &resettingListener{Listener: s.Listener}
+	rl.left.Store(resets)
+	s.Listener = rl
+	s.Start()
+	t.Cleanup(s.Close)
+	return s
+}
+
+func slowServer(t *testing.T, delay time.Duration) *httptest.Server {
+	t.Helper()
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(delay):
+		case <-r.Context().Done():
+			return
+		}
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// closedPort is a loopback address nothing listens on.
+func closedPort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return "http://" + addr
+}
+
+func writeConfig(t *testing.T, body string) string {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "corsdiag.yaml")
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestCIEndpoints(t *testing.T) {
+	good := corsServer(t).URL
+	tests := []struct {
+		name     string
+		config   string
+		args     []string
+		wantCode int
+		wantOut  []string
+		wantErr  []string
+	}{
+		{
+			name: "passing",
+			config: `defaults: {origin: "https://app.example.com"}
+checks:
+  - name: items
+    url: ` + good + `/items
+    origins:
+      - {origin: "https://app.example.com", expect: allow}
+      - {origin: "https://evil.example", expect: deny}
+  - name: create
+    url: ` + good + `/items
+    method: POST
+    headers: {Content-Type: application/json}
+`,
+			wantCode: ExitAllowed,
+			wantOut:  []string{"3 checks: 3 passed"},
+			wantErr:  []string{"ok   items from https://app.example.com: allowed", "ok   items from https://evil.example: blocked"},
+		},
+		{
+			name: "failing",
+			config: `defaults: {origin: "https://app.example.com"}
+checks:
+  - name: star
+    url: ` + good + `/star
+    origins:
+      - {origin: "https://evil.example", expect: deny}
+  - name: custom header
+    url: ` + good + `/items
+    headers: {X-Custom: "1"}
+`,
+			wantCode: ExitBlocked,
+			wantOut: []string{"2 checks: 0 passed, 2 failed", "unexpectedly-allowed", "header-not-allowed",
+				"corsdiag.yaml:3", "corsdiag.yaml:7", "fix:"},
+			wantErr: []string{"2 of 2 CORS expectations failed"},
+		},
+		{
+			name: "flaky recovers within retries",
+			config: `defaults: {origin: "https://app.example.com"}
+checks:
+  - url: ` + flakyServer(t, 1).URL + `/items
+`,
+			args:     []string{"--retries", "2"},
+			wantCode: ExitAllowed,
+			wantOut:  []string{"1 check: 1 passed"},
+		},
+		{
+			name: "flaky without retries",
+			config: `defaults: {origin: "https://app.example.com"}
+checks:
+  - url: ` + flakyServer(t, 1).URL + `/items
+`,
+			args:     []string{"--retries", "0"},
+			wantCode: ExitUnreachable,
+			wantOut:  []string{"Not reached (network, not CORS)", "endpoint-unreachable"},
+		},
+		{
+			name: "unreachable",
+			config: `defaults: {origin: "https://app.example.com"}
+checks:
+  - name: down
+    url: ` + closedPort(t) + `/x
+`,
+			args:     []string{"--retries", "1"},
+			wantCode: ExitUnreachable,
+			wantOut:  []string{"1 unreachable", "(after 2 attempts)"},
+			wantErr:  []string{"1 of 1 checks could not reach their endpoint"},
+		},
+		{
+			name: "slow endpoint times out",
+			config: `defaults: {origin: "https://app.example.com", timeout: 150ms}
+checks:
+  - name: slow
+    url: ` + slowServer(t, 5*time.Second).URL + `/x
+`,
+			args:     []string{"--retries", "0"},
+			wantCode: ExitUnreachable,
+			wantOut:  []string{"slow", "unreachable"},
+		},
+		{
+			name: "a CORS failure outranks an unreachable endpoint",
+			config: `defaults: {origin: "https://app.example.com"}
+checks:
+  - url: ` + good + `/star
+    expect: deny
+  - url: ` + closedPort(t) + `/x
+`,
+			args:     []string{"--retries", "0"},
+			wantCode: ExitBlocked,
+			wantOut:  []string{"1 failed, 1 unreachable"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeConfig(t, tt.config)
+			io, out, errb := fakeIO(nil)
+			start := time.Now()
+			code := Main(append([]string{"ci", "-f", path}, tt.args...), io)
+			if code != tt.wantCode {
+				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.wantCode, out, errb)
+			}
+			for _, w := range tt.wantOut {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("stdout lacks %q:\n%s", w, out)
+				}
+			}
+			for _, w := range tt.wantErr {
+				if !strings.Contains(errb.String(), w) {
+					t.Errorf("stderr lacks %q:\n%s", w, errb)
+				}
+			}
+			if el := time.Since(start); el > 4*time.Second {
+				t.Errorf("took %s: a timeout or cancellation is not honoured", el)
+			}
+		})
+	}
+}
+
+var (
+	portRe     = regexp.MustCompile(`127\.0\.0\.1:\d+`)
+	durationRe = regexp.MustCompile(`in [0-9.]+(ms|s|µs)`)
+	pathRe     = regexp.MustCompile(`/\S*/corsdiag\.yaml`)
+)
+
+// TestCIGolden pins the text a user reads for a mixed run.
+func TestCIGolden(t *testing.T) {
+	good := corsServer(t).URL
+	path := writeConfig(t, `defaults: {origin: "https://app.example.com"}
+checks:
+  - name: list items
+    url: `+good+`/items?api_key=hunter2
+    origins:
+      - {origin: "https://app.example.com", expect: allow}
+      - {origin: "https://evil.example", expect: deny}
+  - name: public
+    url: `+good+`/star
+    expect: deny
+  - name: update (preflight only)
+    url: `+good+`/items
+    method: PUT
+    headers: {Content-Type: application/json, X-Request-Id: "1"}
+  - name: down
+    url: `+closedPort(t)+`/x
+`)
+	io, out, _ := fakeIO(nil)
+	code := Main([]string{"ci", "-f", path, "--retries", "0"}, io)
+	if code != ExitBlocked {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if strings.Contains(out.String(), "hunter2") {
+		t.Error("the API key in the URL is printed")
+	}
+	got := portRe.ReplaceAllString(out.String(), "127.0.0.1:PORT")
+	got = durationRe.ReplaceAllString(got, "in DURATION")
+	got = pathRe.ReplaceAllString(got, "CONFIG/corsdiag.yaml")
+	goldenPath := filepath.Join("testdata", "ci_mixed.golden")
+	if *updateCI {
+		os.MkdirAll("testdata", 0o755)
+		if err := os.WriteFile(goldenPath, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(goldenPath)
+	if err != nil {
+		t.Fatalf("%v (go test ./pkg/cli -run TestCIGolden -update-ci creates it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (-update-ci rewrites it):\n--- got\n%s\n--- want\n%s", goldenPath, got, want)
+	}
+}
+
+func TestCIBadConfig(t *testing.T) {
+	tests := []struct {
+		name, config string
+		env          map[string]string
+		want         string
+	}{
+		{"unknown key", "checks:\n  - url: https://a.example/\n    methdo: GET\n", nil, `corsdiag.yaml:3: unknown key "methdo" in a check`},
+		{"wrong type", "checks:\n  - url: https://a.example/\n    origins: {origin: x}\n", nil, "corsdiag.yaml:3: cannot unmarshal"},
+		{"unset variable", "defaults: {origin: 'https://app.example.com'}\nchecks:\n  - url: https://a.example/\n    headers:\n      Authorization: Bearer ${API_TOKEN}\n", nil, "corsdiag.yaml:5: check 1 headers Authorization: environment variable API_TOKEN is not set"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeConfig(t, tt.config)
+			io, out, errb := fakeIO(tt.env)
+			if code := Main([]string{"ci", "-f", path}, io); code != ExitUsage {
+				t.Errorf("exit %d, want 2", code)
+			}
+			if !strings.Contains(errb.String(), tt.want) {
+				t.Errorf("stderr = %q, want %q", errb, tt.want)
+			}
+			if out.Len() != 0 {
+				t.Errorf("stdout = %q, want nothing", out)
+			}
+		})
+	}
+	t.Run("missing file", func(t *testing.T) {
+		io, _, errb := fakeIO(nil)
+		if code := Main([]string{"ci", "-f", filepath.Join(t.TempDir(), "nope.yaml")}, io); code != ExitUsage || !strings.Contains(errb.String(), "corsdiag ci init") {
+			t.Errorf("exit %d, stderr %q", code, errb)
+		}
+	})
+	t.Run("bad report flag", func(t *testing.T) {
+		path := writeConfig(t, "defaults: {origin: 'https://app.example.com'}\nchecks:\n  - url: https://a.example/\n")
+		io, _, errb := fakeIO(nil)
+		if code := Main([]string{"ci", "-f", path, "--report", "xml=out.xml"}, io); code != ExitUsage || !strings.Contains(errb.String(), "FORMAT=FILE") {
+			t.Errorf("exit %d, stderr %q", code, errb)
+		}
+	})
+	t.Run("annotation in GitHub Actions", func(t *testing.T) {
+		path := writeConfig(t, "checks:\n  - url: https://a.example/\n    ur: x\n")
+		io, out, _ := fakeIO(map[string]string{"GITHUB_ACTIONS": "true"})
+		Main([]string{"ci", "-f", path}, io)
+		if !strings.Contains(out.String(), "::error file="+path+",line=3,") {
+			t.Errorf("stdout = %q, want an ::error annotation on line 3", out)
+		}
+	})
+}
+
+func TestCIReportsAndGitHub(t *testing.T) {
+	good := corsServer(t).URL
+	path := writeConfig(t, `defaults: {origin: "https://app.example.com"}
+checks:
+  - name: items
+    url: `+good+`/items
+  - name: public
+    url: `+good+`/star
+    expect: deny
+`)
+	dir := t.TempDir()
+	summary := filepath.Join(dir, "summary.md")
+	os.WriteFile(summary, []byte("# earlier step\n"), 0o644)
+	io, out, _ := fakeIO(map[string]string{
+		"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary, "GITHUB_WORKSPACE": filepath.Dir(path),
+	})
+	args := []string{"ci", "-f", path}
+	files := map[string]string{}
+	for _, f := range []string{"junit", "sarif", "json", "markdown"} {
+		files[f] = filepath.Join(dir, "report."+f)
+		args = append(args, "--report", f+"="+files[f])
+	}
+	if code := Main(args, io); code != ExitBlocked {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	if !strings.Contains(out.String(), "::error file=corsdiag.yaml,line=5,title=CORS check failed::public (https://app.example.com): expected deny, got allowed") {
+		t.Errorf("no annotation on the failing check's line:\n%s", out)
+	}
+	sum, _ := os.ReadFile(summary)
+	if !strings.HasPrefix(string(sum), "# earlier step\n") || !strings.Contains(string(sum), "## ❌ corsdiag: 2 checks: 1 passed, 1 failed") {
+		t.Errorf("job summary not appended:\n%s", sum)
+	}
+	for f, p := range files {
+		b, err := os.ReadFile(p)
+		if err != nil || len(b) == 0 {
+			t.Errorf("%s report: %v, %d bytes", f, err, len(b))
+		}
+	}
+	var js struct {
+		Verdict string `json:"verdict"`
+	}
+	b, _ := os.ReadFile(files["json"])
+	if err := json.Unmarshal(b, &js); err != nil || js.Verdict != "failed" {
+		t.Errorf("json report: %v, verdict %q", err, js.Verdict)
+	}
+	s, _ := os.ReadFile(files["sarif"])
+	if !strings.Contains(string(s), `"uri": "corsdiag.yaml"`) || !strings.Contains(string(s), `"startLine": 5`) {
+		t.Errorf("SARIF does not point at corsdiag.yaml line 5:\n%s", s)
+	}
+}
+
+func TestCIInterrupt(t *testing.T) {
+	var cancel context.CancelFunc
+	old := signalContext
+	signalContext = func(parent context.Context) (context.Context, context.CancelFunc) {
+		var ctx context.Context
+		ctx, cancel = context.WithCancel(parent)
+		return ctx, cancel
+	}
+	t.Cleanup(func() { signalContext = old })
+
+	good := corsServer(t).URL
+	interrupting := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(100 * time.Millisecond)
+		cancel() // Ctrl-C while this check is in flight
+		<-r.Context().Done()
+	}))
+	t.Cleanup(interrupting.Close)
+	path := writeConfig(t, `defaults: {origin: "https://app.example.com"}
+checks:
+  - name: fast
+    url: `+good+`/items
+  - name: interrupted
+    url: `+interrupting.URL+`/x
+`)
+	io, out, errb := fakeIO(nil)
+	start := time.Now()
+	code := Main([]string{"ci", "-f", path, "--concurrency", "2"}, io)
+	if code != ExitInterrupted {
+		t.Errorf("exit %d, want %d", code, ExitInterrupted)
+	}
+	if time.Since(start) > 3*time.Second {
+		t.Errorf("took %s to stop", time.Since(start))
+	}
+	for _, w := range []string{"fast", "allowed", "interrupted", "not run", "Interrupted: 1 check did not run."} {
+		if !strings.Contains(out.String(), w) {
+			t.Errorf("stdout lacks %q:\n%s", w, out)
+		}
+	}
+	if !strings.Contains(errb.String(), "interrupted: 1 of 2 checks did not run") {
+		t.Errorf("stderr = %q", errb)
+	}
+}
+
+func TestCIInit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "corsdiag.yaml")
+	steps := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"ci", "init", "-f", path}, ExitAllowed, "Wrote " + path},
+		{[]string{"ci", "init", "-f", path}, ExitUsage, "already exists; use --force"},
+		{[]string{"ci", "init", "-f", path, "--force"}, ExitAllowed, "Wrote " + path},
+	}
+	for i, s := range steps {
+		if i == 1 {
+			os.WriteFile(path, []byte("# mine\n"), 0o644)
+		}
+		io, out, errb := fakeIO(nil)
+		if code := Main(s.args, io); code != s.code || !strings.Contains(out.String()+errb.String(), s.want) {
+			t.Fatalf("step %d: exit %d, output %q %q; want %d and %q", i, code, out, errb, s.code, s.want)
+		}
+		if i == 1 {
+			if b, _ := os.ReadFile(path); string(b) != "# mine\n" {
+				t.Fatal("ci init overwrote the file without --force")
+			}
+		}
+	}
+	b, _ := os.ReadFile(path)
+	if !strings.Contains(string(b), "checks:") || !strings.Contains(string(b), "expect: deny") {
+		t.Errorf("starter file:\n%s", b)
+	}
+}
