@@ -333,7 +333,7 @@ func restAPICauses(a *analysis) []cors.Finding {
 	}
 
 	preflightPassed := pf == nil || (pf.resp != nil && is2xx(pf.resp.Status) && hasACAO(pf.resp))
-	if fin != nil && fin.resp != nil && !hasACAO(fin.resp) && preflightPassed && origin != "" {
+	if fin != nil && fin.resp != nil && !hasACAO(fin.resp) && preflightPassed && origin != "" && !preflightHandled {
 		m := fin.resp
 		typ, gatewayMade := gatewayResponseType(m)
 		switch {

@@ -145,18 +145,10 @@ func newFixContext(ex *cors.Exchange, d *cors.Diagnosis) FixContext {
 		if m[2] != "" {
 			c.VPCE = m[2]
 		}
-		// REST API URLs start with the stage.
-		parts := strings.SplitN(strings.TrimPrefix(c.Path, "/"), "/", 2)
-		if parts[0] != "" {
-			c.Stage = parts[0]
-		}
-		if len(parts) == 2 && parts[1] != "" {
-			c.Resource = "/" + parts[1]
-		} else {
-			c.Resource = "/"
-		}
+		c.Stage, c.Resource = splitStage(c.Path)
 	} else if m := reVPCEHost.FindStringSubmatch(c.Host); m != nil {
 		c.VPCE, c.Region = m[1], m[2]
+		c.Stage, c.Resource = splitStage(c.Path)
 	}
 	if m := reS3Host.FindStringSubmatch(c.Host); m != nil && m[1] != "" {
 		c.Bucket = strings.TrimSuffix(m[1], ".")
@@ -176,6 +168,19 @@ func newFixContext(ex *cors.Exchange, d *cors.Diagnosis) FixContext {
 		c.Bucket = "YOUR_BUCKET"
 	}
 	return c
+}
+
+// splitStage splits a REST API URL path: it starts with the stage.
+func splitStage(path string) (stage, resource string) {
+	stage, resource = "YOUR_STAGE", "/"
+	parts := strings.SplitN(strings.TrimPrefix(path, "/"), "/", 2)
+	if parts[0] != "" && safeName(parts[0]) == parts[0] {
+		stage = parts[0]
+	}
+	if len(parts) == 2 && parts[1] != "" {
+		resource = "/" + parts[1]
+	}
+	return stage, resource
 }
 
 // safeName keeps a name that can be pasted into any snippet unquoted.
@@ -254,7 +259,7 @@ func ExampleContext() FixContext { return newFixContext(nil, nil) }
 
 // pickFixes chooses the forms shown for code: the requested one, every
 // one for "all", or the platform's default (else the first registered).
-func pickFixes(code cors.Code, platformID string, want string, ctx FixContext) (chosen []Fix, note string) {
+func pickFixes(code cors.Code, prefer []Format, want string, ctx FixContext) (chosen []Fix, note string) {
 	fixes := Fixes(code, ctx)
 	if len(fixes) == 0 {
 		return nil, ""
@@ -274,12 +279,14 @@ func pickFixes(code cors.Code, platformID string, want string, ctx FixContext) (
 		}
 		note = "no " + string(f) + " form for this cause; showing " // completed below
 	}
-	def := platforms[platformID].DefaultFix
 	pick := fixes[0]
-	for _, x := range fixes {
-		if x.Format == def {
-			pick = x
-			break
+preferred:
+	for _, def := range prefer {
+		for _, x := range fixes {
+			if x.Format == def {
+				pick = x
+				break preferred
+			}
 		}
 	}
 	if note != "" {
@@ -288,10 +295,31 @@ func pickFixes(code cors.Code, platformID string, want string, ctx FixContext) (
 	return []Fix{pick}, note
 }
 
+// preferredFormats lists default forms in order: the finding's platform,
+// then the other platforms recognised, innermost first (a proxy
+// integration's fix belongs to the Express app behind API Gateway).
+func (a *analysis) preferredFormats(platformID string) []Format {
+	out := []Format{platforms[platformID].DefaultFix}
+	var ids []string
+	for id := range a.detected {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool {
+		if platforms[ids[i]].Tier != platforms[ids[j]].Tier {
+			return platforms[ids[i]].Tier > platforms[ids[j]].Tier
+		}
+		return ids[i] < ids[j]
+	})
+	for _, id := range ids {
+		out = append(out, platforms[id].DefaultFix)
+	}
+	return out
+}
+
 // fixText is the Fix field of a platform finding: the cause's one-line
 // fix, then the chosen snippet(s), then the other forms available.
 func (a *analysis) fixText(code cors.Code, platformID, summary string) string {
-	chosen, note := pickFixes(code, platformID, a.in.FixFormat, a.fix)
+	chosen, note := pickFixes(code, a.preferredFormats(platformID), a.in.FixFormat, a.fix)
 	var b strings.Builder
 	b.WriteString(summary)
 	if note != "" {
