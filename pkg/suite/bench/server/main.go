@@ -1,0 +1,29 @@
+// Command server is the benchmark's endpoint: it answers every request
+// after a fixed delay with CORS headers that allow the caller's origin.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"time"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:0", "loopback address to listen on")
+	delay := flag.Duration("delay", 20*time.Millisecond, "time taken by every answer")
+	flag.Parse()
+	l, err := net.Listen("tcp", *addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(l.Addr().String()) // run.sh reads the port from here
+	log.Fatal(http.Serve(l, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(*delay)
+		w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+		w.Header().Set("Vary", "Origin")
+		w.Write([]byte(`{"ok":true}`))
+	})))
+}
