@@ -59,8 +59,11 @@ type harResponse struct {
 }
 
 // WriteHAR writes every exchange the probe made (the preflight, each hop of
-// the actual request, the error-path probes) as a HAR 1.2 log that Chrome's
-// and corsdiag's own HAR readers accept. With redact set, secret header
+// the actual request, the error-path probes) as a HAR 1.2 log shaped like a
+// Chrome DevTools export, so `corsdiag har` reads back the same verdict: a
+// response the browser would block keeps its status and headers and gets
+// Chrome's `_error: "net::ERR_FAILED"`; a hop that got no response has
+// status 0 and its network error in `_error`. With redact set, secret header
 // values, query parameters, cookies and secret-looking body text are
 // replaced by redact.Marker.
 func (r *Result) WriteHAR(w io.Writer, redactSecrets bool) error {
@@ -73,9 +76,18 @@ func (r *Result) WriteHAR(w io.Writer, redactSecrets bool) error {
 	if r.Exchange != nil && r.Exchange.Request.Initiator == "XMLHttpRequest" {
 		resourceType = "xhr"
 	}
-	add := func(h *cors.Hop, e harEntry) {
+	profile := r.profile
+	if profile == nil {
+		profile = cors.Chromium
+	}
+	add := func(h *cors.Hop, e harEntry, blocked bool) {
 		full := harEntryOf(h, redactSecrets)
 		full.ResourceType, full.Initiator, full.Purpose = e.ResourceType, e.Initiator, e.Purpose
+		if blocked && h.Response != nil {
+			// Chrome keeps the real status and headers of a response it
+			// blocked and records the failure beside them.
+			full.Response.Error = "net::ERR_FAILED"
+		}
 		f.Log.Entries = append(f.Log.Entries, full)
 	}
 	if ex := r.Exchange; ex != nil {
@@ -84,14 +96,24 @@ func (r *Result) WriteHAR(w io.Writer, redactSecrets bool) error {
 			if redactSecrets {
 				u = redact.URL(u)
 			}
-			add(ex.Preflight, harEntry{ResourceType: "preflight", Initiator: &harInitiator{Type: "preflight", URL: u}})
+			add(ex.Preflight, harEntry{ResourceType: "preflight", Initiator: &harInitiator{Type: "preflight", URL: u}}, false)
 		}
+		blocked := len(ex.Actual) > 0 && profile.Evaluate(ex).Verdict == cors.Blocked
 		for i := range ex.Actual {
-			add(&ex.Actual[i], harEntry{ResourceType: resourceType})
+			add(&ex.Actual[i], harEntry{ResourceType: resourceType}, blocked && i == len(ex.Actual)-1)
 		}
 	}
 	for i := range r.ErrorPaths {
-		add(&r.ErrorPaths[i].Hop, harEntry{ResourceType: "fetch", Purpose: "error-path: " + r.ErrorPaths[i].Purpose})
+		ep := &r.ErrorPaths[i]
+		blocked := false
+		if r.Exchange != nil {
+			probe := &cors.Exchange{
+				Request: cors.Request{Method: ep.Hop.Request.Method, URL: ep.Hop.Request.URL, Origin: r.Exchange.Request.Origin},
+				Actual:  []cors.Hop{ep.Hop},
+			}
+			blocked = profile.Evaluate(probe).Verdict == cors.Blocked
+		}
+		add(&ep.Hop, harEntry{ResourceType: "fetch", Purpose: "error-path: " + ep.Purpose}, blocked)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -155,6 +155,45 @@ func TestWriteHARRoundTrip(t *testing.T) {
 	}
 }
 
+// TestWriteHARMarksBlocked: the entry the browser would block carries
+// Chrome's net::ERR_FAILED beside its real status, and allowed ones do not.
+func TestWriteHARMarksBlocked(t *testing.T) {
+	srv, _ := server(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/ok" {
+			w.Header().Set("Access-Control-Allow-Origin", "*")
+			return
+		}
+		http.NotFound(w, r)
+	})
+	for _, tc := range []struct {
+		path   string
+		errors []string // _error per entry: actual, unknown-path probe
+	}{
+		{"/ok", []string{"", "net::ERR_FAILED"}},
+		{"/missing", []string{"net::ERR_FAILED", "net::ERR_FAILED"}},
+	} {
+		res := run(t, Options{Request: cors.Request{URL: srv.URL + tc.path}, ErrorProbe: true})
+		var buf bytes.Buffer
+		if err := res.WriteHAR(&buf, true); err != nil {
+			t.Fatal(err)
+		}
+		var h chromeLikeHAR
+		if err := json.Unmarshal(buf.Bytes(), &h); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range h.Log.Entries {
+			got = append(got, e.Response.Error)
+			if e.Response.Status == 0 {
+				t.Errorf("%s: blocked entry lost its status", tc.path)
+			}
+		}
+		if strings.Join(got, ",") != strings.Join(tc.errors, ",") {
+			t.Errorf("%s: _error per entry %q, want %q", tc.path, got, tc.errors)
+		}
+	}
+}
+
 func TestWriteHARFailedHop(t *testing.T) {
 	res := &Result{Exchange: &cors.Exchange{
 		Request: cors.Request{URL: "http://127.0.0.1:1/", Origin: pageOrigin},

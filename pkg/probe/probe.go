@@ -87,6 +87,8 @@ type Result struct {
 	// false and Exchange.Actual is not empty, corsdiag sent the actual
 	// request only to show the problems a user would hit next.
 	BrowserSendsActual bool
+
+	profile *cors.Profile // judges blocked entries in WriteHAR
 }
 
 // UnreachableError means no request of the check got an HTTP answer (DNS,
@@ -153,7 +155,7 @@ func (p *prober) run(ctx context.Context) *Result {
 	r := &p.opts.Request
 	plan := p.opts.Profile.PlanRequest(r)
 	ex := &cors.Exchange{Request: *r}
-	res := &Result{Exchange: ex, Plan: plan}
+	res := &Result{Exchange: ex, Plan: plan, profile: p.opts.Profile}
 	sameOrigin := cors.OriginOf(r.URL) == r.Origin
 
 	if plan.Forbidden {
