@@ -1,0 +1,108 @@
+package conformance
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestScenarioFilesLoad(t *testing.T) {
+	scenarios, err := LoadDir(scenarioDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(scenarios) < 80 {
+		t.Errorf("%d scenarios; the suite promises at least 80", len(scenarios))
+	}
+	for _, s := range scenarios {
+		if s.Response.Status == 0 {
+			t.Errorf("%s: no response status", s.Name)
+		}
+	}
+}
+
+func TestParseRejectsBadScenarios(t *testing.T) {
+	const good = "- name: ok\n  description: fine\n  request: {method: GET}\n  response: {status: 200}\n"
+	tests := []struct {
+		name, yaml string
+		want       []string // substrings of the error
+	}{
+		{"unknown field", "- name: a\n  description: d\n  request: {methd: GET}\n  response: {status: 200}\n", []string{"f.yaml", "line 3", "methd"}},
+		{"not a list", "name: a\n", []string{"f.yaml", "line 1"}},
+		{"bad name", "- name: Not Kebab\n  description: d\n  response: {status: 200}\n", []string{"f.yaml:1", "name", "kebab-case"}},
+		{"no description", "- name: a\n  response: {status: 200}\n", []string{"description", "required"}},
+		{"credentials typo", "- name: a\n  description: d\n  request: {credentials: includes}\n  response: {status: 200}\n", []string{"request.credentials", "includes"}},
+		{"status out of range", "- name: a\n  description: d\n  response: {status: 99}\n", []string{"response", "status is 99"}},
+		{"redirect not 3xx", good + "- name: b\n  description: d\n  redirects: [{status: 200}]\n  response: {status: 200}\n", []string{"f.yaml:5", "redirects[0].status"}},
+		{"redirect target", "- name: a\n  description: d\n  redirects: [{status: 302, to: elsewhere}]\n  response: {status: 200}\n", []string{"redirects[0].to", "elsewhere"}},
+		{"header name with colon", "- name: a\n  description: d\n  response: {status: 200, headers: [{name: 'a:b', value: x}]}\n", []string{"response", "not a header name"}},
+		{"GET with a body", "- name: a\n  description: d\n  request: {method: get, body: x}\n  response: {status: 200}\n", []string{"request.body", "GET"}},
+		{"preflight status", "- name: a\n  description: d\n  preflight: {status: 0}\n  response: {status: 200}\n", []string{"preflight", "status is 0"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("f.yaml", []byte(tt.yaml))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			var le *LoadError
+			if !errors.As(err, &le) {
+				t.Errorf("error %T is not a *LoadError", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+		})
+	}
+	if ss, err := Parse("f.yaml", []byte(good)); err != nil || len(ss) != 1 || ss[0].Request.MethodOrGet() != "GET" {
+		t.Errorf("good scenario: %v %+v", err, ss)
+	}
+}
+
+func TestLoadDirRejectsDuplicateNames(t *testing.T) {
+	dir := t.TempDir()
+	one := "- name: same\n  description: d\n  response: {status: 200}\n"
+	for _, f := range []string{"a.yaml", "b.yaml"} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte(one), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := LoadDir(dir)
+	if err == nil || !strings.Contains(err.Error(), "b.yaml") || !strings.Contains(err.Error(), "a.yaml") {
+		t.Errorf("got %v, want a duplicate-name error naming both files", err)
+	}
+	if _, err := LoadDir(t.TempDir()); err == nil {
+		t.Error("an empty directory loaded without error")
+	}
+}
+
+func TestOriginsExpand(t *testing.T) {
+	o := Origins{Page: "http://127.0.0.1:1000", API: "http://127.0.0.1:2000", Other: "http://127.0.0.1:3000"}
+	got := o.Expand("{origin}|{page_port}|{api}|{api_port}|{other}|{unknown}")
+	want := "http://127.0.0.1:1000|1000|http://127.0.0.1:2000|2000|http://127.0.0.1:3000|{unknown}"
+	if got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte("- name: a\n  description: d\n  request: {method: GET, headers: [{name: X, value: '{origin}'}]}\n  response: {status: 200}\n"))
+	f.Add([]byte("- name: a\n  description: d\n  redirects: [{status: 302, to: other, loop: true}]\n  response: {status: 200}\n"))
+	f.Add([]byte("[]"))
+	f.Add([]byte("- {}"))
+	f.Add([]byte("- name: [\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ss, err := Parse("fuzz.yaml", data)
+		if err == nil {
+			for _, s := range ss {
+				if s.validate() != nil {
+					t.Errorf("Parse accepted an invalid scenario %q", s.Name)
+				}
+			}
+		}
+	})
+}
