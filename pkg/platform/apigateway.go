@@ -804,8 +804,9 @@ resource "aws_api_gateway_integration_response" "cors_%s" {
 		fixBuilder{FormatAWSCLI, "put-gateway-response for DEFAULT_4XX and DEFAULT_5XX, then redeploy", func(c FixContext) string {
 			var b strings.Builder
 			fmt.Fprintf(&b, "API_ID=%s\n", c.APIID)
+			b.WriteString(corsJSONHeredoc("cors-gateway.json", jsonParams(apigwHeaderParams(c, true), "gatewayresponse.header.", dq)) + "\n")
 			fmt.Fprintf(&b, "for TYPE in %s; do\n", strings.Join(gatewayTypes(c), " "))
-			fmt.Fprintf(&b, "  aws apigateway put-gateway-response --rest-api-id \"$API_ID\" --response-type \"$TYPE\" \\\n    --response-parameters '%s'\n", compactJSON(jsonParams(apigwHeaderParams(c, true), "gatewayresponse.header.", dq)))
+			b.WriteString("  aws apigateway put-gateway-response --rest-api-id \"$API_ID\" --response-type \"$TYPE\" --response-parameters file://cors-gateway.json\n")
 			fmt.Fprintf(&b, "done\naws apigateway create-deployment --rest-api-id \"$API_ID\" --stage-name %s", c.Stage)
 			return b.String()
 		}},
@@ -1179,11 +1180,6 @@ func camel(t string) string {
 		}
 	}
 	return b.String()
-}
-
-func compactJSON(s string) string {
-	s = strings.ReplaceAll(s, "\n  ", "")
-	return strings.ReplaceAll(s, "\n", "")
 }
 
 func singleQuoted(items []string) string {

@@ -1,0 +1,311 @@
+package platform
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"go/parser"
+	"go/token"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"go.yaml.in/yaml/v3"
+	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+)
+
+// fixContexts cover the shapes snippets must survive: one header or many,
+// credentials or not, names from the URL or placeholders.
+func fixContexts() map[string]FixContext {
+	plain := ExampleContext()
+	rich := ExampleContext()
+	rich.Origin = "https://shop.example.co.uk:8443"
+	rich.Method = "PATCH"
+	rich.Methods = []string{"PATCH", "OPTIONS"}
+	rich.Headers = []string{"authorization", "content-type", "x-request-id"}
+	rich.Credentials = true
+	rich.APIID, rich.Region, rich.Stage, rich.Resource = "abc123defg", "eu-west-1", "prod", "/orders/{id}"
+	rich.Bucket, rich.Host = "my-bucket", "api.example.com"
+	rich.GatewayResponses = []string{"UNAUTHORIZED", "INTEGRATION_TIMEOUT"}
+	return map[string]FixContext{"placeholders": plain, "credentials+headers": rich}
+}
+
+func everyFix(t *testing.T, visit func(t *testing.T, code cors.Code, f Fix, ctx FixContext)) {
+	t.Helper()
+	if len(fixBuilders) == 0 {
+		t.Fatal("no fixes registered")
+	}
+	for code := range fixBuilders {
+		for name, ctx := range fixContexts() {
+			for _, f := range Fixes(code, ctx) {
+				t.Run(string(code)+"/"+string(f.Format)+"/"+name, func(t *testing.T) { visit(t, code, f, ctx) })
+			}
+		}
+	}
+}
+
+func TestEveryCodeHasFixesAndRegisteredFormats(t *testing.T) {
+	known := map[Format]bool{}
+	for _, f := range allFormats {
+		known[f] = true
+	}
+	for code := range fixBuilders {
+		if _, ok := cors.Lookup(code); !ok {
+			t.Errorf("%s has fixes but is not registered", code)
+		}
+		for _, f := range FormatsFor(code) {
+			if !known[f] {
+				t.Errorf("%s: unknown format %s", code, f)
+			}
+		}
+	}
+	for _, code := range platformCodes() {
+		if len(fixBuilders[code]) == 0 {
+			t.Errorf("%s has no fix", code)
+		}
+	}
+}
+
+// platformCodes lists the codes this package registers.
+func platformCodes() []cors.Code {
+	var out []cors.Code
+	for _, in := range cors.Codes() {
+		if _, ok := fixBuilders[in.Code]; ok {
+			out = append(out, in.Code)
+		}
+	}
+	return out
+}
+
+func TestFixSnippetsCarryTheRequest(t *testing.T) {
+	everyFix(t, func(t *testing.T, code cors.Code, f Fix, ctx FixContext) {
+		if strings.TrimSpace(f.Snippet) == "" || f.Title == "" {
+			t.Fatal("empty fix")
+		}
+		if strings.Contains(f.Snippet, "https://app.example.com") && !strings.Contains(f.Snippet, ctx.Origin) {
+			t.Errorf("snippet uses the example origin, not the context's:\n%s", f.Snippet)
+		}
+	})
+	// The forms that set headers name the real origin and headers.
+	ctx := fixContexts()["credentials+headers"]
+	for _, code := range []cors.Code{CodeAPIGWNoOptionsMethod, CodeHTTPAPINotConfigured, CodeS3CORSNotEnabled, CodeNginxAddHeaderNoAlways, CodeMiddlewareOrder} {
+		for _, f := range Fixes(code, ctx) {
+			if f.Format == FormatConsole {
+				continue
+			}
+			if !strings.Contains(f.Snippet, ctx.Origin) {
+				t.Errorf("%s/%s lacks the origin %s:\n%s", code, f.Format, ctx.Origin, f.Snippet)
+			}
+			if !strings.Contains(f.Snippet, "x-request-id") {
+				t.Errorf("%s/%s lacks the header x-request-id:\n%s", code, f.Format, f.Snippet)
+			}
+		}
+	}
+}
+
+var yamlFormats = map[Format]bool{FormatCloudFormation: true, FormatSAM: true, FormatServerless: true, FormatKong: true, FormatEnvoy: true, FormatIstio: true, FormatOpenAPI: true}
+var jsonFormats = map[Format]bool{FormatVercel: true, FormatFirebase: true}
+var shellFormats = map[Format]bool{FormatAWSCLI: true, FormatGcloud: true, FormatAzureCLI: true}
+
+func TestYAMLAndJSONSnippetsParse(t *testing.T) {
+	everyFix(t, func(t *testing.T, code cors.Code, f Fix, ctx FixContext) {
+		switch {
+		case yamlFormats[f.Format]:
+			var n yaml.Node // CloudFormation tags (!Ref, !Sub) are kept as node tags
+			if err := yaml.Unmarshal([]byte(f.Snippet), &n); err != nil {
+				t.Fatalf("YAML: %v\n%s", err, f.Snippet)
+			}
+			if n.Kind != yaml.DocumentNode || len(n.Content) == 0 || n.Content[0].Kind != yaml.MappingNode {
+				t.Fatalf("YAML is not a mapping:\n%s", f.Snippet)
+			}
+		case jsonFormats[f.Format]:
+			var v any
+			if err := json.Unmarshal([]byte(f.Snippet), &v); err != nil {
+				t.Fatalf("JSON: %v\n%s", err, f.Snippet)
+			}
+		case f.Format == FormatAzurePolicy:
+			d := xml.NewDecoder(strings.NewReader(f.Snippet))
+			for {
+				_, err := d.Token()
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil {
+					t.Fatalf("XML: %v\n%s", err, f.Snippet)
+				}
+			}
+		}
+	})
+}
+
+func TestTerraformSnippetsParse(t *testing.T) {
+	everyFix(t, func(t *testing.T, code cors.Code, f Fix, ctx FixContext) {
+		if f.Format != FormatTerraform {
+			return
+		}
+		_, diags := hclparse.NewParser().ParseHCL([]byte(f.Snippet), string(code)+".tf")
+		if diags.HasErrors() {
+			t.Fatalf("HCL: %s\n%s", diags.Error(), f.Snippet)
+		}
+	})
+}
+
+// TestShellSnippetsParse parses CLI snippets as shell and checks every JSON
+// they carry: heredocs written to *.json and quoted {…} or […] arguments.
+func TestShellSnippetsParse(t *testing.T) {
+	everyFix(t, func(t *testing.T, code cors.Code, f Fix, ctx FixContext) {
+		if !shellFormats[f.Format] {
+			return
+		}
+		file, err := syntax.NewParser().Parse(strings.NewReader(f.Snippet), "")
+		if err != nil {
+			t.Fatalf("shell: %v\n%s", err, f.Snippet)
+		}
+		syntax.Walk(file, func(n syntax.Node) bool {
+			switch n := n.(type) {
+			case *syntax.Redirect:
+				if n.Hdoc != nil && n.Word != nil && strings.HasSuffix(n.Word.Lit(), ".json") {
+					checkJSON(t, hdocText(f.Snippet, n))
+				}
+			case *syntax.SglQuoted:
+				if v := strings.TrimSpace(n.Value); strings.HasPrefix(v, "{") && !strings.HasPrefix(v, "{[") || strings.HasPrefix(v, "[") {
+					if !strings.Contains(v, "items[?") && !strings.HasPrefix(v, "{deployment") && !strings.HasPrefix(v, ".Distribution") {
+						checkJSON(t, v)
+					}
+				}
+			}
+			return true
+		})
+	})
+}
+
+func hdocText(src string, r *syntax.Redirect) string {
+	return src[r.Hdoc.Pos().Offset():r.Hdoc.End().Offset()]
+}
+
+func checkJSON(t *testing.T, s string) {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		t.Errorf("JSON in shell snippet: %v\n%s", err, s)
+	}
+}
+
+func TestGoSnippetsParse(t *testing.T) {
+	everyFix(t, func(t *testing.T, code cors.Code, f Fix, ctx FixContext) {
+		if f.Format != FormatGo {
+			return
+		}
+		src := "package p\n\nimport \"net/http\"\n\nvar _ = http.StatusOK\n\n" + f.Snippet + "\n"
+		if _, err := parser.ParseFile(token.NewFileSet(), "fix.go", src, parser.AllErrors); err != nil {
+			t.Fatalf("Go: %v\n%s", err, src)
+		}
+	})
+}
+
+// TestBracketsBalance is the check for forms without a parser here (JS,
+// Java, C#, Apache): brackets and quotes balance.
+func TestBracketsBalance(t *testing.T) {
+	everyFix(t, func(t *testing.T, code cors.Code, f Fix, ctx FixContext) {
+		switch f.Format {
+		case FormatCDK, FormatLambda, FormatExpress, FormatSpring, FormatASPNet, FormatCloudflare:
+		default:
+			return
+		}
+		var stack []rune
+		pairs := map[rune]rune{')': '(', ']': '[', '}': '{'}
+		for _, r := range f.Snippet {
+			switch r {
+			case '(', '[', '{':
+				stack = append(stack, r)
+			case ')', ']', '}':
+				if len(stack) == 0 || stack[len(stack)-1] != pairs[r] {
+					t.Fatalf("unbalanced %q:\n%s", r, f.Snippet)
+				}
+				stack = stack[:len(stack)-1]
+			}
+		}
+		if len(stack) != 0 {
+			t.Fatalf("unclosed %q:\n%s", string(stack), f.Snippet)
+		}
+	})
+}
+
+// TestNginxSnippetsPassNginxT runs `nginx -t` on every nginx snippet inside
+// a minimal server block. It skips (saying so) without nginx, and fails
+// then when CORSDIAG_NGINX_TESTS=require.
+func TestNginxSnippetsPassNginxT(t *testing.T) {
+	const nginx = "/usr/sbin/nginx"
+	if _, err := os.Stat(nginx); err != nil {
+		if os.Getenv("CORSDIAG_NGINX_TESTS") == "require" {
+			t.Fatalf("CORSDIAG_NGINX_TESTS=require but %s is missing: %v", nginx, err)
+		}
+		t.Skipf("nginx snippets not checked: %s not installed (apt-get install nginx-light, or set CORSDIAG_NGINX_TESTS=require to fail)", nginx)
+	}
+	n := 0
+	everyFix(t, func(t *testing.T, code cors.Code, f Fix, ctx FixContext) {
+		if f.Format != FormatNginx {
+			return
+		}
+		n++
+		dir := t.TempDir()
+		conf := `pid nginx.pid;
+error_log stderr;
+events {}
+http {
+    access_log off;
+    client_body_temp_path tmp; proxy_temp_path tmp; fastcgi_temp_path tmp; uwsgi_temp_path tmp; scgi_temp_path tmp;
+    server {
+        listen 127.0.0.1:8080;
+` + f.Snippet + `
+    }
+}
+`
+		path := filepath.Join(dir, "nginx.conf")
+		if err := os.WriteFile(path, []byte(conf), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(nginx, "-t", "-q", "-c", path, "-p", dir, "-e", "stderr").CombinedOutput()
+		if err != nil {
+			t.Fatalf("nginx -t: %v\n%s\n%s", err, out, conf)
+		}
+	})
+	if n == 0 {
+		t.Fatal("no nginx snippet was checked")
+	}
+}
+
+func TestParseFormat(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want Format
+		ok   bool
+	}{{"", "", true}, {"all", FormatAll, true}, {"AWS-CLI", FormatAWSCLI, true}, {" terraform ", FormatTerraform, true}, {"yaml", "", false}} {
+		got, err := ParseFormat(tc.in)
+		if (err == nil) != tc.ok || got != tc.want {
+			t.Errorf("ParseFormat(%q) = %q, %v", tc.in, got, err)
+		}
+	}
+}
+
+func TestPickFixes(t *testing.T) {
+	ctx := ExampleContext()
+	all, _ := pickFixes(CodeAPIGWNoOptionsMethod, nil, "all", ctx)
+	if len(all) != len(FormatsFor(CodeAPIGWNoOptionsMethod)) || len(all) < 7 {
+		t.Errorf("all: %d forms", len(all))
+	}
+	one, note := pickFixes(CodeAPIGWNoOptionsMethod, []Format{FormatAWSCLI}, "", ctx)
+	if len(one) != 1 || one[0].Format != FormatAWSCLI || note != "" {
+		t.Errorf("default: %+v %q", one, note)
+	}
+	fallback, note := pickFixes(CodeAPIGWNoOptionsMethod, []Format{FormatAWSCLI}, "nginx", ctx)
+	if len(fallback) != 1 || fallback[0].Format != FormatAWSCLI || !strings.Contains(note, "no nginx form") {
+		t.Errorf("fallback: %+v %q", fallback, note)
+	}
+}
