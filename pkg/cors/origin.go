@@ -27,7 +27,8 @@ func originOfURL(u *url.URL) string {
 		return "null"
 	}
 	host := canonicalHost(u.Hostname())
-	if host == "" {
+	if host == "" || strings.Contains(host, "%") {
+		// No host, or an IPv6 zone: the URL standard rejects both.
 		return "null"
 	}
 	if strings.Contains(host, ":") {
