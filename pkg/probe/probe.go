@@ -2,8 +2,8 @@
 // sends (the preflight when one is needed, then the actual request), follows
 // redirects hop by hop as the engine decides, and records every exchange.
 //
-// The requests copy Chromium's (verified against the headers Chromium 156
-// puts on a cross-origin fetch()): the preflight carries no cookies, no
+// The requests are modelled on what Chromium puts on a cross-origin fetch()
+// (not yet compared header by header with a live browser): the preflight carries no cookies, no
 // Authorization and no body (Fetch §CORS-preflight fetch step 1-4), and Go's
 // client never follows a redirect by itself: every hop is judged by
 // cors.Profile.Redirect (Fetch §HTTP-redirect fetch) before the next is sent.

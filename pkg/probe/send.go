@@ -20,7 +20,7 @@ import (
 	"github.com/corsdiag/corsdiag/pkg/cors"
 )
 
-// Chromium's default request headers, as Chromium 156 on Linux sends them.
+// Chromium's default request headers, modelled on Chromium 156 on Linux.
 const (
 	chromeUserAgent      = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36"
 	chromeSecCHUA        = `"Chromium";v="156", "Not-A.Brand";v="24", "Google Chrome";v="156"`
