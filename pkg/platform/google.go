@@ -129,8 +129,17 @@ func googleFingerprint(o *observation, r *response) []signal {
 	m := r.resp
 	var out []signal
 	server := header(m, "Server")
+	// Google Frontend serves Cloud Run, Cloud Functions and App Engine: the
+	// host tells which.
+	frontend := idGoogleFrontend
+	switch {
+	case strings.HasSuffix(o.host, ".run.app"):
+		frontend = idCloudRun
+	case strings.HasSuffix(o.host, ".cloudfunctions.net"):
+		frontend = idCloudFunctions
+	}
 	if server == "Google Frontend" {
-		out = append(out, signal{idGoogleFrontend, 2, "Server: Google Frontend"})
+		out = append(out, signal{frontend, 2, "Server: Google Frontend"})
 	}
 	if server == "UploadServer" || hasHeader(m, "x-guploader-uploadid") {
 		out = append(out, signal{idGCS, 3, "header x-guploader-uploadid / Server: UploadServer"})
@@ -146,7 +155,7 @@ func googleFingerprint(o *observation, r *response) []signal {
 		out = append(out, signal{idGoogleAPIGateway, 3, "ESPv2's error body"})
 	}
 	if strings.Contains(b, "Your client does not have permission to get URL") {
-		out = append(out, signal{idGoogleFrontend, 2, "Google's 403 page \"Your client does not have permission\""})
+		out = append(out, signal{frontend, 2, "Google's 403 page \"Your client does not have permission\""})
 	}
 	return out
 }

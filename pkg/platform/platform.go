@@ -360,9 +360,10 @@ func confidence(score int) string {
 	return Low
 }
 
-// shadows lists platforms whose generic marks another, more specific
-// platform explains: the REST API's x-amzn-RequestId is no sign of a
-// separate Lambda function URL.
+// shadows lists platforms whose marks another, more specific platform
+// explains once it is sure: the REST API's x-amzn-RequestId is no sign of a
+// separate Lambda function URL, Google API Gateway's "server: envoy" no
+// sign of an Envoy of the user's own.
 var shadows = map[string][]string{}
 
 // exclusive groups are alternatives, not layers: one API is a REST API or
@@ -375,10 +376,8 @@ func suppressShadowed(a *analysis) {
 			continue
 		}
 		for _, l := range losers {
-			if a.scores[l] < 3 {
-				delete(a.detected, l)
-				delete(a.scores, l)
-			}
+			delete(a.detected, l)
+			delete(a.scores, l)
 		}
 	}
 	for _, group := range exclusive {

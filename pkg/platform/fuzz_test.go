@@ -1,0 +1,56 @@
+package platform
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+)
+
+// FuzzAnalyze feeds hostile answers (any header line, any body, any host)
+// to the fingerprints and causes: they must never panic, and evidence must
+// never carry control characters to the terminal.
+func FuzzAnalyze(f *testing.F) {
+	f.Add("abc123defg.execute-api.us-east-1.amazonaws.com", "x-amzn-ErrorType: MissingAuthenticationTokenException", `{"message":"Missing Authentication Token"}`, 403, "X-Api-Key")
+	f.Add("vpce-0a1b-x.execute-api.us-east-1.vpce.amazonaws.com", "Server: AmazonS3", "CORSResponse: CORS is not enabled for this bucket.", 403, "x-apigw-api-id")
+	f.Add("d1.cloudfront.net", "X-Cache: Hit from cloudfront", "", 200, "")
+	f.Add("x", "Server: nginx\x1b[31m", "<center>nginx</center>", 405, "Content-Type")
+	f.Add("x.s3.amazonaws.com", "Set-Cookie: AWSALB=1", `{"message":`, 502, "")
+	f.Fuzz(func(t *testing.T, host, headerLine, body string, status int, reqHeader string) {
+		h := http.Header{}
+		if name, value, ok := strings.Cut(headerLine, ":"); ok {
+			h[name] = []string{value}
+		}
+		resp := &cors.Message{Status: status, Header: h, Body: []byte(body)}
+		req := cors.Request{Method: "PUT", URL: "https://" + host + "/prod/x", Origin: "https://app.example.com", Header: http.Header{}}
+		if reqHeader != "" {
+			req.Header[reqHeader] = []string{body}
+		}
+		ex := &cors.Exchange{Request: req,
+			Preflight: &cors.Hop{Request: cors.Message{Method: "OPTIONS", URL: req.URL}, Response: resp},
+			Actual:    []cors.Hop{{Request: cors.Message{Method: "PUT", URL: req.URL}, Response: resp}}}
+		for _, format := range []string{"", "all", "nonsense"} {
+			rep := Analyze(Input{Exchange: ex, ErrorPaths: []cors.Hop{{Response: resp}, {NetError: "refused"}}, FixFormat: format})
+			if rep.Platform != nil {
+				for _, e := range rep.Platform.Evidence {
+					if strings.ContainsAny(e, "\x1b\x07\r") {
+						t.Fatalf("evidence carries a control character: %q", e)
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestAnalyzeNilAndEmpty(t *testing.T) {
+	if rep := Analyze(Input{}); rep == nil || rep.Platform != nil || len(rep.Findings) != 0 {
+		t.Fatalf("empty input: %+v", rep)
+	}
+	ex := &cors.Exchange{Request: cors.Request{Method: "GET", URL: "https://abc123defg.execute-api.us-east-1.amazonaws.com/prod/x", Origin: "https://app.example.com"},
+		Actual: []cors.Hop{{NetError: "connection refused"}}}
+	rep := Analyze(Input{Exchange: ex})
+	if rep.Platform == nil || rep.Platform.ID != idRESTAPI || rep.Platform.Confidence != Medium {
+		t.Fatalf("host alone: %+v", rep.Platform)
+	}
+}
