@@ -47,8 +47,7 @@ type checkOptions struct {
 	Output       string // text | json
 	Strict       bool
 	Browser      string // a key of cors.Profiles
-	// FixFormat picks the form of platform fixes (console, cli, terraform…);
-	// the platform layer interprets it.
+	// FixFormat picks the form of platform fixes (platform.Formats()).
 	FixFormat string
 	Initiator string // fetch | xhr
 
@@ -142,7 +141,7 @@ input, 3 the endpoint could not be reached.`,
 	f.StringVarP(&opts.Output, "output", "o", "text", "output format: text or json")
 	f.BoolVar(&opts.Strict, "strict", false, "exit 1 on warnings too")
 	f.StringVar(&opts.Browser, "browser", "chromium", "browser whose rules judge the exchange: chromium or firefox")
-	f.StringVar(&opts.FixFormat, "fix-format", "", "form of platform-specific fixes (console, cli, cloudformation, terraform…)")
+	f.StringVar(&opts.FixFormat, "fix-format", "", "form of platform-specific fixes: "+strings.Join(platform.Formats(), ", ")+", or all (default: the platform's usual one)")
 	f.StringVar(&opts.Initiator, "initiator", "fetch", "API that makes the request, for the console message: fetch or xhr")
 	return cmd
 }
@@ -207,6 +206,9 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 	default:
 		return nil, usageErrorf("--output %q: want text or json", o.Output)
 	}
+	if _, err := platform.ParseFormat(o.FixFormat); err != nil {
+		return nil, usageErrorf("--fix-format %q: want one of %s, or all", o.FixFormat, strings.Join(platform.Formats(), ", "))
+	}
 	if o.Timeout <= 0 {
 		return nil, usageErrorf("--timeout %s: must be more than zero", o.Timeout)
 	}
@@ -216,31 +218,43 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 	header := http.Header{}
 	var body []byte
 	hasBody := false
-	cookie, user, insecure := "", "", false
+	cookie, user, insecure, curlOrigin := "", "", false, ""
 	if o.Curl != nil {
 		c, err := parseCurl(o.Curl)
 		if err != nil {
+			var ee *ExitError
+			if errors.As(err, &ee) {
+				return nil, err
+			}
 			return nil, usageErrorf("%v", err)
+		}
+		for _, w := range c.Warnings {
+			fmt.Fprintln(o.IO.Err, "corsdiag: curl command: "+sanitize(w, true))
 		}
 		rawURL, method, body, cookie, user, insecure = c.URL, c.Method, c.Body, c.Cookie, c.User, c.Insecure
 		hasBody = c.Body != nil
-		for k, vs := range c.Header {
-			for _, v := range vs {
-				header.Add(k, v)
-			}
-		}
+		curlOrigin = c.Origin()
+		// Only what script set: headers the browser added itself (Sec-*,
+		// User-Agent, Priority…) would predict a preflight it never sent.
+		header, _ = c.ScriptHeader()
 	}
+	// Explicit -H headers replace the curl command's headers of the same
+	// name; repeated -H of one name are all sent, as curl does.
+	fromFlags := http.Header{}
 	for _, h := range o.Headers {
 		name, value, del, err := parseHeaderFlag(h)
 		if err != nil {
 			return nil, err
 		}
+		header.Del(name)
 		if del {
-			header.Del(name)
+			fromFlags.Del(name)
 			continue
 		}
-		// An explicit -H replaces the curl command's header of that name.
-		header.Set(name, value)
+		fromFlags.Add(name, value)
+	}
+	for k, vs := range fromFlags {
+		header[k] = vs
 	}
 	if len(o.Data) > 0 {
 		b, err := readData(o.Data, o.IO.In)
@@ -248,6 +262,10 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 			return nil, err
 		}
 		body, hasBody = b, true
+		if method == "GET" {
+			// The curl command had no data; -d now implies POST.
+			method = ""
+		}
 	}
 	if changed("request") {
 		method = o.Method
@@ -271,10 +289,13 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 		return nil, usageErrorf("-b %q: reading a cookie jar file is not supported; pass the cookies as 'name=value; name2=value2'", cookie)
 	}
 
-	// Origin: the flag, else the Origin header of -H or the curl command.
+	// Origin: the flag, else an -H Origin header, else the curl command's.
 	origin := o.Origin
 	if origin == "" {
 		origin = header.Get("Origin")
+	}
+	if origin == "" {
+		origin = curlOrigin
 	}
 	header.Del("Origin")
 	if origin == "" {
@@ -343,6 +364,9 @@ func parseHeaderFlag(h string) (name, value string, del bool, err error) {
 	name, value = strings.TrimSpace(n), strings.TrimSpace(v)
 	if err := checkHeaderName(h, name); err != nil {
 		return "", "", false, err
+	}
+	if i := strings.IndexAny(value, "\r\n\x00"); i >= 0 {
+		return "", "", false, usageErrorf("-H %q: the value holds a line break or NUL (byte %d)", h, len(n)+1+i)
 	}
 	return name, value, value == "", nil
 }
@@ -424,7 +448,7 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 		errorHops[i] = ep.Hop
 		errorPaths[i] = report.ErrorPath{Purpose: ep.Purpose, Hop: ep.Hop}
 	}
-	pr := o.analyze(platform.Input{Exchange: res.Exchange, Diagnosis: d, ErrorPaths: errorHops})
+	pr := o.analyze(platform.Input{Exchange: res.Exchange, Diagnosis: d, ErrorPaths: errorHops, FixFormat: o.FixFormat})
 	var detection *platform.Detection
 	if pr != nil {
 		for _, f := range pr.Findings {

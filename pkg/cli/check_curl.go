@@ -1,30 +1,35 @@
 package cli
 
 import (
+	"os"
 	"strings"
 
-	"errors"
+	"github.com/corsdiag/corsdiag/pkg/curlcmd"
 	"github.com/corsdiag/corsdiag/pkg/redact"
 	"github.com/corsdiag/corsdiag/pkg/termsafe"
-	"net/http"
 )
 
 // parseCurl reads a pasted curl command. One argument is the whole command
 // as pasted (quoted in the shell); several are the words the user's shell
-// already split, quoted back so curlcmd sees them as the same words.
-func parseCurl(args []string) (*curlCommand, error) {
-	// TODO(check): call curlcmd.Parse / curlcmd.ParseArgs once pkg/curlcmd lands.
-	_ = shellJoin(args)
-	return nil, errors.New("pasting a curl command is not available in this build yet; pass the URL and flags instead")
-}
-
-// curlCommand mirrors curlcmd.Command until that package lands.
-type curlCommand struct {
-	URL, Method  string
-	Header       http.Header
-	Body         []byte
-	Cookie, User string
-	Insecure     bool
+// already split, quoted back so curlcmd sees the same words.
+func parseCurl(args []string) (*curlcmd.Command, error) {
+	text := args[0]
+	if len(args) > 1 {
+		text = shellJoin(args)
+	}
+	c, err := curlcmd.Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	if c.BodyFile != "" {
+		// curlcmd never reads files; the user's own command names this one.
+		b, err := os.ReadFile(c.BodyFile)
+		if err != nil {
+			return nil, usageErrorf("the curl command's body file: %v", err)
+		}
+		c.Body = b
+	}
+	return c, nil
 }
 
 // shellJoin quotes every word for a POSIX shell.

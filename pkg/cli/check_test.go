@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 	"github.com/corsdiag/corsdiag/pkg/platform"
 	"github.com/corsdiag/corsdiag/pkg/probe"
 	"github.com/corsdiag/corsdiag/pkg/report"
+	"github.com/spf13/cobra"
 )
 
 const testOrigin = "https://app.example"
@@ -107,7 +109,7 @@ var goldenCases = []struct {
 			}
 			io.WriteString(w, `[]`)
 		},
-		args: []string{"http://abc123.execute-api.us-east-1.amazonaws.com/prod/items", "--origin", testOrigin, "-X", "PUT", "-H", "Content-Type: application/json"},
+		args: []string{"http://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod/items", "--origin", testOrigin, "-X", "PUT", "-H", "Content-Type: application/json"},
 		want: ExitBlocked,
 	},
 	{
@@ -163,6 +165,45 @@ var goldenCases = []struct {
 		args: []string{"http://api.test/v1/items", "--origin", testOrigin},
 		want: ExitBlocked,
 	},
+}
+
+// chromeCopy is "Copy as cURL (bash)" of a fetch() with an Authorization
+// header, as Chromium 156 writes it, split into words by the shell.
+var chromeCopy = []string{"curl", "http://api.test/items",
+	"-H", "accept: */*",
+	"-H", "accept-language: en-US,en;q=0.9",
+	"-H", "authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl",
+	"-H", "origin: https://app.example",
+	"-H", "priority: u=1, i",
+	"-H", "referer: https://app.example/",
+	"-H", `sec-ch-ua: "Chromium";v="156", "Not-A.Brand";v="24"`,
+	"-H", "sec-fetch-mode: cors",
+	"-H", "sec-fetch-site: cross-site",
+	"-H", "user-agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
+}
+
+func init() {
+	goldenCases = append(goldenCases, struct {
+		name    string
+		handler http.HandlerFunc
+		args    []string
+		want    int
+	}{
+		// Only Authorization is script's: no preflight is predicted for
+		// Priority or User-Agent, which Chromium added itself.
+		name: "curl-paste",
+		handler: func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Access-Control-Allow-Origin", "*")
+			if r.Method == http.MethodOptions {
+				w.Header().Set("Access-Control-Allow-Headers", "Authorization")
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+			io.WriteString(w, "[]")
+		},
+		args: append([]string{"--"}, chromeCopy...),
+		want: ExitAllowed,
+	})
 }
 
 func TestCheckGolden(t *testing.T) {
@@ -241,6 +282,7 @@ func TestCheckExitCodes(t *testing.T) {
 		{"not http", []string{"check", "ftp://example.test/", "--origin", testOrigin}, ExitUsage, "http:// or https://"},
 		{"bad header", []string{"check", allowed, "--origin", testOrigin, "-H", "NoColonHere"}, ExitUsage, "'Name: value'"},
 		{"bad browser", []string{"check", allowed, "--origin", testOrigin, "--browser", "lynx"}, ExitUsage, "chromium or firefox"},
+		{"bad fix format", []string{"check", allowed, "--origin", testOrigin, "--fix-format", "punchcards"}, ExitUsage, "--fix-format"},
 		{"bad output", []string{"check", allowed, "--origin", testOrigin, "-o", "yaml"}, ExitUsage, "text or json"},
 		{"unknown flag", []string{"check", allowed, "--origin", testOrigin, "--frobnicate"}, ExitUsage, "unknown flag"},
 		{"unreachable", []string{"check", closed, "--origin", testOrigin, "--timeout", "5s"}, ExitUnreachable, "cannot reach"},
@@ -481,6 +523,7 @@ func TestParseHeaderFlag(t *testing.T) {
 		{in: "no colon", bad: true},
 		{in: ": v", bad: true},
 		{in: "Bad Name: v", bad: true},
+		{in: "X-A: 1\r\nEvil: 2", bad: true},
 	}
 	for _, tt := range tests {
 		name, val, del, err := parseHeaderFlag(tt.in)
@@ -544,5 +587,80 @@ func TestSetArgsCurlDetection(t *testing.T) {
 		if (o.Curl != nil) != tt.wantCurl {
 			t.Errorf("%q: curl = %v, want %v", tt.args, o.Curl != nil, tt.wantCurl)
 		}
+	}
+}
+
+func TestCheckCurlForms(t *testing.T) {
+	resolve := func(t *testing.T, args ...string) *checkInput {
+		t.Helper()
+		io, _, errOut := fakeIO(nil)
+		var got *checkInput
+		opts := &checkOptions{IO: io, run: func(context.Context, probe.Options) (*probe.Result, error) {
+			return nil, errors.New("not sent")
+		}}
+		cmd := checkCommand(opts)
+		cmd.SetArgs(args)
+		cmd.SilenceErrors, cmd.SilenceUsage = true, true
+		cmd.RunE = func(cmd *cobra.Command, args []string) error {
+			if err := opts.setArgs(args); err != nil {
+				return err
+			}
+			opts.changed = cmd.Flags().Changed
+			var err error
+			got, err = opts.resolve()
+			return err
+		}
+		if err := cmd.Execute(); err != nil {
+			t.Fatalf("%v (stderr %s)", err, errOut)
+		}
+		return got
+	}
+	words := append([]string{"--"}, chromeCopy...)
+	pasted := []string{"--", "curl " + shellJoin(chromeCopy[1:])}
+
+	a, b := resolve(t, words...), resolve(t, pasted...)
+	for _, in := range []*checkInput{a, b} {
+		r := in.probe.Request
+		if r.Origin != testOrigin || r.URL != "http://api.test/items" || r.Method != "GET" {
+			t.Errorf("request = %s %s from %s", r.Method, r.URL, r.Origin)
+		}
+		if len(r.Header) != 3 || r.Header.Get("Authorization") == "" {
+			// accept, accept-language, authorization: the rest is the browser's.
+			t.Errorf("script headers = %v", r.Header)
+		}
+	}
+
+	over := resolve(t, append([]string{"--origin", "https://other.example", "-X", "DELETE", "-H", "Authorization:"}, words...)...)
+	r := over.probe.Request
+	if r.Origin != "https://other.example" || r.Method != "DELETE" || r.Header.Get("Authorization") != "" {
+		t.Errorf("flags did not override the curl command: %s from %s, headers %v", r.Method, r.Origin, r.Header)
+	}
+
+	withCookie := resolve(t, "--", "curl", "http://api.test/", "-H", "origin: https://app.example", "-b", "sid=1")
+	if !withCookie.probe.Request.Credentials || withCookie.probe.Cookie != "sid=1" {
+		t.Errorf("-b in the curl command: credentials %v, cookie %q", withCookie.probe.Request.Credentials, withCookie.probe.Cookie)
+	}
+}
+
+func TestCheckCurlErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no origin", []string{"check", "--", "curl", "http://api.test/"}, "--origin https://your-page.example"},
+		{"unterminated quote", []string{"check", "--", "curl 'http://api.test/"}, "curl command"},
+		{"no URL", []string{"check", "--", "curl", "-H", "origin: https://app.example"}, "URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runMain(nil, false, tt.args...)
+			if code != ExitUsage {
+				t.Errorf("exit %d, want %d; stderr %s", code, ExitUsage, stderr)
+			}
+			if !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr %q lacks %q", stderr, tt.want)
+			}
+		})
 	}
 }

@@ -84,6 +84,7 @@ type (
 		Headers    http.Header `json:"headers"`
 	}
 	jsonPlatform struct {
+		ID         string   `json:"id"`
 		Name       string   `json:"name"`
 		Confidence string   `json:"confidence"`
 		Evidence   []string `json:"evidence"`
@@ -175,6 +176,7 @@ func buildJSON(res *CheckResult) *jsonReport {
 
 	if pl := res.Platform; pl != nil && pl.Name != "" {
 		out.Platform = &jsonPlatform{
+			ID:         pl.ID,
 			Name:       pl.Name,
 			Confidence: pl.Confidence,
 			Evidence:   nonNil(pl.Evidence),

@@ -173,7 +173,7 @@ func TestSecretsRedacted(t *testing.T) {
 
 func TestJSONMatchesSchema(t *testing.T) {
 	withPlatform := result(blockedPreflight())
-	withPlatform.Platform = &platform.Detection{Name: "AWS API Gateway REST API", Confidence: "high", Evidence: []string{"x-amzn-ErrorType: MissingAuthenticationTokenException"}}
+	withPlatform.Platform = &platform.Detection{ID: "aws-apigateway-rest", Name: "AWS API Gateway REST API", Confidence: "high", Evidence: []string{"x-amzn-ErrorType: MissingAuthenticationTokenException"}}
 	withErrorPath := result(allowedGET())
 	withErrorPath.ErrorPaths = []ErrorPath{{Purpose: "unknown path", Hop: hop("GET", api+"/corsdiag-404", http.Header{"Origin": {page}}, 404, http.Header{}, "not found")}}
 	unreachable := allowedGET()
@@ -272,5 +272,34 @@ func TestTruncateKeepsUTF8(t *testing.T) {
 		if got := truncate(tt.in, tt.n); got != tt.want {
 			t.Errorf("truncate(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
 		}
+	}
+}
+
+// A platform finding that explains the reported error is shown with it,
+// not again under "Also found".
+func TestTailoredFixBesideReported(t *testing.T) {
+	res := result(blockedPreflight())
+	tailored := cors.NewFinding(cors.CodePreflightStatus, "preflight", "API Gateway has no OPTIONS method here")
+	tailored.Platform = "Amazon API Gateway (REST API)"
+	tailored.Fix = "Enable CORS on the resource.\n\n[aws-cli]\naws apigateway put-method \x1b[31m"
+	res.Diagnosis.Findings = append(res.Diagnosis.Findings, tailored)
+	var b bytes.Buffer
+	if err := WriteText(&b, res, Style{}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	reported, also, ok := strings.Cut(out, "Also found")
+	if !ok {
+		t.Fatalf("no Also found section:\n%s", out)
+	}
+	if !strings.Contains(reported, "On Amazon API Gateway (REST API):") || !strings.Contains(reported, "API Gateway has no OPTIONS method here") {
+		t.Errorf("tailored cause not beside the reported error:\n%s", reported)
+	}
+	if strings.Contains(also, "API Gateway has no OPTIONS method here") {
+		t.Errorf("tailored finding repeated under Also found")
+	}
+	// Multi-line fixes keep their lines, indented; control characters do not survive.
+	if !strings.Contains(reported, "\n         [aws-cli]\n         aws apigateway put-method \\x1b[31m\n") {
+		t.Errorf("multi-line fix not laid out:\n%s", reported)
 	}
 }

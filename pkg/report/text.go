@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
@@ -108,12 +109,18 @@ func (t *textWriter) write() {
 
 	rest := findings
 	if len(findings) > 0 && findings[0].Reported {
-		t.reported(&findings[0])
-		rest = findings[1:]
+		rest = slices.Clone(findings[1:])
+		var tailored *cors.Finding
+		if i := tailoredFor(&findings[0], rest); i >= 0 {
+			f := rest[i]
+			tailored = &f
+			rest = slices.Delete(rest, i, i+1)
+		}
+		t.reported(&findings[0], tailored)
 	}
 	if len(rest) > 0 {
 		title := "Found"
-		if len(rest) < len(findings) {
+		if len(findings) > 0 && findings[0].Reported {
 			title = "Also found"
 		}
 		t.printf("\n%s\n", t.p.bold.Sprint(title))
@@ -158,35 +165,68 @@ func firstCode(fs []cors.Finding) cors.Code {
 	return fs[0].Code
 }
 
-func (t *textWriter) reported(f *cors.Finding) {
+func (t *textWriter) reported(f *cors.Finding, tailored *cors.Finding) {
 	t.printf("\n%s %s %s\n", t.p.bad.Sprint("Reported:"), t.p.bold.Sprint(string(f.Code)), t.p.dim.Sprint("("+stepWords(f.Step)+")"))
 	if f.BrowserMessage != "" {
+		// The console line, byte for byte as Chromium prints it (secrets
+		// redacted), in a quoted block.
 		t.printf("  Chromium's console says:\n")
-		// Each line of the message in a quoted block; the message itself is
-		// byte for byte what Chromium prints (after redaction of secrets).
-		for _, line := range strings.Split(t.text(f.BrowserMessage), "\n") {
-			t.printf("  │ %s\n", line)
-		}
+		t.block("  │ ", "  │ ", f.BrowserMessage)
 	}
-	t.printf("  Cause: %s\n", t.text(f.Message))
-	if f.Platform != "" {
-		t.printf("  Platform: %s\n", t.text(f.Platform))
-	}
+	t.block("  Cause: ", "         ", f.Message)
 	if f.Fix != "" {
-		t.printf("  Fix:   %s\n", t.text(f.Fix))
+		t.block("  Fix:   ", "         ", f.Fix)
+	}
+	if tailored != nil {
+		// The platform's own cause and fix for this failure.
+		t.printf("  %s %s\n", t.p.bold.Sprint("On "+t.text(tailored.Platform)+":"), t.p.dim.Sprint("("+string(tailored.Code)+")"))
+		t.block("  Cause: ", "         ", tailored.Message)
+		if tailored.Fix != "" {
+			t.block("  Fix:   ", "         ", tailored.Fix)
+		}
 	}
 }
 
 func (t *textWriter) other(f *cors.Finding) {
 	c := t.p.severity(f.Severity)
 	t.printf("  %s %s %s %s\n", c.Sprint(severityMark(f.Severity)), c.Sprintf("%-7s", f.Severity), t.p.bold.Sprint(string(f.Code)), t.p.dim.Sprint("("+stepWords(f.Step)+")"))
-	t.printf("      %s\n", t.text(f.Message))
+	t.block("      ", "      ", f.Message)
 	if f.Platform != "" {
 		t.printf("      Platform: %s\n", t.text(f.Platform))
 	}
 	if f.Fix != "" {
-		t.printf("      Fix: %s\n", t.text(f.Fix))
+		t.block("      Fix: ", "           ", f.Fix)
 	}
+}
+
+// block prints multi-line text (fixes carry pasteable snippets): the first
+// line after first, the others after indent, each line cleaned on its own
+// so the line breaks survive and nothing else does.
+func (t *textWriter) block(first, indent, text string) {
+	for i, line := range strings.Split(text, "\n") {
+		prefix := indent
+		if i == 0 {
+			prefix = first
+		}
+		line = t.text(strings.TrimRight(line, "\r"))
+		if line == "" {
+			t.printf("%s\n", strings.TrimRight(prefix, " "))
+			continue
+		}
+		t.printf("%s%s\n", prefix, line)
+	}
+}
+
+// tailoredFor returns the platform finding that explains the reported one:
+// an error at the same step that names a platform.
+func tailoredFor(rep *cors.Finding, fs []cors.Finding) int {
+	for i := range fs {
+		f := &fs[i]
+		if f.Platform != "" && f.Severity == cors.SeverityError && f.Step == rep.Step && !f.Reported {
+			return i
+		}
+	}
+	return -1
 }
 
 func stepWords(step string) string {
