@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -18,10 +17,8 @@ import (
 	"time"
 )
 
-var updateCI = flag.Bool("update-ci", false, "rewrite pkg/cli/testdata/ci_*.golden")
-
-// fakeIO is the command's IO with buffers and a fixed environment.
-func fakeIO(envs map[string]string) (*IO, *bytes.Buffer, *bytes.Buffer) {
+// ciIO is the command's IO with buffers and a fixed environment.
+func ciIO(envs map[string]string) (*IO, *bytes.Buffer, *bytes.Buffer) {
 	var out, errb bytes.Buffer
 	return &IO{In: strings.NewReader(""), Out: &out, Err: &errb, Getenv: func(k string) string { return envs[k] }}, &out, &errb
 }
@@ -226,7 +223,7 @@ checks:
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := writeConfig(t, tt.config)
-			io, out, errb := fakeIO(nil)
+			io, out, errb := ciIO(nil)
 			start := time.Now()
 			code := Main(append([]string{"ci", "-f", path}, tt.args...), io)
 			if code != tt.wantCode {
@@ -275,7 +272,7 @@ checks:
   - name: down
     url: `+closedPort(t)+`/x
 `)
-	io, out, _ := fakeIO(nil)
+	io, out, _ := ciIO(nil)
 	code := Main([]string{"ci", "-f", path, "--retries", "0"}, io)
 	if code != ExitBlocked {
 		t.Errorf("exit %d, want 1", code)
@@ -287,7 +284,7 @@ checks:
 	got = durationRe.ReplaceAllString(got, "in DURATION")
 	got = pathRe.ReplaceAllString(got, "CONFIG/corsdiag.yaml")
 	goldenPath := filepath.Join("testdata", "ci_mixed.golden")
-	if *updateCI {
+	if *update { // the package's -update flag (golden_test.go)
 		os.MkdirAll("testdata", 0o755)
 		if err := os.WriteFile(goldenPath, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
@@ -295,10 +292,10 @@ checks:
 	}
 	want, err := os.ReadFile(goldenPath)
 	if err != nil {
-		t.Fatalf("%v (go test ./pkg/cli -run TestCIGolden -update-ci creates it)", err)
+		t.Fatalf("%v (go test ./pkg/cli -run TestCIGolden -update creates it)", err)
 	}
 	if got != string(want) {
-		t.Errorf("output differs from %s (-update-ci rewrites it):\n--- got\n%s\n--- want\n%s", goldenPath, got, want)
+		t.Errorf("output differs from %s (-update rewrites it):\n--- got\n%s\n--- want\n%s", goldenPath, got, want)
 	}
 }
 
@@ -315,7 +312,7 @@ func TestCIBadConfig(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := writeConfig(t, tt.config)
-			io, out, errb := fakeIO(tt.env)
+			io, out, errb := ciIO(tt.env)
 			if code := Main([]string{"ci", "-f", path}, io); code != ExitUsage {
 				t.Errorf("exit %d, want 2", code)
 			}
@@ -328,21 +325,21 @@ func TestCIBadConfig(t *testing.T) {
 		})
 	}
 	t.Run("missing file", func(t *testing.T) {
-		io, _, errb := fakeIO(nil)
+		io, _, errb := ciIO(nil)
 		if code := Main([]string{"ci", "-f", filepath.Join(t.TempDir(), "nope.yaml")}, io); code != ExitUsage || !strings.Contains(errb.String(), "corsdiag ci init") {
 			t.Errorf("exit %d, stderr %q", code, errb)
 		}
 	})
 	t.Run("bad report flag", func(t *testing.T) {
 		path := writeConfig(t, "defaults: {origin: 'https://app.example.com'}\nchecks:\n  - url: https://a.example/\n")
-		io, _, errb := fakeIO(nil)
+		io, _, errb := ciIO(nil)
 		if code := Main([]string{"ci", "-f", path, "--report", "xml=out.xml"}, io); code != ExitUsage || !strings.Contains(errb.String(), "FORMAT=FILE") {
 			t.Errorf("exit %d, stderr %q", code, errb)
 		}
 	})
 	t.Run("annotation in GitHub Actions", func(t *testing.T) {
 		path := writeConfig(t, "checks:\n  - url: https://a.example/\n    ur: x\n")
-		io, out, _ := fakeIO(map[string]string{"GITHUB_ACTIONS": "true"})
+		io, out, _ := ciIO(map[string]string{"GITHUB_ACTIONS": "true"})
 		Main([]string{"ci", "-f", path}, io)
 		if !strings.Contains(out.String(), "::error file="+path+",line=3,") {
 			t.Errorf("stdout = %q, want an ::error annotation on line 3", out)
@@ -363,7 +360,7 @@ checks:
 	dir := t.TempDir()
 	summary := filepath.Join(dir, "summary.md")
 	os.WriteFile(summary, []byte("# earlier step\n"), 0o644)
-	io, out, _ := fakeIO(map[string]string{
+	io, out, _ := ciIO(map[string]string{
 		"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary, "GITHUB_WORKSPACE": filepath.Dir(path),
 	})
 	args := []string{"ci", "-f", path}
@@ -425,7 +422,7 @@ checks:
   - name: interrupted
     url: `+interrupting.URL+`/x
 `)
-	io, out, errb := fakeIO(nil)
+	io, out, errb := ciIO(nil)
 	start := time.Now()
 	code := Main([]string{"ci", "-f", path, "--concurrency", "2"}, io)
 	if code != ExitInterrupted {
@@ -459,7 +456,7 @@ func TestCIInit(t *testing.T) {
 		if i == 1 {
 			os.WriteFile(path, []byte("# mine\n"), 0o644)
 		}
-		io, out, errb := fakeIO(nil)
+		io, out, errb := ciIO(nil)
 		if code := Main(s.args, io); code != s.code || !strings.Contains(out.String()+errb.String(), s.want) {
 			t.Fatalf("step %d: exit %d, output %q %q; want %d and %q", i, code, out, errb, s.code, s.want)
 		}

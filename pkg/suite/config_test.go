@@ -2,6 +2,8 @@ package suite
 
 import (
 	"errors"
+	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -221,4 +223,33 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestDocsExamplesParse keeps every YAML block of docs/ci-config.md valid.
+func TestDocsExamplesParse(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/ci-config.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := strings.Split(string(doc), "```yaml\n")[1:]
+	if len(blocks) < 4 {
+		t.Fatalf("found %d YAML blocks, want the shape and three examples", len(blocks))
+	}
+	vars := env(map[string]string{"API_KEY": "k", "API_TOKEN": "t", "SESSION": "s"})
+	for i, b := range blocks {
+		body, _, _ := strings.Cut(b, "```")
+		if _, err := Parse(fmt.Sprintf("ci-config.md block %d", i+1), []byte(body), vars); err != nil {
+			t.Errorf("%v\n%s", err, body)
+		}
+	}
+	// The examples in the docs are the tested files, word for word.
+	for _, name := range []string{"apigateway-rest.yaml", "apigateway-http.yaml", "s3.yaml"} {
+		b, err := os.ReadFile("testdata/examples/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(doc), string(b)) {
+			t.Errorf("docs/ci-config.md does not hold testdata/examples/%s as it is", name)
+		}
+	}
 }
