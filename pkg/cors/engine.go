@@ -17,12 +17,15 @@ func Evaluate(ex *Exchange) *Diagnosis { return Chromium.Evaluate(ex) }
 
 // judge collects findings while walking an exchange in the browser's order.
 type judge struct {
-	p        *Profile
-	req      *Request
-	initURL  string
-	errors   []Finding
-	warnings []Finding
-	infos    []Finding
+	p       *Profile
+	req     *Request
+	initURL string
+	// pageOrigin, when set, is the origin the console names although req
+	// carries a tainted one (a preflight after a cross-origin redirect).
+	pageOrigin string
+	errors     []Finding
+	warnings   []Finding
+	infos      []Finding
 }
 
 func (j *judge) add(f Finding) {
@@ -359,9 +362,13 @@ func (j *judge) checkActual(hops []Hop) {
 				}
 			}
 			if isRedirect(resp) {
-				// The recording ends at a redirect: follow it in words only.
-				if _, f := j.p.redirect(r, st, resp); f != nil {
+				// The recording ends at a redirect: follow it in words only,
+				// or judge the new URL's preflight that stopped the browser.
+				next, f := j.p.redirect(r, st, resp)
+				if f != nil {
 					j.add(*f)
+				} else if h.RedirectPreflight != nil {
+					j.checkRedirectPreflight(h.RedirectPreflight, next)
 				}
 			}
 			return
@@ -374,8 +381,61 @@ func (j *judge) checkActual(hops []Hop) {
 		if next.Origin == "null" && st.Origin != "null" {
 			j.add(newFinding(CodeOriginTainted, "redirect "+strconv.Itoa(i+1), "the redirect from "+st.URL+" to "+next.URL+" crossed origins, so the browser sends Origin: null from here on; only `*` or null in Access-Control-Allow-Origin match it"))
 		}
+		if h.RedirectPreflight != nil && !j.checkRedirectPreflight(h.RedirectPreflight, next) {
+			return
+		}
 		st = next
 	}
+}
+
+// checkRedirectPreflight judges the preflight Chromium sends before it
+// follows a redirect of a request that needs one: the redirected request
+// starts over at the new URL, preflight included (cors_url_loader.cc
+// FollowRedirect; verified on Chromium 156). It reports whether the
+// browser goes on to the new URL.
+func (j *judge) checkRedirectPreflight(pf *Hop, next RedirectState) bool {
+	rr := *j.req
+	rr.URL, rr.Method, rr.Origin = next.URL, next.Method, next.Origin
+	rr.Header = redirectedHeader(j.req.Header, next)
+	sub := &judge{p: j.p, req: &rr, initURL: j.initURL, pageOrigin: j.req.Origin}
+	plan := j.p.PlanRequest(&rr)
+	sub.checkPreflight(pf, &plan)
+	for _, f := range sub.errors {
+		f.Step = "redirect " + strconv.Itoa(next.Count) + " preflight"
+		j.add(f)
+	}
+	return len(sub.errors) == 0
+}
+
+// redirectedHeader is the author headers a redirected request keeps
+// (Fetch §HTTP-redirect fetch steps 12-13): the request-body headers go
+// with the body, Authorization goes on an origin change.
+func redirectedHeader(h http.Header, next RedirectState) http.Header {
+	out := h.Clone()
+	if out == nil {
+		out = http.Header{}
+	}
+	if next.DropBody {
+		for _, name := range []string{"Content-Encoding", "Content-Language", "Content-Location", "Content-Type"} {
+			out.Del(name)
+		}
+	}
+	if next.DropAuthorization {
+		out.Del("Authorization")
+	}
+	return out
+}
+
+// NeedsRedirectPreflight says whether the browser sends a new preflight
+// before following a redirect to next (for a prober following hops): the
+// request is still cross-origin for the page, or tainted, and still not
+// simple after the redirect's method and header changes.
+func (p *Profile) NeedsRedirectPreflight(r *Request, next RedirectState) (Request, bool) {
+	rr := *r
+	rr.URL, rr.Method, rr.Origin = next.URL, next.Method, next.Origin
+	rr.Header = redirectedHeader(r.Header, next)
+	corsFlag := next.CrossOrigin || !sameOrigin(canonicalOrigin(next.Origin), next.URL)
+	return rr, corsFlag && p.PlanRequest(&rr).Preflight
 }
 
 func hasErrors(errs []Finding) bool { return len(errs) > 0 }
@@ -552,6 +612,9 @@ func accessDetail(a accessCheck, initiator string) string {
 }
 
 func (j *judge) console(at, origin, detail string) string {
+	if j.pageOrigin != "" {
+		origin = j.pageOrigin
+	}
 	return consoleLine(j.req.Initiator, at, redirectedFrom(j.initURL, at), origin, detail)
 }
 

@@ -52,8 +52,12 @@ type Hop struct {
 	// NetError is the network failure (DNS, refused, reset, TLS, timeout)
 	// that stopped this hop, in words; empty when a response came back.
 	NetError string
-	Started  time.Time
-	Duration time.Duration
+	// RedirectPreflight is the preflight the browser sent to the URL this
+	// redirect response points to, before following it: a request that
+	// needs a preflight gets one for every new URL. Nil when none was sent.
+	RedirectPreflight *Hop
+	Started           time.Time
+	Duration          time.Duration
 }
 
 // Exchange is everything the browser would have seen for one Request: the

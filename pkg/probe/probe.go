@@ -213,7 +213,12 @@ func (p *prober) preflightPasses(ex *cors.Exchange) bool {
 // OPTIONS, Access-Control-Request-Method, Access-Control-Request-Headers when
 // there are unsafe headers, Accept: */*, and nothing of the author's.
 func (p *prober) preflight(ctx context.Context, plan *cors.Plan) cors.Hop {
-	r := &p.opts.Request
+	return p.preflightFor(ctx, &p.opts.Request, plan)
+}
+
+// preflightFor sends the preflight of r: the page's request, or its
+// redirected form (new URL, Origin possibly tainted to null).
+func (p *prober) preflightFor(ctx context.Context, r *cors.Request, plan *cors.Plan) cors.Hop {
 	h := http.Header{}
 	h.Set("Accept", "*/*")
 	h.Set("Access-Control-Request-Method", plan.Method)
@@ -277,6 +282,16 @@ func (p *prober) actual(ctx context.Context, plan *cors.Plan) []cors.Hop {
 		next, ok := p.opts.Profile.Redirect(r, st, hop.Response)
 		if !ok {
 			break
+		}
+		// Chromium preflights every new URL of a request that needs a
+		// preflight, before following the redirect to it.
+		if rr, need := p.opts.Profile.NeedsRedirectPreflight(r, next); need {
+			rplan := p.opts.Profile.PlanRequest(&rr)
+			pf := p.preflightFor(ctx, &rr, &rplan)
+			hops[len(hops)-1].RedirectPreflight = &pf
+			if !p.preflightPasses(&cors.Exchange{Request: rr, Preflight: &pf}) {
+				break
+			}
 		}
 		if next.DropBody {
 			body = nil
