@@ -31,7 +31,11 @@ var chromiumFlags = []string{
 // first of chromium, chromium-browser, google-chrome on PATH.
 func findChromium() (string, error) {
 	if p := os.Getenv("CORSDIAG_CHROMIUM"); p != "" {
-		return exec.LookPath(p)
+		path, err := exec.LookPath(p)
+		if err != nil {
+			return "", fmt.Errorf("no Chromium at CORSDIAG_CHROMIUM=%s: %w", p, err)
+		}
+		return path, nil
 	}
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
