@@ -471,3 +471,40 @@ func TestCIInit(t *testing.T) {
 		t.Errorf("starter file:\n%s", b)
 	}
 }
+
+func TestCIProgress(t *testing.T) {
+	good := corsServer(t).URL
+	path := writeConfig(t, "defaults: {origin: 'https://app.example.com'}\nchecks:\n  - url: "+good+"/a\n  - url: "+good+"/b\n")
+	tests := []struct {
+		name      string
+		terminal  bool
+		want, not []string
+	}{
+		// A terminal gets a bar with a live count, cleared at the end.
+		{"terminal", true, []string{"checks (0 failing)", "(0/2)", "\r"}, []string{"[1/2]"}},
+		// A CI log gets one line per finished check.
+		{"log", false, []string{"[1/2] ok   GET http://127.0.0.1:", "[2/2] ok   "}, []string{"\r", "failing"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			io, out, errb := ciIO(nil)
+			io.OutIsTerminal = tt.terminal
+			if code := Main([]string{"ci", "-f", path}, io); code != ExitAllowed {
+				t.Fatalf("exit %d: %s", code, errb)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(errb.String(), w) {
+					t.Errorf("stderr lacks %q: %q", w, errb)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(errb.String(), n) {
+					t.Errorf("stderr has %q: %q", n, errb)
+				}
+			}
+			if !strings.Contains(out.String(), "2 checks: 2 passed") {
+				t.Errorf("stdout: %s", out)
+			}
+		})
+	}
+}
