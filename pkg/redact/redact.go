@@ -153,14 +153,44 @@ var (
 // JWTs, bearer/basic credentials, AWS access key ids, and key=value or
 // "key": "value" pairs whose key names a secret.
 func Text(s string) string {
-	if s == "" {
+	if s == "" || !mayHoldSecret(s) {
 		return s
 	}
 	s = jwtRE.ReplaceAllString(s, Marker)
 	s = bearerRE.ReplaceAllString(s, "$1 "+Marker)
 	s = awsKeyRE.ReplaceAllString(s, Marker)
-	s = keyValueRE.ReplaceAllString(s, "${1}"+Marker)
+	s = keyValueRE.ReplaceAllStringFunc(s, func(m string) string {
+		// CORS headers name credentials but hold none: they are what corsdiag diagnoses.
+		if strings.HasPrefix(strings.ToLower(strings.TrimLeft(m, `"`)), "access-control-") {
+			return m
+		}
+		return keyValueRE.ReplaceAllString(m, "${1}"+Marker)
+	})
 	return s
+}
+
+// secretHints are substrings every match of Text's patterns contains
+// (lower case), by first letter: the regular expressions run only when one
+// is present, which keeps redacting thousands of findings (corsdiag har)
+// fast.
+var secretHints = [256][]string{
+	'e': {"eyj"}, 'a': {"akia", "asia", "api_key", "api-key", "apikey"}, 'b': {"bearer", "basic"},
+	't': {"token"}, 's': {"secret", "session"}, 'p': {"passw"}, 'c': {"credential"},
+}
+
+func mayHoldSecret(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		for _, h := range secretHints[c] {
+			if len(s)-i >= len(h) && strings.EqualFold(s[i:i+len(h)], h) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func looksLikeToken(v string) bool {
