@@ -1,6 +1,7 @@
 package harfile
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -103,13 +104,53 @@ func Analyze(src io.Reader, opts AnalyzeOptions, emit func(*Result) error) (Summ
 		opts.Profile = cors.Chromium
 	}
 	rd := NewReader(src, opts.Reader)
-	a := &analyzer{opts: opts, log: &rd.Log, emit: emit}
-	err := rd.ReadEntries(a.add)
-	if ferr := a.flush(0); err == nil {
-		err = ferr
+	a := &analyzer{opts: opts, emit: emit}
+
+	// The reader runs ahead in its own goroutine, so scanning the file and
+	// judging entries overlap. Each entry carries the pages read before it.
+	type item struct {
+		e     *Entry
+		pages []Page
+	}
+	items := make(chan item, 256)
+	stop := make(chan struct{})
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(items)
+		readErr <- rd.ReadEntries(func(e *Entry) error {
+			select {
+			case items <- item{e, rd.Log.Pages}:
+				return nil
+			case <-stop:
+				return ErrStop
+			}
+		})
+	}()
+	var err error
+	for it := range items {
+		if err != nil {
+			continue
+		}
+		a.pages = it.pages
+		if err = a.add(it.e); err != nil {
+			close(stop)
+		}
+	}
+	if rerr := <-readErr; err == nil {
+		err = rerr
+	}
+	if err == nil || isSyntax(err) {
+		if ferr := a.flush(0); err == nil {
+			err = ferr
+		}
 	}
 	a.sum.Entries = rd.Log.Entries
 	return a.sum, &rd.Log, err
+}
+
+func isSyntax(err error) bool {
+	var se *SyntaxError
+	return errors.As(err, &se)
 }
 
 type pending struct {
@@ -125,7 +166,7 @@ type pending struct {
 
 type analyzer struct {
 	opts   AnalyzeOptions
-	log    *Log
+	pages  []Page
 	emit   func(*Result) error
 	window []*pending
 	sum    Summary
@@ -273,11 +314,11 @@ func (a *analyzer) judge(p *pending) *Result {
 	} else {
 		causeKnown = false
 	}
-	plan := a.opts.Profile.PlanRequest(&req)
+	d := a.opts.Profile.Evaluate(ex)
+	plan := d.Plan
 	if plan.Preflight && p.pair == nil && !plan.Forbidden {
 		ex.PreflightMissing = true
 	}
-	d := a.opts.Profile.Evaluate(ex)
 	res.Exchange = ex
 	res.Findings = d.Findings
 	if ex.PreflightMissing {
@@ -462,9 +503,9 @@ func (a *analyzer) pageOrigin(e *Entry) (string, string) {
 		return o, OriginFromHeader
 	}
 	if e.Pageref != "" {
-		for i := range a.log.Pages {
-			if a.log.Pages[i].ID == e.Pageref {
-				if o := httpOrigin(a.log.Pages[i].Title); o != "" {
+		for i := range a.pages {
+			if a.pages[i].ID == e.Pageref {
+				if o := httpOrigin(a.pages[i].Title); o != "" {
 					return o, OriginFromPage
 				}
 				break

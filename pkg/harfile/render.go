@@ -208,7 +208,7 @@ func (r *Renderer) addJSON(res *Result) error {
 		jr.Findings = append(jr.Findings, jsonFinding{
 			Code: string(f.Code), Severity: string(f.Severity), Step: f.Step, Message: r.clean(f.Message),
 			BrowserMessage: r.clean(f.BrowserMessage), CorsError: f.CorsError, FailedParameter: r.clean(f.FailedParameter),
-			Fix: r.clean(f.Fix), Reported: f.Reported, Docs: "docs/findings/" + string(f.Code) + ".md",
+			Fix: f.Fix, Reported: f.Reported, Docs: "docs/findings/" + string(f.Code) + ".md",
 		})
 	}
 	b, err := json.Marshal(jr)

@@ -33,9 +33,11 @@ type scanner struct {
 	lines int
 	eof   bool
 	rerr  error
-	// key holds the last object key read, val the last kept string.
-	key []byte
-	val []byte
+	// keys holds the key being read at each object depth, val the last
+	// kept string.
+	keys  [][]byte
+	depth int
+	val   []byte
 }
 
 const scanBufSize = 256 << 10
@@ -226,15 +228,21 @@ func (s *scanner) objectBody(fn func(key []byte) error) error {
 		s.pos++
 		return nil
 	}
+	if s.depth == len(s.keys) {
+		s.keys = append(s.keys, nil)
+	}
+	d := s.depth
+	s.depth++
+	defer func() { s.depth-- }()
 	for {
 		if c != '"' {
 			return s.errAt("a quoted key")
 		}
-		key, err := s.readString(s.key[:0], true, maxKeyLen)
+		key, err := s.readString(s.keys[d][:0], true, maxKeyLen)
 		if err != nil {
 			return err
 		}
-		s.key = key
+		s.keys[d] = key
 		if c, ok = s.peek(); !ok || c != ':' {
 			return s.errAt("':' after the key " + strconv.Quote(string(key)))
 		}

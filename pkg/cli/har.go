@@ -1,0 +1,215 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"regexp"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/corsdiag/corsdiag/pkg/harfile"
+	"github.com/corsdiag/corsdiag/pkg/probe"
+)
+
+func init() { register(newHarCmd) }
+
+type harOptions struct {
+	output     string
+	all        bool
+	urlPattern string
+	origin     string
+	partial    bool
+	noRedact   bool
+	replay     bool
+	sendActual bool
+	timeout    time.Duration
+	insecure   bool
+	// transport replaces the replay's transport (tests).
+	transport http.RoundTripper
+}
+
+func newHarCmd(io *IO) *cobra.Command {
+	o := &harOptions{}
+	cmd := &cobra.Command{
+		Use:   "har FILE",
+		Short: "Diagnose every CORS failure in a browser's HAR export",
+		Long: `har reads a HAR file (DevTools → Network → "Save all as HAR", Playwright,
+Charles, Fiddler, mitmproxy…; - for standard input) one entry at a time, finds
+each request's page origin, and for every cross-origin request recomputes the
+CORS cause from the recorded headers the way the browser does. The verdict is
+what the browser recorded: a cross-origin request that failed (status 0 or -1,
+net::ERR_FAILED) was blocked.
+
+It prints a summary, one row per blocked request, and the cause and fix of
+each distinct problem with a count. When the file does not record why a
+request was blocked, it prints the 'corsdiag check' command that reproduces
+it; --replay sends those live (preflight always; the actual request only for
+GET/HEAD, or with --send-actual).
+
+--url and --origin filter by substring, or by glob when the pattern holds
+* or ? (* matches any characters, / included).
+
+Exit codes: 0 nothing blocked; 1 something blocked; 2 the file is not HAR, is
+cut off (add --partial to report what came before the damage), or a flag is
+wrong. Docs: docs/har.md.`,
+		Example: `  corsdiag har session.har
+  corsdiag har session.har --all --origin 'https://app.example.com'
+  corsdiag har session.har -o json | jq '.requests[] | select(.verdict=="blocked")'
+  corsdiag har session.har --replay
+  corsdiag har sanitize session.har -o safe.har`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runHar(cmd.Context(), io, o, args[0]) },
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.output, "output", "o", "text", "output format: text or json")
+	f.BoolVar(&o.all, "all", false, "list passing cross-origin requests too")
+	f.StringVar(&o.urlPattern, "url", "", "only requests whose URL contains this (glob with * or ?)")
+	f.StringVar(&o.origin, "origin", "", "only requests from a page origin containing this (glob with * or ?)")
+	f.BoolVar(&o.partial, "partial", false, "on a damaged or cut-off file, report the entries before the damage")
+	f.BoolVar(&o.noRedact, "no-redact", false, "show cookies, Authorization, API keys and tokens")
+	f.BoolVar(&o.replay, "replay", false, "send, live, the blocked requests whose cause is not in the file")
+	f.BoolVar(&o.sendActual, "send-actual", false, "with --replay, also send the actual request of POST, PUT, PATCH, DELETE…")
+	f.DurationVar(&o.timeout, "timeout", probe.DefaultTimeout, "with --replay, time allowed for each request's check")
+	f.BoolVarP(&o.insecure, "insecure", "k", false, "with --replay, skip TLS certificate verification")
+	cmd.AddCommand(newHarSanitizeCmd(io))
+	return cmd
+}
+
+// matcher matches by substring, or by glob when the pattern has * or ?.
+func matcher(pattern string) (func(string) bool, error) {
+	if pattern == "" {
+		return func(string) bool { return true }, nil
+	}
+	if !strings.ContainsAny(pattern, "*?") {
+		return func(s string) bool { return strings.Contains(s, pattern) }, nil
+	}
+	var b strings.Builder
+	b.WriteString("^")
+	for _, r := range pattern {
+		switch r {
+		case '*':
+			b.WriteString(".*")
+		case '?':
+			b.WriteString(".")
+		default:
+			b.WriteString(regexp.QuoteMeta(string(r)))
+		}
+	}
+	b.WriteString("$")
+	re, err := regexp.Compile(b.String())
+	if err != nil {
+		return nil, err
+	}
+	return re.MatchString, nil
+}
+
+func openInput(io *IO, name string) (io.ReadCloser, error) {
+	if name == "-" {
+		return ioNopCloser{io.In}, nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, usageErrorf("cannot read the HAR file: %v", err)
+	}
+	return f, nil
+}
+
+type ioNopCloser struct{ io.Reader }
+
+func (ioNopCloser) Close() error { return nil }
+
+func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if o.output != "text" && o.output != "json" {
+		return usageErrorf("-o must be text or json, not %q", o.output)
+	}
+	matchURL, err := matcher(o.urlPattern)
+	if err != nil {
+		return usageErrorf("--url: %v", err)
+	}
+	matchOrigin, err := matcher(o.origin)
+	if err != nil {
+		return usageErrorf("--origin: %v", err)
+	}
+	// The live heap stays small (one window of entries); collect less often
+	// but never let the heap pass the limit, so memory does not grow with
+	// the file.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(32 << 20))
+	in, err := openInput(sysIO, name)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+
+	out := bufio.NewWriterSize(sysIO.Out, 64<<10)
+	defer out.Flush()
+	rend := harfile.NewRenderer(out, harfile.RenderOptions{
+		JSON: o.output == "json", All: o.all, NoRedact: o.noRedact, Color: sysIO.Color(), Source: name,
+	})
+	emit := func(res *harfile.Result) error {
+		if !matchURL(res.URL) || !matchOrigin(res.Origin) {
+			return nil
+		}
+		return rend.Add(res)
+	}
+	var rp *harfile.Replayer
+	if o.replay {
+		ropts := harfile.ReplayOptions{Timeout: o.timeout, SendActual: o.sendActual, Insecure: o.insecure, Transport: o.transport}
+		rp = harfile.NewReplayer(ctx, ropts, emit)
+	}
+	add := emit
+	if rp != nil {
+		add = func(res *harfile.Result) error {
+			if !matchURL(res.URL) || !matchOrigin(res.Origin) {
+				return nil
+			}
+			return rp.Add(res)
+		}
+	}
+	// Text and JSON need no body text; bodies are skipped unread.
+	sum, log, readErr := harfile.Analyze(bufio.NewReaderSize(in, 64<<10), harfile.AnalyzeOptions{}, add)
+	if rp != nil {
+		if err := rp.Wait(); err != nil && readErr == nil {
+			readErr = err
+		}
+	}
+	var se *harfile.SyntaxError
+	if readErr != nil && !errors.As(readErr, &se) {
+		return &ExitError{Code: ExitUsage, Message: readErr.Error()}
+	}
+	if se != nil && !o.partial {
+		return &ExitError{Code: ExitUsage, Message: fmt.Sprintf("%s is not a readable HAR file: %v (add --partial to report the %d entries before the damage)", displayName(name), se, log.Entries)}
+	}
+	if err := rend.Finish(sum, log, readErr); err != nil {
+		return err
+	}
+	if err := out.Flush(); err != nil {
+		return err
+	}
+	if se != nil {
+		fmt.Fprintf(sysIO.Err, "corsdiag: partial report: %v\n", se)
+		return &ExitError{Code: ExitUsage}
+	}
+	if rend.Blocked > 0 {
+		return &ExitError{Code: ExitBlocked}
+	}
+	return nil
+}
+
+func displayName(name string) string {
+	if name == "-" {
+		return "standard input"
+	}
+	return name
+}

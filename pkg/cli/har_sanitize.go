@@ -1,0 +1,71 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/corsdiag/corsdiag/pkg/harfile"
+)
+
+func newHarSanitizeCmd(io *IO) *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "sanitize IN.har -o OUT.har",
+		Short: "Write a copy of a HAR file that is safe to share",
+		Long: `sanitize copies a HAR file with cookies, Authorization, API keys, and bearer
+and JWT-looking tokens in headers, URLs, query strings, post data and bodies
+replaced by [REDACTED]. Structure, timings and CORS headers are kept, so
+'corsdiag har' diagnoses the copy the same way. It streams: files of any size.
+IN may be - for standard input; -o - writes to standard output.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return usageErrorf("sanitize needs -o OUT.har (or -o - for standard output)")
+			}
+			in, err := openInput(io, args[0])
+			if err != nil {
+				return err
+			}
+			defer in.Close()
+			if out == "-" {
+				w := bufio.NewWriter(io.Out)
+				if err := harfile.Sanitize(w, in); err != nil {
+					return sanitizeError(args[0], err)
+				}
+				return w.Flush()
+			}
+			// Write beside the target and rename, so a failure leaves no
+			// half-written file that looks shareable.
+			tmp, err := os.CreateTemp(filepath.Dir(out), ".corsdiag-sanitize-*")
+			if err != nil {
+				return usageErrorf("cannot write %s: %v", out, err)
+			}
+			defer os.Remove(tmp.Name())
+			if err := harfile.Sanitize(tmp, in); err != nil {
+				tmp.Close()
+				return sanitizeError(args[0], err)
+			}
+			if err := tmp.Close(); err != nil {
+				return usageErrorf("cannot write %s: %v", out, err)
+			}
+			if err := os.Rename(tmp.Name(), out); err != nil {
+				return usageErrorf("cannot write %s: %v", out, err)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&out, "output", "o", "", "the sanitized copy to write (- for standard output)")
+	return cmd
+}
+
+func sanitizeError(name string, err error) error {
+	var se *harfile.SyntaxError
+	if errors.As(err, &se) {
+		return usageErrorf("%s is not a readable HAR file: %v", displayName(name), se)
+	}
+	return &ExitError{Code: ExitUsage, Message: err.Error()}
+}

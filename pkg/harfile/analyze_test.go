@@ -1,0 +1,214 @@
+package harfile
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+)
+
+func analyze(t *testing.T, har string) (Summary, []*Result) {
+	t.Helper()
+	var out []*Result
+	sum, _, err := Analyze(strings.NewReader(har), AnalyzeOptions{}, func(r *Result) error { out = append(out, r); return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum, out
+}
+
+// entryJSON builds a Chrome-style entry.
+func entryJSON(started, method, url, rtype string, reqH [][2]string, status int, respH [][2]string, errText string) string {
+	hs := func(h [][2]string) string {
+		var parts []string
+		for _, kv := range h {
+			parts = append(parts, fmt.Sprintf(`{"name":%q,"value":%q}`, kv[0], kv[1]))
+		}
+		return "[" + strings.Join(parts, ",") + "]"
+	}
+	e := fmt.Sprintf(`{"startedDateTime":%q,"_resourceType":%q,"request":{"method":%q,"url":%q,"headers":%s},"response":{"status":%d,"headers":%s,"content":{"size":0}`,
+		started, rtype, method, url, hs(reqH), status, hs(respH))
+	if errText != "" {
+		e += fmt.Sprintf(`,"_error":%q`, errText)
+	}
+	return e + "}}"
+}
+
+func harOf(entries ...string) string {
+	return `{"log":{"version":"1.2","pages":[{"id":"page_1","title":"https://app.test/"}],"entries":[` + strings.Join(entries, ",") + `]}}`
+}
+
+const app = "https://app.test"
+
+var corsReq = [][2]string{{"Origin", app}, {"Sec-Fetch-Mode", "cors"}, {"Content-Type", "application/json"}, {"User-Agent", "Mozilla/5.0"}}
+
+func TestPreflightPairing(t *testing.T) {
+	preflightOK := entryJSON("2024-01-01T00:00:00.100Z", "OPTIONS", "https://api.test/x", "preflight",
+		[][2]string{{"Origin", app}, {"Access-Control-Request-Method", "PUT"}, {"Access-Control-Request-Headers", "content-type"}}, 204,
+		[][2]string{{"Access-Control-Allow-Origin", app}, {"Access-Control-Allow-Methods", "PUT"}, {"Access-Control-Allow-Headers", "content-type"}}, "")
+	preflightBad := entryJSON("2024-01-01T00:00:00.100Z", "OPTIONS", "https://api.test/x", "preflight",
+		[][2]string{{"Origin", app}, {"Access-Control-Request-Method", "PUT"}, {"Access-Control-Request-Headers", "content-type"}}, 204,
+		[][2]string{{"Access-Control-Allow-Origin", app}, {"Access-Control-Allow-Methods", "GET"}}, "")
+	put := entryJSON("2024-01-01T00:00:00.200Z", "PUT", "https://api.test/x", "fetch", corsReq, 200,
+		[][2]string{{"Access-Control-Allow-Origin", app}, {"Vary", "Origin"}}, "")
+	putBlocked := entryJSON("2024-01-01T00:00:00.200Z", "PUT", "https://api.test/x", "fetch", corsReq, 0, nil, "net::ERR_FAILED")
+
+	tests := []struct {
+		name        string
+		entries     []string
+		results     int
+		verdict     cors.Verdict
+		reported    cors.Code
+		cause       string
+		preflightAt int
+		only        bool
+		has         cors.Code
+	}{
+		{"preflight before request", []string{preflightOK, put}, 1, cors.Allowed, "", CauseFromFile, 0, false, ""},
+		{"preflight after request", []string{put, preflightOK}, 1, cors.Allowed, "", CauseFromFile, 1, false, ""},
+		{"failed preflight explains ERR_FAILED", []string{putBlocked, preflightBad}, 1, cors.Blocked, cors.CodeMethodNotAllowed, CauseFromFile, 1, false, ""},
+		{"only the preflight", []string{preflightBad}, 1, cors.Blocked, cors.CodeMethodNotAllowed, CauseFromFile, 0, true, CodeOnlyPreflightRecorded},
+		{"no preflight recorded", []string{put}, 1, cors.Allowed, "", CauseFromFile, -1, false, CodePreflightNotRecorded},
+		{"blocked, no headers, no preflight", []string{putBlocked}, 1, cors.Blocked, CodeCauseNotInFile, CauseUnknown, -1, false, CodePreflightNotRecorded},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sum, rs := analyze(t, harOf(tt.entries...))
+			if len(rs) != tt.results {
+				t.Fatalf("results = %d, want %d", len(rs), tt.results)
+			}
+			r := rs[0]
+			if r.Verdict != tt.verdict || r.CauseSource != tt.cause || r.PreflightIndex != tt.preflightAt || r.OnlyPreflight != tt.only {
+				t.Errorf("result = verdict %s cause %s preflight %d only %v", r.Verdict, r.CauseSource, r.PreflightIndex, r.OnlyPreflight)
+			}
+			var got cors.Code
+			if f := r.Reported(); f != nil {
+				got = f.Code
+			}
+			if got != tt.reported {
+				t.Errorf("reported = %q, want %q (findings %+v)", got, tt.reported, r.Findings)
+			}
+			if tt.has != "" && !hasCode(r.Findings, tt.has) {
+				t.Errorf("no %s finding in %+v", tt.has, r.Findings)
+			}
+			if (tt.verdict == cors.Blocked) != (sum.Blocked == 1) {
+				t.Errorf("summary blocked = %d", sum.Blocked)
+			}
+		})
+	}
+}
+
+func hasCode(fs []cors.Finding, c cors.Code) bool {
+	for _, f := range fs {
+		if f.Code == c {
+			return true
+		}
+	}
+	return false
+}
+
+// TestCauseNotInFileCommand: the reproduction command carries method, URL,
+// origin, the headers script set and credentials, with secrets redacted.
+func TestCauseNotInFileCommand(t *testing.T) {
+	h := append([][2]string{{"Authorization", "Bearer abcdefghijklmnop"}, {"Cookie", "sid=s3cr3t"}, {"X-Api-Key", "k-123456"}}, corsReq...)
+	_, rs := analyze(t, harOf(entryJSON("2024-01-01T00:00:00Z", "DELETE", "https://api.test/items/1?api_key=zzz999", "fetch", h, 0, nil, "net::ERR_FAILED")))
+	r := rs[0]
+	if r.Reproduce == nil {
+		t.Fatal("no reproduction")
+	}
+	cmd := CheckCommand(r.Reproduce, false)
+	for _, want := range []string{"corsdiag check", "'https://api.test/items/1?api_key=[REDACTED]'", "--origin https://app.test", "-X DELETE", "'Authorization: Bearer [REDACTED]'", "'X-Api-Key: [REDACTED]'", "'Content-Type: application/json'", "--credentials"} {
+		if !strings.Contains(cmd, want) {
+			t.Errorf("command %q lacks %q", cmd, want)
+		}
+	}
+	for _, secret := range []string{"abcdefghijklmnop", "s3cr3t", "k-123456", "zzz999", "User-Agent"} {
+		if strings.Contains(cmd, secret) {
+			t.Errorf("command %q shows %q", cmd, secret)
+		}
+	}
+	if raw := CheckCommand(r.Reproduce, true); !strings.Contains(raw, "Bearer abcdefghijklmnop") {
+		t.Errorf("--no-redact command %q hides the token", raw)
+	}
+}
+
+func TestOriginSources(t *testing.T) {
+	mk := func(extra string, h [][2]string) string {
+		e := entryJSON("2024-01-01T00:00:00Z", "GET", "https://api.test/x", "fetch", h, 200, nil, "")
+		return strings.Replace(e, `{"startedDateTime"`, `{`+extra+`"startedDateTime"`, 1)
+	}
+	tests := []struct {
+		name, entry, origin, source string
+	}{
+		{"origin header", mk(`"pageref":"page_1",`, [][2]string{{"Origin", "https://o.test"}, {"Referer", "https://r.test/"}}), "https://o.test", OriginFromHeader},
+		{"page", mk(`"pageref":"page_1",`, [][2]string{{"Referer", "https://r.test/"}}), "https://app.test", OriginFromPage},
+		{"initiator", mk(`"_initiator":{"type":"script","url":"https://i.test/app.js"},`, [][2]string{{"Referer", "https://r.test/"}}), "https://i.test", OriginFromInitiator},
+		{"referer", mk("", [][2]string{{"Referer", "https://r.test:8443/page"}}), "https://r.test:8443", OriginFromReferer},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, rs := analyze(t, harOf(tt.entry))
+			if len(rs) != 1 || rs[0].Origin != tt.origin || rs[0].OriginSource != tt.source {
+				t.Fatalf("results = %+v, want origin %s from %s", rs, tt.origin, tt.source)
+			}
+		})
+	}
+}
+
+// TestCorpusCORS asserts the cross-origin picture of the corpus files that
+// hold CORS traffic (counts from the corpus README where they agree with
+// corsdiag's definition: the page origin differs from the URL's).
+func TestCorpusCORS(t *testing.T) {
+	dir := corpusDir(t)
+	tests := []struct {
+		file                   string
+		cors, blocked, unknown int
+		reported               cors.Code
+		onlyPreflight, paired  int
+	}{
+		{"chrome-devtools/chrome93-cors-fetch-origin-null-status0.har", 1, 1, 1, CodeCauseNotInFile, 0, 0},
+		{"chrome-devtools/chrome93-cors-fetch-acao-star-setcookie.har", 1, 0, 0, "", 0, 0},
+		{"chrome-devtools/chrome-xhr-cross-port-acao-star.har", 4, 0, 0, "", 0, 0},
+		{"chrome-devtools/chrome-large-665-all-status-methods.har", 0, 0, 0, "", 0, 0},
+		{"chrome-devtools/chrome61-same-origin-post-origin-header.har", 0, 0, 0, "", 0, 0},
+		{"pollyjs/puppeteer-cors-credentials.har", 5, 0, 0, "", 0, 0},
+		{"webpagetest/nytimes-failed-preflight-503.har", 21, 1, 0, cors.CodePreflightMissingAllowOrigin, 1, 0},
+		{"webpagetest/aftonbladet-credentialed-preflights.har", 12, 0, 0, "", 0, 3},
+		{"zap/zap-firefox132-form-sequence.har", 0, 0, 0, "", 0, 0},
+		// A sendBeacon ping: cross-site with an Origin, but Sec-Fetch-Mode
+		// no-cors, so the browser does not CORS-check it.
+		{"mitmproxy/with-bom.har", 0, 0, 0, "", 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			fh, err := os.Open(filepath.Join(dir, tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer fh.Close()
+			var only, paired int
+			var reported cors.Code
+			sum, _, err := Analyze(fh, AnalyzeOptions{}, func(r *Result) error {
+				if r.OnlyPreflight {
+					only++
+				} else if r.PreflightIndex >= 0 {
+					paired++
+				}
+				if f := r.Reported(); f != nil && r.Verdict == cors.Blocked && reported == "" {
+					reported = f.Code
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.CORS != tt.cors || sum.Blocked != tt.blocked || sum.CauseUnknown != tt.unknown || reported != tt.reported || only != tt.onlyPreflight || paired != tt.paired {
+				t.Errorf("cors %d blocked %d unknown %d reported %q only-preflight %d paired %d; want %d %d %d %q %d %d",
+					sum.CORS, sum.Blocked, sum.CauseUnknown, reported, only, paired, tt.cors, tt.blocked, tt.unknown, tt.reported, tt.onlyPreflight, tt.paired)
+			}
+		})
+	}
+}
