@@ -15,6 +15,8 @@ import (
 	"testing"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	// The platform package registers its own codes, whose pages live here too.
+	_ "github.com/corsdiag/corsdiag/pkg/platform"
 )
 
 // sections every finding page has, in this order (ShellCheck-style pages).

@@ -1,0 +1,441 @@
+package platform
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+)
+
+// pageText is the prose of a platform finding's page; the fixes come from
+// the same builders the findings use, so page and output never disagree.
+type pageText struct {
+	Platform string
+	// Explains is the engine finding this cause sits beside.
+	Explains cors.Code
+	Browser  string
+	Why      string
+	Example  string // the answer as the browser gets it (http)
+	Confirm  string
+	Detect   string
+	Related  []cors.Code
+}
+
+const (
+	consolePreflightACAO = "`Access to fetch at '{url}' from origin '{origin}' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource.`"
+	consoleACAO          = "`Access to fetch at '{url}' from origin '{origin}' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.`"
+	consoleMultiple      = "`Access to fetch at '{url}' from origin '{origin}' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header contains multiple values '{value}', but only one is allowed. Have the server send the header with a valid value.`"
+	consoleMismatch      = "`Access to fetch at '{url}' from origin '{origin}' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value '{value}' that is not equal to the supplied origin. Have the server send the header with a valid value.`"
+	consoleNetwork       = "no CORS line; Chromium logs `{METHOD} {url} net::ERR_CONNECTION_TIMED_OUT` (or `ERR_NAME_NOT_RESOLVED`) and `fetch()` rejects with `TypeError: Failed to fetch`."
+)
+
+func consoleFor(code cors.Code) string {
+	switch code {
+	case cors.CodePreflightMissingAllowOrigin:
+		return consolePreflightACAO
+	case cors.CodeMissingAllowOrigin, cors.CodeErrorPathNoCORS:
+		return consoleACAO
+	case cors.CodeMultipleAllowOrigin:
+		return consoleMultiple
+	case cors.CodeAllowOriginMismatch:
+		return consoleMismatch
+	case cors.CodePreflightNetwork, cors.CodeActualNetwork:
+		return consoleNetwork
+	}
+	return "none of its own; see the engine finding it explains"
+}
+
+// Page renders the docs/findings page of a platform code, with every fix
+// form filled from ExampleContext.
+func Page(code cors.Code) (string, bool) {
+	p, ok := pages[code]
+	in, registered := cors.Lookup(code)
+	if !ok || !registered {
+		return "", false
+	}
+	ex, _ := cors.Lookup(p.Explains)
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s: %s\n\n", code, in.Title)
+	sev := string(in.Severity) + ": the browser blocks the request when this is the answer it got; a warning when only the error-path probe saw it."
+	if in.Severity == cors.SeverityWarning {
+		sev = "warning: a likely cause to confirm, not a block by itself."
+	}
+	fmt.Fprintf(&b, "- **Severity:** %s\n", sev)
+	fmt.Fprintf(&b, "- **Platform:** %s\n", p.Platform)
+	chromium, firefox := "none of its own", "none of its own"
+	if ex.CorsError != "" {
+		chromium = "`" + ex.CorsError + "` (reported as [" + string(p.Explains) + "](" + string(p.Explains) + ".md))"
+	}
+	if ex.Firefox != "" {
+		firefox = "`" + ex.Firefox + "`"
+	}
+	fmt.Fprintf(&b, "- **Chromium:** %s\n", chromium)
+	fmt.Fprintf(&b, "- **Console:** %s\n", consoleFor(p.Explains))
+	fmt.Fprintf(&b, "- **Firefox:** %s\n", firefox)
+	fmt.Fprintf(&b, "- **Spec:** %s\n\n", in.Spec)
+	fmt.Fprintf(&b, "## What the browser does\n\n%s\n\n", p.Browser)
+	fmt.Fprintf(&b, "## Why\n\n%s\n\n", p.Why)
+	fmt.Fprintf(&b, "## Example\n\n```js\n// page: https://app.example.com\n%s\n```\n\n", exampleFetch(code))
+	fmt.Fprintf(&b, "```http\n%s\n```\n\n", strings.TrimSpace(p.Example))
+	fmt.Fprintf(&b, "## How to fix\n\n%s\n\n", in.Fix)
+	fmt.Fprintf(&b, "corsdiag fills these with the page's origin, method and headers; shown here for a `GET` from `https://app.example.com` with `Content-Type`. Pick one with `--fix-format`.\n\n")
+	for _, f := range Fixes(code, ExampleContext()) {
+		fmt.Fprintf(&b, "### %s: %s\n\n```%s\n%s\n```\n\n", f.Format, f.Title, fenceLang(f.Format), strings.TrimRight(f.Snippet, "\n"))
+	}
+	fmt.Fprintf(&b, "## How to confirm\n\n%s\n\n", p.Confirm)
+	fmt.Fprintf(&b, "## How corsdiag detects it\n\n%s\n\n", p.Detect)
+	b.WriteString("## Related\n\n")
+	related := append([]cors.Code{p.Explains}, p.Related...)
+	for _, r := range related {
+		if ri, ok := cors.Lookup(r); ok {
+			fmt.Fprintf(&b, "- [%s](%s.md): %s\n", r, r, ri.Title)
+		}
+	}
+	b.WriteString("\nWhat corsdiag recognises, and from what evidence: docs/platforms.md.\n")
+	return b.String(), true
+}
+
+// PageCodes lists the codes with a page here, sorted.
+func PageCodes() []cors.Code {
+	var out []cors.Code
+	for c := range pages {
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+func exampleFetch(code cors.Code) string {
+	switch pages[code].Explains {
+	case cors.CodePreflightMissingAllowOrigin, cors.CodePreflightNetwork:
+		return `fetch("https://api.example.com/items", { method: "PUT", headers: { "Content-Type": "application/json" } })`
+	}
+	return `fetch("https://api.example.com/items")`
+}
+
+func fenceLang(f Format) string {
+	switch f {
+	case FormatCloudFormation, FormatSAM, FormatServerless, FormatKong, FormatEnvoy, FormatIstio, FormatOpenAPI:
+		return "yaml"
+	case FormatAWSCLI, FormatGcloud, FormatAzureCLI:
+		return "sh"
+	case FormatTerraform:
+		return "hcl"
+	case FormatVercel, FormatFirebase:
+		return "json"
+	case FormatAzurePolicy:
+		return "xml"
+	case FormatCDK:
+		return "ts"
+	case FormatLambda, FormatExpress, FormatCloudflare:
+		return "js"
+	case FormatSpring:
+		return "java"
+	case FormatASPNet:
+		return "csharp"
+	case FormatGo:
+		return "go"
+	case FormatNginx:
+		return "nginx"
+	case FormatApache:
+		return "apache"
+	}
+	return "text"
+}
+
+const (
+	apigwRESTConfirm = "```sh\naws apigateway get-resources --rest-api-id ID --query \"items[].{path:path,methods:keys(resourceMethods)}\"\naws apigateway get-export --rest-api-id ID --stage-name STAGE --export-type oas30 /dev/stdout\n```\nThe first shows what the API has now, the second what the stage serves; they differ until the stage is redeployed."
+	gwHeaders        = "x-amzn-RequestId: 7d6a3c41-8f2e-4b55-9f0a-2f1c3e4d5a6b\nx-amz-apigw-id: Ab1CdEfGhIjKlMn="
+)
+
+var pages = map[cors.Code]pageText{
+	CodeAPIGWNoOptionsMethod: {
+		Platform: "Amazon API Gateway (REST API)", Explains: cors.CodePreflightMissingAllowOrigin,
+		Browser: "The page's request needs a preflight (a method other than GET/HEAD/POST, or a header such as `Content-Type: application/json` or `Authorization`). The browser sends `OPTIONS` first; API Gateway answers 403 with no `Access-Control-Allow-Origin`, so the browser stops and never sends the real request.",
+		Why:     "A REST API only answers methods that exist on the resource. Without an `OPTIONS` method (CORS never enabled on that resource, or enabled but the stage not redeployed) API Gateway treats the request as unroutable and answers `403 {\"message\":\"Missing Authentication Token\"}`, a misleading name for \"no such method\". A wrong stage or path in the URL gives the same answer.",
+		Example: "HTTP/1.1 403 Forbidden\nContent-Type: application/json\n" + gwHeaders + "\nx-amzn-ErrorType: MissingAuthenticationTokenException\n\n{\"message\":\"Missing Authentication Token\"}",
+		Confirm: apigwRESTConfirm + "\nNo `OPTIONS` under the resource's methods confirms it. In the console: Resources → the resource → its methods list.",
+		Detect:  "An API Gateway REST API is recognised (execute-api host, `x-amz-apigw-id`, or this body) and the preflight got 403 with `x-amzn-ErrorType: MissingAuthenticationTokenException` or the body `Missing Authentication Token`. The stage and resource are read from the URL (`/{stage}/{resource}`).",
+		Related: []cors.Code{CodeAPIGWStageNotRedeployed, CodeAPIGWAuthOnOptions, cors.CodePreflightStatus},
+	},
+	CodeAPIGWCorsOnlyOnOptions: {
+		Platform: "Amazon API Gateway (REST API)", Explains: cors.CodeMissingAllowOrigin,
+		Browser: "The preflight passes (the `OPTIONS` method returns the CORS headers), the browser sends the real request, and its answer has no `Access-Control-Allow-Origin`: the response is blocked, though the server did the work.",
+		Why:     "Enable CORS (or a hand-made MOCK `OPTIONS`) only answers the preflight. The other methods need the header too: with a non-proxy integration, a method response header plus an integration response mapping; with a Lambda or HTTP proxy integration, the backend must return it.",
+		Example: "HTTP/1.1 200 OK\nContent-Type: application/json\n" + gwHeaders + "\n\n{\"id\":\"17\"}",
+		Confirm: "```sh\naws apigateway get-method --rest-api-id ID --resource-id RID --http-method PUT --query \"{integration:methodIntegration.type,responses:methodResponses}\"\n```\n`AWS_PROXY`/`HTTP_PROXY` means the backend must set the header; otherwise the method response must declare `Access-Control-Allow-Origin` and the integration response map it.",
+		Detect:  "REST API recognised, the preflight answered 2xx with `Access-Control-Allow-Origin`, the actual answer lacks it and is not one of API Gateway's own errors (no `x-amzn-ErrorType`) and shows no proxied backend.",
+		Related: []cors.Code{CodeAPIGWProxyNoCORS, CodeAPIGWIntegrationNoCORS, CodeAPIGWStageNotRedeployed},
+	},
+	CodeAPIGWProxyNoCORS: {
+		Platform: "Amazon API Gateway (REST API) with a Lambda or HTTP proxy integration", Explains: cors.CodeMissingAllowOrigin,
+		Browser: "The answer (success or the backend's own error) reaches the browser without `Access-Control-Allow-Origin`, so script cannot read it.",
+		Why:     "With a proxy integration API Gateway passes the backend's status, headers and body through; integration response mappings and the console's Enable CORS do not apply. The Lambda function (in its `headers`, on every return path, errors included) or the HTTP backend must set the CORS headers. With an `ANY` method or `{proxy+}` resource the backend also receives the `OPTIONS` preflight and must answer it.",
+		Example: "HTTP/1.1 200 OK\nContent-Type: application/json; charset=utf-8\n" + gwHeaders + "\nx-amzn-Remapped-Server: nginx/1.24.0\nX-Powered-By: Express\n\n{\"id\":42}",
+		Confirm: "```sh\naws apigateway get-integration --rest-api-id ID --resource-id RID --http-method GET --query type\n```\n`AWS_PROXY` or `HTTP_PROXY` confirms. Then look at the function's or app's response code for the headers.",
+		Detect:  "REST API recognised and the answer lacks `Access-Control-Allow-Origin` while it shows the backend's own marks: `x-amzn-Remapped-*` headers (API Gateway renames a proxied backend's `Server`, `Date`…), a framework or server recognised behind it, or a Lambda error body (`errorMessage`, `errorType`). The default fix form follows the backend (Express, Spring, ASP.NET, Go, Lambda).",
+		Related: []cors.Code{CodeAPIGWCorsOnlyOnOptions, CodeMiddlewareOrder},
+	},
+	CodeAPIGWIntegrationNoCORS: {
+		Platform: "Amazon API Gateway (REST API)", Explains: cors.CodeMissingAllowOrigin,
+		Browser: "The answer has no `Access-Control-Allow-Origin`, so the browser blocks it (for a simple GET no preflight is sent, so this is the first and only check).",
+		Why:     "The method's integration adds no CORS header: a non-proxy integration's method response declares none and its integration response maps none, or a proxy backend sets none. An `OPTIONS` method whose MOCK integration maps no headers gives the same on the preflight.",
+		Example: "HTTP/1.1 200 OK\nContent-Type: application/json\n" + gwHeaders + "\n\n[]",
+		Confirm: "```sh\naws apigateway get-method --rest-api-id ID --resource-id RID --http-method GET\n```\nLook for `method.response.header.Access-Control-Allow-Origin` under `methodResponses` and under `methodIntegration.integrationResponses`.",
+		Detect:  "REST API recognised, the answer lacks the header, is not an API Gateway error and shows no proxied backend.",
+		Related: []cors.Code{CodeAPIGWCorsOnlyOnOptions, CodeAPIGWProxyNoCORS},
+	},
+	CodeAPIGWGatewayResponses: {
+		Platform: "Amazon API Gateway (REST API)", Explains: cors.CodeMissingAllowOrigin,
+		Browser: "When API Gateway itself rejects a request (bad path, missing or invalid API key, authorizer denial, throttling, integration timeout, malformed Lambda answer), its error has no CORS headers. The page sees a CORS error instead of 401, 403, 429 or 504, and cannot show the user what happened.",
+		Why:     "Gateway responses (`DEFAULT_4XX`, `DEFAULT_5XX` and the specific types: `UNAUTHORIZED`, `ACCESS_DENIED`, `MISSING_AUTHENTICATION_TOKEN`, `INVALID_API_KEY`, `THROTTLED`, `QUOTA_EXCEEDED`, `INTEGRATION_TIMEOUT`…) carry no `Access-Control-Allow-Origin` unless added. A customised specific type does not inherit the default's headers. AWS WAF custom responses take precedence over gateway responses.",
+		Example: "HTTP/1.1 401 Unauthorized\nContent-Type: application/json\n" + gwHeaders + "\nx-amzn-ErrorType: UnauthorizedException\n\n{\"message\":\"Unauthorized\"}",
+		Confirm: "```sh\naws apigateway get-gateway-responses --rest-api-id ID --query \"items[].{type:responseType,params:responseParameters}\"\n```\nThe types without `gatewayresponse.header.Access-Control-Allow-Origin` are the ones to fix. Console: the API → Gateway responses.",
+		Detect:  "REST API recognised; an answer without `Access-Control-Allow-Origin` carries `x-amzn-ErrorType` or one of API Gateway's own bodies. The type is named from them: `UnauthorizedException` → `UNAUTHORIZED`, `Too Many Requests` → `THROTTLED`, `Endpoint request timed out` → `INTEGRATION_TIMEOUT`, and so on. An error on the request the page makes is an error; one seen only by the error-path probe (`--error-probe`) is a warning.",
+		Related: []cors.Code{cors.CodeErrorPathNoCORS, CodeAPIGWAuthOnOptions},
+	},
+	CodeAPIGWPrivateWrongEndpoint: {
+		Platform: "Amazon API Gateway (private REST API)", Explains: cors.CodeMissingAllowOrigin,
+		Browser: "The page calls the private API by a name that cannot route a browser's request: the interface VPC endpoint's own DNS name (`vpce-….execute-api.{region}.vpce.amazonaws.com`), which needs a `Host` or `x-apigw-api-id` header, or the Route 53 alias from outside the VPC. The answer is 403 Forbidden, or no answer at all.",
+		Why:     "A private API is reached only through an interface VPC endpoint. With private DNS enabled, `https://{api-id}.execute-api.{region}.amazonaws.com/{stage}` resolves to the endpoint inside the VPC. A browser cannot set `Host`, and `x-apigw-api-id` forces a preflight that does not carry it, so the endpoint-specific names do not work from a page.",
+		Example: "HTTP/1.1 403 Forbidden\nContent-Type: application/json\nx-amzn-ErrorType: ForbiddenException\n\n{\"message\":\"Forbidden\"}",
+		Confirm: "```sh\naws ec2 describe-vpc-endpoints --filters Name=service-name,Values=com.amazonaws.REGION.execute-api --query \"VpcEndpoints[].{id:VpcEndpointId,privateDns:PrivateDnsEnabled}\"\naws apigateway get-rest-api --rest-api-id ID --query endpointConfiguration\n```",
+		Detect:  "The host is a `vpce-….execute-api.….vpce.amazonaws.com` name, or a `{api-id}-{vpce-id}.execute-api` alias that could not be reached.",
+		Related: []cors.Code{CodeAPIGWPrivateHeader, cors.CodeActualNetwork},
+	},
+	CodeAPIGWPrivateHeader: {
+		Platform: "Amazon API Gateway (private REST API)", Explains: cors.CodePreflightMissingAllowOrigin,
+		Browser: "`x-apigw-api-id` is not a CORS-safelisted header, so the browser sends an `OPTIONS` preflight first, without that header. The VPC endpoint cannot tell which API the preflight is for and answers 403 Forbidden without CORS headers; the real request is never sent.",
+		Why:     "The header exists for clients that cannot use private DNS (curl, SDKs). A browser cannot attach it to the preflight, and cannot set `Host` either. The fix is DNS: enable private DNS on the endpoint and call the API's own execute-api name from inside the VPC.",
+		Example: "HTTP/1.1 403 Forbidden\nContent-Type: application/json\nx-amzn-ErrorType: ForbiddenException\n\n{\"message\":\"Forbidden\"}",
+		Confirm: "```sh\naws ec2 describe-vpc-endpoints --vpc-endpoint-ids vpce-ID --query \"VpcEndpoints[0].PrivateDnsEnabled\"\n```\n`false` confirms; after enabling it, `nslookup ID.execute-api.REGION.amazonaws.com` from inside the VPC returns the endpoint's private addresses.",
+		Detect:  "The page's request carries `x-apigw-api-id`; the API id comes from its value and the endpoint id and region from the host.",
+		Related: []cors.Code{CodeAPIGWPrivateWrongEndpoint, cors.CodePreflightStatus},
+	},
+	CodeAPIGWAuthOnOptions: {
+		Platform: "Amazon API Gateway (REST API)", Explains: cors.CodePreflightMissingAllowOrigin,
+		Browser: "The preflight is rejected with 401 or 403 by an authorizer, an API key requirement, a resource policy or WAF. A preflight never carries `Authorization`, cookies or `x-api-key`, so it can never pass; the browser stops there.",
+		Why:     "An `ANY` method (or `{proxy+}` resource) with an authorizer or `ApiKeyRequired` also catches `OPTIONS`; SAM and CDK add the default authorizer to generated `OPTIONS` methods unless told not to.",
+		Example: "HTTP/1.1 401 Unauthorized\nContent-Type: application/json\n" + gwHeaders + "\nx-amzn-ErrorType: UnauthorizedException\n\n{\"message\":\"Unauthorized\"}",
+		Confirm: "```sh\naws apigateway get-method --rest-api-id ID --resource-id RID --http-method OPTIONS --query \"{auth:authorizationType,key:apiKeyRequired}\"\n```\nAnything but `NONE`/`false` confirms (a 404 here means only `ANY` exists).",
+		Detect:  "REST API recognised and the preflight got 401/403 made by API Gateway (`UnauthorizedException`, `AccessDeniedException`, `ForbiddenException`) without CORS headers.",
+		Related: []cors.Code{CodeAPIGWNoOptionsMethod, CodeMiddlewareOrder, cors.CodePreflightStatus},
+	},
+	CodeAPIGWStageNotRedeployed: {
+		Platform: "Amazon API Gateway (REST API)", Explains: cors.CodePreflightMissingAllowOrigin,
+		Browser: "Nothing new: the browser sees exactly what the last deployment serves.",
+		Why:     "A REST API stage serves a snapshot (a deployment). Enable CORS, new methods, mappings and gateway responses change the working copy only, until `create-deployment` (console: Deploy API). From outside an undeployed fix and a missing one look the same, so corsdiag adds this as a warning beside the REST API causes.",
+		Example: "HTTP/1.1 403 Forbidden\nContent-Type: application/json\n" + gwHeaders + "\nx-amzn-ErrorType: MissingAuthenticationTokenException\n\n{\"message\":\"Missing Authentication Token\"}",
+		Confirm: apigwRESTConfirm,
+		Detect:  "Added as a warning whenever a REST API cause that a deployment would fix is found.",
+		Related: []cors.Code{CodeAPIGWNoOptionsMethod, CodeAPIGWCorsOnlyOnOptions, CodeAPIGWGatewayResponses},
+	},
+	CodeHTTPAPINotConfigured: {
+		Platform: "Amazon API Gateway (HTTP API)", Explains: cors.CodePreflightMissingAllowOrigin,
+		Browser: "The preflight gets 404 (no route), 401 (an `ANY` route's authorizer), or an answer without CORS headers; or the actual answer lacks `Access-Control-Allow-Origin`.",
+		Why:     "An HTTP API answers preflights itself, with no `OPTIONS` route and before any authorizer, only once a CORS configuration exists; it then adds the headers to every integration response and ignores the backend's. Without one, preflights go to the routes. With one that does not list the origin, method or header, the answer has no CORS headers.",
+		Example: "HTTP/1.1 404 Not Found\nContent-Type: application/json\napigw-requestid: Xy1AbCdEfGhIjKl=\n\n{\"message\":\"Not Found\"}",
+		Confirm: "```sh\naws apigatewayv2 get-api --api-id ID --query CorsConfiguration\n```\nEmpty output confirms no configuration; otherwise compare `AllowOrigins`, `AllowMethods`, `AllowHeaders` with the page's request.",
+		Detect:  "`apigw-requestid` on the answers (an HTTP API), and an answer without `Access-Control-Allow-Origin`.",
+		Related: []cors.Code{CodeHTTPAPIDuplicate, CodeAPIGWNoOptionsMethod},
+	},
+	CodeHTTPAPIDuplicate: {
+		Platform: "Amazon API Gateway (HTTP API)", Explains: cors.CodeMultipleAllowOrigin,
+		Browser: "The answer carries `Access-Control-Allow-Origin` twice (or a comma list); the browser accepts exactly one value and blocks.",
+		Why:     "CORS is set in two layers: the API's CORS configuration (or a response parameter mapping, or a CDN policy in front) and the backend. Pick one.",
+		Example: "HTTP/1.1 200 OK\napigw-requestid: Xy1AbCdEfGhIjKl=\nAccess-Control-Allow-Origin: https://app.example.com\nAccess-Control-Allow-Origin: *\n\n[]",
+		Confirm: "```sh\naws apigatewayv2 get-api --api-id ID --query CorsConfiguration\naws apigatewayv2 get-integrations --api-id ID --query \"Items[].ResponseParameters\"\n```",
+		Detect:  "HTTP API recognised and `Access-Control-Allow-Origin` appears more than once.",
+		Related: []cors.Code{CodeHTTPAPINotConfigured, cors.CodeDuplicateHeader},
+	},
+	CodeLambdaURLNotConfigured: {
+		Platform: "AWS Lambda function URL", Explains: cors.CodeMissingAllowOrigin,
+		Browser: "The function URL answers without `Access-Control-Allow-Origin`, so the browser blocks the answer (or the preflight).",
+		Why:     "A function URL adds CORS headers and answers preflights only when CORS is configured on the URL; the configured values replace what the function returns.",
+		Example: "HTTP/1.1 200 OK\nContent-Type: application/json\nx-amzn-RequestId: 7d6a3c41-8f2e-4b55-9f0a-2f1c3e4d5a6b\nX-Amzn-Trace-Id: root=1-65a1b2c3-0123456789abcdef01234567\n\n{\"hello\":\"world\"}",
+		Confirm: "```sh\naws lambda get-function-url-config --function-name FUNCTION --query Cors\n```",
+		Detect:  "The host is `{id}.lambda-url.{region}.on.aws` and an answer lacks the header.",
+		Related: []cors.Code{CodeAPIGWProxyNoCORS},
+	},
+	CodeALBErrorPage: {
+		Platform: "AWS Application Load Balancer", Explains: cors.CodeMissingAllowOrigin,
+		Browser: "The load balancer answers 502, 503 or 504 itself with an HTML page and no CORS headers; the page sees a CORS error instead of the outage.",
+		Why:     "The target was unhealthy, closed the connection, or was too slow. The load balancer's own error pages never carry CORS headers; the fix is the target, not CORS.",
+		Example: "HTTP/1.1 502 Bad Gateway\nServer: awselb/2.0\nContent-Type: text/html\n\n<html><head><title>502 Bad Gateway</title></head>...</html>",
+		Confirm: "```sh\naws elbv2 describe-target-health --target-group-arn ARN\n```\nand the `HTTPCode_ELB_5XX_Count` metric.",
+		Detect:  "`Server: awselb/2.0` on a 5xx answer without CORS headers.",
+		Related: []cors.Code{cors.CodeErrorPathNoCORS},
+	},
+	CodeS3CORSNotEnabled: {
+		Platform: "Amazon S3", Explains: cors.CodePreflightMissingAllowOrigin,
+		Browser: "S3 rejects the preflight with 403 and an XML error; the browser blocks the upload or download.",
+		Why:     "A bucket answers CORS only from its CORS configuration; without one every preflight gets `CORSResponse: CORS is not enabled for this bucket.`",
+		Example: "HTTP/1.1 403 Forbidden\nContent-Type: application/xml\nServer: AmazonS3\nx-amz-request-id: 4Q2NQ9XAZB7VF2GS\n\n<Error><Code>AccessForbidden</Code><Message>CORSResponse: CORS is not enabled for this bucket.</Message>...</Error>",
+		Confirm: "```sh\naws s3api get-bucket-cors --bucket BUCKET\n```\n`NoSuchCORSConfiguration` confirms.",
+		Detect:  "S3 recognised (host, `Server: AmazonS3`, `x-amz-id-2`) and the body names `CORS is not enabled for this bucket`.",
+		Related: []cors.Code{CodeS3CORSRuleMismatch, CodeCloudFrontCache},
+	},
+	CodeS3CORSRuleMismatch: {
+		Platform: "Amazon S3", Explains: cors.CodePreflightMissingAllowOrigin,
+		Browser: "S3 answers the preflight 403 `This CORS request is not allowed`, or answers a simple request without CORS headers.",
+		Why:     "S3 evaluates the rules in order and uses the first whose `AllowedOrigins` matches the `Origin` exactly (one `*` wildcard allowed), whose `AllowedMethods` has the method, and whose `AllowedHeaders` covers every requested header. No match, no headers. A CDN that does not forward `Origin` has the same effect.",
+		Example: "HTTP/1.1 403 Forbidden\nContent-Type: application/xml\nServer: AmazonS3\n\n<Error><Code>AccessForbidden</Code><Message>CORSResponse: This CORS request is not allowed. ...</Message></Error>",
+		Confirm: "```sh\naws s3api get-bucket-cors --bucket BUCKET\n```\nCompare each rule with the page's origin, method and `Access-Control-Request-Headers`.",
+		Detect:  "S3 recognised and the body names `This CORS request is not allowed`, or a 2xx/3xx answer lacks the header.",
+		Related: []cors.Code{CodeS3CORSNotEnabled, CodeCloudFrontCache},
+	},
+	CodeCloudFrontCache: {
+		Platform: "Amazon CloudFront", Explains: cors.CodeMissingAllowOrigin,
+		Browser: "CloudFront serves a cached copy made for another page's origin (or for a request without `Origin`): no `Access-Control-Allow-Origin`, or another origin's value. It works for whoever filled the cache and fails for the others, intermittently.",
+		Why:     "Unless the cache behavior forwards `Origin` (and `Access-Control-Request-Method`/`-Headers`) and includes them in the cache key, one copy is shared by every origin, and an S3 origin never even sees `Origin`.",
+		Example: "HTTP/1.1 200 OK\nAccess-Control-Allow-Origin: https://admin.example.com\nX-Cache: Hit from cloudfront\nVia: 1.1 5bd2d7a8e3f1c9b0.cloudfront.net (CloudFront)\nAge: 3120",
+		Confirm: "```sh\naws cloudfront get-distribution-config --id DIST --query \"DistributionConfig.DefaultCacheBehavior.{cache:CachePolicyId,origin:OriginRequestPolicyId,headers:ResponseHeadersPolicyId}\"\n```\nRepeat the request with another `Origin`: a `Hit` with the first origin's value confirms.",
+		Detect:  "CloudFront recognised (`Via … (CloudFront)`, `X-Amz-Cf-Id`, `X-Cache`) and a blocked answer that is a cache hit, or an S3 origin answering without CORS headers.",
+		Related: []cors.Code{cors.CodeMissingVaryOrigin, CodeCDNCacheNoVary, CodeS3CORSRuleMismatch},
+	},
+	CodeCloudFrontNoOptions: {
+		Platform: "Amazon CloudFront", Explains: cors.CodePreflightMissingAllowOrigin,
+		Browser: "CloudFront answers the preflight 403 with its own HTML error page; the request never reaches the origin.",
+		Why:     "The cache behavior allows only GET and HEAD, so CloudFront refuses `OPTIONS` (\"This distribution is not configured to allow the HTTP request method that was used for this request\").",
+		Example: "HTTP/1.1 403 Forbidden\nServer: CloudFront\nX-Cache: Error from cloudfront\nContent-Type: text/html\n\n<H1>403 ERROR</H1> ... This distribution is not configured to allow the HTTP request method that was used for this request.",
+		Confirm: "```sh\naws cloudfront get-distribution-config --id DIST --query \"DistributionConfig.DefaultCacheBehavior.AllowedMethods\"\n```",
+		Detect:  "A 403 preflight with `Server: CloudFront` and CloudFront's method error page.",
+		Related: []cors.Code{CodeCloudFrontCache, cors.CodePreflightStatus},
+	},
+	CodeCDNCacheNoVary: {
+		Platform: "Cloudflare, Vercel, Netlify, Firebase Hosting", Explains: cors.CodeAllowOriginMismatch,
+		Browser: "A CDN serves a cached copy whose `Access-Control-Allow-Origin` was made for another origin (or is missing): blocked for some pages, fine for others.",
+		Why:     "The origin echoes the request's `Origin` but does not send `Vary: Origin`, so the CDN keeps one copy for everybody.",
+		Example: "HTTP/1.1 200 OK\nServer: cloudflare\nCF-RAY: 8a1b2c3d4e5f6789-FRA\ncf-cache-status: HIT\nAccess-Control-Allow-Origin: https://admin.example.com",
+		Confirm: "Request twice with different `Origin` headers (`curl -sI -H 'Origin: https://a.example' URL`); a cache hit carrying the first origin confirms.",
+		Detect:  "Cloudflare (`cf-ray`), Vercel (`x-vercel-id`), Netlify (`x-nf-request-id`) or Firebase Hosting (host) recognised, and a cache hit (`cf-cache-status`, `x-vercel-cache`, `x-cache`, `Age`) with another or no origin; a warning when the echo has no `Vary: Origin` yet.",
+		Related: []cors.Code{cors.CodeMissingVaryOrigin, CodeCloudFrontCache},
+	},
+	CodeNginxAddHeaderNoAlways: {
+		Platform: "nginx", Explains: cors.CodeMissingAllowOrigin,
+		Browser: "Successful answers carry the CORS headers, errors (401, 404, 413, 500…) do not; the page sees a CORS error instead of the status.",
+		Why:     "`add_header` applies only to 200, 201, 204, 206, 301, 302, 303, 304, 307 and 308 unless it ends with `always`. And a block with its own `add_header` drops every `add_header` inherited from the enclosing block.",
+		Example: "HTTP/1.1 413 Request Entity Too Large\nServer: nginx/1.24.0\nContent-Type: text/html\n\n<center><h1>413 Request Entity Too Large</h1></center><hr><center>nginx/1.24.0</center>",
+		Confirm: "```sh\nnginx -T | grep -n 'add_header Access-Control'\n```\nLines without `always`, or a nested `location` with its own `add_header`, confirm.",
+		Detect:  "nginx recognised (`Server: nginx`, its error page), one answer has the header and a 4xx/5xx answer lacks it.",
+		Related: []cors.Code{cors.CodeErrorPathNoCORS, CodeStaticOptions405, CodeApacheHeaderNoAlways},
+	},
+	CodeApacheHeaderNoAlways: {
+		Platform: "Apache httpd", Explains: cors.CodeMissingAllowOrigin,
+		Browser: "Error answers lack the CORS headers that successful ones have.",
+		Why:     "`Header set` writes to the `onsuccess` table, which Apache does not use for error answers (and internal redirects to error documents); `Header always set` covers them.",
+		Example: "HTTP/1.1 404 Not Found\nServer: Apache/2.4.58 (Ubuntu)\nContent-Type: text/html\n\n<address>Apache/2.4.58 (Ubuntu) Server at www.example.org Port 443</address>",
+		Confirm: "```sh\napachectl -S; grep -rn 'Header .*Access-Control' /etc/apache2/\n```",
+		Detect:  "Apache recognised (`Server: Apache`, its error page), one answer has the header and a 4xx/5xx answer lacks it.",
+		Related: []cors.Code{CodeNginxAddHeaderNoAlways, cors.CodeErrorPathNoCORS},
+	},
+	CodeStaticOptions405: {
+		Platform: "nginx, Apache, Netlify, Firebase Hosting, Vercel, S3 website endpoints, Express static", Explains: cors.CodePreflightMissingAllowOrigin,
+		Browser: "The preflight gets 405 Method Not Allowed, not 2xx, without CORS headers; the browser stops.",
+		Why:     "A static file handler serves GET and HEAD only. Nothing in front of it answers `OPTIONS`.",
+		Example: "HTTP/1.1 405 Not Allowed\nServer: nginx\nContent-Type: text/html\n\n<center><h1>405 Not Allowed</h1></center><hr><center>nginx</center>",
+		Confirm: "```sh\ncurl -si -X OPTIONS -H 'Origin: https://app.example.com' -H 'Access-Control-Request-Method: PUT' URL | head -1\n```",
+		Detect:  "A 405 preflight answered by a recognised static server.",
+		Related: []cors.Code{cors.CodePreflightStatus, CodeNginxAddHeaderNoAlways},
+	},
+	CodeKongCORSPluginMissing: {
+		Platform: "Kong Gateway", Explains: cors.CodePreflightMissingAllowOrigin,
+		Browser: "Kong answers the preflight (404 `no Route matched`, or the upstream's answer) without CORS headers.",
+		Why:     "Without the `cors` plugin Kong routes `OPTIONS` like any request; a route limited to other methods does not match it.",
+		Example: "HTTP/1.1 404 Not Found\nServer: kong/3.6.1\nContent-Type: application/json; charset=utf-8\n\n{\"message\":\"no Route matched with those values\"}",
+		Confirm: "```sh\ncurl -s http://ADMIN:8001/routes/ROUTE/plugins | jq '.data[].name'\n```",
+		Detect:  "Kong recognised (`Via`/`Server: kong/…`, `X-Kong-*`, its 404 body) and an answer without the header.",
+		Related: []cors.Code{CodeEnvoyCORSPolicyMissing},
+	},
+	CodeEnvoyCORSPolicyMissing: {
+		Platform: "Envoy, Istio", Explains: cors.CodePreflightMissingAllowOrigin,
+		Browser: "The preflight is routed to the backend, which answers without CORS headers.",
+		Why:     "Envoy answers preflights only with the `envoy.filters.http.cors` filter in the chain (before the router) and a `CorsPolicy` on the route or virtual host; Istio needs `corsPolicy` on the VirtualService.",
+		Example: "HTTP/1.1 404 Not Found\nserver: istio-envoy\nx-envoy-upstream-service-time: 3\n\nnot found",
+		Confirm: "```sh\nkubectl get virtualservice -A -o yaml | grep -n corsPolicy\n```\nor the Envoy admin `/config_dump` for `envoy.filters.http.cors`.",
+		Detect:  "Envoy or Istio recognised (`server: envoy`/`istio-envoy`, `x-envoy-*`) and an answer without the header.",
+		Related: []cors.Code{CodeKongCORSPluginMissing},
+	},
+	CodeMiddlewareOrder: {
+		Platform: "Express, Spring, ASP.NET Core, Go net/http", Explains: cors.CodePreflightMissingAllowOrigin,
+		Browser: "The preflight gets 401 or 403 without CORS headers; the browser stops before the real, authenticated request.",
+		Why:     "The authentication middleware runs before the CORS middleware, and a preflight carries no credentials. Register CORS first (Spring Security: `http.cors()`; ASP.NET Core: `UseCors` between `UseRouting` and `UseAuthentication`).",
+		Example: "HTTP/1.1 401 Unauthorized\nX-Powered-By: Express\nContent-Type: application/json; charset=utf-8\n\n{\"error\":\"missing token\"}",
+		Confirm: "Read the middleware registration order; `curl -si -X OPTIONS -H 'Origin: …' -H 'Access-Control-Request-Method: GET' URL` returns 401 until it is fixed.",
+		Detect:  "A framework recognised (`X-Powered-By: Express`, Spring's error body or headers, Kestrel, ASP.NET headers), no gateway in front, and a 401/403 preflight without CORS headers.",
+		Related: []cors.Code{CodeAPIGWAuthOnOptions, cors.CodePreflightStatus},
+	},
+	CodeSpringOriginDenied: {
+		Platform: "Spring Boot", Explains: cors.CodePreflightMissingAllowOrigin,
+		Browser: "The preflight gets 403 `Invalid CORS request`.",
+		Why:     "Spring's `DefaultCorsProcessor` found a CORS configuration for the path, but the origin, method or a requested header is not in it, and rejected the preflight.",
+		Example: "HTTP/1.1 403 Forbidden\nVary: Origin\nVary: Access-Control-Request-Method\nVary: Access-Control-Request-Headers\n\nInvalid CORS request",
+		Confirm: "Log `CorsConfiguration` for the path, or set `logging.level.org.springframework.web.cors=DEBUG`.",
+		Detect:  "Spring recognised and the preflight body is exactly `Invalid CORS request`.",
+		Related: []cors.Code{CodeMiddlewareOrder},
+	},
+	CodeExpressNoCORS: {
+		Platform: "Express (Node.js)", Explains: cors.CodeMissingAllowOrigin,
+		Browser: "Express answers (its automatic `OPTIONS` reply, a 404, or the route's answer) without CORS headers.",
+		Why:     "No `cors` middleware runs for the path, or it is registered after the router or error handler that answered.",
+		Example: "HTTP/1.1 200 OK\nX-Powered-By: Express\nAllow: GET,HEAD\nContent-Type: text/html; charset=utf-8\n\nGET,HEAD",
+		Confirm: "Look for `app.use(cors(` before the routers in the app's entry file.",
+		Detect:  "`X-Powered-By: Express` (or Express's `Cannot GET` page), no gateway in front, and an answer without the header.",
+		Related: []cors.Code{CodeMiddlewareOrder},
+	},
+	CodeAPIMCorsPolicy: {
+		Platform: "Azure API Management", Explains: cors.CodePreflightMissingAllowOrigin,
+		Browser: "The preflight gets 401 (missing subscription key) or an answer without CORS headers.",
+		Why:     "API Management answers preflights only through a `<cors>` policy in `<inbound>`. Placed at a narrow scope, or after `validate-jwt`/subscription checks, it never sees the preflight, which carries no key or token.",
+		Example: "HTTP/1.1 401 Access Denied\nContent-Type: application/json\n\n{ \"statusCode\": 401, \"message\": \"Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API.\" }",
+		Confirm: "Azure portal → APIs → All APIs → Inbound processing → policy code view: look for `<cors>` and its position. Test console with trace shows which policy answered.",
+		Detect:  "API Management recognised (`*.azure-api.net`, `Ocp-Apim-*` headers, its subscription-key body) and an answer without the header.",
+		Related: []cors.Code{CodeAppServiceCORS, CodeAPIGWAuthOnOptions},
+	},
+	CodeAppServiceCORS: {
+		Platform: "Azure App Service, Azure Functions", Explains: cors.CodeMissingAllowOrigin,
+		Browser: "The answer has no `Access-Control-Allow-Origin`.",
+		Why:     "With platform CORS set, App Service answers preflights and replaces the app's own CORS headers; the list must hold the page's origin (and credentials need `supportCredentials`). With it empty, the app must answer CORS itself.",
+		Example: "HTTP/1.1 200 OK\nContent-Type: text/plain; charset=utf-8\nRequest-Context: appId=cid-v1:1a2b3c4d\n\nHello",
+		Confirm: "```sh\naz webapp cors show --resource-group RG --name APP\n```",
+		Detect:  "The host is `*.azurewebsites.net` (`/api/` paths: Functions) and an answer lacks the header.",
+		Related: []cors.Code{CodeAPIMCorsPolicy},
+	},
+	CodeGCPIAMPreflight: {
+		Platform: "Google Cloud Run, Cloud Functions", Explains: cors.CodePreflightMissingAllowOrigin,
+		Browser: "The preflight gets 403 \"Your client does not have permission\" (or 401) from Google's front end; the code never runs.",
+		Why:     "The service requires IAM authentication (`roles/run.invoker`). A preflight carries no `Authorization`, so it is rejected before the container.",
+		Example: "HTTP/1.1 403 Forbidden\nServer: Google Frontend\nContent-Type: text/html; charset=UTF-8\n\n<h1>Error: Forbidden</h1><h2>Your client does not have permission to get URL <code>/orders</code> from this server.</h2>",
+		Confirm: "```sh\ngcloud run services get-iam-policy SERVICE --region REGION\n```\nNo `allUsers` invoker binding confirms.",
+		Detect:  "Cloud Run / Functions recognised (host, `Server: Google Frontend`) and a 403 preflight with Google's permission page.",
+		Related: []cors.Code{CodeGCPOptionsNotHandled, CodeMiddlewareOrder},
+	},
+	CodeGCPOptionsNotHandled: {
+		Platform: "Google Cloud Run, Cloud Functions", Explains: cors.CodePreflightMissingAllowOrigin,
+		Browser: "The code answers the preflight (404, 405 or 2xx) without CORS headers.",
+		Why:     "Cloud Run and Cloud Functions pass `OPTIONS` to the code; nothing answers CORS unless the handler does.",
+		Example: "HTTP/1.1 405 Method Not Allowed\nServer: Google Frontend\nContent-Type: text/plain",
+		Confirm: "`curl -si -X OPTIONS -H 'Origin: …' -H 'Access-Control-Request-Method: POST' URL` and read the handler.",
+		Detect:  "Cloud Run / Functions recognised and a blocked preflight that reached the code.",
+		Related: []cors.Code{CodeGCPIAMPreflight},
+	},
+	CodeGCPAPIGatewayOptions: {
+		Platform: "Google API Gateway (ESPv2)", Explains: cors.CodePreflightMissingAllowOrigin,
+		Browser: "The gateway answers the preflight itself: 404 \"The current request is not defined by this API\" or 401 \"UNAUTHENTICATED\".",
+		Why:     "The API config (OpenAPI) has no `options` operation for the path, or one that requires an API key; the gateway rejects what the spec does not define.",
+		Example: "HTTP/1.1 404 Not Found\ncontent-type: application/json\n\n{\"code\":404,\"message\":\"The current request is not defined by this API.\"}",
+		Confirm: "```sh\ngcloud api-gateway api-configs describe CONFIG --api=API --view=FULL\n```\nLook for `options:` under the path.",
+		Detect:  "The host is `*.gateway.dev` or ESPv2's error body, on the preflight.",
+		Related: []cors.Code{CodeGCPOptionsNotHandled},
+	},
+	CodeGCSCORS: {
+		Platform: "Google Cloud Storage", Explains: cors.CodeMissingAllowOrigin,
+		Browser: "Cloud Storage answers without `Access-Control-Allow-Origin`.",
+		Why:     "A bucket answers CORS only from its CORS configuration; no entry matches the origin and method.",
+		Example: "HTTP/1.1 200 OK\nContent-Type: application/json\nx-guploader-uploadid: ABPtcPp1\nx-goog-generation: 1700000000000000\nServer: UploadServer",
+		Confirm: "```sh\ngcloud storage buckets describe gs://BUCKET --format=\"default(cors_config)\"\n```",
+		Detect:  "Cloud Storage recognised (`storage.googleapis.com`, `x-guploader-uploadid`, `x-goog-*`) and an answer without the header.",
+		Related: []cors.Code{CodeS3CORSNotEnabled},
+	},
+}

@@ -1,0 +1,42 @@
+package platform
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite docs/findings/<code>.md for the platform codes")
+
+// TestFindingPages keeps docs/findings/<code>.md equal to Page(code), so a
+// page shows exactly the fixes corsdiag prints. go test -update rewrites.
+func TestFindingPages(t *testing.T) {
+	for _, code := range platformCodes() {
+		if _, ok := pages[code]; !ok {
+			t.Errorf("%s has no page text", code)
+		}
+	}
+	for _, code := range PageCodes() {
+		want, ok := Page(code)
+		if !ok {
+			t.Errorf("%s: no page (not registered?)", code)
+			continue
+		}
+		path := filepath.Join("..", "..", "docs", "findings", string(code)+".md")
+		if *update {
+			if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Errorf("%s: %v (run go test ./pkg/platform -run TestFindingPages -update)", code, err)
+			continue
+		}
+		if string(got) != want {
+			t.Errorf("%s is out of date (run go test ./pkg/platform -run TestFindingPages -update)", path)
+		}
+	}
+}
