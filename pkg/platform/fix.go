@@ -117,6 +117,9 @@ func newFixContext(ex *cors.Exchange, d *cors.Diagnosis) FixContext {
 			c.Host = strings.ToLower(u.Hostname())
 			if u.Path != "" {
 				c.Path = u.Path
+				// A custom domain hides the stage (base path mapping): the
+				// URL path is the best guess at the resource.
+				c.Resource = u.Path
 			}
 		}
 		if id := requestHeader(&ex.Request, "x-apigw-api-id"); reToken.MatchString(id) {
