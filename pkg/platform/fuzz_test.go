@@ -54,3 +54,19 @@ func TestAnalyzeNilAndEmpty(t *testing.T) {
 		t.Fatalf("host alone: %+v", rep.Platform)
 	}
 }
+
+// BenchmarkAnalyze measures one analysis of a blocked REST API preflight
+// with an error-path answer, fixes rendered in every form.
+func BenchmarkAnalyze(b *testing.B) {
+	resp := &cors.Message{Status: 403, Header: http.Header{
+		"X-Amzn-Errortype": {"MissingAuthenticationTokenException"}, "X-Amz-Apigw-Id": {"Ab1="}, "Content-Type": {"application/json"},
+	}, Body: []byte(`{"message":"Missing Authentication Token"}`)}
+	req := cors.Request{Method: "PUT", URL: "https://abc123defg.execute-api.us-east-1.amazonaws.com/prod/items", Origin: "https://app.example.com",
+		Header: http.Header{"Content-Type": {"application/json"}}}
+	ex := &cors.Exchange{Request: req, Preflight: &cors.Hop{Response: resp}}
+	in := Input{Exchange: ex, Diagnosis: cors.Evaluate(ex), ErrorPaths: []cors.Hop{{Response: resp}}, FixFormat: "all"}
+	b.ReportAllocs()
+	for b.Loop() {
+		Analyze(in)
+	}
+}
