@@ -162,6 +162,9 @@ type pending struct {
 	preflight    bool
 	acrm         string
 	pair         *pending
+	// next and prev chain the hops of a redirected request: the browser
+	// records each hop as an entry of its own.
+	next, prev *pending
 }
 
 type analyzer struct {
@@ -182,7 +185,10 @@ func (a *analyzer) add(e *Entry) error {
 	if p.preflight {
 		p.acrm = cors.NormalizeMethod(strings.TrimSpace(e.Request.Header("Access-Control-Request-Method")))
 	}
-	if p.cross && p.corsMode {
+	if p.corsMode && !p.preflight {
+		a.chain(p)
+	}
+	if p.cross && p.corsMode && p.prev == nil {
 		a.pairUp(p)
 	}
 	a.window = append(a.window, p)
@@ -220,6 +226,48 @@ func (a *analyzer) pairUp(p *pending) {
 	}
 }
 
+// chain links p to the redirect it follows: an earlier entry in the window
+// whose 3xx response points at p's URL.
+func (a *analyzer) chain(p *pending) {
+	for i := len(a.window) - 1; i >= 0; i-- {
+		q := a.window[i]
+		if q.next != nil || q.preflight || q.e.Response.Status < 300 || q.e.Response.Status > 399 {
+			continue
+		}
+		if redirectTarget(q.e) == p.e.Request.URL {
+			q.next, p.prev = p, q
+			return
+		}
+	}
+}
+
+// redirected reports whether the recording ends at a redirect: what the
+// browser did next (a new preflight, another hop) is not in the file.
+func redirected(ex *cors.Exchange) bool {
+	last := ex.FinalResponse()
+	return last != nil && last.Status >= 300 && last.Status < 400
+}
+
+// redirectTarget is the absolute URL a redirect entry points at.
+func redirectTarget(e *Entry) string {
+	loc := e.Response.RedirectURL
+	if loc == "" {
+		loc = e.Response.Header("Location")
+	}
+	if loc == "" {
+		return ""
+	}
+	base, err := url.Parse(e.Request.URL)
+	if err != nil {
+		return loc
+	}
+	ref, err := url.Parse(loc)
+	if err != nil {
+		return loc
+	}
+	return base.ResolveReference(ref).String()
+}
+
 // flush finalizes entries until at most keep are left in the window.
 func (a *analyzer) flush(keep int) error {
 	for len(a.window) > keep {
@@ -241,6 +289,10 @@ func (a *analyzer) finalize(p *pending) error {
 		a.sum.Preflights++
 	} else {
 		a.sum.Requests++
+	}
+	if p.prev != nil {
+		// A redirect hop: judged with the request that started the chain.
+		return nil
 	}
 	if p.origin == "" {
 		a.sum.UnknownOrigin++
@@ -308,13 +360,30 @@ func (a *analyzer) judge(p *pending) *Result {
 			causeKnown = false
 		}
 	}
-	blocked := recordedBlocked(e)
-	if hop, known := hopOf(e); known {
-		ex.Actual = []cors.Hop{*hop}
-	} else {
-		causeKnown = false
+	blocked := false
+	for q := p; q != nil; q = q.next {
+		blocked = blocked || recordedBlocked(q.e)
+		hop, known := hopOf(q.e)
+		if !known {
+			causeKnown = false
+			break
+		}
+		ex.Actual = append(ex.Actual, *hop)
 	}
 	d := a.opts.Profile.Evaluate(ex)
+	if blocked && d.Verdict != cors.Blocked && !req.Credentials && (causeKnown || ex.Preflight != nil) && !redirected(ex) {
+		// Exports leave cookies out, so a credentialed request can look
+		// uncredentialed. If the recorded headers fail only with
+		// credentials, that is what the browser judged.
+		cred := *ex
+		cred.Request.Credentials = true
+		if dc := a.opts.Profile.Evaluate(&cred); dc.Verdict == cors.Blocked {
+			d, ex, req = dc, &cred, cred.Request
+			if f := &d.Findings[0]; f.Reported {
+				f.Message += " (the file shows no cookies, but only a request with credentials: 'include' fails on these headers, so it was credentialed)"
+			}
+		}
+	}
 	plan := d.Plan
 	if plan.Preflight && p.pair == nil && !plan.Forbidden {
 		ex.PreflightMissing = true
