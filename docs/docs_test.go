@@ -15,7 +15,8 @@ import (
 	"testing"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
-	// The platform package registers its own codes, whose pages live here too.
+	// The platform and HAR packages register their own codes, whose pages live here too.
+	_ "github.com/corsdiag/corsdiag/pkg/harfile"
 	_ "github.com/corsdiag/corsdiag/pkg/platform"
 )
 
