@@ -146,7 +146,7 @@ var (
 	bearerRE = regexp.MustCompile(`(?i)\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{8,}`)
 	// AWS access key ids and long hex or base64 runs after a secret-looking key.
 	awsKeyRE   = regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{16}\b`)
-	keyValueRE = regexp.MustCompile(`(?i)("?(?:[a-z0-9_-]*(?:token|secret|password|passwd|api[_-]?key|apikey|session|credential)[a-z0-9_-]*)"?\s*[:=]\s*"?)([^"&,;\s}]{4,})`)
+	keyValueRE = regexp.MustCompile(`(?i)("?(?:[a-z0-9_-]*(?:token|secret|password|passwd|api[_-]?key|apikey|session)[a-z0-9_-]*)"?\s*[:=]\s*"?)([^"&,;\s}]{4,})`)
 )
 
 // Text redacts secrets that show by their shape in free text or bodies:
@@ -175,7 +175,7 @@ func Text(s string) string {
 // fast.
 var secretHints = [256][]string{
 	'e': {"eyj"}, 'a': {"akia", "asia", "api_key", "api-key", "apikey"}, 'b': {"bearer", "basic"},
-	't': {"token"}, 's': {"secret", "session"}, 'p': {"passw"}, 'c': {"credential"},
+	't': {"token"}, 's': {"secret", "session"}, 'p': {"passw"},
 }
 
 func mayHoldSecret(s string) bool {

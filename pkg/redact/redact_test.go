@@ -61,6 +61,8 @@ func TestText(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"no secrets here", "no secrets here"},
 		{"Access-Control-Allow-Credentials: true", "Access-Control-Allow-Credentials: true"},
+		// fetch's credentials option is prose in findings, not a secret.
+		{"the request carries credentials (credentials: 'include')", "the request carries credentials (credentials: 'include')"},
 		{`{"password":"hunter22","user":"bob"}`, `{"password":"` + Marker + `","user":"bob"}`},
 		{"session_token=abcdef123&x=1", "session_token=" + Marker + "&x=1"},
 		{"Authorization: Bearer abcdefghijklmnop", "Authorization: Bearer " + Marker},
