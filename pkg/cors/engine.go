@@ -164,7 +164,7 @@ func (j *judge) checkPreflight(h *Hop, plan *Plan) {
 		statusFinding()
 	}
 	for _, a := range access {
-		f := newFinding(accessCodes[a.corsError][1], "preflight", "preflight: "+a.message+statusNote(resp))
+		f := newFinding(accessCodes[a.corsError][1], "preflight", onPreflight(a.message)+statusNote(resp))
 		f.FailedParameter = a.param
 		f.BrowserMessage = j.console(r.URL, r.Origin, preflightPrefix+accessDetail(a, r.Initiator))
 		j.add(f)
@@ -252,6 +252,14 @@ func (j *judge) checkCoverage(plan *Plan, methods, headers []string) {
 	if authByWildcard {
 		j.add(newFinding(CodeAuthorizationWildcard, "preflight", "Authorization is allowed only by Access-Control-Allow-Headers: *; Chromium and Firefox accept that today with a deprecation warning, but the Fetch standard does not, and browsers will stop"))
 	}
+}
+
+// onPreflight says that a CORS-check message is about the preflight answer.
+func onPreflight(msg string) string {
+	if rest, ok := strings.CutPrefix(msg, "the response "); ok {
+		return "the preflight response " + rest
+	}
+	return "on the preflight: " + msg
 }
 
 func containsFold(list []string, s string) bool {
