@@ -406,3 +406,13 @@ func TestPaths(t *testing.T) {
 		}
 	}
 }
+
+// Platform fixes are multi-line snippets: every renderer keeps their lines
+// (escaping them where its format needs it) and still cleans each line.
+func TestCleanKeepsLineBreaks(t *testing.T) {
+	rep := fixtureReport(t)
+	got := rep.clean(nil, "first line\n\x1b[31msecond\x07 line")
+	if want := "first line\n\\x1b[31msecond\\x07 line"; got != want {
+		t.Fatalf("clean = %q, want %q", got, want)
+	}
+}

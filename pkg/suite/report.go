@@ -86,7 +86,12 @@ func (r *Report) clean(res *Result, s string) string {
 			s = strings.ReplaceAll(s, res.Check.URL, red)
 		}
 	}
-	return termsafe.Clean(s)
+	// Fixes are multi-line snippets: keep their line breaks, clean each line.
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = termsafe.Clean(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // URL is the check's URL ready to show.
