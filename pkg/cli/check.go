@@ -421,6 +421,9 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := checkable(in.profile, &in.probe); err != nil {
+		return err
+	}
 	res, err := o.run(ctx, in.probe)
 	if err != nil {
 		var ue *probe.UnreachableError
@@ -485,6 +488,22 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 		}
 	}
 	return exitFor(d, o.Strict)
+}
+
+// checkable refuses a check that could only be done by sending a
+// state-changing request the user did not allow: a simple POST (no
+// preflight) is judged on its own response, so there is nothing safe to send.
+func checkable(p *cors.Profile, opts *probe.Options) error {
+	r := &opts.Request
+	plan := p.PlanRequest(r)
+	if plan.Preflight || opts.SendActual || !cors.IsStateChanging(plan.Method) || plan.Forbidden {
+		return nil
+	}
+	if cors.OriginOf(r.URL) == r.Origin {
+		return nil
+	}
+	return usageErrorf("%s needs no preflight, so the browser judges it on the response to the %s itself, and corsdiag does not send a state-changing request unless you ask.\n"+
+		"Pass --send-actual to send it (with its body) and check the answer.", plan.Method, plan.Method)
 }
 
 func writeHAR(path string, res *probe.Result, redact bool) error {

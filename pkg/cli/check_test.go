@@ -286,6 +286,9 @@ func TestCheckExitCodes(t *testing.T) {
 		{"bad output", []string{"check", allowed, "--origin", testOrigin, "-o", "yaml"}, ExitUsage, "text or json"},
 		{"unknown flag", []string{"check", allowed, "--origin", testOrigin, "--frobnicate"}, ExitUsage, "unknown flag"},
 		{"unreachable", []string{"check", closed, "--origin", testOrigin, "--timeout", "5s"}, ExitUnreachable, "cannot reach"},
+		// A simple POST is judged on its own response: nothing safe to send.
+		{"simple POST not allowed", []string{"check", blocked, "--origin", testOrigin, "-d", "a=1"}, ExitUsage, "Pass --send-actual"},
+		{"simple POST sent", []string{"check", blocked, "--origin", testOrigin, "-d", "a=1", "--send-actual"}, ExitBlocked, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
