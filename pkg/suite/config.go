@@ -544,6 +544,13 @@ func (p *parser) check(rc *rawCheck, n int, d *Defaults, pos checkPos) Check {
 		}
 		c.Targets = []Target{{Origin: d.Origin, Expect: def, Line: c.Line}}
 	}
+	if !c.SendActual && cors.IsStateChanging(c.Method) && p.err == nil {
+		plan := cors.Chromium.PlanRequest(&cors.Request{Method: c.Method, URL: c.URL, Header: c.Header, Credentials: c.Credentials})
+		if !plan.Preflight && !plan.Forbidden {
+			// Nothing safe to send: the browser judges it on the response itself.
+			p.fail(c.Line, "%s: %s with these headers needs no preflight, so it can only be checked by sending it; set send_actual: true (it sends the %s) or the check tests nothing", where, c.Method, c.Method)
+		}
+	}
 	if cors.OriginOf(c.URL) != "" {
 		for _, t := range c.Targets {
 			if t.Origin == cors.OriginOf(c.URL) && p.err == nil {

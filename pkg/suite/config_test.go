@@ -119,6 +119,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown defaults key", "defaults:\n  orign: https://a.example\nchecks: []\n", 2, `unknown key "orign" in defaults`},
 		{"unknown origin key", base + "  - url: https://a.example/\n    origins:\n      - origin: https://b.example\n        expct: deny\n", 7, `unknown key "expct" in an origin`},
 		{"checks not a list", "checks:\n  url: x\n", 2, "into a list of checks"},
+		{"simple POST without send_actual", base + "  - url: https://a.example/\n    method: POST\n", 4, "needs no preflight"},
 		{"origins not a list", base + "  - url: https://a.example/\n    origins: https://b.example\n", 5, "into a list of origins"},
 		{"headers not a mapping", base + "  - url: https://a.example/\n    headers: [a]\n", 5, "a mapping of header names"},
 		{"duplicate key", base + "  - url: https://a.example/\n    url: https://b.example/\n", 5, "already defined"},
