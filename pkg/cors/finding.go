@@ -14,6 +14,17 @@ const (
 	SeverityInfo Severity = "info"
 )
 
+// Rank orders severities for display: errors, then warnings, then infos.
+func (s Severity) Rank() int {
+	switch s {
+	case SeverityError:
+		return 0
+	case SeverityWarning:
+		return 1
+	}
+	return 2
+}
+
 // Code is a finding's stable, kebab-case name. Codes are never renamed once
 // released; each has a page docs/findings/<code>.md.
 type Code string
@@ -45,6 +56,9 @@ type Finding struct {
 	// Platform is set on findings that name the server's platform.
 	Platform string `json:"platform,omitempty"`
 }
+
+// DocsPath is where the code's page lives in the repository.
+func (c Code) DocsPath() string { return "docs/findings/" + string(c) + ".md" }
 
 // Info is the catalogue entry of a code: what never changes between
 // occurrences.

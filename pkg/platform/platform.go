@@ -233,19 +233,9 @@ func Analyze(in Input) *Report {
 		}
 	}
 	sort.SliceStable(rep.Findings, func(i, j int) bool {
-		return severityRank(rep.Findings[i].Severity) < severityRank(rep.Findings[j].Severity)
+		return rep.Findings[i].Severity.Rank() < rep.Findings[j].Severity.Rank()
 	})
 	return rep
-}
-
-func severityRank(s cors.Severity) int {
-	switch s {
-	case cors.SeverityError:
-		return 0
-	case cors.SeverityWarning:
-		return 1
-	}
-	return 2
 }
 
 // detect runs every fingerprint and ranks the platforms.

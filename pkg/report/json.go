@@ -143,7 +143,7 @@ func buildJSON(res *CheckResult) *jsonReport {
 			Fix:             f.Fix,
 			Reported:        f.Reported,
 			Platform:        f.Platform,
-			Docs:            docsPath(f.Code),
+			Docs:            f.Code.DocsPath(),
 		})
 	}
 

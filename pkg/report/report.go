@@ -57,20 +57,6 @@ type Style struct {
 	Color bool
 }
 
-// docsPath is where a finding's page lives in the repository.
-func docsPath(code cors.Code) string { return "docs/findings/" + string(code) + ".md" }
-
-// severityRank orders errors before warnings before infos.
-func severityRank(s cors.Severity) int {
-	switch s {
-	case cors.SeverityError:
-		return 0
-	case cors.SeverityWarning:
-		return 1
-	}
-	return 2
-}
-
 // orderedFindings puts the reported finding first, then errors, warnings and
 // infos, keeping the engine's order within each severity (the order a user
 // hits them in).
@@ -83,7 +69,7 @@ func orderedFindings(d *cors.Diagnosis) []cors.Finding {
 			}
 			return 1
 		}
-		return cmp.Compare(severityRank(a.Severity), severityRank(b.Severity))
+		return cmp.Compare(a.Severity.Rank(), b.Severity.Rank())
 	})
 	return out
 }
