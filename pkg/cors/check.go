@@ -44,11 +44,32 @@ func headerValues(h http.Header, name string) []string {
 	}
 	var out []string
 	for k, vs := range h {
-		if asciiLower(k) == asciiLower(name) {
+		if asciiEqualFold(k, name) {
 			out = append(out, vs...)
 		}
 	}
 	return out
+}
+
+// asciiEqualFold is asciiLower(a) == asciiLower(b) without allocating:
+// headerValues runs it for every header of every response.
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if x >= 'A' && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if y >= 'A' && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 // accessCheck is one failed step of Chromium's CheckAccess.
