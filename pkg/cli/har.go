@@ -10,6 +10,7 @@ import (
 	"os"
 	"regexp"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -32,6 +33,7 @@ type harOptions struct {
 	sendActual bool
 	timeout    time.Duration
 	insecure   bool
+	cpuProfile string
 	// transport replaces the replay's transport (tests).
 	transport http.RoundTripper
 }
@@ -79,6 +81,9 @@ wrong. Docs: docs/har.md.`,
 	f.BoolVar(&o.sendActual, "send-actual", false, "with --replay, also send the actual request of POST, PUT, PATCH, DELETE…")
 	f.DurationVar(&o.timeout, "timeout", probe.DefaultTimeout, "with --replay, time allowed for each request's check")
 	f.BoolVarP(&o.insecure, "insecure", "k", false, "with --replay, skip TLS certificate verification")
+	// Hidden: profile the reader on a real export (pkg/harfile/bench/run.sh).
+	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile to this file")
+	f.MarkHidden("cpuprofile")
 	cmd.AddCommand(newHarSanitizeCmd(io))
 	return cmd
 }
@@ -151,6 +156,17 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 		return err
 	}
 	defer in.Close()
+	if o.cpuProfile != "" {
+		pf, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return usageErrorf("--cpuprofile: %v", err)
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return usageErrorf("--cpuprofile: %v", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 
 	out := bufio.NewWriterSize(sysIO.Out, 64<<10)
 	defer out.Flush()

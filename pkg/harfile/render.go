@@ -1,6 +1,7 @@
 package harfile
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -379,7 +380,10 @@ type spillBuffer struct {
 	limit int
 	mem   bytes.Buffer
 	file  *os.File
-	err   error
+	// fw batches writes to the file: one write syscall per request costs
+	// more than encoding it.
+	fw  *bufio.Writer
+	err error
 }
 
 func (s *spillBuffer) Write(p []byte) (int, error) {
@@ -399,9 +403,10 @@ func (s *spillBuffer) Write(p []byte) (int, error) {
 		}
 		s.mem = bytes.Buffer{}
 		s.file = f
+		s.fw = bufio.NewWriterSize(f, 256<<10)
 	}
 	if s.file != nil {
-		n, err := s.file.Write(p)
+		n, err := s.fw.Write(p)
 		if err != nil {
 			s.err = err
 		}
@@ -416,6 +421,9 @@ func (s *spillBuffer) CopyTo(w io.Writer) error {
 	}
 	if s.file == nil {
 		_, err := w.Write(s.mem.Bytes())
+		return err
+	}
+	if err := s.fw.Flush(); err != nil {
 		return err
 	}
 	if _, err := s.file.Seek(0, io.SeekStart); err != nil {
