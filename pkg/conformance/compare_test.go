@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"sort"
 	"strings"
 	"testing"
@@ -81,76 +80,57 @@ func notReported(name string) bool {
 }
 
 // compare lists every way corsdiag's account of a scenario differs from
-// what Chromium did. The browser is right.
-func compare(sc Scenario, srv *Server, o *chromeOutcome, d *cors.Diagnosis, res *probe.Result, probeSeen []Seen, chromeNonce, probeNonce string) []string {
-	var p []string
-	fail := func(format string, a ...any) { p = append(p, fmt.Sprintf(format, a...)) }
-	fromProbe := func(s string) string { return strings.ReplaceAll(s, probeNonce, chromeNonce) }
+// what the browser did: live Chromium in TestChromium, the record of it in
+// TestScenariosAgainstRecord (browser names which). The browser is right.
+// probeSeen and p are corsdiag's run: what its probe sent, with the
+// placeholders of its ports and nonce, so both sides read alike.
+func compare(browser string, b *observed, d *cors.Diagnosis, res *probe.Result, probeSeen []seenRequest, p placeholders) []string {
+	var out []string
+	fail := func(format string, a ...any) { out = append(out, fmt.Sprintf(format, a...)) }
 
-	chromeBlocked := !o.JS.OK
-	if chromeBlocked != (d.Verdict == cors.Blocked) {
-		fail("verdict: Chromium %s, corsdiag %s", o, d.Verdict)
+	blocked := b.Verdict == verdictBlocked
+	if blocked != (d.Verdict == cors.Blocked) {
+		fail("verdict: %s %s, corsdiag %s", browser, b, d.Verdict)
 	}
 	rep := d.Reported()
 	switch {
-	case chromeBlocked && rep != nil:
-		if rep.CorsError != o.CorsError {
-			fail("corsError: Chromium %q, corsdiag %q (finding %s)", o.CorsError, rep.CorsError, rep.Code)
+	case blocked && rep != nil:
+		if rep.CorsError != b.CorsError {
+			fail("corsError: %s %q, corsdiag %q (finding %s)", browser, b.CorsError, rep.CorsError, rep.Code)
 		}
-		if o.FailedParameter != "" && fromProbe(rep.FailedParameter) != o.FailedParameter {
-			fail("failedParameter: Chromium %q, corsdiag %q", o.FailedParameter, rep.FailedParameter)
+		if b.FailedParameter != "" && p.apply(rep.FailedParameter) != b.FailedParameter {
+			fail("failedParameter: %s %q, corsdiag %q", browser, b.FailedParameter, p.apply(rep.FailedParameter))
 		}
-		if got := fromProbe(rep.BrowserMessage); got != o.Console {
-			fail("console message:\n  Chromium: %q\n  corsdiag: %q", o.Console, got)
+		if got := p.apply(rep.BrowserMessage); got != b.Console {
+			fail("console message:\n  %s: %q\n  corsdiag: %q", browser, b.Console, got)
 		}
-	case !chromeBlocked && o.Console != "":
-		fail("Chromium allowed the request but printed a CORS error: %s", o.Console)
+	case !blocked && b.Console != "":
+		fail("%s allowed the request but printed a CORS error: %s", browser, b.Console)
 	}
 
-	// What reached the server from Chromium is what corsdiag says the
+	// What reached the server from the browser is what corsdiag says the
 	// browser sends.
-	var chromePF, probePF *Seen
-	var chromeActual, probeActual []Seen
-	for i := range o.Seen {
-		if s := &o.Seen[i]; s.Method == http.MethodOptions && s.Hop == 0 {
-			if chromePF == nil {
-				chromePF = s
-			}
-		} else {
-			chromeActual = append(chromeActual, *s)
-		}
-	}
-	for i := range probeSeen {
-		if s := &probeSeen[i]; s.Method == http.MethodOptions && s.Hop == 0 {
-			if probePF == nil {
-				probePF = s
-			}
-		} else {
-			probeActual = append(probeActual, *s)
-		}
-	}
+	probePF, probeActual := splitPreflight(probeSeen)
+	_, browserActual := splitPreflight(b.Requests)
 	wantPF := d.Plan.Preflight && !d.Plan.Forbidden
-	if (chromePF != nil) != wantPF {
-		fail("preflight: Chromium sent one: %v; corsdiag's plan says %v (reasons: %s)", chromePF != nil, wantPF, strings.Join(d.Plan.Reasons, "; "))
+	sentPF := b.Preflight != nil
+	if sentPF != wantPF {
+		fail("preflight: %s sent one: %v; corsdiag's plan says %v (reasons: %s)", browser, sentPF, wantPF, strings.Join(d.Plan.Reasons, "; "))
 	}
-	if res.BrowserSendsPreflight != (chromePF != nil) {
-		fail("preflight: Chromium sent one: %v; probe.Result.BrowserSendsPreflight %v", chromePF != nil, res.BrowserSendsPreflight)
+	if res.BrowserSendsPreflight != sentPF {
+		fail("preflight: %s sent one: %v; probe.Result.BrowserSendsPreflight %v", browser, sentPF, res.BrowserSendsPreflight)
 	}
-	if chromePF != nil {
-		if got := chromePF.Header.Get("Access-Control-Request-Headers"); got != d.Plan.RequestHeaders {
-			fail("Access-Control-Request-Headers: Chromium %q, corsdiag's plan %q", got, d.Plan.RequestHeaders)
+	if pf := b.Preflight; pf != nil {
+		if pf.RequestHeaders != d.Plan.RequestHeaders {
+			fail("Access-Control-Request-Headers: %s %q, corsdiag's plan %q", browser, pf.RequestHeaders, d.Plan.RequestHeaders)
 		}
-		if got := chromePF.Header.Get("Access-Control-Request-Method"); got != d.Plan.Method {
-			fail("Access-Control-Request-Method: Chromium %q, corsdiag's plan %q", got, d.Plan.Method)
+		if pf.RequestMethod != d.Plan.Method {
+			fail("Access-Control-Request-Method: %s %q, corsdiag's plan %q", browser, pf.RequestMethod, d.Plan.Method)
 		}
 		if probePF == nil {
 			fail("the probe sent no preflight")
-		} else {
-			for _, h := range []string{"Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"} {
-				if c, pr := chromePF.Header.Get(h), probePF.Header.Get(h); c != pr {
-					fail("preflight %s: Chromium sent %q, the probe %q", h, c, pr)
-				}
-			}
+		} else if pf.String() != probePF.String() {
+			fail("preflight:\n  %s: %s\n  probe:    %s", browser, pf, probePF)
 		}
 	}
 	preflightFailed := false
@@ -159,43 +139,42 @@ func compare(sc Scenario, srv *Server, o *chromeOutcome, d *cors.Diagnosis, res 
 			preflightFailed = true
 		}
 	}
-	chromeSentActual := len(chromeActual) > 0
 	wantActual := !d.Plan.Forbidden && !preflightFailed
-	if chromeSentActual != wantActual {
-		fail("actual request: Chromium sent it: %v; corsdiag says the browser sends it: %v", chromeSentActual, wantActual)
+	if b.ActualSent != wantActual {
+		fail("actual request: %s sent it: %v; corsdiag says the browser sends it: %v", browser, b.ActualSent, wantActual)
 	}
-	if res.BrowserSendsActual != chromeSentActual && !d.Plan.Forbidden {
-		fail("actual request: Chromium sent it: %v; probe.Result.BrowserSendsActual %v", chromeSentActual, res.BrowserSendsActual)
+	if res.BrowserSendsActual != b.ActualSent && !d.Plan.Forbidden {
+		fail("actual request: %s sent it: %v; probe.Result.BrowserSendsActual %v", browser, b.ActualSent, res.BrowserSendsActual)
 	}
-	if chromeSentActual {
+	if b.ActualSent {
 		// The probe follows the hops the browser follows, with the same
-		// method and Origin on each.
-		if got, want := hopTrail(probeActual, probeNonce, chromeNonce), hopTrail(chromeActual, "", ""); got != want {
-			fail("actual requests differ:\n  Chromium: %s\n  probe:    %s", want, got)
+		// method and Origin on each (and the same preflights before them).
+		if got, want := hopTrail(probeActual), hopTrail(browserActual); got != want {
+			fail("actual requests differ:\n  %s: %s\n  probe:    %s", browser, want, got)
 		}
 	}
 
 	// What script could read equals what corsdiag says it cannot.
-	if !chromeBlocked && d.Verdict == cors.Allowed {
+	if !blocked && d.Verdict == cors.Allowed {
 		if final := res.Exchange.FinalResponse(); final != nil {
-			p = append(p, compareExposed(o, d, final)...)
+			out = append(out, compareExposed(browser, b, d, final)...)
 		}
 	}
-	return p
+	return out
 }
 
-// hopTrail renders requests as "METHOD listener/hop Origin" for comparison.
-func hopTrail(seen []Seen, from, to string) string {
-	var parts []string
-	for _, s := range seen {
-		parts = append(parts, fmt.Sprintf("%s %s#%d origin=%s", s.Method, s.Origin, s.Hop, s.Header.Get("Origin")))
+// hopTrail renders requests one after the other for comparison.
+func hopTrail(rs []seenRequest) string {
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = r.String()
 	}
-	return strings.ReplaceAll(strings.Join(parts, " | "), from, to)
+	return strings.Join(parts, " | ")
 }
 
-func compareExposed(o *chromeOutcome, d *cors.Diagnosis, final *cors.Message) []string {
+func compareExposed(browser string, b *observed, d *cors.Diagnosis, final *cors.Message) []string {
 	readable := map[string]bool{}
-	for _, h := range o.JS.Headers {
+	for _, h := range b.Readable {
 		readable[h] = true
 	}
 	var hidden []string
@@ -216,11 +195,11 @@ func compareExposed(o *chromeOutcome, d *cors.Diagnosis, final *cors.Message) []
 	var p []string
 	for _, n := range claimed {
 		if readable[n] {
-			p = append(p, fmt.Sprintf("corsdiag says script cannot read %s, but the page read it (script saw %v)", n, o.JS.Headers))
+			p = append(p, fmt.Sprintf("corsdiag says script cannot read %s, but the page read it in %s (script saw %v)", n, browser, b.Readable))
 		}
 	}
 	if strings.Join(hidden, ",") != strings.Join(claimed, ",") {
-		p = append(p, fmt.Sprintf("hidden response headers: Chromium hid %v, corsdiag reports %v", hidden, claimed))
+		p = append(p, fmt.Sprintf("hidden response headers: %s hid %v, corsdiag reports %v", browser, hidden, claimed))
 	}
 	return p
 }

@@ -142,15 +142,29 @@ func TestChromium(t *testing.T) {
 		t.Skip("skipping the Chromium conformance suite in -short mode (CORSDIAG_BROWSER_TESTS=require runs it)")
 	}
 	start := time.Now()
-	scenarios := loadScenarios(t)
-	if only := os.Getenv("CORSDIAG_SCENARIO"); only != "" {
-		var keep []Scenario
-		for _, s := range scenarios {
+	all := loadScenarios(t)
+	scenarios := all
+	only := os.Getenv("CORSDIAG_SCENARIO")
+	if only != "" {
+		scenarios = nil
+		for _, s := range all {
 			if strings.Contains(s.Name, only) {
-				keep = append(keep, s)
+				scenarios = append(scenarios, s)
 			}
 		}
-		scenarios = keep
+	}
+	// The record is read before the run: the live browser is checked
+	// against it, or (-update-record) it is the base a filtered run updates.
+	var rec *record
+	recPath, err := recordFile()
+	if err == nil {
+		rec, err = loadRecord(recPath)
+	}
+	switch {
+	case err != nil && !*updateRecord:
+		t.Fatal(err)
+	case err != nil || (*updateRecord && only == ""):
+		rec = &record{Scenarios: map[string]*observed{}}
 	}
 	srv, err := NewServer(scenarios)
 	if err != nil {
@@ -158,6 +172,10 @@ func TestChromium(t *testing.T) {
 	}
 	t.Cleanup(srv.Close)
 	c := startChromium(t, bin, srv.Origins.Page+"/")
+	if !*updateRecord && chromiumMajor(c.version) != chromiumMajor(rec.Browser) {
+		t.Logf("the record %s is of %s, the browser is %s: differences below are the upgrade's; review them and run %s",
+			recPath, rec.Browser, c.version, updateCommand)
+	}
 
 	chromeNonces, probeNonces := map[string]string{}, map[string]string{}
 	for _, sc := range scenarios {
@@ -176,12 +194,22 @@ func TestChromium(t *testing.T) {
 	exhibited := map[cors.Code]bool{}
 	for _, sc := range scenarios {
 		o := chrome[sc.Name]
+		live := observedFromChrome(o, newPlaceholders(srv.Origins, chromeNonces[sc.Name]))
 		d, res := runCorsdiag(t, srv, sc, probeNonces[sc.Name])
 		for _, f := range d.Findings {
 			exhibited[f.Code] = true
 		}
-		problems := compare(sc, srv, o, d, res, srv.Seen(sc.Name, probeNonces[sc.Name]), chromeNonces[sc.Name], probeNonces[sc.Name])
+		pp := newPlaceholders(srv.Origins, probeNonces[sc.Name])
+		problems := compare("Chromium", live, d, res, seenRequests(srv.Seen(sc.Name, probeNonces[sc.Name]), pp), pp)
 		rows = append(rows, summaryRow{sc.Name, o.String(), corsdiagString(d), len(problems) == 0})
+		var drift []string
+		if *updateRecord {
+			rec.Scenarios[sc.Name] = live
+		} else if want := rec.Scenarios[sc.Name]; want == nil {
+			drift = []string{fmt.Sprintf("no entry in %s: run %s and review the diff", recPath, updateCommand)}
+		} else {
+			drift = recordDrift(want, live)
+		}
 		t.Run(sc.Name, func(t *testing.T) {
 			for _, p := range problems {
 				t.Error(p)
@@ -189,16 +217,32 @@ func TestChromium(t *testing.T) {
 			if len(problems) > 0 {
 				t.Logf("Chromium: %s\n  logs: %s\n  corsdiag findings: %s", o, strings.Join(o.Logs, "\n        "), findingList(d))
 			}
+			if len(drift) > 0 {
+				t.Errorf("Chromium no longer does what %s recorded; if the browser changed, run %s and review the diff:\n%s",
+					recPath, updateCommand, strings.Join(drift, "\n"))
+			}
 		})
 	}
-	var missing []string
-	for _, code := range browserCodes {
-		if !exhibited[code] {
-			missing = append(missing, string(code))
-		}
+	if only == "" {
+		checkExhibited(t, exhibited)
 	}
-	if len(missing) > 0 {
-		t.Errorf("no scenario makes corsdiag report %s; add one", strings.Join(missing, ", "))
+	if *updateRecord {
+		// Entries of scenarios that no longer exist go.
+		names := map[string]bool{}
+		for _, sc := range all {
+			names[sc.Name] = true
+		}
+		for name := range rec.Scenarios {
+			if !names[name] {
+				delete(rec.Scenarios, name)
+			}
+		}
+		rec.Browser, rec.GeneratedBy, rec.Placeholders = c.version, updateCommand, placeholderDoc
+		path, err := writeRecord(rec)
+		if err != nil {
+			t.Fatalf("writing the record: %v", err)
+		}
+		t.Logf("wrote %s (%d scenarios); review it with git diff", path, len(rec.Scenarios))
 	}
 	printSummary(os.Stdout, c.version, rows, chromeTime, time.Since(start))
 	// go test hides a passing package's output unless -v; CI asks for a copy
