@@ -394,7 +394,7 @@ func TestScenariosAgainstRecord(t *testing.T) {
 	}
 	t.Cleanup(srv.Close)
 
-	browser := rec.Browser + " (" + filepath.Base(path) + ")"
+	browser := "Chromium " + chromiumMajor(rec.Browser) + " (record)"
 	exhibited := map[cors.Code]bool{}
 	ran := 0
 	for _, sc := range scenarios {
@@ -415,7 +415,7 @@ func TestScenariosAgainstRecord(t *testing.T) {
 				t.Error(p)
 			}
 			if len(problems) > 0 {
-				t.Logf("recorded: %s; corsdiag findings: %s", want, findingList(d))
+				t.Logf("scenario: %s\n  recorded in %s: %s\n  corsdiag findings: %s", sc.Description, path, want, findingList(d))
 			}
 		})
 	}
@@ -526,4 +526,83 @@ func TestLoadRecordRejects(t *testing.T) {
 	if _, err := loadRecord(filepath.Join(t.TempDir(), "missing.json")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing file: %v", err)
 	}
+}
+
+// TestCompareReportsDisagreement keeps compare from going blind: a record
+// entry changed in one field at a time must produce the matching complaint
+// against corsdiag's real run.
+func TestCompareReportsDisagreement(t *testing.T) {
+	path, err := recordFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := loadRecord(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]Scenario{}
+	for _, sc := range loadScenarios(t) {
+		byName[sc.Name] = sc
+	}
+	var scenarios []Scenario
+	for _, name := range []string{"simple-get-acao-trailing-slash", "acah-two-lines", "redirect-cross-origin-star", "expose-listed"} {
+		sc, ok := byName[name]
+		if !ok || rec.Scenarios[name] == nil {
+			t.Fatalf("scenario %s or its record entry is gone; pick another for this test", name)
+		}
+		scenarios = append(scenarios, sc)
+	}
+	srv, err := NewServer(scenarios)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+
+	tests := []struct {
+		scenario, field string
+		edit            func(b *observed)
+		want            string
+	}{
+		{"simple-get-acao-trailing-slash", "verdict", func(b *observed) { b.Verdict = verdictAllowed }, "verdict: browser allowed"},
+		{"simple-get-acao-trailing-slash", "corsError", func(b *observed) { b.CorsError = "InvalidAllowOriginValue" }, `corsError: browser "InvalidAllowOriginValue", corsdiag "AllowOriginMismatch"`},
+		{"simple-get-acao-trailing-slash", "failedParameter", func(b *observed) { b.FailedParameter = "{page}" }, "failedParameter: browser"},
+		{"simple-get-acao-trailing-slash", "console", func(b *observed) { b.Console += "!" }, "console message:"},
+		{"simple-get-acao-trailing-slash", "actualSent", func(b *observed) { b.Requests = nil; b.summarize() }, "actual request: browser sent it: false"},
+		{"acah-two-lines", "preflight headers", func(b *observed) { b.Preflight.RequestHeaders = "x-trace,x-api-key" }, "Access-Control-Request-Headers: browser"},
+		{"acah-two-lines", "preflight", func(b *observed) { b.Requests = b.Requests[1:]; b.summarize() }, "preflight: browser sent one: false"},
+		{"redirect-cross-origin-star", "hop trail", func(b *observed) { b.Requests[len(b.Requests)-1].Origin = "{page}" }, "actual requests differ"},
+		{"expose-listed", "readable headers", func(b *observed) { b.Readable = b.Readable[:0] }, "hidden response headers: browser hid"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.scenario+"/"+tt.field, func(t *testing.T) {
+			n := "p" + nonce()
+			d, res := runCorsdiag(t, srv, byName[tt.scenario], n)
+			pp := newPlaceholders(srv.Origins, n)
+			probeSeen := seenRequests(srv.Seen(tt.scenario, n), pp)
+			orig := rec.Scenarios[tt.scenario]
+			if p := compare("browser", orig, d, res, probeSeen, pp); len(p) != 0 {
+				t.Fatalf("the untouched entry already disagrees: %q", p)
+			}
+			b := deepCopy(t, orig)
+			tt.edit(b)
+			p := strings.Join(compare("browser", b, d, res, probeSeen, pp), "\n")
+			if !strings.Contains(p, tt.want) {
+				t.Errorf("compare said %q; want it to say %q", p, tt.want)
+			}
+		})
+	}
+}
+
+func deepCopy(t *testing.T, b *observed) *observed {
+	t.Helper()
+	data, err := json.Marshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out observed
+	if err := json.Unmarshal(data, &out); err != nil {
+		t.Fatal(err)
+	}
+	out.summarize()
+	return &out
 }
