@@ -193,8 +193,19 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 			return rp.Add(res)
 		}
 	}
-	// Text and JSON need no body text; bodies are skipped unread.
-	sum, log, readErr := harfile.Analyze(bufio.NewReaderSize(in, 64<<10), harfile.AnalyzeOptions{}, add)
+	// Text and JSON need no body text; bodies are skipped unread. Results
+	// are rendered on the workers that judged them; a replay changes them
+	// after, so it renders at the end.
+	aopts := harfile.AnalyzeOptions{}
+	if rp == nil {
+		aopts.Prepare = func(res *harfile.Result) {
+			if matchURL(res.URL) && matchOrigin(res.Origin) {
+				rend.Prepare(res)
+			}
+		}
+	}
+	// The reader buffers (or maps a regular file) itself.
+	sum, log, readErr := harfile.Analyze(in, aopts, add)
 	if rp != nil {
 		if err := rp.Wait(); err != nil && readErr == nil {
 			readErr = err

@@ -6,8 +6,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 )
@@ -54,6 +57,11 @@ type Result struct {
 	// not in the file (the request `corsdiag check` sends to find it).
 	Exchange  *cors.Exchange
 	Reproduce *cors.Request
+
+	// Set by Renderer.Prepare on a worker, used by Renderer.Add.
+	encoded    *[]byte
+	problem    *problem
+	problemKey string
 }
 
 // Reported is the finding the browser reports, or nil.
@@ -88,6 +96,13 @@ type AnalyzeOptions struct {
 	Window int
 	// Profile judges the exchanges (default cors.Chromium).
 	Profile *cors.Profile
+	// Workers judge entries in parallel (default GOMAXPROCS); results are
+	// still emitted one at a time, in file order.
+	Workers int
+	// Prepare, when set, is called on each result by the worker that
+	// judged it, before emit: concurrently and in no particular order.
+	// It lets the caller do per-result work (rendering) on every core.
+	Prepare func(*Result)
 }
 
 // Analyze streams a HAR file and calls emit with the result of every
@@ -103,8 +118,12 @@ func Analyze(src io.Reader, opts AnalyzeOptions, emit func(*Result) error) (Summ
 	if opts.Profile == nil {
 		opts.Profile = cors.Chromium
 	}
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
 	rd := NewReader(src, opts.Reader)
-	a := &analyzer{opts: opts, emit: emit}
+	a := &analyzer{opts: opts, unpaired: map[string][]*pending{}, redirectTo: map[string][]*pending{}}
+	a.pl = newPipeline(a, emit)
 
 	// The reader runs ahead in its own goroutine, so scanning the file and
 	// judging entries overlap. Each entry carries the pages read before it.
@@ -132,7 +151,9 @@ func Analyze(src io.Reader, opts AnalyzeOptions, emit func(*Result) error) (Summ
 			continue
 		}
 		a.pages = it.pages
-		if err = a.add(it.e); err != nil {
+		a.add(it.e)
+		if a.pl.failed.Load() {
+			err = errEmitFailed
 			close(stop)
 		}
 	}
@@ -140,12 +161,144 @@ func Analyze(src io.Reader, opts AnalyzeOptions, emit func(*Result) error) (Summ
 		err = rerr
 	}
 	if err == nil || isSyntax(err) {
-		if ferr := a.flush(0); err == nil {
-			err = ferr
-		}
+		a.flush(0)
+	}
+	if eerr := a.pl.finish(); eerr != nil {
+		err = eerr
 	}
 	a.sum.Entries = rd.Log.Entries
+	a.sum.Blocked, a.sum.CauseUnknown = a.pl.blocked, a.pl.causeUnknown
 	return a.sum, &rd.Log, err
+}
+
+// errEmitFailed stops reading when emit has failed; finish returns emit's
+// own error in its place.
+var errEmitFailed = errors.New("harfile: emit failed")
+
+// pipeline judges entries on worker goroutines and emits the results in
+// file order. The analyzer hands over jobs in batches (a channel operation
+// per entry costs as much as judging a simple one); a batch goes to the
+// workers and, in the same order, to the emitter, which waits for each
+// batch to be judged. Bounded channels keep memory flat.
+type pipeline struct {
+	a       *analyzer
+	emit    func(*Result) error
+	work    chan *batch
+	order   chan *batch
+	cur     *batch
+	workers sync.WaitGroup
+	emitted chan struct{}
+	failed  atomic.Bool
+	err     error
+	// Counted by the emitter, which alone sees the verdicts in order.
+	blocked, causeUnknown int
+}
+
+const batchSize = 32
+
+type batch struct {
+	jobs  []job
+	ready chan struct{}
+}
+
+// job is what a worker needs to judge one request, copied out of the
+// window: the window's links (pair, next) keep changing as entries arrive.
+type job struct {
+	kind         jobKind
+	e            *Entry
+	origin       string
+	originSource string
+	corsMode     bool
+	acrm         string
+	pair         *Entry   // the paired preflight's entry, or nil
+	hops         []*Entry // the redirect hops after e, in order
+	res          *Result
+}
+
+type jobKind uint8
+
+const (
+	jobJudge jobKind = iota
+	jobPreflightOnly
+	jobNoCORS
+)
+
+func newPipeline(a *analyzer, emit func(*Result) error) *pipeline {
+	n := a.opts.Workers
+	pl := &pipeline{
+		a: a, emit: emit,
+		work:    make(chan *batch, 2*n),
+		order:   make(chan *batch, 4*n),
+		emitted: make(chan struct{}),
+	}
+	for i := 0; i < n; i++ {
+		pl.workers.Add(1)
+		go func() {
+			defer pl.workers.Done()
+			for b := range pl.work {
+				for i := range b.jobs {
+					j := &b.jobs[i]
+					j.res = a.run(j)
+					if a.opts.Prepare != nil && !pl.failed.Load() {
+						a.opts.Prepare(j.res)
+					}
+				}
+				close(b.ready)
+			}
+		}()
+	}
+	go func() {
+		defer close(pl.emitted)
+		for b := range pl.order {
+			<-b.ready
+			for i := range b.jobs {
+				if pl.err != nil {
+					break
+				}
+				res := b.jobs[i].res
+				if res.Verdict == cors.Blocked {
+					pl.blocked++
+					if res.CauseSource == CauseUnknown {
+						pl.causeUnknown++
+					}
+				}
+				if err := pl.emit(res); err != nil {
+					pl.err = err
+					pl.failed.Store(true)
+				}
+			}
+		}
+	}()
+	return pl
+}
+
+func (pl *pipeline) submit(j job) {
+	if pl.cur == nil {
+		pl.cur = &batch{jobs: make([]job, 0, batchSize), ready: make(chan struct{})}
+	}
+	pl.cur.jobs = append(pl.cur.jobs, j)
+	if len(pl.cur.jobs) == batchSize {
+		pl.send()
+	}
+}
+
+func (pl *pipeline) send() {
+	if pl.cur == nil {
+		return
+	}
+	pl.order <- pl.cur
+	pl.work <- pl.cur
+	pl.cur = nil
+}
+
+// finish judges and emits what is left and returns emit's error.
+func (pl *pipeline) finish() error {
+	pl.send()
+	close(pl.work)
+	close(pl.order)
+	pl.workers.Wait()
+	<-pl.emitted
+	return pl.err
 }
 
 func isSyntax(err error) bool {
@@ -165,17 +318,24 @@ type pending struct {
 	// next and prev chain the hops of a redirected request: the browser
 	// records each hop as an entry of its own.
 	next, prev *pending
+	// target is where a 3xx response points (redirectTarget), "" otherwise.
+	target string
 }
 
 type analyzer struct {
 	opts   AnalyzeOptions
 	pages  []Page
-	emit   func(*Result) error
+	pl     *pipeline
 	window []*pending
 	sum    Summary
+	// Indexes of the window, in window order, so that pairing and chaining
+	// do not scan the whole window for every entry: unpaired cross-origin
+	// entries by URL, and unfollowed redirects by target URL.
+	unpaired   map[string][]*pending
+	redirectTo map[string][]*pending
 }
 
-func (a *analyzer) add(e *Entry) error {
+func (a *analyzer) add(e *Entry) {
 	p := &pending{e: e, preflight: e.IsPreflight()}
 	p.origin, p.originSource = a.pageOrigin(e)
 	if p.origin != "" {
@@ -191,8 +351,32 @@ func (a *analyzer) add(e *Entry) error {
 	if p.cross && p.corsMode && p.prev == nil {
 		a.pairUp(p)
 	}
+	if p.cross && p.pair == nil {
+		a.unpaired[e.Request.URL] = append(a.unpaired[e.Request.URL], p)
+	}
+	if !p.preflight && e.Response.Status >= 300 && e.Response.Status <= 399 {
+		if p.target = redirectTarget(e); p.target != "" {
+			a.redirectTo[p.target] = append(a.redirectTo[p.target], p)
+		}
+	}
 	a.window = append(a.window, p)
-	return a.flush(a.opts.Window)
+	a.flush(a.opts.Window)
+}
+
+// unindex removes p from an index list; the list is dropped when empty.
+func unindex(idx map[string][]*pending, key string, p *pending) {
+	list := idx[key]
+	for i, q := range list {
+		if q == p {
+			list = append(list[:i], list[i+1:]...)
+			break
+		}
+	}
+	if len(list) == 0 {
+		delete(idx, key)
+	} else {
+		idx[key] = list
+	}
 }
 
 // pairUp pairs a preflight with its request (or a request with its
@@ -202,8 +386,8 @@ func (a *analyzer) add(e *Entry) error {
 func (a *analyzer) pairUp(p *pending) {
 	var best *pending
 	var bestGap float64
-	for _, q := range a.window {
-		if q.pair != nil || q.preflight == p.preflight || !q.cross || q.e.Request.URL != p.e.Request.URL {
+	for _, q := range a.unpaired[p.e.Request.URL] {
+		if q.preflight == p.preflight {
 			continue
 		}
 		pre, req := p, q
@@ -223,22 +407,20 @@ func (a *analyzer) pairUp(p *pending) {
 	}
 	if best != nil {
 		p.pair, best.pair = best, p
+		unindex(a.unpaired, best.e.Request.URL, best)
 	}
 }
 
-// chain links p to the redirect it follows: an earlier entry in the window
+// chain links p to the redirect it follows: the latest entry in the window
 // whose 3xx response points at p's URL.
 func (a *analyzer) chain(p *pending) {
-	for i := len(a.window) - 1; i >= 0; i-- {
-		q := a.window[i]
-		if q.next != nil || q.preflight || q.e.Response.Status < 300 || q.e.Response.Status > 399 {
-			continue
-		}
-		if redirectTarget(q.e) == p.e.Request.URL {
-			q.next, p.prev = p, q
-			return
-		}
+	list := a.redirectTo[p.e.Request.URL]
+	if len(list) == 0 {
+		return
 	}
+	q := list[len(list)-1]
+	q.next, p.prev = p, q
+	unindex(a.redirectTo, q.target, q)
 }
 
 // redirected reports whether the recording ends at a redirect: what the
@@ -269,22 +451,30 @@ func redirectTarget(e *Entry) string {
 }
 
 // flush finalizes entries until at most keep are left in the window.
-func (a *analyzer) flush(keep int) error {
-	for len(a.window) > keep {
-		p := a.window[0]
-		a.window[0] = nil
-		a.window = a.window[1:]
-		if err := a.finalize(p); err != nil {
-			return err
+func (a *analyzer) flush(keep int) {
+	n := len(a.window) - keep
+	if n <= 0 {
+		return
+	}
+	for i, p := range a.window[:n] {
+		if p.cross && p.pair == nil {
+			unindex(a.unpaired, p.e.Request.URL, p)
 		}
+		if p.target != "" && p.next == nil {
+			unindex(a.redirectTo, p.target, p)
+		}
+		a.finalize(p)
+		a.window[i] = nil
 	}
-	if len(a.window) == 0 {
-		a.window = nil // let the backing array go
-	}
-	return nil
+	// Slide in place: the window's backing array is reused, not regrown.
+	m := copy(a.window, a.window[n:])
+	clear(a.window[m:])
+	a.window = a.window[:m]
 }
 
-func (a *analyzer) finalize(p *pending) error {
+// finalize counts an entry leaving the window and, when it is a
+// cross-origin request to judge, hands it to the workers.
+func (a *analyzer) finalize(p *pending) {
 	if p.preflight {
 		a.sum.Preflights++
 	} else {
@@ -292,14 +482,14 @@ func (a *analyzer) finalize(p *pending) error {
 	}
 	if p.prev != nil {
 		// A redirect hop: judged with the request that started the chain.
-		return nil
+		return
 	}
 	if p.origin == "" {
 		a.sum.UnknownOrigin++
-		return nil
+		return
 	}
 	if !p.cross || (p.preflight && p.pair != nil) {
-		return nil
+		return
 	}
 	if !p.preflight {
 		a.sum.CrossOrigin++
@@ -307,32 +497,43 @@ func (a *analyzer) finalize(p *pending) error {
 			a.sum.CORS++
 		}
 	}
-	var res *Result
+	j := job{e: p.e, origin: p.origin, originSource: p.originSource, corsMode: p.corsMode, acrm: p.acrm}
 	switch {
 	case p.preflight:
 		// The preflight's request is counted as one cross-origin request.
 		a.sum.CrossOrigin++
 		a.sum.CORS++
-		res = a.judgePreflightOnly(p)
+		j.kind = jobPreflightOnly
 	case !p.corsMode:
-		res = a.judgeNoCORS(p)
+		j.kind = jobNoCORS
 	default:
-		res = a.judge(p)
-	}
-	if res.Verdict == cors.Blocked {
-		a.sum.Blocked++
-		if res.CauseSource == CauseUnknown {
-			a.sum.CauseUnknown++
+		j.kind = jobJudge
+		if p.pair != nil {
+			j.pair = p.pair.e
+		}
+		for q := p.next; q != nil; q = q.next {
+			j.hops = append(j.hops, q.e)
 		}
 	}
-	return a.emit(res)
+	a.pl.submit(j)
 }
 
-func (a *analyzer) newResult(p *pending) *Result {
-	e := p.e
+// run judges one job; it runs on a worker and reads only the job.
+func (a *analyzer) run(j *job) *Result {
+	switch j.kind {
+	case jobPreflightOnly:
+		return a.judgePreflightOnly(j)
+	case jobNoCORS:
+		return a.judgeNoCORS(j)
+	}
+	return a.judge(j)
+}
+
+func (a *analyzer) newResult(j *job) *Result {
+	e := j.e
 	return &Result{
 		Index: e.Index, Method: e.Request.Method, URL: e.Request.URL,
-		Origin: p.origin, OriginSource: p.originSource, CORSMode: p.corsMode,
+		Origin: j.origin, OriginSource: j.originSource, CORSMode: j.corsMode,
 		Status: e.Response.Status, NetError: e.Response.Error,
 		PreflightIndex: -1, CauseSource: CauseFromFile, Verdict: cors.Allowed,
 	}
@@ -341,19 +542,19 @@ func (a *analyzer) newResult(p *pending) *Result {
 // judge recomputes the cause of one CORS-mode request from the recorded
 // headers, as the browser would have, and takes the verdict from what the
 // browser recorded.
-func (a *analyzer) judge(p *pending) *Result {
-	e := p.e
-	res := a.newResult(p)
+func (a *analyzer) judge(j *job) *Result {
+	e := j.e
+	res := a.newResult(j)
 	req := cors.Request{
-		Method: e.Request.Method, URL: e.Request.URL, Origin: p.origin,
+		Method: e.Request.Method, URL: e.Request.URL, Origin: j.origin,
 		Credentials: hasCredentials(e), Initiator: initiatorAPI(e),
 	}
-	req.Header = authorHeaders(e.Request.Headers, p.pair)
+	req.Header = authorHeaders(e.Request.Headers, j.pair)
 	ex := &cors.Exchange{Request: req}
 	causeKnown := true
-	if p.pair != nil {
-		res.PreflightIndex = p.pair.e.Index
-		hop, known := hopOf(p.pair.e)
+	if j.pair != nil {
+		res.PreflightIndex = j.pair.Index
+		hop, known := hopOf(j.pair)
 		if known {
 			ex.Preflight = hop
 		} else {
@@ -361,9 +562,13 @@ func (a *analyzer) judge(p *pending) *Result {
 		}
 	}
 	blocked := false
-	for q := p; q != nil; q = q.next {
-		blocked = blocked || recordedBlocked(q.e)
-		hop, known := hopOf(q.e)
+	for i := -1; i < len(j.hops); i++ {
+		q := e
+		if i >= 0 {
+			q = j.hops[i]
+		}
+		blocked = blocked || recordedBlocked(q)
+		hop, known := hopOf(q)
 		if !known {
 			causeKnown = false
 			break
@@ -385,7 +590,7 @@ func (a *analyzer) judge(p *pending) *Result {
 		}
 	}
 	plan := d.Plan
-	if plan.Preflight && p.pair == nil && !plan.Forbidden {
+	if plan.Preflight && j.pair == nil && !plan.Forbidden {
 		ex.PreflightMissing = true
 	}
 	res.Exchange = ex
@@ -412,13 +617,13 @@ func (a *analyzer) judge(p *pending) *Result {
 
 // judgePreflightOnly diagnoses a request from its preflight alone: the file
 // has the OPTIONS exchange but not the request it guarded.
-func (a *analyzer) judgePreflightOnly(p *pending) *Result {
-	e := p.e
-	res := a.newResult(p)
-	res.Method = p.acrm
+func (a *analyzer) judgePreflightOnly(j *job) *Result {
+	e := j.e
+	res := a.newResult(j)
+	res.Method = j.acrm
 	res.OnlyPreflight = true
 	res.PreflightIndex = e.Index
-	req := cors.Request{Method: p.acrm, URL: e.Request.URL, Origin: p.origin, Header: http.Header{}}
+	req := cors.Request{Method: j.acrm, URL: e.Request.URL, Origin: j.origin, Header: http.Header{}}
 	for _, name := range splitList(e.Request.Header("Access-Control-Request-Headers")) {
 		req.Header.Set(name, placeholderValue(name))
 	}
@@ -430,7 +635,7 @@ func (a *analyzer) judgePreflightOnly(p *pending) *Result {
 	d := a.opts.Profile.Evaluate(ex)
 	res.Exchange = ex
 	only := cors.NewFinding(CodeOnlyPreflightRecorded, "preflight",
-		"only the preflight is in the file: the browser never sent the "+p.acrm+" request (or the recording does not hold it), so it is diagnosed from the preflight alone")
+		"only the preflight is in the file: the browser never sent the "+j.acrm+" request (or the recording does not hold it), so it is diagnosed from the preflight alone")
 	res.Findings = append(d.Findings, only)
 	switch {
 	case d.Verdict == cors.Blocked:
@@ -449,9 +654,9 @@ func (a *analyzer) judgePreflightOnly(p *pending) *Result {
 
 // judgeNoCORS handles a cross-origin request the browser did not CORS-check
 // (an image, a script, a navigation): only a recorded failure matters.
-func (a *analyzer) judgeNoCORS(p *pending) *Result {
-	e := p.e
-	res := a.newResult(p)
+func (a *analyzer) judgeNoCORS(j *job) *Result {
+	e := j.e
+	res := a.newResult(j)
 	if !recordedBlocked(e) {
 		return res
 	}
@@ -647,7 +852,7 @@ var safelistedNames = map[string]bool{"accept": true, "accept-language": true, "
 // authorHeaders rebuilds the headers script set from the recorded request
 // headers. With a preflight, its Access-Control-Request-Headers is the
 // ground truth for the unsafe ones.
-func authorHeaders(recorded []Header, pre *pending) http.Header {
+func authorHeaders(recorded []Header, pre *Entry) http.Header {
 	h := HTTPHeader(recorded)
 	devtoolsNoCache := strings.EqualFold(h.Get("Pragma"), "no-cache") && strings.EqualFold(h.Get("Cache-Control"), "no-cache")
 	for k := range h {
@@ -659,7 +864,7 @@ func authorHeaders(recorded []Header, pre *pending) http.Header {
 	if pre == nil {
 		return h
 	}
-	acrh := splitList(pre.e.Request.Header("Access-Control-Request-Headers"))
+	acrh := splitList(pre.Request.Header("Access-Control-Request-Headers"))
 	listed := map[string]bool{}
 	for _, n := range acrh {
 		listed[n] = true

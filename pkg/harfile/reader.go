@@ -3,6 +3,7 @@ package harfile
 import (
 	"errors"
 	"io"
+	"runtime/debug"
 	"strings"
 	"time"
 )
@@ -41,8 +42,13 @@ var ErrStop = errors.New("harfile: stop")
 // order; fn may keep the entry. A file that is not HAR, or is cut off,
 // gives a *SyntaxError naming the byte offset and line; the entries before
 // the damage have already been passed to fn.
-func (r *Reader) ReadEntries(fn func(e *Entry) error) error {
+func (r *Reader) ReadEntries(fn func(e *Entry) error) (err error) {
 	s := r.s
+	if s.mapped {
+		defer s.close()
+		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+		defer s.catchFault(&err)
+	}
 	c, ok := s.peek()
 	if !ok {
 		if s.rerr != nil {
@@ -54,7 +60,7 @@ func (r *Reader) ReadEntries(fn func(e *Entry) error) error {
 		return s.errAt("'{' at the start of a HAR file (a JSON object with a \"log\" key)")
 	}
 	sawLog := false
-	err := s.objectBody(func(key []byte) error {
+	err = s.objectBody(func(key []byte) error {
 		if string(key) != "log" {
 			return s.skipValue()
 		}

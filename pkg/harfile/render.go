@@ -39,7 +39,7 @@ type RenderOptions struct {
 
 // Renderer collects results as they stream and writes the report at the
 // end. Memory is bounded: the table keeps at most MaxRows rows, problems
-// are grouped, and JSON requests spill to a temporary file past 8 MiB.
+// are grouped, and JSON requests spill to a temporary file past 1 MiB.
 type Renderer struct {
 	out    io.Writer
 	opts   RenderOptions
@@ -78,7 +78,7 @@ func NewRenderer(out io.Writer, opts RenderOptions) *Renderer {
 	}
 	r := &Renderer{out: out, opts: opts, groups: map[string]*problem{}}
 	if opts.JSON {
-		r.json = &spillBuffer{limit: 8 << 20}
+		r.json = &spillBuffer{limit: 1 << 20}
 	}
 	return r
 }
@@ -134,31 +134,44 @@ func (r *Renderer) Add(res *Result) error {
 }
 
 func (r *Renderer) group(res *Result) {
+	g, key := res.problem, res.problemKey
+	if g == nil {
+		if g, key = r.newProblem(res); g == nil {
+			return
+		}
+	}
+	if seen := r.groups[key]; seen != nil {
+		seen.Count++
+		return
+	}
+	r.groups[key] = g
+	r.order = append(r.order, g)
+	g.Count++
+}
+
+// newProblem is the problem group a blocked result belongs to, and its
+// key: same finding, failed parameter, target origin and page origin.
+func (r *Renderer) newProblem(res *Result) (*problem, string) {
 	f := res.Reported()
 	if f == nil {
-		return
+		return nil, ""
 	}
 	target := cors.OriginOf(res.URL)
 	key := strings.Join([]string{string(f.Code), f.FailedParameter, target, res.Origin}, "\x00")
 	if f.Code == CodeCauseNotInFile {
 		key += "\x00" + res.Method + "\x00" + res.URL
 	}
-	g := r.groups[key]
-	if g == nil {
-		g = &problem{
-			Code: string(f.Code), Severity: string(f.Severity), Origin: r.clean(res.Origin), Target: r.cleanURL(target),
-			Message: r.clean(f.Message), BrowserMessage: r.clean(f.BrowserMessage), CorsError: f.CorsError,
-			FailedParameter: r.clean(f.FailedParameter), Fix: r.clean(f.Fix), Docs: "docs/findings/" + string(f.Code) + ".md",
-			Example:     res.Index,
-			exampleLine: fmt.Sprintf("#%d %s %s", res.Index, r.clean(res.Method), r.cleanURL(res.URL)),
-		}
-		if res.Reproduce != nil {
-			g.Reproduce = termsafe.Clean(CheckCommand(res.Reproduce, r.opts.NoRedact))
-		}
-		r.groups[key] = g
-		r.order = append(r.order, g)
+	g := &problem{
+		Code: string(f.Code), Severity: string(f.Severity), Origin: r.clean(res.Origin), Target: r.cleanURL(target),
+		Message: r.clean(f.Message), BrowserMessage: r.clean(f.BrowserMessage), CorsError: f.CorsError,
+		FailedParameter: r.clean(f.FailedParameter), Fix: r.clean(f.Fix), Docs: "docs/findings/" + string(f.Code) + ".md",
+		Example:     res.Index,
+		exampleLine: fmt.Sprintf("#%d %s %s", res.Index, r.clean(res.Method), r.cleanURL(res.URL)),
 	}
-	g.Count++
+	if res.Reproduce != nil {
+		g.Reproduce = termsafe.Clean(CheckCommand(res.Reproduce, r.opts.NoRedact))
+	}
+	return g, key
 }
 
 type jsonFinding struct {
@@ -192,6 +205,23 @@ type jsonRequest struct {
 }
 
 func (r *Renderer) addJSON(res *Result) error {
+	if r.nJSON > 0 {
+		r.json.Write([]byte(",\n    "))
+	}
+	r.nJSON++
+	buf := res.encoded
+	if buf == nil {
+		buf = encodePool.Get().(*[]byte)
+		*buf = r.appendJSONRequest((*buf)[:0], res)
+	}
+	res.encoded = nil
+	_, err := r.json.Write(*buf)
+	encodePool.Put(buf)
+	return err
+}
+
+// marshalJSONRequest is the reference for appendJSONRequest (tests).
+func (r *Renderer) marshalJSONRequest(res *Result) ([]byte, error) {
 	jr := jsonRequest{
 		Index: res.Index, Method: r.clean(res.Method), URL: r.cleanURL(res.URL), Origin: r.clean(res.Origin),
 		OriginSource: res.OriginSource, CORSMode: res.CORSMode, Verdict: string(res.Verdict), Status: res.Status,
@@ -212,16 +242,7 @@ func (r *Renderer) addJSON(res *Result) error {
 			Fix: f.Fix, Reported: f.Reported, Docs: "docs/findings/" + string(f.Code) + ".md",
 		})
 	}
-	b, err := json.Marshal(jr)
-	if err != nil {
-		return err
-	}
-	if r.nJSON > 0 {
-		r.json.Write([]byte(",\n    "))
-	}
-	r.nJSON++
-	_, err = r.json.Write(b)
-	return err
+	return json.Marshal(jr)
 }
 
 // Finish writes the report. readErr, when set with partial output, is

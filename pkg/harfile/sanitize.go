@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/base64"
 	"io"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -24,8 +25,13 @@ const MaxSanitizedBody = 16 << 20
 //
 // It does not convert to martian's har types: they would drop pages,
 // DNS/connect/SSL timings and every `_` field, and round fractional times.
-func Sanitize(dst io.Writer, src io.Reader) error {
+func Sanitize(dst io.Writer, src io.Reader) (err error) {
 	s := newScanner(src)
+	if s.mapped {
+		defer s.close()
+		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+		defer s.catchFault(&err)
+	}
 	w := bufio.NewWriterSize(dst, 64<<10)
 	if c, ok := s.peek(); !ok || c != '{' {
 		return s.errAt("'{' at the start of a HAR file (a JSON object with a \"log\" key)")
@@ -33,7 +39,7 @@ func Sanitize(dst io.Writer, src io.Reader) error {
 	z := &sanitizer{s: s, w: w}
 	w.WriteByte('{')
 	first := true
-	err := s.objectBody(func(key []byte) error {
+	err = s.objectBody(func(key []byte) error {
 		z.key(&first, key)
 		if string(key) != "log" || s.kind() != '{' {
 			return z.copyNode(cleanAll)

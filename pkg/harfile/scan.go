@@ -38,12 +38,30 @@ type scanner struct {
 	keys  [][]byte
 	depth int
 	val   []byte
+	// mapped is set when buf is the whole file, memory-mapped: fill then
+	// only moves end forward, a chunk at a time, and hands the pages
+	// before released back to the kernel.
+	mapped   bool
+	released int
 }
 
-const scanBufSize = 256 << 10
+const (
+	scanBufSize = 256 << 10
+	// minMapSize: below it reading is as fast as mapping.
+	minMapSize = 4 << 20
+	// mapChunk is how far fill moves end; releaseEvery how much of the
+	// mapping may stay resident behind pos.
+	mapChunk     = 1 << 20
+	releaseEvery = 4 << 20
+)
 
 func newScanner(r io.Reader) *scanner {
-	s := &scanner{r: r, buf: make([]byte, scanBufSize)}
+	s := &scanner{r: r}
+	if data := mapFile(r); data != nil {
+		s.buf, s.mapped = data, true
+	} else {
+		s.buf = make([]byte, scanBufSize)
+	}
 	s.fill()
 	if s.end-s.pos >= 3 && s.buf[0] == 0xEF && s.buf[1] == 0xBB && s.buf[2] == 0xBF {
 		s.pos = 3
@@ -56,6 +74,9 @@ func newScanner(r io.Reader) *scanner {
 func (s *scanner) fill() bool {
 	if s.eof {
 		return false
+	}
+	if s.mapped {
+		return s.fillMapped()
 	}
 	if s.pos > 0 {
 		s.lines += bytes.Count(s.buf[:s.pos], []byte{'\n'})
@@ -80,6 +101,46 @@ func (s *scanner) fill() bool {
 	s.eof, s.rerr = true, io.ErrNoProgress
 	return false
 }
+
+func (s *scanner) fillMapped() bool {
+	if s.end >= len(s.buf) {
+		s.eof = true
+		return false
+	}
+	if s.pos-s.released >= releaseEvery {
+		upto := s.pos &^ (pageSize - 1)
+		releasePages(s.buf[s.released:upto])
+		s.released = upto
+	}
+	s.end = min(s.end+mapChunk, len(s.buf))
+	return true
+}
+
+// pageSize rounds released ranges; a multiple of every page size in use.
+const pageSize = 64 << 10
+
+// close unmaps a mapped file; the scanner must not be used after.
+func (s *scanner) close() {
+	if s.mapped {
+		unmapFile(s.buf)
+		s.buf, s.pos, s.end, s.mapped, s.eof = nil, 0, 0, false, true
+	}
+}
+
+// catchFault turns a fault reading the mapping (the file was truncated
+// while read) into an error; run deferred, with debug.SetPanicOnFault on.
+func (s *scanner) catchFault(err *error) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	if _, fault := r.(interface{ Addr() uintptr }); !fault {
+		panic(r)
+	}
+	*err = &SyntaxError{Offset: s.offset(), Err: errFileChanged}
+}
+
+var errFileChanged = errors.New("the file changed (was truncated?) while it was read")
 
 // ensure makes n bytes available at pos when the stream has them.
 func (s *scanner) ensure(n int) bool {
@@ -108,6 +169,9 @@ type SyntaxError struct {
 
 func (e *SyntaxError) Error() string {
 	at := fmt.Sprintf("byte offset %d (line %d)", e.Offset, e.Line)
+	if e.Line <= 0 {
+		at = fmt.Sprintf("byte offset %d", e.Offset)
+	}
 	if e.Path != "" {
 		at += " in " + e.Path
 	}
@@ -331,6 +395,9 @@ const (
 // readString reads the string at pos (which must be '"'), appending its
 // decoded bytes to dst when keep is set, at most limit bytes of them.
 func (s *scanner) readString(dst []byte, keep bool, limit int) ([]byte, error) {
+	if !keep {
+		return dst, s.skipString()
+	}
 	start := s.offset()
 	s.pos++
 	for {
@@ -367,6 +434,54 @@ func (s *scanner) readString(dst []byte, keep bool, limit int) ([]byte, error) {
 			return dst, nil
 		}
 	}
+}
+
+// skipString skips the string at pos in one pass: a '"' ends it unless an
+// odd run of backslashes comes before it. Bodies are most of a HAR file's
+// bytes; looking for '\\' as well would read them twice.
+func (s *scanner) skipString() error {
+	start := s.offset()
+	s.pos++
+	// odd: the bytes scanned so far end with an odd run of backslashes
+	// (a run can cross a fill).
+	odd := false
+	for {
+		if s.pos >= s.end && !s.fill() {
+			if odd {
+				return s.errAt("an escape sequence")
+			}
+			return s.errAt("the closing '\"' of the string that starts at byte offset " + strconv.FormatInt(start, 10))
+		}
+		chunk := s.buf[s.pos:s.end]
+		q := bytes.IndexByte(chunk, '"')
+		if q < 0 {
+			odd = trailingBackslashesOdd(chunk, odd)
+			s.pos = s.end
+			continue
+		}
+		if trailingBackslashesOdd(chunk[:q], odd) {
+			// An escaped quote.
+			s.pos += q + 1
+			odd = false
+			continue
+		}
+		s.pos += q + 1
+		return nil
+	}
+}
+
+// trailingBackslashesOdd reports whether b ends with an odd run of
+// backslashes, counting a run that continues from before b (odd before).
+func trailingBackslashesOdd(b []byte, oddBefore bool) bool {
+	i := len(b)
+	for i > 0 && b[i-1] == '\\' {
+		i--
+	}
+	odd := (len(b)-i)%2 == 1
+	if i == 0 && oddBefore {
+		odd = !odd
+	}
+	return odd
 }
 
 // escape decodes the escape sequence at pos (a backslash).
