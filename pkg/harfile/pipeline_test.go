@@ -177,8 +177,8 @@ func (r *oneByteReader) Read(p []byte) (int, error) {
 // as the same bytes from a reader do, with the same results and the same
 // error offset and line when it is cut off.
 func TestMappedFile(t *testing.T) {
-	data := benchHAR(200, 40<<10)
-	if len(data) < minMapSize {
+	data := benchHAR(300, 40<<10)
+	if len(data)*2/3 < minMapSize {
 		t.Fatalf("test file of %d bytes is too small to be mapped", len(data))
 	}
 	// Lines, so the error's line number is checked too.
