@@ -48,6 +48,8 @@ type Page struct {
 type Header struct {
 	Name  string
 	Value string
+	// key is http.CanonicalHeaderKey(Name) when the reader knows it.
+	key string
 }
 
 // Cookie is a request or response cookie; only the parts a diagnosis needs.
@@ -155,12 +157,22 @@ func headerValue(hs []Header, name string) string {
 // "headers" some tools write (WebPagetest's "HTTP/1.1 503 …") are dropped.
 func HTTPHeader(hs []Header) http.Header {
 	out := make(http.Header, len(hs))
-	for _, h := range hs {
+	// One backing array for the values: most names appear once.
+	vals := make([]string, len(hs))
+	for i, h := range hs {
 		if h.Name == "" || h.Name[0] == ':' || strings.ContainsAny(h.Name, " /") {
 			continue
 		}
-		k := http.CanonicalHeaderKey(h.Name)
-		out[k] = append(out[k], h.Value)
+		k := h.key
+		if k == "" {
+			k = http.CanonicalHeaderKey(h.Name)
+		}
+		if vs, ok := out[k]; ok {
+			out[k] = append(vs, h.Value)
+			continue
+		}
+		vals[i] = h.Value
+		out[k] = vals[i : i+1 : i+1]
 	}
 	return out
 }

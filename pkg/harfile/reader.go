@@ -3,6 +3,7 @@ package harfile
 import (
 	"errors"
 	"io"
+	"net/http"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -21,6 +22,9 @@ type Options struct {
 type Reader struct {
 	s    *scanner
 	opts Options
+	// interned holds header names and short values already seen: a HAR
+	// file repeats them in every entry. Names carry their canonical key.
+	interned map[string]Header
 	// Log fills in as the file is read: pages before the entries are known
 	// when the first entry arrives.
 	Log Log
@@ -31,7 +35,31 @@ func NewReader(r io.Reader, opts Options) *Reader {
 	if opts.MaxPages == 0 {
 		opts.MaxPages = 100000
 	}
-	return &Reader{s: newScanner(r), opts: opts}
+	return &Reader{s: newScanner(r), opts: opts, interned: map[string]Header{}}
+}
+
+const (
+	maxInterned    = 4096
+	maxInternedLen = 64
+)
+
+// intern returns b as a string, shared with earlier equal strings; for a
+// header name (name set) the canonical key comes with it.
+func (r *Reader) intern(b []byte, name bool) Header {
+	if len(b) > maxInternedLen {
+		return Header{Name: string(b)}
+	}
+	if h, ok := r.interned[string(b)]; ok && (!name || h.key != "") {
+		return h
+	}
+	h := Header{Name: string(b)}
+	if name {
+		h.key = http.CanonicalHeaderKey(h.Name)
+	}
+	if len(r.interned) < maxInterned {
+		r.interned[h.Name] = h
+	}
+	return h
 }
 
 // ErrStop, returned by the callback of ReadEntries, ends reading early
@@ -325,9 +353,12 @@ func (r *Reader) pairs(out []Header) ([]Header, error) {
 		var h Header
 		err := s.object(func(key []byte) error {
 			var err error
+			var v []byte
 			switch string(key) {
 			case "name":
-				h.Name, err = s.str()
+				v, err = s.strBytes(maxStringLen)
+				n := r.intern(v, true)
+				h.Name, h.key = n.Name, n.key
 			case "value":
 				h.Value, err = s.str()
 			default:
