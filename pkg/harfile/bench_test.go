@@ -57,14 +57,15 @@ func BenchmarkAnalyze(b *testing.B) {
 	}
 }
 
-// BenchmarkAnalyzeJSON adds the JSON renderer, as `corsdiag har -o json`.
+// BenchmarkAnalyzeJSON adds the JSON renderer, as `corsdiag har -o json`
+// runs it: encoded on the workers.
 func BenchmarkAnalyzeJSON(b *testing.B) {
 	data := benchHAR(500, 40<<10)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
 		r := NewRenderer(discard{}, RenderOptions{JSON: true})
-		sum, log, err := Analyze(bytes.NewReader(data), AnalyzeOptions{}, r.Add)
+		sum, log, err := Analyze(bytes.NewReader(data), AnalyzeOptions{Prepare: r.Prepare}, r.Add)
 		if err != nil {
 			b.Fatal(err)
 		}
