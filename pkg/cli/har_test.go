@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -158,4 +159,151 @@ func TestHarReplay(t *testing.T) {
 		t.Errorf("server saw %d requests", hits)
 	}
 	_ = bytes.MinRead
+}
+
+// roundTripReport is what `check -o json` and `har -o json` must agree on.
+type roundTripReport struct {
+	Verdict        string
+	Reported       string // the code the browser reports, "" when allowed
+	BrowserMessage string
+	Codes          map[string]string // every finding: code → message
+}
+
+// TestCheckHAROutRoundTrip: `har` on the file `check --har-out` wrote
+// reaches the check's verdict, reports the same finding with the same
+// console message, and turns the error-path probes into the same warning
+// instead of requests of their own.
+func TestCheckHAROutRoundTrip(t *testing.T) {
+	apiGateway := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("x-amzn-RequestId", "8f3b2c1e-0000-4000-8000-000000000000")
+		w.Header().Set("x-amz-apigw-id", "AbCdEfGhIjKlMnO=")
+		w.Header().Set("Content-Type", "application/json")
+		if r.Method == http.MethodOptions || r.URL.Path != "/prod/items" {
+			w.Header().Set("x-amzn-ErrorType", "MissingAuthenticationTokenException")
+			w.WriteHeader(http.StatusForbidden)
+			io.WriteString(w, `{"message":"Missing Authentication Token"}`)
+			return
+		}
+		io.WriteString(w, `[]`)
+	}
+	// api.test redirects to another origin, which allows the page's origin
+	// by name: after a cross-origin redirect the request's origin is
+	// "null", so the browser blocks it.
+	redirectTaint := func(w http.ResponseWriter, r *http.Request) {
+		if r.Host == "api.test" && r.URL.Path == "/start" {
+			w.Header().Set("Access-Control-Allow-Origin", testOrigin)
+			http.Redirect(w, r, "http://cdn.test/data", http.StatusFound)
+			return
+		}
+		w.Header().Set("Access-Control-Allow-Origin", testOrigin)
+		io.WriteString(w, "{}")
+	}
+	tests := []struct {
+		name        string
+		handler     http.HandlerFunc
+		args        []string
+		verdict     string
+		credentials bool // the HAR must show the request was credentialed
+		errorPath   bool // check gives the error-responses-lack-cors warning
+	}{
+		{"API Gateway 403 preflight", apiGateway, []string{"http://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod/items", "-X", "PUT", "-H", "Content-Type: application/json"}, "blocked", false, true},
+		{"wildcard with a cookie", goodCORS, []string{"http://api.test/items", "-b", "session=0123456789abcdef"}, "blocked", true, false},
+		{"wildcard with --credentials", goodCORS, []string{"http://api.test/items", "--credentials"}, "blocked", true, false},
+		{"allowed GET", goodCORS, []string{"http://api.test/items"}, "allowed", false, false},
+		{"redirect taint", redirectTaint, []string{"http://api.test/start"}, "blocked", false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "probe.har")
+			args := append([]string{"--origin", testOrigin, "-o", "json", "--har-out", path}, tt.args...)
+			code, out, stderr := execCheck(t, scenarioServer(t, tt.handler), args...)
+			if code != ExitAllowed && code != ExitBlocked {
+				t.Fatalf("check exit %d: %s", code, stderr)
+			}
+			var chk struct {
+				Verdict  string `json:"verdict"`
+				Findings []struct {
+					Code           string `json:"code"`
+					Message        string `json:"message"`
+					BrowserMessage string `json:"browser_message"`
+					Reported       bool   `json:"reported"`
+				} `json:"findings"`
+			}
+			if err := json.Unmarshal([]byte(out), &chk); err != nil {
+				t.Fatalf("check output: %v\n%s", err, out)
+			}
+			want := roundTripReport{Verdict: chk.Verdict, Codes: map[string]string{}}
+			for _, f := range chk.Findings {
+				want.Codes[f.Code] = f.Message
+				if f.Reported {
+					want.Reported, want.BrowserMessage = f.Code, f.BrowserMessage
+				}
+			}
+			if want.Verdict != tt.verdict {
+				t.Fatalf("check says %s, the scenario expects %s:\n%s", want.Verdict, tt.verdict, out)
+			}
+			_, hasErrorPath := want.Codes["error-responses-lack-cors"]
+			if hasErrorPath != tt.errorPath {
+				t.Fatalf("check error-path warning %v, want %v:\n%s", hasErrorPath, tt.errorPath, out)
+			}
+
+			raw, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.credentials && !strings.Contains(string(raw), `"_corsdiagCredentials": true`) {
+				t.Errorf("the HAR does not mark the credentialed request:\n%s", raw)
+			}
+			if strings.Contains(string(raw), "0123456789abcdef") {
+				t.Error("the HAR holds the cookie value")
+			}
+
+			hout, herr, hcode := runHarArgs(t, "", "har", "-o", "json", path)
+			if hcode != code {
+				t.Errorf("har exit %d, check exit %d (%s)", hcode, code, herr)
+			}
+			var har struct {
+				Summary struct {
+					Requests        int `json:"requests"`
+					ErrorPathProbes int `json:"error_path_probes"`
+				} `json:"summary"`
+				Requests []struct {
+					Verdict  string `json:"verdict"`
+					Findings []struct {
+						Code           string `json:"code"`
+						Message        string `json:"message"`
+						BrowserMessage string `json:"browser_message"`
+						Reported       bool   `json:"reported"`
+					} `json:"findings"`
+				} `json:"requests"`
+			}
+			if err := json.Unmarshal([]byte(hout), &har); err != nil {
+				t.Fatalf("har output: %v\n%s", err, hout)
+			}
+			if len(har.Requests) != 1 {
+				t.Fatalf("har reports %d requests, want the one check made:\n%s", len(har.Requests), hout)
+			}
+			got := roundTripReport{Verdict: har.Requests[0].Verdict, Codes: map[string]string{}}
+			for _, f := range har.Requests[0].Findings {
+				got.Codes[f.Code] = f.Message
+				if f.Reported {
+					got.Reported, got.BrowserMessage = f.Code, f.BrowserMessage
+				}
+			}
+			if got.Verdict != want.Verdict || got.Reported != want.Reported || got.BrowserMessage != want.BrowserMessage {
+				t.Errorf("har: %s %q %q\ncheck: %s %q %q", got.Verdict, got.Reported, got.BrowserMessage, want.Verdict, want.Reported, want.BrowserMessage)
+			}
+			if got.Reported != "" && got.Codes[got.Reported] != want.Codes[want.Reported] {
+				t.Errorf("reported finding's cause:\n har %q\ncheck %q", got.Codes[got.Reported], want.Codes[want.Reported])
+			}
+			if tt.errorPath {
+				if got.Codes["error-responses-lack-cors"] != want.Codes["error-responses-lack-cors"] {
+					t.Errorf("error-path warning: har %q, check %q", got.Codes["error-responses-lack-cors"], want.Codes["error-responses-lack-cors"])
+				}
+				if har.Summary.ErrorPathProbes == 0 {
+					t.Error("summary counts no error-path probes")
+				}
+			}
+		})
+	}
 }

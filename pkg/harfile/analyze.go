@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -86,6 +87,10 @@ type Summary struct {
 	CauseUnknown int `json:"cause_unknown"`
 	// UnknownOrigin counts requests whose page origin could not be found.
 	UnknownOrigin int `json:"unknown_origin"`
+	// ErrorPathProbes counts corsdiag's error-path probes (`check
+	// --har-out`): not page requests, they add a finding to the request
+	// they probe.
+	ErrorPathProbes int `json:"error_path_probes"`
 }
 
 // AnalyzeOptions tune Analyze.
@@ -212,6 +217,7 @@ type job struct {
 	acrm         string
 	pair         *Entry   // the paired preflight's entry, or nil
 	hops         []*Entry // the redirect hops after e, in order
+	errorPaths   []*Entry // corsdiag's error-path probes of the request
 	res          *Result
 }
 
@@ -320,6 +326,8 @@ type pending struct {
 	next, prev *pending
 	// target is where a 3xx response points (redirectTarget), "" otherwise.
 	target string
+	// errorPaths are corsdiag's error-path probes of this request.
+	errorPaths []*Entry
 }
 
 type analyzer struct {
@@ -336,6 +344,11 @@ type analyzer struct {
 }
 
 func (a *analyzer) add(e *Entry) {
+	if e.IsErrorPathProbe() {
+		a.sum.ErrorPathProbes++
+		a.attachErrorPath(e)
+		return
+	}
 	p := &pending{e: e, preflight: e.IsPreflight()}
 	p.origin, p.originSource = a.pageOrigin(e)
 	if p.origin != "" {
@@ -361,6 +374,27 @@ func (a *analyzer) add(e *Entry) {
 	}
 	a.window = append(a.window, p)
 	a.flush(a.opts.Window)
+}
+
+// attachErrorPath gives an error-path probe to the request it probes: the
+// latest CORS request in the window from the same page origin to the same
+// server (`check --har-out` writes the probes after the request). The
+// probe's answer then shows as that request's error-responses-lack-cors
+// warning, as in `check`; a probe with no such request is only counted.
+func (a *analyzer) attachErrorPath(e *Entry) {
+	origin, _ := a.pageOrigin(e)
+	target := cors.OriginOf(e.Request.URL)
+	for i := len(a.window) - 1; i >= 0; i-- {
+		q := a.window[i]
+		if q.prev != nil || !q.corsMode || q.origin != origin || cors.OriginOf(q.e.Request.URL) != target {
+			continue
+		}
+		if q.preflight && q.pair != nil {
+			q = q.pair
+		}
+		q.errorPaths = append(q.errorPaths, e)
+		return
+	}
 }
 
 // unindex removes p from an index list; the list is dropped when empty.
@@ -497,7 +531,7 @@ func (a *analyzer) finalize(p *pending) {
 			a.sum.CORS++
 		}
 	}
-	j := job{e: p.e, origin: p.origin, originSource: p.originSource, corsMode: p.corsMode, acrm: p.acrm}
+	j := job{e: p.e, origin: p.origin, originSource: p.originSource, corsMode: p.corsMode, acrm: p.acrm, errorPaths: p.errorPaths}
 	switch {
 	case p.preflight:
 		// The preflight's request is counted as one cross-origin request.
@@ -520,13 +554,48 @@ func (a *analyzer) finalize(p *pending) {
 
 // run judges one job; it runs on a worker and reads only the job.
 func (a *analyzer) run(j *job) *Result {
+	var res *Result
 	switch j.kind {
 	case jobPreflightOnly:
-		return a.judgePreflightOnly(j)
+		res = a.judgePreflightOnly(j)
 	case jobNoCORS:
-		return a.judgeNoCORS(j)
+		res = a.judgeNoCORS(j)
+	default:
+		res = a.judge(j)
 	}
-	return a.judge(j)
+	if f, ok := errorPathFinding(j.errorPaths); ok {
+		res.Findings = append(res.Findings, f)
+	}
+	return res
+}
+
+// errorPathFinding is the warning `check` gives for its error-path probes
+// (pkg/probe errorPathFinding, same words): the error answers that lack
+// Access-Control-Allow-Origin.
+func errorPathFinding(probes []*Entry) (cors.Finding, bool) {
+	var parts []string
+	for _, e := range probes {
+		if e.Failed() || e.Response.Status < 400 || e.Response.Header("Access-Control-Allow-Origin") != "" {
+			continue
+		}
+		st := strconv.Itoa(e.Response.Status)
+		if t := e.Response.StatusText; t != "" {
+			st += " (" + t + ")"
+		} else if t := http.StatusText(e.Response.Status); t != "" {
+			st += " (" + t + ")"
+		}
+		what := "to a request for an unknown path"
+		if strings.TrimSpace(strings.TrimPrefix(e.Purpose, errorPathPurpose)) == "without credentials" {
+			what = "to the same request without credentials"
+		}
+		parts = append(parts, st+" "+what)
+	}
+	if len(parts) == 0 {
+		return cors.Finding{}, false
+	}
+	msg := "the API answered " + strings.Join(parts, " and ") +
+		" without an Access-Control-Allow-Origin header; whenever this API answers 401/403/404/5xx, the browser shows a CORS error instead of the real status, and page script cannot read the response"
+	return cors.NewFinding(cors.CodeErrorPathNoCORS, "error-path", msg), true
 }
 
 func (a *analyzer) newResult(j *job) *Result {
@@ -623,7 +692,7 @@ func (a *analyzer) judgePreflightOnly(j *job) *Result {
 	res.Method = j.acrm
 	res.OnlyPreflight = true
 	res.PreflightIndex = e.Index
-	req := cors.Request{Method: j.acrm, URL: e.Request.URL, Origin: j.origin, Header: http.Header{}}
+	req := cors.Request{Method: j.acrm, URL: e.Request.URL, Origin: j.origin, Header: http.Header{}, Credentials: e.Credentials}
 	for _, name := range splitList(e.Request.Header("Access-Control-Request-Headers")) {
 		req.Header.Set(name, placeholderValue(name))
 	}
@@ -830,7 +899,7 @@ func isCORSMode(e *Entry) bool {
 }
 
 func hasCredentials(e *Entry) bool {
-	return e.Request.Header("Cookie") != "" || len(e.Request.Cookies) > 0
+	return e.Credentials || e.Request.Header("Cookie") != "" || len(e.Request.Cookies) > 0
 }
 
 func initiatorAPI(e *Entry) string {

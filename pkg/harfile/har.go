@@ -134,7 +134,21 @@ type Entry struct {
 	ResourceType string // Chrome's `_resourceType`: fetch, xhr, preflight…
 	Initiator    Initiator
 	ServerIP     string
+	// Purpose is `_corsdiagPurpose`, which `corsdiag check --har-out` writes
+	// on the probes no page sent ("error-path: unknown path").
+	Purpose string
+	// Credentials is `_corsdiagCredentials`: `check --har-out` marks the
+	// entries of a request made with credentials: 'include' (on a
+	// preflight: of the request it guards), which a recording without a
+	// Cookie header could not show.
+	Credentials bool
 }
+
+// IsErrorPathProbe reports whether the entry is one of corsdiag's
+// error-path probes rather than a request a page made.
+func (e *Entry) IsErrorPathProbe() bool { return strings.HasPrefix(e.Purpose, errorPathPurpose) }
+
+const errorPathPurpose = "error-path:"
 
 // Header returns the first value of the named request header
 // (case-insensitive), or "".

@@ -221,6 +221,10 @@ func (r *Reader) entry(e *Entry) error {
 			e.ServerIP, err = s.str()
 		case "_error", "_failureText":
 			entryError, err = s.str()
+		case "_corsdiagPurpose":
+			e.Purpose, err = s.str()
+		case "_corsdiagCredentials":
+			e.Credentials, err = s.boolean()
 		default:
 			err = s.skipValue()
 		}

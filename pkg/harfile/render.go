@@ -313,6 +313,9 @@ func (r *Renderer) finishText(sum Summary, log *Log, readErr error) error {
 		fmt.Fprintf(&b, " (%d with the cause not in the file)", sum.CauseUnknown)
 	}
 	b.WriteString(".\n")
+	if sum.ErrorPathProbes > 0 {
+		fmt.Fprintf(&b, "%s\n", pal.dim.Sprintf("%d entries are corsdiag error-path probes (check --har-out), not page requests: their answers are the error-responses-lack-cors warning of the request they probe.", sum.ErrorPathProbes))
+	}
 	if sum.UnknownOrigin > 0 {
 		fmt.Fprintf(&b, "%s\n", pal.dim.Sprintf("%d requests have no Origin, page URL, initiator or Referer; their page origin is unknown.", sum.UnknownOrigin))
 	}

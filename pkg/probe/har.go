@@ -43,6 +43,11 @@ type harEntry struct {
 	Initiator    *harInitiator `json:"_initiator,omitempty"`
 	// Purpose marks corsdiag's error-path probes, which no page sent.
 	Purpose string `json:"_corsdiagPurpose,omitempty"`
+	// Credentials marks the entries of a request made with credentials:
+	// 'include' (a preflight: of the request it guards). `corsdiag har`
+	// reads it: without --cookie the request carries no Cookie header to
+	// tell.
+	Credentials bool `json:"_corsdiagCredentials,omitempty"`
 }
 
 type harInitiator struct {
@@ -82,7 +87,7 @@ func (r *Result) WriteHAR(w io.Writer, redactSecrets bool) error {
 	}
 	add := func(h *cors.Hop, e harEntry, blocked bool) {
 		full := harEntryOf(h, redactSecrets)
-		full.ResourceType, full.Initiator, full.Purpose = e.ResourceType, e.Initiator, e.Purpose
+		full.ResourceType, full.Initiator, full.Purpose, full.Credentials = e.ResourceType, e.Initiator, e.Purpose, e.Credentials
 		if blocked && h.Response != nil {
 			// Chrome keeps the real status and headers of a response it
 			// blocked and records the failure beside them.
@@ -96,11 +101,11 @@ func (r *Result) WriteHAR(w io.Writer, redactSecrets bool) error {
 			if redactSecrets {
 				u = redact.URL(u)
 			}
-			add(ex.Preflight, harEntry{ResourceType: "preflight", Initiator: &harInitiator{Type: "preflight", URL: u}}, false)
+			add(ex.Preflight, harEntry{ResourceType: "preflight", Initiator: &harInitiator{Type: "preflight", URL: u}, Credentials: ex.Request.Credentials}, false)
 		}
 		blocked := len(ex.Actual) > 0 && profile.Evaluate(ex).Verdict == cors.Blocked
 		for i := range ex.Actual {
-			add(&ex.Actual[i], harEntry{ResourceType: resourceType}, blocked && i == len(ex.Actual)-1)
+			add(&ex.Actual[i], harEntry{ResourceType: resourceType, Credentials: ex.Request.Credentials}, blocked && i == len(ex.Actual)-1)
 		}
 	}
 	for i := range r.ErrorPaths {
