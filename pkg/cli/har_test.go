@@ -239,6 +239,7 @@ func TestCheckHAROutRoundTrip(t *testing.T) {
 					want.Reported, want.BrowserMessage = f.Code, f.BrowserMessage
 				}
 			}
+			t.Logf("check: %s, reports %q", want.Verdict, want.Reported)
 			if want.Verdict != tt.verdict {
 				t.Fatalf("check says %s, the scenario expects %s:\n%s", want.Verdict, tt.verdict, out)
 			}
