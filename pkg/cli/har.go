@@ -172,6 +172,7 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 	defer out.Flush()
 	rend := harfile.NewRenderer(out, harfile.RenderOptions{
 		JSON: o.output == "json", All: o.all, NoRedact: o.noRedact, Color: sysIO.Color(), Source: name,
+		Width: terminalWidth(sysIO),
 	})
 	emit := func(res *harfile.Result) error {
 		if !matchURL(res.URL) || !matchOrigin(res.Origin) {
@@ -239,4 +240,13 @@ func displayName(name string) string {
 		return "standard input"
 	}
 	return name
+}
+
+// terminalWidth is the width to fit tables to: the terminal's, or 0 (no
+// fitting) when output is not a terminal.
+func terminalWidth(sysIO *IO) int {
+	if !sysIO.OutIsTerminal {
+		return 0
+	}
+	return sysIO.Width
 }

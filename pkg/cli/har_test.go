@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func runHarArgs(t *testing.T, stdin string, args ...string) (string, string, int) {
@@ -304,6 +305,70 @@ func TestCheckHAROutRoundTrip(t *testing.T) {
 				if har.Summary.ErrorPathProbes == 0 {
 					t.Error("summary counts no error-path probes")
 				}
+			}
+		})
+	}
+}
+
+// TestHarTableFitsTerminal: on a terminal the table is fitted to its width
+// by shortening the URL and console-message columns; elsewhere (and on a
+// terminal of unknown width) it is the golden one.
+func TestHarTableFitsTerminal(t *testing.T) {
+	golden, err := os.ReadFile(filepath.Join("testdata", "har_session_all.txt.golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	goldenWidth := 0
+	for _, line := range strings.Split(string(golden), "\n") {
+		if strings.HasPrefix(line, "│") {
+			goldenWidth = max(goldenWidth, utf8.RuneCountInString(line))
+		}
+	}
+	tests := []struct {
+		name     string
+		terminal bool
+		width    int
+		fitted   bool
+	}{
+		{"not a terminal", false, 100, false},
+		{"terminal of unknown width", true, 0, false},
+		{"wide terminal", true, goldenWidth + 40, false},
+		{"exact width", true, goldenWidth, false},
+		{"narrower", true, goldenWidth - 30, true},
+		{"console column at its least", true, 140, true},
+		{"URL column shortened too", true, 130, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			io, out, _ := fakeIO(map[string]string{"NO_COLOR": "1"})
+			io.OutIsTerminal, io.Width = tt.terminal, tt.width
+			root := NewRoot(io)
+			root.SetArgs([]string{"har", "--all", "testdata/har_session.har"})
+			if code := exitCodeOf(io, root.Execute()); code != ExitBlocked {
+				t.Fatalf("exit %d", code)
+			}
+			if !tt.fitted {
+				if out.String() != string(golden) {
+					t.Fatalf("output differs from the golden:\n%s", out)
+				}
+				return
+			}
+			rows := 0
+			for _, line := range strings.Split(out.String(), "\n") {
+				if !strings.HasPrefix(line, "│") && !strings.HasPrefix(line, "├") && !strings.HasPrefix(line, "┌") && !strings.HasPrefix(line, "└") {
+					continue
+				}
+				rows++
+				if n := utf8.RuneCountInString(line); n > tt.width {
+					t.Errorf("line of %d columns on a %d-column terminal: %s", n, tt.width, line)
+				}
+			}
+			if rows == 0 || !strings.Contains(out.String(), "…") {
+				t.Fatalf("no fitted table:\n%s", out)
+			}
+			// The problems section below still has every console message whole.
+			if !strings.Contains(out.String(), "No 'Access-Control-Allow-Origin' header is present on the requested resource.") {
+				t.Errorf("the full console message is gone:\n%s", out)
 			}
 		})
 	}

@@ -34,6 +34,9 @@ type IO struct {
 	Getenv func(string) string
 	// OutIsTerminal is true when Out is an interactive terminal.
 	OutIsTerminal bool
+	// Width is the terminal's width in columns when Out is a terminal
+	// (0 when unknown): tables are fitted to it.
+	Width int
 	// NoColor is forced by --no-color or NO_COLOR.
 	NoColor bool
 }
@@ -45,10 +48,16 @@ func (o *IO) Color() bool {
 
 // SystemIO returns the process's IO.
 func SystemIO() *IO {
-	return &IO{
+	o := &IO{
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv,
 		OutIsTerminal: term.IsTerminal(int(os.Stdout.Fd())),
 	}
+	if o.OutIsTerminal {
+		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
+			o.Width = w
+		}
+	}
+	return o
 }
 
 // ExitError carries an exit code out of a command; Message, when set, is

@@ -35,6 +35,9 @@ type RenderOptions struct {
 	MaxRows int
 	// Source names the file in the report ("-" for stdin).
 	Source string
+	// Width, when set (output to a terminal), fits the table to that many
+	// columns by shortening the URL and console-message columns.
+	Width int
 }
 
 // Renderer collects results as they stream and writes the report at the
@@ -373,11 +376,60 @@ func (r *Renderer) writeTable() error {
 		tablewriter.WithRowAutoWrap(tw.WrapNone),
 		tablewriter.WithTrimSpace(tw.Off),
 	)
-	table.Header("#", "Method", "URL", "Page origin", "Finding", "Console message")
+	header := make([]any, len(tableHeader))
+	for i, h := range tableHeader {
+		header[i] = h
+	}
+	table.Header(header...)
+	if r.opts.Width > 0 {
+		fitColumns(r.rows, r.opts.Width)
+	}
 	if err := table.Bulk(r.rows); err != nil {
 		return err
 	}
 	return table.Render()
+}
+
+var tableHeader = []string{"#", "Method", "URL", "Page origin", "Finding", "Console message"}
+
+// Columns fitColumns shortens, and the least it leaves them.
+const (
+	urlColumn, consoleColumn = 2, 5
+	minURLWidth              = 24
+	minConsoleWidth          = 15 // "Console message"
+)
+
+// fitColumns shortens the URL and console-message cells so the table is at
+// most width columns wide: the console message gives way first (the
+// problems section below prints it whole), then the URL. The other
+// columns are short and kept; a terminal too narrow for them overflows.
+func fitColumns(rows [][]string, width int) {
+	natural := make([]int, len(tableHeader))
+	for i, h := range tableHeader {
+		natural[i] = utf8.RuneCountInString(h)
+	}
+	for _, row := range rows {
+		for i, cell := range row {
+			natural[i] = max(natural[i], utf8.RuneCountInString(cell))
+		}
+	}
+	// Each cell is padded by a space on both sides and followed by a
+	// border; one more border starts the line.
+	avail := width - 1
+	for _, w := range natural {
+		avail -= w + 3
+	}
+	avail += natural[urlColumn] + natural[consoleColumn]
+	urlW, conW := natural[urlColumn], natural[consoleColumn]
+	if urlW+conW <= avail {
+		return
+	}
+	conW = max(minConsoleWidth, min(conW, avail-urlW))
+	urlW = max(minURLWidth, min(urlW, avail-conW))
+	for _, row := range rows {
+		row[urlColumn] = truncate(row[urlColumn], urlW)
+		row[consoleColumn] = truncate(row[consoleColumn], conW)
+	}
 }
 
 // palette holds colour objects with colour switched on or off explicitly;
