@@ -61,9 +61,18 @@ func (r *Renderer) appendJSONRequest(b []byte, res *Result) []byte {
 	}
 	b = append(b, `,"only_preflight":`...)
 	b = strconv.AppendBool(b, res.OnlyPreflight)
+	// The problem group Prepare built holds the reported finding's text
+	// and the reproduce command, already cleaned.
+	g, rep := res.problem, res.Reported()
 	b = append(b, `,"findings":[`...)
 	for i := range res.Findings {
 		f := &res.Findings[i]
+		message, browserMessage, failedParameter := "", "", ""
+		if g != nil && f == rep {
+			message, browserMessage, failedParameter = g.Message, g.BrowserMessage, g.FailedParameter
+		} else {
+			message, browserMessage, failedParameter = r.clean(f.Message), r.clean(f.BrowserMessage), r.clean(f.FailedParameter)
+		}
 		if i > 0 {
 			b = append(b, ',')
 		}
@@ -74,13 +83,13 @@ func (r *Renderer) appendJSONRequest(b []byte, res *Result) []byte {
 		b = append(b, `,"step":`...)
 		b = appendJSONString(b, f.Step)
 		b = append(b, `,"message":`...)
-		b = appendJSONString(b, r.clean(f.Message))
+		b = appendJSONString(b, message)
 		b = append(b, `,"browser_message":`...)
-		b = appendJSONString(b, r.clean(f.BrowserMessage))
+		b = appendJSONString(b, browserMessage)
 		b = append(b, `,"cors_error":`...)
 		b = appendJSONString(b, f.CorsError)
 		b = append(b, `,"failed_parameter":`...)
-		b = appendJSONString(b, r.clean(f.FailedParameter))
+		b = appendJSONString(b, failedParameter)
 		b = append(b, `,"fix":`...)
 		b = appendJSONString(b, f.Fix)
 		b = append(b, `,"reported":`...)
@@ -92,9 +101,12 @@ func (r *Renderer) appendJSONRequest(b []byte, res *Result) []byte {
 	b = append(b, `],"cause_source":`...)
 	b = appendJSONString(b, res.CauseSource)
 	b = append(b, `,"reproduce":`...)
-	if res.Reproduce != nil {
+	switch {
+	case res.Reproduce != nil && g != nil:
+		b = appendJSONString(b, g.Reproduce)
+	case res.Reproduce != nil:
 		b = appendJSONString(b, termsafe.Clean(CheckCommand(res.Reproduce, r.opts.NoRedact)))
-	} else {
+	default:
 		b = append(b, `""`...)
 	}
 	return append(b, '}')

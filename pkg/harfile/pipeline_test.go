@@ -120,6 +120,12 @@ func TestAppendJSONRequestMatchesMarshal(t *testing.T) {
 			if got := r.appendJSONRequest(nil, res); !bytes.Equal(got, want) {
 				t.Fatalf("result %d:\n got %s\nwant %s", res.Index, got, want)
 			}
+			// Prepared: the reported finding's text comes from its problem.
+			prepared := *res
+			r.Prepare(&prepared)
+			if got := *prepared.encoded; !bytes.Equal(got, want) {
+				t.Fatalf("prepared result %d:\n got %s\nwant %s", res.Index, got, want)
+			}
 		}
 	}
 }

@@ -43,6 +43,8 @@ type scanner struct {
 	// before released back to the kernel.
 	mapped   bool
 	released int
+	// number is the value of the last number literal read.
+	number float64
 }
 
 const (
@@ -589,13 +591,15 @@ done:
 	case string(v) == "true", string(v) == "false", string(v) == "null":
 		return v, nil
 	case v[0] == '-' || v[0] >= '0' && v[0] <= '9':
-		if _, err := strconv.ParseFloat(string(v), 64); err != nil {
+		f, err := strconv.ParseFloat(string(v), 64)
+		if err != nil {
 			s.pos -= len(v) // point at the literal, which is within the buffer
 			if s.pos < 0 {
 				s.pos = 0
 			}
 			return nil, s.errAt("a number")
 		}
+		s.number = f
 		return v, nil
 	}
 	s.pos -= len(s.val)
@@ -668,12 +672,10 @@ func (s *scanner) strBytes(limit int) ([]byte, error) {
 func (s *scanner) num(def float64) (float64, error) {
 	switch s.kind() {
 	case '0':
-		v, err := s.literal()
-		if err != nil {
+		if _, err := s.literal(); err != nil {
 			return def, err
 		}
-		f, _ := strconv.ParseFloat(string(v), 64)
-		return f, nil
+		return s.number, nil
 	case '"':
 		v, err := s.strBytes(64)
 		if err != nil {
