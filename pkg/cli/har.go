@@ -18,6 +18,7 @@ import (
 
 	"github.com/corsdiag/corsdiag/pkg/harfile"
 	"github.com/corsdiag/corsdiag/pkg/probe"
+	"github.com/corsdiag/corsdiag/pkg/report"
 )
 
 func init() { register(newHarCmd) }
@@ -170,7 +171,7 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 
 	out := bufio.NewWriterSize(sysIO.Out, 64<<10)
 	defer out.Flush()
-	rend := harfile.NewRenderer(out, harfile.RenderOptions{
+	rend := report.NewHARRenderer(out, report.HAROptions{
 		JSON: o.output == "json", All: o.all, NoRedact: o.noRedact, Color: sysIO.Color(), Source: name,
 		Width: terminalWidth(sysIO),
 	})
@@ -195,8 +196,9 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 		}
 	}
 	// Text and JSON need no body text; bodies are skipped unread. Results
-	// are rendered on the workers that judged them; a replay changes them
-	// after, so it renders at the end.
+	// are rendered (report's JSON encoding, problem grouping) on the
+	// workers that judged them; a replay changes them after, so it renders
+	// at the end.
 	aopts := harfile.AnalyzeOptions{}
 	if rp == nil {
 		aopts.Prepare = func(res *harfile.Result) {

@@ -59,10 +59,10 @@ type Result struct {
 	Exchange  *cors.Exchange
 	Reproduce *cors.Request
 
-	// Set by Renderer.Prepare on a worker, used by Renderer.Add.
-	encoded    *[]byte
-	problem    *problem
-	problemKey string
+	// Rendered is the caller's own per-result work, done on a worker by
+	// AnalyzeOptions.Prepare (the har report keeps the encoded request
+	// there); a replay, which changes the result, clears it.
+	Rendered any
 }
 
 // Reported is the finding the browser reports, or nil.

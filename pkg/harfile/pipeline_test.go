@@ -10,61 +10,58 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/harfile/hartest"
 )
 
-// conformanceHAR is a real Chromium recording with redirects, preflights,
-// credentialed requests and failures.
-func conformanceHAR(t testing.TB) []byte {
+// analyzed is every result Analyze emits for data, in order, as JSON.
+// With prepare, it checks that Prepare ran on each result before emit.
+func analyzed(t *testing.T, data []byte, opts AnalyzeOptions, prepare bool) string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "har", "chromium-conformance.har"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
-// reportJSON is the full `har -o json` report of data.
-func reportJSON(t *testing.T, data []byte, opts AnalyzeOptions, prepare bool) string {
-	t.Helper()
-	var out bytes.Buffer
-	r := NewRenderer(&out, RenderOptions{JSON: true})
+	type mark struct{ index int }
 	if prepare {
-		opts.Prepare = r.Prepare
+		opts.Prepare = func(res *Result) { res.Rendered = mark{res.Index} }
 	}
-	sum, log, err := Analyze(bytes.NewReader(data), opts, r.Add)
+	var out strings.Builder
+	_, _, err := Analyze(bytes.NewReader(data), opts, func(res *Result) error {
+		if prepare && res.Rendered != (mark{res.Index}) {
+			t.Errorf("result %d emitted without Prepare's work: %v", res.Index, res.Rendered)
+		}
+		res.Rendered = nil
+		b, err := json.Marshal(res)
+		out.Write(b)
+		out.WriteByte('\n')
+		return err
+	})
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := r.Finish(sum, log, nil); err != nil {
 		t.Fatal(err)
 	}
 	return out.String()
 }
 
 // TestParallelAnalyzeIsSequential: however many workers judge, and
-// whether the renderer's work is done on them or not, the report is the
-// one a single worker writes, in file order.
+// whether Prepare runs on them or not, the results are the ones a single
+// worker emits, in file order. (pkg/report tests the same of the
+// rendered report.)
 func TestParallelAnalyzeIsSequential(t *testing.T) {
 	for name, data := range map[string][]byte{
-		"conformance": conformanceHAR(t),
-		"bench":       benchHAR(300, 64),
+		"conformance": hartest.Conformance(t),
+		"bench":       hartest.Generate(300, 64),
 		// A window of 3 entries flushes while redirect chains and
 		// preflight pairs are still forming.
 		"seeded": []byte(seededHAR()),
 	} {
 		t.Run(name, func(t *testing.T) {
-			want := reportJSON(t, data, AnalyzeOptions{Workers: 1}, false)
-			if !strings.Contains(want, `"verdict"`) {
-				t.Fatalf("no requests in the report:\n%s", want)
+			want := analyzed(t, data, AnalyzeOptions{Workers: 1}, false)
+			if !strings.Contains(want, `"Verdict"`) {
+				t.Fatalf("no results:\n%s", want)
 			}
 			for _, opts := range []AnalyzeOptions{{Workers: 1}, {Workers: 2}, {Workers: 7}, {Workers: 3, Window: 3}} {
 				wantHere := want
 				if opts.Window != 0 {
-					wantHere = reportJSON(t, data, AnalyzeOptions{Workers: 1, Window: opts.Window}, false)
+					wantHere = analyzed(t, data, AnalyzeOptions{Workers: 1, Window: opts.Window}, false)
 				}
-				if got := reportJSON(t, data, opts, true); got != wantHere {
-					t.Errorf("workers %d window %d: report differs from the sequential one", opts.Workers, opts.Window)
+				if got := analyzed(t, data, opts, true); got != wantHere {
+					t.Errorf("workers %d window %d: results differ from the sequential ones", opts.Workers, opts.Window)
 				}
 			}
 		})
@@ -76,7 +73,7 @@ func TestParallelAnalyzeIsSequential(t *testing.T) {
 func TestEmitErrorStops(t *testing.T) {
 	boom := errors.New("boom")
 	calls := 0
-	_, _, err := Analyze(bytes.NewReader(benchHAR(2000, 16)), AnalyzeOptions{Workers: 2}, func(*Result) error {
+	_, _, err := Analyze(bytes.NewReader(hartest.Generate(2000, 16)), AnalyzeOptions{Workers: 2}, func(*Result) error {
 		calls++
 		if calls == 5 {
 			return boom
@@ -89,57 +86,6 @@ func TestEmitErrorStops(t *testing.T) {
 	if calls != 5 {
 		t.Fatalf("emit called %d times, want 5", calls)
 	}
-}
-
-// TestAppendJSONRequestMatchesMarshal: the hand-written encoder writes what
-// encoding/json writes, for every result of a real recording and for
-// results holding the characters JSON escapes.
-func TestAppendJSONRequestMatchesMarshal(t *testing.T) {
-	var results []*Result
-	if _, _, err := Analyze(bytes.NewReader(conformanceHAR(t)), AnalyzeOptions{}, func(r *Result) error {
-		results = append(results, r)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	odd := "<a href=\"x\">&</a>\\\x00\x1b\x7f\b\f\n\r\t\u2028\u2029é\xff\xfe😀"
-	results = append(results, &Result{
-		Index: 7, Method: odd, URL: "https://api.test/" + odd, Origin: odd, OriginSource: odd, Verdict: cors.Blocked,
-		Status: -1, NetError: odd, PreflightIndex: 3, OnlyPreflight: true, CauseSource: odd,
-		Findings: []cors.Finding{{Code: cors.Code(odd), Severity: "error", Step: odd, Message: odd, BrowserMessage: odd,
-			CorsError: odd, FailedParameter: odd, Fix: odd, Reported: true}},
-		Reproduce: &cors.Request{Method: "PUT", URL: "https://api.test/" + odd, Origin: odd, Header: map[string][]string{"X-A": {odd}}},
-	})
-	for _, noRedact := range []bool{false, true} {
-		r := NewRenderer(nil, RenderOptions{JSON: true, NoRedact: noRedact})
-		for _, res := range results {
-			want, err := r.marshalJSONRequest(res)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := r.appendJSONRequest(nil, res); !bytes.Equal(got, want) {
-				t.Fatalf("result %d:\n got %s\nwant %s", res.Index, got, want)
-			}
-			// Prepared: the reported finding's text comes from its problem.
-			prepared := *res
-			r.Prepare(&prepared)
-			if got := *prepared.encoded; !bytes.Equal(got, want) {
-				t.Fatalf("prepared result %d:\n got %s\nwant %s", res.Index, got, want)
-			}
-		}
-	}
-}
-
-func FuzzAppendJSONString(f *testing.F) {
-	for _, s := range []string{"", "plain", "<>&", "\"\\", "\x00\x1f\x7f", "\u2028\u2029", "\xff", "é😀", "a\xe2\x80"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		want, _ := json.Marshal(s)
-		if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
-			t.Fatalf("%q: got %s, want %s", s, got, want)
-		}
-	})
 }
 
 // FuzzSkipString: skipping a string (one pass, no decoding) ends where
@@ -183,7 +129,7 @@ func (r *oneByteReader) Read(p []byte) (int, error) {
 // as the same bytes from a reader do, with the same results and the same
 // error offset and line when it is cut off.
 func TestMappedFile(t *testing.T) {
-	data := benchHAR(300, 40<<10)
+	data := hartest.Generate(300, 40<<10)
 	if len(data)*2/3 < minMapSize {
 		t.Fatalf("test file of %d bytes is too small to be mapped", len(data))
 	}
@@ -225,28 +171,5 @@ func TestMappedFile(t *testing.T) {
 				t.Fatal("a cut-off file read without error")
 			}
 		})
-	}
-}
-
-// TestSpillBuffer: a JSON report larger than the in-memory limit is the
-// same once spilled to a file.
-func TestSpillBuffer(t *testing.T) {
-	data := benchHAR(300, 64)
-	want := reportJSON(t, data, AnalyzeOptions{}, true)
-	var out bytes.Buffer
-	r := NewRenderer(&out, RenderOptions{JSON: true})
-	r.json.limit = 1000
-	sum, log, err := Analyze(bytes.NewReader(data), AnalyzeOptions{Prepare: r.Prepare}, r.Add)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := r.Finish(sum, log, nil); err != nil {
-		t.Fatal(err)
-	}
-	if r.json.file == nil {
-		t.Fatal("the report did not spill")
-	}
-	if out.String() != want {
-		t.Fatal("the spilled report differs")
 	}
 }

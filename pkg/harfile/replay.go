@@ -139,8 +139,8 @@ func (rp *Replayer) replay(res *Result) {
 // applyLive merges what the live probe found into a result whose cause was
 // not in the file.
 func applyLive(res *Result, live *probe.Result, err error, p *cors.Profile) {
-	// What Renderer.Prepare rendered no longer holds.
-	res.encoded, res.problem = nil, nil
+	// What AnalyzeOptions.Prepare rendered no longer holds.
+	res.Rendered = nil
 	reported := res.Reported()
 	if err != nil {
 		var ue *probe.UnreachableError

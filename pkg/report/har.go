@@ -1,31 +1,22 @@
-package harfile
+package report
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/harfile"
 	"github.com/corsdiag/corsdiag/pkg/redact"
 	"github.com/corsdiag/corsdiag/pkg/termsafe"
-	"github.com/fatih/color"
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
 )
 
-// SchemaVersion of `corsdiag har -o json`.
-const SchemaVersion = 1
-
-// RenderOptions choose what the report shows.
-type RenderOptions struct {
+// HAROptions choose what the `corsdiag har` report shows.
+type HAROptions struct {
 	JSON bool
 	// All lists passing cross-origin requests in the table too.
 	All      bool
@@ -40,16 +31,17 @@ type RenderOptions struct {
 	Width int
 }
 
-// Renderer collects results as they stream and writes the report at the
-// end. Memory is bounded: the table keeps at most MaxRows rows, problems
-// are grouped, and JSON requests spill to a temporary file past 1 MiB.
-type Renderer struct {
+// HARRenderer collects the results of harfile.Analyze as they stream and
+// writes the report at the end. Memory is bounded: the table keeps at
+// most MaxRows rows, problems are grouped, and JSON requests spill to a
+// temporary file past 1 MiB.
+type HARRenderer struct {
 	out    io.Writer
-	opts   RenderOptions
+	opts   HAROptions
 	rows   [][]string
 	more   int
-	groups map[string]*problem
-	order  []*problem
+	groups map[string]*harProblem
+	order  []*harProblem
 	json   *spillBuffer
 	nJSON  int
 	Shown  int
@@ -57,7 +49,9 @@ type Renderer struct {
 	Blocked int
 }
 
-type problem struct {
+// harProblem is one distinct problem: blocked requests with the same
+// finding, failed parameter, target origin and page origin.
+type harProblem struct {
 	Code            string `json:"code"`
 	Severity        string `json:"severity"`
 	Count           int    `json:"count"`
@@ -72,14 +66,28 @@ type problem struct {
 	Docs            string `json:"docs"`
 	Example         int    `json:"example_index"`
 	exampleLine     string
+	// reported is the reported finding as the requests' JSON shows it,
+	// cleaned once for every request of the group.
+	reported jsonFindingHead
 }
 
-// NewRenderer writes the report to out when Finish is called.
-func NewRenderer(out io.Writer, opts RenderOptions) *Renderer {
+// harPrepared is what Prepare leaves in Result.Rendered for Add.
+type harPrepared struct {
+	json    []byte // the encoded request (JSON output only)
+	problem *harProblem
+	key     string
+}
+
+// preparedPool recycles harPrepared (and its buffer): Add hands it back
+// once the request is written.
+var preparedPool = sync.Pool{New: func() any { return new(harPrepared) }}
+
+// NewHARRenderer writes the report to out when Finish is called.
+func NewHARRenderer(out io.Writer, opts HAROptions) *HARRenderer {
 	if opts.MaxRows <= 0 {
 		opts.MaxRows = 1000
 	}
-	r := &Renderer{out: out, opts: opts, groups: map[string]*problem{}}
+	r := &HARRenderer{out: out, opts: opts, groups: map[string]*harProblem{}}
 	if opts.JSON {
 		r.json = &spillBuffer{limit: 1 << 20}
 	}
@@ -88,29 +96,60 @@ func NewRenderer(out io.Writer, opts RenderOptions) *Renderer {
 
 // clean makes text from the file safe to print: secrets redacted unless
 // NoRedact, terminal control characters escaped.
-func (r *Renderer) clean(s string) string {
+func (r *HARRenderer) clean(s string) string {
 	if !r.opts.NoRedact {
 		s = redact.Text(s)
 	}
 	return termsafe.Clean(s)
 }
 
-func (r *Renderer) cleanURL(s string) string {
+func (r *HARRenderer) cleanURL(s string) string {
 	if !r.opts.NoRedact {
 		s = redact.URL(s)
 	}
 	return termsafe.Clean(s)
 }
 
+// reproduce is the `corsdiag check` command that finds the cause of res.
+func (r *HARRenderer) reproduce(res *harfile.Result) string {
+	return termsafe.Clean(harfile.CheckCommand(res.Reproduce, r.opts.NoRedact))
+}
+
+// Prepare does the per-result rendering work ahead of Add: the JSON
+// encoding and, for a blocked request, its problem group. It is safe to
+// call concurrently (harfile.AnalyzeOptions.Prepare runs it on every
+// core); Add is not.
+func (r *HARRenderer) Prepare(res *harfile.Result) {
+	if res.Verdict != cors.Blocked && !r.opts.JSON {
+		return
+	}
+	p := preparedPool.Get().(*harPrepared)
+	if res.Verdict == cors.Blocked {
+		p.problem, p.key = r.newProblem(res)
+	}
+	if r.opts.JSON {
+		p.json = r.appendHARRequest(p.json[:0], res, p.problem)
+	}
+	res.Rendered = p
+}
+
 // Add records one result.
-func (r *Renderer) Add(res *Result) error {
+func (r *HARRenderer) Add(res *harfile.Result) error {
+	p, _ := res.Rendered.(*harPrepared)
+	res.Rendered = nil
+	if p != nil {
+		defer func() {
+			p.problem, p.key = nil, ""
+			preparedPool.Put(p)
+		}()
+	}
 	r.Shown++
 	if res.Verdict == cors.Blocked {
 		r.Blocked++
-		r.group(res)
+		r.group(res, p)
 	}
 	if r.opts.JSON {
-		return r.addJSON(res)
+		return r.addJSON(res, p)
 	}
 	if res.Verdict != cors.Blocked && (!r.opts.All || !res.CORSMode) {
 		return nil
@@ -130,14 +169,19 @@ func (r *Renderer) Add(res *Result) error {
 		method += " (preflight only)"
 	}
 	r.rows = append(r.rows, []string{
-		strconv.Itoa(res.Index), r.clean(method), truncate(r.cleanURL(res.URL), 60), r.clean(res.Origin) + " (" + res.OriginSource + ")",
-		finding, truncate(r.clean(console), 110),
+		strconv.Itoa(res.Index), r.clean(method), ellipsize(r.cleanURL(res.URL), 60), r.clean(res.Origin) + " (" + res.OriginSource + ")",
+		finding, ellipsize(r.clean(console), 110),
 	})
 	return nil
 }
 
-func (r *Renderer) group(res *Result) {
-	g, key := res.problem, res.problemKey
+// group counts res under its problem, built by Prepare or here.
+func (r *HARRenderer) group(res *harfile.Result, p *harPrepared) {
+	var g *harProblem
+	var key string
+	if p != nil {
+		g, key = p.problem, p.key
+	}
 	if g == nil {
 		if g, key = r.newProblem(res); g == nil {
 			return
@@ -154,103 +198,34 @@ func (r *Renderer) group(res *Result) {
 
 // newProblem is the problem group a blocked result belongs to, and its
 // key: same finding, failed parameter, target origin and page origin.
-func (r *Renderer) newProblem(res *Result) (*problem, string) {
+func (r *HARRenderer) newProblem(res *harfile.Result) (*harProblem, string) {
 	f := res.Reported()
 	if f == nil {
 		return nil, ""
 	}
 	target := cors.OriginOf(res.URL)
 	key := strings.Join([]string{string(f.Code), f.FailedParameter, target, res.Origin}, "\x00")
-	if f.Code == CodeCauseNotInFile {
+	if f.Code == harfile.CodeCauseNotInFile {
 		key += "\x00" + res.Method + "\x00" + res.URL
 	}
-	g := &problem{
-		Code: string(f.Code), Severity: string(f.Severity), Origin: r.clean(res.Origin), Target: r.cleanURL(target),
-		Message: r.clean(f.Message), BrowserMessage: r.clean(f.BrowserMessage), CorsError: f.CorsError,
-		FailedParameter: r.clean(f.FailedParameter), Fix: r.clean(f.Fix), Docs: "docs/findings/" + string(f.Code) + ".md",
+	head := newJSONFindingHead(f, r.clean)
+	g := &harProblem{
+		Code: head.Code, Severity: head.Severity, Origin: r.clean(res.Origin), Target: r.cleanURL(target),
+		Message: head.Message, BrowserMessage: head.BrowserMessage, CorsError: head.CorsError,
+		FailedParameter: head.FailedParameter, Fix: r.clean(f.Fix), Docs: f.Code.DocsPath(),
 		Example:     res.Index,
 		exampleLine: fmt.Sprintf("#%d %s %s", res.Index, r.clean(res.Method), r.cleanURL(res.URL)),
+		reported:    head,
 	}
 	if res.Reproduce != nil {
-		g.Reproduce = termsafe.Clean(CheckCommand(res.Reproduce, r.opts.NoRedact))
+		g.Reproduce = r.reproduce(res)
 	}
 	return g, key
 }
 
-type jsonFinding struct {
-	Code            string `json:"code"`
-	Severity        string `json:"severity"`
-	Step            string `json:"step"`
-	Message         string `json:"message"`
-	BrowserMessage  string `json:"browser_message"`
-	CorsError       string `json:"cors_error"`
-	FailedParameter string `json:"failed_parameter"`
-	Fix             string `json:"fix"`
-	Reported        bool   `json:"reported"`
-	Docs            string `json:"docs"`
-}
-
-type jsonRequest struct {
-	Index          int           `json:"index"`
-	Method         string        `json:"method"`
-	URL            string        `json:"url"`
-	Origin         string        `json:"origin"`
-	OriginSource   string        `json:"origin_source"`
-	CORSMode       bool          `json:"cors_mode"`
-	Verdict        string        `json:"verdict"`
-	Status         int           `json:"status"`
-	NetError       string        `json:"net_error"`
-	PreflightIndex *int          `json:"preflight_index"`
-	OnlyPreflight  bool          `json:"only_preflight"`
-	Findings       []jsonFinding `json:"findings"`
-	CauseSource    string        `json:"cause_source"`
-	Reproduce      string        `json:"reproduce"`
-}
-
-func (r *Renderer) addJSON(res *Result) error {
-	if r.nJSON > 0 {
-		r.json.Write([]byte(",\n    "))
-	}
-	r.nJSON++
-	buf := res.encoded
-	if buf == nil {
-		buf = encodePool.Get().(*[]byte)
-		*buf = r.appendJSONRequest((*buf)[:0], res)
-	}
-	res.encoded = nil
-	_, err := r.json.Write(*buf)
-	encodePool.Put(buf)
-	return err
-}
-
-// marshalJSONRequest is the reference for appendJSONRequest (tests).
-func (r *Renderer) marshalJSONRequest(res *Result) ([]byte, error) {
-	jr := jsonRequest{
-		Index: res.Index, Method: r.clean(res.Method), URL: r.cleanURL(res.URL), Origin: r.clean(res.Origin),
-		OriginSource: res.OriginSource, CORSMode: res.CORSMode, Verdict: string(res.Verdict), Status: res.Status,
-		NetError: r.clean(res.NetError), OnlyPreflight: res.OnlyPreflight, CauseSource: res.CauseSource,
-		Findings: make([]jsonFinding, 0, len(res.Findings)),
-	}
-	if res.PreflightIndex >= 0 {
-		pi := res.PreflightIndex
-		jr.PreflightIndex = &pi
-	}
-	if res.Reproduce != nil {
-		jr.Reproduce = termsafe.Clean(CheckCommand(res.Reproduce, r.opts.NoRedact))
-	}
-	for _, f := range res.Findings {
-		jr.Findings = append(jr.Findings, jsonFinding{
-			Code: string(f.Code), Severity: string(f.Severity), Step: f.Step, Message: r.clean(f.Message),
-			BrowserMessage: r.clean(f.BrowserMessage), CorsError: f.CorsError, FailedParameter: r.clean(f.FailedParameter),
-			Fix: f.Fix, Reported: f.Reported, Docs: "docs/findings/" + string(f.Code) + ".md",
-		})
-	}
-	return json.Marshal(jr)
-}
-
 // Finish writes the report. readErr, when set with partial output, is
 // reported as the damage that stopped reading.
-func (r *Renderer) Finish(sum Summary, log *Log, readErr error) error {
+func (r *HARRenderer) Finish(sum harfile.Summary, log *harfile.Log, readErr error) error {
 	defer r.json.Close()
 	if r.opts.JSON {
 		return r.finishJSON(sum, log, readErr)
@@ -258,44 +233,7 @@ func (r *Renderer) Finish(sum Summary, log *Log, readErr error) error {
 	return r.finishText(sum, log, readErr)
 }
 
-func (r *Renderer) finishJSON(sum Summary, log *Log, readErr error) error {
-	type jsonSummary struct {
-		Summary
-		Shown   int    `json:"shown"`
-		Partial bool   `json:"partial"`
-		Error   string `json:"error"`
-		Creator string `json:"creator"`
-	}
-	js := jsonSummary{Summary: sum, Shown: r.Shown, Creator: termsafe.Clean(strings.TrimSpace(log.Creator.Name + " " + log.Creator.Version))}
-	if readErr != nil {
-		js.Partial, js.Error = true, termsafe.Clean(readErr.Error())
-	}
-	head, _ := json.MarshalIndent(js, "  ", "  ")
-	problems := r.order
-	if problems == nil {
-		problems = []*problem{}
-	}
-	probs, _ := json.MarshalIndent(problems, "  ", "  ")
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "{\n  \"schema_version\": %d,\n  \"summary\": %s,\n  \"problems\": %s,\n  \"requests\": [", SchemaVersion, head, probs)
-	if r.nJSON > 0 {
-		b.WriteString("\n    ")
-	}
-	if _, err := r.out.Write(b.Bytes()); err != nil {
-		return err
-	}
-	if err := r.json.CopyTo(r.out); err != nil {
-		return err
-	}
-	tail := "]\n}\n"
-	if r.nJSON > 0 {
-		tail = "\n  ]\n}\n"
-	}
-	_, err := io.WriteString(r.out, tail)
-	return err
-}
-
-func (r *Renderer) finishText(sum Summary, log *Log, readErr error) error {
+func (r *HARRenderer) finishText(sum harfile.Summary, log *harfile.Log, readErr error) error {
 	pal := newPalette(r.opts.Color)
 	var b strings.Builder
 	src := r.opts.Source
@@ -366,18 +304,10 @@ func (r *Renderer) finishText(sum Summary, log *Log, readErr error) error {
 	return err
 }
 
-func (r *Renderer) writeTable() error {
-	table := tablewriter.NewTable(r.out,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-			Settings: tw.Settings{Separators: tw.Separators{BetweenRows: tw.On}},
-		})),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-		tablewriter.WithTrimSpace(tw.Off),
-	)
-	header := make([]any, len(tableHeader))
-	for i, h := range tableHeader {
+func (r *HARRenderer) writeTable() error {
+	table := newGridTable(r.out)
+	header := make([]any, len(harTableHeader))
+	for i, h := range harTableHeader {
 		header[i] = h
 	}
 	table.Header(header...)
@@ -390,7 +320,7 @@ func (r *Renderer) writeTable() error {
 	return table.Render()
 }
 
-var tableHeader = []string{"#", "Method", "URL", "Page origin", "Finding", "Console message"}
+var harTableHeader = []string{"#", "Method", "URL", "Page origin", "Finding", "Console message"}
 
 // Columns fitColumns shortens, and the least it leaves them.
 const (
@@ -404,8 +334,8 @@ const (
 // problems section below prints it whole), then the URL. The other
 // columns are short and kept; a terminal too narrow for them overflows.
 func fitColumns(rows [][]string, width int) {
-	natural := make([]int, len(tableHeader))
-	for i, h := range tableHeader {
+	natural := make([]int, len(harTableHeader))
+	for i, h := range harTableHeader {
 		natural[i] = utf8.RuneCountInString(h)
 	}
 	for _, row := range rows {
@@ -427,97 +357,14 @@ func fitColumns(rows [][]string, width int) {
 	conW = max(minConsoleWidth, min(conW, avail-urlW))
 	urlW = max(minURLWidth, min(urlW, avail-conW))
 	for _, row := range rows {
-		row[urlColumn] = truncate(row[urlColumn], urlW)
-		row[consoleColumn] = truncate(row[consoleColumn], conW)
+		row[urlColumn] = ellipsize(row[urlColumn], urlW)
+		row[consoleColumn] = ellipsize(row[consoleColumn], conW)
 	}
 }
 
-// palette holds colour objects with colour switched on or off explicitly;
-// the package-global color.NoColor is never consulted.
-type palette struct{ bad, good, warn, bold, dim *color.Color }
-
-func newPalette(on bool) palette {
-	mk := func(attrs ...color.Attribute) *color.Color {
-		c := color.New(attrs...)
-		if on {
-			c.EnableColor()
-		} else {
-			c.DisableColor()
-		}
-		return c
-	}
-	return palette{bad: mk(color.FgRed, color.Bold), good: mk(color.FgGreen, color.Bold), warn: mk(color.FgYellow), bold: mk(color.Bold), dim: mk(color.Faint)}
-}
-
-// spillBuffer keeps up to limit bytes in memory and the rest in a
-// temporary file, so a JSON report of any size is written whole or not at
-// all, without memory growing with the HAR file.
-type spillBuffer struct {
-	limit int
-	mem   bytes.Buffer
-	file  *os.File
-	// fw batches writes to the file: one write syscall per request costs
-	// more than encoding it.
-	fw  *bufio.Writer
-	err error
-}
-
-func (s *spillBuffer) Write(p []byte) (int, error) {
-	if s.err != nil {
-		return 0, s.err
-	}
-	if s.file == nil && s.mem.Len()+len(p) > s.limit {
-		f, err := os.CreateTemp("", "corsdiag-har-*.json")
-		if err != nil {
-			s.err = err
-			return 0, err
-		}
-		os.Remove(f.Name()) // unlinked: gone when closed, whatever happens
-		if _, err := f.Write(s.mem.Bytes()); err != nil {
-			s.err = err
-			return 0, err
-		}
-		s.mem = bytes.Buffer{}
-		s.file = f
-		s.fw = bufio.NewWriterSize(f, 256<<10)
-	}
-	if s.file != nil {
-		n, err := s.fw.Write(p)
-		if err != nil {
-			s.err = err
-		}
-		return n, err
-	}
-	return s.mem.Write(p)
-}
-
-func (s *spillBuffer) CopyTo(w io.Writer) error {
-	if s.err != nil {
-		return s.err
-	}
-	if s.file == nil {
-		_, err := w.Write(s.mem.Bytes())
-		return err
-	}
-	if err := s.fw.Flush(); err != nil {
-		return err
-	}
-	if _, err := s.file.Seek(0, io.SeekStart); err != nil {
-		return err
-	}
-	_, err := io.Copy(w, s.file)
-	return err
-}
-
-func (s *spillBuffer) Close() {
-	if s != nil && s.file != nil {
-		s.file.Close()
-	}
-}
-
-// truncate shortens s to n runes, marking the cut with "…"; the problems
+// ellipsize shortens s to n runes, marking the cut with "…"; the problems
 // section below the table prints the full text.
-func truncate(s string, n int) string {
+func ellipsize(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}

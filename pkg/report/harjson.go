@@ -1,40 +1,141 @@
-package harfile
+package report
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
 	"strconv"
-	"sync"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/harfile"
 	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
 
-// The requests of `corsdiag har -o json` are encoded by hand: reflection
-// in encoding/json cost more than judging the request. The output is
-// byte for byte what json.Marshal(jsonRequest) writes (a test and a fuzz
-// test compare them).
+// HARSchemaVersion of `corsdiag har -o json`.
+const HARSchemaVersion = 1
 
-// Prepare does the per-result rendering work ahead of Add: the JSON
-// encoding and, for a blocked request, its problem group. It is safe to
-// call concurrently (AnalyzeOptions.Prepare runs it on every core); Add
-// is not.
-func (r *Renderer) Prepare(res *Result) {
-	if res.Verdict == cors.Blocked {
-		res.problem, res.problemKey = r.newProblem(res)
-	}
-	if r.opts.JSON {
-		buf := encodePool.Get().(*[]byte)
-		*buf = r.appendJSONRequest((*buf)[:0], res)
-		res.encoded = buf
-	}
+// harJSONFinding is a finding of a request in `corsdiag har -o json`:
+// check's finding fields less the ones a recording cannot fill.
+type harJSONFinding struct {
+	jsonFindingHead
+	Fix      string `json:"fix"`
+	Reported bool   `json:"reported"`
+	Docs     string `json:"docs"`
 }
 
-// encodePool recycles the encoded requests: Add hands the buffer back once
-// it is written.
-var encodePool = sync.Pool{New: func() any { return new([]byte) }}
+type harJSONRequest struct {
+	Index          int              `json:"index"`
+	Method         string           `json:"method"`
+	URL            string           `json:"url"`
+	Origin         string           `json:"origin"`
+	OriginSource   string           `json:"origin_source"`
+	CORSMode       bool             `json:"cors_mode"`
+	Verdict        string           `json:"verdict"`
+	Status         int              `json:"status"`
+	NetError       string           `json:"net_error"`
+	PreflightIndex *int             `json:"preflight_index"`
+	OnlyPreflight  bool             `json:"only_preflight"`
+	Findings       []harJSONFinding `json:"findings"`
+	CauseSource    string           `json:"cause_source"`
+	Reproduce      string           `json:"reproduce"`
+}
 
-// appendJSONRequest appends res as json.Marshal(jsonRequest) would.
-func (r *Renderer) appendJSONRequest(b []byte, res *Result) []byte {
+// newHARJSONFinding is f as a request's JSON shows it; head holds its
+// cleaned text.
+func newHARJSONFinding(f *cors.Finding, head jsonFindingHead) harJSONFinding {
+	return harJSONFinding{jsonFindingHead: head, Fix: f.Fix, Reported: f.Reported, Docs: f.Code.DocsPath()}
+}
+
+func (r *HARRenderer) addJSON(res *harfile.Result, p *harPrepared) error {
+	if r.nJSON > 0 {
+		r.json.Write([]byte(",\n    "))
+	}
+	r.nJSON++
+	if p != nil {
+		_, err := r.json.Write(p.json)
+		return err
+	}
+	// Not prepared (a replay changed the result): encode it here.
+	p = preparedPool.Get().(*harPrepared)
+	p.json = r.appendHARRequest(p.json[:0], res, nil)
+	_, err := r.json.Write(p.json)
+	preparedPool.Put(p)
+	return err
+}
+
+// marshalHARRequest is the reference for appendHARRequest (tests).
+func (r *HARRenderer) marshalHARRequest(res *harfile.Result) ([]byte, error) {
+	jr := harJSONRequest{
+		Index: res.Index, Method: r.clean(res.Method), URL: r.cleanURL(res.URL), Origin: r.clean(res.Origin),
+		OriginSource: res.OriginSource, CORSMode: res.CORSMode, Verdict: string(res.Verdict), Status: res.Status,
+		NetError: r.clean(res.NetError), OnlyPreflight: res.OnlyPreflight, CauseSource: res.CauseSource,
+		Findings: make([]harJSONFinding, 0, len(res.Findings)),
+	}
+	if res.PreflightIndex >= 0 {
+		pi := res.PreflightIndex
+		jr.PreflightIndex = &pi
+	}
+	if res.Reproduce != nil {
+		jr.Reproduce = r.reproduce(res)
+	}
+	for i := range res.Findings {
+		f := &res.Findings[i]
+		jr.Findings = append(jr.Findings, newHARJSONFinding(f, newJSONFindingHead(f, r.clean)))
+	}
+	return json.Marshal(jr)
+}
+
+func (r *HARRenderer) finishJSON(sum harfile.Summary, log *harfile.Log, readErr error) error {
+	type jsonSummary struct {
+		harfile.Summary
+		Shown   int    `json:"shown"`
+		Partial bool   `json:"partial"`
+		Error   string `json:"error"`
+		Creator string `json:"creator"`
+	}
+	js := jsonSummary{Summary: sum, Shown: r.Shown, Creator: termsafe.Clean(strings.TrimSpace(log.Creator.Name + " " + log.Creator.Version))}
+	if readErr != nil {
+		js.Partial, js.Error = true, termsafe.Clean(readErr.Error())
+	}
+	head, _ := json.MarshalIndent(js, "  ", "  ")
+	problems := r.order
+	if problems == nil {
+		problems = []*harProblem{}
+	}
+	probs, _ := json.MarshalIndent(problems, "  ", "  ")
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "{\n  \"schema_version\": %d,\n  \"summary\": %s,\n  \"problems\": %s,\n  \"requests\": [", HARSchemaVersion, head, probs)
+	if r.nJSON > 0 {
+		b.WriteString("\n    ")
+	}
+	if _, err := r.out.Write(b.Bytes()); err != nil {
+		return err
+	}
+	if err := r.json.CopyTo(r.out); err != nil {
+		return err
+	}
+	tail := "]\n}\n"
+	if r.nJSON > 0 {
+		tail = "\n  ]\n}\n"
+	}
+	_, err := io.WriteString(r.out, tail)
+	return err
+}
+
+// The requests of `corsdiag har -o json` are encoded by hand: reflection
+// in encoding/json cost more than judging the request. The output is
+// byte for byte what json.Marshal(harJSONRequest) writes (a test and a
+// fuzz test compare them).
+
+// appendHARRequest appends res as json.Marshal(harJSONRequest) would. g,
+// when set, is res's problem group: it holds the reported finding's text
+// and the reproduce command, already cleaned.
+func (r *HARRenderer) appendHARRequest(b []byte, res *harfile.Result, g *harProblem) []byte {
 	b = append(b, `{"index":`...)
 	b = strconv.AppendInt(b, int64(res.Index), 10)
 	b = append(b, `,"method":`...)
@@ -61,42 +162,20 @@ func (r *Renderer) appendJSONRequest(b []byte, res *Result) []byte {
 	}
 	b = append(b, `,"only_preflight":`...)
 	b = strconv.AppendBool(b, res.OnlyPreflight)
-	// The problem group Prepare built holds the reported finding's text
-	// and the reproduce command, already cleaned.
-	g, rep := res.problem, res.Reported()
+	rep := res.Reported()
 	b = append(b, `,"findings":[`...)
 	for i := range res.Findings {
 		f := &res.Findings[i]
-		message, browserMessage, failedParameter := "", "", ""
+		var head jsonFindingHead
 		if g != nil && f == rep {
-			message, browserMessage, failedParameter = g.Message, g.BrowserMessage, g.FailedParameter
+			head = g.reported
 		} else {
-			message, browserMessage, failedParameter = r.clean(f.Message), r.clean(f.BrowserMessage), r.clean(f.FailedParameter)
+			head = newJSONFindingHead(f, r.clean)
 		}
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, `{"code":`...)
-		b = appendJSONString(b, string(f.Code))
-		b = append(b, `,"severity":`...)
-		b = appendJSONString(b, string(f.Severity))
-		b = append(b, `,"step":`...)
-		b = appendJSONString(b, f.Step)
-		b = append(b, `,"message":`...)
-		b = appendJSONString(b, message)
-		b = append(b, `,"browser_message":`...)
-		b = appendJSONString(b, browserMessage)
-		b = append(b, `,"cors_error":`...)
-		b = appendJSONString(b, f.CorsError)
-		b = append(b, `,"failed_parameter":`...)
-		b = appendJSONString(b, failedParameter)
-		b = append(b, `,"fix":`...)
-		b = appendJSONString(b, f.Fix)
-		b = append(b, `,"reported":`...)
-		b = strconv.AppendBool(b, f.Reported)
-		b = append(b, `,"docs":`...)
-		b = appendJSONString(b, "docs/findings/"+string(f.Code)+".md")
-		b = append(b, '}')
+		b = appendHARFinding(b, newHARJSONFinding(f, head))
 	}
 	b = append(b, `],"cause_source":`...)
 	b = appendJSONString(b, res.CauseSource)
@@ -105,10 +184,35 @@ func (r *Renderer) appendJSONRequest(b []byte, res *Result) []byte {
 	case res.Reproduce != nil && g != nil:
 		b = appendJSONString(b, g.Reproduce)
 	case res.Reproduce != nil:
-		b = appendJSONString(b, termsafe.Clean(CheckCommand(res.Reproduce, r.opts.NoRedact)))
+		b = appendJSONString(b, r.reproduce(res))
 	default:
 		b = append(b, `""`...)
 	}
+	return append(b, '}')
+}
+
+// appendHARFinding appends f as json.Marshal would.
+func appendHARFinding(b []byte, f harJSONFinding) []byte {
+	b = append(b, `{"code":`...)
+	b = appendJSONString(b, f.Code)
+	b = append(b, `,"severity":`...)
+	b = appendJSONString(b, f.Severity)
+	b = append(b, `,"step":`...)
+	b = appendJSONString(b, f.Step)
+	b = append(b, `,"message":`...)
+	b = appendJSONString(b, f.Message)
+	b = append(b, `,"browser_message":`...)
+	b = appendJSONString(b, f.BrowserMessage)
+	b = append(b, `,"cors_error":`...)
+	b = appendJSONString(b, f.CorsError)
+	b = append(b, `,"failed_parameter":`...)
+	b = appendJSONString(b, f.FailedParameter)
+	b = append(b, `,"fix":`...)
+	b = appendJSONString(b, f.Fix)
+	b = append(b, `,"reported":`...)
+	b = strconv.AppendBool(b, f.Reported)
+	b = append(b, `,"docs":`...)
+	b = appendJSONString(b, f.Docs)
 	return append(b, '}')
 }
 
@@ -174,4 +278,70 @@ func appendJSONString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// spillBuffer keeps up to limit bytes in memory and the rest in a
+// temporary file, so a JSON report of any size is written whole or not at
+// all, without memory growing with the HAR file.
+type spillBuffer struct {
+	limit int
+	mem   bytes.Buffer
+	file  *os.File
+	// fw batches writes to the file: one write syscall per request costs
+	// more than encoding it.
+	fw  *bufio.Writer
+	err error
+}
+
+func (s *spillBuffer) Write(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	if s.file == nil && s.mem.Len()+len(p) > s.limit {
+		f, err := os.CreateTemp("", "corsdiag-har-*.json")
+		if err != nil {
+			s.err = err
+			return 0, err
+		}
+		os.Remove(f.Name()) // unlinked: gone when closed, whatever happens
+		if _, err := f.Write(s.mem.Bytes()); err != nil {
+			s.err = err
+			return 0, err
+		}
+		s.mem = bytes.Buffer{}
+		s.file = f
+		s.fw = bufio.NewWriterSize(f, 256<<10)
+	}
+	if s.file != nil {
+		n, err := s.fw.Write(p)
+		if err != nil {
+			s.err = err
+		}
+		return n, err
+	}
+	return s.mem.Write(p)
+}
+
+func (s *spillBuffer) CopyTo(w io.Writer) error {
+	if s.err != nil {
+		return s.err
+	}
+	if s.file == nil {
+		_, err := w.Write(s.mem.Bytes())
+		return err
+	}
+	if err := s.fw.Flush(); err != nil {
+		return err
+	}
+	if _, err := s.file.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	_, err := io.Copy(w, s.file)
+	return err
+}
+
+func (s *spillBuffer) Close() {
+	if s != nil && s.file != nil {
+		s.file.Close()
+	}
 }

@@ -50,7 +50,9 @@ type (
 		Exchanges          []jsonExchange `json:"exchanges"`
 		Platform           *jsonPlatform  `json:"platform"`
 	}
-	jsonFinding struct {
+	// jsonFindingHead opens every finding object, check's and har's
+	// alike (encoding/json writes an embedded struct's fields in place).
+	jsonFindingHead struct {
 		Code            string `json:"code"`
 		Severity        string `json:"severity"`
 		Step            string `json:"step"`
@@ -58,12 +60,15 @@ type (
 		BrowserMessage  string `json:"browser_message"`
 		CorsError       string `json:"cors_error"`
 		FailedParameter string `json:"failed_parameter"`
-		Firefox         string `json:"firefox"`
-		Spec            string `json:"spec"`
-		Fix             string `json:"fix"`
-		Reported        bool   `json:"reported"`
-		Platform        string `json:"platform"`
-		Docs            string `json:"docs"`
+	}
+	jsonFinding struct {
+		jsonFindingHead
+		Firefox  string `json:"firefox"`
+		Spec     string `json:"spec"`
+		Fix      string `json:"fix"`
+		Reported bool   `json:"reported"`
+		Platform string `json:"platform"`
+		Docs     string `json:"docs"`
 	}
 	jsonExchange struct {
 		Kind     string        `json:"kind"`
@@ -131,13 +136,7 @@ func buildJSON(res *CheckResult) *jsonReport {
 			out.Reported = &code
 		}
 		out.Findings = append(out.Findings, jsonFinding{
-			Code:            string(f.Code),
-			Severity:        string(f.Severity),
-			Step:            f.Step,
-			Message:         s.Text(f.Message),
-			BrowserMessage:  s.Text(f.BrowserMessage),
-			CorsError:       f.CorsError,
-			FailedParameter: s.Text(f.FailedParameter),
+			jsonFindingHead: newJSONFindingHead(&f, s.Text),
 			Firefox:         f.Firefox,
 			Spec:            f.Spec,
 			Fix:             f.Fix,
@@ -184,6 +183,20 @@ func buildJSON(res *CheckResult) *jsonReport {
 		}
 	}
 	return out
+}
+
+// newJSONFindingHead is the head of f's JSON object, its free text (which
+// may quote URLs and headers) passed through text.
+func newJSONFindingHead(f *cors.Finding, text func(string) string) jsonFindingHead {
+	return jsonFindingHead{
+		Code:            string(f.Code),
+		Severity:        string(f.Severity),
+		Step:            f.Step,
+		Message:         text(f.Message),
+		BrowserMessage:  text(f.BrowserMessage),
+		CorsError:       f.CorsError,
+		FailedParameter: text(f.FailedParameter),
+	}
 }
 
 // canonical merges header names that differ only in case (recorded traffic

@@ -67,17 +67,7 @@ func writeExchangeTable(w io.Writer, res *CheckResult, s *sanitizer) error {
 		_, err := fmt.Fprintln(w, "(no request was sent)")
 		return err
 	}
-	table := tablewriter.NewTable(w,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-			Settings: tw.Settings{Separators: tw.Separators{BetweenRows: tw.On}},
-		})),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		// Header values must not be re-flowed: a wrapped
-		// Access-Control-Allow-Headers list reads as two headers.
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-		tablewriter.WithTrimSpace(tw.Off),
-	)
+	table := newGridTable(w)
 	table.Header("step", "request", "response")
 	base := res.Exchange.Request.URL
 	for _, r := range rows {
@@ -90,6 +80,22 @@ func writeExchangeTable(w io.Writer, res *CheckResult, s *sanitizer) error {
 		}
 	}
 	return table.Render()
+}
+
+// newGridTable is the table both reports draw: a line between rows, the
+// header as written, cells neither wrapped nor trimmed (a wrapped
+// Access-Control-Allow-Headers list reads as two headers; the har table
+// fits its columns itself).
+func newGridTable(w io.Writer) *tablewriter.Table {
+	return tablewriter.NewTable(w,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
+			Settings: tw.Settings{Separators: tw.Separators{BetweenRows: tw.On}},
+		})),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithTrimSpace(tw.Off),
+	)
 }
 
 // requestCell is the method, the URL (only its path when on the same
