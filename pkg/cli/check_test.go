@@ -66,7 +66,7 @@ func execCheck(t *testing.T, tr http.RoundTripper, args ...string) (code int, st
 	cmd.SetOut(io.Out)
 	cmd.SetErr(io.Err)
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	code = exitCodeOf(io, cmd.Execute())
+	code = exitCode(io, cmd.Execute())
 	return code, out.String(), errOut.String()
 }
 
@@ -82,6 +82,22 @@ func goodCORS(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, `[{"id":1}]`)
 }
 
+// apiGatewayNoOptions answers like an API Gateway REST API without an
+// OPTIONS method on the resource: 403 MissingAuthenticationTokenException
+// to the preflight and to any other path.
+func apiGatewayNoOptions(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("x-amzn-RequestId", "8f3b2c1e-0000-4000-8000-000000000000")
+	w.Header().Set("x-amz-apigw-id", "AbCdEfGhIjKlMnO=")
+	w.Header().Set("Content-Type", "application/json")
+	if r.Method == http.MethodOptions || r.URL.Path != "/prod/items" {
+		w.Header().Set("x-amzn-ErrorType", "MissingAuthenticationTokenException")
+		w.WriteHeader(http.StatusForbidden)
+		io.WriteString(w, `{"message":"Missing Authentication Token"}`)
+		return
+	}
+	io.WriteString(w, `[]`)
+}
+
 var goldenCases = []struct {
 	name    string
 	handler http.HandlerFunc
@@ -95,22 +111,10 @@ var goldenCases = []struct {
 		want:    ExitAllowed,
 	},
 	{
-		// API Gateway REST API without an OPTIONS method on the resource.
-		name: "apigw-preflight-403",
-		handler: func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("x-amzn-RequestId", "8f3b2c1e-0000-4000-8000-000000000000")
-			w.Header().Set("x-amz-apigw-id", "AbCdEfGhIjKlMnO=")
-			w.Header().Set("Content-Type", "application/json")
-			if r.Method == http.MethodOptions || r.URL.Path != "/prod/items" {
-				w.Header().Set("x-amzn-ErrorType", "MissingAuthenticationTokenException")
-				w.WriteHeader(http.StatusForbidden)
-				io.WriteString(w, `{"message":"Missing Authentication Token"}`)
-				return
-			}
-			io.WriteString(w, `[]`)
-		},
-		args: []string{"http://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod/items", "--origin", testOrigin, "-X", "PUT", "-H", "Content-Type: application/json"},
-		want: ExitBlocked,
+		name:    "apigw-preflight-403",
+		handler: apiGatewayNoOptions,
+		args:    []string{"http://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod/items", "--origin", testOrigin, "-X", "PUT", "-H", "Content-Type: application/json"},
+		want:    ExitBlocked,
 	},
 	{
 		name: "origin-mismatch",
@@ -284,7 +288,7 @@ func TestCheckExitCodes(t *testing.T) {
 		{"bad browser", []string{"check", allowed, "--origin", testOrigin, "--browser", "lynx"}, ExitUsage, "chromium or firefox"},
 		{"bad fix format", []string{"check", allowed, "--origin", testOrigin, "--fix-format", "punchcards"}, ExitUsage, "--fix-format"},
 		{"bad output", []string{"check", allowed, "--origin", testOrigin, "-o", "yaml"}, ExitUsage, "text or json"},
-		{"unknown flag", []string{"check", allowed, "--origin", testOrigin, "--frobnicate"}, ExitUsage, "unknown flag"},
+		{"unknown flag", []string{"check", allowed, "--origin", testOrigin, "--frobnicate"}, ExitUsage, "corsdiag: unknown flag: --frobnicate\nRun 'corsdiag --help' for usage.\n"},
 		{"unreachable", []string{"check", closed, "--origin", testOrigin, "--timeout", "5s"}, ExitUnreachable, "cannot reach"},
 		// A simple POST is judged on its own response: nothing safe to send.
 		{"simple POST not allowed", []string{"check", blocked, "--origin", testOrigin, "-d", "a=1"}, ExitUsage, "Pass --send-actual"},
@@ -298,6 +302,10 @@ func TestCheckExitCodes(t *testing.T) {
 			}
 			if !strings.Contains(stderr, tt.wantStderr) {
 				t.Errorf("stderr %q does not contain %q", stderr, tt.wantStderr)
+			}
+			// Only cobra's own errors point at --help; ours say what to do.
+			if hint := strings.Contains(stderr, "corsdiag --help"); hint != strings.Contains(tt.wantStderr, "corsdiag --help") {
+				t.Errorf("stderr %q: --help hint %v", stderr, hint)
 			}
 		})
 	}

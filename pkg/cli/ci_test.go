@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -16,12 +15,6 @@ import (
 	"testing"
 	"time"
 )
-
-// ciIO is the command's IO with buffers and a fixed environment.
-func ciIO(envs map[string]string) (*IO, *bytes.Buffer, *bytes.Buffer) {
-	var out, errb bytes.Buffer
-	return &IO{In: strings.NewReader(""), Out: &out, Err: &errb, Getenv: func(k string) string { return envs[k] }}, &out, &errb
-}
 
 // corsServer trusts only https://app.example.com; /star answers `*`.
 func corsServer(t *testing.T) *httptest.Server {
@@ -223,7 +216,7 @@ checks:
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := writeConfig(t, tt.config)
-			io, out, errb := ciIO(nil)
+			io, out, errb := fakeIO(nil)
 			start := time.Now()
 			code := Main(append([]string{"ci", "-f", path}, tt.args...), io)
 			if code != tt.wantCode {
@@ -272,7 +265,7 @@ checks:
   - name: down
     url: `+closedPort(t)+`/x
 `)
-	io, out, _ := ciIO(nil)
+	io, out, _ := fakeIO(nil)
 	code := Main([]string{"ci", "-f", path, "--retries", "0"}, io)
 	if code != ExitBlocked {
 		t.Errorf("exit %d, want 1", code)
@@ -312,7 +305,7 @@ func TestCIBadConfig(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := writeConfig(t, tt.config)
-			io, out, errb := ciIO(tt.env)
+			io, out, errb := fakeIO(tt.env)
 			if code := Main([]string{"ci", "-f", path}, io); code != ExitUsage {
 				t.Errorf("exit %d, want 2", code)
 			}
@@ -325,21 +318,21 @@ func TestCIBadConfig(t *testing.T) {
 		})
 	}
 	t.Run("missing file", func(t *testing.T) {
-		io, _, errb := ciIO(nil)
+		io, _, errb := fakeIO(nil)
 		if code := Main([]string{"ci", "-f", filepath.Join(t.TempDir(), "nope.yaml")}, io); code != ExitUsage || !strings.Contains(errb.String(), "corsdiag ci init") {
 			t.Errorf("exit %d, stderr %q", code, errb)
 		}
 	})
 	t.Run("bad report flag", func(t *testing.T) {
 		path := writeConfig(t, "defaults: {origin: 'https://app.example.com'}\nchecks:\n  - url: https://a.example/\n")
-		io, _, errb := ciIO(nil)
+		io, _, errb := fakeIO(nil)
 		if code := Main([]string{"ci", "-f", path, "--report", "xml=out.xml"}, io); code != ExitUsage || !strings.Contains(errb.String(), "FORMAT=FILE") {
 			t.Errorf("exit %d, stderr %q", code, errb)
 		}
 	})
 	t.Run("annotation in GitHub Actions", func(t *testing.T) {
 		path := writeConfig(t, "checks:\n  - url: https://a.example/\n    ur: x\n")
-		io, out, _ := ciIO(map[string]string{"GITHUB_ACTIONS": "true"})
+		io, out, _ := fakeIO(map[string]string{"GITHUB_ACTIONS": "true"})
 		Main([]string{"ci", "-f", path}, io)
 		if !strings.Contains(out.String(), "::error file="+path+",line=3,") {
 			t.Errorf("stdout = %q, want an ::error annotation on line 3", out)
@@ -360,7 +353,7 @@ checks:
 	dir := t.TempDir()
 	summary := filepath.Join(dir, "summary.md")
 	os.WriteFile(summary, []byte("# earlier step\n"), 0o644)
-	io, out, _ := ciIO(map[string]string{
+	io, out, _ := fakeIO(map[string]string{
 		"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary, "GITHUB_WORKSPACE": filepath.Dir(path),
 	})
 	args := []string{"ci", "-f", path}
@@ -422,7 +415,7 @@ checks:
   - name: interrupted
     url: `+interrupting.URL+`/x
 `)
-	io, out, errb := ciIO(nil)
+	io, out, errb := fakeIO(nil)
 	start := time.Now()
 	code := Main([]string{"ci", "-f", path, "--concurrency", "2"}, io)
 	if code != ExitInterrupted {
@@ -456,7 +449,7 @@ func TestCIInit(t *testing.T) {
 		if i == 1 {
 			os.WriteFile(path, []byte("# mine\n"), 0o644)
 		}
-		io, out, errb := ciIO(nil)
+		io, out, errb := fakeIO(nil)
 		if code := Main(s.args, io); code != s.code || !strings.Contains(out.String()+errb.String(), s.want) {
 			t.Fatalf("step %d: exit %d, output %q %q; want %d and %q", i, code, out, errb, s.code, s.want)
 		}
@@ -487,7 +480,7 @@ func TestCIProgress(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			io, out, errb := ciIO(nil)
+			io, out, errb := fakeIO(nil)
 			io.OutIsTerminal = tt.terminal
 			if code := Main([]string{"ci", "-f", path}, io); code != ExitAllowed {
 				t.Fatalf("exit %d: %s", code, errb)

@@ -2,9 +2,7 @@ package cli
 
 import (
 	"bytes"
-	"errors"
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -42,21 +40,4 @@ func fakeIO(env map[string]string) (*IO, *bytes.Buffer, *bytes.Buffer) {
 		In: bytes.NewReader(nil), Out: &out, Err: &errOut,
 		Getenv: func(k string) string { return env[k] },
 	}, &out, &errOut
-}
-
-// exitCodeOf maps a command's error to its exit code, printing messages
-// to io.Err, as Main does.
-func exitCodeOf(io *IO, err error) int {
-	if err == nil {
-		return ExitAllowed
-	}
-	var ee *ExitError
-	if errors.As(err, &ee) {
-		if ee.Message != "" {
-			fmt.Fprintln(io.Err, "corsdiag: "+ee.Message)
-		}
-		return ee.Code
-	}
-	fmt.Fprintln(io.Err, "corsdiag: "+err.Error())
-	return ExitUsage
 }

@@ -21,7 +21,7 @@ func runHarArgs(t *testing.T, stdin string, args ...string) (string, string, int
 	}
 	root := NewRoot(io)
 	root.SetArgs(args)
-	code := exitCodeOf(io, root.Execute())
+	code := exitCode(io, root.Execute())
 	return out.String(), errOut.String(), code
 }
 
@@ -170,23 +170,30 @@ type roundTripReport struct {
 	Codes          map[string]string // every finding: code → message
 }
 
+// roundTripFinding is what both reports' JSON findings hold.
+type roundTripFinding struct {
+	Code           string `json:"code"`
+	Message        string `json:"message"`
+	BrowserMessage string `json:"browser_message"`
+	Reported       bool   `json:"reported"`
+}
+
+func newRoundTripReport(verdict string, findings []roundTripFinding) roundTripReport {
+	r := roundTripReport{Verdict: verdict, Codes: map[string]string{}}
+	for _, f := range findings {
+		r.Codes[f.Code] = f.Message
+		if f.Reported {
+			r.Reported, r.BrowserMessage = f.Code, f.BrowserMessage
+		}
+	}
+	return r
+}
+
 // TestCheckHAROutRoundTrip: `har` on the file `check --har-out` wrote
 // reaches the check's verdict, reports the same finding with the same
 // console message, and turns the error-path probes into the same warning
 // instead of requests of their own.
 func TestCheckHAROutRoundTrip(t *testing.T) {
-	apiGateway := func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("x-amzn-RequestId", "8f3b2c1e-0000-4000-8000-000000000000")
-		w.Header().Set("x-amz-apigw-id", "AbCdEfGhIjKlMnO=")
-		w.Header().Set("Content-Type", "application/json")
-		if r.Method == http.MethodOptions || r.URL.Path != "/prod/items" {
-			w.Header().Set("x-amzn-ErrorType", "MissingAuthenticationTokenException")
-			w.WriteHeader(http.StatusForbidden)
-			io.WriteString(w, `{"message":"Missing Authentication Token"}`)
-			return
-		}
-		io.WriteString(w, `[]`)
-	}
 	// api.test redirects to another origin, which allows the page's origin
 	// by name: after a cross-origin redirect the request's origin is
 	// "null", so the browser blocks it.
@@ -207,7 +214,7 @@ func TestCheckHAROutRoundTrip(t *testing.T) {
 		credentials bool // the HAR must show the request was credentialed
 		errorPath   bool // check gives the error-responses-lack-cors warning
 	}{
-		{"API Gateway 403 preflight", apiGateway, []string{"http://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod/items", "-X", "PUT", "-H", "Content-Type: application/json"}, "blocked", false, true},
+		{"API Gateway 403 preflight", apiGatewayNoOptions, []string{"http://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod/items", "-X", "PUT", "-H", "Content-Type: application/json"}, "blocked", false, true},
 		{"wildcard with a cookie", goodCORS, []string{"http://api.test/items", "-b", "session=0123456789abcdef"}, "blocked", true, false},
 		{"wildcard with --credentials", goodCORS, []string{"http://api.test/items", "--credentials"}, "blocked", true, false},
 		{"allowed GET", goodCORS, []string{"http://api.test/items"}, "allowed", false, false},
@@ -222,24 +229,13 @@ func TestCheckHAROutRoundTrip(t *testing.T) {
 				t.Fatalf("check exit %d: %s", code, stderr)
 			}
 			var chk struct {
-				Verdict  string `json:"verdict"`
-				Findings []struct {
-					Code           string `json:"code"`
-					Message        string `json:"message"`
-					BrowserMessage string `json:"browser_message"`
-					Reported       bool   `json:"reported"`
-				} `json:"findings"`
+				Verdict  string             `json:"verdict"`
+				Findings []roundTripFinding `json:"findings"`
 			}
 			if err := json.Unmarshal([]byte(out), &chk); err != nil {
 				t.Fatalf("check output: %v\n%s", err, out)
 			}
-			want := roundTripReport{Verdict: chk.Verdict, Codes: map[string]string{}}
-			for _, f := range chk.Findings {
-				want.Codes[f.Code] = f.Message
-				if f.Reported {
-					want.Reported, want.BrowserMessage = f.Code, f.BrowserMessage
-				}
-			}
+			want := newRoundTripReport(chk.Verdict, chk.Findings)
 			t.Logf("check: %s, reports %q", want.Verdict, want.Reported)
 			if want.Verdict != tt.verdict {
 				t.Fatalf("check says %s, the scenario expects %s:\n%s", want.Verdict, tt.verdict, out)
@@ -270,13 +266,8 @@ func TestCheckHAROutRoundTrip(t *testing.T) {
 					ErrorPathProbes int `json:"error_path_probes"`
 				} `json:"summary"`
 				Requests []struct {
-					Verdict  string `json:"verdict"`
-					Findings []struct {
-						Code           string `json:"code"`
-						Message        string `json:"message"`
-						BrowserMessage string `json:"browser_message"`
-						Reported       bool   `json:"reported"`
-					} `json:"findings"`
+					Verdict  string             `json:"verdict"`
+					Findings []roundTripFinding `json:"findings"`
 				} `json:"requests"`
 			}
 			if err := json.Unmarshal([]byte(hout), &har); err != nil {
@@ -285,13 +276,7 @@ func TestCheckHAROutRoundTrip(t *testing.T) {
 			if len(har.Requests) != 1 {
 				t.Fatalf("har reports %d requests, want the one check made:\n%s", len(har.Requests), hout)
 			}
-			got := roundTripReport{Verdict: har.Requests[0].Verdict, Codes: map[string]string{}}
-			for _, f := range har.Requests[0].Findings {
-				got.Codes[f.Code] = f.Message
-				if f.Reported {
-					got.Reported, got.BrowserMessage = f.Code, f.BrowserMessage
-				}
-			}
+			got := newRoundTripReport(har.Requests[0].Verdict, har.Requests[0].Findings)
 			if got.Verdict != want.Verdict || got.Reported != want.Reported || got.BrowserMessage != want.BrowserMessage {
 				t.Errorf("har: %s %q %q\ncheck: %s %q %q", got.Verdict, got.Reported, got.BrowserMessage, want.Verdict, want.Reported, want.BrowserMessage)
 			}
@@ -344,7 +329,7 @@ func TestHarTableFitsTerminal(t *testing.T) {
 			io.OutIsTerminal, io.Width = tt.terminal, tt.width
 			root := NewRoot(io)
 			root.SetArgs([]string{"har", "--all", "testdata/har_session.har"})
-			if code := exitCodeOf(io, root.Execute()); code != ExitBlocked {
+			if code := exitCode(io, root.Execute()); code != ExitBlocked {
 				t.Fatalf("exit %d", code)
 			}
 			if !tt.fitted {

@@ -107,6 +107,18 @@ func Main(args []string, io *IO) int {
 	root := NewRoot(io)
 	root.SetArgs(args)
 	err := root.Execute()
+	code := exitCode(io, err)
+	var ee *ExitError
+	if err != nil && !errors.As(err, &ee) {
+		// cobra's own errors: unknown flag, wrong argument count.
+		fmt.Fprintln(io.Err, "Run 'corsdiag --help' for usage.")
+	}
+	return code
+}
+
+// exitCode is the exit code of a command's error; it prints the error's
+// message, if any, to io.Err.
+func exitCode(io *IO, err error) int {
 	if err == nil {
 		return ExitAllowed
 	}
@@ -117,8 +129,6 @@ func Main(args []string, io *IO) int {
 		}
 		return ee.Code
 	}
-	// cobra's own errors: unknown flag, wrong argument count.
 	fmt.Fprintln(io.Err, "corsdiag: "+err.Error())
-	fmt.Fprintln(io.Err, "Run 'corsdiag --help' for usage.")
 	return ExitUsage
 }
