@@ -8,12 +8,12 @@ import (
 	"net/url"
 	"runtime"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/probe"
 )
 
 // Origin sources, in the order they are tried.
@@ -570,32 +570,22 @@ func (a *analyzer) run(j *job) *Result {
 }
 
 // errorPathFinding is the warning `check` gives for its error-path probes
-// (pkg/probe errorPathFinding, same words): the error answers that lack
-// Access-Control-Allow-Origin.
+// (probe.ErrorPathFinding, from the same answers): the error answers that
+// lack Access-Control-Allow-Origin.
 func errorPathFinding(probes []*Entry) (cors.Finding, bool) {
-	var parts []string
+	var paths []probe.ErrorPath
 	for _, e := range probes {
-		if e.Failed() || e.Response.Status < 400 || e.Response.Header("Access-Control-Allow-Origin") != "" {
+		if e.Failed() {
 			continue
 		}
-		st := strconv.Itoa(e.Response.Status)
-		if t := e.Response.StatusText; t != "" {
-			st += " (" + t + ")"
-		} else if t := http.StatusText(e.Response.Status); t != "" {
-			st += " (" + t + ")"
+		purpose := probe.PurposeUnknownPath
+		if strings.TrimSpace(strings.TrimPrefix(e.Purpose, errorPathPurpose)) == probe.PurposeWithoutCredentials {
+			purpose = probe.PurposeWithoutCredentials
 		}
-		what := "to a request for an unknown path"
-		if strings.TrimSpace(strings.TrimPrefix(e.Purpose, errorPathPurpose)) == "without credentials" {
-			what = "to the same request without credentials"
-		}
-		parts = append(parts, st+" "+what)
+		resp := &cors.Message{Status: e.Response.Status, StatusText: e.Response.StatusText, Header: HTTPHeader(e.Response.Headers)}
+		paths = append(paths, probe.ErrorPath{Purpose: purpose, Hop: cors.Hop{Response: resp}})
 	}
-	if len(parts) == 0 {
-		return cors.Finding{}, false
-	}
-	msg := "the API answered " + strings.Join(parts, " and ") +
-		" without an Access-Control-Allow-Origin header; whenever this API answers 401/403/404/5xx, the browser shows a CORS error instead of the real status, and page script cannot read the response"
-	return cors.NewFinding(cors.CodeErrorPathNoCORS, "error-path", msg), true
+	return probe.ErrorPathFinding(paths)
 }
 
 func (a *analyzer) newResult(j *job) *Result {

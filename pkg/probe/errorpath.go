@@ -75,9 +75,10 @@ func carriesCredentials(o *Options, plan *cors.Plan) bool {
 	return false
 }
 
-// errorPathFinding reports the error answers that lack
-// Access-Control-Allow-Origin, in one finding.
-func errorPathFinding(paths []ErrorPath) (cors.Finding, bool) {
+// ErrorPathFinding reports the error answers that lack
+// Access-Control-Allow-Origin, in one finding (harfile gives the same for
+// the probes `check --har-out` recorded).
+func ErrorPathFinding(paths []ErrorPath) (cors.Finding, bool) {
 	var parts []string
 	for _, ep := range paths {
 		resp := ep.Hop.Response

@@ -182,7 +182,7 @@ func (p *prober) run(ctx context.Context) *Result {
 	// already proved unreachable.
 	if p.opts.ErrorProbe && (p.tried == 0 || p.answered > 0) {
 		res.ErrorPaths = p.errorPaths(ctx, &plan)
-		if f, ok := errorPathFinding(res.ErrorPaths); ok {
+		if f, ok := ErrorPathFinding(res.ErrorPaths); ok {
 			res.Findings = append(res.Findings, f)
 		}
 	}
