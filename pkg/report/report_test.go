@@ -303,3 +303,39 @@ func TestTailoredFixBesideReported(t *testing.T) {
 		t.Errorf("multi-line fix not laid out:\n%s", reported)
 	}
 }
+
+// TestSkippedActualSaidOnce: a PUT whose preflight passes but is not sent
+// is explained by the actual-not-checked finding alone: no Fix line that
+// repeats its "Pass --send-actual" sentence, no note under the table.
+func TestSkippedActualSaidOnce(t *testing.T) {
+	tests := []struct {
+		name    string
+		skipped string
+		want    int // times "--send-actual" is printed
+	}{
+		{"skipped by corsdiag", "PUT changes server state; corsdiag sent only the preflight. Pass --send-actual to send the PUT and check its response too.", 1},
+		{"no reason recorded", "", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := cors.Request{Method: "PUT", URL: api, Origin: page, Header: http.Header{}}
+			pre := hop("OPTIONS", api, http.Header{"Origin": {page}, "Access-Control-Request-Method": {"PUT"}}, 204,
+				http.Header{"Access-Control-Allow-Origin": {page}, "Access-Control-Allow-Methods": {"PUT"}}, "")
+			ex := &cors.Exchange{Request: req, Preflight: &pre, ActualSkipped: tt.skipped}
+			var b bytes.Buffer
+			if err := WriteText(&b, result(ex), Style{}); err != nil {
+				t.Fatal(err)
+			}
+			out := b.String()
+			if got := strings.Count(out, "--send-actual"); got != tt.want {
+				t.Errorf("--send-actual printed %d times, want %d:\n%s", got, tt.want, out)
+			}
+			if tt.skipped != "" && strings.Contains(out, "Actual request not sent") {
+				t.Errorf("note repeats the actual-not-checked finding:\n%s", out)
+			}
+			if tt.skipped == "" && !strings.Contains(out, "Actual request not sent: it was not sent or not recorded") {
+				t.Errorf("no finding covers the missing actual request, but no note says so:\n%s", out)
+			}
+		})
+	}
+}

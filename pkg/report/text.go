@@ -133,7 +133,9 @@ func (t *textWriter) write() {
 	if t.err == nil {
 		t.err = writeExchangeTable(t.w, t.res, t.s)
 	}
-	if note := actualNote(t.res); note != "" {
+	// The actual-not-checked finding above already says why, and how to
+	// send it; the note is for the cases no finding covers.
+	if note := actualNote(t.res); note != "" && !hasCode(findings, cors.CodeActualNotChecked) {
 		t.printf("Actual request not sent: %s\n", t.text(note))
 	}
 	if t.res.BrowserSkipsActual {
@@ -194,9 +196,29 @@ func (t *textWriter) other(f *cors.Finding) {
 	if f.Platform != "" {
 		t.printf("      Platform: %s\n", t.text(f.Platform))
 	}
-	if f.Fix != "" {
+	if f.Fix != "" && !saysFix(f.Message, f.Fix) {
 		t.block("      Fix: ", "           ", f.Fix)
 	}
+}
+
+func hasCode(fs []cors.Finding, code cors.Code) bool {
+	for i := range fs {
+		if fs[i].Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// saysFix reports whether message already ends by telling what to do
+// (actual-not-checked: "… Pass --send-actual to send the PUT …"), so a
+// Fix line would say it a second time. It compares the fix's first words.
+func saysFix(message, fix string) bool {
+	words := strings.Fields(fix)
+	if len(words) < 3 {
+		return false
+	}
+	return strings.Contains(message, strings.Join(words[:3], " "))
 }
 
 // block prints multi-line text (fixes carry pasteable snippets): the first
