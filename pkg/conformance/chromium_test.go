@@ -27,6 +27,12 @@ var chromiumFlags = []string{
 	"disable-background-networking", "disable-component-update", "disable-sync",
 }
 
+// hostResolverRules keeps Chromium on loopback: the scenario origins are
+// 127.0.0.1 literals, and every name Chromium would look up on its own
+// (update.googleapis.com, accounts.google.com, clients2.google.com even with
+// the flags above) fails without a DNS query, so no traffic leaves the machine.
+const hostResolverRules = "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
+
 // findChromium returns the browser binary: $CORSDIAG_CHROMIUM, else the
 // first of chromium, chromium-browser, google-chrome on PATH.
 func findChromium() (string, error) {
@@ -66,6 +72,7 @@ func startChromium(t *testing.T, bin, pageURL string) *chromium {
 	for _, f := range chromiumFlags {
 		opts = append(opts, chromedp.Flag(f, true))
 	}
+	opts = append(opts, chromedp.Flag("host-resolver-rules", hostResolverRules))
 	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
 	c := &chromium{ctx: ctx, pageURL: pageURL, rec: newRecorder()}
