@@ -219,7 +219,14 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 		return &ExitError{Code: ExitUsage, Message: readErr.Error()}
 	}
 	if se != nil && !o.partial {
-		return &ExitError{Code: ExitUsage, Message: fmt.Sprintf("%s is not a readable HAR file: %v (add --partial to report the %d entries before the damage)", displayName(name), se, log.Entries)}
+		msg := fmt.Sprintf("%s is not a readable HAR file: %s", displayName(name), syntaxErrorText(se))
+		switch {
+		case log.Entries == 1:
+			msg += " (add --partial to report the entry before the damage)"
+		case log.Entries > 1:
+			msg += fmt.Sprintf(" (add --partial to report the %d entries before the damage)", log.Entries)
+		}
+		return &ExitError{Code: ExitUsage, Message: msg}
 	}
 	if err := rend.Finish(sum, log, readErr); err != nil {
 		return err
@@ -228,13 +235,19 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 		return err
 	}
 	if se != nil {
-		fmt.Fprintf(sysIO.Err, "corsdiag: partial report: %v\n", se)
+		fmt.Fprintf(sysIO.Err, "corsdiag: partial report: %s\n", syntaxErrorText(se))
 		return &ExitError{Code: ExitUsage}
 	}
 	if rend.Blocked > 0 {
 		return &ExitError{Code: ExitBlocked}
 	}
 	return nil
+}
+
+// syntaxErrorText is where and why the file is damaged, without the
+// "har: " package prefix that would follow "is not a readable HAR file".
+func syntaxErrorText(se *harfile.SyntaxError) string {
+	return strings.TrimPrefix(se.Error(), "har: ")
 }
 
 func displayName(name string) string {

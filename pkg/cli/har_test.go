@@ -73,18 +73,26 @@ func TestHarBadInput(t *testing.T) {
 		args        []string
 		code        int
 		stderr      string
+		// without must not be in stderr: no --partial hint when nothing
+		// came before the damage, no "har: " package prefix.
+		without []string
 	}{
-		{"not HAR", "onInputData({});", []string{"har", "-"}, ExitUsage, "byte offset 0 (line 1)"},
-		{"cut off", cut, []string{"har", "-"}, ExitUsage, "add --partial"},
-		{"cut off, partial", cut, []string{"har", "--partial", "-"}, ExitUsage, "partial report"},
-		{"missing file", "", []string{"har", "testdata/nope.har"}, ExitUsage, "cannot read"},
-		{"bad format", "", []string{"har", "-o", "xml", "testdata/har_session.har"}, ExitUsage, "-o must be"},
+		{"not HAR", "onInputData({});", []string{"har", "-"}, ExitUsage, "not a readable HAR file: byte offset 0 (line 1)", []string{"--partial", "har: "}},
+		{"cut off", cut, []string{"har", "-"}, ExitUsage, "add --partial", []string{"har: "}},
+		{"cut off, partial", cut, []string{"har", "--partial", "-"}, ExitUsage, "partial report", []string{"har: "}},
+		{"missing file", "", []string{"har", "testdata/nope.har"}, ExitUsage, "cannot read", nil},
+		{"bad format", "", []string{"har", "-o", "xml", "testdata/har_session.har"}, ExitUsage, "-o must be", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			out, errOut, code := runHarArgs(t, tt.stdin, tt.args...)
 			if code != tt.code || !strings.Contains(errOut, tt.stderr) {
 				t.Fatalf("exit %d stderr %q; want %d and %q", code, errOut, tt.code, tt.stderr)
+			}
+			for _, w := range tt.without {
+				if strings.Contains(errOut, w) {
+					t.Errorf("stderr %q holds %q", errOut, w)
+				}
 			}
 			if tt.name == "cut off, partial" && !strings.Contains(out, "Partial report") {
 				t.Errorf("no partial report: %s", out)

@@ -249,19 +249,20 @@ func (r *HARRenderer) finishText(sum harfile.Summary, log *harfile.Log, readErr 
 	if sum.Blocked > 0 {
 		blocked = pal.bad.Sprintf("%d blocked by the browser", sum.Blocked)
 	}
-	fmt.Fprintf(&b, "%d requests, %d cross-origin (%d CORS-checked), %s", sum.Requests, sum.CrossOrigin, sum.CORS, blocked)
+	fmt.Fprintf(&b, "%s, %d cross-origin (%d CORS-checked), %s", plural(sum.Requests, "request", "requests"), sum.CrossOrigin, sum.CORS, blocked)
 	if sum.CauseUnknown > 0 {
 		fmt.Fprintf(&b, " (%d with the cause not in the file)", sum.CauseUnknown)
 	}
 	b.WriteString(".\n")
 	if sum.ErrorPathProbes > 0 {
-		fmt.Fprintf(&b, "%s\n", pal.dim.Sprintf("%d entries are corsdiag error-path probes (check --har-out), not page requests: their answers are the error-responses-lack-cors warning of the request they probe.", sum.ErrorPathProbes))
+		fmt.Fprintf(&b, "%s\n", pal.dim.Sprintf("%s corsdiag error-path %s (check --har-out), not page requests: their answers are the error-responses-lack-cors warning of the request they probe.", plural(sum.ErrorPathProbes, "entry is a", "entries are"), plural0(sum.ErrorPathProbes, "probe", "probes")))
 	}
 	if sum.UnknownOrigin > 0 {
-		fmt.Fprintf(&b, "%s\n", pal.dim.Sprintf("%d requests have no Origin, page URL, initiator or Referer; their page origin is unknown.", sum.UnknownOrigin))
+		fmt.Fprintf(&b, "%s\n", pal.dim.Sprintf("%s no Origin, page URL, initiator or Referer; %s page origin is unknown.", plural(sum.UnknownOrigin, "request has", "requests have"), plural0(sum.UnknownOrigin, "its", "their")))
 	}
 	if readErr != nil {
-		fmt.Fprintf(&b, "%s\n", pal.warn.Sprint("Partial report: "+termsafe.Clean(readErr.Error())))
+		// "har: " is the package's prefix, noise after "Partial report: ".
+		fmt.Fprintf(&b, "%s\n", pal.warn.Sprint("Partial report: "+termsafe.Clean(strings.TrimPrefix(readErr.Error(), "har: "))))
 	}
 	if _, err := io.WriteString(r.out, b.String()); err != nil {
 		return err
@@ -302,6 +303,19 @@ func (r *HARRenderer) finishText(sum harfile.Summary, log *harfile.Log, readErr 
 	}
 	_, err := io.WriteString(r.out, b.String())
 	return err
+}
+
+// plural is "1 request" or "2 requests".
+func plural(n int, one, many string) string {
+	return strconv.Itoa(n) + " " + plural0(n, one, many)
+}
+
+// plural0 is the word alone, for n.
+func plural0(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func (r *HARRenderer) writeTable() error {
