@@ -293,6 +293,44 @@ func (r *recorder) settle(markers []string, deadline time.Duration) {
 	}
 }
 
+// awaitCORSLines waits until every request whose URL contains one of
+// markers and that failed with a corsErrorStatus has its "blocked by CORS
+// policy" console line, or until the deadline.
+func (r *recorder) awaitCORSLines(markers []string, deadline time.Duration) {
+	end := time.Now().Add(deadline)
+	for time.Now().Before(end) && r.missingCORSLine(markers) {
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (r *recorder) missingCORSLine(markers []string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, m := range markers {
+		failed := false
+		for _, rec := range r.reqs {
+			if rec.Failed != nil && rec.Failed.CorsErrorStatus != nil && strings.Contains(rec.URL(), m) {
+				failed = true
+				break
+			}
+		}
+		if !failed {
+			continue
+		}
+		printed := false
+		for _, e := range r.entries {
+			if (strings.Contains(e.Text, m) || strings.Contains(e.URL, m)) && strings.Contains(e.Text, "has been blocked by CORS policy") {
+				printed = true
+				break
+			}
+		}
+		if !printed {
+			return true
+		}
+	}
+	return false
+}
+
 func dumpRecorder(r *recorder) string {
 	r.mu.Lock()
 	defer r.mu.Unlock()

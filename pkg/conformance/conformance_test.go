@@ -79,9 +79,10 @@ func runInChromium(t *testing.T, c *chromium, srv *Server, scenarios []Scenario,
 		markers = append(markers, "/s/"+sc.Name+"/"+n)
 	}
 	c.rec.settle(markers, 5*time.Second)
-	// Console lines are sent after the request fails; give the last ones a
-	// moment to arrive.
-	time.Sleep(300 * time.Millisecond)
+	// Console lines are sent after the request fails: wait for the line of
+	// every request that failed with a CORS error (a fixed pause loses the
+	// last ones on a loaded machine).
+	c.rec.awaitCORSLines(markers, 5*time.Second)
 	for _, sc := range scenarios {
 		o := out[sc.Name]
 		marker := "/s/" + sc.Name + "/" + nonces[sc.Name]
