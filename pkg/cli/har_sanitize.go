@@ -65,7 +65,7 @@ IN may be - for standard input; -o - writes to standard output.`,
 func sanitizeError(name string, err error) error {
 	var se *harfile.SyntaxError
 	if errors.As(err, &se) {
-		return usageErrorf("%s is not a readable HAR file: %v", displayName(name), se)
+		return usageErrorf("%s is not a readable HAR file: %s", displayName(name), syntaxErrorText(se))
 	}
 	return &ExitError{Code: ExitUsage, Message: err.Error()}
 }
