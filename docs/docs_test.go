@@ -342,7 +342,8 @@ func codesOf(d *cors.Diagnosis) []cors.Code {
 }
 
 var (
-	backtickRE    = regexp.MustCompile("`([^`]+)`")
+	// backtickRE is a code span; a ``double`` one may hold backticks.
+	backtickRE    = regexp.MustCompile("`` (.+?) ``|`([^`]+)`")
 	placeholderRE = regexp.MustCompile(`\\\{[a-z -]+\\\}`)
 )
 
@@ -358,6 +359,9 @@ func checkConsole(t *testing.T, page, message string) {
 		}
 	}
 	m := backtickRE.FindStringSubmatch(field)
+	if m != nil && m[1] == "" {
+		m = []string{m[0], m[2]}
+	}
 	if message == "" {
 		if m != nil && strings.HasPrefix(m[1], "Access to ") {
 			t.Errorf("the page gives a CORS console line, but the engine predicts none")
@@ -386,7 +390,24 @@ var (
 	headersRE = regexp.MustCompile(`headers:\s*\{([^}]*)\}`)
 	pairRE    = regexp.MustCompile(`"([^"]+)":\s*"([^"]*)"`)
 	credsRE   = regexp.MustCompile(`credentials:\s*"include"`)
+	// serverRE: "// server: 127.0.0.1:8080" gives the IP every hop was
+	// sent to (Local Network Access judges it).
+	serverRE = regexp.MustCompile(`(?m)^// server: (\S+)`)
 )
+
+// onServer sets the remote address of every hop from js's "// server:" line.
+func onServer(ex *cors.Exchange, js string) {
+	m := serverRE.FindStringSubmatch(js)
+	if ex == nil || m == nil {
+		return
+	}
+	if ex.Preflight != nil {
+		ex.Preflight.RemoteAddress = m[1]
+	}
+	for i := range ex.Actual {
+		ex.Actual[i].RemoteAddress = m[1]
+	}
+}
 
 // parseExample reads the Example section: a js block with the page's origin
 // ("// page: https://app.example.com") and one fetch() call, then http
@@ -441,6 +462,7 @@ func parseExample(page string) (*example, error) {
 	if ex.broken, err = buildExchange(req, broken); err != nil {
 		return nil, err
 	}
+	onServer(ex.broken, js)
 	if fixed == nil && fixedJS == "" {
 		return ex, nil
 	}
@@ -450,6 +472,7 @@ func parseExample(page string) (*example, error) {
 			return nil, err
 		}
 		ex.fixed, err = buildExchange(req, fixed)
+		onServer(ex.fixed, fixedJS)
 		return ex, err
 	}
 	hasRequest := false
@@ -482,6 +505,7 @@ func parseExample(page string) (*example, error) {
 		fixed = merged
 	}
 	ex.fixed, err = buildExchange(req, fixed)
+	onServer(ex.fixed, js)
 	return ex, err
 }
 

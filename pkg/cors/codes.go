@@ -44,6 +44,9 @@ const (
 	CodePreflightReasons      Code = "preflight-required"
 	CodeActualNotChecked      Code = "actual-not-checked"
 	CodeOriginTainted         Code = "origin-tainted-by-redirect"
+
+	CodeLocalNetworkInsecure   Code = "local-network-access-insecure"
+	CodeLocalNetworkPermission Code = "local-network-access-permission"
 )
 
 func init() {
@@ -73,6 +76,8 @@ func init() {
 		Info{CodeWildcardCredentials, SeverityError, "Access-Control-Allow-Origin is `*` but the request carries credentials", "WildcardOriginNotAllowed", "CORSNotSupportingCredentials", "Fetch §CORS check step 3", "With credentials, echo the page's origin instead of `*`, add Vary: Origin, and send Access-Control-Allow-Credentials: true."},
 		Info{CodeInvalidCredentials, SeverityError, "The response lacks Access-Control-Allow-Credentials: true", "InvalidAllowCredentials", "CORSMissingAllowCredentials", "Fetch §CORS check step 6", "Send Access-Control-Allow-Credentials: true (lower case, exactly), or drop credentials: 'include' on the page."},
 
+		Info{CodeLocalNetworkInsecure, SeverityError, "A non-secure page calls a local or loopback address", "InsecureLocalNetwork", "", "WICG Local Network Access (Chromium 142+; Chromium's own check, not in the Fetch standard)", "Serve the page over https, so the user can grant Chrome's local network permission, or serve the API from a public address (or from the page's own origin)."},
+		Info{CodeLocalNetworkPermission, SeverityWarning, "A public page calls a local or loopback address: Chrome asks the user first", "LocalNetworkAccessPermissionDenied", "", "WICG Local Network Access (Chromium 142+; Chromium's own check, not in the Fetch standard)", "Expect a permission prompt (Chrome 142+): the request fails unless the user allows local network access. To avoid it, serve the API from a public address or from the page's own origin; managed browsers can allow the page with the LocalNetworkAccessAllowedForUrls policy."},
 		Info{CodeRedirectCredentials, SeverityError, "A redirect's Location carries a username and password", "RedirectContainsCredentials", "CORSDidNotSucceed2", "Fetch §HTTP-redirect fetch step 9", "Redirect to a URL without user:password@; send credentials in a header instead."},
 		Info{CodeTooManyRedirects, SeverityError, "More than 20 redirects", "", "CORSDidNotSucceed2", "Fetch §HTTP-redirect fetch step 5 (redirect count)", "Break the redirect loop; call the final URL directly."},
 		Info{CodeRedirectBadLocation, SeverityError, "A redirect's Location is invalid or not http(s)", "", "CORSRequestNotHttp", "Fetch §HTTP-redirect fetch steps 3-6", "Redirect to an absolute http(s) URL."},

@@ -23,9 +23,11 @@ type judge struct {
 	// pageOrigin, when set, is the origin the console names although req
 	// carries a tainted one (a preflight after a cross-origin redirect).
 	pageOrigin string
-	errors     []Finding
-	warnings   []Finding
-	infos      []Finding
+	// lnaSeen: the Local Network Access permission was already reported.
+	lnaSeen  bool
+	errors   []Finding
+	warnings []Finding
+	infos    []Finding
 }
 
 func (j *judge) add(f Finding) {
@@ -117,12 +119,18 @@ func (j *judge) evaluate(ex *Exchange, d *Diagnosis) {
 	}
 	if d.Plan.Preflight {
 		j.add(newFinding(CodePreflightReasons, "request", "the browser sends an OPTIONS preflight first: "+strings.Join(d.Plan.Reasons, "; ")))
+		if j.checkLocalNetwork(ex.Preflight, r.URL, "preflight") {
+			return
+		}
 		if ex.Preflight != nil {
 			j.checkPreflight(ex.Preflight, &d.Plan)
 		}
 	}
 	if len(d.Plan.ChromiumOnly) > 0 {
 		j.add(newFinding(CodeChromiumOnlySafelist, "request", "Chromium sends "+strings.Join(d.Plan.ChromiumOnly, ", ")+" without a preflight; Firefox and Safari preflight it"))
+	}
+	if !d.Plan.Preflight && len(ex.Actual) > 0 && j.checkLocalNetwork(&ex.Actual[0], r.URL, "actual") {
+		return
 	}
 	if len(ex.Actual) == 0 {
 		if ex.ActualSkipped != "" {
@@ -332,6 +340,9 @@ func (j *judge) checkActual(hops []Hop) {
 		if i > 0 {
 			step = "redirect " + strconv.Itoa(i)
 		}
+		if i > 0 && j.checkLocalNetwork(h, st.URL, step) {
+			return
+		}
 		if h.Response == nil {
 			msg := "the request got no response"
 			if h.NetError != "" {
@@ -388,6 +399,9 @@ func (j *judge) checkActual(hops []Hop) {
 		}
 		if next.Origin == "null" && st.Origin != "null" {
 			j.add(newFinding(CodeOriginTainted, "redirect "+strconv.Itoa(i+1), "the redirect from "+st.URL+" to "+next.URL+" crossed origins, so the browser sends Origin: null from here on; only `*` or null in Access-Control-Allow-Origin match it"))
+		}
+		if j.checkLocalNetwork(h.RedirectPreflight, next.URL, "redirect "+strconv.Itoa(next.Count)+" preflight") {
+			return
 		}
 		if h.RedirectPreflight != nil && !j.checkRedirectPreflight(h.RedirectPreflight, next) {
 			return

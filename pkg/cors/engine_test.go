@@ -76,7 +76,8 @@ var wantSeverity = map[Code]Severity{
 	CodeDuplicateHeader: SeverityWarning, CodeErrorPathNoCORS: SeverityWarning,
 	CodeChromiumOnlySafelist: SeverityInfo, CodeUnexposedHeaders: SeverityInfo,
 	CodePreflightReasons: SeverityInfo, CodeActualNotChecked: SeverityInfo,
-	CodeOriginTainted: SeverityInfo,
+	CodeOriginTainted:        SeverityInfo,
+	CodeLocalNetworkInsecure: SeverityError, CodeLocalNetworkPermission: SeverityWarning,
 }
 
 type evalCase struct {
@@ -337,7 +338,7 @@ func evalCases() []evalCase {
 
 func TestEvaluate(t *testing.T) {
 	seen := map[Code]bool{}
-	for _, tc := range evalCases() {
+	for _, tc := range append(evalCases(), lnaEvalCases()...) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := tc.profile
 			if p == nil {

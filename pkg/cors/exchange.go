@@ -29,6 +29,10 @@ type Request struct {
 	// Initiator names the API for the console message: "fetch" (default) or
 	// "XMLHttpRequest".
 	Initiator string
+	// PageAddressSpace is the address space of the server the page came
+	// from, for Local Network Access; unset means derived from Origin (see
+	// PageAddressSpace).
+	PageAddressSpace AddressSpace
 }
 
 // Message is one HTTP request or response as it crossed the wire.
@@ -52,6 +56,10 @@ type Hop struct {
 	// NetError is the network failure (DNS, refused, reset, TLS, timeout)
 	// that stopped this hop, in words; empty when a response came back.
 	NetError string
+	// RemoteAddress is the IP (and port) the request was sent to, as
+	// "127.0.0.1:8080" or "[::1]:8080"; empty when unknown or proxied.
+	// Local Network Access judges it.
+	RemoteAddress string
 	// RedirectPreflight is the preflight the browser sent to the URL this
 	// redirect response points to, before following it: a request that
 	// needs a preflight gets one for every new URL. Nil when none was sent.

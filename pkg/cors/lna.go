@@ -1,0 +1,179 @@
+package cors
+
+import (
+	"fmt"
+	"net/netip"
+	"net/url"
+	"strings"
+)
+
+// AddressSpace is an IP address space of Chromium's Local Network Access
+// (network::mojom::IPAddressSpace): how public the page or the server is.
+type AddressSpace string
+
+const (
+	// SpaceUnknown: not known (no address recorded, a proxy in between).
+	// The engine makes no Local Network Access judgement then.
+	SpaceUnknown  AddressSpace = ""
+	SpaceLoopback AddressSpace = "loopback"
+	SpaceLocal    AddressSpace = "local"
+	SpacePublic   AddressSpace = "public"
+)
+
+// ParseAddressSpace reads "public", "local" or "loopback" (any case).
+func ParseAddressSpace(s string) (AddressSpace, error) {
+	switch sp := AddressSpace(strings.ToLower(strings.TrimSpace(s))); sp {
+	case SpaceLoopback, SpaceLocal, SpacePublic:
+		return sp, nil
+	}
+	return SpaceUnknown, fmt.Errorf("address space %q is not public, local or loopback", s)
+}
+
+// localPrefixes are the `local` ranges of Chromium's ip_address_space_util.cc.
+var localPrefixes = func() []netip.Prefix {
+	var out []netip.Prefix
+	for _, s := range []string{
+		"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16",
+		"0.0.0.0/8", "100.64.0.0/10",
+		"fc00::/7", "fe80::/10", "fec0::/10", "2001:db8::/32", "3fff::/20",
+	} {
+		out = append(out, netip.MustParsePrefix(s))
+	}
+	return out
+}()
+
+// AddressSpaceOf classifies an IP address the way Chromium does (first
+// match wins): 127/8, ::1, 0.0.0.0 and :: are loopback; the private,
+// link-local, CGNAT and documentation ranges are local; the rest public.
+// An IPv4-mapped IPv6 address counts as its IPv4 address.
+func AddressSpaceOf(ip netip.Addr) AddressSpace {
+	ip = ip.Unmap()
+	switch {
+	case !ip.IsValid():
+		return SpaceUnknown
+	case ip.IsLoopback(), ip.IsUnspecified():
+		return SpaceLoopback
+	}
+	for _, p := range localPrefixes {
+		if p.Contains(ip) {
+			return SpaceLocal
+		}
+	}
+	return SpacePublic
+}
+
+// RemoteAddressSpace classifies a hop's recorded remote address: "ip",
+// "ip:port", "[v6]" or "[v6]:port". Anything else is unknown.
+func RemoteAddressSpace(addr string) AddressSpace {
+	addr = strings.TrimSpace(addr)
+	if ap, err := netip.ParseAddrPort(addr); err == nil {
+		return AddressSpaceOf(ap.Addr().WithZone(""))
+	}
+	ip, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(addr, "["), "]"))
+	if err != nil {
+		return SpaceUnknown
+	}
+	return AddressSpaceOf(ip.WithZone(""))
+}
+
+// PageAddressSpace is the address space of the page that made r: the one
+// the user gave (Request.PageAddressSpace), else what the origin's host
+// says when it is an IP literal or localhost, else public (a deployed
+// page). An opaque ("null") origin is unknown.
+func PageAddressSpace(r *Request) AddressSpace {
+	if r.PageAddressSpace != SpaceUnknown {
+		return r.PageAddressSpace
+	}
+	u, err := url.Parse(r.Origin)
+	if err != nil || r.Origin == "null" || u.Host == "" {
+		return SpaceUnknown
+	}
+	host := strings.ToLower(u.Hostname())
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return SpaceLoopback
+	}
+	if ip, err := netip.ParseAddr(host); err == nil {
+		return AddressSpaceOf(ip.WithZone(""))
+	}
+	return SpacePublic
+}
+
+// potentiallyTrustworthy reports whether a page of origin is a secure
+// context (W3C Secure Contexts §is origin potentially trustworthy): https,
+// wss, and http on loopback hosts.
+func potentiallyTrustworthy(origin string) bool {
+	u, err := url.Parse(origin)
+	if err != nil {
+		return false
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https", "wss":
+		return true
+	case "http", "ws":
+		host := strings.ToLower(u.Hostname())
+		if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+			return true
+		}
+		ip, err := netip.ParseAddr(host)
+		return err == nil && ip.Unmap().IsLoopback()
+	}
+	return false
+}
+
+// lessPublic is Chromium's IsLessPublicAddressSpaceLNA: only a public page
+// reaching a local or loopback server is gated; local and loopback count as
+// equal, so a local page may reach loopback.
+func lessPublic(target, client AddressSpace) bool {
+	return client == SpacePublic && (target == SpaceLocal || target == SpaceLoopback)
+}
+
+// permissionName is the permission Chromium 156 asks for (and
+// Browser.setPermission grants) per target space.
+func permissionName(target AddressSpace) string {
+	if target == SpaceLoopback {
+		return "loopback-network"
+	}
+	return "local-network"
+}
+
+// checkLocalNetwork is Chromium's Local Network Access check, made when a
+// connection to h's server is set up, before any response is read
+// (Chromium 142+; verified on Chromium 156 with --ip-address-space-overrides):
+// a non-secure page is blocked (InsecureLocalNetwork, nothing is sent), a
+// secure page needs the user's permission (LocalNetworkAccessPermissionDenied
+// when it is not given; headless Chromium denies without asking). It reports
+// whether the browser stops here. at is the URL of the hop, step names it.
+func (j *judge) checkLocalNetwork(h *Hop, at, step string) bool {
+	if h == nil || j.lnaSeen {
+		return false
+	}
+	target := RemoteAddressSpace(h.RemoteAddress)
+	client := PageAddressSpace(j.req)
+	if !lessPublic(target, client) {
+		return false
+	}
+	origin := j.req.Origin
+	if j.pageOrigin != "" {
+		origin = j.pageOrigin
+	}
+	where := fmt.Sprintf("the page (%s, %s address space) calls %s, which is at %s in the %s address space", origin, client, at, hostOf(h.RemoteAddress), target)
+	if !potentiallyTrustworthy(origin) {
+		f := newFinding(CodeLocalNetworkInsecure, step, where+"; Chromium 142+ blocks that outright because the page is not a secure context, and sends nothing")
+		f.BrowserMessage = j.console(at, origin, "The request client is not a secure context and the resource is in more-private address space `"+string(target)+"`.")
+		j.add(f)
+		return true
+	}
+	j.lnaSeen = true
+	f := newFinding(CodeLocalNetworkPermission, step, where+"; Chromium 142+ sends the request only after the user grants the "+permissionName(target)+" permission in a prompt (headless Chromium and a denied prompt block it)")
+	f.BrowserMessage = j.console(at, origin, "Permission was denied for this request to access the `"+string(target)+"` address space.")
+	j.add(f)
+	return false
+}
+
+// hostOf drops the port of a remote address for display.
+func hostOf(addr string) string {
+	if ap, err := netip.ParseAddrPort(addr); err == nil {
+		return ap.Addr().String()
+	}
+	return strings.TrimSuffix(strings.TrimPrefix(addr, "["), "]")
+}
