@@ -288,18 +288,18 @@ func (r *HARRenderer) finishText(sum harfile.Summary, log *harfile.Log, readErr 
 			times = fmt.Sprintf("%d requests", g.Count)
 		}
 		fmt.Fprintf(&b, "\n%s %s (%s, %s → %s)\n", pal.bad.Sprint("✗"), pal.bold.Sprint(g.Code), times, g.Origin, g.Target)
-		fmt.Fprintf(&b, "  Cause:   %s\n", g.Message)
+		fmt.Fprintf(&b, "  Cause:     %s\n", g.Message)
 		if g.BrowserMessage != "" {
-			fmt.Fprintf(&b, "  Console: %s\n", g.BrowserMessage)
+			fmt.Fprintf(&b, "  Console:   %s\n", g.BrowserMessage)
 		}
 		if g.Fix != "" {
-			fmt.Fprintf(&b, "  Fix:     %s\n", g.Fix)
+			fmt.Fprintf(&b, "  Fix:       %s\n", g.Fix)
 		}
-		fmt.Fprintf(&b, "  Example: %s\n", g.exampleLine)
+		fmt.Fprintf(&b, "  Example:   %s\n", g.exampleLine)
 		if g.Reproduce != "" {
 			fmt.Fprintf(&b, "  Reproduce: %s\n", g.Reproduce)
 		}
-		fmt.Fprintf(&b, "  Docs:    %s\n", g.Docs)
+		fmt.Fprintf(&b, "  Docs:      %s\n", g.Docs)
 	}
 	_, err := io.WriteString(r.out, b.String())
 	return err
