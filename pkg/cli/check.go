@@ -527,7 +527,13 @@ func exitFor(d *cors.Diagnosis, strict bool) error {
 	case d.Verdict == cors.Blocked:
 		return &ExitError{Code: ExitBlocked}
 	case strict && d.Count(cors.SeverityWarning) > 0:
-		return &ExitError{Code: ExitBlocked}
+		// The report says "Allowed"; say why the exit status does not.
+		n := d.Count(cors.SeverityWarning)
+		what := "a warning"
+		if n > 1 {
+			what = fmt.Sprintf("%d warnings", n)
+		}
+		return &ExitError{Code: ExitBlocked, Message: fmt.Sprintf("exit 1: --strict, and %s (the browser would allow the request)", what)}
 	}
 	return nil
 }

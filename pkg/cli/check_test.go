@@ -332,6 +332,10 @@ func TestCheckStrict(t *testing.T) {
 		if !strings.Contains(out, "missing-vary-origin") {
 			t.Errorf("strict=%v: warning not shown:\n%s", tt.strict, out)
 		}
+		// The report says Allowed; stderr says why the exit is 1.
+		if said := strings.Contains(stderr, "--strict"); said != tt.strict {
+			t.Errorf("strict=%v: stderr %q", tt.strict, stderr)
+		}
 	}
 }
 
