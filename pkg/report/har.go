@@ -255,7 +255,11 @@ func (r *HARRenderer) finishText(sum harfile.Summary, log *harfile.Log, readErr 
 	}
 	b.WriteString(".\n")
 	if sum.ErrorPathProbes > 0 {
-		fmt.Fprintf(&b, "%s\n", pal.dim.Sprintf("%s corsdiag error-path %s (check --har-out), not page requests: their answers are the error-responses-lack-cors warning of the request they probe.", plural(sum.ErrorPathProbes, "entry is a", "entries are"), plural0(sum.ErrorPathProbes, "probe", "probes")))
+		probes := fmt.Sprintf("%d entries are corsdiag error-path probes (check --har-out), not page requests: their answers are the error-responses-lack-cors warning of the request they probe.", sum.ErrorPathProbes)
+		if sum.ErrorPathProbes == 1 {
+			probes = "1 entry is a corsdiag error-path probe (check --har-out), not a page request: its answer is the error-responses-lack-cors warning of the request it probes."
+		}
+		fmt.Fprintf(&b, "%s\n", pal.dim.Sprint(probes))
 	}
 	if sum.UnknownOrigin > 0 {
 		fmt.Fprintf(&b, "%s\n", pal.dim.Sprintf("%s no Origin, page URL, initiator or Referer; %s page origin is unknown.", plural(sum.UnknownOrigin, "request has", "requests have"), plural0(sum.UnknownOrigin, "its", "their")))
