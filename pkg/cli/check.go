@@ -50,6 +50,10 @@ type checkOptions struct {
 	// FixFormat picks the form of platform fixes (platform.Formats()).
 	FixFormat string
 	Initiator string // fetch | xhr
+	// PageAddressSpace is where the page's server is, for Chromium's Local
+	// Network Access check: public | local | loopback; empty derives it
+	// from the origin.
+	PageAddressSpace string
 
 	// Curl holds a pasted curl command: one argument with the whole
 	// command, or the words the shell split it into (starting with "curl").
@@ -143,6 +147,7 @@ input, 3 the endpoint could not be reached.`,
 	f.StringVar(&opts.Browser, "browser", "chromium", "browser whose rules judge the exchange: chromium or firefox")
 	f.StringVar(&opts.FixFormat, "fix-format", "", "form of platform-specific fixes: "+strings.Join(platform.Formats(), ", ")+", or all (default: the platform's usual one)")
 	f.StringVar(&opts.Initiator, "initiator", "fetch", "API that makes the request, for the console message: fetch or xhr")
+	f.StringVar(&opts.PageAddressSpace, "page-address-space", "", "where the page's server is, for Chrome's local network checks: public, local or loopback (default: from the origin; a host name is public)")
 	return cmd
 }
 
@@ -327,6 +332,12 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 		return nil, usageErrorf("URL %q: want an absolute http:// or https:// URL", rawURL)
 	}
 	credentials := o.Credentials || cookie != "" || user != ""
+	var pageSpace cors.AddressSpace
+	if o.PageAddressSpace != "" {
+		if pageSpace, err = cors.ParseAddressSpace(o.PageAddressSpace); err != nil {
+			return nil, usageErrorf("--page-address-space: %v", err)
+		}
+	}
 	return &checkInput{
 		profile: profile,
 		probe: probe.Options{
@@ -338,6 +349,8 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 				Credentials:    credentials,
 				ForcePreflight: o.Preflight == "always",
 				Initiator:      initiator,
+
+				PageAddressSpace: pageSpace,
 			},
 			Body:       body,
 			Cookie:     cookie,

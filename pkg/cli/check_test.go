@@ -57,7 +57,18 @@ func execCheck(t *testing.T, tr http.RoundTripper, args ...string) (code int, st
 		IO: io,
 		run: func(ctx context.Context, o probe.Options) (*probe.Result, error) {
 			o.Transport = tr
-			return probe.Run(ctx, o)
+			res, err := probe.Run(ctx, o)
+			// tr dials loopback for every name: the recorded address is not
+			// api.test's, so Local Network Access must not judge it.
+			if res != nil {
+				if pf := res.Exchange.Preflight; pf != nil {
+					pf.RemoteAddress = ""
+				}
+				for i := range res.Exchange.Actual {
+					res.Exchange.Actual[i].RemoteAddress = ""
+				}
+			}
+			return res, err
 		},
 		analyze: platform.Analyze,
 	}

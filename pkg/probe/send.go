@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
@@ -154,6 +155,15 @@ func (p *prober) send(ctx context.Context, method, rawURL string, h http.Header,
 		return hop
 	}
 	req.Header = h.Clone()
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+		// The address Chromium's Local Network Access judges. Through a
+		// proxy it is the proxy's, which says nothing (Chromium: unknown).
+		GotConn: func(info httptrace.GotConnInfo) {
+			if !p.proxied(req) {
+				hop.RemoteAddress = info.Conn.RemoteAddr().String()
+			}
+		},
+	}))
 	resp, err := p.roundTrip(req)
 	if err != nil {
 		reason, _ := describe(err, rawURL, p.opts.Timeout)
@@ -192,6 +202,15 @@ func (p *prober) roundTrip(req *http.Request) (*http.Response, error) {
 		return nil, &url.Error{Op: op, URL: req.URL.String(), Err: err}
 	}
 	return resp, nil
+}
+
+// proxied reports whether the default transport sends req through a proxy.
+func (p *prober) proxied(req *http.Request) bool {
+	if p.ownTransp == nil || p.ownTransp.Proxy == nil {
+		return false
+	}
+	u, err := p.ownTransp.Proxy(req)
+	return err != nil || u != nil
 }
 
 func (p *prober) noteErr(err error, rawURL string) {
