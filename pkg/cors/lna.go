@@ -156,7 +156,11 @@ func (j *judge) checkLocalNetwork(h *Hop, at, step string) bool {
 	if j.pageOrigin != "" {
 		origin = j.pageOrigin
 	}
-	where := fmt.Sprintf("the page (%s, %s address space) calls %s, which is at %s in the %s address space", origin, client, at, hostOf(h.RemoteAddress), target)
+	guessed := ""
+	if j.req.PageAddressSpace == SpaceUnknown {
+		guessed = ", as its origin suggests"
+	}
+	where := fmt.Sprintf("the page (%s, %s address space%s) calls %s, which is at %s in the %s address space", origin, client, guessed, at, hostOf(h.RemoteAddress), target)
 	if !potentiallyTrustworthy(origin) {
 		f := newFinding(CodeLocalNetworkInsecure, step, where+"; Chromium 142+ blocks that outright because the page is not a secure context, and sends nothing")
 		f.BrowserMessage = j.console(at, origin, "The request client is not a secure context and the resource is in more-private address space `"+string(target)+"`.")

@@ -757,6 +757,9 @@ func hopOf(e *Entry) (*cors.Hop, bool) {
 	h := &cors.Hop{
 		Request: cors.Message{Method: e.Request.Method, URL: e.Request.URL, Header: HTTPHeader(e.Request.Headers)},
 		Started: e.Started,
+		// Chrome's serverIPAddress ("127.0.0.1", "[::1]"): what Local
+		// Network Access judges.
+		RemoteAddress: e.ServerIP,
 	}
 	switch {
 	case !e.Failed():
