@@ -17,6 +17,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	t := tablewriter.NewTable(ew,
 		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleLight)})),
 		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
 		tablewriter.WithRowAutoWrap(tw.WrapNone),
 	)
 	t.Header("Check", "Origin", "Expected", "Got", "Finding", "Result")
@@ -63,8 +64,11 @@ func (r *Report) writeExplanation(w io.Writer, res *Result) {
 	if e == nil {
 		return
 	}
-	fmt.Fprintf(w, "\n✗ %s (%s) at %s:%d\n", r.clean(res, res.Check.Name), r.clean(res, res.Target.Origin), r.Config.Path, res.Check.Line)
-	fmt.Fprintf(w, "  %s %s\n", res.Check.Method, r.URL(res))
+	fmt.Fprintf(w, "\n✗ %s, from %s, at %s:%d\n", r.clean(res, res.Check.Name), r.clean(res, res.Target.Origin), r.Config.Path, res.Check.Line)
+	// An unnamed check is named after its request line: say it once.
+	if res.Check.Name != res.Check.Method+" "+res.Check.URL {
+		fmt.Fprintf(w, "  %s %s\n", res.Check.Method, r.URL(res))
+	}
 	if res.Outcome == Failed {
 		fmt.Fprintf(w, "  expected %s, got %s [%s]\n", res.Target.Expect, res.Got, e.Code)
 	}
