@@ -48,8 +48,17 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 				fmt.Fprintf(ew, "- **Server:** %s\n", mdEscape(e.Platform))
 			}
 			if e.Fix != "" {
-				// Fixes are written in Markdown already (backticks).
-				fmt.Fprintf(ew, "- **Fix:** %s\n", strings.ReplaceAll(r.clean(res, e.Fix), "\n", " "))
+				// The first line is prose with Markdown backticks; platform fixes
+				// follow it with a snippet, which goes in a fenced block.
+				first, snippet, _ := strings.Cut(r.clean(res, e.Fix), "\n")
+				fmt.Fprintf(ew, "- **Fix:** %s\n", first)
+				if snippet = strings.Trim(snippet, "\n"); snippet != "" {
+					fence := "```"
+					for strings.Contains(snippet, fence) {
+						fence += "`"
+					}
+					fmt.Fprintf(ew, "\n  %s\n  %s\n  %s\n", fence, strings.ReplaceAll(snippet, "\n", "\n  "), fence)
+				}
 			}
 		}
 	}

@@ -416,3 +416,27 @@ func TestCleanKeepsLineBreaks(t *testing.T) {
 		t.Fatalf("clean = %q, want %q", got, want)
 	}
 }
+
+func TestMarkdownFencesMultiLineFix(t *testing.T) {
+	rep := fixtureReport(t)
+	var failed *Result
+	for i := range rep.Results {
+		r := &rep.Results[i]
+		if r.Outcome == Failed && r.Target.Expect == ExpectAllow && r.Diagnosis != nil && r.Diagnosis.Reported() != nil {
+			failed = r
+			break
+		}
+	}
+	if failed == nil {
+		t.Fatal("fixture has no failed allow check")
+	}
+	failed.Diagnosis.Reported().Fix = "Enable CORS on the resource.\n\naws apigateway put-method --http-method OPTIONS\necho ```"
+	var buf bytes.Buffer
+	if err := rep.WriteMarkdown(&buf); err != nil {
+		t.Fatal(err)
+	}
+	want := "- **Fix:** Enable CORS on the resource.\n\n  ````\n  aws apigateway put-method --http-method OPTIONS\n  echo ```\n  ````\n"
+	if !strings.Contains(buf.String(), want) {
+		t.Errorf("markdown fix not fenced as expected; got:\n%s", buf.String())
+	}
+}
