@@ -3,8 +3,6 @@ package harfile
 import (
 	"bytes"
 	"errors"
-	"io"
-	"strings"
 	"testing"
 )
 
@@ -33,10 +31,9 @@ func FuzzReader(f *testing.F) {
 		_, _, _ = Analyze(bytes.NewReader(data), AnalyzeOptions{}, func(*Result) error { return nil })
 		var out bytes.Buffer
 		if Sanitize(&out, bytes.NewReader(data)) == nil && err == nil {
-			if rerr := NewReader(&out, Options{}).ReadEntries(func(*Entry) error { return nil }); rerr != nil && !strings.Contains(string(data), "\x00") {
+			if rerr := NewReader(&out, Options{}).ReadEntries(func(*Entry) error { return nil }); rerr != nil {
 				t.Fatalf("sanitized output of valid input does not read: %v", rerr)
 			}
 		}
-		_ = io.EOF
 	})
 }
