@@ -151,7 +151,7 @@ func (j *judge) checkPreflight(h *Hop, plan *Plan) {
 		if h.NetError != "" {
 			msg += ": " + h.NetError
 		}
-		j.add(newFinding(CodePreflightNetwork, "preflight", msg))
+		j.add(NetworkFinding(CodePreflightNetwork, "preflight", msg, h.NetError))
 		return
 	}
 	resp := h.Response
@@ -348,7 +348,7 @@ func (j *judge) checkActual(hops []Hop) {
 			if h.NetError != "" {
 				msg += ": " + h.NetError
 			}
-			j.add(newFinding(CodeActualNetwork, step, msg))
+			j.add(NetworkFinding(CodeActualNetwork, step, msg, h.NetError))
 			return
 		}
 		resp := h.Response

@@ -726,7 +726,7 @@ func (a *analyzer) judgeNoCORS(j *job) *Result {
 	} else {
 		res.CauseSource = CauseUnknown
 	}
-	f := cors.NewFinding(cors.CodeActualNetwork, "actual", msg+"; this request was not CORS-checked (no-cors mode), so the failure is not a CORS error")
+	f := cors.NetworkFinding(cors.CodeActualNetwork, "actual", msg+"; this request was not CORS-checked (no-cors mode), so the failure is not a CORS error", e.Response.Error)
 	f.Reported = true
 	res.Findings = []cors.Finding{f}
 	return res

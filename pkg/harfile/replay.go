@@ -145,7 +145,7 @@ func applyLive(res *Result, live *probe.Result, err error, p *cors.Profile) {
 	if err != nil {
 		var ue *probe.UnreachableError
 		if errors.As(err, &ue) {
-			f := cors.NewFinding(cors.CodeActualNetwork, "live", "replayed live: "+ue.Error())
+			f := cors.NetworkFinding(cors.CodeActualNetwork, "live", "replayed live: "+ue.Error(), ue.Reason)
 			res.Findings = prependReported(res.Findings, f)
 			res.CauseSource = CauseLive
 			return
