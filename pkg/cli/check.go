@@ -457,7 +457,7 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 	}
 
 	d := in.profile.Evaluate(res.Exchange)
-	d.Findings = append(d.Findings, res.Findings...)
+	res.AddFindings(d)
 	errorHops := make([]cors.Hop, len(res.ErrorPaths))
 	errorPaths := make([]report.ErrorPath, len(res.ErrorPaths))
 	for i, ep := range res.ErrorPaths {

@@ -104,3 +104,19 @@ func ErrorPathFinding(paths []ErrorPath) (cors.Finding, bool) {
 		" without an Access-Control-Allow-Origin header; whenever this API answers 401/403/404/5xx, the browser shows a CORS error instead of the real status, and page script cannot read the response"
 	return cors.NewFinding(cors.CodeErrorPathNoCORS, "error-path", msg), true
 }
+
+// AddFindings appends the probe's own findings to d, leaving out an
+// error-path warning that only repeats d's reported error: when the actual
+// request itself got a 4xx/5xx without Access-Control-Allow-Origin, the
+// user already sees that, with the real status.
+func (r *Result) AddFindings(d *cors.Diagnosis) {
+	rep := d.Reported()
+	final := r.Exchange.FinalResponse()
+	repeats := rep != nil && rep.Code == cors.CodeMissingAllowOrigin && final != nil && final.Status >= 400
+	for _, f := range r.Findings {
+		if repeats && f.Code == cors.CodeErrorPathNoCORS {
+			continue
+		}
+		d.Findings = append(d.Findings, f)
+	}
+}
