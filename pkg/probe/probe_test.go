@@ -738,14 +738,31 @@ func TestGetNeverCarriesBody(t *testing.T) {
 	}
 }
 
+// refuseTransport fails the test if anything is sent through it.
+type refuseTransport struct{ t *testing.T }
+
+func (r refuseTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	r.t.Errorf("sent %s %s; bad options must be refused before any request", req.Method, req.URL)
+	return nil, errors.New("refused by the test")
+}
+
+// TestValidation: bad options are refused with a reason, before anything is
+// sent (a request that merely fails to connect would also return an error).
 func TestValidation(t *testing.T) {
-	for _, o := range []Options{
-		{Request: cors.Request{URL: "http://127.0.0.1/"}},
-		{Request: cors.Request{URL: "ftp://x/", Origin: pageOrigin}},
-		{Request: cors.Request{URL: "/relative", Origin: pageOrigin}},
+	for _, tc := range []struct {
+		req  cors.Request
+		want string
+	}{
+		{cors.Request{URL: "http://127.0.0.1/"}, "no Origin"},
+		{cors.Request{URL: "ftp://x/", Origin: pageOrigin}, "not an absolute http:// or https:// URL"},
+		{cors.Request{URL: "/relative", Origin: pageOrigin}, "not an absolute http:// or https:// URL"},
+		{cors.Request{URL: "http:///no-host", Origin: pageOrigin}, "not an absolute http:// or https:// URL"},
+		{cors.Request{URL: "http://[::1/", Origin: pageOrigin}, "is not valid"},
 	} {
-		if _, err := Run(context.Background(), o); err == nil {
-			t.Errorf("Run(%+v) accepted", o.Request)
+		_, err := Run(context.Background(), Options{Request: tc.req, Transport: refuseTransport{t}})
+		var ue *UnreachableError
+		if err == nil || errors.As(err, &ue) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Run(%q from %q) = %v, want an error saying %q", tc.req.URL, tc.req.Origin, err, tc.want)
 		}
 	}
 }
