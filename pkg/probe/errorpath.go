@@ -93,7 +93,7 @@ func ErrorPathFinding(paths []ErrorPath) (cors.Finding, bool) {
 		}
 		what := "to a request for an unknown path"
 		if ep.Purpose == PurposeWithoutCredentials {
-			what = "to the same request without credentials"
+			what = "to a GET of the same URL without credentials"
 		}
 		parts = append(parts, st+" "+what)
 	}
