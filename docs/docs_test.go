@@ -15,9 +15,10 @@ import (
 	"testing"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
-	// The platform and HAR packages register their own codes, whose pages live here too.
+	// The platform, HAR and CI packages register their own codes, whose pages live here too.
 	_ "github.com/corsdiag/corsdiag/pkg/harfile"
 	_ "github.com/corsdiag/corsdiag/pkg/platform"
+	_ "github.com/corsdiag/corsdiag/pkg/suite"
 )
 
 // sections every finding page has, in this order (ShellCheck-style pages).

@@ -127,12 +127,30 @@ type Explanation struct {
 	Platform string
 }
 
-// Codes of problems that are not engine findings.
+// Codes of problems that are not engine findings: they judge a check
+// against its expectation. Registered so `corsdiag explain` knows them.
 const (
 	CodeUnexpectedlyAllowed = "unexpectedly-allowed"
 	CodeUnreachable         = "endpoint-unreachable"
 	CodeProbeError          = "probe-error"
 )
+
+func init() {
+	cors.Register(
+		cors.Info{Code: CodeUnexpectedlyAllowed, Severity: cors.SeverityError,
+			Title: "An origin the check says must be denied can read the response",
+			Spec:  "Fetch §CORS check",
+			Fix:   "Check the Origin against an exact allow-list before echoing it back (no suffix or substring matching, no reflecting every origin), never answer `*` for private data, and add Vary: Origin."},
+		cors.Info{Code: CodeUnreachable, Severity: cors.SeverityError,
+			Title: "The endpoint could not be reached, even after retries",
+			Spec:  "Fetch §HTTP-network fetch (network error)",
+			Fix:   "Make the endpoint reachable from the CI runner: check the URL, DNS, TLS and firewall, or raise --retries and the check's timeout."},
+		cors.Info{Code: CodeProbeError, Severity: cors.SeverityError,
+			Title: "corsdiag could not run the check",
+			Spec:  "none",
+			Fix:   "Check the check's url, method and headers."},
+	)
+}
 
 // FindingCode is the short finding for the table: the error the browser
 // reports, else the first warning, else "-".
