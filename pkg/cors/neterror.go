@@ -20,7 +20,7 @@ func netErrorFix(e string) string {
 	l := strings.ToLower(e)
 	switch {
 	case strings.Contains(l, "blocked_by_client"):
-		return "A browser extension (an ad or privacy blocker) blocked the request before it left the browser; this is not a server problem. Allow the API's host in the extension, or test in a profile without extensions."
+		return "A browser extension (an ad or privacy blocker) blocked the request before it left the browser; this is not a server problem. Allow that host in the extension, or test in a profile without extensions."
 	case strings.Contains(l, "blocked_by_response") || strings.Contains(l, "blocked_by_orb"):
 		return "The browser blocked the response for a reason other than CORS (Cross-Origin-Resource-Policy, Cross-Origin-Embedder-Policy or opaque-response blocking); check those response headers."
 	case strings.Contains(l, "connection_refused") || strings.Contains(l, "connection refused"):
