@@ -273,8 +273,29 @@ func TestNginxSnippetsPassNginxT(t *testing.T) {
 		t.Skipf("nginx snippets not checked: nginx not installed (apt-get install nginx-light, or set CORSDIAG_NGINX_TESTS=require to fail)")
 	}
 	everyFixOf(t, []Format{FormatNginx}, func(t *testing.T, code cors.Code, f Fix, ctx FixContext) {
-		dir := t.TempDir()
-		conf := `pid nginx.pid;
+		// The location comes from the request's path: every shape of it
+		// must still parse.
+		for _, path := range []string{"/", "/items", "/api/items", "/api/", "/a b/c", "/{x}/y", "/../x"} {
+			ctx.Path = path
+			checked := 0
+			for _, pf := range Fixes(code, ctx) {
+				if pf.Format == FormatNginx && pf.Title == f.Title {
+					nginxT(t, nginx, pf.Snippet)
+					checked++
+				}
+			}
+			if checked == 0 {
+				t.Fatalf("path %q: no nginx snippet titled %q", path, f.Title)
+			}
+		}
+	})
+}
+
+// nginxT runs `nginx -t` on snippet inside a minimal server block.
+func nginxT(t *testing.T, nginx, snippet string) {
+	t.Helper()
+	dir := t.TempDir()
+	conf := `pid nginx.pid;
 error_log stderr;
 events {}
 http {
@@ -282,19 +303,39 @@ http {
     client_body_temp_path tmp; proxy_temp_path tmp; fastcgi_temp_path tmp; uwsgi_temp_path tmp; scgi_temp_path tmp;
     server {
         listen 127.0.0.1:8080;
-` + f.Snippet + `
+` + snippet + `
     }
 }
 `
-		path := filepath.Join(dir, "nginx.conf")
-		if err := os.WriteFile(path, []byte(conf), 0o600); err != nil {
-			t.Fatal(err)
+	path := filepath.Join(dir, "nginx.conf")
+	if err := os.WriteFile(path, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(nginx, "-t", "-q", "-c", path, "-p", dir, "-e", "stderr").CombinedOutput()
+	if err != nil {
+		t.Fatalf("nginx -t: %v\n%s\n%s", err, out, conf)
+	}
+}
+
+func TestNginxLocation(t *testing.T) {
+	for _, tc := range []struct{ path, want string }{
+		{"", "/"},
+		{"/", "/"},
+		{"/items", "= /items"},
+		{"/api/items", "/api/"},
+		{"/api/", "/api/"},
+		{"/api/v1/items/42", "/api/"},
+		{"/data.json", "= /data.json"},
+		{"//x", "/"},
+		{"/../etc", "/"},
+		{"/a b/c", "/"},
+		{"/{x};/y", "/"},
+		{"/~user/x", "/"},
+	} {
+		if got := nginxLocation(tc.path); got != tc.want {
+			t.Errorf("nginxLocation(%q) = %q, want %q", tc.path, got, tc.want)
 		}
-		out, err := exec.Command(nginx, "-t", "-q", "-c", path, "-p", dir, "-e", "stderr").CombinedOutput()
-		if err != nil {
-			t.Fatalf("nginx -t: %v\n%s\n%s", err, out, conf)
-		}
-	})
+	}
 }
 
 func TestParseFormat(t *testing.T) {

@@ -276,7 +276,7 @@ func nginxCors(c FixContext) string {
 		cred = "\n        add_header Access-Control-Allow-Credentials true always;"
 	}
 	credA := strings.ReplaceAll(cred, "\n        ", "\n    ")
-	return fmt.Sprintf(`location / {
+	return fmt.Sprintf(`location %s {
     # the preflight is answered here, before a static handler or the proxy can refuse OPTIONS
     if ($request_method = OPTIONS) {
         add_header Access-Control-Allow-Origin "%s" always;
@@ -290,7 +290,23 @@ func nginxCors(c FixContext) string {
     add_header Access-Control-Allow-Origin "%s" always;%s
     add_header Vary Origin always;
     # ... your existing root or proxy_pass ...
-}`, c.Origin, c.methodList(", "), c.headerList(", "), cred, c.Origin, credA)
+}`, nginxLocation(c.Path), c.Origin, c.methodList(", "), c.headerList(", "), cred, c.Origin, credA)
+}
+
+// nginxLocation is the location a snippet goes in, from the request's
+// path: the first directory as a prefix (/api/items → /api/, where an
+// API's proxy_pass usually sits), an exact match for a file at the root
+// (/items → = /items), and / for the root or a segment nginx would need
+// quoted or would read as a modifier.
+func nginxLocation(path string) string {
+	seg, _, nested := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	if seg == "" || seg == "." || seg == ".." || safeName(seg) != seg {
+		return "/"
+	}
+	if nested {
+		return "/" + seg + "/"
+	}
+	return "= /" + seg
 }
 
 func apacheCors(c FixContext) string {
