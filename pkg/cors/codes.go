@@ -51,7 +51,7 @@ const (
 
 func init() {
 	Register(
-		Info{CodeForbiddenMethod, SeverityError, "The method is forbidden for script", "", "", "Fetch §forbidden method", "Use another method: browsers refuse CONNECT, TRACE and TRACK before any request is sent."},
+		Info{CodeForbiddenMethod, SeverityError, "The method is forbidden for script", "", "", "Fetch §forbidden method", "Use another method: script can never send CONNECT, TRACE or TRACK."},
 		Info{CodeCorsDisabledScheme, SeverityError, "The URL scheme does not support CORS", "CorsDisabledScheme", "CORSRequestNotHttp", "Fetch §main fetch (scheme fetch)", "Serve the resource over http or https."},
 		Info{CodePreflightNetwork, SeverityError, "The preflight request failed at the network level", "", "CORSDidNotSucceed2", "Fetch §CORS-preflight fetch (network error)", "Make the endpoint reachable from the browser: check DNS, TLS certificate, firewall and that the server accepts OPTIONS."},
 		Info{CodeActualNetwork, SeverityError, "The request failed at the network level", "", "CORSDidNotSucceed2", "Fetch §HTTP-network fetch (network error)", "Make the endpoint reachable: check DNS, TLS certificate and firewall."},

@@ -339,3 +339,38 @@ func TestSkippedActualSaidOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestNothingSentSaidOnce: when no request went out at all (a forbidden
+// method) the Exchanges section gives the reason once, with no empty
+// table placeholder above it.
+func TestNothingSentSaidOnce(t *testing.T) {
+	tests := []struct {
+		name     string
+		skipped  string
+		want     string
+		notWants []string
+	}{
+		{"forbidden method", "fetch() refuses the TRACE method, so the browser sends nothing; corsdiag sent nothing either.",
+			"Exchanges\nNot sent: fetch() refuses the TRACE method", []string{"(no request was sent)", "Actual request not sent"}},
+		{"no reason recorded", "",
+			"Exchanges\nNot sent: the request already failed", []string{"(no request was sent)", "Actual request not sent"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ex := &cors.Exchange{Request: cors.Request{Method: "TRACE", URL: api, Origin: page, Header: http.Header{}}, ActualSkipped: tt.skipped}
+			var b bytes.Buffer
+			if err := WriteText(&b, result(ex), Style{}); err != nil {
+				t.Fatal(err)
+			}
+			out := b.String()
+			if !strings.Contains(out, tt.want) {
+				t.Errorf("want %q in:\n%s", tt.want, out)
+			}
+			for _, nw := range tt.notWants {
+				if strings.Contains(out, nw) {
+					t.Errorf("%q repeats what the note says:\n%s", nw, out)
+				}
+			}
+		})
+	}
+}

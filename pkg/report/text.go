@@ -130,13 +130,23 @@ func (t *textWriter) write() {
 	}
 
 	t.printf("\n%s\n", t.p.bold.Sprint("Exchanges"))
-	if t.err == nil {
-		t.err = writeExchangeTable(t.w, t.res, t.s)
-	}
 	// The actual-not-checked finding above already says why, and how to
 	// send it; the note is for the cases no finding covers.
-	if note := actualNote(t.res); note != "" && !hasCode(findings, cors.CodeActualNotChecked) {
-		t.printf("Actual request not sent: %s\n", t.text(note))
+	note := actualNote(t.res)
+	if hasCode(findings, cors.CodeActualNotChecked) {
+		note = ""
+	}
+	switch {
+	case len(exchangeRows(t.res)) == 0 && note != "":
+		// Nothing to tabulate: the note says why nothing was sent, once.
+		t.printf("Not sent: %s\n", t.text(note))
+	default:
+		if t.err == nil {
+			t.err = writeExchangeTable(t.w, t.res, t.s)
+		}
+		if note != "" {
+			t.printf("Actual request not sent: %s\n", t.text(note))
+		}
 	}
 	if t.res.BrowserSkipsActual {
 		t.printf("The browser would not send the actual request (the preflight fails); corsdiag sent it to show what you would hit next.\n")
