@@ -77,8 +77,12 @@ func (r *Result) Reported() *cors.Finding {
 
 // Summary counts the file.
 type Summary struct {
-	Entries     int `json:"entries"`
-	Requests    int `json:"requests"` // entries that are not preflights
+	Entries int `json:"entries"`
+	// Requests counts the requests the page made: entries that are not
+	// preflights, plus one for each preflight whose request is not in the
+	// file (the page still made it). CrossOrigin and UnknownOrigin are
+	// parts of it.
+	Requests    int `json:"requests"`
 	Preflights  int `json:"preflights"`
 	CrossOrigin int `json:"cross_origin"`
 	CORS        int `json:"cors_requests"`
@@ -511,7 +515,9 @@ func (a *analyzer) flush(keep int) {
 func (a *analyzer) finalize(p *pending) {
 	if p.preflight {
 		a.sum.Preflights++
-	} else {
+	}
+	if !p.preflight || p.pair == nil {
+		// A preflight alone stands for the request it preceded.
 		a.sum.Requests++
 	}
 	if p.prev != nil {

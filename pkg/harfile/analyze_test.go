@@ -97,6 +97,53 @@ func TestPreflightPairing(t *testing.T) {
 			if (tt.verdict == cors.Blocked) != (sum.Blocked == 1) {
 				t.Errorf("summary blocked = %d", sum.Blocked)
 			}
+			// One request each, whether the file holds it, its preflight,
+			// or both: the counts must agree with the one result.
+			wantPreflights := 0
+			for _, e := range tt.entries {
+				if strings.Contains(e, `"OPTIONS"`) {
+					wantPreflights++
+				}
+			}
+			if sum.Requests != 1 || sum.CrossOrigin != 1 || sum.CORS != 1 || sum.Preflights != wantPreflights {
+				t.Errorf("summary = %d requests, %d cross-origin, %d CORS, %d preflights; want 1, 1, 1, %d", sum.Requests, sum.CrossOrigin, sum.CORS, sum.Preflights, wantPreflights)
+			}
+		})
+	}
+}
+
+// TestSummaryCountsAgree: the summary's parts never exceed its whole, for
+// files of requests, lone preflights, paired preflights and requests whose
+// page origin is unknown.
+func TestSummaryCountsAgree(t *testing.T) {
+	pre := func(url string) string {
+		return entryJSON("2024-01-01T00:00:00.100Z", "OPTIONS", url, "preflight",
+			[][2]string{{"Origin", app}, {"Access-Control-Request-Method", "PUT"}}, 403, nil, "")
+	}
+	put := func(url string) string {
+		return entryJSON("2024-01-01T00:00:00.200Z", "PUT", url, "fetch", corsReq, 200, [][2]string{{"Access-Control-Allow-Origin", app}}, "")
+	}
+	noOrigin := `{"startedDateTime":"2024-01-01T00:00:00.300Z","request":{"method":"GET","url":"https://cdn.test/a.js","headers":[]},"response":{"status":200,"headers":[],"content":{"size":0}}}`
+	tests := []struct {
+		name                  string
+		entries               []string
+		requests, cross, pref int
+	}{
+		{"lone preflights", []string{pre("https://api.test/a"), pre("https://api.test/b")}, 2, 2, 2},
+		{"paired and lone", []string{pre("https://api.test/a"), put("https://api.test/a"), pre("https://api.test/b")}, 2, 2, 2},
+		{"request without preflight", []string{put("https://api.test/a")}, 1, 1, 0},
+		{"same-origin request", []string{put(app + "/a")}, 1, 0, 0},
+		{"lone preflight and an unknown origin", []string{pre("https://api.test/a"), noOrigin}, 2, 1, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sum, _ := analyze(t, `{"log":{"version":"1.2","entries":[`+strings.Join(tt.entries, ",")+`]}}`)
+			if sum.Requests != tt.requests || sum.CrossOrigin != tt.cross || sum.Preflights != tt.pref {
+				t.Errorf("summary = %d requests, %d cross-origin, %d preflights; want %d, %d, %d", sum.Requests, sum.CrossOrigin, sum.Preflights, tt.requests, tt.cross, tt.pref)
+			}
+			if sum.CrossOrigin+sum.UnknownOrigin > sum.Requests || sum.CORS > sum.CrossOrigin || sum.Blocked > sum.CrossOrigin {
+				t.Errorf("parts exceed the whole: %+v", sum)
+			}
 		})
 	}
 }
