@@ -64,15 +64,48 @@ type chromium struct {
 	rec     *recorder
 }
 
+// spaceFlags are the launch flags of a Local Network Access group: the
+// listeners' address spaces and whether the page is opened by name.
+type spaceFlags struct {
+	// Overrides is --ip-address-space-overrides ("" : none).
+	Overrides string
+	// MapInsecureHost maps InsecureHost to 127.0.0.1 in the resolver rules.
+	MapInsecureHost bool
+}
+
+// resolverRules are the --host-resolver-rules of a launch: the first
+// matching MAP wins, and every other name still fails without a lookup.
+func (f spaceFlags) resolverRules() string {
+	if f.MapInsecureHost {
+		return "MAP " + InsecureHost + " 127.0.0.1, " + hostResolverRules
+	}
+	return hostResolverRules
+}
+
+// spaceFlagsFor are the flags that put srv's listeners where sc says.
+func spaceFlagsFor(sc Scenario, srv *Server) spaceFlags {
+	if sc.Page == nil {
+		return spaceFlags{}
+	}
+	ov := "127.0.0.1:" + port(srv.Origins.Page) + "=" + sc.Page.Space
+	if api := sc.APIAddressSpace(); api != "" {
+		ov += ",127.0.0.1:" + port(srv.Origins.API) + "=" + api
+	}
+	return spaceFlags{Overrides: ov, MapInsecureHost: !sc.Page.IsSecure()}
+}
+
 // startChromium launches bin and opens pageURL. The returned browser is
 // closed by t.Cleanup.
-func startChromium(t *testing.T, bin, pageURL string) *chromium {
+func startChromium(t *testing.T, bin, pageURL string, sf spaceFlags) *chromium {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(bin), chromedp.UserDataDir(t.TempDir())}
 	for _, f := range chromiumFlags {
 		opts = append(opts, chromedp.Flag(f, true))
 	}
-	opts = append(opts, chromedp.Flag("host-resolver-rules", hostResolverRules))
+	opts = append(opts, chromedp.Flag("host-resolver-rules", sf.resolverRules()))
+	if sf.Overrides != "" {
+		opts = append(opts, chromedp.Flag("ip-address-space-overrides", sf.Overrides))
+	}
 	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
 	c := &chromium{ctx: ctx, pageURL: pageURL, rec: newRecorder()}

@@ -31,25 +31,36 @@ var browserCodes = []cors.Code{
 	cors.CodeRedirectCredentials, cors.CodeTooManyRedirects, cors.CodeRedirectBadLocation,
 	cors.CodeAuthorizationWildcard, cors.CodeMissingVaryOrigin, cors.CodeAllowOriginNull, cors.CodeMaxAgeCapped,
 	cors.CodeDuplicateHeader, cors.CodeChromiumOnlySafelist, cors.CodeUnexposedHeaders, cors.CodePreflightReasons,
-	cors.CodeOriginTainted,
+	cors.CodeOriginTainted, cors.CodeLocalNetworkInsecure, cors.CodeLocalNetworkPermission,
 }
 
 // runCorsdiag checks one scenario the way `corsdiag check --send-actual`
-// does: the probe against the scenario server, then the engine.
+// does: the probe against the scenario server, then the engine. A scenario
+// with a page address space is checked the way a user does it: Origin is
+// the page's origin (http://public.test:<port> for a non-secure page) and
+// Request.PageAddressSpace the page's space.
 func runCorsdiag(t *testing.T, srv *Server, sc Scenario, nonce string) (*cors.Diagnosis, *probe.Result) {
 	t.Helper()
 	initiator := "fetch"
 	if sc.Request.XHR {
 		initiator = "XMLHttpRequest"
 	}
+	var pageSpace cors.AddressSpace
+	if sc.Page != nil {
+		var err error
+		if pageSpace, err = cors.ParseAddressSpace(sc.Page.Space); err != nil {
+			t.Fatalf("%s: %v", sc.Name, err)
+		}
+	}
 	opts := probe.Options{
 		Request: cors.Request{
-			Method:      sc.Request.MethodOrGet(),
-			URL:         srv.URL(sc.Name, nonce),
-			Origin:      srv.Origins.Page,
-			Header:      HTTPHeader(sc.Request.Headers, srv.Origins),
-			Credentials: sc.Request.Include(),
-			Initiator:   initiator,
+			Method:           sc.Request.MethodOrGet(),
+			URL:              srv.URL(sc.Name, nonce),
+			Origin:           sc.PageOrigin(srv.Origins.Page),
+			Header:           HTTPHeader(sc.Request.Headers, srv.Origins),
+			Credentials:      sc.Request.Include(),
+			Initiator:        initiator,
+			PageAddressSpace: pageSpace,
 		},
 		Body:       []byte(sc.Request.Body),
 		SendActual: true,
@@ -63,7 +74,48 @@ func runCorsdiag(t *testing.T, srv *Server, sc Scenario, nonce string) (*cors.Di
 	if res == nil {
 		t.Fatalf("%s: probe returned no result (%v)", sc.Name, err)
 	}
+	overrideAPISpace(res.Exchange, srv, sc.APIAddressSpace())
 	return cors.Evaluate(res.Exchange), res
+}
+
+// spaceAddress is an address of each space, for overrideAPISpace.
+var spaceAddress = map[string]string{"local": "10.0.0.1", "public": "203.0.113.1"}
+
+// overrideAPISpace is corsdiag's side of Chromium's
+// --ip-address-space-overrides for the API listener: every hop that reached
+// it gets an address of the declared space in place of 127.0.0.1, so the
+// engine classifies the server as the browser was told to.
+func overrideAPISpace(ex *cors.Exchange, srv *Server, space string) {
+	ip, ok := spaceAddress[space]
+	if !ok {
+		return // loopback (127.0.0.1 already is) or none declared
+	}
+	apiAddr := strings.TrimPrefix(srv.Origins.API, "http://")
+	fix := func(h *cors.Hop) {
+		if h != nil && h.RemoteAddress == apiAddr {
+			h.RemoteAddress = ip + ":" + port(srv.Origins.API)
+		}
+	}
+	fix(ex.Preflight)
+	for i := range ex.Actual {
+		fix(&ex.Actual[i])
+		fix(ex.Actual[i].RedirectPreflight)
+	}
+}
+
+// lnaGate is the Local Network Access finding that stops the browser
+// before it connects, when corsdiag reports one: the insecure-page error,
+// or (the scenario declares permission: denied, as headless Chromium
+// denies the prompt) the permission warning, which then stands for the
+// browser's error.
+func lnaGate(d *cors.Diagnosis, permissionDenied bool) *cors.Finding {
+	for i := range d.Findings {
+		f := &d.Findings[i]
+		if f.Code == cors.CodeLocalNetworkInsecure || (permissionDenied && f.Code == cors.CodeLocalNetworkPermission) {
+			return f
+		}
+	}
+	return nil
 }
 
 // notReported are response headers script cannot read that the engine
@@ -84,15 +136,29 @@ func notReported(name string) bool {
 // TestScenariosAgainstRecord (browser names which). The browser is right.
 // probeSeen and p are corsdiag's run: what its probe sent, with the
 // placeholders of its ports and nonce, so both sides read alike.
-func compare(browser string, b *observed, d *cors.Diagnosis, res *probe.Result, probeSeen []seenRequest, p placeholders) []string {
+//
+// permissionDenied is the scenario's permission: denied. corsdiag reports
+// the Local Network Access prompt as a warning (a user may allow it);
+// headless Chromium denies it. Then the warning must be there and is held
+// to Chromium's error as the reported finding would be, and the browser
+// must have sent nothing; every other comparison is unchanged.
+func compare(browser string, b *observed, d *cors.Diagnosis, res *probe.Result, probeSeen []seenRequest, p placeholders, permissionDenied bool) []string {
 	var out []string
 	fail := func(format string, a ...any) { out = append(out, fmt.Sprintf(format, a...)) }
 
 	blocked := b.Verdict == verdictBlocked
-	if blocked != (d.Verdict == cors.Blocked) {
+	rep := d.Reported()
+	corsdiagBlocked := d.Verdict == cors.Blocked
+	gate := lnaGate(d, permissionDenied)
+	switch {
+	case permissionDenied && (gate == nil || gate.Code != cors.CodeLocalNetworkPermission):
+		fail("the scenario declares permission: denied, but corsdiag reports no %s", cors.CodeLocalNetworkPermission)
+	case permissionDenied:
+		rep, corsdiagBlocked = gate, true
+	}
+	if blocked != corsdiagBlocked {
 		fail("verdict: %s %s, corsdiag %s", browser, b, d.Verdict)
 	}
-	rep := d.Reported()
 	switch {
 	case blocked && rep != nil:
 		if rep.CorsError != b.CorsError {
@@ -112,12 +178,16 @@ func compare(browser string, b *observed, d *cors.Diagnosis, res *probe.Result, 
 	// browser sends.
 	probePF, probeActual := splitPreflight(probeSeen)
 	_, browserActual := splitPreflight(b.Requests)
-	wantPF := d.Plan.Preflight && !d.Plan.Forbidden
+	// Local Network Access is checked when the connection is made: a gated
+	// request sends nothing, preflight included. The probe's BrowserSends*
+	// flags do not model that (they describe a browser that may connect),
+	// so they are not compared for a gated request.
+	wantPF := d.Plan.Preflight && !d.Plan.Forbidden && gate == nil
 	sentPF := b.Preflight != nil
 	if sentPF != wantPF {
 		fail("preflight: %s sent one: %v; corsdiag's plan says %v (reasons: %s)", browser, sentPF, wantPF, strings.Join(d.Plan.Reasons, "; "))
 	}
-	if res.BrowserSendsPreflight != sentPF {
+	if gate == nil && res.BrowserSendsPreflight != sentPF {
 		fail("preflight: %s sent one: %v; probe.Result.BrowserSendsPreflight %v", browser, sentPF, res.BrowserSendsPreflight)
 	}
 	if pf := b.Preflight; pf != nil {
@@ -139,11 +209,11 @@ func compare(browser string, b *observed, d *cors.Diagnosis, res *probe.Result, 
 			preflightFailed = true
 		}
 	}
-	wantActual := !d.Plan.Forbidden && !preflightFailed
+	wantActual := !d.Plan.Forbidden && !preflightFailed && gate == nil
 	if b.ActualSent != wantActual {
 		fail("actual request: %s sent it: %v; corsdiag says the browser sends it: %v", browser, b.ActualSent, wantActual)
 	}
-	if res.BrowserSendsActual != b.ActualSent && !d.Plan.Forbidden {
+	if gate == nil && res.BrowserSendsActual != b.ActualSent && !d.Plan.Forbidden {
 		fail("actual request: %s sent it: %v; probe.Result.BrowserSendsActual %v", browser, b.ActualSent, res.BrowserSendsActual)
 	}
 	if b.ActualSent {
@@ -155,7 +225,7 @@ func compare(browser string, b *observed, d *cors.Diagnosis, res *probe.Result, 
 	}
 
 	// What script could read equals what corsdiag says it cannot.
-	if !blocked && d.Verdict == cors.Allowed {
+	if !blocked && !corsdiagBlocked && d.Verdict == cors.Allowed {
 		if final := res.Exchange.FinalResponse(); final != nil {
 			out = append(out, compareExposed(browser, b, d, final)...)
 		}
@@ -217,8 +287,11 @@ func unexposedNames(msg string) []string {
 	return strings.Split(rest, ", ")
 }
 
-func corsdiagString(d *cors.Diagnosis) string {
+func corsdiagString(d *cors.Diagnosis, permissionDenied bool) string {
 	rep := d.Reported()
+	if g := lnaGate(d, permissionDenied); permissionDenied && g != nil {
+		return "blocked " + g.CorsError + " (prompt denied)"
+	}
 	if rep == nil {
 		return string(d.Verdict)
 	}

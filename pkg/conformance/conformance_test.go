@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -121,6 +122,30 @@ func runInChromium(t *testing.T, c *chromium, srv *Server, scenarios []Scenario,
 	return out
 }
 
+// launchGroups splits scenarios by the browser they need: the plain ones
+// first, then one group per page/API address-space combination, in order
+// of appearance.
+func launchGroups(scenarios []Scenario) [][]Scenario {
+	var keys []string
+	groups := map[string][]Scenario{}
+	for _, sc := range scenarios {
+		key := ""
+		if sc.Page != nil {
+			key = fmt.Sprintf("%s secure=%v api=%s", sc.Page.Space, sc.Page.IsSecure(), sc.APIAddressSpace())
+		}
+		if _, ok := groups[key]; !ok {
+			keys = append(keys, key)
+		}
+		groups[key] = append(groups[key], sc)
+	}
+	sort.SliceStable(keys, func(i, j int) bool { return keys[i] == "" && keys[j] != "" })
+	out := make([][]Scenario, len(keys))
+	for i, k := range keys {
+		out[i] = groups[k]
+	}
+	return out
+}
+
 func loadScenarios(t *testing.T) []Scenario {
 	t.Helper()
 	scenarios, err := LoadDir(scenarioDir)
@@ -169,22 +194,41 @@ func TestChromium(t *testing.T) {
 	case err != nil || (*updateRecord && only == ""):
 		rec = &record{Scenarios: map[string]*observed{}}
 	}
-	srv, err := NewServer(scenarios)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	c := startChromium(t, bin, srv.Origins.Page+"/")
-	if !*updateRecord && chromiumMajor(c.version) != chromiumMajor(rec.Browser) {
-		t.Logf("the record %s is of %s, the browser is %s: differences below are the upgrade's; review them and run %s",
-			recPath, rec.Browser, c.version, updateCommand)
-	}
-
 	chromeNonces, probeNonces := map[string]string{}, map[string]string{}
 	for _, sc := range scenarios {
 		chromeNonces[sc.Name], probeNonces[sc.Name] = "c"+nonce(), "p"+nonce()
 	}
-	chrome := runInChromium(t, c, srv, scenarios, chromeNonces)
+	// One browser per launch group: the plain scenarios share one, each
+	// combination of page and API address space gets its own server and a
+	// browser launched with the overrides for that server's ports.
+	chrome := map[string]*chromeOutcome{}
+	servers := map[string]*Server{}
+	var c, mainBrowser *chromium
+	var mainScenarios []Scenario
+	for _, g := range launchGroups(scenarios) {
+		srv, err := NewServer(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(srv.Close)
+		c = startChromium(t, bin, g[0].PageOrigin(srv.Origins.Page)+"/", spaceFlagsFor(g[0], srv))
+		if g[0].Page == nil {
+			mainBrowser, mainScenarios = c, g
+		}
+		for name, o := range runInChromium(t, c, srv, g, chromeNonces) {
+			chrome[name] = o
+		}
+		for _, sc := range g {
+			servers[sc.Name] = srv
+		}
+	}
+	if c == nil {
+		t.Fatalf("CORSDIAG_SCENARIO=%s matches no scenario", only)
+	}
+	if !*updateRecord && chromiumMajor(c.version) != chromiumMajor(rec.Browser) {
+		t.Logf("the record %s is of %s, the browser is %s: differences below are the upgrade's; review them and run %s",
+			recPath, rec.Browser, c.version, updateCommand)
+	}
 	chromeTime := time.Since(start)
 
 	if os.Getenv("CORSDIAG_DUMP") != "" {
@@ -197,14 +241,16 @@ func TestChromium(t *testing.T) {
 	exhibited := map[cors.Code]bool{}
 	for _, sc := range scenarios {
 		o := chrome[sc.Name]
+		srv := servers[sc.Name]
 		live := observedFromChrome(o, newPlaceholders(srv.Origins, chromeNonces[sc.Name]))
 		d, res := runCorsdiag(t, srv, sc, probeNonces[sc.Name])
+		denied := sc.Permission == "denied"
 		for _, f := range d.Findings {
 			exhibited[f.Code] = true
 		}
 		pp := newPlaceholders(srv.Origins, probeNonces[sc.Name])
-		problems := compare("Chromium", live, d, res, seenRequests(srv.Seen(sc.Name, probeNonces[sc.Name]), pp), pp)
-		rows = append(rows, summaryRow{sc.Name, o.String(), corsdiagString(d), len(problems) == 0})
+		problems := compare("Chromium", live, d, res, seenRequests(srv.Seen(sc.Name, probeNonces[sc.Name]), pp), pp, denied)
+		rows = append(rows, summaryRow{sc.Name, o.String(), corsdiagString(d, denied), len(problems) == 0})
 		var stale string // how the live browser departs from the record
 		switch want := rec.Scenarios[sc.Name]; {
 		case *updateRecord:
@@ -263,7 +309,8 @@ func TestChromium(t *testing.T) {
 			t.Fatalf("summary: %v", err)
 		}
 	}
-	if *recordHAR != "" {
-		writeHAR(t, *recordHAR, c, scenarios, chrome, chromeNonces)
+	if *recordHAR != "" && mainBrowser != nil {
+		// The HAR is one browser's log: the plain scenarios'.
+		writeHAR(t, *recordHAR, mainBrowser, mainScenarios, chrome, chromeNonces)
 	}
 }

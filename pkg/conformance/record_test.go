@@ -410,7 +410,7 @@ func TestScenariosAgainstRecord(t *testing.T) {
 				exhibited[f.Code] = true
 			}
 			pp := newPlaceholders(srv.Origins, n)
-			problems := compare(browser, want, d, res, seenRequests(srv.Seen(sc.Name, n), pp), pp)
+			problems := compare(browser, want, d, res, seenRequests(srv.Seen(sc.Name, n), pp), pp, sc.Permission == "denied")
 			for _, p := range problems {
 				t.Error(p)
 			}
@@ -580,12 +580,12 @@ func TestCompareReportsDisagreement(t *testing.T) {
 			pp := newPlaceholders(srv.Origins, n)
 			probeSeen := seenRequests(srv.Seen(tt.scenario, n), pp)
 			orig := rec.Scenarios[tt.scenario]
-			if p := compare("browser", orig, d, res, probeSeen, pp); len(p) != 0 {
+			if p := compare("browser", orig, d, res, probeSeen, pp, false); len(p) != 0 {
 				t.Fatalf("the untouched entry already disagrees: %q", p)
 			}
 			b := deepCopy(t, orig)
 			tt.edit(b)
-			p := strings.Join(compare("browser", b, d, res, probeSeen, pp), "\n")
+			p := strings.Join(compare("browser", b, d, res, probeSeen, pp, false), "\n")
 			if !strings.Contains(p, tt.want) {
 				t.Errorf("compare said %q; want it to say %q", p, tt.want)
 			}
@@ -605,4 +605,86 @@ func deepCopy(t *testing.T, b *observed) *observed {
 	}
 	out.summarize()
 	return &out
+}
+
+// TestCompareLocalNetworkAccess keeps the permission: denied comparison
+// honest: the warning must exist and carry Chromium's error, and a browser
+// that sent anything disagrees.
+func TestCompareLocalNetworkAccess(t *testing.T) {
+	path, err := recordFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := loadRecord(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]Scenario{}
+	var scenarios []Scenario
+	for _, sc := range loadScenarios(t) {
+		if sc.Page != nil {
+			byName[sc.Name] = sc
+			scenarios = append(scenarios, sc)
+		}
+	}
+	const get, put, insecure = "lna-public-secure-to-loopback-get", "lna-public-secure-to-loopback-put", "lna-public-insecure-to-loopback-get"
+	for _, name := range []string{get, put, insecure} {
+		if byName[name].Permission == "" && name != insecure || rec.Scenarios[name] == nil {
+			t.Fatalf("scenario %s, its permission: denied or its record entry is gone; pick another for this test", name)
+		}
+	}
+	srv, err := NewServer(scenarios)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	sentPF := seenRequest{Method: "OPTIONS", Server: "{api}", Origin: "{page}", RequestMethod: "PUT", RequestHeaders: "content-type"}
+	tests := []struct {
+		name, scenario string
+		denied         bool
+		edit           func(b *observed)
+		want           string
+	}{
+		{"permission not declared", get, false, func(*observed) {}, "verdict: browser blocked LocalNetworkAccessPermissionDenied, corsdiag allowed"},
+		{"console", get, true, func(b *observed) { b.Console = strings.Replace(b.Console, "loopback", "local", 1) }, "console message:"},
+		{"corsError", get, true, func(b *observed) { b.CorsError = "InsecureLocalNetwork" }, `corsError: browser "InsecureLocalNetwork", corsdiag "LocalNetworkAccessPermissionDenied"`},
+		{"browser granted", get, true, func(b *observed) {
+			b.Verdict, b.CorsError, b.Console, b.Status = verdictAllowed, "", "", 200
+			b.Requests = []seenRequest{{Method: "GET", Server: "{api}", Origin: "{page}"}}
+			b.summarize()
+		}, "actual request: browser sent it: true; corsdiag says the browser sends it: false"},
+		{"preflight sent", put, true, func(b *observed) { b.Requests = []seenRequest{sentPF}; b.summarize() }, "preflight: browser sent one: true; corsdiag's plan says false"},
+		{"insecure sent", insecure, false, func(b *observed) {
+			b.Requests = []seenRequest{{Method: "GET", Server: "{api}", Origin: "http://public.test:{page_port}"}}
+			b.summarize()
+		}, "actual request: browser sent it: true"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sc := byName[tt.scenario]
+			n := "p" + nonce()
+			d, res := runCorsdiag(t, srv, sc, n)
+			pp := newPlaceholders(srv.Origins, n)
+			probeSeen := seenRequests(srv.Seen(tt.scenario, n), pp)
+			orig := rec.Scenarios[tt.scenario]
+			if p := compare("browser", orig, d, res, probeSeen, pp, sc.Permission == "denied"); len(p) != 0 {
+				t.Fatalf("the untouched entry already disagrees: %q", p)
+			}
+			b := deepCopy(t, orig)
+			tt.edit(b)
+			p := strings.Join(compare("browser", b, d, res, probeSeen, pp, tt.denied), "\n")
+			if !strings.Contains(p, tt.want) {
+				t.Errorf("compare said %q; want it to say %q", p, tt.want)
+			}
+		})
+	}
+	// Declaring denied where corsdiag sees no prompt is itself a complaint.
+	sc := byName["lna-local-to-loopback-get"]
+	n := "p" + nonce()
+	d, res := runCorsdiag(t, srv, sc, n)
+	pp := newPlaceholders(srv.Origins, n)
+	p := strings.Join(compare("browser", rec.Scenarios[sc.Name], d, res, seenRequests(srv.Seen(sc.Name, n), pp), pp, true), "\n")
+	if !strings.Contains(p, "declares permission: denied, but corsdiag reports no local-network-access-permission") {
+		t.Errorf("compare said %q; want the missing permission finding named", p)
+	}
 }

@@ -41,6 +41,67 @@ type Scenario struct {
 	Redirects []Redirect `yaml:"redirects,omitempty"`
 	// Response answers the actual request (after the redirects).
 	Response Response `yaml:"response"`
+
+	// Page, when set, places the page in a Local Network Access address
+	// space: Chromium runs the scenario in a browser launched with
+	// --ip-address-space-overrides for the page's listener (and API.Space
+	// for the API's), corsdiag with Request.PageAddressSpace.
+	Page *Page `yaml:"page,omitempty"`
+	// API places the API listener in an address space (default loopback,
+	// what 127.0.0.1 is); only with Page.
+	API *APISpace `yaml:"api,omitempty"`
+	// Permission is what the browser does with the Local Network Access
+	// prompt: "denied" is what headless Chromium does. corsdiag reports the
+	// prompt as a warning (a user may allow it); with denied, the suite
+	// holds that warning to Chromium's error and expects nothing sent.
+	Permission string `yaml:"permission,omitempty"`
+}
+
+// Page is where the page that makes the request lives.
+type Page struct {
+	// Space is the page listener's address space: public, local or loopback.
+	Space string `yaml:"space"`
+	// Secure false opens the page as http://public.test:<port> (mapped to
+	// 127.0.0.1), which is not a secure context; default true: the page is
+	// http://127.0.0.1:<port>, a secure context.
+	Secure *bool `yaml:"secure,omitempty"`
+}
+
+// APISpace is the API listener's address space.
+type APISpace struct {
+	Space string `yaml:"space"`
+}
+
+// InsecureHost is the name a non-secure page is opened at; Chromium maps it
+// to 127.0.0.1 (--host-resolver-rules), corsdiag only puts it in Origin.
+const InsecureHost = "public.test"
+
+// IsSecure reports whether the page is a secure context.
+func (p *Page) IsSecure() bool { return p == nil || p.Secure == nil || *p.Secure }
+
+// PageOrigin is the origin the page of s has when its listener is at
+// listener (http://127.0.0.1:<port>).
+func (s *Scenario) PageOrigin(listener string) string {
+	if s.Page.IsSecure() {
+		return listener
+	}
+	return "http://" + InsecureHost + ":" + port(listener)
+}
+
+// PageSpace and APIAddressSpace are the declared address spaces ("" when
+// the scenario declares none).
+func (s *Scenario) PageSpace() string {
+	if s.Page == nil {
+		return ""
+	}
+	return s.Page.Space
+}
+
+func (s *Scenario) APIAddressSpace() string {
+	if s.API == nil {
+		return ""
+	}
+	return s.API.Space
 }
 
 // Request is what page script passes to fetch() (or XMLHttpRequest).
@@ -208,6 +269,9 @@ func (s *Scenario) validate() *LoadError {
 	if err := s.Response.validate(); err != nil {
 		return bad("response", "%v", err)
 	}
+	if err := s.validateSpaces(bad); err != nil {
+		return err
+	}
 	for i, r := range s.Redirects {
 		field := fmt.Sprintf("redirects[%d]", i)
 		if r.Status < 300 || r.Status > 399 {
@@ -221,6 +285,48 @@ func (s *Scenario) validate() *LoadError {
 		if err := checkHeaders(r.Headers); err != nil {
 			return bad(field+".headers", "%v", err)
 		}
+	}
+	return nil
+}
+
+func (s *Scenario) validateSpaces(bad func(field, format string, a ...any) *LoadError) *LoadError {
+	space := func(v string) bool { return v == "public" || v == "local" || v == "loopback" }
+	if s.Page != nil && !space(s.Page.Space) {
+		return bad("page.space", "is %q; want public, local or loopback", s.Page.Space)
+	}
+	if s.API != nil {
+		if s.Page == nil {
+			return bad("api", "needs page: the address spaces apply to the page's browser")
+		}
+		if !space(s.API.Space) {
+			return bad("api.space", "is %q; want public, local or loopback", s.API.Space)
+		}
+	}
+	switch s.Permission {
+	case "":
+	case "denied":
+		if s.Page == nil {
+			return bad("permission", "needs page: only a page in an address space is asked")
+		}
+	default:
+		return bad("permission", "is %q; want denied (what headless Chromium does)", s.Permission)
+	}
+	if !s.Page.IsSecure() {
+		// The server's {origin} is the listener's 127.0.0.1 origin, not
+		// the page's http://public.test one.
+		hs := append(append([]Header(nil), s.Response.Headers...), s.Request.Headers...)
+		if s.Preflight != nil {
+			hs = append(hs, s.Preflight.Headers...)
+		}
+		for _, h := range hs {
+			if strings.Contains(h.Value, "{origin}") {
+				return bad("headers", "%s uses {origin}, which is not the origin of a non-secure page; use \"*\"", h.Name)
+			}
+		}
+	}
+	if s.Page != nil && len(s.Redirects) > 0 {
+		// Each browser launch overrides the page and API listeners only.
+		return bad("redirects", "are not supported with page yet")
 	}
 	return nil
 }

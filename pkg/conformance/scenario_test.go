@@ -40,6 +40,13 @@ func TestParseRejectsBadScenarios(t *testing.T) {
 		{"header name with colon", "- name: a\n  description: d\n  response: {status: 200, headers: [{name: 'a:b', value: x}]}\n", []string{"response", "not a header name"}},
 		{"GET with a body", "- name: a\n  description: d\n  request: {method: get, body: x}\n  response: {status: 200}\n", []string{"request.body", "GET"}},
 		{"preflight status", "- name: a\n  description: d\n  preflight: {status: 0}\n  response: {status: 200}\n", []string{"preflight", "status is 0"}},
+		{"page space", "- name: a\n  description: d\n  page: {space: private}\n  response: {status: 200}\n", []string{"page.space", "private"}},
+		{"api without page", "- name: a\n  description: d\n  api: {space: local}\n  response: {status: 200}\n", []string{"api", "needs page"}},
+		{"api space", "- name: a\n  description: d\n  page: {space: public}\n  api: {space: lan}\n  response: {status: 200}\n", []string{"api.space", "lan"}},
+		{"permission value", "- name: a\n  description: d\n  page: {space: public}\n  permission: granted\n  response: {status: 200}\n", []string{"permission", "granted"}},
+		{"permission without page", "- name: a\n  description: d\n  permission: denied\n  response: {status: 200}\n", []string{"permission", "needs page"}},
+		{"origin on a non-secure page", "- name: a\n  description: d\n  page: {space: public, secure: false}\n  response: {status: 200, headers: [{name: Access-Control-Allow-Origin, value: '{origin}'}]}\n", []string{"Access-Control-Allow-Origin uses {origin}"}},
+		{"page with redirects", "- name: a\n  description: d\n  page: {space: public}\n  redirects: [{status: 302}]\n  response: {status: 200}\n", []string{"redirects", "not supported with page"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -105,4 +112,38 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestPageOriginAndLaunchFlags(t *testing.T) {
+	no := false
+	srv := &Server{Origins: Origins{Page: "http://127.0.0.1:4001", API: "http://127.0.0.1:4002"}}
+	tests := []struct {
+		name       string
+		sc         Scenario
+		origin     string
+		overrides  string
+		resolverOK string
+	}{
+		{"plain", Scenario{}, "http://127.0.0.1:4001", "", hostResolverRules},
+		{"public secure", Scenario{Page: &Page{Space: "public"}}, "http://127.0.0.1:4001", "127.0.0.1:4001=public", hostResolverRules},
+		{"public to local", Scenario{Page: &Page{Space: "public"}, API: &APISpace{Space: "local"}}, "http://127.0.0.1:4001",
+			"127.0.0.1:4001=public,127.0.0.1:4002=local", hostResolverRules},
+		{"non-secure", Scenario{Page: &Page{Space: "public", Secure: &no}}, "http://public.test:4001", "127.0.0.1:4001=public",
+			"MAP public.test 127.0.0.1, " + hostResolverRules},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.sc.PageOrigin(srv.Origins.Page); got != tt.origin {
+				t.Errorf("PageOrigin = %q, want %q", got, tt.origin)
+			}
+			sf := spaceFlagsFor(tt.sc, srv)
+			if sf.Overrides != tt.overrides {
+				t.Errorf("overrides = %q, want %q", sf.Overrides, tt.overrides)
+			}
+			// Every launch keeps the catch-all that stops outside lookups.
+			if got := sf.resolverRules(); got != tt.resolverOK || !strings.HasSuffix(got, hostResolverRules) {
+				t.Errorf("resolver rules = %q, want %q", got, tt.resolverOK)
+			}
+		})
+	}
 }
