@@ -178,6 +178,12 @@ func (p *prober) run(ctx context.Context) *Result {
 		ex.Actual = p.actual(ctx, &plan)
 	}
 
+	// Local Network Access stops a non-secure public page before anything
+	// leaves the browser; corsdiag had to connect to learn the address.
+	if p.opts.Profile.Evaluate(ex).Has(cors.CodeLocalNetworkInsecure) {
+		res.BrowserSendsPreflight, res.BrowserSendsActual = false, false
+	}
+
 	// The error-path probe is safe GETs only; skip it when the endpoint
 	// already proved unreachable.
 	if p.opts.ErrorProbe && (p.tried == 0 || p.answered > 0) {
