@@ -219,10 +219,16 @@ type job struct {
 	originSource string
 	corsMode     bool
 	acrm         string
-	pair         *Entry   // the paired preflight's entry, or nil
-	hops         []*Entry // the redirect hops after e, in order
-	errorPaths   []*Entry // corsdiag's error-path probes of the request
+	pair         *Entry     // the paired preflight's entry, or nil
+	hops         []hopEntry // the redirect hops after e, in order
+	errorPaths   []*Entry   // corsdiag's error-path probes of the request
 	res          *Result
+}
+
+// hopEntry is a redirect hop's entry and the preflight the browser sent
+// to its URL before following the redirect there (nil when none).
+type hopEntry struct {
+	e, preflight *Entry
 }
 
 type jobKind uint8
@@ -323,8 +329,11 @@ type pending struct {
 	cross        bool
 	corsMode     bool
 	preflight    bool
-	acrm         string
-	pair         *pending
+	// pairable entries are indexed in unpaired: cross-origin entries, and
+	// redirect hops (a tainted request is preflighted at any origin).
+	pairable bool
+	acrm     string
+	pair     *pending
 	// next and prev chain the hops of a redirected request: the browser
 	// records each hop as an entry of its own.
 	next, prev *pending
@@ -365,10 +374,11 @@ func (a *analyzer) add(e *Entry) {
 	if p.corsMode && !p.preflight {
 		a.chain(p)
 	}
-	if p.cross && p.corsMode && p.prev == nil {
+	p.pairable = p.cross || p.prev != nil
+	if p.pairable && p.corsMode {
 		a.pairUp(p)
 	}
-	if p.cross && p.pair == nil {
+	if p.pairable && p.pair == nil {
 		a.unpaired[e.Request.URL] = append(a.unpaired[e.Request.URL], p)
 	}
 	if !p.preflight && e.Response.Status >= 300 && e.Response.Status <= 399 {
@@ -396,6 +406,10 @@ func (a *analyzer) attachErrorPath(e *Entry) {
 		if q.preflight && q.pair != nil {
 			q = q.pair
 		}
+		for q.prev != nil {
+			// A redirect hop's preflight: the chain is judged at its head.
+			q = q.prev
+		}
 		q.errorPaths = append(q.errorPaths, e)
 		return
 	}
@@ -420,7 +434,10 @@ func unindex(idx map[string][]*pending, key string, p *pending) {
 // pairUp pairs a preflight with its request (or a request with its
 // preflight) among the unpaired entries in the window: same URL, the
 // request's method is the preflight's Access-Control-Request-Method, and
-// the nearest start time wins.
+// the nearest start time wins. A redirect hop pairs with the preflight
+// Chromium sends to the new URL before following the redirect
+// (cors_url_loader.cc FollowRedirect), so that preflight cannot have
+// started before the hop that redirected.
 func (a *analyzer) pairUp(p *pending) {
 	var best *pending
 	var bestGap float64
@@ -433,6 +450,9 @@ func (a *analyzer) pairUp(p *pending) {
 			pre, req = q, p
 		}
 		if cors.NormalizeMethod(req.e.Request.Method) != pre.acrm {
+			continue
+		}
+		if req.prev != nil && pre.e.Started.Before(req.prev.e.Started) {
 			continue
 		}
 		gap := p.e.Started.Sub(q.e.Started).Seconds()
@@ -495,7 +515,7 @@ func (a *analyzer) flush(keep int) {
 		return
 	}
 	for i, p := range a.window[:n] {
-		if p.cross && p.pair == nil {
+		if p.pairable && p.pair == nil {
 			unindex(a.unpaired, p.e.Request.URL, p)
 		}
 		if p.target != "" && p.next == nil {
@@ -552,7 +572,11 @@ func (a *analyzer) finalize(p *pending) {
 			j.pair = p.pair.e
 		}
 		for q := p.next; q != nil; q = q.next {
-			j.hops = append(j.hops, q.e)
+			h := hopEntry{e: q.e}
+			if q.pair != nil {
+				h.preflight = q.pair.e
+			}
+			j.hops = append(j.hops, h)
 		}
 	}
 	a.pl.submit(j)
@@ -630,7 +654,18 @@ func (a *analyzer) judge(j *job) *Result {
 	for i := -1; i < len(j.hops); i++ {
 		q := e
 		if i >= 0 {
-			q = j.hops[i]
+			q = j.hops[i].e
+			if pre := j.hops[i].preflight; pre != nil {
+				// The preflight of the new URL belongs to the redirect
+				// that points there: the engine judges it before the hop.
+				blocked = blocked || recordedBlocked(pre)
+				pf, known := hopOf(pre)
+				if !known {
+					causeKnown = false
+					break
+				}
+				ex.Actual[len(ex.Actual)-1].RedirectPreflight = pf
+			}
 		}
 		blocked = blocked || recordedBlocked(q)
 		hop, known := hopOf(q)

@@ -11,7 +11,9 @@ import (
 
 // TestChromiumConformanceHAR: on a HAR recorded by the conformance suite's
 // Chromium, `har` reports exactly the requests Chromium blocked, with
-// Chromium's corsError.
+// Chromium's corsError and console message. A preflighted request
+// redirected to another URL is judged with the second preflight Chromium
+// sent there (Origin: null after a cross-origin hop).
 func TestChromiumConformanceHAR(t *testing.T) {
 	dir := filepath.Join("..", "..", "testdata", "har")
 	// The recording is committed: a missing file is a failure, not a skip.
@@ -20,7 +22,7 @@ func TestChromiumConformanceHAR(t *testing.T) {
 		t.Fatalf("no conformance recording (docs/conformance.md: -record-har writes it): %v", err)
 	}
 	var expected []struct {
-		Scenario, URL, Method, Outcome, CorsError string
+		Scenario, URL, Method, Outcome, CorsError, Console string
 	}
 	if err := json.Unmarshal(raw, &expected); err != nil {
 		t.Fatal(err)
@@ -38,11 +40,6 @@ func TestChromiumConformanceHAR(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The one scenario a recording cannot explain: the actual request is
-	// redirected cross-origin and the new preflight (Origin: null) fails;
-	// corsdiag judges one preflight per request, so it says the cause is
-	// not in the file and offers the reproduction instead.
-	notInFile := map[string]bool{"preflighted-put-redirected-cross-origin": true}
 	blocked := 0
 	for _, e := range expected {
 		r := got[[2]string{e.Method, e.URL}]
@@ -62,12 +59,10 @@ func TestChromiumConformanceHAR(t *testing.T) {
 		switch {
 		case f == nil:
 			t.Errorf("%s: blocked without a reported finding", e.Scenario)
-		case notInFile[e.Scenario]:
-			if f.Code != CodeCauseNotInFile {
-				t.Errorf("%s: reported %s, want %s", e.Scenario, f.Code, CodeCauseNotInFile)
-			}
 		case f.CorsError != e.CorsError:
 			t.Errorf("%s: corsError %q (%s), Chromium %q", e.Scenario, f.CorsError, f.Code, e.CorsError)
+		case e.Console != "" && f.BrowserMessage != e.Console:
+			t.Errorf("%s: console\n got %q\nwant %q", e.Scenario, f.BrowserMessage, e.Console)
 		}
 	}
 	if sum.Blocked != blocked || sum.CrossOrigin != len(expected) {
