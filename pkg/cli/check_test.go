@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/corsdiag/corsdiag/pkg/internal/refused"
 	"github.com/corsdiag/corsdiag/pkg/platform"
 	"github.com/corsdiag/corsdiag/pkg/probe"
 	"github.com/corsdiag/corsdiag/pkg/report"
@@ -273,13 +274,7 @@ func runMain(env map[string]string, terminal bool, args ...string) (int, string,
 func TestCheckExitCodes(t *testing.T) {
 	allowed := realServer(t, goodCORS)
 	blocked := realServer(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "no cors") })
-	// A loopback port that was open a moment ago and is closed now.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := "http://" + ln.Addr().String() + "/"
-	ln.Close()
+	closed := "http://" + refused.Addr(t) + "/"
 
 	tests := []struct {
 		name       string

@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/corsdiag/corsdiag/pkg/internal/refused"
 )
 
 // corsServer trusts only https://app.example.com; /star answers `*`.
@@ -90,16 +92,10 @@ func slowServer(t *testing.T, delay time.Duration) *httptest.Server {
 	return s
 }
 
-// closedPort is a loopback address nothing listens on.
+// closedPort is a loopback address that refuses connections.
 func closedPort(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return "http://" + addr
+	return "http://" + refused.Addr(t)
 }
 
 func writeConfig(t *testing.T, body string) string {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/internal/refused"
 )
 
 // The probe records the address each hop was sent to, which the engine's
@@ -69,12 +70,7 @@ func TestRemoteAddressRecorded(t *testing.T) {
 
 // A refused connection has no remote address: nothing connected.
 func TestRemoteAddressEmptyWithoutConnection(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := refused.Addr(t)
 	res, _ := Run(t.Context(), Options{Request: cors.Request{URL: "http://" + addr + "/x", Origin: pageOrigin}})
 	if res == nil || len(res.Exchange.Actual) != 1 {
 		t.Fatalf("want one failed hop, got %+v", res)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/internal/refused"
 )
 
 const pageOrigin = "https://app.example.com"
@@ -577,12 +578,7 @@ func hintOf(err error) string {
 }
 
 func TestRefusedPort(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := refused.Addr(t)
 	res, err := Run(context.Background(), Options{Request: cors.Request{URL: "http://" + addr + "/x", Origin: pageOrigin}})
 	var ue *UnreachableError
 	if !errors.As(err, &ue) || !strings.Contains(ue.Reason, "connection refused: nothing listens on "+addr) {
