@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"unicode/utf8"
 )
@@ -107,9 +108,9 @@ func TestHarBadInput(t *testing.T) {
 // TestHarReplay replays a request whose cause is not in the file against
 // a loopback server that answers without Access-Control-Allow-Origin.
 func TestHarReplay(t *testing.T) {
-	var hits int
+	var hits atomic.Int32 // replays run concurrently
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hits++
+		hits.Add(1)
 		w.WriteHeader(200)
 	}))
 	defer srv.Close()
@@ -164,8 +165,8 @@ func TestHarReplay(t *testing.T) {
 	}
 	// Two identical GETs are probed once (plus one OPTIONS for the DELETE);
 	// the probe's error-path requests may add a few.
-	if hits < 2 || hits > 6 {
-		t.Errorf("server saw %d requests", hits)
+	if n := hits.Load(); n < 2 || n > 6 {
+		t.Errorf("server saw %d requests", n)
 	}
 	_ = bytes.MinRead
 }
