@@ -507,16 +507,12 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 // state-changing request the user did not allow: a simple POST (no
 // preflight) is judged on its own response, so there is nothing safe to send.
 func checkable(p *cors.Profile, opts *probe.Options) error {
-	r := &opts.Request
-	plan := p.PlanRequest(r)
-	if plan.Preflight || opts.SendActual || !cors.IsStateChanging(plan.Method) || plan.Forbidden {
+	if opts.SendActual || !probe.OnlyBySending(p, &opts.Request) {
 		return nil
 	}
-	if cors.OriginOf(r.URL) == r.Origin {
-		return nil
-	}
+	m := cors.NormalizeMethod(opts.Request.Method)
 	return usageErrorf("%s needs no preflight, so the browser judges it on the response to the %s itself, and corsdiag does not send a state-changing request unless you ask.\n"+
-		"Pass --send-actual to send it (with its body) and check the answer.", plan.Method, plan.Method)
+		"Pass --send-actual to send it (with its body) and check the answer.", m, m)
 }
 
 func writeHAR(path string, res *probe.Result, redact bool) error {

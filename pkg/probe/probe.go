@@ -313,3 +313,15 @@ func (p *prober) actual(ctx context.Context, plan *cors.Plan) []cors.Hop {
 	}
 	return hops
 }
+
+// OnlyBySending reports whether r can be judged only by sending it: a
+// cross-origin, state-changing request the browser sends without a
+// preflight is judged on its own response, so nothing safe stands in for it
+// and corsdiag needs the user's leave (--send-actual, send_actual: true).
+func OnlyBySending(p *cors.Profile, r *cors.Request) bool {
+	if r.Origin != "" && cors.OriginOf(r.URL) == r.Origin {
+		return false
+	}
+	plan := p.PlanRequest(r)
+	return !plan.Preflight && !plan.Forbidden && cors.IsStateChanging(plan.Method)
+}

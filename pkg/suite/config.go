@@ -16,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/probe"
 )
 
 // DefaultFile is the config file `corsdiag ci` reads when -f is not given.
@@ -544,10 +545,8 @@ func (p *parser) check(rc *rawCheck, n int, d *Defaults, pos checkPos) Check {
 		}
 		c.Targets = []Target{{Origin: d.Origin, Expect: def, Line: c.Line}}
 	}
-	if !c.SendActual && cors.IsStateChanging(c.Method) && p.err == nil {
-		plan := cors.Chromium.PlanRequest(&cors.Request{Method: c.Method, URL: c.URL, Header: c.Header, Credentials: c.Credentials})
-		if !plan.Preflight && !plan.Forbidden {
-			// Nothing safe to send: the browser judges it on the response itself.
+	if !c.SendActual && p.err == nil {
+		if probe.OnlyBySending(cors.Chromium, &cors.Request{Method: c.Method, URL: c.URL, Header: c.Header, Credentials: c.Credentials}) {
 			p.fail(c.Line, "%s: %s with these headers needs no preflight, so it can only be checked by sending it; set send_actual: true (it sends the %s) or the check tests nothing", where, c.Method, c.Method)
 		}
 	}
