@@ -234,6 +234,20 @@ func recordFile() (string, error) {
 
 // loadRecord reads and checks a record file: every entry has a verdict and
 // its preflight/actualSent summary agrees with its requests.
+// mustLoadRecord loads the checked-in record or fails the test.
+func mustLoadRecord(t *testing.T) (*record, string) {
+	t.Helper()
+	path, err := recordFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := loadRecord(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec, path
+}
+
 func loadRecord(path string) (*record, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -377,14 +391,7 @@ func checkExhibited(t *testing.T, exhibited map[cors.Code]bool) {
 // TestChromium uses against the live browser.
 func TestScenariosAgainstRecord(t *testing.T) {
 	scenarios := loadScenarios(t)
-	path, err := recordFile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec, err := loadRecord(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rec, path := mustLoadRecord(t)
 	for _, p := range recordCoverage(scenarios, rec, path) {
 		t.Error(p)
 	}
@@ -532,14 +539,7 @@ func TestLoadRecordRejects(t *testing.T) {
 // entry changed in one field at a time must produce the matching complaint
 // against corsdiag's real run.
 func TestCompareReportsDisagreement(t *testing.T) {
-	path, err := recordFile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec, err := loadRecord(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rec, _ := mustLoadRecord(t)
 	byName := map[string]Scenario{}
 	for _, sc := range loadScenarios(t) {
 		byName[sc.Name] = sc
@@ -611,14 +611,7 @@ func deepCopy(t *testing.T, b *observed) *observed {
 // honest: the warning must exist and carry Chromium's error, and a browser
 // that sent anything disagrees.
 func TestCompareLocalNetworkAccess(t *testing.T) {
-	path, err := recordFile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec, err := loadRecord(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rec, _ := mustLoadRecord(t)
 	byName := map[string]Scenario{}
 	var scenarios []Scenario
 	for _, sc := range loadScenarios(t) {

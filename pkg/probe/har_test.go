@@ -173,14 +173,7 @@ func TestWriteHARMarksBlocked(t *testing.T) {
 		{"/missing", []string{"net::ERR_FAILED", "net::ERR_FAILED"}},
 	} {
 		res := run(t, Options{Request: cors.Request{URL: srv.URL + tc.path}, ErrorProbe: true})
-		var buf bytes.Buffer
-		if err := res.WriteHAR(&buf, true); err != nil {
-			t.Fatal(err)
-		}
-		var h chromeLikeHAR
-		if err := json.Unmarshal(buf.Bytes(), &h); err != nil {
-			t.Fatal(err)
-		}
+		h := writeChromeLikeHAR(t, res)
 		var got []string
 		for _, e := range h.Log.Entries {
 			got = append(got, e.Response.Error)
@@ -199,14 +192,7 @@ func TestWriteHARFailedHop(t *testing.T) {
 		Request: cors.Request{URL: "http://127.0.0.1:1/", Origin: pageOrigin},
 		Actual:  []cors.Hop{{Request: cors.Message{Method: "GET", URL: "http://127.0.0.1:1/", Header: http.Header{}}, NetError: "connection refused"}},
 	}}
-	var buf bytes.Buffer
-	if err := res.WriteHAR(&buf, true); err != nil {
-		t.Fatal(err)
-	}
-	var h chromeLikeHAR
-	if err := json.Unmarshal(buf.Bytes(), &h); err != nil {
-		t.Fatal(err)
-	}
+	h := writeChromeLikeHAR(t, res)
 	e := h.Log.Entries[0]
 	if e.Response.Status != 0 || e.Response.Error != "connection refused" || e.Response.Headers == nil {
 		t.Errorf("failed entry = %+v", e)
@@ -230,4 +216,18 @@ func TestWriteHARBinaryBody(t *testing.T) {
 	if got := m.Log.Entries[0].Response.Content; got.Encoding != "base64" || !bytes.Equal(got.Text, body) {
 		t.Errorf("content = %+v", got)
 	}
+}
+
+// writeChromeLikeHAR writes res as a redacted HAR and decodes it again.
+func writeChromeLikeHAR(t *testing.T, res *Result) chromeLikeHAR {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := res.WriteHAR(&buf, true); err != nil {
+		t.Fatal(err)
+	}
+	var h chromeLikeHAR
+	if err := json.Unmarshal(buf.Bytes(), &h); err != nil {
+		t.Fatal(err)
+	}
+	return h
 }
