@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -37,7 +38,12 @@ type scanner struct {
 	// kept string.
 	keys  [][]byte
 	depth int
-	val   []byte
+	// nest counts the arrays and objects open around pos; skipStack
+	// holds the brackets skipValue has open, so skipping needs no
+	// recursion and no more memory than maxNesting bytes.
+	nest      int
+	skipStack []byte
+	val       []byte
 	// mapped is set when buf is the whole file, memory-mapped: fill then
 	// only moves end forward, a chunk at a time, and hands the pages
 	// before released back to the kernel.
@@ -220,12 +226,37 @@ func describeByte(b []byte) string {
 	return strconv.Quote(string(r)) + " (" + strconv.Quote(string(snippet)) + "…)"
 }
 
+// maxNesting bounds how deeply arrays and objects may nest. A HAR export
+// nests about ten levels (Chrome's async initiator stacks add one per
+// parent, at most 32); encoding/json allows 10000. A deeper file is not
+// a HAR export, and refusing it keeps the stack and memory bounded.
+const maxNesting = 1000
+
+// maxPathLen caps SyntaxError.Path: a path is built while the error
+// unwinds, and deep nesting must not make it quadratic.
+const maxPathLen = 256
+
+// enter opens one level of nesting at pos, or says the file nests too deep.
+func (s *scanner) enter() error {
+	if s.nest >= maxNesting {
+		e := s.errAt("at most " + strconv.Itoa(maxNesting) + " nested arrays and objects")
+		e.Found = "deeper nesting (a HAR export nests about ten levels)"
+		return e
+	}
+	s.nest++
+	return nil
+}
+
 // wrapPath prefixes err's path with elem as the error unwinds: the happy
 // path pays nothing for paths.
 func wrapPath(err error, elem string) error {
 	var se *SyntaxError
 	if errors.As(err, &se) {
 		switch {
+		case len(se.Path) > maxPathLen:
+			if !strings.HasPrefix(se.Path, "…") {
+				se.Path = "…" + se.Path
+			}
 		case se.Path == "":
 			se.Path = elem
 		case se.Path[0] == '[':
@@ -285,6 +316,10 @@ func (s *scanner) object(fn func(key []byte) error) error {
 
 // objectBody reads an object whose '{' is next.
 func (s *scanner) objectBody(fn func(key []byte) error) error {
+	if err := s.enter(); err != nil {
+		return err
+	}
+	defer func() { s.nest-- }()
 	s.pos++
 	c, ok := s.peek()
 	if !ok {
@@ -352,6 +387,10 @@ func (s *scanner) array(fn func(i int) error) error {
 }
 
 func (s *scanner) arrayBody(fn func(i int) error) error {
+	if err := s.enter(); err != nil {
+		return err
+	}
+	defer func() { s.nest-- }()
 	s.pos++
 	c, ok := s.peek()
 	if !ok {
@@ -613,17 +652,100 @@ done:
 func (s *scanner) skipValue() error {
 	switch s.kind() {
 	case '"':
-		_, err := s.readString(nil, false, 0)
-		return err
-	case '{':
-		return s.objectBody(func([]byte) error { return s.skipValue() })
-	case '[':
-		return s.arrayBody(func(int) error { return s.skipValue() })
+		return s.skipString()
+	case '{', '[':
+		return s.skipContainer()
 	case 0:
 		return s.errAt("a value")
 	}
 	_, err := s.literal()
 	return err
+}
+
+// skipContainer skips the array or object at pos with a loop and a stack
+// of open brackets instead of recursion, under the same tolerances and
+// the same nesting limit as objectBody and arrayBody.
+func (s *scanner) skipContainer() error {
+	stack := s.skipStack[:0]
+	defer func() {
+		s.nest -= len(stack)
+		s.skipStack = stack[:0]
+	}()
+	open := func(c byte) error {
+		if err := s.enter(); err != nil {
+			return err
+		}
+		stack = append(stack, c)
+		s.pos++
+		return nil
+	}
+	c, _ := s.peek()
+	if err := open(c); err != nil {
+		return err
+	}
+	member := true // after an opening bracket or a comma
+	for len(stack) > 0 {
+		closer := byte(']')
+		if stack[len(stack)-1] == '{' {
+			closer = '}'
+		}
+		c, ok := s.peek()
+		if !ok {
+			return s.errAt("a value or '" + string(closer) + "'")
+		}
+		if !member {
+			switch c {
+			case closer:
+				stack = stack[:len(stack)-1]
+				s.nest--
+				s.pos++
+			case ',':
+				s.pos++
+				member = true
+			default:
+				return s.errAt("',' or '" + string(closer) + "'")
+			}
+			continue
+		}
+		if c == closer { // empty, or a tolerated trailing comma
+			stack = stack[:len(stack)-1]
+			s.nest--
+			s.pos++
+			member = false
+			continue
+		}
+		if closer == '}' {
+			if c != '"' {
+				return s.errAt("a quoted key")
+			}
+			if err := s.skipString(); err != nil {
+				return err
+			}
+			if c, ok = s.peek(); !ok || c != ':' {
+				return s.errAt("':' after the key")
+			}
+			s.pos++
+		}
+		switch s.kind() {
+		case '{', '[':
+			if err := open(s.buf[s.pos]); err != nil {
+				return err
+			}
+			continue
+		case '"':
+			if err := s.skipString(); err != nil {
+				return err
+			}
+		case 0:
+			return s.errAt("a value")
+		default:
+			if _, err := s.literal(); err != nil {
+				return err
+			}
+		}
+		member = false
+	}
+	return nil
 }
 
 // str reads any value as a string: strings as they are, numbers and
