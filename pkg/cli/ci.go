@@ -15,6 +15,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/suite"
 	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
@@ -47,6 +48,7 @@ type ciOptions struct {
 	reports     []string
 	insecure    bool
 	noRedact    bool
+	strict      bool
 }
 
 func newCICmd(io *IO) *cobra.Command {
@@ -58,8 +60,8 @@ func newCICmd(io *IO) *cobra.Command {
 each of its origins the way a browser would, and checks that the browser would
 allow (expect: allow) or block (expect: deny) it.
 
-Exit codes: 0 every expectation held; 1 at least one failed; 2 the config or a
-flag is wrong; 3 an endpoint stayed unreachable after every retry (and nothing
+Exit codes: 0 every expectation held; 1 at least one failed (or, with
+--strict, a check that held has a warning); 2 the config or a flag is wrong; 3 an endpoint stayed unreachable after every retry (and nothing
 failed); 130 interrupted (what finished is still reported).
 
 Write a starter file with 'corsdiag ci init'. Docs: docs/ci.md, docs/ci-config.md.`,
@@ -78,6 +80,7 @@ Write a starter file with 'corsdiag ci init'. Docs: docs/ci.md, docs/ci-config.m
 	f.StringArrayVar(&o.reports, "report", nil, "also write a report: junit=FILE, sarif=FILE, json=FILE or markdown=FILE (repeatable)")
 	f.BoolVarP(&o.insecure, "insecure", "k", false, "skip TLS certificate verification")
 	f.BoolVar(&o.noRedact, "no-redact", false, "show secrets (tokens in URLs, cookies) in reports")
+	f.BoolVar(&o.strict, "strict", false, "exit 1 also when a check that held has a warning (a CORS hazard)")
 	cmd.AddCommand(newCIInitCmd(io))
 	return cmd
 }
@@ -128,11 +131,16 @@ func runCI(parent context.Context, io *IO, o *ciOptions) error {
 		return usageErrorf("--concurrency and --per-host must be at least 1, --retries and --timeout not negative")
 	}
 	inGitHub := io.Getenv("GITHUB_ACTIONS") == "true"
+	workDir, _ := os.Getwd()
+	baseDir := io.Getenv("GITHUB_WORKSPACE")
+	if baseDir == "" {
+		baseDir = repositoryRoot(workDir)
+	}
 	cfg, err := suite.LoadFile(o.file, io.Getenv)
 	if err != nil {
 		var ce *suite.ConfigError
 		if inGitHub && errors.As(err, &ce) && ce.Line > 0 {
-			fmt.Fprintf(io.Out, "::error file=%s,line=%d,title=corsdiag config::%s\n", ce.File, ce.Line, strings.ReplaceAll(ce.Msg, "\n", "%0A"))
+			fmt.Fprintf(io.Out, "::error file=%s,line=%d,title=corsdiag config::%s\n", suite.AnnotationPath(ce.File, baseDir, workDir), ce.Line, strings.ReplaceAll(ce.Msg, "\n", "%0A"))
 		}
 		return usageErrorf("%v", err)
 	}
@@ -167,10 +175,7 @@ func runCI(parent context.Context, io *IO, o *ciOptions) error {
 	rep := &suite.Report{
 		Tool: "corsdiag", Version: Version, Config: cfg, Results: results,
 		Elapsed: time.Since(start), Interrupted: ctx.Err() != nil, NoRedact: o.noRedact,
-		BaseDir: io.Getenv("GITHUB_WORKSPACE"),
-	}
-	if rep.BaseDir == "" {
-		rep.BaseDir, _ = os.Getwd()
+		BaseDir: baseDir, WorkDir: workDir,
 	}
 
 	if err := rep.WriteText(io.Out); err != nil {
@@ -191,6 +196,11 @@ func runCI(parent context.Context, io *IO, o *ciOptions) error {
 				writeErrs = append(writeErrs, "job summary "+path+": "+err.Error())
 			}
 		}
+		if path := io.Getenv("GITHUB_OUTPUT"); path != "" {
+			if err := appendOutputs(path, rep); err != nil {
+				writeErrs = append(writeErrs, "step outputs "+path+": "+err.Error())
+			}
+		}
 	}
 	if len(writeErrs) > 0 {
 		return usageErrorf("%s", strings.Join(writeErrs, "; "))
@@ -204,8 +214,46 @@ func runCI(parent context.Context, io *IO, o *ciOptions) error {
 		return &ExitError{Code: ExitBlocked, Message: fmt.Sprintf("%d of %d CORS expectations failed", s.Failed, s.Total)}
 	case s.ExitCode() == 3:
 		return &ExitError{Code: ExitUnreachable, Message: fmt.Sprintf("%d of %d checks could not reach their endpoint", s.Unreachable+s.Errors, s.Total)}
+	case o.strict && warned(rep) > 0:
+		return &ExitError{Code: ExitBlocked, Message: fmt.Sprintf("--strict, and %d of %d checks that held have a warning", warned(rep), s.Total)}
 	}
 	return nil
+}
+
+// warned counts the checks that met their expectation with a warning.
+func warned(rep *suite.Report) int {
+	n := 0
+	for _, r := range rep.Results {
+		if r.Outcome == suite.Passed && r.Diagnosis != nil && r.Diagnosis.Count(cors.SeverityWarning) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// repositoryRoot is the nearest folder from dir up that holds .git, else
+// dir: annotations and SARIF name the config from the repository's root.
+func repositoryRoot(dir string) string {
+	for d := dir; ; {
+		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
+			return d
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return dir
+		}
+		d = parent
+	}
+}
+
+// appendOutputs sets the step's outputs (failures, unreachable, warnings,
+// total), which the corsdiag action passes on and any workflow can read.
+func appendOutputs(path string, rep *suite.Report) error {
+	s := rep.Summary()
+	return appendTo(path, func(w io.Writer) error {
+		_, err := fmt.Fprintf(w, "failures=%d\nunreachable=%d\nwarnings=%d\ntotal=%d\n", s.Failed, s.Unreachable+s.Errors, warned(rep), s.Total)
+		return err
+	})
 }
 
 // openReports parses --report values and creates the files before the run,
@@ -224,6 +272,11 @@ func openReports(specs []string) ([]reportTarget, error) {
 		if _, known := reportFormats[format]; !ok || !known || path == "" {
 			return fail(usageErrorf("--report %q: want FORMAT=FILE with FORMAT one of junit, sarif, json, markdown", spec))
 		}
+		// Reports often go to a folder of their own (out/cors.xml) that a
+		// fresh checkout does not have yet.
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return fail(usageErrorf("--report %s: %v", spec, err))
+		}
 		f, err := os.Create(path)
 		if err != nil {
 			return fail(usageErrorf("--report %s: %v", spec, err))
@@ -234,11 +287,17 @@ func openReports(specs []string) ([]reportTarget, error) {
 }
 
 func appendSummary(path string, rep *suite.Report) error {
+	return appendTo(path, rep.WriteMarkdown)
+}
+
+// appendTo appends what write writes to the file at path (the runner's
+// GITHUB_STEP_SUMMARY and GITHUB_OUTPUT files, which other steps share).
+func appendTo(path string, write func(io.Writer) error) error {
 	f, err := os.OpenFile(filepath.Clean(path), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
 		return err
 	}
-	if err := rep.WriteMarkdown(f); err != nil {
+	if err := write(f); err != nil {
 		f.Close()
 		return err
 	}

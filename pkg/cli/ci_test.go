@@ -497,3 +497,83 @@ func TestCIProgress(t *testing.T) {
 		})
 	}
 }
+
+// Run from a subfolder of the checkout, with a report in a folder that does
+// not exist yet: the annotation names the config from the repository root
+// (GITHUB_WORKSPACE, else the folder holding .git), the folder is created,
+// and the step outputs count the failure.
+func TestCIFromSubfolder(t *testing.T) {
+	good := corsServer(t).URL
+	tests := []struct {
+		name      string
+		workspace bool // set GITHUB_WORKSPACE, else find the root by .git
+	}{
+		{"GITHUB_WORKSPACE", true},
+		{"repository root by .git", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			repo := t.TempDir()
+			sub := filepath.Join(repo, "sub")
+			for _, d := range []string{filepath.Join(repo, ".git"), sub} {
+				if err := os.MkdirAll(d, 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			config := "defaults: {origin: \"https://app.example.com\"}\nchecks:\n  - name: public\n    url: " + good + "/star\n    expect: deny\n"
+			if err := os.WriteFile(filepath.Join(sub, "cors.yaml"), []byte(config), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			t.Chdir(sub)
+			outputs := filepath.Join(t.TempDir(), "output")
+			env := map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": outputs}
+			if tt.workspace {
+				env["GITHUB_WORKSPACE"] = repo
+			}
+			io, out, _ := fakeIO(env)
+			code := Main([]string{"ci", "-f", "cors.yaml", "--report", "junit=out/deep/cors.xml", "--report", "sarif=out/cors.sarif"}, io)
+			if code != ExitBlocked {
+				t.Fatalf("exit %d, want 1\n%s", code, out)
+			}
+			if !strings.Contains(out.String(), "::error file=sub/cors.yaml,line=3,") {
+				t.Errorf("annotation does not name sub/cors.yaml:\n%s", out)
+			}
+			if b, err := os.ReadFile(filepath.Join(sub, "out", "deep", "cors.xml")); err != nil || !strings.Contains(string(b), "<failure") {
+				t.Errorf("junit report in a new folder: %v\n%s", err, b)
+			}
+			if b, _ := os.ReadFile(filepath.Join(sub, "out", "cors.sarif")); !strings.Contains(string(b), `"uri": "sub/cors.yaml"`) {
+				t.Errorf("SARIF does not name sub/cors.yaml:\n%s", b)
+			}
+			if b, _ := os.ReadFile(outputs); string(b) != "failures=1\nunreachable=0\nwarnings=0\ntotal=1\n" {
+				t.Errorf("step outputs = %q", b)
+			}
+		})
+	}
+}
+
+// --strict fails a run whose checks all held when one of them has a
+// warning (here: an echoed origin without Vary: Origin).
+func TestCIStrict(t *testing.T) {
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+	}))
+	t.Cleanup(s.Close)
+	path := writeConfig(t, "defaults: {origin: \"https://app.example.com\"}\nchecks:\n  - name: echo\n    url: "+s.URL+"/\n")
+	tests := []struct {
+		args []string
+		want int
+	}{
+		{nil, 0},
+		{[]string{"--strict"}, ExitBlocked},
+	}
+	for _, tt := range tests {
+		outputs := filepath.Join(t.TempDir(), "output")
+		io, out, _ := fakeIO(map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": outputs})
+		if code := Main(append([]string{"ci", "-f", path}, tt.args...), io); code != tt.want {
+			t.Errorf("ci %v: exit %d, want %d\n%s", tt.args, code, tt.want, out)
+		}
+		if b, _ := os.ReadFile(outputs); !strings.Contains(string(b), "warnings=1\n") {
+			t.Errorf("ci %v: step outputs = %q, want warnings=1", tt.args, b)
+		}
+	}
+}

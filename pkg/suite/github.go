@@ -13,7 +13,7 @@ import (
 // https://docs.github.com/actions/reference/workflow-commands-for-github-actions
 func (r *Report) WriteGitHubAnnotations(w io.Writer) error {
 	ew := &errWriter{w: w}
-	file := annotationPath(r.Config.Path, r.BaseDir)
+	file := AnnotationPath(r.Config.Path, r.BaseDir, r.WorkDir)
 	for _, o := range []Outcome{Failed, Unreachable, Errored} {
 		for _, res := range r.failures(o) {
 			e := res.Explain()
@@ -34,10 +34,11 @@ func (r *Report) WriteGitHubAnnotations(w io.Writer) error {
 	return ew.err
 }
 
-// annotationPath is the config path relative to the workspace, which is
-// what GitHub needs to place an annotation on a file.
-func annotationPath(path, workspace string) string {
-	return filepath.ToSlash(relativePath(path, workspace))
+// AnnotationPath is the config path relative to the workspace, which is
+// what GitHub needs to place an annotation on a file; a relative path is
+// relative to workDir, where corsdiag ran.
+func AnnotationPath(path, workspace, workDir string) string {
+	return filepath.ToSlash(relativePath(path, workspace, workDir))
 }
 
 // escapeData and escapeProperty follow the runner's own escaping

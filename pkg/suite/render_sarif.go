@@ -25,7 +25,7 @@ func (r *Report) WriteSARIF(w io.Writer) error {
 	}
 	run := sarif.NewRunWithInformationURI(r.Tool, InformationURI)
 	run.Tool.Driver.WithVersion(r.Version)
-	uri := sarifURI(r.Config.Path, r.BaseDir)
+	uri := sarifURI(r.Config.Path, r.BaseDir, r.WorkDir)
 	run.AddDistinctArtifact(uri)
 	run.AddInvocation(!r.Interrupted)
 	for i := range r.Results {
@@ -71,17 +71,22 @@ func (r *Report) WriteSARIF(w io.Writer) error {
 
 // sarifURI is the config path as a URI: relative to base (the repository
 // checkout) when it is inside it, as code scanning needs, else a file URI.
-func sarifURI(path, base string) string {
-	path = relativePath(path, base)
+func sarifURI(path, base, workDir string) string {
+	path = relativePath(path, base, workDir)
 	if filepath.IsAbs(path) {
 		return (&url.URL{Scheme: "file", Path: filepath.ToSlash(path)}).String()
 	}
 	return (&url.URL{Path: filepath.ToSlash(path)}).String()
 }
 
-// relativePath is path relative to base when path is absolute and inside base.
-func relativePath(path, base string) string {
+// relativePath is path relative to base when it is inside base. A relative
+// path is first taken as relative to workDir (where the user ran corsdiag),
+// so "-f cors.yaml" run in base/sub names base/sub/cors.yaml.
+func relativePath(path, base, workDir string) string {
 	path = filepath.Clean(path)
+	if !filepath.IsAbs(path) && workDir != "" {
+		path = filepath.Join(workDir, path)
+	}
 	if base != "" && filepath.IsAbs(path) {
 		if rel, err := filepath.Rel(base, path); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 			return rel

@@ -415,20 +415,25 @@ func TestGitHubEscaping(t *testing.T) {
 }
 
 func TestPaths(t *testing.T) {
-	tests := []struct{ path, base, sarif, annotation string }{
-		{"corsdiag.yaml", "/repo", "corsdiag.yaml", "corsdiag.yaml"},
-		{"./ci/c.yaml", "/repo", "ci/c.yaml", "ci/c.yaml"},
-		{"/repo/ci/c.yaml", "/repo", "ci/c.yaml", "ci/c.yaml"},
-		{"/elsewhere/c.yaml", "/repo", "file:///elsewhere/c.yaml", "/elsewhere/c.yaml"},
-		{"/repo2/c.yaml", "/repo", "file:///repo2/c.yaml", "/repo2/c.yaml"},
-		{"my checks.yaml", "", "my%20checks.yaml", "my checks.yaml"},
+	tests := []struct{ path, base, wd, sarif, annotation string }{
+		{"corsdiag.yaml", "/repo", "/repo", "corsdiag.yaml", "corsdiag.yaml"},
+		{"./ci/c.yaml", "/repo", "/repo", "ci/c.yaml", "ci/c.yaml"},
+		{"/repo/ci/c.yaml", "/repo", "/repo", "ci/c.yaml", "ci/c.yaml"},
+		{"/repo/ci/c.yaml", "/repo", "/elsewhere", "ci/c.yaml", "ci/c.yaml"},
+		// Run from a subfolder: the annotation names the file from the root.
+		{"cors.yaml", "/repo", "/repo/sub", "sub/cors.yaml", "sub/cors.yaml"},
+		{"../ci/c.yaml", "/repo", "/repo/sub", "ci/c.yaml", "ci/c.yaml"},
+		{"c.yaml", "/repo", "/tmp/x", "file:///tmp/x/c.yaml", "/tmp/x/c.yaml"},
+		{"/elsewhere/c.yaml", "/repo", "/repo", "file:///elsewhere/c.yaml", "/elsewhere/c.yaml"},
+		{"/repo2/c.yaml", "/repo", "/repo", "file:///repo2/c.yaml", "/repo2/c.yaml"},
+		{"my checks.yaml", "", "", "my%20checks.yaml", "my checks.yaml"},
 	}
 	for _, tt := range tests {
-		if got := sarifURI(tt.path, tt.base); got != tt.sarif {
-			t.Errorf("sarifURI(%q, %q) = %q, want %q", tt.path, tt.base, got, tt.sarif)
+		if got := sarifURI(tt.path, tt.base, tt.wd); got != tt.sarif {
+			t.Errorf("sarifURI(%q, %q, %q) = %q, want %q", tt.path, tt.base, tt.wd, got, tt.sarif)
 		}
-		if got := annotationPath(tt.path, tt.base); got != tt.annotation {
-			t.Errorf("annotationPath(%q, %q) = %q, want %q", tt.path, tt.base, got, tt.annotation)
+		if got := AnnotationPath(tt.path, tt.base, tt.wd); got != tt.annotation {
+			t.Errorf("AnnotationPath(%q, %q, %q) = %q, want %q", tt.path, tt.base, tt.wd, got, tt.annotation)
 		}
 	}
 }

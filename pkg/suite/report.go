@@ -22,6 +22,8 @@ type Report struct {
 	// BaseDir is the repository checkout (GITHUB_WORKSPACE, or the working
 	// directory): SARIF and annotations name the config relative to it.
 	BaseDir string
+	// WorkDir is where corsdiag ran: a relative config path is relative to it.
+	WorkDir string
 	// NoRedact shows secrets in URLs and messages (--no-redact).
 	NoRedact bool
 }
