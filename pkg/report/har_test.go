@@ -9,6 +9,7 @@ import (
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/harfile"
 	"github.com/corsdiag/corsdiag/pkg/harfile/hartest"
+	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
 
 // harJSON is the full `har -o json` report of data; with prepare, the
@@ -67,7 +68,7 @@ func TestAppendHARRequestMatchesMarshal(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	odd := "<a href=\"x\">&</a>\\\x00\x1b\x7f\b\f\n\r\t\u2028\u2029é\xff\xfe😀"
+	odd := "<a href=\"x\">&</a>\\\x00\x1b\x7f\b\f\n\r\t\u2028\u2029é\xff\xfe😀\u0085\u202e\U000e0041"
 	results = append(results, &harfile.Result{
 		Index: 7, Method: odd, URL: "https://api.test/" + odd, Origin: odd, OriginSource: odd, Verdict: cors.Blocked,
 		Status: -1, NetError: odd, PreflightIndex: 3, OnlyPreflight: true, CauseSource: odd,
@@ -96,11 +97,12 @@ func TestAppendHARRequestMatchesMarshal(t *testing.T) {
 }
 
 func FuzzAppendJSONString(f *testing.F) {
-	for _, s := range []string{"", "plain", "<>&", "\"\\", "\x00\x1f\x7f", "\u2028\u2029", "\xff", "é😀", "a\xe2\x80"} {
+	for _, s := range []string{"", "plain", "<>&", "\"\\", "\x00\x1f\x7f", "\u2028\u2029", "\xff", "é😀", "a\xe2\x80", "\u0085\u202e\U000e0041"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		want, _ := json.Marshal(s)
+		want = termsafe.EscapeJSON(want)
 		if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
 			t.Fatalf("%q: got %s, want %s", s, got, want)
 		}

@@ -87,7 +87,8 @@ func (r *HARRenderer) marshalHARRequest(res *harfile.Result) ([]byte, error) {
 		f := &res.Findings[i]
 		jr.Findings = append(jr.Findings, newHARJSONFinding(f, newJSONFindingHead(f, r.clean)))
 	}
-	return json.Marshal(jr)
+	b, err := json.Marshal(jr)
+	return termsafe.EscapeJSON(b), err
 }
 
 func (r *HARRenderer) finishJSON(sum harfile.Summary, log *harfile.Log, readErr error) error {
@@ -103,11 +104,13 @@ func (r *HARRenderer) finishJSON(sum harfile.Summary, log *harfile.Log, readErr 
 		js.Partial, js.Error = true, termsafe.Clean(readErr.Error())
 	}
 	head, _ := json.MarshalIndent(js, "  ", "  ")
+	head = termsafe.EscapeJSON(head)
 	problems := r.order
 	if problems == nil {
 		problems = []*harProblem{}
 	}
 	probs, _ := json.MarshalIndent(problems, "  ", "  ")
+	probs = termsafe.EscapeJSON(probs)
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "{\n  \"schema_version\": %d,\n  \"summary\": %s,\n  \"problems\": %s,\n  \"requests\": [", HARSchemaVersion, head, probs)
 	if r.nJSON > 0 {
@@ -129,8 +132,8 @@ func (r *HARRenderer) finishJSON(sum harfile.Summary, log *harfile.Log, readErr 
 
 // The requests of `corsdiag har -o json` are encoded by hand: reflection
 // in encoding/json cost more than judging the request. The output is
-// byte for byte what json.Marshal(harJSONRequest) writes (a test and a
-// fuzz test compare them).
+// byte for byte what json.Marshal(harJSONRequest) writes, passed through
+// termsafe.EscapeJSON (a test and a fuzz test compare them).
 
 // appendHARRequest appends res as json.Marshal(harJSONRequest) would. g,
 // when set, is res's problem group: it holds the reported finding's text
@@ -227,8 +230,9 @@ var jsonSafe = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
-// appendJSONString is encoding/json's string encoding: HTML characters,
-// controls, U+2028 and U+2029 escaped, invalid UTF-8 as \ufffd.
+// appendJSONString is encoding/json's string encoding (HTML characters,
+// controls, U+2028 and U+2029 escaped, invalid UTF-8 as \ufffd) with C1
+// controls and invisible characters escaped as termsafe.EscapeJSON does.
 func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
@@ -267,9 +271,9 @@ func appendJSONString(b []byte, s string) []byte {
 			start = i
 			continue
 		}
-		if c == '\u2028' || c == '\u2029' {
+		if termsafe.NeedsJSONEscape(c) {
 			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', lowerHex[c&0xF])
+			b = termsafe.AppendJSONEscape(b, c)
 			i += size
 			start = i
 			continue

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/json"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
 
 // SchemaVersion is the version of the JSON output; it changes only when a
@@ -99,12 +101,18 @@ type (
 
 // WriteJSON writes the check result in the documented, versioned schema
 // (docs/json-schema.md). Headers are redacted unless res.NoRedact; JSON
-// escaping makes control characters harmless, so text is not altered.
+// escaping makes control characters harmless, so text is not altered, and
+// C1 controls and invisible characters are escaped too (termsafe.EscapeJSON).
 func WriteJSON(w io.Writer, res *CheckResult) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(buildJSON(res))
+	if err := enc.Encode(buildJSON(res)); err != nil {
+		return err
+	}
+	_, err := w.Write(termsafe.EscapeJSON(buf.Bytes()))
+	return err
 }
 
 func buildJSON(res *CheckResult) *jsonReport {

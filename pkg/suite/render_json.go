@@ -1,11 +1,13 @@
 package suite
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/platform"
+	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
 
 // JSONSchemaVersion is bumped when a field changes meaning or goes away.
@@ -42,16 +44,18 @@ type jsonResult struct {
 	Platform   *platform.Detection `json:"platform,omitempty"`
 }
 
-// Verdict is the run's one word: passed, failed, unreachable or interrupted.
+// Verdict is the run's one word: passed, failed, unreachable or
+// interrupted. An interrupted run says so whatever it found before the
+// stop, as its exit code (130) does.
 func (r *Report) Verdict() string {
 	s := r.Summary()
 	switch {
+	case r.Interrupted:
+		return "interrupted"
 	case s.Failed > 0:
 		return "failed"
 	case s.Unreachable > 0 || s.Errors > 0:
 		return "unreachable"
-	case r.Interrupted:
-		return "interrupted"
 	}
 	return "passed"
 }
@@ -96,7 +100,12 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		}
 		out.Results = append(out.Results, jr)
 	}
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	_, err := w.Write(termsafe.EscapeJSON(buf.Bytes()))
+	return err
 }

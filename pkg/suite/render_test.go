@@ -387,7 +387,7 @@ func TestJSONShape(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.SchemaVersion != JSONSchemaVersion || doc.Verdict != "failed" || len(doc.Results) != 6 || doc.Results[0].Line != 4 {
+	if doc.SchemaVersion != JSONSchemaVersion || doc.Verdict != "interrupted" || len(doc.Results) != 6 || doc.Results[0].Line != 4 {
 		t.Errorf("json = %+v", doc)
 	}
 	for i, r := range doc.Results {

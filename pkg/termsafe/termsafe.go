@@ -1,16 +1,20 @@
 // Package termsafe makes server-sent text safe to print on a terminal: a
-// hostile or broken server must not move the cursor, change colours or set
-// the window title of the user's terminal.
+// hostile or broken server must not move the cursor, change colours, set
+// the window title of the user's terminal, or reorder and hide what the
+// user reads.
 package termsafe
 
 import (
+	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
-// Clean replaces C0 and C1 control characters (ESC, BEL, CR, backspace…)
-// and invalid UTF-8 with visible escapes; tab stays as a space. It returns s
-// unchanged, without allocating, when there is nothing to replace.
+// Clean replaces C0 and C1 control characters (ESC, BEL, CR, backspace…),
+// invisible characters (see Invisible) and invalid UTF-8 with visible
+// escapes; tab stays as a space. It returns s unchanged, without
+// allocating, when there is nothing to replace.
 func Clean(s string) string {
 	if !needsCleaning(s) {
 		return s
@@ -28,15 +32,39 @@ func Clean(s string) string {
 		case r < 0x20 || r == 0x7f:
 			b.WriteString(`\x`)
 			b.WriteString(hex2(byte(r)))
-		case r >= 0x80 && r < 0xa0:
-			b.WriteString(`\u00`)
-			b.WriteString(hex2(byte(r)))
+		case r >= 0x80 && r < 0xa0, Invisible(r):
+			b.WriteString(escapeRune(r))
 		default:
 			b.WriteString(s[i : i+size])
 		}
 		i += size
 	}
 	return b.String()
+}
+
+// Invisible reports whether r changes how the text around it reads
+// without showing itself: Unicode format characters (category Cf: the
+// bidirectional embeddings, overrides and isolates U+202A–202E and
+// U+2066–2069, the marks U+200E, U+200F and U+061C, zero-width space,
+// joiners and U+FEFF, the soft hyphen, tag characters) and the line and
+// paragraph separators U+2028 and U+2029. A server can use them to make
+// a terminal show "allowed" where the bytes say something else
+// (CVE-2021-42574, "Trojan Source").
+func Invisible(r rune) bool {
+	if r < 0xad {
+		return false
+	}
+	return r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Cf, r)
+}
+
+// escapeRune writes r as \uXXXX, or \U00XXXXXX beyond the BMP.
+func escapeRune(r rune) string {
+	if r > 0xffff {
+		h := strconv.FormatInt(int64(r), 16)
+		return `\U` + strings.Repeat("0", 8-len(h)) + h
+	}
+	h := strconv.FormatInt(int64(r), 16)
+	return `\u` + strings.Repeat("0", 4-len(h)) + h
 }
 
 func needsCleaning(s string) bool {
@@ -50,13 +78,66 @@ func needsCleaning(s string) bool {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if (r == utf8.RuneError && size == 1) || (r >= 0x80 && r < 0xa0) {
+		if (r == utf8.RuneError && size == 1) || (r >= 0x80 && r < 0xa0) || Invisible(r) {
 			return true
 		}
 		i += size
 	}
 	return false
 }
+
+// EscapeJSON rewrites an encoded JSON document so that C1 control
+// characters and invisible characters inside its strings are \u escapes
+// (a surrogate pair beyond the BMP) instead of raw bytes: encoding/json
+// leaves them raw, and `jq -r` or a log viewer would pass them to a
+// terminal. The document means the same; outside strings JSON is ASCII,
+// so only string contents change. It returns b itself when nothing needs
+// escaping.
+func EscapeJSON(b []byte) []byte {
+	var out []byte
+	start := 0
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if !NeedsJSONEscape(r) {
+			i += size
+			continue
+		}
+		if out == nil {
+			out = make([]byte, 0, len(b)+16)
+		}
+		out = append(out, b[start:i]...)
+		out = AppendJSONEscape(out, r)
+		i += size
+		start = i
+	}
+	if out == nil {
+		return b
+	}
+	return append(out, b[start:]...)
+}
+
+// AppendJSONEscape appends r as a JSON \u escape (a surrogate pair beyond
+// the BMP).
+func AppendJSONEscape(b []byte, r rune) []byte {
+	const hex = "0123456789abcdef"
+	one := func(b []byte, u rune) []byte {
+		return append(b, '\\', 'u', hex[u>>12&0xf], hex[u>>8&0xf], hex[u>>4&0xf], hex[u&0xf])
+	}
+	if r > 0xffff {
+		r -= 0x10000
+		b = one(b, 0xd800+(r>>10))
+		return one(b, 0xdc00+(r&0x3ff))
+	}
+	return one(b, r)
+}
+
+// NeedsJSONEscape reports whether AppendJSONEscape should replace r in a
+// JSON string: a C1 control or an invisible character.
+func NeedsJSONEscape(r rune) bool { return (r >= 0x80 && r < 0xa0) || Invisible(r) }
 
 func hex2(b byte) string {
 	const digits = "0123456789abcdef"

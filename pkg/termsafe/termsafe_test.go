@@ -1,6 +1,7 @@
 package termsafe
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -18,6 +19,16 @@ func TestClean(t *testing.T) {
 		{"delete", "a\x7fb", `a\x7fb`},
 		{"c1 control", "a\u009bb", `a\u009bb`},
 		{"invalid utf8", "a\xffb", `a\xffb`},
+		{"right-to-left override", "allowed\u202edekcolb", `allowed\u202edekcolb`},
+		{"pop directional formatting", "a\u202cb", `a\u202cb`},
+		{"embeddings", "\u202a\u202b\u202d", `\u202a\u202b\u202d`},
+		{"isolates", "\u2066a\u2067b\u2068c\u2069", `\u2066a\u2067b\u2068c\u2069`},
+		{"marks", "\u200e\u200f\u061c", `\u200e\u200f\u061c`},
+		{"zero-width", "a\u200bb\u200cc\u200dd\u2060e\ufeff", `a\u200bb\u200cc\u200dd\u2060e\ufeff`},
+		{"soft hyphen", "pay\u00adpal", `pay\u00adpal`},
+		{"tag character", "a\U000e0041", `a\U000e0041`},
+		{"line separator", "a\u2028b\u2029", `a\u2028b\u2029`},
+		{"visible non-ascii kept", "日本 ü \u00a0 😀", "日本 ü \u00a0 😀"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -29,7 +40,7 @@ func TestClean(t *testing.T) {
 }
 
 func FuzzClean(f *testing.F) {
-	for _, s := range []string{"", "a", "\x1b[2J", "\xff\xfe", "\u009b"} {
+	for _, s := range []string{"", "a", "\x1b[2J", "\xff\xfe", "\u009b", "\u202e", "\U000e0041"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -38,7 +49,7 @@ func FuzzClean(f *testing.F) {
 			t.Fatalf("Clean(%q) is not valid UTF-8: %q", s, out)
 		}
 		for _, r := range out {
-			if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || Invisible(r) {
 				t.Fatalf("Clean(%q) = %q keeps control %U", s, out, r)
 			}
 		}
@@ -54,4 +65,47 @@ func BenchmarkCleanNoop(b *testing.B) {
 	for b.Loop() {
 		_ = Clean(s)
 	}
+}
+
+// TestEscapeJSON: C1 controls and invisible characters leave a JSON
+// document as \u escapes, and the document decodes to the same value.
+func TestEscapeJSON(t *testing.T) {
+	for _, in := range []string{"plain", "a\u0085b\u009b", "x\u202ey\u2066", "\u200b", "tag \U000e0041", "é 😀", "a\u2028b"} {
+		enc, _ := json.Marshal(map[string]string{"k" + in: in})
+		out := EscapeJSON(enc)
+		for _, r := range string(out) {
+			if NeedsJSONEscape(r) {
+				t.Errorf("EscapeJSON(%q) = %q keeps %U", enc, out, r)
+			}
+		}
+		var back map[string]string
+		if err := json.Unmarshal(out, &back); err != nil || back["k"+in] != in {
+			t.Errorf("EscapeJSON(%q) = %q decodes to %q, %v", enc, out, back, err)
+		}
+	}
+	if b := []byte(`{"a":"é"}`); &EscapeJSON(b)[0] != &b[0] {
+		t.Error("EscapeJSON copied a document with nothing to escape")
+	}
+}
+
+func FuzzEscapeJSON(f *testing.F) {
+	f.Add("a\u0085\u202e\U000e0041")
+	f.Fuzz(func(t *testing.T, s string) {
+		enc, _ := json.Marshal(s)
+		out := EscapeJSON(enc)
+		var back string
+		if err := json.Unmarshal(out, &back); err != nil {
+			t.Fatalf("EscapeJSON(%q) = %q: %v", enc, out, err)
+		}
+		var want string
+		_ = json.Unmarshal(enc, &want)
+		if back != want {
+			t.Fatalf("EscapeJSON changed %q to %q", want, back)
+		}
+		for _, r := range string(out) {
+			if NeedsJSONEscape(r) {
+				t.Fatalf("EscapeJSON(%q) keeps %U", enc, r)
+			}
+		}
+	})
 }
