@@ -144,7 +144,7 @@ input, 3 the endpoint could not be reached.`,
 	f.BoolVar(&opts.NoRedact, "no-redact", false, "show cookies, Authorization, API keys and tokens in the output")
 	f.StringVarP(&opts.Output, "output", "o", "text", "output format: text or json")
 	f.BoolVar(&opts.Strict, "strict", false, "exit 1 on warnings too")
-	f.StringVar(&opts.Browser, "browser", "chromium", "browser whose rules judge the exchange: chromium or firefox")
+	f.StringVar(&opts.Browser, "browser", "chromium", "browser whose rules and words judge the exchange: chromium, firefox or safari (webkit)")
 	f.StringVar(&opts.FixFormat, "fix-format", "", "form of platform-specific fixes: "+strings.Join(platform.Formats(), ", ")+", or all (default: the platform's usual one)")
 	f.StringVar(&opts.Initiator, "initiator", "fetch", "API that makes the request, for the console message: fetch or xhr")
 	f.StringVar(&opts.PageAddressSpace, "page-address-space", "", "where the page's server is, for Chrome's local network checks: public, local or loopback (default: from the origin; a host name is public)")
@@ -188,9 +188,9 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 	if changed == nil {
 		changed = func(string) bool { return false }
 	}
-	profile, ok := cors.Profiles[o.Browser]
+	profile, ok := cors.LookupProfile(o.Browser)
 	if !ok {
-		return nil, usageErrorf("--browser %q: want chromium or firefox", o.Browser)
+		return nil, usageErrorf("--browser %q: want one of %s", o.Browser, strings.Join(cors.ProfileNames(), ", "))
 	}
 	initiator := ""
 	switch o.Initiator {

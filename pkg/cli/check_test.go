@@ -291,7 +291,7 @@ func TestCheckExitCodes(t *testing.T) {
 		{"two URLs", []string{"check", allowed, allowed, "--origin", testOrigin}, ExitUsage, "one URL"},
 		{"not http", []string{"check", "ftp://example.test/", "--origin", testOrigin}, ExitUsage, "http:// or https://"},
 		{"bad header", []string{"check", allowed, "--origin", testOrigin, "-H", "NoColonHere"}, ExitUsage, "'Name: value'"},
-		{"bad browser", []string{"check", allowed, "--origin", testOrigin, "--browser", "lynx"}, ExitUsage, "chromium or firefox"},
+		{"bad browser", []string{"check", allowed, "--origin", testOrigin, "--browser", "lynx"}, ExitUsage, "chromium, firefox, safari"},
 		{"bad fix format", []string{"check", allowed, "--origin", testOrigin, "--fix-format", "punchcards"}, ExitUsage, "--fix-format"},
 		{"bad output", []string{"check", allowed, "--origin", testOrigin, "-o", "yaml"}, ExitUsage, "text or json"},
 		{"unknown flag", []string{"check", allowed, "--origin", testOrigin, "--frobnicate"}, ExitUsage, "corsdiag: unknown flag: --frobnicate\nRun 'corsdiag --help' for usage.\n"},

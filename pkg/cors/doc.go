@@ -39,8 +39,11 @@
 //
 // # Where browsers depart from the standard
 //
-// A [Profile] holds each browser's departures as data. The [Chromium]
-// profile is the default and was verified against Chromium 156:
+// A [Profile] holds each browser's departures as data, and its console
+// vocabulary ([Messages]): the engine records what a line names
+// ([Console]) and each profile says it in its own words ([Profile.Judge],
+// [Profile.Lines]). [Chromium] is the default and was verified against
+// Chromium 156; [Firefox] and [Safari] (WebKit) are the others:
 //
 //   - Chromium safelists client hints the standard does not (DPR,
 //     Device-Memory, Downlink, Width, Viewport-Width, RTT, ECT, Save-Data,
@@ -56,7 +59,8 @@
 //   - Chromium does not CORS-check a 304 that answers its own cache
 //     revalidation;
 //   - WebKit checks the preflight's status before its allow-origin header
-//     ([Profile].StatusBeforeOrigin).
+//     ([Profile].StatusBeforeOrigin) and caps the cache at 600 seconds;
+//   - only Chromium gates Local Network Access ([Profile].LocalNetworkAccess).
 //
 // Chromium names the first failing header in request-header order; an
 // [http.Header] has no order, so the engine names the first in sorted order.

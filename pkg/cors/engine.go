@@ -68,12 +68,7 @@ func (p *Profile) Evaluate(ex *Exchange) *Diagnosis {
 		// Fetch §scheme fetch: no CORS check applies to these.
 	case scheme != "http" && scheme != "https" || !isHTTPURL(r.URL):
 		f := newFinding(CodeCorsDisabledScheme, "request", "the URL "+quote(r.URL)+" is not http or https, so a cross-origin request to it cannot use CORS")
-		if r.Initiator == "" || r.Initiator == "fetch" {
-			// Blink's FetchManager rejects it before the network service.
-			f.BrowserMessage = "Fetch API cannot load " + consoleURL(r.URL) + ". URL scheme " + strconv.Quote(scheme) + " is not supported."
-		} else {
-			f.BrowserMessage = consoleLine(r.Initiator, r.URL, "", r.Origin, corsSchemesDetail)
-		}
+		j.note(&f, r.URL, Console{Param: scheme})
 		j.add(f)
 	default:
 		j.evaluate(ex, d)
@@ -151,13 +146,15 @@ func (j *judge) checkPreflight(h *Hop, plan *Plan) {
 		if h.NetError != "" {
 			msg += ": " + h.NetError
 		}
-		j.add(NetworkFinding(CodePreflightNetwork, "preflight", msg, h.NetError))
+		f := NetworkFinding(CodePreflightNetwork, "preflight", msg, h.NetError)
+		j.note(&f, r.URL, Console{Preflight: true})
+		j.add(f)
 		return
 	}
 	resp := h.Response
 	if isRedirect(resp) {
 		f := newFinding(CodePreflightRedirect, "preflight", fmt.Sprintf("the preflight got a %d redirect to %s; browsers never follow redirects of a preflight", resp.Status, quote(headerFirst(resp.Header, "Location"))))
-		f.BrowserMessage = j.console(r.URL, r.Origin, preflightPrefix+"Redirect is not allowed for a preflight request.")
+		j.note(&f, r.URL, Console{Preflight: true, Status: resp.Status})
 		j.add(f)
 		return
 	}
@@ -165,7 +162,7 @@ func (j *judge) checkPreflight(h *Hop, plan *Plan) {
 	statusOK := resp.Status >= 200 && resp.Status < 300
 	statusFinding := func() {
 		f := newFinding(CodePreflightStatus, "preflight", fmt.Sprintf("the preflight got status %d%s; it must be 2xx", resp.Status, statusTextSuffix(resp)))
-		f.BrowserMessage = j.console(r.URL, r.Origin, preflightPrefix+"It does not have HTTP ok status.")
+		j.note(&f, r.URL, Console{Preflight: true, Status: resp.Status})
 		j.add(f)
 	}
 	if j.p.StatusBeforeOrigin && !statusOK {
@@ -174,7 +171,7 @@ func (j *judge) checkPreflight(h *Hop, plan *Plan) {
 	for _, a := range access {
 		f := newFinding(accessCodes[a.corsError][1], "preflight", onPreflight(a.message)+statusNote(resp))
 		f.FailedParameter = a.param
-		f.BrowserMessage = j.console(r.URL, r.Origin, preflightPrefix+accessDetail(a, r.Initiator))
+		j.note(&f, r.URL, Console{Preflight: true, Status: resp.Status, Param: a.param, OriginLines: originLines(resp)})
 		j.add(f)
 	}
 	if !j.p.StatusBeforeOrigin && !statusOK {
@@ -185,14 +182,14 @@ func (j *judge) checkPreflight(h *Hop, plan *Plan) {
 	methods, badM, okM := parseAllowList(acamV, false)
 	if !okM {
 		f := newFinding(CodeInvalidAllowMethods, "preflight", "Access-Control-Allow-Methods is '"+acamV+"': "+quote(badM)+" is not a method token")
-		f.BrowserMessage = j.console(r.URL, r.Origin, "Cannot parse Access-Control-Allow-Methods response header field in preflight response.")
+		j.note(&f, r.URL, Console{Preflight: true, Status: resp.Status, Param: badM, Value: acamV})
 		j.add(f)
 	}
 	acahV, _ := getCombined(resp.Header, HeaderAllowHeaders)
 	headers, badH, okH := parseAllowList(acahV, true)
 	if !okH {
 		f := newFinding(CodeInvalidAllowHeaders, "preflight", "Access-Control-Allow-Headers is '"+acahV+"': "+quote(badH)+" is not a header name")
-		f.BrowserMessage = j.console(r.URL, r.Origin, "Cannot parse Access-Control-Allow-Headers response header field in preflight response.")
+		j.note(&f, r.URL, Console{Preflight: true, Status: resp.Status, Param: badH, Value: acahV})
 		j.add(f)
 	}
 	if okM && okH {
@@ -218,7 +215,7 @@ func (j *judge) checkCoverage(plan *Plan, methods, headers []string) {
 		}
 		f := newFinding(CodeMethodNotAllowed, "preflight", "method "+m+" is not allowed: "+why)
 		f.FailedParameter = m
-		f.BrowserMessage = j.console(r.URL, r.Origin, "Method "+m+" is not allowed by Access-Control-Allow-Methods in preflight response.")
+		j.note(&f, r.URL, Console{Preflight: true, Param: m})
 		j.add(f)
 	}
 
@@ -254,11 +251,13 @@ func (j *judge) checkCoverage(plan *Plan, methods, headers []string) {
 		}
 		f := newFinding(CodeHeaderNotAllowed, "preflight", msg)
 		f.FailedParameter = missing[0]
-		f.BrowserMessage = j.console(r.URL, r.Origin, "Request header field "+missing[0]+" is not allowed by Access-Control-Allow-Headers in preflight response.")
+		j.note(&f, r.URL, Console{Preflight: true, Param: missing[0]})
 		j.add(f)
 	}
 	if authByWildcard {
-		j.add(newFinding(CodeAuthorizationWildcard, "preflight", "Authorization is allowed only by Access-Control-Allow-Headers: *; Chromium and Firefox accept that today with a deprecation warning, but the Fetch standard does not, and browsers will stop"))
+		f := newFinding(CodeAuthorizationWildcard, "preflight", "Authorization is allowed only by Access-Control-Allow-Headers: *; Chromium and Firefox accept that today with a deprecation warning, but the Fetch standard does not, and browsers will stop")
+		j.note(&f, r.URL, Console{Preflight: true})
+		j.add(f)
 	}
 }
 
@@ -348,7 +347,9 @@ func (j *judge) checkActual(hops []Hop) {
 			if h.NetError != "" {
 				msg += ": " + h.NetError
 			}
-			j.add(NetworkFinding(CodeActualNetwork, step, msg, h.NetError))
+			f := NetworkFinding(CodeActualNetwork, step, msg, h.NetError)
+			j.note(&f, st.URL, Console{})
+			j.add(f)
 			return
 		}
 		resp := h.Response
@@ -366,7 +367,7 @@ func (j *judge) checkActual(hops []Hop) {
 				f.FailedParameter = a.param
 				// Chromium 156 names the page's origin in the console even
 				// after a redirect tainted the Origin header to null.
-				f.BrowserMessage = j.console(st.URL, r.Origin, accessDetail(a, r.Initiator))
+				j.note(&f, st.URL, Console{Status: resp.Status, Param: a.param, OriginLines: originLines(resp)})
 				j.add(f)
 			}
 		}
@@ -501,7 +502,7 @@ func (p *Profile) redirect(r *Request, st RedirectState, resp *Message) (Redirec
 	step := "redirect " + strconv.Itoa(st.Count+1)
 	if st.Count >= MaxRedirects {
 		f := newFinding(CodeTooManyRedirects, step, fmt.Sprintf("the request was redirected more than %d times", MaxRedirects))
-		f.BrowserMessage = ""
+		p.note(&f, r, Console{URL: st.URL, From: redirectedFrom(r.URL, st.URL), Origin: canonicalOrigin(r.Origin)})
 		return st, &f
 	}
 	base, err := url.Parse(st.URL)
@@ -518,17 +519,18 @@ func (p *Profile) redirect(r *Request, st RedirectState, resp *Message) (Redirec
 		// A CORS request redirected to ftp: or another scheme fails the
 		// scheme check at the new URL (verified on Chromium 156).
 		f := newFinding(CodeCorsDisabledScheme, step, "the redirect's Location "+quote(loc)+" is not http or https, so the cross-origin request cannot follow it with CORS")
-		f.BrowserMessage = consoleLine(r.Initiator, target.String(), r.URL, page, corsSchemesDetail)
+		p.note(&f, r, Console{URL: target.String(), From: r.URL, Origin: page, Param: target.Scheme})
 		return st, &f
 	}
 	if err != nil || (target.Scheme != "http" && target.Scheme != "https") {
 		f := newFinding(CodeRedirectBadLocation, step, "the redirect's Location "+quote(loc)+" is not a valid http(s) URL")
+		p.note(&f, r, Console{URL: st.URL, From: redirectedFrom(r.URL, st.URL), Origin: page})
 		return st, &f
 	}
 	tainted := st.Origin == "null" && page != "null"
 	if target.User != nil && (tainted || corsFlag || !sameOrigin(page, target.String())) {
 		f := newFinding(CodeRedirectCredentials, step, "the redirect's Location "+quote(redactUserinfo(target))+" carries user:password@, which browsers refuse for cross-origin requests")
-		f.BrowserMessage = consoleLine(r.Initiator, st.URL, redirectedFrom(r.URL, st.URL), page, "Redirect location '' contains a username and password, which is disallowed for cross-origin requests.")
+		p.note(&f, r, Console{URL: st.URL, From: redirectedFrom(r.URL, st.URL), Origin: page})
 		return st, &f
 	}
 	next := st
@@ -589,83 +591,39 @@ func statusNote(m *Message) string {
 	return fmt.Sprintf(" (the response's status was %d%s)", m.Status, statusTextSuffix(m))
 }
 
-// corsSchemesDetail is the kCorsDisabledScheme text with the scheme list of
-// url::GetCorsEnabledSchemes as Chromium 156 (Debian, headless) prints it;
-// the list is the embedder's, so other builds may differ.
-const corsSchemesDetail = "Cross origin requests are only supported for protocol schemes: chrome, chrome-experimental-site-token-provider, chrome-extension, chrome-untrusted, data, http, https, isolated-app."
-
-const preflightPrefix = "Response to preflight request doesn't pass access control check: "
-
-// xhrCredentialsSuffix is appended by Chromium when XMLHttpRequest initiated
-// the request (cors_error_string.cc).
-const xhrCredentialsSuffix = " The credentials mode of requests initiated by the XMLHttpRequest is controlled by the withCredentials attribute."
-
-// accessDetail is Chromium 156's console text for a CheckAccess failure.
-func accessDetail(a accessCheck, initiator string) string {
-	// Chromium 156 appends this hint for fetch() only; XMLHttpRequest
-	// lines end at the value (verified by the conformance suite).
-	valid := " Have the server send the header with a valid value."
-	if initiator == "XMLHttpRequest" {
-		valid = ""
-	}
-	switch a.corsError {
-	case "MissingAllowOriginHeader":
-		return "No 'Access-Control-Allow-Origin' header is present on the requested resource."
-	case "MultipleAllowOriginValues":
-		return "The 'Access-Control-Allow-Origin' header contains multiple values '" + a.param + "', but only one is allowed." + valid
-	case "InvalidAllowOriginValue":
-		return "The 'Access-Control-Allow-Origin' header contains the invalid value '" + a.param + "'." + valid
-	case "AllowOriginMismatch":
-		return "The 'Access-Control-Allow-Origin' header has a value '" + a.param + "' that is not equal to the supplied origin." + valid
-	case "WildcardOriginNotAllowed":
-		s := "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'."
-		if initiator == "XMLHttpRequest" {
-			s += xhrCredentialsSuffix
-		}
-		return s
-	case "InvalidAllowCredentials":
-		s := "The value of the 'Access-Control-Allow-Credentials' header in the response is '" + a.param + "' which must be 'true' when the request's credentials mode is 'include'."
-		if initiator == "XMLHttpRequest" {
-			s += xhrCredentialsSuffix
-		}
-		return s
-	}
-	return ""
-}
-
-func (j *judge) console(at, origin, detail string) string {
+// note records what the browser's console names for f (the failing URL
+// at, the page's origin, the request) and puts the profile's line in
+// f.BrowserMessage.
+func (j *judge) note(f *Finding, at string, c Console) {
+	c.URL, c.From = at, redirectedFrom(j.initURL, at)
+	c.Origin = j.req.Origin
 	if j.pageOrigin != "" {
-		origin = j.pageOrigin
+		c.Origin = j.pageOrigin
 	}
-	return consoleLine(j.req.Initiator, at, redirectedFrom(j.initURL, at), origin, detail)
+	j.p.note(f, j.req, c)
 }
+
+// note completes c with the request's initiator and URL and renders the
+// profile's first line into f.BrowserMessage.
+func (p *Profile) note(f *Finding, r *Request, c Console) {
+	c.Initiator = r.Initiator
+	if c.Initiator == "" {
+		c.Initiator = "fetch"
+	}
+	c.Request = r.URL
+	f.Console = &c
+	f.BrowserMessage = ""
+	if lines := p.Lines(f); len(lines) > 0 {
+		f.BrowserMessage = lines[0]
+	}
+}
+
+// originLines counts Access-Control-Allow-Origin lines.
+func originLines(m *Message) int { return len(headerValues(m.Header, HeaderAllowOrigin)) }
 
 func redirectedFrom(initial, at string) string {
 	if initial == at {
 		return ""
 	}
 	return initial
-}
-
-// consoleLine is Blink's cors::GetErrorString frame.
-func consoleLine(initiator, at, from, origin, detail string) string {
-	if initiator == "" {
-		initiator = "fetch"
-	}
-	var b strings.Builder
-	b.WriteString("Access to ")
-	b.WriteString(initiator)
-	b.WriteString(" at '")
-	b.WriteString(consoleURL(at))
-	b.WriteString("' ")
-	if from != "" {
-		b.WriteString("(redirected from '")
-		b.WriteString(consoleURL(from))
-		b.WriteString("') ")
-	}
-	b.WriteString("from origin '")
-	b.WriteString(origin)
-	b.WriteString("' has been blocked by CORS policy: ")
-	b.WriteString(detail)
-	return b.String()
 }

@@ -38,9 +38,13 @@ type Finding struct {
 	Step string `json:"step"`
 	// Message is the cause in plain words.
 	Message string `json:"message"`
-	// BrowserMessage is the console line Chromium prints, with the URL and
-	// origin filled in; empty when Chromium prints no CORS message.
+	// BrowserMessage is the console line the judging profile's browser
+	// prints (the cause line), with the URL and origin filled in; empty
+	// when it prints no CORS message. Profile.Lines gives every line.
 	BrowserMessage string `json:"browser_message,omitempty"`
+	// Console holds what the console line names, so any profile can say
+	// it in its own words (Profile.Lines); nil when no line is logged.
+	Console *Console `json:"-"`
 	// CorsError is Chromium's network::mojom::CorsError name as the DevTools
 	// protocol spells it (corsErrorStatus.corsError), and FailedParameter its
 	// failedParameter.

@@ -144,7 +144,7 @@ func permissionName(target AddressSpace) string {
 // when it is not given; headless Chromium denies without asking). It reports
 // whether the browser stops here. at is the URL of the hop, step names it.
 func (j *judge) checkLocalNetwork(h *Hop, at, step string) bool {
-	if h == nil || j.lnaSeen {
+	if h == nil || j.lnaSeen || !j.p.LocalNetworkAccess {
 		return false
 	}
 	target := RemoteAddressSpace(h.RemoteAddress)
@@ -163,13 +163,13 @@ func (j *judge) checkLocalNetwork(h *Hop, at, step string) bool {
 	where := fmt.Sprintf("the page (%s, %s address space%s) calls %s, which is at %s in the %s address space", origin, client, guessed, at, hostOf(h.RemoteAddress), target)
 	if !potentiallyTrustworthy(origin) {
 		f := newFinding(CodeLocalNetworkInsecure, step, where+"; Chromium 142+ blocks that outright because the page is not a secure context, and sends nothing")
-		f.BrowserMessage = j.console(at, origin, "The request client is not a secure context and the resource is in more-private address space `"+string(target)+"`.")
+		j.note(&f, at, Console{Param: string(target)})
 		j.add(f)
 		return true
 	}
 	j.lnaSeen = true
 	f := newFinding(CodeLocalNetworkPermission, step, where+"; Chromium 142+ sends the request only after the user grants the "+permissionName(target)+" permission in a prompt (headless Chromium and a denied prompt block it)")
-	f.BrowserMessage = j.console(at, origin, "Permission was denied for this request to access the `"+string(target)+"` address space.")
+	j.note(&f, at, Console{Param: string(target)})
 	j.add(f)
 	return false
 }

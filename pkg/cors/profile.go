@@ -1,12 +1,21 @@
 package cors
 
-import "strings"
+import (
+	"sort"
+	"strings"
+)
 
 // Profile holds the small, known ways one browser engine departs from the
-// Fetch standard, as data, so "works in Chrome, fails in Firefox" is a
-// question of which profile judges the exchange.
+// Fetch standard and from the others, as data: the rules' switches, the
+// safelist, the cache cap, the console vocabulary and the request headers
+// it sends. One engine judges with every profile; "works in Chrome, fails
+// in Safari" is a question of which profile judges the exchange.
 type Profile struct {
-	Name string
+	// Name is the --browser name; Aliases are other names for it.
+	Name    string
+	Aliases []string
+	// Display is how people name the browser ("Chrome's console says").
+	Display string
 	// ExtraSafelisted are request headers the browser safelists beyond the
 	// standard's five, with their value rules.
 	ExtraSafelisted map[string]func(string) bool
@@ -22,48 +31,73 @@ type Profile struct {
 	// Access-Control-Allow-Origin (WebKit); Chromium and Gecko check the
 	// origin first.
 	StatusBeforeOrigin bool
+	// LocalNetworkAccess: the browser gates requests from a page to a more
+	// private address space (Chromium 142+).
+	LocalNetworkAccess bool
+	// ThirdPartyCookies says what happens to the cookies of a credentialed
+	// request to another site than the page's: "sent", "partitioned"
+	// (a separate jar per top-level site) or "blocked".
+	ThirdPartyCookies string
+	// Messages is the browser's console vocabulary.
+	Messages *Messages
+	// Headers are what the browser adds to every fetch() it sends
+	// (preflights included), besides Origin, Referer and Sec-Fetch-Site.
+	Headers BrowserHeaders
 	// Version is the browser version the profile was verified against.
 	Version string
 }
 
-// Chromium is the default profile, verified against Chromium 156 by the
-// conformance suite (pkg/conformance).
-var Chromium = &Profile{
-	Name:    "chromium",
-	Version: "156",
-	ExtraSafelisted: map[string]func(string) bool{
-		// Chromium services/network/public/cpp/cors/cors.cc IsCorsSafelistedHeader:
-		// device-memory, dpr and downlink are 1*DIGIT ["." 1*DIGIT]; width,
-		// viewport-width and rtt 1*DIGIT; ect a known connection type;
-		// save-data "on" in any case; intervention anything. The sec-ch-*
-		// hints it also lists are forbidden to script anyway.
-		"device-memory":  isDecimal,
-		"dpr":            isDecimal,
-		"downlink":       isDecimal,
-		"width":          isInteger,
-		"viewport-width": isInteger,
-		"rtt":            isInteger,
-		"ect":            isECT,
-		"save-data":      func(v string) bool { return asciiLower(v) == "on" },
-		"intervention":   func(string) bool { return true },
-	},
-	// Chromium keeps User-Agent forbidden (crbug.com/571722); the standard
-	// dropped it from the list in 2015 and Firefox lets script set it.
-	ExtraForbidden:              map[string]bool{"user-agent": true},
-	MaxAgeCap:                   7200,
-	WildcardCoversAuthorization: true,
+// BrowserHeaders are the request headers a browser adds on its own.
+type BrowserHeaders struct {
+	UserAgent      string
+	Accept         string
+	AcceptLanguage string
+	AcceptEncoding string
+	// ClientHints are sent on https URLs only (Sec-CH-UA and friends).
+	ClientHints map[string]string
+	// SecFetch: Sec-Fetch-Mode, -Site and -Dest are sent.
+	SecFetch bool
 }
 
-// Firefox departs from Chromium in the safelist and the cache cap.
-var Firefox = &Profile{
-	Name:                        "firefox",
-	ExtraSafelisted:             map[string]func(string) bool{},
-	MaxAgeCap:                   86400,
-	WildcardCoversAuthorization: true,
+// Profiles by name, for --browser (aliases included).
+var Profiles = map[string]*Profile{}
+
+// AllProfiles is every profile, the default first.
+var AllProfiles = []*Profile{Chromium, Firefox, Safari}
+
+func init() {
+	for _, p := range AllProfiles {
+		Profiles[p.Name] = p
+		for _, a := range p.Aliases {
+			Profiles[a] = p
+		}
+	}
 }
 
-// Profiles by name, for --browser.
-var Profiles = map[string]*Profile{"chromium": Chromium, "firefox": Firefox}
+// LookupProfile finds a profile by name or alias, in any letter case.
+func LookupProfile(name string) (*Profile, bool) {
+	p, ok := Profiles[strings.ToLower(strings.TrimSpace(name))]
+	return p, ok
+}
+
+// ProfileNames lists the canonical profile names.
+func ProfileNames() []string {
+	out := make([]string, 0, len(AllProfiles))
+	for _, p := range AllProfiles {
+		out = append(out, p.Name)
+	}
+	return out
+}
+
+// AllNames lists every accepted name, aliases included, sorted.
+func AllNames() []string {
+	out := make([]string, 0, len(Profiles))
+	for n := range Profiles {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
 
 func isInteger(v string) bool { return v != "" && allDigits(v) }
 

@@ -1,0 +1,275 @@
+package cors
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Console holds the particulars a browser names when it logs a finding.
+// The engine records them once; each profile's [Messages] table turns them
+// into that browser's own console lines ([Profile.Lines]).
+type Console struct {
+	// Initiator is the API script used: "fetch" or "XMLHttpRequest".
+	Initiator string
+	// URL is where the check failed (the current hop after a redirect);
+	// Request is the URL script asked for; From is Request when a
+	// redirect led to URL, else "".
+	URL, Request, From string
+	// Origin is the page's origin.
+	Origin string
+	// Param is the failed parameter: the header name, the method, the
+	// Access-Control-Allow-Origin or -Credentials value, the bad token,
+	// the scheme, the address space.
+	Param string
+	// Value is the whole header value a parse failure was about.
+	Value string
+	// Status is the response's status, 0 when there was none.
+	Status int
+	// OriginLines is how many Access-Control-Allow-Origin lines the
+	// response had (Firefox tells one comma-joined line from several).
+	OriginLines int
+	// Preflight says the failure was on a preflight response.
+	Preflight bool
+}
+
+// Messages is one browser's console vocabulary: how it frames a CORS
+// failure, the text of each cause by finding code, and what else it logs.
+//
+// Templates name the particulars in braces: {url}, {request}, {from},
+// {origin}, {param}, {value}, {status}, {initiator}, {cause}, {redirected},
+// and the profile's per-initiator Vars.
+type Messages struct {
+	// Frame wraps a cause into the console line; "" logs the cause alone.
+	Frame string
+	// Redirected is what {redirected} becomes when a redirect led to the
+	// failing URL ("" otherwise).
+	Redirected string
+	// Initiators names each initiator as the browser writes it.
+	Initiators map[string]string
+	// Vars are extra placeholders by initiator ("fetch", "XMLHttpRequest").
+	Vars map[string]map[string]string
+	// NoStatus is what {status} becomes when no response was received.
+	NoStatus string
+	// PreflightPrefix is put before an actual-response cause reused for
+	// the same failure on a preflight (the six CORS-check codes).
+	PreflightPrefix string
+	// PreflightKeyPrefix is put before its Key (Chromium's "Preflight").
+	PreflightKeyPrefix string
+	// Causes by finding code; "code|variant" entries win when the variant
+	// applies: the initiator ("fetch", "XMLHttpRequest"), "direct-" and
+	// the initiator when no redirect led to the URL, "one-line" when the
+	// response had at most one Access-Control-Allow-Origin line.
+	Causes map[string]Cause
+	// AfterPreflight are causes (keys of Causes) logged after the line of
+	// a failed preflight; After are logged after every error line.
+	AfterPreflight []string
+	After          []string
+	// FetchRejection is the text of the TypeError fetch() rejects with.
+	FetchRejection string
+}
+
+// Cause is one console line.
+type Cause struct {
+	Text string
+	// Key is the browser's own name for the message: Firefox's
+	// security.properties key, Chromium's CorsError.
+	Key string
+	// Frame overrides the profile's Frame for this cause; Bare logs Text
+	// alone.
+	Frame string
+	Bare  bool
+	// Warning: the browser logs it although the request goes through.
+	Warning bool
+}
+
+// cause finds the table entry for c, trying its variants first. ok is false
+// when the browser logs no CORS line for it.
+func (m *Messages) cause(code string, c *Console) (Cause, bool) {
+	if m == nil {
+		return Cause{}, false
+	}
+	variants := []string{c.Initiator}
+	if c.From == "" {
+		variants = append([]string{"direct-" + c.Initiator}, variants...)
+	}
+	if c.OriginLines <= 1 {
+		variants = append(variants, "one-line")
+	}
+	for _, v := range variants {
+		if v == "" {
+			continue
+		}
+		if cs, ok := m.Causes[code+"|"+v]; ok {
+			return cs, true
+		}
+	}
+	if cs, ok := m.Causes[code]; ok {
+		return cs, true
+	}
+	// A preflight CORS-check failure reads as the actual response's, with
+	// the profile's preflight prefix.
+	for _, pair := range accessCodes {
+		if string(pair[1]) != code {
+			continue
+		}
+		if cs, ok := m.cause(string(pair[0]), c); ok {
+			cs.Text = m.PreflightPrefix + cs.Text
+			if cs.Key != "" {
+				cs.Key = m.PreflightKeyPrefix + cs.Key
+			}
+			return cs, true
+		}
+	}
+	return Cause{}, false
+}
+
+// line renders one cause with the particulars of c.
+func (m *Messages) line(cs Cause, c *Console) string {
+	frame := m.Frame
+	if cs.Frame != "" {
+		frame = cs.Frame
+	}
+	if cs.Bare || frame == "" {
+		frame = "{cause}"
+	}
+	vals := map[string]string{
+		"url": consoleURL(c.URL), "request": consoleURL(c.Request), "from": consoleURL(c.From),
+		"origin": c.Origin, "param": c.Param, "value": c.Value, "status": m.NoStatus,
+		"initiator": c.Initiator, "redirected": "",
+	}
+	if c.Status != 0 {
+		vals["status"] = strconv.Itoa(c.Status)
+	}
+	if c.Request == "" {
+		vals["request"] = vals["url"]
+	}
+	if n, ok := m.Initiators[c.Initiator]; ok {
+		vals["initiator"] = n
+	}
+	for k, v := range m.Vars[c.Initiator] {
+		vals[k] = v
+	}
+	if c.From != "" {
+		vals["redirected"] = fill(m.Redirected, vals)
+	}
+	vals["cause"] = fill(cs.Text, vals)
+	return fill(frame, vals)
+}
+
+// fill replaces each {name} in tmpl by vals[name]; an unknown name stays.
+func fill(tmpl string, vals map[string]string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(tmpl, '{')
+		if i < 0 {
+			b.WriteString(tmpl)
+			return b.String()
+		}
+		j := strings.IndexByte(tmpl[i:], '}')
+		if j < 0 {
+			b.WriteString(tmpl)
+			return b.String()
+		}
+		name := tmpl[i+1 : i+j]
+		b.WriteString(tmpl[:i])
+		if v, ok := vals[name]; ok {
+			b.WriteString(v)
+		} else {
+			b.WriteString(tmpl[i : i+j+1])
+		}
+		tmpl = tmpl[i+j+1:]
+	}
+}
+
+// Lines is every console line the profile's browser logs for f, in order:
+// the cause, then what follows it (Firefox's "CORS request did not succeed"
+// after a failed preflight, WebKit's "Fetch API cannot load … due to access
+// control checks."). Nil when the browser logs no CORS line for it.
+func (p *Profile) Lines(f *Finding) []string {
+	if f.Console == nil {
+		return nil
+	}
+	m := p.Messages
+	cs, ok := m.cause(string(f.Code), f.Console)
+	if !ok {
+		return nil
+	}
+	out := []string{m.line(cs, f.Console)}
+	if cs.Warning {
+		return out
+	}
+	after := m.After
+	if f.Console.Preflight {
+		after = append(append([]string{}, m.AfterPreflight...), m.After...)
+	}
+	for _, key := range after {
+		if key == string(f.Code) {
+			continue
+		}
+		if next, ok := m.Causes[key]; ok {
+			c := *f.Console
+			c.Status = 0
+			out = append(out, m.line(next, &c))
+		}
+	}
+	return out
+}
+
+// Key is the browser's own name for the message it logs for f (Firefox's
+// security.properties key, Chromium's CorsError), "" when none.
+func (p *Profile) Key(f *Finding) string {
+	if f.Console == nil {
+		return ""
+	}
+	cs, _ := p.Messages.cause(string(f.Code), f.Console)
+	return cs.Key
+}
+
+// ConsoleLines is what the profile's browser logs for d, in order: the
+// warnings it prints on the way, then every line of the error it reports.
+func (p *Profile) ConsoleLines(d *Diagnosis) []string {
+	var out []string
+	for i := range d.Findings {
+		f := &d.Findings[i]
+		if f.Severity != SeverityWarning || f.Console == nil {
+			continue
+		}
+		if cs, ok := p.Messages.cause(string(f.Code), f.Console); ok && cs.Warning {
+			out = append(out, p.Messages.line(cs, f.Console))
+		}
+	}
+	if rep := d.Reported(); rep != nil {
+		out = append(out, p.Lines(rep)...)
+	}
+	return out
+}
+
+// BrowserVerdict is one browser's account of an exchange.
+type BrowserVerdict struct {
+	Browser string  `json:"name"`
+	Verdict Verdict `json:"verdict"`
+	// Reported is the code of the error the browser reports, "" when
+	// allowed.
+	Reported Code `json:"reported_code,omitempty"`
+	// Console is every line the browser logs, in order.
+	Console []string `json:"browser_messages"`
+	// Diagnosis is the full judgement with this profile.
+	Diagnosis *Diagnosis `json:"-"`
+}
+
+// Judge evaluates ex as the profile's browser does and says what it logs.
+func (p *Profile) Judge(ex *Exchange) BrowserVerdict {
+	return p.Verdict(p.Evaluate(ex))
+}
+
+// Verdict is the BrowserVerdict of a diagnosis the profile made.
+func (p *Profile) Verdict(d *Diagnosis) BrowserVerdict {
+	v := BrowserVerdict{Browser: p.Name, Verdict: d.Verdict, Console: p.ConsoleLines(d), Diagnosis: d}
+	if rep := d.Reported(); rep != nil {
+		v.Reported = rep.Code
+	}
+	if v.Console == nil {
+		v.Console = []string{}
+	}
+	return v
+}

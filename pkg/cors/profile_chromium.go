@@ -1,0 +1,103 @@
+package cors
+
+// Chromium is the default profile, verified against Chromium 156 by the
+// conformance suite (pkg/conformance). Its console lines are Blink's
+// cors::GetErrorString (services/network/public/cpp/cors/cors_error_status.cc
+// and third_party/blink/renderer/platform/loader/cors/cors_error_string.cc).
+var Chromium = &Profile{
+	Name:    "chromium",
+	Aliases: []string{"chrome", "edge"},
+	Display: "Chrome",
+	Version: "156",
+	ExtraSafelisted: map[string]func(string) bool{
+		// Chromium services/network/public/cpp/cors/cors.cc IsCorsSafelistedHeader:
+		// device-memory, dpr and downlink are 1*DIGIT ["." 1*DIGIT]; width,
+		// viewport-width and rtt 1*DIGIT; ect a known connection type;
+		// save-data "on" in any case; intervention anything. The sec-ch-*
+		// hints it also lists are forbidden to script anyway.
+		"device-memory":  isDecimal,
+		"dpr":            isDecimal,
+		"downlink":       isDecimal,
+		"width":          isInteger,
+		"viewport-width": isInteger,
+		"rtt":            isInteger,
+		"ect":            isECT,
+		"save-data":      func(v string) bool { return asciiLower(v) == "on" },
+		"intervention":   func(string) bool { return true },
+	},
+	// Chromium keeps User-Agent forbidden (crbug.com/571722); the standard
+	// dropped it from the list in 2015 and Firefox lets script set it.
+	ExtraForbidden:              map[string]bool{"user-agent": true},
+	MaxAgeCap:                   7200,
+	WildcardCoversAuthorization: true,
+	LocalNetworkAccess:          true,
+	// Google dropped the third-party cookie deprecation (April 2025).
+	ThirdPartyCookies: "sent",
+	Headers: BrowserHeaders{
+		UserAgent:      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
+		Accept:         "*/*",
+		AcceptLanguage: "en-US,en;q=0.9",
+		AcceptEncoding: "gzip, deflate, br, zstd",
+		ClientHints: map[string]string{
+			"Sec-Ch-Ua":          `"Chromium";v="156", "Not-A.Brand";v="24", "Google Chrome";v="156"`,
+			"Sec-Ch-Ua-Mobile":   "?0",
+			"Sec-Ch-Ua-Platform": `"Linux"`,
+		},
+		SecFetch: true,
+	},
+	Messages: chromiumMessages,
+}
+
+var chromiumMessages = &Messages{
+	Frame:      "Access to {initiator} at '{url}' {redirected}from origin '{origin}' has been blocked by CORS policy: {cause}",
+	Redirected: "(redirected from '{from}') ",
+	Vars: map[string]map[string]string{
+		// Chromium 156 appends the "valid value" hint for fetch() only and
+		// the withCredentials hint for XMLHttpRequest only.
+		"fetch":          {"valid": " Have the server send the header with a valid value.", "xhrcredentials": ""},
+		"XMLHttpRequest": {"valid": "", "xhrcredentials": " The credentials mode of requests initiated by the XMLHttpRequest is controlled by the withCredentials attribute."},
+	},
+	PreflightPrefix:    "Response to preflight request doesn't pass access control check: ",
+	PreflightKeyPrefix: "Preflight",
+	FetchRejection:     "TypeError: Failed to fetch",
+	Causes: map[string]Cause{
+		// Blink's FetchManager rejects a non-http(s) URL for fetch() before
+		// the network service, with its own line.
+		string(CodeCorsDisabledScheme) + "|direct-fetch": {Bare: true, Key: "CorsDisabledScheme",
+			Text: `Fetch API cannot load {url}. URL scheme "{param}" is not supported.`},
+		// The scheme list is url::GetCorsEnabledSchemes as Chromium 156
+		// (Debian, headless) prints it; other embedders list others.
+		string(CodeCorsDisabledScheme): {Key: "CorsDisabledScheme",
+			Text: "Cross origin requests are only supported for protocol schemes: chrome, chrome-experimental-site-token-provider, chrome-extension, chrome-untrusted, data, http, https, isolated-app."},
+		string(CodePreflightRedirect): {Key: "PreflightDisallowedRedirect",
+			Text: "Response to preflight request doesn't pass access control check: Redirect is not allowed for a preflight request."},
+		string(CodePreflightStatus): {Key: "PreflightInvalidStatus",
+			Text: "Response to preflight request doesn't pass access control check: It does not have HTTP ok status."},
+		string(CodeInvalidAllowMethods): {Key: "InvalidAllowMethodsPreflightResponse",
+			Text: "Cannot parse Access-Control-Allow-Methods response header field in preflight response."},
+		string(CodeInvalidAllowHeaders): {Key: "InvalidAllowHeadersPreflightResponse",
+			Text: "Cannot parse Access-Control-Allow-Headers response header field in preflight response."},
+		string(CodeMethodNotAllowed): {Key: "MethodDisallowedByPreflightResponse",
+			Text: "Method {param} is not allowed by Access-Control-Allow-Methods in preflight response."},
+		string(CodeHeaderNotAllowed): {Key: "HeaderDisallowedByPreflightResponse",
+			Text: "Request header field {param} is not allowed by Access-Control-Allow-Headers in preflight response."},
+		string(CodeMissingAllowOrigin): {Key: "MissingAllowOriginHeader",
+			Text: "No 'Access-Control-Allow-Origin' header is present on the requested resource."},
+		string(CodeMultipleAllowOrigin): {Key: "MultipleAllowOriginValues",
+			Text: "The 'Access-Control-Allow-Origin' header contains multiple values '{param}', but only one is allowed.{valid}"},
+		string(CodeInvalidAllowOrigin): {Key: "InvalidAllowOriginValue",
+			Text: "The 'Access-Control-Allow-Origin' header contains the invalid value '{param}'.{valid}"},
+		string(CodeAllowOriginMismatch): {Key: "AllowOriginMismatch",
+			Text: "The 'Access-Control-Allow-Origin' header has a value '{param}' that is not equal to the supplied origin.{valid}"},
+		string(CodeWildcardCredentials): {Key: "WildcardOriginNotAllowed",
+			Text: "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.{xhrcredentials}"},
+		string(CodeInvalidCredentials): {Key: "InvalidAllowCredentials",
+			Text: "The value of the 'Access-Control-Allow-Credentials' header in the response is '{param}' which must be 'true' when the request's credentials mode is 'include'.{xhrcredentials}"},
+		string(CodeRedirectCredentials): {Key: "RedirectContainsCredentials",
+			Text: "Redirect location '' contains a username and password, which is disallowed for cross-origin requests."},
+		string(CodeLocalNetworkInsecure): {Key: "InsecureLocalNetwork",
+			Text: "The request client is not a secure context and the resource is in more-private address space `{param}`."},
+		string(CodeLocalNetworkPermission): {Key: "LocalNetworkAccessPermissionDenied",
+			Text: "Permission was denied for this request to access the `{param}` address space."},
+	},
+}

@@ -1,0 +1,68 @@
+package cors
+
+// Firefox departs from Chromium in the safelist, the cache cap, how it
+// counts Access-Control-Allow-Origin values, and its words: Gecko's
+// netwerk/protocol/http/nsCORSListenerProxy.cpp logs the strings of
+// dom/locales/en-US/chrome/security/security.properties, whose keys are the
+// Causes' Keys (and MDN's page names without the digit).
+var Firefox = &Profile{
+	Name:    "firefox",
+	Aliases: []string{"gecko"},
+	Display: "Firefox",
+	Version: "ESR",
+	// Firefox safelists only the standard's headers and lets script set
+	// User-Agent (so it needs a preflight there).
+	ExtraSafelisted:             map[string]func(string) bool{},
+	MaxAgeCap:                   86400,
+	WildcardCoversAuthorization: true, // with the CORSAllowHeaderFromPreflightDeprecation warning
+	// Total Cookie Protection keeps a separate cookie jar per top-level site.
+	ThirdPartyCookies: "partitioned",
+	Headers: BrowserHeaders{
+		UserAgent:      "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0",
+		Accept:         "*/*",
+		AcceptLanguage: "en-US,en;q=0.5",
+		AcceptEncoding: "gzip, deflate, br, zstd",
+		SecFetch:       true,
+	},
+	Messages: firefoxMessages,
+}
+
+var firefoxMessages = &Messages{
+	Frame:          "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: {cause}",
+	NoStatus:       "(null)",
+	FetchRejection: "TypeError: NetworkError when attempting to fetch resource.",
+	// After a failed preflight the request itself fails too, and Firefox
+	// logs that as a second line.
+	AfterPreflight: []string{"did-not-succeed"},
+	Causes: map[string]Cause{
+		"did-not-succeed": {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null)."},
+		// A network error reaches the CORS listener with a null status.
+		string(CodePreflightNetwork):    {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null)."},
+		string(CodeActualNetwork):       {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null)."},
+		string(CodeRedirectCredentials): {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null)."},
+		string(CodeTooManyRedirects):    {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null)."},
+		string(CodeCorsDisabledScheme):  {Key: "CORSRequestNotHttp", Text: "CORS request not http)."},
+		string(CodeRedirectBadLocation): {Key: "CORSRequestNotHttp", Text: "CORS request not http)."},
+		string(CodePreflightRedirect):   {Key: "CORSExternalRedirectNotAllowed", Text: "CORS request external redirect not allowed)."},
+		string(CodePreflightStatus):     {Key: "CORSPreflightDidNotSucceed3", Text: "CORS preflight response did not succeed). Status code: {status}."},
+		string(CodeInvalidAllowMethods): {Key: "CORSInvalidAllowMethod", Text: "invalid token ‘{param}’ in CORS header ‘Access-Control-Allow-Methods’)."},
+		string(CodeInvalidAllowHeaders): {Key: "CORSInvalidAllowHeader", Text: "invalid token ‘{param}’ in CORS header ‘Access-Control-Allow-Headers’)."},
+		string(CodeMethodNotAllowed):    {Key: "CORSMethodNotFound", Text: "Did not find method in CORS header ‘Access-Control-Allow-Methods’)."},
+		string(CodeHeaderNotAllowed): {Key: "CORSMissingAllowHeaderFromPreflight2",
+			Text: "header ‘{param}’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response)."},
+		string(CodeMissingAllowOrigin): {Key: "CORSMissingAllowOrigin2", Text: "CORS header ‘Access-Control-Allow-Origin’ missing). Status code: {status}."},
+		// Gecko counts header lines: one line "a, b" is one value that
+		// does not match; only several lines are "Multiple".
+		string(CodeMultipleAllowOrigin):               {Key: "CORSMultipleAllowOriginNotAllowed", Text: "Multiple CORS header ‘Access-Control-Allow-Origin’ not allowed)."},
+		string(CodeMultipleAllowOrigin) + "|one-line": {Key: "CORSAllowOriginNotMatchingOrigin", Text: "CORS header ‘Access-Control-Allow-Origin’ does not match ‘{param}’)."},
+		string(CodeInvalidAllowOrigin):                {Key: "CORSAllowOriginNotMatchingOrigin", Text: "CORS header ‘Access-Control-Allow-Origin’ does not match ‘{param}’)."},
+		string(CodeAllowOriginMismatch):               {Key: "CORSAllowOriginNotMatchingOrigin", Text: "CORS header ‘Access-Control-Allow-Origin’ does not match ‘{param}’)."},
+		// This key alone quotes the URL.
+		string(CodeWildcardCredentials): {Key: "CORSNotSupportingCredentials",
+			Frame: "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ‘{url}’. (Reason: {cause}",
+			Text:  "Credential is not supported if the CORS header ‘Access-Control-Allow-Origin’ is ‘*’)."},
+		string(CodeInvalidCredentials): {Key: "CORSMissingAllowCredentials", Text: "expected ‘true’ in CORS header ‘Access-Control-Allow-Credentials’)."},
+		string(CodeAuthorizationWildcard): {Key: "CORSAllowHeaderFromPreflightDeprecation", Warning: true, Bare: true,
+			Text: "Cross-Origin Request Warning: The Same Origin Policy will disallow reading the remote resource at {url} soon. (Reason: When the `Access-Control-Allow-Headers` is `*`, the `Authorization` header is not covered. To include the `Authorization` header, it must be explicitly listed in CORS header `Access-Control-Allow-Headers`)."},
+	},
+}
