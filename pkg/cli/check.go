@@ -37,6 +37,8 @@ type checkOptions struct {
 	Cookie  string
 
 	Insecure     bool
+	Resolve      []string // curl's --resolve HOST:PORT:ADDR
+	ConnectTo    []string // curl's --connect-to HOST1:PORT1:HOST2:PORT2
 	Credentials  bool
 	SendActual   bool
 	Preflight    string // auto | always
@@ -135,6 +137,7 @@ input, 3 the endpoint could not be reached.`,
 	f.StringVarP(&opts.User, "user", "u", "", "user:password for HTTP basic authentication (implies --credentials)")
 	f.StringVarP(&opts.Cookie, "cookie", "b", "", "cookies as 'name=value; name2=value2' (implies --credentials)")
 	f.BoolVarP(&opts.Insecure, "insecure", "k", false, "do not verify the server's TLS certificate")
+	addRouteFlags(f, &opts.Resolve, &opts.ConnectTo)
 	f.BoolVar(&opts.Credentials, "credentials", false, "the request carries credentials (fetch credentials: 'include', XHR withCredentials)")
 	f.BoolVar(&opts.SendActual, "send-actual", false, "also send the actual request of a state-changing method (POST, PUT, PATCH, DELETE)")
 	f.StringVar(&opts.Preflight, "preflight", "auto", "auto: preflight when the browser would; always: force one (XHR upload listeners)")
@@ -149,6 +152,13 @@ input, 3 the endpoint could not be reached.`,
 	f.StringVar(&opts.Initiator, "initiator", "fetch", "API that makes the request, for the console message: fetch or xhr")
 	f.StringVar(&opts.PageAddressSpace, "page-address-space", "", "where the page's server is, for Chrome's local network checks: public, local or loopback (default: from the origin; a host name is public)")
 	return cmd
+}
+
+// addRouteFlags adds curl's --resolve and --connect-to, shared by check, ci
+// and har --replay.
+func addRouteFlags(f *pflag.FlagSet, resolve, connectTo *[]string) {
+	f.StringArrayVar(resolve, "resolve", nil, "as curl's --resolve `HOST:PORT:ADDR`: connect to ADDR instead of what DNS says; Host and TLS SNI stay the URL's (repeatable)")
+	f.StringArrayVar(connectTo, "connect-to", nil, "as curl's --connect-to `HOST1:PORT1:HOST2:PORT2`: connect to HOST2:PORT2 instead; Host and TLS SNI stay the URL's (repeatable)")
 }
 
 func addDataFlag(f *pflag.FlagSet, list *[]dataArg, name, short, mode, usage string) {
@@ -224,6 +234,7 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 	var body []byte
 	hasBody := false
 	cookie, user, insecure, curlOrigin := "", "", false, ""
+	var curlResolve, curlConnectTo []string
 	if o.Curl != nil {
 		c, err := parseCurl(o.Curl)
 		if err != nil {
@@ -239,6 +250,7 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 		rawURL, method, body, cookie, user, insecure = c.URL, c.Method, c.Body, c.Cookie, c.User, c.Insecure
 		hasBody = c.Body != nil
 		curlOrigin = c.Origin()
+		curlResolve, curlConnectTo = c.Resolve, c.ConnectTo
 		// Only what script set: headers the browser added itself (Sec-*,
 		// User-Agent, Priority…) would predict a preflight it never sent.
 		header, _ = c.ScriptHeader()
@@ -331,6 +343,12 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, usageErrorf("URL %q: want an absolute http:// or https:// URL", rawURL)
 	}
+	// Explicit flags come first: curl takes the first --connect-to that
+	// matches, and a named --resolve host before the curl command's.
+	routes, err := probe.ParseRoutes(append(append([]string{}, o.Resolve...), curlResolve...), append(append([]string{}, o.ConnectTo...), curlConnectTo...))
+	if err != nil {
+		return nil, usageErrorf("%v", err)
+	}
 	credentials := o.Credentials || cookie != "" || user != ""
 	var pageSpace cors.AddressSpace
 	if o.PageAddressSpace != "" {
@@ -359,6 +377,7 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 			ErrorProbe: !o.NoErrorProbe,
 			Timeout:    o.Timeout,
 			Insecure:   insecure,
+			Routes:     routes,
 			Profile:    profile,
 		},
 	}, nil

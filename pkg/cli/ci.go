@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/probe"
 	"github.com/corsdiag/corsdiag/pkg/suite"
 	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
@@ -47,6 +48,8 @@ type ciOptions struct {
 	timeout     time.Duration
 	reports     []string
 	insecure    bool
+	resolve     []string
+	connectTo   []string
 	noRedact    bool
 	strict      bool
 }
@@ -79,6 +82,7 @@ Write a starter file with 'corsdiag ci init'. Docs: docs/ci.md, docs/ci-config.m
 	f.DurationVar(&o.timeout, "timeout", 0, "time allowed for each check, overriding the config (default from the config, else 10s)")
 	f.StringArrayVar(&o.reports, "report", nil, "also write a report: junit=FILE, sarif=FILE, json=FILE or markdown=FILE (repeatable)")
 	f.BoolVarP(&o.insecure, "insecure", "k", false, "skip TLS certificate verification")
+	addRouteFlags(f, &o.resolve, &o.connectTo)
 	f.BoolVar(&o.noRedact, "no-redact", false, "show secrets (tokens in URLs, cookies) in reports")
 	f.BoolVar(&o.strict, "strict", false, "exit 1 also when a check that held has a warning (a CORS hazard)")
 	cmd.AddCommand(newCIInitCmd(io))
@@ -130,6 +134,10 @@ func runCI(parent context.Context, io *IO, o *ciOptions) error {
 	if o.concurrency < 1 || o.perHost < 1 || o.retries < 0 || o.timeout < 0 {
 		return usageErrorf("--concurrency and --per-host must be at least 1, --retries and --timeout not negative")
 	}
+	routes, err := probe.ParseRoutes(o.resolve, o.connectTo)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
 	inGitHub := io.Getenv("GITHUB_ACTIONS") == "true"
 	workDir, _ := os.Getwd()
 	baseDir := io.Getenv("GITHUB_WORKSPACE")
@@ -169,6 +177,7 @@ func runCI(parent context.Context, io *IO, o *ciOptions) error {
 		Retries:     o.retries,
 		Timeout:     o.timeout,
 		Insecure:    o.insecure,
+		Routes:      routes,
 		OnDone:      progress.done,
 	})
 	progress.finish()

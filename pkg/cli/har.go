@@ -34,6 +34,8 @@ type harOptions struct {
 	sendActual bool
 	timeout    time.Duration
 	insecure   bool
+	resolve    []string
+	connectTo  []string
 	cpuProfile string
 	// transport replaces the replay's transport (tests).
 	transport http.RoundTripper
@@ -82,6 +84,7 @@ wrong. Docs: docs/har.md.`,
 	f.BoolVar(&o.sendActual, "send-actual", false, "with --replay, also send the actual request of POST, PUT, PATCH, DELETE…")
 	f.DurationVar(&o.timeout, "timeout", probe.DefaultTimeout, "with --replay, time allowed for each request's check")
 	f.BoolVarP(&o.insecure, "insecure", "k", false, "with --replay, skip TLS certificate verification")
+	addRouteFlags(f, &o.resolve, &o.connectTo)
 	// Hidden: profile the reader on a real export (pkg/harfile/bench/run.sh).
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile to this file")
 	f.MarkHidden("cpuprofile")
@@ -147,6 +150,13 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 	if err != nil {
 		return usageErrorf("--origin: %v", err)
 	}
+	routes, err := probe.ParseRoutes(o.resolve, o.connectTo)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	if !routes.Empty() && !o.replay {
+		return usageErrorf("--resolve and --connect-to route the requests --replay sends; add --replay")
+	}
 	// The live heap stays small (one window of entries); collect less often
 	// but never let the heap pass the limit, so memory does not grow with
 	// the file.
@@ -183,7 +193,7 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 	}
 	var rp *harfile.Replayer
 	if o.replay {
-		ropts := harfile.ReplayOptions{Timeout: o.timeout, SendActual: o.sendActual, Insecure: o.insecure, Transport: o.transport}
+		ropts := harfile.ReplayOptions{Timeout: o.timeout, SendActual: o.sendActual, Insecure: o.insecure, Routes: routes, Transport: o.transport}
 		rp = harfile.NewReplayer(ctx, ropts, emit)
 	}
 	add := emit

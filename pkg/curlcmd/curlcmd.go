@@ -56,6 +56,10 @@ type Command struct {
 	User       string
 	Insecure   bool // -k, --insecure
 	Compressed bool // --compressed
+	// Resolve and ConnectTo are --resolve and --connect-to values as
+	// written (probe.ParseRoutes reads them).
+	Resolve   []string
+	ConnectTo []string
 	// Dialect says which form the text was read as.
 	Dialect Dialect
 	// Warnings list options that were ignored and why.

@@ -281,6 +281,10 @@ func (b *builder) apply(name, v string, w word) error {
 	case "url-query":
 		enc, _ := urlencodeData(strings.TrimPrefix(v, "+"))
 		b.queries = append(b.queries, enc)
+	case "resolve":
+		c.Resolve = append(c.Resolve, v)
+	case "connect-to":
+		c.ConnectTo = append(c.ConnectTo, v)
 	case "proxy", "socks4", "socks4a", "socks5", "socks5-hostname", "preproxy":
 		c.Warnings = append(c.Warnings, "ignored --"+name+": corsdiag connects directly, as the browser's page would")
 	case "config":

@@ -21,8 +21,10 @@ type ReplayOptions struct {
 	// without it only the preflight is sent for those.
 	SendActual bool
 	Insecure   bool
-	Transport  http.RoundTripper // tests
-	Profile    *cors.Profile
+	// Routes are --resolve and --connect-to, as for `check`.
+	Routes    *probe.Routes
+	Transport http.RoundTripper // tests
+	Profile   *cors.Profile
 }
 
 // Replayer sends, live, the requests whose cause is not in the file, and
@@ -130,7 +132,7 @@ func (rp *Replayer) replay(res *Result) {
 		defer func() { <-rp.sem }()
 		call.res, call.err = probe.Run(rp.ctx, probe.Options{
 			Request: *res.Reproduce, SendActual: rp.opts.SendActual, Timeout: rp.opts.Timeout,
-			Insecure: rp.opts.Insecure, Transport: rp.opts.Transport, Profile: rp.opts.Profile,
+			Insecure: rp.opts.Insecure, Routes: rp.opts.Routes, Transport: rp.opts.Transport, Profile: rp.opts.Profile,
 		})
 	})
 	applyLive(res, call.res, call.err, rp.opts.Profile)

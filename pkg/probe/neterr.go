@@ -19,6 +19,13 @@ import (
 // ERR_CERT_AUTHORITY_INVALID, ERR_TIMED_OUT), never as a CORS error.
 func describe(err error, rawURL string, timeout time.Duration) (reason, hint string) {
 	host, port := hostPort(rawURL)
+	routedTo := ""
+	var routed *routedDialError
+	if errors.As(err, &routed) {
+		// Where --resolve/--connect-to sent the connection is what failed.
+		host, port, _ = net.SplitHostPort(routed.dialed)
+		routedTo = " (routed there from " + routed.target + ")"
+	}
 	var (
 		dnsErr      *net.DNSError
 		unknownCA   x509.UnknownAuthorityError
@@ -45,7 +52,7 @@ func describe(err error, rawURL string, timeout time.Duration) (reason, hint str
 		return "DNS lookup of " + host + " failed: " + why,
 			"Check the host name; an internal name resolves only on its own network or VPN."
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return "connection refused: nothing listens on " + net.JoinHostPort(host, port),
+		return "connection refused: nothing listens on " + net.JoinHostPort(host, port) + routedTo,
 			"Check the port and that the server is running."
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return "the server closed the connection without answering (connection reset)",

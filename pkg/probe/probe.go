@@ -53,7 +53,12 @@ type Options struct {
 	MaxBody int64
 	// Profile judges redirects; nil means cors.Chromium.
 	Profile *cors.Profile
-	// Transport replaces the default transport (tests).
+	// Routes move connections as curl's --resolve and --connect-to do
+	// (Host and SNI stay the URL's). They need the probe's own transport:
+	// a caller that passes Transport builds it with NewTransport.
+	Routes *Routes
+	// Transport replaces the default transport (tests, and callers that
+	// share one transport across probes).
 	Transport http.RoundTripper
 }
 
@@ -135,6 +140,9 @@ func validate(o *Options) error {
 	}
 	if o.MaxBody <= 0 {
 		o.MaxBody = DefaultMaxBody
+	}
+	if o.Transport != nil && !o.Routes.Empty() {
+		return errors.New("probe: Routes apply to the probe's own transport; build the shared one with NewTransport(insecure, routes)")
 	}
 	if o.Request.Origin == "" {
 		return errors.New("probe: the request has no Origin (the page's origin, such as https://app.example.com)")

@@ -6,7 +6,6 @@ import (
 	"compress/gzip"
 	"compress/zlib"
 	"context"
-	"crypto/tls"
 	"io"
 	"net"
 	"net/http"
@@ -47,9 +46,7 @@ func newProber(opts Options) *prober {
 	p := &prober{opts: opts}
 	rt := opts.Transport
 	if rt == nil {
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.TLSClientConfig = &tls.Config{InsecureSkipVerify: opts.Insecure} //nolint:gosec // -k is the user's explicit choice
-		t.DisableCompression = true
+		t := NewTransport(opts.Insecure, opts.Routes)
 		p.ownTransp = t
 		rt = t
 	}

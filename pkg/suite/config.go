@@ -45,6 +45,9 @@ type Config struct {
 	Path     string
 	Defaults Defaults
 	Checks   []Check
+	// Routes are the top-level resolve: and connect_to: lists, curl's
+	// --resolve and --connect-to for every check.
+	Routes *probe.Routes
 }
 
 // Defaults apply to every check that does not set its own value.
@@ -100,9 +103,11 @@ func (e *ConfigError) Error() string {
 // strict decode (KnownFields) rejects unknown keys while every value keeps
 // its line for env expansion and type errors.
 type rawConfig struct {
-	Version  yaml.Node   `yaml:"version"`
-	Defaults rawDefaults `yaml:"defaults"`
-	Checks   []rawCheck  `yaml:"checks"`
+	Version   yaml.Node   `yaml:"version"`
+	Resolve   []yaml.Node `yaml:"resolve"`
+	ConnectTo []yaml.Node `yaml:"connect_to"`
+	Defaults  rawDefaults `yaml:"defaults"`
+	Checks    []rawCheck  `yaml:"checks"`
 }
 
 type rawDefaults struct {
@@ -134,7 +139,7 @@ type rawOrigin struct {
 
 // keysOf names the keys each raw type accepts, for "unknown key" messages.
 var keysOf = map[string]struct{ where, keys string }{
-	"suite.rawConfig":   {"at the top level", "version, defaults, checks"},
+	"suite.rawConfig":   {"at the top level", "version, resolve, connect_to, defaults, checks"},
 	"suite.rawDefaults": {"in defaults", "origin, timeout, headers, credentials"},
 	"suite.rawCheck":    {"in a check", "name, url, method, headers, credentials, cookie, body, origins, expect, error_probe, send_actual, timeout"},
 	"suite.rawOrigin":   {"in an origin", "origin, expect"},
@@ -143,6 +148,7 @@ var keysOf = map[string]struct{ where, keys string }{
 var typeNames = strings.NewReplacer(
 	"[]suite.rawCheck", "a list of checks",
 	"[]suite.rawOrigin", "a list of origins",
+	"[]yaml.Node", "a list of values",
 	"suite.rawConfig", "the config (a mapping)",
 	"suite.rawDefaults", "defaults (a mapping)",
 	"suite.rawCheck", "a check (a mapping)",
@@ -446,6 +452,7 @@ func (p *parser) config(raw *rawConfig, positions []checkPos) *Config {
 		p.fail(raw.Version.Line, "version %q is not supported; this corsdiag reads version 1", v)
 	}
 	cfg := &Config{Path: p.file}
+	cfg.Routes = p.routes(raw.Resolve, raw.ConnectTo)
 	d := &cfg.Defaults
 	d.Timeout = DefaultTimeout
 	d.Header = http.Header{}
@@ -473,6 +480,38 @@ func (p *parser) config(raw *rawConfig, positions []checkPos) *Config {
 		cfg.Checks = append(cfg.Checks, p.check(&raw.Checks[i], i+1, d, pos))
 	}
 	return cfg
+}
+
+// routes reads resolve: and connect_to:, each a list of curl's values.
+func (p *parser) routes(resolve, connectTo []yaml.Node) *probe.Routes {
+	out := &probe.Routes{}
+	for _, list := range []struct {
+		key   string
+		nodes []yaml.Node
+	}{{"resolve", resolve}, {"connect_to", connectTo}} {
+		for i := range list.nodes {
+			n := &list.nodes[i]
+			v, ok := p.str(n, list.key)
+			if !ok {
+				p.fail(n.Line, "%s: entry %d is empty", list.key, i+1)
+				return nil
+			}
+			var one *probe.Routes
+			var err error
+			if list.key == "resolve" {
+				one, err = probe.ParseRoutes([]string{v}, nil)
+			} else {
+				one, err = probe.ParseRoutes(nil, []string{v})
+			}
+			var re *probe.RouteError
+			if errors.As(err, &re) {
+				p.fail(n.Line, "%s %q: %s", list.key, re.Value, re.Reason)
+				return nil
+			}
+			out = out.Join(one)
+		}
+	}
+	return out
 }
 
 func (p *parser) check(rc *rawCheck, n int, d *Defaults, pos checkPos) Check {

@@ -2,7 +2,6 @@ package suite
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"net/http"
@@ -48,6 +47,9 @@ type Options struct {
 	Timeout time.Duration
 	// Insecure skips TLS verification.
 	Insecure bool
+	// Routes (the --resolve and --connect-to flags) come before the
+	// config's own.
+	Routes *probe.Routes
 	// Transport replaces the shared transport (tests).
 	Transport http.RoundTripper
 	// Probe replaces probe.Run (tests of the runner alone).
@@ -116,7 +118,7 @@ func Run(ctx context.Context, cfg *Config, opts Options) []Result {
 		opts.Probe = probe.Run
 	}
 	if opts.Transport == nil {
-		opts.Transport = newTransport(opts)
+		opts.Transport = newTransport(opts, opts.Routes.Join(cfg.Routes))
 		if t, ok := opts.Transport.(*http.Transport); ok {
 			defer t.CloseIdleConnections()
 		}
@@ -296,10 +298,8 @@ func hostKey(raw string) string {
 // newTransport is shared by every check so connections to one host are
 // reused instead of opened per check; otherwise it is the probe's own
 // default (proxy from the environment, no transparent gzip).
-func newTransport(opts Options) *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.TLSClientConfig = &tls.Config{InsecureSkipVerify: opts.Insecure} //nolint:gosec // only with --insecure
-	t.DisableCompression = true
+func newTransport(opts Options, routes *probe.Routes) *http.Transport {
+	t := probe.NewTransport(opts.Insecure, routes)
 	t.MaxIdleConns = opts.Concurrency * 2
 	t.MaxIdleConnsPerHost = opts.PerHost * 2
 	return t

@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// hostRecorder is an API that allows https://app.example.com and records
+// the Host of every request it gets.
+type hostRecorder struct {
+	*httptest.Server
+	mu    sync.Mutex
+	hosts map[string]int
+}
+
+func newHostRecorder(t *testing.T) *hostRecorder {
+	t.Helper()
+	s := &hostRecorder{hosts: map[string]int{}}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.hosts[r.Host]++
+		s.mu.Unlock()
+		w.Header().Set("Access-Control-Allow-Origin", "https://app.example.com")
+		w.Header().Set("Access-Control-Allow-Methods", "PUT")
+		w.Header().Set("Vary", "Origin")
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *hostRecorder) saw(host string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hosts[host]
+}
+
+// --resolve and --connect-to reach every front door: a name with no DNS
+// (api.example.test) is checked on loopback with its own Host header.
+func TestRouteFlags(t *testing.T) {
+	srv := newHostRecorder(t)
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	named := "http://api.example.test:" + port + "/items"
+	resolve := "api.example.test:" + port + ":127.0.0.1"
+	connectTo := "api.example.test:80:127.0.0.1:" + port
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	ciConfig := write("resolve.yaml", "resolve:\n  - "+resolve+"\nchecks:\n  - url: "+named+"\n    origins: [{origin: \"https://app.example.com\"}]\n")
+	ciPlain := write("plain.yaml", "checks:\n  - url: http://api.example.test/items\n    origins: [{origin: \"https://app.example.com\"}]\n")
+	badConfig := write("bad.yaml", "checks:\n  - url: "+named+"\n    origins: [{origin: \"https://app.example.com\"}]\nconnect_to:\n  - api.example.test:443\n")
+	harPath := write("replay.har", `{"log":{"entries":[{"startedDateTime":"2024-01-01T00:00:00Z","request":{"method":"PUT","url":"`+named+`","headers":[{"name":"Origin","value":"https://app.example.com"},{"name":"Sec-Fetch-Mode","value":"cors"}]},"response":{"status":0,"headers":[],"_error":"net::ERR_FAILED"}}]}}`)
+
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantHost string // the Host the server must have seen
+		wantErr  string
+	}{
+		{"check --resolve", []string{"check", named, "--origin", "https://app.example.com", "--resolve", resolve}, ExitAllowed, "api.example.test:" + port, ""},
+		{"check --connect-to", []string{"check", "http://api.example.test/items", "--origin", "https://app.example.com", "--connect-to", connectTo}, ExitAllowed, "api.example.test", ""},
+		{"check -- curl --resolve", []string{"check", "--", "curl", named, "-H", "origin: https://app.example.com", "--resolve", resolve}, ExitAllowed, "api.example.test:" + port, ""},
+		{"ci resolve: key", []string{"ci", "-f", ciConfig}, ExitAllowed, "api.example.test:" + port, ""},
+		{"ci --connect-to", []string{"ci", "-f", ciPlain, "--connect-to", connectTo}, ExitAllowed, "api.example.test", ""},
+		{"har --replay --resolve", []string{"har", "--replay", "--resolve", resolve, harPath}, ExitBlocked, "api.example.test:" + port, ""},
+
+		{"check bad --resolve", []string{"check", named, "--origin", "https://app.example.com", "--resolve", "api.example.test:" + port}, ExitUsage, "", `--resolve "api.example.test:` + port + `": want HOST:PORT:ADDRESS`},
+		{"check bad --connect-to", []string{"check", named, "--origin", "https://app.example.com", "--connect-to", "a:b:c:d"}, ExitUsage, "", `--connect-to "a:b:c:d": port "b" is not a number`},
+		{"ci bad connect_to:", []string{"ci", "-f", badConfig}, ExitUsage, "", `bad.yaml:5: connect_to "api.example.test:443": want HOST1:PORT1:HOST2:PORT2`},
+		{"ci bad --resolve", []string{"ci", "-f", ciPlain, "--resolve", "x:80:not-an-ip"}, ExitUsage, "", `"not-an-ip" is not an IP address`},
+		{"har --resolve without --replay", []string{"har", "--resolve", resolve, harPath}, ExitUsage, "", "add --replay"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := srv.saw(tt.wantHost)
+			_, errOut, code := runHarArgs(t, "", tt.args...)
+			if code != tt.wantCode {
+				t.Fatalf("exit %d, want %d; stderr: %s", code, tt.wantCode, errOut)
+			}
+			if tt.wantErr != "" && !strings.Contains(errOut, tt.wantErr) {
+				t.Errorf("stderr %q, want %q", errOut, tt.wantErr)
+			}
+			if tt.wantHost != "" && srv.saw(tt.wantHost) == before {
+				t.Errorf("the server saw no request with Host %s (saw %v)", tt.wantHost, srv.hosts)
+			}
+		})
+	}
+}
