@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# The GitHub Action's logic (action.yml at the repository root calls it):
+#   action.sh resolve   pick the release (version input, else the action's
+#                       own vX.Y.Z tag, else latest) and the runner's archive
+#   action.sh install   download that archive, verify it against the
+#                       release's checksums file, unpack it into the cache
+#                       folder (nothing to do when the cache already holds it)
+#   action.sh run       run corsdiag with the action's inputs; decide from
+#                       fail-on whether the step fails
+# Inputs come as environment variables (never spliced into the script), and
+# results go to $GITHUB_OUTPUT and $GITHUB_PATH like any step's.
+set -euo pipefail
+
+releases=${CORSDIAG_RELEASES:-https://github.com/corsdiag/corsdiag/releases}
+
+die() {
+  echo "::error title=corsdiag action::$*" >&2
+  exit 1
+}
+
+output() { printf '%s=%s\n' "$1" "$2" >>"${GITHUB_OUTPUT:-/dev/null}"; }
+
+# platform prints the archive's os, arch and extension for this runner, as
+# .goreleaser.yaml names them (builds: linux, darwin, windows × amd64, arm64;
+# zip on windows).
+platform() {
+  local os arch ext=tar.gz
+  case "${RUNNER_OS:-}" in
+    Linux) os=linux ;;
+    macOS) os=darwin ;;
+    Windows) os=windows ext=zip ;;
+    *) die "no corsdiag release for RUNNER_OS='${RUNNER_OS:-}': releases are built for Linux, macOS and Windows" ;;
+  esac
+  case "${RUNNER_ARCH:-}" in
+    X64) arch=amd64 ;;
+    ARM64) arch=arm64 ;;
+    *) die "no corsdiag release for RUNNER_ARCH='${RUNNER_ARCH:-}' on $RUNNER_OS: releases are built for X64 and ARM64" ;;
+  esac
+  echo "$os $arch $ext"
+}
+
+# version prints the release's version without its v (as in archive names).
+version() {
+  local v=${CORSDIAG_VERSION:-}
+  if [ -z "$v" ] && [[ ${CORSDIAG_ACTION_REF:-} =~ ^v[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
+    v=$CORSDIAG_ACTION_REF
+  fi
+  if [ -z "$v" ] || [ "$v" = latest ]; then
+    # The latest release's page redirects to its tag: no API call, no token.
+    local url
+    url=$(curl -fsSLI --retry 3 -o /dev/null -w '%{url_effective}' "$releases/latest") ||
+      die "cannot find the latest corsdiag release at $releases/latest; set the version input"
+    v=${url##*/}
+  fi
+  v=${v#v}
+  [[ $v =~ ^[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$ ]] ||
+    die "version '$v' is not a release version such as 1.4.2 (or latest)"
+  echo "$v"
+}
+
+resolve() {
+  local v p os arch ext
+  v=$(version)
+  p=$(platform)
+  read -r os arch ext <<<"$p"
+  local dir="${RUNNER_TOOL_CACHE:-${RUNNER_TEMP:-${TMPDIR:-/tmp}}}/corsdiag/$v/$arch"
+  output version "$v"
+  output archive "corsdiag_${v}_${os}_${arch}.$ext"
+  output dir "$dir"
+  echo "corsdiag $v for $os/$arch in $dir"
+}
+
+sha256() {
+  if command -v sha256sum >/dev/null; then sha256sum "$1"; else shasum -a 256 "$1"; fi | cut -d' ' -f1
+}
+
+install() {
+  local v=${CORSDIAG_VERSION:?} archive=${CORSDIAG_ARCHIVE:?} dir=${CORSDIAG_DIR:?}
+  local exe=corsdiag
+  case $archive in *.zip) exe=corsdiag.exe ;; esac
+  if [ -x "$dir/$exe" ]; then
+    echo "corsdiag $v: cached in $dir"
+  else
+    tmp=$(mktemp -d) # global: the EXIT trap runs after this function returns
+    trap 'rm -rf "$tmp"' EXIT
+    local base="$releases/download/v$v"
+    curl -fsSL --retry 3 -o "$tmp/$archive" "$base/$archive" ||
+      die "cannot download $base/$archive (is $v a corsdiag release?)"
+    curl -fsSL --retry 3 -o "$tmp/checksums.txt" "$base/corsdiag_${v}_checksums.txt" ||
+      die "cannot download $base/corsdiag_${v}_checksums.txt"
+    local want got
+    want=$(awk -v n="$archive" '$2 == n { print $1 }' "$tmp/checksums.txt")
+    [ -n "$want" ] || die "corsdiag_${v}_checksums.txt has no line for $archive"
+    got=$(sha256 "$tmp/$archive")
+    [ "$got" = "$want" ] ||
+      die "checksum mismatch for $archive: the release's checksums file says $want, the download is $got; not installing it"
+    mkdir -p "$tmp/x"
+    case $archive in
+      *.zip) unzip -q -o "$tmp/$archive" "$exe" -d "$tmp/x" ;;
+      *) tar -xzf "$tmp/$archive" -C "$tmp/x" "$exe" ;;
+    esac || die "$archive has no $exe"
+    mkdir -p "$dir"
+    mv -f "$tmp/x/$exe" "$dir/$exe"
+    echo "corsdiag $v: installed into $dir (sha256 $got)"
+  fi
+  echo "$dir" >>"${GITHUB_PATH:-/dev/null}"
+}
+
+# report_file is the default file of a --report format named alone.
+report_file() {
+  case $1 in
+    junit) echo corsdiag.xml ;;
+    sarif) echo corsdiag.sarif ;;
+    json) echo corsdiag.json ;;
+    markdown) echo corsdiag.md ;;
+    *) die "report '$1': want junit, sarif, json or markdown, optionally =FILE" ;;
+  esac
+}
+
+run() {
+  set -f # report items are words, not globs
+  local fail_on=${INPUT_FAIL_ON:-error} sarif=${INPUT_SARIF:-} report=${INPUT_REPORT:-}
+  case $fail_on in error | warning | never) ;; *) die "fail-on '$fail_on': want error, warning or never" ;; esac
+  local -a argv=()
+  if [ -n "${INPUT_ARGS:-}" ]; then
+    # xargs splits like a shell (quotes kept together) without running anything.
+    while IFS= read -r -d '' a; do argv+=("$a"); done < <(printf '%s' "$INPUT_ARGS" | xargs printf '%s\0')
+  else
+    argv=(ci)
+    [ -z "${INPUT_CONFIG:-}" ] || argv+=(-f "$INPUT_CONFIG")
+    local item format file
+    for item in ${report//,/ }; do
+      format=${item%%=*} file=${item#*=}
+      [ "$item" != "$format" ] || file=$(report_file "$format")
+      [ -n "$file" ] || die "report '$item': the file is empty"
+      report_file "$format" >/dev/null
+      if [ "$format" = sarif ]; then sarif=$file; else argv+=(--report "$format=$file"); fi
+    done
+    if [ -z "$sarif" ] && [ "${INPUT_UPLOAD_SARIF:-false}" = true ]; then
+      sarif="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/corsdiag.sarif"
+    fi
+    [ -z "$sarif" ] || argv+=(--report "sarif=$sarif")
+  fi
+  if [ "$fail_on" = warning ] && { [ "${argv[0]:-}" = ci ] || [ "${argv[0]:-}" = check ]; }; then
+    argv+=(--strict)
+  fi
+
+  local before=0 code=0
+  [ -z "${GITHUB_OUTPUT:-}" ] || before=$(wc -c <"$GITHUB_OUTPUT" 2>/dev/null || echo 0)
+  echo "corsdiag ${argv[*]}"
+  corsdiag "${argv[@]}" || code=$?
+  # corsdiag ci sets failures itself; for other commands a block is one.
+  if [ -n "${GITHUB_OUTPUT:-}" ] && ! tail -c "+$((before + 1))" "$GITHUB_OUTPUT" 2>/dev/null | grep -q '^failures='; then
+    output failures "$([ "$code" = 1 ] && echo 1 || echo 0)"
+  fi
+  output exit-code "$code"
+  if [ -n "$sarif" ] && [ -f "$sarif" ]; then output sarif "$sarif"; else output sarif ""; fi
+
+  # never: CORS results never fail the step, a broken run (2: bad config or
+  # flag; 130: interrupted) still does.
+  local fail=false
+  case $fail_on:$code in
+    *:0 | never:1 | never:3) ;;
+    *) fail=true ;;
+  esac
+  output fail "$fail"
+  echo "corsdiag exited $code; fail-on $fail_on: the step $([ $fail = true ] && echo fails || echo passes)"
+}
+
+case "${1:-}" in
+  resolve) resolve ;;
+  install) install ;;
+  run) run ;;
+  *)
+    echo "usage: $0 resolve|install|run (inputs in the environment; see action.yml)" >&2
+    exit 2
+    ;;
+esac

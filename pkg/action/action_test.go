@@ -1,0 +1,398 @@
+package action
+
+import (
+	"archive/tar"
+	"archive/zip"
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// fakeCorsdiag is the binary in the fake release: it records its
+// arguments, writes the outputs corsdiag ci would, and exits FAKE_EXIT.
+const fakeCorsdiag = `#!/bin/sh
+printf '%s\n' "$@" > "$FAKE_ARGS"
+[ -z "$FAKE_FAILURES" ] || echo "failures=$FAKE_FAILURES" >> "$GITHUB_OUTPUT"
+exit ${FAKE_EXIT:-0}
+`
+
+func requireTools(t *testing.T) {
+	t.Helper()
+	for _, tool := range []string{"bash", "curl", "tar", "unzip", "xargs"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("action.sh needs %s, which is not installed", tool)
+		}
+	}
+}
+
+func tarGz(t *testing.T, name string, body []byte) []byte {
+	var buf bytes.Buffer
+	gz := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(gz)
+	for _, f := range []struct {
+		name string
+		body []byte
+		mode int64
+	}{{"README.md", []byte("# corsdiag\n"), 0o644}, {name, body, 0o755}} {
+		if err := tw.WriteHeader(&tar.Header{Name: f.name, Mode: f.mode, Size: int64(len(f.body))}); err != nil {
+			t.Fatal(err)
+		}
+		tw.Write(f.body)
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	gz.Close()
+	return buf.Bytes()
+}
+
+func zipped(t *testing.T, name string, body []byte) []byte {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	h := &zip.FileHeader{Name: name, Method: zip.Deflate}
+	h.SetMode(0o755)
+	w, err := zw.CreateHeader(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(body)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// release is a fake releases page: /latest redirects to the tag of 1.2.3,
+// /download/v1.2.3/ holds the archives and the checksums file, as
+// goreleaser names them.
+type release struct {
+	url   string
+	files map[string][]byte // by name under /download/v1.2.3/
+	hits  atomic.Int32
+}
+
+func newRelease(t *testing.T) *release {
+	r := &release{files: map[string][]byte{}}
+	var sums strings.Builder
+	for _, a := range []struct{ name, exe string }{
+		{"corsdiag_1.2.3_linux_amd64.tar.gz", "corsdiag"},
+		{"corsdiag_1.2.3_linux_arm64.tar.gz", "corsdiag"},
+		{"corsdiag_1.2.3_darwin_arm64.tar.gz", "corsdiag"},
+		{"corsdiag_1.2.3_windows_amd64.zip", "corsdiag.exe"},
+	} {
+		body := tarGz(t, a.exe, []byte(fakeCorsdiag))
+		if strings.HasSuffix(a.name, ".zip") {
+			body = zipped(t, a.exe, []byte(fakeCorsdiag))
+		}
+		r.files[a.name] = body
+		sum := sha256.Sum256(body)
+		fmt.Fprintf(&sums, "%s  %s\n", hex.EncodeToString(sum[:]), a.name)
+	}
+	r.files["corsdiag_1.2.3_checksums.txt"] = []byte(sums.String())
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		r.hits.Add(1)
+		switch {
+		case req.URL.Path == "/latest":
+			http.Redirect(w, req, "/tag/v1.2.3", http.StatusFound)
+		case req.URL.Path == "/tag/v1.2.3":
+			fmt.Fprint(w, "release page")
+		case strings.HasPrefix(req.URL.Path, "/download/v1.2.3/"):
+			body, ok := r.files[strings.TrimPrefix(req.URL.Path, "/download/v1.2.3/")]
+			if !ok {
+				http.NotFound(w, req)
+				return
+			}
+			w.Write(body)
+		default:
+			http.NotFound(w, req)
+		}
+	}))
+	t.Cleanup(s.Close)
+	r.url = s.URL
+	return r
+}
+
+type result struct {
+	code    int
+	stderr  string
+	outputs map[string]string
+	path    string // what the script added to GITHUB_PATH
+}
+
+// script runs action.sh CMD with env on top of a clean runner environment.
+func script(t *testing.T, cmd string, env map[string]string) result {
+	t.Helper()
+	dir := t.TempDir()
+	outputs, paths := filepath.Join(dir, "output"), filepath.Join(dir, "path")
+	c := exec.Command("bash", "action.sh", cmd)
+	c.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TMPDIR=" + dir,
+		"GITHUB_OUTPUT=" + outputs, "GITHUB_PATH=" + paths,
+		"RUNNER_OS=Linux", "RUNNER_ARCH=X64", "RUNNER_TEMP=" + dir}
+	for k, v := range env {
+		c.Env = append(c.Env, k+"="+v)
+	}
+	var stderr bytes.Buffer
+	c.Stderr = &stderr
+	err := c.Run()
+	r := result{stderr: stderr.String(), outputs: map[string]string{}}
+	if ee, ok := err.(*exec.ExitError); ok {
+		r.code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(outputs)
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if k, v, ok := strings.Cut(line, "="); ok {
+			r.outputs[k] = v
+		}
+	}
+	p, _ := os.ReadFile(paths)
+	r.path = strings.TrimSpace(string(p))
+	return r
+}
+
+func TestResolve(t *testing.T) {
+	requireTools(t)
+	rel := newRelease(t)
+	tests := []struct {
+		name, version, ref, os, arch string
+		wantVersion, wantArchive     string
+		wantErr                      string
+	}{
+		{"pinned", "1.2.3", "v1", "Linux", "X64", "1.2.3", "corsdiag_1.2.3_linux_amd64.tar.gz", ""},
+		{"pinned with v", "v1.2.3", "", "Linux", "ARM64", "1.2.3", "corsdiag_1.2.3_linux_arm64.tar.gz", ""},
+		{"the action's own tag", "", "v2.0.1", "macOS", "ARM64", "2.0.1", "corsdiag_2.0.1_darwin_arm64.tar.gz", ""},
+		{"a major tag means latest", "", "v1", "Windows", "X64", "1.2.3", "corsdiag_1.2.3_windows_amd64.zip", ""},
+		{"latest", "latest", "v2.0.1", "Linux", "X64", "1.2.3", "corsdiag_1.2.3_linux_amd64.tar.gz", ""},
+		{"prerelease", "1.3.0-rc.1", "", "Linux", "X64", "1.3.0-rc.1", "corsdiag_1.3.0-rc.1_linux_amd64.tar.gz", ""},
+		{"not a version", "main", "", "Linux", "X64", "", "", "version 'main' is not a release version"},
+		{"unknown OS", "1.2.3", "", "FreeBSD", "X64", "", "", "no corsdiag release for RUNNER_OS='FreeBSD'"},
+		{"unknown arch", "1.2.3", "", "Linux", "ARM", "", "", "no corsdiag release for RUNNER_ARCH='ARM' on Linux"},
+		{"32-bit", "1.2.3", "", "Windows", "X86", "", "", "RUNNER_ARCH='X86'"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := script(t, "resolve", map[string]string{"CORSDIAG_RELEASES": rel.url, "CORSDIAG_VERSION": tt.version,
+				"CORSDIAG_ACTION_REF": tt.ref, "RUNNER_OS": tt.os, "RUNNER_ARCH": tt.arch, "RUNNER_TOOL_CACHE": "/cache"})
+			if tt.wantErr != "" {
+				if r.code == 0 || !strings.Contains(r.stderr, tt.wantErr) {
+					t.Fatalf("exit %d, stderr %q; want a failure saying %q", r.code, r.stderr, tt.wantErr)
+				}
+				return
+			}
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			if r.outputs["version"] != tt.wantVersion || r.outputs["archive"] != tt.wantArchive {
+				t.Errorf("outputs %v, want version %s archive %s", r.outputs, tt.wantVersion, tt.wantArchive)
+			}
+			if want := "/cache/corsdiag/" + tt.wantVersion + "/"; !strings.HasPrefix(r.outputs["dir"], want) {
+				t.Errorf("dir %q, want it under %s", r.outputs["dir"], want)
+			}
+		})
+	}
+}
+
+// The archive names action.sh asks for are the ones .goreleaser.yaml
+// builds, for every OS and architecture it builds.
+func TestArchiveNamesMatchGoreleaser(t *testing.T) {
+	requireTools(t)
+	b, err := os.ReadFile("../../.goreleaser.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gr struct {
+		Builds []struct {
+			Goos, Goarch []string
+		}
+		Archives []struct {
+			NameTemplate    string   `yaml:"name_template"`
+			Formats         []string `yaml:"formats"`
+			FormatOverrides []struct {
+				Goos    string
+				Formats []string
+			} `yaml:"format_overrides"`
+		}
+	}
+	if err := yaml.Unmarshal(b, &gr); err != nil {
+		t.Fatal(err)
+	}
+	runnerOS := map[string]string{"linux": "Linux", "darwin": "macOS", "windows": "Windows"}
+	runnerArch := map[string]string{"amd64": "X64", "arm64": "ARM64"}
+	a := gr.Archives[0]
+	for _, goos := range gr.Builds[0].Goos {
+		for _, goarch := range gr.Builds[0].Goarch {
+			format := a.Formats[0]
+			for _, o := range a.FormatOverrides {
+				if o.Goos == goos {
+					format = o.Formats[0]
+				}
+			}
+			want := strings.NewReplacer("{{ .ProjectName }}", "corsdiag", "{{ .Version }}", "1.2.3",
+				"{{ .Os }}", goos, "{{ .Arch }}", goarch).Replace(a.NameTemplate) + "." + format
+			r := script(t, "resolve", map[string]string{"CORSDIAG_VERSION": "1.2.3",
+				"RUNNER_OS": runnerOS[goos], "RUNNER_ARCH": runnerArch[goarch]})
+			if r.outputs["archive"] != want {
+				t.Errorf("%s/%s: action.sh asks for %q (%s), goreleaser names it %q", goos, goarch, r.outputs["archive"], r.stderr, want)
+			}
+		}
+	}
+}
+
+func TestInstall(t *testing.T) {
+	requireTools(t)
+	tests := []struct {
+		name, archive, exe string
+		tamper             func(r *release)
+		wantErr            string
+	}{
+		{"linux", "corsdiag_1.2.3_linux_amd64.tar.gz", "corsdiag", nil, ""},
+		{"windows zip", "corsdiag_1.2.3_windows_amd64.zip", "corsdiag.exe", nil, ""},
+		{"tampered archive", "corsdiag_1.2.3_linux_amd64.tar.gz", "corsdiag", func(r *release) {
+			r.files["corsdiag_1.2.3_linux_amd64.tar.gz"] = tarGz(t, "corsdiag", []byte("#!/bin/sh\necho pwned\n"))
+		}, "checksum mismatch for corsdiag_1.2.3_linux_amd64.tar.gz"},
+		{"not in the checksums file", "corsdiag_1.2.3_linux_amd64.tar.gz", "corsdiag", func(r *release) {
+			r.files["corsdiag_1.2.3_checksums.txt"] = []byte("0000  corsdiag_1.2.3_darwin_arm64.tar.gz\n")
+		}, "has no line for corsdiag_1.2.3_linux_amd64.tar.gz"},
+		{"no checksums file", "corsdiag_1.2.3_linux_amd64.tar.gz", "corsdiag", func(r *release) {
+			delete(r.files, "corsdiag_1.2.3_checksums.txt")
+		}, "cannot download"},
+		{"no such archive", "corsdiag_1.2.3_linux_riscv64.tar.gz", "corsdiag", nil, "cannot download"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rel := newRelease(t)
+			if tt.tamper != nil {
+				tt.tamper(rel)
+			}
+			dir := filepath.Join(t.TempDir(), "cache", "corsdiag", "1.2.3", "amd64")
+			env := map[string]string{"CORSDIAG_RELEASES": rel.url, "CORSDIAG_VERSION": "1.2.3",
+				"CORSDIAG_ARCHIVE": tt.archive, "CORSDIAG_DIR": dir}
+			r := script(t, "install", env)
+			exe := filepath.Join(dir, tt.exe)
+			if tt.wantErr != "" {
+				if r.code == 0 || !strings.Contains(r.stderr, tt.wantErr) {
+					t.Fatalf("exit %d, stderr %q; want a failure saying %q", r.code, r.stderr, tt.wantErr)
+				}
+				if _, err := os.Stat(exe); err == nil {
+					t.Errorf("%s was installed anyway", exe)
+				}
+				if r.path != "" {
+					t.Errorf("GITHUB_PATH got %q", r.path)
+				}
+				return
+			}
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			if got, _ := os.ReadFile(exe); string(got) != fakeCorsdiag {
+				t.Errorf("%s holds %q, want the release's binary", exe, got)
+			}
+			if fi, err := os.Stat(exe); err != nil || fi.Mode()&0o100 == 0 {
+				t.Errorf("%s not executable: %v", exe, err)
+			}
+			if r.path != dir {
+				t.Errorf("GITHUB_PATH got %q, want %q", r.path, dir)
+			}
+			// A second run (the cache restored the folder) downloads nothing.
+			hits := rel.hits.Load()
+			if r := script(t, "install", env); r.code != 0 || r.path != dir {
+				t.Errorf("cached install: exit %d, path %q: %s", r.code, r.path, r.stderr)
+			}
+			if rel.hits.Load() != hits {
+				t.Errorf("cached install downloaded %d files", rel.hits.Load()-hits)
+			}
+		})
+	}
+}
+
+func TestRun(t *testing.T) {
+	requireTools(t)
+	bin := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bin, "corsdiag"), []byte(fakeCorsdiag), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		inputs   map[string]string
+		exit     string // corsdiag's exit code
+		failures string // what corsdiag ci writes to GITHUB_OUTPUT
+		wantArgs []string
+		want     map[string]string // outputs
+		wantErr  string
+	}{
+		{"defaults", nil, "0", "0", []string{"ci"},
+			map[string]string{"exit-code": "0", "failures": "0", "fail": "false", "sarif": ""}, ""},
+		{"config and reports", map[string]string{"INPUT_CONFIG": "sub/cors.yaml", "INPUT_REPORT": "junit, markdown=out/c.md\njson"},
+			"1", "2", []string{"ci", "-f", "sub/cors.yaml", "--report", "junit=corsdiag.xml", "--report", "markdown=out/c.md", "--report", "json=corsdiag.json"},
+			map[string]string{"exit-code": "1", "failures": "2", "fail": "true"}, ""},
+		{"sarif in report", map[string]string{"INPUT_REPORT": "sarif=x.sarif"}, "0", "0",
+			[]string{"ci", "--report", "sarif=x.sarif"}, map[string]string{"fail": "false"}, ""},
+		{"upload without a sarif path", map[string]string{"INPUT_UPLOAD_SARIF": "true"}, "0", "0",
+			[]string{"ci", "--report", "sarif=$RUNNER_TEMP/corsdiag.sarif"}, map[string]string{"fail": "false"}, ""},
+		{"warning is --strict", map[string]string{"INPUT_FAIL_ON": "warning"}, "1", "0",
+			[]string{"ci", "--strict"}, map[string]string{"fail": "true"}, ""},
+		{"never: a CORS failure passes", map[string]string{"INPUT_FAIL_ON": "never"}, "1", "3",
+			[]string{"ci"}, map[string]string{"fail": "false", "failures": "3", "exit-code": "1"}, ""},
+		{"never: unreachable passes", map[string]string{"INPUT_FAIL_ON": "never"}, "3", "0",
+			[]string{"ci"}, map[string]string{"fail": "false"}, ""},
+		{"never: a bad config fails", map[string]string{"INPUT_FAIL_ON": "never"}, "2", "",
+			[]string{"ci"}, map[string]string{"fail": "true", "exit-code": "2"}, ""},
+		{"error: unreachable fails", nil, "3", "0", []string{"ci"}, map[string]string{"fail": "true"}, ""},
+		{"args, quoted", map[string]string{"INPUT_ARGS": `check "https://api.example.com/a b" --origin https://app.example.com -H 'X-A: 1'`, "INPUT_CONFIG": "ignored.yaml"},
+			"1", "", []string{"check", "https://api.example.com/a b", "--origin", "https://app.example.com", "-H", "X-A: 1"},
+			map[string]string{"failures": "1", "fail": "true"}, ""},
+		{"args are not run by a shell", map[string]string{"INPUT_ARGS": "check $(touch pwned) ;echo"},
+			"0", "", []string{"check", "$(touch", "pwned)", ";echo"}, map[string]string{"failures": "0"}, ""},
+		{"bad fail-on", map[string]string{"INPUT_FAIL_ON": "sometimes"}, "0", "", nil, nil, "fail-on 'sometimes': want error, warning or never"},
+		{"bad report", map[string]string{"INPUT_REPORT": "html"}, "0", "", nil, nil, "report 'html': want junit, sarif, json or markdown"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			argsFile := filepath.Join(dir, "args")
+			env := map[string]string{"PATH": bin + ":" + os.Getenv("PATH"), "FAKE_ARGS": argsFile, "RUNNER_TEMP": dir,
+				"FAKE_EXIT": tt.exit, "FAKE_FAILURES": tt.failures}
+			for k, v := range tt.inputs {
+				env[k] = v
+			}
+			r := script(t, "run", env)
+			if tt.wantErr != "" {
+				if r.code == 0 || !strings.Contains(r.stderr, tt.wantErr) {
+					t.Fatalf("exit %d, stderr %q; want a failure saying %q", r.code, r.stderr, tt.wantErr)
+				}
+				return
+			}
+			if r.code != 0 {
+				t.Fatalf("the run step itself failed (exit %d): %s", r.code, r.stderr)
+			}
+			b, _ := os.ReadFile(argsFile)
+			got := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+			want := strings.Split(strings.ReplaceAll(strings.Join(tt.wantArgs, "\n"), "$RUNNER_TEMP", dir), "\n")
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("corsdiag ran with %q, want %q", got, want)
+			}
+			if _, err := os.Stat("pwned"); err == nil {
+				os.Remove("pwned")
+				t.Error("args were run by a shell")
+			}
+			for k, v := range tt.want {
+				if r.outputs[k] != v {
+					t.Errorf("output %s = %q, want %q (all: %v)", k, r.outputs[k], v, r.outputs)
+				}
+			}
+		})
+	}
+}
