@@ -48,7 +48,7 @@ type checkOptions struct {
 	NoRedact     bool
 	Output       string // text | json
 	Strict       bool
-	Browser      string // a key of cors.Profiles
+	Browser      string // a --browser value (parseBrowsers)
 	// FixFormat picks the form of platform fixes (platform.Formats()).
 	FixFormat string
 	Initiator string // fetch | xhr
@@ -147,7 +147,7 @@ input, 3 the endpoint could not be reached.`,
 	f.BoolVar(&opts.NoRedact, "no-redact", false, "show cookies, Authorization, API keys and tokens in the output")
 	f.StringVarP(&opts.Output, "output", "o", "text", "output format: text or json")
 	f.BoolVar(&opts.Strict, "strict", false, "exit 1 on warnings too")
-	f.StringVar(&opts.Browser, "browser", "chromium", "browser whose rules and words judge the exchange: chromium, firefox or safari (webkit)")
+	f.StringVar(&opts.Browser, "browser", "chromium", browserFlagHelp)
 	f.StringVar(&opts.FixFormat, "fix-format", "", "form of platform-specific fixes: "+strings.Join(platform.Formats(), ", ")+", or all (default: the platform's usual one)")
 	f.StringVar(&opts.Initiator, "initiator", "fetch", "API that makes the request, for the console message: fetch or xhr")
 	f.StringVar(&opts.PageAddressSpace, "page-address-space", "", "where the page's server is, for Chrome's local network checks: public, local or loopback (default: from the origin; a host name is public)")
@@ -188,8 +188,9 @@ func isCurl(arg string) bool {
 
 // checkInput is the request to probe, resolved from flags and curl command.
 type checkInput struct {
-	probe   probe.Options
-	profile *cors.Profile
+	probe probe.Options
+	// profiles judge the request, the primary first.
+	profiles []*cors.Profile
 }
 
 // resolve validates the options and builds the probe's input.
@@ -198,10 +199,11 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 	if changed == nil {
 		changed = func(string) bool { return false }
 	}
-	profile, ok := cors.LookupProfile(o.Browser)
-	if !ok {
-		return nil, usageErrorf("--browser %q: want one of %s", o.Browser, strings.Join(cors.ProfileNames(), ", "))
+	profiles, err := parseBrowsers("--browser", o.Browser)
+	if err != nil {
+		return nil, err
 	}
+	profile := profiles[0]
 	initiator := ""
 	switch o.Initiator {
 	case "fetch", "":
@@ -357,7 +359,7 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 		}
 	}
 	return &checkInput{
-		profile: profile,
+		profiles: profiles,
 		probe: probe.Options{
 			Request: cors.Request{
 				Method:         method,
@@ -453,10 +455,13 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := checkable(in.profile, &in.probe); err != nil {
-		return err
+	for _, p := range in.profiles {
+		if err := checkable(p, &in.probe); err != nil {
+			return err
+		}
 	}
-	res, err := o.run(ctx, in.probe)
+	runs, err := o.probeBrowsers(ctx, in)
+	res := runs[0].res
 	if err != nil {
 		var ue *probe.UnreachableError
 		if errors.As(err, &ue) {
@@ -475,7 +480,19 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 		return &ExitError{Code: ExitUsage, Message: sanitize(err.Error(), !o.NoRedact)}
 	}
 
-	d := in.profile.Evaluate(res.Exchange)
+	// The detailed report is the primary browser's, or, when several were
+	// asked for, the first that blocks the request.
+	primary := runs[0]
+	var verdicts []cors.BrowserVerdict
+	for _, r := range runs {
+		if primary.d.Verdict == cors.Allowed && r.d.Verdict == cors.Blocked {
+			primary = r
+		}
+		if len(runs) > 1 {
+			verdicts = append(verdicts, r.profile.Verdict(r.d))
+		}
+	}
+	res, d := primary.res, primary.d
 	res.AddFindings(d)
 	errorHops := make([]cors.Hop, len(res.ErrorPaths))
 	errorPaths := make([]report.ErrorPath, len(res.ErrorPaths))
@@ -496,7 +513,8 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 
 	result := &report.CheckResult{
 		Tool:       report.Tool{Name: "corsdiag", Version: Version},
-		Browser:    in.profile.Name,
+		Browser:    primary.profile.Name,
+		Browsers:   verdicts,
 		Exchange:   res.Exchange,
 		Diagnosis:  d,
 		ErrorPaths: errorPaths,
@@ -520,6 +538,43 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 		}
 	}
 	return exitFor(d, o.Strict)
+}
+
+// browserRun is one browser's judgement of what the probe saw.
+type browserRun struct {
+	profile *cors.Profile
+	res     *probe.Result
+	d       *cors.Diagnosis
+}
+
+// probeBrowsers probes once per distinct request plan (a browser that
+// preflights what another sends simple sees other traffic) and judges the
+// result with each profile. On an error the first run holds what was seen.
+func (o *checkOptions) probeBrowsers(ctx context.Context, in *checkInput) ([]browserRun, error) {
+	seen := map[string]*probe.Result{}
+	var runs []browserRun
+	for _, p := range in.profiles {
+		key := planKey(p, &in.probe.Request)
+		res, ok := seen[key]
+		if !ok {
+			opts := in.probe
+			opts.Profile = p
+			var err error
+			res, err = o.run(ctx, opts)
+			if err != nil {
+				return append(runs, browserRun{profile: p, res: res}), err
+			}
+			seen[key] = res
+		}
+		runs = append(runs, browserRun{profile: p, res: res, d: p.Evaluate(res.Exchange)})
+	}
+	return runs, nil
+}
+
+// planKey tells apart requests a probe would send differently.
+func planKey(p *cors.Profile, r *cors.Request) string {
+	pl := p.PlanRequest(r)
+	return fmt.Sprint(pl.Preflight, pl.Method, pl.RequestHeaders, p.LocalNetworkAccess)
 }
 
 // checkable refuses a check that could only be done by sending a

@@ -777,3 +777,39 @@ func TestSiteRelation(t *testing.T) {
 		}
 	}
 }
+
+// Each profile's browser sends its own User-Agent and Accept-Language;
+// Firefox lets script set User-Agent, Chromium does not.
+func TestBrowserHeadersPerProfile(t *testing.T) {
+	for _, tc := range []struct {
+		profile  *cors.Profile
+		scriptUA string
+		wantUA   string
+	}{
+		{cors.Chromium, "", "Chrome/"},
+		{cors.Firefox, "", "Firefox/"},
+		{cors.Safari, "", "Version/18.0 Safari/"},
+		{cors.Chromium, "my-app/1", "Chrome/"},
+		{cors.Firefox, "my-app/1", "my-app/1"},
+	} {
+		t.Run(tc.profile.Name+"/"+tc.scriptUA, func(t *testing.T) {
+			srv, s := server(t, corsOK)
+			h := http.Header{}
+			if tc.scriptUA != "" {
+				h.Set("User-Agent", tc.scriptUA)
+			}
+			run(t, Options{Request: cors.Request{Method: "GET", URL: srv.URL + "/items", Header: h}, Profile: tc.profile})
+			got := s.all()
+			if len(got) == 0 {
+				t.Fatal("nothing sent")
+			}
+			last := got[len(got)-1]
+			if ua := last.Header.Get("User-Agent"); !strings.Contains(ua, tc.wantUA) {
+				t.Errorf("User-Agent = %q, want it to contain %q", ua, tc.wantUA)
+			}
+			if al := last.Header.Get("Accept-Language"); al != tc.profile.Headers.AcceptLanguage {
+				t.Errorf("Accept-Language = %q, want %q", al, tc.profile.Headers.AcceptLanguage)
+			}
+		})
+	}
+}

@@ -20,16 +20,11 @@ import (
 	"github.com/corsdiag/corsdiag/pkg/cors"
 )
 
-// Chromium's default request headers, modelled on Chromium 156 on Linux.
-const (
-	chromeUserAgent      = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36"
-	chromeSecCHUA        = `"Chromium";v="156", "Not-A.Brand";v="24", "Google Chrome";v="156"`
-	chromeAcceptLanguage = "en-US,en;q=0.9"
-	// Chromium sends "gzip, deflate, br, zstd"; corsdiag offers only what
-	// the standard library decodes, so bodies stay readable for platform
-	// fingerprints and response headers stay as the server sent them.
-	acceptEncoding = "gzip, deflate"
-)
+// acceptEncoding is what corsdiag offers: browsers send "gzip, deflate, br"
+// and more, but corsdiag offers only what the standard library decodes, so
+// bodies stay readable for platform fingerprints and response headers stay
+// as the server sent them.
+const acceptEncoding = "gzip, deflate"
 
 // prober holds the client and what was learned while sending.
 type prober struct {
@@ -64,20 +59,24 @@ func (p *prober) close() {
 	}
 }
 
-// browserHeaders adds what Chromium adds to every fetch() request
-// (preflights included): User-Agent, client hints on secure origins,
-// Accept-Language, Accept-Encoding, Referer (strict-origin-when-cross-origin)
-// and the Sec-Fetch-* metadata. Author values win where script may set them.
+// browserHeaders adds what the profile's browser adds to every fetch()
+// request (preflights included): User-Agent, client hints on secure origins
+// (Chromium), Accept-Language, Accept-Encoding, Referer
+// (strict-origin-when-cross-origin) and the Sec-Fetch-* metadata. Author
+// values win where script may set them.
 func (p *prober) browserHeaders(h http.Header, rawURL, site string) {
 	origin := p.opts.Request.Origin
-	h.Set("User-Agent", chromeUserAgent)
+	bh := p.opts.Profile.Headers
+	if h.Get("User-Agent") == "" { // script's own, where the browser lets it set one
+		h.Set("User-Agent", bh.UserAgent)
+	}
 	if strings.HasPrefix(rawURL, "https:") {
-		h.Set("Sec-Ch-Ua", chromeSecCHUA)
-		h.Set("Sec-Ch-Ua-Mobile", "?0")
-		h.Set("Sec-Ch-Ua-Platform", `"Linux"`)
+		for k, v := range bh.ClientHints {
+			h.Set(k, v)
+		}
 	}
 	if h.Get("Accept-Language") == "" {
-		h.Set("Accept-Language", chromeAcceptLanguage)
+		h.Set("Accept-Language", bh.AcceptLanguage)
 	}
 	h.Set("Accept-Encoding", acceptEncoding)
 	// strict-origin-when-cross-origin: the origin alone, and nothing on an
@@ -85,9 +84,11 @@ func (p *prober) browserHeaders(h http.Header, rawURL, site string) {
 	if origin != "null" && !(strings.HasPrefix(origin, "https:") && strings.HasPrefix(rawURL, "http:")) {
 		h.Set("Referer", origin+"/")
 	}
-	h.Set("Sec-Fetch-Site", site)
-	h.Set("Sec-Fetch-Mode", "cors")
-	h.Set("Sec-Fetch-Dest", "empty")
+	if bh.SecFetch {
+		h.Set("Sec-Fetch-Site", site)
+		h.Set("Sec-Fetch-Mode", "cors")
+		h.Set("Sec-Fetch-Dest", "empty")
+	}
 }
 
 // siteRelation is Sec-Fetch-Site for a request from origin to rawURL:

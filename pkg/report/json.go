@@ -30,9 +30,11 @@ type (
 		SchemaVersion int    `json:"schema_version"`
 		Tool          Tool   `json:"tool"`
 		Browser       string `json:"browser"`
-		Verdict       string `json:"verdict"`
-		Scope         string `json:"scope"`
-		Request       struct {
+		// Browsers is one verdict per browser judged, the primary first.
+		Browsers []jsonBrowser `json:"browsers"`
+		Verdict  string        `json:"verdict"`
+		Scope    string        `json:"scope"`
+		Request  struct {
 			Method      string `json:"method"`
 			URL         string `json:"url"`
 			Origin      string `json:"origin"`
@@ -90,6 +92,12 @@ type (
 		StatusText string      `json:"status_text"`
 		Headers    http.Header `json:"headers"`
 	}
+	jsonBrowser struct {
+		Name            string   `json:"name"`
+		Verdict         string   `json:"verdict"`
+		BrowserMessages []string `json:"browser_messages"`
+		ReportedCode    *string  `json:"reported_code"`
+	}
 	jsonPlatform struct {
 		ID         string   `json:"id"`
 		Name       string   `json:"name"`
@@ -130,6 +138,7 @@ func buildJSON(res *CheckResult) *jsonReport {
 		Findings:           []jsonFinding{},
 		Exchanges:          []jsonExchange{},
 	}
+	out.Browsers = jsonBrowsers(res, s.Text)
 	out.Request.Method = cors.NormalizeMethod(r.Method)
 	out.Request.URL = s.URL(r.URL)
 	out.Request.Origin = r.Origin
@@ -233,4 +242,28 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// jsonBrowsers is one entry per browser judged; a check of one browser has
+// one entry, made from its diagnosis.
+func jsonBrowsers(res *CheckResult, text func(string) string) []jsonBrowser {
+	vs := res.Browsers
+	if len(vs) == 0 {
+		if p, ok := cors.LookupProfile(res.Browser); ok {
+			vs = []cors.BrowserVerdict{p.Verdict(res.Diagnosis)}
+		}
+	}
+	out := []jsonBrowser{}
+	for _, v := range vs {
+		b := jsonBrowser{Name: v.Browser, Verdict: string(v.Verdict), BrowserMessages: []string{}}
+		for _, l := range v.Console {
+			b.BrowserMessages = append(b.BrowserMessages, text(l))
+		}
+		if v.Reported != "" {
+			code := string(v.Reported)
+			b.ReportedCode = &code
+		}
+		out = append(out, b)
+	}
+	return out
 }

@@ -33,8 +33,12 @@ type ErrorPath struct {
 // CheckResult is everything `corsdiag check` learnt about one request.
 type CheckResult struct {
 	Tool Tool
-	// Browser is the profile that judged the exchange ("chromium").
+	// Browser is the profile that judged the exchange ("chromium"): the
+	// primary one when several did.
 	Browser string
+	// Browsers are the verdicts of every browser asked for (--browser all
+	// or a list), the primary's included; empty means Browser alone.
+	Browsers []cors.BrowserVerdict
 	// Exchange is what crossed the wire; Exchange.Request is what script asked for.
 	Exchange *cors.Exchange
 	// Diagnosis holds the verdict, the plan and every finding (engine,

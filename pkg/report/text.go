@@ -91,6 +91,7 @@ func (t *textWriter) write() {
 	d := t.res.Diagnosis
 	findings := orderedFindings(d)
 
+	t.browsers()
 	if d.Verdict == cors.Blocked {
 		t.printf("%s\n", t.p.bad.Sprint("✗ Blocked: the browser would block this request"))
 	} else {
@@ -168,6 +169,49 @@ func (t *textWriter) write() {
 	}
 }
 
+// browsers opens a report of several browsers: whether they differ (said
+// first), one verdict per browser, and the console lines of each browser
+// other than the primary one, whose report follows.
+func (t *textWriter) browsers() {
+	vs := t.res.Browsers
+	if len(vs) < 2 {
+		return
+	}
+	if differ, headline, why := BrowsersDiffer(vs); differ {
+		t.printf("%s\n", t.p.bold.Sprint("Browsers differ: "+headline+"."))
+		if why != "" {
+			t.block("  Why: ", "       ", why+".")
+		}
+	} else {
+		names := make([]string, len(vs))
+		for i, v := range vs {
+			names[i] = displayName(v.Browser)
+		}
+		t.printf("%s\n", t.p.bold.Sprint(joinNames(names)+" agree: "+string(vs[0].Verdict)+"."))
+	}
+	for _, v := range vs {
+		mark, c := "✓", t.p.good
+		if v.Verdict == cors.Blocked {
+			mark, c = "✗", t.p.bad
+		}
+		t.printf("  %s %-8s %s", c.Sprint(mark), displayName(v.Browser), string(v.Verdict))
+		if v.Reported != "" {
+			t.printf("  %s", string(v.Reported))
+		}
+		t.printf("\n")
+	}
+	for _, v := range vs {
+		if v.Browser == t.res.Browser || len(v.Console) == 0 {
+			continue
+		}
+		t.printf("  %s's console says:\n", displayName(v.Browser))
+		for _, l := range v.Console {
+			t.block("  │ ", "  │ ", l)
+		}
+	}
+	t.printf("\nIn %s:\n", displayName(t.res.Browser))
+}
+
 func firstCode(fs []cors.Finding) cors.Code {
 	if len(fs) == 0 {
 		return ""
@@ -179,11 +223,13 @@ func firstCode(fs []cors.Finding) cors.Code {
 
 func (t *textWriter) reported(f *cors.Finding, tailored *cors.Finding) {
 	t.printf("\n%s %s %s\n", t.p.bad.Sprint("Reported:"), t.p.bold.Sprint(string(f.Code)), t.p.dim.Sprint("("+stepWords(f.Step)+")"))
-	if f.BrowserMessage != "" {
-		// The console line, byte for byte as Chromium prints it (secrets
-		// redacted), in a quoted block.
-		t.printf("  Chromium's console says:\n")
-		t.block("  │ ", "  │ ", f.BrowserMessage)
+	if lines := consoleLines(t.res.Browser, f); len(lines) > 0 {
+		// The console lines, byte for byte as the browser prints them
+		// (secrets redacted), in a quoted block.
+		t.printf("  %s's console says:\n", displayName(t.res.Browser))
+		for _, l := range lines {
+			t.block("  │ ", "  │ ", l)
+		}
 	}
 	t.block("  Cause: ", "         ", f.Message)
 	if f.Fix != "" {

@@ -1,0 +1,99 @@
+package cli
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func init() {
+	type gc = struct {
+		name    string
+		handler http.HandlerFunc
+		args    []string
+		want    int
+	}
+	// A gateway that answers the actual request without CORS headers.
+	noACAO := func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusForbidden)
+		io.WriteString(w, `{"message":"Forbidden"}`)
+	}
+	// Allows the page's origin and Content-Type only: a DPR header passes
+	// in Chromium (safelisted, no preflight) and fails the others'
+	// preflight.
+	dpr := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", testOrigin)
+		w.Header().Set("Vary", "Origin")
+		if r.Method == http.MethodOptions {
+			w.Header().Set("Access-Control-Allow-Headers", "Content-Type")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		io.WriteString(w, "[]")
+	}
+	goldenCases = append(goldenCases,
+		gc{name: "firefox-missing-allow-origin", handler: noACAO, args: []string{"http://api.test/items", "--origin", testOrigin, "--browser", "firefox"}, want: ExitBlocked},
+		gc{name: "safari-missing-allow-origin", handler: noACAO, args: []string{"http://api.test/items", "--origin", testOrigin, "--browser", "webkit"}, want: ExitBlocked},
+		gc{name: "all-dpr", handler: dpr, args: []string{"http://api.test/items", "--origin", testOrigin, "-H", "DPR: 2", "--browser", "all"}, want: ExitBlocked},
+	)
+}
+
+func TestParseBrowsers(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string
+		bad      bool
+	}{
+		{in: "chromium", want: "chromium"},
+		{in: "all", want: "chromium,firefox,safari"},
+		{in: "ALL", want: "chromium,firefox,safari"},
+		{in: "webkit", want: "safari"},
+		{in: "safari, firefox", want: "safari,firefox"},
+		{in: "firefox,firefox", want: "firefox"},
+		{in: "lynx", bad: true},
+		{in: "", bad: true},
+		{in: "firefox,", bad: true},
+	} {
+		ps, err := parseBrowsers("--browser", tc.in)
+		if (err != nil) != tc.bad {
+			t.Errorf("%q: err %v", tc.in, err)
+			continue
+		}
+		var names []string
+		for _, p := range ps {
+			names = append(names, p.Name)
+		}
+		if got := strings.Join(names, ","); !tc.bad && got != tc.want {
+			t.Errorf("%q: got %s, want %s", tc.in, got, tc.want)
+		}
+	}
+}
+
+// With several browsers the probe runs once per distinct request plan: a
+// DPR header is one plan in Chromium (no preflight) and another in Firefox
+// and Safari (a preflight), so two probes, not three.
+func TestCheckAllProbesOncePerPlan(t *testing.T) {
+	var preflights, actuals int
+	tr := scenarioServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", testOrigin)
+		if r.Method == http.MethodOptions {
+			preflights++
+			w.Header().Set("Access-Control-Allow-Headers", "DPR")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		if !strings.Contains(r.URL.Path, "corsdiag-probe") {
+			actuals++
+		}
+	})
+	code, out, errOut := execCheck(t, tr, "http://api.test/items", "--origin", testOrigin, "-H", "DPR: 2", "--browser", "all", "--no-error-probe")
+	if code != ExitAllowed {
+		t.Fatalf("exit %d; %s%s", code, out, errOut)
+	}
+	if preflights != 1 || actuals != 2 {
+		t.Errorf("preflights %d, actual requests %d; want 1 and 2", preflights, actuals)
+	}
+	if !strings.Contains(out, "Chrome, Firefox and Safari agree: allowed.") {
+		t.Errorf("output does not say the browsers agree:\n%s", out)
+	}
+}
