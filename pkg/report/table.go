@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
@@ -98,16 +99,39 @@ func newGridTable(w io.Writer) *tablewriter.Table {
 	)
 }
 
+// Display caps. Table cells are padded to the widest line of their column,
+// so one long value would widen every line of the table: a server sending a
+// 1 MiB header must not make the report megabytes long. What is cut is
+// said ("… (N bytes more)"); -o json keeps everything.
+const (
+	maxShownValue   = 200  // bytes of one header value, method or status text
+	maxShownURL     = 400  // bytes of a URL
+	maxShownLine    = 4096 // bytes of one line of free text (a finding quoting a value)
+	maxShownValues  = 8    // values of one header name
+	maxShownHeaders = 32   // Access-Control-* names beyond the usual ones
+)
+
+// shown cuts s (already redacted, not yet cleaned) to at most n bytes
+// without splitting a UTF-8 sequence and cleans it; a cut is marked.
+func shown(s string, n int) string {
+	if len(s) <= n {
+		return clean(s)
+	}
+	cut := truncate(s, n)
+	return clean(cut) + "… (" + strconv.Itoa(len(s)-len(cut)) + " bytes more)"
+}
+
 // requestCell is the method, the URL (only its path when on the same
 // origin as the page's request, to keep the table narrow) and the request
 // headers that matter.
 func requestCell(h *cors.Hop, base string, s *sanitizer) string {
 	var b strings.Builder
-	b.WriteString(clean(h.Request.Method))
+	b.WriteString(shown(h.Request.Method, maxShownValue))
 	b.WriteByte(' ')
-	b.WriteString(clean(shortURL(s.URL(h.Request.URL), base)))
+	b.WriteString(shown(shortURL(s.URL(h.Request.URL), base), maxShownURL))
+	byName := groupHeaders(h.Request.Header)
 	for _, name := range requestHeaders {
-		writeHeaderLines(&b, h.Request.Header, name, s)
+		writeHeaderLines(&b, name, byName[name], s)
 	}
 	return b.String()
 }
@@ -115,7 +139,7 @@ func requestCell(h *cors.Hop, base string, s *sanitizer) string {
 func responseCell(h *cors.Hop, s *sanitizer) string {
 	if h.Response == nil {
 		if h.NetError != "" {
-			return "no response: " + clean(h.NetError)
+			return "no response: " + shown(h.NetError, maxShownLine)
 		}
 		return "no response"
 	}
@@ -127,21 +151,28 @@ func responseCell(h *cors.Hop, s *sanitizer) string {
 		text = http.StatusText(resp.Status)
 	}
 	if text != "" {
-		b.WriteString(" " + clean(text))
+		b.WriteString(" " + shown(text, maxShownValue))
 	}
-	names := slices.Clone(responseHeaders)
+	byName := groupHeaders(resp.Header)
+	for _, name := range responseHeaders {
+		writeHeaderLines(&b, name, byName[name], s)
+	}
 	var others []string
-	for k := range resp.Header {
-		ck := http.CanonicalHeaderKey(k)
-		if strings.HasPrefix(ck, "Access-Control-") && !slices.Contains(names, ck) && !slices.Contains(others, ck) {
+	for ck := range byName {
+		if strings.HasPrefix(ck, "Access-Control-") && !slices.Contains(responseHeaders, ck) {
 			others = append(others, ck)
 		}
 	}
 	slices.Sort(others)
-	names = append(names, others...)
-	names = append(names, platformHeaders...)
-	for _, name := range names {
-		writeHeaderLines(&b, resp.Header, name, s)
+	for i, name := range others {
+		if i == maxShownHeaders {
+			fmt.Fprintf(&b, "\n… and %d more Access-Control-* headers (-o json lists them)", len(others)-i)
+			break
+		}
+		writeHeaderLines(&b, name, byName[name], s)
+	}
+	for _, name := range platformHeaders {
+		writeHeaderLines(&b, name, byName[http.CanonicalHeaderKey(name)], s)
 	}
 	// Error bodies name the layer that answered ({"message":"Missing
 	// Authentication Token"}); success and redirect bodies are noise here.
@@ -155,21 +186,38 @@ func responseCell(h *cors.Hop, s *sanitizer) string {
 	return b.String()
 }
 
-// writeHeaderLines writes one line per value, so a header sent twice shows
-// twice. Names are matched case-insensitively: recorded traffic keeps the
-// server's spelling.
-func writeHeaderLines(b *strings.Builder, h http.Header, name string, s *sanitizer) {
-	var keys []string
+// groupHeaders gathers h's values under canonical names in one pass, so a
+// response with tens of thousands of headers costs linear time (looking
+// each wanted name up in the whole set was quadratic). Recorded traffic
+// keeps the server's spelling: spellings of one name are taken in sorted
+// order, so the output does not depend on map order.
+func groupHeaders(h http.Header) map[string][]string {
+	keys := make([]string, 0, len(h))
 	for k := range h {
-		if strings.EqualFold(k, name) {
-			keys = append(keys, k)
-		}
+		keys = append(keys, k)
 	}
 	slices.Sort(keys)
+	out := make(map[string][]string, len(h))
 	for _, k := range keys {
-		for _, v := range h[k] {
-			b.WriteString("\n" + clean(name) + ": " + clean(s.HeaderValue(name, v)))
+		ck := http.CanonicalHeaderKey(k)
+		out[ck] = append(out[ck], h[k]...)
+	}
+	return out
+}
+
+// writeHeaderLines writes one line per value, so a header sent twice shows
+// twice, up to maxShownValues lines.
+func writeHeaderLines(b *strings.Builder, name string, values []string, s *sanitizer) {
+	if len(values) == 0 {
+		return
+	}
+	shownName := shown(name, maxShownValue)
+	for i, v := range values {
+		if i == maxShownValues {
+			fmt.Fprintf(b, "\n%s: … and %d more values", shownName, len(values)-i)
+			return
 		}
+		b.WriteString("\n" + shownName + ": " + shown(s.HeaderValue(name, v), maxShownValue))
 	}
 }
 

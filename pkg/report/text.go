@@ -84,8 +84,9 @@ func (t *textWriter) printf(format string, args ...any) {
 	}
 }
 
-// text prepares server- or user-supplied text for the terminal.
-func (t *textWriter) text(s string) string { return clean(t.s.Text(s)) }
+// text prepares server- or user-supplied text for the terminal: redacted,
+// cleaned, and cut at maxShownLine (a finding may quote a 1 MiB header).
+func (t *textWriter) text(s string) string { return shown(t.s.Text(s), maxShownLine) }
 
 func (t *textWriter) write() {
 	d := t.res.Diagnosis
