@@ -297,13 +297,15 @@ func restAPICauses(a *analysis) []cors.Finding {
 		p := pf.resp
 		typ, gatewayMade := gatewayResponseType(p)
 		switch {
-		case typ == "MISSING_AUTHENTICATION_TOKEN" && !hasACAO(p):
+		// These two hold whether or not DEFAULT_4XX adds CORS headers: the
+		// status alone fails the preflight.
+		case typ == "MISSING_AUTHENTICATION_TOKEN":
 			needsRedeployNote = true
 			out = append(out, a.finding(CodeAPIGWNoOptionsMethod, idRESTAPI, "preflight", true,
 				fmt.Sprintf("API Gateway answered the OPTIONS preflight with %d {\"message\":\"Missing Authentication Token\"}: the resource %s has no OPTIONS method in the deployed stage %s (CORS was never enabled on it, or the stage was not redeployed after), so there are no CORS headers and the status is not 2xx. (The same answer comes for a path or stage that does not exist: check the URL too.)",
 					p.Status, c.Resource, c.Stage),
 				"Enable CORS on the resource "+c.Resource+" (an OPTIONS method with a MOCK integration returning Access-Control-Allow-Origin: "+c.Origin+", Allow-Methods "+c.methodList(",")+", Allow-Headers "+c.headerList(",")+") and redeploy the stage "+c.Stage+"."))
-		case (p.Status == 401 || p.Status == 403) && !hasACAO(p) && gatewayMade:
+		case (p.Status == 401 || p.Status == 403) && gatewayMade:
 			what := "an authorizer"
 			switch {
 			case strings.HasPrefix(typ, "INVALID_API_KEY"):

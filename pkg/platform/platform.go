@@ -40,6 +40,9 @@ type Input struct {
 	// FixFormat is --fix-format: one of Formats(), or "all"; empty picks
 	// the platform's default form.
 	FixFormat string
+	// Target holds names the front door knows (lint reads them from a
+	// template); they replace the URL's guesses in fixes.
+	Target Target
 }
 
 // Report is the platform layer's answer.
@@ -220,6 +223,7 @@ func Analyze(in Input) *Report {
 	}
 	a.detect()
 	a.fix = newFixContext(in.Exchange, a.diag)
+	a.fix.apply(in.Target)
 	rep := &Report{Platform: a.primary}
 	seen := map[string]bool{}
 	for _, c := range causes {

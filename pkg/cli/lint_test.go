@@ -1,0 +1,203 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// lintArgs reads a fixture's first line, "# lint: ARGS", into arguments
+// (single quotes group words).
+func lintArgs(t *testing.T, path string) []string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _, _ := strings.Cut(string(data), "\n")
+	rest, ok := strings.CutPrefix(first, "# lint: ")
+	if !ok {
+		rest = "--origin https://app.example.com"
+	}
+	var args []string
+	var cur strings.Builder
+	quoted, any := false, false
+	for _, r := range rest {
+		switch {
+		case r == '\'':
+			quoted, any = !quoted, true
+		case r == ' ' && !quoted:
+			if any {
+				args = append(args, cur.String())
+				cur.Reset()
+				any = false
+			}
+		default:
+			cur.WriteRune(r)
+			any = true
+		}
+	}
+	if any {
+		args = append(args, cur.String())
+	}
+	return args
+}
+
+var reWant = regexp.MustCompile(`# want: ([a-z0-9-]+)`)
+
+// wants are the "# want: CODE" markers: the code must be reported on that line.
+func wants(t *testing.T, path string) map[int]string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[int]string{}
+	for i, line := range strings.Split(string(data), "\n") {
+		if m := reWant.FindStringSubmatch(line); m != nil {
+			out[i+1] = m[1]
+		}
+	}
+	return out
+}
+
+type lintJSON struct {
+	Verdict  string `json:"verdict"`
+	Findings []struct {
+		Code     string `json:"code"`
+		Severity string `json:"severity"`
+		Line     int    `json:"line"`
+		Column   int    `json:"column"`
+		Route    string `json:"route"`
+		Fix      string `json:"fix"`
+	} `json:"findings"`
+	Routes []struct {
+		Route     string          `json:"route"`
+		Predicted json.RawMessage `json:"predicted"`
+	} `json:"routes"`
+}
+
+func runLintJSON(t *testing.T, args ...string) (lintJSON, int, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(append([]string{"lint", "-o", "json"}, args...), &IO{Out: &out, Err: &errb, Getenv: func(string) string { return "" }})
+	var got lintJSON
+	if code < 2 {
+		if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+			t.Fatalf("output is not JSON: %v\n%s", err, out.String())
+		}
+	}
+	return got, code, errb.String()
+}
+
+// Each mistake of the AWS guide, written into a template, gets the code
+// check gives for the deployed API, on the line marked "# want:".
+func TestLintMistakes(t *testing.T) {
+	files, _ := filepath.Glob("../../testdata/lint/mistakes/*")
+	if len(files) < 8 {
+		t.Fatalf("only %d mistake fixtures", len(files))
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			want := wants(t, f)
+			if len(want) == 0 {
+				t.Fatal("fixture has no # want: marker")
+			}
+			got, code, stderr := runLintJSON(t, append([]string{f}, lintArgs(t, f)...)...)
+			for line, c := range want {
+				found := false
+				for _, x := range got.Findings {
+					if x.Code == c && x.Line == line {
+						found = true
+					}
+				}
+				if !found {
+					t.Errorf("no %s at line %d; findings: %+v", c, line, got.Findings)
+				}
+			}
+			blocking := false
+			for _, x := range got.Findings {
+				blocking = blocking || x.Severity == "error"
+			}
+			if blocking && code != ExitBlocked || !blocking && code != ExitAllowed {
+				t.Errorf("exit %d with blocking=%v (%s)", code, blocking, stderr)
+			}
+		})
+	}
+}
+
+// Templates that are right get no error.
+func TestLintRight(t *testing.T) {
+	files, _ := filepath.Glob("../../testdata/lint/right/*")
+	if len(files) < 4 {
+		t.Fatalf("only %d right fixtures", len(files))
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			got, code, stderr := runLintJSON(t, append([]string{f}, lintArgs(t, f)...)...)
+			if code != ExitAllowed || got.Verdict != "allowed" {
+				t.Errorf("exit %d, verdict %s (%s)", code, got.Verdict, stderr)
+			}
+			if len(got.Routes) == 0 {
+				t.Error("no route predicted")
+			}
+			for _, x := range got.Findings {
+				if x.Severity == "error" {
+					t.Errorf("error %s at %d:%d (%s)", x.Code, x.Line, x.Column, x.Route)
+				}
+			}
+		})
+	}
+}
+
+func TestLintBadInput(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("Resources:\n  A: [\n"), 0o644)
+	notTemplate := filepath.Join(dir, "x.yaml")
+	os.WriteFile(notTemplate, []byte("hello: world\n"), 0o644)
+	tests := []struct {
+		name string
+		args []string
+		msg  string
+	}{
+		{"no origin", []string{"../../testdata/lint/right/s3-uploads.yaml"}, "--origin is required"},
+		{"no file", []string{"--origin", "https://app.example.com"}, "at least one template"},
+		{"missing file", []string{filepath.Join(dir, "nope.yaml"), "--origin", "https://a.example"}, "nope.yaml"},
+		{"syntax", []string{bad, "--origin", "https://a.example"}, "bad.yaml:2"},
+		{"not a template", []string{notTemplate, "--origin", "https://a.example"}, "not a CloudFormation"},
+		{"bad route", []string{"../../testdata/lint/right/s3-uploads.yaml", "--origin", "https://a.example", "--route", "items"}, "METHOD /path"},
+		{"bad output", []string{"../../testdata/lint/right/s3-uploads.yaml", "--origin", "https://a.example", "-o", "xml"}, "text, json or sarif"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, code, stderr := runLintJSON(t, tt.args...)
+			if code != ExitUsage || !strings.Contains(stderr, tt.msg) {
+				t.Errorf("exit %d, stderr %q; want 2 and %q", code, stderr, tt.msg)
+			}
+		})
+	}
+}
+
+// --route picks routes; a route the template lacks is still predicted.
+func TestLintRoute(t *testing.T) {
+	f := "../../testdata/lint/right/sam-right.yaml"
+	got, _, _ := runLintJSON(t, f, "--origin", "https://app.example.com", "--route", "PUT /items/{id}")
+	if len(got.Routes) != 1 || got.Routes[0].Route != "PUT /items/{id}" {
+		t.Fatalf("routes = %+v", got.Routes)
+	}
+	got, code, _ := runLintJSON(t, f, "--origin", "https://app.example.com", "--route", "DELETE /orders", "-H", "Content-Type: application/json")
+	if code != ExitBlocked {
+		t.Fatalf("a route the API lacks: exit %d", code)
+	}
+	has := false
+	for _, x := range got.Findings {
+		has = has || x.Code == "apigw-no-options-method"
+	}
+	if !has {
+		t.Errorf("DELETE /orders: findings %+v", got.Findings)
+	}
+}

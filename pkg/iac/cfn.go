@@ -1,0 +1,684 @@
+package iac
+
+// CloudFormation and SAM. The SAM transform is applied the way samtranslator
+// applies it (swagger/swagger.py add_cors, model/api/api_generator.py,
+// http_api_generator.py): implicit ServerlessRestApi/ServerlessHttpApi,
+// Globals, Cors adding a MOCK OPTIONS per path, the Auth flags that put the
+// default authorizer and the API key on that OPTIONS (both default true),
+// GatewayResponses.
+
+import (
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/corsdiag/corsdiag/pkg/platform/awsmodel"
+)
+
+type cfnResource struct {
+	id    string
+	key   *yaml.Node // the logical id's key: the resource's anchor
+	typ   string
+	props *yaml.Node
+}
+
+type cfnReader struct {
+	file string
+	r    resolver
+	res  map[string]*cfnResource
+	ids  []string // file order
+	// globals of SAM: Api, HttpApi, Function.
+	globals *yaml.Node
+	out     []awsmodel.Service
+	rest    map[string]*awsmodel.RestAPI
+	http    map[string]*awsmodel.HTTPAPI
+	// samAPIs hold the SAM API definitions (explicit or implicit) until all
+	// function events are collected.
+	samREST map[string]*samAPI
+	samHTTP map[string]*samHTTPAPI
+}
+
+func (c *cfnReader) at(n *yaml.Node) awsmodel.Pos { return pos(c.file, n) }
+
+func readCFN(file string, root *yaml.Node) (*Template, error) {
+	c := &cfnReader{file: file, r: resolver{params: map[string]string{}}, res: map[string]*cfnResource{},
+		rest: map[string]*awsmodel.RestAPI{}, http: map[string]*awsmodel.HTTPAPI{},
+		samREST: map[string]*samAPI{}, samHTTP: map[string]*samHTTPAPI{}}
+	pairs(get(root, "Parameters"), func(k, v *yaml.Node) {
+		if d, ok := c.r.str(get(v, "Default")); ok {
+			c.r.params[k.Value] = d
+		}
+	})
+	c.r.params["AWS::Region"] = "us-east-1"
+	c.r.params["AWS::URLSuffix"] = "amazonaws.com"
+	resources := get(root, "Resources")
+	if resources == nil {
+		return nil, &ParseError{File: file, Line: root.Line, Msg: "no Resources section"}
+	}
+	if resources.Kind != yaml.MappingNode {
+		return nil, &ParseError{File: file, Line: resources.Line, Msg: "Resources is not a mapping"}
+	}
+	pairs(resources, func(k, v *yaml.Node) {
+		t, _ := c.r.str(get(v, "Type"))
+		c.res[k.Value] = &cfnResource{id: k.Value, key: k, typ: t, props: get(v, "Properties")}
+		c.ids = append(c.ids, k.Value)
+	})
+	c.globals = get(root, "Globals")
+	kind := KindCloudFormation
+	if isSAM(root, c) {
+		kind = KindSAM
+	}
+	c.read()
+	return &Template{File: file, Kind: kind, Services: c.out}, nil
+}
+
+func isSAM(root *yaml.Node, c *cfnReader) bool {
+	tr, _ := c.r.strs(get(root, "Transform"))
+	for _, t := range tr {
+		if strings.HasPrefix(t, "AWS::Serverless") {
+			return true
+		}
+	}
+	for _, r := range c.res {
+		if strings.HasPrefix(r.typ, "AWS::Serverless::") {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *cfnReader) read() {
+	// Pass 1: the APIs themselves.
+	for _, id := range c.ids {
+		r := c.res[id]
+		switch r.typ {
+		case "AWS::ApiGateway::RestApi":
+			api := &awsmodel.RestAPI{ID: id, At: c.at(r.key), GatewayResponses: map[string]*awsmodel.GatewayResponse{}, GatewayAt: c.at(r.key)}
+			api.Resources = append(api.Resources, &awsmodel.Resource{Path: "/", At: c.at(r.key)})
+			if body := get(r.props, "Body"); body != nil {
+				readOpenAPIInto(c.file, &c.r, body, api)
+			}
+			c.rest[id] = api
+			c.out = append(c.out, api)
+		case "AWS::ApiGatewayV2::Api":
+			if p, _ := c.r.str(get(r.props, "ProtocolType")); p == "WEBSOCKET" {
+				continue
+			}
+			api := &awsmodel.HTTPAPI{ID: id, At: c.at(r.key)}
+			api.Cors = c.corsConfig(get(r.props, "CorsConfiguration"), keyNode(r.props, "CorsConfiguration"), "AllowOrigins", "AllowMethods", "AllowHeaders", "ExposeHeaders", "MaxAge")
+			if body := get(r.props, "Body"); body != nil {
+				readOpenAPIHTTP(c.file, &c.r, body, api)
+			}
+			if t := get(r.props, "Target"); t != nil {
+				// Quick create: one $default route to the target.
+				api.RouteList = append(api.RouteList, &awsmodel.HTTPRoute{Method: "ANY", Path: "$default", At: c.at(keyNode(r.props, "Target"))})
+			}
+			c.http[id] = api
+			c.out = append(c.out, api)
+		case "AWS::Serverless::Api":
+			c.samREST[id] = &samAPI{id: id, key: r.key, props: r.props}
+		case "AWS::Serverless::HttpApi":
+			c.samHTTP[id] = &samHTTPAPI{id: id, key: r.key, props: r.props}
+		}
+	}
+	// Pass 2: what hangs off them.
+	paths := map[string]string{}
+	for _, id := range c.ids {
+		r := c.res[id]
+		switch r.typ {
+		case "AWS::ApiGateway::Resource":
+			api := c.rest[refName(get(r.props, "RestApiId"))]
+			if api == nil {
+				continue
+			}
+			p := c.resourcePath(id, paths, 0)
+			api.Resources = append(api.Resources, &awsmodel.Resource{Path: p, At: c.at(r.key)})
+		case "AWS::ApiGateway::GatewayResponse":
+			api := c.rest[refName(get(r.props, "RestApiId"))]
+			if api == nil {
+				continue
+			}
+			typ, _ := c.r.str(get(r.props, "ResponseType"))
+			g := &awsmodel.GatewayResponse{Type: typ, At: c.at(r.key)}
+			g.Status, _ = c.r.integer(get(r.props, "StatusCode"))
+			g.Headers = c.params(get(r.props, "ResponseParameters"), "gatewayresponse.header.")
+			api.GatewayResponses[typ] = g
+		case "AWS::ApiGateway::Stage", "AWS::ApiGateway::Deployment":
+			if api := c.rest[refName(get(r.props, "RestApiId"))]; api != nil {
+				if s, ok := c.r.str(get(r.props, "StageName")); ok && api.Stage == "" {
+					api.Stage = s
+				}
+			}
+		case "AWS::Lambda::Url":
+			u := &awsmodel.FunctionURL{ID: id, At: c.at(r.key)}
+			at, _ := c.r.str(get(r.props, "AuthType"))
+			u.IAM = at == "AWS_IAM"
+			u.Cors = c.corsConfig(get(r.props, "Cors"), keyNode(r.props, "Cors"), "AllowOrigins", "AllowMethods", "AllowHeaders", "ExposeHeaders", "MaxAge")
+			c.out = append(c.out, u)
+		case "AWS::S3::Bucket":
+			c.out = append(c.out, c.bucket(r))
+		}
+	}
+	for _, id := range c.ids {
+		r := c.res[id]
+		switch r.typ {
+		case "AWS::ApiGateway::Method":
+			c.method(r, paths)
+		case "AWS::ApiGatewayV2::Route":
+			api := c.http[refName(get(r.props, "ApiId"))]
+			if api == nil {
+				continue
+			}
+			rk, _ := c.r.str(get(r.props, "RouteKey"))
+			rt := httpRoute(rk, c.at(r.key))
+			if at, _ := c.r.str(get(r.props, "AuthorizationType")); at != "" && at != "NONE" {
+				rt.Authorizer = &awsmodel.Authorizer{Type: at, Header: "Authorization", At: c.at(keyNode(r.props, "AuthorizationType"))}
+			}
+			api.RouteList = append(api.RouteList, rt)
+		}
+	}
+	c.readSAM()
+}
+
+// httpRoute parses a RouteKey: "GET /items", "ANY /{proxy+}", "$default".
+func httpRoute(key string, at awsmodel.Pos) *awsmodel.HTTPRoute {
+	m, p, ok := strings.Cut(strings.TrimSpace(key), " ")
+	if !ok {
+		return &awsmodel.HTTPRoute{Method: "ANY", Path: "$default", At: at}
+	}
+	return &awsmodel.HTTPRoute{Method: strings.ToUpper(m), Path: strings.TrimSpace(p), At: at}
+}
+
+// resourcePath builds an AWS::ApiGateway::Resource's path from its parents.
+func (c *cfnReader) resourcePath(id string, memo map[string]string, depth int) string {
+	if p, ok := memo[id]; ok {
+		return p
+	}
+	r := c.res[id]
+	if r == nil || depth > 64 {
+		return "/"
+	}
+	part, ok := c.r.str(get(r.props, "PathPart"))
+	if !ok {
+		part = "{" + id + "}"
+	}
+	parent := "/"
+	pn := get(r.props, "ParentId")
+	if getAttName(pn) != "RootResourceId" {
+		if pid := refName(pn); pid != "" && c.res[pid] != nil && c.res[pid].typ == "AWS::ApiGateway::Resource" {
+			parent = c.resourcePath(pid, memo, depth+1)
+		}
+	}
+	p := strings.TrimSuffix(parent, "/") + "/" + part
+	memo[id] = p
+	return p
+}
+
+func (c *cfnReader) method(r *cfnResource, paths map[string]string) {
+	api := c.rest[refName(get(r.props, "RestApiId"))]
+	if api == nil {
+		return
+	}
+	rn := get(r.props, "ResourceId")
+	path := "/"
+	if getAttName(rn) != "RootResourceId" {
+		if rid := refName(rn); rid != "" && c.res[rid] != nil {
+			path = c.resourcePath(rid, paths, 0)
+		}
+	}
+	res := findResource(api, path, c.at(r.key))
+	verb, _ := c.r.str(get(r.props, "HttpMethod"))
+	m := &awsmodel.Method{Verb: strings.ToUpper(verb), At: c.at(r.key)}
+	if at, _ := c.r.str(get(r.props, "AuthorizationType")); at != "" && at != "NONE" {
+		az := &awsmodel.Authorizer{Type: at, Header: "Authorization", At: c.at(keyNode(r.props, "AuthorizationType"))}
+		if aid := refName(get(r.props, "AuthorizerId")); aid != "" && c.res[aid] != nil {
+			ap := c.res[aid].props
+			if t, _ := c.r.str(get(ap, "Type")); t == "COGNITO_USER_POOLS" {
+				az.Type = t
+			}
+			if src, ok := c.r.str(get(ap, "IdentitySource")); ok {
+				if h := identityHeader(src); h != "" {
+					az.Header = h
+				}
+			}
+		}
+		m.Authorizer = az
+	}
+	if k, _ := c.r.boolean(get(r.props, "ApiKeyRequired")); k {
+		m.APIKey, m.APIKeyAt = true, c.at(keyNode(r.props, "ApiKeyRequired"))
+	}
+	in := get(r.props, "Integration")
+	m.Integration.At = c.at(keyNode(r.props, "Integration"))
+	if in != nil {
+		t, _ := c.r.str(get(in, "Type"))
+		m.Integration.Type = strings.ToUpper(t)
+		for _, ir := range items(get(in, "IntegrationResponses")) {
+			resp := awsmodel.IntegrationResponse{At: c.at(ir)}
+			resp.Status, _ = c.r.integer(get(ir, "StatusCode"))
+			resp.Pattern, _ = c.r.str(get(ir, "SelectionPattern"))
+			if rp := keyNode(ir, "ResponseParameters"); rp != nil {
+				resp.At = c.at(rp)
+			}
+			resp.Headers = c.params(get(ir, "ResponseParameters"), "method.response.header.")
+			m.Integration.Responses = append(m.Integration.Responses, resp)
+		}
+		if ir := keyNode(in, "IntegrationResponses"); ir != nil {
+			m.Integration.At = c.at(ir)
+		}
+	}
+	res.Methods = append(res.Methods, m)
+}
+
+// identityHeader reads "method.request.header.Authorization" (the first of
+// a comma-separated list) or "$request.header.Authorization".
+func identityHeader(src string) string {
+	first := strings.TrimSpace(strings.Split(src, ",")[0])
+	low := strings.ToLower(first)
+	for _, p := range []string{"method.request.header.", "$request.header."} {
+		if strings.HasPrefix(low, p) {
+			return first[len(p):]
+		}
+	}
+	return ""
+}
+
+func findResource(api *awsmodel.RestAPI, path string, at awsmodel.Pos) *awsmodel.Resource {
+	for _, r := range api.Resources {
+		if r.Path == path {
+			return r
+		}
+	}
+	r := &awsmodel.Resource{Path: path, At: at}
+	api.Resources = append(api.Resources, r)
+	return r
+}
+
+// params reads response parameters with prefix into header mappings.
+func (c *cfnReader) params(n *yaml.Node, prefix string) []awsmodel.Param {
+	return readParams(&c.r, n, prefix)
+}
+
+func readParams(r *resolver, n *yaml.Node, prefix string) []awsmodel.Param {
+	var out []awsmodel.Param
+	pairs(n, func(k, v *yaml.Node) {
+		name, ok := strings.CutPrefix(k.Value, prefix)
+		if !ok {
+			return
+		}
+		val, known := r.str(v)
+		if !known {
+			return
+		}
+		out = append(out, awsmodel.Param{Name: http.CanonicalHeaderKey(name), Value: val})
+	})
+	return out
+}
+
+// corsConfig reads an HTTP API CorsConfiguration or a function URL's Cors
+// (keys given, as the two spell them alike); nil when absent.
+func (c *cfnReader) corsConfig(n, key *yaml.Node, origins, methods, headers, expose, maxAge string) *awsmodel.CorsConfig {
+	return readCorsConfig(&c.r, c.file, n, key, origins, methods, headers, expose, maxAge, "AllowCredentials")
+}
+
+func readCorsConfig(r *resolver, file string, n, key *yaml.Node, origins, methods, headers, expose, maxAge, creds string) *awsmodel.CorsConfig {
+	if n == nil {
+		return nil
+	}
+	at := pos(file, key)
+	if key == nil {
+		at = pos(file, n)
+	}
+	cc := &awsmodel.CorsConfig{At: at}
+	if b, ok := r.boolean(n); ok && n.Kind == yaml.ScalarNode {
+		if !b {
+			return nil
+		}
+		cc.AllowOrigins = []string{"*"}
+		return cc
+	}
+	if fn, _ := intrinsic(n); fn != "" {
+		// Unknown until deploy: assume the page's origin is meant.
+		return nil
+	}
+	cc.AllowOrigins, _ = r.strs(getFold(n, origins))
+	cc.AllowMethods, _ = r.strs(getFold(n, methods))
+	cc.AllowHeaders, _ = r.strs(getFold(n, headers))
+	cc.ExposeHeaders, _ = r.strs(getFold(n, expose))
+	cc.MaxAge, _ = r.integer(getFold(n, maxAge))
+	cc.AllowCredentials, _ = r.boolean(getFold(n, creds))
+	return cc
+}
+
+func (c *cfnReader) bucket(r *cfnResource) *awsmodel.Bucket {
+	b := &awsmodel.Bucket{ID: r.id, At: c.at(r.key)}
+	b.BucketName, _ = c.r.str(get(r.props, "BucketName"))
+	cfg := get(r.props, "CorsConfiguration")
+	if cfg == nil {
+		b.CorsAt = b.At
+		return b
+	}
+	b.CorsAt = c.at(keyNode(r.props, "CorsConfiguration"))
+	b.Rules = []awsmodel.S3Rule{}
+	for _, rule := range items(get(cfg, "CorsRules")) {
+		sr := awsmodel.S3Rule{At: c.at(rule)}
+		sr.AllowedOrigins, _ = c.r.strs(get(rule, "AllowedOrigins"))
+		sr.AllowedMethods, _ = c.r.strs(get(rule, "AllowedMethods"))
+		sr.AllowedHeaders, _ = c.r.strs(get(rule, "AllowedHeaders"))
+		sr.ExposedHeaders, _ = c.r.strs(get(rule, "ExposedHeaders"))
+		sr.MaxAge, _ = c.r.integer(get(rule, "MaxAge"))
+		b.Rules = append(b.Rules, sr)
+	}
+	return b
+}
+
+// ---- SAM ----
+
+type samAPI struct {
+	id    string
+	key   *yaml.Node
+	props *yaml.Node
+	// events: path → method → event
+	events []samEvent
+}
+
+type samHTTPAPI struct {
+	id     string
+	key    *yaml.Node
+	props  *yaml.Node
+	events []samEvent
+}
+
+type samEvent struct {
+	path, method string
+	at           awsmodel.Pos
+	auth         *yaml.Node // the event's Auth
+}
+
+const (
+	implicitREST = "ServerlessRestApi"
+	implicitHTTP = "ServerlessHttpApi"
+)
+
+// prop reads a property of a SAM API, falling back to Globals.<section>.
+func (c *cfnReader) prop(props *yaml.Node, section, name string) (*yaml.Node, *yaml.Node) {
+	if v := get(props, name); v != nil {
+		return v, keyNode(props, name)
+	}
+	g := get(c.globals, section)
+	return get(g, name), keyNode(g, name)
+}
+
+func (c *cfnReader) readSAM() {
+	for _, id := range c.ids {
+		r := c.res[id]
+		if r.typ != "AWS::Serverless::Function" {
+			continue
+		}
+		if u := get(r.props, "FunctionUrlConfig"); u != nil {
+			fu := &awsmodel.FunctionURL{ID: id + "Url", At: c.at(keyNode(r.props, "FunctionUrlConfig"))}
+			at, _ := c.r.str(get(u, "AuthType"))
+			fu.IAM = at == "AWS_IAM"
+			fu.Cors = c.corsConfig(get(u, "Cors"), keyNode(u, "Cors"), "AllowOrigins", "AllowMethods", "AllowHeaders", "ExposeHeaders", "MaxAge")
+			c.out = append(c.out, fu)
+		}
+		pairs(get(r.props, "Events"), func(k, ev *yaml.Node) {
+			t, _ := c.r.str(get(ev, "Type"))
+			p := get(ev, "Properties")
+			e := samEvent{at: c.at(k), auth: get(p, "Auth")}
+			e.path, _ = c.r.str(get(p, "Path"))
+			e.method, _ = c.r.str(get(p, "Method"))
+			e.method = strings.ToUpper(e.method)
+			switch t {
+			case "Api":
+				apiID := refName(get(p, "RestApiId"))
+				if apiID == "" {
+					apiID = implicitREST
+				}
+				a := c.samREST[apiID]
+				if a == nil {
+					if apiID != implicitREST {
+						return
+					}
+					a = &samAPI{id: implicitREST, key: k}
+					c.samREST[apiID] = a
+				}
+				if e.method == "ANY" || e.method == "X-AMAZON-APIGATEWAY-ANY-METHOD" {
+					e.method = "ANY"
+				}
+				a.events = append(a.events, e)
+			case "HttpApi":
+				apiID := refName(get(p, "ApiId"))
+				if apiID == "" {
+					apiID = implicitHTTP
+				}
+				a := c.samHTTP[apiID]
+				if a == nil {
+					if apiID != implicitHTTP {
+						return
+					}
+					a = &samHTTPAPI{id: implicitHTTP, key: k}
+					c.samHTTP[apiID] = a
+				}
+				if e.path == "" {
+					e.path, e.method = "$default", "ANY"
+				}
+				if e.method == "" || e.method == "X-AMAZON-APIGATEWAY-ANY-METHOD" {
+					e.method = "ANY"
+				}
+				a.events = append(a.events, e)
+			}
+		})
+	}
+	for _, id := range sortedIDs(c.samREST) {
+		c.out = append(c.out, c.samRESTAPI(c.samREST[id]))
+	}
+	for _, id := range sortedIDs(c.samHTTP) {
+		c.out = append(c.out, c.samHTTPAPI(c.samHTTP[id]))
+	}
+}
+
+func sortedIDs[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// samAuthorizer resolves an authorizer name of a SAM API's Auth.
+func (c *cfnReader) samAuthorizer(auth *yaml.Node, name string, at awsmodel.Pos) *awsmodel.Authorizer {
+	if name == "" || name == "NONE" {
+		return nil
+	}
+	az := &awsmodel.Authorizer{Type: "CUSTOM", Header: "Authorization", At: at}
+	if name == "AWS_IAM" {
+		az.Type = "AWS_IAM"
+		return az
+	}
+	def := get(get(auth, "Authorizers"), name)
+	if get(def, "UserPoolArn") != nil {
+		az.Type = "COGNITO_USER_POOLS"
+	}
+	if get(def, "JwtConfiguration") != nil {
+		az.Type = "JWT"
+	}
+	id := get(def, "Identity")
+	if h, ok := c.r.str(get(id, "Header")); ok {
+		az.Header = h
+	} else if hs, _ := c.r.strs(get(id, "Headers")); len(hs) > 0 {
+		az.Header = hs[0]
+	} else if src, ok := c.r.str(get(def, "IdentitySource")); ok {
+		if h := identityHeader(src); h != "" {
+			az.Header = h
+		}
+	}
+	return az
+}
+
+func (c *cfnReader) samRESTAPI(s *samAPI) *awsmodel.RestAPI {
+	api := &awsmodel.RestAPI{ID: s.id, At: c.at(s.key), GatewayResponses: map[string]*awsmodel.GatewayResponse{}, GatewayAt: c.at(s.key), Stage: "Prod"}
+	if st, ok := c.r.str(get(s.props, "StageName")); ok {
+		api.Stage = st
+	}
+	if body := get(s.props, "DefinitionBody"); body != nil {
+		readOpenAPIInto(c.file, &c.r, body, api)
+	}
+	auth, authKey := c.prop(s.props, "Api", "Auth")
+	defName, _ := c.r.str(get(auth, "DefaultAuthorizer"))
+	defAt := c.at(keyNode(auth, "DefaultAuthorizer"))
+	keyAll, _ := c.r.boolean(get(auth, "ApiKeyRequired"))
+	keyAt := c.at(keyNode(auth, "ApiKeyRequired"))
+	_ = authKey
+	for _, e := range s.events {
+		res := findResource(api, e.path, e.at)
+		m := &awsmodel.Method{Verb: e.method, At: e.at, Integration: awsmodel.Integration{Type: "AWS_PROXY", At: e.at}}
+		name, at := defName, defAt
+		if n, ok := c.r.str(get(e.auth, "Authorizer")); ok {
+			name, at = n, c.at(keyNode(e.auth, "Authorizer"))
+		}
+		m.Authorizer = c.samAuthorizer(auth, name, at)
+		m.APIKey, m.APIKeyAt = keyAll, keyAt
+		if k, ok := c.r.boolean(get(e.auth, "ApiKeyRequired")); ok {
+			m.APIKey, m.APIKeyAt = k, c.at(keyNode(e.auth, "ApiKeyRequired"))
+		}
+		res.Methods = append(res.Methods, m)
+	}
+	if cn, ck := c.prop(s.props, "Api", "Cors"); cn != nil {
+		c.samCors(api, cn, ck, auth, defName, defAt, keyAll, keyAt)
+	}
+	if gr, gk := c.prop(s.props, "Api", "GatewayResponses"); gr != nil {
+		api.GatewayAt = c.at(gk)
+		pairs(gr, func(k, v *yaml.Node) {
+			g := &awsmodel.GatewayResponse{Type: k.Value, At: c.at(k)}
+			g.Status, _ = c.r.integer(get(v, "StatusCode"))
+			pairs(get(get(v, "ResponseParameters"), "Headers"), func(hk, hv *yaml.Node) {
+				if val, ok := c.r.str(hv); ok {
+					g.Headers = append(g.Headers, awsmodel.Param{Name: http.CanonicalHeaderKey(hk.Value), Value: val})
+				}
+			})
+			api.GatewayResponses[k.Value] = g
+		})
+	}
+	return api
+}
+
+// samCors adds the OPTIONS method SAM generates on every path that has none.
+func (c *cfnReader) samCors(api *awsmodel.RestAPI, cn, ck, auth *yaml.Node, defName string, defAt awsmodel.Pos, keyAll bool, keyAt awsmodel.Pos) {
+	origin, headers, methods, maxAge := "'*'", "", "", ""
+	creds := false
+	if v, ok := c.r.str(cn); ok && cn.Kind == yaml.ScalarNode {
+		origin = v
+	} else {
+		if v, ok := c.r.str(get(cn, "AllowOrigin")); ok {
+			origin = v
+		}
+		headers, _ = c.r.str(get(cn, "AllowHeaders"))
+		methods, _ = c.r.str(get(cn, "AllowMethods"))
+		maxAge, _ = c.r.str(get(cn, "MaxAge"))
+		creds, _ = c.r.boolean(get(cn, "AllowCredentials"))
+	}
+	addAuth := true
+	if v, ok := c.r.boolean(get(auth, "AddDefaultAuthorizerToCorsPreflight")); ok {
+		addAuth = v
+	}
+	addKey := true
+	if v, ok := c.r.boolean(get(auth, "AddApiKeyRequiredToCorsPreflight")); ok {
+		addKey = v
+	}
+	at := c.at(ck)
+	for _, res := range api.Resources {
+		if res.Path == "/" && len(res.Methods) == 0 {
+			continue
+		}
+		if hasVerb(res, http.MethodOptions) {
+			continue
+		}
+		ps := []awsmodel.Param{{Name: "Access-Control-Allow-Origin", Value: origin}}
+		if headers != "" {
+			ps = append(ps, awsmodel.Param{Name: "Access-Control-Allow-Headers", Value: headers})
+		}
+		ms := methods
+		if ms == "" {
+			ms = "'" + samMethods(res) + "'"
+		}
+		ps = append(ps, awsmodel.Param{Name: "Access-Control-Allow-Methods", Value: ms})
+		if maxAge != "" {
+			ps = append(ps, awsmodel.Param{Name: "Access-Control-Max-Age", Value: maxAge})
+		}
+		if creds {
+			ps = append(ps, awsmodel.Param{Name: "Access-Control-Allow-Credentials", Value: "'true'"})
+		}
+		m := &awsmodel.Method{Verb: http.MethodOptions, At: at, Integration: awsmodel.Integration{Type: "MOCK", At: at,
+			Responses: []awsmodel.IntegrationResponse{{Status: 200, Headers: ps, At: at}}}}
+		if addAuth {
+			m.Authorizer = c.samAuthorizer(auth, defName, defAt)
+		}
+		if addKey && keyAll {
+			m.APIKey, m.APIKeyAt = true, keyAt
+		}
+		res.Methods = append(res.Methods, m)
+	}
+}
+
+func hasVerb(r *awsmodel.Resource, verb string) bool {
+	for _, m := range r.Methods {
+		if m.Verb == verb {
+			return true
+		}
+	}
+	return false
+}
+
+// samMethods is SAM's computed Access-Control-Allow-Methods: the path's
+// methods and OPTIONS, sorted; ANY stands for all of them.
+func samMethods(r *awsmodel.Resource) string {
+	set := map[string]bool{"OPTIONS": true}
+	for _, m := range r.Methods {
+		if m.Verb == "ANY" {
+			for _, x := range []string{"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"} {
+				set[x] = true
+			}
+			continue
+		}
+		set[m.Verb] = true
+	}
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return strings.Join(out, ",")
+}
+
+func (c *cfnReader) samHTTPAPI(s *samHTTPAPI) *awsmodel.HTTPAPI {
+	api := &awsmodel.HTTPAPI{ID: s.id, At: c.at(s.key)}
+	if body := get(s.props, "DefinitionBody"); body != nil {
+		readOpenAPIHTTP(c.file, &c.r, body, api)
+	}
+	if cn, ck := c.prop(s.props, "HttpApi", "CorsConfiguration"); cn != nil {
+		api.Cors = c.corsConfig(cn, ck, "AllowOrigins", "AllowMethods", "AllowHeaders", "ExposeHeaders", "MaxAge")
+	}
+	auth, _ := c.prop(s.props, "HttpApi", "Auth")
+	defName, _ := c.r.str(get(auth, "DefaultAuthorizer"))
+	defAt := c.at(keyNode(auth, "DefaultAuthorizer"))
+	for _, e := range s.events {
+		rt := &awsmodel.HTTPRoute{Method: e.method, Path: e.path, At: e.at}
+		name, at := defName, defAt
+		if n, ok := c.r.str(get(e.auth, "Authorizer")); ok {
+			name, at = n, c.at(keyNode(e.auth, "Authorizer"))
+		}
+		rt.Authorizer = c.samAuthorizer(auth, name, at)
+		api.RouteList = append(api.RouteList, rt)
+	}
+	return api
+}
+
+// statusCode parses "200" or 200.
+func statusCode(s string) int {
+	n, _ := strconv.Atoi(strings.TrimSpace(s))
+	return n
+}

@@ -1,0 +1,154 @@
+package lint
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/termsafe"
+)
+
+// SchemaVersion of the JSON output.
+const SchemaVersion = 1
+
+// WriteText prints findings as file:line:column lines, the way compilers
+// and linters do, each with its fix, then one line per blocked route.
+func WriteText(w io.Writer, r *Report) error {
+	var b strings.Builder
+	for _, f := range r.Findings {
+		if f.Severity == cors.SeverityInfo {
+			continue
+		}
+		fmt.Fprintf(&b, "%s:%d:%d: %s %s [%s from %s]\n", f.File, f.Line, f.Column, f.Severity, f.Code, f.Route, f.Origin)
+		fmt.Fprintf(&b, "  %s\n", termsafe.Clean(f.Message))
+		if f.Fix != "" {
+			b.WriteString("  fix: " + strings.ReplaceAll(strings.TrimRight(f.Fix, "\n"), "\n", "\n       ") + "\n")
+		}
+		b.WriteString("\n")
+	}
+	blocked, allowed := 0, 0
+	for _, x := range r.Results {
+		if x.Verdict == cors.Blocked {
+			blocked++
+		} else {
+			allowed++
+		}
+	}
+	files := map[string]bool{}
+	for _, t := range r.Templates {
+		files[t.File] = true
+	}
+	fmt.Fprintf(&b, "%d template(s), %d request(s) predicted: %d blocked, %d allowed; %d error(s), %d warning(s)\n",
+		len(files), len(r.Results), blocked, allowed, r.Count(cors.SeverityError), r.Count(cors.SeverityWarning))
+	for _, x := range r.Results {
+		if x.Verdict == cors.Blocked {
+			fmt.Fprintf(&b, "  blocked: %s %s (%s) from %s\n", x.Service, x.Route, x.Kind, x.Origin)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+type jsonMessage struct {
+	Method  string              `json:"method,omitempty"`
+	URL     string              `json:"url,omitempty"`
+	Status  int                 `json:"status,omitempty"`
+	Headers map[string][]string `json:"headers,omitempty"`
+	Body    string              `json:"body,omitempty"`
+}
+
+type jsonHop struct {
+	Request  jsonMessage  `json:"request"`
+	Response *jsonMessage `json:"response,omitempty"`
+}
+
+type jsonExchange struct {
+	Preflight  *jsonHop   `json:"preflight,omitempty"`
+	Actual     *jsonHop   `json:"actual,omitempty"`
+	ErrorPaths []jsonPath `json:"error_paths,omitempty"`
+}
+
+type jsonPath struct {
+	Purpose  string       `json:"purpose"`
+	Response *jsonMessage `json:"response"`
+}
+
+type jsonRoute struct {
+	RouteResult
+	Predicted jsonExchange `json:"predicted"`
+}
+
+type jsonReport struct {
+	SchemaVersion int         `json:"schema_version"`
+	Verdict       string      `json:"verdict"`
+	Templates     []jsonTmpl  `json:"templates"`
+	Findings      []Finding   `json:"findings"`
+	Routes        []jsonRoute `json:"routes"`
+}
+
+type jsonTmpl struct {
+	File     string `json:"file"`
+	Kind     string `json:"kind"`
+	Services int    `json:"services"`
+}
+
+func message(m *cors.Message, req bool) *jsonMessage {
+	if m == nil {
+		return nil
+	}
+	out := &jsonMessage{Headers: map[string][]string{}}
+	if req {
+		out.Method, out.URL = m.Method, m.URL
+	} else {
+		out.Status = m.Status
+		out.Body = termsafe.Clean(string(m.Body))
+	}
+	keys := make([]string, 0, len(m.Header))
+	for k := range m.Header {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		out.Headers[http.CanonicalHeaderKey(k)] = m.Header[k]
+	}
+	return out
+}
+
+func hop(h *cors.Hop) *jsonHop {
+	if h == nil {
+		return nil
+	}
+	return &jsonHop{Request: *message(&h.Request, true), Response: message(h.Response, false)}
+}
+
+// WriteJSON writes the report with the predicted exchange of every route.
+func WriteJSON(w io.Writer, r *Report) error {
+	out := jsonReport{SchemaVersion: SchemaVersion, Verdict: string(cors.Allowed), Findings: r.Findings, Routes: []jsonRoute{}}
+	if r.Blocked() {
+		out.Verdict = string(cors.Blocked)
+	}
+	if out.Findings == nil {
+		out.Findings = []Finding{}
+	}
+	for _, t := range r.Templates {
+		out.Templates = append(out.Templates, jsonTmpl{File: t.File, Kind: string(t.Kind), Services: len(t.Services)})
+	}
+	for _, x := range r.Results {
+		jr := jsonRoute{RouteResult: x}
+		jr.Predicted.Preflight = hop(x.Exch.Preflight)
+		if len(x.Exch.Actual) > 0 {
+			jr.Predicted.Actual = hop(&x.Exch.Actual[0])
+		}
+		for _, e := range x.Errors {
+			jr.Predicted.ErrorPaths = append(jr.Predicted.ErrorPaths, jsonPath{Purpose: e.Purpose, Response: message(e.Hop.Response, false)})
+		}
+		out.Routes = append(out.Routes, jr)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}

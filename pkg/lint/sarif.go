@@ -1,0 +1,91 @@
+package lint
+
+import (
+	"io"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"github.com/owenrumney/go-sarif/v2/sarif"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/termsafe"
+)
+
+const informationURI = "https://github.com/corsdiag/corsdiag"
+
+// WriteSARIF renders SARIF 2.1.0 for code scanning: one result per finding
+// (errors and warnings), located at its template line and column, its rule
+// the finding code.
+func WriteSARIF(w io.Writer, r *Report, version string) error {
+	log, err := sarif.New(sarif.Version210)
+	if err != nil {
+		return err
+	}
+	run := sarif.NewRunWithInformationURI("corsdiag", informationURI)
+	run.Tool.Driver.WithVersion(version)
+	for _, t := range r.Templates {
+		run.AddDistinctArtifact(fileURI(t.File))
+	}
+	run.AddInvocation(true)
+	for _, f := range r.Findings {
+		if f.Severity == cors.SeverityInfo {
+			continue
+		}
+		code := string(f.Code)
+		rule := run.AddRule(code)
+		if rule.ShortDescription == nil {
+			title, help := code, ""
+			if in, ok := cors.Lookup(f.Code); ok {
+				title, help = in.Title, in.Fix
+			}
+			rule.WithName(ruleName(code)).
+				WithShortDescription(sarif.NewMultiformatMessageString(title)).
+				WithHelpURI(informationURI + "/blob/main/docs/findings/" + code + ".md").
+				WithTextHelp(help)
+		}
+		msg := f.Route + " from " + f.Origin + ": " + termsafe.Clean(f.Message)
+		if f.Fix != "" {
+			msg += "\n\nFix: " + termsafe.Clean(f.Fix)
+		}
+		region := sarif.NewRegion().WithStartLine(max(f.Line, 1))
+		if f.Column > 0 {
+			region.WithStartColumn(f.Column)
+		}
+		loc := sarif.NewPhysicalLocation().
+			WithArtifactLocation(sarif.NewSimpleArtifactLocation(fileURI(f.File))).
+			WithRegion(region)
+		level := "error"
+		if f.Severity == cors.SeverityWarning {
+			level = "warning"
+		}
+		res := run.CreateResultForRule(code).WithLevel(level).WithMessage(sarif.NewTextMessage(msg))
+		res.AddLocation(sarif.NewLocationWithPhysicalLocation(loc))
+		res.WithPartialFingerPrints(map[string]any{"corsdiagLint/v1": code + "|" + f.Service + "|" + f.Route + "|" + f.Origin})
+	}
+	log.AddRun(run)
+	if err := log.PrettyWrite(w); err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, "\n")
+	return err
+}
+
+// fileURI is a relative path as a relative URI (what code scanning wants),
+// an absolute one as a file URI.
+func fileURI(path string) string {
+	if filepath.IsAbs(path) {
+		return (&url.URL{Scheme: "file", Path: filepath.ToSlash(path)}).String()
+	}
+	return (&url.URL{Path: filepath.ToSlash(filepath.Clean(path))}).String()
+}
+
+func ruleName(code string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(code, "-") {
+		if part != "" {
+			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+		}
+	}
+	return b.String()
+}
