@@ -3,7 +3,6 @@ package iac
 import (
 	"os"
 	"strings"
-
 )
 
 // ReadFile reads a template file.
@@ -39,4 +38,3 @@ func Read(file string, data []byte) (t *Template, err error) {
 	}
 	return nil, &ParseError{File: file, Line: root.Line, Msg: "not a CloudFormation, SAM, OpenAPI or serverless.yml template (no Resources, openapi, swagger or service key)"}
 }
-

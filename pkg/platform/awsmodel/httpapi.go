@@ -89,9 +89,9 @@ func (cc *CorsConfig) actual(c *call) http.Header {
 
 // HTTPAPI is an API Gateway HTTP API.
 type HTTPAPI struct {
-	ID     string
-	At     Pos
-	Cors   *CorsConfig // nil: not configured
+	ID        string
+	At        Pos
+	Cors      *CorsConfig // nil: not configured
 	RouteList []*HTTPRoute
 }
 
@@ -103,10 +103,12 @@ type HTTPRoute struct {
 	Authorizer *Authorizer
 }
 
-func (a *HTTPAPI) Name() string    { return a.ID }
-func (a *HTTPAPI) Kind() string    { return "HTTP API" }
-func (a *HTTPAPI) Pos() Pos        { return a.At }
-func (a *HTTPAPI) baseURL() string { return "https://" + hostName(a.ID) + ".execute-api.region.amazonaws.com" }
+func (a *HTTPAPI) Name() string { return a.ID }
+func (a *HTTPAPI) Kind() string { return "HTTP API" }
+func (a *HTTPAPI) Pos() Pos     { return a.At }
+func (a *HTTPAPI) baseURL() string {
+	return "https://" + hostName(a.ID) + ".execute-api.region.amazonaws.com"
+}
 func (a *HTTPAPI) target(r Route) platform.Target {
 	return platform.Target{APIID: a.ID, Stage: "$default", Resource: r.Path}
 }
@@ -187,10 +189,12 @@ type FunctionURL struct {
 	IAM bool
 }
 
-func (u *FunctionURL) Name() string    { return u.ID }
-func (u *FunctionURL) Kind() string    { return "Lambda function URL" }
-func (u *FunctionURL) Pos() Pos        { return u.At }
-func (u *FunctionURL) baseURL() string { return "https://" + hostName(u.ID) + ".lambda-url.region.on.aws" }
+func (u *FunctionURL) Name() string { return u.ID }
+func (u *FunctionURL) Kind() string { return "Lambda function URL" }
+func (u *FunctionURL) Pos() Pos     { return u.At }
+func (u *FunctionURL) baseURL() string {
+	return "https://" + hostName(u.ID) + ".lambda-url.region.on.aws"
+}
 func (u *FunctionURL) target(Route) platform.Target {
 	return platform.Target{}
 }
