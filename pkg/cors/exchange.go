@@ -60,6 +60,9 @@ type Hop struct {
 	// "127.0.0.1:8080" or "[::1]:8080"; empty when unknown or proxied.
 	// Local Network Access judges it.
 	RemoteAddress string
+	// Protocol is the HTTP version the answer came in ("HTTP/1.1",
+	// "HTTP/2.0"; a HAR's httpVersion as recorded); empty when unknown.
+	Protocol string
 	// RedirectPreflight is the preflight the browser sent to the URL this
 	// redirect response points to, before following it: a request that
 	// needs a preflight gets one for every new URL. Nil when none was sent.

@@ -802,6 +802,9 @@ func hopOf(e *Entry) (*cors.Hop, bool) {
 		// Network Access judges.
 		RemoteAddress: e.ServerIP,
 	}
+	if !e.Failed() {
+		h.Protocol = e.Response.HTTPVersion
+	}
 	switch {
 	case !e.Failed():
 		resp := &cors.Message{Status: e.Response.Status, StatusText: e.Response.StatusText, Header: HTTPHeader(e.Response.Headers)}

@@ -259,3 +259,28 @@ func TestCorpusCORS(t *testing.T) {
 		})
 	}
 }
+
+// The protocol a response came in (the entry's response.httpVersion) is
+// the hop's, as probe records it for check --har-out.
+func TestHopProtocol(t *testing.T) {
+	tests := []struct{ version, want string }{
+		{"http/2.0", "http/2.0"},
+		{"HTTP/1.1", "HTTP/1.1"},
+		{"h3", "h3"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		e := entryJSON("2024-01-01T00:00:00.100Z", "GET", "https://api.test/x", "fetch",
+			[][2]string{{"Origin", app}, {"Sec-Fetch-Mode", "cors"}}, 200, [][2]string{{"Access-Control-Allow-Origin", app}}, "")
+		if tt.version != "" {
+			e = strings.Replace(e, `"response":{`, `"response":{"httpVersion":`+fmt.Sprintf("%q", tt.version)+`,`, 1)
+		}
+		_, rs := analyze(t, harOf(e))
+		if len(rs) != 1 || len(rs[0].Exchange.Actual) != 1 {
+			t.Fatalf("%q: results %+v", tt.version, rs)
+		}
+		if got := rs[0].Exchange.Actual[0].Protocol; got != tt.want {
+			t.Errorf("httpVersion %q: hop protocol %q, want %q", tt.version, got, tt.want)
+		}
+	}
+}

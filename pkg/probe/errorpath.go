@@ -8,26 +8,39 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/redact"
 )
 
-// errorPaths sends the error-path probe: safe, simple cross-origin GETs
-// (no preflight, no author headers, no credentials) that make the API
+// startErrorPaths sends the error-path probe: safe, simple cross-origin
+// GETs (no preflight, no author headers, no credentials) that make the API
 // answer with an error, to see whether its error responses carry CORS
 // headers. A page that hits such an error sees a CORS failure instead of the
 // real status.
-func (p *prober) errorPaths(ctx context.Context, plan *cors.Plan) []ErrorPath {
+//
+// The probes never depend on the exchange's answers, so they go out at
+// once, each on its own, beside the preflight and the actual request: the
+// check costs the browser's round trips, no more. The returned function
+// waits for them and gives them in a fixed order, whatever finished first.
+func (p *prober) startErrorPaths(ctx context.Context, plan *cors.Plan) func() []ErrorPath {
 	r := &p.opts.Request
 	var out []ErrorPath
 	if u, ok := unknownPathURL(r.URL); ok {
-		out = append(out, ErrorPath{Purpose: PurposeUnknownPath, Hop: p.simpleGet(ctx, u)})
+		out = append(out, ErrorPath{Purpose: PurposeUnknownPath, Hop: cors.Hop{Request: cors.Message{URL: u}}})
 	}
 	if carriesCredentials(&p.opts, plan) {
-		out = append(out, ErrorPath{Purpose: PurposeWithoutCredentials, Hop: p.simpleGet(ctx, r.URL)})
+		out = append(out, ErrorPath{Purpose: PurposeWithoutCredentials, Hop: cors.Hop{Request: cors.Message{URL: r.URL}}})
 	}
-	return out
+	var wg sync.WaitGroup
+	for i := range out {
+		wg.Go(func() { out[i].Hop = p.simpleGet(ctx, out[i].Hop.Request.URL) })
+	}
+	return func() []ErrorPath {
+		wg.Wait()
+		return out
+	}
 }
 
 func (p *prober) simpleGet(ctx context.Context, rawURL string) cors.Hop {
@@ -36,7 +49,8 @@ func (p *prober) simpleGet(ctx context.Context, rawURL string) cors.Hop {
 	h.Set("Accept", "*/*")
 	h.Set("Origin", origin)
 	p.browserHeaders(h, rawURL, siteRelation(origin, rawURL))
-	return p.send(ctx, http.MethodGet, rawURL, h, nil)
+	hop, _ := p.sendOnly(ctx, http.MethodGet, rawURL, h, nil)
+	return hop
 }
 
 // unknownPathURL puts a random name that cannot exist beside the request's

@@ -131,7 +131,7 @@ func harEntryOf(h *cors.Hop, redactSecrets bool) harEntry {
 	e := harEntry{Entry: &har.Entry{
 		StartedDateTime: h.Started.UTC(),
 		Time:            ms,
-		Request:         harRequestOf(&h.Request, redactSecrets),
+		Request:         harRequestOf(&h.Request, h.Protocol, redactSecrets),
 		Cache:           &har.Cache{},
 		Timings:         &har.Timings{Send: 0, Wait: ms, Receive: 0},
 	}}
@@ -139,7 +139,7 @@ func harEntryOf(h *cors.Hop, redactSecrets bool) harEntry {
 		e.StartedDateTime = time.Unix(0, 0).UTC()
 	}
 	resp := &harResponse{Response: &har.Response{
-		HTTPVersion: "HTTP/1.1",
+		HTTPVersion: httpVersion(h.Protocol),
 		Cookies:     []har.Cookie{},
 		Headers:     []har.Header{},
 		Content:     &har.Content{MimeType: "x-unknown"},
@@ -168,7 +168,16 @@ func harEntryOf(h *cors.Hop, redactSecrets bool) harEntry {
 	return e
 }
 
-func harRequestOf(m *cors.Message, redactSecrets bool) *har.Request {
+// httpVersion is the HAR's httpVersion: the protocol the answer came in
+// (HTTP/2.0 by ALPN on https), HTTP/1.1 when no answer said.
+func httpVersion(protocol string) string {
+	if protocol == "" {
+		return "HTTP/1.1"
+	}
+	return protocol
+}
+
+func harRequestOf(m *cors.Message, protocol string, redactSecrets bool) *har.Request {
 	u := m.URL
 	if redactSecrets {
 		u = redact.URL(u)
@@ -176,7 +185,7 @@ func harRequestOf(m *cors.Message, redactSecrets bool) *har.Request {
 	req := &har.Request{
 		Method:      m.Method,
 		URL:         u,
-		HTTPVersion: "HTTP/1.1",
+		HTTPVersion: httpVersion(protocol),
 		Cookies:     harCookies(m.Header, redactSecrets),
 		Headers:     harHeaders(m.Header, redactSecrets),
 		QueryString: []har.QueryString{},

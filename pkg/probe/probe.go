@@ -171,6 +171,11 @@ func (p *prober) run(ctx context.Context) *Result {
 		return res
 	}
 
+	var errorPaths func() []ErrorPath
+	if p.opts.ErrorProbe {
+		errorPaths = p.startErrorPaths(ctx, &plan)
+	}
+
 	res.BrowserSendsPreflight = plan.Preflight && !sameOrigin
 	preflightOK := true
 	if res.BrowserSendsPreflight {
@@ -192,10 +197,13 @@ func (p *prober) run(ctx context.Context) *Result {
 		res.BrowserSendsPreflight, res.BrowserSendsActual = false, false
 	}
 
-	// The error-path probe is safe GETs only; skip it when the endpoint
-	// already proved unreachable.
-	if p.opts.ErrorProbe && (p.tried == 0 || p.answered > 0) {
-		res.ErrorPaths = p.errorPaths(ctx, &plan)
+	// An endpoint that proved unreachable has no error path to show.
+	if errorPaths != nil {
+		eps := errorPaths()
+		if p.tried > 0 && p.answered == 0 {
+			return res
+		}
+		res.ErrorPaths = eps
 		if f, ok := ErrorPathFinding(res.ErrorPaths); ok {
 			res.Findings = append(res.Findings, f)
 		}

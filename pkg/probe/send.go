@@ -130,9 +130,24 @@ func worstSite(a, b string) string {
 	return a
 }
 
-// send performs one request without following redirects and records it.
-// A network failure is recorded in the hop, never returned.
+// send performs one request of the exchange without following redirects
+// and records it. A network failure is recorded in the hop, never returned;
+// it also counts towards the check's reachability.
 func (p *prober) send(ctx context.Context, method, rawURL string, h http.Header, body []byte) cors.Hop {
+	p.tried++
+	hop, err := p.sendOnly(ctx, method, rawURL, h, body)
+	if err != nil {
+		p.noteErr(err, rawURL)
+	} else {
+		p.answered++
+	}
+	return hop
+}
+
+// sendOnly is send without the bookkeeping: the error-path probe runs it
+// concurrently with the exchange, and its answers say nothing about
+// whether the endpoint is reachable.
+func (p *prober) sendOnly(ctx context.Context, method, rawURL string, h http.Header, body []byte) (cors.Hop, error) {
 	hop := cors.Hop{
 		Request: cors.Message{Method: method, URL: rawURL, Header: h.Clone()},
 		Started: time.Now(),
@@ -140,7 +155,6 @@ func (p *prober) send(ctx context.Context, method, rawURL string, h http.Header,
 	if len(body) > 0 {
 		hop.Request.Body, hop.Request.BodyTruncated = capBytes(body, p.opts.MaxBody)
 	}
-	p.tried++
 	var rd io.Reader
 	if len(body) > 0 {
 		rd = bytes.NewReader(body)
@@ -148,9 +162,8 @@ func (p *prober) send(ctx context.Context, method, rawURL string, h http.Header,
 	req, err := http.NewRequestWithContext(ctx, method, rawURL, rd)
 	if err != nil {
 		hop.NetError = "the request could not be built: " + err.Error()
-		p.noteErr(err, rawURL)
 		hop.Duration = time.Since(hop.Started)
-		return hop
+		return hop, err
 	}
 	req.Header = h.Clone()
 	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
@@ -166,11 +179,10 @@ func (p *prober) send(ctx context.Context, method, rawURL string, h http.Header,
 	if err != nil {
 		reason, _ := describe(err, rawURL, p.opts.Timeout)
 		hop.NetError = reason
-		p.noteErr(err, rawURL)
 		hop.Duration = time.Since(hop.Started)
-		return hop
+		return hop, err
 	}
-	p.answered++
+	hop.Protocol = resp.Proto
 	msg := &cors.Message{
 		Status:     resp.StatusCode,
 		StatusText: statusText(resp),
@@ -183,7 +195,7 @@ func (p *prober) send(ctx context.Context, method, rawURL string, h http.Header,
 	resp.Body.Close()
 	hop.Response = msg
 	hop.Duration = time.Since(hop.Started)
-	return hop
+	return hop, nil
 }
 
 // roundTrip sends one request and never follows a redirect. It skips
