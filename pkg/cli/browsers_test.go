@@ -97,3 +97,46 @@ func TestCheckAllProbesOncePerPlan(t *testing.T) {
 		t.Errorf("output does not say the browsers agree:\n%s", out)
 	}
 }
+
+// ci --browser replaces the config's browsers: a DPR header passes in
+// Chromium and fails Firefox's and Safari's preflight, and the text names
+// the browser of each failure.
+func TestCIBrowserFlag(t *testing.T) {
+	good := corsServer(t).URL
+	path := writeConfig(t, `defaults: {origin: "https://app.example.com", browsers: [firefox]}
+checks:
+  - name: hinted
+    url: `+good+`/items
+    headers: {DPR: "2"}
+`)
+	for _, tc := range []struct {
+		flag     string
+		want     int
+		has, not []string
+	}{
+		{"", ExitBlocked, []string{"from https://app.example.com in Firefox", "Cross-Origin Request Blocked"}, []string{"in Safari"}},
+		{"chromium", ExitAllowed, nil, []string{"in Firefox"}},
+		{"all", ExitBlocked, []string{"in Firefox", "in Safari", "Request header field dpr is not allowed by Access-Control-Allow-Headers."}, nil},
+	} {
+		t.Run(tc.flag, func(t *testing.T) {
+			args := []string{"ci", "-f", path, "--retries", "0"}
+			if tc.flag != "" {
+				args = append(args, "--browser", tc.flag)
+			}
+			io, out, errOut := fakeIO(nil)
+			if code := Main(args, io); code != tc.want {
+				t.Errorf("exit %d, want %d\n%s%s", code, tc.want, out, errOut)
+			}
+			for _, s := range tc.has {
+				if !strings.Contains(out.String(), s) {
+					t.Errorf("output lacks %q:\n%s", s, out)
+				}
+			}
+			for _, s := range tc.not {
+				if strings.Contains(out.String(), s) {
+					t.Errorf("output has %q:\n%s", s, out)
+				}
+			}
+		})
+	}
+}

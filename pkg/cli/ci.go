@@ -52,6 +52,7 @@ type ciOptions struct {
 	connectTo   []string
 	noRedact    bool
 	strict      bool
+	browser     string // --browser: replaces the config's browsers
 }
 
 func newCICmd(io *IO) *cobra.Command {
@@ -84,6 +85,7 @@ Write a starter file with 'corsdiag ci init'. Docs: docs/ci.md, docs/ci-config.m
 	f.BoolVarP(&o.insecure, "insecure", "k", false, "skip TLS certificate verification")
 	addRouteFlags(f, &o.resolve, &o.connectTo)
 	f.BoolVar(&o.noRedact, "no-redact", false, "show secrets (tokens in URLs, cookies) in reports")
+	f.StringVar(&o.browser, "browser", "", browserFlagHelp+"; replaces the config's browsers: for every check")
 	f.BoolVar(&o.strict, "strict", false, "exit 1 also when a check that held has a warning (a CORS hazard)")
 	cmd.AddCommand(newCIInitCmd(io))
 	return cmd
@@ -151,6 +153,19 @@ func runCI(parent context.Context, io *IO, o *ciOptions) error {
 			fmt.Fprintf(io.Out, "::error file=%s,line=%d,title=corsdiag config::%s\n", suite.AnnotationPath(ce.File, baseDir, workDir), ce.Line, strings.ReplaceAll(ce.Msg, "\n", "%0A"))
 		}
 		return usageErrorf("%v", err)
+	}
+	if o.browser != "" {
+		profiles, err := parseBrowsers("--browser", o.browser)
+		if err != nil {
+			return err
+		}
+		var names []string
+		for _, p := range profiles {
+			names = append(names, p.Name)
+		}
+		for i := range cfg.Checks {
+			cfg.Checks[i].Targets = suite.TargetsFor(cfg.Checks[i].Targets, names)
+		}
 	}
 	targets, err := openReports(o.reports)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -56,6 +57,8 @@ type Defaults struct {
 	Timeout     time.Duration
 	Header      http.Header
 	Credentials bool
+	// Browsers judge every check that names none (profile names).
+	Browsers []string
 }
 
 // Check is one request the page makes, tried from one or more origins.
@@ -68,10 +71,11 @@ type Check struct {
 	Credentials bool
 	Cookie      string
 	Body        string
-	Targets     []Target
-	ErrorProbe  bool
-	SendActual  bool
-	Timeout     time.Duration
+	// Targets are the check's origins, each once per browser asked for.
+	Targets    []Target
+	ErrorProbe bool
+	SendActual bool
+	Timeout    time.Duration
 	// Line is the line of the check in the config file (its first key).
 	Line int
 }
@@ -80,6 +84,9 @@ type Check struct {
 type Target struct {
 	Origin string
 	Expect Expect
+	// Browser is the profile that judges it; "" is the default, Chromium,
+	// when the config names no browsers.
+	Browser string
 	// Line is the line of the origin entry, or the check's line when the
 	// origin comes from the defaults.
 	Line int
@@ -115,6 +122,7 @@ type rawDefaults struct {
 	Timeout     yaml.Node            `yaml:"timeout"`
 	Headers     map[string]yaml.Node `yaml:"headers"`
 	Credentials yaml.Node            `yaml:"credentials"`
+	Browsers    yaml.Node            `yaml:"browsers"`
 }
 
 type rawCheck struct {
@@ -130,6 +138,7 @@ type rawCheck struct {
 	ErrorProbe  yaml.Node            `yaml:"error_probe"`
 	SendActual  yaml.Node            `yaml:"send_actual"`
 	Timeout     yaml.Node            `yaml:"timeout"`
+	Browsers    yaml.Node            `yaml:"browsers"`
 }
 
 type rawOrigin struct {
@@ -140,8 +149,8 @@ type rawOrigin struct {
 // keysOf names the keys each raw type accepts, for "unknown key" messages.
 var keysOf = map[string]struct{ where, keys string }{
 	"suite.rawConfig":   {"at the top level", "version, resolve, connect_to, defaults, checks"},
-	"suite.rawDefaults": {"in defaults", "origin, timeout, headers, credentials"},
-	"suite.rawCheck":    {"in a check", "name, url, method, headers, credentials, cookie, body, origins, expect, error_probe, send_actual, timeout"},
+	"suite.rawDefaults": {"in defaults", "origin, timeout, headers, credentials, browsers"},
+	"suite.rawCheck":    {"in a check", "name, url, method, headers, credentials, cookie, body, origins, expect, error_probe, send_actual, timeout, browsers"},
 	"suite.rawOrigin":   {"in an origin", "origin, expect"},
 }
 
@@ -466,6 +475,7 @@ func (p *parser) config(raw *rawConfig, positions []checkPos) *Config {
 		d.Credentials = c
 	}
 	p.headers(raw.Defaults.Headers, "defaults.headers", d.Header)
+	d.Browsers = p.browsers(&raw.Defaults.Browsers, "defaults.browsers")
 	if len(raw.Checks) == 0 && p.err == nil {
 		p.fail(raw.Version.Line, "no checks: add a `checks:` list (see `corsdiag ci init`)")
 	}
@@ -480,6 +490,91 @@ func (p *parser) config(raw *rawConfig, positions []checkPos) *Config {
 		cfg.Checks = append(cfg.Checks, p.check(&raw.Checks[i], i+1, d, pos))
 	}
 	return cfg
+}
+
+// browsers reads a browsers: value: one name, "all", or a list of names
+// (aliases such as webkit accepted); nil when absent.
+func (p *parser) browsers(n *yaml.Node, key string) []string {
+	if !present(n) {
+		return nil
+	}
+	items := []*yaml.Node{n}
+	if n.Kind == yaml.SequenceNode {
+		items = n.Content
+	}
+	var out []string
+	for _, it := range items {
+		v, ok := p.str(it, key)
+		if !ok {
+			continue
+		}
+		if strings.EqualFold(v, "all") {
+			out = append(out, cors.ProfileNames()...)
+			continue
+		}
+		prof, ok := cors.LookupProfile(v)
+		if !ok {
+			p.fail(it.Line, "%s: unknown browser %q (want %s or all)", key, v, strings.Join(cors.ProfileNames(), ", "))
+			return nil
+		}
+		out = append(out, prof.Name)
+	}
+	if len(out) == 0 && p.err == nil {
+		p.fail(n.Line, "%s: name at least one browser (%s or all)", key, strings.Join(cors.ProfileNames(), ", "))
+	}
+	return dedupe(out)
+}
+
+func dedupe(names []string) []string {
+	var out []string
+	for _, n := range names {
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// TargetsFor repeats each origin once per browser (browsers nil: the
+// targets as they are, judged by the default browser). Targets already
+// expanded for other browsers are collapsed first, so --browser can
+// replace a config's browsers.
+func TargetsFor(targets []Target, browsers []string) []Target {
+	var base []Target
+	for _, t := range targets {
+		t.Browser = ""
+		if !slices.Contains(base, t) {
+			base = append(base, t)
+		}
+	}
+	if len(browsers) == 0 {
+		return base
+	}
+	out := make([]Target, 0, len(base)*len(browsers))
+	for _, t := range base {
+		for _, b := range browsers {
+			t.Browser = b
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Profile is the browser profile that judges the target.
+func (t Target) Profile() *cors.Profile {
+	if p, ok := cors.LookupProfile(t.Browser); ok {
+		return p
+	}
+	return cors.Chromium
+}
+
+// Label names the target for people: its origin, and the browser when the
+// config names browsers ("https://app.example in Firefox").
+func (t Target) Label() string {
+	if t.Browser == "" {
+		return t.Origin
+	}
+	return t.Origin + " in " + t.Profile().Display
 }
 
 // routes reads resolve: and connect_to:, each a list of curl's values.
@@ -584,6 +679,11 @@ func (p *parser) check(rc *rawCheck, n int, d *Defaults, pos checkPos) Check {
 		}
 		c.Targets = []Target{{Origin: d.Origin, Expect: def, Line: c.Line}}
 	}
+	browsers := p.browsers(&rc.Browsers, where+" browsers")
+	if browsers == nil {
+		browsers = d.Browsers
+	}
+	c.Targets = TargetsFor(c.Targets, browsers)
 	if !c.SendActual && p.err == nil {
 		if probe.OnlyBySending(cors.Chromium, &cors.Request{Method: c.Method, URL: c.URL, Header: c.Header, Credentials: c.Credentials}) {
 			p.fail(c.Line, "%s: %s with these headers needs no preflight, so it can only be checked by sending it; set send_actual: true (it sends the %s) or the check tests nothing", where, c.Method, c.Method)

@@ -18,7 +18,7 @@ func (r *Report) WriteGitHubAnnotations(w io.Writer) error {
 		for _, res := range r.failures(o) {
 			e := res.Explain()
 			title := "CORS check failed"
-			msg := fmt.Sprintf("%s (%s): expected %s, got %s [%s]. %s", r.clean(res, res.Check.Name), res.Target.Origin,
+			msg := fmt.Sprintf("%s (%s): expected %s, got %s [%s]. %s", r.clean(res, res.Check.Name), res.Target.Label(),
 				res.Target.Expect, res.GotText(), e.Code, r.clean(res, e.Cause))
 			if o != Failed {
 				title = "Endpoint unreachable"

@@ -34,6 +34,7 @@ type jsonResult struct {
 	Method     string              `json:"method"`
 	URL        string              `json:"url"`
 	Origin     string              `json:"origin"`
+	Browser    string              `json:"browser"`
 	Expect     Expect              `json:"expect"`
 	Got        string              `json:"got"`
 	Outcome    Outcome             `json:"outcome"`
@@ -79,6 +80,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 			Method:     res.Check.Method,
 			URL:        r.URL(res),
 			Origin:     res.Target.Origin,
+			Browser:    res.Target.Profile().Name,
 			Expect:     res.Target.Expect,
 			Got:        res.GotText(),
 			Outcome:    res.Outcome,

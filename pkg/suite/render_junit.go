@@ -23,7 +23,7 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 	for i := range r.Results {
 		res := &r.Results[i]
 		tc := junit.Testcase{
-			Name:      fmt.Sprintf("%s [%s, expect %s]", r.clean(res, res.Check.Name), res.Target.Origin, res.Target.Expect),
+			Name:      fmt.Sprintf("%s [%s, expect %s]", r.clean(res, res.Check.Name), res.Target.Label(), res.Target.Expect),
 			Classname: classname(r.Config.Path),
 			Time:      seconds(res.Duration.Seconds()),
 		}
@@ -60,7 +60,7 @@ func classname(path string) string {
 // problemText is the failure's body: where, what, cause, browser message, fix.
 func (r *Report) problemText(res *Result, e *Explanation) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s:%d: %s %s from %s\n", r.Config.Path, res.Check.Line, res.Check.Method, r.URL(res), res.Target.Origin)
+	fmt.Fprintf(&b, "%s:%d: %s %s from %s\n", r.Config.Path, res.Check.Line, res.Check.Method, r.URL(res), res.Target.Label())
 	if res.Outcome == Failed {
 		fmt.Fprintf(&b, "expected %s, got %s [%s]\n", res.Target.Expect, res.Got, e.Code)
 	}

@@ -29,13 +29,13 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		case Failed, Unreachable, Errored:
 			got = "❌ " + got
 		}
-		fmt.Fprintf(ew, "| %s | %s | %s | %s | %s |\n", mdCell(r.clean(res, res.Check.Name)), mdCell(res.Target.Origin),
+		fmt.Fprintf(ew, "| %s | %s | %s | %s | %s |\n", mdCell(r.clean(res, res.Check.Name)), mdCell(res.Target.Label()),
 			res.Target.Expect, got, mdCode(res.FindingCode()))
 	}
 	for _, o := range []Outcome{Failed, Unreachable, Errored} {
 		for _, res := range r.failures(o) {
 			e := res.Explain()
-			fmt.Fprintf(ew, "\n### ❌ %s (%s)\n\n", mdEscape(r.clean(res, res.Check.Name)), mdEscape(res.Target.Origin))
+			fmt.Fprintf(ew, "\n### ❌ %s (%s)\n\n", mdEscape(r.clean(res, res.Check.Name)), mdEscape(res.Target.Label()))
 			fmt.Fprintf(ew, "`%s:%d` · `%s %s`", r.Config.Path, res.Check.Line, res.Check.Method, strings.ReplaceAll(r.URL(res), "`", "'"))
 			if res.Outcome == Failed {
 				fmt.Fprintf(ew, " · expected **%s**, got **%s**", res.Target.Expect, res.Got)

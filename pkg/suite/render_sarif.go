@@ -42,7 +42,7 @@ func (r *Report) WriteSARIF(w io.Writer) error {
 				WithHelpURI(InformationURI + "/blob/main/docs/" + helpPage(e.Code)).
 				WithTextHelp(help)
 		}
-		msg := fmt.Sprintf("%s (%s %s from %s): %s", r.clean(res, res.Check.Name), res.Check.Method, r.URL(res), res.Target.Origin, r.clean(res, e.Cause))
+		msg := fmt.Sprintf("%s (%s %s from %s): %s", r.clean(res, res.Check.Name), res.Check.Method, r.URL(res), res.Target.Label(), r.clean(res, e.Cause))
 		if res.Outcome == Failed {
 			msg = fmt.Sprintf("%s: expected %s, got %s. %s", r.clean(res, res.Check.Name), res.Target.Expect, res.Got, r.clean(res, e.Cause))
 		}
@@ -58,7 +58,7 @@ func (r *Report) WriteSARIF(w io.Writer) error {
 		result.AddLocation(sarif.NewLocationWithPhysicalLocation(loc))
 		// Code scanning matches a result across runs by this fingerprint.
 		result.WithPartialFingerPrints(map[string]any{
-			"corsdiagCheck/v1": res.Check.Name + "|" + res.Target.Origin + "|" + string(res.Target.Expect),
+			"corsdiagCheck/v1": res.Check.Name + "|" + res.Target.Origin + "|" + string(res.Target.Expect) + browserKey(res.Target),
 		})
 	}
 	log.AddRun(run)
@@ -129,4 +129,13 @@ func ruleText(code string) (title, help string) {
 		return in.Title, in.Fix
 	}
 	return code, ""
+}
+
+// browserKey keeps a fingerprint of the default browser as it was, so
+// existing alerts keep matching, and tells the other browsers apart.
+func browserKey(t Target) string {
+	if t.Browser == "" {
+		return ""
+	}
+	return "|" + t.Browser
 }

@@ -30,7 +30,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		case Canceled:
 			mark = "-"
 		}
-		if err := t.Append(r.clean(res, res.Check.Name), r.clean(res, res.Target.Origin), string(res.Target.Expect),
+		if err := t.Append(r.clean(res, res.Check.Name), r.clean(res, res.Target.Label()), string(res.Target.Expect),
 			res.GotText(), res.FindingCode(), mark); err != nil {
 			return err
 		}
@@ -64,7 +64,7 @@ func (r *Report) writeExplanation(w io.Writer, res *Result) {
 	if e == nil {
 		return
 	}
-	fmt.Fprintf(w, "\n✗ %s, from %s, at %s:%d\n", r.clean(res, res.Check.Name), r.clean(res, res.Target.Origin), r.Config.Path, res.Check.Line)
+	fmt.Fprintf(w, "\n✗ %s, from %s, at %s:%d\n", r.clean(res, res.Check.Name), r.clean(res, res.Target.Label()), r.Config.Path, res.Check.Line)
 	// An unnamed check is named after its request line: say it once.
 	if res.Check.Name != res.Check.Method+" "+res.Check.URL {
 		fmt.Fprintf(w, "  %s %s\n", res.Check.Method, r.URL(res))

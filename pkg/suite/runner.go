@@ -204,6 +204,7 @@ func runOne(ctx context.Context, r *Result, opts *Options) {
 		Timeout:    timeout,
 		Insecure:   opts.Insecure,
 		Transport:  opts.Transport,
+		Profile:    r.Target.Profile(),
 	}
 	if c.Body != "" {
 		po.Body = []byte(c.Body)
@@ -265,7 +266,7 @@ func (p *probePanic) Error() string { return fmt.Sprint("probe failed: ", p.v) }
 
 // judge evaluates the exchange and compares the verdict with the expectation.
 func judge(r *Result, res *probe.Result) {
-	d := cors.Evaluate(res.Exchange)
+	d := r.Target.Profile().Evaluate(res.Exchange)
 	res.AddFindings(d)
 	in := platform.Input{Exchange: res.Exchange, Diagnosis: d}
 	for _, ep := range res.ErrorPaths {
