@@ -5,6 +5,7 @@ go 1.26.8
 require (
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
+	github.com/coder/websocket v1.8.15
 	github.com/fatih/color v1.19.0
 	github.com/google/martian/v3 v3.3.3
 	github.com/hashicorp/hcl/v2 v2.25.0

@@ -41,6 +41,13 @@ var browserCodes = []cors.Code{
 // Request.PageAddressSpace the page's space.
 func runCorsdiag(t *testing.T, srv *Server, sc Scenario, nonce string) (*cors.Diagnosis, *probe.Result) {
 	t.Helper()
+	return runCorsdiagWith(t, cors.Chromium, srv, sc, nonce)
+}
+
+// runCorsdiagWith is runCorsdiag with another browser's profile: the probe
+// plans and follows redirects with it, and it judges the exchange.
+func runCorsdiagWith(t *testing.T, profile *cors.Profile, srv *Server, sc Scenario, nonce string) (*cors.Diagnosis, *probe.Result) {
+	t.Helper()
 	initiator := "fetch"
 	if sc.Request.XHR {
 		initiator = "XMLHttpRequest"
@@ -63,6 +70,7 @@ func runCorsdiag(t *testing.T, srv *Server, sc Scenario, nonce string) (*cors.Di
 			PageAddressSpace: pageSpace,
 		},
 		Body:       []byte(sc.Request.Body),
+		Profile:    profile,
 		SendActual: true,
 		Timeout:    5 * time.Second,
 	}
@@ -75,7 +83,7 @@ func runCorsdiag(t *testing.T, srv *Server, sc Scenario, nonce string) (*cors.Di
 		t.Fatalf("%s: probe returned no result (%v)", sc.Name, err)
 	}
 	overrideAPISpace(res.Exchange, srv, sc.APIAddressSpace())
-	return cors.Evaluate(res.Exchange), res
+	return profile.Evaluate(res.Exchange), res
 }
 
 // spaceAddress is an address of each space, for overrideAPISpace.
@@ -174,8 +182,23 @@ func compare(browser string, b *observed, d *cors.Diagnosis, res *probe.Result, 
 		fail("%s allowed the request but printed a CORS error: %s", browser, b.Console)
 	}
 
-	// What reached the server from the browser is what corsdiag says the
-	// browser sends.
+	out = append(out, compareTraffic(browser, b, d, res, probeSeen, gate)...)
+	// What script could read equals what corsdiag says it cannot.
+	if !blocked && !corsdiagBlocked && d.Verdict == cors.Allowed {
+		if final := res.Exchange.FinalResponse(); final != nil {
+			out = append(out, compareExposed(browser, b, d, final)...)
+		}
+	}
+	return out
+}
+
+// compareTraffic lists the ways the requests that reached the server from
+// the browser differ from the ones corsdiag says the browser sends. gate
+// is the Local Network Access finding that stops the browser before it
+// connects, if any.
+func compareTraffic(browser string, b *observed, d *cors.Diagnosis, res *probe.Result, probeSeen []seenRequest, gate *cors.Finding) []string {
+	var out []string
+	fail := func(format string, a ...any) { out = append(out, fmt.Sprintf(format, a...)) }
 	probePF, probeActual := splitPreflight(probeSeen)
 	_, browserActual := splitPreflight(b.Requests)
 	// Local Network Access is checked when the connection is made: a gated
@@ -223,21 +246,18 @@ func compare(browser string, b *observed, d *cors.Diagnosis, res *probe.Result, 
 			fail("actual requests differ:\n  %s: %s\n  probe:    %s", browser, want, got)
 		}
 	}
-
-	// What script could read equals what corsdiag says it cannot.
-	if !blocked && !corsdiagBlocked && d.Verdict == cors.Allowed {
-		if final := res.Exchange.FinalResponse(); final != nil {
-			out = append(out, compareExposed(browser, b, d, final)...)
-		}
-	}
 	return out
 }
 
-// hopTrail renders requests one after the other for comparison.
+// hopTrail renders requests one after the other for comparison. A request
+// repeated at once is a retry of the same one (Firefox sends a GET whose
+// connection closed empty up to ten times) and counts once.
 func hopTrail(rs []seenRequest) string {
-	parts := make([]string, len(rs))
-	for i, r := range rs {
-		parts[i] = r.String()
+	var parts []string
+	for _, r := range rs {
+		if s := r.String(); len(parts) == 0 || parts[len(parts)-1] != s {
+			parts = append(parts, s)
+		}
 	}
 	return strings.Join(parts, " | ")
 }
@@ -310,26 +330,26 @@ func findingList(d *cors.Diagnosis) string {
 }
 
 type summaryRow struct {
-	Scenario, Chromium, Corsdiag string
-	Agree                        bool
+	Scenario, Browser, Corsdiag string
+	Agree                       bool
 }
 
 // printSummary writes the table CI logs show.
-func printSummary(w io.Writer, version string, rows []summaryRow, chromeTime, total time.Duration) {
+func printSummary(w io.Writer, label, version string, rows []summaryRow, browserTime, total time.Duration) {
 	agree := 0
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "SCENARIO\tCHROMIUM\tCORSDIAG\tAGREE")
+	fmt.Fprintf(tw, "SCENARIO\t%s\tCORSDIAG\tAGREE\n", strings.ToUpper(label))
 	for _, r := range rows {
 		mark := "no"
 		if r.Agree {
 			mark = "yes"
 			agree++
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Scenario, r.Chromium, r.Corsdiag, mark)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Scenario, r.Browser, r.Corsdiag, mark)
 	}
 	_ = tw.Flush()
-	fmt.Fprintf(w, "conformance: %s: %d/%d scenarios agree (Chromium %s, total %s)\n",
-		version, agree, len(rows), chromeTime.Round(time.Millisecond), total.Round(time.Millisecond))
+	fmt.Fprintf(w, "conformance: %s: %d/%d scenarios agree (%s %s, total %s)\n",
+		version, agree, len(rows), label, browserTime.Round(time.Millisecond), total.Round(time.Millisecond))
 }
 
 func dumpOutcomes(scenarios []Scenario, chrome map[string]*chromeOutcome) {

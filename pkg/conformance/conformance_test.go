@@ -296,19 +296,7 @@ func TestChromium(t *testing.T) {
 		}
 		t.Logf("wrote %s (%d scenarios); review it with git diff", path, len(rec.Scenarios))
 	}
-	printSummary(os.Stdout, c.version, rows, chromeTime, time.Since(start))
-	// go test hides a passing package's output unless -v; CI asks for a copy
-	// of the table in a file and prints it.
-	if path := os.Getenv("CORSDIAG_CONFORMANCE_SUMMARY"); path != "" {
-		f, err := os.Create(path)
-		if err != nil {
-			t.Fatalf("summary: %v", err)
-		}
-		printSummary(f, c.version, rows, chromeTime, time.Since(start))
-		if err := f.Close(); err != nil {
-			t.Fatalf("summary: %v", err)
-		}
-	}
+	writeSummary(t, "Chromium", c.version, rows, chromeTime, time.Since(start))
 	if *recordHAR != "" && mainBrowser != nil {
 		// The HAR is one browser's log: the plain scenarios'.
 		writeHAR(t, *recordHAR, mainBrowser, mainScenarios, chrome, chromeNonces)

@@ -27,7 +27,7 @@ var updateRecord = flag.Bool("update-record", false, "TestChromium: write what C
 
 const (
 	recordDir = "../../testdata/conformance"
-	// updateCommand is what to run when the record is stale.
+	// updateCommand is what to run when Chromium's record is stale.
 	updateCommand = "CORSDIAG_BROWSER_TESTS=require go test ./pkg/conformance -run TestChromium -update-record"
 )
 
@@ -50,8 +50,12 @@ type observed struct {
 	NetError        string `json:"netError,omitempty"`
 	// ScriptError is the rejection (fetch) or error event (XHR) script saw.
 	ScriptError string `json:"scriptError,omitempty"`
-	// Console is the "Access to … has been blocked by CORS policy" line.
+	// Console is Chromium's "Access to … has been blocked by CORS policy"
+	// line.
 	Console string `json:"console,omitempty"`
+	// ConsoleLines are every console line Firefox or WebKit logged for the
+	// request, in order.
+	ConsoleLines []consoleLine `json:"consoleLines,omitempty"`
 	// Preflight is the first OPTIONS at the request's own URL, nil when the
 	// browser sent none; ActualSent says any other request reached the
 	// server. Both are derived from Requests (summarize).
@@ -113,6 +117,9 @@ func (b *observed) summarize() {
 	}
 	if len(b.Readable) == 0 {
 		b.Readable = nil
+	}
+	if len(b.ConsoleLines) == 0 {
+		b.ConsoleLines = nil
 	}
 	var rest []seenRequest
 	b.Preflight, rest = splitPreflight(b.Requests)
@@ -217,19 +224,22 @@ const placeholderDoc = "{page}, {api}, {other}: http://127.0.0.1:<port> of the p
 	"{page_port}, {api_port}, {other_port}: the port in any other URL; {nonce}: the run's nonce"
 
 // recordFile is the one testdata/conformance/chromium-*.json.
-func recordFile() (string, error) {
-	files, err := filepath.Glob(filepath.Join(recordDir, "chromium-*.json"))
+func recordFile() (string, error) { return chromiumRecord.recordPath() }
+
+// file is the one testdata/conformance/<name>-*.json of the browser.
+func (k browserKind) recordPath() (string, error) {
+	files, err := filepath.Glob(filepath.Join(recordDir, k.name+"-*.json"))
 	if err != nil {
 		return "", err
 	}
 	switch len(files) {
 	case 0:
-		return "", fmt.Errorf("no record of Chromium's behaviour in %s: run %s", recordDir, updateCommand)
+		return "", fmt.Errorf("no record of %s's behaviour in %s: run %s", k.label, recordDir, k.updateCommand())
 	case 1:
 		return files[0], nil
 	}
-	return "", fmt.Errorf("%d records in %s (%s); keep one: %s writes chromium-<major>.json and removes the others",
-		len(files), recordDir, strings.Join(files, ", "), updateCommand)
+	return "", fmt.Errorf("%d records in %s (%s); keep one: %s writes %s-<version>.json and removes the others",
+		len(files), recordDir, strings.Join(files, ", "), k.updateCommand(), k.name)
 }
 
 // loadRecord reads and checks a record file: every entry has a verdict and
@@ -237,7 +247,12 @@ func recordFile() (string, error) {
 // mustLoadRecord loads the checked-in record or fails the test.
 func mustLoadRecord(t *testing.T) (*record, string) {
 	t.Helper()
-	path, err := recordFile()
+	return chromiumRecord.mustLoad(t)
+}
+
+func (k browserKind) mustLoad(t *testing.T) (*record, string) {
+	t.Helper()
+	path, err := k.recordPath()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,7 +287,7 @@ func loadRecord(path string) (*record, error) {
 		derived := *b
 		derived.summarize()
 		if !reflect.DeepEqual(b.Preflight, derived.Preflight) || b.ActualSent != derived.ActualSent {
-			return nil, fmt.Errorf("%s: scenario %s: preflight/actualSent do not match its requests (edited by hand?): run %s", path, name, updateCommand)
+			return nil, fmt.Errorf("%s: scenario %s: preflight/actualSent do not match its requests (edited by hand?): run %s", path, name, kindOfRecord(path).updateCommand())
 		}
 		*b = derived
 	}
@@ -282,12 +297,16 @@ func loadRecord(path string) (*record, error) {
 // writeRecord writes r as chromium-<major>.json and removes any other
 // chromium-*.json, so one record exists and an upgrade reads as a rename
 // plus a diff.
-func writeRecord(r *record) (string, error) {
-	major := chromiumMajor(r.Browser)
+func writeRecord(r *record) (string, error) { return chromiumRecord.write(r) }
+
+// write writes r as <name>-<version>.json and removes any other
+// <name>-*.json of the browser.
+func (k browserKind) write(r *record) (string, error) {
+	major := k.versionKey(r.Browser)
 	if major == "" {
 		return "", fmt.Errorf("cannot read a major version out of %q", r.Browser)
 	}
-	path := filepath.Join(recordDir, "chromium-"+major+".json")
+	path := filepath.Join(recordDir, k.name+"-"+major+".json")
 	var b strings.Builder
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false) // console lines keep their < > & readable
@@ -301,7 +320,7 @@ func writeRecord(r *record) (string, error) {
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		return "", err
 	}
-	old, _ := filepath.Glob(filepath.Join(recordDir, "chromium-*.json"))
+	old, _ := filepath.Glob(filepath.Join(recordDir, k.name+"-*.json"))
 	for _, f := range old {
 		if filepath.Base(f) != filepath.Base(path) {
 			if err := os.Remove(f); err != nil {
@@ -327,10 +346,11 @@ func chromiumMajor(product string) string {
 func recordCoverage(scenarios []Scenario, r *record, path string) []string {
 	var p []string
 	names := map[string]bool{}
+	k := kindOfRecord(path)
 	for _, sc := range scenarios {
-		names[sc.Name] = true
-		if r.Scenarios[sc.Name] == nil {
-			p = append(p, fmt.Sprintf("scenario %s has no entry in %s: run %s and review the diff", sc.Name, path, updateCommand))
+		names[sc.Name] = sc.Skipped(k.name) == ""
+		if r.Scenarios[sc.Name] == nil && names[sc.Name] {
+			p = append(p, fmt.Sprintf("scenario %s has no entry in %s: run %s and review the diff", sc.Name, path, k.updateCommand()))
 		}
 	}
 	var extra []string
@@ -341,7 +361,7 @@ func recordCoverage(scenarios []Scenario, r *record, path string) []string {
 	}
 	sort.Strings(extra)
 	for _, name := range extra {
-		p = append(p, fmt.Sprintf("%s has an entry for %s, which no scenario defines (renamed or removed?): run %s", path, name, updateCommand))
+		p = append(p, fmt.Sprintf("%s has an entry for %s, which no scenario defines (renamed, removed or skipped?): run %s", path, name, k.updateCommand()))
 	}
 	return p
 }

@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -55,7 +56,19 @@ type Scenario struct {
 	// prompt as a warning (a user may allow it); with denied, the suite
 	// holds that warning to Chromium's error and expects nothing sent.
 	Permission string `yaml:"permission,omitempty"`
+
+	// Skip leaves the scenario out of one browser's run, by browser name
+	// (chromium, firefox, webkit), with the reason: a scenario the suite
+	// cannot set up in that browser (the address-space override is a
+	// Chromium flag). Everything not skipped runs in every browser.
+	Skip map[string]string `yaml:"skip,omitempty"`
 }
+
+// Browsers the suite runs, by the names Skip uses.
+var Browsers = []string{"chromium", "firefox", "webkit"}
+
+// Skipped is the reason s does not run in browser ("" : it runs).
+func (s *Scenario) Skipped(browser string) string { return s.Skip[browser] }
 
 // Page is where the page that makes the request lives.
 type Page struct {
@@ -271,6 +284,14 @@ func (s *Scenario) validate() *LoadError {
 	}
 	if err := s.validateSpaces(bad); err != nil {
 		return err
+	}
+	for b, why := range s.Skip {
+		if !slices.Contains(Browsers, b) {
+			return bad("skip", "names %q; want one of %s", b, strings.Join(Browsers, ", "))
+		}
+		if strings.TrimSpace(why) == "" {
+			return bad("skip."+b, "needs the reason the scenario cannot run there")
+		}
 	}
 	for i, r := range s.Redirects {
 		field := fmt.Sprintf("redirects[%d]", i)

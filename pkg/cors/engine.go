@@ -417,9 +417,7 @@ func (j *judge) checkActual(hops []Hop) {
 // FollowRedirect; verified on Chromium 156). It reports whether the
 // browser goes on to the new URL.
 func (j *judge) checkRedirectPreflight(pf *Hop, next RedirectState) bool {
-	rr := *j.req
-	rr.URL, rr.Method, rr.Origin = next.URL, next.Method, next.Origin
-	rr.Header = redirectedHeader(j.req.Header, next)
+	rr, _ := j.p.NeedsRedirectPreflight(j.req, next)
 	sub := &judge{p: j.p, req: &rr, initURL: j.initURL, pageOrigin: j.req.Origin}
 	plan := j.p.PlanRequest(&rr)
 	sub.checkPreflight(pf, &plan)
@@ -452,13 +450,20 @@ func redirectedHeader(h http.Header, next RedirectState) http.Header {
 // NeedsRedirectPreflight says whether the browser sends a new preflight
 // before following a redirect to next (for a prober following hops): the
 // request is still cross-origin for the page, or tainted, and still not
-// simple after the redirect's method and header changes.
+// simple after the redirect's method and header changes (or, with
+// RedirectKeepsPreflight, it was preflighted at all). The request returned
+// is the one the preflight describes: its Origin is the page's with
+// RedirectPreflightPageOrigin.
 func (p *Profile) NeedsRedirectPreflight(r *Request, next RedirectState) (Request, bool) {
 	rr := *r
 	rr.URL, rr.Method, rr.Origin = next.URL, next.Method, next.Origin
 	rr.Header = redirectedHeader(r.Header, next)
 	corsFlag := next.CrossOrigin || !sameOrigin(canonicalOrigin(next.Origin), next.URL)
-	return rr, corsFlag && p.PlanRequest(&rr).Preflight
+	need := p.PlanRequest(&rr).Preflight || p.RedirectKeepsPreflight && p.PlanRequest(r).Preflight
+	if p.RedirectPreflightPageOrigin {
+		rr.Origin = r.Origin
+	}
+	return rr, corsFlag && need
 }
 
 func hasErrors(errs []Finding) bool { return len(errs) > 0 }

@@ -43,6 +43,16 @@ type Profile struct {
 	// Headers are what the browser adds to every fetch() it sends
 	// (preflights included), besides Origin, Referer and Sec-Fetch-Site.
 	Headers BrowserHeaders
+	// RedirectPreflightPageOrigin: the preflight sent before following a
+	// redirect carries, and is checked against, the page's origin even
+	// after a cross-origin hop made the request's Origin null (Gecko builds
+	// it from the loading principal; Chromium sends null).
+	RedirectPreflightPageOrigin bool
+	// RedirectKeepsPreflight: a request that was preflighted is preflighted
+	// again at every URL it is redirected to, even when the redirect made it
+	// simple (a 303 turning a JSON POST into a GET); Chromium plans the
+	// redirected request afresh.
+	RedirectKeepsPreflight bool
 	// Version is the browser version the profile was verified against.
 	Version string
 }

@@ -17,6 +17,10 @@ var Firefox = &Profile{
 	WildcardCoversAuthorization: true, // with the CORSAllowHeaderFromPreflightDeprecation warning
 	// Total Cookie Protection keeps a separate cookie jar per top-level site.
 	ThirdPartyCookies: "partitioned",
+	// Both verified on Firefox ESR 153 by the conformance suite
+	// (preflighted-put-redirected-cross-origin, preflighted-post-303).
+	RedirectPreflightPageOrigin: true,
+	RedirectKeepsPreflight:      true,
 	Headers: BrowserHeaders{
 		UserAgent:      "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0",
 		Accept:         "*/*",

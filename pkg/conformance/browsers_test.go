@@ -1,0 +1,338 @@
+package conformance
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/probe"
+)
+
+// browserKind names one real browser the suite runs and its record.
+type browserKind struct {
+	// name is the key of Scenario.Skip and the browser's cors profile.
+	name string
+	// file is the record's prefix: testdata/conformance/<file>-<version>.json.
+	file  string
+	label string
+	test  string
+	// majorMinor: the record is named by major.minor (WebKitGTK 2.50),
+	// not by major alone.
+	majorMinor bool
+}
+
+var (
+	chromiumRecord = browserKind{name: "chromium", file: "chromium", label: "Chromium", test: "TestChromium"}
+	firefoxRecord  = browserKind{name: "firefox", file: "firefox", label: "Firefox", test: "TestFirefox"}
+	webkitRecord   = browserKind{name: "webkit", file: "webkitgtk", label: "WebKitGTK", test: "TestWebKit", majorMinor: true}
+	browserKinds   = []browserKind{chromiumRecord, firefoxRecord, webkitRecord}
+)
+
+func (k browserKind) updateCommand() string {
+	return "CORSDIAG_BROWSER_TESTS=require go test ./pkg/conformance -run " + k.test + " -update-record"
+}
+
+var majorMinorRE = regexp.MustCompile(`/(\d+\.\d+)\.`)
+
+// versionKey is the part of the browser's version its record is named by.
+func (k browserKind) versionKey(product string) string {
+	if !k.majorMinor {
+		return chromiumMajor(product)
+	}
+	if m := majorMinorRE.FindStringSubmatch(product); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// kindOfRecord is the browser whose record path is.
+func kindOfRecord(path string) browserKind {
+	base := filepath.Base(path)
+	for _, k := range browserKinds {
+		if strings.HasPrefix(base, k.file+"-") {
+			return k
+		}
+	}
+	return chromiumRecord
+}
+
+// consoleLine is one console message a browser logged while a scenario's
+// request ran, as its console shows it.
+type consoleLine struct {
+	// Level is error or warning.
+	Level string `json:"level"`
+	// Key is Firefox's security.properties key (CORSMissingAllowOrigin2),
+	// Source WebKit's message source (security, js).
+	Key    string `json:"key,omitempty"`
+	Source string `json:"source,omitempty"`
+	Text   string `json:"text"`
+}
+
+func (c consoleLine) String() string {
+	s := c.Level
+	if c.Key != "" {
+		s += " " + c.Key
+	}
+	if c.Source != "" {
+		s += " " + c.Source
+	}
+	return s + ": " + c.Text
+}
+
+// pageBrowser is a real browser with one page open on the page origin.
+type pageBrowser interface {
+	// runAll makes each request from the page in turn and returns what
+	// script saw and the console lines logged for it, in order.
+	runAll(t *testing.T, specs []jsSpec) ([]jsResult, [][]consoleLine)
+	product() string
+}
+
+// specFor is the request script makes for sc on srv in run nonce.
+func specFor(sc Scenario, srv *Server, nonce string) jsSpec {
+	spec := jsSpec{
+		URL:         srv.URL(sc.Name, nonce),
+		Method:      sc.Request.MethodOrGet(),
+		Credentials: sc.Request.Credentials,
+		Body:        sc.Request.Body,
+		XHR:         sc.Request.XHR,
+		Headers:     [][2]string{},
+	}
+	for _, h := range sc.Request.Headers {
+		spec.Headers = append(spec.Headers, [2]string{h.Name, srv.Origins.Expand(h.Value)})
+	}
+	return spec
+}
+
+// observedFromPage is the record entry of what a browser without
+// DevTools-level detail did: what script saw, the console lines, and what
+// reached the server.
+func observedFromPage(js jsResult, lines []consoleLine, seen []Seen, p placeholders) *observed {
+	b := &observed{Verdict: verdictBlocked, Requests: seenRequests(seen, p)}
+	if js.OK {
+		b.Verdict, b.Status = verdictAllowed, js.Status
+		b.Readable = append([]string(nil), js.Headers...)
+		sort.Strings(b.Readable)
+	} else {
+		b.ScriptError = p.apply(js.Error)
+	}
+	for _, l := range lines {
+		l.Text = p.apply(l.Text)
+		b.ConsoleLines = append(b.ConsoleLines, l)
+	}
+	b.summarize()
+	return b
+}
+
+// profileOf is the cors profile that judges browser k.
+func profileOf(t *testing.T, k browserKind) *cors.Profile {
+	t.Helper()
+	p := cors.Profiles[k.name]
+	if p == nil {
+		t.Fatalf("pkg/cors has no %q profile to judge %s with", k.name, k.label)
+	}
+	return p
+}
+
+// compareEngine lists every way corsdiag's account of a scenario, judged
+// with the browser's profile, differs from what that browser did (live or
+// recorded): the verdict, the console lines, the requests sent, the
+// headers script could read.
+func compareEngine(browser string, b *observed, d *cors.Diagnosis, res *probe.Result, probeSeen []seenRequest, p placeholders) []string {
+	var out []string
+	blocked := b.Verdict == verdictBlocked
+	corsdiagBlocked := d.Verdict == cors.Blocked
+	if blocked != corsdiagBlocked {
+		out = append(out, fmt.Sprintf("verdict: %s %s, corsdiag %s", browser, b, d.Verdict))
+	}
+	out = append(out, compareTraffic(browser, b, d, res, probeSeen, lnaGate(d, false))...)
+	if !blocked && !corsdiagBlocked && d.Verdict == cors.Allowed {
+		if final := res.Exchange.FinalResponse(); final != nil {
+			out = append(out, compareExposed(browser, b, d, final)...)
+		}
+	}
+	return out
+}
+
+// runBrowserSuite is TestFirefox's and TestWebKit's body: every scenario
+// not skipped for k in the real browser and through corsdiag judged with
+// k's profile, compared; the browser checked against (or, with
+// -update-record, written to) its record.
+func runBrowserSuite(t *testing.T, k browserKind, find func() (string, error), launch func(t *testing.T, bin string, srv *Server) pageBrowser) {
+	bin, err := find()
+	switch {
+	case err != nil && browserRequired():
+		t.Fatalf("CORSDIAG_BROWSER_TESTS=require but %v", err)
+	case err != nil && *updateRecord:
+		t.Fatalf("-update-record records what %s does, but %v", k.label, err)
+	case err != nil:
+		t.Skipf("skipping the %s conformance suite: %v", k.label, err)
+	case testing.Short() && !browserRequired() && !*updateRecord:
+		t.Skipf("skipping the %s conformance suite in -short mode (CORSDIAG_BROWSER_TESTS=require runs it)", k.label)
+	}
+	profile := profileOf(t, k)
+	start := time.Now()
+	all := loadScenarios(t)
+	only := os.Getenv("CORSDIAG_SCENARIO")
+	var scenarios []Scenario
+	for _, sc := range all {
+		if sc.Skipped(k.name) == "" && (only == "" || strings.Contains(sc.Name, only)) {
+			scenarios = append(scenarios, sc)
+		}
+	}
+	if len(scenarios) == 0 {
+		t.Fatalf("CORSDIAG_SCENARIO=%s matches no scenario %s runs", only, k.label)
+	}
+	rec, recPath, err := loadRecordOf(k)
+	switch {
+	case err != nil && !*updateRecord:
+		t.Fatal(err)
+	case err != nil || (*updateRecord && only == ""):
+		rec = &record{Scenarios: map[string]*observed{}}
+	}
+	srv, err := NewServer(scenarios)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	browserNonces, probeNonces := map[string]string{}, map[string]string{}
+	specs := make([]jsSpec, len(scenarios))
+	for i, sc := range scenarios {
+		browserNonces[sc.Name], probeNonces[sc.Name] = "b"+nonce(), "p"+nonce()
+		specs[i] = specFor(sc, srv, browserNonces[sc.Name])
+	}
+	br := launch(t, bin, srv)
+	results, lines := br.runAll(t, specs)
+	browserTime := time.Since(start)
+	if !*updateRecord && k.versionKey(br.product()) != k.versionKey(rec.Browser) {
+		t.Logf("the record %s is of %s, the browser is %s: differences below are the upgrade's; review them and run %s",
+			recPath, rec.Browser, br.product(), k.updateCommand())
+	}
+
+	var rows []summaryRow
+	for i, sc := range scenarios {
+		live := observedFromPage(results[i], lines[i], srv.Seen(sc.Name, browserNonces[sc.Name]), newPlaceholders(srv.Origins, browserNonces[sc.Name]))
+		if os.Getenv("CORSDIAG_DUMP") != "" {
+			fmt.Printf("== %s: %s js=%+v\n", sc.Name, live, results[i])
+			for _, l := range lines[i] {
+				fmt.Println("   ", l)
+			}
+		}
+		d, res := runCorsdiagWith(t, profile, srv, sc, probeNonces[sc.Name])
+		pp := newPlaceholders(srv.Origins, probeNonces[sc.Name])
+		problems := compareEngine(k.label, live, d, res, seenRequests(srv.Seen(sc.Name, probeNonces[sc.Name]), pp), pp)
+		rows = append(rows, summaryRow{sc.Name, live.String(), corsdiagString(d, false), len(problems) == 0})
+		var stale string
+		switch want := rec.Scenarios[sc.Name]; {
+		case *updateRecord:
+			rec.Scenarios[sc.Name] = live
+		case want == nil:
+			stale = fmt.Sprintf("no entry in %s for this scenario: run %s and review the diff", recPath, k.updateCommand())
+		default:
+			if drift := recordDrift(want, live); len(drift) > 0 {
+				stale = fmt.Sprintf("%s no longer does what %s recorded; if the browser changed, run %s and review the diff:\n%s",
+					k.label, recPath, k.updateCommand(), strings.Join(drift, "\n"))
+			}
+		}
+		t.Run(sc.Name, func(t *testing.T) {
+			for _, p := range problems {
+				t.Error(p)
+			}
+			if len(problems) > 0 {
+				t.Logf("%s: %s\n  console: %v\n  corsdiag findings: %s", k.label, live, live.ConsoleLines, findingList(d))
+			}
+			if stale != "" {
+				t.Error(stale)
+			}
+		})
+	}
+	if *updateRecord {
+		runs := map[string]bool{}
+		for _, sc := range all {
+			runs[sc.Name] = sc.Skipped(k.name) == ""
+		}
+		for name := range rec.Scenarios {
+			if !runs[name] {
+				delete(rec.Scenarios, name)
+			}
+		}
+		rec.Browser, rec.GeneratedBy, rec.Placeholders = br.product(), k.updateCommand(), placeholderDoc
+		path, err := k.write(rec)
+		if err != nil {
+			t.Fatalf("writing the record: %v", err)
+		}
+		t.Logf("wrote %s (%d scenarios); review it with git diff", path, len(rec.Scenarios))
+	}
+	writeSummary(t, k.label, br.product(), rows, browserTime, time.Since(start))
+}
+
+// loadRecordOf reads browser k's checked-in record.
+func loadRecordOf(k browserKind) (*record, string, error) {
+	path, err := k.recordPath()
+	if err != nil {
+		return nil, "", err
+	}
+	rec, err := loadRecord(path)
+	return rec, path, err
+}
+
+// writeSummary prints the table to stdout and appends it to
+// $CORSDIAG_CONFORMANCE_SUMMARY (go test hides a passing package's output
+// unless -v; CI prints the file).
+func writeSummary(t *testing.T, label, version string, rows []summaryRow, browserTime, total time.Duration) {
+	t.Helper()
+	printSummary(os.Stdout, label, version, rows, browserTime, total)
+	path := os.Getenv("CORSDIAG_CONFORMANCE_SUMMARY")
+	if path == "" {
+		return
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		t.Fatalf("summary: %v", err)
+	}
+	printSummary(f, label, version, rows, browserTime, total)
+	if err := f.Close(); err != nil {
+		t.Fatalf("summary: %v", err)
+	}
+}
+
+// TestBrowserRecordsAgainstEngine holds corsdiag, judged with each
+// browser's profile, to the Firefox and WebKitGTK records without a
+// browser, as TestScenariosAgainstRecord does for Chromium.
+func TestBrowserRecordsAgainstEngine(t *testing.T) {
+	scenarios := loadScenarios(t)
+	srv, err := NewServer(scenarios)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	for _, k := range []browserKind{firefoxRecord} {
+		t.Run(k.label, func(t *testing.T) {
+			rec, path := k.mustLoad(t)
+			for _, p := range recordCoverage(scenarios, rec, path) {
+				t.Error(p)
+			}
+			profile := profileOf(t, k)
+			browser := k.label + " " + k.versionKey(rec.Browser) + " (record)"
+			for _, sc := range scenarios {
+				want := rec.Scenarios[sc.Name]
+				if want == nil || sc.Skipped(k.name) != "" {
+					continue // reported above
+				}
+				t.Run(sc.Name, func(t *testing.T) {
+					n := "p" + nonce()
+					d, res := runCorsdiagWith(t, profile, srv, sc, n)
+					pp := newPlaceholders(srv.Origins, n)
+					for _, p := range compareEngine(browser, want, d, res, seenRequests(srv.Seen(sc.Name, n), pp), pp) {
+						t.Error(p)
+					}
+				})
+			}
+		})
+	}
+}

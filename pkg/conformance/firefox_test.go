@@ -1,0 +1,376 @@
+package conformance
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/corsdiag/corsdiag/pkg/internal/refused"
+)
+
+// findFirefox returns the browser binary: $CORSDIAG_FIREFOX, else
+// firefox-esr or firefox on PATH.
+func findFirefox() (string, error) {
+	if p := os.Getenv("CORSDIAG_FIREFOX"); p != "" {
+		path, err := exec.LookPath(p)
+		if err != nil {
+			return "", fmt.Errorf("no Firefox at CORSDIAG_FIREFOX=%s: %w", p, err)
+		}
+		return path, nil
+	}
+	for _, name := range []string{"firefox-esr", "firefox"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p, nil
+		}
+	}
+	return "", errors.New("no Firefox found (looked for $CORSDIAG_FIREFOX, firefox-esr, firefox on PATH)")
+}
+
+// firefoxPrefs go into the fresh profile's user.js. The remote agent sets
+// its own recommended automation prefs on top (no updates, telemetry,
+// first-run pages). The proxy keeps every request but loopback off the
+// network: 127.0.0.1 and localhost never go through a proxy, everything
+// else goes to a loopback port where nothing listens.
+func firefoxPrefs(deadPort int) map[string]any {
+	return map[string]any{
+		"network.proxy.type":                         1,
+		"network.proxy.http":                         "127.0.0.1",
+		"network.proxy.http_port":                    deadPort,
+		"network.proxy.ssl":                          "127.0.0.1",
+		"network.proxy.ssl_port":                     deadPort,
+		"network.proxy.allow_hijacking_localhost":    false,
+		"network.dns.disablePrefetch":                true,
+		"network.http.speculative-parallel-limit":    0,
+		"browser.safebrowsing.malware.enabled":       false,
+		"browser.safebrowsing.phishing.enabled":      false,
+		"datareporting.policy.dataSubmissionEnabled": false,
+		"toolkit.telemetry.enabled":                  false,
+		"app.update.auto":                            false,
+		"browser.shell.checkDefaultBrowser":          false,
+		// The console service keeps every message for the chrome listener.
+		"devtools.console.stdout.chrome": false,
+	}
+}
+
+func writeUserJS(dir string, prefs map[string]any) error {
+	names := make([]string, 0, len(prefs))
+	for n := range prefs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, n := range names {
+		v, err := json.Marshal(prefs[n])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "user_pref(%q, %s);\n", n, v)
+	}
+	return os.WriteFile(filepath.Join(dir, "user.js"), []byte(b.String()), 0o644)
+}
+
+// firefox is one headless Firefox driven over WebDriver BiDi, with one tab
+// open on the page origin and a console listener in the browser's own
+// (chrome) scope.
+type firefox struct {
+	cmd     *exec.Cmd
+	bidi    *bidi
+	version string
+	tab     string // the page's browsing context
+	chrome  string // a chrome-scope browsing context (the browser window)
+}
+
+var bidiURLRE = regexp.MustCompile(`WebDriver BiDi listening on (ws://\S+)`)
+
+// startFirefox launches bin with a fresh profile (extra prefs merged in)
+// and opens pageURL.
+func startFirefox(t *testing.T, bin, pageURL string, extraPrefs map[string]any, extraArgs ...string) *firefox {
+	t.Helper()
+	profile := t.TempDir()
+	dead, err := netip.ParseAddrPort(refused.Addr(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefs := firefoxPrefs(int(dead.Port()))
+	for k, v := range extraPrefs {
+		prefs[k] = v
+	}
+	if err := writeUserJS(profile, prefs); err != nil {
+		t.Fatal(err)
+	}
+	args := append([]string{"--headless", "--no-remote", "--profile", profile,
+		"--remote-debugging-port", "0", "-remote-allow-system-access"}, extraArgs...)
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "MOZ_CRASHREPORTER_DISABLE=1", "MOZ_DISABLE_AUTO_SAFE_MODE=1")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting %s: %v", bin, err)
+	}
+	f := &firefox{cmd: cmd}
+	t.Cleanup(f.stop)
+	urlCh := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		sent := false
+		for sc.Scan() {
+			if m := bidiURLRE.FindStringSubmatch(sc.Text()); m != nil && !sent {
+				urlCh <- m[1]
+				sent = true
+			}
+			if os.Getenv("CORSDIAG_DUMP") != "" {
+				fmt.Fprintln(os.Stderr, "firefox:", sc.Text())
+			}
+		}
+		_, _ = io.Copy(io.Discard, stderr)
+	}()
+	var wsURL string
+	select {
+	case wsURL = <-urlCh:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("%s did not start its WebDriver BiDi server within 60 s", bin)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	f.bidi, err = dialBiDi(ctx, wsURL+"/session", nil)
+	if err != nil {
+		t.Fatalf("connecting to Firefox's BiDi server %s: %v", wsURL, err)
+	}
+	var sess struct {
+		Capabilities struct {
+			BrowserName    string `json:"browserName"`
+			BrowserVersion string `json:"browserVersion"`
+		} `json:"capabilities"`
+	}
+	if err := f.bidi.call(ctx, "session.new", map[string]any{"capabilities": map[string]any{}}, &sess); err != nil {
+		t.Fatal(err)
+	}
+	f.version = "Firefox/" + sess.Capabilities.BrowserVersion
+	var tree struct {
+		Contexts []struct {
+			Context string `json:"context"`
+			URL     string `json:"url"`
+		} `json:"contexts"`
+	}
+	if err := f.bidi.call(ctx, "browsingContext.getTree", map[string]any{}, &tree); err != nil {
+		t.Fatal(err)
+	}
+	if len(tree.Contexts) == 0 {
+		t.Fatal("Firefox has no tab")
+	}
+	f.tab = tree.Contexts[0].Context
+	if err := f.bidi.call(ctx, "browsingContext.getTree", map[string]any{"moz:scope": "chrome"}, &tree); err != nil {
+		t.Fatal(err)
+	}
+	if len(tree.Contexts) == 0 {
+		t.Fatal("Firefox has no chrome window")
+	}
+	f.chrome = tree.Contexts[0].Context
+	if _, err := f.eval(ctx, f.chrome, "chrome", consoleListenerScript); err != nil {
+		t.Fatalf("installing the chrome-scope console listener: %v", err)
+	}
+	if err := f.bidi.call(ctx, "browsingContext.navigate", map[string]any{"context": f.tab, "url": pageURL, "wait": "complete"}, nil); err != nil {
+		t.Fatalf("opening the page origin %s: %v", pageURL, err)
+	}
+	if _, err := f.eval(ctx, f.tab, "", "(() => { "+pageScript+" return 1; })()"); err != nil {
+		t.Fatalf("installing the page script: %v", err)
+	}
+	return f
+}
+
+// consoleListenerScript runs in the browser's chrome scope: it keeps every
+// script error and warning the console service sees (the web console's
+// lines, with their security.properties key) until collected.
+const consoleListenerScript = `(() => {
+  if (window.__corsdiagConsole) return 0;
+  const seen = [];
+  window.__corsdiagConsole = seen;
+  Services.console.registerListener({observe(m) {
+    try {
+      m.QueryInterface(Ci.nsIScriptError);
+    } catch (e) {
+      seen.push({text: String(m.message || m), key: '', category: '', flags: -1});
+      return;
+    }
+    seen.push({text: m.errorMessage, key: m.errorMessageName || '', category: m.category, flags: m.flags, source: m.sourceName});
+  }});
+  return 1;
+})()`
+
+// consoleMessage is one message the chrome-scope listener kept.
+type consoleMessage struct {
+	Text     string `json:"text"`
+	Key      string `json:"key"`
+	Category string `json:"category"`
+	Flags    int    `json:"flags"`
+	Source   string `json:"source"`
+}
+
+// eval evaluates expr in context and returns its JSON value (script.evaluate
+// with a JSON round trip, so results need no BiDi value decoding).
+func (f *firefox) eval(ctx context.Context, context, scope, expr string) (json.RawMessage, error) {
+	params := map[string]any{
+		"expression":   "(async () => JSON.stringify(await (" + expr + ")))()",
+		"target":       map[string]any{"context": context},
+		"awaitPromise": true,
+	}
+	if scope != "" {
+		params["moz:scope"] = scope
+	}
+	var res struct {
+		Type   string `json:"type"`
+		Result struct {
+			Type  string `json:"type"`
+			Value any    `json:"value"`
+		} `json:"result"`
+		ExceptionDetails *struct {
+			Text string `json:"text"`
+		} `json:"exceptionDetails"`
+	}
+	if err := f.bidi.call(ctx, "script.evaluate", params, &res); err != nil {
+		return nil, err
+	}
+	if res.Type == "exception" {
+		return nil, fmt.Errorf("script exception: %s", res.ExceptionDetails.Text)
+	}
+	s, ok := res.Result.Value.(string)
+	if !ok {
+		return json.RawMessage("null"), nil
+	}
+	return json.RawMessage(s), nil
+}
+
+func (f *firefox) product() string { return f.version }
+
+// runAll makes each request in turn, then collects the console lines the
+// chrome-scope listener kept.
+func (f *firefox) runAll(t *testing.T, specs []jsSpec) ([]jsResult, [][]consoleLine) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	results := make([]jsResult, len(specs))
+	ends := make([]int, len(specs))
+	for i, spec := range specs {
+		arg, err := json.Marshal(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rctx, rcancel := context.WithTimeout(ctx, 30*time.Second)
+		raw, err := f.eval(rctx, f.tab, "", "window.__corsdiagRun("+string(arg)+")")
+		if err == nil {
+			err = json.Unmarshal(raw, &results[i])
+		}
+		if err == nil {
+			raw, err = f.eval(rctx, f.chrome, "chrome", "window.__corsdiagConsole.length")
+			if err == nil {
+				err = json.Unmarshal(raw, &ends[i])
+			}
+		}
+		rcancel()
+		if err != nil {
+			t.Fatalf("%s: running the request in Firefox: %v", spec.URL, err)
+		}
+	}
+	msgs := f.settledConsole(t, ctx)
+	lines := make([][]consoleLine, len(specs))
+	markers := make([]string, len(specs))
+	for i, spec := range specs {
+		markers[i] = "/s/" + markerOf(spec.URL)
+	}
+	for n, m := range msgs {
+		if !strings.HasPrefix(m.Category, "CORS") {
+			continue // not about CORS (an XML parsing error of a response)
+		}
+		// A line naming a scenario URL is that request's; Firefox may log
+		// it after script saw the failure (the "did not succeed" line of a
+		// failed preflight comes late). A line naming none (a redirect to
+		// ftp:) goes to the request that was running when it came.
+		i := sort.SearchInts(ends, n+1)
+		for j, mk := range markers {
+			if strings.Contains(m.Text, mk) {
+				i = j
+				break
+			}
+		}
+		if i >= len(specs) {
+			t.Errorf("Firefox logged a line after the last request: %s", m.Text)
+			continue
+		}
+		level := "error"
+		if m.Flags&1 != 0 { // nsIScriptError.warningFlag
+			level = "warning"
+		}
+		lines[i] = append(lines[i], consoleLine{Level: level, Key: m.Category, Text: m.Text})
+	}
+	return results, lines
+}
+
+// settledConsole waits until the listener has seen nothing new for a
+// moment (late lines, see runAll) and returns everything it kept.
+func (f *firefox) settledConsole(t *testing.T, ctx context.Context) []consoleMessage {
+	t.Helper()
+	var msgs []consoleMessage
+	last, quiet := -1, 0
+	for quiet < 3 {
+		raw, err := f.eval(ctx, f.chrome, "chrome", "window.__corsdiagConsole")
+		if err == nil {
+			msgs = nil
+			err = json.Unmarshal(raw, &msgs)
+		}
+		if err != nil {
+			t.Fatalf("collecting Firefox's console messages: %v", err)
+		}
+		if len(msgs) == last {
+			quiet++
+		} else {
+			last, quiet = len(msgs), 0
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return msgs
+}
+
+// markerOf is "<scenario>/<nonce>" of a scenario URL.
+func markerOf(url string) string {
+	_, rest, _ := strings.Cut(url, "/s/")
+	return rest
+}
+
+func (f *firefox) stop() {
+	if f.bidi != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = f.bidi.call(ctx, "browser.close", nil, nil)
+		cancel()
+		f.bidi.close()
+	}
+	done := make(chan struct{})
+	go func() { _ = f.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		_ = f.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// TestFirefox runs every scenario in real Firefox (ESR) and through
+// corsdiag judged with the firefox profile, compared.
+func TestFirefox(t *testing.T) {
+	runBrowserSuite(t, firefoxRecord, findFirefox, func(t *testing.T, bin string, srv *Server) pageBrowser {
+		return startFirefox(t, bin, srv.Origins.Page+"/", nil)
+	})
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Runs scenario requests in a WebKitGTK web view (test tooling for
+pkg/conformance, not shipped).
+
+Usage: webkit-run.py PAGE_URL SPECS_JSON RESULTS_JSON DATA_DIR
+
+Opens PAGE_URL, defines the page script read from SPECS_JSON, makes each
+request in turn and writes what script saw to RESULTS_JSON. The web process
+prints every console message to stdout ("CONSOLE SECURITY ERROR ..."):
+WebKit does that only with enable-write-console-messages-to-stdout and a
+persistent (non-ephemeral) website data manager, which is why this is a web
+view of its own and not a WebDriver session (those are ephemeral).
+"""
+import json
+import sys
+
+import gi
+
+gi.require_version("Gtk", "3.0")
+gi.require_version("WebKit2", "4.1")
+from gi.repository import GLib, Gtk, WebKit2  # noqa: E402
+
+
+def main():
+    page_url, specs_path, results_path, data_dir = sys.argv[1:5]
+    with open(specs_path) as f:
+        job = json.load(f)
+    manager = WebKit2.WebsiteDataManager(base_data_directory=data_dir + "/data", base_cache_directory=data_dir + "/cache")
+    context = WebKit2.WebContext.new_with_website_data_manager(manager)
+    context.set_cache_model(WebKit2.CacheModel.DOCUMENT_VIEWER)
+    view = WebKit2.WebView.new_with_context(context)
+    settings = view.get_settings()
+    settings.set_enable_write_console_messages_to_stdout(True)
+    settings.set_enable_javascript(True)
+    win = Gtk.OffscreenWindow()
+    win.add(view)
+    win.show_all()
+
+    results = []
+    loop = GLib.MainLoop()
+    state = {"i": 0}
+
+    def fail(msg):
+        sys.stderr.write("webkit-run: " + msg + "\n")
+        loop.quit()
+        sys.exit(1)
+
+    def run_next():
+        i = state["i"]
+        if i >= len(job["specs"]):
+            with open(results_path, "w") as f:
+                json.dump({"version": version(), "results": results}, f)
+            sys.stdout.flush()
+            # Console lines of the last request may still be on their way.
+            GLib.timeout_add(300, loop.quit)
+            return
+        spec = job["specs"][i]
+        body = "return await window.__corsdiagRun(" + json.dumps(spec) + ");"
+        view.call_async_javascript_function(body, -1, None, None, None, None, on_result, None)
+
+    def on_result(v, res, _):
+        try:
+            value = v.call_async_javascript_function_finish(res)
+            results.append(json.loads(value.to_json(0)))
+        except GLib.Error as e:
+            results.append({"ok": False, "error": "helper: " + e.message})
+        # A marker line keeps stdout's console lines in order per request.
+        print("CORSDIAG-DONE %d" % state["i"], flush=True)
+        state["i"] += 1
+        run_next()
+
+    def on_load(v, event):
+        if event != WebKit2.LoadEvent.FINISHED:
+            return
+        v.disconnect(handler)
+        define = "(() => { " + job["pageScript"] + " return 1; })()"
+        v.evaluate_javascript(define, -1, None, None, None, on_defined, None)
+
+    def on_defined(v, res, _):
+        try:
+            v.evaluate_javascript_finish(res)
+        except GLib.Error as e:
+            fail("installing the page script: " + e.message)
+        run_next()
+
+    def on_failed(v, event, uri, err):
+        fail("loading %s: %s" % (uri, err.message))
+        return True
+
+    handler = view.connect("load-changed", on_load)
+    view.connect("load-failed", on_failed)
+    view.load_uri(page_url)
+    GLib.timeout_add_seconds(job.get("timeout", 300), lambda: fail("timed out"))
+    loop.run()
+
+
+def version():
+    return "%d.%d.%d" % (WebKit2.get_major_version(), WebKit2.get_minor_version(), WebKit2.get_micro_version())
+
+
+if __name__ == "__main__":
+    main()
