@@ -132,8 +132,8 @@ func observedFromPage(js jsResult, lines []consoleLine, seen []Seen, p placehold
 // profileOf is the cors profile that judges browser k.
 func profileOf(t *testing.T, k browserKind) *cors.Profile {
 	t.Helper()
-	p := cors.Profiles[k.name]
-	if p == nil {
+	p, ok := cors.LookupProfile(k.name)
+	if !ok {
 		t.Fatalf("pkg/cors has no %q profile to judge %s with", k.name, k.label)
 	}
 	return p
@@ -141,14 +141,41 @@ func profileOf(t *testing.T, k browserKind) *cors.Profile {
 
 // compareEngine lists every way corsdiag's account of a scenario, judged
 // with the browser's profile, differs from what that browser did (live or
-// recorded): the verdict, the console lines, the requests sent, the
-// headers script could read.
-func compareEngine(browser string, b *observed, d *cors.Diagnosis, res *probe.Result, probeSeen []seenRequest, p placeholders) []string {
+// recorded): the verdict, fetch()'s rejection, every console line (and
+// Firefox's key of the reported error), the requests sent, the headers
+// script could read.
+func compareEngine(browser string, profile *cors.Profile, sc Scenario, b *observed, d *cors.Diagnosis, res *probe.Result, probeSeen []seenRequest, p placeholders) []string {
 	var out []string
+	fail := func(format string, a ...any) { out = append(out, fmt.Sprintf(format, a...)) }
 	blocked := b.Verdict == verdictBlocked
 	corsdiagBlocked := d.Verdict == cors.Blocked
 	if blocked != corsdiagBlocked {
-		out = append(out, fmt.Sprintf("verdict: %s %s, corsdiag %s", browser, b, d.Verdict))
+		fail("verdict: %s %s, corsdiag %s", browser, b, d.Verdict)
+	}
+	if blocked && !sc.Request.XHR && b.ScriptError != profile.Messages.FetchRejection && !d.Plan.Forbidden {
+		fail("fetch() rejection: %s %q, profile %q", browser, b.ScriptError, profile.Messages.FetchRejection)
+	}
+	v := profile.Verdict(d)
+	var got []string
+	for _, l := range v.Console {
+		got = append(got, p.apply(l))
+	}
+	var want []string
+	for _, l := range b.ConsoleLines {
+		want = append(want, l.Text)
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		fail("console lines:\n  %s:\n    %s\n  corsdiag:\n    %s", browser, strings.Join(want, "\n    "), strings.Join(got, "\n    "))
+	}
+	if rep := d.Reported(); rep != nil && blocked {
+		for _, l := range b.ConsoleLines {
+			if l.Key != "" && l.Level == "error" {
+				if k := profile.Key(rep); k != l.Key {
+					fail("key of the error line: %s %s, corsdiag %q (finding %s)", browser, l.Key, k, rep.Code)
+				}
+				break
+			}
+		}
 	}
 	out = append(out, compareTraffic(browser, b, d, res, probeSeen, lnaGate(d, false))...)
 	if !blocked && !corsdiagBlocked && d.Verdict == cors.Allowed {
@@ -225,7 +252,7 @@ func runBrowserSuite(t *testing.T, k browserKind, find func() (string, error), l
 		}
 		d, res := runCorsdiagWith(t, profile, srv, sc, probeNonces[sc.Name])
 		pp := newPlaceholders(srv.Origins, probeNonces[sc.Name])
-		problems := compareEngine(k.label, live, d, res, seenRequests(srv.Seen(sc.Name, probeNonces[sc.Name]), pp), pp)
+		problems := compareEngine(k.label, profile, sc, live, d, res, seenRequests(srv.Seen(sc.Name, probeNonces[sc.Name]), pp), pp)
 		rows = append(rows, summaryRow{sc.Name, live.String(), corsdiagString(d, false), len(problems) == 0})
 		var stale string
 		switch want := rec.Scenarios[sc.Name]; {
@@ -328,7 +355,7 @@ func TestBrowserRecordsAgainstEngine(t *testing.T) {
 					n := "p" + nonce()
 					d, res := runCorsdiagWith(t, profile, srv, sc, n)
 					pp := newPlaceholders(srv.Origins, n)
-					for _, p := range compareEngine(browser, want, d, res, seenRequests(srv.Seen(sc.Name, n), pp), pp) {
+					for _, p := range compareEngine(browser, profile, sc, want, d, res, seenRequests(srv.Seen(sc.Name, n), pp), pp) {
 						t.Error(p)
 					}
 				})

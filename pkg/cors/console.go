@@ -30,6 +30,10 @@ type Console struct {
 	OriginLines int
 	// Preflight says the failure was on a preflight response.
 	Preflight bool
+	// Redirect says the failure was on a redirect response's CORS check or
+	// on the scheme it pointed to (Firefox then also fails the request
+	// itself, and says so).
+	Redirect bool
 }
 
 // Messages is one browser's console vocabulary: how it frames a CORS
@@ -64,6 +68,9 @@ type Messages struct {
 	// a failed preflight; After are logged after every error line.
 	AfterPreflight []string
 	After          []string
+	// AfterRedirect are causes logged after the line of a failure on a
+	// redirect (Console.Redirect).
+	AfterRedirect []string
 	// FetchRejection is the text of the TypeError fetch() rejects with.
 	FetchRejection string
 }
@@ -80,6 +87,9 @@ type Cause struct {
 	Bare  bool
 	// Warning: the browser logs it although the request goes through.
 	Warning bool
+	// Then are causes (keys of Causes) logged right after this one, with
+	// the same particulars.
+	Then []string
 }
 
 // cause finds the table entry for c, trying its variants first. ok is false
@@ -198,10 +208,19 @@ func (p *Profile) Lines(f *Finding) []string {
 	if cs.Warning {
 		return out
 	}
-	after := m.After
-	if f.Console.Preflight {
-		after = append(append([]string{}, m.AfterPreflight...), m.After...)
+	for _, key := range cs.Then {
+		if next, ok := m.Causes[key]; ok {
+			out = append(out, m.line(next, f.Console))
+		}
 	}
+	var after []string
+	if f.Console.Preflight {
+		after = append(after, m.AfterPreflight...)
+	}
+	if f.Console.Redirect {
+		after = append(after, m.AfterRedirect...)
+	}
+	after = append(after, m.After...)
 	for _, key := range after {
 		if key == string(f.Code) {
 			continue

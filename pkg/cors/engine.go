@@ -152,6 +152,17 @@ func (j *judge) checkPreflight(h *Hop, plan *Plan) {
 		return
 	}
 	resp := h.Response
+	if isRedirect(resp) && j.p.PreflightRedirectChecksOrigin {
+		if access := checkAccess(resp.Header, r.Origin, r.Credentials); len(access) > 0 {
+			for _, a := range access {
+				f := newFinding(accessCodes[a.corsError][1], "preflight", onPreflight(a.message)+statusNote(resp)+"; this is a redirect response, which the browser CORS-checks before it refuses to follow it")
+				f.FailedParameter = a.param
+				j.note(&f, r.URL, Console{Preflight: true, Redirect: true, Status: resp.Status, Param: a.param, OriginLines: originLines(resp)})
+				j.add(f)
+			}
+			return
+		}
+	}
 	if isRedirect(resp) {
 		f := newFinding(CodePreflightRedirect, "preflight", fmt.Sprintf("the preflight got a %d redirect to %s; browsers never follow redirects of a preflight", resp.Status, quote(headerFirst(resp.Header, "Location"))))
 		j.note(&f, r.URL, Console{Preflight: true, Status: resp.Status})
@@ -367,7 +378,7 @@ func (j *judge) checkActual(hops []Hop) {
 				f.FailedParameter = a.param
 				// Chromium 156 names the page's origin in the console even
 				// after a redirect tainted the Origin header to null.
-				j.note(&f, st.URL, Console{Status: resp.Status, Param: a.param, OriginLines: originLines(resp)})
+				j.note(&f, st.URL, Console{Status: resp.Status, Param: a.param, OriginLines: originLines(resp), Redirect: isRedirect(resp)})
 				j.add(f)
 			}
 		}
@@ -524,7 +535,7 @@ func (p *Profile) redirect(r *Request, st RedirectState, resp *Message) (Redirec
 		// A CORS request redirected to ftp: or another scheme fails the
 		// scheme check at the new URL (verified on Chromium 156).
 		f := newFinding(CodeCorsDisabledScheme, step, "the redirect's Location "+quote(loc)+" is not http or https, so the cross-origin request cannot follow it with CORS")
-		p.note(&f, r, Console{URL: target.String(), From: r.URL, Origin: page, Param: target.Scheme})
+		p.note(&f, r, Console{URL: target.String(), From: r.URL, Origin: page, Param: target.Scheme, Redirect: true})
 		return st, &f
 	}
 	if err != nil || (target.Scheme != "http" && target.Scheme != "https") {

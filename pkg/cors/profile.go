@@ -53,6 +53,11 @@ type Profile struct {
 	// simple (a 303 turning a JSON POST into a GET); Chromium plans the
 	// redirected request afresh.
 	RedirectKeepsPreflight bool
+	// PreflightRedirectChecksOrigin: a preflight answered with a redirect
+	// gets the CORS check first, so a redirect without an acceptable
+	// Access-Control-Allow-Origin fails as that (Gecko's CORS listener
+	// wraps the preflight's); Chromium and WebKit fail on the redirect.
+	PreflightRedirectChecksOrigin bool
 	// Version is the browser version the profile was verified against.
 	Version string
 }

@@ -21,6 +21,8 @@ var Firefox = &Profile{
 	// (preflighted-put-redirected-cross-origin, preflighted-post-303).
 	RedirectPreflightPageOrigin: true,
 	RedirectKeepsPreflight:      true,
+	// Verified on Firefox ESR 153 (preflight-301, preflight-307).
+	PreflightRedirectChecksOrigin: true,
 	Headers: BrowserHeaders{
 		UserAgent:      "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0",
 		Accept:         "*/*",
@@ -38,16 +40,24 @@ var firefoxMessages = &Messages{
 	// After a failed preflight the request itself fails too, and Firefox
 	// logs that as a second line.
 	AfterPreflight: []string{"did-not-succeed"},
+	// A failure on a redirect fails the request itself too, logged at the
+	// URL script asked for (verified on Firefox ESR 153).
+	AfterRedirect: []string{"did-not-succeed-request"},
 	Causes: map[string]Cause{
 		"did-not-succeed": {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null)."},
+		"did-not-succeed-request": {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null).",
+			Frame: "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {request}. (Reason: {cause}"},
 		// A network error reaches the CORS listener with a null status.
 		string(CodePreflightNetwork):    {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null)."},
 		string(CodeActualNetwork):       {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null)."},
 		string(CodeRedirectCredentials): {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null)."},
 		string(CodeTooManyRedirects):    {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null)."},
 		string(CodeCorsDisabledScheme):  {Key: "CORSRequestNotHttp", Text: "CORS request not http)."},
-		string(CodeRedirectBadLocation): {Key: "CORSRequestNotHttp", Text: "CORS request not http)."},
-		string(CodePreflightRedirect):   {Key: "CORSExternalRedirectNotAllowed", Text: "CORS request external redirect not allowed)."},
+		// An unparsable Location fails the request without a CORS reason.
+		string(CodeRedirectBadLocation): {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null)."},
+		// The refused redirect also fails the preflight, with its status.
+		string(CodePreflightRedirect): {Key: "CORSExternalRedirectNotAllowed", Text: "CORS request external redirect not allowed).",
+			Then: []string{string(CodePreflightStatus)}},
 		string(CodePreflightStatus):     {Key: "CORSPreflightDidNotSucceed3", Text: "CORS preflight response did not succeed). Status code: {status}."},
 		string(CodeInvalidAllowMethods): {Key: "CORSInvalidAllowMethod", Text: "invalid token ‘{param}’ in CORS header ‘Access-Control-Allow-Methods’)."},
 		string(CodeInvalidAllowHeaders): {Key: "CORSInvalidAllowHeader", Text: "invalid token ‘{param}’ in CORS header ‘Access-Control-Allow-Headers’)."},

@@ -2,6 +2,7 @@ package cors
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -189,7 +190,7 @@ func TestProfilesComplete(t *testing.T) {
 }
 
 func isExtraCause(p *Profile, key string) bool {
-	for _, k := range append(append([]string{}, p.Messages.After...), p.Messages.AfterPreflight...) {
+	for _, k := range slices.Concat(p.Messages.After, p.Messages.AfterPreflight, p.Messages.AfterRedirect) {
 		if k == key {
 			return true
 		}
