@@ -43,17 +43,21 @@ type cfnReader struct {
 
 func (c *cfnReader) at(n *yaml.Node) awsmodel.Pos { return pos(c.file, n) }
 
-func readCFN(file string, root *yaml.Node) (*Template, error) {
+func newCFNReader(file string, resources *yaml.Node) *cfnReader {
 	c := &cfnReader{file: file, r: resolver{params: map[string]string{}}, res: map[string]*cfnResource{},
 		rest: map[string]*awsmodel.RestAPI{}, http: map[string]*awsmodel.HTTPAPI{},
 		samREST: map[string]*samAPI{}, samHTTP: map[string]*samHTTPAPI{}}
-	pairs(get(root, "Parameters"), func(k, v *yaml.Node) {
-		if d, ok := c.r.str(get(v, "Default")); ok {
-			c.r.params[k.Value] = d
-		}
-	})
 	c.r.params["AWS::Region"] = "us-east-1"
 	c.r.params["AWS::URLSuffix"] = "amazonaws.com"
+	pairs(resources, func(k, v *yaml.Node) {
+		t, _ := c.r.str(get(v, "Type"))
+		c.res[k.Value] = &cfnResource{id: k.Value, key: k, typ: t, props: get(v, "Properties")}
+		c.ids = append(c.ids, k.Value)
+	})
+	return c
+}
+
+func readCFN(file string, root *yaml.Node) (*Template, error) {
 	resources := get(root, "Resources")
 	if resources == nil {
 		return nil, &ParseError{File: file, Line: root.Line, Msg: "no Resources section"}
@@ -61,10 +65,11 @@ func readCFN(file string, root *yaml.Node) (*Template, error) {
 	if resources.Kind != yaml.MappingNode {
 		return nil, &ParseError{File: file, Line: resources.Line, Msg: "Resources is not a mapping"}
 	}
-	pairs(resources, func(k, v *yaml.Node) {
-		t, _ := c.r.str(get(v, "Type"))
-		c.res[k.Value] = &cfnResource{id: k.Value, key: k, typ: t, props: get(v, "Properties")}
-		c.ids = append(c.ids, k.Value)
+	c := newCFNReader(file, resources)
+	pairs(get(root, "Parameters"), func(k, v *yaml.Node) {
+		if d, ok := c.r.str(get(v, "Default")); ok {
+			c.r.params[k.Value] = d
+		}
 	})
 	c.globals = get(root, "Globals")
 	kind := KindCloudFormation

@@ -1,7 +1,264 @@
 package iac
 
-import "go.yaml.in/yaml/v3"
+// serverless.yml: http (REST API) and httpApi events, their cors settings,
+// authorizers and private (API key) flags, provider.httpApi.cors, function
+// URLs, and resources.Resources read as CloudFormation. What the framework
+// generates follows lib/plugins/aws/package/compile/events/api-gateway
+// (cors.js, method/integration.js) and events/http-api.js.
+
+import (
+	"net/http"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/corsdiag/corsdiag/pkg/platform/awsmodel"
+)
+
+// slsDefaultHeaders are the headers cors: true allows.
+const slsDefaultHeaders = "Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token,X-Amz-User-Agent,X-Amzn-Trace-Id"
+
+const (
+	slsRESTAPI = "ApiGatewayRestApi"
+	slsHTTPAPI = "HttpApi"
+)
+
+type slsCors struct {
+	origins []string
+	headers string
+	creds   bool
+	maxAge  string
+	at      awsmodel.Pos
+}
 
 func readServerless(file string, root *yaml.Node) (*Template, error) {
-	return &Template{File: file, Kind: KindServerless}, nil
+	provider := get(root, "provider")
+	c := newCFNReader(file, get(get(root, "resources"), "Resources"))
+	stage, ok := c.r.str(get(provider, "stage"))
+	if !ok {
+		stage = "dev"
+	}
+	rest := &awsmodel.RestAPI{ID: slsRESTAPI, At: pos(file, keyNode(root, "functions")), Stage: stage,
+		GatewayResponses: map[string]*awsmodel.GatewayResponse{}}
+	rest.GatewayAt = rest.At
+	if rk := keyNode(root, "resources"); rk != nil {
+		rest.GatewayAt = pos(file, rk)
+	}
+	httpAPI := &awsmodel.HTTPAPI{ID: slsHTTPAPI, At: pos(file, keyNode(root, "functions"))}
+	if hp := get(provider, "httpApi"); hp != nil {
+		httpAPI.At = pos(file, keyNode(provider, "httpApi"))
+		if cn := get(hp, "cors"); cn != nil {
+			httpAPI.Cors = readCorsConfig(&c.r, file, cn, keyNode(hp, "cors"), "allowedOrigins", "allowedMethods", "allowedHeaders", "exposedResponseHeaders", "maxAge", "allowCredentials")
+			if httpAPI.Cors != nil && get(cn, "allowedHeaders") == nil {
+				httpAPI.Cors.AllowHeaders = strings.Split(slsDefaultHeaders, ",")
+			}
+		}
+	}
+	c.rest[slsRESTAPI] = rest
+	c.http[slsHTTPAPI] = httpAPI
+	// cors per path: the OPTIONS method is shared by the functions on a path.
+	corsByPath := map[string]*slsCors{}
+	methodsByPath := map[string][]string{}
+	var urls []awsmodel.Service
+	restUsed, httpUsed := false, false
+	pairs(get(root, "functions"), func(fk, fn *yaml.Node) {
+		if u := get(fn, "url"); u != nil {
+			fu := &awsmodel.FunctionURL{ID: fk.Value + "LambdaFunctionUrl", At: pos(file, keyNode(fn, "url"))}
+			if az, _ := c.r.str(get(u, "authorizer")); strings.EqualFold(az, "aws_iam") {
+				fu.IAM = true
+			}
+			if cn := get(u, "cors"); cn != nil {
+				fu.Cors = readCorsConfig(&c.r, file, cn, keyNode(u, "cors"), "allowedOrigins", "allowedMethods", "allowedHeaders", "exposedResponseHeaders", "maxAge", "allowCredentials")
+			}
+			urls = append(urls, fu)
+		}
+		for _, ev := range items(get(fn, "events")) {
+			if h := get(ev, "http"); h != nil {
+				restUsed = true
+				c.slsHTTPEvent(rest, h, keyNode(ev, "http"), corsByPath, methodsByPath)
+			}
+			if h := get(ev, "httpApi"); h != nil {
+				httpUsed = true
+				c.slsHTTPAPIEvent(httpAPI, provider, h, keyNode(ev, "httpApi"))
+			}
+		}
+	})
+	for _, p := range sortedIDs(corsByPath) {
+		sc := corsByPath[p]
+		res := findResource(rest, p, sc.at)
+		if hasVerb(res, http.MethodOptions) {
+			continue
+		}
+		ms := append([]string{"OPTIONS"}, methodsByPath[p]...)
+		ps := []awsmodel.Param{
+			{Name: "Access-Control-Allow-Origin", Value: "'" + sc.origins[0] + "'", Echo: sc.origins},
+			{Name: "Access-Control-Allow-Headers", Value: "'" + sc.headers + "'"},
+			{Name: "Access-Control-Allow-Methods", Value: "'" + strings.Join(ms, ",") + "'"},
+		}
+		if sc.creds {
+			ps = append(ps, awsmodel.Param{Name: "Access-Control-Allow-Credentials", Value: "'true'"})
+		}
+		if sc.maxAge != "" {
+			ps = append(ps, awsmodel.Param{Name: "Access-Control-Max-Age", Value: "'" + sc.maxAge + "'"})
+		}
+		res.Methods = append(res.Methods, &awsmodel.Method{Verb: http.MethodOptions, At: sc.at,
+			Integration: awsmodel.Integration{Type: "MOCK", At: sc.at, Responses: []awsmodel.IntegrationResponse{{Status: 200, Headers: ps, At: sc.at}}}})
+	}
+	c.read()
+	var out []awsmodel.Service
+	if restUsed {
+		out = append(out, rest)
+	}
+	if httpUsed {
+		out = append(out, httpAPI)
+	}
+	out = append(out, urls...)
+	for _, s := range c.out {
+		if s != awsmodel.Service(rest) && s != awsmodel.Service(httpAPI) {
+			out = append(out, s)
+		}
+	}
+	return &Template{File: file, Kind: KindServerless, Services: out}, nil
+}
+
+// slsRoute reads "GET /items" shorthand or path/method keys.
+func (c *cfnReader) slsRoute(h *yaml.Node) (method, path string) {
+	if v, ok := c.r.str(h); ok && h.Kind == yaml.ScalarNode {
+		m, p, _ := strings.Cut(strings.TrimSpace(v), " ")
+		return strings.ToUpper(m), "/" + strings.TrimLeft(strings.TrimSpace(p), "/")
+	}
+	m, _ := c.r.str(getFold(h, "method"))
+	p, _ := c.r.str(getFold(h, "path"))
+	m = strings.ToUpper(m)
+	if m == "" || m == "*" {
+		m = "ANY"
+	}
+	if p == "*" {
+		return m, "$default"
+	}
+	return m, "/" + strings.TrimLeft(p, "/")
+}
+
+func (c *cfnReader) slsHTTPEvent(api *awsmodel.RestAPI, h, key *yaml.Node, corsByPath map[string]*slsCors, methodsByPath map[string][]string) {
+	method, path := c.slsRoute(h)
+	at := pos(c.file, key)
+	res := findResource(api, path, at)
+	m := &awsmodel.Method{Verb: method, At: at}
+	integ, _ := c.r.str(getFold(h, "integration"))
+	switch strings.ToLower(integ) {
+	case "lambda":
+		m.Integration.Type = "AWS"
+	case "mock":
+		m.Integration.Type = "MOCK"
+	case "http":
+		m.Integration.Type = "HTTP"
+	case "http-proxy", "http_proxy":
+		m.Integration.Type = "HTTP_PROXY"
+	default:
+		m.Integration.Type = "AWS_PROXY"
+	}
+	m.Integration.At = at
+	if az := getFold(h, "authorizer"); az != nil {
+		a := &awsmodel.Authorizer{Type: "CUSTOM", Header: "Authorization", At: pos(c.file, keyNode(h, "authorizer"))}
+		if name, ok := c.r.str(az); ok && az.Kind == yaml.ScalarNode {
+			if strings.EqualFold(name, "aws_iam") {
+				a.Type = "AWS_IAM"
+			}
+		} else {
+			if t, _ := c.r.str(get(az, "type")); strings.EqualFold(t, "COGNITO_USER_POOLS") {
+				a.Type = "COGNITO_USER_POOLS"
+			}
+			if src, ok := c.r.str(get(az, "identitySource")); ok {
+				if hd := identityHeader(src); hd != "" {
+					a.Header = hd
+				}
+			}
+		}
+		m.Authorizer = a
+	}
+	if p, _ := c.r.boolean(getFold(h, "private")); p {
+		m.APIKey, m.APIKeyAt = true, pos(c.file, keyNode(h, "private"))
+	}
+	if cn := getFold(h, "cors"); cn != nil {
+		sc := c.slsCorsOf(cn, keyNode(h, "cors"))
+		if sc != nil {
+			if corsByPath[path] == nil {
+				corsByPath[path] = sc
+			}
+			verbs := []string{method}
+			if method == "ANY" {
+				verbs = []string{"DELETE", "GET", "HEAD", "PATCH", "POST", "PUT"}
+			}
+			for _, v := range verbs {
+				if !containsStr(methodsByPath[path], v) {
+					methodsByPath[path] = append(methodsByPath[path], v)
+				}
+			}
+			sort.Strings(methodsByPath[path])
+			if m.Integration.Type == "AWS" {
+				// Non-proxy lambda integrations get the origins joined by commas.
+				m.Integration.Responses = []awsmodel.IntegrationResponse{{Status: 200, At: sc.at,
+					Headers: []awsmodel.Param{{Name: "Access-Control-Allow-Origin", Value: "'" + strings.Join(sc.origins, ",") + "'"}}}}
+			}
+		}
+	}
+	if m.Integration.Type == "AWS" && m.Integration.Responses == nil {
+		m.Integration.Responses = []awsmodel.IntegrationResponse{{Status: 200, At: at}}
+	}
+	res.Methods = append(res.Methods, m)
+}
+
+func containsStr(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *cfnReader) slsCorsOf(cn, key *yaml.Node) *slsCors {
+	sc := &slsCors{origins: []string{"*"}, headers: slsDefaultHeaders, at: pos(c.file, key)}
+	if b, ok := c.r.boolean(cn); ok && cn.Kind == yaml.ScalarNode {
+		if !b {
+			return nil
+		}
+		return sc
+	}
+	if o, ok := c.r.str(getFold(cn, "origin")); ok {
+		sc.origins = []string{o}
+	}
+	if os, _ := c.r.strs(getFold(cn, "origins")); len(os) > 0 {
+		sc.origins = os
+	}
+	if hs, _ := c.r.strs(getFold(cn, "headers")); len(hs) > 0 {
+		sc.headers = strings.Join(hs, ",")
+	}
+	sc.creds, _ = c.r.boolean(getFold(cn, "allowCredentials"))
+	sc.maxAge, _ = c.r.str(getFold(cn, "maxAge"))
+	return sc
+}
+
+func (c *cfnReader) slsHTTPAPIEvent(api *awsmodel.HTTPAPI, provider, h, key *yaml.Node) {
+	method, path := c.slsRoute(h)
+	rt := &awsmodel.HTTPRoute{Method: method, Path: path, At: pos(c.file, key)}
+	if path == "/*" || path == "$default" {
+		rt.Method, rt.Path = "ANY", "$default"
+	}
+	if az := getFold(h, "authorizer"); az != nil {
+		a := &awsmodel.Authorizer{Type: "JWT", Header: "Authorization", At: pos(c.file, keyNode(h, "authorizer"))}
+		name, _ := c.r.str(get(az, "name"))
+		if t, _ := c.r.str(get(az, "type")); strings.EqualFold(t, "aws_iam") {
+			a.Type = "AWS_IAM"
+		}
+		def := get(get(get(provider, "httpApi"), "authorizers"), name)
+		if src, ok := c.r.str(get(def, "identitySource")); ok {
+			if hd := identityHeader(src); hd != "" {
+				a.Header = hd
+			}
+		}
+		rt.Authorizer = a
+	}
+	api.RouteList = append(api.RouteList, rt)
 }

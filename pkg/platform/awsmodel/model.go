@@ -330,10 +330,17 @@ func headerValue(v string, c *call) (string, bool) {
 type Param struct {
 	Name  string // header name
 	Value string // 'static', or a mapping expression
+	// Echo lists origins a response template sends back instead of Value
+	// when the request's Origin is one of them (serverless's origins).
+	Echo []string
 }
 
 func applyParams(h http.Header, ps []Param, c *call) {
 	for _, p := range ps {
+		if o := c.req.Origin; len(p.Echo) > 0 && contains(p.Echo, o) {
+			h.Add(p.Name, o)
+			continue
+		}
 		if v, ok := headerValue(p.Value, c); ok {
 			h.Add(p.Name, v)
 		}
