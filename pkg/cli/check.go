@@ -8,12 +8,14 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/platform"
 	"github.com/corsdiag/corsdiag/pkg/probe"
+	"github.com/corsdiag/corsdiag/pkg/redact"
 	"github.com/corsdiag/corsdiag/pkg/report"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -305,7 +307,8 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 		insecure = o.Insecure
 	}
 	if cookie != "" && !strings.Contains(cookie, "=") {
-		return nil, usageErrorf("-b %q: reading a cookie jar file is not supported; pass the cookies as 'name=value; name2=value2'", cookie)
+		// The value is not echoed: it may be a bare token.
+		return nil, usageErrorf("-b: the value has no '=' (%d bytes): reading a cookie jar file is not supported; pass the cookies as 'name=value; name2=value2'", len(cookie))
 	}
 
 	// Origin: the flag, else an -H Origin header, else the curl command's.
@@ -393,29 +396,44 @@ func parseHeaderFlag(h string) (name, value string, del bool, err error) {
 	}
 	n, v, ok := strings.Cut(h, ":")
 	if !ok {
-		return "", "", false, usageErrorf("-H %q: want 'Name: value'", h)
+		return "", "", false, usageErrorf("-H %s: want 'Name: value'", shownHeaderFlag(h))
 	}
 	name, value = strings.TrimSpace(n), strings.TrimSpace(v)
 	if err := checkHeaderName(h, name); err != nil {
 		return "", "", false, err
 	}
 	if i := strings.IndexAny(value, "\r\n\x00"); i >= 0 {
-		return "", "", false, usageErrorf("-H %q: the value holds a line break or NUL (byte %d)", h, len(n)+1+i)
+		return "", "", false, usageErrorf("-H %s: the value holds a line break or NUL (byte %d)", shownHeaderFlag(h), len(n)+1+i)
 	}
 	return name, value, value == "", nil
 }
 
 func checkHeaderName(flag, name string) error {
 	if name == "" {
-		return usageErrorf("-H %q: the header name is empty", flag)
+		return usageErrorf("-H %s: the header name is empty", shownHeaderFlag(flag))
 	}
 	for i := 0; i < len(name); i++ {
 		c := name[i]
 		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
-			return usageErrorf("-H %q: %q is not a valid header name (byte %d)", flag, name, i)
+			return usageErrorf("-H %s: the header name is not valid (byte %d is %q)", shownHeaderFlag(flag), i, c)
 		}
 	}
 	return nil
+}
+
+// shownHeaderFlag is a -H value as an error message may quote it: the
+// value redacted as a header of that name would be, and, when there is no
+// "Name:" to go by, at most the first word ("Authorization Bearer x" typed
+// without its colon must not print the token; a lone word may be one).
+func shownHeaderFlag(h string) string {
+	if n, v, ok := strings.Cut(h, ":"); ok {
+		return strconv.Quote(n + ": " + redact.Value(strings.TrimSpace(n), strings.TrimSpace(v)))
+	}
+	first, rest, _ := strings.Cut(strings.TrimSpace(h), " ")
+	if rest != "" {
+		return strconv.Quote(first+" …") + " (" + strconv.Itoa(len(h)) + " bytes)"
+	}
+	return "(" + strconv.Itoa(len(h)) + " bytes)"
 }
 
 // readData joins -d values with & as curl does; @file reads a file (@- stdin).

@@ -4,7 +4,6 @@ package redact
 
 import (
 	"net/http"
-	"net/url"
 	"regexp"
 	"strings"
 )
@@ -22,14 +21,30 @@ var secretHeaders = map[string]bool{
 	"private-token": true, "x-vault-token": true,
 }
 
-// secretWords mark a header or parameter name as secret when they appear in it.
-var secretWords = []string{"token", "secret", "password", "passwd", "apikey", "api-key", "api_key", "auth", "session", "signature", "credential", "key"}
+// secretWords mark a header or parameter name as secret when they appear in
+// it: access_token, id_token, refresh_token, oauth_token, X-Amz-Security-Token,
+// client_secret, X-Amz-Signature, X-Goog-Signature, oauth_signature,
+// X-Amz-Credential, X-Goog-Credential, AWSAccessKeyId, apikey, api_key, key,
+// sessionid, PHPSESSID, jsessionid, auth, private_key, client_assertion…
+var secretWords = []string{
+	"token", "secret", "password", "passwd", "passphrase", "apikey", "api-key", "api_key", "auth", "session", "sessid",
+	"signature", "credential", "key", "jwt", "assertion", "hmac", "bearer", "private", "verifier",
+}
+
+// secretNames are secret as whole names only: short words that, as
+// substrings, would hide harmless names (barcode, design, pass-through).
+// sig is Azure SAS's signature, code Azure Functions' key and OAuth's
+// authorization code, sid a session id, ticket a CAS ticket.
+var secretNames = map[string]bool{
+	"sig": true, "code": true, "sid": true, "pwd": true, "pass": true, "otp": true, "ticket": true,
+	"samlresponse": true,
+}
 
 // IsSecretName reports whether a header or query-parameter name holds a secret.
 // CORS headers are never secret: they are what corsdiag diagnoses.
 func IsSecretName(name string) bool {
-	n := strings.ToLower(name)
-	if secretHeaders[n] {
+	n := strings.ToLower(strings.TrimSpace(name))
+	if secretHeaders[n] || secretNames[n] {
 		return true
 	}
 	if strings.HasPrefix(n, "access-control-") || n == "origin" || n == "vary" || n == "sec-fetch-mode" {
@@ -86,59 +101,202 @@ func cookieNames(v, sep string) string {
 	return strings.Join(parts, sep+" ")
 }
 
-// URL redacts secret query parameters and userinfo passwords in a URL.
+// URL redacts the userinfo password and the secret parameters of the
+// query and the fragment of a URL (OAuth's implicit flow puts
+// #access_token=… there). It works on the raw string, so what does not
+// parse is redacted too: a bad escape (%zz) or a ';' separator anywhere
+// must not switch redaction off for the whole URL. Everything else is
+// kept byte for byte; Text's patterns (JWTs, AWS keys) then apply.
 func URL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return Text(raw)
-	}
-	changed := false
-	if u.User != nil {
-		if _, has := u.User.Password(); has {
-			u.User = url.UserPassword(u.User.Username(), Marker)
-			changed = true
-		}
-	}
-	if u.RawQuery != "" {
-		q, err := url.ParseQuery(u.RawQuery)
-		if err == nil {
-			for k, vs := range q {
-				for i, v := range vs {
-					if IsSecretName(k) || looksLikeToken(v) {
-						vs[i] = Marker
-						changed = true
-					}
-				}
-			}
-			if changed {
-				u.RawQuery = encodeQueryKeepOrder(u.RawQuery, q)
-			}
-		}
-	}
-	if !changed {
-		return raw
-	}
-	return u.String()
+	return patterns(rawURL(raw))
 }
 
-// encodeQueryKeepOrder rewrites values in their original order (url.Values.Encode sorts).
-func encodeQueryKeepOrder(raw string, q url.Values) string {
-	seen := map[string]int{}
-	parts := strings.Split(raw, "&")
-	for i, p := range parts {
-		k, _, _ := strings.Cut(p, "=")
-		key, err := url.QueryUnescape(k)
-		if err != nil {
-			continue
+// rawURL is URL without Text's patterns.
+func rawURL(raw string) string {
+	out := raw
+	rest := 0 // where the authority ends
+	if i := strings.Index(raw, "://"); i > 0 && isScheme(raw[:i]) {
+		start := i + 3
+		end := len(raw)
+		if j := strings.IndexAny(raw[start:], "/?#"); j >= 0 {
+			end = start + j
 		}
-		vs := q[key]
-		n := seen[key]
-		seen[key] = n + 1
-		if n < len(vs) && vs[n] == Marker {
-			parts[i] = k + "=" + Marker
+		rest = end
+		if at := strings.LastIndexByte(raw[start:end], '@'); at >= 0 {
+			if c := strings.IndexByte(raw[start:start+at], ':'); c >= 0 {
+				// Escaped, so the URL still parses (url.UserPassword does the same).
+				out = raw[:start+c+1] + "%5BREDACTED%5D" + raw[start+at:]
+				rest += len(out) - len(raw)
+			}
 		}
 	}
-	return strings.Join(parts, "&")
+	q := strings.IndexAny(out[rest:], "?#")
+	if q < 0 {
+		return out
+	}
+	q += rest
+	var b strings.Builder
+	b.Grow(len(out))
+	b.WriteString(out[:q+1])
+	tail := out[q+1:]
+	if out[q] == '?' {
+		query := tail
+		frag := ""
+		if h := strings.IndexByte(tail, '#'); h >= 0 {
+			query, frag = tail[:h], tail[h:]
+		}
+		b.WriteString(params(query))
+		if frag != "" {
+			b.WriteByte('#')
+			b.WriteString(params(frag[1:]))
+		}
+	} else {
+		b.WriteString(params(tail))
+	}
+	if b.Len() == len(out) && b.String() == out {
+		return out
+	}
+	return b.String()
+}
+
+func isScheme(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// params redacts the values of secret parameters in a query or fragment,
+// split on '&' and ';' as servers do, keeping every separator and every
+// other byte.
+func params(s string) string {
+	var b strings.Builder
+	start := 0
+	changed := false
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && s[i] != '&' && s[i] != ';' {
+			continue
+		}
+		p := s[start:i]
+		if r := param(p); r != p {
+			p, changed = r, true
+		}
+		b.WriteString(p)
+		if i < len(s) {
+			b.WriteByte(s[i])
+		}
+		start = i + 1
+	}
+	if !changed {
+		return s
+	}
+	return b.String()
+}
+
+func param(p string) string {
+	k, v, ok := strings.Cut(p, "=")
+	if !ok {
+		if looksLikeToken(unescape(p)) {
+			return Marker
+		}
+		return p
+	}
+	if v == "" || v == Marker {
+		return p
+	}
+	if IsSecretName(unescape(k)) || looksLikeToken(unescape(v)) {
+		return k + "=" + Marker
+	}
+	return p
+}
+
+// unescape decodes %XX and '+' as a query does; a bad escape stays as
+// written instead of failing the whole string.
+func unescape(s string) string {
+	if !strings.ContainsAny(s, "%+") {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '+':
+			b = append(b, ' ')
+		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+		default:
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}
+
+func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
+
+func unhex(c byte) byte {
+	switch {
+	case c >= 'a':
+		return c - 'a' + 10
+	case c >= 'A':
+		return c - 'A' + 10
+	}
+	return c - '0'
+}
+
+// urlsInText redacts every URL quoted in free text (an error message, a
+// finding, a console line) the way URL does. A URL runs from its scheme
+// to the next white space, quote or angle bracket (a control character
+// does not end it: a hostile URL may hold one); only those holding '@', '?', '#' or ';' can
+// hold a secret, so the rest cost one scan.
+func urlsInText(s string) string {
+	if !strings.Contains(s, "://") {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i+3 <= len(s); {
+		j := strings.Index(s[i:], "://")
+		if j < 0 {
+			break
+		}
+		j += i
+		start := j
+		for start > 0 && isSchemeByte(s[start-1]) {
+			start--
+		}
+		end := j + 3
+		for end < len(s) && !isURLEnd(s[end]) {
+			end++
+		}
+		if start < j && start >= last && strings.ContainsAny(s[j:end], "@?#;") {
+			if r := rawURL(s[start:end]); r != s[start:end] {
+				b.WriteString(s[last:start])
+				b.WriteString(r)
+				last = end
+			}
+		}
+		i = end
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func isSchemeByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'
+}
+
+func isURLEnd(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\r', '\f', '\v', '"', '\'', '<', '>', '`':
+		return true
+	}
+	return false
 }
 
 var (
@@ -146,13 +304,19 @@ var (
 	bearerRE = regexp.MustCompile(`(?i)\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{8,}`)
 	// AWS access key ids and long hex or base64 runs after a secret-looking key.
 	awsKeyRE   = regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{16}\b`)
-	keyValueRE = regexp.MustCompile(`(?i)("?(?:[a-z0-9_-]*(?:token|secret|password|passwd|api[_-]?key|apikey|session)[a-z0-9_-]*)"?\s*[:=]\s*"?)([^"&,;\s}]{4,})`)
+	keyValueRE = regexp.MustCompile(`(?i)("?(?:[a-z0-9_-]*(?:token|secret|password|passwd|api[_-]?key|apikey|session|signature|jwt)[a-z0-9_-]*)"?\s*[:=]\s*"?)([^"&,;\s}]{4,})`)
 )
 
-// Text redacts secrets that show by their shape in free text or bodies:
-// JWTs, bearer/basic credentials, AWS access key ids, and key=value or
-// "key": "value" pairs whose key names a secret.
+// Text redacts secrets in free text or bodies: URLs quoted in it as URL
+// does (userinfo passwords, secret parameters), and what shows by its
+// shape: JWTs, bearer/basic credentials, AWS access key ids, and key=value
+// or "key": "value" pairs whose key names a secret.
 func Text(s string) string {
+	return patterns(urlsInText(s))
+}
+
+// patterns is Text without the URL step.
+func patterns(s string) string {
 	if s == "" || !mayHoldSecret(s) {
 		return s
 	}
@@ -175,7 +339,7 @@ func Text(s string) string {
 // fast.
 var secretHints = [256][]string{
 	'e': {"eyj"}, 'a': {"akia", "asia", "api_key", "api-key", "apikey"}, 'b': {"bearer", "basic"},
-	't': {"token"}, 's': {"secret", "session"}, 'p': {"passw"},
+	't': {"token"}, 's': {"secret", "session", "signature"}, 'p': {"passw"}, 'j': {"jwt"},
 }
 
 func mayHoldSecret(s string) bool {

@@ -1,7 +1,9 @@
 package redact
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -49,6 +51,28 @@ func TestURL(t *testing.T) {
 		{"https://api.example.com/?access_token=abc&token=x", "https://api.example.com/?access_token=" + Marker + "&token=" + Marker},
 		{"https://user:pw@api.example.com/", "https://user:%5BREDACTED%5D@api.example.com/"},
 		{"https://api.example.com/?q=AKIAABCDEFGHIJKLMNOP", "https://api.example.com/?q=" + Marker},
+		// A bad escape or a ';' anywhere used to switch redaction off.
+		{"https://a.example/?x=%zz&token=t0k3n", "https://a.example/?x=%zz&token=" + Marker},
+		{"https://a.example/?a=1;token=t0k3n;b=2", "https://a.example/?a=1;token=" + Marker + ";b=2"},
+		{"https://a.example/?token=t0k3n%", "https://a.example/?token=" + Marker},
+		{"https://a.example/p%zz?access%5Ftoken=t0k3n", "https://a.example/p%zz?access%5Ftoken=" + Marker},
+		// Azure SAS and Functions keys, cloud signed URLs, OAuth.
+		{"https://acct.blob.core.windows.net/c/b?sv=2022-11-02&se=2030&sp=r&sig=AbC%2Bd%3D", "https://acct.blob.core.windows.net/c/b?sv=2022-11-02&se=2030&sp=r&sig=" + Marker},
+		{"https://f.azurewebsites.net/api/x?code=fnKeyValue==", "https://f.azurewebsites.net/api/x?code=" + Marker},
+		{"https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIDX%2F2024&X-Amz-Security-Token=IQo&X-Amz-Signature=abc123&X-Amz-Expires=60",
+			"https://b.s3.amazonaws.com/k?X-Amz-Credential=" + Marker + "&X-Amz-Security-Token=" + Marker + "&X-Amz-Signature=" + Marker + "&X-Amz-Expires=60"},
+		{"https://storage.googleapis.com/b/o?X-Goog-Signature=ff00&X-Goog-Date=1", "https://storage.googleapis.com/b/o?X-Goog-Signature=" + Marker + "&X-Goog-Date=1"},
+		{"https://a.example/cb?client_secret=cs&client_id=app&id_token=x&code_verifier=v", "https://a.example/cb?client_secret=" + Marker + "&client_id=app&id_token=" + Marker + "&code_verifier=" + Marker},
+		{"https://a.example/?key=k&apikey=k&api_key=k&auth=k&signature=k", "https://a.example/?key=" + Marker + "&apikey=" + Marker + "&api_key=" + Marker + "&auth=" + Marker + "&signature=" + Marker},
+		// The fragment (OAuth implicit flow, hash routing).
+		{"https://app.example/cb#access_token=at&state=s", "https://app.example/cb#access_token=" + Marker + "&state=s"},
+		{"https://app.example/#/login?token=t", "https://app.example/#/login?token=" + Marker},
+		// Userinfo, even where the URL does not parse.
+		{"https://alice:pa:ss@api.example.com:99999/%zz", "https://alice:%5BREDACTED%5D@api.example.com:99999/%zz"},
+		{"http://alice:p@ss@h/?q=1", "http://alice:%5BREDACTED%5D@h/?q=1"},
+		{"https://alice@h/", "https://alice@h/"},
+		// Nothing to hide: byte for byte.
+		{"https://a.example/x%20y?q=a+b&r=%zz#frag", "https://a.example/x%20y?q=a+b&r=%zz#frag"},
 	}
 	for _, tt := range tests {
 		if got := URL(tt.in); got != tt.want {
@@ -67,6 +91,10 @@ func TestText(t *testing.T) {
 		{"session_token=abcdef123&x=1", "session_token=" + Marker + "&x=1"},
 		{"Authorization: Bearer abcdefghijklmnop", "Authorization: Bearer " + Marker},
 		{"key AKIAABCDEFGHIJKLMNOP used", "key " + Marker + " used"},
+		// URLs quoted in messages.
+		{"cannot reach http://alice:hunter2@127.0.0.1:1/x: connection refused", "cannot reach http://alice:%5BREDACTED%5D@127.0.0.1:1/x: connection refused"},
+		{"Access to fetch at 'https://a.example/?sig=abc%zz' from origin", "Access to fetch at 'https://a.example/?sig=" + Marker + "' from origin"},
+		{"see https://a.example/docs and https://b.example/?code=c", "see https://a.example/docs and https://b.example/?code=" + Marker},
 	}
 	for _, tt := range tests {
 		if got := Text(tt.in); got != tt.want {
@@ -80,6 +108,8 @@ func TestIsSecretName(t *testing.T) {
 		"Authorization": true, "Cookie": true, "X-Api-Key": true, "X-Amz-Security-Token": true,
 		"Ocp-Apim-Subscription-Key": true, "Content-Type": false, "Accept": false,
 		"Access-Control-Allow-Credentials": false, "Origin": false, "Keep-Alive": false,
+		"sig": true, "code": true, "SIG": true, "barcode": false, "design": false, "X-Amz-Signature": true, "client_secret": true,
+		"id_token": true, "X-Goog-Credential": true, "sid": true, "PHPSESSID": true, "page": false, "state": false,
 	} {
 		if got := IsSecretName(name); got != want {
 			t.Errorf("IsSecretName(%q) = %v, want %v", name, got, want)
@@ -103,5 +133,63 @@ func FuzzURL(f *testing.F) {
 	for _, s := range []string{"https://a.example/?token=x", "http://u:p@h/", "::", "%zz"} {
 		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, s string) { _ = URL(s) })
+	f.Fuzz(func(t *testing.T, s string) {
+		out := URL(s)
+		if URL(out) != out {
+			t.Fatalf("URL is not idempotent: %q -> %q -> %q", s, out, URL(out))
+		}
+	})
+}
+
+// secretParams are the names a secret travels under in URLs; the fuzz
+// target hides a generated secret behind each.
+var secretParams = []string{
+	"sig", "code", "key", "apikey", "api_key", "access_token", "id_token", "refresh_token", "token", "auth",
+	"signature", "X-Amz-Signature", "X-Amz-Security-Token", "X-Amz-Credential", "X-Goog-Signature",
+	"X-Goog-Credential", "client_secret", "password", "session", "jwt", "code_verifier", "oauth_signature",
+}
+
+// FuzzRedactor: a generated secret placed as a URL's password or under
+// any secret parameter name, in the query or the fragment, among whatever
+// junk the fuzzer adds (bad escapes, ';', '#', quotes), never survives
+// URL, Text (a message quoting the URL) or Value (a header holding it).
+func FuzzRedactor(f *testing.F) {
+	f.Add(uint8(0), "https://a.example/p", "x=%zz", ";", uint32(1))
+	f.Add(uint8(3), "http://h", "a=1#b", "&", uint32(99))
+	f.Add(uint8(200), "wss://h:1", "", "&", uint32(7))
+	f.Fuzz(func(t *testing.T, where uint8, base, junk, sep string, seed uint32) {
+		scheme, _, ok := strings.Cut(base, "://")
+		if strings.ContainsAny(base, "?#@ \t\n\"'<>`") || !ok || !isScheme(scheme) || (sep != "&" && sep != ";") {
+			return
+		}
+		secret := fmt.Sprintf("S3cr3t%08x", seed)
+		var u string
+		switch {
+		case int(where) < len(secretParams):
+			name := secretParams[where]
+			u = base + "?" + junk + sep + name + "=" + secret + sep + junk
+		case where%2 == 0:
+			name := secretParams[int(where)%len(secretParams)]
+			u = base + "#" + junk + "&" + name + "=" + secret
+		default:
+			scheme, rest, _ := strings.Cut(base, "://")
+			if strings.ContainsAny(rest, "/") || strings.ContainsAny(junk, "/?#") {
+				return
+			}
+			u = scheme + "://user:" + junk + secret + "@" + rest + "/?" + junk
+		}
+		if strings.ContainsAny(junk, " \t\n\r\f\v\"'<>`") || strings.Contains(junk, secret) {
+			return
+		}
+		for what, out := range map[string]string{
+			"URL":   URL(u),
+			"Text":  Text("cannot reach " + u + ": refused"),
+			"Value": Value("Referer", u),
+			"JSON":  Text(`{"url":"` + u + `"}`),
+		} {
+			if strings.Contains(out, secret) {
+				t.Fatalf("%s(%q) = %q keeps the secret", what, u, out)
+			}
+		}
+	})
 }

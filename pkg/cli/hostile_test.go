@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/corsdiag/corsdiag/pkg/internal/refused"
+)
+
+// leakyURLs are the ways a secret rode past redaction: a bad escape or a
+// ';' in the query switched it off, sig= and code= were not secret names,
+// and userinfo passwords showed in errors. Each URL holds its own secret.
+func leakyURLs(base string) map[string]string {
+	u, _ := url.Parse(base)
+	return map[string]string{
+		"BadEscapeSecret01": base + "/items?x=%zz&token=BadEscapeSecret01",
+		"SemicolonSecret02": base + "/items?a=1;access_token=SemicolonSecret02",
+		"AzureSasSecret03":  base + "/items?sv=2022&sig=AzureSasSecret03",
+		"FunctionsKey04":    base + "/items?code=FunctionsKey04",
+		"AmzSignature05":    base + "/items?X-Amz-Signature=AmzSignature05&X-Amz-Expires=60",
+		"FragmentToken06":   base + "/items#access_token=FragmentToken06",
+		"UserinfoPass07":    "http://alice:UserinfoPass07@" + u.Host + "/items",
+	}
+}
+
+func assertNoSecret(t *testing.T, where, out, secret string) {
+	t.Helper()
+	if strings.Contains(out, secret) {
+		i := strings.Index(out, secret)
+		t.Errorf("%s shows the secret %s: …%s…", where, secret, out[max(0, i-80):min(len(out), i+40)])
+	}
+}
+
+// TestSecretsNeverPrinted runs every output of check, har, har sanitize
+// and ci over URLs holding secrets, against a loopback server.
+func TestSecretsNeverPrinted(t *testing.T) {
+	srv := realServer(t, goodCORS)
+	dir := t.TempDir()
+	n := 0
+	for secret, u := range leakyURLs(srv) {
+		n++
+		// File names must not hold the secret: outputs quote them.
+		file := func(name string) string { return filepath.Join(dir, fmt.Sprintf("case%d%s", n, name)) }
+		// Nor test names: t.TempDir holds them.
+		t.Run(fmt.Sprintf("case%d", n), func(t *testing.T) {
+			t.Logf("%s", u)
+			harOut := file(".har")
+			_, out, errOut := runMain(nil, false, "check", u, "--origin", testOrigin, "--har-out", harOut)
+			assertNoSecret(t, "check text", out+errOut, secret)
+			_, out, errOut = runMain(nil, false, "check", u, "--origin", testOrigin, "-o", "json")
+			assertNoSecret(t, "check -o json", out+errOut, secret)
+			har, err := os.ReadFile(harOut)
+			if err != nil {
+				t.Fatal(err)
+			}
+			assertNoSecret(t, "--har-out", string(har), secret)
+
+			// A browser's HAR holding the raw URL: har, har -o json, har sanitize.
+			raw := file("-raw.har")
+			os.WriteFile(raw, []byte(strings.ReplaceAll(rawHAR, "URL", u)), 0o644)
+			for _, args := range [][]string{{"har", raw}, {"har", raw, "-o", "json"}, {"har", raw, "--all"}, {"har", "sanitize", raw}} {
+				out, errOut, _ := runHarArgs(t, "", args...)
+				assertNoSecret(t, strings.Join(args[:len(args)-1], " "), out+errOut, secret)
+			}
+
+			// ci: every report format and the annotations.
+			cfg := writeConfig(t, "defaults: {origin: \"https://evil.example\"}\nchecks:\n  - name: leaky\n    url: \""+u+"\"\n")
+			io, out2, errb := fakeIO(map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": file(".summary")})
+			args := []string{"ci", "-f", cfg}
+			reports := map[string]string{}
+			for _, f := range []string{"junit", "sarif", "json", "markdown"} {
+				reports[f] = file("." + f)
+				args = append(args, "--report", f+"="+reports[f])
+			}
+			Main(args, io)
+			assertNoSecret(t, "ci output and annotations", out2.String()+errb.String(), secret)
+			reports["summary"] = file(".summary")
+			for f, p := range reports {
+				b, _ := os.ReadFile(p)
+				assertNoSecret(t, "ci "+f+" report", string(b), secret)
+			}
+		})
+	}
+}
+
+// rawHAR is a recorded blocked request to URL with a preflight.
+const rawHAR = `{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[
+{"startedDateTime":"2024-01-01T00:00:00.000Z","time":1,"_resourceType":"preflight","request":{"method":"OPTIONS","url":"URL","headers":[{"name":"Origin","value":"https://app.example"},{"name":"Access-Control-Request-Method","value":"PUT"}]},"response":{"status":403,"headers":[]}},
+{"startedDateTime":"2024-01-01T00:00:00.100Z","time":1,"_resourceType":"fetch","request":{"method":"PUT","url":"URL","headers":[{"name":"Origin","value":"https://app.example"}]},"response":{"status":0,"headers":[],"_error":"net::ERR_FAILED"}}]}}`
+
+// TestUnreachableHidesPassword: the error for an endpoint that cannot be
+// reached quotes the URL without its password.
+func TestUnreachableHidesPassword(t *testing.T) {
+	u := "http://alice:UnreachablePass99@" + refused.Addr(t) + "/x?sig=UnreachableSig98"
+	code, out, errOut := runMain(nil, false, "check", u, "--origin", testOrigin, "--timeout", "5s")
+	if code != ExitUnreachable {
+		t.Fatalf("exit %d, want %d: %s", code, ExitUnreachable, errOut)
+	}
+	for _, s := range []string{"UnreachablePass99", "UnreachableSig98"} {
+		assertNoSecret(t, "unreachable error", out+errOut, s)
+	}
+	if !strings.Contains(errOut, "alice:") {
+		t.Errorf("the error no longer names the user: %s", errOut)
+	}
+}
+
+// TestUsageErrorsHideFlagValues: a malformed -H or -b is named, never
+// echoed with its value.
+func TestUsageErrorsHideFlagValues(t *testing.T) {
+	srv := realServer(t, goodCORS)
+	tests := []struct {
+		name, secret string
+		args         []string
+		want         string
+	}{
+		{"-H without colon", "NoColonToken11", []string{"-H", "Authorization Bearer NoColonToken11"}, `"Authorization …"`},
+		{"-H lone token", "LoneToken12abc", []string{"-H", "LoneToken12abc"}, "(14 bytes)"},
+		{"-H bad name", "BadNameKey13", []string{"-H", "X Api Key: BadNameKey13"}, "not valid"},
+		{"-H line break", "LineBreakKey14", []string{"-H", "X-Api-Key: LineBreakKey14\nX: y"}, "line break"},
+		{"-b without =", "CookieToken15", []string{"-b", "CookieToken15"}, "no '='"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"check", srv, "--origin", testOrigin}, tt.args...)
+			code, out, errOut := runMain(nil, false, args...)
+			if code != ExitUsage {
+				t.Errorf("exit %d, want %d", code, ExitUsage)
+			}
+			assertNoSecret(t, "usage error", out+errOut, tt.secret)
+			if !strings.Contains(errOut, tt.want) {
+				t.Errorf("stderr %q lacks %q", errOut, tt.want)
+			}
+		})
+	}
+}
