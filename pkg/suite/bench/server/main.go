@@ -1,5 +1,6 @@
-// Command server is the benchmark's endpoint: it answers every request
-// after a fixed delay with CORS headers that allow the caller's origin.
+// Command server is the benchmarks' endpoint (pkg/suite/bench, pkg/cli/bench):
+// it answers every request after a fixed delay with CORS headers that allow
+// the caller's origin, and every preflight's method and headers.
 package main
 
 import (
@@ -23,6 +24,10 @@ func main() {
 	log.Fatal(http.Serve(l, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(*delay)
 		w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+		if r.Method == http.MethodOptions { // preflights of any method and headers pass
+			w.Header().Set("Access-Control-Allow-Methods", r.Header.Get("Access-Control-Request-Method"))
+			w.Header().Set("Access-Control-Allow-Headers", r.Header.Get("Access-Control-Request-Headers"))
+		}
 		w.Header().Set("Vary", "Origin")
 		w.Write([]byte(`{"ok":true}`))
 	})))
