@@ -48,7 +48,7 @@ type checkOptions struct {
 	Timeout      time.Duration
 	HAROut       string
 	NoRedact     bool
-	Output       string // text | json
+	Output       string // text | json | html
 	Strict       bool
 	Browser      string // a --browser value (parseBrowsers)
 	// FixFormat picks the form of platform fixes (platform.Formats()).
@@ -147,7 +147,7 @@ input, 3 the endpoint could not be reached.`,
 	f.DurationVar(&opts.Timeout, "timeout", probe.DefaultTimeout, "time limit for the whole check")
 	f.StringVar(&opts.HAROut, "har-out", "", "write the exchanges to `FILE` as HAR (secrets redacted unless --no-redact)")
 	f.BoolVar(&opts.NoRedact, "no-redact", false, "show cookies, Authorization, API keys and tokens in the output")
-	f.StringVarP(&opts.Output, "output", "o", "text", "output format: text or json")
+	f.StringVarP(&opts.Output, "output", "o", "text", "output format: text, json or html (one self-contained page)")
 	f.BoolVar(&opts.Strict, "strict", false, "exit 1 on warnings too")
 	f.StringVar(&opts.Browser, "browser", "chromium", browserFlagHelp)
 	f.StringVar(&opts.FixFormat, "fix-format", "", "form of platform-specific fixes: "+strings.Join(platform.Formats(), ", ")+", or all (default: the platform's usual one)")
@@ -221,9 +221,9 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 		return nil, usageErrorf("--preflight %q: want auto or always", o.Preflight)
 	}
 	switch o.Output {
-	case "text", "json":
+	case "text", "json", "html":
 	default:
-		return nil, usageErrorf("--output %q: want text or json", o.Output)
+		return nil, usageErrorf("--output %q: want text, json or html", o.Output)
 	}
 	if _, err := platform.ParseFormat(o.FixFormat); err != nil {
 		return nil, usageErrorf("--fix-format %q: want one of %s, or all", o.FixFormat, strings.Join(platform.Formats(), ", "))
@@ -542,9 +542,12 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 		// show what comes next; the browser would not.
 		BrowserSkipsActual: len(res.Exchange.Actual) > 0 && !res.BrowserSendsActual,
 	}
-	if o.Output == "json" {
+	switch o.Output {
+	case "json":
 		err = report.WriteJSON(o.IO.Out, result)
-	} else {
+	case "html":
+		err = report.WriteCheckHTML(o.IO.Out, result)
+	default:
 		err = report.WriteText(o.IO.Out, result, report.Style{Color: o.IO.Color()})
 	}
 	if err != nil {

@@ -226,7 +226,7 @@ func TestCheckGolden(t *testing.T) {
 	for _, tc := range goldenCases {
 		t.Run(tc.name, func(t *testing.T) {
 			tr := scenarioServer(t, tc.handler)
-			for _, format := range []string{"text", "json"} {
+			for _, format := range []string{"text", "json", "html"} {
 				code, out, errOut := execCheck(t, tr, append([]string{"-o", format}, tc.args...)...)
 				if code != tc.want {
 					t.Errorf("%s: exit %d, want %d; stderr: %s", format, code, tc.want, errOut)
@@ -234,7 +234,7 @@ func TestCheckGolden(t *testing.T) {
 				if errOut != "" {
 					t.Errorf("%s: unexpected stderr: %s", format, errOut)
 				}
-				ext := map[string]string{"text": ".txt", "json": ".json"}[format]
+				ext := map[string]string{"text": ".txt", "json": ".json", "html": ".html"}[format]
 				assertGolden(t, "check-"+tc.name+ext, stableProbePath(out))
 				if format == "json" {
 					if err := report.ValidateJSON([]byte(out)); err != nil {
@@ -293,7 +293,7 @@ func TestCheckExitCodes(t *testing.T) {
 		{"bad header", []string{"check", allowed, "--origin", testOrigin, "-H", "NoColonHere"}, ExitUsage, "'Name: value'"},
 		{"bad browser", []string{"check", allowed, "--origin", testOrigin, "--browser", "lynx"}, ExitUsage, "chromium, firefox, safari"},
 		{"bad fix format", []string{"check", allowed, "--origin", testOrigin, "--fix-format", "punchcards"}, ExitUsage, "--fix-format"},
-		{"bad output", []string{"check", allowed, "--origin", testOrigin, "-o", "yaml"}, ExitUsage, "text or json"},
+		{"bad output", []string{"check", allowed, "--origin", testOrigin, "-o", "yaml"}, ExitUsage, "text, json or html"},
 		{"unknown flag", []string{"check", allowed, "--origin", testOrigin, "--frobnicate"}, ExitUsage, "corsdiag: unknown flag: --frobnicate\nRun 'corsdiag --help' for usage.\n"},
 		{"unreachable", []string{"check", closed, "--origin", testOrigin, "--timeout", "5s"}, ExitUnreachable, "cannot reach"},
 		// A simple POST is judged on its own response: nothing safe to send.

@@ -38,6 +38,7 @@ var reportFormats = map[string]func(*suite.Report, io.Writer) error{
 	"sarif":    (*suite.Report).WriteSARIF,
 	"json":     (*suite.Report).WriteJSON,
 	"markdown": (*suite.Report).WriteMarkdown,
+	"html":     (*suite.Report).WriteHTML,
 }
 
 type ciOptions struct {
@@ -81,7 +82,7 @@ Write a starter file with 'corsdiag ci init'. Docs: docs/ci.md, docs/ci-config.m
 	f.IntVar(&o.perHost, "per-host", 4, "checks in flight against one host at once")
 	f.IntVar(&o.retries, "retries", 2, "retries of a check whose endpoint did not answer (backoff 250ms, doubling)")
 	f.DurationVar(&o.timeout, "timeout", 0, "time allowed for each check, overriding the config (default from the config, else 10s)")
-	f.StringArrayVar(&o.reports, "report", nil, "also write a report: junit=FILE, sarif=FILE, json=FILE or markdown=FILE (repeatable)")
+	f.StringArrayVar(&o.reports, "report", nil, "also write a report: junit=FILE, sarif=FILE, json=FILE, markdown=FILE or html=FILE (repeatable)")
 	f.BoolVarP(&o.insecure, "insecure", "k", false, "skip TLS certificate verification")
 	addRouteFlags(f, &o.resolve, &o.connectTo)
 	f.BoolVar(&o.noRedact, "no-redact", false, "show secrets (tokens in URLs, cookies) in reports")
@@ -294,7 +295,7 @@ func openReports(specs []string) ([]reportTarget, error) {
 	for _, spec := range specs {
 		format, path, ok := strings.Cut(spec, "=")
 		if _, known := reportFormats[format]; !ok || !known || path == "" {
-			return fail(usageErrorf("--report %q: want FORMAT=FILE with FORMAT one of junit, sarif, json, markdown", spec))
+			return fail(usageErrorf("--report %q: want FORMAT=FILE with FORMAT one of junit, sarif, json, markdown, html", spec))
 		}
 		// Reports often go to a folder of their own (out/cors.xml) that a
 		// fresh checkout does not have yet.

@@ -74,7 +74,7 @@ wrong. Docs: docs/har.md.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runHar(cmd.Context(), io, o, args[0]) },
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.output, "output", "o", "text", "output format: text or json")
+	f.StringVarP(&o.output, "output", "o", "text", "output format: text, json or html (one self-contained page)")
 	f.BoolVar(&o.all, "all", false, "list passing cross-origin requests too")
 	f.StringVar(&o.urlPattern, "url", "", "only requests whose URL contains this (glob with * or ?)")
 	f.StringVar(&o.origin, "origin", "", "only requests from a page origin containing this (glob with * or ?)")
@@ -139,8 +139,8 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if o.output != "text" && o.output != "json" {
-		return usageErrorf("-o must be text or json, not %q", o.output)
+	if o.output != "text" && o.output != "json" && o.output != "html" {
+		return usageErrorf("-o must be text, json or html, not %q", o.output)
 	}
 	matchURL, err := matcher(o.urlPattern)
 	if err != nil {
@@ -185,9 +185,16 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 		JSON: o.output == "json", All: o.all, NoRedact: o.noRedact, Color: sysIO.Color(), Source: name,
 		Width: terminalWidth(sysIO),
 	})
+	var page *report.HTMLHARCollector
+	if o.output == "html" {
+		page = &report.HTMLHARCollector{All: o.all}
+	}
 	emit := func(res *harfile.Result) error {
 		if !matchURL(res.URL) || !matchOrigin(res.Origin) {
 			return nil
+		}
+		if page != nil {
+			return page.Add(res)
 		}
 		return rend.Add(res)
 	}
@@ -210,7 +217,7 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 	// workers that judged them; a replay changes them after, so it renders
 	// at the end.
 	aopts := harfile.AnalyzeOptions{}
-	if rp == nil {
+	if rp == nil && page == nil {
 		aopts.Prepare = func(res *harfile.Result) {
 			if matchURL(res.URL) && matchOrigin(res.Origin) {
 				rend.Prepare(res)
@@ -238,7 +245,14 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 		}
 		return &ExitError{Code: ExitUsage, Message: msg}
 	}
-	if err := rend.Finish(sum, log, readErr); err != nil {
+	blocked := rend.Blocked
+	if page != nil {
+		blocked = page.Blocked
+		err = page.Finish(out, report.Tool{Name: "corsdiag", Version: Version}, name, sum, o.noRedact)
+	} else {
+		err = rend.Finish(sum, log, readErr)
+	}
+	if err != nil {
 		return err
 	}
 	if err := out.Flush(); err != nil {
@@ -248,7 +262,7 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 		fmt.Fprintf(sysIO.Err, "corsdiag: partial report: %s\n", syntaxErrorText(se))
 		return &ExitError{Code: ExitUsage}
 	}
-	if rend.Blocked > 0 {
+	if blocked > 0 {
 		return &ExitError{Code: ExitBlocked}
 	}
 	return nil

@@ -14,7 +14,7 @@ import (
 	"unicode/utf8"
 )
 
-func runHarArgs(t *testing.T, stdin string, args ...string) (string, string, int) {
+func runHarArgs(t testing.TB, stdin string, args ...string) (string, string, int) {
 	t.Helper()
 	io, out, errOut := fakeIO(nil)
 	if stdin != "" {
@@ -35,6 +35,7 @@ func TestHarGolden(t *testing.T) {
 		{"har_session.txt", []string{"har", "testdata/har_session.har"}, ExitBlocked},
 		{"har_session_all.txt", []string{"har", "--all", "testdata/har_session.har"}, ExitBlocked},
 		{"har_session.json", []string{"har", "-o", "json", "testdata/har_session.har"}, ExitBlocked},
+		{"har_session.html", []string{"har", "-o", "html", "testdata/har_session.har"}, ExitBlocked},
 		{"har_session_filtered.txt", []string{"har", "--url", "*/config.json", "--all", "testdata/har_session.har"}, ExitAllowed},
 	}
 	for _, tt := range tests {
@@ -49,7 +50,7 @@ func TestHarGolden(t *testing.T) {
 }
 
 func TestHarSecretsAndControlCharacters(t *testing.T) {
-	for _, format := range []string{"text", "json"} {
+	for _, format := range []string{"text", "json", "html"} {
 		out, _, _ := runHarArgs(t, "", "har", "-o", format, "--all", "testdata/har_session.har")
 		for _, secret := range []string{"sk_live_123456", "tok_abcdefghijklmnop", "\x1b"} {
 			if strings.Contains(out, secret) {

@@ -3,7 +3,7 @@
 // the live probe concurrently, judges every exchange with the CORS engine
 // the way Chromium does, compares the verdict with what the check expects
 // (allow or deny), and renders the run as text, JSON, JUnit XML, SARIF,
-// Markdown and GitHub workflow annotations.
+// Markdown, HTML and GitHub workflow annotations.
 //
 // A network failure (no HTTP answer) is retried with exponential backoff and
 // kept apart from a CORS failure: the first says nothing about CORS.

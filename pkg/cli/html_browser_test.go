@@ -1,0 +1,296 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// The HTML reports, opened in real headless Chromium from file://: no
+// console error (a refused style or script would log one), no network
+// request, the summary's counts equal the JSON's, every blocked request
+// has a diagram whose stop mark names what made the browser stop, and
+// the first screen is drawn and fits 1280 pixels.
+func TestHTMLReportInChromium(t *testing.T) {
+	bin := htmlTestChromium(t)
+	dir := t.TempDir()
+
+	// har: the conformance recording (real Chromium traffic).
+	const harFile = "../../testdata/har/chromium-conformance.har"
+	harHTML, _, code := runHarArgs(t, "", "har", "-o", "html", harFile)
+	if code != ExitBlocked {
+		t.Fatalf("har -o html: exit %d", code)
+	}
+	harJSON, _, _ := runHarArgs(t, "", "har", "-o", "json", harFile)
+	var hj struct {
+		Summary struct {
+			Requests    int `json:"requests"`
+			CrossOrigin int `json:"cross_origin"`
+			Blocked     int `json:"blocked"`
+		} `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(harJSON), &hj); err != nil {
+		t.Fatal(err)
+	}
+
+	// ci: a run with a passing and a failing check.
+	good := corsServer(t).URL
+	cfg := writeConfig(t, `defaults: {origin: "https://app.example.com"}
+checks:
+  - name: items
+    url: `+good+`/items
+  - name: public
+    url: `+good+`/star
+    expect: deny
+  - name: other origin
+    url: `+good+`/items
+    origins:
+      - origin: https://evil.example.net
+`)
+	ciHTML, ciJSON := filepath.Join(dir, "ci.html"), filepath.Join(dir, "ci.json")
+	io, _, _ := fakeIO(nil)
+	if code := Main([]string{"ci", "-f", cfg, "--report", "html=" + ciHTML, "--report", "json=" + ciJSON}, io); code != ExitBlocked {
+		t.Fatalf("ci: exit %d, want 1", code)
+	}
+	var cj struct {
+		Summary struct {
+			Total  int `json:"total"`
+			Passed int `json:"passed"`
+			Failed int `json:"failed"`
+		} `json:"summary"`
+	}
+	b, _ := os.ReadFile(ciJSON)
+	if err := json.Unmarshal(b, &cj); err != nil {
+		t.Fatal(err)
+	}
+
+	harPath := filepath.Join(dir, "har.html")
+	if err := os.WriteFile(harPath, []byte(harHTML), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pages := []struct {
+		name   string
+		path   string
+		counts map[string]int
+	}{
+		{"har", harPath, map[string]int{"requests": hj.Summary.Requests, "cross-origin": hj.Summary.CrossOrigin, "blocked": hj.Summary.Blocked}},
+		{"ci", ciHTML, map[string]int{"checks": cj.Summary.Total, "passed": cj.Summary.Passed, "failed": cj.Summary.Failed}},
+	}
+	for _, pg := range pages {
+		t.Run(pg.name, func(t *testing.T) {
+			got := openReport(t, bin, pg.path)
+			if len(got.errors) > 0 {
+				t.Errorf("console errors: %q", got.errors)
+			}
+			if len(got.requests) > 0 {
+				t.Errorf("the page made network requests: %q", got.requests)
+			}
+			for label, n := range pg.counts {
+				if got.Counts[label] != n {
+					t.Errorf("summary shows %d %s, JSON says %d", got.Counts[label], label, n)
+				}
+			}
+			if got.Blocked == 0 {
+				t.Error("no blocked request drawn")
+			}
+			for _, m := range got.Marks {
+				if !stopNamesWhat(m) {
+					t.Errorf("a blocked request's diagram does not name the header or status: %q", m)
+				}
+			}
+			if got.Blocked != len(got.Marks) {
+				t.Errorf("%d blocked requests drawn, %d stop marks", got.Blocked, len(got.Marks))
+			}
+			if got.ScrollWidth > 1280 {
+				t.Errorf("the page is %d px wide in a 1280 px window", got.ScrollWidth)
+			}
+			checkScreenshot(t, got.png)
+		})
+	}
+}
+
+// stopNamesWhat: the mark's first line names a response header, the
+// status, or the missing response.
+func stopNamesWhat(mark string) bool {
+	for _, w := range []string{"Blocked: Access-Control-", "Blocked: status", "Blocked: Location", "Blocked: redirect", "Blocked: no response", "Blocked: URL scheme", "Blocked: method", "Blocked: Local Network Access"} {
+		if strings.HasPrefix(mark, w) {
+			return true
+		}
+	}
+	return false
+}
+
+type openedReport struct {
+	Counts      map[string]int `json:"counts"`
+	Blocked     int            `json:"blocked"`
+	Marks       []string       `json:"marks"`
+	ScrollWidth int            `json:"scrollWidth"`
+	errors      []string
+	requests    []string
+	png         []byte
+}
+
+// domFacts reads what the test asserts from the opened page.
+const domFacts = `(() => {
+  const counts = {};
+  document.querySelectorAll("[data-count]").forEach(li => {
+    counts[li.dataset.count] = parseInt(li.querySelector(".n").textContent, 10);
+  });
+  // A request with a reported error is one the browser blocked.
+  const blocked = document.querySelectorAll("article.req[data-blocked]");
+  const marks = [];
+  blocked.forEach(a => {
+    const t = a.querySelector("svg g.stop text");
+    if (t) { marks.push(t.textContent); }
+  });
+  return {counts, blocked: blocked.length, marks, scrollWidth: document.documentElement.scrollWidth};
+})()`
+
+func openReport(t *testing.T, bin, path string) openedReport {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(bin), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 800),
+		// Every name fails without a lookup: nothing leaves the machine.
+		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND"),
+	}
+	for _, f := range []string{"headless", "no-sandbox", "disable-gpu", "no-first-run", "disable-background-networking", "disable-component-update", "disable-sync"} {
+		opts = append(opts, chromedp.Flag(f, true))
+	}
+	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer acancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, tcancel := context.WithTimeout(ctx, 60*time.Second)
+	defer tcancel()
+
+	var mu sync.Mutex
+	var out openedReport
+	pageURL := "file://" + path
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("starting %s: %v", bin, err)
+	}
+	if err := chromedp.Listen(ctx, func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch ev := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			if ev.Request.URL != pageURL {
+				out.requests = append(out.requests, ev.Request.URL)
+			}
+		case *cdplog.EventEntryAdded:
+			if ev.Entry.Level == cdplog.EntryLevelError {
+				out.errors = append(out.errors, ev.Entry.Text)
+			}
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.ConsoleAPICalledTypeError {
+				out.errors = append(out.errors, "console.error")
+			}
+		case *runtime.EventExceptionThrown:
+			out.errors = append(out.errors, ev.ExceptionDetails.Text)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(1280, 800), chromedp.Navigate(pageURL), chromedp.WaitReady(chromedp.CSS("body")),
+	); err != nil {
+		t.Fatalf("opening %s: %v", pageURL, err)
+	}
+	facts, err := chromedp.Run(ctx, chromedp.Evaluate[openedReport](domFacts))
+	if err != nil {
+		t.Fatalf("reading the page: %v", err)
+	}
+	shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if dir := os.Getenv("CORSDIAG_HTML_SCREENSHOTS"); dir != "" {
+		os.WriteFile(filepath.Join(dir, filepath.Base(path)+".png"), shot, 0o644)
+		if el, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS("article.req[data-blocked]"))); err == nil {
+			os.WriteFile(filepath.Join(dir, filepath.Base(path)+".blocked.png"), el, 0o644)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	facts.errors, facts.requests, facts.png = out.errors, out.requests, shot
+	return facts
+}
+
+// checkScreenshot: 1280×800, not blank (enough ink), not one colour.
+func checkScreenshot(t *testing.T, b []byte) {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	r := img.Bounds()
+	if r.Dx() != 1280 || r.Dy() != 800 {
+		t.Errorf("screenshot is %dx%d, want 1280x800", r.Dx(), r.Dy())
+	}
+	bg := img.At(r.Min.X, r.Min.Y)
+	ink, colours := 0, map[[3]uint32]bool{}
+	for y := r.Min.Y; y < r.Max.Y; y += 2 {
+		for x := r.Min.X; x < r.Max.X; x += 2 {
+			c := img.At(x, y)
+			if !sameColour(c, bg) {
+				ink++
+			}
+			cr, cg, cb, _ := c.RGBA()
+			colours[[3]uint32{cr >> 12, cg >> 12, cb >> 12}] = true
+		}
+	}
+	total := (r.Dx() / 2) * (r.Dy() / 2)
+	if frac := float64(ink) / float64(total); frac < 0.02 {
+		t.Errorf("the first screen is nearly blank: %.1f%% ink", 100*frac)
+	}
+	if len(colours) < 4 {
+		t.Errorf("the first screen has %d colours", len(colours))
+	}
+}
+
+func sameColour(a, b interface{ RGBA() (r, g, b, a uint32) }) bool {
+	ar, ag, ab, _ := a.RGBA()
+	br, bg, bb, _ := b.RGBA()
+	return ar == br && ag == bg && ab == bb
+}
+
+var _ image.Image // png.Decode returns one
+
+// htmlTestChromium finds Chromium, or skips (fails under
+// CORSDIAG_BROWSER_TESTS=require).
+func htmlTestChromium(t *testing.T) string {
+	t.Helper()
+	require := os.Getenv("CORSDIAG_BROWSER_TESTS") == "require"
+	if testing.Short() && !require {
+		t.Skip("skipping the HTML report browser test in -short mode (CORSDIAG_BROWSER_TESTS=require runs it)")
+	}
+	for _, name := range []string{os.Getenv("CORSDIAG_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"} {
+		if name == "" {
+			continue
+		}
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	msg := fmt.Sprintf("no Chromium on PATH for the HTML report test")
+	if require {
+		t.Fatal("CORSDIAG_BROWSER_TESTS=require but " + msg)
+	}
+	t.Skip(msg + " (apt-get install chromium, or CORSDIAG_BROWSER_TESTS=require to fail)")
+	return ""
+}

@@ -1,0 +1,243 @@
+package report
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+)
+
+// hostileExchange is an exchange whose every server- or file-supplied
+// string tries to break out of the page.
+func hostileExchange(payload string) (*cors.Exchange, []cors.Finding) {
+	u := "https://api.example.com/items?q=" + payload + "&access_token=SECRETTOKEN123456"
+	ex := &cors.Exchange{
+		Request: cors.Request{Method: "PUT", URL: u, Origin: "https://app.example.com"},
+		Preflight: &cors.Hop{
+			Request: cors.Message{Method: "OPTIONS", URL: u, Header: http.Header{
+				"Origin":                        {"https://app.example.com"},
+				"Access-Control-Request-Method": {"PUT"},
+				"Authorization":                 {"Bearer SECRETTOKEN123456"},
+			}},
+			Response: &cors.Message{Status: 403, StatusText: payload, Header: http.Header{
+				"Access-Control-Allow-Origin":                                 {payload},
+				"X-Evil" + strings.NewReplacer(":", "", "\n", "").Replace(""): {payload},
+				"Location":   {"javascript:alert(1)"},
+				"Set-Cookie": {"session=SECRETTOKEN123456"},
+			}, Body: []byte(payload)},
+			NetError: "",
+		},
+	}
+	fs := []cors.Finding{{
+		Code: cors.CodePreflightAllowOriginMismatch, Severity: cors.SeverityError, Step: "preflight",
+		Message: "ACAO is " + payload, BrowserMessage: "Access to fetch at '" + u + "' " + payload,
+		CorsError: "PreflightAllowOriginMismatch", FailedParameter: payload, Fix: "fix " + payload, Reported: true,
+	}, {
+		Code: "apigw-no-options-method", Severity: cors.SeverityError, Step: "preflight", Platform: payload,
+		Message: payload, Fix: "aws apigateway " + payload,
+	}}
+	return ex, fs
+}
+
+var hostilePayloads = []string{
+	`</script><script>alert(1)</script>`,
+	`"><svg onload=alert(1)>`,
+	`'><img src=x onerror=alert(1)>`,
+	`javascript:alert(1)`,
+	"\u202Eevil\u202C and \u2066isolate\u2069 zero\u200bwidth",
+	"\x1b[31mred\x1b[0m \x07bell",
+	`{{.CSS}} ]]> <!-- --> <![CDATA[`,
+	`</title></svg><style>*{display:none}</style>`,
+}
+
+func TestHTMLEscapesHostileInput(t *testing.T) {
+	for _, p := range hostilePayloads {
+		ex, fs := hostileExchange(p)
+		var buf bytes.Buffer
+		err := WriteHTML(&buf, &HTMLPage{
+			Tool: Tool{Name: "corsdiag", Version: "test"}, Command: "check", Source: ex.Request.URL,
+			Counts: []HTMLCount{{Label: "blocked", N: 1}},
+			Items:  []HTMLItem{{Label: p, Verdict: "blocked", Exchange: ex, Findings: fs, Note: p}},
+		})
+		if err != nil {
+			t.Fatalf("%q: %v", p, err)
+		}
+		assertSafePage(t, p, buf.String())
+	}
+}
+
+// assertSafePage parses out as a browser would: only our own elements, no
+// event handler, no URL that leaves the page, no invisible or control
+// character, no secret.
+func assertSafePage(t *testing.T, p, out string) {
+	t.Helper()
+	elems := map[string]int{}
+	z := html.NewTokenizer(strings.NewReader(out))
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			break
+		}
+		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+			continue
+		}
+		tok := z.Token()
+		elems[tok.Data]++
+		for _, a := range tok.Attr {
+			if strings.HasPrefix(strings.ToLower(a.Key), "on") {
+				t.Errorf("%q: <%s %s=%q>", p, tok.Data, a.Key, a.Val)
+			}
+			switch strings.ToLower(a.Key) {
+			case "href", "src", "action", "xlink:href", "formaction":
+				if !strings.HasPrefix(a.Val, "#") {
+					t.Errorf("%q: <%s %s=%q> points outside the page", p, tok.Data, a.Key, a.Val)
+				}
+			}
+		}
+	}
+	for tag, want := range map[string]int{"script": 1, "style": 1, "img": 0, "iframe": 0, "object": 0, "embed": 0, "link": 0, "base": 0, "meta": 5, "svg": 1} {
+		if elems[tag] != want {
+			t.Errorf("%q: %d <%s> elements in the page, want %d", p, elems[tag], tag, want)
+		}
+	}
+	for _, bad := range []string{"\u202E", "\u2066", "\u200b", "\x1b", "\x07", "SECRETTOKEN123456"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("%q: the page holds %q", p, bad)
+		}
+	}
+}
+
+// FuzzHTML: whatever a server sends, the page holds only our markup.
+func FuzzHTML(f *testing.F) {
+	for _, p := range hostilePayloads {
+		f.Add(p)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		ex, fs := hostileExchange(p)
+		var buf bytes.Buffer
+		if err := WriteHTML(&buf, &HTMLPage{Command: "check", Source: ex.Request.URL, Items: []HTMLItem{{Label: p, Verdict: "blocked", Exchange: ex, Findings: fs, Note: p}}}); err != nil {
+			t.Fatal(err)
+		}
+		assertSafePage(t, p, buf.String())
+	})
+}
+
+func TestHTMLNoRedactShowsSecrets(t *testing.T) {
+	ex, fs := hostileExchange("x")
+	var buf bytes.Buffer
+	if err := WriteHTML(&buf, &HTMLPage{Command: "check", Items: []HTMLItem{{Verdict: "blocked", Exchange: ex, Findings: fs}}, NoRedact: true}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "SECRETTOKEN123456") {
+		t.Error("--no-redact: the token is hidden")
+	}
+}
+
+// The CSP names the hashes of exactly the style and script in the page:
+// if either changed without the other, the browser would refuse it.
+func TestHTMLContentSecurityPolicy(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteHTML(&buf, &HTMLPage{Command: "har"}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	style := between(t, out, "<style>", "</style>")
+	script := between(t, out, "<script>", "</script>")
+	policy := html.UnescapeString(between(t, out, `http-equiv="Content-Security-Policy" content="`, `">`))
+	for _, want := range []string{"default-src 'none'", "style-src '" + cspHash(style) + "'", "script-src '" + cspHash(script) + "'"} {
+		if !strings.Contains(policy, want) {
+			t.Errorf("the policy lacks %q", want)
+		}
+	}
+	if strings.Contains(policy, "unsafe-inline") || strings.Contains(policy, "unsafe-eval") {
+		t.Error("the policy allows inline code by default")
+	}
+}
+
+func between(t *testing.T, s, open, close string) string {
+	t.Helper()
+	i := strings.Index(s, open)
+	if i < 0 {
+		t.Fatalf("no %s in the page", open)
+	}
+	s = s[i+len(open):]
+	j := strings.Index(s, close)
+	if j < 0 {
+		t.Fatalf("no %s after %s in the page", close, open)
+	}
+	return s[:j]
+}
+
+func TestHTMLStopMarkNamesTheHeader(t *testing.T) {
+	tests := []struct {
+		code cors.Code
+		step string
+		want string
+	}{
+		{cors.CodePreflightMissingAllowOrigin, "preflight", "Blocked: Access-Control-Allow-Origin"},
+		{cors.CodeHeaderNotAllowed, "preflight", "Blocked: Access-Control-Allow-Headers"},
+		{cors.CodeMethodNotAllowed, "preflight", "Blocked: Access-Control-Allow-Methods"},
+		{cors.CodePreflightStatus, "preflight", "Blocked: status"},
+		{cors.CodeInvalidCredentials, "actual", "Blocked: Access-Control-Allow-Credentials"},
+		{cors.CodeAllowOriginMismatch, "actual", "Blocked: Access-Control-Allow-Origin"},
+		{cors.CodeRedirectBadLocation, "redirect 1", "Blocked: Location"},
+		{cors.CodeForbiddenMethod, "request", "Blocked: method"},
+		{"some-new-code", "request", "Blocked: some-new-code"},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.code), func(t *testing.T) {
+			ok := &cors.Message{Status: 204, Header: http.Header{"Access-Control-Allow-Origin": {"https://app.example.com"}}}
+			ex := &cors.Exchange{
+				Request:   cors.Request{Method: "PUT", URL: "https://api.example.com/items", Origin: "https://app.example.com"},
+				Preflight: &cors.Hop{Request: cors.Message{Method: "OPTIONS", URL: "https://api.example.com/items"}, Response: ok},
+				Actual: []cors.Hop{
+					{Request: cors.Message{Method: "PUT", URL: "https://api.example.com/items"}, Response: &cors.Message{Status: 302, Header: http.Header{"Location": {"https://b.example.com/"}}}},
+					{Request: cors.Message{Method: "PUT", URL: "https://b.example.com/"}, Response: ok},
+				},
+			}
+			f := cors.Finding{Code: tt.code, Severity: cors.SeverityError, Step: tt.step, Reported: true}
+			d := buildDiagram(ex, &HTMLItem{}, &f, sanitizerFor(false))
+			if d.Stop == nil {
+				t.Fatal("no stop mark")
+			}
+			if got := d.Stop.Lines[0].Text; got != tt.want {
+				t.Errorf("stop mark %q, want %q", got, tt.want)
+			}
+			// Arrows after the stop are drawn dimmed: the browser sends nothing more.
+			failAt := -1
+			for i, a := range d.Arrows {
+				if a.Class == "fail" {
+					failAt = i
+				}
+				if failAt >= 0 && i > failAt && a.Class != "dim" {
+					t.Errorf("arrow %d after the stop is %q, want dim", i, a.Class)
+				}
+			}
+		})
+	}
+}
+
+// A huge header value is capped in the page, and the page stays a small
+// multiple of its input.
+func TestHTMLBoundedOutput(t *testing.T) {
+	big := strings.Repeat("A", 1<<20)
+	h := http.Header{"Access-Control-Allow-Origin": {big}}
+	for i := 0; i < 2000; i++ {
+		h.Add("Access-Control-Allow-Headers", "x-h")
+	}
+	ex := &cors.Exchange{
+		Request: cors.Request{Method: "GET", URL: "https://api.example.com/", Origin: "https://app.example.com"},
+		Actual:  []cors.Hop{{Request: cors.Message{Method: "GET", URL: "https://api.example.com/"}, Response: &cors.Message{Status: 200, Header: h}}},
+	}
+	var buf bytes.Buffer
+	if err := WriteHTML(&buf, &HTMLPage{Command: "check", Items: []HTMLItem{{Verdict: "blocked", Exchange: ex}}}); err != nil {
+		t.Fatal(err)
+	}
+	if buf.Len() > 1<<20 {
+		t.Errorf("page is %d bytes for about 1 MiB of headers", buf.Len())
+	}
+}
