@@ -473,6 +473,12 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 	if err != nil {
 		return err
 	}
+	if o.HAROut != "" {
+		// Before anything is sent: a typo must not cost a request.
+		if err := checkWritable(o.HAROut); err != nil {
+			return usageErrorf("--har-out %s: %v", o.HAROut, err)
+		}
+	}
 	for _, p := range in.profiles {
 		if err := checkable(p, &in.probe); err != nil {
 			return err
@@ -611,15 +617,7 @@ func checkable(p *cors.Profile, opts *probe.Options) error {
 }
 
 func writeHAR(path string, res *probe.Result, redact bool) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("--har-out: %w", err)
-	}
-	if err := res.WriteHAR(f, redact); err != nil {
-		f.Close()
-		return fmt.Errorf("--har-out %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
+	if err := writeFileAtomic(path, func(w io.Writer) error { return res.WriteHAR(w, redact) }); err != nil {
 		return fmt.Errorf("--har-out %s: %w", path, err)
 	}
 	return nil

@@ -130,7 +130,10 @@ func newCIInitCmd(io *IO) *cobra.Command {
 type reportTarget struct {
 	format string
 	path   string
-	file   *os.File
+}
+
+func (t reportTarget) write(rep *suite.Report) error {
+	return writeFileAtomic(t.path, func(w io.Writer) error { return reportFormats[t.format](rep, w) })
 }
 
 func runCI(parent context.Context, io *IO, o *ciOptions) error {
@@ -172,11 +175,6 @@ func runCI(parent context.Context, io *IO, o *ciOptions) error {
 	if err != nil {
 		return err
 	}
-	defer func() {
-		for _, t := range targets {
-			t.file.Close()
-		}
-	}()
 
 	if parent == nil {
 		parent = context.Background()
@@ -208,7 +206,7 @@ func runCI(parent context.Context, io *IO, o *ciOptions) error {
 	}
 	var writeErrs []string
 	for _, t := range targets {
-		if err := reportFormats[t.format](rep, t.file); err != nil {
+		if err := t.write(rep); err != nil {
 			writeErrs = append(writeErrs, fmt.Sprintf("%s report %s: %v", t.format, t.path, err))
 		}
 	}
@@ -281,17 +279,13 @@ func appendOutputs(path string, rep *suite.Report) error {
 	})
 }
 
-// openReports parses --report values and creates the files before the run,
-// so a typo fails in a second, not after every check.
+// openReports parses --report values and checks before the run that each
+// file can be written, so a typo fails in a second, not after every check.
+// The files are written at the end, each in full or not at all
+// (writeFileAtomic): the previous run's reports stay until then.
 func openReports(specs []string) ([]reportTarget, error) {
 	var out []reportTarget
-	fail := func(err error) ([]reportTarget, error) {
-		for _, t := range out {
-			t.file.Close()
-			os.Remove(t.path)
-		}
-		return nil, err
-	}
+	fail := func(err error) ([]reportTarget, error) { return nil, err }
 	for _, spec := range specs {
 		format, path, ok := strings.Cut(spec, "=")
 		if _, known := reportFormats[format]; !ok || !known || path == "" {
@@ -302,11 +296,10 @@ func openReports(specs []string) ([]reportTarget, error) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return fail(usageErrorf("--report %s: %v", spec, err))
 		}
-		f, err := os.Create(path)
-		if err != nil {
+		if err := checkWritable(path); err != nil {
 			return fail(usageErrorf("--report %s: %v", spec, err))
 		}
-		out = append(out, reportTarget{format: format, path: path, file: f})
+		out = append(out, reportTarget{format: format, path: path})
 	}
 	return out, nil
 }

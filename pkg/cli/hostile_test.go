@@ -2,11 +2,16 @@ package cli
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/corsdiag/corsdiag/pkg/internal/refused"
 )
@@ -135,5 +140,124 @@ func TestUsageErrorsHideFlagValues(t *testing.T) {
 				t.Errorf("stderr %q lacks %q", errOut, tt.want)
 			}
 		})
+	}
+}
+
+// TestMain lets a test run corsdiag in a child process (to kill it):
+// CORSDIAG_TEST_MAIN=1 makes the test binary be corsdiag.
+func TestMain(m *testing.M) {
+	if os.Getenv("CORSDIAG_TEST_MAIN") == "1" {
+		os.Exit(Main(os.Args[1:], SystemIO()))
+	}
+	os.Exit(m.Run())
+}
+
+// TestCIKilledKeepsPreviousReports: a ci run killed while a check is in
+// flight leaves the previous run's reports as they were.
+func TestCIKilledKeepsPreviousReports(t *testing.T) {
+	inFlight := make(chan struct{}, 1)
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case inFlight <- struct{}{}:
+		default:
+		}
+		<-r.Context().Done()
+	}))
+	t.Cleanup(hang.Close)
+	cfg := writeConfig(t, "defaults: {origin: \"https://app.example\"}\nchecks:\n  - name: hangs\n    url: "+hang.URL+"/x\n")
+	dir := t.TempDir()
+	previous := map[string]string{}
+	args := []string{"ci", "-f", cfg, "--timeout", "60s"}
+	for _, f := range []string{"junit", "sarif", "json", "markdown"} {
+		p := filepath.Join(dir, "out", "report."+f)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		previous[p] = "previous good " + f + " report\n"
+		os.WriteFile(p, []byte(previous[p]), 0o644)
+		args = append(args, "--report", f+"="+p)
+	}
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "CORSDIAG_TEST_MAIN=1")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-inFlight:
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("the check never reached the server")
+	}
+	cmd.Process.Kill() // SIGKILL: no chance to clean up
+	cmd.Wait()
+	for p, want := range previous {
+		if b, _ := os.ReadFile(p); string(b) != want {
+			t.Errorf("%s = %q after the kill, want the previous report", p, b)
+		}
+	}
+}
+
+// TestCIReportsWrittenWhole: reports replace the previous ones at the end,
+// leave no temporary file, and a report path that cannot be written fails
+// before any check is sent.
+func TestCIReportsWrittenWhole(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		goodCORS(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	cfg := writeConfig(t, "defaults: {origin: \""+testOrigin+"\"}\nchecks:\n  - name: items\n    url: "+srv.URL+"/items\n")
+	dir := t.TempDir()
+	report := filepath.Join(dir, "cors.xml")
+	os.WriteFile(report, []byte("old"), 0o644)
+	io, _, errb := fakeIO(nil)
+	if code := Main([]string{"ci", "-f", cfg, "--report", "junit=" + report}, io); code != ExitAllowed {
+		t.Fatalf("exit %d: %s", code, errb)
+	}
+	if b, _ := os.ReadFile(report); !strings.Contains(string(b), "<testsuites") {
+		t.Errorf("report = %q", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("the folder holds %d files, want only the report", len(entries))
+	}
+
+	before := hits.Load()
+	for _, bad := range []string{dir, filepath.Join(report, "x.xml")} {
+		io, _, errb := fakeIO(nil)
+		if code := Main([]string{"ci", "-f", cfg, "--report", "junit=" + bad}, io); code != ExitUsage {
+			t.Errorf("--report junit=%s: exit %d, want %d (%s)", bad, code, ExitUsage, errb)
+		}
+	}
+	if hits.Load() != before {
+		t.Error("a check was sent although a report could not be written")
+	}
+}
+
+// TestHAROutCheckedBeforeSending: an --har-out that cannot be written is a
+// usage error before any request goes out; a good one is written whole.
+func TestHAROutCheckedBeforeSending(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		goodCORS(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	notAFolder := filepath.Join(dir, "file")
+	os.WriteFile(notAFolder, nil, 0o644)
+	for _, bad := range []string{dir, filepath.Join(notAFolder, "probe.har"), filepath.Join(dir, "missing", "probe.har")} {
+		code, _, errOut := runMain(nil, false, "check", srv.URL+"/items", "--origin", testOrigin, "--har-out", bad)
+		if code != ExitUsage || !strings.Contains(errOut, "--har-out") {
+			t.Errorf("--har-out %s: exit %d, stderr %q; want %d naming --har-out", bad, code, errOut, ExitUsage)
+		}
+	}
+	if hits.Load() != 0 {
+		t.Errorf("%d requests sent with an unwritable --har-out", hits.Load())
+	}
+	good := filepath.Join(dir, "probe.har")
+	if code, _, errOut := runMain(nil, false, "check", srv.URL+"/items", "--origin", testOrigin, "--har-out", good); code != ExitAllowed {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if b, _ := os.ReadFile(good); !strings.Contains(string(b), `"entries"`) {
+		t.Errorf("--har-out wrote %q", b)
 	}
 }
