@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"github.com/corsdiag/corsdiag/pkg/probe"
 	"github.com/corsdiag/corsdiag/pkg/redact"
 	"github.com/corsdiag/corsdiag/pkg/report"
+	"github.com/corsdiag/corsdiag/pkg/weburl"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -344,10 +344,13 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 	if rawURL == "" {
 		return nil, usageErrorf("the curl command has no URL")
 	}
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, usageErrorf("URL %q: want an absolute http:// or https:// URL", rawURL)
+	// The URL as the browser sends it (WHATWG URL standard): a typed space
+	// becomes %20, an IDN host punycode, a default port goes.
+	href, err := weburl.Request(rawURL)
+	if err != nil {
+		return nil, usageErrorf("%v", err)
 	}
+	rawURL = href
 	// Explicit flags come first: curl takes the first --connect-to that
 	// matches, and a named --resolve host before the curl command's.
 	routes, err := probe.ParseRoutes(append(append([]string{}, o.Resolve...), curlResolve...), append(append([]string{}, o.ConnectTo...), curlConnectTo...))

@@ -15,16 +15,18 @@ import (
 // the Host of every request it gets.
 type hostRecorder struct {
 	*httptest.Server
-	mu    sync.Mutex
-	hosts map[string]int
+	mu      sync.Mutex
+	hosts   map[string]int
+	targets map[string]int // request-line targets
 }
 
 func newHostRecorder(t *testing.T) *hostRecorder {
 	t.Helper()
-	s := &hostRecorder{hosts: map[string]int{}}
+	s := &hostRecorder{hosts: map[string]int{}, targets: map[string]int{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.hosts[r.Host]++
+		s.targets[r.RequestURI]++
 		s.mu.Unlock()
 		w.Header().Set("Access-Control-Allow-Origin", "https://app.example.com")
 		w.Header().Set("Access-Control-Allow-Methods", "PUT")
@@ -94,6 +96,50 @@ func TestRouteFlags(t *testing.T) {
 			}
 			if tt.wantHost != "" && srv.saw(tt.wantHost) == before {
 				t.Errorf("the server saw no request with Host %s (saw %v)", tt.wantHost, srv.hosts)
+			}
+		})
+	}
+}
+
+func (s *hostRecorder) sawTarget(target string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.targets[target]
+}
+
+// Every front door sends the URL as the browser does: a typed space as %20,
+// non-ASCII as UTF-8 escapes, an IDN host as punycode.
+func TestURLAsBrowserSendsIt(t *testing.T) {
+	srv := newHostRecorder(t)
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	typed := "http://Bücher.example.test:" + port + "/search files/é?q=1 2"
+	host := "xn--bcher-kva.example.test:" + port
+	target := "/search%20files/%C3%A9?q=1%202"
+	resolve := "xn--bcher-kva.example.test:" + port + ":127.0.0.1"
+	dir := t.TempDir()
+	ciPath := filepath.Join(dir, "c.yaml")
+	os.WriteFile(ciPath, []byte("checks:\n  - url: "+typed+"\n    origins: [{origin: \"https://app.example.com\"}]\n"), 0o644)
+	tests := []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"check", []string{"check", typed, "--origin", "https://app.example.com", "--resolve", resolve, "-o", "json"}, ExitAllowed},
+		{"check -- curl", []string{"check", "--resolve", resolve, "--", "curl", typed, "-H", "Origin: https://app.example.com"}, ExitAllowed},
+		{"ci", []string{"ci", "-f", ciPath, "--resolve", resolve}, ExitAllowed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := srv.sawTarget(target)
+			out, errOut, code := runHarArgs(t, "", tt.args...)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d: %s%s", code, tt.code, out, errOut)
+			}
+			if srv.sawTarget(target) == before || srv.saw(host) == 0 {
+				t.Errorf("the server saw %v %v, want %s with Host %s", srv.targets, srv.hosts, target, host)
+			}
+			if tt.name == "check" && !strings.Contains(out, `"http://`+host+target+`"`) {
+				t.Errorf("the JSON report does not show the URL as sent:\n%s", out)
 			}
 		})
 	}

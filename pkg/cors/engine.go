@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/corsdiag/corsdiag/pkg/weburl"
 )
 
 // MaxRedirects is the Fetch standard's redirect limit: the 21st fails.
@@ -521,10 +523,16 @@ func (p *Profile) redirect(r *Request, st RedirectState, resp *Message) (Redirec
 		p.note(&f, r, Console{URL: st.URL, From: redirectedFrom(r.URL, st.URL), Origin: canonicalOrigin(r.Origin)})
 		return st, &f
 	}
-	base, err := url.Parse(st.URL)
+	// The Location is parsed against the current URL as the URL standard
+	// does (a space in it is sent as %20, dot segments resolved).
 	var target *url.URL
+	href, err := weburl.Resolve(st.URL, loc)
 	if err == nil {
-		target, err = base.Parse(loc)
+		target, err = url.Parse(href)
+		if err != nil {
+			// A serialization net/url refuses (a stray %zz) is still a URL.
+			target, err = weburl.GoURL(href)
+		}
 	}
 	// Chromium cors.cc CheckRedirectLocation (Fetch §HTTP-redirect fetch
 	// steps 9-10): userinfo fails when the request is tainted, when the
@@ -535,7 +543,7 @@ func (p *Profile) redirect(r *Request, st RedirectState, resp *Message) (Redirec
 		// A CORS request redirected to ftp: or another scheme fails the
 		// scheme check at the new URL (verified on Chromium 156).
 		f := newFinding(CodeCorsDisabledScheme, step, "the redirect's Location "+quote(loc)+" is not http or https, so the cross-origin request cannot follow it with CORS")
-		p.note(&f, r, Console{URL: target.String(), From: r.URL, Origin: page, Param: target.Scheme, Redirect: true})
+		p.note(&f, r, Console{URL: href, From: r.URL, Origin: page, Param: target.Scheme, Redirect: true})
 		return st, &f
 	}
 	if err != nil || (target.Scheme != "http" && target.Scheme != "https") {
@@ -544,14 +552,14 @@ func (p *Profile) redirect(r *Request, st RedirectState, resp *Message) (Redirec
 		return st, &f
 	}
 	tainted := st.Origin == "null" && page != "null"
-	if target.User != nil && (tainted || corsFlag || !sameOrigin(page, target.String())) {
+	if target.User != nil && (tainted || corsFlag || !sameOrigin(page, href)) {
 		f := newFinding(CodeRedirectCredentials, step, "the redirect's Location "+quote(redactUserinfo(target))+" carries user:password@, which browsers refuse for cross-origin requests")
 		p.note(&f, r, Console{URL: st.URL, From: redirectedFrom(r.URL, st.URL), Origin: page})
 		return st, &f
 	}
 	next := st
 	next.Count++
-	next.URL = target.String()
+	next.URL = href
 	next.CrossOrigin = corsFlag
 	if (resp.Status == 301 || resp.Status == 302) && st.Method == "POST" || resp.Status == 303 && st.Method != "GET" && st.Method != "HEAD" {
 		next.Method = "GET"

@@ -526,6 +526,19 @@ func TestRedirectAPI(t *testing.T) {
 	if _, ok := Chromium.Redirect(&r, st, res(302, "Location", "/b")); ok {
 		t.Error("a redirect that fails the CORS check was followed")
 	}
+	// The Location is resolved as the URL standard does, as the browser
+	// sends the next request.
+	for loc, want := range map[string]string{
+		"/v2/a b?q=c d#f":             "https://api.example.com/v2/a%20b?q=c%20d",
+		"../é":                        "https://api.example.com/%C3%A9",
+		"https://Bücher.example:443/": "https://xn--bcher-kva.example/",
+		"/%zz":                        "https://api.example.com/%zz",
+	} {
+		next, ok := Chromium.Redirect(&r, st, res(302, "Location", loc, HeaderAllowOrigin, page))
+		if !ok || next.URL != want {
+			t.Errorf("Location %q: next URL %q (%v), want %q", loc, next.URL, ok, want)
+		}
+	}
 	if _, ok := Chromium.Redirect(&r, st, res(200)); ok {
 		t.Error("a 200 was treated as a redirect")
 	}

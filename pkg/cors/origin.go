@@ -14,7 +14,19 @@ import (
 func OriginOf(rawURL string) string {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return "null"
+		// The origin is the scheme and authority alone: a path or query
+		// net/url refuses (a stray %zz, which the URL standard keeps and a
+		// browser sends) does not change it.
+		scheme, rest, ok := strings.Cut(rawURL, "://")
+		if !ok {
+			return "null"
+		}
+		if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+			rest = rest[:i]
+		}
+		if u, err = url.Parse(scheme + "://" + rest); err != nil {
+			return "null"
+		}
 	}
 	return originOfURL(u)
 }

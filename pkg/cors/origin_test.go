@@ -20,6 +20,7 @@ func TestOriginOf(t *testing.T) {
 		"about:blank":                      "null",
 		"https://":                         "null",
 		"%zz":                              "null",
+		"https://api.example.com/%zz?a=%":  "https://api.example.com",
 	} {
 		if got := OriginOf(in); got != want {
 			t.Errorf("OriginOf(%q) = %q, want %q", in, got, want)

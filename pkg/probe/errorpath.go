@@ -6,12 +6,12 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/redact"
+	"github.com/corsdiag/corsdiag/pkg/weburl"
 )
 
 // startErrorPaths sends the error-path probe: safe, simple cross-origin
@@ -56,23 +56,11 @@ func (p *prober) simpleGet(ctx context.Context, rawURL string) cors.Hop {
 // unknownPathURL puts a random name that cannot exist beside the request's
 // path: /api/users/42?x=1 -> /api/users/corsdiag-probe-<hex>.
 func unknownPathURL(raw string) (string, bool) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", false
-	}
 	var b [6]byte
 	_, _ = rand.Read(b[:])
-	dir := u.Path
-	if i := strings.LastIndexByte(dir, '/'); i >= 0 {
-		dir = dir[:i+1]
-	} else {
-		dir = "/"
-	}
-	u.Path = dir + "corsdiag-probe-" + hex.EncodeToString(b[:])
-	u.RawPath = ""
-	u.RawQuery = ""
-	u.Fragment = ""
-	return u.String(), true
+	// A relative reference replaces the last segment and drops the query.
+	u, err := weburl.Resolve(raw, "corsdiag-probe-"+hex.EncodeToString(b[:]))
+	return u, err == nil
 }
 
 // carriesCredentials reports whether the actual request sends cookies, basic

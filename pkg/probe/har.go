@@ -13,6 +13,7 @@ import (
 	"github.com/google/martian/v3/har"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/weburl"
 	"github.com/corsdiag/corsdiag/pkg/redact"
 )
 
@@ -192,7 +193,7 @@ func harRequestOf(m *cors.Message, protocol string, redactSecrets bool) *har.Req
 		HeadersSize: -1,
 		BodySize:    int64(len(m.Body)),
 	}
-	if pu, err := url.Parse(u); err == nil {
+	if pu, err := weburl.GoURL(u); err == nil {
 		for _, kv := range strings.Split(pu.RawQuery, "&") {
 			if kv == "" {
 				continue

@@ -14,11 +14,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/weburl"
 )
 
 // Defaults of Options.
@@ -147,13 +147,13 @@ func validate(o *Options) error {
 	if o.Request.Origin == "" {
 		return errors.New("probe: the request has no Origin (the page's origin, such as https://app.example.com)")
 	}
-	u, err := url.Parse(o.Request.URL)
+	// The browser sends the URL as the URL standard serializes it (a typed
+	// space as %20, an IDN host as punycode); so does the probe.
+	href, err := weburl.Request(o.Request.URL)
 	if err != nil {
-		return fmt.Errorf("probe: the URL %q is not valid: %w", o.Request.URL, err)
+		return fmt.Errorf("probe: %w", err)
 	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("probe: the URL %q is not an absolute http:// or https:// URL", o.Request.URL)
-	}
+	o.Request.URL = href
 	return nil
 }
 

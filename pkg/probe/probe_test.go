@@ -762,8 +762,9 @@ func TestValidation(t *testing.T) {
 		{cors.Request{URL: "http://127.0.0.1/"}, "no Origin"},
 		{cors.Request{URL: "ftp://x/", Origin: pageOrigin}, "not an absolute http:// or https:// URL"},
 		{cors.Request{URL: "/relative", Origin: pageOrigin}, "not an absolute http:// or https:// URL"},
-		{cors.Request{URL: "http:///no-host", Origin: pageOrigin}, "not an absolute http:// or https:// URL"},
-		{cors.Request{URL: "http://[::1/", Origin: pageOrigin}, "is not valid"},
+		{cors.Request{URL: "http://", Origin: pageOrigin}, "no host"},
+		{cors.Request{URL: "http://[::1/", Origin: pageOrigin}, "IPv6 address is missing the closing"},
+		{cors.Request{URL: "http://exa mple.com/", Origin: pageOrigin}, `host contains a forbidden domain code point: " "`},
 	} {
 		_, err := Run(context.Background(), Options{Request: tc.req, Transport: refuseTransport{t}})
 		var ue *UnreachableError

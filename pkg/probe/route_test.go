@@ -271,3 +271,39 @@ func FuzzParseRoutes(f *testing.F) {
 		}
 	})
 }
+
+// The request line and Host carry the URL as the browser serializes it
+// (WHATWG URL standard): %20 for a typed space, UTF-8 percent-escapes,
+// punycode for an IDN host, no default port, dot segments resolved.
+func TestSendsURLAsBrowser(t *testing.T) {
+	type got struct{ target, host string }
+	seenReq := make(chan got, 8)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seenReq <- got{r.RequestURI, r.Host}
+		corsOK(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	routes, err := ParseRoutes([]string{"*:" + port + ":127.0.0.1", "*:80:127.0.0.1"}, []string{":80::" + port})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		url, wantTarget, wantHost, wantRecorded string
+	}{
+		{"http://api.example.test:" + port + "/items?q=1 2", "/items?q=1%202", "api.example.test:" + port, "http://api.example.test:" + port + "/items?q=1%202"},
+		{"http://api.example.test:" + port + "/search files/é?q=ü", "/search%20files/%C3%A9?q=%C3%BC", "api.example.test:" + port, ""},
+		{"http://Bücher.example.test:" + port + "/a/./b/../c", "/a/c", "xn--bcher-kva.example.test:" + port, "http://xn--bcher-kva.example.test:" + port + "/a/c"},
+		{"HTTP://API.example.test:80/x#frag", "/x", "api.example.test", "http://api.example.test/x"},
+	}
+	for _, tt := range tests {
+		res := run(t, Options{Request: cors.Request{Method: "GET", URL: tt.url}, Routes: routes})
+		g := <-seenReq
+		if g.target != tt.wantTarget || g.host != tt.wantHost {
+			t.Errorf("%q: server saw %s with Host %s, want %s with Host %s", tt.url, g.target, g.host, tt.wantTarget, tt.wantHost)
+		}
+		if tt.wantRecorded != "" && res.Exchange.Request.URL != tt.wantRecorded {
+			t.Errorf("%q: exchange URL %q, want %q", tt.url, res.Exchange.Request.URL, tt.wantRecorded)
+		}
+	}
+}

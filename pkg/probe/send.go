@@ -18,6 +18,7 @@ import (
 	"golang.org/x/net/publicsuffix"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/weburl"
 )
 
 // acceptEncoding is what corsdiag offers: browsers send "gzip, deflate, br"
@@ -159,7 +160,7 @@ func (p *prober) sendOnly(ctx context.Context, method, rawURL string, h http.Hea
 	if len(body) > 0 {
 		rd = bytes.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, rawURL, rd)
+	req, err := newRequest(ctx, method, rawURL, rd)
 	if err != nil {
 		hop.NetError = "the request could not be built: " + err.Error()
 		hop.Duration = time.Since(hop.Started)
@@ -196,6 +197,21 @@ func (p *prober) sendOnly(ctx context.Context, method, rawURL string, h http.Hea
 	hop.Response = msg
 	hop.Duration = time.Since(hop.Started)
 	return hop, nil
+}
+
+// newRequest builds a request whose request line carries rawURL's bytes as
+// the URL standard serialized them (see weburl.GoURL).
+func newRequest(ctx context.Context, method, rawURL string, body io.Reader) (*http.Request, error) {
+	u, err := weburl.GoURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, method, (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/"}).String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.URL = u
+	return req, nil
 }
 
 // roundTrip sends one request and never follows a redirect. It skips

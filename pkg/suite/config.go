@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"regexp"
 	"slices"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/probe"
+	"github.com/corsdiag/corsdiag/pkg/weburl"
 )
 
 // DefaultFile is the config file `corsdiag ci` reads when -f is not given.
@@ -627,11 +627,14 @@ func (p *parser) check(rc *rawCheck, n int, d *Defaults, pos checkPos) Check {
 		p.fail(c.Line, "%s has no url", where)
 	}
 	if ok {
-		pu, err := url.Parse(u)
-		if err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
-			p.fail(rc.URL.Line, "%s url %q is not an absolute http(s) URL", where, u)
+		// As the browser sends it (WHATWG URL standard): %20 for a space,
+		// punycode for an IDN host, no default port.
+		href, err := weburl.Request(u)
+		var we *weburl.Error
+		if errors.As(err, &we) {
+			p.fail(rc.URL.Line, "%s url %q: %s", where, u, we.Reason)
 		}
-		c.URL = u
+		c.URL = href
 	}
 	if m, ok := p.str(&rc.Method, where+" method"); ok {
 		if !isToken(m) {
