@@ -13,8 +13,8 @@ import (
 	"github.com/google/martian/v3/har"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
-	"github.com/corsdiag/corsdiag/pkg/weburl"
 	"github.com/corsdiag/corsdiag/pkg/redact"
+	"github.com/corsdiag/corsdiag/pkg/weburl"
 )
 
 // HARCreatorVersion is written as log.creator.version; the CLI sets it to
