@@ -15,7 +15,8 @@ import (
 	"testing"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
-	// The platform, HAR and CI packages register their own codes, whose pages live here too.
+	// The platform, HAR, CI and audit packages register their own codes, whose pages live here too.
+	_ "github.com/corsdiag/corsdiag/pkg/audit"
 	_ "github.com/corsdiag/corsdiag/pkg/harfile"
 	_ "github.com/corsdiag/corsdiag/pkg/platform"
 	_ "github.com/corsdiag/corsdiag/pkg/suite"

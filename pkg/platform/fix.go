@@ -81,7 +81,9 @@ type Fix struct {
 // FixContext is what snippets are filled with: the page's real origin,
 // method and headers, and the names found in the URL.
 type FixContext struct {
-	Origin      string
+	Origin string
+	// Origins is the exact allow-list (the audit's declared origins).
+	Origins     []string
 	Method      string   // the method the page sends, normalized
 	Methods     []string // methods to allow: Method, plus OPTIONS where the form needs it listed
 	Headers     []string // request headers to allow, lower case; Content-Type when none

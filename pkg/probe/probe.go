@@ -60,6 +60,14 @@ type Options struct {
 	// Transport replaces the default transport (tests, and callers that
 	// share one transport across probes).
 	Transport http.RoundTripper
+	// BeforeSend, when set, is called before every request; an error stops
+	// that request (its hop says why) and is not counted as a network
+	// failure. The audit paces (--rate) and bounds its requests with it.
+	BeforeSend func(context.Context) error
+	// SkipBlockedActual sends the actual request only when the browser
+	// would: never after a preflight that fails. check sends it anyway to
+	// show what comes next; the audit saves the request.
+	SkipBlockedActual bool
 }
 
 // ErrorPath is one answer of the error-path probe.
@@ -185,9 +193,12 @@ func (p *prober) run(ctx context.Context) *Result {
 	}
 	res.BrowserSendsActual = preflightOK
 
-	if cors.IsStateChanging(plan.Method) && !p.opts.SendActual {
+	switch {
+	case cors.IsStateChanging(plan.Method) && !p.opts.SendActual:
 		ex.ActualSkipped = skippedSentence(plan.Method, res.BrowserSendsPreflight)
-	} else {
+	case !preflightOK && p.opts.SkipBlockedActual:
+		ex.ActualSkipped = "The preflight failed, so the browser sends nothing more; corsdiag sent nothing more either."
+	default:
 		ex.Actual = p.actual(ctx, &plan)
 	}
 

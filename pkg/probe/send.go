@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"compress/zlib"
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -135,8 +136,12 @@ func worstSite(a, b string) string {
 // and records it. A network failure is recorded in the hop, never returned;
 // it also counts towards the check's reachability.
 func (p *prober) send(ctx context.Context, method, rawURL string, h http.Header, body []byte) cors.Hop {
-	p.tried++
 	hop, err := p.sendOnly(ctx, method, rawURL, h, body)
+	var ns errNotSent
+	if errors.As(err, &ns) {
+		return hop // refused by BeforeSend: says nothing about the endpoint
+	}
+	p.tried++
 	if err != nil {
 		p.noteErr(err, rawURL)
 	} else {
@@ -144,6 +149,12 @@ func (p *prober) send(ctx context.Context, method, rawURL string, h http.Header,
 	}
 	return hop
 }
+
+// errNotSent is BeforeSend's refusal: the request never left.
+type errNotSent struct{ err error }
+
+func (e errNotSent) Error() string { return "not sent: " + e.err.Error() }
+func (e errNotSent) Unwrap() error { return e.err }
 
 // sendOnly is send without the bookkeeping: the error-path probe runs it
 // concurrently with the exchange, and its answers say nothing about
@@ -155,6 +166,12 @@ func (p *prober) sendOnly(ctx context.Context, method, rawURL string, h http.Hea
 	}
 	if len(body) > 0 {
 		hop.Request.Body, hop.Request.BodyTruncated = capBytes(body, p.opts.MaxBody)
+	}
+	if p.opts.BeforeSend != nil {
+		if err := p.opts.BeforeSend(ctx); err != nil {
+			hop.NetError = "not sent: " + err.Error()
+			return hop, errNotSent{err}
+		}
 	}
 	var rd io.Reader
 	if len(body) > 0 {

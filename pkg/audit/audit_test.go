@@ -1,0 +1,343 @@
+package audit
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/probe"
+)
+
+// policy decides, for one request's Origin, what the server answers:
+// the Access-Control-Allow-Origin value ("" for none) and whether it adds
+// Access-Control-Allow-Credentials: true.
+type policy func(origin string) (acao string, credentials bool)
+
+func exact(origins ...string) policy {
+	return func(o string) (string, bool) {
+		if slices.Contains(origins, o) {
+			return o, true
+		}
+		return "", false
+	}
+}
+
+func matching(re string) policy {
+	rx := regexp.MustCompile(re)
+	return func(o string) (string, bool) {
+		if rx.MatchString(o) {
+			return o, true
+		}
+		return "", false
+	}
+}
+
+func or(ps ...policy) policy {
+	return func(o string) (string, bool) {
+		for _, p := range ps {
+			if v, c := p(o); v != "" {
+				return v, c
+			}
+		}
+		return "", false
+	}
+}
+
+const app, admin = "https://app.example.com", "https://admin.example.com"
+
+// The flawed policies people really write, and correct ones.
+var (
+	reflectAll   policy = func(o string) (string, bool) { return o, true }
+	reflectNoCrd policy = func(o string) (string, bool) { return o, false }
+	wildcard     policy = func(string) (string, bool) { return "*", false }
+	nullToo             = or(exact(app), exact("null"))
+	suffix       policy = func(o string) (string, bool) {
+		if strings.HasSuffix(o, "example.com") {
+			return o, true
+		}
+		return "", false
+	}
+	prefix policy = func(o string) (string, bool) {
+		if strings.HasPrefix(o, app) {
+			return o, true
+		}
+		return "", false
+	}
+	unescapedDot = matching(`^https://app.example.com$`)
+	anySubdomain = matching(`^https://([a-z0-9-]+\.)*example\.com$`)
+	httpToo      = matching(`^https?://app\.example\.com$`)
+	localhost    = or(exact(app), func(o string) (string, bool) {
+		u, err := url.Parse(o)
+		if err == nil && (u.Hostname() == "localhost" || u.Hostname() == "127.0.0.1") {
+			return o, true
+		}
+		return "", false
+	})
+	// hostCapture pulls the host out with a pattern that stops at the
+	// first unexpected character, then compares it.
+	hostCapture policy = func(o string) (string, bool) {
+		if m := regexp.MustCompile(`^https://([a-z0-9.-]+)`).FindStringSubmatch(o); m != nil && m[1] == "app.example.com" {
+			return o, true
+		}
+		return "", false
+	}
+	githubPages = or(exact(app), matching(`^https://[a-z0-9-]+\.github\.io$`))
+)
+
+// server answers preflights and requests with the policy; errorPolicy,
+// when set, answers unknown paths (404) instead.
+type server struct {
+	policy      policy
+	preflight   policy // the preflight's policy when it differs
+	errorPolicy policy
+}
+
+func (s server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p := s.policy
+	if r.Method == http.MethodOptions && s.preflight != nil {
+		p = s.preflight
+	}
+	status := http.StatusOK
+	if r.URL.Path != "/api/items" {
+		status = http.StatusNotFound
+		p = s.errorPolicy
+		if p == nil {
+			p = func(string) (string, bool) { return "", false }
+		}
+	}
+	if o := r.Header.Get("Origin"); o != "" {
+		if acao, creds := p(o); acao != "" {
+			w.Header().Set("Access-Control-Allow-Origin", acao)
+			if creds {
+				w.Header().Set("Access-Control-Allow-Credentials", "true")
+			}
+		}
+		w.Header().Add("Vary", "Origin")
+	}
+	if r.Method == http.MethodOptions {
+		w.Header().Set("Access-Control-Allow-Methods", "GET, PUT, DELETE")
+		w.Header().Set("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Requested-With")
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(`{"items":[]}`))
+}
+
+type want struct {
+	code cors.Code
+	sev  cors.Severity
+}
+
+func TestAuditFindsEachFlaw(t *testing.T) {
+	tests := []struct {
+		name    string
+		srv     server
+		origins []string
+		method  string
+		header  http.Header
+		send    bool
+		public  bool   // the declared pages call without credentials
+		want    []want // exactly these findings
+	}{
+		{name: "exact allow-list of one", srv: server{policy: exact(app)}, origins: []string{app}},
+		{name: "exact allow-list of several", srv: server{policy: exact(app, admin, "https://partner.test")}, origins: []string{app, admin, "https://partner.test"}},
+		{name: "exact allow-list, preflighted request", srv: server{policy: exact(app)}, origins: []string{app}, header: http.Header{"Authorization": {"Bearer x"}}},
+		{name: "exact allow-list, DELETE preflight only", srv: server{policy: exact(app)}, origins: []string{app}, method: "DELETE"},
+		{name: "reflects any origin", srv: server{policy: reflectAll}, origins: []string{app},
+			want: []want{{CodeOriginReflected, cors.SeverityError}, {CodeNullOrigin, cors.SeverityError}}},
+		{name: "reflects any origin without credentials", srv: server{policy: reflectNoCrd}, origins: []string{app}, public: true,
+			want: []want{{CodeOriginReflected, cors.SeverityWarning}, {CodeNullOrigin, cors.SeverityWarning}}},
+		{name: "wildcard on a public answer", srv: server{policy: wildcard}, origins: []string{app}, public: true,
+			want: []want{{CodeAnyOrigin, cors.SeverityInfo}}},
+		{name: "null trusted", srv: server{policy: nullToo}, origins: []string{app},
+			want: []want{{CodeNullOrigin, cors.SeverityError}}},
+		{name: "suffix match", srv: server{policy: suffix}, origins: []string{app},
+			want: []want{{CodeAnySubdomain, cors.SeverityError}, {CodeSuffixMatch, cors.SeverityError}, {CodeInsecureOrigin, cors.SeverityError}}},
+		{name: "prefix match", srv: server{policy: prefix}, origins: []string{app},
+			want: []want{{CodePrefixMatch, cors.SeverityError}}},
+		{name: "unescaped dot", srv: server{policy: unescapedDot}, origins: []string{app},
+			want: []want{{CodeUnescapedDot, cors.SeverityError}}},
+		{name: "any subdomain", srv: server{policy: anySubdomain}, origins: []string{app},
+			want: []want{{CodeAnySubdomain, cors.SeverityError}}},
+		{name: "http origin trusted", srv: server{policy: httpToo}, origins: []string{app},
+			want: []want{{CodeInsecureOrigin, cors.SeverityError}}},
+		{name: "localhost trusted", srv: server{policy: localhost}, origins: []string{app},
+			want: []want{{CodeLocalhost, cors.SeverityError}}},
+		{name: "special character fools a host pattern", srv: server{policy: hostCapture}, origins: []string{app},
+			want: []want{{CodeSpecialCharacter, cors.SeverityError}}},
+		{name: "third-party host by pattern", srv: server{policy: githubPages}, origins: []string{app},
+			want: []want{{CodeThirdPartyHost, cors.SeverityError}}},
+		{name: "error answers reflect", srv: server{policy: exact(app), errorPolicy: reflectAll}, origins: []string{app},
+			want: []want{{CodeOriginReflected, cors.SeverityError}}},
+		{name: "preflight reflects, actual answer exact", srv: server{policy: exact(app), preflight: reflectAll}, origins: []string{app},
+			header: http.Header{"X-Requested-With": {"fetch"}},
+			want:   []want{{CodeOriginReflected, cors.SeverityInfo}, {CodeNullOrigin, cors.SeverityInfo}}},
+		{name: "DELETE: the preflight reflects", srv: server{policy: exact(app), preflight: reflectAll}, origins: []string{app}, method: "DELETE",
+			want: []want{{CodeOriginReflected, cors.SeverityError}, {CodeNullOrigin, cors.SeverityError}}},
+		{name: "DELETE sent: the preflight reflects, the answer does not", srv: server{policy: exact(app), preflight: reflectAll}, origins: []string{app}, method: "DELETE", send: true,
+			want: []want{{CodeOriginReflected, cors.SeverityError}, {CodeNullOrigin, cors.SeverityError}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := httptest.NewTLSServer(tt.srv)
+			defer ts.Close()
+			rep, err := Run(context.Background(), Options{
+				URL: ts.URL + "/api/items", Origins: tt.origins, Method: tt.method, Header: tt.header,
+				Credentials: !tt.public, SendActual: tt.send, Client: probe.Options{Insecure: true, Timeout: 5 * time.Second},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []want
+			for _, f := range rep.Findings {
+				got = append(got, want{f.Code, f.Severity})
+				if f.Origin == "" || len(f.Evidence) == 0 || f.Message == "" {
+					t.Errorf("%s: finding lacks origin, evidence or message: %+v", f.Code, f)
+				}
+			}
+			sortWants(got)
+			sortWants(tt.want)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("findings = %v, want %v\npolicy: %s", got, tt.want, rep.Policy.Summary)
+				for _, p := range rep.Probes {
+					t.Logf("  %-45s %-25s %s %s", p.Origin, p.Outcome, p.Skipped, strings.Join(p.Evidence, " | "))
+				}
+			}
+			for _, d := range rep.Policy.Declared {
+				if d.Verdict != cors.Allowed {
+					t.Errorf("declared %s: %s (%s)", d.Origin, d.Verdict, d.Reported)
+				}
+			}
+			if len(rep.Fixes) == 0 {
+				t.Error("no fix forms")
+			}
+			if rep.Requests > DefaultMaxRequests {
+				t.Errorf("%d requests, limit %d", rep.Requests, DefaultMaxRequests)
+			}
+		})
+	}
+}
+
+func sortWants(w []want) {
+	sort.Slice(w, func(i, j int) bool { return w[i].code < w[j].code })
+}
+
+func TestExactAllowListSummary(t *testing.T) {
+	ts := httptest.NewTLSServer(server{policy: exact(app, admin)})
+	defer ts.Close()
+	rep, err := Run(context.Background(), Options{URL: ts.URL + "/api/items", Origins: []string{app, admin},
+		Client: probe.Options{Insecure: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "exact allow-list: only the declared origins get in"; rep.Policy.Summary != want {
+		t.Errorf("summary %q, want %q", rep.Policy.Summary, want)
+	}
+	if len(rep.Policy.Admitted) != 0 || rep.Policy.Denied == 0 {
+		t.Errorf("admitted %d, denied %d", len(rep.Policy.Admitted), rep.Policy.Denied)
+	}
+	if rep.Policy.Methods != "GET, PUT, DELETE" || rep.Policy.VaryOrigin == nil || !*rep.Policy.VaryOrigin {
+		t.Errorf("policy methods %q vary %v", rep.Policy.Methods, rep.Policy.VaryOrigin)
+	}
+}
+
+func TestRequestBudget(t *testing.T) {
+	var hits int
+	ts := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits++
+		server{policy: exact(app)}.ServeHTTP(w, r)
+	}))
+	defer ts.Close()
+	for _, max := range []int{3, 10, 40} {
+		hits = 0
+		rep, err := Run(context.Background(), Options{URL: ts.URL + "/api/items", Origins: []string{app, admin, "https://c.example.net"},
+			MaxRequests: max, Header: http.Header{"Authorization": {"Bearer x"}}, Client: probe.Options{Insecure: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hits > max || rep.Requests != hits {
+			t.Errorf("max %d: server saw %d requests, report says %d", max, hits, rep.Requests)
+		}
+		skipped := 0
+		for _, p := range rep.Probes {
+			if strings.Contains(p.Skipped, "limit") {
+				skipped++
+			}
+		}
+		if skipped == 0 {
+			t.Errorf("max %d: no origin reported as not sent for the limit", max)
+		}
+	}
+}
+
+func TestRate(t *testing.T) {
+	ts := httptest.NewTLSServer(server{policy: exact(app)})
+	defer ts.Close()
+	start := time.Now()
+	rep, err := Run(context.Background(), Options{URL: ts.URL + "/api/items", Origins: []string{app}, MaxRequests: 5, Rate: 50,
+		Client: probe.Options{Insecure: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// n requests at 50/s take at least (n-1)*20ms.
+	if min := time.Duration(rep.Requests-1) * 20 * time.Millisecond; time.Since(start) < min {
+		t.Errorf("%d requests in %s, want at least %s", rep.Requests, time.Since(start), min)
+	}
+}
+
+func TestNoStateChangingRequestWithoutLeave(t *testing.T) {
+	var methods []string
+	ts := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		methods = append(methods, r.Method)
+		server{policy: reflectAll}.ServeHTTP(w, r)
+	}))
+	defer ts.Close()
+	if _, err := Run(context.Background(), Options{URL: ts.URL + "/api/items", Origins: []string{app}, Method: "PUT",
+		Header: http.Header{"Content-Type": {"application/json"}}, Client: probe.Options{Insecure: true}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range methods {
+		if m != http.MethodOptions && m != http.MethodGet {
+			t.Fatalf("sent %s without --send-actual (all: %v)", m, methods)
+		}
+	}
+	// A simple POST has no preflight to stand in for it: refused.
+	_, err := Run(context.Background(), Options{URL: ts.URL + "/api/items", Origins: []string{app}, Method: "POST", Client: probe.Options{Insecure: true}})
+	var ue *UsageError
+	if !errors.As(err, &ue) {
+		t.Fatalf("simple POST without --send-actual: err %v, want a usage error", err)
+	}
+}
+
+func TestBadOptions(t *testing.T) {
+	tests := []struct {
+		name string
+		opts Options
+		want string
+	}{
+		{"no origin", Options{URL: "https://api.example.com/"}, "origins the API is meant to allow"},
+		{"bad origin", Options{URL: "https://api.example.com/", Origins: []string{"https://app.example.com/path"}}, "--origin"},
+		{"relative URL", Options{URL: "/items", Origins: []string{app}}, "absolute"},
+		{"forbidden method", Options{URL: "https://api.example.com/", Origins: []string{app}, Method: "TRACE"}, "refuses"},
+		{"bad fix format", Options{URL: "https://api.example.com/", Origins: []string{app}, FixFormat: "cobol"}, "--fix-format"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Run(context.Background(), tt.opts)
+			var ue *UsageError
+			if !errors.As(err, &ue) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err %v, want a usage error containing %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,249 @@
+package audit
+
+import (
+	"net"
+	"net/url"
+	"strings"
+
+	"golang.org/x/net/publicsuffix"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+)
+
+// Attacker names sit under .invalid (RFC 6761), which never resolves: an
+// origin built on it can never be a real site, nor the target's own. Only
+// the techniques that must end in the target's own name (suffix match, any
+// subdomain, an unescaped dot) use that name, with a label no real
+// allow-list holds.
+const (
+	attackerLabel  = "attacker"
+	attackerSuffix = "attacker.invalid"
+)
+
+// Candidate is one origin the audit tries, and the flaw it reveals when it
+// gets in.
+type Candidate struct {
+	Origin string    `json:"origin"`
+	Code   cors.Code `json:"code"`
+	// Technique says how the origin was built, in words.
+	Technique string `json:"technique"`
+	// Browsers names the browsers that can send this origin; empty means
+	// every browser.
+	Browsers string `json:"browsers,omitempty"`
+
+	// explainedBy: once one of these codes is found, this origin would get
+	// in for the same reason, so it is not sent.
+	explainedBy []cors.Code
+	// requires: sent only once this code is found.
+	requires cors.Code
+}
+
+// special characters after the declared host, with the browsers that put
+// them in an origin (Corben Leo's research; the nuclei template's notes).
+var specialCharacters = []struct{ char, browsers string }{
+	{"_", ""},
+	{"`", "Safari"},
+	{"%60", "Safari"},
+	{"!", "Safari"},
+}
+
+// localOrigins are developer and private-network origins a production
+// allow-list must not hold.
+var localOrigins = []struct{ origin, technique string }{
+	{"http://localhost", "localhost"},
+	{"http://localhost:3000", "localhost on a development server's port"},
+	{"http://127.0.0.1", "the loopback address"},
+	{"http://192.168.1.1", "a private-network address"},
+	{"https://localhost." + attackerSuffix, "an attacker's host that starts with localhost (a pattern such as ^https?://localhost)"},
+}
+
+// thirdPartyHosts are shared hosting and code-playground sites where anyone
+// can publish a page: an allow-list that trusts them by pattern trusts
+// every user of the site. The first group is tried before the Safari-only
+// special characters, the second after.
+var thirdPartyHosts = []struct {
+	origin, site string
+	late         bool
+}{
+	{"https://" + attackerLabel + ".github.io", "*.github.io (GitHub Pages)", false},
+	{"https://" + attackerLabel + ".vercel.app", "*.vercel.app (Vercel)", false},
+	{"https://" + attackerLabel + ".herokuapp.com", "*.herokuapp.com (Heroku)", false},
+	{"https://" + attackerLabel + ".s3.amazonaws.com", "*.s3.amazonaws.com (Amazon S3)", false},
+	{"https://" + attackerLabel + ".netlify.app", "*.netlify.app (Netlify)", false},
+	{"https://codepen.io", "CodePen", true},
+	{"https://jsfiddle.net", "JSFiddle", true},
+	{"http://jsbin.com", "JS Bin", true},
+	{"https://repl.it", "Replit", true},
+}
+
+// site is one declared origin, split.
+type site struct {
+	origin, scheme, host, port string
+}
+
+// Candidates lists the origins the audit tries against target, in the
+// order it tries them (the broadest flaws first, so that narrower ones they
+// explain need not be sent), derived from the declared origins and from the
+// registrable domains (public suffix list) of those and of the target.
+func Candidates(target string, declared []string) []Candidate {
+	var sites []site
+	var domains []string
+	addDomain := func(host string) {
+		if d := registrable(host); d != "" && !contains(domains, d) {
+			domains = append(domains, d)
+		}
+	}
+	for _, o := range declared {
+		u, err := url.Parse(o)
+		if o == "null" || err != nil || u.Hostname() == "" {
+			continue
+		}
+		sites = append(sites, site{origin: o, scheme: u.Scheme, host: strings.ToLower(u.Hostname()), port: u.Port()})
+		addDomain(u.Hostname())
+	}
+	tu, _ := url.Parse(target)
+	targetHTTPS := false
+	if tu != nil {
+		addDomain(tu.Hostname())
+		targetHTTPS = tu.Scheme == "https"
+	}
+	named := sites[:0:0]
+	for _, s := range sites {
+		if net.ParseIP(s.host) == nil && strings.Contains(s.host, ".") {
+			named = append(named, s)
+		}
+	}
+
+	var out []Candidate
+	add := func(c Candidate) {
+		if c.Origin == "" || contains(declared, c.Origin) || (tu != nil && cors.OriginOf(target) == c.Origin) {
+			return
+		}
+		for _, o := range out {
+			if o.Origin == c.Origin {
+				return
+			}
+		}
+		out = append(out, c)
+	}
+	reflect := []cors.Code{CodeOriginReflected}
+	with := func(codes ...cors.Code) []cors.Code { return append([]cors.Code{CodeOriginReflected}, codes...) }
+
+	add(Candidate{Origin: "https://" + attackerSuffix, Code: CodeOriginReflected, Technique: "an unrelated origin"})
+	add(Candidate{Origin: "null", Code: CodeNullOrigin, Technique: "the null origin of sandboxed iframes and file: pages"})
+	for _, d := range domains {
+		add(Candidate{Origin: "https://" + attackerLabel + "." + d, Code: CodeAnySubdomain, Technique: "a new subdomain of " + d, explainedBy: reflect})
+	}
+	for _, s := range named {
+		add(Candidate{Origin: "https://" + attackerLabel + "." + s.host, Code: CodeAnySubdomain, Technique: "a new subdomain of " + s.host, explainedBy: reflect})
+	}
+	for _, d := range domains {
+		add(Candidate{Origin: "https://" + attackerLabel + d, Code: CodeSuffixMatch, Technique: "an attacker's domain ending in " + d, explainedBy: reflect})
+	}
+	for _, s := range named {
+		add(Candidate{Origin: "https://" + attackerLabel + s.host, Code: CodeSuffixMatch, Technique: "an attacker's name ending in " + s.host,
+			explainedBy: with(CodeSuffixMatch, CodeAnySubdomain)})
+	}
+	for i, s := range named {
+		add(Candidate{Origin: s.scheme + "://" + s.host + "." + attackerSuffix, Code: CodePrefixMatch, Technique: s.host + " followed by an attacker's domain",
+			explainedBy: reflect})
+		if i == 0 {
+			add(Candidate{Origin: s.scheme + "://" + s.host + attackerSuffix, Code: CodePrefixMatch, Technique: s.host + " glued to an attacker's domain",
+				explainedBy: with(CodePrefixMatch)})
+			if d := registrable(s.host); d != "" && d != s.host {
+				add(Candidate{Origin: s.scheme + "://" + d + "." + attackerSuffix, Code: CodePrefixMatch, Technique: d + " followed by an attacker's domain",
+					explainedBy: with(CodePrefixMatch)})
+			}
+		}
+	}
+	for _, d := range domains {
+		if len(d) > 4 {
+			add(Candidate{Origin: "https://" + d[1:], Code: CodeSubstringMatch, Technique: d + " without its first letter (a substring of an allowed origin)",
+				explainedBy: reflect})
+		}
+	}
+	for _, s := range named {
+		first := strings.Replace(s.host, ".", "x", 1)
+		add(Candidate{Origin: s.scheme + "://" + first, Code: CodeUnescapedDot, Technique: s.host + " with its first dot replaced",
+			explainedBy: with(CodeSuffixMatch)})
+		if i := strings.LastIndexByte(s.host, '.'); strings.Count(s.host, ".") > 1 {
+			add(Candidate{Origin: s.scheme + "://" + s.host[:i] + "x" + s.host[i+1:], Code: CodeUnescapedDot, Technique: s.host + " with its last dot replaced",
+				explainedBy: reflect})
+		}
+	}
+	if targetHTTPS {
+		for _, s := range sites {
+			if s.scheme == "https" {
+				add(Candidate{Origin: "http://" + hostPort(s.host, s.port), Code: CodeInsecureOrigin, Technique: "the declared origin over plain http",
+					explainedBy: reflect})
+			}
+		}
+		for _, d := range domains {
+			add(Candidate{Origin: "http://" + attackerLabel + "." + d, Code: CodeInsecureOrigin, Technique: "a new subdomain of " + d + " over plain http",
+				explainedBy: with(CodeInsecureOrigin), requires: CodeAnySubdomain})
+		}
+	}
+	for _, l := range localOrigins {
+		add(Candidate{Origin: l.origin, Code: CodeLocalhost, Technique: l.technique, explainedBy: reflect})
+	}
+	specials := func(browsersWanted bool) {
+		if len(named) == 0 {
+			return
+		}
+		s := named[0]
+		for _, sc := range specialCharacters {
+			if (sc.browsers != "") == browsersWanted {
+				add(Candidate{Origin: s.scheme + "://" + s.host + sc.char + "." + attackerSuffix, Code: CodeSpecialCharacter,
+					Technique: s.host + " followed by " + sc.char + " and an attacker's domain", Browsers: sc.browsers,
+					explainedBy: with(CodePrefixMatch)})
+			}
+		}
+	}
+	specials(false)
+	for _, t := range thirdPartyHosts {
+		if !t.late {
+			add(Candidate{Origin: t.origin, Code: CodeThirdPartyHost, Technique: "a page anyone can publish on " + t.site, explainedBy: reflect})
+		}
+	}
+	specials(true)
+	for _, t := range thirdPartyHosts {
+		if t.late {
+			add(Candidate{Origin: t.origin, Code: CodeThirdPartyHost, Technique: "a page anyone can publish on " + t.site, explainedBy: reflect})
+		}
+	}
+	return out
+}
+
+// registrable is host's registrable domain (eTLD+1), or "" for an IP
+// address, a single label or a public suffix itself.
+func registrable(host string) string {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	if host == "" || net.ParseIP(host) != nil || !strings.Contains(host, ".") {
+		return ""
+	}
+	d, err := publicsuffix.EffectiveTLDPlusOne(host)
+	if err != nil {
+		return ""
+	}
+	return d
+}
+
+// hostPort keeps a declared https origin's own port on its http twin.
+func hostPort(host, port string) string {
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	if port != "" && port != "443" {
+		host += ":" + port
+	}
+	return host
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,155 @@
+package cli
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/corsdiag/corsdiag/pkg/probe"
+)
+
+// auditServer is a TLS loopback server reached as any host name, with a
+// CORS policy: allowed(origin) says whether the origin is echoed (with
+// credentials).
+func auditServer(t *testing.T, allowed func(origin string) bool) http.RoundTripper {
+	t.Helper()
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cleanHeaders(w)
+		if o := r.Header.Get("Origin"); o != "" && allowed(o) {
+			w.Header().Set("Access-Control-Allow-Origin", o)
+			w.Header().Set("Access-Control-Allow-Credentials", "true")
+		}
+		w.Header().Set("Vary", "Origin")
+		if r.Method == http.MethodOptions {
+			w.Header().Set("Access-Control-Allow-Methods", "GET, POST, DELETE")
+			w.Header().Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		if r.URL.Path != "/me" {
+			w.WriteHeader(http.StatusNotFound)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"name":"Ada"}`))
+	}))
+	t.Cleanup(srv.Close)
+	addr := srv.Listener.Addr().String()
+	tr := &http.Transport{
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "tcp", addr)
+		},
+		TLSClientConfig:    &tls.Config{InsecureSkipVerify: true}, //nolint:gosec // a test server's own certificate
+		DisableCompression: true,
+	}
+	t.Cleanup(tr.CloseIdleConnections)
+	return tr
+}
+
+func execAudit(t *testing.T, tr http.RoundTripper, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	io, out, errOut := fakeIO(nil)
+	opts := &auditOptions{IO: io, run: func(ctx context.Context, o probe.Options) (*probe.Result, error) {
+		o.Transport = tr
+		return probe.Run(ctx, o)
+	}}
+	cmd := auditCommand(opts)
+	cmd.SetArgs(append([]string{"--rate", "0"}, args...))
+	cmd.SetOut(io.Out)
+	cmd.SetErr(io.Err)
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	code = exitCode(io, cmd.Execute())
+	return code, out.String(), errOut.String()
+}
+
+var (
+	reflectEveryOrigin = func(string) bool { return true }
+	exactAppAdmin      = func(o string) bool {
+		return o == "https://app.example.com" || o == "https://admin.example.com"
+	}
+	anyExampleSubdomain = regexp.MustCompile(`^https://([a-z0-9-]+\.)*example\.com$`).MatchString
+)
+
+func TestAuditGolden(t *testing.T) {
+	tests := []struct {
+		name    string
+		allowed func(string) bool
+		args    []string
+		want    int
+	}{
+		{"reflect", reflectEveryOrigin, []string{"https://api.example.com/me", "--origin", "https://app.example.com", "--credentials"}, ExitBlocked},
+		{"exact", exactAppAdmin, []string{"https://api.example.com/me", "--origin", "https://app.example.com", "--origin", "https://admin.example.com", "--credentials"}, ExitAllowed},
+		{"subdomains", anyExampleSubdomain, []string{"https://api.example.com/me", "--origin", "https://app.example.com", "--credentials", "-H", "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl", "--fix-format", "express"}, ExitBlocked},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tr := auditServer(t, tt.allowed)
+			for _, format := range []string{"text", "json", "sarif"} {
+				code, out, errOut := execAudit(t, tr, append([]string{"-o", format}, tt.args...)...)
+				if code != tt.want {
+					t.Errorf("%s: exit %d, want %d; stderr: %s", format, code, tt.want, errOut)
+				}
+				if errOut != "" {
+					t.Errorf("%s: unexpected stderr: %s", format, errOut)
+				}
+				if strings.Contains(out, "eyJhbGciOiJIUzI1NiJ9") {
+					t.Errorf("%s: the token is printed unredacted", format)
+				}
+				if format != "text" && !json.Valid([]byte(out)) {
+					t.Errorf("%s: not JSON:\n%s", format, out)
+				}
+				assertGolden(t, "audit-"+tt.name+"."+format, stableProbePath(out))
+			}
+		})
+	}
+}
+
+func TestAuditUsage(t *testing.T) {
+	tr := auditServer(t, reflectEveryOrigin)
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no URL", []string{"--origin", "https://app.example.com"}, "one URL"},
+		{"no origin", []string{"https://api.example.com/me"}, "--origin"},
+		{"bad origin", []string{"https://api.example.com/me", "--origin", "app.example.com"}, "--origin"},
+		{"bad output", []string{"https://api.example.com/me", "--origin", "https://app.example.com", "-o", "xml"}, "--output"},
+		{"too many requests", []string{"https://api.example.com/me", "--origin", "https://app.example.com", "--max-requests", "41"}, "--max-requests"},
+		{"Origin header", []string{"https://api.example.com/me", "--origin", "https://app.example.com", "-H", "Origin: https://x.test"}, "--origin"},
+		{"simple POST", []string{"https://api.example.com/me", "--origin", "https://app.example.com", "-X", "POST"}, "--send-actual"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := execAudit(t, tr, tt.args...)
+			if code != ExitUsage || !strings.Contains(errOut, tt.want) || out != "" {
+				t.Errorf("exit %d, stderr %q, stdout %q; want exit 2 naming %q", code, errOut, out, tt.want)
+			}
+		})
+	}
+}
+
+func TestAuditUnreachable(t *testing.T) {
+	code, _, errOut := runMain(nil, false, "audit", "--rate", "0", "http://127.0.0.1:1/me", "--origin", "https://app.example.com")
+	if code != ExitUnreachable || !strings.Contains(errOut, "cannot reach") {
+		t.Errorf("exit %d, stderr %q; want 3", code, errOut)
+	}
+}
+
+func TestAuditIsRegistered(t *testing.T) {
+	io, _, _ := fakeIO(nil)
+	var names []string
+	for _, c := range NewRoot(io).Commands() {
+		names = append(names, c.Name())
+	}
+	if !slices.Contains(names, "audit") {
+		t.Errorf("commands %v lack audit", names)
+	}
+}

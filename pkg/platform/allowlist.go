@@ -1,0 +1,150 @@
+package platform
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+)
+
+// The exact-match allow-list: the one fix of every origin-check flaw the
+// audit finds (an echoed origin, a suffix or prefix match, an unescaped
+// dot, trusted subdomains…), in each platform's form. Each compares the
+// whole Origin string with a fixed list, echoes it only on a match, sends
+// Access-Control-Allow-Credentials only then, and varies on Origin.
+
+var allowListBuilders = []fixBuilder{
+	{FormatNginx, "a map of the exact origins (http block), used in the location", nginxAllowList},
+	{FormatExpress, "the cors middleware with a Set of exact origins", expressAllowList},
+	{FormatSpring, "setAllowedOrigins with the exact origins (never setAllowedOriginPatterns)", springAllowList},
+	{FormatAWSCLI, "API Gateway HTTP API: an exact AllowOrigins list", apigwAllowList},
+	{FormatLambda, "API Gateway REST API with a Lambda proxy: check the origin in the function (Node.js)", lambdaAllowList},
+	{FormatConsole, "S3 console → bucket → Permissions → CORS: exact AllowedOrigins, no `*` in them", s3AllowList},
+}
+
+// reSafeOrigin keeps origins that can be pasted into any snippet's quotes.
+var reSafeOrigin = regexp.MustCompile(`^[a-z][a-z0-9+.-]*://[A-Za-z0-9._~\-\[\]:]+$`)
+
+// allowed is the context's allow-list, safe to paste; an example when empty.
+func (c FixContext) allowed() []string {
+	var out []string
+	for _, o := range c.Origins {
+		if reSafeOrigin.MatchString(o) {
+			out = append(out, o)
+		}
+	}
+	if len(out) == 0 {
+		out = []string{"https://app.example.com"}
+	}
+	return out
+}
+
+// AllowListFixes returns the exact-match allow-list in every form, filled
+// with c.Origins.
+func AllowListFixes(c FixContext) []Fix {
+	out := make([]Fix, 0, len(allowListBuilders))
+	for _, b := range allowListBuilders {
+		out = append(out, Fix{Format: b.Format, Title: b.Title, Snippet: strings.TrimLeft(b.Build(c), "\n")})
+	}
+	return out
+}
+
+// AllowListFormats names the forms of AllowListFixes.
+func AllowListFormats() []string {
+	out := make([]string, len(allowListBuilders))
+	for i, b := range allowListBuilders {
+		out[i] = string(b.Format)
+	}
+	return out
+}
+
+// DefaultFormat is the fix form usually shown for a platform ("" when unknown).
+func DefaultFormat(platformID string) Format { return platforms[platformID].DefaultFix }
+
+func nginxAllowList(c FixContext) string {
+	var entries, creds strings.Builder
+	for _, o := range c.allowed() {
+		fmt.Fprintf(&entries, "    \"%s\" $http_origin;\n", o)
+		fmt.Fprintf(&creds, "    \"%s\" \"true\";\n", o)
+	}
+	cred, credMap := "", ""
+	if c.Credentials {
+		credMap = "\nmap $http_origin $cors_credentials {\n    default \"\";\n" + creds.String() + "}\n"
+		cred = "\n    add_header Access-Control-Allow-Credentials $cors_credentials always;"
+	}
+	return fmt.Sprintf(`# http block: the exact origins; anything else maps to "" and gets no header
+map $http_origin $cors_origin {
+    default "";
+%s}
+%s
+# in the location that serves the API
+location %s {
+    add_header Access-Control-Allow-Origin $cors_origin always;%s
+    add_header Vary Origin always;
+    # ... your existing root or proxy_pass ...
+}`, entries.String(), credMap, nginxLocation(c.Path), cred)
+}
+
+func expressAllowList(c FixContext) string {
+	return fmt.Sprintf(`const cors = require('cors');
+
+// exact origins only: never origin: true (it echoes every origin), never a RegExp
+const allowed = new Set([%s]);
+app.use(cors({
+  origin: (origin, callback) => callback(null, allowed.has(origin) ? origin : false),
+  credentials: %t,
+}));`, singleQuoted(c.allowed()), c.Credentials)
+}
+
+func springAllowList(c FixContext) string {
+	return fmt.Sprintf(`@Bean
+CorsConfigurationSource corsConfigurationSource() {
+    CorsConfiguration cors = new CorsConfiguration();
+    // exact origins: not setAllowedOriginPatterns, not "*"
+    cors.setAllowedOrigins(List.of(%s));
+    cors.setAllowCredentials(%t);
+    UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+    source.registerCorsConfiguration("/**", cors);
+    return source;
+}`, quoteList(c.allowed()), c.Credentials)
+}
+
+func apigwAllowList(c FixContext) string {
+	return fmt.Sprintf(`# exact origins; a "*" entry or a wildcard in one lets every origin in
+aws apigatewayv2 update-api --api-id %s \
+  --cors-configuration 'AllowOrigins=%s,AllowCredentials=%t'`, c.APIID, strings.Join(c.allowed(), ","), c.Credentials)
+}
+
+func lambdaAllowList(c FixContext) string {
+	cred := ""
+	if c.Credentials {
+		cred = "\n    headers['Access-Control-Allow-Credentials'] = 'true';"
+	}
+	return fmt.Sprintf(`const ALLOWED = new Set([%s]);
+
+// every response, errors included, goes through corsHeaders
+function corsHeaders(event) {
+  const origin = event.headers?.origin ?? event.headers?.Origin;
+  const headers = { Vary: 'Origin' };
+  if (ALLOWED.has(origin)) {
+    headers['Access-Control-Allow-Origin'] = origin;%s
+  }
+  return headers;
+}`, singleQuoted(c.allowed()), cred)
+}
+
+func s3AllowList(c FixContext) string {
+	return fmt.Sprintf(`[
+  {
+    "AllowedOrigins": [%s],
+    "AllowedMethods": [%s],
+    "AllowedHeaders": ["*"],
+    "MaxAgeSeconds": 3000
+  }
+]`, quoteList(c.allowed()), quoteList(s3Methods(c)))
+}
+
+// ContextFor is the fix context of an exchange: its origin, method,
+// headers, credentials and the names in its URL.
+func ContextFor(ex *cors.Exchange, d *cors.Diagnosis) FixContext { return newFixContext(ex, d) }

@@ -1,0 +1,296 @@
+package report
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/owenrumney/go-sarif/v2/sarif"
+
+	"github.com/corsdiag/corsdiag/pkg/audit"
+	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/platform"
+	"github.com/corsdiag/corsdiag/pkg/redact"
+	"github.com/corsdiag/corsdiag/pkg/termsafe"
+)
+
+// AuditResult is what `corsdiag audit` renders.
+type AuditResult struct {
+	Tool   Tool
+	Report *audit.Report
+	// NoRedact shows secrets (--no-redact); by default they are hidden.
+	NoRedact bool
+}
+
+// url is the target as shown: secrets redacted, terminal-safe.
+func (r *AuditResult) url() string {
+	if r.NoRedact {
+		return termsafe.Clean(r.Report.URL)
+	}
+	return termsafe.Clean(redact.URL(r.Report.URL))
+}
+
+// text cleans what the server or the user sent before it is printed.
+func (r *AuditResult) text(s string) string {
+	if !r.NoRedact {
+		s = redact.Text(strings.ReplaceAll(s, r.Report.URL, redact.URL(r.Report.URL)))
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = termsafe.Clean(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// shownOrigins caps the origins listed after a finding.
+const shownOrigins = 4
+
+// WriteAuditText writes the audit for people: the inferred policy first,
+// then the findings, then the one fix they share.
+func WriteAuditText(w io.Writer, res *AuditResult, st Style) error {
+	rep := res.Report
+	p := newPalette(st.Color)
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "%s %s %s\n", p.bold.Sprint("corsdiag audit:"), rep.Method, res.url())
+	cred := "without credentials"
+	if rep.Credentials {
+		cred = "with credentials"
+	}
+	fmt.Fprintf(bw, "Declared origins (%s): %s\n\n", cred, res.text(strings.Join(rep.Origins, ", ")))
+
+	pol := &rep.Policy
+	fmt.Fprintf(bw, "%s %s\n", p.bold.Sprint("Inferred policy:"), pol.Summary)
+	width := 0
+	for _, d := range pol.Declared {
+		width = max(width, len(d.Origin))
+	}
+	for _, a := range pol.Admitted {
+		width = max(width, len(a.Origin))
+	}
+	for _, d := range pol.Declared {
+		state := p.good.Sprint("gets in")
+		switch {
+		case d.Err != "":
+			state = d.Err
+		case d.Verdict != cors.Allowed:
+			state = p.bad.Sprint("blocked") + " (" + string(d.Reported) + ")"
+		}
+		fmt.Fprintf(bw, "  %-*s  declared  %s\n", width, res.text(d.Origin), state)
+	}
+	for _, a := range pol.Admitted {
+		fmt.Fprintf(bw, "  %-*s  attacker  %s  %s\n", width, res.text(a.Origin), p.severity(outcomeSeverity(a.Outcome)).Sprint(a.Outcome), a.Code)
+	}
+	explained, limited := rep.NotSent()
+	line := fmt.Sprintf("  %d other attacker origin%s denied", pol.Denied, pluralS(pol.Denied))
+	if explained > 0 {
+		line += fmt.Sprintf("; %d not sent, as a flaw found lets them in anyway", explained)
+	}
+	fmt.Fprintln(bw, line)
+	var facts []string
+	if pol.Methods != "" {
+		facts = append(facts, "methods: "+res.text(pol.Methods))
+	}
+	if pol.Headers != "" {
+		facts = append(facts, "headers: "+res.text(pol.Headers))
+	}
+	if pol.VaryOrigin != nil {
+		if *pol.VaryOrigin {
+			facts = append(facts, "Vary: Origin sent")
+		} else {
+			facts = append(facts, "no Vary: Origin on echoed origins (a cache may serve one origin's answer to another)")
+		}
+	}
+	if len(facts) > 0 {
+		fmt.Fprintf(bw, "  %s\n", strings.Join(facts, " · "))
+	}
+	for _, e := range pol.ErrorPaths {
+		fmt.Fprintf(bw, "  error answers: %s\n", res.text(e))
+	}
+
+	fmt.Fprintln(bw)
+	if len(rep.Findings) == 0 {
+		fmt.Fprintf(bw, "%s\n", p.good.Sprint("No attacker origin can read the answer or send a request it could not send anyway."))
+	} else {
+		fmt.Fprintf(bw, "%s\n", p.bold.Sprint("Findings"))
+	}
+	for _, f := range rep.Findings {
+		c := p.severity(f.Severity)
+		fmt.Fprintf(bw, "%s %s %s: %s\n", c.Sprint(severityMark(f.Severity)), c.Sprint(f.Severity), p.bold.Sprint(f.Code), res.text(f.Message))
+		if f.Browsers != "" {
+			fmt.Fprintf(bw, "    browsers: only %s sends this origin\n", f.Browsers)
+		}
+		for _, e := range f.Evidence {
+			fmt.Fprintf(bw, "    evidence: %s\n", res.text(e))
+		}
+		if others := without(f.Origins, f.Origin); len(others) > 0 {
+			more := ""
+			if len(others) > shownOrigins {
+				more = fmt.Sprintf(" and %d more", len(others)-shownOrigins)
+				others = others[:shownOrigins]
+			}
+			fmt.Fprintf(bw, "    also got in: %s%s\n", res.text(strings.Join(others, ", ")), more)
+		}
+		fmt.Fprintf(bw, "    fix: %s\n", f.Fix)
+	}
+	if fx := shownFix(rep); fx != nil {
+		fmt.Fprintf(bw, "\n%s [%s] %s\n", p.bold.Sprint("Fix: an exact allow-list"), fx.Format, fx.Title)
+		for _, l := range strings.Split(strings.TrimRight(res.text(fx.Snippet), "\n"), "\n") {
+			fmt.Fprintf(bw, "    %s\n", l)
+		}
+		var others []string
+		for _, f := range platform.AllowListFormats() {
+			if f != string(fx.Format) {
+				others = append(others, f)
+			}
+		}
+		fmt.Fprintf(bw, "Other forms: --fix-format %s; corsdiag explain %s\n", strings.Join(others, "|"), rep.Findings[0].Code)
+	}
+	fmt.Fprintf(bw, "\n%d requests (limit %d) · %s, %s, %s\n", rep.Requests, rep.MaxRequests,
+		count(rep.Count(cors.SeverityError), "error"), count(rep.Count(cors.SeverityWarning), "warning"), count(rep.Count(cors.SeverityInfo), "info"))
+	if limited > 0 {
+		fmt.Fprintf(bw, "%d origin%s not sent for the request limit (-o json lists them)\n", limited, pluralS(limited))
+	}
+	return bw.Flush()
+}
+
+// shownFix is the allow-list in the chosen form, when a finding needs it.
+func shownFix(rep *audit.Report) *platform.Fix {
+	needed := false
+	for _, f := range rep.Findings {
+		needed = needed || f.Code != audit.CodeAnyOrigin
+	}
+	for i := range rep.Fixes {
+		if needed && rep.Fixes[i].Format == rep.FixFormat {
+			return &rep.Fixes[i]
+		}
+	}
+	return nil
+}
+
+func outcomeSeverity(o audit.Outcome) cors.Severity {
+	switch o {
+	case audit.ReadWithCredentials, audit.SendWithCredentials:
+		return cors.SeverityError
+	case audit.ReadWithoutCredentials:
+		return cors.SeverityWarning
+	}
+	return cors.SeverityInfo
+}
+
+func without(list []string, s string) []string {
+	var out []string
+	for _, x := range list {
+		if x != s {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func count(n int, noun string) string {
+	if noun == "info" {
+		return fmt.Sprintf("%d info", n)
+	}
+	return fmt.Sprintf("%d %s%s", n, noun, pluralS(n))
+}
+
+func pluralS(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// AuditSchemaVersion versions WriteAuditJSON's output.
+const AuditSchemaVersion = 1
+
+// WriteAuditJSON writes the audit for programs: the report as
+// audit.Report marshals it, under schema_version and tool.
+func WriteAuditJSON(w io.Writer, res *AuditResult) error {
+	rep := *res.Report
+	rep.URL = res.url()
+	out := struct {
+		SchemaVersion int  `json:"schema_version"`
+		Tool          Tool `json:"tool"`
+		*audit.Report
+		Errors   int `json:"errors"`
+		Warnings int `json:"warnings"`
+		Infos    int `json:"infos"`
+	}{AuditSchemaVersion, res.Tool, &rep, rep.Count(cors.SeverityError), rep.Count(cors.SeverityWarning), rep.Count(cors.SeverityInfo)}
+	if out.Findings == nil {
+		out.Findings = []audit.Finding{}
+	}
+	if out.Policy.Admitted == nil {
+		out.Policy.Admitted = []audit.Probe{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// SARIFLevel maps a severity to a SARIF result level.
+func SARIFLevel(s cors.Severity) string {
+	switch s {
+	case cors.SeverityError:
+		return "error"
+	case cors.SeverityWarning:
+		return "warning"
+	}
+	return "note"
+}
+
+// WriteAuditSARIF writes SARIF 2.1.0: one rule per code, one result per
+// finding, located at the audited URL (an endpoint has no source line;
+// `corsdiag ci` anchors audit findings to the check's line instead).
+func WriteAuditSARIF(w io.Writer, res *AuditResult) error {
+	log, err := sarif.New(sarif.Version210)
+	if err != nil {
+		return err
+	}
+	run := sarif.NewRunWithInformationURI(res.Tool.Name, "https://github.com/corsdiag/corsdiag")
+	run.Tool.Driver.WithVersion(res.Tool.Version)
+	uri := res.url()
+	run.AddDistinctArtifact(uri)
+	run.AddInvocation(true)
+	for _, f := range res.Report.Findings {
+		AddAuditRule(run, f.Code)
+		result := run.CreateResultForRule(string(f.Code)).
+			WithLevel(SARIFLevel(f.Severity)).
+			WithMessage(sarif.NewTextMessage(res.text(f.Message) + " Fix: " + f.Fix))
+		result.AddLocation(sarif.NewLocationWithPhysicalLocation(sarif.NewPhysicalLocation().
+			WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri))))
+		result.WithPartialFingerPrints(map[string]any{"corsdiagAudit/v1": uri + "|" + string(f.Code)})
+	}
+	log.AddRun(run)
+	if err := log.PrettyWrite(w); err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, "\n")
+	return err
+}
+
+// AddAuditRule adds code's rule to run once, with its title and fix.
+func AddAuditRule(run *sarif.Run, code cors.Code) {
+	rule := run.AddRule(string(code))
+	if rule.ShortDescription != nil {
+		return
+	}
+	in, _ := cors.Lookup(code)
+	rule.WithName(ruleName(string(code))).
+		WithShortDescription(sarif.NewMultiformatMessageString(in.Title)).
+		WithHelpURI("https://github.com/corsdiag/corsdiag/blob/main/" + code.DocsPath()).
+		WithTextHelp(in.Fix)
+}
+
+// ruleName is the code in PascalCase, as SARIF viewers show rule names.
+func ruleName(code string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(code, "-") {
+		if part != "" {
+			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+		}
+	}
+	return b.String()
+}
