@@ -51,8 +51,8 @@ type Options struct {
 	// Rate caps requests per second; 0 means no pause between them.
 	Rate float64
 	// Client holds the client settings every probe uses (Timeout, Insecure,
-	// Transport, MaxBody…); its Request and the options the audit sets
-	// itself are ignored.
+	// Routes, Cookie, Transport, MaxBody…); its Request and the options the
+	// audit sets itself are ignored.
 	Client probe.Options
 	// Profile judges the exchanges; nil means cors.Chromium.
 	Profile *cors.Profile
@@ -276,6 +276,13 @@ func newAuditor(opts Options) (*auditor, error) {
 
 func (a *auditor) run(ctx context.Context) (*Report, error) {
 	o := &a.opts
+	// One transport for every probe: connections are reused, and the
+	// routes (--resolve, --connect-to) apply to all of them.
+	if o.Client.Transport == nil {
+		t := probe.NewTransport(o.Client.Insecure, o.Client.Routes)
+		defer t.CloseIdleConnections()
+		o.Client.Transport, o.Client.Routes = t, nil
+	}
 	rep := &Report{URL: o.URL, Method: a.plan.Method, Origins: o.Origins, Credentials: o.Credentials, MaxRequests: o.MaxRequests}
 
 	for i, origin := range o.Origins {

@@ -31,7 +31,9 @@ type auditOptions struct {
 	SendActual  bool
 	Timeout     time.Duration
 	Insecure    bool
-	Output      string // text | json | sarif
+	Resolve     []string // curl's --resolve HOST:PORT:ADDR
+	ConnectTo   []string // curl's --connect-to HOST1:PORT1:HOST2:PORT2
+	Output      string   // text | json | sarif
 	Rate        float64
 	MaxRequests int
 	FixFormat   string
@@ -87,6 +89,7 @@ Exit codes: 0 no error finding, 1 an error finding, 2 bad usage, 3 unreachable.`
 	f.BoolVar(&opts.SendActual, "send-actual", false, "also send the actual request of a state-changing method, from every origin tried")
 	f.DurationVar(&opts.Timeout, "timeout", probe.DefaultTimeout, "time limit for each origin's requests")
 	f.BoolVarP(&opts.Insecure, "insecure", "k", false, "do not verify the server's TLS certificate")
+	addRouteFlags(f, &opts.Resolve, &opts.ConnectTo)
 	f.StringVarP(&opts.Output, "output", "o", "text", "output format: text, json or sarif")
 	f.Float64Var(&opts.Rate, "rate", audit.DefaultRate, "at most this many requests per second (0: no pause)")
 	f.IntVar(&opts.MaxRequests, "max-requests", audit.DefaultMaxRequests, "at most this many requests in all (40 at most)")
@@ -112,6 +115,10 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 	}
 	if o.MaxRequests < 1 || o.MaxRequests > audit.DefaultMaxRequests {
 		return usageErrorf("--max-requests %d: want 1 to %d", o.MaxRequests, audit.DefaultMaxRequests)
+	}
+	routes, err := probe.ParseRoutes(o.Resolve, o.ConnectTo)
+	if err != nil {
+		return usageErrorf("%v", err)
 	}
 	header := http.Header{}
 	for _, h := range o.Headers {
@@ -144,7 +151,7 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 		MaxRequests: o.MaxRequests,
 		Rate:        o.Rate,
 		FixFormat:   o.FixFormat,
-		Client:      probe.Options{Timeout: o.Timeout, Insecure: o.Insecure, Cookie: cookie},
+		Client:      probe.Options{Timeout: o.Timeout, Insecure: o.Insecure, Routes: routes, Cookie: cookie},
 		Run:         o.run,
 	})
 	if err != nil {

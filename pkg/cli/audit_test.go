@@ -153,3 +153,33 @@ func TestAuditIsRegistered(t *testing.T) {
 		t.Errorf("commands %v lack audit", names)
 	}
 }
+
+// --resolve and --connect-to route every probe of the audit: a name with no
+// DNS is audited on loopback with its own Host header.
+func TestAuditRoutes(t *testing.T) {
+	srv := newHostRecorder(t)
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	named := "http://api.example.test:" + port + "/items"
+	for _, route := range [][]string{
+		{"--resolve", "api.example.test:" + port + ":127.0.0.1"},
+		{"--connect-to", "api.example.test:" + port + ":127.0.0.1:" + port},
+	} {
+		before := srv.saw("api.example.test:" + port)
+		args := append([]string{"audit", "--rate", "0", named, "--origin", "https://app.example.com", "-o", "json"}, route...)
+		code, out, errOut := runMain(nil, false, args...)
+		if code != ExitAllowed || errOut != "" {
+			t.Fatalf("%v: exit %d, stderr %q", route, code, errOut)
+		}
+		var rep struct{ Requests int }
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatal(err)
+		}
+		if got := srv.saw("api.example.test:"+port) - before; got != rep.Requests || got < 10 {
+			t.Errorf("%v: the server saw %d requests for api.example.test, the report says %d", route, got, rep.Requests)
+		}
+	}
+	code, _, errOut := runMain(nil, false, "audit", named, "--origin", "https://app.example.com", "--resolve", "nonsense")
+	if code != ExitUsage || !strings.Contains(errOut, "resolve") {
+		t.Errorf("bad --resolve: exit %d, stderr %q", code, errOut)
+	}
+}
