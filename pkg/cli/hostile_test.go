@@ -261,3 +261,30 @@ func TestHAROutCheckedBeforeSending(t *testing.T) {
 		t.Errorf("--har-out wrote %q", b)
 	}
 }
+
+// TestHarReplayNeverClaimsWhatItDidNotSend: a simple POST needs no
+// preflight and is not sent without --send-actual, so the replay learns
+// nothing and must say so, not that the server's answer now passes.
+func TestHarReplayNeverClaimsWhatItDidNotSend(t *testing.T) {
+	var posts atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == "POST" {
+			posts.Add(1)
+		}
+		w.WriteHeader(200)
+	}))
+	t.Cleanup(srv.Close)
+	har := `{"log":{"entries":[{"startedDateTime":"2024-01-01T00:00:00Z","request":{"method":"POST","url":"` + srv.URL + `/form","headers":[{"name":"Origin","value":"http://127.0.0.1:1"},{"name":"Sec-Fetch-Mode","value":"cors"},{"name":"Content-Type","value":"text/plain"}],"postData":{"mimeType":"text/plain","text":"a"}},"response":{"status":0,"headers":[],"_error":"net::ERR_FAILED"}}]}}`
+	path := filepath.Join(t.TempDir(), "post.har")
+	os.WriteFile(path, []byte(har), 0o644)
+	out, errOut, _ := runHarArgs(t, "", "har", "--replay", "-o", "json", path)
+	if strings.Contains(out, "replayed live") {
+		t.Errorf("the report claims a live replay:\n%s", out)
+	}
+	if !strings.Contains(out, "not replayed") {
+		t.Errorf("the report does not say the POST was not replayed:\n%s%s", out, errOut)
+	}
+	if n := posts.Load(); n != 0 {
+		t.Errorf("the POST was sent %d times without --send-actual", n)
+	}
+}

@@ -138,6 +138,14 @@ func (rp *Replayer) replay(res *Result) {
 	applyLive(res, call.res, call.err, rp.opts.Profile)
 }
 
+// notSentReason says why the live probe did not send the actual request.
+func notSentReason(ex *cors.Exchange) string {
+	if ex.ActualSkipped != "" {
+		return ex.ActualSkipped
+	}
+	return "a state-changing request is sent only with --send-actual"
+}
+
 // applyLive merges what the live probe found into a result whose cause was
 // not in the file.
 func applyLive(res *Result, live *probe.Result, err error, p *cors.Profile) {
@@ -157,10 +165,24 @@ func applyLive(res *Result, live *probe.Result, err error, p *cors.Profile) {
 		}
 		return
 	}
-	d := p.Evaluate(live.Exchange)
+	ex := live.Exchange
+	if ex.Preflight == nil && len(ex.Actual) == 0 {
+		// Nothing went out (a simple POST is judged on its own response,
+		// which only --send-actual may fetch): nothing was learnt.
+		if reported != nil {
+			reported.Message += "; not replayed: " + notSentReason(ex)
+		}
+		return
+	}
+	d := p.Evaluate(ex)
 	if d.Verdict != cors.Blocked {
 		if reported != nil {
-			reported.Message += "; replayed live, the server's answer now passes the CORS check (it may depend on cookies or state the replay does not have, or the server changed)"
+			switch {
+			case len(ex.Actual) == 0:
+				reported.Message += "; replayed live, the preflight now passes; the actual request was not sent (" + notSentReason(ex) + "), so whether its response passes the CORS check is not known"
+			default:
+				reported.Message += "; replayed live, the server's answer now passes the CORS check (it may depend on cookies or state the replay does not have, or the server changed)"
+			}
 		}
 		return
 	}
