@@ -97,6 +97,10 @@ type HTMLItem struct {
 	// Reproduce is the request `corsdiag check` sends to find a cause
 	// the recording does not hold; nil when not needed.
 	Reproduce *cors.Request
+	// Browser is the profile that judged it ("" is Chromium); Browsers
+	// are every browser's verdict when several were asked for.
+	Browser  string
+	Browsers []cors.BrowserVerdict
 	// Problem is what is wrong when it is not an error the browser
 	// reports (a ci check the browser allows but should not): shown as
 	// the cause, with no stop mark.
@@ -107,6 +111,8 @@ type HTMLItem struct {
 func HTMLItemFromCheck(res *CheckResult) HTMLItem {
 	return HTMLItem{
 		Label:              "check",
+		Browser:            res.Browser,
+		Browsers:           res.Browsers,
 		Verdict:            string(res.Diagnosis.Verdict),
 		Exchange:           res.Exchange,
 		Findings:           res.Diagnosis.Findings,
@@ -181,20 +187,28 @@ type (
 		Note    string
 		Code    string
 		// Blocked: the browser reports an error for it (a stop mark).
-		Blocked  bool
-		Console  []string
-		Cause    string
-		Fix      string
-		Tailored []htmlFix
-		Others   []htmlFinding
-		Platform string
-		Evidence []string
-		Diagram  *svgDiagram
-		Hops     []htmlHop
-		Skipped  string
+		Blocked bool
+		Console []string
+		// BrowserName is the judging browser's name ("Chrome").
+		BrowserName string
+		// Others are the other browsers' verdicts, when several.
+		OtherBrowsers []htmlBrowser
+		Cause         string
+		Fix           string
+		Tailored      []htmlFix
+		Others        []htmlFinding
+		Platform      string
+		Evidence      []string
+		Diagram       *svgDiagram
+		Hops          []htmlHop
+		Skipped       string
 		// Script is what page script asked for: its own headers.
 		Script    []htmlHeader
 		Reproduce string
+	}
+	htmlBrowser struct {
+		Name, Verdict, Code string
+		Console             []string
 	}
 	htmlFinding struct {
 		Code, Severity, Step, Message string
@@ -339,6 +353,18 @@ func buildHTMLItem(it *HTMLItem, i int, noRedact bool) htmlItemView {
 	}
 	rep := reportedOf(it.Findings)
 	view.Blocked = rep != nil
+	view.BrowserName = displayName(cmp.Or(it.Browser, "chromium"))
+	if len(it.Browsers) > 1 {
+		for _, bv := range it.Browsers {
+			b := htmlBrowser{Name: displayName(bv.Browser), Verdict: string(bv.Verdict), Code: string(bv.Reported)}
+			if bv.Browser != cmp.Or(it.Browser, "chromium") {
+				for _, l := range bv.Console {
+					b.Console = append(b.Console, text(l))
+				}
+			}
+			view.OtherBrowsers = append(view.OtherBrowsers, b)
+		}
+	}
 	if rep == nil && it.Problem != nil {
 		view.Code = string(it.Problem.Code)
 		view.Cause = text(it.Problem.Message)
@@ -348,9 +374,11 @@ func buildHTMLItem(it *HTMLItem, i int, noRedact bool) htmlItemView {
 		view.Code = string(rep.Code)
 		view.Cause = text(rep.Message)
 		view.Fix = text(rep.Fix)
-		for _, line := range strings.Split(rep.BrowserMessage, "\n") {
-			if line != "" {
-				view.Console = append(view.Console, text(line))
+		for _, line := range consoleLines(it.Browser, rep) {
+			for _, l := range strings.Split(line, "\n") {
+				if l != "" {
+					view.Console = append(view.Console, text(l))
+				}
 			}
 		}
 	}
@@ -374,7 +402,15 @@ func buildHTMLItem(it *HTMLItem, i int, noRedact bool) htmlItemView {
 	if it.Reproduce != nil {
 		view.Reproduce = safeText(harfile.CheckCommand(it.Reproduce, noRedact))
 	}
-	view.Diagram = buildDiagram(ex, it, rep, s)
+	var browserLines []string
+	for _, b := range view.OtherBrowsers {
+		line := b.Name + ": " + b.Verdict
+		if b.Code != "" {
+			line += " (" + b.Code + ")"
+		}
+		browserLines = append(browserLines, line)
+	}
+	view.Diagram = buildDiagram(ex, it, rep, s, browserLines)
 	for _, h := range allHops(ex, it.ErrorPath) {
 		view.Hops = append(view.Hops, htmlHopView(h, s))
 	}

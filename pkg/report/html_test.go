@@ -200,7 +200,7 @@ func TestHTMLStopMarkNamesTheHeader(t *testing.T) {
 				},
 			}
 			f := cors.Finding{Code: tt.code, Severity: cors.SeverityError, Step: tt.step, Reported: true}
-			d := buildDiagram(ex, &HTMLItem{}, &f, sanitizerFor(false))
+			d := buildDiagram(ex, &HTMLItem{}, &f, sanitizerFor(false), nil)
 			if d.Stop == nil {
 				t.Fatal("no stop mark")
 			}

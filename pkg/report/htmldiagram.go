@@ -118,7 +118,9 @@ func stopWhat(f *cors.Finding) string {
 	return string(f.Code)
 }
 
-func buildDiagram(ex *cors.Exchange, it *HTMLItem, rep *cors.Finding, s *sanitizer) *svgDiagram {
+// buildDiagram draws ex; browsers are extra lines for the stop mark (each
+// browser's verdict when several were judged).
+func buildDiagram(ex *cors.Exchange, it *HTMLItem, rep *cors.Finding, s *sanitizer, browsers []string) *svgDiagram {
 	d := &svgDiagram{Width: svgWidth, PageX: svgPageX, ServerX: svgServerX}
 	d.PageLabel = shorten(safeText(s.Text(ex.Request.Origin)), 34)
 	d.ServerLabel = shorten(safeText(hostOf(s.URL(ex.Request.URL))), 34)
@@ -164,14 +166,14 @@ func buildDiagram(ex *cors.Exchange, it *HTMLItem, rep *cors.Finding, s *sanitiz
 		}
 		y = d.arrow(y, respLines, cls, true)
 		if i == stopAt {
-			y = d.stop(y, rep, s)
+			y = d.stop(y, rep, s, browsers)
 			stopped = true
 		}
 	}
 	if stopAt < 0 && rep != nil {
 		// Nothing sent, or the step has no hop here: the browser stopped
 		// before the network.
-		y = d.stop(y, rep, s)
+		y = d.stop(y, rep, s, browsers)
 	}
 	if len(hops) == 0 && rep == nil {
 		d.Arrows = append(d.Arrows, svgArrow{Lines: []svgText{{X: svgWidth / 2, Y: y, Text: "nothing was sent", Class: "note"}}})
@@ -233,7 +235,7 @@ func (d *svgDiagram) arrow(y int, lines []string, class string, response bool) i
 
 // stop draws the browser's stop mark on the page's lane, naming what
 // made it stop.
-func (d *svgDiagram) stop(y int, rep *cors.Finding, s *sanitizer) int {
+func (d *svgDiagram) stop(y int, rep *cors.Finding, s *sanitizer, browsers []string) int {
 	st := &svgStop{X: svgPageX, Y: y + 4}
 	first := "Blocked: " + stopWhat(rep)
 	if rep.CorsError != "" {
@@ -244,6 +246,7 @@ func (d *svgDiagram) stop(y int, rep *cors.Finding, s *sanitizer) int {
 		lines = append(lines, "value: "+safeText(s.Text(rep.FailedParameter)))
 	}
 	lines = append(lines, "the browser stops here; script gets a network error")
+	lines = append(lines, browsers...)
 	st.BoxY = y + 14
 	ty := st.BoxY + svgLine
 	for i, l := range lines {

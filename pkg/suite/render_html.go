@@ -44,6 +44,7 @@ func (r *Report) WriteHTML(w io.Writer) error {
 		item := report.HTMLItem{
 			Label:    res.Check.Name + " (line " + strconv.Itoa(res.Target.Line) + ")",
 			Verdict:  string(res.Outcome),
+			Browser:  res.Target.Browser,
 			Exchange: ex,
 			Platform: res.Platform,
 			Note:     "expected: " + string(res.Target.Expect) + ", the browser would: " + res.GotText(),
