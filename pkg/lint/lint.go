@@ -128,7 +128,7 @@ func Lint(templates []*iac.Template, opts Options) (*Report, error) {
 	for _, t := range templates {
 		format := opts.FixFormat
 		if format == "" {
-			format = string(t.Kind)
+			format = fixForms[t.Kind]
 		}
 		for _, svc := range t.Services {
 			routes := svc.Routes()
@@ -186,6 +186,15 @@ func Lint(templates []*iac.Template, opts Options) (*Report, error) {
 		return a.Line < b.Line
 	})
 	return rep, nil
+}
+
+// fixForms are the fix forms that fit a kind of template, best first: a SAM
+// template takes CloudFormation resources too.
+var fixForms = map[iac.Kind]string{
+	iac.KindCloudFormation: "cloudformation",
+	iac.KindSAM:            "sam,cloudformation",
+	iac.KindOpenAPI:        "openapi",
+	iac.KindServerless:     "serverless",
 }
 
 // skipped are platform codes about what a template cannot be wrong about:

@@ -269,6 +269,18 @@ func pickFixes(code cors.Code, prefer []Format, want string, ctx FixContext) (ch
 	if len(fixes) == 0 {
 		return nil, ""
 	}
+	// A list ("sam,cloudformation") is an order of preference: lint asks
+	// for the template's own form, then the forms that also fit it.
+	if first, rest, ok := strings.Cut(want, ","); ok {
+		for _, w := range append([]string{first}, strings.Split(rest, ",")...) {
+			for _, x := range fixes {
+				if string(x.Format) == strings.TrimSpace(w) {
+					return []Fix{x}, ""
+				}
+			}
+		}
+		want = first
+	}
 	f, err := ParseFormat(want)
 	if err != nil {
 		f = ""

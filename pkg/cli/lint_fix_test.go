@@ -1,0 +1,161 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// snippetOf returns the snippet a fix text shows in form, or "".
+func snippetOf(fix, form string) string {
+	i := strings.Index(fix, "\n["+form+"] ")
+	if i < 0 {
+		return ""
+	}
+	rest := fix[i+1:]
+	_, rest, _ = strings.Cut(rest, "\n") // the title line
+	if j := strings.Index(rest, "\n\nOther forms:"); j >= 0 {
+		rest = rest[:j]
+	}
+	return rest + "\n"
+}
+
+// mergeYAML merges snippet into doc: mappings key by key, anything else
+// replaced, as a user pastes a fragment into the same keys.
+func mergeYAML(dst, src *yaml.Node) {
+	if dst.Kind == yaml.DocumentNode {
+		dst = dst.Content[0]
+	}
+	if src.Kind == yaml.DocumentNode {
+		src = src.Content[0]
+	}
+	if dst.Kind != yaml.MappingNode || src.Kind != yaml.MappingNode {
+		*dst = *src
+		return
+	}
+	for i := 0; i+1 < len(src.Content); i += 2 {
+		k, v := src.Content[i], src.Content[i+1]
+		found := false
+		for j := 0; j+1 < len(dst.Content); j += 2 {
+			if dst.Content[j].Value == k.Value {
+				found = true
+				if dst.Content[j+1].Kind == yaml.MappingNode && v.Kind == yaml.MappingNode {
+					mergeYAML(dst.Content[j+1], v)
+				} else {
+					dst.Content[j+1] = v
+				}
+			}
+		}
+		if !found {
+			dst.Content = append(dst.Content, k, v)
+		}
+	}
+}
+
+var kindForms = map[string][]string{
+	"cloudformation": {"cloudformation"},
+	"sam":            {"sam", "cloudformation"},
+	"openapi":        {"openapi"},
+	"serverless":     {"serverless"},
+}
+
+// Every CloudFormation, SAM, OpenAPI and serverless.yml snippet lint prints
+// for a broken fixture is pasted into it, route by route, and lint of that
+// route in the result reports no error and none of the fixed codes: fixes
+// are proven by the model.
+func TestLintFixesProven(t *testing.T) {
+	files, _ := filepath.Glob("../../testdata/lint/mistakes/*")
+	proven := 0
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			args := lintArgs(t, f)
+			got, _, _ := runLintJSON(t, append([]string{f}, args...)...)
+			data, _ := os.ReadFile(f)
+			kind := kindOf(t, f, args)
+			byRoute := map[string][]int{}
+			var routes []string
+			for i, x := range got.Findings {
+				if _, ok := byRoute[x.Route]; !ok {
+					routes = append(routes, x.Route)
+				}
+				byRoute[x.Route] = append(byRoute[x.Route], i)
+			}
+			for _, route := range routes {
+				var doc yaml.Node
+				if err := yaml.Unmarshal(data, &doc); err != nil {
+					t.Fatal(err)
+				}
+				applied := map[string]bool{}
+				fixed := map[string]bool{}
+				for _, i := range byRoute[route] {
+					x := got.Findings[i]
+					var snip string
+					for _, form := range kindForms[kind] {
+						if snip = snippetOf(x.Fix, form); snip != "" {
+							break
+						}
+					}
+					if snip == "" || x.Severity == "info" {
+						continue
+					}
+					// The code behind a proxy stays unseen: its warning stays.
+					if x.Code != "apigw-proxy-integration-no-cors" {
+						fixed[x.Code] = true
+					}
+					if applied[snip] {
+						continue
+					}
+					applied[snip] = true
+					var frag yaml.Node
+					if err := yaml.Unmarshal([]byte(snip), &frag); err != nil {
+						t.Fatalf("%s snippet does not parse: %v\n%s", x.Code, err, snip)
+					}
+					mergeYAML(&doc, &frag)
+				}
+				if len(applied) == 0 {
+					continue // only engine codes, whose fix is generic
+				}
+				out, err := yaml.Marshal(&doc)
+				if err != nil {
+					t.Fatal(err)
+				}
+				fixedFile := filepath.Join(t.TempDir(), filepath.Base(f))
+				os.WriteFile(fixedFile, out, 0o644)
+				method, _, _ := strings.Cut(route, " ")
+				rargs := append([]string{fixedFile, "--route", route, "-X", method}, args...)
+				after, code, stderr := runLintJSON(t, rargs...)
+				for _, x := range after.Findings {
+					if x.Severity == "error" || fixed[x.Code] {
+						t.Errorf("%s after the fix: %s %s at %d", route, x.Severity, x.Code, x.Line)
+					}
+				}
+				if code != ExitAllowed {
+					t.Errorf("%s after the fix: exit %d (%s)\n%s", route, code, stderr, out)
+				}
+				proven++
+			}
+		})
+	}
+	if proven < 10 {
+		t.Errorf("only %d routes had their fixes proven", proven)
+	}
+}
+
+// kindOf is the template kind lint reports for f.
+func kindOf(t *testing.T, f string, args []string) string {
+	var out struct {
+		Templates []struct {
+			Kind string `json:"kind"`
+		} `json:"templates"`
+	}
+	var buf strings.Builder
+	Main(append([]string{"lint", "-o", "json", f}, args...), &IO{Out: &buf, Err: &buf, Getenv: func(string) string { return "" }})
+	if err := json.Unmarshal([]byte(buf.String()), &out); err != nil || len(out.Templates) == 0 {
+		t.Fatalf("no template kind: %v", err)
+	}
+	return out.Templates[0].Kind
+}

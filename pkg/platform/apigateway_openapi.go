@@ -1,0 +1,73 @@
+package platform
+
+// API Gateway fixes in the OpenAPI form: for APIs defined by an OpenAPI
+// document (a RestApi Body, a SAM DefinitionBody, an imported file), where
+// separate AWS::ApiGateway::Method or GatewayResponse resources would drift
+// from the document (cfn-lint W3660). The snippets are fragments to merge
+// into the document at the same keys.
+
+import (
+	"fmt"
+	"strings"
+)
+
+// openAPIOptions is the options operation answering the preflight: a MOCK
+// integration without security.
+func openAPIOptions(c FixContext) string {
+	return fmt.Sprintf(`paths:
+  %s:
+    options:
+      security: []
+      responses:
+        "200":
+          description: CORS preflight
+          headers:
+            Access-Control-Allow-Origin: {schema: {type: string}}
+            Access-Control-Allow-Methods: {schema: {type: string}}
+            Access-Control-Allow-Headers: {schema: {type: string}}
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates:
+          application/json: '{"statusCode": 200}'
+        responses:
+          default:
+            statusCode: "200"
+            responseParameters:
+%s`, c.safeResource(), yamlParams(apigwHeaderParams(c, true), "              ", "method.response.header.", func(v string) string { return "\"" + v + "\"" }))
+}
+
+func init() {
+	addFixes(CodeAPIGWNoOptionsMethod, fixBuilder{FormatOpenAPI, "an options operation with a MOCK integration (API Gateway OpenAPI)", openAPIOptions})
+	addFixes(CodeAPIGWAuthOnOptions, fixBuilder{FormatOpenAPI, "the options operation without security (API Gateway OpenAPI)", openAPIOptions})
+	addFixes(CodeAPIGWGatewayResponses, fixBuilder{FormatOpenAPI, "x-amazon-apigateway-gateway-responses", func(c FixContext) string {
+		var b strings.Builder
+		b.WriteString("x-amazon-apigateway-gateway-responses:\n")
+		for _, t := range gatewayTypes(c) {
+			fmt.Fprintf(&b, "  %s:\n    responseParameters:\n%s", t,
+				yamlParams(apigwHeaderParams(c, true), "      ", "gatewayresponse.header.", func(v string) string { return "\"" + v + "\"" }))
+		}
+		return b.String()
+	}})
+	mapping := fixBuilder{FormatOpenAPI, "the method's integration response maps the header (API Gateway OpenAPI, non-proxy)", func(c FixContext) string {
+		return fmt.Sprintf(`paths:
+  %s:
+    %s:
+      x-amazon-apigateway-integration:
+        responses:
+          default:
+            statusCode: "200"
+            responseParameters:
+%s`, c.safeResource(), strings.ToLower(c.Method), yamlParams(apigwHeaderParams(c, false), "              ", "method.response.header.", func(v string) string { return "\"" + v + "\"" }))
+	}}
+	addFixes(CodeAPIGWCorsOnlyOnOptions, mapping)
+	addFixes(CodeAPIGWIntegrationNoCORS, mapping)
+	addFixes(CodeHTTPAPINotConfigured, fixBuilder{FormatOpenAPI, "x-amazon-apigateway-cors (HTTP API OpenAPI)", func(c FixContext) string {
+		return fmt.Sprintf(`x-amazon-apigateway-cors:
+  allowOrigins: [%s]
+  allowMethods: [%s]
+  allowHeaders: [%s]
+  allowCredentials: %t
+  maxAge: 7200
+`, quoteList([]string{c.Origin}), quoteList(c.Methods), quoteList(c.Headers), c.Credentials)
+	}})
+}
