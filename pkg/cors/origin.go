@@ -12,6 +12,9 @@ import (
 // ("https://api.example.com:8443"), with the default port dropped and the
 // host lower-cased, or "null" for URLs with an opaque origin.
 func OriginOf(rawURL string) string {
+	if o, ok := originOfPlain(rawURL); ok {
+		return o
+	}
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		// The origin is the scheme and authority alone: a path or query
@@ -29,6 +32,60 @@ func OriginOf(rawURL string) string {
 		}
 	}
 	return originOfURL(u)
+}
+
+// originOfPlain is OriginOf without url.Parse for the URLs HAR files are
+// made of (lower-case http(s), a plain host name or IPv4 address, an
+// optional port, nothing to unescape); ok is false for anything else.
+// A HAR read judges thousands of URLs, and parsing each several times
+// was a tenth of the time. FuzzOriginOfPlain holds it to url.Parse.
+func originOfPlain(raw string) (origin string, ok bool) {
+	var scheme string
+	switch {
+	case strings.HasPrefix(raw, "https://"):
+		scheme = "https"
+	case strings.HasPrefix(raw, "http://"):
+		scheme = "http"
+	default:
+		return "", false
+	}
+	rest := raw[len(scheme)+3:]
+	end := len(rest)
+	colon := -1
+	for i := 0; i < len(rest); i++ {
+		c := rest[i]
+		switch {
+		case c == '/' || c == '?' || c == '#':
+			end = i
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '.', c == '-':
+			continue
+		case c == ':' && colon < 0:
+			colon = i
+			continue
+		default:
+			return "", false
+		}
+		break
+	}
+	for i := end; i < len(rest); i++ {
+		if c := rest[i]; c < 0x20 || c == 0x7f || c == '%' {
+			return "", false // url.Parse refuses these, or unescapes
+		}
+	}
+	host, port := rest[:end], ""
+	if colon >= 0 {
+		host, port = rest[:colon], rest[colon+1:end]
+		if port == "" || port[0] == '0' || strings.ContainsAny(port, ".-abcdefghijklmnopqrstuvwxyz") {
+			return "", false
+		}
+	}
+	if host == "" {
+		return "", false
+	}
+	if port == "" || port == defaultPort(scheme) {
+		return scheme + "://" + host, true
+	}
+	return scheme + "://" + host + ":" + port, true
 }
 
 func originOfURL(u *url.URL) string {

@@ -2,6 +2,7 @@ package cors
 
 import (
 	"errors"
+	"net/url"
 	"testing"
 )
 
@@ -94,4 +95,26 @@ func TestMismatchReasonNullOrigin(t *testing.T) {
 	mustContain(t, "reason", mismatchReason(page, "null"), "origin is null")
 	mustContain(t, "reason", mismatchReason("null", page), "null origin")
 	mustContain(t, "reason", mismatchReason("http://app.example.com:8080", page), "scheme and port differ")
+}
+
+// originOfPlain agrees with url.Parse wherever it answers.
+func FuzzOriginOfPlain(f *testing.F) {
+	for _, s := range []string{"https://api.example.com/v1/items?x=1", "http://127.0.0.1:8080/a", "https://a.test:443/",
+		"http://a.test:80", "https://a.test:/x", "https://a.test:0443/", "http://a:b/", "https://A.test/", "https://a.test/%zz",
+		"https://a.test/\x01", "https://a.test#f", "http://[::1]:80/", "https://user@a.test/", "https://a.test:99999/", "https://-a-.test./"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		fast, ok := originOfPlain(raw)
+		if !ok {
+			return
+		}
+		want := "null"
+		if u, err := url.Parse(raw); err == nil {
+			want = originOfURL(u)
+		}
+		if fast != want {
+			t.Errorf("originOfPlain(%q) = %q, url.Parse gives %q", raw, fast, want)
+		}
+	})
 }
