@@ -3,11 +3,13 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"slices"
 	"strings"
 
 	"github.com/corsdiag/corsdiag/docs"
+	"github.com/corsdiag/corsdiag/pkg/consoletext"
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
@@ -18,23 +20,34 @@ import (
 func init() { register(newExplainCmd) }
 
 type explainOptions struct {
-	IO   *IO
-	Code string
+	IO *IO
+	// Code is a finding code, an internal error name, or pasted console
+	// text ("-" reads it from stdin).
+	Code   string
+	Output string // text | json
 	// pages holds docs/findings/<code>.md; tests may replace it.
 	pages fs.FS
 }
 
 func newExplainCmd(io *IO) *cobra.Command {
 	opts := &explainOptions{IO: io, pages: docs.Findings}
-	return &cobra.Command{
-		Use:   "explain [code]",
-		Short: "Explain a finding code, or list every code",
+	cmd := &cobra.Command{
+		Use:   "explain [code | \"console text\" | -]",
+		Short: "Explain a finding code or a pasted console error, or list every code",
 		Long: `explain prints the page of a finding code: what it means, why the browser
 blocks the request, examples of wrong and right responses, and the fix.
-Without a code it lists every code with its severity.`,
+Without a code it lists every code with its severity.
+
+Paste what the browser's console said instead (one line or the several lines
+Chrome, Firefox or Safari log for one request; "-" reads them from stdin) and
+explain names the browser, the finding, the URL, the page's origin and the
+status the text holds, and the 'corsdiag check' command that reproduces it.
+Internal names work too (CORSMissingAllowOrigin, PreflightMissingAllowOriginHeader).`,
 		Example: `  corsdiag explain
-  corsdiag explain preflight-missing-allow-origin`,
-		Args: cobra.MaximumNArgs(1),
+  corsdiag explain preflight-missing-allow-origin
+  corsdiag explain "Access to fetch at 'https://api.example.com/items' from origin 'https://app.example.com' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."
+  pbpaste | corsdiag explain - -o json`,
+		Args: cobra.ArbitraryArgs,
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			var codes []string
 			for _, in := range cors.Codes() {
@@ -43,21 +56,45 @@ Without a code it lists every code with its severity.`,
 			return codes, cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
-				opts.Code = args[0]
-			}
+			// An unquoted paste arrives as many words.
+			opts.Code = strings.Join(args, " ")
 			return runExplain(opts)
 		},
 	}
+	cmd.Flags().StringVarP(&opts.Output, "output", "o", "text", "output for pasted console text: text or json")
+	return cmd
 }
 
 func runExplain(o *explainOptions) error {
 	if o.Code == "" {
 		return listCodes(o)
 	}
+	if o.Output == "" {
+		o.Output = "text"
+	}
+	if o.Output != "text" && o.Output != "json" {
+		return usageErrorf("-o %q: want text or json", o.Output)
+	}
+	if o.Code == "-" {
+		b, err := io.ReadAll(io.LimitReader(o.IO.In, maxPaste+1))
+		if err != nil {
+			return usageErrorf("reading stdin: %v", err)
+		}
+		if len(b) > maxPaste {
+			return usageErrorf("stdin holds more than %d KiB: paste the console lines of one request", maxPaste>>10)
+		}
+		o.Code = string(b)
+	}
 	code := cors.Code(strings.ToLower(strings.TrimSpace(o.Code)))
 	info, known := cors.Lookup(code)
 	if !known {
+		if r, err := consoletext.Read(o.Code); err == nil {
+			return explainText(o, r)
+		}
+		if strings.ContainsAny(strings.TrimSpace(o.Code), " \n") {
+			return usageErrorf("this is neither a finding code nor a CORS console message of Chrome, Firefox or Safari that corsdiag knows.\n" +
+				"Paste the console line that starts \"Access to fetch at\", \"Cross-Origin Request Blocked\" or \"Origin … is not allowed\", or run 'corsdiag explain' for the codes.")
+		}
 		msg := fmt.Sprintf("unknown finding code %q", o.Code)
 		if near := closestCodes(string(code), 3); len(near) > 0 {
 			msg += "; did you mean " + strings.Join(near, ", ") + "?"
@@ -76,6 +113,14 @@ func runExplain(o *explainOptions) error {
 	}
 	_, err = o.IO.Out.Write(page)
 	return err
+}
+
+// writePage prints a code's page (or its catalogue entry when it has none).
+func writePage(o *explainOptions, code cors.Code) error {
+	saved := o.Code
+	o.Code = string(code)
+	defer func() { o.Code = saved }()
+	return runExplain(o)
 }
 
 func orDash(s string) string {

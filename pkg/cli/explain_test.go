@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -107,6 +108,77 @@ func TestEditDistance(t *testing.T) {
 	for _, tt := range tests {
 		if got := editDistance(tt.a, tt.b); got != tt.want {
 			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+func TestExplainConsoleText(t *testing.T) {
+	firefox := "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.example.com/items. (Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 403."
+	chrome := "Access to fetch at 'https://api.example.com/items' from origin 'https://app.example.com' has been blocked by CORS policy: Request header field x-api-key is not allowed by Access-Control-Allow-Headers in preflight response."
+	tests := []struct {
+		name  string
+		args  []string
+		stdin string
+		has   []string
+	}{
+		{"firefox line", []string{firefox}, "", []string{
+			"Firefox's console says: missing-allow-origin", "Also possible: preflight-missing-allow-origin", "Status:  403",
+			"corsdiag check https://api.example.com/items --origin https://your-page.example --browser firefox", "put your page's origin in --origin",
+			"# missing-allow-origin"}},
+		{"chrome line, unquoted words", strings.Fields(chrome), "", []string{
+			"Chrome's console says: header-not-allowed", "Origin:  https://app.example.com",
+			"corsdiag check https://api.example.com/items --origin https://app.example.com -H 'x-api-key: 1'", "# header-not-allowed"}},
+		{"stdin", []string{"-"}, "[Error] Preflight response is not successful. Status code: 403\n[Error] Fetch API cannot load https://api.example.com/items due to access control checks.\n", []string{
+			"Safari's console says: preflight-invalid-status", "corsdiag check https://api.example.com/items --origin https://your-page.example --preflight always --browser safari"}},
+		{"internal name", []string{"CORSMissingAllowOrigin2"}, "", []string{"Firefox's console says: missing-allow-origin"}},
+		{"fetch TypeError", []string{"TypeError: Failed to fetch"}, "", []string{"Chrome's fetch() error", "corsdiag check URL --origin https://your-page.example"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			io, out, errOut := fakeIO(nil)
+			io.In = strings.NewReader(tc.stdin)
+			if code := Main(append([]string{"explain"}, tc.args...), io); code != ExitAllowed {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			for _, h := range tc.has {
+				if !strings.Contains(out.String(), h) {
+					t.Errorf("output lacks %q:\n%s", h, out)
+				}
+			}
+		})
+	}
+}
+
+func TestExplainConsoleTextJSON(t *testing.T) {
+	code, out, stderr := runMain(nil, false, "explain", "-o", "json",
+		"Access to XMLHttpRequest at 'https://api.example.com/items' from origin 'https://app.example.com' has been blocked by CORS policy: The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'. The credentials mode of requests initiated by the XMLHttpRequest is controlled by the withCredentials attribute.")
+	if code != ExitAllowed {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got struct {
+		Browser      string   `json:"browser"`
+		Code         *string  `json:"code"`
+		Candidates   []string `json:"candidates"`
+		URL          string   `json:"url"`
+		Origin       string   `json:"origin"`
+		Status       *int     `json:"status"`
+		CheckCommand string   `json:"check_command"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if got.Browser != "chromium" || got.Code == nil || *got.Code != "wildcard-origin-with-credentials" || len(got.Candidates) != 1 ||
+		got.URL != "https://api.example.com/items" || got.Origin != "https://app.example.com" || got.Status != nil ||
+		got.CheckCommand != "corsdiag check https://api.example.com/items --origin https://app.example.com --credentials --initiator xhr" {
+		t.Errorf("got %+v", got)
+	}
+}
+
+func TestExplainRejectsOtherText(t *testing.T) {
+	for _, args := range [][]string{{"this is not a console line"}, {"-o", "yaml", "missing-allow-origin"}} {
+		code, _, stderr := runMain(nil, false, append([]string{"explain"}, args...)...)
+		if code != ExitUsage || stderr == "" {
+			t.Errorf("%q: exit %d, stderr %q", args, code, stderr)
 		}
 	}
 }

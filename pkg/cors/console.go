@@ -1,6 +1,7 @@
 package cors
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -135,17 +136,9 @@ func (m *Messages) cause(code string, c *Console) (Cause, bool) {
 
 // line renders one cause with the particulars of c.
 func (m *Messages) line(cs Cause, c *Console) string {
-	frame := m.Frame
-	if cs.Frame != "" {
-		frame = cs.Frame
-	}
-	if cs.Bare || frame == "" {
-		frame = "{cause}"
-	}
 	vals := map[string]string{
 		"url": consoleURL(c.URL), "request": consoleURL(c.Request), "from": consoleURL(c.From),
 		"origin": c.Origin, "param": c.Param, "value": c.Value, "status": m.NoStatus,
-		"initiator": c.Initiator, "redirected": "",
 	}
 	if c.Status != 0 {
 		vals["status"] = strconv.Itoa(c.Status)
@@ -153,17 +146,143 @@ func (m *Messages) line(cs Cause, c *Console) string {
 	if c.Request == "" {
 		vals["request"] = vals["url"]
 	}
-	if n, ok := m.Initiators[c.Initiator]; ok {
-		vals["initiator"] = n
-	}
-	for k, v := range m.Vars[c.Initiator] {
-		vals[k] = v
-	}
+	vals["redirected"] = ""
 	if c.From != "" {
 		vals["redirected"] = fill(m.Redirected, vals)
 	}
+	return m.render(cs, c.Initiator, vals)
+}
+
+// render fills the cause into its frame with vals and the initiator's
+// name and variables.
+func (m *Messages) render(cs Cause, initiator string, vals map[string]string) string {
+	frame := m.Frame
+	if cs.Frame != "" {
+		frame = cs.Frame
+	}
+	if cs.Bare || frame == "" {
+		frame = "{cause}"
+	}
+	vals["initiator"] = initiator
+	if n, ok := m.Initiators[initiator]; ok {
+		vals["initiator"] = n
+	}
+	for k, v := range m.Vars[initiator] {
+		vals[k] = v
+	}
 	vals["cause"] = fill(cs.Text, vals)
 	return fill(frame, vals)
+}
+
+// Template is one console line a browser logs, with its particulars left
+// as placeholders: {url}, {request}, {from}, {origin}, {param}, {value},
+// {status}, and {redirected} for Redirected or nothing. Parsers of pasted
+// console text are built from these, so the strings live in one place.
+type Template struct {
+	Browser string
+	// Code is the finding the line reports; "" for a line that only
+	// follows a cause (Firefox's "CORS request did not succeed" after a
+	// preflight, WebKit's "… cannot load … due to access control checks.").
+	Code Code
+	// Key is the browser's own name for the message.
+	Key  string
+	Text string
+	// Redirected is the template {redirected} stands for when a redirect
+	// led to the URL.
+	Redirected string
+	// NoStatus is what {status} reads when there was no response.
+	NoStatus string
+	// Initiator is the API the line is for ("fetch", "XMLHttpRequest"), ""
+	// when the line is the same for both.
+	Initiator string
+	Warning   bool
+	// AfterPreflight: the line follows the cause of a failed preflight only.
+	AfterPreflight bool
+}
+
+// templateInitiators are the APIs console lines are rendered for.
+var templateInitiators = []string{"fetch", "XMLHttpRequest"}
+
+// Templates lists every console line the profile's browser can log, one per
+// cause, variant and initiator (lines that read the same are listed once).
+func (p *Profile) Templates() []Template {
+	m := p.Messages
+	if m == nil {
+		return nil
+	}
+	keys := make([]string, 0, len(m.Causes))
+	for k := range m.Causes {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	follows := map[string]bool{}
+	for _, k := range m.After {
+		follows[k] = false
+	}
+	for _, k := range m.AfterPreflight {
+		follows[k] = true
+	}
+	preflightOf := map[Code]Code{}
+	for _, pair := range accessCodes {
+		preflightOf[pair[0]] = pair[1]
+	}
+	var out []Template
+	seen := map[string]int{}
+	add := func(t Template) {
+		id := string(t.Code) + "\x00" + t.Text
+		i, dup := seen[id]
+		switch {
+		case !dup:
+			seen[id] = len(out)
+			out = append(out, t)
+		case out[i].Initiator != t.Initiator:
+			// The same words for fetch() and XMLHttpRequest.
+			out[i].Initiator = ""
+		}
+	}
+	for _, key := range keys {
+		cs := m.Causes[key]
+		code, variant, _ := strings.Cut(key, "|")
+		for _, init := range templateInitiators {
+			if v := strings.TrimPrefix(variant, "direct-"); v != "" && v != "one-line" && v != init {
+				continue
+			}
+			t := Template{Browser: p.Name, Key: cs.Key, Redirected: m.Redirected, NoStatus: m.NoStatus, Warning: cs.Warning}
+			if pre, ok := follows[key]; ok {
+				t.AfterPreflight = pre
+			} else {
+				t.Code = Code(code)
+			}
+			t.Text = m.render(cs, init, placeholders())
+			t.Initiator = init
+			add(t)
+			// A preflight CORS-check failure reads as the actual
+			// response's with the preflight prefix, unless the table
+			// says otherwise.
+			if pc, ok := preflightOf[Code(code)]; ok {
+				if _, own := m.Causes[string(pc)]; !own {
+					pt := t
+					pt.Code = pc
+					pcs := cs
+					pcs.Text = m.PreflightPrefix + cs.Text
+					if pcs.Key != "" {
+						pt.Key = m.PreflightKeyPrefix + cs.Key
+					}
+					pt.Text = m.render(pcs, init, placeholders())
+					add(pt)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func placeholders() map[string]string {
+	v := map[string]string{}
+	for _, k := range []string{"url", "request", "from", "origin", "param", "value", "status", "redirected"} {
+		v[k] = "{" + k + "}"
+	}
+	return v
 }
 
 // fill replaces each {name} in tmpl by vals[name]; an unknown name stays.

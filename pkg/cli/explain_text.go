@@ -1,0 +1,149 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/corsdiag/corsdiag/pkg/consoletext"
+	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/termsafe"
+)
+
+// maxPaste bounds what explain reads from stdin: the console lines of one
+// request, not a log file.
+const maxPaste = 64 << 10
+
+// explainJSON is `explain TEXT -o json`.
+type explainJSON struct {
+	Browser      string   `json:"browser"`
+	Code         *string  `json:"code"`
+	Candidates   []string `json:"candidates"`
+	URL          string   `json:"url"`
+	Origin       string   `json:"origin"`
+	Status       *int     `json:"status"`
+	CheckCommand string   `json:"check_command"`
+	Note         string   `json:"note"`
+}
+
+// explainText answers a pasted console text: what it says, the command
+// that reproduces it, and the page of the most specific code.
+func explainText(o *explainOptions, r *consoletext.Reading) error {
+	command, needsOrigin := reproduceCommand(r)
+	if o.Output == "json" {
+		out := explainJSON{Browser: r.Browser, Candidates: []string{}, URL: r.URL, Origin: r.Origin, CheckCommand: command, Note: r.Note}
+		if r.Code != "" {
+			c := string(r.Code)
+			out.Code = &c
+		}
+		for _, c := range r.Candidates {
+			out.Candidates = append(out.Candidates, string(c))
+		}
+		if r.Status != 0 {
+			s := r.Status
+			out.Status = &s
+		}
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(out); err != nil {
+			return err
+		}
+		_, err := o.IO.Out.Write(termsafe.EscapeJSON(buf.Bytes()))
+		return err
+	}
+	p, _ := cors.LookupProfile(r.Browser)
+	w := o.IO.Out
+	clean := termsafe.Clean
+	if r.Code == "" {
+		fmt.Fprintf(w, "%s's fetch() error: it does not say which CORS check failed, or whether it was CORS at all.\n", p.Display)
+	} else {
+		fmt.Fprintf(w, "%s's console says: %s\n", p.Display, r.Code)
+		if len(r.Candidates) > 1 {
+			var others []string
+			for _, c := range r.Candidates[1:] {
+				others = append(others, string(c))
+			}
+			fmt.Fprintf(w, "  Also possible: %s (the text reads the same for them)\n", strings.Join(others, ", "))
+		}
+	}
+	field := func(name, v, missing string) {
+		if v == "" {
+			v = missing
+		}
+		fmt.Fprintf(w, "  %-8s %s\n", name+":", clean(v))
+	}
+	field("URL", r.URL, "not in the text")
+	field("Origin", r.Origin, "not in the text ("+p.Display+"'s line does not name the page's origin)")
+	status := ""
+	if r.Status != 0 {
+		status = fmt.Sprint(r.Status)
+	}
+	field("Status", status, "not in the text")
+	if r.Note != "" {
+		fmt.Fprintf(w, "  Note:    %s\n", r.Note)
+	}
+	fmt.Fprintf(w, "\nReproduce it:\n  %s\n", clean(command))
+	if needsOrigin {
+		fmt.Fprintf(w, "  (put your page's origin in --origin: the text does not name it)\n")
+	}
+	if r.URL == "" {
+		fmt.Fprintf(w, "  (put the request's URL for URL: the text does not name it)\n")
+	}
+	if r.Code == "" {
+		return nil
+	}
+	fmt.Fprintln(w)
+	return writePage(o, r.Code)
+}
+
+// reproduceCommand is the `corsdiag check` command that reproduces what the
+// reading says; needsOrigin is true when the text lacks the page's origin.
+func reproduceCommand(r *consoletext.Reading) (cmd string, needsOrigin bool) {
+	url := r.URL
+	if url == "" {
+		url = "URL"
+	}
+	origin := r.Origin
+	if origin == "" {
+		origin, needsOrigin = "https://your-page.example", true
+	}
+	args := []string{"corsdiag", "check", shellQuote(url), "--origin", shellQuote(origin)}
+	switch r.Code {
+	case cors.CodeWildcardCredentials, cors.CodeInvalidCredentials, cors.CodePreflightWildcardCredentials, cors.CodePreflightInvalidCredentials:
+		args = append(args, "--credentials")
+	}
+	switch {
+	case r.Code == cors.CodeMethodNotAllowed && r.Param != "":
+		args = append(args, "-X", shellQuote(r.Param))
+	case r.Code == cors.CodeHeaderNotAllowed && r.Param != "":
+		args = append(args, "-H", shellQuote(r.Param+": 1"))
+	case r.Preflight || strings.HasPrefix(string(r.Code), "preflight-") && r.Code != cors.CodePreflightNetwork:
+		// The text does not say what made the request need a preflight.
+		args = append(args, "--preflight", "always")
+	}
+	if r.Initiator == "XMLHttpRequest" {
+		args = append(args, "--initiator", "xhr")
+	}
+	if r.Browser != cors.Chromium.Name {
+		args = append(args, "--browser", r.Browser)
+	}
+	return strings.Join(args, " "), needsOrigin
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	safe := s != ""
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("_-./:@%+=,", c)) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

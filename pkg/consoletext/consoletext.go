@@ -1,0 +1,420 @@
+// Package consoletext reads what a user pastes from a browser's console
+// after a CORS failure (one line, or the several lines a browser logs for
+// one request, as copied) and says which browser wrote it, which finding
+// it reports, and the URL, page origin and status it names.
+//
+// The matcher is built from the browser profiles' message tables
+// (cors.Profile.Templates): the console strings live there only.
+package consoletext
+
+import (
+	"errors"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+)
+
+// Reading is what a pasted text says.
+type Reading struct {
+	// Browser is the profile name of the browser that wrote it.
+	Browser string
+	// Code is the most specific finding the text supports; "" when it
+	// cannot tell (the bare fetch() TypeError).
+	Code cors.Code
+	// Candidates are every code the text is consistent with, Code first.
+	Candidates []cors.Code
+	// URL, Origin and Status are what the text names ("", 0 when it does
+	// not); Param is the failed parameter it names (a header, a method,
+	// an Access-Control-Allow-Origin value).
+	URL, Origin string
+	Status      int
+	Param       string
+	// Initiator is "fetch" or "XMLHttpRequest" when the text says.
+	Initiator string
+	// Preflight says the text shows the failure was on a preflight.
+	Preflight bool
+	// Note says what the text cannot tell, for people.
+	Note string
+}
+
+// ErrNotConsoleText means the text is no console line corsdiag knows.
+var ErrNotConsoleText = errors.New("not a CORS console message of Chrome, Firefox or Safari")
+
+// pattern is one template compiled.
+type pattern struct {
+	t     cors.Template
+	re    *regexp.Regexp
+	names []string // capture group i+1 → placeholder name
+}
+
+var (
+	once      sync.Once
+	patterns  []pattern
+	rejection map[string]string // normalized fetch() rejection text → browser
+	internal  map[string][]internalName
+)
+
+type internalName struct {
+	browser string
+	code    cors.Code
+}
+
+func build() {
+	rejection = map[string]string{}
+	internal = map[string][]internalName{}
+	for _, p := range cors.AllProfiles {
+		rejection[normalize(p.Messages.FetchRejection)] = p.Name
+		for _, t := range p.Templates() {
+			patterns = append(patterns, compile(t))
+			if t.Key != "" && t.Code != "" {
+				addInternal(t.Key, p.Name, t.Code)
+			}
+		}
+	}
+	// The catalogue's names: Chromium's CorsError, Firefox's reason key.
+	for _, in := range cors.Codes() {
+		if in.CorsError != "" {
+			addInternal(in.CorsError, "chromium", in.Code)
+		}
+		if in.Firefox != "" {
+			addInternal(in.Firefox, "firefox", in.Code)
+		}
+	}
+}
+
+// addInternal indexes an internal name, with and without its version digit
+// (Firefox's CORSMissingAllowOrigin2 is MDN's CORSMissingAllowOrigin).
+func addInternal(name, browser string, code cors.Code) {
+	for _, k := range []string{strings.ToLower(name), strings.ToLower(strings.TrimRight(name, "0123456789"))} {
+		dup := false
+		for _, n := range internal[k] {
+			dup = dup || n.code == code
+		}
+		if !dup {
+			internal[k] = append(internal[k], internalName{browser, code})
+		}
+	}
+}
+
+// compile turns a template into a regexp: literal text quoted, each
+// placeholder a lazy group, {redirected} an optional group.
+func compile(t cors.Template) pattern {
+	p := pattern{t: t}
+	var b strings.Builder
+	var walk func(tmpl string)
+	walk = func(tmpl string) {
+		for {
+			i := strings.IndexByte(tmpl, '{')
+			j := strings.IndexByte(tmpl[max(i, 0):], '}')
+			if i < 0 || j < 0 {
+				b.WriteString(regexp.QuoteMeta(normalize(tmpl)))
+				return
+			}
+			b.WriteString(regexp.QuoteMeta(normalize(tmpl[:i])))
+			name := tmpl[i+1 : i+j]
+			switch name {
+			case "redirected":
+				b.WriteString("(?:")
+				walk(t.Redirected)
+				b.WriteString(")?")
+			case "status":
+				p.names = append(p.names, name)
+				b.WriteString(`(\d+|` + regexp.QuoteMeta(t.NoStatus) + `)`)
+			case "origin":
+				p.names = append(p.names, name)
+				b.WriteString(`(null|[a-zA-Z][a-zA-Z0-9+.-]*://\S+?)`)
+			case "url", "request", "from":
+				p.names = append(p.names, name)
+				b.WriteString(`(\S+?)`)
+			default:
+				p.names = append(p.names, name)
+				b.WriteString(`(.*?)`)
+			}
+			tmpl = tmpl[i+j+1:]
+		}
+	}
+	walk(t.Text)
+	expr := b.String()
+	// A line ends where the template ends, or in what consoles append
+	// ("[Learn More]", a source location): anchor lazy groups at the end.
+	if strings.HasSuffix(t.Text, "}") {
+		expr += `(?:\s|$)`
+	}
+	p.re = regexp.MustCompile(expr)
+	return p
+}
+
+// normalize makes typographic quotes and runs of spaces plain, in the
+// templates and in the text alike: a paste through a chat tool or a
+// terminal often changes them.
+func normalize(s string) string {
+	return strings.NewReplacer("‘", "'", "’", "'", "“", `"`, "”", `"`, "\u00a0", " ", "\t", " ").Replace(s)
+}
+
+// Read interprets pasted console text.
+func Read(text string) (*Reading, error) {
+	once.Do(build)
+	text = normalize(strings.TrimSpace(text))
+	if text == "" {
+		return nil, ErrNotConsoleText
+	}
+	if r := readInternalName(text); r != nil {
+		return r, nil
+	}
+	var causes, follows []match
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		// A line that reads as a cause is one, unless it can follow the
+		// cause a line before it named (Firefox's "CORS request did not
+		// succeed" after a failed preflight reads as a network error too).
+		var c, f []match
+		for _, m := range matchLine(line) {
+			if m.p.t.Code == "" {
+				f = append(f, m)
+			} else {
+				c = append(c, m)
+			}
+		}
+		if len(c) > 0 && (len(f) == 0 || len(causes) == 0) {
+			causes = append(causes, c...)
+		} else {
+			follows = append(follows, f...)
+		}
+	}
+	if len(causes) == 0 && len(follows) == 0 {
+		if b, ok := fetchRejection(text); ok {
+			return &Reading{Browser: b, Candidates: []cors.Code{}, Note: "fetch() rejects with this same TypeError for every CORS failure and for network errors alike; the console line logged beside it names the cause. Paste that line, or run the check below."}, nil
+		}
+		return nil, ErrNotConsoleText
+	}
+	return decide(causes, follows), nil
+}
+
+// match is one template found in a line, with its particulars.
+type match struct {
+	p    *pattern
+	vals map[string]string
+}
+
+func matchLine(line string) []match {
+	var out []match
+	for i := range patterns {
+		p := &patterns[i]
+		sub := p.re.FindStringSubmatch(line)
+		if sub == nil {
+			continue
+		}
+		m := match{p: p, vals: map[string]string{}}
+		for k, name := range p.names {
+			if v := sub[k+1]; v != "" {
+				m.vals[name] = v
+			}
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// readInternalName reads a bare internal error name: Chromium's CorsError
+// (PreflightMissingAllowOriginHeader), Firefox's reason key
+// (CORSMissingAllowOrigin, with or without its digit).
+func readInternalName(text string) *Reading {
+	if strings.ContainsAny(text, " \n") {
+		return nil
+	}
+	names := internal[strings.ToLower(text)]
+	if len(names) == 0 {
+		return nil
+	}
+	r := &Reading{Browser: names[0].browser}
+	for _, n := range names {
+		r.Candidates = appendCode(r.Candidates, n.code)
+	}
+	rank(r)
+	return r
+}
+
+// decide picks the browser (the one whose lines matched most), the codes
+// all its cause lines agree on, and the particulars.
+func decide(causes, follows []match) *Reading {
+	score := map[string]int{}
+	for _, m := range append(append([]match{}, causes...), follows...) {
+		score[m.p.t.Browser]++
+	}
+	browser := ""
+	for _, p := range cors.AllProfiles {
+		if score[p.Name] > score[browser] {
+			browser = p.Name
+		}
+	}
+	r := &Reading{Browser: browser}
+	for _, m := range append(append([]match{}, causes...), follows...) {
+		if m.p.t.Browser != browser {
+			continue
+		}
+		if m.p.t.Initiator != "" && r.Initiator == "" {
+			r.Initiator = m.p.t.Initiator
+		}
+		if m.p.t.AfterPreflight && len(causes) > 0 {
+			r.Preflight = true
+		}
+		take := func(dst *string, name string) {
+			if *dst == "" {
+				*dst = m.vals[name]
+			}
+		}
+		take(&r.URL, "url")
+		take(&r.URL, "request")
+		take(&r.Origin, "origin")
+		take(&r.Param, "param")
+		if s, err := strconv.Atoi(m.vals["status"]); err == nil && r.Status == 0 {
+			r.Status = s
+		}
+	}
+	for _, m := range causes {
+		if m.p.t.Browser == browser {
+			r.Candidates = appendCode(r.Candidates, m.p.t.Code)
+		}
+	}
+	if len(r.Candidates) == 0 {
+		// Only a line that follows a cause (WebKit's "cannot load"): any
+		// error that browser logs.
+		for _, p := range patterns {
+			if p.t.Browser == browser && p.t.Code != "" && !p.t.Warning {
+				r.Candidates = appendCode(r.Candidates, p.t.Code)
+			}
+		}
+		r.Note = "this line follows the line that names the cause; paste that one too for a precise answer"
+	}
+	refine(r)
+	rank(r)
+	return r
+}
+
+func appendCode(list []cors.Code, c cors.Code) []cors.Code {
+	for _, x := range list {
+		if x == c {
+			return list
+		}
+	}
+	return append(list, c)
+}
+
+// refine drops candidates the particulars rule out: a preflight shown by
+// the lines that follow it, a redirect's 3xx status, the shape of an
+// Access-Control-Allow-Origin value.
+func refine(r *Reading) {
+	keep := func(ok func(cors.Code) bool) {
+		var out []cors.Code
+		for _, c := range r.Candidates {
+			if ok(c) {
+				out = append(out, c)
+			}
+		}
+		if len(out) > 0 {
+			r.Candidates = out
+		}
+	}
+	if r.Preflight {
+		keep(isPreflightCode)
+	}
+	if r.Status != 0 {
+		redirect := r.Status >= 300 && r.Status < 400
+		keep(func(c cors.Code) bool {
+			return (c == cors.CodePreflightRedirect) == redirect || !has(r.Candidates, cors.CodePreflightRedirect)
+		})
+	}
+	if v := r.Param; v != "" && (has(r.Candidates, cors.CodeAllowOriginMismatch) || has(r.Candidates, cors.CodePreflightAllowOriginMismatch)) {
+		var want string
+		switch {
+		case strings.ContainsAny(v, ", "):
+			want = "multiple"
+		case v != "null" && v != "*" && cors.OriginOf(v) != v:
+			want = "invalid"
+		default:
+			want = "mismatch"
+		}
+		if want != "" {
+			keep(func(c cors.Code) bool { return !isOriginValueCode(c) || strings.Contains(string(c), want) })
+		}
+	}
+}
+
+func has(list []cors.Code, c cors.Code) bool {
+	for _, x := range list {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+func isOriginValueCode(c cors.Code) bool {
+	switch c {
+	case cors.CodeAllowOriginMismatch, cors.CodeInvalidAllowOrigin, cors.CodeMultipleAllowOrigin,
+		cors.CodePreflightAllowOriginMismatch, cors.CodePreflightInvalidAllowOrigin, cors.CodePreflightMultipleAllowOrigin:
+		return true
+	}
+	return false
+}
+
+// isPreflightCode: the finding is about the preflight's answer.
+func isPreflightCode(c cors.Code) bool {
+	switch c {
+	case cors.CodePreflightNetwork, cors.CodePreflightRedirect, cors.CodePreflightStatus,
+		cors.CodeInvalidAllowMethods, cors.CodeInvalidAllowHeaders, cors.CodeMethodNotAllowed, cors.CodeHeaderNotAllowed:
+		return true
+	}
+	return strings.HasPrefix(string(c), "preflight-")
+}
+
+// likelihood orders candidates a coarse text cannot tell apart: the
+// commonest cause first (a missing header before a wrong one, the actual
+// response before the preflight).
+var likelihood = map[cors.Code]int{
+	cors.CodeMissingAllowOrigin:          0,
+	cors.CodeAllowOriginMismatch:         1,
+	cors.CodeMultipleAllowOrigin:         2,
+	cors.CodeInvalidAllowOrigin:          3,
+	cors.CodePreflightMissingAllowOrigin: 10,
+	cors.CodePreflightStatus:             11,
+	cors.CodeActualNetwork:               9,
+	cors.CodePreflightNetwork:            16,
+}
+
+// rank puts the most likely candidate first and makes it the Code.
+func rank(r *Reading) {
+	score := func(c cors.Code) int {
+		if s, ok := likelihood[c]; ok {
+			return s
+		}
+		if isPreflightCode(c) {
+			return 15
+		}
+		return 5
+	}
+	sort.SliceStable(r.Candidates, func(i, j int) bool { return score(r.Candidates[i]) < score(r.Candidates[j]) })
+	if len(r.Candidates) > 0 {
+		r.Code = r.Candidates[0]
+	}
+}
+
+// fetchRejection recognizes the TypeError fetch() rejects with.
+func fetchRejection(text string) (string, bool) {
+	t := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(text), "Uncaught (in promise)"))
+	t = strings.TrimSpace(t)
+	for txt, b := range rejection {
+		bare := strings.TrimPrefix(txt, "TypeError: ")
+		if strings.HasPrefix(t, txt) || t == bare {
+			return b, true
+		}
+	}
+	return "", false
+}

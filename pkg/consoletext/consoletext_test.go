@@ -1,0 +1,158 @@
+package consoletext
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+)
+
+// sample is what a console line names for code, in one shape.
+func sample(code cors.Code, initiator string, redirected bool, lines int) *cors.Console {
+	c := &cors.Console{
+		Initiator: initiator, URL: "https://api.example.com/v1/items", Request: "https://api.example.com/v1/items",
+		Origin: "https://app.example.com", Status: 403, OriginLines: lines, Param: "x-custom",
+	}
+	if redirected {
+		c.URL = "https://cdn.example.net/v1/items"
+		c.From = c.Request
+	}
+	switch code {
+	case cors.CodeAllowOriginMismatch, cors.CodePreflightAllowOriginMismatch:
+		c.Param = "https://other.example"
+	case cors.CodeInvalidAllowOrigin, cors.CodePreflightInvalidAllowOrigin:
+		c.Param = "app.example.com"
+	case cors.CodeMultipleAllowOrigin, cors.CodePreflightMultipleAllowOrigin:
+		c.Param = "https://app.example.com, https://other.example"
+	case cors.CodeInvalidCredentials, cors.CodePreflightInvalidCredentials:
+		c.Param = "TRUE"
+	case cors.CodeMethodNotAllowed:
+		c.Param = "PUT"
+	case cors.CodeInvalidAllowMethods, cors.CodeInvalidAllowHeaders:
+		c.Param, c.Value = "a b", "GET, a b"
+	case cors.CodeCorsDisabledScheme:
+		c.Param = "ftp"
+	case cors.CodeLocalNetworkInsecure, cors.CodeLocalNetworkPermission:
+		c.Param = "loopback"
+	case cors.CodePreflightRedirect:
+		c.Status = 301
+	case cors.CodePreflightNetwork, cors.CodeActualNetwork:
+		c.Status = 0
+	}
+	c.Preflight = isPreflightCode(code)
+	return c
+}
+
+// Every line every browser logs for every code reads back as that code,
+// or as a candidate set holding it, from that browser: the engine's words
+// and the reader's come from the same tables.
+func TestRoundTrip(t *testing.T) {
+	tried := 0
+	for _, p := range cors.AllProfiles {
+		for _, in := range cors.Codes() {
+			for _, initiator := range []string{"fetch", "XMLHttpRequest"} {
+				for _, redirected := range []bool{false, true} {
+					for _, lines := range []int{1, 2} {
+						f := &cors.Finding{Code: in.Code, Console: sample(in.Code, initiator, redirected, lines)}
+						text := strings.Join(p.Lines(f), "\n")
+						if text == "" {
+							continue
+						}
+						tried++
+						r, err := Read(text)
+						if err != nil {
+							t.Errorf("%s %s: %v\n%s", p.Name, in.Code, err, text)
+							continue
+						}
+						if r.Browser != p.Name || !has(r.Candidates, in.Code) {
+							t.Errorf("%s %s (%s, redirected %v, %d lines): read as %s %s %v\n%s", p.Name, in.Code, initiator, redirected, lines, r.Browser, r.Code, r.Candidates, text)
+						}
+						if r.URL == "" {
+							t.Errorf("%s %s: no URL read from\n%s", p.Name, in.Code, text)
+						}
+					}
+				}
+			}
+		}
+	}
+	if tried < 100 {
+		t.Errorf("only %d lines tried", tried)
+	}
+}
+
+func TestRead(t *testing.T) {
+	for _, tc := range []struct {
+		name, text     string
+		browser        string
+		code           cors.Code
+		candidates     int // at least
+		url, origin    string
+		status         int
+		preflightKnown bool
+	}{
+		{name: "chromium preflight", browser: "chromium", code: cors.CodePreflightMissingAllowOrigin, url: "https://api.example.com/items", origin: "https://app.example",
+			text: "Access to fetch at 'https://api.example.com/items' from origin 'https://app.example' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource."},
+		{name: "chromium with DevTools decorations", browser: "chromium", code: cors.CodeAllowOriginMismatch, url: "https://api.example.com/items", origin: "https://app.example",
+			text: "index.html:1 Access to fetch at 'https://api.example.com/items' from origin 'https://app.example' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value 'https://app.example/' that is not equal to the supplied origin. Have the server send the header with a valid value. Understand this error\nGET https://api.example.com/items net::ERR_FAILED 200 (OK)"},
+		{name: "firefox missing, one line: actual first", browser: "firefox", code: cors.CodeMissingAllowOrigin, candidates: 2, url: "https://api.example.com/items", status: 403,
+			text: "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.example.com/items. (Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 403. [Learn More]"},
+		{name: "firefox missing after a preflight", browser: "firefox", code: cors.CodePreflightMissingAllowOrigin, url: "https://api.example.com/items", status: 404, preflightKnown: true,
+			text: "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.example.com/items. (Reason: CORS header 'Access-Control-Allow-Origin' missing). Status code: 404.\nCross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.example.com/items. (Reason: CORS request did not succeed). Status code: (null)."},
+		{name: "firefox one-line list", browser: "firefox", code: cors.CodeMultipleAllowOrigin, url: "https://api.example.com/items",
+			text: "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.example.com/items. (Reason: CORS header ‘Access-Control-Allow-Origin’ does not match ‘https://a.example, https://b.example’)."},
+		{name: "safari triple", browser: "safari", code: cors.CodeMissingAllowOrigin, candidates: 3, url: "https://api.example.com/items", origin: "https://app.example.com", status: 401,
+			text: "[Error] Origin https://app.example.com is not allowed by Access-Control-Allow-Origin. Status code: 401\n[Error] Fetch API cannot load https://api.example.com/items due to access control checks.\n[Error] Failed to load resource: Origin https://app.example.com is not allowed by Access-Control-Allow-Origin. Status code: 401"},
+		{name: "safari redirected preflight", browser: "safari", code: cors.CodePreflightRedirect, status: 301, url: "https://api.example.com/items",
+			text: "Preflight response is not successful. Status code: 301\nFetch API cannot load https://api.example.com/items due to access control checks."},
+		{name: "safari preflight status", browser: "safari", code: cors.CodePreflightStatus, status: 403,
+			text: "Preflight response is not successful. Status code: 403"},
+		{name: "firefox internal name", browser: "firefox", code: cors.CodeMissingAllowOrigin, candidates: 2, text: "CORSMissingAllowOrigin"},
+		{name: "chromium internal name", browser: "chromium", code: cors.CodePreflightMissingAllowOrigin, text: "PreflightMissingAllowOriginHeader"},
+		{name: "fetch TypeError chromium", browser: "chromium", text: "Uncaught (in promise) TypeError: Failed to fetch"},
+		{name: "fetch TypeError safari", browser: "safari", text: "TypeError: Load failed"},
+		{name: "fetch TypeError firefox", browser: "firefox", text: "TypeError: NetworkError when attempting to fetch resource."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := Read(tc.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Browser != tc.browser || r.Code != tc.code || len(r.Candidates) < tc.candidates {
+				t.Errorf("read %s %q %v; want %s %q (≥%d candidates)", r.Browser, r.Code, r.Candidates, tc.browser, tc.code, tc.candidates)
+			}
+			if r.URL != tc.url || r.Origin != tc.origin || r.Status != tc.status || r.Preflight != tc.preflightKnown {
+				t.Errorf("url %q origin %q status %d preflight %v; want %q %q %d %v", r.URL, r.Origin, r.Status, r.Preflight, tc.url, tc.origin, tc.status, tc.preflightKnown)
+			}
+		})
+	}
+}
+
+func TestReadRejects(t *testing.T) {
+	for _, text := range []string{"", "   ", "hello world", "GET https://api.example.com/ 404", "Access to fetch at", "missing-allow-origin-x"} {
+		if r, err := Read(text); err == nil {
+			t.Errorf("%q read as %+v", text, r)
+		}
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	for _, p := range cors.AllProfiles {
+		for _, tp := range p.Templates() {
+			f.Add(tp.Text)
+		}
+		f.Add(p.Messages.FetchRejection)
+	}
+	f.Add("Origin {origin} is not allowed\n\n\x00")
+	f.Fuzz(func(t *testing.T, text string) {
+		r, err := Read(text)
+		if err != nil {
+			return
+		}
+		if r.Browser == "" {
+			t.Errorf("a reading without a browser: %+v", r)
+		}
+		if r.Code != "" && (len(r.Candidates) == 0 || r.Candidates[0] != r.Code) {
+			t.Errorf("code %q is not the first candidate of %v", r.Code, r.Candidates)
+		}
+	})
+}
