@@ -190,7 +190,11 @@ func compareEngine(browser string, profile *cors.Profile, sc Scenario, b *observ
 // not skipped for k in the real browser and through corsdiag judged with
 // k's profile, compared; the browser checked against (or, with
 // -update-record, written to) its record.
-func runBrowserSuite(t *testing.T, k browserKind, find func() (string, error), launch func(t *testing.T, bin string, srv *Server) pageBrowser) {
+//
+// after, when not nil, is given the run's raw results (for recordings made
+// alongside, such as Firefox's HAR export).
+func runBrowserSuite(t *testing.T, k browserKind, find func() (string, error), launch func(t *testing.T, bin string, srv *Server) pageBrowser,
+	after func(t *testing.T, srv *Server, scenarios []Scenario, specs []jsSpec, results []jsResult, lines [][]consoleLine)) {
 	bin, err := find()
 	switch {
 	case err != nil && browserRequired():
@@ -236,6 +240,9 @@ func runBrowserSuite(t *testing.T, k browserKind, find func() (string, error), l
 	br := launch(t, bin, srv)
 	results, lines := br.runAll(t, specs)
 	browserTime := time.Since(start)
+	if after != nil {
+		after(t, srv, scenarios, specs, results, lines)
+	}
 	if !*updateRecord && k.versionKey(br.product()) != k.versionKey(rec.Browser) {
 		t.Logf("the record %s is of %s, the browser is %s: differences below are the upgrade's; review them and run %s",
 			recPath, rec.Browser, br.product(), k.updateCommand())

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -185,6 +186,15 @@ func startFirefox(t *testing.T, bin, pageURL string, extraPrefs map[string]any, 
 	}
 	if err := f.bidi.call(ctx, "browsingContext.navigate", map[string]any{"context": f.tab, "url": pageURL, "wait": "complete"}, nil); err != nil {
 		t.Fatalf("opening the page origin %s: %v", pageURL, err)
+	}
+	if slices.Contains(extraArgs, "-devtools") {
+		// The toolbox opens on its own time; its HAR export starts
+		// collecting at a navigation it sees, so navigate once more when
+		// it has surely opened.
+		time.Sleep(3 * time.Second)
+		if err := f.bidi.call(ctx, "browsingContext.navigate", map[string]any{"context": f.tab, "url": pageURL, "wait": "complete"}, nil); err != nil {
+			t.Fatalf("opening the page origin %s again: %v", pageURL, err)
+		}
 	}
 	if _, err := f.eval(ctx, f.tab, "", "(() => { "+pageScript+" return 1; })()"); err != nil {
 		t.Fatalf("installing the page script: %v", err)
@@ -368,9 +378,19 @@ func (f *firefox) stop() {
 }
 
 // TestFirefox runs every scenario in real Firefox (ESR) and through
-// corsdiag judged with the firefox profile, compared.
+// corsdiag judged with the firefox profile, compared. With
+// -record-firefox-har the same run also records Firefox's own HAR export.
 func TestFirefox(t *testing.T) {
+	var harDir string
 	runBrowserSuite(t, firefoxRecord, findFirefox, func(t *testing.T, bin string, srv *Server) pageBrowser {
-		return startFirefox(t, bin, srv.Origins.Page+"/", nil)
+		if *recordFirefoxHAR == "" {
+			return startFirefox(t, bin, srv.Origins.Page+"/", nil)
+		}
+		harDir = t.TempDir()
+		return startFirefox(t, bin, srv.Origins.Page+"/", firefoxHARPrefs(harDir), "-devtools")
+	}, func(t *testing.T, srv *Server, scenarios []Scenario, specs []jsSpec, results []jsResult, lines [][]consoleLine) {
+		if harDir != "" {
+			awaitFirefoxHAR(t, harDir, *recordFirefoxHAR, srv, scenarios, specs, results, lines)
+		}
 	})
 }
