@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/corsdiag/corsdiag/pkg/redact"
 )
 
 // describe turns a transport error into plain words and a next step. The
@@ -18,6 +20,13 @@ import (
 // net::ERR_NAME_NOT_RESOLVED, ERR_CONNECTION_REFUSED, ERR_CONNECTION_RESET,
 // ERR_CERT_AUTHORITY_INVALID, ERR_TIMED_OUT), never as a CORS error.
 func describe(err error, rawURL string, timeout time.Duration) (reason, hint string) {
+	var pe *proxyError
+	if errors.As(err, &pe) {
+		if reason, hint, ok := describeProxy(pe, rawURL, timeout); ok {
+			return reason, hint
+		}
+		err = pe.err // the proxy passed the request on: the server's failure
+	}
 	host, port := hostPort(rawURL)
 	routedTo := ""
 	var routed *routedDialError
@@ -101,4 +110,52 @@ func hostPort(rawURL string) (host, port string) {
 		}
 	}
 	return host, port
+}
+
+// proxyError is a failed request that went through a proxy (HTTPS_PROXY,
+// HTTP_PROXY): the proxy, not the server, may be what failed.
+type proxyError struct {
+	proxy *url.URL
+	err   error
+}
+
+func (e *proxyError) Error() string { return e.err.Error() }
+func (e *proxyError) Unwrap() error { return e.err }
+
+const proxyHint = "Check the proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY). Loopback targets (localhost, 127.0.0.1, [::1]) never go through the proxy."
+
+// describeProxy names the proxy and what it did when the failure is the
+// proxy's: it could not be reached, or it refused the CONNECT tunnel to
+// an https server (Go reports only the status text, "Forbidden"). ok is
+// false when the proxy passed the request on and the server failed.
+func describeProxy(pe *proxyError, rawURL string, timeout time.Duration) (reason, hint string, ok bool) {
+	name := "the proxy " + redact.URL(pe.proxy.String())
+	host, port := hostPort(rawURL)
+	var op *net.OpError
+	if errors.As(pe.err, &op) && op.Op == "proxyconnect" {
+		why, _ := describe(op.Err, pe.proxy.String(), timeout)
+		if errors.Is(op.Err, syscall.ECONNREFUSED) {
+			why = "connection refused: nothing listens on " + pe.proxy.Host
+		}
+		return name + " could not be reached (" + why + "), so nothing was sent to " + net.JoinHostPort(host, port), proxyHint, true
+	}
+	var (
+		netErr    net.Error
+		recordErr tls.RecordHeaderError
+		certErr   *tls.CertificateVerificationError
+		alertErr  tls.AlertError
+	)
+	inner := pe.err
+	var uerr *url.Error
+	if errors.As(inner, &uerr) {
+		inner = uerr.Err // *url.Error is a net.Error whatever it wraps
+	}
+	if u, err := url.Parse(rawURL); err == nil && u.Scheme == "https" &&
+		!errors.As(inner, &netErr) && !errors.As(inner, &recordErr) && !errors.As(inner, &certErr) && !errors.As(inner, &alertErr) &&
+		!errors.Is(inner, io.EOF) && !errors.Is(inner, io.ErrUnexpectedEOF) && !errors.Is(inner, context.Canceled) &&
+		!errors.Is(inner, context.DeadlineExceeded) && !errors.Is(inner, syscall.ECONNRESET) {
+		answer := inner.Error()
+		return name + " refused to open a tunnel (CONNECT) to " + net.JoinHostPort(host, port) + "; it answered \"" + answer + "\"", proxyHint, true
+	}
+	return "", "", false
 }

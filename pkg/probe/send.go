@@ -195,6 +195,9 @@ func (p *prober) sendOnly(ctx context.Context, method, rawURL string, h http.Hea
 	}))
 	resp, err := p.roundTrip(req)
 	if err != nil {
+		if proxy := p.proxyFor(req); proxy != nil {
+			err = &proxyError{proxy: proxy, err: err}
+		}
 		reason, _ := describe(err, rawURL, p.opts.Timeout)
 		hop.NetError = reason
 		hop.Duration = time.Since(hop.Started)
@@ -254,6 +257,18 @@ func (p *prober) proxied(req *http.Request) bool {
 	}
 	u, err := p.ownTransp.Proxy(req)
 	return err != nil || u != nil
+}
+
+// proxyFor is the proxy the default transport sends req through, or nil.
+func (p *prober) proxyFor(req *http.Request) *url.URL {
+	if p.ownTransp == nil || p.ownTransp.Proxy == nil {
+		return nil
+	}
+	u, err := p.ownTransp.Proxy(req)
+	if err != nil {
+		return nil
+	}
+	return u
 }
 
 func (p *prober) noteErr(err error, rawURL string) {
