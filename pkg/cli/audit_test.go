@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -181,5 +183,63 @@ func TestAuditRoutes(t *testing.T) {
 	code, _, errOut := runMain(nil, false, "audit", named, "--origin", "https://app.example.com", "--resolve", "nonsense")
 	if code != ExitUsage || !strings.Contains(errOut, "resolve") {
 		t.Errorf("bad --resolve: exit %d, stderr %q", code, errOut)
+	}
+}
+
+// `audit: true` in corsdiag.yaml fails the build on an error finding, with
+// the finding in JUnit, SARIF (at the check's line) and Markdown.
+func TestCIAudit(t *testing.T) {
+	reflecting := realServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+		w.Header().Set("Access-Control-Allow-Credentials", "true")
+		w.Header().Set("Vary", "Origin")
+	})
+	exactOnly := realServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Origin") == "https://app.example.com" {
+			w.Header().Set("Access-Control-Allow-Origin", "https://app.example.com")
+			w.Header().Set("Access-Control-Allow-Credentials", "true")
+		}
+		w.Header().Set("Vary", "Origin")
+	})
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for _, tc := range []struct {
+		name, url string
+		want      int
+		inReports bool
+	}{
+		{"reflecting", reflecting, ExitBlocked, true},
+		{"exact", exactOnly, ExitAllowed, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := write(tc.name+".yaml", "checks:\n  - name: me\n    url: "+tc.url+"/me\n    credentials: true\n    audit: true\n    origins:\n      - {origin: https://app.example.com}\n")
+			junit, sarif, md := filepath.Join(dir, tc.name+".xml"), filepath.Join(dir, tc.name+".sarif"), filepath.Join(dir, tc.name+".md")
+			code, _, errOut := runMain(nil, false, "ci", "-f", cfg, "--audit-rate", "0",
+				"--report", "junit="+junit, "--report", "sarif="+sarif, "--report", "markdown="+md)
+			if code != tc.want {
+				t.Fatalf("exit %d, want %d; stderr %s", code, tc.want, errOut)
+			}
+			for _, path := range []string{junit, sarif, md} {
+				b, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := strings.Contains(string(b), "origin-reflected"); got != tc.inReports {
+					t.Errorf("%s names origin-reflected: %v, want %v", filepath.Base(path), got, tc.inReports)
+				}
+			}
+			if tc.inReports {
+				b, _ := os.ReadFile(sarif)
+				if !strings.Contains(string(b), `"startLine": 2`) {
+					t.Errorf("SARIF not anchored at the check's line:\n%s", b)
+				}
+			}
+		})
 	}
 }

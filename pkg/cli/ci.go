@@ -15,6 +15,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/corsdiag/corsdiag/pkg/audit"
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/probe"
 	"github.com/corsdiag/corsdiag/pkg/suite"
@@ -53,7 +54,8 @@ type ciOptions struct {
 	connectTo   []string
 	noRedact    bool
 	strict      bool
-	browser     string // --browser: replaces the config's browsers
+	browser     string  // --browser: replaces the config's browsers
+	auditRate   float64 // --audit-rate: requests per second of each audit
 }
 
 func newCICmd(io *IO) *cobra.Command {
@@ -63,7 +65,9 @@ func newCICmd(io *IO) *cobra.Command {
 		Short: "Run the CORS checks of corsdiag.yaml and fail the build when one breaks",
 		Long: `ci reads a list of checks from corsdiag.yaml (or -f FILE), sends each one from
 each of its origins the way a browser would, and checks that the browser would
-allow (expect: allow) or block (expect: deny) it.
+allow (expect: allow) or block (expect: deny) it. A check with audit: true is also
+audited (corsdiag audit): an attacker origin that reads the answer with the user's
+cookies fails the run.
 
 Exit codes: 0 every expectation held; 1 at least one failed (or, with
 --strict, a check that held has a warning); 2 the config or a flag is wrong; 3 an endpoint stayed unreachable after every retry (and nothing
@@ -88,6 +92,7 @@ Write a starter file with 'corsdiag ci init'. Docs: docs/ci.md, docs/ci-config.m
 	f.BoolVar(&o.noRedact, "no-redact", false, "show secrets (tokens in URLs, cookies) in reports")
 	f.StringVar(&o.browser, "browser", "", browserFlagHelp+"; replaces the config's browsers: for every check")
 	f.BoolVar(&o.strict, "strict", false, "exit 1 also when a check that held has a warning (a CORS hazard)")
+	f.Float64Var(&o.auditRate, "audit-rate", audit.DefaultRate, "requests per second of each audit (audit: true), at most 40 requests each; 0: no pause")
 	cmd.AddCommand(newCIInitCmd(io))
 	return cmd
 }
@@ -137,8 +142,8 @@ func (t reportTarget) write(rep *suite.Report) error {
 }
 
 func runCI(parent context.Context, io *IO, o *ciOptions) error {
-	if o.concurrency < 1 || o.perHost < 1 || o.retries < 0 || o.timeout < 0 {
-		return usageErrorf("--concurrency and --per-host must be at least 1, --retries and --timeout not negative")
+	if o.concurrency < 1 || o.perHost < 1 || o.retries < 0 || o.timeout < 0 || o.auditRate < 0 {
+		return usageErrorf("--concurrency and --per-host must be at least 1, --retries, --timeout and --audit-rate not negative")
 	}
 	routes, err := probe.ParseRoutes(o.resolve, o.connectTo)
 	if err != nil {
@@ -193,6 +198,7 @@ func runCI(parent context.Context, io *IO, o *ciOptions) error {
 		Insecure:    o.insecure,
 		Routes:      routes,
 		OnDone:      progress.done,
+		AuditRate:   auditRate(o.auditRate),
 	})
 	progress.finish()
 	rep := &suite.Report{
@@ -241,6 +247,15 @@ func runCI(parent context.Context, io *IO, o *ciOptions) error {
 		return &ExitError{Code: ExitBlocked, Message: fmt.Sprintf("--strict, and %d of %d checks that held have a warning", warned(rep), s.Total)}
 	}
 	return nil
+}
+
+// auditRate maps --audit-rate to suite.Options.AuditRate, whose 0 means
+// the default.
+func auditRate(r float64) float64 {
+	if r == 0 {
+		return -1
+	}
+	return r
 }
 
 // warned counts the checks that met their expectation with a warning.

@@ -75,7 +75,10 @@ type Check struct {
 	Targets    []Target
 	ErrorProbe bool
 	SendActual bool
-	Timeout    time.Duration
+	// Audit also audits the URL (corsdiag audit): attacker origins derived
+	// from the check's allowed origins; an error finding fails the run.
+	Audit   bool
+	Timeout time.Duration
 	// Line is the line of the check in the config file (its first key).
 	Line int
 }
@@ -137,6 +140,7 @@ type rawCheck struct {
 	Expect      yaml.Node            `yaml:"expect"`
 	ErrorProbe  yaml.Node            `yaml:"error_probe"`
 	SendActual  yaml.Node            `yaml:"send_actual"`
+	Audit       yaml.Node            `yaml:"audit"`
 	Timeout     yaml.Node            `yaml:"timeout"`
 	Browsers    yaml.Node            `yaml:"browsers"`
 }
@@ -150,7 +154,7 @@ type rawOrigin struct {
 var keysOf = map[string]struct{ where, keys string }{
 	"suite.rawConfig":   {"at the top level", "version, resolve, connect_to, defaults, checks"},
 	"suite.rawDefaults": {"in defaults", "origin, timeout, headers, credentials, browsers"},
-	"suite.rawCheck":    {"in a check", "name, url, method, headers, credentials, cookie, body, origins, expect, error_probe, send_actual, timeout, browsers"},
+	"suite.rawCheck":    {"in a check", "name, url, method, headers, credentials, cookie, body, origins, expect, error_probe, send_actual, audit, timeout, browsers"},
 	"suite.rawOrigin":   {"in an origin", "origin, expect"},
 }
 
@@ -653,6 +657,7 @@ func (p *parser) check(rc *rawCheck, n int, d *Defaults, pos checkPos) Check {
 	c.Body, _ = p.str(&rc.Body, where+" body")
 	c.ErrorProbe, _ = p.boolean(&rc.ErrorProbe, where+" error_probe")
 	c.SendActual, _ = p.boolean(&rc.SendActual, where+" send_actual")
+	c.Audit, _ = p.boolean(&rc.Audit, where+" audit")
 	if t, ok := p.duration(&rc.Timeout, where+" timeout"); ok {
 		c.Timeout = t
 	}
@@ -692,6 +697,9 @@ func (p *parser) check(rc *rawCheck, n int, d *Defaults, pos checkPos) Check {
 			p.fail(c.Line, "%s: %s with these headers needs no preflight, so it can only be checked by sending it; set send_actual: true (it sends the %s) or the check tests nothing", where, c.Method, c.Method)
 		}
 	}
+	if c.Audit && len(c.AllowedOrigins()) == 0 && p.err == nil {
+		p.fail(rc.Audit.Line, "%s: audit: true needs at least one origin with expect: allow (the origins the API is meant to allow, which the audit mutates)", where)
+	}
 	if cors.OriginOf(c.URL) != "" {
 		for _, t := range c.Targets {
 			if t.Origin == cors.OriginOf(c.URL) && p.err == nil {
@@ -700,6 +708,18 @@ func (p *parser) check(rc *rawCheck, n int, d *Defaults, pos checkPos) Check {
 		}
 	}
 	return c
+}
+
+// AllowedOrigins are the check's origins expected to be allowed, once
+// each, in file order: what an audit of the check declares.
+func (c *Check) AllowedOrigins() []string {
+	var out []string
+	for _, t := range c.Targets {
+		if t.Expect == ExpectAllow && !slices.Contains(out, t.Origin) {
+			out = append(out, t.Origin)
+		}
+	}
+	return out
 }
 
 // checkPos is where a check and its origin entries start in the file.

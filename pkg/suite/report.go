@@ -165,6 +165,9 @@ func (res *Result) FindingCode() string {
 	case Canceled:
 		return "-"
 	}
+	if res.Audit != nil {
+		return string(res.Audit.Code)
+	}
 	if res.Diagnosis == nil {
 		return "-"
 	}
@@ -200,6 +203,9 @@ func (res *Result) Explain() *Explanation {
 	case Failed:
 	default:
 		return nil
+	}
+	if res.Audit != nil {
+		return res.auditExplanation()
 	}
 	d := res.Diagnosis
 	e := &Explanation{}

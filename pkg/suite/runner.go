@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/corsdiag/corsdiag/pkg/audit"
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/platform"
 	"github.com/corsdiag/corsdiag/pkg/probe"
@@ -57,6 +58,9 @@ type Options struct {
 	// OnDone is called once per finished check × origin, one call at a time,
 	// with the count finished so far.
 	OnDone func(r *Result, done, total int)
+	// AuditRate caps the requests per second of each audit (audit: true);
+	// 0 means audit.DefaultRate, a negative value no pause.
+	AuditRate float64
 }
 
 // Result is one check tried from one origin.
@@ -74,6 +78,13 @@ type Result struct {
 	Err      error
 	Attempts int
 	Duration time.Duration
+	// Audit is the finding this result stands for, on the results of a
+	// check's audit (audit: true); nil on its row saying no origin got in.
+	Audit *audit.Finding
+	// AuditReport is the whole audit, on each of its results.
+	AuditReport *audit.Report
+	// auditJob marks the placeholder of a check's audit in Jobs.
+	auditJob bool
 }
 
 // Unreachable returns the probe's network error, or nil.
@@ -85,8 +96,9 @@ func (r *Result) UnreachableErr() *probe.UnreachableError {
 	return nil
 }
 
-// Jobs lists every check × origin of cfg in file order; Run returns
-// results in this order.
+// Jobs lists every check × origin of cfg in file order, then one job per
+// audited check; Run returns results in this order, each audit expanded
+// into one result per finding.
 func Jobs(cfg *Config) []Result {
 	var out []Result
 	for i := range cfg.Checks {
@@ -95,11 +107,19 @@ func Jobs(cfg *Config) []Result {
 			out = append(out, Result{Check: c, Target: t, Outcome: Canceled})
 		}
 	}
+	// Audits run after the checks, one at a time: each sends up to 40
+	// requests to one host.
+	for i := range cfg.Checks {
+		if c := &cfg.Checks[i]; c.Audit {
+			out = append(out, auditPlaceholder(c))
+		}
+	}
 	return out
 }
 
 // Run runs every check × origin of cfg concurrently and returns one result
-// each, in file order. When ctx is canceled, checks in flight stop, checks
+// each, in file order, then audits the checks that ask for it, one at a
+// time. When ctx is canceled, checks in flight stop, checks
 // not started are left Canceled, and Run returns what finished.
 func Run(ctx context.Context, cfg *Config, opts Options) []Result {
 	if opts.Concurrency <= 0 {
@@ -142,6 +162,9 @@ func Run(ctx context.Context, cfg *Config, opts Options) []Result {
 	// One goroutine per job, each waiting for its host's slot before the
 	// global one, so a busy host never holds global slots idle.
 	for i := range results {
+		if results[i].auditJob {
+			continue
+		}
 		wg.Add(1)
 		go func(r *Result) {
 			defer wg.Done()
@@ -167,7 +190,22 @@ func Run(ctx context.Context, cfg *Config, opts Options) []Result {
 		}(&results[i])
 	}
 	wg.Wait()
-	return results
+	var out []Result
+	for i := range results {
+		if !results[i].auditJob {
+			out = append(out, results[i])
+			continue
+		}
+		rows := runAudit(ctx, &results[i], &opts)
+		if len(rows) > 0 && rows[0].Outcome != Canceled {
+			done++
+			if opts.OnDone != nil {
+				opts.OnDone(&rows[0], done, len(results))
+			}
+		}
+		out = append(out, rows...)
+	}
+	return out
 }
 
 func acquire(ctx context.Context, sem chan struct{}) bool {
