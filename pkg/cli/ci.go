@@ -176,6 +176,11 @@ func runCI(parent context.Context, io *IO, o *ciOptions) error {
 			cfg.Checks[i].Targets = suite.TargetsFor(cfg.Checks[i].Targets, names)
 		}
 	}
+	// Templates are read before any check runs: a broken one is bad input.
+	lintRep, err := suite.RunLint(cfg)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
 	targets, err := openReports(o.reports)
 	if err != nil {
 		return err
@@ -204,7 +209,7 @@ func runCI(parent context.Context, io *IO, o *ciOptions) error {
 	rep := &suite.Report{
 		Tool: "corsdiag", Version: Version, Config: cfg, Results: results,
 		Elapsed: time.Since(start), Interrupted: ctx.Err() != nil, NoRedact: o.noRedact,
-		BaseDir: baseDir, WorkDir: workDir,
+		BaseDir: baseDir, WorkDir: workDir, Lint: lintRep,
 	}
 
 	if err := rep.WriteText(io.Out); err != nil {
@@ -239,6 +244,8 @@ func runCI(parent context.Context, io *IO, o *ciOptions) error {
 	switch {
 	case rep.Interrupted:
 		return &ExitError{Code: ExitInterrupted, Message: fmt.Sprintf("interrupted: %d of %d checks did not run", s.Canceled, s.Total)}
+	case s.ExitCode() == 1 && s.Failed == 0:
+		return &ExitError{Code: ExitBlocked, Message: fmt.Sprintf("lint: a browser would block %d of the templates' requests", s.LintBlocked)}
 	case s.ExitCode() == 1:
 		return &ExitError{Code: ExitBlocked, Message: fmt.Sprintf("%d of %d CORS expectations failed", s.Failed, s.Total)}
 	case s.ExitCode() == 3:

@@ -24,10 +24,22 @@ func WriteSARIF(w io.Writer, r *Report, version string) error {
 	}
 	run := sarif.NewRunWithInformationURI("corsdiag", informationURI)
 	run.Tool.Driver.WithVersion(version)
-	for _, t := range r.Templates {
-		run.AddDistinctArtifact(fileURI(t.File))
-	}
 	run.AddInvocation(true)
+	AddSARIF(run, r, fileURI)
+	log.AddRun(run)
+	if err := log.PrettyWrite(w); err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, "\n")
+	return err
+}
+
+// AddSARIF adds the report's templates and findings to a run (corsdiag ci
+// puts them beside its checks); uri maps a template path to its artifact URI.
+func AddSARIF(run *sarif.Run, r *Report, uri func(string) string) {
+	for _, t := range r.Templates {
+		run.AddDistinctArtifact(uri(t.File))
+	}
 	for _, f := range r.Findings {
 		if f.Severity == cors.SeverityInfo {
 			continue
@@ -53,7 +65,7 @@ func WriteSARIF(w io.Writer, r *Report, version string) error {
 			region.WithStartColumn(f.Column)
 		}
 		loc := sarif.NewPhysicalLocation().
-			WithArtifactLocation(sarif.NewSimpleArtifactLocation(fileURI(f.File))).
+			WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri(f.File))).
 			WithRegion(region)
 		level := "error"
 		if f.Severity == cors.SeverityWarning {
@@ -63,12 +75,6 @@ func WriteSARIF(w io.Writer, r *Report, version string) error {
 		res.AddLocation(sarif.NewLocationWithPhysicalLocation(loc))
 		res.WithPartialFingerPrints(map[string]any{"corsdiagLint/v1": code + "|" + f.Service + "|" + f.Route + "|" + f.Origin})
 	}
-	log.AddRun(run)
-	if err := log.PrettyWrite(w); err != nil {
-		return err
-	}
-	_, err = io.WriteString(w, "\n")
-	return err
 }
 
 // fileURI is a relative path as a relative URI (what code scanning wants),

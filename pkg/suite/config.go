@@ -46,6 +46,8 @@ type Config struct {
 	Path     string
 	Defaults Defaults
 	Checks   []Check
+	// Lint are the templates `corsdiag lint` checks in the same run.
+	Lint []LintTarget
 	// Routes are the top-level resolve: and connect_to: lists, curl's
 	// --resolve and --connect-to for every check.
 	Routes *probe.Routes
@@ -118,6 +120,7 @@ type rawConfig struct {
 	ConnectTo []yaml.Node `yaml:"connect_to"`
 	Defaults  rawDefaults `yaml:"defaults"`
 	Checks    []rawCheck  `yaml:"checks"`
+	Lint      []yaml.Node `yaml:"lint"`
 }
 
 type rawDefaults struct {
@@ -152,7 +155,7 @@ type rawOrigin struct {
 
 // keysOf names the keys each raw type accepts, for "unknown key" messages.
 var keysOf = map[string]struct{ where, keys string }{
-	"suite.rawConfig":   {"at the top level", "version, resolve, connect_to, defaults, checks"},
+	"suite.rawConfig":   {"at the top level", "version, resolve, connect_to, defaults, checks, lint"},
 	"suite.rawDefaults": {"in defaults", "origin, timeout, headers, credentials, browsers"},
 	"suite.rawCheck":    {"in a check", "name, url, method, headers, credentials, cookie, body, origins, expect, error_probe, send_actual, audit, timeout, browsers"},
 	"suite.rawOrigin":   {"in an origin", "origin, expect"},
@@ -480,8 +483,14 @@ func (p *parser) config(raw *rawConfig, positions []checkPos) *Config {
 	}
 	p.headers(raw.Defaults.Headers, "defaults.headers", d.Header)
 	d.Browsers = p.browsers(&raw.Defaults.Browsers, "defaults.browsers")
-	if len(raw.Checks) == 0 && p.err == nil {
+	if len(raw.Checks) == 0 && len(raw.Lint) == 0 && p.err == nil {
 		p.fail(raw.Version.Line, "no checks: add a `checks:` list (see `corsdiag ci init`)")
+	}
+	for i := range raw.Lint {
+		if p.err != nil {
+			break
+		}
+		cfg.Lint = append(cfg.Lint, p.lintTarget(&raw.Lint[i], d))
 	}
 	for i := range raw.Checks {
 		if p.err != nil {
@@ -760,4 +769,75 @@ func mappingValue(m *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	return nil
+}
+
+// LintTarget is one entry of lint: a template and the page's requests.
+type LintTarget struct {
+	File        string
+	Origins     []string
+	Routes      []string
+	Header      http.Header
+	Credentials bool
+	Line        int
+}
+
+// lintTarget reads a lint: entry: a file name, or a mapping with file,
+// origins, routes, headers and credentials (defaults fill the rest).
+func (p *parser) lintTarget(n *yaml.Node, d *Defaults) LintTarget {
+	t := LintTarget{Line: n.Line, Header: d.Header.Clone(), Credentials: d.Credentials}
+	switch n.Kind {
+	case yaml.ScalarNode:
+		t.File = p.expand(n, "lint")
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			switch k.Value {
+			case "file":
+				t.File = p.expand(v, "lint.file")
+			case "origins", "origin":
+				vs := []*yaml.Node{v}
+				if v.Kind == yaml.SequenceNode {
+					vs = v.Content
+				}
+				for _, o := range vs {
+					if og, ok := p.origin(o, "lint.origins"); ok {
+						t.Origins = append(t.Origins, og)
+					}
+				}
+			case "routes", "route":
+				vs := []*yaml.Node{v}
+				if v.Kind == yaml.SequenceNode {
+					vs = v.Content
+				}
+				for _, r := range vs {
+					t.Routes = append(t.Routes, p.expand(r, "lint.routes"))
+				}
+			case "headers":
+				var hs map[string]yaml.Node
+				if err := v.Decode(&hs); err != nil {
+					p.fail(v.Line, "lint.headers: a mapping of header names to values")
+					continue
+				}
+				p.headers(hs, "lint.headers", t.Header)
+			case "credentials":
+				if c, ok := p.boolean(v, "lint.credentials"); ok {
+					t.Credentials = c
+				}
+			default:
+				p.fail(k.Line, "unknown key %q in a lint entry (known keys: file, origins, routes, headers, credentials)", k.Value)
+			}
+		}
+	default:
+		p.fail(n.Line, "lint: each entry is a template file name or a mapping with file:")
+	}
+	if t.File == "" {
+		p.fail(n.Line, "lint: an entry without a file")
+	}
+	if len(t.Origins) == 0 && d.Origin != "" {
+		t.Origins = []string{d.Origin}
+	}
+	if len(t.Origins) == 0 {
+		p.fail(n.Line, "lint %s: no origin (set origins: here or defaults.origin)", t.File)
+	}
+	return t
 }

@@ -5,6 +5,8 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
 )
 
 // WriteGitHubAnnotations prints one ::error workflow command per failed
@@ -29,6 +31,15 @@ func (r *Report) WriteGitHubAnnotations(w io.Writer) error {
 			}
 			fmt.Fprintf(ew, "::error file=%s,line=%d,title=%s::%s\n",
 				escapeProperty(file), res.Check.Line, escapeProperty(title), escapeData(msg))
+		}
+	}
+	if r.Lint != nil {
+		for _, f := range r.Lint.Findings {
+			if f.Severity != cors.SeverityError {
+				continue
+			}
+			fmt.Fprintf(ew, "::error file=%s,line=%d,col=%d,title=%s::%s\n", escapeProperty(AnnotationPath(f.File, r.BaseDir, r.WorkDir)), f.Line, f.Column,
+				escapeProperty("CORS: "+string(f.Code)), escapeData(f.Route+" from "+f.Origin+": "+f.Message+"\nFix: "+f.Fix))
 		}
 	}
 	return ew.err

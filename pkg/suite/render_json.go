@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/lint"
 	"github.com/corsdiag/corsdiag/pkg/platform"
 	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
@@ -21,6 +22,8 @@ type jsonReport struct {
 	Summary       Summary      `json:"summary"`
 	DurationMS    int64        `json:"duration_ms"`
 	Results       []jsonResult `json:"results"`
+	// Lint holds the findings of the config's lint: templates.
+	Lint []lint.Finding `json:"lint,omitempty"`
 }
 
 type jsonTool struct {
@@ -53,7 +56,7 @@ func (r *Report) Verdict() string {
 	switch {
 	case r.Interrupted:
 		return "interrupted"
-	case s.Failed > 0:
+	case s.Failed > 0, s.LintBlocked > 0:
 		return "failed"
 	case s.Unreachable > 0 || s.Errors > 0:
 		return "unreachable"
@@ -71,6 +74,9 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		Summary:       r.Summary(),
 		DurationMS:    r.Elapsed.Milliseconds(),
 		Results:       make([]jsonResult, 0, len(r.Results)),
+	}
+	if r.Lint != nil {
+		out.Lint = r.Lint.Findings
 	}
 	for i := range r.Results {
 		res := &r.Results[i]

@@ -10,6 +10,7 @@ import (
 	"github.com/owenrumney/go-sarif/v2/sarif"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/lint"
 )
 
 // InformationURI is where the SARIF rules link to.
@@ -60,6 +61,9 @@ func (r *Report) WriteSARIF(w io.Writer) error {
 		result.WithPartialFingerPrints(map[string]any{
 			"corsdiagCheck/v1": res.Check.Name + "|" + res.Target.Origin + "|" + string(res.Target.Expect) + browserKey(res.Target),
 		})
+	}
+	if r.Lint != nil {
+		lint.AddSARIF(run, r.Lint, func(file string) string { return sarifURI(file, r.BaseDir, r.WorkDir) })
 	}
 	log.AddRun(run)
 	if err := log.PrettyWrite(w); err != nil {

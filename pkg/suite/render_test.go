@@ -201,6 +201,11 @@ func validateSARIF(t *testing.T, schema *jsonschema.Schema) {
 			r.Results = r.Results[:1]
 			return r
 		}},
+		{"with lint", func() *Report {
+			r := fixtureReport(t)
+			r.Lint = lintFixture(t)
+			return r
+		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer

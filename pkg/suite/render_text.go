@@ -8,6 +8,8 @@ import (
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/corsdiag/corsdiag/pkg/lint"
 )
 
 // WriteText renders the table (check, origin, expected, got, finding), then
@@ -50,6 +52,12 @@ func (r *Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(ew, "\nNot reached (network, not CORS):\n")
 		for _, res := range network {
 			r.writeExplanation(ew, res)
+		}
+	}
+	if r.Lint != nil {
+		fmt.Fprintf(ew, "\nTemplates (corsdiag lint):\n")
+		if err := lint.WriteText(ew, r.Lint); err != nil {
+			return err
 		}
 	}
 	fmt.Fprintf(ew, "\n%s\n", r.Summary().Line(r.Elapsed))

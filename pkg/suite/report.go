@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/lint"
 	"github.com/corsdiag/corsdiag/pkg/redact"
 	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
@@ -26,6 +27,8 @@ type Report struct {
 	WorkDir string
 	// NoRedact shows secrets in URLs and messages (--no-redact).
 	NoRedact bool
+	// Lint is the outcome of the config's lint: templates, nil when none.
+	Lint *lint.Report
 }
 
 // Summary counts results by outcome.
@@ -36,6 +39,8 @@ type Summary struct {
 	Unreachable int `json:"unreachable"`
 	Errors      int `json:"errors"`
 	Canceled    int `json:"canceled"`
+	// LintBlocked counts the template routes lint predicts a browser blocks.
+	LintBlocked int `json:"lint_blocked,omitempty"`
 }
 
 // Summary counts the results.
@@ -53,6 +58,13 @@ func (r *Report) Summary() Summary {
 			s.Errors++
 		case Canceled:
 			s.Canceled++
+		}
+	}
+	if r.Lint != nil {
+		for _, x := range r.Lint.Results {
+			if x.Verdict == cors.Blocked {
+				s.LintBlocked++
+			}
 		}
 	}
 	return s
@@ -264,7 +276,7 @@ func allowOriginSeen(ex *cors.Exchange) string {
 // refused a check, else 0.
 func (s Summary) ExitCode() int {
 	switch {
-	case s.Failed > 0:
+	case s.Failed > 0, s.LintBlocked > 0:
 		return 1
 	case s.Unreachable > 0, s.Errors > 0:
 		return 3
