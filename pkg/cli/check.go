@@ -51,6 +51,12 @@ type checkOptions struct {
 	Output       string // text | json | html
 	Strict       bool
 	Browser      string // a --browser value (parseBrowsers)
+
+	// CompareOrigins are --compare-origin: origins to send the same safe
+	// request from when the server refuses the page's origin.
+	CompareOrigins []string
+	NoCompare      bool
+
 	// FixFormat picks the form of platform fixes (platform.Formats()).
 	FixFormat string
 	Initiator string // fetch | xhr
@@ -144,6 +150,8 @@ input, 3 the endpoint could not be reached.`,
 	f.BoolVar(&opts.SendActual, "send-actual", false, "also send the actual request of a state-changing method (POST, PUT, PATCH, DELETE)")
 	f.StringVar(&opts.Preflight, "preflight", "auto", "auto: preflight when the browser would; always: force one (XHR upload listeners)")
 	f.BoolVar(&opts.NoErrorProbe, "no-error-probe", false, "do not probe whether error responses carry CORS headers")
+	f.StringArrayVar(&opts.CompareOrigins, "compare-origin", nil, "when the server refuses the page's origin, send the same safe request (preflight or GET) from `ORIGIN` too, to show which origins it allows (repeatable; default: the API's own origin)")
+	f.BoolVar(&opts.NoCompare, "no-compare", false, "never send the comparison request of --compare-origin")
 	f.DurationVar(&opts.Timeout, "timeout", probe.DefaultTimeout, "time limit for the whole check")
 	f.StringVar(&opts.HAROut, "har-out", "", "write the exchanges to `FILE` as HAR (secrets redacted unless --no-redact)")
 	f.BoolVar(&opts.NoRedact, "no-redact", false, "show cookies, Authorization, API keys and tokens in the output")
@@ -358,6 +366,17 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 		return nil, usageErrorf("%v", err)
 	}
 	credentials := o.Credentials || cookie != "" || user != ""
+	var compare []string
+	for _, c := range o.CompareOrigins {
+		co, err := cors.ParseOrigin(c)
+		if err != nil || co == "null" {
+			return nil, usageErrorf("--compare-origin %q: want an origin such as https://app.example.com", c)
+		}
+		compare = append(compare, co)
+	}
+	if len(compare) > probe.MaxCompareOrigins {
+		return nil, usageErrorf("--compare-origin: at most %d origins", probe.MaxCompareOrigins)
+	}
 	var pageSpace cors.AddressSpace
 	if o.PageAddressSpace != "" {
 		if pageSpace, err = cors.ParseAddressSpace(o.PageAddressSpace); err != nil {
@@ -378,15 +397,17 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 
 				PageAddressSpace: pageSpace,
 			},
-			Body:       body,
-			Cookie:     cookie,
-			BasicAuth:  user,
-			SendActual: o.SendActual,
-			ErrorProbe: !o.NoErrorProbe,
-			Timeout:    o.Timeout,
-			Insecure:   insecure,
-			Routes:     routes,
-			Profile:    profile,
+			Body:           body,
+			Cookie:         cookie,
+			BasicAuth:      user,
+			SendActual:     o.SendActual,
+			ErrorProbe:     !o.NoErrorProbe,
+			Compare:        !o.NoCompare,
+			CompareOrigins: compare,
+			Timeout:        o.Timeout,
+			Insecure:       insecure,
+			Routes:         routes,
+			Profile:        profile,
 		},
 	}, nil
 }
@@ -529,12 +550,8 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 	}
 	pr := o.analyze(platform.Input{Exchange: res.Exchange, Diagnosis: d, ErrorPaths: errorHops, FixFormat: o.FixFormat})
 	var detection *platform.Detection
+	pr.Apply(d)
 	if pr != nil {
-		for _, f := range pr.Findings {
-			// The browser reports one error: the engine's first.
-			f.Reported = false
-			d.Findings = append(d.Findings, f)
-		}
 		detection = pr.Platform
 	}
 

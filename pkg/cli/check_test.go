@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/corsdiag/corsdiag/pkg/internal/stacks"
 	"io"
 	"net"
 	"net/http"
@@ -121,6 +122,15 @@ var goldenCases = []struct {
 		handler: goodCORS,
 		args:    []string{"http://api.test/items", "--origin", testOrigin},
 		want:    ExitAllowed,
+	},
+	{
+		// Express's cors package with production's origin only, called
+		// from staging: an allow-list miss, with the comparison request's
+		// evidence and a fix that keeps production's origin.
+		name:    "express-allow-list",
+		handler: stacks.ExpressCORS([]string{"https://app.example.com"}, stacks.ExpressJSON(`[]`)),
+		args:    []string{"http://api.test/items", "--origin", "https://staging.example.com", "--compare-origin", "https://app.example.com", "--no-error-probe"},
+		want:    ExitBlocked,
 	},
 	{
 		name:    "apigw-preflight-403",

@@ -39,6 +39,39 @@ func (d *Diagnosis) Reported() *Finding {
 	return nil
 }
 
+// Cause returns the finding named as the reason the browser blocks: the
+// one marked Cause, else the reported one; nil when allowed.
+func (d *Diagnosis) Cause() *Finding {
+	for i := range d.Findings {
+		if d.Findings[i].Cause {
+			return &d.Findings[i]
+		}
+	}
+	return d.Reported()
+}
+
+// SetCause names d.Findings[i] as the cause of the reported error: it
+// becomes an error, and the reported finding, with every other finding
+// follows accepts, follows from it. The reported finding keeps its console
+// line: the browser still prints it.
+func (d *Diagnosis) SetCause(i int, follows func(*Finding) bool) {
+	rep := d.Reported()
+	if rep == nil || i < 0 || i >= len(d.Findings) || &d.Findings[i] == rep {
+		return
+	}
+	for j := range d.Findings {
+		d.Findings[j].Cause = false
+	}
+	c := &d.Findings[i]
+	c.Cause, c.Severity, c.FollowsFrom = true, SeverityError, ""
+	rep.FollowsFrom = c.Code
+	for j := range d.Findings {
+		if f := &d.Findings[j]; j != i && !f.Reported && follows != nil && follows(f) {
+			f.FollowsFrom = c.Code
+		}
+	}
+}
+
 // Has reports whether a finding with code is present.
 func (d *Diagnosis) Has(code Code) bool {
 	for _, f := range d.Findings {

@@ -71,6 +71,16 @@ type Hop struct {
 	Duration          time.Duration
 }
 
+// Comparison is one safe request of an exchange (its preflight, or a GET)
+// sent again with another Origin, to learn which origins the server
+// allows. Evidence only: the engine does not judge it.
+type Comparison struct {
+	Origin string
+	// Step is the step of the exchange it repeats: "preflight" or "actual".
+	Step string
+	Hop  Hop
+}
+
 // Exchange is everything the browser would have seen for one Request: the
 // preflight, if one was sent, and the actual request with its redirect hops.
 // The engine judges an Exchange without doing any I/O.
@@ -88,6 +98,8 @@ type Exchange struct {
 	// PreflightMissing is set by readers of recorded traffic when a preflight
 	// was needed but the recording does not hold it.
 	PreflightMissing bool
+	// Compared are the comparison requests sent with other origins.
+	Compared []Comparison
 }
 
 // Status of the last response in the chain, or 0.

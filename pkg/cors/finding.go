@@ -59,6 +59,14 @@ type Finding struct {
 	Reported bool `json:"reported,omitempty"`
 	// Platform is set on findings that name the server's platform.
 	Platform string `json:"platform,omitempty"`
+	// Cause marks the finding corsdiag names as the reason for the
+	// reported error when that is not the reported finding itself (the
+	// redirect that tainted the Origin, the allow-list that left the page's
+	// origin out). The reported finding keeps the console line.
+	Cause bool `json:"cause,omitempty"`
+	// FollowsFrom names the cause this finding is a consequence of; such
+	// findings are shown grouped under it.
+	FollowsFrom Code `json:"follows_from,omitempty"`
 }
 
 // DocsPath is where the code's page lives in the repository.

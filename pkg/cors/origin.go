@@ -3,6 +3,7 @@ package cors
 import (
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"golang.org/x/net/idna"
@@ -341,4 +342,27 @@ func HostIsLoopback(rawURL string) bool {
 	}
 	ip := net.ParseIP(h)
 	return ip != nil && ip.IsLoopback()
+}
+
+// Refusal says, in words, why resp looks like a CORS layer that runs and
+// refused the request's origin, or "" when it does not: no
+// Access-Control-Allow-Origin, but Vary: Origin (the answer depends on the
+// Origin, as every allow-list middleware marks it: expressjs/cors,
+// Spring's DefaultCorsProcessor, rs/cors), or, on a 2xx preflight answer,
+// other Access-Control-Allow-* headers.
+func Refusal(resp *Message, preflight bool) string {
+	if resp == nil || len(headerValues(resp.Header, HeaderAllowOrigin)) > 0 {
+		return ""
+	}
+	if varies(resp.Header, "Origin") && !varies(resp.Header, "*") {
+		return "it answers with Vary: Origin but without Access-Control-Allow-Origin"
+	}
+	if preflight && resp.Status >= 200 && resp.Status < 300 {
+		for _, name := range []string{HeaderAllowMethods, HeaderAllowHeaders, HeaderAllowCredentials, HeaderMaxAge} {
+			if len(headerValues(resp.Header, name)) > 0 {
+				return "it answered the preflight " + strconv.Itoa(resp.Status) + " with " + name + " but without Access-Control-Allow-Origin"
+			}
+		}
+	}
+	return ""
 }

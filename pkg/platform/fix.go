@@ -97,6 +97,9 @@ type FixContext struct {
 	Resource string // REST API resource path (path without the stage)
 	VPCE     string // interface VPC endpoint id, or a placeholder
 	Bucket   string // S3 or Cloud Storage bucket, or a placeholder
+	// AllowedOrigins are origins the server was seen to allow (a
+	// comparison request), shown in allow-lists beside Origin.
+	AllowedOrigins []string
 	// GatewayResponses are the API Gateway response types seen.
 	GatewayResponses []string
 }

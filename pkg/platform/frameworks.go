@@ -115,14 +115,16 @@ func frameworkCauses(a *analysis) []cors.Finding {
 			out = append(out, a.finding(CodeMiddlewareOrder, fw, "preflight", true,
 				fmt.Sprintf("%s answered the OPTIONS preflight %d without CORS headers: authentication ran before the CORS middleware. Browsers never send credentials on a preflight, so it can never pass authentication", platforms[fw].Name, st),
 				"Register CORS before authentication so it answers OPTIONS first."))
-		case fw == idExpress && (is2xx(st) || st == 404):
+		case fw == idExpress && (is2xx(st) || st == 404) && refusal(pf) == "":
 			out = append(out, a.finding(CodeExpressNoCORS, fw, "preflight", true,
 				fmt.Sprintf("Express answered the preflight %d without CORS headers (its automatic OPTIONS answer or 404): no cors middleware runs for this path", st),
 				"app.use(cors({ origin: '"+a.fix.Origin+"' })) before the routes."))
 		}
 	}
 	fin := a.obs.final()
-	if fw == idExpress && len(out) == 0 && fin != nil && fin.resp != nil && !hasACAO(fin.resp) && a.blocks(fin.step) {
+	// Vary: Origin without the header is the cors package refusing the
+	// origin (origin-not-in-allow-list), not a missing middleware.
+	if fw == idExpress && len(out) == 0 && fin != nil && fin.resp != nil && !hasACAO(fin.resp) && a.blocks(fin.step) && refusal(fin) == "" && refusal(pf) == "" {
 		out = append(out, a.finding(CodeExpressNoCORS, fw, fin.step, true,
 			fmt.Sprintf("Express answered %d without Access-Control-Allow-Origin: no cors middleware runs for this route (or it runs after the handler or error handler that answered)", fin.resp.Status),
 			"app.use(cors({ origin: '"+a.fix.Origin+"' })) before the routes and the error handler."))

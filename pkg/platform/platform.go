@@ -224,6 +224,12 @@ func Analyze(in Input) *Report {
 	a.detect()
 	a.fix = newFixContext(in.Exchange, a.diag)
 	a.fix.apply(in.Target)
+	allowed, _ := a.compared()
+	for _, o := range allowed {
+		if p, err := cors.ParseOrigin(o); err == nil && p == o && p != "null" && p != a.fix.Origin {
+			a.fix.AllowedOrigins = append(a.fix.AllowedOrigins, o)
+		}
+	}
 	rep := &Report{Platform: a.primary}
 	seen := map[string]bool{}
 	for _, c := range causes {

@@ -35,7 +35,7 @@ func (p *prober) startErrorPaths(ctx context.Context, plan *cors.Plan) func() []
 	}
 	var wg sync.WaitGroup
 	for i := range out {
-		wg.Go(func() { out[i].Hop = p.simpleGet(ctx, out[i].Hop.Request.URL) })
+		wg.Go(func() { out[i].Hop = p.simpleGet(ctx, out[i].Hop.Request.URL, r.Origin) })
 	}
 	return func() []ErrorPath {
 		wg.Wait()
@@ -43,8 +43,8 @@ func (p *prober) startErrorPaths(ctx context.Context, plan *cors.Plan) func() []
 	}
 }
 
-func (p *prober) simpleGet(ctx context.Context, rawURL string) cors.Hop {
-	origin := p.opts.Request.Origin
+// simpleGet sends a simple cross-origin GET from origin.
+func (p *prober) simpleGet(ctx context.Context, rawURL, origin string) cors.Hop {
 	h := http.Header{}
 	h.Set("Accept", "*/*")
 	h.Set("Origin", origin)

@@ -45,6 +45,12 @@ type Options struct {
 	// ErrorProbe also sends the error-path probe (a safe GET to a path that
 	// cannot exist; without credentials when the request carries them).
 	ErrorProbe bool
+	// Compare sends the comparison request when an answer shows a CORS
+	// layer that refused the origin (cors.Refusal): the same preflight, or
+	// a GET, with each of CompareOrigins, or else with the API's own origin.
+	// Never a state-changing request.
+	Compare        bool
+	CompareOrigins []string
 	// Timeout bounds the whole check (default 10s).
 	Timeout time.Duration
 	// Insecure skips TLS verification (-k).
@@ -206,6 +212,10 @@ func (p *prober) run(ctx context.Context) *Result {
 	// leaves the browser; corsdiag had to connect to learn the address.
 	if p.opts.Profile.Evaluate(ex).Has(cors.CodeLocalNetworkInsecure) {
 		res.BrowserSendsPreflight, res.BrowserSendsActual = false, false
+	}
+
+	if p.opts.Compare && p.answered > 0 {
+		ex.Compared = p.compare(ctx, ex, &plan)
 	}
 
 	// An endpoint that proved unreachable has no error path to show.

@@ -45,7 +45,11 @@ type (
 			Reasons        []string `json:"reasons"`
 			RequestHeaders string   `json:"request_headers"`
 		} `json:"plan"`
-		Reported      *string `json:"reported"`
+		Reported *string `json:"reported"`
+		// Cause is the code of the finding named as the reason for the
+		// reported error: the reported one itself unless a deeper cause is
+		// known (a redirect that tainted the Origin, an allow-list miss).
+		Cause         *string `json:"cause"`
 		ActualSkipped string  `json:"actual_skipped"`
 		// BrowserSkipsActual: the actual exchange was sent by corsdiag
 		// only; the browser stops at the failed preflight.
@@ -71,8 +75,12 @@ type (
 		Spec     string `json:"spec"`
 		Fix      string `json:"fix"`
 		Reported bool   `json:"reported"`
-		Platform string `json:"platform"`
-		Docs     string `json:"docs"`
+		// Cause marks the finding named as the reason; FollowsFrom names
+		// the cause a finding is a consequence of ("" when none).
+		Cause       bool   `json:"cause"`
+		FollowsFrom string `json:"follows_from"`
+		Platform    string `json:"platform"`
+		Docs        string `json:"docs"`
 	}
 	jsonExchange struct {
 		Kind     string        `json:"kind"`
@@ -147,6 +155,10 @@ func buildJSON(res *CheckResult) *jsonReport {
 	out.Plan.Reasons = nonNil(d.Plan.Reasons)
 	out.Plan.RequestHeaders = d.Plan.RequestHeaders
 
+	if c := d.Cause(); c != nil {
+		code := string(c.Code)
+		out.Cause = &code
+	}
 	for _, f := range orderedFindings(d) {
 		if f.Reported {
 			code := string(f.Code)
@@ -158,6 +170,8 @@ func buildJSON(res *CheckResult) *jsonReport {
 			Spec:            f.Spec,
 			Fix:             f.Fix,
 			Reported:        f.Reported,
+			Cause:           f.Cause,
+			FollowsFrom:     string(f.FollowsFrom),
 			Platform:        f.Platform,
 			Docs:            f.Code.DocsPath(),
 		})

@@ -73,6 +73,12 @@ func orderedFindings(d *cors.Diagnosis) []cors.Finding {
 			}
 			return 1
 		}
+		if a.Cause != b.Cause {
+			if a.Cause {
+				return -1
+			}
+			return 1
+		}
 		return cmp.Compare(a.Severity.Rank(), b.Severity.Rank())
 	})
 	return out

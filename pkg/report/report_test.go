@@ -283,6 +283,7 @@ func TestTailoredFixBesideReported(t *testing.T) {
 	tailored.Platform = "Amazon API Gateway (REST API)"
 	tailored.Fix = "Enable CORS on the resource.\n\n[aws-cli]\naws apigateway put-method \x1b[31m"
 	res.Diagnosis.Findings = append(res.Diagnosis.Findings, tailored)
+	res.Diagnosis.SetCause(len(res.Diagnosis.Findings)-1, nil)
 	var b bytes.Buffer
 	if err := WriteText(&b, res, Style{}); err != nil {
 		t.Fatal(err)
@@ -292,7 +293,7 @@ func TestTailoredFixBesideReported(t *testing.T) {
 	if !ok {
 		t.Fatalf("no Also found section:\n%s", out)
 	}
-	if !strings.Contains(reported, "On Amazon API Gateway (REST API):") || !strings.Contains(reported, "API Gateway has no OPTIONS method here") {
+	if !strings.Contains(reported, "Cause: preflight-invalid-status (preflight) on Amazon API Gateway (REST API)") || !strings.Contains(reported, "API Gateway has no OPTIONS method here") {
 		t.Errorf("tailored cause not beside the reported error:\n%s", reported)
 	}
 	if strings.Contains(also, "API Gateway has no OPTIONS method here") {

@@ -56,6 +56,10 @@ func exchangeRows(res *CheckResult) []exchangeRow {
 		}
 		rows = append(rows, row)
 	}
+	for i := range ex.Compared {
+		c := &ex.Compared[i]
+		rows = append(rows, exchangeRow{Kind: "compare", Step: "compare", Purpose: "from " + c.Origin, Hop: &c.Hop})
+	}
 	for i := range res.ErrorPaths {
 		rows = append(rows, exchangeRow{Kind: "error-path", Step: "error-path", Purpose: res.ErrorPaths[i].Purpose, Hop: &res.ErrorPaths[i].Hop})
 	}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
@@ -111,14 +110,20 @@ func (t *textWriter) write() {
 
 	rest := findings
 	if len(findings) > 0 && findings[0].Reported {
-		rest = slices.Clone(findings[1:])
-		var tailored *cors.Finding
-		if i := tailoredFor(&findings[0], rest); i >= 0 {
-			f := rest[i]
-			tailored = &f
-			rest = slices.Delete(rest, i, i+1)
+		var cause *cors.Finding
+		var follows []cors.Finding
+		rest = nil
+		for _, f := range findings[1:] {
+			switch {
+			case f.Cause:
+				cause = &f
+			case f.FollowsFrom != "":
+				follows = append(follows, f)
+			default:
+				rest = append(rest, f)
+			}
 		}
-		t.reported(&findings[0], tailored)
+		t.reported(&findings[0], cause, follows)
 	}
 	if len(rest) > 0 {
 		title := "Found"
@@ -165,7 +170,12 @@ func (t *textWriter) write() {
 		}
 	}
 
-	if code := firstCode(findings); code != "" {
+	code := firstCode(findings)
+	if c := d.Cause(); c != nil {
+		// The page about the cause tells what to change.
+		code = c.Code
+	}
+	if code != "" {
 		t.printf("\nRun 'corsdiag explain %s' for details.\n", code)
 	}
 }
@@ -222,7 +232,9 @@ func firstCode(fs []cors.Finding) cors.Code {
 	return fs[0].Code
 }
 
-func (t *textWriter) reported(f *cors.Finding, tailored *cors.Finding) {
+// reported prints the error the browser reports and, when corsdiag knows
+// a deeper cause, that cause with its fix and what follows from it.
+func (t *textWriter) reported(f *cors.Finding, cause *cors.Finding, follows []cors.Finding) {
 	t.printf("\n%s %s %s\n", t.p.bad.Sprint("Reported:"), t.p.bold.Sprint(string(f.Code)), t.p.dim.Sprint("("+stepWords(f.Step)+")"))
 	if lines := consoleLines(t.res.Browser, f); len(lines) > 0 {
 		// The console lines, byte for byte as the browser prints them
@@ -232,16 +244,34 @@ func (t *textWriter) reported(f *cors.Finding, tailored *cors.Finding) {
 			t.block("  │ ", "  │ ", l)
 		}
 	}
-	t.block("  Cause: ", "         ", f.Message)
-	if f.Fix != "" {
-		t.block("  Fix:   ", "         ", f.Fix)
+	if cause == nil {
+		t.block("  Cause: ", "         ", f.Message)
+		if f.Fix != "" {
+			t.block("  Fix:   ", "         ", f.Fix)
+		}
+	} else {
+		// The symptom as the browser saw it, then the cause and its fix:
+		// the symptom's generic fix would point the wrong way.
+		t.block("  Seen:  ", "         ", f.Message)
+		where := ""
+		if cause.Platform != "" {
+			where = " on " + t.text(cause.Platform)
+		}
+		t.printf("  Cause: %s %s%s\n", t.p.bold.Sprint(string(cause.Code)), t.p.dim.Sprint("("+stepWords(cause.Step)+")"), where)
+		t.block("         ", "         ", cause.Message)
+		if cause.Fix != "" {
+			t.block("  Fix:   ", "         ", cause.Fix)
+		}
 	}
-	if tailored != nil {
-		// The platform's own cause and fix for this failure.
-		t.printf("  %s %s\n", t.p.bold.Sprint("On "+t.text(tailored.Platform)+":"), t.p.dim.Sprint("("+string(tailored.Code)+")"))
-		t.block("  Cause: ", "         ", tailored.Message)
-		if tailored.Fix != "" {
-			t.block("  Fix:   ", "         ", tailored.Fix)
+	if len(follows) > 0 {
+		n := len(follows)
+		head := "1 more follows from this:"
+		if n > 1 {
+			head = fmt.Sprintf("%d more follow from this:", n)
+		}
+		t.printf("  %s\n", t.p.dim.Sprint(head))
+		for _, g := range follows {
+			t.block("    - "+string(g.Code)+" ("+stepWords(g.Step)+"): ", "      ", g.Message)
 		}
 	}
 }
@@ -294,18 +324,6 @@ func (t *textWriter) block(first, indent, text string) {
 		}
 		t.printf("%s%s\n", prefix, line)
 	}
-}
-
-// tailoredFor returns the platform finding that explains the reported one:
-// an error at the same step that names a platform.
-func tailoredFor(rep *cors.Finding, fs []cors.Finding) int {
-	for i := range fs {
-		f := &fs[i]
-		if f.Platform != "" && f.Severity == cors.SeverityError && f.Step == rep.Step && !f.Reported {
-			return i
-		}
-	}
-	return -1
 }
 
 func stepWords(step string) string {

@@ -239,6 +239,7 @@ func runOne(ctx context.Context, r *Result, opts *Options) {
 		},
 		SendActual: c.SendActual,
 		ErrorProbe: c.ErrorProbe,
+		Compare:    true,
 		Timeout:    timeout,
 		Insecure:   opts.Insecure,
 		Transport:  opts.Transport,
@@ -310,10 +311,9 @@ func judge(r *Result, res *probe.Result) {
 	for _, ep := range res.ErrorPaths {
 		in.ErrorPaths = append(in.ErrorPaths, ep.Hop)
 	}
-	if rep := platform.Analyze(in); rep != nil {
-		d.Findings = append(d.Findings, rep.Findings...)
-		r.Platform = rep.Platform
-	}
+	rep := platform.Analyze(in)
+	rep.Apply(d)
+	r.Platform = rep.Platform
 	r.Exchange, r.Diagnosis, r.Got = res.Exchange, d, d.Verdict
 	want := cors.Allowed
 	if r.Target.Expect == ExpectDeny {
