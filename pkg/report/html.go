@@ -386,7 +386,7 @@ func buildHTMLItem(it *HTMLItem, i int, noRedact bool) htmlItemView {
 		f := &it.Findings[i]
 		switch {
 		case f == rep:
-		case f.Platform != "" && f.Fix != "":
+		case (f.Platform != "" || f.Cause) && f.Fix != "":
 			view.Tailored = append(view.Tailored, htmlFix{Code: string(f.Code), Platform: safeText(f.Platform), Message: text(f.Message), Fix: text(f.Fix)})
 		default:
 			view.Others = append(view.Others, htmlFinding{Code: string(f.Code), Severity: string(f.Severity), Step: f.Step, Message: text(f.Message)})
