@@ -22,8 +22,11 @@ type ReplayOptions struct {
 	SendActual bool
 	Insecure   bool
 	// Routes are --resolve and --connect-to, as for `check`.
-	Routes    *probe.Routes
-	Transport http.RoundTripper // tests
+	Routes *probe.Routes
+	// Transport is shared by every probe (default: probe.NewTransport with
+	// Insecure and Routes), so replays to one host reuse connections the
+	// way the browser's tab did.
+	Transport http.RoundTripper
 	Profile   *cors.Profile
 }
 
@@ -41,6 +44,7 @@ type Replayer struct {
 
 	mu    sync.Mutex
 	cache map[string]*liveCall
+	own   *http.Transport // closed by Wait
 }
 
 type future struct {
@@ -66,7 +70,12 @@ func NewReplayer(ctx context.Context, opts ReplayOptions, emit func(*Result) err
 	if opts.Profile == nil {
 		opts.Profile = cors.Chromium
 	}
-	rp := &Replayer{
+	var own *http.Transport
+	if opts.Transport == nil {
+		own = probe.NewTransport(opts.Insecure, opts.Routes)
+		opts.Transport, opts.Routes = own, nil // the routes live in the transport
+	}
+	rp := &Replayer{own: own,
 		ctx: ctx, opts: opts, emit: emit,
 		sem:   make(chan struct{}, opts.Concurrency),
 		queue: make(chan *future, 4*opts.Concurrency),
@@ -110,6 +119,9 @@ func (rp *Replayer) Add(res *Result) error {
 func (rp *Replayer) Wait() error {
 	close(rp.queue)
 	<-rp.done
+	if rp.own != nil {
+		rp.own.CloseIdleConnections()
+	}
 	return rp.err
 }
 
