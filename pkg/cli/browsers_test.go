@@ -140,3 +140,33 @@ checks:
 		})
 	}
 }
+
+// firefoxExport is a Firefox DevTools export of a request blocked on its
+// response: status 200, the real headers, no failure marker.
+const firefoxExport = `{"log":{"version":"1.2","creator":{"name":"Firefox","version":"140.0"},"browser":{"name":"Firefox","version":"140.0"},"pages":[{"id":"page_1","title":"App"}],"entries":[
+{"pageref":"page_1","startedDateTime":"2026-01-01T10:00:00.000Z","time":5,"request":{"method":"GET","url":"https://api.example.com/items","httpVersion":"HTTP/1.1","headers":[{"name":"Origin","value":"https://app.example.com"},{"name":"Sec-Fetch-Mode","value":"cors"}]},"response":{"status":200,"statusText":"OK","httpVersion":"HTTP/1.1","headers":[{"name":"Content-Type","value":"application/json"}],"content":{"size":2,"mimeType":"application/json"}},"timings":{"send":1,"wait":1,"receive":1}}]}}`
+
+func TestHarBrowser(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		has  []string
+	}{
+		{"detected", nil, ExitBlocked, []string{"Judged as Firefox (the file's creator)", "(Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 200."}},
+		{"flag", []string{"--browser", "webkit"}, ExitBlocked, []string{"Judged as Safari (--browser)", "Origin https://app.example.com is not allowed by Access-Control-Allow-Origin. Status code: 200"}},
+		{"several", []string{"--browser", "all"}, ExitUsage, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := runHarArgs(t, firefoxExport, append([]string{"har", "-"}, tc.args...)...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\n%s%s", code, tc.code, out, errOut)
+			}
+			for _, h := range tc.has {
+				if !strings.Contains(out, h) {
+					t.Errorf("output lacks %q:\n%s", h, out)
+				}
+			}
+		})
+	}
+}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/harfile"
 	"github.com/corsdiag/corsdiag/pkg/probe"
 	"github.com/corsdiag/corsdiag/pkg/report"
@@ -37,6 +38,7 @@ type harOptions struct {
 	resolve    []string
 	connectTo  []string
 	cpuProfile string
+	browser    string // --browser: judge as this browser, not the file's
 	// transport replaces the replay's transport (tests).
 	transport http.RoundTripper
 }
@@ -84,6 +86,7 @@ wrong. Docs: docs/har.md.`,
 	f.BoolVar(&o.sendActual, "send-actual", false, "with --replay, also send the actual request of POST, PUT, PATCH, DELETE…")
 	f.DurationVar(&o.timeout, "timeout", probe.DefaultTimeout, "with --replay, time allowed for each request's check")
 	f.BoolVarP(&o.insecure, "insecure", "k", false, "with --replay, skip TLS certificate verification")
+	f.StringVar(&o.browser, "browser", "", "judge as chromium, firefox or safari (webkit) instead of the browser the file names (creator, browser, User-Agent)")
 	addRouteFlags(f, &o.resolve, &o.connectTo)
 	// Hidden: profile the reader on a real export (pkg/harfile/bench/run.sh).
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile to this file")
@@ -217,6 +220,16 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 	// workers that judged them; a replay changes them after, so it renders
 	// at the end.
 	aopts := harfile.AnalyzeOptions{}
+	if o.browser != "" {
+		profiles, err := parseBrowsers("--browser", o.browser)
+		if err != nil {
+			return err
+		}
+		if len(profiles) > 1 {
+			return usageErrorf("--browser %q: har judges a file as one browser; name one of %s", o.browser, strings.Join(cors.ProfileNames(), ", "))
+		}
+		aopts.Profile = profiles[0]
+	}
 	if rp == nil && page == nil {
 		aopts.Prepare = func(res *harfile.Result) {
 			if matchURL(res.URL) && matchOrigin(res.Origin) {

@@ -95,6 +95,10 @@ type Summary struct {
 	// --har-out`): not page requests, they add a finding to the request
 	// they probe.
 	ErrorPathProbes int `json:"error_path_probes"`
+	// Browser is the profile that judged the file and BrowserSource where
+	// it came from (flag, creator, browser, user-agent, default).
+	Browser       string `json:"browser"`
+	BrowserSource string `json:"browser_source"`
 }
 
 // AnalyzeOptions tune Analyze.
@@ -103,7 +107,9 @@ type AnalyzeOptions struct {
 	// Window is how many entries apart a preflight and its request may be
 	// in the file (default 512). Memory is bounded by it.
 	Window int
-	// Profile judges the exchanges (default cors.Chromium).
+	// Profile judges the exchanges; nil judges with the browser the file
+	// names (log.creator, log.browser, else the requests' User-Agent),
+	// Chromium when it names none.
 	Profile *cors.Profile
 	// Workers judge entries in parallel (default GOMAXPROCS); results are
 	// still emitted one at a time, in file order.
@@ -124,9 +130,6 @@ func Analyze(src io.Reader, opts AnalyzeOptions, emit func(*Result) error) (Summ
 	if opts.Window <= 0 {
 		opts.Window = 512
 	}
-	if opts.Profile == nil {
-		opts.Profile = cors.Chromium
-	}
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
@@ -137,8 +140,9 @@ func Analyze(src io.Reader, opts AnalyzeOptions, emit func(*Result) error) (Summ
 	// The reader runs ahead in its own goroutine, so scanning the file and
 	// judging entries overlap. Each entry carries the pages read before it.
 	type item struct {
-		e     *Entry
-		pages []Page
+		e                *Entry
+		pages            []Page
+		creator, browser Creator
 	}
 	items := make(chan item, 256)
 	stop := make(chan struct{})
@@ -147,7 +151,7 @@ func Analyze(src io.Reader, opts AnalyzeOptions, emit func(*Result) error) (Summ
 		defer close(items)
 		readErr <- rd.ReadEntries(func(e *Entry) error {
 			select {
-			case items <- item{e, rd.Log.Pages}:
+			case items <- item{e, rd.Log.Pages, rd.Log.Creator, rd.Log.Browser}:
 				return nil
 			case <-stop:
 				return ErrStop
@@ -160,6 +164,7 @@ func Analyze(src io.Reader, opts AnalyzeOptions, emit func(*Result) error) (Summ
 			continue
 		}
 		a.pages = it.pages
+		a.recorder(it.creator, it.browser, it.e)
 		a.add(it.e)
 		if a.pl.failed.Load() {
 			err = errEmitFailed
@@ -176,6 +181,10 @@ func Analyze(src io.Reader, opts AnalyzeOptions, emit func(*Result) error) (Summ
 		err = eerr
 	}
 	a.sum.Entries = rd.Log.Entries
+	if a.rec.Profile == nil {
+		a.recorder(rd.Log.Creator, rd.Log.Browser, nil)
+	}
+	a.sum.Browser, a.sum.BrowserSource = a.rec.Profile.Name, a.rec.Source
 	a.sum.Blocked, a.sum.CauseUnknown = a.pl.blocked, a.pl.causeUnknown
 	return a.sum, &rd.Log, err
 }
@@ -222,6 +231,7 @@ type job struct {
 	pair         *Entry     // the paired preflight's entry, or nil
 	hops         []hopEntry // the redirect hops after e, in order
 	errorPaths   []*Entry   // corsdiag's error-path probes of the request
+	rec          Recorder   // the browser that judges it
 	res          *Result
 }
 
@@ -344,7 +354,12 @@ type pending struct {
 }
 
 type analyzer struct {
-	opts   AnalyzeOptions
+	opts AnalyzeOptions
+	// rec is the file's browser and whether its tool marks failures,
+	// decided at the first entry (and by a later User-Agent when the
+	// log names no browser).
+	rec    Recorder
+	recSet bool
 	pages  []Page
 	pl     *pipeline
 	window []*pending
@@ -354,6 +369,24 @@ type analyzer struct {
 	// entries by URL, and unfollowed redirects by target URL.
 	unpaired   map[string][]*pending
 	redirectTo map[string][]*pending
+}
+
+// recorder settles the file's browser: the flag, else the log's creator
+// and browser, else the first User-Agent that names one. Whether the tool
+// marks failures always comes from the file.
+func (a *analyzer) recorder(creator, browser Creator, e *Entry) {
+	if a.recSet {
+		return
+	}
+	ua := ""
+	if e != nil {
+		ua = e.Request.Header("User-Agent")
+	}
+	a.rec = detectRecorder(creator, browser, ua)
+	a.recSet = a.rec.Source != BrowserDefault
+	if a.opts.Profile != nil {
+		a.rec.Profile, a.rec.Source = a.opts.Profile, BrowserFromFlag
+	}
 }
 
 func (a *analyzer) add(e *Entry) {
@@ -557,7 +590,7 @@ func (a *analyzer) finalize(p *pending) {
 			a.sum.CORS++
 		}
 	}
-	j := job{e: p.e, origin: p.origin, originSource: p.originSource, corsMode: p.corsMode, acrm: p.acrm, errorPaths: p.errorPaths}
+	j := job{e: p.e, origin: p.origin, originSource: p.originSource, corsMode: p.corsMode, acrm: p.acrm, errorPaths: p.errorPaths, rec: a.rec}
 	switch {
 	case p.preflight:
 		// The preflight's request is counted as one cross-origin request.
@@ -675,19 +708,25 @@ func (a *analyzer) judge(j *job) *Result {
 		}
 		ex.Actual = append(ex.Actual, *hop)
 	}
-	d := a.opts.Profile.Evaluate(ex)
+	d := j.rec.Profile.Evaluate(ex)
 	if blocked && d.Verdict != cors.Blocked && !req.Credentials && (causeKnown || ex.Preflight != nil) && !redirected(ex) {
 		// Exports leave cookies out, so a credentialed request can look
 		// uncredentialed. If the recorded headers fail only with
 		// credentials, that is what the browser judged.
 		cred := *ex
 		cred.Request.Credentials = true
-		if dc := a.opts.Profile.Evaluate(&cred); dc.Verdict == cors.Blocked {
+		if dc := j.rec.Profile.Evaluate(&cred); dc.Verdict == cors.Blocked {
 			d, ex, req = dc, &cred, cred.Request
 			if f := &d.Findings[0]; f.Reported {
 				f.Message += " (the file shows no cookies, but only a request with credentials: 'include' fails on these headers, so it was credentialed)"
 			}
 		}
+	}
+	if !j.rec.RecordsFailures && !blocked && causeKnown && d.Verdict == cors.Blocked {
+		// Firefox and Safari export a request blocked on its response
+		// with its real status and headers and no failure marker: the
+		// headers decide, as they did in the browser.
+		blocked = true
 	}
 	plan := d.Plan
 	if plan.Preflight && j.pair == nil && !plan.Forbidden {
@@ -732,7 +771,7 @@ func (a *analyzer) judgePreflightOnly(j *job) *Result {
 	if known {
 		ex.Preflight = hop
 	}
-	d := a.opts.Profile.Evaluate(ex)
+	d := j.rec.Profile.Evaluate(ex)
 	res.Exchange = ex
 	only := cors.NewFinding(CodeOnlyPreflightRecorded, "preflight",
 		"only the preflight is in the file: the browser never sent the "+j.acrm+" request (or the recording does not hold it), so it is diagnosed from the preflight alone")

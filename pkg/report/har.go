@@ -245,6 +245,9 @@ func (r *HARRenderer) finishText(sum harfile.Summary, log *harfile.Log, readErr 
 		src += " (written by " + termsafe.Clean(creator) + ")"
 	}
 	fmt.Fprintf(&b, "%s\n", termsafe.Clean(src))
+	if sum.Browser != "" && (sum.Browser != cors.Chromium.Name || sum.BrowserSource == harfile.BrowserFromFlag) {
+		fmt.Fprintf(&b, "Judged as %s (%s); the console lines below are %s's.\n", displayName(sum.Browser), browserSourceWords[sum.BrowserSource], displayName(sum.Browser))
+	}
 	blocked := pal.good.Sprint("0 blocked")
 	if sum.Blocked > 0 {
 		blocked = pal.bad.Sprintf("%d blocked by the browser", sum.Blocked)
@@ -388,4 +391,13 @@ func ellipsize(s string, n int) string {
 	}
 	rs := []rune(s)
 	return string(rs[:n-1]) + "…"
+}
+
+// browserSourceWords says where the file's browser was learnt.
+var browserSourceWords = map[string]string{
+	harfile.BrowserFromFlag:      "--browser",
+	harfile.BrowserFromCreator:   "the file's creator",
+	harfile.BrowserFromBrowser:   "the file's browser field",
+	harfile.BrowserFromUserAgent: "the requests' User-Agent",
+	harfile.BrowserDefault:       "the file names no browser",
 }

@@ -1,0 +1,181 @@
+package harfile
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+)
+
+const (
+	ffUA     = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"
+	chromeUA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36"
+	safariUA = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15"
+)
+
+func TestDetectRecorder(t *testing.T) {
+	for _, tc := range []struct {
+		name             string
+		creator, browser Creator
+		ua               string
+		want             *cors.Profile
+		source           string
+		failures         bool
+	}{
+		{"firefox devtools", Creator{Name: "Firefox", Version: "140.0"}, Creator{Name: "Firefox"}, ffUA, cors.Firefox, BrowserFromCreator, false},
+		{"safari web inspector", Creator{Name: "WebKit Web Inspector"}, Creator{}, safariUA, cors.Safari, BrowserFromCreator, false},
+		{"chrome devtools", Creator{Name: "WebInspector", Version: "537.36"}, Creator{}, "", cors.Chromium, BrowserFromCreator, true},
+		{"chrome devtools with UA", Creator{Name: "WebInspector"}, Creator{}, chromeUA, cors.Chromium, BrowserFromUserAgent, true},
+		{"playwright webkit", Creator{Name: "Playwright"}, Creator{Name: "webkit"}, safariUA, cors.Safari, BrowserFromBrowser, true},
+		{"playwright firefox", Creator{Name: "Playwright"}, Creator{Name: "firefox"}, "", cors.Firefox, BrowserFromBrowser, true},
+		{"charles with firefox traffic", Creator{Name: "Charles Proxy"}, Creator{}, ffUA, cors.Firefox, BrowserFromUserAgent, true},
+		{"mitmproxy with safari traffic", Creator{Name: "mitmproxy"}, Creator{}, safariUA, cors.Safari, BrowserFromUserAgent, true},
+		{"nothing said", Creator{}, Creator{}, "curl/8.0", cors.Chromium, BrowserDefault, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := detectRecorder(tc.creator, tc.browser, tc.ua)
+			if r.Profile != tc.want || r.Source != tc.source || r.RecordsFailures != tc.failures {
+				t.Errorf("got %s/%s/%v, want %s/%s/%v", r.Profile.Name, r.Source, r.RecordsFailures, tc.want.Name, tc.source, tc.failures)
+			}
+		})
+	}
+}
+
+// devtoolsHAR is an export in the shape each DevTools writes: Firefox and
+// Safari keep a request blocked on its response with its real status and
+// headers; a request stopped by its preflight has status 0 and no headers,
+// and its OPTIONS entry follows it.
+func devtoolsHAR(creator, ua string) []byte {
+	entry := func(method, url, reqHeaders string, status int, respHeaders string) string {
+		return fmt.Sprintf(`{"pageref":"page_1","startedDateTime":"2026-01-01T10:00:00.000Z","time":5,"request":{"method":%q,"url":%q,"httpVersion":"HTTP/1.1","headers":[{"name":"User-Agent","value":%q},{"name":"Origin","value":"https://app.example.com"},{"name":"Sec-Fetch-Mode","value":"cors"}%s]},"response":{"status":%d,"statusText":"","httpVersion":"HTTP/1.1","headers":[%s],"content":{"size":0,"mimeType":"application/json"}},"timings":{"send":1,"wait":1,"receive":1}}`,
+			method, url, ua, reqHeaders, status, respHeaders)
+	}
+	entries := []string{
+		// 0: blocked on its response: no ACAO, real status.
+		entry("GET", "https://api.example.com/missing", "", 403, `{"name":"Content-Type","value":"application/json"}`),
+		// 1: allowed.
+		entry("GET", "https://api.example.com/ok", "", 200, `{"name":"Access-Control-Allow-Origin","value":"https://app.example.com"},{"name":"Vary","value":"Origin"}`),
+		// 2: stopped by its preflight: status 0, then the OPTIONS.
+		entry("PUT", "https://api.example.com/items/1", `,{"name":"Content-Type","value":"application/json"}`, 0, ""),
+		entry("OPTIONS", "https://api.example.com/items/1", `,{"name":"Access-Control-Request-Method","value":"PUT"},{"name":"Access-Control-Request-Headers","value":"content-type"}`, 200, `{"name":"Allow","value":"GET, PUT"}`),
+		// 4: ACAO listing two origins on one line.
+		entry("GET", "https://api.example.com/list", "", 200, `{"name":"Access-Control-Allow-Origin","value":"https://app.example.com, https://admin.example.com"}`),
+	}
+	return []byte(fmt.Sprintf(`{"log":{"version":"1.2","creator":{"name":%q,"version":"1"},"browser":{"name":%q,"version":"1"},"pages":[{"id":"page_1","title":"https://app.example.com/"}],"entries":[%s]}}`,
+		creator, creator, strings.Join(entries, ",")))
+}
+
+func analyzeAll(t *testing.T, data []byte, opts AnalyzeOptions) (Summary, []*Result) {
+	t.Helper()
+	var out []*Result
+	sum, _, err := Analyze(bytes.NewReader(data), opts, func(r *Result) error { out = append(out, r); return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum, out
+}
+
+// A Firefox or Safari export has no failure marker for a request blocked
+// on its response: the recorded headers decide, with that browser's rules
+// and words. A Chromium export keeps its markers' verdict.
+func TestHARFromAnyBrowser(t *testing.T) {
+	type want struct {
+		verdict cors.Verdict
+		code    cors.Code
+		console string // a piece of the reported finding's console line
+	}
+	for _, tc := range []struct {
+		name, creator, ua string
+		browser           string
+		flag              *cors.Profile
+		want              map[string]want
+	}{
+		{name: "firefox", creator: "Firefox", ua: ffUA, browser: "firefox", want: map[string]want{
+			"/missing": {cors.Blocked, cors.CodeMissingAllowOrigin, "(Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 403."},
+			"/ok":      {cors.Allowed, "", ""},
+			"/items/1": {cors.Blocked, cors.CodePreflightMissingAllowOrigin, "Cross-Origin Request Blocked"},
+			"/list":    {cors.Blocked, cors.CodeMultipleAllowOrigin, "does not match ‘https://app.example.com, https://admin.example.com’"},
+		}},
+		{name: "safari", creator: "WebKit Web Inspector", ua: safariUA, browser: "safari", want: map[string]want{
+			"/missing": {cors.Blocked, cors.CodeMissingAllowOrigin, "Origin https://app.example.com is not allowed by Access-Control-Allow-Origin. Status code: 403"},
+			"/ok":      {cors.Allowed, "", ""},
+			"/items/1": {cors.Blocked, cors.CodePreflightMissingAllowOrigin, "Origin https://app.example.com is not allowed"},
+			"/list":    {cors.Blocked, cors.CodeMultipleAllowOrigin, "cannot contain more than one origin"},
+		}},
+		{name: "firefox file judged as chromium", creator: "Firefox", ua: ffUA, browser: "chromium", flag: cors.Chromium, want: map[string]want{
+			"/missing": {cors.Blocked, cors.CodeMissingAllowOrigin, "Access to fetch at 'https://api.example.com/missing'"},
+		}},
+		{name: "chromium keeps its markers", creator: "WebInspector", ua: chromeUA, browser: "chromium", want: map[string]want{
+			// No marker: Chromium let it through (the recording is not
+			// the whole story), so no verdict from the headers.
+			"/missing": {cors.Allowed, "", ""},
+			"/items/1": {cors.Blocked, cors.CodePreflightMissingAllowOrigin, "Access to fetch at"},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sum, results := analyzeAll(t, devtoolsHAR(tc.creator, tc.ua), AnalyzeOptions{Profile: tc.flag})
+			if sum.Browser != tc.browser {
+				t.Errorf("summary browser %q (%s), want %q", sum.Browser, sum.BrowserSource, tc.browser)
+			}
+			seen := map[string]bool{}
+			for _, r := range results {
+				path := strings.TrimPrefix(r.URL, "https://api.example.com")
+				w, ok := tc.want[path]
+				if !ok {
+					continue
+				}
+				seen[path] = true
+				rep := r.Reported()
+				got := cors.Code("")
+				if rep != nil {
+					got = rep.Code
+				}
+				if r.Verdict != w.verdict || got != w.code {
+					t.Errorf("%s: %s %s, want %s %s", path, r.Verdict, got, w.verdict, w.code)
+					continue
+				}
+				if w.console != "" && !strings.Contains(rep.BrowserMessage, w.console) {
+					t.Errorf("%s: console %q lacks %q", path, rep.BrowserMessage, w.console)
+				}
+			}
+			for path := range tc.want {
+				if !seen[path] {
+					t.Errorf("%s: no result", path)
+				}
+			}
+		})
+	}
+}
+
+// Firefox's own exports in the corpus read, and are judged as Firefox.
+func TestFirefoxCorpus(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(corpusDir(t), "firefox", "*.har"))
+	if len(files) == 0 {
+		t.Skip("no Firefox files in the HAR corpus")
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var results []*Result
+			sum, _, err := Analyze(bytes.NewReader(data), AnalyzeOptions{}, func(r *Result) error { results = append(results, r); return nil })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.Browser != "firefox" || sum.BrowserSource != BrowserFromCreator {
+				t.Errorf("judged as %s (%s), want firefox from the creator", sum.Browser, sum.BrowserSource)
+			}
+			for _, r := range results {
+				if rep := r.Reported(); rep != nil && rep.BrowserMessage != "" && strings.HasPrefix(rep.BrowserMessage, "Access to ") {
+					t.Errorf("entry %d: a Chromium console line in a Firefox file: %s", r.Index, rep.BrowserMessage)
+				}
+			}
+		})
+	}
+}
