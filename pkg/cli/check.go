@@ -523,9 +523,9 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 					msg += "\n" + herr.Error()
 				}
 			}
-			return &ExitError{Code: ExitUnreachable, Message: sanitize(msg, !o.NoRedact)}
+			return &ExitError{Code: ExitUnreachable, Message: sanitize(msg, !o.NoRedact), Unredacted: o.NoRedact}
 		}
-		return &ExitError{Code: ExitUsage, Message: sanitize(err.Error(), !o.NoRedact)}
+		return &ExitError{Code: ExitUsage, Message: sanitize(err.Error(), !o.NoRedact), Unredacted: o.NoRedact}
 	}
 
 	// The detailed report is the primary browser's, or, when several were

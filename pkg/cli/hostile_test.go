@@ -288,3 +288,16 @@ func TestHarReplayNeverClaimsWhatItDidNotSend(t *testing.T) {
 		t.Errorf("the POST was sent %d times without --send-actual", n)
 	}
 }
+
+// TestBadPortIsUsage: a port beyond 65535 is bad input (exit 2), not an
+// unreachable endpoint, and the message hides the URL's password.
+func TestBadPortIsUsage(t *testing.T) {
+	code, _, errOut := runMain(nil, false, "check", "http://alice:PortPass42@127.0.0.1:99999/", "--origin", testOrigin)
+	if code != ExitUsage {
+		t.Errorf("exit %d, want %d: %s", code, ExitUsage, errOut)
+	}
+	if !strings.Contains(errOut, "port") {
+		t.Errorf("stderr %q does not name the port", errOut)
+	}
+	assertNoSecret(t, "usage error", errOut, "PortPass42")
+}

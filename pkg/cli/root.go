@@ -65,6 +65,10 @@ func SystemIO() *IO {
 type ExitError struct {
 	Code    int
 	Message string
+	// Unredacted leaves secrets in Message (--no-redact); every other
+	// message is redacted and made terminal-safe when printed, whatever
+	// produced it (a usage error quoting a URL with a password).
+	Unredacted bool
 }
 
 func (e *ExitError) Error() string { return e.Message }
@@ -125,10 +129,10 @@ func exitCode(io *IO, err error) int {
 	var ee *ExitError
 	if errors.As(err, &ee) {
 		if ee.Message != "" {
-			fmt.Fprintln(io.Err, "corsdiag: "+ee.Message)
+			fmt.Fprintln(io.Err, "corsdiag: "+sanitize(ee.Message, !ee.Unredacted))
 		}
 		return ee.Code
 	}
-	fmt.Fprintln(io.Err, "corsdiag: "+err.Error())
+	fmt.Fprintln(io.Err, "corsdiag: "+sanitize(err.Error(), true))
 	return ExitUsage
 }

@@ -63,7 +63,15 @@ func describe(err error, rawURL string, timeout time.Duration) (reason, hint str
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return "connection refused: nothing listens on " + net.JoinHostPort(host, port) + routedTo,
 			"Check the port and that the server is running."
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+	case strings.Contains(err.Error(), "server response headers exceeded"):
+		// Go's http.Transport stops at 10 MiB; Chromium at 256 KiB
+		// (net::ERR_RESPONSE_HEADERS_TOO_BIG).
+		return "the server's response headers are larger than 10 MiB, so corsdiag stopped reading them (a browser gives up at 256 KiB)",
+			"Something adds headers without bound (a loop appending a header, a huge cookie); look at what sets headers in the server and in front of it."
+	case errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "unexpected EOF"):
+		return "the server closed the connection in the middle of its response (the status line or headers were cut off)",
+			"A crashing server, or a proxy or load balancer in front of it, cut the answer short; check their logs."
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF):
 		return "the server closed the connection without answering (connection reset)",
 			"A firewall, load balancer or crashing server dropped the request; check the server's logs."
 	case errors.As(err, &unknownCA):

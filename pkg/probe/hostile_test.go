@@ -1,0 +1,86 @@
+package probe
+
+import (
+	"bufio"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+)
+
+// rawServer answers every connection with answer (after reading the
+// request head) and closes it: what no well-behaved server sends.
+func rawServer(t *testing.T, answer func(c net.Conn)) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				r := bufio.NewReader(c)
+				for {
+					line, err := r.ReadString('\n')
+					if err != nil || line == "\r\n" {
+						break
+					}
+				}
+				answer(c)
+			}()
+		}
+	}()
+	return "http://" + ln.Addr().String() + "/items"
+}
+
+// TestBrokenAnswersSayWhatHappened: a connection closed in the middle of
+// the headers, and headers beyond Go's 10 MiB limit, are explained in
+// words with a next step, not as Go's error text.
+func TestBrokenAnswersSayWhatHappened(t *testing.T) {
+	tests := []struct {
+		name   string
+		answer func(c net.Conn)
+		want   []string
+	}{
+		{"closed mid-headers", func(c net.Conn) {
+			c.Write([]byte("HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\nX-Cut: ab"))
+		}, []string{"closed the connection in the middle of its response", "cut the answer short"}},
+		{"headers over 10 MiB", func(c net.Conn) {
+			c.Write([]byte("HTTP/1.1 200 OK\r\n"))
+			pad := []byte("X-Pad: " + strings.Repeat("a", 1000) + "\r\n")
+			for range 11 << 10 {
+				if _, err := c.Write(pad); err != nil {
+					return
+				}
+			}
+			c.Write([]byte("\r\n"))
+		}, []string{"larger than 10 MiB", "256 KiB", "adds headers without bound"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u := rawServer(t, tt.answer)
+			_, err := Run(t.Context(), Options{Request: cors.Request{Method: "GET", URL: u, Origin: pageOrigin}, Timeout: 10 * time.Second})
+			ue, ok := err.(*UnreachableError)
+			if !ok {
+				t.Fatalf("err = %v, want *UnreachableError", err)
+			}
+			msg := ue.Reason + "\n" + ue.Hint
+			for _, w := range tt.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("%q lacks %q", msg, w)
+				}
+			}
+			if strings.Contains(msg, "net/http:") {
+				t.Errorf("%q shows Go's error text", msg)
+			}
+		})
+	}
+}
