@@ -304,7 +304,7 @@ func TestCheckExitCodes(t *testing.T) {
 		{"bad browser", []string{"check", allowed, "--origin", testOrigin, "--browser", "lynx"}, ExitUsage, "chromium, firefox, safari"},
 		{"bad fix format", []string{"check", allowed, "--origin", testOrigin, "--fix-format", "punchcards"}, ExitUsage, "--fix-format"},
 		{"bad output", []string{"check", allowed, "--origin", testOrigin, "-o", "yaml"}, ExitUsage, "text, json or html"},
-		{"unknown flag", []string{"check", allowed, "--origin", testOrigin, "--frobnicate"}, ExitUsage, "corsdiag: unknown flag: --frobnicate\nRun 'corsdiag --help' for usage.\n"},
+		{"unknown flag", []string{"check", allowed, "--origin", testOrigin, "--frobnicate"}, ExitUsage, "corsdiag: unknown flag --frobnicate\nRun 'corsdiag check --help' for its flags.\n"},
 		{"unreachable", []string{"check", closed, "--origin", testOrigin, "--timeout", "5s"}, ExitUnreachable, "cannot reach"},
 		// A simple POST is judged on its own response: nothing safe to send.
 		{"simple POST not allowed", []string{"check", blocked, "--origin", testOrigin, "-d", "a=1"}, ExitUsage, "Pass --send-actual"},

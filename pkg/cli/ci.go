@@ -77,7 +77,7 @@ Write a starter file with 'corsdiag ci init'. Docs: docs/ci.md, docs/ci-config.m
 		Example: `  corsdiag ci
   corsdiag ci -f checks/cors.yaml --report junit=cors.xml --report sarif=cors.sarif
   corsdiag ci --concurrency 16 --per-host 8 --retries 3`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runCI(cmd.Context(), io, o) },
 	}
 	f := cmd.Flags()
@@ -103,7 +103,7 @@ func newCIInitCmd(io *IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "init",
 		Short: "Write a commented starter corsdiag.yaml",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
 			if force {

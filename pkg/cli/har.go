@@ -72,8 +72,9 @@ wrong. Docs: docs/har.md.`,
   corsdiag har session.har -o json | jq '.requests[] | select(.verdict=="blocked")'
   corsdiag har session.har --replay
   corsdiag har sanitize session.har -o safe.har`,
-		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runHar(cmd.Context(), io, o, args[0]) },
+		Args:              needArgs(1, "a HAR file (or - for standard input)"),
+		ValidArgsFunction: completeFiles,
+		RunE:              func(cmd *cobra.Command, args []string) error { return runHar(cmd.Context(), io, o, args[0]) },
 	}
 	f := cmd.Flags()
 	f.StringVarP(&o.output, "output", "o", "text", "output format: text, json or html (one self-contained page)")

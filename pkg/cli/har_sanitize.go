@@ -21,7 +21,8 @@ and JWT-looking tokens in headers, URLs, query strings, post data and bodies
 replaced by [REDACTED]. Structure, timings and CORS headers are kept, so
 'corsdiag har' diagnoses the copy the same way. It streams: files of any size.
 IN may be - for standard input; -o - writes to standard output.`,
-		Args: cobra.ExactArgs(1),
+		Args:              needArgs(1, "the HAR file to sanitize (or - for standard input)"),
+		ValidArgsFunction: completeFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
 				return usageErrorf("sanitize needs -o OUT.har (or -o - for standard output)")

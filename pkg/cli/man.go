@@ -15,7 +15,7 @@ func newManCmd(io *IO) *cobra.Command {
 		Use:    "man DIR",
 		Short:  "Write corsdiag's man pages into DIR (for packagers)",
 		Hidden: true,
-		Args:   cobra.ExactArgs(1),
+		Args:   needArgs(1, "the folder to write the man pages to"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := args[0]
 			if err := os.MkdirAll(dir, 0o755); err != nil {

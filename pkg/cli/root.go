@@ -37,14 +37,34 @@ type IO struct {
 	// Width is the terminal's width in columns when Out is a terminal
 	// (0 when unknown): tables are fitted to it.
 	Width int
-	// NoColor is forced by --no-color or NO_COLOR.
+	// NoColor is forced by --no-color.
 	NoColor bool
+	// ColorMode is --color: auto (default), always or never.
+	ColorMode string
 }
 
-// Color reports whether output may use colour.
+// Color reports whether output may use colour, as the ecosystem decides
+// it: --color always|never first, then NO_COLOR (any value), then
+// FORCE_COLOR or CLICOLOR_FORCE (any value but 0), then a terminal that is
+// not TERM=dumb.
 func (o *IO) Color() bool {
-	return o.OutIsTerminal && !o.NoColor && o.Getenv("NO_COLOR") == "" && o.Getenv("TERM") != "dumb"
+	switch o.ColorMode {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	switch {
+	case o.NoColor, o.Getenv("NO_COLOR") != "":
+		return false
+	case forced(o.Getenv("FORCE_COLOR")), forced(o.Getenv("CLICOLOR_FORCE")):
+		return true
+	}
+	return o.OutIsTerminal && o.Getenv("TERM") != "dumb"
 }
+
+// forced: an environment switch that is set and not off.
+func forced(v string) bool { return v != "" && v != "0" && v != "false" }
 
 // SystemIO returns the process's IO.
 func SystemIO() *IO {
@@ -98,11 +118,21 @@ and prints the cause, the console message the browser shows, and the fix.`,
 	root.SetOut(io.Out)
 	root.SetErr(io.Err)
 	root.SetIn(io.In)
-	root.PersistentFlags().BoolVar(&io.NoColor, "no-color", false, "never colour the output (also NO_COLOR)")
+	root.PersistentFlags().BoolVar(&io.NoColor, "no-color", false, "never colour the output (as --color never, or NO_COLOR)")
+	root.PersistentFlags().StringVar(&io.ColorMode, "color", "auto", "colour the output: auto (on a terminal, unless NO_COLOR; FORCE_COLOR or CLICOLOR_FORCE force it), always or never")
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		switch io.ColorMode {
+		case "auto", "always", "never":
+			return nil
+		}
+		return usageErrorf("--color %q: want auto, always or never", io.ColorMode)
+	}
+	root.SetFlagErrorFunc(flagError)
 	root.SetVersionTemplate("corsdiag {{.Version}}\n")
 	for _, f := range commands {
 		root.AddCommand(f(io))
 	}
+	registerCompletions(root)
 	return root
 }
 

@@ -29,7 +29,7 @@ func newVersionCmd(io *IO) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print corsdiag's version",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			_, err := fmt.Fprintln(io.Out, "corsdiag "+Version)
 			return err

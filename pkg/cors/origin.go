@@ -171,7 +171,12 @@ func ParseOrigin(s string) (string, error) {
 		return "", &OriginError{Value: s, Reason: "an origin has no user:password@"}
 	}
 	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
-		return "", &OriginError{Value: s, Reason: "an origin has no path, query or fragment"}
+		e := &OriginError{Value: s, Reason: "an origin has no path, query or fragment"}
+		if o := originOfURL(&url.URL{Scheme: u.Scheme, Host: u.Host}); o != "null" {
+			e.Suggest = o
+			e.Reason += ": did you mean " + o + "?"
+		}
+		return "", e
 	}
 	if p := u.Port(); p != "" && (!allDigits(p) || cmpDecimal(p, "65535") > 0) {
 		return "", &OriginError{Value: s, Reason: "the port is not a number from 0 to 65535"}
@@ -190,6 +195,9 @@ func ParseOrigin(s string) (string, error) {
 type OriginError struct {
 	Value  string
 	Reason string
+	// Suggest is the origin the user most likely meant ("" when none):
+	// the scheme and host of a URL given in place of an origin.
+	Suggest string
 }
 
 func (e *OriginError) Error() string {
