@@ -23,6 +23,8 @@ type RestAPI struct {
 	GatewayResponses map[string]*GatewayResponse
 	// GatewayAt is where gateway responses are (or belong) in the template.
 	GatewayAt Pos
+
+	byPath map[string]*Resource
 }
 
 // Resource is a path of a REST API and its methods.
@@ -115,6 +117,18 @@ func (a *RestAPI) Routes() []Route {
 
 // resource finds the resource serving path, the most specific first.
 func (a *RestAPI) resource(path string) *Resource {
+	// Routes come from the template: most lookups are exact.
+	if len(a.byPath) != len(a.Resources) {
+		a.byPath = make(map[string]*Resource, len(a.Resources))
+		for _, r := range a.Resources {
+			if _, dup := a.byPath[r.Path]; !dup {
+				a.byPath[r.Path] = r
+			}
+		}
+	}
+	if r, ok := a.byPath[path]; ok && len(a.byPath) == len(a.Resources) {
+		return r
+	}
 	var best *Resource
 	for _, r := range a.Resources {
 		if PathMatches(r.Path, path) && (best == nil || r.Path == path || specificity(r.Path) > specificity(best.Path) && best.Path != path) {
