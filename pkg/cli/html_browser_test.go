@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"image"
 	"image/png"
 	"os"
@@ -287,7 +286,7 @@ func htmlTestChromium(t *testing.T) string {
 			return p
 		}
 	}
-	msg := fmt.Sprintf("no Chromium on PATH for the HTML report test")
+	msg := "no Chromium on PATH for the HTML report test"
 	if require {
 		t.Fatal("CORSDIAG_BROWSER_TESTS=require but " + msg)
 	}

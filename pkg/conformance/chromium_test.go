@@ -363,24 +363,3 @@ func (r *recorder) missingCORSLine(markers []string) bool {
 	}
 	return false
 }
-
-func dumpRecorder(r *recorder) string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var b strings.Builder
-	for _, id := range r.order {
-		rec := r.reqs[id]
-		fmt.Fprintf(&b, "%s %s %s", id, rec.Type, rec.URL())
-		if rec.Failed != nil {
-			fmt.Fprintf(&b, " failed=%s", rec.Failed.ErrorText)
-			if cs := rec.Failed.CorsErrorStatus; cs != nil {
-				fmt.Fprintf(&b, " cors=%s(%q)", cs.CorsError, cs.FailedParameter)
-			}
-		}
-		b.WriteString("\n")
-	}
-	for _, e := range r.entries {
-		fmt.Fprintf(&b, "log %s/%s: %s\n", e.Source, e.Level, e.Text)
-	}
-	return b.String()
-}

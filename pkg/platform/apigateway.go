@@ -85,10 +85,7 @@ func init() {
 	)
 }
 
-var (
-	reLambdaURLHost = regexp.MustCompile(`^[a-z0-9]+\.lambda-url\.[a-z0-9-]+\.on\.aws$`)
-	reHTTPAPIStage  = regexp.MustCompile(`^[a-z0-9]{10}\.execute-api\.`)
-)
+var reLambdaURLHost = regexp.MustCompile(`^[a-z0-9]+\.lambda-url\.[a-z0-9-]+\.on\.aws$`)
 
 // gatewayBodies are the bodies API Gateway writes itself.
 var gatewayBodies = map[string]string{

@@ -422,8 +422,6 @@ type labeledHop struct {
 	step  string
 	title string
 	hop   *cors.Hop
-	// dim: sent by corsdiag only, the browser would not send it.
-	dim bool
 }
 
 func allHops(ex *cors.Exchange, errorPaths []ErrorPath) []labeledHop {

@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
@@ -345,16 +344,6 @@ func applyParams(h http.Header, ps []Param, c *call) {
 			h.Add(p.Name, v)
 		}
 	}
-}
-
-// sortedKeys returns a map's keys, sorted.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // hostName makes a DNS label of a logical id.
