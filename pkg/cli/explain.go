@@ -11,6 +11,7 @@ import (
 	"github.com/corsdiag/corsdiag/docs"
 	"github.com/corsdiag/corsdiag/pkg/consoletext"
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/mdterm"
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
@@ -25,6 +26,8 @@ type explainOptions struct {
 	// text ("-" reads it from stdin).
 	Code   string
 	Output string // text | json
+	// Markdown prints a page as its Markdown source instead of rendering it.
+	Markdown bool
 	// pages holds docs/findings/<code>.md; tests may replace it.
 	pages fs.FS
 }
@@ -62,6 +65,7 @@ Internal names work too (CORSMissingAllowOrigin, PreflightMissingAllowOriginHead
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "text", "output for pasted console text: text or json")
+	cmd.Flags().BoolVar(&opts.Markdown, "markdown", false, "print a code's page as its Markdown source (to save or convert it) instead of rendering it for the terminal")
 	return cmd
 }
 
@@ -111,7 +115,7 @@ func runExplain(o *explainOptions) error {
 	if err != nil {
 		return err
 	}
-	_, err = o.IO.Out.Write(page)
+	err = writePageText(o, page)
 	return err
 }
 
@@ -198,4 +202,14 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// writePageText prints a finding page rendered for the terminal, wrapped to
+// its width (--markdown: the source).
+func writePageText(o *explainOptions, page []byte) error {
+	if o.Markdown {
+		_, err := o.IO.Out.Write(page)
+		return err
+	}
+	return mdterm.Render(o.IO.Out, page, mdterm.Style{Width: o.IO.TextWidth(), Color: o.IO.Color()})
 }

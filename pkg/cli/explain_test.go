@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"unicode/utf8"
 
 	"github.com/corsdiag/corsdiag/docs"
 	"github.com/corsdiag/corsdiag/pkg/cors"
@@ -50,12 +51,27 @@ func TestExplainCode(t *testing.T) {
 		}
 		t.Run(code, func(t *testing.T) {
 			want, _ := docs.Findings.ReadFile("findings/" + e.Name())
-			exit, out, stderr := runMain(nil, false, "explain", code)
+			exit, out, stderr := runMain(nil, false, "explain", "--markdown", code)
 			if exit != ExitAllowed {
 				t.Fatalf("exit %d; stderr %s", exit, stderr)
 			}
 			if out != string(want) {
-				t.Errorf("explain %s printed something other than its page", code)
+				t.Errorf("explain --markdown %s printed something other than its page", code)
+			}
+			// Rendered: wrapped to 80 columns (piped, no COLUMNS), the
+			// title first, no Markdown markup left in headings.
+			_, out, _ = runMain(nil, false, "explain", code)
+			for i, line := range strings.Split(out, "\n") {
+				if n := utf8.RuneCountInString(line); n > 80 {
+					t.Errorf("line %d is %d columns: %q", i+1, n, line)
+				}
+			}
+			title := strings.TrimPrefix(strings.SplitN(string(want), "\n", 2)[0], "# ")
+			if !strings.HasPrefix(out, title) && !strings.HasPrefix(out, strings.Fields(title)[0]) {
+				t.Errorf("rendered page does not open with its title %q:\n%.200s", title, out)
+			}
+			if strings.Contains(out, "\n## ") {
+				t.Error("a heading is left as Markdown")
 			}
 		})
 	}
@@ -124,10 +140,10 @@ func TestExplainConsoleText(t *testing.T) {
 		{"firefox line", []string{firefox}, "", []string{
 			"Firefox's console says: missing-allow-origin", "Also possible: preflight-missing-allow-origin", "Status:  403",
 			"corsdiag check https://api.example.com/items --origin https://your-page.example --browser firefox", "put your page's origin in --origin",
-			"# missing-allow-origin"}},
+			"missing-allow-origin: The response has no"}},
 		{"chrome line, unquoted words", strings.Fields(chrome), "", []string{
 			"Chrome's console says: header-not-allowed", "Origin:  https://app.example.com",
-			"corsdiag check https://api.example.com/items --origin https://app.example.com -H 'x-api-key: 1'", "# header-not-allowed"}},
+			"corsdiag check https://api.example.com/items --origin https://app.example.com -H 'x-api-key: 1'", "header-not-allowed: "}},
 		{"stdin", []string{"-"}, "[Error] Preflight response is not successful. Status code: 403\n[Error] Fetch API cannot load https://api.example.com/items due to access control checks.\n", []string{
 			"Safari's console says: preflight-invalid-status", "corsdiag check https://api.example.com/items --origin https://your-page.example --preflight always --browser safari"}},
 		{"internal name", []string{"CORSMissingAllowOrigin2"}, "", []string{"Firefox's console says: missing-allow-origin"}},

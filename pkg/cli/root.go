@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -34,9 +35,12 @@ type IO struct {
 	Getenv func(string) string
 	// OutIsTerminal is true when Out is an interactive terminal.
 	OutIsTerminal bool
-	// Width is the terminal's width in columns when Out is a terminal
-	// (0 when unknown): tables are fitted to it.
+	// Width is the width in columns to fit output to: COLUMNS when set,
+	// else the terminal's when Out is one, else 0 (unknown).
 	Width int
+	// WidthSet says COLUMNS named the width: output is fitted to it even
+	// when piped.
+	WidthSet bool
 	// NoColor is forced by --no-color.
 	NoColor bool
 	// ColorMode is --color: auto (default), always or never.
@@ -77,7 +81,18 @@ func SystemIO() *IO {
 			o.Width = w
 		}
 	}
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+		o.Width, o.WidthSet = n, true
+	}
 	return o
+}
+
+// TextWidth is the width to wrap prose to: the fitted width, else 80.
+func (o *IO) TextWidth() int {
+	if o.Width > 0 && (o.OutIsTerminal || o.WidthSet) {
+		return o.Width
+	}
+	return 80
 }
 
 // ExitError carries an exit code out of a command; Message, when set, is

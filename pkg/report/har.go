@@ -306,7 +306,7 @@ func (r *HARRenderer) finishText(sum harfile.Summary, log *harfile.Log, readErr 
 		if g.Reproduce != "" {
 			fmt.Fprintf(&b, "  Reproduce: %s\n", g.Reproduce)
 		}
-		fmt.Fprintf(&b, "  Docs:      %s\n", g.Docs)
+		fmt.Fprintf(&b, "  Docs:      corsdiag explain %s\n", g.Code)
 	}
 	_, err := io.WriteString(r.out, b.String())
 	return err
