@@ -306,6 +306,16 @@ func (c *cfnReader) params(n *yaml.Node, prefix string) []awsmodel.Param {
 	return readParams(&c.r, n, prefix)
 }
 
+// originList reads an allow-list of origins; one known only at deploy time
+// stands for the page's.
+func originList(r *resolver, n *yaml.Node) []string {
+	out, known := r.strs(n)
+	if !known {
+		out = append(out, awsmodel.DeployTimeOrigin)
+	}
+	return out
+}
+
 func readParams(r *resolver, n *yaml.Node, prefix string) []awsmodel.Param {
 	var out []awsmodel.Param
 	pairs(n, func(k, v *yaml.Node) {
@@ -314,6 +324,10 @@ func readParams(r *resolver, n *yaml.Node, prefix string) []awsmodel.Param {
 			return
 		}
 		val, known := r.str(v)
+		if !known && strings.EqualFold(name, "Access-Control-Allow-Origin") {
+			// Known at deploy time only: taken to be the page's origin.
+			val, known = "method.request.header.Origin", true
+		}
 		if !known {
 			return
 		}
@@ -348,7 +362,7 @@ func readCorsConfig(r *resolver, file string, n, key *yaml.Node, origins, method
 		// Unknown until deploy: assume the page's origin is meant.
 		return nil
 	}
-	cc.AllowOrigins, _ = r.strs(getFold(n, origins))
+	cc.AllowOrigins = originList(r, getFold(n, origins))
 	cc.AllowMethods, _ = r.strs(getFold(n, methods))
 	cc.AllowHeaders, _ = r.strs(getFold(n, headers))
 	cc.ExposeHeaders, _ = r.strs(getFold(n, expose))
@@ -369,7 +383,7 @@ func (c *cfnReader) bucket(r *cfnResource) *awsmodel.Bucket {
 	b.Rules = []awsmodel.S3Rule{}
 	for _, rule := range items(get(cfg, "CorsRules")) {
 		sr := awsmodel.S3Rule{At: c.at(rule)}
-		sr.AllowedOrigins, _ = c.r.strs(get(rule, "AllowedOrigins"))
+		sr.AllowedOrigins = originList(&c.r, get(rule, "AllowedOrigins"))
 		sr.AllowedMethods, _ = c.r.strs(get(rule, "AllowedMethods"))
 		sr.AllowedHeaders, _ = c.r.strs(get(rule, "AllowedHeaders"))
 		sr.ExposedHeaders, _ = c.r.strs(get(rule, "ExposedHeaders"))
@@ -580,6 +594,8 @@ func (c *cfnReader) samCors(api *awsmodel.RestAPI, cn, ck, auth *yaml.Node, defN
 	} else {
 		if v, ok := c.r.str(get(cn, "AllowOrigin")); ok {
 			origin = v
+		} else if get(cn, "AllowOrigin") != nil {
+			origin = "method.request.header.Origin" // known at deploy time only
 		}
 		headers, _ = c.r.str(get(cn, "AllowHeaders"))
 		methods, _ = c.r.str(get(cn, "AllowMethods"))

@@ -154,7 +154,7 @@ func Lint(templates []*iac.Template, opts Options) (*Report, error) {
 				routes = chosen
 			}
 			for _, rt := range routes {
-				methods := awsmodel.Methods(rt.Method)
+				methods := awsmodel.Methods(svc, rt)
 				if opts.Method != "" {
 					methods = []string{strings.ToUpper(opts.Method)}
 				}

@@ -16,6 +16,11 @@ import (
 	"github.com/corsdiag/corsdiag/pkg/platform"
 )
 
+// DeployTimeOrigin stands in an allow-list for an origin the template only
+// knows at deploy time (a parameter without a default): it is taken to be
+// the page's.
+const DeployTimeOrigin = "<deploy-time origin>"
+
 // CorsConfig is an HTTP API's CorsConfiguration or a function URL's Cors.
 type CorsConfig struct {
 	AllowOrigins     []string
@@ -32,6 +37,8 @@ type CorsConfig struct {
 func (cc *CorsConfig) allows(origin string) (string, bool) {
 	for _, o := range cc.AllowOrigins {
 		switch {
+		case o == DeployTimeOrigin:
+			return origin, true
 		case o == "*":
 			return "*", true
 		case strings.EqualFold(strings.TrimRight(o, "/"), origin):
@@ -179,6 +186,14 @@ func (a *HTTPAPI) answer(c *call) answer {
 }
 
 func (a *HTTPAPI) errorAnswers(*call) []answer { return nil }
+
+// declared: the methods of the CORS configuration.
+func (a *HTTPAPI) declared(Route) []string {
+	if a.Cors == nil {
+		return nil
+	}
+	return a.Cors.AllowMethods
+}
 
 // FunctionURL is a Lambda function URL.
 type FunctionURL struct {

@@ -265,12 +265,26 @@ func specificity(tmpl string) int {
 	return n
 }
 
-// Methods expands ANY into the methods a page sends.
-func Methods(m string) []string {
-	if m == "ANY" || m == "*" || m == "" {
-		return []string{"GET", "POST", "PUT", "PATCH", "DELETE"}
+// Methods are the methods a page sends to route r of s: ANY stands for
+// the methods the service's CORS setup declares for it when it declares
+// some, else for GET, POST, PUT, PATCH and DELETE.
+func Methods(s Service, r Route) []string {
+	if r.Method != "ANY" && r.Method != "*" && r.Method != "" {
+		return []string{r.Method}
 	}
-	return []string{m}
+	if d, ok := s.(interface{ declared(Route) []string }); ok {
+		var out []string
+		for _, m := range d.declared(r) {
+			m = strings.ToUpper(strings.TrimSpace(m))
+			if m != "" && m != http.MethodOptions && m != "*" && m != http.MethodHead && !contains(out, m) {
+				out = append(out, m)
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	return []string{"GET", "POST", "PUT", "PATCH", "DELETE"}
 }
 
 // idealPreflight is what a backend must answer a preflight with for the

@@ -206,6 +206,27 @@ func (a *RestAPI) answer(c *call) answer {
 	return answer{msg: platform.RESTAPIAnswer(200, h), pos: in.At.Or(m.At), note: note, assumed: true}
 }
 
+// declared: the methods the path's OPTIONS answer allows.
+func (a *RestAPI) declared(r Route) []string {
+	res := a.resource(r.Path)
+	if res == nil {
+		return nil
+	}
+	for _, m := range res.Methods {
+		if m.Verb != http.MethodOptions {
+			continue
+		}
+		for _, ir := range m.Integration.Responses {
+			for _, p := range ir.Headers {
+				if strings.EqualFold(p.Name, "Access-Control-Allow-Methods") && strings.HasPrefix(p.Value, "'") {
+					return strings.Split(strings.Trim(p.Value, "'"), ",")
+				}
+			}
+		}
+	}
+	return nil
+}
+
 // pick chooses the integration response of a successful call: the default
 // one (no selection pattern), else the one for 200, else the first.
 func (in *Integration) pick() *IntegrationResponse {

@@ -49,8 +49,13 @@ func (b *Bucket) target(Route) platform.Target {
 	return platform.Target{Bucket: b.name()}
 }
 
-// Routes: an object, with every method the rules allow (GET when none).
+// Routes: an object, with every method the rules allow. A bucket without a
+// CORS configuration is not meant for pages of other origins (logs,
+// artifacts, a site behind CloudFront): it has none.
 func (b *Bucket) Routes() []Route {
+	if b.Rules == nil {
+		return nil
+	}
 	var ms []string
 	for _, r := range b.Rules {
 		for _, m := range r.AllowedMethods {
@@ -98,7 +103,7 @@ func (b *Bucket) rule(origin, method string, headers []string) *S3Rule {
 		r := &b.Rules[i]
 		okOrigin := false
 		for _, o := range r.AllowedOrigins {
-			if wildMatch(o, origin, false) {
+			if o == DeployTimeOrigin || wildMatch(o, origin, false) {
 				okOrigin = true
 				break
 			}
