@@ -170,3 +170,35 @@ func TestHarBrowser(t *testing.T) {
 		})
 	}
 }
+
+// A cross-site API that needs its session cookie works in Chrome and fails
+// in Safari and Firefox, which send the request without it.
+func TestCheckAllCrossSiteCookies(t *testing.T) {
+	tr := scenarioServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if _, err := r.Cookie("session"); err != nil {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+		w.Header().Set("Access-Control-Allow-Credentials", "true")
+		w.Header().Set("Vary", "Origin")
+		io.WriteString(w, "{}")
+	})
+	code, out, errOut := execCheck(t, tr, "http://api.test/me", "--origin", testOrigin, "-b", "session=abc", "--browser", "all")
+	if code != ExitBlocked {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{
+		"Browsers differ: blocked in Firefox and Safari only; allowed in Chrome.",
+		"✗ Safari   blocked  cross-site-cookies-blocked",
+		"Origin https://app.example is not allowed by Access-Control-Allow-Origin. Status code: 401",
+		"Reported: cross-site-cookies-blocked",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "session=abc") {
+		t.Error("the cookie is printed")
+	}
+}

@@ -536,6 +536,9 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 	primary := runs[0]
 	var verdicts []cors.BrowserVerdict
 	for _, r := range runs {
+		// The probe's findings can change a browser's verdict: Safari
+		// sends a cross-site request without the cookies it needs.
+		r.res.AddBrowserFindings(r.profile, r.d)
 		if primary.d.Verdict == cors.Allowed && r.d.Verdict == cors.Blocked {
 			primary = r
 		}
@@ -544,7 +547,6 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 		}
 	}
 	res, d := primary.res, primary.d
-	res.AddFindings(d)
 	errorHops := make([]cors.Hop, len(res.ErrorPaths))
 	errorPaths := make([]report.ErrorPath, len(res.ErrorPaths))
 	for i, ep := range res.ErrorPaths {

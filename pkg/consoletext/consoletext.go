@@ -9,6 +9,7 @@ package consoletext
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"sort"
 	"strconv"
@@ -184,8 +185,23 @@ func Read(text string) (*Reading, error) {
 		}
 		if len(c) > 0 && (len(f) == 0 || len(causes) == 0) {
 			causes = append(causes, c...)
-		} else {
-			follows = append(follows, f...)
+			continue
+		}
+		// The line tells of a preflight only if every reading of it does
+		// (Firefox logs the same words after a failed redirect).
+		pre, some := true, false
+		for _, m := range f {
+			pre = pre && m.p.t.AfterPreflight
+			some = some || m.p.t.AfterPreflight
+		}
+		if some && !pre && len(causes) > 0 && len(f) > 0 && f[0].vals["url"] == causes[0].vals["url"] {
+			// After a redirect's failure Firefox names the URL script
+			// asked for; after a preflight's, the same URL.
+			pre = true
+		}
+		for _, m := range f {
+			m.preflight = pre
+			follows = append(follows, m)
 		}
 	}
 	if len(causes) == 0 && len(follows) == 0 {
@@ -201,6 +217,8 @@ func Read(text string) (*Reading, error) {
 type match struct {
 	p    *pattern
 	vals map[string]string
+	// preflight: the line follows only a failed preflight.
+	preflight bool
 }
 
 func matchLine(line string) []match {
@@ -262,7 +280,7 @@ func decide(causes, follows []match) *Reading {
 		if m.p.t.Initiator != "" && r.Initiator == "" {
 			r.Initiator = m.p.t.Initiator
 		}
-		if m.p.t.AfterPreflight && len(causes) > 0 {
+		if m.preflight && len(causes) > 0 {
 			r.Preflight = true
 		}
 		take := func(dst *string, name string) {
@@ -295,6 +313,10 @@ func decide(causes, follows []match) *Reading {
 	}
 	refine(r)
 	rank(r)
+	if p, ok := cors.LookupProfile(browser); ok && p.ThirdPartyCookies != "sent" && (r.Status == 401 || r.Status == 403) && r.Note == "" {
+		verb := map[string]string{"blocked": "blocks", "partitioned": "partitions"}[p.ThirdPartyCookies]
+		r.Note = fmt.Sprintf("a %d in %s often means the request went out without its cookies: %s %s third-party cookies (see cross-site-cookies-blocked)", r.Status, p.Display, p.Display, verb)
+	}
 	return r
 }
 

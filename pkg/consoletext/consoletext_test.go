@@ -40,6 +40,7 @@ func sample(code cors.Code, initiator string, redirected bool, lines int) *cors.
 		c.Status = 0
 	}
 	c.Preflight = isPreflightCode(code)
+	c.Redirect = redirected && !c.Preflight
 	return c
 }
 

@@ -35,6 +35,9 @@ type Console struct {
 	// on the scheme it pointed to (Firefox then also fails the request
 	// itself, and says so).
 	Redirect bool
+	// As is the code whose words the browser uses, when the finding is
+	// about what led to that failure (cookies a browser did not send).
+	As Code
 }
 
 // Messages is one browser's console vocabulary: how it frames a CORS
@@ -219,8 +222,13 @@ func (p *Profile) Templates() []Template {
 	for _, k := range m.After {
 		follows[k] = false
 	}
+	// A line logged after a failed preflight only tells of a preflight;
+	// one also logged after a redirect's failure does not.
 	for _, k := range m.AfterPreflight {
 		follows[k] = true
+	}
+	for _, k := range m.AfterRedirect {
+		follows[k] = false
 	}
 	preflightOf := map[Code]Code{}
 	for _, pair := range accessCodes {
@@ -319,7 +327,11 @@ func (p *Profile) Lines(f *Finding) []string {
 		return nil
 	}
 	m := p.Messages
-	cs, ok := m.cause(string(f.Code), f.Console)
+	code := f.Code
+	if f.Console.As != "" {
+		code = f.Console.As
+	}
+	cs, ok := m.cause(string(code), f.Console)
 	if !ok {
 		return nil
 	}
@@ -341,7 +353,7 @@ func (p *Profile) Lines(f *Finding) []string {
 	}
 	after = append(after, m.After...)
 	for _, key := range after {
-		if key == string(f.Code) {
+		if key == string(code) {
 			continue
 		}
 		if next, ok := m.Causes[key]; ok {
@@ -359,7 +371,11 @@ func (p *Profile) Key(f *Finding) string {
 	if f.Console == nil {
 		return ""
 	}
-	cs, _ := p.Messages.cause(string(f.Code), f.Console)
+	code := f.Code
+	if f.Console.As != "" {
+		code = f.Console.As
+	}
+	cs, _ := p.Messages.cause(string(code), f.Console)
 	return cs.Key
 }
 

@@ -306,7 +306,7 @@ func (p *probePanic) Error() string { return fmt.Sprint("probe failed: ", p.v) }
 // judge evaluates the exchange and compares the verdict with the expectation.
 func judge(r *Result, res *probe.Result) {
 	d := r.Target.Profile().Evaluate(res.Exchange)
-	res.AddFindings(d)
+	res.AddBrowserFindings(r.Target.Profile(), d)
 	in := platform.Input{Exchange: res.Exchange, Diagnosis: d}
 	for _, ep := range res.ErrorPaths {
 		in.ErrorPaths = append(in.ErrorPaths, ep.Hop)
