@@ -14,12 +14,14 @@ import (
 // <error>, a check the run never reached <skipped>. CI systems (GitLab,
 // Jenkins, Azure) read this shape.
 func (r *Report) WriteJUnit(w io.Writer) error {
+	// No testsuite@file: the Jenkins JUnit schema (junit-10.xsd) has no
+	// such attribute and rejects the report; the config is a property.
 	suite := junit.Testsuite{
 		Name: "corsdiag " + r.Config.Path,
 		Time: seconds(r.Elapsed.Seconds()),
-		File: r.Config.Path,
 	}
 	suite.AddProperty("corsdiag.version", r.Version)
+	suite.AddProperty("corsdiag.config", r.Config.Path)
 	for i := range r.Results {
 		res := &r.Results[i]
 		tc := junit.Testcase{
