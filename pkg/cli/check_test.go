@@ -133,6 +133,28 @@ var goldenCases = []struct {
 		want:    ExitBlocked,
 	},
 	{
+		// A load balancer redirects to the canonical host without CORS
+		// headers: the fix is to call the final URL.
+		name:    "lb-redirect",
+		handler: stacks.RedirectingLB("http://www.api.test"),
+		args:    []string{"http://api.test/items", "--origin", "https://app.example.com", "--no-error-probe"},
+		want:    ExitBlocked,
+	},
+	{
+		// The API redirects (with CORS headers) to another origin whose
+		// Express cors allows the page's origin, not the null the
+		// redirect turned it into.
+		name: "redirect-taint-express",
+		handler: stacks.Hosts(map[string]http.HandlerFunc{
+			"api.test": stacks.ExpressCORS([]string{"https://app.example.com"}, func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, "http://files.test"+r.URL.Path, http.StatusFound)
+			}),
+			"files.test": stacks.ExpressCORS([]string{"https://app.example.com"}, stacks.ExpressJSON(`{"url":"x"}`)),
+		}),
+		args: []string{"http://api.test/files/7", "--origin", "https://app.example.com", "--no-error-probe"},
+		want: ExitBlocked,
+	},
+	{
 		name:    "apigw-preflight-403",
 		handler: apiGatewayNoOptions,
 		args:    []string{"http://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod/items", "--origin", testOrigin, "-X", "PUT", "-H", "Content-Type: application/json"},

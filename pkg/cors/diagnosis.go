@@ -92,3 +92,16 @@ func (d *Diagnosis) Count(s Severity) int {
 	}
 	return n
 }
+
+// groupUnderCause applies a cause the engine marked (a tainting redirect):
+// the reported error and the other errors of its step follow from it.
+func (d *Diagnosis) groupUnderCause() {
+	rep := d.Reported()
+	for i := range d.Findings {
+		if d.Findings[i].Cause {
+			d.Findings[i].Cause = false
+			d.SetCause(i, func(f *Finding) bool { return f.Severity == SeverityError && f.Step == rep.Step })
+			return
+		}
+	}
+}

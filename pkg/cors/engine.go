@@ -80,6 +80,7 @@ func (p *Profile) Evaluate(ex *Exchange) *Diagnosis {
 	if len(j.errors) > 0 {
 		d.Verdict = Blocked
 		d.Findings[0].Reported = true
+		d.groupUnderCause()
 	} else {
 		d.Verdict = Allowed
 	}
@@ -371,17 +372,22 @@ func (j *judge) checkActual(hops []Hop) {
 		// revalidation: the cached response, with its headers, is used.
 		revalidated := resp.Status == http.StatusNotModified && !conditional
 		if cross && !revalidated {
-			for _, a := range checkAccess(resp.Header, st.Origin, r.Credentials) {
+			failed := checkAccess(resp.Header, st.Origin, r.Credentials)
+			for _, a := range failed {
 				msg := a.message + statusNote(resp)
-				if isRedirect(resp) {
-					msg += "; this is a redirect response, and the browser checks CORS on every hop"
-				}
 				f := newFinding(accessCodes[a.corsError][0], step, msg)
+				if isRedirect(resp) {
+					f.Message += "; this is a redirect response, and the browser checks CORS on every hop"
+					f.Fix = "Call the final URL directly (" + headerFirst(resp.Header, "Location") + ": https, the trailing slash, the canonical host), so the browser never meets this redirect; or have the redirect answer carry the CORS headers too."
+				}
 				f.FailedParameter = a.param
 				// Chromium 156 names the page's origin in the console even
 				// after a redirect tainted the Origin header to null.
 				j.note(&f, st.URL, Console{Status: resp.Status, Param: a.param, OriginLines: originLines(resp), Redirect: isRedirect(resp)})
 				j.add(f)
+			}
+			if len(failed) > 0 {
+				j.blameTaint(st, resp, false)
 			}
 		}
 		if !isRedirect(resp) || i == len(hops)-1 {
@@ -412,7 +418,9 @@ func (j *judge) checkActual(hops []Hop) {
 			return
 		}
 		if next.Origin == "null" && st.Origin != "null" {
-			j.add(newFinding(CodeOriginTainted, "redirect "+strconv.Itoa(i+1), "the redirect from "+st.URL+" to "+next.URL+" crossed origins, so the browser sends Origin: null from here on; only `*` or null in Access-Control-Allow-Origin match it"))
+			f := newFinding(CodeOriginTainted, "redirect "+strconv.Itoa(i+1), "the redirect from "+st.URL+" to "+next.URL+" crossed origins, so the browser sends Origin: null from here on; only `*` or null in Access-Control-Allow-Origin match it")
+			f.Fix = taintFix(next.URL)
+			j.add(f)
 		}
 		if j.checkLocalNetwork(h.RedirectPreflight, next.URL, "redirect "+strconv.Itoa(next.Count)+" preflight") {
 			return
@@ -422,6 +430,45 @@ func (j *judge) checkActual(hops []Hop) {
 		}
 		st = next
 	}
+}
+
+// blameTaint makes the redirect that turned the Origin into null the cause
+// of a failure at the hop st stands at, when null is what failed there: the
+// server allows the page's origin, or visibly checks origins against a
+// list. The taint note becomes an error marked Cause; Evaluate groups the
+// hop's errors under it. Where the server shows no CORS at all, the note
+// stays an info: the redirect is not what blocks.
+func (j *judge) blameTaint(st RedirectState, resp *Message, preflight bool) {
+	page := canonicalOrigin(j.req.Origin)
+	if st.Origin != "null" || page == "null" {
+		return
+	}
+	why := ""
+	switch {
+	case len(checkAccess(resp.Header, page, j.req.Credentials)) == 0:
+		acao, _ := getCombined(resp.Header, HeaderAllowOrigin)
+		why = "there the server allows " + page + " (Access-Control-Allow-Origin: " + acao + "), but the browser sent Origin: null"
+	case Refusal(resp, preflight) != "":
+		why = "there the server checks origins against a list (" + Refusal(resp, preflight) + ") and null is not on it"
+	default:
+		return
+	}
+	for k := len(j.infos) - 1; k >= 0; k-- {
+		f := j.infos[k]
+		if f.Code != CodeOriginTainted {
+			continue
+		}
+		j.infos = append(j.infos[:k], j.infos[k+1:]...)
+		f.Severity, f.Cause = SeverityError, true
+		f.Message += "; " + why
+		j.errors = append(j.errors, f)
+		return
+	}
+}
+
+// taintFix is the fix of a tainting redirect to target.
+func taintFix(target string) string {
+	return "Call the final URL directly (" + target + ": https, the trailing slash, the canonical host), so no redirect turns the Origin into null. Allow null there only if you must: every sandboxed iframe and file: page sends it too."
 }
 
 // checkRedirectPreflight judges the preflight Chromium sends before it
@@ -434,6 +481,9 @@ func (j *judge) checkRedirectPreflight(pf *Hop, next RedirectState) bool {
 	sub := &judge{p: j.p, req: &rr, initURL: j.initURL, pageOrigin: j.req.Origin}
 	plan := j.p.PlanRequest(&rr)
 	sub.checkPreflight(pf, &plan)
+	if len(sub.errors) > 0 && pf.Response != nil {
+		j.blameTaint(next, pf.Response, true)
+	}
 	for _, f := range sub.errors {
 		f.Step = "redirect " + strconv.Itoa(next.Count) + " preflight"
 		j.add(f)

@@ -94,6 +94,9 @@ type evalCase struct {
 	// also must be present; absent must not be.
 	also   []Code
 	absent []Code
+	// cause is the finding named as the reason when it is not the
+	// reported one ("" when it is).
+	cause Code
 }
 
 // redirects builds n same-origin 302 hops on api that each allow page, then
@@ -281,7 +284,13 @@ func evalCases() []evalCase {
 		{name: "cross-origin redirect taints the origin", ex: exch(get(), nil, res(302, "Location", "https://cdn.example.net/items", HeaderAllowOrigin, "*"), res(200, HeaderAllowOrigin, page)), verdict: Blocked,
 			reported: CodeAllowOriginMismatch, param: page,
 			browser: "Access to fetch at 'https://cdn.example.net/items' (redirected from '" + api + "') from origin '" + page + "' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value '" + page + "' that is not equal to the supplied origin. Have the server send the header with a valid value.",
-			msgHas:  "origin is null", also: []Code{CodeOriginTainted}},
+			msgHas:  "origin is null", also: []Code{CodeOriginTainted}, cause: CodeOriginTainted},
+		{name: "tainted origin refused by an allow-list", ex: exch(get(), nil, res(302, "Location", "https://cdn.example.net/items", HeaderAllowOrigin, page), res(200, "Vary", "Origin")), verdict: Blocked,
+			reported: CodeMissingAllowOrigin, browser: "Access to fetch at 'https://cdn.example.net/items' (redirected from '" + api + "') from origin '" + page + "' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+			cause: CodeOriginTainted},
+		{name: "tainted origin at a server without CORS: the taint is no cause", ex: exch(get(), nil, res(302, "Location", "https://cdn.example.net/items", HeaderAllowOrigin, page), res(200)), verdict: Blocked,
+			reported: CodeMissingAllowOrigin, browser: "Access to fetch at 'https://cdn.example.net/items' (redirected from '" + api + "') from origin '" + page + "' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+			also: []Code{CodeOriginTainted}},
 		{name: "tainted origin allowed by *", ex: exch(get(), nil, res(302, "Location", "https://cdn.example.net/items", HeaderAllowOrigin, "*"), res(200, HeaderAllowOrigin, "*")), verdict: Allowed,
 			also: []Code{CodeOriginTainted}},
 		{name: "same-origin request redirected cross-origin", ex: exch(Request{Method: "GET", URL: page + "/go", Origin: page}, nil, res(302, "Location", api), res(200)), verdict: Blocked,
@@ -348,7 +357,8 @@ func TestEvaluate(t *testing.T) {
 			d := p.Evaluate(tc.ex)
 			for _, f := range d.Findings {
 				seen[f.Code] = true
-				if want, ok := wantSeverity[f.Code]; !ok || f.Severity != want {
+				// A cause the engine names is an error, whatever its catalogue severity.
+				if want, ok := wantSeverity[f.Code]; !ok || f.Severity != want && !(f.Cause && f.Severity == SeverityError) {
 					t.Errorf("%s has severity %s, want %s", f.Code, f.Severity, want)
 				}
 			}
@@ -386,7 +396,9 @@ func TestEvaluate(t *testing.T) {
 				}
 				in, _ := Lookup(rep.Code)
 				// Network errors get a fix that fits the net error (neterror.go).
-				fixFromCatalogue := rep.Fix == in.Fix || rep.Code == CodeActualNetwork || rep.Code == CodePreflightNetwork
+				// A failed redirect response's fix points at the final URL.
+				fixFromCatalogue := rep.Fix == in.Fix || rep.Code == CodeActualNetwork || rep.Code == CodePreflightNetwork ||
+					strings.HasPrefix(rep.Fix, "Call the final URL directly (")
 				if rep.CorsError != in.CorsError || !fixFromCatalogue || rep.Spec != in.Spec {
 					t.Errorf("finding fields do not come from the catalogue: %+v", rep)
 				}
@@ -400,6 +412,15 @@ func TestEvaluate(t *testing.T) {
 				if d.Has(c) {
 					t.Errorf("unexpected %s; findings %v", c, codes(d))
 				}
+			}
+			if c := d.Cause(); tc.cause != "" {
+				if c == nil || c.Code != tc.cause || !c.Cause || c.Severity != SeverityError {
+					t.Errorf("cause %v, want %s as an error", c, tc.cause)
+				} else if rep := d.Reported(); rep.FollowsFrom != tc.cause {
+					t.Errorf("reported %s follows from %q, want %s", rep.Code, rep.FollowsFrom, tc.cause)
+				}
+			} else if c != nil && c.Cause {
+				t.Errorf("cause %s named, want the reported finding itself", c.Code)
 			}
 			if n := countReported(d); (d.Verdict == Blocked) != (n == 1) || n > 1 {
 				t.Errorf("%d findings marked Reported for verdict %s", n, d.Verdict)

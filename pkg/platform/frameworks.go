@@ -124,7 +124,7 @@ func frameworkCauses(a *analysis) []cors.Finding {
 	fin := a.obs.final()
 	// Vary: Origin without the header is the cors package refusing the
 	// origin (origin-not-in-allow-list), not a missing middleware.
-	if fw == idExpress && len(out) == 0 && fin != nil && fin.resp != nil && !hasACAO(fin.resp) && a.blocks(fin.step) && refusal(fin) == "" && refusal(pf) == "" {
+	if fw == idExpress && len(out) == 0 && fin != nil && fin.resp != nil && !hasACAO(fin.resp) && a.blocks(fin.step) && refusal(fin) == "" && refusal(pf) == "" && header(fin.request, "Origin") != "null" {
 		out = append(out, a.finding(CodeExpressNoCORS, fw, fin.step, true,
 			fmt.Sprintf("Express answered %d without Access-Control-Allow-Origin: no cors middleware runs for this route (or it runs after the handler or error handler that answered)", fin.resp.Status),
 			"app.use(cors({ origin: '"+a.fix.Origin+"' })) before the routes and the error handler."))

@@ -47,3 +47,34 @@ func ExpressJSON(body string) http.HandlerFunc {
 		_, _ = w.Write([]byte(body))
 	}
 }
+
+// RedirectingLB is an AWS Application Load Balancer redirect action (an
+// http→https listener rule, or a host rewrite to the canonical name): 301
+// to target plus the path and query, with the load balancer's own headers
+// and no CORS headers (a redirect action sets none).
+func RedirectingLB(target string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Server", "awselb/2.0")
+		h.Set("Content-Type", "text/html")
+		h.Set("Location", strings.TrimSuffix(target, "/")+r.URL.RequestURI())
+		w.WriteHeader(http.StatusMovedPermanently)
+		_, _ = w.Write([]byte("<html>\r\n<head><title>301 Moved Permanently</title></head>\r\n<body>\r\n<center><h1>301 Moved Permanently</h1></center>\r\n</body>\r\n</html>\r\n"))
+	}
+}
+
+// Hosts routes by the request's Host (without port) to one handler per
+// name, so one loopback server can play several origins.
+func Hosts(byHost map[string]http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		host := r.Host
+		if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], "]") {
+			host = host[:i]
+		}
+		if h, ok := byHost[host]; ok {
+			h(w, r)
+			return
+		}
+		http.Error(w, "no such host in the test: "+host, http.StatusMisdirectedRequest)
+	}
+}
