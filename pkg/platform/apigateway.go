@@ -1006,25 +1006,16 @@ Resources:
 		}},
 	)
 
-	httpAPICorsConfig := func(c FixContext) string {
-		cred := ""
-		if c.Credentials {
-			cred = `,"AllowCredentials":true`
-		}
-		return fmt.Sprintf(`{"AllowOrigins":["%s"],"AllowMethods":[%s],"AllowHeaders":[%s],"MaxAge":7200%s}`, c.Origin, quoteList(c.Methods), quoteList(c.Headers), cred)
-	}
 	addFixes(CodeHTTPAPINotConfigured,
 		fixBuilder{FormatConsole, "API Gateway console", func(c FixContext) string {
-			return fmt.Sprintf(`API Gateway console → APIs → %s → CORS → Configure:
+			return fmt.Sprintf(`API Gateway console → APIs → %s → CORS → Configure, and add (keep the values already there):
   Access-Control-Allow-Origin: %s
   Access-Control-Allow-Methods: %s
   Access-Control-Allow-Headers: %s
 Save (HTTP APIs with auto-deploy apply it at once; otherwise deploy the stage). No OPTIONS route is needed; if an
 ANY route has an authorizer, CORS configuration makes API Gateway answer preflights before it.`, c.APIID, c.Origin, c.methodList(", "), c.headerList(", "))
 		}},
-		fixBuilder{FormatAWSCLI, "update-api --cors-configuration", func(c FixContext) string {
-			return fmt.Sprintf("aws apigatewayv2 update-api --api-id %s --cors-configuration '%s'", c.APIID, httpAPICorsConfig(c))
-		}},
+		fixBuilder{FormatAWSCLI, "get-api, merge into CorsConfiguration (jq), update-api", httpAPIMergeCLI},
 		fixBuilder{FormatCloudFormation, "CorsConfiguration on AWS::ApiGatewayV2::Api", func(c FixContext) string {
 			return fmt.Sprintf(`Resources:
   HttpApi:
@@ -1033,6 +1024,7 @@ ANY route has an authorizer, CORS configuration makes API Gateway answer preflig
       Name: api
       ProtocolType: HTTP
       CorsConfiguration:
+        # extend each list: the values already there stay
         AllowOrigins: [%s]
         AllowMethods: [%s]
         AllowHeaders: [%s]
@@ -1046,6 +1038,7 @@ ANY route has an authorizer, CORS configuration makes API Gateway answer preflig
     Type: AWS::Serverless::HttpApi
     Properties:
       CorsConfiguration:
+        # extend each list: the values already there stay
         AllowOrigins: [%s]
         AllowMethods: [%s]
         AllowHeaders: [%s]
@@ -1058,6 +1051,7 @@ ANY route has an authorizer, CORS configuration makes API Gateway answer preflig
 
 new apigwv2.HttpApi(this, 'HttpApi', {
   corsPreflight: {
+    // extend each list: the values already there stay
     allowOrigins: ['%s'],
     allowMethods: [%s],
     allowHeaders: [%s],
@@ -1071,6 +1065,7 @@ new apigwv2.HttpApi(this, 'HttpApi', {
   protocol_type = "HTTP"
 
   cors_configuration {
+    # extend each list: the values already there stay
     allow_origins     = [%s]
     allow_methods     = [%s]
     allow_headers     = [%s]
@@ -1085,6 +1080,7 @@ new apigwv2.HttpApi(this, 'HttpApi', {
   name: aws
   httpApi:
     cors:
+      # extend each list: the values already there stay
       allowedOrigins:
         - %s
       allowedMethods:
@@ -1107,10 +1103,7 @@ aws apigatewayv2 delete-cors-configuration --api-id %s`, c.APIID, c.APIID)
 	)
 
 	addFixes(CodeLambdaURLNotConfigured,
-		fixBuilder{FormatAWSCLI, "update-function-url-config --cors", func(c FixContext) string {
-			return fmt.Sprintf(`aws lambda update-function-url-config --function-name YOUR_FUNCTION --cors '{"AllowOrigins":["%s"],"AllowMethods":[%s],"AllowHeaders":[%s],"AllowCredentials":%t,"MaxAge":7200}'`,
-				c.Origin, quoteList(c.Methods[:1]), quoteList(c.Headers), c.Credentials)
-		}},
+		fixBuilder{FormatAWSCLI, "get-function-url-config, merge into Cors (jq), update-function-url-config", lambdaURLMergeCLI},
 		fixBuilder{FormatCloudFormation, "Cors on AWS::Lambda::Url", func(c FixContext) string {
 			return fmt.Sprintf(`Resources:
   FunctionUrl:

@@ -83,23 +83,13 @@ gcloud api-gateway gateways update YOUR_GATEWAY --api=YOUR_API --api-config=cors
 		}},
 	)
 	addFixes(CodeGCSCORS,
-		fixBuilder{FormatGcloud, "bucket CORS configuration", func(c FixContext) string {
-			return corsJSONHeredoc("cors.json", fmt.Sprintf(`[
-  {
-    "origin": [%s],
-    "method": [%s],
-    "responseHeader": [%s],
-    "maxAgeSeconds": 3600
-  }
-]`, quoteList([]string{c.Origin}), quoteList(s3Methods(c)), quoteList(c.Headers))) + fmt.Sprintf(`
-gcloud storage buckets update gs://%s --cors-file=cors.json
-gcloud storage buckets describe gs://%s --format="default(cors_config)"`, c.Bucket, c.Bucket)
-		}},
+		fixBuilder{FormatGcloud, "describe, add the entry (jq), buckets update --cors-file", gcsMergeCLI},
 		fixBuilder{FormatTerraform, "cors block on google_storage_bucket", func(c FixContext) string {
 			return fmt.Sprintf(`resource "google_storage_bucket" "this" {
   name     = "%s"
   location = "US"
 
+  # the cors blocks already in this resource stay; add this one
   cors {
     origin          = [%s]
     method          = [%s]

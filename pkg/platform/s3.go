@@ -47,13 +47,9 @@ func init() {
 	for _, code := range []cors.Code{CodeS3CORSNotEnabled, CodeS3CORSRuleMismatch} {
 		addFixes(code,
 			fixBuilder{FormatConsole, "S3 console", func(c FixContext) string {
-				return fmt.Sprintf("S3 console → Buckets → %s → Permissions → Cross-origin resource sharing (CORS) → Edit → paste:\n%s", c.Bucket, s3CorsJSON(c, false))
+				return fmt.Sprintf("S3 console → Buckets → %s → Permissions → Cross-origin resource sharing (CORS) → Edit → inside the [ ] list, after the rules already there (keep them), add:\n%s", c.Bucket, s3CorsRuleJSON(c))
 			}},
-			fixBuilder{FormatAWSCLI, "put-bucket-cors", func(c FixContext) string {
-				return corsJSONHeredoc("cors.json", s3CorsJSON(c, true)) + fmt.Sprintf(`
-aws s3api put-bucket-cors --bucket %s --cors-configuration file://cors.json
-aws s3api get-bucket-cors --bucket %s`, c.Bucket, c.Bucket)
-			}},
+			fixBuilder{FormatAWSCLI, "get-bucket-cors, add the rule (jq), put-bucket-cors", s3MergeCLI},
 			fixBuilder{FormatCloudFormation, "CorsConfiguration on AWS::S3::Bucket", s3CFN},
 			fixBuilder{FormatSAM, "CorsConfiguration on AWS::S3::Bucket (SAM templates take CloudFormation resources)", s3CFN},
 			fixBuilder{FormatCDK, "cors on the Bucket (TypeScript)", func(c FixContext) string {
@@ -62,19 +58,23 @@ aws s3api get-bucket-cors --bucket %s`, c.Bucket, c.Bucket)
 					ms = append(ms, "s3.HttpMethods."+m)
 				}
 				return fmt.Sprintf(`new s3.Bucket(this, 'Bucket', {
-  cors: [{
-    allowedOrigins: ['%s'],
-    allowedMethods: [%s],
-    allowedHeaders: [%s],
-    exposedHeaders: ['ETag'],
-    maxAge: 3000,
-  }],
+  cors: [
+    // ...the rules already in cors stay; add this one
+    {
+      allowedOrigins: ['%s'],
+      allowedMethods: [%s],
+      allowedHeaders: [%s],
+      exposedHeaders: ['ETag'],
+      maxAge: 3000,
+    },
+  ],
 });`, c.Origin, strings.Join(ms, ", "), singleQuoted(c.Headers))
 			}},
 			fixBuilder{FormatTerraform, "aws_s3_bucket_cors_configuration", func(c FixContext) string {
 				return fmt.Sprintf(`resource "aws_s3_bucket_cors_configuration" "this" {
   bucket = "%s"
 
+  # the cors_rule blocks already in this resource stay; add this one
   cors_rule {
     allowed_origins = [%s]
     allowed_methods = [%s]
@@ -108,18 +108,16 @@ func s3Methods(c FixContext) []string {
 	return out
 }
 
-func s3CorsJSON(c FixContext, wrapped bool) string {
-	rule := fmt.Sprintf(`{
+// s3CorsRuleJSON is the page's rule, as the console's JSON editor shows
+// rules.
+func s3CorsRuleJSON(c FixContext) string {
+	return fmt.Sprintf(`{
       "AllowedOrigins": [%s],
       "AllowedMethods": [%s],
       "AllowedHeaders": [%s],
       "ExposeHeaders": ["ETag"],
       "MaxAgeSeconds": 3000
-    }`, quoteList([]string{c.Origin}), quoteList(s3Methods(c)), quoteList(c.Headers))
-	if wrapped {
-		return "{\n  \"CORSRules\": [\n    " + rule + "\n  ]\n}"
-	}
-	return "[\n    " + rule + "\n]"
+}`, quoteList([]string{c.Origin}), quoteList(s3Methods(c)), quoteList(c.Headers))
 }
 
 func s3CFN(c FixContext) string {
@@ -130,6 +128,7 @@ func s3CFN(c FixContext) string {
       BucketName: %s
       CorsConfiguration:
         CorsRules:
+          # keep the rules already in CorsRules; add this one
           - AllowedOrigins: [%s]
             AllowedMethods: [%s]
             AllowedHeaders: [%s]

@@ -1,0 +1,121 @@
+package platform
+
+// Snippets that write a configuration read the one in place first and add
+// to it: a put that replaced it would delete the rules that work today. The
+// merges are jq programs (snippets/*.jq), inlined into the shell snippets
+// and run as they are by the tests, against a stubbed aws that already
+// holds a working rule.
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+var (
+	//go:embed snippets/s3-add-rule.jq
+	jqS3AddRule string
+	//go:embed snippets/merge-cors-config.jq
+	jqMergeCorsConfig string
+	//go:embed snippets/gcs-add-entry.jq
+	jqGCSAddEntry string
+)
+
+// inlineJQ is a jq program ready for single quotes in a shell snippet:
+// comment lines dropped. The programs hold no single quote (a test says so).
+func inlineJQ(program string) string {
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(program), "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(l), "#") {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// shQuote single-quotes s for a POSIX shell.
+func shQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// compactJSON renders v on one line.
+func compactJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("platform: " + err.Error())
+	}
+	return string(b)
+}
+
+// s3Rule is the CORS rule the page needs, as S3 spells it.
+func s3Rule(c FixContext) map[string]any {
+	return map[string]any{
+		"AllowedOrigins": []string{c.Origin},
+		"AllowedMethods": s3Methods(c),
+		"AllowedHeaders": c.Headers,
+		"ExposeHeaders":  []string{"ETag"},
+		"MaxAgeSeconds":  3000,
+	}
+}
+
+// s3MergeCLI reads the bucket's CORS rules, adds the page's rule (jq) and
+// puts the result; a bucket without rules starts from an empty list, and
+// any other error of the read stops before the put.
+func s3MergeCLI(c FixContext) string {
+	return fmt.Sprintf(`BUCKET=%s
+# the rules in place today (none yet: an empty list; any other error stops here, before the put)
+aws s3api get-bucket-cors --bucket "$BUCKET" > cors-current.json 2> cors-error.txt \
+  || { grep -q NoSuchCORSConfiguration cors-error.txt && echo '{"CORSRules":[]}' > cors-current.json; } \
+  && jq --argjson rule %s %s cors-current.json > cors.json \
+  && aws s3api put-bucket-cors --bucket "$BUCKET" --cors-configuration file://cors.json \
+  && aws s3api get-bucket-cors --bucket "$BUCKET"
+# every rule already there stays; the page's rule is added once`, c.Bucket, shQuote(compactJSON(s3Rule(c))), shQuote(inlineJQ(jqS3AddRule)))
+}
+
+// corsConfigAdd is what the page needs in an API Gateway HTTP API's or a
+// Lambda function URL's CORS configuration.
+func corsConfigAdd(c FixContext, methods []string) map[string]any {
+	return map[string]any{
+		"AllowOrigins":     []string{c.Origin},
+		"AllowMethods":     methods,
+		"AllowHeaders":     c.Headers,
+		"AllowCredentials": c.Credentials,
+		"MaxAge":           7200,
+	}
+}
+
+// corsConfigMergeCLI reads a CORS configuration with get, merges the
+// page's origin, methods and headers into it (jq) and writes it with put.
+func corsConfigMergeCLI(setVar, get, put string, add map[string]any) string {
+	return fmt.Sprintf(`%s
+# the CORS configuration in place today (null when none), with the page's origin, methods and headers added
+%s > cors-current.json \
+  && jq --argjson add %s %s cors-current.json > cors.json \
+  && %s
+# every origin, method and header allowed today stays`, setVar, get, shQuote(compactJSON(add)), shQuote(inlineJQ(jqMergeCorsConfig)), put)
+}
+
+func httpAPIMergeCLI(c FixContext) string {
+	return corsConfigMergeCLI("API_ID="+c.APIID,
+		`aws apigatewayv2 get-api --api-id "$API_ID" --query CorsConfiguration --output json`,
+		`aws apigatewayv2 update-api --api-id "$API_ID" --cors-configuration file://cors.json`,
+		corsConfigAdd(c, c.Methods))
+}
+
+func lambdaURLMergeCLI(c FixContext) string {
+	return corsConfigMergeCLI("FUNCTION=YOUR_FUNCTION",
+		`aws lambda get-function-url-config --function-name "$FUNCTION" --query Cors --output json`,
+		`aws lambda update-function-url-config --function-name "$FUNCTION" --cors file://cors.json`,
+		corsConfigAdd(c, c.Methods[:1]))
+}
+
+// gcsMergeCLI reads a Cloud Storage bucket's CORS entries, adds the page's
+// (jq) and writes the list back.
+func gcsMergeCLI(c FixContext) string {
+	entry := map[string]any{"origin": []string{c.Origin}, "method": s3Methods(c), "responseHeader": c.Headers, "maxAgeSeconds": 3600}
+	return fmt.Sprintf(`BUCKET=%s
+# the entries in place today, with the page's added (every entry already there stays)
+gcloud storage buckets describe "gs://$BUCKET" --format="json(cors_config)" > cors-current.json \
+  && jq --argjson rule %s %s cors-current.json > cors.json \
+  && gcloud storage buckets update "gs://$BUCKET" --cors-file=cors.json \
+  && gcloud storage buckets describe "gs://$BUCKET" --format="default(cors_config)"`, c.Bucket, shQuote(compactJSON(entry)), shQuote(inlineJQ(jqGCSAddEntry)))
+}

@@ -1,0 +1,258 @@
+package platform
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+)
+
+// awsStub plays the aws CLI for the write snippets: each service's
+// configuration is a JSON file in $STUB_DIR, read by get-* and replaced by
+// put-*/update-* exactly as the real service replaces it. $STUB_DIR/deny
+// makes every read fail with AccessDenied.
+const awsStub = `#!/usr/bin/env bash
+set -u
+dir=$STUB_DIR
+arg() { local want=$1; shift; while [ $# -gt 0 ]; do [ "$1" = "$want" ] && { echo "$2"; return; }; shift; done; }
+if [ -e "$dir/deny" ]; then echo "An error occurred (AccessDenied) when calling the operation: Access Denied" >&2; exit 254; fi
+echo "$*" >> "$dir/calls"
+case "$1 $2" in
+"s3api get-bucket-cors")
+  [ -s "$dir/s3.json" ] || { echo "An error occurred (NoSuchCORSConfiguration) when calling the GetBucketCors operation: The CORS configuration does not exist" >&2; exit 254; }
+  cat "$dir/s3.json" ;;
+"s3api put-bucket-cors")
+  f=$(arg --cors-configuration "$@"); f=${f#file://}
+  jq -e '.CORSRules | type == "array" and length > 0' "$f" >/dev/null || { echo "MalformedXML" >&2; exit 254; }
+  cp "$f" "$dir/s3.json" ;;
+"apigatewayv2 get-api")
+  jq '.CorsConfiguration' "$dir/api.json" ;;
+"apigatewayv2 update-api")
+  f=$(arg --cors-configuration "$@"); f=${f#file://}
+  jq --slurpfile c "$f" '.CorsConfiguration = $c[0]' "$dir/api.json" > "$dir/api.new" && mv "$dir/api.new" "$dir/api.json" ;;
+"lambda get-function-url-config")
+  jq '.Cors' "$dir/url.json" ;;
+"lambda update-function-url-config")
+  f=$(arg --cors "$@"); f=${f#file://}
+  jq --slurpfile c "$f" '.Cors = $c[0]' "$dir/url.json" > "$dir/url.new" && mv "$dir/url.new" "$dir/url.json" ;;
+*) echo "aws stub: unknown command $*" >&2; exit 2 ;;
+esac
+`
+
+// gcloudStub plays gcloud storage buckets describe/update the same way.
+const gcloudStub = `#!/usr/bin/env bash
+set -u
+dir=$STUB_DIR
+case "$1 $2 $3" in
+"storage buckets describe")
+  if [ -s "$dir/gcs.json" ]; then jq '{cors_config: .}' "$dir/gcs.json"; else echo '{}'; fi ;;
+"storage buckets update")
+  for a in "$@"; do case "$a" in --cors-file=*) f=${a#--cors-file=} ;; esac; done
+  jq -e 'type == "array" and length > 0' "$f" >/dev/null || { echo "bad cors file" >&2; exit 1; }
+  cp "$f" "$dir/gcs.json" ;;
+*) echo "gcloud stub: unknown command $*" >&2; exit 2 ;;
+esac
+`
+
+// writers are the commands that replace a configuration: a snippet that
+// runs one must be tested below.
+var writers = []string{"put-bucket-cors", "update-api", "update-function-url-config", "--cors-file"}
+
+// TestWriteSnippetsKeepWhatWorks runs every aws-cli snippet that writes a
+// CORS configuration, with aws stubbed, against a configuration that
+// already holds a working rule: the rule must survive and the page's
+// origin must be added.
+func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
+	for _, tool := range []string{"bash", "jq"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CORSDIAG_SNIPPET_TESTS") == "require" {
+				t.Fatalf("%s not found, and CORSDIAG_SNIPPET_TESTS=require", tool)
+			}
+			t.Skipf("%s not found: the write snippets are not run (CI requires it)", tool)
+		}
+	}
+	const prod = `{"AllowedOrigins":["https://app.example.com"],"AllowedMethods":["GET","HEAD"],"AllowedHeaders":["authorization"],"MaxAgeSeconds":600}`
+	const prodConfig = `{"AllowOrigins":["https://app.example.com"],"AllowMethods":["GET","POST"],"AllowHeaders":["authorization"],"MaxAge":300}`
+	ctx := ExampleContext()
+	ctx.Origin, ctx.Bucket, ctx.APIID = "https://staging.example.com", "uploads", "q1w2e3r4t5"
+	ctx.Method, ctx.Methods, ctx.Headers = "PUT", []string{"PUT", "OPTIONS"}, []string{"content-type"}
+
+	tests := []struct {
+		name  string
+		code  cors.Code
+		file  string // the stub's state file
+		state string // "" none yet
+		deny  bool
+		check func(t *testing.T, got map[string]any)
+	}{
+		{name: "S3 rule mismatch, a working rule in place", code: CodeS3CORSRuleMismatch, file: "s3.json", state: `{"CORSRules":[` + prod + `]}`,
+			check: func(t *testing.T, got map[string]any) {
+				rules := got["CORSRules"].([]any)
+				if len(rules) != 2 || !sameJSON(rules[0], prod) {
+					t.Fatalf("the working rule did not survive first: %v", rules)
+				}
+				wantHas(t, rules[1], "AllowedOrigins", "https://staging.example.com")
+				wantHas(t, rules[1], "AllowedMethods", "PUT")
+			}},
+		{name: "S3 without CORS yet", code: CodeS3CORSNotEnabled, file: "s3.json",
+			check: func(t *testing.T, got map[string]any) {
+				rules := got["CORSRules"].([]any)
+				if len(rules) != 1 {
+					t.Fatalf("rules %v, want the page's only", rules)
+				}
+				wantHas(t, rules[0], "AllowedOrigins", "https://staging.example.com")
+			}},
+		{name: "S3 read denied: nothing is written", code: CodeS3CORSRuleMismatch, file: "s3.json", state: `{"CORSRules":[` + prod + `]}`, deny: true,
+			check: func(t *testing.T, got map[string]any) {
+				if rules := got["CORSRules"].([]any); len(rules) != 1 || !sameJSON(rules[0], prod) {
+					t.Fatalf("the configuration changed after a failed read: %v", rules)
+				}
+			}},
+		{name: "HTTP API with a CORS configuration", code: CodeHTTPAPINotConfigured, file: "api.json", state: `{"ApiId":"q1w2e3r4t5","Name":"api","CorsConfiguration":` + prodConfig + `}`,
+			check: func(t *testing.T, got map[string]any) {
+				c := got["CorsConfiguration"]
+				wantHas(t, c, "AllowOrigins", "https://app.example.com", "https://staging.example.com")
+				wantHas(t, c, "AllowMethods", "GET", "POST", "PUT")
+				wantHas(t, c, "AllowHeaders", "authorization", "content-type")
+				if m := c.(map[string]any)["MaxAge"]; m != float64(300) {
+					t.Errorf("MaxAge %v, want the 300 already set", m)
+				}
+				if got["Name"] != "api" {
+					t.Errorf("the rest of the API changed: %v", got)
+				}
+			}},
+		{name: "HTTP API without CORS yet", code: CodeHTTPAPINotConfigured, file: "api.json", state: `{"ApiId":"q1w2e3r4t5","Name":"api"}`,
+			check: func(t *testing.T, got map[string]any) {
+				wantHas(t, got["CorsConfiguration"], "AllowOrigins", "https://staging.example.com")
+			}},
+		{name: "Cloud Storage with an entry", code: CodeGCSCORS, file: "gcs.json", state: `[{"origin":["https://app.example.com"],"method":["GET"],"maxAgeSeconds":600}]`,
+			check: func(t *testing.T, got map[string]any) {
+				list := got["list"].([]any)
+				if len(list) != 2 || !sameJSON(list[0], `{"origin":["https://app.example.com"],"method":["GET"],"maxAgeSeconds":600}`) {
+					t.Fatalf("the working entry did not survive first: %v", list)
+				}
+				wantHas(t, list[1], "origin", "https://staging.example.com")
+			}},
+		{name: "Lambda function URL with Cors", code: CodeLambdaURLNotConfigured, file: "url.json", state: `{"FunctionUrl":"https://x.lambda-url.us-east-1.on.aws/","Cors":` + prodConfig + `}`,
+			check: func(t *testing.T, got map[string]any) {
+				wantHas(t, got["Cors"], "AllowOrigins", "https://app.example.com", "https://staging.example.com")
+				wantHas(t, got["Cors"], "AllowMethods", "GET", "POST", "PUT")
+			}},
+	}
+	tested := map[cors.Code]bool{}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tested[tt.code] = true
+			snippet := writeSnippet(t, tt.code, ctx)
+			dir := t.TempDir()
+			bin := filepath.Join(dir, "bin")
+			if err := os.Mkdir(bin, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			for name, stub := range map[string]string{"aws": awsStub, "gcloud": gcloudStub} {
+				if err := os.WriteFile(filepath.Join(bin, name), []byte(stub), 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			state := filepath.Join(dir, tt.file)
+			if tt.state != "" {
+				if err := os.WriteFile(state, []byte(tt.state), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tt.deny {
+				if err := os.WriteFile(filepath.Join(dir, "deny"), nil, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// Twice: a second run adds nothing more.
+			for run := 1; run <= 2; run++ {
+				cmd := exec.Command("bash", "-c", snippet)
+				cmd.Dir = dir
+				cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "STUB_DIR="+dir)
+				out, err := cmd.CombinedOutput()
+				if tt.deny != (err != nil) {
+					t.Fatalf("run %d: err %v (deny %v)\n%s\n--- snippet ---\n%s", run, err, tt.deny, out, snippet)
+				}
+			}
+			b, err := os.ReadFile(state)
+			if err != nil {
+				t.Fatalf("no configuration written: %v", err)
+			}
+			var doc any
+			if err := json.Unmarshal(b, &doc); err != nil {
+				t.Fatalf("%s is not JSON: %v\n%s", tt.file, err, b)
+			}
+			got, ok := doc.(map[string]any)
+			if !ok {
+				got = map[string]any{"list": doc}
+			}
+			tt.check(t, got)
+		})
+	}
+	// Every shell snippet that writes a configuration is run above.
+	for _, in := range cors.Codes() {
+		for _, f := range Fixes(in.Code, ctx) {
+			for _, w := range writers {
+				if (f.Format == FormatAWSCLI || f.Format == FormatGcloud) && strings.Contains(f.Snippet, w) && !tested[in.Code] {
+					t.Errorf("%s: its aws-cli snippet runs %s but no case here runs it", in.Code, w)
+				}
+			}
+		}
+	}
+}
+
+// TestMergePrograms: the jq programs can be pasted inside single quotes.
+func TestMergePrograms(t *testing.T) {
+	for name, p := range map[string]string{"s3-add-rule": jqS3AddRule, "merge-cors-config": jqMergeCorsConfig, "gcs-add-entry": jqGCSAddEntry} {
+		if strings.Contains(inlineJQ(p), "'") || strings.TrimSpace(inlineJQ(p)) == "" {
+			t.Errorf("%s: empty, or holds a single quote", name)
+		}
+	}
+	if got := shQuote("it's"); got != `'it'\''s'` {
+		t.Errorf("shQuote: %s", got)
+	}
+}
+
+// writeSnippet is code's shell snippet that writes the configuration.
+func writeSnippet(t *testing.T, code cors.Code, ctx FixContext) string {
+	t.Helper()
+	for _, f := range Fixes(code, ctx) {
+		for _, w := range writers {
+			if (f.Format == FormatAWSCLI || f.Format == FormatGcloud) && strings.Contains(f.Snippet, w) {
+				return f.Snippet
+			}
+		}
+	}
+	t.Fatalf("%s has no snippet that writes a configuration", code)
+	return ""
+}
+
+func sameJSON(got any, want string) bool {
+	var w any
+	if err := json.Unmarshal([]byte(want), &w); err != nil {
+		panic(err)
+	}
+	return reflect.DeepEqual(got, w)
+}
+
+// wantHas checks that the list obj[key] holds every value in want.
+func wantHas(t *testing.T, obj any, key string, want ...string) {
+	t.Helper()
+	m, _ := obj.(map[string]any)
+	list, _ := m[key].([]any)
+	for _, w := range want {
+		found := false
+		for _, v := range list {
+			found = found || v == w
+		}
+		if !found {
+			t.Errorf("%s lacks %q: %v", key, w, list)
+		}
+	}
+}
