@@ -131,6 +131,14 @@ type result struct {
 	path    string // what the script added to GITHUB_PATH
 }
 
+// mustFail stops the test unless the script failed saying want.
+func (r result) mustFail(t *testing.T, want string) {
+	t.Helper()
+	if r.code == 0 || !strings.Contains(r.stderr, want) {
+		t.Fatalf("exit %d, stderr %q; want a failure saying %q", r.code, r.stderr, want)
+	}
+}
+
 // script runs action.sh CMD with env on top of a clean runner environment.
 func script(t *testing.T, cmd string, env map[string]string) result {
 	t.Helper()
@@ -187,9 +195,7 @@ func TestResolve(t *testing.T) {
 			r := script(t, "resolve", map[string]string{"CORSDIAG_RELEASES": rel.url, "CORSDIAG_VERSION": tt.version,
 				"CORSDIAG_ACTION_REF": tt.ref, "RUNNER_OS": tt.os, "RUNNER_ARCH": tt.arch, "RUNNER_TOOL_CACHE": "/cache"})
 			if tt.wantErr != "" {
-				if r.code == 0 || !strings.Contains(r.stderr, tt.wantErr) {
-					t.Fatalf("exit %d, stderr %q; want a failure saying %q", r.code, r.stderr, tt.wantErr)
-				}
+				r.mustFail(t, tt.wantErr)
 				return
 			}
 			if r.code != 0 {
@@ -283,9 +289,7 @@ func TestInstall(t *testing.T) {
 			r := script(t, "install", env)
 			exe := filepath.Join(dir, tt.exe)
 			if tt.wantErr != "" {
-				if r.code == 0 || !strings.Contains(r.stderr, tt.wantErr) {
-					t.Fatalf("exit %d, stderr %q; want a failure saying %q", r.code, r.stderr, tt.wantErr)
-				}
+				r.mustFail(t, tt.wantErr)
 				if _, err := os.Stat(exe); err == nil {
 					t.Errorf("%s was installed anyway", exe)
 				}
@@ -370,9 +374,7 @@ func TestRun(t *testing.T) {
 			}
 			r := script(t, "run", env)
 			if tt.wantErr != "" {
-				if r.code == 0 || !strings.Contains(r.stderr, tt.wantErr) {
-					t.Fatalf("exit %d, stderr %q; want a failure saying %q", r.code, r.stderr, tt.wantErr)
-				}
+				r.mustFail(t, tt.wantErr)
 				return
 			}
 			if r.code != 0 {
