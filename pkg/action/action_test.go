@@ -83,7 +83,9 @@ type release struct {
 	hits  atomic.Int32
 }
 
-func newRelease(t *testing.T) *release {
+// newRelease serves the fake release; tamper, when set, changes its files
+// first (the server reads them from other goroutines).
+func newRelease(t *testing.T, tamper func(files map[string][]byte)) *release {
 	r := &release{files: map[string][]byte{}}
 	var sums strings.Builder
 	for _, a := range []struct{ name, exe string }{
@@ -101,6 +103,9 @@ func newRelease(t *testing.T) *release {
 		fmt.Fprintf(&sums, "%s  %s\n", hex.EncodeToString(sum[:]), a.name)
 	}
 	r.files["corsdiag_1.2.3_checksums.txt"] = []byte(sums.String())
+	if tamper != nil {
+		tamper(r.files)
+	}
 	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		r.hits.Add(1)
 		switch {
@@ -173,7 +178,7 @@ func script(t *testing.T, cmd string, env map[string]string) result {
 
 func TestResolve(t *testing.T) {
 	requireTools(t)
-	rel := newRelease(t)
+	rel := newRelease(t, nil)
 	tests := []struct {
 		name, version, ref, os, arch string
 		wantVersion, wantArchive     string
@@ -261,28 +266,25 @@ func TestInstall(t *testing.T) {
 	requireTools(t)
 	tests := []struct {
 		name, archive, exe string
-		tamper             func(r *release)
+		tamper             func(files map[string][]byte)
 		wantErr            string
 	}{
 		{"linux", "corsdiag_1.2.3_linux_amd64.tar.gz", "corsdiag", nil, ""},
 		{"windows zip", "corsdiag_1.2.3_windows_amd64.zip", "corsdiag.exe", nil, ""},
-		{"tampered archive", "corsdiag_1.2.3_linux_amd64.tar.gz", "corsdiag", func(r *release) {
-			r.files["corsdiag_1.2.3_linux_amd64.tar.gz"] = tarGz(t, "corsdiag", []byte("#!/bin/sh\necho pwned\n"))
+		{"tampered archive", "corsdiag_1.2.3_linux_amd64.tar.gz", "corsdiag", func(files map[string][]byte) {
+			files["corsdiag_1.2.3_linux_amd64.tar.gz"] = tarGz(t, "corsdiag", []byte("#!/bin/sh\necho pwned\n"))
 		}, "checksum mismatch for corsdiag_1.2.3_linux_amd64.tar.gz"},
-		{"not in the checksums file", "corsdiag_1.2.3_linux_amd64.tar.gz", "corsdiag", func(r *release) {
-			r.files["corsdiag_1.2.3_checksums.txt"] = []byte("0000  corsdiag_1.2.3_darwin_arm64.tar.gz\n")
+		{"not in the checksums file", "corsdiag_1.2.3_linux_amd64.tar.gz", "corsdiag", func(files map[string][]byte) {
+			files["corsdiag_1.2.3_checksums.txt"] = []byte("0000  corsdiag_1.2.3_darwin_arm64.tar.gz\n")
 		}, "has no line for corsdiag_1.2.3_linux_amd64.tar.gz"},
-		{"no checksums file", "corsdiag_1.2.3_linux_amd64.tar.gz", "corsdiag", func(r *release) {
-			delete(r.files, "corsdiag_1.2.3_checksums.txt")
+		{"no checksums file", "corsdiag_1.2.3_linux_amd64.tar.gz", "corsdiag", func(files map[string][]byte) {
+			delete(files, "corsdiag_1.2.3_checksums.txt")
 		}, "cannot download"},
 		{"no such archive", "corsdiag_1.2.3_linux_riscv64.tar.gz", "corsdiag", nil, "cannot download"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rel := newRelease(t)
-			if tt.tamper != nil {
-				tt.tamper(rel)
-			}
+			rel := newRelease(t, tt.tamper)
 			dir := filepath.Join(t.TempDir(), "cache", "corsdiag", "1.2.3", "amd64")
 			env := map[string]string{"CORSDIAG_RELEASES": rel.url, "CORSDIAG_VERSION": "1.2.3",
 				"CORSDIAG_ARCHIVE": tt.archive, "CORSDIAG_DIR": dir}
