@@ -10,6 +10,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -252,21 +254,21 @@ func TestExactAllowListSummary(t *testing.T) {
 }
 
 func TestRequestBudget(t *testing.T) {
-	var hits int
+	var hits atomic.Int64
 	ts := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hits++
+		hits.Add(1)
 		server{policy: exact(app)}.ServeHTTP(w, r)
 	}))
 	defer ts.Close()
 	for _, max := range []int{3, 10, 40} {
-		hits = 0
+		hits.Store(0)
 		rep, err := Run(context.Background(), Options{URL: ts.URL + "/api/items", Origins: []string{app, admin, "https://c.example.net"},
 			MaxRequests: max, Header: http.Header{"Authorization": {"Bearer x"}}, Client: probe.Options{Insecure: true}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if hits > max || rep.Requests != hits {
-			t.Errorf("max %d: server saw %d requests, report says %d", max, hits, rep.Requests)
+		if n := int(hits.Load()); n > max || rep.Requests != n {
+			t.Errorf("max %d: server saw %d requests, report says %d", max, n, rep.Requests)
 		}
 		skipped := 0
 		for _, p := range rep.Probes {
@@ -296,9 +298,14 @@ func TestRate(t *testing.T) {
 }
 
 func TestNoStateChangingRequestWithoutLeave(t *testing.T) {
-	var methods []string
+	var (
+		mu      sync.Mutex
+		methods []string
+	)
 	ts := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
 		methods = append(methods, r.Method)
+		mu.Unlock()
 		server{policy: reflectAll}.ServeHTTP(w, r)
 	}))
 	defer ts.Close()
@@ -306,9 +313,12 @@ func TestNoStateChangingRequestWithoutLeave(t *testing.T) {
 		Header: http.Header{"Content-Type": {"application/json"}}, Client: probe.Options{Insecure: true}}); err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range methods {
+	mu.Lock()
+	sent := slices.Clone(methods)
+	mu.Unlock()
+	for _, m := range sent {
 		if m != http.MethodOptions && m != http.MethodGet {
-			t.Fatalf("sent %s without --send-actual (all: %v)", m, methods)
+			t.Fatalf("sent %s without --send-actual (all: %v)", m, sent)
 		}
 	}
 	// A simple POST has no preflight to stand in for it: refused.
