@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
@@ -68,4 +69,95 @@ func TestChromiumConformanceHAR(t *testing.T) {
 	if sum.Blocked != blocked || sum.CrossOrigin != len(expected) {
 		t.Errorf("summary blocked %d cross-origin %d; want %d and %d", sum.Blocked, sum.CrossOrigin, blocked, len(expected))
 	}
+}
+
+// TestFirefoxConformanceHAR: on Firefox's own DevTools export of the
+// conformance scenarios (no failure markers: a blocked response keeps its
+// real status and headers), `har` judges the file as Firefox and gives
+// Firefox's verdict, first console line and security.properties key for
+// every request. Two things the export cannot show are left out, and
+// counted: a request fetch() refused before sending (a forbidden method:
+// no entry), and credentials: 'include' on a request that carries no
+// cookie (Firefox records no credentials mode), which only a credentialed
+// judgement of the same headers blocks.
+func TestFirefoxConformanceHAR(t *testing.T) {
+	dir := filepath.Join("..", "..", "testdata", "har")
+	raw, err := os.ReadFile(filepath.Join(dir, "firefox-conformance.expected.json"))
+	if err != nil {
+		t.Fatalf("no Firefox conformance recording (docs/conformance.md): %v", err)
+	}
+	var expected []struct {
+		Scenario, URL, Method, Outcome string
+		Console, Keys                  []string
+	}
+	if err := json.Unmarshal(raw, &expected); err != nil {
+		t.Fatal(err)
+	}
+	fh, err := os.Open(filepath.Join(dir, "firefox-conformance.har"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	got := map[[2]string]*Result{}
+	sum, _, err := Analyze(fh, AnalyzeOptions{}, func(r *Result) error {
+		got[[2]string{strings.ToUpper(r.Method), r.URL}] = r
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Browser != "firefox" {
+		t.Fatalf("judged as %s (%s), want firefox", sum.Browser, sum.BrowserSource)
+	}
+	agree, unsent, credentialsUnknown := 0, 0, 0
+	for _, e := range expected {
+		r := got[[2]string{strings.ToUpper(e.Method), e.URL}]
+		switch {
+		case r == nil && cors.IsForbiddenMethod(cors.NormalizeMethod(e.Method)):
+			unsent++
+			continue
+		case r == nil:
+			t.Errorf("%s: %s %s not reported", e.Scenario, e.Method, e.URL)
+			continue
+		}
+		if string(r.Verdict) != e.Outcome {
+			if r.Verdict == cors.Allowed && blockedWithCredentials(r.Exchange) {
+				credentialsUnknown++
+				continue
+			}
+			t.Errorf("%s: verdict %s, Firefox %s", e.Scenario, r.Verdict, e.Outcome)
+			continue
+		}
+		if r.Verdict == cors.Blocked && r.CauseSource != CauseUnknown && len(e.Console) > 0 {
+			f := r.Reported()
+			switch {
+			case f == nil || f.BrowserMessage != e.Console[0]:
+				msg := ""
+				if f != nil {
+					msg = f.BrowserMessage
+				}
+				t.Errorf("%s: console\n got %q\nwant %q", e.Scenario, msg, e.Console[0])
+				continue
+			case len(e.Keys) > 0 && cors.Firefox.Key(f) != e.Keys[0]:
+				t.Errorf("%s: key %q, Firefox %q", e.Scenario, cors.Firefox.Key(f), e.Keys[0])
+				continue
+			}
+		}
+		agree++
+	}
+	t.Logf("%d/%d requests judged as Firefox did; %d never sent (forbidden method), %d credentialed without a cookie (the export shows no credentials mode)",
+		agree, len(expected), unsent, credentialsUnknown)
+	if agree+unsent+credentialsUnknown != len(expected) || credentialsUnknown > 12 {
+		t.Errorf("too few agree")
+	}
+}
+
+// blockedWithCredentials: the same exchange, credentialed, is blocked.
+func blockedWithCredentials(ex *cors.Exchange) bool {
+	if ex == nil {
+		return false
+	}
+	c := *ex
+	c.Request.Credentials = true
+	return cors.Firefox.Evaluate(&c).Verdict == cors.Blocked
 }
