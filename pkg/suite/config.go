@@ -410,13 +410,28 @@ func (p *parser) headers(m map[string]yaml.Node, where string, into http.Header)
 	for k := range m {
 		names = append(names, k)
 	}
-	sort.Strings(names)
+	// In file order, so a name spelled twice is reported where it repeats.
+	sort.Slice(names, func(i, j int) bool {
+		if m[names[i]].Line != m[names[j]].Line {
+			return m[names[i]].Line < m[names[j]].Line
+		}
+		return names[i] < names[j]
+	})
+	seen := map[string]string{}
 	for _, name := range names {
 		n := m[name]
 		if !isToken(name) {
 			p.fail(n.Line, "%s: %q is not a valid header name", where, name)
 			return
 		}
+		// YAML keys are case-sensitive, header names are not: one of the
+		// two would be dropped without a word.
+		ck := http.CanonicalHeaderKey(name)
+		if first, dup := seen[ck]; dup {
+			p.fail(n.Line, "%s: %q and %q are the same header (header names ignore case); keep one", where, first, name)
+			return
+		}
+		seen[ck] = name
 		v, _ := p.str(&n, where+" "+name)
 		if strings.ContainsAny(v, "\r\n\x00") {
 			p.fail(n.Line, "%s %s: the value has a line break or NUL", where, name)

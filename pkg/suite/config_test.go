@@ -142,6 +142,8 @@ func TestParseErrors(t *testing.T) {
 		{"bad host", base + "  - url: https://a b.example/\n", 4, `url "https://a b.example/": the host contains a forbidden domain code point: " "`},
 		{"bad method", base + "  - url: https://a.example/\n    method: 'GE T'\n", 5, "not an HTTP method"},
 		{"bad header name", base + "  - url: https://a.example/\n    headers:\n      'X Bad': 1\n", 6, "not a valid header name"},
+		{"headers differing in case", base + "  - url: https://a.example/\n    headers:\n      X-Api-Version: 1\n      x-api-version: 2\n", 7, `"X-Api-Version" and "x-api-version" are the same header`},
+		{"defaults headers differing in case", "defaults:\n  origin: https://app.example.com\n  headers:\n    authorization: a\n    Authorization: b\nchecks:\n  - url: https://a.example/\n", 5, "are the same header"},
 		{"no origin anywhere", "checks:\n  - url: https://a.example/\n", 2, "no origins and defaults.origin is not set"},
 		{"origin entry without origin", base + "  - url: https://a.example/\n    origins:\n      - expect: deny\n", 6, "has no origin"},
 		{"same origin", base + "  - url: https://app.example.com/x\n", 4, "not cross-origin"},
