@@ -228,7 +228,7 @@ func recordFile() (string, error) { return chromiumRecord.recordPath() }
 
 // file is the one testdata/conformance/<name>-*.json of the browser.
 func (k browserKind) recordPath() (string, error) {
-	files, err := filepath.Glob(filepath.Join(recordDir, k.name+"-*.json"))
+	files, err := filepath.Glob(filepath.Join(recordDir, k.file+"-*.json"))
 	if err != nil {
 		return "", err
 	}
@@ -239,7 +239,7 @@ func (k browserKind) recordPath() (string, error) {
 		return files[0], nil
 	}
 	return "", fmt.Errorf("%d records in %s (%s); keep one: %s writes %s-<version>.json and removes the others",
-		len(files), recordDir, strings.Join(files, ", "), k.updateCommand(), k.name)
+		len(files), recordDir, strings.Join(files, ", "), k.updateCommand(), k.file)
 }
 
 // loadRecord reads and checks a record file: every entry has a verdict and
@@ -306,7 +306,7 @@ func (k browserKind) write(r *record) (string, error) {
 	if major == "" {
 		return "", fmt.Errorf("cannot read a major version out of %q", r.Browser)
 	}
-	path := filepath.Join(recordDir, k.name+"-"+major+".json")
+	path := filepath.Join(recordDir, k.file+"-"+major+".json")
 	var b strings.Builder
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false) // console lines keep their < > & readable
@@ -320,7 +320,7 @@ func (k browserKind) write(r *record) (string, error) {
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		return "", err
 	}
-	old, _ := filepath.Glob(filepath.Join(recordDir, k.name+"-*.json"))
+	old, _ := filepath.Glob(filepath.Join(recordDir, k.file+"-*.json"))
 	for _, f := range old {
 		if filepath.Base(f) != filepath.Base(path) {
 			if err := os.Remove(f); err != nil {

@@ -38,6 +38,12 @@ type Console struct {
 	// As is the code whose words the browser uses, when the finding is
 	// about what led to that failure (cookies a browser did not send).
 	As Code
+	// Location is where the failing redirect pointed: the resolved URL, or
+	// the raw Location when it does not parse.
+	Location string
+	// SentOrigin is the Origin the request carried ("null" after a
+	// cross-origin redirect); WebKit names it, Chromium the page's.
+	SentOrigin string
 }
 
 // Messages is one browser's console vocabulary: how it frames a CORS
@@ -77,6 +83,10 @@ type Messages struct {
 	AfterRedirect []string
 	// FetchRejection is the text of the TypeError fetch() rejects with.
 	FetchRejection string
+	// HeaderNames is how the browser writes a request header's name
+	// ({header}), by lower-case name; a name not listed is written as
+	// {param} is.
+	HeaderNames map[string]string
 }
 
 // Cause is one console line.
@@ -102,12 +112,22 @@ func (m *Messages) cause(code string, c *Console) (Cause, bool) {
 	if m == nil {
 		return Cause{}, false
 	}
-	variants := []string{c.Initiator}
-	if c.From == "" {
-		variants = append([]string{"direct-" + c.Initiator}, variants...)
+	var variants []string
+	if c.Redirect {
+		variants = append(variants, "redirect")
 	}
+	if c.Param != "" {
+		variants = append(variants, "param="+c.Param)
+	}
+	if c.From == "" {
+		variants = append(variants, "direct-"+c.Initiator)
+	}
+	variants = append(variants, c.Initiator)
 	if c.OriginLines <= 1 {
 		variants = append(variants, "one-line")
+	}
+	if !strings.Contains(c.Param, ",") {
+		variants = append(variants, "no-comma")
 	}
 	for _, v := range variants {
 		if v == "" {
@@ -142,6 +162,16 @@ func (m *Messages) line(cs Cause, c *Console) string {
 	vals := map[string]string{
 		"url": consoleURL(c.URL), "request": consoleURL(c.Request), "from": consoleURL(c.From),
 		"origin": c.Origin, "param": c.Param, "value": c.Value, "status": m.NoStatus,
+		"location": c.Location, "sent_origin": c.SentOrigin, "header": c.Param,
+	}
+	if c.SentOrigin == "" {
+		vals["sent_origin"] = c.Origin
+	}
+	// The engine keeps a Location's user:password masked (***:***@);
+	// {location_bare} leaves it out.
+	vals["location_bare"] = strings.Replace(c.Location, "://***:***@", "://", 1)
+	if n, ok := m.HeaderNames[strings.ToLower(c.Param)]; ok {
+		vals["header"] = n
 	}
 	if c.Status != 0 {
 		vals["status"] = strconv.Itoa(c.Status)
@@ -356,7 +386,11 @@ func (p *Profile) Lines(f *Finding) []string {
 		if key == string(code) {
 			continue
 		}
-		if next, ok := m.Causes[key]; ok {
+		next, ok := m.Causes[key+"|"+string(code)]
+		if !ok {
+			next, ok = m.Causes[key]
+		}
+		if ok {
 			c := *f.Console
 			c.Status = 0
 			out = append(out, m.line(next, &c))

@@ -185,7 +185,7 @@ func (j *judge) checkPreflight(h *Hop, plan *Plan) {
 	for _, a := range access {
 		f := newFinding(accessCodes[a.corsError][1], "preflight", onPreflight(a.message)+statusNote(resp))
 		f.FailedParameter = a.param
-		j.note(&f, r.URL, Console{Preflight: true, Status: resp.Status, Param: a.param, OriginLines: originLines(resp)})
+		j.note(&f, r.URL, Console{Preflight: true, Status: resp.Status, Param: a.param, OriginLines: originLines(resp), SentOrigin: r.Origin})
 		j.add(f)
 	}
 	if !j.p.StatusBeforeOrigin && !statusOK {
@@ -383,7 +383,8 @@ func (j *judge) checkActual(hops []Hop) {
 				f.FailedParameter = a.param
 				// Chromium 156 names the page's origin in the console even
 				// after a redirect tainted the Origin header to null.
-				j.note(&f, st.URL, Console{Status: resp.Status, Param: a.param, OriginLines: originLines(resp), Redirect: isRedirect(resp)})
+				j.note(&f, st.URL, Console{Status: resp.Status, Param: a.param, OriginLines: originLines(resp), Redirect: isRedirect(resp),
+					Location: locationOf(st.URL, resp), SentOrigin: st.Origin})
 				j.add(f)
 			}
 			if len(failed) > 0 {
@@ -499,7 +500,7 @@ func redirectedHeader(h http.Header, next RedirectState) http.Header {
 	if out == nil {
 		out = http.Header{}
 	}
-	if next.DropBody {
+	if next.DropBodyHeaders {
 		for _, name := range []string{"Content-Encoding", "Content-Language", "Content-Location", "Content-Type"} {
 			out.Del(name)
 		}
@@ -541,6 +542,9 @@ type RedirectState struct {
 	Count int
 	// DropBody says a 301/302/303 turned the request into a GET.
 	DropBody bool
+	// DropBodyHeaders says the request-body headers (Content-Type …) go
+	// with the body, as the standard says; see RedirectKeepsBodyHeaders.
+	DropBodyHeaders bool
 	// DropAuthorization says the origin changed, so Authorization is removed.
 	DropAuthorization bool
 	// CrossOrigin is the CORS flag: some URL so far was cross-origin to the
@@ -598,13 +602,13 @@ func (p *Profile) redirect(r *Request, st RedirectState, resp *Message) (Redirec
 	}
 	if err != nil || (target.Scheme != "http" && target.Scheme != "https") {
 		f := newFinding(CodeRedirectBadLocation, step, "the redirect's Location "+quote(loc)+" is not a valid http(s) URL")
-		p.note(&f, r, Console{URL: st.URL, From: redirectedFrom(r.URL, st.URL), Origin: page})
+		p.note(&f, r, Console{URL: st.URL, From: redirectedFrom(r.URL, st.URL), Origin: page, Location: loc})
 		return st, &f
 	}
 	tainted := st.Origin == "null" && page != "null"
 	if target.User != nil && (tainted || corsFlag || !sameOrigin(page, href)) {
 		f := newFinding(CodeRedirectCredentials, step, "the redirect's Location "+quote(redactUserinfo(target))+" carries user:password@, which browsers refuse for cross-origin requests")
-		p.note(&f, r, Console{URL: st.URL, From: redirectedFrom(r.URL, st.URL), Origin: page})
+		p.note(&f, r, Console{URL: st.URL, From: redirectedFrom(r.URL, st.URL), Origin: page, Location: redactUserinfo(target)})
 		return st, &f
 	}
 	next := st
@@ -614,6 +618,7 @@ func (p *Profile) redirect(r *Request, st RedirectState, resp *Message) (Redirec
 	if (resp.Status == 301 || resp.Status == 302) && st.Method == "POST" || resp.Status == 303 && st.Method != "GET" && st.Method != "HEAD" {
 		next.Method = "GET"
 		next.DropBody = true
+		next.DropBodyHeaders = !p.RedirectKeepsBodyHeaders
 	}
 	if OriginOf(next.URL) != OriginOf(st.URL) {
 		next.DropAuthorization = true
@@ -631,6 +636,21 @@ func redactUserinfo(u *url.URL) string {
 	c.User = nil
 	scheme, rest, _ := strings.Cut(c.String(), "://")
 	return scheme + "://***:***@" + rest
+}
+
+// locationOf is where the redirect resp at base points, resolved ("" when
+// resp has no Location; the raw value when it does not parse).
+func locationOf(base string, resp *Message) string {
+	loc := headerFirst(resp.Header, "Location")
+	b, err := url.Parse(base)
+	if err != nil || loc == "" {
+		return loc
+	}
+	u, err := b.Parse(loc)
+	if err != nil {
+		return loc
+	}
+	return u.String()
 }
 
 func isRedirect(m *Message) bool {

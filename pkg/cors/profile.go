@@ -58,6 +58,11 @@ type Profile struct {
 	// Access-Control-Allow-Origin fails as that (Gecko's CORS listener
 	// wraps the preflight's); Chromium and WebKit fail on the redirect.
 	PreflightRedirectChecksOrigin bool
+	// RedirectKeepsBodyHeaders: a redirect that turns the request into a
+	// GET drops the body but keeps Content-Type and the other request-body
+	// headers (WebKit), so a JSON POST answered 303 is preflighted again
+	// as a GET with Content-Type; the standard drops them.
+	RedirectKeepsBodyHeaders bool
 	// Version is the browser version the profile was verified against.
 	Version string
 }

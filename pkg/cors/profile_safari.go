@@ -17,6 +17,8 @@ var Safari = &Profile{
 	MaxAgeCap:                   600,
 	WildcardCoversAuthorization: true, // validWildcard
 	StatusBeforeOrigin:          true, // validatePreflightResponse
+	// Verified on WebKitGTK 2.50 (preflighted-post-303).
+	RedirectKeepsBodyHeaders: true,
 	// Intelligent Tracking Prevention blocks third-party cookies (Safari 13.1+).
 	ThirdPartyCookies: "blocked",
 	Headers: BrowserHeaders{
@@ -33,25 +35,57 @@ var safariMessages = &Messages{
 	Initiators:     map[string]string{"fetch": "Fetch API", "XMLHttpRequest": "XMLHttpRequest"},
 	FetchRejection: "TypeError: Load failed",
 	After:          []string{"cannot-load"},
+	// WebCore's HTTPHeaderNames.in spells the headers it knows its own
+	// way; any other name is written as the page wrote it.
+	HeaderNames: map[string]string{
+		"accept": "Accept", "accept-language": "Accept-Language", "authorization": "Authorization",
+		"cache-control": "Cache-Control", "content-language": "Content-Language", "content-type": "Content-Type",
+		"if-match": "If-Match", "if-modified-since": "If-Modified-Since", "if-none-match": "If-None-Match",
+		"if-range": "If-Range", "if-unmodified-since": "If-Unmodified-Since", "pragma": "Pragma", "range": "Range",
+		"user-agent": "User-Agent", "x-requested-with": "X-Requested-With",
+	},
 	Causes: map[string]Cause{
-		"cannot-load": {Text: "{initiator} cannot load {request} due to access control checks."},
+		// The URL that failed: after a redirect, the new one (verified on
+		// WebKitGTK 2.50); a redirect to a refused scheme names the URL
+		// that redirected.
+		"cannot-load": {Text: "{initiator} cannot load {url} due to access control checks."},
+		"cannot-load|" + string(CodeCorsDisabledScheme): {Text: "{initiator} cannot load {from} due to access control checks."},
 		// A missing header is compared as an empty string, so it reads as
-		// a mismatch (passesAccessControlCheck).
-		string(CodeMissingAllowOrigin):  {Text: "Origin {origin} is not allowed by Access-Control-Allow-Origin. Status code: {status}"},
-		string(CodeAllowOriginMismatch): {Text: "Origin {origin} is not allowed by Access-Control-Allow-Origin. Status code: {status}"},
-		string(CodeInvalidAllowOrigin):  {Text: "Origin {origin} is not allowed by Access-Control-Allow-Origin. Status code: {status}"},
-		string(CodeMultipleAllowOrigin): {Text: "Access-Control-Allow-Origin cannot contain more than one origin."},
-		string(CodeWildcardCredentials): {Text: "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true."},
-		string(CodeInvalidCredentials):  {Text: `Credentials flag is true, but Access-Control-Allow-Credentials is not "true".`},
+		// a mismatch (passesAccessControlCheck). WebKit names the Origin the
+		// request carried: null after a cross-origin redirect.
+		string(CodeMissingAllowOrigin):  {Text: "Origin {sent_origin} is not allowed by Access-Control-Allow-Origin. Status code: {status}"},
+		string(CodeAllowOriginMismatch): {Text: "Origin {sent_origin} is not allowed by Access-Control-Allow-Origin. Status code: {status}"},
+		string(CodeInvalidAllowOrigin):  {Text: "Origin {sent_origin} is not allowed by Access-Control-Allow-Origin. Status code: {status}"},
+		// On a redirect the cause follows the redirection line
+		// (NetworkLoadChecker).
+		string(CodeMissingAllowOrigin) + "|redirect":  {Text: "Cross-origin redirection to {location} denied by Cross-Origin Resource Sharing policy: Origin {sent_origin} is not allowed by Access-Control-Allow-Origin. Status code: {status}"},
+		string(CodeAllowOriginMismatch) + "|redirect": {Text: "Cross-origin redirection to {location} denied by Cross-Origin Resource Sharing policy: Origin {sent_origin} is not allowed by Access-Control-Allow-Origin. Status code: {status}"},
+		string(CodeInvalidAllowOrigin) + "|redirect":  {Text: "Cross-origin redirection to {location} denied by Cross-Origin Resource Sharing policy: Origin {sent_origin} is not allowed by Access-Control-Allow-Origin. Status code: {status}"},
+		// Only a comma makes "more than one origin"; "a b" is a value that
+		// does not match.
+		string(CodeMultipleAllowOrigin):               {Text: "Access-Control-Allow-Origin cannot contain more than one origin."},
+		string(CodeMultipleAllowOrigin) + "|no-comma": {Text: "Origin {sent_origin} is not allowed by Access-Control-Allow-Origin. Status code: {status}"},
+		string(CodeWildcardCredentials):               {Text: "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true."},
+		string(CodeInvalidCredentials):                {Text: `Credentials flag is true, but Access-Control-Allow-Credentials is not "true".`},
 		// A redirected preflight fails as a status (willPerformHTTPRedirection).
 		string(CodePreflightStatus):     {Text: "Preflight response is not successful. Status code: {status}"},
 		string(CodePreflightRedirect):   {Text: "Preflight response is not successful. Status code: {status}"},
 		string(CodeInvalidAllowMethods): {Text: "Header Access-Control-Allow-Methods has an invalid value: {value}"},
 		string(CodeInvalidAllowHeaders): {Text: "Header Access-Control-Allow-Headers has an invalid value: {value}"},
 		string(CodeMethodNotAllowed):    {Text: "Method {param} is not allowed by Access-Control-Allow-Methods."},
-		string(CodeHeaderNotAllowed):    {Text: "Request header field {param} is not allowed by Access-Control-Allow-Headers."},
+		string(CodeHeaderNotAllowed):    {Text: "Request header field {header} is not allowed by Access-Control-Allow-Headers."},
 		string(CodeTooManyRedirects):    {Text: "Load cannot follow more than 20 redirections"},
-		string(CodeRedirectCredentials): {Text: "Cross-origin redirection to {url} denied by Cross-Origin Resource Sharing policy: redirection URL has credentials"},
+		// WebKit prints the Location's user:password; corsdiag prints it
+		// masked ({location}), and the conformance suite compares the
+		// browser's line with it masked the same way.
+		string(CodeRedirectCredentials): {Text: "Cross-origin redirection to {location_bare} denied by Cross-Origin Resource Sharing policy: redirection URL {location} has credentials"},
 		string(CodeCorsDisabledScheme):  {Text: "Cross origin requests are only supported for HTTP."},
+		// WebKitGTK 2.50 refuses ftp: before any CORS check.
+		string(CodeCorsDisabledScheme) + "|param=ftp": {Text: "FTP URLs are disabled"},
+		string(CodeRedirectBadLocation):               {Text: "Cross-origin redirection to {location} denied by Cross-Origin Resource Sharing policy: not allowed to follow a cross-origin CORS redirection with non CORS scheme"},
+		// A preflight whose connection closed empty: WebKitGTK's network
+		// layer (libsoup) words it so; Safari's (CFNetwork) has its own
+		// words. A failed actual request logs no line at all.
+		string(CodePreflightNetwork): {Text: "Connection terminated unexpectedly"},
 	},
 }

@@ -338,6 +338,8 @@ func (p *prober) actual(ctx context.Context, plan *cors.Plan) []cors.Hop {
 		}
 		if next.DropBody {
 			body = nil
+		}
+		if next.DropBodyHeaders {
 			// Fetch §HTTP-redirect fetch step 12: request-body headers go too.
 			for _, name := range []string{"Content-Encoding", "Content-Language", "Content-Location", "Content-Type"} {
 				author.Del(name)

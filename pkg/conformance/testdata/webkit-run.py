@@ -6,7 +6,8 @@ Usage: webkit-run.py PAGE_URL SPECS_JSON RESULTS_JSON DATA_DIR
 
 Opens PAGE_URL, defines the page script read from SPECS_JSON, makes each
 request in turn and writes what script saw to RESULTS_JSON. The web process
-prints every console message to stdout ("CONSOLE SECURITY ERROR ..."):
+prints every console message to stderr ("CONSOLE SECURITY ERROR ..."),
+followed by "CORSDIAG-DONE <i>" from here after request i:
 WebKit does that only with enable-write-console-messages-to-stdout and a
 persistent (non-ephemeral) website data manager, which is why this is a web
 view of its own and not a WebDriver session (those are ephemeral).
@@ -26,6 +27,10 @@ def main():
     with open(specs_path) as f:
         job = json.load(f)
     manager = WebKit2.WebsiteDataManager(base_data_directory=data_dir + "/data", base_cache_directory=data_dir + "/cache")
+    # Everything but loopback goes to a proxy where nothing listens, so
+    # nothing leaves the machine.
+    proxy = WebKit2.NetworkProxySettings.new(job["proxy"], ["127.0.0.1", "localhost", "::1"])
+    manager.set_network_proxy_settings(WebKit2.NetworkProxyMode.CUSTOM, proxy)
     context = WebKit2.WebContext.new_with_website_data_manager(manager)
     context.set_cache_model(WebKit2.CacheModel.DOCUMENT_VIEWER)
     view = WebKit2.WebView.new_with_context(context)
@@ -50,7 +55,6 @@ def main():
         if i >= len(job["specs"]):
             with open(results_path, "w") as f:
                 json.dump({"version": version(), "results": results}, f)
-            sys.stdout.flush()
             # Console lines of the last request may still be on their way.
             GLib.timeout_add(300, loop.quit)
             return
@@ -64,8 +68,11 @@ def main():
             results.append(json.loads(value.to_json(0)))
         except GLib.Error as e:
             results.append({"ok": False, "error": "helper: " + e.message})
-        # A marker line keeps stdout's console lines in order per request.
-        print("CORSDIAG-DONE %d" % state["i"], flush=True)
+        # The web process prints console lines to the stderr it inherited
+        # from this process; a marker line there after each request keeps
+        # them in order per request.
+        sys.stderr.write("CORSDIAG-DONE %d\n" % state["i"])
+        sys.stderr.flush()
         state["i"] += 1
         run_next()
 
