@@ -160,4 +160,3 @@ func TestWebKit(t *testing.T) {
 		return &webkit{python: py, pageURL: srv.Origins.Page + "/", proxy: refused.Addr(t)}
 	}, nil)
 }
-
