@@ -125,10 +125,10 @@ func compile(t cors.Template) pattern {
 			case "status":
 				p.names = append(p.names, name)
 				b.WriteString(`(\d+|` + regexp.QuoteMeta(t.NoStatus) + `)`)
-			case "origin":
+			case "origin", "sent_origin":
 				p.names = append(p.names, name)
 				b.WriteString(`(null|[a-zA-Z][a-zA-Z0-9+.-]*://\S+?)`)
-			case "url", "request", "from":
+			case "url", "request", "from", "location", "location_bare":
 				p.names = append(p.names, name)
 				b.WriteString(`(\S+?)`)
 			default:
@@ -291,6 +291,7 @@ func decide(causes, follows []match) *Reading {
 		take(&r.URL, "url")
 		take(&r.URL, "request")
 		take(&r.Origin, "origin")
+		take(&r.Origin, "sent_origin")
 		take(&r.Param, "param")
 		if s, err := strconv.Atoi(m.vals["status"]); err == nil && r.Status == 0 {
 			r.Status = s

@@ -47,9 +47,9 @@ var safariMessages = &Messages{
 	Causes: map[string]Cause{
 		// The URL that failed: after a redirect, the new one (verified on
 		// WebKitGTK 2.50); a redirect to a refused scheme names the URL
-		// that redirected.
+		// script asked for.
 		"cannot-load": {Text: "{initiator} cannot load {url} due to access control checks."},
-		"cannot-load|" + string(CodeCorsDisabledScheme): {Text: "{initiator} cannot load {from} due to access control checks."},
+		"cannot-load|" + string(CodeCorsDisabledScheme): {Text: "{initiator} cannot load {request} due to access control checks."},
 		// A missing header is compared as an empty string, so it reads as
 		// a mismatch (passesAccessControlCheck). WebKit names the Origin the
 		// request carried: null after a cross-origin redirect.
