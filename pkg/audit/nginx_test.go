@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/corsdiag/corsdiag/pkg/internal/nginxtest"
 	"github.com/corsdiag/corsdiag/pkg/platform"
 	"github.com/corsdiag/corsdiag/pkg/probe"
 )
@@ -23,16 +24,7 @@ func TestNginxAllowListFixPassesAudit(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts nginx; not in -short")
 	}
-	nginx, err := exec.LookPath("nginx")
-	if err != nil {
-		nginx, err = exec.LookPath("/usr/sbin/nginx")
-	}
-	if err != nil {
-		if os.Getenv("CORSDIAG_NGINX_TESTS") == "require" {
-			t.Fatalf("CORSDIAG_NGINX_TESTS=require but nginx is missing: %v", err)
-		}
-		t.Skip("the nginx fix is not served: nginx not installed (set CORSDIAG_NGINX_TESTS=require to fail)")
-	}
+	nginx := nginxtest.Binary(t, "the nginx allow-list is not served")
 	declared := []string{app, admin}
 	ctx := platform.ExampleContext()
 	ctx.Origins, ctx.Credentials, ctx.Path = declared, true, "/api/items"

@@ -42,17 +42,7 @@ func auditServer(t *testing.T, allowed func(origin string) bool) http.RoundTripp
 		_, _ = w.Write([]byte(`{"name":"Ada"}`))
 	}))
 	t.Cleanup(srv.Close)
-	addr := srv.Listener.Addr().String()
-	tr := &http.Transport{
-		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-			var d net.Dialer
-			return d.DialContext(ctx, "tcp", addr)
-		},
-		TLSClientConfig:    &tls.Config{InsecureSkipVerify: true}, //nolint:gosec // a test server's own certificate
-		DisableCompression: true,
-	}
-	t.Cleanup(tr.CloseIdleConnections)
-	return tr
+	return dialOnly(t, srv.Listener.Addr().String(), &tls.Config{InsecureSkipVerify: true}) //nolint:gosec // a test server's own certificate
 }
 
 func execAudit(t *testing.T, tr http.RoundTripper, args ...string) (code int, stdout, stderr string) {

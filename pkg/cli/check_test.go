@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"github.com/corsdiag/corsdiag/pkg/internal/stacks"
@@ -39,12 +40,18 @@ func scenarioServer(t *testing.T, h http.HandlerFunc) http.RoundTripper {
 		h(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	addr := srv.Listener.Addr().String()
+	return dialOnly(t, srv.Listener.Addr().String(), nil)
+}
+
+// dialOnly is a transport that connects to addr whatever the URL's host,
+// so tests can use real-looking names (api.test) on loopback.
+func dialOnly(t *testing.T, addr string, tlsConfig *tls.Config) *http.Transport {
 	tr := &http.Transport{
 		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
 			var d net.Dialer
 			return d.DialContext(ctx, "tcp", addr)
 		},
+		TLSClientConfig:    tlsConfig,
 		DisableCompression: true,
 	}
 	t.Cleanup(tr.CloseIdleConnections)

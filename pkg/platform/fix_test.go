@@ -18,6 +18,7 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/internal/nginxtest"
 )
 
 // fixContexts cover the shapes snippets must survive: one header or many,
@@ -260,18 +261,7 @@ func TestBracketsBalance(t *testing.T) {
 // a minimal server block. It skips (saying so) without nginx, and fails
 // then when CORSDIAG_NGINX_TESTS=require.
 func TestNginxSnippetsPassNginxT(t *testing.T) {
-	// nginx on PATH, else Debian's /usr/sbin (not on a user's PATH): the
-	// same two places .ci/run accepts.
-	nginx, err := exec.LookPath("nginx")
-	if err != nil {
-		nginx, err = exec.LookPath("/usr/sbin/nginx")
-	}
-	if err != nil {
-		if os.Getenv("CORSDIAG_NGINX_TESTS") == "require" {
-			t.Fatalf("CORSDIAG_NGINX_TESTS=require but nginx is missing: %v", err)
-		}
-		t.Skipf("nginx snippets not checked: nginx not installed (apt-get install nginx-light, or set CORSDIAG_NGINX_TESTS=require to fail)")
-	}
+	nginx := nginxtest.Binary(t, "nginx snippets not checked")
 	everyFixOf(t, []Format{FormatNginx}, func(t *testing.T, code cors.Code, f Fix, ctx FixContext) {
 		// The location comes from the request's path: every shape of it
 		// must still parse.

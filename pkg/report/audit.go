@@ -278,14 +278,15 @@ func AddAuditRule(run *sarif.Run, code cors.Code) {
 		return
 	}
 	in, _ := cors.Lookup(code)
-	rule.WithName(ruleName(string(code))).
+	rule.WithName(SARIFRuleName(string(code))).
 		WithShortDescription(sarif.NewMultiformatMessageString(in.Title)).
 		WithHelpURI("https://github.com/corsdiag/corsdiag/blob/main/" + code.DocsPath()).
 		WithTextHelp(in.Fix)
 }
 
-// ruleName is the code in PascalCase, as SARIF viewers show rule names.
-func ruleName(code string) string {
+// SARIFRuleName is a finding code in PascalCase, as SARIF viewers show
+// rule names: origin-reflected → OriginReflected.
+func SARIFRuleName(code string) string {
 	var b strings.Builder
 	for _, part := range strings.Split(code, "-") {
 		if part != "" {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/lint"
+	"github.com/corsdiag/corsdiag/pkg/report"
 )
 
 // InformationURI is where the SARIF rules link to.
@@ -38,7 +39,7 @@ func (r *Report) WriteSARIF(w io.Writer) error {
 		rule := run.AddRule(e.Code)
 		if rule.ShortDescription == nil {
 			title, help := ruleText(e.Code)
-			rule.WithName(ruleName(e.Code)).
+			rule.WithName(report.SARIFRuleName(e.Code)).
 				WithShortDescription(sarif.NewMultiformatMessageString(title)).
 				WithHelpURI(InformationURI + "/blob/main/docs/" + helpPage(e.Code)).
 				WithTextHelp(help)
@@ -105,17 +106,6 @@ func helpPage(code string) string {
 		return "ci.md"
 	}
 	return "findings/" + code + ".md"
-}
-
-// ruleName is the code in PascalCase, as SARIF viewers show rule names.
-func ruleName(code string) string {
-	var b strings.Builder
-	for _, part := range strings.Split(code, "-") {
-		if part != "" {
-			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
-		}
-	}
-	return b.String()
 }
 
 func ruleText(code string) (title, help string) {
