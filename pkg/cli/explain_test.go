@@ -171,15 +171,7 @@ func TestExplainConsoleTextJSON(t *testing.T) {
 	if code != ExitAllowed {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	var got struct {
-		Browser      string   `json:"browser"`
-		Code         *string  `json:"code"`
-		Candidates   []string `json:"candidates"`
-		URL          string   `json:"url"`
-		Origin       string   `json:"origin"`
-		Status       *int     `json:"status"`
-		CheckCommand string   `json:"check_command"`
-	}
+	var got explainJSON
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}

@@ -16,23 +16,10 @@ import (
 // redirected to another URL is judged with the second preflight Chromium
 // sent there (Origin: null after a cross-origin hop).
 func TestChromiumConformanceHAR(t *testing.T) {
-	dir := filepath.Join("..", "..", "testdata", "har")
-	// The recording is committed: a missing file is a failure, not a skip.
-	raw, err := os.ReadFile(filepath.Join(dir, "chromium-conformance.expected.json"))
-	if err != nil {
-		t.Fatalf("no conformance recording (docs/conformance.md: -record-har writes it): %v", err)
-	}
 	var expected []struct {
 		Scenario, URL, Method, Outcome, CorsError, Console string
 	}
-	if err := json.Unmarshal(raw, &expected); err != nil {
-		t.Fatal(err)
-	}
-	fh, err := os.Open(filepath.Join(dir, "chromium-conformance.har"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fh.Close()
+	fh := openConformanceHAR(t, "chromium", &expected)
 	got := map[[2]string]*Result{}
 	sum, _, err := Analyze(fh, AnalyzeOptions{}, func(r *Result) error {
 		got[[2]string{r.Method, r.URL}] = r
@@ -81,23 +68,11 @@ func TestChromiumConformanceHAR(t *testing.T) {
 // cookie (Firefox records no credentials mode), which only a credentialed
 // judgement of the same headers blocks.
 func TestFirefoxConformanceHAR(t *testing.T) {
-	dir := filepath.Join("..", "..", "testdata", "har")
-	raw, err := os.ReadFile(filepath.Join(dir, "firefox-conformance.expected.json"))
-	if err != nil {
-		t.Fatalf("no Firefox conformance recording (docs/conformance.md): %v", err)
-	}
 	var expected []struct {
 		Scenario, URL, Method, Outcome string
 		Console, Keys                  []string
 	}
-	if err := json.Unmarshal(raw, &expected); err != nil {
-		t.Fatal(err)
-	}
-	fh, err := os.Open(filepath.Join(dir, "firefox-conformance.har"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fh.Close()
+	fh := openConformanceHAR(t, "firefox", &expected)
 	got := map[[2]string]*Result{}
 	sum, _, err := Analyze(fh, AnalyzeOptions{}, func(r *Result) error {
 		got[[2]string{strings.ToUpper(r.Method), r.URL}] = r
@@ -160,4 +135,25 @@ func blockedWithCredentials(ex *cors.Exchange) bool {
 	c := *ex
 	c.Request.Credentials = true
 	return cors.Firefox.Evaluate(&c).Verdict == cors.Blocked
+}
+
+// openConformanceHAR opens testdata/har/<browser>-conformance.har and reads
+// its sidecar into expected. The recordings are committed: a missing file
+// is a failure, not a skip.
+func openConformanceHAR(t *testing.T, browser string, expected any) *os.File {
+	t.Helper()
+	dir := filepath.Join("..", "..", "testdata", "har")
+	raw, err := os.ReadFile(filepath.Join(dir, browser+"-conformance.expected.json"))
+	if err != nil {
+		t.Fatalf("no %s conformance recording (docs/conformance.md): %v", browser, err)
+	}
+	if err := json.Unmarshal(raw, expected); err != nil {
+		t.Fatal(err)
+	}
+	fh, err := os.Open(filepath.Join(dir, browser+"-conformance.har"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fh.Close() })
+	return fh
 }
