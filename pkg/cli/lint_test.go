@@ -201,3 +201,18 @@ func TestLintRoute(t *testing.T) {
 		t.Errorf("DELETE /orders: findings %+v", got.Findings)
 	}
 }
+
+// The three outputs of lint, for a broken SAM template.
+func TestLintGolden(t *testing.T) {
+	f := "../../testdata/lint/mistakes/sam-auth-on-options.yaml"
+	for _, format := range []string{"text", "json", "sarif"} {
+		t.Run(format, func(t *testing.T) {
+			io, out, _ := fakeIO(nil)
+			code := Main([]string{"lint", f, "--origin", "https://app.example.com", "-o", format}, io)
+			if code != ExitBlocked {
+				t.Errorf("exit %d", code)
+			}
+			assertGolden(t, "lint-sam-auth-on-options."+format, out.Bytes())
+		})
+	}
+}

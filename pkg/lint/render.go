@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
@@ -16,17 +17,40 @@ import (
 const SchemaVersion = 1
 
 // WriteText prints findings as file:line:column lines, the way compilers
-// and linters do, each with its fix, then one line per blocked route.
+// and linters do, each with its fix; the same finding at the same place
+// for several routes or origins is printed once, naming them all. Then one
+// line per blocked route.
 func WriteText(w io.Writer, r *Report) error {
 	var b strings.Builder
+	type group struct {
+		first  Finding
+		routes []string
+	}
+	var groups []*group
+	byKey := map[string]*group{}
 	for _, f := range r.Findings {
 		if f.Severity == cors.SeverityInfo {
 			continue
 		}
-		fmt.Fprintf(&b, "%s:%d:%d: %s %s [%s from %s]\n", f.File, f.Line, f.Column, f.Severity, f.Code, f.Route, f.Origin)
+		key := fmt.Sprint(f.File, f.Line, f.Column, f.Severity, f.Code)
+		g := byKey[key]
+		if g == nil {
+			g = &group{first: f}
+			byKey[key] = g
+			groups = append(groups, g)
+		}
+		g.routes = append(g.routes, f.Route+"\x00"+f.Origin)
+	}
+	for _, g := range groups {
+		f := g.first
+		fmt.Fprintf(&b, "%s:%d:%d: %s %s [%s]\n", f.File, f.Line, f.Column, f.Severity, f.Code, routeList(g.routes))
 		fmt.Fprintf(&b, "  %s\n", termsafe.Clean(f.Message))
 		if f.Fix != "" {
-			b.WriteString("  fix: " + strings.ReplaceAll(strings.TrimRight(f.Fix, "\n"), "\n", "\n       ") + "\n")
+			lines := strings.Split(strings.TrimRight(f.Fix, "\n"), "\n")
+			for i := range lines {
+				lines[i] = termsafe.Clean(lines[i])
+			}
+			b.WriteString("  fix: " + strings.Join(lines, "\n       ") + "\n")
 		}
 		b.WriteString("\n")
 	}
@@ -151,4 +175,27 @@ func WriteJSON(w io.Writer, r *Report) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
+}
+
+// routeList names routes compactly: "GET, PUT /items from https://a".
+func routeList(keys []string) string {
+	type where struct{ path, origin string }
+	var order []where
+	methods := map[where][]string{}
+	for _, k := range keys {
+		route, origin, _ := strings.Cut(k, "\x00")
+		m, p, _ := strings.Cut(route, " ")
+		w := where{p, origin}
+		if _, ok := methods[w]; !ok {
+			order = append(order, w)
+		}
+		if !slices.Contains(methods[w], m) {
+			methods[w] = append(methods[w], m)
+		}
+	}
+	parts := make([]string, 0, len(order))
+	for _, w := range order {
+		parts = append(parts, strings.Join(methods[w], ", ")+" "+w.path+" from "+w.origin)
+	}
+	return strings.Join(parts, "; ")
 }
