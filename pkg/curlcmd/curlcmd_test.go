@@ -331,3 +331,33 @@ func TestCrtSplitBackslashes(t *testing.T) {
 		}
 	}
 }
+
+// TestDeepNestingRefusedCheaply: 125 KB of nested "$((" (4 s and 460 MB in
+// the shell parser) is refused before parsing, at the offset where the
+// nesting passes the limit; a paste at the limit still reaches the parser.
+func TestDeepNestingRefusedCheaply(t *testing.T) {
+	for _, open := range []string{"$((", "$(", "${a:-", "("} {
+		prefix := `curl https://a.test/ -H "X: `
+		text := prefix + strings.Repeat(open, 125000/len(open)) + `"`
+		_, err := Parse(text)
+		e, ok := err.(*Error)
+		if !ok {
+			t.Fatalf("%q…: err = %v, want *Error", open, err)
+		}
+		if !strings.Contains(e.Reason, "nested") || e.Offset < len(prefix) || e.Offset > len(prefix)+(maxNesting+1)*len(open) {
+			t.Errorf("%q…: error %v at offset %d", open, e, e.Offset)
+		}
+	}
+	ok := `curl 'https://a.test/' --data-raw '` + strings.Repeat("(", maxNesting) + strings.Repeat(")", maxNesting) + `'`
+	if _, err := Parse(ok); err != nil {
+		t.Errorf("a body with %d nested parentheses: %v", maxNesting, err)
+	}
+}
+
+func BenchmarkParseNestedArithmetic(b *testing.B) {
+	text := `curl https://a.test/ -H "X: ` + strings.Repeat("$((", 125000/3) + `"`
+	b.ReportAllocs()
+	for b.Loop() {
+		_, _ = Parse(text)
+	}
+}
