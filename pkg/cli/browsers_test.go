@@ -155,7 +155,9 @@ func TestHarBrowser(t *testing.T) {
 	}{
 		{"detected", nil, ExitBlocked, []string{"Judged as Firefox (the file's creator)", "(Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 200."}},
 		{"flag", []string{"--browser", "webkit"}, ExitBlocked, []string{"Judged as Safari (--browser)", "Origin https://app.example.com is not allowed by Access-Control-Allow-Origin. Status code: 200"}},
-		{"several", []string{"--browser", "all"}, ExitUsage, nil},
+		{"all", []string{"--browser", "all"}, ExitBlocked, []string{"Browsers agree on every request: Chrome 1 blocked, Firefox 1 blocked, Safari 1 blocked.", "Judged as Firefox (the file's creator)"}},
+		{"all, json", []string{"--browser", "all", "-o", "json"}, ExitBlocked, []string{`"browsers": [`, `"name": "safari"`}},
+		{"unknown", []string{"--browser", "lynx"}, ExitUsage, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, errOut, code := runHarArgs(t, firefoxExport, append([]string{"har", "-"}, tc.args...)...)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -87,7 +88,7 @@ wrong. Docs: docs/har.md.`,
 	f.BoolVar(&o.sendActual, "send-actual", false, "with --replay, also send the actual request of POST, PUT, PATCH, DELETE…")
 	f.DurationVar(&o.timeout, "timeout", probe.DefaultTimeout, "with --replay, time allowed for each request's check")
 	f.BoolVarP(&o.insecure, "insecure", "k", false, "with --replay, skip TLS certificate verification")
-	f.StringVar(&o.browser, "browser", "", "judge as chromium, firefox or safari (webkit) instead of the browser the file names (creator, browser, User-Agent)")
+	f.StringVar(&o.browser, "browser", "", "judge as chromium, firefox or safari (webkit) instead of the browser the file names (creator, browser, User-Agent); all (or a list): each browser's count and the requests they judge differently first")
 	addRouteFlags(f, &o.resolve, &o.connectTo)
 	// Hidden: profile the reader on a real export (pkg/harfile/bench/run.sh).
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile to this file")
@@ -166,11 +167,44 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 	// the file.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(32 << 20))
+	var profiles []*cors.Profile
+	if o.browser != "" {
+		if profiles, err = parseBrowsers("--browser", o.browser); err != nil {
+			return err
+		}
+	}
 	in, err := openInput(sysIO, name)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
+	var browsers []report.HARBrowser
+	if len(profiles) > 1 {
+		// Every browser reads the file; the report that follows is the
+		// file's own browser's.
+		data, err := io.ReadAll(in)
+		if err != nil {
+			return usageErrorf("cannot read the HAR file: %v", err)
+		}
+		in = ioNopCloser{bytes.NewReader(data)}
+		for _, p := range profiles {
+			b := report.HARBrowser{Name: p.Name, Verdicts: map[int]cors.Verdict{}, Codes: map[int]cors.Code{}, URLs: map[int]string{}}
+			_, _, _ = harfile.Analyze(bytes.NewReader(data), harfile.AnalyzeOptions{Profile: p}, func(res *harfile.Result) error {
+				if !matchURL(res.URL) || !matchOrigin(res.Origin) {
+					return nil
+				}
+				b.Verdicts[res.Index], b.URLs[res.Index] = res.Verdict, res.URL
+				if res.Verdict == cors.Blocked {
+					b.Blocked++
+					if f := res.Reported(); f != nil {
+						b.Codes[res.Index] = f.Code
+					}
+				}
+				return nil
+			})
+			browsers = append(browsers, b)
+		}
+	}
 	if o.cpuProfile != "" {
 		pf, err := os.Create(o.cpuProfile)
 		if err != nil {
@@ -187,7 +221,7 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 	defer out.Flush()
 	rend := report.NewHARRenderer(out, report.HAROptions{
 		JSON: o.output == "json", All: o.all, NoRedact: o.noRedact, Color: sysIO.Color(), Source: name,
-		Width: terminalWidth(sysIO),
+		Width: terminalWidth(sysIO), Browsers: browsers,
 	})
 	var page *report.HTMLHARCollector
 	if o.output == "html" {
@@ -221,14 +255,7 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 	// workers that judged them; a replay changes them after, so it renders
 	// at the end.
 	aopts := harfile.AnalyzeOptions{}
-	if o.browser != "" {
-		profiles, err := parseBrowsers("--browser", o.browser)
-		if err != nil {
-			return err
-		}
-		if len(profiles) > 1 {
-			return usageErrorf("--browser %q: har judges a file as one browser; name one of %s", o.browser, strings.Join(cors.ProfileNames(), ", "))
-		}
+	if len(profiles) == 1 {
 		aopts.Profile = profiles[0]
 	}
 	if rp == nil && page == nil {

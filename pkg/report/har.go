@@ -29,6 +29,8 @@ type HAROptions struct {
 	// Width, when set (output to a terminal), fits the table to that many
 	// columns by shortening the URL and console-message columns.
 	Width int
+	// Browsers are every browser's judgement of the file (--browser all).
+	Browsers []HARBrowser
 }
 
 // HARRenderer collects the results of harfile.Analyze as they stream and
@@ -271,6 +273,7 @@ func (r *HARRenderer) finishText(sum harfile.Summary, log *harfile.Log, readErr 
 		// "har: " is the package's prefix, noise after "Partial report: ".
 		fmt.Fprintf(&b, "%s\n", pal.warn.Sprint("Partial report: "+termsafe.Clean(strings.TrimPrefix(readErr.Error(), "har: "))))
 	}
+	writeHARBrowsers(&b, r.opts.Browsers, r.cleanURL)
 	if _, err := io.WriteString(r.out, b.String()); err != nil {
 		return err
 	}

@@ -98,8 +98,18 @@ func (r *HARRenderer) finishJSON(sum harfile.Summary, log *harfile.Log, readErr 
 		Partial bool   `json:"partial"`
 		Error   string `json:"error"`
 		Creator string `json:"creator"`
+		// Browsers and Differences: har --browser all.
+		Browsers    []HARBrowser    `json:"browsers,omitempty"`
+		Differences []HARDifference `json:"browsers_differ,omitempty"`
 	}
 	js := jsonSummary{Summary: sum, Shown: r.Shown, Creator: termsafe.Clean(strings.TrimSpace(log.Creator.Name + " " + log.Creator.Version))}
+	if len(r.opts.Browsers) > 1 {
+		js.Browsers = r.opts.Browsers
+		js.Differences = harDifferences(r.opts.Browsers)
+		for i := range js.Differences {
+			js.Differences[i].URL = r.cleanURL(js.Differences[i].URL)
+		}
+	}
 	if readErr != nil {
 		js.Partial, js.Error = true, termsafe.Clean(readErr.Error())
 	}
