@@ -228,7 +228,10 @@ type auditor struct {
 	plan     cors.Plan
 	lim      *limiter
 	found    map[cors.Code]bool
-	answered bool
+	// preflightFound holds the codes whose origins passed only the
+	// preflight: narrower origins that do the same are put under them.
+	preflightFound map[cors.Code]bool
+	answered       bool
 	firstErr error
 }
 
@@ -271,7 +274,8 @@ func newAuditor(opts Options) (*auditor, error) {
 		return nil, usagef("%s needs no preflight, so an attacker's page sends it without asking and the browser judges only its answer; corsdiag does not send a state-changing request unless you ask.\n"+
 			"Pass --send-actual to send it (from every origin tried) and check the answers.", plan.Method)
 	}
-	return &auditor{opts: opts, plan: plan, lim: newLimiter(opts.MaxRequests, opts.Rate), found: map[cors.Code]bool{}}, nil
+	return &auditor{opts: opts, plan: plan, lim: newLimiter(opts.MaxRequests, opts.Rate),
+		found: map[cors.Code]bool{}, preflightFound: map[cors.Code]bool{}}, nil
 }
 
 func (a *auditor) run(ctx context.Context) (*Report, error) {
@@ -325,9 +329,11 @@ func (a *auditor) run(ctx context.Context) (*Report, error) {
 }
 
 // explained returns the code already found that would let c in anyway.
-func (a *auditor) explained(c Candidate) cors.Code {
+func (a *auditor) explained(c Candidate) cors.Code { return explainedIn(a.found, c) }
+
+func explainedIn(found map[cors.Code]bool, c Candidate) cors.Code {
 	for _, code := range c.explainedBy {
-		if a.found[code] {
+		if found[code] {
 			return code
 		}
 	}
@@ -455,7 +461,18 @@ func (a *auditor) attack(ctx context.Context, c Candidate, errorProbe bool) []Pr
 		e.Technique = c.Technique + ", on an error answer (" + ep.Purpose + ")"
 		out = append(out, e)
 	}
-	for _, q := range out {
+	for i := range out {
+		q := &out[i]
+		// A preflight-only admission explains no narrower origin, which is
+		// still sent: the actual answer may let it in. When it too passes
+		// only the preflight, it goes under the broader flaw.
+		if q.Outcome == PreflightOnly {
+			if by := explainedIn(a.preflightFound, c); by != "" {
+				q.Code = by
+			}
+			a.preflightFound[c.Code] = true
+			continue
+		}
 		if q.Outcome.In() {
 			a.found[c.Code] = true
 			if q.Outcome == AnyOrigin {
@@ -584,24 +601,24 @@ func (a *auditor) finish(rep *Report) {
 
 // message says who got in and what they gain, in plain words.
 func message(p Probe, method string) string {
-	var gain string
-	switch p.Outcome {
-	case ReadWithCredentials:
-		gain = "a page there can read the answer with the user's cookies"
-	case SendWithCredentials:
-		gain = "the preflight lets a page there send " + method + " with the user's cookies (its answer was not checked: pass --send-actual)"
-	case ReadWithoutCredentials:
-		gain = "a page there can read the answer, though without the user's cookies"
-	case AnyOrigin:
-		gain = "any page can read the answer, without the user's cookies"
-	case PreflightOnly:
-		gain = "only the preflight lets it in; the actual answer does not, so a page there cannot read it (harmless unless the actual answer follows)"
-	}
 	where := ""
 	if p.Step == "error-path" {
 		where = " on an error answer"
 	}
-	return fmt.Sprintf("%s (%s) got in%s: %s", p.Origin, p.Technique, where, gain)
+	who := fmt.Sprintf("%s (%s)", p.Origin, p.Technique)
+	switch p.Outcome {
+	case ReadWithCredentials:
+		return who + " got in" + where + ": a page there can read the answer with the user's cookies"
+	case SendWithCredentials:
+		return who + " passes the preflight" + where + ": a page there can have the browser send " + method + " with the user's cookies (its answer was not checked: pass --send-actual)"
+	case ReadWithoutCredentials:
+		return who + " got in" + where + ": a page there can read the answer, though without the user's cookies"
+	case AnyOrigin:
+		return who + " got in" + where + " through Access-Control-Allow-Origin: *: any page can read the answer, without the user's cookies"
+	case PreflightOnly:
+		return who + " passes the preflight only" + where + ": the actual answer does not let it in, so a page there cannot read it (harmless unless the actual answer follows)"
+	}
+	return who + ": " + string(p.Outcome)
 }
 
 func summary(rep *Report) string {

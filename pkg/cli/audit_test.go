@@ -19,12 +19,16 @@ import (
 
 // auditServer is a TLS loopback server reached as any host name, with a
 // CORS policy: allowed(origin) says whether the origin is echoed (with
-// credentials).
-func auditServer(t *testing.T, allowed func(origin string) bool) http.RoundTripper {
+// credentials); the preflight answers with preflightAllowed when it is set.
+func auditServer(t *testing.T, allowed, preflightAllowed func(origin string) bool) http.RoundTripper {
 	t.Helper()
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		cleanHeaders(w)
-		if o := r.Header.Get("Origin"); o != "" && allowed(o) {
+		policy := allowed
+		if r.Method == http.MethodOptions && preflightAllowed != nil {
+			policy = preflightAllowed
+		}
+		if o := r.Header.Get("Origin"); o != "" && policy(o) {
 			w.Header().Set("Access-Control-Allow-Origin", o)
 			w.Header().Set("Access-Control-Allow-Credentials", "true")
 		}
@@ -75,14 +79,17 @@ func TestAuditGolden(t *testing.T) {
 		allowed func(string) bool
 		args    []string
 		want    int
+		// preflight is the preflight's policy when it differs.
+		preflight func(string) bool
 	}{
-		{"reflect", reflectEveryOrigin, []string{"https://api.example.com/me", "--origin", "https://app.example.com", "--credentials"}, ExitBlocked},
-		{"exact", exactAppAdmin, []string{"https://api.example.com/me", "--origin", "https://app.example.com", "--origin", "https://admin.example.com", "--credentials"}, ExitAllowed},
-		{"subdomains", anyExampleSubdomain, []string{"https://api.example.com/me", "--origin", "https://app.example.com", "--credentials", "-H", "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl", "--fix-format", "express"}, ExitBlocked},
+		{"reflect", reflectEveryOrigin, []string{"https://api.example.com/me", "--origin", "https://app.example.com", "--credentials"}, ExitBlocked, nil},
+		{"exact", exactAppAdmin, []string{"https://api.example.com/me", "--origin", "https://app.example.com", "--origin", "https://admin.example.com", "--credentials"}, ExitAllowed, nil},
+		{"subdomains", anyExampleSubdomain, []string{"https://api.example.com/me", "--origin", "https://app.example.com", "--credentials", "-H", "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl", "--fix-format", "express"}, ExitBlocked, nil},
+		{"preflight-only", exactAppAdmin, []string{"https://api.example.com/me", "--origin", "https://app.example.com", "--credentials", "-H", "Content-Type: application/json"}, ExitAllowed, reflectEveryOrigin},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tr := auditServer(t, tt.allowed)
+			tr := auditServer(t, tt.allowed, tt.preflight)
 			for _, format := range []string{"text", "json", "sarif"} {
 				code, out, errOut := execAudit(t, tr, append([]string{"-o", format}, tt.args...)...)
 				if code != tt.want {
@@ -104,7 +111,7 @@ func TestAuditGolden(t *testing.T) {
 }
 
 func TestAuditUsage(t *testing.T) {
-	tr := auditServer(t, reflectEveryOrigin)
+	tr := auditServer(t, reflectEveryOrigin, nil)
 	tests := []struct {
 		name string
 		args []string

@@ -44,8 +44,12 @@ func (r *AuditResult) text(s string) string {
 	return strings.Join(lines, "\n")
 }
 
-// shownOrigins caps the origins listed after a finding.
-const shownOrigins = 4
+// shownOrigins caps the origins listed after a finding, shownAdmitted the
+// attacker origins listed in the policy.
+const (
+	shownOrigins  = 4
+	shownAdmitted = 8
+)
 
 // WriteAuditText writes the audit for people: the inferred policy first,
 // then the findings, then the one fix they share.
@@ -66,8 +70,10 @@ func WriteAuditText(w io.Writer, res *AuditResult, st Style) error {
 	for _, d := range pol.Declared {
 		width = max(width, len(d.Origin))
 	}
-	for _, a := range pol.Admitted {
-		width = max(width, len(a.Origin))
+	for i, a := range pol.Admitted {
+		if i < shownAdmitted {
+			width = max(width, len(a.Origin))
+		}
 	}
 	for _, d := range pol.Declared {
 		state := p.good.Sprint("gets in")
@@ -79,7 +85,11 @@ func WriteAuditText(w io.Writer, res *AuditResult, st Style) error {
 		}
 		fmt.Fprintf(bw, "  %-*s  declared  %s\n", width, res.text(d.Origin), state)
 	}
-	for _, a := range pol.Admitted {
+	for i, a := range pol.Admitted {
+		if i == shownAdmitted && len(pol.Admitted) > shownAdmitted+1 {
+			fmt.Fprintf(bw, "  … and %d more attacker origins that got in (-o json lists them)\n", len(pol.Admitted)-i)
+			break
+		}
 		fmt.Fprintf(bw, "  %-*s  attacker  %s  %s\n", width, res.text(a.Origin), p.severity(outcomeSeverity(a.Outcome)).Sprint(a.Outcome), a.Code)
 	}
 	explained, limited := rep.NotSent()
