@@ -224,15 +224,15 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 }
 
 type auditor struct {
-	opts     Options
-	plan     cors.Plan
-	lim      *limiter
-	found    map[cors.Code]bool
+	opts  Options
+	plan  cors.Plan
+	lim   *limiter
+	found map[cors.Code]bool
 	// preflightFound holds the codes whose origins passed only the
 	// preflight: narrower origins that do the same are put under them.
 	preflightFound map[cors.Code]bool
 	answered       bool
-	firstErr error
+	firstErr       error
 }
 
 func newAuditor(opts Options) (*auditor, error) {
