@@ -33,9 +33,9 @@ func init() {
 		io.WriteString(w, "[]")
 	}
 	goldenCases = append(goldenCases,
-		gc{name: "firefox-missing-allow-origin", handler: noACAO, args: []string{"http://api.test/items", "--origin", testOrigin, "--browser", "firefox"}, want: ExitBlocked},
-		gc{name: "safari-missing-allow-origin", handler: noACAO, args: []string{"http://api.test/items", "--origin", testOrigin, "--browser", "webkit"}, want: ExitBlocked},
-		gc{name: "all-dpr", handler: dpr, args: []string{"http://api.test/items", "--origin", testOrigin, "-H", "DPR: 2", "--browser", "all"}, want: ExitBlocked},
+		gc{name: "firefox-missing-allow-origin", handler: noACAO, args: []string{"https://api.test/items", "--origin", testOrigin, "--browser", "firefox"}, want: ExitBlocked},
+		gc{name: "safari-missing-allow-origin", handler: noACAO, args: []string{"https://api.test/items", "--origin", testOrigin, "--browser", "webkit"}, want: ExitBlocked},
+		gc{name: "all-dpr", handler: dpr, args: []string{"https://api.test/items", "--origin", testOrigin, "-H", "DPR: 2", "--browser", "all"}, want: ExitBlocked},
 	)
 }
 
@@ -86,7 +86,7 @@ func TestCheckAllProbesOncePerPlan(t *testing.T) {
 			actuals++
 		}
 	})
-	code, out, errOut := execCheck(t, tr, "http://api.test/items", "--origin", testOrigin, "-H", "DPR: 2", "--browser", "all", "--no-error-probe")
+	code, out, errOut := execCheck(t, tr, "https://api.test/items", "--origin", testOrigin, "-H", "DPR: 2", "--browser", "all", "--no-error-probe")
 	if code != ExitAllowed {
 		t.Fatalf("exit %d; %s%s", code, out, errOut)
 	}
@@ -186,7 +186,7 @@ func TestCheckAllCrossSiteCookies(t *testing.T) {
 		w.Header().Set("Vary", "Origin")
 		io.WriteString(w, "{}")
 	})
-	code, out, errOut := execCheck(t, tr, "http://api.test/me", "--origin", testOrigin, "-b", "session=abc", "--browser", "all")
+	code, out, errOut := execCheck(t, tr, "https://api.test/me", "--origin", testOrigin, "-b", "session=abc", "--browser", "all")
 	if code != ExitBlocked {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}

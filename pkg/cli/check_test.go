@@ -29,18 +29,32 @@ const testOrigin = "https://app.example"
 // cleanHeaders drops the Date header Go's server adds, so goldens are stable.
 func cleanHeaders(w http.ResponseWriter) { w.Header()["Date"] = nil }
 
-// scenarioServer starts an httptest server on loopback and a transport that
-// sends every host name (api.test, cdn.test…) to it: URLs in the output,
-// and so the goldens, never hold the random port. The handler sees the
-// name in r.Host.
+// scenarioServer starts an httptest server on loopback, plain and TLS, and
+// a transport that sends every host name (api.test, cdn.test…) to it: https
+// URLs to the TLS listener, http ones to the plain one. URLs in the output,
+// and so the goldens, never hold the random port. The handler sees the name
+// in r.Host. The tests' page is https (testOrigin), so their URLs are https:
+// plain http from it would be blocked as mixed content before CORS.
 func scenarioServer(t *testing.T, h http.HandlerFunc) http.RoundTripper {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		cleanHeaders(w)
 		h(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	return dialOnly(t, srv.Listener.Addr().String(), nil)
+	})
+	plain := httptest.NewServer(handler)
+	t.Cleanup(plain.Close)
+	secure := httptest.NewTLSServer(handler)
+	t.Cleanup(secure.Close)
+	tr := dialOnly(t, plain.Listener.Addr().String(), &tls.Config{InsecureSkipVerify: true}) //nolint:gosec // the test server's own certificate
+	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		to := plain.Listener.Addr().String()
+		if strings.HasSuffix(addr, ":443") {
+			to = secure.Listener.Addr().String()
+		}
+		var d net.Dialer
+		return d.DialContext(ctx, "tcp", to)
+	}
+	return tr
 }
 
 // dialOnly is a transport that connects to addr whatever the URL's host,
@@ -127,7 +141,7 @@ var goldenCases = []struct {
 	{
 		name:    "allowed-get",
 		handler: goodCORS,
-		args:    []string{"http://api.test/items", "--origin", testOrigin},
+		args:    []string{"https://api.test/items", "--origin", testOrigin},
 		want:    ExitAllowed,
 	},
 	{
@@ -136,15 +150,15 @@ var goldenCases = []struct {
 		// evidence and a fix that keeps production's origin.
 		name:    "express-allow-list",
 		handler: stacks.ExpressCORS([]string{"https://app.example.com"}, stacks.ExpressJSON(`[]`)),
-		args:    []string{"http://api.test/items", "--origin", "https://staging.example.com", "--compare-origin", "https://app.example.com", "--no-error-probe"},
+		args:    []string{"https://api.test/items", "--origin", "https://staging.example.com", "--compare-origin", "https://app.example.com", "--no-error-probe"},
 		want:    ExitBlocked,
 	},
 	{
 		// A load balancer redirects to the canonical host without CORS
 		// headers: the fix is to call the final URL.
 		name:    "lb-redirect",
-		handler: stacks.RedirectingLB("http://www.api.test"),
-		args:    []string{"http://api.test/items", "--origin", "https://app.example.com", "--no-error-probe"},
+		handler: stacks.RedirectingLB("https://www.api.test"),
+		args:    []string{"https://api.test/items", "--origin", "https://app.example.com", "--no-error-probe"},
 		want:    ExitBlocked,
 	},
 	{
@@ -154,17 +168,25 @@ var goldenCases = []struct {
 		name: "redirect-taint-express",
 		handler: stacks.Hosts(map[string]http.HandlerFunc{
 			"api.test": stacks.ExpressCORS([]string{"https://app.example.com"}, func(w http.ResponseWriter, r *http.Request) {
-				http.Redirect(w, r, "http://files.test"+r.URL.Path, http.StatusFound)
+				http.Redirect(w, r, "https://files.test"+r.URL.Path, http.StatusFound)
 			}),
 			"files.test": stacks.ExpressCORS([]string{"https://app.example.com"}, stacks.ExpressJSON(`{"url":"x"}`)),
 		}),
-		args: []string{"http://api.test/files/7", "--origin", "https://app.example.com", "--no-error-probe"},
+		args: []string{"https://api.test/files/7", "--origin", "https://app.example.com", "--no-error-probe"},
 		want: ExitBlocked,
+	},
+	{
+		// The same API over plain http from the https page: blocked as
+		// mixed content before anything is sent, whatever CORS says.
+		name:    "mixed-content",
+		handler: goodCORS,
+		args:    []string{"http://api.test/items", "--origin", testOrigin},
+		want:    ExitBlocked,
 	},
 	{
 		name:    "apigw-preflight-403",
 		handler: apiGatewayNoOptions,
-		args:    []string{"http://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod/items", "--origin", testOrigin, "-X", "PUT", "-H", "Content-Type: application/json"},
+		args:    []string{"https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod/items", "--origin", testOrigin, "-X", "PUT", "-H", "Content-Type: application/json"},
 		want:    ExitBlocked,
 	},
 	{
@@ -174,13 +196,13 @@ var goldenCases = []struct {
 			w.Header().Set("Vary", "Origin")
 			io.WriteString(w, "ok")
 		},
-		args: []string{"http://api.test/items", "--origin", testOrigin},
+		args: []string{"https://api.test/items", "--origin", testOrigin},
 		want: ExitBlocked,
 	},
 	{
 		name:    "wildcard-credentials",
 		handler: goodCORS,
-		args:    []string{"http://api.test/items", "--origin", testOrigin, "-b", "session=0123456789abcdef"},
+		args:    []string{"https://api.test/items", "--origin", testOrigin, "-b", "session=0123456789abcdef"},
 		want:    ExitBlocked,
 	},
 	{
@@ -201,7 +223,7 @@ var goldenCases = []struct {
 			}
 			http.NotFound(w, r)
 		},
-		args: []string{"http://api.test/orders", "--origin", testOrigin, "-H", "Content-Type: application/json", "-d", `{"item":1}`},
+		args: []string{"https://api.test/orders", "--origin", testOrigin, "-H", "Content-Type: application/json", "-d", `{"item":1}`},
 		want: ExitAllowed,
 	},
 	{
@@ -212,19 +234,19 @@ var goldenCases = []struct {
 			w.Header().Set("Access-Control-Allow-Origin", testOrigin)
 			w.Header().Set("Vary", "Origin")
 			if r.Host == "api.test" && r.URL.Path == "/v1/items" {
-				http.Redirect(w, r, "http://cdn.test/v1/items", http.StatusFound)
+				http.Redirect(w, r, "https://cdn.test/v1/items", http.StatusFound)
 				return
 			}
 			io.WriteString(w, "[]")
 		},
-		args: []string{"http://api.test/v1/items", "--origin", testOrigin},
+		args: []string{"https://api.test/v1/items", "--origin", testOrigin},
 		want: ExitBlocked,
 	},
 }
 
 // chromeCopy is "Copy as cURL (bash)" of a fetch() with an Authorization
 // header, as Chromium 156 writes it, split into words by the shell.
-var chromeCopy = []string{"curl", "http://api.test/items",
+var chromeCopy = []string{"curl", "https://api.test/items",
 	"-H", "accept: */*",
 	"-H", "accept-language: en-US,en;q=0.9",
 	"-H", "authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl",
@@ -681,7 +703,7 @@ func TestCheckCurlForms(t *testing.T) {
 	a, b := resolve(t, words...), resolve(t, pasted...)
 	for _, in := range []*checkInput{a, b} {
 		r := in.probe.Request
-		if r.Origin != testOrigin || r.URL != "http://api.test/items" || r.Method != "GET" {
+		if r.Origin != testOrigin || r.URL != "https://api.test/items" || r.Method != "GET" {
 			t.Errorf("request = %s %s from %s", r.Method, r.URL, r.Origin)
 		}
 		if len(r.Header) != 3 || r.Header.Get("Authorization") == "" {
@@ -696,7 +718,7 @@ func TestCheckCurlForms(t *testing.T) {
 		t.Errorf("flags did not override the curl command: %s from %s, headers %v", r.Method, r.Origin, r.Header)
 	}
 
-	withCookie := resolve(t, "--", "curl", "http://api.test/", "-H", "origin: https://app.example", "-b", "sid=1")
+	withCookie := resolve(t, "--", "curl", "https://api.test/", "-H", "origin: https://app.example", "-b", "sid=1")
 	if !withCookie.probe.Request.Credentials || withCookie.probe.Cookie != "sid=1" {
 		t.Errorf("-b in the curl command: credentials %v, cookie %q", withCookie.probe.Request.Credentials, withCookie.probe.Cookie)
 	}
@@ -708,8 +730,8 @@ func TestCheckCurlErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no origin", []string{"check", "--", "curl", "http://api.test/"}, "--origin https://your-page.example"},
-		{"unterminated quote", []string{"check", "--", "curl 'http://api.test/"}, "curl command"},
+		{"no origin", []string{"check", "--", "curl", "https://api.test/"}, "--origin https://your-page.example"},
+		{"unterminated quote", []string{"check", "--", "curl 'https://api.test/"}, "curl command"},
 		{"no URL", []string{"check", "--", "curl", "-H", "origin: https://app.example"}, "URL"},
 	}
 	for _, tt := range tests {

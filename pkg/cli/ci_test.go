@@ -154,6 +154,18 @@ checks:
 			wantErr: []string{"2 of 2 CORS expectations failed"},
 		},
 		{
+			// Nothing is sent: the browser blocks it before any connection,
+			// so the made-up host needs no DNS.
+			name: "mixed content",
+			config: `checks:
+  - url: http://api.example.com/items
+    origins:
+      - {origin: "https://app.example.com", expect: allow}
+`,
+			wantCode: ExitBlocked,
+			wantOut:  []string{"mixed-content", "Mixed Content: The page at 'https://app.example.com/' was loaded over HTTPS"},
+		},
+		{
 			name: "flaky recovers within retries",
 			config: `defaults: {origin: "https://app.example.com"}
 checks:

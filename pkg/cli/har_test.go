@@ -210,7 +210,7 @@ func TestCheckHAROutRoundTrip(t *testing.T) {
 	redirectTaint := func(w http.ResponseWriter, r *http.Request) {
 		if r.Host == "api.test" && r.URL.Path == "/start" {
 			w.Header().Set("Access-Control-Allow-Origin", testOrigin)
-			http.Redirect(w, r, "http://cdn.test/data", http.StatusFound)
+			http.Redirect(w, r, "https://cdn.test/data", http.StatusFound)
 			return
 		}
 		w.Header().Set("Access-Control-Allow-Origin", testOrigin)
@@ -224,11 +224,11 @@ func TestCheckHAROutRoundTrip(t *testing.T) {
 		credentials bool // the HAR must show the request was credentialed
 		errorPath   bool // check gives the error-responses-lack-cors warning
 	}{
-		{"API Gateway 403 preflight", apiGatewayNoOptions, []string{"http://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod/items", "-X", "PUT", "-H", "Content-Type: application/json"}, "blocked", false, true},
-		{"wildcard with a cookie", goodCORS, []string{"http://api.test/items", "-b", "session=0123456789abcdef"}, "blocked", true, false},
-		{"wildcard with --credentials", goodCORS, []string{"http://api.test/items", "--credentials"}, "blocked", true, false},
-		{"allowed GET", goodCORS, []string{"http://api.test/items"}, "allowed", false, false},
-		{"redirect taint", redirectTaint, []string{"http://api.test/start"}, "blocked", false, false},
+		{"API Gateway 403 preflight", apiGatewayNoOptions, []string{"https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod/items", "-X", "PUT", "-H", "Content-Type: application/json"}, "blocked", false, true},
+		{"wildcard with a cookie", goodCORS, []string{"https://api.test/items", "-b", "session=0123456789abcdef"}, "blocked", true, false},
+		{"wildcard with --credentials", goodCORS, []string{"https://api.test/items", "--credentials"}, "blocked", true, false},
+		{"allowed GET", goodCORS, []string{"https://api.test/items"}, "allowed", false, false},
+		{"redirect taint", redirectTaint, []string{"https://api.test/start"}, "blocked", false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

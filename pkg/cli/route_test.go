@@ -11,7 +11,7 @@ import (
 	"testing"
 )
 
-// hostRecorder is an API that allows https://app.example.com and records
+// hostRecorder is an API that allows the dev page http://localhost:5173 (a secure context, so loopback is no Local Network Access problem) and records
 // the Host of every request it gets.
 type hostRecorder struct {
 	*httptest.Server
@@ -28,7 +28,7 @@ func newHostRecorder(t *testing.T) *hostRecorder {
 		s.hosts[r.Host]++
 		s.targets[r.RequestURI]++
 		s.mu.Unlock()
-		w.Header().Set("Access-Control-Allow-Origin", "https://app.example.com")
+		w.Header().Set("Access-Control-Allow-Origin", "http://localhost:5173")
 		w.Header().Set("Access-Control-Allow-Methods", "PUT")
 		w.Header().Set("Vary", "Origin")
 		w.WriteHeader(http.StatusNoContent)
@@ -59,10 +59,10 @@ func TestRouteFlags(t *testing.T) {
 		}
 		return p
 	}
-	ciConfig := write("resolve.yaml", "resolve:\n  - "+resolve+"\nchecks:\n  - url: "+named+"\n    origins: [{origin: \"https://app.example.com\"}]\n")
-	ciPlain := write("plain.yaml", "checks:\n  - url: http://api.example.test/items\n    origins: [{origin: \"https://app.example.com\"}]\n")
-	badConfig := write("bad.yaml", "checks:\n  - url: "+named+"\n    origins: [{origin: \"https://app.example.com\"}]\nconnect_to:\n  - api.example.test:443\n")
-	harPath := write("replay.har", `{"log":{"entries":[{"startedDateTime":"2024-01-01T00:00:00Z","request":{"method":"PUT","url":"`+named+`","headers":[{"name":"Origin","value":"https://app.example.com"},{"name":"Sec-Fetch-Mode","value":"cors"}]},"response":{"status":0,"headers":[],"_error":"net::ERR_FAILED"}}]}}`)
+	ciConfig := write("resolve.yaml", "resolve:\n  - "+resolve+"\nchecks:\n  - url: "+named+"\n    origins: [{origin: \"http://localhost:5173\"}]\n")
+	ciPlain := write("plain.yaml", "checks:\n  - url: http://api.example.test/items\n    origins: [{origin: \"http://localhost:5173\"}]\n")
+	badConfig := write("bad.yaml", "checks:\n  - url: "+named+"\n    origins: [{origin: \"http://localhost:5173\"}]\nconnect_to:\n  - api.example.test:443\n")
+	harPath := write("replay.har", `{"log":{"entries":[{"startedDateTime":"2024-01-01T00:00:00Z","request":{"method":"PUT","url":"`+named+`","headers":[{"name":"Origin","value":"http://localhost:5173"},{"name":"Sec-Fetch-Mode","value":"cors"}]},"response":{"status":0,"headers":[],"_error":"net::ERR_FAILED"}}]}}`)
 
 	tests := []struct {
 		name     string
@@ -71,15 +71,15 @@ func TestRouteFlags(t *testing.T) {
 		wantHost string // the Host the server must have seen
 		wantErr  string
 	}{
-		{"check --resolve", []string{"check", named, "--origin", "https://app.example.com", "--resolve", resolve}, ExitAllowed, "api.example.test:" + port, ""},
-		{"check --connect-to", []string{"check", "http://api.example.test/items", "--origin", "https://app.example.com", "--connect-to", connectTo}, ExitAllowed, "api.example.test", ""},
-		{"check -- curl --resolve", []string{"check", "--", "curl", named, "-H", "origin: https://app.example.com", "--resolve", resolve}, ExitAllowed, "api.example.test:" + port, ""},
+		{"check --resolve", []string{"check", named, "--origin", "http://localhost:5173", "--resolve", resolve}, ExitAllowed, "api.example.test:" + port, ""},
+		{"check --connect-to", []string{"check", "http://api.example.test/items", "--origin", "http://localhost:5173", "--connect-to", connectTo}, ExitAllowed, "api.example.test", ""},
+		{"check -- curl --resolve", []string{"check", "--", "curl", named, "-H", "origin: http://localhost:5173", "--resolve", resolve}, ExitAllowed, "api.example.test:" + port, ""},
 		{"ci resolve: key", []string{"ci", "-f", ciConfig}, ExitAllowed, "api.example.test:" + port, ""},
 		{"ci --connect-to", []string{"ci", "-f", ciPlain, "--connect-to", connectTo}, ExitAllowed, "api.example.test", ""},
 		{"har --replay --resolve", []string{"har", "--replay", "--resolve", resolve, harPath}, ExitBlocked, "api.example.test:" + port, ""},
 
-		{"check bad --resolve", []string{"check", named, "--origin", "https://app.example.com", "--resolve", "api.example.test:" + port}, ExitUsage, "", `--resolve "api.example.test:` + port + `": want HOST:PORT:ADDRESS`},
-		{"check bad --connect-to", []string{"check", named, "--origin", "https://app.example.com", "--connect-to", "a:b:c:d"}, ExitUsage, "", `--connect-to "a:b:c:d": port "b" is not a number`},
+		{"check bad --resolve", []string{"check", named, "--origin", "http://localhost:5173", "--resolve", "api.example.test:" + port}, ExitUsage, "", `--resolve "api.example.test:` + port + `": want HOST:PORT:ADDRESS`},
+		{"check bad --connect-to", []string{"check", named, "--origin", "http://localhost:5173", "--connect-to", "a:b:c:d"}, ExitUsage, "", `--connect-to "a:b:c:d": port "b" is not a number`},
 		{"ci bad connect_to:", []string{"ci", "-f", badConfig}, ExitUsage, "", `bad.yaml:5: connect_to "api.example.test:443": want HOST1:PORT1:HOST2:PORT2`},
 		{"ci bad --resolve", []string{"ci", "-f", ciPlain, "--resolve", "x:80:not-an-ip"}, ExitUsage, "", `"not-an-ip" is not an IP address`},
 		{"har --resolve without --replay", []string{"har", "--resolve", resolve, harPath}, ExitUsage, "", "add --replay"},
@@ -118,14 +118,14 @@ func TestURLAsBrowserSendsIt(t *testing.T) {
 	resolve := "xn--bcher-kva.example.test:" + port + ":127.0.0.1"
 	dir := t.TempDir()
 	ciPath := filepath.Join(dir, "c.yaml")
-	os.WriteFile(ciPath, []byte("checks:\n  - url: "+typed+"\n    origins: [{origin: \"https://app.example.com\"}]\n"), 0o644)
+	os.WriteFile(ciPath, []byte("checks:\n  - url: "+typed+"\n    origins: [{origin: \"http://localhost:5173\"}]\n"), 0o644)
 	tests := []struct {
 		name string
 		args []string
 		code int
 	}{
-		{"check", []string{"check", typed, "--origin", "https://app.example.com", "--resolve", resolve, "-o", "json"}, ExitAllowed},
-		{"check -- curl", []string{"check", "--resolve", resolve, "--", "curl", typed, "-H", "Origin: https://app.example.com"}, ExitAllowed},
+		{"check", []string{"check", typed, "--origin", "http://localhost:5173", "--resolve", resolve, "-o", "json"}, ExitAllowed},
+		{"check -- curl", []string{"check", "--resolve", resolve, "--", "curl", typed, "-H", "Origin: http://localhost:5173"}, ExitAllowed},
 		{"ci", []string{"ci", "-f", ciPath, "--resolve", resolve}, ExitAllowed},
 	}
 	for _, tt := range tests {

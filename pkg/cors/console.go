@@ -101,6 +101,9 @@ type Cause struct {
 	Bare  bool
 	// Warning: the browser logs it although the request goes through.
 	Warning bool
+	// Alone: nothing follows it (no AfterPreflight, AfterRedirect or
+	// After line): it is not a CORS failure.
+	Alone bool
 	// Then are causes (keys of Causes) logged right after this one, with
 	// the same particulars.
 	Then []string
@@ -366,7 +369,7 @@ func (p *Profile) Lines(f *Finding) []string {
 		return nil
 	}
 	out := []string{m.line(cs, f.Console)}
-	if cs.Warning {
+	if cs.Warning || cs.Alone {
 		return out
 	}
 	for _, key := range cs.Then {

@@ -72,6 +72,8 @@ func (p *Profile) Evaluate(ex *Exchange) *Diagnosis {
 		f := newFinding(CodeCorsDisabledScheme, "request", "the URL "+quote(r.URL)+" is not http or https, so a cross-origin request to it cannot use CORS")
 		j.note(&f, r.URL, Console{Param: scheme})
 		j.add(f)
+	case p.mixedContent(r.Origin, r.URL):
+		j.add(j.mixedContentFinding(r.URL, "request"))
 	default:
 		j.evaluate(ex, d)
 	}
@@ -609,6 +611,12 @@ func (p *Profile) redirect(r *Request, st RedirectState, resp *Message) (Redirec
 	if target.User != nil && (tainted || corsFlag || !sameOrigin(page, href)) {
 		f := newFinding(CodeRedirectCredentials, step, "the redirect's Location "+quote(redactUserinfo(target))+" carries user:password@, which browsers refuse for cross-origin requests")
 		p.note(&f, r, Console{URL: st.URL, From: redirectedFrom(r.URL, st.URL), Origin: page, Location: redactUserinfo(target)})
+		return st, &f
+	}
+	if p.mixedContent(page, href) {
+		f := newFinding(CodeMixedContent, step, "the redirect's Location "+quote(href)+" is plain http and the page "+quote(page)+
+			" is served over https; the browser blocks that as mixed content and does not follow it")
+		p.note(&f, r, Console{URL: href, From: r.URL, Origin: page})
 		return st, &f
 	}
 	next := st

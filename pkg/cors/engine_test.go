@@ -78,6 +78,7 @@ var wantSeverity = map[Code]Severity{
 	CodePreflightReasons: SeverityInfo, CodeActualNotChecked: SeverityInfo,
 	CodeOriginTainted:        SeverityInfo,
 	CodeLocalNetworkInsecure: SeverityError, CodeLocalNetworkPermission: SeverityWarning,
+	CodeMixedContent: SeverityError,
 }
 
 type evalCase struct {
@@ -348,7 +349,7 @@ func evalCases() []evalCase {
 
 func TestEvaluate(t *testing.T) {
 	seen := map[Code]bool{}
-	for _, tc := range append(evalCases(), lnaEvalCases()...) {
+	for _, tc := range append(append(evalCases(), lnaEvalCases()...), mixedEvalCases()...) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := tc.profile
 			if p == nil {

@@ -150,9 +150,10 @@ func lnaEvalCases() []evalCase {
 		return onAddr(exch(r, res(204, HeaderAllowOrigin, "*", HeaderAllowMethods, "PUT", HeaderAllowHeaders, "Content-Type"), res(200, HeaderAllowOrigin, "*")), "127.0.0.1:8080")
 	}
 	insecureMsg := "Access to fetch at '" + localAPI + "' from origin '" + insecurePage + "' has been blocked by CORS policy: The request client is not a secure context and the resource is in more-private address space `loopback`."
-	redirectToLAN := exch(get(), nil, res(302, "Location", "http://192.168.1.10/items", HeaderAllowOrigin, "*"), res(200, HeaderAllowOrigin, "*"))
+	// https: from the https page, http://192.168.1.10 would be mixed content.
+	redirectToLAN := exch(get(), nil, res(302, "Location", "https://192.168.1.10/items", HeaderAllowOrigin, "*"), res(200, HeaderAllowOrigin, "*"))
 	redirectToLAN.Actual[0].RemoteAddress = "93.184.215.14:443"
-	redirectToLAN.Actual[1].RemoteAddress = "192.168.1.10:80"
+	redirectToLAN.Actual[1].RemoteAddress = "192.168.1.10:443"
 	redirectToLANInsecure := exch(from(insecurePage, get()), nil, res(302, "Location", "http://192.168.1.10/items", HeaderAllowOrigin, "*"), res(200, HeaderAllowOrigin, "*"))
 	redirectToLANInsecure.Request.URL = api
 	redirectToLANInsecure.Actual[0].RemoteAddress = "93.184.215.14:443"

@@ -34,6 +34,10 @@ type Profile struct {
 	// LocalNetworkAccess: the browser gates requests from a page to a more
 	// private address space (Chromium 142+).
 	LocalNetworkAccess bool
+	// MixedContentBlocksLoopback: an https page may not call http://
+	// loopback either (WebKit); Chromium and Gecko treat 127.0.0.1, [::1]
+	// and localhost as potentially trustworthy.
+	MixedContentBlocksLoopback bool
 	// ThirdPartyCookies says what happens to the cookies of a credentialed
 	// request to another site than the page's: "sent", "partitioned"
 	// (a separate jar per top-level site) or "blocked".

@@ -97,6 +97,12 @@ var chromiumMessages = &Messages{
 			Text: "Redirect location '' contains a username and password, which is disallowed for cross-origin requests."},
 		string(CodeLocalNetworkInsecure): {Key: "InsecureLocalNetwork",
 			Text: "The request client is not a secure context and the resource is in more-private address space `{param}`."},
+		// Blink's MixedContentChecker logs its own line, not a CORS one; the
+		// page is named by its URL, which corsdiag knows as the origin's "/".
+		string(CodeMixedContent) + "|fetch": {Bare: true,
+			Text: "Mixed Content: The page at '{origin}/' was loaded over HTTPS, but requested an insecure resource '{url}'. This request has been blocked; the content must be served over HTTPS."},
+		string(CodeMixedContent) + "|XMLHttpRequest": {Bare: true,
+			Text: "Mixed Content: The page at '{origin}/' was loaded over HTTPS, but requested an insecure XMLHttpRequest endpoint '{url}'. This request has been blocked; the content must be served over HTTPS."},
 		string(CodeLocalNetworkPermission): {Key: "LocalNetworkAccessPermissionDenied",
 			Text: "Permission was denied for this request to access the `{param}` address space."},
 	},

@@ -53,6 +53,8 @@ var firefoxMessages = &Messages{
 		string(CodeRedirectCredentials): {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null)."},
 		string(CodeTooManyRedirects):    {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null)."},
 		string(CodeCorsDisabledScheme):  {Key: "CORSRequestNotHttp", Text: "CORS request not http)."},
+		// nsMixedContentBlocker (security.properties BlockMixedActiveContent).
+		string(CodeMixedContent): {Key: "BlockMixedActiveContent", Bare: true, Alone: true, Text: "Blocked loading mixed active content “{url}”"},
 		// An unparsable Location fails the request without a CORS reason.
 		string(CodeRedirectBadLocation): {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null)."},
 		// The refused redirect also fails the preflight, with its status.

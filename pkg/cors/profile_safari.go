@@ -19,6 +19,9 @@ var Safari = &Profile{
 	StatusBeforeOrigin:          true, // validatePreflightResponse
 	// Verified on WebKitGTK 2.50 (preflighted-post-303).
 	RedirectKeepsBodyHeaders: true,
+	// MixedContentBlocksLoopback stays false: WebKit 26.5 was reported
+	// blocking an https page's http://127.0.0.1 too, but that is not
+	// verified here, so the profile keeps the standard's rule.
 	// Intelligent Tracking Prevention blocks third-party cookies (Safari 13.1+).
 	ThirdPartyCookies: "blocked",
 	Headers: BrowserHeaders{
@@ -87,5 +90,7 @@ var safariMessages = &Messages{
 		// layer (libsoup) words it so; Safari's (CFNetwork) has its own
 		// words. A failed actual request logs no line at all.
 		string(CodePreflightNetwork): {Text: "Connection terminated unexpectedly"},
+		// WebCore MixedContentChecker logs it instead of a CORS line.
+		string(CodeMixedContent): {Bare: true, Alone: true, Text: "[blocked] The page at {origin}/ requested insecure content from {url}. This content was blocked and must be served over HTTPS."},
 	},
 }

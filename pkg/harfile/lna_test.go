@@ -11,7 +11,7 @@ import (
 // Access check judges it against the page's origin.
 func TestServerIPAddressJudged(t *testing.T) {
 	get := func(origin, ip string) string {
-		e := entryJSON("2024-01-01T00:00:00.100Z", "GET", "http://printer.test/status", "fetch",
+		e := entryJSON("2024-01-01T00:00:00.100Z", "GET", "https://printer.test/status", "fetch", // https: from an https page, http would be mixed content
 			[][2]string{{"Origin", origin}, {"Sec-Fetch-Mode", "cors"}}, 200, [][2]string{{"Access-Control-Allow-Origin", "*"}}, "")
 		if ip == "" {
 			return e

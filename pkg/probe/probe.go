@@ -184,6 +184,10 @@ func (p *prober) run(ctx context.Context) *Result {
 		ex.ActualSkipped = "fetch() refuses the " + plan.Method + " method, so the browser sends nothing; corsdiag sent nothing either."
 		return res
 	}
+	if p.opts.Profile.BlocksAsMixedContent(r) {
+		ex.ActualSkipped = "the browser blocks an https page's request to plain http as mixed content, so it sends nothing; corsdiag sent nothing either."
+		return res
+	}
 
 	var errorPaths func() []ErrorPath
 	if p.opts.ErrorProbe {

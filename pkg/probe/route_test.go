@@ -297,7 +297,8 @@ func TestSendsURLAsBrowser(t *testing.T) {
 		{"HTTP://API.example.test:80/x#frag", "/x", "api.example.test", "http://api.example.test/x"},
 	}
 	for _, tt := range tests {
-		res := run(t, Options{Request: cors.Request{Method: "GET", URL: tt.url}, Routes: routes})
+		// An http page: from an https one, http://api.example.test is mixed content.
+		res := run(t, Options{Request: cors.Request{Method: "GET", URL: tt.url, Origin: "http://app.example.com"}, Routes: routes})
 		g := <-seenReq
 		if g.target != tt.wantTarget || g.host != tt.wantHost {
 			t.Errorf("%q: server saw %s with Host %s, want %s with Host %s", tt.url, g.target, g.host, tt.wantTarget, tt.wantHost)
