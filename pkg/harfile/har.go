@@ -73,8 +73,10 @@ type Request struct {
 	URL         string
 	HTTPVersion string
 	Headers     []Header
-	Cookies     []Cookie
-	PostData    *PostData
+	// HeadersDropped counts the headers beyond MaxHeaders, not kept.
+	HeadersDropped int
+	Cookies        []Cookie
+	PostData       *PostData
 }
 
 // Content is the response body as recorded.
@@ -94,9 +96,11 @@ type Response struct {
 	StatusText  string
 	HTTPVersion string
 	Headers     []Header
-	Cookies     []Cookie
-	Content     Content
-	RedirectURL string
+	// HeadersDropped counts the headers beyond MaxHeaders, not kept.
+	HeadersDropped int
+	Cookies        []Cookie
+	Content        Content
+	RedirectURL    string
 	// Error is Chrome's `_error` (net::ERR_FAILED…) or Playwright's
 	// `_failureText`, on the response or the entry.
 	Error string

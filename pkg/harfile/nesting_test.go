@@ -108,3 +108,54 @@ func TestSkipTolerances(t *testing.T) {
 		}
 	}
 }
+
+// manyHeaders is one entry whose response holds n headers after the CORS
+// ones.
+func manyHeaders(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"log":{"entries":[{"request":{"method":"GET","url":"https://api.test/x","headers":[{"name":"Origin","value":"https://app.test"}]},"response":{"status":200,"headers":[{"name":"Access-Control-Allow-Origin","value":"https://app.test"}`)
+	for i := range n {
+		b.WriteString(`,{"name":"X-H` + strconv.Itoa(i) + `","value":"v"}`)
+	}
+	b.WriteString(`]}}]}}`)
+	return b.Bytes()
+}
+
+// TestHeadersPerMessageCapped: an entry with more headers than any browser
+// records keeps MaxHeaders of them (memory stays flat), counts the rest,
+// and still reads and sanitizes.
+func TestHeadersPerMessageCapped(t *testing.T) {
+	data := manyHeaders(MaxHeaders + 1000)
+	var got *Entry
+	if err := NewReader(bytes.NewReader(data), Options{}).ReadEntries(func(e *Entry) error { got = e; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if h := got.Response.Headers; len(h) != MaxHeaders || h[0].Name != "Access-Control-Allow-Origin" || got.Response.HeadersDropped != 1001 {
+		t.Errorf("kept %d headers (first %q), dropped %d; want %d, the CORS one first, 1001", len(h), h[0].Name, got.Response.HeadersDropped, MaxHeaders)
+	}
+	var out bytes.Buffer
+	if err := Sanitize(&out, bytes.NewReader(data)); err != nil {
+		t.Fatal(err)
+	}
+	var back *Entry
+	if err := NewReader(&out, Options{}).ReadEntries(func(e *Entry) error { back = e; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(back.Response.Headers) != MaxHeaders || back.Response.HeadersDropped != 0 {
+		t.Errorf("sanitized copy holds %d headers (%d more), want %d", len(back.Response.Headers), back.Response.HeadersDropped, MaxHeaders)
+	}
+}
+
+// BenchmarkSanitizeManyHeaders shows sanitize's memory flat in the number
+// of headers of one entry (B/op stops growing past MaxHeaders).
+func BenchmarkSanitizeManyHeaders(b *testing.B) {
+	for _, n := range []int{10_000, 100_000, 1_000_000} {
+		data := manyHeaders(n)
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = Sanitize(io.Discard, bytes.NewReader(data))
+			}
+		})
+	}
+}

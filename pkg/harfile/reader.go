@@ -248,7 +248,7 @@ func (r *Reader) request(q *Request) error {
 		case "httpVersion":
 			q.HTTPVersion, err = s.str()
 		case "headers":
-			q.Headers, err = r.pairs(q.Headers[:0])
+			q.Headers, q.HeadersDropped, err = r.pairs(q.Headers[:0])
 		case "cookies":
 			q.Cookies, err = r.cookies()
 		case "postData":
@@ -291,7 +291,7 @@ func (r *Reader) response(p *Response) error {
 		case "httpVersion":
 			p.HTTPVersion, err = s.str()
 		case "headers":
-			p.Headers, err = r.pairs(p.Headers[:0])
+			p.Headers, p.HeadersDropped, err = r.pairs(p.Headers[:0])
 		case "cookies":
 			p.Cookies, err = r.cookies()
 		case "redirectURL":
@@ -349,11 +349,24 @@ func (r *Reader) body() (string, int, error) {
 	return string(v), len(v), err
 }
 
+// MaxHeaders caps the headers kept per request or response. Chromium
+// refuses a response whose headers pass 256 KiB (ERR_RESPONSE_HEADERS_TOO_BIG),
+// at most about 43,000 of the shortest lines, so a recording never holds
+// more; a hostile file with a million headers in one entry must not need
+// gigabytes. The rest are read, counted and dropped.
+const MaxHeaders = 50000
+
 // pairs reads an array of {name, value} objects. Values may be arrays
-// (Polly.JS), numbers or null.
-func (r *Reader) pairs(out []Header) ([]Header, error) {
+// (Polly.JS), numbers or null. It keeps at most MaxHeaders of them and
+// returns how many it dropped.
+func (r *Reader) pairs(out []Header) ([]Header, int, error) {
 	s := r.s
+	dropped := 0
 	err := s.array(func(int) error {
+		if len(out) >= MaxHeaders {
+			dropped++
+			return s.skipValue()
+		}
 		var h Header
 		err := s.object(func(key []byte) error {
 			var err error
@@ -375,7 +388,7 @@ func (r *Reader) pairs(out []Header) ([]Header, error) {
 		}
 		return err
 	})
-	return out, err
+	return out, dropped, err
 }
 
 // cookies reads a cookie array; Internet Explorer 11 writes a single cookie

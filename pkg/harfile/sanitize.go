@@ -2,6 +2,7 @@ package harfile
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/base64"
 	"io"
 	"runtime/debug"
@@ -110,10 +111,13 @@ func (z *sanitizer) copyNode(clean func(*node)) error {
 
 // node is a JSON value held in memory with its key order.
 type node struct {
-	kind  byte // '{', '[', '"', or 'l' for a literal kept as written
+	// kind is '{', '[', '"', 'l' for a literal kept as written, or 'r'
+	// for JSON already sanitized and encoded (raw holds it)
+	kind  byte
 	keys  []string
 	vals  []*node
 	str   string
+	raw   []byte
 	large int // a string too large to keep: its length
 }
 
@@ -123,7 +127,13 @@ func (z *sanitizer) read() (*node, error) {
 	case '{':
 		n := &node{kind: '{'}
 		err := s.objectBody(func(key []byte) error {
-			v, err := z.read()
+			var v *node
+			var err error
+			if string(key) == "headers" && s.kind() == '[' {
+				v, err = z.readPairs()
+			} else {
+				v, err = z.read()
+			}
 			n.keys = append(n.keys, string(key))
 			n.vals = append(n.vals, v)
 			return err
@@ -150,6 +160,39 @@ func (z *sanitizer) read() (*node, error) {
 	}
 	v, err := s.literal()
 	return &node{kind: 'l', str: string(v)}, err
+}
+
+// readPairs reads a headers array one pair at a time, each cleaned and
+// written out as soon as it is read: the array is kept as sanitized JSON
+// bytes (a node of kind 'r'), not as a tree of nodes, which took some 300
+// bytes a header (a hostile entry with 1,000,000 headers needed 780 MB).
+// Pairs beyond MaxHeaders are left out, as the reader leaves them out.
+func (z *sanitizer) readPairs() (*node, error) {
+	var buf bytes.Buffer
+	w := bufio.NewWriter(&buf)
+	w.WriteByte('[')
+	i := 0
+	err := z.s.arrayBody(func(int) error {
+		if i >= MaxHeaders {
+			// What the reader would drop too: a browser never records
+			// this many, and keeping them would make memory grow with them.
+			return z.s.skipValue()
+		}
+		p, err := z.read()
+		if err != nil {
+			return err
+		}
+		cleanPair(p, headerValue2)
+		if i > 0 {
+			w.WriteByte(',')
+		}
+		i++
+		p.write(w)
+		return nil
+	})
+	w.WriteByte(']')
+	w.Flush()
+	return &node{kind: 'r', raw: buf.Bytes()}, err
 }
 
 func (n *node) get(key string) *node {
@@ -199,6 +242,8 @@ func (n *node) write(w *bufio.Writer) {
 			v.write(w)
 		}
 		w.WriteByte(']')
+	case 'r': // already written and cleaned (readPairs)
+		w.Write(n.raw)
 	case '"':
 		if n.large > 0 {
 			writeString(w, redact.Marker+" ("+strconv.Itoa(n.large)+" bytes removed)")
@@ -279,26 +324,31 @@ func paramValue(name, v string) string {
 }
 
 // cleanPairs redacts an array of {name, value} objects (a value may be an
-// array: Polly.JS).
+// array: Polly.JS); headers arrays arrive already cleaned (readPairs).
 func cleanPairs(arr *node, clean func(name, v string) string) {
 	if arr == nil || arr.kind != '[' {
 		cleanAll(arr)
 		return
 	}
 	for _, p := range arr.vals {
-		name := p.get("name").text()
-		v := p.get("value")
-		switch {
-		case v == nil:
-		case v.kind == '"':
-			v.set(clean(name, v.str))
-		case v.kind == '[':
-			for _, x := range v.vals {
-				x.set(clean(name, x.text()))
-			}
-		}
-		cleanAllExcept(p, "name", "value")
+		cleanPair(p, clean)
 	}
+}
+
+// cleanPair redacts one {name, value} object.
+func cleanPair(p *node, clean func(name, v string) string) {
+	name := p.get("name").text()
+	v := p.get("value")
+	switch {
+	case v == nil:
+	case v.kind == '"':
+		v.set(clean(name, v.str))
+	case v.kind == '[':
+		for _, x := range v.vals {
+			x.set(clean(name, x.text()))
+		}
+	}
+	cleanAllExcept(p, "name", "value")
 }
 
 // cleanCookies replaces every cookie value (an array, or IE 11's single
