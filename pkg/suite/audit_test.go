@@ -137,6 +137,13 @@ func TestAuditInReports(t *testing.T) {
 	if !strings.Contains(md.String(), "`origin-reflected`") || !strings.Contains(md.String(), "map $http_origin $cors_origin") {
 		t.Errorf("Markdown lacks the audit finding and its fix:\n%s", md.String())
 	}
+	var page bytes.Buffer
+	if err := rep.WriteHTML(&page); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(page.String(), "origin-reflected") {
+		t.Errorf("the HTML page lacks the audit finding")
+	}
 	if err := rep.WriteJSON(&js); err != nil {
 		t.Fatal(err)
 	}
