@@ -579,7 +579,7 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 	case "html":
 		err = report.WriteCheckHTML(o.IO.Out, result)
 	default:
-		err = report.WriteText(o.IO.Out, result, report.Style{Color: o.IO.Color()})
+		err = report.WriteText(o.IO.Out, result, report.Style{Color: o.IO.Color(), Width: terminalWidth(o.IO)})
 	}
 	if err != nil {
 		return err

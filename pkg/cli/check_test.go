@@ -75,7 +75,14 @@ func dialOnly(t *testing.T, addr string, tlsConfig *tls.Config) *http.Transport 
 // execCheck runs `corsdiag check args…` in-process against tr.
 func execCheck(t *testing.T, tr http.RoundTripper, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return execCheckWidth(t, tr, 0, args...)
+}
+
+// execCheckWidth runs check as on a terminal of width columns (0: piped).
+func execCheckWidth(t *testing.T, tr http.RoundTripper, width int, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	io, out, errOut := fakeIO(nil)
+	io.Width, io.WidthSet = width, width > 0
 	opts := &checkOptions{
 		IO: io,
 		run: func(ctx context.Context, o probe.Options) (*probe.Result, error) {

@@ -325,8 +325,12 @@ func displayName(name string) string {
 // terminalWidth is the width to fit tables to: the terminal's, or 0 (no
 // fitting) when output is not a terminal.
 func terminalWidth(sysIO *IO) int {
-	if !sysIO.OutIsTerminal {
+	switch {
+	case !sysIO.OutIsTerminal && !sysIO.WidthSet:
 		return 0
+	case sysIO.Width <= 0:
+		// A terminal whose size cannot be read.
+		return 80
 	}
 	return sysIO.Width
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -160,9 +161,9 @@ func (r *HARRenderer) Add(res *harfile.Result) error {
 		r.more++
 		return nil
 	}
-	finding, console := "", ""
+	finding := ""
 	if f := res.Reported(); f != nil {
-		finding, console = string(f.Code), f.BrowserMessage
+		finding = string(f.Code)
 	} else if res.Verdict == cors.Allowed {
 		finding = "allowed"
 	}
@@ -170,9 +171,10 @@ func (r *HARRenderer) Add(res *harfile.Result) error {
 	if res.OnlyPreflight {
 		method += " (preflight only)"
 	}
+	// The console line is in the problems, whole; the table stays narrow.
 	r.rows = append(r.rows, []string{
-		strconv.Itoa(res.Index), r.clean(method), ellipsize(r.cleanURL(res.URL), 60), r.clean(res.Origin) + " (" + res.OriginSource + ")",
-		finding, ellipsize(r.clean(console), 110),
+		strconv.Itoa(res.Index), r.clean(method), shown(r.cleanURL(res.URL), maxShownURL), r.clean(res.Origin),
+		finding,
 	})
 	return nil
 }
@@ -246,7 +248,7 @@ func (r *HARRenderer) finishText(sum harfile.Summary, log *harfile.Log, readErr 
 	if creator != "" {
 		src += " (written by " + termsafe.Clean(creator) + ")"
 	}
-	fmt.Fprintf(&b, "%s\n", termsafe.Clean(src))
+	writeWrapped(&b, termsafe.Clean(src), "", "  ", r.opts.Width)
 	if sum.Browser != "" && (sum.Browser != cors.Chromium.Name || sum.BrowserSource == harfile.BrowserFromFlag) {
 		fmt.Fprintf(&b, "Judged as %s (%s); the console lines below are %s's.\n", displayName(sum.Browser), browserSourceWords[sum.BrowserSource], displayName(sum.Browser))
 	}
@@ -254,11 +256,11 @@ func (r *HARRenderer) finishText(sum harfile.Summary, log *harfile.Log, readErr 
 	if sum.Blocked > 0 {
 		blocked = pal.bad.Sprintf("%d blocked by the browser", sum.Blocked)
 	}
-	fmt.Fprintf(&b, "%s, %d cross-origin (%d CORS-checked), %s", plural(sum.Requests, "request", "requests"), sum.CrossOrigin, sum.CORS, blocked)
+	verdict := fmt.Sprintf("%s, %d cross-origin (%d CORS-checked), %s", plural(sum.Requests, "request", "requests"), sum.CrossOrigin, sum.CORS, blocked)
 	if sum.CauseUnknown > 0 {
-		fmt.Fprintf(&b, " (%d with the cause not in the file)", sum.CauseUnknown)
+		verdict += fmt.Sprintf(" (%d with the cause not in the file)", sum.CauseUnknown)
 	}
-	b.WriteString(".\n")
+	writeWrapped(&b, verdict+".", "", "  ", r.opts.Width)
 	if sum.ErrorPathProbes > 0 {
 		probes := fmt.Sprintf("%d entries are corsdiag error-path probes (check --har-out), not page requests: their answers are the error-responses-lack-cors warning of the request they probe.", sum.ErrorPathProbes)
 		if sum.ErrorPathProbes == 1 {
@@ -274,45 +276,48 @@ func (r *HARRenderer) finishText(sum harfile.Summary, log *harfile.Log, readErr 
 		fmt.Fprintf(&b, "%s\n", pal.warn.Sprint("Partial report: "+termsafe.Clean(strings.TrimPrefix(readErr.Error(), "har: "))))
 	}
 	writeHARBrowsers(&b, r.opts.Browsers, r.cleanURL)
+	sort.SliceStable(r.order, func(i, j int) bool { return r.order[i].Count > r.order[j].Count })
+	if len(r.order) > 0 {
+		fmt.Fprintf(&b, "\n%s\n", pal.bold.Sprintf("Problems (%d distinct), most frequent first:", len(r.order)))
+	}
+	width := r.opts.Width
+	for _, g := range r.order {
+		times := "1 request"
+		if g.Count > 1 {
+			times = fmt.Sprintf("%d requests", g.Count)
+		}
+		b.WriteString("\n")
+		writeWrapped(&b, pal.bad.Sprint("✗")+" "+pal.bold.Sprint(g.Code)+" ("+times+", "+g.Origin+" → "+g.Target+")", "", "  ", width)
+		writeWrapped(&b, g.Message, "  Cause:     ", "             ", width)
+		if g.Fix != "" {
+			writeWrapped(&b, g.Fix, "  Fix:       ", "             ", width)
+		}
+		if g.BrowserMessage != "" {
+			// One line, whatever the width: it is what people copy and search for.
+			fmt.Fprintf(&b, "  Console:   %s\n", g.BrowserMessage)
+		}
+		writeWrapped(&b, g.exampleLine, "  Example:   ", "             ", width)
+		if g.Reproduce != "" {
+			fmt.Fprintf(&b, "  Reproduce: %s\n", g.Reproduce)
+		}
+		fmt.Fprintf(&b, "  Docs:      corsdiag explain %s\n", g.Code)
+	}
 	if _, err := io.WriteString(r.out, b.String()); err != nil {
 		return err
 	}
 	if len(r.rows) > 0 {
-		io.WriteString(r.out, "\n")
-		if err := r.writeTable(); err != nil {
+		title := "Blocked requests"
+		if r.opts.All {
+			title = "Cross-origin requests"
+		}
+		if err := r.writeTable(pal.bold.Sprint(title)); err != nil {
 			return err
 		}
 		if r.more > 0 {
 			fmt.Fprintf(r.out, "… and %d more (use -o json for all)\n", r.more)
 		}
 	}
-	if len(r.order) == 0 {
-		return nil
-	}
-	sort.SliceStable(r.order, func(i, j int) bool { return r.order[i].Count > r.order[j].Count })
-	b.Reset()
-	fmt.Fprintf(&b, "\n%s\n", pal.bold.Sprintf("Problems (%d distinct):", len(r.order)))
-	for _, g := range r.order {
-		times := "1 request"
-		if g.Count > 1 {
-			times = fmt.Sprintf("%d requests", g.Count)
-		}
-		fmt.Fprintf(&b, "\n%s %s (%s, %s → %s)\n", pal.bad.Sprint("✗"), pal.bold.Sprint(g.Code), times, g.Origin, g.Target)
-		fmt.Fprintf(&b, "  Cause:     %s\n", g.Message)
-		if g.BrowserMessage != "" {
-			fmt.Fprintf(&b, "  Console:   %s\n", g.BrowserMessage)
-		}
-		if g.Fix != "" {
-			fmt.Fprintf(&b, "  Fix:       %s\n", g.Fix)
-		}
-		fmt.Fprintf(&b, "  Example:   %s\n", g.exampleLine)
-		if g.Reproduce != "" {
-			fmt.Fprintf(&b, "  Reproduce: %s\n", g.Reproduce)
-		}
-		fmt.Fprintf(&b, "  Docs:      corsdiag explain %s\n", g.Code)
-	}
-	_, err := io.WriteString(r.out, b.String())
-	return err
+	return nil
 }
 
 // plural is "1 request" or "2 requests".
@@ -328,72 +333,125 @@ func plural0(n int, one, many string) string {
 	return many
 }
 
-func (r *HARRenderer) writeTable() error {
-	table := newGridTable(r.out)
-	header := make([]any, len(harTableHeader))
-	for i, h := range harTableHeader {
-		header[i] = h
+func (r *HARRenderer) writeTable(title string) error {
+	header := slices.Clone(harTableHeader)
+	rows := r.rows
+	// One page origin for every row: said once, its column dropped.
+	if origin, same := sameColumn(rows, originColumn); same {
+		title += " from " + origin
+		header = slices.Delete(header, originColumn, originColumn+1)
+		for i := range rows {
+			rows[i] = slices.Delete(rows[i], originColumn, originColumn+1)
+		}
 	}
-	table.Header(header...)
+	// One scheme and host for every URL: said in the header, paths below.
+	if host := commonHost(rows, urlColumn); host != "" {
+		header[urlColumn] = "URL (" + host + ")"
+		for _, row := range rows {
+			row[urlColumn] = strings.TrimPrefix(row[urlColumn], host)
+		}
+	}
+	fmt.Fprintf(r.out, "\n%s:\n", title)
 	if r.opts.Width > 0 {
-		fitColumns(r.rows, r.opts.Width)
+		fitColumn(header, rows, urlColumn, minURLWidth, r.opts.Width)
 	}
-	if err := table.Bulk(r.rows); err != nil {
+	table := newListTable(r.out)
+	h := make([]any, len(header))
+	for i, c := range header {
+		h[i] = c
+	}
+	table.Header(h...)
+	if err := table.Bulk(rows); err != nil {
 		return err
 	}
 	return table.Render()
 }
 
-var harTableHeader = []string{"#", "Method", "URL", "Page origin", "Finding", "Console message"}
+var harTableHeader = []string{"#", "Method", "URL", "Page origin", "Finding"}
 
-// Columns fitColumns shortens, and the least it leaves them.
 const (
-	urlColumn, consoleColumn = 2, 5
-	minURLWidth              = 24
-	minConsoleWidth          = 15 // "Console message"
+	urlColumn, originColumn = 2, 3
+	minURLWidth             = 16
 )
 
-// fitColumns shortens the URL and console-message cells so the table is at
-// most width columns wide: the console message gives way first (the
-// problems section below prints it whole), then the URL. The other
-// columns are short and kept; a terminal too narrow for them overflows.
-func fitColumns(rows [][]string, width int) {
-	natural := make([]int, len(harTableHeader))
-	for i, h := range harTableHeader {
-		natural[i] = utf8.RuneCountInString(h)
+// sameColumn reports whether every row has the same value in column i.
+func sameColumn(rows [][]string, i int) (string, bool) {
+	if len(rows) == 0 {
+		return "", false
 	}
-	for _, row := range rows {
-		for i, cell := range row {
-			natural[i] = max(natural[i], utf8.RuneCountInString(cell))
+	for _, row := range rows[1:] {
+		if row[i] != rows[0][i] {
+			return "", false
 		}
 	}
-	// Each cell is padded by a space on both sides and followed by a
-	// border; one more border starts the line.
-	avail := width - 1
-	for _, w := range natural {
-		avail -= w + 3
+	return rows[0][i], true
+}
+
+// commonHost is the scheme and host every URL of column i starts with, or "".
+func commonHost(rows [][]string, i int) string {
+	host := ""
+	for _, row := range rows {
+		h := cors.OriginOf(row[i])
+		if h == "" || h == "null" || !strings.HasPrefix(row[i], h+"/") {
+			return ""
+		}
+		if host != "" && h != host {
+			return ""
+		}
+		host = h
 	}
-	avail += natural[urlColumn] + natural[consoleColumn]
-	urlW, conW := natural[urlColumn], natural[consoleColumn]
-	if urlW+conW <= avail {
+	return host
+}
+
+// fitColumn shortens column i (cutting the middle, so what tells rows apart
+// at the end of a URL stays) until the table is at most width columns
+// wide, and no less than least runes. The other columns are short.
+func fitColumn(header []string, rows [][]string, i, least, width int) {
+	natural := make([]int, len(header))
+	for c, h := range header {
+		natural[c] = utf8.RuneCountInString(h)
+	}
+	for _, row := range rows {
+		for c, cell := range row {
+			natural[c] = max(natural[c], utf8.RuneCountInString(cell))
+		}
+	}
+	// A cell is padded by a space each side and followed by a border; one
+	// more border starts the line.
+	total := 1
+	for _, w := range natural {
+		total += w + 3
+	}
+	if total <= width {
 		return
 	}
-	conW = max(minConsoleWidth, min(conW, avail-urlW))
-	urlW = max(minURLWidth, min(urlW, avail-conW))
+	room := max(least, natural[i]-(total-width))
+	header[i] = ellipsize(header[i], room)
 	for _, row := range rows {
-		row[urlColumn] = ellipsize(row[urlColumn], urlW)
-		row[consoleColumn] = ellipsize(row[consoleColumn], conW)
+		row[i] = ellipsizeMiddle(row[i], room)
 	}
 }
 
 // ellipsize shortens s to n runes, marking the cut with "…"; the problems
-// section below the table prints the full text.
+// section prints the full text.
 func ellipsize(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
 	rs := []rune(s)
 	return string(rs[:n-1]) + "…"
+}
+
+// ellipsizeMiddle shortens s to n runes by cutting its middle: a URL keeps
+// its start and the end that tells it from its neighbours.
+func ellipsizeMiddle(s string, n int) string {
+	rs := []rune(s)
+	if len(rs) <= n {
+		return s
+	}
+	head := (n - 1) * 2 / 3
+	tail := n - 1 - head
+	return string(rs[:head]) + "…" + string(rs[len(rs)-tail:])
 }
 
 // browserSourceWords says where the file's browser was learnt.

@@ -59,6 +59,10 @@ type CheckResult struct {
 type Style struct {
 	// Color turns on ANSI colours; the caller decides (terminal, NO_COLOR).
 	Color bool
+	// Width fits the output to that many columns: prose wraps at word
+	// boundaries, the exchange table wraps inside its cells. 0 (piped):
+	// full lines, no fitting.
+	Width int
 }
 
 // orderedFindings puts the reported finding first, then errors, warnings and

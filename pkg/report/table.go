@@ -66,7 +66,7 @@ func exchangeRows(res *CheckResult) []exchangeRow {
 	return rows
 }
 
-func writeExchangeTable(w io.Writer, res *CheckResult, s *sanitizer) error {
+func writeExchangeTable(w io.Writer, res *CheckResult, s *sanitizer, width int) error {
 	rows := exchangeRows(res)
 	if len(rows) == 0 {
 		_, err := fmt.Fprintln(w, "(no request was sent)")
@@ -75,12 +75,19 @@ func writeExchangeTable(w io.Writer, res *CheckResult, s *sanitizer) error {
 	table := newGridTable(w)
 	table.Header("step", "request", "response")
 	base := res.Exchange.Request.URL
+	cells := make([][]string, 0, len(rows))
 	for _, r := range rows {
 		step := clean(r.Step)
 		if r.Purpose != "" {
 			step += "\n" + clean(r.Purpose)
 		}
-		if err := table.Append(step, requestCell(r.Hop, base, s), responseCell(r.Hop, s)); err != nil {
+		cells = append(cells, []string{step, requestCell(r.Hop, base, s), responseCell(r.Hop, s)})
+	}
+	if width > 0 {
+		fitCells(cells, width)
+	}
+	for _, c := range cells {
+		if err := table.Append(c[0], c[1], c[2]); err != nil {
 			return err
 		}
 	}
@@ -96,6 +103,17 @@ func newGridTable(w io.Writer) *tablewriter.Table {
 		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
 			Settings: tw.Settings{Separators: tw.Separators{BetweenRows: tw.On}},
 		})),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithTrimSpace(tw.Off),
+	)
+}
+
+// newListTable is a table without lines between rows, for lists of
+// one-line rows (har's requests, ci's checks).
+func newListTable(w io.Writer) *tablewriter.Table {
+	return tablewriter.NewTable(w,
 		tablewriter.WithHeaderAutoFormat(tw.Off),
 		tablewriter.WithHeaderAlignment(tw.AlignLeft),
 		tablewriter.WithRowAutoWrap(tw.WrapNone),

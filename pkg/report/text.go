@@ -61,7 +61,7 @@ func severityMark(s cors.Severity) string {
 // the exchanges, the platform and where to read more.
 func WriteText(w io.Writer, res *CheckResult, style Style) error {
 	bw := bufio.NewWriter(w)
-	t := &textWriter{w: bw, p: newPalette(style.Color), s: newSanitizer(res), res: res}
+	t := &textWriter{w: bw, p: newPalette(style.Color), s: newSanitizer(res), res: res, width: style.Width}
 	t.write()
 	if t.err != nil {
 		return t.err
@@ -70,11 +70,12 @@ func WriteText(w io.Writer, res *CheckResult, style Style) error {
 }
 
 type textWriter struct {
-	w   io.Writer
-	p   palette
-	s   *sanitizer
-	res *CheckResult
-	err error
+	w     io.Writer
+	p     palette
+	s     *sanitizer
+	res   *CheckResult
+	err   error
+	width int
 }
 
 func (t *textWriter) printf(format string, args ...any) {
@@ -99,14 +100,16 @@ func (t *textWriter) write() {
 		if d.Scope == cors.ScopePreflightOnly {
 			line += " (preflight only: the actual response was not checked)"
 		}
-		t.printf("%s\n", t.p.good.Sprint(line))
+		var b strings.Builder
+		writeWrapped(&b, line, "", "  ", t.width)
+		t.printf("%s", t.p.good.Sprint(strings.TrimSuffix(b.String(), "\n"))+"\n")
 	}
 	r := t.res.Exchange.Request
 	cred := ""
 	if r.Credentials {
 		cred = ", credentials: include"
 	}
-	t.printf("  %s %s from origin %s%s\n", t.text(cors.NormalizeMethod(r.Method)), t.text(t.s.URL(r.URL)), t.text(r.Origin), cred)
+	t.block("  ", "    ", cors.NormalizeMethod(r.Method)+" "+t.s.URL(r.URL)+" from origin "+r.Origin+cred)
 
 	rest := findings
 	if len(findings) > 0 && findings[0].Reported {
@@ -149,22 +152,23 @@ func (t *textWriter) write() {
 		t.printf("Not sent: %s\n", t.text(note))
 	default:
 		if t.err == nil {
-			t.err = writeExchangeTable(t.w, t.res, t.s)
+			t.err = writeExchangeTable(t.w, t.res, t.s, t.width)
 		}
 		if note != "" {
 			t.printf("Actual request not sent: %s\n", t.text(note))
 		}
 	}
 	if t.res.BrowserSkipsActual {
-		t.printf("The browser would not send the actual request (the preflight fails); corsdiag sent it to show what you would hit next.\n")
+		t.block("", "", "The browser would not send the actual request (the preflight fails); corsdiag sent it to show what you would hit next.")
 	}
 
 	if pl := t.res.Platform; pl != nil && pl.Name != "" {
-		t.printf("\nPlatform: %s (%s)", t.text(pl.Name), t.text(pl.Confidence))
+		line := pl.Name + " (" + pl.Confidence + ")"
 		if len(pl.Evidence) > 0 {
-			t.printf(" — evidence: %s", t.text(strings.Join(pl.Evidence, "; ")))
+			line += " — evidence: " + strings.Join(pl.Evidence, "; ")
 		}
 		t.printf("\n")
+		t.block("Platform: ", "  ", line)
 		if len(pl.Layers) > 1 {
 			t.printf("Layers: %s\n", t.text(strings.Join(pl.Layers, " → ")))
 		}
@@ -312,14 +316,28 @@ func saysFix(message, fix string) bool {
 // line after first, the others after indent, each line cleaned on its own
 // so the line breaks survive and nothing else does.
 func (t *textWriter) block(first, indent, text string) {
+	// Prose wraps to the width. Console lines (what people copy and search
+	// for) and the code of a fix snippet (from its "[format] title" line to
+	// the next blank line) stay whole, so they still paste.
+	wrap := t.width > 0 && first != "  │ "
+	inCode := false
 	for i, line := range strings.Split(text, "\n") {
 		prefix := indent
 		if i == 0 {
 			prefix = first
 		}
 		line = t.text(strings.TrimRight(line, "\r"))
-		if line == "" {
+		switch {
+		case line == "":
+			inCode = false
 			t.printf("%s\n", strings.TrimRight(prefix, " "))
+			continue
+		case strings.HasPrefix(line, "[") && strings.Contains(line, "] "):
+			inCode = true
+		case wrap && !inCode:
+			var b strings.Builder
+			writeWrapped(&b, line, prefix, indent, t.width)
+			t.printf("%s", b.String())
 			continue
 		}
 		t.printf("%s%s\n", prefix, line)

@@ -1,0 +1,154 @@
+package report
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// writeWrapped writes s after first, wrapped at word boundaries so no line
+// is wider than width (0: no wrapping), the lines after the first
+// indented by rest. A word longer than a line stands alone on its line.
+func writeWrapped(b *strings.Builder, s, first, rest string, width int) {
+	if width <= 0 {
+		b.WriteString(first + s + "\n")
+		return
+	}
+	prefix, lineW := first, 0
+	b.WriteString(prefix)
+	for _, w := range strings.Fields(s) {
+		ww := visibleWidth(w)
+		room := width - visibleWidth(prefix)
+		if lineW > 0 && lineW+1+ww > room {
+			b.WriteString("\n" + rest)
+			prefix, lineW = rest, 0
+		}
+		if lineW > 0 {
+			b.WriteByte(' ')
+			lineW++
+		}
+		b.WriteString(w)
+		lineW += ww
+	}
+	b.WriteByte('\n')
+}
+
+// visibleWidth is the columns s takes on a terminal: runes, less ANSI
+// colour sequences.
+func visibleWidth(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		if s[i] == 0x1b {
+			j := strings.IndexByte(s[i:], 'm')
+			if j < 0 {
+				break
+			}
+			i += j + 1
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		n++
+		i += size
+	}
+	return n
+}
+
+// fitCells wraps the lines of a three-column table's cells (step, request,
+// response) so the table is at most width columns wide: the step column
+// keeps its width, the other two share the rest in proportion to what
+// they hold. A wrapped line goes on indented by two spaces, so it does not
+// read as a header of its own.
+func fitCells(rows [][]string, width int) {
+	natural := make([]int, 3)
+	for _, row := range rows {
+		for c, cell := range row {
+			for _, l := range strings.Split(cell, "\n") {
+				natural[c] = max(natural[c], visibleWidth(l))
+			}
+		}
+	}
+	natural[1], natural[2] = max(natural[1], len("request")), max(natural[2], len("response"))
+	// Borders and padding: "│ a │ b │ c │" is 10 columns more than a+b+c.
+	room := width - 10 - natural[0]
+	if natural[1]+natural[2] <= room {
+		return
+	}
+	// Each column wants at least its longest word (a header name), so a
+	// name is not cut in two; the request column is served first.
+	word1, word2 := min(longestWord(rows, 1), 34, natural[1]), min(longestWord(rows, 2), 40, natural[2])
+	reqW := room * natural[1] / (natural[1] + natural[2])
+	reqW = min(max(reqW, word1, 16), natural[1])
+	respW := room - reqW
+	if respW < word2 && room-word2 >= 16 && room-word2 >= word1 {
+		// Both columns keep their longest word.
+		reqW, respW = room-word2, word2
+	}
+	if respW < 16 {
+		reqW, respW = room-16, 16
+	}
+	if respW > natural[2] {
+		respW = natural[2]
+		reqW = min(room-respW, natural[1])
+	}
+	for _, row := range rows {
+		row[1] = wrapLines(row[1], reqW)
+		row[2] = wrapLines(row[2], respW)
+	}
+}
+
+// wrapLines breaks every line of s longer than width: at the last space
+// or comma that fits, else hard; continuations are indented by two.
+func wrapLines(s string, width int) string {
+	var out []string
+	for _, line := range strings.Split(s, "\n") {
+		first := true
+		for visibleWidth(line) > width {
+			room := width
+			if !first {
+				room -= 2
+			}
+			cut := breakAt(line, room)
+			out = append(out, indentCont(line[:cut], first))
+			line = strings.TrimLeft(line[cut:], " ")
+			first = false
+		}
+		out = append(out, indentCont(line, first))
+	}
+	return strings.Join(out, "\n")
+}
+
+func indentCont(s string, first bool) string {
+	if first {
+		return s
+	}
+	return "  " + s
+}
+
+// breakAt is the byte index to cut s at so the head fits n runes: after
+// the last space or comma within them, else at n runes.
+func breakAt(s string, n int) int {
+	last, runes := -1, 0
+	for i, r := range s {
+		if runes == n {
+			if last > 0 {
+				return last
+			}
+			return i
+		}
+		if r == ' ' || r == ',' {
+			last = i + 1
+		}
+		runes++
+	}
+	return len(s)
+}
+
+// longestWord is the widest space-separated word in column c.
+func longestWord(rows [][]string, c int) int {
+	n := 0
+	for _, row := range rows {
+		for _, w := range strings.Fields(row[c]) {
+			n = max(n, visibleWidth(w))
+		}
+	}
+	return n
+}
