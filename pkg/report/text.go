@@ -149,13 +149,13 @@ func (t *textWriter) write() {
 	switch {
 	case len(exchangeRows(t.res)) == 0 && note != "":
 		// Nothing to tabulate: the note says why nothing was sent, once.
-		t.printf("Not sent: %s\n", t.text(note))
+		t.block("Not sent: ", "  ", note)
 	default:
 		if t.err == nil {
 			t.err = writeExchangeTable(t.w, t.res, t.s, t.width)
 		}
 		if note != "" {
-			t.printf("Actual request not sent: %s\n", t.text(note))
+			t.block("Actual request not sent: ", "  ", note)
 		}
 	}
 	if t.res.BrowserSkipsActual {
