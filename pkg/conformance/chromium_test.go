@@ -71,15 +71,24 @@ type spaceFlags struct {
 	Overrides string
 	// MapInsecureHost maps InsecureHost to 127.0.0.1 in the resolver rules.
 	MapInsecureHost bool
+	// MapHosts are more names mapped to 127.0.0.1 (mixed content: a page
+	// and an API by name, since a loopback literal is trustworthy).
+	MapHosts []string
+	// IgnoreCertErrors accepts a test certificate for an https page.
+	IgnoreCertErrors bool
 }
 
 // resolverRules are the --host-resolver-rules of a launch: the first
 // matching MAP wins, and every other name still fails without a lookup.
 func (f spaceFlags) resolverRules() string {
-	if f.MapInsecureHost {
-		return "MAP " + InsecureHost + " 127.0.0.1, " + hostResolverRules
+	rules := hostResolverRules
+	for _, h := range f.MapHosts {
+		rules = "MAP " + h + " 127.0.0.1, " + rules
 	}
-	return hostResolverRules
+	if f.MapInsecureHost {
+		rules = "MAP " + InsecureHost + " 127.0.0.1, " + rules
+	}
+	return rules
 }
 
 // spaceFlagsFor are the flags that put srv's listeners where sc says.
@@ -105,6 +114,9 @@ func startChromium(t *testing.T, bin, pageURL string, sf spaceFlags) *chromium {
 	opts = append(opts, chromedp.Flag("host-resolver-rules", sf.resolverRules()))
 	if sf.Overrides != "" {
 		opts = append(opts, chromedp.Flag("ip-address-space-overrides", sf.Overrides))
+	}
+	if sf.IgnoreCertErrors {
+		opts = append(opts, chromedp.Flag("ignore-certificate-errors", true))
 	}
 	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
