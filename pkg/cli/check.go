@@ -262,6 +262,9 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 		for _, w := range c.Warnings {
 			fmt.Fprintln(o.IO.Err, "corsdiag: curl command: "+sanitize(w, true))
 		}
+		if note, ok := c.Unpreflight(); ok {
+			fmt.Fprintln(o.IO.Err, "corsdiag: "+sanitize(note, true))
+		}
 		rawURL, method, body, cookie, user, insecure = c.URL, c.Method, c.Body, c.Cookie, c.User, c.Insecure
 		hasBody = c.Body != nil
 		curlOrigin = c.Origin()
