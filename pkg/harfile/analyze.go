@@ -743,6 +743,9 @@ func (a *analyzer) judge(j *job) *Result {
 		// recorded headers mean the recording is not the whole story (a
 		// no-cors request, stripped headers), not that the browser blocked.
 		res.Findings = dropErrors(res.Findings)
+		if f, ok := credentialsNotRecorded(j, ex); ok {
+			res.Findings = append(res.Findings, f)
+		}
 	case d.Verdict == cors.Blocked:
 		res.Verdict = cors.Blocked
 	default:
@@ -1051,4 +1054,24 @@ func splitList(v string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// credentialsNotRecorded warns, for a file that marks no failure, about an
+// allowed request that the same headers block with credentials: Firefox's
+// and Safari's exports do not record the credentials mode, and a request
+// without cookies may still have been sent with credentials: 'include'.
+func credentialsNotRecorded(j *job, ex *cors.Exchange) (cors.Finding, bool) {
+	if j.rec.RecordsFailures || ex.Request.Credentials || len(ex.Actual) == 0 {
+		return cors.Finding{}, false
+	}
+	cred := *ex
+	cred.Request.Credentials = true
+	d := j.rec.Profile.Evaluate(&cred)
+	rep := d.Reported()
+	if rep == nil {
+		return cors.Finding{}, false
+	}
+	return cors.NewFinding(CodeCredentialsNotRecorded, rep.Step, fmt.Sprintf(
+		"the file records no cookies for this request and %s's export does not say whether script sent it with credentials: 'include'; if it did, %s blocked it: %s (%s)",
+		j.rec.Profile.Display, j.rec.Profile.Display, rep.Message, rep.Code)), true
 }

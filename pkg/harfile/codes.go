@@ -13,6 +13,10 @@ const (
 	// CodeOnlyPreflightRecorded: the file holds a preflight but not the
 	// request it guarded.
 	CodeOnlyPreflightRecorded cors.Code = "only-preflight-recorded"
+	// CodeCredentialsNotRecorded: a file without failure markers (Firefox,
+	// Safari) shows an allowed request whose headers fail with
+	// credentials, and it does not record whether script sent them.
+	CodeCredentialsNotRecorded cors.Code = "credentials-not-recorded"
 )
 
 func init() {
@@ -29,5 +33,9 @@ func init() {
 			Title: "Only the preflight of this request is in the file",
 			Spec:  "Fetch §HTTP fetch step 4.1 (CORS-preflight fetch)",
 			Fix:   "When the preflight failed, fix the OPTIONS answer; the browser sends the request only after a preflight passes."},
+		cors.Info{Code: CodeCredentialsNotRecorded, Severity: cors.SeverityWarning,
+			Title: "The export does not say whether the request carried credentials, and with them these headers fail",
+			Spec:  "Fetch §CORS check steps 3 and 6 (credentials mode include)",
+			Fix:   "If the page sends this request with credentials: 'include' (or XHR withCredentials), the browser blocked it: echo the page's origin instead of `*` and send Access-Control-Allow-Credentials: true. Otherwise nothing to do."},
 	)
 }
