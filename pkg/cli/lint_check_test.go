@@ -67,8 +67,10 @@ func errorCodes(fs []cors.Finding) []string {
 // lint gave it.
 func TestLintAgreesWithCheck(t *testing.T) {
 	files, _ := filepath.Glob("../../testdata/lint/*/*.y*ml")
-	more, _ := filepath.Glob("../../testdata/lint/*/*.json")
-	files = append(files, more...)
+	for _, ext := range []string{"json", "tf"} {
+		more, _ := filepath.Glob("../../testdata/lint/*/*." + ext)
+		files = append(files, more...)
+	}
 	compared := 0
 	for _, f := range files {
 		tmpl, err := iac.ReadFile(f)

@@ -41,3 +41,29 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// Terraform files are untrusted too.
+func FuzzReadTerraform(f *testing.F) {
+	files, _ := filepath.Glob("../../testdata/lint/*/*.tf")
+	for _, p := range files {
+		if data, err := os.ReadFile(p); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte(`resource "aws_api_gateway_resource" "a" { parent_id = aws_api_gateway_resource.a.id, rest_api_id = aws_api_gateway_rest_api.x.id }`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tmpl, err := Read("fuzz.tf", data)
+		if err != nil {
+			var pe *ParseError
+			if !errors.As(err, &pe) || pe.File != "fuzz.tf" {
+				t.Fatalf("error %v is not a *ParseError naming the file", err)
+			}
+			return
+		}
+		for _, s := range tmpl.Services {
+			for _, r := range s.Routes() {
+				awsmodel.Answer(s, r, cors.Request{Method: "PUT", Origin: "https://app.example.com"}, nil)
+			}
+		}
+	})
+}

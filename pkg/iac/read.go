@@ -22,8 +22,11 @@ func ReadFile(path string) (*Template, error) {
 }
 
 // Read reads a template: CloudFormation or SAM (YAML or JSON), an OpenAPI 3
-// or Swagger 2 definition, or a serverless.yml.
+// or Swagger 2 definition, a serverless.yml, or Terraform (a .tf file).
 func Read(file string, data []byte) (t *Template, err error) {
+	if strings.HasSuffix(file, ".tf") {
+		return readTerraform(file, data)
+	}
 	root, err := parseDoc(file, data)
 	if err != nil {
 		return nil, err

@@ -195,6 +195,7 @@ var fixForms = map[iac.Kind]string{
 	iac.KindSAM:            "sam,cloudformation",
 	iac.KindOpenAPI:        "openapi",
 	iac.KindServerless:     "serverless",
+	iac.KindTerraform:      "terraform",
 }
 
 // skipped are platform codes about what a template cannot be wrong about:

@@ -1,0 +1,472 @@
+package iac
+
+// Terraform (HCL): the AWS provider's API Gateway, API Gateway v2, Lambda
+// function URL and S3 CORS resources, references between them resolved
+// statically (aws_api_gateway_resource.items.id, …root_resource_id).
+// Variables, locals and modules are not evaluated: a value that needs them
+// is unknown, as a CloudFormation parameter without a default is.
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/corsdiag/corsdiag/pkg/platform/awsmodel"
+)
+
+// KindTerraform is a Terraform configuration.
+const KindTerraform Kind = "terraform"
+
+type tfResource struct {
+	typ, name string
+	body      *hclsyntax.Body
+	at        awsmodel.Pos
+}
+
+type tfReader struct {
+	file string
+	res  map[string]*tfResource // "type.name"
+	ids  []string
+}
+
+func readTerraform(file string, data []byte) (*Template, error) {
+	f, diags := hclsyntax.ParseConfig(data, file, hcl.Pos{Line: 1, Column: 1})
+	if diags.HasErrors() {
+		d := diags[0]
+		pe := &ParseError{File: file, Msg: d.Summary}
+		if d.Detail != "" {
+			pe.Msg += ": " + d.Detail
+		}
+		if d.Subject != nil {
+			pe.Line = d.Subject.Start.Line
+		}
+		return nil, pe
+	}
+	body, ok := f.Body.(*hclsyntax.Body)
+	if !ok {
+		return nil, &ParseError{File: file, Msg: "not HCL native syntax"}
+	}
+	t := &tfReader{file: file, res: map[string]*tfResource{}}
+	for _, b := range body.Blocks {
+		if b.Type != "resource" || len(b.Labels) != 2 {
+			continue
+		}
+		r := &tfResource{typ: b.Labels[0], name: b.Labels[1], body: b.Body, at: t.pos(b.DefRange())}
+		key := r.typ + "." + r.name
+		if _, dup := t.res[key]; !dup {
+			t.ids = append(t.ids, key)
+		}
+		t.res[key] = r
+	}
+	return &Template{File: file, Kind: KindTerraform, Services: t.read()}, nil
+}
+
+func (t *tfReader) pos(r hcl.Range) awsmodel.Pos {
+	return awsmodel.Pos{File: t.file, Line: r.Start.Line, Column: r.Start.Column}
+}
+
+func attr(b *hclsyntax.Body, name string) *hclsyntax.Attribute {
+	if b == nil {
+		return nil
+	}
+	return b.Attributes[name]
+}
+
+func block(b *hclsyntax.Body, typ string) []*hclsyntax.Block {
+	if b == nil {
+		return nil
+	}
+	var out []*hclsyntax.Block
+	for _, x := range b.Blocks {
+		if x.Type == typ {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// value evaluates an expression without variables; ok is false when it
+// needs any (a reference, a variable, a function).
+func value(a *hclsyntax.Attribute) (cty.Value, bool) {
+	if a == nil {
+		return cty.NilVal, false
+	}
+	v, diags := a.Expr.Value(nil)
+	if diags.HasErrors() || !v.IsWhollyKnown() || v.IsNull() {
+		return cty.NilVal, false
+	}
+	return v, true
+}
+
+func (t *tfReader) str(b *hclsyntax.Body, name string) (string, bool) {
+	v, ok := value(attr(b, name))
+	if !ok {
+		return "", false
+	}
+	switch v.Type() {
+	case cty.String:
+		return v.AsString(), true
+	case cty.Bool:
+		if v.True() {
+			return "true", true
+		}
+		return "false", true
+	case cty.Number:
+		return v.AsBigFloat().Text('f', -1), true
+	}
+	return "", false
+}
+
+func (t *tfReader) strs(b *hclsyntax.Body, name string) ([]string, bool) {
+	v, ok := value(attr(b, name))
+	if !ok {
+		return nil, attr(b, name) == nil
+	}
+	if !v.CanIterateElements() {
+		return nil, false
+	}
+	var out []string
+	for it := v.ElementIterator(); it.Next(); {
+		_, e := it.Element()
+		if e.Type() != cty.String || e.IsNull() {
+			return out, false
+		}
+		out = append(out, e.AsString())
+	}
+	return out, true
+}
+
+func (t *tfReader) boolean(b *hclsyntax.Body, name string) bool {
+	s, _ := t.str(b, name)
+	return s == "true"
+}
+
+// ref reads a reference such as aws_api_gateway_resource.items.id: the
+// resource key and the attribute.
+func ref(b *hclsyntax.Body, name string) (key, attribute string) {
+	a := attr(b, name)
+	if a == nil {
+		return "", ""
+	}
+	st, ok := a.Expr.(*hclsyntax.ScopeTraversalExpr)
+	if !ok {
+		return "", ""
+	}
+	var parts []string
+	for _, s := range st.Traversal {
+		switch x := s.(type) {
+		case hcl.TraverseRoot:
+			parts = append(parts, x.Name)
+		case hcl.TraverseAttr:
+			parts = append(parts, x.Name)
+		}
+	}
+	if len(parts) < 3 {
+		return "", ""
+	}
+	return parts[0] + "." + parts[1], parts[2]
+}
+
+// params reads a response_parameters map.
+func (t *tfReader) params(b *hclsyntax.Body, prefix string) []awsmodel.Param {
+	a := attr(b, "response_parameters")
+	if a == nil {
+		return nil
+	}
+	oc, ok := a.Expr.(*hclsyntax.ObjectConsExpr)
+	if !ok {
+		return nil
+	}
+	var out []awsmodel.Param
+	for _, it := range oc.Items {
+		kv, d1 := it.KeyExpr.Value(nil)
+		vv, d2 := it.ValueExpr.Value(nil)
+		if d1.HasErrors() || kv.Type() != cty.String || kv.IsNull() {
+			continue
+		}
+		name, ok := strings.CutPrefix(kv.AsString(), prefix)
+		if !ok {
+			continue
+		}
+		val := "method.request.header.Origin" // known at deploy time only: the page's
+		if !d2.HasErrors() && vv.IsWhollyKnown() && !vv.IsNull() && vv.Type() == cty.String {
+			val = vv.AsString()
+		} else if !strings.EqualFold(name, "Access-Control-Allow-Origin") {
+			continue
+		}
+		out = append(out, awsmodel.Param{Name: name, Value: val})
+	}
+	return out
+}
+
+func (t *tfReader) cors(b *hclsyntax.Block, prefix string) *awsmodel.CorsConfig {
+	cc := &awsmodel.CorsConfig{At: t.pos(b.DefRange())}
+	var known bool
+	cc.AllowOrigins, known = t.strs(b.Body, prefix+"origins")
+	if !known {
+		cc.AllowOrigins = append(cc.AllowOrigins, awsmodel.DeployTimeOrigin)
+	}
+	cc.AllowMethods, _ = t.strs(b.Body, prefix+"methods")
+	cc.AllowHeaders, _ = t.strs(b.Body, prefix+"headers")
+	cc.ExposeHeaders, _ = t.strs(b.Body, "expose_headers")
+	cc.AllowCredentials = t.boolean(b.Body, "allow_credentials")
+	if s, ok := t.str(b.Body, "max_age"); ok {
+		cc.MaxAge = statusCode(s)
+	}
+	return cc
+}
+
+func (t *tfReader) read() []awsmodel.Service {
+	var out []awsmodel.Service
+	rest := map[string]*awsmodel.RestAPI{}
+	httpAPIs := map[string]*awsmodel.HTTPAPI{}
+	buckets := map[string]*awsmodel.Bucket{}
+	for _, id := range t.ids {
+		r := t.res[id]
+		switch r.typ {
+		case "aws_api_gateway_rest_api":
+			api := &awsmodel.RestAPI{ID: r.name, At: r.at, GatewayAt: r.at, GatewayResponses: map[string]*awsmodel.GatewayResponse{}}
+			api.Resources = append(api.Resources, &awsmodel.Resource{Path: "/", At: r.at})
+			rest[id] = api
+			out = append(out, api)
+		case "aws_apigatewayv2_api":
+			if p, _ := t.str(r.body, "protocol_type"); p == "WEBSOCKET" {
+				continue
+			}
+			api := &awsmodel.HTTPAPI{ID: r.name, At: r.at}
+			if bs := block(r.body, "cors_configuration"); len(bs) > 0 {
+				api.Cors = t.cors(bs[0], "allow_")
+			}
+			if attr(r.body, "target") != nil {
+				api.RouteList = append(api.RouteList, &awsmodel.HTTPRoute{Method: "ANY", Path: "$default", At: r.at})
+			}
+			httpAPIs[id] = api
+			out = append(out, api)
+		case "aws_lambda_function_url":
+			u := &awsmodel.FunctionURL{ID: r.name, At: r.at}
+			at, _ := t.str(r.body, "authorization_type")
+			u.IAM = at == "AWS_IAM"
+			if bs := block(r.body, "cors"); len(bs) > 0 {
+				u.Cors = t.cors(bs[0], "allow_")
+			}
+			out = append(out, u)
+		case "aws_s3_bucket":
+			b := &awsmodel.Bucket{ID: r.name, At: r.at, CorsAt: r.at}
+			b.BucketName, _ = t.str(r.body, "bucket")
+			t.s3Rules(b, block(r.body, "cors_rule"))
+			buckets[id] = b
+			out = append(out, b)
+		}
+	}
+	for _, id := range t.ids {
+		r := t.res[id]
+		if r.typ != "aws_s3_bucket_cors_configuration" {
+			continue
+		}
+		key, _ := ref(r.body, "bucket")
+		b := buckets[key]
+		if b == nil {
+			b = &awsmodel.Bucket{ID: r.name, At: r.at}
+			b.BucketName, _ = t.str(r.body, "bucket")
+			out = append(out, b)
+		}
+		b.CorsAt = r.at
+		t.s3Rules(b, block(r.body, "cors_rule"))
+	}
+	t.readREST(rest)
+	for _, id := range t.ids {
+		r := t.res[id]
+		if r.typ != "aws_apigatewayv2_route" {
+			continue
+		}
+		key, _ := ref(r.body, "api_id")
+		api := httpAPIs[key]
+		if api == nil {
+			continue
+		}
+		rk, _ := t.str(r.body, "route_key")
+		rt := httpRoute(rk, r.at)
+		if at, _ := t.str(r.body, "authorization_type"); at != "" && at != "NONE" {
+			rt.Authorizer = &awsmodel.Authorizer{Type: at, Header: "Authorization", At: t.pos(attr(r.body, "authorization_type").SrcRange)}
+		}
+		api.RouteList = append(api.RouteList, rt)
+	}
+	return out
+}
+
+func (t *tfReader) s3Rules(b *awsmodel.Bucket, rules []*hclsyntax.Block) {
+	if len(rules) == 0 {
+		return
+	}
+	if b.Rules == nil {
+		b.Rules = []awsmodel.S3Rule{}
+	}
+	for _, rb := range rules {
+		sr := awsmodel.S3Rule{At: t.pos(rb.DefRange())}
+		var known bool
+		sr.AllowedOrigins, known = t.strs(rb.Body, "allowed_origins")
+		if !known {
+			sr.AllowedOrigins = append(sr.AllowedOrigins, awsmodel.DeployTimeOrigin)
+		}
+		sr.AllowedMethods, _ = t.strs(rb.Body, "allowed_methods")
+		sr.AllowedHeaders, _ = t.strs(rb.Body, "allowed_headers")
+		sr.ExposedHeaders, _ = t.strs(rb.Body, "expose_headers")
+		if s, ok := t.str(rb.Body, "max_age_seconds"); ok {
+			sr.MaxAge = statusCode(s)
+		}
+		b.Rules = append(b.Rules, sr)
+	}
+}
+
+// httpMethodOf reads http_method, following a reference to a method's.
+func (t *tfReader) httpMethodOf(b *hclsyntax.Body) string {
+	if m, ok := t.str(b, "http_method"); ok {
+		return strings.ToUpper(m)
+	}
+	if key, a := ref(b, "http_method"); a == "http_method" && t.res[key] != nil {
+		m, _ := t.str(t.res[key].body, "http_method")
+		return strings.ToUpper(m)
+	}
+	return ""
+}
+
+func (t *tfReader) readREST(rest map[string]*awsmodel.RestAPI) {
+	if len(rest) == 0 {
+		return
+	}
+	paths := map[string]string{}
+	var pathOf func(key string, depth int) (string, *awsmodel.RestAPI)
+	pathOf = func(key string, depth int) (string, *awsmodel.RestAPI) {
+		r := t.res[key]
+		if r == nil || depth > 64 {
+			return "/", nil
+		}
+		apiKey, _ := ref(r.body, "rest_api_id")
+		api := rest[apiKey]
+		if p, ok := paths[key]; ok {
+			return p, api
+		}
+		part, ok := t.str(r.body, "path_part")
+		if !ok {
+			part = "{" + r.name + "}"
+		}
+		parent := "/"
+		if pk, a := ref(r.body, "parent_id"); a == "id" && t.res[pk] != nil && t.res[pk].typ == "aws_api_gateway_resource" {
+			parent, _ = pathOf(pk, depth+1)
+		}
+		p := strings.TrimSuffix(parent, "/") + "/" + part
+		paths[key] = p
+		return p, api
+	}
+	resourcePath := func(b *hclsyntax.Body) (string, *awsmodel.RestAPI) {
+		apiKey, _ := ref(b, "rest_api_id")
+		key, a := ref(b, "resource_id")
+		if a == "root_resource_id" || key == "" {
+			return "/", rest[apiKey]
+		}
+		p, _ := pathOf(key, 0)
+		return p, rest[apiKey]
+	}
+	type methodKey struct{ api, path, verb string }
+	methods := map[methodKey]*awsmodel.Method{}
+	for _, id := range t.ids {
+		r := t.res[id]
+		switch r.typ {
+		case "aws_api_gateway_resource":
+			p, api := pathOf(id, 0)
+			if api != nil {
+				findResource(api, p, r.at)
+			}
+		case "aws_api_gateway_gateway_response":
+			apiKey, _ := ref(r.body, "rest_api_id")
+			api := rest[apiKey]
+			if api == nil {
+				continue
+			}
+			typ, _ := t.str(r.body, "response_type")
+			g := &awsmodel.GatewayResponse{Type: typ, At: r.at, Headers: t.params(r.body, "gatewayresponse.header.")}
+			if s, ok := t.str(r.body, "status_code"); ok {
+				g.Status = statusCode(s)
+			}
+			api.GatewayResponses[typ] = g
+		case "aws_api_gateway_stage":
+			apiKey, _ := ref(r.body, "rest_api_id")
+			if api := rest[apiKey]; api != nil && api.Stage == "" {
+				api.Stage, _ = t.str(r.body, "stage_name")
+			}
+		}
+	}
+	for _, id := range t.ids {
+		r := t.res[id]
+		if r.typ != "aws_api_gateway_method" {
+			continue
+		}
+		p, api := resourcePath(r.body)
+		if api == nil {
+			continue
+		}
+		m := &awsmodel.Method{Verb: t.httpMethodOf(r.body), At: r.at}
+		if az, _ := t.str(r.body, "authorization"); az != "" && az != "NONE" {
+			m.Authorizer = &awsmodel.Authorizer{Type: az, Header: "Authorization", At: t.pos(attr(r.body, "authorization").SrcRange)}
+			if key, _ := ref(r.body, "authorizer_id"); t.res[key] != nil {
+				if src, ok := t.str(t.res[key].body, "identity_source"); ok {
+					if h := identityHeader(src); h != "" {
+						m.Authorizer.Header = h
+					}
+				}
+			}
+		}
+		if t.boolean(r.body, "api_key_required") {
+			m.APIKey, m.APIKeyAt = true, t.pos(attr(r.body, "api_key_required").SrcRange)
+		}
+		res := findResource(api, p, r.at)
+		res.Methods = append(res.Methods, m)
+		methods[methodKey{api.ID, p, m.Verb}] = m
+	}
+	var irs []*tfResource
+	for _, id := range t.ids {
+		r := t.res[id]
+		switch r.typ {
+		case "aws_api_gateway_integration":
+			p, api := resourcePath(r.body)
+			if api == nil {
+				continue
+			}
+			if m := methods[methodKey{api.ID, p, t.httpMethodOf(r.body)}]; m != nil {
+				typ, _ := t.str(r.body, "type")
+				m.Integration.Type = strings.ToUpper(typ)
+				m.Integration.At = r.at
+			}
+		case "aws_api_gateway_integration_response":
+			irs = append(irs, r)
+		}
+	}
+	for _, r := range irs {
+		p, api := resourcePath(r.body)
+		if api == nil {
+			continue
+		}
+		m := methods[methodKey{api.ID, p, t.httpMethodOf(r.body)}]
+		if m == nil {
+			continue
+		}
+		ir := awsmodel.IntegrationResponse{At: r.at, Headers: t.params(r.body, "method.response.header.")}
+		if s, ok := t.str(r.body, "status_code"); ok {
+			ir.Status = statusCode(s)
+		} else if key, a := ref(r.body, "status_code"); a == "status_code" && t.res[key] != nil {
+			s, _ := t.str(t.res[key].body, "status_code")
+			ir.Status = statusCode(s)
+		}
+		ir.Pattern, _ = t.str(r.body, "selection_pattern")
+		m.Integration.Responses = append(m.Integration.Responses, ir)
+		if !m.Integration.At.Valid() {
+			m.Integration.At = r.at
+		}
+	}
+	for _, api := range rest {
+		sort.SliceStable(api.Resources, func(i, j int) bool { return api.Resources[i].Path < api.Resources[j].Path })
+	}
+}
