@@ -61,18 +61,7 @@ func runInChromium(t *testing.T, c *chromium, srv *Server, scenarios []Scenario,
 	var markers []string
 	for _, sc := range scenarios {
 		n := nonces[sc.Name]
-		spec := jsSpec{
-			URL:         srv.URL(sc.Name, n),
-			Method:      sc.Request.MethodOrGet(),
-			Credentials: sc.Request.Credentials,
-			Body:        sc.Request.Body,
-			XHR:         sc.Request.XHR,
-			Headers:     [][2]string{},
-		}
-		for _, h := range sc.Request.Headers {
-			spec.Headers = append(spec.Headers, [2]string{h.Name, srv.Origins.Expand(h.Value)})
-		}
-		res, err := c.run(spec)
+		res, err := c.run(specFor(sc, srv, n))
 		if err != nil {
 			t.Fatalf("%s: running the request in Chromium: %v", sc.Name, err)
 		}

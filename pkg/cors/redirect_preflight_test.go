@@ -1,6 +1,9 @@
 package cors
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // A request that needs a preflight gets a new one for every URL it is
 // redirected to (verified on Chromium 156 by pkg/conformance).
@@ -49,28 +52,76 @@ func TestRedirectPreflight(t *testing.T) {
 
 func TestNeedsRedirectPreflight(t *testing.T) {
 	st := RedirectState{URL: api, Method: "PUT", Origin: page}
+	jsonPost := Request{Method: "POST", URL: api, Origin: page, Header: hdr("Content-Type", "application/json")}
 	tests := []struct {
-		name   string
-		r      Request
-		status int
-		loc    string
-		want   bool
+		name    string
+		profile *Profile
+		r       Request
+		status  int
+		loc     string
+		want    bool
+		// origin and contentType are what the preflight describes.
+		origin, contentType string
 	}{
-		{"PUT to the same API origin", put(), 307, api + "/2", true},
-		{"PUT to another origin", put(), 308, "https://cdn.example.net/x", true},
-		{"JSON POST turned into GET by 303", Request{Method: "POST", URL: api, Origin: page, Header: hdr("Content-Type", "application/json")}, 303, api + "/2", false},
-		{"simple GET", get(), 302, api + "/2", false},
+		{"PUT to the same API origin", Chromium, put(), 307, api + "/2", true, page, "application/json"},
+		{"PUT to another origin", Chromium, put(), 308, "https://cdn.example.net/x", true, "null", "application/json"},
+		{"JSON POST turned into GET by 303", Chromium, jsonPost, 303, api + "/2", false, page, ""},
+		{"simple GET", Chromium, get(), 302, api + "/2", false, page, ""},
+		// Verified on Firefox ESR 153 and WebKitGTK 2.50 by pkg/conformance.
+		{"Firefox: the preflight after a cross-origin hop carries the page's origin", Firefox, put(), 307, "https://cdn.example.net/x", true, page, "application/json"},
+		{"Firefox: preflighted once, preflighted after the 303 too", Firefox, jsonPost, 303, api + "/2", true, page, ""},
+		{"WebKit: the 303 keeps Content-Type, so the GET is preflighted", Safari, jsonPost, 303, api + "/2", true, page, "application/json"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := st
 			s.Method = NormalizeMethod(tt.r.Method)
-			next, ok := Chromium.Redirect(&tt.r, s, res(tt.status, "Location", tt.loc, HeaderAllowOrigin, "*"))
+			next, ok := tt.profile.Redirect(&tt.r, s, res(tt.status, "Location", tt.loc, HeaderAllowOrigin, "*"))
 			if !ok {
 				t.Fatal("redirect not followed")
 			}
-			if _, got := Chromium.NeedsRedirectPreflight(&tt.r, next); got != tt.want {
+			rr, got := tt.profile.NeedsRedirectPreflight(&tt.r, next)
+			if got != tt.want {
 				t.Errorf("NeedsRedirectPreflight = %v, want %v", got, tt.want)
+			}
+			if rr.Origin != tt.origin || rr.Header.Get("Content-Type") != tt.contentType {
+				t.Errorf("the redirected request has Origin %q and Content-Type %q, want %q and %q", rr.Origin, rr.Header.Get("Content-Type"), tt.origin, tt.contentType)
+			}
+		})
+	}
+}
+
+// Firefox CORS-checks a redirected preflight before it refuses the
+// redirect, and logs the request's failure after it (verified on Firefox
+// ESR 153 by pkg/conformance: preflight-301, preflight-302-with-cors).
+func TestPreflightRedirectByProfile(t *testing.T) {
+	const frame = "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at " + api + ". (Reason: "
+	didNot := frame + "CORS request did not succeed). Status code: (null)."
+	tests := []struct {
+		name     string
+		profile  *Profile
+		redirect *Message
+		reported Code
+		lines    []string
+	}{
+		{"Chromium: the redirect", Chromium, res(301, "Location", api+"/2"), CodePreflightRedirect, nil},
+		{"Firefox: no Access-Control-Allow-Origin on the redirect", Firefox, res(301, "Location", api+"/2"), CodePreflightMissingAllowOrigin,
+			[]string{frame + "CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 301.", didNot, didNot}},
+		{"Firefox: the redirect itself", Firefox, res(302, "Location", api+"/2", HeaderAllowOrigin, "*"), CodePreflightRedirect,
+			[]string{frame + "CORS request external redirect not allowed).", frame + "CORS preflight response did not succeed). Status code: 302.", didNot}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := tt.profile.Evaluate(exch(put(), tt.redirect))
+			rep := d.Reported()
+			if d.Verdict != Blocked || rep == nil || rep.Code != tt.reported {
+				t.Fatalf("verdict %s, reported %v; want blocked with %s", d.Verdict, rep, tt.reported)
+			}
+			if tt.lines == nil {
+				return
+			}
+			if got := tt.profile.ConsoleLines(d); strings.Join(got, "\n") != strings.Join(tt.lines, "\n") {
+				t.Errorf("console lines\n got %q\nwant %q", got, tt.lines)
 			}
 		})
 	}
