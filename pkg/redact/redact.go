@@ -31,6 +31,17 @@ var secretWords = []string{
 	"signature", "credential", "key", "jwt", "assertion", "hmac", "bearer", "private", "verifier",
 }
 
+// CommonSecretParams are names tokens travel under in URLs, from the
+// clouds' signed URLs (Azure SAS, Azure Functions, S3, GCS), OAuth and
+// common APIs. IsSecretName holds for each; the fuzz tests hide a secret
+// behind each and check that no output shows it.
+var CommonSecretParams = []string{
+	"sig", "code", "key", "apikey", "api_key", "access_token", "id_token", "refresh_token", "token", "auth",
+	"signature", "X-Amz-Signature", "X-Amz-Security-Token", "X-Amz-Credential", "X-Goog-Signature",
+	"X-Goog-Credential", "client_secret", "password", "session", "jwt", "code_verifier", "oauth_signature",
+	"subscription-key", "sid", "PHPSESSID", "client_assertion", "SAMLResponse",
+}
+
 // secretNames are secret as whole names only: short words that, as
 // substrings, would hide harmless names (barcode, design, pass-through).
 // sig is Azure SAS's signature, code Azure Functions' key and OAuth's

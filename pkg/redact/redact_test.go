@@ -103,6 +103,14 @@ func TestText(t *testing.T) {
 	}
 }
 
+func TestCommonSecretParamsAreSecret(t *testing.T) {
+	for _, n := range CommonSecretParams {
+		if !IsSecretName(n) {
+			t.Errorf("IsSecretName(%q) = false", n)
+		}
+	}
+}
+
 func TestIsSecretName(t *testing.T) {
 	for name, want := range map[string]bool{
 		"Authorization": true, "Cookie": true, "X-Api-Key": true, "X-Amz-Security-Token": true,
@@ -141,13 +149,6 @@ func FuzzURL(f *testing.F) {
 	})
 }
 
-// secretParams are the names a secret travels under in URLs; the fuzz
-// target hides a generated secret behind each.
-var secretParams = []string{
-	"sig", "code", "key", "apikey", "api_key", "access_token", "id_token", "refresh_token", "token", "auth",
-	"signature", "X-Amz-Signature", "X-Amz-Security-Token", "X-Amz-Credential", "X-Goog-Signature",
-	"X-Goog-Credential", "client_secret", "password", "session", "jwt", "code_verifier", "oauth_signature",
-}
 
 // FuzzRedactor: a generated secret placed as a URL's password or under
 // any secret parameter name, in the query or the fragment, among whatever
@@ -165,11 +166,11 @@ func FuzzRedactor(f *testing.F) {
 		secret := fmt.Sprintf("S3cr3t%08x", seed)
 		var u string
 		switch {
-		case int(where) < len(secretParams):
-			name := secretParams[where]
+		case int(where) < len(CommonSecretParams):
+			name := CommonSecretParams[where]
 			u = base + "?" + junk + sep + name + "=" + secret + sep + junk
 		case where%2 == 0:
-			name := secretParams[int(where)%len(secretParams)]
+			name := CommonSecretParams[int(where)%len(CommonSecretParams)]
 			u = base + "#" + junk + "&" + name + "=" + secret
 		default:
 			scheme, rest, _ := strings.Cut(base, "://")

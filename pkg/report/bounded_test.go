@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/redact"
 )
 
 // hostileResponse answers a GET with an allow-origin value, then n short
@@ -169,4 +170,46 @@ func abs(n int) int {
 		return -n
 	}
 	return n
+}
+
+// FuzzCheckReportsHideSecrets: a generated secret in the URL checked, under
+// any common token name and among any junk, or as the URL's password,
+// appears in neither the text nor the JSON report, though the console line
+// and the table quote the URL.
+func FuzzCheckReportsHideSecrets(f *testing.F) {
+	f.Add(uint8(0), "x=%zz", uint32(1))
+	f.Add(uint8(200), "a;b", uint32(2))
+	f.Fuzz(func(t *testing.T, which uint8, junk string, seed uint32) {
+		if strings.ContainsAny(junk, " \t\n\r\f\v\"'<>`#/@\\") {
+			return
+		}
+		secret := "Gen3rated" + strconv.FormatUint(uint64(seed), 16) + "Secret"
+		if strings.Contains(junk, secret) {
+			return
+		}
+		u := "https://api.example/items?" + junk + "&" + redact.CommonSecretParams[int(which)%len(redact.CommonSecretParams)] + "=" + secret + ";" + junk
+		if which >= 128 {
+			if strings.Contains(junk, "?") { // would end the authority: no password then
+				return
+			}
+			u = "https://user:" + junk + secret + "@api.example/items?" + junk
+		}
+		req := cors.Request{Method: "GET", URL: u, Origin: page, Header: http.Header{}}
+		ex := &cors.Exchange{Request: req, Actual: []cors.Hop{
+			hop("GET", u, http.Header{"Origin": {page}}, 200, http.Header{"Location": {u}}, ""),
+		}}
+		res := result(ex)
+		var text, js bytes.Buffer
+		if err := WriteText(&text, res, Style{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteJSON(&js, res); err != nil {
+			t.Fatal(err)
+		}
+		for what, out := range map[string]string{"text": text.String(), "json": js.String()} {
+			if strings.Contains(out, secret) {
+				t.Fatalf("%s report shows the secret of %q:\n%s", what, u, out)
+			}
+		}
+	})
 }
