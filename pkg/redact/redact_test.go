@@ -149,7 +149,6 @@ func FuzzURL(f *testing.F) {
 	})
 }
 
-
 // FuzzRedactor: a generated secret placed as a URL's password or under
 // any secret parameter name, in the query or the fragment, among whatever
 // junk the fuzzer adds (bad escapes, ';', '#', quotes), never survives
