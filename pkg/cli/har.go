@@ -19,6 +19,7 @@ import (
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/harfile"
+	"github.com/corsdiag/corsdiag/pkg/platform"
 	"github.com/corsdiag/corsdiag/pkg/probe"
 	"github.com/corsdiag/corsdiag/pkg/report"
 )
@@ -40,6 +41,8 @@ type harOptions struct {
 	connectTo  []string
 	cpuProfile string
 	browser    string // --browser: judge as this browser, not the file's
+	strict     bool   // exit 1 on failures that are not CORS too
+	fixFormat  string
 	// transport replaces the replay's transport (tests).
 	transport http.RoundTripper
 }
@@ -65,7 +68,10 @@ GET/HEAD, or with --send-actual).
 --url and --origin filter by substring, or by glob when the pattern holds
 * or ? (* matches any characters, / included).
 
-Exit codes: 0 nothing blocked; 1 something blocked; 2 the file is not HAR, is
+Requests that failed for reasons that are not CORS (an extension, TLS, DNS,
+an abort, mixed content, Local Network Access) are listed apart, as failed.
+
+Exit codes: 0 nothing blocked (--strict: and nothing failed); 1 something blocked; 2 the file is not HAR, is
 cut off (add --partial to report what came before the damage), or a flag is
 wrong. Docs: docs/har.md.`,
 		Example: `  corsdiag har session.har
@@ -88,6 +94,8 @@ wrong. Docs: docs/har.md.`,
 	f.BoolVar(&o.sendActual, "send-actual", false, "with --replay, also send the actual request of POST, PUT, PATCH, DELETE…")
 	f.DurationVar(&o.timeout, "timeout", probe.DefaultTimeout, "with --replay, time allowed for each request's check")
 	f.BoolVarP(&o.insecure, "insecure", "k", false, "with --replay, skip TLS certificate verification")
+	f.BoolVar(&o.strict, "strict", false, "exit 1 also when requests failed for reasons that are not CORS (an extension, TLS, DNS, an abort)")
+	f.StringVar(&o.fixFormat, "fix-format", "", "form of platform-specific fixes: "+strings.Join(platform.Formats(), ", ")+", or all (default: the platform's usual one)")
 	f.StringVar(&o.browser, "browser", "", "judge as chromium, firefox or safari (webkit) instead of the browser the file names (creator, browser, User-Agent); all (or a list): each browser's count and the requests they judge differently first")
 	addRouteFlags(f, &o.resolve, &o.connectTo)
 	// Hidden: profile the reader on a real export (pkg/harfile/bench/run.sh).
@@ -254,7 +262,10 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 	// are rendered (report's JSON encoding, problem grouping) on the
 	// workers that judged them; a replay changes them after, so it renders
 	// at the end.
-	aopts := harfile.AnalyzeOptions{}
+	if _, err := platform.ParseFormat(o.fixFormat); err != nil {
+		return usageErrorf("--fix-format %q: want one of %s, or all", o.fixFormat, strings.Join(platform.Formats(), ", "))
+	}
+	aopts := harfile.AnalyzeOptions{FixFormat: o.fixFormat}
 	if len(profiles) == 1 {
 		aopts.Profile = profiles[0]
 	}
@@ -305,6 +316,9 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 	}
 	if blocked > 0 {
 		return &ExitError{Code: ExitBlocked}
+	}
+	if o.strict && sum.Failed > 0 {
+		return &ExitError{Code: ExitBlocked, Message: fmt.Sprintf("exit 1: --strict, and %d failed for reasons that are not CORS (the browser blocked nothing by CORS)", sum.Failed)}
 	}
 	return nil
 }

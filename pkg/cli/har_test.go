@@ -36,6 +36,11 @@ func TestHarGolden(t *testing.T) {
 		{"har_session.json", []string{"har", "-o", "json", "testdata/har_session.har"}, ExitBlocked},
 		{"har_session.html", []string{"har", "-o", "html", "testdata/har_session.har"}, ExitBlocked},
 		{"har_session_filtered.txt", []string{"har", "--url", "*/config.json", "--all", "testdata/har_session.har"}, ExitAllowed},
+		// Failures that are not CORS (an ad blocker, TLS, an abort) are
+		// listed apart and exit 0; --strict makes them exit 1.
+		{"har_failures.txt", []string{"har", "testdata/har_failures.har"}, ExitAllowed},
+		{"har_failures.json", []string{"har", "-o", "json", "testdata/har_failures.har"}, ExitAllowed},
+		{"har_failures_strict.txt", []string{"har", "--strict", "testdata/har_failures.har"}, ExitBlocked},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -13,8 +13,20 @@ import (
 	"sync/atomic"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/platform"
 	"github.com/corsdiag/corsdiag/pkg/probe"
 )
+
+// DefaultBodyLimit is how much of a short response body Analyze keeps:
+// enough for the error bodies platforms are recognised by (S3's
+// CORSResponse, API Gateway's messages), as check sees them.
+const DefaultBodyLimit = 4 << 10
+
+// Failed is the verdict of a request that failed for a reason that is not
+// CORS: an extension blocked it, TLS, DNS, the connection, an abort, mixed
+// content, Local Network Access. It is listed apart and does not count as
+// blocked.
+const Failed cors.Verdict = "failed"
 
 // Origin sources, in the order they are tried.
 const (
@@ -43,8 +55,12 @@ type Result struct {
 	// CORSMode is false for cross-origin requests the browser does not
 	// CORS-check (images, scripts, navigations: no-cors).
 	CORSMode bool
-	// Verdict is what the browser did, as recorded.
-	Verdict cors.Verdict
+	// Verdict is what the browser did, as recorded: allowed, blocked (by
+	// CORS), or Failed (for another reason: FailReason).
+	Verdict    cors.Verdict
+	FailReason string
+	// Platform is who answered, as check recognises it (nil when unknown).
+	Platform *platform.Detection
 	// Status and NetError are what the file recorded for the request.
 	Status   int
 	NetError string
@@ -87,6 +103,9 @@ type Summary struct {
 	CrossOrigin int `json:"cross_origin"`
 	CORS        int `json:"cors_requests"`
 	Blocked     int `json:"blocked"`
+	// Failed counts requests that failed for a reason that is not CORS
+	// (verdict Failed); they are not in Blocked.
+	Failed int `json:"failed"`
 	// CauseUnknown counts blocked requests whose cause is not in the file.
 	CauseUnknown int `json:"cause_unknown"`
 	// UnknownOrigin counts requests whose page origin could not be found.
@@ -103,6 +122,9 @@ type Summary struct {
 
 // AnalyzeOptions tune Analyze.
 type AnalyzeOptions struct {
+	// Reader tunes the reader; a zero Reader.BodyLimit keeps the first
+	// DefaultBodyLimit bytes of short bodies (platforms are recognised by
+	// their error bodies), a negative one keeps none.
 	Reader Options
 	// Window is how many entries apart a preflight and its request may be
 	// in the file (default 512). Memory is bounded by it.
@@ -114,6 +136,8 @@ type AnalyzeOptions struct {
 	// Workers judge entries in parallel (default GOMAXPROCS); results are
 	// still emitted one at a time, in file order.
 	Workers int
+	// FixFormat picks the form of platform fixes, as check's --fix-format.
+	FixFormat string
 	// Prepare, when set, is called on each result by the worker that
 	// judged it, before emit: concurrently and in no particular order.
 	// It lets the caller do per-result work (rendering) on every core.
@@ -127,6 +151,12 @@ type AnalyzeOptions struct {
 // damaged file it returns the *SyntaxError after emitting the results of
 // the entries before the damage.
 func Analyze(src io.Reader, opts AnalyzeOptions, emit func(*Result) error) (Summary, *Log, error) {
+	switch {
+	case opts.Reader.BodyLimit == 0:
+		opts.Reader.BodyLimit = DefaultBodyLimit
+	case opts.Reader.BodyLimit < 0:
+		opts.Reader.BodyLimit = 0
+	}
 	if opts.Window <= 0 {
 		opts.Window = 512
 	}
@@ -185,7 +215,7 @@ func Analyze(src io.Reader, opts AnalyzeOptions, emit func(*Result) error) (Summ
 		a.recorder(rd.Log.Creator, rd.Log.Browser, nil)
 	}
 	a.sum.Browser, a.sum.BrowserSource = a.rec.Profile.Name, a.rec.Source
-	a.sum.Blocked, a.sum.CauseUnknown = a.pl.blocked, a.pl.causeUnknown
+	a.sum.Blocked, a.sum.CauseUnknown, a.sum.Failed = a.pl.blocked, a.pl.causeUnknown, a.pl.failedN
 	return a.sum, &rd.Log, err
 }
 
@@ -209,7 +239,7 @@ type pipeline struct {
 	failed  atomic.Bool
 	err     error
 	// Counted by the emitter, which alone sees the verdicts in order.
-	blocked, causeUnknown int
+	blocked, causeUnknown, failedN int
 }
 
 const batchSize = 32
@@ -282,6 +312,9 @@ func newPipeline(a *analyzer, emit func(*Result) error) *pipeline {
 					break
 				}
 				res := b.jobs[i].res
+				if res.Verdict == Failed {
+					pl.failedN++
+				}
 				if res.Verdict == cors.Blocked {
 					pl.blocked++
 					if res.CauseSource == CauseUnknown {
@@ -629,8 +662,69 @@ func (a *analyzer) run(j *job) *Result {
 	if f, ok := errorPathFinding(j.errorPaths); ok {
 		res.Findings = append(res.Findings, f)
 	}
+	a.explain(j, res)
 	return res
 }
+
+// explain gives res what check gives the same answers: the platform that
+// answered and its cause and fix (platform.Analyze, Report.Apply), and it
+// sets apart failures that are not CORS.
+func (a *analyzer) explain(j *job, res *Result) {
+	if ex := res.Exchange; ex != nil {
+		d := &cors.Diagnosis{Verdict: res.Verdict, Plan: j.rec.Profile.PlanRequest(&ex.Request), Findings: res.Findings}
+		rep := platform.Analyze(platform.Input{Exchange: ex, Diagnosis: d, FixFormat: a.opts.FixFormat})
+		rep.Apply(d)
+		res.Findings, res.Platform = d.Findings, rep.Platform
+		if res.Verdict != cors.Blocked {
+			// What the browser let through has no blocking cause.
+			res.Findings = dropErrors(res.Findings)
+		}
+	}
+	if reason := notCORS(res); reason != "" && res.Verdict == cors.Blocked {
+		res.Verdict, res.FailReason = Failed, reason
+	}
+}
+
+// notCORS names why a failed request failed when that is not CORS, or "".
+func notCORS(res *Result) string {
+	rep := res.Reported()
+	if rep == nil {
+		return ""
+	}
+	netErr := res.NetError
+	if ex := res.Exchange; ex != nil {
+		if ex.Preflight != nil && ex.Preflight.NetError != "" {
+			netErr = ex.Preflight.NetError
+		}
+		for _, h := range ex.Actual {
+			if h.NetError != "" {
+				netErr = h.NetError
+			}
+		}
+	}
+	switch rep.Code {
+	case cors.CodeLocalNetworkInsecure, cors.CodeLocalNetworkPermission:
+		return "Local Network Access"
+	case codeMixedContent:
+		return "mixed content"
+	case cors.CodeActualNetwork, cors.CodePreflightNetwork:
+		if netErr == "" && !res.CORSMode {
+			return "failed without a recorded reason, and not CORS-checked"
+		}
+		// Redirect failures (ERR_TOO_MANY_REDIRECTS, ERR_INVALID_REDIRECT)
+		// and unknown ones stay with CORS: the server's answers caused them.
+		return cors.NetErrorKind(netErr)
+	case CodeCauseNotInFile:
+		// A recorded failure the engine could not judge: an abort, or a
+		// network error the exporter wrote as text.
+		return cors.NetErrorKind(netErr)
+	}
+	return ""
+}
+
+// codeMixedContent is the engine's mixed-content code (an https page
+// calling http), when the engine has one.
+const codeMixedContent cors.Code = "mixed-content"
 
 // errorPathFinding is the warning `check` gives for its error-path probes
 // (probe.ErrorPathFinding, from the same answers): the error answers that

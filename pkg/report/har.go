@@ -48,16 +48,36 @@ type HARRenderer struct {
 	json   *spillBuffer
 	nJSON  int
 	Shown  int
-	// Blocked counts the blocked requests added.
-	Blocked int
+	// Blocked counts the blocked requests added; Failed the requests that
+	// failed for a reason that is not CORS, listed apart.
+	Blocked  int
+	Failed   int
+	failures map[string]*harFailure
+	failOrd  []*harFailure
+}
+
+// harFailure is one reason requests failed that is not CORS (an
+// extension, TLS, DNS, an abort…), with how many and one example.
+type harFailure struct {
+	Reason      string `json:"reason"`
+	Count       int    `json:"count"`
+	Example     int    `json:"example_index"`
+	exampleLine string
 }
 
 // harProblem is one distinct problem: blocked requests with the same
 // finding, failed parameter, target origin and page origin.
 type harProblem struct {
-	Code            string `json:"code"`
-	Severity        string `json:"severity"`
-	Count           int    `json:"count"`
+	Code     string `json:"code"`
+	Severity string `json:"severity"`
+	Count    int    `json:"count"`
+	// Cause is the code of the finding named as the reason (the reported
+	// one unless a deeper cause is known); Message and Fix are the cause's.
+	Cause    string `json:"cause"`
+	Platform string `json:"platform"`
+	// Statuses is the mix of HTTP statuses the group's requests got
+	// ("0" when none came), status to count.
+	Statuses        map[string]int `json:"statuses"`
 	Origin          string `json:"origin"`
 	Target          string `json:"target"`
 	Message         string `json:"message"`
@@ -90,7 +110,7 @@ func NewHARRenderer(out io.Writer, opts HAROptions) *HARRenderer {
 	if opts.MaxRows <= 0 {
 		opts.MaxRows = 1000
 	}
-	r := &HARRenderer{out: out, opts: opts, groups: map[string]*harProblem{}}
+	r := &HARRenderer{out: out, opts: opts, groups: map[string]*harProblem{}, failures: map[string]*harFailure{}}
 	if opts.JSON {
 		r.json = &spillBuffer{limit: 1 << 20}
 	}
@@ -151,6 +171,10 @@ func (r *HARRenderer) Add(res *harfile.Result) error {
 		r.Blocked++
 		r.group(res, p)
 	}
+	if res.Verdict == harfile.Failed {
+		r.Failed++
+		r.fail(res)
+	}
 	if r.opts.JSON {
 		return r.addJSON(res, p)
 	}
@@ -192,12 +216,25 @@ func (r *HARRenderer) group(res *harfile.Result, p *harPrepared) {
 		}
 	}
 	if seen := r.groups[key]; seen != nil {
-		seen.Count++
-		return
+		g = seen
+	} else {
+		r.groups[key] = g
+		r.order = append(r.order, g)
 	}
-	r.groups[key] = g
-	r.order = append(r.order, g)
 	g.Count++
+	g.Statuses[strconv.Itoa(res.Status)]++
+}
+
+// fail counts res under its reason.
+func (r *HARRenderer) fail(res *harfile.Result) {
+	f := r.failures[res.FailReason]
+	if f == nil {
+		f = &harFailure{Reason: r.clean(res.FailReason), Example: res.Index,
+			exampleLine: fmt.Sprintf("#%d %s %s", res.Index, r.clean(res.Method), r.cleanURL(res.URL))}
+		r.failures[res.FailReason] = f
+		r.failOrd = append(r.failOrd, f)
+	}
+	f.Count++
 }
 
 // newProblem is the problem group a blocked result belongs to, and its
@@ -207,16 +244,23 @@ func (r *HARRenderer) newProblem(res *harfile.Result) (*harProblem, string) {
 	if f == nil {
 		return nil, ""
 	}
+	c := f
+	for i := range res.Findings {
+		if res.Findings[i].Cause {
+			c = &res.Findings[i]
+		}
+	}
 	target := cors.OriginOf(res.URL)
-	key := strings.Join([]string{string(f.Code), f.FailedParameter, target, res.Origin}, "\x00")
+	key := strings.Join([]string{string(f.Code), string(c.Code), f.FailedParameter, target, res.Origin}, "\x00")
 	if f.Code == harfile.CodeCauseNotInFile {
 		key += "\x00" + res.Method + "\x00" + res.URL
 	}
 	head := newJSONFindingHead(f, r.clean)
 	g := &harProblem{
-		Code: head.Code, Severity: head.Severity, Origin: r.clean(res.Origin), Target: r.cleanURL(target),
-		Message: head.Message, BrowserMessage: head.BrowserMessage, CorsError: head.CorsError,
-		FailedParameter: head.FailedParameter, Fix: r.clean(f.Fix), Docs: f.Code.DocsPath(),
+		Code: head.Code, Severity: head.Severity, Cause: string(c.Code), Platform: r.clean(c.Platform), Statuses: map[string]int{},
+		Origin: r.clean(res.Origin), Target: r.cleanURL(target),
+		Message: r.clean(c.Message), BrowserMessage: head.BrowserMessage, CorsError: head.CorsError,
+		FailedParameter: head.FailedParameter, Fix: r.clean(c.Fix), Docs: c.Code.DocsPath(),
 		Example:     res.Index,
 		exampleLine: fmt.Sprintf("#%d %s %s", res.Index, r.clean(res.Method), r.cleanURL(res.URL)),
 		reported:    head,
@@ -257,6 +301,9 @@ func (r *HARRenderer) finishText(sum harfile.Summary, log *harfile.Log, readErr 
 		blocked = pal.bad.Sprintf("%d blocked by the browser", sum.Blocked)
 	}
 	verdict := fmt.Sprintf("%s, %d cross-origin (%d CORS-checked), %s", plural(sum.Requests, "request", "requests"), sum.CrossOrigin, sum.CORS, blocked)
+	if sum.Failed > 0 {
+		verdict += ", " + pal.warn.Sprintf("%d failed for reasons that are not CORS", sum.Failed)
+	}
 	if sum.CauseUnknown > 0 {
 		verdict += fmt.Sprintf(" (%d with the cause not in the file)", sum.CauseUnknown)
 	}
@@ -287,7 +334,14 @@ func (r *HARRenderer) finishText(sum harfile.Summary, log *harfile.Log, readErr 
 			times = fmt.Sprintf("%d requests", g.Count)
 		}
 		b.WriteString("\n")
-		writeWrapped(&b, pal.bad.Sprint("✗")+" "+pal.bold.Sprint(g.Code)+" ("+times+", "+g.Origin+" → "+g.Target+")", "", "  ", width)
+		writeWrapped(&b, pal.bad.Sprint("✗")+" "+pal.bold.Sprint(g.Cause)+" ("+times+", "+g.Origin+" → "+g.Target+")", "", "  ", width)
+		if g.Cause != g.Code {
+			writeWrapped(&b, g.Code, "  Reported:  ", "             ", width)
+		}
+		if g.Platform != "" {
+			writeWrapped(&b, g.Platform, "  Platform:  ", "             ", width)
+		}
+		writeWrapped(&b, statusMix(g.Statuses), "  Statuses:  ", "             ", width)
 		writeWrapped(&b, g.Message, "  Cause:     ", "             ", width)
 		if g.Fix != "" {
 			writeWrapped(&b, g.Fix, "  Fix:       ", "             ", width)
@@ -300,9 +354,12 @@ func (r *HARRenderer) finishText(sum harfile.Summary, log *harfile.Log, readErr 
 		if g.Reproduce != "" {
 			fmt.Fprintf(&b, "  Reproduce: %s\n", g.Reproduce)
 		}
-		fmt.Fprintf(&b, "  Docs:      corsdiag explain %s\n", g.Code)
+		fmt.Fprintf(&b, "  Docs:      corsdiag explain %s\n", g.Cause)
 	}
 	if _, err := io.WriteString(r.out, b.String()); err != nil {
+		return err
+	}
+	if err := r.writeFailures(pal); err != nil {
 		return err
 	}
 	if len(r.rows) > 0 {
@@ -318,6 +375,48 @@ func (r *HARRenderer) finishText(sum harfile.Summary, log *harfile.Log, readErr 
 		}
 	}
 	return nil
+}
+
+// writeFailures lists the requests that failed for reasons that are not
+// CORS, by reason: they need no server change for CORS.
+func (r *HARRenderer) writeFailures(pal palette) error {
+	if len(r.failOrd) == 0 {
+		return nil
+	}
+	sort.SliceStable(r.failOrd, func(i, j int) bool { return r.failOrd[i].Count > r.failOrd[j].Count })
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%s\n", pal.bold.Sprintf("Failed, not CORS (%d):", r.Failed))
+	for _, f := range r.failOrd {
+		fmt.Fprintf(&b, "  %s %s: %s, e.g. %s\n", pal.warn.Sprint("!"), f.Reason, plural(f.Count, "request", "requests"), f.exampleLine)
+	}
+	_, err := io.WriteString(r.out, b.String())
+	return err
+}
+
+// statusMix renders a problem's statuses, most frequent first: "403 ×2, 0".
+func statusMix(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		label := k
+		if k == "0" {
+			label = "0 (no status recorded)"
+		}
+		if m[k] > 1 {
+			label += fmt.Sprintf(" ×%d", m[k])
+		}
+		parts[i] = label
+	}
+	return strings.Join(parts, ", ")
 }
 
 // plural is "1 request" or "2 requests".

@@ -23,9 +23,12 @@ const HARSchemaVersion = 1
 // check's finding fields less the ones a recording cannot fill.
 type harJSONFinding struct {
 	jsonFindingHead
-	Fix      string `json:"fix"`
-	Reported bool   `json:"reported"`
-	Docs     string `json:"docs"`
+	Fix         string `json:"fix"`
+	Reported    bool   `json:"reported"`
+	Cause       bool   `json:"cause"`
+	FollowsFrom string `json:"follows_from"`
+	Platform    string `json:"platform"`
+	Docs        string `json:"docs"`
 }
 
 type harJSONRequest struct {
@@ -36,6 +39,8 @@ type harJSONRequest struct {
 	OriginSource   string           `json:"origin_source"`
 	CORSMode       bool             `json:"cors_mode"`
 	Verdict        string           `json:"verdict"`
+	FailReason     string           `json:"fail_reason"`
+	Platform       string           `json:"platform"`
 	Status         int              `json:"status"`
 	NetError       string           `json:"net_error"`
 	PreflightIndex *int             `json:"preflight_index"`
@@ -48,7 +53,7 @@ type harJSONRequest struct {
 // newHARJSONFinding is f as a request's JSON shows it; head holds its
 // cleaned text.
 func newHARJSONFinding(f *cors.Finding, head jsonFindingHead) harJSONFinding {
-	return harJSONFinding{jsonFindingHead: head, Fix: f.Fix, Reported: f.Reported, Docs: f.Code.DocsPath()}
+	return harJSONFinding{jsonFindingHead: head, Fix: f.Fix, Reported: f.Reported, Cause: f.Cause, FollowsFrom: string(f.FollowsFrom), Platform: f.Platform, Docs: f.Code.DocsPath()}
 }
 
 func (r *HARRenderer) addJSON(res *harfile.Result, p *harPrepared) error {
@@ -72,7 +77,7 @@ func (r *HARRenderer) addJSON(res *harfile.Result, p *harPrepared) error {
 func (r *HARRenderer) marshalHARRequest(res *harfile.Result) ([]byte, error) {
 	jr := harJSONRequest{
 		Index: res.Index, Method: r.clean(res.Method), URL: r.cleanURL(res.URL), Origin: r.clean(res.Origin),
-		OriginSource: res.OriginSource, CORSMode: res.CORSMode, Verdict: string(res.Verdict), Status: res.Status,
+		OriginSource: res.OriginSource, CORSMode: res.CORSMode, Verdict: string(res.Verdict), FailReason: res.FailReason, Platform: platformName(res), Status: res.Status,
 		NetError: r.clean(res.NetError), OnlyPreflight: res.OnlyPreflight, CauseSource: res.CauseSource,
 		Findings: make([]harJSONFinding, 0, len(res.Findings)),
 	}
@@ -121,8 +126,14 @@ func (r *HARRenderer) finishJSON(sum harfile.Summary, log *harfile.Log, readErr 
 	}
 	probs, _ := json.MarshalIndent(problems, "  ", "  ")
 	probs = termsafe.EscapeJSON(probs)
+	failures := r.failOrd
+	if failures == nil {
+		failures = []*harFailure{}
+	}
+	fails, _ := json.MarshalIndent(failures, "  ", "  ")
+	fails = termsafe.EscapeJSON(fails)
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "{\n  \"schema_version\": %d,\n  \"summary\": %s,\n  \"problems\": %s,\n  \"requests\": [", HARSchemaVersion, head, probs)
+	fmt.Fprintf(&b, "{\n  \"schema_version\": %d,\n  \"summary\": %s,\n  \"problems\": %s,\n  \"failed\": %s,\n  \"requests\": [", HARSchemaVersion, head, probs, fails)
 	if r.nJSON > 0 {
 		b.WriteString("\n    ")
 	}
@@ -163,6 +174,10 @@ func (r *HARRenderer) appendHARRequest(b []byte, res *harfile.Result, g *harProb
 	b = strconv.AppendBool(b, res.CORSMode)
 	b = append(b, `,"verdict":`...)
 	b = appendJSONString(b, string(res.Verdict))
+	b = append(b, `,"fail_reason":`...)
+	b = appendJSONString(b, res.FailReason)
+	b = append(b, `,"platform":`...)
+	b = appendJSONString(b, platformName(res))
 	b = append(b, `,"status":`...)
 	b = strconv.AppendInt(b, int64(res.Status), 10)
 	b = append(b, `,"net_error":`...)
@@ -204,6 +219,15 @@ func (r *HARRenderer) appendHARRequest(b []byte, res *harfile.Result, g *harProb
 	return append(b, '}')
 }
 
+// platformName is the name of the platform that answered res, "" when
+// none was recognised.
+func platformName(res *harfile.Result) string {
+	if res.Platform == nil {
+		return ""
+	}
+	return termsafe.Clean(res.Platform.Name)
+}
+
 // appendHARFinding appends f as json.Marshal would.
 func appendHARFinding(b []byte, f harJSONFinding) []byte {
 	b = append(b, `{"code":`...)
@@ -224,6 +248,12 @@ func appendHARFinding(b []byte, f harJSONFinding) []byte {
 	b = appendJSONString(b, f.Fix)
 	b = append(b, `,"reported":`...)
 	b = strconv.AppendBool(b, f.Reported)
+	b = append(b, `,"cause":`...)
+	b = strconv.AppendBool(b, f.Cause)
+	b = append(b, `,"follows_from":`...)
+	b = appendJSONString(b, f.FollowsFrom)
+	b = append(b, `,"platform":`...)
+	b = appendJSONString(b, f.Platform)
 	b = append(b, `,"docs":`...)
 	b = appendJSONString(b, f.Docs)
 	return append(b, '}')

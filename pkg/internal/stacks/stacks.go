@@ -78,3 +78,73 @@ func Hosts(byHost map[string]http.HandlerFunc) http.HandlerFunc {
 		http.Error(w, "no such host in the test: "+host, http.StatusMisdirectedRequest)
 	}
 }
+
+// S3 is an S3 bucket whose CORS configuration has one rule allowing
+// allowed with GET and PUT and any header (the troubleshooting guide's
+// answers): a preflight from another origin gets 403 with the
+// CORSResponse error; a GET from another origin gets the object without
+// CORS headers. Every answer carries S3's headers and, the bucket having a
+// CORS configuration, its Vary.
+func S3(allowed []string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Server", "AmazonS3")
+		h.Set("x-amz-request-id", "4442587FB7D0A2F9")
+		h.Set("x-amz-id-2", "vlR7PnpV2Ce81l0PRw6jlUpck7Jo5ZsQjryTjKlc5aLWGVHPZLj5NeC6qMa0emYBDXOo6QBU0Wo=")
+		h.Set("Vary", "Origin, Access-Control-Request-Headers, Access-Control-Request-Method")
+		o := r.Header.Get("Origin")
+		ok := slices.Contains(allowed, o)
+		if r.Method == http.MethodOptions {
+			m := r.Header.Get("Access-Control-Request-Method")
+			if !ok || (m != "GET" && m != "PUT") {
+				h.Set("Content-Type", "application/xml")
+				w.WriteHeader(http.StatusForbidden)
+				_, _ = w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<Error><Code>AccessForbidden</Code><Message>CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.</Message><Method>` + m + `</Method><ResourceType>OBJECT</ResourceType><RequestId>4442587FB7D0A2F9</RequestId></Error>`))
+				return
+			}
+			h.Set("Access-Control-Allow-Origin", o)
+			h.Set("Access-Control-Allow-Methods", "GET, PUT")
+			if rh := r.Header.Get("Access-Control-Request-Headers"); rh != "" {
+				h.Set("Access-Control-Allow-Headers", rh)
+			}
+			h.Set("Access-Control-Max-Age", "3000")
+			return
+		}
+		if ok {
+			h.Set("Access-Control-Allow-Origin", o)
+			h.Set("Access-Control-Allow-Methods", "GET, PUT")
+			h.Set("Access-Control-Max-Age", "3000")
+		}
+		h.Set("Content-Type", "application/json")
+		h.Set("ETag", `"d41d8cd98f00b204e9800998ecf8427e"`)
+		_, _ = w.Write([]byte(`{}`))
+	}
+}
+
+// HTTPAPI is an API Gateway HTTP API with a CORS configuration allowing
+// allowed: API Gateway answers preflights itself (204, the CORS headers
+// only for an allowed origin) and adds the CORS headers to integration
+// responses for an allowed origin, ignoring the backend's; every answer
+// carries apigw-requestid.
+func HTTPAPI(allowed []string, backend http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("apigw-requestid", "ZbCdEfGhIAMEb1w=")
+		o := r.Header.Get("Origin")
+		ok := slices.Contains(allowed, o)
+		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+			if ok {
+				h.Set("Access-Control-Allow-Origin", o)
+				h.Set("Access-Control-Allow-Methods", "GET,POST")
+				h.Set("Access-Control-Allow-Headers", "content-type")
+				h.Set("Access-Control-Max-Age", "300")
+			}
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		if ok {
+			h.Set("Access-Control-Allow-Origin", o)
+		}
+		backend(w, r)
+	}
+}

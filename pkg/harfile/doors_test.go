@@ -1,0 +1,97 @@
+package harfile
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/internal/stacks"
+	"github.com/corsdiag/corsdiag/pkg/platform"
+	"github.com/corsdiag/corsdiag/pkg/probe"
+)
+
+// TestSameAnswersSameCause: check (probe, engine, platform.Apply) and har
+// on the HAR check wrote of the same answers name the same platform, the
+// same cause and the same fix, for servers that answer as the named
+// stacks do.
+func TestSameAnswersSameCause(t *testing.T) {
+	const prod, staging = "https://app.example.com", "https://staging.example.com"
+	json := stacks.ExpressJSON(`[]`)
+	tests := []struct {
+		name      string
+		h         http.HandlerFunc
+		url       string
+		method    string
+		header    http.Header
+		platform  string
+		wantCause cors.Code
+	}{
+		{"Express cors allow-list", stacks.ExpressCORS([]string{prod}, json), "http://api.example.com/items", "GET", nil, "express", platform.CodeOriginNotAllowed},
+		{"S3 rule mismatch on the preflight", stacks.S3([]string{prod}), "http://uploads.s3.us-east-1.amazonaws.com/a.json", "PUT", http.Header{"Content-Type": {"application/json"}}, "aws-s3", platform.CodeS3CORSRuleMismatch},
+		{"S3 GET from another origin", stacks.S3([]string{prod}), "http://uploads.s3.us-east-1.amazonaws.com/a.json", "GET", nil, "aws-s3", platform.CodeS3CORSRuleMismatch},
+		{"HTTP API without this origin", stacks.HTTPAPI([]string{prod}, json), "http://q1w2e3r4t5.execute-api.us-east-1.amazonaws.com/items", "PUT", http.Header{"Content-Type": {"application/json"}}, "aws-apigateway-http", platform.CodeHTTPAPINotConfigured},
+		{"load balancer redirect", stacks.RedirectingLB("http://www.example.com"), "http://api.example.com/items", "GET", nil, "aws-alb", cors.CodeMissingAllowOrigin},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(tt.h)
+			defer srv.Close()
+			tr := &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+				var d net.Dialer
+				return d.DialContext(ctx, "tcp", srv.Listener.Addr().String())
+			}}
+			defer tr.CloseIdleConnections()
+			req := cors.Request{Method: tt.method, URL: tt.url, Origin: staging, Header: tt.header}
+			res, err := probe.Run(context.Background(), probe.Options{Request: req, Transport: tr, Timeout: 5 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := cors.Evaluate(res.Exchange)
+			rep := platform.Analyze(platform.Input{Exchange: res.Exchange, Diagnosis: d})
+			rep.Apply(d)
+			checkCause := d.Cause()
+			if checkCause == nil || checkCause.Code != tt.wantCause {
+				t.Fatalf("check: cause %v, want %s; findings %v", checkCause, tt.wantCause, d.Findings)
+			}
+			if rep.Platform == nil || rep.Platform.ID != tt.platform {
+				t.Fatalf("check: platform %v, want %s", rep.Platform, tt.platform)
+			}
+
+			var buf bytes.Buffer
+			if err := res.WriteHAR(&buf, true); err != nil {
+				t.Fatal(err)
+			}
+			var got *Result
+			if _, _, err := Analyze(&buf, AnalyzeOptions{}, func(r *Result) error {
+				if r.URL == tt.url && r.Verdict == cors.Blocked {
+					got = r
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if got == nil {
+				t.Fatal("har: the request is not blocked")
+			}
+			var harCause *cors.Finding
+			for i := range got.Findings {
+				if got.Findings[i].Cause || harCause == nil && got.Findings[i].Reported {
+					harCause = &got.Findings[i]
+				}
+			}
+			switch {
+			case got.Platform == nil || got.Platform.ID != tt.platform:
+				t.Errorf("har: platform %v, want %s", got.Platform, tt.platform)
+			case harCause.Code != checkCause.Code || harCause.Step != checkCause.Step:
+				t.Errorf("har: cause %s at %s, check %s at %s; har findings %v", harCause.Code, harCause.Step, checkCause.Code, checkCause.Step, got.Findings)
+			case harCause.Fix != checkCause.Fix:
+				t.Errorf("har: fix differs from check's:\n%s\n--- check ---\n%s", harCause.Fix, checkCause.Fix)
+			}
+		})
+	}
+}
