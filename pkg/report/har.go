@@ -78,16 +78,16 @@ type harProblem struct {
 	// Statuses is the mix of HTTP statuses the group's requests got
 	// ("0" when none came), status to count.
 	Statuses        map[string]int `json:"statuses"`
-	Origin          string `json:"origin"`
-	Target          string `json:"target"`
-	Message         string `json:"message"`
-	BrowserMessage  string `json:"browser_message"`
-	CorsError       string `json:"cors_error"`
-	FailedParameter string `json:"failed_parameter"`
-	Fix             string `json:"fix"`
-	Reproduce       string `json:"reproduce"`
-	Docs            string `json:"docs"`
-	Example         int    `json:"example_index"`
+	Origin          string         `json:"origin"`
+	Target          string         `json:"target"`
+	Message         string         `json:"message"`
+	BrowserMessage  string         `json:"browser_message"`
+	CorsError       string         `json:"cors_error"`
+	FailedParameter string         `json:"failed_parameter"`
+	Fix             string         `json:"fix"`
+	Reproduce       string         `json:"reproduce"`
+	Docs            string         `json:"docs"`
+	Example         int            `json:"example_index"`
 	exampleLine     string
 	// reported is the reported finding as the requests' JSON shows it,
 	// cleaned once for every request of the group.
