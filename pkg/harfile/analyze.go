@@ -705,7 +705,7 @@ func notCORS(res *Result) string {
 	switch rep.Code {
 	case cors.CodeLocalNetworkInsecure, cors.CodeLocalNetworkPermission:
 		return "Local Network Access"
-	case codeMixedContent:
+	case cors.CodeMixedContent:
 		return "mixed content"
 	case cors.CodeActualNetwork, cors.CodePreflightNetwork:
 		if netErr == "" && !res.CORSMode {
@@ -721,10 +721,6 @@ func notCORS(res *Result) string {
 	}
 	return ""
 }
-
-// codeMixedContent is the engine's mixed-content code (an https page
-// calling http), when the engine has one.
-const codeMixedContent cors.Code = "mixed-content"
 
 // errorPathFinding is the warning `check` gives for its error-path probes
 // (probe.ErrorPathFinding, from the same answers): the error answers that

@@ -3,6 +3,7 @@ package harfile
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -20,6 +21,9 @@ import (
 // same cause and the same fix, for servers that answer as the named
 // stacks do.
 func TestSameAnswersSameCause(t *testing.T) {
+	// https throughout: a plain http URL from an https page is mixed
+	// content, and a plain http page calling loopback is stopped by Local
+	// Network Access, both before CORS.
 	const prod, staging = "https://app.example.com", "https://staging.example.com"
 	json := stacks.ExpressJSON(`[]`)
 	tests := []struct {
@@ -31,20 +35,21 @@ func TestSameAnswersSameCause(t *testing.T) {
 		platform  string
 		wantCause cors.Code
 	}{
-		{"Express cors allow-list", stacks.ExpressCORS([]string{prod}, json), "http://api.example.com/items", "GET", nil, "express", platform.CodeOriginNotAllowed},
-		{"S3 rule mismatch on the preflight", stacks.S3([]string{prod}), "http://uploads.s3.us-east-1.amazonaws.com/a.json", "PUT", http.Header{"Content-Type": {"application/json"}}, "aws-s3", platform.CodeS3CORSRuleMismatch},
-		{"S3 GET from another origin", stacks.S3([]string{prod}), "http://uploads.s3.us-east-1.amazonaws.com/a.json", "GET", nil, "aws-s3", platform.CodeS3CORSRuleMismatch},
-		{"HTTP API without this origin", stacks.HTTPAPI([]string{prod}, json), "http://q1w2e3r4t5.execute-api.us-east-1.amazonaws.com/items", "PUT", http.Header{"Content-Type": {"application/json"}}, "aws-apigateway-http", platform.CodeHTTPAPINotConfigured},
-		{"load balancer redirect", stacks.RedirectingLB("http://www.example.com"), "http://api.example.com/items", "GET", nil, "aws-alb", cors.CodeMissingAllowOrigin},
+		{"Express cors allow-list", stacks.ExpressCORS([]string{prod}, json), "https://api.example.com/items", "GET", nil, "express", platform.CodeOriginNotAllowed},
+		{"S3 rule mismatch on the preflight", stacks.S3([]string{prod}), "https://uploads.s3.us-east-1.amazonaws.com/a.json", "PUT", http.Header{"Content-Type": {"application/json"}}, "aws-s3", platform.CodeS3CORSRuleMismatch},
+		{"S3 GET from another origin", stacks.S3([]string{prod}), "https://uploads.s3.us-east-1.amazonaws.com/a.json", "GET", nil, "aws-s3", platform.CodeS3CORSRuleMismatch},
+		{"HTTP API without this origin", stacks.HTTPAPI([]string{prod}, json), "https://q1w2e3r4t5.execute-api.us-east-1.amazonaws.com/items", "PUT", http.Header{"Content-Type": {"application/json"}}, "aws-apigateway-http", platform.CodeHTTPAPINotConfigured},
+		{"load balancer redirect", stacks.RedirectingLB("https://www.example.com"), "https://api.example.com/items", "GET", nil, "aws-alb", cors.CodeMissingAllowOrigin},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := httptest.NewServer(tt.h)
+			srv := httptest.NewTLSServer(tt.h)
 			defer srv.Close()
-			tr := &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-				var d net.Dialer
-				return d.DialContext(ctx, "tcp", srv.Listener.Addr().String())
-			}}
+			tr := &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, //nolint:gosec // loopback test server
+				DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+					var d net.Dialer
+					return d.DialContext(ctx, "tcp", srv.Listener.Addr().String())
+				}}
 			defer tr.CloseIdleConnections()
 			req := cors.Request{Method: tt.method, URL: tt.url, Origin: staging, Header: tt.header}
 			res, err := probe.Run(context.Background(), probe.Options{Request: req, Transport: tr, Timeout: 5 * time.Second})
