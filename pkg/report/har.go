@@ -387,7 +387,7 @@ func (r *HARRenderer) writeFailures(pal palette) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n%s\n", pal.bold.Sprintf("Failed, not CORS (%d):", r.Failed))
 	for _, f := range r.failOrd {
-		fmt.Fprintf(&b, "  %s %s: %s, e.g. %s\n", pal.warn.Sprint("!"), f.Reason, plural(f.Count, "request", "requests"), f.exampleLine)
+		writeWrapped(&b, pal.warn.Sprint("!")+" "+f.Reason+": "+plural(f.Count, "request", "requests")+", e.g. "+f.exampleLine, "  ", "    ", r.opts.Width)
 	}
 	_, err := io.WriteString(r.out, b.String())
 	return err
