@@ -133,6 +133,11 @@ func TestPageOriginAndLaunchFlags(t *testing.T) {
 		{"non-secure", Scenario{Page: &Page{Space: "public", Secure: &no}}, "http://public.test:4001", "127.0.0.1:4001=public",
 			"MAP public.test 127.0.0.1, " + hostResolverRules},
 	}
+	// The story maps its API name as well as the non-secure page's.
+	sf := spaceFlags{MapInsecureHost: true, MapHosts: []string{storyAPIHost}}
+	if got, want := sf.resolverRules(), "MAP public.test 127.0.0.1, MAP "+storyAPIHost+" 127.0.0.1, "+hostResolverRules; got != want {
+		t.Errorf("resolver rules = %q, want %q", got, want)
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := tt.sc.PageOrigin(srv.Origins.Page); got != tt.origin {

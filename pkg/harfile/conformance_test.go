@@ -15,11 +15,19 @@ import (
 // Chromium's corsError and console message. A preflighted request
 // redirected to another URL is judged with the second preflight Chromium
 // sent there (Origin: null after a cross-origin hop).
+// The quick start's story (apigw-story, recorded by TestStoryHAR) is held
+// to Chromium the same way.
 func TestChromiumConformanceHAR(t *testing.T) {
+	for _, stem := range []string{"chromium-conformance", "apigw-story"} {
+		t.Run(stem, func(t *testing.T) { checkChromiumHAR(t, stem) })
+	}
+}
+
+func checkChromiumHAR(t *testing.T, stem string) {
 	var expected []struct {
 		Scenario, URL, Method, Outcome, CorsError, Console string
 	}
-	fh := openConformanceHAR(t, "chromium", &expected)
+	fh := openRecordedHAR(t, stem, &expected)
 	got := map[[2]string]*Result{}
 	sum, _, err := Analyze(fh, AnalyzeOptions{}, func(r *Result) error {
 		got[[2]string{r.Method, r.URL}] = r
@@ -138,15 +146,22 @@ func TestFirefoxConformanceHAR(t *testing.T) {
 // is a failure, not a skip.
 func openConformanceHAR(t *testing.T, browser string, expected any) *os.File {
 	t.Helper()
+	return openRecordedHAR(t, browser+"-conformance", expected)
+}
+
+// openRecordedHAR opens testdata/har/<stem>.har and decodes its sidecar
+// <stem>.expected.json into expected.
+func openRecordedHAR(t *testing.T, stem string, expected any) *os.File {
+	t.Helper()
 	dir := filepath.Join("..", "..", "testdata", "har")
-	raw, err := os.ReadFile(filepath.Join(dir, browser+"-conformance.expected.json"))
+	raw, err := os.ReadFile(filepath.Join(dir, stem+".expected.json"))
 	if err != nil {
-		t.Fatalf("no %s conformance recording (docs/conformance.md): %v", browser, err)
+		t.Fatalf("no recording %s (docs/conformance.md): %v", stem, err)
 	}
 	if err := json.Unmarshal(raw, expected); err != nil {
 		t.Fatal(err)
 	}
-	fh, err := os.Open(filepath.Join(dir, browser+"-conformance.har"))
+	fh, err := os.Open(filepath.Join(dir, stem+".har"))
 	if err != nil {
 		t.Fatal(err)
 	}
