@@ -3,6 +3,8 @@ package audit
 import (
 	"context"
 	"errors"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -135,6 +137,15 @@ func (s server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte(`{"items":[]}`))
 }
 
+// tlsServer is a loopback TLS server that keeps quiet about the
+// handshakes the audit's shared transport abandons when it closes.
+func tlsServer(h http.Handler) *httptest.Server {
+	ts := httptest.NewUnstartedServer(h)
+	ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+	ts.StartTLS()
+	return ts
+}
+
 type want struct {
 	code cors.Code
 	sev  cors.Severity
@@ -191,7 +202,7 @@ func TestAuditFindsEachFlaw(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ts := httptest.NewTLSServer(tt.srv)
+			ts := tlsServer(tt.srv)
 			defer ts.Close()
 			rep, err := Run(context.Background(), Options{
 				URL: ts.URL + "/api/items", Origins: tt.origins, Method: tt.method, Header: tt.header,
@@ -235,7 +246,7 @@ func sortWants(w []want) {
 }
 
 func TestExactAllowListSummary(t *testing.T) {
-	ts := httptest.NewTLSServer(server{policy: exact(app, admin)})
+	ts := tlsServer(server{policy: exact(app, admin)})
 	defer ts.Close()
 	rep, err := Run(context.Background(), Options{URL: ts.URL + "/api/items", Origins: []string{app, admin},
 		Client: probe.Options{Insecure: true}})
@@ -255,7 +266,7 @@ func TestExactAllowListSummary(t *testing.T) {
 
 func TestRequestBudget(t *testing.T) {
 	var hits atomic.Int64
-	ts := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	ts := tlsServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
 		server{policy: exact(app)}.ServeHTTP(w, r)
 	}))
@@ -283,7 +294,7 @@ func TestRequestBudget(t *testing.T) {
 }
 
 func TestRate(t *testing.T) {
-	ts := httptest.NewTLSServer(server{policy: exact(app)})
+	ts := tlsServer(server{policy: exact(app)})
 	defer ts.Close()
 	start := time.Now()
 	rep, err := Run(context.Background(), Options{URL: ts.URL + "/api/items", Origins: []string{app}, MaxRequests: 5, Rate: 50,
@@ -302,7 +313,7 @@ func TestNoStateChangingRequestWithoutLeave(t *testing.T) {
 		mu      sync.Mutex
 		methods []string
 	)
-	ts := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	ts := tlsServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		methods = append(methods, r.Method)
 		mu.Unlock()
