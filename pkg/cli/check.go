@@ -582,7 +582,9 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 	case "html":
 		err = report.WriteCheckHTML(o.IO.Out, result)
 	default:
+		done := startPager(o.IO)
 		err = report.WriteText(o.IO.Out, result, report.Style{Color: o.IO.Color(), Width: terminalWidth(o.IO)})
+		done()
 	}
 	if err != nil {
 		return err

@@ -209,7 +209,7 @@ func runCI(parent context.Context, io *IO, o *ciOptions) error {
 	rep := &suite.Report{
 		Tool: "corsdiag", Version: Version, Config: cfg, Results: results,
 		Elapsed: time.Since(start), Interrupted: ctx.Err() != nil, NoRedact: o.noRedact,
-		BaseDir: baseDir, WorkDir: workDir, Lint: lintRep,
+		BaseDir: baseDir, WorkDir: workDir, Lint: lintRep, Width: terminalWidth(io),
 	}
 
 	if err := rep.WriteText(io.Out); err != nil {
@@ -360,7 +360,8 @@ func newProgress(io *IO, total int) *progress {
 			progressbar.OptionSetWriter(io.Err),
 			progressbar.OptionSetDescription("checks"),
 			progressbar.OptionShowCount(),
-			progressbar.OptionSetWidth(30),
+			// "checks 100% |…| (1000/1000)" stays within the terminal.
+			progressbar.OptionSetWidth(max(10, min(30, terminalWidth(io)-40))),
 			progressbar.OptionThrottle(80*time.Millisecond),
 			progressbar.OptionClearOnFinish(),
 			progressbar.OptionEnableColorCodes(io.Color()),

@@ -211,5 +211,6 @@ func writePageText(o *explainOptions, page []byte) error {
 		_, err := o.IO.Out.Write(page)
 		return err
 	}
+	defer startPager(o.IO)()
 	return mdterm.Render(o.IO.Out, page, mdterm.Style{Width: o.IO.TextWidth(), Color: o.IO.Color()})
 }

@@ -27,7 +27,7 @@ func overWidth(out string, width int) []string {
 			continue
 		}
 		switch {
-		case strings.HasPrefix(trim, "│ "), strings.HasPrefix(trim, "Console:"), strings.HasPrefix(trim, "Reproduce:"):
+		case strings.HasPrefix(trim, "│ "), strings.HasPrefix(trim, "Console:"), strings.HasPrefix(trim, "browser:"), strings.HasPrefix(trim, "Reproduce:"):
 			continue
 		case len(strings.Fields(strings.TrimLeft(trim, "│ "))) <= 1:
 			continue
@@ -73,6 +73,32 @@ func TestHarFitsTheTerminal(t *testing.T) {
 			if width == 80 && strings.HasPrefix(file, "testdata/") {
 				assertGolden(t, "har_session.80col.txt", out.Bytes())
 			}
+		}
+	}
+}
+
+// ci's table and explanations fit too, with long check names and URLs.
+func TestCIFitsTheTerminal(t *testing.T) {
+	good := corsServer(t).URL
+	path := writeConfig(t, `defaults: {origin: "https://app.example.com"}
+checks:
+  - name: list the items of the catalogue with every filter the storefront uses
+    url: `+good+`/items/with/a/rather/long/path/that/goes/on?and=a&query=string&api_key=hunter2
+    origins:
+      - {origin: "https://app.example.com", expect: allow}
+      - {origin: "https://a-long-subdomain-name.staging.example.com", expect: allow}
+  - name: public
+    url: `+good+`/star
+    expect: deny
+`)
+	for _, width := range []int{80, 120} {
+		io, out, _ := fakeIO(nil)
+		io.Width, io.WidthSet = width, true
+		if code := Main([]string{"ci", "-f", path, "--retries", "0"}, io); code != ExitBlocked {
+			t.Errorf("exit %d, want 1", code)
+		}
+		for _, l := range overWidth(out.String(), width) {
+			t.Errorf("%d: wider: %q", width, l)
 		}
 	}
 }

@@ -225,6 +225,9 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 		defer pprof.StopCPUProfile()
 	}
 
+	if o.output == "text" {
+		defer startPager(sysIO)()
+	}
 	out := bufio.NewWriterSize(sysIO.Out, 64<<10)
 	defer out.Flush()
 	rend := report.NewHARRenderer(out, report.HAROptions{

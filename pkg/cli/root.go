@@ -45,6 +45,11 @@ type IO struct {
 	NoColor bool
 	// ColorMode is --color: auto (default), always or never.
 	ColorMode string
+	// NoPager is --no-pager: never page long output.
+	NoPager bool
+	// LookupEnv tells an unset variable from an empty one (nil: Getenv,
+	// where empty means unset).
+	LookupEnv func(string) (string, bool)
 }
 
 // Color reports whether output may use colour, as the ecosystem decides
@@ -73,7 +78,7 @@ func forced(v string) bool { return v != "" && v != "0" && v != "false" }
 // SystemIO returns the process's IO.
 func SystemIO() *IO {
 	o := &IO{
-		In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv,
+		In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv, LookupEnv: os.LookupEnv,
 		OutIsTerminal: term.IsTerminal(int(os.Stdout.Fd())),
 	}
 	if o.OutIsTerminal {
@@ -142,6 +147,7 @@ and prints the cause, the console message the browser shows, and the fix.`,
 		}
 		return usageErrorf("--color %q: want auto, always or never", io.ColorMode)
 	}
+	root.PersistentFlags().BoolVar(&io.NoPager, "no-pager", false, "never send long output through $PAGER (less -FRX); output is paged only on a terminal")
 	root.SetFlagErrorFunc(flagError)
 	root.SetVersionTemplate("corsdiag {{.Version}}\n")
 	for _, f := range commands {

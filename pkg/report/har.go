@@ -452,7 +452,7 @@ func (r *HARRenderer) writeTable(title string) error {
 	}
 	fmt.Fprintf(r.out, "\n%s:\n", title)
 	if r.opts.Width > 0 {
-		fitColumn(header, rows, urlColumn, minURLWidth, r.opts.Width)
+		FitTable(header, rows, r.opts.Width, ShrinkColumn{Index: urlColumn, Least: minURLWidth})
 	}
 	table := newListTable(r.out)
 	h := make([]any, len(header))
@@ -500,35 +500,6 @@ func commonHost(rows [][]string, i int) string {
 		host = h
 	}
 	return host
-}
-
-// fitColumn shortens column i (cutting the middle, so what tells rows apart
-// at the end of a URL stays) until the table is at most width columns
-// wide, and no less than least runes. The other columns are short.
-func fitColumn(header []string, rows [][]string, i, least, width int) {
-	natural := make([]int, len(header))
-	for c, h := range header {
-		natural[c] = utf8.RuneCountInString(h)
-	}
-	for _, row := range rows {
-		for c, cell := range row {
-			natural[c] = max(natural[c], utf8.RuneCountInString(cell))
-		}
-	}
-	// A cell is padded by a space each side and followed by a border; one
-	// more border starts the line.
-	total := 1
-	for _, w := range natural {
-		total += w + 3
-	}
-	if total <= width {
-		return
-	}
-	room := max(least, natural[i]-(total-width))
-	header[i] = ellipsize(header[i], room)
-	for _, row := range rows {
-		row[i] = ellipsizeMiddle(row[i], room)
-	}
 }
 
 // ellipsize shortens s to n runes, marking the cut with "…"; the problems

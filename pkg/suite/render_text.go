@@ -10,6 +10,7 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/corsdiag/corsdiag/pkg/lint"
+	"github.com/corsdiag/corsdiag/pkg/report"
 )
 
 // WriteText renders the table (check, origin, expected, got, finding), then
@@ -22,7 +23,8 @@ func (r *Report) WriteText(w io.Writer) error {
 		tablewriter.WithHeaderAlignment(tw.AlignLeft),
 		tablewriter.WithRowAutoWrap(tw.WrapNone),
 	)
-	t.Header("Check", "Origin", "Expected", "Got", "Finding", "Result")
+	header := []string{"Check", "Origin", "Expected", "Got", "Finding", "Result"}
+	rows := make([][]string, 0, len(r.Results))
 	for i := range r.Results {
 		res := &r.Results[i]
 		mark := "ok"
@@ -32,10 +34,21 @@ func (r *Report) WriteText(w io.Writer) error {
 		case Canceled:
 			mark = "-"
 		}
-		if err := t.Append(r.clean(res, res.Check.Name), r.clean(res, res.Target.Label()), string(res.Target.Expect),
-			res.GotText(), res.FindingCode(), mark); err != nil {
-			return err
-		}
+		rows = append(rows, []string{r.clean(res, res.Check.Name), r.clean(res, res.Target.Label()), string(res.Target.Expect),
+			res.GotText(), res.FindingCode(), mark})
+	}
+	if r.Width > 0 {
+		// The check's name gives way first, then the origin, then the code.
+		report.FitTable(header, rows, r.Width,
+			report.ShrinkColumn{Index: 0, Least: 12}, report.ShrinkColumn{Index: 1, Least: 16}, report.ShrinkColumn{Index: 4, Least: 12})
+	}
+	h := make([]any, len(header))
+	for i, c := range header {
+		h[i] = c
+	}
+	t.Header(h...)
+	if err := t.Bulk(rows); err != nil {
+		return err
 	}
 	if err := t.Render(); err != nil {
 		return err
@@ -60,7 +73,7 @@ func (r *Report) WriteText(w io.Writer) error {
 			return err
 		}
 	}
-	fmt.Fprintf(ew, "\n%s\n", r.Summary().Line(r.Elapsed))
+	io.WriteString(ew, "\n"+report.Wrap(r.Summary().Line(r.Elapsed), "", "  ", r.Width))
 	if r.Interrupted {
 		fmt.Fprintf(ew, "Interrupted: %s did not run.\n", plural(r.Summary().Canceled, "check"))
 	}
@@ -72,23 +85,32 @@ func (r *Report) writeExplanation(w io.Writer, res *Result) {
 	if e == nil {
 		return
 	}
-	fmt.Fprintf(w, "\n✗ %s, from %s, at %s:%d\n", r.clean(res, res.Check.Name), r.clean(res, res.Target.Label()), r.Config.Path, res.Check.Line)
+	wrap := func(s, first string) {
+		// Prose wraps to the width; the browser's console line and
+		// multi-line snippets stay as they are (they are copied).
+		if r.Width > 0 && first != "  browser: " && !strings.Contains(s, "\n") {
+			io.WriteString(w, report.Wrap(s, first, "           ", r.Width))
+			return
+		}
+		fmt.Fprintf(w, "%s%s\n", first, indent(s))
+	}
+	wrap(fmt.Sprintf("%s, from %s, at %s:%d", r.clean(res, res.Check.Name), r.clean(res, res.Target.Label()), r.Config.Path, res.Check.Line), "\n✗ ")
 	// An unnamed check is named after its request line: say it once.
 	if res.Check.Name != res.Check.Method+" "+res.Check.URL {
-		fmt.Fprintf(w, "  %s %s\n", res.Check.Method, r.URL(res))
+		wrap(res.Check.Method+" "+r.URL(res), "  ")
 	}
 	if res.Outcome == Failed {
 		fmt.Fprintf(w, "  expected %s, got %s [%s]\n", res.Target.Expect, res.Got, e.Code)
 	}
-	fmt.Fprintf(w, "  cause:   %s\n", indent(r.clean(res, e.Cause)))
+	wrap(r.clean(res, e.Cause), "  cause:   ")
 	if e.Browser != "" {
-		fmt.Fprintf(w, "  browser: %s\n", indent(r.clean(res, e.Browser)))
+		wrap(r.clean(res, e.Browser), "  browser: ")
 	}
 	if e.Platform != "" {
-		fmt.Fprintf(w, "  server:  %s\n", r.clean(res, e.Platform))
+		wrap(r.clean(res, e.Platform), "  server:  ")
 	}
 	if e.Fix != "" {
-		fmt.Fprintf(w, "  fix:     %s\n", indent(r.clean(res, e.Fix)))
+		wrap(r.clean(res, e.Fix), "  fix:     ")
 	}
 }
 

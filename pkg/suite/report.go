@@ -27,6 +27,9 @@ type Report struct {
 	WorkDir string
 	// NoRedact shows secrets in URLs and messages (--no-redact).
 	NoRedact bool
+	// Width fits the text report to that many columns (0: piped, no
+	// fitting).
+	Width int
 	// Lint is the outcome of the config's lint: templates, nil when none.
 	Lint *lint.Report
 }
