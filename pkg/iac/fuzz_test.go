@@ -22,24 +22,28 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte("Resources: {A: {Type: AWS::ApiGateway::Resource, Properties: {ParentId: !Ref A, RestApiId: !Ref A}}}"))
 	f.Add([]byte("openapi: 3.0.0\npaths: {/a: {get: {security: [{x: []}]}}}\n"))
 	f.Add([]byte("a: &a [*a]\nResources: *a\n"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		tmpl, err := Read("fuzz.yaml", data)
-		if err != nil {
-			var pe *ParseError
-			if !errors.As(err, &pe) || pe.File != "fuzz.yaml" {
-				t.Fatalf("error %v is not a *ParseError naming the file", err)
-			}
-			return
+	f.Fuzz(func(t *testing.T, data []byte) { readAndAnswer(t, "fuzz.yaml", data) })
+}
+
+// readAndAnswer reads data as file: a template or a *ParseError naming the
+// file, and every service read answers a request.
+func readAndAnswer(t *testing.T, file string, data []byte) {
+	tmpl, err := Read(file, data)
+	if err != nil {
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.File != file {
+			t.Fatalf("error %v is not a *ParseError naming the file", err)
 		}
-		for _, s := range tmpl.Services {
-			for i, r := range s.Routes() {
-				if i > 3 {
-					break
-				}
-				awsmodel.Answer(s, r, cors.Request{Method: "PUT", Origin: "https://app.example.com"}, nil)
+		return
+	}
+	for _, s := range tmpl.Services {
+		for i, r := range s.Routes() {
+			if i > 3 {
+				break
 			}
+			awsmodel.Answer(s, r, cors.Request{Method: "PUT", Origin: "https://app.example.com"}, nil)
 		}
-	})
+	}
 }
 
 // Terraform files are untrusted too.
@@ -51,19 +55,5 @@ func FuzzReadTerraform(f *testing.F) {
 		}
 	}
 	f.Add([]byte(`resource "aws_api_gateway_resource" "a" { parent_id = aws_api_gateway_resource.a.id, rest_api_id = aws_api_gateway_rest_api.x.id }`))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		tmpl, err := Read("fuzz.tf", data)
-		if err != nil {
-			var pe *ParseError
-			if !errors.As(err, &pe) || pe.File != "fuzz.tf" {
-				t.Fatalf("error %v is not a *ParseError naming the file", err)
-			}
-			return
-		}
-		for _, s := range tmpl.Services {
-			for _, r := range s.Routes() {
-				awsmodel.Answer(s, r, cors.Request{Method: "PUT", Origin: "https://app.example.com"}, nil)
-			}
-		}
-	})
+	f.Fuzz(func(t *testing.T, data []byte) { readAndAnswer(t, "fuzz.tf", data) })
 }

@@ -261,11 +261,7 @@ func (t *tfReader) read() []awsmodel.Service {
 			out = append(out, b)
 		}
 	}
-	for _, id := range t.ids {
-		r := t.res[id]
-		if r.typ != "aws_s3_bucket_cors_configuration" {
-			continue
-		}
+	t.each("aws_s3_bucket_cors_configuration", func(r *tfResource) {
 		key, _ := ref(r.body, "bucket")
 		b := buckets[key]
 		if b == nil {
@@ -275,17 +271,13 @@ func (t *tfReader) read() []awsmodel.Service {
 		}
 		b.CorsAt = r.at
 		t.s3Rules(b, block(r.body, "cors_rule"))
-	}
+	})
 	t.readREST(rest)
-	for _, id := range t.ids {
-		r := t.res[id]
-		if r.typ != "aws_apigatewayv2_route" {
-			continue
-		}
+	t.each("aws_apigatewayv2_route", func(r *tfResource) {
 		key, _ := ref(r.body, "api_id")
 		api := httpAPIs[key]
 		if api == nil {
-			continue
+			return
 		}
 		rk, _ := t.str(r.body, "route_key")
 		rt := httpRoute(rk, r.at)
@@ -293,8 +285,17 @@ func (t *tfReader) read() []awsmodel.Service {
 			rt.Authorizer = &awsmodel.Authorizer{Type: at, Header: "Authorization", At: t.pos(attr(r.body, "authorization_type").SrcRange)}
 		}
 		api.RouteList = append(api.RouteList, rt)
-	}
+	})
 	return out
+}
+
+// each calls fn for the resources of type typ, in file order.
+func (t *tfReader) each(typ string, fn func(r *tfResource)) {
+	for _, id := range t.ids {
+		if r := t.res[id]; r.typ == typ {
+			fn(r)
+		}
+	}
 }
 
 func (t *tfReader) s3Rules(b *awsmodel.Bucket, rules []*hclsyntax.Block) {
