@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/curlcmd"
 	"github.com/corsdiag/corsdiag/pkg/platform"
 	"github.com/corsdiag/corsdiag/pkg/probe"
 	"github.com/corsdiag/corsdiag/pkg/redact"
@@ -65,9 +66,12 @@ type checkOptions struct {
 	// from the origin.
 	PageAddressSpace string
 
-	// Curl holds a pasted curl command: one argument with the whole
-	// command, or the words the shell split it into (starting with "curl").
+	// Curl holds a pasted curl command (or "Copy as fetch", "Copy as
+	// PowerShell"): one argument with the whole command, or the words the
+	// shell split it into (starting with "curl").
 	Curl []string
+	// FromFile names a file ("-": stdin) holding the pasted command.
+	FromFile string
 	// changed reports whether a flag was given explicitly: explicit flags
 	// override what the curl command says.
 	changed func(name string) bool
@@ -127,6 +131,13 @@ input, 3 the endpoint could not be reached.`,
   corsdiag check -- curl 'https://api.example.com/items' -H 'origin: https://app.example.com' -H 'authorization: Bearer …'`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.FromFile != "" {
+				text, err := opts.readFromFile(args)
+				if err != nil {
+					return err
+				}
+				args = []string{text}
+			}
 			if err := opts.setArgs(args); err != nil {
 				return err
 			}
@@ -136,6 +147,7 @@ input, 3 the endpoint could not be reached.`,
 	}
 	f := cmd.Flags()
 	f.SortFlags = false
+	f.StringVar(&opts.FromFile, "from-file", "", "read a pasted \"Copy as cURL\", \"Copy as fetch\" (Node.js too) or \"Copy as PowerShell\" from `FILE` (- for stdin)")
 	f.StringVar(&opts.Origin, "origin", "", "origin of the page that makes the request, such as https://app.example.com (required unless a header carries Origin)")
 	f.StringVarP(&opts.Method, "request", "X", "", "request method (default GET, or POST with -d)")
 	f.StringArrayVarP(&opts.Headers, "header", "H", nil, "request header set by script, as 'Name: value' (repeatable)")
@@ -187,11 +199,60 @@ func (o *checkOptions) setArgs(args []string) error {
 		}
 		o.Curl = args
 		return nil
+	case pastedForm(args[0]) != "":
+		o.Curl = args
+		return nil
 	case len(args) > 1:
 		return usageErrorf("check takes one URL, got %d arguments; to paste a curl command, put it after --: corsdiag check -- curl …", len(args))
 	}
 	o.URL = args[0]
 	return nil
+}
+
+// maxPasteSize caps --from-file: a pasted request, not a HAR.
+const maxPasteSize = 4 << 20
+
+// readFromFile reads --from-file: one pasted curl, fetch or PowerShell
+// command, instead of arguments.
+func (o *checkOptions) readFromFile(args []string) (string, error) {
+	if len(args) > 0 {
+		return "", usageErrorf("--from-file takes the command from %s; pass no URL or command as well", o.FromFile)
+	}
+	var r io.Reader = o.IO.In
+	if o.FromFile != "-" {
+		f, err := os.Open(o.FromFile)
+		if err != nil {
+			return "", usageErrorf("--from-file: %v", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	b, err := io.ReadAll(io.LimitReader(r, maxPasteSize+1))
+	if err != nil {
+		return "", usageErrorf("--from-file %s: %v", o.FromFile, err)
+	}
+	if len(b) > maxPasteSize {
+		return "", usageErrorf("--from-file %s: larger than %d MiB; it should hold one copied request", o.FromFile, maxPasteSize>>20)
+	}
+	text := strings.TrimPrefix(string(b), "\ufeff")
+	if !isCurl(text) && pastedForm(text) == "" {
+		return "", usageErrorf("--from-file %s: want a \"Copy as cURL\", \"Copy as fetch\" or \"Copy as PowerShell\" from the browser's Network panel (the text starts with curl, fetch(, await fetch(, Invoke-WebRequest or $session)", o.FromFile)
+	}
+	return text, nil
+}
+
+// pastedForm names the form of a pasted "Copy as fetch" or "Copy as
+// PowerShell", or "" for anything else.
+func pastedForm(arg string) curlcmd.Dialect {
+	arg = strings.TrimSpace(arg)
+	switch lower := strings.ToLower(arg); {
+	case strings.HasPrefix(arg, "fetch(") || strings.HasPrefix(arg, "await fetch("):
+		return curlcmd.Fetch
+	case strings.HasPrefix(lower, "invoke-webrequest") || strings.HasPrefix(lower, "invoke-restmethod") ||
+		strings.HasPrefix(lower, "$session") || strings.HasPrefix(lower, "iwr "):
+		return curlcmd.PowerShell
+	}
+	return ""
 }
 
 func isCurl(arg string) bool {
@@ -250,6 +311,7 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 	hasBody := false
 	cookie, user, insecure, curlOrigin := "", "", false, ""
 	var curlResolve, curlConnectTo []string
+	curlCredentials := false
 	if o.Curl != nil {
 		c, err := parseCurl(o.Curl)
 		if err != nil {
@@ -268,6 +330,7 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 		rawURL, method, body, cookie, user, insecure = c.URL, c.Method, c.Body, c.Cookie, c.User, c.Insecure
 		hasBody = c.Body != nil
 		curlOrigin = c.Origin()
+		curlCredentials = c.Credentials
 		curlResolve, curlConnectTo = c.Resolve, c.ConnectTo
 		// Only what script set: headers the browser added itself (Sec-*,
 		// User-Agent, Priority…) would predict a preflight it never sent.
@@ -371,7 +434,7 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 	if err != nil {
 		return nil, usageErrorf("%v", err)
 	}
-	credentials := o.Credentials || cookie != "" || user != ""
+	credentials := o.Credentials || curlCredentials || cookie != "" || user != ""
 	var compare []string
 	for _, c := range o.CompareOrigins {
 		co, err := cors.ParseOrigin(c)

@@ -12,12 +12,30 @@ import (
 // parseCurl reads a pasted curl command. One argument is the whole command
 // as pasted (quoted in the shell); several are the words the user's shell
 // already split, quoted back so curlcmd sees the same words.
+//
+// "Copy as fetch" and "Copy as PowerShell" are read by their own parsers;
+// their words, if the shell split them, are joined with spaces.
 func parseCurl(args []string) (*curlcmd.Command, error) {
 	text := args[0]
+	form := pastedForm(text)
 	if len(args) > 1 {
 		text = shellJoin(args)
+		if form != "" {
+			text = strings.Join(args, " ")
+		}
 	}
-	c, err := curlcmd.Parse(text)
+	var (
+		c   *curlcmd.Command
+		err error
+	)
+	switch form {
+	case curlcmd.Fetch:
+		c, err = curlcmd.ParseFetch(text)
+	case curlcmd.PowerShell:
+		c, err = curlcmd.ParsePowerShell(text)
+	default:
+		c, err = curlcmd.Parse(text)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -81,7 +81,19 @@ func execCheck(t *testing.T, tr http.RoundTripper, args ...string) (code int, st
 // execCheckWidth runs check as on a terminal of width columns (0: piped).
 func execCheckWidth(t *testing.T, tr http.RoundTripper, width int, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return execCheckWith(t, tr, width, "", args...)
+}
+
+// execCheckIn runs check with stdin holding stdin.
+func execCheckIn(t *testing.T, tr http.RoundTripper, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	return execCheckWith(t, tr, 0, stdin, args...)
+}
+
+func execCheckWith(t *testing.T, tr http.RoundTripper, width int, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	io, out, errOut := fakeIO(nil)
+	io.In = strings.NewReader(stdin)
 	io.Width, io.WidthSet = width, width > 0
 	opts := &checkOptions{
 		IO: io,

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -49,5 +50,71 @@ func TestCheckPastedPreflight(t *testing.T) {
 	defer rec.mu.Unlock()
 	if len(rec.acrh) != 1 || rec.acrh[0] != "OPTIONS PUT content-type,x-request-id" {
 		t.Errorf("preflights sent %q, want the copied one", rec.acrh)
+	}
+}
+
+// "Copy as fetch", "Copy as fetch (Node.js)" and "Copy as PowerShell" are
+// checked like a pasted curl command: as an argument after -- or from a
+// file (--from-file, - for stdin).
+func TestCheckPastedFetchAndPowerShell(t *testing.T) {
+	rec := &preflightRecorder{}
+	tr := scenarioServer(t, rec.handler)
+	fetchCopy := `fetch("https://api.test/items/7", {
+  "headers": {
+    "accept": "*/*",
+    "content-type": "application/json",
+    "x-request-id": "r-1"
+  },
+  "referrer": "` + testOrigin + `/",
+  "body": "{\"a\":1}",
+  "method": "PUT",
+  "mode": "cors",
+  "credentials": "omit"
+});`
+	psCopy := "Invoke-WebRequest -UseBasicParsing -Uri \"https://api.test/items/7\" `\n-Method \"PUT\" `\n-Headers @{\n\"origin\"=\"" + testOrigin + "\"\n  \"x-request-id\"=\"r-1\"\n} `\n-ContentType \"application/json\" `\n-Body \"{`\"a`\":1}\""
+	dir := t.TempDir()
+	psFile := dir + "/copy.ps1"
+	if err := os.WriteFile(psFile, []byte(psCopy), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		args  []string
+		stdin string
+	}{
+		{"fetch after --", []string{"--", fetchCopy}, ""},
+		{"PowerShell after --", []string{"--", psCopy}, ""},
+		{"PowerShell from a file", []string{"--from-file", psFile}, ""},
+		{"fetch from stdin", []string{"--from-file", "-"}, fetchCopy},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := execCheckIn(t, tr, tt.stdin, append([]string{"--no-error-probe"}, tt.args...)...)
+			if code != ExitBlocked {
+				t.Fatalf("exit %d, want %d: %s%s", code, ExitBlocked, out, errOut)
+			}
+			for _, want := range []string{"PUT https://api.test/items/7 from origin " + testOrigin, "Reported: header-not-allowed (preflight)"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("output lacks %q:\n%s", want, out)
+				}
+			}
+		})
+	}
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"a broken fetch", []string{"--", `fetch("https://api.test/", {"method": })`}, "fetch call, byte 38: not a literal"},
+		{"a broken PowerShell", []string{"--", `Invoke-WebRequest -Uri "https://api.test/`}, "PowerShell command, byte 23: the string is not closed"},
+		{"a file of something else", []string{"--from-file", psFile + ".missing"}, "--from-file"},
+		{"--from-file with a URL", []string{"--from-file", psFile, "https://api.test/"}, "pass no URL"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := execCheckIn(t, tr, "", tt.args...)
+			if code != ExitUsage || !strings.Contains(errOut, tt.want) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, errOut, ExitUsage, tt.want)
+			}
+		})
 	}
 }

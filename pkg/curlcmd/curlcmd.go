@@ -32,6 +32,10 @@ type Dialect string
 const (
 	Bash Dialect = "bash"
 	Cmd  Dialect = "cmd"
+	// Fetch is DevTools' "Copy as fetch" / "Copy as fetch (Node.js)".
+	Fetch Dialect = "fetch"
+	// PowerShell is DevTools' "Copy as PowerShell".
+	PowerShell Dialect = "powershell"
 )
 
 // Command is one parsed curl command line.
@@ -56,6 +60,9 @@ type Command struct {
 	User       string
 	Insecure   bool // -k, --insecure
 	Compressed bool // --compressed
+	// Credentials is fetch's credentials: "include" (the copy says the
+	// request carried cookies even when they are not in it).
+	Credentials bool
 	// Resolve and ConnectTo are --resolve and --connect-to values as
 	// written (probe.ParseRoutes reads them).
 	Resolve   []string
@@ -73,13 +80,22 @@ type Error struct {
 	// Word is the word at fault, when there is one.
 	Word   string
 	Reason string
+	// Form is the text's form; "" is a curl command.
+	Form Dialect
 }
 
 func (e *Error) Error() string {
-	if e.Word != "" {
-		return fmt.Sprintf("curl command, byte %d (word %q): %s", e.Offset, e.Word, e.Reason)
+	what := "curl command"
+	switch e.Form {
+	case Fetch:
+		what = "fetch call"
+	case PowerShell:
+		what = "PowerShell command"
 	}
-	return fmt.Sprintf("curl command, byte %d: %s", e.Offset, e.Reason)
+	if e.Word != "" {
+		return fmt.Sprintf("%s, byte %d (word %q): %s", what, e.Offset, e.Word, e.Reason)
+	}
+	return fmt.Sprintf("%s, byte %d: %s", what, e.Offset, e.Reason)
 }
 
 // word is one argument after shell unquoting, with the byte offset of its

@@ -1,0 +1,132 @@
+package curlcmd
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// chromeFetch is Chrome's "Copy as fetch" of a credentialed PUT (the shape
+// of NetworkLogView.generateFetchCall: JSON.stringify(options, null, 2)).
+const chromeFetch = `fetch("https://api.example.com/items/7", {
+  "headers": {
+    "accept": "*/*",
+    "accept-language": "en-US,en;q=0.9",
+    "authorization": "Bearer abc",
+    "content-type": "application/json",
+    "sec-ch-ua": "\"Chromium\";v=\"156\"",
+    "sec-fetch-mode": "cors"
+  },
+  "referrer": "https://app.example.com/",
+  "referrerPolicy": "strict-origin-when-cross-origin",
+  "body": "{\"name\":\"caf\u00e9\"}",
+  "method": "PUT",
+  "mode": "cors",
+  "credentials": "include"
+});`
+
+// chromeNodeFetch is "Copy as fetch (Node.js)": cookie and Referer are
+// headers, no mode or credentials.
+const chromeNodeFetch = `fetch("https://api.example.com/me", {
+  "headers": {
+    "accept": "*/*",
+    "cookie": "sid=1",
+    "Referer": "https://app.example.com/dashboard",
+    "Referrer-Policy": "strict-origin-when-cross-origin"
+  },
+  "body": null,
+  "method": "GET"
+});`
+
+// firefoxFetch is Firefox's "Copy as Fetch".
+const firefoxFetch = `await fetch("https://api.example.com/items", {
+    "credentials": "omit",
+    "headers": {
+        "User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0",
+        "Accept": "*/*",
+        "X-Request-Id": 'r-1',
+        "Sec-Fetch-Mode": "cors",
+    },
+    "referrer": "https://app.example.com/",
+    "method": "DELETE",
+    "mode": "cors"
+});`
+
+func TestParseFetch(t *testing.T) {
+	tests := []struct {
+		name, text          string
+		url, method, origin string
+		header, value       string // one header to look for
+		body, cookie        string
+		credentials         bool
+	}{
+		{"Chrome", chromeFetch, "https://api.example.com/items/7", "PUT", "https://app.example.com", "Authorization", "Bearer abc", `{"name":"café"}`, "", true},
+		{"Chrome Node.js", chromeNodeFetch, "https://api.example.com/me", "GET", "https://app.example.com", "Accept", "*/*", "", "sid=1", true},
+		{"Firefox", firefoxFetch, "https://api.example.com/items", "DELETE", "https://app.example.com", "X-Request-Id", "r-1", "", "", false},
+		{"no options", `fetch('https://api.example.com/x')`, "https://api.example.com/x", "GET", "", "", "", "", "", false},
+		{"comments and bare keys", "fetch(\"https://a.example/x\", /* c */ {method: 'POST', body: 'a=1', headers: {'X-A': \"\\x41\\u{1F600}\"},}) // end", "https://a.example/x", "POST", "", "X-A", "A😀", "a=1", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := ParseFetch(tt.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.URL != tt.url || c.Method != tt.method || c.Origin() != tt.origin || string(c.Body) != tt.body || c.Cookie != tt.cookie || c.Credentials != tt.credentials {
+				t.Errorf("got %s %s origin %q body %q cookie %q credentials %v", c.Method, c.URL, c.Origin(), c.Body, c.Cookie, c.Credentials)
+			}
+			if tt.header != "" && c.Header.Get(tt.header) != tt.value {
+				t.Errorf("%s = %q, want %q", tt.header, c.Header.Get(tt.header), tt.value)
+			}
+			if c.Dialect != Fetch {
+				t.Errorf("dialect %s", c.Dialect)
+			}
+		})
+	}
+}
+
+func TestParseFetchErrors(t *testing.T) {
+	tests := []struct {
+		text   string
+		offset int
+		want   string
+	}{
+		{`fetch`, 5, "want ( after fetch"},
+		{`fetch(url, {})`, 6, "not a literal"},
+		{`fetch("https://a/", {"method": "GET"`, 36, "want , or } in the object"},
+		{`fetch("https://a/", {"headers": {"a b": "1"}})`, 33, "not a header name"},
+		{`fetch("https://a/", {"method": 1})`, 31, "want a string"},
+		{`fetch("https://a/)`, 6, "the string is not closed"},
+		{"fetch(`https://a/${x}`)", 6, "template literal"},
+		{`fetch("https://a/"); fetch("https://b/")`, 21, "paste one call"},
+		{`axios.get("https://a/")`, 0, "want fetch(…)"},
+		{`fetch("https://a/", "GET")`, 20, "object literal"},
+		{`fetch("https://a/", ` + strings.Repeat("[", 100), 84, "nested more than 64 levels"},
+	}
+	for _, tt := range tests {
+		_, err := ParseFetch(tt.text)
+		var e *Error
+		if !errors.As(err, &e) || e.Offset != tt.offset || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "fetch call, byte ") {
+			t.Errorf("ParseFetch(%q) = %v; want fetch call, byte %d: …%s", tt.text, err, tt.offset, tt.want)
+		}
+	}
+}
+
+func FuzzParseFetch(f *testing.F) {
+	for _, s := range []string{chromeFetch, chromeNodeFetch, firefoxFetch, `fetch('x')`, `fetch("a", {a: [1, {b: null}], 'c': "\u{10FFFF}\ud83d\ude00"})`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := ParseFetch(s)
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) || e.Offset < 0 || e.Offset > len(s) {
+				t.Fatalf("%q: error %v has no offset inside the text", s, err)
+			}
+			return
+		}
+		if c.Header == nil || c.Method == "" {
+			t.Fatalf("%q: incomplete command %+v", s, c)
+		}
+	})
+}

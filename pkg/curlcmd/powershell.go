@@ -1,0 +1,402 @@
+package curlcmd
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// ParsePowerShell reads DevTools' "Copy as PowerShell" (Chrome and Firefox
+// write the same shape: an optional $session with UserAgent and
+// Cookies.Add(New-Object System.Net.Cookie(name, value, path, domain)),
+// then Invoke-WebRequest -UseBasicParsing -Uri … -Method … -WebSession
+// $session -Headers @{…} -ContentType … -Body …, lines joined by a
+// backtick) into a Command. It tokenizes PowerShell's quoting: "…" with
+// backtick escapes and $([char]N) subexpressions, '…' with ” for a quote,
+// @{ key = value } hashtables. Errors are *Error with Form PowerShell and
+// the byte offset.
+func ParsePowerShell(text string) (*Command, error) {
+	toks, err := psLex(text)
+	if err != nil {
+		return nil, err
+	}
+	c := &Command{Method: http.MethodGet, Header: http.Header{}, Dialect: PowerShell}
+	var cookies []string
+	found := false
+	for _, st := range psStatements(toks) {
+		if len(st) == 0 {
+			continue
+		}
+		head := st[0]
+		switch {
+		case head.kind == psWord && psIsInvoke(head.val):
+			if found {
+				return nil, &Error{Form: PowerShell, Offset: head.off, Reason: "a second Invoke-WebRequest; paste one request"}
+			}
+			found = true
+			if err := c.applyInvoke(st[1:]); err != nil {
+				return nil, err
+			}
+		case head.kind == psVar && strings.EqualFold(head.val, "$session.Cookies.Add"):
+			// The cookie's name and value are its first two strings.
+			var strs []string
+			for _, t := range st {
+				if t.kind == psString {
+					strs = append(strs, t.val)
+				}
+			}
+			if len(strs) >= 2 {
+				cookies = append(cookies, strs[0]+"="+strs[1])
+			}
+		}
+	}
+	if !found {
+		return nil, &Error{Form: PowerShell, Offset: 0, Reason: "no Invoke-WebRequest command in the text"}
+	}
+	if c.URL == "" {
+		return nil, &Error{Form: PowerShell, Offset: 0, Reason: "Invoke-WebRequest has no -Uri"}
+	}
+	if len(cookies) > 0 {
+		c.Cookie = strings.Join(cookies, "; ")
+		c.Credentials = true
+	}
+	return c, nil
+}
+
+func psIsInvoke(w string) bool {
+	switch strings.ToLower(w) {
+	case "invoke-webrequest", "invoke-restmethod", "iwr", "irm":
+		return true
+	}
+	return false
+}
+
+// applyInvoke reads Invoke-WebRequest's parameters.
+func (c *Command) applyInvoke(args []psToken) error {
+	for i := 0; i < len(args); i++ {
+		t := args[i]
+		if t.kind != psParam {
+			if t.kind == psString || t.kind == psWord {
+				if c.URL == "" { // the positional -Uri
+					c.URL = t.val
+					continue
+				}
+			}
+			return &Error{Form: PowerShell, Offset: t.off, Word: t.val, Reason: "an argument without a parameter name"}
+		}
+		name := strings.ToLower(t.val)
+		switch name {
+		case "-usebasicparsing", "-disablekeepalive", "-skipcertificatecheck", "-skipheadervalidation":
+			if name == "-skipcertificatecheck" {
+				c.Insecure = true
+			}
+			continue
+		}
+		if i+1 >= len(args) {
+			return &Error{Form: PowerShell, Offset: t.off, Word: t.val, Reason: "the parameter has no value"}
+		}
+		i++
+		v := args[i]
+		if v.kind == psOpen {
+			// An expression such as ([System.Text.Encoding]::UTF8.GetBytes("…")):
+			// its first string is the value.
+			depth, str := 0, ""
+			for ; i < len(args); i++ {
+				switch args[i].kind {
+				case psOpen:
+					depth++
+				case psClose:
+					depth--
+				case psString:
+					if str == "" {
+						str = args[i].val
+					}
+				}
+				if depth == 0 {
+					break
+				}
+			}
+			v = psToken{kind: psString, val: str, off: v.off}
+		}
+		switch name {
+		case "-uri":
+			c.URL = v.val
+		case "-method":
+			c.Method = strings.ToUpper(v.val)
+		case "-contenttype":
+			c.Header.Set("Content-Type", v.val)
+		case "-body":
+			c.Body = []byte(v.val)
+		case "-headers":
+			if v.kind != psHash {
+				return &Error{Form: PowerShell, Offset: v.off, Reason: "-Headers wants a hashtable @{…}"}
+			}
+			for _, kv := range v.hash {
+				if !isToken(kv.key) {
+					return &Error{Form: PowerShell, Offset: kv.off, Word: kv.key, Reason: "not a header name"}
+				}
+				c.Header.Add(kv.key, kv.val)
+			}
+		case "-websession", "-sessionvariable", "-useragent", "-timeoutsec", "-maximumredirection", "-outfile", "-proxy":
+			// Nothing corsdiag checks (the session's cookies were read above).
+		default:
+			return &Error{Form: PowerShell, Offset: t.off, Word: t.val, Reason: "a parameter corsdiag does not know; remove it"}
+		}
+	}
+	// HTTP/2 pseudo-headers Chrome copies as headers ("authority", "method",
+	// "path", "scheme") are not headers of the request.
+	for _, n := range []string{"Authority", "Method", "Path", "Scheme"} {
+		c.Header.Del(n)
+	}
+	return nil
+}
+
+type psKind int
+
+const (
+	psWord psKind = iota
+	psParam
+	psVar
+	psString
+	psHash
+	psOpen
+	psClose
+	psSep
+	psOther
+)
+
+type psToken struct {
+	kind psKind
+	val  string
+	off  int
+	hash []psPair
+}
+
+type psPair struct {
+	key, val string
+	off      int
+}
+
+// psStatements splits tokens at separators outside parentheses.
+func psStatements(toks []psToken) [][]psToken {
+	var out [][]psToken
+	var cur []psToken
+	depth := 0
+	for _, t := range toks {
+		switch t.kind {
+		case psOpen:
+			depth++
+		case psClose:
+			if depth > 0 {
+				depth--
+			}
+		case psSep:
+			if depth == 0 {
+				out = append(out, cur)
+				cur = nil
+				continue
+			}
+		}
+		cur = append(cur, t)
+	}
+	return append(out, cur)
+}
+
+type psLexer struct {
+	s string
+	i int
+}
+
+func (l *psLexer) fail(at int, reason string) error {
+	return &Error{Form: PowerShell, Offset: at, Reason: reason}
+}
+
+// psLex tokenizes text. Bodies wrapped in an expression such as
+// ([System.Text.Encoding]::UTF8.GetBytes("…")) keep their string token.
+func psLex(text string) ([]psToken, error) {
+	l := &psLexer{s: text}
+	var out []psToken
+	for l.i < len(l.s) {
+		start := l.i
+		ch := l.s[l.i]
+		switch {
+		case ch == '`' && l.i+1 < len(l.s) && (l.s[l.i+1] == '\n' || l.s[l.i+1] == '\r'):
+			l.i += 2 // line continuation
+			if l.i < len(l.s) && l.s[l.i-1] == '\r' && l.s[l.i] == '\n' {
+				l.i++
+			}
+		case ch == ' ' || ch == '\t' || ch == '\r':
+			l.i++
+		case ch == '\n' || ch == ';':
+			l.i++
+			out = append(out, psToken{kind: psSep, off: start})
+		case ch == '#':
+			for l.i < len(l.s) && l.s[l.i] != '\n' {
+				l.i++
+			}
+		case ch == '"' || ch == '\'':
+			s, err := l.str()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, psToken{kind: psString, val: s, off: start})
+		case ch == '@' && strings.HasPrefix(l.s[l.i:], "@{"):
+			h, err := l.hash()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, psToken{kind: psHash, hash: h, off: start})
+		case ch == '(' || ch == '[':
+			l.i++
+			out = append(out, psToken{kind: psOpen, off: start})
+		case ch == ')' || ch == ']':
+			l.i++
+			out = append(out, psToken{kind: psClose, off: start})
+		default:
+			for l.i < len(l.s) && strings.IndexByte(" \t\r\n;()[]\"'`,", l.s[l.i]) < 0 {
+				l.i++
+			}
+			if l.i == start {
+				l.i++ // a lone ` or ,
+				out = append(out, psToken{kind: psOther, val: l.s[start:l.i], off: start})
+				continue
+			}
+			w := l.s[start:l.i]
+			kind := psWord
+			switch {
+			case w[0] == '-' && len(w) > 1 && !strings.ContainsAny(w[1:2], "0123456789"):
+				kind = psParam
+			case w[0] == '$':
+				kind = psVar
+			}
+			out = append(out, psToken{kind: kind, val: w, off: start})
+		}
+	}
+	return out, nil
+}
+
+// str reads '…' or "…" at l.i.
+func (l *psLexer) str() (string, error) {
+	start := l.i
+	q := l.s[l.i]
+	l.i++
+	var b strings.Builder
+	for l.i < len(l.s) {
+		ch := l.s[l.i]
+		if ch == q {
+			if l.i+1 < len(l.s) && l.s[l.i+1] == q { // '' or "" inside
+				b.WriteByte(q)
+				l.i += 2
+				continue
+			}
+			l.i++
+			return b.String(), nil
+		}
+		if q == '"' && ch == '`' && l.i+1 < len(l.s) {
+			l.i += 2
+			switch e := l.s[l.i-1]; e {
+			case '0':
+				b.WriteByte(0)
+			case 'a':
+				b.WriteByte(7)
+			case 'b':
+				b.WriteByte(8)
+			case 'f':
+				b.WriteByte(12)
+			case 'n':
+				b.WriteByte('\n')
+			case 'r':
+				b.WriteByte('\r')
+			case 't':
+				b.WriteByte('\t')
+			case 'v':
+				b.WriteByte(11)
+			default:
+				b.WriteByte(e)
+			}
+			continue
+		}
+		if q == '"' && strings.HasPrefix(l.s[l.i:], "$([char]") {
+			// Chrome writes a non-ASCII character as $([char]N).
+			const prefix = "$([char]"
+			end := strings.IndexByte(l.s[l.i:], ')')
+			n, err := -1, error(nil)
+			if end >= len(prefix) {
+				n, err = strconv.Atoi(l.s[l.i+len(prefix) : l.i+end])
+			}
+			if err != nil || n < 0 || n > 0x10ffff {
+				return "", l.fail(l.i, "a $([char]N) that is not a character number")
+			}
+			b.WriteRune(rune(n))
+			l.i += end + 1
+			continue
+		}
+		b.WriteByte(ch)
+		l.i++
+	}
+	return "", l.fail(start, "the string is not closed")
+}
+
+// hash reads @{ key = value (; or newline) … }.
+func (l *psLexer) hash() ([]psPair, error) {
+	start := l.i
+	l.i += 2
+	var out []psPair
+	for {
+		l.skipSpace(true)
+		if l.i >= len(l.s) {
+			return nil, l.fail(start, "the hashtable @{ is not closed")
+		}
+		if l.s[l.i] == '}' {
+			l.i++
+			return out, nil
+		}
+		keyAt := l.i
+		key, err := l.atom()
+		if err != nil {
+			return nil, err
+		}
+		l.skipSpace(false)
+		if l.i >= len(l.s) || l.s[l.i] != '=' {
+			return nil, l.fail(l.i, "want = after the key "+strconv.Quote(key))
+		}
+		l.i++
+		l.skipSpace(false)
+		val, err := l.atom()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, psPair{key: key, val: val, off: keyAt})
+	}
+}
+
+// atom is a quoted string or a bare word.
+func (l *psLexer) atom() (string, error) {
+	if l.i < len(l.s) && (l.s[l.i] == '"' || l.s[l.i] == '\'') {
+		return l.str()
+	}
+	start := l.i
+	for l.i < len(l.s) && strings.IndexByte(" \t\r\n;=}\"'", l.s[l.i]) < 0 {
+		l.i++
+	}
+	if l.i == start {
+		return "", l.fail(start, "want a key or value (a string or a word)")
+	}
+	return l.s[start:l.i], nil
+}
+
+// skipSpace skips blanks, and with lines also newlines, ; and continuations.
+func (l *psLexer) skipSpace(lines bool) {
+	for l.i < len(l.s) {
+		switch ch := l.s[l.i]; {
+		case ch == ' ' || ch == '\t' || ch == '\r':
+			l.i++
+		case ch == '`' && l.i+1 < len(l.s) && (l.s[l.i+1] == '\n' || l.s[l.i+1] == '\r'):
+			l.i += 2
+		case lines && (ch == '\n' || ch == ';'):
+			l.i++
+		default:
+			return
+		}
+	}
+}

@@ -1,0 +1,116 @@
+package curlcmd
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// chromePowerShell is Chrome's "Copy as PowerShell" of a credentialed PUT
+// (the shape of NetworkLogView.generatePowerShellCommand).
+const chromePowerShell = "$session = New-Object Microsoft.PowerShell.Commands.WebRequestSession\n" +
+	"$session.UserAgent = \"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36\"\n" +
+	"$session.Cookies.Add((New-Object System.Net.Cookie(\"sid\", \"abc\", \"/\", \"api.example.com\")))\n" +
+	"Invoke-WebRequest -UseBasicParsing -Uri \"https://api.example.com/items/7\" `\n" +
+	"-Method \"PUT\" `\n" +
+	"-WebSession $session `\n" +
+	"-Headers @{\n" +
+	"\"authority\"=\"api.example.com\"\n" +
+	"  \"method\"=\"PUT\"\n" +
+	"  \"path\"=\"/items/7\"\n" +
+	"  \"scheme\"=\"https\"\n" +
+	"  \"accept\"=\"*/*\"\n" +
+	"  \"origin\"=\"https://app.example.com\"\n" +
+	"  \"x-request-id\"=\"r-`\"1`\"\"\n" +
+	"} `\n" +
+	"-ContentType \"application/json\" `\n" +
+	"-Body ([System.Text.Encoding]::UTF8.GetBytes(\"{`\"name`\":`\"caf$([char]233)`\"}\"))"
+
+// firefoxPowerShell is a Firefox-style "Copy as PowerShell" of a GET, with
+// single quotes and ; between the hashtable's entries.
+const firefoxPowerShell = "Invoke-WebRequest -UseBasicParsing -Uri 'https://api.example.com/items' `\r\n" +
+	"-Headers @{ 'Accept' = '*/*'; 'Origin' = 'https://app.example.com'; 'X-Name' = 'it''s' }"
+
+func TestParsePowerShell(t *testing.T) {
+	tests := []struct {
+		name, text          string
+		url, method, origin string
+		header, value       string
+		body, cookie        string
+	}{
+		{"Chrome", chromePowerShell, "https://api.example.com/items/7", "PUT", "https://app.example.com", "X-Request-Id", `r-"1"`, `{"name":"café"}`, "sid=abc"},
+		{"Firefox", firefoxPowerShell, "https://api.example.com/items", "GET", "https://app.example.com", "X-Name", "it's", "", ""},
+		{"positional URI, irm", `irm https://api.example.com/x -Method Delete -Headers @{Origin="https://app.example.com"}`, "https://api.example.com/x", "DELETE", "https://app.example.com", "", "", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := ParsePowerShell(tt.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.URL != tt.url || c.Method != tt.method || c.Origin() != tt.origin || string(c.Body) != tt.body || c.Cookie != tt.cookie {
+				t.Errorf("got %s %s origin %q body %q cookie %q", c.Method, c.URL, c.Origin(), c.Body, c.Cookie)
+			}
+			if tt.header != "" && c.Header.Get(tt.header) != tt.value {
+				t.Errorf("%s = %q, want %q", tt.header, c.Header.Get(tt.header), tt.value)
+			}
+			for _, pseudo := range []string{"Authority", "Path", "Scheme", "Method"} {
+				if c.Header.Get(pseudo) != "" {
+					t.Errorf("pseudo-header %s kept", pseudo)
+				}
+			}
+		})
+	}
+	c, err := ParsePowerShell(chromePowerShell)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Header.Get("Content-Type") != "application/json" || !c.Credentials {
+		t.Errorf("Chrome: Content-Type %q, credentials %v", c.Header.Get("Content-Type"), c.Credentials)
+	}
+}
+
+func TestParsePowerShellErrors(t *testing.T) {
+	tests := []struct {
+		text   string
+		offset int
+		want   string
+	}{
+		{`Invoke-WebRequest -Uri "https://a/`, 23, "the string is not closed"},
+		{`Invoke-WebRequest -Uri https://a/ -Headers @{ "a" "b" }`, 50, "want = after the key"},
+		{`Invoke-WebRequest -Uri https://a/ -Headers @{ a = b`, 43, "hashtable @{ is not closed"},
+		{`Invoke-WebRequest -Uri https://a/ -Headers "x"`, 43, "wants a hashtable"},
+		{`Invoke-WebRequest -Uri https://a/ -Headers @{ "a b" = "1" }`, 46, "not a header name"},
+		{`Invoke-WebRequest -Uri https://a/ -Frobnicate 1`, 34, "does not know"},
+		{`Invoke-WebRequest -Uri https://a/ -Method`, 34, "has no value"},
+		{`Invoke-WebRequest -Uri "https://a/$([char]x)"`, 34, "character number"},
+		{"$x = 1", 0, "no Invoke-WebRequest"},
+		{"iwr https://a/\niwr https://b/", 15, "a second Invoke-WebRequest"},
+	}
+	for _, tt := range tests {
+		_, err := ParsePowerShell(tt.text)
+		var e *Error
+		if !errors.As(err, &e) || e.Offset != tt.offset || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "PowerShell command, byte ") {
+			t.Errorf("ParsePowerShell(%q) = %v; want PowerShell command, byte %d: …%s", tt.text, err, tt.offset, tt.want)
+		}
+	}
+}
+
+func FuzzParsePowerShell(f *testing.F) {
+	for _, s := range []string{chromePowerShell, firefoxPowerShell, "iwr x -Headers @{a=b;c='d'}", "\"`", "@{"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := ParsePowerShell(s)
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) || e.Offset < 0 || e.Offset > len(s) {
+				t.Fatalf("%q: error %v has no offset inside the text", s, err)
+			}
+			return
+		}
+		if c.URL == "" || c.Header == nil {
+			t.Fatalf("%q: incomplete command %+v", s, c)
+		}
+	})
+}
