@@ -250,6 +250,9 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 	var rp *harfile.Replayer
 	if o.replay {
 		ropts := harfile.ReplayOptions{Timeout: o.timeout, SendActual: o.sendActual, Insecure: o.insecure, Routes: routes, Transport: o.transport}
+		if len(profiles) == 1 {
+			ropts.Profile = profiles[0]
+		}
 		rp = harfile.NewReplayer(ctx, ropts, emit)
 	}
 	add := emit

@@ -74,6 +74,8 @@ type Result struct {
 	// not in the file (the request `corsdiag check` sends to find it).
 	Exchange  *cors.Exchange
 	Reproduce *cors.Request
+	// Profile is the browser that judged it (the file's, or --browser).
+	Profile *cors.Profile `json:"-"`
 
 	// Rendered is the caller's own per-result work, done on a worker by
 	// AnalyzeOptions.Prepare (the har report keeps the encoded request
@@ -748,6 +750,7 @@ func (a *analyzer) newResult(j *job) *Result {
 		Origin: j.origin, OriginSource: j.originSource, CORSMode: j.corsMode,
 		Status: e.Response.Status, NetError: e.Response.Error,
 		PreflightIndex: -1, CauseSource: CauseFromFile, Verdict: cors.Allowed,
+		Profile: j.rec.Profile,
 	}
 }
 

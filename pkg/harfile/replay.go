@@ -27,7 +27,9 @@ type ReplayOptions struct {
 	// Insecure and Routes), so replays to one host reuse connections the
 	// way the browser's tab did.
 	Transport http.RoundTripper
-	Profile   *cors.Profile
+	// Profile sends and judges the replays; nil: each result's own (the
+	// browser that judged the file).
+	Profile *cors.Profile
 }
 
 // Replayer sends, live, the requests whose cause is not in the file, and
@@ -66,9 +68,6 @@ func NewReplayer(ctx context.Context, opts ReplayOptions, emit func(*Result) err
 	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = probe.DefaultTimeout
-	}
-	if opts.Profile == nil {
-		opts.Profile = cors.Chromium
 	}
 	var own *http.Transport
 	if opts.Transport == nil {
@@ -126,7 +125,16 @@ func (rp *Replayer) Wait() error {
 }
 
 func (rp *Replayer) replay(res *Result) {
-	key := CheckCommand(res.Reproduce, true)
+	// The replay sends and judges as the browser that judged the file,
+	// unless the options name one.
+	profile := rp.opts.Profile
+	if profile == nil {
+		profile = res.Profile
+	}
+	if profile == nil {
+		profile = cors.Chromium
+	}
+	key := CheckCommand(res.Reproduce, true) + "\x00" + profile.Name
 	rp.mu.Lock()
 	call := rp.cache[key]
 	if call == nil {
@@ -144,10 +152,10 @@ func (rp *Replayer) replay(res *Result) {
 		defer func() { <-rp.sem }()
 		call.res, call.err = probe.Run(rp.ctx, probe.Options{
 			Request: *res.Reproduce, SendActual: rp.opts.SendActual, Timeout: rp.opts.Timeout,
-			Insecure: rp.opts.Insecure, Routes: rp.opts.Routes, Transport: rp.opts.Transport, Profile: rp.opts.Profile,
+			Insecure: rp.opts.Insecure, Routes: rp.opts.Routes, Transport: rp.opts.Transport, Profile: profile,
 		})
 	})
-	applyLive(res, call.res, call.err, rp.opts.Profile)
+	applyLive(res, call.res, call.err, profile)
 }
 
 // notSentReason says why the live probe did not send the actual request.
