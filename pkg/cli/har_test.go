@@ -228,7 +228,9 @@ func TestCheckHAROutRoundTrip(t *testing.T) {
 		credentials bool // the HAR must show the request was credentialed
 		errorPath   bool // check gives the error-responses-lack-cors warning
 	}{
-		{"API Gateway 403 preflight", apiGatewayNoOptions, []string{"https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod/items", "-X", "PUT", "-H", "Content-Type: application/json"}, "blocked", false, true},
+		// No answer allows the origin: error-responses-lack-cors is noise
+		// there, in check and har alike.
+		{"API Gateway 403 preflight", apiGatewayNoOptions, []string{"https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod/items", "-X", "PUT", "-H", "Content-Type: application/json"}, "blocked", false, false},
 		{"wildcard with a cookie", goodCORS, []string{"https://api.test/items", "-b", "session=0123456789abcdef"}, "blocked", true, false},
 		{"wildcard with --credentials", goodCORS, []string{"https://api.test/items", "--credentials"}, "blocked", true, false},
 		{"allowed GET", goodCORS, []string{"https://api.test/items"}, "allowed", false, false},

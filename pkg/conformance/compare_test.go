@@ -130,14 +130,7 @@ func lnaGate(d *cors.Diagnosis, permissionDenied bool) *cors.Finding {
 // deliberately leaves out of response-headers-not-exposed: transport and
 // caching headers nobody reads from script, the CORS headers themselves and
 // Set-Cookie (never readable).
-func notReported(name string) bool {
-	switch name {
-	case "date", "server", "vary", "connection", "keep-alive", "transfer-encoding", "content-encoding",
-		"alt-svc", "strict-transport-security", "set-cookie", "set-cookie2":
-		return true
-	}
-	return strings.HasPrefix(name, "access-control-")
-}
+func notReported(name string) bool { return !cors.WorthExposing(name) }
 
 // compare lists every way corsdiag's account of a scenario differs from
 // what the browser did: live Chromium in TestChromium, the record of it in

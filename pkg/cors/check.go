@@ -247,7 +247,7 @@ func hiddenResponseHeaders(h http.Header, credentials bool) []string {
 		if safelistedResponseHeaders[n] || strings.HasPrefix(n, "access-control-") || n == "set-cookie" || n == "set-cookie2" {
 			continue
 		}
-		if hopByHop[n] || all || contains(exposed, n) {
+		if !WorthExposing(n) || all || contains(exposed, n) {
 			continue
 		}
 		hidden = append(hidden, n)
@@ -255,9 +255,29 @@ func hiddenResponseHeaders(h http.Header, credentials bool) []string {
 	return hidden
 }
 
-// hopByHop and transport headers nobody expects script to read.
-var hopByHop = map[string]bool{
+// unread are response headers page script has no plausible use for:
+// transport, caching layers, tracing of CDNs and servers, and security
+// policies the browser itself applies. A finding that script cannot read
+// them is noise.
+var unread = map[string]bool{
 	"connection": true, "keep-alive": true, "transfer-encoding": true, "date": true,
 	"server": true, "vary": true, "content-encoding": true, "alt-svc": true,
-	"strict-transport-security": true,
+	"strict-transport-security": true, "set-cookie": true, "set-cookie2": true,
+	"x-powered-by": true, "x-aspnet-version": true, "x-aspnetmvc-version": true, "x-runtime": true,
+	"via": true, "age": true, "accept-ranges": true, "x-cache": true, "x-cache-hits": true,
+	"x-served-by": true, "x-timer": true, "cf-ray": true, "cf-cache-status": true,
+	"x-amz-cf-id": true, "x-amz-cf-pop": true, "x-amzn-trace-id": true,
+	"report-to": true, "nel": true, "server-timing": true, "timing-allow-origin": true,
+	"x-frame-options": true, "x-content-type-options": true, "x-xss-protection": true,
+	"content-security-policy": true, "content-security-policy-report-only": true,
+	"referrer-policy": true, "permissions-policy": true, "expect-ct": true, "p3p": true,
+	"cross-origin-opener-policy": true, "cross-origin-embedder-policy": true, "cross-origin-resource-policy": true,
+}
+
+// WorthExposing reports whether page script would plausibly read the
+// response header name (lower case), so that its being hidden is worth a
+// finding: not the CORS headers themselves, not transport or CDN headers,
+// not security policies.
+func WorthExposing(name string) bool {
+	return !unread[name] && !strings.HasPrefix(name, "access-control-")
 }

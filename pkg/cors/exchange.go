@@ -109,3 +109,28 @@ func (ex *Exchange) FinalResponse() *Message {
 	}
 	return ex.Actual[len(ex.Actual)-1].Response
 }
+
+// AllowsOrigin reports whether some answer of ex (the preflight, or a hop
+// of the actual request) allowed the page's origin: its
+// Access-Control-Allow-Origin is that origin or *. When none did, the
+// origin is not allowed anywhere, and that error responses lack the header
+// too says nothing more.
+func (ex *Exchange) AllowsOrigin() bool {
+	origin := canonicalOrigin(ex.Request.Origin)
+	allows := func(h *Hop) bool {
+		if h == nil || h.Response == nil {
+			return false
+		}
+		v, ok := getCombined(h.Response.Header, HeaderAllowOrigin)
+		return ok && (v == "*" || v == origin)
+	}
+	if allows(ex.Preflight) {
+		return true
+	}
+	for i := range ex.Actual {
+		if allows(&ex.Actual[i]) || allows(ex.Actual[i].RedirectPreflight) {
+			return true
+		}
+	}
+	return false
+}

@@ -12,8 +12,26 @@ func (r *Report) Apply(d *cors.Diagnosis) {
 			f.Reported = false
 			d.Findings = append(d.Findings, f)
 		}
+		if d.Verdict == cors.Blocked && r.ex != nil && !r.ex.AllowsOrigin() {
+			d.Findings = dropErrorPathWarnings(d.Findings)
+		}
 	}
 	NameCause(d)
+}
+
+// dropErrorPathWarnings removes error-responses-lack-cors (error answers
+// without Access-Control-Allow-Origin): noise when no answer allowed the
+// origin at all. A platform's own error-path warning (API Gateway's gateway
+// responses) stays: it names a setting still to change after the fix.
+func dropErrorPathWarnings(fs []cors.Finding) []cors.Finding {
+	out := fs[:0]
+	for _, f := range fs {
+		if f.Code == cors.CodeErrorPathNoCORS {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 // NameCause picks the finding that explains the reported error: one the

@@ -128,3 +128,43 @@ func TestAllowedOriginGetsNoAllowListFinding(t *testing.T) {
 		t.Fatalf("verdict %s, findings %v", d.Verdict, d.Findings)
 	}
 }
+
+// TestErrorPathWarningOnlyWhereTheOriginIsAllowed: error-responses-lack-cors
+// is said when some answer allows the origin, not when none does.
+func TestErrorPathWarningOnlyWhereTheOriginIsAllowed(t *testing.T) {
+	refusing := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/items" {
+			http.NotFound(w, r)
+			return
+		}
+		_, _ = w.Write([]byte("[]"))
+	})
+	allowing := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/items" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		_, _ = w.Write([]byte("[]"))
+	})
+	for _, tt := range []struct {
+		name string
+		h    http.Handler
+		want bool
+	}{{"no answer allows the origin", refusing, false}, {"the request is allowed, its errors are not", allowing, true}} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(tt.h)
+			defer srv.Close()
+			res, err := probe.Run(context.Background(), probe.Options{Request: cors.Request{Method: "GET", URL: srv.URL + "/items", Origin: prodOrigin}, ErrorProbe: true, Timeout: 5 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := cors.Evaluate(res.Exchange)
+			res.AddFindings(d)
+			Analyze(Input{Exchange: res.Exchange, Diagnosis: d}).Apply(d)
+			if got := d.Has(cors.CodeErrorPathNoCORS); got != tt.want {
+				t.Errorf("error-responses-lack-cors: %v, want %v; findings %v", got, tt.want, d.Findings)
+			}
+		})
+	}
+}

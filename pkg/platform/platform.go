@@ -50,6 +50,7 @@ type Report struct {
 	Platform *Detection
 	// Findings are platform-specific findings to add to the diagnosis.
 	Findings []cors.Finding
+	ex       *cors.Exchange
 }
 
 // Confidence levels.
@@ -230,7 +231,7 @@ func Analyze(in Input) *Report {
 			a.fix.AllowedOrigins = append(a.fix.AllowedOrigins, o)
 		}
 	}
-	rep := &Report{Platform: a.primary}
+	rep := &Report{Platform: a.primary, ex: in.Exchange}
 	seen := map[string]bool{}
 	for _, c := range causes {
 		for _, f := range c(a) {
