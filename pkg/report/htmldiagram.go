@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/harfile"
 )
 
 // The exchange drawn as a sequence diagram: the page on the left, the
@@ -90,6 +91,9 @@ var stopHeaders = map[cors.Code]string{
 	cors.CodeForbiddenMethod:              "method",
 	cors.CodeLocalNetworkInsecure:         "Local Network Access",
 	cors.CodeLocalNetworkPermission:       "Local Network Access permission",
+	// The recording does not hold what made the browser stop.
+	harfile.CodeCauseNotInFile:       "(not in the recording: run the check command below)",
+	harfile.CodePreflightNotRecorded: "(preflight not in the recording)",
 }
 
 // corsResponseHeaders are the answer's headers worth drawing, in order.
