@@ -375,3 +375,57 @@ func TestBrowserRecordsAgainstEngine(t *testing.T) {
 		})
 	}
 }
+
+// TestCompareEngineReportsDisagreement keeps compareEngine from going
+// blind: a Firefox or WebKitGTK record entry changed in one field at a time
+// must produce the matching complaint against corsdiag's real run.
+func TestCompareEngineReportsDisagreement(t *testing.T) {
+	byName := map[string]Scenario{}
+	for _, sc := range loadScenarios(t) {
+		byName[sc.Name] = sc
+	}
+	const simple, preflight = "simple-get-no-acao", "acah-missing"
+	srv, err := NewServer([]Scenario{byName[simple], byName[preflight]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	tests := []struct {
+		kind     browserKind
+		scenario string
+		edit     func(b *observed)
+		want     string
+	}{
+		{firefoxRecord, simple, func(b *observed) { b.Verdict = verdictAllowed }, "verdict: browser allowed"},
+		{firefoxRecord, simple, func(b *observed) { b.ScriptError = "TypeError: Failed to fetch" }, "fetch() rejection"},
+		{firefoxRecord, simple, func(b *observed) { b.ConsoleLines[0].Text += "!" }, "console lines:"},
+		{firefoxRecord, simple, func(b *observed) { b.ConsoleLines[0].Key = "CORSMissingAllowOrigin" }, "key of the error line: browser CORSMissingAllowOrigin"},
+		{firefoxRecord, preflight, func(b *observed) { b.ConsoleLines = b.ConsoleLines[:1] }, "console lines:"},
+		{firefoxRecord, preflight, func(b *observed) { b.Requests = nil; b.summarize() }, "preflight: browser sent one: false"},
+		{webkitRecord, simple, func(b *observed) { b.ConsoleLines[1].Text = strings.Replace(b.ConsoleLines[1].Text, "Fetch API", "XMLHttpRequest", 1) }, "console lines:"},
+		{webkitRecord, preflight, func(b *observed) { b.ConsoleLines = append(b.ConsoleLines, b.ConsoleLines[0]) }, "console lines:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind.label+"/"+tt.scenario+"/"+tt.want, func(t *testing.T) {
+			rec, _ := tt.kind.mustLoad(t)
+			orig := rec.Scenarios[tt.scenario]
+			if orig == nil {
+				t.Fatalf("no %s record entry for %s; pick another scenario for this test", tt.kind.label, tt.scenario)
+			}
+			profile := profileOf(t, tt.kind)
+			sc := byName[tt.scenario]
+			n := "p" + nonce()
+			d, res := runCorsdiagWith(t, profile, srv, sc, n)
+			pp := newPlaceholders(srv.Origins, n)
+			probeSeen := seenRequests(srv.Seen(sc.Name, n), pp)
+			if p := compareEngine("browser", profile, sc, orig, d, res, probeSeen, pp); len(p) != 0 {
+				t.Fatalf("the untouched entry already disagrees: %q", p)
+			}
+			b := deepCopy(t, orig)
+			tt.edit(b)
+			if p := strings.Join(compareEngine("browser", profile, sc, b, d, res, probeSeen, pp), "\n"); !strings.Contains(p, tt.want) {
+				t.Errorf("compareEngine said %q; want it to say %q", p, tt.want)
+			}
+		})
+	}
+}
