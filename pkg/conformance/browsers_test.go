@@ -402,7 +402,9 @@ func TestCompareEngineReportsDisagreement(t *testing.T) {
 		{firefoxRecord, simple, func(b *observed) { b.ConsoleLines[0].Key = "CORSMissingAllowOrigin" }, "key of the error line: browser CORSMissingAllowOrigin"},
 		{firefoxRecord, preflight, func(b *observed) { b.ConsoleLines = b.ConsoleLines[:1] }, "console lines:"},
 		{firefoxRecord, preflight, func(b *observed) { b.Requests = nil; b.summarize() }, "preflight: browser sent one: false"},
-		{webkitRecord, simple, func(b *observed) { b.ConsoleLines[1].Text = strings.Replace(b.ConsoleLines[1].Text, "Fetch API", "XMLHttpRequest", 1) }, "console lines:"},
+		{webkitRecord, simple, func(b *observed) {
+			b.ConsoleLines[1].Text = strings.Replace(b.ConsoleLines[1].Text, "Fetch API", "XMLHttpRequest", 1)
+		}, "console lines:"},
 		{webkitRecord, preflight, func(b *observed) { b.ConsoleLines = append(b.ConsoleLines, b.ConsoleLines[0]) }, "console lines:"},
 	}
 	for _, tt := range tests {
