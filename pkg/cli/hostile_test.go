@@ -195,16 +195,22 @@ func TestCIKilledKeepsPreviousReports(t *testing.T) {
 	}
 }
 
-// TestCIReportsWrittenWhole: reports replace the previous ones at the end,
-// leave no temporary file, and a report path that cannot be written fails
-// before any check is sent.
-func TestCIReportsWrittenWhole(t *testing.T) {
+// countingServer answers with goodCORS and counts the requests it gets.
+func countingServer(t *testing.T) (*httptest.Server, *atomic.Int32) {
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
 		goodCORS(w, r)
 	}))
 	t.Cleanup(srv.Close)
+	return srv, &hits
+}
+
+// TestCIReportsWrittenWhole: reports replace the previous ones at the end,
+// leave no temporary file, and a report path that cannot be written fails
+// before any check is sent.
+func TestCIReportsWrittenWhole(t *testing.T) {
+	srv, hits := countingServer(t)
 	cfg := writeConfig(t, "defaults: {origin: \""+testOrigin+"\"}\nchecks:\n  - name: items\n    url: "+srv.URL+"/items\n")
 	dir := t.TempDir()
 	report := filepath.Join(dir, "cors.xml")
@@ -235,12 +241,7 @@ func TestCIReportsWrittenWhole(t *testing.T) {
 // TestHAROutCheckedBeforeSending: an --har-out that cannot be written is a
 // usage error before any request goes out; a good one is written whole.
 func TestHAROutCheckedBeforeSending(t *testing.T) {
-	var hits atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hits.Add(1)
-		goodCORS(w, r)
-	}))
-	t.Cleanup(srv.Close)
+	srv, hits := countingServer(t)
 	dir := t.TempDir()
 	notAFolder := filepath.Join(dir, "file")
 	os.WriteFile(notAFolder, nil, 0o644)
