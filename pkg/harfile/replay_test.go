@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -47,5 +48,40 @@ func TestReplayReusesConnections(t *testing.T) {
 	}
 	if len(got) != 3 || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
 		t.Errorf("emitted %v, want %v", got, want)
+	}
+}
+
+// A replay goes out as the browser that judged the result (its
+// User-Agent), unless the options name another.
+func TestReplayAsTheFilesBrowser(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		opts, file *cors.Profile
+		wantUA     string
+	}{
+		{"the file's browser", nil, cors.Firefox, "Firefox/"},
+		{"the options' browser", cors.Safari, cors.Firefox, "Version/18.0 Safari/"},
+		{"none said", nil, nil, "Chrome/"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var ua atomic.Value
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if !strings.Contains(r.URL.Path, "corsdiag-probe") {
+					ua.Store(r.Header.Get("User-Agent"))
+				}
+			}))
+			t.Cleanup(srv.Close)
+			rp := NewReplayer(context.Background(), ReplayOptions{Profile: tc.opts}, func(*Result) error { return nil })
+			req := &cors.Request{Method: http.MethodGet, URL: srv.URL + "/x", Origin: "https://app.example.com"}
+			if err := rp.Add(&Result{URL: req.URL, CauseSource: CauseUnknown, Reproduce: req, Profile: tc.file}); err != nil {
+				t.Fatal(err)
+			}
+			if err := rp.Wait(); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := ua.Load().(string); !strings.Contains(got, tc.wantUA) {
+				t.Errorf("User-Agent %q, want %q", got, tc.wantUA)
+			}
+		})
 	}
 }
