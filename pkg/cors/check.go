@@ -199,6 +199,10 @@ func splitValues(v string) []string {
 	return out
 }
 
+// IsToken reports whether s is RFC 9110's token (1*tchar): a valid
+// method or header name. Parsers of pasted requests check names with it.
+func IsToken(s string) bool { return isToken(s) }
+
 // isToken is RFC 9110's token: 1*tchar.
 func isToken(s string) bool {
 	if s == "" {

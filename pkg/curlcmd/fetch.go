@@ -98,7 +98,7 @@ func (c *Command) applyFetchOptions(opts jsObject) error {
 				if err != nil {
 					return err
 				}
-				if !isToken(hv.key) {
+				if !cors.IsToken(hv.key) {
 					return &Error{Form: Fetch, Offset: hv.keyAt, Word: hv.key, Reason: "not a header name"}
 				}
 				c.Header.Add(hv.key, v)
@@ -141,19 +141,6 @@ func (c *Command) applyFetchOptions(opts jsObject) error {
 		}
 	}
 	return nil
-}
-
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		if ch <= ' ' || ch >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, ch) >= 0 {
-			return false
-		}
-	}
-	return true
 }
 
 // jsObject is an object literal's members in order.

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
 )
 
 // ParsePowerShell reads DevTools' "Copy as PowerShell" (Chrome and Firefox
@@ -132,7 +134,7 @@ func (c *Command) applyInvoke(args []psToken) error {
 				return &Error{Form: PowerShell, Offset: v.off, Reason: "-Headers wants a hashtable @{…}"}
 			}
 			for _, kv := range v.hash {
-				if !isToken(kv.key) {
+				if !cors.IsToken(kv.key) {
 					return &Error{Form: PowerShell, Offset: kv.off, Word: kv.key, Reason: "not a header name"}
 				}
 				c.Header.Add(kv.key, kv.val)
