@@ -63,7 +63,7 @@ func TestCheckFitsTheTerminal(t *testing.T) {
 // har's text fits too, on the conformance recording's 43 blocked requests.
 func TestHarFitsTheTerminal(t *testing.T) {
 	for _, width := range []int{80, 120} {
-		for _, file := range []string{"testdata/har_session.har", "../../testdata/har/chromium-conformance.har"} {
+		for _, file := range []string{"testdata/har_session.har", "../../testdata/har/chromium-conformance.har", storyHAR} {
 			io, out, _ := fakeIO(nil)
 			io.Width, io.WidthSet = width, true
 			Main([]string{"har", "--all", file}, io)
@@ -72,6 +72,9 @@ func TestHarFitsTheTerminal(t *testing.T) {
 			}
 			if width == 80 && strings.HasPrefix(file, "testdata/") {
 				assertGolden(t, "har_session.80col.txt", out.Bytes())
+			}
+			if width == 80 && file == storyHAR {
+				assertGolden(t, "har-apigw-story.80col.txt", out.Bytes())
 			}
 		}
 	}
@@ -100,5 +103,37 @@ checks:
 		for _, l := range overWidth(out.String(), width) {
 			t.Errorf("%d: wider: %q", width, l)
 		}
+	}
+}
+
+// storyHAR is the quick start's file: Chromium calling an API Gateway REST
+// API (pkg/conformance TestStoryHAR).
+const storyHAR = "../../testdata/har/apigw-story.har"
+
+// The quick start's first screen (80x24, the command line included) tells
+// the story: the platform, the cause and the fix, for the gateway errors
+// first; the missing OPTIONS method follows.
+func TestStoryFirstScreen(t *testing.T) {
+	io, out, _ := fakeIO(nil)
+	io.Width, io.WidthSet = 80, true
+	if code := Main([]string{"har", storyHAR}, io); code != ExitBlocked {
+		t.Errorf("exit %d, want %d", code, ExitBlocked)
+	}
+	lines := strings.Split(out.String(), "\n")
+	screen := strings.Join(lines[:min(23, len(lines))], "\n")
+	for _, want := range []string{
+		"3 blocked by the browser",
+		"Platform:  Amazon API Gateway (REST API)",
+		"✗ apigw-gateway-responses-no-cors",
+		"Cause:     API Gateway answered with its own error (401 UNAUTHORIZED)",
+		"Fix:       Add Access-Control-Allow-Origin",
+		"[aws-cli] put-gateway-response",
+	} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the first screen lacks %q:\n%s", want, screen)
+		}
+	}
+	if !strings.Contains(out.String(), "✗ apigw-no-options-method") {
+		t.Errorf("no apigw-no-options-method in:\n%s", out)
 	}
 }

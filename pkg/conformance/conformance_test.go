@@ -66,7 +66,7 @@ func runInChromium(t *testing.T, c *chromium, srv *Server, scenarios []Scenario,
 			t.Fatalf("%s: running the request in Chromium: %v", sc.Name, err)
 		}
 		out[sc.Name] = &chromeOutcome{JS: res}
-		markers = append(markers, "/s/"+sc.Name+"/"+n)
+		markers = append(markers, srv.Marker(sc.Name, n))
 	}
 	c.rec.settle(markers, 5*time.Second)
 	// Console lines are sent after the request fails: wait for the line of
@@ -75,7 +75,7 @@ func runInChromium(t *testing.T, c *chromium, srv *Server, scenarios []Scenario,
 	c.rec.awaitCORSLines(markers, 5*time.Second)
 	for _, sc := range scenarios {
 		o := out[sc.Name]
-		marker := "/s/" + sc.Name + "/" + nonces[sc.Name]
+		marker := srv.Marker(sc.Name, nonces[sc.Name])
 		for _, rec := range c.rec.records(marker) {
 			if rec.isPreflight() {
 				if o.Preflight == nil {
@@ -288,6 +288,6 @@ func TestChromium(t *testing.T) {
 	writeSummary(t, "Chromium", c.version, rows, chromeTime, time.Since(start))
 	if *recordHAR != "" && mainBrowser != nil {
 		// The HAR is one browser's log: the plain scenarios'.
-		writeHAR(t, *recordHAR, mainBrowser, mainScenarios, chrome, chromeNonces)
+		writeHAR(t, *recordHAR, mainBrowser, servers[mainScenarios[0].Name], mainScenarios, chrome, chromeNonces)
 	}
 }

@@ -137,7 +137,7 @@ const maxHARBody = 1024
 
 // writeHAR writes the Chromium run as a HAR at path and the sidecar next to
 // it (<name>.expected.json for <name>.har).
-func writeHAR(t *testing.T, path string, c *chromium, scenarios []Scenario, chrome map[string]*chromeOutcome, nonces map[string]string) {
+func writeHAR(t *testing.T, path string, c *chromium, srv *Server, scenarios []Scenario, chrome map[string]*chromeOutcome, nonces map[string]string) {
 	t.Helper()
 	var entries []*harEntry
 	var expected []harExpected
@@ -151,7 +151,7 @@ func writeHAR(t *testing.T, path string, c *chromium, scenarios []Scenario, chro
 			continue
 		}
 		seenKind[kind] = true
-		marker := "/s/" + sc.Name + "/" + nonces[sc.Name]
+		marker := srv.Marker(sc.Name, nonces[sc.Name])
 		for _, rec := range c.rec.records(marker) {
 			es, body := harEntries(rec)
 			if body != nil {

@@ -33,14 +33,20 @@ type Server struct {
 
 	scenarios map[string]*Scenario
 	servers   []*http.Server
+	// prefix is the first segment of every scenario path: "/s/".
+	prefix string
 
 	mu  sync.Mutex
 	log map[string][]Seen // by "<scenario>/<nonce>"
 }
 
 // NewServer starts the three listeners on 127.0.0.1.
-func NewServer(scenarios []Scenario) (*Server, error) {
-	s := &Server{scenarios: map[string]*Scenario{}, log: map[string][]Seen{}}
+func NewServer(scenarios []Scenario) (*Server, error) { return NewServerUnder("s", scenarios) }
+
+// NewServerUnder serves the scenarios at /<segment>/<name>/<nonce> instead
+// of /s/…: the story's URLs read like an API stage's (/prod/items/…).
+func NewServerUnder(segment string, scenarios []Scenario) (*Server, error) {
+	s := &Server{scenarios: map[string]*Scenario{}, log: map[string][]Seen{}, prefix: "/" + segment + "/"}
 	for i := range scenarios {
 		s.scenarios[scenarios[i].Name] = &scenarios[i]
 	}
@@ -70,8 +76,12 @@ func (s *Server) Close() {
 
 // URL is where script sends scenario name's request in the run nonce.
 func (s *Server) URL(name, nonce string) string {
-	return s.Origins.API + scenarioPath(name, nonce, 0)
+	return s.Origins.API + s.path(name, nonce, 0)
 }
+
+// Marker is the path of scenario name's URL in the run nonce, which every
+// request of that run (preflight, hops) contains.
+func (s *Server) Marker(name, nonce string) string { return s.path(name, nonce, 0) }
 
 // Seen returns the requests that reached the server for name in run nonce,
 // in arrival order.
@@ -81,8 +91,8 @@ func (s *Server) Seen(name, nonce string) []Seen {
 	return append([]Seen(nil), s.log[name+"/"+nonce]...)
 }
 
-func scenarioPath(name, nonce string, hop int) string {
-	p := "/s/" + name + "/" + nonce
+func (s *Server) path(name, nonce string, hop int) string {
+	p := s.prefix + name + "/" + nonce
 	if hop > 0 {
 		p += "/" + strconv.Itoa(hop)
 	}
@@ -99,7 +109,7 @@ func (s *Server) handler(origin string) http.Handler {
 			_, _ = w.Write([]byte(BlankPage))
 			return
 		}
-		name, nonce, hop, ok := parsePath(r.URL.Path)
+		name, nonce, hop, ok := parsePathUnder(s.prefix, r.URL.Path)
 		sc := s.scenarios[name]
 		if !ok || sc == nil {
 			http.NotFound(w, r)
@@ -158,7 +168,7 @@ func (s *Server) location(rd Redirect, current, name, nonce string, hop int) str
 	if rd.Loop {
 		target, next = current, hop
 	}
-	u, _ := url.Parse(target + scenarioPath(name, nonce, next))
+	u, _ := url.Parse(target + s.path(name, nonce, next))
 	if rd.Userinfo != "" {
 		user, pass, _ := strings.Cut(rd.Userinfo, ":")
 		u.User = url.UserPassword(user, pass)
@@ -186,8 +196,10 @@ func (s *Server) write(w http.ResponseWriter, status int, hs []Header, body, loc
 }
 
 // parsePath splits /s/<name>/<nonce>[/<hop>].
-func parsePath(p string) (name, nonce string, hop int, ok bool) {
-	rest, found := strings.CutPrefix(p, "/s/")
+func parsePath(p string) (name, nonce string, hop int, ok bool) { return parsePathUnder("/s/", p) }
+
+func parsePathUnder(prefix, p string) (name, nonce string, hop int, ok bool) {
+	rest, found := strings.CutPrefix(p, prefix)
 	if !found {
 		return "", "", 0, false
 	}

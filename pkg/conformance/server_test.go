@@ -131,10 +131,19 @@ func TestParsePath(t *testing.T) {
 		{"/s/a", "", "", 0, false},
 		{"/s//n", "", "", 0, false},
 		{"/x/a/n", "", "", 0, false},
+		{"/prod/a/n", "", "", 0, false}, // not under /s/
 		{"/s/a/n/1/2", "", "", 0, false},
+		// The story's server serves under /prod/, and only there.
+		{"/prod/items/n", "items", "n", 0, true},
+		{"/prod/items/n/1", "items", "n", 1, true},
+		{"/prod/items", "", "", 0, false},
 	}
 	for _, tt := range tests {
-		name, non, hop, ok := parsePath(tt.path)
+		prefix := "/s/"
+		if strings.HasPrefix(tt.path, "/prod/items/") {
+			prefix = "/prod/"
+		}
+		name, non, hop, ok := parsePathUnder(prefix, tt.path)
 		if name != tt.name || non != tt.non || hop != tt.hop || ok != tt.ok {
 			t.Errorf("parsePath(%q) = %q %q %d %v", tt.path, name, non, hop, ok)
 		}

@@ -126,6 +126,16 @@ func (r *HARRenderer) clean(s string) string {
 	return termsafe.Clean(s)
 }
 
+// cleanLines cleans each line of a multi-line text (a fix with snippets),
+// keeping its line breaks.
+func (r *HARRenderer) cleanLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = r.clean(strings.TrimRight(l, "\r"))
+	}
+	return strings.Join(lines, "\n")
+}
+
 func (r *HARRenderer) cleanURL(s string) string {
 	if !r.opts.NoRedact {
 		s = redact.URL(s)
@@ -260,7 +270,7 @@ func (r *HARRenderer) newProblem(res *harfile.Result) (*harProblem, string) {
 		Code: head.Code, Severity: head.Severity, Cause: string(c.Code), Platform: r.clean(c.Platform), Statuses: map[string]int{},
 		Origin: r.clean(res.Origin), Target: r.cleanURL(target),
 		Message: r.clean(c.Message), BrowserMessage: head.BrowserMessage, CorsError: head.CorsError,
-		FailedParameter: head.FailedParameter, Fix: r.clean(c.Fix), Docs: c.Code.DocsPath(),
+		FailedParameter: head.FailedParameter, Fix: r.cleanLines(c.Fix), Docs: c.Code.DocsPath(),
 		Example:     res.Index,
 		exampleLine: fmt.Sprintf("#%d %s %s", res.Index, r.clean(res.Method), r.cleanURL(res.URL)),
 		reported:    head,
@@ -344,7 +354,7 @@ func (r *HARRenderer) finishText(sum harfile.Summary, log *harfile.Log, readErr 
 		writeWrapped(&b, statusMix(g.Statuses), "  Statuses:  ", "             ", width)
 		writeWrapped(&b, g.Message, "  Cause:     ", "             ", width)
 		if g.Fix != "" {
-			writeWrapped(&b, g.Fix, "  Fix:       ", "             ", width)
+			writeBlock(&b, g.Fix, "  Fix:       ", "             ", width, func(s string) string { return s })
 		}
 		if g.BrowserMessage != "" {
 			// One line, whatever the width: it is what people copy and search for.

@@ -316,32 +316,13 @@ func saysFix(message, fix string) bool {
 // line after first, the others after indent, each line cleaned on its own
 // so the line breaks survive and nothing else does.
 func (t *textWriter) block(first, indent, text string) {
-	// Prose wraps to the width. Console lines (what people copy and search
-	// for) and the code of a fix snippet (from its "[format] title" line to
-	// the next blank line) stay whole, so they still paste.
-	wrap := t.width > 0 && first != "  │ "
-	inCode := false
-	for i, line := range strings.Split(text, "\n") {
-		prefix := indent
-		if i == 0 {
-			prefix = first
-		}
-		line = t.text(strings.TrimRight(line, "\r"))
-		switch {
-		case line == "":
-			inCode = false
-			t.printf("%s\n", strings.TrimRight(prefix, " "))
-			continue
-		case strings.HasPrefix(line, "[") && strings.Contains(line, "] "):
-			inCode = true
-		case wrap && !inCode:
-			var b strings.Builder
-			writeWrapped(&b, line, prefix, indent, t.width)
-			t.printf("%s", b.String())
-			continue
-		}
-		t.printf("%s%s\n", prefix, line)
+	var b strings.Builder
+	width := t.width
+	if first == "  │ " {
+		width = 0 // a console line stays whole
 	}
+	writeBlock(&b, text, first, indent, width, t.text)
+	t.printf("%s", b.String())
 }
 
 func stepWords(step string) string {

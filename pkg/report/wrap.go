@@ -207,3 +207,30 @@ func FitTable(header []string, rows [][]string, width int, shrink ...ShrinkColum
 		natural[i] = room
 	}
 }
+
+// writeBlock writes multi-line text (a fix with its snippets) line by line,
+// each cleaned by clean. Prose wraps to width; the code of a fix snippet
+// (from its "[format] title" line to the next blank line) stays whole, so
+// it still pastes.
+func writeBlock(b *strings.Builder, text, first, indent string, width int, clean func(string) string) {
+	inCode := false
+	for i, line := range strings.Split(text, "\n") {
+		prefix := indent
+		if i == 0 {
+			prefix = first
+		}
+		line = clean(strings.TrimRight(line, "\r"))
+		switch {
+		case line == "":
+			inCode = false
+			b.WriteString(strings.TrimRight(prefix, " ") + "\n")
+			continue
+		case strings.HasPrefix(line, "[") && strings.Contains(line, "] "):
+			inCode = true
+		case width > 0 && !inCode:
+			writeWrapped(b, line, prefix, indent, width)
+			continue
+		}
+		b.WriteString(prefix + line + "\n")
+	}
+}
