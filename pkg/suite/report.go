@@ -232,14 +232,11 @@ func (res *Result) Explain() *Explanation {
 		if f == nil {
 			return nil
 		}
-		e.Code, e.Cause, e.Browser, e.Fix = string(f.Code), f.Message, f.BrowserMessage, f.Fix
-		// A platform's tailored fix beats the generic one.
-		for _, pf := range d.Findings {
-			if pf.Platform != "" && pf.Severity == cors.SeverityError && pf.Fix != "" {
-				e.Fix = pf.Fix
-				break
-			}
-		}
+		// The cause corsdiag names (a platform's, an allow-list miss, a
+		// tainting redirect), as check and har name it; the console line
+		// stays the browser's.
+		c := d.Cause()
+		e.Code, e.Cause, e.Browser, e.Fix = string(c.Code), c.Message, f.BrowserMessage, c.Fix
 		return e
 	}
 	e.Code = CodeUnexpectedlyAllowed

@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/internal/stacks"
 	"github.com/corsdiag/corsdiag/pkg/probe"
 )
 
@@ -285,5 +288,26 @@ func TestRunCancelKeepsWhatFinished(t *testing.T) {
 	}
 	if passed != 3 || canceled != 47 || int(reported.Load()) != passed {
 		t.Errorf("passed %d, canceled %d, reported %d; want 3, 47, 3", passed, canceled, reported.Load())
+	}
+}
+
+// TestRunNamesTheCauseAsCheckDoes: ci explains a failed check by the
+// cause check names (here Express's cors package refusing the origin),
+// with the browser's console line and the fix that keeps the allow-list.
+func TestRunNamesTheCauseAsCheckDoes(t *testing.T) {
+	srv := httptest.NewServer(stacks.ExpressCORS([]string{"https://app.example.com"}, stacks.ExpressJSON(`[]`)))
+	defer srv.Close()
+	cfg := testConfig(t, "checks:\n  - url: "+srv.URL+"/items\n    origins:\n      - {origin: https://staging.example.com, expect: allow}\n")
+	got := Run(context.Background(), cfg, Options{})
+	e := got[0].Explain()
+	switch {
+	case e == nil:
+		t.Fatalf("no explanation: %+v", got[0])
+	case e.Code != "origin-not-in-allow-list" || e.Platform != "Express (Node.js)":
+		t.Errorf("code %s on %q, want origin-not-in-allow-list on Express", e.Code, e.Platform)
+	case !strings.Contains(e.Browser, "No 'Access-Control-Allow-Origin' header"):
+		t.Errorf("console line %q", e.Browser)
+	case !strings.Contains(e.Fix, "...allowedOrigins, 'https://staging.example.com'"):
+		t.Errorf("fix does not keep the list:\n%s", e.Fix)
 	}
 }
