@@ -302,3 +302,25 @@ func TestBadPortIsUsage(t *testing.T) {
 	}
 	assertNoSecret(t, "usage error", errOut, "PortPass42")
 }
+
+// TestInvisibleCharactersEscaped: a server's bidi override, zero-width
+// space and C1 control reach neither the terminal (text) nor a JSON
+// consumer (-o json) raw.
+func TestInvisibleCharactersEscaped(t *testing.T) {
+	srv := realServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", testOrigin)
+		w.Header().Set("Server", "nginx\u202e\u200b\u0085evil")
+		w.Header().Set("Access-Control-Allow-Methods", "GET\u2066")
+	})
+	for _, args := range [][]string{{}, {"-o", "json"}} {
+		_, out, errOut := runMain(nil, false, append([]string{"check", srv + "/items", "--origin", testOrigin}, args...)...)
+		for _, r := range []string{"\u202e", "\u200b", "\u0085", "\u2066"} {
+			if strings.Contains(out+errOut, r) {
+				t.Errorf("check %v prints %U raw", args, []rune(r)[0])
+			}
+		}
+		if !strings.Contains(out, `\u202e`) {
+			t.Errorf("check %v does not show the override escaped:\n%s", args, out)
+		}
+	}
+}
