@@ -9,27 +9,26 @@ import (
 	"github.com/corsdiag/corsdiag/pkg/iac"
 )
 
-// corpusDir holds public templates with CORS configurations that are not
-// copied into the repository (licences, size).
+// corpusDir holds public templates with CORS configurations. They are
+// other projects' files, read where they lie (shared/ beside the checkout,
+// or CORSDIAG_IAC_CORPUS) and never copied into the repository.
 func corpusDir() string {
 	if d := os.Getenv("CORSDIAG_IAC_CORPUS"); d != "" {
 		return d
 	}
-	return "/work/shared/iac-corpus"
+	return filepath.Join("..", "..", "..", "shared", "iac-corpus")
 }
 
 // Every real template is read and linted without error: a template the
 // reader cannot read is a bug in the reader.
 func TestRealTemplates(t *testing.T) {
-	files, _ := filepath.Glob("../../testdata/lint/real/*")
-	corpus, _ := filepath.Glob(filepath.Join(corpusDir(), "*"))
+	files, _ := filepath.Glob(filepath.Join(corpusDir(), "*"))
 	switch {
-	case len(corpus) == 0 && os.Getenv("CORSDIAG_IAC_CORPUS_TESTS") == "require":
+	case len(files) == 0 && os.Getenv("CORSDIAG_IAC_CORPUS_TESTS") == "require":
 		t.Fatalf("CORSDIAG_IAC_CORPUS_TESTS=require but %s holds no templates", corpusDir())
-	case len(corpus) == 0:
-		t.Logf("%s is absent: only the %d templates in testdata/lint/real are read", corpusDir(), len(files))
+	case len(files) == 0:
+		t.Skipf("no real templates: %s is absent (set CORSDIAG_IAC_CORPUS to a folder of public templates)", corpusDir())
 	}
-	files = append(files, corpus...)
 	read := 0
 	for _, f := range files {
 		if strings.HasSuffix(f, ".md") {
