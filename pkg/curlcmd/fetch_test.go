@@ -38,16 +38,18 @@ const chromeNodeFetch = `fetch("https://api.example.com/me", {
   "method": "GET"
 });`
 
-// firefoxFetch is Firefox's "Copy as Fetch".
+// firefoxFetch has the shape of Firefox's "Copy as Fetch" (its netmonitor
+// test browser_net_copy_as_fetch.js): await, 4-space JSON, the page's full
+// URL in "referrer".
 const firefoxFetch = `await fetch("https://api.example.com/items", {
     "credentials": "omit",
     "headers": {
-        "User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0",
         "Accept": "*/*",
-        "X-Request-Id": 'r-1',
-        "Sec-Fetch-Mode": "cors",
+        "X-Request-Id": "r-1",
+        "User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0",
+        "Sec-Fetch-Mode": "cors"
     },
-    "referrer": "https://app.example.com/",
+    "referrer": "https://app.example.com/orders/index.html",
     "method": "DELETE",
     "mode": "cors"
 });`

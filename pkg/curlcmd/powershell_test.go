@@ -26,9 +26,27 @@ const chromePowerShell = "$session = New-Object Microsoft.PowerShell.Commands.We
 	"-ContentType \"application/json\" `\n" +
 	"-Body ([System.Text.Encoding]::UTF8.GetBytes(\"{`\"name`\":`\"caf$([char]233)`\"}\"))"
 
-// firefoxPowerShell is a Firefox-style "Copy as PowerShell" of a GET, with
-// single quotes and ; between the hashtable's entries.
-const firefoxPowerShell = "Invoke-WebRequest -UseBasicParsing -Uri 'https://api.example.com/items' `\r\n" +
+// firefoxPowerShell has the shape of Firefox's "Copy as PowerShell" (its
+// netmonitor test browser_net_copy_as_powershell.js): -UserAgent, a bare
+// -Method, "key" = "value" lines, a body with $([char]9).
+const firefoxPowerShell = "$session = New-Object Microsoft.PowerShell.Commands.WebRequestSession\n" +
+	"$session.Cookies.Add((New-Object System.Net.Cookie(\"bob\", \"true\", \"/\", \"api.example.com\")))\n" +
+	"$session.Cookies.Add((New-Object System.Net.Cookie(\"tom\", \"cool\", \"/\", \"api.example.com\")))\n" +
+	"Invoke-WebRequest -UseBasicParsing -Uri \"https://api.example.com/items\" `\n" +
+	"-Method POST `\n" +
+	"-WebSession $session `\n" +
+	"-UserAgent \"Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0\" `\n" +
+	"-Headers @{\n" +
+	"\"Accept\" = \"*/*\"\n" +
+	"  \"X-Name\" = \"it's\"\n" +
+	"  \"Origin\" = \"https://app.example.com\"\n" +
+	"  \"Sec-Fetch-Mode\" = \"cors\"\n" +
+	"} `\n" +
+	"-ContentType \"text/plain;charset=UTF-8\" `\n" +
+	"-Body ([System.Text.Encoding]::UTF8.GetBytes(\"tab $([char]9)\"))"
+
+// singleQuoted uses PowerShell's other quoting and ; between entries.
+const singleQuoted = "Invoke-WebRequest -Uri 'https://api.example.com/items' `\r\n" +
 	"-Headers @{ 'Accept' = '*/*'; 'Origin' = 'https://app.example.com'; 'X-Name' = 'it''s' }"
 
 func TestParsePowerShell(t *testing.T) {
@@ -39,7 +57,8 @@ func TestParsePowerShell(t *testing.T) {
 		body, cookie        string
 	}{
 		{"Chrome", chromePowerShell, "https://api.example.com/items/7", "PUT", "https://app.example.com", "X-Request-Id", `r-"1"`, `{"name":"café"}`, "sid=abc"},
-		{"Firefox", firefoxPowerShell, "https://api.example.com/items", "GET", "https://app.example.com", "X-Name", "it's", "", ""},
+		{"Firefox", firefoxPowerShell, "https://api.example.com/items", "POST", "https://app.example.com", "X-Name", "it's", "tab \t", "bob=true; tom=cool"},
+		{"single quotes", singleQuoted, "https://api.example.com/items", "GET", "https://app.example.com", "X-Name", "it's", "", ""},
 		{"positional URI, irm", `irm https://api.example.com/x -Method Delete -Headers @{Origin="https://app.example.com"}`, "https://api.example.com/x", "DELETE", "https://app.example.com", "", "", "", ""},
 	}
 	for _, tt := range tests {
@@ -97,7 +116,7 @@ func TestParsePowerShellErrors(t *testing.T) {
 }
 
 func FuzzParsePowerShell(f *testing.F) {
-	for _, s := range []string{chromePowerShell, firefoxPowerShell, "iwr x -Headers @{a=b;c='d'}", "\"`", "@{"} {
+	for _, s := range []string{chromePowerShell, firefoxPowerShell, singleQuoted, "iwr x -Headers @{a=b;c='d'}", "\"`", "@{"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
