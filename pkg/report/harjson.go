@@ -23,12 +23,7 @@ const HARSchemaVersion = 1
 // check's finding fields less the ones a recording cannot fill.
 type harJSONFinding struct {
 	jsonFindingHead
-	Fix         string `json:"fix"`
-	Reported    bool   `json:"reported"`
-	Cause       bool   `json:"cause"`
-	FollowsFrom string `json:"follows_from"`
-	Platform    string `json:"platform"`
-	Docs        string `json:"docs"`
+	jsonFindingTail
 }
 
 type harJSONRequest struct {
@@ -53,7 +48,7 @@ type harJSONRequest struct {
 // newHARJSONFinding is f as a request's JSON shows it; head holds its
 // cleaned text.
 func newHARJSONFinding(f *cors.Finding, head jsonFindingHead) harJSONFinding {
-	return harJSONFinding{jsonFindingHead: head, Fix: f.Fix, Reported: f.Reported, Cause: f.Cause, FollowsFrom: string(f.FollowsFrom), Platform: f.Platform, Docs: f.Code.DocsPath()}
+	return harJSONFinding{jsonFindingHead: head, jsonFindingTail: newJSONFindingTail(f, f.Platform)}
 }
 
 func (r *HARRenderer) addJSON(res *harfile.Result, p *harPrepared) error {

@@ -71,8 +71,12 @@ type (
 	}
 	jsonFinding struct {
 		jsonFindingHead
-		Firefox  string `json:"firefox"`
-		Spec     string `json:"spec"`
+		Firefox string `json:"firefox"`
+		Spec    string `json:"spec"`
+		jsonFindingTail
+	}
+	// jsonFindingTail closes every finding object, check's and har's.
+	jsonFindingTail struct {
 		Fix      string `json:"fix"`
 		Reported bool   `json:"reported"`
 		// Cause marks the finding named as the reason; FollowsFrom names
@@ -114,6 +118,12 @@ type (
 		Layers     []string `json:"layers"`
 	}
 )
+
+// newJSONFindingTail is the closing fields of f; platform is its platform
+// name as the report prints it.
+func newJSONFindingTail(f *cors.Finding, platform string) jsonFindingTail {
+	return jsonFindingTail{Fix: f.Fix, Reported: f.Reported, Cause: f.Cause, FollowsFrom: string(f.FollowsFrom), Platform: platform, Docs: f.Code.DocsPath()}
+}
 
 // WriteJSON writes the check result in the documented, versioned schema
 // (docs/json-schema.md). Headers are redacted unless res.NoRedact; JSON
@@ -168,12 +178,7 @@ func buildJSON(res *CheckResult) *jsonReport {
 			jsonFindingHead: newJSONFindingHead(&f, s.Text),
 			Firefox:         f.Firefox,
 			Spec:            f.Spec,
-			Fix:             f.Fix,
-			Reported:        f.Reported,
-			Cause:           f.Cause,
-			FollowsFrom:     string(f.FollowsFrom),
-			Platform:        f.Platform,
-			Docs:            f.Code.DocsPath(),
+			jsonFindingTail: newJSONFindingTail(&f, f.Platform),
 		})
 	}
 
