@@ -195,9 +195,7 @@ func (s *Server) write(w http.ResponseWriter, status int, hs []Header, body, loc
 	_, _ = w.Write([]byte(body))
 }
 
-// parsePath splits /s/<name>/<nonce>[/<hop>].
-func parsePath(p string) (name, nonce string, hop int, ok bool) { return parsePathUnder("/s/", p) }
-
+// parsePathUnder splits <prefix><name>/<nonce>[/<hop>].
 func parsePathUnder(prefix, p string) (name, nonce string, hop int, ok bool) {
 	rest, found := strings.CutPrefix(p, prefix)
 	if !found {

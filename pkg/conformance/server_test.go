@@ -145,7 +145,7 @@ func TestParsePath(t *testing.T) {
 		}
 		name, non, hop, ok := parsePathUnder(prefix, tt.path)
 		if name != tt.name || non != tt.non || hop != tt.hop || ok != tt.ok {
-			t.Errorf("parsePath(%q) = %q %q %d %v", tt.path, name, non, hop, ok)
+			t.Errorf("parsePathUnder(%q) = %q %q %d %v", tt.path, name, non, hop, ok)
 		}
 	}
 }
