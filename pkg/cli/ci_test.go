@@ -273,30 +273,25 @@ checks:
   - name: down
     url: `+closedPort(t)+`/x
 `)
-	io, out, _ := fakeIO(nil)
-	code := Main([]string{"ci", "-f", path, "--retries", "0"}, io)
-	if code != ExitBlocked {
-		t.Errorf("exit %d, want 1", code)
-	}
-	if strings.Contains(out.String(), "hunter2") {
-		t.Error("the API key in the URL is printed")
-	}
-	got := portRe.ReplaceAllString(out.String(), "127.0.0.1:PORT")
-	got = durationRe.ReplaceAllString(got, "in DURATION")
-	got = pathRe.ReplaceAllString(got, "CONFIG/corsdiag.yaml")
-	goldenPath := filepath.Join("testdata", "ci_mixed.golden")
-	if *update { // the package's -update flag (golden_test.go)
-		os.MkdirAll("testdata", 0o755)
-		if err := os.WriteFile(goldenPath, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
+	// Piped, and on terminals of 80 and 120 columns: the 80-column screen
+	// is the one docs/ci.md shows.
+	for _, tc := range []struct {
+		width  int
+		golden string
+	}{{0, "ci_mixed"}, {80, "ci_mixed.80col.txt"}, {120, "ci_mixed.120col.txt"}} {
+		io, out, _ := fakeIO(nil)
+		io.Width, io.WidthSet = tc.width, tc.width > 0
+		code := Main([]string{"ci", "-f", path, "--retries", "0"}, io)
+		if code != ExitBlocked {
+			t.Errorf("%d columns: exit %d, want 1", tc.width, code)
 		}
-	}
-	want, err := os.ReadFile(goldenPath)
-	if err != nil {
-		t.Fatalf("%v (go test ./pkg/cli -run TestCIGolden -update creates it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (-update rewrites it):\n--- got\n%s\n--- want\n%s", goldenPath, got, want)
+		if strings.Contains(out.String(), "hunter2") {
+			t.Error("the API key in the URL is printed")
+		}
+		got := portRe.ReplaceAllString(out.String(), "127.0.0.1:PORT")
+		got = durationRe.ReplaceAllString(got, "in DURATION")
+		got = pathRe.ReplaceAllString(got, "CONFIG/corsdiag.yaml")
+		assertGolden(t, tc.golden, []byte(got))
 	}
 }
 
