@@ -19,6 +19,8 @@ import (
 	"github.com/yuin/goldmark/extension"
 	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/text"
+
+	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
 
 // Style is how output looks.
@@ -89,7 +91,7 @@ func (r *renderer) block(n ast.Node, first, rest string) {
 		t := r.inline(n)
 		if n.Level == 1 {
 			r.wrap(r.style(bold, t), first, rest)
-			r.out.WriteString(rest + r.style(dim, strings.Repeat("=", min(visibleWidth(t), r.st.Width-len(rest)))) + "\n")
+			r.out.WriteString(rest + r.style(dim, strings.Repeat("=", min(termsafe.Width(t), r.st.Width-len(rest)))) + "\n")
 		} else {
 			r.wrap(r.style(bold, t), first, rest)
 		}
@@ -241,7 +243,7 @@ func (r *renderer) wrap(s, first, rest string) {
 		line, lineWidth, prefix = "", 0, rest
 	}
 	for _, w := range words {
-		ww := visibleWidth(w)
+		ww := termsafe.Width(w)
 		room := r.st.Width - utf8.RuneCountInString(prefix)
 		if lineWidth > 0 && lineWidth+1+ww > room {
 			flush()
@@ -256,25 +258,6 @@ func (r *renderer) wrap(s, first, rest string) {
 	if lineWidth > 0 || prefix == first {
 		flush()
 	}
-}
-
-// visibleWidth is the columns s takes: runes, less ANSI escapes.
-func visibleWidth(s string) int {
-	n := 0
-	for i := 0; i < len(s); {
-		if s[i] == 0x1b {
-			j := strings.IndexByte(s[i:], 'm')
-			if j < 0 {
-				break
-			}
-			i += j + 1
-			continue
-		}
-		_, size := utf8.DecodeRuneInString(s[i:])
-		n++
-		i += size
-	}
-	return n
 }
 
 func byteIndexOfRune(s string, n int) int {

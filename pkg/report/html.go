@@ -476,38 +476,8 @@ func headerRows(h http.Header, s *sanitizer) []htmlHeader {
 	var out []htmlHeader
 	for _, k := range names {
 		for _, v := range h[k] {
-			out = append(out, htmlHeader{Name: safeText(k), Value: safeText(capText(s.HeaderValue(k, v), 4096))})
+			out = append(out, htmlHeader{Name: safeText(k), Value: shown(s.HeaderValue(k, v), maxShownLine)})
 		}
-	}
-	return out
-}
-
-// capText shortens s to at most n bytes on a rune boundary, saying so.
-func capText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && !isRuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + " … (" + strconv.Itoa(len(s)-cut) + " bytes more)"
-}
-
-func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
-
-// pathOf is the path and query of u, or u itself when it does not parse.
-func pathOf(u string) string {
-	p, err := url.Parse(u)
-	if err != nil || p.Host == "" {
-		return u
-	}
-	out := p.EscapedPath()
-	if out == "" {
-		out = "/"
-	}
-	if p.RawQuery != "" {
-		out += "?" + p.RawQuery
 	}
 	return out
 }

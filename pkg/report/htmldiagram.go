@@ -136,7 +136,7 @@ func buildDiagram(ex *cors.Exchange, it *HTMLItem, rep *cors.Finding, s *sanitiz
 	for i, h := range hops {
 		dim := stopped || (it.BrowserSkipsActual && h.step != "preflight" && !strings.Contains(h.title, "preflight"))
 		// The request.
-		reqLines := []string{cors.NormalizeMethod(h.hop.Request.Method) + " " + pathOf(s.URL(h.hop.Request.URL))}
+		reqLines := []string{cors.NormalizeMethod(h.hop.Request.Method) + " " + shortURL(s.URL(h.hop.Request.URL), s.URL(h.hop.Request.URL))}
 		if host := hostOf(s.URL(h.hop.Request.URL)); host != "" && host != hostOf(s.URL(ex.Request.URL)) {
 			reqLines[0] += "  (" + host + ")"
 		}

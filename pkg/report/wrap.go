@@ -2,7 +2,8 @@ package report
 
 import (
 	"strings"
-	"unicode/utf8"
+
+	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
 
 // writeWrapped writes s after first, wrapped at word boundaries so no line
@@ -16,8 +17,8 @@ func writeWrapped(b *strings.Builder, s, first, rest string, width int) {
 	prefix, lineW := first, 0
 	b.WriteString(prefix)
 	for _, w := range strings.Fields(s) {
-		ww := visibleWidth(w)
-		room := width - visibleWidth(prefix)
+		ww := termsafe.Width(w)
+		room := width - termsafe.Width(prefix)
 		if lineW > 0 && lineW+1+ww > room {
 			b.WriteString("\n" + rest)
 			prefix, lineW = rest, 0
@@ -40,26 +41,6 @@ func Wrap(s, first, rest string, width int) string {
 	return b.String()
 }
 
-// visibleWidth is the columns s takes on a terminal: runes, less ANSI
-// colour sequences.
-func visibleWidth(s string) int {
-	n := 0
-	for i := 0; i < len(s); {
-		if s[i] == 0x1b {
-			j := strings.IndexByte(s[i:], 'm')
-			if j < 0 {
-				break
-			}
-			i += j + 1
-			continue
-		}
-		_, size := utf8.DecodeRuneInString(s[i:])
-		n++
-		i += size
-	}
-	return n
-}
-
 // fitCells wraps the lines of a three-column table's cells (step, request,
 // response) so the table is at most width columns wide: the step column
 // keeps its width, the other two share the rest in proportion to what
@@ -70,7 +51,7 @@ func fitCells(rows [][]string, width int) {
 	for _, row := range rows {
 		for c, cell := range row {
 			for _, l := range strings.Split(cell, "\n") {
-				natural[c] = max(natural[c], visibleWidth(l))
+				natural[c] = max(natural[c], termsafe.Width(l))
 			}
 		}
 	}
@@ -109,7 +90,7 @@ func wrapLines(s string, width int) string {
 	var out []string
 	for _, line := range strings.Split(s, "\n") {
 		first := true
-		for visibleWidth(line) > width {
+		for termsafe.Width(line) > width {
 			room := width
 			if !first {
 				room -= 2
@@ -155,7 +136,7 @@ func longestWord(rows [][]string, c int) int {
 	n := 0
 	for _, row := range rows {
 		for _, w := range strings.Fields(row[c]) {
-			n = max(n, visibleWidth(w))
+			n = max(n, termsafe.Width(w))
 		}
 	}
 	return n
@@ -175,12 +156,12 @@ type ShrinkColumn struct {
 func FitTable(header []string, rows [][]string, width int, shrink ...ShrinkColumn) {
 	natural := make([]int, len(header))
 	for c, h := range header {
-		natural[c] = visibleWidth(h)
+		natural[c] = termsafe.Width(h)
 	}
 	for _, row := range rows {
 		for c, cell := range row {
 			if c < len(natural) {
-				natural[c] = max(natural[c], visibleWidth(cell))
+				natural[c] = max(natural[c], termsafe.Width(cell))
 			}
 		}
 	}

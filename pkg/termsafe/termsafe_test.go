@@ -109,3 +109,21 @@ func FuzzEscapeJSON(f *testing.F) {
 		}
 	})
 }
+
+func TestWidth(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int
+	}{
+		{"", 0},
+		{"abc", 3},
+		{"→ é", 3},
+		{"\x1b[1mbold\x1b[0m", 4},
+		{"\x1b[31", 0}, // an unfinished sequence counts nothing after it
+	}
+	for _, tt := range tests {
+		if got := Width(tt.in); got != tt.want {
+			t.Errorf("Width(%q) = %d, want %d", tt.in, got, tt.want)
+		}
+	}
+}
