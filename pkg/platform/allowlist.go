@@ -111,9 +111,12 @@ CorsConfigurationSource corsConfigurationSource() {
 }
 
 func apigwAllowList(c FixContext) string {
-	return fmt.Sprintf(`# exact origins; a "*" entry or a wildcard in one lets every origin in
-aws apigatewayv2 update-api --api-id %s \
-  --cors-configuration 'AllowOrigins=%s,AllowCredentials=%t'`, c.APIID, strings.Join(c.allowed(), ","), c.Credentials)
+	return fmt.Sprintf(`API_ID=%s
+# exact origins (a "*" entry or a wildcard in one lets every origin in); the other CORS settings stay
+aws apigatewayv2 get-api --api-id "$API_ID" --query CorsConfiguration --output json > cors-current.json \
+  && jq --argjson origins %s --argjson cred %t %s cors-current.json > cors.json \
+  && aws apigatewayv2 update-api --api-id "$API_ID" --cors-configuration file://cors.json`,
+		c.APIID, shQuote(compactJSON(c.allowed())), c.Credentials, shQuote(inlineJQ(jqSetAllowOrigins)))
 }
 
 func lambdaAllowList(c FixContext) string {

@@ -20,6 +20,8 @@ var (
 	jqMergeCorsConfig string
 	//go:embed snippets/gcs-add-entry.jq
 	jqGCSAddEntry string
+	//go:embed snippets/set-allow-origins.jq
+	jqSetAllowOrigins string
 )
 
 // inlineJQ is a jq program ready for single quotes in a shell snippet:

@@ -83,12 +83,13 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 	ctx.Method, ctx.Methods, ctx.Headers = "PUT", []string{"PUT", "OPTIONS"}, []string{"content-type"}
 
 	tests := []struct {
-		name  string
-		code  cors.Code
-		file  string // the stub's state file
-		state string // "" none yet
-		deny  bool
-		check func(t *testing.T, got map[string]any)
+		name    string
+		code    cors.Code
+		snippet string // instead of code's: a snippet of another table
+		file    string // the stub's state file
+		state   string // "" none yet
+		deny    bool
+		check   func(t *testing.T, got map[string]any)
 	}{
 		{name: "S3 rule mismatch, a working rule in place", code: CodeS3CORSRuleMismatch, file: "s3.json", state: `{"CORSRules":[` + prod + `]}`,
 			check: func(t *testing.T, got map[string]any) {
@@ -138,6 +139,15 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 				}
 				wantHas(t, list[1], "origin", "https://staging.example.com")
 			}},
+		{name: "audit's exact allow-list on an HTTP API", snippet: allowListSnippet(t, FormatAWSCLI, ctx), file: "api.json", state: `{"ApiId":"q1w2e3r4t5","Name":"api","CorsConfiguration":{"AllowOrigins":["*"],"AllowMethods":["GET","POST"],"AllowHeaders":["authorization"],"MaxAge":300}}`,
+			check: func(t *testing.T, got map[string]any) {
+				c := got["CorsConfiguration"].(map[string]any)
+				if o := c["AllowOrigins"].([]any); len(o) != 1 || o[0] != "https://staging.example.com" {
+					t.Errorf("AllowOrigins %v, want the exact list", o)
+				}
+				wantHas(t, c, "AllowMethods", "GET", "POST")
+				wantHas(t, c, "AllowHeaders", "authorization")
+			}},
 		{name: "Lambda function URL with Cors", code: CodeLambdaURLNotConfigured, file: "url.json", state: `{"FunctionUrl":"https://x.lambda-url.us-east-1.on.aws/","Cors":` + prodConfig + `}`,
 			check: func(t *testing.T, got map[string]any) {
 				wantHas(t, got["Cors"], "AllowOrigins", "https://app.example.com", "https://staging.example.com")
@@ -147,8 +157,11 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 	tested := map[cors.Code]bool{}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tested[tt.code] = true
-			snippet := writeSnippet(t, tt.code, ctx)
+			snippet := tt.snippet
+			if snippet == "" {
+				tested[tt.code] = true
+				snippet = writeSnippet(t, tt.code, ctx)
+			}
 			dir := t.TempDir()
 			bin := filepath.Join(dir, "bin")
 			if err := os.Mkdir(bin, 0o755); err != nil {
@@ -209,7 +222,7 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 
 // TestMergePrograms: the jq programs can be pasted inside single quotes.
 func TestMergePrograms(t *testing.T) {
-	for name, p := range map[string]string{"s3-add-rule": jqS3AddRule, "merge-cors-config": jqMergeCorsConfig, "gcs-add-entry": jqGCSAddEntry} {
+	for name, p := range map[string]string{"s3-add-rule": jqS3AddRule, "merge-cors-config": jqMergeCorsConfig, "gcs-add-entry": jqGCSAddEntry, "set-allow-origins": jqSetAllowOrigins} {
 		if strings.Contains(inlineJQ(p), "'") || strings.TrimSpace(inlineJQ(p)) == "" {
 			t.Errorf("%s: empty, or holds a single quote", name)
 		}
@@ -217,6 +230,19 @@ func TestMergePrograms(t *testing.T) {
 	if got := shQuote("it's"); got != `'it'\''s'` {
 		t.Errorf("shQuote: %s", got)
 	}
+}
+
+// allowListSnippet is the exact allow-list's snippet of form f, filled
+// with ctx's origin.
+func allowListSnippet(t *testing.T, f Format, ctx FixContext) string {
+	ctx.Origins = []string{ctx.Origin}
+	for _, fx := range AllowListFixes(ctx) {
+		if fx.Format == f {
+			return fx.Snippet
+		}
+	}
+	t.Fatalf("no %s form of the allow-list", f)
+	return ""
 }
 
 // writeSnippet is code's shell snippet that writes the configuration.
