@@ -90,10 +90,13 @@ func wrapLines(s string, width int) string {
 	var out []string
 	for _, line := range strings.Split(s, "\n") {
 		first := true
-		for termsafe.Width(line) > width {
+		for {
 			room := width
 			if !first {
-				room -= 2
+				room -= 2 // the continuation's indent
+			}
+			if termsafe.Width(line) <= room {
+				break
 			}
 			cut := breakAt(line, room)
 			out = append(out, indentCont(line[:cut], first))

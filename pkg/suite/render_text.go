@@ -40,7 +40,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	if r.Width > 0 {
 		// The check's name gives way first, then the origin, then the code.
 		report.FitTable(header, rows, r.Width,
-			report.ShrinkColumn{Index: 0, Least: 12}, report.ShrinkColumn{Index: 1, Least: 16}, report.ShrinkColumn{Index: 4, Least: 12})
+			report.ShrinkColumn{Index: 0, Least: 10}, report.ShrinkColumn{Index: 1, Least: 14}, report.ShrinkColumn{Index: 4, Least: 12})
 	}
 	h := make([]any, len(header))
 	for i, c := range header {
