@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -163,6 +164,39 @@ func TestGoldenScreensFit(t *testing.T) {
 			for _, l := range overWidth(string(b), width) {
 				t.Errorf("%s: wider than %d: %q", f, width, l)
 			}
+		}
+	}
+}
+
+// Long values a server or a user chose: a URL of 300 characters, an
+// Access-Control-Allow-Headers list of 100 names, a value with no space to
+// break at, 40 exposed headers. Every line still fits 80 and 120 columns.
+func TestCheckFitsLongValues(t *testing.T) {
+	names := make([]string, 100)
+	for i := range names {
+		names[i] = fmt.Sprintf("x-custom-header-%03d", i)
+	}
+	h := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", strings.Repeat("https://app.example", 1)+"/"+strings.Repeat("z", 150))
+		w.Header().Set("Access-Control-Allow-Headers", strings.Join(names, ", "))
+		w.Header().Set("Access-Control-Allow-Methods", "GET, PUT")
+		for i := 0; i < 40; i++ {
+			w.Header().Add("Access-Control-Expose-Headers", fmt.Sprintf("x-exposed-%02d", i))
+		}
+		w.Header().Set("X-Opaque", strings.Repeat("q", 300))
+	}
+	url := "https://api.test/" + strings.Repeat("segment/", 30) + "items?" + strings.Repeat("filter=a&", 10)
+	for _, width := range []int{80, 120} {
+		tr := scenarioServer(t, h)
+		_, out, _ := execCheckWidth(t, tr, width, "-o", "text", url, "--origin", testOrigin, "-X", "PUT", "-H", "X-Custom-Header-001: 1")
+		if !strings.Contains(out, "Exchanges") || !strings.Contains(out, "x-custom-header-099") {
+			t.Fatalf("no exchange table with the headers:\n%s", out)
+		}
+		if testing.Verbose() && width == 80 {
+			t.Log("\n" + out)
+		}
+		for _, l := range overWidth(out, width) {
+			t.Errorf("%d: wider: %q", width, l)
 		}
 	}
 }
