@@ -174,16 +174,7 @@ func (c *FixContext) apply(t Target) {
 // found itself (lint: what a template cannot show, such as the code behind
 // a proxy integration), with the fix as check prints it for that code.
 func Explain(code cors.Code, in Input, step string, blocking bool, message, summary string) cors.Finding {
-	a := &analysis{in: in, obs: newObservation(in), diag: in.Diagnosis}
-	if a.diag == nil && in.Exchange != nil {
-		a.diag = cors.Evaluate(in.Exchange)
-	}
-	if a.diag == nil {
-		a.diag = &cors.Diagnosis{}
-	}
-	a.detect()
-	a.fix = newFixContext(in.Exchange, a.diag)
-	a.fix.apply(in.Target)
+	a := newAnalysis(in)
 	id := idRESTAPI
 	if a.primary != nil {
 		id = a.primary.ID

@@ -213,8 +213,9 @@ func (a *analysis) hasAny(ids ...string) bool {
 // at least medium confidence.
 func (a *analysis) sure(id string) bool { return a.scores[id] >= 2 }
 
-// Analyze recognises the platform and explains the findings for it.
-func Analyze(in Input) *Report {
+// newAnalysis judges in (unless its Diagnosis is given), recognises who
+// answered and prepares the fix context: what Analyze and Explain share.
+func newAnalysis(in Input) *analysis {
 	a := &analysis{in: in, obs: newObservation(in), diag: in.Diagnosis}
 	if a.diag == nil && in.Exchange != nil {
 		a.diag = cors.Evaluate(in.Exchange)
@@ -225,6 +226,12 @@ func Analyze(in Input) *Report {
 	a.detect()
 	a.fix = newFixContext(in.Exchange, a.diag)
 	a.fix.apply(in.Target)
+	return a
+}
+
+// Analyze recognises the platform and explains the findings for it.
+func Analyze(in Input) *Report {
+	a := newAnalysis(in)
 	allowed, _ := a.compared()
 	for _, o := range allowed {
 		if p, err := cors.ParseOrigin(o); err == nil && p == o && p != "null" && p != a.fix.Origin {
