@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"errors"
+	"io"
 	"os"
 	"os/exec"
+	"syscall"
 )
 
 // Output longer than the screen goes through a pager on a terminal, as git
@@ -42,7 +45,7 @@ func startPager(sysIO *IO) (done func()) {
 		return nothing
 	}
 	out := sysIO.Out
-	sysIO.Out = in
+	sysIO.Out = quitTolerant{in}
 	return func() {
 		in.Close()
 		cmd.Wait()
@@ -58,4 +61,17 @@ func lookupEnv(sysIO *IO, key string) (string, bool) {
 	}
 	v := sysIO.Getenv(key)
 	return v, v != ""
+}
+
+// quitTolerant drops what is written after the user quit the pager (the
+// pipe is closed): the rest of the report is not wanted, and a "broken
+// pipe" must not turn a diagnosis into an error exit.
+type quitTolerant struct{ w io.Writer }
+
+func (q quitTolerant) Write(p []byte) (int, error) {
+	n, err := q.w.Write(p)
+	if errors.Is(err, syscall.EPIPE) || errors.Is(err, os.ErrClosed) {
+		return len(p), nil
+	}
+	return n, err
 }

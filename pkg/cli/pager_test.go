@@ -1,8 +1,12 @@
 package cli
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/corsdiag/corsdiag/pkg/harfile/hartest"
 )
 
 // Long output goes through the pager on a terminal only, and never with
@@ -40,5 +44,27 @@ func TestPager(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Quitting the pager before the end (here after one line) loses nothing
+// that matters: no "broken pipe" error, the exit code is the diagnosis's.
+func TestPagerQuitEarly(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "big.har")
+	if err := os.WriteFile(p, hartest.Generate(3000, 10), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"PAGER": "head -n1"}
+	io, out, errOut := fakeIO(env)
+	io.OutIsTerminal = true
+	io.LookupEnv = func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	if code := Main([]string{"har", "--all", p}, io); code != ExitBlocked {
+		t.Errorf("exit %d, want 1; stderr %q", code, errOut)
+	}
+	if errOut.Len() > 0 {
+		t.Errorf("stderr %q", errOut)
+	}
+	if strings.Count(out.String(), "\n") != 1 {
+		t.Errorf("the pager did not quit after one line: %d bytes", out.Len())
 	}
 }
