@@ -87,11 +87,22 @@ type harProblem struct {
 	Fix             string         `json:"fix"`
 	Reproduce       string         `json:"reproduce"`
 	Docs            string         `json:"docs"`
-	Example         int            `json:"example_index"`
-	exampleLine     string
+	// Follows are the example request's other errors that follow from the
+	// cause (the same symptom seen again, the checks a failed preflight
+	// also fails): grouped under it, not problems of their own.
+	Follows     []harFollow `json:"follows"`
+	Example     int         `json:"example_index"`
+	exampleLine string
 	// reported is the reported finding as the requests' JSON shows it,
 	// cleaned once for every request of the group.
 	reported jsonFindingHead
+}
+
+// harFollow is a finding that follows from a problem's cause.
+type harFollow struct {
+	Code    string `json:"code"`
+	Step    string `json:"step"`
+	Message string `json:"message"`
 }
 
 // harPrepared is what Prepare leaves in Result.Rendered for Add.
@@ -275,6 +286,12 @@ func (r *HARRenderer) newProblem(res *harfile.Result) (*harProblem, string) {
 		exampleLine: fmt.Sprintf("#%d %s %s", res.Index, r.clean(res.Method), r.cleanURL(res.URL)),
 		reported:    head,
 	}
+	g.Follows = []harFollow{}
+	for i := range res.Findings {
+		if x := &res.Findings[i]; x.FollowsFrom != "" && !x.Reported && !x.Cause {
+			g.Follows = append(g.Follows, harFollow{Code: string(x.Code), Step: x.Step, Message: r.clean(x.Message)})
+		}
+	}
 	if res.Reproduce != nil {
 		g.Reproduce = r.reproduce(res)
 	}
@@ -356,6 +373,7 @@ func (r *HARRenderer) finishText(sum harfile.Summary, log *harfile.Log, readErr 
 		if g.Fix != "" {
 			writeBlock(&b, g.Fix, "  Fix:       ", "             ", width, func(s string) string { return s })
 		}
+		writeFollows(&b, g.Follows, width)
 		if g.BrowserMessage != "" {
 			// One line, whatever the width: it is what people copy and search for.
 			fmt.Fprintf(&b, "  Console:   %s\n", g.BrowserMessage)
@@ -385,6 +403,22 @@ func (r *HARRenderer) finishText(sum harfile.Summary, log *harfile.Log, readErr 
 		}
 	}
 	return nil
+}
+
+// writeFollows lists under a problem's cause the errors that follow from
+// it, as check does under its reported finding.
+func writeFollows(b *strings.Builder, follows []harFollow, width int) {
+	if len(follows) == 0 {
+		return
+	}
+	head := "1 more follows from this:"
+	if len(follows) > 1 {
+		head = fmt.Sprintf("%d more follow from this:", len(follows))
+	}
+	writeWrapped(b, head, "  Follows:   ", "             ", width)
+	for _, f := range follows {
+		writeWrapped(b, f.Message, "             - "+f.Code+" ("+stepWords(f.Step)+"): ", "               ", width)
+	}
 }
 
 // writeFailures lists the requests that failed for reasons that are not

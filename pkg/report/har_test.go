@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -153,3 +154,84 @@ func BenchmarkHARJSON(b *testing.B) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// TestHARFollowsUnderCause: a problem's other errors that follow from its
+// cause are grouped under it ("N more follow from this"), in text and in
+// the problem's JSON; errors that do not follow from it are not.
+func TestHARFollowsUnderCause(t *testing.T) {
+	const cause, reported = "apigw-no-options-method", cors.CodePreflightMissingAllowOrigin
+	blocked := func(i int, follows ...cors.Code) *harfile.Result {
+		fs := []cors.Finding{{Code: reported, Severity: cors.SeverityError, Step: "preflight", Message: "no header", Reported: true, FollowsFrom: cause}}
+		for _, c := range follows {
+			fs = append(fs, cors.Finding{Code: c, Severity: cors.SeverityError, Step: "preflight", Message: string(c) + " message", FollowsFrom: cause})
+		}
+		fs = append(fs,
+			cors.Finding{Code: cors.CodePreflightReasons, Severity: cors.SeverityInfo, Step: "request", Message: "a preflight is sent"},
+			cors.Finding{Code: cause, Severity: cors.SeverityError, Step: "preflight", Message: "no OPTIONS method", Cause: true})
+		return &harfile.Result{Index: i, Method: "PUT", URL: "https://api.test/items/1", Origin: "https://app.test",
+			Verdict: cors.Blocked, Status: 403, CORSMode: true, PreflightIndex: -1, Findings: fs}
+	}
+	tests := []struct {
+		name     string
+		follows  []cors.Code
+		wantText []string
+		noText   []string
+	}{
+		{"three follow", []cors.Code{cors.CodePreflightStatus, cors.CodeMethodNotAllowed, cors.CodeHeaderNotAllowed},
+			[]string{"  Follows:   3 more follow from this:\n", "             - preflight-invalid-status (preflight): preflight-invalid-status message\n", "- header-not-allowed (preflight)"},
+			[]string{"preflight-required (", "- " + string(reported)}},
+		{"one follows", []cors.Code{cors.CodePreflightStatus},
+			[]string{"  Follows:   1 more follows from this:\n"}, []string{"follow from this"}},
+		{"none", nil, nil, []string{"Follows:"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, asJSON := range []bool{false, true} {
+				var out bytes.Buffer
+				r := NewHARRenderer(&out, HAROptions{JSON: asJSON, Source: "x.har"})
+				for i := range 2 {
+					res := blocked(i, tt.follows...)
+					r.Prepare(res)
+					if err := r.Add(res); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if err := r.Finish(harfile.Summary{Requests: 2, Blocked: 2}, &harfile.Log{}, nil); err != nil {
+					t.Fatal(err)
+				}
+				if !asJSON {
+					for _, w := range tt.wantText {
+						if !strings.Contains(out.String(), w) {
+							t.Errorf("text lacks %q:\n%s", w, out.String())
+						}
+					}
+					for _, w := range tt.noText {
+						if strings.Contains(out.String(), w) {
+							t.Errorf("text has %q:\n%s", w, out.String())
+						}
+					}
+					continue
+				}
+				var doc struct {
+					Problems []struct {
+						Count   int
+						Follows []harFollow
+					}
+				}
+				if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+					t.Fatal(err)
+				}
+				if len(doc.Problems) != 1 || doc.Problems[0].Count != 2 {
+					t.Fatalf("problems %+v, want one of 2 requests", doc.Problems)
+				}
+				var got []cors.Code
+				for _, f := range doc.Problems[0].Follows {
+					got = append(got, cors.Code(f.Code))
+				}
+				if !slices.Equal(got, tt.follows) {
+					t.Errorf("JSON follows %v, want %v", got, tt.follows)
+				}
+			}
+		})
+	}
+}
