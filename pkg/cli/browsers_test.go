@@ -3,6 +3,7 @@ package cli
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -100,9 +101,12 @@ func TestCheckAllProbesOncePerPlan(t *testing.T) {
 
 // ci --browser replaces the config's browsers: a DPR header passes in
 // Chromium and fails Firefox's and Safari's preflight, and the text names
-// the browser of each failure.
+// the browser of each failure. The API answers https: Safari blocks an
+// https page's call to http://127.0.0.1 as mixed content.
 func TestCIBrowserFlag(t *testing.T) {
-	good := corsServer(t).URL
+	secure := httptest.NewTLSServer(corsServer(t).Config.Handler)
+	t.Cleanup(secure.Close)
+	good := secure.URL
 	path := writeConfig(t, `defaults: {origin: "https://app.example.com", browsers: [firefox]}
 checks:
   - name: hinted
@@ -119,7 +123,7 @@ checks:
 		{"all", ExitBlocked, []string{"in Firefox", "in Safari", "Request header field dpr is not allowed by Access-Control-Allow-Headers."}, nil},
 	} {
 		t.Run(tc.flag, func(t *testing.T) {
-			args := []string{"ci", "-f", path, "--retries", "0"}
+			args := []string{"ci", "-f", path, "--retries", "0", "--insecure"}
 			if tc.flag != "" {
 				args = append(args, "--browser", tc.flag)
 			}

@@ -3,9 +3,16 @@ package conformance
 import (
 	"context"
 	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -18,42 +25,78 @@ import (
 
 // Mixed content is checked before CORS, so it needs what the scenario
 // server does not give: a page served over https (a test certificate for
-// a name, accepted with --ignore-certificate-errors) and an API called by a
-// name over plain http (a loopback literal is potentially trustworthy).
-// Both names are mapped to 127.0.0.1 with --host-resolver-rules; corsdiag
-// reaches the API by name with probe.Routes, as --resolve does.
+// a name, accepted by the browser) and an API called by a name over plain
+// http (a loopback literal is potentially trustworthy in Chromium and
+// Firefox). Chromium maps both names to 127.0.0.1 with --host-resolver-rules;
+// Firefox and WebKitGTK reach them through mapProxy. corsdiag reaches the
+// API by name with probe.Routes, as --resolve does.
 const (
 	mixedPageHost = "secure-page.test"
 	mixedAPIHost  = "plain-api.test"
+	mixedRecord   = "../../testdata/conformance/mixed-content.json"
 )
 
-// TestChromiumMixedContent: the https page's fetch() and XHR to plain http
-// by name are blocked with Chromium's "Mixed Content" line, nothing reaches
-// the server, and corsdiag says the same; to http://127.0.0.1 they go
-// through, as corsdiag says.
-func TestChromiumMixedContent(t *testing.T) {
-	bin, err := findChromium()
-	switch {
-	case err != nil && browserRequired():
-		t.Fatalf("CORSDIAG_BROWSER_TESTS=require but %v", err)
-	case err != nil:
-		t.Skipf("skipping the mixed content conformance test: %v", err)
-	case testing.Short() && !browserRequired():
-		t.Skip("skipping the mixed content conformance test in -short mode (CORSDIAG_BROWSER_TESTS=require runs it)")
-	}
+var updateMixedRecord = flag.Bool("update-mixed-record", false, "Test*MixedContent: write what the browser did to testdata/conformance/mixed-content.json instead of checking it matches the record")
 
-	var mu sync.Mutex
-	var seen []string
+// mixedEnv is the API (plain http, on loopback) and the https page of a
+// mixed content test, with the requests made from that page.
+type mixedEnv struct {
+	pageOrigin, apiPort string
+	cases               []mixedCase
+	mu                  sync.Mutex
+	reached             []string
+}
+
+// mixedCase is one request the https page makes; path tells it apart.
+type mixedCase struct {
+	name string
+	url  string
+	xhr  bool
+}
+
+func (c mixedCase) path() string { return c.url[strings.LastIndex(c.url, "/"):] }
+
+func (c mixedCase) spec() jsSpec {
+	return jsSpec{URL: c.url, Method: "GET", Headers: [][2]string{}, XHR: c.xhr}
+}
+
+func (c mixedCase) initiator() string {
+	if c.xhr {
+		return "XMLHttpRequest"
+	}
+	return "fetch"
+}
+
+// mixedCases are the requests, with the API at apiPort: by name (mixed
+// content everywhere), at a loopback literal and at localhost (potentially
+// trustworthy by the standard).
+func mixedCases(apiPort string) []mixedCase {
+	return []mixedCase{
+		{"fetch to http by name", "http://" + mixedAPIHost + ":" + apiPort + "/mixed-fetch", false},
+		{"XHR to http by name", "http://" + mixedAPIHost + ":" + apiPort + "/mixed-xhr", true},
+		{"fetch to http loopback", "http://127.0.0.1:" + apiPort + "/loopback-fetch", false},
+		{"fetch to http localhost", "http://localhost:" + apiPort + "/localhost-fetch", false},
+	}
+}
+
+// mixedAPIHandler is the API: every GET allowed from any origin.
+func mixedAPIHandler(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write([]byte(`{"ok":true}`))
+}
+
+func startMixedEnv(t *testing.T) *mixedEnv {
+	t.Helper()
+	env := &mixedEnv{}
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		seen = append(seen, r.Method+" "+r.URL.Path)
-		mu.Unlock()
-		w.Header().Set("Access-Control-Allow-Origin", "*")
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"ok":true}`))
+		env.mu.Lock()
+		env.reached = append(env.reached, r.Method+" "+r.URL.Path)
+		env.mu.Unlock()
+		mixedAPIHandler(w, r)
 	}))
-	defer api.Close()
-	_, apiPort, _ := net.SplitHostPort(api.Listener.Addr().String())
+	t.Cleanup(api.Close)
+	_, env.apiPort, _ = net.SplitHostPort(api.Listener.Addr().String())
 
 	cert, _ := testcert.New(t, mixedPageHost)
 	page := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -62,78 +105,384 @@ func TestChromiumMixedContent(t *testing.T) {
 	}))
 	page.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
 	page.StartTLS()
-	defer page.Close()
+	t.Cleanup(page.Close)
 	_, pagePort, _ := net.SplitHostPort(page.Listener.Addr().String())
-	pageOrigin := "https://" + mixedPageHost + ":" + pagePort
+	env.pageOrigin = "https://" + mixedPageHost + ":" + pagePort
+	env.cases = mixedCases(env.apiPort)
+	return env
+}
 
-	c := startChromium(t, bin, pageOrigin+"/", spaceFlags{MapHosts: []string{mixedPageHost, mixedAPIHost}, IgnoreCertErrors: true})
+// reachedPath says whether the API received a request for path.
+func (env *mixedEnv) reachedPath(path string) bool {
+	env.mu.Lock()
+	defer env.mu.Unlock()
+	for _, r := range env.reached {
+		if strings.HasSuffix(r, " "+path) {
+			return true
+		}
+	}
+	return false
+}
 
-	routes, err := probe.ParseRoutes([]string{mixedAPIHost + ":" + apiPort + ":127.0.0.1"}, nil)
+// placeholders turn the run's ports into the record's {page}, {api},
+// {loopback}, {localhost}.
+func (env *mixedEnv) placeholders() *strings.Replacer {
+	return strings.NewReplacer(env.pageOrigin, "{page}",
+		"http://"+mixedAPIHost+":"+env.apiPort, "{api}",
+		"http://127.0.0.1:"+env.apiPort, "{loopback}",
+		"http://localhost:"+env.apiPort, "{localhost}")
+}
+
+// mixedObserved is what a browser did for one case.
+type mixedObserved struct {
+	Verdict     string `json:"verdict"`
+	ScriptError string `json:"scriptError,omitempty"`
+	// Reached: the request (or an https upgrade of it) got to the API or
+	// to the proxy in front of it.
+	Reached bool          `json:"reached"`
+	Console []consoleLine `json:"console"`
+}
+
+// mixedBrowserRecord is one browser's run: its version and each case by name.
+type mixedBrowserRecord struct {
+	Version string                    `json:"version"`
+	Cases   map[string]*mixedObserved `json:"cases"`
+}
+
+// mixedBrowser is a browser the mixed content test runs in.
+type mixedBrowser struct {
+	kind browserKind
+	find func() (string, error)
+	// run makes every case's request from the https page: what script saw,
+	// the console lines of each, the requests a proxy in front of the API
+	// was asked for (nil without one), and the browser's version.
+	run func(t *testing.T, bin string, env *mixedEnv) (results []jsResult, lines [][]consoleLine, proxied []string, version string)
+}
+
+// TestChromiumMixedContent, TestFirefoxMixedContent, TestWebKitMixedContent:
+// the https page's fetch() and XHR to plain http by name, to 127.0.0.1 and
+// to localhost, in the real browser and through corsdiag judged with its
+// profile: the verdict, every console line, and that nothing is sent when
+// the browser blocks.
+func TestChromiumMixedContent(t *testing.T) {
+	testMixedContent(t, mixedBrowser{kind: chromiumRecord, find: findChromium, run: runChromiumMixed})
+}
+
+func TestFirefoxMixedContent(t *testing.T) {
+	testMixedContent(t, mixedBrowser{kind: firefoxRecord, find: findFirefox, run: runFirefoxMixed})
+}
+
+func TestWebKitMixedContent(t *testing.T) {
+	testMixedContent(t, mixedBrowser{kind: webkitRecord, find: findWebKit, run: runWebKitMixed})
+}
+
+func testMixedContent(t *testing.T, b mixedBrowser) {
+	bin, err := b.find()
+	switch {
+	case err != nil && browserRequired():
+		t.Fatalf("CORSDIAG_BROWSER_TESTS=require but %v", err)
+	case err != nil:
+		t.Skipf("skipping the %s mixed content conformance test: %v", b.kind.label, err)
+	case testing.Short() && !browserRequired():
+		t.Skipf("skipping the %s mixed content conformance test in -short mode (CORSDIAG_BROWSER_TESTS=require runs it)", b.kind.label)
+	}
+	profile := profileOf(t, b.kind)
+	env := startMixedEnv(t)
+	results, lines, proxied, version := b.run(t, bin, env)
+	ph := env.placeholders()
+	got := &mixedBrowserRecord{Version: version, Cases: map[string]*mixedObserved{}}
+	for i, c := range env.cases {
+		o := &mixedObserved{Verdict: verdictBlocked, Reached: env.reachedPath(c.path()), Console: []consoleLine{}}
+		for _, p := range proxied {
+			if strings.Contains(p, c.path()) || strings.HasPrefix(p, "CONNECT "+mixedAPIHost+":") {
+				o.Reached = true
+			}
+		}
+		if results[i].OK {
+			o.Verdict = verdictAllowed
+		} else {
+			o.ScriptError = results[i].Error
+		}
+		for _, l := range lines[i] {
+			l.Text = ph.Replace(l.Text)
+			o.Console = append(o.Console, l)
+		}
+		got.Cases[c.name] = o
+	}
+
+	routes, err := probe.ParseRoutes([]string{mixedAPIHost + ":" + env.apiPort + ":127.0.0.1"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tests := []struct {
-		name    string
-		url     string
-		xhr     bool
-		blocked bool
-	}{
-		{"fetch to http by name", "http://" + mixedAPIHost + ":" + apiPort + "/mixed-fetch", false, true},
-		{"XHR to http by name", "http://" + mixedAPIHost + ":" + apiPort + "/mixed-xhr", true, true},
-		{"fetch to http loopback", "http://127.0.0.1:" + apiPort + "/loopback-fetch", false, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			res, err := c.run(jsSpec{URL: tt.url, Method: "GET", Headers: [][2]string{}, XHR: tt.xhr})
-			if err != nil {
-				t.Fatalf("running the request in Chromium: %v", err)
+	for _, c := range env.cases {
+		t.Run(c.name, func(t *testing.T) {
+			o := got.Cases[c.name]
+			if (o.Verdict == verdictBlocked) == o.Reached {
+				t.Errorf("%s: script verdict %s (%s) but the server saw it: %v", b.kind.label, o.Verdict, o.ScriptError, o.Reached)
 			}
-			path := tt.url[strings.LastIndex(tt.url, "/"):]
-			wait := 300 * time.Millisecond // an allowed request logs nothing: a short look
-			if tt.blocked {
-				wait = 5 * time.Second
-			}
-			line := awaitLog(c.rec, path, "Mixed Content:", wait)
-			mu.Lock()
-			reached := strings.Contains(strings.Join(seen, "\n"), path)
-			mu.Unlock()
-			if res.OK == tt.blocked || reached == tt.blocked {
-				t.Fatalf("Chromium: script ok=%v (%s), the server saw it: %v; want blocked=%v", res.OK, res.Error, reached, tt.blocked)
-			}
-
-			initiator := "fetch"
-			if tt.xhr {
-				initiator = "XMLHttpRequest"
-			}
-			pres, err := probe.Run(context.Background(), probe.Options{
-				Request: cors.Request{Method: "GET", URL: tt.url, Origin: pageOrigin, Initiator: initiator},
-				Routes:  routes, Timeout: 5 * time.Second,
+			res, err := probe.Run(context.Background(), probe.Options{
+				Request: cors.Request{Method: "GET", URL: c.url, Origin: env.pageOrigin, Initiator: c.initiator()},
+				Routes:  routes, Timeout: 5 * time.Second, Profile: profile,
 			})
 			if err != nil {
 				t.Fatalf("probe: %v", err)
 			}
-			d := cors.Chromium.Evaluate(pres.Exchange)
-			if (d.Verdict == cors.Blocked) != tt.blocked {
-				t.Fatalf("corsdiag: %s (%s), Chromium blocked=%v", d.Verdict, findingList(d), tt.blocked)
+			d := profile.Evaluate(res.Exchange)
+			for _, p := range compareMixed(b.kind.label, profile, c, o, d, ph) {
+				t.Error(p)
 			}
-			if !tt.blocked {
-				if line != "" {
-					t.Errorf("Chromium allowed it but logged %q", line)
-				}
-				return
-			}
-			rep := d.Reported()
-			if rep == nil || rep.Code != cors.CodeMixedContent {
-				t.Fatalf("corsdiag reports %v, want %s", rep, cors.CodeMixedContent)
-			}
-			if rep.BrowserMessage != line {
-				t.Errorf("console line\n  Chromium: %q\n  corsdiag: %q", line, rep.BrowserMessage)
-			}
-			if pres.BrowserSendsPreflight || pres.BrowserSendsActual || len(pres.Exchange.Actual) > 0 {
-				t.Errorf("corsdiag says the browser sends something, or sent it itself: %+v", pres.Exchange)
+			if d.Verdict == cors.Blocked && (res.BrowserSendsPreflight || res.BrowserSendsActual || len(res.Exchange.Actual) > 0) {
+				t.Errorf("corsdiag says the browser sends something, or sent it itself: %+v", res.Exchange)
 			}
 		})
 	}
+	if *updateMixedRecord {
+		if err := writeMixedRecord(b.kind.name, got); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s's mixed content run to %s", b.kind.label, mixedRecord)
+		return
+	}
+	all, err := loadMixedRecord()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := all[b.kind.name]
+	if want == nil {
+		t.Fatalf("%s has no %s entry: run go test ./pkg/conformance/ -run 'MixedContent' -update-mixed-record", mixedRecord, b.kind.name)
+	}
+	for _, c := range env.cases {
+		if w, g := jsonString(want.Cases[c.name]), jsonString(got.Cases[c.name]); w != g {
+			t.Errorf("%s: %s (%s) no longer does what %s records (%s):\n  record: %s\n  now:    %s\n(run with -update-mixed-record if the browser changed)",
+				c.name, b.kind.label, version, mixedRecord, want.Version, w, g)
+		}
+	}
+}
+
+// compareMixed lists every way corsdiag, judged with profile, differs from
+// what the browser did for c: the verdict, fetch()'s rejection, every
+// console line in order, and Firefox's security.properties key.
+func compareMixed(browser string, profile *cors.Profile, c mixedCase, o *mixedObserved, d *cors.Diagnosis, ph *strings.Replacer) []string {
+	var out []string
+	blocked := o.Verdict == verdictBlocked
+	if blocked != (d.Verdict == cors.Blocked) {
+		out = append(out, fmt.Sprintf("verdict: %s %s, corsdiag %s (%s)", browser, o.Verdict, d.Verdict, findingList(d)))
+	}
+	if !blocked {
+		if len(o.Console) > 0 {
+			out = append(out, fmt.Sprintf("%s allowed it but logged %v", browser, o.Console))
+		}
+		return out
+	}
+	if !c.xhr && o.ScriptError != profile.Messages.FetchRejection {
+		out = append(out, fmt.Sprintf("fetch() rejection: %s %q, profile %q", browser, o.ScriptError, profile.Messages.FetchRejection))
+	}
+	rep := d.Reported()
+	if rep == nil || rep.Code != cors.CodeMixedContent {
+		return append(out, fmt.Sprintf("corsdiag reports %v, want %s", rep, cors.CodeMixedContent))
+	}
+	var want, got []string
+	for _, l := range o.Console {
+		want = append(want, l.Text)
+	}
+	for _, l := range profile.Verdict(d).Console {
+		got = append(got, ph.Replace(l))
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		out = append(out, fmt.Sprintf("console lines:\n  %s:\n    %s\n  corsdiag:\n    %s", browser, strings.Join(want, "\n    "), strings.Join(got, "\n    ")))
+	}
+	if len(o.Console) > 0 && o.Console[0].Key != "" && profile.Key(rep) != o.Console[0].Key {
+		out = append(out, fmt.Sprintf("key of the line: %s %s, corsdiag %q", browser, o.Console[0].Key, profile.Key(rep)))
+	}
+	return out
+}
+
+func loadMixedRecord() (map[string]*mixedBrowserRecord, error) {
+	data, err := os.ReadFile(mixedRecord)
+	if err != nil {
+		return nil, err
+	}
+	var all map[string]*mixedBrowserRecord
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&all); err != nil {
+		return nil, fmt.Errorf("%s: %w", mixedRecord, err)
+	}
+	return all, nil
+}
+
+// writeMixedRecord replaces browser's entry in the record, keeping the others.
+func writeMixedRecord(browser string, r *mixedBrowserRecord) error {
+	all, err := loadMixedRecord()
+	if errors.Is(err, os.ErrNotExist) {
+		all, err = map[string]*mixedBrowserRecord{}, nil
+	}
+	if err != nil {
+		return err
+	}
+	all[browser] = r
+	data, err := json.MarshalIndent(all, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(mixedRecord), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(mixedRecord, append(data, '\n'), 0o644)
+}
+
+// TestMixedContentAgainstRecord judges each recorded case with each
+// browser's profile, without a browser: page https://secure-page.test:8443,
+// the API answering as in the live test, so the engine and the profiles'
+// words stay what the browsers did.
+func TestMixedContentAgainstRecord(t *testing.T) {
+	all, err := loadMixedRecord()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const page, apiPort = "https://" + mixedPageHost + ":8443", "8080"
+	ph := strings.NewReplacer(page, "{page}", "http://"+mixedAPIHost+":"+apiPort, "{api}",
+		"http://127.0.0.1:"+apiPort, "{loopback}", "http://localhost:"+apiPort, "{localhost}")
+	for _, k := range []browserKind{chromiumRecord, firefoxRecord, webkitRecord} {
+		rec := all[k.name]
+		if rec == nil {
+			t.Errorf("%s has no %s entry", mixedRecord, k.name)
+			continue
+		}
+		profile := profileOf(t, k)
+		for _, c := range mixedCases(apiPort) {
+			t.Run(k.name+"/"+c.name, func(t *testing.T) {
+				o := rec.Cases[c.name]
+				if o == nil {
+					t.Fatalf("%s: %s has no case %q", mixedRecord, k.name, c.name)
+				}
+				answer := &cors.Message{Status: 200, Header: http.Header{"Access-Control-Allow-Origin": {"*"}, "Content-Type": {"application/json"}}}
+				ex := &cors.Exchange{
+					Request: cors.Request{Method: "GET", URL: c.url, Origin: page, Initiator: c.initiator()},
+					Actual:  []cors.Hop{{Request: cors.Message{Method: "GET", URL: c.url}, Response: answer}},
+				}
+				for _, p := range compareMixed(k.label+" "+rec.Version, profile, c, o, profile.Evaluate(ex), ph) {
+					t.Error(p)
+				}
+			})
+		}
+	}
+}
+
+// runChromiumMixed: both names mapped with --host-resolver-rules, the
+// certificate accepted with --ignore-certificate-errors; the lines are the
+// console entries naming the request's path.
+func runChromiumMixed(t *testing.T, bin string, env *mixedEnv) ([]jsResult, [][]consoleLine, []string, string) {
+	c := startChromium(t, bin, env.pageOrigin+"/", spaceFlags{MapHosts: []string{mixedPageHost, mixedAPIHost, "localhost"}, IgnoreCertErrors: true})
+	results := make([]jsResult, len(env.cases))
+	lines := make([][]consoleLine, len(env.cases))
+	for i, mc := range env.cases {
+		res, err := c.run(mc.spec())
+		if err != nil {
+			t.Fatalf("%s: running the request in Chromium: %v", mc.name, err)
+		}
+		results[i] = res
+		if res.OK {
+			time.Sleep(300 * time.Millisecond) // an allowed request logs nothing: a short look
+		} else {
+			awaitLog(c.rec, mc.path(), "", 5*time.Second)
+			time.Sleep(200 * time.Millisecond)
+		}
+		for _, e := range c.rec.logLines(mc.path()) {
+			lines[i] = append(lines[i], consoleLine{Level: string(e.Level), Source: string(e.Source), Text: e.Text})
+		}
+	}
+	return results, lines, nil, c.version
+}
+
+// runFirefoxMixed: Firefox's own defaults (mixed active content blocked,
+// HTTPS-First for top-level loads only), the names reached through
+// mapProxy (network.proxy.*; loopback never goes through a proxy), the
+// certificate accepted through the certificate override service. Every
+// line is matched to its security.properties key through Firefox's own
+// string bundle, since the console service does not carry it.
+func runFirefoxMixed(t *testing.T, bin string, env *mixedEnv) ([]jsResult, [][]consoleLine, []string, string) {
+	proxy := startMapProxy(t, mixedPageHost, mixedAPIHost)
+	_, p, _ := net.SplitHostPort(proxy.Addr())
+	port, _ := strconv.Atoi(p)
+	f := startFirefox(t, bin, "about:blank", map[string]any{"network.proxy.http_port": port, "network.proxy.ssl_port": port})
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if _, err := f.eval(ctx, f.chrome, "chrome", `Cc["@mozilla.org/security/certoverride;1"].getService(Ci.nsICertOverrideService).setDisableAllSecurityChecksAndLetAttackersInterceptMyData(true)`); err != nil {
+		t.Fatalf("accepting the test certificate: %v", err)
+	}
+	if err := f.bidi.call(ctx, "browsingContext.navigate", map[string]any{"context": f.tab, "url": env.pageOrigin + "/", "wait": "complete"}, nil); err != nil {
+		t.Fatalf("opening %s: %v", env.pageOrigin, err)
+	}
+	if _, err := f.eval(ctx, f.tab, "", "(() => { "+pageScript+" return 1; })()"); err != nil {
+		t.Fatalf("installing the page script: %v", err)
+	}
+	results := make([]jsResult, len(env.cases))
+	for i, mc := range env.cases {
+		arg, _ := json.Marshal(mc.spec())
+		raw, err := f.eval(ctx, f.tab, "", "window.__corsdiagRun("+string(arg)+")")
+		if err == nil {
+			err = json.Unmarshal(raw, &results[i])
+		}
+		if err != nil {
+			t.Fatalf("%s: running the request in Firefox: %v", mc.name, err)
+		}
+	}
+	msgs := f.settledConsole(t, ctx)
+	lines := make([][]consoleLine, len(env.cases))
+	for _, m := range msgs {
+		for i, mc := range env.cases {
+			if !strings.Contains(m.Text, mc.url) {
+				continue
+			}
+			key := m.Key
+			if key == "" {
+				key = firefoxKeyOf(t, ctx, f, m.Text, mc.url)
+			}
+			level := "error"
+			if m.Flags&1 != 0 {
+				level = "warning"
+			}
+			lines[i] = append(lines[i], consoleLine{Level: level, Key: key, Text: m.Text})
+		}
+	}
+	return results, lines, proxy.Seen(), f.product()
+}
+
+// firefoxKeyOf finds the security.properties key whose string, formatted
+// with url, is text ("" when none is).
+func firefoxKeyOf(t *testing.T, ctx context.Context, f *firefox, text, url string) string {
+	t.Helper()
+	arg, _ := json.Marshal([]string{text, url})
+	raw, err := f.eval(ctx, f.chrome, "chrome", `(([text, url]) => {
+  const b = Services.strings.createBundle("chrome://global/locale/security/security.properties");
+  for (const p of b.getSimpleEnumeration()) {
+    try { if (b.formatStringFromName(p.key, [url]) === text) return p.key; } catch (e) {}
+  }
+  return "";
+})(`+string(arg)+`)`)
+	var key string
+	if err == nil {
+		err = json.Unmarshal(raw, &key)
+	}
+	if err != nil {
+		t.Fatalf("reading Firefox's security.properties: %v", err)
+	}
+	return key
+}
+
+// runWebKitMixed: testdata/webkit-run.py with the names reached through
+// mapProxy (WebKit's network proxy settings; loopback bypasses it) and
+// TLS errors ignored for the test certificate.
+func runWebKitMixed(t *testing.T, py string, env *mixedEnv) ([]jsResult, [][]consoleLine, []string, string) {
+	proxy := startMapProxy(t, mixedPageHost, mixedAPIHost)
+	w := &webkit{python: py, pageURL: env.pageOrigin + "/", proxy: proxy.Addr(), ignoreTLSErrors: true}
+	specs := make([]jsSpec, len(env.cases))
+	for i, mc := range env.cases {
+		specs[i] = mc.spec()
+	}
+	results, lines := w.runAll(t, specs)
+	return results, lines, proxy.Seen(), w.product()
 }
 
 // awaitLog waits for a console line containing marker and prefix.

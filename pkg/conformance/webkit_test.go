@@ -60,19 +60,23 @@ type webkit struct {
 	pageURL string
 	proxy   string // a loopback address nothing listens on
 	version string
+	// ignoreTLSErrors accepts the page's test certificate.
+	ignoreTLSErrors bool
 }
 
 func (w *webkit) product() string { return "WebKitGTK/" + w.version }
 
-// consoleRE reads a line the web process prints: CONSOLE <source> <level> <text>.
-var consoleRE = regexp.MustCompile(`^CONSOLE (.+?) (LOG|WARN|ERROR|DEBUG|INFO) (.*)$`)
+// consoleRE reads a line the web process prints: CONSOLE <source> <level>
+// <text>, after "<url>:<line>:<column>: " when the message names the script
+// that caused it (a mixed content block does).
+var consoleRE = regexp.MustCompile(`^(?:\S+:\d+:\d+: )?CONSOLE (.+?) (LOG|WARN|ERROR|DEBUG|INFO) (.*)$`)
 
 // runAll hands every request to the helper at once and splits its stderr
 // at the line it prints after each request.
 func (w *webkit) runAll(t *testing.T, specs []jsSpec) ([]jsResult, [][]consoleLine) {
 	t.Helper()
 	dir := t.TempDir()
-	job, err := json.Marshal(map[string]any{"specs": specs, "pageScript": pageScript, "proxy": "http://" + w.proxy})
+	job, err := json.Marshal(map[string]any{"specs": specs, "pageScript": pageScript, "proxy": "http://" + w.proxy, "ignoreTLSErrors": w.ignoreTLSErrors})
 	if err != nil {
 		t.Fatal(err)
 	}

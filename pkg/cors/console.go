@@ -285,7 +285,7 @@ func (p *Profile) Templates() []Template {
 		cs := m.Causes[key]
 		code, variant, _ := strings.Cut(key, "|")
 		for _, init := range templateInitiators {
-			if v := strings.TrimPrefix(variant, "direct-"); v != "" && v != "one-line" && v != init {
+			if v := strings.TrimPrefix(variant, "direct-"); v != "" && v != "one-line" && v != init && !strings.HasPrefix(v, "param=") {
 				continue
 			}
 			t := Template{Browser: p.Name, Key: cs.Key, Redirected: m.Redirected, NoStatus: m.NoStatus, Warning: cs.Warning}

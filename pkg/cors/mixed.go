@@ -7,8 +7,9 @@ import "strings"
 // URL that is not potentially trustworthy. fetch() and XMLHttpRequest are
 // blockable content, never upgraded: the browser blocks the request before
 // anything is sent, so neither a preflight nor CORS is ever reached. The
-// same holds for a redirect to such a URL. Verified on Chromium 156 by the
-// conformance suite (testdata/scenarios/mixed-content.yaml).
+// same holds for a redirect to such a URL. Verified on Chromium 156,
+// Firefox ESR 153 and WebKitGTK 2.50 by the conformance suite
+// (pkg/conformance/mixed_test.go, testdata/conformance/mixed-content.json).
 
 // mixedContent reports whether a page of origin pageOrigin requesting
 // rawURL is blocked as mixed content by the profile's browser: the page is
@@ -39,6 +40,11 @@ func (p *Profile) BlocksAsMixedContent(r *Request) bool {
 func (j *judge) mixedContentFinding(rawURL, step string) Finding {
 	f := newFinding(CodeMixedContent, step, "the page "+quote(j.req.Origin)+" is served over https but calls "+quote(rawURL)+
 		" over plain http; the browser blocks that as mixed content before sending anything, so CORS is never checked")
-	j.note(&f, rawURL, Console{})
+	// WebKit words a loopback URL's line its own way.
+	var c Console
+	if potentiallyTrustworthy(OriginOf(rawURL)) {
+		c.Param = "loopback"
+	}
+	j.note(&f, rawURL, c)
 	return f
 }

@@ -24,6 +24,12 @@ func mixedEvalCases() []evalCase {
 			browser: "Blocked loading mixed active content “http://api.example.com/v1/items”"},
 		{name: "mixed content in Safari", profile: Safari, ex: exch(plainGet, nil), verdict: Blocked, reported: CodeMixedContent,
 			browser: "[blocked] The page at https://app.example.com/ requested insecure content from http://api.example.com/v1/items. This content was blocked and must be served over HTTPS."},
+		// WebKitGTK 2.50 blocks loopback too, and its line stops short.
+		{name: "https page to http loopback in Safari is mixed content", profile: Safari, ex: exch(Request{Method: "GET", URL: "http://127.0.0.1:8080/x", Origin: page}, nil, okActual()),
+			verdict: Blocked, reported: CodeMixedContent,
+			browser: "[blocked] The page at https://app.example.com/ requested insecure content from http://127.0.0.1:8080/x. This content was blocked and must"},
+		{name: "https page to http localhost in Firefox is allowed", profile: Firefox, ex: exch(Request{Method: "GET", URL: "http://localhost:3000/x", Origin: page}, nil, okActual()),
+			verdict: Allowed, absent: []Code{CodeMixedContent}},
 		{name: "https page to http loopback is not mixed content", ex: exch(Request{Method: "GET", URL: "http://127.0.0.1:8080/x", Origin: page}, nil, okActual()), verdict: Allowed,
 			absent: []Code{CodeMixedContent}},
 		{name: "https page to http localhost is not mixed content", ex: exch(Request{Method: "GET", URL: "http://api.localhost:3000/x", Origin: page}, nil, okActual()), verdict: Allowed,
@@ -45,6 +51,7 @@ func TestMixedContentTargets(t *testing.T) {
 		chrome, safe bool // allowed from an https page by Chromium, by a profile that blocks loopback
 	}{
 		{"https://api.example.com/", true, true},
+		{"https://127.0.0.1/", true, true},
 		{"http://api.example.com/", false, false},
 		{"http://127.0.0.1/", true, false},
 		{"http://127.8.9.10:81/", true, false},

@@ -53,7 +53,9 @@ var firefoxMessages = &Messages{
 		string(CodeRedirectCredentials): {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null)."},
 		string(CodeTooManyRedirects):    {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null)."},
 		string(CodeCorsDisabledScheme):  {Key: "CORSRequestNotHttp", Text: "CORS request not http)."},
-		// nsMixedContentBlocker (security.properties BlockMixedActiveContent).
+		// nsMixedContentBlocker (security.properties BlockMixedActiveContent),
+		// one error line for fetch() and XHR alike, nothing after it
+		// (verified on Firefox ESR 153: TestFirefoxMixedContent).
 		string(CodeMixedContent): {Key: "BlockMixedActiveContent", Bare: true, Alone: true, Text: "Blocked loading mixed active content “{url}”"},
 		// An unparsable Location fails the request without a CORS reason.
 		string(CodeRedirectBadLocation): {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null)."},

@@ -19,9 +19,9 @@ var Safari = &Profile{
 	StatusBeforeOrigin:          true, // validatePreflightResponse
 	// Verified on WebKitGTK 2.50 (preflighted-post-303).
 	RedirectKeepsBodyHeaders: true,
-	// MixedContentBlocksLoopback stays false: WebKit 26.5 was reported
-	// blocking an https page's http://127.0.0.1 too, but that is not
-	// verified here, so the profile keeps the standard's rule.
+	// An https page may not call http://127.0.0.1 or http://localhost
+	// either (verified on WebKitGTK 2.50: TestWebKitMixedContent).
+	MixedContentBlocksLoopback: true,
 	// Intelligent Tracking Prevention blocks third-party cookies (Safari 13.1+).
 	ThirdPartyCookies: "blocked",
 	Headers: BrowserHeaders{
@@ -90,7 +90,14 @@ var safariMessages = &Messages{
 		// layer (libsoup) words it so; Safari's (CFNetwork) has its own
 		// words. A failed actual request logs no line at all.
 		string(CodePreflightNetwork): {Text: "Connection terminated unexpectedly"},
-		// WebCore MixedContentChecker logs it instead of a CORS line.
-		string(CodeMixedContent): {Bare: true, Alone: true, Text: "[blocked] The page at {origin}/ requested insecure content from {url}. This content was blocked and must be served over HTTPS."},
+		// WebCore's MixedContentChecker logs its warning, the resource
+		// loader refuses the load, and the request fails as any access
+		// control failure does (verified on WebKitGTK 2.50). For a loopback
+		// or localhost URL the warning stops short, as logged.
+		string(CodeMixedContent): {Text: "[blocked] The page at {origin}/ requested insecure content from {url}. This content was blocked and must be served over HTTPS.",
+			Then: []string{string(CodeMixedContent) + "|refused"}},
+		string(CodeMixedContent) + "|param=loopback": {Text: "[blocked] The page at {origin}/ requested insecure content from {url}. This content was blocked and must",
+			Then: []string{string(CodeMixedContent) + "|refused"}},
+		string(CodeMixedContent) + "|refused": {Text: "Not allowed to request resource"},
 	},
 }

@@ -31,6 +31,10 @@ def main():
     # nothing leaves the machine.
     proxy = WebKit2.NetworkProxySettings.new(job["proxy"], ["127.0.0.1", "localhost", "::1"])
     manager.set_network_proxy_settings(WebKit2.NetworkProxyMode.CUSTOM, proxy)
+    # A page served over https with a test certificate (the mixed content
+    # test): accept it, as a user who trusts that certificate would.
+    if job.get("ignoreTLSErrors"):
+        manager.set_tls_errors_policy(WebKit2.TLSErrorsPolicy.IGNORE)
     context = WebKit2.WebContext.new_with_website_data_manager(manager)
     context.set_cache_model(WebKit2.CacheModel.DOCUMENT_VIEWER)
     view = WebKit2.WebView.new_with_context(context)
