@@ -65,13 +65,14 @@ func TestReplayAsTheFilesBrowser(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var ua atomic.Value
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			// https: Safari blocks an https page's call to http://127.0.0.1.
+			srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if !strings.Contains(r.URL.Path, "corsdiag-probe") {
 					ua.Store(r.Header.Get("User-Agent"))
 				}
 			}))
 			t.Cleanup(srv.Close)
-			rp := NewReplayer(context.Background(), ReplayOptions{Profile: tc.opts}, func(*Result) error { return nil })
+			rp := NewReplayer(context.Background(), ReplayOptions{Profile: tc.opts, Insecure: true}, func(*Result) error { return nil })
 			req := &cors.Request{Method: http.MethodGet, URL: srv.URL + "/x", Origin: "https://app.example.com"}
 			if err := rp.Add(&Result{URL: req.URL, CauseSource: CauseUnknown, Reproduce: req, Profile: tc.file}); err != nil {
 				t.Fatal(err)

@@ -38,13 +38,14 @@ func TestCrossSiteCookies(t *testing.T) {
 		{"no cookie: nothing to lose", cors.Safari, pageOrigin, "", cors.Blocked, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv, _ := server(t, sessionAPI)
+			srv, _ := tlsServer(t, sessionAPI)
 			origin := tc.origin
 			res := run(t, Options{
 				Request:    cors.Request{Method: "GET", URL: srv.URL + "/me", Origin: origin, Credentials: true},
 				Cookie:     tc.cookie,
 				ErrorProbe: true,
 				Profile:    tc.profile,
+				Insecure:   true,
 			})
 			d := tc.profile.Evaluate(res.Exchange)
 			res.AddBrowserFindings(tc.profile, d)

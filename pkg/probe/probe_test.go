@@ -58,8 +58,19 @@ func (s *seen) methods() []string {
 // server starts a loopback server that records every request before h runs.
 func server(t *testing.T, h http.HandlerFunc) (*httptest.Server, *seen) {
 	t.Helper()
+	return startSeen(t, h, httptest.NewServer)
+}
+
+// tlsServer is server over https (reach it with Insecure): Safari blocks
+// an https page's call to http://127.0.0.1 as mixed content.
+func tlsServer(t *testing.T, h http.HandlerFunc) (*httptest.Server, *seen) {
+	t.Helper()
+	return startSeen(t, h, httptest.NewTLSServer)
+}
+
+func startSeen(t *testing.T, h http.HandlerFunc, start func(http.Handler) *httptest.Server) (*httptest.Server, *seen) {
 	s := &seen{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := start(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.add(r)
 		h(w, r)
 	}))
@@ -804,12 +815,12 @@ func TestBrowserHeadersPerProfile(t *testing.T) {
 		{cors.Firefox, "my-app/1", "my-app/1"},
 	} {
 		t.Run(tc.profile.Name+"/"+tc.scriptUA, func(t *testing.T) {
-			srv, s := server(t, corsOK)
+			srv, s := tlsServer(t, corsOK)
 			h := http.Header{}
 			if tc.scriptUA != "" {
 				h.Set("User-Agent", tc.scriptUA)
 			}
-			run(t, Options{Request: cors.Request{Method: "GET", URL: srv.URL + "/items", Header: h}, Profile: tc.profile})
+			run(t, Options{Request: cors.Request{Method: "GET", URL: srv.URL + "/items", Header: h}, Profile: tc.profile, Insecure: true})
 			got := s.all()
 			if len(got) == 0 {
 				t.Fatal("nothing sent")
