@@ -265,6 +265,10 @@ type job struct {
 	errorPaths   []*Entry   // corsdiag's error-path probes of the request
 	rec          Recorder   // the browser that judges it
 	res          *Result
+	// plan is the engine's plan of res.Exchange's request, kept from the
+	// judgement so that explaining the result does not plan it again.
+	plan    cors.Plan
+	planned bool
 }
 
 // hopEntry is a redirect hop's entry and the preflight the browser sent
@@ -673,7 +677,11 @@ func (a *analyzer) run(j *job) *Result {
 // sets apart failures that are not CORS.
 func (a *analyzer) explain(j *job, res *Result) {
 	if ex := res.Exchange; ex != nil {
-		d := &cors.Diagnosis{Verdict: res.Verdict, Plan: j.rec.Profile.PlanRequest(&ex.Request), Findings: res.Findings}
+		plan := j.plan
+		if !j.planned {
+			plan = j.rec.Profile.PlanRequest(&ex.Request)
+		}
+		d := &cors.Diagnosis{Verdict: res.Verdict, Plan: plan, Findings: res.Findings}
 		rep := platform.Analyze(platform.Input{Exchange: ex, Diagnosis: d, FixFormat: a.opts.FixFormat})
 		rep.Apply(d)
 		res.Findings, res.Platform = d.Findings, rep.Platform
@@ -822,6 +830,7 @@ func (a *analyzer) judge(j *job) *Result {
 		blocked = true
 	}
 	plan := d.Plan
+	j.plan, j.planned = d.Plan, true
 	if plan.Preflight && j.pair == nil && !plan.Forbidden {
 		ex.PreflightMissing = true
 	}
@@ -869,6 +878,7 @@ func (a *analyzer) judgePreflightOnly(j *job) *Result {
 	}
 	d := j.rec.Profile.Evaluate(ex)
 	res.Exchange = ex
+	j.plan, j.planned = d.Plan, true
 	only := cors.NewFinding(CodeOnlyPreflightRecorded, "preflight",
 		"only the preflight is in the file: the browser never sent the "+j.acrm+" request (or the recording does not hold it), so it is diagnosed from the preflight alone")
 	res.Findings = append(d.Findings, only)

@@ -104,11 +104,20 @@ func FuzzSkipString(f *testing.F) {
 			func() *scanner { return newScanner(bytes.NewReader(data)) },
 			func() *scanner { return newScanner(&oneByteReader{data: data}) },
 		} {
-			keep, skip := r(), r()
-			_, kerr := keep.readString(nil, true, 1<<20)
+			keep, skip, short := r(), r(), r()
+			full, kerr := keep.readString(nil, true, 1<<20)
 			serr := skip.skipString()
 			if keep.offset() != skip.offset() || (kerr == nil) != (serr == nil) || (kerr != nil && kerr.Error() != serr.Error()) {
 				t.Fatalf("%q: read ends at %d (%v), skip at %d (%v)", data, keep.offset(), kerr, skip.offset(), serr)
+			}
+			// Keeping a few bytes skips the rest: same end, same error,
+			// and the bytes kept begin the string.
+			prefix, perr := short.readString(nil, true, 3)
+			if short.offset() != skip.offset() || (perr == nil) != (serr == nil) || (perr != nil && perr.Error() != serr.Error()) {
+				t.Fatalf("%q: read of 3 bytes ends at %d (%v), skip at %d (%v)", data, short.offset(), perr, skip.offset(), serr)
+			}
+			if kerr == nil && !bytes.HasPrefix(full, prefix) {
+				t.Fatalf("%q: kept %q, not the start of %q", data, prefix, full)
 			}
 		}
 	})

@@ -25,6 +25,8 @@ type Reader struct {
 	// interned holds header names and short values already seen: a HAR
 	// file repeats them in every entry. Names carry their canonical key.
 	interned map[string]Header
+	// text holds the response body being read (its first BodyLimit bytes).
+	text []byte
 	// Log fills in as the file is read: pages before the entries are known
 	// when the first entry arrives.
 	Log Log
@@ -299,6 +301,7 @@ func (r *Reader) response(p *Response) error {
 		case "_error", "_failureText":
 			p.Error, err = s.str()
 		case "content":
+			hasText := false
 			err = s.object(func(key []byte) error {
 				var err error
 				switch string(key) {
@@ -311,17 +314,19 @@ func (r *Reader) response(p *Response) error {
 				case "encoding":
 					p.Content.Encoding, err = s.str()
 				case "text":
-					var text string
-					text, p.Content.TextSize, err = r.body()
-					p.Content.Text = []byte(text)
+					// Kept in the reader's buffer until the encoding is
+					// known (it often follows the text).
+					r.text, p.Content.TextSize, err = r.bodyBytes(r.text[:0])
+					hasText = true
 				default:
 					err = s.skipValue()
 				}
 				return err
 			})
-			if p.Content.Encoding != "" {
-				// A base64 prefix tells a diagnosis nothing.
-				p.Content.Text = nil
+			if hasText && p.Content.Encoding == "" {
+				// A base64 prefix tells a diagnosis nothing: only plain
+				// text is copied out.
+				p.Content.Text = append([]byte{}, r.text...)
 			}
 		default:
 			err = s.skipValue()
@@ -334,19 +339,26 @@ func (r *Reader) response(p *Response) error {
 // returns the kept text and the full decoded length when known (the length
 // of the kept part otherwise).
 func (r *Reader) body() (string, int, error) {
+	v, n, err := r.bodyBytes(r.s.val[:0])
+	r.s.val = v
+	return string(v), n, err
+}
+
+// bodyBytes is body appending to dst.
+func (r *Reader) bodyBytes(dst []byte) ([]byte, int, error) {
 	s := r.s
 	if s.kind() != '"' {
-		v, err := s.str()
-		return v, len(v), err
+		v, err := s.strBytes(maxStringLen)
+		dst = append(dst, v...)
+		return dst, len(dst), err
 	}
 	if r.opts.BodyLimit <= 0 {
 		start := s.offset()
 		_, err := s.readString(nil, false, 0)
-		return "", int(s.offset()-start) - 2, err
+		return dst, int(s.offset()-start) - 2, err
 	}
-	v, err := s.readString(s.val[:0], true, r.opts.BodyLimit)
-	s.val = v
-	return string(v), len(v), err
+	dst, err := s.readString(dst, true, r.opts.BodyLimit)
+	return dst, len(dst), err
 }
 
 // MaxHeaders caps the headers kept per request or response. Chromium

@@ -442,32 +442,33 @@ func (s *scanner) readString(dst []byte, keep bool, limit int) ([]byte, error) {
 	start := s.offset()
 	s.pos++
 	for {
+		if len(dst) >= limit {
+			// Full: the rest is skipped in skipString's single pass
+			// rather than searched for both '"' and '\\'.
+			return dst, s.skipStringFrom(start, false)
+		}
 		if s.pos >= s.end && !s.fill() {
 			e := s.errAt("the closing '\"' of the string that starts at byte offset " + strconv.FormatInt(start, 10))
 			return dst, e
 		}
-		chunk := s.buf[s.pos:s.end]
-		q := bytes.IndexByte(chunk, '"')
-		seg := chunk
+		seg := s.buf[s.pos:s.end]
+		if room := limit - len(dst); len(seg) > room {
+			seg = seg[:room]
+		}
+		q := bytes.IndexByte(seg, '"')
 		if q >= 0 {
-			seg = chunk[:q]
+			seg = seg[:q]
 		}
 		bs := bytes.IndexByte(seg, '\\')
 		if bs >= 0 {
 			seg = seg[:bs]
 		}
-		if keep && len(dst) < limit {
-			room := limit - len(dst)
-			if len(seg) < room {
-				room = len(seg)
-			}
-			dst = append(dst, seg[:room]...)
-		}
+		dst = append(dst, seg...)
 		s.pos += len(seg)
 		switch {
 		case bs >= 0:
 			var err error
-			if dst, err = s.escape(dst, keep && len(dst) < limit); err != nil {
+			if dst, err = s.escape(dst, true); err != nil {
 				return dst, err
 			}
 		case q >= 0:
@@ -483,9 +484,13 @@ func (s *scanner) readString(dst []byte, keep bool, limit int) ([]byte, error) {
 func (s *scanner) skipString() error {
 	start := s.offset()
 	s.pos++
-	// odd: the bytes scanned so far end with an odd run of backslashes
-	// (a run can cross a fill).
-	odd := false
+	return s.skipStringFrom(start, false)
+}
+
+// skipStringFrom skips the rest of the string that starts at byte offset
+// start; odd says whether the bytes before pos end with an odd run of
+// backslashes (a run can cross a fill).
+func (s *scanner) skipStringFrom(start int64, odd bool) error {
 	for {
 		if s.pos >= s.end && !s.fill() {
 			if odd {

@@ -353,19 +353,50 @@ var secretHints = [256][]string{
 	't': {"token"}, 's': {"secret", "session", "signature"}, 'p': {"passw"}, 'j': {"jwt"},
 }
 
-func mayHoldSecret(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
+// hintSeconds holds, by first letter, the second letters of its hints (bit
+// c-'a'): most letters of a text start no hint, and most that do are not
+// followed by a hint's second letter.
+var hintSeconds = func() (m [256]uint32) {
+	for c, hs := range secretHints {
+		for _, h := range hs {
+			if len(h) < 2 || h[1] < 'a' || h[1] > 'z' {
+				panic("redact: a secret hint's second byte must be a lower-case letter: " + h)
+			}
+			m[c] |= 1 << (h[1] - 'a')
 		}
-		for _, h := range secretHints[c] {
-			if len(s)-i >= len(h) && strings.EqualFold(s[i:i+len(h)], h) {
+	}
+	return m
+}()
+
+func mayHoldSecret(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		// |0x20 lowers an upper-case letter and maps no other byte to one.
+		m := hintSeconds[s[i]|0x20]
+		if m == 0 {
+			continue
+		}
+		if c := s[i+1]|0x20 - 'a'; c >= 26 || m&(1<<c) == 0 {
+			continue
+		}
+		for _, h := range secretHints[s[i]|0x20] {
+			if len(s)-i >= len(h) && hasFoldedPrefix(s[i+1:], h[1:]) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// hasFoldedPrefix reports whether s starts with the ASCII hint h (lower
+// case), ignoring case: strings.EqualFold on a string as long as h, without
+// its call and Unicode tables (a hint is ASCII, so only ASCII matches it).
+func hasFoldedPrefix(s, h string) bool {
+	for k := 0; k < len(h); k++ {
+		if c := s[k]; c != h[k] && (c|0x20 != h[k] || h[k] < 'a' || h[k] > 'z') {
+			return false
+		}
+	}
+	return true
 }
 
 func looksLikeToken(v string) bool {

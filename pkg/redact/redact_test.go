@@ -195,3 +195,24 @@ func FuzzRedactor(f *testing.F) {
 		}
 	})
 }
+
+// mayHoldSecret gates Text's patterns: it must see every hint in any case,
+// anywhere in a text, and let texts without one through.
+func TestMayHoldSecret(t *testing.T) {
+	var withHint []string
+	for _, hints := range secretHints {
+		for _, h := range hints {
+			withHint = append(withHint, h, strings.ToUpper(h), "x "+strings.ToUpper(h[:1])+h[1:], "the key ("+h+")")
+		}
+	}
+	for _, s := range withHint {
+		if !mayHoldSecret(s) {
+			t.Errorf("mayHoldSecret(%q) = false", s)
+		}
+	}
+	for _, s := range []string{"", "e", "the browser sends an OPTIONS preflight first", "api_ke", "TOKE", "jw", "a_pi_key", "pass word", "b\u212aearer"} {
+		if mayHoldSecret(s) {
+			t.Errorf("mayHoldSecret(%q) = true", s)
+		}
+	}
+}
