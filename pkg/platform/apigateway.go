@@ -1030,7 +1030,7 @@ ANY route has an authorizer, CORS configuration makes API Gateway answer preflig
         AllowHeaders: [%s]
         AllowCredentials: %t
         MaxAge: 7200
-`, quoteList([]string{c.Origin}), quoteList(c.Methods), quoteList(c.Headers), c.Credentials)
+`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.Credentials)
 		}},
 		fixBuilder{FormatSAM, "CorsConfiguration on AWS::Serverless::HttpApi", func(c FixContext) string {
 			return fmt.Sprintf(`Resources:
@@ -1044,7 +1044,7 @@ ANY route has an authorizer, CORS configuration makes API Gateway answer preflig
         AllowHeaders: [%s]
         AllowCredentials: %t
         MaxAge: 7200
-`, quoteList([]string{c.Origin}), quoteList(c.Methods), quoteList(c.Headers), c.Credentials)
+`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.Credentials)
 		}},
 		fixBuilder{FormatCDK, "corsPreflight on the HttpApi (TypeScript)", func(c FixContext) string {
 			return fmt.Sprintf(`import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -1052,12 +1052,12 @@ ANY route has an authorizer, CORS configuration makes API Gateway answer preflig
 new apigwv2.HttpApi(this, 'HttpApi', {
   corsPreflight: {
     // extend each list: the values already there stay
-    allowOrigins: ['%s'],
+    allowOrigins: [%s],
     allowMethods: [%s],
     allowHeaders: [%s],
     allowCredentials: %t,
   },
-});`, c.Origin, cdkMethods(c.Methods), singleQuoted(c.Headers), c.Credentials)
+});`, c.jsOriginsPlain(), cdkMethods(c.Methods), singleQuoted(c.Headers), c.Credentials)
 		}},
 		fixBuilder{FormatTerraform, "cors_configuration on aws_apigatewayv2_api", func(c FixContext) string {
 			return fmt.Sprintf(`resource "aws_apigatewayv2_api" "api" {
@@ -1073,7 +1073,7 @@ new apigwv2.HttpApi(this, 'HttpApi', {
     max_age           = 7200
   }
 }
-`, quoteList([]string{c.Origin}), quoteList(c.Methods), quoteList(c.Headers), c.Credentials)
+`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.Credentials)
 		}},
 		fixBuilder{FormatServerless, "provider.httpApi.cors (serverless.yml)", func(c FixContext) string {
 			return fmt.Sprintf(`provider:
@@ -1082,12 +1082,11 @@ new apigwv2.HttpApi(this, 'HttpApi', {
     cors:
       # extend each list: the values already there stay
       allowedOrigins:
-        - %s
-      allowedMethods:
+%s      allowedMethods:
 %s      allowedHeaders:
 %s      allowCredentials: %t
       maxAge: 7200
-`, c.Origin, yamlList(c.Methods, "        "), yamlList(c.Headers, "        "), c.Credentials)
+`, yamlList(c.allowListOrigins(), "        "), yamlList(c.Methods, "        "), yamlList(c.Headers, "        "), c.Credentials)
 		}},
 	)
 	addFixes(CodeHTTPAPIDuplicate,
@@ -1112,11 +1111,12 @@ aws apigatewayv2 delete-cors-configuration --api-id %s`, c.APIID, c.APIID)
       TargetFunctionArn: !GetAtt Function.Arn
       AuthType: NONE
       Cors:
+        # extend each list: the values already there stay
         AllowOrigins: [%s]
         AllowMethods: [%s]
         AllowHeaders: [%s]
         AllowCredentials: %t
-`, quoteList([]string{c.Origin}), quoteList(c.Methods[:1]), quoteList(c.Headers), c.Credentials)
+`, c.quotedOrigins(), quoteList(c.Methods[:1]), quoteList(c.Headers), c.Credentials)
 		}},
 		fixBuilder{FormatTerraform, "cors on aws_lambda_function_url", func(c FixContext) string {
 			return fmt.Sprintf(`resource "aws_lambda_function_url" "url" {
@@ -1124,13 +1124,14 @@ aws apigatewayv2 delete-cors-configuration --api-id %s`, c.APIID, c.APIID)
   authorization_type = "NONE"
 
   cors {
+    # extend each list: the values already there stay
     allow_origins     = [%s]
     allow_methods     = [%s]
     allow_headers     = [%s]
     allow_credentials = %t
   }
 }
-`, quoteList([]string{c.Origin}), quoteList(c.Methods[:1]), quoteList(c.Headers), c.Credentials)
+`, c.quotedOrigins(), quoteList(c.Methods[:1]), quoteList(c.Headers), c.Credentials)
 		}},
 	)
 	addFixes(CodeALBErrorPage,

@@ -63,11 +63,12 @@ func init() {
 	addFixes(CodeAPIGWIntegrationNoCORS, mapping)
 	addFixes(CodeHTTPAPINotConfigured, fixBuilder{FormatOpenAPI, "x-amazon-apigateway-cors (HTTP API OpenAPI)", func(c FixContext) string {
 		return fmt.Sprintf(`x-amazon-apigateway-cors:
+  # extend each list: the values already there stay
   allowOrigins: [%s]
   allowMethods: [%s]
   allowHeaders: [%s]
   allowCredentials: %t
   maxAge: 7200
-`, quoteList([]string{c.Origin}), quoteList(c.Methods), quoteList(c.Headers), c.Credentials)
+`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.Credentials)
 	}})
 }

@@ -48,11 +48,17 @@ func init() {
 			for _, m := range c.Methods {
 				fmt.Fprintf(&ms, "\n            <method>%s</method>", m)
 			}
+			var origins strings.Builder
+			if c.Existing {
+				origins.WriteString("\n                <!-- a <cors> policy at another scope: move it here with its origins, methods and headers, and add these -->")
+			}
+			for _, o := range c.allowListOrigins() {
+				fmt.Fprintf(&origins, "\n                <origin>%s</origin>", o)
+			}
 			return fmt.Sprintf(`<policies>
     <inbound>
         <cors allow-credentials="%t" terminate-unmatched-request="false">
-            <allowed-origins>
-                <origin>%s</origin>
+            <allowed-origins>%s
             </allowed-origins>
             <allowed-methods preflight-result-max-age="7200">%s
             </allowed-methods>
@@ -70,7 +76,7 @@ func init() {
     <on-error>
         <base />
     </on-error>
-</policies>`, c.Credentials, c.Origin, ms.String(), hs.String())
+</policies>`, c.Credentials, origins.String(), ms.String(), hs.String())
 		}},
 		fixBuilder{FormatConsole, "Azure portal", func(c FixContext) string {
 			return "Azure portal → API Management → APIs → All APIs → Inbound processing → + Add policy → CORS: allowed origin " + c.Origin +
@@ -94,7 +100,7 @@ func init() {
 			return "Azure portal → the App Service or Function App → API → CORS → Allowed Origins: add " + c.Origin +
 				" (remove `*` if the app must answer itself: platform CORS replaces the app's headers). Tick Enable Access-Control-Allow-Credentials if the page sends credentials. Save."
 		}},
-		fixBuilder{FormatASPNet, "or in the app, with the platform CORS list emptied", aspnetCors},
+		fixBuilder{FormatASPNet, "or in the app: the platform's origins moved into the policy, then the platform list emptied", aspnetFromPlatform},
 	)
 }
 
@@ -183,4 +189,21 @@ func pathOf(raw string) string {
 		return "/"
 	}
 	return raw
+}
+
+// aspnetFromPlatform moves App Service's CORS list into the app: the
+// origins `az webapp cors show` lists today come along, the page's added.
+func aspnetFromPlatform(c FixContext) string {
+	cred := ""
+	if c.Credentials {
+		cred = "\n     .AllowCredentials()"
+	}
+	return fmt.Sprintf(`// platformOrigins: what "az webapp cors show" lists today (%s): they all stay, moved here
+builder.Services.AddCors(o => o.AddPolicy("page", p =>
+    p.WithOrigins(platformOrigins)
+     .WithOrigins(%s)
+     .AllowAnyMethod()
+     .AllowAnyHeader()%s));
+// then empty the platform's list, or it answers in place of the app:
+// az webapp cors remove --resource-group YOUR_RESOURCE_GROUP --name %s --allowed-origins ...the same origins`, strings.Join(append(append([]string{}, c.AllowedOrigins...), "…"), ", "), c.quotedOrigins(), cred, appName(c.Host))
 }

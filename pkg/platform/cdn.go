@@ -36,15 +36,20 @@ func init() {
 	causes = append(causes, cdnCauses)
 	cors.Register(cors.Info{Code: CodeCDNCacheNoVary, Severity: cors.SeverityError, Title: "A CDN cached a CORS answer without Vary: Origin", Spec: "Fetch §CORS protocol and HTTP caches",
 		Fix: "Send Vary: Origin with every answer whose Access-Control-Allow-Origin depends on the Origin (or allow `*`), and purge the cache."})
+	// The origin's CORS answer is right for the page it was made for; only
+	// the cache key is wrong. So each form adds Vary: Origin beside the
+	// headers set today and changes nothing else.
 	addFixes(CodeCDNCacheNoVary,
 		fixBuilder{FormatCloudflare, "a Worker that sets CORS per request (cache stays shared)", func(c FixContext) string {
-			return fmt.Sprintf(`export default {
+			return fmt.Sprintf(`// the origins your API allows today (the ones corsdiag saw first), the page's after
+const ALLOWED = new Set([%s]);
+
+export default {
   async fetch(request, env, ctx) {
-    const allowed = '%s';
     const origin = request.headers.get('Origin');
-    if (request.method === 'OPTIONS' && origin === allowed) {
+    if (request.method === 'OPTIONS' && ALLOWED.has(origin)) {
       return new Response(null, { status: 204, headers: {
-        'Access-Control-Allow-Origin': allowed,
+        'Access-Control-Allow-Origin': origin,
         'Access-Control-Allow-Methods': '%s',
         'Access-Control-Allow-Headers': '%s',
         'Access-Control-Max-Age': '7200',
@@ -53,31 +58,56 @@ func init() {
     }
     const upstream = await fetch(request);
     const response = new Response(upstream.body, upstream);
-    if (origin === allowed) response.headers.set('Access-Control-Allow-Origin', allowed);
+    if (ALLOWED.has(origin)) response.headers.set('Access-Control-Allow-Origin', origin);
+    else response.headers.delete('Access-Control-Allow-Origin');
     response.headers.append('Vary', 'Origin');
     return response;
   },
-};`, c.Origin, c.methodList(", "), c.headerList(", "))
+};`, c.jsOrigins(), c.methodList(", "), c.headerList(", "))
 		}},
-		fixBuilder{FormatVercel, "vercel.json headers, Vary included", func(c FixContext) string {
-			return fmt.Sprintf(`{
+		fixBuilder{FormatVercel, "vercel.json: Vary: Origin beside the headers you set today", func(c FixContext) string {
+			return `{
   "headers": [
     {
       "source": "/(.*)",
       "headers": [
-        { "key": "Access-Control-Allow-Origin", "value": "%s" },
-        { "key": "Access-Control-Allow-Methods", "value": "%s" },
-        { "key": "Access-Control-Allow-Headers", "value": "%s" },
         { "key": "Vary", "value": "Origin" }
       ]
     }
   ]
-}`, c.Origin, c.methodList(", "), c.headerList(", "))
+}`
 		}},
-		fixBuilder{FormatNetlify, "_headers file, Vary included", netlifyHeaders},
-		fixBuilder{FormatFirebase, "firebase.json headers, Vary included", firebaseHeaders},
-		fixBuilder{FormatNginx, "at the origin (nginx): Vary: Origin with the echoed origin", nginxCors},
-		fixBuilder{FormatExpress, "at the origin (Express): the cors middleware sets Vary: Origin", expressCors},
+		fixBuilder{FormatNetlify, "_headers: Vary: Origin beside the headers you set today", func(c FixContext) string {
+			return "/*\n  Vary: Origin"
+		}},
+		fixBuilder{FormatFirebase, "firebase.json: Vary: Origin beside the headers you set today", func(c FixContext) string {
+			return `{
+  "hosting": {
+    "headers": [
+      {
+        "source": "**",
+        "headers": [
+          { "key": "Vary", "value": "Origin" }
+        ]
+      }
+    ]
+  }
+}`
+		}},
+		fixBuilder{FormatNginx, "at the origin (nginx): Vary: Origin beside your CORS add_header lines", func(c FixContext) string {
+			return fmt.Sprintf(`location %s {
+    # your add_header Access-Control-* lines stay as they are; add this one beside them
+    # (in every block that has add_header lines of its own)
+    add_header Vary Origin always;
+    # ... your existing root or proxy_pass ...
+}`, nginxLocation(c.Path))
+		}},
+		fixBuilder{FormatExpress, "at the origin (Express): Vary: Origin on every answer, your cors() unchanged", func(c FixContext) string {
+			return `// before your cors middleware, which stays as it is: every answer varies on Origin,
+// so the CDN keeps one copy per page origin
+app.use((req, res, next) => { res.vary('Origin'); next(); });
+app.use(cors(corsOptions));   // your existing options`
+		}},
 	)
 }
 

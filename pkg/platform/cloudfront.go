@@ -36,7 +36,7 @@ func init() {
 			return fmt.Sprintf(`1. CloudFront console → Distributions → the distribution → Behaviors → the behavior serving %s → Edit.
 2. Cache key and origin requests: Origin request policy = CORS-S3Origin (S3 origin) or CORS-CustomOrigin (API Gateway, ALB, other);
    Cache policy: one whose cache key includes the Origin header (or CachingDisabled for an API).
-   Or: Response headers policy = a custom CORS policy allowing %s (CloudFront then sets the headers itself).
+   Or: Response headers policy = a custom CORS policy allowing %s and every origin the origin server allows today (CloudFront then sets the headers itself, in place of the origin's).
 3. Allowed HTTP methods: GET, HEAD, OPTIONS (cache OPTIONS). Save, then invalidate: aws cloudfront create-invalidation --distribution-id YOUR_DISTRIBUTION_ID --paths '/*'`, c.Path, c.Origin)
 		}},
 		fixBuilder{FormatAWSCLI, "attach the managed CORS origin request policy, then invalidate", func(c FixContext) string {
@@ -57,6 +57,7 @@ aws cloudfront create-invalidation --distribution-id "$DIST" --paths '/*'`
         Name: page-cors
         CorsConfig:
           AccessControlAllowOrigins:
+            # the values already there stay: every origin the origin server allows today, the page's added (OriginOverride replaces its headers)
             Items: [%s]
           AccessControlAllowMethods:
             Items: [%s]
@@ -77,7 +78,7 @@ aws cloudfront create-invalidation --distribution-id "$DIST" --paths '/*'`
           CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6        # CachingOptimized
           OriginRequestPolicyId: 88a5eaf4-2fd4-4709-b370-b4c650ea3fcf # CORS-S3Origin (CORS-CustomOrigin: 59781a5b-3903-41f3-afcb-af62929ccde1)
           ResponseHeadersPolicyId: !Ref CorsHeadersPolicy
-`, quoteList([]string{c.Origin}), quoteList(c.Methods), quoteList(c.Headers), c.Credentials)
+`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.Credentials)
 		}},
 		fixBuilder{FormatCDK, "origin request policy and response headers policy (TypeScript)", func(c FixContext) string {
 			return fmt.Sprintf(`new cloudfront.Distribution(this, 'Dist', {
@@ -88,7 +89,8 @@ aws cloudfront create-invalidation --distribution-id "$DIST" --paths '/*'`
     originRequestPolicy: cloudfront.OriginRequestPolicy.CORS_S3_ORIGIN, // CORS_CUSTOM_ORIGIN for API Gateway/ALB
     responseHeadersPolicy: new cloudfront.ResponseHeadersPolicy(this, 'Cors', {
       corsBehavior: {
-        accessControlAllowOrigins: ['%s'],
+        // every origin the origin server allows today, the page's added: originOverride replaces its headers
+        accessControlAllowOrigins: [%s],
         accessControlAllowMethods: [%s],
         accessControlAllowHeaders: [%s],
         accessControlAllowCredentials: %t,
@@ -96,7 +98,7 @@ aws cloudfront create-invalidation --distribution-id "$DIST" --paths '/*'`
       },
     }),
   },
-});`, c.Origin, singleQuoted(c.Methods), singleQuoted(c.Headers), c.Credentials)
+});`, c.jsOrigins(), singleQuoted(c.Methods), singleQuoted(c.Headers), c.Credentials)
 		}},
 		fixBuilder{FormatTerraform, "managed CORS origin request policy on the cache behavior", func(c FixContext) string {
 			return `data "aws_cloudfront_origin_request_policy" "cors" {

@@ -100,6 +100,10 @@ type FixContext struct {
 	// AllowedOrigins are origins the server was seen to allow (a
 	// comparison request), shown in allow-lists beside Origin.
 	AllowedOrigins []string
+	// Existing: an answer showed a CORS configuration (Access-Control-*
+	// headers, or a CORS layer refusing the origin), so there may be
+	// origins beyond AllowedOrigins that a snippet must keep.
+	Existing bool
 	// GatewayResponses are the API Gateway response types seen.
 	GatewayResponses []string
 }

@@ -42,12 +42,14 @@ func init() {
 			Fix: "Add the cors middleware before the routes: app.use(cors({ origin: 'https://app.example.com' }))."},
 	)
 	addFixes(CodeMiddlewareOrder,
-		fixBuilder{FormatExpress, "Express: cors() before the auth middleware", expressCors},
-		fixBuilder{FormatSpring, "Spring Security: enable CORS in the filter chain", springCors},
-		fixBuilder{FormatASPNet, "ASP.NET Core: UseCors between UseRouting and UseAuthentication", aspnetCors},
-		fixBuilder{FormatGo, "Go net/http: the CORS handler wraps the auth handler", goCors},
+		fixBuilder{FormatExpress, "Express: your cors() moved before the auth middleware", expressMoveFirst},
+		fixBuilder{FormatSpring, "Spring Security: your CORS configuration in the filter chain", springMoveFirst},
+		fixBuilder{FormatASPNet, "ASP.NET Core: your UseCors moved between UseRouting and UseAuthentication", aspnetMoveFirst},
+		fixBuilder{FormatGo, "Go net/http: your CORS handler wraps the auth handler", goMoveFirst},
 	)
-	addFixes(CodeSpringOriginDenied, fixBuilder{FormatSpring, "Spring Boot CORS configuration", springCors})
+	addFixes(CodeSpringOriginDenied, fixBuilder{FormatSpring, "Spring: add to the CorsConfiguration you have", func(c FixContext) string {
+		return springAdds(c, "")
+	}})
 	addFixes(CodeExpressNoCORS, fixBuilder{FormatExpress, "the cors middleware, registered first", expressCors})
 }
 
@@ -133,23 +135,40 @@ func frameworkCauses(a *analysis) []cors.Finding {
 }
 
 // ---- snippets shared by every family that says "set it in the backend" ----
+//
+// They add a CORS middleware where none answers. When an answer showed a
+// CORS configuration (c.Existing), they keep its lists: the origins known
+// allowed stay beside the page's, and methods and headers are added to,
+// never replaced.
 
 func expressCors(c FixContext) string {
+	lists := fmt.Sprintf(`  methods: [%s],
+  allowedHeaders: [%s],`, singleQuoted(c.Methods), singleQuoted(c.Headers))
+	head := ""
+	if c.Existing {
+		head = "\n// allowedOrigins: the origins your code allows today; keep them all"
+		lists = fmt.Sprintf(`  // methods, allowedHeaders: keep yours; add %s and %s if you list them`, c.Method, c.headerList(", "))
+	}
 	return fmt.Sprintf(`const cors = require('cors');
-
+%s
 // first: before auth, routers and error handlers, so OPTIONS is answered and errors carry the headers
 app.use(cors({
-  origin: ['%s'],
-  methods: [%s],
-  allowedHeaders: [%s],
+  origin: [%s],
+%s
   credentials: %t,
   maxAge: 7200,
 }));
 app.use(authenticate);
-app.use('/api', apiRouter);`, c.Origin, singleQuoted(c.Methods), singleQuoted(c.Headers), c.Credentials)
+app.use('/api', apiRouter);`, head, c.jsOrigins(), lists, c.Credentials)
 }
 
 func springCors(c FixContext) string {
+	config := fmt.Sprintf(`    cors.setAllowedOrigins(List.of(%s));
+    cors.setAllowedMethods(List.of(%s));
+    cors.setAllowedHeaders(List.of(%s));`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers))
+	if c.Existing {
+		config = springAdds(c, "    ")
+	}
 	return fmt.Sprintf(`@Bean
 SecurityFilterChain api(HttpSecurity http) throws Exception {
     http.cors(Customizer.withDefaults())   // CORS before authentication: preflights pass
@@ -162,15 +181,30 @@ SecurityFilterChain api(HttpSecurity http) throws Exception {
 @Bean
 CorsConfigurationSource corsConfigurationSource() {
     CorsConfiguration cors = new CorsConfiguration();
-    cors.setAllowedOrigins(List.of("%s"));
-    cors.setAllowedMethods(List.of(%s));
-    cors.setAllowedHeaders(List.of(%s));
+%s
     cors.setAllowCredentials(%t);
     cors.setMaxAge(7200L);
     UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
     source.registerCorsConfiguration("/**", cors);
     return source;
-}`, c.Origin, quoteList(c.Methods), quoteList(c.Headers), c.Credentials)
+}`, config, c.Credentials)
+}
+
+// springAdds adds the page's origin, method and headers to a Spring
+// CorsConfiguration that has lists of its own: add* calls append.
+func springAdds(c FixContext, indent string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s// your CorsConfiguration as it is today (its origins, methods and headers stay); add* appends, set* would replace\n", indent)
+	for _, o := range c.allowListOrigins() {
+		fmt.Fprintf(&b, "%scors.addAllowedOrigin(%q);\n", indent, o)
+	}
+	for _, m := range c.Methods {
+		fmt.Fprintf(&b, "%scors.addAllowedMethod(%q);\n", indent, m)
+	}
+	for _, h := range c.Headers {
+		fmt.Fprintf(&b, "%scors.addAllowedHeader(%q);\n", indent, h)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 func aspnetCors(c FixContext) string {
@@ -178,8 +212,12 @@ func aspnetCors(c FixContext) string {
 	if c.Credentials {
 		cred = "\n              .AllowCredentials()"
 	}
+	origins := c.quotedOrigins()
+	if c.Existing {
+		origins = "existingOrigins /* the origins your policy allows today */, " + origins
+	}
 	return fmt.Sprintf(`builder.Services.AddCors(o => o.AddPolicy("page", p =>
-    p.WithOrigins("%s")
+    p.WithOrigins(%s)
      .WithMethods(%s)
      .WithHeaders(%s)%s
      .SetPreflightMaxAge(TimeSpan.FromHours(2))));
@@ -189,18 +227,26 @@ app.UseRouting();
 app.UseCors("page");        // after UseRouting, before UseAuthentication/UseAuthorization
 app.UseAuthentication();
 app.UseAuthorization();
-app.MapControllers();`, c.Origin, quoteList(c.Methods), quoteList(c.Headers), cred)
+app.MapControllers();`, origins, quoteList(c.Methods), quoteList(c.Headers), cred)
 }
 
 func goCors(c FixContext) string {
-	return fmt.Sprintf(`// withCORS answers preflights and adds the headers to every answer, errors
+	var origins strings.Builder
+	origins.WriteString(c.slotComment("\t", "//"))
+	for _, o := range c.allowListOrigins() {
+		fmt.Fprintf(&origins, "\t%q: true,\n", o)
+	}
+	return fmt.Sprintf(`var allowedOrigins = map[string]bool{
+%s}
+
+// withCORS answers preflights and adds the headers to every answer, errors
 // included; wrap it outside the auth handler so OPTIONS never meets auth.
 func withCORS(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Add("Vary", "Origin")
-		if r.Header.Get("Origin") == %q {
-			h.Set("Access-Control-Allow-Origin", %q)
+		if origin := r.Header.Get("Origin"); allowedOrigins[origin] {
+			h.Set("Access-Control-Allow-Origin", origin)
 			if %t {
 				h.Set("Access-Control-Allow-Credentials", "true")
 			}
@@ -216,5 +262,60 @@ func withCORS(next http.Handler) http.Handler {
 	})
 }
 
-// http.ListenAndServe(":8080", withCORS(requireAuth(mux)))`, c.Origin, c.Origin, c.Credentials, c.methodList(", "), c.headerList(", "))
+// http.ListenAndServe(":8080", withCORS(requireAuth(mux)))`, origins.String(), c.Credentials, c.methodList(", "), c.headerList(", "))
+}
+
+// ---- the middleware-order fix: the CORS middleware that exists, moved ----
+//
+// Auth answered the preflight before CORS could: the CORS configuration
+// is there and may be right. The fix moves it, options unchanged; a new
+// one-origin list would drop the origins that work today.
+
+// addIfMissing says what to add to the moved configuration if the page's
+// origin, method or headers are not in it yet.
+func (c FixContext) addIfMissing(mark, where string) string {
+	return fmt.Sprintf("%s if %s is not in %s yet, add it there (keep the others), and %s and %s if you list methods and headers", mark, c.Origin, where, c.Method, c.headerList(", "))
+}
+
+func expressMoveFirst(c FixContext) string {
+	return fmt.Sprintf(`// your cors middleware, options unchanged, moved above authentication:
+// OPTIONS preflights are answered before auth can refuse them, and auth's 401s carry the headers
+app.use(cors(corsOptions));   // your existing options, now before auth
+app.use(authenticate);
+app.use('/api', apiRouter);
+%s`, c.addIfMissing("//", "corsOptions.origin"))
+}
+
+func springMoveFirst(c FixContext) string {
+	return fmt.Sprintf(`@Bean
+SecurityFilterChain api(HttpSecurity http) throws Exception {
+    // CORS inside the security chain, before authentication; it uses your
+    // CorsConfigurationSource bean (or addCorsMappings) as it is today
+    http.cors(Customizer.withDefaults())
+        .authorizeHttpRequests(auth -> auth
+            .requestMatchers(HttpMethod.OPTIONS, "/**").permitAll()
+            .anyRequest().authenticated());
+    return http.build();
+}
+%s`, c.addIfMissing("//", "its allowedOrigins"))
+}
+
+func aspnetMoveFirst(c FixContext) string {
+	return fmt.Sprintf(`// your AddCors policy stays as it is; only the order of the middleware changes
+var app = builder.Build();
+app.UseRouting();
+app.UseCors("YOUR_POLICY");   // your existing policy, now after UseRouting and before authentication
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapControllers();
+%s`, c.addIfMissing("//", "the policy's WithOrigins"))
+}
+
+func goMoveFirst(c FixContext) string {
+	return fmt.Sprintf(`// your CORS handler, unchanged, now wraps the auth handler so OPTIONS never meets auth
+// (it was the other way round: requireAuth(yourCORS(mux)))
+func serve(mux http.Handler) error {
+	return http.ListenAndServe(":8080", yourCORS(requireAuth(mux)))
+}
+%s`, c.addIfMissing("//", "its allowed origins"))
 }

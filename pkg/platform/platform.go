@@ -232,12 +232,7 @@ func newAnalysis(in Input) *analysis {
 // Analyze recognises the platform and explains the findings for it.
 func Analyze(in Input) *Report {
 	a := newAnalysis(in)
-	allowed, _ := a.compared()
-	for _, o := range allowed {
-		if p, err := cors.ParseOrigin(o); err == nil && p == o && p != "null" && p != a.fix.Origin {
-			a.fix.AllowedOrigins = append(a.fix.AllowedOrigins, o)
-		}
-	}
+	a.learnExisting()
 	rep := &Report{Platform: a.primary, ex: in.Exchange}
 	seen := map[string]bool{}
 	for _, c := range causes {

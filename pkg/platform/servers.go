@@ -9,6 +9,7 @@ package platform
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
@@ -55,13 +56,14 @@ func init() {
 			Fix: "Add a CORS policy on the route (and the envoy.filters.http.cors filter before the router), or an Istio corsPolicy."},
 	)
 
+	// The headers work on success answers: the fix adds `always` to the
+	// lines there, values untouched (a map of origins, a variable), rather
+	// than writing new ones.
 	addFixes(CodeNginxAddHeaderNoAlways,
-		fixBuilder{FormatNginx, "CORS headers with `always`, preflight answered by nginx", nginxCors},
-		fixBuilder{FormatExpress, "or set them in the backend (Express)", expressCors},
-		fixBuilder{FormatGo, "or set them in the backend (Go net/http)", goCors},
+		fixBuilder{FormatNginx, "`always` added to your CORS add_header lines, values unchanged", nginxAddAlways},
 	)
 	addFixes(CodeApacheHeaderNoAlways,
-		fixBuilder{FormatApache, "`Header always set`, preflight answered by Apache", apacheCors},
+		fixBuilder{FormatApache, "`Header always` for your CORS Header lines, values unchanged", apacheAddAlways},
 	)
 	addFixes(CodeStaticOptions405,
 		fixBuilder{FormatNginx, "answer OPTIONS in nginx before the static handler", nginxCors},
@@ -78,13 +80,12 @@ plugins:
     route: YOUR_ROUTE
     config:
       origins:
-        - %s
-      methods:
+%s      methods:
 %s      headers:
 %s      credentials: %t
       max_age: 7200
       preflight_continue: false
-`, c.Origin, yamlList(c.Methods, "        "), yamlList(c.Headers, "        "), c.Credentials)
+`, c.yamlOrigins("        "), yamlList(c.Methods, "        "), yamlList(c.Headers, "        "), c.Credentials)
 		}},
 	)
 	addFixes(CodeEnvoyCORSPolicyMissing,
@@ -104,12 +105,11 @@ route_config:
         envoy.filters.http.cors:
           "@type": type.googleapis.com/envoy.extensions.filters.http.cors.v3.CorsPolicy
           allow_origin_string_match:
-            - exact: %s
-          allow_methods: "%s"
+%s          allow_methods: "%s"
           allow_headers: "%s"
           allow_credentials: %t
           max_age: "7200"
-`, c.Origin, c.methodList(", "), c.headerList(", "), c.Credentials)
+`, c.exactOrigins("            "), c.methodList(", "), c.headerList(", "), c.Credentials)
 		}},
 		fixBuilder{FormatIstio, "corsPolicy on the VirtualService", func(c FixContext) string {
 			return fmt.Sprintf(`apiVersion: networking.istio.io/v1
@@ -122,15 +122,14 @@ spec:
   http:
     - corsPolicy:
         allowOrigins:
-          - exact: %s
-        allowMethods:
+%s        allowMethods:
 %s        allowHeaders:
 %s        allowCredentials: %t
         maxAge: 2h
       route:
         - destination:
             host: api
-`, hostOr(c.Host, "api.example.com"), c.Origin, yamlList(c.Methods, "          "), yamlList(c.Headers, "          "), c.Credentials)
+`, hostOr(c.Host, "api.example.com"), c.exactOrigins("          "), yamlList(c.Methods, "          "), yamlList(c.Headers, "          "), c.Credentials)
 		}},
 	)
 }
@@ -276,10 +275,17 @@ func nginxCors(c FixContext) string {
 		cred = "\n        add_header Access-Control-Allow-Credentials true always;"
 	}
 	credA := strings.ReplaceAll(cred, "\n        ", "\n    ")
+	var origins strings.Builder
+	origins.WriteString(c.slotComment("    ", "#"))
+	for _, o := range c.allowListOrigins() {
+		fmt.Fprintf(&origins, "    if ($http_origin = \"%s\") { set $cors_origin $http_origin; }\n", o)
+	}
 	return fmt.Sprintf(`location %s {
-    # the preflight is answered here, before a static handler or the proxy can refuse OPTIONS
+    # the exact origins allowed; any other gets no Access-Control-Allow-Origin (an empty value is not sent)
+    set $cors_origin "";
+%s    # the preflight is answered here, before a static handler or the proxy can refuse OPTIONS
     if ($request_method = OPTIONS) {
-        add_header Access-Control-Allow-Origin "%s" always;
+        add_header Access-Control-Allow-Origin $cors_origin always;
         add_header Access-Control-Allow-Methods "%s" always;
         add_header Access-Control-Allow-Headers "%s" always;%s
         add_header Access-Control-Max-Age 7200 always;
@@ -287,10 +293,32 @@ func nginxCors(c FixContext) string {
         return 204;
     }
     # always: on 4xx/5xx answers too; repeat these in any nested block that has its own add_header
-    add_header Access-Control-Allow-Origin "%s" always;%s
+    add_header Access-Control-Allow-Origin $cors_origin always;%s
     add_header Vary Origin always;
     # ... your existing root or proxy_pass ...
-}`, nginxLocation(c.Path), c.Origin, c.methodList(", "), c.headerList(", "), cred, c.Origin, credA)
+}`, nginxLocation(c.Path), origins.String(), c.methodList(", "), c.headerList(", "), cred, credA)
+}
+
+// nginxAlwaysSed adds `always` to every CORS add_header that lacks it.
+const nginxAlwaysSed = `sed -i.bak -E '/^[[:space:]]*add_header[[:space:]]+(Access-Control-|Vary)/{/[[:space:]]always[[:space:]]*;/!s/[[:space:]]*;/ always;/}'`
+
+// apacheAlwaysSed turns every CORS `Header set|add|merge|append` into
+// `Header always …`.
+const apacheAlwaysSed = `sed -i.bak -E 's/^([[:space:]]*)Header[[:space:]]+(set|add|merge|append|setifempty)[[:space:]]+(Access-Control-|Vary)/\1Header always \2 \3/'`
+
+func nginxAddAlways(c FixContext) string {
+	return fmt.Sprintf(`# your CORS add_header lines stay as they are (origins, variables, maps); each gets "always",
+# so 4xx/5xx answers carry them too. The file that holds them (a .bak copy is kept):
+%s /etc/nginx/conf.d/YOUR_SITE.conf
+nginx -t && nginx -s reload
+# a block with add_header lines of its own (a nested location, an if) drops the parent's: repeat them there`, nginxAlwaysSed)
+}
+
+func apacheAddAlways(c FixContext) string {
+	return fmt.Sprintf(`# your CORS Header lines stay as they are (values, conditions); each becomes "Header always",
+# so 4xx/5xx answers carry them too. The file that holds them (a .bak copy is kept):
+%s /etc/apache2/sites-enabled/YOUR_SITE.conf
+apachectl configtest && apachectl graceful`, apacheAlwaysSed)
 }
 
 // nginxLocation is the location a snippet goes in, from the request's
@@ -310,18 +338,37 @@ func nginxLocation(path string) string {
 }
 
 func apacheCors(c FixContext) string {
+	if c.Existing {
+		// The Header lines that work on GET stay; OPTIONS gets its 204,
+		// and the preflight's lists are merged into what is sent today.
+		return fmt.Sprintf(`<IfModule mod_headers.c>
+    # your CORS Header lines stay as they are, values and origins included; make each one
+    # "Header always ..." so the 204 below carries them, and merge the preflight's lists into them
+    Header always merge Access-Control-Allow-Methods "%s"
+    Header always merge Access-Control-Allow-Headers "%s"
+</IfModule>
+RewriteEngine On
+RewriteCond %%{REQUEST_METHOD} =OPTIONS
+RewriteRule ^ - [R=204,L]`, c.methodList(", "), c.headerList(", "))
+	}
 	cred := ""
 	if c.Credentials {
-		cred = "\n    Header always set Access-Control-Allow-Credentials \"true\""
+		cred = "\n    Header always set Access-Control-Allow-Credentials \"true\" env=CORS_ORIGIN"
+	}
+	var re []string
+	for _, o := range c.allowListOrigins() {
+		re = append(re, regexp.QuoteMeta(o))
 	}
 	return fmt.Sprintf(`<IfModule mod_headers.c>
+    # the exact origins allowed, echoed; any other gets no Access-Control-Allow-Origin
+    SetEnvIf Origin "^(%s)$" CORS_ORIGIN=$0
     # always: error answers (4xx/5xx) get the headers too
-    Header always set Access-Control-Allow-Origin "%s"
+    Header always set Access-Control-Allow-Origin "%%{CORS_ORIGIN}e" env=CORS_ORIGIN
     Header always set Access-Control-Allow-Methods "%s"
     Header always set Access-Control-Allow-Headers "%s"%s
     Header always merge Vary Origin
 </IfModule>
 RewriteEngine On
 RewriteCond %%{REQUEST_METHOD} =OPTIONS
-RewriteRule ^ - [R=204,L]`, c.Origin, c.methodList(", "), c.headerList(", "), cred)
+RewriteRule ^ - [R=204,L]`, strings.Join(re, "|"), c.methodList(", "), c.headerList(", "), cred)
 }

@@ -1,0 +1,108 @@
+package platform
+
+// A fix never deletes what works. When an answer shows that a CORS
+// configuration exists (it sent Access-Control-* headers to someone, or a
+// CORS layer refused this origin), a snippet that wrote a fresh list of
+// origins would drop the ones allowed today: the user pastes it and
+// production breaks. So the context learns what it can (the origins seen
+// allowed) and says whether more may exist (Existing), and every snippet
+// that writes a list renders it through these helpers: the known origins,
+// the page's added, and a slot for the ones corsdiag could not see.
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+)
+
+// learnExisting fills AllowedOrigins from every answer that allowed a
+// concrete origin other than the page's (another page's cached answer, a
+// comparison request, the working success answers beside a failing one),
+// and sets Existing when any answer shows a CORS configuration.
+func (a *analysis) learnExisting() {
+	allowed, _ := a.compared()
+	for _, r := range a.obs.responses {
+		if r.resp == nil {
+			continue
+		}
+		if cors.Refusal(r.resp, r.step == "preflight") != "" {
+			a.fix.Existing = true
+		}
+		for k := range r.resp.Header {
+			if strings.HasPrefix(strings.ToLower(k), "access-control-allow-") {
+				a.fix.Existing = true
+			}
+		}
+		if acao := header(r.resp, cors.HeaderAllowOrigin); acao != "" {
+			allowed = append(allowed, acao)
+		}
+	}
+	for _, o := range allowed {
+		if p, err := cors.ParseOrigin(o); err == nil && p == o && p != "null" && p != a.fix.Origin && reSafeOrigin.MatchString(o) {
+			a.fix.AllowedOrigins = appendUnique(a.fix.AllowedOrigins, o)
+		}
+	}
+	if len(a.fix.AllowedOrigins) > 0 {
+		a.fix.Existing = true
+	}
+}
+
+// keepsList reports whether a configuration with origins of its own may
+// exist: a snippet then adds to it instead of writing a new list.
+func (c FixContext) keepsList() bool { return c.Existing || len(c.AllowedOrigins) > 0 }
+
+// existingSlot is the comment that stands for the origins corsdiag could
+// not see, "" when no configuration is known to exist.
+func (c FixContext) existingSlot() string {
+	if !c.Existing {
+		return ""
+	}
+	return "the origins your CORS configuration allows today stay in this list"
+}
+
+// jsOrigins is the origin array's items for JavaScript: the origins known
+// allowed, then the page's, after ...allowedOrigins (the array the code
+// holds today) when there may be more.
+func (c FixContext) jsOrigins() string {
+	items := singleQuoted(c.allowListOrigins())
+	if c.Existing {
+		return "...allowedOrigins /* the origins allowed today */, " + items
+	}
+	return items
+}
+
+// quotedOrigins is the list for "a", "b" forms (Java, C#, HCL, JSON).
+func (c FixContext) quotedOrigins() string { return quoteList(c.allowListOrigins()) }
+
+// yamlOrigins is a YAML list of the origins, with the slot as a comment.
+func (c FixContext) yamlOrigins(indent string) string {
+	out := yamlList(c.allowListOrigins(), indent)
+	if s := c.existingSlot(); s != "" {
+		out = indent + "# " + s + "\n" + out
+	}
+	return out
+}
+
+// slotComment is the slot as a comment line in a language whose comments
+// start with mark ("" when there is no slot to keep).
+func (c FixContext) slotComment(indent, mark string) string {
+	if s := c.existingSlot(); s != "" {
+		return fmt.Sprintf("%s%s %s\n", indent, mark, s)
+	}
+	return ""
+}
+
+// jsOriginsPlain is jsOrigins without the spread, for a list defined from
+// scratch beside the configuration (its slot is a comment above it).
+func (c FixContext) jsOriginsPlain() string { return singleQuoted(c.allowListOrigins()) }
+
+// exactOrigins is a YAML list of `exact:` matchers (Envoy, Istio).
+func (c FixContext) exactOrigins(indent string) string {
+	var b strings.Builder
+	b.WriteString(c.slotComment(indent, "#"))
+	for _, o := range c.allowListOrigins() {
+		b.WriteString(indent + "- exact: " + o + "\n")
+	}
+	return b.String()
+}

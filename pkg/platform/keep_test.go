@@ -1,0 +1,262 @@
+package platform
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/internal/nginxtest"
+)
+
+// existingContext is a page on staging calling an API whose CORS
+// configuration allows production today: corsdiag saw prod allowed (known
+// true) or only saw that a configuration exists (known false).
+func existingContext(known bool) FixContext {
+	c := ExampleContext()
+	c.Origin = stagingOrigin
+	c.Method, c.Methods, c.Headers = "PUT", []string{"PUT", "OPTIONS"}, []string{"content-type", "x-request-id"}
+	c.Existing = true
+	if known {
+		c.AllowedOrigins = []string{prodOrigin}
+	}
+	return c
+}
+
+// singleValueForms write one origin into a header that holds one value
+// (API Gateway REST mappings and gateway responses, a Lambda handler's
+// header, static hosting headers), or add a rule beside the existing ones
+// (S3, Cloud Storage): no list is replaced.
+var singleValueForms = map[cors.Code]map[Format]bool{}
+
+func init() {
+	for _, code := range []cors.Code{CodeAPIGWNoOptionsMethod, CodeAPIGWCorsOnlyOnOptions, CodeAPIGWIntegrationNoCORS,
+		CodeAPIGWGatewayResponses, CodeAPIGWAuthOnOptions, CodeAPIGWProxyNoCORS, CodeAPIGWStageNotRedeployed,
+		CodeAPIGWPrivateHeader, CodeAPIGWPrivateWrongEndpoint, CodeCloudFrontNoOptions, CodeStaticOptions405} {
+		singleValueForms[code] = map[Format]bool{FormatConsole: true, FormatAWSCLI: true, FormatCloudFormation: true,
+			FormatSAM: true, FormatCDK: true, FormatTerraform: true, FormatServerless: true, FormatOpenAPI: true,
+			FormatLambda: true, FormatNetlify: true, FormatFirebase: true, FormatVercel: true}
+	}
+	for _, code := range []cors.Code{CodeS3CORSNotEnabled, CodeS3CORSRuleMismatch, CodeGCSCORS} {
+		singleValueForms[code] = map[Format]bool{FormatConsole: true, FormatCloudFormation: true, FormatCDK: true,
+			FormatTerraform: true, FormatServerless: true, FormatSAM: true}
+	}
+}
+
+// iacFormats declare the whole configuration: their lists say which list
+// to extend ("the values already there stay").
+var iacFormats = map[Format]bool{FormatCloudFormation: true, FormatSAM: true, FormatCDK: true, FormatTerraform: true,
+	FormatServerless: true, FormatOpenAPI: true}
+
+// mergesFirst: the snippet reads the configuration and merges into it (run
+// against fixtures by TestWriteSnippetsKeepWhatWorks).
+func mergesFirst(f Fix) bool {
+	return (f.Format == FormatAWSCLI || f.Format == FormatGcloud) && strings.Contains(f.Snippet, "jq ")
+}
+
+// TestSnippetsKeepExistingOrigins: where a CORS configuration exists, no
+// snippet writes a list holding the page's origin alone: it keeps the
+// origin known to work (production) beside it, leaves a slot for the
+// origins it could not see, reads and merges, or says which list to extend.
+func TestSnippetsKeepExistingOrigins(t *testing.T) {
+	q := regexp.QuoteMeta(stagingOrigin)
+	alone := []*regexp.Regexp{
+		regexp.MustCompile(`\[\s*['"]` + q + `['"]\s*\]`),             // JS, JSON, HCL, YAML flow
+		regexp.MustCompile(`List\.of\(\s*"` + q + `"\s*\)`),            // Java
+		regexp.MustCompile(`(?m):\n\s*- (exact: )?` + q + `\n\s*[a-zA-Z]`), // YAML block list of one
+		regexp.MustCompile(`<allowed-origins>\s*<origin>` + q + `</origin>\s*</allowed-origins>`),
+		regexp.MustCompile(`map\[string\]bool\{\s*"` + q + `": true,\s*\}`),
+		regexp.MustCompile(`origin:\s*'` + q + `'`),
+		regexp.MustCompile(`SetEnvIf Origin "\^\(` + regexp.QuoteMeta(regexp.QuoteMeta(stagingOrigin)) + `\)\$"`),
+		regexp.MustCompile(`(?s)set \$cors_origin "";\n\s*if \(\$http_origin = "` + q + `"\)[^\n]*\n\s*#? ?[^i]`),
+	}
+	checked := 0
+	for _, known := range []bool{true, false} {
+		ctx := existingContext(known)
+		for code := range fixBuilders {
+			for _, f := range Fixes(code, ctx) {
+				if singleValueForms[code][f.Format] || mergesFirst(f) {
+					continue
+				}
+				checked++
+				for _, re := range alone {
+					if !re.MatchString(f.Snippet) {
+						continue
+					}
+					if iacFormats[f.Format] && strings.Contains(f.Snippet, "already there stay") {
+						continue
+					}
+					t.Errorf("%s/%s (prod known allowed: %v): a list of the page's origin alone, where one exists (%s):\n%s", code, f.Format, known, re, f.Snippet)
+				}
+			}
+		}
+	}
+	if checked < 100 {
+		t.Fatalf("only %d snippets checked", checked)
+	}
+}
+
+// TestFrameworkSnippetsKeepTheList: every framework snippet of a case
+// where the CORS configuration exists keeps it: the origin seen allowed
+// stays in the list, or the snippet moves or extends the user's own
+// configuration unchanged.
+func TestFrameworkSnippetsKeepTheList(t *testing.T) {
+	tests := []struct {
+		code cors.Code
+		why  string
+	}{
+		{CodeMiddlewareOrder, "auth answers before the cors middleware, which exists"},
+		{CodeSpringOriginDenied, "Spring's CORS processor refused the origin: a configuration exists"},
+		{CodeOriginNotAllowed, "a CORS layer refused the origin"},
+		{CodeCDNCacheNoVary, "the origin sends CORS headers; the cache key is wrong"},
+		{CodeStaticOptions405, "GET answers carry CORS; OPTIONS is refused"},
+		{CodeGCPOptionsNotHandled, "the function sets CORS on GET, not OPTIONS"},
+		{CodeAPIGWProxyNoCORS, "the backend sets CORS on some answers"},
+		{CodeAppServiceCORS, "the platform's CORS list exists"},
+	}
+	frameworks := map[Format]bool{FormatExpress: true, FormatSpring: true, FormatASPNet: true, FormatGo: true}
+	keeps := regexp.MustCompile(`unchanged|your existing|as it is|as they are|allowe?d? today|allows today|already listed|add\* appends|stay`)
+	for _, tt := range tests {
+		for _, known := range []bool{true, false} {
+			ctx := existingContext(known)
+			n := 0
+			for _, f := range Fixes(tt.code, ctx) {
+				if !frameworks[f.Format] {
+					continue
+				}
+				n++
+				t.Run(string(tt.code)+"/"+string(f.Format), func(t *testing.T) {
+					if known && strings.Contains(f.Snippet, "'"+stagingOrigin+"'") && !strings.Contains(f.Snippet, prodOrigin) {
+						t.Errorf("%s: lists %s without %s, which works today:\n%s", tt.why, stagingOrigin, prodOrigin, f.Snippet)
+					}
+					if !keeps.MatchString(f.Snippet) {
+						t.Errorf("%s: the snippet does not say the existing configuration stays:\n%s", tt.why, f.Snippet)
+					}
+				})
+			}
+			if n == 0 {
+				t.Errorf("%s: no framework snippet", tt.code)
+			}
+		}
+	}
+}
+
+// editsInPlace reports whether a snippet is a command that edits the
+// user's configuration file rather than configuration to paste.
+func editsInPlace(snippet string) bool { return strings.Contains(snippet, "sed -i") }
+
+// TestAlwaysEditsKeepValues runs the nginx and Apache `always` edits on
+// configurations that work for success answers (a map of origins, a
+// variable, a fixed origin): each CORS line gets `always` and keeps its
+// value; every other line is left as it was; a second run changes nothing.
+func TestAlwaysEditsKeepValues(t *testing.T) {
+	if _, err := exec.LookPath("sed"); err != nil {
+		t.Skip("sed not found: the in-place edits are not run")
+	}
+	const nginxConf = `pid nginx.pid;
+error_log stderr;
+events {}
+http {
+    access_log off;
+    client_body_temp_path tmp; proxy_temp_path tmp; fastcgi_temp_path tmp; uwsgi_temp_path tmp; scgi_temp_path tmp;
+    map $http_origin $cors_origin {
+        default "";
+        "https://app.example.com" $http_origin;
+        "https://admin.example.com" $http_origin;
+    }
+    server {
+        listen 127.0.0.1:8080;
+        location /api/ {
+            add_header Access-Control-Allow-Origin $cors_origin;
+            add_header Access-Control-Allow-Credentials "true" ;
+            add_header  Vary Origin always;
+            add_header X-Frame-Options DENY;
+            return 200;
+        }
+    }
+}
+`
+	const nginxWant = `        location /api/ {
+            add_header Access-Control-Allow-Origin $cors_origin always;
+            add_header Access-Control-Allow-Credentials "true" always;
+            add_header  Vary Origin always;
+            add_header X-Frame-Options DENY;
+`
+	const apacheConf = `<VirtualHost *:80>
+    SetEnvIf Origin "^(https://app\.example\.com|https://admin\.example\.com)$" CORS_ORIGIN=$0
+    Header set Access-Control-Allow-Origin "%{CORS_ORIGIN}e" env=CORS_ORIGIN
+    Header merge Vary Origin
+    Header always set Access-Control-Allow-Methods "GET, PUT"
+    Header set X-Frame-Options DENY
+</VirtualHost>
+`
+	const apacheWant = `<VirtualHost *:80>
+    SetEnvIf Origin "^(https://app\.example\.com|https://admin\.example\.com)$" CORS_ORIGIN=$0
+    Header always set Access-Control-Allow-Origin "%{CORS_ORIGIN}e" env=CORS_ORIGIN
+    Header always merge Vary Origin
+    Header always set Access-Control-Allow-Methods "GET, PUT"
+    Header set X-Frame-Options DENY
+</VirtualHost>
+`
+	tests := []struct {
+		code       cors.Code
+		path, conf string
+		want       string // a part of the result
+		nginx      bool
+	}{
+		{CodeNginxAddHeaderNoAlways, "/etc/nginx/conf.d/YOUR_SITE.conf", nginxConf, nginxWant, true},
+		{CodeApacheHeaderNoAlways, "/etc/apache2/sites-enabled/YOUR_SITE.conf", apacheConf, apacheWant, false},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.code), func(t *testing.T) {
+			var sed string
+			for _, f := range Fixes(tt.code, existingContext(true)) {
+				for _, line := range strings.Split(f.Snippet, "\n") {
+					if strings.HasPrefix(line, "sed -i") {
+						sed = line
+					}
+				}
+			}
+			if !strings.Contains(sed, tt.path) {
+				t.Fatalf("no sed line editing %s in the fix", tt.path)
+			}
+			dir := t.TempDir()
+			file := filepath.Join(dir, "site.conf")
+			if err := os.WriteFile(file, []byte(tt.conf), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			cmd := strings.Replace(sed, tt.path, "'"+file+"'", 1)
+			var once string
+			for run := 1; run <= 2; run++ {
+				if out, err := exec.Command("bash", "-c", cmd).CombinedOutput(); err != nil {
+					t.Fatalf("run %d: %v\n%s", run, err, out)
+				}
+				b, err := os.ReadFile(file)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if run == 1 {
+					once = string(b)
+				} else if string(b) != once {
+					t.Fatalf("a second run changed the file:\n%s", b)
+				}
+			}
+			if !strings.Contains(once, tt.want) {
+				t.Fatalf("edited:\n%s\nwant it to hold:\n%s", once, tt.want)
+			}
+			if backup, err := os.ReadFile(file + ".bak"); err != nil || len(backup) == 0 {
+				t.Errorf("no .bak copy kept: %v", err)
+			}
+			if tt.nginx {
+				nginx := nginxtest.Binary(t, "the edited configuration is not checked with nginx -t")
+				out, err := exec.Command(nginx, "-t", "-q", "-c", file, "-p", dir, "-e", "stderr").CombinedOutput()
+				if err != nil {
+					t.Fatalf("nginx -t on the edited file: %v\n%s", err, out)
+				}
+			}
+		})
+	}
+}
