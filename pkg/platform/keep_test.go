@@ -64,8 +64,8 @@ func mergesFirst(f Fix) bool {
 func TestSnippetsKeepExistingOrigins(t *testing.T) {
 	q := regexp.QuoteMeta(stagingOrigin)
 	alone := []*regexp.Regexp{
-		regexp.MustCompile(`\[\s*['"]` + q + `['"]\s*\]`),             // JS, JSON, HCL, YAML flow
-		regexp.MustCompile(`List\.of\(\s*"` + q + `"\s*\)`),            // Java
+		regexp.MustCompile(`\[\s*['"]` + q + `['"]\s*\]`),                  // JS, JSON, HCL, YAML flow
+		regexp.MustCompile(`List\.of\(\s*"` + q + `"\s*\)`),                // Java
 		regexp.MustCompile(`(?m):\n\s*- (exact: )?` + q + `\n\s*[a-zA-Z]`), // YAML block list of one
 		regexp.MustCompile(`<allowed-origins>\s*<origin>` + q + `</origin>\s*</allowed-origins>`),
 		regexp.MustCompile(`map\[string\]bool\{\s*"` + q + `": true,\s*\}`),
