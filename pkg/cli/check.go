@@ -172,7 +172,7 @@ input, 3 the endpoint could not be reached.`,
 	f.StringVar(&opts.Browser, "browser", "chromium", browserFlagHelp)
 	f.StringVar(&opts.FixFormat, "fix-format", "", "form of platform-specific fixes: "+strings.Join(platform.Formats(), ", ")+", or all (default: the platform's usual one)")
 	f.StringVar(&opts.Initiator, "initiator", "fetch", "API that makes the request, for the console message: fetch or xhr")
-	f.StringVar(&opts.PageAddressSpace, "page-address-space", "", "where the page's server is, for Chrome's local network checks: public, local or loopback (default: from the origin; a host name is public)")
+	f.StringVar(&opts.PageAddressSpace, "page-address-space", "", "where the page's server is, for the local network checks of Chrome and Firefox: public, local or loopback (default: from the origin; a host name is public)")
 	return cmd
 }
 
@@ -691,10 +691,12 @@ func (o *checkOptions) probeBrowsers(ctx context.Context, in *checkInput) ([]bro
 	return runs, nil
 }
 
-// planKey tells apart requests a probe would send differently.
+// planKey tells apart requests a probe would send differently. Only a
+// Local Network Access refusal stops the probe's redirect-following (a
+// prompt does not), so only that switch counts.
 func planKey(p *cors.Profile, r *cors.Request) string {
 	pl := p.PlanRequest(r)
-	return fmt.Sprint(pl.Preflight, pl.Method, pl.RequestHeaders, p.LocalNetworkAccess)
+	return fmt.Sprint(pl.Preflight, pl.Method, pl.RequestHeaders, p.LocalNetworkAccess && p.LocalNetworkBlocksInsecure)
 }
 
 // checkable refuses a check that could only be done by sending a

@@ -138,11 +138,13 @@ func notReported(name string) bool { return !cors.WorthExposing(name) }
 // probeSeen and p are corsdiag's run: what its probe sent, with the
 // placeholders of its ports and nonce, so both sides read alike.
 //
-// permissionDenied is the scenario's permission: denied. corsdiag reports
-// the Local Network Access prompt as a warning (a user may allow it);
-// headless Chromium denies it. Then the warning must be there and is held
-// to Chromium's error as the reported finding would be, and the browser
-// must have sent nothing; every other comparison is unchanged.
+// permissionDenied is the scenario's permission: denied (the browser denies
+// the prompt if it asks). corsdiag reports the Local Network Access prompt
+// as a warning (a user may allow it); headless Chromium denies it. Then the
+// warning (or Chromium's refusal of a non-secure page, which comes before
+// any prompt) must be there, the warning is held to Chromium's error as the
+// reported finding would be, and the browser must have sent nothing; every
+// other comparison is unchanged.
 func compare(browser string, b *observed, d *cors.Diagnosis, res *probe.Result, probeSeen []seenRequest, p placeholders, permissionDenied bool) []string {
 	var out []string
 	fail := func(format string, a ...any) { out = append(out, fmt.Sprintf(format, a...)) }
@@ -152,9 +154,9 @@ func compare(browser string, b *observed, d *cors.Diagnosis, res *probe.Result, 
 	corsdiagBlocked := d.Verdict == cors.Blocked
 	gate := lnaGate(d, permissionDenied)
 	switch {
-	case permissionDenied && (gate == nil || gate.Code != cors.CodeLocalNetworkPermission):
+	case permissionDenied && gate == nil:
 		fail("the scenario declares permission: denied, but corsdiag reports no %s", cors.CodeLocalNetworkPermission)
-	case permissionDenied:
+	case permissionDenied && gate.Code == cors.CodeLocalNetworkPermission:
 		rep, corsdiagBlocked = gate, true
 	}
 	if blocked != corsdiagBlocked {
@@ -302,7 +304,7 @@ func unexposedNames(msg string) []string {
 
 func corsdiagString(d *cors.Diagnosis, permissionDenied bool) string {
 	rep := d.Reported()
-	if g := lnaGate(d, permissionDenied); permissionDenied && g != nil {
+	if g := lnaGate(d, permissionDenied); permissionDenied && g != nil && g.Code == cors.CodeLocalNetworkPermission {
 		return "blocked " + g.CorsError + " (prompt denied)"
 	}
 	if rep == nil {

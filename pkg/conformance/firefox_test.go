@@ -301,9 +301,20 @@ func (f *firefox) runAll(t *testing.T, specs []jsSpec) ([]jsResult, [][]consoleL
 	for i, spec := range specs {
 		markers[i] = "/s/" + markerOf(spec.URL)
 	}
+	detected := make([][]consoleLine, len(specs)) // notModelled lines, kept last
 	for n, m := range msgs {
-		if !strings.HasPrefix(m.Category, "CORS") {
+		isCORS := strings.HasPrefix(m.Category, "CORS")
+		isLNA := m.Category == "Security" && strings.HasPrefix(m.Text, "Local Network Access ")
+		if !isCORS && !isLNA {
 			continue // not about CORS (an XML parsing error of a response)
+		}
+		key := m.Category
+		if isLNA {
+			// necko's Local Network Access lines carry no key, and the
+			// page script's stack after the message, which is the
+			// page's, not the browser's words.
+			key = ""
+			m.Text, _, _ = strings.Cut(m.Text, "\n")
 		}
 		// A line naming a scenario URL is that request's; Firefox may log
 		// it after script saw the failure (the "did not succeed" line of a
@@ -321,10 +332,22 @@ func (f *firefox) runAll(t *testing.T, specs []jsSpec) ([]jsResult, [][]consoleL
 			continue
 		}
 		level := "error"
-		if m.Flags&1 != 0 { // nsIScriptError.warningFlag
+		switch {
+		case m.Flags&1 != 0: // nsIScriptError.warningFlag
 			level = "warning"
+		case m.Flags&8 != 0: // nsIScriptError.infoFlag
+			level = "info"
 		}
-		lines[i] = append(lines[i], consoleLine{Level: level, Key: m.Category, Text: m.Text})
+		l := consoleLine{Level: level, Key: key, Text: m.Text}
+		if notModelled(l) {
+			// Logged from another process at no fixed place: kept last.
+			detected[i] = append(detected[i], l)
+			continue
+		}
+		lines[i] = append(lines[i], l)
+	}
+	for i := range lines {
+		lines[i] = append(lines[i], detected[i]...)
 	}
 	return results, lines
 }
@@ -379,18 +402,60 @@ func (f *firefox) stop() {
 
 // TestFirefox runs every scenario in real Firefox (ESR) and through
 // corsdiag judged with the firefox profile, compared. With
-// -record-firefox-har the same run also records Firefox's own HAR export.
+// -record-firefox-har the same run also records Firefox's own HAR export
+// of the plain scenarios.
 func TestFirefox(t *testing.T) {
 	var harDir string
-	runBrowserSuite(t, firefoxRecord, findFirefox, func(t *testing.T, bin string, srv *Server) pageBrowser {
+	runBrowserSuite(t, firefoxRecord, findFirefox, func(t *testing.T, bin string, srv *Server, sc Scenario) pageBrowser {
+		pageURL := sc.PageOrigin(srv.Origins.Page) + "/"
+		if sc.Page != nil {
+			return startFirefox(t, bin, pageURL, firefoxSpacePrefs(sc, srv))
+		}
 		if *recordFirefoxHAR == "" {
-			return startFirefox(t, bin, srv.Origins.Page+"/", nil)
+			return startFirefox(t, bin, pageURL, nil)
 		}
 		harDir = t.TempDir()
-		return startFirefox(t, bin, srv.Origins.Page+"/", firefoxHARPrefs(harDir), "-devtools")
+		return startFirefox(t, bin, pageURL, firefoxHARPrefs(harDir), "-devtools")
 	}, func(t *testing.T, srv *Server, scenarios []Scenario, specs []jsSpec, results []jsResult, lines [][]consoleLine) {
 		if harDir != "" {
 			awaitFirefoxHAR(t, harDir, *recordFirefoxHAR, srv, scenarios, specs, results, lines)
 		}
 	})
+}
+
+// firefoxSpaces are Firefox's names of the address spaces: public, private
+// (Chromium's local) and local (Chromium's loopback).
+var firefoxSpaces = map[string]string{"public": "public", "local": "private", "loopback": "local"}
+
+// firefoxSpacePrefs are the prefs that put srv's listeners where sc says,
+// Firefox's counterpart of Chromium's --ip-address-space-overrides:
+// network.lna.address_space.<space>.override lists ip:port addresses. A
+// non-secure page is opened by name (network.dns.localDomains resolves
+// public.test to loopback, and the proxy is bypassed for it). With
+// permission: denied the local-network and loopback-network permissions
+// default to "block", so Firefox refuses without a prompt, as headless
+// Chromium does.
+func firefoxSpacePrefs(sc Scenario, srv *Server) map[string]any {
+	prefs := map[string]any{}
+	add := func(space, origin string) {
+		name := "network.lna.address_space." + firefoxSpaces[space] + ".override"
+		addr := "127.0.0.1:" + port(origin)
+		if v, ok := prefs[name].(string); ok {
+			addr = v + "," + addr
+		}
+		prefs[name] = addr
+	}
+	add(sc.Page.Space, srv.Origins.Page)
+	if api := sc.APIAddressSpace(); api != "" {
+		add(api, srv.Origins.API)
+	}
+	if !sc.Page.IsSecure() {
+		prefs["network.dns.localDomains"] = InsecureHost
+		prefs["network.proxy.no_proxies_on"] = InsecureHost
+	}
+	if sc.Permission == "denied" {
+		prefs["permissions.default.local-network"] = 2
+		prefs["permissions.default.loopback-network"] = 2
+	}
+	return prefs
 }

@@ -160,7 +160,7 @@ func (w *webkit) runAll(t *testing.T, specs []jsSpec) ([]jsResult, [][]consoleLi
 // TestWebKit runs every scenario in real WebKitGTK and through corsdiag
 // judged with the safari profile, compared.
 func TestWebKit(t *testing.T) {
-	runBrowserSuite(t, webkitRecord, findWebKit, func(t *testing.T, py string, srv *Server) pageBrowser {
+	runBrowserSuite(t, webkitRecord, findWebKit, func(t *testing.T, py string, srv *Server, _ Scenario) pageBrowser {
 		return &webkit{python: py, pageURL: srv.Origins.Page + "/", proxy: refused.Addr(t)}
 	}, nil)
 }

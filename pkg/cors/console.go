@@ -44,6 +44,11 @@ type Console struct {
 	// SentOrigin is the Origin the request carried ("null" after a
 	// cross-origin redirect); WebKit names it, Chromium the page's.
 	SentOrigin string
+	// Address is the server's address as the browser connected to it
+	// (ip:port) and SecureContext whether the page is a secure context:
+	// Firefox names both in its Local Network Access line.
+	Address       string
+	SecureContext bool
 }
 
 // Messages is one browser's console vocabulary: how it frames a CORS
@@ -105,8 +110,10 @@ type Cause struct {
 	// After line): it is not a CORS failure.
 	Alone bool
 	// Then are causes (keys of Causes) logged right after this one, with
-	// the same particulars.
-	Then []string
+	// the same particulars; Before are logged right before it (Firefox's
+	// informational Local Network Access line before the failure).
+	Then   []string
+	Before []string
 }
 
 // cause finds the table entry for c, trying its variants first. ok is false
@@ -116,6 +123,9 @@ func (m *Messages) cause(code string, c *Console) (Cause, bool) {
 		return Cause{}, false
 	}
 	var variants []string
+	if c.Preflight {
+		variants = append(variants, "preflight")
+	}
 	if c.Redirect {
 		variants = append(variants, "redirect")
 	}
@@ -166,6 +176,11 @@ func (m *Messages) line(cs Cause, c *Console) string {
 		"url": consoleURL(c.URL), "request": consoleURL(c.Request), "from": consoleURL(c.From),
 		"origin": c.Origin, "param": c.Param, "value": c.Value, "status": m.NoStatus,
 		"location": c.Location, "sent_origin": c.SentOrigin, "header": c.Param,
+		"address": c.Address, "secure_context": "False",
+	}
+	if c.SecureContext {
+		// Gecko prints the boolean so.
+		vals["secure_context"] = "True"
 	}
 	if c.SentOrigin == "" {
 		vals["sent_origin"] = c.Origin
@@ -263,6 +278,14 @@ func (p *Profile) Templates() []Template {
 	for _, k := range m.AfterRedirect {
 		follows[k] = false
 	}
+	// A line logged before a code's cause tells of that code.
+	beforeOf := map[string]string{}
+	for _, k := range keys {
+		code, _, _ := strings.Cut(k, "|")
+		for _, b := range m.Causes[k].Before {
+			beforeOf[b] = code
+		}
+	}
 	preflightOf := map[Code]Code{}
 	for _, pair := range accessCodes {
 		preflightOf[pair[0]] = pair[1]
@@ -291,6 +314,8 @@ func (p *Profile) Templates() []Template {
 			t := Template{Browser: p.Name, Key: cs.Key, Redirected: m.Redirected, NoStatus: m.NoStatus, Warning: cs.Warning}
 			if pre, ok := follows[key]; ok {
 				t.AfterPreflight = pre
+			} else if c, ok := beforeOf[key]; ok {
+				t.Code = Code(c)
 			} else {
 				t.Code = Code(code)
 			}
@@ -320,7 +345,7 @@ func (p *Profile) Templates() []Template {
 
 func placeholders() map[string]string {
 	v := map[string]string{}
-	for _, k := range []string{"url", "request", "from", "origin", "param", "value", "status", "redirected"} {
+	for _, k := range []string{"url", "request", "from", "origin", "param", "value", "status", "redirected", "address", "secure_context"} {
 		v[k] = "{" + k + "}"
 	}
 	return v
@@ -368,7 +393,13 @@ func (p *Profile) Lines(f *Finding) []string {
 	if !ok {
 		return nil
 	}
-	out := []string{m.line(cs, f.Console)}
+	var out []string
+	for _, key := range cs.Before {
+		if prev, ok := m.Causes[key]; ok {
+			out = append(out, m.line(prev, f.Console))
+		}
+	}
+	out = append(out, m.line(cs, f.Console))
 	if cs.Warning || cs.Alone {
 		return out
 	}

@@ -60,7 +60,10 @@
 //     revalidation;
 //   - WebKit checks the preflight's status before its allow-origin header
 //     ([Profile].StatusBeforeOrigin) and caps the cache at 600 seconds;
-//   - only Chromium gates Local Network Access ([Profile].LocalNetworkAccess).
+//   - Chromium and Firefox gate Local Network Access ([Profile].LocalNetworkAccess):
+//     Chromium refuses a non-secure page outright
+//     ([Profile].LocalNetworkBlocksInsecure), Firefox asks as for any page;
+//     WebKit has no such gate.
 //
 // Chromium names the first failing header in request-header order; an
 // [http.Header] has no order, so the engine names the first in sorted order.

@@ -136,13 +136,16 @@ func permissionName(target AddressSpace) string {
 	return "local-network"
 }
 
-// checkLocalNetwork is Chromium's Local Network Access check, made when a
-// connection to h's server is set up, before any response is read
-// (Chromium 142+; verified on Chromium 156 with --ip-address-space-overrides):
-// a non-secure page is blocked (InsecureLocalNetwork, nothing is sent), a
-// secure page needs the user's permission (LocalNetworkAccessPermissionDenied
-// when it is not given; headless Chromium denies without asking). It reports
-// whether the browser stops here. at is the URL of the hop, step names it.
+// checkLocalNetwork is the Local Network Access check, made when a
+// connection to h's server is set up, before any response is read. Chromium
+// 142+ (verified on Chromium 156 with --ip-address-space-overrides) blocks a
+// non-secure page outright (InsecureLocalNetwork, nothing is sent) and asks
+// the user for a secure one (LocalNetworkAccessPermissionDenied when it is
+// not given; headless Chromium denies without asking). Firefox ESR 153
+// (network.lna.*, verified with network.lna.address_space.*.override) asks
+// for every page, secure or not (network.lna.block_insecure_contexts is
+// off). It reports whether the browser stops here. at is the URL of the
+// hop, step names it.
 func (j *judge) checkLocalNetwork(h *Hop, at, step string) bool {
 	if h == nil || j.lnaSeen || !j.p.LocalNetworkAccess {
 		return false
@@ -161,15 +164,17 @@ func (j *judge) checkLocalNetwork(h *Hop, at, step string) bool {
 		guessed = ", as its origin suggests"
 	}
 	where := fmt.Sprintf("the page (%s, %s address space%s) calls %s, which is at %s in the %s address space", origin, client, guessed, at, hostOf(h.RemoteAddress), target)
-	if !potentiallyTrustworthy(origin) {
-		f := newFinding(CodeLocalNetworkInsecure, step, where+"; Chromium 142+ blocks that outright because the page is not a secure context, and sends nothing")
-		j.note(&f, at, Console{Param: string(target)})
+	secure := potentiallyTrustworthy(origin)
+	c := Console{Param: string(target), Address: h.RemoteAddress, SecureContext: secure, Preflight: step == "preflight"}
+	if !secure && j.p.LocalNetworkBlocksInsecure {
+		f := newFinding(CodeLocalNetworkInsecure, step, where+"; "+j.p.Display+" blocks that outright because the page is not a secure context, and sends nothing")
+		j.note(&f, at, c)
 		j.add(f)
 		return true
 	}
 	j.lnaSeen = true
-	f := newFinding(CodeLocalNetworkPermission, step, where+"; Chromium 142+ sends the request only after the user grants the "+permissionName(target)+" permission in a prompt (headless Chromium and a denied prompt block it)")
-	j.note(&f, at, Console{Param: string(target)})
+	f := newFinding(CodeLocalNetworkPermission, step, where+"; "+j.p.Display+" sends the request only after the user grants the "+permissionName(target)+" permission in a prompt (a denied prompt, or a browser set to deny, blocks it and nothing is sent)")
+	j.note(&f, at, c)
 	j.add(f)
 	return false
 }

@@ -2,6 +2,7 @@ package cors
 
 import (
 	"net/netip"
+	"reflect"
 	"testing"
 )
 
@@ -218,6 +219,58 @@ func TestLocalNetworkPermissionFinding(t *testing.T) {
 				t.Errorf("finding %+v: want CorsError LocalNetworkAccessPermissionDenied, step actual, not reported", f)
 			}
 			mustContain(t, "Message", f.Message, tc.msgHas)
+		})
+	}
+}
+
+// Firefox ESR 153 asks for every public page, secure or not, and logs its
+// informational line before the failure; a refused preflight logs only the
+// failure, twice (the lines the conformance suite's lna-* scenarios
+// recorded).
+func TestFirefoxLocalNetworkLines(t *testing.T) {
+	const url = "http://localhost:8080/v1/items"
+	failed := "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at " + url + ". (Reason: CORS request did not succeed). Status code: (null)."
+	required := func(origin, addr, secure string) string {
+		return "Local Network Access permission required: top-level site “" + origin + "/”, initiator “" + origin + "/”, attempting to access target “" + url + "” (" + addr + ") via fetch. Secure context: " + secure
+	}
+	tests := []struct {
+		name   string
+		req    Request
+		pre    *Message
+		addr   string
+		chrome Code // Chromium's finding for the same exchange
+		lines  []string
+	}{
+		{"secure page, loopback", Request{Method: "GET", URL: url, Origin: page}, nil, "127.0.0.1:8080", CodeLocalNetworkPermission,
+			[]string{required(page, "127.0.0.1:8080", "True"), failed}},
+		{"secure page, private address", Request{Method: "GET", URL: url, Origin: page}, nil, "192.168.1.10:8080", CodeLocalNetworkPermission,
+			[]string{required(page, "192.168.1.10:8080", "True"), failed}},
+		{"non-secure page is asked too", Request{Method: "GET", URL: url, Origin: "http://app.example.com"}, nil, "127.0.0.1:8080", CodeLocalNetworkInsecure,
+			[]string{required("http://app.example.com", "127.0.0.1:8080", "False"), failed}},
+		{"preflight", Request{Method: "PUT", URL: url, Origin: page, Header: hdr("Content-Type", "application/json")}, okPreflight(), "127.0.0.1:8080", CodeLocalNetworkPermission,
+			[]string{failed, failed}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ex := onAddr(exch(tc.req, tc.pre, okActual()), tc.addr)
+			d := Firefox.Evaluate(ex)
+			if d.Has(CodeLocalNetworkInsecure) {
+				t.Errorf("Firefox reports %s; it asks instead", CodeLocalNetworkInsecure)
+			}
+			f := find(d, CodeLocalNetworkPermission)
+			if f == nil {
+				t.Fatalf("no %s; findings %v", CodeLocalNetworkPermission, codes(d))
+			}
+			if got := Firefox.Lines(f); !reflect.DeepEqual(got, tc.lines) {
+				t.Errorf("lines\n got %q\nwant %q", got, tc.lines)
+			}
+			if f.BrowserMessage != tc.lines[0] || Firefox.Key(f) != "CORSDidNotSucceed2" {
+				t.Errorf("BrowserMessage %q, key %q; want the first line and CORSDidNotSucceed2", f.BrowserMessage, Firefox.Key(f))
+			}
+			mustContain(t, "Message", f.Message, "Firefox sends the request only after")
+			if !Chromium.Evaluate(ex).Has(tc.chrome) {
+				t.Errorf("Chromium: no %s; findings %v", tc.chrome, codes(Chromium.Evaluate(ex)))
+			}
 		})
 	}
 }

@@ -32,8 +32,11 @@ type Profile struct {
 	// origin first.
 	StatusBeforeOrigin bool
 	// LocalNetworkAccess: the browser gates requests from a page to a more
-	// private address space (Chromium 142+).
+	// private address space (Chromium 142+, Firefox ESR 153).
 	LocalNetworkAccess bool
+	// LocalNetworkBlocksInsecure: a page that is not a secure context is
+	// refused outright (Chromium); Firefox asks the user as for any page.
+	LocalNetworkBlocksInsecure bool
 	// MixedContentBlocksLoopback: an https page may not call http://
 	// loopback either (WebKit); Chromium and Gecko treat 127.0.0.1, [::1]
 	// and localhost as potentially trustworthy.

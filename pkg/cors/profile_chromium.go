@@ -31,6 +31,7 @@ var Chromium = &Profile{
 	MaxAgeCap:                   7200,
 	WildcardCoversAuthorization: true,
 	LocalNetworkAccess:          true,
+	LocalNetworkBlocksInsecure:  true,
 	// Google dropped the third-party cookie deprecation (April 2025).
 	ThirdPartyCookies: "sent",
 	Headers: BrowserHeaders{
