@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -96,4 +97,75 @@ func candidateNamed(p *cors.Profile, codes []cors.Code, key string) bool {
 		}
 	}
 	return false
+}
+
+// What each real browser printed when an https page's request to plain
+// http was blocked as mixed content (testdata/conformance/mixed-content.json)
+// reads back as mixed-content from that browser, with the URL and, where
+// the text names it, the page's origin: pasted whole, and its first line
+// alone.
+func TestReadRecordedMixedContent(t *testing.T) {
+	mixedURL := regexp.MustCompile(`^http://(plain-api\.test|127\.0\.0\.1|localhost):8080/[a-z]+-(fetch|xhr)$`)
+	raw, err := os.ReadFile(filepath.Join("..", "..", "testdata", "conformance", "mixed-content.json"))
+	if err != nil {
+		t.Fatalf("conformance record: %v", err)
+	}
+	var record map[string]struct {
+		Cases map[string]struct {
+			Verdict string `json:"verdict"`
+			Console []struct {
+				Text string `json:"text"`
+			} `json:"console"`
+		} `json:"cases"`
+	}
+	if err := json.Unmarshal(raw, &record); err != nil {
+		t.Fatal(err)
+	}
+	values := strings.NewReplacer("{page}", "https://secure-page.test:8443", "{api}", "http://plain-api.test:8080",
+		"{loopback}", "http://127.0.0.1:8080", "{localhost}", "http://localhost:8080")
+	for _, tc := range []struct {
+		record, browser string
+		namesOrigin     bool
+	}{
+		{"chromium", "chromium", true},
+		{"firefox", "firefox", false},
+		{"webkit", "safari", true},
+	} {
+		t.Run(tc.browser, func(t *testing.T) {
+			blocked := 0
+			for name, c := range record[tc.record].Cases {
+				if c.Verdict != "blocked" {
+					continue
+				}
+				blocked++
+				var lines []string
+				for _, l := range c.Console {
+					lines = append(lines, values.Replace(l.Text))
+				}
+				if len(lines) == 0 {
+					t.Errorf("%s: blocked without a console line", name)
+					continue
+				}
+				for _, text := range []string{strings.Join(lines, "\n"), lines[0]} {
+					r, err := Read(text)
+					if err != nil {
+						t.Errorf("%s: %v\n%s", name, err, text)
+						continue
+					}
+					if r.Browser != tc.browser || r.Code != cors.CodeMixedContent {
+						t.Errorf("%s: read as %s %s %v, want %s mixed-content\n%s", name, r.Browser, r.Code, r.Candidates, tc.browser, text)
+					}
+					if !mixedURL.MatchString(r.URL) {
+						t.Errorf("%s: URL %q\n%s", name, r.URL, text)
+					}
+					if wantOrigin := map[bool]string{true: "https://secure-page.test:8443"}[tc.namesOrigin]; r.Origin != wantOrigin {
+						t.Errorf("%s: origin %q, want %q\n%s", name, r.Origin, wantOrigin, text)
+					}
+				}
+			}
+			if blocked < 2 {
+				t.Errorf("%s: %d blocked cases in the record, want the fetch and the XHR at least", tc.record, blocked)
+			}
+		})
+	}
 }
