@@ -34,12 +34,28 @@ func TestSameAnswersSameCause(t *testing.T) {
 		header    http.Header
 		platform  string
 		wantCause cors.Code
+		origin    string // "" for staging
 	}{
-		{"Express cors allow-list", stacks.ExpressCORS([]string{prod}, json), "https://api.example.com/items", "GET", nil, "express", platform.CodeOriginNotAllowed},
-		{"S3 rule mismatch on the preflight", stacks.S3([]string{prod}), "https://uploads.s3.us-east-1.amazonaws.com/a.json", "PUT", http.Header{"Content-Type": {"application/json"}}, "aws-s3", platform.CodeS3CORSRuleMismatch},
-		{"S3 GET from another origin", stacks.S3([]string{prod}), "https://uploads.s3.us-east-1.amazonaws.com/a.json", "GET", nil, "aws-s3", platform.CodeS3CORSRuleMismatch},
-		{"HTTP API without this origin", stacks.HTTPAPI([]string{prod}, json), "https://q1w2e3r4t5.execute-api.us-east-1.amazonaws.com/items", "PUT", http.Header{"Content-Type": {"application/json"}}, "aws-apigateway-http", platform.CodeHTTPAPINotConfigured},
-		{"load balancer redirect", stacks.RedirectingLB("https://www.example.com"), "https://api.example.com/items", "GET", nil, "aws-alb", cors.CodeMissingAllowOrigin},
+		{"Express cors allow-list", stacks.ExpressCORS([]string{prod}, json), "https://api.example.com/items", "GET", nil, "express", platform.CodeOriginNotAllowed, ""},
+		{"S3 rule mismatch on the preflight", stacks.S3([]string{prod}), "https://uploads.s3.us-east-1.amazonaws.com/a.json", "PUT", http.Header{"Content-Type": {"application/json"}}, "aws-s3", platform.CodeS3CORSRuleMismatch, ""},
+		{"S3 GET from another origin", stacks.S3([]string{prod}), "https://uploads.s3.us-east-1.amazonaws.com/a.json", "GET", nil, "aws-s3", platform.CodeS3CORSRuleMismatch, ""},
+		{"HTTP API without this origin", stacks.HTTPAPI([]string{prod}, json), "https://q1w2e3r4t5.execute-api.us-east-1.amazonaws.com/items", "PUT", http.Header{"Content-Type": {"application/json"}}, "aws-apigateway-http", platform.CodeHTTPAPINotConfigured, ""},
+		{"load balancer redirect", stacks.RedirectingLB("https://www.example.com"), "https://api.example.com/items", "GET", nil, "aws-alb", cors.CodeMissingAllowOrigin, ""},
+		{"HTTP API allows the origin, not the header", stacks.HTTPAPI([]string{prod}, json), "https://q1w2e3r4t5.execute-api.us-east-1.amazonaws.com/items", "POST", http.Header{"Content-Type": {"application/json"}, "X-Trace-Id": {"1"}}, "aws-apigateway-http", platform.CodeHTTPAPINotConfigured, prod},
+		{"cross-origin redirect taints the Origin", stacks.Hosts(map[string]http.HandlerFunc{
+			"api.example.com": stacks.ExpressCORS([]string{prod}, func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, "https://files.example.com"+r.URL.Path, http.StatusFound)
+			}),
+			"files.example.com": stacks.ExpressCORS([]string{prod}, json),
+		}), "https://api.example.com/files/7", "GET", nil, "express", cors.CodeOriginTainted, prod},
+		{"Express auth before cors", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Powered-By", "Express")
+			if r.Header.Get("Authorization") == "" {
+				http.Error(w, "Unauthorized", http.StatusUnauthorized)
+				return
+			}
+			stacks.ExpressCORS([]string{prod}, json)(w, r)
+		}, "https://api.example.com/items", "GET", http.Header{"Authorization": {"Bearer x"}}, "express", platform.CodeMiddlewareOrder, prod},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -51,7 +67,11 @@ func TestSameAnswersSameCause(t *testing.T) {
 					return d.DialContext(ctx, "tcp", srv.Listener.Addr().String())
 				}}
 			defer tr.CloseIdleConnections()
-			req := cors.Request{Method: tt.method, URL: tt.url, Origin: staging, Header: tt.header}
+			origin := tt.origin
+			if origin == "" {
+				origin = staging
+			}
+			req := cors.Request{Method: tt.method, URL: tt.url, Origin: origin, Header: tt.header}
 			res, err := probe.Run(context.Background(), probe.Options{Request: req, Transport: tr, Timeout: 5 * time.Second})
 			if err != nil {
 				t.Fatal(err)

@@ -468,11 +468,21 @@ func httpAPICauses(a *analysis) []cors.Finding {
 			why = fmt.Sprintf("the HTTP API has no CORS configuration, so an ANY route with an authorizer catches the OPTIONS preflight and answers %d (with CORS configured, API Gateway answers preflights before any authorizer)", pf.resp.Status)
 		}
 		out = append(out, a.finding(CodeHTTPAPINotConfigured, idHTTPAPI, "preflight", true, why,
-			"Configure CORS on HTTP API "+c.APIID+" with AllowOrigins "+c.Origin+", AllowMethods "+c.methodList(",")+", AllowHeaders "+c.headerList(",")+"; no OPTIONS route is needed."))
+			"Add "+c.Origin+" to AllowOrigins, "+c.methodList(",")+" to AllowMethods and "+c.headerList(",")+" to AllowHeaders in HTTP API "+c.APIID+"'s CORS configuration (the values already there stay); no OPTIONS route is needed."))
+	} else if rep := a.diag.Reported(); pf != nil && pf.resp != nil && rep != nil && rep.Step == "preflight" && (rep.Code == cors.CodeMethodNotAllowed || rep.Code == cors.CodeHeaderNotAllowed) {
+		// The configuration allows the origin; one of its other lists
+		// lacks what this page sends.
+		list, what := "AllowHeaders", "request header"
+		if rep.Code == cors.CodeMethodNotAllowed {
+			list, what = "AllowMethods", "method"
+		}
+		out = append(out, a.finding(CodeHTTPAPINotConfigured, idHTTPAPI, "preflight", true,
+			fmt.Sprintf("the HTTP API's CORS configuration allows %s, but its %s does not list the %s %s, so API Gateway's preflight answer leaves it out", c.Origin, list, what, show(rep.FailedParameter)),
+			"Add "+rep.FailedParameter+" to "+list+" in HTTP API "+c.APIID+"'s CORS configuration (the values already there stay)."))
 	} else if fin != nil && fin.resp != nil && !hasACAO(fin.resp) && (pf == nil || is2xx(statusOf(pf)) && hasACAO(pf.resp)) && a.obs.req.Origin != "" {
 		out = append(out, a.finding(CodeHTTPAPINotConfigured, idHTTPAPI, fin.step, true,
 			fmt.Sprintf("the %d answer has no Access-Control-Allow-Origin: the HTTP API has no CORS configuration (the backend's headers would be passed through, and it sets none), or its AllowOrigins does not list %s", fin.resp.Status, c.Origin),
-			"Configure CORS on HTTP API "+c.APIID+" with AllowOrigins "+c.Origin+"; API Gateway then adds the headers to every integration response."))
+			"Add "+c.Origin+" to AllowOrigins in HTTP API "+c.APIID+"'s CORS configuration (the values already there stay); API Gateway then adds the headers to every integration response."))
 	}
 	return out
 }

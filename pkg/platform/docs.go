@@ -237,7 +237,7 @@ var pages = map[cors.Code]pageText{
 		Why:     "An HTTP API answers preflights itself, with no `OPTIONS` route and before any authorizer, only once a CORS configuration exists; it then adds the headers to every integration response and ignores the backend's. Without one, preflights go to the routes. With one that does not list the origin, method or header, the answer has no CORS headers.",
 		Example: "HTTP/1.1 404 Not Found\nContent-Type: application/json\napigw-requestid: Xy1AbCdEfGhIjKl=\n\n{\"message\":\"Not Found\"}",
 		Confirm: "```sh\naws apigatewayv2 get-api --api-id ID --query CorsConfiguration\n```\nEmpty output confirms no configuration; otherwise compare `AllowOrigins`, `AllowMethods`, `AllowHeaders` with the page's request.",
-		Detect:  "`apigw-requestid` on the answers (an HTTP API), and an answer without `Access-Control-Allow-Origin`.",
+		Detect:  "`apigw-requestid` on the answers (an HTTP API), and an answer without `Access-Control-Allow-Origin`; or a preflight answer that allows the origin but not the method or a header the page sends (then the list to extend is `AllowMethods` or `AllowHeaders`).",
 		Related: []cors.Code{CodeHTTPAPIDuplicate, CodeAPIGWNoOptionsMethod},
 	},
 	CodeHTTPAPIDuplicate: {
