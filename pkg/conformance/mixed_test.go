@@ -52,9 +52,20 @@ type mixedCase struct {
 	name string
 	url  string
 	xhr  bool
+	// target is where url redirects to ("" when it does not): the URL the
+	// lines name.
+	target string
 }
 
-func (c mixedCase) path() string { return c.url[strings.LastIndex(c.url, "/"):] }
+// lineURL is the URL that is mixed content, the one the lines name.
+func (c mixedCase) lineURL() string {
+	if c.target != "" {
+		return c.target
+	}
+	return c.url
+}
+
+func (c mixedCase) path() string { return c.lineURL()[strings.LastIndex(c.lineURL(), "/"):] }
 
 func (c mixedCase) spec() jsSpec {
 	return jsSpec{URL: c.url, Method: "GET", Headers: [][2]string{}, XHR: c.xhr}
@@ -67,16 +78,27 @@ func (c mixedCase) initiator() string {
 	return "fetch"
 }
 
-// mixedCases are the requests, with the API at apiPort: by name (mixed
-// content everywhere), at a loopback literal and at localhost (potentially
-// trustworthy by the standard).
-func mixedCases(apiPort string) []mixedCase {
+// mixedCases are the requests from page, with the API at apiPort: by name
+// (mixed content everywhere), at a loopback literal and at localhost
+// (potentially trustworthy by the standard), and a same-origin URL that
+// redirects to the API by name.
+func mixedCases(page, apiPort string) []mixedCase {
+	api := "http://" + mixedAPIHost + ":" + apiPort
 	return []mixedCase{
-		{"fetch to http by name", "http://" + mixedAPIHost + ":" + apiPort + "/mixed-fetch", false},
-		{"XHR to http by name", "http://" + mixedAPIHost + ":" + apiPort + "/mixed-xhr", true},
-		{"fetch to http loopback", "http://127.0.0.1:" + apiPort + "/loopback-fetch", false},
-		{"fetch to http localhost", "http://localhost:" + apiPort + "/localhost-fetch", false},
+		{"fetch to http by name", api + "/mixed-fetch", false, ""},
+		{"XHR to http by name", api + "/mixed-xhr", true, ""},
+		{"fetch to http loopback", "http://127.0.0.1:" + apiPort + "/loopback-fetch", false, ""},
+		{"fetch to http localhost", "http://localhost:" + apiPort + "/localhost-fetch", false, ""},
+		{"fetch redirected to http by name", page + mixedRedirectPath, false, api + "/redirected-fetch"},
 	}
+}
+
+// mixedRedirectPath on the page's server redirects to the API by name.
+const mixedRedirectPath = "/redirect-fetch"
+
+// mixedRedirect is how the page's server answers mixedRedirectPath.
+func mixedRedirect(apiPort string) *cors.Message {
+	return &cors.Message{Status: http.StatusFound, Header: http.Header{"Location": {"http://" + mixedAPIHost + ":" + apiPort + "/redirected-fetch"}}}
 }
 
 // mixedAPIHandler is the API: every GET allowed from any origin.
@@ -100,6 +122,12 @@ func startMixedEnv(t *testing.T) *mixedEnv {
 
 	cert, _ := testcert.New(t, mixedPageHost)
 	page := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == mixedRedirectPath {
+			m := mixedRedirect(env.apiPort)
+			w.Header().Set("Location", m.Header.Get("Location"))
+			w.WriteHeader(m.Status)
+			return
+		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_, _ = w.Write([]byte(BlankPage))
 	}))
@@ -108,7 +136,7 @@ func startMixedEnv(t *testing.T) *mixedEnv {
 	t.Cleanup(page.Close)
 	_, pagePort, _ := net.SplitHostPort(page.Listener.Addr().String())
 	env.pageOrigin = "https://" + mixedPageHost + ":" + pagePort
-	env.cases = mixedCases(env.apiPort)
+	env.cases = mixedCases(env.pageOrigin, env.apiPort)
 	return env
 }
 
@@ -210,7 +238,8 @@ func testMixedContent(t *testing.T, b mixedBrowser) {
 		got.Cases[c.name] = o
 	}
 
-	routes, err := probe.ParseRoutes([]string{mixedAPIHost + ":" + env.apiPort + ":127.0.0.1"}, nil)
+	_, pagePort, _ := strings.Cut(strings.TrimPrefix(env.pageOrigin, "https://"), ":")
+	routes, err := probe.ParseRoutes([]string{mixedAPIHost + ":" + env.apiPort + ":127.0.0.1", mixedPageHost + ":" + pagePort + ":127.0.0.1"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +251,7 @@ func testMixedContent(t *testing.T, b mixedBrowser) {
 			}
 			res, err := probe.Run(context.Background(), probe.Options{
 				Request: cors.Request{Method: "GET", URL: c.url, Origin: env.pageOrigin, Initiator: c.initiator()},
-				Routes:  routes, Timeout: 5 * time.Second, Profile: profile,
+				Routes:  routes, Timeout: 5 * time.Second, Profile: profile, Insecure: true,
 			})
 			if err != nil {
 				t.Fatalf("probe: %v", err)
@@ -231,8 +260,16 @@ func testMixedContent(t *testing.T, b mixedBrowser) {
 			for _, p := range compareMixed(b.kind.label, profile, c, o, d, ph) {
 				t.Error(p)
 			}
-			if d.Verdict == cors.Blocked && (res.BrowserSendsPreflight || res.BrowserSendsActual || len(res.Exchange.Actual) > 0) {
+			if d.Verdict != cors.Blocked {
+				return
+			}
+			if c.target == "" && (res.BrowserSendsPreflight || res.BrowserSendsActual || len(res.Exchange.Actual) > 0) {
 				t.Errorf("corsdiag says the browser sends something, or sent it itself: %+v", res.Exchange)
+			}
+			for _, h := range res.Exchange.Actual {
+				if h.Request.URL == c.lineURL() {
+					t.Errorf("corsdiag followed the redirect to %s", c.lineURL())
+				}
 			}
 		})
 	}
@@ -350,13 +387,16 @@ func TestMixedContentAgainstRecord(t *testing.T) {
 			continue
 		}
 		profile := profileOf(t, k)
-		for _, c := range mixedCases(apiPort) {
+		for _, c := range mixedCases(page, apiPort) {
 			t.Run(k.name+"/"+c.name, func(t *testing.T) {
 				o := rec.Cases[c.name]
 				if o == nil {
 					t.Fatalf("%s: %s has no case %q", mixedRecord, k.name, c.name)
 				}
 				answer := &cors.Message{Status: 200, Header: http.Header{"Access-Control-Allow-Origin": {"*"}, "Content-Type": {"application/json"}}}
+				if c.target != "" {
+					answer = mixedRedirect(apiPort)
+				}
 				ex := &cors.Exchange{
 					Request: cors.Request{Method: "GET", URL: c.url, Origin: page, Initiator: c.initiator()},
 					Actual:  []cors.Hop{{Request: cors.Message{Method: "GET", URL: c.url}, Response: answer}},
@@ -432,12 +472,12 @@ func runFirefoxMixed(t *testing.T, bin string, env *mixedEnv) ([]jsResult, [][]c
 	lines := make([][]consoleLine, len(env.cases))
 	for _, m := range msgs {
 		for i, mc := range env.cases {
-			if !strings.Contains(m.Text, mc.url) {
+			if !strings.Contains(m.Text, mc.lineURL()) {
 				continue
 			}
 			key := m.Key
 			if key == "" {
-				key = firefoxKeyOf(t, ctx, f, m.Text, mc.url)
+				key = firefoxKeyOf(t, ctx, f, m.Text, mc.lineURL())
 			}
 			level := "error"
 			if m.Flags&1 != 0 {

@@ -92,12 +92,18 @@ var safariMessages = &Messages{
 		string(CodePreflightNetwork): {Text: "Connection terminated unexpectedly"},
 		// WebCore's MixedContentChecker logs its warning, the resource
 		// loader refuses the load, and the request fails as any access
-		// control failure does (verified on WebKitGTK 2.50). For a loopback
-		// or localhost URL the warning stops short, as logged.
-		string(CodeMixedContent): {Text: "[blocked] The page at {origin}/ requested insecure content from {url}. This content was blocked and must be served over HTTPS.",
+		// control failure does, at the URL script asked for (verified on
+		// WebKitGTK 2.50). On a redirect to plain http the loader's line is
+		// missing; for a loopback or localhost URL the warning stops short,
+		// as logged.
+		string(CodeMixedContent): {Text: "[blocked] The page at {origin}/ requested insecure content from {url}. This content was blocked and must be served over HTTPS."},
+		string(CodeMixedContent) + "|direct-fetch": {Text: "[blocked] The page at {origin}/ requested insecure content from {url}. This content was blocked and must be served over HTTPS.",
+			Then: []string{string(CodeMixedContent) + "|refused"}},
+		string(CodeMixedContent) + "|direct-XMLHttpRequest": {Text: "[blocked] The page at {origin}/ requested insecure content from {url}. This content was blocked and must be served over HTTPS.",
 			Then: []string{string(CodeMixedContent) + "|refused"}},
 		string(CodeMixedContent) + "|param=loopback": {Text: "[blocked] The page at {origin}/ requested insecure content from {url}. This content was blocked and must",
 			Then: []string{string(CodeMixedContent) + "|refused"}},
-		string(CodeMixedContent) + "|refused": {Text: "Not allowed to request resource"},
+		string(CodeMixedContent) + "|refused":     {Text: "Not allowed to request resource"},
+		"cannot-load|" + string(CodeMixedContent): {Text: "{initiator} cannot load {request} due to access control checks."},
 	},
 }
