@@ -197,7 +197,7 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 		in = ioNopCloser{bytes.NewReader(data)}
 		for _, p := range profiles {
 			b := report.HARBrowser{Name: p.Name, Verdicts: map[int]cors.Verdict{}, Codes: map[int]cors.Code{}, URLs: map[int]string{}}
-			_, _, _ = harfile.Analyze(bytes.NewReader(data), harfile.AnalyzeOptions{Profile: p}, func(res *harfile.Result) error {
+			_, _, _ = harfile.Analyze(bytes.NewReader(data), harfile.AnalyzeOptions{Profile: p, BriefAllowed: true}, func(res *harfile.Result) error {
 				if !matchURL(res.URL) || !matchOrigin(res.Origin) {
 					return nil
 				}
@@ -271,7 +271,9 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 	if _, err := platform.ParseFormat(o.fixFormat); err != nil {
 		return usageErrorf("--fix-format %q: want one of %s, or all", o.fixFormat, strings.Join(platform.Formats(), ", "))
 	}
-	aopts := harfile.AnalyzeOptions{FixFormat: o.fixFormat}
+	// The text report shows an allowed request's verdict alone (a replay
+	// keeps whole results: it may judge them again).
+	aopts := harfile.AnalyzeOptions{FixFormat: o.fixFormat, BriefAllowed: o.output == "text" && rp == nil}
 	if len(profiles) == 1 {
 		aopts.Profile = profiles[0]
 	}

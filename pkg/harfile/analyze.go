@@ -140,6 +140,13 @@ type AnalyzeOptions struct {
 	Workers int
 	// FixFormat picks the form of platform fixes, as check's --fix-format.
 	FixFormat string
+	// BriefAllowed says the caller reads only the verdict and identity
+	// (index, method, URL, origin, CORS mode) of allowed requests, as the
+	// text report does: they are then not explained (no platform analysis,
+	// and no engine run at all when the file's browser records failures),
+	// which is most of the work on a file of healthy traffic. Blocked and
+	// failed requests are judged in full either way.
+	BriefAllowed bool
 	// Prepare, when set, is called on each result by the worker that
 	// judged it, before emit: concurrently and in no particular order.
 	// It lets the caller do per-result work (rendering) on every core.
@@ -676,7 +683,7 @@ func (a *analyzer) run(j *job) *Result {
 // answered and its cause and fix (platform.Analyze, Report.Apply), and it
 // sets apart failures that are not CORS.
 func (a *analyzer) explain(j *job, res *Result) {
-	if ex := res.Exchange; ex != nil {
+	if ex := res.Exchange; ex != nil && (res.Verdict == cors.Blocked || !a.opts.BriefAllowed) {
 		plan := j.plan
 		if !j.planned {
 			plan = j.rec.Profile.PlanRequest(&ex.Request)
@@ -768,6 +775,14 @@ func (a *analyzer) newResult(j *job) *Result {
 func (a *analyzer) judge(j *job) *Result {
 	e := j.e
 	res := a.newResult(j)
+	if a.opts.BriefAllowed && j.rec.RecordsFailures && !recordedBlockedChain(j) {
+		// The browser recorded no failure, so it let the request through
+		// whatever the engine finds: the verdict is all the caller reads.
+		if j.pair != nil {
+			res.PreflightIndex = j.pair.Index
+		}
+		return res
+	}
 	req := cors.Request{
 		Method: e.Request.Method, URL: e.Request.URL, Origin: j.origin,
 		Credentials: hasCredentials(e), Initiator: initiatorAPI(e),
@@ -859,6 +874,33 @@ func (a *analyzer) judge(j *job) *Result {
 	return res
 }
 
+// recordedBlockedChain is judge's "blocked" without building the hops:
+// whether the browser recorded a failure on the request, its redirect hops
+// or their preflights, up to the first hop whose answer is not recorded.
+func recordedBlockedChain(j *job) bool {
+	for i := -1; i < len(j.hops); i++ {
+		q := j.e
+		if i >= 0 {
+			q = j.hops[i].e
+			if pre := j.hops[i].preflight; pre != nil {
+				if recordedBlocked(pre) {
+					return true
+				}
+				if !hopKnown(pre) {
+					return false
+				}
+			}
+		}
+		if recordedBlocked(q) {
+			return true
+		}
+		if !hopKnown(q) {
+			return false
+		}
+	}
+	return false
+}
+
 // judgePreflightOnly diagnoses a request from its preflight alone: the file
 // has the OPTIONS exchange but not the request it guarded.
 func (a *analyzer) judgePreflightOnly(j *job) *Result {
@@ -940,6 +982,9 @@ func isNetworkError(s string) bool {
 // the request without recording why (status 0, no headers, no net error):
 // then the hop would say nothing true.
 func hopOf(e *Entry) (*cors.Hop, bool) {
+	if !hopKnown(e) {
+		return nil, false
+	}
 	h := &cors.Hop{
 		Request: cors.Message{Method: e.Request.Method, URL: e.Request.URL, Header: HTTPHeader(e.Request.Headers)},
 		Started: e.Started,
@@ -947,28 +992,30 @@ func hopOf(e *Entry) (*cors.Hop, bool) {
 		// Network Access judges.
 		RemoteAddress: e.ServerIP,
 	}
-	if !e.Failed() {
-		h.Protocol = e.Response.HTTPVersion
-	}
 	switch {
 	case !e.Failed():
+		h.Protocol = e.Response.HTTPVersion
 		resp := &cors.Message{Status: e.Response.Status, StatusText: e.Response.StatusText, Header: HTTPHeader(e.Response.Headers)}
 		if len(e.Response.Content.Text) > 0 {
 			resp.Body = e.Response.Content.Text
 			resp.BodyTruncated = e.Response.Content.TextSize > len(e.Response.Content.Text)
 		}
 		h.Response = resp
-		return h, true
 	case isNetworkError(e.Response.Error):
 		h.NetError = e.Response.Error
-		return h, true
-	case len(e.Response.Headers) > 0 && e.Response.Status == 0:
+	default:
 		// Some exporters keep the headers of a response the browser
 		// rejected but write status 0; judge the headers.
 		h.Response = &cors.Message{Status: 200, Header: HTTPHeader(e.Response.Headers)}
-		return h, true
 	}
-	return nil, false
+	return h, true
+}
+
+// hopKnown reports whether the file records what became of the request:
+// a response, a network error below CORS, or the headers of a response
+// the browser rejected.
+func hopKnown(e *Entry) bool {
+	return !e.Failed() || isNetworkError(e.Response.Error) || (len(e.Response.Headers) > 0 && e.Response.Status == 0)
 }
 
 func causeNotInFile(e *Entry, req *cors.Request, headersRecorded bool) cors.Finding {

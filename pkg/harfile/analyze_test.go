@@ -1,13 +1,16 @@
 package harfile
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/harfile/hartest"
 )
 
 func analyze(t *testing.T, har string) (Summary, []*Result) {
@@ -282,5 +285,62 @@ func TestHopProtocol(t *testing.T) {
 		if got := rs[0].Exchange.Actual[0].Protocol; got != tt.want {
 			t.Errorf("httpVersion %q: hop protocol %q, want %q", tt.version, got, tt.want)
 		}
+	}
+}
+
+// TestBriefAllowed: with BriefAllowed an allowed request keeps its verdict
+// and identity, and every other request is judged exactly as in full, on
+// the recorded HARs (judged as their own browser and as Firefox, which
+// records no failures) and on a generated one.
+func TestBriefAllowed(t *testing.T) {
+	inputs := map[string][]byte{"generated": hartest.Generate(60, 64)}
+	paths, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "har", "*.har"))
+	if len(paths) == 0 {
+		t.Fatal("no HAR files in testdata/har")
+	}
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs[filepath.Base(p)] = data
+	}
+	firefox, _ := cors.LookupProfile("firefox")
+	allowed, other := 0, 0
+	for name, data := range inputs {
+		for _, prof := range []*cors.Profile{nil, firefox} {
+			run := func(brief bool) (Summary, []*Result) {
+				var out []*Result
+				sum, _, err := Analyze(bytes.NewReader(data), AnalyzeOptions{Profile: prof, BriefAllowed: brief}, func(r *Result) error { out = append(out, r); return nil })
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				return sum, out
+			}
+			fullSum, full := run(false)
+			briefSum, brief := run(true)
+			if fullSum != briefSum || len(full) != len(brief) {
+				t.Fatalf("%s (%v): brief summary %+v (%d results), full %+v (%d)", name, prof, briefSum, len(brief), fullSum, len(full))
+			}
+			for i, f := range full {
+				b := brief[i]
+				if f.Index != b.Index || f.Method != b.Method || f.URL != b.URL || f.Origin != b.Origin || f.OriginSource != b.OriginSource ||
+					f.CORSMode != b.CORSMode || f.Verdict != b.Verdict || f.FailReason != b.FailReason || f.OnlyPreflight != b.OnlyPreflight ||
+					f.PreflightIndex != b.PreflightIndex || f.CauseSource != b.CauseSource || (f.Reported() == nil) != (b.Reported() == nil) {
+					t.Fatalf("%s (%v) entry %d: brief %+v, full %+v", name, prof, f.Index, b, f)
+				}
+				if f.Verdict == cors.Allowed {
+					allowed++
+					continue
+				}
+				other++
+				if !reflect.DeepEqual(f.Findings, b.Findings) || !reflect.DeepEqual(f.Platform, b.Platform) {
+					t.Fatalf("%s (%v) entry %d (%s): brief findings %+v, full %+v", name, prof, f.Index, f.Verdict, b.Findings, f.Findings)
+				}
+			}
+		}
+	}
+	if allowed == 0 || other == 0 {
+		t.Fatalf("%d allowed and %d other results: the test needs both kinds", allowed, other)
 	}
 }

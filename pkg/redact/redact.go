@@ -375,7 +375,7 @@ func mayHoldSecret(s string) bool {
 		if m == 0 {
 			continue
 		}
-		if c := s[i+1] | 0x20 - 'a'; c >= 26 || m&(1<<c) == 0 {
+		if c := (s[i+1] | 0x20) - 'a'; c >= 26 || m&(1<<c) == 0 {
 			continue
 		}
 		for _, h := range secretHints[s[i]|0x20] {
