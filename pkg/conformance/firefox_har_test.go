@@ -116,8 +116,9 @@ func TestFirefoxHARExport(t *testing.T) {
 			Creator, Browser harCreator
 			Entries          []struct {
 				Request struct {
-					Method string `json:"method"`
-					URL    string `json:"url"`
+					Method  string  `json:"method"`
+					URL     string  `json:"url"`
+					Headers []harNV `json:"headers"`
 				} `json:"request"`
 				Response struct {
 					Status  int     `json:"status"`
@@ -153,7 +154,7 @@ func TestFirefoxHARExport(t *testing.T) {
 	if len(expected) != plain {
 		t.Errorf("the sidecar has %d scenarios, the record %d run on the page origin: record both in one run", len(expected), plain)
 	}
-	stoppedByPreflight, blockedOnResponse := 0, 0
+	stoppedByPreflight, blockedOnResponse, withCookie := 0, 0, 0
 	for _, e := range expected {
 		want := rec.Scenarios[e.Scenario]
 		if want == nil {
@@ -181,6 +182,19 @@ func TestFirefoxHARExport(t *testing.T) {
 			if h.Request.URL == e.URL && strings.EqualFold(h.Request.Method, e.Method) {
 				statuses = append(statuses, h.Response.Status)
 				headers += len(h.Response.Headers)
+				// The page's cookie tells har the credentials mode: a
+				// credentialed request carries it, no other does.
+				cookie := ""
+				for _, nv := range h.Request.Headers {
+					if strings.EqualFold(nv.Name, "Cookie") {
+						cookie = nv.Value
+					}
+				}
+				if include := byName[e.Scenario].Request.Include(); (cookie == PageCookie) != include {
+					t.Errorf("%s: credentials %v, but the export's request has Cookie %q", e.Scenario, include, cookie)
+				} else if include {
+					withCookie++
+				}
 			}
 		}
 		switch {
@@ -203,7 +217,8 @@ func TestFirefoxHARExport(t *testing.T) {
 			}
 		}
 	}
-	if stoppedByPreflight == 0 || blockedOnResponse == 0 {
-		t.Errorf("%d scenarios stopped by their preflight, %d blocked on their response: a check above never ran", stoppedByPreflight, blockedOnResponse)
+	if stoppedByPreflight == 0 || blockedOnResponse == 0 || withCookie == 0 {
+		t.Errorf("%d scenarios stopped by their preflight, %d blocked on their response, %d credentialed requests with the page's cookie: a check above never ran",
+			stoppedByPreflight, blockedOnResponse, withCookie)
 	}
 }

@@ -99,12 +99,24 @@ func (s *Server) path(name, nonce string, hop int) string {
 	return p
 }
 
+// PageCookie is the cookie the page origin sets with its blank page, so a
+// credentialed request carries one, as a real one usually does: a HAR
+// export records no credentials mode, only the Cookie header. Cookies
+// ignore ports, so 127.0.0.1's cookie goes to the API and the other
+// listener too; the three are one site, so neither SameSite=Lax nor
+// Firefox's Total Cookie Protection (a jar per top-level site) holds it
+// back. Requests without credentials: 'include' carry none (cross-origin).
+const PageCookie = "corsdiag-session=conformance"
+
 // BlankPage is what the page origin serves at /.
 const BlankPage = "<!doctype html><html><head><meta charset=utf-8><title>corsdiag conformance</title></head><body></body></html>"
 
 func (s *Server) handler(origin string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/" {
+			if origin == s.Origins.Page {
+				w.Header().Set("Set-Cookie", PageCookie+"; Path=/; SameSite=Lax")
+			}
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			_, _ = w.Write([]byte(BlankPage))
 			return

@@ -149,3 +149,21 @@ func TestParsePath(t *testing.T) {
 		}
 	}
 }
+
+// The page origin's blank page sets PageCookie; the other listeners' set
+// nothing.
+func TestServerPageCookie(t *testing.T) {
+	srv := serverFor(t)
+	for _, tc := range []struct {
+		origin, want string
+	}{
+		{srv.Origins.Page, PageCookie + "; Path=/; SameSite=Lax"},
+		{srv.Origins.API, ""},
+		{srv.Origins.Other, ""},
+	} {
+		resp := send(t, http.MethodGet, tc.origin+"/", nil)
+		if got := resp.Header.Get("Set-Cookie"); got != tc.want {
+			t.Errorf("%s/: Set-Cookie %q, want %q", tc.origin, got, tc.want)
+		}
+	}
+}
