@@ -33,7 +33,10 @@ import (
 const (
 	mixedPageHost = "secure-page.test"
 	mixedAPIHost  = "plain-api.test"
-	mixedRecord   = "../../testdata/conformance/mixed-content.json"
+	// mixedLocalhostSub is under .localhost, which Secure Contexts counts as
+	// loopback.
+	mixedLocalhostSub = "api.localhost"
+	mixedRecord       = "../../testdata/conformance/mixed-content.json"
 )
 
 var updateMixedRecord = flag.Bool("update-mixed-record", false, "Test*MixedContent: write what the browser did to testdata/conformance/mixed-content.json instead of checking it matches the record")
@@ -89,6 +92,7 @@ func mixedCases(page, apiPort string) []mixedCase {
 		{"XHR to http by name", api + "/mixed-xhr", true, ""},
 		{"fetch to http loopback", "http://127.0.0.1:" + apiPort + "/loopback-fetch", false, ""},
 		{"fetch to http localhost", "http://localhost:" + apiPort + "/localhost-fetch", false, ""},
+		{"fetch to http subdomain of localhost", "http://" + mixedLocalhostSub + ":" + apiPort + "/sublocalhost-fetch", false, ""},
 		{"fetch redirected to http by name", page + mixedRedirectPath, false, api + "/redirected-fetch"},
 	}
 }
@@ -158,7 +162,8 @@ func (env *mixedEnv) placeholders() *strings.Replacer {
 	return strings.NewReplacer(env.pageOrigin, "{page}",
 		"http://"+mixedAPIHost+":"+env.apiPort, "{api}",
 		"http://127.0.0.1:"+env.apiPort, "{loopback}",
-		"http://localhost:"+env.apiPort, "{localhost}")
+		"http://localhost:"+env.apiPort, "{localhost}",
+		"http://"+mixedLocalhostSub+":"+env.apiPort, "{sublocalhost}")
 }
 
 // mixedObserved is what a browser did for one case.
@@ -239,7 +244,8 @@ func testMixedContent(t *testing.T, b mixedBrowser) {
 	}
 
 	_, pagePort, _ := strings.Cut(strings.TrimPrefix(env.pageOrigin, "https://"), ":")
-	routes, err := probe.ParseRoutes([]string{mixedAPIHost + ":" + env.apiPort + ":127.0.0.1", mixedPageHost + ":" + pagePort + ":127.0.0.1"}, nil)
+	routes, err := probe.ParseRoutes([]string{mixedAPIHost + ":" + env.apiPort + ":127.0.0.1", mixedPageHost + ":" + pagePort + ":127.0.0.1",
+		mixedLocalhostSub + ":" + env.apiPort + ":127.0.0.1"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -379,7 +385,8 @@ func TestMixedContentAgainstRecord(t *testing.T) {
 	}
 	const page, apiPort = "https://" + mixedPageHost + ":8443", "8080"
 	ph := strings.NewReplacer(page, "{page}", "http://"+mixedAPIHost+":"+apiPort, "{api}",
-		"http://127.0.0.1:"+apiPort, "{loopback}", "http://localhost:"+apiPort, "{localhost}")
+		"http://127.0.0.1:"+apiPort, "{loopback}", "http://localhost:"+apiPort, "{localhost}",
+		"http://"+mixedLocalhostSub+":"+apiPort, "{sublocalhost}")
 	for _, k := range []browserKind{chromiumRecord, firefoxRecord, webkitRecord} {
 		rec := all[k.name]
 		if rec == nil {
@@ -413,7 +420,7 @@ func TestMixedContentAgainstRecord(t *testing.T) {
 // certificate accepted with --ignore-certificate-errors; the lines are the
 // console entries naming the request's path.
 func runChromiumMixed(t *testing.T, bin string, env *mixedEnv) ([]jsResult, [][]consoleLine, []string, string) {
-	c := startChromium(t, bin, env.pageOrigin+"/", spaceFlags{MapHosts: []string{mixedPageHost, mixedAPIHost, "localhost"}, IgnoreCertErrors: true})
+	c := startChromium(t, bin, env.pageOrigin+"/", spaceFlags{MapHosts: []string{mixedPageHost, mixedAPIHost, "localhost", mixedLocalhostSub}, IgnoreCertErrors: true})
 	results := make([]jsResult, len(env.cases))
 	lines := make([][]consoleLine, len(env.cases))
 	for i, mc := range env.cases {
@@ -442,7 +449,7 @@ func runChromiumMixed(t *testing.T, bin string, env *mixedEnv) ([]jsResult, [][]
 // line is matched to its security.properties key through Firefox's own
 // string bundle, since the console service does not carry it.
 func runFirefoxMixed(t *testing.T, bin string, env *mixedEnv) ([]jsResult, [][]consoleLine, []string, string) {
-	proxy := startMapProxy(t, mixedPageHost, mixedAPIHost)
+	proxy := startMapProxy(t, mixedPageHost, mixedAPIHost, mixedLocalhostSub)
 	_, p, _ := net.SplitHostPort(proxy.Addr())
 	port, _ := strconv.Atoi(p)
 	f := startFirefox(t, bin, "about:blank", map[string]any{"network.proxy.http_port": port, "network.proxy.ssl_port": port})
@@ -515,7 +522,7 @@ func firefoxKeyOf(t *testing.T, ctx context.Context, f *firefox, text, url strin
 // mapProxy (WebKit's network proxy settings; loopback bypasses it) and
 // TLS errors ignored for the test certificate.
 func runWebKitMixed(t *testing.T, py string, env *mixedEnv) ([]jsResult, [][]consoleLine, []string, string) {
-	proxy := startMapProxy(t, mixedPageHost, mixedAPIHost)
+	proxy := startMapProxy(t, mixedPageHost, mixedAPIHost, mixedLocalhostSub)
 	w := &webkit{python: py, pageURL: env.pageOrigin + "/", proxy: proxy.Addr(), ignoreTLSErrors: true}
 	specs := make([]jsSpec, len(env.cases))
 	for i, mc := range env.cases {

@@ -105,7 +105,7 @@ func candidateNamed(p *cors.Profile, codes []cors.Code, key string) bool {
 // the text names it, the page's origin: pasted whole, and its first line
 // alone.
 func TestReadRecordedMixedContent(t *testing.T) {
-	mixedURL := regexp.MustCompile(`^http://(plain-api\.test|127\.0\.0\.1|localhost):8080/[a-z]+-(fetch|xhr)$`)
+	mixedURL := regexp.MustCompile(`^http://(plain-api\.test|127\.0\.0\.1|localhost|api\.localhost):8080/[a-z]+-(fetch|xhr)$`)
 	raw, err := os.ReadFile(filepath.Join("..", "..", "testdata", "conformance", "mixed-content.json"))
 	if err != nil {
 		t.Fatalf("conformance record: %v", err)
@@ -122,7 +122,7 @@ func TestReadRecordedMixedContent(t *testing.T) {
 		t.Fatal(err)
 	}
 	values := strings.NewReplacer("{page}", "https://secure-page.test:8443", "{api}", "http://plain-api.test:8080",
-		"{loopback}", "http://127.0.0.1:8080", "{localhost}", "http://localhost:8080")
+		"{loopback}", "http://127.0.0.1:8080", "{localhost}", "http://localhost:8080", "{sublocalhost}", "http://api.localhost:8080")
 	for _, tc := range []struct {
 		record, browser string
 		namesOrigin     bool
