@@ -27,6 +27,9 @@ type Reader struct {
 	interned map[string]Header
 	// text holds the response body being read (its first BodyLimit bytes).
 	text []byte
+	// pairBuf collects a header list (pairs); kept when at most
+	// maxPairBuf long, so a hostile list does not stay in memory.
+	pairBuf []Header
 	// Log fills in as the file is read: pages before the entries are known
 	// when the first entry arrives.
 	Log Log
@@ -43,6 +46,7 @@ func NewReader(r io.Reader, opts Options) *Reader {
 const (
 	maxInterned    = 4096
 	maxInternedLen = 64
+	maxPairBuf     = 256
 )
 
 // intern returns b as a string, shared with earlier equal strings; for a
@@ -374,8 +378,11 @@ const MaxHeaders = 50000
 func (r *Reader) pairs(out []Header) ([]Header, int, error) {
 	s := r.s
 	dropped := 0
+	// Collected in a reused buffer, then copied out at their final size:
+	// growing each entry's list by appending cost more than reading it.
+	buf := r.pairBuf[:0]
 	err := s.array(func(int) error {
-		if len(out) >= MaxHeaders {
+		if len(out)+len(buf) >= MaxHeaders {
 			dropped++
 			return s.skipValue()
 		}
@@ -389,17 +396,24 @@ func (r *Reader) pairs(out []Header) ([]Header, int, error) {
 				n := r.intern(v, true)
 				h.Name, h.key = n.Name, n.key
 			case "value":
-				h.Value, err = s.str()
+				// Values repeat across entries too (content types, origins).
+				v, err = s.strBytes(maxStringLen)
+				h.Value = r.intern(v, false).Name
 			default:
 				err = s.skipValue()
 			}
 			return err
 		})
 		if h.Name != "" {
-			out = append(out, h)
+			buf = append(buf, h)
 		}
 		return err
 	})
+	out = append(out, buf...)
+	clear(buf)
+	if cap(buf) <= maxPairBuf {
+		r.pairBuf = buf[:0]
+	}
 	return out, dropped, err
 }
 
