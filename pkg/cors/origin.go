@@ -89,6 +89,17 @@ func originOfPlain(raw string) (origin string, ok bool) {
 	return scheme + "://" + host + ":" + port, true
 }
 
+// plainPortOK reports whether an origin originOfPlain accepted has no port
+// above 65535 (originOfPlain takes any digits; ParseOrigin refuses those).
+func plainPortOK(origin string) bool {
+	i := strings.LastIndexByte(origin, ':')
+	if i < len("https:") {
+		return true
+	}
+	p := origin[i+1:]
+	return len(p) < 5 || len(p) == 5 && p <= "65535"
+}
+
 func originOfURL(u *url.URL) string {
 	scheme := strings.ToLower(u.Scheme)
 	switch scheme {
@@ -157,6 +168,15 @@ func ParseOrigin(s string) (string, error) {
 	if s == "null" {
 		return s, nil
 	}
+	if o, ok := originOfPlain(s); ok && o == s && plainPortOK(s) {
+		// Already a serialized origin (the HAR reader's, every entry).
+		return s, nil
+	}
+	return parseOrigin(s)
+}
+
+// parseOrigin is ParseOrigin by url.Parse.
+func parseOrigin(s string) (string, error) {
 	u, err := url.Parse(strings.TrimSpace(s))
 	if err != nil {
 		return "", &OriginError{Value: s, Reason: "it is not a URL: " + err.Error()}

@@ -116,5 +116,11 @@ func FuzzOriginOfPlain(f *testing.F) {
 		if fast != want {
 			t.Errorf("originOfPlain(%q) = %q, url.Parse gives %q", raw, fast, want)
 		}
+		// ParseOrigin's shortcut for a string that is already an origin.
+		got, gerr := ParseOrigin(fast)
+		slow, serr := parseOrigin(fast)
+		if got != slow || (gerr == nil) != (serr == nil) {
+			t.Errorf("ParseOrigin(%q) = %q, %v; by url.Parse %q, %v", fast, got, gerr, slow, serr)
+		}
 	})
 }

@@ -111,7 +111,6 @@ type FixContext struct {
 var (
 	reExecuteAPI = regexp.MustCompile(`^([a-z0-9]{10})(?:-(vpce-[0-9a-f]+))?\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$`)
 	reVPCEHost   = regexp.MustCompile(`^(vpce-[0-9a-f]+)-[a-z0-9]+(?:-[a-z0-9-]+)?\.execute-api\.([a-z0-9-]+)\.vpce\.amazonaws\.com$`)
-	reToken      = regexp.MustCompile(`^[!#$%&'*+.^_` + "`" + `|~0-9A-Za-z-]+$`)
 )
 
 func newFixContext(ex *cors.Exchange, d *cors.Diagnosis) FixContext {
@@ -131,16 +130,16 @@ func newFixContext(ex *cors.Exchange, d *cors.Diagnosis) FixContext {
 				c.Resource = u.Path
 			}
 		}
-		if id := requestHeader(&ex.Request, "x-apigw-api-id"); reToken.MatchString(id) {
+		if id := requestHeader(&ex.Request, "x-apigw-api-id"); cors.IsToken(id) {
 			c.APIID = id
 		}
 	}
-	if d != nil && d.Plan.Method != "" && reToken.MatchString(d.Plan.Method) {
+	if d != nil && d.Plan.Method != "" && cors.IsToken(d.Plan.Method) {
 		c.Method = d.Plan.Method
 	}
 	if d != nil {
 		for _, h := range d.Plan.UnsafeHeaders {
-			if reToken.MatchString(h) {
+			if cors.IsToken(h) {
 				c.Headers = append(c.Headers, h)
 			}
 		}
@@ -152,17 +151,19 @@ func newFixContext(ex *cors.Exchange, d *cors.Diagnosis) FixContext {
 	if c.Method != "OPTIONS" {
 		c.Methods = append(c.Methods, "OPTIONS")
 	}
-	if m := reExecuteAPI.FindStringSubmatch(c.Host); m != nil {
+	// Every AWS pattern below ends in .amazonaws.com: other hosts skip them.
+	aws := strings.HasSuffix(c.Host, ".amazonaws.com")
+	if m := awsMatch(aws, reExecuteAPI, c.Host); m != nil {
 		c.APIID, c.Region = m[1], m[3]
 		if m[2] != "" {
 			c.VPCE = m[2]
 		}
 		c.Stage, c.Resource = splitStage(c.Path)
-	} else if m := reVPCEHost.FindStringSubmatch(c.Host); m != nil {
+	} else if m := awsMatch(aws, reVPCEHost, c.Host); m != nil {
 		c.VPCE, c.Region = m[1], m[2]
 		c.Stage, c.Resource = splitStage(c.Path)
 	}
-	if m := reS3Host.FindStringSubmatch(c.Host); m != nil && m[1] != "" {
+	if m := awsMatch(aws, reS3Host, c.Host); m != nil && m[1] != "" {
 		c.Bucket = strings.TrimSuffix(m[1], ".")
 	} else if strings.HasPrefix(c.Host, "s3.") || c.Host == "storage.googleapis.com" {
 		// Path-style: the bucket is the first path segment.
@@ -173,13 +174,21 @@ func newFixContext(ex *cors.Exchange, d *cors.Diagnosis) FixContext {
 	if strings.HasSuffix(c.Host, ".storage.googleapis.com") {
 		c.Bucket = strings.TrimSuffix(c.Host, ".storage.googleapis.com")
 	}
-	if m := reS3Region.FindStringSubmatch(c.Host); m != nil && c.Region == "YOUR_REGION" {
+	if m := awsMatch(aws, reS3Region, c.Host); m != nil && c.Region == "YOUR_REGION" {
 		c.Region = m[1]
 	}
 	if safeName(c.Bucket) != c.Bucket {
 		c.Bucket = "YOUR_BUCKET"
 	}
 	return c
+}
+
+// awsMatch is re's submatches in an AWS host name, nil for other hosts.
+func awsMatch(aws bool, re *regexp.Regexp, host string) []string {
+	if !aws {
+		return nil
+	}
+	return re.FindStringSubmatch(host)
 }
 
 // splitStage splits a REST API URL path: it starts with the stage.
