@@ -3,6 +3,7 @@ package cors
 import (
 	"net/netip"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -233,6 +234,7 @@ func TestFirefoxLocalNetworkLines(t *testing.T) {
 	required := func(origin, addr, secure string) string {
 		return "Local Network Access permission required: top-level site “" + origin + "/”, initiator “" + origin + "/”, attempting to access target “" + url + "” (" + addr + ") via fetch. Secure context: " + secure
 	}
+	viaXHR := strings.Replace(required(page, "127.0.0.1:8080", "True"), "via fetch", "via xhr", 1)
 	tests := []struct {
 		name   string
 		req    Request
@@ -247,6 +249,8 @@ func TestFirefoxLocalNetworkLines(t *testing.T) {
 			[]string{required(page, "192.168.1.10:8080", "True"), failed}},
 		{"non-secure page is asked too", Request{Method: "GET", URL: url, Origin: "http://app.example.com"}, nil, "127.0.0.1:8080", CodeLocalNetworkInsecure,
 			[]string{required("http://app.example.com", "127.0.0.1:8080", "False"), failed}},
+		{"XMLHttpRequest", Request{Method: "GET", URL: url, Origin: page, Initiator: "XMLHttpRequest"}, nil, "127.0.0.1:8080", CodeLocalNetworkPermission,
+			[]string{viaXHR, failed}},
 		{"preflight", Request{Method: "PUT", URL: url, Origin: page, Header: hdr("Content-Type", "application/json")}, okPreflight(), "127.0.0.1:8080", CodeLocalNetworkPermission,
 			[]string{failed, failed}},
 	}

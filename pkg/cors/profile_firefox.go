@@ -40,8 +40,11 @@ var Firefox = &Profile{
 }
 
 var firefoxMessages = &Messages{
-	Frame:          "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: {cause}",
-	NoStatus:       "(null)",
+	Frame:    "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: {cause}",
+	NoStatus: "(null)",
+	// The Local Network Access line says "via fetch" or "via xhr" (verified
+	// on Firefox ESR 153).
+	Initiators:     map[string]string{"fetch": "fetch", "XMLHttpRequest": "xhr"},
 	FetchRejection: "TypeError: NetworkError when attempting to fetch resource.",
 	// After a failed preflight the request itself fails too, and Firefox
 	// logs that as a second line.
