@@ -187,6 +187,12 @@ func Read(text string) (*Reading, error) {
 			causes = append(causes, c...)
 			continue
 		}
+		// After a line that leads a code's cause (Firefox's Local Network
+		// Access line), the line that reads as that code is its cause.
+		if own := ledBy(causes, c); len(own) > 0 {
+			causes = append(causes, own...)
+			continue
+		}
 		// The line tells of a preflight only if every reading of it does
 		// (Firefox logs the same words after a failed redirect).
 		pre, some := true, false
@@ -211,6 +217,22 @@ func Read(text string) (*Reading, error) {
 		return nil, ErrNotConsoleText
 	}
 	return decide(causes, follows), nil
+}
+
+// ledBy is the matches in c of the code the last cause line leads to, if
+// that line leads one.
+func ledBy(causes, c []match) []match {
+	if len(causes) == 0 || !causes[len(causes)-1].p.t.Leads {
+		return nil
+	}
+	code := causes[len(causes)-1].p.t.Code
+	var out []match
+	for _, m := range c {
+		if m.p.t.Code == code {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // match is one template found in a line, with its particulars.

@@ -249,6 +249,10 @@ type Template struct {
 	Warning   bool
 	// AfterPreflight: the line follows the cause of a failed preflight only.
 	AfterPreflight bool
+	// Leads: the line comes before the code's own cause line (a cause's
+	// Before), so the line after it is that cause, not a line following a
+	// failed preflight.
+	Leads bool
 }
 
 // templateInitiators are the APIs console lines are rendered for.
@@ -315,7 +319,7 @@ func (p *Profile) Templates() []Template {
 			if pre, ok := follows[key]; ok {
 				t.AfterPreflight = pre
 			} else if c, ok := beforeOf[key]; ok {
-				t.Code = Code(c)
+				t.Code, t.Leads = Code(c), true
 			} else {
 				t.Code = Code(code)
 			}
