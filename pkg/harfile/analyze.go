@@ -64,8 +64,10 @@ type Result struct {
 	// Status and NetError are what the file recorded for the request.
 	Status   int
 	NetError string
-	// PreflightIndex is the paired preflight's entry index, or -1.
-	PreflightIndex int
+	// PreflightIndex is the paired preflight's entry index, or -1;
+	// PreflightStatus the status the file recorded for it (0 when none).
+	PreflightIndex  int
+	PreflightStatus int
 	// OnlyPreflight: the file holds the preflight but not the request.
 	OnlyPreflight bool
 	Findings      []cors.Finding
@@ -791,7 +793,7 @@ func (a *analyzer) judge(j *job) *Result {
 	ex := &cors.Exchange{Request: req}
 	causeKnown := true
 	if j.pair != nil {
-		res.PreflightIndex = j.pair.Index
+		res.PreflightIndex, res.PreflightStatus = j.pair.Index, j.pair.Response.Status
 		hop, known := hopOf(j.pair)
 		if known {
 			ex.Preflight = hop
@@ -908,7 +910,7 @@ func (a *analyzer) judgePreflightOnly(j *job) *Result {
 	res := a.newResult(j)
 	res.Method = j.acrm
 	res.OnlyPreflight = true
-	res.PreflightIndex = e.Index
+	res.PreflightIndex, res.PreflightStatus = e.Index, e.Response.Status
 	req := cors.Request{Method: j.acrm, URL: e.Request.URL, Origin: j.origin, Header: http.Header{}, Credentials: e.Credentials}
 	for _, name := range splitList(e.Request.Header("Access-Control-Request-Headers")) {
 		req.Header.Set(name, placeholderValue(name))

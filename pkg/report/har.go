@@ -75,8 +75,9 @@ type harProblem struct {
 	// one unless a deeper cause is known); Message and Fix are the cause's.
 	Cause    string `json:"cause"`
 	Platform string `json:"platform"`
-	// Statuses is the mix of HTTP statuses the group's requests got
-	// ("0" when none came), status to count.
+	// Statuses is the mix of HTTP statuses of the answers the group's
+	// errors are about (the preflight's for a failed preflight; "0" when
+	// none was recorded), status to count.
 	Statuses        map[string]int `json:"statuses"`
 	Origin          string         `json:"origin"`
 	Target          string         `json:"target"`
@@ -243,7 +244,18 @@ func (r *HARRenderer) group(res *harfile.Result, p *harPrepared) {
 		r.order = append(r.order, g)
 	}
 	g.Count++
-	g.Statuses[strconv.Itoa(res.Status)]++
+	g.Statuses[strconv.Itoa(reportedStatus(res))]++
+}
+
+// reportedStatus is the status of the answer the reported error is about:
+// the preflight's for a failed preflight (the request itself has none, or
+// one the browser never let it get), else what the file recorded for the
+// request.
+func reportedStatus(res *harfile.Result) int {
+	if f := res.Reported(); f != nil && f.Step == "preflight" && res.PreflightStatus > 0 {
+		return res.PreflightStatus
+	}
+	return res.Status
 }
 
 // fail counts res under its reason.

@@ -235,3 +235,45 @@ func TestHARFollowsUnderCause(t *testing.T) {
 		})
 	}
 }
+
+// TestHARStatusesOfTheReportedAnswer: a problem's statuses are those of
+// the answers its error is about: the preflight's when the preflight
+// failed, else what the file recorded for the request.
+func TestHARStatusesOfTheReportedAnswer(t *testing.T) {
+	tests := []struct {
+		name                string
+		step                string
+		recorded, preflight int
+		want                string
+	}{
+		{"failed preflight, actual sent anyway", "preflight", 200, 401, "401"},
+		{"failed preflight, request never sent", "preflight", 0, 403, "403"},
+		{"failed preflight, no status recorded for it", "preflight", 0, 0, "0"},
+		{"actual", "actual", 500, 204, "500"},
+		{"actual, no status recorded", "actual", 0, 204, "0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			r := NewHARRenderer(&out, HAROptions{JSON: true})
+			res := &harfile.Result{Index: 0, Method: "GET", URL: "https://api.test/x", Origin: "https://app.test", Verdict: cors.Blocked,
+				Status: tt.recorded, PreflightIndex: 1, PreflightStatus: tt.preflight,
+				Findings: []cors.Finding{{Code: cors.CodeMissingAllowOrigin, Severity: cors.SeverityError, Step: tt.step, Reported: true}}}
+			if err := r.Add(res); err != nil {
+				t.Fatal(err)
+			}
+			if err := r.Finish(harfile.Summary{}, &harfile.Log{}, nil); err != nil {
+				t.Fatal(err)
+			}
+			var doc struct {
+				Problems []struct{ Statuses map[string]int }
+			}
+			if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+				t.Fatal(err)
+			}
+			if len(doc.Problems) != 1 || len(doc.Problems[0].Statuses) != 1 || doc.Problems[0].Statuses[tt.want] != 1 {
+				t.Fatalf("statuses %+v, want {%s: 1}", doc.Problems, tt.want)
+			}
+		})
+	}
+}
