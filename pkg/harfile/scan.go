@@ -59,8 +59,8 @@ const (
 	minMapSize = 4 << 20
 	// mapChunk is how far fill moves end; releaseEvery how much of the
 	// mapping may stay resident behind pos.
-	mapChunk     = 1 << 20
-	releaseEvery = 4 << 20
+	mapChunk     = 256 << 10
+	releaseEvery = 1 << 20
 )
 
 func newScanner(r io.Reader) *scanner {
