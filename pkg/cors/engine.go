@@ -94,6 +94,9 @@ func (p *Profile) Evaluate(ex *Exchange) *Diagnosis {
 
 // urlScheme is the lower-case scheme of raw, or "" when it has none.
 func urlScheme(raw string) string {
+	if scheme, _, ok := plainURL(raw); ok {
+		return scheme
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		if i := strings.IndexByte(raw, ':'); i > 0 {
@@ -105,6 +108,9 @@ func urlScheme(raw string) string {
 }
 
 func isHTTPURL(raw string) bool {
+	if _, _, ok := plainURL(raw); ok {
+		return true
+	}
 	u, err := url.Parse(raw)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }

@@ -102,15 +102,18 @@ func PageAddressSpace(r *Request) AddressSpace {
 // context (W3C Secure Contexts §is origin potentially trustworthy): https,
 // wss, and http on loopback hosts.
 func potentiallyTrustworthy(origin string) bool {
-	u, err := url.Parse(origin)
-	if err != nil {
-		return false
+	scheme, host, ok := plainURL(origin)
+	if !ok {
+		u, err := url.Parse(origin)
+		if err != nil {
+			return false
+		}
+		scheme, host = strings.ToLower(u.Scheme), strings.ToLower(u.Hostname())
 	}
-	switch strings.ToLower(u.Scheme) {
+	switch scheme {
 	case "https", "wss":
 		return true
 	case "http", "ws":
-		host := strings.ToLower(u.Hostname())
 		if host == "localhost" || strings.HasSuffix(host, ".localhost") {
 			return true
 		}

@@ -41,14 +41,33 @@ func OriginOf(rawURL string) string {
 // A HAR read judges thousands of URLs, and parsing each several times
 // was a tenth of the time. FuzzOriginOfPlain holds it to url.Parse.
 func originOfPlain(raw string) (origin string, ok bool) {
-	var scheme string
+	scheme, host, port, ok := splitPlain(raw)
+	if !ok {
+		return "", false
+	}
+	if port == "" || port == defaultPort(scheme) {
+		return scheme + "://" + host, true
+	}
+	return scheme + "://" + host + ":" + port, true
+}
+
+// plainURL is the scheme and host name url.Parse finds in a URL
+// originOfPlain takes (ok false for any other), without parsing it.
+func plainURL(raw string) (scheme, host string, ok bool) {
+	scheme, host, _, ok = splitPlain(raw)
+	return scheme, host, ok
+}
+
+// splitPlain is originOfPlain's reading of raw: its scheme, host name and
+// port as written ("" when none).
+func splitPlain(raw string) (scheme, host, port string, ok bool) {
 	switch {
 	case strings.HasPrefix(raw, "https://"):
 		scheme = "https"
 	case strings.HasPrefix(raw, "http://"):
 		scheme = "http"
 	default:
-		return "", false
+		return "", "", "", false
 	}
 	rest := raw[len(scheme)+3:]
 	end := len(rest)
@@ -64,29 +83,26 @@ func originOfPlain(raw string) (origin string, ok bool) {
 			colon = i
 			continue
 		default:
-			return "", false
+			return "", "", "", false
 		}
 		break
 	}
 	for i := end; i < len(rest); i++ {
 		if c := rest[i]; c < 0x20 || c == 0x7f || c == '%' {
-			return "", false // url.Parse refuses these, or unescapes
+			return "", "", "", false // url.Parse refuses these, or unescapes
 		}
 	}
-	host, port := rest[:end], ""
+	host = rest[:end]
 	if colon >= 0 {
 		host, port = rest[:colon], rest[colon+1:end]
 		if port == "" || port[0] == '0' || strings.ContainsAny(port, ".-abcdefghijklmnopqrstuvwxyz") {
-			return "", false
+			return "", "", "", false
 		}
 	}
 	if host == "" {
-		return "", false
+		return "", "", "", false
 	}
-	if port == "" || port == defaultPort(scheme) {
-		return scheme + "://" + host, true
-	}
-	return scheme + "://" + host + ":" + port, true
+	return scheme, host, port, true
 }
 
 // plainPortOK reports whether an origin originOfPlain accepted has no port

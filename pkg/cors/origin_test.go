@@ -3,6 +3,7 @@ package cors
 import (
 	"errors"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -115,6 +116,20 @@ func FuzzOriginOfPlain(f *testing.F) {
 		}
 		if fast != want {
 			t.Errorf("originOfPlain(%q) = %q, url.Parse gives %q", raw, fast, want)
+		}
+		// The engine's other shortcuts for such URLs, against url.Parse.
+		u, err := url.Parse(raw)
+		if err != nil {
+			t.Fatalf("url.Parse(%q): %v", raw, err)
+		}
+		if got := urlScheme(raw); got != strings.ToLower(u.Scheme) {
+			t.Errorf("urlScheme(%q) = %q, url.Parse gives %q", raw, got, u.Scheme)
+		}
+		if !isHTTPURL(raw) || u.Host == "" {
+			t.Errorf("isHTTPURL(%q) = %v, url.Parse gives scheme %q host %q", raw, isHTTPURL(raw), u.Scheme, u.Host)
+		}
+		if scheme, host, _ := plainURL(raw); scheme != u.Scheme || host != strings.ToLower(u.Hostname()) {
+			t.Errorf("plainURL(%q) = %q, %q; url.Parse gives %q, %q", raw, scheme, host, u.Scheme, u.Hostname())
 		}
 		// ParseOrigin's shortcut for a string that is already an origin.
 		got, gerr := ParseOrigin(fast)
