@@ -188,7 +188,7 @@ func compareEngine(browser string, profile *cors.Profile, sc Scenario, b *observ
 	}
 	var want []string
 	for _, l := range b.ConsoleLines {
-		if notModelled(l) {
+		if notModelled(profile, l) {
 			continue
 		}
 		want = append(want, userinfoRE.ReplaceAllString(l.Text, "://***:***@"))
@@ -215,16 +215,18 @@ func compareEngine(browser string, profile *cors.Profile, sc Scenario, b *observ
 	return out
 }
 
-// lnaDetectedPrefix starts the informational line Firefox logs for every
-// request to a more private address space, let through or not ("Local
-// Network Access detected: …, prompt action: …"). It comes from another
-// process than the other lines, at no fixed place among them (the record
-// keeps it last), and no profile models it.
-const lnaDetectedPrefix = "Local Network Access detected: "
-
-// notModelled: a console line the record keeps but no profile predicts.
-func notModelled(l consoleLine) bool {
-	return l.Level == "info" && strings.HasPrefix(l.Text, lnaDetectedPrefix)
+// notModelled: a console line the record keeps but the profile does not
+// predict (its Messages.Unpredicted: Firefox's "Local Network Access
+// detected: …, prompt action: …", logged for every request to a more
+// private address space from another process, at no fixed place among the
+// other lines; the record keeps it last).
+func notModelled(profile *cors.Profile, l consoleLine) bool {
+	for _, cs := range profile.Messages.Unpredicted {
+		if lead, _, _ := strings.Cut(cs.Text, "{"); strings.HasPrefix(l.Text, lead) {
+			return true
+		}
+	}
+	return false
 }
 
 // runBrowserSuite is TestFirefox's and TestWebKit's body: every scenario

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/internal/refused"
 )
 
@@ -339,7 +340,7 @@ func (f *firefox) runAll(t *testing.T, specs []jsSpec) ([]jsResult, [][]consoleL
 			level = "info"
 		}
 		l := consoleLine{Level: level, Key: key, Text: m.Text}
-		if notModelled(l) {
+		if notModelled(cors.Firefox, l) {
 			// Logged from another process at no fixed place: kept last.
 			detected[i] = append(detected[i], l)
 			continue

@@ -108,11 +108,13 @@ func TestRead(t *testing.T) {
 		{name: "safari preflight status", browser: "safari", code: cors.CodePreflightStatus, status: 403,
 			text: "Preflight response is not successful. Status code: 403"},
 		// The informational line leads the failure line, which is not one
-		// after a preflight; the "detected" line is not read.
+		// after a preflight; the "detected" line tells of the same code.
 		{name: "firefox local network access", browser: "firefox", code: cors.CodeLocalNetworkPermission, url: "http://127.0.0.1:8080/items", origin: "https://app.example.com",
 			text: "Local Network Access permission required: top-level site “https://app.example.com/”, initiator “https://app.example.com/”, attempting to access target “http://127.0.0.1:8080/items” (127.0.0.1:8080) via fetch. Secure context: True\n" +
 				"Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at http://127.0.0.1:8080/items. (Reason: CORS request did not succeed). Status code: (null).\n" +
 				"Local Network Access detected: top-level site “https://app.example.com/”, initiator “https://app.example.com/”, accessing target “http://127.0.0.1:8080/items” (127.0.0.1:8080) via fetch. Secure context: True, prompt action: prompt_deny"},
+		{name: "firefox local network access, the detected line alone", browser: "firefox", code: cors.CodeLocalNetworkPermission, url: "http://127.0.0.1:8080/items", origin: "https://app.example.com",
+			text: "Local Network Access detected: top-level site “https://app.example.com/”, initiator “https://app.example.com/”, accessing target “http://127.0.0.1:8080/items” (127.0.0.1:8080) via xhr. Secure context: True, prompt action: auto_deny"},
 		{name: "firefox internal name", browser: "firefox", code: cors.CodeMissingAllowOrigin, candidates: 2, text: "CORSMissingAllowOrigin"},
 		{name: "chromium internal name", browser: "chromium", code: cors.CodePreflightMissingAllowOrigin, text: "PreflightMissingAllowOriginHeader"},
 		{name: "fetch TypeError chromium", browser: "chromium", text: "Uncaught (in promise) TypeError: Failed to fetch"},

@@ -1,6 +1,8 @@
 package cors
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -88,6 +90,12 @@ type Messages struct {
 	AfterRedirect []string
 	// FetchRejection is the text of the TypeError fetch() rejects with.
 	FetchRejection string
+	// Unpredicted are lines the browser logs that corsdiag reads (pasted
+	// console text) but does not predict, by the code they tell of:
+	// Firefox's "Local Network Access detected: …, prompt action: …",
+	// which comes from another process at no fixed place and names the
+	// user's answer.
+	Unpredicted map[string]Cause
 	// HeaderNames is how the browser writes a request header's name
 	// ({header}), by lower-case name; a name not listed is written as
 	// {param} is.
@@ -253,6 +261,9 @@ type Template struct {
 	// Before), so the line after it is that cause, not a line following a
 	// failed preflight.
 	Leads bool
+	// Unpredicted: the browser logs the line but no profile predicts it
+	// (Messages.Unpredicted).
+	Unpredicted bool
 }
 
 // templateInitiators are the APIs console lines are rendered for.
@@ -306,6 +317,13 @@ func (p *Profile) Templates() []Template {
 		case out[i].Initiator != t.Initiator:
 			// The same words for fetch() and XMLHttpRequest.
 			out[i].Initiator = ""
+		}
+	}
+	for _, code := range slices.Sorted(maps.Keys(m.Unpredicted)) {
+		cs := m.Unpredicted[code]
+		for _, init := range templateInitiators {
+			add(Template{Browser: p.Name, Code: Code(code), Key: cs.Key, Redirected: m.Redirected, NoStatus: m.NoStatus,
+				Text: m.render(cs, init, placeholders()), Initiator: init, Unpredicted: true})
 		}
 	}
 	for _, key := range keys {

@@ -46,6 +46,15 @@ var firefoxMessages = &Messages{
 	// on Firefox ESR 153).
 	Initiators:     map[string]string{"fetch": "fetch", "XMLHttpRequest": "xhr"},
 	FetchRejection: "TypeError: NetworkError when attempting to fetch resource.",
+	// necko.properties LocalNetworkAccessDetected, logged for every request
+	// to a more private space, let through or not, from another process at
+	// no fixed place among the other lines; its prompt action (auto_allow,
+	// auto_deny, prompt_allow, prompt_deny, or (null) when not gated) is the
+	// user's answer or the settings'.
+	Unpredicted: map[string]Cause{
+		string(CodeLocalNetworkPermission): {Key: "LocalNetworkAccessDetected", Bare: true,
+			Text: "Local Network Access detected: top-level site “{origin}/”, initiator “{origin}/”, accessing target “{url}” ({address}) via {initiator}. Secure context: {secure_context}, prompt action: {action}"},
+	},
 	// After a failed preflight the request itself fails too, and Firefox
 	// logs that as a second line.
 	AfterPreflight: []string{"did-not-succeed"},
@@ -74,9 +83,8 @@ var firefoxMessages = &Messages{
 		// Local Network Access: necko logs an informational line
 		// (necko.properties LocalNetworkAccessPermissionRequired) before it
 		// asks; a refused request then fails as a network error does. A
-		// refused preflight logs no such line. Firefox also logs "Local
-		// Network Access detected: …, prompt action: …" from another
-		// process, at no fixed place among these lines; it is not modelled.
+		// refused preflight logs no such line. (LocalNetworkAccessDetected,
+		// below, is read but not predicted.)
 		string(CodeLocalNetworkPermission): {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null).",
 			Before: []string{"lna-permission-required"}},
 		string(CodeLocalNetworkPermission) + "|preflight": {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null)."},
