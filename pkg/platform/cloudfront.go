@@ -230,7 +230,7 @@ func cloudFrontCauses(a *analysis) []cors.Finding {
 		}
 		out = append(out, a.finding(CodeCloudFrontCache, idCloudFront, r.step, true,
 			"CloudFront served the "+r.step+" and "+what+": "+how+". The cache key of the behavior does not include Origin",
-			"Attach the CORS-S3Origin (S3) or CORS-CustomOrigin origin request policy and a cache policy keyed on Origin, or a response headers policy allowing "+a.fix.Origin+"; then invalidate the cache."))
+			"Attach the CORS-S3Origin (S3) or CORS-CustomOrigin origin request policy and a cache policy keyed on Origin, or a response headers policy allowing "+a.fix.originsSaid()+"; then invalidate the cache."))
 		break
 	}
 	if len(out) == 0 && a.hasCode(cors.CodeMissingVaryOrigin) {

@@ -106,3 +106,15 @@ func (c FixContext) exactOrigins(indent string) string {
 	}
 	return b.String()
 }
+
+// originsSaid names the origins a list must hold, in a sentence: the ones
+// known allowed, the page's, and the unseen ones when a configuration
+// exists ("https://app.example.com and https://staging.example.com, with
+// every other origin allowed today").
+func (c FixContext) originsSaid() string {
+	out := strings.Join(c.allowListOrigins(), " and ")
+	if c.Existing {
+		out += ", with every other origin allowed today"
+	}
+	return out
+}

@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -256,6 +257,48 @@ http {
 				if err != nil {
 					t.Fatalf("nginx -t on the edited file: %v\n%s", err, out)
 				}
+			}
+		})
+	}
+}
+
+// TestLearnedOriginsReachTheFix: an origin seen allowed in an answer (a
+// cached copy made for production) is kept in the cause's one-line fix
+// and its snippets, beside the page's.
+func TestLearnedOriginsReachTheFix(t *testing.T) {
+	cached := func(extra ...string) http.Header {
+		h := http.Header{"Access-Control-Allow-Origin": {prodOrigin}, "Age": {"120"}}
+		for i := 0; i+1 < len(extra); i += 2 {
+			h.Set(extra[i], extra[i+1])
+		}
+		return h
+	}
+	tests := []struct {
+		name string
+		resp http.Header
+		code cors.Code
+	}{
+		{"CloudFront hit", cached("X-Cache", "Hit from cloudfront", "Via", "1.1 abc.cloudfront.net (CloudFront)", "X-Amz-Cf-Id", "x=="), CodeCloudFrontCache},
+		{"Cloudflare hit", cached("Server", "cloudflare", "CF-RAY", "8a1b2c3d4e5f6789-FRA", "cf-cache-status", "HIT"), CodeCDNCacheNoVary},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ex := &cors.Exchange{
+				Request: cors.Request{Method: "GET", URL: "https://cdn.example.com/config.json", Origin: stagingOrigin},
+				Actual: []cors.Hop{{Request: cors.Message{Method: "GET", URL: "https://cdn.example.com/config.json", Header: http.Header{"Origin": {stagingOrigin}}},
+					Response: &cors.Message{Status: 200, Header: tt.resp}}},
+			}
+			d := cors.Evaluate(ex)
+			Analyze(Input{Exchange: ex, Diagnosis: d, FixFormat: "all"}).Apply(d)
+			c := d.Cause()
+			if c == nil || c.Code != tt.code {
+				t.Fatalf("cause %v, want %s", c, tt.code)
+			}
+			if strings.Contains(c.Fix, stagingOrigin) && !strings.Contains(c.Fix, prodOrigin) {
+				t.Errorf("the fix names %s without %s, which the cached answer shows allowed:\n%s", stagingOrigin, prodOrigin, c.Fix)
+			}
+			if !strings.Contains(c.Fix, prodOrigin) {
+				t.Errorf("the fix does not keep %s:\n%s", prodOrigin, c.Fix)
 			}
 		})
 	}

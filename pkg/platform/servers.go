@@ -241,7 +241,7 @@ func serverCauses(a *analysis) []cors.Finding {
 				}
 				out = append(out, a.finding(CodeKongCORSPluginMissing, idKong, r.step, true,
 					fmt.Sprintf("Kong answered the %s (%d) without CORS headers: %s. With the cors plugin on the route Kong answers preflights itself", r.step, r.resp.Status, why),
-					"Enable the cors plugin on the route with origins "+a.fix.Origin+"."))
+					"Enable the cors plugin on the route with origins "+a.fix.originsSaid()+"."))
 				break
 			}
 		}
@@ -254,7 +254,7 @@ func serverCauses(a *analysis) []cors.Finding {
 			if r != nil && r.resp != nil && !hasACAO(r.resp) && a.blocks(r.step) {
 				out = append(out, a.finding(CodeEnvoyCORSPolicyMissing, id, r.step, true,
 					fmt.Sprintf("%s answered the %s (%d) without CORS headers: no CORS policy matches this route and origin (or the cors filter is missing from the filter chain), so the request was routed to the backend, which set none", platforms[id].Name, r.step, r.resp.Status),
-					"Add a CORS policy allowing "+a.fix.Origin+" on the route."))
+					"Add a CORS policy allowing "+a.fix.originsSaid()+" on the route (or add the origin to the policy that exists)."))
 				break
 			}
 		}
