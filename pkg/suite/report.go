@@ -136,12 +136,12 @@ func (res *Result) GotText() string {
 type Explanation struct {
 	// Code names the problem: a finding code, or unexpectedly-allowed,
 	// endpoint-unreachable, probe-error.
-	Code    string
-	Cause   string
-	Browser string // the console message, when the browser prints one
-	Fix     string
+	Code    string `json:"code"`
+	Cause   string `json:"cause"`
+	Browser string `json:"browser_message"` // the console message, when the browser prints one
+	Fix     string `json:"fix"`
 	// Platform names the server's platform, when recognised.
-	Platform string
+	Platform string `json:"platform"`
 }
 
 // Codes of problems that are not engine findings: they judge a check
