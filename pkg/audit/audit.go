@@ -416,11 +416,7 @@ func (a *auditor) baseline(ctx context.Context, rep *Report, origin string, firs
 		for _, ep := range res.ErrorPaths {
 			rep.Policy.ErrorPaths = append(rep.Policy.ErrorPaths, errorPathLine(origin, ep))
 		}
-		var hops []cors.Hop
-		for _, ep := range res.ErrorPaths {
-			hops = append(hops, ep.Hop)
-		}
-		if pr := platform.Analyze(platform.Input{Exchange: &judged, Diagnosis: diag, ErrorPaths: hops}); pr != nil {
+		if pr := platform.Analyze(platform.Input{Exchange: &judged, Diagnosis: diag, ErrorPaths: res.ErrorPathHops()}); pr != nil {
 			rep.Platform = pr.Platform
 		}
 	}

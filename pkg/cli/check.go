@@ -613,13 +613,11 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 		}
 	}
 	res, d := primary.res, primary.d
-	errorHops := make([]cors.Hop, len(res.ErrorPaths))
 	errorPaths := make([]report.ErrorPath, len(res.ErrorPaths))
 	for i, ep := range res.ErrorPaths {
-		errorHops[i] = ep.Hop
 		errorPaths[i] = report.ErrorPath{Purpose: ep.Purpose, Hop: ep.Hop}
 	}
-	pr := o.analyze(platform.Input{Exchange: res.Exchange, Diagnosis: d, ErrorPaths: errorHops, FixFormat: o.FixFormat})
+	pr := o.analyze(platform.Input{Exchange: res.Exchange, Diagnosis: d, ErrorPaths: res.ErrorPathHops(), FixFormat: o.FixFormat})
 	var detection *platform.Detection
 	pr.Apply(d)
 	if pr != nil {

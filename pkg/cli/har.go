@@ -251,7 +251,7 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 	}
 	var rp *harfile.Replayer
 	if o.replay {
-		ropts := harfile.ReplayOptions{Timeout: o.timeout, SendActual: o.sendActual, Insecure: o.insecure, Routes: routes, Transport: o.transport}
+		ropts := harfile.ReplayOptions{Timeout: o.timeout, SendActual: o.sendActual, Insecure: o.insecure, Routes: routes, Transport: o.transport, FixFormat: o.fixFormat}
 		if len(profiles) == 1 {
 			ropts.Profile = profiles[0]
 		}

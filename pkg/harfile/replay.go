@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/platform"
 	"github.com/corsdiag/corsdiag/pkg/probe"
 )
 
@@ -30,6 +31,9 @@ type ReplayOptions struct {
 	// Profile sends and judges the replays; nil: each result's own (the
 	// browser that judged the file).
 	Profile *cors.Profile
+	// FixFormat is --fix-format, for the platform's fix of what the replay
+	// found.
+	FixFormat string
 }
 
 // Replayer sends, live, the requests whose cause is not in the file, and
@@ -155,7 +159,7 @@ func (rp *Replayer) replay(res *Result) {
 			Insecure: rp.opts.Insecure, Routes: rp.opts.Routes, Transport: rp.opts.Transport, Profile: profile,
 		})
 	})
-	applyLive(res, call.res, call.err, profile)
+	applyLive(res, call.res, call.err, profile, rp.opts.FixFormat)
 }
 
 // notSentReason says why the live probe did not send the actual request.
@@ -168,7 +172,7 @@ func notSentReason(ex *cors.Exchange) string {
 
 // applyLive merges what the live probe found into a result whose cause was
 // not in the file.
-func applyLive(res *Result, live *probe.Result, err error, p *cors.Profile) {
+func applyLive(res *Result, live *probe.Result, err error, p *cors.Profile, fixFormat string) {
 	// What AnalyzeOptions.Prepare rendered no longer holds.
 	res.Rendered = nil
 	reported := res.Reported()
@@ -206,8 +210,13 @@ func applyLive(res *Result, live *probe.Result, err error, p *cors.Profile) {
 		}
 		return
 	}
+	// The answers get check's analysis: the platform, its cause and fix.
+	d.Findings = append(d.Findings, live.Findings...)
+	rep := platform.Analyze(platform.Input{Exchange: ex, Diagnosis: d, ErrorPaths: live.ErrorPathHops(), FixFormat: fixFormat})
+	rep.Apply(d)
+	res.Platform = rep.Platform
 	var found []cors.Finding
-	for _, f := range append(d.Findings, live.Findings...) {
+	for _, f := range d.Findings {
 		if f.Severity == cors.SeverityError || f.Severity == cors.SeverityWarning {
 			f.Message = "found live: " + f.Message
 			found = append(found, f)

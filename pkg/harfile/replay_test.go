@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/internal/stacks"
+	"github.com/corsdiag/corsdiag/pkg/platform"
 )
 
 // Replays to one host share connections (keep-alive), as the browser's
@@ -82,6 +84,62 @@ func TestReplayAsTheFilesBrowser(t *testing.T) {
 			}
 			if got, _ := ua.Load().(string); !strings.Contains(got, tc.wantUA) {
 				t.Errorf("User-Agent %q, want %q", got, tc.wantUA)
+			}
+		})
+	}
+}
+
+// TestReplayNamesThePlatformCause: what a replay finds live gets check's
+// analysis of the same answers: the platform, its cause and its fix.
+func TestReplayNamesThePlatformCause(t *testing.T) {
+	const page = "http://localhost:3000" // loopback, as the test server is: no Local Network Access
+	allowed := []string{"https://app.example.com"}
+	tests := []struct {
+		name      string
+		h         http.HandlerFunc
+		method    string
+		header    http.Header
+		platform  string
+		wantCause cors.Code
+		wantFix   string
+	}{
+		{"Express cors allow-list", stacks.ExpressCORS(allowed, stacks.ExpressJSON(`[]`)), "GET", nil, "express", platform.CodeOriginNotAllowed, "...allowedOrigins"},
+		{"S3 rule mismatch", stacks.S3(allowed), "PUT", http.Header{"Content-Type": {"application/json"}}, "aws-s3", platform.CodeS3CORSRuleMismatch, "get-bucket-cors"},
+		{"Express auth before cors", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Powered-By", "Express")
+			http.Error(w, "Unauthorized", http.StatusUnauthorized)
+		}, "GET", http.Header{"Authorization": {"Bearer x"}}, "express", platform.CodeMiddlewareOrder, "your existing options"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(tt.h)
+			t.Cleanup(srv.Close)
+			var got *Result
+			rp := NewReplayer(context.Background(), ReplayOptions{}, func(r *Result) error { got = r; return nil })
+			req := &cors.Request{Method: tt.method, URL: srv.URL + "/items", Origin: page, Header: tt.header}
+			if err := rp.Add(&Result{URL: req.URL, CauseSource: CauseUnknown, Reproduce: req}); err != nil {
+				t.Fatal(err)
+			}
+			if err := rp.Wait(); err != nil {
+				t.Fatal(err)
+			}
+			if got == nil || got.CauseSource != CauseLive {
+				t.Fatalf("not replayed: %+v", got)
+			}
+			if got.Platform == nil || got.Platform.ID != tt.platform {
+				t.Errorf("platform %v, want %s", got.Platform, tt.platform)
+			}
+			var cause *cors.Finding
+			for i := range got.Findings {
+				if got.Findings[i].Cause {
+					cause = &got.Findings[i]
+				}
+			}
+			if cause == nil || cause.Code != tt.wantCause {
+				t.Fatalf("cause %v, want %s; findings %v", cause, tt.wantCause, got.Findings)
+			}
+			if !strings.Contains(cause.Fix, tt.wantFix) {
+				t.Errorf("fix lacks %q:\n%s", tt.wantFix, cause.Fix)
 			}
 		})
 	}

@@ -122,3 +122,13 @@ func (r *Result) AddFindings(d *cors.Diagnosis) {
 		d.Findings = append(d.Findings, f)
 	}
 }
+
+// ErrorPathHops are the error-path probe's exchanges, as platform.Input
+// takes them.
+func (r *Result) ErrorPathHops() []cors.Hop {
+	hops := make([]cors.Hop, len(r.ErrorPaths))
+	for i := range r.ErrorPaths {
+		hops[i] = r.ErrorPaths[i].Hop
+	}
+	return hops
+}

@@ -307,11 +307,7 @@ func (p *probePanic) Error() string { return fmt.Sprint("probe failed: ", p.v) }
 func judge(r *Result, res *probe.Result) {
 	d := r.Target.Profile().Evaluate(res.Exchange)
 	res.AddBrowserFindings(r.Target.Profile(), d)
-	in := platform.Input{Exchange: res.Exchange, Diagnosis: d}
-	for _, ep := range res.ErrorPaths {
-		in.ErrorPaths = append(in.ErrorPaths, ep.Hop)
-	}
-	rep := platform.Analyze(in)
+	rep := platform.Analyze(platform.Input{Exchange: res.Exchange, Diagnosis: d, ErrorPaths: res.ErrorPathHops()})
 	rep.Apply(d)
 	r.Platform = rep.Platform
 	r.Exchange, r.Diagnosis, r.Got = res.Exchange, d, d.Verdict
