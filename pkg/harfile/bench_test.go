@@ -30,3 +30,16 @@ func BenchmarkAnalyze(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAnalyzeBrief is BenchmarkAnalyze as the text report runs it:
+// allowed requests keep their verdict alone (BriefAllowed).
+func BenchmarkAnalyzeBrief(b *testing.B) {
+	data := hartest.Generate(500, 40<<10)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := Analyze(bytes.NewReader(data), AnalyzeOptions{BriefAllowed: true}, func(*Result) error { return nil }); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
