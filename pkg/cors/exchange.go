@@ -47,6 +47,11 @@ type Message struct {
 	Body   []byte
 	// BodyTruncated says Body holds only the first bytes of a longer body.
 	BodyTruncated bool
+	// CanonicalKeys, set by whoever built Header, says every key of it is
+	// an RFC 9110 token in http.CanonicalHeaderKey's form (a HAR reader's
+	// headers): a case-insensitive lookup of a token then needs no scan
+	// of the map. Whoever changes Header clears it.
+	CanonicalKeys bool `json:"-"`
 }
 
 // Hop is one request and the response it got.

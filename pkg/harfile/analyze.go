@@ -988,27 +988,31 @@ func hopOf(e *Entry) (*cors.Hop, bool) {
 		return nil, false
 	}
 	h := &cors.Hop{
-		Request: cors.Message{Method: e.Request.Method, URL: e.Request.URL, Header: HTTPHeader(e.Request.Headers)},
+		Request: message(e.Request.Headers),
 		Started: e.Started,
 		// Chrome's serverIPAddress ("127.0.0.1", "[::1]"): what Local
 		// Network Access judges.
 		RemoteAddress: e.ServerIP,
 	}
+	h.Request.Method, h.Request.URL = e.Request.Method, e.Request.URL
 	switch {
 	case !e.Failed():
 		h.Protocol = e.Response.HTTPVersion
-		resp := &cors.Message{Status: e.Response.Status, StatusText: e.Response.StatusText, Header: HTTPHeader(e.Response.Headers)}
+		resp := message(e.Response.Headers)
+		resp.Status, resp.StatusText = e.Response.Status, e.Response.StatusText
 		if len(e.Response.Content.Text) > 0 {
 			resp.Body = e.Response.Content.Text
 			resp.BodyTruncated = e.Response.Content.TextSize > len(e.Response.Content.Text)
 		}
-		h.Response = resp
+		h.Response = &resp
 	case isNetworkError(e.Response.Error):
 		h.NetError = e.Response.Error
 	default:
 		// Some exporters keep the headers of a response the browser
 		// rejected but write status 0; judge the headers.
-		h.Response = &cors.Message{Status: 200, Header: HTTPHeader(e.Response.Headers)}
+		resp := message(e.Response.Headers)
+		resp.Status = 200
+		h.Response = &resp
 	}
 	return h, true
 }

@@ -3,7 +3,11 @@ package harfile
 import (
 	"bytes"
 	"errors"
+	"net/http"
+	"strings"
 	"testing"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
 )
 
 // FuzzReader: the reader never panics, and every error is a *SyntaxError
@@ -35,6 +39,29 @@ func FuzzReader(f *testing.F) {
 			if rerr := NewReader(&out, Options{}).ReadEntries(func(*Entry) error { return nil }); rerr != nil {
 				t.Fatalf("sanitized output of valid input does not read: %v", rerr)
 			}
+		}
+	})
+}
+
+// FuzzHTTPHeader: httpHeader marks its keys canonical exactly when every
+// key is a token in http.CanonicalHeaderKey's form (the promise
+// cors.Message.CanonicalKeys makes to the platform's lookups).
+func FuzzHTTPHeader(f *testing.F) {
+	for _, s := range []string{"content-type Origin x-amz-apigw-id", "bad(name ok", "\u212aelvin", ":authority a/b", "HTTP/1.1 x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, names string) {
+		var hs []Header
+		for _, n := range strings.Fields(names) {
+			hs = append(hs, Header{Name: n, Value: "v"})
+		}
+		h, canonical := httpHeader(hs)
+		want := true
+		for k := range h {
+			want = want && cors.IsToken(k) && http.CanonicalHeaderKey(k) == k
+		}
+		if canonical != want {
+			t.Fatalf("%q: keys %v marked canonical %v", names, h, canonical)
 		}
 	})
 }

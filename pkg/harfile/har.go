@@ -16,6 +16,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
 )
 
 // Log is the HAR log's metadata; entries are streamed, not kept.
@@ -174,7 +176,15 @@ func headerValue(hs []Header, name string) string {
 // separate values. HTTP/2 pseudo-headers (":authority") and the status-line
 // "headers" some tools write (WebPagetest's "HTTP/1.1 503 …") are dropped.
 func HTTPHeader(hs []Header) http.Header {
+	h, _ := httpHeader(hs)
+	return h
+}
+
+// httpHeader is HTTPHeader, and whether every key is a token in its
+// canonical form (cors.Message.CanonicalKeys).
+func httpHeader(hs []Header) (http.Header, bool) {
 	out := make(http.Header, len(hs))
+	canonical := true
 	// One backing array for the values: most names appear once.
 	vals := make([]string, len(hs))
 	for i, h := range hs {
@@ -189,10 +199,20 @@ func HTTPHeader(hs []Header) http.Header {
 			out[k] = append(vs, h.Value)
 			continue
 		}
+		// A token comes back from CanonicalHeaderKey canonical; anything
+		// else comes back as it was.
+		canonical = canonical && cors.IsToken(k)
 		vals[i] = h.Value
 		out[k] = vals[i : i+1 : i+1]
 	}
-	return out
+	return out, canonical
+}
+
+// message is a cors.Message of the headers, marked when their keys are
+// canonical.
+func message(hs []Header) cors.Message {
+	h, canonical := httpHeader(hs)
+	return cors.Message{Header: h, CanonicalKeys: canonical}
 }
 
 // Failed reports whether the browser recorded no usable response: status 0,

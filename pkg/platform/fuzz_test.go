@@ -70,3 +70,34 @@ func BenchmarkAnalyze(b *testing.B) {
 		Analyze(in)
 	}
 }
+
+// FuzzHeaderLookup: a message whose keys are canonical tokens
+// (CanonicalKeys) answers header and headerCount as the scan of every key
+// does, whatever the name asked for.
+func FuzzHeaderLookup(f *testing.F) {
+	for _, s := range []string{"Server x-amz-apigw-id X-Powered-By", "x-amzn-ErrorType x-amzn-errortype", "akamai-x Kamai-x", "Via via VIA"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, names string) {
+		fields := strings.Fields(names)
+		h := http.Header{}
+		canonical := true
+		for i, n := range fields {
+			k := http.CanonicalHeaderKey(n)
+			h[k] = append(h[k], strings.Repeat("v", i%3))
+			canonical = canonical && cors.IsToken(k)
+		}
+		if !canonical {
+			return // both take the scan (whose order is the map's when two keys match)
+		}
+		fast := &cors.Message{Header: h, CanonicalKeys: true}
+		slow := &cors.Message{Header: h}
+		for _, n := range append(fields, "Server", "x-amz-apigw-id", "\u212aamai-x", "Via(", "") {
+			for _, name := range []string{n, strings.ToUpper(n), strings.ToLower(n)} {
+				if header(fast, name) != header(slow, name) || headerCount(fast, name) != headerCount(slow, name) {
+					t.Fatalf("%q in %v: header %q / %q, count %d / %d", name, h, header(fast, name), header(slow, name), headerCount(fast, name), headerCount(slow, name))
+				}
+			}
+		}
+	})
+}

@@ -439,8 +439,12 @@ func header(m *cors.Message, name string) string {
 	if m == nil {
 		return ""
 	}
-	if vs, ok := m.Header[http.CanonicalHeaderKey(name)]; ok && len(vs) > 0 {
+	vs, ok := m.Header[http.CanonicalHeaderKey(name)]
+	if ok && len(vs) > 0 {
 		return vs[0]
+	}
+	if canonicalOnly(m, name) {
+		return ""
 	}
 	for k, vs := range m.Header {
 		if strings.EqualFold(k, name) && len(vs) > 0 {
@@ -454,6 +458,9 @@ func headerCount(m *cors.Message, name string) int {
 	if m == nil {
 		return 0
 	}
+	if canonicalOnly(m, name) {
+		return len(m.Header[http.CanonicalHeaderKey(name)])
+	}
 	n := 0
 	for k, vs := range m.Header {
 		if strings.EqualFold(k, name) {
@@ -461,6 +468,13 @@ func headerCount(m *cors.Message, name string) int {
 		}
 	}
 	return n
+}
+
+// canonicalOnly reports whether name's canonical key is the only key of
+// m's header that matches it case-insensitively, so no scan is needed:
+// every key is a canonical token (CanonicalKeys) and so is name's.
+func canonicalOnly(m *cors.Message, name string) bool {
+	return m.CanonicalKeys && cors.IsToken(name)
 }
 
 func hasHeader(m *cors.Message, name string) bool { return headerCount(m, name) > 0 }
