@@ -89,7 +89,7 @@ func PageAddressSpace(r *Request) AddressSpace {
 		return SpaceUnknown
 	}
 	host := strings.ToLower(u.Hostname())
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+	if IsLocalhostName(host) {
 		return SpaceLoopback
 	}
 	if ip, err := netip.ParseAddr(host); err == nil {
@@ -114,7 +114,7 @@ func potentiallyTrustworthy(origin string) bool {
 	case "https", "wss":
 		return true
 	case "http", "ws":
-		if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		if IsLocalhostName(host) {
 			return true
 		}
 		ip, err := netip.ParseAddr(host)

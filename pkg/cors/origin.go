@@ -374,6 +374,13 @@ func consoleURL(raw string) string {
 	return out
 }
 
+// IsLocalhostName reports whether host is localhost or a name under it
+// (RFC 6761 §6.3): browsers answer those with loopback without asking DNS.
+func IsLocalhostName(host string) bool {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	return host == "localhost" || strings.HasSuffix(host, ".localhost")
+}
+
 // HostIsLoopback reports whether a URL's host is a loopback name or address.
 func HostIsLoopback(rawURL string) bool {
 	u, err := url.Parse(rawURL)
@@ -381,7 +388,7 @@ func HostIsLoopback(rawURL string) bool {
 		return false
 	}
 	h := u.Hostname()
-	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+	if IsLocalhostName(h) {
 		return true
 	}
 	ip := net.ParseIP(h)

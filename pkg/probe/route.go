@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
 )
 
 // Routes send connections elsewhere than DNS says, with curl's meaning of
@@ -213,6 +215,9 @@ func checkPort(p string, mayBeEmpty bool) string {
 // reports whether any rule applied.
 func (r *Routes) route(host, port string) (addrs []string, dialPort string, routed bool) {
 	host = strings.ToLower(host)
+	if r == nil {
+		r = &Routes{}
+	}
 	for _, c := range r.connectTo {
 		if (c.fromHost == "" || c.fromHost == host) && (c.fromPort == "" || c.fromPort == port) {
 			if c.toHost != "" {
@@ -228,6 +233,11 @@ func (r *Routes) route(host, port string) (addrs []string, dialPort string, rout
 	if rule, ok := r.resolveRule(host, port); ok {
 		return rule.addrs, port, true
 	}
+	if cors.IsLocalhostName(host) {
+		// As browsers do: localhost names are loopback, never a DNS
+		// question (Go's resolver asks DNS for api.localhost).
+		return loopbackAddrs, port, true
+	}
 	return []string{host}, port, routed
 }
 
@@ -241,6 +251,8 @@ func (r *Routes) resolveRule(host, port string) (resolveRule, bool) {
 	}
 	return resolveRule{}, false
 }
+
+var loopbackAddrs = []string{"127.0.0.1", "::1"}
 
 // routedDialError is a routed connection that failed: it names where it
 // went, so "connection refused" is not blamed on the URL's host.
@@ -290,9 +302,6 @@ func NewTransport(insecure bool, routes *Routes) *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.TLSClientConfig = &tls.Config{InsecureSkipVerify: insecure} //nolint:gosec // -k is the user's explicit choice
 	t.DisableCompression = true
-	if routes.Empty() {
-		return t
-	}
 	d := &net.Dialer{Timeout: DefaultTimeout, KeepAlive: 30 * time.Second}
 	t.DialContext = routes.dialContext(d)
 	envProxy := t.Proxy

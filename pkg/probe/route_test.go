@@ -86,6 +86,10 @@ func TestRoute(t *testing.T) {
 		{"connect-to any port", nil, []string{"api.example.com::lb.example.net:"}, "api.example.com", "8080", []string{"lb.example.net"}, "8080", true},
 		{"connect-to first match wins", nil, []string{"api.example.com:443:one:1", "api.example.com:443:two:2"}, "api.example.com", "443", []string{"one"}, "1", true},
 		{"connect-to other port does not match", nil, []string{"api.example.com:443:one:1"}, "api.example.com", "80", []string{"api.example.com"}, "80", false},
+		{"a name under localhost is loopback", nil, nil, "api.localhost", "8080", loopbackAddrs, "8080", true},
+		{"localhost with a final dot, any case", nil, nil, "LocalHost.", "80", loopbackAddrs, "80", true},
+		{"a name merely ending in localhost is not", nil, nil, "notlocalhost", "80", []string{"notlocalhost"}, "80", false},
+		{"a resolve rule beats localhost", []string{"api.localhost:8080:127.0.0.2"}, nil, "api.localhost", "8080", []string{"127.0.0.2"}, "8080", true},
 		{"connect-to then resolve", []string{"staging.example.net:8443:127.0.0.1"}, []string{"api.example.com:443:staging.example.net:8443"}, "api.example.com", "443", []string{"127.0.0.1"}, "8443", true},
 	}
 	for _, tt := range tests {
@@ -218,6 +222,18 @@ func TestRunWithRoutes(t *testing.T) {
 	_, err = Run(context.Background(), Options{Request: cors.Request{URL: srv.URL, Origin: pageOrigin}, Routes: routes, Transport: http.DefaultTransport})
 	if err == nil || !strings.Contains(err.Error(), "NewTransport") {
 		t.Errorf("Routes with Transport: err = %v", err)
+	}
+}
+
+// A name under localhost reaches loopback without a rule and without DNS,
+// as in the browser (Go's resolver would ask DNS for api.localhost).
+func TestLocalhostNamesAreLoopback(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(corsOK))
+	t.Cleanup(srv.Close)
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	res := run(t, Options{Request: cors.Request{Method: "GET", URL: "http://api.localhost:" + port + "/items"}})
+	if len(res.Exchange.Actual) != 1 || res.Exchange.Actual[0].Response == nil {
+		t.Fatalf("actual: %+v", res.Exchange.Actual)
 	}
 }
 
