@@ -709,10 +709,10 @@ resource "aws_api_gateway_integration_response" "cors" {
           path: %s
           method: %s
           cors:
-            origin: '%s'
-            headers:
+            origins:
+%s            headers:
 %s            allowCredentials: %t
-`, strings.TrimPrefix(c.safeResource(), "/"), strings.ToLower(c.Method), c.Origin, yamlList(c.Headers, "              "), c.Credentials)
+`, strings.TrimPrefix(c.safeResource(), "/"), strings.ToLower(c.Method), c.yamlOrigins("              "), yamlList(c.Headers, "              "), c.Credentials)
 		}},
 	)
 
@@ -796,10 +796,10 @@ resource "aws_api_gateway_integration_response" "cors_%s" {
           path: %s
           method: any
           cors:
-            origin: '%s'
-            headers:
+            origins:
+%s            headers:
 %s            allowCredentials: %t
-`, strings.TrimPrefix(c.safeResource(), "/"), c.Origin, yamlList(c.Headers, "              "), c.Credentials)
+`, strings.TrimPrefix(c.safeResource(), "/"), c.yamlOrigins("              "), yamlList(c.Headers, "              "), c.Credentials)
 		}},
 	)
 
@@ -940,8 +940,8 @@ aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %s`, c.Sta
           method: %s
           authorizer: myAuthorizer   # applies to this method only, not to the OPTIONS that cors adds
           cors:
-            origin: '%s'
-`, strings.TrimPrefix(c.safeResource(), "/"), strings.ToLower(c.Method), c.Origin)
+            origins:
+%s`, strings.TrimPrefix(c.safeResource(), "/"), strings.ToLower(c.Method), c.yamlOrigins("              "))
 		}},
 	)
 
@@ -1240,16 +1240,23 @@ func samCorsGlobals(c FixContext) string {
 func lambdaHandler(c FixContext) string {
 	cred := ""
 	if c.Credentials {
-		cred = "\n  'Access-Control-Allow-Credentials': 'true',"
+		cred = ", 'Access-Control-Allow-Credentials': 'true'"
 	}
-	return fmt.Sprintf(`const CORS = {
-  'Access-Control-Allow-Origin': '%s',
-  'Access-Control-Allow-Methods': '%s',
-  'Access-Control-Allow-Headers': '%s',%s
-  'Vary': 'Origin',
+	return fmt.Sprintf(`// the origins allowed: echoed back when they call, any other gets no header
+const ALLOWED = new Set([%s]);
+
+const corsHeaders = (event) => {
+  const origin = event.headers?.origin ?? event.headers?.Origin;
+  return {
+    ...(ALLOWED.has(origin) ? { 'Access-Control-Allow-Origin': origin%s } : {}),
+    'Access-Control-Allow-Methods': '%s',
+    'Access-Control-Allow-Headers': '%s',
+    'Vary': 'Origin',
+  };
 };
 
 export const handler = async (event) => {
+  const CORS = corsHeaders(event);
   if (event.httpMethod === 'OPTIONS' || event.requestContext?.http?.method === 'OPTIONS') {
     return { statusCode: 204, headers: CORS, body: '' };
   }
@@ -1260,5 +1267,5 @@ export const handler = async (event) => {
     // errors need the headers too, or the page sees a CORS error instead of the 500
     return { statusCode: 500, headers: CORS, body: JSON.stringify({ message: 'Internal error' }) };
   }
-};`, c.Origin, c.methodList(", "), c.headerList(", "), cred)
+};`, c.jsOrigins(), cred, c.methodList(", "), c.headerList(", "))
 }

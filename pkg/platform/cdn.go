@@ -111,30 +111,41 @@ app.use(cors(corsOptions));   // your existing options`
 	)
 }
 
+// A static header holds one origin. Where a CORS configuration exists,
+// the static forms leave the Access-Control-Allow-Origin set today alone
+// (writing the page's would replace it) and add the preflight's lists.
+
 func netlifyHeaders(c FixContext) string {
+	acao := "  Access-Control-Allow-Origin: " + c.Origin + "\n"
+	if c.keepsList() {
+		acao = "  # Access-Control-Allow-Origin: keep the line you have (one origin per static header;\n  # for several, answer from an Edge Function that echoes the allowed ones)\n"
+	}
 	return fmt.Sprintf(`/*
-  Access-Control-Allow-Origin: %s
-  Access-Control-Allow-Methods: %s
+%s  Access-Control-Allow-Methods: %s
   Access-Control-Allow-Headers: %s
-  Vary: Origin`, c.Origin, c.methodList(", "), c.headerList(", "))
+  Vary: Origin`, acao, c.methodList(", "), c.headerList(", "))
 }
 
 func firebaseHeaders(c FixContext) string {
+	acao := fmt.Sprintf("          { \"key\": \"Access-Control-Allow-Origin\", \"value\": \"%s\" },\n", c.Origin)
+	if c.keepsList() {
+		// JSON has no comments: the entry set today stays by not being written.
+		acao = ""
+	}
 	return fmt.Sprintf(`{
   "hosting": {
     "headers": [
       {
         "source": "**",
         "headers": [
-          { "key": "Access-Control-Allow-Origin", "value": "%s" },
-          { "key": "Access-Control-Allow-Methods", "value": "%s" },
+%s          { "key": "Access-Control-Allow-Methods", "value": "%s" },
           { "key": "Access-Control-Allow-Headers", "value": "%s" },
           { "key": "Vary", "value": "Origin" }
         ]
       }
     ]
   }
-}`, c.Origin, c.methodList(", "), c.headerList(", "))
+}`, acao, c.methodList(", "), c.headerList(", "))
 }
 
 func cdnFingerprint(o *observation, r *response) []signal {

@@ -28,8 +28,7 @@ func existingContext(known bool) FixContext {
 }
 
 // singleValueForms write one origin into a header that holds one value
-// (API Gateway REST mappings and gateway responses, a Lambda handler's
-// header, static hosting headers), or add a rule beside the existing ones
+// (API Gateway REST mappings and gateway responses), or add a rule beside the existing ones
 // (S3, Cloud Storage): no list is replaced.
 var singleValueForms = map[cors.Code]map[Format]bool{}
 
@@ -38,8 +37,7 @@ func init() {
 		CodeAPIGWGatewayResponses, CodeAPIGWAuthOnOptions, CodeAPIGWProxyNoCORS, CodeAPIGWStageNotRedeployed,
 		CodeAPIGWPrivateHeader, CodeAPIGWPrivateWrongEndpoint, CodeCloudFrontNoOptions, CodeStaticOptions405} {
 		singleValueForms[code] = map[Format]bool{FormatConsole: true, FormatAWSCLI: true, FormatCloudFormation: true,
-			FormatSAM: true, FormatCDK: true, FormatTerraform: true, FormatServerless: true, FormatOpenAPI: true,
-			FormatLambda: true, FormatNetlify: true, FormatFirebase: true, FormatVercel: true}
+			FormatSAM: true, FormatCDK: true, FormatTerraform: true, FormatOpenAPI: true}
 	}
 	for _, code := range []cors.Code{CodeS3CORSNotEnabled, CodeS3CORSRuleMismatch, CodeGCSCORS} {
 		singleValueForms[code] = map[Format]bool{FormatConsole: true, FormatCloudFormation: true, FormatCDK: true,
