@@ -70,6 +70,10 @@ func ParseFetch(text string) (*Command, error) {
 	p.eat(';')
 	p.ws()
 	if p.i < len(p.s) {
+		if p.s[p.i] == '-' {
+			// check -- fetch(…) --origin X: everything after -- is the paste.
+			return nil, p.fail("more text after the fetch call (" + strconv.Quote(strings.Fields(p.s[p.i:])[0]) + "): corsdiag's own flags go before --, the pasted call after it")
+		}
 		return nil, p.fail("more text after the fetch call; paste one call")
 	}
 	return c, nil

@@ -101,6 +101,7 @@ func TestParseFetchErrors(t *testing.T) {
 		{`fetch("https://a/)`, 6, "the string is not closed"},
 		{"fetch(`https://a/${x}`)", 6, "template literal"},
 		{`fetch("https://a/"); fetch("https://b/")`, 21, "paste one call"},
+		{`fetch("https://a/"); --origin https://app.example.com`, 21, `("--origin"): corsdiag's own flags go before --`},
 		{`axios.get("https://a/")`, 0, "want fetch(…)"},
 		{`fetch("https://a/", "GET")`, 20, "object literal"},
 		{`fetch("https://a/", ` + strings.Repeat("[", 100), 84, "nested more than 64 levels"},
