@@ -194,12 +194,15 @@ func (o *checkOptions) setArgs(args []string) error {
 	case len(args) == 0:
 		return usageErrorf("check needs a URL or a curl command\nUsage: %s\n   or: corsdiag check -- curl 'https://…' -H 'origin: https://your-page.example'", originHint)
 	case isCurl(args[0]):
-		if err := corsdiagFlagAfterCurl(args[1:]); err != nil {
+		if err := corsdiagFlagAfterPaste("curl", args[1:]); err != nil {
 			return err
 		}
 		o.Curl = args
 		return nil
 	case pastedForm(args[0]) != "":
+		if err := corsdiagFlagAfterPaste(strings.Fields(args[0])[0], args[1:]); err != nil {
+			return err
+		}
 		o.Curl = args
 		return nil
 	case len(args) > 1:

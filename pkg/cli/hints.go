@@ -103,10 +103,14 @@ func quoteAll(args []string) []string {
 	return out
 }
 
-// corsdiagFlagAfterCurl says which corsdiag flag was placed after `--`,
-// where everything belongs to the curl command.
-func corsdiagFlagAfterCurl(curl []string) error {
-	for _, w := range curl {
+// corsdiagFlagAfterPaste says which corsdiag flag was placed after `--`,
+// where everything belongs to the pasted command (curl, fetch(…),
+// Invoke-WebRequest), whose first word is first.
+func corsdiagFlagAfterPaste(first string, words []string) error {
+	if i := strings.IndexByte(first, '('); i > 0 {
+		first = first[:i+1] + "…)" // fetch(…)
+	}
+	for _, w := range words {
 		if !strings.HasPrefix(w, "--") {
 			continue
 		}
@@ -115,7 +119,7 @@ func corsdiagFlagAfterCurl(curl []string) error {
 			name = name[:i]
 		}
 		if corsdiagOnly[name] {
-			return usageErrorf("--%s is a corsdiag flag, but it comes after --, where everything belongs to the curl command: put it before --, as in\n  corsdiag check --%s … -- curl …", name, name)
+			return usageErrorf("--%s is a corsdiag flag, but it comes after --, where everything belongs to the pasted command: put it before --, as in\n  corsdiag check --%s … -- %s …", name, name, first)
 		}
 	}
 	return nil

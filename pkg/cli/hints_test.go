@@ -23,6 +23,8 @@ func TestErrorsThatFixThemselves(t *testing.T) {
 		{"origin with a path", []string{"check", "https://api.example.com/", "--origin", "https://app.example.com/dashboard"}, "did you mean https://app.example.com?"},
 		{"origin with a port and query", []string{"check", "https://api.example.com/", "--origin", "http://localhost:3000/?x=1"}, "did you mean http://localhost:3000?"},
 		{"corsdiag flag after -- curl", []string{"check", "--", "curl https://api.example.com/", "--origin", "https://app.example.com"}, "--origin is a corsdiag flag, but it comes after --"},
+		{"corsdiag flag after -- fetch", []string{"check", "--", `fetch("https://api.example.com/", {"method": "GET"});`, "--origin", "https://app.example.com"}, "corsdiag check --origin … -- fetch(…) …"},
+		{"corsdiag flag after -- Invoke-WebRequest", []string{"check", "--", "Invoke-WebRequest", "-Uri", "https://api.example.com/", "--browser", "firefox"}, "corsdiag check --browser … -- Invoke-WebRequest …"},
 		{"bad --color", []string{"version", "--color", "sometimes"}, `--color "sometimes": want auto, always or never`},
 	}
 	for _, tt := range tests {
