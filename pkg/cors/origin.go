@@ -45,10 +45,13 @@ func originOfPlain(raw string) (origin string, ok bool) {
 	if !ok {
 		return "", false
 	}
-	if port == "" || port == defaultPort(scheme) {
-		return scheme + "://" + host, true
+	// The origin is a prefix of raw (without a default port), shared
+	// rather than built.
+	n := len(scheme) + len("://") + len(host)
+	if port != "" && port != defaultPort(scheme) {
+		n += len(":") + len(port)
 	}
-	return scheme + "://" + host + ":" + port, true
+	return raw[:n], true
 }
 
 // plainURL is the scheme and host name url.Parse finds in a URL

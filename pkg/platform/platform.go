@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/termsafe"
@@ -439,7 +440,7 @@ func header(m *cors.Message, name string) string {
 	if m == nil {
 		return ""
 	}
-	vs, ok := m.Header[http.CanonicalHeaderKey(name)]
+	vs, ok := m.Header[canonicalKey(name)]
 	if ok && len(vs) > 0 {
 		return vs[0]
 	}
@@ -459,7 +460,7 @@ func headerCount(m *cors.Message, name string) int {
 		return 0
 	}
 	if canonicalOnly(m, name) {
-		return len(m.Header[http.CanonicalHeaderKey(name)])
+		return len(m.Header[canonicalKey(name)])
 	}
 	n := 0
 	for k, vs := range m.Header {
@@ -468,6 +469,23 @@ func headerCount(m *cors.Message, name string) int {
 		}
 	}
 	return n
+}
+
+// canonicalKeys remembers http.CanonicalHeaderKey of the names the
+// fingerprints look up: most are written in lower case, and canonicalizing
+// them on every lookup allocated a string each time.
+var canonicalKeys sync.Map
+
+func canonicalKey(name string) string {
+	if k, ok := canonicalKeys.Load(name); ok {
+		return k.(string)
+	}
+	k := http.CanonicalHeaderKey(name)
+	if k != name && len(name) <= 64 {
+		// Only names worth remembering: short, and not canonical already.
+		canonicalKeys.Store(name, k)
+	}
+	return k
 }
 
 // canonicalOnly reports whether name's canonical key is the only key of
