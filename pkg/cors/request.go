@@ -3,6 +3,7 @@ package cors
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -310,28 +311,33 @@ func (p *Profile) authorHeaders(h http.Header) (kept []authorHeader, dropped []s
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	index := map[string]int{}
 	for _, k := range keys {
 		lower := asciiLower(k)
+		// For a token, the canonical form of k is that of lower, and
+		// costs nothing when k has it already (a HAR's or net/http's keys).
+		canonical := ""
 		for _, v := range h[k] {
 			v = normalizeValue(v)
 			if !isToken(k) {
 				dropped = appendUnique(dropped, k)
 				continue
 			}
+			if canonical == "" {
+				canonical = http.CanonicalHeaderKey(k)
+			}
 			if !isValidHeaderValue(v) || IsForbiddenHeader(lower, v) || p.ExtraForbidden[lower] {
-				dropped = appendUnique(dropped, http.CanonicalHeaderKey(lower))
+				dropped = appendUnique(dropped, canonical)
 				continue
 			}
-			if i, ok := index[lower]; ok {
+			// A few headers: a scan finds a repeated name sooner than a map.
+			if i := slices.IndexFunc(kept, func(a authorHeader) bool { return a.lower == lower }); i >= 0 {
 				kept[i].value += ", " + v
 				continue
 			}
-			index[lower] = len(kept)
-			kept = append(kept, authorHeader{lower: lower, canonical: http.CanonicalHeaderKey(lower), value: v})
+			kept = append(kept, authorHeader{lower: lower, canonical: canonical, value: v})
 		}
 	}
-	sort.Slice(kept, func(i, j int) bool { return kept[i].lower < kept[j].lower })
+	slices.SortFunc(kept, func(a, b authorHeader) int { return strings.Compare(a.lower, b.lower) })
 	return kept, dropped
 }
 
@@ -351,8 +357,11 @@ func (p *Profile) PlanRequest(r *Request) Plan {
 	pl.Dropped = dropped
 	var unsafe, safelisted []authorHeader
 	total := 0
-	for _, h := range kept {
-		pl.AuthorHeaders[h.canonical] = []string{h.value}
+	// One backing array for the values (one each: kept merges repeats).
+	vals := make([]string, len(kept))
+	for i, h := range kept {
+		vals[i] = h.value
+		pl.AuthorHeaders[h.canonical] = vals[i : i+1 : i+1]
 		ok, chromiumOnly := p.isSafelisted(h.lower, h.value)
 		if !ok {
 			unsafe = append(unsafe, h)
