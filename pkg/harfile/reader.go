@@ -68,6 +68,14 @@ func (r *Reader) intern(b []byte, name bool) Header {
 	return h
 }
 
+// shortStr is scanner.str for a value that repeats from entry to entry
+// (a method, a MIME type, a page id, the initiator's script): interned
+// like header names instead of allocated for every entry.
+func (r *Reader) shortStr() (string, error) {
+	v, err := r.s.strBytes(maxStringLen)
+	return r.intern(v, false).Name, err
+}
+
 // ErrStop, returned by the callback of ReadEntries, ends reading early
 // without an error.
 var ErrStop = errors.New("harfile: stop")
@@ -202,7 +210,7 @@ func (r *Reader) entry(e *Entry) error {
 		var err error
 		switch string(key) {
 		case "pageref":
-			e.Pageref, err = s.str()
+			e.Pageref, err = r.shortStr()
 		case "startedDateTime":
 			e.StartedRaw, err = s.str()
 			if t, ok := parseTime(e.StartedRaw); ok {
@@ -220,15 +228,15 @@ func (r *Reader) entry(e *Entry) error {
 		case "timings":
 			err = r.timings(&e.Timings)
 		case "_resourceType":
-			e.ResourceType, err = s.str()
+			e.ResourceType, err = r.shortStr()
 		case "_initiator":
 			err = r.initiator(&e.Initiator)
 		case "serverIPAddress":
-			e.ServerIP, err = s.str()
+			e.ServerIP, err = r.shortStr()
 		case "_error", "_failureText":
-			entryError, err = s.str()
+			entryError, err = r.shortStr()
 		case "_corsdiagPurpose":
-			e.Purpose, err = s.str()
+			e.Purpose, err = r.shortStr()
 		case "_corsdiagCredentials":
 			e.Credentials, err = s.boolean()
 		default:
@@ -248,11 +256,11 @@ func (r *Reader) request(q *Request) error {
 		var err error
 		switch string(key) {
 		case "method":
-			q.Method, err = s.str()
+			q.Method, err = r.shortStr()
 		case "url":
 			q.URL, err = s.str()
 		case "httpVersion":
-			q.HTTPVersion, err = s.str()
+			q.HTTPVersion, err = r.shortStr()
 		case "headers":
 			q.Headers, q.HeadersDropped, err = r.pairs(q.Headers[:0])
 		case "cookies":
@@ -266,7 +274,7 @@ func (r *Reader) request(q *Request) error {
 				var err error
 				switch string(key) {
 				case "mimeType":
-					q.PostData.MimeType, err = s.str()
+					q.PostData.MimeType, err = r.shortStr()
 				case "text":
 					var n int
 					q.PostData.Text, n, err = r.body()
@@ -293,17 +301,17 @@ func (r *Reader) response(p *Response) error {
 			f, err = s.num(0)
 			p.Status = int(f)
 		case "statusText":
-			p.StatusText, err = s.str()
+			p.StatusText, err = r.shortStr()
 		case "httpVersion":
-			p.HTTPVersion, err = s.str()
+			p.HTTPVersion, err = r.shortStr()
 		case "headers":
 			p.Headers, p.HeadersDropped, err = r.pairs(p.Headers[:0])
 		case "cookies":
 			p.Cookies, err = r.cookies()
 		case "redirectURL":
-			p.RedirectURL, err = s.str()
+			p.RedirectURL, err = r.shortStr()
 		case "_error", "_failureText":
-			p.Error, err = s.str()
+			p.Error, err = r.shortStr()
 		case "content":
 			hasText := false
 			err = s.object(func(key []byte) error {
@@ -314,9 +322,9 @@ func (r *Reader) response(p *Response) error {
 					f, err = s.num(-1)
 					p.Content.Size = int64(f)
 				case "mimeType":
-					p.Content.MimeType, err = s.str()
+					p.Content.MimeType, err = r.shortStr()
 				case "encoding":
-					p.Content.Encoding, err = s.str()
+					p.Content.Encoding, err = r.shortStr()
 				case "text":
 					// Kept in the reader's buffer until the encoding is
 					// known (it often follows the text).
@@ -479,9 +487,9 @@ func (r *Reader) initiator(in *Initiator) error {
 		var err error
 		switch string(key) {
 		case "type":
-			in.Type, err = s.str()
+			in.Type, err = r.shortStr()
 		case "url":
-			in.URL, err = s.str()
+			in.URL, err = r.shortStr()
 		case "requestId":
 			in.RequestID, err = s.str()
 		default:
