@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -1159,26 +1160,26 @@ var safelistedNames = map[string]bool{"accept": true, "accept-language": true, "
 func authorHeaders(recorded []Header, pre *Entry) http.Header {
 	h := HTTPHeader(recorded)
 	devtoolsNoCache := strings.EqualFold(h.Get("Pragma"), "no-cache") && strings.EqualFold(h.Get("Cache-Control"), "no-cache")
-	for k := range h {
-		lk := strings.ToLower(k)
-		if browserHeaders[lk] || cors.IsForbiddenHeader(lk, "") || (devtoolsNoCache && (lk == "pragma" || lk == "cache-control")) {
-			delete(h, k)
+	// Each key of h is the canonical key of the recorded names it holds,
+	// and every such name lowers to what the key lowers to: the names'
+	// lower forms, kept by the reader, stand for the keys'.
+	drop := func(keep func(lk string) bool) {
+		for i := range recorded {
+			r := &recorded[i]
+			k := r.canonicalKey()
+			if _, ok := h[k]; ok && !keep(r.lowerName()) {
+				delete(h, k)
+			}
 		}
 	}
+	drop(func(lk string) bool {
+		return !browserHeaders[lk] && !cors.IsForbiddenHeader(lk, "") && (!devtoolsNoCache || lk != "pragma" && lk != "cache-control")
+	})
 	if pre == nil {
 		return h
 	}
 	acrh := splitList(pre.Request.Header("Access-Control-Request-Headers"))
-	listed := map[string]bool{}
-	for _, n := range acrh {
-		listed[n] = true
-	}
-	for k := range h {
-		lk := strings.ToLower(k)
-		if !listed[lk] && !safelistedNames[lk] {
-			delete(h, k)
-		}
-	}
+	drop(func(lk string) bool { return slices.Contains(acrh, lk) || safelistedNames[lk] })
 	for _, n := range acrh {
 		if h.Get(n) == "" {
 			h.Set(n, placeholderValue(n))

@@ -50,8 +50,25 @@ type Page struct {
 type Header struct {
 	Name  string
 	Value string
-	// key is http.CanonicalHeaderKey(Name) when the reader knows it.
-	key string
+	// key is http.CanonicalHeaderKey(Name) and lower strings.ToLower(Name)
+	// when the reader knows them (interned names).
+	key, lower string
+}
+
+// canonicalKey is http.CanonicalHeaderKey(h.Name).
+func (h *Header) canonicalKey() string {
+	if h.key != "" {
+		return h.key
+	}
+	return http.CanonicalHeaderKey(h.Name)
+}
+
+// lowerName is strings.ToLower(h.Name).
+func (h *Header) lowerName() string {
+	if h.lower != "" {
+		return h.lower
+	}
+	return strings.ToLower(h.Name)
 }
 
 // Cookie is a request or response cookie; only the parts a diagnosis needs.
@@ -191,10 +208,7 @@ func httpHeader(hs []Header) (http.Header, bool) {
 		if h.Name == "" || h.Name[0] == ':' || strings.ContainsAny(h.Name, " /") {
 			continue
 		}
-		k := h.key
-		if k == "" {
-			k = http.CanonicalHeaderKey(h.Name)
-		}
+		k := h.canonicalKey()
 		if vs, ok := out[k]; ok {
 			out[k] = append(vs, h.Value)
 			continue

@@ -60,7 +60,7 @@ func (r *Reader) intern(b []byte, name bool) Header {
 	}
 	h := Header{Name: string(b)}
 	if name {
-		h.key = http.CanonicalHeaderKey(h.Name)
+		h.key, h.lower = http.CanonicalHeaderKey(h.Name), strings.ToLower(h.Name)
 	}
 	if len(r.interned) < maxInterned {
 		r.interned[h.Name] = h
@@ -402,7 +402,7 @@ func (r *Reader) pairs(out []Header) ([]Header, int, error) {
 			case "name":
 				v, err = s.strBytes(maxStringLen)
 				n := r.intern(v, true)
-				h.Name, h.key = n.Name, n.key
+				h.Name, h.key, h.lower = n.Name, n.key, n.lower
 			case "value":
 				// Values repeat across entries too (content types, origins).
 				v, err = s.strBytes(maxStringLen)
