@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/corsdiag/corsdiag/pkg/harfile/hartest"
 )
@@ -184,5 +186,36 @@ func TestMappedFile(t *testing.T) {
 				t.Fatal("a cut-off file read without error")
 			}
 		})
+	}
+}
+
+// TestLiteralBounds: a number or keyword reads the same whether it lies
+// whole in the buffer or arrives a byte at a time: up to 64 bytes, and an
+// error pointing at the 65th; a bad literal's error points at it.
+func TestLiteralBounds(t *testing.T) {
+	for _, tc := range []struct {
+		lit string
+		// wantErr is the error in both readings; "" when it reads.
+		wantErr string
+	}{
+		{"1.25", ""},
+		{"-0.5e3", ""},
+		{"true", ""},
+		{"1" + strings.Repeat("0", 63), ""},
+		{"1" + strings.Repeat("0", 64), "byte offset 91 (line 1) in log.entries[0].time: expected a number or true/false/null"},
+		{"nul", "byte offset 27 (line 1) in log.entries[0].time: expected a value (string, number, object, array, true, false or null)"},
+		{"1.2.3", "byte offset 27 (line 1) in log.entries[0].time: expected a number"},
+	} {
+		doc := []byte(`{"log":{"entries":[{"time":` + tc.lit + `}]}}`)
+		for name, r := range map[string]io.Reader{"whole": bytes.NewReader(doc), "byte by byte": iotest.OneByteReader(bytes.NewReader(doc))} {
+			err := NewReader(r, Options{}).ReadEntries(func(*Entry) error { return nil })
+			got := ""
+			if err != nil {
+				got, _, _ = strings.Cut(strings.TrimPrefix(err.Error(), "har: "), ", found")
+			}
+			if got != tc.wantErr {
+				t.Errorf("%s, %s: error %q, want %q", tc.lit, name, got, tc.wantErr)
+			}
+		}
 	}
 }

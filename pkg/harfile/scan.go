@@ -611,25 +611,47 @@ func (s *scanner) hex4(off int) (rune, int) {
 // literal reads a number, true, false or null and returns its bytes (valid
 // until the next read).
 func (s *scanner) literal() ([]byte, error) {
+	// Most literals lie whole in the buffer: taken where they are.
+	i := s.pos
+	for i < s.end && i-s.pos <= maxLiteral && isLiteralByte(s.buf[i]) {
+		i++
+	}
+	start := s.offset()
+	if i < s.end && i-s.pos <= maxLiteral {
+		v := s.buf[s.pos:i]
+		s.pos = i
+		return s.checkLiteral(v, start)
+	}
 	s.val = s.val[:0]
 	for {
 		for s.pos < s.end {
 			c := s.buf[s.pos]
-			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-' || c == '+' || c == '.') {
-				goto done
+			if !isLiteralByte(c) {
+				return s.checkLiteral(s.val, start)
 			}
-			if len(s.val) >= 64 {
+			if len(s.val) >= maxLiteral {
 				return nil, s.errAt("a number or true/false/null")
 			}
 			s.val = append(s.val, c)
 			s.pos++
 		}
 		if !s.fill() {
-			break
+			return s.checkLiteral(s.val, start)
 		}
 	}
-done:
-	switch v := s.val; {
+}
+
+// maxLiteral bounds a number or keyword.
+const maxLiteral = 64
+
+func isLiteralByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-' || c == '+' || c == '.'
+}
+
+// checkLiteral accepts the literal v just read, which starts at byte
+// offset start and ends at pos.
+func (s *scanner) checkLiteral(v []byte, start int64) ([]byte, error) {
+	switch {
 	case len(v) == 0:
 		return nil, s.errAt("a value")
 	case string(v) == "true", string(v) == "false", string(v) == "null":
@@ -637,20 +659,25 @@ done:
 	case v[0] == '-' || v[0] >= '0' && v[0] <= '9':
 		f, err := strconv.ParseFloat(string(v), 64)
 		if err != nil {
-			s.pos -= len(v) // point at the literal, which is within the buffer
-			if s.pos < 0 {
-				s.pos = 0
-			}
-			return nil, s.errAt("a number")
+			return nil, s.literalErr(v, start, "a number")
 		}
 		s.number = f
 		return v, nil
 	}
-	s.pos -= len(s.val)
-	if s.pos < 0 {
-		s.pos = 0
+	return nil, s.literalErr(v, start, "a value (string, number, object, array, true, false or null)")
+}
+
+// literalErr is the error for the bad literal v: it points at v's start,
+// also when a fill has moved v's first bytes out of the buffer (a literal
+// holds no newline, so the line is pos's).
+func (s *scanner) literalErr(v []byte, start int64, expected string) *SyntaxError {
+	if back := s.pos - len(v); back >= 0 && s.offset()-int64(len(v)) == start {
+		s.pos = back
+		return s.errAt(expected)
 	}
-	return nil, s.errAt("a value (string, number, object, array, true, false or null)")
+	e := s.errAt(expected)
+	e.Offset, e.Found = start, describeByte(v)
+	return e
 }
 
 // skipValue consumes the next value without keeping anything.
