@@ -49,6 +49,11 @@ type scanner struct {
 	// before released back to the kernel.
 	mapped   bool
 	released int
+	// releases hands consumed ranges of the mapping to a goroutine that
+	// gives them back to the kernel, off the reader's path; releaserDone
+	// is closed when it has released them all.
+	releases     chan []byte
+	releaserDone chan struct{}
 	// number is the value of the last number literal read.
 	number float64
 }
@@ -61,6 +66,8 @@ const (
 	// mapping may stay resident behind pos.
 	mapChunk     = 256 << 10
 	releaseEvery = 1 << 20
+	// releaseQueue is how many released ranges may wait for the releaser.
+	releaseQueue = 1
 )
 
 func newScanner(r io.Reader) *scanner {
@@ -117,7 +124,18 @@ func (s *scanner) fillMapped() bool {
 	}
 	if s.pos-s.released >= releaseEvery {
 		upto := s.pos &^ (pageSize - 1)
-		releasePages(s.buf[s.released:upto])
+		if s.releases == nil {
+			s.releases, s.releaserDone = make(chan []byte, releaseQueue), make(chan struct{})
+			go func(releases <-chan []byte, done chan<- struct{}) {
+				defer close(done)
+				for b := range releases {
+					releasePages(b)
+				}
+			}(s.releases, s.releaserDone)
+		}
+		// Blocks when the releaser is releaseQueue ranges behind: resident
+		// memory stays bounded.
+		s.releases <- s.buf[s.released:upto]
 		s.released = upto
 	}
 	s.end = min(s.end+mapChunk, len(s.buf))
@@ -129,6 +147,13 @@ const pageSize = 64 << 10
 
 // close unmaps a mapped file; the scanner must not be used after.
 func (s *scanner) close() {
+	if s.releases != nil {
+		// The mapping must outlive every release of a range of it: once
+		// unmapped, its addresses may belong to another mapping.
+		close(s.releases)
+		<-s.releaserDone
+		s.releases = nil
+	}
 	if s.mapped {
 		unmapFile(s.buf)
 		s.buf, s.pos, s.end, s.mapped, s.eof = nil, 0, 0, false, true
