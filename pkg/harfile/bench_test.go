@@ -1,7 +1,11 @@
 package harfile
 
 import (
+	"bufio"
 	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/corsdiag/corsdiag/pkg/harfile/hartest"
@@ -39,6 +43,41 @@ func BenchmarkAnalyzeBrief(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, _, err := Analyze(bytes.NewReader(data), AnalyzeOptions{BriefAllowed: true}, func(*Result) error { return nil }); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReaderFile reads genhar's Chrome-style shape from a file, the
+// way `corsdiag har FILE` does: memory-mapped, pages handed back behind
+// the scan.
+func BenchmarkReaderFile(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "chrome.har")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	if err := hartest.WriteChrome(w, 1000, 40<<10); err != nil {
+		b.Fatal(err)
+	}
+	if err := errors.Join(w.Flush(), f.Close()); err != nil {
+		b.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(st.Size())
+	b.ReportAllocs()
+	for b.Loop() {
+		f, err := os.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		err = NewReader(f, Options{}).ReadEntries(func(*Entry) error { return nil })
+		f.Close()
+		if err != nil {
 			b.Fatal(err)
 		}
 	}
