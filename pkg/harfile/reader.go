@@ -394,6 +394,13 @@ func (r *Reader) pairs(out []Header) ([]Header, int, error) {
 			dropped++
 			return s.skipValue()
 		}
+		if name, value, ok := s.flatPair(); ok {
+			if len(name) > 0 {
+				n := r.intern(name, true)
+				buf = append(buf, Header{Name: n.Name, key: n.key, lower: n.lower, Value: r.intern(value, false).Name})
+			}
+			return nil
+		}
 		var h Header
 		err := s.object(func(key []byte) error {
 			var err error

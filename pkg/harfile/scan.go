@@ -805,6 +805,87 @@ func (s *scanner) skipContainer() error {
 	return nil
 }
 
+// flatPair reads the {"name":"…","value":"…"} object at pos, the shape
+// of nearly every header, with one quick pass when it lies whole in the
+// buffer: the two keys once each in either order, plain strings (no
+// escapes), whitespace allowed. It returns the two strings where they lie
+// (valid until the next read). Anything else leaves pos where it was and
+// reports false, for the general path to read, and to report any error.
+func (s *scanner) flatPair() (name, value []byte, ok bool) {
+	if s.nest >= maxNesting {
+		return nil, nil, false
+	}
+	b := s.buf[s.pos:s.end]
+	if len(b) == 0 || b[0] != '{' {
+		return nil, nil, false
+	}
+	i := 1
+	var sawName, sawValue bool
+	for range 2 {
+		key, j, ok := plainString(b, skipSpace(b, i))
+		if !ok {
+			return nil, nil, false
+		}
+		i = skipSpace(b, j)
+		if i >= len(b) || b[i] != ':' {
+			return nil, nil, false
+		}
+		v, j, ok := plainString(b, skipSpace(b, i+1))
+		if !ok {
+			return nil, nil, false
+		}
+		switch {
+		case string(key) == "name" && !sawName:
+			name, sawName = v, true
+		case string(key) == "value" && !sawValue:
+			value, sawValue = v, true
+		default:
+			return nil, nil, false
+		}
+		i = skipSpace(b, j)
+		if i >= len(b) {
+			return nil, nil, false
+		}
+		if !sawName || !sawValue {
+			if b[i] != ',' {
+				return nil, nil, false
+			}
+			i++
+		}
+	}
+	if b[i] != '}' {
+		return nil, nil, false
+	}
+	s.pos += i + 1
+	return name, value, true
+}
+
+// plainString returns the string starting at b[i] when it is whole in b,
+// at most maxStringLen long and without escapes, and the index after it.
+func plainString(b []byte, i int) ([]byte, int, bool) {
+	if i >= len(b) || b[i] != '"' {
+		return nil, 0, false
+	}
+	q := bytes.IndexByte(b[i+1:], '"')
+	if q < 0 || q > maxStringLen {
+		return nil, 0, false
+	}
+	v := b[i+1 : i+1+q]
+	if bytes.IndexByte(v, '\\') >= 0 {
+		return nil, 0, false
+	}
+	return v, i + q + 2, true
+}
+
+// skipSpace returns the index of the first byte at or after i in b that
+// is not JSON whitespace.
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t') {
+		i++
+	}
+	return i
+}
+
 // str reads any value as a string: strings as they are, numbers and
 // booleans as written, arrays of strings joined with ", " (Polly.JS writes
 // header values as arrays), null and objects as "".
