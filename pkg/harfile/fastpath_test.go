@@ -3,7 +3,9 @@ package harfile
 import (
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -60,4 +62,30 @@ func errText(err error) string {
 	}
 	found, _, _ := strings.Cut(se.Found, " (")
 	return fmt.Sprintf("%d %d %s: expected %s, found %s (%v)", se.Offset, se.Line, se.Path, se.Expected, found, se.Err)
+}
+
+// TestShortDecimal: the quick number parse gives strconv.ParseFloat's
+// float64 bit for bit, and leaves every other form to it.
+func TestShortDecimal(t *testing.T) {
+	for _, in := range []string{"0", "-0", "7", "-1", "0.119", "35.837199", "20.751026", "123456789012345", "-12345678901234.5",
+		"0.000000000000001", "9007199254740993", "00012", "1.", "-", "-.5", ".5", "1e3", "1.2.3", "0x10", "1_0", "Inf", "-Inf", "1234567890123456"} {
+		got, ok := shortDecimal([]byte(in))
+		want, err := strconv.ParseFloat(in, 64)
+		if ok && (err != nil || math.Float64bits(got) != math.Float64bits(want)) {
+			t.Errorf("shortDecimal(%q) = %v, ParseFloat %v, %v", in, got, want, err)
+		}
+	}
+	for i := range 200000 {
+		// Random decimals with up to 15 digits, a point anywhere.
+		d := strconv.FormatUint(uint64(i)*2654435761%1000000000000000, 10)
+		in := d[:i%len(d)+1]
+		if p := i % 7; p > 0 && p < len(in) {
+			in = in[:p] + "." + in[p:]
+		}
+		got, ok := shortDecimal([]byte(in))
+		want, _ := strconv.ParseFloat(in, 64)
+		if !ok || math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("shortDecimal(%q) = %v, %v; ParseFloat %v", in, got, ok, want)
+		}
+	}
 }

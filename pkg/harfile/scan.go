@@ -295,6 +295,14 @@ func wrapPath(err error, elem string) error {
 
 // peek skips whitespace and returns the next byte without consuming it.
 func (s *scanner) peek() (byte, bool) {
+	// Inlined: JSON as exporters write it mostly has no space between tokens.
+	if s.pos < s.end && s.buf[s.pos] > ' ' {
+		return s.buf[s.pos], true
+	}
+	return s.peekSpace()
+}
+
+func (s *scanner) peekSpace() (byte, bool) {
 	for {
 		for s.pos < s.end {
 			c := s.buf[s.pos]
@@ -344,7 +352,12 @@ func (s *scanner) objectBody(fn func(key []byte) error) error {
 	if err := s.enter(); err != nil {
 		return err
 	}
-	defer func() { s.nest-- }()
+	err := s.members(fn)
+	s.nest--
+	return err
+}
+
+func (s *scanner) members(fn func(key []byte) error) error {
 	s.pos++
 	c, ok := s.peek()
 	if !ok {
@@ -359,14 +372,30 @@ func (s *scanner) objectBody(fn func(key []byte) error) error {
 	}
 	d := s.depth
 	s.depth++
-	defer func() { s.depth-- }()
+	err := s.membersFrom(d, c, fn)
+	s.depth--
+	return err
+}
+
+// membersFrom reads the members of an object from its first key (c, the
+// byte at pos), keeping each key in keys[d].
+func (s *scanner) membersFrom(d int, c byte, fn func(key []byte) error) error {
+	var ok bool
 	for {
 		if c != '"' {
 			return s.errAt("a quoted key")
 		}
-		key, err := s.readString(s.keys[d][:0], true, maxKeyLen)
-		if err != nil {
-			return err
+		var key []byte
+		if k, next, plain := plainString(s.buf[:s.end], s.pos, maxKeyLen); plain {
+			// Whole in the buffer, no escapes: copied in one go.
+			key = append(s.keys[d][:0], k...)
+			s.pos = next
+		} else {
+			var err error
+			if key, err = s.readString(s.keys[d][:0], true, maxKeyLen); err != nil {
+				s.keys[d] = key
+				return err
+			}
 		}
 		s.keys[d] = key
 		if c, ok = s.peek(); !ok || c != ':' {
@@ -415,7 +444,12 @@ func (s *scanner) arrayBody(fn func(i int) error) error {
 	if err := s.enter(); err != nil {
 		return err
 	}
-	defer func() { s.nest-- }()
+	err := s.elements(fn)
+	s.nest--
+	return err
+}
+
+func (s *scanner) elements(fn func(i int) error) error {
 	s.pos++
 	c, ok := s.peek()
 	if !ok {
@@ -682,6 +716,10 @@ func (s *scanner) checkLiteral(v []byte, start int64) ([]byte, error) {
 	case string(v) == "true", string(v) == "false", string(v) == "null":
 		return v, nil
 	case v[0] == '-' || v[0] >= '0' && v[0] <= '9':
+		if f, ok := shortDecimal(v); ok {
+			s.number = f
+			return v, nil
+		}
 		f, err := strconv.ParseFloat(string(v), 64)
 		if err != nil {
 			return nil, s.literalErr(v, start, "a number")
@@ -691,6 +729,47 @@ func (s *scanner) checkLiteral(v []byte, start int64) ([]byte, error) {
 	}
 	return nil, s.literalErr(v, start, "a value (string, number, object, array, true, false or null)")
 }
+
+// shortDecimal parses the commonest numbers, -?digits(.digits)? with at
+// most 15 digits, to the same float64 as strconv.ParseFloat, without its
+// general machinery: the digits form an integer below 2^53 and the power
+// of ten is exact, so the one division rounds correctly (ParseFloat's own
+// exact path). Anything else reports false.
+func shortDecimal(v []byte) (float64, bool) {
+	i, neg := 0, v[0] == '-'
+	if neg {
+		i = 1
+	}
+	var mant uint64
+	digits, frac := 0, -1 // frac: digits after the point, -1 before it
+	for ; i < len(v); i++ {
+		switch c := v[i]; {
+		case c >= '0' && c <= '9':
+			mant = mant*10 + uint64(c-'0')
+			digits++
+			if frac >= 0 {
+				frac++
+			}
+		case c == '.' && frac < 0 && digits > 0:
+			frac = 0
+		default:
+			return 0, false
+		}
+	}
+	if digits == 0 || digits > 15 || frac == 0 {
+		return 0, false
+	}
+	f := float64(mant)
+	if frac > 0 {
+		f /= exactPow10[frac]
+	}
+	if neg {
+		f = -f
+	}
+	return f, true
+}
+
+var exactPow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
 
 // literalErr is the error for the bad literal v: it points at v's start,
 // also when a fill has moved v's first bytes out of the buffer (a literal
@@ -822,7 +901,7 @@ func (s *scanner) flatPair() (name, value []byte, ok bool) {
 	i := 1
 	var sawName, sawValue bool
 	for range 2 {
-		key, j, ok := plainString(b, skipSpace(b, i))
+		key, j, ok := plainString(b, skipSpace(b, i), maxKeyLen)
 		if !ok {
 			return nil, nil, false
 		}
@@ -830,7 +909,7 @@ func (s *scanner) flatPair() (name, value []byte, ok bool) {
 		if i >= len(b) || b[i] != ':' {
 			return nil, nil, false
 		}
-		v, j, ok := plainString(b, skipSpace(b, i+1))
+		v, j, ok := plainString(b, skipSpace(b, i+1), maxStringLen)
 		if !ok {
 			return nil, nil, false
 		}
@@ -861,13 +940,13 @@ func (s *scanner) flatPair() (name, value []byte, ok bool) {
 }
 
 // plainString returns the string starting at b[i] when it is whole in b,
-// at most maxStringLen long and without escapes, and the index after it.
-func plainString(b []byte, i int) ([]byte, int, bool) {
+// at most limit bytes long and without escapes, and the index after it.
+func plainString(b []byte, i, limit int) ([]byte, int, bool) {
 	if i >= len(b) || b[i] != '"' {
 		return nil, 0, false
 	}
 	q := bytes.IndexByte(b[i+1:], '"')
-	if q < 0 || q > maxStringLen {
+	if q < 0 || q > limit {
 		return nil, 0, false
 	}
 	v := b[i+1 : i+1+q]
