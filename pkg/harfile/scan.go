@@ -977,6 +977,11 @@ func (s *scanner) str() (string, error) {
 func (s *scanner) strBytes(limit int) ([]byte, error) {
 	switch s.kind() {
 	case '"':
+		if v, next, plain := plainString(s.buf[:s.end], s.pos, limit); plain {
+			// Whole in the buffer, no escapes: taken where it lies.
+			s.pos = next
+			return v, nil
+		}
 		v, err := s.readString(s.val[:0], true, limit)
 		s.val = v
 		return v, err
