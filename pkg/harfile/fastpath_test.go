@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -88,6 +90,69 @@ func TestShortDecimal(t *testing.T) {
 		want, _ := strconv.ParseFloat(in, 64)
 		if !ok || math.Float64bits(got) != math.Float64bits(want) {
 			t.Fatalf("shortDecimal(%q) = %v, %v; ParseFloat %v", in, got, ok, want)
+		}
+	}
+}
+
+// TestMappedTextMatches: a mapped file's response texts, skipped and then
+// taken from the mapping once their encoding is known, read as the general
+// path reads them one byte at a time.
+func TestMappedTextMatches(t *testing.T) {
+	contents := []string{
+		`{"size":3,"mimeType":"text/plain","text":"abc"}`,
+		`{"text":"` + strings.Repeat("x", 100) + `"}`,
+		`{"text":"a\"b\nc\u00e9\ud83d\ude00\/d"}`,
+		`{"text":"` + strings.Repeat("y", 63) + `\"` + strings.Repeat("z", 10) + `"}`,
+		`{"text":"` + strings.Repeat("y", 62) + `\u00e9zz"}`,
+		`{"text":"` + strings.Repeat("y", 64) + `\"zz"}`,
+		`{"text":"QUJD\/QUJD","encoding":"base64"}`,
+		`{"encoding":"base64","text":"` + strings.Repeat("QUJD", 40) + `"}`,
+		`{"text":""}`,
+		`{"text":null}`,
+		`{"text":17,"encoding":""}`,
+		`{"text":"first","text":"second"}`,
+		`{"text":"first","text":null}`,
+		`{"text":"a` + "\x01\t" + `b"}`,
+	}
+	var b strings.Builder
+	b.WriteString(`{"log":{"entries":[`)
+	for i, c := range contents {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{"request":{"url":"https://a.test/` + strconv.Itoa(i) + `"},"response":{"status":200,"content":` + c + `}}`)
+	}
+	// Large enough to be mapped.
+	big := strings.Repeat("QUJD", int(minMapSize+1)/4)
+	b.WriteString(`,{"response":{"content":{"text":"` + big + `","encoding":"base64"}}}]}}`)
+	path := filepath.Join(t.TempDir(), "texts.har")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	m := mapFile(f)
+	if m == nil {
+		t.Skip("files are not mapped on this system")
+	}
+	unmapFile(m)
+	got, _, err := readAll(t, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _, err := readAll(t, &oneByte{strings.NewReader(b.String())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(contents)+1 {
+		t.Fatalf("read %d entries, want %d", len(got), len(contents)+1)
+	}
+	for i := range want {
+		if g, w := got[i].Response.Content, want[i].Response.Content; !reflect.DeepEqual(g, w) {
+			t.Errorf("entry %d: mapped %+v, one byte at a time %+v", i, g, w)
 		}
 	}
 }

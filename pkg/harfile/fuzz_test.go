@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -62,6 +65,39 @@ func FuzzHTTPHeader(f *testing.F) {
 		}
 		if canonical != want {
 			t.Fatalf("%q: keys %v marked canonical %v", names, h, canonical)
+		}
+	})
+}
+
+// FuzzMappedReader: a file read through a mapping (every size is mapped
+// here) gives the entries and the error that reading it as a stream gives:
+// the quick passes that work on the mapping (whole strings, header pairs,
+// texts taken back once their encoding is known) change nothing.
+func FuzzMappedReader(f *testing.F) {
+	f.Add([]byte(seededHAR()))
+	f.Add([]byte(`{"log":{"entries":[{"response":{"content":{"text":"a\"b` + strings.Repeat("c", 70) + `","encoding":""}}}]}}`))
+	f.Add([]byte(`{"log":{"entries":[{"request":{"headers":[{"name":"A","value":"b"},{"value":"c","name":"D"}]},"time":0.125}]}}`))
+	f.Add([]byte(`{"log":{"entries":[{"response":{"content":{"text":"abc\`))
+	defer func(min int64) { minMapSize = min }(minMapSize)
+	minMapSize = 1
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(dir, "fuzz.har")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		file, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer file.Close()
+		mapped, _, mappedErr := readAll(t, file)
+		streamed, _, streamedErr := readAll(t, bytes.NewReader(data))
+		if errText(mappedErr) != errText(streamedErr) {
+			t.Fatalf("mapped: %v; streamed: %v", mappedErr, streamedErr)
+		}
+		if !reflect.DeepEqual(mapped, streamed) {
+			t.Fatalf("mapped %+v; streamed %+v", mapped, streamed)
 		}
 	})
 }

@@ -141,7 +141,7 @@ func (r *oneByteReader) Read(p []byte) (int, error) {
 // error offset and line when it is cut off.
 func TestMappedFile(t *testing.T) {
 	data := hartest.Generate(300, 40<<10)
-	if len(data)*2/3 < minMapSize {
+	if int64(len(data))*2/3 < minMapSize {
 		t.Fatalf("test file of %d bytes is too small to be mapped", len(data))
 	}
 	// Lines, so the error's line number is checked too.

@@ -58,10 +58,12 @@ type scanner struct {
 	number float64
 }
 
+// minMapSize: below it reading is as fast as mapping (a variable so
+// that the fuzz test can map small inputs).
+var minMapSize int64 = 4 << 20
+
 const (
 	scanBufSize = 256 << 10
-	// minMapSize: below it reading is as fast as mapping.
-	minMapSize = 4 << 20
 	// mapChunk is how far fill moves end; releaseEvery how much of the
 	// mapping may stay resident behind pos.
 	mapChunk     = 256 << 10
