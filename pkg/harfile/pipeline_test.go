@@ -1,16 +1,20 @@
 package harfile
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/iotest"
+	"unsafe"
 
 	"github.com/corsdiag/corsdiag/pkg/harfile/hartest"
 )
@@ -218,4 +222,69 @@ func TestLiteralBounds(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestMappedFileStaysSmall: the pages of a mapped file behind the scan are
+// handed back as it goes, also those of the response texts taken back from
+// the mapping once their encoding is known (Linux: the mapping's resident
+// size, from /proc/self/smaps).
+func TestMappedFileStaysSmall(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("resident size read from /proc/self/smaps")
+	}
+	path := filepath.Join(t.TempDir(), "chrome.har")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	if err := hartest.WriteChrome(w, 2000, 40<<10); err != nil {
+		t.Fatal(err)
+	}
+	if err := errors.Join(w.Flush(), f.Close()); err != nil {
+		t.Fatal(err)
+	}
+	if f, err = os.Open(path); err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rd := NewReader(f, Options{BodyLimit: DefaultBodyLimit})
+	if !rd.s.mapped {
+		t.Fatal("the file was not mapped")
+	}
+	most := 0
+	err = rd.ReadEntries(func(e *Entry) error {
+		if e.Index%200 == 199 {
+			most = max(most, mappingRSS(t, rd.s.buf))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("largest resident part of the mapping: %d KiB", most>>10)
+	if most > 6<<20 {
+		t.Errorf("up to %d KiB of the mapping resident, want at most 6 MiB", most>>10)
+	}
+}
+
+// mappingRSS is the resident size of the mapping that starts at b.
+func mappingRSS(t *testing.T, b []byte) int {
+	smaps, err := os.ReadFile("/proc/self/smaps")
+	if err != nil {
+		t.Skip(err)
+	}
+	start := fmt.Sprintf("%x-", uintptr(unsafe.Pointer(unsafe.SliceData(b))))
+	in := false
+	for line := range strings.Lines(string(smaps)) {
+		if strings.HasPrefix(line, start) {
+			in = true
+		}
+		if rest, ok := strings.CutPrefix(line, "Rss:"); ok && in {
+			kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
+			return kb << 10
+		}
+	}
+	t.Fatal("mapping not found in /proc/self/smaps")
+	return 0
 }

@@ -1,7 +1,6 @@
 package harfile
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"net/http"
@@ -314,7 +313,7 @@ func (r *Reader) response(p *Response) error {
 		case "_error", "_failureText":
 			p.Error, err = r.shortStr()
 		case "content":
-			hasText, textAt := false, -1
+			hasText := false
 			err = s.object(func(key []byte) error {
 				var err error
 				switch string(key) {
@@ -327,24 +326,15 @@ func (r *Reader) response(p *Response) error {
 				case "encoding":
 					p.Content.Encoding, err = r.shortStr()
 				case "text":
-					hasText, textAt = true, -1
-					if s.mapped && r.opts.BodyLimit > 0 && s.kind() == '"' {
-						// The whole file is at hand: skipped in one pass,
-						// its prefix taken once the encoding is known.
-						textAt = s.pos
-						return s.skipString()
-					}
 					// Kept in the reader's buffer until the encoding is
 					// known (it often follows the text).
 					r.text, p.Content.TextSize, err = r.bodyBytes(r.text[:0])
+					hasText = true
 				default:
 					err = s.skipValue()
 				}
 				return err
 			})
-			if textAt >= 0 && err == nil {
-				p.Content.TextSize = r.mappedText(textAt, p.Content.Encoding == "")
-			}
 			if hasText && p.Content.Encoding == "" {
 				// A base64 prefix tells a diagnosis nothing: only plain
 				// text is copied out.
@@ -355,33 +345,6 @@ func (r *Reader) response(p *Response) error {
 		}
 		return err
 	})
-}
-
-// mappedText is bodyBytes for the text string at byte textAt of a mapped
-// file, which the scan has passed: it returns the length of its first
-// BodyLimit bytes, decoded, and puts them in r.text when keep is set (only
-// plain text is kept: most bodies are base64 and need no copy).
-func (r *Reader) mappedText(textAt int, keep bool) int {
-	s := r.s
-	// A prefix without escapes is the decoded prefix itself; textAt+1
-	// is where the string's bytes start and it ends before s.pos.
-	end := textAt + 1 + r.opts.BodyLimit
-	if q := bytes.IndexByte(s.buf[textAt+1:min(end, s.pos)], '"'); q >= 0 {
-		end = textAt + 1 + q
-	}
-	prefix := s.buf[textAt+1 : min(end, s.pos)]
-	if bytes.IndexByte(prefix, '\\') < 0 {
-		if keep {
-			r.text = append(r.text[:0], prefix...)
-		}
-		return len(prefix)
-	}
-	// Escapes: decoded by the general path, from the string's start.
-	pos := s.pos
-	s.pos = textAt
-	r.text, _ = s.readString(r.text[:0], true, r.opts.BodyLimit)
-	s.pos = pos
-	return len(r.text)
 }
 
 // body keeps the first BodyLimit bytes of a body and skips the rest; it
