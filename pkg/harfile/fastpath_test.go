@@ -94,9 +94,9 @@ func TestShortDecimal(t *testing.T) {
 	}
 }
 
-// TestMappedTextMatches: a mapped file's response texts, skipped and then
-// taken from the mapping once their encoding is known, read as the general
-// path reads them one byte at a time.
+// TestMappedTextMatches: a mapped file's response texts (plain, escaped,
+// cut at the body limit, base64, duplicated) read as the general path
+// reads them one byte at a time.
 func TestMappedTextMatches(t *testing.T) {
 	contents := []string{
 		`{"size":3,"mimeType":"text/plain","text":"abc"}`,

@@ -71,8 +71,8 @@ func FuzzHTTPHeader(f *testing.F) {
 
 // FuzzMappedReader: a file read through a mapping (every size is mapped
 // here) gives the entries and the error that reading it as a stream gives:
-// the quick passes that work on the mapping (whole strings, header pairs,
-// texts taken back once their encoding is known) change nothing.
+// the quick passes over what lies whole in the buffer (keys, strings,
+// header pairs, numbers), which a mapping always has, change nothing.
 func FuzzMappedReader(f *testing.F) {
 	f.Add([]byte(seededHAR()))
 	f.Add([]byte(`{"log":{"entries":[{"response":{"content":{"text":"a\"b` + strings.Repeat("c", 70) + `","encoding":""}}}]}}`))
