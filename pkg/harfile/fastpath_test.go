@@ -33,6 +33,7 @@ func TestFastPathsMatch(t *testing.T) {
 		{"value not a string", entry(`{"name":"A","value":17},{"name":"B","value":["x",1]},{"name":"C","value":null}`, ``)},
 		{"trailing comma", entry(`{"name":"A","value":"x",},`, ``)},
 		{"strings in place", entry(``, `,"pageref":"p\u0031","_resourceType":"fetch","serverIPAddress":["a","b"],"response":{"statusText":"OK","content":{"mimeType":"text/plain","text":"abc","encoding":""}}`)},
+		{"short strings' edges", entry(`{"name":"0123456789abcde","value":"0123456789abcdef"},{"name":"0123456789abcdefg","value":"0123456789abcd\"f"},{"name":"X","value":"0123456789abcde\"g"}`, `,"pageref":"0123456789abcdef\"","_resourceType":""`)},
 		{"long key", entry(``, `,"`+strings.Repeat("k", maxKeyLen+10)+`":1`)},
 		{"numbers", entry(``, `,"time":-0.5,"response":{"status":204,"content":{"size":12345678901234567890}},"timings":{"send":1e3,"wait":0.119,"receive":-1,"dns":00012,"ssl":1.,"blocked":123456789012345.5}`)},
 		{"bad number", entry(``, `,"time":1.2.3`)},

@@ -947,6 +947,19 @@ func plainString(b []byte, i, limit int) ([]byte, int, bool) {
 	if i >= len(b) || b[i] != '"' {
 		return nil, 0, false
 	}
+	// Most keys and values end within a few bytes: one loop looking for
+	// both bytes costs less than two calls to IndexByte.
+	for k := i + 1; k < len(b) && k <= i+16; k++ {
+		switch b[k] {
+		case '"':
+			if k-i-1 > limit {
+				return nil, 0, false
+			}
+			return b[i+1 : k], k + 1, true
+		case '\\':
+			return nil, 0, false
+		}
+	}
 	q := bytes.IndexByte(b[i+1:], '"')
 	if q < 0 || q > limit {
 		return nil, 0, false
