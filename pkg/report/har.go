@@ -510,16 +510,7 @@ func (r *HARRenderer) writeTable(title string) error {
 	if r.opts.Width > 0 {
 		FitTable(header, rows, r.opts.Width, ShrinkColumn{Index: urlColumn, Least: minURLWidth})
 	}
-	table := newListTable(r.out)
-	h := make([]any, len(header))
-	for i, c := range header {
-		h[i] = c
-	}
-	table.Header(h...)
-	if err := table.Bulk(rows); err != nil {
-		return err
-	}
-	return table.Render()
+	return RenderTable(newListTable(r.out), header, rows)
 }
 
 var harTableHeader = []string{"#", "Method", "URL", "Page origin", "Finding"}

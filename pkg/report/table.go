@@ -121,6 +121,20 @@ func newListTable(w io.Writer) *tablewriter.Table {
 	)
 }
 
+// RenderTable writes header and rows through t, the way every list
+// table of a report is written.
+func RenderTable(t *tablewriter.Table, header []string, rows [][]string) error {
+	h := make([]any, len(header))
+	for i, c := range header {
+		h[i] = c
+	}
+	t.Header(h...)
+	if err := t.Bulk(rows); err != nil {
+		return err
+	}
+	return t.Render()
+}
+
 // Display caps. Table cells are padded to the widest line of their column,
 // so one long value would widen every line of the table: a server sending a
 // 1 MiB header must not make the report megabytes long. What is cut is

@@ -42,15 +42,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		report.FitTable(header, rows, r.Width,
 			report.ShrinkColumn{Index: 0, Least: 10}, report.ShrinkColumn{Index: 1, Least: 14}, report.ShrinkColumn{Index: 4, Least: 12})
 	}
-	h := make([]any, len(header))
-	for i, c := range header {
-		h[i] = c
-	}
-	t.Header(h...)
-	if err := t.Bulk(rows); err != nil {
-		return err
-	}
-	if err := t.Render(); err != nil {
+	if err := report.RenderTable(t, header, rows); err != nil {
 		return err
 	}
 
