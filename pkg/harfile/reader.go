@@ -30,6 +30,9 @@ type Reader struct {
 	// pairBuf collects a header list (pairs); kept when at most
 	// maxPairBuf long, so a hostile list does not stay in memory.
 	pairBuf []Header
+	// ahead parses the entries of a large mapped file on every core.
+	ahead         *ahead
+	segmentsTaken int
 	// Log fills in as the file is read: pages before the entries are known
 	// when the first entry arrives.
 	Log Log
@@ -68,6 +71,15 @@ func (r *Reader) intern(b []byte, name bool) Header {
 	return h
 }
 
+// closeAhead stops reading ahead.
+func (r *Reader) closeAhead() {
+	if r.ahead != nil {
+		r.ahead.close()
+		r.segmentsTaken += r.ahead.taken
+		r.ahead = nil
+	}
+}
+
 // shortStr is scanner.str for a value that repeats from entry to entry
 // (a method, a MIME type, a page id, the initiator's script): interned
 // like header names instead of allocated for every entry.
@@ -88,6 +100,7 @@ func (r *Reader) ReadEntries(fn func(e *Entry) error) (err error) {
 	s := r.s
 	if s.mapped {
 		defer s.close()
+		defer r.closeAhead()
 		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 		defer s.catchFault(&err)
 	}
@@ -174,9 +187,26 @@ func (r *Reader) logField(key []byte, fn func(*Entry) error) error {
 		default:
 			return s.errAt("an array of entries")
 		}
-		return s.array(func(int) error {
+		return s.array(func(i int) error {
+			if i == 0 && r.ahead == nil {
+				r.startAhead()
+			}
+			if r.ahead != nil {
+				if seg := r.ahead.take(s.offset()); seg != nil {
+					for _, e := range seg.entries {
+						e.Index = r.Log.Entries
+						r.Log.Entries++
+						if err := fn(e); err != nil {
+							return err
+						}
+					}
+					s.jump(seg.end)
+					return nil
+				}
+			}
 			e := &Entry{Index: r.Log.Entries}
 			if err := r.entry(e); err != nil {
+				s.indexShift = r.Log.Entries - i
 				return err
 			}
 			r.Log.Entries++

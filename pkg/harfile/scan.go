@@ -49,6 +49,14 @@ type scanner struct {
 	// before released back to the kernel.
 	mapped   bool
 	released int
+	// limit, when set, ends a mapped file early (a read-ahead parser's
+	// reach); keepPages leaves releasing pages to the reader.
+	limit     int
+	keepPages bool
+	// indexShift corrects the element index in the path of an error that
+	// fn returns to elements, when fn has consumed elements of its own
+	// (the entries a read-ahead segment handed on).
+	indexShift int
 	// releases hands consumed ranges of the mapping to a goroutine that
 	// gives them back to the kernel, off the reader's path; releaserDone
 	// is closed when it has released them all.
@@ -120,11 +128,15 @@ func (s *scanner) fill() bool {
 }
 
 func (s *scanner) fillMapped() bool {
-	if s.end >= len(s.buf) {
+	size := len(s.buf)
+	if s.limit > 0 {
+		size = s.limit
+	}
+	if s.end >= size {
 		s.eof = true
 		return false
 	}
-	if s.pos-s.released >= releaseEvery {
+	if !s.keepPages && s.pos-s.released >= releaseEvery {
 		upto := s.pos &^ (pageSize - 1)
 		if s.releases == nil {
 			s.releases, s.releaserDone = make(chan []byte, releaseQueue), make(chan struct{})
@@ -140,8 +152,14 @@ func (s *scanner) fillMapped() bool {
 		s.releases <- s.buf[s.released:upto]
 		s.released = upto
 	}
-	s.end = min(s.end+mapChunk, len(s.buf))
+	s.end = min(s.end+mapChunk, size)
 	return true
+}
+
+// jump moves a mapped scanner forward to off, past bytes read elsewhere.
+func (s *scanner) jump(off int64) {
+	s.pos = int(off)
+	s.end = max(s.end, s.pos)
 }
 
 // pageSize rounds released ranges; a multiple of every page size in use.
@@ -463,6 +481,8 @@ func (s *scanner) elements(fn func(i int) error) error {
 	}
 	for i := 0; ; i++ {
 		if err := fn(i); err != nil {
+			i += s.indexShift
+			s.indexShift = 0
 			return wrapPath(err, "["+strconv.Itoa(i)+"]")
 		}
 		if c, ok = s.peek(); !ok {
