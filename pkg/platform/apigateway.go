@@ -185,15 +185,15 @@ func awsFingerprint(o *observation, r *response) []signal {
 	var out []signal
 	if r == nil {
 		switch {
-		case reVPCEHost.MatchString(o.host):
+		case o.aws && reVPCEHost.MatchString(o.host):
 			out = append(out, signal{idRESTAPI, 3, "host " + o.host + " is an interface VPC endpoint name of execute-api (private REST API)"})
-		case reExecuteAPI.MatchString(o.host):
+		case o.aws && reExecuteAPI.MatchString(o.host):
 			if m := reExecuteAPI.FindStringSubmatch(o.host); m[2] != "" {
 				out = append(out, signal{idRESTAPI, 3, "host " + o.host + " is a private REST API's Route 53 alias ({api-id}-{vpce-id}.execute-api)"})
 			} else {
 				out = append(out, signal{idRESTAPI, 2, "host " + o.host + " is an execute-api name"}, signal{idHTTPAPI, 1, "host " + o.host + " is an execute-api name"})
 			}
-		case reLambdaURLHost.MatchString(o.host):
+		case strings.HasSuffix(o.host, ".on.aws") && reLambdaURLHost.MatchString(o.host):
 			out = append(out, signal{idLambdaURL, 3, "host " + o.host + " is a Lambda function URL"})
 		}
 		if v := requestHeader(o.req, "x-apigw-api-id"); v != "" {

@@ -114,6 +114,12 @@ var (
 )
 
 func newFixContext(ex *cors.Exchange, d *cors.Diagnosis) FixContext {
+	return fixContextOf(ex, d, requestURL(ex))
+}
+
+// fixContextOf is newFixContext with ex's URL parsed already (u, nil when
+// it does not parse).
+func fixContextOf(ex *cors.Exchange, d *cors.Diagnosis, u *url.URL) FixContext {
 	c := FixContext{APIID: "YOUR_API_ID", Region: "YOUR_REGION", Stage: "YOUR_STAGE", Resource: "/YOUR/RESOURCE",
 		VPCE: "YOUR_VPCE_ID", Bucket: "YOUR_BUCKET", Origin: "https://app.example.com", Method: "GET", Path: "/"}
 	if ex != nil {
@@ -121,7 +127,7 @@ func newFixContext(ex *cors.Exchange, d *cors.Diagnosis) FixContext {
 			c.Origin = o
 		}
 		c.Credentials = ex.Request.Credentials
-		if u, err := url.Parse(ex.Request.URL); err == nil {
+		if u != nil {
 			c.Host = strings.ToLower(u.Hostname())
 			if u.Path != "" {
 				c.Path = u.Path
@@ -149,7 +155,7 @@ func newFixContext(ex *cors.Exchange, d *cors.Diagnosis) FixContext {
 	}
 	c.Methods = []string{c.Method}
 	if c.Method != "OPTIONS" {
-		c.Methods = append(c.Methods, "OPTIONS")
+		c.Methods = []string{c.Method, "OPTIONS"}
 	}
 	// Every AWS pattern below ends in .amazonaws.com: other hosts skip them.
 	aws := strings.HasSuffix(c.Host, ".amazonaws.com")

@@ -101,3 +101,21 @@ func FuzzHeaderLookup(f *testing.F) {
 		}
 	})
 }
+
+// FuzzTokenKey: tokenKey writes what http.CanonicalHeaderKey returns for
+// every token it takes, and takes every token up to maxKeyLen bytes.
+func FuzzTokenKey(f *testing.F) {
+	for _, s := range []string{"x-amz-apigw-id", "Server", "X-AMZN-ERRORTYPE", "a--b", "-x", "Via(", "", "\u212aamai", "content_type", strings.Repeat("a", 65)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		var buf [maxKeyLen]byte
+		key, token := tokenKey(&buf, name)
+		if want := cors.IsToken(name) && len(name) <= maxKeyLen; token != want {
+			t.Fatalf("%q: token %v, want %v", name, token, want)
+		}
+		if token && string(key) != http.CanonicalHeaderKey(name) {
+			t.Fatalf("%q: key %q, want %q", name, key, http.CanonicalHeaderKey(name))
+		}
+	})
+}

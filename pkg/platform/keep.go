@@ -21,6 +21,7 @@ import (
 // comparison request, the working success answers beside a failing one),
 // and sets Existing when any answer shows a CORS configuration.
 func (a *analysis) learnExisting() {
+	const allowPrefix = "access-control-allow-"
 	allowed, _ := a.compared()
 	for _, r := range a.obs.responses {
 		if r.resp == nil {
@@ -30,7 +31,7 @@ func (a *analysis) learnExisting() {
 			a.fix.Existing = true
 		}
 		for k := range r.resp.Header {
-			if strings.HasPrefix(strings.ToLower(k), "access-control-allow-") {
+			if len(k) >= len(allowPrefix) && strings.EqualFold(k[:len(allowPrefix)], allowPrefix) {
 				a.fix.Existing = true
 			}
 		}

@@ -9,11 +9,12 @@
 package platform
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/termsafe"
@@ -110,8 +111,11 @@ type response struct {
 
 // observation is everything fingerprints look at.
 type observation struct {
-	req       *cors.Request
-	host      string // lower case, no port
+	req  *cors.Request
+	host string // lower case, no port
+	// aws: host ends in .amazonaws.com, as every AWS host pattern does
+	// but the Lambda URL's; other hosts skip them.
+	aws       bool
 	responses []response
 }
 
@@ -157,19 +161,26 @@ type cause func(a *analysis) []cors.Finding
 
 var causes []cause
 
-func newObservation(in Input) *observation {
+// newObservation gathers in's answers; u is its request's URL parsed
+// (nil when it does not parse).
+func newObservation(in Input, u *url.URL) *observation {
 	o := &observation{req: &cors.Request{}}
 	if in.Exchange == nil {
 		return o
 	}
 	ex := in.Exchange
 	o.req = &ex.Request
-	if u, err := url.Parse(ex.Request.URL); err == nil {
+	if u != nil {
 		o.host = strings.ToLower(u.Hostname())
+		o.aws = strings.HasSuffix(o.host, ".amazonaws.com")
 	}
+	n := len(ex.Actual) + len(in.ErrorPaths)
+	if ex.Preflight != nil {
+		n++
+	}
+	o.responses = make([]response, 0, n)
 	add := func(step string, h *cors.Hop) {
-		req := h.Request
-		o.responses = append(o.responses, response{step: step, request: &req, resp: h.Response, netErr: h.NetError})
+		o.responses = append(o.responses, response{step: step, request: &h.Request, resp: h.Response, netErr: h.NetError})
 	}
 	if ex.Preflight != nil {
 		add("preflight", ex.Preflight)
@@ -185,6 +196,19 @@ func newObservation(in Input) *observation {
 		add("error-path "+itoa(i+1), &in.ErrorPaths[i])
 	}
 	return o
+}
+
+// requestURL is ex's request URL parsed, nil when there is none or it
+// does not parse: the observation and the fix context share one parse.
+func requestURL(ex *cors.Exchange) *url.URL {
+	if ex == nil {
+		return nil
+	}
+	u, err := url.Parse(ex.Request.URL)
+	if err != nil {
+		return nil
+	}
+	return u
 }
 
 // analysis is the state causes work on.
@@ -217,7 +241,8 @@ func (a *analysis) sure(id string) bool { return a.scores[id] >= 2 }
 // newAnalysis judges in (unless its Diagnosis is given), recognises who
 // answered and prepares the fix context: what Analyze and Explain share.
 func newAnalysis(in Input) *analysis {
-	a := &analysis{in: in, obs: newObservation(in), diag: in.Diagnosis}
+	u := requestURL(in.Exchange)
+	a := &analysis{in: in, obs: newObservation(in, u), diag: in.Diagnosis}
 	if a.diag == nil && in.Exchange != nil {
 		a.diag = cors.Evaluate(in.Exchange)
 	}
@@ -225,7 +250,7 @@ func newAnalysis(in Input) *analysis {
 		a.diag = &cors.Diagnosis{}
 	}
 	a.detect()
-	a.fix = newFixContext(in.Exchange, a.diag)
+	a.fix = fixContextOf(in.Exchange, a.diag, u)
 	a.fix.apply(in.Target)
 	return a
 }
@@ -235,21 +260,28 @@ func Analyze(in Input) *Report {
 	a := newAnalysis(in)
 	a.learnExisting()
 	rep := &Report{Platform: a.primary, ex: in.Exchange}
-	seen := map[string]bool{}
 	for _, c := range causes {
 		for _, f := range c(a) {
-			key := string(f.Code) + "\x00" + f.Step
-			if seen[key] {
-				continue
+			if !hasFinding(rep.Findings, f.Code, f.Step) {
+				rep.Findings = append(rep.Findings, f)
 			}
-			seen[key] = true
-			rep.Findings = append(rep.Findings, f)
 		}
 	}
-	sort.SliceStable(rep.Findings, func(i, j int) bool {
-		return rep.Findings[i].Severity.Rank() < rep.Findings[j].Severity.Rank()
+	slices.SortStableFunc(rep.Findings, func(x, y cors.Finding) int {
+		return cmp.Compare(x.Severity.Rank(), y.Severity.Rank())
 	})
 	return rep
+}
+
+// hasFinding reports whether fs has a finding of code at step: a cause
+// found twice is reported once. A report holds a few findings at most.
+func hasFinding(fs []cors.Finding, code cors.Code, step string) bool {
+	for i := range fs {
+		if fs[i].Code == code && fs[i].Step == step {
+			return true
+		}
+	}
+	return false
 }
 
 // detect runs every fingerprint and ranks the platforms.
@@ -259,11 +291,14 @@ func (a *analysis) detect() {
 		evidence []string
 		seen     map[string]int
 	}
-	aggs := map[string]*agg{}
+	var aggs map[string]*agg // made at the first signal: most answers give none
 	addSignals := func(step string, sigs []signal) {
 		for _, s := range sigs {
 			g := aggs[s.platform]
 			if g == nil {
+				if aggs == nil {
+					aggs = map[string]*agg{}
+				}
 				g = &agg{seen: map[string]int{}}
 				aggs[s.platform] = g
 			}
@@ -291,6 +326,9 @@ func (a *analysis) detect() {
 			}
 			addSignals(r.step, fp(a.obs, r))
 		}
+	}
+	if len(aggs) == 0 {
+		return
 	}
 	a.detected = map[string]*Detection{}
 	a.scores = map[string]int{}
@@ -375,6 +413,9 @@ var shadows = map[string][]string{}
 var exclusive [][]string
 
 func suppressShadowed(a *analysis) {
+	if len(a.detected) == 0 {
+		return
+	}
 	for winner, losers := range shadows {
 		if a.scores[winner] < 3 {
 			continue
@@ -440,11 +481,19 @@ func header(m *cors.Message, name string) string {
 	if m == nil {
 		return ""
 	}
-	vs, ok := m.Header[canonicalKey(name)]
-	if ok && len(vs) > 0 {
+	var buf [maxKeyLen]byte
+	key, token := tokenKey(&buf, name)
+	var vs []string
+	if token {
+		vs = m.Header[string(key)] // no allocation: the key is only looked up
+	} else {
+		vs = m.Header[http.CanonicalHeaderKey(name)]
+	}
+	if len(vs) > 0 {
 		return vs[0]
 	}
-	if canonicalOnly(m, name) {
+	if token && m.CanonicalKeys {
+		// Every key is a canonical token: no other key can match name.
 		return ""
 	}
 	for k, vs := range m.Header {
@@ -459,8 +508,9 @@ func headerCount(m *cors.Message, name string) int {
 	if m == nil {
 		return 0
 	}
-	if canonicalOnly(m, name) {
-		return len(m.Header[canonicalKey(name)])
+	var buf [maxKeyLen]byte
+	if key, token := tokenKey(&buf, name); token && m.CanonicalKeys {
+		return len(m.Header[string(key)])
 	}
 	n := 0
 	for k, vs := range m.Header {
@@ -471,29 +521,52 @@ func headerCount(m *cors.Message, name string) int {
 	return n
 }
 
-// canonicalKeys remembers http.CanonicalHeaderKey of the names the
-// fingerprints look up: most are written in lower case, and canonicalizing
-// them on every lookup allocated a string each time.
-var canonicalKeys sync.Map
+// maxKeyLen bounds the header names tokenKey canonicalizes in place.
+const maxKeyLen = 64
 
-func canonicalKey(name string) string {
-	if k, ok := canonicalKeys.Load(name); ok {
-		return k.(string)
+// tokenKey writes http.CanonicalHeaderKey(name) into buf when name is a
+// token (RFC 9110) of at most maxKeyLen bytes, so that a lookup allocates
+// nothing; token is false for any other name. The fingerprints look up
+// dozens of names per answer, most written in lower case.
+func tokenKey(buf *[maxKeyLen]byte, name string) (key []byte, token bool) {
+	if name == "" || len(name) > maxKeyLen {
+		return nil, false
 	}
-	k := http.CanonicalHeaderKey(name)
-	if k != name && len(name) <= 64 {
-		// Only names worth remembering: short, and not canonical already.
-		canonicalKeys.Store(name, k)
+	upper := true
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !isTchar(c) {
+			return nil, false
+		}
+		switch {
+		case upper && 'a' <= c && c <= 'z':
+			c -= 'a' - 'A'
+		case !upper && 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+		upper = c == '-'
 	}
-	return k
+	return buf[:len(name)], true
 }
 
-// canonicalOnly reports whether name's canonical key is the only key of
-// m's header that matches it case-insensitively, so no scan is needed:
-// every key is a canonical token (CanonicalKeys) and so is name's.
-func canonicalOnly(m *cors.Message, name string) bool {
-	return m.CanonicalKeys && cors.IsToken(name)
+// isTchar reports whether c may appear in a token (RFC 9110 tchar).
+func isTchar(c byte) bool {
+	return c < 0x80 && tchars[c]
 }
+
+var tchars = func() (t [0x80]bool) {
+	for c := byte('0'); c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := byte('a'); c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	for _, c := range []byte("!#$%&'*+-.^_`|~") {
+		t[c] = true
+	}
+	return t
+}()
 
 func hasHeader(m *cors.Message, name string) bool { return headerCount(m, name) > 0 }
 
@@ -503,17 +576,13 @@ func hasHeaderPrefix(m *cors.Message, prefix string) (string, bool) {
 	if m == nil {
 		return "", false
 	}
-	var names []string
+	first, found := "", false
 	for k := range m.Header {
-		if len(k) >= len(prefix) && strings.EqualFold(k[:len(prefix)], prefix) {
-			names = append(names, k)
+		if len(k) >= len(prefix) && strings.EqualFold(k[:len(prefix)], prefix) && (!found || k < first) {
+			first, found = k, true
 		}
 	}
-	if len(names) == 0 {
-		return "", false
-	}
-	sort.Strings(names)
-	return names[0], true
+	return first, found
 }
 
 func body(m *cors.Message) string {

@@ -150,9 +150,9 @@ func indent(s, by string) string {
 func s3Fingerprint(o *observation, r *response) []signal {
 	if r == nil {
 		switch {
-		case reS3Website.MatchString(o.host):
+		case o.aws && reS3Website.MatchString(o.host):
 			return []signal{{idS3Website, 3, "host " + o.host + " is an S3 website endpoint"}}
-		case reS3Host.MatchString(o.host):
+		case o.aws && reS3Host.MatchString(o.host):
 			return []signal{{idS3, 3, "host " + o.host + " is an S3 endpoint"}}
 		}
 		return nil
