@@ -22,7 +22,13 @@ const (
 // leading and trailing spaces and tabs first, as Chromium's header parser
 // does, so a HAR value " *" is the wildcard.
 func getCombined(h http.Header, name string) (string, bool) {
-	vs := headerValues(h, name)
+	return combine(headerValues(h, name))
+}
+
+// combined is getCombined(m.Header, key) for a canonical token key.
+func combined(m *Message, key string) (string, bool) { return combine(values(m, key)) }
+
+func combine(vs []string) (string, bool) {
 	switch len(vs) {
 	case 0:
 		return "", false
@@ -39,12 +45,28 @@ func getCombined(h http.Header, name string) (string, bool) {
 // headerValues reads a header case-insensitively: HAR files and tests may
 // hold non-canonical keys.
 func headerValues(h http.Header, name string) []string {
-	if vs, ok := h[http.CanonicalHeaderKey(name)]; ok {
+	return keyValues(h, http.CanonicalHeaderKey(name), false)
+}
+
+// values is headerValues(m.Header, key) for a canonical token key (the
+// engine's names): no canonicalizing, and no scan when m's keys are known
+// canonical (then only key itself can match).
+func values(m *Message, key string) []string { return keyValues(m.Header, key, m.CanonicalKeys) }
+
+func first(m *Message, key string) string {
+	if vs := values(m, key); len(vs) > 0 {
+		return vs[0]
+	}
+	return ""
+}
+
+func keyValues(h http.Header, key string, canonicalKeys bool) []string {
+	if vs, ok := h[key]; ok || canonicalKeys {
 		return vs
 	}
 	var out []string
 	for k, vs := range h {
-		if asciiEqualFold(k, name) {
+		if asciiEqualFold(k, key) {
 			out = append(out, vs...)
 		}
 	}
@@ -83,9 +105,9 @@ type accessCheck struct {
 // (services/network/public/cpp/cors/cors.cc CheckAccess). It returns every
 // failure, the one Chromium reports first: an origin failure and a
 // credentials failure can both be true, and a user wants both.
-func checkAccess(h http.Header, origin string, credentials bool) []accessCheck {
+func checkAccess(m *Message, origin string, credentials bool) []accessCheck {
 	var out []accessCheck
-	acao, present := getCombined(h, HeaderAllowOrigin)
+	acao, present := combined(m, HeaderAllowOrigin)
 	switch {
 	case present && acao == "*":
 		if !credentials {
@@ -98,7 +120,7 @@ func checkAccess(h http.Header, origin string, credentials bool) []accessCheck {
 	case !present:
 		out = append(out, accessCheck{"MissingAllowOriginHeader", "", "the response has no Access-Control-Allow-Origin header"})
 	case acao != origin:
-		lines := len(headerValues(h, HeaderAllowOrigin))
+		lines := len(values(m, HeaderAllowOrigin))
 		switch {
 		case strings.ContainsAny(acao, " ,"):
 			why := "a comma-separated list"
@@ -115,7 +137,7 @@ func checkAccess(h http.Header, origin string, credentials bool) []accessCheck {
 		}
 	}
 	if credentials {
-		acac, _ := getCombined(h, HeaderAllowCredentials)
+		acac, _ := combined(m, HeaderAllowCredentials)
 		if acac != "true" {
 			msg := "the request carries credentials but Access-Control-Allow-Credentials is missing"
 			if acac != "" {
@@ -237,8 +259,8 @@ var safelistedResponseHeaders = map[string]bool{
 }
 
 // hiddenResponseHeaders lists response header names script cannot read.
-func hiddenResponseHeaders(h http.Header, credentials bool) []string {
-	exposeV, _ := getCombined(h, HeaderExposeHeaders)
+func hiddenResponseHeaders(m *Message, credentials bool) []string {
+	exposeV, _ := combined(m, HeaderExposeHeaders)
 	// Exposure is lenient: a malformed element hides only itself.
 	var exposed []string
 	for _, n := range splitValues(exposeV) {
@@ -246,7 +268,7 @@ func hiddenResponseHeaders(h http.Header, credentials bool) []string {
 	}
 	all := !credentials && contains(exposed, "*")
 	var hidden []string
-	for k := range h {
+	for k := range m.Header {
 		n := asciiLower(k)
 		if safelistedResponseHeaders[n] || strings.HasPrefix(n, "access-control-") || n == "set-cookie" || n == "set-cookie2" {
 			continue

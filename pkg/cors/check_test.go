@@ -80,7 +80,7 @@ func TestCheckAccess(t *testing.T) {
 		{"ACAC false", hdr(HeaderAllowOrigin, page, HeaderAllowCredentials, "false"), true, []string{"InvalidAllowCredentials/false"}},
 	} {
 		var got []string
-		for _, a := range checkAccess(tc.h, page, tc.creds) {
+		for _, a := range checkAccess(&Message{Header: tc.h}, page, tc.creds) {
 			got = append(got, a.corsError+"/"+a.param)
 			if a.message == "" {
 				t.Errorf("%s: empty message", tc.name)
@@ -95,7 +95,7 @@ func TestCheckAccess(t *testing.T) {
 func TestHiddenResponseHeaders(t *testing.T) {
 	h := hdr("Content-Type", "text/plain", "Cache-Control", "no-store", "X-Total", "1", "X-Page", "2",
 		"Set-Cookie", "a=b", "Server", "nginx", HeaderExposeHeaders, "X-Page, bad token")
-	got := sorted(hiddenResponseHeaders(h, false))
+	got := sorted(hiddenResponseHeaders(&Message{Header: h}, false))
 	if !slices.Equal(got, []string{"x-total"}) {
 		t.Errorf("hidden = %q, want [x-total]", got)
 	}

@@ -164,7 +164,7 @@ func (j *judge) checkPreflight(h *Hop, plan *Plan) {
 	}
 	resp := h.Response
 	if isRedirect(resp) && j.p.PreflightRedirectChecksOrigin {
-		if access := checkAccess(resp.Header, r.Origin, r.Credentials); len(access) > 0 {
+		if access := checkAccess(resp, r.Origin, r.Credentials); len(access) > 0 {
 			for _, a := range access {
 				f := newFinding(accessCodes[a.corsError][1], "preflight", onPreflight(a.message)+statusNote(resp)+"; this is a redirect response, which the browser CORS-checks before it refuses to follow it")
 				f.FailedParameter = a.param
@@ -175,12 +175,12 @@ func (j *judge) checkPreflight(h *Hop, plan *Plan) {
 		}
 	}
 	if isRedirect(resp) {
-		f := newFinding(CodePreflightRedirect, "preflight", fmt.Sprintf("the preflight got a %d redirect to %s; browsers never follow redirects of a preflight", resp.Status, quote(headerFirst(resp.Header, "Location"))))
+		f := newFinding(CodePreflightRedirect, "preflight", fmt.Sprintf("the preflight got a %d redirect to %s; browsers never follow redirects of a preflight", resp.Status, quote(first(resp, "Location"))))
 		j.note(&f, r.URL, Console{Preflight: true, Status: resp.Status})
 		j.add(f)
 		return
 	}
-	access := checkAccess(resp.Header, r.Origin, r.Credentials)
+	access := checkAccess(resp, r.Origin, r.Credentials)
 	statusOK := resp.Status >= 200 && resp.Status < 300
 	statusFinding := func() {
 		f := newFinding(CodePreflightStatus, "preflight", fmt.Sprintf("the preflight got status %d%s; it must be 2xx", resp.Status, statusTextSuffix(resp)))
@@ -200,14 +200,14 @@ func (j *judge) checkPreflight(h *Hop, plan *Plan) {
 		statusFinding()
 	}
 
-	acamV, _ := getCombined(resp.Header, HeaderAllowMethods)
+	acamV, _ := combined(resp, HeaderAllowMethods)
 	methods, badM, okM := parseAllowList(acamV, false)
 	if !okM {
 		f := newFinding(CodeInvalidAllowMethods, "preflight", "Access-Control-Allow-Methods is '"+acamV+"': "+quote(badM)+" is not a method token")
 		j.note(&f, r.URL, Console{Preflight: true, Status: resp.Status, Param: badM, Value: acamV})
 		j.add(f)
 	}
-	acahV, _ := getCombined(resp.Header, HeaderAllowHeaders)
+	acahV, _ := combined(resp, HeaderAllowHeaders)
 	headers, badH, okH := parseAllowList(acahV, true)
 	if !okH {
 		f := newFinding(CodeInvalidAllowHeaders, "preflight", "Access-Control-Allow-Headers is '"+acahV+"': "+quote(badH)+" is not a header name")
@@ -303,7 +303,7 @@ func containsFold(list []string, s string) bool {
 func (j *judge) preflightHazards(resp *Message) {
 	// Chromium's ParseAccessControlMaxAge: base::StringToInt64, so a value
 	// past int64 falls back to the 5-second default instead of the cap.
-	if v, ok := getCombined(resp.Header, HeaderMaxAge); ok && allDigits(v) && v != "" {
+	if v, ok := combined(resp, HeaderMaxAge); ok && allDigits(v) && v != "" {
 		limit := strconv.Itoa(j.p.MaxAgeCap)
 		switch {
 		case !isInt64(v):
@@ -317,22 +317,23 @@ func (j *judge) preflightHazards(resp *Message) {
 
 // commonHazards are the warnings that apply to any response.
 func (j *judge) commonHazards(step string, resp *Message, actual bool) {
-	for _, name := range []string{HeaderAllowOrigin, HeaderAllowCredentials, HeaderAllowMethods, HeaderAllowHeaders, HeaderExposeHeaders, HeaderMaxAge} {
-		if n := len(headerValues(resp.Header, name)); n > 1 && name != HeaderAllowOrigin {
+	// Two Access-Control-Allow-Origin lines fail the CORS check instead.
+	for _, name := range []string{HeaderAllowCredentials, HeaderAllowMethods, HeaderAllowHeaders, HeaderExposeHeaders, HeaderMaxAge} {
+		if n := len(values(resp, name)); n > 1 {
 			j.add(newFinding(CodeDuplicateHeader, step, fmt.Sprintf("%s is sent on %d lines; two layers (a gateway and the application, say) both set it", name, n)))
 		}
 	}
-	acao, _ := getCombined(resp.Header, HeaderAllowOrigin)
+	acao, _ := combined(resp, HeaderAllowOrigin)
 	if acao == "null" {
 		j.add(newFinding(CodeAllowOriginNull, step, "the server allows the null origin: any sandboxed iframe or file: page can read these responses"))
 	}
-	if actual && acao != "" && acao != "*" && acao == j.req.Origin && !varies(resp.Header, "Origin") {
+	if actual && acao != "" && acao != "*" && acao == j.req.Origin && !varies(resp, "Origin") {
 		j.add(newFinding(CodeMissingVaryOrigin, step, "Access-Control-Allow-Origin echoes "+acao+" but Vary does not name Origin; a shared cache can serve this answer to another origin, which then fails"))
 	}
 }
 
-func varies(h http.Header, name string) bool {
-	for _, v := range headerValues(h, "Vary") {
+func varies(m *Message, name string) bool {
+	for _, v := range values(m, "Vary") {
 		for _, f := range strings.Split(v, ",") {
 			f = strings.TrimSpace(f)
 			if f == "*" || strings.EqualFold(f, name) {
@@ -349,12 +350,6 @@ func varies(h http.Header, name string) bool {
 func (j *judge) checkActual(hops []Hop) {
 	r := j.req
 	st := RedirectState{URL: r.URL, Method: NormalizeMethod(r.Method), Origin: r.Origin}
-	conditional := false
-	for _, name := range []string{"If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since", "If-Range"} {
-		if len(headerValues(r.Header, name)) > 0 {
-			conditional = true
-		}
-	}
 	for i := range hops {
 		h := &hops[i]
 		step := "actual"
@@ -378,15 +373,15 @@ func (j *judge) checkActual(hops []Hop) {
 		cross := st.CrossOrigin || !sameOrigin(st.Origin, st.URL)
 		// Chromium skips the CORS check on a 304 that answers its own cache
 		// revalidation: the cached response, with its headers, is used.
-		revalidated := resp.Status == http.StatusNotModified && !conditional
+		revalidated := resp.Status == http.StatusNotModified && !conditional(r.Header)
 		if cross && !revalidated {
-			failed := checkAccess(resp.Header, st.Origin, r.Credentials)
+			failed := checkAccess(resp, st.Origin, r.Credentials)
 			for _, a := range failed {
 				msg := a.message + statusNote(resp)
 				f := newFinding(accessCodes[a.corsError][0], step, msg)
 				if isRedirect(resp) {
 					f.Message += "; this is a redirect response, and the browser checks CORS on every hop"
-					f.Fix = "Call the final URL directly (" + headerFirst(resp.Header, "Location") + ": https, the trailing slash, the canonical host), so the browser never meets this redirect; or have the redirect answer carry the CORS headers too."
+					f.Fix = "Call the final URL directly (" + first(resp, "Location") + ": https, the trailing slash, the canonical host), so the browser never meets this redirect; or have the redirect answer carry the CORS headers too."
 				}
 				f.FailedParameter = a.param
 				// Chromium 156 names the page's origin in the console even
@@ -403,7 +398,7 @@ func (j *judge) checkActual(hops []Hop) {
 			if !isRedirect(resp) {
 				j.commonHazards(step, resp, true)
 				if cross && !hasErrors(j.errors) {
-					if hidden := hiddenResponseHeaders(resp.Header, r.Credentials); len(hidden) > 0 {
+					if hidden := hiddenResponseHeaders(resp, r.Credentials); len(hidden) > 0 {
 						sort.Strings(hidden)
 						j.add(newFinding(CodeUnexposedHeaders, step, "script cannot read "+strings.Join(hidden, ", ")+" (not listed in Access-Control-Expose-Headers)"))
 					}
@@ -441,6 +436,17 @@ func (j *judge) checkActual(hops []Hop) {
 	}
 }
 
+// conditional reports whether script made the request conditional itself
+// (If-None-Match …), so a 304 answers it and not the browser's cache.
+func conditional(h http.Header) bool {
+	for _, name := range []string{"If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since", "If-Range"} {
+		if len(headerValues(h, name)) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // blameTaint makes the redirect that turned the Origin into null the cause
 // of a failure at the hop st stands at, when null is what failed there: the
 // server allows the page's origin, or visibly checks origins against a
@@ -454,8 +460,8 @@ func (j *judge) blameTaint(st RedirectState, resp *Message, preflight bool) {
 	}
 	why := ""
 	switch {
-	case len(checkAccess(resp.Header, page, j.req.Credentials)) == 0:
-		acao, _ := getCombined(resp.Header, HeaderAllowOrigin)
+	case len(checkAccess(resp, page, j.req.Credentials)) == 0:
+		acao, _ := combined(resp, HeaderAllowOrigin)
 		why = "there the server allows " + page + " (Access-Control-Allow-Origin: " + acao + "), but the browser sent Origin: null"
 	case Refusal(resp, preflight) != "":
 		why = "there the server checks origins against a list (" + Refusal(resp, preflight) + ") and null is not on it"
@@ -570,7 +576,7 @@ func (p *Profile) Redirect(r *Request, st RedirectState, resp *Message) (Redirec
 	if !isRedirect(resp) {
 		return st, false
 	}
-	if (st.CrossOrigin || !sameOrigin(st.Origin, st.URL)) && len(checkAccess(resp.Header, st.Origin, r.Credentials)) > 0 {
+	if (st.CrossOrigin || !sameOrigin(st.Origin, st.URL)) && len(checkAccess(resp, st.Origin, r.Credentials)) > 0 {
 		return st, false
 	}
 	next, f := p.redirect(r, st, resp)
@@ -578,7 +584,7 @@ func (p *Profile) Redirect(r *Request, st RedirectState, resp *Message) (Redirec
 }
 
 func (p *Profile) redirect(r *Request, st RedirectState, resp *Message) (RedirectState, *Finding) {
-	loc := headerFirst(resp.Header, "Location")
+	loc := first(resp, "Location")
 	step := "redirect " + strconv.Itoa(st.Count+1)
 	if st.Count >= MaxRedirects {
 		f := newFinding(CodeTooManyRedirects, step, fmt.Sprintf("the request was redirected more than %d times", MaxRedirects))
@@ -655,7 +661,7 @@ func redactUserinfo(u *url.URL) string {
 // locationOf is where the redirect resp at base points, resolved ("" when
 // resp has no Location; the raw value when it does not parse).
 func locationOf(base string, resp *Message) string {
-	loc := headerFirst(resp.Header, "Location")
+	loc := first(resp, "Location")
 	b, err := url.Parse(base)
 	if err != nil || loc == "" {
 		return loc
@@ -670,16 +676,9 @@ func locationOf(base string, resp *Message) string {
 func isRedirect(m *Message) bool {
 	switch m.Status {
 	case 301, 302, 303, 307, 308:
-		return headerFirst(m.Header, "Location") != ""
+		return first(m, "Location") != ""
 	}
 	return false
-}
-
-func headerFirst(h http.Header, name string) string {
-	if vs := headerValues(h, name); len(vs) > 0 {
-		return vs[0]
-	}
-	return ""
 }
 
 func statusTextSuffix(m *Message) string {
@@ -727,7 +726,7 @@ func (p *Profile) note(f *Finding, r *Request, c Console) {
 }
 
 // originLines counts Access-Control-Allow-Origin lines.
-func originLines(m *Message) int { return len(headerValues(m.Header, HeaderAllowOrigin)) }
+func originLines(m *Message) int { return len(values(m, HeaderAllowOrigin)) }
 
 func redirectedFrom(initial, at string) string {
 	if initial == at {

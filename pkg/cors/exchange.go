@@ -126,7 +126,7 @@ func (ex *Exchange) AllowsOrigin() bool {
 		if h == nil || h.Response == nil {
 			return false
 		}
-		v, ok := getCombined(h.Response.Header, HeaderAllowOrigin)
+		v, ok := combined(h.Response, HeaderAllowOrigin)
 		return ok && (v == "*" || v == origin)
 	}
 	if allows(ex.Preflight) {

@@ -405,15 +405,15 @@ func HostIsLoopback(rawURL string) bool {
 // Spring's DefaultCorsProcessor, rs/cors), or, on a 2xx preflight answer,
 // other Access-Control-Allow-* headers.
 func Refusal(resp *Message, preflight bool) string {
-	if resp == nil || len(headerValues(resp.Header, HeaderAllowOrigin)) > 0 {
+	if resp == nil || len(values(resp, HeaderAllowOrigin)) > 0 {
 		return ""
 	}
-	if varies(resp.Header, "Origin") && !varies(resp.Header, "*") {
+	if varies(resp, "Origin") && !varies(resp, "*") {
 		return "it answers with Vary: Origin but without Access-Control-Allow-Origin"
 	}
 	if preflight && resp.Status >= 200 && resp.Status < 300 {
 		for _, name := range []string{HeaderAllowMethods, HeaderAllowHeaders, HeaderAllowCredentials, HeaderMaxAge} {
-			if len(headerValues(resp.Header, name)) > 0 {
+			if len(values(resp, name)) > 0 {
 				return "it answered the preflight " + strconv.Itoa(resp.Status) + " with " + name + " but without Access-Control-Allow-Origin"
 			}
 		}

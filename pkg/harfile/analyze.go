@@ -1158,28 +1158,21 @@ var safelistedNames = map[string]bool{"accept": true, "accept-language": true, "
 // headers. With a preflight, its Access-Control-Request-Headers is the
 // ground truth for the unsafe ones.
 func authorHeaders(recorded []Header, pre *Entry) http.Header {
-	h := HTTPHeader(recorded)
-	devtoolsNoCache := strings.EqualFold(h.Get("Pragma"), "no-cache") && strings.EqualFold(h.Get("Cache-Control"), "no-cache")
-	// Each key of h is the canonical key of the recorded names it holds,
-	// and every such name lowers to what the key lowers to: the names'
-	// lower forms, kept by the reader, stand for the keys'.
-	drop := func(keep func(lk string) bool) {
-		for i := range recorded {
-			r := &recorded[i]
-			k := r.canonicalKey()
-			if _, ok := h[k]; ok && !keep(r.lowerName()) {
-				delete(h, k)
-			}
+	devtoolsNoCache := strings.EqualFold(firstValue(recorded, "Pragma"), "no-cache") && strings.EqualFold(firstValue(recorded, "Cache-Control"), "no-cache")
+	var acrh []string
+	if pre != nil {
+		acrh = splitList(pre.Request.Header("Access-Control-Request-Headers"))
+	}
+	// The recorded names of one key all lower to the same name (the
+	// reader keeps it), so a header is kept or dropped by its own name.
+	keep := func(r *Header) bool {
+		lk := r.lowerName()
+		if browserHeaders[lk] || cors.IsForbiddenHeader(lk, "") || devtoolsNoCache && (lk == "pragma" || lk == "cache-control") {
+			return false
 		}
+		return pre == nil || slices.Contains(acrh, lk) || safelistedNames[lk]
 	}
-	drop(func(lk string) bool {
-		return !browserHeaders[lk] && !cors.IsForbiddenHeader(lk, "") && (!devtoolsNoCache || lk != "pragma" && lk != "cache-control")
-	})
-	if pre == nil {
-		return h
-	}
-	acrh := splitList(pre.Request.Header("Access-Control-Request-Headers"))
-	drop(func(lk string) bool { return slices.Contains(acrh, lk) || safelistedNames[lk] })
+	h, _ := httpHeaderOf(recorded, keep)
 	for _, n := range acrh {
 		if h.Get(n) == "" {
 			h.Set(n, placeholderValue(n))

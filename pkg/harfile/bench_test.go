@@ -82,3 +82,59 @@ func BenchmarkReaderFile(b *testing.B) {
 		}
 	}
 }
+
+// judgeJobs pairs the entries of genhar's file as Analyze does and returns
+// the jobs its workers would judge, with the analyzer that judges them.
+func judgeJobs(b *testing.B, opts AnalyzeOptions) (*analyzer, []job) {
+	var buf bytes.Buffer
+	w := bufio.NewWriter(&buf)
+	if err := hartest.WriteChrome(w, 1000, 4<<10); err != nil {
+		b.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	opts.Reader.BodyLimit, opts.Window = DefaultBodyLimit, 512
+	a := &analyzer{opts: opts, unpaired: map[string][]*pending{}, redirectTo: map[string][]*pending{}}
+	// A pipeline without workers: the batches wait in its channel.
+	a.pl = &pipeline{a: a, work: make(chan *batch, 1<<10), order: make(chan *batch, 1<<10)}
+	rd := NewReader(&buf, opts.Reader)
+	err := rd.ReadEntries(func(e *Entry) error {
+		a.pages = rd.Log.Pages
+		a.recorder(rd.Log.Creator, rd.Log.Browser, e)
+		a.add(e)
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	a.flush(0)
+	a.pl.send()
+	close(a.pl.work)
+	var jobs []job
+	for bt := range a.pl.work {
+		jobs = append(jobs, bt.jobs...)
+	}
+	return a, jobs
+}
+
+// benchmarkJudge judges every cross-origin request of genhar's file on one
+// goroutine: the engine and platform work a worker does, without reading.
+func benchmarkJudge(b *testing.B, opts AnalyzeOptions) {
+	a, jobs := judgeJobs(b, opts)
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range jobs {
+			j := jobs[i]
+			if res := a.run(&j); res == nil {
+				b.Fatal("no result")
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(jobs)), "ns/request")
+}
+
+func BenchmarkJudge(b *testing.B) { benchmarkJudge(b, AnalyzeOptions{}) }
+
+// BenchmarkJudgeBrief is BenchmarkJudge as the text report asks for it.
+func BenchmarkJudgeBrief(b *testing.B) { benchmarkJudge(b, AnalyzeOptions{BriefAllowed: true}) }

@@ -199,13 +199,25 @@ func HTTPHeader(hs []Header) http.Header {
 
 // httpHeader is HTTPHeader, and whether every key is a token in its
 // canonical form (cors.Message.CanonicalKeys).
-func httpHeader(hs []Header) (http.Header, bool) {
-	out := make(http.Header, len(hs))
+func httpHeader(hs []Header) (http.Header, bool) { return httpHeaderOf(hs, nil) }
+
+// httpHeaderOf is httpHeader of the headers keep keeps (all when nil).
+func httpHeaderOf(hs []Header, keep func(*Header) bool) (http.Header, bool) {
+	n := 0
+	for i := range hs {
+		if headerName(hs[i].Name) && (keep == nil || keep(&hs[i])) {
+			n++
+		}
+	}
+	// Sized for the names kept: a request's eight headers (its
+	// :authority dropped) then fit the small map of one group.
+	out := make(http.Header, n)
 	canonical := true
 	// One backing array for the values: most names appear once.
-	vals := make([]string, len(hs))
-	for i, h := range hs {
-		if h.Name == "" || h.Name[0] == ':' || strings.ContainsAny(h.Name, " /") {
+	vals := make([]string, n)
+	for i := range hs {
+		h := &hs[i]
+		if !headerName(h.Name) || keep != nil && !keep(h) {
 			continue
 		}
 		k := h.canonicalKey()
@@ -216,10 +228,36 @@ func httpHeader(hs []Header) (http.Header, bool) {
 		// A token comes back from CanonicalHeaderKey canonical; anything
 		// else comes back as it was.
 		canonical = canonical && cors.IsToken(k)
-		vals[i] = h.Value
-		out[k] = vals[i : i+1 : i+1]
+		vals[0] = h.Value
+		out[k] = vals[0:1:1]
+		vals = vals[1:]
 	}
 	return out, canonical
+}
+
+// headerName reports whether a recorded name is a header's: not empty,
+// not an HTTP/2 pseudo-header, not a status line ("HTTP/1.1 503 …").
+func headerName(name string) bool {
+	if name == "" || name[0] == ':' {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if name[i] == ' ' || name[i] == '/' {
+			return false
+		}
+	}
+	return true
+}
+
+// firstValue is HTTPHeader(hs).Get(key) for a canonical key.
+func firstValue(hs []Header, key string) string {
+	for i := range hs {
+		// Canonicalizing keeps a name's length.
+		if h := &hs[i]; len(h.Name) == len(key) && headerName(h.Name) && h.canonicalKey() == key {
+			return h.Value
+		}
+	}
+	return ""
 }
 
 // message is a cors.Message of the headers, marked when their keys are
