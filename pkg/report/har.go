@@ -47,7 +47,10 @@ type HARRenderer struct {
 	order  []*harProblem
 	json   *spillBuffer
 	nJSON  int
-	Shown  int
+	// texts holds the workers' *jsonTexts: the JSON of texts seen before,
+	// cleaned as this renderer cleans.
+	texts sync.Pool
+	Shown int
 	// Blocked counts the blocked requests added; Failed the requests that
 	// failed for a reason that is not CORS, listed apart.
 	Blocked  int
@@ -126,6 +129,7 @@ func NewHARRenderer(out io.Writer, opts HAROptions) *HARRenderer {
 	if opts.JSON {
 		r.json = &spillBuffer{limit: 1 << 20}
 	}
+	r.texts.New = func() any { return newJSONTexts() }
 	return r
 }
 

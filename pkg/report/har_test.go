@@ -1,8 +1,10 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -87,11 +89,15 @@ func TestAppendHARRequestMatchesMarshal(t *testing.T) {
 			if got := r.appendHARRequest(nil, res, nil); !bytes.Equal(got, want) {
 				t.Fatalf("result %d:\n got %s\nwant %s", res.Index, got, want)
 			}
-			// Prepared: the reported finding's text comes from its problem.
-			prepared := *res
-			r.Prepare(&prepared)
-			if got := prepared.Rendered.(*harPrepared).json; !bytes.Equal(got, want) {
-				t.Fatalf("prepared result %d:\n got %s\nwant %s", res.Index, got, want)
+			// Prepared: the reported finding's text comes from its problem;
+			// the second and third time, texts come from the renderer's
+			// memory of those seen before.
+			for range 3 {
+				prepared := *res
+				r.Prepare(&prepared)
+				if got := prepared.Rendered.(*harPrepared).json; !bytes.Equal(got, want) {
+					t.Fatalf("prepared result %d:\n got %s\nwant %s", res.Index, got, want)
+				}
 			}
 		}
 	}
@@ -275,5 +281,67 @@ func TestHARStatusesOfTheReportedAnswer(t *testing.T) {
 				t.Fatalf("statuses %+v, want {%s: 1}", doc.Problems, tt.want)
 			}
 		})
+	}
+}
+
+// BenchmarkHARPrepareChrome is Prepare for `corsdiag har -o json` on
+// genhar's Chrome-style requests (the shape of the issue's 607 MB file),
+// the requests judged and explained beforehand: the encoding and
+// redaction each worker does per request. One op is every request.
+func BenchmarkHARPrepareChrome(b *testing.B) {
+	var buf bytes.Buffer
+	w := bufio.NewWriter(&buf)
+	if err := hartest.WriteChrome(w, 500, 64); err != nil {
+		b.Fatal(err)
+	}
+	w.Flush()
+	var results []*harfile.Result
+	if _, _, err := harfile.Analyze(&buf, harfile.AnalyzeOptions{}, func(res *harfile.Result) error {
+		results = append(results, res)
+		return nil
+	}); err != nil {
+		b.Fatal(err)
+	}
+	r := NewHARRenderer(discard{}, HAROptions{JSON: true})
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, res := range results {
+			r.Prepare(res)
+			p := res.Rendered.(*harPrepared)
+			res.Rendered, p.problem, p.key = nil, nil, ""
+			preparedPool.Put(p)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(results)), "ns/request")
+}
+
+// TestJSONTextsBounded: the memory of texts seen before answers what
+// encoding them again would, whether new, seen once, remembered or
+// forgotten, and never holds more than maxJSONTexts of each kind.
+func TestJSONTextsBounded(t *testing.T) {
+	clean := func(s string) string { return strings.ToUpper(s) }
+	tx := newJSONTexts()
+	for round := range 3 {
+		for i := range 3 * maxJSONTexts {
+			k := i % (maxJSONTexts + 7) // more than fit: forgotten
+			if i%2 == 1 {
+				k = i % 5 // remembered
+			}
+			s := fmt.Sprintf("text <%d> \x1b", k)
+			if got, want := string(tx.appendText(nil, s, clean)), string(appendJSONString(nil, clean(s))); got != want {
+				t.Fatalf("round %d, %q cleaned: got %s, want %s", round, s, got, want)
+			}
+			if got, want := string(tx.appendText(nil, s, nil)), string(appendJSONString(nil, s)); got != want {
+				t.Fatalf("round %d, %q: got %s, want %s", round, s, got, want)
+			}
+			if len(tx.cleaned) > maxJSONTexts || len(tx.plain) > maxJSONTexts {
+				t.Fatalf("%d and %d texts remembered", len(tx.cleaned), len(tx.plain))
+			}
+		}
+	}
+	long := strings.Repeat("x", maxJSONTextLen+1)
+	tx.appendText(nil, long, nil)
+	if _, ok := tx.plain[long]; ok {
+		t.Fatal("a text longer than maxJSONTextLen was remembered")
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/harfile"
+	"github.com/corsdiag/corsdiag/pkg/internal/swar"
 	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
 
@@ -186,20 +187,20 @@ func (r *HARRenderer) appendHARRequest(b []byte, res *harfile.Result, g *harProb
 	b = append(b, `,"only_preflight":`...)
 	b = strconv.AppendBool(b, res.OnlyPreflight)
 	rep := res.Reported()
+	t := r.texts.Get().(*jsonTexts)
 	b = append(b, `,"findings":[`...)
 	for i := range res.Findings {
 		f := &res.Findings[i]
-		var head jsonFindingHead
-		if g != nil && f == rep {
-			head = g.reported
-		} else {
-			head = newJSONFindingHead(f, r.clean)
-		}
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendHARFinding(b, newHARJSONFinding(f, head))
+		var head *jsonFindingHead
+		if g != nil && f == rep {
+			head = &g.reported
+		}
+		b = r.appendHARFinding(b, t, f, head)
 	}
+	r.texts.Put(t)
 	b = append(b, `],"cause_source":`...)
 	b = appendJSONString(b, res.CauseSource)
 	b = append(b, `,"reproduce":`...)
@@ -223,35 +224,118 @@ func platformName(res *harfile.Result) string {
 	return termsafe.Clean(res.Platform.Name)
 }
 
-// appendHARFinding appends f as json.Marshal would.
-func appendHARFinding(b []byte, f harJSONFinding) []byte {
+// appendHARFinding appends f as json.Marshal(newHARJSONFinding(f, head))
+// would; a nil head is f's own text cleaned (newJSONFindingHead). t holds
+// the JSON of the texts seen before.
+func (r *HARRenderer) appendHARFinding(b []byte, t *jsonTexts, f *cors.Finding, head *jsonFindingHead) []byte {
 	b = append(b, `{"code":`...)
-	b = appendJSONString(b, f.Code)
+	b = appendJSONString(b, string(f.Code))
 	b = append(b, `,"severity":`...)
-	b = appendJSONString(b, f.Severity)
+	b = appendJSONString(b, string(f.Severity))
 	b = append(b, `,"step":`...)
 	b = appendJSONString(b, f.Step)
-	b = append(b, `,"message":`...)
-	b = appendJSONString(b, f.Message)
-	b = append(b, `,"browser_message":`...)
-	b = appendJSONString(b, f.BrowserMessage)
-	b = append(b, `,"cors_error":`...)
-	b = appendJSONString(b, f.CorsError)
-	b = append(b, `,"failed_parameter":`...)
-	b = appendJSONString(b, f.FailedParameter)
+	if head != nil {
+		b = append(b, `,"message":`...)
+		b = t.appendText(b, head.Message, nil)
+		b = append(b, `,"browser_message":`...)
+		b = t.appendText(b, head.BrowserMessage, nil)
+		b = append(b, `,"cors_error":`...)
+		b = appendJSONString(b, head.CorsError)
+		b = append(b, `,"failed_parameter":`...)
+		b = t.appendText(b, head.FailedParameter, nil)
+	} else {
+		b = append(b, `,"message":`...)
+		b = t.appendText(b, f.Message, r.clean)
+		b = append(b, `,"browser_message":`...)
+		b = t.appendText(b, f.BrowserMessage, r.clean)
+		b = append(b, `,"cors_error":`...)
+		b = appendJSONString(b, f.CorsError)
+		b = append(b, `,"failed_parameter":`...)
+		b = t.appendText(b, f.FailedParameter, r.clean)
+	}
 	b = append(b, `,"fix":`...)
-	b = appendJSONString(b, f.Fix)
+	b = t.appendText(b, f.Fix, nil)
 	b = append(b, `,"reported":`...)
 	b = strconv.AppendBool(b, f.Reported)
 	b = append(b, `,"cause":`...)
 	b = strconv.AppendBool(b, f.Cause)
 	b = append(b, `,"follows_from":`...)
-	b = appendJSONString(b, f.FollowsFrom)
+	b = appendJSONString(b, string(f.FollowsFrom))
 	b = append(b, `,"platform":`...)
 	b = appendJSONString(b, f.Platform)
 	b = append(b, `,"docs":`...)
-	b = appendJSONString(b, f.Docs)
+	b = t.appendDocs(b, f.Code)
 	return append(b, '}')
+}
+
+// jsonTexts remembers the JSON of the texts requests repeat (a finding's
+// message for the same method and headers, its fix, its page): cleaning
+// and escaping them cost more than the rest of a request's encoding. A
+// worker holds one at a time (HARRenderer.texts); each map forgets
+// everything once full, so memory stays bounded whatever the file.
+type jsonTexts struct {
+	cleaned map[string]string // text -> JSON of the renderer's clean(text), "" when seen once
+	plain   map[string]string // text -> JSON of text, "" when seen once
+	docs    map[cors.Code]string
+}
+
+const (
+	maxJSONTexts   = 256  // entries per map
+	maxJSONTextLen = 2048 // longer texts are not remembered
+)
+
+func newJSONTexts() *jsonTexts {
+	return &jsonTexts{cleaned: map[string]string{}, plain: map[string]string{}, docs: map[cors.Code]string{}}
+}
+
+// appendText appends the JSON string of clean(s), or of s when clean is
+// nil. clean must be the same function for every call on t.
+func (t *jsonTexts) appendText(b []byte, s string, clean func(string) string) []byte {
+	if s == "" {
+		return append(b, `""`...)
+	}
+	m := t.plain
+	if clean != nil {
+		m = t.cleaned
+	}
+	j, seen := m[s]
+	if j != "" {
+		return append(b, j...)
+	}
+	start := len(b)
+	if clean != nil {
+		b = appendJSONString(b, clean(s))
+	} else {
+		b = appendJSONString(b, s)
+	}
+	if len(s) > maxJSONTextLen {
+		return b
+	}
+	if len(m) >= maxJSONTexts {
+		clear(m)
+	}
+	// The JSON is kept from the second time on: most texts that quote a
+	// URL are seen once.
+	if seen {
+		m[s] = string(b[start:])
+	} else {
+		m[s] = ""
+	}
+	return b
+}
+
+// appendDocs appends the JSON string of code's page.
+func (t *jsonTexts) appendDocs(b []byte, code cors.Code) []byte {
+	if j, ok := t.docs[code]; ok {
+		return append(b, j...)
+	}
+	start := len(b)
+	b = appendJSONString(b, code.DocsPath())
+	if len(t.docs) >= maxJSONTexts {
+		clear(t.docs)
+	}
+	t.docs[code] = string(b[start:])
+	return b
 }
 
 const lowerHex = "0123456789abcdef"
@@ -265,6 +349,13 @@ var jsonSafe = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
+// jsonPlain8 reports whether every byte of w is one jsonSafe marks.
+func jsonPlain8(w uint64) bool {
+	// '"' and '&' differ in bit 0x04 only, '<' and '>' in 0x02 only.
+	return swar.NonASCII(w)|swar.Below(w, 0x20)|swar.Equal(w, '\\')|
+		swar.Equal(w|0x0404040404040404, '&')|swar.Equal(w|0x0202020202020202, '>') == 0
+}
+
 // appendJSONString is encoding/json's string encoding (HTML characters,
 // controls, U+2028 and U+2029 escaped, invalid UTF-8 as \ufffd) with C1
 // controls and invisible characters escaped as termsafe.EscapeJSON does.
@@ -272,6 +363,10 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		if i+8 <= len(s) && jsonPlain8(swar.Load(s, i)) {
+			i += 8
+			continue
+		}
 		if c := s[i]; c < utf8.RuneSelf {
 			if jsonSafe[c] {
 				i++

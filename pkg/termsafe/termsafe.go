@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/corsdiag/corsdiag/pkg/internal/swar"
 )
 
 // Clean replaces C0 and C1 control characters (ESC, BEL, CR, backspace…),
@@ -68,7 +70,14 @@ func escapeRune(r rune) string {
 }
 
 func needsCleaning(s string) bool {
-	for i := 0; i < len(s); {
+	i := 0
+	// Eight bytes at a time while they are printable ASCII: most text is.
+	for ; i+8 <= len(s); i += 8 {
+		if !printableASCII8(swar.Load(s, i)) {
+			break
+		}
+	}
+	for i < len(s) {
 		c := s[i]
 		if c < 0x80 {
 			if c < 0x20 || c == 0x7f {
@@ -84,6 +93,11 @@ func needsCleaning(s string) bool {
 		i += size
 	}
 	return false
+}
+
+// printableASCII8 reports whether every byte of w is in 0x20–0x7e.
+func printableASCII8(w uint64) bool {
+	return swar.NonASCII(w)|swar.Below(w, 0x20)|swar.Equal(w, 0x7f) == 0
 }
 
 // EscapeJSON rewrites an encoded JSON document so that C1 control

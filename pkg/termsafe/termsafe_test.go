@@ -127,3 +127,34 @@ func TestWidth(t *testing.T) {
 		}
 	}
 }
+
+// FuzzNeedsCleaning holds the word-at-a-time scan to the byte-at-a-time
+// rule: a control, DEL, a C1 control, an invisible character or invalid
+// UTF-8 anywhere.
+func FuzzNeedsCleaning(f *testing.F) {
+	for _, s := range []string{"", "plain text of some length", "0123456\x1f", "01234567\x7f", "abcdefgh\u0085", "abcdefghijklmno\u202e", "\xffabcdefgh", "abcdefg~ ", "\x20\x7e\x20\x7e\x20\x7e\x20\x7e"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := false
+		for i, r := range s {
+			if r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || Invisible(r) || r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD") {
+				want = true
+			}
+		}
+		if got := needsCleaning(s); got != want {
+			t.Fatalf("needsCleaning(%q) = %v, want %v", s, got, want)
+		}
+	})
+}
+
+// BenchmarkCleanMessage is Clean on a finding's message (nothing to
+// replace), the text `corsdiag har` cleans for every request.
+func BenchmarkCleanMessage(b *testing.B) {
+	s := "the browser sends a preflight for this request (method PUT is not CORS-safelisted (only GET, HEAD and POST are); header content-type is not CORS-safelisted): OPTIONS https://api2.example.test/v1/items/2?page=2 with Origin: https://app.example.test"
+	b.SetBytes(int64(len(s)))
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = Clean(s)
+	}
+}
