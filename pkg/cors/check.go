@@ -269,7 +269,7 @@ func hiddenResponseHeaders(m *Message, credentials bool) []string {
 	all := !credentials && contains(exposed, "*")
 	var hidden []string
 	for k := range m.Header {
-		n := asciiLower(k)
+		n := lowerName(k)
 		if safelistedResponseHeaders[n] || strings.HasPrefix(n, "access-control-") || n == "set-cookie" || n == "set-cookie2" {
 			continue
 		}

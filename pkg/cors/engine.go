@@ -35,12 +35,22 @@ type judge struct {
 func (j *judge) add(f Finding) {
 	switch f.Severity {
 	case SeverityError:
-		j.errors = append(j.errors, f)
+		j.errors = appendFinding(j.errors, f)
 	case SeverityWarning:
-		j.warnings = append(j.warnings, f)
+		j.warnings = appendFinding(j.warnings, f)
 	default:
-		j.infos = append(j.infos, f)
+		j.infos = appendFinding(j.infos, f)
 	}
+}
+
+// appendFinding starts a list with room for two: a request's findings
+// come in twos (a preflight and why it was not recorded) more often than
+// alone, and the caller appends to the list it gets back.
+func appendFinding(list []Finding, f Finding) []Finding {
+	if list == nil {
+		list = make([]Finding, 0, 2)
+	}
+	return append(list, f)
 }
 
 // Evaluate judges ex the way the profile's browser does: the preflight check
@@ -78,7 +88,12 @@ func (p *Profile) Evaluate(ex *Exchange) *Diagnosis {
 		j.evaluate(ex, d)
 	}
 
-	d.Findings = append(append(j.errors, j.warnings...), j.infos...)
+	if len(j.errors) == 0 && len(j.warnings) == 0 {
+		d.Findings = j.infos // most allowed requests: no copy
+	} else {
+		d.Findings = make([]Finding, 0, len(j.errors)+len(j.warnings)+len(j.infos))
+		d.Findings = append(append(append(d.Findings, j.errors...), j.warnings...), j.infos...)
+	}
 	if len(j.errors) > 0 {
 		d.Verdict = Blocked
 		d.Findings[0].Reported = true
@@ -124,7 +139,7 @@ func (j *judge) evaluate(ex *Exchange, d *Diagnosis) {
 		return
 	}
 	if d.Plan.Preflight {
-		j.add(newFinding(CodePreflightReasons, "request", "the browser sends an OPTIONS preflight first: "+strings.Join(d.Plan.Reasons, "; ")))
+		j.add(newFinding(CodePreflightReasons, "request", joinAfter("the browser sends an OPTIONS preflight first: ", d.Plan.Reasons, "; ")))
 		if j.checkLocalNetwork(ex.Preflight, r.URL, "preflight") {
 			return
 		}
@@ -145,6 +160,24 @@ func (j *judge) evaluate(ex *Exchange, d *Diagnosis) {
 		return
 	}
 	j.checkActual(ex.Actual)
+}
+
+// joinAfter is prefix+strings.Join(list, sep) built in one allocation.
+func joinAfter(prefix string, list []string, sep string) string {
+	n := len(prefix) + len(sep)*max(len(list)-1, 0)
+	for _, s := range list {
+		n += len(s)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(prefix)
+	for i, s := range list {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(s)
+	}
+	return b.String()
 }
 
 // checkPreflight is Chromium's preflight order (preflight_controller.cc):

@@ -154,6 +154,9 @@ func (j *judge) checkLocalNetwork(h *Hop, at, step string) bool {
 		return false
 	}
 	target := RemoteAddressSpace(h.RemoteAddress)
+	if target != SpaceLocal && target != SpaceLoopback {
+		return false // gated for no page (lessPublic): the page's space is not needed
+	}
 	client := PageAddressSpace(j.req)
 	if !lessPublic(target, client) {
 		return false

@@ -148,6 +148,32 @@ func asciiLower(s string) string {
 	return s
 }
 
+// lowerNames maps the canonical form of the header names the engine knows
+// to their lower case, so that lowering them allocates nothing.
+var lowerNames = func() map[string]string {
+	m := map[string]string{}
+	add := func(lower string) { m[http.CanonicalHeaderKey(lower)] = lower }
+	for _, set := range []map[string]bool{forbiddenHeaders, safelistedResponseHeaders, unread} {
+		for n := range set {
+			add(n)
+		}
+	}
+	for _, n := range []string{"accept", "accept-language", "content-language", "content-type", "range", "authorization",
+		"x-requested-with", "if-none-match", "if-modified-since", "if-match", "if-unmodified-since", "if-range",
+		HeaderAllowOrigin, HeaderAllowCredentials, HeaderAllowMethods, HeaderAllowHeaders, HeaderExposeHeaders, HeaderMaxAge} {
+		add(asciiLower(n))
+	}
+	return m
+}()
+
+// lowerName is asciiLower(k) for a header name.
+func lowerName(k string) string {
+	if lower, ok := lowerNames[k]; ok {
+		return lower
+	}
+	return asciiLower(k)
+}
+
 // isHTTPWhitespace is Fetch's HTTP whitespace: tab, LF, CR, space.
 func isHTTPWhitespace(c byte) bool { return c == '\t' || c == '\n' || c == '\r' || c == ' ' }
 
@@ -306,13 +332,20 @@ type authorHeader struct {
 // splits off the ones script may not set: forbidden request-headers and, as
 // fetch() throws a TypeError for them, invalid names and values.
 func (p *Profile) authorHeaders(h http.Header) (kept []authorHeader, dropped []string) {
-	keys := make([]string, 0, len(h))
+	// A request's few keys sort in place on the stack.
+	var buf [16]string
+	keys := buf[:0]
+	if len(h) > len(buf) {
+		keys = make([]string, 0, len(h))
+	}
 	for k := range h {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	// One header per key at most: kept never grows.
+	kept = make([]authorHeader, 0, len(h))
 	for _, k := range keys {
-		lower := asciiLower(k)
+		lower := lowerName(k)
 		// For a token, the canonical form of k is that of lower, and
 		// costs nothing when k has it already (a HAR's or net/http's keys).
 		canonical := ""
@@ -347,7 +380,7 @@ func (p *Profile) authorHeaders(h http.Header) (kept []authorHeader, dropped []s
 // value and 1024-byte total rules, and whether a preflight is sent. A
 // same-origin request (r.Origin same origin with r.URL) is never preflighted.
 func (p *Profile) PlanRequest(r *Request) Plan {
-	pl := Plan{Method: NormalizeMethod(r.Method), AuthorHeaders: http.Header{}}
+	pl := Plan{Method: NormalizeMethod(r.Method)}
 	if pl.Method == "" {
 		pl.Method = "GET"
 	}
@@ -355,47 +388,65 @@ func (p *Profile) PlanRequest(r *Request) Plan {
 
 	kept, dropped := p.authorHeaders(r.Header)
 	pl.Dropped = dropped
-	var unsafe, safelisted []authorHeader
-	total := 0
+	pl.AuthorHeaders = make(http.Header, len(kept))
+	// safe[i]: kept[i] is safelisted on its own.
+	var safeBuf [16]bool
+	safe := safeBuf[:0]
+	if len(kept) > len(safeBuf) {
+		safe = make([]bool, 0, len(kept))
+	}
+	total, unsafeN := 0, 0
 	// One backing array for the values (one each: kept merges repeats).
 	vals := make([]string, len(kept))
 	for i, h := range kept {
 		vals[i] = h.value
 		pl.AuthorHeaders[h.canonical] = vals[i : i+1 : i+1]
 		ok, chromiumOnly := p.isSafelisted(h.lower, h.value)
+		safe = append(safe, ok)
 		if !ok {
-			unsafe = append(unsafe, h)
+			unsafeN++
 			continue
 		}
 		if chromiumOnly {
 			pl.ChromiumOnly = append(pl.ChromiumOnly, h.lower)
 		}
-		safelisted = append(safelisted, h)
 		total += len(h.value)
 	}
-	var tooLong string
-	if total > 1024 {
-		unsafe = append(unsafe, safelisted...)
-		sort.Slice(unsafe, func(i, j int) bool { return unsafe[i].lower < unsafe[j].lower })
+	// Past 1024 bytes every header is unsafe: the unsafe ones are then all
+	// of kept, which is in name order already.
+	tooLong := total > 1024
+	if tooLong {
 		pl.ChromiumOnly = nil // unsafe now in every browser
-		tooLong = fmt.Sprintf("the safelisted header values add up to %d bytes, more than 1024, so they all count as unsafe", total)
 	}
-	for _, h := range unsafe {
-		pl.UnsafeHeaders = append(pl.UnsafeHeaders, h.lower)
+	if n := unsafeN; tooLong || n > 0 {
+		if tooLong {
+			n = len(kept)
+		}
+		pl.UnsafeHeaders = make([]string, 0, n)
+		for i, h := range kept {
+			if tooLong || !safe[i] {
+				pl.UnsafeHeaders = append(pl.UnsafeHeaders, h.lower)
+			}
+		}
 	}
 	pl.RequestHeaders = strings.Join(pl.UnsafeHeaders, ",")
 
+	// The method, the unsafe headers, then the total or the forced flag.
+	if unsafeN > 0 || !IsSafelistedMethod(pl.Method) || tooLong || r.ForcePreflight {
+		pl.Reasons = make([]string, 0, unsafeN+2)
+	}
 	if !IsSafelistedMethod(pl.Method) {
 		pl.Reasons = append(pl.Reasons, "method "+pl.Method+" is not CORS-safelisted (only GET, HEAD and POST are)")
 	}
-	for _, h := range unsafe {
-		if tooLong != "" && p.safelistedAlone(h) {
+	for i, h := range kept {
+		// A header safelisted alone is unsafe only by the total, said once.
+		if safe[i] {
 			continue
 		}
 		pl.Reasons = append(pl.Reasons, "header "+h.lower+" is not CORS-safelisted"+p.safelistWhy(h.lower, h.value))
 	}
-	if tooLong != "" {
-		pl.Reasons = append(pl.Reasons, tooLong)
+	if tooLong {
+		pl.Reasons = append(pl.Reasons, fmt.Sprintf("the safelisted header values add up to %d bytes, more than 1024, so they all count as unsafe", total))
 	}
 	if r.ForcePreflight && len(pl.Reasons) == 0 {
 		pl.Reasons = append(pl.Reasons, "a preflight was forced (use-CORS-preflight flag)")
@@ -406,11 +457,6 @@ func (p *Profile) PlanRequest(r *Request) Plan {
 	}
 	pl.Preflight = len(pl.Reasons) > 0
 	return pl
-}
-
-func (p *Profile) safelistedAlone(h authorHeader) bool {
-	ok, _ := p.isSafelisted(h.lower, h.value)
-	return ok
 }
 
 // safelistWhy explains why a header with a safelisted name is unsafe.

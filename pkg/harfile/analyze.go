@@ -1040,13 +1040,33 @@ func causeNotInFile(e *Entry, req *cors.Request, headersRecorded bool) cors.Find
 }
 
 func preflightNotRecorded(plan *cors.Plan, req *cors.Request) cors.Finding {
-	would := "OPTIONS " + req.URL + " with Origin: " + req.Origin + ", Access-Control-Request-Method: " + plan.Method
+	// One string, built once: every request whose preflight came from the
+	// cache has this finding.
+	before := []string{"the browser sends a preflight for this request ("}
+	after := []string{"): OPTIONS ", req.URL, " with Origin: ", req.Origin, ", Access-Control-Request-Method: ", plan.Method}
 	if plan.RequestHeaders != "" {
-		would += ", Access-Control-Request-Headers: " + plan.RequestHeaders
+		after = append(after, ", Access-Control-Request-Headers: ", plan.RequestHeaders)
 	}
-	return cors.NewFinding(CodePreflightNotRecorded, "preflight",
-		"the browser sends a preflight for this request ("+strings.Join(plan.Reasons, "; ")+"): "+would+
-			"; the file holds none (answered from the preflight cache, or left out by the exporter)")
+	after = append(after, "; the file holds none (answered from the preflight cache, or left out by the exporter)")
+	n := 0
+	for _, parts := range [][]string{before, plan.Reasons, after} {
+		for _, s := range parts {
+			n += len(s)
+		}
+	}
+	var b strings.Builder
+	b.Grow(n + 2*len(plan.Reasons))
+	b.WriteString(before[0])
+	for i, r := range plan.Reasons {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(r)
+	}
+	for _, s := range after {
+		b.WriteString(s)
+	}
+	return cors.NewFinding(CodePreflightNotRecorded, "preflight", b.String())
 }
 
 func prependReported(fs []cors.Finding, f cors.Finding) []cors.Finding {
