@@ -606,10 +606,10 @@ func (a *analyzer) flush(keep int) {
 		a.finalize(p)
 		a.window[i] = nil
 	}
-	// Slide in place: the window's backing array is reused, not regrown.
-	m := copy(a.window, a.window[n:])
-	clear(a.window[m:])
-	a.window = a.window[:m]
+	// Slide forward: append moves the window to a new array when this one
+	// is used up, so each entry is copied about once, not once per entry
+	// that follows it.
+	a.window = a.window[n:]
 }
 
 // finalize counts an entry leaving the window and, when it is a
