@@ -144,6 +144,7 @@ func fixContextOf(ex *cors.Exchange, d *cors.Diagnosis, u *url.URL) FixContext {
 		c.Method = d.Plan.Method
 	}
 	if d != nil {
+		c.Headers = make([]string, 0, len(d.Plan.UnsafeHeaders))
 		for _, h := range d.Plan.UnsafeHeaders {
 			if cors.IsToken(h) {
 				c.Headers = append(c.Headers, h)
@@ -153,8 +154,9 @@ func fixContextOf(ex *cors.Exchange, d *cors.Diagnosis, u *url.URL) FixContext {
 	if len(c.Headers) == 0 {
 		c.Headers = []string{"content-type"}
 	}
-	c.Methods = []string{c.Method}
-	if c.Method != "OPTIONS" {
+	if c.Method == "OPTIONS" {
+		c.Methods = []string{c.Method}
+	} else {
 		c.Methods = []string{c.Method, "OPTIONS"}
 	}
 	// Every AWS pattern below ends in .amazonaws.com: other hosts skip them.

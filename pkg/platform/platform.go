@@ -117,6 +117,10 @@ type observation struct {
 	// but the Lambda URL's; other hosts skip them.
 	aws       bool
 	responses []response
+	// Room for the usual answers (a preflight, the request, a redirect or
+	// an error path) and an empty request: no allocation for them.
+	room  [2]response
+	noReq cors.Request
 }
 
 func (o *observation) preflight() *response {
@@ -161,12 +165,12 @@ type cause func(a *analysis) []cors.Finding
 
 var causes []cause
 
-// newObservation gathers in's answers; u is its request's URL parsed
-// (nil when it does not parse).
-func newObservation(in Input, u *url.URL) *observation {
-	o := &observation{req: &cors.Request{}}
+// init gathers in's answers into o; u is its request's URL parsed (nil
+// when it does not parse).
+func (o *observation) init(in Input, u *url.URL) {
+	o.req = &o.noReq
 	if in.Exchange == nil {
-		return o
+		return
 	}
 	ex := in.Exchange
 	o.req = &ex.Request
@@ -178,7 +182,10 @@ func newObservation(in Input, u *url.URL) *observation {
 	if ex.Preflight != nil {
 		n++
 	}
-	o.responses = make([]response, 0, n)
+	o.responses = o.room[:0]
+	if n > len(o.room) {
+		o.responses = make([]response, 0, n)
+	}
 	add := func(step string, h *cors.Hop) {
 		o.responses = append(o.responses, response{step: step, request: &h.Request, resp: h.Response, netErr: h.NetError})
 	}
@@ -195,7 +202,6 @@ func newObservation(in Input, u *url.URL) *observation {
 	for i := range in.ErrorPaths {
 		add("error-path "+itoa(i+1), &in.ErrorPaths[i])
 	}
-	return o
 }
 
 // requestURL is ex's request URL parsed, nil when there is none or it
@@ -214,7 +220,8 @@ func requestURL(ex *cors.Exchange) *url.URL {
 // analysis is the state causes work on.
 type analysis struct {
 	in       Input
-	obs      *observation
+	obs      *observation // &observed
+	observed observation
 	diag     *cors.Diagnosis
 	detected map[string]*Detection
 	scores   map[string]int
@@ -242,7 +249,9 @@ func (a *analysis) sure(id string) bool { return a.scores[id] >= 2 }
 // answered and prepares the fix context: what Analyze and Explain share.
 func newAnalysis(in Input) *analysis {
 	u := requestURL(in.Exchange)
-	a := &analysis{in: in, obs: newObservation(in, u), diag: in.Diagnosis}
+	a := &analysis{in: in, diag: in.Diagnosis}
+	a.obs = &a.observed
+	a.obs.init(in, u)
 	if a.diag == nil && in.Exchange != nil {
 		a.diag = cors.Evaluate(in.Exchange)
 	}
