@@ -345,3 +345,70 @@ func TestJSONTextsBounded(t *testing.T) {
 		t.Fatal("a text longer than maxJSONTextLen was remembered")
 	}
 }
+
+// TestAppendHARProblemsMatchesMarshal: the hand-written encoder of the
+// problems writes what json.MarshalIndent and termsafe.EscapeJSON write,
+// for the problems of a real recording and for odd ones.
+func TestAppendHARProblemsMatchesMarshal(t *testing.T) {
+	r := NewHARRenderer(discard{}, HAROptions{JSON: true})
+	if _, _, err := harfile.Analyze(bytes.NewReader(hartest.Conformance(t)), harfile.AnalyzeOptions{Prepare: r.Prepare}, r.Add); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.order) == 0 {
+		t.Fatal("the recording has no problems")
+	}
+	odd := "<a href=\"x\">&</a>\\\x00\x1b\x7f\u2028é\xff😀\u0085\u202e"
+	tests := []struct {
+		name     string
+		problems []*harProblem
+	}{
+		{"none", nil},
+		{"empty", []*harProblem{}},
+		{"recording", r.order},
+		{"odd", []*harProblem{
+			{Code: odd, Severity: odd, Count: 3, Cause: odd, Platform: odd, Statuses: map[string]int{"0": 1, "404": 2, "200": 7, odd: 1},
+				Origin: odd, Target: odd, Message: odd, BrowserMessage: odd, CorsError: odd, FailedParameter: odd, Fix: odd + "\n" + odd,
+				Reproduce: odd, Docs: odd, Follows: []harFollow{{odd, odd, odd}, {"a", "b", ""}}, Example: -1},
+			{Statuses: map[string]int{"200": 1}, Follows: []harFollow{}},
+			{Statuses: map[string]int{}},
+			{},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			problems := tt.problems
+			if problems == nil {
+				problems = []*harProblem{}
+			}
+			want, err := json.MarshalIndent(problems, "  ", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = termsafe.EscapeJSON(want)
+			if got := appendHARProblems(nil, tt.problems); !bytes.Equal(got, want) {
+				t.Fatalf("got\n%s\nwant\n%s", got, want)
+			}
+		})
+	}
+}
+
+// BenchmarkHARProblemsChrome encodes the problems of genhar's file (each
+// failed request a problem of its own): the end of `har -o json`, on one
+// core. One op is every problem.
+func BenchmarkHARProblemsChrome(b *testing.B) {
+	var buf bytes.Buffer
+	w := bufio.NewWriter(&buf)
+	if err := hartest.WriteChrome(w, 2000, 64); err != nil {
+		b.Fatal(err)
+	}
+	w.Flush()
+	r := NewHARRenderer(discard{}, HAROptions{JSON: true})
+	if _, _, err := harfile.Analyze(&buf, harfile.AnalyzeOptions{Prepare: r.Prepare}, r.Add); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		appendHARProblems(nil, r.order)
+	}
+	b.ReportMetric(float64(len(r.order)), "problems")
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -116,24 +117,21 @@ func (r *HARRenderer) finishJSON(sum harfile.Summary, log *harfile.Log, readErr 
 	}
 	head, _ := json.MarshalIndent(js, "  ", "  ")
 	head = termsafe.EscapeJSON(head)
-	problems := r.order
-	if problems == nil {
-		problems = []*harProblem{}
-	}
-	probs, _ := json.MarshalIndent(problems, "  ", "  ")
-	probs = termsafe.EscapeJSON(probs)
 	failures := r.failOrd
 	if failures == nil {
 		failures = []*harFailure{}
 	}
 	fails, _ := json.MarshalIndent(failures, "  ", "  ")
 	fails = termsafe.EscapeJSON(fails)
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "{\n  \"schema_version\": %d,\n  \"summary\": %s,\n  \"problems\": %s,\n  \"failed\": %s,\n  \"requests\": [", HARSchemaVersion, head, probs, fails)
+	b := fmt.Appendf(nil, "{\n  \"schema_version\": %d,\n  \"summary\": %s,\n  \"problems\": ", HARSchemaVersion, head)
+	b = appendHARProblems(b, r.order)
+	b = append(b, ",\n  \"failed\": "...)
+	b = append(b, fails...)
+	b = append(b, ",\n  \"requests\": ["...)
 	if r.nJSON > 0 {
-		b.WriteString("\n    ")
+		b = append(b, "\n    "...)
 	}
-	if _, err := r.out.Write(b.Bytes()); err != nil {
+	if _, err := r.out.Write(b); err != nil {
 		return err
 	}
 	if err := r.json.CopyTo(r.out); err != nil {
@@ -145,6 +143,102 @@ func (r *HARRenderer) finishJSON(sum harfile.Summary, log *harfile.Log, readErr 
 	}
 	_, err := io.WriteString(r.out, tail)
 	return err
+}
+
+// appendHARProblems appends the problems as json.MarshalIndent(problems,
+// "  ", "  ") and termsafe.EscapeJSON write them (an empty list for nil):
+// when every failed request is a problem of its own, reflection made the
+// end of the report, on one core, cost more than the rest of its work.
+func appendHARProblems(b []byte, problems []*harProblem) []byte {
+	if len(problems) == 0 {
+		return append(b, "[]"...)
+	}
+	n := 0
+	for _, g := range problems {
+		n += 500 + len(g.Message) + len(g.Fix) + len(g.BrowserMessage) + len(g.Reproduce) + len(g.Target)
+		for _, f := range g.Follows {
+			n += 100 + len(f.Message)
+		}
+	}
+	b = slices.Grow(b, n)
+	const in1, in2, in3, in4 = "\n    ", "\n      ", "\n        ", "\n          "
+	str := func(b []byte, indent, key, v string) []byte {
+		b = appendIndentedKey(b, indent, key)
+		return appendJSONString(b, v)
+	}
+	b = append(b, '[')
+	for i, g := range problems {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, in1+"{"...)
+		b = str(b, in2, "code", g.Code)
+		b = str(append(b, ','), in2, "severity", g.Severity)
+		b = strconv.AppendInt(appendIndentedKey(append(b, ','), in2, "count"), int64(g.Count), 10)
+		b = str(append(b, ','), in2, "cause", g.Cause)
+		b = str(append(b, ','), in2, "platform", g.Platform)
+		b = appendIndentedKey(append(b, ','), in2, "statuses")
+		switch {
+		case g.Statuses == nil:
+			b = append(b, "null"...)
+		case len(g.Statuses) == 0:
+			b = append(b, "{}"...)
+		default:
+			var room [8]string
+			keys := room[:0]
+			for k := range g.Statuses {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			b = append(b, '{')
+			for j, k := range keys {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = strconv.AppendInt(appendIndentedKey(b, in3, k), int64(g.Statuses[k]), 10)
+			}
+			b = append(b, in2+"}"...)
+		}
+		b = str(append(b, ','), in2, "origin", g.Origin)
+		b = str(append(b, ','), in2, "target", g.Target)
+		b = str(append(b, ','), in2, "message", g.Message)
+		b = str(append(b, ','), in2, "browser_message", g.BrowserMessage)
+		b = str(append(b, ','), in2, "cors_error", g.CorsError)
+		b = str(append(b, ','), in2, "failed_parameter", g.FailedParameter)
+		b = str(append(b, ','), in2, "fix", g.Fix)
+		b = str(append(b, ','), in2, "reproduce", g.Reproduce)
+		b = str(append(b, ','), in2, "docs", g.Docs)
+		b = appendIndentedKey(append(b, ','), in2, "follows")
+		switch {
+		case g.Follows == nil:
+			b = append(b, "null"...)
+		case len(g.Follows) == 0:
+			b = append(b, "[]"...)
+		default:
+			b = append(b, '[')
+			for j, f := range g.Follows {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = append(b, in3+"{"...)
+				b = str(b, in4, "code", f.Code)
+				b = str(append(b, ','), in4, "step", f.Step)
+				b = str(append(b, ','), in4, "message", f.Message)
+				b = append(b, in3+"}"...)
+			}
+			b = append(b, in2+"]"...)
+		}
+		b = strconv.AppendInt(appendIndentedKey(append(b, ','), in2, "example_index"), int64(g.Example), 10)
+		b = append(b, in1+"}"...)
+	}
+	return append(b, "\n  ]"...)
+}
+
+// appendIndentedKey appends a line break and indent, then "key": .
+func appendIndentedKey(b []byte, indent, key string) []byte {
+	b = append(b, indent...)
+	b = appendJSONString(b, key)
+	return append(b, ": "...)
 }
 
 // The requests of `corsdiag har -o json` are encoded by hand: reflection
