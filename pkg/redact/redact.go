@@ -61,13 +61,24 @@ func IsSecretName(name string) bool {
 	if strings.HasPrefix(n, "access-control-") || n == "origin" || n == "vary" || n == "sec-fetch-mode" {
 		return false
 	}
-	for _, w := range secretWords {
-		if strings.Contains(n, w) {
-			return true
+	// strings.Contains(n, w) for each word, in one pass over n.
+	for i := 0; i < len(n); i++ {
+		for _, w := range secretWordsByFirst[n[i]] {
+			if strings.HasPrefix(n[i:], w) {
+				return true
+			}
 		}
 	}
 	return false
 }
+
+// secretWordsByFirst is secretWords by first byte.
+var secretWordsByFirst = func() (t [256][]string) {
+	for _, w := range secretWords {
+		t[w[0]] = append(t[w[0]], w)
+	}
+	return t
+}()
 
 // Header returns a copy of h with secret values replaced by Marker. Cookie
 // names are kept ("session=[REDACTED]") because they help a diagnosis.
@@ -146,26 +157,25 @@ func rawURL(raw string) string {
 		return out
 	}
 	q += rest
+	tail := out[q+1:]
+	query, frag := tail, ""
+	if out[q] == '?' {
+		if h := strings.IndexByte(tail, '#'); h >= 0 {
+			query, frag = tail[:h], tail[h+1:]
+		}
+	}
+	rq := params(query)
+	rf := params(frag)
+	if len(rq) == len(query) && len(rf) == len(frag) && rq == query && rf == frag {
+		return out // most URLs: nothing to redact, nothing to build
+	}
 	var b strings.Builder
 	b.Grow(len(out))
 	b.WriteString(out[:q+1])
-	tail := out[q+1:]
-	if out[q] == '?' {
-		query := tail
-		frag := ""
-		if h := strings.IndexByte(tail, '#'); h >= 0 {
-			query, frag = tail[:h], tail[h:]
-		}
-		b.WriteString(params(query))
-		if frag != "" {
-			b.WriteByte('#')
-			b.WriteString(params(frag[1:]))
-		}
-	} else {
-		b.WriteString(params(tail))
-	}
-	if b.Len() == len(out) && b.String() == out {
-		return out
+	b.WriteString(rq)
+	if len(query) < len(tail) {
+		b.WriteByte('#')
+		b.WriteString(rf)
 	}
 	return b.String()
 }
@@ -184,20 +194,26 @@ func isScheme(s string) bool {
 // split on '&' and ';' as servers do, keeping every separator and every
 // other byte.
 func params(s string) string {
-	var b strings.Builder
-	start := 0
+	var b strings.Builder // written from the first change on
 	changed := false
+	start := 0
 	for i := 0; i <= len(s); i++ {
 		if i < len(s) && s[i] != '&' && s[i] != ';' {
 			continue
 		}
 		p := s[start:i]
 		if r := param(p); r != p {
+			if !changed {
+				b.Grow(len(s))
+				b.WriteString(s[:start])
+			}
 			p, changed = r, true
 		}
-		b.WriteString(p)
-		if i < len(s) {
-			b.WriteByte(s[i])
+		if changed {
+			b.WriteString(p)
+			if i < len(s) {
+				b.WriteByte(s[i])
+			}
 		}
 		start = i + 1
 	}
@@ -399,6 +415,9 @@ func hasFoldedPrefix(s, h string) bool {
 	return true
 }
 
+// looksLikeToken reports whether v holds a JWT or an AWS access key id.
+// Every match holds a secret hint, so the expressions run only on the
+// rare values that hold one.
 func looksLikeToken(v string) bool {
-	return jwtRE.MatchString(v) || awsKeyRE.MatchString(v)
+	return mayHoldSecret(v) && (jwtRE.MatchString(v) || awsKeyRE.MatchString(v))
 }

@@ -216,3 +216,24 @@ func TestMayHoldSecret(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkTextFinding is Text on a finding's message that quotes the
+// request's URL and page origin, nothing to redact: what `corsdiag har`
+// redacts for most requests.
+func BenchmarkTextFinding(b *testing.B) {
+	s := "the browser sends a preflight for this request (method PUT is not CORS-safelisted (only GET, HEAD and POST are); header content-type is not CORS-safelisted): OPTIONS https://api2.example.test/v1/items/2?page=2&sort=name with Origin: https://app.example.test, Access-Control-Request-Method: PUT; the file holds none (answered from the preflight cache, or left out by the exporter)"
+	b.SetBytes(int64(len(s)))
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = Text(s)
+	}
+}
+
+// BenchmarkURL is URL on a request URL with a query, nothing to redact.
+func BenchmarkURL(b *testing.B) {
+	s := "https://api2.example.test/v1/items/2?page=2&sort=name"
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = URL(s)
+	}
+}
