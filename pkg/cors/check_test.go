@@ -3,6 +3,7 @@ package cors
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -98,5 +99,36 @@ func TestHiddenResponseHeaders(t *testing.T) {
 	got := sorted(hiddenResponseHeaders(&Message{Header: h}, false))
 	if !slices.Equal(got, []string{"x-total"}) {
 		t.Errorf("hidden = %q, want [x-total]", got)
+	}
+}
+
+func TestIsToken(t *testing.T) {
+	for s, want := range map[string]bool{
+		"": false, "GET": true, "M-SEARCH": true, "x_y.z~1": true, "!#$%&'*+-.^_`|~": true,
+		"GE T": false, "a:b": false, "a/b": false, "(x)": false, "a\"b": false, "a\x7f": false,
+		"a\tb": false, "é": false, "[x]": false, "{x}": false, "a=b": false, "a@b": false, "a\\b": false,
+	} {
+		if got := isToken(s); got != want {
+			t.Errorf("isToken(%q) = %v, want %v", s, got, want)
+		}
+	}
+	for c := 0; c < 256; c++ {
+		want := c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c < 0x80 && strings.IndexByte("!#$%&'*+-.^_`|~", byte(c)) >= 0
+		if got := isToken(string([]byte{byte(c)})); got != want {
+			t.Errorf("isToken of byte %#x = %v, want %v", c, got, want)
+		}
+	}
+}
+
+func TestLowerName(t *testing.T) {
+	for k, lower := range lowerNames {
+		if lower != asciiLower(k) || k != http.CanonicalHeaderKey(lower) {
+			t.Errorf("lowerNames[%q] = %q", k, lower)
+		}
+	}
+	for _, k := range []string{"Content-Type", "X-Request-Id", "x-custom", "ACCEPT", "Access-Control-Allow-Origin", ""} {
+		if got := lowerName(k); got != asciiLower(k) {
+			t.Errorf("lowerName(%q) = %q", k, got)
+		}
 	}
 }

@@ -203,10 +203,15 @@ func httpHeader(hs []Header) (http.Header, bool) { return httpHeaderOf(hs, nil) 
 
 // httpHeaderOf is httpHeader of the headers keep keeps (all when nil).
 func httpHeaderOf(hs []Header, keep func(*Header) bool) (http.Header, bool) {
-	n := 0
+	// Which headers are kept is decided once: bit i for hs[i], for the
+	// first 64 (past them the second loop asks again).
+	n, mask := 0, uint64(0)
 	for i := range hs {
 		if headerName(hs[i].Name) && (keep == nil || keep(&hs[i])) {
 			n++
+			if i < 64 {
+				mask |= 1 << i
+			}
 		}
 	}
 	// Sized for the names kept: a request's eight headers (its
@@ -217,7 +222,11 @@ func httpHeaderOf(hs []Header, keep func(*Header) bool) (http.Header, bool) {
 	vals := make([]string, n)
 	for i := range hs {
 		h := &hs[i]
-		if !headerName(h.Name) || keep != nil && !keep(h) {
+		if i < 64 {
+			if mask&(1<<i) == 0 {
+				continue
+			}
+		} else if !headerName(h.Name) || keep != nil && !keep(h) {
 			continue
 		}
 		k := h.canonicalKey()
