@@ -202,35 +202,35 @@ func awsFingerprint(o *observation, r *response) []signal {
 		return out
 	}
 	m := r.resp
-	if v := header(m, "x-amz-apigw-id"); v != "" {
+	if v := r.header("x-amz-apigw-id"); v != "" {
 		out = append(out, signal{idRESTAPI, 3, "header x-amz-apigw-id"})
 	}
-	if v := header(m, "apigw-requestid"); v != "" {
+	if v := r.header("apigw-requestid"); v != "" {
 		out = append(out, signal{idHTTPAPI, 3, "header apigw-requestid"})
 	}
-	reqID := hasHeader(m, "x-amzn-RequestId")
-	if et := header(m, "x-amzn-ErrorType"); et != "" {
+	reqID := r.hasHeader("x-amzn-RequestId")
+	if et := r.header("x-amzn-ErrorType"); et != "" {
 		out = append(out, signal{idRESTAPI, 2, "header x-amzn-ErrorType: " + show(et)})
 	}
 	if gatewayMessage(m) == "missing authentication token" {
 		out = append(out, signal{idRESTAPI, 3, `body {"message":"Missing Authentication Token"}`})
 	}
-	if name, ok := hasHeaderPrefix(m, "x-amzn-Remapped-"); ok {
+	if name, ok := r.headerPrefix("x-amzn-Remapped-"); ok {
 		out = append(out, signal{idRESTAPI, 1, "header " + name + " (API Gateway renames a proxied backend's headers)"})
 	}
-	if reqID && !hasHeader(m, "x-amz-apigw-id") && !hasHeader(m, "apigw-requestid") && hasHeader(m, "X-Amzn-Trace-Id") {
+	if reqID && !r.hasHeader("x-amz-apigw-id") && !r.hasHeader("apigw-requestid") && r.hasHeader("X-Amzn-Trace-Id") {
 		out = append(out, signal{idLambdaURL, 1, "headers x-amzn-RequestId and X-Amzn-Trace-Id without API Gateway's ids"})
-	} else if reqID && !hasHeader(m, "x-amz-apigw-id") && !hasHeader(m, "apigw-requestid") {
+	} else if reqID && !r.hasHeader("x-amz-apigw-id") && !r.hasHeader("apigw-requestid") {
 		out = append(out, signal{idRESTAPI, 1, "header x-amzn-RequestId"})
 	}
-	if hasHeader(m, "X-Amzn-Trace-Id") && (hasHeader(m, "x-amz-apigw-id") || hasHeader(m, "apigw-requestid")) {
+	if r.hasHeader("X-Amzn-Trace-Id") && (r.hasHeader("x-amz-apigw-id") || r.hasHeader("apigw-requestid")) {
 		out = append(out, signal{idLambda, 1, "header X-Amzn-Trace-Id (an X-Ray traced integration, usually Lambda)"})
 	}
 	if b := body(m); strings.Contains(b, `"errorMessage"`) && strings.Contains(b, `"errorType"`) {
 		out = append(out, signal{idLambda, 3, "body with errorMessage and errorType (a Lambda error)"})
 	}
-	if strings.HasPrefix(strings.ToLower(header(m, "Server")), "awselb") {
-		out = append(out, signal{idALB, 3, "Server: " + show(header(m, "Server"))})
+	if strings.HasPrefix(strings.ToLower(r.header("Server")), "awselb") {
+		out = append(out, signal{idALB, 3, "Server: " + show(r.header("Server"))})
 	}
 	for _, c := range m.Header.Values("Set-Cookie") {
 		if strings.HasPrefix(c, "AWSALB=") || strings.HasPrefix(c, "AWSALBCORS=") || strings.HasPrefix(c, "AWSALBTG=") {

@@ -131,16 +131,16 @@ func azureFingerprint(o *observation, r *response) []signal {
 	}
 	m := r.resp
 	var out []signal
-	if name, ok := hasHeaderPrefix(m, "Ocp-Apim-"); ok {
+	if name, ok := r.headerPrefix("Ocp-Apim-"); ok {
 		out = append(out, signal{idAPIM, 3, "header " + name})
 	}
 	if strings.Contains(body(m), "subscription key") && strings.Contains(body(m), `"statusCode"`) {
 		out = append(out, signal{idAPIM, 3, "API Management's subscription-key error body"})
 	}
-	if v := header(m, "Request-Context"); strings.HasPrefix(v, "appId=") {
+	if v := r.header("Request-Context"); strings.HasPrefix(v, "appId=") {
 		out = append(out, signal{idAppService, 1, "Request-Context: appId=… (Application Insights)"})
 	}
-	if hasHeader(m, "x-ms-request-id") {
+	if r.hasHeader("x-ms-request-id") {
 		out = append(out, signal{idAppService, 1, "header x-ms-request-id"})
 	}
 	return out

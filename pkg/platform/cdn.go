@@ -160,19 +160,18 @@ func cdnFingerprint(o *observation, r *response) []signal {
 		}
 		return nil
 	}
-	m := r.resp
 	var out []signal
-	server := strings.ToLower(header(m, "Server"))
+	server := strings.ToLower(r.header("Server"))
 	if server == "cloudflare" {
 		out = append(out, signal{idCloudflare, 3, "Server: cloudflare"})
 	}
-	if hasHeader(m, "CF-RAY") {
+	if r.hasHeader("CF-RAY") {
 		out = append(out, signal{idCloudflare, 3, "header CF-RAY"})
 	}
-	if hasHeader(m, "x-vercel-id") || server == "vercel" {
+	if r.hasHeader("x-vercel-id") || server == "vercel" {
 		out = append(out, signal{idVercel, 3, "header x-vercel-id / Server: Vercel"})
 	}
-	if hasHeader(m, "x-nf-request-id") || server == "netlify" {
+	if r.hasHeader("x-nf-request-id") || server == "netlify" {
 		out = append(out, signal{idNetlify, 3, "header x-nf-request-id / Server: Netlify"})
 	}
 	return out

@@ -176,18 +176,17 @@ func cloudFrontFingerprint(o *observation, r *response) []signal {
 		}
 		return nil
 	}
-	m := r.resp
 	var out []signal
-	if v := header(m, "Via"); strings.Contains(v, "cloudfront.net (CloudFront)") {
+	if v := r.header("Via"); strings.Contains(v, "cloudfront.net (CloudFront)") {
 		out = append(out, signal{idCloudFront, 3, "Via: " + show(v)})
 	}
-	if v := header(m, "X-Cache"); strings.HasSuffix(strings.ToLower(v), "from cloudfront") {
+	if v := r.header("X-Cache"); strings.HasSuffix(strings.ToLower(v), "from cloudfront") {
 		out = append(out, signal{idCloudFront, 3, "X-Cache: " + show(v)})
 	}
-	if hasHeader(m, "X-Amz-Cf-Id") || hasHeader(m, "X-Amz-Cf-Pop") {
+	if r.hasHeader("X-Amz-Cf-Id") || r.hasHeader("X-Amz-Cf-Pop") {
 		out = append(out, signal{idCloudFront, 3, "header X-Amz-Cf-Id/X-Amz-Cf-Pop"})
 	}
-	if strings.EqualFold(header(m, "Server"), "CloudFront") {
+	if strings.EqualFold(r.header("Server"), "CloudFront") {
 		out = append(out, signal{idCloudFront, 3, "Server: CloudFront (an answer CloudFront made itself)"})
 	}
 	return out

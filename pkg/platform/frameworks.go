@@ -59,20 +59,20 @@ func frameworkFingerprint(o *observation, r *response) []signal {
 	}
 	m := r.resp
 	var out []signal
-	pb := strings.ToLower(header(m, "X-Powered-By"))
+	pb := strings.ToLower(r.header("X-Powered-By"))
 	switch {
 	case strings.Contains(pb, "express"):
-		out = append(out, signal{idExpress, 3, "X-Powered-By: " + show(header(m, "X-Powered-By"))})
+		out = append(out, signal{idExpress, 3, "X-Powered-By: " + show(r.header("X-Powered-By"))})
 	case strings.Contains(pb, "asp.net"):
-		out = append(out, signal{idASPNet, 3, "X-Powered-By: " + show(header(m, "X-Powered-By"))})
+		out = append(out, signal{idASPNet, 3, "X-Powered-By: " + show(r.header("X-Powered-By"))})
 	}
 	if strings.HasPrefix(strings.TrimSpace(body(m)), "<!DOCTYPE html>") && strings.Contains(body(m), "<pre>Cannot ") {
 		out = append(out, signal{idExpress, 3, "Express's default 404 page (<pre>Cannot METHOD /path</pre>)"})
 	}
-	if hasHeader(m, "X-AspNet-Version") || hasHeader(m, "X-AspNetMvc-Version") {
+	if r.hasHeader("X-AspNet-Version") || r.hasHeader("X-AspNetMvc-Version") {
 		out = append(out, signal{idASPNet, 3, "header X-AspNet-Version"})
 	}
-	if strings.EqualFold(header(m, "Server"), "Kestrel") {
+	if strings.EqualFold(r.header("Server"), "Kestrel") {
 		out = append(out, signal{idASPNet, 3, "Server: Kestrel (ASP.NET Core)"})
 	}
 	b := strings.TrimSpace(body(m))
@@ -82,7 +82,7 @@ func frameworkFingerprint(o *observation, r *response) []signal {
 	if b == "Invalid CORS request" {
 		out = append(out, signal{idSpring, 3, `body "Invalid CORS request" (Spring's DefaultCorsProcessor)`})
 	}
-	if header(m, "X-Frame-Options") == "DENY" && header(m, "X-XSS-Protection") == "0" && strings.Contains(header(m, "Cache-Control"), "must-revalidate") && header(m, "Expires") == "0" {
+	if r.header("X-Frame-Options") == "DENY" && r.header("X-XSS-Protection") == "0" && strings.Contains(r.header("Cache-Control"), "must-revalidate") && r.header("Expires") == "0" {
 		out = append(out, signal{idSpring, 2, "Spring Security's default headers (X-XSS-Protection: 0, X-Frame-Options: DENY, Expires: 0)"})
 	}
 	return out

@@ -119,3 +119,50 @@ func FuzzTokenKey(f *testing.F) {
 		}
 	})
 }
+
+// FuzzResponseLookup: an answer's indexed lookups (response.header,
+// hasHeader, headerPrefix) answer what the lookups over its header map
+// do, whatever the keys (any case, any bytes, canonical or not) and the
+// name asked for.
+func FuzzResponseLookup(f *testing.F) {
+	for _, s := range []string{"Server x-amz-apigw-id X-Powered-By", "x-amzn-ErrorType x-amzn-errortype", "\u212aong-x X-Kong-Latency", "Via via VIA", strings.Repeat("a", 70) + " b"} {
+		f.Add(s, "X-Kong-")
+	}
+	f.Fuzz(func(t *testing.T, names, prefix string) {
+		fields := strings.Fields(names)
+		h := http.Header{}
+		for i, n := range fields {
+			for k := range h {
+				if k != n && strings.EqualFold(k, n) {
+					return // the scan answers in the map's order: no one answer
+				}
+			}
+			h[n] = append(h[n], strings.Repeat("v", i%3))
+		}
+		for _, canonical := range []bool{false, true} {
+			m := &cors.Message{Header: h, CanonicalKeys: canonical}
+			if canonical {
+				for k := range h {
+					if !cors.IsToken(k) || http.CanonicalHeaderKey(k) != k {
+						m.CanonicalKeys = false
+					}
+				}
+			}
+			r := &response{resp: m}
+			r.index(nil)
+			for _, n := range append(fields, prefix, "Server", "kong-x", "\u212aong-x", strings.ToUpper(prefix), "") {
+				if got, want := r.header(n), header(m, n); got != want {
+					t.Fatalf("%q in %v: header %q, want %q", n, h, got, want)
+				}
+				if got, want := r.hasHeader(n), hasHeader(m, n); got != want {
+					t.Fatalf("%q in %v: hasHeader %v, want %v", n, h, got, want)
+				}
+			}
+			gotName, gotOK := r.headerPrefix(prefix)
+			wantName, wantOK := hasHeaderPrefix(m, prefix)
+			if gotName != wantName || gotOK != wantOK {
+				t.Fatalf("prefix %q in %v: %q %v, want %q %v", prefix, h, gotName, gotOK, wantName, wantOK)
+			}
+		}
+	})
+}

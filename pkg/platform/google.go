@@ -118,7 +118,7 @@ func googleFingerprint(o *observation, r *response) []signal {
 	}
 	m := r.resp
 	var out []signal
-	server := header(m, "Server")
+	server := r.header("Server")
 	// Google Frontend serves Cloud Run, Cloud Functions and App Engine: the
 	// host tells which.
 	frontend := idGoogleFrontend
@@ -131,13 +131,13 @@ func googleFingerprint(o *observation, r *response) []signal {
 	if server == "Google Frontend" {
 		out = append(out, signal{frontend, 2, "Server: Google Frontend"})
 	}
-	if server == "UploadServer" || hasHeader(m, "x-guploader-uploadid") {
+	if server == "UploadServer" || r.hasHeader("x-guploader-uploadid") {
 		out = append(out, signal{idGCS, 3, "header x-guploader-uploadid / Server: UploadServer"})
 	}
-	if name, ok := hasHeaderPrefix(m, "x-goog-"); ok && name != "X-Goog-Trace" {
+	if name, ok := r.headerPrefix("x-goog-"); ok && name != "X-Goog-Trace" {
 		out = append(out, signal{idGCS, 2, "header " + name})
 	}
-	if hasHeader(m, "Function-Execution-Id") {
+	if r.hasHeader("Function-Execution-Id") {
 		out = append(out, signal{idCloudFunctions, 3, "header Function-Execution-Id"})
 	}
 	b := body(m)

@@ -10,6 +10,7 @@ package platform
 
 import (
 	"cmp"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -107,6 +108,61 @@ type response struct {
 	request *cors.Message
 	resp    *cors.Message // nil on a network error
 	netErr  string
+	// keys are resp's header names, read once: the fingerprints look for
+	// dozens of names and prefixes in every answer, which holds a few.
+	keys []string
+	// lens has bit n set when a key is n bytes long (n mod 64), every bit
+	// when a key is not ASCII: a name of no key's length is absent.
+	lens uint64
+}
+
+// index reads r's header names into keys (appended to room).
+func (r *response) index(room []string) []string {
+	start := len(room)
+	for k := range r.resp.Header {
+		room = append(room, k)
+		if isASCII(k) {
+			r.lens |= 1 << (len(k) % 64)
+		} else {
+			r.lens = ^uint64(0)
+		}
+	}
+	r.keys = room[start:len(room):len(room)]
+	return room
+}
+
+// header is header(r.resp, name).
+func (r *response) header(name string) string {
+	if r.absent(name) {
+		return ""
+	}
+	return header(r.resp, name)
+}
+
+// hasHeader is hasHeader(r.resp, name).
+func (r *response) hasHeader(name string) bool {
+	return !r.absent(name) && hasHeader(r.resp, name)
+}
+
+// absent reports that no key of r can match name, from the lengths alone:
+// an ASCII name matches only an ASCII key of its length (case folding of
+// ASCII keeps lengths; a non-ASCII key sets every bit of lens).
+func (r *response) absent(name string) bool {
+	return r.lens&(1<<(len(name)%64)) == 0 && isASCII(name)
+}
+
+// headerPrefix is hasHeaderPrefix(r.resp, prefix), over r's keys.
+func (r *response) headerPrefix(prefix string) (string, bool) {
+	return keyWithPrefix(r.keys, prefix)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // observation is everything fingerprints look at.
@@ -121,6 +177,8 @@ type observation struct {
 	// an error path) and an empty request: no allocation for them.
 	room  [2]response
 	noReq cors.Request
+	// keyRoom holds the answers' header names (response.keys).
+	keyRoom [16]string
 }
 
 func (o *observation) preflight() *response {
@@ -201,6 +259,12 @@ func (o *observation) init(in Input, u *url.URL) {
 	}
 	for i := range in.ErrorPaths {
 		add("error-path "+itoa(i+1), &in.ErrorPaths[i])
+	}
+	keys := o.keyRoom[:0]
+	for i := range o.responses {
+		if o.responses[i].resp != nil {
+			keys = o.responses[i].index(keys)
+		}
 	}
 }
 
@@ -585,8 +649,14 @@ func hasHeaderPrefix(m *cors.Message, prefix string) (string, bool) {
 	if m == nil {
 		return "", false
 	}
+	return keyWithPrefix(slices.Collect(maps.Keys(m.Header)), prefix)
+}
+
+// keyWithPrefix is the least of keys that starts with prefix
+// (case-insensitive).
+func keyWithPrefix(keys []string, prefix string) (string, bool) {
 	first, found := "", false
-	for k := range m.Header {
+	for _, k := range keys {
 		if len(k) >= len(prefix) && strings.EqualFold(k[:len(prefix)], prefix) && (!found || k < first) {
 			first, found = k, true
 		}

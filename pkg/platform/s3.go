@@ -159,10 +159,10 @@ func s3Fingerprint(o *observation, r *response) []signal {
 	}
 	m := r.resp
 	var out []signal
-	if strings.EqualFold(header(m, "Server"), "AmazonS3") {
+	if strings.EqualFold(r.header("Server"), "AmazonS3") {
 		out = append(out, signal{idS3, 3, "Server: AmazonS3"})
 	}
-	if hasHeader(m, "x-amz-id-2") && hasHeader(m, "x-amz-request-id") {
+	if r.hasHeader("x-amz-id-2") && r.hasHeader("x-amz-request-id") {
 		out = append(out, signal{idS3, 2, "headers x-amz-id-2 and x-amz-request-id"})
 	}
 	b := body(m)

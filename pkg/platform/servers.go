@@ -147,18 +147,18 @@ func serverFingerprint(o *observation, r *response) []signal {
 	}
 	m := r.resp
 	var out []signal
-	server := strings.ToLower(header(m, "Server"))
+	server := strings.ToLower(r.header("Server"))
 	switch {
 	case strings.HasPrefix(server, "nginx") || strings.HasPrefix(server, "openresty"):
-		out = append(out, signal{idNginx, 3, "Server: " + show(header(m, "Server"))})
+		out = append(out, signal{idNginx, 3, "Server: " + show(r.header("Server"))})
 	case strings.HasPrefix(server, "apache"):
-		out = append(out, signal{idApache, 3, "Server: " + show(header(m, "Server"))})
+		out = append(out, signal{idApache, 3, "Server: " + show(r.header("Server"))})
 	case server == "istio-envoy":
 		out = append(out, signal{idIstio, 3, "Server: istio-envoy"})
 	case server == "envoy":
 		out = append(out, signal{idEnvoy, 3, "Server: envoy"})
 	case strings.HasPrefix(server, "kong/"):
-		out = append(out, signal{idKong, 3, "Server: " + show(header(m, "Server"))})
+		out = append(out, signal{idKong, 3, "Server: " + show(r.header("Server"))})
 	}
 	b := body(m)
 	if strings.Contains(b, "<center>nginx") || strings.Contains(b, "<center>openresty") {
@@ -167,16 +167,16 @@ func serverFingerprint(o *observation, r *response) []signal {
 	if strings.Contains(b, "<address>Apache/") {
 		out = append(out, signal{idApache, 3, "Apache's default error page"})
 	}
-	if hasHeader(m, "x-envoy-upstream-service-time") {
+	if r.hasHeader("x-envoy-upstream-service-time") {
 		out = append(out, signal{idEnvoy, 2, "header x-envoy-upstream-service-time"})
 	}
-	if hasHeader(m, "x-envoy-decorator-operation") {
+	if r.hasHeader("x-envoy-decorator-operation") {
 		out = append(out, signal{idIstio, 2, "header x-envoy-decorator-operation (Istio)"})
 	}
-	if v := header(m, "Via"); strings.Contains(strings.ToLower(v), "kong/") {
+	if v := r.header("Via"); strings.Contains(strings.ToLower(v), "kong/") {
 		out = append(out, signal{idKong, 3, "Via: " + show(v)})
 	}
-	if name, ok := hasHeaderPrefix(m, "X-Kong-"); ok {
+	if name, ok := r.headerPrefix("X-Kong-"); ok {
 		out = append(out, signal{idKong, 3, "header " + name})
 	}
 	if strings.Contains(b, "no Route matched with those values") {
