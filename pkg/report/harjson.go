@@ -250,14 +250,16 @@ func appendIndentedKey(b []byte, indent, key string) []byte {
 // when set, is res's problem group: it holds the reported finding's text
 // and the reproduce command, already cleaned.
 func (r *HARRenderer) appendHARRequest(b []byte, res *harfile.Result, g *harProblem) []byte {
+	t := r.texts.Get().(*jsonTexts)
+	defer r.texts.Put(t)
 	b = append(b, `{"index":`...)
 	b = strconv.AppendInt(b, int64(res.Index), 10)
 	b = append(b, `,"method":`...)
-	b = appendJSONString(b, r.clean(res.Method))
+	b = t.appendText(b, res.Method, r.clean)
 	b = append(b, `,"url":`...)
 	b = appendJSONString(b, r.cleanURL(res.URL))
 	b = append(b, `,"origin":`...)
-	b = appendJSONString(b, r.clean(res.Origin))
+	b = t.appendText(b, res.Origin, r.clean)
 	b = append(b, `,"origin_source":`...)
 	b = appendJSONString(b, res.OriginSource)
 	b = append(b, `,"cors_mode":`...)
@@ -271,7 +273,7 @@ func (r *HARRenderer) appendHARRequest(b []byte, res *harfile.Result, g *harProb
 	b = append(b, `,"status":`...)
 	b = strconv.AppendInt(b, int64(res.Status), 10)
 	b = append(b, `,"net_error":`...)
-	b = appendJSONString(b, r.clean(res.NetError))
+	b = t.appendText(b, res.NetError, r.clean)
 	b = append(b, `,"preflight_index":`...)
 	if res.PreflightIndex >= 0 {
 		b = strconv.AppendInt(b, int64(res.PreflightIndex), 10)
@@ -281,7 +283,6 @@ func (r *HARRenderer) appendHARRequest(b []byte, res *harfile.Result, g *harProb
 	b = append(b, `,"only_preflight":`...)
 	b = strconv.AppendBool(b, res.OnlyPreflight)
 	rep := res.Reported()
-	t := r.texts.Get().(*jsonTexts)
 	b = append(b, `,"findings":[`...)
 	for i := range res.Findings {
 		f := &res.Findings[i]
@@ -294,7 +295,6 @@ func (r *HARRenderer) appendHARRequest(b []byte, res *harfile.Result, g *harProb
 		}
 		b = r.appendHARFinding(b, t, f, head)
 	}
-	r.texts.Put(t)
 	b = append(b, `],"cause_source":`...)
 	b = appendJSONString(b, res.CauseSource)
 	b = append(b, `,"reproduce":`...)
@@ -363,7 +363,8 @@ func (r *HARRenderer) appendHARFinding(b []byte, t *jsonTexts, f *cors.Finding, 
 }
 
 // jsonTexts remembers the JSON of the texts requests repeat (a finding's
-// message for the same method and headers, its fix, its page): cleaning
+// message for the same method and headers, its fix, its page, the page's
+// origin, the method): cleaning
 // and escaping them cost more than the rest of a request's encoding. A
 // worker holds one at a time (HARRenderer.texts); each map forgets
 // everything once full, so memory stays bounded whatever the file.
