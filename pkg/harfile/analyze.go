@@ -270,11 +270,14 @@ type job struct {
 	originSource string
 	corsMode     bool
 	acrm         string
-	pair         *Entry     // the paired preflight's entry, or nil
-	hops         []hopEntry // the redirect hops after e, in order
-	errorPaths   []*Entry   // corsdiag's error-path probes of the request
-	rec          Recorder   // the browser that judges it
-	res          *Result
+	// cookiesBefore: an earlier request of the same kind carried cookies,
+	// so this one, without, was not credentialed (credentialsNotRecorded).
+	cookiesBefore bool
+	pair          *Entry     // the paired preflight's entry, or nil
+	hops          []hopEntry // the redirect hops after e, in order
+	errorPaths    []*Entry   // corsdiag's error-path probes of the request
+	rec           Recorder   // the browser that judges it
+	res           *Result
 	// plan is the engine's plan of res.Exchange's request, kept from the
 	// judgement so that explaining the result does not plan it again.
 	plan    cors.Plan
@@ -400,6 +403,9 @@ type pending struct {
 	target string
 	// errorPaths are corsdiag's error-path probes of this request.
 	errorPaths []*Entry
+	// cookiesBefore: an earlier CORS request from the same page origin to
+	// the same origin carried cookies.
+	cookiesBefore bool
 }
 
 type analyzer struct {
@@ -418,6 +424,9 @@ type analyzer struct {
 	// entries by URL, and unfollowed redirects by target URL.
 	unpaired   map[string][]*pending
 	redirectTo map[string][]*pending
+	// cookiePairs holds "page origin target origin" for the CORS requests
+	// that carried cookies so far (at most maxCookiePairs).
+	cookiePairs map[string]bool
 }
 
 // recorder settles the file's browser: the flag, else the log's creator
@@ -455,6 +464,9 @@ func (a *analyzer) add(e *Entry) {
 	}
 	if p.corsMode && !p.preflight {
 		a.chain(p)
+	}
+	if p.cross && p.corsMode && !p.preflight {
+		a.noteCookies(p)
 	}
 	p.pairable = p.cross || p.prev != nil
 	if p.pairable && p.corsMode {
@@ -614,6 +626,25 @@ func (a *analyzer) flush(keep int) {
 
 // finalize counts an entry leaving the window and, when it is a
 // cross-origin request to judge, hands it to the workers.
+// maxCookiePairs bounds cookiePairs: a file of a million origins must not
+// grow memory.
+const maxCookiePairs = 10000
+
+// noteCookies sets p.cookiesBefore, and remembers p's origins when p
+// carries cookies. A credentialed request carries the cookies the browser
+// holds for its target and its page's site, so once one did, the same
+// kind of request without cookies was not credentialed.
+func (a *analyzer) noteCookies(p *pending) {
+	key := p.origin + " " + cors.OriginOf(p.e.Request.URL)
+	p.cookiesBefore = a.cookiePairs[key]
+	if !p.cookiesBefore && hasCookies(p.e) && len(a.cookiePairs) < maxCookiePairs {
+		if a.cookiePairs == nil {
+			a.cookiePairs = map[string]bool{}
+		}
+		a.cookiePairs[key] = true
+	}
+}
+
 func (a *analyzer) finalize(p *pending) {
 	if p.preflight {
 		a.sum.Preflights++
@@ -639,7 +670,7 @@ func (a *analyzer) finalize(p *pending) {
 			a.sum.CORS++
 		}
 	}
-	j := job{e: p.e, origin: p.origin, originSource: p.originSource, corsMode: p.corsMode, acrm: p.acrm, errorPaths: p.errorPaths, rec: a.rec}
+	j := job{e: p.e, origin: p.origin, originSource: p.originSource, corsMode: p.corsMode, acrm: p.acrm, errorPaths: p.errorPaths, rec: a.rec, cookiesBefore: p.cookiesBefore}
 	switch {
 	case p.preflight:
 		// The preflight's request is counted as one cross-origin request.
@@ -1155,7 +1186,11 @@ func isCORSMode(e *Entry) bool {
 }
 
 func hasCredentials(e *Entry) bool {
-	return e.Credentials || e.Request.Header("Cookie") != "" || len(e.Request.Cookies) > 0
+	return e.Credentials || hasCookies(e)
+}
+
+func hasCookies(e *Entry) bool {
+	return e.Request.Header("Cookie") != "" || len(e.Request.Cookies) > 0
 }
 
 func initiatorAPI(e *Entry) string {
@@ -1231,7 +1266,7 @@ func splitList(v string) []string {
 // and Safari's exports do not record the credentials mode, and a request
 // without cookies may still have been sent with credentials: 'include'.
 func credentialsNotRecorded(j *job, ex *cors.Exchange) (cors.Finding, bool) {
-	if j.rec.RecordsFailures || ex.Request.Credentials || len(ex.Actual) == 0 {
+	if j.rec.RecordsFailures || ex.Request.Credentials || len(ex.Actual) == 0 || j.cookiesBefore {
 		return cors.Finding{}, false
 	}
 	cred := *ex
