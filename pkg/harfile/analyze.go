@@ -851,12 +851,16 @@ func (a *analyzer) judge(j *job) *Result {
 			}
 		}
 		blocked = blocked || recordedBlocked(q)
-		hop, known := hopOf(q)
-		if !known {
+		if !hopKnown(q) {
 			causeKnown = false
 			break
 		}
-		ex.Actual = append(ex.Actual, *hop)
+		if ex.Actual == nil {
+			ex.Actual = make([]cors.Hop, 0, len(j.hops)+1)
+		}
+		// Built in place: a hop is too big to build and copy.
+		ex.Actual = append(ex.Actual, cors.Hop{})
+		fillHop(&ex.Actual[len(ex.Actual)-1], q, true)
 	}
 	d := j.rec.Profile.Evaluate(ex)
 	if blocked && d.Verdict != cors.Blocked && !req.Credentials && (causeKnown || ex.Preflight != nil) && !redirected(ex) {
@@ -943,14 +947,19 @@ func (a *analyzer) judgePreflightOnly(j *job) *Result {
 	res.Method = j.acrm
 	res.OnlyPreflight = true
 	res.PreflightIndex, res.PreflightStatus = e.Index, e.Response.Status
-	req := cors.Request{Method: j.acrm, URL: e.Request.URL, Origin: j.origin, Header: http.Header{}, Credentials: e.Credentials}
-	for _, name := range splitList(e.Request.Header("Access-Control-Request-Headers")) {
+	names := splitList(e.Request.Header("Access-Control-Request-Headers"))
+	req := cors.Request{Method: j.acrm, URL: e.Request.URL, Origin: j.origin, Header: make(http.Header, len(names)), Credentials: e.Credentials}
+	for _, name := range names {
 		req.Header.Set(name, placeholderValue(name))
 	}
 	ex := &cors.Exchange{Request: req}
-	hop, known := hopOf(e)
-	if known {
-		ex.Preflight = hop
+	// The engine reads no request headers of a hop, and a brief caller no
+	// exchange of an allowed result: the preflight's request headers, most
+	// of the work of its hop, wait until the request turns out blocked.
+	later := a.opts.BriefAllowed
+	if hopKnown(e) {
+		ex.Preflight = new(cors.Hop)
+		fillHop(ex.Preflight, e, !later)
 	}
 	d := j.rec.Profile.Evaluate(ex)
 	res.Exchange = ex
@@ -969,6 +978,9 @@ func (a *analyzer) judgePreflightOnly(j *job) *Result {
 	default:
 		res.Status = 0
 		res.Findings = dropErrors(res.Findings)
+	}
+	if later && ex.Preflight != nil && res.Verdict == cors.Blocked {
+		ex.Preflight.Request.Header, ex.Preflight.Request.CanonicalKeys = httpHeader(e.Request.Headers)
 	}
 	return res
 }
@@ -1019,13 +1031,21 @@ func hopOf(e *Entry) (*cors.Hop, bool) {
 	if !hopKnown(e) {
 		return nil, false
 	}
-	h := &cors.Hop{
-		Request: message(e.Request.Headers),
-		Started: e.Started,
-		// Chrome's serverIPAddress ("127.0.0.1", "[::1]"): what Local
-		// Network Access judges.
-		RemoteAddress: e.ServerIP,
+	h := new(cors.Hop)
+	fillHop(h, e, true)
+	return h, true
+}
+
+// fillHop is hopOf into a zero hop, for an entry whose hop is known; the
+// request's headers are left out unless requestHeaders is set.
+func fillHop(h *cors.Hop, e *Entry, requestHeaders bool) {
+	if requestHeaders {
+		h.Request = message(e.Request.Headers)
 	}
+	h.Started = e.Started
+	// Chrome's serverIPAddress ("127.0.0.1", "[::1]"): what Local Network
+	// Access judges.
+	h.RemoteAddress = e.ServerIP
 	h.Request.Method, h.Request.URL = e.Request.Method, e.Request.URL
 	switch {
 	case !e.Failed():
@@ -1046,7 +1066,6 @@ func hopOf(e *Entry) (*cors.Hop, bool) {
 		resp.Status = 200
 		h.Response = &resp
 	}
-	return h, true
 }
 
 // hopKnown reports whether the file records what became of the request:

@@ -293,7 +293,15 @@ func TestHopProtocol(t *testing.T) {
 // the recorded HARs (judged as their own browser and as Firefox, which
 // records no failures) and on a generated one.
 func TestBriefAllowed(t *testing.T) {
-	inputs := map[string][]byte{"generated": hartest.Generate(60, 64)}
+	inputs := map[string][]byte{"generated": hartest.Generate(60, 64),
+		// Preflights alone: one refused (blocked), one passed.
+		"preflights": []byte(`{"log":{"creator":{"name":"WebInspector"},"entries":[` +
+			`{"_resourceType":"preflight","request":{"method":"OPTIONS","url":"https://api.test/a","headers":[{"name":"Origin","value":"https://app.test"},` +
+			`{"name":"Access-Control-Request-Method","value":"PUT"},{"name":"Access-Control-Request-Headers","value":"x-token"},{"name":"User-Agent","value":"Chrome/124"}]},` +
+			`"response":{"status":403,"headers":[{"name":"Content-Type","value":"text/plain"}]}},` +
+			`{"_resourceType":"preflight","request":{"method":"OPTIONS","url":"https://api.test/b","headers":[{"name":"Origin","value":"https://app.test"},` +
+			`{"name":"Access-Control-Request-Method","value":"PUT"}]},` +
+			`"response":{"status":204,"headers":[{"name":"Access-Control-Allow-Origin","value":"https://app.test"},{"name":"Access-Control-Allow-Methods","value":"PUT"}]}}]}}`)}
 	paths, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "har", "*.har"))
 	if len(paths) == 0 {
 		t.Fatal("no HAR files in testdata/har")
@@ -306,7 +314,7 @@ func TestBriefAllowed(t *testing.T) {
 		inputs[filepath.Base(p)] = data
 	}
 	firefox, _ := cors.LookupProfile("firefox")
-	allowed, other := 0, 0
+	allowed, other, onlyPreflight := 0, 0, 0
 	for name, data := range inputs {
 		for _, prof := range []*cors.Profile{nil, firefox} {
 			run := func(brief bool) (Summary, []*Result) {
@@ -337,10 +345,17 @@ func TestBriefAllowed(t *testing.T) {
 				if !reflect.DeepEqual(f.Findings, b.Findings) || !reflect.DeepEqual(f.Platform, b.Platform) {
 					t.Fatalf("%s (%v) entry %d (%s): brief findings %+v, full %+v", name, prof, f.Index, f.Verdict, b.Findings, f.Findings)
 				}
+				// A preflight alone keeps its request headers only once blocked.
+				if !reflect.DeepEqual(f.Exchange, b.Exchange) {
+					t.Fatalf("%s (%v) entry %d (%s): brief exchange %+v, full %+v", name, prof, f.Index, f.Verdict, b.Exchange, f.Exchange)
+				}
+				if f.OnlyPreflight && f.Exchange != nil && f.Exchange.Preflight != nil {
+					onlyPreflight++
+				}
 			}
 		}
 	}
-	if allowed == 0 || other == 0 {
-		t.Fatalf("%d allowed and %d other results: the test needs both kinds", allowed, other)
+	if allowed == 0 || other == 0 || onlyPreflight == 0 {
+		t.Fatalf("%d allowed, %d other results, %d of them preflights alone: the test needs every kind", allowed, other, onlyPreflight)
 	}
 }
