@@ -196,7 +196,7 @@ func awsFingerprint(o *observation, r *response) []signal {
 		case strings.HasSuffix(o.host, ".on.aws") && reLambdaURLHost.MatchString(o.host):
 			out = append(out, signal{idLambdaURL, 3, "host " + o.host + " is a Lambda function URL"})
 		}
-		if v := requestHeader(o.req, "x-apigw-api-id"); v != "" {
+		if v := o.requestHeader("x-apigw-api-id"); v != "" {
 			out = append(out, signal{idRESTAPI, 2, "the request carries x-apigw-api-id: " + show(v)})
 		}
 		return out
@@ -270,7 +270,7 @@ func restAPICauses(a *analysis) []cors.Finding {
 	preflightHandled := false
 	needsRedeployNote := false
 
-	if id := requestHeader(a.obs.req, "x-apigw-api-id"); id != "" {
+	if id := a.obs.requestHeader("x-apigw-api-id"); id != "" {
 		preflightHandled = true
 		out = append(out, a.finding(CodeAPIGWPrivateHeader, idRESTAPI, "request", true,
 			"the page sends x-apigw-api-id ("+show(id)+"), which is not CORS-safelisted, so the browser first sends an OPTIONS preflight without it; "+

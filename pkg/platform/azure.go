@@ -124,7 +124,7 @@ func azureFingerprint(o *observation, r *response) []signal {
 				out = append(out, signal{idAppService, 3, "host " + o.host + " is an App Service app"})
 			}
 		}
-		if requestHeader(o.req, "Ocp-Apim-Subscription-Key") != "" {
+		if o.requestHeader("Ocp-Apim-Subscription-Key") != "" {
 			out = append(out, signal{idAPIM, 2, "the request carries Ocp-Apim-Subscription-Key"})
 		}
 		return out

@@ -121,8 +121,8 @@ func FuzzTokenKey(f *testing.F) {
 }
 
 // FuzzResponseLookup: an answer's indexed lookups (response.header,
-// hasHeader, headerPrefix) answer what the lookups over its header map
-// do, whatever the keys (any case, any bytes, canonical or not) and the
+// hasHeader, headerPrefix) and the request's (observation.requestHeader)
+// answer what the lookups over the header map do, whatever the keys (any case, any bytes, canonical or not) and the
 // name asked for.
 func FuzzResponseLookup(f *testing.F) {
 	for _, s := range []string{"Server x-amz-apigw-id X-Powered-By", "x-amzn-ErrorType x-amzn-errortype", "\u212aong-x X-Kong-Latency", "Via via VIA", strings.Repeat("a", 70) + " b"} {
@@ -149,13 +149,18 @@ func FuzzResponseLookup(f *testing.F) {
 				}
 			}
 			r := &response{resp: m}
-			r.index(nil)
+			r.names.index(h, nil)
+			o := &observation{req: &cors.Request{Header: h}}
+			o.reqNames.index(h, nil)
 			for _, n := range append(fields, prefix, "Server", "kong-x", "\u212aong-x", strings.ToUpper(prefix), "") {
 				if got, want := r.header(n), header(m, n); got != want {
 					t.Fatalf("%q in %v: header %q, want %q", n, h, got, want)
 				}
 				if got, want := r.hasHeader(n), hasHeader(m, n); got != want {
 					t.Fatalf("%q in %v: hasHeader %v, want %v", n, h, got, want)
+				}
+				if got, want := o.requestHeader(n), requestHeader(o.req, n); got != want {
+					t.Fatalf("%q in %v: requestHeader %q, want %q", n, h, got, want)
 				}
 			}
 			gotName, gotOK := r.headerPrefix(prefix)

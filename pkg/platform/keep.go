@@ -30,7 +30,7 @@ func (a *analysis) learnExisting() {
 		if cors.Refusal(r.resp, r.step == "preflight") != "" {
 			a.fix.Existing = true
 		}
-		for _, k := range r.keys {
+		for _, k := range r.names.keys {
 			if len(k) >= len(allowPrefix) && strings.EqualFold(k[:len(allowPrefix)], allowPrefix) {
 				a.fix.Existing = true
 			}

@@ -108,32 +108,44 @@ type response struct {
 	request *cors.Message
 	resp    *cors.Message // nil on a network error
 	netErr  string
-	// keys are resp's header names, read once: the fingerprints look for
+	// names are resp's header names, read once: the fingerprints look for
 	// dozens of names and prefixes in every answer, which holds a few.
+	names headerNames
+}
+
+// headerNames are a header map's keys, read once.
+type headerNames struct {
 	keys []string
 	// lens has bit n set when a key is n bytes long (n mod 64), every bit
 	// when a key is not ASCII: a name of no key's length is absent.
 	lens uint64
 }
 
-// index reads r's header names into keys (appended to room).
-func (r *response) index(room []string) []string {
+// index reads h's keys into n.keys (appended to room).
+func (n *headerNames) index(h http.Header, room []string) []string {
 	start := len(room)
-	for k := range r.resp.Header {
+	for k := range h {
 		room = append(room, k)
 		if isASCII(k) {
-			r.lens |= 1 << (len(k) % 64)
+			n.lens |= 1 << (len(k) % 64)
 		} else {
-			r.lens = ^uint64(0)
+			n.lens = ^uint64(0)
 		}
 	}
-	r.keys = room[start:len(room):len(room)]
+	n.keys = room[start:len(room):len(room)]
 	return room
+}
+
+// absent reports that no key can match name, from the lengths alone: an
+// ASCII name matches only an ASCII key of its length (case folding of
+// ASCII keeps lengths; a non-ASCII key sets every bit of lens).
+func (n *headerNames) absent(name string) bool {
+	return n.lens&(1<<(len(name)%64)) == 0 && isASCII(name)
 }
 
 // header is header(r.resp, name).
 func (r *response) header(name string) string {
-	if r.absent(name) {
+	if r.names.absent(name) {
 		return ""
 	}
 	return header(r.resp, name)
@@ -141,19 +153,20 @@ func (r *response) header(name string) string {
 
 // hasHeader is hasHeader(r.resp, name).
 func (r *response) hasHeader(name string) bool {
-	return !r.absent(name) && hasHeader(r.resp, name)
-}
-
-// absent reports that no key of r can match name, from the lengths alone:
-// an ASCII name matches only an ASCII key of its length (case folding of
-// ASCII keeps lengths; a non-ASCII key sets every bit of lens).
-func (r *response) absent(name string) bool {
-	return r.lens&(1<<(len(name)%64)) == 0 && isASCII(name)
+	return !r.names.absent(name) && hasHeader(r.resp, name)
 }
 
 // headerPrefix is hasHeaderPrefix(r.resp, prefix), over r's keys.
 func (r *response) headerPrefix(prefix string) (string, bool) {
-	return keyWithPrefix(r.keys, prefix)
+	return keyWithPrefix(r.names.keys, prefix)
+}
+
+// requestHeader is requestHeader(o.req, name).
+func (o *observation) requestHeader(name string) string {
+	if o.reqNames.absent(name) {
+		return ""
+	}
+	return requestHeader(o.req, name)
 }
 
 func isASCII(s string) bool {
@@ -177,8 +190,10 @@ type observation struct {
 	// an error path) and an empty request: no allocation for them.
 	room  [2]response
 	noReq cors.Request
-	// keyRoom holds the answers' header names (response.keys).
-	keyRoom [16]string
+	// reqNames are the request's header names; keyRoom holds them and
+	// the answers'.
+	reqNames headerNames
+	keyRoom  [16]string
 }
 
 func (o *observation) preflight() *response {
@@ -260,10 +275,10 @@ func (o *observation) init(in Input, u *url.URL) {
 	for i := range in.ErrorPaths {
 		add("error-path "+itoa(i+1), &in.ErrorPaths[i])
 	}
-	keys := o.keyRoom[:0]
+	keys := o.reqNames.index(o.req.Header, o.keyRoom[:0])
 	for i := range o.responses {
-		if o.responses[i].resp != nil {
-			keys = o.responses[i].index(keys)
+		if r := &o.responses[i]; r.resp != nil {
+			keys = r.names.index(r.resp.Header, keys)
 		}
 	}
 }
