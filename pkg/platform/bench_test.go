@@ -1,7 +1,6 @@
 package platform_test
 
 import (
-	"bufio"
 	"bytes"
 	"testing"
 
@@ -16,14 +15,8 @@ import (
 // Analyze and Apply on each exchange as harfile's workers call them, the
 // engine's diagnosis made beforehand. One op is every request of the file.
 func BenchmarkAnalyzeChromeHAR(b *testing.B) {
-	var buf bytes.Buffer
-	w := bufio.NewWriter(&buf)
-	if err := hartest.WriteChrome(w, 500, 64); err != nil {
-		b.Fatal(err)
-	}
-	w.Flush()
 	var exs []*cors.Exchange
-	if _, _, err := harfile.Analyze(&buf, harfile.AnalyzeOptions{}, func(res *harfile.Result) error {
+	if _, _, err := harfile.Analyze(bytes.NewReader(hartest.Chrome(500, 64)), harfile.AnalyzeOptions{}, func(res *harfile.Result) error {
 		if res.Exchange != nil {
 			exs = append(exs, res.Exchange)
 		}

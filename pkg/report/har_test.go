@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -289,14 +288,8 @@ func TestHARStatusesOfTheReportedAnswer(t *testing.T) {
 // the requests judged and explained beforehand: the encoding and
 // redaction each worker does per request. One op is every request.
 func BenchmarkHARPrepareChrome(b *testing.B) {
-	var buf bytes.Buffer
-	w := bufio.NewWriter(&buf)
-	if err := hartest.WriteChrome(w, 500, 64); err != nil {
-		b.Fatal(err)
-	}
-	w.Flush()
 	var results []*harfile.Result
-	if _, _, err := harfile.Analyze(&buf, harfile.AnalyzeOptions{}, func(res *harfile.Result) error {
+	if _, _, err := harfile.Analyze(bytes.NewReader(hartest.Chrome(500, 64)), harfile.AnalyzeOptions{}, func(res *harfile.Result) error {
 		results = append(results, res)
 		return nil
 	}); err != nil {
@@ -396,14 +389,8 @@ func TestAppendHARProblemsMatchesMarshal(t *testing.T) {
 // failed request a problem of its own): the end of `har -o json`, on one
 // core. One op is every problem.
 func BenchmarkHARProblemsChrome(b *testing.B) {
-	var buf bytes.Buffer
-	w := bufio.NewWriter(&buf)
-	if err := hartest.WriteChrome(w, 2000, 64); err != nil {
-		b.Fatal(err)
-	}
-	w.Flush()
 	r := NewHARRenderer(discard{}, HAROptions{JSON: true})
-	if _, _, err := harfile.Analyze(&buf, harfile.AnalyzeOptions{Prepare: r.Prepare}, r.Add); err != nil {
+	if _, _, err := harfile.Analyze(bytes.NewReader(hartest.Chrome(2000, 64)), harfile.AnalyzeOptions{Prepare: r.Prepare}, r.Add); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()

@@ -67,6 +67,16 @@ func Conformance(tb testing.TB) []byte {
 	return data
 }
 
+// Chrome is WriteChrome's file in memory, for benchmarks on genhar's
+// shape.
+func Chrome(n, bodyLen int) []byte {
+	var b bytes.Buffer
+	w := bufio.NewWriter(&b)
+	WriteChrome(w, n, bodyLen) // a bytes.Buffer does not fail
+	w.Flush()
+	return b.Bytes()
+}
+
 // WriteChrome writes genhar's file: n entries shaped like Chrome
 // DevTools' "Save all as HAR", base64 bodies of bodyLen bytes, a fifth
 // preflights, a tenth failed with net::ERR_FAILED.
