@@ -82,8 +82,10 @@ var forbiddenHeaders = map[string]bool{
 // §forbidden request-header (the browser controls it). Value matters only
 // for the X-HTTP-Method family, which is forbidden when one of its values,
 // split as "get, decode, and split" does, names a forbidden method.
-func IsForbiddenHeader(name, value string) bool {
-	n := asciiLower(name)
+func IsForbiddenHeader(name, value string) bool { return isForbiddenLower(asciiLower(name), value) }
+
+// isForbiddenLower is IsForbiddenHeader for a lower-case name.
+func isForbiddenLower(n, value string) bool {
 	if forbiddenHeaders[n] || strings.HasPrefix(n, "proxy-") || strings.HasPrefix(n, "sec-") {
 		return true
 	}
@@ -193,7 +195,12 @@ func normalizeValue(v string) string {
 // isValidHeaderValue is Fetch §header value: no NUL, LF or CR (after
 // normalization); Headers throws a TypeError otherwise.
 func isValidHeaderValue(v string) bool {
-	return !strings.ContainsAny(v, "\x00\n\r")
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c == 0 || c == '\n' || c == '\r' {
+			return false
+		}
+	}
+	return true
 }
 
 // isUnsafeByte is the Fetch standard's CORS-unsafe request-header byte.
@@ -341,37 +348,63 @@ func (p *Profile) authorHeaders(h http.Header) (kept []authorHeader, dropped []s
 	for k := range h {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
 	// One header per key at most: kept never grows.
 	kept = make([]authorHeader, 0, len(h))
+	// The keys need sorting only when two of them spell one name (their
+	// values join in key order), which a request seldom does.
+	kept, droppedKeys, ok := p.groupHeaders(h, keys, kept, true)
+	if !ok {
+		sort.Strings(keys)
+		kept, droppedKeys, _ = p.groupHeaders(h, keys, kept[:0], false)
+	}
+	slices.SortFunc(kept, func(a, b authorHeader) int { return strings.Compare(a.lower, b.lower) })
+	// Dropped names are listed in key order: an invalid name as written,
+	// a forbidden one canonical.
+	sort.Strings(droppedKeys)
+	for _, k := range droppedKeys {
+		if isToken(k) {
+			k = http.CanonicalHeaderKey(k)
+		}
+		dropped = appendUnique(dropped, k)
+	}
+	return kept, dropped
+}
+
+// groupHeaders is authorHeaders' grouping of h's keys in the order given,
+// and the keys with a value dropped. With anyOrder it gives up (ok false)
+// when two keys spell one name.
+func (p *Profile) groupHeaders(h http.Header, keys []string, kept []authorHeader, anyOrder bool) (_ []authorHeader, droppedKeys []string, ok bool) {
 	for _, k := range keys {
 		lower := lowerName(k)
 		// For a token, the canonical form of k is that of lower, and
 		// costs nothing when k has it already (a HAR's or net/http's keys).
 		canonical := ""
+		own := len(kept) // k's header, once kept, is at kept[own]
 		for _, v := range h[k] {
 			v = normalizeValue(v)
 			if !isToken(k) {
-				dropped = appendUnique(dropped, k)
+				droppedKeys = appendUnique(droppedKeys, k)
 				continue
 			}
 			if canonical == "" {
 				canonical = http.CanonicalHeaderKey(k)
 			}
-			if !isValidHeaderValue(v) || IsForbiddenHeader(lower, v) || p.ExtraForbidden[lower] {
-				dropped = appendUnique(dropped, canonical)
+			if !isValidHeaderValue(v) || isForbiddenLower(lower, v) || p.ExtraForbidden[lower] {
+				droppedKeys = appendUnique(droppedKeys, k)
 				continue
 			}
 			// A few headers: a scan finds a repeated name sooner than a map.
 			if i := slices.IndexFunc(kept, func(a authorHeader) bool { return a.lower == lower }); i >= 0 {
+				if anyOrder && i < own {
+					return kept, nil, false
+				}
 				kept[i].value += ", " + v
 				continue
 			}
 			kept = append(kept, authorHeader{lower: lower, canonical: canonical, value: v})
 		}
 	}
-	slices.SortFunc(kept, func(a, b authorHeader) int { return strings.Compare(a.lower, b.lower) })
-	return kept, dropped
+	return kept, droppedKeys, true
 }
 
 // PlanRequest classifies r as the profile's browser does (Fetch §HTTP fetch

@@ -220,6 +220,21 @@ func TestPlanAuthorHeaders(t *testing.T) {
 	}
 }
 
+// TestPlanDroppedOrder: dropped headers are listed in the order of their
+// keys, whichever way the map is walked.
+func TestPlanDroppedOrder(t *testing.T) {
+	h := http.Header{"X-B": {"ok"}, "Cookie": {"a"}, "X Bad": {"1"}, "A-Ok": {"1"}, "Via": {"p"}, "x-b": {"2"}, "Dnt": {"1"}}
+	for range 20 {
+		pl := Chromium.PlanRequest(&Request{Method: "GET", URL: api, Origin: page, Header: h})
+		if want := []string{"Cookie", "Dnt", "Via", "X Bad"}; !slices.Equal(pl.Dropped, want) {
+			t.Fatalf("Dropped = %q, want %q", pl.Dropped, want)
+		}
+		if got := pl.AuthorHeaders["X-B"]; !slices.Equal(got, []string{"ok, 2"}) {
+			t.Fatalf("AuthorHeaders[X-B] = %q", got)
+		}
+	}
+}
+
 func TestPlanForbiddenMethod(t *testing.T) {
 	for m, want := range map[string]bool{"TRACE": true, "connect": true, "GE T": true, "GET": false, "patch": false, "M-SEARCH": false} {
 		if got := Chromium.PlanRequest(&Request{Method: m, URL: api, Origin: page}).Forbidden; got != want {
