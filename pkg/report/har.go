@@ -514,6 +514,9 @@ func (r *HARRenderer) writeTable(title string) error {
 	if r.opts.Width > 0 {
 		FitTable(header, rows, r.opts.Width, ShrinkColumn{Index: urlColumn, Least: minURLWidth})
 	}
+	if ok, err := writeASCIIListTable(r.out, header, rows); ok {
+		return err
+	}
 	return RenderTable(newListTable(r.out), header, rows)
 }
 

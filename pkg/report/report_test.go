@@ -3,6 +3,9 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"testing"
@@ -374,4 +377,118 @@ func TestNothingSentSaidOnce(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestASCIIListTableMatches: the hand-written list table writes what
+// tablewriter writes, and declines what it does not handle.
+func TestASCIIListTableMatches(t *testing.T) {
+	tests := []struct {
+		name   string
+		header []string
+		rows   [][]string
+		ok     bool
+	}{
+		{"har", []string{"#", "Method", "URL (https://api.test)", "Finding"}, [][]string{{"2", "PUT", "/v1/items/2?page=2", "cause-not-in-file"}, {"12", "OPTIONS", "/x", "preflight-invalid-status"}}, true},
+		{"wide header", []string{"a long header", "b"}, [][]string{{"x", "y"}}, true},
+		{"spaces kept", []string{" a ", "b  "}, [][]string{{"  x", "y "}, {"z", " "}}, true},
+		{"punctuation", []string{"|", "+-"}, [][]string{{"\\", "~`'\"<>&%"}}, true},
+		{"one column", []string{"x"}, [][]string{{"1"}, {"22"}, {"333"}}, true},
+		{"no rows", []string{"a"}, nil, false},
+		{"empty cell", []string{"a", "b"}, [][]string{{"", "y"}}, false},
+		{"short row", []string{"a", "b"}, [][]string{{"x"}}, false},
+		{"not ASCII", []string{"a"}, [][]string{{"é"}}, false},
+		{"line break", []string{"a"}, [][]string{{"x\ny"}}, false},
+		{"control", []string{"a"}, [][]string{{"x\x1b[31m"}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkASCIIListTable(t, tt.header, tt.rows, tt.ok)
+		})
+	}
+	// Random tables of printable ASCII (spaces and '|' included).
+	rng := rand.New(rand.NewPCG(1, 2))
+	cell := func() string {
+		b := make([]byte, 1+rng.IntN(12))
+		for i := range b {
+			b[i] = byte(0x20 + rng.IntN(0x7f-0x20))
+		}
+		return string(b)
+	}
+	for range 300 {
+		cols := 1 + rng.IntN(5)
+		header := make([]string, cols)
+		for i := range header {
+			header[i] = cell()
+		}
+		rows := make([][]string, 1+rng.IntN(6))
+		for r := range rows {
+			rows[r] = make([]string, cols)
+			for i := range rows[r] {
+				rows[r][i] = cell()
+			}
+		}
+		checkASCIIListTable(t, header, rows, true)
+	}
+}
+
+// FuzzASCIIListTable: for any table the hand-written writer takes, its
+// bytes are tablewriter's.
+func FuzzASCIIListTable(f *testing.F) {
+	f.Add("# Method URL Finding", "2 PUT /x cause\n12 GET /yy z")
+	f.Add(" a  b", "  x y \n z  w")
+	f.Fuzz(func(t *testing.T, header, body string) {
+		h := strings.Split(header, " ")
+		var rows [][]string
+		for _, l := range strings.Split(body, "\n") {
+			rows = append(rows, strings.Split(l, " "))
+		}
+		checkASCIIListTable(t, h, rows, false)
+	})
+}
+
+// checkASCIIListTable compares writeASCIIListTable with tablewriter; with
+// mustTake, the hand-written writer must take the table.
+func checkASCIIListTable(t *testing.T, header []string, rows [][]string, mustTake bool) {
+	t.Helper()
+	var got bytes.Buffer
+	ok, err := writeASCIIListTable(&got, header, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mustTake && !ok {
+		t.Fatalf("declined %q %q", header, rows)
+	}
+	if !ok {
+		if got.Len() > 0 {
+			t.Fatalf("declined but wrote %q", got.String())
+		}
+		return
+	}
+	var want bytes.Buffer
+	if err := RenderTable(newListTable(&want), header, rows); err != nil {
+		t.Fatal(err)
+	}
+	if got.String() != want.String() {
+		t.Fatalf("%q %q:\ngot\n%s\nwant\n%s", header, rows, got.String(), want.String())
+	}
+}
+
+// BenchmarkListTable writes a har report's table of a thousand rows, by
+// hand and through tablewriter.
+func BenchmarkListTable(b *testing.B) {
+	header := []string{"#", "Method", "URL", "Finding"}
+	rows := make([][]string, 1000)
+	for i := range rows {
+		rows[i] = []string{fmt.Sprint(i * 10), "PUT", fmt.Sprintf("https://api%d.example.test/v1/items/%d?page=%d", i%7, i*10, i%13), "cause-not-in-file"}
+	}
+	b.Run("hand", func(b *testing.B) {
+		for b.Loop() {
+			writeASCIIListTable(io.Discard, header, rows)
+		}
+	})
+	b.Run("tablewriter", func(b *testing.B) {
+		for b.Loop() {
+			RenderTable(newListTable(io.Discard), header, rows)
+		}
+	})
 }

@@ -135,6 +135,84 @@ func RenderTable(t *tablewriter.Table, header []string, rows [][]string) error {
 	return t.Render()
 }
 
+// writeASCIIListTable writes what RenderTable(newListTable(w), header,
+// rows) writes, when every cell is printable ASCII (its width its length)
+// and every row as long as the header; ok is false, and nothing written,
+// otherwise. tablewriter measuring and padding the thousand rows of a har
+// report took a tenth of the text report's wall time, on one core after
+// the rest. TestASCIIListTableMatches and FuzzASCIIListTable hold the two
+// to the same bytes.
+func writeASCIIListTable(w io.Writer, header []string, rows [][]string) (ok bool, err error) {
+	widths := make([]int, len(header))
+	measure := func(row []string) bool {
+		if len(row) != len(header) {
+			return false
+		}
+		for i, c := range row {
+			if c == "" || !printableASCII(c) {
+				return false
+			}
+			widths[i] = max(widths[i], len(c))
+		}
+		return true
+	}
+	if len(rows) == 0 || !measure(header) {
+		return false, nil
+	}
+	for _, row := range rows {
+		if !measure(row) {
+			return false, nil
+		}
+	}
+	n := 0
+	for _, wd := range widths {
+		n += wd + 3
+	}
+	var b []byte
+	b = slices.Grow(b, (len(rows)+4)*(n+4*len(widths)))
+	rule := func(left, mid, right string) {
+		b = append(b, left...)
+		for i, wd := range widths {
+			if i > 0 {
+				b = append(b, mid...)
+			}
+			for range wd + 2 {
+				b = append(b, "─"...)
+			}
+		}
+		b = append(b, right...)
+		b = append(b, '\n')
+	}
+	line := func(row []string) {
+		for i, c := range row {
+			b = append(b, "│ "...)
+			b = append(b, c...)
+			for range widths[i] - len(c) + 1 {
+				b = append(b, ' ')
+			}
+		}
+		b = append(b, "│\n"...)
+	}
+	rule("┌", "┬", "┐")
+	line(header)
+	rule("├", "┼", "┤")
+	for _, row := range rows {
+		line(row)
+	}
+	rule("└", "┴", "┘")
+	_, err = w.Write(b)
+	return true, err
+}
+
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
 // Display caps. Table cells are padded to the widest line of their column,
 // so one long value would widen every line of the table: a server sending a
 // 1 MiB header must not make the report megabytes long. What is cut is
