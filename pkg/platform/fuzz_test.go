@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -170,4 +171,45 @@ func FuzzResponseLookup(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestAnalyzeReportsOwnTheirMemory: Analyze recycles its state, so a report
+// must hold nothing of it: each report names its own platform and keeps
+// its findings while other exchanges (another platform, other findings)
+// are analyzed after it.
+func TestAnalyzeReportsOwnTheirMemory(t *testing.T) {
+	exchange := func(host string, h http.Header, body string, status int) *cors.Exchange {
+		resp := &cors.Message{Status: status, Header: h, Body: []byte(body)}
+		req := cors.Request{Method: "PUT", URL: "https://" + host + "/prod/items", Origin: "https://app.example.com", Header: http.Header{"Content-Type": {"application/json"}}}
+		return &cors.Exchange{Request: req, Preflight: &cors.Hop{Request: cors.Message{Method: "OPTIONS", URL: req.URL}, Response: resp}}
+	}
+	tests := []struct {
+		ex       *cors.Exchange
+		platform string
+	}{
+		{exchange("abc123defg.execute-api.us-east-1.amazonaws.com", http.Header{"X-Amzn-Errortype": {"MissingAuthenticationTokenException"}, "X-Amz-Apigw-Id": {"Ab1="}},
+			`{"message":"Missing Authentication Token"}`, 403), idRESTAPI},
+		{exchange("api.example.com", http.Header{"Server": {"nginx/1.25"}}, "<center>nginx</center>", 405), idNginx},
+		{exchange("bucket.s3.amazonaws.com", http.Header{"Server": {"AmazonS3"}}, "CORSResponse: CORS is not enabled for this bucket.", 403), idS3},
+	}
+	snapshot := func(rep *Report) string { return fmt.Sprintf("%#v %#v", *rep.Platform, rep.Findings) }
+	var reps []*Report
+	var want []string
+	for _, tt := range tests {
+		rep := Analyze(Input{Exchange: tt.ex, FixFormat: "all"})
+		if rep.Platform == nil || rep.Platform.ID != tt.platform || len(rep.Findings) == 0 || rep.Findings[0].Code == "" {
+			t.Fatalf("%s: want platform %s and findings, got %+v", tt.ex.Request.URL, tt.platform, rep)
+		}
+		reps, want = append(reps, rep), append(want, snapshot(rep))
+	}
+	for range 3 {
+		for _, tt := range tests {
+			Analyze(Input{Exchange: tt.ex, FixFormat: "all"})
+		}
+	}
+	for i, rep := range reps {
+		if got := snapshot(rep); got != want[i] {
+			t.Fatalf("%s: the report changed after other analyses:\n got %s\nwant %s", tests[i].ex.Request.URL, got, want[i])
+		}
+	}
 }

@@ -16,6 +16,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/termsafe"
@@ -327,8 +328,15 @@ func (a *analysis) sure(id string) bool { return a.scores[id] >= 2 }
 // newAnalysis judges in (unless its Diagnosis is given), recognises who
 // answered and prepares the fix context: what Analyze and Explain share.
 func newAnalysis(in Input) *analysis {
+	a := new(analysis)
+	a.init(in)
+	return a
+}
+
+// init is newAnalysis into a zero a.
+func (a *analysis) init(in Input) {
 	u := requestURL(in.Exchange)
-	a := &analysis{in: in, diag: in.Diagnosis}
+	a.in, a.diag = in, in.Diagnosis
 	a.obs = &a.observed
 	a.obs.init(in, u)
 	if a.diag == nil && in.Exchange != nil {
@@ -340,12 +348,21 @@ func newAnalysis(in Input) *analysis {
 	a.detect()
 	a.fix = fixContextOf(in.Exchange, a.diag, u)
 	a.fix.apply(in.Target)
-	return a
 }
+
+// analyses recycles Analyze's state, a kilobyte with the answers and their
+// header names in place: `har` analyzes every request of a file. Nothing
+// Analyze returns points into it.
+var analyses = sync.Pool{New: func() any { return new(analysis) }}
 
 // Analyze recognises the platform and explains the findings for it.
 func Analyze(in Input) *Report {
-	a := newAnalysis(in)
+	a := analyses.Get().(*analysis)
+	defer func() {
+		*a = analysis{}
+		analyses.Put(a)
+	}()
+	a.init(in)
 	a.learnExisting()
 	rep := &Report{Platform: a.primary, ex: in.Exchange}
 	for _, c := range causes {
