@@ -175,14 +175,21 @@ var accessCodes = map[string][2]Code{
 // an HTTP token (Fetch §CORS-preflight fetch step 7.1-7.2, "extract header
 // list values"). bad is the first element that is not a token.
 func parseAllowList(v string, lower bool) (items []string, bad string, ok bool) {
-	for _, item := range splitValues(v) {
+	if v == "" {
+		return nil, "", true
+	}
+	// One allocation for the list: an element per comma at most.
+	items = appendValues(make([]string, 0, strings.Count(v, ",")+1), v)
+	for i, item := range items {
 		if !isToken(item) {
 			return nil, item, false
 		}
 		if lower {
-			item = asciiLower(item)
+			items[i] = asciiLower(item)
 		}
-		items = append(items, item)
+	}
+	if len(items) == 0 {
+		return nil, "", true
 	}
 	return items, "", true
 }
@@ -190,8 +197,10 @@ func parseAllowList(v string, lower bool) (items []string, bad string, ok bool) 
 // splitValues is net::HttpUtil::ValuesIterator: comma-separated values,
 // where a comma inside '…' or "…" does not split, each trimmed of spaces and
 // tabs, empty ones dropped.
-func splitValues(v string) []string {
-	var out []string
+func splitValues(v string) []string { return appendValues(nil, v) }
+
+// appendValues appends splitValues(v) to out.
+func appendValues(out []string, v string) []string {
 	start := 0
 	var quote byte
 	for i := 0; i <= len(v); i++ {

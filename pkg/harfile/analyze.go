@@ -1092,21 +1092,22 @@ func causeNotInFile(e *Entry, req *cors.Request, headersRecorded bool) cors.Find
 func preflightNotRecorded(plan *cors.Plan, req *cors.Request) cors.Finding {
 	// One string, built once: every request whose preflight came from the
 	// cache has this finding.
-	before := []string{"the browser sends a preflight for this request ("}
-	after := []string{"): OPTIONS ", req.URL, " with Origin: ", req.Origin, ", Access-Control-Request-Method: ", plan.Method}
+	const head = "the browser sends a preflight for this request ("
+	after := [...]string{"): OPTIONS ", req.URL, " with Origin: ", req.Origin, ", Access-Control-Request-Method: ", plan.Method,
+		"", "", "; the file holds none (answered from the preflight cache, or left out by the exporter)"}
 	if plan.RequestHeaders != "" {
-		after = append(after, ", Access-Control-Request-Headers: ", plan.RequestHeaders)
+		after[6], after[7] = ", Access-Control-Request-Headers: ", plan.RequestHeaders
 	}
-	after = append(after, "; the file holds none (answered from the preflight cache, or left out by the exporter)")
-	n := 0
-	for _, parts := range [][]string{before, plan.Reasons, after} {
-		for _, s := range parts {
-			n += len(s)
-		}
+	n := len(head)
+	for i, r := range plan.Reasons {
+		n += len(r) + 2*min(i, 1)
+	}
+	for _, s := range after {
+		n += len(s)
 	}
 	var b strings.Builder
-	b.Grow(n + 2*len(plan.Reasons))
-	b.WriteString(before[0])
+	b.Grow(n)
+	b.WriteString(head)
 	for i, r := range plan.Reasons {
 		if i > 0 {
 			b.WriteString("; ")
