@@ -66,8 +66,14 @@ func AddressSpaceOf(ip netip.Addr) AddressSpace {
 // "ip:port", "[v6]" or "[v6]:port". Anything else is unknown.
 func RemoteAddressSpace(addr string) AddressSpace {
 	addr = strings.TrimSpace(addr)
-	if ap, err := netip.ParseAddrPort(addr); err == nil {
-		return AddressSpaceOf(ap.Addr().WithZone(""))
+	if addr == "" {
+		return SpaceUnknown // most HARs' entries: no failed parse (and its error) for them
+	}
+	// Chrome records the address without a port: no ip:port to try.
+	if strings.IndexByte(addr, ':') >= 0 {
+		if ap, err := netip.ParseAddrPort(addr); err == nil {
+			return AddressSpaceOf(ap.Addr().WithZone(""))
+		}
 	}
 	ip, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(addr, "["), "]"))
 	if err != nil {

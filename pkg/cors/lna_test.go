@@ -59,6 +59,10 @@ func TestRemoteAddressSpace(t *testing.T) {
 		{"192.168.1.10:80", SpaceLocal},
 		{" 93.184.215.14 ", SpacePublic},
 		{"", SpaceUnknown},
+		{"   ", SpaceUnknown},
+		{"10.1.2.3", SpaceLocal},
+		{"[10.1.2.3]", SpaceLocal},
+		{"::ffff:127.0.0.1", SpaceLoopback},
 		{"localhost:8080", SpaceUnknown},
 		{"not an address", SpaceUnknown},
 	}
