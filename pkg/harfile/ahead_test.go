@@ -2,6 +2,7 @@ package harfile
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -155,5 +156,52 @@ func TestReadAheadStop(t *testing.T) {
 	})
 	if err != nil || n != 50 {
 		t.Fatalf("stopped after %d entries: %v", n, err)
+	}
+}
+
+// TestReadAheadFileTruncated: a file cut short while it is read (the
+// mapping's pages past the end fault) ends in an error naming the change,
+// from the reader and from the parsers reading ahead alike, not a crash.
+func TestReadAheadFileTruncated(t *testing.T) {
+	for _, ahead := range []bool{false, true} {
+		t.Run(map[bool]string{false: "one pass", true: "read ahead"}[ahead], func(t *testing.T) {
+			if ahead {
+				readAhead(t, 16<<10)
+			} else {
+				defer func(min int64) { minMapSize = min }(minMapSize)
+				minMapSize = 1
+			}
+			path := filepath.Join(t.TempDir(), "gen.har")
+			data := hartest.Generate(2000, 4<<10)
+			if err := os.WriteFile(path, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			f, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			rd := NewReader(f, Options{})
+			if !rd.s.mapped {
+				t.Fatal("the file was not mapped")
+			}
+			n := 0
+			err = rd.ReadEntries(func(*Entry) error {
+				if n++; n == 10 {
+					// Past the first pages: what was mapped and not yet
+					// read is gone.
+					if err := os.Truncate(path, 64<<10); err != nil {
+						t.Fatal(err)
+					}
+				}
+				return nil
+			})
+			if !errors.Is(err, errFileChanged) {
+				t.Fatalf("after %d entries: %v, want %v", n, err, errFileChanged)
+			}
+			if n >= 2000 {
+				t.Fatalf("read all %d entries of a truncated file", n)
+			}
+		})
 	}
 }
