@@ -2,10 +2,13 @@ package cors
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Plan is what the browser puts on the wire for a Request: whether it sends
@@ -469,14 +472,14 @@ func (p *Profile) PlanRequest(r *Request) Plan {
 		pl.Reasons = make([]string, 0, unsafeN+2)
 	}
 	if !IsSafelistedMethod(pl.Method) {
-		pl.Reasons = append(pl.Reasons, "method "+pl.Method+" is not CORS-safelisted (only GET, HEAD and POST are)")
+		pl.Reasons = append(pl.Reasons, methodReasons.get(pl.Method, ""))
 	}
 	for i, h := range kept {
 		// A header safelisted alone is unsafe only by the total, said once.
 		if safe[i] {
 			continue
 		}
-		pl.Reasons = append(pl.Reasons, "header "+h.lower+" is not CORS-safelisted"+p.safelistWhy(h.lower, h.value))
+		pl.Reasons = append(pl.Reasons, headerReasons.get(h.lower, p.safelistWhy(h.lower, h.value)))
 	}
 	if tooLong {
 		pl.Reasons = append(pl.Reasons, fmt.Sprintf("the safelisted header values add up to %d bytes, more than 1024, so they all count as unsafe", total))
@@ -490,6 +493,56 @@ func (p *Profile) PlanRequest(r *Request) Plan {
 	}
 	pl.Preflight = len(pl.Reasons) > 0
 	return pl
+}
+
+// The reasons of a plan, built once per method or header name and
+// explanation: every request of a HAR names the same few.
+var (
+	methodReasons = reasonCache{text: func(method, _ string) string {
+		return "method " + method + " is not CORS-safelisted (only GET, HEAD and POST are)"
+	}}
+	headerReasons = reasonCache{text: func(name, why string) string {
+		return "header " + name + " is not CORS-safelisted" + why
+	}}
+)
+
+// maxReasons bounds a reasonCache: past it, texts are built each time.
+const maxReasons = 256
+
+// reasonCache remembers text(a, b). Workers read it without a lock; a new
+// text is added to a copy of the map under one.
+type reasonCache struct {
+	text func(a, b string) string
+	m    atomic.Pointer[map[[2]string]string]
+	mu   sync.Mutex
+}
+
+func (c *reasonCache) get(a, b string) string {
+	key := [2]string{a, b}
+	m := c.m.Load()
+	if m != nil {
+		if s, ok := (*m)[key]; ok {
+			return s
+		}
+		if len(*m) >= maxReasons {
+			return c.text(a, b)
+		}
+	}
+	s := c.text(a, b)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	old := c.m.Load()
+	if old != nil && len(*old) >= maxReasons {
+		return s
+	}
+	grown := map[[2]string]string{}
+	if old != nil {
+		maps.Copy(grown, *old)
+	}
+	// Own copies: a key may point into a larger string kept alive here.
+	grown[[2]string{strings.Clone(a), strings.Clone(b)}] = s
+	c.m.Store(&grown)
+	return s
 }
 
 // safelistWhy explains why a header with a safelisted name is unsafe.

@@ -3,7 +3,9 @@ package cors
 import (
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -240,5 +242,37 @@ func TestPlanForbiddenMethod(t *testing.T) {
 		if got := Chromium.PlanRequest(&Request{Method: m, URL: api, Origin: page}).Forbidden; got != want {
 			t.Errorf("PlanRequest(%q).Forbidden = %v, want %v", m, got, want)
 		}
+	}
+}
+
+// TestReasonCache: a cached reason is the text built afresh, from any
+// number of goroutines, and past the bound the texts are still right.
+func TestReasonCache(t *testing.T) {
+	c := reasonCache{text: func(a, b string) string { return a + "|" + b }}
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 2*maxReasons; i++ {
+				a, b := strconv.Itoa(i%(maxReasons+50)), strconv.Itoa(g%2)
+				if got := c.get(a, b); got != a+"|"+b {
+					t.Errorf("get(%q, %q) = %q", a, b, got)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if n := len(*c.m.Load()); n != maxReasons {
+		t.Errorf("%d texts cached, want the bound %d", n, maxReasons)
+	}
+	pl := Chromium.PlanRequest(&Request{Method: "PATCH", URL: api, Origin: page, Header: hdr("X-A", "1")})
+	want := []string{"method PATCH is not CORS-safelisted (only GET, HEAD and POST are)", "header x-a is not CORS-safelisted"}
+	for range 2 { // built, then cached
+		if !slices.Equal(pl.Reasons, want) {
+			t.Errorf("Reasons = %q, want %q", pl.Reasons, want)
+		}
+		pl = Chromium.PlanRequest(&Request{Method: "PATCH", URL: api, Origin: page, Header: hdr("X-A", "2")})
 	}
 }
