@@ -949,8 +949,11 @@ func (a *analyzer) judgePreflightOnly(j *job) *Result {
 	res.PreflightIndex, res.PreflightStatus = e.Index, e.Response.Status
 	names := splitList(e.Request.Header("Access-Control-Request-Headers"))
 	req := cors.Request{Method: j.acrm, URL: e.Request.URL, Origin: j.origin, Header: make(http.Header, len(names)), Credentials: e.Credentials}
-	for _, name := range names {
-		req.Header.Set(name, placeholderValue(name))
+	// Header.Set, with one backing array for the values.
+	vals := make([]string, len(names))
+	for i, name := range names {
+		vals[i] = placeholderValue(name)
+		req.Header[http.CanonicalHeaderKey(name)] = vals[i : i+1 : i+1]
 	}
 	ex := &cors.Exchange{Request: req}
 	// The engine reads no request headers of a hop, and a brief caller no
@@ -1271,11 +1274,20 @@ func placeholderValue(name string) string {
 }
 
 func splitList(v string) []string {
-	var out []string
-	for _, f := range strings.Split(v, ",") {
+	if v == "" {
+		return nil
+	}
+	// One allocation: an element per comma at most.
+	out := make([]string, 0, strings.Count(v, ",")+1)
+	for rest, more := v, true; more; {
+		var f string
+		f, rest, more = strings.Cut(rest, ",")
 		if f = strings.ToLower(strings.TrimSpace(f)); f != "" {
 			out = append(out, f)
 		}
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	sort.Strings(out)
 	return out

@@ -66,3 +66,14 @@ func TestAuthorHeaders(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitList(t *testing.T) {
+	for v, want := range map[string][]string{
+		"": nil, " , ,": nil, "X-B, content-type": {"content-type", "x-b"}, "a,,b,": {"a", "b"},
+		" Authorization ": {"authorization"}, "x-a,x-a": {"x-a", "x-a"},
+	} {
+		if got := splitList(v); !reflect.DeepEqual(got, want) {
+			t.Errorf("splitList(%q) = %q, want %q", v, got, want)
+		}
+	}
+}
