@@ -133,22 +133,33 @@ func TestReadAheadGenerated(t *testing.T) {
 	}
 }
 
-// TestReadAheadStop: stopping early stops the parsers (the mapping is
-// unmapped after them; the race detector and a fault would tell).
-func TestReadAheadStop(t *testing.T) {
-	readAhead(t, 4<<10)
+// openGenerated writes genhar's shape (n entries, bodyLen-byte bodies) to
+// a file and opens it, mapped, for the rest of the test.
+func openGenerated(t *testing.T, n, bodyLen int) (*os.File, *Reader) {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "gen.har")
-	if err := os.WriteFile(path, hartest.Generate(400, 1<<10), 0o644); err != nil {
+	if err := os.WriteFile(path, hartest.Generate(n, bodyLen), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	t.Cleanup(func() { f.Close() })
 	rd := NewReader(f, Options{})
+	if !rd.s.mapped {
+		t.Fatal("the file was not mapped")
+	}
+	return f, rd
+}
+
+// TestReadAheadStop: stopping early stops the parsers (the mapping is
+// unmapped after them; the race detector and a fault would tell).
+func TestReadAheadStop(t *testing.T) {
+	readAhead(t, 4<<10)
+	_, rd := openGenerated(t, 400, 1<<10)
 	n := 0
-	err = rd.ReadEntries(func(e *Entry) error {
+	err := rd.ReadEntries(func(e *Entry) error {
 		if n++; n == 50 {
 			return ErrStop
 		}
@@ -171,26 +182,13 @@ func TestReadAheadFileTruncated(t *testing.T) {
 				defer func(min int64) { minMapSize = min }(minMapSize)
 				minMapSize = 1
 			}
-			path := filepath.Join(t.TempDir(), "gen.har")
-			data := hartest.Generate(2000, 4<<10)
-			if err := os.WriteFile(path, data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			f, err := os.Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			rd := NewReader(f, Options{})
-			if !rd.s.mapped {
-				t.Fatal("the file was not mapped")
-			}
+			f, rd := openGenerated(t, 2000, 4<<10)
 			n := 0
-			err = rd.ReadEntries(func(*Entry) error {
+			err := rd.ReadEntries(func(*Entry) error {
 				if n++; n == 10 {
 					// Past the first pages: what was mapped and not yet
 					// read is gone.
-					if err := os.Truncate(path, 64<<10); err != nil {
+					if err := os.Truncate(f.Name(), 64<<10); err != nil {
 						t.Fatal(err)
 					}
 				}
