@@ -24,7 +24,7 @@ func readAhead(t testing.TB, segLen int64) {
 
 // readMapped reads path through a mapping and says how many segments
 // were handed on whole.
-func readMapped(t *testing.T, path string) ([]*Entry, *Log, error, int) {
+func readMapped(t *testing.T, path string) ([]*Entry, *Log, int, error) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -34,7 +34,7 @@ func readMapped(t *testing.T, path string) ([]*Entry, *Log, error, int) {
 	rd := NewReader(f, Options{BodyLimit: 64})
 	var entries []*Entry
 	err = rd.ReadEntries(func(e *Entry) error { entries = append(entries, e); return nil })
-	return entries, &rd.Log, err, rd.segmentsTaken
+	return entries, &rd.Log, rd.segmentsTaken, err
 }
 
 // TestReadAheadSameEntries: reading ahead on two parsers gives the
@@ -86,7 +86,7 @@ func TestReadAheadSameEntries(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tc.har), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			got, gotLog, gotErr, taken := readMapped(t, path)
+			got, gotLog, taken, gotErr := readMapped(t, path)
 			want, wantLog, wantErr := readAll(t, bytes.NewReader([]byte(tc.har)))
 			if errText(gotErr) != errText(wantErr) {
 				t.Fatalf("read ahead: %v; one pass: %v", gotErr, wantErr)
@@ -120,7 +120,7 @@ func TestReadAheadGenerated(t *testing.T) {
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	got, _, err, taken := readMapped(t, path)
+	got, _, taken, err := readMapped(t, path)
 	want, _, wantErr := readAll(t, bytes.NewReader(data))
 	if err != nil || wantErr != nil {
 		t.Fatal(err, wantErr)
