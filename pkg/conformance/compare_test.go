@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"text/tabwriter"
@@ -196,16 +197,19 @@ func compareTraffic(browser string, b *observed, d *cors.Diagnosis, res *probe.R
 	fail := func(format string, a ...any) { out = append(out, fmt.Sprintf(format, a...)) }
 	probePF, probeActual := splitPreflight(probeSeen)
 	_, browserActual := splitPreflight(b.Requests)
-	// Local Network Access is checked when the connection is made: a gated
-	// request sends nothing, preflight included. The probe's BrowserSends*
-	// flags do not model that (they describe a browser that may connect),
-	// so they are not compared for a gated request.
-	wantPF := d.Plan.Preflight && !d.Plan.Forbidden && gate == nil
+	// Local Network Access is checked when the connection is made: a request
+	// gated at its first URL sends nothing, preflight included; one gated at
+	// a redirect sends the hops before it. The probe's BrowserSends* flags
+	// do not model that (they describe a browser that may connect), so they
+	// are not compared for a request gated at its first URL.
+	gatedHop := gatedHop(gate)
+	firstSent := gate == nil || gatedHop > 0
+	wantPF := d.Plan.Preflight && !d.Plan.Forbidden && firstSent
 	sentPF := b.Preflight != nil
 	if sentPF != wantPF {
 		fail("preflight: %s sent one: %v; corsdiag's plan says %v (reasons: %s)", browser, sentPF, wantPF, strings.Join(d.Plan.Reasons, "; "))
 	}
-	if gate == nil && res.BrowserSendsPreflight != sentPF {
+	if firstSent && res.BrowserSendsPreflight != sentPF {
 		fail("preflight: %s sent one: %v; probe.Result.BrowserSendsPreflight %v", browser, sentPF, res.BrowserSendsPreflight)
 	}
 	if pf := b.Preflight; pf != nil {
@@ -227,21 +231,50 @@ func compareTraffic(browser string, b *observed, d *cors.Diagnosis, res *probe.R
 			preflightFailed = true
 		}
 	}
-	wantActual := !d.Plan.Forbidden && !preflightFailed && gate == nil
+	wantActual := !d.Plan.Forbidden && !preflightFailed && firstSent
 	if b.ActualSent != wantActual {
 		fail("actual request: %s sent it: %v; corsdiag says the browser sends it: %v", browser, b.ActualSent, wantActual)
 	}
-	if gate == nil && res.BrowserSendsActual != b.ActualSent && !d.Plan.Forbidden {
+	if firstSent && res.BrowserSendsActual != b.ActualSent && !d.Plan.Forbidden {
 		fail("actual request: %s sent it: %v; probe.Result.BrowserSendsActual %v", browser, b.ActualSent, res.BrowserSendsActual)
 	}
 	if b.ActualSent {
 		// The probe follows the hops the browser follows, with the same
 		// method and Origin on each (and the same preflights before them).
+		if gate != nil {
+			// The probe, which no prompt stops, followed the redirect on.
+			probeActual = hopsBefore(probeActual, gatedHop)
+		}
 		if got, want := hopTrail(probeActual), hopTrail(browserActual); got != want {
 			fail("actual requests differ:\n  %s: %s\n  probe:    %s", browser, want, got)
 		}
 	}
 	return out
+}
+
+// gatedHop is the redirect hop a Local Network Access gate stops the
+// browser at ("redirect N" or its preflight), 0 for the first URL.
+func gatedHop(gate *cors.Finding) int {
+	if gate == nil {
+		return 0
+	}
+	rest, ok := strings.CutPrefix(gate.Step, "redirect ")
+	if !ok {
+		return 0
+	}
+	n, _ := strconv.Atoi(strings.TrimSuffix(rest, " preflight"))
+	return n
+}
+
+// hopsBefore keeps the requests for hops before hop n.
+func hopsBefore(rs []seenRequest, n int) []seenRequest {
+	var kept []seenRequest
+	for _, r := range rs {
+		if r.Hop < n {
+			kept = append(kept, r)
+		}
+	}
+	return kept
 }
 
 // hopTrail renders requests one after the other for comparison. A request

@@ -345,10 +345,6 @@ func (s *Scenario) validateSpaces(bad func(field, format string, a ...any) *Load
 			}
 		}
 	}
-	if s.Page != nil && len(s.Redirects) > 0 {
-		// Each browser launch overrides the page and API listeners only.
-		return bad("redirects", "are not supported with page yet")
-	}
 	return nil
 }
 

@@ -48,7 +48,6 @@ func TestParseRejectsBadScenarios(t *testing.T) {
 		{"origin on a non-secure page", "- name: a\n  description: d\n  page: {space: public, secure: false}\n  response: {status: 200, headers: [{name: Access-Control-Allow-Origin, value: '{origin}'}]}\n", []string{"Access-Control-Allow-Origin uses {origin}"}},
 		{"skip unknown browser", "- name: a\n  description: d\n  skip: {safari: why}\n  response: {status: 200}\n", []string{"skip", `"safari"`, "chromium, firefox, webkit"}},
 		{"skip without reason", "- name: a\n  description: d\n  skip: {firefox: ' '}\n  response: {status: 200}\n", []string{"skip.firefox", "reason"}},
-		{"page with redirects", "- name: a\n  description: d\n  page: {space: public}\n  redirects: [{status: 302}]\n  response: {status: 200}\n", []string{"redirects", "not supported with page"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -443,7 +443,7 @@ func (j *judge) checkActual(hops []Hop) {
 				next, f := j.p.redirect(r, st, resp)
 				if f != nil {
 					j.add(*f)
-				} else if h.RedirectPreflight != nil {
+				} else if h.RedirectPreflight != nil && !j.checkLocalNetwork(h.RedirectPreflight, next.URL, "redirect "+strconv.Itoa(next.Count)+" preflight") {
 					j.checkRedirectPreflight(h.RedirectPreflight, next)
 				}
 			}

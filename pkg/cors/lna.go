@@ -177,7 +177,7 @@ func (j *judge) checkLocalNetwork(h *Hop, at, step string) bool {
 	}
 	where := fmt.Sprintf("the page (%s, %s address space%s) calls %s, which is at %s in the %s address space", origin, client, guessed, at, hostOf(h.RemoteAddress), target)
 	secure := potentiallyTrustworthy(origin)
-	c := Console{Param: string(target), Address: h.RemoteAddress, SecureContext: secure, Preflight: step == "preflight"}
+	c := Console{Param: string(target), Address: h.RemoteAddress, SecureContext: secure, Preflight: step == "preflight" || strings.HasSuffix(step, " preflight")}
 	if !secure && j.p.LocalNetworkBlocksInsecure {
 		f := newFinding(CodeLocalNetworkInsecure, step, where+"; "+j.p.Display+" blocks that outright because the page is not a secure context, and sends nothing")
 		j.note(&f, at, c)
