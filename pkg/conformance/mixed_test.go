@@ -83,8 +83,8 @@ func (c mixedCase) initiator() string {
 
 // mixedCases are the requests from page, with the API at apiPort: by name
 // (mixed content everywhere), at a loopback literal and at localhost
-// (potentially trustworthy by the standard), and a same-origin URL that
-// redirects to the API by name.
+// (potentially trustworthy by the standard), and same-origin URLs that
+// redirect to the API by name and at the loopback literal.
 func mixedCases(page, apiPort string) []mixedCase {
 	api := "http://" + mixedAPIHost + ":" + apiPort
 	return []mixedCase{
@@ -93,16 +93,15 @@ func mixedCases(page, apiPort string) []mixedCase {
 		{"fetch to http loopback", "http://127.0.0.1:" + apiPort + "/loopback-fetch", false, ""},
 		{"fetch to http localhost", "http://localhost:" + apiPort + "/localhost-fetch", false, ""},
 		{"fetch to http subdomain of localhost", "http://" + mixedLocalhostSub + ":" + apiPort + "/sublocalhost-fetch", false, ""},
-		{"fetch redirected to http by name", page + mixedRedirectPath, false, api + "/redirected-fetch"},
+		{"fetch redirected to http by name", page + "/redirect-fetch", false, api + "/redirected-fetch"},
+		{"fetch redirected to http loopback", page + "/redirect-loopback-fetch", false, "http://127.0.0.1:" + apiPort + "/redirected-loopback-fetch"},
 	}
 }
 
-// mixedRedirectPath on the page's server redirects to the API by name.
-const mixedRedirectPath = "/redirect-fetch"
-
-// mixedRedirect is how the page's server answers mixedRedirectPath.
-func mixedRedirect(apiPort string) *cors.Message {
-	return &cors.Message{Status: http.StatusFound, Header: http.Header{"Location": {"http://" + mixedAPIHost + ":" + apiPort + "/redirected-fetch"}}}
+// mixedRedirect is how the page's server answers a case's URL that
+// redirects to target.
+func mixedRedirect(target string) *cors.Message {
+	return &cors.Message{Status: http.StatusFound, Header: http.Header{"Location": {target}}}
 }
 
 // mixedAPIHandler is the API: every GET allowed from any origin.
@@ -126,11 +125,13 @@ func startMixedEnv(t *testing.T) *mixedEnv {
 
 	cert, _ := testcert.New(t, mixedPageHost)
 	page := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == mixedRedirectPath {
-			m := mixedRedirect(env.apiPort)
-			w.Header().Set("Location", m.Header.Get("Location"))
-			w.WriteHeader(m.Status)
-			return
+		for _, c := range env.cases {
+			if c.target != "" && strings.HasSuffix(c.url, r.URL.Path) {
+				m := mixedRedirect(c.target)
+				w.Header().Set("Location", m.Header.Get("Location"))
+				w.WriteHeader(m.Status)
+				return
+			}
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_, _ = w.Write([]byte(BlankPage))
@@ -402,7 +403,7 @@ func TestMixedContentAgainstRecord(t *testing.T) {
 				}
 				answer := &cors.Message{Status: 200, Header: http.Header{"Access-Control-Allow-Origin": {"*"}, "Content-Type": {"application/json"}}}
 				if c.target != "" {
-					answer = mixedRedirect(apiPort)
+					answer = mixedRedirect(c.target)
 				}
 				ex := &cors.Exchange{
 					Request: cors.Request{Method: "GET", URL: c.url, Origin: page, Initiator: c.initiator()},

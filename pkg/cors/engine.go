@@ -661,7 +661,12 @@ func (p *Profile) redirect(r *Request, st RedirectState, resp *Message) (Redirec
 	if p.mixedContent(page, href) {
 		f := newFinding(CodeMixedContent, step, "the redirect's Location "+quote(href)+" is plain http and the page "+quote(page)+
 			" is served over https; the browser blocks that as mixed content and does not follow it")
-		p.note(&f, r, Console{URL: href, From: r.URL, Origin: page})
+		c := Console{URL: href, From: r.URL, Origin: page}
+		if potentiallyTrustworthy(OriginOf(href)) {
+			// WebKit cuts this line short for a loopback URL too.
+			c.Param = "loopback-redirect"
+		}
+		p.note(&f, r, c)
 		return st, &f
 	}
 	next := st

@@ -95,7 +95,7 @@ var safariMessages = &Messages{
 		// control failure does, at the URL script asked for (verified on
 		// WebKitGTK 2.50). On a redirect to plain http the loader's line is
 		// missing; for a loopback or localhost URL the warning stops short,
-		// as logged.
+		// as logged, also after a redirect (verified on WebKitGTK 2.50).
 		string(CodeMixedContent): {Text: "[blocked] The page at {origin}/ requested insecure content from {url}. This content was blocked and must be served over HTTPS."},
 		string(CodeMixedContent) + "|direct-fetch": {Text: "[blocked] The page at {origin}/ requested insecure content from {url}. This content was blocked and must be served over HTTPS.",
 			Then: []string{string(CodeMixedContent) + "|refused"}},
@@ -103,7 +103,8 @@ var safariMessages = &Messages{
 			Then: []string{string(CodeMixedContent) + "|refused"}},
 		string(CodeMixedContent) + "|param=loopback": {Text: "[blocked] The page at {origin}/ requested insecure content from {url}. This content was blocked and must",
 			Then: []string{string(CodeMixedContent) + "|refused"}},
-		string(CodeMixedContent) + "|refused":     {Text: "Not allowed to request resource"},
-		"cannot-load|" + string(CodeMixedContent): {Text: "{initiator} cannot load {request} due to access control checks."},
+		string(CodeMixedContent) + "|param=loopback-redirect": {Text: "[blocked] The page at {origin}/ requested insecure content from {url}. This content was blocked and must"},
+		string(CodeMixedContent) + "|refused":                 {Text: "Not allowed to request resource"},
+		"cannot-load|" + string(CodeMixedContent):             {Text: "{initiator} cannot load {request} due to access control checks."},
 	},
 }
