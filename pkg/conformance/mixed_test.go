@@ -126,7 +126,7 @@ func startMixedEnv(t *testing.T) *mixedEnv {
 	cert, _ := testcert.New(t, mixedPageHost)
 	page := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for _, c := range env.cases {
-			if c.target != "" && strings.HasSuffix(c.url, r.URL.Path) {
+			if c.target != "" && c.url == env.pageOrigin+r.URL.Path {
 				m := mixedRedirect(c.target)
 				w.Header().Set("Location", m.Header.Get("Location"))
 				w.WriteHeader(m.Status)

@@ -51,16 +51,15 @@ type segment struct {
 }
 
 type ahead struct {
-	buf          []byte
-	first        int64 // offset of the first element of the entries array
-	nest         int   // the scanner's nesting inside the entries array
-	opts         Options
-	next         int64 // the next segment to hand out
-	queue        []*segment
-	jobs         chan *segment
-	stop         chan struct{}
-	parsers      sync.WaitGroup
-	parsersCount int
+	buf     []byte
+	first   int64 // offset of the first element of the entries array
+	nest    int   // the scanner's nesting inside the entries array
+	opts    Options
+	next    int64 // the next segment to hand out
+	queue   []*segment
+	jobs    chan *segment
+	stop    chan struct{}
+	parsers sync.WaitGroup
 	// taken counts the segments handed on whole (tests read it).
 	taken int
 }
@@ -81,7 +80,6 @@ func (r *Reader) startAhead() {
 	a := &ahead{
 		buf: s.buf, first: s.offset(), nest: s.nest, opts: r.opts,
 		jobs: make(chan *segment, n*aheadQueue), stop: make(chan struct{}),
-		parsersCount: n,
 	}
 	for i := 0; i < n; i++ {
 		a.parsers.Add(1)
@@ -166,20 +164,24 @@ func (a *ahead) segment(r *Reader, seg *segment) {
 	}()
 	from := a.first + seg.k*aheadSegment
 	until := min(from+aheadSegment, int64(len(a.buf)))
+	// place puts the scanner at an entry to parse, reading up to limit.
+	place := func(at, limit int64) {
+		s.pos, s.end, s.eof, s.nest, s.depth = int(at), int(at), false, a.nest, 0
+		s.limit = int(min(limit, int64(len(a.buf))))
+	}
 	start := from
 	if seg.k > 0 {
-		start = entryGuess(a.buf, from, until)
+		start = entryGuess(a.buf, from, until) // placed when tried, below
+	} else {
+		place(start, until+aheadOverrun) // the array's first element: known
 	}
 	// Wrong guesses may cost at most a segment's length of parsing.
 	budget := aheadSegment
 	for start >= 0 && start < until {
 		guessing := seg.k > 0 && len(seg.entries) == 0
-		limit := until + aheadOverrun
 		if guessing {
-			limit = start + budget
+			place(start, start+budget)
 		}
-		s.limit = int(min(limit, int64(len(a.buf))))
-		s.pos, s.end, s.eof, s.nest, s.depth = int(start), int(start), false, a.nest, 0
 		e := &Entry{}
 		err := r.entry(e)
 		if guessing && (err != nil || e.Request.Method == "" && e.Request.URL == "") {
@@ -193,9 +195,11 @@ func (a *ahead) segment(r *Reader, seg *segment) {
 		if err != nil {
 			return
 		}
+		if guessing {
+			s.limit, s.eof = int(min(until+aheadOverrun, int64(len(a.buf)))), false
+		}
 		if len(seg.entries) == 0 {
 			seg.start = start
-			s.limit, s.eof = int(min(until+aheadOverrun, int64(len(a.buf)))), false
 		}
 		seg.entries = append(seg.entries, e)
 		seg.end = s.offset()
@@ -221,10 +225,11 @@ func (a *ahead) segment(r *Reader, seg *segment) {
 // do, or -1.
 func entryGuess(buf []byte, from, until int64) int64 {
 	for i := from; i < until; i++ {
-		j := indexByteFrom(buf[:until], '{', i)
+		j := int64(bytes.IndexByte(buf[i:until], '{'))
 		if j < 0 {
 			return -1
 		}
+		j += i
 		k := skipSpaceBack(buf, j-1)
 		if k >= 0 && buf[k] == ',' {
 			if k = skipSpaceBack(buf, k-1); k >= 0 && buf[k] == '}' {
@@ -232,13 +237,6 @@ func entryGuess(buf []byte, from, until int64) int64 {
 			}
 		}
 		i = j
-	}
-	return -1
-}
-
-func indexByteFrom(b []byte, c byte, from int64) int64 {
-	if i := bytes.IndexByte(b[from:], c); i >= 0 {
-		return from + int64(i)
 	}
 	return -1
 }

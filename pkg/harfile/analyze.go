@@ -624,8 +624,6 @@ func (a *analyzer) flush(keep int) {
 	a.window = a.window[n:]
 }
 
-// finalize counts an entry leaving the window and, when it is a
-// cross-origin request to judge, hands it to the workers.
 // maxCookiePairs bounds cookiePairs: a file of a million origins must not
 // grow memory.
 const maxCookiePairs = 10000
@@ -645,6 +643,8 @@ func (a *analyzer) noteCookies(p *pending) {
 	}
 }
 
+// finalize counts an entry leaving the window and, when it is a
+// cross-origin request to judge, hands it to the workers.
 func (a *analyzer) finalize(p *pending) {
 	if p.preflight {
 		a.sum.Preflights++
@@ -1093,34 +1093,13 @@ func causeNotInFile(e *Entry, req *cors.Request, headersRecorded bool) cors.Find
 }
 
 func preflightNotRecorded(plan *cors.Plan, req *cors.Request) cors.Finding {
-	// One string, built once: every request whose preflight came from the
-	// cache has this finding.
-	const head = "the browser sends a preflight for this request ("
-	after := [...]string{"): OPTIONS ", req.URL, " with Origin: ", req.Origin, ", Access-Control-Request-Method: ", plan.Method,
-		"", "", "; the file holds none (answered from the preflight cache, or left out by the exporter)"}
+	would := "OPTIONS " + req.URL + " with Origin: " + req.Origin + ", Access-Control-Request-Method: " + plan.Method
 	if plan.RequestHeaders != "" {
-		after[6], after[7] = ", Access-Control-Request-Headers: ", plan.RequestHeaders
+		would += ", Access-Control-Request-Headers: " + plan.RequestHeaders
 	}
-	n := len(head)
-	for i, r := range plan.Reasons {
-		n += len(r) + 2*min(i, 1)
-	}
-	for _, s := range after {
-		n += len(s)
-	}
-	var b strings.Builder
-	b.Grow(n)
-	b.WriteString(head)
-	for i, r := range plan.Reasons {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(r)
-	}
-	for _, s := range after {
-		b.WriteString(s)
-	}
-	return cors.NewFinding(CodePreflightNotRecorded, "preflight", b.String())
+	return cors.NewFinding(CodePreflightNotRecorded, "preflight",
+		"the browser sends a preflight for this request ("+strings.Join(plan.Reasons, "; ")+"): "+would+
+			"; the file holds none (answered from the preflight cache, or left out by the exporter)")
 }
 
 func prependReported(fs []cors.Finding, f cors.Finding) []cors.Finding {
