@@ -137,15 +137,7 @@ func TestReadAheadGenerated(t *testing.T) {
 // a file and opens it, mapped, for the rest of the test.
 func openGenerated(t *testing.T, n, bodyLen int) (*os.File, *Reader) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "gen.har")
-	if err := os.WriteFile(path, hartest.Generate(n, bodyLen), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.Close() })
+	f := writeOpen(t, filepath.Join(t.TempDir(), "gen.har"), hartest.Generate(n, bodyLen))
 	rd := NewReader(f, Options{})
 	if !rd.s.mapped {
 		t.Fatal("the file was not mapped")

@@ -1,11 +1,8 @@
 package harfile
 
 import (
-	"bufio"
 	"bytes"
-	"errors"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/corsdiag/corsdiag/pkg/harfile/hartest"
@@ -52,18 +49,7 @@ func BenchmarkAnalyzeBrief(b *testing.B) {
 // way `corsdiag har FILE` does: memory-mapped, pages handed back behind
 // the scan, the first 4 KiB of each body kept.
 func BenchmarkReaderFile(b *testing.B) {
-	path := filepath.Join(b.TempDir(), "chrome.har")
-	f, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	w := bufio.NewWriter(f)
-	if err := hartest.WriteChrome(w, 1000, 40<<10); err != nil {
-		b.Fatal(err)
-	}
-	if err := errors.Join(w.Flush(), f.Close()); err != nil {
-		b.Fatal(err)
-	}
+	path := writeChromeFile(b, 1000, 40<<10)
 	st, err := os.Stat(path)
 	if err != nil {
 		b.Fatal(err)
@@ -86,19 +72,11 @@ func BenchmarkReaderFile(b *testing.B) {
 // judgeJobs pairs the entries of genhar's file as Analyze does and returns
 // the jobs its workers would judge, with the analyzer that judges them.
 func judgeJobs(b *testing.B, opts AnalyzeOptions) (*analyzer, []job) {
-	var buf bytes.Buffer
-	w := bufio.NewWriter(&buf)
-	if err := hartest.WriteChrome(w, 1000, 4<<10); err != nil {
-		b.Fatal(err)
-	}
-	if err := w.Flush(); err != nil {
-		b.Fatal(err)
-	}
 	opts.Reader.BodyLimit, opts.Window = DefaultBodyLimit, 512
 	a := &analyzer{opts: opts, unpaired: map[string][]*pending{}, redirectTo: map[string][]*pending{}}
 	// A pipeline without workers: the batches wait in its channel.
 	a.pl = &pipeline{a: a, work: make(chan *batch, 1<<10), order: make(chan *batch, 1<<10)}
-	rd := NewReader(&buf, opts.Reader)
+	rd := NewReader(bytes.NewReader(hartest.Chrome(1000, 4<<10)), opts.Reader)
 	err := rd.ReadEntries(func(e *Entry) error {
 		a.pages = rd.Log.Pages
 		a.recorder(rd.Log.Creator, rd.Log.Browser, e)

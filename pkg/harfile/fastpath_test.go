@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strconv"
@@ -126,15 +125,7 @@ func TestMappedTextMatches(t *testing.T) {
 	// Large enough to be mapped.
 	big := strings.Repeat("QUJD", int(minMapSize+1)/4)
 	b.WriteString(`,{"response":{"content":{"text":"` + big + `","encoding":"base64"}}}]}}`)
-	path := filepath.Join(t.TempDir(), "texts.har")
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := writeOpen(t, filepath.Join(t.TempDir(), "texts.har"), []byte(b.String()))
 	m := mapFile(f)
 	if m == nil {
 		t.Skip("files are not mapped on this system")

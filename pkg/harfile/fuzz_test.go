@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"net/http"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -82,15 +81,7 @@ func FuzzMappedReader(f *testing.F) {
 	readAhead(f, 64)
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		path := filepath.Join(dir, "fuzz.har")
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		file, err := os.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer file.Close()
+		file := writeOpen(t, filepath.Join(dir, "fuzz.har"), data)
 		mapped, _, mappedErr := readAll(t, file)
 		streamed, _, streamedErr := readAll(t, bytes.NewReader(data))
 		if errText(mappedErr) != errText(streamedErr) {

@@ -1,7 +1,6 @@
 package harfile
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -157,15 +156,7 @@ func TestMappedFile(t *testing.T) {
 	for name, content := range map[string][]byte{"whole": data, "cut": data[:len(data)-len(data)/3],
 		"escapes": escaped, "escapes cut": escaped[:len(escaped)*2/3+7]} {
 		t.Run(name, func(t *testing.T) {
-			path := filepath.Join(dir, name+".har")
-			if err := os.WriteFile(path, content, 0o600); err != nil {
-				t.Fatal(err)
-			}
-			f, err := os.Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
+			f := writeOpen(t, filepath.Join(dir, name+".har"), content)
 			m := newScanner(f)
 			if !m.mapped && runtime.GOOS != "windows" && runtime.GOOS != "js" && runtime.GOOS != "wasip1" {
 				t.Fatal("the file was not mapped")
@@ -232,19 +223,8 @@ func TestMappedFileStaysSmall(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("resident size read from /proc/self/smaps")
 	}
-	path := filepath.Join(t.TempDir(), "chrome.har")
-	f, err := os.Create(path)
+	f, err := os.Open(writeChromeFile(t, 2000, 40<<10))
 	if err != nil {
-		t.Fatal(err)
-	}
-	w := bufio.NewWriter(f)
-	if err := hartest.WriteChrome(w, 2000, 40<<10); err != nil {
-		t.Fatal(err)
-	}
-	if err := errors.Join(w.Flush(), f.Close()); err != nil {
-		t.Fatal(err)
-	}
-	if f, err = os.Open(path); err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
@@ -266,6 +246,17 @@ func TestMappedFileStaysSmall(t *testing.T) {
 	if most > 6<<20 {
 		t.Errorf("up to %d KiB of the mapping resident, want at most 6 MiB", most>>10)
 	}
+}
+
+// writeChromeFile writes genhar's file (n entries, bodies of bodyLen
+// bytes) for the test and returns its path.
+func writeChromeFile(tb testing.TB, n, bodyLen int) string {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "chrome.har")
+	if err := os.WriteFile(path, hartest.Chrome(n, bodyLen), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return path
 }
 
 // mappingRSS is the resident size of the mapping that starts at b.

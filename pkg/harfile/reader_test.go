@@ -22,6 +22,20 @@ func corpusDir(t testing.TB) string {
 	return dir
 }
 
+// writeOpen writes data to path and opens it for the rest of the test.
+func writeOpen(tb testing.TB, path string, data []byte) *os.File {
+	tb.Helper()
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { f.Close() })
+	return f
+}
+
 func readAll(t testing.TB, r io.Reader) ([]*Entry, *Log, error) {
 	t.Helper()
 	rd := NewReader(r, Options{BodyLimit: 64})
