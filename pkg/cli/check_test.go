@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"encoding/json"
 	"errors"
-	"github.com/corsdiag/corsdiag/pkg/internal/stacks"
 	"io"
 	"net"
 	"net/http"
@@ -17,10 +16,13 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/corsdiag/corsdiag/pkg/internal/stacks"
+
 	"github.com/corsdiag/corsdiag/pkg/internal/refused"
 	"github.com/corsdiag/corsdiag/pkg/platform"
 	"github.com/corsdiag/corsdiag/pkg/probe"
 	"github.com/corsdiag/corsdiag/pkg/report"
+	"github.com/corsdiag/corsdiag/pkg/report/schematest"
 	"github.com/spf13/cobra"
 )
 
@@ -317,7 +319,7 @@ func TestCheckGolden(t *testing.T) {
 				ext := map[string]string{"text": ".txt", "json": ".json", "html": ".html"}[format]
 				assertGolden(t, "check-"+tc.name+ext, stableProbePath(out))
 				if format == "json" {
-					if err := report.ValidateJSON([]byte(out)); err != nil {
+					if err := schematest.Validate(report.Schema, []byte(out)); err != nil {
 						t.Errorf("JSON output does not match the schema: %v", err)
 					}
 				}

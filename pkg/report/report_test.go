@@ -12,6 +12,7 @@ import (
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/platform"
+	"github.com/corsdiag/corsdiag/pkg/report/schematest"
 )
 
 const (
@@ -198,7 +199,7 @@ func TestJSONMatchesSchema(t *testing.T) {
 			if err := WriteJSON(&b, tt.res); err != nil {
 				t.Fatal(err)
 			}
-			if err := ValidateJSON(b.Bytes()); err != nil {
+			if err := schematest.Validate(Schema, b.Bytes()); err != nil {
 				t.Fatalf("output does not match schema: %v\n%s", err, b.String())
 			}
 			var doc map[string]any
@@ -236,7 +237,7 @@ func TestSchemaRejectsBadDocuments(t *testing.T) {
 			if bad == good {
 				t.Fatalf("%q not in output", tt.from)
 			}
-			if err := ValidateJSON([]byte(bad)); err == nil {
+			if err := schematest.Validate(Schema, []byte(bad)); err == nil {
 				t.Error("schema accepted an invalid document")
 			}
 		})

@@ -4,6 +4,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/corsdiag/corsdiag/pkg/report/schematest"
 )
 
 // The example in docs/json-schema.md is real output in shape: it must
@@ -21,7 +23,7 @@ func TestDocumentedExampleMatchesSchema(t *testing.T) {
 	if !ok {
 		t.Fatal("unterminated example")
 	}
-	if err := ValidateJSON([]byte(example)); err != nil {
+	if err := schematest.Validate(Schema, []byte(example)); err != nil {
 		t.Errorf("the documented example does not match schema.json: %v", err)
 	}
 }
