@@ -135,7 +135,7 @@ func (a *ahead) close() {
 func (a *ahead) parse() {
 	defer a.parsers.Done()
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	r := &Reader{opts: a.opts, interned: map[string]Header{}}
+	r := &Reader{opts: a.opts, interned: map[string]Header{}, recent: new([recentSlots]Header)}
 	r.s = &scanner{buf: a.buf, mapped: true, keepPages: true}
 	for seg := range a.jobs {
 		select {

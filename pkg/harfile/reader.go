@@ -1,8 +1,10 @@
 package harfile
 
 import (
+	"encoding/binary"
 	"errors"
 	"io"
+	"math/bits"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -25,6 +27,10 @@ type Reader struct {
 	// interned holds header names and short values already seen: a HAR
 	// file repeats them in every entry. Names carry their canonical key.
 	interned map[string]Header
+	// recent is a direct-mapped cache in front of interned: most lookups
+	// find a name or value met an entry ago, without hashing all of it and
+	// probing the map.
+	recent *[recentSlots]Header
 	// text holds the response body being read (its first BodyLimit bytes).
 	text []byte
 	// pairBuf collects a header list (pairs); kept when at most
@@ -43,14 +49,33 @@ func NewReader(r io.Reader, opts Options) *Reader {
 	if opts.MaxPages == 0 {
 		opts.MaxPages = 100000
 	}
-	return &Reader{s: newScanner(r), opts: opts, interned: map[string]Header{}}
+	return &Reader{s: newScanner(r), opts: opts, interned: map[string]Header{}, recent: new([recentSlots]Header)}
 }
 
 const (
 	maxInterned    = 4096
 	maxInternedLen = 64
 	maxPairBuf     = 256
+	recentBits     = 9
+	recentSlots    = 1 << recentBits
 )
+
+// recentSlot is where b may be cached in Reader.recent: a hash of its
+// length and its first and last eight bytes, which tell apart the names and
+// values of a HAR file (x-request-id values differ at the end).
+func recentSlot(b []byte) int {
+	n := len(b)
+	var x uint64
+	if n >= 8 {
+		x = binary.LittleEndian.Uint64(b) ^ bits.RotateLeft64(binary.LittleEndian.Uint64(b[n-8:]), 29)
+	} else {
+		for _, c := range b {
+			x = x<<8 | uint64(c)
+		}
+	}
+	x = (x ^ uint64(n)) * 0x9E3779B97F4A7C15
+	return int(x >> (64 - recentBits))
+}
 
 // intern returns b as a string, shared with earlier equal strings; for a
 // header name (name set) the canonical key comes with it.
@@ -58,16 +83,21 @@ func (r *Reader) intern(b []byte, name bool) Header {
 	if len(b) > maxInternedLen {
 		return Header{Name: string(b)}
 	}
-	if h, ok := r.interned[string(b)]; ok && (!name || h.key != "") {
-		return h
+	slot := &r.recent[recentSlot(b)]
+	if slot.Name == string(b) && (!name || slot.key != "") {
+		return *slot
 	}
-	h := Header{Name: string(b)}
-	if name {
-		h.key, h.lower = http.CanonicalHeaderKey(h.Name), strings.ToLower(h.Name)
+	h, ok := r.interned[string(b)]
+	if !ok || name && h.key == "" {
+		h = Header{Name: string(b)}
+		if name {
+			h.key, h.lower = http.CanonicalHeaderKey(h.Name), strings.ToLower(h.Name)
+		}
+		if len(r.interned) < maxInterned {
+			r.interned[h.Name] = h
+		}
 	}
-	if len(r.interned) < maxInterned {
-		r.interned[h.Name] = h
-	}
+	*slot = h
 	return h
 }
 

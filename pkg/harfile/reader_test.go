@@ -2,7 +2,9 @@ package harfile
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -316,4 +318,27 @@ func (o *oneByte) Read(p []byte) (int, error) {
 		return 0, nil
 	}
 	return o.r.Read(p[:1])
+}
+
+// TestInternRecentSlots: the direct-mapped cache in front of the intern
+// map must give back the string asked for whatever shares its slot (5000
+// strings over 512 slots collide), with the canonical key for a name.
+func TestInternRecentSlots(t *testing.T) {
+	r := NewReader(strings.NewReader(""), Options{})
+	var in []string
+	for i := range 5000 {
+		in = append(in, fmt.Sprintf("x-h%d", i), fmt.Sprintf("access-control-%08d-origin", i), strings.Repeat("v", i%70))
+	}
+	for round := range 3 {
+		for i, s := range in {
+			name := (i+round)%2 == 0
+			h := r.intern([]byte(s), name)
+			if h.Name != s {
+				t.Fatalf("round %d: intern(%q) = %q", round, s, h.Name)
+			}
+			if name && len(s) <= maxInternedLen && h.key != http.CanonicalHeaderKey(s) {
+				t.Fatalf("round %d: intern(%q) key %q, want %q", round, s, h.key, http.CanonicalHeaderKey(s))
+			}
+		}
+	}
 }
