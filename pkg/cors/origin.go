@@ -61,6 +61,24 @@ func plainURL(raw string) (scheme, host string, ok bool) {
 	return scheme, host, ok
 }
 
+// HostPath is url.Parse's Hostname() and Path for the URLs originOfPlain
+// takes, without parsing them; ok is false for any other URL (parse it).
+// The platform layer reads both from every request of a HAR file.
+func HostPath(raw string) (host, path string, ok bool) {
+	scheme, host, port, ok := splitPlain(raw)
+	if !ok {
+		return "", "", false
+	}
+	path = raw[len(scheme)+len("://")+len(host):]
+	if port != "" {
+		path = path[len(":")+len(port):]
+	}
+	if i := strings.IndexAny(path, "?#"); i >= 0 {
+		path = path[:i]
+	}
+	return host, path, true
+}
+
 // splitPlain is originOfPlain's reading of raw: its scheme, host name and
 // port as written ("" when none).
 func splitPlain(raw string) (scheme, host, port string, ok bool) {

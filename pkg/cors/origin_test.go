@@ -102,7 +102,8 @@ func TestMismatchReasonNullOrigin(t *testing.T) {
 func FuzzOriginOfPlain(f *testing.F) {
 	for _, s := range []string{"https://api.example.com/v1/items?x=1", "http://127.0.0.1:8080/a", "https://a.test:443/",
 		"http://a.test:80", "https://a.test:/x", "https://a.test:0443/", "http://a:b/", "https://A.test/", "https://a.test/%zz",
-		"https://a.test/\x01", "https://a.test#f", "http://[::1]:80/", "https://user@a.test/", "https://a.test:99999/", "https://-a-.test./"} {
+		"https://a.test/\x01", "https://a.test#f", "http://[::1]:80/", "https://user@a.test/", "https://a.test:99999/", "https://-a-.test./",
+		"https://a.test/p#f?q", "https://a.test?q#f", "http://a.test:8080?x=/y", "https://a.test:8443/p/q/"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
@@ -130,6 +131,9 @@ func FuzzOriginOfPlain(f *testing.F) {
 		}
 		if scheme, host, _ := plainURL(raw); scheme != u.Scheme || host != strings.ToLower(u.Hostname()) {
 			t.Errorf("plainURL(%q) = %q, %q; url.Parse gives %q, %q", raw, scheme, host, u.Scheme, u.Hostname())
+		}
+		if host, path, _ := HostPath(raw); host != u.Hostname() || path != u.Path {
+			t.Errorf("HostPath(%q) = %q, %q; url.Parse gives %q, %q", raw, host, path, u.Hostname(), u.Path)
 		}
 		// ParseOrigin's shortcut for a string that is already an origin.
 		got, gerr := ParseOrigin(fast)

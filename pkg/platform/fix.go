@@ -2,8 +2,8 @@ package platform
 
 import (
 	"fmt"
-	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -114,12 +114,13 @@ var (
 )
 
 func newFixContext(ex *cors.Exchange, d *cors.Diagnosis) FixContext {
-	return fixContextOf(ex, d, requestURL(ex))
+	var o observation
+	o.init(Input{Exchange: ex}, readURL(ex))
+	return fixContextOf(ex, d, &o)
 }
 
-// fixContextOf is newFixContext with ex's URL parsed already (u, nil when
-// it does not parse).
-func fixContextOf(ex *cors.Exchange, d *cors.Diagnosis, u *url.URL) FixContext {
+// fixContextOf is newFixContext with ex observed already (o).
+func fixContextOf(ex *cors.Exchange, d *cors.Diagnosis, o *observation) FixContext {
 	c := FixContext{APIID: "YOUR_API_ID", Region: "YOUR_REGION", Stage: "YOUR_STAGE", Resource: "/YOUR/RESOURCE",
 		VPCE: "YOUR_VPCE_ID", Bucket: "YOUR_BUCKET", Origin: "https://app.example.com", Method: "GET", Path: "/"}
 	if ex != nil {
@@ -127,16 +128,16 @@ func fixContextOf(ex *cors.Exchange, d *cors.Diagnosis, u *url.URL) FixContext {
 			c.Origin = o
 		}
 		c.Credentials = ex.Request.Credentials
-		if u != nil {
-			c.Host = strings.ToLower(u.Hostname())
-			if u.Path != "" {
-				c.Path = u.Path
+		if u := o.url; u.ok {
+			c.Host = u.host
+			if u.path != "" {
+				c.Path = u.path
 				// A custom domain hides the stage (base path mapping): the
 				// URL path is the best guess at the resource.
-				c.Resource = u.Path
+				c.Resource = u.path
 			}
 		}
-		if id := requestHeader(&ex.Request, "x-apigw-api-id"); cors.IsToken(id) {
+		if id := o.requestHeader("x-apigw-api-id"); cors.IsToken(id) {
 			c.APIID = id
 		}
 	}
@@ -144,21 +145,12 @@ func fixContextOf(ex *cors.Exchange, d *cors.Diagnosis, u *url.URL) FixContext {
 		c.Method = d.Plan.Method
 	}
 	if d != nil {
-		c.Headers = make([]string, 0, len(d.Plan.UnsafeHeaders))
-		for _, h := range d.Plan.UnsafeHeaders {
-			if cors.IsToken(h) {
-				c.Headers = append(c.Headers, h)
-			}
-		}
+		c.Headers = tokens(d.Plan.UnsafeHeaders)
 	}
 	if len(c.Headers) == 0 {
-		c.Headers = []string{"content-type"}
+		c.Headers = defaultHeaders
 	}
-	if c.Method == "OPTIONS" {
-		c.Methods = []string{c.Method}
-	} else {
-		c.Methods = []string{c.Method, "OPTIONS"}
-	}
+	c.Methods = methodsToAllow(c.Method)
 	// Every AWS pattern below ends in .amazonaws.com: other hosts skip them.
 	aws := strings.HasSuffix(c.Host, ".amazonaws.com")
 	if m := awsMatch(aws, reExecuteAPI, c.Host); m != nil {
@@ -189,6 +181,45 @@ func fixContextOf(ex *cors.Exchange, d *cors.Diagnosis, u *url.URL) FixContext {
 		c.Bucket = "YOUR_BUCKET"
 	}
 	return c
+}
+
+// The context's lists are read, never written in place, so that they can
+// share arrays (the plan's, or these): `har` builds a context per request.
+var (
+	defaultHeaders = []string{"content-type"}
+	usualMethods   = map[string][]string{}
+)
+
+func init() {
+	for _, m := range []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"} {
+		usualMethods[m] = []string{m, "OPTIONS"}
+	}
+	usualMethods["OPTIONS"] = []string{"OPTIONS"}
+}
+
+// methodsToAllow is method, then OPTIONS unless method is OPTIONS.
+func methodsToAllow(method string) []string {
+	if ms, ok := usualMethods[method]; ok {
+		return ms
+	}
+	return []string{method, "OPTIONS"}
+}
+
+// tokens is the names of hs that are tokens: hs itself (capacity cut, so
+// that an append copies) when all are.
+func tokens(hs []string) []string {
+	for i, h := range hs {
+		if !cors.IsToken(h) {
+			out := hs[:i:i]
+			for _, h := range hs[i+1:] {
+				if cors.IsToken(h) {
+					out = append(out, h)
+				}
+			}
+			return out
+		}
+	}
+	return slices.Clip(hs)
 }
 
 // awsMatch is re's submatches in an AWS host name, nil for other hosts.

@@ -121,6 +121,20 @@ func FuzzTokenKey(f *testing.F) {
 	})
 }
 
+// FuzzHasPrefixFold: the first-byte shortcut never changes EqualFold's
+// answer (Unicode folding maps U+212A to k, U+017F to s).
+func FuzzHasPrefixFold(f *testing.F) {
+	for _, s := range [][2]string{{"X-Kong-Latency", "x-kong-"}, {"\u212aong-x", "kong-"}, {"[a", "{a"}, {"\u017fet", "set"}, {"", ""}, {"a", ""}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, s, prefix string) {
+		want := len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+		if got := hasPrefixFold(s, prefix); got != want {
+			t.Fatalf("hasPrefixFold(%q, %q) = %v, want %v", s, prefix, got, want)
+		}
+	})
+}
+
 // FuzzResponseLookup: an answer's indexed lookups (response.header,
 // hasHeader, headerPrefix) and the request's (observation.requestHeader)
 // answer what the lookups over the header map do, whatever the keys (any case, any bytes, canonical or not) and the
@@ -150,9 +164,9 @@ func FuzzResponseLookup(f *testing.F) {
 				}
 			}
 			r := &response{resp: m}
-			r.names.index(h, nil)
+			r.names.index(h, m.CanonicalKeys, nil)
 			o := &observation{req: &cors.Request{Header: h}}
-			o.reqNames.index(h, nil)
+			o.reqNames.index(h, false, nil)
 			for _, n := range append(fields, prefix, "Server", "kong-x", "\u212aong-x", strings.ToUpper(prefix), "") {
 				if got, want := r.header(n), header(m, n); got != want {
 					t.Fatalf("%q in %v: header %q, want %q", n, h, got, want)

@@ -23,7 +23,8 @@ import (
 func (a *analysis) learnExisting() {
 	const allowPrefix = "access-control-allow-"
 	allowed, _ := a.compared()
-	for _, r := range a.obs.responses {
+	for i := range a.obs.responses {
+		r := &a.obs.responses[i]
 		if r.resp == nil {
 			continue
 		}
@@ -31,11 +32,11 @@ func (a *analysis) learnExisting() {
 			a.fix.Existing = true
 		}
 		for _, k := range r.names.keys {
-			if len(k) >= len(allowPrefix) && strings.EqualFold(k[:len(allowPrefix)], allowPrefix) {
+			if hasPrefixFold(k, allowPrefix) {
 				a.fix.Existing = true
 			}
 		}
-		if acao := header(r.resp, cors.HeaderAllowOrigin); acao != "" {
+		if acao := r.header(cors.HeaderAllowOrigin); acao != "" {
 			allowed = append(allowed, acao)
 		}
 	}

@@ -117,31 +117,43 @@ type response struct {
 // headerNames are a header map's keys, read once.
 type headerNames struct {
 	keys []string
-	// lens has bit n set when a key is n bytes long (n mod 64), every bit
-	// when a key is not ASCII: a name of no key's length is absent.
-	lens uint64
+	// seen has nameBit(k) set for each key k, every bit when a key is
+	// not ASCII: a name whose bit is clear is absent.
+	seen uint64
 }
 
-// index reads h's keys into n.keys (appended to room).
-func (n *headerNames) index(h http.Header, room []string) []string {
+// nameBit hashes an ASCII name's length and first and last letters (case
+// folded): an ASCII key equal to it under case folding has the same ones.
+// The length alone let Content-Length stand for x-amz-apigw-id.
+func nameBit(s string) uint64 {
+	n := len(s)
+	if n > 0 {
+		n = 7*n + 3*int(s[n-1]|0x20) + int(s[0]|0x20)
+	}
+	return 1 << (n % 64)
+}
+
+// index reads h's keys into n.keys (appended to room); canonical says
+// they are tokens (cors.Message.CanonicalKeys), so ASCII.
+func (n *headerNames) index(h http.Header, canonical bool, room []string) []string {
 	start := len(room)
 	for k := range h {
 		room = append(room, k)
-		if isASCII(k) {
-			n.lens |= 1 << (len(k) % 64)
+		if canonical || isASCII(k) {
+			n.seen |= nameBit(k)
 		} else {
-			n.lens = ^uint64(0)
+			n.seen = ^uint64(0)
 		}
 	}
 	n.keys = room[start:len(room):len(room)]
 	return room
 }
 
-// absent reports that no key can match name, from the lengths alone: an
-// ASCII name matches only an ASCII key of its length (case folding of
-// ASCII keeps lengths; a non-ASCII key sets every bit of lens).
+// absent reports that no key can match name, from nameBit alone: an ASCII
+// name matches only an ASCII key (folding ASCII letters keeps them ASCII;
+// a non-ASCII key sets every bit of seen).
 func (n *headerNames) absent(name string) bool {
-	return n.lens&(1<<(len(name)%64)) == 0 && isASCII(name)
+	return n.seen&nameBit(name) == 0 && isASCII(name)
 }
 
 // header is header(r.resp, name).
@@ -170,18 +182,20 @@ func (o *observation) requestHeader(name string) string {
 	return requestHeader(o.req, name)
 }
 
+// isASCII ORs the bytes together, without a branch per byte: every
+// header lookup asks it of the name.
 func isASCII(s string) bool {
+	var or byte
 	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
+		or |= s[i]
 	}
-	return true
+	return or < 0x80
 }
 
 // observation is everything fingerprints look at.
 type observation struct {
 	req  *cors.Request
+	url  requestURL
 	host string // lower case, no port
 	// aws: host ends in .amazonaws.com, as every AWS host pattern does
 	// but the Lambda URL's; other hosts skip them.
@@ -239,17 +253,17 @@ type cause func(a *analysis) []cors.Finding
 
 var causes []cause
 
-// init gathers in's answers into o; u is its request's URL parsed (nil
-// when it does not parse).
-func (o *observation) init(in Input, u *url.URL) {
+// init gathers in's answers into o; u is its request's URL read.
+func (o *observation) init(in Input, u requestURL) {
 	o.req = &o.noReq
 	if in.Exchange == nil {
 		return
 	}
 	ex := in.Exchange
 	o.req = &ex.Request
-	if u != nil {
-		o.host = strings.ToLower(u.Hostname())
+	o.url = u
+	if u.ok {
+		o.host = u.host
 		o.aws = strings.HasSuffix(o.host, ".amazonaws.com")
 	}
 	n := len(ex.Actual) + len(in.ErrorPaths)
@@ -276,25 +290,36 @@ func (o *observation) init(in Input, u *url.URL) {
 	for i := range in.ErrorPaths {
 		add("error-path "+itoa(i+1), &in.ErrorPaths[i])
 	}
-	keys := o.reqNames.index(o.req.Header, o.keyRoom[:0])
+	keys := o.reqNames.index(o.req.Header, false, o.keyRoom[:0])
 	for i := range o.responses {
 		if r := &o.responses[i]; r.resp != nil {
-			keys = r.names.index(r.resp.Header, keys)
+			keys = r.names.index(r.resp.Header, r.resp.CanonicalKeys, keys)
 		}
 	}
 }
 
-// requestURL is ex's request URL parsed, nil when there is none or it
-// does not parse: the observation and the fix context share one parse.
-func requestURL(ex *cors.Exchange) *url.URL {
+// requestURL is what the platform layer reads from the request's URL:
+// the observation and the fix context share one reading.
+type requestURL struct {
+	host string // lower case, no port
+	path string
+	ok   bool // false when there is no URL or it does not parse
+}
+
+// readURL reads ex's request URL, without url.Parse for the plain URLs
+// HAR files are made of.
+func readURL(ex *cors.Exchange) requestURL {
 	if ex == nil {
-		return nil
+		return requestURL{}
+	}
+	if host, path, ok := cors.HostPath(ex.Request.URL); ok {
+		return requestURL{host: host, path: path, ok: true}
 	}
 	u, err := url.Parse(ex.Request.URL)
 	if err != nil {
-		return nil
+		return requestURL{}
 	}
-	return u
+	return requestURL{host: strings.ToLower(u.Hostname()), path: u.Path, ok: true}
 }
 
 // analysis is the state causes work on.
@@ -335,7 +360,7 @@ func newAnalysis(in Input) *analysis {
 
 // init is newAnalysis into a zero a.
 func (a *analysis) init(in Input) {
-	u := requestURL(in.Exchange)
+	u := readURL(in.Exchange)
 	a.in, a.diag = in, in.Diagnosis
 	a.obs = &a.observed
 	a.obs.init(in, u)
@@ -346,7 +371,7 @@ func (a *analysis) init(in Input) {
 		a.diag = &cors.Diagnosis{}
 	}
 	a.detect()
-	a.fix = fixContextOf(in.Exchange, a.diag, u)
+	a.fix = fixContextOf(in.Exchange, a.diag, a.obs)
 	a.fix.apply(in.Target)
 }
 
@@ -586,6 +611,13 @@ func header(m *cors.Message, name string) string {
 	if m == nil {
 		return ""
 	}
+	if m.CanonicalKeys {
+		// A key found as named is a canonical token, so it is name's
+		// canonical form: the lookup below would find it too.
+		if vs, ok := m.Header[name]; ok {
+			return first(vs)
+		}
+	}
 	var buf [maxKeyLen]byte
 	key, token := tokenKey(&buf, name)
 	var vs []string
@@ -609,9 +641,21 @@ func header(m *cors.Message, name string) string {
 	return ""
 }
 
+func first(vs []string) string {
+	if len(vs) == 0 {
+		return ""
+	}
+	return vs[0]
+}
+
 func headerCount(m *cors.Message, name string) int {
 	if m == nil {
 		return 0
+	}
+	if m.CanonicalKeys {
+		if vs, ok := m.Header[name]; ok { // as in header
+			return len(vs)
+		}
 	}
 	var buf [maxKeyLen]byte
 	if key, token := tokenKey(&buf, name); token && m.CanonicalKeys {
@@ -666,13 +710,26 @@ func hasHeaderPrefix(m *cors.Message, prefix string) (string, bool) {
 // keyWithPrefix is the least of keys that starts with prefix
 // (case-insensitive).
 func keyWithPrefix(keys []string, prefix string) (string, bool) {
-	first, found := "", false
+	least, found := "", false
 	for _, k := range keys {
-		if len(k) >= len(prefix) && strings.EqualFold(k[:len(prefix)], prefix) && (!found || k < first) {
-			first, found = k, true
+		if hasPrefixFold(k, prefix) && (!found || k < least) {
+			least, found = k, true
 		}
 	}
-	return first, found
+	return least, found
+}
+
+// hasPrefixFold reports whether s starts with prefix, case-insensitively.
+// Two ASCII first bytes that differ beyond case settle it without
+// EqualFold: most keys are refused there.
+func hasPrefixFold(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	if len(prefix) > 0 && s[0] < 0x80 && prefix[0] < 0x80 && s[0]|0x20 != prefix[0]|0x20 {
+		return false
+	}
+	return strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 func body(m *cors.Message) string {
