@@ -367,9 +367,10 @@ func (j *judge) commonHazards(step string, resp *Message, actual bool) {
 
 func varies(m *Message, name string) bool {
 	for _, v := range values(m, "Vary") {
-		for _, f := range strings.Split(v, ",") {
-			f = strings.TrimSpace(f)
-			if f == "*" || strings.EqualFold(f, name) {
+		for rest, more := v, true; more; {
+			var f string
+			f, rest, more = strings.Cut(rest, ",")
+			if f = strings.TrimSpace(f); f == "*" || strings.EqualFold(f, name) {
 				return true
 			}
 		}

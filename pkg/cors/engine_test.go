@@ -612,3 +612,30 @@ func TestHeaderValuesNonCanonical(t *testing.T) {
 		t.Errorf("lower-case header key: %v", codes(d))
 	}
 }
+
+// TestVaries: Vary names Origin in any line, any case, among other names
+// or as "*"; empty items and spaces around commas do not matter.
+func TestVaries(t *testing.T) {
+	for _, tc := range []struct {
+		vary []string
+		want bool
+	}{
+		{nil, false},
+		{[]string{"Origin"}, true},
+		{[]string{"accept-encoding, origin"}, true},
+		{[]string{"Accept-Encoding", " Origin "}, true},
+		{[]string{"*"}, true},
+		{[]string{",, *,"}, true},
+		{[]string{"Origins, X-Origin"}, false},
+		{[]string{""}, false},
+		{[]string{"Accept,"}, false},
+	} {
+		m := &Message{Header: http.Header{}}
+		for _, v := range tc.vary {
+			m.Header.Add("Vary", v)
+		}
+		if got := varies(m, "Origin"); got != tc.want {
+			t.Errorf("varies(Vary: %q) = %v, want %v", tc.vary, got, tc.want)
+		}
+	}
+}

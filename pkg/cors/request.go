@@ -27,7 +27,8 @@ type Plan struct {
 	// "" when the header is not sent.
 	RequestHeaders string `json:"request_headers,omitempty"`
 	// AuthorHeaders are the headers script set that the browser sends (the
-	// forbidden ones dropped), canonical case.
+	// forbidden ones dropped), canonical case. It may be the Request's own
+	// Header, when that is in this form already: read it, never change it.
 	AuthorHeaders http.Header `json:"-"`
 	// Dropped lists header names the browser refuses to let script set.
 	Dropped []string `json:"dropped_headers,omitempty"`
@@ -341,18 +342,19 @@ type authorHeader struct {
 // authorHeaders groups r's headers by lower-case name, in sorted order, and
 // splits off the ones script may not set: forbidden request-headers and, as
 // fetch() throws a TypeError for them, invalid names and values.
-func (p *Profile) authorHeaders(h http.Header) (kept []authorHeader, dropped []string) {
+// kept is appended to buf, which has room for one header per key of h
+// (kept never grows: a key gives one header at most).
+func (p *Profile) authorHeaders(h http.Header, buf []authorHeader) (kept []authorHeader, dropped []string) {
 	// A request's few keys sort in place on the stack.
-	var buf [16]string
-	keys := buf[:0]
-	if len(h) > len(buf) {
+	var keyBuf [16]string
+	keys := keyBuf[:0]
+	if len(h) > len(keyBuf) {
 		keys = make([]string, 0, len(h))
 	}
 	for k := range h {
 		keys = append(keys, k)
 	}
-	// One header per key at most: kept never grows.
-	kept = make([]authorHeader, 0, len(h))
+	kept = buf[:0]
 	// The keys need sorting only when two of them spell one name (their
 	// values join in key order), which a request seldom does.
 	kept, droppedKeys, ok := p.groupHeaders(h, keys, kept, true)
@@ -422,9 +424,23 @@ func (p *Profile) PlanRequest(r *Request) Plan {
 	}
 	pl.Forbidden = IsForbiddenMethod(pl.Method) || !isToken(pl.Method)
 
-	kept, dropped := p.authorHeaders(r.Header)
+	// A request's few headers are grouped on the stack.
+	var keptBuf [16]authorHeader
+	buf := keptBuf[:0]
+	if len(r.Header) > len(keptBuf) {
+		buf = make([]authorHeader, 0, len(r.Header))
+	}
+	kept, dropped := p.authorHeaders(r.Header, buf)
 	pl.Dropped = dropped
-	pl.AuthorHeaders = make(http.Header, len(kept))
+	if pl.AuthorHeaders = sentAsIs(r.Header, kept); pl.AuthorHeaders == nil {
+		pl.AuthorHeaders = make(http.Header, len(kept))
+		// One backing array for the values (one each: kept merges repeats).
+		vals := make([]string, len(kept))
+		for i, h := range kept {
+			vals[i] = h.value
+			pl.AuthorHeaders[h.canonical] = vals[i : i+1 : i+1]
+		}
+	}
 	// safe[i]: kept[i] is safelisted on its own.
 	var safeBuf [16]bool
 	safe := safeBuf[:0]
@@ -432,11 +448,7 @@ func (p *Profile) PlanRequest(r *Request) Plan {
 		safe = make([]bool, 0, len(kept))
 	}
 	total, unsafeN := 0, 0
-	// One backing array for the values (one each: kept merges repeats).
-	vals := make([]string, len(kept))
-	for i, h := range kept {
-		vals[i] = h.value
-		pl.AuthorHeaders[h.canonical] = vals[i : i+1 : i+1]
+	for _, h := range kept {
 		ok, chromiumOnly := p.isSafelisted(h.lower, h.value)
 		safe = append(safe, ok)
 		if !ok {
@@ -493,6 +505,22 @@ func (p *Profile) PlanRequest(r *Request) Plan {
 	}
 	pl.Preflight = len(pl.Reasons) > 0
 	return pl
+}
+
+// sentAsIs returns h when it is already the AuthorHeaders of kept, its
+// grouping (one canonical key and one value for each header, nothing
+// dropped, nothing trimmed): a HAR's or a probe's headers mostly are, and
+// the plan then shares them instead of building a copy. Otherwise nil.
+func sentAsIs(h http.Header, kept []authorHeader) http.Header {
+	if len(h) != len(kept) {
+		return nil
+	}
+	for _, a := range kept {
+		if vs := h[a.canonical]; len(vs) != 1 || vs[0] != a.value {
+			return nil
+		}
+	}
+	return h
 }
 
 // The reasons of a plan, built once per method or header name and

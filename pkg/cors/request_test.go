@@ -2,6 +2,7 @@ package cors
 
 import (
 	"net/http"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -219,6 +220,39 @@ func TestPlanAuthorHeaders(t *testing.T) {
 	}
 	if len(pl.AuthorHeaders) != 1 {
 		t.Errorf("AuthorHeaders = %v", pl.AuthorHeaders)
+	}
+}
+
+// TestPlanSharesAuthorHeaders: a request's Header already in the plan's
+// form is the plan's AuthorHeaders itself; any other is copied into that
+// form, and the request's own map is left as it was.
+func TestPlanSharesAuthorHeaders(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		h      http.Header
+		shared bool
+	}{
+		{"canonical, one value each", http.Header{"Accept": {"*/*"}, "X-Request-Id": {"7"}}, true},
+		{"empty", http.Header{}, true},
+		{"key not canonical", http.Header{"x-request-id": {"7"}}, false},
+		{"value trimmed", http.Header{"X-Request-Id": {" 7"}}, false},
+		{"two values joined", http.Header{"X-A": {"1", "2"}}, false},
+		{"a header dropped", http.Header{"X-A": {"1"}, "Cookie": {"c"}}, false},
+		{"two keys, one name", http.Header{"X-A": {"1"}, "x-a": {"2"}}, false},
+	} {
+		before := tc.h.Clone()
+		pl := Chromium.PlanRequest(&Request{Method: "PUT", URL: api, Origin: page, Header: tc.h})
+		if shared := reflect.ValueOf(pl.AuthorHeaders).UnsafePointer() == reflect.ValueOf(tc.h).UnsafePointer(); shared != tc.shared {
+			t.Errorf("%s: AuthorHeaders shared = %v, want %v", tc.name, shared, tc.shared)
+		}
+		if !reflect.DeepEqual(tc.h, before) {
+			t.Errorf("%s: the request's Header changed to %v", tc.name, tc.h)
+		}
+		for k, vs := range pl.AuthorHeaders {
+			if k != http.CanonicalHeaderKey(k) || len(vs) != 1 || vs[0] != strings.TrimSpace(vs[0]) {
+				t.Errorf("%s: AuthorHeaders = %q: want canonical keys, one trimmed value each", tc.name, pl.AuthorHeaders)
+			}
+		}
 	}
 }
 

@@ -793,8 +793,14 @@ func errorPathFinding(probes []*Entry) (cors.Finding, bool) {
 }
 
 func (a *analyzer) newResult(j *job) *Result {
+	res := a.resultOf(j)
+	return &res
+}
+
+// resultOf is the result of j before judging: what the file recorded.
+func (a *analyzer) resultOf(j *job) Result {
 	e := j.e
-	return &Result{
+	return Result{
 		Index: e.Index, Method: e.Request.Method, URL: e.Request.URL,
 		Origin: j.origin, OriginSource: j.originSource, CORSMode: j.corsMode,
 		Status: e.Response.Status, NetError: e.Response.Error,
@@ -803,15 +809,31 @@ func (a *analyzer) newResult(j *job) *Result {
 	}
 }
 
+// judged is a judged result with its exchange and the exchange's one hop
+// (the request's, or the preflight's when only that is recorded), in one
+// allocation instead of four: they live and die together.
+type judged struct {
+	res  Result
+	ex   cors.Exchange
+	hop  [1]cors.Hop
+	resp cors.Message // hop[0]'s response
+}
+
+func (a *analyzer) newJudged(j *job) *judged {
+	jd := &judged{res: a.resultOf(j)}
+	jd.res.Exchange = &jd.ex
+	return jd
+}
+
 // judge recomputes the cause of one CORS-mode request from the recorded
 // headers, as the browser would have, and takes the verdict from what the
 // browser recorded.
 func (a *analyzer) judge(j *job) *Result {
 	e := j.e
-	res := a.newResult(j)
 	if a.opts.BriefAllowed && j.rec.RecordsFailures && !recordedBlockedChain(j) {
 		// The browser recorded no failure, so it let the request through
 		// whatever the engine finds: the verdict is all the caller reads.
+		res := a.newResult(j)
 		if j.pair != nil {
 			res.PreflightIndex = j.pair.Index
 		}
@@ -822,7 +844,9 @@ func (a *analyzer) judge(j *job) *Result {
 		Credentials: hasCredentials(e), Initiator: initiatorAPI(e),
 	}
 	req.Header = authorHeaders(e.Request.Headers, j.pair)
-	ex := &cors.Exchange{Request: req}
+	jd := a.newJudged(j)
+	res, ex := &jd.res, &jd.ex
+	ex.Request = req
 	causeKnown := true
 	if j.pair != nil {
 		res.PreflightIndex, res.PreflightStatus = j.pair.Index, j.pair.Response.Status
@@ -855,12 +879,18 @@ func (a *analyzer) judge(j *job) *Result {
 			causeKnown = false
 			break
 		}
-		if ex.Actual == nil {
+		resp := &jd.resp
+		switch {
+		case len(j.hops) == 0:
+			ex.Actual = jd.hop[:0:1]
+		case ex.Actual == nil:
 			ex.Actual = make([]cors.Hop, 0, len(j.hops)+1)
+		default:
+			resp = new(cors.Message)
 		}
 		// Built in place: a hop is too big to build and copy.
 		ex.Actual = append(ex.Actual, cors.Hop{})
-		fillHop(&ex.Actual[len(ex.Actual)-1], q, true)
+		fillHop(&ex.Actual[len(ex.Actual)-1], resp, q, true)
 	}
 	d := j.rec.Profile.Evaluate(ex)
 	if blocked && d.Verdict != cors.Blocked && !req.Credentials && (causeKnown || ex.Preflight != nil) && !redirected(ex) {
@@ -906,7 +936,10 @@ func (a *analyzer) judge(j *job) *Result {
 	default:
 		res.Verdict = cors.Blocked
 		res.CauseSource = CauseUnknown
-		res.Reproduce = &req
+		// A copy: req itself stays on the stack for the requests that
+		// need no reproducing, most of them.
+		rep := req
+		res.Reproduce = &rep
 		res.Findings = prependReported(res.Findings, causeNotInFile(e, &req, causeKnown))
 	}
 	return res
@@ -943,7 +976,8 @@ func recordedBlockedChain(j *job) bool {
 // has the OPTIONS exchange but not the request it guarded.
 func (a *analyzer) judgePreflightOnly(j *job) *Result {
 	e := j.e
-	res := a.newResult(j)
+	jd := a.newJudged(j)
+	res, ex := &jd.res, &jd.ex
 	res.Method = j.acrm
 	res.OnlyPreflight = true
 	res.PreflightIndex, res.PreflightStatus = e.Index, e.Response.Status
@@ -955,17 +989,16 @@ func (a *analyzer) judgePreflightOnly(j *job) *Result {
 		vals[i] = placeholderValue(name)
 		req.Header[http.CanonicalHeaderKey(name)] = vals[i : i+1 : i+1]
 	}
-	ex := &cors.Exchange{Request: req}
+	ex.Request = req
 	// The engine reads no request headers of a hop, and a brief caller no
 	// exchange of an allowed result: the preflight's request headers, most
 	// of the work of its hop, wait until the request turns out blocked.
 	later := a.opts.BriefAllowed
 	if hopKnown(e) {
-		ex.Preflight = new(cors.Hop)
-		fillHop(ex.Preflight, e, !later)
+		ex.Preflight = &jd.hop[0]
+		fillHop(ex.Preflight, &jd.resp, e, !later)
 	}
 	d := j.rec.Profile.Evaluate(ex)
-	res.Exchange = ex
 	j.plan, j.planned = d.Plan, true
 	only := cors.NewFinding(CodeOnlyPreflightRecorded, "preflight",
 		"only the preflight is in the file: the browser never sent the "+j.acrm+" request (or the recording does not hold it), so it is diagnosed from the preflight alone")
@@ -1034,14 +1067,19 @@ func hopOf(e *Entry) (*cors.Hop, bool) {
 	if !hopKnown(e) {
 		return nil, false
 	}
-	h := new(cors.Hop)
-	fillHop(h, e, true)
-	return h, true
+	// The hop and its response in one allocation.
+	hr := new(struct {
+		hop  cors.Hop
+		resp cors.Message
+	})
+	fillHop(&hr.hop, &hr.resp, e, true)
+	return &hr.hop, true
 }
 
-// fillHop is hopOf into a zero hop, for an entry whose hop is known; the
-// request's headers are left out unless requestHeaders is set.
-func fillHop(h *cors.Hop, e *Entry, requestHeaders bool) {
+// fillHop is hopOf into a zero hop, for an entry whose hop is known, and
+// into resp (a zero message) for its response; the request's headers are
+// left out unless requestHeaders is set.
+func fillHop(h *cors.Hop, resp *cors.Message, e *Entry, requestHeaders bool) {
 	if requestHeaders {
 		h.Request = message(e.Request.Headers)
 	}
@@ -1053,21 +1091,21 @@ func fillHop(h *cors.Hop, e *Entry, requestHeaders bool) {
 	switch {
 	case !e.Failed():
 		h.Protocol = e.Response.HTTPVersion
-		resp := message(e.Response.Headers)
+		*resp = message(e.Response.Headers)
 		resp.Status, resp.StatusText = e.Response.Status, e.Response.StatusText
 		if len(e.Response.Content.Text) > 0 {
 			resp.Body = e.Response.Content.Text
 			resp.BodyTruncated = e.Response.Content.TextSize > len(e.Response.Content.Text)
 		}
-		h.Response = &resp
+		h.Response = resp
 	case isNetworkError(e.Response.Error):
 		h.NetError = e.Response.Error
 	default:
 		// Some exporters keep the headers of a response the browser
 		// rejected but write status 0; judge the headers.
-		resp := message(e.Response.Headers)
+		*resp = message(e.Response.Headers)
 		resp.Status = 200
-		h.Response = &resp
+		h.Response = resp
 	}
 }
 
@@ -1093,13 +1131,41 @@ func causeNotInFile(e *Entry, req *cors.Request, headersRecorded bool) cors.Find
 }
 
 func preflightNotRecorded(plan *cors.Plan, req *cors.Request) cors.Finding {
-	would := "OPTIONS " + req.URL + " with Origin: " + req.Origin + ", Access-Control-Request-Method: " + plan.Method
-	if plan.RequestHeaders != "" {
-		would += ", Access-Control-Request-Headers: " + plan.RequestHeaders
+	// Most requests of a file need a preflight the file does not hold:
+	// the message is built in one allocation.
+	const (
+		intro   = "the browser sends a preflight for this request ("
+		options = "): OPTIONS "
+		origin  = " with Origin: "
+		method  = ", Access-Control-Request-Method: "
+		headers = ", Access-Control-Request-Headers: "
+		outro   = "; the file holds none (answered from the preflight cache, or left out by the exporter)"
+	)
+	n := len(intro) + len(options) + len(req.URL) + len(origin) + len(req.Origin) + len(method) + len(plan.Method) + len(outro)
+	for i, r := range plan.Reasons {
+		n += len(r) + 2*min(i, 1)
 	}
-	return cors.NewFinding(CodePreflightNotRecorded, "preflight",
-		"the browser sends a preflight for this request ("+strings.Join(plan.Reasons, "; ")+"): "+would+
-			"; the file holds none (answered from the preflight cache, or left out by the exporter)")
+	if plan.RequestHeaders != "" {
+		n += len(headers) + len(plan.RequestHeaders)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(intro)
+	for i, r := range plan.Reasons {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(r)
+	}
+	for _, s := range []string{options, req.URL, origin, req.Origin, method, plan.Method} {
+		b.WriteString(s)
+	}
+	if plan.RequestHeaders != "" {
+		b.WriteString(headers)
+		b.WriteString(plan.RequestHeaders)
+	}
+	b.WriteString(outro)
+	return cors.NewFinding(CodePreflightNotRecorded, "preflight", b.String())
 }
 
 func prependReported(fs []cors.Finding, f cors.Finding) []cors.Finding {
