@@ -148,3 +148,66 @@ func TestMappedTextMatches(t *testing.T) {
 		}
 	}
 }
+
+// plainStringByByte is plainString as a byte loop: the reference its word
+// scan must match.
+func plainStringByByte(b []byte, i, limit int) ([]byte, int, bool) {
+	if i >= len(b) || b[i] != '"' {
+		return nil, 0, false
+	}
+	for k := i + 1; k < len(b); k++ {
+		switch b[k] {
+		case '"':
+			if k-i-1 > limit {
+				return nil, 0, false
+			}
+			return b[i+1 : k], k + 1, true
+		case '\\':
+			return nil, 0, false
+		}
+	}
+	return nil, 0, false
+}
+
+// FuzzPlainString: plainString reads what plainStringByByte reads from
+// every start and under every limit (its seeds put '"' and '\\' in every
+// lane of the first three words and past them).
+func FuzzPlainString(f *testing.F) {
+	for _, n := range []int{0, 1, 7, 8, 9, 15, 16, 17, 23, 24, 25, 40} {
+		body := strings.Repeat("a", n)
+		f.Add(`"`+body+`"tail`, 0, 64)
+		f.Add(`"`+body+`\"x"`, 0, 64)
+		f.Add(`"`+body+"\xff\x80\"", 0, 64)
+		f.Add(`"`+body, 0, 64)
+		f.Add(`"`+body+`"`, 0, n-1)
+	}
+	f.Fuzz(func(t *testing.T, s string, i, limit int) {
+		if i < 0 || i > len(s) {
+			return
+		}
+		b := []byte(s)
+		v, next, ok := plainString(b, i, limit)
+		rv, rnext, rok := plainStringByByte(b, i, limit)
+		if ok != rok || ok && (string(v) != string(rv) || next != rnext) {
+			t.Fatalf("plainString(%q, %d, %d) = %q, %d, %v; byte loop: %q, %d, %v", s, i, limit, v, next, ok, rv, rnext, rok)
+		}
+	})
+}
+
+// BenchmarkPlainString reads the keys and short values of a Chrome entry.
+func BenchmarkPlainString(b *testing.B) {
+	var line []byte
+	var starts []int
+	for _, s := range []string{"request", "method", "GET", "url", "httpVersion", "http/2.0", "headers", "name", ":authority", "value", "api3.example.test", "accept", "*/*", "content-type", "application/json", "x-request-id", "req-12345", "origin", "https://app.example.test", "sec-fetch-mode", "cors", "startedDateTime", "2024-05-01T10:00:00.000Z", "_resourceType", "fetch"} {
+		starts = append(starts, len(line))
+		line = append(line, `"`+s+`":`...)
+	}
+	for b.Loop() {
+		for _, i := range starts {
+			if _, _, ok := plainString(line, i, maxStringLen); !ok {
+				b.Fatal("not plain")
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(starts)), "ns/string")
+}
