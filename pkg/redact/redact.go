@@ -55,7 +55,7 @@ var secretNames = map[string]bool{
 // CORS headers are never secret: they are what corsdiag diagnoses.
 func IsSecretName(name string) bool {
 	n := strings.ToLower(strings.TrimSpace(name))
-	if secretHeaders[n] || secretNames[n] {
+	if secretWholeBits&nameBit(n) != 0 && secretWhole[n] {
 		return true
 	}
 	if strings.HasPrefix(n, "access-control-") || n == "origin" || n == "vary" || n == "sec-fetch-mode" {
@@ -70,6 +70,37 @@ func IsSecretName(name string) bool {
 		}
 	}
 	return false
+}
+
+// secretWhole is secretHeaders and secretNames in one map: one lookup per
+// name (a URL's every parameter name is asked).
+var secretWhole = func() map[string]bool {
+	m := map[string]bool{}
+	for _, names := range []map[string]bool{secretHeaders, secretNames} {
+		for n, secret := range names {
+			m[n] = m[n] || secret
+		}
+	}
+	return m
+}()
+
+// secretWholeBits has nameBit set for each name of secretWhole: most
+// names are refused without hashing them.
+var secretWholeBits = func() (bits uint64) {
+	for n := range secretWhole {
+		bits |= nameBit(n)
+	}
+	return bits
+}()
+
+// nameBit hashes a name's length and first and last bytes to one of 64
+// bits: equal names have the same bit.
+func nameBit(n string) uint64 {
+	h := len(n)
+	if h > 0 {
+		h = 7*h + 3*int(n[h-1]) + int(n[0])
+	}
+	return 1 << (h % 64)
 }
 
 // secretWordsByFirst is secretWords by first byte.
@@ -140,7 +171,7 @@ func rawURL(raw string) string {
 	if i := strings.Index(raw, "://"); i > 0 && isScheme(raw[:i]) {
 		start := i + 3
 		end := len(raw)
-		if j := strings.IndexAny(raw[start:], "/?#"); j >= 0 {
+		if j := authorityEnds.index(raw[start:]); j >= 0 {
 			end = start + j
 		}
 		rest = end
@@ -152,7 +183,7 @@ func rawURL(raw string) string {
 			}
 		}
 	}
-	q := strings.IndexAny(out[rest:], "?#")
+	q := queryStarts.index(out[rest:])
 	if q < 0 {
 		return out
 	}
@@ -243,7 +274,7 @@ func param(p string) string {
 // unescape decodes %XX and '+' as a query does; a bad escape stays as
 // written instead of failing the whole string.
 func unescape(s string) string {
-	if !strings.ContainsAny(s, "%+") {
+	if escapes.index(s) < 0 {
 		return s
 	}
 	b := make([]byte, 0, len(s))
@@ -260,6 +291,36 @@ func unescape(s string) string {
 	}
 	return string(b)
 }
+
+// byteSet is a set of bytes to look for. strings.IndexAny builds one on
+// every call; URLs and their parameters are short and many (every request
+// of a HAR report), so the sets are built once.
+type byteSet [256]bool
+
+func newByteSet(bytes string) (t *byteSet) {
+	t = new(byteSet)
+	for i := 0; i < len(bytes); i++ {
+		t[bytes[i]] = true
+	}
+	return t
+}
+
+// index is strings.IndexAny(s, the set's bytes).
+func (t *byteSet) index(s string) int {
+	for i := 0; i < len(s); i++ {
+		if t[s[i]] {
+			return i
+		}
+	}
+	return -1
+}
+
+var (
+	authorityEnds  = newByteSet("/?#")
+	queryStarts    = newByteSet("?#")
+	urlSecretMarks = newByteSet("@?#;") // only a URL holding one can hold a secret
+	escapes        = newByteSet("%+")
+)
 
 func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
 
@@ -298,7 +359,7 @@ func urlsInText(s string) string {
 		for end < len(s) && !isURLEnd(s[end]) {
 			end++
 		}
-		if start < j && start >= last && strings.ContainsAny(s[j:end], "@?#;") {
+		if start < j && start >= last && urlSecretMarks.index(s[j:end]) >= 0 {
 			if r := rawURL(s[start:end]); r != s[start:end] {
 				b.WriteString(s[last:start])
 				b.WriteString(r)
@@ -369,35 +430,47 @@ var secretHints = [256][]string{
 	't': {"token"}, 's': {"secret", "session", "signature"}, 'p': {"passw"}, 'j': {"jwt"},
 }
 
-// hintSeconds holds, by first letter, the second letters of its hints (bit
-// c-'a'): most letters of a text start no hint, and most that do are not
-// followed by a hint's second letter.
-var hintSeconds = func() (m [256]uint32) {
-	for c, hs := range secretHints {
+// hintPairs is a bit set of pairs of bytes (each |0x20, which lowers an
+// upper-case letter and maps no other byte to one): the first two bytes of
+// each hint, and its second and third.
+var hintPairs = func() (t [1 << 16 / 64]uint64) {
+	for _, hs := range secretHints {
 		for _, h := range hs {
-			if len(h) < 2 || h[1] < 'a' || h[1] > 'z' {
-				panic("redact: a secret hint's second byte must be a lower-case letter: " + h)
+			if len(h) < 3 {
+				panic("redact: a secret hint must be at least 3 bytes: " + h)
 			}
-			m[c] |= 1 << (h[1] - 'a')
+			for _, k := range []uint32{pairKey(h[0], h[1]), pairKey(h[1], h[2])} {
+				t[k/64] |= 1 << (k % 64)
+			}
 		}
 	}
-	return m
+	return t
 }()
 
+func pairKey(a, b byte) uint32 { return uint32(a|0x20)<<8 | uint32(b|0x20) }
+
+// mayHoldSecret reports whether s holds a secret hint, its ASCII letters
+// in any case. It looks at every other pair of bytes: a hint is at least
+// 3 bytes, so one starting at an even offset has its first pair there and
+// one starting at an odd offset its second. `corsdiag har` asks it of
+// every finding's text, and most pairs start no hint.
 func mayHoldSecret(s string) bool {
-	for i := 0; i+1 < len(s); i++ {
-		// |0x20 lowers an upper-case letter and maps no other byte to one.
-		m := hintSeconds[s[i]|0x20]
-		if m == 0 {
+	for i := 0; i+1 < len(s); i += 2 {
+		if k := pairKey(s[i], s[i+1]); hintPairs[k/64]&(1<<(k%64)) == 0 {
 			continue
 		}
-		if c := (s[i+1] | 0x20) - 'a'; c >= 26 || m&(1<<c) == 0 {
-			continue
+		if i > 0 && hintAt(s, i-1) || hintAt(s, i) {
+			return true
 		}
-		for _, h := range secretHints[s[i]|0x20] {
-			if len(s)-i >= len(h) && hasFoldedPrefix(s[i+1:], h[1:]) {
-				return true
-			}
+	}
+	return false
+}
+
+// hintAt reports whether a hint starts at s[i].
+func hintAt(s string, i int) bool {
+	for _, h := range secretHints[s[i]|0x20] {
+		if len(s)-i >= len(h) && hasFoldedPrefix(s[i:], h) {
+			return true
 		}
 	}
 	return false

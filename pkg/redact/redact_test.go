@@ -217,6 +217,28 @@ func TestMayHoldSecret(t *testing.T) {
 	}
 }
 
+// FuzzMayHoldSecret holds mayHoldSecret to the byte-by-byte search it
+// replaced: any hint, at any place, in any case of its ASCII letters.
+func FuzzMayHoldSecret(f *testing.F) {
+	for _, s := range []string{"", "eyJ", "xAkIa", "api_KEY", "api-kEy", "ApIkEy", "BEARER", "bAsic", "tok", "TOKEN.", "secreT",
+		"SeSsIoN", "sIgNaTuRe", "passW", "JwT", "\xc5\xbfession", "s\u212aey", "api_ke", "tokeN\x00", "SE SSION", "a`pi", "@pikey"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := false
+		for i := range len(s) {
+			for _, h := range secretHints[s[i]|0x20] {
+				if len(s)-i >= len(h) && hasFoldedPrefix(s[i:], h) {
+					want = true
+				}
+			}
+		}
+		if got := mayHoldSecret(s); got != want {
+			t.Fatalf("mayHoldSecret(%q) = %v, want %v", s, got, want)
+		}
+	})
+}
+
 // BenchmarkTextFinding is Text on a finding's message that quotes the
 // request's URL and page origin, nothing to redact: what `corsdiag har`
 // redacts for most requests.

@@ -44,9 +44,12 @@ type HARRenderer struct {
 	rows   [][]string
 	more   int
 	groups map[string]*harProblem
-	order  []*harProblem
-	json   *spillBuffer
-	nJSON  int
+	// grouped holds the keys of groups, for Prepare (on the workers):
+	// once a group exists, a request of it needs only its own texts.
+	grouped sync.Map
+	order   []*harProblem
+	json    *spillBuffer
+	nJSON   int
 	// texts holds the workers' *jsonTexts: the JSON of texts seen before,
 	// cleaned as this renderer cleans.
 	texts sync.Pool
@@ -245,6 +248,7 @@ func (r *HARRenderer) group(res *harfile.Result, p *harPrepared) {
 		g = seen
 	} else {
 		r.groups[key] = g
+		r.grouped.Store(key, nil)
 		r.order = append(r.order, g)
 	}
 	g.Count++
@@ -291,6 +295,19 @@ func (r *HARRenderer) newProblem(res *harfile.Result) (*harProblem, string) {
 	key := strings.Join([]string{string(f.Code), string(c.Code), f.FailedParameter, target, res.Origin}, "\x00")
 	if f.Code == harfile.CodeCauseNotInFile {
 		key += "\x00" + res.Method + "\x00" + res.URL
+	}
+	if _, ok := r.grouped.Load(key); ok {
+		// The group exists and keeps its first request's texts: this one
+		// needs only what its JSON shows (most blocked requests of a file
+		// share a few groups, and cleaning the rest was a third of Prepare).
+		g := &harProblem{}
+		if r.opts.JSON {
+			g.reported = newJSONFindingHead(f, r.clean)
+			if res.Reproduce != nil {
+				g.Reproduce = r.reproduce(res)
+			}
+		}
+		return g, key
 	}
 	head := newJSONFindingHead(f, r.clean)
 	g := &harProblem{
