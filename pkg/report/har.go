@@ -294,7 +294,7 @@ func (r *HARRenderer) newProblem(res *harfile.Result) (*harProblem, string) {
 	target := cors.OriginOf(res.URL)
 	key := strings.Join([]string{string(f.Code), string(c.Code), f.FailedParameter, target, res.Origin}, "\x00")
 	if f.Code == harfile.CodeCauseNotInFile {
-		key += "\x00" + res.Method + "\x00" + res.URL
+		key += "\x00" + res.Method
 	}
 	if _, ok := r.grouped.Load(key); ok {
 		// The group exists and keeps its first request's texts: this one

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -280,6 +281,59 @@ func TestHARStatusesOfTheReportedAnswer(t *testing.T) {
 				t.Fatalf("statuses %+v, want {%s: 1}", doc.Problems, tt.want)
 			}
 		})
+	}
+}
+
+// TestHARGroupsCauseNotInFile: blocked requests whose cause the file does
+// not hold are one problem per page origin, server and method, whatever
+// their paths and queries (2000 failed polls are one problem, not 2000),
+// each with its example's check command.
+func TestHARGroupsCauseNotInFile(t *testing.T) {
+	var out bytes.Buffer
+	r := NewHARRenderer(&out, HAROptions{JSON: true})
+	for i, req := range []struct{ method, url string }{
+		{"GET", "https://api.test/a?x=1"},
+		{"GET", "https://api.test/b/2?x=2"},
+		{"PUT", "https://api.test/a?x=1"},
+		{"GET", "https://other.test/a?x=1"},
+		{"GET", "https://api.test/c"},
+	} {
+		res := &harfile.Result{Index: i, Method: req.method, URL: req.url, Origin: "https://app.test", Verdict: cors.Blocked,
+			CauseSource: harfile.CauseUnknown, Reproduce: &cors.Request{Method: req.method, URL: req.url, Origin: "https://app.test"},
+			Findings: []cors.Finding{{Code: harfile.CodeCauseNotInFile, Severity: cors.SeverityError, Step: "actual", Reported: true}}}
+		if err := r.Add(res); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.Finish(harfile.Summary{}, &harfile.Log{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Problems []struct {
+			Count     int    `json:"count"`
+			Target    string `json:"target"`
+			Reproduce string `json:"reproduce"`
+			Example   int    `json:"example_index"`
+		}
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	type problem struct {
+		count   int
+		target  string
+		example int
+	}
+	var got []problem
+	for _, p := range doc.Problems {
+		got = append(got, problem{p.Count, p.Target, p.Example})
+		if !strings.HasPrefix(p.Reproduce, "corsdiag check ") {
+			t.Errorf("problem of example #%d: reproduce %q, want its check command", p.Example, p.Reproduce)
+		}
+	}
+	want := []problem{{3, "https://api.test", 0}, {1, "https://api.test", 2}, {1, "https://other.test", 3}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("problems %+v, want %+v", got, want)
 	}
 }
 
