@@ -199,7 +199,7 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 		in = ioNopCloser{bytes.NewReader(data)}
 		for _, p := range profiles {
 			b := report.HARBrowser{Name: p.Name, Verdicts: map[int]cors.Verdict{}, Codes: map[int]cors.Code{}, URLs: map[int]string{}}
-			_, _, _ = harfile.Analyze(bytes.NewReader(data), harfile.AnalyzeOptions{Profile: p, BriefAllowed: true}, func(res *harfile.Result) error {
+			_, _, _ = harfile.Analyze(bytes.NewReader(data), harfile.AnalyzeOptions{Profile: p, BriefAllowed: true, NoRequestHeaders: true}, func(res *harfile.Result) error {
 				if !matchURL(res.URL) || !matchOrigin(res.Origin) {
 					return nil
 				}
@@ -280,6 +280,8 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 		aopts.Profile = profiles[0]
 	}
 	if rp == nil && page == nil {
+		// Nor do they show the request lines of the exchange.
+		aopts.NoRequestHeaders = true
 		aopts.Prepare = func(res *harfile.Result) {
 			if matchURL(res.URL) && matchOrigin(res.Origin) {
 				rend.Prepare(res)

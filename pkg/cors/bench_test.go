@@ -86,3 +86,23 @@ func BenchmarkPlanRequestHAR(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPlanCache is BenchmarkPlanRequestHAR from the plan cache, and
+// built (a miss, or a profile that is not built in).
+func BenchmarkPlanCache(b *testing.B) {
+	r := &Request{Method: "PUT", URL: api, Origin: page,
+		Header: http.Header{"Accept": {"*/*"}, "Content-Type": {"application/json"}, "X-Request-Id": {"req-17"}}}
+	for _, bc := range []struct {
+		name  string
+		cache *planCache
+	}{{"cached", Chromium.planCache()}, {"built", nil}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if pl, _ := Chromium.plan(r, bc.cache); !pl.Preflight {
+					b.Fatal("no preflight")
+				}
+			}
+		})
+	}
+}

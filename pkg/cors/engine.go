@@ -26,10 +26,13 @@ type judge struct {
 	// carries a tainted one (a preflight after a cross-origin redirect).
 	pageOrigin string
 	// lnaSeen: the Local Network Access permission was already reported.
-	lnaSeen  bool
-	errors   []Finding
-	warnings []Finding
-	infos    []Finding
+	lnaSeen bool
+	// preflightText is the CodePreflightReasons message when the plan
+	// came with it (from the plan cache), "" otherwise.
+	preflightText string
+	errors        []Finding
+	warnings      []Finding
+	infos         []Finding
 }
 
 func (j *judge) add(f Finding) {
@@ -67,7 +70,8 @@ func (p *Profile) Evaluate(ex *Exchange) *Diagnosis {
 	// "https://App.example.com/" for it.
 	r.Origin = canonicalOrigin(r.Origin)
 	j := &judge{p: p, req: &r, initURL: r.URL}
-	d := &Diagnosis{Plan: p.PlanRequest(&r), Scope: ScopeFull}
+	d := &Diagnosis{Scope: ScopeFull}
+	d.Plan, j.preflightText = p.plan(&r, p.planCache())
 
 	switch scheme := urlScheme(r.URL); {
 	case d.Plan.Forbidden:
@@ -139,7 +143,11 @@ func (j *judge) evaluate(ex *Exchange, d *Diagnosis) {
 		return
 	}
 	if d.Plan.Preflight {
-		j.add(newFinding(CodePreflightReasons, "request", joinAfter("the browser sends an OPTIONS preflight first: ", d.Plan.Reasons, "; ")))
+		msg := j.preflightText
+		if msg == "" {
+			msg = preflightText(d.Plan.Reasons)
+		}
+		j.add(newFinding(CodePreflightReasons, "request", msg))
 		if j.checkLocalNetwork(ex.Preflight, r.URL, "preflight") {
 			return
 		}

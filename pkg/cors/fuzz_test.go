@@ -100,6 +100,7 @@ func FuzzPlanRequest(f *testing.F) {
 			if again := p.PlanRequest(r); again.RequestHeaders != pl.RequestHeaders || again.Preflight != pl.Preflight {
 				t.Fatal("PlanRequest is not deterministic")
 			}
+			checkPlanCache(t, p, r)
 		}
 	})
 }

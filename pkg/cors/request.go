@@ -90,15 +90,31 @@ func IsForbiddenHeader(name, value string) bool { return isForbiddenLower(asciiL
 
 // isForbiddenLower is IsForbiddenHeader for a lower-case name.
 func isForbiddenLower(n, value string) bool {
-	if forbiddenHeaders[n] || strings.HasPrefix(n, "proxy-") || strings.HasPrefix(n, "sec-") {
-		return true
-	}
+	return forbiddenName(n) || isMethodOverride(n) && overridesForbidden(value)
+}
+
+// forbiddenName reports whether a lower-case name is a forbidden
+// request-header whatever its value.
+func forbiddenName(n string) bool {
+	return forbiddenHeaders[n] || strings.HasPrefix(n, "proxy-") || strings.HasPrefix(n, "sec-")
+}
+
+// isMethodOverride reports whether a lower-case name is of the
+// X-HTTP-Method family, forbidden by its value.
+func isMethodOverride(n string) bool {
 	switch n {
 	case "x-http-method", "x-http-method-override", "x-method-override":
-		for _, v := range getDecodeSplit(value) {
-			if IsForbiddenMethod(v) {
-				return true
-			}
+		return true
+	}
+	return false
+}
+
+// overridesForbidden reports whether a method-override value names a
+// forbidden method.
+func overridesForbidden(value string) bool {
+	for _, v := range getDecodeSplit(value) {
+		if IsForbiddenMethod(v) {
+			return true
 		}
 	}
 	return false
@@ -173,11 +189,59 @@ var lowerNames = func() map[string]string {
 }()
 
 // lowerName is asciiLower(k) for a header name.
-func lowerName(k string) string {
-	if lower, ok := lowerNames[k]; ok {
-		return lower
+func lowerName(k string) string { return nameOf(k).lower }
+
+// headerName is what the rules read of a header name as written (a map
+// key), worked out once per name.
+type headerName struct {
+	lower string
+	// canonical is http.CanonicalHeaderKey of a token, "" otherwise.
+	canonical string
+	// token: fetch() throws for a name that is not one.
+	token bool
+	// forbidden: a forbidden request-header whatever its value;
+	// methodOverride: of the X-HTTP-Method family, forbidden by its value.
+	forbidden, methodOverride bool
+}
+
+func newHeaderName(k string) headerName {
+	n := headerName{lower: asciiLower(k), token: isToken(k)}
+	if n.token {
+		n.canonical = http.CanonicalHeaderKey(k)
 	}
-	return asciiLower(k)
+	n.forbidden, n.methodOverride = forbiddenName(n.lower), isMethodOverride(n.lower)
+	return n
+}
+
+// headerNames caches newHeaderName: the names the engine knows from the
+// start, and the first maxSeenNames others it meets (a HAR's X-Request-Id,
+// on one request after another).
+var headerNames = func() *cowCache[string, headerName] {
+	m := make(map[string]headerName, len(lowerNames))
+	for k := range lowerNames {
+		m[k] = newHeaderName(k)
+	}
+	c := &cowCache[string, headerName]{}
+	c.m.Store(&m)
+	return c
+}()
+
+const maxSeenNames = 256
+
+func nameOf(k string) headerName {
+	names := headerNames.load()
+	if n, ok := names[k]; ok {
+		return n
+	}
+	limit := len(lowerNames) + maxSeenNames
+	if len(names) >= limit {
+		return newHeaderName(k)
+	}
+	// Own copy: k may point into a larger string kept alive here.
+	k = strings.Clone(k)
+	n := newHeaderName(k)
+	headerNames.add(k, n, limit)
+	return n
 }
 
 // isHTTPWhitespace is Fetch's HTTP whitespace: tab, LF, CR, space.
@@ -380,21 +444,12 @@ func (p *Profile) authorHeaders(h http.Header, buf []authorHeader) (kept []autho
 // when two keys spell one name.
 func (p *Profile) groupHeaders(h http.Header, keys []string, kept []authorHeader, anyOrder bool) (_ []authorHeader, droppedKeys []string, ok bool) {
 	for _, k := range keys {
-		lower := lowerName(k)
-		// For a token, the canonical form of k is that of lower, and
-		// costs nothing when k has it already (a HAR's or net/http's keys).
-		canonical := ""
+		name := nameOf(k)
+		lower := name.lower
 		own := len(kept) // k's header, once kept, is at kept[own]
 		for _, v := range h[k] {
 			v = normalizeValue(v)
-			if !isToken(k) {
-				droppedKeys = appendUnique(droppedKeys, k)
-				continue
-			}
-			if canonical == "" {
-				canonical = http.CanonicalHeaderKey(k)
-			}
-			if !isValidHeaderValue(v) || isForbiddenLower(lower, v) || p.ExtraForbidden[lower] {
+			if !name.token || !isValidHeaderValue(v) || name.forbidden || name.methodOverride && overridesForbidden(v) || p.ExtraForbidden[lower] {
 				droppedKeys = appendUnique(droppedKeys, k)
 				continue
 			}
@@ -406,7 +461,7 @@ func (p *Profile) groupHeaders(h http.Header, keys []string, kept []authorHeader
 				kept[i].value += ", " + v
 				continue
 			}
-			kept = append(kept, authorHeader{lower: lower, canonical: canonical, value: v})
+			kept = append(kept, authorHeader{lower: lower, canonical: name.canonical, value: v})
 		}
 	}
 	return kept, droppedKeys, true
@@ -417,13 +472,22 @@ func (p *Profile) groupHeaders(h http.Header, keys []string, kept []authorHeader
 // normalization, the CORS-unsafe request-header names with the 128-byte
 // value and 1024-byte total rules, and whether a preflight is sent. A
 // same-origin request (r.Origin same origin with r.URL) is never preflighted.
+//
+// The plan's lists may be shared with other plans: read them, never change
+// them.
 func (p *Profile) PlanRequest(r *Request) Plan {
-	pl := Plan{Method: NormalizeMethod(r.Method)}
-	if pl.Method == "" {
-		pl.Method = "GET"
-	}
-	pl.Forbidden = IsForbiddenMethod(pl.Method) || !isToken(pl.Method)
+	pl, _ := p.plan(r, p.planCache())
+	return pl
+}
 
+// plan is PlanRequest, its classification remembered in cache (when not
+// nil), and the message of its CodePreflightReasons finding when it is
+// preflighted and the cache holds that ("" otherwise).
+func (p *Profile) plan(r *Request, cache *planCache) (Plan, string) {
+	method := NormalizeMethod(r.Method)
+	if method == "" {
+		method = "GET"
+	}
 	// A request's few headers are grouped on the stack.
 	var keptBuf [16]authorHeader
 	buf := keptBuf[:0]
@@ -431,7 +495,25 @@ func (p *Profile) PlanRequest(r *Request) Plan {
 		buf = make([]authorHeader, 0, len(r.Header))
 	}
 	kept, dropped := p.authorHeaders(r.Header, buf)
-	pl.Dropped = dropped
+
+	var c classified
+	var keyBuf [maxPlanKey]byte
+	key, ok := p.planKey(keyBuf[:0], method, r.ForcePreflight, kept, dropped)
+	switch {
+	case cache == nil || !ok:
+		c = p.classify(method, r.ForcePreflight, kept, dropped)
+	default:
+		var hit bool
+		if c, hit = cache.load()[string(key)]; !hit {
+			c = p.classify(method, r.ForcePreflight, kept, dropped)
+			if len(c.plan.Reasons) > 0 {
+				c.preflightText = preflightText(c.plan.Reasons)
+			}
+			cache.add(string(key), c, maxPlans)
+		}
+	}
+
+	pl := c.plan
 	if pl.AuthorHeaders = sentAsIs(r.Header, kept); pl.AuthorHeaders == nil {
 		pl.AuthorHeaders = make(http.Header, len(kept))
 		// One backing array for the values (one each: kept merges repeats).
@@ -441,6 +523,31 @@ func (p *Profile) PlanRequest(r *Request) Plan {
 			pl.AuthorHeaders[h.canonical] = vals[i : i+1 : i+1]
 		}
 	}
+	if r.Origin != "" && sameOrigin(canonicalOrigin(r.Origin), r.URL) {
+		// Same-origin requests are not subject to CORS: no preflight.
+		pl.Reasons = nil
+	}
+	if pl.Preflight = len(pl.Reasons) > 0; !pl.Preflight {
+		return pl, ""
+	}
+	return pl, c.preflightText
+}
+
+// classified is a plan as far as the method and the grouped headers decide
+// it: without AuthorHeaders, the same-origin rule and Preflight.
+type classified struct {
+	plan Plan
+	// preflightText is the CodePreflightReasons message of plan.Reasons,
+	// kept with a cached plan.
+	preflightText string
+}
+
+// classify is the heart of PlanRequest: what method, kept and dropped
+// decide. Every list it returns is full (len == cap), so that an append
+// by a reader copies it instead of writing into a cached plan.
+func (p *Profile) classify(method string, force bool, kept []authorHeader, dropped []string) classified {
+	pl := Plan{Method: method, Dropped: slices.Clip(dropped)}
+	pl.Forbidden = IsForbiddenMethod(pl.Method) || !isToken(pl.Method)
 	// safe[i]: kept[i] is safelisted on its own.
 	var safeBuf [16]bool
 	safe := safeBuf[:0]
@@ -460,6 +567,7 @@ func (p *Profile) PlanRequest(r *Request) Plan {
 		}
 		total += len(h.value)
 	}
+	pl.ChromiumOnly = slices.Clip(pl.ChromiumOnly)
 	// Past 1024 bytes every header is unsafe: the unsafe ones are then all
 	// of kept, which is in name order already.
 	tooLong := total > 1024
@@ -480,7 +588,7 @@ func (p *Profile) PlanRequest(r *Request) Plan {
 	pl.RequestHeaders = strings.Join(pl.UnsafeHeaders, ",")
 
 	// The method, the unsafe headers, then the total or the forced flag.
-	if unsafeN > 0 || !IsSafelistedMethod(pl.Method) || tooLong || r.ForcePreflight {
+	if unsafeN > 0 || !IsSafelistedMethod(pl.Method) || tooLong || force {
 		pl.Reasons = make([]string, 0, unsafeN+2)
 	}
 	if !IsSafelistedMethod(pl.Method) {
@@ -496,15 +604,85 @@ func (p *Profile) PlanRequest(r *Request) Plan {
 	if tooLong {
 		pl.Reasons = append(pl.Reasons, fmt.Sprintf("the safelisted header values add up to %d bytes, more than 1024, so they all count as unsafe", total))
 	}
-	if r.ForcePreflight && len(pl.Reasons) == 0 {
+	if force && len(pl.Reasons) == 0 {
 		pl.Reasons = append(pl.Reasons, "a preflight was forced (use-CORS-preflight flag)")
 	}
-	if r.Origin != "" && sameOrigin(canonicalOrigin(r.Origin), r.URL) {
-		// Same-origin requests are not subject to CORS: no preflight.
-		pl.Reasons = nil
+	pl.Reasons = slices.Clip(pl.Reasons)
+	return classified{plan: pl}
+}
+
+// preflightText is the CodePreflightReasons message.
+func preflightText(reasons []string) string {
+	return joinAfter("the browser sends an OPTIONS preflight first: ", reasons, "; ")
+}
+
+// Plans are cached for the built-in profiles: a HAR's requests come in a
+// few shapes (method, header names, the values that decide safelisting),
+// each repeated thousands of times. Keys are at most maxPlanKey bytes; past
+// maxPlans, plans are built each time.
+const (
+	maxPlanKey = 512
+	maxPlans   = 256
+)
+
+type planCache = cowCache[string, classified]
+
+var planCaches [3]planCache
+
+// planCache is p's plan cache, or nil for a profile that is not built in
+// (its fields may change: a test's variant).
+func (p *Profile) planCache() *planCache {
+	switch p {
+	case Chromium:
+		return &planCaches[0]
+	case Firefox:
+		return &planCaches[1]
+	case Safari:
+		return &planCaches[2]
 	}
-	pl.Preflight = len(pl.Reasons) > 0
-	return pl
+	return nil
+}
+
+// planKey appends to b everything classify reads: the method, the forced
+// flag, and each kept header's name with, when it decides anything, its
+// value (a safelisted name's). ok is false for a request not worth a key:
+// a dropped header, a method that is not a token, a key longer than
+// maxPlanKey. Names are tokens and values hold no newline, so the key
+// reads back one way only.
+func (p *Profile) planKey(b []byte, method string, force bool, kept []authorHeader, dropped []string) (key []byte, ok bool) {
+	if len(dropped) > 0 || !isToken(method) {
+		return nil, false
+	}
+	b = append(b, method...)
+	b = append(b, " F"[boolIndex(force)])
+	for _, h := range kept {
+		b = append(b, '\n')
+		b = append(b, h.lower...)
+		if p.valueDecides(h.lower) {
+			b = append(b, ':')
+			b = append(b, h.value...)
+		}
+	}
+	return b, len(b) <= maxPlanKey
+}
+
+func boolIndex(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// valueDecides reports whether the value of a header with the lower-case
+// name decides whether it is safelisted, and why not: for any other name
+// isSafelisted is false and safelistWhy empty, whatever the value.
+func (p *Profile) valueDecides(name string) bool {
+	switch name {
+	case "accept", "accept-language", "content-language", "content-type", "range":
+		return true
+	}
+	_, ok := p.ExtraSafelisted[name]
+	return ok
 }
 
 // sentAsIs returns h when it is already the AuthorHeaders of kept, its
@@ -537,40 +715,54 @@ var (
 // maxReasons bounds a reasonCache: past it, texts are built each time.
 const maxReasons = 256
 
-// reasonCache remembers text(a, b). Workers read it without a lock; a new
-// text is added to a copy of the map under one.
+// reasonCache remembers text(a, b).
 type reasonCache struct {
-	text func(a, b string) string
-	m    atomic.Pointer[map[[2]string]string]
-	mu   sync.Mutex
+	text  func(a, b string) string
+	cache cowCache[[2]string, string]
 }
 
 func (c *reasonCache) get(a, b string) string {
 	key := [2]string{a, b}
-	m := c.m.Load()
-	if m != nil {
-		if s, ok := (*m)[key]; ok {
-			return s
-		}
-		if len(*m) >= maxReasons {
-			return c.text(a, b)
-		}
-	}
-	s := c.text(a, b)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	old := c.m.Load()
-	if old != nil && len(*old) >= maxReasons {
+	if s, ok := c.cache.load()[key]; ok {
 		return s
 	}
-	grown := map[[2]string]string{}
-	if old != nil {
-		maps.Copy(grown, *old)
-	}
+	s := c.text(a, b)
 	// Own copies: a key may point into a larger string kept alive here.
-	grown[[2]string{strings.Clone(a), strings.Clone(b)}] = s
-	c.m.Store(&grown)
+	c.cache.add([2]string{strings.Clone(a), strings.Clone(b)}, s, maxReasons)
 	return s
+}
+
+// cowCache is a bounded map that workers read without a lock; an entry is
+// added to a copy of the map under one (copy on write: entries are few and
+// read far more often than added).
+type cowCache[K comparable, V any] struct {
+	m  atomic.Pointer[map[K]V]
+	mu sync.Mutex
+}
+
+// load returns the map to read (nil while empty); never write to it.
+func (c *cowCache[K, V]) load() map[K]V {
+	if m := c.m.Load(); m != nil {
+		return *m
+	}
+	return nil
+}
+
+// add adds key unless the cache holds limit entries already.
+func (c *cowCache[K, V]) add(key K, v V, limit int) {
+	if len(c.load()) >= limit {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	old := c.load()
+	if len(old) >= limit {
+		return
+	}
+	grown := make(map[K]V, len(old)+1)
+	maps.Copy(grown, old)
+	grown[key] = v
+	c.m.Store(&grown)
 }
 
 // safelistWhy explains why a header with a safelisted name is unsafe.

@@ -298,7 +298,7 @@ func TestReasonCache(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if n := len(*c.m.Load()); n != maxReasons {
+	if n := len(c.cache.load()); n != maxReasons {
 		t.Errorf("%d texts cached, want the bound %d", n, maxReasons)
 	}
 	pl := Chromium.PlanRequest(&Request{Method: "PATCH", URL: api, Origin: page, Header: hdr("X-A", "1")})
@@ -308,5 +308,104 @@ func TestReasonCache(t *testing.T) {
 			t.Errorf("Reasons = %q, want %q", pl.Reasons, want)
 		}
 		pl = Chromium.PlanRequest(&Request{Method: "PATCH", URL: api, Origin: page, Header: hdr("X-A", "2")})
+	}
+}
+
+// checkPlanCache: the plan of r built afresh, then cached, then read from
+// the cache, is the plan built without a cache, and so is its
+// CodePreflightReasons message.
+func checkPlanCache(t *testing.T, p *Profile, r *Request) {
+	t.Helper()
+	want, _ := p.plan(r, nil)
+	cache := &planCache{}
+	for _, from := range []string{"built", "cached"} {
+		got, text := p.plan(r, cache)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: %s plan of %v\n = %+v\nwant %+v", p.Name, from, r.Header, got, want)
+		}
+		if text != "" && (!want.Preflight || text != preflightText(want.Reasons)) {
+			t.Fatalf("%s: %s message %q, want %q", p.Name, from, text, preflightText(want.Reasons))
+		}
+	}
+}
+
+// TestPlanCache: requests that differ in what decides their plan (method,
+// names, a safelisted name's value, the forced flag, the same-origin rule)
+// get their own plans from the cache; requests that differ in the value of
+// a header that is never safelisted share one.
+func TestPlanCache(t *testing.T) {
+	long := strings.Repeat("a", 129)
+	reqs := []*Request{
+		{Method: "PUT", Header: hdr("Content-Type", "application/json", "X-Request-Id", "1")},
+		{Method: "PUT", Header: hdr("Content-Type", "application/json", "X-Request-Id", "2")},
+		{Method: "PUT", Header: hdr("Content-Type", "text/plain", "X-Request-Id", "1")},
+		{Method: "put", Header: hdr("Content-Type", "text/plain; charset=utf-8")},
+		{Method: "POST", Header: hdr("Content-Type", "text/plain")},
+		{Method: "POST", Header: hdr("Content-Type", "text/plain"), ForcePreflight: true},
+		{Method: "GET", Header: hdr("Accept", long)},
+		{Method: "GET", Header: hdr("Accept", "*/*", "Accept-Language", strings.Repeat("en, ", 128), "Content-Language", strings.Repeat("de, ", 100))},
+		{Method: "GET", Header: hdr("Range", "bytes=0-1")},
+		{Method: "GET", Header: hdr("Range", "bytes=1-0")},
+		{Method: "GET", Header: hdr("DPR", "2.0")},
+		{Method: "GET", Header: hdr("DPR", "two")},
+		{Method: "GET", Header: hdr("X-A", long)},
+		{Method: "GET", Header: hdr("Cookie", "a", "X-A", "1")},
+		{Method: "GET", Header: hdr("X-HTTP-Method-Override", "TRACE")},
+		{Method: "PATCH"},
+		{Method: "GE T"},
+		{Method: "PUT", Header: hdr("X-A", "1"), URL: page + "/same"},
+	}
+	for _, p := range AllProfiles {
+		for _, r := range reqs {
+			r := *r
+			if r.URL == "" {
+				r.URL = api
+			}
+			r.Origin = page
+			checkPlanCache(t, p, &r)
+			for range 2 { // the shared cache: built or read
+				got, text := p.plan(&r, p.planCache())
+				if want, _ := p.plan(&r, nil); !reflect.DeepEqual(got, want) {
+					t.Errorf("%s %s %v: PlanRequest = %+v, want %+v", p.Name, r.Method, r.Header, got, want)
+				}
+				if text != "" && (!got.Preflight || text != preflightText(got.Reasons)) {
+					t.Errorf("%s %s %v: message %q", p.Name, r.Method, r.Header, text)
+				}
+			}
+		}
+	}
+	a, _ := Chromium.plan(&Request{Method: "PUT", URL: api, Origin: page, Header: hdr("X-Request-Id", "1")}, Chromium.planCache())
+	b, _ := Chromium.plan(&Request{Method: "PUT", URL: api, Origin: page, Header: hdr("X-Request-Id", "2")}, Chromium.planCache())
+	if &a.Reasons[0] != &b.Reasons[0] {
+		t.Error("two requests that differ only in an unsafe header's value do not share a plan")
+	}
+	if cap(a.Reasons) != len(a.Reasons) {
+		t.Error("a cached plan's Reasons has room to append in place")
+	}
+}
+
+// TestHeaderNames: what the rules read of a name is the same worked out
+// afresh, from the cache of names, and past the cache's bound.
+func TestHeaderNames(t *testing.T) {
+	names := []string{"X-Request-Id", "x-request-id", "Content-Type", "Cookie", "Sec-Fetch-Mode", "Proxy-X", "X-HTTP-Method-Override",
+		"X-ÄÖ", "X Bad", "x_under", ""}
+	for i := 0; i < maxSeenNames+10; i++ {
+		names = append(names, "X-Name-"+strconv.Itoa(i))
+	}
+	for range 2 {
+		for _, k := range names {
+			n := nameOf(k)
+			if n.lower != asciiLower(k) || n.token != isToken(k) || n.token && n.canonical != http.CanonicalHeaderKey(k) || !n.token && n.canonical != "" {
+				t.Fatalf("nameOf(%q) = %+v", k, n)
+			}
+			for _, v := range []string{"", "TRACE", "get"} {
+				if got, want := n.forbidden || n.methodOverride && overridesForbidden(v), IsForbiddenHeader(k, v); got != want {
+					t.Fatalf("nameOf(%q) forbids %q: %v, want %v", k, v, got, want)
+				}
+			}
+		}
+	}
+	if n, limit := len(headerNames.load()), len(lowerNames)+maxSeenNames; n != limit {
+		t.Errorf("%d names cached, want the bound %d", n, limit)
 	}
 }

@@ -150,6 +150,13 @@ type AnalyzeOptions struct {
 	// which is most of the work on a file of healthy traffic. Blocked and
 	// failed requests are judged in full either way.
 	BriefAllowed bool
+	// NoRequestHeaders says the caller reads no hop's request headers
+	// (the Request.Header of Result.Exchange's preflight and actual
+	// hops), as the text and JSON reports do: they are then not built
+	// (a map for every hop). The engine and
+	// platform.Analyze read none; the HTML page and a replay do. The
+	// author headers (Exchange.Request.Header) are built either way.
+	NoRequestHeaders bool
 	// Prepare, when set, is called on each result by the worker that
 	// judged it, before emit: concurrently and in no particular order.
 	// It lets the caller do per-result work (rendering) on every core.
@@ -850,7 +857,7 @@ func (a *analyzer) judge(j *job) *Result {
 	causeKnown := true
 	if j.pair != nil {
 		res.PreflightIndex, res.PreflightStatus = j.pair.Index, j.pair.Response.Status
-		hop, known := hopOf(j.pair)
+		hop, known := a.hopOf(j.pair)
 		if known {
 			ex.Preflight = hop
 		} else {
@@ -866,7 +873,7 @@ func (a *analyzer) judge(j *job) *Result {
 				// The preflight of the new URL belongs to the redirect
 				// that points there: the engine judges it before the hop.
 				blocked = blocked || recordedBlocked(pre)
-				pf, known := hopOf(pre)
+				pf, known := a.hopOf(pre)
 				if !known {
 					causeKnown = false
 					break
@@ -890,7 +897,7 @@ func (a *analyzer) judge(j *job) *Result {
 		}
 		// Built in place: a hop is too big to build and copy.
 		ex.Actual = append(ex.Actual, cors.Hop{})
-		fillHop(&ex.Actual[len(ex.Actual)-1], resp, q, true)
+		fillHop(&ex.Actual[len(ex.Actual)-1], resp, q, !a.opts.NoRequestHeaders)
 	}
 	d := j.rec.Profile.Evaluate(ex)
 	if blocked && d.Verdict != cors.Blocked && !req.Credentials && (causeKnown || ex.Preflight != nil) && !redirected(ex) {
@@ -996,7 +1003,7 @@ func (a *analyzer) judgePreflightOnly(j *job) *Result {
 	later := a.opts.BriefAllowed
 	if hopKnown(e) {
 		ex.Preflight = &jd.hop[0]
-		fillHop(ex.Preflight, &jd.resp, e, !later)
+		fillHop(ex.Preflight, &jd.resp, e, !later && !a.opts.NoRequestHeaders)
 	}
 	d := j.rec.Profile.Evaluate(ex)
 	j.plan, j.planned = d.Plan, true
@@ -1015,7 +1022,7 @@ func (a *analyzer) judgePreflightOnly(j *job) *Result {
 		res.Status = 0
 		res.Findings = dropErrors(res.Findings)
 	}
-	if later && ex.Preflight != nil && res.Verdict == cors.Blocked {
+	if later && !a.opts.NoRequestHeaders && ex.Preflight != nil && res.Verdict == cors.Blocked {
 		ex.Preflight.Request.Header, ex.Preflight.Request.CanonicalKeys = httpHeader(e.Request.Headers)
 	}
 	return res
@@ -1063,7 +1070,7 @@ func isNetworkError(s string) bool {
 // hopOf turns an entry into a hop. known is false when the browser failed
 // the request without recording why (status 0, no headers, no net error):
 // then the hop would say nothing true.
-func hopOf(e *Entry) (*cors.Hop, bool) {
+func (a *analyzer) hopOf(e *Entry) (*cors.Hop, bool) {
 	if !hopKnown(e) {
 		return nil, false
 	}
@@ -1072,7 +1079,7 @@ func hopOf(e *Entry) (*cors.Hop, bool) {
 		hop  cors.Hop
 		resp cors.Message
 	})
-	fillHop(&hr.hop, &hr.resp, e, true)
+	fillHop(&hr.hop, &hr.resp, e, !a.opts.NoRequestHeaders)
 	return &hr.hop, true
 }
 

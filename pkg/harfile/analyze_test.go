@@ -3,6 +3,7 @@ package harfile
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -357,5 +358,78 @@ func TestBriefAllowed(t *testing.T) {
 	}
 	if allowed == 0 || other == 0 || onlyPreflight == 0 {
 		t.Fatalf("%d allowed, %d other results, %d of them preflights alone: the test needs every kind", allowed, other, onlyPreflight)
+	}
+}
+
+// TestNoRequestHeaders: without the hops' request headers, every result is
+// the one judged with them, those headers aside; with them, they are there.
+func TestNoRequestHeaders(t *testing.T) {
+	files := map[string][]byte{"genhar": hartest.Chrome(300, 256)}
+	paths, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "har", "*.har"))
+	if dir := os.Getenv("CORSDIAG_HAR_CORPUS"); dir != "" {
+		// The corpus too, when it is here.
+		_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && strings.HasSuffix(p, ".har") {
+				paths = append(paths, p)
+			}
+			return nil
+		})
+	}
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[p] = data
+	}
+	hops := func(ex *cors.Exchange) []*cors.Hop {
+		var out []*cors.Hop
+		if ex == nil {
+			return nil
+		}
+		if ex.Preflight != nil {
+			out = append(out, ex.Preflight)
+		}
+		for i := range ex.Actual {
+			out = append(out, &ex.Actual[i])
+			if pf := ex.Actual[i].RedirectPreflight; pf != nil {
+				out = append(out, pf)
+			}
+		}
+		return out
+	}
+	judge := func(data []byte, opts AnalyzeOptions) ([]*Result, error) {
+		var out []*Result
+		_, _, err := Analyze(bytes.NewReader(data), opts, func(r *Result) error { out = append(out, r); return nil })
+		return out, err
+	}
+	withHeaders := 0
+	for name, data := range files {
+		for _, brief := range []bool{false, true} {
+			full, err := judge(data, AnalyzeOptions{BriefAllowed: brief})
+			bare, bareErr := judge(data, AnalyzeOptions{BriefAllowed: brief, NoRequestHeaders: true})
+			if fmt.Sprint(err) != fmt.Sprint(bareErr) || len(full) != len(bare) {
+				t.Fatalf("%s: %d results (%v), %d without request headers (%v)", name, len(full), err, len(bare), bareErr)
+			}
+			for i := range full {
+				for _, h := range hops(bare[i].Exchange) {
+					if h.Request.Header != nil {
+						t.Fatalf("%s #%d: a hop's request headers were built: %v", name, bare[i].Index, h.Request.Header)
+					}
+				}
+				for _, h := range hops(full[i].Exchange) {
+					if h.Request.Header != nil {
+						withHeaders++
+					}
+					h.Request.Header, h.Request.CanonicalKeys = nil, false
+				}
+				if !reflect.DeepEqual(full[i], bare[i]) {
+					t.Errorf("%s #%d (brief %v): without request headers\n%+v\nwith them\n%+v", name, full[i].Index, brief, bare[i], full[i])
+				}
+			}
+		}
+	}
+	if withHeaders == 0 {
+		t.Error("no hop had request headers to leave out")
 	}
 }

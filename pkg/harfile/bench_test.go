@@ -114,5 +114,10 @@ func benchmarkJudge(b *testing.B, opts AnalyzeOptions) {
 
 func BenchmarkJudge(b *testing.B) { benchmarkJudge(b, AnalyzeOptions{}) }
 
+// BenchmarkJudgeJSON is BenchmarkJudge as the JSON report asks for it.
+func BenchmarkJudgeJSON(b *testing.B) { benchmarkJudge(b, AnalyzeOptions{NoRequestHeaders: true}) }
+
 // BenchmarkJudgeBrief is BenchmarkJudge as the text report asks for it.
-func BenchmarkJudgeBrief(b *testing.B) { benchmarkJudge(b, AnalyzeOptions{BriefAllowed: true}) }
+func BenchmarkJudgeBrief(b *testing.B) {
+	benchmarkJudge(b, AnalyzeOptions{BriefAllowed: true, NoRequestHeaders: true})
+}
