@@ -173,11 +173,17 @@ func compareEngine(browser string, profile *cors.Profile, sc Scenario, b *observ
 	if blocked && !sc.Request.XHR && b.ScriptError != profile.Messages.FetchRejection && !d.Plan.Forbidden {
 		fail("fetch() rejection: %s %q, profile %q", browser, b.ScriptError, profile.Messages.FetchRejection)
 	}
-	// The API listener corsdiag was told is elsewhere (overrideAPISpace)
-	// is where the browser connected: 127.0.0.1.
+	// The listeners corsdiag was told are elsewhere (overrideSpaces) are
+	// where the browser connected: 127.0.0.1.
+	var movedIPs []string
+	for _, space := range []string{sc.APIAddressSpace(), sc.OtherAddressSpace()} {
+		if ip, ok := spaceAddress[space]; ok {
+			movedIPs = append(movedIPs, ip+":", "127.0.0.1:")
+		}
+	}
 	var moved *strings.Replacer
-	if ip, ok := spaceAddress[sc.APIAddressSpace()]; ok {
-		moved = strings.NewReplacer(ip+":", "127.0.0.1:")
+	if movedIPs != nil {
+		moved = strings.NewReplacer(movedIPs...)
 	}
 	var got []string
 	for _, l := range console {

@@ -100,6 +100,9 @@ func spaceFlagsFor(sc Scenario, srv *Server) spaceFlags {
 	if api := sc.APIAddressSpace(); api != "" {
 		ov += ",127.0.0.1:" + port(srv.Origins.API) + "=" + api
 	}
+	if other := sc.OtherAddressSpace(); other != "" {
+		ov += ",127.0.0.1:" + port(srv.Origins.Other) + "=" + other
+	}
 	return spaceFlags{Overrides: ov, MapInsecureHost: !sc.Page.IsSecure()}
 }
 

@@ -83,26 +83,33 @@ func runCorsdiagWith(t *testing.T, profile *cors.Profile, srv *Server, sc Scenar
 	if res == nil {
 		t.Fatalf("%s: probe returned no result (%v)", sc.Name, err)
 	}
-	overrideAPISpace(res.Exchange, srv, sc.APIAddressSpace())
+	overrideSpaces(res.Exchange, srv, sc)
 	return profile.Evaluate(res.Exchange), res
 }
 
-// spaceAddress is an address of each space, for overrideAPISpace.
+// spaceAddress is an address of each space, for overrideSpaces.
 var spaceAddress = map[string]string{"local": "10.0.0.1", "public": "203.0.113.1"}
 
-// overrideAPISpace is corsdiag's side of Chromium's
-// --ip-address-space-overrides for the API listener: every hop that reached
-// it gets an address of the declared space in place of 127.0.0.1, so the
-// engine classifies the server as the browser was told to.
-func overrideAPISpace(ex *cors.Exchange, srv *Server, space string) {
-	ip, ok := spaceAddress[space]
-	if !ok {
-		return // loopback (127.0.0.1 already is) or none declared
+// overrideSpaces is corsdiag's side of Chromium's
+// --ip-address-space-overrides for the API and third listeners: every hop
+// that reached one gets an address of its declared space in place of
+// 127.0.0.1, so the engine classifies the server as the browser was told to.
+func overrideSpaces(ex *cors.Exchange, srv *Server, sc Scenario) {
+	moved := map[string]string{}
+	for _, l := range []struct{ origin, space string }{{srv.Origins.API, sc.APIAddressSpace()}, {srv.Origins.Other, sc.OtherAddressSpace()}} {
+		if ip, ok := spaceAddress[l.space]; ok { // loopback (127.0.0.1 already is) or none declared stay
+			moved[strings.TrimPrefix(l.origin, "http://")] = ip + ":" + port(l.origin)
+		}
 	}
-	apiAddr := strings.TrimPrefix(srv.Origins.API, "http://")
+	if len(moved) == 0 {
+		return
+	}
 	fix := func(h *cors.Hop) {
-		if h != nil && h.RemoteAddress == apiAddr {
-			h.RemoteAddress = ip + ":" + port(srv.Origins.API)
+		if h == nil {
+			return
+		}
+		if addr, ok := moved[h.RemoteAddress]; ok {
+			h.RemoteAddress = addr
 		}
 	}
 	fix(ex.Preflight)

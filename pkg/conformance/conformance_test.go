@@ -112,15 +112,15 @@ func runInChromium(t *testing.T, c *chromium, srv *Server, scenarios []Scenario,
 }
 
 // launchGroups splits scenarios by the browser they need: the plain ones
-// first, then one group per page/API address-space combination, in order
-// of appearance.
+// first, then one group per combination of the page's, the API's and the
+// third listener's address spaces, in order of appearance.
 func launchGroups(scenarios []Scenario) [][]Scenario {
 	var keys []string
 	groups := map[string][]Scenario{}
 	for _, sc := range scenarios {
 		key := ""
 		if sc.Page != nil {
-			key = fmt.Sprintf("%s secure=%v api=%s", sc.Page.Space, sc.Page.IsSecure(), sc.APIAddressSpace())
+			key = fmt.Sprintf("%s secure=%v api=%s other=%s", sc.Page.Space, sc.Page.IsSecure(), sc.APIAddressSpace(), sc.OtherAddressSpace())
 		}
 		if _, ok := groups[key]; !ok {
 			keys = append(keys, key)

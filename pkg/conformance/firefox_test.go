@@ -450,6 +450,9 @@ func firefoxSpacePrefs(sc Scenario, srv *Server) map[string]any {
 	if api := sc.APIAddressSpace(); api != "" {
 		add(api, srv.Origins.API)
 	}
+	if other := sc.OtherAddressSpace(); other != "" {
+		add(other, srv.Origins.Other)
+	}
 	if !sc.Page.IsSecure() {
 		prefs["network.dns.localDomains"] = InsecureHost
 		prefs["network.proxy.no_proxies_on"] = InsecureHost

@@ -51,6 +51,9 @@ type Scenario struct {
 	// API places the API listener in an address space (default loopback,
 	// what 127.0.0.1 is); only with Page.
 	API *APISpace `yaml:"api,omitempty"`
+	// Other places the third listener (a redirect's `to: other`) in an
+	// address space (default loopback); only with Page.
+	Other *APISpace `yaml:"other,omitempty"`
 	// Permission is what the browser does with the Local Network Access
 	// prompt: "denied" is what headless Chromium does. corsdiag reports the
 	// prompt as a warning (a user may allow it); with denied, the suite
@@ -80,7 +83,7 @@ type Page struct {
 	Secure *bool `yaml:"secure,omitempty"`
 }
 
-// APISpace is the API listener's address space.
+// APISpace is the address space of the API (or third) listener.
 type APISpace struct {
 	Space string `yaml:"space"`
 }
@@ -115,6 +118,14 @@ func (s *Scenario) APIAddressSpace() string {
 		return ""
 	}
 	return s.API.Space
+}
+
+// OtherAddressSpace is the third listener's declared address space, or "".
+func (s *Scenario) OtherAddressSpace() string {
+	if s.Other == nil {
+		return ""
+	}
+	return s.Other.Space
 }
 
 // Request is what page script passes to fetch() (or XMLHttpRequest).
@@ -315,12 +326,19 @@ func (s *Scenario) validateSpaces(bad func(field, format string, a ...any) *Load
 	if s.Page != nil && !space(s.Page.Space) {
 		return bad("page.space", "is %q; want public, local or loopback", s.Page.Space)
 	}
-	if s.API != nil {
-		if s.Page == nil {
-			return bad("api", "needs page: the address spaces apply to the page's browser")
+	for _, f := range []struct {
+		field string
+		l     *APISpace
+	}{{"api", s.API}, {"other", s.Other}} {
+		field, l := f.field, f.l
+		if l == nil {
+			continue
 		}
-		if !space(s.API.Space) {
-			return bad("api.space", "is %q; want public, local or loopback", s.API.Space)
+		if s.Page == nil {
+			return bad(field, "needs page: the address spaces apply to the page's browser")
+		}
+		if !space(l.Space) {
+			return bad(field+".space", "is %q; want public, local or loopback", l.Space)
 		}
 	}
 	switch s.Permission {

@@ -43,6 +43,8 @@ func TestParseRejectsBadScenarios(t *testing.T) {
 		{"page space", "- name: a\n  description: d\n  page: {space: private}\n  response: {status: 200}\n", []string{"page.space", "private"}},
 		{"api without page", "- name: a\n  description: d\n  api: {space: local}\n  response: {status: 200}\n", []string{"api", "needs page"}},
 		{"api space", "- name: a\n  description: d\n  page: {space: public}\n  api: {space: lan}\n  response: {status: 200}\n", []string{"api.space", "lan"}},
+		{"other space", "- name: a\n  description: d\n  page: {space: public}\n  other: {space: lan}\n  response: {status: 200}\n", []string{"other.space", "lan"}},
+		{"other without page", "- name: a\n  description: d\n  other: {space: local}\n  response: {status: 200}\n", []string{"other", "needs page"}},
 		{"permission value", "- name: a\n  description: d\n  page: {space: public}\n  permission: granted\n  response: {status: 200}\n", []string{"permission", "granted"}},
 		{"permission without page", "- name: a\n  description: d\n  permission: denied\n  response: {status: 200}\n", []string{"permission", "needs page"}},
 		{"origin on a non-secure page", "- name: a\n  description: d\n  page: {space: public, secure: false}\n  response: {status: 200, headers: [{name: Access-Control-Allow-Origin, value: '{origin}'}]}\n", []string{"Access-Control-Allow-Origin uses {origin}"}},
@@ -117,7 +119,7 @@ func FuzzParse(f *testing.F) {
 
 func TestPageOriginAndLaunchFlags(t *testing.T) {
 	no := false
-	srv := &Server{Origins: Origins{Page: "http://127.0.0.1:4001", API: "http://127.0.0.1:4002"}}
+	srv := &Server{Origins: Origins{Page: "http://127.0.0.1:4001", API: "http://127.0.0.1:4002", Other: "http://127.0.0.1:4003"}}
 	tests := []struct {
 		name       string
 		sc         Scenario
@@ -129,6 +131,8 @@ func TestPageOriginAndLaunchFlags(t *testing.T) {
 		{"public secure", Scenario{Page: &Page{Space: "public"}}, "http://127.0.0.1:4001", "127.0.0.1:4001=public", hostResolverRules},
 		{"public to local", Scenario{Page: &Page{Space: "public"}, API: &APISpace{Space: "local"}}, "http://127.0.0.1:4001",
 			"127.0.0.1:4001=public,127.0.0.1:4002=local", hostResolverRules},
+		{"public to public, redirected to local", Scenario{Page: &Page{Space: "public"}, API: &APISpace{Space: "public"}, Other: &APISpace{Space: "local"}}, "http://127.0.0.1:4001",
+			"127.0.0.1:4001=public,127.0.0.1:4002=public,127.0.0.1:4003=local", hostResolverRules},
 		{"non-secure", Scenario{Page: &Page{Space: "public", Secure: &no}}, "http://public.test:4001", "127.0.0.1:4001=public",
 			"MAP public.test 127.0.0.1, " + hostResolverRules},
 	}
