@@ -39,12 +39,26 @@ func CheckCommand(req *cors.Request, noRedact bool) string {
 	return strings.Join(parts, " ")
 }
 
-// shellQuote quotes s for a POSIX shell when it needs quoting.
+// shellQuote quotes s for a POSIX shell when it needs quoting: when it
+// is empty or holds a byte shellSafe does not mark (any byte of a
+// non-ASCII character among them).
 func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=,@%+", r))
-	}) < 0 {
+	safe := s != ""
+	for i := 0; i < len(s) && safe; i++ {
+		safe = shellSafe[s[i]]
+	}
+	if safe {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
+
+// shellSafe marks the bytes a shell word may hold unquoted. A table, not
+// a function per rune: `har -o json` quotes every blocked request's URL
+// and headers.
+var shellSafe = func() (t [256]bool) {
+	for c := 0; c < 128; c++ {
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_./:=,@%+", byte(c)) >= 0
+	}
+	return t
+}()

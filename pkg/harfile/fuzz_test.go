@@ -92,3 +92,23 @@ func FuzzMappedReader(f *testing.F) {
 		}
 	})
 }
+
+// FuzzShellQuote holds shellQuote's byte table to the rune test it
+// replaced: quoted when empty or when some rune is not [A-Za-z0-9] or one
+// of -_./:=,@%+ (an invalid byte reads as U+FFFD, never safe).
+func FuzzShellQuote(f *testing.F) {
+	for _, s := range []string{"", "https://a.test/x?y=1", "a b", "it's", "é", "\xff", "-H", "a\x00b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+		if s != "" && strings.IndexFunc(s, func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=,@%+", r))
+		}) < 0 {
+			want = s
+		}
+		if got := shellQuote(s); got != want {
+			t.Fatalf("shellQuote(%q) = %q, want %q", s, got, want)
+		}
+	})
+}

@@ -121,6 +121,22 @@ func FuzzTokenKey(f *testing.F) {
 	})
 }
 
+// FuzzIsASCII: the word-at-a-time isASCII answers what a byte loop does.
+func FuzzIsASCII(f *testing.F) {
+	for _, s := range []string{"", "a", "1234567", "12345678", "123456789", "x-amz-apigw-id\x80", "\xffabcdefgh", "abcdefgh\u212a"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := true
+		for i := 0; i < len(s); i++ {
+			want = want && s[i] < 0x80
+		}
+		if got := isASCII(s); got != want {
+			t.Fatalf("isASCII(%q) = %v, want %v", s, got, want)
+		}
+	})
+}
+
 // FuzzHasPrefixFold: the first-byte shortcut never changes EqualFold's
 // answer (Unicode folding maps U+212A to k, U+017F to s).
 func FuzzHasPrefixFold(f *testing.F) {

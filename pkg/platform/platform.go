@@ -19,6 +19,7 @@ import (
 	"sync"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/internal/swar"
 	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
 
@@ -182,14 +183,21 @@ func (o *observation) requestHeader(name string) string {
 	return requestHeader(o.req, name)
 }
 
-// isASCII ORs the bytes together, without a branch per byte: every
-// header lookup asks it of the name.
+// isASCII reads s a word at a time (the last word overlapping the one
+// before): every header lookup asks it of the name.
 func isASCII(s string) bool {
-	var or byte
-	for i := 0; i < len(s); i++ {
-		or |= s[i]
+	if len(s) < 8 {
+		var or byte
+		for i := 0; i < len(s); i++ {
+			or |= s[i]
+		}
+		return or < 0x80
 	}
-	return or < 0x80
+	or := swar.Load(s, len(s)-8)
+	for i := 0; i+8 < len(s); i += 8 {
+		or |= swar.Load(s, i)
+	}
+	return swar.NonASCII(or) == 0
 }
 
 // observation is everything fingerprints look at.

@@ -103,6 +103,9 @@ type harProblem struct {
 	// reported is the reported finding as the requests' JSON shows it,
 	// cleaned once for every request of the group.
 	reported jsonFindingHead
+	// light: only Reproduce is set, for a request of a group that existed
+	// (Prepare); its JSON encodes its reported finding itself.
+	light bool
 }
 
 // harFollow is a finding that follows from a problem's cause.
@@ -139,10 +142,15 @@ func NewHARRenderer(out io.Writer, opts HAROptions) *HARRenderer {
 // clean makes text from the file safe to print: secrets redacted unless
 // NoRedact, terminal control characters escaped.
 func (r *HARRenderer) clean(s string) string {
-	if !r.opts.NoRedact {
-		s = redact.Text(s)
+	return termsafe.Clean(r.redactText(s))
+}
+
+// redactText is clean without termsafe.Clean.
+func (r *HARRenderer) redactText(s string) string {
+	if r.opts.NoRedact {
+		return s
 	}
-	return termsafe.Clean(s)
+	return redact.Text(s)
 }
 
 // cleanLines cleans each line of a multi-line text (a fix with snippets),
@@ -298,14 +306,11 @@ func (r *HARRenderer) newProblem(res *harfile.Result) (*harProblem, string) {
 	}
 	if _, ok := r.grouped.Load(key); ok {
 		// The group exists and keeps its first request's texts: this one
-		// needs only what its JSON shows (most blocked requests of a file
+		// needs only its reproduce command (most blocked requests of a file
 		// share a few groups, and cleaning the rest was a third of Prepare).
-		g := &harProblem{}
-		if r.opts.JSON {
-			g.reported = newJSONFindingHead(f, r.clean)
-			if res.Reproduce != nil {
-				g.Reproduce = r.reproduce(res)
-			}
+		g := &harProblem{light: true}
+		if r.opts.JSON && res.Reproduce != nil {
+			g.Reproduce = r.reproduce(res)
 		}
 		return g, key
 	}

@@ -116,6 +116,20 @@ func FuzzAppendJSONString(f *testing.F) {
 	})
 }
 
+// FuzzAppendCleanJSON: the one-pass clean and escape writes what
+// termsafe.Clean then appendJSONString do.
+func FuzzAppendCleanJSON(f *testing.F) {
+	for _, s := range []string{"", "plain text, eight+", "<>&\"\\ and more than 8", "\x00\x1f\x7f", "tab\there", "0123456\x7f", "é😀 after ascii", "\xff", "\u0085\u202e\U000e0041"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := appendJSONString([]byte("x"), termsafe.Clean(s))
+		if got := appendCleanJSON([]byte("x"), s); !bytes.Equal(got, want) {
+			t.Fatalf("%q: got %s, want %s", s, got, want)
+		}
+	})
+}
+
 // TestSpillBuffer: a JSON report larger than the in-memory limit is the
 // same once spilled to a file.
 func TestSpillBuffer(t *testing.T) {
@@ -374,7 +388,7 @@ func BenchmarkHARPrepareChrome(b *testing.B) {
 // encoding them again would, whether new, seen once, remembered or
 // forgotten, and never holds more than maxJSONTexts of each kind.
 func TestJSONTextsBounded(t *testing.T) {
-	clean := func(s string) string { return strings.ToUpper(s) }
+	redact := func(s string) string { return strings.ToUpper(s) }
 	tx := newJSONTexts()
 	for round := range 3 {
 		for i := range 3 * maxJSONTexts {
@@ -383,7 +397,7 @@ func TestJSONTextsBounded(t *testing.T) {
 				k = i % 5 // remembered
 			}
 			s := fmt.Sprintf("text <%d> \x1b", k)
-			if got, want := string(tx.appendText(nil, s, clean)), string(appendJSONString(nil, clean(s))); got != want {
+			if got, want := string(tx.appendText(nil, s, redact)), string(appendJSONString(nil, termsafe.Clean(redact(s)))); got != want {
 				t.Fatalf("round %d, %q cleaned: got %s, want %s", round, s, got, want)
 			}
 			if got, want := string(tx.appendText(nil, s, nil)), string(appendJSONString(nil, s)); got != want {

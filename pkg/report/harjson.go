@@ -255,11 +255,11 @@ func (r *HARRenderer) appendHARRequest(b []byte, res *harfile.Result, g *harProb
 	b = append(b, `{"index":`...)
 	b = strconv.AppendInt(b, int64(res.Index), 10)
 	b = append(b, `,"method":`...)
-	b = t.appendText(b, res.Method, r.clean)
+	b = t.appendText(b, res.Method, r.redactText)
 	b = append(b, `,"url":`...)
 	b = appendJSONString(b, r.cleanURL(res.URL))
 	b = append(b, `,"origin":`...)
-	b = t.appendText(b, res.Origin, r.clean)
+	b = t.appendText(b, res.Origin, r.redactText)
 	b = append(b, `,"origin_source":`...)
 	b = appendJSONString(b, res.OriginSource)
 	b = append(b, `,"cors_mode":`...)
@@ -273,7 +273,7 @@ func (r *HARRenderer) appendHARRequest(b []byte, res *harfile.Result, g *harProb
 	b = append(b, `,"status":`...)
 	b = strconv.AppendInt(b, int64(res.Status), 10)
 	b = append(b, `,"net_error":`...)
-	b = t.appendText(b, res.NetError, r.clean)
+	b = t.appendText(b, res.NetError, r.redactText)
 	b = append(b, `,"preflight_index":`...)
 	if res.PreflightIndex >= 0 {
 		b = strconv.AppendInt(b, int64(res.PreflightIndex), 10)
@@ -290,7 +290,7 @@ func (r *HARRenderer) appendHARRequest(b []byte, res *harfile.Result, g *harProb
 			b = append(b, ',')
 		}
 		var head *jsonFindingHead
-		if g != nil && f == rep {
+		if g != nil && !g.light && f == rep {
 			head = &g.reported
 		}
 		b = r.appendHARFinding(b, t, f, head)
@@ -339,13 +339,13 @@ func (r *HARRenderer) appendHARFinding(b []byte, t *jsonTexts, f *cors.Finding, 
 		b = t.appendText(b, head.FailedParameter, nil)
 	} else {
 		b = append(b, `,"message":`...)
-		b = t.appendText(b, f.Message, r.clean)
+		b = t.appendText(b, f.Message, r.redactText)
 		b = append(b, `,"browser_message":`...)
-		b = t.appendText(b, f.BrowserMessage, r.clean)
+		b = t.appendText(b, f.BrowserMessage, r.redactText)
 		b = append(b, `,"cors_error":`...)
 		b = appendJSONString(b, f.CorsError)
 		b = append(b, `,"failed_parameter":`...)
-		b = t.appendText(b, f.FailedParameter, r.clean)
+		b = t.appendText(b, f.FailedParameter, r.redactText)
 	}
 	b = append(b, `,"fix":`...)
 	b = t.appendText(b, f.Fix, nil)
@@ -383,14 +383,15 @@ func newJSONTexts() *jsonTexts {
 	return &jsonTexts{cleaned: map[string]string{}, plain: map[string]string{}, docs: map[cors.Code]string{}}
 }
 
-// appendText appends the JSON string of clean(s), or of s when clean is
-// nil. clean must be the same function for every call on t.
-func (t *jsonTexts) appendText(b []byte, s string, clean func(string) string) []byte {
+// appendText appends the JSON string of termsafe.Clean(redact(s)) (the
+// renderer's clean), or of s when redact is nil. redact must be the same
+// function for every call on t.
+func (t *jsonTexts) appendText(b []byte, s string, redact func(string) string) []byte {
 	if s == "" {
 		return append(b, `""`...)
 	}
 	m := t.plain
-	if clean != nil {
+	if redact != nil {
 		m = t.cleaned
 	}
 	j, seen := m[s]
@@ -398,8 +399,8 @@ func (t *jsonTexts) appendText(b []byte, s string, clean func(string) string) []
 		return append(b, j...)
 	}
 	start := len(b)
-	if clean != nil {
-		b = appendJSONString(b, clean(s))
+	if redact != nil {
+		b = appendCleanJSON(b, redact(s))
 	} else {
 		b = appendJSONString(b, s)
 	}
@@ -467,23 +468,7 @@ func appendJSONString(b []byte, s string) []byte {
 				i++
 				continue
 			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', lowerHex[c>>4], lowerHex[c&0xF])
-			}
+			b = appendASCIIEscape(append(b, s[start:i]...), c)
 			i++
 			start = i
 			continue
@@ -504,6 +489,56 @@ func appendJSONString(b []byte, s string) []byte {
 			continue
 		}
 		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// appendASCIIEscape appends encoding/json's escape of the ASCII byte c,
+// one jsonSafe does not mark.
+func appendASCIIEscape(b []byte, c byte) []byte {
+	switch c {
+	case '\\', '"':
+		return append(b, '\\', c)
+	case '\b':
+		return append(b, '\\', 'b')
+	case '\f':
+		return append(b, '\\', 'f')
+	case '\n':
+		return append(b, '\\', 'n')
+	case '\r':
+		return append(b, '\\', 'r')
+	case '\t':
+		return append(b, '\\', 't')
+	}
+	return append(b, '\\', 'u', '0', '0', lowerHex[c>>4], lowerHex[c&0xF])
+}
+
+// appendCleanJSON is appendJSONString(b, termsafe.Clean(s)) in one pass
+// over s while s is printable ASCII, which termsafe.Clean keeps as it is
+// (most text): every request's unique texts (its URL in a finding's
+// message) took a pass for each.
+func appendCleanJSON(b []byte, s string) []byte {
+	open := len(b)
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if i+8 <= len(s) {
+			if w := swar.Load(s, i); jsonPlain8(w) && swar.Equal(w, 0x7f) == 0 {
+				i += 8
+				continue
+			}
+		}
+		c := s[i]
+		if c < 0x20 || c >= 0x7f {
+			// termsafe.Clean may change s from here: the two passes.
+			return appendJSONString(b[:open], termsafe.Clean(s))
+		}
+		if !jsonSafe[c] {
+			b = appendASCIIEscape(append(b, s[start:i]...), c)
+			start = i + 1
+		}
+		i++
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
