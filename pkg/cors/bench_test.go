@@ -99,7 +99,7 @@ func BenchmarkPlanCache(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if pl, _ := Chromium.plan(r, bc.cache); !pl.Preflight {
+				if pl, _ := Chromium.plan(r, bc.cache, false); !pl.Preflight {
 					b.Fatal("no preflight")
 				}
 			}

@@ -20,7 +20,7 @@ func Evaluate(ex *Exchange) *Diagnosis { return Chromium.Evaluate(ex) }
 // judge collects findings while walking an exchange in the browser's order.
 type judge struct {
 	p       *Profile
-	req     *Request
+	req     Request
 	initURL string
 	// pageOrigin, when set, is the origin the console names although req
 	// carries a tainted one (a preflight after a cross-origin redirect).
@@ -30,9 +30,11 @@ type judge struct {
 	// preflightText is the CodePreflightReasons message when the plan
 	// came with it (from the plan cache), "" otherwise.
 	preflightText string
-	errors        []Finding
-	warnings      []Finding
-	infos         []Finding
+	// sameOrigin: req is same-origin (for the page, before any redirect).
+	sameOrigin bool
+	errors     []Finding
+	warnings   []Finding
+	infos      []Finding
 }
 
 func (j *judge) add(f Finding) {
@@ -62,16 +64,19 @@ func appendFinding(list []Finding, f Finding) []Finding {
 // first error is the one the browser reports; the rest are what a user
 // would hit next.
 func (p *Profile) Evaluate(ex *Exchange) *Diagnosis {
-	r := ex.Request
+	// The judge holds its copy of the request: a copy of its own would
+	// escape to the heap.
+	j := &judge{p: p, req: ex.Request}
+	r := &j.req
 	if r.Header == nil {
 		r.Header = http.Header{}
 	}
 	// The browser sends the serialized origin; accept a user's
 	// "https://App.example.com/" for it.
 	r.Origin = canonicalOrigin(r.Origin)
-	j := &judge{p: p, req: &r, initURL: r.URL}
+	j.initURL, j.sameOrigin = r.URL, sameOrigin(r.Origin, r.URL)
 	d := &Diagnosis{Scope: ScopeFull}
-	d.Plan, j.preflightText = p.plan(&r, p.planCache())
+	d.Plan, j.preflightText = p.plan(r, p.planCache(), r.Origin != "" && j.sameOrigin)
 
 	switch scheme := urlScheme(r.URL); {
 	case d.Plan.Forbidden:
@@ -135,8 +140,8 @@ func isHTTPURL(raw string) bool {
 }
 
 func (j *judge) evaluate(ex *Exchange, d *Diagnosis) {
-	r := j.req
-	if sameOrigin(r.Origin, r.URL) {
+	r := &j.req
+	if j.sameOrigin {
 		// A same-origin request is not subject to CORS, but a redirect to
 		// another origin makes every later hop subject to it.
 		j.checkActual(ex.Actual)
@@ -192,7 +197,7 @@ func joinAfter(prefix string, list []string, sep string) string {
 // redirect, network error, CheckAccess, status, ACAM/ACAH parsing, method
 // and header coverage.
 func (j *judge) checkPreflight(h *Hop, plan *Plan) {
-	r := j.req
+	r := &j.req
 	if h.Response == nil {
 		msg := "the preflight OPTIONS request got no response"
 		if h.NetError != "" {
@@ -264,7 +269,7 @@ func (j *judge) checkPreflight(h *Hop, plan *Plan) {
 // checkCoverage is the method and header check of Fetch §CORS-preflight
 // fetch, as Chromium's PreflightResult::EnsureAllowed* applies it.
 func (j *judge) checkCoverage(plan *Plan, methods, headers []string) {
-	r := j.req
+	r := &j.req
 	m := plan.Method
 	if !contains(methods, m) && !IsSafelistedMethod(m) && (r.Credentials || !contains(methods, "*")) {
 		why := "Access-Control-Allow-Methods does not list " + m
@@ -390,7 +395,7 @@ func varies(m *Message, name string) bool {
 // while the request is cross-origin, redirects obey the redirect rules, and
 // a cross-origin redirect taints the origin to null.
 func (j *judge) checkActual(hops []Hop) {
-	r := j.req
+	r := &j.req
 	st := RedirectState{URL: r.URL, Method: NormalizeMethod(r.Method), Origin: r.Origin}
 	for i := range hops {
 		h := &hops[i]
@@ -534,8 +539,8 @@ func taintFix(target string) string {
 // FollowRedirect; verified on Chromium 156). It reports whether the
 // browser goes on to the new URL.
 func (j *judge) checkRedirectPreflight(pf *Hop, next RedirectState) bool {
-	rr, _ := j.p.NeedsRedirectPreflight(j.req, next)
-	sub := &judge{p: j.p, req: &rr, initURL: j.initURL, pageOrigin: j.req.Origin}
+	rr, _ := j.p.NeedsRedirectPreflight(&j.req, next)
+	sub := &judge{p: j.p, req: rr, initURL: j.initURL, pageOrigin: j.req.Origin}
 	plan := j.p.PlanRequest(&rr)
 	sub.checkPreflight(pf, &plan)
 	if len(sub.errors) > 0 && pf.Response != nil {
@@ -754,7 +759,7 @@ func (j *judge) note(f *Finding, at string, c Console) {
 	if j.pageOrigin != "" {
 		c.Origin = j.pageOrigin
 	}
-	j.p.note(f, j.req, c)
+	j.p.note(f, &j.req, c)
 }
 
 // note completes c with the request's initiator and URL and renders the

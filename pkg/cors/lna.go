@@ -163,7 +163,7 @@ func (j *judge) checkLocalNetwork(h *Hop, at, step string) bool {
 	if target != SpaceLocal && target != SpaceLoopback {
 		return false // gated for no page (lessPublic): the page's space is not needed
 	}
-	client := PageAddressSpace(j.req)
+	client := PageAddressSpace(&j.req)
 	if !lessPublic(target, client) {
 		return false
 	}

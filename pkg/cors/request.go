@@ -86,7 +86,10 @@ var forbiddenHeaders = map[string]bool{
 // §forbidden request-header (the browser controls it). Value matters only
 // for the X-HTTP-Method family, which is forbidden when one of its values,
 // split as "get, decode, and split" does, names a forbidden method.
-func IsForbiddenHeader(name, value string) bool { return isForbiddenLower(asciiLower(name), value) }
+func IsForbiddenHeader(name, value string) bool {
+	n := nameOf(name)
+	return n.forbidden || n.methodOverride && overridesForbidden(value)
+}
 
 // isForbiddenLower is IsForbiddenHeader for a lower-case name.
 func isForbiddenLower(n, value string) bool {
@@ -476,14 +479,15 @@ func (p *Profile) groupHeaders(h http.Header, keys []string, kept []authorHeader
 // The plan's lists may be shared with other plans: read them, never change
 // them.
 func (p *Profile) PlanRequest(r *Request) Plan {
-	pl, _ := p.plan(r, p.planCache())
+	pl, _ := p.plan(r, p.planCache(), r.Origin != "" && sameOrigin(canonicalOrigin(r.Origin), r.URL))
 	return pl
 }
 
-// plan is PlanRequest, its classification remembered in cache (when not
-// nil), and the message of its CodePreflightReasons finding when it is
+// plan is PlanRequest of r, same saying whether r is same-origin (its
+// caller knows), its classification remembered in cache (when not nil),
+// and the message of its CodePreflightReasons finding when it is
 // preflighted and the cache holds that ("" otherwise).
-func (p *Profile) plan(r *Request, cache *planCache) (Plan, string) {
+func (p *Profile) plan(r *Request, cache *planCache, same bool) (Plan, string) {
 	method := NormalizeMethod(r.Method)
 	if method == "" {
 		method = "GET"
@@ -523,7 +527,7 @@ func (p *Profile) plan(r *Request, cache *planCache) (Plan, string) {
 			pl.AuthorHeaders[h.canonical] = vals[i : i+1 : i+1]
 		}
 	}
-	if r.Origin != "" && sameOrigin(canonicalOrigin(r.Origin), r.URL) {
+	if same {
 		// Same-origin requests are not subject to CORS: no preflight.
 		pl.Reasons = nil
 	}

@@ -311,15 +311,18 @@ func TestReasonCache(t *testing.T) {
 	}
 }
 
+// isSame is PlanRequest's same-origin test.
+func isSame(r *Request) bool { return r.Origin != "" && sameOrigin(canonicalOrigin(r.Origin), r.URL) }
+
 // checkPlanCache: the plan of r built afresh, then cached, then read from
 // the cache, is the plan built without a cache, and so is its
 // CodePreflightReasons message.
 func checkPlanCache(t *testing.T, p *Profile, r *Request) {
 	t.Helper()
-	want, _ := p.plan(r, nil)
+	want, _ := p.plan(r, nil, isSame(r))
 	cache := &planCache{}
 	for _, from := range []string{"built", "cached"} {
-		got, text := p.plan(r, cache)
+		got, text := p.plan(r, cache, isSame(r))
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("%s: %s plan of %v\n = %+v\nwant %+v", p.Name, from, r.Header, got, want)
 		}
@@ -364,8 +367,8 @@ func TestPlanCache(t *testing.T) {
 			r.Origin = page
 			checkPlanCache(t, p, &r)
 			for range 2 { // the shared cache: built or read
-				got, text := p.plan(&r, p.planCache())
-				if want, _ := p.plan(&r, nil); !reflect.DeepEqual(got, want) {
+				got, text := p.plan(&r, p.planCache(), isSame(&r))
+				if want, _ := p.plan(&r, nil, isSame(&r)); !reflect.DeepEqual(got, want) {
 					t.Errorf("%s %s %v: PlanRequest = %+v, want %+v", p.Name, r.Method, r.Header, got, want)
 				}
 				if text != "" && (!got.Preflight || text != preflightText(got.Reasons)) {
@@ -374,8 +377,8 @@ func TestPlanCache(t *testing.T) {
 			}
 		}
 	}
-	a, _ := Chromium.plan(&Request{Method: "PUT", URL: api, Origin: page, Header: hdr("X-Request-Id", "1")}, Chromium.planCache())
-	b, _ := Chromium.plan(&Request{Method: "PUT", URL: api, Origin: page, Header: hdr("X-Request-Id", "2")}, Chromium.planCache())
+	a, _ := Chromium.plan(&Request{Method: "PUT", URL: api, Origin: page, Header: hdr("X-Request-Id", "1")}, Chromium.planCache(), false)
+	b, _ := Chromium.plan(&Request{Method: "PUT", URL: api, Origin: page, Header: hdr("X-Request-Id", "2")}, Chromium.planCache(), false)
 	if &a.Reasons[0] != &b.Reasons[0] {
 		t.Error("two requests that differ only in an unsafe header's value do not share a plan")
 	}
@@ -399,7 +402,7 @@ func TestHeaderNames(t *testing.T) {
 				t.Fatalf("nameOf(%q) = %+v", k, n)
 			}
 			for _, v := range []string{"", "TRACE", "get"} {
-				if got, want := n.forbidden || n.methodOverride && overridesForbidden(v), IsForbiddenHeader(k, v); got != want {
+				if got, want := n.forbidden || n.methodOverride && overridesForbidden(v), isForbiddenLower(asciiLower(k), v); got != want {
 					t.Fatalf("nameOf(%q) forbids %q: %v, want %v", k, v, got, want)
 				}
 			}

@@ -285,10 +285,10 @@ type job struct {
 	errorPaths    []*Entry   // corsdiag's error-path probes of the request
 	rec           Recorder   // the browser that judges it
 	res           *Result
-	// plan is the engine's plan of res.Exchange's request, kept from the
-	// judgement so that explaining the result does not plan it again.
-	plan    cors.Plan
-	planned bool
+	// diag is the engine's judgement of res.Exchange, kept so that
+	// explaining the result neither plans the request again nor
+	// allocates another Diagnosis; nil when the engine did not judge it.
+	diag *cors.Diagnosis
 }
 
 // hopEntry is a redirect hop's entry and the preflight the browser sent
@@ -725,11 +725,12 @@ func (a *analyzer) run(j *job) *Result {
 // sets apart failures that are not CORS.
 func (a *analyzer) explain(j *job, res *Result) {
 	if ex := res.Exchange; ex != nil && (res.Verdict == cors.Blocked || !a.opts.BriefAllowed) {
-		plan := j.plan
-		if !j.planned {
-			plan = j.rec.Profile.PlanRequest(&ex.Request)
+		d := j.diag
+		if d == nil {
+			d = &cors.Diagnosis{Plan: j.rec.Profile.PlanRequest(&ex.Request)}
 		}
-		d := &cors.Diagnosis{Verdict: res.Verdict, Plan: plan, Findings: res.Findings}
+		// The judgement's plan, with the result's verdict and findings.
+		*d = cors.Diagnosis{Verdict: res.Verdict, Plan: d.Plan, Findings: res.Findings}
 		rep := platform.Analyze(platform.Input{Exchange: ex, Diagnosis: d, FixFormat: a.opts.FixFormat})
 		rep.Apply(d)
 		res.Findings, res.Platform = d.Findings, rep.Platform
@@ -920,7 +921,7 @@ func (a *analyzer) judge(j *job) *Result {
 		blocked = true
 	}
 	plan := d.Plan
-	j.plan, j.planned = d.Plan, true
+	j.diag = d
 	if plan.Preflight && j.pair == nil && !plan.Forbidden {
 		ex.PreflightMissing = true
 	}
@@ -1006,7 +1007,7 @@ func (a *analyzer) judgePreflightOnly(j *job) *Result {
 		fillHop(ex.Preflight, &jd.resp, e, !later && !a.opts.NoRequestHeaders)
 	}
 	d := j.rec.Profile.Evaluate(ex)
-	j.plan, j.planned = d.Plan, true
+	j.diag = d
 	only := cors.NewFinding(CodeOnlyPreflightRecorded, "preflight",
 		"only the preflight is in the file: the browser never sent the "+j.acrm+" request (or the recording does not hold it), so it is diagnosed from the preflight alone")
 	res.Findings = append(d.Findings, only)
@@ -1184,14 +1185,20 @@ func prependReported(fs []cors.Finding, f cors.Finding) []cors.Finding {
 }
 
 func dropErrors(fs []cors.Finding) []cors.Finding {
-	out := fs[:0]
-	for _, f := range fs {
-		if f.Severity != cors.SeverityError {
-			f.Reported = false
-			out = append(out, f)
+	// In place, and a finding (216 bytes) is copied only to close a gap:
+	// most lists have no error to drop.
+	n := 0
+	for i := range fs {
+		if fs[i].Severity == cors.SeverityError {
+			continue
 		}
+		fs[i].Reported = false
+		if i != n {
+			fs[n] = fs[i]
+		}
+		n++
 	}
-	return out
+	return fs[:n]
 }
 
 // pageOrigin finds the origin of the page that made the request: its

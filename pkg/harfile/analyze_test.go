@@ -433,3 +433,34 @@ func TestNoRequestHeaders(t *testing.T) {
 		t.Error("no hop had request headers to leave out")
 	}
 }
+
+// TestDropErrors: the errors go, the rest keep their order and are no
+// longer reported, wherever the errors stood.
+func TestDropErrors(t *testing.T) {
+	f := func(code string, sev cors.Severity) cors.Finding {
+		return cors.Finding{Code: cors.Code(code), Severity: sev, Reported: true}
+	}
+	e, w, i := cors.SeverityError, cors.SeverityWarning, cors.SeverityInfo
+	for _, tc := range []struct {
+		in   []cors.Finding
+		want string
+	}{
+		{nil, ""},
+		{[]cors.Finding{f("a", e)}, ""},
+		{[]cors.Finding{f("a", w), f("b", i)}, "a b"},
+		{[]cors.Finding{f("a", e), f("b", w), f("c", i)}, "b c"},
+		{[]cors.Finding{f("a", w), f("b", e), f("c", i), f("d", e)}, "a c"},
+		{[]cors.Finding{f("a", i), f("b", e)}, "a"},
+	} {
+		var got []string
+		for _, g := range dropErrors(tc.in) {
+			if g.Reported {
+				t.Errorf("%s is still reported", g.Code)
+			}
+			got = append(got, string(g.Code))
+		}
+		if strings.Join(got, " ") != tc.want {
+			t.Errorf("dropErrors = %q, want %q", got, tc.want)
+		}
+	}
+}

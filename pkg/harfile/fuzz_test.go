@@ -36,6 +36,7 @@ func FuzzReader(f *testing.F) {
 		// The analyzer and the sanitizer read the same input without panicking.
 		_, _, _ = Analyze(bytes.NewReader(data), AnalyzeOptions{}, func(*Result) error { return nil })
 		_, _, _ = Analyze(bytes.NewReader(data), AnalyzeOptions{BriefAllowed: true}, func(*Result) error { return nil })
+		_, _, _ = Analyze(bytes.NewReader(data), AnalyzeOptions{NoRequestHeaders: true}, func(*Result) error { return nil })
 		var out bytes.Buffer
 		if Sanitize(&out, bytes.NewReader(data)) == nil && err == nil {
 			if rerr := NewReader(&out, Options{}).ReadEntries(func(*Entry) error { return nil }); rerr != nil {
