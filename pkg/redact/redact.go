@@ -3,11 +3,9 @@
 package redact
 
 import (
-	"hash/maphash"
 	"net/http"
 	"regexp"
 	"strings"
-	"sync/atomic"
 )
 
 // Marker replaces a secret value.
@@ -163,7 +161,7 @@ func cookieNames(v, sep string) string {
 // must not switch redaction off for the whole URL. Everything else is
 // kept byte for byte; Text's patterns (JWTs, AWS keys) then apply.
 func URL(raw string) string {
-	return patterns(recentURLs.rawURL(raw))
+	return patterns(rawURL(raw))
 }
 
 // rawURL is URL without Text's patterns.
@@ -211,36 +209,6 @@ func rawURL(raw string) string {
 		b.WriteString(rf)
 	}
 	return b.String()
-}
-
-// urlMemo remembers rawURL's answers for the URLs seen last, one per slot
-// (by hash), safe for concurrent use: `corsdiag har` redacts each request's
-// URL three times on the same core (its own field, the finding that quotes
-// it, its reproduce command). rawURL depends on its argument alone, so an
-// answer remembered is the answer.
-type urlMemo struct {
-	seed  maphash.Seed
-	slots [64]atomic.Pointer[urlAnswer]
-}
-
-type urlAnswer struct{ raw, redacted string }
-
-var recentURLs = &urlMemo{seed: maphash.MakeSeed()}
-
-// rawURL is rawURL(raw), remembered.
-func (m *urlMemo) rawURL(raw string) string {
-	slot := &m.slots[maphash.String(m.seed, raw)%uint64(len(m.slots))]
-	if a := slot.Load(); a != nil && a.raw == raw {
-		return a.redacted
-	}
-	r := rawURL(raw)
-	// A copy: raw may be a slice of a long text (a body) not to keep.
-	a := &urlAnswer{strings.Clone(raw), r}
-	if r == raw {
-		a.redacted = a.raw
-	}
-	slot.Store(a)
-	return r
 }
 
 func isScheme(s string) bool {
@@ -392,7 +360,7 @@ func urlsInText(s string) string {
 			end++
 		}
 		if start < j && start >= last && urlSecretMarks.index(s[j:end]) >= 0 {
-			if r := recentURLs.rawURL(s[start:end]); r != s[start:end] {
+			if r := rawURL(s[start:end]); r != s[start:end] {
 				b.WriteString(s[last:start])
 				b.WriteString(r)
 				last = end

@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
-	"unsafe"
 )
 
 func TestValue(t *testing.T) {
@@ -215,36 +213,6 @@ func TestMayHoldSecret(t *testing.T) {
 	for _, s := range []string{"", "e", "the browser sends an OPTIONS preflight first", "api_ke", "TOKE", "jw", "a_pi_key", "pass word", "b\u212aearer"} {
 		if mayHoldSecret(s) {
 			t.Errorf("mayHoldSecret(%q) = true", s)
-		}
-	}
-}
-
-// TestURLMemo: the memory of recent URLs answers what rawURL does, for
-// more URLs than it has slots, asked again, from several goroutines, and
-// keeps no slice of the text a URL was found in.
-func TestURLMemo(t *testing.T) {
-	var urls []string
-	for i := range 300 {
-		urls = append(urls, fmt.Sprintf("https://u:p@h%d.test/x?token=%d&page=%d#f", i%7, i, i%3), fmt.Sprintf("https://h.test/%d", i))
-	}
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Go(func() {
-			for range 2 {
-				for _, u := range urls {
-					if got, want := recentURLs.rawURL(u), rawURL(u); got != want {
-						t.Errorf("rawURL(%q) remembered %q, want %q", u, got, want)
-					}
-				}
-			}
-		})
-	}
-	wg.Wait()
-	text := "see https://h.test/q?token=abc now"
-	recentURLs.rawURL(text[4:30])
-	for i := range recentURLs.slots {
-		if a := recentURLs.slots[i].Load(); a != nil && unsafe.StringData(a.raw) == unsafe.StringData(text[4:]) {
-			t.Fatal("the memory keeps a slice of the text")
 		}
 	}
 }
