@@ -1,7 +1,7 @@
 package harfile
 
 import (
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
@@ -10,47 +10,83 @@ import (
 
 // CheckCommand is the `corsdiag check` command line that sends req from the
 // terminal as the browser sent it: method, URL, origin, the headers script
-// set, and --credentials. Secrets are redacted unless noRedact.
+// set, and --credentials. Secrets are redacted unless noRedact. It is
+// written into one builder: `har -o json` makes one per blocked request.
 func CheckCommand(req *cors.Request, noRedact bool) string {
 	u := req.URL
 	if !noRedact {
 		u = redact.URL(u)
 	}
-	parts := []string{"corsdiag", "check", shellQuote(u), "--origin", shellQuote(req.Origin)}
+	var b strings.Builder
+	b.Grow(64 + len(u) + len(req.Origin) + 48*len(req.Header))
+	b.WriteString("corsdiag check ")
+	writeShellQuoted(&b, u)
+	b.WriteString(" --origin ")
+	writeShellQuoted(&b, req.Origin)
 	if m := cors.NormalizeMethod(req.Method); m != "" && m != "GET" {
-		parts = append(parts, "-X", shellQuote(req.Method))
+		b.WriteString(" -X ")
+		writeShellQuoted(&b, req.Method)
 	}
-	names := make([]string, 0, len(req.Header))
+	var room [16]string
+	names := room[:0]
 	for k := range req.Header {
 		names = append(names, k)
 	}
-	sort.Strings(names)
+	slices.Sort(names)
 	for _, k := range names {
 		for _, v := range req.Header[k] {
 			if !noRedact {
 				v = redact.Value(k, v)
 			}
-			parts = append(parts, "-H", shellQuote(k+": "+v))
+			// "k: v" holds a space: always quoted.
+			b.WriteString(" -H '")
+			writeQuotedBody(&b, k)
+			b.WriteString(": ")
+			writeQuotedBody(&b, v)
+			b.WriteByte('\'')
 		}
 	}
 	if req.Credentials {
-		parts = append(parts, "--credentials")
+		b.WriteString(" --credentials")
 	}
-	return strings.Join(parts, " ")
+	return b.String()
 }
 
-// shellQuote quotes s for a POSIX shell when it needs quoting: when it
-// is empty or holds a byte shellSafe does not mark (any byte of a
-// non-ASCII character among them).
-func shellQuote(s string) string {
-	safe := s != ""
-	for i := 0; i < len(s) && safe; i++ {
-		safe = shellSafe[s[i]]
+// writeShellQuoted writes s quoted for a POSIX shell when it needs
+// quoting: when it is empty or holds a byte shellSafe does not mark (any
+// byte of a non-ASCII character among them).
+func writeShellQuoted(b *strings.Builder, s string) {
+	if !shellWord(s) {
+		b.WriteByte('\'')
+		writeQuotedBody(b, s)
+		b.WriteByte('\'')
+		return
 	}
-	if safe {
-		return s
+	b.WriteString(s)
+}
+
+// writeQuotedBody writes s for inside single quotes: each ' as '\”.
+func writeQuotedBody(b *strings.Builder, s string) {
+	for {
+		i := strings.IndexByte(s, '\'')
+		if i < 0 {
+			b.WriteString(s)
+			return
+		}
+		b.WriteString(s[:i])
+		b.WriteString(`'\''`)
+		s = s[i+1:]
 	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// shellWord reports whether s needs no quoting.
+func shellWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !shellSafe[s[i]] {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // shellSafe marks the bytes a shell word may hold unquoted. A table, not

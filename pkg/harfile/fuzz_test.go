@@ -3,13 +3,16 @@ package harfile
 import (
 	"bytes"
 	"errors"
+	"maps"
 	"net/http"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/redact"
 )
 
 // FuzzReader: the reader never panics, and every error is a *SyntaxError
@@ -94,22 +97,71 @@ func FuzzMappedReader(f *testing.F) {
 	})
 }
 
-// FuzzShellQuote holds shellQuote's byte table to the rune test it
-// replaced: quoted when empty or when some rune is not [A-Za-z0-9] or one
-// of -_./:=,@%+ (an invalid byte reads as U+FFFD, never safe).
+// shellQuoteByRunes is the quoting CheckCommand had: quoted when empty or
+// when some rune is not [A-Za-z0-9] or one of -_./:=,@%+ (an invalid
+// byte reads as U+FFFD, never safe).
+func shellQuoteByRunes(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=,@%+", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// checkCommandByParts is CheckCommand as it was, word by word.
+func checkCommandByParts(req *cors.Request, noRedact bool) string {
+	u := req.URL
+	if !noRedact {
+		u = redact.URL(u)
+	}
+	parts := []string{"corsdiag", "check", shellQuoteByRunes(u), "--origin", shellQuoteByRunes(req.Origin)}
+	if m := cors.NormalizeMethod(req.Method); m != "" && m != "GET" {
+		parts = append(parts, "-X", shellQuoteByRunes(req.Method))
+	}
+	names := slices.Sorted(maps.Keys(req.Header))
+	for _, k := range names {
+		for _, v := range req.Header[k] {
+			if !noRedact {
+				v = redact.Value(k, v)
+			}
+			parts = append(parts, "-H", shellQuoteByRunes(k+": "+v))
+		}
+	}
+	if req.Credentials {
+		parts = append(parts, "--credentials")
+	}
+	return strings.Join(parts, " ")
+}
+
+// FuzzCheckCommand holds the builder-written command to the word-by-word
+// one it replaced.
+func FuzzCheckCommand(f *testing.F) {
+	f.Add("https://a.test/x?token=abc", "https://app.test", "PUT", "Content-Type\napplication/json\nX-It's\nit's\nAuthorization\nBearer abcdefghijkl", true, false)
+	f.Add("", "", "get", "a\n\n\xff\n\u00e9", false, true)
+	f.Fuzz(func(t *testing.T, url, origin, method, headers string, credentials, noRedact bool) {
+		req := &cors.Request{URL: url, Origin: origin, Method: method, Credentials: credentials, Header: http.Header{}}
+		kv := strings.Split(headers, "\n")
+		for i := 0; i+1 < len(kv); i += 2 {
+			req.Header[kv[i]] = append(req.Header[kv[i]], kv[i+1])
+		}
+		if got, want := CheckCommand(req, noRedact), checkCommandByParts(req, noRedact); got != want {
+			t.Fatalf("got  %q\nwant %q", got, want)
+		}
+	})
+}
+
+// FuzzShellQuote holds writeShellQuoted's byte table to the rune test it
+// replaced.
 func FuzzShellQuote(f *testing.F) {
 	for _, s := range []string{"", "https://a.test/x?y=1", "a b", "it's", "é", "\xff", "-H", "a\x00b"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		want := "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-		if s != "" && strings.IndexFunc(s, func(r rune) bool {
-			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=,@%+", r))
-		}) < 0 {
-			want = s
-		}
-		if got := shellQuote(s); got != want {
-			t.Fatalf("shellQuote(%q) = %q, want %q", s, got, want)
+		var b strings.Builder
+		writeShellQuoted(&b, s)
+		if got, want := b.String(), shellQuoteByRunes(s); got != want {
+			t.Fatalf("writeShellQuoted(%q) = %q, want %q", s, got, want)
 		}
 	})
 }
