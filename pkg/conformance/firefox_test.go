@@ -303,6 +303,11 @@ func (f *firefox) runAll(t *testing.T, specs []jsSpec) ([]jsResult, [][]consoleL
 		markers[i] = "/s/" + markerOf(spec.URL)
 	}
 	detected := make([][]consoleLine, len(specs)) // notModelled lines, kept last
+	// "Local Network Access permission required" is logged by the parent
+	// process when it checks the request, before the request fails; the
+	// content process's CORS line may still reach the console first on a
+	// loaded machine. It is kept first.
+	permission := make([][]consoleLine, len(specs))
 	for n, m := range msgs {
 		isCORS := strings.HasPrefix(m.Category, "CORS")
 		isLNA := m.Category == "Security" && strings.HasPrefix(m.Text, "Local Network Access ")
@@ -345,10 +350,14 @@ func (f *firefox) runAll(t *testing.T, specs []jsSpec) ([]jsResult, [][]consoleL
 			detected[i] = append(detected[i], l)
 			continue
 		}
+		if isLNA && strings.HasPrefix(m.Text, "Local Network Access permission required") {
+			permission[i] = append(permission[i], l)
+			continue
+		}
 		lines[i] = append(lines[i], l)
 	}
 	for i := range lines {
-		lines[i] = append(lines[i], detected[i]...)
+		lines[i] = append(append(permission[i], lines[i]...), detected[i]...)
 	}
 	return results, lines
 }
