@@ -375,6 +375,56 @@ func urlsInText(s string) string {
 	return b.String()
 }
 
+// Inert reports whether s holds no secret hint and quotes no URL that
+// Text would change: what TextAround asks of the text around a URL. Its
+// answer depends on s alone, so a caller may remember it for the texts
+// it sees again.
+func Inert(s string) bool {
+	return !mayHoldSecret(s) && urlsInText(s) == s
+}
+
+// TextAround is Text(pre + url + post) as pre + mid + post, for a text
+// that quotes url between an inert pre and post (Inert holds for both):
+// a finding's message naming the request's URL, whose other words repeat
+// from request to request. ok is false when that does not hold (url ends
+// or starts elsewhere than where it is quoted, or a hint may run into it):
+// then call Text on the whole. FuzzTextAround holds it to Text.
+func TextAround(pre, url, post string) (mid string, ok bool) {
+	// urlsInText takes exactly url, and the URLs of pre and post as it
+	// takes them alone: url starts with its scheme, holds nothing that
+	// ends a URL, and pre ends and post starts with what does.
+	j := strings.Index(url, "://")
+	if j <= 0 || pre != "" && !isURLEnd(pre[len(pre)-1]) || post != "" && !isURLEnd(post[0]) {
+		return "", false
+	}
+	for i := 0; i < len(url); i++ {
+		if isURLEnd(url[i]) || i < j && !isSchemeByte(url[i]) {
+			return "", false
+		}
+	}
+	mid = url
+	if urlSecretMarks.index(url[j:]) >= 0 {
+		mid = rawURL(url)
+	}
+	// patterns keeps the whole unless a hint is in it: none is in pre or
+	// post, so one would overlap mid, within maxHintLen-1 bytes of it.
+	w := maxHintLen - 1
+	if mayHoldSecret(pre[max(0, len(pre)-w):] + mid + post[:min(w, len(post))]) {
+		return "", false
+	}
+	return mid, true
+}
+
+// maxHintLen is the length of the longest secret hint.
+var maxHintLen = func() (n int) {
+	for _, hs := range secretHints {
+		for _, h := range hs {
+			n = max(n, len(h))
+		}
+	}
+	return n
+}()
+
 func isSchemeByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'
 }

@@ -217,6 +217,69 @@ func TestMayHoldSecret(t *testing.T) {
 	}
 }
 
+// TestTextAround: a finding's message around the request's URL is split
+// there, the URL redacted as Text would; texts it cannot split are left
+// to Text.
+func TestTextAround(t *testing.T) {
+	tests := []struct {
+		pre, url, post, mid string
+		ok                  bool
+	}{
+		{"OPTIONS ", "https://api.test/x?page=2", " with Origin: https://app.test", "https://api.test/x?page=2", true},
+		{"OPTIONS ", "https://api.test/x?sig=abc123&b=2", " with", "https://api.test/x?sig=" + Marker + "&b=2", true},
+		{"OPTIONS ", "https://api.test/x?access_token=abc123", " with", "", false}, // the hint is in the URL: Text decides
+		{"OPTIONS ", "https://u:p@api.test/x", "", "https://u:%5BREDACTED%5D@api.test/x", true},
+		{"the bearer ", "https://api.test/x", " y", "", false}, // a hint before the URL
+		{"send ", "https://api.test/x", " token abcdefghijkl", "", false},
+		{"http", "s://a.test/", " ", "", false},                    // the URL starts in pre
+		{"see https://b.test/", "https://a.test/", " ", "", false}, // or pre's runs into it
+		{"see https://b.test/?x=1 ", "https://a.test/", " ", "https://a.test/", true},
+		{"x ", "https://a.test/", "abc", "", false},       // and goes on into post
+		{"x ", "https://a.test/a b", " ", "", false},      // or ends inside
+		{"x ", "https://a.test/?to", "ken=1 ", "", false}, // a hint across the end
+	}
+	for _, tt := range tests {
+		mid, ok := TextAround(tt.pre, tt.url, tt.post)
+		if ok != tt.ok || mid != tt.mid {
+			t.Errorf("TextAround(%q, %q, %q) = %q, %v; want %q, %v", tt.pre, tt.url, tt.post, mid, ok, tt.mid, tt.ok)
+		}
+		if ok && tt.pre+mid+tt.post != Text(tt.pre+tt.url+tt.post) {
+			t.Errorf("TextAround(%q, %q, %q): not Text's answer", tt.pre, tt.url, tt.post)
+		}
+	}
+}
+
+// FuzzTextAround: where TextAround answers, its answer around pre and
+// post is Text's of the whole.
+func FuzzTextAround(f *testing.F) {
+	for _, c := range [][3]string{
+		{"preflight: OPTIONS ", "https://api.test/v1/items/2?page=2", " with Origin: https://app.test"},
+		{"see https://b.test/ ", "https://a.test/", " and https://c.test/?q#f then"},
+		{"OPTIONS ", "https://api.test/x?access_token=abc123&b=2", " with Origin"},
+		{"OPTIONS ", "https://u:p@api.test/x", ""},
+		{"the to", "https://ken.test/", " x"},
+		{"x ", "https://api.test/?a=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc", " y"},
+		{"send ", "https://api.test/x", " token: abcdefghijklmnop"},
+		{"(", "https://a.test/p;jsessionid=1", ")"},
+		{"http", "s://a.test/", " "},
+		{"", "HTTPS://A.TEST/?Signature=x", "\""},
+	} {
+		f.Add(c[0], c[1], c[2])
+	}
+	f.Fuzz(func(t *testing.T, pre, url, post string) {
+		if !Inert(pre) || !Inert(post) {
+			return
+		}
+		mid, ok := TextAround(pre, url, post)
+		if !ok {
+			return
+		}
+		if got, want := pre+mid+post, Text(pre+url+post); got != want {
+			t.Fatalf("TextAround(%q, %q, %q): %q, Text gives %q", pre, url, post, got, want)
+		}
+	})
+}
+
 // FuzzMayHoldSecret holds mayHoldSecret to the byte-by-byte search it
 // replaced: any hint, at any place, in any case of its ASCII letters.
 func FuzzMayHoldSecret(f *testing.F) {

@@ -135,7 +135,11 @@ func NewHARRenderer(out io.Writer, opts HAROptions) *HARRenderer {
 	if opts.JSON {
 		r.json = &spillBuffer{limit: 1 << 20}
 	}
-	r.texts.New = func() any { return newJSONTexts() }
+	r.texts.New = func() any {
+		t := newJSONTexts()
+		t.split = !opts.NoRedact
+		return t
+	}
 	return r
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/harfile"
 	"github.com/corsdiag/corsdiag/pkg/harfile/hartest"
+	"github.com/corsdiag/corsdiag/pkg/redact"
 	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
 
@@ -126,6 +127,27 @@ func FuzzAppendCleanJSON(f *testing.F) {
 		want := appendJSONString([]byte("x"), termsafe.Clean(s))
 		if got := appendCleanJSON([]byte("x"), s); !bytes.Equal(got, want) {
 			t.Fatalf("%q: got %s, want %s", s, got, want)
+		}
+	})
+}
+
+// FuzzAppendMessage: a message split around the request's URL is
+// encoded as the whole message redacted, cleaned and escaped, asked once
+// or again (its parts remembered).
+func FuzzAppendMessage(f *testing.F) {
+	f.Add("the browser sends a preflight: OPTIONS ", "https://api.test/v1/items/2?page=2", " with Origin: https://app.test; none <recorded>")
+	f.Add("OPTIONS ", "https://u:p@api.test/x?sig=abc&b=\"2\"", " with")
+	f.Add("a token: ", "https://api.test/x", " \x1b[31m")
+	f.Add("é ", "https://api.test/é", " ")
+	f.Fuzz(func(t *testing.T, pre, url, post string) {
+		tx := newJSONTexts()
+		tx.split, tx.url = true, url
+		s := pre + url + post
+		want := appendJSONString(nil, termsafe.Clean(redact.Text(s)))
+		for range 2 {
+			if got := tx.appendMessage(nil, s, redact.Text); !bytes.Equal(got, want) {
+				t.Fatalf("%q around %q: got %s, want %s", s, url, got, want)
+			}
 		}
 	})
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/harfile"
 	"github.com/corsdiag/corsdiag/pkg/internal/swar"
+	"github.com/corsdiag/corsdiag/pkg/redact"
 	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
 
@@ -252,6 +253,7 @@ func appendIndentedKey(b []byte, indent, key string) []byte {
 func (r *HARRenderer) appendHARRequest(b []byte, res *harfile.Result, g *harProblem) []byte {
 	t := r.texts.Get().(*jsonTexts)
 	defer r.texts.Put(t)
+	t.url = res.URL
 	b = append(b, `{"index":`...)
 	b = strconv.AppendInt(b, int64(res.Index), 10)
 	b = append(b, `,"method":`...)
@@ -339,7 +341,7 @@ func (r *HARRenderer) appendHARFinding(b []byte, t *jsonTexts, f *cors.Finding, 
 		b = t.appendText(b, head.FailedParameter, nil)
 	} else {
 		b = append(b, `,"message":`...)
-		b = t.appendText(b, f.Message, r.redactText)
+		b = t.appendMessage(b, f.Message, r.redactText)
 		b = append(b, `,"browser_message":`...)
 		b = t.appendText(b, f.BrowserMessage, r.redactText)
 		b = append(b, `,"cors_error":`...)
@@ -372,6 +374,15 @@ type jsonTexts struct {
 	cleaned map[string]string // text -> JSON of the renderer's clean(text), "" when seen once
 	plain   map[string]string // text -> JSON of text, "" when seen once
 	docs    map[cors.Code]string
+	// url is the URL of the request being encoded; split says texts are
+	// redacted with redact.Text, so a message quoting url may be split
+	// there (appendMessage).
+	url   string
+	split bool
+	// parts holds the JSON of the texts found around url, "" when they
+	// cannot be joined as they are (not redact.Inert, or not printable
+	// ASCII).
+	parts map[string]string
 }
 
 const (
@@ -380,18 +391,18 @@ const (
 )
 
 func newJSONTexts() *jsonTexts {
-	return &jsonTexts{cleaned: map[string]string{}, plain: map[string]string{}, docs: map[cors.Code]string{}}
+	return &jsonTexts{cleaned: map[string]string{}, plain: map[string]string{}, docs: map[cors.Code]string{}, parts: map[string]string{}}
 }
 
-// appendText appends the JSON string of termsafe.Clean(redact(s)) (the
-// renderer's clean), or of s when redact is nil. redact must be the same
-// function for every call on t.
-func (t *jsonTexts) appendText(b []byte, s string, redact func(string) string) []byte {
+// appendText appends the JSON string of termsafe.Clean(redactText(s))
+// (the renderer's clean), or of s when redactText is nil. redactText must
+// be the same function for every call on t.
+func (t *jsonTexts) appendText(b []byte, s string, redactText func(string) string) []byte {
 	if s == "" {
 		return append(b, `""`...)
 	}
 	m := t.plain
-	if redact != nil {
+	if redactText != nil {
 		m = t.cleaned
 	}
 	j, seen := m[s]
@@ -399,8 +410,8 @@ func (t *jsonTexts) appendText(b []byte, s string, redact func(string) string) [
 		return append(b, j...)
 	}
 	start := len(b)
-	if redact != nil {
-		b = appendCleanJSON(b, redact(s))
+	if redactText != nil {
+		b = appendCleanJSON(b, redactText(s))
 	} else {
 		b = appendJSONString(b, s)
 	}
@@ -418,6 +429,54 @@ func (t *jsonTexts) appendText(b []byte, s string, redact func(string) string) [
 		m[s] = ""
 	}
 	return b
+}
+
+// appendMessage is appendText for a finding's message, which often quotes
+// the request's URL: then its words around the URL repeat from request to
+// request, and the message is their JSON, remembered, joined to the URL's.
+// Only when that is the JSON of the message redacted and cleaned whole:
+// redact.TextAround decides for the redaction; the parts and the URL are
+// printable ASCII, which termsafe.Clean keeps and JSON escapes byte by
+// byte.
+func (t *jsonTexts) appendMessage(b []byte, s string, redactText func(string) string) []byte {
+	if !t.split || t.url == "" || redactText == nil {
+		return t.appendText(b, s, redactText)
+	}
+	i := strings.Index(s, t.url)
+	if i < 0 {
+		return t.appendText(b, s, redactText)
+	}
+	pre, post := s[:i], s[i+len(t.url):]
+	jpre, jpost := t.part(pre), t.part(post)
+	if jpre == "" || jpost == "" {
+		return t.appendText(b, s, redactText)
+	}
+	mid, ok := redact.TextAround(pre, t.url, post)
+	if !ok || !printableASCII(mid) {
+		return t.appendText(b, s, redactText)
+	}
+	b = append(b, jpre[:len(jpre)-1]...) // without its closing quote
+	b = appendJSONBody(b, mid)
+	return append(b, jpost[1:]...) // without its opening quote
+}
+
+// part is the JSON string of a text around a quoted URL, "" when it cannot
+// be joined (see parts).
+func (t *jsonTexts) part(s string) string {
+	if j, ok := t.parts[s]; ok {
+		return j
+	}
+	j := ""
+	if redact.Inert(s) && printableASCII(s) {
+		j = string(appendJSONString(nil, s))
+	}
+	if len(s) <= maxJSONTextLen {
+		if len(t.parts) >= maxJSONTexts {
+			clear(t.parts)
+		}
+		t.parts[s] = j
+	}
+	return j
 }
 
 // appendDocs appends the JSON string of code's page.
@@ -456,7 +515,11 @@ func jsonPlain8(w uint64) bool {
 // controls, U+2028 and U+2029 escaped, invalid UTF-8 as \ufffd) with C1
 // controls and invisible characters escaped as termsafe.EscapeJSON does.
 func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
+	return append(appendJSONBody(append(b, '"'), s), '"')
+}
+
+// appendJSONBody is appendJSONString without the quotes.
+func appendJSONBody(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		if i+8 <= len(s) && jsonPlain8(swar.Load(s, i)) {
@@ -490,8 +553,7 @@ func appendJSONString(b []byte, s string) []byte {
 		}
 		i += size
 	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	return append(b, s[start:]...)
 }
 
 // appendASCIIEscape appends encoding/json's escape of the ASCII byte c,
