@@ -41,6 +41,9 @@ func (a *analysis) learnExisting() {
 		}
 	}
 	for _, o := range allowed {
+		if o == a.fix.Origin || o == "*" {
+			continue // the page's own, or no origin: nothing to keep
+		}
 		if p, err := cors.ParseOrigin(o); err == nil && p == o && p != "null" && p != a.fix.Origin && reSafeOrigin.MatchString(o) {
 			a.fix.AllowedOrigins = appendUnique(a.fix.AllowedOrigins, o)
 		}

@@ -127,9 +127,9 @@ type headerNames struct {
 // folded): an ASCII key equal to it under case folding has the same ones.
 // The length alone let Content-Length stand for x-amz-apigw-id.
 func nameBit(s string) uint64 {
-	n := len(s)
+	n := uint(len(s))
 	if n > 0 {
-		n = 7*n + 3*int(s[n-1]|0x20) + int(s[0]|0x20)
+		n = 7*n + 3*uint(s[n-1]|0x20) + uint(s[0]|0x20)
 	}
 	return 1 << (n % 64)
 }
