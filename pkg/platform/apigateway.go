@@ -265,7 +265,7 @@ func restAPICauses(a *analysis) []cors.Finding {
 	}
 	var out []cors.Finding
 	pf, fin := a.obs.preflight(), a.obs.final()
-	c := a.fix
+	c := *a.fixContext()
 	origin := a.obs.req.Origin
 	preflightHandled := false
 	needsRedeployNote := false
@@ -314,7 +314,7 @@ func restAPICauses(a *analysis) []cors.Finding {
 				fmt.Sprintf("API Gateway rejected the OPTIONS preflight itself with %d (gateway response %s): %s applies to OPTIONS, typically through an ANY method or a {proxy+} resource. Browsers never send Authorization, cookies or x-api-key on a preflight, so it can never pass", p.Status, typ, what),
 				"Give OPTIONS on "+c.Resource+" its own method with authorization NONE and no API key (MOCK integration returning the CORS headers), then redeploy "+c.Stage+"."))
 		case gatewayMade && !hasACAO(p):
-			a.fix.GatewayResponses = appendUnique(a.fix.GatewayResponses, baseType(typ))
+			a.fixContext().GatewayResponses = appendUnique(a.fixContext().GatewayResponses, baseType(typ))
 			needsRedeployNote = true
 			out = append(out, a.gatewayResponsesFinding("preflight", true, []string{fmt.Sprintf("%d %s", p.Status, typ)}))
 		case !hasACAO(p):
@@ -338,7 +338,7 @@ func restAPICauses(a *analysis) []cors.Finding {
 		switch {
 		case gatewayMade:
 			needsRedeployNote = true
-			a.fix.GatewayResponses = appendUnique(a.fix.GatewayResponses, baseType(typ))
+			a.fixContext().GatewayResponses = appendUnique(a.fixContext().GatewayResponses, baseType(typ))
 			out = append(out, a.gatewayResponsesFinding(fin.step, true, []string{fmt.Sprintf("%d %s", m.Status, typ)}))
 		case a.proxyEvidence(m) != "":
 			out = append(out, a.finding(CodeAPIGWProxyNoCORS, idRESTAPI, fin.step, true,
@@ -364,7 +364,7 @@ func restAPICauses(a *analysis) []cors.Finding {
 		}
 		if typ, ok := gatewayResponseType(r.resp); ok {
 			errTypes = appendUnique(errTypes, fmt.Sprintf("%d %s", r.resp.Status, typ))
-			a.fix.GatewayResponses = appendUnique(a.fix.GatewayResponses, baseType(typ))
+			a.fixContext().GatewayResponses = appendUnique(a.fixContext().GatewayResponses, baseType(typ))
 		}
 	}
 	if len(errTypes) > 0 {
@@ -380,7 +380,7 @@ func restAPICauses(a *analysis) []cors.Finding {
 }
 
 func (a *analysis) gatewayResponsesFinding(step string, blocking bool, seen []string) cors.Finding {
-	c := a.fix
+	c := *a.fixContext()
 	msg := "API Gateway answered with its own error (" + strings.Join(seen, ", ") + ") and its gateway responses carry no Access-Control-Allow-Origin, so the browser reports a CORS error instead of the status"
 	if !blocking {
 		msg = "error answers API Gateway makes itself (" + strings.Join(seen, ", ") + ") carry no Access-Control-Allow-Origin: a bad path, a missing key, an authorizer denial, throttling or an integration timeout will reach the page as a CORS error, hiding the real status"
@@ -447,7 +447,7 @@ func httpAPICauses(a *analysis) []cors.Finding {
 		return nil
 	}
 	var out []cors.Finding
-	c := a.fix
+	c := *a.fixContext()
 	pf, fin := a.obs.preflight(), a.obs.final()
 	for _, r := range []*response{pf, fin} {
 		if r == nil || r.resp == nil {
@@ -495,8 +495,8 @@ func lambdaURLCauses(a *analysis) []cors.Finding {
 	for _, r := range []*response{pf, fin} {
 		if r != nil && r.resp != nil && !hasACAO(r.resp) && a.blocks(r.step) {
 			return []cors.Finding{a.finding(CodeLambdaURLNotConfigured, idLambdaURL, r.step, true,
-				fmt.Sprintf("the Lambda function URL answered the %s (%d) without Access-Control-Allow-Origin: the function URL has no CORS configuration allowing %s (once configured, the URL answers preflights itself and adds the headers)", r.step, r.resp.Status, a.fix.Origin),
-				"Configure CORS on the function URL: AllowOrigins "+a.fix.Origin+", AllowMethods "+strings.Join(a.fix.Methods[:1], ",")+", AllowHeaders "+a.fix.headerList(",")+".")}
+				fmt.Sprintf("the Lambda function URL answered the %s (%d) without Access-Control-Allow-Origin: the function URL has no CORS configuration allowing %s (once configured, the URL answers preflights itself and adds the headers)", r.step, r.resp.Status, a.fixContext().Origin),
+				"Configure CORS on the function URL: AllowOrigins "+a.fixContext().Origin+", AllowMethods "+strings.Join(a.fixContext().Methods[:1], ",")+", AllowHeaders "+a.fixContext().headerList(",")+".")}
 		}
 	}
 	return nil

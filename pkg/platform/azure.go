@@ -153,7 +153,7 @@ func azureCauses(a *analysis) []cors.Finding {
 			if r == nil || r.resp == nil || hasACAO(r.resp) || !a.blocks(r.step) {
 				continue
 			}
-			why := "no cors policy applies to this API and operation (or its allowed-origins does not list " + a.fix.Origin + ")"
+			why := "no cors policy applies to this API and operation (or its allowed-origins does not list " + a.fixContext().Origin + ")"
 			if r.resp.Status == 401 && strings.Contains(body(r.resp), "subscription key") {
 				why = "the preflight reached the subscription-key check, which it cannot pass (browsers send no Ocp-Apim-Subscription-Key on a preflight): no cors policy answered it first"
 			} else if r.resp.Status == 404 && r.step == "preflight" {
@@ -161,7 +161,7 @@ func azureCauses(a *analysis) []cors.Finding {
 			}
 			return []cors.Finding{a.finding(CodeAPIMCorsPolicy, idAPIM, r.step, true,
 				fmt.Sprintf("Azure API Management answered the %s %d without CORS headers: %s", r.step, r.resp.Status, why),
-				"Add <cors> for "+a.fix.Origin+" at the All APIs scope, first in <inbound>.")}
+				"Add <cors> for "+a.fixContext().Origin+" at the All APIs scope, first in <inbound>.")}
 		}
 	}
 	for _, id := range []string{idAzureFunctions, idAppService} {
@@ -173,8 +173,8 @@ func azureCauses(a *analysis) []cors.Finding {
 				continue
 			}
 			return []cors.Finding{a.finding(CodeAppServiceCORS, id, r.step, true,
-				fmt.Sprintf("%s answered the %s %d without Access-Control-Allow-Origin: the platform's CORS list does not allow %s (when the list is set, the platform answers preflights and replaces the app's own CORS headers)", platforms[id].Name, r.step, r.resp.Status, a.fix.Origin),
-				"Add "+a.fix.Origin+" to the app's platform CORS settings.")}
+				fmt.Sprintf("%s answered the %s %d without Access-Control-Allow-Origin: the platform's CORS list does not allow %s (when the list is set, the platform answers preflights and replaces the app's own CORS headers)", platforms[id].Name, r.step, r.resp.Status, a.fixContext().Origin),
+				"Add "+a.fixContext().Origin+" to the app's platform CORS settings.")}
 		}
 	}
 	return nil

@@ -211,7 +211,7 @@ func cdnCauses(a *analysis) []cors.Finding {
 			continue
 		}
 		acao := header(r.resp, cors.HeaderAllowOrigin)
-		if a.blocks(r.step) && (acao == "" || acao != "*" && acao != a.fix.Origin) {
+		if a.blocks(r.step) && (acao == "" || acao != "*" && acao != a.fixContext().Origin) {
 			what := "no Access-Control-Allow-Origin"
 			if acao != "" {
 				what = "Access-Control-Allow-Origin " + show(acao) + ", another page's origin"

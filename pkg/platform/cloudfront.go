@@ -220,7 +220,7 @@ func cloudFrontCauses(a *analysis) []cors.Finding {
 			continue
 		}
 		what := "the answer has no Access-Control-Allow-Origin"
-		if acao != "" && acao != a.fix.Origin && acao != "*" {
+		if acao != "" && acao != a.fixContext().Origin && acao != "*" {
 			what = "the answer allows " + show(acao) + ", another page's origin"
 		}
 		how := "a cached copy (" + show(header(r.resp, "X-Cache")) + ") made for a request with another Origin, or none, was served to this one"
@@ -229,13 +229,13 @@ func cloudFrontCauses(a *analysis) []cors.Finding {
 		}
 		out = append(out, a.finding(CodeCloudFrontCache, idCloudFront, r.step, true,
 			"CloudFront served the "+r.step+" and "+what+": "+how+". The cache key of the behavior does not include Origin",
-			"Attach the CORS-S3Origin (S3) or CORS-CustomOrigin origin request policy and a cache policy keyed on Origin, or a response headers policy allowing "+a.fix.originsSaid()+"; then invalidate the cache."))
+			"Attach the CORS-S3Origin (S3) or CORS-CustomOrigin origin request policy and a cache policy keyed on Origin, or a response headers policy allowing "+a.fixContext().originsSaid()+"; then invalidate the cache."))
 		break
 	}
 	if len(out) == 0 && a.hasCode(cors.CodeMissingVaryOrigin) {
 		if fin := a.obs.final(); fin != nil && fin.resp != nil {
 			out = append(out, a.finding(CodeCloudFrontCache, idCloudFront, fin.step, false,
-				"CloudFront caches this answer, which echoes "+a.fix.Origin+" without Vary: Origin: unless the behavior's cache key includes Origin, the next page from another origin gets this copy and is blocked",
+				"CloudFront caches this answer, which echoes "+a.fixContext().Origin+" without Vary: Origin: unless the behavior's cache key includes Origin, the next page from another origin gets this copy and is blocked",
 				"Key the cache on Origin (a cache policy including the Origin header) or let a response headers policy set CORS."))
 		}
 	}

@@ -119,14 +119,23 @@ func newFixContext(ex *cors.Exchange, d *cors.Diagnosis) FixContext {
 	return fixContextOf(ex, d, &o)
 }
 
+// pageOrigin is the origin of the page that sent ex's request, or the
+// example one when it has none (or "null").
+func pageOrigin(ex *cors.Exchange) string {
+	if ex != nil {
+		if o, err := cors.ParseOrigin(ex.Request.Origin); err == nil && o != "null" {
+			return o
+		}
+	}
+	return "https://app.example.com"
+}
+
 // fixContextOf is newFixContext with ex observed already (o).
 func fixContextOf(ex *cors.Exchange, d *cors.Diagnosis, o *observation) FixContext {
 	c := FixContext{APIID: "YOUR_API_ID", Region: "YOUR_REGION", Stage: "YOUR_STAGE", Resource: "/YOUR/RESOURCE",
 		VPCE: "YOUR_VPCE_ID", Bucket: "YOUR_BUCKET", Origin: "https://app.example.com", Method: "GET", Path: "/"}
 	if ex != nil {
-		if o, err := cors.ParseOrigin(ex.Request.Origin); err == nil && o != "null" {
-			c.Origin = o
-		}
+		c.Origin = pageOrigin(ex)
 		c.Credentials = ex.Request.Credentials
 		if u := o.url; u.ok {
 			c.Host = u.host
@@ -391,7 +400,7 @@ func (a *analysis) preferredFormats(platformID string) []Format {
 // fixText is the Fix field of a platform finding: the cause's one-line
 // fix, then the chosen snippet(s), then the other forms available.
 func (a *analysis) fixText(code cors.Code, platformID, summary string) string {
-	chosen, note := pickFixes(code, a.preferredFormats(platformID), a.in.FixFormat, a.fix)
+	chosen, note := pickFixes(code, a.preferredFormats(platformID), a.in.FixFormat, *a.fixContext())
 	var b strings.Builder
 	b.WriteString(summary)
 	if note != "" {

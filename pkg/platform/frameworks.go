@@ -111,8 +111,8 @@ func frameworkCauses(a *analysis) []cors.Finding {
 		switch {
 		case fw == idSpring && strings.TrimSpace(body(pf.resp)) == "Invalid CORS request":
 			out = append(out, a.finding(CodeSpringOriginDenied, fw, "preflight", true,
-				fmt.Sprintf("Spring's CORS processor answered the preflight 403 \"Invalid CORS request\": a CORS configuration exists, but %s, method %s or headers %s are not in it", a.fix.Origin, a.fix.Method, a.fix.headerList(", ")),
-				"Add "+a.fix.Origin+" to allowedOrigins, "+a.fix.Method+" to allowedMethods and "+a.fix.headerList(", ")+" to allowedHeaders."))
+				fmt.Sprintf("Spring's CORS processor answered the preflight 403 \"Invalid CORS request\": a CORS configuration exists, but %s, method %s or headers %s are not in it", a.fixContext().Origin, a.fixContext().Method, a.fixContext().headerList(", ")),
+				"Add "+a.fixContext().Origin+" to allowedOrigins, "+a.fixContext().Method+" to allowedMethods and "+a.fixContext().headerList(", ")+" to allowedHeaders."))
 		case st == 401 || st == 403:
 			out = append(out, a.finding(CodeMiddlewareOrder, fw, "preflight", true,
 				fmt.Sprintf("%s answered the OPTIONS preflight %d without CORS headers: authentication ran before the CORS middleware. Browsers never send credentials on a preflight, so it can never pass authentication", platforms[fw].Name, st),
@@ -120,7 +120,7 @@ func frameworkCauses(a *analysis) []cors.Finding {
 		case fw == idExpress && (is2xx(st) || st == 404) && refusal(pf) == "":
 			out = append(out, a.finding(CodeExpressNoCORS, fw, "preflight", true,
 				fmt.Sprintf("Express answered the preflight %d without CORS headers (its automatic OPTIONS answer or 404): no cors middleware runs for this path", st),
-				"app.use(cors({ origin: '"+a.fix.Origin+"' })) before the routes."))
+				"app.use(cors({ origin: '"+a.fixContext().Origin+"' })) before the routes."))
 		}
 	}
 	fin := a.obs.final()
@@ -129,7 +129,7 @@ func frameworkCauses(a *analysis) []cors.Finding {
 	if fw == idExpress && len(out) == 0 && fin != nil && fin.resp != nil && !hasACAO(fin.resp) && a.blocks(fin.step) && refusal(fin) == "" && refusal(pf) == "" && header(fin.request, "Origin") != "null" {
 		out = append(out, a.finding(CodeExpressNoCORS, fw, fin.step, true,
 			fmt.Sprintf("Express answered %d without Access-Control-Allow-Origin: no cors middleware runs for this route (or it runs after the handler or error handler that answered)", fin.resp.Status),
-			"app.use(cors({ origin: '"+a.fix.Origin+"' })) before the routes and the error handler."))
+			"app.use(cors({ origin: '"+a.fixContext().Origin+"' })) before the routes and the error handler."))
 	}
 	return out
 }

@@ -163,7 +163,7 @@ func googleCauses(a *analysis) []cors.Finding {
 		(strings.Contains(body(pf.resp), "not defined by this API") || strings.Contains(body(pf.resp), "unregistered callers")) {
 		return []cors.Finding{a.finding(CodeGCPAPIGatewayOptions, idGoogleAPIGateway, "preflight", true,
 			fmt.Sprintf("Google API Gateway answered the preflight %d itself (%s): the API config defines no OPTIONS operation for this path (or one that requires an API key), so the preflight never reaches the backend", pf.resp.Status, show(firstLine(body(pf.resp)))),
-			"Add an OPTIONS operation with security: [] for "+a.fix.safeResource()+" to the spec; the backend answers it.")}
+			"Add an OPTIONS operation with security: [] for "+a.fixContext().safeResource()+" to the spec; the backend answers it.")}
 	}
 	if run != "" && pf != nil && pf.resp != nil && !hasACAO(pf.resp) {
 		if pf.resp.Status == 403 && strings.Contains(body(pf.resp), "does not have permission") || pf.resp.Status == 401 && header(pf.resp, "Server") == "Google Frontend" && !hasHeader(pf.resp, "Content-Type") {
@@ -174,15 +174,15 @@ func googleCauses(a *analysis) []cors.Finding {
 		if a.blocks("preflight") {
 			return []cors.Finding{a.finding(CodeGCPOptionsNotHandled, run, "preflight", true,
 				fmt.Sprintf("%s passed the preflight to the code, which answered %d without CORS headers: the handler does not answer OPTIONS", platforms[run].Name, pf.resp.Status),
-				"Answer OPTIONS with 204 and the CORS headers for "+a.fix.Origin+".")}
+				"Answer OPTIONS with 204 and the CORS headers for "+a.fixContext().Origin+".")}
 		}
 	}
 	if a.has(idGCS) {
 		for _, r := range []*response{pf, fin} {
 			if r != nil && r.resp != nil && !hasACAO(r.resp) && a.blocks(r.step) {
 				return []cors.Finding{a.finding(CodeGCSCORS, idGCS, r.step, true,
-					fmt.Sprintf("Cloud Storage answered the %s %d without Access-Control-Allow-Origin: bucket %s has no CORS configuration, or none of its entries lists origin %s with method %s", r.step, r.resp.Status, a.fix.Bucket, a.fix.Origin, a.fix.Method),
-					"Set a CORS configuration on gs://"+a.fix.Bucket+" for "+a.fix.Origin+".")}
+					fmt.Sprintf("Cloud Storage answered the %s %d without Access-Control-Allow-Origin: bucket %s has no CORS configuration, or none of its entries lists origin %s with method %s", r.step, r.resp.Status, a.fixContext().Bucket, a.fixContext().Origin, a.fixContext().Method),
+					"Set a CORS configuration on gs://"+a.fixContext().Bucket+" for "+a.fixContext().Origin+".")}
 			}
 		}
 	}

@@ -16,12 +16,14 @@ import (
 	"github.com/corsdiag/corsdiag/pkg/cors"
 )
 
-// learnExisting fills AllowedOrigins from every answer that allowed a
-// concrete origin other than the page's (another page's cached answer, a
-// comparison request, the working success answers beside a failing one),
-// and sets Existing when any answer shows a CORS configuration.
+// learnExisting learns the fix context's AllowedOrigins from every answer
+// that allowed a concrete origin other than the page's (another page's
+// cached answer, a comparison request, the working success answers beside
+// a failing one), and Existing: whether any answer shows a CORS
+// configuration.
 func (a *analysis) learnExisting() {
 	const allowPrefix = "access-control-allow-"
+	page := pageOrigin(a.in.Exchange)
 	allowed, _ := a.compared()
 	for i := range a.obs.responses {
 		r := &a.obs.responses[i]
@@ -29,11 +31,11 @@ func (a *analysis) learnExisting() {
 			continue
 		}
 		if cors.Refusal(r.resp, r.step == "preflight") != "" {
-			a.fix.Existing = true
+			a.existing = true
 		}
 		for _, k := range r.names.keys {
 			if hasPrefixFold(k, allowPrefix) {
-				a.fix.Existing = true
+				a.existing = true
 			}
 		}
 		if acao := r.header(cors.HeaderAllowOrigin); acao != "" {
@@ -41,15 +43,15 @@ func (a *analysis) learnExisting() {
 		}
 	}
 	for _, o := range allowed {
-		if o == a.fix.Origin || o == "*" {
+		if o == page || o == "*" {
 			continue // the page's own, or no origin: nothing to keep
 		}
-		if p, err := cors.ParseOrigin(o); err == nil && p == o && p != "null" && p != a.fix.Origin && reSafeOrigin.MatchString(o) {
-			a.fix.AllowedOrigins = appendUnique(a.fix.AllowedOrigins, o)
+		if p, err := cors.ParseOrigin(o); err == nil && p == o && p != "null" && p != page && reSafeOrigin.MatchString(o) {
+			a.allowedOrigins = appendUnique(a.allowedOrigins, o)
 		}
 	}
-	if len(a.fix.AllowedOrigins) > 0 {
-		a.fix.Existing = true
+	if len(a.allowedOrigins) > 0 {
+		a.existing = true
 	}
 }
 

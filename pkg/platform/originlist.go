@@ -79,7 +79,7 @@ func allowListCauses(a *analysis) []cors.Finding {
 		// A null Origin is a redirect's doing, not the list's.
 		return nil
 	}
-	origin := a.fix.Origin
+	origin := a.fixContext().Origin
 	allowed, refused := a.compared()
 	msg := fmt.Sprintf("a CORS layer answers here, and it refused %s: %s. It checks the Origin against a list, and this origin is not in it (no middleware is missing)", origin, why)
 	switch {

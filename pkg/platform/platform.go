@@ -339,7 +339,24 @@ type analysis struct {
 	detected map[string]*Detection
 	scores   map[string]int
 	primary  *Detection
+	// fix is built on first use (fixContext): most requests of a HAR get
+	// no platform finding, and building it was a tenth of Analyze.
 	fix      FixContext
+	fixBuilt bool
+	// What learnExisting learned, for the fix context.
+	existing       bool
+	allowedOrigins []string
+}
+
+// fixContext is the context fixes are filled with.
+func (a *analysis) fixContext() *FixContext {
+	if !a.fixBuilt {
+		a.fixBuilt = true
+		a.fix = fixContextOf(a.in.Exchange, a.diag, a.obs)
+		a.fix.apply(a.in.Target)
+		a.fix.Existing, a.fix.AllowedOrigins = a.existing, a.allowedOrigins
+	}
+	return &a.fix
 }
 
 // has reports whether platform id was recognised (any confidence).
@@ -379,8 +396,6 @@ func (a *analysis) init(in Input) {
 		a.diag = &cors.Diagnosis{}
 	}
 	a.detect()
-	a.fix = fixContextOf(in.Exchange, a.diag, a.obs)
-	a.fix.apply(in.Target)
 }
 
 // analyses recycles Analyze's state, a kilobyte with the answers and their

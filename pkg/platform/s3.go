@@ -182,7 +182,7 @@ func s3Causes(a *analysis) []cors.Finding {
 	} else if !a.has(idS3) {
 		return nil
 	}
-	c := a.fix
+	c := *a.fixContext()
 	for _, r := range []*response{a.obs.preflight(), a.obs.final()} {
 		if r == nil || r.resp == nil || hasACAO(r.resp) {
 			continue

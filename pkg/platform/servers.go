@@ -196,7 +196,7 @@ func serverCauses(a *analysis) []cors.Finding {
 			if a.has(id) {
 				out = append(out, a.finding(CodeStaticOptions405, id, "preflight", true,
 					fmt.Sprintf("%s answered the OPTIONS preflight 405 Method Not Allowed%s: nothing in front of the static file handler (or the proxied app) answers preflights, so the status is not 2xx and no CORS headers are sent", platforms[id].Name, allowNote(pf.resp)),
-					"Answer OPTIONS with 204 and Access-Control-Allow-Origin: "+a.fix.Origin+", -Methods "+a.fix.methodList(", ")+", -Headers "+a.fix.headerList(", ")+"."))
+					"Answer OPTIONS with 204 and Access-Control-Allow-Origin: "+a.fixContext().Origin+", -Methods "+a.fixContext().methodList(", ")+", -Headers "+a.fixContext().headerList(", ")+"."))
 				break
 			}
 		}
@@ -241,7 +241,7 @@ func serverCauses(a *analysis) []cors.Finding {
 				}
 				out = append(out, a.finding(CodeKongCORSPluginMissing, idKong, r.step, true,
 					fmt.Sprintf("Kong answered the %s (%d) without CORS headers: %s. With the cors plugin on the route Kong answers preflights itself", r.step, r.resp.Status, why),
-					"Enable the cors plugin on the route with origins "+a.fix.originsSaid()+"."))
+					"Enable the cors plugin on the route with origins "+a.fixContext().originsSaid()+"."))
 				break
 			}
 		}
@@ -254,7 +254,7 @@ func serverCauses(a *analysis) []cors.Finding {
 			if r != nil && r.resp != nil && !hasACAO(r.resp) && a.blocks(r.step) {
 				out = append(out, a.finding(CodeEnvoyCORSPolicyMissing, id, r.step, true,
 					fmt.Sprintf("%s answered the %s (%d) without CORS headers: no CORS policy matches this route and origin (or the cors filter is missing from the filter chain), so the request was routed to the backend, which set none", platforms[id].Name, r.step, r.resp.Status),
-					"Add a CORS policy allowing "+a.fix.originsSaid()+" on the route (or add the origin to the policy that exists)."))
+					"Add a CORS policy allowing "+a.fixContext().originsSaid()+" on the route (or add the origin to the policy that exists)."))
 				break
 			}
 		}
