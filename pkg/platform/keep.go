@@ -22,26 +22,23 @@ import (
 // a failing one), and Existing: whether any answer shows a CORS
 // configuration.
 func (a *analysis) learnExisting() {
-	const allowPrefix = "access-control-allow-"
-	page := pageOrigin(a.in.Exchange)
 	allowed, _ := a.compared()
 	for i := range a.obs.responses {
 		r := &a.obs.responses[i]
 		if r.resp == nil {
 			continue
 		}
-		if cors.Refusal(r.resp, r.step == "preflight") != "" {
-			a.existing = true
-		}
-		for _, k := range r.names.keys {
-			if hasPrefixFold(k, allowPrefix) {
-				a.existing = true
-			}
+		if !a.existing { // one answer tells
+			a.existing = cors.Refusal(r.resp, r.step == "preflight") != "" || hasKeyPrefix(r.names.keys, "access-control-allow-")
 		}
 		if acao := r.header(cors.HeaderAllowOrigin); acao != "" {
 			allowed = append(allowed, acao)
 		}
 	}
+	if len(allowed) == 0 {
+		return
+	}
+	page := pageOrigin(a.in.Exchange)
 	for _, o := range allowed {
 		if o == page || o == "*" {
 			continue // the page's own, or no origin: nothing to keep
@@ -53,6 +50,17 @@ func (a *analysis) learnExisting() {
 	if len(a.allowedOrigins) > 0 {
 		a.existing = true
 	}
+}
+
+// hasKeyPrefix reports whether some key starts with prefix,
+// case-insensitively.
+func hasKeyPrefix(keys []string, prefix string) bool {
+	for _, k := range keys {
+		if hasPrefixFold(k, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // keepsList reports whether a configuration with origins of its own may
