@@ -408,8 +408,12 @@ func TextAround(pre, url, post string) (mid string, ok bool) {
 	}
 	// patterns keeps the whole unless a hint is in it: none is in pre or
 	// post, so one would overlap mid, within maxHintLen-1 bytes of it.
+	// The window is built on the stack: every request's message asks.
 	w := maxHintLen - 1
-	if mayHoldSecret(pre[max(0, len(pre)-w):] + mid + post[:min(w, len(post))]) {
+	var room [128]byte
+	win := append(room[:0], pre[max(0, len(pre)-w):]...)
+	win = append(append(win, mid...), post[:min(w, len(post))]...)
+	if mayHoldSecret(win) {
 		return "", false
 	}
 	return mid, true
@@ -504,7 +508,7 @@ func pairKey(a, b byte) uint32 { return uint32(a|0x20)<<8 | uint32(b|0x20) }
 // 3 bytes, so one starting at an even offset has its first pair there and
 // one starting at an odd offset its second. `corsdiag har` asks it of
 // every finding's text, and most pairs start no hint.
-func mayHoldSecret(s string) bool {
+func mayHoldSecret[T string | []byte](s T) bool {
 	for i := 0; i+1 < len(s); i += 2 {
 		if k := pairKey(s[i], s[i+1]); hintPairs[k/64]&(1<<(k%64)) == 0 {
 			continue
@@ -517,7 +521,7 @@ func mayHoldSecret(s string) bool {
 }
 
 // hintAt reports whether a hint starts at s[i].
-func hintAt(s string, i int) bool {
+func hintAt[T string | []byte](s T, i int) bool {
 	for _, h := range secretHints[s[i]|0x20] {
 		if len(s)-i >= len(h) && hasFoldedPrefix(s[i:], h) {
 			return true
@@ -529,7 +533,7 @@ func hintAt(s string, i int) bool {
 // hasFoldedPrefix reports whether s starts with the ASCII hint h (lower
 // case), ignoring case: strings.EqualFold on a string as long as h, without
 // its call and Unicode tables (a hint is ASCII, so only ASCII matches it).
-func hasFoldedPrefix(s, h string) bool {
+func hasFoldedPrefix[T string | []byte](s T, h string) bool {
 	for k := 0; k < len(h); k++ {
 		if c := s[k]; c != h[k] && (c|0x20 != h[k] || h[k] < 'a' || h[k] > 'z') {
 			return false
