@@ -84,6 +84,7 @@ func runCorsdiagWith(t *testing.T, profile *cors.Profile, srv *Server, sc Scenar
 		t.Fatalf("%s: probe returned no result (%v)", sc.Name, err)
 	}
 	overrideSpaces(res.Exchange, srv, sc)
+	res.GateLocalNetwork()
 	return profile.Evaluate(res.Exchange), res
 }
 

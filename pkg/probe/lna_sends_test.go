@@ -43,3 +43,53 @@ func TestLocalNetworkInsecureBrowserSendsNothing(t *testing.T) {
 		})
 	}
 }
+
+// A non-secure public page whose request reaches a public server first and
+// is redirected to loopback: the browser sends the request and stops at
+// the redirect's target (Chromium 156, scenario
+// lna-public-insecure-redirect-to-loopback-get). The first hop is made
+// public by its address, as the conformance suite does.
+func TestLocalNetworkInsecureGatedAtRedirect(t *testing.T) {
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+	}))
+	defer target.Close()
+	first := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		http.Redirect(w, r, target.URL+"/y", http.StatusFound)
+	}))
+	defer first.Close()
+	tests := []struct {
+		name      string
+		firstAddr string // the first hop's address; "" keeps its loopback one
+		wantSends bool
+	}{
+		{"first URL loopback: gated before anything is sent", "", false},
+		{"first URL public: sent, the redirect's target gated", "203.0.113.1:80", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := Run(context.Background(), Options{
+				Request: cors.Request{Method: "GET", URL: first.URL + "/x", Origin: "http://public.example"},
+				Timeout: 5 * time.Second,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Exchange.Actual) != 2 {
+				t.Fatalf("%d hops, want 2", len(res.Exchange.Actual))
+			}
+			if tt.firstAddr != "" {
+				res.Exchange.Actual[0].RemoteAddress = tt.firstAddr
+				res.GateLocalNetwork()
+			}
+			d := cors.Chromium.Evaluate(res.Exchange)
+			if !d.Has(cors.CodeLocalNetworkInsecure) {
+				t.Fatalf("no %s: %v", cors.CodeLocalNetworkInsecure, d.Findings)
+			}
+			if res.BrowserSendsActual != tt.wantSends || res.BrowserSendsPreflight {
+				t.Errorf("browser sends preflight=%v actual=%v, want false, %v", res.BrowserSendsPreflight, res.BrowserSendsActual, tt.wantSends)
+			}
+		})
+	}
+}

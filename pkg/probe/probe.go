@@ -108,6 +108,23 @@ type Result struct {
 	BrowserSendsActual bool
 
 	profile *cors.Profile // judges blocked entries in WriteHAR
+	// sendsPreflight and sendsActual are the Browser flags before Local
+	// Network Access (GateLocalNetwork).
+	sendsPreflight, sendsActual bool
+}
+
+// GateLocalNetwork sets BrowserSendsPreflight and BrowserSendsActual from
+// the exchange's addresses. Local Network Access stops a non-secure public
+// page before anything leaves the browser when the request's own URL is
+// in a more private address space (corsdiag had to connect to learn the
+// address); when only a redirect's target is, the hops before it left.
+// Run calls it; call it again after changing the hops' addresses (tests
+// place loopback listeners in other address spaces).
+func (r *Result) GateLocalNetwork() {
+	r.BrowserSendsPreflight, r.BrowserSendsActual = r.sendsPreflight, r.sendsActual
+	if firstURLGated(r.profile.Evaluate(r.Exchange)) {
+		r.BrowserSendsPreflight, r.BrowserSendsActual = false, false
+	}
 }
 
 // UnreachableError means no request of the check got an HTTP answer (DNS,
@@ -212,11 +229,8 @@ func (p *prober) run(ctx context.Context) *Result {
 		ex.Actual = p.actual(ctx, &plan)
 	}
 
-	// Local Network Access stops a non-secure public page before anything
-	// leaves the browser; corsdiag had to connect to learn the address.
-	if p.opts.Profile.Evaluate(ex).Has(cors.CodeLocalNetworkInsecure) {
-		res.BrowserSendsPreflight, res.BrowserSendsActual = false, false
-	}
+	res.sendsPreflight, res.sendsActual = res.BrowserSendsPreflight, res.BrowserSendsActual
+	res.GateLocalNetwork()
 
 	if p.opts.Compare && p.answered > 0 {
 		ex.Compared = p.compare(ctx, ex, &plan)
@@ -234,6 +248,17 @@ func (p *prober) run(ctx context.Context) *Result {
 		}
 	}
 	return res
+}
+
+// firstURLGated reports whether Local Network Access refuses the request's
+// own URL to a non-secure page (not only a redirect's target).
+func firstURLGated(d *cors.Diagnosis) bool {
+	for i := range d.Findings {
+		if f := &d.Findings[i]; f.Code == cors.CodeLocalNetworkInsecure && !strings.HasPrefix(f.Step, "redirect ") {
+			return true
+		}
+	}
+	return false
 }
 
 func skippedSentence(method string, preflightSent bool) string {
