@@ -108,9 +108,9 @@ type Result struct {
 	BrowserSendsActual bool
 
 	profile *cors.Profile // judges blocked entries in WriteHAR
-	// sendsPreflight and sendsActual are the Browser flags before Local
-	// Network Access (GateLocalNetwork).
-	sendsPreflight, sendsActual bool
+	// sendsPreflight is BrowserSendsPreflight before Local Network Access
+	// (GateLocalNetwork).
+	sendsPreflight bool
 }
 
 // GateLocalNetwork sets BrowserSendsPreflight and BrowserSendsActual from
@@ -121,7 +121,10 @@ type Result struct {
 // Run calls it; call it again after changing the hops' addresses (tests
 // place loopback listeners in other address spaces).
 func (r *Result) GateLocalNetwork() {
-	r.BrowserSendsPreflight, r.BrowserSendsActual = r.sendsPreflight, r.sendsActual
+	// The actual request follows a preflight that passed; whether the
+	// preflight's own URL is gated is firstURLGated's question.
+	r.BrowserSendsPreflight = r.sendsPreflight
+	r.BrowserSendsActual = !r.sendsPreflight || preflightPasses(r.profile, r.Exchange)
 	if firstURLGated(r.profile.Evaluate(r.Exchange)) {
 		r.BrowserSendsPreflight, r.BrowserSendsActual = false, false
 	}
@@ -216,9 +219,8 @@ func (p *prober) run(ctx context.Context) *Result {
 	if res.BrowserSendsPreflight {
 		hop := p.preflight(ctx, &plan)
 		ex.Preflight = &hop
-		preflightOK = p.preflightPasses(ex)
+		preflightOK = preflightPasses(p.opts.Profile, ex)
 	}
-	res.BrowserSendsActual = preflightOK
 
 	switch {
 	case cors.IsStateChanging(plan.Method) && !p.opts.SendActual:
@@ -229,7 +231,7 @@ func (p *prober) run(ctx context.Context) *Result {
 		ex.Actual = p.actual(ctx, &plan)
 	}
 
-	res.sendsPreflight, res.sendsActual = res.BrowserSendsPreflight, res.BrowserSendsActual
+	res.sendsPreflight = res.BrowserSendsPreflight
 	res.GateLocalNetwork()
 
 	if p.opts.Compare && p.answered > 0 {
@@ -271,9 +273,9 @@ func skippedSentence(method string, preflightSent bool) string {
 
 // preflightPasses asks the engine whether the browser would go on after this
 // preflight: no error finding at the preflight step.
-func (p *prober) preflightPasses(ex *cors.Exchange) bool {
+func preflightPasses(profile *cors.Profile, ex *cors.Exchange) bool {
 	only := &cors.Exchange{Request: ex.Request, Preflight: ex.Preflight}
-	for _, f := range p.opts.Profile.Evaluate(only).Findings {
+	for _, f := range profile.Evaluate(only).Findings {
 		if f.Severity == cors.SeverityError && f.Step == "preflight" {
 			return false
 		}
@@ -361,7 +363,7 @@ func (p *prober) actual(ctx context.Context, plan *cors.Plan) []cors.Hop {
 			rplan := p.opts.Profile.PlanRequest(&rr)
 			pf := p.preflightFor(ctx, &rr, &rplan)
 			hops[len(hops)-1].RedirectPreflight = &pf
-			if !p.preflightPasses(&cors.Exchange{Request: rr, Preflight: &pf}) {
+			if !preflightPasses(p.opts.Profile, &cors.Exchange{Request: rr, Preflight: &pf}) {
 				break
 			}
 		}
