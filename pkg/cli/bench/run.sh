@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# At the speed of the browser, in one run, best of three each:
+# At the speed of the browser, in one run:
 #  - `corsdiag check` against a loopback API whose every answer takes 150 ms
 #    (a far-away server): a simple GET (the browser spends one round trip)
 #    and a preflighted JSON PUT with --send-actual (two), next to
-#    corsdiag's own start-up (`corsdiag version`). Target: at most
-#    1.3 x (start-up + the browser's round trips).
+#    corsdiag's own start-up (`corsdiag version`), best of three each.
+#    Target: at most 1.3 x (start-up + the browser's round trips).
 #  - `corsdiag har -o json` and `corsdiag har` (text) on a generated 600 MB
 #    Chrome-style HAR, next to `cat` and `jq '.log.entries|length'` on the
 #    same file, in rounds (ROUNDS, default 7). Target: within 3 x cat (the
@@ -99,11 +99,13 @@ for _ in $(seq "$rounds"); do
   echo "$(timed cat "$tmp/big.har") $(timed "$tmp/corsdiag" har "$tmp/big.har" -o json) $(timed "$tmp/corsdiag" har "$tmp/big.har")" >>"$tmp/rounds"
 done
 read -r j jcpu jrss <<<"$(timed jq '.log.entries|length' "$tmp/big.har")"
-best() { sort -n -k"$1" "$tmp/rounds" | head -1 | awk -v c="$1" '{ print $c, $(c + 1), $(c + 2) }'; }
+# best_round COLUMN: the round whose wall time in COLUMN is least, as
+# "wall cpu rss_mib" of that command.
+best_round() { sort -n -k"$1" "$tmp/rounds" | head -1 | awk -v c="$1" '{ print $c, $(c + 1), $(c + 2) }'; }
 median_ratio() { awk -v c="$1" '{ print $c / $1 }' "$tmp/rounds" | sort -n | awk '{ r[NR] = $1 } END { printf "%.2f", r[int((NR + 1) / 2)] }'; }
-read -r c ccpu crss <<<"$(best 1)"
-read -r h hcpu rss <<<"$(best 4)"
-read -r t tcpu trss <<<"$(best 7)"
+read -r c ccpu crss <<<"$(best_round 1)"
+read -r h hcpu rss <<<"$(best_round 4)"
+read -r t tcpu trss <<<"$(best_round 7)"
 hr=$(median_ratio 4) tr=$(median_ratio 7)
 row() { # label wall cpu rss ratio
   printf '  %-44s %7s s wall, %5s s CPU, peak RSS %6s MiB   %s\n' "$1" "$2" "$3" "$4" "$5"
