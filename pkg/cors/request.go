@@ -383,20 +383,24 @@ func (p *Profile) isSafelisted(name, value string) (ok, chromiumOnly bool) {
 	if len(value) > 128 {
 		return false, false
 	}
-	switch name {
-	case "accept":
-		return !hasUnsafeByte(value), false
-	case "accept-language", "content-language":
-		return isLanguageValue(value), false
-	case "content-type":
-		return isSafelistedContentType(value), false
-	case "range":
-		return isSafelistedRange(value), false
+	if rule, ok := safelistedValue[name]; ok {
+		return rule(value), false
 	}
 	if rule, ok := p.ExtraSafelisted[name]; ok && rule(value) {
 		return true, true
 	}
 	return false, false
+}
+
+// safelistedValue holds, by lower-case name, the rule the value of a
+// CORS-safelisted request-header must meet (besides 128 bytes at most):
+// the one list isSafelisted, safelistWhy and the plan cache's key read.
+var safelistedValue = map[string]func(string) bool{
+	"accept":           func(v string) bool { return !hasUnsafeByte(v) },
+	"accept-language":  isLanguageValue,
+	"content-language": isLanguageValue,
+	"content-type":     isSafelistedContentType,
+	"range":            isSafelistedRange,
 }
 
 // authorHeader is one header name as the browser sends it: every value
@@ -681,8 +685,7 @@ func boolIndex(b bool) int {
 // name decides whether it is safelisted, and why not: for any other name
 // isSafelisted is false and safelistWhy empty, whatever the value.
 func (p *Profile) valueDecides(name string) bool {
-	switch name {
-	case "accept", "accept-language", "content-language", "content-type", "range":
+	if _, ok := safelistedValue[name]; ok {
 		return true
 	}
 	_, ok := p.ExtraSafelisted[name]
@@ -771,11 +774,8 @@ func (c *cowCache[K, V]) add(key K, v V, limit int) {
 
 // safelistWhy explains why a header with a safelisted name is unsafe.
 func (p *Profile) safelistWhy(name, value string) string {
-	_, extra := p.ExtraSafelisted[name]
-	switch name {
-	case "accept", "accept-language", "content-language", "content-type", "range":
-	default:
-		if extra {
+	if _, ok := safelistedValue[name]; !ok {
+		if _, extra := p.ExtraSafelisted[name]; extra {
 			if len(value) > 128 {
 				return " (its value is longer than 128 bytes)"
 			}
