@@ -103,6 +103,9 @@ func TestShownMarksTheCut(t *testing.T) {
 		{strings.Repeat("a", 11), strings.Repeat("a", 10) + "… (1 bytes more)"},
 		{strings.Repeat("é", 6), strings.Repeat("é", 5) + "… (2 bytes more)"},
 		{"\x1b[31m" + strings.Repeat("a", 20), `\x1b[31maaaaa… (15 bytes more)`},
+		// Not UTF-8: four bytes shown for each, so half the bytes fit the
+		// 2n bytes shown (a table pads every row to its widest cell).
+		{strings.Repeat("\xff", 10), strings.Repeat(`\xff`, 5) + "… (5 bytes more)"},
 	}
 	for _, tt := range tests {
 		if got := shown(tt.in, 10); got != tt.want {

@@ -225,14 +225,22 @@ const (
 	maxShownHeaders = 32   // Access-Control-* names beyond the usual ones
 )
 
-// shown cuts s (already redacted, not yet cleaned) to at most n bytes
-// without splitting a UTF-8 sequence and cleans it; a cut is marked.
+// shown cuts s (already redacted, not yet cleaned) without splitting a
+// UTF-8 sequence and cleans it: at most n bytes of s and at most 2n bytes
+// shown, a cut marked with the bytes left out. Cleaning may quadruple a
+// value (\xNN for each byte that is not UTF-8), and a table pads every row
+// to its widest cell.
 func shown(s string, n int) string {
-	if len(s) <= n {
-		return clean(s)
-	}
 	cut := truncate(s, n)
-	return clean(cut) + "… (" + strconv.Itoa(len(s)-len(cut)) + " bytes more)"
+	c := clean(cut)
+	for len(c) > 2*n {
+		cut = truncate(cut, len(cut)*2*n/len(c))
+		c = clean(cut)
+	}
+	if len(cut) == len(s) {
+		return c
+	}
+	return c + "… (" + strconv.Itoa(len(s)-len(cut)) + " bytes more)"
 }
 
 // requestCell is the method, the URL (only its path when on the same
