@@ -232,9 +232,10 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 	}
 	out := bufio.NewWriterSize(sysIO.Out, 64<<10)
 	defer out.Flush()
+	direct, _ := sysIO.Out.(*os.File)
 	rend := report.NewHARRenderer(out, report.HAROptions{
 		JSON: o.output == "json", All: o.all, NoRedact: o.noRedact, Color: sysIO.Color(), Source: name,
-		Width: terminalWidth(sysIO), Browsers: browsers,
+		Width: terminalWidth(sysIO), Browsers: browsers, Direct: direct,
 	})
 	var page *report.HTMLHARCollector
 	if o.output == "html" {

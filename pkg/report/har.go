@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"sort"
 	"strconv"
@@ -32,6 +33,11 @@ type HAROptions struct {
 	Width int
 	// Browsers are every browser's judgement of the file (--browser all).
 	Browsers []HARBrowser
+	// Direct, when set, is the file out writes through (out being a
+	// bufio.Writer over it, or it): Finish flushes out and has the kernel
+	// copy the spilled JSON requests there, which otherwise pass through
+	// memory while every other core is idle.
+	Direct *os.File
 }
 
 // HARRenderer collects the results of harfile.Analyze as they stream and

@@ -1,9 +1,13 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -153,25 +157,81 @@ func FuzzAppendMessage(f *testing.F) {
 }
 
 // TestSpillBuffer: a JSON report larger than the in-memory limit is the
-// same once spilled to a file.
+// same once spilled to a file, copied back through memory or, to a file
+// or a pipe, by the kernel (HAROptions.Direct).
 func TestSpillBuffer(t *testing.T) {
 	data := hartest.Generate(300, 64)
 	want := harJSON(t, data, harfile.AnalyzeOptions{}, true)
-	var out bytes.Buffer
-	r := NewHARRenderer(&out, HAROptions{JSON: true})
-	r.json.limit = 1000
-	sum, log, err := harfile.Analyze(bytes.NewReader(data), harfile.AnalyzeOptions{Prepare: r.Prepare}, r.Add)
-	if err != nil {
-		t.Fatal(err)
+	// Each case gives the writer the report goes to, its file (Direct)
+	// and how to read back what it holds once closed.
+	type sink struct {
+		out    io.Writer
+		direct *os.File
+		read   func() string
 	}
-	if err := r.Finish(sum, log, nil); err != nil {
-		t.Fatal(err)
+	file := func(t *testing.T, flag int, before string) sink {
+		path := filepath.Join(t.TempDir(), "report.json")
+		if err := os.WriteFile(path, []byte(before), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY|flag, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { f.Close() })
+		bw := bufio.NewWriter(f)
+		return sink{bw, f, func() string {
+			bw.Flush()
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(b)
+		}}
 	}
-	if r.json.file == nil {
-		t.Fatal("the report did not spill")
-	}
-	if out.String() != want {
-		t.Fatal("the spilled report differs")
+	for _, tc := range []struct {
+		name   string
+		before string
+		sink   func(t *testing.T) sink
+	}{
+		{"memory", "", func(t *testing.T) sink {
+			var b bytes.Buffer
+			return sink{&b, nil, b.String}
+		}},
+		{"file", "", func(t *testing.T) sink { return file(t, os.O_TRUNC, "") }},
+		{"file appended to", "earlier\n", func(t *testing.T) sink { return file(t, os.O_APPEND, "earlier\n") }},
+		{"pipe", "", func(t *testing.T) sink {
+			pr, pw, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := make(chan string)
+			go func() {
+				b, _ := io.ReadAll(pr)
+				pr.Close()
+				got <- string(b)
+			}()
+			return sink{pw, pw, func() string { pw.Close(); return <-got }}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sk := tc.sink(t)
+			r := NewHARRenderer(sk.out, HAROptions{JSON: true, Direct: sk.direct})
+			r.json.limit = 1000
+			sum, log, err := harfile.Analyze(bytes.NewReader(data), harfile.AnalyzeOptions{Prepare: r.Prepare}, r.Add)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := r.Finish(sum, log, nil); err != nil {
+				t.Fatal(err)
+			}
+			if r.json.file == nil {
+				t.Fatal("the report did not spill")
+			}
+			if got := sk.read(); got != tc.before+want {
+				t.Fatalf("the spilled report differs: %d bytes, want %d", len(got), len(tc.before+want))
+			}
+		})
 	}
 }
 

@@ -135,7 +135,7 @@ func (r *HARRenderer) finishJSON(sum harfile.Summary, log *harfile.Log, readErr 
 	if _, err := r.out.Write(b); err != nil {
 		return err
 	}
-	if err := r.json.CopyTo(r.out); err != nil {
+	if err := r.json.CopyTo(r.out, r.opts.Direct); err != nil {
 		return err
 	}
 	tail := "]\n}\n"
@@ -648,7 +648,9 @@ func (s *spillBuffer) Write(p []byte) (int, error) {
 	return s.mem.Write(p)
 }
 
-func (s *spillBuffer) CopyTo(w io.Writer) error {
+// CopyTo writes what was kept to w. direct, when set, is the file w
+// writes through: w is flushed and the kernel copies the spill file there.
+func (s *spillBuffer) CopyTo(w io.Writer, direct *os.File) error {
 	if s.err != nil {
 		return s.err
 	}
@@ -661,6 +663,16 @@ func (s *spillBuffer) CopyTo(w io.Writer) error {
 	}
 	if _, err := s.file.Seek(0, io.SeekStart); err != nil {
 		return err
+	}
+	if direct != nil {
+		if f, ok := w.(interface{ Flush() error }); ok {
+			if err := f.Flush(); err != nil {
+				return err
+			}
+		}
+		if handled, err := sendFile(direct, s.file); handled {
+			return err
+		}
 	}
 	// A 1 MiB buffer, the wrappers hiding the file's WriteTo and w's
 	// ReadFrom that would use 32 KiB: the copy runs at the end of the
