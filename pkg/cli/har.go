@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -148,6 +147,70 @@ type ioNopCloser struct{ io.Reader }
 
 func (ioNopCloser) Close() error { return nil }
 
+// passFile is a HAR file read more than once (har --browser all), each
+// time from start.
+type passFile struct {
+	f     *os.File
+	start int64
+}
+
+func (p passFile) rewind() error {
+	if _, err := p.f.Seek(p.start, io.SeekStart); err != nil {
+		return usageErrorf("cannot read the HAR file again: %v", err)
+	}
+	return nil
+}
+
+// rereadable makes in readable again from its start: a regular file as it
+// is (a path, or standard input redirected from one), anything else (a
+// pipe) copied once to a temporary file, unlinked at once so that it goes
+// with the process: disk, not memory.
+func rereadable(in io.Reader, name string) (passFile, func(), error) {
+	if rc, ok := in.(ioNopCloser); ok {
+		in = rc.Reader
+	}
+	if f, ok := in.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			if start, err := f.Seek(0, io.SeekCurrent); err == nil {
+				return passFile{f, start}, func() {}, nil
+			}
+		}
+	}
+	tmp, err := os.CreateTemp("", "corsdiag-har-*")
+	if err != nil {
+		return passFile{}, nil, usageErrorf("cannot copy %s to a temporary file to read it once per browser: %v", name, err)
+	}
+	tmpName := tmp.Name()
+	_ = os.Remove(tmpName)
+	done := func() {
+		tmp.Close()
+		_ = os.Remove(tmpName) // where an open file cannot be removed
+	}
+	src := &errReader{r: in}
+	if _, err := io.Copy(tmp, src); err != nil {
+		done()
+		if src.err != nil {
+			return passFile{}, nil, usageErrorf("cannot read the HAR file: %v", src.err)
+		}
+		return passFile{}, nil, usageErrorf("cannot copy %s to a temporary file to read it once per browser: %v", name, err)
+	}
+	return passFile{tmp, 0}, done, nil
+}
+
+// errReader keeps the error reading r, to tell it from one writing.
+type errReader struct {
+	r   io.Reader
+	err error
+}
+
+func (e *errReader) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF {
+		e.err = err
+	}
+	return n, err
+}
+
 func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 	if ctx == nil {
 		ctx = context.Background()
@@ -188,32 +251,37 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 		return err
 	}
 	defer in.Close()
-	var browsers []report.HARBrowser
+	var browsers *report.HARBrowsers
 	if len(profiles) > 1 {
-		// Every browser reads the file; the report that follows is the
-		// file's own browser's.
-		data, err := io.ReadAll(in)
+		// Every browser reads the file, then the report (the file's own
+		// browser's) reads it again: each pass from the file's start, so
+		// that the reader maps it and memory stays flat.
+		src, closeSrc, err := rereadable(in, displayName(name))
 		if err != nil {
-			return usageErrorf("cannot read the HAR file: %v", err)
+			return err
 		}
-		in = ioNopCloser{bytes.NewReader(data)}
-		for _, p := range profiles {
-			b := report.HARBrowser{Name: p.Name, Verdicts: map[int]cors.Verdict{}, Codes: map[int]cors.Code{}, URLs: map[int]string{}}
-			_, _, _ = harfile.Analyze(bytes.NewReader(data), harfile.AnalyzeOptions{Profile: p, BriefAllowed: true, NoRequestHeaders: true}, func(res *harfile.Result) error {
-				if !matchURL(res.URL) || !matchOrigin(res.Origin) {
-					return nil
-				}
-				b.Verdicts[res.Index], b.URLs[res.Index] = res.Verdict, res.URL
-				if res.Verdict == cors.Blocked {
-					b.Blocked++
-					if f := res.Reported(); f != nil {
-						b.Codes[res.Index] = f.Code
-					}
+		defer closeSrc()
+		names := make([]string, len(profiles))
+		for i, p := range profiles {
+			names[i] = p.Name
+		}
+		browsers = report.NewHARBrowsers(names)
+		for _, i := range browsers.PassOrder() {
+			if err := src.rewind(); err != nil {
+				return err
+			}
+			// A damaged file's error is the report pass's to tell.
+			_, _, _ = harfile.Analyze(src.f, harfile.AnalyzeOptions{Profile: profiles[i], BriefAllowed: true, NoRequestHeaders: true}, func(res *harfile.Result) error {
+				if matchURL(res.URL) && matchOrigin(res.Origin) {
+					browsers.Add(i, res)
 				}
 				return nil
 			})
-			browsers = append(browsers, b)
 		}
+		if err := src.rewind(); err != nil {
+			return err
+		}
+		in = ioNopCloser{src.f}
 	}
 	if o.cpuProfile != "" {
 		pf, err := os.Create(o.cpuProfile)

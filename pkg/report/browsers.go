@@ -3,10 +3,12 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/harfile"
 )
 
 // displayName is how people name a profile's browser ("Chrome").
@@ -95,18 +97,129 @@ func differenceWhy(vs []cors.BrowserVerdict) string {
 	return strings.Join(parts, ", ")
 }
 
-// HARBrowser is one browser's judgement of a whole HAR file (har --browser
-// all): how many requests it blocks and its verdict on each.
+// HARBrowsers is several browsers' judgements of one HAR file (har
+// --browser all), one pass over the file per browser. Its memory stays
+// small whatever the file: two bytes per request and browser, and the URL
+// only of the requests the browsers judge differently.
+type HARBrowsers struct {
+	List []HARBrowser
+	// codes are the reported codes seen, by id-1; ids index them in
+	// HARBrowser.judged.
+	codes  []cors.Code
+	codeID map[cors.Code]uint16
+	// differ is the URL of each request the browsers judge differently,
+	// by request index; filled by the first browser's pass.
+	differ map[int]string
+}
+
+// HARBrowser is one browser's judgement of a whole HAR file: how many
+// requests it blocks and its verdict on each.
 type HARBrowser struct {
 	Name    string `json:"name"`
 	Blocked int    `json:"blocked"`
-	// Verdicts and Codes by request index (entry index in the file).
-	Verdicts map[int]cors.Verdict `json:"-"`
-	Codes    map[int]cors.Code    `json:"-"`
-	// URLs by request index, for the list of requests the browsers
-	// judge differently.
-	URLs map[int]string `json:"-"`
+	// judged is, by request index (entry index in the file), notJudged,
+	// notBlocked, or blockedNoCode plus the id of the code reported.
+	judged []uint16
 }
+
+const (
+	notJudged = iota
+	notBlocked
+	blockedNoCode
+)
+
+// NewHARBrowsers is ready for the passes of the browsers named.
+func NewHARBrowsers(names []string) *HARBrowsers {
+	c := &HARBrowsers{codeID: map[cors.Code]uint16{}, differ: map[int]string{}}
+	for _, n := range names {
+		c.List = append(c.List, HARBrowser{Name: n})
+	}
+	return c
+}
+
+// PassOrder is the order to run the browsers' passes in, as indexes into
+// List: the first browser last, so that its pass sees every other
+// browser's verdict and keeps the URLs of the requests they judge
+// differently (the list names the first browser's view of each).
+func (c *HARBrowsers) PassOrder() []int {
+	order := make([]int, 0, len(c.List))
+	for i := 1; i < len(c.List); i++ {
+		order = append(order, i)
+	}
+	return append(order, 0)
+}
+
+// Add records browser's judgement of one request; the passes run in
+// PassOrder, and a pass judges each index once (harfile.Analyze emits one
+// result per request).
+func (c *HARBrowsers) Add(browser int, res *harfile.Result) {
+	b := &c.List[browser]
+	state := uint16(notBlocked)
+	if res.Verdict == cors.Blocked {
+		b.Blocked++
+		state = blockedNoCode
+		if f := res.Reported(); f != nil && f.Code != "" {
+			state += c.id(f.Code)
+		}
+	}
+	if n := res.Index + 1; n > len(b.judged) {
+		b.judged = slices.Grow(b.judged, n-len(b.judged))[:n]
+	}
+	b.judged[res.Index] = state
+	if browser != 0 || len(c.List) < 2 {
+		return
+	}
+	if c.blockedIn(res.Index) != 0 && c.allowedIn(res.Index) != 0 {
+		c.differ[res.Index] = res.URL
+	} else {
+		delete(c.differ, res.Index)
+	}
+}
+
+// id is code's id, from 1.
+func (c *HARBrowsers) id(code cors.Code) uint16 {
+	id, ok := c.codeID[code]
+	if !ok {
+		c.codes = append(c.codes, code)
+		id = uint16(len(c.codes))
+		c.codeID[code] = id
+	}
+	return id
+}
+
+func (b *HARBrowser) state(i int) uint16 {
+	if i < len(b.judged) {
+		return b.judged[i]
+	}
+	return notJudged
+}
+
+// blockedIn and allowedIn count the browsers that block request i and
+// those that do not (not judging it is not blocking it).
+func (c *HARBrowsers) blockedIn(i int) (n int) {
+	for k := range c.List {
+		if c.List[k].state(i) >= blockedNoCode {
+			n++
+		}
+	}
+	return n
+}
+
+func (c *HARBrowsers) allowedIn(i int) int { return len(c.List) - c.blockedIn(i) }
+
+// code is the code the first browser that reports one reports for
+// request i, or "".
+func (c *HARBrowsers) code(i int) cors.Code {
+	for k := range c.List {
+		if s := c.List[k].state(i); s > blockedNoCode {
+			return c.codes[s-blockedNoCode-1]
+		}
+	}
+	return ""
+}
+
+// compared says whether there is a comparison to report.
+func (c *HARBrowsers) compared() bool { return c != nil && len(c.List) > 1 }
 
 // HARDifference is one request the browsers judge differently.
 type HARDifference struct {
@@ -118,43 +231,41 @@ type HARDifference struct {
 
 // harDifferences lists the requests the browsers judge differently, in
 // file order.
-func harDifferences(bs []HARBrowser) []HARDifference {
-	if len(bs) < 2 {
+func harDifferences(c *HARBrowsers) []HARDifference {
+	if !c.compared() {
 		return nil
 	}
-	var idx []int
-	for i := range bs[0].Verdicts {
+	idx := make([]int, 0, len(c.differ))
+	for i := range c.differ {
 		idx = append(idx, i)
 	}
 	sort.Ints(idx)
-	var out []HARDifference
+	out := make([]HARDifference, 0, len(idx))
 	for _, i := range idx {
-		d := HARDifference{Index: i, URL: bs[0].URLs[i], Blocked: []string{}, Allowed: []string{}}
-		for _, b := range bs {
-			if b.Verdicts[i] == cors.Blocked {
-				d.Blocked = append(d.Blocked, b.Name)
+		d := HARDifference{Index: i, URL: c.differ[i], Blocked: []string{}, Allowed: []string{}}
+		for k := range c.List {
+			if c.List[k].state(i) >= blockedNoCode {
+				d.Blocked = append(d.Blocked, c.List[k].Name)
 			} else {
-				d.Allowed = append(d.Allowed, b.Name)
+				d.Allowed = append(d.Allowed, c.List[k].Name)
 			}
 		}
-		if len(d.Blocked) > 0 && len(d.Allowed) > 0 {
-			out = append(out, d)
-		}
+		out = append(out, d)
 	}
 	return out
 }
 
 // writeHARBrowsers is the text block of har --browser all: each browser's
 // count, and the requests they judge differently (said first).
-func writeHARBrowsers(w io.Writer, bs []HARBrowser, clean func(string) string) {
-	if len(bs) < 2 {
+func writeHARBrowsers(w io.Writer, c *HARBrowsers, clean func(string) string) {
+	if !c.compared() {
 		return
 	}
 	var parts []string
-	for _, b := range bs {
+	for _, b := range c.List {
 		parts = append(parts, fmt.Sprintf("%s %d blocked", displayName(b.Name), b.Blocked))
 	}
-	diffs := harDifferences(bs)
+	diffs := harDifferences(c)
 	if len(diffs) == 0 {
 		fmt.Fprintf(w, "Browsers agree on every request: %s.\n", strings.Join(parts, ", "))
 		return
@@ -170,10 +281,8 @@ func writeHARBrowsers(w io.Writer, bs []HARBrowser, clean func(string) string) {
 			names = append(names, displayName(b))
 		}
 		code := ""
-		for _, b := range bs {
-			if c := b.Codes[d.Index]; c != "" && code == "" {
-				code = " (" + string(c) + ")"
-			}
+		if rc := c.code(d.Index); rc != "" {
+			code = " (" + string(rc) + ")"
 		}
 		fmt.Fprintf(w, "  #%d %s: blocked in %s only%s\n", d.Index, clean(d.URL), joinNames(names), code)
 	}

@@ -1,43 +1,85 @@
 package report
 
 import (
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/harfile"
 )
 
 func TestHARBrowsersDiffer(t *testing.T) {
-	mk := func(name string, blocked map[int]cors.Code) HARBrowser {
-		b := HARBrowser{Name: name, Verdicts: map[int]cors.Verdict{}, Codes: blocked, URLs: map[int]string{}}
-		for i := 0; i < 3; i++ {
-			b.URLs[i] = "https://api.example.com/" + string(rune('a'+i))
-			b.Verdicts[i] = cors.Allowed
-			if _, ok := blocked[i]; ok {
-				b.Verdicts[i] = cors.Blocked
-				b.Blocked++
+	// judged is each browser's results: by request index, the code it
+	// reports ("" allowed, "-" blocked without a reported code).
+	type judged map[int]cors.Code
+	for _, tc := range []struct {
+		name     string
+		browsers []string
+		judged   []judged
+		want     string
+		diffs    []HARDifference
+	}{
+		{
+			"differ", []string{"chromium", "firefox", "safari"},
+			[]judged{
+				{0: cors.CodeMissingAllowOrigin, 1: "", 2: ""},
+				{0: cors.CodeMissingAllowOrigin, 1: "", 2: cors.CodeHeaderNotAllowed},
+				{0: cors.CodeMissingAllowOrigin, 1: "", 2: cors.CodeHeaderNotAllowed},
+			},
+			"Browsers differ on 1 request: Chrome 1 blocked, Firefox 2 blocked, Safari 2 blocked.\n  #2 https://api.example.com/2: blocked in Firefox and Safari only (header-not-allowed)\n",
+			[]HARDifference{{Index: 2, URL: "https://api.example.com/2", Blocked: []string{"firefox", "safari"}, Allowed: []string{"chromium"}}},
+		},
+		{
+			// A request the first browser does not judge is not listed;
+			// one only it judges is allowed in the others.
+			"judged by some", []string{"chromium", "firefox"},
+			[]judged{{0: "-"}, {1: "-"}},
+			"Browsers differ on 1 request: Chrome 1 blocked, Firefox 1 blocked.\n  #0 https://api.example.com/0: blocked in Chrome only\n",
+			[]HARDifference{{Index: 0, URL: "https://api.example.com/0", Blocked: []string{"chromium"}, Allowed: []string{"firefox"}}},
+		},
+		{
+			// The code is the first browser's that reports one.
+			"first code", []string{"chromium", "firefox", "safari"},
+			[]judged{{7: ""}, {7: "-"}, {7: cors.CodeHeaderNotAllowed}},
+			"Browsers differ on 1 request: Chrome 0 blocked, Firefox 1 blocked, Safari 1 blocked.\n  #7 https://api.example.com/7: blocked in Firefox and Safari only (header-not-allowed)\n",
+			[]HARDifference{{Index: 7, URL: "https://api.example.com/7", Blocked: []string{"firefox", "safari"}, Allowed: []string{"chromium"}}},
+		},
+		{
+			"agree", []string{"firefox", "safari"},
+			[]judged{{0: "", 1: cors.CodeMissingAllowOrigin}, {0: "", 1: cors.CodeMissingAllowOrigin}},
+			"Browsers agree on every request: Firefox 1 blocked, Safari 1 blocked.\n", nil,
+		},
+		{"one browser", []string{"chromium"}, []judged{{0: "-"}}, "", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bs := NewHARBrowsers(tc.browsers)
+			for _, k := range bs.PassOrder() {
+				idx := slices.Sorted(maps.Keys(tc.judged[k]))
+				for _, i := range idx {
+					res := &harfile.Result{Index: i, URL: fmt.Sprintf("https://api.example.com/%d", i), Verdict: cors.Allowed}
+					switch code := tc.judged[k][i]; code {
+					case "":
+					case "-":
+						res.Verdict = cors.Blocked
+					default:
+						res.Verdict = cors.Blocked
+						res.Findings = []cors.Finding{{Code: code, Reported: true}}
+					}
+					bs.Add(k, res)
+				}
 			}
-		}
-		return b
-	}
-	bs := []HARBrowser{
-		mk("chromium", map[int]cors.Code{0: cors.CodeMissingAllowOrigin}),
-		mk("firefox", map[int]cors.Code{0: cors.CodeMissingAllowOrigin, 2: cors.CodeHeaderNotAllowed}),
-		mk("safari", map[int]cors.Code{0: cors.CodeMissingAllowOrigin, 2: cors.CodeHeaderNotAllowed}),
-	}
-	diffs := harDifferences(bs)
-	if len(diffs) != 1 || diffs[0].Index != 2 || strings.Join(diffs[0].Blocked, ",") != "firefox,safari" || strings.Join(diffs[0].Allowed, ",") != "chromium" {
-		t.Fatalf("differences %+v", diffs)
-	}
-	var b strings.Builder
-	writeHARBrowsers(&b, bs, func(s string) string { return s })
-	want := "Browsers differ on 1 request: Chrome 1 blocked, Firefox 2 blocked, Safari 2 blocked.\n  #2 https://api.example.com/c: blocked in Firefox and Safari only (header-not-allowed)\n"
-	if b.String() != want {
-		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
-	}
-	b.Reset()
-	writeHARBrowsers(&b, bs[:1], func(s string) string { return s })
-	if b.Len() != 0 {
-		t.Errorf("one browser needs no block: %q", b.String())
+			var b strings.Builder
+			writeHARBrowsers(&b, bs, func(s string) string { return s })
+			if b.String() != tc.want {
+				t.Errorf("got\n%s\nwant\n%s", b.String(), tc.want)
+			}
+			if diffs := harDifferences(bs); !reflect.DeepEqual(diffs, tc.diffs) && len(diffs)+len(tc.diffs) > 0 {
+				t.Errorf("differences %+v, want %+v", diffs, tc.diffs)
+			}
+		})
 	}
 }

@@ -32,7 +32,7 @@ type HAROptions struct {
 	// columns by shortening the URL and console-message columns.
 	Width int
 	// Browsers are every browser's judgement of the file (--browser all).
-	Browsers []HARBrowser
+	Browsers *HARBrowsers
 	// Direct, when set, is the file out writes through (out being a
 	// bufio.Writer over it, or it): Finish flushes out and has the kernel
 	// copy the spilled JSON requests there, which otherwise pass through

@@ -106,8 +106,8 @@ func (r *HARRenderer) finishJSON(sum harfile.Summary, log *harfile.Log, readErr 
 		Differences []HARDifference `json:"browsers_differ,omitempty"`
 	}
 	js := jsonSummary{Summary: sum, Shown: r.Shown, Creator: termsafe.Clean(strings.TrimSpace(log.Creator.Name + " " + log.Creator.Version))}
-	if len(r.opts.Browsers) > 1 {
-		js.Browsers = r.opts.Browsers
+	if r.opts.Browsers.compared() {
+		js.Browsers = r.opts.Browsers.List
 		js.Differences = harDifferences(r.opts.Browsers)
 		for i := range js.Differences {
 			js.Differences[i].URL = r.cleanURL(js.Differences[i].URL)
