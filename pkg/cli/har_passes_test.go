@@ -53,7 +53,8 @@ var harInputs = []struct {
 	}},
 }
 
-func runHarInput(t *testing.T, in io.Reader, args ...string) (string, string, int) {
+// runHarInput runs corsdiag with in as standard input (nil: empty).
+func runHarInput(t testing.TB, in io.Reader, args ...string) (string, string, int) {
 	t.Helper()
 	sysIO, out, errOut := fakeIO(nil)
 	if in != nil {

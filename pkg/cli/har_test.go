@@ -15,14 +15,11 @@ import (
 
 func runHarArgs(t testing.TB, stdin string, args ...string) (string, string, int) {
 	t.Helper()
-	io, out, errOut := fakeIO(nil)
+	var in io.Reader
 	if stdin != "" {
-		io.In = strings.NewReader(stdin)
+		in = strings.NewReader(stdin)
 	}
-	root := NewRoot(io)
-	root.SetArgs(args)
-	code := exitCode(io, root.Execute())
-	return out.String(), errOut.String(), code
+	return runHarInput(t, in, args...)
 }
 
 func TestHarGolden(t *testing.T) {
