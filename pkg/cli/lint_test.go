@@ -216,3 +216,29 @@ func TestLintGolden(t *testing.T) {
 		})
 	}
 }
+
+// What a template could not show is said in every output, with its line.
+func TestLintTemplateWarnings(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "main.tf")
+	os.WriteFile(f, []byte("resource \"aws_api_gateway_rest_api\" \"api\" {\n  body = var.spec\n}\n"), 0o644)
+	want := f + ":2: body: not known before deploy"
+	tests := []struct {
+		format string
+		want   string
+	}{
+		{"text", f + ":2: warning: body: not known before deploy"},
+		{"json", `"warnings": [` + "\n        " + `"` + want},
+	}
+	for _, tt := range tests {
+		t.Run(tt.format, func(t *testing.T) {
+			io, out, _ := fakeIO(nil)
+			if code := Main([]string{"lint", f, "--origin", "https://app.example.com", "-o", tt.format}, io); code != ExitAllowed {
+				t.Errorf("exit %d", code)
+			}
+			if !strings.Contains(out.String(), tt.want) {
+				t.Errorf("output lacks %q:\n%s", tt.want, out.String())
+			}
+		})
+	}
+}

@@ -1,6 +1,6 @@
 // Package iac reads infrastructure templates (CloudFormation and SAM in
 // YAML or JSON, OpenAPI 3 and Swagger 2 with the x-amazon-apigateway-*
-// extensions, serverless.yml) into awsmodel values: what the deployed APIs,
+// extensions, serverless.yml, Terraform) into awsmodel values: what the deployed APIs,
 // function URLs and buckets will be, each part anchored to the line and
 // column that wrote it.
 //
@@ -32,10 +32,15 @@ type ParseError struct {
 }
 
 func (e *ParseError) Error() string {
+	return e.Where() + ": " + e.Msg
+}
+
+// Where is file:line, or the file when the line is unknown.
+func (e *ParseError) Where() string {
 	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+		return fmt.Sprintf("%s:%d", e.File, e.Line)
 	}
-	return e.File + ": " + e.Msg
+	return e.File
 }
 
 // Kind is the kind of template, which is also the form fixes are given in.
@@ -54,6 +59,12 @@ type Template struct {
 	Kind Kind
 	// Services are the APIs, function URLs and buckets, in file order.
 	Services []awsmodel.Service
+	// Definitions are the services an OpenAPI definition inside the
+	// template defines (a Terraform body), whose fixes belong there.
+	Definitions map[awsmodel.Service]bool
+	// Warnings are parts that were not read (or not as written), each with
+	// where and why; the rest of the template is read.
+	Warnings []*ParseError
 }
 
 // maxTemplateBytes bounds what is read: CloudFormation's own limit is 1 MB

@@ -55,5 +55,30 @@ func FuzzReadTerraform(f *testing.F) {
 		}
 	}
 	f.Add([]byte(`resource "aws_api_gateway_resource" "a" { parent_id = aws_api_gateway_resource.a.id, rest_api_id = aws_api_gateway_rest_api.x.id }`))
-	f.Fuzz(func(t *testing.T, data []byte) { readAndAnswer(t, "fuzz.tf", data) })
+	// Bodies: the files they name are in the folder of the fuzzed file.
+	dir := f.TempDir()
+	for name, text := range map[string]string{
+		"openapi.yaml": "openapi: 3.0.1\npaths: {/a: {put: {x-amazon-apigateway-integration: {type: aws, responses: {default: {responseParameters: {method.response.header.Access-Control-Allow-Origin: \"'${origin}'\"}}}}}}}\n",
+		"t.json":       `{"openapi": "3.0.1", "paths": {"/${p}": {%{ if x }"get": {}%{ endif }}}}`,
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			f.Fatal(err)
+		}
+	}
+	for _, body := range []string{
+		`jsonencode({ paths = { "/a" = { get = {}, options = { x-amazon-apigateway-integration = { type = "mock" } } } } })`,
+		`jsonencode({ paths = { "/${var.p}" = { put = { security = [{ a = [] }] } } }, x-amazon-apigateway-gateway-responses = { DEFAULT_4XX = { statusCode = 1e300 } } })`,
+		`file("${path.module}/openapi.yaml")`,
+		`jsonencode(yamldecode(file("openapi.yaml")))`,
+		`templatefile("openapi.yaml", { origin = var.o })`,
+		`templatefile("t.json", { x = true, p = "a" })`,
+		`file("../openapi.yaml")`,
+		`jsonencode(true ? { paths = {} } : local.x)`,
+	} {
+		f.Add([]byte("resource \"aws_api_gateway_rest_api\" \"x\" {\n  body = " + body + "\n}\n" +
+			"resource \"aws_apigatewayv2_api\" \"h\" {\n  protocol_type = \"HTTP\"\n  body = " + body + "\n}\n" +
+			"resource \"aws_api_gateway_method\" \"m\" {\n  rest_api_id = aws_api_gateway_rest_api.x.id\n  resource_id = aws_api_gateway_rest_api.x.root_resource_id\n  http_method = \"GET\"\n}\n"))
+	}
+	file := filepath.Join(dir, "fuzz.tf")
+	f.Fuzz(func(t *testing.T, data []byte) { readAndAnswer(t, file, data) })
 }

@@ -7,6 +7,9 @@ package iac
 // is unknown, as a CloudFormation parameter without a default is.
 
 import (
+	"fmt"
+	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -27,29 +30,35 @@ type tfResource struct {
 }
 
 type tfReader struct {
-	file string
-	res  map[string]*tfResource // "type.name"
-	ids  []string
+	file     string
+	res      map[string]*tfResource // "type.name"
+	ids      []string
+	body     tfBody
+	warnings []*ParseError
+	defined  map[awsmodel.Service]bool // by an OpenAPI body
 }
 
 func readTerraform(file string, data []byte) (*Template, error) {
-	f, diags := hclsyntax.ParseConfig(data, file, hcl.Pos{Line: 1, Column: 1})
+	if len(data) > maxTerraformBytes {
+		return nil, &ParseError{File: file, Msg: fmt.Sprintf("larger than %d bytes (a .tf file is read whole by the HCL parser)", maxTerraformBytes)}
+	}
+	start := hcl.Pos{Line: 1, Column: 1}
+	toks, _ := hclsyntax.LexConfig(data, file, start)
+	if err := checkTokens(file, toks); err != nil {
+		return nil, err
+	}
+	f, diags := hclsyntax.ParseConfig(data, file, start)
 	if diags.HasErrors() {
-		d := diags[0]
-		pe := &ParseError{File: file, Msg: d.Summary}
-		if d.Detail != "" {
-			pe.Msg += ": " + d.Detail
-		}
-		if d.Subject != nil {
-			pe.Line = d.Subject.Start.Line
-		}
-		return nil, pe
+		return nil, hclError(file, diags)
 	}
 	body, ok := f.Body.(*hclsyntax.Body)
 	if !ok {
 		return nil, &ParseError{File: file, Msg: "not HCL native syntax"}
 	}
-	t := &tfReader{file: file, res: map[string]*tfResource{}}
+	t := &tfReader{file: file, res: map[string]*tfResource{}, defined: map[awsmodel.Service]bool{}}
+	t.body = tfBody{file: file, dir: filepath.Dir(file), warn: func(line int, format string, args ...any) {
+		t.warnings = append(t.warnings, &ParseError{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+	}}
 	for _, b := range body.Blocks {
 		if b.Type != "resource" || len(b.Labels) != 2 {
 			continue
@@ -61,7 +70,11 @@ func readTerraform(file string, data []byte) (*Template, error) {
 		}
 		t.res[key] = r
 	}
-	return &Template{File: file, Kind: KindTerraform, Services: t.read()}, nil
+	services, err := t.read()
+	if err != nil {
+		return nil, err
+	}
+	return &Template{File: file, Kind: KindTerraform, Services: services, Warnings: t.warnings, Definitions: t.defined}, nil
 }
 
 func (t *tfReader) pos(r hcl.Range) awsmodel.Pos {
@@ -115,7 +128,7 @@ func (t *tfReader) str(b *hclsyntax.Body, name string) (string, bool) {
 		}
 		return "false", true
 	case cty.Number:
-		return v.AsBigFloat().Text('f', -1), true
+		return numberText(v), true
 	}
 	return "", false
 }
@@ -219,7 +232,7 @@ func (t *tfReader) cors(b *hclsyntax.Block, prefix string) *awsmodel.CorsConfig 
 	return cc
 }
 
-func (t *tfReader) read() []awsmodel.Service {
+func (t *tfReader) read() ([]awsmodel.Service, error) {
 	var out []awsmodel.Service
 	rest := map[string]*awsmodel.RestAPI{}
 	httpAPIs := map[string]*awsmodel.HTTPAPI{}
@@ -230,6 +243,15 @@ func (t *tfReader) read() []awsmodel.Service {
 		case "aws_api_gateway_rest_api":
 			api := &awsmodel.RestAPI{ID: r.name, At: r.at, GatewayAt: r.at, GatewayResponses: map[string]*awsmodel.GatewayResponse{}}
 			api.Resources = append(api.Resources, &awsmodel.Resource{Path: "/", At: r.at})
+			doc, err := t.readBody(r)
+			if err != nil {
+				return nil, err
+			}
+			if doc != nil {
+				readOpenAPIInto(doc.file, &resolver{}, doc.root, api)
+				t.defined[api] = true
+				t.overwriteWarning(r)
+			}
 			rest[id] = api
 			out = append(out, api)
 		case "aws_apigatewayv2_api":
@@ -237,6 +259,19 @@ func (t *tfReader) read() []awsmodel.Service {
 				continue
 			}
 			api := &awsmodel.HTTPAPI{ID: r.name, At: r.at}
+			doc, err := t.readBody(r)
+			if err != nil {
+				return nil, err
+			}
+			if doc != nil {
+				readOpenAPIHTTP(doc.file, &resolver{}, doc.root, api)
+				t.defined[api] = true
+				if api.Cors != nil && len(block(r.body, "cors_configuration")) == 0 {
+					t.body.warn(attr(r.body, "body").SrcRange.Start.Line, "%s: x-amazon-apigateway-cors in body is deleted: after importing the body, the AWS provider sets the API's CORS configuration to the cors_configuration block, and there is none", r.typ+"."+r.name)
+				}
+				// The provider applies cors_configuration after the import: it wins.
+				api.Cors = nil
+			}
 			if bs := block(r.body, "cors_configuration"); len(bs) > 0 {
 				api.Cors = t.cors(bs[0], "allow_")
 			}
@@ -286,7 +321,39 @@ func (t *tfReader) read() []awsmodel.Service {
 		}
 		api.RouteList = append(api.RouteList, rt)
 	})
-	return out
+	return out, nil
+}
+
+// readBody reads a resource's body attribute, when it has one.
+func (t *tfReader) readBody(r *tfResource) (*bodyDoc, error) {
+	a := attr(r.body, "body")
+	if a == nil {
+		return nil, nil
+	}
+	return t.body.read(a)
+}
+
+// overwriteWarning warns when resources are added to a REST API whose body
+// is imported in overwrite mode (the provider's default): each import
+// deletes what the body does not define.
+func (t *tfReader) overwriteWarning(api *tfResource) {
+	if mode, _ := t.str(api.body, "put_rest_api_mode"); strings.EqualFold(mode, "merge") {
+		return
+	}
+	key := api.typ + "." + api.name
+	n := 0
+	for _, id := range t.ids {
+		r := t.res[id]
+		switch r.typ {
+		case "aws_api_gateway_resource", "aws_api_gateway_method", "aws_api_gateway_integration", "aws_api_gateway_integration_response":
+			if k, _ := ref(r.body, "rest_api_id"); k == key {
+				n++
+			}
+		}
+	}
+	if n > 0 {
+		t.body.warn(api.at.Line, "%s: %d separate resource(s) add to the body's API, which put_rest_api_mode \"overwrite\" (the default) deletes at each change of body until the next apply re-creates them; lint reads the API both make; put_rest_api_mode = \"merge\" keeps them", key, n)
+	}
 }
 
 // each calls fn for the resources of type typ, in file order.
@@ -373,6 +440,16 @@ func (t *tfReader) readREST(rest map[string]*awsmodel.RestAPI) {
 	}
 	type methodKey struct{ api, path, verb string }
 	methods := map[methodKey]*awsmodel.Method{}
+	// Methods a body defined; a separate aws_api_gateway_method of the same
+	// verb on the same path replaces one (the provider writes it after the import).
+	fromBody := map[*awsmodel.Method]bool{}
+	for _, api := range rest {
+		for _, res := range api.Resources {
+			for _, m := range res.Methods {
+				fromBody[m] = true
+			}
+		}
+	}
 	for _, id := range t.ids {
 		r := t.res[id]
 		switch r.typ {
@@ -424,6 +501,7 @@ func (t *tfReader) readREST(rest map[string]*awsmodel.RestAPI) {
 			m.APIKey, m.APIKeyAt = true, t.pos(attr(r.body, "api_key_required").SrcRange)
 		}
 		res := findResource(api, p, r.at)
+		res.Methods = slices.DeleteFunc(res.Methods, func(old *awsmodel.Method) bool { return fromBody[old] && old.Verb == m.Verb })
 		res.Methods = append(res.Methods, m)
 		methods[methodKey{api.ID, p, m.Verb}] = m
 	}

@@ -126,11 +126,15 @@ func Lint(templates []*iac.Template, opts Options) (*Report, error) {
 	}
 	seen := map[string]bool{}
 	for _, t := range templates {
-		format := opts.FixFormat
-		if format == "" {
-			format = fixForms[t.Kind]
-		}
 		for _, svc := range t.Services {
+			format := opts.FixFormat
+			if format == "" {
+				format = fixForms[t.Kind]
+				if t.Definitions[svc] {
+					// Defined by an OpenAPI body: fixed there first.
+					format = fixForms[iac.KindOpenAPI] + "," + format
+				}
+			}
 			routes := svc.Routes()
 			if len(picks) > 0 {
 				var chosen []awsmodel.Route

@@ -26,6 +26,12 @@ func WriteText(w io.Writer, r *Report) error {
 		first  Finding
 		routes []string
 	}
+	for _, t := range r.Templates {
+		for _, w := range t.Warnings {
+			// What the template could not show is said before what it shows.
+			fmt.Fprintf(&b, "%s: warning: %s\n\n", w.Where(), termsafe.Clean(w.Msg))
+		}
+	}
 	var groups []*group
 	byKey := map[string]*group{}
 	for _, f := range r.Findings {
@@ -115,9 +121,10 @@ type jsonReport struct {
 }
 
 type jsonTmpl struct {
-	File     string `json:"file"`
-	Kind     string `json:"kind"`
-	Services int    `json:"services"`
+	File     string   `json:"file"`
+	Kind     string   `json:"kind"`
+	Services int      `json:"services"`
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 func message(m *cors.Message, req bool) *jsonMessage {
@@ -159,7 +166,11 @@ func WriteJSON(w io.Writer, r *Report) error {
 		out.Findings = []Finding{}
 	}
 	for _, t := range r.Templates {
-		out.Templates = append(out.Templates, jsonTmpl{File: t.File, Kind: string(t.Kind), Services: len(t.Services)})
+		jt := jsonTmpl{File: t.File, Kind: string(t.Kind), Services: len(t.Services)}
+		for _, w := range t.Warnings {
+			jt.Warnings = append(jt.Warnings, w.Error())
+		}
+		out.Templates = append(out.Templates, jt)
 	}
 	for _, x := range r.Results {
 		jr := jsonRoute{RouteResult: x}
