@@ -147,6 +147,16 @@ type ioNopCloser struct{ io.Reader }
 
 func (ioNopCloser) Close() error { return nil }
 
+// source is what the reader reads: standard input itself, not its
+// wrapper, so that one redirected from a regular file is mapped as a
+// path is (about twice as fast on a large export).
+func source(in io.Reader) io.Reader {
+	if rc, ok := in.(ioNopCloser); ok {
+		return rc.Reader
+	}
+	return in
+}
+
 // passFile is a HAR file read more than once (har --browser all), each
 // time from start.
 type passFile struct {
@@ -166,9 +176,7 @@ func (p passFile) rewind() error {
 // pipe) copied once to a temporary file, unlinked at once so that it goes
 // with the process: disk, not memory.
 func rereadable(in io.Reader, name string) (passFile, func(), error) {
-	if rc, ok := in.(ioNopCloser); ok {
-		in = rc.Reader
-	}
+	in = source(in)
 	if f, ok := in.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 			if start, err := f.Seek(0, io.SeekCurrent); err == nil {
@@ -358,7 +366,7 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 		}
 	}
 	// The reader buffers (or maps a regular file) itself.
-	sum, log, readErr := harfile.Analyze(in, aopts, add)
+	sum, log, readErr := harfile.Analyze(source(in), aopts, add)
 	if rp != nil {
 		if err := rp.Wait(); err != nil && readErr == nil {
 			readErr = err

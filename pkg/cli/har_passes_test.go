@@ -172,3 +172,22 @@ func TestHarBrowsersInputErrors(t *testing.T) {
 		})
 	}
 }
+
+// Standard input redirected from a regular file is mapped as a path is:
+// reading it leaves its offset where it was, which reading through a
+// buffer would move to the end.
+func TestHarStdinFileMapped(t *testing.T) {
+	path := writeBigHAR(t, 4<<20)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	out, errOut, code := runHarInput(t, f, "har", "-", "-o", "json")
+	if code != ExitAllowed || !strings.Contains(out, `"entries": 4,`) {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	if off, err := f.Seek(0, io.SeekCurrent); err != nil || off != 0 {
+		t.Errorf("standard input was read through to offset %d (%v), not mapped", off, err)
+	}
+}
