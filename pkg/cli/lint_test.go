@@ -242,3 +242,33 @@ func TestLintTemplateWarnings(t *testing.T) {
 		})
 	}
 }
+
+// A Terraform REST API defined by its body is fixed in the body first; an
+// HTTP API's CORS is fixed in its cors_configuration block, which the
+// provider applies over the body's.
+func TestLintTerraformBodyFixForm(t *testing.T) {
+	tests := []struct{ fixture, code, first string }{
+		{"terraform-body-no-options.tf", "apigw-no-options-method", "[openapi]"},
+		{"terraform-http-api-body-cors.tf", "apigw-http-api-cors-not-configured", "[terraform]"},
+		{"terraform-no-options.tf", "apigw-no-options-method", "[terraform]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fixture, func(t *testing.T) {
+			f := "../../testdata/lint/mistakes/" + tt.fixture
+			got, _, _ := runLintJSON(t, append([]string{f}, lintArgs(t, f)...)...)
+			found := false
+			for _, x := range got.Findings {
+				if x.Code != tt.code || x.Severity != "error" {
+					continue
+				}
+				found = true
+				if i := strings.Index(x.Fix, "["); i < 0 || !strings.HasPrefix(x.Fix[i:], tt.first) {
+					t.Errorf("fix of %s does not start with a %s snippet:\n%s", tt.code, tt.first, x.Fix)
+				}
+			}
+			if !found {
+				t.Errorf("no %s error", tt.code)
+			}
+		})
+	}
+}

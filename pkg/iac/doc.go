@@ -59,8 +59,9 @@ type Template struct {
 	Kind Kind
 	// Services are the APIs, function URLs and buckets, in file order.
 	Services []awsmodel.Service
-	// Definitions are the services an OpenAPI definition inside the
-	// template defines (a Terraform body), whose fixes belong there.
+	// Definitions are the services whose fixes belong in an OpenAPI
+	// definition inside the template: a Terraform REST API's body (an HTTP
+	// API's CORS is its cors_configuration block, whatever its body says).
 	Definitions map[awsmodel.Service]bool
 	// Warnings are parts that were not read (or not as written), each with
 	// where and why; the rest of the template is read.

@@ -30,12 +30,11 @@ type tfResource struct {
 }
 
 type tfReader struct {
-	file     string
-	res      map[string]*tfResource // "type.name"
-	ids      []string
-	body     tfBody
-	warnings []*ParseError
-	defined  map[awsmodel.Service]bool // by an OpenAPI body
+	file    string
+	res     map[string]*tfResource // "type.name"
+	ids     []string
+	body    tfBody
+	defined map[awsmodel.Service]bool // by an OpenAPI body
 }
 
 func readTerraform(file string, data []byte) (*Template, error) {
@@ -56,9 +55,7 @@ func readTerraform(file string, data []byte) (*Template, error) {
 		return nil, &ParseError{File: file, Msg: "not HCL native syntax"}
 	}
 	t := &tfReader{file: file, res: map[string]*tfResource{}, defined: map[awsmodel.Service]bool{}}
-	t.body = tfBody{file: file, dir: filepath.Dir(file), warn: func(line int, format string, args ...any) {
-		t.warnings = append(t.warnings, &ParseError{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
-	}}
+	t.body = tfBody{file: file, dir: filepath.Dir(file)}
 	for _, b := range body.Blocks {
 		if b.Type != "resource" || len(b.Labels) != 2 {
 			continue
@@ -74,7 +71,7 @@ func readTerraform(file string, data []byte) (*Template, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Template{File: file, Kind: KindTerraform, Services: services, Warnings: t.warnings, Definitions: t.defined}, nil
+	return &Template{File: file, Kind: KindTerraform, Services: services, Warnings: t.body.warnings, Definitions: t.defined}, nil
 }
 
 func (t *tfReader) pos(r hcl.Range) awsmodel.Pos {
@@ -264,8 +261,8 @@ func (t *tfReader) read() ([]awsmodel.Service, error) {
 				return nil, err
 			}
 			if doc != nil {
+				// Not in t.defined: its CORS fix is the cors_configuration block.
 				readOpenAPIHTTP(doc.file, &resolver{}, doc.root, api)
-				t.defined[api] = true
 				if api.Cors != nil && len(block(r.body, "cors_configuration")) == 0 {
 					t.body.warn(attr(r.body, "body").SrcRange.Start.Line, "%s: x-amazon-apigateway-cors in body is deleted: after importing the body, the AWS provider sets the API's CORS configuration to the cors_configuration block, and there is none", r.typ+"."+r.name)
 				}

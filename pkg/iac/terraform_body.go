@@ -85,8 +85,18 @@ func checkTokens(file string, toks hclsyntax.Tokens) error {
 // tfBody reads body attributes; file is the .tf file, dir its folder.
 type tfBody struct {
 	file, dir string
-	warn      func(line int, format string, args ...any)
+	warnings  []*ParseError
 }
+
+func (b *tfBody) warn(line int, format string, args ...any) {
+	b.warnAt(b.file, line, format, args...)
+}
+
+func (b *tfBody) warnAt(file string, line int, format string, args ...any) {
+	b.warnings = append(b.warnings, &ParseError{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+const keyLeftOut = "body: a key not known before deploy: left out, with what it holds"
 
 // bodyDoc is a body read: the OpenAPI tree and the file its positions are in.
 type bodyDoc struct {
@@ -155,7 +165,7 @@ func (b *tfBody) read(a *hclsyntax.Attribute) (*bodyDoc, error) {
 		return nil, &ParseError{File: b.file, Line: line, Msg: "body: " + err.Error()}
 	}
 	if unknowns {
-		markUnknown(root)
+		markUnknown(root, func(k *yaml.Node) { b.warnAt(path, k.Line, keyLeftOut) })
 	}
 	return &bodyDoc{root: root, file: path}, nil
 }
@@ -263,7 +273,7 @@ func render(sb *strings.Builder, e hclsyntax.Expression, scope map[string]cty.Va
 
 // markUnknown turns the scalars a rendered template left unknown into
 // unknown values, and drops the mapping entries whose key is unknown.
-func markUnknown(n *yaml.Node) {
+func markUnknown(n *yaml.Node, dropped func(key *yaml.Node)) {
 	if n == nil {
 		return
 	}
@@ -276,15 +286,16 @@ func markUnknown(n *yaml.Node) {
 		kept := n.Content[:0]
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			if strings.Contains(n.Content[i].Value, unknownMark) {
+				dropped(n.Content[i])
 				continue
 			}
-			markUnknown(n.Content[i+1])
+			markUnknown(n.Content[i+1], dropped)
 			kept = append(kept, n.Content[i], n.Content[i+1])
 		}
 		n.Content = kept
 	default:
 		for _, c := range n.Content {
-			markUnknown(c)
+			markUnknown(c, dropped)
 		}
 	}
 }
@@ -441,11 +452,12 @@ func (b *tfBody) node(e hclsyntax.Expression, scope map[string]cty.Value) *yaml.
 	case *hclsyntax.ObjectConsExpr:
 		n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: at.Line, Column: at.Column}
 		for _, it := range x.Items {
+			kp := it.KeyExpr.Range().Start
 			k, ok := objectKey(it.KeyExpr, scope)
 			if !ok {
+				b.warn(kp.Line, keyLeftOut)
 				continue
 			}
-			kp := it.KeyExpr.Range().Start
 			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k, Line: kp.Line, Column: kp.Column},
 				b.node(it.ValueExpr, scope))
 		}
