@@ -77,6 +77,7 @@ func FuzzReadTerraform(f *testing.F) {
 	} {
 		f.Add([]byte("resource \"aws_api_gateway_rest_api\" \"x\" {\n  body = " + body + "\n}\n" +
 			"resource \"aws_apigatewayv2_api\" \"h\" {\n  protocol_type = \"HTTP\"\n  body = " + body + "\n}\n" +
+			"resource \"aws_api_gateway_rest_api_put\" \"p\" {\n  rest_api_id = aws_api_gateway_rest_api.x.id\n  body = " + body + "\n}\n" +
 			"resource \"aws_api_gateway_method\" \"m\" {\n  rest_api_id = aws_api_gateway_rest_api.x.id\n  resource_id = aws_api_gateway_rest_api.x.root_resource_id\n  http_method = \"GET\"\n}\n"))
 	}
 	file := filepath.Join(dir, "fuzz.tf")

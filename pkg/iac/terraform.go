@@ -247,7 +247,9 @@ func (t *tfReader) read() ([]awsmodel.Service, error) {
 			if doc != nil {
 				readOpenAPIInto(doc.file, &resolver{}, doc.root, api)
 				t.defined[api] = true
-				t.overwriteWarning(r)
+				if mode, _ := t.str(r.body, "put_rest_api_mode"); !strings.EqualFold(mode, "merge") {
+					t.overwriteWarning(r.typ+"."+r.name, r.at.Line, `put_rest_api_mode "overwrite" (the default) deletes at each change of body until the next apply re-creates them; put_rest_api_mode = "merge" keeps them`)
+				}
 			}
 			rest[id] = api
 			out = append(out, api)
@@ -304,6 +306,9 @@ func (t *tfReader) read() ([]awsmodel.Service, error) {
 		b.CorsAt = r.at
 		t.s3Rules(b, block(r.body, "cors_rule"))
 	})
+	if err := t.readPuts(rest); err != nil {
+		return nil, err
+	}
 	t.readREST(rest)
 	t.each("aws_apigatewayv2_route", func(r *tfResource) {
 		key, _ := ref(r.body, "api_id")
@@ -330,14 +335,46 @@ func (t *tfReader) readBody(r *tfResource) (*bodyDoc, error) {
 	return t.body.read(a)
 }
 
-// overwriteWarning warns when resources are added to a REST API whose body
-// is imported in overwrite mode (the provider's default): each import
-// deletes what the body does not define.
-func (t *tfReader) overwriteWarning(api *tfResource) {
-	if mode, _ := t.str(api.body, "put_rest_api_mode"); strings.EqualFold(mode, "merge") {
-		return
+// readPuts reads the aws_api_gateway_rest_api_put of each API: its body is
+// imported in overwrite mode, so the API is what that body defines. Of
+// several, the last in file order is read.
+func (t *tfReader) readPuts(rest map[string]*awsmodel.RestAPI) error {
+	puts := map[string][]*tfResource{}
+	t.each("aws_api_gateway_rest_api_put", func(r *tfResource) {
+		if key, _ := ref(r.body, "rest_api_id"); rest[key] != nil {
+			puts[key] = append(puts[key], r)
+		}
+	})
+	for _, key := range t.ids {
+		rs := puts[key]
+		if len(rs) == 0 {
+			continue
+		}
+		r := rs[len(rs)-1]
+		if len(rs) > 1 {
+			t.body.warn(r.at.Line, "%s: %d aws_api_gateway_rest_api_put write this API, each over the other (a stage serves the one deployed with it): lint reads the last, %s", key, len(rs), r.typ+"."+r.name)
+		}
+		doc, err := t.readBody(r)
+		if err != nil {
+			return err
+		}
+		if doc == nil {
+			continue
+		}
+		api := rest[key]
+		api.Resources = []*awsmodel.Resource{{Path: "/", At: api.At}}
+		api.GatewayResponses, api.GatewayAt = map[string]*awsmodel.GatewayResponse{}, api.At
+		readOpenAPIInto(doc.file, &resolver{}, doc.root, api)
+		t.defined[api] = true
+		t.overwriteWarning(key, r.at.Line, r.typ+" imports in overwrite mode, and deletes them when it runs after them")
 	}
-	key := api.typ + "." + api.name
+	return nil
+}
+
+// overwriteWarning warns when resources are added to a REST API whose body
+// is imported in overwrite mode: each import deletes what the body does not
+// define.
+func (t *tfReader) overwriteWarning(key string, line int, why string) {
 	n := 0
 	for _, id := range t.ids {
 		r := t.res[id]
@@ -349,7 +386,7 @@ func (t *tfReader) overwriteWarning(api *tfResource) {
 		}
 	}
 	if n > 0 {
-		t.body.warn(api.at.Line, "%s: %d separate resource(s) add to the body's API, which put_rest_api_mode \"overwrite\" (the default) deletes at each change of body until the next apply re-creates them; lint reads the API both make; put_rest_api_mode = \"merge\" keeps them", key, n)
+		t.body.warn(line, "%s: %d separate resource(s) add to the body's API, which %s; lint reads the API both make", key, n, why)
 	}
 }
 

@@ -372,3 +372,46 @@ func TestTerraformBodyErrors(t *testing.T) {
 		})
 	}
 }
+
+// aws_api_gateway_rest_api_put imports its body in overwrite mode: the API
+// is what the last one defines, with the separate resources on top.
+func TestTerraformRestAPIPut(t *testing.T) {
+	tf := `resource "aws_api_gateway_rest_api" "api" {
+  body = jsonencode({ paths = { "/a" = { get = {} } } })
+  put_rest_api_mode = "merge"
+}
+resource "aws_api_gateway_rest_api_put" "v1" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  body        = jsonencode({ paths = { "/b" = { get = {} } } })
+}
+resource "aws_api_gateway_rest_api_put" "v2" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  body        = jsonencode({ paths = { "/items" = { put = {}, options = {} } } })
+}
+resource "aws_api_gateway_rest_api_put" "other" {
+  rest_api_id = aws_api_gateway_rest_api.other.id
+  body        = jsonencode({ paths = { "/c" = { get = {} } } })
+}
+resource "aws_api_gateway_resource" "extra" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  parent_id   = aws_api_gateway_rest_api.api.root_resource_id
+  path_part   = "extra"
+}
+`
+	tmpl, dir, err := readTF(t, map[string]string{"main.tf": tf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, r := range restOf(t, tmpl, "api").Resources {
+		paths = append(paths, r.Path)
+	}
+	if got := strings.Join(paths, ","); got != "/,/extra,/items" {
+		t.Errorf("paths %s, want the last put's and the separate resource's", got)
+	}
+	want := "main.tf:9: aws_api_gateway_rest_api.api: 2 aws_api_gateway_rest_api_put write this API, each over the other (a stage serves the one deployed with it): lint reads the last, aws_api_gateway_rest_api_put.v2\n" +
+		"main.tf:9: aws_api_gateway_rest_api.api: 1 separate resource(s) add to the body's API, which aws_api_gateway_rest_api_put imports in overwrite mode, and deletes them when it runs after them; lint reads the API both make"
+	if got := strings.ReplaceAll(warnings(tmpl), dir+string(filepath.Separator), ""); got != want {
+		t.Errorf("warnings\n%s\nwant\n%s", got, want)
+	}
+}
