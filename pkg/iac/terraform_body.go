@@ -182,13 +182,24 @@ func (b *tfBody) readLocal(name string) (path string, data []byte, err error) {
 		return "", nil, err
 	}
 	defer root.Close()
-	f, err := root.Open(clean)
-	if err != nil {
+	unwrapPath := func(err error) error {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
-			err = pe.Err
+			return pe.Err
 		}
-		return "", nil, err
+		return err
+	}
+	// Stat first: opening a named pipe would wait for a writer forever.
+	st, err := root.Stat(clean)
+	if err != nil {
+		return "", nil, unwrapPath(err)
+	}
+	if !st.Mode().IsRegular() {
+		return "", nil, errors.New("not a regular file")
+	}
+	f, err := root.Open(clean)
+	if err != nil {
+		return "", nil, unwrapPath(err)
 	}
 	defer f.Close()
 	data, err = io.ReadAll(io.LimitReader(f, maxTemplateBytes+1))

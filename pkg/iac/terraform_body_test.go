@@ -10,7 +10,8 @@ import (
 	"github.com/corsdiag/corsdiag/pkg/platform/awsmodel"
 )
 
-// readTF writes files into a folder and reads main.tf from it.
+// readTF writes files into a folder and reads main.tf from it; a text
+// "symlink:TARGET" makes a symbolic link.
 func readTF(t *testing.T, files map[string]string) (*Template, string, error) {
 	t.Helper()
 	dir := t.TempDir()
@@ -18,6 +19,12 @@ func readTF(t *testing.T, files map[string]string) (*Template, string, error) {
 		p := filepath.Join(dir, name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
+		}
+		if target, ok := strings.CutPrefix(text, "symlink:"); ok {
+			if err := os.Symlink(target, p); err != nil {
+				t.Skipf("no symbolic links here: %v", err)
+			}
+			continue
 		}
 		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
 			t.Fatal(err)
@@ -183,6 +190,12 @@ func TestTerraformBodyNotRead(t *testing.T) {
 		{"path outside the folder", map[string]string{"main.tf": "resource \"aws_api_gateway_rest_api\" \"api\" {\n  body = file(\"../secret.yaml\")\n}\n"}, `main.tf:2: body: file("../secret.yaml"): outside the folder of main.tf: its OpenAPI is not read`},
 		{"absolute path", map[string]string{"main.tf": "resource \"aws_api_gateway_rest_api\" \"api\" {\n  body = file(\"/etc/passwd\")\n}\n"}, `file("/etc/passwd"): outside the folder`},
 		{"missing file", map[string]string{"main.tf": "resource \"aws_api_gateway_rest_api\" \"api\" {\n  body = file(\"nope.yaml\")\n}\n"}, `file("nope.yaml"): no such file`},
+		{"directory", map[string]string{"main.tf": "resource \"aws_api_gateway_rest_api\" \"api\" {\n  body = file(\"d\")\n}\n", "d/x": ""}, `file("d"): not a regular file`},
+		{"symlink out of the folder", map[string]string{
+			"main.tf":         "resource \"aws_api_gateway_rest_api\" \"api\" {\n  body = file(\"link.yaml\")\n}\n",
+			"../outside.yaml": itemsYAML,
+			"link.yaml":       "symlink:../outside.yaml",
+		}, `file("link.yaml"): path escapes from parent`},
 		{"unknown path", map[string]string{"main.tf": "resource \"aws_api_gateway_rest_api\" \"api\" {\n  body = file(var.path)\n}\n"}, "body: file(...) of a path not known"},
 		{"unknown condition", map[string]string{
 			"main.tf": "resource \"aws_api_gateway_rest_api\" \"api\" {\n  body = templatefile(\"t.yaml\", {})\n}\n",
