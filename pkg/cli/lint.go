@@ -38,7 +38,7 @@ func newLintCmd(io *IO) *cobra.Command {
 		Short: "Tell from a template, before deploying, whether the browser will block the page's requests",
 		Long: `lint reads CloudFormation and SAM templates (YAML or JSON, cdk synth output included),
 OpenAPI 3 and Swagger 2 definitions with API Gateway's x-amazon-apigateway-* extensions,
-and serverless.yml files. For every route it predicts what the deployed API Gateway
+serverless.yml files, and Terraform .tf files (an API's OpenAPI body included). For every route it predicts what the deployed API Gateway
 REST or HTTP API, Lambda function URL or S3 bucket would answer the page at --origin:
 the preflight, the actual response and API Gateway's own error responses. It judges
 those answers with the same rules as 'check', so a mistake gets the same finding code,
