@@ -16,8 +16,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
+	"math/big"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -360,14 +363,18 @@ func knownString(v cty.Value) (string, bool) {
 	return "", false
 }
 
-// numberText writes a number in full unless it is huge (1e999999999 would
-// be a billion digits).
+// numberText writes a number: an integer in full, any other as the nearest
+// float64 does. (HCL numbers have 512 bits: their shortest decimal takes
+// 20 µs each, and 1e999999999 in full would be a billion digits.)
 func numberText(v cty.Value) string {
 	f := v.AsBigFloat()
-	if f.IsInf() || f.MantExp(nil) > 64 || f.MantExp(nil) < -64 {
-		return f.Text('g', 17)
+	if i, acc := f.Int64(); acc == big.Exact {
+		return strconv.FormatInt(i, 10)
 	}
-	return f.Text('f', -1)
+	if x, _ := f.Float64(); !math.IsInf(x, 0) {
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return f.Text('g', 17)
 }
 
 // eval evaluates an expression with what is known statically; anything

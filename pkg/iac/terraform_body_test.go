@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zclconf/go-cty/cty"
+
 	"github.com/corsdiag/corsdiag/pkg/platform/awsmodel"
 )
 
@@ -426,5 +428,26 @@ resource "aws_api_gateway_resource" "extra" {
 		"main.tf:9: aws_api_gateway_rest_api.api: 1 separate resource(s) add to the body's API, which aws_api_gateway_rest_api_put imports in overwrite mode, and deletes them when it runs after them; lint reads the API both make"
 	if got := strings.ReplaceAll(warnings(tmpl), dir+string(filepath.Separator), ""); got != want {
 		t.Errorf("warnings\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestNumberText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"200", "200"},
+		{"-3", "-3"},
+		{"1.5", "1.5"},
+		{"0.1", "0.1"},
+		{"1e300", "1e+300"},
+		{"12345678901234567890", "1.2345678901234567e+19"},
+		{"1e5000", "1e+5000"},
+	}
+	for _, tt := range tests {
+		v, err := cty.ParseNumberVal(tt.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := numberText(v); got != tt.want {
+			t.Errorf("numberText(%s) = %s, want %s", tt.in, got, tt.want)
+		}
 	}
 }
