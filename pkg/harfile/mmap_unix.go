@@ -5,7 +5,8 @@ package harfile
 import (
 	"io"
 	"os"
-	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // mapFile maps a regular file read-only, or returns nil when it cannot
@@ -24,7 +25,7 @@ func mapFile(r io.Reader) []byte {
 	if off, err := f.Seek(0, io.SeekCurrent); err != nil || off != 0 {
 		return nil
 	}
-	data, err := syscall.Mmap(int(f.Fd()), 0, int(st.Size()), syscall.PROT_READ, syscall.MAP_SHARED)
+	data, err := unix.Mmap(int(f.Fd()), 0, int(st.Size()), unix.PROT_READ, unix.MAP_SHARED)
 	if err != nil {
 		return nil
 	}
@@ -33,6 +34,6 @@ func mapFile(r io.Reader) []byte {
 
 // releasePages drops consumed pages of the mapping from the process (they
 // stay in the page cache), so resident memory does not grow with the file.
-func releasePages(b []byte) { _ = syscall.Madvise(b, syscall.MADV_DONTNEED) }
+func releasePages(b []byte) { _ = unix.Madvise(b, unix.MADV_DONTNEED) }
 
-func unmapFile(b []byte) { _ = syscall.Munmap(b) }
+func unmapFile(b []byte) { _ = unix.Munmap(b) }
