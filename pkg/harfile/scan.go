@@ -90,6 +90,7 @@ func newScanner(r io.Reader) *scanner {
 		s.buf, s.mapped = data, true
 	} else {
 		s.buf = make([]byte, scanBufSize)
+		growPipe(r)
 	}
 	s.fill()
 	if s.end-s.pos >= 3 && s.buf[0] == 0xEF && s.buf[1] == 0xBB && s.buf[2] == 0xBF {
