@@ -408,7 +408,15 @@ func (a *analysis) fixText(code cors.Code, platformID, summary string) string {
 	}
 	shown := map[Format]bool{}
 	for _, f := range chosen {
-		shown[f.Format] = true
+		converted := false
+		if a.in.OpenAPIInHCL && f.Format == FormatOpenAPI {
+			// --fix-format openapi (the YAML) and terraform (separate
+			// resources) both stay other forms.
+			f, converted = inJSONEncode(f)
+		}
+		if !converted {
+			shown[f.Format] = true
+		}
 		b.WriteString("\n\n[" + string(f.Format) + "] " + f.Title + "\n")
 		b.WriteString(strings.TrimRight(f.Snippet, "\n"))
 	}

@@ -48,6 +48,10 @@ type Input struct {
 	// Target holds names the front door knows (lint reads them from a
 	// template); they replace the URL's guesses in fixes.
 	Target Target
+	// OpenAPIInHCL: the OpenAPI document fixes go in is written in HCL,
+	// a Terraform body's jsonencode({...}) (lint, when --fix-format is not
+	// given). An openapi fix is then shown in HCL, as a terraform form.
+	OpenAPIInHCL bool
 }
 
 // Report is the platform layer's answer.
