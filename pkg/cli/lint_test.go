@@ -243,32 +243,77 @@ func TestLintTemplateWarnings(t *testing.T) {
 	}
 }
 
-// A Terraform REST API defined by its body is fixed in the body first; an
+// A Terraform REST API defined by its body is fixed in the body first (in
+// HCL when the body is written inline, in YAML for the file it reads); an
 // HTTP API's CORS is fixed in its cors_configuration block, which the
-// provider applies over the body's.
+// provider applies over the body's. --fix-format keeps its meaning.
 func TestLintTerraformBodyFixForm(t *testing.T) {
-	tests := []struct{ fixture, code, first string }{
-		{"terraform-body-no-options.tf", "apigw-no-options-method", "[openapi]"},
-		{"terraform-http-api-body-cors.tf", "apigw-http-api-cors-not-configured", "[terraform]"},
-		{"terraform-no-options.tf", "apigw-no-options-method", "[terraform]"},
+	const (
+		hclFirst = "[terraform] an options operation with a MOCK integration, inside the body's jsonencode({...}) (API Gateway OpenAPI)\npaths = {\n  \"/items\" = {\n    options = {\n      security = []\n"
+		// terraform-body-no-options.tf's API, its body in a file.
+		openapiFile = "openapi: 3.0.1\npaths:\n  /items:\n    put:\n      x-amazon-apigateway-integration: {type: aws_proxy, httpMethod: POST, uri: arn}\n"
+		yamlFirst   = "[openapi] an options operation with a MOCK integration (API Gateway OpenAPI)\npaths:\n  /items:\n    options:\n      security: []\n"
+	)
+	api := func(body string) string {
+		return "resource \"aws_api_gateway_rest_api\" \"api\" {\n  body = " + body + "\n}\n"
+	}
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"file.tf":         api(`file("openapi.yaml")`),
+		"templatefile.tf": api(`templatefile("openapi.yaml", {})`),
+		"yamldecode.tf":   api(`jsonencode(yamldecode(file("openapi.yaml")))`),
+		"openapi.yaml":    openapiFile,
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mistakes := "../../testdata/lint/mistakes/"
+	tests := []struct {
+		name, file, code, first string
+		args                    []string
+	}{
+		{"inline body: HCL", mistakes + "terraform-body-no-options.tf", "apigw-no-options-method", hclFirst, nil},
+		{"inline body, --fix-format openapi: YAML", mistakes + "terraform-body-no-options.tf", "apigw-no-options-method", yamlFirst, []string{"--fix-format", "openapi"}},
+		{"inline body, --fix-format terraform: resources", mistakes + "terraform-body-no-options.tf", "apigw-no-options-method", "[terraform] ", []string{"--fix-format", "terraform"}},
+		{"file() body: YAML", filepath.Join(dir, "file.tf"), "apigw-no-options-method", yamlFirst, nil},
+		{"templatefile() body: YAML", filepath.Join(dir, "templatefile.tf"), "apigw-no-options-method", yamlFirst, nil},
+		{"jsonencode(yamldecode(file())) body: YAML", filepath.Join(dir, "yamldecode.tf"), "apigw-no-options-method", yamlFirst, nil},
+		{"HTTP API body: cors_configuration", mistakes + "terraform-http-api-body-cors.tf", "apigw-http-api-cors-not-configured", "[terraform] ", nil},
+		{"no body: resources", mistakes + "terraform-no-options.tf", "apigw-no-options-method", "[terraform] ", nil},
 	}
 	for _, tt := range tests {
-		t.Run(tt.fixture, func(t *testing.T) {
-			f := "../../testdata/lint/mistakes/" + tt.fixture
-			got, _, _ := runLintJSON(t, append([]string{f}, lintArgs(t, f)...)...)
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{tt.file, "--origin", "https://app.example.com", "-X", "PUT", "-H", "Content-Type: application/json"}, tt.args...)
+			got, _, stderr := runLintJSON(t, args...)
 			found := false
 			for _, x := range got.Findings {
 				if x.Code != tt.code || x.Severity != "error" {
 					continue
 				}
 				found = true
-				if i := strings.Index(x.Fix, "["); i < 0 || !strings.HasPrefix(x.Fix[i:], tt.first) {
-					t.Errorf("fix of %s does not start with a %s snippet:\n%s", tt.code, tt.first, x.Fix)
+				i := strings.Index(x.Fix, "\n[")
+				if i < 0 || !strings.HasPrefix(x.Fix[i+1:], tt.first) {
+					t.Errorf("fix of %s does not start with %q:\n%s", tt.code, tt.first, x.Fix)
+				}
+				if tt.first == "[terraform] " && strings.Contains(x.Fix, "inside the body's jsonencode") {
+					t.Errorf("a Terraform resource fix was converted:\n%s", x.Fix)
 				}
 			}
 			if !found {
-				t.Errorf("no %s error", tt.code)
+				t.Errorf("no %s error (%s): %+v", tt.code, stderr, got.Findings)
 			}
 		})
 	}
+}
+
+// The text of lint for a Terraform API whose body is written inline: the
+// OpenAPI fix in HCL, ready for its jsonencode({...}).
+func TestLintTerraformInlineBodyGolden(t *testing.T) {
+	f := "../../testdata/lint/mistakes/terraform-body-no-options.tf"
+	io, out, _ := fakeIO(nil)
+	if code := Main(append([]string{"lint", f}, lintArgs(t, f)...), io); code != ExitBlocked {
+		t.Errorf("exit %d", code)
+	}
+	assertGolden(t, "lint-terraform-body-no-options.text", out.Bytes())
 }

@@ -63,6 +63,10 @@ type Template struct {
 	// definition inside the template: a Terraform REST API's body (an HTTP
 	// API's CORS is its cors_configuration block, whatever its body says).
 	Definitions map[awsmodel.Service]bool
+	// InlineBodies are the Terraform APIs whose body is written in HCL,
+	// jsonencode({...}), not read from a file: a fix to the body is
+	// written in HCL there.
+	InlineBodies map[awsmodel.Service]bool
 	// Warnings are parts that were not read (or not as written), each with
 	// where and why; the rest of the template is read.
 	Warnings []*ParseError

@@ -35,6 +35,7 @@ type tfReader struct {
 	ids     []string
 	body    tfBody
 	defined map[awsmodel.Service]bool // by an OpenAPI body
+	inline  map[awsmodel.Service]bool // whose body is jsonencode({...})
 }
 
 func readTerraform(file string, data []byte) (*Template, error) {
@@ -54,7 +55,7 @@ func readTerraform(file string, data []byte) (*Template, error) {
 	if !ok {
 		return nil, &ParseError{File: file, Msg: "not HCL native syntax"}
 	}
-	t := &tfReader{file: file, res: map[string]*tfResource{}, defined: map[awsmodel.Service]bool{}}
+	t := &tfReader{file: file, res: map[string]*tfResource{}, defined: map[awsmodel.Service]bool{}, inline: map[awsmodel.Service]bool{}}
 	t.body = tfBody{file: file, dir: filepath.Dir(file)}
 	for _, b := range body.Blocks {
 		if b.Type != "resource" || len(b.Labels) != 2 {
@@ -71,7 +72,7 @@ func readTerraform(file string, data []byte) (*Template, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Template{File: file, Kind: KindTerraform, Services: services, Warnings: t.body.warnings, Definitions: t.defined}, nil
+	return &Template{File: file, Kind: KindTerraform, Services: services, Warnings: t.body.warnings, Definitions: t.defined, InlineBodies: t.inline}, nil
 }
 
 func (t *tfReader) pos(r hcl.Range) awsmodel.Pos {
@@ -246,7 +247,7 @@ func (t *tfReader) read() ([]awsmodel.Service, error) {
 			}
 			if doc != nil {
 				readOpenAPIInto(doc.file, &resolver{}, doc.root, api)
-				t.defined[api] = true
+				t.defined[api], t.inline[api] = true, doc.inline
 				if mode, _ := t.str(r.body, "put_rest_api_mode"); !strings.EqualFold(mode, "merge") {
 					t.overwriteWarning(r.typ+"."+r.name, r.at.Line, `put_rest_api_mode "overwrite" (the default) deletes at each change of body until the next apply re-creates them; put_rest_api_mode = "merge" keeps them`)
 				}
@@ -265,6 +266,7 @@ func (t *tfReader) read() ([]awsmodel.Service, error) {
 			if doc != nil {
 				// Not in t.defined: its CORS fix is the cors_configuration block.
 				readOpenAPIHTTP(doc.file, &resolver{}, doc.root, api)
+				t.inline[api] = doc.inline
 				if api.Cors != nil && len(block(r.body, "cors_configuration")) == 0 {
 					t.body.warn(attr(r.body, "body").SrcRange.Start.Line, "%s: x-amazon-apigateway-cors in body is deleted: after importing the body, the AWS provider sets the API's CORS configuration to the cors_configuration block, and there is none", r.typ+"."+r.name)
 				}
@@ -365,7 +367,7 @@ func (t *tfReader) readPuts(rest map[string]*awsmodel.RestAPI) error {
 		api.Resources = []*awsmodel.Resource{{Path: "/", At: api.At}}
 		api.GatewayResponses, api.GatewayAt = map[string]*awsmodel.GatewayResponse{}, api.At
 		readOpenAPIInto(doc.file, &resolver{}, doc.root, api)
-		t.defined[api] = true
+		t.defined[api], t.inline[api] = true, doc.inline
 		t.overwriteWarning(key, r.at.Line, r.typ+" imports in overwrite mode, and deletes them when it runs after them")
 	}
 	return nil

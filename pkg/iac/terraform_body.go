@@ -101,10 +101,12 @@ func (b *tfBody) warnAt(file string, line int, format string, args ...any) {
 
 const keyLeftOut = "body: a key not known before deploy: left out, with what it holds"
 
-// bodyDoc is a body read: the OpenAPI tree and the file its positions are in.
+// bodyDoc is a body read: the OpenAPI tree and the file its positions are
+// in; inline when it is the HCL of jsonencode({...}).
 type bodyDoc struct {
-	root *yaml.Node
-	file string
+	root   *yaml.Node
+	file   string
+	inline bool
 }
 
 // read reads a body attribute. A body that cannot be known statically is
@@ -123,7 +125,7 @@ func (b *tfBody) read(a *hclsyntax.Attribute) (*bodyDoc, error) {
 				b.warn(line, "body: jsonencode of a value not known before deploy: its OpenAPI is not read")
 				return nil, nil
 			}
-			return &bodyDoc{root: root, file: b.file}, nil
+			return &bodyDoc{root: root, file: b.file, inline: true}, nil
 		}
 	}
 	call, ok := e.(*hclsyntax.FunctionCallExpr)

@@ -68,6 +68,7 @@ func TestTerraformBodyForms(t *testing.T) {
 		line, column int
 		origin       string
 		warn         string
+		inline       bool // written in HCL: fixes to it are too
 	}{
 		{
 			name: "jsonencode",
@@ -86,7 +87,7 @@ resource "aws_api_gateway_rest_api" "api" {
   })
 }
 `},
-			file: "main.tf", line: 8, column: 9, origin: "method.request.header.Origin",
+			file: "main.tf", line: 8, column: 9, origin: "method.request.header.Origin", inline: true,
 		},
 		{
 			name: "jsonencode with known values",
@@ -104,7 +105,7 @@ resource "aws_api_gateway_rest_api" "api" {
 }
 `},
 			file: "main.tf", line: 5, column: 9, origin: "'https://app.example.com'",
-			warn: "main.tf:8: " + keyLeftOut,
+			warn: "main.tf:8: " + keyLeftOut, inline: true,
 		},
 		{
 			name: "file with path.module",
@@ -174,6 +175,9 @@ resource "aws_api_gateway_rest_api" "api" {
 			}
 			if !tmpl.Definitions[restOf(t, tmpl, "api")] {
 				t.Error("the API is not marked as defined by its body")
+			}
+			if got := tmpl.InlineBodies[restOf(t, tmpl, "api")]; got != tt.inline {
+				t.Errorf("InlineBodies = %v, want %v", got, tt.inline)
 			}
 		})
 	}
@@ -428,6 +432,51 @@ resource "aws_api_gateway_resource" "extra" {
 		"main.tf:9: aws_api_gateway_rest_api.api: 1 separate resource(s) add to the body's API, which aws_api_gateway_rest_api_put imports in overwrite mode, and deletes them when it runs after them; lint reads the API both make"
 	if got := strings.ReplaceAll(warnings(tmpl), dir+string(filepath.Separator), ""); got != want {
 		t.Errorf("warnings\n%s\nwant\n%s", got, want)
+	}
+}
+
+// An API's body form is the form of the body that defines it: an
+// aws_api_gateway_rest_api_put's over the API's own.
+func TestTerraformInlineBodies(t *testing.T) {
+	const (
+		inline = `jsonencode({ paths = { "/items" = { get = {} } } })`
+		file   = `file("openapi.yaml")`
+	)
+	rest := func(body string) string {
+		return "resource \"aws_api_gateway_rest_api\" \"api\" {\n  body = " + body + "\n}\n"
+	}
+	put := func(body string) string {
+		return "resource \"aws_api_gateway_rest_api_put\" \"p\" {\n  rest_api_id = aws_api_gateway_rest_api.api.id\n  body = " + body + "\n}\n"
+	}
+	tests := []struct {
+		name, tf string
+		want     bool
+	}{
+		{"inline", rest(inline), true},
+		{"file", rest(file), false},
+		{"yamldecode of a file", rest("jsonencode(yamldecode(file(\"openapi.yaml\")))"), false},
+		{"a put's file over an inline body", rest(inline) + put(file), false},
+		{"a put's inline body over a file", rest(file) + put(inline), true},
+		{"an unknown body", rest("jsonencode(local.spec)"), false},
+		{"no body", "resource \"aws_api_gateway_rest_api\" \"api\" {}\n", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tmpl, _, err := readTF(t, map[string]string{"main.tf": tt.tf, "openapi.yaml": itemsYAML})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := tmpl.InlineBodies[restOf(t, tmpl, "api")]; got != tt.want {
+				t.Errorf("InlineBodies = %v, want %v", got, tt.want)
+			}
+		})
+	}
+	tmpl, _, err := readTF(t, map[string]string{"main.tf": "resource \"aws_apigatewayv2_api\" \"h\" {\n  protocol_type = \"HTTP\"\n  body = " + inline + "\n}\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tmpl.Services) != 1 || !tmpl.InlineBodies[tmpl.Services[0]] {
+		t.Errorf("an HTTP API's inline body is not recorded: %+v", tmpl.InlineBodies)
 	}
 }
 

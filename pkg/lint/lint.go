@@ -127,12 +127,14 @@ func Lint(templates []*iac.Template, opts Options) (*Report, error) {
 	seen := map[string]bool{}
 	for _, t := range templates {
 		for _, svc := range t.Services {
-			format := opts.FixFormat
+			format, inHCL := opts.FixFormat, false
 			if format == "" {
 				format = fixForms[t.Kind]
 				if t.Definitions[svc] {
-					// Defined by an OpenAPI body: fixed there first.
+					// Defined by an OpenAPI body: fixed there first, in
+					// HCL when the body is written in HCL.
 					format = fixForms[iac.KindOpenAPI] + "," + format
+					inHCL = t.InlineBodies[svc]
 				}
 			}
 			routes := svc.Routes()
@@ -164,7 +166,7 @@ func Lint(templates []*iac.Template, opts Options) (*Report, error) {
 				}
 				for _, m := range methods {
 					for _, origin := range opts.Origins {
-						res := lintOne(t, svc, rt, m, origin, opts, format)
+						res := lintOne(t, svc, rt, m, origin, opts, fixForm{format, inHCL})
 						rep.Results = append(rep.Results, res.result)
 						for _, f := range res.findings {
 							key := f.File + fmt.Sprint(f.Line, f.Column) + string(f.Code) + f.Route + f.Origin + f.Step
@@ -211,7 +213,14 @@ type one struct {
 	findings []Finding
 }
 
-func lintOne(t *iac.Template, svc awsmodel.Service, rt awsmodel.Route, method, origin string, opts Options, format string) one {
+// fixForm is how a service's fixes are written: platform.Input's
+// FixFormat and OpenAPIInHCL.
+type fixForm struct {
+	format       string
+	openAPIInHCL bool
+}
+
+func lintOne(t *iac.Template, svc awsmodel.Service, rt awsmodel.Route, method, origin string, opts Options, form fixForm) one {
 	h := http.Header{}
 	for k, vs := range opts.Header {
 		h[k] = append([]string(nil), vs...)
@@ -229,7 +238,7 @@ func lintOne(t *iac.Template, svc awsmodel.Service, rt awsmodel.Route, method, o
 		p = cors.Chromium
 	}
 	d := p.Evaluate(r.Exchange)
-	in := platform.Input{Exchange: r.Exchange, Diagnosis: d, ErrorPaths: r.ErrorPaths, FixFormat: format, Target: r.Target}
+	in := platform.Input{Exchange: r.Exchange, Diagnosis: d, ErrorPaths: r.ErrorPaths, FixFormat: form.format, OpenAPIInHCL: form.openAPIInHCL, Target: r.Target}
 	var all []cors.Finding
 	all = append(all, d.Findings...)
 	for _, f := range platform.Analyze(in).Findings {
