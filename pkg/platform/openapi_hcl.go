@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -101,7 +102,11 @@ func (w *hclWriter) entry(k, v *yaml.Node, depth int, seen map[string]bool) erro
 		return fmt.Errorf("line %d: key %.40q twice", k.Line, k.Value)
 	}
 	seen[k.Value] = true
-	w.b.WriteString(hclKey(k.Value) + " = ")
+	key, err := hclKey(k.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: key: %v", k.Line, err)
+	}
+	w.b.WriteString(key + " = ")
 	return w.value(v, depth)
 }
 
@@ -223,57 +228,65 @@ func hclScalar(n *yaml.Node) (string, error) {
 		if !utf8.ValidString(x) {
 			return "", fmt.Errorf("line %d: a string that is not UTF-8", n.Line)
 		}
-		return hclString(x), nil
+		q, err := hclString(x)
+		if err != nil {
+			return "", fmt.Errorf("line %d: %v", n.Line, err)
+		}
+		return q, nil
 	case time.Time:
 		// An unquoted date: its JSON is the decoder's, RFC 3339.
 		text, err := x.MarshalText()
 		if err != nil {
 			return "", fmt.Errorf("line %d: %v", n.Line, err)
 		}
-		return hclString(string(text)), nil
+		return hclString(string(text)) // RFC 3339: nothing to refuse
 	}
 	return "", fmt.Errorf("line %d: a %T has no JSON form", n.Line, v)
 }
 
 // hclString is s as an HCL quoted string: escapes, and ${ and %{ doubled
-// ($${, %%{) so that Terraform does not read them as a template.
-func hclString(s string) string {
+// ($${, %%{) so that Terraform does not read them as a template. HCL
+// cannot write a combining mark right after an escape (it merges them:
+// "\n" then U+0300 reads back as "\ǹ"): that string is refused.
+func hclString(s string) (string, error) {
 	var b strings.Builder
 	b.WriteByte('"')
+	escaped := false // the last rune was written as an escape
 	for i, r := range s {
-		switch r {
-		case '"':
+		if escaped && unicode.Is(unicode.M, r) {
+			return "", fmt.Errorf("HCL cannot write the combining mark %U after an escaped character", r)
+		}
+		escaped = true
+		switch {
+		case r == '"':
 			b.WriteString(`\"`)
-		case '\\':
+		case r == '\\':
 			b.WriteString(`\\`)
-		case '\n':
+		case r == '\n':
 			b.WriteString(`\n`)
-		case '\r':
+		case r == '\r':
 			b.WriteString(`\r`)
-		case '\t':
+		case r == '\t':
 			b.WriteString(`\t`)
-		case '$', '%':
-			if strings.HasPrefix(s[i+1:], "{") {
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			escaped = false
+			if (r == '$' || r == '%') && strings.HasPrefix(s[i+1:], "{") {
 				b.WriteRune(r)
 			}
 			b.WriteRune(r)
-		default:
-			if r < 0x20 || r == 0x7f {
-				fmt.Fprintf(&b, `\u%04x`, r)
-			} else {
-				b.WriteRune(r)
-			}
 		}
 	}
 	b.WriteByte('"')
-	return b.String()
+	return b.String(), nil
 }
 
 // hclKeywords would not read as a name where a key is expected.
 var hclKeywords = map[string]bool{"true": true, "false": true, "null": true, "for": true, "in": true, "if": true}
 
 // hclKey is a key: bare when it is an identifier, else quoted.
-func hclKey(k string) string {
+func hclKey(k string) (string, error) {
 	if k == "" || hclKeywords[k] {
 		return hclString(k)
 	}
@@ -283,5 +296,5 @@ func hclKey(k string) string {
 			return hclString(k)
 		}
 	}
-	return k
+	return k, nil
 }

@@ -154,6 +154,7 @@ func TestOpenAPIToHCL(t *testing.T) {
 	}{
 		{"quotes and backslashes", `a: 'say "hi" \ bye'`, `a = "say \"hi\" \\ bye"` + "\n"},
 		{"interpolation is not run", `a: "${var.x} %{ if true }y%{ endif } $${z} $x 100%"`, `a = "$${var.x} %%{ if true }y%%{ endif } $$${z} $x 100%"` + "\n"},
+		{"a combining mark after a letter", "a: \"e\\u0301 \\u0300\"", "a = \"e\u0301 \u0300\"\n"},
 		{"interpolation in a key", `"${k}": 1`, `"$${k}" = 1` + "\n"},
 		{"control characters", "a: \"l1\\nl2\\tt\\r\\x01\\x7f\"", `a = "l1\nl2\tt\r\u0001\u007f"` + "\n"},
 		{"keys that are not identifiers", "\"/items/{id}\": 1\n\"200\": 2\napplication/json: 3\nmethod.response.header.X: 4\n2xx: 5\n_ok-1: 6\n\"\": 7\nétat: 8",
@@ -200,6 +201,8 @@ func TestOpenAPIToHCLRefuses(t *testing.T) {
 		{"own tag", "a: !Ref Api", "line 1: tag !Ref has no JSON form"},
 		{"infinity", "a: .inf", "line 1: +Inf has no JSON form"},
 		{"not a number", "a: .nan", "line 1: NaN has no JSON form"},
+		{"a combining mark after an escape", "a: \"\\n\\u0300\"", "line 1: HCL cannot write the combining mark U+0300 after an escaped character"},
+		{"in a key", "\"\\t\\u20dd\": 1", "line 1: key: HCL cannot write the combining mark U+20DD"},
 		{"binary not UTF-8", "a: !!binary /w==", "line 1: a string that is not UTF-8"},
 	}
 	for _, tt := range tests {
