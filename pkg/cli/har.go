@@ -21,6 +21,7 @@ import (
 	"github.com/corsdiag/corsdiag/pkg/platform"
 	"github.com/corsdiag/corsdiag/pkg/probe"
 	"github.com/corsdiag/corsdiag/pkg/report"
+	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
 
 func init() { register(newHarCmd) }
@@ -52,8 +53,9 @@ func newHarCmd(io *IO) *cobra.Command {
 		Use:   "har FILE",
 		Short: "Diagnose every CORS failure in a browser's HAR export",
 		Long: `har reads a HAR file (DevTools → Network → "Save all as HAR", Playwright,
-Charles, Fiddler, mitmproxy…; - for standard input) one entry at a time, finds
-each request's page origin, and for every cross-origin request recomputes the
+Charles, Fiddler, mitmproxy…; - for standard input; gzip-compressed, or a zip
+archive holding one .har file, as support tickets send them) one entry at a
+time, finds each request's page origin, and for every cross-origin request recomputes the
 CORS cause from the recorded headers the way the browser does. The verdict is
 what the browser recorded: a cross-origin request that failed (status 0 or -1,
 net::ERR_FAILED) was blocked.
@@ -77,6 +79,7 @@ wrong. Docs: docs/har.md.`,
   corsdiag har session.har --all --origin 'https://app.example.com'
   corsdiag har session.har -o json | jq '.requests[] | select(.verdict=="blocked")'
   corsdiag har session.har --replay
+  corsdiag har support-ticket.zip
   corsdiag har sanitize session.har -o safe.har`,
 		Args:              needArgs(1, "a HAR file (or - for standard input)"),
 		ValidArgsFunction: completeFiles,
@@ -259,12 +262,17 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 		return err
 	}
 	defer in.Close()
+	har, packing, err := harfile.Unpack(source(in))
+	if err != nil {
+		return usageErrorf("%s is not a readable HAR file: %v", displayName(name), err)
+	}
+	shown := packedName(name, packing)
 	var browsers *report.HARBrowsers
 	if len(profiles) > 1 {
 		// Every browser reads the file, then the report (the file's own
 		// browser's) reads it again: each pass from the file's start, so
 		// that the reader maps it and memory stays flat.
-		src, closeSrc, err := rereadable(in, displayName(name))
+		src, closeSrc, err := rereadable(har, shown)
 		if err != nil {
 			return err
 		}
@@ -289,7 +297,7 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 		if err := src.rewind(); err != nil {
 			return err
 		}
-		in = ioNopCloser{src.f}
+		har = src.f
 	}
 	if o.cpuProfile != "" {
 		pf, err := os.Create(o.cpuProfile)
@@ -310,7 +318,7 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 	defer out.Flush()
 	direct, _ := sysIO.Out.(*os.File)
 	rend := report.NewHARRenderer(out, report.HAROptions{
-		JSON: o.output == "json", All: o.all, NoRedact: o.noRedact, Color: sysIO.Color(), Source: name,
+		JSON: o.output == "json", All: o.all, NoRedact: o.noRedact, Color: sysIO.Color(), Source: shown,
 		Width: terminalWidth(sysIO), Browsers: browsers, Direct: direct,
 	})
 	var page *report.HTMLHARCollector
@@ -366,7 +374,7 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 		}
 	}
 	// The reader buffers (or maps a regular file) itself.
-	sum, log, readErr := harfile.Analyze(source(in), aopts, add)
+	sum, log, readErr := harfile.Analyze(har, aopts, add)
 	if rp != nil {
 		if err := rp.Wait(); err != nil && readErr == nil {
 			readErr = err
@@ -377,7 +385,7 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 		return &ExitError{Code: ExitUsage, Message: readErr.Error()}
 	}
 	if se != nil && !o.partial {
-		msg := fmt.Sprintf("%s is not a readable HAR file: %s", displayName(name), syntaxErrorText(se))
+		msg := fmt.Sprintf("%s is not a readable HAR file: %s", damagedName(name, packing), syntaxErrorText(se))
 		switch {
 		case log.Entries == 1:
 			msg += " (add --partial to report the entry before the damage)"
@@ -389,7 +397,7 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 	blocked := rend.Blocked
 	if page != nil {
 		blocked = page.Blocked
-		err = page.Finish(out, report.Tool{Name: "corsdiag", Version: Version}, name, sum, o.noRedact)
+		err = page.Finish(out, report.Tool{Name: "corsdiag", Version: Version}, shown, sum, o.noRedact)
 	} else {
 		err = rend.Finish(sum, log, readErr)
 	}
@@ -423,6 +431,24 @@ func displayName(name string) string {
 		return "standard input"
 	}
 	return name
+}
+
+// packedName is how reports name the input: a zip archive's entry read,
+// in the archive.
+func packedName(name string, p harfile.Packing) string {
+	if p.Format == "zip" {
+		return termsafe.Clean(p.Member) + " in " + displayName(name)
+	}
+	return displayName(name)
+}
+
+// damagedName is the input in an error about its HAR text, whose offsets
+// are the decompressed text's.
+func damagedName(name string, p harfile.Packing) string {
+	if p.Format == "gzip" {
+		return displayName(name) + " (decompressed)"
+	}
+	return packedName(name, p)
 }
 
 // terminalWidth is the width to fit tables to: the terminal's, or 0 (no

@@ -20,7 +20,8 @@ func newHarSanitizeCmd(io *IO) *cobra.Command {
 and JWT-looking tokens in headers, URLs, query strings, post data and bodies
 replaced by [REDACTED]. Structure, timings and CORS headers are kept, so
 'corsdiag har' diagnoses the copy the same way. It streams: files of any size.
-IN may be - for standard input; -o - writes to standard output.`,
+IN may be - for standard input, and gzip-compressed or a zip archive holding
+one .har file; the copy is plain HAR. -o - writes to standard output.`,
 		Args:              needArgs(1, "the HAR file to sanitize (or - for standard input)"),
 		ValidArgsFunction: completeFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -32,9 +33,13 @@ IN may be - for standard input; -o - writes to standard output.`,
 				return err
 			}
 			defer in.Close()
+			har, _, err := harfile.Unpack(source(in))
+			if err != nil {
+				return usageErrorf("%s is not a readable HAR file: %v", displayName(args[0]), err)
+			}
 			if out == "-" {
 				w := bufio.NewWriter(io.Out)
-				if err := harfile.Sanitize(w, in); err != nil {
+				if err := harfile.Sanitize(w, har); err != nil {
 					return sanitizeError(args[0], err)
 				}
 				return w.Flush()
@@ -46,7 +51,7 @@ IN may be - for standard input; -o - writes to standard output.`,
 				return usageErrorf("cannot write %s: %v", out, err)
 			}
 			defer os.Remove(tmp.Name())
-			if err := harfile.Sanitize(tmp, in); err != nil {
+			if err := harfile.Sanitize(tmp, har); err != nil {
 				tmp.Close()
 				return sanitizeError(args[0], err)
 			}
