@@ -137,7 +137,7 @@ func TestStoryFirstScreen(t *testing.T) {
 		"✗ apigw-gateway-responses-no-cors",
 		"Cause:     API Gateway answered with its own error (401 UNAUTHORIZED)",
 		"Fix:       Add Access-Control-Allow-Origin",
-		"[aws-cli] put-gateway-response",
+		"[aws-cli] update-gateway-response",
 	} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("the first screen lacks %q:\n%s", want, screen)

@@ -8,6 +8,7 @@ package platform
 // ../shared/research/gateways.md.
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -556,6 +557,23 @@ func jsonParams(ps [][2]string, prefix string, value func(v string) string) stri
 	return "{\n" + strings.Join(lines, ",\n") + "\n}"
 }
 
+// patchParams is ps as API Gateway patch operations adding each header
+// (update-gateway-response and the like): the other headers, templates
+// and settings stay.
+func patchParams(ps [][2]string, prefix string, value func(v string) string) string {
+	var lines []string
+	for _, p := range ps {
+		lines = append(lines, fmt.Sprintf(`  {"op": "add", "path": %s, "value": %s}`, jsonString("/responseParameters/"+prefix+p[0]), value(p[1])))
+	}
+	return "[\n" + strings.Join(lines, ",\n") + "\n]"
+}
+
+// jsonString is s as a JSON string.
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
 func yamlParams(ps [][2]string, indent, prefix string, value func(v string) string) string {
 	var b strings.Builder
 	for _, p := range ps {
@@ -598,12 +616,18 @@ func init() {
 		}},
 		fixBuilder{FormatAWSCLI, "add an OPTIONS method with a MOCK integration, then redeploy", func(c FixContext) string {
 			return resourceLookup(c) + fmt.Sprintf(`
-aws apigateway put-method --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS --authorization-type NONE --no-api-key-required
-aws apigateway put-integration --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS --type MOCK --request-templates '{"application/json":"{\"statusCode\": 200}"}'
 %s
-aws apigateway put-method-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS --status-code 200 --response-parameters file://cors-method.json
 %s
-aws apigateway put-integration-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS --status-code 200 --response-parameters file://cors-integration.json
+# An OPTIONS method already there (not deployed yet) is kept: putting it
+# again would replace its integration and the origins it allows.
+if aws apigateway get-method --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS >/dev/null 2>&1; then
+  echo "OPTIONS exists on the resource: kept; deploying it" >&2
+else
+  aws apigateway put-method --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS --authorization-type NONE --no-api-key-required
+  aws apigateway put-integration --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS --type MOCK --request-templates '{"application/json":"{\"statusCode\": 200}"}'
+  aws apigateway put-method-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS --status-code 200 --response-parameters file://cors-method.json
+  aws apigateway put-integration-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS --status-code 200 --response-parameters file://cors-integration.json
+fi
 aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %s`,
 				corsJSONHeredoc("cors-method.json", jsonParams(apigwHeaderParams(c, true), "method.response.header.", func(string) string { return "false" })),
 				corsJSONHeredoc("cors-integration.json", jsonParams(apigwHeaderParams(c, true), "method.response.header.", dq)), c.Stage)
@@ -727,15 +751,19 @@ Lambda proxy / HTTP proxy integration: the console cannot add it; return the hea
 		{FormatAWSCLI, "map Access-Control-Allow-Origin on the method (non-proxy), then redeploy", func(c FixContext) string {
 			return resourceLookup(c) + fmt.Sprintf(`
 %s
-aws apigateway put-method-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method %s --status-code 200 --response-parameters file://cors-method.json
 %s
-aws apigateway put-integration-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method %s --status-code 200 --response-parameters file://cors-integration.json
+# update adds the header and keeps the rest; put-integration-response would
+# replace the mapping templates. Repeat both for each status the method returns.
+aws apigateway update-method-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method %s --status-code 200 --patch-operations file://cors-method-patch.json
+aws apigateway update-integration-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method %s --status-code 200 --patch-operations file://cors-integration-patch.json
 aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %s`,
-				corsJSONHeredoc("cors-method.json", jsonParams(apigwHeaderParams(c, false), "method.response.header.", func(string) string { return "false" })), c.Method,
-				corsJSONHeredoc("cors-integration.json", jsonParams(apigwHeaderParams(c, false), "method.response.header.", dq)), c.Method, c.Stage)
+				corsJSONHeredoc("cors-method-patch.json", patchParams(apigwHeaderParams(c, false), "method.response.header.", func(string) string { return jsonString("false") })),
+				corsJSONHeredoc("cors-integration-patch.json", patchParams(apigwHeaderParams(c, false), "method.response.header.", jsonString)), c.Method, c.Method, c.Stage)
 		}},
 		{FormatCloudFormation, "the method's responses map the header (non-proxy)", func(c FixContext) string {
-			return fmt.Sprintf(`Resources:
+			return fmt.Sprintf(`# Add to the method's existing definition, for each status it returns: its
+# Integration, templates and models stay as they are.
+Resources:
   ApiMethod:
     Type: AWS::ApiGateway::Method
     Properties:
@@ -753,7 +781,10 @@ aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %s`,
 				yamlParams(apigwHeaderParams(c, false), "            ", "method.response.header.", fals))
 		}},
 		{FormatTerraform, "method and integration responses map the header (non-proxy)", func(c FixContext) string {
-			return fmt.Sprintf(`resource "aws_api_gateway_method_response" "cors_%s" {
+			return fmt.Sprintf(`# Add response_parameters to the method's existing responses for status 200
+# (and each other status it returns), keeping what they hold: a second
+# resource for the same status would replace its templates and models.
+resource "aws_api_gateway_method_response" "cors_%s" {
   rest_api_id = aws_api_gateway_rest_api.api.id
   resource_id = aws_api_gateway_resource.this.id # %s
   http_method = "%s"
@@ -810,12 +841,13 @@ resource "aws_api_gateway_integration_response" "cors_%s" {
 3. Do the same for Default 5XX%s.
 4. Resources → Deploy API → stage %s.`, c.APIID, c.Origin, typesSuffix(c), c.Stage)
 		}},
-		fixBuilder{FormatAWSCLI, "put-gateway-response for DEFAULT_4XX and DEFAULT_5XX, then redeploy", func(c FixContext) string {
+		fixBuilder{FormatAWSCLI, "update-gateway-response for DEFAULT_4XX and DEFAULT_5XX, then redeploy", func(c FixContext) string {
 			var b strings.Builder
 			fmt.Fprintf(&b, "API_ID=%s\n", c.APIID)
-			b.WriteString(corsJSONHeredoc("cors-gateway.json", jsonParams(apigwHeaderParams(c, true), "gatewayresponse.header.", dq)) + "\n")
+			b.WriteString(corsJSONHeredoc("cors-gateway-patch.json", patchParams(apigwHeaderParams(c, true), "gatewayresponse.header.", jsonString)) + "\n")
+			b.WriteString("# update adds the headers and keeps the rest; put-gateway-response would replace it all\n")
 			fmt.Fprintf(&b, "for TYPE in %s; do\n", strings.Join(gatewayTypes(c), " "))
-			b.WriteString("  aws apigateway put-gateway-response --rest-api-id \"$API_ID\" --response-type \"$TYPE\" --response-parameters file://cors-gateway.json\n")
+			b.WriteString("  aws apigateway update-gateway-response --rest-api-id \"$API_ID\" --response-type \"$TYPE\" --patch-operations file://cors-gateway-patch.json\n")
 			fmt.Fprintf(&b, "done\naws apigateway create-deployment --rest-api-id \"$API_ID\" --stage-name %s", c.Stage)
 			return b.String()
 		}},

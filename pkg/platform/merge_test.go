@@ -22,6 +22,17 @@ dir=$STUB_DIR
 arg() { local want=$1; shift; while [ $# -gt 0 ]; do [ "$1" = "$want" ] && { echo "$2"; return; }; shift; done; }
 if [ -e "$dir/deny" ]; then echo "An error occurred (AccessDenied) when calling the operation: Access Denied" >&2; exit 254; fi
 echo "$*" >> "$dir/calls"
+# rest JQ-ARGS...: apply a jq program to the REST API's state.
+rest() { jq "$@" "$dir/rest.json" > "$dir/rest.new" && mv "$dir/rest.new" "$dir/rest.json"; }
+# patch AT FILE: API Gateway's patch operations on the object at the path
+# AT; add (the only op the snippets use) sets one response parameter.
+patch() {
+  local f=${2#file://}
+  rest --argjson at "$1" --slurpfile ops "$f" 'reduce $ops[0][] as $op (.;
+    if $op.op == "add" and ($op.path | startswith("/responseParameters/"))
+    then setpath($at + ["responseParameters", ($op.path | ltrimstr("/responseParameters/"))]; $op.value)
+    else error("unsupported patch operation \($op)") end)'
+}
 case "$1 $2" in
 "s3api get-bucket-cors")
   [ -s "$dir/s3.json" ] || { echo "An error occurred (NoSuchCORSConfiguration) when calling the GetBucketCors operation: The CORS configuration does not exist" >&2; exit 254; }
@@ -40,6 +51,40 @@ case "$1 $2" in
 "lambda update-function-url-config")
   f=$(arg --cors "$@"); f=${f#file://}
   jq --slurpfile c "$f" '.Cors = $c[0]' "$dir/url.json" > "$dir/url.new" && mv "$dir/url.new" "$dir/url.json" ;;
+"apigateway get-resources")
+  echo r1 ;;
+"apigateway create-deployment")
+  rest '.deployments += 1' ;;
+"apigateway update-gateway-response")
+  patch "$(jq -n --arg t "$(arg --response-type "$@")" '["gatewayResponses", $t]')" "$(arg --patch-operations "$@")" ;;
+"apigateway put-gateway-response")
+  f=$(arg --response-parameters "$@"); f=${f#file://}
+  rest --arg t "$(arg --response-type "$@")" --slurpfile p "$f" '.gatewayResponses[$t] = {responseParameters: $p[0]}' ;;
+"apigateway get-method")
+  jq -e --arg m "$(arg --http-method "$@")" '.methods[$m] // empty' "$dir/rest.json" >/dev/null \
+    || { echo "An error occurred (NotFoundException) when calling the GetMethod operation: Invalid Method identifier specified" >&2; exit 254; } ;;
+"apigateway put-method")
+  m=$(arg --http-method "$@")
+  jq -e --arg m "$m" '.methods[$m] // empty' "$dir/rest.json" >/dev/null \
+    && { echo "An error occurred (ConflictException) when calling the PutMethod operation: Method already exists for this resource" >&2; exit 254; }
+  rest --arg m "$m" '.methods[$m] = {responses: {}, integrationResponses: {}}' ;;
+"apigateway put-integration")
+  rest --arg m "$(arg --http-method "$@")" --arg t "$(arg --type "$@")" '.methods[$m].integration = {type: $t}' ;;
+"apigateway put-method-response")
+  m=$(arg --http-method "$@") s=$(arg --status-code "$@") f=$(arg --response-parameters "$@"); f=${f#file://}
+  jq -e --arg m "$m" --arg s "$s" '.methods[$m].responses[$s] // empty' "$dir/rest.json" >/dev/null \
+    && { echo "An error occurred (ConflictException) when calling the PutMethodResponse operation: Response already exists for this resource" >&2; exit 254; }
+  rest --arg m "$m" --arg s "$s" --slurpfile p "$f" '.methods[$m].responses[$s] = {responseParameters: $p[0]}' ;;
+"apigateway put-integration-response")
+  f=$(arg --response-parameters "$@"); f=${f#file://}
+  rest --arg m "$(arg --http-method "$@")" --arg s "$(arg --status-code "$@")" --slurpfile p "$f" '.methods[$m].integrationResponses[$s] = {responseParameters: $p[0]}' ;;
+"apigateway update-method-response"|"apigateway update-integration-response")
+  m=$(arg --http-method "$@") s=$(arg --status-code "$@") kind=responses
+  [ "$2" = update-integration-response ] && kind=integrationResponses
+  at=$(jq -n --arg m "$m" --arg k "$kind" --arg s "$s" '["methods", $m, $k, $s]')
+  jq -e --argjson at "$at" 'getpath($at) // empty' "$dir/rest.json" >/dev/null \
+    || { echo "An error occurred (NotFoundException) when calling the UpdateMethodResponse operation: Invalid Response status code specified" >&2; exit 254; }
+  patch "$at" "$(arg --patch-operations "$@")" ;;
 *) echo "aws stub: unknown command $*" >&2; exit 2 ;;
 esac
 `
@@ -61,7 +106,8 @@ esac
 
 // writers are the commands that replace a configuration: a snippet that
 // runs one must be tested below.
-var writers = []string{"put-bucket-cors", "update-api", "update-function-url-config", "--cors-file"}
+var writers = []string{"put-bucket-cors", "update-api", "update-function-url-config", "--cors-file",
+	"put-gateway-response", "update-gateway-response", "put-method", "put-integration", "update-method-response", "update-integration-response"}
 
 // TestWriteSnippetsKeepWhatWorks runs every aws-cli snippet that writes a
 // CORS configuration, with aws stubbed, against a configuration that
@@ -154,6 +200,92 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 				wantHas(t, got["Cors"], "AllowMethods", "GET", "POST", "PUT")
 			}},
 	}
+	// API Gateway REST: one resource; what the console or a template set up
+	// before must survive a fix.
+	const customised4XX = `{"statusCode":"401","responseParameters":{"gatewayresponse.header.WWW-Authenticate":"'Bearer'"},"responseTemplates":{"application/json":"{\"error\":$context.error.messageString}"}}`
+	const mappedPUT = `{"PUT":{"integration":{"type":"AWS"},"responses":{"200":{"responseModels":{"application/json":"Item"}}},"integrationResponses":{"200":{"selectionPattern":"","responseTemplates":{"application/json":"$input.json('$.Item')"}}}}}`
+	const consoleOPTIONS = `{"OPTIONS":{"integration":{"type":"MOCK"},"responses":{"200":{"responseParameters":{"method.response.header.Access-Control-Allow-Origin":false}}},"integrationResponses":{"200":{"responseParameters":{"method.response.header.Access-Control-Allow-Origin":"'*'","method.response.header.Access-Control-Allow-Methods":"'GET,PUT,POST,DELETE'"}}}}}`
+	restState := func(gatewayResponses, methods string) string {
+		return `{"gatewayResponses":` + gatewayResponses + `,"methods":` + methods + `,"deployments":0}`
+	}
+	const acaoStaging = "'https://staging.example.com'"
+	param := func(t *testing.T, got map[string]any, path ...string) any {
+		t.Helper()
+		var v any = got
+		for _, p := range path {
+			m, ok := v.(map[string]any)
+			if !ok {
+				t.Fatalf("%v: no %s in %v", path, p, v)
+			}
+			v = m[p]
+		}
+		return v
+	}
+	restMapping := func(t *testing.T, got map[string]any) {
+		if v := param(t, got, "methods", "PUT", "integrationResponses", "200", "responseTemplates", "application/json"); v != "$input.json('$.Item')" {
+			t.Errorf("the mapping template is gone: %v", v)
+		}
+		if v := param(t, got, "methods", "PUT", "responses", "200", "responseModels", "application/json"); v != "Item" {
+			t.Errorf("the method response's model is gone: %v", v)
+		}
+		if v := param(t, got, "methods", "PUT", "integrationResponses", "200", "responseParameters", "method.response.header.Access-Control-Allow-Origin"); v != acaoStaging {
+			t.Errorf("Access-Control-Allow-Origin mapped to %v, want %s", v, acaoStaging)
+		}
+		if v := param(t, got, "methods", "PUT", "responses", "200", "responseParameters", "method.response.header.Access-Control-Allow-Origin"); v != "false" {
+			t.Errorf("the method response declares %v, want false (not required)", v)
+		}
+	}
+	tests = append(tests, []struct {
+		name    string
+		code    cors.Code
+		snippet string
+		file    string
+		state   string
+		deny    bool
+		check   func(t *testing.T, got map[string]any)
+	}{
+		{name: "REST API gateway responses, DEFAULT_4XX customised", code: CodeAPIGWGatewayResponses, file: "rest.json", state: restState(`{"DEFAULT_4XX":`+customised4XX+`}`, `{}`),
+			check: func(t *testing.T, got map[string]any) {
+				d4 := param(t, got, "gatewayResponses", "DEFAULT_4XX").(map[string]any)
+				if d4["statusCode"] != "401" || param(t, got, "gatewayResponses", "DEFAULT_4XX", "responseTemplates", "application/json") != `{"error":$context.error.messageString}` {
+					t.Errorf("DEFAULT_4XX lost its status or template: %v", d4)
+				}
+				if v := param(t, got, "gatewayResponses", "DEFAULT_4XX", "responseParameters", "gatewayresponse.header.WWW-Authenticate"); v != "'Bearer'" {
+					t.Errorf("DEFAULT_4XX lost its WWW-Authenticate header: %v", d4)
+				}
+				for _, typ := range []string{"DEFAULT_4XX", "DEFAULT_5XX"} {
+					if v := param(t, got, "gatewayResponses", typ, "responseParameters", "gatewayresponse.header.Access-Control-Allow-Origin"); v != acaoStaging {
+						t.Errorf("%s Access-Control-Allow-Origin %v, want %s", typ, v, acaoStaging)
+					}
+				}
+				if got["deployments"] != float64(2) {
+					t.Errorf("%v deployments, want one per run", got["deployments"])
+				}
+			}},
+		{name: "REST API non-proxy method with a mapping template", code: CodeAPIGWIntegrationNoCORS, file: "rest.json", state: restState(`{}`, mappedPUT), check: restMapping},
+		{name: "REST API CORS on OPTIONS only, a mapping template on PUT", code: CodeAPIGWCorsOnlyOnOptions, file: "rest.json", state: restState(`{}`, mappedPUT), check: restMapping},
+		{name: "REST API without OPTIONS", code: CodeAPIGWNoOptionsMethod, file: "rest.json", state: restState(`{}`, mappedPUT),
+			check: func(t *testing.T, got map[string]any) {
+				if v := param(t, got, "methods", "OPTIONS", "integration", "type"); v != "MOCK" {
+					t.Errorf("OPTIONS integration %v, want MOCK", v)
+				}
+				if v := param(t, got, "methods", "OPTIONS", "integrationResponses", "200", "responseParameters", "method.response.header.Access-Control-Allow-Origin"); v != acaoStaging {
+					t.Errorf("OPTIONS answers Access-Control-Allow-Origin %v, want %s", v, acaoStaging)
+				}
+				if v := param(t, got, "methods", "PUT", "integrationResponses", "200", "responseTemplates", "application/json"); v != "$input.json('$.Item')" {
+					t.Errorf("PUT changed: %v", v)
+				}
+			}},
+		{name: "REST API with an OPTIONS method not deployed yet", code: CodeAPIGWNoOptionsMethod, file: "rest.json", state: restState(`{}`, consoleOPTIONS),
+			check: func(t *testing.T, got map[string]any) {
+				if !sameJSON(param(t, got, "methods"), consoleOPTIONS) {
+					t.Errorf("the OPTIONS method changed: %v", param(t, got, "methods"))
+				}
+				if got["deployments"] != float64(2) {
+					t.Errorf("%v deployments, want one per run: the stage must be redeployed", got["deployments"])
+				}
+			}},
+	}...)
 	tested := map[cors.Code]bool{}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
