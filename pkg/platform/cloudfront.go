@@ -39,17 +39,18 @@ func init() {
    Or: Response headers policy = a custom CORS policy allowing %s and every origin the origin server allows today (CloudFront then sets the headers itself, in place of the origin's).
 3. Allowed HTTP methods: GET, HEAD, OPTIONS (cache OPTIONS). Save, then invalidate: aws cloudfront create-invalidation --distribution-id YOUR_DISTRIBUTION_ID --paths '/*'`, c.Path, c.Origin)
 		}},
-		fixBuilder{FormatAWSCLI, "attach the managed CORS origin request policy, then invalidate", func(c FixContext) string {
-			return `DIST=YOUR_DISTRIBUTION_ID
-aws cloudfront get-distribution-config --id "$DIST" > dist.json
-ETAG=$(jq -r .ETag dist.json)
-# CORS-S3Origin = 88a5eaf4-2fd4-4709-b370-b4c650ea3fcf; CORS-CustomOrigin = 59781a5b-3903-41f3-afcb-af62929ccde1
-jq '.DistributionConfig | .DefaultCacheBehavior.OriginRequestPolicyId = "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf"' dist.json > config.json
-aws cloudfront update-distribution --id "$DIST" --if-match "$ETAG" --distribution-config file://config.json
-aws cloudfront create-invalidation --distribution-id "$DIST" --paths '/*'`
+		fixBuilder{FormatAWSCLI, "the behavior serving the path forwards Origin (a policy in place is kept), then invalidate", func(c FixContext) string {
+			return cloudFrontBehaviorCLI(c, jqCloudFrontForwardOrigin, `# the behavior serving the path, alone: without an origin request policy it gets
+# CORS-S3Origin (88a5eaf4-2fd4-4709-b370-b4c650ea3fcf) for an S3 origin, else
+# CORS-CustomOrigin (59781a5b-3903-41f3-afcb-af62929ccde1); another policy in
+# place is kept and named, nothing changed: add Origin to it yourself`) + ` \
+  && aws cloudfront create-invalidation --distribution-id "$DIST" --paths '/*'`
 		}},
 		fixBuilder{FormatCloudFormation, "cache behavior with the CORS origin request policy and a CORS response headers policy", func(c FixContext) string {
-			return fmt.Sprintf(`Resources:
+			return fmt.Sprintf(`# Merge by hand into the behavior serving %s (DefaultCacheBehavior or the
+# CacheBehaviors entry whose PathPattern matches): its other keys, and an
+# origin request policy or cache policy it has, stay.
+Resources:
   CorsHeadersPolicy:
     Type: AWS::CloudFront::ResponseHeadersPolicy
     Properties:
@@ -75,16 +76,18 @@ aws cloudfront create-invalidation --distribution-id "$DIST" --paths '/*'`
           ViewerProtocolPolicy: redirect-to-https
           AllowedMethods: [GET, HEAD, OPTIONS]
           CachedMethods: [GET, HEAD, OPTIONS]
-          CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6        # CachingOptimized
-          OriginRequestPolicyId: 88a5eaf4-2fd4-4709-b370-b4c650ea3fcf # CORS-S3Origin (CORS-CustomOrigin: 59781a5b-3903-41f3-afcb-af62929ccde1)
+          CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6        # CachingOptimized, if it has no cache policy
+          OriginRequestPolicyId: 88a5eaf4-2fd4-4709-b370-b4c650ea3fcf # CORS-S3Origin (CORS-CustomOrigin: 59781a5b-3903-41f3-afcb-af62929ccde1), if it has none
           ResponseHeadersPolicyId: !Ref CorsHeadersPolicy
-`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.Credentials)
+`, c.Path, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.Credentials)
 		}},
 		fixBuilder{FormatCDK, "origin request policy and response headers policy (TypeScript)", func(c FixContext) string {
-			return fmt.Sprintf(`new cloudfront.Distribution(this, 'Dist', {
+			return fmt.Sprintf(`// Merge by hand into the behavior serving %s (defaultBehavior or its
+// additionalBehaviors entry): its other options, and an origin request policy it has, stay.
+new cloudfront.Distribution(this, 'Dist', {
   defaultBehavior: {
     origin,
-    allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+    allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS, // or ALLOW_ALL where it has them
     cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD_OPTIONS,
     originRequestPolicy: cloudfront.OriginRequestPolicy.CORS_S3_ORIGIN, // CORS_CUSTOM_ORIGIN for API Gateway/ALB
     responseHeadersPolicy: new cloudfront.ResponseHeadersPolicy(this, 'Cors', {
@@ -98,10 +101,13 @@ aws cloudfront create-invalidation --distribution-id "$DIST" --paths '/*'`
       },
     }),
   },
-});`, c.jsOrigins(), singleQuoted(c.Methods), singleQuoted(c.Headers), c.Credentials)
+});`, c.Path, c.jsOrigins(), singleQuoted(c.Methods), singleQuoted(c.Headers), c.Credentials)
 		}},
 		fixBuilder{FormatTerraform, "managed CORS origin request policy on the cache behavior", func(c FixContext) string {
-			return `data "aws_cloudfront_origin_request_policy" "cors" {
+			return `# Merge by hand into the block serving ` + c.Path + ` (default_cache_behavior or the
+# ordered_cache_behavior whose path_pattern matches): its other arguments,
+# and an origin request policy or cache policy it has, stay.
+data "aws_cloudfront_origin_request_policy" "cors" {
   name = "Managed-CORS-S3Origin" # Managed-CORS-CustomOrigin for API Gateway or ALB origins
 }
 
@@ -114,9 +120,9 @@ resource "aws_cloudfront_distribution" "this" {
   default_cache_behavior {
     target_origin_id         = "origin"
     viewer_protocol_policy   = "redirect-to-https"
-    allowed_methods          = ["GET", "HEAD", "OPTIONS"]
+    allowed_methods          = ["GET", "HEAD", "OPTIONS"] # or all seven, where it has them
     cached_methods           = ["GET", "HEAD", "OPTIONS"]
-    cache_policy_id          = data.aws_cloudfront_cache_policy.optimized.id
+    cache_policy_id          = data.aws_cloudfront_cache_policy.optimized.id # if it has none
     origin_request_policy_id = data.aws_cloudfront_origin_request_policy.cors.id
   }
 }
@@ -127,15 +133,14 @@ resource "aws_cloudfront_distribution" "this" {
 		fixBuilder{FormatConsole, "CloudFront console", func(c FixContext) string {
 			return "CloudFront console → the distribution → Behaviors → Edit → Allowed HTTP methods: GET, HEAD, OPTIONS (or GET, HEAD, OPTIONS, PUT, POST, PATCH, DELETE for an API); Cache HTTP methods: tick OPTIONS. Save."
 		}},
-		fixBuilder{FormatAWSCLI, "allow OPTIONS on the default cache behavior", func(c FixContext) string {
-			return `DIST=YOUR_DISTRIBUTION_ID
-aws cloudfront get-distribution-config --id "$DIST" > dist.json
-ETAG=$(jq -r .ETag dist.json)
-jq '.DistributionConfig | .DefaultCacheBehavior.AllowedMethods = {"Quantity":3,"Items":["GET","HEAD","OPTIONS"],"CachedMethods":{"Quantity":3,"Items":["GET","HEAD","OPTIONS"]}}' dist.json > config.json
-aws cloudfront update-distribution --id "$DIST" --if-match "$ETAG" --distribution-config file://config.json`
+		fixBuilder{FormatAWSCLI, "add OPTIONS to the behavior serving the path", func(c FixContext) string {
+			return cloudFrontBehaviorCLI(c, jqCloudFrontAllowOptions, `# the behavior serving the path, alone, gets OPTIONS added (all seven methods
+# for a method other than GET or HEAD); the methods it allows stay`)
 		}},
 		fixBuilder{FormatCloudFormation, "AllowedMethods on the cache behavior", func(c FixContext) string {
-			return `Resources:
+			return `# In the behavior serving ` + c.Path + ` (DefaultCacheBehavior or the CacheBehaviors entry
+# whose PathPattern matches) only AllowedMethods and CachedMethods change.
+Resources:
   Distribution:
     Type: AWS::CloudFront::Distribution
     Properties:
@@ -148,7 +153,9 @@ aws cloudfront update-distribution --id "$DIST" --if-match "$ETAG" --distributio
 `
 		}},
 		fixBuilder{FormatTerraform, "allowed_methods on the cache behavior", func(c FixContext) string {
-			return `resource "aws_cloudfront_distribution" "this" {
+			return `# In the block serving ` + c.Path + ` (default_cache_behavior or the ordered_cache_behavior
+# whose path_pattern matches) only allowed_methods and cached_methods change.
+resource "aws_cloudfront_distribution" "this" {
   # ... origins, viewer_certificate, restrictions ...
   default_cache_behavior {
     target_origin_id       = "origin"
@@ -160,13 +167,27 @@ aws cloudfront update-distribution --id "$DIST" --if-match "$ETAG" --distributio
 `
 		}},
 		fixBuilder{FormatCDK, "allowedMethods on the behavior (TypeScript)", func(c FixContext) string {
-			return `defaultBehavior: {
+			return `// in the behavior serving ` + c.Path + ` (defaultBehavior or its additionalBehaviors entry)
+defaultBehavior: {
   origin,
   allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
   cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD_OPTIONS,
 },`
 		}},
 	)
+}
+
+// cloudFrontBehaviorCLI reads the distribution's configuration, changes
+// the behavior serving c.Path with the jq program and writes the whole
+// configuration back: update-distribution replaces it.
+func cloudFrontBehaviorCLI(c FixContext, program, comment string) string {
+	path, _, _ := strings.Cut(c.Path, "?")
+	return fmt.Sprintf(`DIST=YOUR_DISTRIBUTION_ID
+%s
+aws cloudfront get-distribution-config --id "$DIST" > dist.json \
+  && jq --arg path %s --arg method %s %s dist.json > config.json \
+  && aws cloudfront update-distribution --id "$DIST" --if-match "$(jq -r .ETag dist.json)" --distribution-config file://config.json`,
+		comment, shQuote(path), shQuote(c.Method), shQuote(inlineJQ(jqCloudFrontBehavior)+"\n"+inlineJQ(program)))
 }
 
 func cloudFrontFingerprint(o *observation, r *response) []signal {

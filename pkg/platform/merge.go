@@ -22,6 +22,12 @@ var (
 	jqGCSAddEntry string
 	//go:embed snippets/set-allow-origins.jq
 	jqSetAllowOrigins string
+	//go:embed snippets/cloudfront-behavior.jq
+	jqCloudFrontBehavior string
+	//go:embed snippets/cloudfront-forward-origin.jq
+	jqCloudFrontForwardOrigin string
+	//go:embed snippets/cloudfront-allow-options.jq
+	jqCloudFrontAllowOptions string
 )
 
 // inlineJQ is a jq program ready for single quotes in a shell snippet:

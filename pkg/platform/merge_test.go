@@ -85,6 +85,20 @@ case "$1 $2" in
   jq -e --argjson at "$at" 'getpath($at) // empty' "$dir/rest.json" >/dev/null \
     || { echo "An error occurred (NotFoundException) when calling the UpdateMethodResponse operation: Invalid Response status code specified" >&2; exit 254; }
   patch "$at" "$(arg --patch-operations "$@")" ;;
+"cloudfront get-distribution-config")
+  jq '{ETag: .etag, DistributionConfig: .config}' "$dir/cf.json" ;;
+"cloudfront update-distribution")
+  # the configuration sent replaces the whole one, if it is the version read
+  f=$(arg --distribution-config "$@"); f=${f#file://}
+  [ "$(arg --if-match "$@")" = "$(jq -r .etag "$dir/cf.json")" ] \
+    || { echo "An error occurred (PreconditionFailed) when calling the UpdateDistribution operation" >&2; exit 254; }
+  jq -e '[.DefaultCacheBehavior, (.CacheBehaviors.Items // [])[]] | all(.[];
+      ((.OriginRequestPolicyId // "") == "" or (.CachePolicyId // "") != "")
+      and (.AllowedMethods.Quantity as $q | (.AllowedMethods.Items | length) == $q and ($q == 2 or $q == 3 or $q == 7)))' "$f" >/dev/null \
+    || { echo "An error occurred (InvalidArgument) when calling the UpdateDistribution operation" >&2; exit 254; }
+  jq --slurpfile c "$f" '.config = $c[0] | .updates += 1 | .etag = "E\(.updates)"' "$dir/cf.json" > "$dir/cf.new" && mv "$dir/cf.new" "$dir/cf.json" ;;
+"cloudfront create-invalidation")
+  jq '.invalidations += 1' "$dir/cf.json" > "$dir/cf.new" && mv "$dir/cf.new" "$dir/cf.json" ;;
 *) echo "aws stub: unknown command $*" >&2; exit 2 ;;
 esac
 `
@@ -107,7 +121,21 @@ esac
 // writers are the commands that replace a configuration: a snippet that
 // runs one must be tested below.
 var writers = []string{"put-bucket-cors", "update-api", "update-function-url-config", "--cors-file",
-	"put-gateway-response", "update-gateway-response", "put-method", "put-integration", "update-method-response", "update-integration-response"}
+	"put-gateway-response", "update-gateway-response", "put-method", "put-integration", "update-method-response", "update-integration-response",
+	"update-distribution"}
+
+// writeCase is a write snippet run against the stubbed service's state.
+type writeCase struct {
+	name    string
+	code    cors.Code
+	edit    func(c *FixContext) // the page's request, when not the common one
+	snippet string              // instead of code's: a snippet of another table
+	file    string              // the stub's state file
+	state   string              // "" none yet
+	deny    bool
+	stops   bool // the snippet must stop, with a message, before writing
+	check   func(t *testing.T, got map[string]any)
+}
 
 // TestWriteSnippetsKeepWhatWorks runs every aws-cli snippet that writes a
 // CORS configuration, with aws stubbed, against a configuration that
@@ -128,15 +156,7 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 	ctx.Origin, ctx.Bucket, ctx.APIID = "https://staging.example.com", "uploads", "q1w2e3r4t5"
 	ctx.Method, ctx.Methods, ctx.Headers = "PUT", []string{"PUT", "OPTIONS"}, []string{"content-type"}
 
-	tests := []struct {
-		name    string
-		code    cors.Code
-		snippet string // instead of code's: a snippet of another table
-		file    string // the stub's state file
-		state   string // "" none yet
-		deny    bool
-		check   func(t *testing.T, got map[string]any)
-	}{
+	tests := []writeCase{
 		{name: "S3 rule mismatch, a working rule in place", code: CodeS3CORSRuleMismatch, file: "s3.json", state: `{"CORSRules":[` + prod + `]}`,
 			check: func(t *testing.T, got map[string]any) {
 				rules := got["CORSRules"].([]any)
@@ -235,15 +255,7 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 			t.Errorf("the method response declares %v, want false (not required)", v)
 		}
 	}
-	tests = append(tests, []struct {
-		name    string
-		code    cors.Code
-		snippet string
-		file    string
-		state   string
-		deny    bool
-		check   func(t *testing.T, got map[string]any)
-	}{
+	tests = append(tests, []writeCase{
 		{name: "REST API gateway responses, DEFAULT_4XX customised", code: CodeAPIGWGatewayResponses, file: "rest.json", state: restState(`{"DEFAULT_4XX":`+customised4XX+`}`, `{}`),
 			check: func(t *testing.T, got map[string]any) {
 				d4 := param(t, got, "gatewayResponses", "DEFAULT_4XX").(map[string]any)
@@ -286,13 +298,18 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 				}
 			}},
 	}...)
+	tests = append(tests, cloudFrontCases()...)
 	tested := map[cors.Code]bool{}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			snippet := tt.snippet
 			if snippet == "" {
 				tested[tt.code] = true
-				snippet = writeSnippet(t, tt.code, ctx)
+				c := ctx
+				if tt.edit != nil {
+					tt.edit(&c)
+				}
+				snippet = writeSnippet(t, tt.code, c)
 			}
 			dir := t.TempDir()
 			bin := filepath.Join(dir, "bin")
@@ -321,8 +338,11 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 				cmd.Dir = dir
 				cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "STUB_DIR="+dir)
 				out, err := cmd.CombinedOutput()
-				if tt.deny != (err != nil) {
-					t.Fatalf("run %d: err %v (deny %v)\n%s\n--- snippet ---\n%s", run, err, tt.deny, out, snippet)
+				if fails := tt.deny || tt.stops; fails != (err != nil) {
+					t.Fatalf("run %d: err %v (want failure: %v)\n%s\n--- snippet ---\n%s", run, err, fails, out, snippet)
+				}
+				if tt.stops && !strings.Contains(string(out), "kept") {
+					t.Errorf("run %d: stopped without saying what is kept and why:\n%s", run, out)
 				}
 			}
 			b, err := os.ReadFile(state)
@@ -352,9 +372,112 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 	}
 }
 
+// CloudFront: an S3 origin behind the default behavior, an API behind
+// /api/*; the request's path picks the behavior a fix may change.
+const (
+	cfOrigins       = `{"Quantity":2,"Items":[{"Id":"s3","DomainName":"assets.s3.us-east-1.amazonaws.com","S3OriginConfig":{"OriginAccessIdentity":""}},{"Id":"api","DomainName":"a1b2c3d4e5.execute-api.us-east-1.amazonaws.com","CustomOriginConfig":{"OriginProtocolPolicy":"https-only"}}]}`
+	cfAllMethods    = `{"Quantity":7,"Items":["GET","HEAD","OPTIONS","PUT","POST","PATCH","DELETE"],"CachedMethods":{"Quantity":2,"Items":["GET","HEAD"]}}`
+	cfGetHead       = `{"Quantity":2,"Items":["GET","HEAD"],"CachedMethods":{"Quantity":2,"Items":["GET","HEAD"]}}`
+	cfCustomPolicy  = "0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9" // forwards Authorization and the query string
+	cfCORSS3        = "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf"
+	cfCORSCustom    = "59781a5b-3903-41f3-afcb-af62929ccde1"
+	cfCachingOff    = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+	cfCachingOptimi = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+)
+
+// cfState is the stub's distribution: the default behavior and one with
+// a path pattern.
+func cfState(defaultBehavior, pathBehavior string) string {
+	return `{"etag":"E0","updates":0,"invalidations":0,"config":{"CallerReference":"r1","Origins":` + cfOrigins +
+		`,"DefaultCacheBehavior":` + defaultBehavior + `,"CacheBehaviors":{"Quantity":1,"Items":[` + pathBehavior + `]}}}`
+}
+
+func cloudFrontCases() []writeCase {
+	s3Default := `{"TargetOriginId":"s3","ViewerProtocolPolicy":"redirect-to-https","CachePolicyId":"` + cfCachingOptimi + `","AllowedMethods":` + cfGetHead + `}`
+	apiWith := func(extra string) string {
+		return `{"PathPattern":"/api/*","TargetOriginId":"api","ViewerProtocolPolicy":"https-only","AllowedMethods":` + cfAllMethods + `,` + extra + `}`
+	}
+	apiOwnPolicy := apiWith(`"CachePolicyId":"` + cfCachingOff + `","OriginRequestPolicyId":"` + cfCustomPolicy + `"`)
+	apiNoPolicy := apiWith(`"CachePolicyId":"` + cfCachingOff + `"`)
+	apiLegacy := apiWith(`"ForwardedValues":{"QueryString":true,"Cookies":{"Forward":"none"},"Headers":{"Quantity":1,"Items":["Authorization"]}}`)
+	at := func(path string) func(c *FixContext) { return func(c *FixContext) { c.Path = path } }
+	apiDefault := `{"TargetOriginId":"api","ViewerProtocolPolicy":"https-only","CachePolicyId":"` + cfCachingOff + `","AllowedMethods":` + cfAllMethods + `}`
+	staticGetHead := `{"PathPattern":"static/*.js","TargetOriginId":"s3","ViewerProtocolPolicy":"redirect-to-https","CachePolicyId":"` + cfCachingOptimi + `","AllowedMethods":` + cfGetHead + `}`
+	behavior := func(t *testing.T, got map[string]any, pathPattern bool) map[string]any {
+		t.Helper()
+		cfg, _ := got["config"].(map[string]any)
+		if !pathPattern {
+			b, _ := cfg["DefaultCacheBehavior"].(map[string]any)
+			return b
+		}
+		items, _ := cfg["CacheBehaviors"].(map[string]any)["Items"].([]any)
+		if len(items) != 1 {
+			t.Fatalf("cache behaviors %v, want one", items)
+		}
+		return items[0].(map[string]any)
+	}
+	same := func(t *testing.T, b map[string]any, want string, what string) {
+		t.Helper()
+		if !sameJSON(b, want) {
+			t.Errorf("%s: %s, want %s", what, compactJSON(b), want)
+		}
+	}
+	return []writeCase{
+		{name: "CloudFront API behavior with its own origin request policy", code: CodeCloudFrontCache, edit: at("/api/items"), file: "cf.json", state: cfState(s3Default, apiOwnPolicy), stops: true,
+			check: func(t *testing.T, got map[string]any) {
+				same(t, behavior(t, got, true), apiOwnPolicy, "the /api/* behavior")
+				same(t, behavior(t, got, false), s3Default, "the default behavior")
+				if got["updates"] != float64(0) {
+					t.Errorf("%v updates, want none", got["updates"])
+				}
+			}},
+		{name: "CloudFront S3 default behavior without a policy", code: CodeCloudFrontCache, edit: at("/img/logo.png"), file: "cf.json", state: cfState(s3Default, apiOwnPolicy),
+			check: func(t *testing.T, got map[string]any) {
+				if p := behavior(t, got, false)["OriginRequestPolicyId"]; p != cfCORSS3 {
+					t.Errorf("default behavior's origin request policy %v, want CORS-S3Origin", p)
+				}
+				same(t, behavior(t, got, true), apiOwnPolicy, "the /api/* behavior")
+				if got["invalidations"] != float64(2) {
+					t.Errorf("%v invalidations, want one per run", got["invalidations"])
+				}
+			}},
+		{name: "CloudFront API behavior without a policy", code: CodeCloudFrontCache, edit: at("/api/items"), file: "cf.json", state: cfState(s3Default, apiNoPolicy),
+			check: func(t *testing.T, got map[string]any) {
+				b := behavior(t, got, true)
+				if b["OriginRequestPolicyId"] != cfCORSCustom || b["CachePolicyId"] != cfCachingOff {
+					t.Errorf("the /api/* behavior %s, want CORS-CustomOrigin beside its cache policy", compactJSON(b))
+				}
+				same(t, behavior(t, got, false), s3Default, "the default behavior")
+			}},
+		{name: "CloudFront API behavior with legacy cache settings", code: CodeCloudFrontCache, edit: at("/api/items"), file: "cf.json", state: cfState(s3Default, apiLegacy),
+			check: func(t *testing.T, got map[string]any) {
+				b := behavior(t, got, true)
+				if _, ok := b["OriginRequestPolicyId"]; ok {
+					t.Errorf("an origin request policy on a behavior without a cache policy: %s", compactJSON(b))
+				}
+				wantHas(t, b["ForwardedValues"].(map[string]any)["Headers"], "Items", "Authorization", "Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers")
+				if b["ForwardedValues"].(map[string]any)["QueryString"] != true {
+					t.Errorf("the query string is no longer forwarded: %s", compactJSON(b))
+				}
+			}},
+		{name: "CloudFront OPTIONS refused on static/*.js, the default behavior allows all seven", code: CodeCloudFrontNoOptions,
+			edit: func(c *FixContext) { c.Path, c.Method = "/static/app.js", "GET" }, file: "cf.json", state: cfState(apiDefault, staticGetHead),
+			check: func(t *testing.T, got map[string]any) {
+				same(t, behavior(t, got, true)["AllowedMethods"].(map[string]any), `{"Quantity":3,"Items":["GET","HEAD","OPTIONS"],"CachedMethods":{"Quantity":3,"Items":["GET","HEAD","OPTIONS"]}}`, "static/*.js's methods (OPTIONS added)")
+				same(t, behavior(t, got, false), apiDefault, "the default behavior")
+			}},
+		{name: "CloudFront OPTIONS refused for a PUT, the API behavior allows all seven", code: CodeCloudFrontNoOptions, edit: at("/upload/x"), file: "cf.json", state: cfState(s3Default, apiNoPolicy),
+			check: func(t *testing.T, got map[string]any) {
+				wantHas(t, behavior(t, got, false)["AllowedMethods"], "Items", "GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE")
+				same(t, behavior(t, got, true), apiNoPolicy, "the /api/* behavior")
+			}},
+	}
+}
+
 // TestMergePrograms: the jq programs can be pasted inside single quotes.
 func TestMergePrograms(t *testing.T) {
-	for name, p := range map[string]string{"s3-add-rule": jqS3AddRule, "merge-cors-config": jqMergeCorsConfig, "gcs-add-entry": jqGCSAddEntry, "set-allow-origins": jqSetAllowOrigins} {
+	for name, p := range map[string]string{"s3-add-rule": jqS3AddRule, "merge-cors-config": jqMergeCorsConfig, "gcs-add-entry": jqGCSAddEntry, "set-allow-origins": jqSetAllowOrigins, "cloudfront-behavior": jqCloudFrontBehavior,
+		"cloudfront-forward-origin": jqCloudFrontForwardOrigin, "cloudfront-allow-options": jqCloudFrontAllowOptions} {
 		if strings.Contains(inlineJQ(p), "'") || strings.TrimSpace(inlineJQ(p)) == "" {
 			t.Errorf("%s: empty, or holds a single quote", name)
 		}

@@ -1,0 +1,19 @@
+# The behavior serving $path forwards Origin: without an origin request
+# policy it gets CORS-S3Origin (an S3 origin) or CORS-CustomOrigin; with
+# legacy cache settings, Origin and Access-Control-Request-* join its
+# forwarded headers (its cache key); a CORS or AllViewer policy already
+# forwards Origin and stays; any other policy is kept and the program
+# stops, naming it: replacing it would drop what it forwards.
+.DistributionConfig
+| serving($path) as $at
+| getpath($at) as $b
+| (if $at == ["DefaultCacheBehavior"] then "the default cache behavior" else "the cache behavior " + $b.PathPattern end) as $name
+| if ($b.OriginRequestPolicyId // "") == "" and ($b.CachePolicyId // "") == "" then
+    if ($b.ForwardedValues.Headers.Items // []) | holds("*") then .
+    else setpath($at + ["ForwardedValues", "Headers"]; methods(($b.ForwardedValues.Headers.Items // []) + ["Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"] | unique)) end
+  elif ($b.OriginRequestPolicyId // "") == "" then
+    ([(.Origins.Items // [])[] | select(.Id == $b.TargetOriginId) | select(.S3OriginConfig != null or (.DomainName | test("[.]s3[.-]")))] | length > 0) as $s3
+    | setpath($at + ["OriginRequestPolicyId"]; if $s3 then "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf" else "59781a5b-3903-41f3-afcb-af62929ccde1" end)
+  elif ["88a5eaf4-2fd4-4709-b370-b4c650ea3fcf", "59781a5b-3903-41f3-afcb-af62929ccde1", "216adef6-5c7f-47e4-b989-5492eafa07d3"] | holds($b.OriginRequestPolicyId) then .
+  else error("\($name) has origin request policy \($b.OriginRequestPolicyId), kept: add Origin, Access-Control-Request-Method and Access-Control-Request-Headers to it (aws cloudfront get-origin-request-policy-config), or let a response headers policy set CORS. Nothing was changed.")
+  end
