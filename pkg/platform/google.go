@@ -65,7 +65,9 @@ gcloud functions add-iam-policy-binding YOUR_FUNCTION --member=allUsers --role=r
 	)
 	addFixes(CodeGCPAPIGatewayOptions,
 		fixBuilder{FormatOpenAPI, "OPTIONS operation without security (OpenAPI 2.0 for API Gateway)", func(c FixContext) string {
-			return fmt.Sprintf(`paths:
+			return fmt.Sprintf(`# Merge by hand into the whole spec the gateway serves: under the path's
+# entry, beside its other operations (a config holds only what the spec defines).
+paths:
   %s:
     options:
       operationId: corsPreflight
@@ -77,9 +79,23 @@ gcloud functions add-iam-policy-binding YOUR_FUNCTION --member=allUsers --role=r
           description: CORS preflight, answered by the backend
 `, c.safeResource())
 		}},
-		fixBuilder{FormatGcloud, "deploy the new config", func(c FixContext) string {
-			return `gcloud api-gateway api-configs create cors-v2 --api=YOUR_API --openapi-spec=openapi.yaml
-gcloud api-gateway gateways update YOUR_GATEWAY --api=YOUR_API --api-config=cors-v2 --location=YOUR_REGION`
+		fixBuilder{FormatGcloud, "deploy today's spec with the operation merged in by hand", func(c FixContext) string {
+			return `# A new config holds only what openapi.yaml defines and runs as the service
+# account it is given: start from the config the gateway serves today.
+CURRENT=$(gcloud api-gateway gateways describe YOUR_GATEWAY --location=YOUR_REGION --format='value(apiConfig)') \
+  && gcloud api-gateway api-configs describe "$CURRENT" --view=FULL --format=json > config-today.json \
+  && jq -r '.openapiDocuments[0].document.contents' config-today.json | base64 -d > openapi-today.yaml
+# Write openapi.yaml: openapi-today.yaml with the OPTIONS operation added under its path. Then:
+paths() { sed -nE 's/^[[:space:]]*"?(\/[^"]*[^"[:space:]])"?[[:space:]]*:[[:space:]]*[{]?[[:space:]]*$/\1/p' "$1" | sort -u; }
+paths openapi-today.yaml > paths-today.txt; paths openapi.yaml > paths-new.txt
+if [ ! -s paths-today.txt ] || [ -n "$(comm -23 paths-today.txt paths-new.txt)" ]; then
+  echo "not deployed, today's config kept: openapi.yaml lacks paths it serves: $(comm -23 paths-today.txt paths-new.txt | tr '\n' ' ')" >&2; false
+else
+  SA=$(jq -r '.gatewayServiceAccount // empty' config-today.json)
+  CONFIG=cors-$(date +%Y%m%d-%H%M%S)
+  gcloud api-gateway api-configs create "$CONFIG" --api=YOUR_API --openapi-spec=openapi.yaml ${SA:+--backend-auth-service-account="$SA"} \
+    && gcloud api-gateway gateways update YOUR_GATEWAY --api=YOUR_API --api-config="$CONFIG" --location=YOUR_REGION
+fi`
 		}},
 	)
 	addFixes(CodeGCSCORS,

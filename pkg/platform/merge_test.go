@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -103,11 +104,28 @@ case "$1 $2" in
 esac
 `
 
-// gcloudStub plays gcloud storage buckets describe/update the same way.
+// gcloudStub plays gcloud storage buckets describe/update the same way,
+// and API Gateway: a config is created whole from its spec, as the service
+// account given (else the default one), and a gateway serves one config.
 const gcloudStub = `#!/usr/bin/env bash
 set -u
 dir=$STUB_DIR
+opt() { local want=$1; shift; for a in "$@"; do case "$a" in --$want=*) echo "${a#--$want=}"; return ;; esac; done; }
+gw() { jq "$@" "$dir/gw.json" > "$dir/gw.new" && mv "$dir/gw.new" "$dir/gw.json"; }
 case "$1 $2 $3" in
+"api-gateway gateways describe")
+  [ "$(opt format "$@")" = "value(apiConfig)" ] || { echo "gcloud stub: format $*" >&2; exit 2; }
+  jq -r '.gateway.apiConfig' "$dir/gw.json" ;;
+"api-gateway api-configs describe")
+  [ "$(opt view "$@")" = FULL ] || { echo "gcloud stub: --view=FULL expected" >&2; exit 2; }
+  jq -e --arg id "${4##*/}" '.configs[$id] // empty' "$dir/gw.json" || { echo "NOT_FOUND: $4" >&2; exit 1; } ;;
+"api-gateway api-configs create")
+  f=$(opt openapi-spec "$@") sa=$(opt backend-auth-service-account "$@")
+  jq -e --arg id "$4" '.configs[$id] // empty' "$dir/gw.json" >/dev/null && { echo "ALREADY_EXISTS: $4" >&2; exit 1; }
+  gw --arg id "$4" --arg sa "${sa:-123-compute@developer.gserviceaccount.com}" --arg f "$f" --arg spec "$(base64 -w0 < "$f")" \
+    '.configs[$id] = {gatewayServiceAccount: $sa, openapiDocuments: [{document: {path: $f, contents: $spec}}]}' ;;
+"api-gateway gateways update")
+  gw --arg c "projects/p/locations/global/apis/$(opt api "$@")/configs/$(opt api-config "$@")" '.gateway.apiConfig = $c' ;;
 "storage buckets describe")
   if [ -s "$dir/gcs.json" ]; then jq '{cors_config: .}' "$dir/gcs.json"; else echo '{}'; fi ;;
 "storage buckets update")
@@ -122,7 +140,7 @@ esac
 // runs one must be tested below.
 var writers = []string{"put-bucket-cors", "update-api", "update-function-url-config", "--cors-file",
 	"put-gateway-response", "update-gateway-response", "put-method", "put-integration", "update-method-response", "update-integration-response",
-	"update-distribution"}
+	"update-distribution", "api-configs create"}
 
 // writeCase is a write snippet run against the stubbed service's state.
 type writeCase struct {
@@ -133,7 +151,8 @@ type writeCase struct {
 	file    string              // the stub's state file
 	state   string              // "" none yet
 	deny    bool
-	stops   bool // the snippet must stop, with a message, before writing
+	stops   bool              // the snippet must stop, with a message, before writing
+	files   map[string]string // written beside the state: what the user edits by hand
 	check   func(t *testing.T, got map[string]any)
 }
 
@@ -299,6 +318,7 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 			}},
 	}...)
 	tests = append(tests, cloudFrontCases()...)
+	tests = append(tests, apiGatewayConfigCases()...)
 	tested := map[cors.Code]bool{}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -316,7 +336,7 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 			if err := os.Mkdir(bin, 0o755); err != nil {
 				t.Fatal(err)
 			}
-			for name, stub := range map[string]string{"aws": awsStub, "gcloud": gcloudStub} {
+			for name, stub := range map[string]string{"aws": awsStub, "gcloud": gcloudStub, "date": dateStub} {
 				if err := os.WriteFile(filepath.Join(bin, name), []byte(stub), 0o755); err != nil {
 					t.Fatal(err)
 				}
@@ -324,6 +344,11 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 			state := filepath.Join(dir, tt.file)
 			if tt.state != "" {
 				if err := os.WriteFile(state, []byte(tt.state), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for name, content := range tt.files {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -470,6 +495,52 @@ func cloudFrontCases() []writeCase {
 			check: func(t *testing.T, got map[string]any) {
 				wantHas(t, behavior(t, got, false)["AllowedMethods"], "Items", "GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE")
 				same(t, behavior(t, got, true), apiNoPolicy, "the /api/* behavior")
+			}},
+	}
+}
+
+// dateStub is a clock that ticks a second per call: two runs of a snippet
+// name what they create apart.
+const dateStub = `#!/usr/bin/env bash
+n=$(cat "$STUB_DIR/clock" 2>/dev/null || echo 0); echo $((n + 1)) > "$STUB_DIR/clock"
+echo "20261202-1200$(printf %02d $((n % 60)))"
+`
+
+// apiGatewayConfigCases: Google API Gateway serves config v1, made from
+// a spec with two paths and run as its own service account.
+func apiGatewayConfigCases() []writeCase {
+	const spec = "swagger: \"2.0\"\npaths:\n  /items:\n    get:\n      operationId: list\n  /v1/{name}:cancel:\n    post:\n      operationId: cancel\n"
+	const options = "    options:\n      operationId: corsPreflight\n      security: []\n"
+	const sa = "gateway@p.iam.gserviceaccount.com"
+	state := `{"gateway":{"apiConfig":"projects/p/locations/global/apis/YOUR_API/configs/v1"},"configs":{"v1":{"gatewayServiceAccount":"` + sa +
+		`","openapiDocuments":[{"document":{"path":"openapi.yaml","contents":"` + base64.StdEncoding.EncodeToString([]byte(spec)) + `"}}]}}}`
+	serving := func(t *testing.T, got map[string]any) map[string]any {
+		t.Helper()
+		name, _ := got["gateway"].(map[string]any)["apiConfig"].(string)
+		cfg, _ := got["configs"].(map[string]any)[name[strings.LastIndex(name, "/")+1:]].(map[string]any)
+		if cfg == nil {
+			t.Fatalf("the gateway serves %q, which does not exist", name)
+		}
+		return cfg
+	}
+	return []writeCase{
+		{name: "API Gateway spec merged by hand", code: CodeGCPAPIGatewayOptions, file: "gw.json", state: state,
+			files: map[string]string{"openapi.yaml": strings.Replace(spec, "      operationId: list\n", "      operationId: list\n"+options, 1)},
+			check: func(t *testing.T, got map[string]any) {
+				cfg := serving(t, got)
+				if cfg["gatewayServiceAccount"] != sa {
+					t.Errorf("the new config runs as %v, not %s as today's: its backends may refuse it", cfg["gatewayServiceAccount"], sa)
+				}
+				if n := len(got["configs"].(map[string]any)); n != 3 {
+					t.Errorf("%d configs, want v1 and one per run", n)
+				}
+			}},
+		{name: "API Gateway openapi.yaml holding the OPTIONS path alone", code: CodeGCPAPIGatewayOptions, file: "gw.json", state: state, stops: true,
+			files: map[string]string{"openapi.yaml": "swagger: \"2.0\"\npaths:\n  /items:\n" + options},
+			check: func(t *testing.T, got map[string]any) {
+				if !sameJSON(got, state) {
+					t.Errorf("the gateway changed: %s", compactJSON(got))
+				}
 			}},
 	}
 }
