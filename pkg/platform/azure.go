@@ -55,7 +55,8 @@ func init() {
 			for _, o := range c.allowListOrigins() {
 				fmt.Fprintf(&origins, "\n                <origin>%s</origin>", o)
 			}
-			return fmt.Sprintf(`<policies>
+			return fmt.Sprintf(`<!-- Merge by hand into the All APIs policy: <cors> first in its <inbound>; every other statement there stays. -->
+<policies>
     <inbound>
         <cors allow-credentials="%t" terminate-unmatched-request="false">
             <allowed-origins>%s

@@ -301,3 +301,34 @@ func TestLearnedOriginsReachTheFix(t *testing.T) {
 		})
 	}
 }
+
+// wholeDocuments are the forms whose snippet reads as a whole file or
+// policy document: pasted in place of the user's, it would delete every
+// other statement, route, filter or key there.
+var wholeDocuments = map[Format]bool{FormatAzurePolicy: true}
+
+// TestWholeDocumentSnippetsSayMerge: such a snippet says, in its title or
+// its first line, that it is merged into what exists.
+func TestWholeDocumentSnippetsSayMerge(t *testing.T) {
+	says := regexp.MustCompile(`(?i)\bmerge|\bbeside\b`)
+	checked := map[Format]int{}
+	for _, ctx := range []FixContext{ExampleContext(), existingContext(true)} {
+		for code := range fixBuilders {
+			for _, f := range Fixes(code, ctx) {
+				if !wholeDocuments[f.Format] {
+					continue
+				}
+				checked[f.Format]++
+				first, _, _ := strings.Cut(f.Snippet, "\n")
+				if !says.MatchString(f.Title) && !says.MatchString(first) {
+					t.Errorf("%s/%s %q: pasted as shown it replaces the user's whole document; say to merge it (title or first line):\n%s", code, f.Format, f.Title, f.Snippet)
+				}
+			}
+		}
+	}
+	for f := range wholeDocuments {
+		if checked[f] == 0 {
+			t.Errorf("no %s snippet checked", f)
+		}
+	}
+}
