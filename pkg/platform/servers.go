@@ -74,7 +74,9 @@ func init() {
 	)
 	addFixes(CodeKongCORSPluginMissing,
 		fixBuilder{FormatKong, "cors plugin on the route (declarative kong.yml)", func(c FixContext) string {
-			return fmt.Sprintf(`_format_version: "3.0"
+			return fmt.Sprintf(`# Merge into your kong.yml: deck gateway sync deletes what a file lacks (deck gateway
+# apply adds this alone). A cors plugin already on the route: extend its lists.
+_format_version: "3.0"
 plugins:
   - name: cors
     route: YOUR_ROUTE
@@ -90,7 +92,9 @@ plugins:
 	)
 	addFixes(CodeEnvoyCORSPolicyMissing,
 		fixBuilder{FormatEnvoy, "cors filter before the router, CorsPolicy on the virtual host", func(c FixContext) string {
-			return fmt.Sprintf(`http_filters:
+			return fmt.Sprintf(`# Merge by hand into your HttpConnectionManager: the cors filter before the router,
+# your other filters, virtual hosts and routes stay; extend any list already there.
+http_filters:
   - name: envoy.filters.http.cors
     typed_config:
       "@type": type.googleapis.com/envoy.extensions.filters.http.cors.v3.Cors
@@ -112,7 +116,9 @@ route_config:
 `, c.exactOrigins("            "), c.methodList(", "), c.headerList(", "), c.Credentials)
 		}},
 		fixBuilder{FormatIstio, "corsPolicy on the VirtualService", func(c FixContext) string {
-			return fmt.Sprintf(`apiVersion: networking.istio.io/v1
+			return fmt.Sprintf(`# Merge by hand: corsPolicy on each http route of your VirtualService (applied,
+# this file replaces spec.http whole: your matches, routes and retries must stay).
+apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata:
   name: api
