@@ -80,10 +80,10 @@ map $http_origin $cors_origin {
 %s
 # in the location that serves the API
 location %s {
-    add_header Access-Control-Allow-Origin $cors_origin always;%s
+%s    add_header Access-Control-Allow-Origin $cors_origin always;%s
     add_header Vary Origin always;
     # ... your existing root or proxy_pass ...
-}`, entries.String(), credMap, nginxLocation(c.Path), cred)
+}`, entries.String(), credMap, nginxLocation(c.Path), nginxInheritNote, cred)
 }
 
 func expressAllowList(c FixContext) string {

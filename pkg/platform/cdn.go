@@ -96,11 +96,11 @@ export default {
 		}},
 		fixBuilder{FormatNginx, "at the origin (nginx): Vary: Origin beside your CORS add_header lines", func(c FixContext) string {
 			return fmt.Sprintf(`location %s {
-    # your add_header Access-Control-* lines stay as they are; add this one beside them
+%s    # your add_header Access-Control-* lines stay as they are; add this one beside them
     # (in every block that has add_header lines of its own)
     add_header Vary Origin always;
     # ... your existing root or proxy_pass ...
-}`, nginxLocation(c.Path))
+}`, nginxLocation(c.Path), nginxInheritNote)
 		}},
 		fixBuilder{FormatExpress, "at the origin (Express): Vary: Origin on every answer, your cors() unchanged", func(c FixContext) string {
 			return `// before your cors middleware, which stays as it is: every answer varies on Origin,

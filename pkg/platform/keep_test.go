@@ -332,3 +332,34 @@ func TestWholeDocumentSnippetsSayMerge(t *testing.T) {
 		}
 	}
 }
+
+// TestNginxSnippetsKeepInheritedHeaders: nginx inherits the server
+// block's add_header lines into a location "if and only if there are no
+// add_header directives defined on the current level", so a snippet that
+// gives a location add_header lines (the audit's allow-list included)
+// says to repeat them there: else HSTS or CSP set for the server vanish.
+func TestNginxSnippetsKeepInheritedHeaders(t *testing.T) {
+	locationAdd := regexp.MustCompile(`(?s)location [^{]*\{.*add_header`)
+	checked := 0
+	check := func(name string, f Fix) {
+		if f.Format != FormatNginx || editsInPlace(f.Snippet) || !locationAdd.MatchString(f.Snippet) {
+			return
+		}
+		checked++
+		if !strings.Contains(f.Snippet, "server block's add_header") {
+			t.Errorf("%s %q: gives a location add_header lines without saying the server block's stop reaching it:\n%s", name, f.Title, f.Snippet)
+		}
+	}
+	ctx := existingContext(true)
+	for code := range fixBuilders {
+		for _, f := range Fixes(code, ctx) {
+			check(string(code), f)
+		}
+	}
+	for _, f := range AllowListFixes(ctx) {
+		check("allow-list", f)
+	}
+	if checked < 3 {
+		t.Fatalf("only %d nginx snippets checked", checked)
+	}
+}

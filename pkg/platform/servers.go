@@ -287,7 +287,7 @@ func nginxCors(c FixContext) string {
 		fmt.Fprintf(&origins, "    if ($http_origin = \"%s\") { set $cors_origin $http_origin; }\n", o)
 	}
 	return fmt.Sprintf(`location %s {
-    # the exact origins allowed; any other gets no Access-Control-Allow-Origin (an empty value is not sent)
+%s    # the exact origins allowed; any other gets no Access-Control-Allow-Origin (an empty value is not sent)
     set $cors_origin "";
 %s    # the preflight is answered here, before a static handler or the proxy can refuse OPTIONS
     if ($request_method = OPTIONS) {
@@ -302,8 +302,15 @@ func nginxCors(c FixContext) string {
     add_header Access-Control-Allow-Origin $cors_origin always;%s
     add_header Vary Origin always;
     # ... your existing root or proxy_pass ...
-}`, nginxLocation(c.Path), origins.String(), c.methodList(", "), c.headerList(", "), cred, credA)
+}`, nginxLocation(c.Path), nginxInheritNote, origins.String(), c.methodList(", "), c.headerList(", "), cred, credA)
 }
+
+// nginxInheritNote goes first in a location the snippet gives add_header
+// lines: nginx inherits the server block's "if and only if there are no
+// add_header directives defined on the current level".
+const nginxInheritNote = `    # an add_header here stops the server block's add_header lines (HSTS, CSP...) reaching
+    # this location: repeat them here too, or add add_header_inherit merge; (nginx 1.29.3+)
+`
 
 // nginxAlwaysSed adds `always` to every CORS add_header that lacks it.
 const nginxAlwaysSed = `sed -i.bak -E '/^[[:space:]]*add_header[[:space:]]+(Access-Control-|Vary)/{/[[:space:]]always[[:space:]]*;/!s/[[:space:]]*;/ always;/}'`
