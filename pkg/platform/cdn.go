@@ -41,7 +41,8 @@ func init() {
 	// headers set today and changes nothing else.
 	addFixes(CodeCDNCacheNoVary,
 		fixBuilder{FormatCloudflare, "a Worker that sets CORS per request (cache stays shared)", func(c FixContext) string {
-			return fmt.Sprintf(`// the origins your API allows today (the ones corsdiag saw first), the page's after
+			return fmt.Sprintf(`// A Worker already on this route: merge this into its fetch, its other logic stays.
+// the origins your API allows today (the ones corsdiag saw first), the page's after
 const ALLOWED = new Set([%s]);
 
 export default {
@@ -78,7 +79,7 @@ export default {
 }`
 		}},
 		fixBuilder{FormatNetlify, "_headers: Vary: Origin beside the headers you set today", func(c FixContext) string {
-			return "/*\n  Vary: Origin"
+			return "# a Vary your rules set already for this path: add Origin to its value (the later rule's wins)\n/*\n  Vary: Origin"
 		}},
 		fixBuilder{FormatFirebase, "firebase.json: Vary: Origin beside the headers you set today", func(c FixContext) string {
 			return `{
@@ -120,7 +121,9 @@ func netlifyHeaders(c FixContext) string {
 	if c.keepsList() {
 		acao = "  # Access-Control-Allow-Origin: keep the line you have (one origin per static header;\n  # for several, answer from an Edge Function that echoes the allowed ones)\n"
 	}
-	return fmt.Sprintf(`/*
+	return fmt.Sprintf(`# Merge into your _headers: a header your /* rule sets already takes these values
+# into its own line (of two rules for one path, the later one's header wins).
+/*
 %s  Access-Control-Allow-Methods: %s
   Access-Control-Allow-Headers: %s
   Vary: Origin`, acao, c.methodList(", "), c.headerList(", "))

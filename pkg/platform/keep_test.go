@@ -305,7 +305,8 @@ func TestLearnedOriginsReachTheFix(t *testing.T) {
 // wholeDocuments are the forms whose snippet reads as a whole file or
 // policy document: pasted in place of the user's, it would delete every
 // other statement, route, filter or key there.
-var wholeDocuments = map[Format]bool{FormatAzurePolicy: true, FormatKong: true, FormatEnvoy: true, FormatIstio: true}
+var wholeDocuments = map[Format]bool{FormatAzurePolicy: true, FormatKong: true, FormatEnvoy: true, FormatIstio: true,
+	FormatFirebase: true, FormatVercel: true, FormatNetlify: true, FormatCloudflare: true}
 
 // TestWholeDocumentSnippetsSayMerge: such a snippet says, in its title or
 // its first line, that it is merged into what exists.
