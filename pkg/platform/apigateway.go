@@ -853,7 +853,7 @@ resource "aws_api_gateway_integration_response" "cors_%s" {
 		}},
 		fixBuilder{FormatCloudFormation, "AWS::ApiGateway::GatewayResponse (then a new deployment)", func(c FixContext) string {
 			var b strings.Builder
-			b.WriteString("Resources:\n")
+			b.WriteString(gatewayResponsesKept(c, "#") + "Resources:\n")
 			for _, t := range gatewayTypes(c) {
 				fmt.Fprintf(&b, "  GatewayResponse%s:\n    Type: AWS::ApiGateway::GatewayResponse\n    Properties:\n      RestApiId: !Ref RestApi\n      ResponseType: %s\n      ResponseParameters:\n%s",
 					camel(t), t, yamlParams(apigwHeaderParams(c, true), "        ", "gatewayresponse.header.", func(v string) string { return "\"" + v + "\"" }))
@@ -862,7 +862,7 @@ resource "aws_api_gateway_integration_response" "cors_%s" {
 		}},
 		fixBuilder{FormatSAM, "GatewayResponses on the AWS::Serverless::Api", func(c FixContext) string {
 			var b strings.Builder
-			b.WriteString("Resources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: " + c.Stage + "\n      GatewayResponses:\n")
+			b.WriteString(gatewayResponsesKept(c, "#") + "Resources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: " + c.Stage + "\n      GatewayResponses:\n")
 			for _, t := range gatewayTypes(c) {
 				fmt.Fprintf(&b, "        %s:\n          ResponseParameters:\n            Headers:\n", t)
 				for _, p := range apigwHeaderParams(c, true) {
@@ -873,6 +873,7 @@ resource "aws_api_gateway_integration_response" "cors_%s" {
 		}},
 		fixBuilder{FormatCDK, "api.addGatewayResponse (TypeScript)", func(c FixContext) string {
 			var b strings.Builder
+			b.WriteString(gatewayResponsesKept(c, "//"))
 			for _, t := range gatewayTypes(c) {
 				fmt.Fprintf(&b, "api.addGatewayResponse('%s', {\n  type: apigateway.ResponseType.%s,\n  responseHeaders: {\n", camel(t), t)
 				for _, p := range apigwHeaderParams(c, true) {
@@ -884,6 +885,7 @@ resource "aws_api_gateway_integration_response" "cors_%s" {
 		}},
 		fixBuilder{FormatTerraform, "aws_api_gateway_gateway_response", func(c FixContext) string {
 			var b strings.Builder
+			b.WriteString(gatewayResponsesKept(c, "#"))
 			for _, t := range gatewayTypes(c) {
 				fmt.Fprintf(&b, "resource \"aws_api_gateway_gateway_response\" %q {\n  rest_api_id   = aws_api_gateway_rest_api.api.id\n  response_type = %q\n  response_parameters = {\n%s  }\n}\n\n",
 					strings.ToLower(t), t, hclParams(apigwHeaderParams(c, true), "    ", "gatewayresponse.header.", func(v string) string { return fmt.Sprintf("%q", v) }))
@@ -893,7 +895,7 @@ resource "aws_api_gateway_integration_response" "cors_%s" {
 		}},
 		fixBuilder{FormatServerless, "serverless.yml resources (CloudFormation)", func(c FixContext) string {
 			var b strings.Builder
-			b.WriteString("resources:\n  Resources:\n")
+			b.WriteString(gatewayResponsesKept(c, "#") + "resources:\n  Resources:\n")
 			for _, t := range gatewayTypes(c) {
 				fmt.Fprintf(&b, "    GatewayResponse%s:\n      Type: AWS::ApiGateway::GatewayResponse\n      Properties:\n        RestApiId:\n          Ref: ApiGatewayRestApi\n        ResponseType: %s\n        ResponseParameters:\n%s",
 					camel(t), t, yamlParams(apigwHeaderParams(c, true), "          ", "gatewayresponse.header.", func(v string) string { return "\"" + v + "\"" }))
@@ -915,7 +917,9 @@ aws apigateway update-method --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID
 aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %s`, c.Stage)
 		}},
 		fixBuilder{FormatCloudFormation, "the OPTIONS method without authorization", func(c FixContext) string {
-			return `Resources:
+			return `# The OPTIONS method you define already: set these two on it, its Integration and
+# responses stay (a second OPTIONS method for the resource would replace them).
+Resources:
   CorsOptionsMethod:
     Type: AWS::ApiGateway::Method
     Properties:
@@ -931,7 +935,8 @@ aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %s`, c.Sta
 `
 		}},
 		fixBuilder{FormatSAM, "keep the default authorizer and API key off the CORS preflight", func(c FixContext) string {
-			return fmt.Sprintf(`Resources:
+			return fmt.Sprintf(`# The Auth lines are the fix: the Cors you have stays as it is (these values only if it has none).
+Resources:
   Api:
     Type: AWS::Serverless::Api
     Properties:
@@ -945,7 +950,9 @@ aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %s`, c.Sta
 `, c.Stage, c.Origin, c.headerList(","))
 		}},
 		fixBuilder{FormatCDK, "an OPTIONS method without authorizer (TypeScript)", func(c FixContext) string {
-			return fmt.Sprintf(`resource.addCorsPreflight({
+			return fmt.Sprintf(`// An OPTIONS method there already (addCorsPreflight, defaultCorsPreflightOptions): keep its
+// CORS options as they are and give it no authorizer; else add it:
+resource.addCorsPreflight({
   allowOrigins: ['%s'],
   allowHeaders: [%s],
 });
@@ -953,7 +960,8 @@ aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %s`, c.Sta
 // or give OPTIONS { authorizationType: apigateway.AuthorizationType.NONE, apiKeyRequired: false }.`, c.Origin, singleQuoted(c.Headers))
 		}},
 		fixBuilder{FormatTerraform, "authorization NONE on the OPTIONS method", func(c FixContext) string {
-			return `resource "aws_api_gateway_method" "cors" {
+			return `# On the aws_api_gateway_method for OPTIONS you have: its integration and responses stay.
+resource "aws_api_gateway_method" "cors" {
   rest_api_id      = aws_api_gateway_rest_api.api.id
   resource_id      = aws_api_gateway_resource.this.id
   http_method      = "OPTIONS"
@@ -1256,10 +1264,20 @@ resource "aws_api_gateway_deployment" "api" {
 `
 }
 
+// gatewayResponsesKept is the first comment of a gateway responses
+// snippet: API Gateway keeps one definition per response type, so one the
+// user has must take the headers, not be defined again.
+func gatewayResponsesKept(c FixContext, mark string) string {
+	return fmt.Sprintf("%[1]s A %[2]s response defined already: add these headers to it (a second\n%[1]s definition of a type replaces the first: its status code and templates would go).\n",
+		mark, strings.Join(gatewayTypes(c), " or "))
+}
+
 func tfDeploymentFix(c FixContext) string { return strings.TrimLeft(tfDeployment(c), "\n") }
 
 func samCorsGlobals(c FixContext) string {
-	return fmt.Sprintf(`Globals:
+	return fmt.Sprintf(`# The Cors you have stays: add these methods and headers to its lists (AllowOrigin holds
+# one origin: for several, return the header from the function).
+Globals:
   Api:
     Cors:
       AllowOrigin: "'%s'"

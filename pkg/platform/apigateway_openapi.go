@@ -38,10 +38,12 @@ func openAPIOptions(c FixContext) string {
 
 func init() {
 	addFixes(CodeAPIGWNoOptionsMethod, fixBuilder{FormatOpenAPI, "an options operation with a MOCK integration (API Gateway OpenAPI)", openAPIOptions})
-	addFixes(CodeAPIGWAuthOnOptions, fixBuilder{FormatOpenAPI, "the options operation without security (API Gateway OpenAPI)", openAPIOptions})
+	addFixes(CodeAPIGWAuthOnOptions, fixBuilder{FormatOpenAPI, "the options operation without security (API Gateway OpenAPI)", func(c FixContext) string {
+		return "# the options operation you have: add security: [] to it; its responses and integration stay\n" + openAPIOptions(c)
+	}})
 	addFixes(CodeAPIGWGatewayResponses, fixBuilder{FormatOpenAPI, "x-amazon-apigateway-gateway-responses", func(c FixContext) string {
 		var b strings.Builder
-		b.WriteString("x-amazon-apigateway-gateway-responses:\n")
+		b.WriteString(gatewayResponsesKept(c, "#") + "x-amazon-apigateway-gateway-responses:\n")
 		for _, t := range gatewayTypes(c) {
 			fmt.Fprintf(&b, "  %s:\n    responseParameters:\n%s", t,
 				yamlParams(apigwHeaderParams(c, true), "      ", "gatewayresponse.header.", func(v string) string { return "\"" + v + "\"" }))
@@ -49,7 +51,9 @@ func init() {
 		return b.String()
 	}})
 	mapping := fixBuilder{FormatOpenAPI, "the method's integration response maps the header (API Gateway OpenAPI, non-proxy)", func(c FixContext) string {
-		return fmt.Sprintf(`paths:
+		return fmt.Sprintf(`# Add responseParameters to each response the method's integration has: its
+# templates and status stay (a response defined again would replace them).
+paths:
   %s:
     %s:
       x-amazon-apigateway-integration:

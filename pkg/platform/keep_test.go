@@ -364,3 +364,35 @@ func TestNginxSnippetsKeepInheritedHeaders(t *testing.T) {
 		t.Fatalf("only %d nginx snippets checked", checked)
 	}
 }
+
+// TestAPIGatewayTemplatesKeepWhatExists: where the finding shows a piece
+// of the REST API exists (an OPTIONS method behind the authorizer, SAM's
+// Cors answering OPTIONS, a gateway response that may be customised), a
+// template snippet that defines it again would replace it: each says the
+// one there stays and takes the change.
+func TestAPIGatewayTemplatesKeepWhatExists(t *testing.T) {
+	templates := map[Format]bool{FormatCloudFormation: true, FormatSAM: true, FormatCDK: true, FormatTerraform: true, FormatServerless: true, FormatOpenAPI: true}
+	keeps := regexp.MustCompile(`(?i)already|you have|existing|\bstays?\b|as it is`)
+	for _, tt := range []struct {
+		code   cors.Code
+		exists string
+	}{
+		{CodeAPIGWAuthOnOptions, "the OPTIONS method the authorizer guards"},
+		{CodeAPIGWCorsOnlyOnOptions, "the Cors that answers OPTIONS"},
+		{CodeAPIGWGatewayResponses, "a customised DEFAULT_4XX or DEFAULT_5XX"},
+	} {
+		n := 0
+		for _, f := range Fixes(tt.code, existingContext(true)) {
+			if !templates[f.Format] {
+				continue
+			}
+			n++
+			if !keeps.MatchString(f.Snippet) {
+				t.Errorf("%s/%s %q: defines again %s without saying the one there stays:\n%s", tt.code, f.Format, f.Title, tt.exists, f.Snippet)
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s: no template snippet", tt.code)
+		}
+	}
+}

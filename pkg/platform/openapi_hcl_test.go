@@ -94,7 +94,7 @@ func TestOpenAPISnippetsToHCL(t *testing.T) {
 			t.Fatalf("does not convert: %v\n%s", err, f.Snippet)
 		}
 		sameAsYAML(t, f.Snippet, got)
-		if strings.Contains(f.Snippet, "#") && !strings.Contains(got, "\n#") && !strings.Contains(got, " #") {
+		if strings.Contains(f.Snippet, "#") && !strings.Contains("\n"+got, "\n#") && !strings.Contains(got, " #") {
 			t.Errorf("a comment was lost:\n%s\n---\n%s", f.Snippet, got)
 		}
 	})
