@@ -987,17 +987,18 @@ resource "aws_api_gateway_method" "cors" {
 
 	privateDNS := []fixBuilder{
 		{FormatConsole, "VPC console", func(c FixContext) string {
-			return fmt.Sprintf(`1. VPC console → Endpoints → %s (com.amazonaws.%s.execute-api) → Actions → Modify private DNS name → Enable.
+			return privateDNSWarning(c, "") + fmt.Sprintf(`1. VPC console → Endpoints → %s (com.amazonaws.%s.execute-api) → Actions → Modify private DNS name → Enable.
 2. In the page, call https://%s.execute-api.%s.amazonaws.com/%s (no x-apigw-api-id header, no Host override).
 3. Make sure the page runs where that name resolves to the endpoint: inside the VPC, or over VPN/Direct Connect with the VPC's resolver.`, c.VPCE, c.Region, c.APIID, c.Region, c.Stage)
 		}},
 		{FormatAWSCLI, "enable private DNS on the interface endpoint", func(c FixContext) string {
-			return fmt.Sprintf(`aws ec2 modify-vpc-endpoint --vpc-endpoint-id %s --private-dns-enabled
+			return privateDNSWarning(c, "# ") + fmt.Sprintf(`aws ec2 modify-vpc-endpoint --vpc-endpoint-id %s --private-dns-enabled
 # then call https://%s.execute-api.%s.amazonaws.com/%s from inside the VPC
 aws ec2 describe-vpc-endpoints --vpc-endpoint-ids %s --query 'VpcEndpoints[0].PrivateDnsEnabled'`, c.VPCE, c.APIID, c.Region, c.Stage, c.VPCE)
 		}},
 		{FormatCloudFormation, "PrivateDnsEnabled on the execute-api endpoint", func(c FixContext) string {
-			return `Resources:
+			return privateDNSWarning(c, "# ") + `# On the endpoint you have: its subnets, security groups and policy stay.
+Resources:
   ExecuteApiEndpoint:
     Type: AWS::EC2::VPCEndpoint
     Properties:
@@ -1010,13 +1011,14 @@ aws ec2 describe-vpc-endpoints --vpc-endpoint-ids %s --query 'VpcEndpoints[0].Pr
 `
 		}},
 		{FormatCDK, "privateDnsEnabled on the interface endpoint (TypeScript)", func(c FixContext) string {
-			return `vpc.addInterfaceEndpoint('ExecuteApi', {
+			return privateDNSWarning(c, "// ") + `vpc.addInterfaceEndpoint('ExecuteApi', {
   service: ec2.InterfaceVpcEndpointAwsService.APIGATEWAY,
   privateDnsEnabled: true,
 });`
 		}},
 		{FormatTerraform, "private_dns_enabled on the execute-api endpoint", func(c FixContext) string {
-			return fmt.Sprintf(`resource "aws_vpc_endpoint" "execute_api" {
+			return privateDNSWarning(c, "# ") + fmt.Sprintf(`# On the aws_vpc_endpoint you have: its subnets, security groups and policy stay.
+resource "aws_vpc_endpoint" "execute_api" {
   vpc_id              = aws_vpc.main.id
   service_name        = "com.amazonaws.%s.execute-api"
   vpc_endpoint_type   = "Interface"
@@ -1270,6 +1272,19 @@ resource "aws_api_gateway_deployment" "api" {
 func gatewayResponsesKept(c FixContext, mark string) string {
 	return fmt.Sprintf("%[1]s A %[2]s response defined already: add these headers to it (a second\n%[1]s definition of a type replaces the first: its status code and templates would go).\n",
 		mark, strings.Join(gatewayTypes(c), " or "))
+}
+
+// privateDNSWarning comes first in a fix that turns on the execute-api
+// endpoint's private DNS: AWS, "if you turn on private DNS, you can't
+// access the default endpoint for public APIs" from the VPC. mark starts
+// each line ("" for console steps).
+func privateDNSWarning(c FixContext, mark string) string {
+	lines := []string{
+		"Private DNS sends every *.execute-api." + c.Region + ".amazonaws.com call made in the VPC to this",
+		"endpoint: public APIs' default URLs then fail there. If the VPC calls any, leave it off and",
+		"associate the endpoint with the API (VpcEndpointIds), calling https://" + c.APIID + "-" + c.VPCE + ".execute-api." + c.Region + ".amazonaws.com/" + c.Stage + ".",
+	}
+	return mark + strings.Join(lines, "\n"+mark) + "\n"
 }
 
 func tfDeploymentFix(c FixContext) string { return strings.TrimLeft(tfDeployment(c), "\n") }

@@ -396,3 +396,25 @@ func TestAPIGatewayTemplatesKeepWhatExists(t *testing.T) {
 		}
 	}
 }
+
+// TestPrivateDNSFixesWarnOfPublicAPIs: turning on the execute-api
+// endpoint's private DNS makes public APIs' default URLs fail from the VPC
+// (AWS: "you can't access the default endpoint for public APIs"): every
+// fix that does it says so and names the way that leaves them working.
+func TestPrivateDNSFixesWarnOfPublicAPIs(t *testing.T) {
+	for _, code := range []cors.Code{CodeAPIGWPrivateHeader, CodeAPIGWPrivateWrongEndpoint} {
+		n := 0
+		for _, f := range Fixes(code, existingContext(true)) {
+			if !regexp.MustCompile(`(?i)private.?dns`).MatchString(f.Snippet) {
+				continue
+			}
+			n++
+			if !strings.Contains(f.Snippet, "public APIs") || !strings.Contains(f.Snippet, "VpcEndpointIds") {
+				t.Errorf("%s/%s: turns on private DNS without saying public APIs then fail from the VPC:\n%s", code, f.Format, f.Snippet)
+			}
+		}
+		if n < 4 {
+			t.Errorf("%s: %d fixes turn on private DNS, want the console, aws-cli and template forms", code, n)
+		}
+	}
+}
