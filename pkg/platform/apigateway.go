@@ -1143,13 +1143,15 @@ new apigwv2.HttpApi(this, 'HttpApi', {
 	)
 	addFixes(CodeHTTPAPIDuplicate,
 		fixBuilder{FormatAWSCLI, "keep the API's CORS configuration and drop the backend's, or the reverse", func(c FixContext) string {
-			return fmt.Sprintf(`# either: keep CORS on the API (and remove the backend's CORS middleware)
+			return fmt.Sprintf(`# either: keep CORS on the API (and remove the backend's CORS middleware); what it allows today:
 aws apigatewayv2 get-api --api-id %s --query CorsConfiguration
-# or: answer CORS in the backend only
+# or: answer CORS in the backend only: first give the backend every origin, method and
+# header listed above (the delete drops them from the API's answers)
 aws apigatewayv2 delete-cors-configuration --api-id %s`, c.APIID, c.APIID)
 		}},
 		fixBuilder{FormatExpress, "remove the backend's cors() when the HTTP API does CORS", func(c FixContext) string {
-			return "// app.use(cors(...))  <- remove: API Gateway's CORS configuration answers for " + c.Origin
+			return "// app.use(cors(...))  <- remove for requests through the API: its CORS configuration answers for " + c.Origin +
+				"\n// (keep it if callers also reach the backend directly: it answers them)"
 		}},
 	)
 

@@ -418,3 +418,26 @@ func TestPrivateDNSFixesWarnOfPublicAPIs(t *testing.T) {
 		}
 	}
 }
+
+// TestRemovalsSayWhatStays: a snippet that removes a CORS configuration
+// (the API's, or the backend's middleware) says what must move first or
+// who still needs it.
+func TestRemovalsSayWhatStays(t *testing.T) {
+	removes := regexp.MustCompile(`delete-cors-configuration|<- remove`)
+	says := regexp.MustCompile(`\bfirst\b|\bkeep it\b`)
+	n := 0
+	for code := range fixBuilders {
+		for _, f := range Fixes(code, existingContext(true)) {
+			if !removes.MatchString(f.Snippet) {
+				continue
+			}
+			n++
+			if !says.MatchString(f.Snippet) {
+				t.Errorf("%s/%s: removes a CORS configuration without saying what moves first or who still needs it:\n%s", code, f.Format, f.Snippet)
+			}
+		}
+	}
+	if n < 2 {
+		t.Fatalf("%d removing snippets found", n)
+	}
+}
