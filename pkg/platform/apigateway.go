@@ -681,10 +681,10 @@ const api = new apigateway.RestApi(this, 'Api', {
     allowOrigins: ['%s'],
     allowMethods: [%s],
     allowHeaders: [%s],
-    allowCredentials: %t,
+    allowCredentials: %s
   },
 });
-// or on one resource: resource.addCorsPreflight({ allowOrigins: ['%s'] });`, c.Origin, singleQuoted(c.Methods), singleQuoted(c.Headers), c.Credentials, c.Origin)
+// or on one resource: resource.addCorsPreflight({ allowOrigins: ['%s'] });`, c.Origin, singleQuoted(c.Methods), singleQuoted(c.Headers), c.credentials("//", ","), c.Origin)
 		}},
 		fixBuilder{FormatTerraform, "OPTIONS method, MOCK integration and their responses", func(c FixContext) string {
 			return fmt.Sprintf(`resource "aws_api_gateway_method" "cors" {
@@ -735,8 +735,8 @@ resource "aws_api_gateway_integration_response" "cors" {
           cors:
             origins:
 %s            headers:
-%s            allowCredentials: %t
-`, strings.TrimPrefix(c.safeResource(), "/"), strings.ToLower(c.Method), c.yamlOrigins("              "), yamlList(c.Headers, "              "), c.Credentials)
+%s            allowCredentials: %s
+`, strings.TrimPrefix(c.safeResource(), "/"), strings.ToLower(c.Method), c.yamlOrigins("              "), yamlList(c.Headers, "              "), c.credentials("#", ""))
 		}},
 	)
 
@@ -829,8 +829,8 @@ resource "aws_api_gateway_integration_response" "cors_%s" {
           cors:
             origins:
 %s            headers:
-%s            allowCredentials: %t
-`, strings.TrimPrefix(c.safeResource(), "/"), c.yamlOrigins("              "), yamlList(c.Headers, "              "), c.Credentials)
+%s            allowCredentials: %s
+`, strings.TrimPrefix(c.safeResource(), "/"), c.yamlOrigins("              "), yamlList(c.Headers, "              "), c.credentials("#", ""))
 		}},
 	)
 
@@ -1080,9 +1080,9 @@ ANY route has an authorizer, CORS configuration makes API Gateway answer preflig
         AllowOrigins: [%s]
         AllowMethods: [%s]
         AllowHeaders: [%s]
-        AllowCredentials: %t
+        AllowCredentials: %s
         MaxAge: 7200
-`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.Credentials)
+`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.credentials("#", ""))
 		}},
 		fixBuilder{FormatSAM, "CorsConfiguration on AWS::Serverless::HttpApi", func(c FixContext) string {
 			return fmt.Sprintf(`Resources:
@@ -1094,9 +1094,9 @@ ANY route has an authorizer, CORS configuration makes API Gateway answer preflig
         AllowOrigins: [%s]
         AllowMethods: [%s]
         AllowHeaders: [%s]
-        AllowCredentials: %t
+        AllowCredentials: %s
         MaxAge: 7200
-`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.Credentials)
+`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.credentials("#", ""))
 		}},
 		fixBuilder{FormatCDK, "corsPreflight on the HttpApi (TypeScript)", func(c FixContext) string {
 			return fmt.Sprintf(`import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -1107,9 +1107,9 @@ new apigwv2.HttpApi(this, 'HttpApi', {
     allowOrigins: [%s],
     allowMethods: [%s],
     allowHeaders: [%s],
-    allowCredentials: %t,
+    allowCredentials: %s
   },
-});`, c.jsOriginsPlain(), cdkMethods(c.Methods), singleQuoted(c.Headers), c.Credentials)
+});`, c.jsOriginsPlain(), cdkMethods(c.Methods), singleQuoted(c.Headers), c.credentials("//", ","))
 		}},
 		fixBuilder{FormatTerraform, "cors_configuration on aws_apigatewayv2_api", func(c FixContext) string {
 			return fmt.Sprintf(`resource "aws_apigatewayv2_api" "api" {
@@ -1121,11 +1121,11 @@ new apigwv2.HttpApi(this, 'HttpApi', {
     allow_origins     = [%s]
     allow_methods     = [%s]
     allow_headers     = [%s]
-    allow_credentials = %t
+    allow_credentials = %s
     max_age           = 7200
   }
 }
-`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.Credentials)
+`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.credentials("#", ""))
 		}},
 		fixBuilder{FormatServerless, "provider.httpApi.cors (serverless.yml)", func(c FixContext) string {
 			return fmt.Sprintf(`provider:
@@ -1136,9 +1136,9 @@ new apigwv2.HttpApi(this, 'HttpApi', {
       allowedOrigins:
 %s      allowedMethods:
 %s      allowedHeaders:
-%s      allowCredentials: %t
+%s      allowCredentials: %s
       maxAge: 7200
-`, yamlList(c.allowListOrigins(), "        "), yamlList(c.Methods, "        "), yamlList(c.Headers, "        "), c.Credentials)
+`, yamlList(c.allowListOrigins(), "        "), yamlList(c.Methods, "        "), yamlList(c.Headers, "        "), c.credentials("#", ""))
 		}},
 	)
 	addFixes(CodeHTTPAPIDuplicate,
@@ -1169,8 +1169,8 @@ aws apigatewayv2 delete-cors-configuration --api-id %s`, c.APIID, c.APIID)
         AllowOrigins: [%s]
         AllowMethods: [%s]
         AllowHeaders: [%s]
-        AllowCredentials: %t
-`, c.quotedOrigins(), quoteList(c.Methods[:1]), quoteList(c.Headers), c.Credentials)
+        AllowCredentials: %s
+`, c.quotedOrigins(), quoteList(c.Methods[:1]), quoteList(c.Headers), c.credentials("#", ""))
 		}},
 		fixBuilder{FormatTerraform, "cors on aws_lambda_function_url", func(c FixContext) string {
 			return fmt.Sprintf(`resource "aws_lambda_function_url" "url" {
@@ -1182,10 +1182,10 @@ aws apigatewayv2 delete-cors-configuration --api-id %s`, c.APIID, c.APIID)
     allow_origins     = [%s]
     allow_methods     = [%s]
     allow_headers     = [%s]
-    allow_credentials = %t
+    allow_credentials = %s
   }
 }
-`, c.quotedOrigins(), quoteList(c.Methods[:1]), quoteList(c.Headers), c.Credentials)
+`, c.quotedOrigins(), quoteList(c.Methods[:1]), quoteList(c.Headers), c.credentials("#", ""))
 		}},
 	)
 	addFixes(CodeALBErrorPage,

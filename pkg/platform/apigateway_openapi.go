@@ -71,8 +71,8 @@ paths:
   allowOrigins: [%s]
   allowMethods: [%s]
   allowHeaders: [%s]
-  allowCredentials: %t
+  allowCredentials: %s
   maxAge: 7200
-`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.Credentials)
+`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.credentials("#", ""))
 	}})
 }

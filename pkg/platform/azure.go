@@ -58,7 +58,7 @@ func init() {
 			return fmt.Sprintf(`<!-- Merge by hand into the All APIs policy: <cors> first in its <inbound>; every other statement there stays. -->
 <policies>
     <inbound>
-        <cors allow-credentials="%t" terminate-unmatched-request="false">
+%s        <cors allow-credentials="%t" terminate-unmatched-request="false">
             <allowed-origins>%s
             </allowed-origins>
             <allowed-methods preflight-result-max-age="7200">%s
@@ -77,7 +77,7 @@ func init() {
     <on-error>
         <base />
     </on-error>
-</policies>`, c.Credentials, origins.String(), ms.String(), hs.String())
+</policies>`, apimCredentialsNote(c), c.Credentials, origins.String(), ms.String(), hs.String())
 		}},
 		fixBuilder{FormatConsole, "Azure portal", func(c FixContext) string {
 			return "Azure portal → API Management → APIs → All APIs → Inbound processing → + Add policy → CORS: allowed origin " + c.Origin +
@@ -103,6 +103,15 @@ func init() {
 		}},
 		fixBuilder{FormatASPNet, "or in the app: the platform's origins moved into the policy, then the platform list emptied", aspnetFromPlatform},
 	)
+}
+
+// apimCredentialsNote keeps allow-credentials="true" where a cors policy
+// may set it today (an attribute takes no comment of its own).
+func apimCredentialsNote(c FixContext) string {
+	if c.Credentials || !c.keepsList() {
+		return ""
+	}
+	return "        <!-- allow-credentials: keep true if it is today -->\n"
 }
 
 func appName(host string) string {

@@ -64,7 +64,7 @@ Resources:
             Items: [%s]
           AccessControlAllowHeaders:
             Items: [%s]
-          AccessControlAllowCredentials: %t
+          AccessControlAllowCredentials: %s
           AccessControlMaxAgeSec: 7200
           OriginOverride: true
   Distribution:
@@ -79,7 +79,7 @@ Resources:
           CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6        # CachingOptimized, if it has no cache policy
           OriginRequestPolicyId: 88a5eaf4-2fd4-4709-b370-b4c650ea3fcf # CORS-S3Origin (CORS-CustomOrigin: 59781a5b-3903-41f3-afcb-af62929ccde1), if it has none
           ResponseHeadersPolicyId: !Ref CorsHeadersPolicy
-`, c.Path, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.Credentials)
+`, c.Path, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.credentials("#", ""))
 		}},
 		fixBuilder{FormatCDK, "origin request policy and response headers policy (TypeScript)", func(c FixContext) string {
 			return fmt.Sprintf(`// Merge by hand into the behavior serving %s (defaultBehavior or its
@@ -96,12 +96,12 @@ new cloudfront.Distribution(this, 'Dist', {
         accessControlAllowOrigins: [%s],
         accessControlAllowMethods: [%s],
         accessControlAllowHeaders: [%s],
-        accessControlAllowCredentials: %t,
+        accessControlAllowCredentials: %s
         originOverride: true,
       },
     }),
   },
-});`, c.Path, c.jsOrigins(), singleQuoted(c.Methods), singleQuoted(c.Headers), c.Credentials)
+});`, c.Path, c.jsOrigins(), singleQuoted(c.Methods), singleQuoted(c.Headers), c.credentials("//", ","))
 		}},
 		fixBuilder{FormatTerraform, "managed CORS origin request policy on the cache behavior", func(c FixContext) string {
 			return `# Merge by hand into the block serving ` + c.Path + ` (default_cache_behavior or the

@@ -155,11 +155,11 @@ func expressCors(c FixContext) string {
 app.use(cors({
   origin: [%s],
 %s
-  credentials: %t,
+  credentials: %s
   maxAge: 7200,
 }));
 app.use(authenticate);
-app.use('/api', apiRouter);`, head, c.jsOrigins(), lists, c.Credentials)
+app.use('/api', apiRouter);`, head, c.jsOrigins(), lists, c.credentials("//", ","))
 }
 
 func springCors(c FixContext) string {
@@ -182,12 +182,12 @@ SecurityFilterChain api(HttpSecurity http) throws Exception {
 CorsConfigurationSource corsConfigurationSource() {
     CorsConfiguration cors = new CorsConfiguration();
 %s
-    cors.setAllowCredentials(%t);
+    cors.setAllowCredentials(%s
     cors.setMaxAge(7200L);
     UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
     source.registerCorsConfiguration("/**", cors);
     return source;
-}`, config, c.Credentials)
+}`, config, c.credentials("//", ");"))
 }
 
 // springAdds adds the page's origin, method and headers to a Spring

@@ -133,3 +133,18 @@ func (c FixContext) originsSaid() string {
 	}
 	return out
 }
+
+// credentials is the value a snippet gives Access-Control-Allow-Credentials
+// (after: what follows it on the line, such as a comma): true when the page
+// sends credentials; false otherwise, said to stay true where a
+// configuration exists that may allow them today, since a false written
+// over it would refuse the pages that send cookies.
+func (c FixContext) credentials(mark, after string) string {
+	switch {
+	case c.Credentials:
+		return "true" + after
+	case c.keepsList():
+		return "false" + after + " " + mark + " keep true if it is today"
+	}
+	return "false" + after
+}

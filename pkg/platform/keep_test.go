@@ -441,3 +441,26 @@ func TestRemovalsSayWhatStays(t *testing.T) {
 		t.Fatalf("%d removing snippets found", n)
 	}
 }
+
+// TestCredentialsNeverSwitchedOff: a page without credentials gets
+// snippets writing Access-Control-Allow-Credentials false; where a
+// configuration exists, it may say true today for pages that send
+// cookies, so each such snippet says to keep true.
+func TestCredentialsNeverSwitchedOff(t *testing.T) {
+	off := regexp.MustCompile(`(?i)credentials["']?\s*[:=(]\s*["']?false|allow-credentials="false"`)
+	n := 0
+	for code := range fixBuilders {
+		for _, f := range Fixes(code, existingContext(true)) {
+			if !off.MatchString(f.Snippet) || mergesFirst(f) { // the merges only ever switch credentials on
+				continue
+			}
+			n++
+			if !strings.Contains(f.Snippet, "keep true if it is today") {
+				t.Errorf("%s/%s: writes credentials false over a configuration that may allow them:\n%s", code, f.Format, f.Snippet)
+			}
+		}
+	}
+	if n < 10 {
+		t.Fatalf("only %d snippets write credentials false", n)
+	}
+}

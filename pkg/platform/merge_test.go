@@ -170,7 +170,7 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 		}
 	}
 	const prod = `{"AllowedOrigins":["https://app.example.com"],"AllowedMethods":["GET","HEAD"],"AllowedHeaders":["authorization"],"MaxAgeSeconds":600}`
-	const prodConfig = `{"AllowOrigins":["https://app.example.com"],"AllowMethods":["GET","POST"],"AllowHeaders":["authorization"],"MaxAge":300}`
+	const prodConfig = `{"AllowOrigins":["https://app.example.com"],"AllowMethods":["GET","POST"],"AllowHeaders":["authorization"],"AllowCredentials":true,"MaxAge":300}`
 	ctx := ExampleContext()
 	ctx.Origin, ctx.Bucket, ctx.APIID = "https://staging.example.com", "uploads", "q1w2e3r4t5"
 	ctx.Method, ctx.Methods, ctx.Headers = "PUT", []string{"PUT", "OPTIONS"}, []string{"content-type"}
@@ -205,6 +205,9 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 				wantHas(t, c, "AllowOrigins", "https://app.example.com", "https://staging.example.com")
 				wantHas(t, c, "AllowMethods", "GET", "POST", "PUT")
 				wantHas(t, c, "AllowHeaders", "authorization", "content-type")
+				if c.(map[string]any)["AllowCredentials"] != true {
+					t.Errorf("AllowCredentials switched off: the pages sending cookies are refused")
+				}
 				if m := c.(map[string]any)["MaxAge"]; m != float64(300) {
 					t.Errorf("MaxAge %v, want the 300 already set", m)
 				}

@@ -84,10 +84,10 @@ plugins:
       origins:
 %s      methods:
 %s      headers:
-%s      credentials: %t
+%s      credentials: %s
       max_age: 7200
       preflight_continue: false
-`, c.yamlOrigins("        "), yamlList(c.Methods, "        "), yamlList(c.Headers, "        "), c.Credentials)
+`, c.yamlOrigins("        "), yamlList(c.Methods, "        "), yamlList(c.Headers, "        "), c.credentials("#", ""))
 		}},
 	)
 	addFixes(CodeEnvoyCORSPolicyMissing,
@@ -111,9 +111,9 @@ route_config:
           allow_origin_string_match:
 %s          allow_methods: "%s"
           allow_headers: "%s"
-          allow_credentials: %t
+          allow_credentials: %s
           max_age: "7200"
-`, c.exactOrigins("            "), c.methodList(", "), c.headerList(", "), c.Credentials)
+`, c.exactOrigins("            "), c.methodList(", "), c.headerList(", "), c.credentials("#", ""))
 		}},
 		fixBuilder{FormatIstio, "corsPolicy on the VirtualService", func(c FixContext) string {
 			return fmt.Sprintf(`# Merge by hand: corsPolicy on each http route of your VirtualService (applied,
@@ -130,12 +130,12 @@ spec:
         allowOrigins:
 %s        allowMethods:
 %s        allowHeaders:
-%s        allowCredentials: %t
+%s        allowCredentials: %s
         maxAge: 2h
       route:
         - destination:
             host: api
-`, hostOr(c.Host, "api.example.com"), c.exactOrigins("          "), yamlList(c.Methods, "          "), yamlList(c.Headers, "          "), c.Credentials)
+`, hostOr(c.Host, "api.example.com"), c.exactOrigins("          "), yamlList(c.Methods, "          "), yamlList(c.Headers, "          "), c.credentials("#", ""))
 		}},
 	)
 }
