@@ -733,6 +733,7 @@ resource "aws_api_gateway_integration_response" "cors" {
           path: %s
           method: %s
           cors:
+            # a cors there already: extend its lists, the values in them stay
             origins:
 %s            headers:
 %s            allowCredentials: %s
@@ -827,6 +828,7 @@ resource "aws_api_gateway_integration_response" "cors_%s" {
           path: %s
           method: any
           cors:
+            # a cors there already: extend its lists, the values in them stay
             origins:
 %s            headers:
 %s            allowCredentials: %s

@@ -212,11 +212,12 @@ func aspnetCors(c FixContext) string {
 	if c.Credentials {
 		cred = "\n              .AllowCredentials()"
 	}
-	origins := c.quotedOrigins()
+	origins, keep := c.quotedOrigins(), ""
 	if c.Existing {
 		origins = "existingOrigins /* the origins your policy allows today */, " + origins
+		keep = "// your policy's methods, headers and AllowCredentials stay: these calls add to them\n"
 	}
-	return fmt.Sprintf(`builder.Services.AddCors(o => o.AddPolicy("page", p =>
+	return keep + fmt.Sprintf(`builder.Services.AddCors(o => o.AddPolicy("page", p =>
     p.WithOrigins(%s)
      .WithMethods(%s)
      .WithHeaders(%s)%s

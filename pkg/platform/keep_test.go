@@ -464,3 +464,37 @@ func TestCredentialsNeverSwitchedOff(t *testing.T) {
 		t.Fatalf("only %d snippets write credentials false", n)
 	}
 }
+
+// TestListsOfMethodsAndHeadersStay: where a configuration exists, a
+// snippet that writes the page's methods or request headers into a list
+// that may hold others today says they stay (the origins have their own
+// test above).
+func TestListsOfMethodsAndHeadersStay(t *testing.T) {
+	says := regexp.MustCompile(`(?i)(methods|headers)[^\n]*(stay|keep|add)|extend[^\n]*lists?`)
+	for _, tt := range []struct {
+		code   cors.Code
+		format Format
+	}{
+		{CodeEnvoyCORSPolicyMissing, FormatIstio},
+		{CodeEnvoyCORSPolicyMissing, FormatEnvoy},
+		{CodeKongCORSPluginMissing, FormatKong},
+		{CodeCDNCacheNoVary, FormatCloudflare},
+		{CodeAPIGWProxyNoCORS, FormatASPNet},
+		{CodeAPIGWProxyNoCORS, FormatServerless},
+		{CodeAPIGWNoOptionsMethod, FormatServerless},
+	} {
+		found := false
+		for _, f := range Fixes(tt.code, existingContext(true)) {
+			if f.Format != tt.format {
+				continue
+			}
+			found = true
+			if !says.MatchString(f.Snippet) {
+				t.Errorf("%s/%s: writes the page's methods or headers without saying the ones there stay:\n%s", tt.code, tt.format, f.Snippet)
+			}
+		}
+		if !found {
+			t.Errorf("%s has no %s snippet", tt.code, tt.format)
+		}
+	}
+}

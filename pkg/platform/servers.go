@@ -117,7 +117,8 @@ route_config:
 		}},
 		fixBuilder{FormatIstio, "corsPolicy on the VirtualService", func(c FixContext) string {
 			return fmt.Sprintf(`# Merge by hand: corsPolicy on each http route of your VirtualService (applied,
-# this file replaces spec.http whole: your matches, routes and retries must stay).
+# this file replaces spec.http whole: your matches, routes and retries must stay);
+# a corsPolicy there already: extend its lists, the values in them stay.
 apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata:
