@@ -90,16 +90,28 @@ func init() {
 			if strings.Contains(c.Path, "/api/") || strings.HasPrefix(c.Path, "/api") {
 				cmd = "functionapp"
 			}
-			out := fmt.Sprintf("az %s cors add --resource-group YOUR_RESOURCE_GROUP --name %s --allowed-origins %s\naz %s cors show --resource-group YOUR_RESOURCE_GROUP --name %s",
-				cmd, appName(c.Host), c.Origin, cmd, appName(c.Host))
+			add := fmt.Sprintf("az %s cors add --resource-group YOUR_RESOURCE_GROUP --name %s --allowed-origins %s", cmd, appName(c.Host), c.Origin)
 			if c.Credentials {
-				out += fmt.Sprintf("\naz resource update --resource-group YOUR_RESOURCE_GROUP --name %s/web --resource-type Microsoft.Web/sites/config --set properties.cors.supportCredentials=true", appName(c.Host))
+				add += fmt.Sprintf(" \\\n  && az resource update --resource-group YOUR_RESOURCE_GROUP --name %s/web --resource-type Microsoft.Web/sites/config --set properties.cors.supportCredentials=true", appName(c.Host))
 			}
-			return out
+			show := fmt.Sprintf("az %s cors show --resource-group YOUR_RESOURCE_GROUP --name %s", cmd, appName(c.Host))
+			if !c.keepsList() {
+				return add + "\n" + show
+			}
+			// The app sends CORS headers today: with the platform list empty
+			// they are its own, and a first platform origin would replace them.
+			return fmt.Sprintf(`# cors add extends the platform's list. Once that list holds an origin the platform
+# answers CORS in place of the app: an empty list means the app answers today, so
+# the origin goes into the app's own configuration instead (--fix-format aspnet).
+if [ -n "$(%s --query 'allowedOrigins[0]' --output tsv)" ]; then
+  %s
+else
+  echo "the platform's CORS list is empty, kept: the app answers CORS itself; add the origin there" >&2; false
+fi`, show, strings.ReplaceAll(add, "\n", "\n  "))
 		}},
 		fixBuilder{FormatConsole, "Azure portal", func(c FixContext) string {
 			return "Azure portal → the App Service or Function App → API → CORS → Allowed Origins: add " + c.Origin +
-				" (remove `*` if the app must answer itself: platform CORS replaces the app's headers). Tick Enable Access-Control-Allow-Credentials if the page sends credentials. Save."
+				" (remove `*` if the app must answer itself: platform CORS replaces the app's headers; an empty list while the app sends CORS headers means the app answers: add the origin there instead). Tick Enable Access-Control-Allow-Credentials if the page sends credentials. Save."
 		}},
 		fixBuilder{FormatASPNet, "or in the app: the platform's origins moved into the policy, then the platform list emptied", aspnetFromPlatform},
 	)

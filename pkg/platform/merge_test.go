@@ -136,11 +136,31 @@ case "$1 $2 $3" in
 esac
 `
 
+// azStub plays App Service's platform CORS list: cors add extends it,
+// resource update --set switches credentials, cors show prints it (or,
+// with --query 'allowedOrigins[0]', its first origin).
+const azStub = `#!/usr/bin/env bash
+set -u
+dir=$STUB_DIR
+arg() { local want=$1; shift; while [ $# -gt 0 ]; do [ "$1" = "$want" ] && { echo "$2"; return; }; shift; done; }
+echo "$*" >> "$dir/calls"
+case "$1 $2 $3" in
+"webapp cors show"|"functionapp cors show")
+  if [ -n "$(arg --query "$@")" ]; then jq -r '.allowedOrigins[0] // empty' "$dir/az.json"; else cat "$dir/az.json"; fi ;;
+"webapp cors add"|"functionapp cors add")
+  jq --arg o "$(arg --allowed-origins "$@")" '.allowedOrigins = (.allowedOrigins + [$o] | unique)' "$dir/az.json" > "$dir/az.new" && mv "$dir/az.new" "$dir/az.json" ;;
+"resource update --resource-group")
+  [ "$(arg --set "$@")" = properties.cors.supportCredentials=true ] || { echo "az stub: $*" >&2; exit 2; }
+  jq '.supportCredentials = true' "$dir/az.json" > "$dir/az.new" && mv "$dir/az.new" "$dir/az.json" ;;
+*) echo "az stub: unknown command $*" >&2; exit 2 ;;
+esac
+`
+
 // writers are the commands that replace a configuration: a snippet that
 // runs one must be tested below.
 var writers = []string{"put-bucket-cors", "update-api", "update-function-url-config", "--cors-file",
 	"put-gateway-response", "update-gateway-response", "put-method", "put-integration", "update-method-response", "update-integration-response",
-	"update-distribution", "api-configs create"}
+	"update-distribution", "api-configs create", "cors add"}
 
 // writeCase is a write snippet run against the stubbed service's state.
 type writeCase struct {
@@ -322,6 +342,7 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 	}...)
 	tests = append(tests, cloudFrontCases()...)
 	tests = append(tests, apiGatewayConfigCases()...)
+	tests = append(tests, appServiceCases()...)
 	tested := map[cors.Code]bool{}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -339,7 +360,7 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 			if err := os.Mkdir(bin, 0o755); err != nil {
 				t.Fatal(err)
 			}
-			for name, stub := range map[string]string{"aws": awsStub, "gcloud": gcloudStub, "date": dateStub} {
+			for name, stub := range map[string]string{"aws": awsStub, "gcloud": gcloudStub, "az": azStub, "date": dateStub} {
 				if err := os.WriteFile(filepath.Join(bin, name), []byte(stub), 0o755); err != nil {
 					t.Fatal(err)
 				}
@@ -392,7 +413,7 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 	for _, in := range cors.Codes() {
 		for _, f := range Fixes(in.Code, ctx) {
 			for _, w := range writers {
-				if (f.Format == FormatAWSCLI || f.Format == FormatGcloud) && strings.Contains(f.Snippet, w) && !tested[in.Code] {
+				if shellForm(f.Format) && strings.Contains(f.Snippet, w) && !tested[in.Code] {
 					t.Errorf("%s: its aws-cli snippet runs %s but no case here runs it", in.Code, w)
 				}
 			}
@@ -502,6 +523,30 @@ func cloudFrontCases() []writeCase {
 	}
 }
 
+// shellForm: the snippet runs commands (the write snippets tested above).
+func shellForm(f Format) bool { return f == FormatAWSCLI || f == FormatGcloud || f == FormatAzureCLI }
+
+// appServiceCases: the app myapp sends CORS headers (a configuration
+// exists): from the platform's list, or from its own code when the list
+// is empty.
+func appServiceCases() []writeCase {
+	app := func(c *FixContext) { c.Host, c.Existing, c.Credentials = "myapp.azurewebsites.net", true, true }
+	return []writeCase{
+		{name: "App Service platform list allowing production", code: CodeAppServiceCORS, edit: app, file: "az.json", state: `{"allowedOrigins":["https://app.example.com"],"supportCredentials":false}`,
+			check: func(t *testing.T, got map[string]any) {
+				if !sameJSON(got["allowedOrigins"], `["https://app.example.com","https://staging.example.com"]`) || got["supportCredentials"] != true {
+					t.Errorf("platform CORS %v, want production kept, staging added, credentials on", got)
+				}
+			}},
+		{name: "App Service answering CORS itself (platform list empty)", code: CodeAppServiceCORS, edit: app, file: "az.json", state: `{"allowedOrigins":[],"supportCredentials":false}`, stops: true,
+			check: func(t *testing.T, got map[string]any) {
+				if !sameJSON(got, `{"allowedOrigins":[],"supportCredentials":false}`) {
+					t.Errorf("platform CORS switched on over the app's own: %v", got)
+				}
+			}},
+	}
+}
+
 // dateStub is a clock that ticks a second per call: two runs of a snippet
 // name what they create apart.
 const dateStub = `#!/usr/bin/env bash
@@ -579,7 +624,7 @@ func writeSnippet(t *testing.T, code cors.Code, ctx FixContext) string {
 	t.Helper()
 	for _, f := range Fixes(code, ctx) {
 		for _, w := range writers {
-			if (f.Format == FormatAWSCLI || f.Format == FormatGcloud) && strings.Contains(f.Snippet, w) {
+			if shellForm(f.Format) && strings.Contains(f.Snippet, w) {
 				return f.Snippet
 			}
 		}
