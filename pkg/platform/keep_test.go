@@ -498,3 +498,27 @@ func TestListsOfMethodsAndHeadersStay(t *testing.T) {
 		}
 	}
 }
+
+// TestHostingHeaderRulesSayValuesMerge: Netlify and Firebase Hosting apply
+// the later of two matching rules' values for one header (Netlify's
+// headers parser; firebase-tools#9467), so a rule added for the page's
+// headers replaces the values set today unless it says to put them into
+// the header there.
+func TestHostingHeaderRulesSayValuesMerge(t *testing.T) {
+	says := regexp.MustCompile(`(?i)(sets?|set there) already|already set|\ba Vary (you set|your rules set|there)`)
+	n := 0
+	for code := range fixBuilders {
+		for _, f := range Fixes(code, existingContext(true)) {
+			if f.Format != FormatNetlify && f.Format != FormatFirebase {
+				continue
+			}
+			n++
+			if !says.MatchString(f.Title) && !says.MatchString(f.Snippet) {
+				t.Errorf("%s/%s %q: a later rule's header replaces the one set today; say to put the values into it:\n%s", code, f.Format, f.Title, f.Snippet)
+			}
+		}
+	}
+	if n < 4 {
+		t.Fatalf("%d Netlify and Firebase snippets", n)
+	}
+}

@@ -70,7 +70,7 @@ func init() {
 		fixBuilder{FormatApache, "answer OPTIONS in Apache", apacheCors},
 		fixBuilder{FormatExpress, "Express: cors() before express.static", expressCors},
 		fixBuilder{FormatNetlify, "Netlify: headers in _headers (static files cannot answer OPTIONS; use a function for non-simple requests)", netlifyHeaders},
-		fixBuilder{FormatFirebase, "Firebase Hosting: merge into firebase.json's hosting.headers, the rest stays", firebaseHeaders},
+		fixBuilder{FormatFirebase, "Firebase Hosting: merge into hosting.headers; a header set there already takes these values", firebaseHeaders},
 	)
 	addFixes(CodeKongCORSPluginMissing,
 		fixBuilder{FormatKong, "cors plugin on the route (declarative kong.yml)", func(c FixContext) string {
