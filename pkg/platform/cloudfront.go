@@ -39,13 +39,7 @@ func init() {
    Or: Response headers policy = a custom CORS policy allowing %s and every origin the origin server allows today (CloudFront then sets the headers itself, in place of the origin's).
 3. Allowed HTTP methods: GET, HEAD, OPTIONS (cache OPTIONS). Save, then invalidate: aws cloudfront create-invalidation --distribution-id YOUR_DISTRIBUTION_ID --paths '/*'`, c.Path, c.Origin)
 		}},
-		fixBuilder{FormatAWSCLI, "the behavior serving the path forwards Origin (a policy in place is kept), then invalidate", func(c FixContext) string {
-			return cloudFrontBehaviorCLI(c, jqCloudFrontForwardOrigin, `# the behavior serving the path, alone: without an origin request policy it gets
-# CORS-S3Origin (88a5eaf4-2fd4-4709-b370-b4c650ea3fcf) for an S3 origin, else
-# CORS-CustomOrigin (59781a5b-3903-41f3-afcb-af62929ccde1); another policy in
-# place is kept and named, nothing changed: add Origin to it yourself`) + ` \
-  && aws cloudfront create-invalidation --distribution-id "$DIST" --paths '/*'`
-		}},
+		fixBuilder{FormatAWSCLI, "the behavior serving the path keys its cache on Origin (its policies kept), then invalidate", cloudFrontKeyOriginCLI},
 		fixBuilder{FormatCloudFormation, "cache behavior with the CORS origin request policy and a CORS response headers policy", func(c FixContext) string {
 			return fmt.Sprintf(`# Merge by hand into the behavior serving %s (DefaultCacheBehavior or the
 # CacheBehaviors entry whose PathPattern matches): its other keys, and an
@@ -103,27 +97,43 @@ new cloudfront.Distribution(this, 'Dist', {
   },
 });`, c.Path, c.jsOrigins(), singleQuoted(c.Methods), singleQuoted(c.Headers), c.credentials("//", ","))
 		}},
-		fixBuilder{FormatTerraform, "managed CORS origin request policy on the cache behavior", func(c FixContext) string {
+		fixBuilder{FormatTerraform, "a cache policy keyed on Origin for the cache behavior", func(c FixContext) string {
 			return `# Merge by hand into the block serving ` + c.Path + ` (default_cache_behavior or the
-# ordered_cache_behavior whose path_pattern matches): its other arguments,
-# and an origin request policy or cache policy it has, stay.
-data "aws_cloudfront_origin_request_policy" "cors" {
-  name = "Managed-CORS-S3Origin" # Managed-CORS-CustomOrigin for API Gateway or ALB origins
-}
-
-data "aws_cloudfront_cache_policy" "optimized" {
-  name = "Managed-CachingOptimized"
+# ordered_cache_behavior whose path_pattern matches): its other arguments
+# stay. An origin request policy forwards Origin but leaves it out of the
+# cache key; the cache policy must hold it. Copy the TTLs, cookies and query
+# strings of the cache policy the block uses today into this one.
+resource "aws_cloudfront_cache_policy" "by_origin" {
+  name        = "cache-by-origin"
+  default_ttl = 86400
+  max_ttl     = 31536000
+  min_ttl     = 1
+  parameters_in_cache_key_and_forwarded_to_origin {
+    enable_accept_encoding_gzip   = true
+    enable_accept_encoding_brotli = true
+    headers_config {
+      header_behavior = "whitelist"
+      headers {
+        items = ["Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"]
+      }
+    }
+    cookies_config {
+      cookie_behavior = "none"
+    }
+    query_strings_config {
+      query_string_behavior = "none"
+    }
+  }
 }
 
 resource "aws_cloudfront_distribution" "this" {
   # ... origins, viewer_certificate, restrictions ...
   default_cache_behavior {
-    target_origin_id         = "origin"
-    viewer_protocol_policy   = "redirect-to-https"
-    allowed_methods          = ["GET", "HEAD", "OPTIONS"] # or all seven, where it has them
-    cached_methods           = ["GET", "HEAD", "OPTIONS"]
-    cache_policy_id          = data.aws_cloudfront_cache_policy.optimized.id # if it has none
-    origin_request_policy_id = data.aws_cloudfront_origin_request_policy.cors.id
+    target_origin_id       = "origin"
+    viewer_protocol_policy = "redirect-to-https"
+    allowed_methods        = ["GET", "HEAD", "OPTIONS"] # or all seven, where it has them
+    cached_methods         = ["GET", "HEAD", "OPTIONS"]
+    cache_policy_id        = aws_cloudfront_cache_policy.by_origin.id
   }
 }
 `
@@ -188,6 +198,37 @@ aws cloudfront get-distribution-config --id "$DIST" > dist.json \
   && jq --arg path %s --arg method %s %s dist.json > config.json \
   && aws cloudfront update-distribution --id "$DIST" --if-match "$(jq -r .ETag dist.json)" --distribution-config file://config.json`,
 		comment, shQuote(path), shQuote(c.Method), shQuote(inlineJQ(jqCloudFrontBehavior)+"\n"+inlineJQ(program)))
+}
+
+// cloudFrontKeyOriginCLI makes the behavior serving c.Path cache per page
+// origin: an origin request policy forwards headers without putting them
+// in the cache key, so an answer cached for one origin (or for none) would
+// still be served to the others. A cache policy lacking Origin is copied
+// with it added (TTLs, cookies, query strings stay) and the copy put on
+// that behavior alone.
+func cloudFrontKeyOriginCLI(c FixContext) string {
+	path, _, _ := strings.Cut(c.Path, "?")
+	return fmt.Sprintf(`DIST=YOUR_DISTRIBUTION_ID
+# the behavior serving the path, alone. Its cache policy, unless it keys on
+# Origin already (or is CachingDisabled), is copied with Origin and
+# Access-Control-Request-* added to the key: the copy replaces it on this
+# behavior only. Without caching, an origin request policy forwards Origin;
+# another one in place is kept and named, nothing changed.
+aws cloudfront get-distribution-config --id "$DIST" > dist.json \
+  && CACHE_POLICY=$(jq -r --arg path %[1]s %[2]s dist.json) \
+  && KEY_POLICY=$CACHE_POLICY \
+  && { [ -z "$CACHE_POLICY" ] || [ "$CACHE_POLICY" = 4135ea2d-6df8-44a3-9df3-4b5a84be39ad ] \
+    || { aws cloudfront get-cache-policy --id "$CACHE_POLICY" --query CachePolicy.CachePolicyConfig --output json > cache-policy.json \
+      && { jq -e %[3]s cache-policy.json > /dev/null \
+        || { jq %[4]s cache-policy.json > cache-policy-origin.json \
+          && KEY_POLICY=$(aws cloudfront create-cache-policy --cache-policy-config file://cache-policy-origin.json --query CachePolicy.Id --output text); }; }; }; } \
+  && jq --arg path %[1]s --arg cachePolicy "$KEY_POLICY" %[5]s dist.json > config.json \
+  && aws cloudfront update-distribution --id "$DIST" --if-match "$(jq -r .ETag dist.json)" --distribution-config file://config.json \
+  && aws cloudfront create-invalidation --distribution-id "$DIST" --paths '/*'`,
+		shQuote(path),
+		shQuote(inlineJQ(jqCloudFrontBehavior)+"\n.DistributionConfig | getpath(serving($path)) | .CachePolicyId // \"\""),
+		shQuote(inlineJQ(jqCloudFrontKeysOrigin)), shQuote(inlineJQ(jqCloudFrontKeyOrigin)),
+		shQuote(inlineJQ(jqCloudFrontBehavior)+"\n"+inlineJQ(jqCloudFrontForwardOrigin)))
 }
 
 func cloudFrontFingerprint(o *observation, r *response) []signal {

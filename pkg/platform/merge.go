@@ -28,6 +28,10 @@ var (
 	jqCloudFrontForwardOrigin string
 	//go:embed snippets/cloudfront-allow-options.jq
 	jqCloudFrontAllowOptions string
+	//go:embed snippets/cloudfront-keys-origin.jq
+	jqCloudFrontKeysOrigin string
+	//go:embed snippets/cloudfront-key-origin.jq
+	jqCloudFrontKeyOrigin string
 )
 
 // inlineJQ is a jq program ready for single quotes in a shell snippet:

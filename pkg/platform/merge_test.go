@@ -98,6 +98,17 @@ case "$1 $2" in
       and (.AllowedMethods.Quantity as $q | (.AllowedMethods.Items | length) == $q and ($q == 2 or $q == 3 or $q == 7)))' "$f" >/dev/null \
     || { echo "An error occurred (InvalidArgument) when calling the UpdateDistribution operation" >&2; exit 254; }
   jq --slurpfile c "$f" '.config = $c[0] | .updates += 1 | .etag = "E\(.updates)"' "$dir/cf.json" > "$dir/cf.new" && mv "$dir/cf.new" "$dir/cf.json" ;;
+"cloudfront get-cache-policy")
+  jq -e --arg id "$(arg --id "$@")" '.cachePolicies[$id] // empty' "$dir/cf.json" \
+    || { echo "An error occurred (NoSuchCachePolicy) when calling the GetCachePolicy operation" >&2; exit 254; } ;;
+"cloudfront create-cache-policy")
+  # a new policy, its name unique in the account; prints its id (--query)
+  f=$(arg --cache-policy-config "$@"); f=${f#file://}
+  jq -e --slurpfile c "$f" '[.cachePolicies[] | .Name] | index($c[0].Name) == null' "$dir/cf.json" >/dev/null \
+    || { echo "An error occurred (CachePolicyAlreadyExists) when calling the CreateCachePolicy operation" >&2; exit 254; }
+  id=cp-$(jq '.cachePolicies | length' "$dir/cf.json")
+  jq --arg id "$id" --slurpfile c "$f" '.cachePolicies[$id] = $c[0]' "$dir/cf.json" > "$dir/cf.new" && mv "$dir/cf.new" "$dir/cf.json"
+  echo "$id" ;;
 "cloudfront create-invalidation")
   jq '.invalidations += 1' "$dir/cf.json" > "$dir/cf.new" && mv "$dir/cf.new" "$dir/cf.json" ;;
 *) echo "aws stub: unknown command $*" >&2; exit 2 ;;
@@ -432,12 +443,18 @@ const (
 	cfCORSCustom    = "59781a5b-3903-41f3-afcb-af62929ccde1"
 	cfCachingOff    = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 	cfCachingOptimi = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+	cfKeysOrigin    = "7c6b5a49-3827-1605-f4e3-d2c1b0a9f8e7" // a custom policy keying on Origin already
+	// cfCachePolicies are the policies get-cache-policy reads: two managed
+	// ones as AWS publishes them, and a custom one.
+	cfCachePolicies = `{"` + cfCachingOptimi + `":{"Name":"Managed-CachingOptimized","Comment":"Policy with caching enabled","MinTTL":1,"MaxTTL":31536000,"DefaultTTL":86400,"ParametersInCacheKeyAndForwardedToOrigin":{"EnableAcceptEncodingGzip":true,"EnableAcceptEncodingBrotli":true,"HeadersConfig":{"HeaderBehavior":"none"},"CookiesConfig":{"CookieBehavior":"none"},"QueryStringsConfig":{"QueryStringBehavior":"none"}}},` +
+		`"` + cfCachingOff + `":{"Name":"Managed-CachingDisabled","MinTTL":0,"MaxTTL":0,"DefaultTTL":0,"ParametersInCacheKeyAndForwardedToOrigin":{"EnableAcceptEncodingGzip":false,"EnableAcceptEncodingBrotli":false,"HeadersConfig":{"HeaderBehavior":"none"},"CookiesConfig":{"CookieBehavior":"none"},"QueryStringsConfig":{"QueryStringBehavior":"none"}}},` +
+		`"` + cfKeysOrigin + `":{"Name":"assets-by-origin","MinTTL":0,"MaxTTL":3600,"DefaultTTL":600,"ParametersInCacheKeyAndForwardedToOrigin":{"EnableAcceptEncodingGzip":true,"EnableAcceptEncodingBrotli":false,"HeadersConfig":{"HeaderBehavior":"whitelist","Headers":{"Quantity":2,"Items":["origin","Accept-Language"]}},"CookiesConfig":{"CookieBehavior":"none"},"QueryStringsConfig":{"QueryStringBehavior":"all"}}}}`
 )
 
 // cfState is the stub's distribution: the default behavior and one with
 // a path pattern.
 func cfState(defaultBehavior, pathBehavior string) string {
-	return `{"etag":"E0","updates":0,"invalidations":0,"config":{"CallerReference":"r1","Origins":` + cfOrigins +
+	return `{"etag":"E0","updates":0,"invalidations":0,"cachePolicies":` + cfCachePolicies + `,"config":{"CallerReference":"r1","Origins":` + cfOrigins +
 		`,"DefaultCacheBehavior":` + defaultBehavior + `,"CacheBehaviors":{"Quantity":1,"Items":[` + pathBehavior + `]}}}`
 }
 
@@ -480,14 +497,36 @@ func cloudFrontCases() []writeCase {
 					t.Errorf("%v updates, want none", got["updates"])
 				}
 			}},
-		{name: "CloudFront S3 default behavior without a policy", code: CodeCloudFrontCache, edit: at("/img/logo.png"), file: "cf.json", state: cfState(s3Default, apiOwnPolicy),
+		{name: "CloudFront S3 default behavior caching without Origin in the key", code: CodeCloudFrontCache, edit: at("/img/logo.png"), file: "cf.json", state: cfState(s3Default, apiOwnPolicy),
 			check: func(t *testing.T, got map[string]any) {
-				if p := behavior(t, got, false)["OriginRequestPolicyId"]; p != cfCORSS3 {
-					t.Errorf("default behavior's origin request policy %v, want CORS-S3Origin", p)
+				// An origin request policy forwards Origin but leaves it out
+				// of the cache key: the cache policy must hold it.
+				b := behavior(t, got, false)
+				id, _ := b["CachePolicyId"].(string)
+				policies, _ := got["cachePolicies"].(map[string]any)
+				p, _ := policies[id].(map[string]any)
+				if id == cfCachingOptimi || p == nil {
+					t.Fatalf("the default behavior still caches with %v: %s", id, compactJSON(b))
+				}
+				params := p["ParametersInCacheKeyAndForwardedToOrigin"].(map[string]any)
+				wantHas(t, params["HeadersConfig"].(map[string]any)["Headers"], "Items", "Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers")
+				if p["Name"] != "cors-origin-Managed-CachingOptimized" || p["DefaultTTL"] != float64(86400) || params["EnableAcceptEncodingBrotli"] != true {
+					t.Errorf("the copy lost CachingOptimized's settings: %s", compactJSON(p))
+				}
+				if !sameJSON(policies[cfCachingOptimi], compactJSON(policies[cfCachingOptimi])) || len(policies) != 4 {
+					t.Errorf("cache policies %s, want the three and one copy", compactJSON(policies))
 				}
 				same(t, behavior(t, got, true), apiOwnPolicy, "the /api/* behavior")
 				if got["invalidations"] != float64(2) {
 					t.Errorf("%v invalidations, want one per run", got["invalidations"])
+				}
+			}},
+		{name: "CloudFront S3 default behavior keying on Origin already", code: CodeCloudFrontCache, edit: at("/img/logo.png"), file: "cf.json",
+			state: cfState(strings.Replace(s3Default, cfCachingOptimi, cfKeysOrigin, 1), apiOwnPolicy),
+			check: func(t *testing.T, got map[string]any) {
+				same(t, behavior(t, got, false), strings.Replace(s3Default, cfCachingOptimi, cfKeysOrigin, 1), "the default behavior")
+				if n := len(got["cachePolicies"].(map[string]any)); n != 3 {
+					t.Errorf("%d cache policies, want no copy", n)
 				}
 			}},
 		{name: "CloudFront API behavior without a policy", code: CodeCloudFrontCache, edit: at("/api/items"), file: "cf.json", state: cfState(s3Default, apiNoPolicy),
@@ -596,7 +635,8 @@ func apiGatewayConfigCases() []writeCase {
 // TestMergePrograms: the jq programs can be pasted inside single quotes.
 func TestMergePrograms(t *testing.T) {
 	for name, p := range map[string]string{"s3-add-rule": jqS3AddRule, "merge-cors-config": jqMergeCorsConfig, "gcs-add-entry": jqGCSAddEntry, "set-allow-origins": jqSetAllowOrigins, "cloudfront-behavior": jqCloudFrontBehavior,
-		"cloudfront-forward-origin": jqCloudFrontForwardOrigin, "cloudfront-allow-options": jqCloudFrontAllowOptions} {
+		"cloudfront-forward-origin": jqCloudFrontForwardOrigin, "cloudfront-allow-options": jqCloudFrontAllowOptions,
+		"cloudfront-keys-origin": jqCloudFrontKeysOrigin, "cloudfront-key-origin": jqCloudFrontKeyOrigin} {
 		if strings.Contains(inlineJQ(p), "'") || strings.TrimSpace(inlineJQ(p)) == "" {
 			t.Errorf("%s: empty, or holds a single quote", name)
 		}

@@ -1,9 +1,12 @@
-# The behavior serving $path forwards Origin: without an origin request
-# policy it gets CORS-S3Origin (an S3 origin) or CORS-CustomOrigin; with
-# legacy cache settings, Origin and Access-Control-Request-* join its
-# forwarded headers (its cache key); a CORS or AllViewer policy already
-# forwards Origin and stays; any other policy is kept and the program
-# stops, naming it: replacing it would drop what it forwards.
+# The behavior serving $path keys its cache on Origin and forwards it.
+# $cachePolicy is the cache policy it is to use: a copy of its own with
+# Origin in the key when its own lacked it (the shell made it), else its
+# own. Legacy cache settings get Origin and Access-Control-Request-* added
+# to their forwarded headers (their cache key). With CachingDisabled
+# nothing is cached: the origin request policy must forward Origin; none
+# gets CORS-S3Origin (an S3 origin) or CORS-CustomOrigin, a CORS or
+# AllViewer one stays, any other is kept and the program stops, naming it:
+# replacing it would drop what it forwards.
 .DistributionConfig
 | serving($path) as $at
 | getpath($at) as $b
@@ -11,6 +14,8 @@
 | if ($b.OriginRequestPolicyId // "") == "" and ($b.CachePolicyId // "") == "" then
     if ($b.ForwardedValues.Headers.Items // []) | holds("*") then .
     else setpath($at + ["ForwardedValues", "Headers"]; methods(($b.ForwardedValues.Headers.Items // []) + ["Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"] | unique)) end
+  elif $cachePolicy != "" and $cachePolicy != ($b.CachePolicyId // "") then setpath($at + ["CachePolicyId"]; $cachePolicy)
+  elif $b.CachePolicyId != "4135ea2d-6df8-44a3-9df3-4b5a84be39ad" then .
   elif ($b.OriginRequestPolicyId // "") == "" then
     ([(.Origins.Items // [])[] | select(.Id == $b.TargetOriginId) | select(.S3OriginConfig != null or (.DomainName | test("[.]s3[.-]")))] | length > 0) as $s3
     | setpath($at + ["OriginRequestPolicyId"]; if $s3 then "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf" else "59781a5b-3903-41f3-afcb-af62929ccde1" end)
