@@ -753,8 +753,8 @@ Lambda proxy / HTTP proxy integration: the console cannot add it; return the hea
 			return resourceLookup(c) + fmt.Sprintf(`
 %s
 %s
-# update adds the header and keeps the rest; put-integration-response would
-# replace the mapping templates. Repeat both for each status the method returns.
+# update adds the header and keeps the rest (put would replace the
+# mapping templates). Repeat both for each status the method returns.
 aws apigateway update-method-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method %s --status-code 200 --patch-operations file://cors-method-patch.json
 aws apigateway update-integration-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method %s --status-code 200 --patch-operations file://cors-integration-patch.json
 aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %s`,
@@ -847,7 +847,7 @@ resource "aws_api_gateway_integration_response" "cors_%s" {
 			var b strings.Builder
 			fmt.Fprintf(&b, "API_ID=%s\n", c.APIID)
 			b.WriteString(corsJSONHeredoc("cors-gateway-patch.json", patchParams(apigwHeaderParams(c, true), "gatewayresponse.header.", jsonString)) + "\n")
-			b.WriteString("# update adds the headers and keeps the rest; put-gateway-response would replace it all\n")
+			b.WriteString("# update adds the headers and keeps the rest (put would replace it all)\n")
 			fmt.Fprintf(&b, "for TYPE in %s; do\n", strings.Join(gatewayTypes(c), " "))
 			b.WriteString("  aws apigateway update-gateway-response --rest-api-id \"$API_ID\" --response-type \"$TYPE\" --patch-operations file://cors-gateway-patch.json\n")
 			fmt.Fprintf(&b, "done\naws apigateway create-deployment --rest-api-id \"$API_ID\" --stage-name %s", c.Stage)
