@@ -92,6 +92,9 @@ func init() {
 			}
 			add := fmt.Sprintf("az %s cors add --resource-group YOUR_RESOURCE_GROUP --name %s --allowed-origins %s", cmd, appName(c.Host), c.Origin)
 			if c.Credentials {
+				// A generic update reads the config, sets this one property
+				// and writes it back whole: the rest of the config stays
+				// (the form Microsoft's App Service CORS tutorial uses).
 				add += fmt.Sprintf(" \\\n  && az resource update --resource-group YOUR_RESOURCE_GROUP --name %s/web --resource-type Microsoft.Web/sites/config --set properties.cors.supportCredentials=true", appName(c.Host))
 			}
 			show := fmt.Sprintf("az %s cors show --resource-group YOUR_RESOURCE_GROUP --name %s", cmd, appName(c.Host))

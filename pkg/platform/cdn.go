@@ -67,7 +67,7 @@ export default {
   },
 };`, c.jsOrigins(), c.methodList(", "), c.headerList(", "))
 		}},
-		fixBuilder{FormatVercel, "vercel.json: Vary: Origin beside the headers you set today", func(c FixContext) string {
+		fixBuilder{FormatVercel, "vercel.json: Vary: Origin beside the headers you set today (a Vary there: add Origin to its value; of two rules setting Vary on a path, the last wins)", func(c FixContext) string {
 			return `{
   "headers": [
     {
