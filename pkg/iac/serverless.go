@@ -46,6 +46,7 @@ func readServerless(file string, root *yaml.Node) (*Template, error) {
 		rest.GatewayAt = pos(file, rk)
 	}
 	httpAPI := &awsmodel.HTTPAPI{ID: slsHTTPAPI, At: pos(file, keyNode(root, "functions"))}
+	fillMethods := false
 	if hp := get(provider, "httpApi"); hp != nil {
 		httpAPI.At = pos(file, keyNode(provider, "httpApi"))
 		if cn := get(hp, "cors"); cn != nil {
@@ -53,6 +54,10 @@ func readServerless(file string, root *yaml.Node) (*Template, error) {
 			if httpAPI.Cors != nil && get(cn, "allowedHeaders") == nil {
 				httpAPI.Cors.AllowHeaders = strings.Split(slsDefaultHeaders, ",")
 			}
+			if httpAPI.Cors != nil && get(cn, "allowedOrigins") == nil {
+				httpAPI.Cors.AllowOrigins = []string{"*"}
+			}
+			fillMethods = httpAPI.Cors != nil && get(cn, "allowedMethods") == nil
 		}
 	}
 	c.rest[slsRESTAPI] = rest
@@ -84,6 +89,9 @@ func readServerless(file string, root *yaml.Node) (*Template, error) {
 			}
 		}
 	})
+	if fillMethods {
+		httpAPI.Cors.AllowMethods = slsHTTPAPIMethods(httpAPI.RouteList)
+	}
 	for _, p := range sortedIDs(corsByPath) {
 		sc := corsByPath[p]
 		res := findResource(rest, p, sc.at)
@@ -261,4 +269,28 @@ func (c *cfnReader) slsHTTPAPIEvent(api *awsmodel.HTTPAPI, provider, h, key *yam
 		rt.Authorizer = a
 	}
 	api.RouteList = append(api.RouteList, rt)
+}
+
+// slsHTTPAPIMethods is the AllowMethods the framework writes when cors is true
+// or names no allowedMethods: OPTIONS and every httpApi route's method, ANY
+// standing for all of them (events/http-api.js, shouldFillCorsMethods).
+func slsHTTPAPIMethods(routes []*awsmodel.HTTPRoute) []string {
+	out := []string{http.MethodOptions}
+	seen := map[string]bool{http.MethodOptions: true}
+	add := func(m string) {
+		if !seen[m] {
+			seen[m] = true
+			out = append(out, m)
+		}
+	}
+	for _, rt := range routes {
+		if rt.Method != "ANY" {
+			add(rt.Method)
+			continue
+		}
+		for _, m := range []string{"GET", "POST", "PUT", "PATCH", "HEAD", "DELETE"} {
+			add(m)
+		}
+	}
+	return out
 }
