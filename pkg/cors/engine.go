@@ -533,6 +533,22 @@ func taintFix(target string) string {
 	return "Call the final URL directly (" + target + ": https, the trailing slash, the canonical host), so no redirect turns the Origin into null. Allow null there only if you must: every sandboxed iframe and file: page sends it too."
 }
 
+// downgradeFix is the fix of an https URL that redirects to the plain http
+// URL href: the page calls https already, so the redirect is what to fix.
+// Most often the server builds Location from the plain-http hop behind a
+// proxy that terminates TLS.
+func downgradeFix(href string) string {
+	fix := "The API answers https but its redirect sends the browser to Location " + href +
+		": make the server build redirects with https. Behind a proxy or load balancer that terminates TLS, have the server trust the proxy's X-Forwarded-Proto " +
+		"(Express app.set('trust proxy', 1), uvicorn --proxy-headers --forwarded-allow-ips, Spring server.forward-headers-strategy=native, " +
+		"Django SECURE_PROXY_SSL_HEADER, nginx absolute_redirect off or proxy_redirect)"
+	if u, err := url.Parse(href); err == nil && u.Port() == "" {
+		u.Scheme = "https"
+		fix += "; or, if it answers https there, call " + u.String() + " directly"
+	}
+	return fix + "."
+}
+
 // checkRedirectPreflight judges the preflight Chromium sends before it
 // follows a redirect of a request that needs one: the redirected request
 // starts over at the new URL, preflight included (cors_url_loader.cc
@@ -681,6 +697,9 @@ func (p *Profile) redirect(r *Request, st RedirectState, resp *Message) (Redirec
 			c.Param = "loopback-redirect"
 		}
 		p.note(&f, r, c)
+		if strings.HasPrefix(st.URL, "https:") {
+			f.Fix = downgradeFix(href)
+		}
 		return st, &f
 	}
 	next := st

@@ -37,9 +37,17 @@ func mixedEvalCases() []evalCase {
 		{name: "http page to http is not mixed content", ex: exch(Request{Method: "GET", URL: plainAPI, Origin: "http://app.example.com"}, nil, res(200, HeaderAllowOrigin, "*")), verdict: Allowed,
 			absent: []Code{CodeMixedContent}},
 		// A redirect to plain http is blocked at that hop.
+		// The page already calls https: the fix is the redirect's Location,
+		// not "serve the API over https".
 		{name: "redirect to http is mixed content", ex: exch(get(), nil, res(302, "Location", plainAPI, HeaderAllowOrigin, page)), verdict: Blocked,
-			reported: CodeMixedContent,
-			browser:  "Mixed Content: The page at 'https://app.example.com/' was loaded over HTTPS, but requested an insecure resource 'http://api.example.com/v1/items'. This request has been blocked; the content must be served over HTTPS."},
+			reported: CodeMixedContent, fixHas: "Location http://api.example.com/v1/items",
+			browser: "Mixed Content: The page at 'https://app.example.com/' was loaded over HTTPS, but requested an insecure resource 'http://api.example.com/v1/items'. This request has been blocked; the content must be served over HTTPS."},
+		{name: "redirect to http names the https URL to call instead", ex: exch(get(), nil, res(307, "Location", "http://api.example.com/v1/items/", HeaderAllowOrigin, page)), verdict: Blocked,
+			reported: CodeMixedContent, fixHas: "call https://api.example.com/v1/items/ directly",
+			browser: "Mixed Content: The page at 'https://app.example.com/' was loaded over HTTPS, but requested an insecure resource 'http://api.example.com/v1/items/'. This request has been blocked; the content must be served over HTTPS."},
+		{name: "redirect fix names the X-Forwarded-Proto cause", ex: exch(get(), nil, res(301, "Location", plainAPI, HeaderAllowOrigin, page)), verdict: Blocked,
+			reported: CodeMixedContent, fixHas: "X-Forwarded-Proto",
+			browser: "Mixed Content: The page at 'https://app.example.com/' was loaded over HTTPS, but requested an insecure resource 'http://api.example.com/v1/items'. This request has been blocked; the content must be served over HTTPS."},
 	}
 }
 
