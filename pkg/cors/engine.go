@@ -135,7 +135,7 @@ func isHTTPURL(raw string) bool {
 	if _, _, ok := plainURL(raw); ok {
 		return true
 	}
-	u, err := url.Parse(raw)
+	u, err := parseAuthority(raw)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 

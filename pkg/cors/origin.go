@@ -16,23 +16,30 @@ func OriginOf(rawURL string) string {
 	if o, ok := originOfPlain(rawURL); ok {
 		return o
 	}
-	u, err := url.Parse(rawURL)
+	u, err := parseAuthority(rawURL)
 	if err != nil {
-		// The origin is the scheme and authority alone: a path or query
-		// net/url refuses (a stray %zz, which the URL standard keeps and a
-		// browser sends) does not change it.
-		scheme, rest, ok := strings.Cut(rawURL, "://")
-		if !ok {
-			return "null"
-		}
-		if i := strings.IndexAny(rest, "/?#"); i >= 0 {
-			rest = rest[:i]
-		}
-		if u, err = url.Parse(scheme + "://" + rest); err != nil {
-			return "null"
-		}
+		return "null"
 	}
 	return originOfURL(u)
+}
+
+// parseAuthority is url.Parse, except that a path or query net/url refuses
+// (a stray %zz or a raw control character, which the URL standard keeps or
+// percent-encodes and a browser sends) leaves the scheme and authority
+// parsed: they alone make the origin and say whether the URL is http(s).
+func parseAuthority(rawURL string) (*url.URL, error) {
+	u, err := url.Parse(rawURL)
+	if err == nil {
+		return u, nil
+	}
+	scheme, rest, ok := strings.Cut(rawURL, "://")
+	if !ok {
+		return nil, err
+	}
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	return url.Parse(scheme + "://" + rest)
 }
 
 // originOfPlain is OriginOf without url.Parse for the URLs HAR files are
