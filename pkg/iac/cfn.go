@@ -422,12 +422,57 @@ const (
 )
 
 // prop reads a property of a SAM API, falling back to Globals.<section>.
+// A value in both is merged as SAM merges it (samMerge).
 func (c *cfnReader) prop(props *yaml.Node, section, name string) (*yaml.Node, *yaml.Node) {
+	g := get(c.globals, section)
 	if v := get(props, name); v != nil {
+		if gv := get(g, name); gv != nil {
+			return samMerge(gv, v), keyNode(props, name)
+		}
 		return v, keyNode(props, name)
 	}
-	g := get(c.globals, section)
 	return get(g, name), keyNode(g, name)
+}
+
+// samMerge merges a Globals value under a resource's as SAM does
+// (samtranslator/plugins/globals/globals.py, _do_merge): two mappings key by
+// key, two lists concatenated (the global items first), anything else (an
+// intrinsic counts as a scalar) the resource's. The nodes keep their lines.
+func samMerge(global, local *yaml.Node) *yaml.Node {
+	global, local = deref(global), deref(local)
+	token := func(n *yaml.Node) yaml.Kind {
+		if fn, _ := intrinsic(n); fn != "" {
+			return yaml.ScalarNode
+		}
+		if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
+			return n.Kind
+		}
+		return yaml.ScalarNode
+	}
+	tg, tl := token(global), token(local)
+	switch {
+	case tg != tl || tg == yaml.ScalarNode:
+		return local
+	case tg == yaml.SequenceNode:
+		out := *local
+		out.Content = append(append([]*yaml.Node{}, global.Content...), local.Content...)
+		return &out
+	}
+	out := *local
+	out.Content = nil
+	for i := 0; i+1 < len(global.Content); i += 2 {
+		k, v := global.Content[i], global.Content[i+1]
+		if lk := keyNode(local, k.Value); lk != nil {
+			k, v = lk, samMerge(v, get(local, k.Value))
+		}
+		out.Content = append(out.Content, k, v)
+	}
+	for i := 0; i+1 < len(local.Content); i += 2 {
+		if keyNode(global, local.Content[i].Value) == nil {
+			out.Content = append(out.Content, local.Content[i], local.Content[i+1])
+		}
+	}
+	return &out
 }
 
 func (c *cfnReader) readSAM() {
@@ -543,15 +588,41 @@ func (c *cfnReader) samRESTAPI(s *samAPI) *awsmodel.RestAPI {
 	if st, ok := c.r.str(get(s.props, "StageName")); ok {
 		api.Stage = st
 	}
+	var bodyMethods []*awsmodel.Method
 	if body := get(s.props, "DefinitionBody"); body != nil {
 		readOpenAPIInto(c.file, &c.r, body, api)
+		for _, res := range api.Resources {
+			bodyMethods = append(bodyMethods, res.Methods...)
+		}
 	}
-	auth, authKey := c.prop(s.props, "Api", "Auth")
+	auth, _ := c.prop(s.props, "Api", "Auth")
 	defName, _ := c.r.str(get(auth, "DefaultAuthorizer"))
 	defAt := c.at(keyNode(auth, "DefaultAuthorizer"))
 	keyAll, _ := c.r.boolean(get(auth, "ApiKeyRequired"))
 	keyAt := c.at(keyNode(auth, "ApiKeyRequired"))
-	_ = authKey
+	addAuth := true
+	if v, ok := c.r.boolean(get(auth, "AddDefaultAuthorizerToCorsPreflight")); ok {
+		addAuth = v
+	}
+	addKey := true
+	if v, ok := c.r.boolean(get(auth, "AddApiKeyRequiredToCorsPreflight")); ok {
+		addKey = v
+	}
+	// The defaults apply to every method of the body as well, an OPTIONS
+	// written there included unless the Add…ToCorsPreflight flag is false
+	// (api_generator.py _set_default_authorizer, _set_default_apikey_required).
+	for _, m := range bodyMethods {
+		preflight := m.Verb == http.MethodOptions
+		if m.Authorizer == nil && !(preflight && !addAuth) {
+			m.Authorizer = c.samAuthorizer(auth, defName, defAt)
+		}
+		switch {
+		case preflight && !addKey:
+			m.APIKey = false
+		case keyAll:
+			m.APIKey, m.APIKeyAt = true, keyAt
+		}
+	}
 	for _, e := range s.events {
 		res := findResource(api, e.path, e.at)
 		m := &awsmodel.Method{Verb: e.method, At: e.at, Integration: awsmodel.Integration{Type: "AWS_PROXY", At: e.at}}
@@ -567,7 +638,7 @@ func (c *cfnReader) samRESTAPI(s *samAPI) *awsmodel.RestAPI {
 		res.Methods = append(res.Methods, m)
 	}
 	if cn, ck := c.prop(s.props, "Api", "Cors"); cn != nil {
-		c.samCors(api, cn, ck, auth, defName, defAt, keyAll, keyAt)
+		c.samCors(api, cn, ck, auth, defName, defAt, keyAll && addKey, keyAt, addAuth)
 	}
 	if gr, gk := c.prop(s.props, "Api", "GatewayResponses"); gr != nil {
 		api.GatewayAt = c.at(gk)
@@ -586,7 +657,7 @@ func (c *cfnReader) samRESTAPI(s *samAPI) *awsmodel.RestAPI {
 }
 
 // samCors adds the OPTIONS method SAM generates on every path that has none.
-func (c *cfnReader) samCors(api *awsmodel.RestAPI, cn, ck, auth *yaml.Node, defName string, defAt awsmodel.Pos, keyAll bool, keyAt awsmodel.Pos) {
+func (c *cfnReader) samCors(api *awsmodel.RestAPI, cn, ck, auth *yaml.Node, defName string, defAt awsmodel.Pos, key bool, keyAt awsmodel.Pos, addAuth bool) {
 	origin, headers, methods, maxAge := "'*'", "", "", ""
 	creds := false
 	if v, ok := c.r.str(cn); ok && cn.Kind == yaml.ScalarNode {
@@ -601,14 +672,6 @@ func (c *cfnReader) samCors(api *awsmodel.RestAPI, cn, ck, auth *yaml.Node, defN
 		methods, _ = c.r.str(get(cn, "AllowMethods"))
 		maxAge, _ = c.r.str(get(cn, "MaxAge"))
 		creds, _ = c.r.boolean(get(cn, "AllowCredentials"))
-	}
-	addAuth := true
-	if v, ok := c.r.boolean(get(auth, "AddDefaultAuthorizerToCorsPreflight")); ok {
-		addAuth = v
-	}
-	addKey := true
-	if v, ok := c.r.boolean(get(auth, "AddApiKeyRequiredToCorsPreflight")); ok {
-		addKey = v
 	}
 	at := c.at(ck)
 	for _, res := range api.Resources {
@@ -638,7 +701,7 @@ func (c *cfnReader) samCors(api *awsmodel.RestAPI, cn, ck, auth *yaml.Node, defN
 		if addAuth {
 			m.Authorizer = c.samAuthorizer(auth, defName, defAt)
 		}
-		if addKey && keyAll {
+		if key {
 			m.APIKey, m.APIKeyAt = true, keyAt
 		}
 		res.Methods = append(res.Methods, m)

@@ -64,3 +64,113 @@ functions:
 		})
 	}
 }
+
+// SAM merges a Globals mapping into the resource's key by key, the
+// resource's value winning (samtranslator/plugins/globals/globals.py,
+// _merge_dict): Auth's AddDefaultAuthorizerToCorsPreflight from Globals
+// and the DefaultAuthorizer of the resource both hold.
+func TestSAMGlobalsMerge(t *testing.T) {
+	doc := `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Api:
+    Cors:
+      AllowMethods: "'*'"
+      AllowHeaders: "'content-type,authorization'"
+      AllowOrigin: "'*'"
+    Auth:
+      AddDefaultAuthorizerToCorsPreflight: false
+      ApiKeyRequired: true
+Resources:
+  MyApi:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: dev
+      Cors:
+        AllowOrigin: "'https://app.example.com'"
+      Auth:
+        ApiKeyRequired: false
+        DefaultAuthorizer: LambdaAuthorizer
+        Authorizers:
+          LambdaAuthorizer:
+            FunctionArn: arn:aws:lambda:us-east-1:123456789012:function:auth
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        Post: {Type: Api, Properties: {Path: /likes, Method: post, RestApiId: !Ref MyApi}}
+`
+	tmpl, err := Read("t", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := restOf(t, tmpl, "MyApi")
+	if m := method(t, api, "/likes", "POST"); m.Authorizer == nil || m.APIKey {
+		t.Errorf("POST: authorizer %+v, API key %v; want the resource's DefaultAuthorizer and its ApiKeyRequired: false", m.Authorizer, m.APIKey)
+	}
+	opt := method(t, api, "/likes", "OPTIONS")
+	if opt.Authorizer != nil || opt.APIKey {
+		t.Errorf("generated OPTIONS: authorizer %+v, API key %v; Globals' AddDefaultAuthorizerToCorsPreflight: false keeps it off", opt.Authorizer, opt.APIKey)
+	}
+	got := map[string]string{}
+	for _, p := range opt.Integration.Responses[0].Headers {
+		got[p.Name] = p.Value
+	}
+	want := map[string]string{
+		"Access-Control-Allow-Origin":  "'https://app.example.com'",
+		"Access-Control-Allow-Headers": "'content-type,authorization'",
+		"Access-Control-Allow-Methods": "'*'",
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %q, want %q (Globals' Cors merged under the resource's)", k, got[k], v)
+		}
+	}
+}
+
+// The API's DefaultAuthorizer and ApiKeyRequired apply to every method of an
+// inline DefinitionBody too, not only to the functions' events
+// (api_generator.py _set_default_authorizer and _set_default_apikey_required
+// iterate over every path): SAM's tests/translator/input/api_with_cors_and_apikey.yaml.
+func TestSAMDefaultsOnDefinitionBody(t *testing.T) {
+	doc := `Transform: AWS::Serverless-2016-10-31
+Resources:
+  MyApi:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: dev
+      Cors: "'https://app.example.com'"
+      Auth:
+        ApiKeyRequired: true
+        AddApiKeyRequiredToCorsPreflight: false
+        DefaultAuthorizer: Cognito
+        Authorizers:
+          Cognito: {UserPoolArn: arn:aws:cognito-idp:us-east-1:123456789012:userpool/x}
+      DefinitionBody:
+        openapi: 3.0.1
+        paths:
+          /one:
+            get:
+              x-amazon-apigateway-integration: {type: aws_proxy, httpMethod: POST, uri: x}
+          /two:
+            get:
+              x-amazon-apigateway-integration: {type: aws_proxy, httpMethod: POST, uri: x}
+            options:
+              x-amazon-apigateway-integration: {type: mock}
+`
+	tmpl, err := Read("t", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := restOf(t, tmpl, "MyApi")
+	for _, p := range []string{"/one", "/two"} {
+		if m := method(t, api, p, "GET"); m.Authorizer == nil || !m.APIKey {
+			t.Errorf("GET %s: authorizer %+v, API key %v; want the defaults", p, m.Authorizer, m.APIKey)
+		}
+	}
+	if m := method(t, api, "/one", "OPTIONS"); m.Authorizer == nil || m.APIKey {
+		t.Errorf("generated OPTIONS /one: authorizer %+v, API key %v; want the authorizer (AddDefaultAuthorizerToCorsPreflight defaults to true), no key", m.Authorizer, m.APIKey)
+	}
+	if m := method(t, api, "/two", "OPTIONS"); m.Authorizer == nil || m.APIKey {
+		t.Errorf("the body's own OPTIONS /two: authorizer %+v, API key %v; SAM puts the default authorizer on it too", m.Authorizer, m.APIKey)
+	}
+}
