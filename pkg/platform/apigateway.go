@@ -77,8 +77,8 @@ func init() {
 			Fix: "Redeploy the stage (aws apigateway create-deployment) after every CORS change."},
 		cors.Info{Code: CodeHTTPAPINotConfigured, Severity: cors.SeverityError, Title: "API Gateway HTTP API: CORS is not configured (or does not allow this origin)", Spec: "AWS API Gateway developer guide, Configuring CORS for an HTTP API",
 			Fix: "Configure CORS on the HTTP API (AllowOrigins, AllowMethods, AllowHeaders); API Gateway then answers preflights itself."},
-		cors.Info{Code: CodeHTTPAPIDuplicate, Severity: cors.SeverityError, Title: "API Gateway HTTP API: CORS set in two layers", Spec: "AWS API Gateway developer guide, Configuring CORS for an HTTP API",
-			Fix: "Set CORS in one layer: the HTTP API's CORS configuration, or the backend, not both."},
+		cors.Info{Code: CodeHTTPAPIDuplicate, Severity: cors.SeverityError, Title: "API Gateway HTTP API: Access-Control-Allow-Origin sent twice", Spec: "AWS API Gateway developer guide, Configuring CORS for an HTTP API",
+			Fix: "Configure CORS on the HTTP API (it then replaces the backend's CORS headers), or have the backend send the header once."},
 		cors.Info{Code: CodeLambdaURLNotConfigured, Severity: cors.SeverityError, Title: "Lambda function URL: CORS is not configured (or does not allow this origin)", Spec: "AWS Lambda developer guide, Function URLs, CORS",
 			Fix: "Configure CORS on the function URL (AllowOrigins, AllowMethods, AllowHeaders)."},
 		cors.Info{Code: CodeALBErrorPage, Severity: cors.SeverityError, Title: "The load balancer answered with its own error page, which has no CORS headers", Spec: "AWS Elastic Load Balancing, HTTP 5XX errors of the load balancer",
@@ -456,8 +456,8 @@ func httpAPICauses(a *analysis) []cors.Finding {
 		}
 		if headerCount(r.resp, cors.HeaderAllowOrigin) > 1 || strings.Contains(header(r.resp, cors.HeaderAllowOrigin), ",") {
 			out = append(out, a.finding(CodeHTTPAPIDuplicate, idHTTPAPI, r.step, true,
-				"the "+r.step+" answer carries Access-Control-Allow-Origin more than once: CORS is set both on the HTTP API (or a layer in front of it) and in the backend or a parameter mapping",
-				"Keep one layer: configure CORS on the HTTP API and remove the backend's CORS headers (API Gateway ignores them once CORS is configured), or delete the API's CORS configuration and answer in the backend."))
+				"the "+r.step+" answer carries Access-Control-Allow-Origin more than once. An HTTP API with a CORS configuration ignores the backend's CORS headers and sends its own, once; so this API has no CORS configuration, and the backend sends the header twice (a Lambda returning it in both headers and multiValueHeaders, two CORS middlewares), or a response parameter mapping or a layer in front adds a second one",
+				"Configure CORS on HTTP API "+c.APIID+" for "+c.Origin+", with every origin the backend allows today: API Gateway then answers the preflights and replaces the backend's CORS headers with its own, once. Or have the backend send the header once, and drop any response parameter mapping that appends it."))
 		}
 	}
 	if pf != nil && pf.resp != nil && !hasACAO(pf.resp) {
@@ -1143,17 +1143,32 @@ new apigwv2.HttpApi(this, 'HttpApi', {
 `, yamlList(c.allowListOrigins(), "        "), yamlList(c.Methods, "        "), yamlList(c.Headers, "        "), c.credentials("#", ""))
 		}},
 	)
+	// Two values through an HTTP API mean it has no CORS configuration (one
+	// would replace the backend's headers): configuring it is the fix that
+	// takes one layer away; deleting anything is not.
 	addFixes(CodeHTTPAPIDuplicate,
-		fixBuilder{FormatAWSCLI, "keep the API's CORS configuration and drop the backend's, or the reverse", func(c FixContext) string {
-			return fmt.Sprintf(`# either: keep CORS on the API (and remove the backend's CORS middleware); what it allows today:
-aws apigatewayv2 get-api --api-id %s --query CorsConfiguration
-# or: answer CORS in the backend only: first give the backend every origin, method and
-# header listed above (the delete drops them from the API's answers)
-aws apigatewayv2 delete-cors-configuration --api-id %s`, c.APIID, c.APIID)
+		fixBuilder{FormatAWSCLI, "configure CORS on the API (it then replaces the backend's CORS headers): get-api, merge (jq), update-api", func(c FixContext) string {
+			return `# Add to AllowOrigins every origin the backend allows today (and AllowCredentials true if it
+# sends Access-Control-Allow-Credentials): once configured, the API answers CORS for every route.
+# Where the integrations map response headers, drop an append of Access-Control-Allow-Origin:
+aws apigatewayv2 get-integrations --api-id ` + c.APIID + ` --query "Items[].ResponseParameters"
+` + httpAPIMergeCLI(c)
 		}},
-		fixBuilder{FormatExpress, "remove the backend's cors() when the HTTP API does CORS", func(c FixContext) string {
-			return "// app.use(cors(...))  <- remove for requests through the API: its CORS configuration answers for " + c.Origin +
-				"\n// (keep it if callers also reach the backend directly: it answers them)"
+		fixBuilder{FormatLambda, "or send the header once from the Lambda function", func(c FixContext) string {
+			return `// API Gateway merges a proxy response's headers and multiValueHeaders (payload 1.0):
+// set Access-Control-Allow-Origin in one of them only, with the value you compute today,
+// and take it out of the other. Every other header stays where it is.
+return {
+  statusCode: 200,
+  headers: { 'Access-Control-Allow-Origin': allowedOrigin, 'Vary': 'Origin' /* , your other headers */ },
+  multiValueHeaders: { /* your other multi-value headers, no Access-Control-Allow-Origin */ },
+  body: JSON.stringify(result),
+};`
+		}},
+		fixBuilder{FormatExpress, "or send the header once from the Express backend", func(c FixContext) string {
+			return `// one cors() for the app, registered once and first (your existing options);
+app.use(cors(corsOptions));
+// then no second cors() on a router, and no res.header/res.append('Access-Control-Allow-Origin', ...)`
 		}},
 	)
 

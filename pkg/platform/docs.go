@@ -243,10 +243,10 @@ var pages = map[cors.Code]pageText{
 	CodeHTTPAPIDuplicate: {
 		Platform: "Amazon API Gateway (HTTP API)", Explains: cors.CodeMultipleAllowOrigin,
 		Browser: "The answer carries `Access-Control-Allow-Origin` twice (or a comma list); the browser accepts exactly one value and blocks.",
-		Why:     "CORS is set in two layers: the API's CORS configuration (or a response parameter mapping, or a CDN policy in front) and the backend. Pick one.",
+		Why:     "An HTTP API with a CORS configuration ignores the CORS headers of the backend and sends its own, once (AWS: \"If you configure CORS for an API, API Gateway ignores CORS headers returned from your backend integration\"). So two values mean the API has no CORS configuration and the backend sends the header twice: a Lambda function that returns it in both `headers` and `multiValueHeaders` (payload 1.0; API Gateway merges them), two CORS middlewares, or a middleware and a hand-set header. A response parameter mapping that appends the header, or a CDN policy in front, can add the second one too. Deleting a CORS configuration never fixes it: configuring one does.",
 		Example: "HTTP/1.1 200 OK\napigw-requestid: Xy1AbCdEfGhIjKl=\nAccess-Control-Allow-Origin: https://app.example.com\nAccess-Control-Allow-Origin: *\n\n[]",
 		Confirm: "```sh\naws apigatewayv2 get-api --api-id ID --query CorsConfiguration\naws apigatewayv2 get-integrations --api-id ID --query \"Items[].ResponseParameters\"\n```",
-		Detect:  "HTTP API recognised and `Access-Control-Allow-Origin` appears more than once.",
+		Detect:  "HTTP API recognised and `Access-Control-Allow-Origin` appears more than once (on two lines, or a comma list). The fix configures CORS on the API, merged into what is there, or sends the header once from the backend; it never deletes a configuration.",
 		Related: []cors.Code{CodeHTTPAPINotConfigured, cors.CodeDuplicateHeader},
 	},
 	CodeLambdaURLNotConfigured: {

@@ -44,6 +44,8 @@ case "$1 $2" in
   cp "$f" "$dir/s3.json" ;;
 "apigatewayv2 get-api")
   jq '.CorsConfiguration' "$dir/api.json" ;;
+"apigatewayv2 get-integrations")
+  jq '[.Integrations[]?.ResponseParameters]' "$dir/api.json" ;;
 "apigatewayv2 update-api")
   f=$(arg --cors-configuration "$@"); f=${f#file://}
   jq --slurpfile c "$f" '.CorsConfiguration = $c[0]' "$dir/api.json" > "$dir/api.new" && mv "$dir/api.new" "$dir/api.json" ;;
@@ -249,6 +251,19 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 		{name: "HTTP API without CORS yet", code: CodeHTTPAPINotConfigured, file: "api.json", state: `{"ApiId":"q1w2e3r4t5","Name":"api"}`,
 			check: func(t *testing.T, got map[string]any) {
 				wantHas(t, got["CorsConfiguration"], "AllowOrigins", "https://staging.example.com")
+			}},
+		// Two Access-Control-Allow-Origin values through an HTTP API: it has
+		// no CORS configuration yet; the fix configures one, deletes nothing.
+		{name: "HTTP API sending the header twice", code: CodeHTTPAPIDuplicate, file: "api.json", state: `{"ApiId":"q1w2e3r4t5","Name":"api"}`,
+			check: func(t *testing.T, got map[string]any) {
+				wantHas(t, got["CorsConfiguration"], "AllowOrigins", "https://staging.example.com")
+				if got["Name"] != "api" {
+					t.Errorf("the rest of the API changed: %v", got)
+				}
+			}},
+		{name: "HTTP API sending the header twice, a configuration there", code: CodeHTTPAPIDuplicate, file: "api.json", state: `{"ApiId":"q1w2e3r4t5","Name":"api","CorsConfiguration":` + prodConfig + `}`,
+			check: func(t *testing.T, got map[string]any) {
+				wantHas(t, got["CorsConfiguration"], "AllowOrigins", "https://app.example.com", "https://staging.example.com")
 			}},
 		{name: "Cloud Storage with an entry", code: CodeGCSCORS, file: "gcs.json", state: `[{"origin":["https://app.example.com"],"method":["GET"],"maxAgeSeconds":600}]`,
 			check: func(t *testing.T, got map[string]any) {

@@ -43,8 +43,9 @@ type replayCase struct {
 		Findings   []struct {
 			Code     string   `yaml:"code"`
 			Severity string   `yaml:"severity"`
-			Message  []string `yaml:"message"` // substrings
-			Fix      []string `yaml:"fix"`     // substrings
+			Message  []string `yaml:"message"`   // substrings
+			Fix      []string `yaml:"fix"`       // substrings
+			FixLacks []string `yaml:"fix_lacks"` // substrings the fix must not hold
 		} `yaml:"findings"`
 		NoCodes []string `yaml:"no_codes"`
 	} `yaml:"expect"`
@@ -223,6 +224,11 @@ func TestRecordedPlatforms(t *testing.T) {
 				for _, s := range want.Fix {
 					if !strings.Contains(f.Fix, s) {
 						t.Errorf("%s: fix lacks %q:\n%s", want.Code, s, f.Fix)
+					}
+				}
+				for _, s := range want.FixLacks {
+					if strings.Contains(f.Fix, s) {
+						t.Errorf("%s: fix must not hold %q:\n%s", want.Code, s, f.Fix)
 					}
 				}
 			}
