@@ -194,7 +194,7 @@ func (o *checkOptions) setArgs(args []string) error {
 	case len(args) == 0:
 		return usageErrorf("check needs a URL or a curl command\nUsage: %s\n   or: corsdiag check -- curl 'https://…' -H 'origin: https://your-page.example'", originHint)
 	case isCurl(args[0]):
-		if err := corsdiagFlagAfterPaste("curl", args[1:]); err != nil {
+		if err := corsdiagFlagAfterPaste(strings.Fields(args[0])[0], args[1:]); err != nil {
 			return err
 		}
 		o.Curl = args
@@ -239,7 +239,7 @@ func (o *checkOptions) readFromFile(args []string) (string, error) {
 	}
 	text := strings.TrimPrefix(string(b), "\ufeff")
 	if !isCurl(text) && pastedForm(text) == "" {
-		return "", usageErrorf("--from-file %s: want a \"Copy as cURL\", \"Copy as fetch\" or \"Copy as PowerShell\" from the browser's Network panel (the text starts with curl, fetch(, await fetch(, Invoke-WebRequest or $session)", o.FromFile)
+		return "", usageErrorf("--from-file %s: want a \"Copy as cURL\", \"Copy as fetch\" or \"Copy as PowerShell\" from the browser's Network panel (the text starts with curl, curl.exe, fetch(, await fetch(, Invoke-WebRequest or $session)", o.FromFile)
 	}
 	return text, nil
 }
@@ -259,8 +259,7 @@ func pastedForm(arg string) curlcmd.Dialect {
 }
 
 func isCurl(arg string) bool {
-	arg = strings.TrimSpace(arg)
-	return arg == "curl" || strings.HasPrefix(arg, "curl ") || strings.HasPrefix(arg, "curl\t") || strings.HasPrefix(arg, "curl\n")
+	return curlcmd.StartsWithCurl(arg)
 }
 
 // checkInput is the request to probe, resolved from flags and curl command.

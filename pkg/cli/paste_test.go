@@ -118,3 +118,36 @@ func TestCheckPastedFetchAndPowerShell(t *testing.T) {
 		})
 	}
 }
+
+// Firefox's "Copy as cURL (Windows)" starts with curl.exe (devtools/client/
+// shared/curl.js: CMD = "curl.exe " on WINNT); it is a curl command like
+// Chrome's "(cmd)" copy, after -- or from a file.
+func TestCheckPastedCurlExe(t *testing.T) {
+	rec := &preflightRecorder{}
+	tr := scenarioServer(t, rec.handler)
+	copied := "curl.exe ^\"https://api.test/items/7^\" ^\n  -X PUT ^\n  -H ^\"User-Agent: Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0^\" ^\n  -H ^\"Accept: */*^\" ^\n  -H ^\"Content-Type: application/json^\" ^\n  -H ^\"X-Request-Id: r-1^\" ^\n  -H ^\"Origin: " + testOrigin + "^\" ^\n  --data-raw ^\"^{^\\^\"a^\\^\":1^}^\""
+	file := t.TempDir() + "/copied.txt"
+	if err := os.WriteFile(file, []byte(copied), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		args []string
+	}{
+		{"after --", []string{"--", copied}},
+		{"from a file", []string{"--from-file", file}},
+		{"split by the shell", []string{"--", "curl.exe", "https://api.test/items/7", "-X", "PUT", "-H", "X-Request-Id: r-1", "-H", "Origin: " + testOrigin}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := execCheck(t, tr, append([]string{"--no-error-probe"}, tt.args...)...)
+			if code != ExitBlocked {
+				t.Fatalf("exit %d, want %d: %s%s", code, ExitBlocked, out, errOut)
+			}
+			for _, want := range []string{"PUT https://api.test/items/7 from origin " + testOrigin, "Reported: header-not-allowed (preflight)"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("output lacks %q:\n%s", want, out)
+				}
+			}
+		})
+	}
+}

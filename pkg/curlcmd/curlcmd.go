@@ -158,6 +158,21 @@ func ParseAll(text string) ([]Parsed, error) {
 	return out, nil
 }
 
+// StartsWithCurl reports whether text is a curl command as DevTools copy
+// it: its first word is curl, or curl.exe (Firefox's "Copy as cURL
+// (Windows)"), in any letter case. A path to curl is not taken, so that a
+// URL ending in /curl is never read as a command.
+func StartsWithCurl(text string) bool {
+	t := strings.TrimLeft(text, " \t\r\n")
+	end := strings.IndexAny(t, " \t\r\n")
+	if end < 0 {
+		end = len(t)
+	}
+	// A line continuation may follow it at once: curl\ (bash), curl^ (cmd).
+	first := strings.ToLower(strings.TrimRight(t[:end], "\\^"))
+	return first == "curl" || first == "curl.exe"
+}
+
 // detect picks the cmd form when the text has its marks: ^" quoting, a ^
 // line continuation, curl.exe, or (with no single quote anywhere, which the
 // bash forms always use) Firefox's "" escape inside a double-quoted word.

@@ -361,3 +361,25 @@ func BenchmarkParseNestedArithmetic(b *testing.B) {
 		_, _ = Parse(text)
 	}
 }
+
+func TestStartsWithCurl(t *testing.T) {
+	for text, want := range map[string]bool{
+		"curl 'https://x.test/'":          true,
+		"\n  curl\\\n 'https://x.test/'":  true,
+		"curl":                            true,
+		"curl.exe ^\"https://x.test/^\"":  true, // Firefox, Windows
+		"CURL.EXE \"https://x.test/\"":    true,
+		"curl\t-X PUT https://x.test/":    true,
+		"curl^\n \"https://x.test/\"":     true,
+		"curly https://x.test/":           false,
+		"https://x.test/curl":             false, // a URL, not a command
+		"/usr/bin/curl https://x.test/":   false,
+		"fetch(\"https://x.test/\")":      false,
+		"":                                false,
+		"wget https://x.test/ # curl.exe": false,
+	} {
+		if got := StartsWithCurl(text); got != want {
+			t.Errorf("StartsWithCurl(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
