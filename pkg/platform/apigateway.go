@@ -442,6 +442,16 @@ func preflightStatusNote(pf *response) string {
 	return fmt.Sprintf(" (here: %d)", pf.resp.Status)
 }
 
+// consoleCredentials is the console line that switches credentials on for
+// a page that sends them (a configured API answers without
+// Access-Control-Allow-Credentials otherwise, and the browser refuses).
+func consoleCredentials(c FixContext) string {
+	if c.Credentials {
+		return "  Access-Control-Allow-Credentials: YES\n"
+	}
+	return ""
+}
+
 // httpAPICauses explains what an HTTP API did.
 func httpAPICauses(a *analysis) []cors.Finding {
 	if !a.has(idHTTPAPI) {
@@ -1066,8 +1076,8 @@ Resources:
   Access-Control-Allow-Origin: %s
   Access-Control-Allow-Methods: %s
   Access-Control-Allow-Headers: %s
-Save (HTTP APIs with auto-deploy apply it at once; otherwise deploy the stage). No OPTIONS route is needed; if an
-ANY route has an authorizer, CORS configuration makes API Gateway answer preflights before it.`, c.APIID, c.Origin, c.methodList(", "), c.headerList(", "))
+%sSave (HTTP APIs with auto-deploy apply it at once; otherwise deploy the stage). No OPTIONS route is needed; if an
+ANY route has an authorizer, CORS configuration makes API Gateway answer preflights before it.`, c.APIID, c.Origin, c.methodList(", "), c.headerList(", "), consoleCredentials(c))
 		}},
 		fixBuilder{FormatAWSCLI, "get-api, merge into CorsConfiguration (jq), update-api", httpAPIMergeCLI},
 		fixBuilder{FormatCloudFormation, "CorsConfiguration on AWS::ApiGatewayV2::Api", func(c FixContext) string {

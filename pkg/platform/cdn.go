@@ -55,7 +55,7 @@ export default {
         'Access-Control-Allow-Methods': '%s',
         'Access-Control-Allow-Headers': '%s',
         'Access-Control-Max-Age': '7200',
-        'Vary': 'Origin',
+%s        'Vary': 'Origin',
       } });
     }
     const upstream = await fetch(request);
@@ -65,7 +65,7 @@ export default {
     response.headers.append('Vary', 'Origin');
     return response;
   },
-};`, c.jsOrigins(), c.methodList(", "), c.headerList(", "))
+};`, c.jsOrigins(), c.methodList(", "), c.headerList(", "), workerCredentials(c))
 		}},
 		fixBuilder{FormatVercel, "vercel.json: Vary: Origin beside the headers you set today (a Vary there: add Origin to its value; of two rules setting Vary on a path, the last wins)", func(c FixContext) string {
 			return `{
@@ -111,6 +111,17 @@ app.use((req, res, next) => { res.vary('Origin'); next(); });
 app.use(cors(corsOptions));   // your existing options`
 		}},
 	)
+}
+
+// workerCredentials is the Access-Control-Allow-Credentials line of a
+// Worker's preflight answer: a credentialed preflight fails without it, so
+// the page that sends credentials gets it, and any other page is told to
+// keep it if the origin sends it today.
+func workerCredentials(c FixContext) string {
+	if c.Credentials {
+		return "        'Access-Control-Allow-Credentials': 'true',\n"
+	}
+	return "        // 'Access-Control-Allow-Credentials': 'true',   // keep it if your origin sends it today\n"
 }
 
 // A static header holds one origin. Where a CORS configuration exists,

@@ -522,3 +522,42 @@ func TestHostingHeaderRulesSayValuesMerge(t *testing.T) {
 		t.Fatalf("%d Netlify and Firebase snippets", n)
 	}
 }
+
+// TestCredentialedPreflightAnswers: a snippet that writes a preflight
+// answer (its Access-Control-Allow-Methods) for a page that sends
+// credentials also allows them; without Access-Control-Allow-Credentials:
+// true the browser refuses the credentialed preflight the page sends today.
+func TestCredentialedPreflightAnswers(t *testing.T) {
+	c := existingContext(true)
+	c.Credentials = true
+	writes := regexp.MustCompile(`(?i)access-control-allow-methods|allowmethods|allow_methods`)
+	allows := regexp.MustCompile(`(?i)credentials`)
+	// Forms that write no preflight answer of their own, or merge into
+	// header lines that stay (Access-Control-Allow-Credentials with them).
+	exempt := map[cors.Code]string{
+		CodeS3CORSNotEnabled:       "an S3 CORS rule has no credentials setting",
+		CodeS3CORSRuleMismatch:     "an S3 CORS rule has no credentials setting",
+		CodeCloudFrontNoOptions:    "AllowedMethods of a cache behavior, not a CORS answer",
+		CodeCloudFrontCache:        "the cache policy's key, not a CORS answer",
+		CodeStaticOptions405:       "merged into the CORS header lines set today, which stay",
+		CodeAPIGWCorsOnlyOnOptions: "the preflight passes today; its Cors stays",
+	}
+	n := 0
+	for code := range fixBuilders {
+		if exempt[code] != "" {
+			continue
+		}
+		for _, f := range Fixes(code, c) {
+			if !writes.MatchString(f.Snippet) {
+				continue
+			}
+			n++
+			if !allows.MatchString(f.Snippet) {
+				t.Errorf("%s/%s %q: answers the preflight of a credentialed page without allowing credentials:\n%s", code, f.Format, f.Title, f.Snippet)
+			}
+		}
+	}
+	if n < 20 {
+		t.Fatalf("only %d snippets write a preflight answer", n)
+	}
+}
