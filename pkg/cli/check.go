@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/curlcmd"
@@ -237,11 +239,41 @@ func (o *checkOptions) readFromFile(args []string) (string, error) {
 	if len(b) > maxPasteSize {
 		return "", usageErrorf("--from-file %s: larger than %d MiB; it should hold one copied request", o.FromFile, maxPasteSize>>20)
 	}
-	text := strings.TrimPrefix(string(b), "\ufeff")
+	text, err := decodePaste(b)
+	if err != nil {
+		return "", usageErrorf("--from-file %s: %v", o.FromFile, err)
+	}
 	if !isCurl(text) && pastedForm(text) == "" {
 		return "", usageErrorf("--from-file %s: want a \"Copy as cURL\", \"Copy as fetch\" or \"Copy as PowerShell\" from the browser's Network panel (the text starts with curl, curl.exe, fetch(, await fetch(, Invoke-WebRequest or $session)", o.FromFile)
 	}
 	return text, nil
+}
+
+// decodePaste is the text of a pasted file: UTF-8 (a byte-order mark
+// dropped), or UTF-16 when a byte-order mark says so, as Windows
+// PowerShell 5.1 saves the clipboard (Get-Clipboard > copied.txt).
+func decodePaste(b []byte) (string, error) {
+	var bigEndian bool
+	switch {
+	case bytes.HasPrefix(b, []byte{0xff, 0xfe}):
+	case bytes.HasPrefix(b, []byte{0xfe, 0xff}):
+		bigEndian = true
+	default:
+		return strings.TrimPrefix(string(b), "\ufeff"), nil
+	}
+	b = b[2:]
+	if len(b)%2 != 0 {
+		return "", fmt.Errorf("UTF-16 (by its byte-order mark), but it ends in half a character (byte %d)", len(b)+1)
+	}
+	units := make([]uint16, len(b)/2)
+	for i := range units {
+		if bigEndian {
+			units[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
+		} else {
+			units[i] = uint16(b[2*i+1])<<8 | uint16(b[2*i])
+		}
+	}
+	return string(utf16.Decode(units)), nil
 }
 
 // pastedForm names the form of a pasted "Copy as fetch" or "Copy as

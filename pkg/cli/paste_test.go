@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf16"
 )
 
 // preflightRecorder allows the page's PUT with Content-Type, not
@@ -149,5 +150,85 @@ func TestCheckPastedCurlExe(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A copy saved by Windows PowerShell 5.1 (Get-Clipboard > copied.txt) is
+// UTF-16 with a byte-order mark; --from-file reads it as the text it is.
+func TestCheckPastedUTF16File(t *testing.T) {
+	rec := &preflightRecorder{}
+	tr := scenarioServer(t, rec.handler)
+	copied := "curl ^\"https://api.test/items/7^\" ^\r\n  -X ^\"PUT^\" ^\r\n  -H ^\"x-request-id: r-\u00e9^\" ^\r\n  -H ^\"origin: " + testOrigin + "^\"\r\n"
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		name string
+		data []byte
+	}{
+		{"UTF-16LE", utf16Bytes(copied, false)},
+		{"UTF-16BE", utf16Bytes(copied, true)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			file := dir + "/" + tt.name + ".txt"
+			if err := os.WriteFile(file, tt.data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, out, errOut := execCheck(t, tr, "--no-error-probe", "--from-file", file)
+			if code != ExitBlocked || !strings.Contains(out, "Reported: header-not-allowed (preflight)") {
+				t.Fatalf("exit %d, want %d and header-not-allowed: %s%s", code, ExitBlocked, out, errOut)
+			}
+		})
+	}
+	// Half a UTF-16 character is named, not guessed at.
+	file := dir + "/odd.txt"
+	if err := os.WriteFile(file, utf16Bytes(copied, false)[:9], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := execCheck(t, tr, "--from-file", file); code != ExitUsage || !strings.Contains(errOut, "UTF-16") {
+		t.Errorf("exit %d, stderr %q; want %d and a word on UTF-16", code, errOut, ExitUsage)
+	}
+}
+
+// utf16Bytes is s in UTF-16 with a byte-order mark.
+func utf16Bytes(s string, bigEndian bool) []byte {
+	var out []byte
+	put := func(u uint16) {
+		if bigEndian {
+			out = append(out, byte(u>>8), byte(u))
+		} else {
+			out = append(out, byte(u), byte(u>>8))
+		}
+	}
+	put(0xfeff)
+	for _, u := range utf16.Encode([]rune(s)) {
+		put(u)
+	}
+	return out
+}
+
+// A paste holding a NUL byte or bytes that are not UTF-8 exits 2 naming
+// the byte, and sends nothing (the NUL used to be dropped: /a\x00b went out
+// as /ab).
+func TestCheckPastedDamagedBytes(t *testing.T) {
+	var mu sync.Mutex
+	sent := 0
+	tr := scenarioServer(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		sent++
+		mu.Unlock()
+	})
+	for _, tt := range []struct{ paste, want string }{
+		{"curl 'https://api.test/a\x00b' -H 'origin: " + testOrigin + "'", "curl command, byte 24: a NUL byte"},
+		{"curl ^\"https://api.test/\xff^\" -H ^\"origin: " + testOrigin + "^\"", "curl command, byte 24: byte 0xff is not UTF-8"},
+		{"fetch(\"https://api.test/a\x00b\", {\"referrer\": \"" + testOrigin + "/\"});", "fetch call, byte 25: a NUL byte"},
+	} {
+		code, _, errOut := execCheck(t, tr, "--", tt.paste)
+		if code != ExitUsage || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%q: exit %d, stderr %q; want %d and %q", tt.paste, code, errOut, ExitUsage, tt.want)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if sent != 0 {
+		t.Errorf("%d requests sent for damaged pastes", sent)
 	}
 }

@@ -24,6 +24,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // Dialect is the shell a command was written for.
@@ -130,6 +131,9 @@ type Parsed struct {
 // ParseAll reads every curl command in text ("Copy all as cURL" output:
 // commands separated by ';' or newlines in bash, '&' in cmd).
 func ParseAll(text string) ([]Parsed, error) {
+	if err := checkBytes(text, ""); err != nil {
+		return nil, err
+	}
 	dialect := detect(text)
 	var (
 		lines [][]word
@@ -156,6 +160,30 @@ func ParseAll(text string) ([]Parsed, error) {
 		out = append(out, Parsed{Command: c, Offset: ws[0].off})
 	}
 	return out, nil
+}
+
+// checkBytes refuses what no DevTools copy holds: a NUL byte, or bytes
+// that are not UTF-8 (DevTools copies UTF-8). Either means the text was
+// damaged or saved in another encoding on its way, and reading on would
+// check another request than the one copied (a shell drops a NUL; a
+// decoder turns a stray byte into U+FFFD).
+func checkBytes(text string, form Dialect) error {
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			if c == 0 {
+				return &Error{Offset: i, Form: form, Reason: "a NUL byte, which no browser copies: the text was damaged on its way; copy it from DevTools again"}
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if r == utf8.RuneError && n == 1 {
+			return &Error{Offset: i, Form: form, Reason: fmt.Sprintf("byte 0x%02x is not UTF-8, which DevTools copies: was the text saved in another encoding? Save it as UTF-8", c)}
+		}
+		i += n
+	}
+	return nil
 }
 
 // StartsWithCurl reports whether text is a curl command as DevTools copy

@@ -19,6 +19,9 @@ import (
 // in "referrer"; the Node.js form puts Referer in the headers: either gives
 // the Origin. Errors are *Error with Form Fetch and the byte offset.
 func ParseFetch(text string) (*Command, error) {
+	if err := checkBytes(text, Fetch); err != nil {
+		return nil, err
+	}
 	p := &jsParser{s: text}
 	p.ws()
 	if p.word("await") {

@@ -18,6 +18,9 @@ import (
 // @{ key = value } hashtables. Errors are *Error with Form PowerShell and
 // the byte offset.
 func ParsePowerShell(text string) (*Command, error) {
+	if err := checkBytes(text, PowerShell); err != nil {
+		return nil, err
+	}
 	toks, err := psLex(text)
 	if err != nil {
 		return nil, err
