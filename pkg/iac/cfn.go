@@ -8,6 +8,7 @@ package iac
 // GatewayResponses.
 
 import (
+	"fmt"
 	"net/http"
 	"sort"
 	"strconv"
@@ -39,6 +40,8 @@ type cfnReader struct {
 	// function events are collected.
 	samREST map[string]*samAPI
 	samHTTP map[string]*samHTTPAPI
+	// warnings are the parts not read (conditions known only at deploy time).
+	warnings []*ParseError
 }
 
 func (c *cfnReader) at(n *yaml.Node) awsmodel.Pos { return pos(c.file, n) }
@@ -72,12 +75,59 @@ func readCFN(file string, root *yaml.Node) (*Template, error) {
 		}
 	})
 	c.globals = get(root, "Globals")
+	c.conditions(get(root, "Conditions"), resources)
 	kind := KindCloudFormation
 	if isSAM(root, c) {
 		kind = KindSAM
 	}
 	c.read()
-	return &Template{File: file, Kind: kind, Services: c.out}, nil
+	return &Template{File: file, Kind: kind, Services: c.out, Warnings: c.warnings}, nil
+}
+
+// conditions evaluates the template's Conditions: Fn::If with a known
+// condition becomes its branch, a resource whose Condition is false is
+// dropped, and a resource lint reads whose Condition is unknown is kept, with
+// a warning.
+func (c *cfnReader) conditions(conds, resources *yaml.Node) {
+	c.r.conds = conds
+	warn := func(w *ParseError) { c.warnings = append(c.warnings, w) }
+	c.r.resolveConditions(c.file, c.globals, false, warn)
+	ids := c.ids[:0]
+	for _, id := range c.ids {
+		r := c.res[id]
+		if cn := get(get(resources, id), "Condition"); cn != nil && cn.Kind == yaml.ScalarNode {
+			v, ok := c.r.condition(cn.Value)
+			if ok && !v {
+				delete(c.res, id)
+				continue
+			}
+			if !ok && readTypes(r.typ) {
+				warn(&ParseError{File: c.file, Line: cn.Line, Msg: fmt.Sprintf("%s is created only when condition %s holds, known only at deploy time: it is read as created", id, cn.Value)})
+			}
+		}
+		r.props = c.resolvedProps(get(resources, id), warn)
+		ids = append(ids, id)
+	}
+	c.ids = ids
+}
+
+// resolvedProps resolves the conditions in a resource's Properties.
+func (c *cfnReader) resolvedProps(res *yaml.Node, warn func(*ParseError)) *yaml.Node {
+	if p := keyNode(res, "Properties"); p != nil {
+		v := get(res, "Properties")
+		if picked, unresolved := c.r.pick(v); unresolved == "" && picked != v {
+			*v = *deref(picked)
+		}
+		c.r.resolveConditions(c.file, v, false, warn)
+		return get(res, "Properties")
+	}
+	return nil
+}
+
+// readTypes are the resource types whose presence changes what lint predicts.
+func readTypes(typ string) bool {
+	return strings.HasPrefix(typ, "AWS::ApiGateway") || strings.HasPrefix(typ, "AWS::Serverless::") ||
+		typ == "AWS::Lambda::Url" || typ == "AWS::S3::Bucket"
 }
 
 func isSAM(root *yaml.Node, c *cfnReader) bool {
@@ -427,7 +477,7 @@ func (c *cfnReader) prop(props *yaml.Node, section, name string) (*yaml.Node, *y
 	g := get(c.globals, section)
 	if v := get(props, name); v != nil {
 		if gv := get(g, name); gv != nil {
-			return samMerge(gv, v), keyNode(props, name)
+			return c.r.samMerge(gv, v), keyNode(props, name)
 		}
 		return v, keyNode(props, name)
 	}
@@ -437,11 +487,12 @@ func (c *cfnReader) prop(props *yaml.Node, section, name string) (*yaml.Node, *y
 // samMerge merges a Globals value under a resource's as SAM does
 // (samtranslator/plugins/globals/globals.py, _do_merge): two mappings key by
 // key, two lists concatenated (the global items first), anything else (an
-// intrinsic counts as a scalar) the resource's. The nodes keep their lines.
-func samMerge(global, local *yaml.Node) *yaml.Node {
+// intrinsic counts as a scalar, an Fn::If already resolved too) the
+// resource's. The nodes keep their lines.
+func (r *resolver) samMerge(global, local *yaml.Node) *yaml.Node {
 	global, local = deref(global), deref(local)
 	token := func(n *yaml.Node) yaml.Kind {
-		if fn, _ := intrinsic(n); fn != "" {
+		if fn, _ := intrinsic(n); fn != "" || r.fromIf[n] {
 			return yaml.ScalarNode
 		}
 		if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
@@ -463,7 +514,7 @@ func samMerge(global, local *yaml.Node) *yaml.Node {
 	for i := 0; i+1 < len(global.Content); i += 2 {
 		k, v := global.Content[i], global.Content[i+1]
 		if lk := keyNode(local, k.Value); lk != nil {
-			k, v = lk, samMerge(v, get(local, k.Value))
+			k, v = lk, r.samMerge(v, get(local, k.Value))
 		}
 		out.Content = append(out.Content, k, v)
 	}

@@ -203,7 +203,11 @@ func pos(file string, n *yaml.Node) awsmodel.Pos {
 
 // resolver resolves intrinsic functions as far as a template allows.
 type resolver struct {
-	params map[string]string // parameter defaults
+	params   map[string]string // parameter defaults
+	conds    *yaml.Node        // the Conditions section
+	condMemo map[string]condState
+	fromIf   map[*yaml.Node]bool // values that were an Fn::If (SAM merges them as scalars)
+	walked   map[*yaml.Node]bool // nodes whose conditions are resolved
 }
 
 // intrinsic returns the function name and argument of an intrinsic
@@ -270,7 +274,7 @@ func (r *resolver) str(n *yaml.Node) (string, bool) {
 		})
 		return out, ok
 	case "Fn::Join":
-		parts := items(arg)
+		parts := args(arg)
 		if len(parts) != 2 {
 			return "", false
 		}
@@ -340,7 +344,7 @@ func refName(n *yaml.Node) string {
 		if arg.Kind == yaml.ScalarNode {
 			return strings.SplitN(arg.Value, ".", 2)[0]
 		}
-		if it := items(arg); len(it) > 0 && it[0].Kind == yaml.ScalarNode {
+		if it := args(arg); len(it) > 0 && it[0].Kind == yaml.ScalarNode {
 			return it[0].Value
 		}
 	}
@@ -359,7 +363,7 @@ func getAttName(n *yaml.Node) string {
 		}
 		return ""
 	}
-	if it := items(arg); len(it) > 1 && it[1].Kind == yaml.ScalarNode {
+	if it := args(arg); len(it) > 1 && it[1].Kind == yaml.ScalarNode {
 		return it[1].Value
 	}
 	return ""

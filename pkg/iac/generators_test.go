@@ -174,3 +174,129 @@ Resources:
 		t.Errorf("the body's own OPTIONS /two: authorizer %+v, API key %v; SAM puts the default authorizer on it too", m.Authorizer, m.APIKey)
 	}
 }
+
+func preflightHeaders(t *testing.T, api *awsmodel.RestAPI, path string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	m := method(t, api, path, "OPTIONS")
+	for _, p := range m.Integration.Responses[0].Headers {
+		out[p.Name] = p.Value
+	}
+	return out
+}
+
+// Intrinsics in their short YAML form (!Join [..], !If [..], !GetAtt [..])
+// resolve as the long form does, and a condition known from parameter
+// defaults picks its branch of Fn::If (AWS::NoValue removes the property);
+// a condition known only at deploy time is left unknown, with a warning at
+// its line.
+func TestIntrinsicShortFormsAndConditions(t *testing.T) {
+	doc := `Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Origin: {Type: String, Default: "https://app.example.com"}
+  Stage: {Type: String, Default: dev}
+  Region: {Type: String}
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+  IsDev: !Not [!Condition IsProd]
+  InEU: !Equals [!Ref Region, eu-west-1]
+  DevOrEU: !Or [!Condition IsDev, !Condition InEU]
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: !Ref Stage
+      Cors:
+        AllowOrigin: !Join ["", ["'", !Ref Origin, "'"]]
+        AllowHeaders: !If [IsProd, "'content-type'", "'content-type,authorization'"]
+        MaxAge: !If [IsDev, !Ref AWS::NoValue, "'600'"]
+        AllowMethods: !If [DevOrEU, "'GET,POST,OPTIONS'", "'POST'"]
+        AllowCredentials: !If [InEU, true, false]
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        Post: {Type: Api, Properties: {Path: /x, Method: post, RestApiId: !Ref Api}}
+`
+	tmpl, err := Read("t.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := preflightHeaders(t, restOf(t, tmpl, "Api"), "/x")
+	want := map[string]string{
+		"Access-Control-Allow-Origin":  "'https://app.example.com'",
+		"Access-Control-Allow-Headers": "'content-type,authorization'",
+		"Access-Control-Allow-Methods": "'GET,POST,OPTIONS'",
+		"Access-Control-Max-Age":       "",
+	}
+	for k, v := range want {
+		if h[k] != v {
+			t.Errorf("%s = %q, want %q", k, h[k], v)
+		}
+	}
+	var ws []string
+	for _, w := range tmpl.Warnings {
+		ws = append(ws, w.Error())
+	}
+	if len(ws) != 1 || !strings.Contains(ws[0], "t.yaml:21:") || !strings.Contains(ws[0], "InEU") {
+		t.Errorf("warnings %q, want one at line 21 naming the condition InEU", ws)
+	}
+}
+
+// A resource whose Condition is known to be false is not created.
+func TestConditionalResource(t *testing.T) {
+	doc := `Parameters:
+  EnableCors: {Type: String, Default: "false"}
+Conditions:
+  Cors: !Equals [!Ref EnableCors, "true"]
+Resources:
+  Api:
+    Type: AWS::ApiGateway::RestApi
+  Res:
+    Type: AWS::ApiGateway::Resource
+    Properties: {RestApiId: !Ref Api, ParentId: !GetAtt [Api, RootResourceId], PathPart: items}
+  Get:
+    Type: AWS::ApiGateway::Method
+    Properties: {RestApiId: !Ref Api, ResourceId: !Ref Res, HttpMethod: GET, AuthorizationType: NONE, Integration: {Type: AWS_PROXY}}
+  Options:
+    Type: AWS::ApiGateway::Method
+    Condition: Cors
+    Properties: {RestApiId: !Ref Api, ResourceId: !Ref Res, HttpMethod: OPTIONS, AuthorizationType: NONE, Integration: {Type: MOCK}}
+`
+	tmpl, err := Read("t.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := restOf(t, tmpl, "Api")
+	method(t, api, "/items", "GET")
+	for _, r := range api.Resources {
+		if r.Path == "/items" && hasVerb(r, "OPTIONS") {
+			t.Error("the OPTIONS method's Condition is false: it is not created")
+		}
+	}
+}
+
+// A Globals value written as Fn::If is an intrinsic to SAM's merge: the
+// resource's value replaces it instead of merging into it.
+func TestSAMGlobalsFnIfNotMerged(t *testing.T) {
+	doc := `Transform: AWS::Serverless-2016-10-31
+Conditions:
+  Always: !Equals [a, a]
+Globals:
+  HttpApi:
+    CorsConfiguration: !If [Always, {AllowOrigins: [https://foo.example.com]}, !Ref AWS::NoValue]
+Resources:
+  HttpApi:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      CorsConfiguration:
+        AllowOrigins: [https://app.example.com]
+`
+	tmpl, err := Read("t.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(httpOf(t, tmpl, "HttpApi").Cors.AllowOrigins, ","); got != "https://app.example.com" {
+		t.Errorf("AllowOrigins %s, want the resource's alone", got)
+	}
+}
