@@ -28,6 +28,8 @@ type explainOptions struct {
 	Output string // text | json
 	// Markdown prints a page as its Markdown source instead of rendering it.
 	Markdown bool
+	// NoRedact shows the secrets of a pasted console text's URL.
+	NoRedact bool
 	// pages holds docs/findings/<code>.md; tests may replace it.
 	pages fs.FS
 }
@@ -65,6 +67,7 @@ Internal names work too (CORSMissingAllowOrigin, PreflightMissingAllowOriginHead
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "text", "output for pasted console text: text or json")
+	cmd.Flags().BoolVar(&opts.NoRedact, "no-redact", false, "show the tokens and API keys of a pasted console text's URL")
 	cmd.Flags().BoolVar(&opts.Markdown, "markdown", false, "print a code's page as its Markdown source (to save or convert it) instead of rendering it for the terminal")
 	return cmd
 }

@@ -190,3 +190,34 @@ func TestExplainRejectsOtherText(t *testing.T) {
 		}
 	}
 }
+
+// A console line names the request's URL, and its query may carry a token
+// (?access_token=…, ?api_key=…): explain hides it, as check and har do,
+// in text and JSON and in the command it prints; --no-redact shows it.
+func TestExplainConsoleTextRedacts(t *testing.T) {
+	line := "Access to fetch at 'https://api.example.com/items?access_token=ya29.secretsecret&page=2' from origin 'https://app.example.com' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."
+	for _, tc := range []struct {
+		args []string
+		has  []string
+		not  string
+	}{
+		{[]string{line}, []string{"URL:     https://api.example.com/items?access_token=[REDACTED]&page=2",
+			"corsdiag check 'https://api.example.com/items?access_token=[REDACTED]&page=2' --origin https://app.example.com",
+			"put the hidden values back"}, "secretsecret"},
+		{[]string{"-o", "json", line}, []string{`"url": "https://api.example.com/items?access_token=[REDACTED]&page=2"`}, "secretsecret"},
+		{[]string{"--no-redact", line}, []string{"corsdiag check 'https://api.example.com/items?access_token=ya29.secretsecret&page=2'"}, "[REDACTED]"},
+	} {
+		code, out, stderr := runMain(nil, false, append([]string{"explain"}, tc.args...)...)
+		if code != ExitAllowed {
+			t.Fatalf("%q: exit %d: %s", tc.args, code, stderr)
+		}
+		for _, h := range tc.has {
+			if !strings.Contains(out, h) {
+				t.Errorf("%q: output lacks %q:\n%s", tc.args[:len(tc.args)-1], h, out)
+			}
+		}
+		if strings.Contains(out, tc.not) {
+			t.Errorf("%q: output holds %q:\n%s", tc.args[:len(tc.args)-1], tc.not, out)
+		}
+	}
+}

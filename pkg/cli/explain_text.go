@@ -8,6 +8,7 @@ import (
 
 	"github.com/corsdiag/corsdiag/pkg/consoletext"
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/redact"
 	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
 
@@ -30,6 +31,16 @@ type explainJSON struct {
 // explainText answers a pasted console text: what it says, the command
 // that reproduces it, and the page of the most specific code.
 func explainText(o *explainOptions, r *consoletext.Reading) error {
+	// The URL's query may carry a token (?access_token=…): hidden, as
+	// check and har hide it, unless --no-redact.
+	hidden := false
+	if !o.NoRedact {
+		red := redact.URL(r.URL)
+		hidden = red != r.URL
+		copied := *r
+		copied.URL = red
+		r = &copied
+	}
 	command, needsOrigin := reproduceCommand(r)
 	if o.Output == "json" {
 		out := explainJSON{Browser: r.Browser, Candidates: []string{}, URL: r.URL, Origin: r.Origin, CheckCommand: command, Note: r.Note}
@@ -91,6 +102,9 @@ func explainText(o *explainOptions, r *consoletext.Reading) error {
 	}
 	if r.URL == "" {
 		fmt.Fprintf(w, "  (put the request's URL for URL: the text does not name it)\n")
+	}
+	if hidden {
+		fmt.Fprintf(w, "  (put the hidden values back for %s, or pass --no-redact)\n", redact.Marker)
 	}
 	if r.Code == "" {
 		return nil
