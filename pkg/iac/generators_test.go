@@ -300,3 +300,68 @@ Resources:
 		t.Errorf("AllowOrigins %s, want the resource's alone", got)
 	}
 }
+
+// What a .tf file does not define is said, not silently left out: a module
+// (terraform-aws-modules/apigateway-v2 with its cors_configuration, or
+// squidfunk/api-gateway-enable-cors adding OPTIONS to an API) and API Gateway
+// resources attached to an API defined elsewhere (var.api_id).
+func TestTerraformNotReadWarnings(t *testing.T) {
+	doc := `module "api_gateway" {
+  source = "terraform-aws-modules/apigateway-v2/aws"
+  cors_configuration = { allow_origins = ["*"] }
+}
+
+resource "aws_api_gateway_rest_api" "api" {
+  name = "x"
+}
+
+resource "aws_api_gateway_resource" "items" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  parent_id   = aws_api_gateway_rest_api.api.root_resource_id
+  path_part   = "items"
+}
+
+module "cors" {
+  source          = "squidfunk/api-gateway-enable-cors/aws"
+  api_id          = aws_api_gateway_rest_api.api.id
+  api_resource_id = aws_api_gateway_resource.items.id
+}
+
+resource "aws_api_gateway_method" "options" {
+  rest_api_id   = var.api_id
+  resource_id   = var.api_resource_id
+  http_method   = "OPTIONS"
+  authorization = "NONE"
+}
+
+resource "aws_apigatewayv2_route" "r" {
+  api_id    = data.aws_apigatewayv2_api.shared.id
+  route_key = "GET /items"
+}
+`
+	tmpl, err := Read("main.tf", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ws []string
+	for _, w := range tmpl.Warnings {
+		ws = append(ws, w.Error())
+	}
+	for _, want := range []string{
+		`main.tf:1: module "api_gateway"`,
+		`main.tf:16: module "cors"`,
+		`main.tf:22: aws_api_gateway_method.options: rest_api_id`,
+		`main.tf:29: aws_apigatewayv2_route.r: api_id`,
+	} {
+		found := false
+		for _, w := range ws {
+			found = found || strings.HasPrefix(w, want)
+		}
+		if !found {
+			t.Errorf("no warning %q in %q", want, ws)
+		}
+	}
+	if len(ws) != 4 {
+		t.Errorf("%d warnings, want 4: %q", len(ws), ws)
+	}
+}

@@ -31,6 +31,7 @@ type tfResource struct {
 
 type tfReader struct {
 	file    string
+	src     []byte
 	res     map[string]*tfResource // "type.name"
 	ids     []string
 	body    tfBody
@@ -55,9 +56,14 @@ func readTerraform(file string, data []byte) (*Template, error) {
 	if !ok {
 		return nil, &ParseError{File: file, Msg: "not HCL native syntax"}
 	}
-	t := &tfReader{file: file, res: map[string]*tfResource{}, defined: map[awsmodel.Service]bool{}, inline: map[awsmodel.Service]bool{}}
+	t := &tfReader{file: file, src: data, res: map[string]*tfResource{}, defined: map[awsmodel.Service]bool{}, inline: map[awsmodel.Service]bool{}}
 	t.body = tfBody{file: file, dir: filepath.Dir(file)}
 	for _, b := range body.Blocks {
+		if b.Type == "module" && len(b.Labels) == 1 {
+			src, _ := t.str(b.Body, "source")
+			t.body.warn(b.DefRange().Start.Line, "module %q (source %q) is not read: what it creates (an API, its CORS configuration, OPTIONS methods, gateway responses) is not in the prediction; lint the module's own .tf files", b.Labels[0], src)
+			continue
+		}
 		if b.Type != "resource" || len(b.Labels) != 2 {
 			continue
 		}
@@ -72,6 +78,7 @@ func readTerraform(file string, data []byte) (*Template, error) {
 	if err != nil {
 		return nil, err
 	}
+	t.detached()
 	return &Template{File: file, Kind: KindTerraform, Services: services, Warnings: t.body.warnings, Definitions: t.defined, InlineBodies: t.inline}, nil
 }
 
@@ -584,4 +591,46 @@ func (t *tfReader) readREST(rest map[string]*awsmodel.RestAPI) {
 	for _, api := range rest {
 		sort.SliceStable(api.Resources, func(i, j int) bool { return api.Resources[i].Path < api.Resources[j].Path })
 	}
+}
+
+// detached warns about the API Gateway resources of an API this file does
+// not define (rest_api_id = var.api_id, a data source, a module's output):
+// they are not read, and the API they change is not linted.
+func (t *tfReader) detached() {
+	for _, id := range t.ids {
+		r := t.res[id]
+		attrName, apiType := "rest_api_id", "aws_api_gateway_rest_api"
+		switch {
+		case r.typ == "aws_api_gateway_rest_api" || r.typ == "aws_apigatewayv2_api":
+			continue
+		case strings.HasPrefix(r.typ, "aws_apigatewayv2_route") || strings.HasPrefix(r.typ, "aws_apigatewayv2_integration"):
+			attrName, apiType = "api_id", "aws_apigatewayv2_api"
+		case r.typ == "aws_api_gateway_rest_api_put" || r.typ == "aws_api_gateway_resource" || r.typ == "aws_api_gateway_method" ||
+			strings.HasPrefix(r.typ, "aws_api_gateway_integration") || r.typ == "aws_api_gateway_method_response" ||
+			r.typ == "aws_api_gateway_gateway_response":
+		default:
+			continue
+		}
+		a := attr(r.body, attrName)
+		if a == nil {
+			continue
+		}
+		if key, _ := ref(r.body, attrName); t.res[key] != nil && t.res[key].typ == apiType {
+			continue
+		}
+		t.body.warn(r.at.Line, "%s: %s (%s) is not an %s of this file: not read", id, attrName, exprText(t.src, a.Expr), apiType)
+	}
+}
+
+// exprText is an expression's source text, shortened.
+func exprText(src []byte, e hclsyntax.Expression) string {
+	rg := e.Range()
+	if rg.End.Byte > len(src) || rg.Start.Byte >= rg.End.Byte {
+		return "?"
+	}
+	s := string(src[rg.Start.Byte:rg.End.Byte])
+	if len(s) > 60 {
+		s = s[:60] + "…"
+	}
+	return s
 }

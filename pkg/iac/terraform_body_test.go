@@ -429,7 +429,8 @@ resource "aws_api_gateway_resource" "extra" {
 		t.Errorf("paths %s, want the last put's and the separate resource's", got)
 	}
 	want := "main.tf:9: aws_api_gateway_rest_api.api: 2 aws_api_gateway_rest_api_put write this API, each over the other (a stage serves the one deployed with it): lint reads the last, aws_api_gateway_rest_api_put.v2\n" +
-		"main.tf:9: aws_api_gateway_rest_api.api: 1 separate resource(s) add to the body's API, which aws_api_gateway_rest_api_put imports in overwrite mode, and deletes them when it runs after them; lint reads the API both make"
+		"main.tf:9: aws_api_gateway_rest_api.api: 1 separate resource(s) add to the body's API, which aws_api_gateway_rest_api_put imports in overwrite mode, and deletes them when it runs after them; lint reads the API both make\n" +
+		"main.tf:13: aws_api_gateway_rest_api_put.other: rest_api_id (aws_api_gateway_rest_api.other.id) is not an aws_api_gateway_rest_api of this file: not read"
 	if got := strings.ReplaceAll(warnings(tmpl), dir+string(filepath.Separator), ""); got != want {
 		t.Errorf("warnings\n%s\nwant\n%s", got, want)
 	}
