@@ -361,6 +361,12 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 		if note, ok := c.Unpreflight(); ok {
 			fmt.Fprintln(o.IO.Err, "corsdiag: "+sanitize(note, true))
 		}
+		// The copy names its browser in User-Agent: judge with that
+		// browser's rules and words, as har does a file, unless --browser.
+		if p := cors.ProfileOfUserAgent(c.Header.Get("User-Agent")); p != nil && p != profile && !changed("browser") {
+			profiles, profile = []*cors.Profile{p}, p
+			fmt.Fprintf(o.IO.Err, "corsdiag: the copy's User-Agent is %s's: judged as %s (--browser chooses another)\n", p.Display, p.Display)
+		}
 		rawURL, method, body, cookie, user, insecure = c.URL, c.Method, c.Body, c.Cookie, c.User, c.Insecure
 		hasBody = c.Body != nil
 		curlOrigin = c.Origin()

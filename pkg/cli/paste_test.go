@@ -232,3 +232,56 @@ func TestCheckPastedDamagedBytes(t *testing.T) {
 		t.Errorf("%d requests sent for damaged pastes", sent)
 	}
 }
+
+// A copy carries the User-Agent of the browser it came from: a Firefox or
+// Safari copy is judged with that browser's rules and console words (as
+// har judges a file by its User-Agent), and says so on stderr; --browser
+// still decides when given.
+func TestCheckPastedJudgedAsItsBrowser(t *testing.T) {
+	rec := &preflightRecorder{}
+	tr := scenarioServer(t, rec.handler)
+	const (
+		ffUA     = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+		safariUA = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15"
+		chromeUA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0"
+	)
+	curl := func(ua string) string {
+		return "curl 'https://api.test/items/7' -X PUT -H 'User-Agent: " + ua + "' -H 'X-Request-Id: r-1' -H 'Origin: " + testOrigin + "'"
+	}
+	firefoxFetch := `await fetch("https://api.test/items/7", {
+    "credentials": "omit",
+    "headers": {
+        "User-Agent": "` + ffUA + `",
+        "X-Request-Id": "r-1"
+    },
+    "referrer": "` + testOrigin + `/",
+    "method": "PUT",
+    "mode": "cors"
+});`
+	for _, tt := range []struct {
+		name    string
+		args    []string
+		console string // whose console words the report quotes
+		note    string // what stderr says ("" for nothing)
+	}{
+		{"Firefox curl", []string{"--", curl(ffUA)}, "Firefox's console says", "judged as Firefox"},
+		{"Firefox fetch", []string{"--", firefoxFetch}, "Firefox's console says", "judged as Firefox"},
+		{"Safari curl", []string{"--", curl(safariUA)}, "Safari's console says", "judged as Safari"},
+		{"Edge curl", []string{"--", curl(chromeUA)}, "Chrome's console says", ""},
+		{"no User-Agent", []string{"--", "curl 'https://api.test/items/7' -X PUT -H 'X-Request-Id: r-1' -H 'Origin: " + testOrigin + "'"}, "Chrome's console says", ""},
+		{"--browser wins", []string{"--browser", "chromium", "--", curl(ffUA)}, "Chrome's console says", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := execCheck(t, tr, append([]string{"--no-error-probe"}, tt.args...)...)
+			if code != ExitBlocked {
+				t.Fatalf("exit %d, want %d: %s%s", code, ExitBlocked, out, errOut)
+			}
+			if !strings.Contains(out, tt.console) || !strings.Contains(out, "Reported: header-not-allowed (preflight)") {
+				t.Errorf("output lacks %q and header-not-allowed:\n%s", tt.console, out)
+			}
+			if got := strings.Contains(errOut, "judged as"); got != (tt.note != "") || !strings.Contains(errOut, tt.note) {
+				t.Errorf("stderr %q, want a note %q", errOut, tt.note)
+			}
+		})
+	}
+}

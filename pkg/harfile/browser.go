@@ -48,27 +48,10 @@ func detectRecorder(creator, browser Creator, userAgent string) Recorder {
 		}
 	}
 	rec := Recorder{Profile: cors.Chromium, Source: BrowserDefault, RecordsFailures: true}
-	if p := profileOfUserAgent(userAgent); p != nil {
+	if p := cors.ProfileOfUserAgent(userAgent); p != nil {
 		rec.Profile, rec.Source = p, BrowserFromUserAgent
 	} else if c == "webinspector" {
 		rec.Source = BrowserFromCreator
 	}
 	return rec
-}
-
-// profileOfUserAgent recognizes the engine in a User-Agent; nil when none.
-// Chromium's says "Chrome/" and "Safari/", Safari's "Version/… Safari/"
-// without "Chrome/", Firefox's "Gecko/… Firefox/".
-func profileOfUserAgent(ua string) *cors.Profile {
-	switch {
-	case ua == "":
-		return nil
-	case strings.Contains(ua, "Firefox/"):
-		return cors.Firefox
-	case strings.Contains(ua, "Chrome/") || strings.Contains(ua, "Chromium/") || strings.Contains(ua, "HeadlessChrome/"):
-		return cors.Chromium
-	case strings.Contains(ua, "AppleWebKit/") && strings.Contains(ua, "Safari/"):
-		return cors.Safari
-	}
-	return nil
 }
