@@ -261,14 +261,14 @@ func (j *judge) checkPreflight(h *Hop, plan *Plan) {
 		j.add(f)
 	}
 	if okM && okH {
-		j.checkCoverage(plan, methods, headers)
+		j.checkCoverage(plan, methods, headers, splitValues(acahV))
 	}
 	j.preflightHazards(resp)
 }
 
 // checkCoverage is the method and header check of Fetch §CORS-preflight
 // fetch, as Chromium's PreflightResult::EnsureAllowed* applies it.
-func (j *judge) checkCoverage(plan *Plan, methods, headers []string) {
+func (j *judge) checkCoverage(plan *Plan, methods, headers, headersAsSent []string) {
 	r := &j.req
 	m := plan.Method
 	if !contains(methods, m) && !IsSafelistedMethod(m) && (r.Credentials || !contains(methods, "*")) {
@@ -282,6 +282,10 @@ func (j *judge) checkCoverage(plan *Plan, methods, headers []string) {
 			why = "Access-Control-Allow-Methods is `*`, which is a literal method name, not a wildcard, when the request carries credentials"
 		}
 		f := newFinding(CodeMethodNotAllowed, "preflight", "method "+m+" is not allowed: "+why)
+		f.Fix += listFix(HeaderAllowMethods, methods, []string{m}, r.Credentials)
+		if containsFold(methods, m) && strings.ToUpper(m) != m {
+			f.Fix = strings.TrimSuffix(f.Fix, ".") + "; or have the page send " + strings.ToUpper(m) + "."
+		}
 		f.FailedParameter = m
 		j.note(&f, r.URL, Console{Preflight: true, Param: m})
 		j.add(f)
@@ -318,6 +322,7 @@ func (j *judge) checkCoverage(plan *Plan, methods, headers []string) {
 			msg = "request headers " + strings.Join(missing, ", ") + " are not allowed: " + why + " (the browser names only the first)"
 		}
 		f := newFinding(CodeHeaderNotAllowed, "preflight", msg)
+		f.Fix += listFix(HeaderAllowHeaders, headersAsSent, missing, r.Credentials)
 		f.FailedParameter = missing[0]
 		j.note(&f, r.URL, Console{Preflight: true, Param: missing[0]})
 		j.add(f)
@@ -327,6 +332,18 @@ func (j *judge) checkCoverage(plan *Plan, methods, headers []string) {
 		j.note(&f, r.URL, Console{Preflight: true})
 		j.add(f)
 	}
+}
+
+// listFix is the header line a preflight answer needs: the values it
+// sends today, then the ones the request lacks. A `*` there stays (it
+// serves requests without credentials); a credentialed request needs the
+// names.
+func listFix(name string, today, add []string, credentials bool) string {
+	line := " Here: " + name + ": " + strings.Join(append(append([]string(nil), today...), add...), ", ")
+	if credentials && contains(today, "*") {
+		return line + " (`*` counts only for requests without credentials; this one needs the names)."
+	}
+	return line + "."
 }
 
 // onPreflight says that a CORS-check message is about the preflight answer.

@@ -249,22 +249,22 @@ func evalCases() []evalCase {
 		{name: "method not listed", ex: exch(put(), res(204, HeaderAllowOrigin, page, HeaderAllowMethods, "GET, POST", HeaderAllowHeaders, "content-type")), verdict: Blocked,
 			reported: CodeMethodNotAllowed, param: "PUT",
 			browser: console(api, page, "Method PUT is not allowed by Access-Control-Allow-Methods in preflight response."),
-			msgHas:  "does not list PUT"},
+			msgHas:  "does not list PUT", fixHas: "Here: Access-Control-Allow-Methods: GET, POST, PUT"},
 		{name: "no ACAM at all", ex: exch(put(), res(204, HeaderAllowOrigin, page, HeaderAllowHeaders, "content-type")), verdict: Blocked,
-			reported: CodeMethodNotAllowed, param: "PUT", msgHas: "no Access-Control-Allow-Methods"},
+			reported: CodeMethodNotAllowed, param: "PUT", msgHas: "no Access-Control-Allow-Methods", fixHas: "Here: Access-Control-Allow-Methods: PUT."},
 		{name: "patch is case-sensitive", ex: exch(patch, res(204, HeaderAllowOrigin, page, HeaderAllowMethods, "GET, PATCH")), verdict: Blocked,
 			reported: CodeMethodNotAllowed, param: "patch",
 			browser: console(api, page, "Method patch is not allowed by Access-Control-Allow-Methods in preflight response."),
-			msgHas:  "another letter case"},
+			msgHas:  "another letter case", fixHas: "Here: Access-Control-Allow-Methods: GET, PATCH, patch; or have the page send PATCH"},
 		{name: "lower-case put is normalized", ex: exch(Request{Method: "put", URL: api, Origin: page}, res(204, HeaderAllowOrigin, page, HeaderAllowMethods, "PUT"), okActual()), verdict: Allowed},
 		{name: "method * with credentials is literal", ex: exch(withCreds(put()), res(204, HeaderAllowOrigin, page, HeaderAllowCredentials, "true", HeaderAllowMethods, "*", HeaderAllowHeaders, "content-type")), verdict: Blocked,
-			reported: CodeMethodNotAllowed, param: "PUT", msgHas: "literal method name"},
+			reported: CodeMethodNotAllowed, param: "PUT", msgHas: "literal method name", fixHas: "Here: Access-Control-Allow-Methods: *, PUT (`*` counts only for requests without credentials"},
 		{name: "header not listed", ex: exch(Request{Method: "GET", URL: api, Origin: page, Header: hdr("X-Api-Key", "k", "X-Trace", "t")}, res(204, HeaderAllowOrigin, page, HeaderAllowHeaders, "Content-Type")), verdict: Blocked,
 			reported: CodeHeaderNotAllowed, param: "x-api-key",
 			browser: console(api, page, "Request header field x-api-key is not allowed by Access-Control-Allow-Headers in preflight response."),
-			msgHas:  "x-api-key, x-trace are not allowed"},
+			msgHas:  "x-api-key, x-trace are not allowed", fixHas: "Here: Access-Control-Allow-Headers: Content-Type, x-api-key, x-trace."},
 		{name: "header * with credentials is literal", ex: exch(withCreds(Request{Method: "GET", URL: api, Origin: page, Header: hdr("X-Api-Key", "k")}), res(204, HeaderAllowOrigin, page, HeaderAllowCredentials, "true", HeaderAllowHeaders, "*")), verdict: Blocked,
-			reported: CodeHeaderNotAllowed, param: "x-api-key", msgHas: "literal name"},
+			reported: CodeHeaderNotAllowed, param: "x-api-key", msgHas: "literal name", fixHas: "Here: Access-Control-Allow-Headers: *, x-api-key (`*` counts only for requests without credentials"},
 		{name: "header listed in another case", ex: exch(Request{Method: "GET", URL: api, Origin: page, Header: hdr("X-Api-Key", "k")}, res(204, HeaderAllowOrigin, page, HeaderAllowHeaders, "X-API-KEY"), okActual()), verdict: Allowed},
 		{name: "Authorization under * passes with a warning", ex: exch(authWildcard, res(204, HeaderAllowOrigin, page, HeaderAllowHeaders, "*"), okActual()), verdict: Allowed,
 			also: []Code{CodeAuthorizationWildcard}},
@@ -405,7 +405,8 @@ func TestEvaluate(t *testing.T) {
 				// Network errors get a fix that fits the net error (neterror.go).
 				// A failed redirect response's fix points at the final URL.
 				fixFromCatalogue := rep.Fix == in.Fix || rep.Code == CodeActualNetwork || rep.Code == CodePreflightNetwork ||
-					strings.HasPrefix(rep.Fix, "Call the final URL directly (") || tc.fixHas != ""
+					strings.HasPrefix(rep.Fix, "Call the final URL directly (") || tc.fixHas != "" ||
+					(rep.Code == CodeMethodNotAllowed || rep.Code == CodeHeaderNotAllowed) && strings.HasPrefix(rep.Fix, in.Fix+" Here: ")
 				if rep.CorsError != in.CorsError || !fixFromCatalogue || rep.Spec != in.Spec {
 					t.Errorf("finding fields do not come from the catalogue: %+v", rep)
 				}
