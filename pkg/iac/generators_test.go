@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/corsdiag/corsdiag/pkg/cors"
+
 	"github.com/corsdiag/corsdiag/pkg/platform/awsmodel"
 )
 
@@ -363,5 +365,66 @@ resource "aws_apigatewayv2_route" "r" {
 	}
 	if len(ws) != 4 {
 		t.Errorf("%d warnings, want 4: %q", len(ws), ws)
+	}
+}
+
+// serverless http events on one path share one OPTIONS, whose cors is the
+// union of theirs (validate.js: headers, methods and origins united,
+// allowCredentials if any has it); origins are glob patterns echoed by a
+// response template (cors.js: dots escaped, * for .+), and cors: true, which
+// has no origins, answers '*' without a template.
+func TestServerlessRESTCorsMerged(t *testing.T) {
+	doc := `service: s
+provider: {name: aws}
+functions:
+  a:
+    events:
+      - http: {path: items, method: get, cors: true}
+  b:
+    events:
+      - http:
+          path: items
+          method: put
+          cors:
+            origins: ['https://*.example.com', 'http://localhost:3000']
+            headers: [Content-Type, X-Custom]
+            allowCredentials: true
+  c:
+    events:
+      - http: {path: open, method: get, cors: true}
+`
+	tmpl, err := Read("serverless.yml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := restOf(t, tmpl, "ApiGatewayRestApi")
+	h := preflightHeaders(t, api, "/items")
+	if !strings.Contains(h["Access-Control-Allow-Headers"], "X-Custom") || !strings.Contains(h["Access-Control-Allow-Headers"], "Authorization") {
+		t.Errorf("Allow-Headers %s, want the union of both events'", h["Access-Control-Allow-Headers"])
+	}
+	if h["Access-Control-Allow-Credentials"] != "'true'" {
+		t.Errorf("Allow-Credentials %q, want 'true' (one event allows them)", h["Access-Control-Allow-Credentials"])
+	}
+	for _, m := range []string{"GET", "PUT", "OPTIONS"} {
+		if !strings.Contains(h["Access-Control-Allow-Methods"], m) {
+			t.Errorf("Allow-Methods %s lacks %s", h["Access-Control-Allow-Methods"], m)
+		}
+	}
+	for _, tt := range []struct{ path, origin, want string }{
+		{"/items", "https://app.example.com", "https://app.example.com"},
+		{"/items", "http://localhost:3000", "http://localhost:3000"},
+		{"/items", "https://app.example.com.evil.test", ""},
+		{"/items", "https://evil.test", ""},
+		{"/open", "https://evil.test", "*"},
+	} {
+		res := awsmodel.Answer(api, awsmodel.Route{Method: "PUT", Path: tt.path}, cors.Request{Method: "PUT", Origin: tt.origin}, nil)
+		ex := res.Exchange
+		if ex.Preflight == nil {
+			t.Fatalf("%s: no preflight", tt.path)
+		}
+		got := ex.Preflight.Response.Header.Get("Access-Control-Allow-Origin")
+		if tt.want == "" && (got == tt.origin) || tt.want != "" && got != tt.want {
+			t.Errorf("%s from %s: Allow-Origin %q, want %q", tt.path, tt.origin, got, tt.want)
+		}
 	}
 }

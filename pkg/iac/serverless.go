@@ -8,7 +8,6 @@ package iac
 
 import (
 	"net/http"
-	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -24,12 +23,58 @@ const (
 	slsHTTPAPI = "HttpApi"
 )
 
+// slsCors is an http event's cors as validate.js getCors makes it, and, once
+// merged, the settings of a path's OPTIONS.
 type slsCors struct {
-	origins []string
-	headers string
+	origin  string   // "*" for cors: true and objects without origins
+	origins []string // patterns echoed by the response template
+	headers []string
+	methods []string
 	creds   bool
 	maxAge  string
 	at      awsmodel.Pos
+}
+
+// merge adds an event's cors to the path's, as validate.js does: headers,
+// methods and origins united, the last origin and maxAge, credentials if any
+// event allows them.
+func (sc *slsCors) merge(ev *slsCors) {
+	union := func(a, b []string) []string {
+		out := []string{}
+		for _, x := range append(append([]string{}, a...), b...) {
+			if !containsStr(out, x) {
+				out = append(out, x)
+			}
+		}
+		return out
+	}
+	sc.headers = union(ev.headers, sc.headers)
+	sc.methods = union(ev.methods, sc.methods)
+	sc.origins = union(ev.origins, sc.origins)
+	sc.origin = ev.origin
+	sc.creds = sc.creds || ev.creds
+	if ev.maxAge != "" {
+		sc.maxAge = ev.maxAge
+	}
+}
+
+// allowOrigin is the preflight's static Access-Control-Allow-Origin and the
+// origins its response template echoes (cors.js compileCors).
+func (sc *slsCors) allowOrigin() (string, []string) {
+	origin, origins := sc.origin, sc.origins
+	if strings.Contains(origin, ",") {
+		origins = nil
+		for _, o := range strings.Split(origin, ",") {
+			origins = append(origins, strings.TrimSpace(o))
+		}
+	}
+	if len(origins) > 0 {
+		origin = origins[0]
+	}
+	if origin == "" {
+		origin = "undefined" // what the framework writes
+	}
+	return origin, origins
 }
 
 func readServerless(file string, root *yaml.Node) (*Template, error) {
@@ -64,7 +109,6 @@ func readServerless(file string, root *yaml.Node) (*Template, error) {
 	c.http[slsHTTPAPI] = httpAPI
 	// cors per path: the OPTIONS method is shared by the functions on a path.
 	corsByPath := map[string]*slsCors{}
-	methodsByPath := map[string][]string{}
 	var urls []awsmodel.Service
 	restUsed, httpUsed := false, false
 	pairs(get(root, "functions"), func(fk, fn *yaml.Node) {
@@ -81,7 +125,7 @@ func readServerless(file string, root *yaml.Node) (*Template, error) {
 		for _, ev := range items(get(fn, "events")) {
 			if h := get(ev, "http"); h != nil {
 				restUsed = true
-				c.slsHTTPEvent(rest, h, keyNode(ev, "http"), corsByPath, methodsByPath)
+				c.slsHTTPEvent(rest, h, keyNode(ev, "http"), corsByPath)
 			}
 			if h := get(ev, "httpApi"); h != nil {
 				httpUsed = true
@@ -98,11 +142,12 @@ func readServerless(file string, root *yaml.Node) (*Template, error) {
 		if hasVerb(res, http.MethodOptions) {
 			continue
 		}
-		ms := append([]string{"OPTIONS"}, methodsByPath[p]...)
+		origin, echo := sc.allowOrigin()
+		ms := strings.ReplaceAll(strings.Join(sc.methods, ","), "ANY", "DELETE,GET,HEAD,PATCH,POST,PUT")
 		ps := []awsmodel.Param{
-			{Name: "Access-Control-Allow-Origin", Value: "'" + sc.origins[0] + "'", Echo: sc.origins},
-			{Name: "Access-Control-Allow-Headers", Value: "'" + sc.headers + "'"},
-			{Name: "Access-Control-Allow-Methods", Value: "'" + strings.Join(ms, ",") + "'"},
+			{Name: "Access-Control-Allow-Origin", Value: "'" + origin + "'", Echo: echo},
+			{Name: "Access-Control-Allow-Headers", Value: "'" + strings.Join(sc.headers, ",") + "'"},
+			{Name: "Access-Control-Allow-Methods", Value: "'" + ms + "'"},
 		}
 		if sc.creds {
 			ps = append(ps, awsmodel.Param{Name: "Access-Control-Allow-Credentials", Value: "'true'"})
@@ -148,7 +193,7 @@ func (c *cfnReader) slsRoute(h *yaml.Node) (method, path string) {
 	return m, "/" + strings.TrimLeft(p, "/")
 }
 
-func (c *cfnReader) slsHTTPEvent(api *awsmodel.RestAPI, h, key *yaml.Node, corsByPath map[string]*slsCors, methodsByPath map[string][]string) {
+func (c *cfnReader) slsHTTPEvent(api *awsmodel.RestAPI, h, key *yaml.Node, corsByPath map[string]*slsCors) {
 	method, path := c.slsRoute(h)
 	at := pos(c.file, key)
 	res := findResource(api, path, at)
@@ -189,25 +234,21 @@ func (c *cfnReader) slsHTTPEvent(api *awsmodel.RestAPI, h, key *yaml.Node, corsB
 		m.APIKey, m.APIKeyAt = true, pos(c.file, keyNode(h, "private"))
 	}
 	if cn := getFold(h, "cors"); cn != nil {
-		sc := c.slsCorsOf(cn, keyNode(h, "cors"))
+		sc := c.slsCorsOf(cn, keyNode(h, "cors"), method)
 		if sc != nil {
 			if corsByPath[path] == nil {
-				corsByPath[path] = sc
+				corsByPath[path] = &slsCors{at: sc.at}
 			}
-			verbs := []string{method}
-			if method == "ANY" {
-				verbs = []string{"DELETE", "GET", "HEAD", "PATCH", "POST", "PUT"}
-			}
-			for _, v := range verbs {
-				if !containsStr(methodsByPath[path], v) {
-					methodsByPath[path] = append(methodsByPath[path], v)
-				}
-			}
-			sort.Strings(methodsByPath[path])
+			corsByPath[path].merge(sc)
 			if m.Integration.Type == "AWS" {
-				// Non-proxy lambda integrations get the origins joined by commas.
+				// Non-proxy lambda integrations get the event's origins
+				// joined by commas (method/integration.js).
+				origin := sc.origin
+				if len(sc.origins) > 0 {
+					origin = strings.Join(sc.origins, ",")
+				}
 				m.Integration.Responses = []awsmodel.IntegrationResponse{{Status: 200, At: sc.at,
-					Headers: []awsmodel.Param{{Name: "Access-Control-Allow-Origin", Value: "'" + strings.Join(sc.origins, ",") + "'"}}}}
+					Headers: []awsmodel.Param{{Name: "Access-Control-Allow-Origin", Value: "'" + origin + "'"}}}}
 			}
 		}
 	}
@@ -226,22 +267,32 @@ func containsStr(list []string, s string) bool {
 	return false
 }
 
-func (c *cfnReader) slsCorsOf(cn, key *yaml.Node) *slsCors {
-	sc := &slsCors{origins: []string{"*"}, headers: slsDefaultHeaders, at: pos(c.file, key)}
+func (c *cfnReader) slsCorsOf(cn, key *yaml.Node, method string) *slsCors {
+	sc := &slsCors{origin: "*", headers: strings.Split(slsDefaultHeaders, ","), methods: []string{"OPTIONS"}, at: pos(c.file, key)}
 	if b, ok := c.r.boolean(cn); ok && cn.Kind == yaml.ScalarNode {
 		if !b {
 			return nil
 		}
+		sc.methods = append(sc.methods, method)
 		return sc
 	}
+	if getFold(cn, "origins") != nil {
+		sc.origin = ""
+	}
 	if o, ok := c.r.str(getFold(cn, "origin")); ok {
-		sc.origins = []string{o}
+		sc.origin = o
 	}
-	if os, _ := c.r.strs(getFold(cn, "origins")); len(os) > 0 {
-		sc.origins = os
-	}
+	sc.origins, _ = c.r.strs(getFold(cn, "origins"))
 	if hs, _ := c.r.strs(getFold(cn, "headers")); len(hs) > 0 {
-		sc.headers = strings.Join(hs, ",")
+		sc.headers = hs
+	}
+	if ms, _ := c.r.strs(getFold(cn, "methods")); len(ms) > 0 {
+		sc.methods = ms
+	}
+	for _, m := range []string{"OPTIONS", method} {
+		if !containsStr(sc.methods, m) {
+			sc.methods = append(sc.methods, m)
+		}
 	}
 	sc.creds, _ = c.r.boolean(getFold(cn, "allowCredentials"))
 	sc.maxAge, _ = c.r.str(getFold(cn, "maxAge"))

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
@@ -343,14 +344,27 @@ func headerValue(v string, c *call) (string, bool) {
 type Param struct {
 	Name  string // header name
 	Value string // 'static', or a mapping expression
-	// Echo lists origins a response template sends back instead of Value
-	// when the request's Origin is one of them (serverless's origins).
+	// Echo lists the origins a response template sends back instead of Value
+	// when the request's Origin matches one (serverless's origins): each is
+	// matched whole as the framework's template does, dots literal and the
+	// first * standing for one or more characters (cors.js regexifyWildcards).
 	Echo []string
+}
+
+// echoes reports whether origin matches one of serverless's origins.
+func echoes(patterns []string, origin string) bool {
+	for _, p := range patterns {
+		re := strings.Replace(strings.ReplaceAll(p, ".", "[.]"), "*", ".+", 1)
+		if ok, err := regexp.MatchString("^(?:"+re+")$", origin); err == nil && ok {
+			return true
+		}
+	}
+	return false
 }
 
 func applyParams(h http.Header, ps []Param, c *call) {
 	for _, p := range ps {
-		if o := c.req.Origin; len(p.Echo) > 0 && contains(p.Echo, o) {
+		if o := c.req.Origin; o != "" && echoes(p.Echo, o) {
 			h.Add(p.Name, o)
 			continue
 		}
