@@ -166,6 +166,35 @@ func Read(text string) (*Reading, error) {
 	if r := readInternalName(text); r != nil {
 		return r, nil
 	}
+	text, kind := otherKind(text)
+	r, err := read(text)
+	if err != nil && strings.Contains(text, "\n") {
+		// A line wrapped by a chat tool, an issue tracker or a terminal
+		// reads as the one line it was.
+		r, err = read(strings.Join(strings.Fields(text), " "))
+	}
+	if err == nil && kind != "" {
+		r.Note = "Chrome's line is about a " + kind + " the page loads (the element's own request, in CORS mode), not fetch(): corsdiag check sends the same GET. Add --credentials if the element has crossorigin=\"use-credentials\"."
+	}
+	return r, err
+}
+
+// kindAt matches Chromium's "Access to {kind} at '" for the kinds Blink
+// names besides fetch and XMLHttpRequest (Resource::ResourceTypeToString).
+var kindAt = regexp.MustCompile(`Access to (script|image|font|CSS stylesheet|manifest|audio|video|text track|document|link element resource|other resource|resource) at '`)
+
+// otherKind reads "Access to font at …" as "Access to fetch at …", whose
+// details are the same, and says which kind it was.
+func otherKind(text string) (string, string) {
+	m := kindAt.FindStringSubmatch(text)
+	if m == nil {
+		return text, ""
+	}
+	return kindAt.ReplaceAllLiteralString(text, "Access to fetch at '"), m[1]
+}
+
+// read interprets normalized text, line by line.
+func read(text string) (*Reading, error) {
 	var causes, follows []match
 	for _, line := range strings.Split(text, "\n") {
 		line = strings.TrimSpace(line)

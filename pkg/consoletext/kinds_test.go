@@ -1,0 +1,51 @@
+package consoletext
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+)
+
+// Chromium names what was loaded in its line: "Access to font at …",
+// "Access to script at …", "Access to CSS stylesheet at …" (Blink's
+// Resource::ResourceTypeToString; research/cors-taxonomy.md §1.1), not
+// only fetch and XMLHttpRequest. And a line wrapped by a chat tool, an
+// issue tracker or a terminal reads as the line it was.
+func TestReadKindsAndWrappedLines(t *testing.T) {
+	for _, tc := range []struct {
+		name, text  string
+		code        cors.Code
+		url, origin string
+		status      int
+		note        string
+	}{
+		{name: "font", code: cors.CodeMissingAllowOrigin, url: "https://cdn.example.com/fa-brands-400.woff2", origin: "https://app.example", note: "font",
+			text: "Access to font at 'https://cdn.example.com/fa-brands-400.woff2' from origin 'https://app.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."},
+		{name: "script, mismatch", code: cors.CodeAllowOriginMismatch, url: "https://cdn.example.com/m.js", origin: "https://app.example", note: "script",
+			text: "(index):1 Access to script at 'https://cdn.example.com/m.js' from origin 'https://app.example' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value 'https://other.example' that is not equal to the supplied origin. Have the server send the header with a valid value."},
+		{name: "CSS stylesheet", code: cors.CodeMissingAllowOrigin, url: "https://cdn.example.com/a.css", origin: "https://app.example", note: "CSS stylesheet",
+			text: "Access to CSS stylesheet at 'https://cdn.example.com/a.css' from origin 'https://app.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."},
+		{name: "image", code: cors.CodeMissingAllowOrigin, url: "https://cdn.example.com/a.png", origin: "https://app.example", note: "image",
+			text: "Access to image at 'https://cdn.example.com/a.png' from origin 'https://app.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."},
+		{name: "wrapped before the detail", code: cors.CodeMissingAllowOrigin, url: "https://api.example.com/x", origin: "https://app.example",
+			text: "Access to fetch at 'https://api.example.com/x' from origin 'https://app.example' has been blocked by CORS policy:\nNo 'Access-Control-Allow-Origin' header is present on the requested resource."},
+		{name: "wrapped inside the detail, indented", code: cors.CodeMultipleAllowOrigin, url: "https://api.example.com/x", origin: "https://app.example",
+			text: "Access to fetch at 'https://api.example.com/x' from origin 'https://app.example' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header contains multiple values\n    'https://app.example, *', but only one is allowed. Have the server send the header with a valid value.\n"},
+		{name: "firefox wrapped", code: cors.CodeMissingAllowOrigin, url: "https://api.example.com/items", status: 403,
+			text: "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote\nresource at https://api.example.com/items. (Reason: CORS header ‘Access-Control-Allow-Origin’\nmissing). Status code: 403."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := Read(tc.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Code != tc.code || r.URL != tc.url || r.Origin != tc.origin || r.Status != tc.status {
+				t.Errorf("read %q url %q origin %q status %d; want %q %q %q %d", r.Code, r.URL, r.Origin, r.Status, tc.code, tc.url, tc.origin, tc.status)
+			}
+			if tc.note != "" && !strings.Contains(r.Note, tc.note) {
+				t.Errorf("note %q does not name the %s", r.Note, tc.note)
+			}
+		})
+	}
+}
