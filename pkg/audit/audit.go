@@ -228,6 +228,8 @@ type auditor struct {
 	plan  cors.Plan
 	lim   *limiter
 	found map[cors.Code]bool
+	// foundOrigins: the attacker origins that got in, with their code.
+	foundOrigins map[string]cors.Code
 	// preflightFound holds the codes whose origins passed only the
 	// preflight: narrower origins that do the same are put under them.
 	preflightFound map[cors.Code]bool
@@ -275,7 +277,7 @@ func newAuditor(opts Options) (*auditor, error) {
 			"Pass --send-actual to send it (from every origin tried) and check the answers.", plan.Method)
 	}
 	return &auditor{opts: opts, plan: plan, lim: newLimiter(opts.MaxRequests, opts.Rate),
-		found: map[cors.Code]bool{}, preflightFound: map[cors.Code]bool{}}, nil
+		found: map[cors.Code]bool{}, foundOrigins: map[string]cors.Code{}, preflightFound: map[cors.Code]bool{}}, nil
 }
 
 func (a *auditor) run(ctx context.Context) (*Report, error) {
@@ -329,7 +331,17 @@ func (a *auditor) run(ctx context.Context) (*Report, error) {
 }
 
 // explained returns the code already found that would let c in anyway.
-func (a *auditor) explained(c Candidate) cors.Code { return explainedIn(a.found, c) }
+func (a *auditor) explained(c Candidate) cors.Code {
+	if by := explainedIn(a.found, c); by != "" {
+		return by
+	}
+	for _, o := range c.explainedByOrigins {
+		if by := a.foundOrigins[o]; by != "" {
+			return by
+		}
+	}
+	return ""
+}
 
 func explainedIn(found map[cors.Code]bool, c Candidate) cors.Code {
 	for _, code := range c.explainedBy {
@@ -471,6 +483,7 @@ func (a *auditor) attack(ctx context.Context, c Candidate, errorProbe bool) []Pr
 		}
 		if q.Outcome.In() {
 			a.found[c.Code] = true
+			a.foundOrigins[c.Origin] = c.Code
 			if q.Outcome == AnyOrigin {
 				a.found[CodeOriginReflected] = true
 			}

@@ -182,6 +182,15 @@ func TestAuditFindsEachFlaw(t *testing.T) {
 			want: []want{{CodeUnescapedDot, cors.SeverityError}}},
 		{name: "any subdomain", srv: server{policy: anySubdomain}, origins: []string{app},
 			want: []want{{CodeAnySubdomain, cors.SeverityError}}},
+		// origin.endsWith("app.example.com"): a new subdomain of app.example.com
+		// gets in, and so does attackerapp.example.com, which is no subdomain
+		// of it: both flaws are reported.
+		{name: "suffix of the declared host", srv: server{policy: matching(`^https://.*app\.example\.com$`)}, origins: []string{app},
+			want: []want{{CodeAnySubdomain, cors.SeverityError}, {CodeSuffixMatch, cors.SeverityError}}},
+		// Any subdomain of the declared host only: attackerapp.example.com is
+		// sent, and denied.
+		{name: "subdomains of the declared host", srv: server{policy: matching(`^https://([a-z0-9-]+\.)*app\.example\.com$`)}, origins: []string{app},
+			want: []want{{CodeAnySubdomain, cors.SeverityError}}},
 		{name: "http origin trusted", srv: server{policy: httpToo}, origins: []string{app},
 			want: []want{{CodeInsecureOrigin, cors.SeverityError}}},
 		{name: "localhost trusted", srv: server{policy: localhost}, origins: []string{app},

@@ -34,6 +34,9 @@ type Candidate struct {
 	// explainedBy: once one of these codes is found, this origin would get
 	// in for the same reason, so it is not sent.
 	explainedBy []cors.Code
+	// explainedByOrigins: the same, once one of these origins got in (a
+	// flaw of another code implies this one only through that origin).
+	explainedByOrigins []string
 	// requires: sent only once this code is found.
 	requires cors.Code
 }
@@ -140,9 +143,19 @@ func Candidates(target string, declared []string) []Candidate {
 	for _, d := range domains {
 		add(Candidate{Origin: "https://" + attackerLabel + d, Code: CodeSuffixMatch, Technique: "an attacker's domain ending in " + d, explainedBy: reflect})
 	}
+	// attackerapp.example.com is a subdomain of example.com, and ends in
+	// example.com: it is let in by what lets attacker.example.com or
+	// attackerexample.com in, not by a subdomain of app.example.com.
+	byDomain := func(host string) []string {
+		d := registrable(host)
+		if d == "" || d == host {
+			return nil
+		}
+		return []string{"https://" + attackerLabel + "." + d, "https://" + attackerLabel + d}
+	}
 	for _, s := range named {
 		add(Candidate{Origin: "https://" + attackerLabel + s.host, Code: CodeSuffixMatch, Technique: "an attacker's name ending in " + s.host,
-			explainedBy: with(CodeSuffixMatch, CodeAnySubdomain)})
+			explainedBy: reflect, explainedByOrigins: byDomain(s.host)})
 	}
 	for i, s := range named {
 		add(Candidate{Origin: s.scheme + "://" + s.host + "." + attackerSuffix, Code: CodePrefixMatch, Technique: s.host + " followed by an attacker's domain",
@@ -164,8 +177,12 @@ func Candidates(target string, declared []string) []Candidate {
 	}
 	for _, s := range named {
 		first := strings.Replace(s.host, ".", "x", 1)
+		var bySuffix []string
+		if d := registrable(s.host); d != "" && strings.HasSuffix(first, d) {
+			bySuffix = []string{"https://" + attackerLabel + d}
+		}
 		add(Candidate{Origin: s.scheme + "://" + first, Code: CodeUnescapedDot, Technique: s.host + " with its first dot replaced",
-			explainedBy: with(CodeSuffixMatch)})
+			explainedBy: reflect, explainedByOrigins: bySuffix})
 		if i := strings.LastIndexByte(s.host, '.'); strings.Count(s.host, ".") > 1 {
 			add(Candidate{Origin: s.scheme + "://" + s.host[:i] + "x" + s.host[i+1:], Code: CodeUnescapedDot, Technique: s.host + " with its last dot replaced",
 				explainedBy: reflect})
