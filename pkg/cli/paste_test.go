@@ -285,3 +285,24 @@ func TestCheckPastedJudgedAsItsBrowser(t *testing.T) {
 		})
 	}
 }
+
+// A copy without the page's origin (Chrome leaves Origin out of a fetch
+// copy and gives the page as referrer, which a no-referrer policy removes)
+// is answered with the paste's usage, not the URL form's; a no-cors call
+// is refused, since the browser makes no CORS check on it.
+func TestCheckPastedWithoutOriginOrCORS(t *testing.T) {
+	tr := scenarioServer(t, func(w http.ResponseWriter, r *http.Request) {})
+	for _, tt := range []struct{ paste, want string }{
+		{`fetch("https://api.test/items", {"headers": {"accept": "*/*"}, "body": null, "method": "GET", "mode": "cors", "credentials": "omit"});`,
+			"the copy has no Origin header or referrer"},
+		{`fetch("https://api.test/items", {"headers": {"accept": "*/*"}, "body": null, "method": "GET", "mode": "cors", "credentials": "omit"});`,
+			"Usage: corsdiag check --origin https://your-page.example -- <the copy>"},
+		{`fetch("https://api.test/items", {"referrer": "` + testOrigin + `/", "mode": "no-cors"});`,
+			`mode "no-cors": the browser makes no CORS check`},
+	} {
+		code, _, errOut := execCheck(t, tr, "--no-error-probe", "--", tt.paste)
+		if code != ExitUsage || !strings.Contains(errOut, tt.want) {
+			t.Errorf("exit %d, stderr %q; want %d and %q", code, errOut, ExitUsage, tt.want)
+		}
+	}
+}

@@ -125,6 +125,20 @@ func (c *Command) applyFetchOptions(opts jsObject) error {
 				return err
 			}
 			c.Credentials = s == "include"
+		case "mode":
+			// DevTools always copies "cors". Without CORS there is nothing
+			// to judge: a no-cors response is opaque to script and never
+			// blocked; same-origin refuses any cross-origin URL.
+			s, err := kv.str()
+			if err != nil {
+				return err
+			}
+			switch s {
+			case "no-cors":
+				return &Error{Form: Fetch, Offset: kv.at, Reason: `mode "no-cors": the browser makes no CORS check on this request (the response is opaque: script cannot read it, and no CORS error is logged), so there is nothing to check; remove mode, or set it to "cors", to check the request that reads the response`}
+			case "same-origin":
+				return &Error{Form: Fetch, Offset: kv.at, Reason: `mode "same-origin": the browser refuses any cross-origin URL in this mode before sending anything (a TypeError, not a CORS error) and makes no CORS check on a same-origin one; remove mode, or set it to "cors", to check the request as a cross-origin fetch()`}
+			}
 		case "referrer":
 			s, err := kv.str()
 			if err != nil {

@@ -104,6 +104,10 @@ func TestParseFetchErrors(t *testing.T) {
 		{`fetch("https://a/"); --origin https://app.example.com`, 21, `("--origin"): corsdiag's own flags go before --`},
 		{`axios.get("https://a/")`, 0, "want fetch(…)"},
 		{`fetch("https://a/", "GET")`, 20, "object literal"},
+		// DevTools always copies mode "cors"; a hand-written no-cors call
+		// gets no CORS check, so there is nothing for corsdiag to judge.
+		{`fetch("https://a/", {"headers": {"x-a": "1"}, "mode": "no-cors"})`, 54, `mode "no-cors": the browser makes no CORS check`},
+		{`fetch("https://a/", {mode: 'same-origin'})`, 27, `mode "same-origin": the browser refuses`},
 		{`fetch("https://a/", ` + strings.Repeat("[", 100), 84, "nested more than 64 levels"},
 	}
 	for _, tt := range tests {
