@@ -646,3 +646,15 @@ func TestVaries(t *testing.T) {
 		}
 	}
 }
+
+// TestCredentialFixesKeepAnAllowList: the fix of `*` with credentials
+// never reads as "echo the Origin": a server that echoes every origin with
+// credentials lets any site read its users' data. It names the allow-list.
+func TestCredentialFixesKeepAnAllowList(t *testing.T) {
+	for _, code := range []Code{CodeWildcardCredentials, CodePreflightWildcardCredentials} {
+		in, _ := Lookup(code)
+		if !strings.Contains(in.Fix, "allow-list") || !strings.Contains(in.Fix, "never every origin") {
+			t.Errorf("%s: fix %q does not say to echo only allowed origins", code, in.Fix)
+		}
+	}
+}

@@ -36,6 +36,6 @@ func init() {
 		cors.Info{Code: CodeCredentialsNotRecorded, Severity: cors.SeverityWarning,
 			Title: "The export does not say whether the request carried credentials, and with them these headers fail",
 			Spec:  "Fetch §CORS check steps 3 and 6 (credentials mode include)",
-			Fix:   "If the page sends this request with credentials: 'include' (or XHR withCredentials), the browser blocked it: echo the page's origin instead of `*` and send Access-Control-Allow-Credentials: true. Otherwise nothing to do."},
+			Fix:   "If the page sends this request with credentials: 'include' (or XHR withCredentials), the browser blocked it: send the page's origin instead of `*` (echo the request's Origin only when it is on your allow-list) and send Access-Control-Allow-Credentials: true. Otherwise nothing to do."},
 	)
 }
