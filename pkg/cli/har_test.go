@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/corsdiag/corsdiag/pkg/harfile"
 )
 
 func runHarArgs(t testing.TB, stdin string, args ...string) (string, string, int) {
@@ -352,5 +355,28 @@ func TestHarTableFitsTerminal(t *testing.T) {
 				t.Errorf("the full console message is gone:\n%s", out)
 			}
 		})
+	}
+}
+
+// An entry with more headers than corsdiag reads (harfile.MaxHeaders) is
+// said under the summary: a header past the cap did not count.
+func TestHarSaysHeadersWereCut(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[{"startedDateTime":"2024-01-01T00:00:00Z","request":{"method":"GET","url":"https://api.test/a","headers":[`)
+	for i := 0; i < harfile.MaxHeaders; i++ {
+		fmt.Fprintf(&b, `{"name":"X-H%d","value":"v"},`, i)
+	}
+	b.WriteString(`{"name":"Origin","value":"https://app.test"},{"name":"Sec-Fetch-Mode","value":"cors"}]},"response":{"status":0,"headers":[],"content":{"size":0}},"_error":"net::ERR_FAILED"}]}}`)
+	file := t.TempDir() + "/many.har"
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, _ := runHarArgs(t, "", "har", file)
+	if want := "1 entry has a request or response with more than 50000 headers"; !strings.Contains(out, want) {
+		t.Errorf("output lacks %q:\n%s%s", want, out, stderr)
+	}
+	out, _, _ = runHarArgs(t, "", "har", "-o", "json", file)
+	if !strings.Contains(out, `"headers_cut": 1`) {
+		t.Errorf("JSON lacks headers_cut 1:\n%.600s", out)
 	}
 }

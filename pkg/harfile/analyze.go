@@ -119,6 +119,10 @@ type Summary struct {
 	// --har-out`): not page requests, they add a finding to the request
 	// they probe.
 	ErrorPathProbes int `json:"error_path_probes"`
+	// HeadersCut counts entries whose request or response had more than
+	// MaxHeaders headers: the rest were not read, so a header past the
+	// cap (an Origin) did not count.
+	HeadersCut int `json:"headers_cut"`
 	// Browser is the profile that judged the file and BrowserSource where
 	// it came from (flag, creator, browser, user-agent, default).
 	Browser       string `json:"browser"`
@@ -655,6 +659,9 @@ func (a *analyzer) noteCookies(p *pending) {
 func (a *analyzer) finalize(p *pending) {
 	if p.preflight {
 		a.sum.Preflights++
+	}
+	if p.e.Request.HeadersDropped > 0 || p.e.Response.HeadersDropped > 0 {
+		a.sum.HeadersCut++
 	}
 	if !p.preflight || p.pair == nil {
 		// A preflight alone stands for the request it preceded.

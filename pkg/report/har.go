@@ -393,6 +393,9 @@ func (r *HARRenderer) finishText(sum harfile.Summary, log *harfile.Log, readErr 
 	if sum.UnknownOrigin > 0 {
 		fmt.Fprintf(&b, "%s\n", pal.dim.Sprintf("%s no Origin, page URL, initiator or Referer; %s page origin is unknown.", plural(sum.UnknownOrigin, "request has", "requests have"), plural0(sum.UnknownOrigin, "its", "their")))
 	}
+	if sum.HeadersCut > 0 {
+		fmt.Fprintf(&b, "%s\n", pal.warn.Sprintf("%s a request or response with more than %d headers; corsdiag read the first %d, so a header after them (an Origin) did not count.", plural(sum.HeadersCut, "entry has", "entries have"), harfile.MaxHeaders, harfile.MaxHeaders))
+	}
 	if readErr != nil {
 		// "har: " is the package's prefix, noise after "Partial report: ".
 		fmt.Fprintf(&b, "%s\n", pal.warn.Sprint("Partial report: "+termsafe.Clean(strings.TrimPrefix(readErr.Error(), "har: "))))
