@@ -71,3 +71,31 @@ func TestCheckLocalNetworkAccess(t *testing.T) {
 		})
 	}
 }
+
+// A request Local Network Access blocks leaves nothing: the note under the
+// exchanges says so, not that a preflight failed (there was none).
+func TestCheckLocalNetworkAccessNote(t *testing.T) {
+	api := realServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		io.WriteString(w, "[]")
+	})
+	tests := []struct {
+		name, want, not string
+		args            []string
+	}{
+		{"blocked before sending", "The browser would send nothing (Local Network Access blocks the request before it leaves)", "the preflight fails",
+			[]string{"--origin", "http://app.example"}},
+		{"a failed preflight still says so", "The browser would not send the actual request (the preflight fails)", "Local Network Access blocks",
+			[]string{"--origin", "http://localhost:3000", "-H", "X-Trace: 1"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"check", api + "/items", "--no-error-probe", "--no-color"}, tc.args...)
+			_, out, errOut := runMain(nil, false, args...)
+			flat := strings.Join(strings.Fields(out), " ")
+			if !strings.Contains(flat, tc.want) || strings.Contains(flat, tc.not) {
+				t.Errorf("output lacks %q or holds %q:\n%s%s", tc.want, tc.not, out, errOut)
+			}
+		})
+	}
+}

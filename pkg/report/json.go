@@ -52,7 +52,8 @@ type (
 		Cause         *string `json:"cause"`
 		ActualSkipped string  `json:"actual_skipped"`
 		// BrowserSkipsActual: the actual exchange was sent by corsdiag
-		// only; the browser stops at the failed preflight.
+		// only; the browser stops at the failed preflight, or Local
+		// Network Access stops it before anything leaves.
 		BrowserSkipsActual bool           `json:"browser_skips_actual"`
 		Findings           []jsonFinding  `json:"findings"`
 		Exchanges          []jsonExchange `json:"exchanges"`

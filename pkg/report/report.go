@@ -49,7 +49,8 @@ type CheckResult struct {
 	Platform *platform.Detection
 	// BrowserSkipsActual says the actual request in Exchange was sent by
 	// corsdiag only, to show what a user hits next: the browser stops at
-	// the failed preflight.
+	// the failed preflight, or Local Network Access stops it before
+	// anything leaves.
 	BrowserSkipsActual bool
 	// NoRedact shows secrets (--no-redact); by default they are hidden.
 	NoRedact bool

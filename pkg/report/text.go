@@ -159,7 +159,12 @@ func (t *textWriter) write() {
 		}
 	}
 	if t.res.BrowserSkipsActual {
-		t.block("", "", "The browser would not send the actual request (the preflight fails); corsdiag sent it to show what you would hit next.")
+		why := "The browser would not send the actual request (the preflight fails)"
+		if hasCode(findings, cors.CodeLocalNetworkInsecure) {
+			// Chromium blocks before anything leaves: there is no preflight.
+			why = "The browser would send nothing (Local Network Access blocks the request before it leaves)"
+		}
+		t.block("", "", why+"; corsdiag sent it to show what you would hit next.")
 	}
 
 	if pl := t.res.Platform; pl != nil && pl.Name != "" {
