@@ -128,6 +128,12 @@ var ErrStop = errors.New("harfile: stop")
 // the damage have already been passed to fn.
 func (r *Reader) ReadEntries(fn func(e *Entry) error) (err error) {
 	s := r.s
+	if u, ok := s.r.(*unpackReader); ok && !s.mapped && !s.eof {
+		// Decompressing runs on its own goroutine, beside parsing.
+		ra := newAheadReader(u)
+		defer ra.close()
+		s.r = ra
+	}
 	if s.mapped {
 		defer s.close()
 		defer r.closeAhead()
