@@ -42,6 +42,8 @@ type cfnReader struct {
 	samHTTP map[string]*samHTTPAPI
 	// warnings are the parts not read (conditions known only at deploy time).
 	warnings []*ParseError
+	// sam are the services SAM resources define.
+	sam map[awsmodel.Service]bool
 }
 
 func (c *cfnReader) at(n *yaml.Node) awsmodel.Pos { return pos(c.file, n) }
@@ -81,7 +83,11 @@ func readCFN(file string, root *yaml.Node) (*Template, error) {
 		kind = KindSAM
 	}
 	c.read()
-	return &Template{File: file, Kind: kind, Services: c.out, Warnings: c.warnings}, nil
+	t := &Template{File: file, Kind: kind, Services: c.out, Warnings: c.warnings}
+	if kind == KindSAM {
+		t.SAM = c.sam
+	}
+	return t, nil
 }
 
 // conditions evaluates the template's Conditions: Fn::If with a known
@@ -527,6 +533,15 @@ func (r *resolver) samMerge(global, local *yaml.Node) *yaml.Node {
 }
 
 func (c *cfnReader) readSAM() {
+	n := len(c.out)
+	defer func() {
+		// What SAM resources define; the rest of a SAM template is plain
+		// CloudFormation, fixed as such.
+		c.sam = map[awsmodel.Service]bool{}
+		for _, s := range c.out[n:] {
+			c.sam[s] = true
+		}
+	}()
 	for _, id := range c.ids {
 		r := c.res[id]
 		if r.typ != "AWS::Serverless::Function" {

@@ -67,6 +67,10 @@ type Template struct {
 	// jsonencode({...}), not read from a file: a fix to the body is
 	// written in HCL there.
 	InlineBodies map[awsmodel.Service]bool
+	// SAM are, in a SAM template, the services SAM resources define
+	// (AWS::Serverless::Api, HttpApi, a function's FunctionUrlConfig); the
+	// others are CloudFormation resources, whose fixes are CloudFormation's.
+	SAM map[awsmodel.Service]bool
 	// Warnings are parts that were not read (or not as written), each with
 	// where and why; the rest of the template is read.
 	Warnings []*ParseError

@@ -130,6 +130,10 @@ func Lint(templates []*iac.Template, opts Options) (*Report, error) {
 			format, inHCL := opts.FixFormat, false
 			if format == "" {
 				format = fixForms[t.Kind]
+				if t.Kind == iac.KindSAM && !t.SAM[svc] {
+					// A plain CloudFormation resource in a SAM template.
+					format = fixForms[iac.KindCloudFormation]
+				}
 				if t.Definitions[svc] {
 					// Defined by an OpenAPI body: fixed there first, in
 					// HCL when the body is written in HCL.
@@ -166,7 +170,7 @@ func Lint(templates []*iac.Template, opts Options) (*Report, error) {
 				}
 				for _, m := range methods {
 					for _, origin := range opts.Origins {
-						res := lintOne(t, svc, rt, m, origin, opts, fixForm{format, inHCL})
+						res := lintOne(t, svc, rt, m, origin, opts, fixForm{format, inHCL, methods})
 						rep.Results = append(rep.Results, res.result)
 						for _, f := range res.findings {
 							key := f.File + fmt.Sprint(f.Line, f.Column) + string(f.Code) + f.Route + f.Origin + f.Step
@@ -218,6 +222,9 @@ type one struct {
 type fixForm struct {
 	format       string
 	openAPIInHCL bool
+	// methods are the route's methods linted: one finding covers them all,
+	// so its fix allows each.
+	methods []string
 }
 
 func lintOne(t *iac.Template, svc awsmodel.Service, rt awsmodel.Route, method, origin string, opts Options, form fixForm) one {
@@ -238,7 +245,9 @@ func lintOne(t *iac.Template, svc awsmodel.Service, rt awsmodel.Route, method, o
 		p = cors.Chromium
 	}
 	d := p.Evaluate(r.Exchange)
-	in := platform.Input{Exchange: r.Exchange, Diagnosis: d, ErrorPaths: r.ErrorPaths, FixFormat: form.format, OpenAPIInHCL: form.openAPIInHCL, Target: r.Target}
+	target := r.Target
+	target.Methods = form.methods
+	in := platform.Input{Exchange: r.Exchange, Diagnosis: d, ErrorPaths: r.ErrorPaths, FixFormat: form.format, OpenAPIInHCL: form.openAPIInHCL, Target: target}
 	var all []cors.Finding
 	all = append(all, d.Findings...)
 	for _, f := range platform.Analyze(in).Findings {

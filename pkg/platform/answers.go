@@ -8,6 +8,7 @@ package platform
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 )
@@ -155,6 +156,9 @@ type Target struct {
 	Resource string
 	Region   string
 	Bucket   string
+	// Methods are all the methods the page calls the resource with (lint:
+	// the route's methods, reported together): a fix allows every one.
+	Methods []string
 }
 
 func (c *FixContext) apply(t Target) {
@@ -168,6 +172,15 @@ func (c *FixContext) apply(t Target) {
 	set(&c.Resource, t.Resource)
 	set(&c.Region, t.Region)
 	set(&c.Bucket, t.Bucket)
+	if len(t.Methods) > 0 {
+		ms := []string{}
+		for _, m := range append(append([]string{}, t.Methods...), c.Methods...) {
+			if !slices.Contains(ms, m) {
+				ms = append(ms, m)
+			}
+		}
+		c.Methods = ms
+	}
 }
 
 // Explain builds the finding of a platform code for a cause a front door

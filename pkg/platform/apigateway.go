@@ -643,27 +643,7 @@ aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %s`,
 				corsJSONHeredoc("cors-integration.json", jsonParams(apigwHeaderParams(c, true), "method.response.header.", dq)), c.Stage)
 		}},
 		fixBuilder{FormatCloudFormation, "an OPTIONS method with a MOCK integration (add a new AWS::ApiGateway::Deployment to redeploy)", func(c FixContext) string {
-			return fmt.Sprintf(`Resources:
-  CorsOptionsMethod:
-    Type: AWS::ApiGateway::Method
-    Properties:
-      RestApiId: !Ref RestApi
-      ResourceId: !Ref ApiResource   # the resource %s
-      HttpMethod: OPTIONS
-      AuthorizationType: NONE
-      ApiKeyRequired: false
-      Integration:
-        Type: MOCK
-        RequestTemplates:
-          application/json: '{"statusCode": 200}'
-        IntegrationResponses:
-          - StatusCode: "200"
-            ResponseParameters:
-%s      MethodResponses:
-        - StatusCode: "200"
-          ResponseParameters:
-%s`, c.safeResource(), yamlParams(apigwHeaderParams(c, true), "              ", "method.response.header.", func(v string) string { return "\"" + v + "\"" }),
-				yamlParams(apigwHeaderParams(c, true), "            ", "method.response.header.", fals))
+			return cfnOptionsMethod(c)
 		}},
 		fixBuilder{FormatSAM, "Cors on the AWS::Serverless::Api (SAM adds the OPTIONS methods)", func(c FixContext) string {
 			cred := ""
@@ -697,42 +677,7 @@ const api = new apigateway.RestApi(this, 'Api', {
 // or on one resource: resource.addCorsPreflight({ allowOrigins: ['%s'] });`, c.Origin, singleQuoted(c.Methods), singleQuoted(c.Headers), c.credentials("//", ","), c.Origin)
 		}},
 		fixBuilder{FormatTerraform, "OPTIONS method, MOCK integration and their responses", func(c FixContext) string {
-			return fmt.Sprintf(`resource "aws_api_gateway_method" "cors" {
-  rest_api_id      = aws_api_gateway_rest_api.api.id
-  resource_id      = aws_api_gateway_resource.this.id # %s
-  http_method      = "OPTIONS"
-  authorization    = "NONE"
-  api_key_required = false
-}
-
-resource "aws_api_gateway_integration" "cors" {
-  rest_api_id       = aws_api_gateway_rest_api.api.id
-  resource_id       = aws_api_gateway_resource.this.id
-  http_method       = aws_api_gateway_method.cors.http_method
-  type              = "MOCK"
-  request_templates = { "application/json" = jsonencode({ statusCode = 200 }) }
-}
-
-resource "aws_api_gateway_method_response" "cors" {
-  rest_api_id = aws_api_gateway_rest_api.api.id
-  resource_id = aws_api_gateway_resource.this.id
-  http_method = aws_api_gateway_method.cors.http_method
-  status_code = "200"
-  response_parameters = {
-%s  }
-}
-
-resource "aws_api_gateway_integration_response" "cors" {
-  rest_api_id = aws_api_gateway_rest_api.api.id
-  resource_id = aws_api_gateway_resource.this.id
-  http_method = aws_api_gateway_method.cors.http_method
-  status_code = aws_api_gateway_method_response.cors.status_code
-  response_parameters = {
-%s  }
-  depends_on = [aws_api_gateway_integration.cors]
-}
-%s`, c.safeResource(), hclParams(apigwHeaderParams(c, true), "    ", "method.response.header.", tru),
-				hclParams(apigwHeaderParams(c, true), "    ", "method.response.header.", func(v string) string { return fmt.Sprintf("%q", v) }), tfDeployment(c))
+			return tfOptionsMethod(c)
 		}},
 		fixBuilder{FormatServerless, "cors on the http event (serverless.yml)", func(c FixContext) string {
 			return fmt.Sprintf(`functions:
@@ -929,22 +874,10 @@ aws apigateway update-method --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID
 aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %s`, c.Stage)
 		}},
 		fixBuilder{FormatCloudFormation, "the OPTIONS method without authorization", func(c FixContext) string {
-			return `# The OPTIONS method you define already: set these two on it, its Integration and
-# responses stay (a second OPTIONS method for the resource would replace them).
-Resources:
-  CorsOptionsMethod:
-    Type: AWS::ApiGateway::Method
-    Properties:
-      RestApiId: !Ref RestApi
-      ResourceId: !Ref ApiResource
-      HttpMethod: OPTIONS
-      AuthorizationType: NONE
-      ApiKeyRequired: false
-      Integration:
-        Type: MOCK
-        RequestTemplates:
-          application/json: '{"statusCode": 200}'
-`
+			return `# An OPTIONS method defined already: set AuthorizationType NONE and ApiKeyRequired false on
+# it, its Integration and responses stay (a second OPTIONS method would replace them).
+# None yet (the preflight reaches ANY or {proxy+}): add this one.
+` + cfnOptionsMethod(c)
 		}},
 		fixBuilder{FormatSAM, "keep the default authorizer and API key off the CORS preflight", func(c FixContext) string {
 			return fmt.Sprintf(`# The Auth lines are the fix: the Cors you have stays as it is (these values only if it has none).
@@ -972,15 +905,10 @@ resource.addCorsPreflight({
 // or give OPTIONS { authorizationType: apigateway.AuthorizationType.NONE, apiKeyRequired: false }.`, c.Origin, singleQuoted(c.Headers))
 		}},
 		fixBuilder{FormatTerraform, "authorization NONE on the OPTIONS method", func(c FixContext) string {
-			return `# On the aws_api_gateway_method for OPTIONS you have: its integration and responses stay.
-resource "aws_api_gateway_method" "cors" {
-  rest_api_id      = aws_api_gateway_rest_api.api.id
-  resource_id      = aws_api_gateway_resource.this.id
-  http_method      = "OPTIONS"
-  authorization    = "NONE"
-  api_key_required = false
-}
-`
+			return `# An aws_api_gateway_method for OPTIONS defined already: set authorization = "NONE" and
+# api_key_required = false on it, its integration and responses stay. None yet (the
+# preflight reaches ANY or {proxy+}): add these.
+` + tfOptionsMethod(c)
 		}},
 		fixBuilder{FormatServerless, "cors: true creates an OPTIONS method without the authorizer", func(c FixContext) string {
 			return fmt.Sprintf(`functions:
@@ -1362,4 +1290,81 @@ export const handler = async (event) => {
     return { statusCode: 500, headers: CORS, body: JSON.stringify({ message: 'Internal error' }) };
   }
 };`, c.jsOrigins(), cred, c.methodList(", "), c.headerList(", "))
+}
+
+// cfnOptionsMethod is the OPTIONS method, MOCK integration and responses that
+// answer the preflight, as a CloudFormation resource.
+func cfnOptionsMethod(c FixContext) string {
+	out := fmt.Sprintf(`Resources:
+  CorsOptionsMethod:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref RestApi
+      ResourceId: !Ref ApiResource   # the resource %s
+      HttpMethod: OPTIONS
+      AuthorizationType: NONE
+      ApiKeyRequired: false
+      Integration:
+        Type: MOCK
+        RequestTemplates:
+          application/json: '{"statusCode": 200}'
+        IntegrationResponses:
+          - StatusCode: "200"
+            ResponseParameters:
+%s      MethodResponses:
+        - StatusCode: "200"
+          ResponseParameters:
+%s`, c.safeResource(), yamlParams(apigwHeaderParams(c, true), "              ", "method.response.header.", func(v string) string { return "\"" + v + "\"" }),
+		yamlParams(apigwHeaderParams(c, true), "            ", "method.response.header.", fals))
+	if c.Resource == "/" {
+		// The root is the API's own resource, not an AWS::ApiGateway::Resource.
+		out = strings.Replace(out, "ResourceId: !Ref ApiResource   # the resource /", "ResourceId: !GetAtt RestApi.RootResourceId", 1)
+	}
+	return out
+}
+
+// tfOptionsMethod is the OPTIONS method, MOCK integration and responses that
+// answer the preflight, as Terraform resources, with the redeployment.
+func tfOptionsMethod(c FixContext) string {
+	out := fmt.Sprintf(`resource "aws_api_gateway_method" "cors" {
+  rest_api_id      = aws_api_gateway_rest_api.api.id
+  resource_id      = aws_api_gateway_resource.this.id # %s
+  http_method      = "OPTIONS"
+  authorization    = "NONE"
+  api_key_required = false
+}
+
+resource "aws_api_gateway_integration" "cors" {
+  rest_api_id       = aws_api_gateway_rest_api.api.id
+  resource_id       = aws_api_gateway_resource.this.id
+  http_method       = aws_api_gateway_method.cors.http_method
+  type              = "MOCK"
+  request_templates = { "application/json" = jsonencode({ statusCode = 200 }) }
+}
+
+resource "aws_api_gateway_method_response" "cors" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  resource_id = aws_api_gateway_resource.this.id
+  http_method = aws_api_gateway_method.cors.http_method
+  status_code = "200"
+  response_parameters = {
+%s  }
+}
+
+resource "aws_api_gateway_integration_response" "cors" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  resource_id = aws_api_gateway_resource.this.id
+  http_method = aws_api_gateway_method.cors.http_method
+  status_code = aws_api_gateway_method_response.cors.status_code
+  response_parameters = {
+%s  }
+  depends_on = [aws_api_gateway_integration.cors]
+}
+%s`, c.safeResource(), hclParams(apigwHeaderParams(c, true), "    ", "method.response.header.", tru),
+		hclParams(apigwHeaderParams(c, true), "    ", "method.response.header.", func(v string) string { return fmt.Sprintf("%q", v) }), tfDeployment(c))
+	if c.Resource == "/" {
+		out = strings.Replace(out, "aws_api_gateway_resource.this.id # /", "aws_api_gateway_rest_api.api.root_resource_id", 1)
+		out = strings.ReplaceAll(out, "aws_api_gateway_resource.this.id", "aws_api_gateway_rest_api.api.root_resource_id")
+	}
+	return out
 }
