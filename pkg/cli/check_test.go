@@ -627,6 +627,11 @@ func TestParseHeaderFlag(t *testing.T) {
 		{in: ": v", bad: true},
 		{in: "Bad Name: v", bad: true},
 		{in: "X-A: 1\r\nEvil: 2", bad: true},
+		// Other control characters cannot be sent either (net/http refuses
+		// them, the request would end as a bogus network error); a tab can.
+		{in: "X-A: b\x01c", bad: true},
+		{in: "X-A: b\x7f", bad: true},
+		{in: "X-A: b\tc", name: "X-A", val: "b\tc"},
 	}
 	for _, tt := range tests {
 		name, val, del, err := parseHeaderFlag(tt.in)
