@@ -428,3 +428,67 @@ functions:
 		}
 	}
 }
+
+// for_each and count are not expanded: a resource using them is read once,
+// with a warning at its line, except count = 0 (not created) and count = 1.
+func TestTerraformRepeatedResources(t *testing.T) {
+	doc := `resource "aws_api_gateway_rest_api" "api" {
+  name = "x"
+}
+
+resource "aws_api_gateway_resource" "r" {
+  for_each    = toset(["items", "users"])
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  parent_id   = aws_api_gateway_rest_api.api.root_resource_id
+  path_part   = each.key
+}
+
+resource "aws_api_gateway_method" "options" {
+  count         = 0
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  resource_id   = aws_api_gateway_rest_api.api.root_resource_id
+  http_method   = "OPTIONS"
+  authorization = "NONE"
+}
+
+resource "aws_api_gateway_method" "get" {
+  count         = var.enabled ? 1 : 0
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  resource_id   = aws_api_gateway_rest_api.api.root_resource_id
+  http_method   = "GET"
+  authorization = "NONE"
+}
+
+resource "aws_api_gateway_method" "put" {
+  count         = 1
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  resource_id   = aws_api_gateway_rest_api.api.root_resource_id
+  http_method   = "PUT"
+  authorization = "NONE"
+}
+`
+	tmpl, err := Read("main.tf", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ws []string
+	for _, w := range tmpl.Warnings {
+		ws = append(ws, w.Error())
+	}
+	want := []string{"main.tf:5: aws_api_gateway_resource.r: for_each", "main.tf:20: aws_api_gateway_method.get: count"}
+	if len(ws) != len(want) {
+		t.Fatalf("warnings %q, want %d", ws, len(want))
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(ws[i], w) {
+			t.Errorf("warning %q, want it to start with %q", ws[i], w)
+		}
+	}
+	api := restOf(t, tmpl, "api")
+	for _, r := range api.Resources {
+		if r.Path == "/" && hasVerb(r, "OPTIONS") {
+			t.Error("count = 0: the OPTIONS method is not created")
+		}
+	}
+	method(t, api, "/", "PUT")
+}

@@ -67,6 +67,9 @@ func readTerraform(file string, data []byte) (*Template, error) {
 		if b.Type != "resource" || len(b.Labels) != 2 {
 			continue
 		}
+		if !t.repeated(b) {
+			continue
+		}
 		r := &tfResource{typ: b.Labels[0], name: b.Labels[1], body: b.Body, at: t.pos(b.DefRange())}
 		key := r.typ + "." + r.name
 		if _, dup := t.res[key]; !dup {
@@ -633,4 +636,32 @@ func exprText(src []byte, e hclsyntax.Expression) string {
 		s = s[:60] + "…"
 	}
 	return s
+}
+
+// repeated reads a resource's count and for_each, which are not expanded:
+// count = 0 creates nothing (false), count = 1 one resource; any other
+// count, and every for_each, is read as one resource whose each.key,
+// each.value and count.index are unknown, with a warning when lint reads
+// the resource's type.
+func (t *tfReader) repeated(b *hclsyntax.Block) bool {
+	typ := b.Labels[0]
+	read := strings.HasPrefix(typ, "aws_api_gateway_") || strings.HasPrefix(typ, "aws_apigatewayv2_") ||
+		typ == "aws_lambda_function_url" || strings.HasPrefix(typ, "aws_s3_bucket")
+	if a := attr(b.Body, "count"); a != nil {
+		if v, ok := value(a); ok && v.Type() == cty.Number {
+			switch numberText(v) {
+			case "0":
+				return false
+			case "1":
+				return true
+			}
+		}
+		if read {
+			t.body.warn(b.DefRange().Start.Line, "%s.%s: count (%s) is not expanded: read as one resource, with count.index unknown", typ, b.Labels[1], exprText(t.src, a.Expr))
+		}
+	}
+	if a := attr(b.Body, "for_each"); a != nil && read {
+		t.body.warn(b.DefRange().Start.Line, "%s.%s: for_each is not expanded: read as one resource, with each.key and each.value unknown (the paths and methods it makes are not predicted)", typ, b.Labels[1])
+	}
+	return true
 }
