@@ -245,7 +245,27 @@ func read(text string) (*Reading, error) {
 		}
 		return nil, ErrNotConsoleText
 	}
-	return decide(causes, follows), nil
+	r := decide(causes, follows)
+	if r.Browser == cors.Chromium.Name && r.Status == 0 && r.URL != "" {
+		r.Status = failedLoadStatus(text, r.URL)
+	}
+	return r, nil
+}
+
+// failedLoad is the line DevTools logs after Chromium's CORS line: "GET
+// {url} net::ERR_FAILED 200 (OK)", with the status only when a response
+// came (none after a failed preflight).
+var failedLoad = regexp.MustCompile(`(?m)\b[A-Z]+ (\S+) net::ERR_FAILED (\d{3})\b`)
+
+// failedLoadStatus is the status the failed-load line names for url, or 0.
+func failedLoadStatus(text, url string) int {
+	for _, m := range failedLoad.FindAllStringSubmatch(text, -1) {
+		if m[1] == url {
+			s, _ := strconv.Atoi(m[2])
+			return s
+		}
+	}
+	return 0
 }
 
 // ledBy is the matches in c of the code the last cause line leads to, if

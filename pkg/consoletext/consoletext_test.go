@@ -93,7 +93,7 @@ func TestRead(t *testing.T) {
 	}{
 		{name: "chromium preflight", browser: "chromium", code: cors.CodePreflightMissingAllowOrigin, url: "https://api.example.com/items", origin: "https://app.example",
 			text: "Access to fetch at 'https://api.example.com/items' from origin 'https://app.example' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource."},
-		{name: "chromium with DevTools decorations", browser: "chromium", code: cors.CodeAllowOriginMismatch, url: "https://api.example.com/items", origin: "https://app.example",
+		{name: "chromium with DevTools decorations", browser: "chromium", code: cors.CodeAllowOriginMismatch, url: "https://api.example.com/items", origin: "https://app.example", status: 200,
 			text: "index.html:1 Access to fetch at 'https://api.example.com/items' from origin 'https://app.example' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value 'https://app.example/' that is not equal to the supplied origin. Have the server send the header with a valid value. Understand this error\nGET https://api.example.com/items net::ERR_FAILED 200 (OK)"},
 		{name: "firefox missing, one line: actual first", browser: "firefox", code: cors.CodeMissingAllowOrigin, candidates: 2, url: "https://api.example.com/items", status: 403,
 			text: "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.example.com/items. (Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 403. [Learn More]"},

@@ -49,3 +49,28 @@ func TestReadKindsAndWrappedLines(t *testing.T) {
 		})
 	}
 }
+
+// Chrome's second line, "GET {url} net::ERR_FAILED 200 (OK)", names the
+// status of the response it blocked (research/cors-taxonomy.md §1.1); it
+// has none after a failed preflight, when the request was never sent.
+func TestReadChromiumFailedLoadStatus(t *testing.T) {
+	line := "Access to fetch at 'https://api.example.com/items' from origin 'https://app.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."
+	for _, tc := range []struct {
+		text   string
+		status int
+	}{
+		{line + "\napp.js:14 \n        \n       GET https://api.example.com/items net::ERR_FAILED 500 (Internal Server Error)", 500},
+		{"api.js:3  POST https://api.example.com/items net::ERR_FAILED 403 (Forbidden)\n" + line, 403},
+		{line + "\nGET https://api.example.com/items net::ERR_FAILED", 0},
+		{line + "\nGET https://api.example.com/other net::ERR_FAILED 200 (OK)", 0}, // another request
+		{line + "\nitems:1  Failed to load resource: net::ERR_FAILED", 0},
+	} {
+		r, err := Read(tc.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Code != cors.CodeMissingAllowOrigin || r.Status != tc.status {
+			t.Errorf("%q: read %q status %d, want missing-allow-origin, %d", tc.text, r.Code, r.Status, tc.status)
+		}
+	}
+}
