@@ -97,6 +97,9 @@ func (p *Profile) Evaluate(ex *Exchange) *Diagnosis {
 		j.evaluate(ex, d)
 	}
 
+	if r.Origin == "null" {
+		j.nullPage()
+	}
 	if len(j.errors) == 0 && len(j.warnings) == 0 {
 		d.Findings = j.infos // most allowed requests: no copy
 	} else {
@@ -542,6 +545,28 @@ func (j *judge) blameTaint(st RedirectState, resp *Message, preflight bool) {
 		f.Message += "; " + why
 		j.errors = append(j.errors, f)
 		return
+	}
+}
+
+// nullPageCodes are the origin failures a page whose own origin is null
+// meets when the server allows named origins.
+var nullPageCodes = map[Code]bool{
+	CodeMissingAllowOrigin: true, CodeAllowOriginMismatch: true, CodeInvalidAllowOrigin: true,
+	CodePreflightMissingAllowOrigin: true, CodePreflightAllowOriginMismatch: true, CodePreflightInvalidAllowOrigin: true,
+}
+
+// nullPage explains an origin failure of a page whose origin is null: a
+// page opened from disk (file:) or in a sandboxed iframe. Allowing null on
+// the server would let every such page of any site read the answers; the
+// page needs a real origin.
+func (j *judge) nullPage() {
+	for i := range j.errors {
+		f := &j.errors[i]
+		if !nullPageCodes[f.Code] {
+			continue
+		}
+		f.Message += " (the page's origin is null: it was opened as a file: or runs in a sandboxed iframe)"
+		f.Fix = "Give the page a real origin, not by allowing `null` (every file: page and sandboxed iframe of any site sends it): serve it over http(s), from a local dev server for development (http://localhost:PORT, e.g. python3 -m http.server or npx serve), and allow that origin on the server. A sandboxed iframe gets its real origin only with allow-same-origin in its sandbox: do that only for content you trust."
 	}
 }
 

@@ -187,6 +187,17 @@ func evalCases() []evalCase {
 			also:    []Code{CodeAllowOriginNull}},
 		{name: "ACAO null matches a sandboxed page", ex: exch(Request{Method: "GET", URL: api, Origin: "null"}, nil, res(200, HeaderAllowOrigin, "null")), verdict: Allowed,
 			also: []Code{CodeAllowOriginNull}},
+		// A page whose origin is null (opened as a file:, a sandboxed
+		// iframe): the fix is a real origin for the page, not allowing null.
+		{name: "null page, no ACAO", ex: exch(Request{Method: "GET", URL: api, Origin: "null"}, nil, res(200)), verdict: Blocked,
+			reported: CodeMissingAllowOrigin, browser: console(api, "null", detail(CodeMissingAllowOrigin, "")),
+			msgHas: "opened as a file:", fixHas: "serve it over http(s)"},
+		{name: "null page, another origin allowed", ex: exch(Request{Method: "GET", URL: api, Origin: "null"}, nil, res(200, HeaderAllowOrigin, page)), verdict: Blocked,
+			reported: CodeAllowOriginMismatch, param: page, browser: console(api, "null", detail(CodeAllowOriginMismatch, page)),
+			msgHas: "opened as a file:", fixHas: "not by allowing `null`"},
+		{name: "null page, preflight without ACAO", ex: exch(Request{Method: "PUT", URL: api, Origin: "null"}, res(204)), verdict: Blocked,
+			reported: CodePreflightMissingAllowOrigin, browser: console(api, "null", "Response to preflight request doesn't pass access control check: "+detail(CodeMissingAllowOrigin, "")),
+			msgHas: "opened as a file:", fixHas: "http://localhost"},
 		{name: "wildcard with credentials", ex: exch(withCreds(get()), nil, res(200, HeaderAllowOrigin, "*")), verdict: Blocked,
 			reported: CodeWildcardCredentials, param: "",
 			browser: console(api, page, "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'."),

@@ -406,6 +406,12 @@ func (a *analysis) fixText(code cors.Code, platformID, summary string) string {
 	if note != "" {
 		b.WriteString("\n(" + note + ")")
 	}
+	if a.obs.req.Origin == "null" {
+		// The fixes never write null into an allow-list: every file: page
+		// and sandboxed iframe of any site sends it.
+		b.WriteString("\n(The page's origin is null: it was opened as a file: or runs in a sandboxed iframe. Serve it from a real origin, such as a local dev server at http://localhost:PORT; " +
+			pageOrigin(nil) + " below stands for that origin. Never allow null.)")
+	}
 	shown := map[Format]bool{}
 	for _, f := range chosen {
 		converted := false
