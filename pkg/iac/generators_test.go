@@ -492,3 +492,34 @@ resource "aws_api_gateway_method" "put" {
 	}
 	method(t, api, "/", "PUT")
 }
+
+// Lists in Globals and the resource are concatenated, as SAM's translator
+// test http_api_existing_openapi shows (output allowOrigins
+// [https://global.com, https://local.com], allowMethods from Globals).
+func TestSAMGlobalsListsConcatenated(t *testing.T) {
+	doc := `Transform: AWS::Serverless-2016-10-31
+Globals:
+  HttpApi:
+    CorsConfiguration:
+      AllowMethods: [GET]
+      AllowOrigins: [https://global.com]
+      MaxAge: 6000
+Resources:
+  MyApi:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      CorsConfiguration:
+        AllowOrigins: [https://local.com]
+`
+	tmpl, err := Read("t.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := httpOf(t, tmpl, "MyApi").Cors
+	if got := strings.Join(c.AllowOrigins, ","); got != "https://global.com,https://local.com" {
+		t.Errorf("AllowOrigins %s", got)
+	}
+	if got := strings.Join(c.AllowMethods, ","); got != "GET" || c.MaxAge != 6000 {
+		t.Errorf("AllowMethods %s, MaxAge %d: want Globals'", got, c.MaxAge)
+	}
+}
