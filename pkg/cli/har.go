@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/corsdiag/corsdiag/pkg/consoletext"
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/harfile"
 	"github.com/corsdiag/corsdiag/pkg/platform"
@@ -264,7 +265,7 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 	defer in.Close()
 	har, packing, err := harfile.Unpack(source(in))
 	if err != nil {
-		return usageErrorf("%s is not a readable HAR file: %v", displayName(name), err)
+		return usageErrorf("%s is not a readable HAR file: %v%s", displayName(name), err, otherPasteHint(name, err))
 	}
 	shown := packedName(name, packing)
 	var browsers *report.HARBrowsers
@@ -385,7 +386,7 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 		return &ExitError{Code: ExitUsage, Message: readErr.Error()}
 	}
 	if se != nil && !o.partial {
-		msg := fmt.Sprintf("%s is not a readable HAR file: %s", damagedName(name, packing), syntaxErrorText(se))
+		msg := fmt.Sprintf("%s is not a readable HAR file: %s%s", damagedName(name, packing), syntaxErrorText(se), otherPasteHint(name, se))
 		switch {
 		case log.Entries == 1:
 			msg += " (add --partial to report the entry before the damage)"
@@ -422,6 +423,40 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 
 // syntaxErrorText is where and why the file is damaged, without the
 // "har: " package prefix that would follow "is not a readable HAR file".
+// otherPasteHint names the command for a file that is not HAR but another
+// paste corsdiag reads (a copied request, console text), or says what to
+// remove from HAR Viewer's JSONP form, when the file fails at its start.
+func otherPasteHint(name string, err error) string {
+	var se *harfile.SyntaxError
+	if name == "-" || !errors.As(err, &se) || !strings.HasPrefix(se.Expected, "'{' at the start") {
+		return ""
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	b, _ := io.ReadAll(io.LimitReader(f, maxPaste))
+	text, err := decodePaste(b)
+	if err != nil {
+		return ""
+	}
+	text = strings.TrimSpace(text)
+	if isCurl(text) || pastedForm(text) != "" {
+		return "; it holds a copied request, not a HAR file: run corsdiag check --from-file " + shellQuote(name)
+	}
+	if m := jsonpCall.FindStringSubmatch(text); m != nil {
+		return "; it is a HAR wrapped in a JavaScript call (HAR Viewer's JSONP form): remove " + termsafe.Clean(m[1]) + "( before the JSON object and ); after it"
+	}
+	if _, err := consoletext.Read(text); err == nil {
+		return "; it holds console text, not a HAR file: run corsdiag explain - < " + shellQuote(name)
+	}
+	return ""
+}
+
+// jsonpCall is the start of a HAR wrapped in a call: onInputData({.
+var jsonpCall = regexp.MustCompile(`^([A-Za-z_$][\w$.]*)\s*\(\s*\{`)
+
 func syntaxErrorText(se *harfile.SyntaxError) string {
 	return strings.TrimPrefix(se.Error(), "har: ")
 }

@@ -380,3 +380,35 @@ func TestHarSaysHeadersWereCut(t *testing.T) {
 		t.Errorf("JSON lacks headers_cut 1:\n%.600s", out)
 	}
 }
+
+// A file that is not HAR but another paste corsdiag reads is sent to the
+// command that reads it; HAR Viewer's JSONP form says what to remove.
+func TestHarNamesTheDoorForOtherPastes(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct{ name, text, want string }{
+		{"curl.txt", "curl 'https://api.test/items' \\\n  -H 'origin: https://app.test'\n", "a copied request, not a HAR file: run corsdiag check --from-file "},
+		{"win.txt", "curl.exe ^\"https://api.test/items^\" ^\n  -X PUT", "a copied request, not a HAR file: run corsdiag check --from-file "},
+		{"fetch.js", "fetch(\"https://api.test/items\", {\"method\": \"GET\"});", "a copied request, not a HAR file: run corsdiag check --from-file "},
+		{"console.txt", "(index):1 Access to fetch at 'https://api.test/items' from origin 'https://app.test' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.", "console text, not a HAR file: run corsdiag explain - < "},
+		{"viewer.har", "onInputData({\n  \"log\": {\"entries\": []}\n});", "a HAR wrapped in a JavaScript call (HAR Viewer's JSONP form): remove onInputData( before the JSON object and ); after it"},
+		{"other.txt", "hello", ""},
+	} {
+		file := filepath.Join(dir, tt.name)
+		if err := os.WriteFile(file, []byte(tt.text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, stderr, code := runHarArgs(t, "", "har", file)
+		if code != ExitUsage || !strings.Contains(stderr, "is not a readable HAR file") {
+			t.Errorf("%s: exit %d, stderr %q", tt.name, code, stderr)
+		}
+		if tt.want == "" {
+			if strings.Contains(stderr, "not a HAR file:") || strings.Contains(stderr, "JSONP") {
+				t.Errorf("%s: a hint for text that is none of them: %q", tt.name, stderr)
+			}
+			continue
+		}
+		if !strings.Contains(stderr, tt.want) {
+			t.Errorf("%s: stderr %q lacks %q", tt.name, stderr, tt.want)
+		}
+	}
+}
