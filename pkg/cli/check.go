@@ -14,6 +14,7 @@ import (
 	"unicode"
 	"unicode/utf16"
 
+	"github.com/corsdiag/corsdiag/pkg/consoletext"
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/curlcmd"
 	"github.com/corsdiag/corsdiag/pkg/platform"
@@ -245,6 +246,16 @@ func (o *checkOptions) readFromFile(args []string) (string, error) {
 		return "", usageErrorf("--from-file %s: %v", o.FromFile, err)
 	}
 	if !isCurl(text) && pastedForm(text) == "" {
+		har, explain := "corsdiag har "+shellQuote(o.FromFile), "corsdiag explain - < "+shellQuote(o.FromFile)
+		if o.FromFile == "-" {
+			har, explain = "corsdiag har -", "corsdiag explain -"
+		}
+		switch t := strings.TrimSpace(text); {
+		case strings.HasPrefix(t, "{") && strings.Contains(t, `"log"`):
+			return "", usageErrorf("--from-file %s: it holds a HAR file: run %s", o.FromFile, har)
+		case consoleText(t):
+			return "", usageErrorf("--from-file %s: it holds console text: run %s", o.FromFile, explain)
+		}
 		return "", usageErrorf("--from-file %s: want a \"Copy as cURL\", \"Copy as fetch\" or \"Copy as PowerShell\" from the browser's Network panel (the text starts with curl, curl.exe, fetch(, await fetch(, Invoke-WebRequest or $session)", o.FromFile)
 	}
 	return text, nil
@@ -275,6 +286,12 @@ func decodePaste(b []byte) (string, error) {
 		}
 	}
 	return string(utf16.Decode(units)), nil
+}
+
+// consoleText reports whether text reads as a browser's console lines.
+func consoleText(text string) bool {
+	_, err := consoletext.Read(text)
+	return err == nil
 }
 
 // pastedForm names the form of a pasted "Copy as fetch" or "Copy as

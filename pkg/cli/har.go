@@ -16,7 +16,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/corsdiag/corsdiag/pkg/consoletext"
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/harfile"
 	"github.com/corsdiag/corsdiag/pkg/platform"
@@ -448,7 +447,7 @@ func otherPasteHint(name string, err error) string {
 	if m := jsonpCall.FindStringSubmatch(text); m != nil {
 		return "; it is a HAR wrapped in a JavaScript call (HAR Viewer's JSONP form): remove " + termsafe.Clean(m[1]) + "( before the JSON object and ); after it"
 	}
-	if _, err := consoletext.Read(text); err == nil {
+	if consoleText(text) {
 		return "; it holds console text, not a HAR file: run corsdiag explain - < " + shellQuote(name)
 	}
 	return ""

@@ -306,3 +306,24 @@ func TestCheckPastedWithoutOriginOrCORS(t *testing.T) {
 		}
 	}
 }
+
+// --from-file on a file that holds another thing corsdiag reads names the
+// command that reads it.
+func TestCheckFromFileNamesTheDoor(t *testing.T) {
+	tr := scenarioServer(t, func(w http.ResponseWriter, r *http.Request) {})
+	dir := t.TempDir()
+	for _, tt := range []struct{ name, text, want string }{
+		{"console.txt", "Access to fetch at 'https://api.test/items' from origin 'https://app.test' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.", "it holds console text: run corsdiag explain - < "},
+		{"session.har", "\ufeff{\"log\": {\"version\": \"1.2\", \"entries\": []}}", "it holds a HAR file: run corsdiag har "},
+		{"other.txt", "hello", "want a \"Copy as cURL\""},
+	} {
+		file := dir + "/" + tt.name
+		if err := os.WriteFile(file, []byte(tt.text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, errOut := execCheck(t, tr, "--from-file", file)
+		if code != ExitUsage || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%s: exit %d, stderr %q; want %d and %q", tt.name, code, errOut, ExitUsage, tt.want)
+		}
+	}
+}
