@@ -209,11 +209,37 @@ func (o *checkOptions) setArgs(args []string) error {
 		}
 		o.Curl = args
 		return nil
+	case strings.ContainsAny(strings.Join(args, " "), " \n") && consoleText(strings.Join(args, " ")):
+		// Not echoed: it may be long, and its URL may hold a token.
+		return usageErrorf("this is a browser's console text, not a URL: corsdiag explain reads it and prints the check command that reproduces it:\n  corsdiag explain \"<the console text>\"   (or paste it into: corsdiag explain -)")
 	case len(args) > 1:
 		return usageErrorf("check takes one URL, got %d arguments; to paste a curl command, put it after --: corsdiag check -- curl …", len(args))
+	case isHARFile(args[0]):
+		return usageErrorf("%s is a HAR file, not a URL: run corsdiag har %s", args[0], shellQuote(args[0]))
 	}
 	o.URL = args[0]
 	return nil
+}
+
+// isHARFile reports whether arg, which has no scheme, names a file that
+// starts as a HAR file does.
+func isHARFile(arg string) bool {
+	if strings.Contains(arg, "://") {
+		return false
+	}
+	f, err := os.Open(arg)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	lower := strings.ToLower(arg)
+	if strings.HasSuffix(lower, ".har") || strings.HasSuffix(lower, ".har.gz") || strings.HasSuffix(lower, ".har.zip") {
+		return true
+	}
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(f, head)
+	t := strings.TrimSpace(strings.TrimPrefix(string(head[:n]), "\ufeff"))
+	return strings.HasPrefix(t, "{") && strings.Contains(t, `"log"`)
 }
 
 // maxPasteSize caps --from-file: a pasted request, not a HAR.

@@ -327,3 +327,27 @@ func TestCheckFromFileNamesTheDoor(t *testing.T) {
 		}
 	}
 }
+
+// A console line or a HAR file given to check in place of a URL is sent to
+// the command that reads it.
+func TestCheckArgumentNamesTheDoor(t *testing.T) {
+	tr := scenarioServer(t, func(w http.ResponseWriter, r *http.Request) {})
+	har := t.TempDir() + "/session.har"
+	if err := os.WriteFile(har, []byte(`{"log": {"entries": []}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	line := "Access to fetch at 'https://api.test/items' from origin 'https://app.test' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--", line}, "this is a browser's console text, not a URL: corsdiag explain reads it"},
+		{[]string{line, "--origin", "https://app.test"}, "this is a browser's console text, not a URL"},
+		{[]string{har, "--origin", "https://app.test"}, "is a HAR file, not a URL: run corsdiag har " + har},
+	} {
+		code, _, errOut := execCheck(t, tr, tt.args...)
+		if code != ExitUsage || !strings.Contains(errOut, tt.want) || strings.Contains(errOut, "No 'Access-Control") {
+			t.Errorf("%.40q: exit %d, stderr %q; want %d and %q, without the text echoed", tt.args, code, errOut, ExitUsage, tt.want)
+		}
+	}
+}
