@@ -523,3 +523,71 @@ Resources:
 		t.Errorf("AllowMethods %s, MaxAge %d: want Globals'", got, c.MaxAge)
 	}
 }
+
+// Serverless variables: ${self:...} resolves in the file, ${sls:stage} and
+// ${opt:stage, 'dev'} to the stage, a fallback is taken when the source is
+// not known before deploy (env, ssm, file, cf…); what stays unknown is read
+// as an unknown value, with a warning at its line.
+func TestServerlessVariables(t *testing.T) {
+	doc := `service: s
+custom:
+  origins:
+    dev: https://app.example.com
+  allowed:
+    - https://app.example.com
+    - https://admin.example.com
+  headers: Content-Type,X-Custom
+provider:
+  name: aws
+  stage: ${opt:stage, 'dev'}
+  httpApi:
+    cors:
+      allowedOrigins: ${self:custom.allowed}
+functions:
+  a:
+    events:
+      - http:
+          path: items
+          method: put
+          cors:
+            origin: ${self:custom.origins.${sls:stage}}
+            headers: ${self:custom.headers}
+      - http:
+          path: other
+          method: put
+          cors:
+            origin: ${env:FRONTEND_URL, 'https://app.example.com'}
+      - http:
+          path: third
+          method: put
+          cors:
+            origin: ${ssm:/app/origin}
+      - httpApi: {path: /things, method: put}
+`
+	tmpl, err := Read("serverless.yml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(httpOf(t, tmpl, "HttpApi").Cors.AllowOrigins, ","); got != "https://app.example.com,https://admin.example.com" {
+		t.Errorf("httpApi allowedOrigins %q", got)
+	}
+	api := restOf(t, tmpl, "ApiGatewayRestApi")
+	if api.Stage != "dev" {
+		t.Errorf("stage %q", api.Stage)
+	}
+	for path, want := range map[string]string{"/items": "'https://app.example.com'", "/other": "'https://app.example.com'"} {
+		if got := preflightHeaders(t, api, path)["Access-Control-Allow-Origin"]; got != want {
+			t.Errorf("%s: Allow-Origin %q, want %q", path, got, want)
+		}
+	}
+	if got := preflightHeaders(t, api, "/items")["Access-Control-Allow-Headers"]; got != "'Content-Type,X-Custom'" {
+		t.Errorf("/items: Allow-Headers %q", got)
+	}
+	var ws []string
+	for _, w := range tmpl.Warnings {
+		ws = append(ws, w.Error())
+	}
+	if len(ws) != 1 || !strings.HasPrefix(ws[0], "serverless.yml:33: ") || !strings.Contains(ws[0], "${ssm:/app/origin}") {
+		t.Errorf("warnings %q, want one at line 33 naming ${ssm:/app/origin}", ws)
+	}
+}

@@ -78,6 +78,8 @@ func (sc *slsCors) allowOrigin() (string, []string) {
 }
 
 func readServerless(file string, root *yaml.Node) (*Template, error) {
+	var warnings []*ParseError
+	resolveServerlessVariables(file, root, func(w *ParseError) { warnings = append(warnings, w) })
 	provider := get(root, "provider")
 	c := newCFNReader(file, get(get(root, "resources"), "Resources"))
 	stage, ok := c.r.str(get(provider, "stage"))
@@ -172,7 +174,7 @@ func readServerless(file string, root *yaml.Node) (*Template, error) {
 			out = append(out, s)
 		}
 	}
-	return &Template{File: file, Kind: KindServerless, Services: out}, nil
+	return &Template{File: file, Kind: KindServerless, Services: out, Warnings: warnings}, nil
 }
 
 // slsRoute reads "GET /items" shorthand or path/method keys.
