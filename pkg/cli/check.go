@@ -485,7 +485,7 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 		if o.Curl != nil {
 			// A copy lacks it when the page's Referrer-Policy kept the
 			// referrer out of a fetch copy, or the Origin header was cut.
-			return nil, usageErrorf("the page's origin is missing: the copy has no Origin header or referrer, and a CORS check needs the origin of the page that makes the request\nUsage: corsdiag check --origin https://your-page.example -- <the copy>   (or --from-file FILE)")
+			return nil, usageErrorf("the page's origin is missing: the copy names no page origin (no Origin header, no referrer that has one), and a CORS check needs the origin of the page that makes the request\nUsage: corsdiag check --origin https://your-page.example -- <the copy>   (or --from-file FILE)")
 		}
 		return nil, usageErrorf("the page's origin is missing: a CORS check needs the origin of the page that makes the request\nUsage: %s", originHint)
 	}

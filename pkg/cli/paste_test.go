@@ -294,7 +294,7 @@ func TestCheckPastedWithoutOriginOrCORS(t *testing.T) {
 	tr := scenarioServer(t, func(w http.ResponseWriter, r *http.Request) {})
 	for _, tt := range []struct{ paste, want string }{
 		{`fetch("https://api.test/items", {"headers": {"accept": "*/*"}, "body": null, "method": "GET", "mode": "cors", "credentials": "omit"});`,
-			"the copy has no Origin header or referrer"},
+			"the copy names no page origin (no Origin header, no referrer that has one)"},
 		{`fetch("https://api.test/items", {"headers": {"accept": "*/*"}, "body": null, "method": "GET", "mode": "cors", "credentials": "omit"});`,
 			"Usage: corsdiag check --origin https://your-page.example -- <the copy>"},
 		{`fetch("https://api.test/items", {"referrer": "` + testOrigin + `/", "mode": "no-cors"});`,
