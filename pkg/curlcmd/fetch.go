@@ -155,6 +155,11 @@ func (c *Command) applyFetchOptions(opts jsObject) error {
 	}
 	if referrer == "" {
 		referrer = c.Header.Get("Referer")
+		if referrer != "" {
+			// The Node.js form writes the page's referrer policy (a fetch
+			// option) as a header beside Referer; the browser sent none.
+			c.Header.Del("Referrer-Policy")
+		}
 	}
 	if c.Header.Get("Origin") == "" && referrer != "" {
 		if o := cors.OriginOf(referrer); o != "null" {

@@ -137,3 +137,30 @@ func FuzzParseFetch(f *testing.F) {
 		}
 	})
 }
+
+// Chrome's "Copy as fetch (Node.js)" writes the page's referrer policy as
+// a "Referrer-Policy" header beside "Referer" (NetworkLogView.ts,
+// generateFetchCall: extraHeaders['Referrer-Policy'] = referrerPolicy).
+// The browser sent no such header: it is not a header script set, so it
+// must not make a preflight.
+func TestNodeFetchReferrerPolicyIsNoHeader(t *testing.T) {
+	c, err := ParseFetch(chromeNodeFetch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := c.ScriptHeader()
+	if v := h.Get("Referrer-Policy"); v != "" {
+		t.Errorf("script headers hold Referrer-Policy %q: %v", v, h)
+	}
+	if r := c.CORSRequest(); r.Header.Get("Referrer-Policy") != "" {
+		t.Errorf("the CORS request holds Referrer-Policy: %v", r.Header)
+	}
+	// Written by hand without a Referer, it is a header like any other.
+	c, err = ParseFetch(`fetch("https://api.example.com/me", {"headers": {"Referrer-Policy": "no-referrer"}})`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := c.ScriptHeader(); h.Get("Referrer-Policy") != "no-referrer" {
+		t.Errorf("a hand-written Referrer-Policy header was dropped: %v", h)
+	}
+}
