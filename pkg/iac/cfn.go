@@ -242,6 +242,40 @@ func (c *cfnReader) read() {
 		}
 	}
 	c.readSAM()
+	c.notRead()
+}
+
+// notRead warns about what the template keeps elsewhere: an OpenAPI
+// definition in S3 or another file, and API Gateway resources of an API the
+// template does not define (!ImportValue, a parameter).
+func (c *cfnReader) notRead() {
+	warn := func(n *yaml.Node, format string, args ...any) {
+		c.warnings = append(c.warnings, &ParseError{File: c.file, Line: n.Line, Msg: fmt.Sprintf(format, args...)})
+	}
+	for _, id := range c.ids {
+		r := c.res[id]
+		switch r.typ {
+		case "AWS::Serverless::Api", "AWS::Serverless::HttpApi", "AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api":
+			for _, name := range []string{"DefinitionBody", "Body"} {
+				if fn, _ := intrinsic(get(r.props, name)); fn == "Fn::Transform" {
+					warn(keyNode(r.props, name), "%s: %s is an AWS::Include (Fn::Transform) of a file in S3: its OpenAPI is not read", id, name)
+				}
+			}
+			for _, name := range []string{"DefinitionUri", "BodyS3Location"} {
+				if k := keyNode(r.props, name); k != nil && get(r.props, "DefinitionBody") == nil && get(r.props, "Body") == nil {
+					warn(k, "%s: %s names an OpenAPI file lint does not read (only an inline definition is): its paths, integrations and CORS are not predicted", id, name)
+				}
+			}
+		case "AWS::ApiGateway::Resource", "AWS::ApiGateway::Method", "AWS::ApiGateway::GatewayResponse":
+			if api := refName(get(r.props, "RestApiId")); c.rest[api] == nil && c.samREST[api] == nil {
+				warn(r.key, "%s: RestApiId is not a REST API of this template: not read", id)
+			}
+		case "AWS::ApiGatewayV2::Route":
+			if api := refName(get(r.props, "ApiId")); c.http[api] == nil && c.samHTTP[api] == nil {
+				warn(r.key, "%s: ApiId is not an HTTP API of this template: not read", id)
+			}
+		}
+	}
 }
 
 // httpRoute parses a RouteKey: "GET /items", "ANY /{proxy+}", "$default".

@@ -591,3 +591,58 @@ functions:
 		t.Errorf("warnings %q, want one at line 33 naming ${ssm:/app/origin}", ws)
 	}
 }
+
+// What a CloudFormation or SAM template keeps elsewhere is warned about:
+// an OpenAPI definition in S3 or another file, and API Gateway resources of
+// an API the template does not define.
+func TestCFNNotReadWarnings(t *testing.T) {
+	doc := `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      DefinitionBody:
+        Fn::Transform:
+          Name: AWS::Include
+          Parameters:
+            Location: s3://bucket/openapi.yaml
+  Api2:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      DefinitionUri: ./openapi.yaml
+  Rest:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      BodyS3Location: {Bucket: b, Key: k}
+  M:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !ImportValue SharedApi
+      ResourceId: !ImportValue SharedRes
+      HttpMethod: GET
+      AuthorizationType: NONE
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      DefinitionUri: s3://bucket/http.yaml
+`
+	tmpl, err := Read("t.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ws []string
+	for _, w := range tmpl.Warnings {
+		ws = append(ws, w.Error())
+	}
+	for _, want := range []string{"t.yaml:7: Api: DefinitionBody", "t.yaml:16: Api2: DefinitionUri", "t.yaml:20: Rest: BodyS3Location", "t.yaml:21: M: RestApiId", "t.yaml:31: Http: DefinitionUri"} {
+		found := false
+		for _, w := range ws {
+			found = found || strings.HasPrefix(w, want)
+		}
+		if !found {
+			t.Errorf("no warning %q in %q", want, ws)
+		}
+	}
+}
