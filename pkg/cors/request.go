@@ -82,6 +82,24 @@ var forbiddenHeaders = map[string]bool{
 	"trailer": true, "transfer-encoding": true, "upgrade": true, "via": true,
 }
 
+// browserAdded are request headers browsers add themselves that are not
+// forbidden request-headers: a recording or a copy of a request holds them,
+// but script did not set them and they make no preflight. Chromium's
+// User-Agent and Priority, navigations' Upgrade-Insecure-Requests and
+// Purpose, DevTools' network-conditions id, and the headers Chrome adds to
+// Google's hosts (X-Client-Data, and since Chrome 137 X-Browser-Channel,
+// -Copyright, -Validation and -Year), which it exempts from CORS.
+var browserAdded = map[string]bool{
+	"user-agent": true, "priority": true, "upgrade-insecure-requests": true, "purpose": true,
+	"x-devtools-emulate-network-conditions-client-id": true,
+	"x-client-data": true, "x-browser-channel": true, "x-browser-copyright": true, "x-browser-validation": true, "x-browser-year": true,
+}
+
+// IsBrowserAddedHeader reports whether a recorded or copied request header
+// (lower case) is one the browser added itself rather than script; har and
+// a pasted copy leave these out of the headers script set.
+func IsBrowserAddedHeader(lower string) bool { return browserAdded[lower] }
+
 // IsForbiddenHeader reports whether script may not set the header: Fetch
 // §forbidden request-header (the browser controls it). Value matters only
 // for the X-HTTP-Method family, which is forbidden when one of its values,

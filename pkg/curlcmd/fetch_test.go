@@ -164,3 +164,24 @@ func TestNodeFetchReferrerPolicyIsNoHeader(t *testing.T) {
 		t.Errorf("a hand-written Referrer-Policy header was dropped: %v", h)
 	}
 }
+
+// Chrome's copy of a call to a Google host carries the headers Chrome adds
+// there itself (X-Client-Data, X-Browser-*), exempt from CORS: they are
+// not script's and make no preflight.
+func TestChromeGoogleHeadersAreNotScripts(t *testing.T) {
+	c, err := Parse(`curl 'https://firebasestorage.googleapis.com/v0/b/app/o/a.png' \
+  -H 'accept: */*' \
+  -H 'origin: https://app.example' \
+  -H 'x-browser-channel: stable' \
+  -H 'x-browser-copyright: Copyright 2025 Google LLC. All rights reserved.' \
+  -H 'x-browser-validation: qSH0RgPhYS+tEktJTy2ahvLDO9s=' \
+  -H 'x-browser-year: 2025' \
+  -H 'x-client-data: CI22yQEIprbJAQipncoB'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, dropped := c.ScriptHeader()
+	if len(h) != 1 || h.Get("Accept") != "*/*" {
+		t.Errorf("script headers %v, want Accept only (dropped %v)", h, dropped)
+	}
+}

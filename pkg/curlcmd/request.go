@@ -7,13 +7,6 @@ import (
 	"github.com/corsdiag/corsdiag/pkg/cors"
 )
 
-// browserAdded are headers DevTools copies that the browser, not page
-// script, set, and that are not forbidden request headers (those are
-// dropped by cors.IsForbiddenHeader): Chromium's User-Agent and Priority,
-// and navigation-only Upgrade-Insecure-Requests. Counting them as script's
-// would predict a preflight the browser never sent.
-var browserAdded = map[string]bool{"user-agent": true, "priority": true, "upgrade-insecure-requests": true}
-
 // Origin is the Origin header of the copied request ("" when absent: a
 // same-origin GET, or hand-written curl).
 func (c *Command) Origin() string { return c.Header.Get("Origin") }
@@ -29,7 +22,9 @@ func (c *Command) ScriptHeader() (h http.Header, dropped []string) {
 		strings.EqualFold(c.Header.Get("Pragma"), "no-cache")
 	for name, vs := range c.Header {
 		lower := strings.ToLower(name)
-		skip := browserAdded[lower] ||
+		// Headers the browser added (cors.IsBrowserAddedHeader: User-Agent,
+		// Priority, X-Client-Data…) would predict a preflight it never sent.
+		skip := cors.IsBrowserAddedHeader(lower) ||
 			(devtoolsNoCache && (lower == "cache-control" || lower == "pragma"))
 		for _, v := range vs {
 			if skip || cors.IsForbiddenHeader(lower, v) {

@@ -1289,13 +1289,6 @@ func initiatorAPI(e *Entry) string {
 	return "fetch"
 }
 
-// browserHeaders are request headers the browser adds itself, which script
-// did not set (and which are not forbidden, so the engine would count them).
-var browserHeaders = map[string]bool{
-	"user-agent": true, "priority": true, "upgrade-insecure-requests": true, "x-client-data": true,
-	"purpose": true, "x-devtools-emulate-network-conditions-client-id": true, "x-requested-with": false,
-}
-
 var safelistedNames = map[string]bool{"accept": true, "accept-language": true, "content-language": true, "content-type": true, "range": true}
 
 // authorHeaders rebuilds the headers script set from the recorded request
@@ -1311,7 +1304,7 @@ func authorHeaders(recorded []Header, pre *Entry) http.Header {
 	// reader keeps it), so a header is kept or dropped by its own name.
 	keep := func(r *Header) bool {
 		lk := r.lowerName()
-		if browserHeaders[lk] || cors.IsForbiddenHeader(lk, "") || devtoolsNoCache && (lk == "pragma" || lk == "cache-control") {
+		if cors.IsBrowserAddedHeader(lk) || cors.IsForbiddenHeader(lk, "") || devtoolsNoCache && (lk == "pragma" || lk == "cache-control") {
 			return false
 		}
 		return pre == nil || slices.Contains(acrh, lk) || safelistedNames[lk]

@@ -48,6 +48,12 @@ func TestAuthorHeaders(t *testing.T) {
 		{"browser and forbidden headers go", []Header{{Name: ":authority", Value: "a"}, {Name: "user-agent", Value: "ua"}, {Name: "cookie", Value: "c"},
 			{Name: "sec-fetch-mode", Value: "cors"}, {Name: "accept", Value: "*/*"}, {Name: "X-A", Value: "1"}, {Name: "x-a", Value: "2"}},
 			nil, http.Header{"Accept": {"*/*"}, "X-A": {"1", "2"}}},
+		// Chrome adds these to Google's hosts (googleapis.com…), exempt
+		// from CORS: a copy of a call to Firebase carries them.
+		{"Chrome's Google headers go", []Header{{Name: "x-client-data", Value: "CI22yQE="}, {Name: "x-browser-channel", Value: "stable"},
+			{Name: "x-browser-copyright", Value: "Copyright 2025 Google LLC. All rights reserved."}, {Name: "x-browser-validation", Value: "qSH0RgPhYS+tEktJTy2ahvLDO9s="},
+			{Name: "x-browser-year", Value: "2025"}, {Name: "accept", Value: "*/*"}},
+			nil, http.Header{"Accept": {"*/*"}}},
 		{"DevTools' no-cache pair goes", []Header{{Name: "Pragma", Value: "no-cache"}, {Name: "cache-control", Value: "No-Cache"}, {Name: "X-A", Value: "1"}},
 			nil, http.Header{"X-A": {"1"}}},
 		{"a Pragma alone stays", []Header{{Name: "Pragma", Value: "no-cache"}, {Name: "Cache-Control", Value: "max-age=0"}},
