@@ -88,9 +88,10 @@ var forbiddenHeaders = map[string]bool{
 // User-Agent and Priority, navigations' Upgrade-Insecure-Requests and
 // Purpose, DevTools' network-conditions id, and the headers Chrome adds to
 // Google's hosts (X-Client-Data, and since Chrome 137 X-Browser-Channel,
-// -Copyright, -Validation and -Year), which it exempts from CORS.
+// -Copyright, -Validation and -Year), which it exempts from CORS; Firefox's
+// Alt-Used, naming the alternative service it connected to (RFC 7838 §5).
 var browserAdded = map[string]bool{
-	"user-agent": true, "priority": true, "upgrade-insecure-requests": true, "purpose": true,
+	"user-agent": true, "priority": true, "upgrade-insecure-requests": true, "purpose": true, "alt-used": true,
 	"x-devtools-emulate-network-conditions-client-id": true,
 	"x-client-data": true, "x-browser-channel": true, "x-browser-copyright": true, "x-browser-validation": true, "x-browser-year": true,
 }

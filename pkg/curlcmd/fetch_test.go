@@ -185,3 +185,15 @@ func TestChromeGoogleHeadersAreNotScripts(t *testing.T) {
 		t.Errorf("script headers %v, want Accept only (dropped %v)", h, dropped)
 	}
 }
+
+// Firefox copies Alt-Used, the header it adds when it reached the host by
+// an alternative service (RFC 7838 §5): not script's, no preflight.
+func TestFirefoxAltUsedIsNotScripts(t *testing.T) {
+	c, err := Parse(`curl 'https://api.example.com/items' -H 'User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:138.0) Gecko/20100101 Firefox/138.0' -H 'Accept: */*' -H 'Origin: https://app.example' -H 'DNT: 1' -H 'Sec-GPC: 1' -H 'Alt-Used: api.example.com' -H 'Connection: keep-alive' -H 'Sec-Fetch-Mode: cors'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := c.ScriptHeader(); len(h) != 1 || h.Get("Accept") != "*/*" {
+		t.Errorf("script headers %v, want Accept only", h)
+	}
+}

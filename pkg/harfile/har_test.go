@@ -54,6 +54,9 @@ func TestAuthorHeaders(t *testing.T) {
 			{Name: "x-browser-copyright", Value: "Copyright 2025 Google LLC. All rights reserved."}, {Name: "x-browser-validation", Value: "qSH0RgPhYS+tEktJTy2ahvLDO9s="},
 			{Name: "x-browser-year", Value: "2025"}, {Name: "accept", Value: "*/*"}},
 			nil, http.Header{"Accept": {"*/*"}}},
+		// Firefox names the alternative service it used (RFC 7838 §5).
+		{"Firefox's Alt-Used goes", []Header{{Name: "Alt-Used", Value: "api.example.com"}, {Name: "X-A", Value: "1"}},
+			nil, http.Header{"X-A": {"1"}}},
 		{"DevTools' no-cache pair goes", []Header{{Name: "Pragma", Value: "no-cache"}, {Name: "cache-control", Value: "No-Cache"}, {Name: "X-A", Value: "1"}},
 			nil, http.Header{"X-A": {"1"}}},
 		{"a Pragma alone stays", []Header{{Name: "Pragma", Value: "no-cache"}, {Name: "Cache-Control", Value: "max-age=0"}},
