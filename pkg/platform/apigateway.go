@@ -347,9 +347,15 @@ func restAPICauses(a *analysis) []cors.Finding {
 				"Return Access-Control-Allow-Origin: "+c.Origin+" (and Vary: Origin) from the backend on every response, error responses included."))
 		case pf != nil:
 			needsRedeployNote = true
+			summary := "Map Access-Control-Allow-Origin on " + c.Method + " " + c.Resource + " (method response + integration response), or return it from a proxy backend; redeploy " + c.Stage + "."
+			if a.has(idLambda) {
+				// A Lambda answered (X-Amzn-Trace-Id): most often through a
+				// proxy integration, where a mapping does nothing.
+				summary += " X-Amzn-Trace-Id says a Lambda function answered: with a Lambda proxy integration (SAM, Serverless and CDK's LambdaRestApi use one) the mapping does nothing, and the function must return the header, on errors too (--fix-format lambda)."
+			}
 			out = append(out, a.finding(CodeAPIGWCorsOnlyOnOptions, idRESTAPI, fin.step, true,
 				fmt.Sprintf("the preflight passed (the OPTIONS method has CORS headers) but the %s answer (%d) has no Access-Control-Allow-Origin: Enable CORS was not applied to the %s method. With a non-proxy integration its integration response must map the header; with a Lambda or HTTP proxy integration the backend must return it", c.Method, m.Status, c.Method),
-				"Map Access-Control-Allow-Origin on "+c.Method+" "+c.Resource+" (method response + integration response), or return it from a proxy backend; redeploy "+c.Stage+"."))
+				summary))
 		default:
 			needsRedeployNote = true
 			out = append(out, a.finding(CodeAPIGWIntegrationNoCORS, idRESTAPI, fin.step, true,
