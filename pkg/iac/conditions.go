@@ -175,7 +175,11 @@ func (r *resolver) resolveConditions(file string, n *yaml.Node, read bool, warn 
 		picked, unresolved := r.pick(v)
 		if unresolved != "" {
 			if inRead {
-				warn(&ParseError{File: file, Line: v.Line, Msg: fmt.Sprintf("Fn::If on condition %s, known only at deploy time: its value is read as unknown", unresolved)})
+				msg := fmt.Sprintf("Fn::If on condition %s, known only at deploy time: its value is read as unknown", unresolved)
+				if unresolved == "?" {
+					msg = "Fn::If is not [condition name, value if true, value if false]: its value is read as unknown"
+				}
+				warn(&ParseError{File: file, Line: v.Line, Msg: msg})
 			}
 			return true
 		}

@@ -214,6 +214,7 @@ Resources:
         MaxAge: !If [IsDev, !Ref AWS::NoValue, "'600'"]
         AllowMethods: !If [DevOrEU, "'GET,POST,OPTIONS'", "'POST'"]
         AllowCredentials: !If [InEU, true, false]
+        ExposeHeaders: !If [IsProd]
   Fn:
     Type: AWS::Serverless::Function
     Properties:
@@ -240,8 +241,9 @@ Resources:
 	for _, w := range tmpl.Warnings {
 		ws = append(ws, w.Error())
 	}
-	if len(ws) != 1 || !strings.Contains(ws[0], "t.yaml:21:") || !strings.Contains(ws[0], "InEU") {
-		t.Errorf("warnings %q, want one at line 21 naming the condition InEU", ws)
+	if len(ws) != 2 || !strings.Contains(ws[0], "t.yaml:21:") || !strings.Contains(ws[0], "InEU") ||
+		!strings.HasPrefix(ws[1], "t.yaml:22: Fn::If is not [condition name") {
+		t.Errorf("warnings %q, want one at line 21 naming the condition InEU, one at line 22 for the malformed Fn::If", ws)
 	}
 }
 
