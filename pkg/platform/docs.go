@@ -165,7 +165,7 @@ var pages = map[cors.Code]pageText{
 		Why:     "Enable CORS (or a hand-made MOCK `OPTIONS`) only answers the preflight. The other methods need the header too: with a non-proxy integration, a method response header plus an integration response mapping; with a Lambda or HTTP proxy integration, the backend must return it.",
 		Example: "HTTP/1.1 200 OK\nContent-Type: application/json\n" + gwHeaders + "\n\n{\"id\":\"17\"}",
 		Confirm: "```sh\naws apigateway get-method --rest-api-id ID --resource-id RID --http-method PUT --query \"{integration:methodIntegration.type,responses:methodResponses}\"\n```\n`AWS_PROXY`/`HTTP_PROXY` means the backend must set the header; otherwise the method response must declare `Access-Control-Allow-Origin` and the integration response map it.",
-		Detect:  "REST API recognised, the preflight answered 2xx with `Access-Control-Allow-Origin`, the actual answer lacks it and is not one of API Gateway's own errors (no `x-amzn-ErrorType`) and shows no proxied backend.",
+		Detect:  "REST API recognised, the preflight answered 2xx with `Access-Control-Allow-Origin`, the actual answer lacks it and is not one of API Gateway's own errors (no `x-amzn-ErrorType`) and shows no proxied backend. When `X-Amzn-Trace-Id` shows a Lambda function answered, the fix also says that with a Lambda proxy integration (what SAM, Serverless and CDK's `LambdaRestApi` set up) the mapping does nothing and the function must return the header: `--fix-format lambda`.",
 		Related: []cors.Code{CodeAPIGWProxyNoCORS, CodeAPIGWIntegrationNoCORS, CodeAPIGWStageNotRedeployed},
 	},
 	CodeAPIGWProxyNoCORS: {
