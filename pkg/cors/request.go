@@ -469,6 +469,10 @@ func (p *Profile) authorHeaders(h http.Header, buf []authorHeader) (kept []autho
 // and the keys with a value dropped. With anyOrder it gives up (ok false)
 // when two keys spell one name.
 func (p *Profile) groupHeaders(h http.Header, keys []string, kept []authorHeader, anyOrder bool) (_ []authorHeader, droppedKeys []string, ok bool) {
+	// A few headers: a scan finds a repeated name sooner than a map. Past
+	// maxScanned kept names the scans would grow with the square of the
+	// count (a paste of 20,000 -H took 13 s), so a map indexes them.
+	var index map[string]int
 	for _, k := range keys {
 		name := nameOf(k)
 		lower := name.lower
@@ -479,8 +483,14 @@ func (p *Profile) groupHeaders(h http.Header, keys []string, kept []authorHeader
 				droppedKeys = appendUnique(droppedKeys, k)
 				continue
 			}
-			// A few headers: a scan finds a repeated name sooner than a map.
-			if i := slices.IndexFunc(kept, func(a authorHeader) bool { return a.lower == lower }); i >= 0 {
+			i, found := -1, false
+			if index != nil {
+				i, found = index[lower]
+			} else {
+				i = slices.IndexFunc(kept, func(a authorHeader) bool { return a.lower == lower })
+				found = i >= 0
+			}
+			if found {
 				if anyOrder && i < own {
 					return kept, nil, false
 				}
@@ -488,10 +498,23 @@ func (p *Profile) groupHeaders(h http.Header, keys []string, kept []authorHeader
 				continue
 			}
 			kept = append(kept, authorHeader{lower: lower, canonical: name.canonical, value: v})
+			switch {
+			case index != nil:
+				index[lower] = len(kept) - 1
+			case len(kept) > maxScanned:
+				index = make(map[string]int, 2*len(kept))
+				for j, a := range kept {
+					index[a.lower] = j
+				}
+			}
 		}
 	}
 	return kept, droppedKeys, true
 }
+
+// maxScanned is how many kept header names groupHeaders scans for a
+// repeated one before it indexes them.
+const maxScanned = 32
 
 // PlanRequest classifies r as the profile's browser does (Fetch §HTTP fetch
 // step 4.1, Chromium cors.cc CorsUnsafeRequestHeaderNames): method
