@@ -648,3 +648,51 @@ Resources:
 		}
 	}
 }
+
+// serverless.yml for another provider (azure, google…) is not API Gateway:
+// nothing is predicted, with a warning, instead of AWS errors.
+func TestServerlessOtherProvider(t *testing.T) {
+	doc := `service: azfx-node-http
+provider:
+  name: azure
+  location: West US
+functions:
+  hello:
+    handler: handler.hello
+    events:
+      - http: true
+        x-azure-settings:
+          authLevel: anonymous
+`
+	tmpl, err := Read("serverless.yml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tmpl.Services) != 0 {
+		t.Errorf("%d services read for an azure service", len(tmpl.Services))
+	}
+	if len(tmpl.Warnings) != 1 || !strings.HasPrefix(tmpl.Warnings[0].Error(), "serverless.yml:3: ") {
+		t.Errorf("warnings %v, want one at provider.name", tmpl.Warnings)
+	}
+}
+
+// httpApi: '*' is the catch-all $default route, any method
+// (events/http-api.js: methodPath === '*').
+func TestServerlessHTTPAPICatchAll(t *testing.T) {
+	doc := `service: s
+provider: {name: aws}
+functions:
+  api:
+    handler: index.handler
+    events:
+      - httpApi: '*'
+`
+	tmpl, err := Read("serverless.yml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rts := httpOf(t, tmpl, "HttpApi").RouteList
+	if len(rts) != 1 || rts[0].Method != "ANY" || rts[0].Path != "$default" {
+		t.Errorf("routes %+v, want ANY $default", rts[0])
+	}
+}

@@ -7,6 +7,7 @@ package iac
 // (cors.js, method/integration.js) and events/http-api.js.
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -81,6 +82,11 @@ func readServerless(file string, root *yaml.Node) (*Template, error) {
 	var warnings []*ParseError
 	resolveServerlessVariables(file, root, func(w *ParseError) { warnings = append(warnings, w) })
 	provider := get(root, "provider")
+	if name := get(provider, "name"); name != nil && name.Kind == yaml.ScalarNode && !strings.EqualFold(name.Value, "aws") {
+		warnings = append(warnings, &ParseError{File: file, Line: name.Line,
+			Msg: fmt.Sprintf("provider %q: only the aws provider (API Gateway, function URLs, S3) is modelled; nothing is predicted", name.Value)})
+		return &Template{File: file, Kind: KindServerless, Warnings: warnings}, nil
+	}
 	c := newCFNReader(file, get(get(root, "resources"), "Resources"))
 	stage, ok := c.r.str(get(provider, "stage"))
 	if !ok {
@@ -180,6 +186,9 @@ func readServerless(file string, root *yaml.Node) (*Template, error) {
 // slsRoute reads "GET /items" shorthand or path/method keys.
 func (c *cfnReader) slsRoute(h *yaml.Node) (method, path string) {
 	if v, ok := c.r.str(h); ok && h.Kind == yaml.ScalarNode {
+		if strings.TrimSpace(v) == "*" {
+			return "ANY", "$default"
+		}
 		m, p, _ := strings.Cut(strings.TrimSpace(v), " ")
 		return strings.ToUpper(m), "/" + strings.TrimLeft(strings.TrimSpace(p), "/")
 	}
