@@ -187,6 +187,14 @@ func TestOptions(t *testing.T) {
 			}},
 		{name: "cookie file ignored", text: `curl -b cookies.txt https://x.test/`, url: "https://x.test/", method: "GET",
 			check: func(t *testing.T, c *Command) { wantWarning(t, c, "cookie file") }},
+		// A lone word may be a bare token: said, not echoed (as check's -b).
+		{name: "bare -b not echoed", text: `curl -b sekritSessionToken12345 https://x.test/`, url: "https://x.test/", method: "GET",
+			check: func(t *testing.T, c *Command) {
+				wantWarning(t, c, "ignored -b (23 bytes, no '=')")
+				if strings.Contains(strings.Join(c.Warnings, " "), "sekrit") {
+					t.Errorf("the value is echoed: %q", c.Warnings)
+				}
+			}},
 		{name: "ignored value options", text: `curl -o out.html -w '%{http_code}' -m 5 --connect-timeout 3 --retry 2 -x http://proxy:8080 https://x.test/`,
 			url: "https://x.test/", method: "GET",
 			check: func(t *testing.T, c *Command) { wantWarning(t, c, "connects directly") }},

@@ -2,6 +2,7 @@ package curlcmd
 
 import (
 	"bytes"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -95,6 +96,7 @@ type builder struct {
 	form     *multipart.Writer
 	formBody bytes.Buffer
 	queries  []string // --url-query
+	cookies  []string // -b and Cookie headers, "; "-joined
 }
 
 // fromWords reads one command's words: "curl" then curl's options.
@@ -243,7 +245,8 @@ func (b *builder) apply(name, v string, w word) error {
 		c.User = v
 	case "cookie":
 		if !strings.Contains(v, "=") {
-			c.Warnings = append(c.Warnings, "ignored -b "+v+": it names a cookie file, which corsdiag does not read")
+			// Not echoed: a lone word may be a bare token.
+			c.Warnings = append(c.Warnings, fmt.Sprintf("ignored -b (%d bytes, no '='): it names a cookie file, which corsdiag does not read; pass cookies as 'name=value; name2=value2'", len(v)))
 			return nil
 		}
 		b.addCookie(v)
@@ -337,10 +340,9 @@ func (b *builder) addCookie(v string) {
 	if v == "" {
 		return
 	}
-	if b.c.Cookie != "" {
-		b.c.Cookie += "; "
-	}
-	b.c.Cookie += v
+	// Joined once, in finish: joining each time is quadratic in a paste
+	// of thousands of -b.
+	b.cookies = append(b.cookies, v)
 }
 
 // urlencodeData implements --data-urlencode's forms: "content",
@@ -386,6 +388,7 @@ func (b *builder) formField(opt, v string, w word) error {
 // finish applies curl's rules on the whole command.
 func (b *builder) finish(first word) (*Command, error) {
 	c := b.c
+	c.Cookie = strings.Join(b.cookies, "; ")
 	if !b.urlSet {
 		return nil, &Error{Offset: first.off, Word: first.val, Reason: "the curl command has no URL"}
 	}
