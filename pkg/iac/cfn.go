@@ -271,7 +271,11 @@ func (c *cfnReader) notRead() {
 				warn(r.key, "%s: RestApiId is not a REST API of this template: not read", id)
 			}
 		case "AWS::ApiGatewayV2::Route":
-			if api := refName(get(r.props, "ApiId")); c.http[api] == nil && c.samHTTP[api] == nil {
+			api := refName(get(r.props, "ApiId"))
+			if a := c.res[api]; a != nil && a.typ == "AWS::ApiGatewayV2::Api" {
+				continue // a WebSocket API: no CORS
+			}
+			if c.http[api] == nil && c.samHTTP[api] == nil {
 				warn(r.key, "%s: ApiId is not an HTTP API of this template: not read", id)
 			}
 		}

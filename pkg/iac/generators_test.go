@@ -565,6 +565,15 @@ functions:
           cors:
             origin: ${ssm:/app/origin}
       - httpApi: {path: /things, method: put}
+resources:
+  Resources:
+    GatewayResponseDefault4XX:
+      Type: AWS::ApiGateway::GatewayResponse
+      Properties:
+        RestApiId: {Ref: ApiGatewayRestApi}
+        ResponseType: DEFAULT_4XX
+        ResponseParameters:
+          gatewayresponse.header.X-Where: !Sub "'${AWS::Region}/${AWS::StackName}'"
 `
 	tmpl, err := Read("serverless.yml", []byte(doc))
 	if err != nil {
@@ -629,6 +638,12 @@ Resources:
     Type: AWS::Serverless::HttpApi
     Properties:
       DefinitionUri: s3://bucket/http.yaml
+  Ws:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: {ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.action}
+  WsRoute:
+    Type: AWS::ApiGatewayV2::Route
+    Properties: {ApiId: !Ref Ws, RouteKey: $connect}
 `
 	tmpl, err := Read("t.yaml", []byte(doc))
 	if err != nil {
@@ -646,6 +661,9 @@ Resources:
 		if !found {
 			t.Errorf("no warning %q in %q", want, ws)
 		}
+	}
+	if len(ws) != 5 {
+		t.Errorf("%d warnings, want 5 (none for a WebSocket API's route): %q", len(ws), ws)
 	}
 }
 

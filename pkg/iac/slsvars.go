@@ -93,10 +93,18 @@ func (v *slsVars) value(n *yaml.Node, read bool) {
 // resolve substitutes the variables of s, innermost first; unknown names the
 // first variable that is not known before deploy.
 func (v *slsVars) resolve(s string) (out, unknown string) {
+	// CloudFormation's own ${AWS::Region} and ${Resource} (in an Fn::Sub)
+	// are not the framework's: they are kept, masked while the rest resolves.
+	const mask = "\x00{"
+	defer func() { out = strings.ReplaceAll(out, mask, "${") }()
 	for i := 0; i < 32 && strings.Contains(s, "${"); i++ {
 		m := reSlsVar.FindStringSubmatchIndex(s)
 		if m == nil {
 			return s, ""
+		}
+		if !isSlsVariable(s[m[2]:m[3]]) {
+			s = s[:m[0]] + mask + s[m[0]+2:]
+			continue
 		}
 		val, ok := v.variable(s[m[2]:m[3]])
 		if !ok {
@@ -109,6 +117,12 @@ func (v *slsVars) resolve(s string) (out, unknown string) {
 	}
 	return s, ""
 }
+
+// reSlsSource is a variable source: self:, env:, opt:, sls:, ssm:, cf:…,
+// or file(…); AWS::Region (two colons) and a bare name are CloudFormation's.
+var reSlsSource = regexp.MustCompile(`^\s*([A-Za-z][A-Za-z0-9]*:[^:]|[A-Za-z][A-Za-z0-9]*:$|file\()`)
+
+func isSlsVariable(expr string) bool { return reSlsSource.MatchString(expr) }
 
 // variable resolves one variable's text: its source, then its fallbacks.
 func (v *slsVars) variable(expr string) (string, bool) {
