@@ -18,6 +18,9 @@ import (
 func parseCurl(args []string) (*curlcmd.Command, error) {
 	text := args[0]
 	form := pastedForm(text)
+	if len(args) > 1 && form == "" && cmdCopySplit(args[1:]) {
+		return nil, usageErrorf("this looks like Chrome's \"Copy as cURL (cmd)\", written for Windows cmd: a POSIX shell (bash, Git Bash, WSL, zsh) took its ^\"…^\" quotes apart, leaving words such as ^https://…^. Copy it as cURL (bash) instead, or save the cmd copy to a file and run: corsdiag check --from-file FILE")
+	}
 	if len(args) > 1 {
 		text = shellJoin(args)
 		if form != "" {
@@ -48,6 +51,18 @@ func parseCurl(args []string) (*curlcmd.Command, error) {
 		c.Body = b
 	}
 	return c, nil
+}
+
+// cmdCopySplit reports whether the words are a cmd copy a POSIX shell
+// split: its ^"…^" quotes lose their quotes there and leave the carets
+// around a word (^https://api.example.com/^).
+func cmdCopySplit(words []string) bool {
+	for _, w := range words {
+		if len(w) > 2 && w[0] == '^' && w[len(w)-1] == '^' {
+			return true
+		}
+	}
+	return false
 }
 
 // shellJoin quotes every word for a POSIX shell.

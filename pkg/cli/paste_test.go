@@ -351,3 +351,16 @@ func TestCheckArgumentNamesTheDoor(t *testing.T) {
 		}
 	}
 }
+
+// Chrome's "Copy as cURL (cmd)" pasted into a POSIX shell (Git Bash, WSL)
+// loses its ^"…^" quotes to the shell: the words keep the carets, and the
+// origin header is named "^origin". Said as such, with what to do.
+func TestCheckCmdCopyInPOSIXShell(t *testing.T) {
+	tr := scenarioServer(t, func(w http.ResponseWriter, r *http.Request) {})
+	// What bash hands over for: curl ^"https://api.test/x^" -H ^"origin: …^"
+	args := []string{"--", "curl", "^https://api.test/x^", "-H", "^origin: " + testOrigin + "^"}
+	code, _, errOut := execCheck(t, tr, args...)
+	if code != ExitUsage || !strings.Contains(errOut, `"Copy as cURL (cmd)"`) || !strings.Contains(errOut, "--from-file") {
+		t.Errorf("exit %d, stderr %q; want %d and a word on the cmd copy", code, errOut, ExitUsage)
+	}
+}
