@@ -40,6 +40,21 @@ func AddSARIF(run *sarif.Run, r *Report, uri func(string) string) {
 	for _, t := range r.Templates {
 		run.AddDistinctArtifact(uri(t.File))
 	}
+	// What a template could not show (a module, a definition kept
+	// elsewhere, a value known at deploy time only) is a tool execution
+	// notification at its line: no rule, but seen beside the results.
+	for _, t := range r.Templates {
+		for _, w := range t.Warnings {
+			if len(run.Invocations) == 0 {
+				run.AddInvocation(true)
+			}
+			region := sarif.NewRegion().WithStartLine(max(w.Line, 1))
+			loc := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri(w.File))).WithRegion(region)
+			n := sarif.NewNotification().WithLevel("warning").WithTextMessage(termsafe.Clean(w.Msg))
+			n.AddLocation(sarif.NewLocationWithPhysicalLocation(loc))
+			run.Invocations[0].AddTToolExecutionNotification(n)
+		}
+	}
 	for _, f := range r.Findings {
 		if f.Severity == cors.SeverityInfo {
 			continue
