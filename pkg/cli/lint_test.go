@@ -228,6 +228,7 @@ func TestLintTemplateWarnings(t *testing.T) {
 		want   string
 	}{
 		{"text", f + ":2: warning: body: not known before deploy"},
+		{"text", "0 error(s), 0 warning(s); 1 part(s) of the templates not read (warnings above)\n"},
 		{"json", `"warnings": [` + "\n        " + `"` + want},
 	}
 	for _, tt := range tests {

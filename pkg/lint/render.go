@@ -72,8 +72,17 @@ func WriteText(w io.Writer, r *Report) error {
 	for _, t := range r.Templates {
 		files[t.File] = true
 	}
-	fmt.Fprintf(&b, "%d template(s), %d request(s) predicted: %d blocked, %d allowed; %d error(s), %d warning(s)\n",
+	notRead := 0
+	for _, t := range r.Templates {
+		notRead += len(t.Warnings)
+	}
+	fmt.Fprintf(&b, "%d template(s), %d request(s) predicted: %d blocked, %d allowed; %d error(s), %d warning(s)",
 		len(files), len(r.Results), blocked, allowed, r.Count(cors.SeverityError), r.Count(cors.SeverityWarning))
+	if notRead > 0 {
+		// The count above is of findings: say that parts were not read.
+		fmt.Fprintf(&b, "; %d part(s) of the templates not read (warnings above)", notRead)
+	}
+	b.WriteString("\n")
 	for _, x := range r.Results {
 		if x.Verdict == cors.Blocked {
 			fmt.Fprintf(&b, "  blocked: %s %s (%s) from %s\n", x.Service, x.Route, x.Kind, x.Origin)
