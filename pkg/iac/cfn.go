@@ -243,6 +243,75 @@ func (c *cfnReader) read() {
 	}
 	c.readSAM()
 	c.notRead()
+	c.behindCloudFront()
+}
+
+// behindCloudFront drops the IAM function URLs that are the origin of a
+// CloudFront distribution with an origin access control: CloudFront signs
+// the requests, pages call the distribution (not modelled), and a page
+// calling the URL itself would have to sign. A warning says so.
+func (c *cfnReader) behindCloudFront() {
+	signed := map[string]*yaml.Node{} // resource ids named by an origin with an OAC
+	for _, id := range c.ids {
+		r := c.res[id]
+		if r.typ != "AWS::CloudFront::Distribution" {
+			continue
+		}
+		for _, o := range items(get(get(r.props, "DistributionConfig"), "Origins")) {
+			if get(o, "OriginAccessControlId") == nil {
+				continue
+			}
+			for _, name := range namedIn(get(o, "DomainName")) {
+				signed[name] = o
+			}
+		}
+	}
+	if len(signed) == 0 {
+		return
+	}
+	out := c.out[:0]
+	for _, s := range c.out {
+		if u, ok := s.(*awsmodel.FunctionURL); ok && u.IAM && signed[u.ID] != nil {
+			c.warnings = append(c.warnings, &ParseError{File: c.file, Line: u.At.Line, Msg: fmt.Sprintf(
+				"%s is the origin of a CloudFront distribution with an origin access control, which signs its requests: pages call the distribution, which lint does not model; the URL is not linted as if a page called it", u.ID)})
+			continue
+		}
+		out = append(out, s)
+	}
+	c.out = out
+}
+
+// namedIn lists the logical ids a value refers to (Ref, GetAtt, Sub), at any
+// depth of its intrinsics.
+func namedIn(n *yaml.Node) []string {
+	var out []string
+	var walk func(n *yaml.Node, depth int)
+	walk = func(n *yaml.Node, depth int) {
+		n = deref(n)
+		if n == nil || depth > 32 {
+			return
+		}
+		if id := refName(n); id != "" {
+			out = append(out, id)
+		}
+		if fn, arg := intrinsic(n); fn == "Fn::Sub" {
+			t := arg
+			if arg != nil && arg.Kind == yaml.SequenceNode && len(arg.Content) > 0 {
+				t = deref(arg.Content[0])
+			}
+			if t == nil {
+				return
+			}
+			for _, m := range reSubVar.FindAllStringSubmatch(t.Value, -1) {
+				out = append(out, strings.SplitN(m[1], ".", 2)[0])
+			}
+		}
+		for _, ch := range n.Content {
+			walk(ch, depth+1)
+		}
+	}
+	walk(n, 0)
+	return out
 }
 
 // notRead warns about what the template keeps elsewhere: an OpenAPI

@@ -22,6 +22,7 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte("Resources: {A: {Type: AWS::ApiGateway::Resource, Properties: {ParentId: !Ref A, RestApiId: !Ref A}}}"))
 	f.Add([]byte("openapi: 3.0.0\npaths: {/a: {get: {security: [{x: []}]}}}\n"))
 	f.Add([]byte("a: &a [*a]\nResources: *a\n"))
+	f.Add([]byte("Resources: {D: {Type: AWS::CloudFront::Distribution, Properties: {DistributionConfig: {Origins: [{OriginAccessControlId: x, DomainName: {\"Fn::Sub\": null}}]}}}}"))
 	f.Add([]byte("Conditions: {C: !Equals [a, a]}\nResources: &r {A: {Type: AWS::Serverless::Api, Properties: {Cors: !If [C, *r, x]}}}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) { readAndAnswer(t, "fuzz.yaml", data) })
 }

@@ -714,3 +714,56 @@ functions:
 		t.Errorf("routes %+v, want ANY $default", rts[0])
 	}
 }
+
+// An IAM function URL that is the origin of a CloudFront distribution with
+// an origin access control is called by CloudFront, which signs; pages call
+// the distribution, which lint does not model. The URL is not linted as if
+// a page called it (it would need to sign), and a warning says why
+// (aws-samples/serverless-patterns cloudfront-lambdafunctionurl-oac-sam).
+func TestFunctionURLBehindCloudFrontOAC(t *testing.T) {
+	doc := `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      FunctionUrlConfig:
+        AuthType: AWS_IAM
+  Public:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      FunctionUrlConfig:
+        AuthType: AWS_IAM
+  Dist:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Origins:
+          - DomainName: !Select [2, !Split ["/", !GetAtt FnUrl.FunctionUrl]]
+            Id: origin
+            OriginAccessControlId: !Ref Oac
+  Oac:
+    Type: AWS::CloudFront::OriginAccessControl
+    Properties:
+      OriginAccessControlConfig:
+        Name: oac
+        OriginAccessControlOriginType: lambda
+        SigningBehavior: always
+        SigningProtocol: sigv4
+`
+	tmpl, err := Read("t.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, s := range tmpl.Services {
+		ids = append(ids, s.Name())
+	}
+	if strings.Contains(strings.Join(ids, ","), "FnUrl") || !strings.Contains(strings.Join(ids, ","), "PublicUrl") {
+		t.Errorf("services %v: want PublicUrl, not FnUrl", ids)
+	}
+	if len(tmpl.Warnings) != 1 || !strings.HasPrefix(tmpl.Warnings[0].Error(), "t.yaml:7: FnUrl") {
+		t.Errorf("warnings %v, want one at FnUrl's FunctionUrlConfig", tmpl.Warnings)
+	}
+}
