@@ -767,3 +767,89 @@ Resources:
 		t.Errorf("warnings %v, want one at FnUrl's FunctionUrlConfig", tmpl.Warnings)
 	}
 }
+
+// A Terraform variable with a default is its default, as a CloudFormation
+// parameter is: in resource attributes and in a body written inline. Without
+// default it stays unknown.
+func TestTerraformVariableDefaults(t *testing.T) {
+	doc := `variable "allowed_origin" {
+  type    = string
+  default = "https://app.example.com"
+}
+
+variable "stage" {
+  type = string
+}
+
+resource "aws_api_gateway_rest_api" "api" {
+  name = "x"
+  body = jsonencode({
+    openapi = "3.0.1"
+    paths = {
+      "/b" = {
+        options = {
+          x-amazon-apigateway-integration = {
+            type = "mock"
+            responses = { default = { statusCode = "200", responseParameters = {
+              "method.response.header.Access-Control-Allow-Origin" = "'${var.allowed_origin}'"
+            } } }
+          }
+        }
+      }
+    }
+  })
+  put_rest_api_mode = "merge"
+}
+
+resource "aws_api_gateway_resource" "items" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  parent_id   = aws_api_gateway_rest_api.api.root_resource_id
+  path_part   = "items"
+}
+
+resource "aws_api_gateway_method" "options" {
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  resource_id   = aws_api_gateway_resource.items.id
+  http_method   = "OPTIONS"
+  authorization = "NONE"
+}
+
+resource "aws_api_gateway_integration" "options" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  resource_id = aws_api_gateway_resource.items.id
+  http_method = "OPTIONS"
+  type        = "MOCK"
+}
+
+resource "aws_api_gateway_integration_response" "options" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  resource_id = aws_api_gateway_resource.items.id
+  http_method = "OPTIONS"
+  status_code = "200"
+  response_parameters = {
+    "method.response.header.Access-Control-Allow-Origin"  = "'${var.allowed_origin}'"
+    "method.response.header.Access-Control-Allow-Headers" = "'${var.stage}'"
+  }
+}
+
+resource "aws_api_gateway_stage" "s" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  stage_name  = var.stage
+}
+`
+	tmpl, err := Read("main.tf", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := restOf(t, tmpl, "api")
+	h := preflightHeaders(t, api, "/items")
+	if h["Access-Control-Allow-Origin"] != "'https://app.example.com'" {
+		t.Errorf("/items Allow-Origin %q, want the variable's default", h["Access-Control-Allow-Origin"])
+	}
+	if _, ok := h["Access-Control-Allow-Headers"]; ok {
+		t.Errorf("Allow-Headers from a variable without default: %q, want unknown (not sent)", h["Access-Control-Allow-Headers"])
+	}
+	if h := preflightHeaders(t, api, "/b"); h["Access-Control-Allow-Origin"] != "'https://app.example.com'" {
+		t.Errorf("/b (inline body) Allow-Origin %q, want the variable's default", h["Access-Control-Allow-Origin"])
+	}
+}

@@ -30,8 +30,12 @@ type tfResource struct {
 }
 
 type tfReader struct {
-	file    string
-	src     []byte
+	file string
+	src  []byte
+	// ctx knows what a .tf file fixes statically: path.module, and each
+	// variable's default (as a CloudFormation parameter's); a variable
+	// without default, a local or another resource stays unknown.
+	ctx     *hcl.EvalContext
 	res     map[string]*tfResource // "type.name"
 	ids     []string
 	body    tfBody
@@ -58,6 +62,21 @@ func readTerraform(file string, data []byte) (*Template, error) {
 	}
 	t := &tfReader{file: file, src: data, res: map[string]*tfResource{}, defined: map[awsmodel.Service]bool{}, inline: map[awsmodel.Service]bool{}}
 	t.body = tfBody{file: file, dir: filepath.Dir(file)}
+	defaults := map[string]cty.Value{}
+	for _, b := range body.Blocks {
+		if b.Type == "variable" && len(b.Labels) == 1 {
+			if a := attr(b.Body, "default"); a != nil {
+				if v, diags := a.Expr.Value(nil); !diags.HasErrors() && v.IsWhollyKnown() && !v.IsNull() {
+					defaults[b.Labels[0]] = v
+				}
+			}
+		}
+	}
+	t.body.scope = map[string]cty.Value{"var": cty.ObjectVal(defaults)}
+	for k, v := range rootScope {
+		t.body.scope[k] = v
+	}
+	t.ctx = &hcl.EvalContext{Variables: t.body.scope}
 	for _, b := range body.Blocks {
 		if b.Type == "module" && len(b.Labels) == 1 {
 			src, _ := t.str(b.Body, "source")
@@ -111,11 +130,11 @@ func block(b *hclsyntax.Body, typ string) []*hclsyntax.Block {
 
 // value evaluates an expression without variables; ok is false when it
 // needs any (a reference, a variable, a function).
-func value(a *hclsyntax.Attribute) (cty.Value, bool) {
+func (t *tfReader) value(a *hclsyntax.Attribute) (cty.Value, bool) {
 	if a == nil {
 		return cty.NilVal, false
 	}
-	v, diags := a.Expr.Value(nil)
+	v, diags := a.Expr.Value(t.ctx)
 	if diags.HasErrors() || !v.IsWhollyKnown() || v.IsNull() {
 		return cty.NilVal, false
 	}
@@ -123,7 +142,7 @@ func value(a *hclsyntax.Attribute) (cty.Value, bool) {
 }
 
 func (t *tfReader) str(b *hclsyntax.Body, name string) (string, bool) {
-	v, ok := value(attr(b, name))
+	v, ok := t.value(attr(b, name))
 	if !ok {
 		return "", false
 	}
@@ -142,7 +161,7 @@ func (t *tfReader) str(b *hclsyntax.Body, name string) (string, bool) {
 }
 
 func (t *tfReader) strs(b *hclsyntax.Body, name string) ([]string, bool) {
-	v, ok := value(attr(b, name))
+	v, ok := t.value(attr(b, name))
 	if !ok {
 		return nil, attr(b, name) == nil
 	}
@@ -203,8 +222,8 @@ func (t *tfReader) params(b *hclsyntax.Body, prefix string) []awsmodel.Param {
 	}
 	var out []awsmodel.Param
 	for _, it := range oc.Items {
-		kv, d1 := it.KeyExpr.Value(nil)
-		vv, d2 := it.ValueExpr.Value(nil)
+		kv, d1 := it.KeyExpr.Value(t.ctx)
+		vv, d2 := it.ValueExpr.Value(t.ctx)
 		if d1.HasErrors() || kv.Type() != cty.String || kv.IsNull() {
 			continue
 		}
@@ -648,7 +667,7 @@ func (t *tfReader) repeated(b *hclsyntax.Block) bool {
 	read := strings.HasPrefix(typ, "aws_api_gateway_") || strings.HasPrefix(typ, "aws_apigatewayv2_") ||
 		typ == "aws_lambda_function_url" || strings.HasPrefix(typ, "aws_s3_bucket")
 	if a := attr(b.Body, "count"); a != nil {
-		if v, ok := value(a); ok && v.Type() == cty.Number {
+		if v, ok := t.value(a); ok && v.Type() == cty.Number {
 			switch numberText(v) {
 			case "0":
 				return false

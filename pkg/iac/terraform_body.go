@@ -89,6 +89,8 @@ func checkTokens(file string, toks hclsyntax.Tokens) error {
 type tfBody struct {
 	file, dir string
 	warnings  []*ParseError
+	// scope is rootScope and the variables' defaults.
+	scope map[string]cty.Value
 }
 
 func (b *tfBody) warn(line int, format string, args ...any) {
@@ -120,7 +122,7 @@ func (b *tfBody) read(a *hclsyntax.Attribute) (*bodyDoc, error) {
 		if dec, ok := inner.(*hclsyntax.FunctionCallExpr); ok && (dec.Name == "yamldecode" || dec.Name == "jsondecode") && len(dec.Args) == 1 {
 			e = unwrap(dec.Args[0])
 		} else {
-			root := b.node(inner, rootScope)
+			root := b.node(inner, b.scope)
 			if root.Kind != yaml.MappingNode {
 				b.warn(line, "body: jsonencode of a value not known before deploy: its OpenAPI is not read")
 				return nil, nil
@@ -133,7 +135,7 @@ func (b *tfBody) read(a *hclsyntax.Attribute) (*bodyDoc, error) {
 		b.warn(line, "body: not known before deploy (only jsonencode({...}), file(...) and templatefile(...) are read): its OpenAPI is not read")
 		return nil, nil
 	}
-	name, ok := knownString(eval(call.Args[0], rootScope))
+	name, ok := knownString(eval(call.Args[0], b.scope))
 	if !ok {
 		b.warn(line, "body: %s(...) of a path not known before deploy: its OpenAPI is not read", call.Name)
 		return nil, nil
@@ -147,7 +149,7 @@ func (b *tfBody) read(a *hclsyntax.Attribute) (*bodyDoc, error) {
 	if call.Name == "templatefile" {
 		vars := cty.DynamicVal
 		if len(call.Args) > 1 {
-			vars = eval(call.Args[1], rootScope)
+			vars = eval(call.Args[1], b.scope)
 		}
 		text, err := renderTemplate(path, data, vars)
 		if err != nil {
