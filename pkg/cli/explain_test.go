@@ -221,3 +221,19 @@ func TestExplainConsoleTextRedacts(t *testing.T) {
 		}
 	}
 }
+
+// The reproduce command of a redirected request starts at the URL script
+// asked for: the browser's request to the redirect's target carried
+// Origin: null after a cross-origin hop, which a check of that target
+// alone would not send.
+func TestExplainRedirectedReproducesFromTheStart(t *testing.T) {
+	code, out, stderr := runMain(nil, false, "explain", "Access to fetch at 'https://b.example.com/x' (redirected from 'https://a.example.com/x') from origin 'https://app.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.")
+	if code != ExitAllowed {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"URL:     https://b.example.com/x (redirected from https://a.example.com/x)", "corsdiag check https://a.example.com/x --origin https://app.example"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -18,14 +18,16 @@ const maxPaste = 64 << 10
 
 // explainJSON is `explain TEXT -o json`.
 type explainJSON struct {
-	Browser      string   `json:"browser"`
-	Code         *string  `json:"code"`
-	Candidates   []string `json:"candidates"`
-	URL          string   `json:"url"`
-	Origin       string   `json:"origin"`
-	Status       *int     `json:"status"`
-	CheckCommand string   `json:"check_command"`
-	Note         string   `json:"note"`
+	Browser    string   `json:"browser"`
+	Code       *string  `json:"code"`
+	Candidates []string `json:"candidates"`
+	URL        string   `json:"url"`
+	// RedirectedFrom is the URL script asked for, when a redirect led to URL.
+	RedirectedFrom string `json:"redirected_from"`
+	Origin         string `json:"origin"`
+	Status         *int   `json:"status"`
+	CheckCommand   string `json:"check_command"`
+	Note           string `json:"note"`
 }
 
 // explainText answers a pasted console text: what it says, the command
@@ -39,11 +41,13 @@ func explainText(o *explainOptions, r *consoletext.Reading) error {
 		hidden = red != r.URL
 		copied := *r
 		copied.URL = red
+		copied.RedirectedFrom = redact.URL(r.RedirectedFrom)
+		hidden = hidden || copied.RedirectedFrom != r.RedirectedFrom
 		r = &copied
 	}
 	command, needsOrigin := reproduceCommand(r)
 	if o.Output == "json" {
-		out := explainJSON{Browser: r.Browser, Candidates: []string{}, URL: r.URL, Origin: r.Origin, CheckCommand: command, Note: r.Note}
+		out := explainJSON{Browser: r.Browser, Candidates: []string{}, URL: r.URL, RedirectedFrom: r.RedirectedFrom, Origin: r.Origin, CheckCommand: command, Note: r.Note}
 		if r.Code != "" {
 			c := string(r.Code)
 			out.Code = &c
@@ -86,7 +90,11 @@ func explainText(o *explainOptions, r *consoletext.Reading) error {
 		}
 		fmt.Fprintf(w, "  %-8s %s\n", name+":", clean(v))
 	}
-	field("URL", r.URL, "not in the text")
+	shownURL := r.URL
+	if r.RedirectedFrom != "" && r.URL != "" {
+		shownURL += " (redirected from " + r.RedirectedFrom + ")"
+	}
+	field("URL", shownURL, "not in the text")
 	field("Origin", r.Origin, "not in the text ("+p.Display+"'s line does not name the page's origin)")
 	status := ""
 	if r.Status != 0 {
@@ -117,6 +125,11 @@ func explainText(o *explainOptions, r *consoletext.Reading) error {
 // reading says; needsOrigin is true when the text lacks the page's origin.
 func reproduceCommand(r *consoletext.Reading) (cmd string, needsOrigin bool) {
 	url := r.URL
+	if r.RedirectedFrom != "" {
+		// Where the browser started: after a cross-origin redirect its
+		// request to the target carried Origin: null.
+		url = r.RedirectedFrom
+	}
 	if url == "" {
 		url = "URL"
 	}

@@ -32,8 +32,11 @@ type Reading struct {
 	// not); Param is the failed parameter it names (a header, a method,
 	// an Access-Control-Allow-Origin value).
 	URL, Origin string
-	Status      int
-	Param       string
+	// RedirectedFrom is the URL script asked for when the text names one
+	// a redirect led away from (Chrome's "(redirected from '…')").
+	RedirectedFrom string
+	Status         int
+	Param          string
 	// Initiator is "fetch" or "XMLHttpRequest" when the text says.
 	Initiator string
 	// Preflight says the text shows the failure was on a preflight.
@@ -361,6 +364,7 @@ func decide(causes, follows []match) *Reading {
 		}
 		take(&r.URL, "url")
 		take(&r.URL, "request")
+		take(&r.RedirectedFrom, "from")
 		take(&r.Origin, "origin")
 		take(&r.Origin, "sent_origin")
 		take(&r.Param, "param")

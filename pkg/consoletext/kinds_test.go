@@ -74,3 +74,16 @@ func TestReadChromiumFailedLoadStatus(t *testing.T) {
 		}
 	}
 }
+
+// Chrome names the URL script asked for when a redirect led elsewhere:
+// "Access to fetch at '{last}' (redirected from '{first}') …". The reading
+// keeps both: the check that reproduces it starts where the browser did.
+func TestReadRedirectedFrom(t *testing.T) {
+	r, err := Read("Access to fetch at 'https://b.example.com/x' (redirected from 'https://a.example.com/x') from origin 'https://app.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.URL != "https://b.example.com/x" || r.RedirectedFrom != "https://a.example.com/x" {
+		t.Errorf("URL %q redirected from %q", r.URL, r.RedirectedFrom)
+	}
+}
