@@ -853,3 +853,36 @@ resource "aws_api_gateway_stage" "s" {
 		t.Errorf("/b (inline body) Allow-Origin %q, want the variable's default", h["Access-Control-Allow-Origin"])
 	}
 }
+
+// locals whose value the file fixes (literals, variables with defaults,
+// other such locals) are known too.
+func TestTerraformLocals(t *testing.T) {
+	doc := `variable "domain" {
+  default = "example.com"
+}
+
+locals {
+  origin  = "https://app.${var.domain}"
+  headers = "'${local.allowed}'"
+  allowed = "content-type"
+  region  = data.aws_region.current.name
+}
+
+resource "aws_apigatewayv2_api" "http" {
+  name          = "x"
+  protocol_type = "HTTP"
+  cors_configuration {
+    allow_origins = [local.origin]
+    allow_methods = ["GET", local.region]
+  }
+}
+`
+	tmpl, err := Read("main.tf", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := httpOf(t, tmpl, "http").Cors
+	if got := strings.Join(c.AllowOrigins, ","); got != "https://app.example.com" {
+		t.Errorf("AllowOrigins %q, want the local's value", got)
+	}
+}

@@ -76,6 +76,30 @@ func readTerraform(file string, data []byte) (*Template, error) {
 	for k, v := range rootScope {
 		t.body.scope[k] = v
 	}
+	// locals the file fixes: evaluated in rounds, as one may name another.
+	locals := map[string]cty.Value{}
+	for round := 0; round < 8; round++ {
+		t.body.scope["local"] = cty.ObjectVal(locals)
+		ctx := &hcl.EvalContext{Variables: t.body.scope}
+		added := false
+		for _, b := range body.Blocks {
+			if b.Type != "locals" {
+				continue
+			}
+			for name, a := range b.Body.Attributes {
+				if _, done := locals[name]; done {
+					continue
+				}
+				if v, diags := a.Expr.Value(ctx); !diags.HasErrors() && v.IsWhollyKnown() && !v.IsNull() {
+					locals[name], added = v, true
+				}
+			}
+		}
+		if !added {
+			break
+		}
+	}
+	t.body.scope["local"] = cty.ObjectVal(locals)
 	t.ctx = &hcl.EvalContext{Variables: t.body.scope}
 	for _, b := range body.Blocks {
 		if b.Type == "module" && len(b.Labels) == 1 {
