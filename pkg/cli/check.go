@@ -314,8 +314,13 @@ func decodePaste(b []byte) (string, error) {
 	return string(utf16.Decode(units)), nil
 }
 
-// consoleText reports whether text reads as a browser's console lines.
+// consoleText reports whether text reads as a browser's console lines:
+// those of one request, at most maxPaste bytes (explain's bound), so that
+// a large file is not matched line by line against every template.
 func consoleText(text string) bool {
+	if len(text) > maxPaste {
+		return false
+	}
 	_, err := consoletext.Read(text)
 	return err == nil
 }

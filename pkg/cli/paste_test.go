@@ -316,6 +316,8 @@ func TestCheckFromFileNamesTheDoor(t *testing.T) {
 		{"console.txt", "Access to fetch at 'https://api.test/items' from origin 'https://app.test' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.", "it holds console text: run corsdiag explain - < "},
 		{"session.har", "\ufeff{\"log\": {\"version\": \"1.2\", \"entries\": []}}", "it holds a HAR file: run corsdiag har "},
 		{"other.txt", "hello", "want a \"Copy as cURL\""},
+		// More than one request's lines is not read line by line.
+		{"log.txt", strings.Repeat("Access to fetch at 'https://api.test/items' from origin 'https://app.test' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.\n", 400), "want a \"Copy as cURL\""},
 	} {
 		file := dir + "/" + tt.name
 		if err := os.WriteFile(file, []byte(tt.text), 0o644); err != nil {
