@@ -408,7 +408,7 @@ func (c *cfnReader) method(r *cfnResource, paths map[string]string) {
 				az.Type = t
 			}
 			if src, ok := c.r.str(get(ap, "IdentitySource")); ok {
-				if h := identityHeader(src); h != "" {
+				if h, ok := identityHeader(src); ok {
 					az.Header = h
 				}
 			}
@@ -442,15 +442,26 @@ func (c *cfnReader) method(r *cfnResource, paths map[string]string) {
 
 // identityHeader reads "method.request.header.Authorization" (the first of
 // a comma-separated list) or "$request.header.Authorization".
-func identityHeader(src string) string {
-	first := strings.TrimSpace(strings.Split(src, ",")[0])
-	low := strings.ToLower(first)
-	for _, p := range []string{"method.request.header.", "$request.header."} {
-		if strings.HasPrefix(low, p) {
-			return first[len(p):]
+// identityHeader is the first header an authorizer's identity source names;
+// ok is false when src names nothing it knows (then the header the
+// authorizer type implies stays). Sources that are query strings, stage
+// variables or context values give "" and ok: the page sends no header.
+func identityHeader(src string) (header string, ok bool) {
+	for _, part := range strings.Split(src, ",") {
+		part = strings.TrimSpace(part)
+		low := strings.ToLower(part)
+		for _, p := range []string{"method.request.header.", "$request.header."} {
+			if strings.HasPrefix(low, p) {
+				return part[len(p):], true
+			}
+		}
+		for _, p := range []string{"method.request.querystring.", "$request.querystring.", "stagevariables.", "$stagevariables.", "context.", "$context."} {
+			if strings.HasPrefix(low, p) {
+				ok = true
+			}
 		}
 	}
-	return ""
+	return "", ok
 }
 
 func findResource(api *awsmodel.RestAPI, path string, at awsmodel.Pos) *awsmodel.Resource {
@@ -727,6 +738,18 @@ func sortedIDs[V any](m map[string]V) []string {
 }
 
 // samAuthorizer resolves an authorizer name of a SAM API's Auth.
+// samHTTPAuthorizer is samAuthorizer for an HttpApi: a Lambda authorizer
+// without Identity has no identity source (apigatewayv2.py
+// _get_identity_source), so the page need send no header for it.
+func (c *cfnReader) samHTTPAuthorizer(auth *yaml.Node, name string, at awsmodel.Pos) *awsmodel.Authorizer {
+	az := c.samAuthorizer(auth, name, at)
+	def := get(get(auth, "Authorizers"), name)
+	if az != nil && az.Type == "CUSTOM" && get(def, "FunctionArn") != nil && get(get(def, "Identity"), "Headers") == nil {
+		az.Header = ""
+	}
+	return az
+}
+
 func (c *cfnReader) samAuthorizer(auth *yaml.Node, name string, at awsmodel.Pos) *awsmodel.Authorizer {
 	if name == "" || name == "NONE" {
 		return nil
@@ -749,7 +772,7 @@ func (c *cfnReader) samAuthorizer(auth *yaml.Node, name string, at awsmodel.Pos)
 	} else if hs, _ := c.r.strs(get(id, "Headers")); len(hs) > 0 {
 		az.Header = hs[0]
 	} else if src, ok := c.r.str(get(def, "IdentitySource")); ok {
-		if h := identityHeader(src); h != "" {
+		if h, ok := identityHeader(src); ok {
 			az.Header = h
 		}
 	}
@@ -922,13 +945,20 @@ func (c *cfnReader) samHTTPAPI(s *samHTTPAPI) *awsmodel.HTTPAPI {
 	auth, _ := c.prop(s.props, "HttpApi", "Auth")
 	defName, _ := c.r.str(get(auth, "DefaultAuthorizer"))
 	defAt := c.at(keyNode(auth, "DefaultAuthorizer"))
+	// The default applies to the body's routes too, OPTIONS excepted
+	// (open_api.py set_path_default_authorizer).
+	for _, rt := range api.RouteList {
+		if rt.Authorizer == nil && rt.Method != http.MethodOptions {
+			rt.Authorizer = c.samHTTPAuthorizer(auth, defName, defAt)
+		}
+	}
 	for _, e := range s.events {
 		rt := &awsmodel.HTTPRoute{Method: e.method, Path: e.path, At: e.at}
 		name, at := defName, defAt
 		if n, ok := c.r.str(get(e.auth, "Authorizer")); ok {
 			name, at = n, c.at(keyNode(e.auth, "Authorizer"))
 		}
-		rt.Authorizer = c.samAuthorizer(auth, name, at)
+		rt.Authorizer = c.samHTTPAuthorizer(auth, name, at)
 		api.RouteList = append(api.RouteList, rt)
 	}
 	return api

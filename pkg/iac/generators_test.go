@@ -886,3 +886,115 @@ resource "aws_apigatewayv2_api" "http" {
 		t.Errorf("AllowOrigins %q, want the local's value", got)
 	}
 }
+
+// An HttpApi's DefaultAuthorizer applies to the DefinitionBody's routes too,
+// OPTIONS routes excepted (open_api.py set_path_default_authorizer).
+func TestSAMHTTPAPIDefaultAuthorizerOnBody(t *testing.T) {
+	doc := `Transform: AWS::Serverless-2016-10-31
+Resources:
+  HttpApi:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Auth:
+        DefaultAuthorizer: Jwt
+        Authorizers:
+          Jwt:
+            JwtConfiguration: {issuer: https://issuer.example.com, audience: [x]}
+            IdentitySource: $request.header.Authorization
+      DefinitionBody:
+        openapi: 3.0.1
+        paths:
+          /{proxy+}:
+            x-amazon-apigateway-any-method:
+              x-amazon-apigateway-integration: {type: aws_proxy, httpMethod: POST, uri: x, payloadFormatVersion: '2.0'}
+            options:
+              x-amazon-apigateway-integration: {type: aws_proxy, httpMethod: POST, uri: x, payloadFormatVersion: '2.0'}
+`
+	tmpl, err := Read("t.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rt := range httpOf(t, tmpl, "HttpApi").RouteList {
+		switch rt.Method {
+		case "OPTIONS":
+			if rt.Authorizer != nil {
+				t.Error("OPTIONS /{proxy+}: SAM leaves the default authorizer off it")
+			}
+		default:
+			if rt.Authorizer == nil || rt.Authorizer.Type != "JWT" {
+				t.Errorf("%s %s: authorizer %+v, want the JWT default", rt.Method, rt.Path, rt.Authorizer)
+			}
+		}
+	}
+}
+
+// An HttpApi Lambda authorizer without Identity has no identity source: the
+// page sends no header for it; with Identity.Headers, the first one.
+func TestSAMHTTPAPILambdaAuthorizerIdentity(t *testing.T) {
+	doc := `Transform: AWS::Serverless-2016-10-31
+Resources:
+  HttpApi:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Auth:
+        DefaultAuthorizer: Plain
+        Authorizers:
+          Plain: {FunctionArn: arn:aws:lambda:us-east-1:123456789012:function:a, AuthorizerPayloadFormatVersion: 2.0}
+          Keyed: {FunctionArn: arn:aws:lambda:us-east-1:123456789012:function:b, Identity: {Headers: [X-Token]}}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        A: {Type: HttpApi, Properties: {ApiId: !Ref HttpApi, Path: /a, Method: get}}
+        B: {Type: HttpApi, Properties: {ApiId: !Ref HttpApi, Path: /b, Method: get, Auth: {Authorizer: Keyed}}}
+`
+	tmpl, err := Read("t.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rt := range httpOf(t, tmpl, "HttpApi").RouteList {
+		want := map[string]string{"/a": "", "/b": "X-Token"}[rt.Path]
+		if rt.Authorizer == nil || rt.Authorizer.Header != want {
+			t.Errorf("%s: authorizer %+v, want header %q", rt.Path, rt.Authorizer, want)
+		}
+	}
+}
+
+// An authorizer whose identity source is a query string (or a stage
+// variable, the context) reads no header: the page sends none for it, so it
+// makes no preflight (SAM's explicit_http_api.yaml:
+// IdentitySource: $request.querystring.param). The first header of a list
+// is the one the page sends.
+func TestIdentitySourceNotAHeader(t *testing.T) {
+	doc := `Transform: AWS::Serverless-2016-10-31
+Resources:
+  MyApi:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Auth:
+        Authorizers:
+          OAuth2:
+            JwtConfiguration: {issuer: https://www.example.com/v1/connect/oidc, audience: [MyApi]}
+            IdentitySource: $request.querystring.param
+          Mixed:
+            JwtConfiguration: {issuer: https://www.example.com/v1/connect/oidc, audience: [MyApi]}
+            IdentitySource: $request.querystring.param, $request.header.X-Token
+        DefaultAuthorizer: OAuth2
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        A: {Type: HttpApi, Properties: {ApiId: !Ref MyApi, Path: /a, Method: get}}
+        B: {Type: HttpApi, Properties: {ApiId: !Ref MyApi, Path: /b, Method: get, Auth: {Authorizer: Mixed}}}
+`
+	tmpl, err := Read("t.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rt := range httpOf(t, tmpl, "MyApi").RouteList {
+		want := map[string]string{"/a": "", "/b": "X-Token"}[rt.Path]
+		if rt.Authorizer == nil || rt.Authorizer.Header != want {
+			t.Errorf("%s: authorizer %+v, want header %q", rt.Path, rt.Authorizer, want)
+		}
+	}
+}

@@ -107,7 +107,7 @@ func opSecurity(file string, r *resolver, root, op *yaml.Node) (*awsmodel.Author
 					a.Header = name
 				}
 				if src, ok := r.str(get(azDef, "identitySource")); ok {
-					if h := identityHeader(src); h != "" {
+					if h, ok := identityHeader(src); ok {
 						a.Header = h
 					}
 				}

@@ -234,7 +234,7 @@ func (c *cfnReader) slsHTTPEvent(api *awsmodel.RestAPI, h, key *yaml.Node, corsB
 				a.Type = "COGNITO_USER_POOLS"
 			}
 			if src, ok := c.r.str(get(az, "identitySource")); ok {
-				if hd := identityHeader(src); hd != "" {
+				if hd, ok := identityHeader(src); ok {
 					a.Header = hd
 				}
 			}
@@ -324,7 +324,7 @@ func (c *cfnReader) slsHTTPAPIEvent(api *awsmodel.HTTPAPI, provider, h, key *yam
 		}
 		def := get(get(get(provider, "httpApi"), "authorizers"), name)
 		if src, ok := c.r.str(get(def, "identitySource")); ok {
-			if hd := identityHeader(src); hd != "" {
+			if hd, ok := identityHeader(src); ok {
 				a.Header = hd
 			}
 		}

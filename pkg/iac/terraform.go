@@ -580,7 +580,7 @@ func (t *tfReader) readREST(rest map[string]*awsmodel.RestAPI) {
 			m.Authorizer = &awsmodel.Authorizer{Type: az, Header: "Authorization", At: t.pos(attr(r.body, "authorization").SrcRange)}
 			if key, _ := ref(r.body, "authorizer_id"); t.res[key] != nil {
 				if src, ok := t.str(t.res[key].body, "identity_source"); ok {
-					if h := identityHeader(src); h != "" {
+					if h, ok := identityHeader(src); ok {
 						m.Authorizer.Header = h
 					}
 				}

@@ -47,7 +47,7 @@ type Method struct {
 // Authorizer is what guards a method.
 type Authorizer struct {
 	Type   string // COGNITO_USER_POOLS, CUSTOM (Lambda), AWS_IAM, JWT
-	Header string // the identity header it reads
+	Header string // the identity header it reads; "" none (a Lambda authorizer without identity source)
 	At     Pos
 }
 
