@@ -71,6 +71,7 @@ func TestReadAheadSameEntries(t *testing.T) {
 			return `"_body":"` + strings.Repeat("Zm9v", 300*(i%3)) + `",`
 		}), true},
 		{"trailing comma", strings.Replace(many(100, ",", none), "]}}", ",]}}", 1), true},
+		{"a number among the entries", strings.Replace(many(100, ",", none), `,{"startedDateTime":"2024-01-01T00:00:05Z"`, `,7,{"startedDateTime":"2024-01-01T00:00:05Z"`, 1), true},
 		{"null and empty entries", strings.Replace(many(100, ",", none), `,{"startedDateTime":"2024-01-01T00:00:05Z"`, `,null,{},{"startedDateTime":"2024-01-01T00:00:05Z"`, 3), true},
 		{"cut off", many(200, ",", none)[:20000], true},
 		{"damaged in the middle", replaceNth(many(200, ",", none), `"status":200,`, `"status":200,,`, 150), true},

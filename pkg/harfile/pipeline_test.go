@@ -215,6 +215,40 @@ func TestLiteralBounds(t *testing.T) {
 	}
 }
 
+// TestEntryNotAnObject: an element of the entries array that is not an
+// object (null aside, read as an empty entry) is damage, reported where it
+// is, not a request.
+func TestEntryNotAnObject(t *testing.T) {
+	for _, tc := range []struct {
+		elem string
+		// wantErr is the error; "" when the file reads.
+		wantErr string
+	}{
+		{`{}`, ""},
+		{`null`, ""},
+		{`1`, `byte offset 19 (line 1) in log.entries[0]: expected an entry (an object), found "1"`},
+		{`"GET https://a.test/"`, `byte offset 19 (line 1) in log.entries[0]: expected an entry (an object), found "\""`},
+		{`[{"request":{}}]`, `byte offset 19 (line 1) in log.entries[0]: expected an entry (an object), found "["`},
+		{`true`, `byte offset 19 (line 1) in log.entries[0]: expected an entry (an object), found "t"`},
+	} {
+		doc := []byte(`{"log":{"entries":[` + tc.elem + `]}}`)
+		for name, r := range map[string]io.Reader{"whole": bytes.NewReader(doc), "byte by byte": iotest.OneByteReader(bytes.NewReader(doc))} {
+			n := 0
+			err := NewReader(r, Options{}).ReadEntries(func(*Entry) error { n++; return nil })
+			got := ""
+			if err != nil {
+				got, _, _ = strings.Cut(strings.TrimPrefix(err.Error(), "har: "), ` ("`)
+			}
+			if got != tc.wantErr {
+				t.Errorf("%s, %s: error %q, want %q", tc.elem, name, got, tc.wantErr)
+			}
+			if want := map[bool]int{true: 1, false: 0}[tc.wantErr == ""]; n != want {
+				t.Errorf("%s, %s: %d entries, want %d", tc.elem, name, n, want)
+			}
+		}
+	}
+}
+
 // TestMappedFileStaysSmall: the pages of a mapped file behind the scan are
 // handed back as it goes, also those of the response texts taken back from
 // the mapping once their encoding is known (Linux: the mapping's resident

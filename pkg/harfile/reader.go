@@ -270,6 +270,14 @@ func (r *Reader) creator(c *Creator) error {
 
 func (r *Reader) entry(e *Entry) error {
 	s := r.s
+	// Tolerance stops here: a number, string, array or boolean in the
+	// entries array is no exporter's quirk but a damaged file, and
+	// counting it as a request would report one that was never made.
+	switch s.kind() {
+	case '{', 'n', 0:
+	default:
+		return s.errAt("an entry (an object)")
+	}
 	e.Response.Missing = true
 	var entryError string
 	err := s.object(func(key []byte) error {
