@@ -1,6 +1,7 @@
 package iac
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -8,6 +9,24 @@ import (
 
 	"github.com/corsdiag/corsdiag/pkg/platform/awsmodel"
 )
+
+// wantWarnings fails t unless tmpl's warnings are as many as prefixes and
+// each prefix starts one of them.
+func wantWarnings(t *testing.T, tmpl *Template, prefixes []string) {
+	t.Helper()
+	var ws []string
+	for _, w := range tmpl.Warnings {
+		ws = append(ws, w.Error())
+	}
+	for _, want := range prefixes {
+		if !slices.ContainsFunc(ws, func(w string) bool { return strings.HasPrefix(w, want) }) {
+			t.Errorf("no warning %q in %q", want, ws)
+		}
+	}
+	if len(ws) != len(prefixes) {
+		t.Errorf("%d warnings, want %d: %q", len(ws), len(prefixes), ws)
+	}
+}
 
 func httpOf(t *testing.T, tmpl *Template, id string) *awsmodel.HTTPAPI {
 	t.Helper()
@@ -347,27 +366,12 @@ resource "aws_apigatewayv2_route" "r" {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ws []string
-	for _, w := range tmpl.Warnings {
-		ws = append(ws, w.Error())
-	}
-	for _, want := range []string{
+	wantWarnings(t, tmpl, []string{
 		`main.tf:1: module "api_gateway"`,
 		`main.tf:16: module "cors"`,
 		`main.tf:22: aws_api_gateway_method.options: rest_api_id`,
 		`main.tf:29: aws_apigatewayv2_route.r: api_id`,
-	} {
-		found := false
-		for _, w := range ws {
-			found = found || strings.HasPrefix(w, want)
-		}
-		if !found {
-			t.Errorf("no warning %q in %q", want, ws)
-		}
-	}
-	if len(ws) != 4 {
-		t.Errorf("%d warnings, want 4: %q", len(ws), ws)
-	}
+	})
 }
 
 // serverless http events on one path share one OPTIONS, whose cors is the
@@ -649,22 +653,8 @@ Resources:
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ws []string
-	for _, w := range tmpl.Warnings {
-		ws = append(ws, w.Error())
-	}
-	for _, want := range []string{"t.yaml:7: Api: DefinitionBody", "t.yaml:16: Api2: DefinitionUri", "t.yaml:20: Rest: BodyS3Location", "t.yaml:21: M: RestApiId", "t.yaml:31: Http: DefinitionUri"} {
-		found := false
-		for _, w := range ws {
-			found = found || strings.HasPrefix(w, want)
-		}
-		if !found {
-			t.Errorf("no warning %q in %q", want, ws)
-		}
-	}
-	if len(ws) != 5 {
-		t.Errorf("%d warnings, want 5 (none for a WebSocket API's route): %q", len(ws), ws)
-	}
+	// None for the WebSocket API's route.
+	wantWarnings(t, tmpl, []string{"t.yaml:7: Api: DefinitionBody", "t.yaml:16: Api2: DefinitionUri", "t.yaml:20: Rest: BodyS3Location", "t.yaml:21: M: RestApiId", "t.yaml:31: Http: DefinitionUri"})
 }
 
 // serverless.yml for another provider (azure, google…) is not API Gateway:
