@@ -212,7 +212,7 @@ func runCI(parent context.Context, io *IO, o *ciOptions) error {
 		BaseDir: baseDir, WorkDir: workDir, Lint: lintRep, Width: terminalWidth(io),
 	}
 
-	if err := rep.WriteText(io.Out); err != nil {
+	if err := writeText(io.Out, rep, inGitHub); err != nil {
 		return err
 	}
 	var writeErrs []string
@@ -254,6 +254,15 @@ func runCI(parent context.Context, io *IO, o *ciOptions) error {
 		return &ExitError{Code: ExitBlocked, Message: fmt.Sprintf("--strict, and %d of %d checks that held have a warning", warned(rep), s.Total)}
 	}
 	return nil
+}
+
+// writeText prints the text report; in GitHub Actions with workflow
+// commands stopped, so that no header value a server sent runs as one.
+func writeText(w io.Writer, rep *suite.Report, inGitHub bool) error {
+	if inGitHub {
+		return suite.WithoutCommands(w, rep.WriteText)
+	}
+	return rep.WriteText(w)
 }
 
 // auditRate maps --audit-rate to suite.Options.AuditRate, whose 0 means

@@ -1,6 +1,8 @@
 package suite
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -60,4 +62,28 @@ func escapeData(s string) string {
 
 func escapeProperty(s string) string {
 	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+// WithoutCommands writes what write writes between ::stop-commands::TOKEN
+// and ::TOKEN:: (a fresh random token), so that the GitHub Actions runner
+// runs none of it as a workflow command: the text report quotes server
+// headers, and the runner takes "##[add-mask]…" anywhere in a line, and
+// "::name::…" at the start of one (which wrapping to COLUMNS can make), as
+// commands. This is the runner's documented way to print untrusted text.
+// https://docs.github.com/actions/reference/workflow-commands-for-github-actions#stopping-and-starting-workflow-commands
+func WithoutCommands(w io.Writer, write func(io.Writer) error) error {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return err
+	}
+	token := "corsdiag-" + hex.EncodeToString(b[:])
+	if _, err := fmt.Fprintf(w, "::stop-commands::%s\n", token); err != nil {
+		return err
+	}
+	err := write(w)
+	// Resume even after a failed write: the annotations come next.
+	if _, rerr := fmt.Fprintf(w, "::%s::\n", token); err == nil {
+		err = rerr
+	}
+	return err
 }

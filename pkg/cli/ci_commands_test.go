@@ -1,0 +1,114 @@
+package cli
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+// runnerCommands reads a job log the way the GitHub Actions runner does
+// (actions/runner ActionCommandManager.TryProcessCommand and
+// ActionCommand.TryParseV2 / TryParse): a line whose text, after leading
+// white space, starts with "::" is a command, and so is "##[name …]"
+// anywhere in a line; ::stop-commands::TOKEN ignores every command until
+// ::TOKEN::. It returns the commands the runner would run, as
+// "name properties" strings.
+func runnerCommands(log string) []string {
+	registered := map[string]bool{"add-mask": true, "set-output": true, "set-env": true, "add-path": true,
+		"error": true, "warning": true, "notice": true, "debug": true, "group": true, "endgroup": true,
+		"echo": true, "save-state": true, "add-matcher": true, "remove-matcher": true, "stop-commands": true}
+	parse := func(line string) (name, props, data string, ok bool) {
+		if l := strings.TrimLeftFunc(line, unicode.IsSpace); strings.HasPrefix(l, "::") {
+			if end := strings.Index(l[2:], "::"); end >= 0 {
+				info := l[2 : 2+end]
+				name, props, _ = strings.Cut(info, " ")
+				return name, props, l[2+end+2:], registered[strings.ToLower(name)]
+			}
+		}
+		if i := strings.Index(line, "##["); i >= 0 {
+			if end := strings.IndexByte(line[i:], ']'); end >= 0 {
+				info := line[i+3 : i+end]
+				name, props, _ = strings.Cut(info, " ")
+				return name, props, line[i+end+1:], registered[strings.ToLower(name)]
+			}
+		}
+		return "", "", "", false
+	}
+	var out []string
+	stopToken := ""
+	for _, line := range strings.Split(log, "\n") {
+		name, props, data, ok := parse(line)
+		if stopToken != "" {
+			// Only the token resumes; it is registered while stopped.
+			if l := strings.TrimLeftFunc(line, unicode.IsSpace); strings.HasPrefix(l, "::"+stopToken+"::") {
+				stopToken = ""
+			}
+			continue
+		}
+		if !ok {
+			continue
+		}
+		if strings.EqualFold(name, "stop-commands") {
+			stopToken = data
+			continue
+		}
+		out = append(out, strings.ToLower(name)+" "+props)
+	}
+	return out
+}
+
+// A server's header values reach the text report (the cause quotes
+// Access-Control-Allow-Origin). In a GitHub Actions log none of it may run
+// as a workflow command: not "##[add-mask]…" anywhere in a line, and not
+// "::error::…" that wrapping to COLUMNS puts at the start of a line. The
+// only commands are corsdiag's own annotations.
+func TestCIServerTextRunsNoWorkflowCommand(t *testing.T) {
+	long := strings.Repeat("a", 70) + " ::error::injected-by-server   " + strings.Repeat("b", 30) + " ::add-mask::X"
+	tests := []struct {
+		name  string
+		acao  string
+		width int
+	}{
+		{"legacy add-mask mid-line", "##[add-mask]leak", 0},
+		{"legacy set-output", "https://app.example.com ##[set-output name=failures;]0", 0},
+		{"stop-commands mid-line", "x ##[stop-commands]pwn", 0},
+		{"command at the start of a wrapped line", long, 60},
+		{"command at the start of a wrapped line, 80 columns", strings.Repeat("c", 90) + " ::warning::injected", 80},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Access-Control-Allow-Origin", tt.acao)
+				fmt.Fprint(w, "{}")
+			}))
+			defer srv.Close()
+			path := writeConfig(t, "defaults: {origin: 'https://app.example.com'}\nchecks:\n  - name: items\n    url: "+srv.URL+"/items\n")
+			io, out, errb := fakeIO(map[string]string{"GITHUB_ACTIONS": "true"})
+			if tt.width > 0 {
+				io.Width, io.WidthSet = tt.width, true
+			}
+			if code := Main([]string{"ci", "-f", path, "--retries", "0"}, io); code != ExitBlocked {
+				t.Fatalf("exit %d, want 1: %s", code, errb)
+			}
+			if !strings.Contains(out.String(), "::error file=") {
+				t.Fatalf("no annotation of corsdiag's own:\n%s", out)
+			}
+			// The annotation itself must still run: a server's
+			// "##[stop-commands]" would silence it.
+			ran := runnerCommands(out.String())
+			if len(ran) == 0 || !strings.HasPrefix(ran[len(ran)-1], "error file=") {
+				t.Errorf("the runner would not run corsdiag's annotation (it ran %q):\n%s", ran, out)
+			}
+			for _, log := range []string{out.String(), errb.String()} {
+				for _, c := range runnerCommands(log) {
+					if !strings.HasPrefix(c, "error file=") || !strings.Contains(c, "title=CORS check failed") {
+						t.Errorf("the runner would run %q from the server's text:\n%s", c, log)
+					}
+				}
+			}
+		})
+	}
+}
