@@ -19,7 +19,6 @@ import (
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/probe"
 	"github.com/corsdiag/corsdiag/pkg/suite"
-	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
 
 func init() { register(newCICmd) }
@@ -159,7 +158,8 @@ func runCI(parent context.Context, io *IO, o *ciOptions) error {
 	if err != nil {
 		var ce *suite.ConfigError
 		if inGitHub && errors.As(err, &ce) && ce.Line > 0 {
-			fmt.Fprintf(io.Out, "::error file=%s,line=%d,title=corsdiag config::%s\n", suite.AnnotationPath(ce.File, baseDir, workDir), ce.Line, strings.ReplaceAll(ce.Msg, "\n", "%0A"))
+			// Redacted as the message on stderr is: it may quote a URL.
+			fmt.Fprintln(io.Out, suite.ConfigAnnotation(suite.AnnotationPath(ce.File, baseDir, workDir), ce.Line, sanitize(ce.Msg, true)))
 		}
 		return usageErrorf("%v", err)
 	}
@@ -193,7 +193,7 @@ func runCI(parent context.Context, io *IO, o *ciOptions) error {
 	defer stop()
 
 	total := len(suite.Jobs(cfg))
-	progress := newProgress(io, total)
+	progress := newProgress(io, total, o.noRedact)
 	start := time.Now()
 	results := suite.Run(ctx, cfg, suite.Options{
 		Concurrency: o.concurrency,
@@ -357,13 +357,14 @@ func appendTo(path string, write func(io.Writer) error) error {
 // finished check elsewhere (CI logs), both on stderr so stdout stays the
 // report.
 type progress struct {
-	io     *IO
-	bar    *progressbar.ProgressBar
-	failed int
+	io       *IO
+	noRedact bool
+	bar      *progressbar.ProgressBar
+	failed   int
 }
 
-func newProgress(io *IO, total int) *progress {
-	p := &progress{io: io}
+func newProgress(io *IO, total int, noRedact bool) *progress {
+	p := &progress{io: io, noRedact: noRedact}
 	if io.OutIsTerminal {
 		p.bar = progressbar.NewOptions(total,
 			progressbar.OptionSetWriter(io.Err),
@@ -393,7 +394,7 @@ func (p *progress) done(r *suite.Result, done, total int) {
 		mark = "FAIL"
 	}
 	fmt.Fprintf(p.io.Err, "[%*d/%d] %s %s from %s: %s (%s)\n", len(fmt.Sprint(total)), done, total, mark,
-		termsafe.Clean(r.Check.Name), r.Target.Origin, r.GotText(), r.Duration.Round(time.Millisecond))
+		r.CheckName(p.noRedact), r.Target.Origin, r.GotText(), r.Duration.Round(time.Millisecond))
 }
 
 func (p *progress) finish() {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode"
@@ -108,6 +110,38 @@ func TestCIServerTextRunsNoWorkflowCommand(t *testing.T) {
 						t.Errorf("the runner would run %q from the server's text:\n%s", c, log)
 					}
 				}
+			}
+		})
+	}
+}
+
+// A config error's annotation is escaped as the runner reads it: ',' and
+// ':' in the file property would cut it, '%0A' in the message would
+// become a line break (actions/toolkit command.ts escapeProperty, escapeData).
+func TestCIConfigAnnotationEscaped(t *testing.T) {
+	tests := []struct {
+		name, file, config, want string
+	}{
+		{"comma in the file name", "cors,staging.yaml", "checks:\n  - url: https://a.example/\n    ur: x\n",
+			"::error file=cors%2Cstaging.yaml,line=3,title=corsdiag config::unknown key"},
+		{"colon in the file name", "cors:staging.yaml", "checks:\n  - url: https://a.example/\n    ur: x\n",
+			"::error file=cors%3Astaging.yaml,line=3,"},
+		{"percent in the message", "corsdiag.yaml", "defaults: {origin: 'https://app.example.com'}\nchecks:\n  - url: https://a.example/\n    expect: '100%0A::add-mask::x'\n",
+			`title=corsdiag config::check 1 expect must be allow or deny, not "100%250A::add-mask::x"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, tt.file)
+			if err := os.WriteFile(path, []byte(tt.config), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			io, out, _ := fakeIO(map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": dir})
+			if code := Main([]string{"ci", "-f", path}, io); code != ExitUsage {
+				t.Fatalf("exit %d, want 2", code)
+			}
+			if !strings.Contains(out.String(), tt.want) {
+				t.Errorf("stdout = %q, want %q", out, tt.want)
 			}
 		})
 	}

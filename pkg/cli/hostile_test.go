@@ -324,3 +324,56 @@ func TestInvisibleCharactersEscaped(t *testing.T) {
 		}
 	}
 }
+
+// TestCISecretsInUnnamedChecks: a check without name: is named "METHOD
+// URL", so its name holds the URL's secrets. No output may show them: the
+// progress lines of the log, the HTML report, the SARIF fingerprint, and
+// the ::error annotation of a config error (the file's line quoted).
+func TestCISecretsInUnnamedChecks(t *testing.T) {
+	srv := realServer(t, goodCORS)
+	dir := t.TempDir()
+	n := 0
+	for secret, u := range leakyURLs(srv) {
+		n++
+		file := func(name string) string { return filepath.Join(dir, fmt.Sprintf("unnamed%d%s", n, name)) }
+		t.Run(fmt.Sprintf("case%d", n), func(t *testing.T) {
+			// The server answers *: expect deny fails, so every format
+			// carries the failure.
+			cfg := writeConfig(t, "defaults: {origin: \"https://evil.example\"}\nchecks:\n  - url: \""+u+"\"\n    expect: deny\n")
+			io, out, errb := fakeIO(map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": file(".summary"), "GITHUB_OUTPUT": file(".outputs")})
+			args := []string{"ci", "-f", cfg}
+			reports := map[string]string{}
+			for _, f := range []string{"junit", "sarif", "json", "markdown", "html"} {
+				reports[f] = file("." + f)
+				args = append(args, "--report", f+"="+reports[f])
+			}
+			Main(args, io)
+			assertNoSecret(t, "ci stdout", out.String(), secret)
+			assertNoSecret(t, "ci stderr (progress)", errb.String(), secret)
+			reports["summary"] = file(".summary")
+			reports["outputs"] = file(".outputs")
+			for f, p := range reports {
+				b, _ := os.ReadFile(p)
+				assertNoSecret(t, "ci "+f+" report", string(b), secret)
+			}
+		})
+	}
+	// A config error quoting a URL: stderr and the annotation.
+	for _, tt := range []struct{ name, secret, url string }{
+		{"bad port", "PortToken21", "http://127.0.0.1:99999/x?token=PortToken21"},
+		{"bad scheme", "SchemeKey22", "ftp://127.0.0.1/?api_key=SchemeKey22"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := writeConfig(t, "defaults: {origin: \"https://evil.example\"}\nchecks:\n  - url: \""+tt.url+"\"\n")
+			io, out, errb := fakeIO(map[string]string{"GITHUB_ACTIONS": "true"})
+			if code := Main([]string{"ci", "-f", cfg}, io); code != ExitUsage {
+				t.Fatalf("exit %d, want 2", code)
+			}
+			if !strings.Contains(out.String(), "::error file=") {
+				t.Fatalf("no annotation: %q", out)
+			}
+			assertNoSecret(t, "config error annotation", out.String(), tt.secret)
+			assertNoSecret(t, "config error", errb.String(), tt.secret)
+		})
+	}
+}

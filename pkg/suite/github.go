@@ -54,6 +54,13 @@ func AnnotationPath(path, workspace, workDir string) string {
 	return filepath.ToSlash(relativePath(path, workspace, workDir))
 }
 
+// ConfigAnnotation is the ::error workflow command for a problem in a
+// config file (at line), escaped as annotations are; msg must already be
+// redacted.
+func ConfigAnnotation(file string, line int, msg string) string {
+	return fmt.Sprintf("::error file=%s,line=%d,title=corsdiag config::%s", escapeProperty(file), line, escapeData(msg))
+}
+
 // escapeData and escapeProperty follow the runner's own escaping
 // (actions/toolkit command.ts): % \r \n always, and : , in properties.
 func escapeData(s string) string {

@@ -42,7 +42,7 @@ func (r *Report) WriteHTML(w io.Writer) error {
 			ex = &cors.Exchange{Request: cors.Request{Method: res.Check.Method, URL: res.Check.URL, Origin: res.Target.Origin}}
 		}
 		item := report.HTMLItem{
-			Label:    res.Check.Name + " (line " + strconv.Itoa(res.Target.Line) + ")",
+			Label:    r.clean(res, res.Check.Name) + " (line " + strconv.Itoa(res.Target.Line) + ")",
 			Verdict:  string(res.Outcome),
 			Browser:  res.Target.Browser,
 			Exchange: ex,

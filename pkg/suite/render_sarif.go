@@ -58,9 +58,12 @@ func (r *Report) WriteSARIF(w io.Writer) error {
 			WithLevel("error").
 			WithMessage(sarif.NewTextMessage(msg))
 		result.AddLocation(sarif.NewLocationWithPhysicalLocation(loc))
-		// Code scanning matches a result across runs by this fingerprint.
+		// Code scanning matches a result across runs by this fingerprint:
+		// the name with the URL's secrets redacted whatever --no-redact
+		// says, so a file uploaded to GitHub holds no token and a rotated
+		// token does not open a new alert.
 		result.WithPartialFingerPrints(map[string]any{
-			"corsdiagCheck/v1": res.Check.Name + "|" + res.Target.Origin + "|" + string(res.Target.Expect) + browserKey(res.Target),
+			"corsdiagCheck/v1": redactURL(res, res.Check.Name) + "|" + res.Target.Origin + "|" + string(res.Target.Expect) + browserKey(res.Target),
 		})
 	}
 	if r.Lint != nil {

@@ -98,10 +98,8 @@ func (s Summary) Line(elapsed time.Duration) string {
 // clean makes text from the config or a server safe to print: secrets in
 // the check's URL redacted, terminal control characters removed.
 func (r *Report) clean(res *Result, s string) string {
-	if !r.NoRedact && res != nil && res.Check.URL != "" {
-		if red := redact.URL(res.Check.URL); red != res.Check.URL {
-			s = strings.ReplaceAll(s, res.Check.URL, red)
-		}
+	if !r.NoRedact {
+		s = redactURL(res, s)
 	}
 	// Fixes are multi-line snippets: keep their line breaks, clean each line.
 	lines := strings.Split(s, "\n")
@@ -109,6 +107,24 @@ func (r *Report) clean(res *Result, s string) string {
 		lines[i] = termsafe.Clean(l)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// redactURL redacts the secrets of the check's URL where s quotes it (a
+// check without a name is named "METHOD URL").
+func redactURL(res *Result, s string) string {
+	if res != nil && res.Check.URL != "" {
+		if red := redact.URL(res.Check.URL); red != res.Check.URL {
+			s = strings.ReplaceAll(s, res.Check.URL, red)
+		}
+	}
+	return s
+}
+
+// CheckName is the check's name ready to show: the secrets of its URL
+// redacted (unless noRedact), control characters escaped.
+func (res *Result) CheckName(noRedact bool) string {
+	r := Report{NoRedact: noRedact}
+	return r.clean(res, res.Check.Name)
 }
 
 // URL is the check's URL ready to show.
