@@ -507,6 +507,7 @@ func (p *parser) config(raw *rawConfig, positions []checkPos) *Config {
 		}
 		cfg.Lint = append(cfg.Lint, p.lintTarget(&raw.Lint[i], d))
 	}
+	names := map[string]int{} // check name → its line
 	for i := range raw.Checks {
 		if p.err != nil {
 			break
@@ -515,7 +516,19 @@ func (p *parser) config(raw *rawConfig, positions []checkPos) *Config {
 		if i < len(positions) {
 			pos = positions[i]
 		}
-		cfg.Checks = append(cfg.Checks, p.check(&raw.Checks[i], i+1, d, pos))
+		c := p.check(&raw.Checks[i], i+1, d, pos)
+		// Reports name results by check (JUnit testcases, the SARIF
+		// fingerprint code scanning matches alerts by): two checks of one
+		// name would be one alert, and a failure of either would hide.
+		if first, dup := names[c.Name]; dup && p.err == nil {
+			hint := ""
+			if !present(&raw.Checks[i].Name) {
+				hint = " (a check without name: is named METHOD URL)"
+			}
+			p.fail(c.Line, "check %q: the check at line %d has this name too%s; reports and code scanning alerts tell checks apart by name, so give each its own name:", c.Name, first, hint)
+		}
+		names[c.Name] = c.Line
+		cfg.Checks = append(cfg.Checks, c)
 	}
 	return cfg
 }
@@ -702,6 +715,13 @@ func (p *parser) check(rc *rawCheck, n int, d *Defaults, pos checkPos) Check {
 		e := def
 		if v, ok := p.expect(&ro.Expect, where+" origin "+o+" expect"); ok {
 			e = v
+		}
+		// Twice with one expectation is a row twice; with both, a check
+		// that can never pass.
+		for _, t := range c.Targets {
+			if ok && t.Origin == o && p.err == nil {
+				p.fail(line, "%s: origin %s is listed twice (lines %d and %d); keep one entry", where, o, t.Line, line)
+			}
 		}
 		c.Targets = append(c.Targets, Target{Origin: o, Expect: e, Line: line})
 	}

@@ -149,6 +149,14 @@ func TestParseErrors(t *testing.T) {
 		{"same origin", base + "  - url: https://app.example.com/x\n", 4, "not cross-origin"},
 		{"no checks", "defaults:\n  origin: https://app.example.com\n", 0, "no checks"},
 		{"version", "version: 2\nchecks: []\n", 1, `version "2" is not supported`},
+		{"two checks of one name", base + "  - name: items\n    url: https://a.example/a\n  - name: items\n    url: https://a.example/b\n", 6,
+			`check "items": the check at line 4 has this name too`},
+		{"two unnamed checks of one request", base + "  - url: https://a.example/\n  - url: https://a.example/\n    credentials: true\n", 5,
+			`check "GET https://a.example/": the check at line 4 has this name too`},
+		{"an origin twice in a check", base + "  - url: https://a.example/\n    origins:\n      - origin: https://b.example\n      - origin: https://b.example\n        expect: deny\n", 7,
+			"origin https://b.example is listed twice (lines 6 and 7)"},
+		{"an origin twice, spelled apart", base + "  - url: https://a.example/\n    origins:\n      - origin: https://B.example:443\n      - origin: https://b.example\n", 7,
+			"origin https://b.example is listed twice (lines 6 and 7)"},
 		{"second document", base + "  - url: https://a.example/\n---\nchecks: []\n", 5, "second YAML document"},
 	}
 	for _, tt := range tests {

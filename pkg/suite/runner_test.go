@@ -68,6 +68,9 @@ func TestRunJudgesExpectations(t *testing.T) {
     origins:
       - {origin: https://app.example.com, expect: allow}
       - {origin: https://evil.example, expect: deny}
+  - name: items, expecting the opposite
+    url: https://api.example/items
+    origins:
       - {origin: https://evil.example, expect: allow}
       - {origin: https://app.example.com, expect: deny}
 `)
