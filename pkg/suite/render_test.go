@@ -271,7 +271,10 @@ func compileSchema(t *testing.T, path string) *jsonschema.Schema {
 type junitDoc struct {
 	XMLName xml.Name `xml:"testsuites"`
 	Tests   *int     `xml:"tests,attr"`
-	Suites  []struct {
+	// Jenkins xunit's junit-10.xsd rejects skipped and disabled here.
+	TopSkipped  *string `xml:"skipped,attr"`
+	TopDisabled *string `xml:"disabled,attr"`
+	Suites      []struct {
 		Name     *string `xml:"name,attr"`
 		Tests    *int    `xml:"tests,attr"`
 		Failures *int    `xml:"failures,attr"`
@@ -308,6 +311,9 @@ func TestJUnitStructure(t *testing.T) {
 	}
 	if len(doc.Suites) != 1 || doc.Tests == nil || *doc.Tests != len(rep.Results) {
 		t.Fatalf("want one suite with %d tests, got %+v", len(rep.Results), doc)
+	}
+	if doc.TopSkipped != nil || doc.TopDisabled != nil {
+		t.Errorf("testsuites has skipped or disabled, which junit-10.xsd does not allow")
 	}
 	s := doc.Suites[0]
 	if s.Name == nil || s.Tests == nil || s.Failures == nil || s.Errors == nil {
