@@ -51,7 +51,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 				// The first line is prose with Markdown backticks; platform fixes
 				// follow it with a snippet, which goes in a fenced block.
 				first, snippet, _ := strings.Cut(r.clean(res, e.Fix), "\n")
-				fmt.Fprintf(ew, "- **Fix:** %s\n", first)
+				fmt.Fprintf(ew, "- **Fix:** %s\n", mdProse(first))
 				if snippet = strings.Trim(snippet, "\n"); snippet != "" {
 					fence := "```"
 					for strings.Contains(snippet, fence) {
@@ -74,6 +74,21 @@ func mdEscape(s string) string {
 }
 
 func mdCell(s string) string { return mdEscape(s) }
+
+// mdProse is a fix's prose: corsdiag's own `code` spans stay code, and the
+// text between them is escaped as server text is, since a fix may quote
+// what a server sent (a Location, an allow-list). An odd number of
+// backticks (one of them a server's) leaves no span, all is escaped.
+func mdProse(s string) string {
+	parts := strings.Split(s, "`")
+	if len(parts)%2 == 0 {
+		return mdEscape(s)
+	}
+	for i := 0; i < len(parts); i += 2 {
+		parts[i] = mdEscape(parts[i])
+	}
+	return strings.Join(parts, "`")
+}
 
 // mdCode puts s in a code span that its own backticks cannot close.
 func mdCode(s string) string {

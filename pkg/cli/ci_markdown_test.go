@@ -1,0 +1,54 @@
+package cli
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A server's text reaches the Markdown report and the job summary in the
+// fix too ("Call the final URL directly (LOCATION…)"). There it must stay
+// text: no link, image or HTML of the server's in a pull request comment
+// or the job summary, while corsdiag's own `code` stays code.
+func TestCIMarkdownFixIsText(t *testing.T) {
+	tests := []struct {
+		name, location string
+		not            []string
+	}{
+		{"link", "https://evil.example/[Re-run with your token](https://evil.example/phish)", []string{"[Re-run with your token](https://evil.example/phish)"}},
+		{"image", "https://evil.example/![x](https://evil.example/p.png)", []string{"![x](https://evil.example/p.png)"}},
+		{"html", "https://evil.example/<img src=https://evil.example/p.png>", []string{"<img"}},
+		{"emphasis", "https://evil.example/**urgent**", []string{"**urgent**"}},
+		{"a backtick opens no code span", "https://evil.example/`x`<b>y</b>", []string{"<b>"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Location", tt.location)
+				w.WriteHeader(http.StatusMovedPermanently)
+			}))
+			defer srv.Close()
+			path := writeConfig(t, "defaults: {origin: 'https://app.example.com'}\nchecks:\n  - name: items\n    url: "+srv.URL+"/items\n")
+			dir := t.TempDir()
+			md, summary := filepath.Join(dir, "r.md"), filepath.Join(dir, "summary.md")
+			io, _, errb := fakeIO(map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary})
+			if code := Main([]string{"ci", "-f", path, "--retries", "0", "--report", "markdown=" + md}, io); code != ExitBlocked {
+				t.Fatalf("exit %d, want 1: %s", code, errb)
+			}
+			for _, f := range []string{md, summary} {
+				b, _ := os.ReadFile(f)
+				if !strings.Contains(string(b), "- **Fix:** Call the final URL directly") {
+					t.Fatalf("%s: no redirect fix:\n%s", filepath.Base(f), b)
+				}
+				for _, n := range tt.not {
+					if strings.Contains(string(b), n) {
+						t.Errorf("%s shows the server's Markdown %q as Markdown:\n%s", filepath.Base(f), n, b)
+					}
+				}
+			}
+		})
+	}
+}
