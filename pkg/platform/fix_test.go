@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -256,6 +257,48 @@ func TestBracketsBalance(t *testing.T) {
 			t.Fatalf("unclosed %q:\n%s", string(stack), f.Snippet)
 		}
 	})
+}
+
+// TestCSharpParamsCalls: C# binds a params string[] argument either to one
+// array or to separate strings, never both (CS1503), so a CorsPolicyBuilder
+// call holding the user's origin array takes no literal beside it: a
+// second WithOrigins call adds them (WithOrigins appends to the policy).
+func TestCSharpParamsCalls(t *testing.T) {
+	call := regexp.MustCompile(`\.?With(?:Origins|Methods|Headers|ExposedHeaders)\(([^()]*)\)`)
+	literal := regexp.MustCompile(`^"[^"]*"$`)
+	ident := regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]*$`)
+	comment := regexp.MustCompile(`/\*.*?\*/`)
+	n := 0
+	for _, ctx := range []FixContext{ExampleContext(), existingContext(true), existingContext(false), fixContexts()["credentials+headers"]} {
+		for code := range fixBuilders {
+			for _, f := range Fixes(code, ctx) {
+				if f.Format != FormatASPNet {
+					continue
+				}
+				for _, m := range call.FindAllStringSubmatch(f.Snippet, -1) {
+					n++
+					args := strings.Split(comment.ReplaceAllString(m[1], ""), ",")
+					lits, idents := 0, 0
+					for _, a := range args {
+						switch a = strings.TrimSpace(a); {
+						case literal.MatchString(a):
+							lits++
+						case ident.MatchString(a):
+							idents++
+						default:
+							t.Errorf("%s: argument %q of %s is neither a string nor an array", code, a, m[0])
+						}
+					}
+					if idents > 1 || idents == 1 && lits > 0 {
+						t.Errorf("%s %q: %s mixes an array with strings in one params call, which does not compile (CS1503):\n%s", code, f.Title, m[0], f.Snippet)
+					}
+				}
+			}
+		}
+	}
+	if n < 10 {
+		t.Fatalf("only %d CorsPolicyBuilder calls checked", n)
+	}
 }
 
 // TestNginxSnippetsPassNginxT runs `nginx -t` on every nginx snippet inside

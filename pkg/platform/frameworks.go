@@ -214,7 +214,9 @@ func aspnetCors(c FixContext) string {
 	}
 	origins, keep := c.quotedOrigins(), ""
 	if c.Existing {
-		origins = "existingOrigins /* the origins your policy allows today */, " + origins
+		// Two calls: a params string[] takes the array or the strings,
+		// not both; WithOrigins appends, so the second adds the page's.
+		origins = "existingOrigins /* the origins your policy allows today */)\n     .WithOrigins(" + origins
 		keep = "// your policy's methods, headers and AllowCredentials stay: these calls add to them\n"
 	}
 	return keep + fmt.Sprintf(`builder.Services.AddCors(o => o.AddPolicy("page", p =>
@@ -248,7 +250,7 @@ func withCORS(next http.Handler) http.Handler {
 		h.Add("Vary", "Origin")
 		if origin := r.Header.Get("Origin"); allowedOrigins[origin] {
 			h.Set("Access-Control-Allow-Origin", origin)
-			if %t {
+			if %s
 				h.Set("Access-Control-Allow-Credentials", "true")
 			}
 		}
@@ -263,7 +265,7 @@ func withCORS(next http.Handler) http.Handler {
 	})
 }
 
-// http.ListenAndServe(":8080", withCORS(requireAuth(mux)))`, origins.String(), c.Credentials, c.methodList(", "), c.headerList(", "))
+// http.ListenAndServe(":8080", withCORS(requireAuth(mux)))`, origins.String(), c.credentials("//", " {"), c.methodList(", "), c.headerList(", "))
 }
 
 // ---- the middleware-order fix: the CORS middleware that exists, moved ----
