@@ -335,8 +335,18 @@ func openReports(specs []string) ([]reportTarget, error) {
 	return out, nil
 }
 
+// appendSummary appends the Markdown report to the job summary, within
+// what is left of the 1 MiB GitHub keeps of a step's summary (it drops a
+// bigger one whole, the run where everything failed included).
 func appendSummary(path string, rep *suite.Report) error {
-	return appendTo(path, rep.WriteMarkdown)
+	room := suite.MaxSummaryBytes
+	if fi, err := os.Stat(path); err == nil {
+		room -= int(fi.Size())
+	}
+	if room <= 0 {
+		return nil
+	}
+	return appendTo(path, func(w io.Writer) error { return rep.WriteMarkdownWithin(w, room) })
 }
 
 // appendTo appends what write writes to the file at path (the runner's

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -48,6 +49,46 @@ func TestCIMarkdownFixIsText(t *testing.T) {
 						t.Errorf("%s shows the server's Markdown %q as Markdown:\n%s", filepath.Base(f), n, b)
 					}
 				}
+			}
+		})
+	}
+}
+
+// GitHub drops a step's job summary whole over 1 MiB: what corsdiag
+// appends keeps the file under it, whatever is there already.
+func TestCISummaryUnderOneMiB(t *testing.T) {
+	srv := corsServer(t)
+	var checks strings.Builder
+	for i := 0; i < 30; i++ {
+		fmt.Fprintf(&checks, "  - name: public %d\n    url: %s/star\n    expect: deny\n", i, srv.URL)
+	}
+	path := writeConfig(t, "defaults: {origin: 'https://app.example.com'}\nchecks:\n"+checks.String())
+	tests := []struct {
+		name    string
+		already int // bytes an earlier command of the step wrote
+		full    bool
+	}{
+		{"empty", 0, true},
+		{"nearly full", 1<<20 - 3000, false},
+		{"full but for a line", 1<<20 - 200, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			summary := filepath.Join(t.TempDir(), "summary.md")
+			os.WriteFile(summary, []byte(strings.Repeat("x", tt.already)), 0o644)
+			io, _, errb := fakeIO(map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary})
+			if code := Main([]string{"ci", "-f", path}, io); code != ExitBlocked {
+				t.Fatalf("exit %d, want 1: %s", code, errb)
+			}
+			b, _ := os.ReadFile(summary)
+			if len(b) > 1<<20 {
+				t.Errorf("the summary is %d bytes, over GitHub's 1 MiB", len(b))
+			}
+			if !strings.Contains(string(b), "corsdiag: 30 checks: 0 passed, 30 failed") {
+				t.Errorf("no verdict in the summary")
+			}
+			if got := strings.Count(string(b), "### ❌"); tt.full != (got == 30) {
+				t.Errorf("%d failures shown, want all 30: %v", got, tt.full)
 			}
 		})
 	}

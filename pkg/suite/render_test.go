@@ -482,3 +482,49 @@ func TestMarkdownFencesMultiLineFix(t *testing.T) {
 		t.Errorf("markdown fix not fenced as expected; got:\n%s", buf.String())
 	}
 }
+
+// GitHub drops a step's job summary whole when it is over 1 MiB, the run
+// where every check failed included. WriteMarkdownWithin keeps under a
+// limit: the verdict line always, the failures before the passing rows,
+// and a note of what it left out.
+func TestMarkdownWithinLimit(t *testing.T) {
+	rep := fixtureReport(t)
+	var full bytes.Buffer
+	if err := rep.WriteMarkdown(&full); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		limit     int
+		want, not []string
+	}{
+		{"no limit", 0, []string{"## ❌ corsdiag:", "### ❌"}, []string{"not shown"}},
+		{"room for all", full.Len(), []string{"### ❌"}, []string{"not shown"}},
+		{"room for the failing rows", 1200, []string{"## ❌ corsdiag:", "| public assets |", "not listed", "not shown"}, []string{"| list items |"}},
+		{"room for the verdict only", 400, []string{"## ❌ corsdiag:", "not shown"}, []string{"### ❌"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := rep.WriteMarkdownWithin(&b, tt.limit); err != nil {
+				t.Fatal(err)
+			}
+			if tt.limit > 0 && b.Len() > tt.limit {
+				t.Errorf("%d bytes, over the limit %d", b.Len(), tt.limit)
+			}
+			if tt.limit == full.Len() && b.String() != full.String() {
+				t.Errorf("within a limit it fits, the summary changed:\n%s", b.String())
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(b.String(), w) {
+					t.Errorf("lacks %q:\n%s", w, b.String())
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(b.String(), n) {
+					t.Errorf("has %q:\n%s", n, b.String())
+				}
+			}
+		})
+	}
+}
