@@ -37,13 +37,16 @@ func init() {
 2. Cache key and origin requests: Origin request policy = CORS-S3Origin (S3 origin) or CORS-CustomOrigin (API Gateway, ALB, other);
    Cache policy: one whose cache key includes the Origin header (or CachingDisabled for an API).
    Or: Response headers policy = a custom CORS policy allowing %s and every origin the origin server allows today (CloudFront then sets the headers itself, in place of the origin's).
-3. Allowed HTTP methods: GET, HEAD, OPTIONS (cache OPTIONS). Save, then invalidate: aws cloudfront create-invalidation --distribution-id YOUR_DISTRIBUTION_ID --paths '/*'`, c.Path, c.Origin)
+   A behavior takes one: a response headers policy it has today (security or custom headers) gets these CORS settings instead, or its headers copied into the new one.
+3. Allowed HTTP methods: %s; cache OPTIONS. Save, then invalidate: aws cloudfront create-invalidation --distribution-id YOUR_DISTRIBUTION_ID --paths '/*'`, c.Path, c.Origin, cloudFrontMethodsSaid(c))
 		}},
 		fixBuilder{FormatAWSCLI, "the behavior serving the path keys its cache on Origin (its policies kept), then invalidate", cloudFrontKeyOriginCLI},
 		fixBuilder{FormatCloudFormation, "cache behavior with the CORS origin request policy and a CORS response headers policy", func(c FixContext) string {
 			return fmt.Sprintf(`# Merge by hand into the behavior serving %s (DefaultCacheBehavior or the
 # CacheBehaviors entry whose PathPattern matches): its other keys, and an
-# origin request policy or cache policy it has, stay.
+# origin request policy or cache policy it has, stay. It takes one response
+# headers policy: a response headers policy it has today (security or custom
+# headers) gets this CorsConfig instead, or its headers copied into this one.
 Resources:
   CorsHeadersPolicy:
     Type: AWS::CloudFront::ResponseHeadersPolicy
@@ -68,20 +71,23 @@ Resources:
         DefaultCacheBehavior:
           TargetOriginId: origin
           ViewerProtocolPolicy: redirect-to-https
-          AllowedMethods: [GET, HEAD, OPTIONS]
+          AllowedMethods: [%s]%s
           CachedMethods: [GET, HEAD, OPTIONS]
           CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6        # CachingOptimized, if it has no cache policy
           OriginRequestPolicyId: 88a5eaf4-2fd4-4709-b370-b4c650ea3fcf # CORS-S3Origin (CORS-CustomOrigin: 59781a5b-3903-41f3-afcb-af62929ccde1), if it has none
           ResponseHeadersPolicyId: !Ref CorsHeadersPolicy
-`, c.Path, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.credentials("#", ""))
+`, c.Path, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.credentials("#", ""),
+				strings.Join(cloudFrontMethods(c), ", "), cloudFrontMethodsNote(c, "#"))
 		}},
 		fixBuilder{FormatCDK, "origin request policy and response headers policy (TypeScript)", func(c FixContext) string {
 			return fmt.Sprintf(`// Merge by hand into the behavior serving %s (defaultBehavior or its
 // additionalBehaviors entry): its other options, and an origin request policy it has, stay.
+// It takes one response headers policy: a response headers policy it has today (security
+// or custom headers) gets this corsBehavior instead, or its headers copied into this one.
 new cloudfront.Distribution(this, 'Dist', {
   defaultBehavior: {
     origin,
-    allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS, // or ALLOW_ALL where it has them
+    allowedMethods: cloudfront.AllowedMethods.%s
     cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD_OPTIONS,
     originRequestPolicy: cloudfront.OriginRequestPolicy.CORS_S3_ORIGIN, // CORS_CUSTOM_ORIGIN for API Gateway/ALB
     responseHeadersPolicy: new cloudfront.ResponseHeadersPolicy(this, 'Cors', {
@@ -95,7 +101,7 @@ new cloudfront.Distribution(this, 'Dist', {
       },
     }),
   },
-});`, c.Path, c.jsOrigins(), singleQuoted(c.Methods), singleQuoted(c.Headers), c.credentials("//", ","))
+});`, c.Path, cloudFrontCDKMethods(c), c.jsOrigins(), singleQuoted(c.Methods), singleQuoted(c.Headers), c.credentials("//", ","))
 		}},
 		fixBuilder{FormatTerraform, "a cache policy keyed on Origin for the cache behavior", func(c FixContext) string {
 			return `# Merge by hand into the block serving ` + c.Path + ` (default_cache_behavior or the
@@ -131,7 +137,7 @@ resource "aws_cloudfront_distribution" "this" {
   default_cache_behavior {
     target_origin_id       = "origin"
     viewer_protocol_policy = "redirect-to-https"
-    allowed_methods        = ["GET", "HEAD", "OPTIONS"] # or all seven, where it has them
+    allowed_methods        = [` + quoteList(cloudFrontMethods(c)) + `]` + cloudFrontMethodsNote(c, "#") + `
     cached_methods         = ["GET", "HEAD", "OPTIONS"]
     cache_policy_id        = aws_cloudfront_cache_policy.by_origin.id
   }
@@ -185,6 +191,41 @@ defaultBehavior: {
 },`
 		}},
 	)
+}
+
+// cloudFrontMethods are the allowed methods of a behavior serving the
+// page, in the sets CloudFront takes: GET, HEAD, OPTIONS for a page
+// sending one of them, all seven for another (as cloudfront-allow-options.jq
+// chooses). Written by hand over a behavior, three would drop the PUT or
+// POST it allows today: cloudFrontMethodsNote says to keep all seven.
+func cloudFrontMethods(c FixContext) []string {
+	switch c.Method {
+	case "GET", "HEAD", "OPTIONS":
+		return []string{"GET", "HEAD", "OPTIONS"}
+	}
+	return []string{"GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"}
+}
+
+func cloudFrontMethodsNote(c FixContext, mark string) string {
+	if len(cloudFrontMethods(c)) == 7 {
+		return ""
+	}
+	return " " + mark + " or all seven, where it has them today"
+}
+
+func cloudFrontMethodsSaid(c FixContext) string {
+	out := strings.Join(cloudFrontMethods(c), ", ")
+	if len(cloudFrontMethods(c)) < 7 {
+		out += " (or all seven, where it has them today)"
+	}
+	return out
+}
+
+func cloudFrontCDKMethods(c FixContext) string {
+	if len(cloudFrontMethods(c)) == 7 {
+		return "ALLOW_ALL,"
+	}
+	return "ALLOW_GET_HEAD_OPTIONS, // or ALLOW_ALL (all seven), where it has them today"
 }
 
 // cloudFrontBehaviorCLI reads the distribution's configuration, changes

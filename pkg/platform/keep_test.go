@@ -562,3 +562,47 @@ func TestCredentialedPreflightAnswers(t *testing.T) {
 		t.Fatalf("only %d snippets write a preflight answer", n)
 	}
 }
+
+// TestCloudFrontBehaviorsKeepTheirMethodsAndPolicies: CloudFront takes
+// three sets of allowed methods (GET, HEAD; GET, HEAD, OPTIONS; all seven),
+// so a hand-merged behavior that writes GET, HEAD, OPTIONS over one
+// allowing PUT or POST today refuses them: for a page sending PUT every
+// form writes all seven, and for a GET page the three-method list says
+// "all seven" where the behavior has them. A behavior also takes one
+// response headers policy: a form attaching a CORS one says what becomes
+// of the one there today (its security and custom headers).
+func TestCloudFrontBehaviorsKeepTheirMethodsAndPolicies(t *testing.T) {
+	methodsLine := regexp.MustCompile(`(?im)^.*(allowed_?methods\s*[:=]|Allowed HTTP methods:).*$`)
+	comment := regexp.MustCompile(`\s(#|//)\s.*$`)
+	attaches := regexp.MustCompile(`(?i)ResponseHeadersPolicyId:|responseHeadersPolicy:|Response headers policy =`)
+	saysPolicy := regexp.MustCompile(`(?i)response headers policy (it has|there today|in place)`)
+	for _, method := range []string{"PUT", "GET"} {
+		ctx := existingContext(true)
+		ctx.Method, ctx.Methods = method, methodsToAllow(method)
+		n := 0
+		for _, code := range []cors.Code{CodeCloudFrontCache, CodeCloudFrontNoOptions} {
+			for _, f := range Fixes(code, ctx) {
+				if f.Format == FormatAWSCLI {
+					continue // the jq programs, run by TestWriteSnippetsKeepWhatWorks
+				}
+				for _, line := range methodsLine.FindAllString(f.Snippet, -1) {
+					n++
+					src := comment.ReplaceAllString(line, "")
+					all := strings.Contains(src, "PUT") || strings.Contains(src, "ALLOW_ALL")
+					switch {
+					case method == "PUT" && !all:
+						t.Errorf("%s/%s: the page sends PUT, and this line allows no PUT:\n%s", code, f.Format, line)
+					case !all && !strings.Contains(line, "all seven"):
+						t.Errorf("%s/%s: writes three methods over a behavior that may allow all seven today, without saying to keep them:\n%s", code, f.Format, line)
+					}
+				}
+				if attaches.MatchString(f.Snippet) && !saysPolicy.MatchString(f.Snippet) {
+					t.Errorf("%s/%s: attaches a response headers policy without saying what becomes of the one the behavior has today:\n%s", code, f.Format, f.Snippet)
+				}
+			}
+		}
+		if n < 6 {
+			t.Fatalf("%s: only %d allowed-methods lines checked", method, n)
+		}
+	}
+}
