@@ -181,7 +181,7 @@ func runCI(parent context.Context, io *IO, o *ciOptions) error {
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
-	targets, err := openReports(o.reports)
+	targets, err := openReports(o.reports, o.file)
 	if err != nil {
 		return err
 	}
@@ -314,14 +314,25 @@ func appendOutputs(path string, rep *suite.Report) error {
 // file can be written, so a typo fails in a second, not after every check.
 // The files are written at the end, each in full or not at all
 // (writeFileAtomic): the previous run's reports stay until then.
-func openReports(specs []string) ([]reportTarget, error) {
+// A report is never written over the config file, nor two into one file
+// (the last would win without a word).
+func openReports(specs []string, config string) ([]reportTarget, error) {
 	var out []reportTarget
 	fail := func(err error) ([]reportTarget, error) { return nil, err }
+	seen := map[string]string{} // cleaned absolute path → spec
 	for _, spec := range specs {
 		format, path, ok := strings.Cut(spec, "=")
 		if _, known := reportFormats[format]; !ok || !known || path == "" {
 			return fail(usageErrorf("--report %q: want FORMAT=FILE with FORMAT one of junit, sarif, json, markdown, html", spec))
 		}
+		if sameFile(path, config) {
+			return fail(usageErrorf("--report %s: %s is the config file; name another file for the report", spec, path))
+		}
+		abs, _ := filepath.Abs(path)
+		if first, dup := seen[abs]; dup {
+			return fail(usageErrorf("--report %s and --report %s: two reports to one file; give each its own", first, spec))
+		}
+		seen[abs] = spec
 		// Reports often go to a folder of their own (out/cors.xml) that a
 		// fresh checkout does not have yet.
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -333,6 +344,19 @@ func openReports(specs []string) ([]reportTarget, error) {
 		out = append(out, reportTarget{format: format, path: path})
 	}
 	return out, nil
+}
+
+// sameFile: a and b name one file, by path or, when both exist, by
+// identity (a symlink, a case-insensitive file system).
+func sameFile(a, b string) bool {
+	absA, errA := filepath.Abs(a)
+	absB, errB := filepath.Abs(b)
+	if errA == nil && errB == nil && absA == absB {
+		return true
+	}
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
 }
 
 // appendSummary appends the Markdown report to the job summary, within

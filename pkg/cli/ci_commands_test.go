@@ -146,3 +146,43 @@ func TestCIConfigAnnotationEscaped(t *testing.T) {
 		})
 	}
 }
+
+// A report written over the config file destroyed it, and two reports to
+// one file kept only the last; both are caught before any check runs.
+func TestCIReportPathsChecked(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "cors.yaml")
+	// A closed loopback port: on the old code the run went ahead.
+	body := "defaults: {origin: 'https://app.example.com'}\nchecks:\n  - url: " + closedPort(t) + "/\n"
+	tests := []struct {
+		name    string
+		reports []string
+		want    string
+	}{
+		{"over the config", []string{"json=" + cfg}, "is the config file"},
+		{"over the config, spelled apart", []string{"junit=" + filepath.Join(dir, "sub", "..", "cors.yaml")}, "is the config file"},
+		{"one file twice", []string{"junit=" + filepath.Join(dir, "r.out"), "sarif=" + filepath.Join(dir, "r.out")}, "two reports to one file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			os.MkdirAll(filepath.Join(dir, "sub"), 0o755)
+			if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			args := []string{"ci", "-f", cfg, "--retries", "0"}
+			for _, r := range tt.reports {
+				args = append(args, "--report", r)
+			}
+			io, _, errb := fakeIO(nil)
+			if code := Main(args, io); code != ExitUsage {
+				t.Errorf("exit %d, want 2", code)
+			}
+			if !strings.Contains(errb.String(), tt.want) {
+				t.Errorf("stderr %q lacks %q", errb, tt.want)
+			}
+			if b, _ := os.ReadFile(cfg); string(b) != body {
+				t.Errorf("the config file was overwritten:\n%s", b)
+			}
+		})
+	}
+}
