@@ -101,10 +101,17 @@ fi`
 	addFixes(CodeGCSCORS,
 		fixBuilder{FormatGcloud, "describe, add the entry (jq), buckets update --cors-file", gcsMergeCLI},
 		fixBuilder{FormatTerraform, "cors block on google_storage_bucket", func(c FixContext) string {
+			whole := ""
+			if c.keepsList() {
+				whole = fmt.Sprintf(`
+  # The cors blocks are the bucket's whole CORS configuration: entries set outside
+  # Terraform (the console, gcloud) are deleted on apply unless copied in first; to list them:
+  # gcloud storage buckets describe gs://%s --format="default(cors_config)"`, c.Bucket)
+			}
 			return fmt.Sprintf(`resource "google_storage_bucket" "this" {
   name     = "%s"
-  location = "US"
-
+  location = "YOUR_LOCATION" # the bucket's location today: another one makes Terraform replace the bucket
+%s
   # the cors blocks already in this resource stay; add this one
   cors {
     origin          = [%s]
@@ -113,7 +120,7 @@ fi`
     max_age_seconds = 3600
   }
 }
-`, c.Bucket, quoteList([]string{c.Origin}), quoteList(s3Methods(c)), quoteList(c.Headers))
+`, c.Bucket, whole, quoteList([]string{c.Origin}), quoteList(s3Methods(c)), quoteList(c.Headers))
 		}},
 	)
 }

@@ -606,3 +606,61 @@ func TestCloudFrontBehaviorsKeepTheirMethodsAndPolicies(t *testing.T) {
 		}
 	}
 }
+
+// TestBucketTemplatesKeepRulesSetElsewhere: a template's bucket CORS
+// configuration (CloudFormation CorsConfiguration, CDK cors, Terraform's
+// aws_s3_bucket_cors_configuration or google_storage_bucket cors blocks)
+// is the bucket's whole one: S3's PutBucketCors and Cloud Storage's bucket
+// update replace it, so rules set in the console or with the CLI vanish
+// on deploy. Where rules exist (a rule refused the request, or an answer
+// showed CORS), each such form says so and names the command that lists
+// them.
+func TestBucketTemplatesKeepRulesSetElsewhere(t *testing.T) {
+	lists := regexp.MustCompile(`get-bucket-cors|buckets describe`)
+	bucketForms := map[Format]bool{FormatCloudFormation: true, FormatSAM: true, FormatServerless: true, FormatCDK: true, FormatTerraform: true}
+	for _, tt := range []struct {
+		code cors.Code
+		ctx  FixContext
+	}{
+		{CodeS3CORSRuleMismatch, ExampleContext()}, // S3 refused with rules in place
+		{CodeS3CORSRuleMismatch, existingContext(true)},
+		{CodeS3CORSNotEnabled, existingContext(false)},
+		{CodeGCSCORS, existingContext(true)},
+	} {
+		n := 0
+		for _, f := range Fixes(tt.code, tt.ctx) {
+			if !bucketForms[f.Format] {
+				continue
+			}
+			n++
+			if !lists.MatchString(f.Snippet) || !strings.Contains(f.Snippet, "whole CORS configuration") {
+				t.Errorf("%s/%s: the bucket's rules set outside the template are replaced on deploy; say so and how to list them:\n%s", tt.code, f.Format, f.Snippet)
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s: no template form", tt.code)
+		}
+	}
+}
+
+// TestBucketLocationIsNotGuessed: a Cloud Storage bucket's location
+// cannot change ("Once a bucket has been created, its location can't be
+// changed", google_storage_bucket), so a guessed location merged into the
+// user's resource makes Terraform plan to destroy and recreate the bucket.
+func TestBucketLocationIsNotGuessed(t *testing.T) {
+	location := regexp.MustCompile(`(?m)^\s*location\s*=\s*"([^"]*)"`)
+	n := 0
+	for _, ctx := range []FixContext{ExampleContext(), existingContext(true)} {
+		for _, f := range Fixes(CodeGCSCORS, ctx) {
+			for _, m := range location.FindAllStringSubmatch(f.Snippet, -1) {
+				n++
+				if !strings.HasPrefix(m[1], "YOUR_") {
+					t.Errorf("%s: location %q is a guess; a different one replaces the bucket:\n%s", f.Format, m[1], f.Snippet)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no location checked")
+	}
+}

@@ -45,19 +45,27 @@ func init() {
 			Fix: "Add a CORS rule whose AllowedOrigins, AllowedMethods and AllowedHeaders cover the request."},
 	)
 	for _, code := range []cors.Code{CodeS3CORSNotEnabled, CodeS3CORSRuleMismatch} {
+		// A rule refused the request: rules are in place, wherever set.
+		whole := func(c FixContext, mark, what string) string {
+			return s3WholeNote(c, code == CodeS3CORSRuleMismatch, mark, what, "deploy")
+		}
 		addFixes(code,
 			fixBuilder{FormatConsole, "S3 console", func(c FixContext) string {
 				return fmt.Sprintf("S3 console → Buckets → %s → Permissions → Cross-origin resource sharing (CORS) → Edit → inside the [ ] list, after the rules already there (keep them), add:\n%s", c.Bucket, s3CorsRuleJSON(c))
 			}},
 			fixBuilder{FormatAWSCLI, "get-bucket-cors, add the rule (jq), put-bucket-cors", s3MergeCLI},
-			fixBuilder{FormatCloudFormation, "CorsConfiguration on AWS::S3::Bucket", s3CFN},
-			fixBuilder{FormatSAM, "CorsConfiguration on AWS::S3::Bucket (SAM templates take CloudFormation resources)", s3CFN},
+			fixBuilder{FormatCloudFormation, "CorsConfiguration on AWS::S3::Bucket", func(c FixContext) string {
+				return whole(c, "#", "CorsConfiguration") + s3CFN(c)
+			}},
+			fixBuilder{FormatSAM, "CorsConfiguration on AWS::S3::Bucket (SAM templates take CloudFormation resources)", func(c FixContext) string {
+				return whole(c, "#", "CorsConfiguration") + s3CFN(c)
+			}},
 			fixBuilder{FormatCDK, "cors on the Bucket (TypeScript)", func(c FixContext) string {
 				ms := make([]string, 0)
 				for _, m := range s3Methods(c) {
 					ms = append(ms, "s3.HttpMethods."+m)
 				}
-				return fmt.Sprintf(`new s3.Bucket(this, 'Bucket', {
+				return whole(c, "//", "cors") + fmt.Sprintf(`new s3.Bucket(this, 'Bucket', {
   cors: [
     // ...the rules already in cors stay; add this one
     {
@@ -71,7 +79,11 @@ func init() {
 });`, c.Origin, strings.Join(ms, ", "), singleQuoted(c.Headers))
 			}},
 			fixBuilder{FormatTerraform, "aws_s3_bucket_cors_configuration", func(c FixContext) string {
-				return fmt.Sprintf(`resource "aws_s3_bucket_cors_configuration" "this" {
+				note := s3WholeNote(c, code == CodeS3CORSRuleMismatch, "#", "This resource", "apply")
+				if note != "" {
+					note += "# One per bucket, and not beside cors_rule blocks in the aws_s3_bucket: they would fight.\n"
+				}
+				return note + fmt.Sprintf(`resource "aws_s3_bucket_cors_configuration" "this" {
   bucket = "%s"
 
   # the cors_rule blocks already in this resource stay; add this one
@@ -86,7 +98,7 @@ func init() {
 `, c.Bucket, quoteList([]string{c.Origin}), quoteList(s3Methods(c)), quoteList(c.Headers))
 			}},
 			fixBuilder{FormatServerless, "serverless.yml resources (CloudFormation)", func(c FixContext) string {
-				return "resources:\n" + indent(s3CFN(c), "  ")
+				return whole(c, "#", "CorsConfiguration") + "resources:\n" + indent(s3CFN(c), "  ")
 			}},
 		)
 	}
@@ -94,6 +106,21 @@ func init() {
 
 // s3Methods are the methods an S3 rule may list: GET, PUT, POST, DELETE,
 // HEAD (OPTIONS is not one; S3 answers preflights from the rules).
+// s3WholeNote warns, where rules exist (known, or the context says a
+// configuration may), that a template's CORS configuration is the bucket's
+// whole one: S3's PutBucketCors replaces it, so rules set in the console or
+// with the CLI are deleted on deploy unless copied in. what names the
+// template's piece.
+func s3WholeNote(c FixContext, rulesExist bool, mark, what, deploy string) string {
+	if !rulesExist && !c.keepsList() {
+		return ""
+	}
+	return fmt.Sprintf(`%[1]s %[2]s is the bucket's whole CORS configuration: rules set outside it (the
+%[1]s console, the CLI) are deleted on %[4]s unless copied in first; to list them:
+%[1]s aws s3api get-bucket-cors --bucket %[3]s
+`, mark, what, c.Bucket, deploy)
+}
+
 func s3Methods(c FixContext) []string {
 	var out []string
 	for _, m := range c.Methods {
