@@ -36,9 +36,16 @@ type ReplayOptions struct {
 	FixFormat string
 }
 
+// maxReplayCache bounds the live results a Replayer keeps to probe
+// identical requests once: past it the oldest is forgotten (an identical
+// request that far apart is probed again), so memory does not grow with
+// the file.
+const maxReplayCache = 1024
+
 // Replayer sends, live, the requests whose cause is not in the file, and
 // keeps results in file order while probes run concurrently. Identical
-// requests (same method, URL, origin, headers) are probed once.
+// requests (same method, URL, origin, headers) among the last
+// maxReplayCache distinct ones are probed once.
 type Replayer struct {
 	ctx   context.Context
 	opts  ReplayOptions
@@ -50,6 +57,7 @@ type Replayer struct {
 
 	mu    sync.Mutex
 	cache map[string]*liveCall
+	keys  []string        // cache's keys, oldest first
 	own   *http.Transport // closed by Wait
 }
 
@@ -144,6 +152,12 @@ func (rp *Replayer) replay(res *Result) {
 	if call == nil {
 		call = &liveCall{}
 		rp.cache[key] = call
+		rp.keys = append(rp.keys, key)
+		if len(rp.keys) > maxReplayCache {
+			// A probe still running keeps its own pointer.
+			delete(rp.cache, rp.keys[0])
+			rp.keys = rp.keys[1:]
+		}
 	}
 	rp.mu.Unlock()
 	call.once.Do(func() {
@@ -157,6 +171,9 @@ func (rp *Replayer) replay(res *Result) {
 		call.res, call.err = probe.Run(rp.ctx, probe.Options{
 			Request: *res.Reproduce, SendActual: rp.opts.SendActual, Timeout: rp.opts.Timeout,
 			Insecure: rp.opts.Insecure, Routes: rp.opts.Routes, Transport: rp.opts.Transport, Profile: profile,
+			// As much of a body as the file's answers keep: enough for
+			// the platform's error text, and memory stays flat.
+			MaxBody: DefaultBodyLimit,
 		})
 	})
 	applyLive(res, call.res, call.err, profile, rp.opts.FixFormat)

@@ -2,6 +2,7 @@ package harfile
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -140,6 +141,68 @@ func TestReplayNamesThePlatformCause(t *testing.T) {
 			}
 			if !strings.Contains(cause.Fix, tt.wantFix) {
 				t.Errorf("fix lacks %q:\n%s", tt.wantFix, cause.Fix)
+			}
+		})
+	}
+}
+
+// A replay of thousands of requests keeps memory flat: each answer's body
+// is read only up to DefaultBodyLimit, as the file's are, and the results
+// kept to probe identical requests once are bounded; identical requests in
+// a row are still probed once.
+func TestReplayMemoryStaysBounded(t *testing.T) {
+	tests := []struct {
+		name      string
+		body      int // bytes the server answers with
+		distinct  int // distinct URLs
+		repeat    int // each sent this many times in a row
+		wantProbe int // requests the server sees
+	}{
+		{"large bodies", 60 << 10, 8, 1, 8},
+		{"more distinct requests than are kept", 10, maxReplayCache + 40, 1, maxReplayCache + 40},
+		{"identical requests in a row", 10, 5, 3, 5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var hits atomic.Int32
+			body := strings.Repeat("x", tt.body)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				hits.Add(1)
+				w.Write([]byte(body)) // no Access-Control-Allow-Origin: blocked
+			}))
+			t.Cleanup(srv.Close)
+			var maxBody int
+			rp := NewReplayer(context.Background(), ReplayOptions{}, func(r *Result) error {
+				if r.Exchange == nil {
+					return nil
+				}
+				for _, h := range r.Exchange.Actual {
+					if h.Response != nil && len(h.Response.Body) > maxBody {
+						maxBody = len(h.Response.Body)
+					}
+				}
+				return nil
+			})
+			for i := 0; i < tt.distinct; i++ {
+				for j := 0; j < tt.repeat; j++ {
+					u := fmt.Sprintf("%s/item/%d", srv.URL, i)
+					req := &cors.Request{Method: http.MethodGet, URL: u, Origin: "http://localhost:3000"}
+					if err := rp.Add(&Result{URL: u, CauseSource: CauseUnknown, Reproduce: req}); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			if err := rp.Wait(); err != nil {
+				t.Fatal(err)
+			}
+			if maxBody > DefaultBodyLimit {
+				t.Errorf("a replayed answer keeps a %d-byte body, want at most %d", maxBody, DefaultBodyLimit)
+			}
+			if n := len(rp.cache); n > maxReplayCache {
+				t.Errorf("the replayer keeps %d results, want at most %d", n, maxReplayCache)
+			}
+			if n := int(hits.Load()); n != tt.wantProbe {
+				t.Errorf("the server saw %d requests, want %d", n, tt.wantProbe)
 			}
 		})
 	}
