@@ -14,7 +14,22 @@ import (
 // CI job) leaves the previous file as it was, never an empty or cut one.
 // Reports, --har-out and any other file corsdiag writes for a user go
 // through it.
+//
+// A path that is there and no regular file (/dev/stdout, /dev/null, a
+// FIFO) is written into as it is: renaming over it would replace the
+// device itself (as root, /dev/null became a regular file).
 func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+	if special(path) {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		if err := write(f); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return err
@@ -52,10 +67,22 @@ func checkWritable(path string) error {
 	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
+	if special(path) {
+		// Written into, not renamed over: its folder (/dev) need not
+		// take new files. Opening a FIFO here could block.
+		return nil
+	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return err
 	}
 	f.Close()
 	return os.Remove(f.Name())
+}
+
+// special: path is there and is no regular file or folder (a device, a
+// FIFO, a socket; /dev/stdout through its symlink).
+func special(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && !fi.Mode().IsRegular() && !fi.IsDir()
 }
