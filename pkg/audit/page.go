@@ -94,8 +94,6 @@ func fenceLang(f platform.Format) string {
 		return "java"
 	case platform.FormatAWSCLI:
 		return "sh"
-	case platform.FormatConsole:
-		return "json"
 	}
 	return "text"
 }

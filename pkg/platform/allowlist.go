@@ -20,7 +20,7 @@ var allowListBuilders = []fixBuilder{
 	{FormatSpring, "setAllowedOrigins with the exact origins (never setAllowedOriginPatterns)", springAllowList},
 	{FormatAWSCLI, "API Gateway HTTP API: an exact AllowOrigins list", apigwAllowList},
 	{FormatLambda, "API Gateway REST API with a Lambda proxy: check the origin in the function (Node.js)", lambdaAllowList},
-	{FormatConsole, "S3 console → bucket → Permissions → CORS: exact AllowedOrigins, no `*` in them", s3AllowList},
+	{FormatConsole, "S3 console → bucket → Permissions → CORS: exact AllowedOrigins in each rule, no `*` in them", s3AllowList},
 }
 
 // reSafeOrigin keeps origins that can be pasted into any snippet's quotes.
@@ -93,8 +93,8 @@ func expressAllowList(c FixContext) string {
 const allowed = new Set([%s]);
 app.use(cors({
   origin: (origin, callback) => callback(null, allowed.has(origin) ? origin : false),
-  credentials: %t,
-}));`, singleQuoted(c.allowed()), c.Credentials)
+  credentials: %s
+}));`, singleQuoted(c.allowed()), c.allowListCredentials("//", ","))
 }
 
 func springAllowList(c FixContext) string {
@@ -103,16 +103,17 @@ CorsConfigurationSource corsConfigurationSource() {
     CorsConfiguration cors = new CorsConfiguration();
     // exact origins: not setAllowedOriginPatterns, not "*"
     cors.setAllowedOrigins(List.of(%s));
-    cors.setAllowCredentials(%t);
+    cors.setAllowCredentials(%s
     UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
     source.registerCorsConfiguration("/**", cors);
     return source;
-}`, quoteList(c.allowed()), c.Credentials)
+}`, quoteList(c.allowed()), c.allowListCredentials("//", ");"))
 }
 
 func apigwAllowList(c FixContext) string {
 	return fmt.Sprintf(`API_ID=%s
-# exact origins (a "*" entry or a wildcard in one lets every origin in); the other CORS settings stay
+# exact origins (a "*" entry or a wildcard in one lets every origin in); the other CORS
+# settings stay, and credentials allowed today stay allowed
 aws apigatewayv2 get-api --api-id "$API_ID" --query CorsConfiguration --output json > cors-current.json \
   && jq --argjson origins %s --argjson cred %t %s cors-current.json > cors.json \
   && aws apigatewayv2 update-api --api-id "$API_ID" --cors-configuration file://cors.json`,
@@ -137,15 +138,26 @@ function corsHeaders(event) {
 }`, singleQuoted(c.allowed()), cred)
 }
 
+// s3AllowList edits the rules in place: each one's AllowedOrigins gets
+// exact origins; a rule list to paste would replace every rule the bucket
+// has, with their methods, headers and ExposeHeaders.
 func s3AllowList(c FixContext) string {
-	return fmt.Sprintf(`[
-  {
+	return fmt.Sprintf(`In each rule of the bucket's CORS configuration, replace an AllowedOrigins entry holding * (or
+an origin the bucket must not serve) with the exact origins that rule is for, of these:
     "AllowedOrigins": [%s],
-    "AllowedMethods": [%s],
-    "AllowedHeaders": ["*"],
-    "MaxAgeSeconds": 3000
-  }
-]`, quoteList(c.allowed()), quoteList(s3Methods(c)))
+Each rule's AllowedMethods, AllowedHeaders, ExposeHeaders (ETag for multipart uploads) and
+MaxAgeSeconds stay as they are, and so do the other rules. Save.`, quoteList(c.allowed()))
+}
+
+// allowListCredentials is the credentials value of an allow-list form
+// (after: what follows it on the line): false for pages declared without
+// credentials, said to stay true where it is, since the configuration
+// rewritten may allow them for pages that send cookies.
+func (c FixContext) allowListCredentials(mark, after string) string {
+	if c.Credentials {
+		return "true" + after
+	}
+	return "false" + after + " " + mark + " keep true if it is today"
 }
 
 // ContextFor is the fix context of an exchange: its origin, method,

@@ -461,8 +461,49 @@ func TestCredentialsNeverSwitchedOff(t *testing.T) {
 			}
 		}
 	}
+	// The audit's exact allow-list, for pages declared without credentials:
+	// the configuration it rewrites may allow them for pages that send them.
+	audit := existingContext(true)
+	audit.Origins = []string{prodOrigin, stagingOrigin}
+	for _, f := range AllowListFixes(audit) {
+		if !off.MatchString(f.Snippet) {
+			continue
+		}
+		n++
+		if !strings.Contains(f.Snippet, "keep true if it is today") {
+			t.Errorf("allow-list/%s: writes credentials false over a configuration that may allow them:\n%s", f.Format, f.Snippet)
+		}
+	}
 	if n < 10 {
 		t.Fatalf("only %d snippets write credentials false", n)
+	}
+}
+
+// TestAllowListKeepsTheRulesSettings: the audit's exact allow-list changes
+// which origins a configuration lets in, nothing else. A bucket's CORS
+// rules each hold methods, headers, ExposeHeaders (ETag for multipart
+// uploads) and a max age: a form that printed one whole rule list to
+// paste would replace them all with one rule's.
+func TestAllowListKeepsTheRulesSettings(t *testing.T) {
+	c := existingContext(true)
+	c.Origins = []string{prodOrigin, stagingOrigin}
+	for _, f := range AllowListFixes(c) {
+		if f.Format != FormatConsole {
+			continue
+		}
+		if strings.HasPrefix(strings.TrimSpace(f.Snippet), "[") {
+			t.Errorf("allow-list/%s: a whole rule list to paste replaces every rule the bucket has:\n%s", f.Format, f.Snippet)
+		}
+		for _, keep := range []string{"AllowedMethods", "AllowedHeaders", "ExposeHeaders", "MaxAgeSeconds"} {
+			if !regexp.MustCompile(`(?s)` + keep + `.*\bstay`).MatchString(f.Snippet) {
+				t.Errorf("allow-list/%s: does not say each rule's %s stays:\n%s", f.Format, keep, f.Snippet)
+			}
+		}
+		for _, o := range c.Origins {
+			if !strings.Contains(f.Snippet, `"`+o+`"`) {
+				t.Errorf("allow-list/%s: lacks the declared origin %s:\n%s", f.Format, o, f.Snippet)
+			}
+		}
 	}
 }
 

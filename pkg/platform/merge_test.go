@@ -282,6 +282,18 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 				wantHas(t, c, "AllowMethods", "GET", "POST")
 				wantHas(t, c, "AllowHeaders", "authorization")
 			}},
+		// The declared pages send no cookies, but a page the configuration
+		// serves today may: the exact list never switches credentials off.
+		{name: "audit's exact allow-list on an HTTP API allowing credentials", snippet: allowListSnippet(t, FormatAWSCLI, ctx), file: "api.json", state: `{"ApiId":"q1w2e3r4t5","Name":"api","CorsConfiguration":{"AllowOrigins":["https://staging.example.com","https://staging.example.com.evil.test"],"AllowMethods":["GET"],"AllowCredentials":true}}`,
+			check: func(t *testing.T, got map[string]any) {
+				c := got["CorsConfiguration"].(map[string]any)
+				if o := c["AllowOrigins"].([]any); len(o) != 1 || o[0] != "https://staging.example.com" {
+					t.Errorf("AllowOrigins %v, want the exact list", o)
+				}
+				if c["AllowCredentials"] != true {
+					t.Errorf("AllowCredentials switched off: the pages sending cookies are refused")
+				}
+			}},
 		{name: "Lambda function URL with Cors", code: CodeLambdaURLNotConfigured, file: "url.json", state: `{"FunctionUrl":"https://x.lambda-url.us-east-1.on.aws/","Cors":` + prodConfig + `}`,
 			check: func(t *testing.T, got map[string]any) {
 				wantHas(t, got["Cors"], "AllowOrigins", "https://app.example.com", "https://staging.example.com")
