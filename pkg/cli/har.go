@@ -35,6 +35,7 @@ type harOptions struct {
 	noRedact   bool
 	replay     bool
 	sendActual bool
+	sendSecret bool
 	timeout    time.Duration
 	insecure   bool
 	resolve    []string
@@ -64,7 +65,8 @@ It prints a summary, one row per blocked request, and the cause and fix of
 each distinct problem with a count. When the file does not record why a
 request was blocked, it prints the 'corsdiag check' command that reproduces
 it; --replay sends those live (preflight always; the actual request only for
-GET/HEAD, or with --send-actual).
+GET/HEAD, or with --send-actual; the file's secrets as [REDACTED] unless
+--send-secrets).
 
 --url and --origin filter by substring, or by glob when the pattern holds
 * or ? (* matches any characters, / included).
@@ -94,6 +96,7 @@ wrong. Docs: docs/har.md.`,
 	f.BoolVar(&o.noRedact, "no-redact", false, "show cookies, Authorization, API keys and tokens")
 	f.BoolVar(&o.replay, "replay", false, "send, live, the blocked requests whose cause is not in the file")
 	f.BoolVar(&o.sendActual, "send-actual", false, "with --replay, also send the actual request of POST, PUT, PATCH, DELETE…")
+	f.BoolVar(&o.sendSecret, "send-secrets", false, "with --replay, send the file's Authorization, API keys, tokens and secret query parameters (else [REDACTED], as the printed check command shows them)")
 	f.DurationVar(&o.timeout, "timeout", probe.DefaultTimeout, "with --replay, time allowed for each request's check")
 	f.BoolVarP(&o.insecure, "insecure", "k", false, "with --replay, skip TLS certificate verification")
 	f.BoolVar(&o.strict, "strict", false, "exit 1 also when requests failed for reasons that are not CORS (an extension, TLS, DNS, an abort)")
@@ -336,7 +339,7 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 	}
 	var rp *harfile.Replayer
 	if o.replay {
-		ropts := harfile.ReplayOptions{Timeout: o.timeout, SendActual: o.sendActual, Insecure: o.insecure, Routes: routes, Transport: o.transport, FixFormat: o.fixFormat}
+		ropts := harfile.ReplayOptions{Timeout: o.timeout, SendActual: o.sendActual, SendSecrets: o.sendSecret, Insecure: o.insecure, Routes: routes, Transport: o.transport, FixFormat: o.fixFormat}
 		if len(profiles) == 1 {
 			ropts.Profile = profiles[0]
 		}

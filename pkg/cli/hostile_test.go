@@ -8,7 +8,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -374,6 +376,73 @@ func TestCISecretsInUnnamedChecks(t *testing.T) {
 			}
 			assertNoSecret(t, "config error annotation", out.String(), tt.secret)
 			assertNoSecret(t, "config error", errb.String(), tt.secret)
+		})
+	}
+}
+
+// TestHarReplaySendsSecretsOnlyWhenAsked: --replay sends the request the
+// printed `corsdiag check` command shows, secrets as [REDACTED]; the
+// recorded Authorization, API key and secret query parameter go out only
+// with --send-secrets, and the report says which were held back.
+func TestHarReplaySendsSecretsOnlyWhenAsked(t *testing.T) {
+	var mu sync.Mutex
+	var seen []string // Authorization, X-Api-Key, query of each GET
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			mu.Lock()
+			seen = append(seen, r.Header.Get("Authorization")+"|"+r.Header.Get("X-Api-Key")+"|"+r.URL.RawQuery)
+			mu.Unlock()
+		}
+		if r.Method == http.MethodOptions {
+			w.Header().Set("Access-Control-Allow-Origin", "http://localhost:5173")
+			w.Header().Set("Access-Control-Allow-Headers", "authorization, x-api-key")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		w.WriteHeader(http.StatusUnauthorized) // and no Access-Control-Allow-Origin
+	}))
+	t.Cleanup(srv.Close)
+	har := `{"log":{"entries":[{"startedDateTime":"2024-01-01T00:00:00Z","request":{"method":"GET","url":"` + srv.URL + `/items?api_key=QueryKey42&page=2","headers":[{"name":"Origin","value":"http://localhost:5173"},{"name":"Sec-Fetch-Mode","value":"cors"},{"name":"Authorization","value":"Bearer RecordedToken42"},{"name":"X-Api-Key","value":"RecordedKey42"}]},"response":{"status":0,"headers":[],"_error":"net::ERR_FAILED"}}]}}`
+	path := filepath.Join(t.TempDir(), "secrets.har")
+	if err := os.WriteFile(path, []byte(har), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		args     []string
+		wantSent string
+		wantSays string
+	}{
+		{"not asked", nil, "Bearer [REDACTED]|[REDACTED]|api_key=[REDACTED]&page=2", "--send-secrets"},
+		{"--send-secrets", []string{"--send-secrets"}, "Bearer RecordedToken42|RecordedKey42|api_key=QueryKey42&page=2", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mu.Lock()
+			seen = nil
+			mu.Unlock()
+			args := append([]string{"har", "--replay"}, tt.args...)
+			out, errOut, code := runHarArgs(t, "", append(args, path)...)
+			if code != ExitBlocked {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			mu.Lock()
+			got := slices.Clone(seen)
+			mu.Unlock()
+			if len(got) != 1 || got[0] != tt.wantSent {
+				t.Errorf("the server got %q, want [%q]", got, tt.wantSent)
+			}
+			for _, secret := range []string{"RecordedToken42", "RecordedKey42", "QueryKey42"} {
+				if strings.Contains(out+errOut, secret) {
+					t.Errorf("the report prints %s:\n%s", secret, out)
+				}
+			}
+			if tt.wantSays != "" && !strings.Contains(out, tt.wantSays) {
+				t.Errorf("the report does not say the secrets were held back (%q):\n%s", tt.wantSays, out)
+			}
+			if tt.wantSays == "" && strings.Contains(out, "--send-secrets") {
+				t.Errorf("the report says secrets were held back though they were sent:\n%s", out)
+			}
 		})
 	}
 }

@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/platform"
 	"github.com/corsdiag/corsdiag/pkg/probe"
+	"github.com/corsdiag/corsdiag/pkg/redact"
 )
 
 // ReplayOptions tune --replay.
@@ -21,7 +24,11 @@ type ReplayOptions struct {
 	// SendActual allows the actual request of a state-changing method;
 	// without it only the preflight is sent for those.
 	SendActual bool
-	Insecure   bool
+	// SendSecrets sends the file's Authorization, API keys, tokens and
+	// secret query parameters as recorded; without it they go out as the
+	// printed `corsdiag check` command shows them, [REDACTED].
+	SendSecrets bool
+	Insecure    bool
 	// Routes are --resolve and --connect-to, as for `check`.
 	Routes *probe.Routes
 	// Transport is shared by every probe (default: probe.NewTransport with
@@ -160,6 +167,10 @@ func (rp *Replayer) replay(res *Result) {
 		}
 	}
 	rp.mu.Unlock()
+	req, withheld := *res.Reproduce, []string(nil)
+	if !rp.opts.SendSecrets {
+		req, withheld = withoutSecrets(req)
+	}
 	call.once.Do(func() {
 		select {
 		case rp.sem <- struct{}{}:
@@ -169,14 +180,52 @@ func (rp *Replayer) replay(res *Result) {
 		}
 		defer func() { <-rp.sem }()
 		call.res, call.err = probe.Run(rp.ctx, probe.Options{
-			Request: *res.Reproduce, SendActual: rp.opts.SendActual, Timeout: rp.opts.Timeout,
+			Request: req, SendActual: rp.opts.SendActual, Timeout: rp.opts.Timeout,
 			Insecure: rp.opts.Insecure, Routes: rp.opts.Routes, Transport: rp.opts.Transport, Profile: profile,
 			// As much of a body as the file's answers keep: enough for
 			// the platform's error text, and memory stays flat.
 			MaxBody: DefaultBodyLimit,
 		})
 	})
-	applyLive(res, call.res, call.err, profile, rp.opts.FixFormat)
+	applyLive(res, call.res, call.err, profile, rp.opts.FixFormat, withheldNote(withheld))
+}
+
+// withoutSecrets is req as the printed `corsdiag check` command shows it:
+// secret header values and query parameters [REDACTED]. It also names
+// what it held back.
+func withoutSecrets(req cors.Request) (cors.Request, []string) {
+	var withheld []string
+	if u := redact.URL(req.URL); u != req.URL {
+		req.URL = u
+		withheld = append(withheld, "the URL's secrets")
+	}
+	h := make(http.Header, len(req.Header))
+	names := make([]string, 0, len(req.Header))
+	for k, vs := range req.Header {
+		nv := make([]string, len(vs))
+		for i, v := range vs {
+			nv[i] = redact.Value(k, v)
+			if nv[i] != v && !slices.Contains(names, k) {
+				names = append(names, k)
+			}
+		}
+		h[k] = nv
+	}
+	slices.Sort(names)
+	req.Header = h
+	return req, append(names, withheld...)
+}
+
+// withheldNote says which of the file's secrets a replay did not send.
+func withheldNote(withheld []string) string {
+	if len(withheld) == 0 {
+		return ""
+	}
+	list := withheld[0]
+	if n := len(withheld); n > 1 {
+		list = strings.Join(withheld[:n-1], ", ") + " and " + withheld[n-1]
+	}
+	return " (replayed with " + list + " as [REDACTED]; --send-secrets sends the file's values)"
 }
 
 // notSentReason says why the live probe did not send the actual request.
@@ -189,7 +238,7 @@ func notSentReason(ex *cors.Exchange) string {
 
 // applyLive merges what the live probe found into a result whose cause was
 // not in the file.
-func applyLive(res *Result, live *probe.Result, err error, p *cors.Profile, fixFormat string) {
+func applyLive(res *Result, live *probe.Result, err error, p *cors.Profile, fixFormat, note string) {
 	// What AnalyzeOptions.Prepare rendered no longer holds.
 	res.Rendered = nil
 	reported := res.Reported()
@@ -222,7 +271,7 @@ func applyLive(res *Result, live *probe.Result, err error, p *cors.Profile, fixF
 			case len(ex.Actual) == 0:
 				reported.Message += "; replayed live, the preflight now passes; the actual request was not sent (" + notSentReason(ex) + "), so whether its response passes the CORS check is not known"
 			default:
-				reported.Message += "; replayed live, the server's answer now passes the CORS check (it may depend on cookies or state the replay does not have, or the server changed)"
+				reported.Message += "; replayed live" + note + ", the server's answer now passes the CORS check (it may depend on cookies or state the replay does not have, or the server changed)"
 			}
 		}
 		return
@@ -236,6 +285,11 @@ func applyLive(res *Result, live *probe.Result, err error, p *cors.Profile, fixF
 	for _, f := range d.Findings {
 		if f.Severity == cors.SeverityError || f.Severity == cors.SeverityWarning {
 			f.Message = "found live: " + f.Message
+			if f.Step != "preflight" {
+				// A preflight carries no credentials: what was held back
+				// did not change its answer.
+				f.Message += note
+			}
 			found = append(found, f)
 		}
 	}
