@@ -186,3 +186,29 @@ func TestCIReportPathsChecked(t *testing.T) {
 		})
 	}
 }
+
+// The action's args input runs `corsdiag check` in the job log too: its
+// text output quotes the server's headers the same way.
+func TestCheckServerTextRunsNoWorkflowCommand(t *testing.T) {
+	for _, acao := range []string{"##[add-mask]leak", "x ##[stop-commands]pwn", "https://app.example ##[set-output name=failures;]0"} {
+		t.Run(acao, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Access-Control-Allow-Origin", acao)
+				fmt.Fprint(w, "{}")
+			}))
+			defer srv.Close()
+			io, out, errb := fakeIO(map[string]string{"GITHUB_ACTIONS": "true"})
+			if code := Main([]string{"check", srv.URL + "/items", "--origin", "https://app.example.com"}, io); code != ExitBlocked {
+				t.Fatalf("exit %d, want 1: %s", code, errb)
+			}
+			if !strings.Contains(out.String(), acao) {
+				t.Fatalf("the report does not quote the header:\n%s", out)
+			}
+			for _, log := range []string{out.String(), errb.String()} {
+				if c := runnerCommands(log); len(c) > 0 {
+					t.Errorf("the runner would run %q from the server's text:\n%s", c, log)
+				}
+			}
+		})
+	}
+}
