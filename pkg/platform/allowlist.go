@@ -80,7 +80,8 @@ map $http_origin $cors_origin {
 %s
 # in the location that serves the API
 location %s {
-%s    add_header Access-Control-Allow-Origin $cors_origin always;%s
+%s    # in place of your Access-Control-Allow-Origin line; your other CORS lines (methods, headers) stay
+    add_header Access-Control-Allow-Origin $cors_origin always;%s
     add_header Vary Origin always;
     # ... your existing root or proxy_pass ...
 }`, entries.String(), credMap, nginxLocation(c.Path), nginxInheritNote, cred)
@@ -94,6 +95,7 @@ const allowed = new Set([%s]);
 app.use(cors({
   origin: (origin, callback) => callback(null, allowed.has(origin) ? origin : false),
   credentials: %s
+  // your other options (methods, allowedHeaders, exposedHeaders, maxAge) stay as they are
 }));`, singleQuoted(c.allowed()), c.allowListCredentials("//", ","))
 }
 
@@ -104,6 +106,8 @@ CorsConfigurationSource corsConfigurationSource() {
     // exact origins: not setAllowedOriginPatterns, not "*"
     cors.setAllowedOrigins(List.of(%s));
     cors.setAllowCredentials(%s
+    // your setAllowedMethods, setAllowedHeaders, setExposedHeaders and setMaxAge lines stay as they are:
+    // without them Spring allows GET and HEAD only, and no request header
     UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
     source.registerCorsConfiguration("/**", cors);
     return source;
@@ -130,6 +134,7 @@ func lambdaAllowList(c FixContext) string {
 // every response, errors included, goes through corsHeaders
 function corsHeaders(event) {
   const origin = event.headers?.origin ?? event.headers?.Origin;
+  // your Access-Control-Allow-Methods and -Headers stay in headers as they are
   const headers = { Vary: 'Origin' };
   if (ALLOWED.has(origin)) {
     headers['Access-Control-Allow-Origin'] = origin;%s

@@ -487,8 +487,15 @@ func TestCredentialsNeverSwitchedOff(t *testing.T) {
 func TestAllowListKeepsTheRulesSettings(t *testing.T) {
 	c := existingContext(true)
 	c.Origins = []string{prodOrigin, stagingOrigin}
+	// The code forms replace the origin check of a configuration that also
+	// allows methods and headers (Spring allows none without its lists, so
+	// a bean pasted without them refuses every preflight with a header).
+	others := regexp.MustCompile(`(?i)(methods|headers)[^\n]*\bstay`)
 	for _, f := range AllowListFixes(c) {
 		if f.Format != FormatConsole {
+			if f.Format != FormatAWSCLI && !others.MatchString(f.Snippet) {
+				t.Errorf("allow-list/%s: does not say the configuration's other methods and headers stay:\n%s", f.Format, f.Snippet)
+			}
 			continue
 		}
 		if strings.HasPrefix(strings.TrimSpace(f.Snippet), "[") {
