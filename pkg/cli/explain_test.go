@@ -147,6 +147,10 @@ func TestExplainConsoleText(t *testing.T) {
 		{"stdin", []string{"-"}, "[Error] Preflight response is not successful. Status code: 403\n[Error] Fetch API cannot load https://api.example.com/items due to access control checks.\n", []string{
 			"Safari's console says: preflight-invalid-status", "corsdiag check https://api.example.com/items --origin https://your-page.example --preflight always --browser safari"}},
 		{"internal name", []string{"CORSMissingAllowOrigin2"}, "", []string{"Firefox's console says: missing-allow-origin"}},
+		{"firefox line in German", []string{"Quellübergreifende (Cross-Origin) Anfrage blockiert: Die Gleiche-Quelle-Regel verbietet das Lesen der externen Ressource auf https://api.example.com/items. (Grund: CORS-Kopfzeile 'Access-Control-Allow-Origin' fehlt). Statuscode: 403."}, "", []string{
+			"Firefox's console (locale de) says: missing-allow-origin", "Status:  403", "corsdiag check https://api.example.com/items --origin https://your-page.example --browser firefox"}},
+		{"firefox line in Japanese", []string{"クロスオリジン要求をブロックしました: 同一生成元ポリシーにより、https://api.example.com/items にあるリモートリソースの読み込みは拒否されます (理由: CORS ヘッダー ‘Access-Control-Allow-Origin’ が ‘https://evil.example’ と異なる)。"}, "", []string{
+			"Firefox's console (locale ja) says: allow-origin-mismatch", "URL:     https://api.example.com/items"}},
 		{"fetch TypeError", []string{"TypeError: Failed to fetch"}, "", []string{"Chrome's fetch() error", "corsdiag check URL --origin https://your-page.example"}},
 	}
 	for _, tc := range tests {
@@ -177,8 +181,18 @@ func TestExplainConsoleTextJSON(t *testing.T) {
 	}
 	if got.Browser != "chromium" || got.Code == nil || *got.Code != "wildcard-origin-with-credentials" || len(got.Candidates) != 1 ||
 		got.URL != "https://api.example.com/items" || got.Origin != "https://app.example.com" || got.Status != nil ||
-		got.CheckCommand != "corsdiag check https://api.example.com/items --origin https://app.example.com --credentials --initiator xhr" {
+		got.CheckCommand != "corsdiag check https://api.example.com/items --origin https://app.example.com --credentials --initiator xhr" || got.Locale != "" {
 		t.Errorf("got %+v", got)
+	}
+	// Firefox in Brazilian Portuguese: the locale is said.
+	code, out, stderr = runMain(nil, false, "explain", "-o", "json",
+		"Requisição cross-origin bloqueada: A diretiva Same Origin (mesma origem) não permite a leitura do recurso remoto em https://api.example.com/items (motivo: falta cabeçalho 'Access-Control-Allow-Origin' no CORS). Código de status: 502.")
+	got = explainJSON{}
+	if err := json.Unmarshal([]byte(out), &got); err != nil || code != ExitAllowed {
+		t.Fatalf("exit %d %v: %s%s", code, err, out, stderr)
+	}
+	if got.Browser != "firefox" || got.Locale != "pt-BR" || got.Code == nil || *got.Code != "missing-allow-origin" || got.Status == nil || *got.Status != 502 {
+		t.Errorf("pt-BR: got %+v", got)
 	}
 }
 

@@ -28,6 +28,8 @@ type explainJSON struct {
 	Status         *int   `json:"status"`
 	CheckCommand   string `json:"check_command"`
 	Note           string `json:"note"`
+	// Locale is the Firefox locale the text was written in, "" for English.
+	Locale string `json:"locale"`
 }
 
 // explainText answers a pasted console text: what it says, the command
@@ -47,7 +49,7 @@ func explainText(o *explainOptions, r *consoletext.Reading) error {
 	}
 	command, needsOrigin := reproduceCommand(r)
 	if o.Output == "json" {
-		out := explainJSON{Browser: r.Browser, Candidates: []string{}, URL: r.URL, RedirectedFrom: r.RedirectedFrom, Origin: r.Origin, CheckCommand: command, Note: r.Note}
+		out := explainJSON{Browser: r.Browser, Candidates: []string{}, URL: r.URL, RedirectedFrom: r.RedirectedFrom, Origin: r.Origin, CheckCommand: command, Note: r.Note, Locale: r.Locale}
 		if r.Code != "" {
 			c := string(r.Code)
 			out.Code = &c
@@ -72,10 +74,14 @@ func explainText(o *explainOptions, r *consoletext.Reading) error {
 	p, _ := cors.LookupProfile(r.Browser)
 	w := o.IO.Out
 	clean := termsafe.Clean
+	console := "console"
+	if r.Locale != "" {
+		console += " (locale " + r.Locale + ")"
+	}
 	if r.Code == "" {
 		fmt.Fprintf(w, "%s's fetch() error: it does not say which CORS check failed, or whether it was CORS at all.\n", p.Display)
 	} else {
-		fmt.Fprintf(w, "%s's console says: %s\n", p.Display, r.Code)
+		fmt.Fprintf(w, "%s's %s says: %s\n", p.Display, console, r.Code)
 		if len(r.Candidates) > 1 {
 			var others []string
 			for _, c := range r.Candidates[1:] {

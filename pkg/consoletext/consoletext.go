@@ -4,7 +4,9 @@
 // it reports, and the URL, page origin and status it names.
 //
 // The matcher is built from the browser profiles' message tables
-// (cors.Profile.Templates): the console strings live there only.
+// (cors.Profile.Templates): the English console strings live there only.
+// Firefox's translations (l10n/firefox) are read by writing a line again
+// in English (l10n.go).
 package consoletext
 
 import (
@@ -43,6 +45,9 @@ type Reading struct {
 	Preflight bool
 	// Note says what the text cannot tell, for people.
 	Note string
+	// Locale is the Firefox locale the text was written in (de, ja…),
+	// "" for English.
+	Locale string
 }
 
 // ErrNotConsoleText means the text is no console line corsdiag knows.
@@ -68,6 +73,7 @@ type internalName struct {
 }
 
 func build() {
+	buildL10n()
 	rejection = map[string]string{}
 	internal = map[string][]internalName{}
 	for _, p := range cors.AllProfiles {
@@ -170,11 +176,16 @@ func Read(text string) (*Reading, error) {
 		return r, nil
 	}
 	text, kind := otherKind(text)
-	r, err := read(text)
+	english, locale := toEnglish(text)
+	r, err := read(english)
 	if err != nil && strings.Contains(text, "\n") {
 		// A line wrapped by a chat tool, an issue tracker or a terminal
 		// reads as the one line it was.
-		r, err = read(strings.Join(strings.Fields(text), " "))
+		english, locale = toEnglish(strings.Join(strings.Fields(text), " "))
+		r, err = read(english)
+	}
+	if err == nil {
+		r.Locale = locale
 	}
 	if err == nil && kind != "" {
 		r.Note = "Chrome's line is about a " + kind + " the page loads (the element's own request, in CORS mode), not fetch(): corsdiag check sends the same GET. Add --credentials if the element has crossorigin=\"use-credentials\"."
