@@ -20,6 +20,7 @@ import (
 	"github.com/corsdiag/corsdiag/pkg/harfile"
 	"github.com/corsdiag/corsdiag/pkg/platform"
 	"github.com/corsdiag/corsdiag/pkg/probe"
+	"github.com/corsdiag/corsdiag/pkg/redact"
 	"github.com/corsdiag/corsdiag/pkg/report"
 	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
@@ -342,6 +343,16 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 		ropts := harfile.ReplayOptions{Timeout: o.timeout, SendActual: o.sendActual, SendSecrets: o.sendSecret, Insecure: o.insecure, Routes: routes, Transport: o.transport, FixFormat: o.fixFormat}
 		if len(profiles) == 1 {
 			ropts.Profile = profiles[0]
+		}
+		// Say where requests go before they go: the file, not the user,
+		// chose these servers.
+		ropts.Contact = func(origin string, redirect bool) {
+			origin = termsafe.Clean(redact.URL(origin))
+			if redirect {
+				fmt.Fprintf(sysIO.Err, "corsdiag: --replay: following a redirect to %s, a server no request of the file names\n", origin)
+				return
+			}
+			fmt.Fprintf(sysIO.Err, "corsdiag: --replay: sending to %s\n", origin)
 		}
 		rp = harfile.NewReplayer(ctx, ropts, emit)
 	}

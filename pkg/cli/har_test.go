@@ -412,3 +412,67 @@ func TestHarNamesTheDoorForOtherPastes(t *testing.T) {
 		}
 	}
 }
+
+// TestHarReplaySaysWhereItSends: before the first request to a server
+// goes out, --replay names it on standard error, once per server; a
+// redirect to a server no request of the file names is said as such.
+func TestHarReplaySaysWhereItSends(t *testing.T) {
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusOK) // no Access-Control-Allow-Origin: blocked
+	}))
+	t.Cleanup(other.Close)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/moved" {
+			w.Header().Set("Access-Control-Allow-Origin", "*")
+			http.Redirect(w, r, other.URL+"/landed", http.StatusFound)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	t.Cleanup(api.Close)
+	entry := func(u string) string {
+		return `{"startedDateTime":"2024-01-01T00:00:00Z","request":{"method":"GET","url":"` + u + `","headers":[{"name":"Origin","value":"http://localhost:5173"},{"name":"Sec-Fetch-Mode","value":"cors"}]},"response":{"status":0,"headers":[],"_error":"net::ERR_FAILED"}}`
+	}
+	tests := []struct {
+		name    string
+		urls    []string
+		want    []string // lines of standard error, in any order
+		notWant []string
+	}{
+		{"one server, two requests", []string{api.URL + "/a", api.URL + "/b"},
+			[]string{"corsdiag: --replay: sending to " + api.URL}, []string{other.URL}},
+		{"a redirect to a server the file does not name", []string{api.URL + "/moved"},
+			[]string{"corsdiag: --replay: sending to " + api.URL, "corsdiag: --replay: following a redirect to " + other.URL + ", a server no request of the file names"}, nil},
+		{"nothing to replay", nil, nil, []string{"--replay:"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var entries []string
+			for _, u := range tt.urls {
+				entries = append(entries, entry(u))
+			}
+			path := filepath.Join(t.TempDir(), "where.har")
+			if err := os.WriteFile(path, []byte(`{"log":{"entries":[`+strings.Join(entries, ",")+`]}}`), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, errOut, _ := runHarArgs(t, "", "har", "--replay", "-o", "json", path)
+			lines := strings.Split(strings.TrimSpace(errOut), "\n")
+			for _, w := range tt.want {
+				n := 0
+				for _, l := range lines {
+					if l == w {
+						n++
+					}
+				}
+				if n != 1 {
+					t.Errorf("standard error has %q %d times, want once:\n%s", w, n, errOut)
+				}
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(errOut, w) {
+					t.Errorf("standard error holds %q:\n%s", w, errOut)
+				}
+			}
+		})
+	}
+}

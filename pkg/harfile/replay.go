@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"github.com/corsdiag/corsdiag/pkg/platform"
 	"github.com/corsdiag/corsdiag/pkg/probe"
 	"github.com/corsdiag/corsdiag/pkg/redact"
+	"github.com/corsdiag/corsdiag/pkg/weburl"
 )
 
 // ReplayOptions tune --replay.
@@ -41,6 +43,11 @@ type ReplayOptions struct {
 	// FixFormat is --fix-format, for the platform's fix of what the replay
 	// found.
 	FixFormat string
+	// Contact, when set, is called once per server (scheme://host:port)
+	// before the first request to it goes out; redirect says no request of
+	// the file names that server (a redirect the replay follows leads
+	// there).
+	Contact func(origin string, redirect bool)
 }
 
 // maxReplayCache bounds the live results a Replayer keeps to probe
@@ -66,6 +73,35 @@ type Replayer struct {
 	cache map[string]*liveCall
 	keys  []string        // cache's keys, oldest first
 	own   *http.Transport // closed by Wait
+
+	contactMu sync.Mutex
+	named     map[string]bool // servers the file's requests name
+	contacted map[string]bool // servers Contact was told of
+}
+
+// contactTransport tells Contact of each server before its first request.
+type contactTransport struct {
+	rt http.RoundTripper
+	rp *Replayer
+}
+
+func (t contactTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	t.rp.contact(r.URL.Scheme+"://"+r.URL.Host, false)
+	return t.rt.RoundTrip(r)
+}
+
+// contact records a server; named: a request of the file names it.
+func (rp *Replayer) contact(origin string, named bool) {
+	rp.contactMu.Lock()
+	defer rp.contactMu.Unlock()
+	if named {
+		rp.named[origin] = true
+		return
+	}
+	if !rp.contacted[origin] {
+		rp.contacted[origin] = true
+		rp.opts.Contact(origin, !rp.named[origin])
+	}
 }
 
 type future struct {
@@ -99,6 +135,10 @@ func NewReplayer(ctx context.Context, opts ReplayOptions, emit func(*Result) err
 		queue: make(chan *future, 4*opts.Concurrency),
 		done:  make(chan struct{}),
 		cache: map[string]*liveCall{},
+	}
+	if opts.Contact != nil {
+		rp.named, rp.contacted = map[string]bool{}, map[string]bool{}
+		rp.opts.Transport = contactTransport{rt: opts.Transport, rp: rp}
 	}
 	go rp.drain()
 	return rp
@@ -170,6 +210,14 @@ func (rp *Replayer) replay(res *Result) {
 	req, withheld := *res.Reproduce, []string(nil)
 	if !rp.opts.SendSecrets {
 		req, withheld = withoutSecrets(req)
+	}
+	if rp.opts.Contact != nil {
+		// The server as the probe sends to it (the URL standard's form).
+		if href, err := weburl.Request(req.URL); err == nil {
+			if u, err := url.Parse(href); err == nil {
+				rp.contact(u.Scheme+"://"+u.Host, true)
+			}
+		}
 	}
 	call.once.Do(func() {
 		select {
