@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -176,7 +177,7 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 	case "sarif":
 		err = report.WriteAuditSARIF(o.IO.Out, res)
 	default:
-		err = report.WriteAuditText(o.IO.Out, res, report.Style{Color: o.IO.Color()})
+		err = logText(o.IO, func(w io.Writer) error { return report.WriteAuditText(w, res, report.Style{Color: o.IO.Color()}) })
 	}
 	if err != nil {
 		return err

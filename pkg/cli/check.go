@@ -21,7 +21,6 @@ import (
 	"github.com/corsdiag/corsdiag/pkg/probe"
 	"github.com/corsdiag/corsdiag/pkg/redact"
 	"github.com/corsdiag/corsdiag/pkg/report"
-	"github.com/corsdiag/corsdiag/pkg/suite"
 	"github.com/corsdiag/corsdiag/pkg/weburl"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -748,13 +747,7 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 		write := func(w io.Writer) error {
 			return report.WriteText(w, result, report.Style{Color: o.IO.Color(), Width: terminalWidth(o.IO)})
 		}
-		if o.IO.Getenv("GITHUB_ACTIONS") == "true" {
-			// In a job log (the action's args input) no header value the
-			// server sent may run as a workflow command.
-			err = suite.WithoutCommands(o.IO.Out, write)
-		} else {
-			err = write(o.IO.Out)
-		}
+		err = logText(o.IO, write)
 		done()
 	}
 	if err != nil {

@@ -212,7 +212,7 @@ func runCI(parent context.Context, io *IO, o *ciOptions) error {
 		BaseDir: baseDir, WorkDir: workDir, Lint: lintRep, Width: terminalWidth(io),
 	}
 
-	if err := writeText(io.Out, rep, inGitHub); err != nil {
+	if err := logText(io, rep.WriteText); err != nil {
 		return err
 	}
 	var writeErrs []string
@@ -256,13 +256,15 @@ func runCI(parent context.Context, io *IO, o *ciOptions) error {
 	return nil
 }
 
-// writeText prints the text report; in GitHub Actions with workflow
-// commands stopped, so that no header value a server sent runs as one.
-func writeText(w io.Writer, rep *suite.Report, inGitHub bool) error {
-	if inGitHub {
-		return suite.WithoutCommands(w, rep.WriteText)
+// logText prints a text report to stdout. In GitHub Actions (the job log)
+// it does so with workflow commands stopped (suite.WithoutCommands), so
+// that no header value a server sent, quoted in the report, runs as one.
+// JSON, SARIF and HTML output are for files and pipes and stay byte-exact.
+func logText(sysIO *IO, write func(io.Writer) error) error {
+	if sysIO.Getenv("GITHUB_ACTIONS") == "true" {
+		return suite.WithoutCommands(sysIO.Out, write)
 	}
-	return rep.WriteText(w)
+	return write(sysIO.Out)
 }
 
 // auditRate maps --audit-rate to suite.Options.AuditRate, whose 0 means

@@ -212,3 +212,30 @@ func TestCheckServerTextRunsNoWorkflowCommand(t *testing.T) {
 		})
 	}
 }
+
+// corsdiag audit, through the action's args input, quotes the answers'
+// CORS headers as evidence.
+func TestAuditServerTextRunsNoWorkflowCommand(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The declared origin is echoed; an error answer (the unknown
+		// path the audit tries) sends a value the report quotes.
+		if o := r.Header.Get("Origin"); r.URL.Path != "/items" {
+			w.Header().Set("Access-Control-Allow-Origin", o+" ##[add-mask]leak")
+		} else if o == "https://app.example.com" {
+			w.Header().Set("Access-Control-Allow-Origin", o)
+		}
+		w.Header().Set("Access-Control-Allow-Credentials", "true")
+		fmt.Fprint(w, "{}")
+	}))
+	defer srv.Close()
+	io, out, errb := fakeIO(map[string]string{"GITHUB_ACTIONS": "true"})
+	Main([]string{"audit", srv.URL + "/items", "--origin", "https://app.example.com", "--credentials", "--rate", "0"}, io)
+	if !strings.Contains(out.String(), "##[add-mask]leak") {
+		t.Fatalf("the audit report does not quote the header:\n%s", out)
+	}
+	for _, log := range []string{out.String(), errb.String()} {
+		if c := runnerCommands(log); len(c) > 0 {
+			t.Errorf("the runner would run %q from the server's text:\n%s", c, log)
+		}
+	}
+}
