@@ -712,3 +712,33 @@ func TestBucketLocationIsNotGuessed(t *testing.T) {
 		t.Fatal("no location checked")
 	}
 }
+
+// TestNginxLocationsSendOneAllowOrigin: nginx's add_header appends, so a
+// location that answers CORS today (its own add_header
+// Access-Control-Allow-Origin) and takes a snippet's line beside it sends
+// the header twice, and the browser refuses every answer that worked.
+// Where a configuration exists, each nginx form that writes the header
+// says it replaces the one there.
+func TestNginxLocationsSendOneAllowOrigin(t *testing.T) {
+	writes := regexp.MustCompile(`add_header Access-Control-Allow-Origin`)
+	says := regexp.MustCompile(`(?i)in place of your[^\n]*Access-Control-Allow-Origin|Access-Control-Allow-Origin lines?[^\n]*(go|replace)`)
+	ctx := existingContext(true)
+	ctx.Origins = []string{prodOrigin, stagingOrigin}
+	fixes := AllowListFixes(ctx)
+	for code := range fixBuilders {
+		fixes = append(fixes, Fixes(code, ctx)...)
+	}
+	n := 0
+	for _, f := range fixes {
+		if f.Format != FormatNginx || editsInPlace(f.Snippet) || !writes.MatchString(f.Snippet) {
+			continue
+		}
+		n++
+		if !says.MatchString(f.Snippet) {
+			t.Errorf("%q: adds Access-Control-Allow-Origin to a location that may send one today, without saying it replaces that line:\n%s", f.Title, f.Snippet)
+		}
+	}
+	if n < 2 {
+		t.Fatalf("only %d nginx snippets checked", n)
+	}
+}

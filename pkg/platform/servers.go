@@ -282,6 +282,12 @@ func nginxCors(c FixContext) string {
 		cred = "\n        add_header Access-Control-Allow-Credentials true always;"
 	}
 	credA := strings.ReplaceAll(cred, "\n        ", "\n    ")
+	inherit := nginxInheritNote
+	if c.keepsList() {
+		// add_header appends: the location's own line and this one would
+		// send the header twice.
+		inherit += "    # in place of your Access-Control-Allow-Origin lines here (add_header appends: two would send it twice)\n"
+	}
 	var origins strings.Builder
 	origins.WriteString(c.slotComment("    ", "#"))
 	for _, o := range c.allowListOrigins() {
@@ -303,7 +309,7 @@ func nginxCors(c FixContext) string {
     add_header Access-Control-Allow-Origin $cors_origin always;%s
     add_header Vary Origin always;
     # ... your existing root or proxy_pass ...
-}`, nginxLocation(c.Path), nginxInheritNote, origins.String(), c.methodList(", "), c.headerList(", "), cred, credA)
+}`, nginxLocation(c.Path), inherit, origins.String(), c.methodList(", "), c.headerList(", "), cred, credA)
 }
 
 // nginxInheritNote goes first in a location the snippet gives add_header
