@@ -446,3 +446,45 @@ func TestHarReplaySendsSecretsOnlyWhenAsked(t *testing.T) {
 		})
 	}
 }
+
+// TestHarReplaySendsOnlyBlockedRequests: --replay sends the blocked
+// requests whose cause is not in the file, nothing else: not one the page
+// aborted or an extension blocked (failed, not CORS), and never a data: or
+// blob: URL, which no server answers.
+func TestHarReplaySendsOnlyBlockedRequests(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.WriteHeader(http.StatusOK)
+	}))
+	t.Cleanup(srv.Close)
+	tests := []struct {
+		name, url, netError string
+		wantHits            int32
+	}{
+		{"aborted by the page", srv.URL + "/search", "net::ERR_ABORTED", 0},
+		{"blocked by an extension", srv.URL + "/pixel", "net::ERR_BLOCKED_BY_CLIENT", 0},
+		{"data: URL", "data:text/plain,hello", "net::ERR_FAILED", 0},
+		{"blob: URL", "blob:http://localhost:5173/5f1c", "net::ERR_FAILED", 0},
+		{"blocked by CORS", srv.URL + "/items", "net::ERR_FAILED", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hits.Store(0)
+			har := `{"log":{"entries":[{"startedDateTime":"2024-01-01T00:00:00Z","request":{"method":"GET","url":"` + tt.url + `","headers":[{"name":"Origin","value":"http://localhost:5173"},{"name":"Sec-Fetch-Mode","value":"cors"}]},"response":{"status":0,"headers":[],"_error":"` + tt.netError + `"}}]}}`
+			path := filepath.Join(t.TempDir(), "only.har")
+			if err := os.WriteFile(path, []byte(har), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out, errOut, _ := runHarArgs(t, "", "har", "--replay", path)
+			if n := hits.Load(); n != tt.wantHits {
+				t.Errorf("the server got %d requests, want %d:\n%s%s", n, tt.wantHits, out, errOut)
+			}
+			for _, bad := range []string{"probe:", "live replay failed", "corsdiag check data:", "corsdiag check blob:"} {
+				if strings.Contains(out+errOut, bad) {
+					t.Errorf("the report holds %q:\n%s%s", bad, out, errOut)
+				}
+			}
+		})
+	}
+}

@@ -748,8 +748,19 @@ func (a *analyzer) explain(j *job, res *Result) {
 	}
 	if reason := notCORS(res); reason != "" && res.Verdict == cors.Blocked {
 		res.Verdict, res.FailReason = Failed, reason
+		if reason == dataURLFailure || reason == blobURLFailure {
+			// The URL says why: no `corsdiag check` can send it.
+			res.Reproduce, res.CauseSource = nil, CauseFromFile
+		}
 	}
 }
+
+// Why a data: or blob: URL failed: Fetch §scheme fetch reads them without
+// CORS (and never over the network), so the failure is not a CORS one.
+const (
+	dataURLFailure = "a data: URL, read without CORS (a malformed data: URL, or the page's Content Security Policy)"
+	blobURLFailure = "a blob: URL, read without CORS (a revoked or unknown blob: URL, or a method other than GET)"
+)
 
 // notCORS names why a failed request failed when that is not CORS, or "".
 func notCORS(res *Result) string {
@@ -781,6 +792,12 @@ func notCORS(res *Result) string {
 		// and unknown ones stay with CORS: the server's answers caused them.
 		return cors.NetErrorKind(netErr)
 	case CodeCauseNotInFile:
+		switch scheme, _, _ := strings.Cut(res.URL, ":"); strings.ToLower(scheme) {
+		case "data":
+			return dataURLFailure
+		case "blob":
+			return blobURLFailure
+		}
 		// A recorded failure the engine could not judge: an abort, or a
 		// network error the exporter wrote as text.
 		return cors.NetErrorKind(netErr)

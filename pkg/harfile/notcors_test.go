@@ -1,6 +1,7 @@
 package harfile
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
@@ -26,6 +27,10 @@ func TestFailuresThatAreNotCORS(t *testing.T) {
 		{"aborted", get("https://api.test/search", "net::ERR_ABORTED", 0, nil), Failed, "aborted (the page cancelled it or navigated away)"},
 		{"mixed content", get("http://api.test/items", "", 0, nil), Failed, "mixed content"},
 		{"CORS: no Access-Control-Allow-Origin", get("https://api.test/items", "net::ERR_FAILED", 0, [][2]string{{"Content-Type", "application/json"}}), cors.Blocked, ""},
+		// Fetch §scheme fetch reads data: and blob: URLs without CORS: their
+		// failure is never a CORS one, and no `corsdiag check` reproduces it.
+		{"data: URL", get("data:text/plain,hello", "net::ERR_FAILED", 0, nil), Failed, dataURLFailure},
+		{"blob: URL", get("blob:https://other.test/5f1c", "net::ERR_FAILED", 0, nil), Failed, blobURLFailure},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -35,6 +40,9 @@ func TestFailuresThatAreNotCORS(t *testing.T) {
 			}
 			if res[0].Verdict != tt.wantVerdict || res[0].FailReason != tt.wantReason {
 				t.Fatalf("verdict %s (%q), want %s (%q); findings %v", res[0].Verdict, res[0].FailReason, tt.wantVerdict, tt.wantReason, res[0].Findings)
+			}
+			if scheme, _, _ := strings.Cut(res[0].URL, ":"); (scheme == "data" || scheme == "blob") && res[0].Reproduce != nil {
+				t.Errorf("a %s: URL gets a reproduce command", scheme)
 			}
 			wantFailed, wantBlocked := 0, 1
 			if tt.wantVerdict == Failed {

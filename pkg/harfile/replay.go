@@ -56,7 +56,7 @@ type ReplayOptions struct {
 // the file.
 const maxReplayCache = 1024
 
-// Replayer sends, live, the requests whose cause is not in the file, and
+// Replayer sends, live, the blocked requests whose cause is not in the file, and
 // keeps results in file order while probes run concurrently. Identical
 // requests (same method, URL, origin, headers) among the last
 // maxReplayCache distinct ones are probed once.
@@ -157,7 +157,9 @@ func (rp *Replayer) drain() {
 // Add queues one result; it blocks when too many replays are pending.
 func (rp *Replayer) Add(res *Result) error {
 	f := &future{res: res, done: make(chan struct{})}
-	if res.CauseSource == CauseUnknown && res.Reproduce != nil {
+	// Only a request the browser blocked: one that failed for another
+	// reason (aborted, an extension) is not the replay's to send.
+	if res.Verdict == cors.Blocked && res.CauseSource == CauseUnknown && res.Reproduce != nil {
 		go func() {
 			defer close(f.done)
 			rp.replay(res)

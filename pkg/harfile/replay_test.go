@@ -39,7 +39,7 @@ func TestReplayReusesConnections(t *testing.T) {
 		u := srv.URL + path
 		want = append(want, u)
 		req := &cors.Request{Method: http.MethodGet, URL: u, Origin: "https://app.example.com"}
-		if err := rp.Add(&Result{URL: u, CauseSource: CauseUnknown, Reproduce: req}); err != nil {
+		if err := rp.Add(&Result{URL: u, Verdict: cors.Blocked, CauseSource: CauseUnknown, Reproduce: req}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -77,7 +77,7 @@ func TestReplayAsTheFilesBrowser(t *testing.T) {
 			t.Cleanup(srv.Close)
 			rp := NewReplayer(context.Background(), ReplayOptions{Profile: tc.opts, Insecure: true}, func(*Result) error { return nil })
 			req := &cors.Request{Method: http.MethodGet, URL: srv.URL + "/x", Origin: "https://app.example.com"}
-			if err := rp.Add(&Result{URL: req.URL, CauseSource: CauseUnknown, Reproduce: req, Profile: tc.file}); err != nil {
+			if err := rp.Add(&Result{URL: req.URL, Verdict: cors.Blocked, CauseSource: CauseUnknown, Reproduce: req, Profile: tc.file}); err != nil {
 				t.Fatal(err)
 			}
 			if err := rp.Wait(); err != nil {
@@ -118,7 +118,7 @@ func TestReplayNamesThePlatformCause(t *testing.T) {
 			var got *Result
 			rp := NewReplayer(context.Background(), ReplayOptions{}, func(r *Result) error { got = r; return nil })
 			req := &cors.Request{Method: tt.method, URL: srv.URL + "/items", Origin: page, Header: tt.header}
-			if err := rp.Add(&Result{URL: req.URL, CauseSource: CauseUnknown, Reproduce: req}); err != nil {
+			if err := rp.Add(&Result{URL: req.URL, Verdict: cors.Blocked, CauseSource: CauseUnknown, Reproduce: req}); err != nil {
 				t.Fatal(err)
 			}
 			if err := rp.Wait(); err != nil {
@@ -187,7 +187,7 @@ func TestReplayMemoryStaysBounded(t *testing.T) {
 				for j := 0; j < tt.repeat; j++ {
 					u := fmt.Sprintf("%s/item/%d", srv.URL, i)
 					req := &cors.Request{Method: http.MethodGet, URL: u, Origin: "http://localhost:3000"}
-					if err := rp.Add(&Result{URL: u, CauseSource: CauseUnknown, Reproduce: req}); err != nil {
+					if err := rp.Add(&Result{URL: u, Verdict: cors.Blocked, CauseSource: CauseUnknown, Reproduce: req}); err != nil {
 						t.Fatal(err)
 					}
 				}
