@@ -35,7 +35,8 @@ func fixContexts() map[string]FixContext {
 	rich.APIID, rich.Region, rich.Stage, rich.Resource = "abc123defg", "eu-west-1", "prod", "/orders/{id}"
 	rich.Bucket, rich.Host = "my-bucket", "api.example.com"
 	rich.GatewayResponses = []string{"UNAUTHORIZED", "INTEGRATION_TIMEOUT"}
-	return map[string]FixContext{"placeholders": plain, "credentials+headers": rich}
+	// Where a configuration exists, snippets add slots and notes for it.
+	return map[string]FixContext{"placeholders": plain, "credentials+headers": rich, "existing": existingContext(true)}
 }
 
 func everyFix(t *testing.T, visit func(t *testing.T, code cors.Code, f Fix, ctx FixContext)) {
