@@ -260,11 +260,24 @@ func runCI(parent context.Context, io *IO, o *ciOptions) error {
 // it does so with workflow commands stopped (suite.WithoutCommands), so
 // that no header value a server sent, quoted in the report, runs as one.
 // JSON, SARIF and HTML output are for files and pipes and stay byte-exact.
+// In Azure Pipelines (TF_BUILD), which cannot stop its logging commands,
+// a server's "##vso[" is shown as "##vso\[" (suite.NoAzureCommands).
 func logText(sysIO *IO, write func(io.Writer) error) error {
-	if sysIO.Getenv("GITHUB_ACTIONS") == "true" {
-		return suite.WithoutCommands(sysIO.Out, write)
+	out := sysIO.Out
+	flush := func() error { return nil }
+	if strings.EqualFold(sysIO.Getenv("TF_BUILD"), "true") {
+		out, flush = suite.NoAzureCommands(out)
 	}
-	return write(sysIO.Out)
+	var err error
+	if sysIO.Getenv("GITHUB_ACTIONS") == "true" {
+		err = suite.WithoutCommands(out, write)
+	} else {
+		err = write(out)
+	}
+	if ferr := flush(); err == nil {
+		err = ferr
+	}
+	return err
 }
 
 // auditRate maps --audit-rate to suite.Options.AuditRate, whose 0 means

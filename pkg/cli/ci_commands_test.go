@@ -239,3 +239,45 @@ func TestAuditServerTextRunsNoWorkflowCommand(t *testing.T) {
 		}
 	}
 }
+
+// Azure Pipelines (docs/ci.md runs corsdiag ci there) runs "##vso[…]"
+// anywhere in a line of the log as a logging command (the agent's
+// Command.TryParse looks for the prefix with IndexOf), and it has no
+// stop-commands: in Azure (TF_BUILD=True) the text reports show the
+// server's "##vso[" as "##vso\[".
+func TestAzureServerTextRunsNoLoggingCommand(t *testing.T) {
+	tests := []struct {
+		name, acao string
+		args       func(url, cfg string) []string
+	}{
+		{"ci", "##vso[task.setvariable variable=FAILURES]0", func(u, cfg string) []string { return []string{"ci", "-f", cfg, "--retries", "0"} }},
+		{"ci, long and wrapped", strings.Repeat("a", 70) + " ##vso[task.complete result=Succeeded;]done", func(u, cfg string) []string { return []string{"ci", "-f", cfg, "--retries", "0"} }},
+		{"ci, other case", "x ##VSO[task.setvariable variable=X]1", func(u, cfg string) []string { return []string{"ci", "-f", cfg, "--retries", "0"} }},
+		{"check", "##vso[task.prependpath]/tmp/evil", func(u, cfg string) []string {
+			return []string{"check", u + "/items", "--origin", "https://app.example.com"}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Access-Control-Allow-Origin", tt.acao)
+				fmt.Fprint(w, "{}")
+			}))
+			defer srv.Close()
+			cfg := writeConfig(t, "defaults: {origin: 'https://app.example.com'}\nchecks:\n  - name: items\n    url: "+srv.URL+"/items\n")
+			io, out, errb := fakeIO(map[string]string{"TF_BUILD": "True"})
+			io.Width, io.WidthSet = 60, true
+			if code := Main(tt.args(srv.URL, cfg), io); code != ExitBlocked {
+				t.Fatalf("exit %d, want 1: %s", code, errb)
+			}
+			for _, log := range []string{out.String(), errb.String()} {
+				if i := strings.Index(strings.ToLower(log), "##vso["); i >= 0 {
+					t.Errorf("the agent would run a logging command: …%s…", log[max(0, i-40):min(len(log), i+60)])
+				}
+			}
+			if !strings.Contains(strings.ToLower(out.String()), `##vso\[`) {
+				t.Errorf("the report no longer shows the header:\n%s", out)
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package suite
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -93,4 +94,59 @@ func WithoutCommands(w io.Writer, write func(io.Writer) error) error {
 		err = rerr
 	}
 	return err
+}
+
+// NoAzureCommands returns a writer that passes text on to w with every
+// "##vso[" (any case) shown as "##vso\[", and flush, which writes what is
+// left of the last line. The Azure Pipelines agent runs "##vso[…]"
+// anywhere in a line of a step's output as a logging command (set a
+// variable, prepend PATH, mark the task succeeded) and has no way to stop
+// that for a while, so the text itself must not hold one.
+// https://learn.microsoft.com/azure/devops/pipelines/scripts/logging-commands
+func NoAzureCommands(w io.Writer) (io.Writer, func() error) {
+	f := &vsoFilter{w: w}
+	return f, f.flush
+}
+
+type vsoFilter struct {
+	w       io.Writer
+	pending []byte
+}
+
+func (f *vsoFilter) Write(p []byte) (int, error) {
+	f.pending = append(f.pending, p...)
+	// Whole lines only: a prefix split over two writes is still found.
+	if i := bytes.LastIndexByte(f.pending, '\n'); i >= 0 {
+		if _, err := f.w.Write(defuseVSO(f.pending[:i+1])); err != nil {
+			return 0, err
+		}
+		f.pending = append(f.pending[:0], f.pending[i+1:]...)
+	}
+	return len(p), nil
+}
+
+func (f *vsoFilter) flush() error {
+	if len(f.pending) == 0 {
+		return nil
+	}
+	_, err := f.w.Write(defuseVSO(f.pending))
+	f.pending = f.pending[:0]
+	return err
+}
+
+// defuseVSO puts a backslash before the [ of every "##vso[", any case.
+func defuseVSO(b []byte) []byte {
+	var out []byte
+	last := 0
+	for i := 0; i+6 <= len(b); i++ {
+		if b[i] == '#' && b[i+1] == '#' && b[i+2]|0x20 == 'v' && b[i+3]|0x20 == 's' && b[i+4]|0x20 == 'o' && b[i+5] == '[' {
+			out = append(out, b[last:i+5]...)
+			out = append(out, '\\')
+			last = i + 5
+		}
+	}
+	if out == nil {
+		return b
+	}
+	return append(out, b[last:]...)
 }
