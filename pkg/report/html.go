@@ -46,7 +46,7 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 
 // htmlCSP allows the embedded style and script by hash, and nothing else.
 var htmlCSP = "default-src 'none'; style-src '" + cspHash(htmlCSS) + "'; script-src '" + cspHash(htmlJS) +
-	"'; img-src data:; form-action 'none'; base-uri 'none'"
+	"'; form-action 'none'; base-uri 'none'"
 
 func cspHash(s string) string {
 	sum := sha256.Sum256([]byte(s))
