@@ -16,6 +16,7 @@ import (
 
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -117,6 +118,9 @@ checks:
 			if got.Blocked != len(got.Marks) {
 				t.Errorf("%d blocked requests drawn, %d stop marks", got.Blocked, len(got.Marks))
 			}
+			if len(got.Foreign) > 0 {
+				t.Errorf("the page holds what it never makes itself: %q", got.Foreign)
+			}
 			if got.ScrollWidth > 1280 {
 				t.Errorf("the page is %d px wide in a 1280 px window", got.ScrollWidth)
 			}
@@ -141,9 +145,15 @@ type openedReport struct {
 	Blocked     int            `json:"blocked"`
 	Marks       []string       `json:"marks"`
 	ScrollWidth int            `json:"scrollWidth"`
-	errors      []string
-	requests    []string
-	png         []byte
+	// Foreign lists what the page itself never makes: an element that can
+	// load or run something, an event-handler attribute, a link leaving
+	// the page, a script past the one.
+	Foreign []string `json:"foreign"`
+	// Dialogs counts alert/confirm/prompt calls (a script that ran).
+	dialogs  int
+	errors   []string
+	requests []string
+	png      []byte
 }
 
 // domFacts reads what the test asserts from the opened page.
@@ -159,7 +169,20 @@ const domFacts = `(() => {
     const t = a.querySelector("svg g.stop text");
     if (t) { marks.push(t.textContent); }
   });
-  return {counts, blocked: blocked.length, marks, scrollWidth: document.documentElement.scrollWidth};
+  const foreign = [];
+  document.querySelectorAll("img, iframe, frame, object, embed, link, meta[http-equiv=refresh], base, form[action], image, use, foreignObject, animate, set").forEach(e => foreign.push(e.tagName));
+  if (document.scripts.length !== 1) { foreign.push(document.scripts.length + " scripts"); }
+  if (document.querySelectorAll("style").length !== 1) { foreign.push("style elements"); }
+  document.querySelectorAll("*").forEach(e => {
+    for (const a of e.attributes) {
+      const v = a.value.trim().toLowerCase();
+      if (a.name.startsWith("on") || a.name === "srcdoc" || a.name === "style" ||
+          ((a.name === "href" || a.name === "src" || a.name === "xlink:href" || a.name === "action") && !v.startsWith("#"))) {
+        foreign.push(e.tagName + " " + a.name + "=" + a.value.slice(0, 40));
+      }
+    }
+  });
+  return {counts, blocked: blocked.length, marks, foreign, scrollWidth: document.documentElement.scrollWidth};
 })()`
 
 func openReport(t *testing.T, bin, path string) openedReport {
@@ -203,6 +226,9 @@ func openReport(t *testing.T, bin, path string) openedReport {
 			}
 		case *runtime.EventExceptionThrown:
 			out.errors = append(out.errors, ev.ExceptionDetails.Text)
+		case *page.EventJavascriptDialogOpening:
+			out.dialogs++
+			go chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
 		}
 	}); err != nil {
 		t.Fatal(err)
@@ -228,7 +254,7 @@ func openReport(t *testing.T, bin, path string) openedReport {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	facts.errors, facts.requests, facts.png = out.errors, out.requests, shot
+	facts.errors, facts.requests, facts.png, facts.dialogs = out.errors, out.requests, shot, out.dialogs
 	return facts
 }
 
@@ -294,4 +320,75 @@ func htmlTestChromium(t *testing.T) string {
 	}
 	t.Skip(msg + " (apt-get install chromium, or CORSDIAG_BROWSER_TESTS=require to fail)")
 	return ""
+}
+
+// TestHTMLReportHostileHARInChromium opens, in real headless Chromium, the
+// report of a HAR whose every string attacks the page: markup that closes
+// the script or style, event handlers, javascript: URLs, bidi and
+// zero-width characters, a huge value. Nothing may run (no dialog, no
+// console error, which a refused inline script would log), load, or add
+// an element; the strings show as text; the secrets stay redacted.
+func TestHTMLReportHostileHARInChromium(t *testing.T) {
+	bin := htmlTestChromium(t)
+	const xss = `</script><script>alert(1)</script><img src=x onerror=alert(2)>`
+	h := func(name, value string) map[string]string { return map[string]string{"name": name, "value": value} }
+	page := []map[string]string{h("Origin", "https://app.example.com"), h("Sec-Fetch-Mode", "cors")}
+	entry := func(method, url string, req []map[string]string, status int, statusText string, resp []map[string]string, body, netErr string) map[string]any {
+		return map[string]any{
+			"pageref": "p1", "startedDateTime": "2024-01-01T00:00:00Z",
+			"request":  map[string]any{"method": method, "url": url, "headers": append(append([]map[string]string{}, page...), req...)},
+			"response": map[string]any{"status": status, "statusText": statusText, "headers": resp, "content": map[string]any{"mimeType": "text/html", "text": body}, "_error": netErr},
+		}
+	}
+	har := map[string]any{"log": map[string]any{
+		"version": "1.2",
+		"creator": map[string]any{"name": `<img src=x onerror=alert(3)>`, "version": `"><script>alert(4)</script>`},
+		"pages":   []map[string]any{{"id": "p1", "title": `<svg onload=alert(5)> ` + "\u202e" + `gnp.exe`, "startedDateTime": "2024-01-01T00:00:00Z"}},
+		"entries": []map[string]any{
+			entry("GET", "https://api.example.com/a?token=QueryTok42&q="+xss, []map[string]string{h("Authorization", "Bearer AuthTok42"), h("X-Evil", xss+"\u202e\u200b\x1b[31m")},
+				403, "<b>Forbidden</b>", []map[string]string{h("Access-Control-Allow-Origin", `https://evil.example"><svg onload=alert(6)>`), h("Location", "javascript:alert(7)"), h("Set-Cookie", "s=CookieTok42")},
+				"<script>alert(8)</script>", ""),
+			entry("GET", "javascript:alert(9)//https://api.example.com/", nil, 0, "", nil, "", "net::ERR_FAILED"),
+			entry("PUT", "https://api.example.com/b\u202e/x\u200b", []map[string]string{h("Content-Type", "application/json"), h("X-Big", strings.Repeat("A", 200000))}, 0, "", nil, "", "net::ERR_FAILED"),
+			entry("GET", "https://api.example.com/c", nil, 200, "OK", []map[string]string{h("Access-Control-Allow-Origin", "https://app.example.com"), h("Access-Control-Allow-Methods", "GET</style><style>*{display:none}</style>")}, "", ""),
+		},
+	}}
+	b, err := json.Marshal(har)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	harPath := filepath.Join(dir, "hostile.har")
+	if err := os.WriteFile(harPath, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runHarArgs(t, "", "har", "-o", "html", "--all", harPath)
+	if code != ExitBlocked {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, secret := range []string{"QueryTok42", "AuthTok42", "CookieTok42"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the page holds the secret %s", secret)
+		}
+	}
+	path := filepath.Join(dir, "hostile.html")
+	if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := openReport(t, bin, path)
+	if got.dialogs > 0 {
+		t.Errorf("a script from the HAR ran: %d dialogs", got.dialogs)
+	}
+	if len(got.errors) > 0 {
+		t.Errorf("console errors (a refused inline script logs one): %q", got.errors)
+	}
+	if len(got.requests) > 0 {
+		t.Errorf("the page made network requests: %q", got.requests)
+	}
+	if len(got.Foreign) > 0 {
+		t.Errorf("the HAR's strings became page elements or attributes: %q", got.Foreign)
+	}
+	if got.Blocked == 0 {
+		t.Error("no blocked request drawn: the hostile strings were not shown")
+	}
 }
