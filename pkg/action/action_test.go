@@ -364,6 +364,8 @@ func TestRun(t *testing.T) {
 			"0", "", []string{"check", "$(touch", "pwned)", ";echo"}, map[string]string{"failures": "0"}, ""},
 		{"bad fail-on", map[string]string{"INPUT_FAIL_ON": "sometimes"}, "0", "", nil, nil, "fail-on 'sometimes': want error, warning or never"},
 		{"bad report", map[string]string{"INPUT_REPORT": "html"}, "0", "", nil, nil, "report 'html': want junit, sarif, json or markdown"},
+		{"bad report with a file", map[string]string{"INPUT_REPORT": "xml=out.xml"}, "0", "", nil, nil, "report 'xml': want junit, sarif, json or markdown"},
+		{"report without a file", map[string]string{"INPUT_REPORT": "junit="}, "0", "", nil, nil, "report 'junit=': the file is empty"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -377,6 +379,10 @@ func TestRun(t *testing.T) {
 			r := script(t, "run", env)
 			if tt.wantErr != "" {
 				r.mustFail(t, tt.wantErr)
+				// One error, the right one: not a second, wrong one after it.
+				if n := strings.Count(r.stderr, "::error"); n != 1 {
+					t.Errorf("%d errors, want 1: %q", n, r.stderr)
+				}
 				return
 			}
 			if r.code != 0 {
