@@ -90,22 +90,28 @@ func init() {
 			if strings.Contains(c.Path, "/api/") || strings.HasPrefix(c.Path, "/api") {
 				cmd = "functionapp"
 			}
-			add := fmt.Sprintf("az %s cors add --resource-group YOUR_RESOURCE_GROUP --name %s --allowed-origins %s", cmd, appName(c.Host), c.Origin)
+			show := fmt.Sprintf("az %s cors show --resource-group YOUR_RESOURCE_GROUP --name %s", cmd, appName(c.Host))
+			// cors add appends an origin even when it is listed already
+			// (azure-cli concatenates the lists): the check keeps a second
+			// run from listing it twice. [''] stands for a list not set yet
+			// (contains of null is an error).
+			add := fmt.Sprintf(`{ %s --query "contains(allowedOrigins || [''], '%s')" --output tsv | grep -qix true \
+  || az %s cors add --resource-group YOUR_RESOURCE_GROUP --name %s --allowed-origins %s; }`, show, c.Origin, cmd, appName(c.Host), c.Origin)
 			if c.Credentials {
 				// A generic update reads the config, sets this one property
 				// and writes it back whole: the rest of the config stays
 				// (the form Microsoft's App Service CORS tutorial uses).
 				add += fmt.Sprintf(" \\\n  && az resource update --resource-group YOUR_RESOURCE_GROUP --name %s/web --resource-type Microsoft.Web/sites/config --set properties.cors.supportCredentials=true", appName(c.Host))
 			}
-			show := fmt.Sprintf("az %s cors show --resource-group YOUR_RESOURCE_GROUP --name %s", cmd, appName(c.Host))
 			if !c.keepsList() {
-				return add + "\n" + show
+				return "# cors add extends the platform's list, with the origin once however often this runs\n" + add + "\n" + show
 			}
 			// The app sends CORS headers today: with the platform list empty
 			// they are its own, and a first platform origin would replace them.
-			return fmt.Sprintf(`# cors add extends the platform's list. Once that list holds an origin the platform
-# answers CORS in place of the app: an empty list means the app answers today, so
-# the origin goes into the app's own configuration instead (--fix-format aspnet).
+			return fmt.Sprintf(`# cors add extends the platform's list, with the origin once however often this runs.
+# Once that list holds an origin the platform answers CORS in place of the app: an
+# empty list means the app answers today, so the origin goes into the app's own
+# configuration instead (--fix-format aspnet).
 if [ -n "$(%s --query 'allowedOrigins[0]' --output tsv)" ]; then
   %s
 else

@@ -149,9 +149,11 @@ case "$1 $2 $3" in
 esac
 `
 
-// azStub plays App Service's platform CORS list: cors add extends it,
-// resource update --set switches credentials, cors show prints it (or,
-// with --query 'allowedOrigins[0]', its first origin).
+// azStub plays App Service's platform CORS list: cors add appends to it,
+// an origin listed already included (azure-cli's add_cors concatenates the
+// lists), resource update --set switches credentials, cors show prints it
+// (or, with --query 'allowedOrigins[0]', its first origin; with
+// a contains(allowedOrigins ...) query, whether the origin is listed).
 const azStub = `#!/usr/bin/env bash
 set -u
 dir=$STUB_DIR
@@ -159,9 +161,17 @@ arg() { local want=$1; shift; while [ $# -gt 0 ]; do [ "$1" = "$want" ] && { ech
 echo "$*" >> "$dir/calls"
 case "$1 $2 $3" in
 "webapp cors show"|"functionapp cors show")
-  if [ -n "$(arg --query "$@")" ]; then jq -r '.allowedOrigins[0] // empty' "$dir/az.json"; else cat "$dir/az.json"; fi ;;
+  q=$(arg --query "$@")
+  case "$q" in
+  "") cat "$dir/az.json" ;;
+  "allowedOrigins[0]") jq -r '.allowedOrigins[0] // empty' "$dir/az.json" ;;
+  "contains(allowedOrigins || [''], '"*"')")
+    o=${q#"contains(allowedOrigins || [''], '"}; o=${o%"')"}
+    jq -r --arg o "$o" '(.allowedOrigins // []) | index($o) != null' "$dir/az.json" ;;
+  *) echo "az stub: query $q" >&2; exit 2 ;;
+  esac ;;
 "webapp cors add"|"functionapp cors add")
-  jq --arg o "$(arg --allowed-origins "$@")" '.allowedOrigins = (.allowedOrigins + [$o] | unique)' "$dir/az.json" > "$dir/az.new" && mv "$dir/az.new" "$dir/az.json" ;;
+  jq --arg o "$(arg --allowed-origins "$@")" '.allowedOrigins = (.allowedOrigins + [$o])' "$dir/az.json" > "$dir/az.new" && mv "$dir/az.new" "$dir/az.json" ;;
 "resource update --resource-group")
   [ "$(arg --set "$@")" = properties.cors.supportCredentials=true ] || { echo "az stub: $*" >&2; exit 2; }
   jq '.supportCredentials = true' "$dir/az.json" > "$dir/az.new" && mv "$dir/az.new" "$dir/az.json" ;;
