@@ -157,6 +157,8 @@ func TestParseErrors(t *testing.T) {
 			"origin https://b.example is listed twice (lines 6 and 7)"},
 		{"an origin twice, spelled apart", base + "  - url: https://a.example/\n    origins:\n      - origin: https://B.example:443\n      - origin: https://b.example\n", 7,
 			"origin https://b.example is listed twice (lines 6 and 7)"},
+		{"password in the url", base + "  - url: https://alice:pw@a.example/\n", 4, "fetch() refuses a URL with a user name or password"},
+		{"user name in the url", base + "  - name: x\n    url: https://alice@a.example/\n", 5, "fetch() refuses a URL with a user name or password"},
 		{"second document", base + "  - url: https://a.example/\n---\nchecks: []\n", 5, "second YAML document"},
 	}
 	for _, tt := range tests {
