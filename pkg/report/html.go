@@ -70,8 +70,19 @@ type HTMLPage struct {
 	Counts []HTMLCount
 	Items  []HTMLItem
 	// Omitted counts requests past HTMLMaxItems, counted but not drawn.
-	Omitted  int
+	Omitted int
+	// Undrawn are the problems of the omitted requests, one item standing
+	// for each, so that the problems count every request.
+	Undrawn  []HTMLUndrawn
 	NoRedact bool
+}
+
+// HTMLUndrawn is a problem's requests that are counted but not drawn:
+// the first of them (for its cause and fix), how many, their statuses.
+type HTMLUndrawn struct {
+	Item     HTMLItem
+	Count    int
+	Statuses []string
 }
 
 // HTMLCount is one verdict's count in the summary.
@@ -273,6 +284,33 @@ func buildHTMLView(page *HTMLPage) *htmlView {
 				p.Statuses += ", "
 			}
 			p.Statuses += st
+		}
+	}
+	for i := range page.Undrawn {
+		u := &page.Undrawn[i]
+		it := buildHTMLItem(&u.Item, -1, page.NoRedact)
+		if it.Code == "" {
+			continue
+		}
+		key := it.Code + "\x00" + it.Platform
+		p := problems[key]
+		if p == nil {
+			// No request of it is drawn: no link.
+			p = &htmlProblem{Code: it.Code, Cause: it.Cause, Fix: it.Fix, Platform: it.Platform, Tailored: it.Tailored}
+			if rep := reportedOf(u.Item.Findings); rep != nil {
+				p.Severity = string(rep.Severity)
+			}
+			problems[key] = p
+			order = append(order, p)
+		}
+		p.Count += u.Count
+		for _, st := range u.Statuses {
+			if !strings.Contains(p.Statuses, st) {
+				if p.Statuses != "" {
+					p.Statuses += ", "
+				}
+				p.Statuses += st
+			}
 		}
 	}
 	slices.SortStableFunc(order, func(a, b *htmlProblem) int { return cmp.Compare(b.Count, a.Count) })
@@ -492,13 +530,44 @@ func hostOf(u string) string {
 }
 
 // HTMLHARCollector gathers `har` results for the HTML report: every
-// blocked request (and every request with --all), up to HTMLMaxItems.
+// blocked request (and every request with --all), up to HTMLMaxItems,
+// blocked ones first; the problems of the rest are counted, not drawn.
 type HTMLHARCollector struct {
-	All   bool
-	items []HTMLItem
-	more  int
+	All        bool
+	items      []HTMLItem
+	notBlocked int // items that are not blocked
+	more       int
+	undrawn    []HTMLUndrawn
+	undrawnKey map[string]int // reported code and platform → undrawn
 	// Blocked counts the blocked requests added.
 	Blocked int
+}
+
+// omit counts it as not drawn, under its problem.
+func (c *HTMLHARCollector) omit(it HTMLItem) {
+	c.more++
+	rep := reportedOf(it.Findings)
+	if rep == nil {
+		return
+	}
+	key := string(rep.Code) + "\x00"
+	if it.Platform != nil {
+		key += it.Platform.Name
+	}
+	if c.undrawnKey == nil {
+		c.undrawnKey = map[string]int{}
+	}
+	i, ok := c.undrawnKey[key]
+	if !ok {
+		i = len(c.undrawn)
+		c.undrawnKey[key] = i
+		c.undrawn = append(c.undrawn, HTMLUndrawn{Item: it})
+	}
+	u := &c.undrawn[i]
+	u.Count++
+	if st := finalStatus(it.Exchange); st != "" && !slices.Contains(u.Statuses, st) && len(u.Statuses) < 20 {
+		u.Statuses = append(u.Statuses, st)
+	}
 }
 
 // Add takes one analysed request.
@@ -507,10 +576,6 @@ func (c *HTMLHARCollector) Add(res *harfile.Result) error {
 		c.Blocked++
 	}
 	if !c.All && res.Verdict != cors.Blocked && len(res.Findings) == 0 {
-		return nil
-	}
-	if len(c.items) >= HTMLMaxItems {
-		c.more++
 		return nil
 	}
 	ex := res.Exchange
@@ -524,7 +589,7 @@ func (c *HTMLHARCollector) Add(res *harfile.Result) error {
 	if res.CauseSource != "" {
 		note = strings.TrimSpace(note + " (cause: " + res.CauseSource + ")")
 	}
-	c.items = append(c.items, HTMLItem{
+	it := HTMLItem{
 		Label:     "entry " + strconv.Itoa(res.Index),
 		Verdict:   string(res.Verdict),
 		Exchange:  ex,
@@ -532,7 +597,29 @@ func (c *HTMLHARCollector) Add(res *harfile.Result) error {
 		Platform:  platformOf(res),
 		Note:      note,
 		Reproduce: res.Reproduce,
-	})
+	}
+	blocked := res.Verdict == cors.Blocked
+	switch {
+	case len(c.items) < HTMLMaxItems:
+	case blocked && c.notBlocked > 0:
+		// Blocked requests are drawn first: the latest of the others
+		// makes room.
+		for i := len(c.items) - 1; i >= 0; i-- {
+			if c.items[i].Verdict != string(cors.Blocked) {
+				c.omit(c.items[i])
+				c.items = slices.Delete(c.items, i, i+1)
+				c.notBlocked--
+				break
+			}
+		}
+	default:
+		c.omit(it)
+		return nil
+	}
+	if !blocked {
+		c.notBlocked++
+	}
+	c.items = append(c.items, it)
 	return nil
 }
 
@@ -557,6 +644,7 @@ func (c *HTMLHARCollector) Finish(w io.Writer, tool Tool, source string, sum har
 		},
 		Items:    c.items,
 		Omitted:  c.more,
+		Undrawn:  c.undrawn,
 		NoRedact: noRedact,
 	})
 }

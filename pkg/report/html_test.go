@@ -2,13 +2,16 @@ package report
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
 	"golang.org/x/net/html"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/harfile"
 )
 
 // hostileExchange is an exchange whose every server- or file-supplied
@@ -255,5 +258,73 @@ func TestHTMLBoundedOutput(t *testing.T) {
 	}
 	if buf.Len() > 1<<20 {
 		t.Errorf("page is %d bytes for about 1 MiB of headers", buf.Len())
+	}
+}
+
+// Past HTMLMaxItems the page still tells the whole story: blocked
+// requests are drawn before allowed ones wherever they are in the file,
+// each problem counts every request it has (drawn or not, as the JSON
+// does), none is left out, and each "first request" link points at a
+// request on the page.
+func TestHTMLHARPastTheCap(t *testing.T) {
+	blocked := func(i int, host string) *harfile.Result {
+		return &harfile.Result{Index: i, Method: "GET", URL: "https://" + host + "/x", Origin: "https://app.example.com", Verdict: cors.Blocked,
+			Findings: []cors.Finding{{Code: cors.CodeMissingAllowOrigin, Severity: cors.SeverityError, Step: "actual", Reported: true, Message: "no Access-Control-Allow-Origin"}}}
+	}
+	allowed := func(i int) *harfile.Result {
+		return &harfile.Result{Index: i, Method: "GET", URL: "https://cdn.example.com/x", Origin: "https://app.example.com", Verdict: cors.Allowed}
+	}
+	type run struct {
+		n    int
+		make func(i int) *harfile.Result
+	}
+	tests := []struct {
+		name        string
+		all         bool
+		runs        []run
+		wantBlocked int // drawn
+		wantCount   int // the problem's count
+	}{
+		{"blocked after the cap, --all", true, []run{{HTMLMaxItems + 500, allowed}, {3, func(i int) *harfile.Result { return blocked(i, "api.example.com") }}}, 3, 3},
+		{"more blocked than are drawn", false, []run{{HTMLMaxItems + 500, func(i int) *harfile.Result { return blocked(i, "a.example.com") }}, {600, func(i int) *harfile.Result { return blocked(i, "b.example.com") }}}, HTMLMaxItems, HTMLMaxItems + 1100},
+		{"under the cap", true, []run{{10, allowed}, {5, func(i int) *harfile.Result { return blocked(i, "api.example.com") }}}, 5, 5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &HTMLHARCollector{All: tt.all}
+			idx, total := 0, 0
+			for _, r := range tt.runs {
+				for j := 0; j < r.n; j++ {
+					res := r.make(idx)
+					idx++
+					if res.Verdict == cors.Blocked {
+						total++
+					}
+					if err := c.Add(res); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			var buf bytes.Buffer
+			if err := c.Finish(&buf, Tool{Name: "corsdiag"}, "x.har", harfile.Summary{Requests: idx, CrossOrigin: idx, Blocked: total}, false); err != nil {
+				t.Fatal(err)
+			}
+			out := buf.String()
+			if n := strings.Count(out, `data-blocked="true"`); n != tt.wantBlocked {
+				t.Errorf("%d blocked requests drawn, want %d", n, tt.wantBlocked)
+			}
+			if n := strings.Count(out, "<article"); n > HTMLMaxItems {
+				t.Errorf("%d requests drawn, more than %d", n, HTMLMaxItems)
+			}
+			want := fmt.Sprintf(`<code class="code">missing-allow-origin</code> × %d`, tt.wantCount)
+			if !strings.Contains(out, want) {
+				t.Errorf("the problems do not say %q", want)
+			}
+			for _, m := range regexp.MustCompile(`<a href="#(req-\d+)">first request`).FindAllStringSubmatch(out, -1) {
+				if !strings.Contains(out, `id="`+m[1]+`"`) {
+					t.Errorf("the first request link #%s points at no request on the page", m[1])
+				}
+			}
+		})
 	}
 }
