@@ -235,7 +235,7 @@ func cloudFrontBehaviorCLI(c FixContext, program, comment string) string {
 	path, _, _ := strings.Cut(c.Path, "?")
 	return fmt.Sprintf(`DIST=YOUR_DISTRIBUTION_ID
 %s
-aws cloudfront get-distribution-config --id "$DIST" > dist.json \
+aws cloudfront get-distribution-config --id "$DIST" --output json > dist.json \
   && jq --arg path %s --arg method %s %s dist.json > config.json \
   && aws cloudfront update-distribution --id "$DIST" --if-match "$(jq -r .ETag dist.json)" --distribution-config file://config.json`,
 		comment, shQuote(path), shQuote(c.Method), shQuote(inlineJQ(jqCloudFrontBehavior)+"\n"+inlineJQ(program)))
@@ -255,7 +255,7 @@ func cloudFrontKeyOriginCLI(c FixContext) string {
 # Access-Control-Request-* added to the key: the copy replaces it on this
 # behavior only. Without caching, an origin request policy forwards Origin;
 # another one in place is kept and named, nothing changed.
-aws cloudfront get-distribution-config --id "$DIST" > dist.json \
+aws cloudfront get-distribution-config --id "$DIST" --output json > dist.json \
   && CACHE_POLICY=$(jq -r --arg path %[1]s %[2]s dist.json) \
   && KEY_POLICY=$CACHE_POLICY \
   && { [ -z "$CACHE_POLICY" ] || [ "$CACHE_POLICY" = 4135ea2d-6df8-44a3-9df3-4b5a84be39ad ] \

@@ -75,7 +75,7 @@ func s3Rule(c FixContext) map[string]any {
 func s3MergeCLI(c FixContext) string {
 	return fmt.Sprintf(`BUCKET=%s
 # the rules in place today (none yet: an empty list; any other error stops here, before the put)
-aws s3api get-bucket-cors --bucket "$BUCKET" > cors-current.json 2> cors-error.txt \
+aws s3api get-bucket-cors --bucket "$BUCKET" --output json > cors-current.json 2> cors-error.txt \
   || { grep -q NoSuchCORSConfiguration cors-error.txt && echo '{"CORSRules":[]}' > cors-current.json; } \
   && jq --argjson rule %s %s cors-current.json > cors.json \
   && aws s3api put-bucket-cors --bucket "$BUCKET" --cors-configuration file://cors.json \

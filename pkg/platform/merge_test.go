@@ -23,6 +23,11 @@ dir=$STUB_DIR
 arg() { local want=$1; shift; while [ $# -gt 0 ]; do [ "$1" = "$want" ] && { echo "$2"; return; }; shift; done; }
 if [ -e "$dir/deny" ]; then echo "An error occurred (AccessDenied) when calling the operation: Access Denied" >&2; exit 254; fi
 echo "$*" >> "$dir/calls"
+# show prints a read's answer in the output format asked for: --output, else
+# the user's default (AWS_DEFAULT_OUTPUT, or output in ~/.aws/config), else
+# JSON. Text is one value a line, which jq cannot read.
+fmt=$(arg --output "$@"); fmt=${fmt:-${AWS_DEFAULT_OUTPUT:-json}}
+show() { if [ "$fmt" = json ]; then cat; else jq -r '.. | scalars'; fi; }
 # rest JQ-ARGS...: apply a jq program to the REST API's state.
 rest() { jq "$@" "$dir/rest.json" > "$dir/rest.new" && mv "$dir/rest.new" "$dir/rest.json"; }
 # patch AT FILE: API Gateway's patch operations on the object at the path
@@ -37,20 +42,20 @@ patch() {
 case "$1 $2" in
 "s3api get-bucket-cors")
   [ -s "$dir/s3.json" ] || { echo "An error occurred (NoSuchCORSConfiguration) when calling the GetBucketCors operation: The CORS configuration does not exist" >&2; exit 254; }
-  cat "$dir/s3.json" ;;
+  show < "$dir/s3.json" ;;
 "s3api put-bucket-cors")
   f=$(arg --cors-configuration "$@"); f=${f#file://}
   jq -e '.CORSRules | type == "array" and length > 0' "$f" >/dev/null || { echo "MalformedXML" >&2; exit 254; }
   cp "$f" "$dir/s3.json" ;;
 "apigatewayv2 get-api")
-  jq '.CorsConfiguration' "$dir/api.json" ;;
+  jq '.CorsConfiguration' "$dir/api.json" | show ;;
 "apigatewayv2 get-integrations")
-  jq '[.Integrations[]?.ResponseParameters]' "$dir/api.json" ;;
+  jq '[.Integrations[]?.ResponseParameters]' "$dir/api.json" | show ;;
 "apigatewayv2 update-api")
   f=$(arg --cors-configuration "$@"); f=${f#file://}
   jq --slurpfile c "$f" '.CorsConfiguration = $c[0]' "$dir/api.json" > "$dir/api.new" && mv "$dir/api.new" "$dir/api.json" ;;
 "lambda get-function-url-config")
-  jq '.Cors' "$dir/url.json" ;;
+  jq '.Cors' "$dir/url.json" | show ;;
 "lambda update-function-url-config")
   f=$(arg --cors "$@"); f=${f#file://}
   jq --slurpfile c "$f" '.Cors = $c[0]' "$dir/url.json" > "$dir/url.new" && mv "$dir/url.new" "$dir/url.json" ;;
@@ -89,7 +94,7 @@ case "$1 $2" in
     || { echo "An error occurred (NotFoundException) when calling the UpdateMethodResponse operation: Invalid Response status code specified" >&2; exit 254; }
   patch "$at" "$(arg --patch-operations "$@")" ;;
 "cloudfront get-distribution-config")
-  jq '{ETag: .etag, DistributionConfig: .config}' "$dir/cf.json" ;;
+  jq '{ETag: .etag, DistributionConfig: .config}' "$dir/cf.json" | show ;;
 "cloudfront update-distribution")
   # the configuration sent replaces the whole one, if it is the version read
   f=$(arg --distribution-config "$@"); f=${f#file://}
@@ -101,8 +106,9 @@ case "$1 $2" in
     || { echo "An error occurred (InvalidArgument) when calling the UpdateDistribution operation" >&2; exit 254; }
   jq --slurpfile c "$f" '.config = $c[0] | .updates += 1 | .etag = "E\(.updates)"' "$dir/cf.json" > "$dir/cf.new" && mv "$dir/cf.new" "$dir/cf.json" ;;
 "cloudfront get-cache-policy")
-  jq -e --arg id "$(arg --id "$@")" '.cachePolicies[$id] // empty' "$dir/cf.json" \
-    || { echo "An error occurred (NoSuchCachePolicy) when calling the GetCachePolicy operation" >&2; exit 254; } ;;
+  p=$(jq -e --arg id "$(arg --id "$@")" '.cachePolicies[$id] // empty' "$dir/cf.json") \
+    || { echo "An error occurred (NoSuchCachePolicy) when calling the GetCachePolicy operation" >&2; exit 254; }
+  echo "$p" | show ;;
 "cloudfront create-cache-policy")
   # a new policy, its name unique in the account; prints its id (--query)
   f=$(arg --cache-policy-config "$@"); f=${f#file://}
@@ -433,7 +439,9 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 			for run := 1; run <= 2; run++ {
 				cmd := exec.Command("bash", "-c", snippet)
 				cmd.Dir = dir
-				cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "STUB_DIR="+dir)
+				// A user whose default output is text (aws configure): every
+				// read the snippet parses must ask for JSON itself.
+				cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "STUB_DIR="+dir, "AWS_DEFAULT_OUTPUT=text")
 				out, err := cmd.CombinedOutput()
 				if fails := tt.deny || tt.stops; fails != (err != nil) {
 					t.Fatalf("run %d: err %v (want failure: %v)\n%s\n--- snippet ---\n%s", run, err, fails, out, snippet)
