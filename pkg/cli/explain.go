@@ -45,7 +45,8 @@ Without a code it lists every code with its severity.
 
 Paste what the browser's console said instead (one line or the several lines
 Chrome, Firefox or Safari log for one request, also as a chat tool wrapped them;
-Chrome's lines about a font, script, image or stylesheet too; "-" reads them
+Chrome's lines about a font, script, image or stylesheet too, and an older Chrome's
+"Failed to load …" and "XMLHttpRequest cannot load …" wording; "-" reads them
 from stdin) and explain names the browser, the finding, the URL, the page's origin and the
 status the text holds, and the 'corsdiag check' command that reproduces it.
 Internal names work too (CORSMissingAllowOrigin, PreflightMissingAllowOriginHeader).`,

@@ -251,3 +251,51 @@ func TestExplainRedirectedReproducesFromTheStart(t *testing.T) {
 		}
 	}
 }
+
+// A line in an older Chrome's wording ("Failed to load …", "XMLHttpRequest
+// cannot load …") is explained as today's wording of the same failure is,
+// with the same command, and says it is an older Chrome's.
+func TestExplainLegacyChromeWording(t *testing.T) {
+	for _, tc := range []struct {
+		name, legacy, today, opening string
+	}{
+		{"failed to load, preflight missing", "Failed to load https://api.example.com/items: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource. Origin 'https://app.example.com' is therefore not allowed access. The response had HTTP status code 403.",
+			"Access to fetch at 'https://api.example.com/items' from origin 'https://app.example.com' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+			"Failed to load …"},
+		{"xhr cannot load, wildcard", "XMLHttpRequest cannot load https://api.example.com/items. The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'. Origin 'https://app.example.com' is therefore not allowed access. The credentials mode of requests initiated by the XMLHttpRequest is controlled by the withCredentials attribute.",
+			"Access to XMLHttpRequest at 'https://api.example.com/items' from origin 'https://app.example.com' has been blocked by CORS policy: The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'. The credentials mode of requests initiated by the XMLHttpRequest is controlled by the withCredentials attribute.",
+			"XMLHttpRequest cannot load …"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var old, now explainJSON
+			for _, x := range []struct {
+				text string
+				into *explainJSON
+			}{{tc.legacy, &old}, {tc.today, &now}} {
+				code, out, stderr := runMain(nil, false, "explain", "-o", "json", x.text)
+				if code != ExitAllowed {
+					t.Fatalf("exit %d: %s", code, stderr)
+				}
+				if err := json.Unmarshal([]byte(out), x.into); err != nil {
+					t.Fatalf("%v\n%s", err, out)
+				}
+			}
+			if old.CheckCommand != now.CheckCommand || old.Code == nil || now.Code == nil || *old.Code != *now.Code {
+				t.Errorf("older wording: %+v\ntoday's: %+v", old, now)
+			}
+			if old.LegacyWording != tc.opening || now.LegacyWording != "" {
+				t.Errorf("legacy_wording %q (today's %q), want %q", old.LegacyWording, now.LegacyWording, tc.opening)
+			}
+			code, out, stderr := runMain(nil, false, "explain", tc.legacy)
+			if code != ExitAllowed {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if want := "Chrome's console (an older Chrome's wording, \"" + tc.opening + "\") says: " + *now.Code; !strings.Contains(out, want) {
+				t.Errorf("output lacks %q:\n%s", want, out)
+			}
+			if !strings.Contains(out, "Reproduce it:\n  "+now.CheckCommand+"\n") {
+				t.Errorf("output lacks the command %q:\n%s", now.CheckCommand, out)
+			}
+		})
+	}
+}

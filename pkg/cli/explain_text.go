@@ -30,6 +30,9 @@ type explainJSON struct {
 	Note           string `json:"note"`
 	// Locale is the Firefox locale the text was written in, "" for English.
 	Locale string `json:"locale"`
+	// LegacyWording is the opening words of an older release's wording the
+	// text is in ("Failed to load …"), "" for today's.
+	LegacyWording string `json:"legacy_wording"`
 }
 
 // explainText answers a pasted console text: what it says, the command
@@ -49,7 +52,7 @@ func explainText(o *explainOptions, r *consoletext.Reading) error {
 	}
 	command, needsOrigin := reproduceCommand(r)
 	if o.Output == "json" {
-		out := explainJSON{Browser: r.Browser, Candidates: []string{}, URL: r.URL, RedirectedFrom: r.RedirectedFrom, Origin: r.Origin, CheckCommand: command, Note: r.Note, Locale: r.Locale}
+		out := explainJSON{Browser: r.Browser, Candidates: []string{}, URL: r.URL, RedirectedFrom: r.RedirectedFrom, Origin: r.Origin, CheckCommand: command, Note: r.Note, Locale: r.Locale, LegacyWording: r.Legacy}
 		if r.Code != "" {
 			c := string(r.Code)
 			out.Code = &c
@@ -77,6 +80,11 @@ func explainText(o *explainOptions, r *consoletext.Reading) error {
 	console := "console"
 	if r.Locale != "" {
 		console += " (locale " + r.Locale + ")"
+	}
+	if r.Legacy != "" {
+		// An old WebView's, an Electron app's, a Stack Overflow answer's:
+		// the same checks as today's, reproduced the same way.
+		console += fmt.Sprintf(" (an older %s's wording, %q)", p.Display, r.Legacy)
 	}
 	if r.Code == "" {
 		fmt.Fprintf(w, "%s's fetch() error: it does not say which CORS check failed, or whether it was CORS at all.\n", p.Display)

@@ -48,6 +48,10 @@ type Reading struct {
 	// Locale is the Firefox locale the text was written in (de, ja…),
 	// "" for English.
 	Locale string
+	// Legacy is the opening words of an older release's wording the text
+	// is in ("Failed to load …", "XMLHttpRequest cannot load …"), "" for
+	// today's.
+	Legacy string
 }
 
 // ErrNotConsoleText means the text is no console line corsdiag knows.
@@ -83,6 +87,11 @@ func build() {
 			if t.Key != "" && t.Code != "" {
 				addInternal(t.Key, p.Name, t.Code)
 			}
+		}
+		// What older releases logged (Chrome's "Failed to load …"):
+		// read by the same rules, never printed.
+		for _, t := range p.LegacyTemplates() {
+			patterns = append(patterns, compile(t))
 		}
 	}
 	// The catalogue's names: Chromium's CorsError, Firefox's reason key.
@@ -386,6 +395,9 @@ func decide(causes, follows []match) *Reading {
 	for _, m := range causes {
 		if m.p.t.Browser == browser {
 			r.Candidates = appendCode(r.Candidates, m.p.t.Code)
+			if r.Legacy == "" {
+				r.Legacy = m.p.t.Legacy
+			}
 		}
 	}
 	if len(r.Candidates) == 0 {

@@ -149,6 +149,9 @@ func FuzzRead(f *testing.F) {
 		for _, tp := range p.Templates() {
 			f.Add(tp.Text)
 		}
+		for _, tp := range p.LegacyTemplates() {
+			f.Add(tp.Text)
+		}
 		f.Add(p.Messages.FetchRejection)
 	}
 	f.Add("Origin {origin} is not allowed\n\n\x00")

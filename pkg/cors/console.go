@@ -264,6 +264,10 @@ type Template struct {
 	// Unpredicted: the browser logs the line but no profile predicts it
 	// (Messages.Unpredicted).
 	Unpredicted bool
+	// Legacy is the opening words of an older release's frame ("Failed to
+	// load …") for a line only such a release logs (Profile.Legacy), ""
+	// for today's wording.
+	Legacy string
 }
 
 // templateInitiators are the APIs console lines are rendered for.

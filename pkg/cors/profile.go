@@ -47,6 +47,9 @@ type Profile struct {
 	ThirdPartyCookies string
 	// Messages is the browser's console vocabulary.
 	Messages *Messages
+	// Legacy is the wording older releases logged, read in pasted console
+	// text and never printed.
+	Legacy []*LegacyMessages
 	// Headers are what the browser adds to every fetch() it sends
 	// (preflights included), besides Origin, Referer and Sec-Fetch-Site.
 	Headers BrowserHeaders

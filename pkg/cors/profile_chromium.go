@@ -47,6 +47,7 @@ var Chromium = &Profile{
 		SecFetch: true,
 	},
 	Messages: chromiumMessages,
+	Legacy:   chromiumLegacy,
 }
 
 var chromiumMessages = &Messages{
