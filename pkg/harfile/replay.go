@@ -3,6 +3,7 @@ package harfile
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -71,8 +72,9 @@ type Replayer struct {
 
 	mu    sync.Mutex
 	cache map[string]*liveCall
-	keys  []string        // cache's keys, oldest first
-	own   *http.Transport // closed by Wait
+	keys  []string                           // cache's keys, oldest first
+	dead  map[string]*probe.UnreachableError // servers no connection reached
+	own   *http.Transport                    // closed by Wait
 
 	contactMu sync.Mutex
 	named     map[string]bool // servers the file's requests name
@@ -213,13 +215,15 @@ func (rp *Replayer) replay(res *Result) {
 	if !rp.opts.SendSecrets {
 		req, withheld = withoutSecrets(req)
 	}
-	if rp.opts.Contact != nil {
-		// The server as the probe sends to it (the URL standard's form).
-		if href, err := weburl.Request(req.URL); err == nil {
-			if u, err := url.Parse(href); err == nil {
-				rp.contact(u.Scheme+"://"+u.Host, true)
-			}
+	// The server as the probe sends to it (the URL standard's form).
+	server := ""
+	if href, err := weburl.Request(req.URL); err == nil {
+		if u, err := url.Parse(href); err == nil {
+			server = u.Scheme + "://" + u.Host
 		}
+	}
+	if rp.opts.Contact != nil && server != "" {
+		rp.contact(server, true)
 	}
 	call.once.Do(func() {
 		select {
@@ -229,6 +233,10 @@ func (rp *Replayer) replay(res *Result) {
 			return
 		}
 		defer func() { <-rp.sem }()
+		if ue := rp.unreachable(server); ue != nil {
+			call.err = &probe.UnreachableError{URL: req.URL, Reason: ue.Reason + " (found by an earlier request to this server; this one was not sent)", Hint: ue.Hint, Err: ue.Err}
+			return
+		}
 		call.res, call.err = probe.Run(rp.ctx, probe.Options{
 			Request: req, SendActual: rp.opts.SendActual, Timeout: rp.opts.Timeout,
 			Insecure: rp.opts.Insecure, Routes: rp.opts.Routes, Transport: rp.opts.Transport, Profile: profile,
@@ -236,8 +244,38 @@ func (rp *Replayer) replay(res *Result) {
 			// the platform's error text, and memory stays flat.
 			MaxBody: DefaultBodyLimit,
 		})
+		// Before the semaphore is released: the replays waiting for it
+		// to this server are not sent.
+		rp.noteUnreachable(server, call.err)
 	})
 	applyLive(res, call.res, call.err, profile, rp.opts.FixFormat, withheldNote(withheld))
+}
+
+// unreachable is the error of a server that could not be reached at all
+// (no connection: refused, no such host, a connect timeout), or nil.
+func (rp *Replayer) unreachable(server string) *probe.UnreachableError {
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
+	return rp.dead[server]
+}
+
+// noteUnreachable remembers server as unreachable when err says no
+// connection could be made to it; an error after connecting (a slow
+// answer, a reset) may be one path's, and is not remembered.
+func (rp *Replayer) noteUnreachable(server string, err error) {
+	var ue *probe.UnreachableError
+	var oe *net.OpError
+	if server == "" || !errors.As(err, &ue) || !errors.As(ue.Err, &oe) || oe.Op != "dial" {
+		return
+	}
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
+	if rp.dead == nil {
+		rp.dead = map[string]*probe.UnreachableError{}
+	}
+	if rp.dead[server] == nil {
+		rp.dead[server] = ue
+	}
 }
 
 // withoutSecrets is req as the printed `corsdiag check` command shows it:

@@ -207,3 +207,84 @@ func TestReplayMemoryStaysBounded(t *testing.T) {
 		})
 	}
 }
+
+// countingTransport counts the requests that go out.
+type countingTransport struct {
+	rt http.RoundTripper
+	n  atomic.Int32
+}
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return c.rt.RoundTrip(r)
+}
+
+// A server that cannot be reached (nothing listens, no such host) is
+// tried by the first replays only: the others to it are not sent, and
+// say why, so a file of thousands of requests to a dead or firewalled
+// server does not take thousands of timeouts. Another server is still
+// replayed.
+func TestReplayGivesUpOnAnUnreachableServer(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + ln.Addr().String()
+	ln.Close() // nothing listens there now: connection refused
+	live := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	t.Cleanup(live.Close)
+	tests := []struct {
+		name       string
+		dead       int // requests to the dead server
+		live       int // then requests to the live one
+		wantAtMost int32
+		wantLive   int
+	}{
+		{"many requests to a dead server", 40, 0, 4, 0},
+		{"a dead server, then a live one", 40, 3, 4 + 3, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ct := &countingTransport{rt: http.DefaultTransport.(*http.Transport).Clone()}
+			var results []*Result
+			rp := NewReplayer(context.Background(), ReplayOptions{Transport: ct}, func(r *Result) error {
+				results = append(results, r)
+				return nil
+			})
+			add := func(u string) {
+				req := &cors.Request{Method: http.MethodGet, URL: u, Origin: "http://localhost:3000"}
+				if err := rp.Add(&Result{URL: u, Verdict: cors.Blocked, CauseSource: CauseUnknown, Reproduce: req}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for i := 0; i < tt.dead; i++ {
+				add(fmt.Sprintf("%s/item/%d", dead, i))
+			}
+			for i := 0; i < tt.live; i++ {
+				add(fmt.Sprintf("%s/item/%d", live.URL, i))
+			}
+			if err := rp.Wait(); err != nil {
+				t.Fatal(err)
+			}
+			if n := ct.n.Load(); n > tt.wantAtMost {
+				t.Errorf("%d requests went out, want at most %d", n, tt.wantAtMost)
+			}
+			gotLive := 0
+			for i, r := range results {
+				rep := r.Reported()
+				if i < tt.dead {
+					if rep == nil || rep.Code != cors.CodeActualNetwork || !strings.Contains(rep.Message, "connection refused") {
+						t.Errorf("request %d to the dead server: reported %+v, want its network error", i, rep)
+					}
+					continue
+				}
+				if r.CauseSource == CauseLive && rep != nil && rep.Code == cors.CodeMissingAllowOrigin {
+					gotLive++
+				}
+			}
+			if gotLive != tt.wantLive {
+				t.Errorf("%d requests to the live server replayed, want %d", gotLive, tt.wantLive)
+			}
+		})
+	}
+}
