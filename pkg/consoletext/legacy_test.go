@@ -41,6 +41,8 @@ func TestReadLegacyChromeAsToday(t *testing.T) {
 			text: "XMLHttpRequest cannot load https://api.example.com/items. Response for preflight has invalid HTTP status code 405"},
 		{name: "failed to load, preflight status with period", noOrigin: true, code: cors.CodePreflightStatus, status: 401,
 			text: "Failed to load https://api.example.com/items: Response for preflight has invalid HTTP status code 401."},
+		{name: "failed to load, preflight not ok", noOrigin: true, code: cors.CodePreflightStatus,
+			text: "Failed to load https://api.example.com/items: Response for preflight does not have HTTP ok status."},
 		{name: "failed to load, preflight redirect", noOrigin: true, code: cors.CodePreflightRedirect,
 			text: "Failed to load https://api.example.com/items: Response for preflight is invalid (redirect)"},
 		{name: "failed to load, mismatch", code: cors.CodeAllowOriginMismatch, param: "https://other.example",

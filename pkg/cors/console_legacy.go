@@ -58,6 +58,11 @@ type LegacyCause struct {
 //     the preflight status cause with a period, which
 //     platform/loader/fetch/CrossOriginAccessControl.cpp (mirror/chromium at
 //     15ade480124b) and Chromium 56 do not.
+//   - Then (kiwibrowser/src at 736b3d7ff7b1,
+//     third_party/blink/renderer/platform/loader/cors/cors_error_string.cc,
+//     framed by document_threadable_loader.cc's "Failed to load " + url +
+//     ": " at 503b2a9351fd): "Response for preflight does not have HTTP ok
+//     status.", which names no status.
 //
 // The hints Blink appended after the origin sentence (the opaque response,
 // the withCredentials attribute) are left out: a line reads with or
@@ -87,6 +92,7 @@ var chromiumLegacyCauses = []LegacyCause{
 	{CodeInvalidCredentials, "The value of the 'Access-Control-Allow-Credentials' header in the response is '{param}' which must be 'true' when the request's credentials mode is 'include'. Origin '{origin}' is therefore not allowed access."},
 	{CodePreflightStatus, "Response for preflight has invalid HTTP status code {status}"},
 	{CodePreflightStatus, "Response for preflight has invalid HTTP status code {status}."},
+	{CodePreflightStatus, "Response for preflight does not have HTTP ok status."},
 	{CodePreflightRedirect, "Response for preflight is invalid (redirect)"},
 	{CodeMethodNotAllowed, "Method {param} is not allowed by Access-Control-Allow-Methods in preflight response."},
 	{CodeHeaderNotAllowed, "Request header field {param} is not allowed by Access-Control-Allow-Headers in preflight response."},
