@@ -250,10 +250,10 @@ func TestLintTemplateWarnings(t *testing.T) {
 // provider applies over the body's. --fix-format keeps its meaning.
 func TestLintTerraformBodyFixForm(t *testing.T) {
 	const (
-		hclFirst = "[terraform] an options operation with a MOCK integration, inside the body's jsonencode({...}) (API Gateway OpenAPI)\npaths = {\n  \"/items\" = {\n    options = {\n      security = []\n"
+		hclFirst = "[terraform] an options operation with a MOCK integration, inside the body's jsonencode({...}) (API Gateway OpenAPI)\n# Merge into the document: options goes under the path's entry, beside its other\n# operations (a second paths key would replace the first, with every route in it).\npaths = {\n  \"/items\" = {\n    options = {\n      security = []\n"
 		// terraform-body-no-options.tf's API, its body in a file.
 		openapiFile = "openapi: 3.0.1\npaths:\n  /items:\n    put:\n      x-amazon-apigateway-integration: {type: aws_proxy, httpMethod: POST, uri: arn}\n"
-		yamlFirst   = "[openapi] an options operation with a MOCK integration (API Gateway OpenAPI)\npaths:\n  /items:\n    options:\n      security: []\n"
+		yamlFirst   = "[openapi] an options operation with a MOCK integration (API Gateway OpenAPI)\n# Merge into the document: options goes under the path's entry, beside its other\n# operations (a second paths key would replace the first, with every route in it).\npaths:\n  /items:\n    options:\n      security: []\n"
 	)
 	api := func(body string) string {
 		return "resource \"aws_api_gateway_rest_api\" \"api\" {\n  body = " + body + "\n}\n"

@@ -37,7 +37,12 @@ func openAPIOptions(c FixContext) string {
 }
 
 func init() {
-	addFixes(CodeAPIGWNoOptionsMethod, fixBuilder{FormatOpenAPI, "an options operation with a MOCK integration (API Gateway OpenAPI)", openAPIOptions})
+	addFixes(CodeAPIGWNoOptionsMethod, fixBuilder{FormatOpenAPI, "an options operation with a MOCK integration (API Gateway OpenAPI)", func(c FixContext) string {
+		// A second paths: key would replace the first, and an import in
+		// overwrite mode delete every route the document then lacks.
+		return "# Merge into the document: options goes under the path's entry, beside its other\n" +
+			"# operations (a second paths key would replace the first, with every route in it).\n" + openAPIOptions(c)
+	}})
 	addFixes(CodeAPIGWAuthOnOptions, fixBuilder{FormatOpenAPI, "the options operation without security (API Gateway OpenAPI)", func(c FixContext) string {
 		return "# the options operation you have: add security: [] to it; its responses and integration stay\n" + openAPIOptions(c)
 	}})

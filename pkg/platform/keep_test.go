@@ -742,3 +742,42 @@ func TestNginxLocationsSendOneAllowOrigin(t *testing.T) {
 		t.Fatalf("only %d nginx snippets checked", n)
 	}
 }
+
+// TestOpenAPIPathsSayMerge: an OpenAPI fragment under paths: pasted as a
+// second paths: key replaces the first (YAML keeps the last of two equal
+// keys; the JSON of a Terraform body likewise), and an import in overwrite
+// mode then deletes every other route. Each such fragment says, in its
+// leading comment, that it goes beside what the path has.
+func TestOpenAPIPathsSayMerge(t *testing.T) {
+	says := regexp.MustCompile(`(?i)\bmerge|\bbeside\b|\badd\b`)
+	n := 0
+	for _, ctx := range []FixContext{ExampleContext(), existingContext(true)} {
+		for code := range fixBuilders {
+			for _, f := range Fixes(code, ctx) {
+				if f.Format != FormatOpenAPI {
+					continue
+				}
+				var lead []string
+				for _, l := range strings.Split(f.Snippet, "\n") {
+					if !strings.HasPrefix(l, "#") {
+						if !strings.HasPrefix(l, "paths:") {
+							lead = nil // not a paths fragment
+						}
+						break
+					}
+					lead = append(lead, l)
+				}
+				if !strings.HasPrefix(f.Snippet, "paths:") && lead == nil {
+					continue
+				}
+				n++
+				if !says.MatchString(strings.Join(lead, "\n")) {
+					t.Errorf("%s %q: a paths: fragment without a leading comment saying to merge it beside the path's operations:\n%s", code, f.Title, f.Snippet)
+				}
+			}
+		}
+	}
+	if n < 4 {
+		t.Fatalf("only %d paths fragments checked", n)
+	}
+}
