@@ -102,16 +102,21 @@ func (r *HARRenderer) finishJSON(sum harfile.Summary, log *harfile.Log, readErr 
 		Error   string `json:"error"`
 		Creator string `json:"creator"`
 		// Browsers and Differences: har --browser all.
-		Browsers    []HARBrowser    `json:"browsers,omitempty"`
-		Differences []HARDifference `json:"browsers_differ,omitempty"`
+		// Differences is a pointer so that none is [], not left out.
+		Browsers    []HARBrowser     `json:"browsers,omitempty"`
+		Differences *[]HARDifference `json:"browsers_differ,omitempty"`
 	}
 	js := jsonSummary{Summary: sum, Shown: r.Shown, Creator: termsafe.Clean(strings.TrimSpace(log.Creator.Name + " " + log.Creator.Version))}
 	if r.opts.Browsers.compared() {
 		js.Browsers = r.opts.Browsers.List
-		js.Differences = harDifferences(r.opts.Browsers)
-		for i := range js.Differences {
-			js.Differences[i].URL = r.cleanURL(js.Differences[i].URL)
+		diffs := harDifferences(r.opts.Browsers)
+		if diffs == nil {
+			diffs = []HARDifference{}
 		}
+		for i := range diffs {
+			diffs[i].URL = r.cleanURL(diffs[i].URL)
+		}
+		js.Differences = &diffs
 	}
 	if readErr != nil {
 		js.Partial, js.Error = true, termsafe.Clean(readErr.Error())
