@@ -73,7 +73,11 @@ Resources:
           ViewerProtocolPolicy: redirect-to-https
           AllowedMethods: [%s]%s
           CachedMethods: [GET, HEAD, OPTIONS]
-          CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6        # CachingOptimized, if it has no cache policy
+          # A cache policy there stays, and takes this origin request policy unless it has one.
+          # Legacy ForwardedValues there instead (no cache policy) stay as they are, query strings,
+          # cookies and TTLs included: add Origin, Access-Control-Request-Method and
+          # Access-Control-Request-Headers to their Headers, and no origin request policy.
+          CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6        # CachingOptimized: a new behavior only
           OriginRequestPolicyId: 88a5eaf4-2fd4-4709-b370-b4c650ea3fcf # CORS-S3Origin (CORS-CustomOrigin: 59781a5b-3903-41f3-afcb-af62929ccde1), if it has none
           ResponseHeadersPolicyId: !Ref CorsHeadersPolicy
 `, c.Path, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.credentials("#", ""),
@@ -108,7 +112,9 @@ new cloudfront.Distribution(this, 'Dist', {
 # ordered_cache_behavior whose path_pattern matches): its other arguments
 # stay. An origin request policy forwards Origin but leaves it out of the
 # cache key; the cache policy must hold it. Copy the TTLs, cookies and query
-# strings of the cache policy the block uses today into this one.
+# strings of the cache policy the block uses today into this one; a block with
+# forwarded_values instead (legacy) keeps them, Origin, Access-Control-Request-Method
+# and Access-Control-Request-Headers added to its headers, and takes no cache policy.
 resource "aws_cloudfront_cache_policy" "by_origin" {
   name        = "cache-by-origin"
   default_ttl = 86400

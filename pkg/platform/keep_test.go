@@ -781,3 +781,33 @@ func TestOpenAPIPathsSayMerge(t *testing.T) {
 		t.Fatalf("only %d paths fragments checked", n)
 	}
 }
+
+// TestCloudFrontLegacyBehaviorsKeepWhatTheyForward: a behavior without a
+// cache policy uses legacy settings (ForwardedValues: the query strings,
+// cookies and headers it forwards, its TTLs). A template form that gave it
+// CachingOptimized dropped them all: an API behind it lost its query
+// strings and cookies. Each template form of the cache-key fix says what a
+// legacy behavior keeps and where Origin goes in it.
+func TestCloudFrontLegacyBehaviorsKeepWhatTheyForward(t *testing.T) {
+	legacy := map[Format]*regexp.Regexp{
+		FormatCloudFormation: regexp.MustCompile(`ForwardedValues[^\n]*\n?[^\n]*(stay|keep)`),
+		FormatTerraform:      regexp.MustCompile(`forwarded_values`),
+	}
+	n := 0
+	for _, f := range Fixes(CodeCloudFrontCache, existingContext(true)) {
+		re, ok := legacy[f.Format]
+		if !ok {
+			continue
+		}
+		n++
+		if !re.MatchString(f.Snippet) {
+			t.Errorf("%s: says nothing of a legacy behavior's ForwardedValues, which a cache policy would replace:\n%s", f.Format, f.Snippet)
+		}
+		if strings.Contains(f.Snippet, "if it has no cache policy") {
+			t.Errorf("%s: gives a behavior without a cache policy (a legacy one) CachingOptimized:\n%s", f.Format, f.Snippet)
+		}
+	}
+	if n != len(legacy) {
+		t.Fatalf("%d template forms checked, want %d", n, len(legacy))
+	}
+}
