@@ -36,6 +36,7 @@ func init() {
 			return fmt.Sprintf(`1. CloudFront console → Distributions → the distribution → Behaviors → the behavior serving %s → Edit.
 2. Cache key and origin requests: Origin request policy = CORS-S3Origin (S3 origin) or CORS-CustomOrigin (API Gateway, ALB, other);
    Cache policy: one whose cache key includes the Origin header (or CachingDisabled for an API).
+   Legacy cache settings there instead: keep them (query strings, cookies, TTLs) and add Origin, Access-Control-Request-Method and Access-Control-Request-Headers to their headers; no origin request policy then.
    Or: Response headers policy = a custom CORS policy allowing %s and every origin the origin server allows today (CloudFront then sets the headers itself, in place of the origin's).
    A behavior takes one: a response headers policy it has today (security or custom headers) gets these CORS settings instead, or its headers copied into the new one.
 3. Allowed HTTP methods: %s; cache OPTIONS. Save, then invalidate: aws cloudfront create-invalidation --distribution-id YOUR_DISTRIBUTION_ID --paths '/*'`, c.Path, c.Origin, cloudFrontMethodsSaid(c))

@@ -792,6 +792,7 @@ func TestCloudFrontLegacyBehaviorsKeepWhatTheyForward(t *testing.T) {
 	legacy := map[Format]*regexp.Regexp{
 		FormatCloudFormation: regexp.MustCompile(`ForwardedValues[^\n]*\n?[^\n]*(stay|keep)`),
 		FormatTerraform:      regexp.MustCompile(`forwarded_values`),
+		FormatConsole:        regexp.MustCompile(`Legacy cache settings[^\n]*keep`),
 	}
 	n := 0
 	for _, f := range Fixes(CodeCloudFrontCache, existingContext(true)) {
