@@ -313,7 +313,7 @@ func withheldNote(withheld []string) string {
 	if n := len(withheld); n > 1 {
 		list = strings.Join(withheld[:n-1], ", ") + " and " + withheld[n-1]
 	}
-	return " (replayed with " + list + " as [REDACTED]; --send-secrets sends the file's values)"
+	return " (sent with " + list + " as [REDACTED]; --send-secrets sends the file's values)"
 }
 
 // notSentReason says why the live probe did not send the actual request.
