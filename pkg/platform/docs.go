@@ -432,7 +432,7 @@ var pages = map[cors.Code]pageText{
 	CodeGCSCORS: {
 		Platform: "Google Cloud Storage", Explains: cors.CodeMissingAllowOrigin,
 		Browser: "Cloud Storage answers without `Access-Control-Allow-Origin`.",
-		Why:     "A bucket answers CORS only from its CORS configuration; no entry matches the origin and method.",
+		Why:     "A bucket answers CORS only from its CORS configuration, with the first entry whose origins and methods match the request's; no entry matches, or the one that does lacks a header the request asks for (its `responseHeader`).",
 		Example: "HTTP/1.1 200 OK\nContent-Type: application/json\nx-guploader-uploadid: ABPtcPp1\nx-goog-generation: 1700000000000000\nServer: UploadServer",
 		Confirm: "```sh\ngcloud storage buckets describe gs://BUCKET --format=\"default(cors_config)\"\n```",
 		Detect:  "Cloud Storage recognised (`storage.googleapis.com`, `x-guploader-uploadid`, `x-goog-*`) and an answer without the header.",

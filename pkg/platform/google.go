@@ -112,7 +112,9 @@ fi`
   name     = "%s"
   location = "YOUR_LOCATION" # the bucket's location today: another one makes Terraform replace the bucket
 %s
-  # the cors blocks already in this resource stay; add this one
+  # the cors blocks already in this resource stay; add this one. Cloud Storage answers with
+  # the first block matching the origin and method: where one already lists this origin (or
+  # "*") and method, add the response_header values to it instead.
   cors {
     origin          = [%s]
     method          = [%s]

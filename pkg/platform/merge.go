@@ -125,7 +125,8 @@ func lambdaURLMergeCLI(c FixContext) string {
 func gcsMergeCLI(c FixContext) string {
 	entry := map[string]any{"origin": []string{c.Origin}, "method": s3Methods(c), "responseHeader": c.Headers, "maxAgeSeconds": 3600}
 	return fmt.Sprintf(`BUCKET=%s
-# the entries in place today, with the page's added (every entry already there stays)
+# the entries in place today, the page's headers added to the first one answering its origin and
+# method (Cloud Storage uses that one), else a new entry at the end; every entry there stays
 gcloud storage buckets describe "gs://$BUCKET" --format="json(cors_config)" > cors-current.json \
   && jq --argjson rule %s %s cors-current.json > cors.json \
   && gcloud storage buckets update "gs://$BUCKET" --cors-file=cors.json \

@@ -289,6 +289,32 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 				}
 				wantHas(t, list[1], "origin", "https://staging.example.com")
 			}},
+		// Cloud Storage answers with the first entry whose origin and method
+		// match (Get Bucket CORS): an entry appended after one matching the
+		// page would never answer it. The headers go into that entry.
+		{name: "Cloud Storage with an entry for the page's origin, without its header", code: CodeGCSCORS, file: "gcs.json",
+			state: `[{"origin":["https://app.example.com"],"method":["GET"],"maxAgeSeconds":600},{"origin":["https://staging.example.com"],"method":["GET","PUT"],"responseHeader":["x-goog-meta-owner"],"maxAgeSeconds":300}]`,
+			check: func(t *testing.T, got map[string]any) {
+				list := got["list"].([]any)
+				if len(list) != 2 || !sameJSON(list[0], `{"origin":["https://app.example.com"],"method":["GET"],"maxAgeSeconds":600}`) {
+					t.Fatalf("entries %v, want the two there, the first unchanged", list)
+				}
+				wantHas(t, list[1], "responseHeader", "x-goog-meta-owner", "content-type")
+				wantHas(t, list[1], "method", "GET", "PUT")
+				if m := list[1].(map[string]any)["maxAgeSeconds"]; m != float64(300) {
+					t.Errorf("maxAgeSeconds %v, want the 300 there", m)
+				}
+			}},
+		{name: "Cloud Storage with a wildcard entry for every origin", code: CodeGCSCORS, file: "gcs.json",
+			state: `[{"origin":["*"],"method":["*"],"maxAgeSeconds":3600}]`,
+			check: func(t *testing.T, got map[string]any) {
+				list := got["list"].([]any)
+				if len(list) != 1 {
+					t.Fatalf("entries %v, want the wildcard one, the header added to it", list)
+				}
+				wantHas(t, list[0], "origin", "*")
+				wantHas(t, list[0], "responseHeader", "content-type")
+			}},
 		{name: "audit's exact allow-list on an HTTP API", snippet: allowListSnippet(t, FormatAWSCLI, ctx), file: "api.json", state: `{"ApiId":"q1w2e3r4t5","Name":"api","CorsConfiguration":{"AllowOrigins":["*"],"AllowMethods":["GET","POST"],"AllowHeaders":["authorization"],"MaxAge":300}}`,
 			check: func(t *testing.T, got map[string]any) {
 				c := got["CorsConfiguration"].(map[string]any)
