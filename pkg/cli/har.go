@@ -97,7 +97,7 @@ wrong. Docs: docs/har.md.`,
 	f.BoolVar(&o.noRedact, "no-redact", false, "show cookies, Authorization, API keys and tokens")
 	f.BoolVar(&o.replay, "replay", false, "send, live, the blocked requests whose cause is not in the file")
 	f.BoolVar(&o.sendActual, "send-actual", false, "with --replay, also send the actual request of POST, PUT, PATCH, DELETE…")
-	f.BoolVar(&o.sendSecret, "send-secrets", false, "with --replay, send the file's Authorization, API keys, tokens and secret query parameters (else [REDACTED], as the printed check command shows them)")
+	f.BoolVar(&o.sendSecret, "send-secrets", false, "with --replay, send the file's Authorization, API keys, tokens, secret query parameters and cookies (else [REDACTED], as the printed check command shows them, and no cookie)")
 	f.DurationVar(&o.timeout, "timeout", probe.DefaultTimeout, "with --replay, time allowed for each request's check")
 	f.BoolVarP(&o.insecure, "insecure", "k", false, "with --replay, skip TLS certificate verification")
 	f.BoolVar(&o.strict, "strict", false, "exit 1 also when requests failed for reasons that are not CORS (an extension, TLS, DNS, an abort)")

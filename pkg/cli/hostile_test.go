@@ -381,28 +381,30 @@ func TestCISecretsInUnnamedChecks(t *testing.T) {
 }
 
 // TestHarReplaySendsSecretsOnlyWhenAsked: --replay sends the request the
-// printed `corsdiag check` command shows, secrets as [REDACTED]; the
-// recorded Authorization, API key and secret query parameter go out only
-// with --send-secrets, and the report says which were held back.
+// printed `corsdiag check` command shows, secrets as [REDACTED] and no
+// cookie; the recorded Authorization, API key, secret query parameter and
+// cookies go out only with --send-secrets, and the report says which were
+// held back.
 func TestHarReplaySendsSecretsOnlyWhenAsked(t *testing.T) {
 	var mu sync.Mutex
 	var seen []string // Authorization, X-Api-Key, query of each GET
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet {
 			mu.Lock()
-			seen = append(seen, r.Header.Get("Authorization")+"|"+r.Header.Get("X-Api-Key")+"|"+r.URL.RawQuery)
+			seen = append(seen, r.Header.Get("Authorization")+"|"+r.Header.Get("X-Api-Key")+"|"+r.URL.RawQuery+"|"+r.Header.Get("Cookie"))
 			mu.Unlock()
 		}
 		if r.Method == http.MethodOptions {
 			w.Header().Set("Access-Control-Allow-Origin", "http://localhost:5173")
 			w.Header().Set("Access-Control-Allow-Headers", "authorization, x-api-key")
+			w.Header().Set("Access-Control-Allow-Credentials", "true")
 			w.WriteHeader(http.StatusNoContent)
 			return
 		}
 		w.WriteHeader(http.StatusUnauthorized) // and no Access-Control-Allow-Origin
 	}))
 	t.Cleanup(srv.Close)
-	har := `{"log":{"entries":[{"startedDateTime":"2024-01-01T00:00:00Z","request":{"method":"GET","url":"` + srv.URL + `/items?api_key=QueryKey42&page=2","headers":[{"name":"Origin","value":"http://localhost:5173"},{"name":"Sec-Fetch-Mode","value":"cors"},{"name":"Authorization","value":"Bearer RecordedToken42"},{"name":"X-Api-Key","value":"RecordedKey42"}]},"response":{"status":0,"headers":[],"_error":"net::ERR_FAILED"}}]}}`
+	har := `{"log":{"entries":[{"startedDateTime":"2024-01-01T00:00:00Z","request":{"method":"GET","url":"` + srv.URL + `/items?api_key=QueryKey42&page=2","headers":[{"name":"Origin","value":"http://localhost:5173"},{"name":"Sec-Fetch-Mode","value":"cors"},{"name":"Authorization","value":"Bearer RecordedToken42"},{"name":"X-Api-Key","value":"RecordedKey42"},{"name":"Cookie","value":"sid=RecordedCookie42"}]},"response":{"status":0,"headers":[],"_error":"net::ERR_FAILED"}}]}}`
 	path := filepath.Join(t.TempDir(), "secrets.har")
 	if err := os.WriteFile(path, []byte(har), 0o644); err != nil {
 		t.Fatal(err)
@@ -413,8 +415,8 @@ func TestHarReplaySendsSecretsOnlyWhenAsked(t *testing.T) {
 		wantSent string
 		wantSays string
 	}{
-		{"not asked", nil, "Bearer [REDACTED]|[REDACTED]|api_key=[REDACTED]&page=2", "--send-secrets"},
-		{"--send-secrets", []string{"--send-secrets"}, "Bearer RecordedToken42|RecordedKey42|api_key=QueryKey42&page=2", ""},
+		{"not asked", nil, "Bearer [REDACTED]|[REDACTED]|api_key=[REDACTED]&page=2|", "--send-secrets"},
+		{"--send-secrets", []string{"--send-secrets"}, "Bearer RecordedToken42|RecordedKey42|api_key=QueryKey42&page=2|sid=RecordedCookie42", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -432,7 +434,7 @@ func TestHarReplaySendsSecretsOnlyWhenAsked(t *testing.T) {
 			if len(got) != 1 || got[0] != tt.wantSent {
 				t.Errorf("the server got %q, want [%q]", got, tt.wantSent)
 			}
-			for _, secret := range []string{"RecordedToken42", "RecordedKey42", "QueryKey42"} {
+			for _, secret := range []string{"RecordedToken42", "RecordedKey42", "QueryKey42", "RecordedCookie42"} {
 				if strings.Contains(out+errOut, secret) {
 					t.Errorf("the report prints %s:\n%s", secret, out)
 				}

@@ -77,6 +77,10 @@ type Result struct {
 	// not in the file (the request `corsdiag check` sends to find it).
 	Exchange  *cors.Exchange
 	Reproduce *cors.Request
+	// ReproduceCookie is the cookies the browser attached to Reproduce's
+	// request, as a Cookie header ("" when none): `har --replay
+	// --send-secrets` sends them.
+	ReproduceCookie string `json:"-"`
 	// Profile is the browser that judged it (the file's, or --browser).
 	Profile *cors.Profile `json:"-"`
 
@@ -972,6 +976,7 @@ func (a *analyzer) judge(j *job) *Result {
 		// need no reproducing, most of them.
 		rep := req
 		res.Reproduce = &rep
+		res.ReproduceCookie = recordedCookie(e)
 		res.Findings = prependReported(res.Findings, causeNotInFile(e, &req, causeKnown))
 	}
 	return res
@@ -1293,6 +1298,19 @@ func isCORSMode(e *Entry) bool {
 
 func hasCredentials(e *Entry) bool {
 	return e.Credentials || hasCookies(e)
+}
+
+// recordedCookie is the Cookie header of e's request, or one built from
+// its cookies array when the exporter wrote no header.
+func recordedCookie(e *Entry) string {
+	if c := e.Request.Header("Cookie"); c != "" {
+		return c
+	}
+	parts := make([]string, 0, len(e.Request.Cookies))
+	for _, c := range e.Request.Cookies {
+		parts = append(parts, c.Name+"="+c.Value)
+	}
+	return strings.Join(parts, "; ")
 }
 
 func hasCookies(e *Entry) bool {

@@ -212,8 +212,16 @@ func (rp *Replayer) replay(res *Result) {
 	}
 	rp.mu.Unlock()
 	req, withheld := *res.Reproduce, []string(nil)
+	// The file's cookies: the browser attached them, so only a
+	// credentialed request carries them, on the actual request.
+	cookie := ""
+	if req.Credentials {
+		cookie = res.ReproduceCookie
+	}
+	cookiesHeld := false
 	if !rp.opts.SendSecrets {
 		req, withheld = withoutSecrets(req)
+		cookie, cookiesHeld = "", cookie != ""
 	}
 	// The server as the probe sends to it (the URL standard's form).
 	server := ""
@@ -238,7 +246,7 @@ func (rp *Replayer) replay(res *Result) {
 			return
 		}
 		call.res, call.err = probe.Run(rp.ctx, probe.Options{
-			Request: req, SendActual: rp.opts.SendActual, Timeout: rp.opts.Timeout,
+			Request: req, Cookie: cookie, SendActual: rp.opts.SendActual, Timeout: rp.opts.Timeout,
 			Insecure: rp.opts.Insecure, Routes: rp.opts.Routes, Transport: rp.opts.Transport, Profile: profile,
 			// As much of a body as the file's answers keep: enough for
 			// the platform's error text, and memory stays flat.
@@ -248,7 +256,7 @@ func (rp *Replayer) replay(res *Result) {
 		// to this server are not sent.
 		rp.noteUnreachable(server, call.err)
 	})
-	applyLive(res, call.res, call.err, profile, rp.opts.FixFormat, withheldNote(withheld))
+	applyLive(res, call.res, call.err, profile, rp.opts.FixFormat, withheldNote(withheld, cookiesHeld))
 }
 
 // unreachable is the error of a server that could not be reached at all
@@ -305,15 +313,22 @@ func withoutSecrets(req cors.Request) (cors.Request, []string) {
 }
 
 // withheldNote says which of the file's secrets a replay did not send.
-func withheldNote(withheld []string) string {
-	if len(withheld) == 0 {
+func withheldNote(withheld []string, cookies bool) string {
+	var parts []string
+	if n := len(withheld); n > 0 {
+		list := withheld[0]
+		if n > 1 {
+			list = strings.Join(withheld[:n-1], ", ") + " and " + withheld[n-1]
+		}
+		parts = append(parts, "with "+list+" as [REDACTED]")
+	}
+	if cookies {
+		parts = append(parts, "without the file's cookies")
+	}
+	if len(parts) == 0 {
 		return ""
 	}
-	list := withheld[0]
-	if n := len(withheld); n > 1 {
-		list = strings.Join(withheld[:n-1], ", ") + " and " + withheld[n-1]
-	}
-	return " (sent with " + list + " as [REDACTED]; --send-secrets sends the file's values)"
+	return " (sent " + strings.Join(parts, " and ") + "; --send-secrets sends the file's values)"
 }
 
 // notSentReason says why the live probe did not send the actual request.
