@@ -272,6 +272,10 @@ func newAuditor(opts Options) (*auditor, error) {
 	if plan.Forbidden {
 		return nil, usagef("fetch() refuses the %s method: no page can send it", plan.Method)
 	}
+	if plan.URLCredentials {
+		// The message does not quote the URL: it holds the password.
+		return nil, usagef("fetch() refuses a URL with a user name or password (TypeError: Request cannot be constructed from a URL that includes credentials): no page can send it; send them in an Authorization header (-H) instead")
+	}
 	if !opts.SendActual && probe.OnlyBySending(opts.Profile, &r) {
 		return nil, usagef("%s needs no preflight, so an attacker's page sends it without asking and the browser judges only its answer; corsdiag does not send a state-changing request unless you ask.\n"+
 			"Pass --send-actual to send it (from every origin tried) and check the answers.", plan.Method)

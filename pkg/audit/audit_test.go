@@ -359,6 +359,7 @@ func TestBadOptions(t *testing.T) {
 		{"bad origin", Options{URL: "https://api.example.com/", Origins: []string{"https://app.example.com/path"}}, "--origin"},
 		{"relative URL", Options{URL: "/items", Origins: []string{app}}, "absolute"},
 		{"forbidden method", Options{URL: "https://api.example.com/", Origins: []string{app}, Method: "TRACE"}, "refuses"},
+		{"user and password in the URL", Options{URL: "https://alice:AuditPw9@api.example.com/", Origins: []string{app}}, "fetch() refuses a URL with a user name or password"},
 		{"bad fix format", Options{URL: "https://api.example.com/", Origins: []string{app}, FixFormat: "cobol"}, "--fix-format"},
 	}
 	for _, tt := range tests {

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -768,6 +769,83 @@ func TestCheckCurlErrors(t *testing.T) {
 			}
 			if !strings.Contains(stderr, tt.want) {
 				t.Errorf("stderr %q lacks %q", stderr, tt.want)
+			}
+		})
+	}
+}
+
+// TestCheckURLWithCredentials: fetch() throws a TypeError for a URL with a
+// user name or password before sending anything, so check sends nothing
+// and says blocked; XMLHttpRequest sends it, without the credentials (no
+// Authorization from the URL), and CORS is judged as for any request. No
+// output shows the password.
+func TestCheckURLWithCredentials(t *testing.T) {
+	const secret = "Pw4CheckSecret77"
+	tests := []struct {
+		name      string
+		userinfo  string
+		args      []string
+		allow     bool
+		want      int
+		reached   bool
+		wantOut   []string
+		wantNoOut []string
+	}{
+		{name: "fetch, user and password", userinfo: "alice:" + secret, allow: true, want: ExitBlocked,
+			wantOut: []string{"url-contains-credentials", "corsdiag sent nothing either", "Request cannot be constructed from a URL that includes credentials: http://alice:%5BREDACTED%5D@", "Authorization"}},
+		{name: "fetch, user name alone", userinfo: "alice", allow: true, want: ExitBlocked,
+			wantOut: []string{"url-contains-credentials", "corsdiag sent nothing either"}},
+		{name: "fetch in Firefox", userinfo: "alice:" + secret, args: []string{"--browser", "firefox"}, allow: true, want: ExitBlocked,
+			wantOut: []string{"In Firefox, fetch() throws:", "is an url with embedded credentials."}},
+		{name: "fetch in Safari", userinfo: "alice:" + secret, args: []string{"--browser", "safari"}, allow: true, want: ExitBlocked,
+			wantOut: []string{"In Safari, fetch() throws:", "TypeError: URL is not valid or contains user credentials."}},
+		{name: "fetch, JSON", userinfo: "alice:" + secret, args: []string{"-o", "json"}, allow: true, want: ExitBlocked,
+			wantOut: []string{`"code": "url-contains-credentials"`, `"browser_message": "TypeError: Failed to execute 'fetch' on 'Window': Request cannot be constructed from a URL that includes credentials: http://alice:%5BREDACTED%5D@`}},
+		{name: "XHR, allowed", userinfo: "alice:" + secret, args: []string{"--initiator", "xhr"}, allow: true, want: ExitAllowed, reached: true,
+			wantNoOut: []string{"url-contains-credentials"}},
+		{name: "XHR, blocked by the server", userinfo: "alice:" + secret, args: []string{"--initiator", "xhr"}, want: ExitBlocked, reached: true,
+			wantOut: []string{"missing-allow-origin", "Access to XMLHttpRequest at 'http://alice:%5BREDACTED%5D@"}, wantNoOut: []string{"url-contains-credentials"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var mu sync.Mutex
+			var got []http.Header
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				got = append(got, r.Header.Clone())
+				mu.Unlock()
+				if tt.allow {
+					w.Header().Set("Access-Control-Allow-Origin", "*")
+				}
+				w.WriteHeader(http.StatusOK)
+			}))
+			defer srv.Close()
+			u := strings.Replace(srv.URL, "http://", "http://"+tt.userinfo+"@", 1) + "/items"
+			args := append([]string{"check", u, "--origin", "http://127.0.0.1:1"}, tt.args...)
+			code, out, errOut := runMain(nil, false, args...)
+			if code != tt.want {
+				t.Fatalf("exit %d, want %d\n%s%s", code, tt.want, out, errOut)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if reached := len(got) > 0; reached != tt.reached {
+				t.Errorf("the server received %d requests, want any: %v", len(got), tt.reached)
+			}
+			for _, h := range got {
+				if a := h.Get("Authorization"); a != "" {
+					t.Errorf("sent Authorization %q: the browser does not send the URL's credentials", a)
+				}
+			}
+			assertNoSecret(t, "check output", out+errOut, secret)
+			for _, w := range tt.wantOut {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+			for _, w := range tt.wantNoOut {
+				if strings.Contains(out, w) {
+					t.Errorf("output has %q:\n%s", w, out)
+				}
 			}
 		})
 	}

@@ -476,3 +476,76 @@ func TestHarReplaySaysWhereItSends(t *testing.T) {
 		})
 	}
 }
+
+// TestHarURLWithCredentials: a failed fetch() entry whose URL has a user
+// name or password is url-contains-credentials (fetch() threw: nothing was
+// sent, so --replay sends nothing either); an XMLHttpRequest entry is
+// judged as any other (XHR sends such a URL). No report shows the password.
+func TestHarURLWithCredentials(t *testing.T) {
+	const secret = "HarPw4Secret66"
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.WriteHeader(200)
+	}))
+	defer srv.Close()
+	userURL := strings.Replace(srv.URL, "http://", "http://alice:"+secret+"@", 1) + "/items"
+	entry := func(rtype string) string {
+		return `{"startedDateTime":"2024-01-01T00:00:00Z","_resourceType":"` + rtype + `","request":{"method":"GET","url":"` + userURL + `","headers":[{"name":"Origin","value":"http://127.0.0.1:1"},{"name":"Sec-Fetch-Mode","value":"cors"}]},"response":{"status":0,"headers":[],"_error":"net::ERR_FAILED"}}`
+	}
+	tests := []struct {
+		name     string
+		rtype    string
+		args     []string
+		reported string
+		sent     bool
+	}{
+		{name: "fetch", rtype: "fetch", reported: "url-contains-credentials"},
+		{name: "fetch, replayed", rtype: "fetch", args: []string{"--replay"}, reported: "url-contains-credentials"},
+		{name: "XHR", rtype: "xhr", reported: "cause-not-in-file"},
+		{name: "XHR, replayed", rtype: "xhr", args: []string{"--replay"}, reported: "missing-allow-origin", sent: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hits.Store(0)
+			path := filepath.Join(t.TempDir(), "creds.har")
+			if err := os.WriteFile(path, []byte(`{"log":{"entries":[`+entry(tt.rtype)+`]}}`), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			args := append(append([]string{"har"}, tt.args...), "-o", "json", path)
+			out, errOut, code := runHarArgs(t, "", args...)
+			if code != ExitBlocked {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			var doc struct {
+				Requests []struct {
+					Findings []struct {
+						Code     string `json:"code"`
+						Reported bool   `json:"reported"`
+					} `json:"findings"`
+				} `json:"requests"`
+			}
+			if err := json.Unmarshal([]byte(out), &doc); err != nil {
+				t.Fatal(err)
+			}
+			if len(doc.Requests) != 1 {
+				t.Fatalf("requests = %d", len(doc.Requests))
+			}
+			rep := ""
+			for _, f := range doc.Requests[0].Findings {
+				if f.Reported {
+					rep = f.Code
+				}
+			}
+			if rep != tt.reported {
+				t.Errorf("reported %q, want %q", rep, tt.reported)
+			}
+			if sent := hits.Load() > 0; sent != tt.sent {
+				t.Errorf("the server saw %d requests, want any: %v", hits.Load(), tt.sent)
+			}
+			assertNoSecret(t, "har report", out+errOut, secret)
+			text, errText, _ := runHarArgs(t, "", append(append([]string{"har"}, tt.args...), path)...)
+			assertNoSecret(t, "har text report", text+errText, secret)
+		})
+	}
+}

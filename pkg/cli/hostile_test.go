@@ -100,10 +100,11 @@ const rawHAR = `{"log":{"version":"1.2","creator":{"name":"WebInspector","versio
 {"startedDateTime":"2024-01-01T00:00:00.100Z","time":1,"_resourceType":"fetch","request":{"method":"PUT","url":"URL","headers":[{"name":"Origin","value":"https://app.example"}]},"response":{"status":0,"headers":[],"_error":"net::ERR_FAILED"}}]}}`
 
 // TestUnreachableHidesPassword: the error for an endpoint that cannot be
-// reached quotes the URL without its password.
+// reached quotes the URL without its password. XMLHttpRequest sends such a
+// URL (fetch() refuses it before sending: url-contains-credentials).
 func TestUnreachableHidesPassword(t *testing.T) {
 	u := "http://alice:UnreachablePass99@" + refused.Addr(t) + "/x?sig=UnreachableSig98"
-	code, out, errOut := runMain(nil, false, "check", u, "--origin", testOrigin, "--timeout", "5s")
+	code, out, errOut := runMain(nil, false, "check", u, "--origin", testOrigin, "--initiator", "xhr", "--timeout", "5s")
 	if code != ExitUnreachable {
 		t.Fatalf("exit %d, want %d: %s", code, ExitUnreachable, errOut)
 	}

@@ -5,6 +5,7 @@ package cors
 // security.properties keys as MDN titles them.
 const (
 	CodeForbiddenMethod     Code = "forbidden-method"
+	CodeURLCredentials      Code = "url-contains-credentials"
 	CodeCorsDisabledScheme  Code = "cors-disabled-scheme"
 	CodePreflightNetwork    Code = "preflight-network-error"
 	CodeActualNetwork       Code = "network-error"
@@ -53,6 +54,7 @@ const (
 func init() {
 	Register(
 		Info{CodeForbiddenMethod, SeverityError, "The method is forbidden for script", "", "", "Fetch §forbidden method", "Use another method: script can never send CONNECT, TRACE or TRACK."},
+		Info{CodeURLCredentials, SeverityError, "The URL carries a user name or password: fetch() throws", "", "", "Fetch §Request constructor (new Request(input) step 5.3: parsedURL includes credentials)", "Take user:password@ out of the URL and send the credentials in a header: `fetch(url, { headers: { Authorization: 'Basic ' + btoa(user + ':' + password) } })` (or a bearer token); the server must then list Authorization in Access-Control-Allow-Headers."},
 		Info{CodeCorsDisabledScheme, SeverityError, "The URL scheme does not support CORS", "CorsDisabledScheme", "CORSRequestNotHttp", "Fetch §main fetch (scheme fetch)", "Serve the resource over http or https."},
 		Info{CodePreflightNetwork, SeverityError, "The preflight request failed at the network level", "", "CORSDidNotSucceed2", "Fetch §CORS-preflight fetch (network error)", "Make the endpoint reachable from the browser: check DNS, TLS certificate, firewall and that the server accepts OPTIONS."},
 		Info{CodeActualNetwork, SeverityError, "The request failed at the network level", "", "CORSDidNotSucceed2", "Fetch §HTTP-network fetch (network error)", "Make the endpoint reachable: check DNS, TLS certificate and firewall."},

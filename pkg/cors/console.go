@@ -90,6 +90,10 @@ type Messages struct {
 	AfterRedirect []string
 	// FetchRejection is the text of the TypeError fetch() rejects with.
 	FetchRejection string
+	// Thrown is the TypeError fetch() throws, by finding code, when it
+	// refuses a request before sending anything (the Request
+	// constructor's own words); {request} is the URL script passed.
+	Thrown map[Code]string
 	// Unpredicted are lines the browser logs that corsdiag reads (pasted
 	// console text) but does not predict, by the code they tell of:
 	// Firefox's "Local Network Access detected: …, prompt action: …",
@@ -457,6 +461,18 @@ func (p *Profile) Lines(f *Finding) []string {
 		}
 	}
 	return out
+}
+
+// Thrown is the TypeError the profile's fetch() throws for f, before
+// anything is sent; "" when it throws none for f's code. It quotes the URL
+// as script passed it, user name and password included, as the browsers
+// do: a report redacts it as it redacts the URL.
+func (p *Profile) Thrown(f *Finding) string {
+	t, ok := p.Messages.Thrown[f.Code]
+	if !ok || f.Console == nil {
+		return ""
+	}
+	return fill(t, map[string]string{"request": f.Console.Request, "url": f.Console.URL, "param": f.Console.Param})
 }
 
 // Key is the browser's own name for the message it logs for f (Firefox's

@@ -85,6 +85,14 @@ func (p *Profile) Evaluate(ex *Exchange) *Diagnosis {
 			why = "it is not a valid HTTP method token"
 		}
 		j.add(newFinding(CodeForbiddenMethod, "request", "fetch() throws a TypeError for method "+quote(d.Plan.Method)+" before sending anything: "+why))
+	case d.Plan.URLCredentials:
+		// The message names no URL: it holds the password. The console
+		// particulars keep it for the TypeError's text (Profile.Thrown),
+		// which the reports redact as they redact the URL.
+		f := newFinding(CodeURLCredentials, "request", "fetch() throws a TypeError before sending anything: the URL has a user name or password (user:password@), which the Request constructor refuses")
+		f.Console = &Console{Initiator: "fetch", URL: r.URL, Request: r.URL, Origin: r.Origin}
+		f.BrowserMessage = p.Thrown(&f)
+		j.add(f)
 	case scheme == "data" || scheme == "blob":
 		// Fetch §scheme fetch: no CORS check applies to these.
 	case scheme != "http" && scheme != "https" || !isHTTPURL(r.URL):

@@ -58,7 +58,7 @@ func detail(c Code, v string) string {
 // wantSeverity pins every engine code's severity: a catalogue change that
 // turns a hazard into a block (or back) must be deliberate.
 var wantSeverity = map[Code]Severity{
-	CodeForbiddenMethod: SeverityError, CodeCorsDisabledScheme: SeverityError,
+	CodeForbiddenMethod: SeverityError, CodeURLCredentials: SeverityError, CodeCorsDisabledScheme: SeverityError,
 	CodePreflightNetwork: SeverityError, CodeActualNetwork: SeverityError,
 	CodePreflightRedirect: SeverityError, CodePreflightStatus: SeverityError,
 	CodeInvalidAllowMethods: SeverityError, CodeInvalidAllowHeaders: SeverityError,
@@ -334,6 +334,32 @@ func evalCases() []evalCase {
 			reported: CodeForbiddenMethod, browser: noMsg, msgHas: "forbidden method"},
 		{name: "a method that is not a token", ex: exch(Request{Method: "GE T", URL: api, Origin: page}, nil), verdict: Blocked,
 			reported: CodeForbiddenMethod, browser: noMsg, msgHas: "not a valid HTTP method"},
+		// fetch() refuses a URL with user:password@ whatever the server
+		// answers; XMLHttpRequest sends it (without them), judged as any.
+		{name: "user and password in the URL", ex: exch(Request{Method: "GET", URL: "https://alice:s3cret@api.example.com/items", Origin: page}, nil, res(200, HeaderAllowOrigin, "*")), verdict: Blocked,
+			reported: CodeURLCredentials, msgHas: "user name or password",
+			browser: "TypeError: Failed to execute 'fetch' on 'Window': Request cannot be constructed from a URL that includes credentials: https://alice:s3cret@api.example.com/items"},
+		{name: "a user name alone in the URL", ex: exch(Request{Method: "POST", URL: "https://alice@api.example.com/items", Origin: page}, nil), verdict: Blocked,
+			reported: CodeURLCredentials,
+			browser:  "TypeError: Failed to execute 'fetch' on 'Window': Request cannot be constructed from a URL that includes credentials: https://alice@api.example.com/items"},
+		{name: "user and password in the URL, Firefox", profile: Firefox, ex: exch(Request{Method: "GET", URL: "https://alice:s3cret@api.example.com/items", Origin: page}, nil), verdict: Blocked,
+			reported: CodeURLCredentials, browser: "TypeError: Window.fetch: https://alice:s3cret@api.example.com/items is an url with embedded credentials."},
+		{name: "user and password in the URL, Safari", profile: Safari, ex: exch(Request{Method: "GET", URL: "https://alice:s3cret@api.example.com/items", Origin: page}, nil), verdict: Blocked,
+			reported: CodeURLCredentials, browser: "TypeError: URL is not valid or contains user credentials."},
+		{name: "user and password in a same-origin URL", ex: exch(Request{Method: "GET", URL: "https://alice:s3cret@app.example.com/items", Origin: page}, nil, res(200)), verdict: Blocked,
+			reported: CodeURLCredentials,
+			browser:  "TypeError: Failed to execute 'fetch' on 'Window': Request cannot be constructed from a URL that includes credentials: https://alice:s3cret@app.example.com/items"},
+		{name: "an empty userinfo is no credentials", ex: exch(Request{Method: "GET", URL: "https://:@api.example.com/items", Origin: page}, nil, res(200, HeaderAllowOrigin, "*")), verdict: Allowed,
+			absent: []Code{CodeURLCredentials}},
+		{name: "an @ in the path is no credentials", ex: exch(Request{Method: "GET", URL: "https://api.example.com/users/@alice", Origin: page}, nil, res(200, HeaderAllowOrigin, "*")), verdict: Allowed,
+			absent: []Code{CodeURLCredentials}},
+		{name: "user and password in the URL from XHR", ex: exch(xhr(Request{Method: "GET", URL: "https://alice:s3cret@api.example.com/items", Origin: page}), nil, res(200, HeaderAllowOrigin, "*")), verdict: Allowed,
+			absent: []Code{CodeURLCredentials}},
+		{name: "user and password in the URL from XHR, blocked by the server", ex: exch(xhr(Request{Method: "GET", URL: "https://alice:s3cret@api.example.com/items", Origin: page}), nil, res(401)), verdict: Blocked,
+			reported: CodeMissingAllowOrigin, absent: []Code{CodeURLCredentials},
+			// Chromium 156 names the URL with its user name and password
+			// (url-credentials-xhr-blocked); reports redact it.
+			browser: "Access to XMLHttpRequest at 'https://alice:s3cret@api.example.com/items' from origin '" + page + "' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."},
 		{name: "file URL from fetch", ex: exch(Request{Method: "GET", URL: "file:///etc/hosts", Origin: page}, nil), verdict: Blocked,
 			reported: CodeCorsDisabledScheme, browser: `Fetch API cannot load file:///etc/hosts. URL scheme "file" is not supported.`},
 		{name: "custom scheme from XHR", ex: exch(xhr(Request{Method: "GET", URL: "chrome-extension://abc/x", Origin: page}), nil), verdict: Blocked,

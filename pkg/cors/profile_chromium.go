@@ -62,6 +62,14 @@ var chromiumMessages = &Messages{
 	PreflightPrefix:    "Response to preflight request doesn't pass access control check: ",
 	PreflightKeyPrefix: "Preflight",
 	FetchRejection:     "TypeError: Failed to fetch",
+	Thrown: map[Code]string{
+		// Blink's Request::CreateRequestWithRequestOrString
+		// (third_party/blink/renderer/core/fetch/request.cc) quotes the
+		// URL as script passed it; the bindings put "Failed to execute
+		// 'fetch' on 'Window': " first (verified on Chromium 156:
+		// url-credentials-fetch).
+		CodeURLCredentials: "TypeError: Failed to execute 'fetch' on 'Window': Request cannot be constructed from a URL that includes credentials: {request}",
+	},
 	Causes: map[string]Cause{
 		// Blink's FetchManager rejects a non-http(s) URL for fetch() before
 		// the network service, with its own line.

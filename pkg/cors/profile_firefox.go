@@ -46,6 +46,13 @@ var firefoxMessages = &Messages{
 	// on Firefox ESR 153).
 	Initiators:     map[string]string{"fetch": "fetch", "XMLHttpRequest": "xhr"},
 	FetchRejection: "TypeError: NetworkError when attempting to fetch resource.",
+	Thrown: map[Code]string{
+		// dom/fetch/Request.cpp GetRequestURL throws
+		// MSG_URL_HAS_CREDENTIALS, "{0}{1} is an url with embedded
+		// credentials." (dom/bindings/Errors.msg), {0} being the
+		// "Window.fetch: " context it puts before its other TypeErrors.
+		CodeURLCredentials: "TypeError: Window.fetch: {request} is an url with embedded credentials.",
+	},
 	// necko.properties LocalNetworkAccessDetected, logged for every request
 	// to a more private space, let through or not, from another process at
 	// no fixed place among the other lines; its prompt action (auto_allow,

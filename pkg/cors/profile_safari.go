@@ -37,7 +37,12 @@ var Safari = &Profile{
 var safariMessages = &Messages{
 	Initiators:     map[string]string{"fetch": "Fetch API", "XMLHttpRequest": "XMLHttpRequest"},
 	FetchRejection: "TypeError: Load failed",
-	After:          []string{"cannot-load"},
+	Thrown: map[Code]string{
+		// WebCore FetchRequest::initializeWith (Modules/fetch/FetchRequest.cpp)
+		// names no URL.
+		CodeURLCredentials: "TypeError: URL is not valid or contains user credentials.",
+	},
+	After: []string{"cannot-load"},
 	// WebCore's HTTPHeaderNames.in spells the headers it knows its own
 	// way; any other name is written as the page wrote it.
 	HeaderNames: map[string]string{

@@ -36,6 +36,10 @@ type Plan struct {
 	ChromiumOnly []string `json:"-"`
 	// Forbidden is set for CONNECT, TRACE and TRACK: fetch() throws.
 	Forbidden bool `json:"-"`
+	// URLCredentials is set when fetch() is given a URL with a user name
+	// or password (https://user:pw@host/): the Request constructor throws
+	// a TypeError and nothing is sent. XMLHttpRequest takes such a URL.
+	URLCredentials bool `json:"-"`
 }
 
 // NormalizeMethod implements the Fetch standard's "normalize a method": a
@@ -62,6 +66,28 @@ func IsForbiddenMethod(m string) bool {
 		return true
 	}
 	return false
+}
+
+// URLIncludesCredentials reports whether raw, an absolute URL, has a user
+// name or a password (URL standard: "includes credentials" when either is
+// not the empty string): https://user:pw@host/, https://user@host/, but
+// not https://@host/ or https://:@host/. The Request constructor throws a
+// TypeError for such a URL (Fetch, new Request(input) step 5.3).
+func URLIncludesCredentials(raw string) bool {
+	i := strings.Index(raw, "://")
+	if i < 0 {
+		return false
+	}
+	auth := raw[i+3:]
+	if j := strings.IndexAny(auth, "/?#\\"); j >= 0 {
+		auth = auth[:j]
+	}
+	at := strings.LastIndexByte(auth, '@')
+	if at < 0 {
+		return false
+	}
+	ui := auth[:at]
+	return ui != "" && ui != ":"
 }
 
 // IsStateChanging reports whether a method may change server state, so
@@ -564,6 +590,7 @@ func (p *Profile) plan(r *Request, cache *planCache, same bool) (Plan, string) {
 	}
 
 	pl := c.plan
+	pl.URLCredentials = r.Initiator != "XMLHttpRequest" && URLIncludesCredentials(r.URL)
 	if pl.AuthorHeaders = sentAsIs(r.Header, kept); pl.AuthorHeaders == nil {
 		pl.AuthorHeaders = make(http.Header, len(kept))
 		// One backing array for the values (one each: kept merges repeats).

@@ -412,3 +412,29 @@ func TestHeaderNames(t *testing.T) {
 		t.Errorf("%d names cached, want the bound %d", n, limit)
 	}
 }
+
+// TestURLIncludesCredentials follows the URL standard: a URL "includes
+// credentials" when its username or password is not empty.
+func TestURLIncludesCredentials(t *testing.T) {
+	tests := []struct {
+		url  string
+		want bool
+	}{
+		{"https://alice:s3cret@api.example.com/items", true},
+		{"https://alice@api.example.com/items", true},
+		{"https://:s3cret@api.example.com/", true},
+		{"http://a%40b:p%3Aw@127.0.0.1:8080/x", true},
+		{"https://@api.example.com/", false},
+		{"https://:@api.example.com/", false},
+		{"https://api.example.com/users/@alice", false},
+		{"https://api.example.com/?next=u:p@evil.example", false},
+		{"https://api.example.com/#u:p@x", false},
+		{"https://api.example.com", false},
+		{"not a url", false},
+	}
+	for _, tt := range tests {
+		if got := URLIncludesCredentials(tt.url); got != tt.want {
+			t.Errorf("URLIncludesCredentials(%q) = %v, want %v", tt.url, got, tt.want)
+		}
+	}
+}

@@ -950,7 +950,7 @@ func (a *analyzer) judge(j *job) *Result {
 	}
 	plan := d.Plan
 	j.diag = d
-	if plan.Preflight && j.pair == nil && !plan.Forbidden {
+	if plan.Preflight && j.pair == nil && !plan.Forbidden && !plan.URLCredentials {
 		ex.PreflightMissing = true
 	}
 	res.Exchange = ex

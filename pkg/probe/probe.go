@@ -204,6 +204,10 @@ func (p *prober) run(ctx context.Context) *Result {
 		ex.ActualSkipped = "fetch() refuses the " + plan.Method + " method, so the browser sends nothing; corsdiag sent nothing either."
 		return res
 	}
+	if plan.URLCredentials {
+		ex.ActualSkipped = "fetch() refuses a URL with a user name or password, so the browser sends nothing; corsdiag sent nothing either."
+		return res
+	}
 	if p.opts.Profile.BlocksAsMixedContent(r) {
 		ex.ActualSkipped = "the browser blocks an https page's request to plain http as mixed content, so it sends nothing; corsdiag sent nothing either."
 		return res
@@ -393,5 +397,5 @@ func OnlyBySending(p *cors.Profile, r *cors.Request) bool {
 		return false
 	}
 	plan := p.PlanRequest(r)
-	return !plan.Preflight && !plan.Forbidden && cors.IsStateChanging(plan.Method)
+	return !plan.Preflight && !plan.Forbidden && !plan.URLCredentials && cors.IsStateChanging(plan.Method)
 }

@@ -247,8 +247,13 @@ func (t *textWriter) reported(f *cors.Finding, cause *cors.Finding, follows []co
 	t.printf("\n%s %s %s\n", t.p.bad.Sprint("Reported:"), t.p.bold.Sprint(string(f.Code)), t.p.dim.Sprint("("+stepWords(f.Step)+")"))
 	if lines := consoleLines(t.res.Browser, f); len(lines) > 0 {
 		// The console lines, byte for byte as the browser prints them
-		// (secrets redacted), in a quoted block.
-		t.printf("  %s's console says:\n", displayName(t.res.Browser))
+		// (secrets redacted), in a quoted block; a request fetch() refuses
+		// outright has no console line but the TypeError script gets.
+		label := "  %s's console says:\n"
+		if p, ok := cors.LookupProfile(t.res.Browser); ok && p.Thrown(f) != "" {
+			label = "  In %s, fetch() throws:\n"
+		}
+		t.printf(label, displayName(t.res.Browser))
 		for _, l := range lines {
 			t.block("  │ ", "  │ ", l)
 		}
