@@ -96,7 +96,7 @@ type pageBrowser interface {
 // specFor is the request script makes for sc on srv in run nonce.
 func specFor(sc Scenario, srv *Server, nonce string) jsSpec {
 	spec := jsSpec{
-		URL:         srv.URL(sc.Name, nonce),
+		URL:         sc.RequestURL(srv, nonce),
 		Method:      sc.Request.MethodOrGet(),
 		Credentials: sc.Request.Credentials,
 		Body:        sc.Request.Body,
@@ -170,7 +170,16 @@ func compareEngine(browser string, profile *cors.Profile, sc Scenario, b *observ
 	if blocked != corsdiagBlocked {
 		fail("verdict: %s %s, corsdiag %s", browser, b, d.Verdict)
 	}
-	if blocked && !sc.Request.XHR && b.ScriptError != profile.Messages.FetchRejection && !d.Plan.Forbidden {
+	thrown := ""
+	if rep != nil {
+		thrown = profile.Thrown(rep)
+	}
+	switch {
+	case blocked && thrown != "":
+		if got := p.apply(thrown); got != b.ScriptError {
+			fail("TypeError: %s %q, profile %q", browser, b.ScriptError, got)
+		}
+	case blocked && !sc.Request.XHR && b.ScriptError != profile.Messages.FetchRejection && !d.Plan.Forbidden:
 		fail("fetch() rejection: %s %q, profile %q", browser, b.ScriptError, profile.Messages.FetchRejection)
 	}
 	// The listeners corsdiag was told are elsewhere (overrideSpaces) are

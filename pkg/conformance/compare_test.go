@@ -22,7 +22,7 @@ import (
 // non-http URL before CORS), error-responses-lack-cors and
 // actual-not-checked (corsdiag's own probe, not a browser behaviour).
 var browserCodes = []cors.Code{
-	cors.CodeForbiddenMethod, cors.CodeCorsDisabledScheme, cors.CodePreflightNetwork, cors.CodeActualNetwork,
+	cors.CodeForbiddenMethod, cors.CodeURLCredentials, cors.CodeCorsDisabledScheme, cors.CodePreflightNetwork, cors.CodeActualNetwork,
 	cors.CodePreflightRedirect, cors.CodePreflightStatus, cors.CodeInvalidAllowMethods, cors.CodeInvalidAllowHeaders,
 	cors.CodeMethodNotAllowed, cors.CodeHeaderNotAllowed,
 	cors.CodePreflightMissingAllowOrigin, cors.CodePreflightMultipleAllowOrigin, cors.CodePreflightInvalidAllowOrigin,
@@ -63,7 +63,7 @@ func runCorsdiagWith(t *testing.T, profile *cors.Profile, srv *Server, sc Scenar
 	opts := probe.Options{
 		Request: cors.Request{
 			Method:           sc.Request.MethodOrGet(),
-			URL:              srv.URL(sc.Name, nonce),
+			URL:              sc.RequestURL(srv, nonce),
 			Origin:           sc.PageOrigin(srv.Origins.Page),
 			Header:           HTTPHeader(sc.Request.Headers, srv.Origins),
 			Credentials:      sc.Request.Include(),
@@ -179,7 +179,16 @@ func compare(browser string, b *observed, d *cors.Diagnosis, res *probe.Result, 
 		if b.FailedParameter != "" && p.apply(rep.FailedParameter) != b.FailedParameter {
 			fail("failedParameter: %s %q, corsdiag %q", browser, b.FailedParameter, p.apply(rep.FailedParameter))
 		}
-		if got := p.apply(rep.BrowserMessage); got != b.Console {
+		if thrown := cors.Chromium.Thrown(rep); thrown != "" {
+			// fetch() threw before sending: no console line, the
+			// TypeError is the browser's words.
+			if got := p.apply(thrown); got != b.ScriptError {
+				fail("TypeError: %s %q, corsdiag %q", browser, b.ScriptError, got)
+			}
+			if b.Console != "" {
+				fail("%s printed a CORS line for a request fetch() refused: %s", browser, b.Console)
+			}
+		} else if got := p.apply(rep.BrowserMessage); got != b.Console {
 			fail("console message:\n  %s: %q\n  corsdiag: %q", browser, b.Console, got)
 		}
 	case !blocked && b.Console != "":
@@ -212,7 +221,10 @@ func compareTraffic(browser string, b *observed, d *cors.Diagnosis, res *probe.R
 	// are not compared for a request gated at its first URL.
 	gatedHop := gatedHop(gate)
 	firstSent := gate == nil || gatedHop > 0
-	wantPF := d.Plan.Preflight && !d.Plan.Forbidden && firstSent
+	// fetch() refuses a forbidden method or a URL with credentials
+	// before sending anything.
+	refused := d.Plan.Forbidden || d.Plan.URLCredentials
+	wantPF := d.Plan.Preflight && !refused && firstSent
 	sentPF := b.Preflight != nil
 	if sentPF != wantPF {
 		fail("preflight: %s sent one: %v; corsdiag's plan says %v (reasons: %s)", browser, sentPF, wantPF, strings.Join(d.Plan.Reasons, "; "))
@@ -239,11 +251,11 @@ func compareTraffic(browser string, b *observed, d *cors.Diagnosis, res *probe.R
 			preflightFailed = true
 		}
 	}
-	wantActual := !d.Plan.Forbidden && !preflightFailed && firstSent
+	wantActual := !refused && !preflightFailed && firstSent
 	if b.ActualSent != wantActual {
 		fail("actual request: %s sent it: %v; corsdiag says the browser sends it: %v", browser, b.ActualSent, wantActual)
 	}
-	if firstSent && res.BrowserSendsActual != b.ActualSent && !d.Plan.Forbidden {
+	if firstSent && res.BrowserSendsActual != b.ActualSent && !refused {
 		fail("actual request: %s sent it: %v; probe.Result.BrowserSendsActual %v", browser, b.ActualSent, res.BrowserSendsActual)
 	}
 	if b.ActualSent {

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -138,6 +139,9 @@ type Request struct {
 	Body        string `yaml:"body,omitempty"`
 	// XHR sends the request with XMLHttpRequest instead of fetch().
 	XHR bool `yaml:"xhr,omitempty"`
+	// Userinfo is put into the request URL as user:password@ (fetch()
+	// throws a TypeError for such a URL; XMLHttpRequest takes it).
+	Userinfo string `yaml:"userinfo,omitempty"`
 }
 
 // Response is one answer of the scenario server.
@@ -174,6 +178,26 @@ type Redirect struct {
 type Header struct {
 	Name  string `yaml:"name"`
 	Value string `yaml:"value"`
+}
+
+// RequestURL is the URL script passes for scenario s in run nonce: the
+// server's URL, with the request's user:password@ when it has one.
+func (s *Scenario) RequestURL(srv *Server, nonce string) string {
+	return withUserinfo(srv.URL(s.Name, nonce), s.Request.Userinfo)
+}
+
+// withUserinfo puts userinfo ("user:password") into raw as user:password@.
+func withUserinfo(raw, userinfo string) string {
+	if userinfo == "" {
+		return raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	user, pass, _ := strings.Cut(userinfo, ":")
+	u.User = url.UserPassword(user, pass)
+	return u.String()
 }
 
 // Include reports whether the request is credentialed (credentials: include).

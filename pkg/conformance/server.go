@@ -3,7 +3,6 @@ package conformance
 import (
 	"net"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -180,12 +179,7 @@ func (s *Server) location(rd Redirect, current, name, nonce string, hop int) str
 	if rd.Loop {
 		target, next = current, hop
 	}
-	u, _ := url.Parse(target + s.path(name, nonce, next))
-	if rd.Userinfo != "" {
-		user, pass, _ := strings.Cut(rd.Userinfo, ":")
-		u.User = url.UserPassword(user, pass)
-	}
-	return u.String()
+	return withUserinfo(target+s.path(name, nonce, next), rd.Userinfo)
 }
 
 // write sends one answer with every header line as the scenario lists it,
