@@ -96,7 +96,7 @@ func init() {
 			// run from listing it twice. [''] stands for a list not set yet
 			// (contains of null is an error).
 			add := fmt.Sprintf(`{ %s --query "contains(allowedOrigins || [''], '%s')" --output tsv | grep -qix true \
-  || az %s cors add --resource-group YOUR_RESOURCE_GROUP --name %s --allowed-origins %s; }`, show, c.Origin, cmd, appName(c.Host), c.Origin)
+  || az %s cors add --resource-group YOUR_RESOURCE_GROUP --name %s --allowed-origins %s; }`, show, c.Origin, cmd, appName(c.Host), shWord(c.Origin))
 			if c.Credentials {
 				// A generic update reads the config, sets this one property
 				// and writes it back whole: the rest of the config stays

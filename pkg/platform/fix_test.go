@@ -228,6 +228,46 @@ func checkJSON(t *testing.T, s string) {
 	}
 }
 
+// TestShellSnippetsQuoteTheOrigin: a page on a bracketed IPv6 origin
+// (http://[::1]:8080, a local dev server) puts brackets in the origin; left
+// unquoted in a shell word, [::1] is a glob pattern, which the shell may
+// expand to a file name or, with failglob, refuse. Every origin a shell
+// snippet passes as a word is quoted.
+func TestShellSnippetsQuoteTheOrigin(t *testing.T) {
+	const origin = "http://[::1]:8080"
+	ctx := existingContext(true)
+	ctx.Origin, ctx.Host = origin, "myapp.azurewebsites.net"
+	n := 0
+	for code := range fixBuilders {
+		for _, f := range Fixes(code, ctx) {
+			if !shellFormats[f.Format] || !strings.Contains(f.Snippet, origin) {
+				continue
+			}
+			n++
+			file, err := syntax.NewParser().Parse(strings.NewReader(f.Snippet), "")
+			if err != nil {
+				t.Fatalf("%s/%s: %v\n%s", code, f.Format, err, f.Snippet)
+			}
+			syntax.Walk(file, func(node syntax.Node) bool {
+				if r, ok := node.(*syntax.Redirect); ok && r.Hdoc != nil {
+					return false // a quoted here-document's text is no shell word
+				}
+				if w, ok := node.(*syntax.Word); ok {
+					for _, p := range w.Parts {
+						if l, ok := p.(*syntax.Lit); ok && strings.Contains(l.Value, "[::1]") {
+							t.Errorf("%s/%s: the origin is an unquoted shell word (a glob): %s\n%s", code, f.Format, l.Value, f.Snippet)
+						}
+					}
+				}
+				return true
+			})
+		}
+	}
+	if n == 0 {
+		t.Fatal("no shell snippet carries the origin")
+	}
+}
+
 func TestGoSnippetsParse(t *testing.T) {
 	everyFixOf(t, []Format{FormatGo}, func(t *testing.T, code cors.Code, f Fix, ctx FixContext) {
 		src := "package p\n\nimport \"net/http\"\n\nvar _ = http.StatusOK\n\n" + f.Snippet + "\n"

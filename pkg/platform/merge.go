@@ -49,6 +49,21 @@ func inlineJQ(program string) string {
 // shQuote single-quotes s for a POSIX shell.
 func shQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
+// shWord is s as one shell word: as it is when every character is one the
+// shell takes literally, else quoted (the brackets of an IPv6 origin would
+// be a glob).
+func shWord(s string) string {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._:/@%+=,-", r)) {
+			return shQuote(s)
+		}
+	}
+	if s == "" {
+		return "''"
+	}
+	return s
+}
+
 // compactJSON renders v on one line.
 func compactJSON(v any) string {
 	b, err := json.Marshal(v)
