@@ -118,6 +118,14 @@ func TestRead(t *testing.T) {
 		{name: "firefox internal name", browser: "firefox", code: cors.CodeMissingAllowOrigin, candidates: 2, text: "CORSMissingAllowOrigin"},
 		{name: "chromium internal name", browser: "chromium", code: cors.CodePreflightMissingAllowOrigin, text: "PreflightMissingAllowOriginHeader"},
 		{name: "fetch TypeError chromium", browser: "chromium", text: "Uncaught (in promise) TypeError: Failed to fetch"},
+		// fetch() refuses a URL with user:password@ with a TypeError of
+		// its own, before sending: each browser's words.
+		{name: "URL with credentials, chromium", browser: "chromium", code: cors.CodeURLCredentials, url: "https://alice:pw@api.example.com/items",
+			text: "Uncaught (in promise) TypeError: Failed to execute 'fetch' on 'Window': Request cannot be constructed from a URL that includes credentials: https://alice:pw@api.example.com/items\n    at load (app.js:12:3)"},
+		{name: "URL with credentials, firefox", browser: "firefox", code: cors.CodeURLCredentials, url: "https://alice:pw@api.example.com/items",
+			text: "Uncaught (in promise) TypeError: Window.fetch: https://alice:pw@api.example.com/items is an url with embedded credentials."},
+		{name: "URL with credentials, safari", browser: "safari", code: cors.CodeURLCredentials,
+			text: "Unhandled Promise Rejection: TypeError: URL is not valid or contains user credentials."},
 		{name: "fetch TypeError safari", browser: "safari", text: "TypeError: Load failed"},
 		{name: "fetch TypeError firefox", browser: "firefox", text: "TypeError: NetworkError when attempting to fetch resource."},
 	} {
