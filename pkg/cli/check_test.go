@@ -799,6 +799,8 @@ func TestCheckURLWithCredentials(t *testing.T) {
 			wantOut: []string{"In Firefox, fetch() throws:", "is an url with embedded credentials."}},
 		{name: "fetch in Safari", userinfo: "alice:" + secret, args: []string{"--browser", "safari"}, allow: true, want: ExitBlocked,
 			wantOut: []string{"In Safari, fetch() throws:", "TypeError: URL is not valid or contains user credentials."}},
+		{name: "fetch in every browser", userinfo: "alice:" + secret, args: []string{"--browser", "all"}, allow: true, want: ExitBlocked,
+			wantOut: []string{"In Firefox, fetch() throws:", "Window.fetch: http://alice:%5BREDACTED%5D@", "In Safari, fetch() throws:", "In Chrome, fetch() throws:"}},
 		{name: "fetch, JSON", userinfo: "alice:" + secret, args: []string{"-o", "json"}, allow: true, want: ExitBlocked,
 			wantOut: []string{`"code": "url-contains-credentials"`, `"browser_message": "TypeError: Failed to execute 'fetch' on 'Window': Request cannot be constructed from a URL that includes credentials: http://alice:%5BREDACTED%5D@`}},
 		{name: "XHR, allowed", userinfo: "alice:" + secret, args: []string{"--initiator", "xhr"}, allow: true, want: ExitAllowed, reached: true,

@@ -221,7 +221,17 @@ func (t *textWriter) browsers() {
 		t.printf("\n")
 	}
 	for _, v := range vs {
-		if v.Browser == t.res.Browser || len(v.Console) == 0 {
+		if v.Browser == t.res.Browser {
+			continue
+		}
+		if len(v.Console) == 0 {
+			// A request fetch() refuses outright: its TypeError instead.
+			if p, ok := cors.LookupProfile(v.Browser); ok && v.Diagnosis != nil && v.Diagnosis.Reported() != nil {
+				if thrown := p.Thrown(v.Diagnosis.Reported()); thrown != "" {
+					t.printf("  In %s, fetch() throws:\n", displayName(v.Browser))
+					t.block("  │ ", "  │ ", thrown)
+				}
+			}
 			continue
 		}
 		t.printf("  %s's console says:\n", displayName(v.Browser))
