@@ -480,7 +480,9 @@ func TestHarReplaySaysWhereItSends(t *testing.T) {
 // TestHarURLWithCredentials: a failed fetch() entry whose URL has a user
 // name or password is url-contains-credentials (fetch() threw: nothing was
 // sent, so --replay sends nothing either); an XMLHttpRequest entry is
-// judged as any other (XHR sends such a URL). No report shows the password.
+// judged as any other (XHR sends such a URL), and so is an entry of a file
+// that does not say which API made it (Firefox's, Safari's): fetch() would
+// have sent nothing to record. No report shows the password.
 func TestHarURLWithCredentials(t *testing.T) {
 	const secret = "HarPw4Secret66"
 	var hits atomic.Int32
@@ -493,10 +495,23 @@ func TestHarURLWithCredentials(t *testing.T) {
 	entry := func(rtype string) string {
 		return `{"startedDateTime":"2024-01-01T00:00:00Z","_resourceType":"` + rtype + `","request":{"method":"GET","url":"` + userURL + `","headers":[{"name":"Origin","value":"http://127.0.0.1:1"},{"name":"Sec-Fetch-Mode","value":"cors"}]},"response":{"status":0,"headers":[],"_error":"net::ERR_FAILED"}}`
 	}
+	// Firefox exports no resource type and no failure marker: the
+	// response's headers decide.
+	firefox := func(acao string) string {
+		h := ""
+		if acao != "" {
+			h = `{"name":"Access-Control-Allow-Origin","value":"` + acao + `"}`
+		}
+		return `{"startedDateTime":"2024-01-01T00:00:00Z","request":{"method":"GET","url":"` + userURL + `","headers":[{"name":"Origin","value":"http://127.0.0.1:1"},{"name":"Sec-Fetch-Mode","value":"cors"}]},"response":{"status":200,"headers":[` + h + `]}}`
+	}
+	const firefoxCreator = `"creator":{"name":"Firefox","version":"153.8.0"},`
 	tests := []struct {
 		name     string
 		rtype    string
+		entry    string // the entry, when not built from rtype
+		creator  string
 		args     []string
+		want     int
 		reported string
 		sent     bool
 	}{
@@ -504,18 +519,27 @@ func TestHarURLWithCredentials(t *testing.T) {
 		{name: "fetch, replayed", rtype: "fetch", args: []string{"--replay"}, reported: "url-contains-credentials"},
 		{name: "XHR", rtype: "xhr", reported: "cause-not-in-file"},
 		{name: "XHR, replayed", rtype: "xhr", args: []string{"--replay"}, reported: "missing-allow-origin", sent: true},
+		{name: "Firefox, allowed", entry: firefox("*"), creator: firefoxCreator, want: ExitAllowed},
+		{name: "Firefox, blocked", entry: firefox(""), creator: firefoxCreator, reported: "missing-allow-origin"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			hits.Store(0)
+			e := tt.entry
+			if e == "" {
+				e = entry(tt.rtype)
+			}
+			if tt.reported != "" {
+				tt.want = ExitBlocked
+			}
 			path := filepath.Join(t.TempDir(), "creds.har")
-			if err := os.WriteFile(path, []byte(`{"log":{"entries":[`+entry(tt.rtype)+`]}}`), 0o644); err != nil {
+			if err := os.WriteFile(path, []byte(`{"log":{`+tt.creator+`"entries":[`+e+`]}}`), 0o644); err != nil {
 				t.Fatal(err)
 			}
 			args := append(append([]string{"har"}, tt.args...), "-o", "json", path)
 			out, errOut, code := runHarArgs(t, "", args...)
-			if code != ExitBlocked {
-				t.Fatalf("exit %d: %s", code, errOut)
+			if code != tt.want {
+				t.Fatalf("exit %d, want %d: %s", code, tt.want, errOut)
 			}
 			var doc struct {
 				Requests []struct {

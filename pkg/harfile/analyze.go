@@ -1318,7 +1318,14 @@ func hasCookies(e *Entry) bool {
 }
 
 func initiatorAPI(e *Entry) string {
-	if e.ResourceType == "xhr" {
+	switch {
+	case e.ResourceType == "xhr":
+		return "XMLHttpRequest"
+	case e.ResourceType != "fetch" && cors.URLIncludesCredentials(e.Request.URL):
+		// fetch() throws for a URL with user:password@ before anything
+		// is sent, so a recorded request to one was not fetch()'s:
+		// XMLHttpRequest (or an element) made it, and sent it. Firefox
+		// and Safari export no resource type to say which.
 		return "XMLHttpRequest"
 	}
 	return "fetch"
