@@ -100,6 +100,10 @@ type Messages struct {
 	// which comes from another process at no fixed place and names the
 	// user's answer.
 	Unpredicted map[string]Cause
+	// URLWithoutUserinfo: the lines name the request's URL without its
+	// user:password@ (WebKit's XMLHttpRequest; Chromium and Firefox print
+	// the URL as script gave it).
+	URLWithoutUserinfo bool
 	// HeaderNames is how the browser writes a request header's name
 	// ({header}), by lower-case name; a name not listed is written as
 	// {param} is.
@@ -196,6 +200,11 @@ func (m *Messages) line(cs Cause, c *Console) string {
 	}
 	if c.SentOrigin == "" {
 		vals["sent_origin"] = c.Origin
+	}
+	if m.URLWithoutUserinfo {
+		for _, k := range []string{"url", "request", "from"} {
+			vals[k] = withoutUserinfo(vals[k])
+		}
 	}
 	// The engine keeps a Location's user:password masked (***:***@);
 	// {location_bare} leaves it out.
@@ -536,4 +545,21 @@ func (p *Profile) Verdict(d *Diagnosis) BrowserVerdict {
 		v.Console = []string{}
 	}
 	return v
+}
+
+// withoutUserinfo is raw without the user:password@ of its authority.
+func withoutUserinfo(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return raw
+	}
+	authority := rest
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		authority = rest[:i]
+	}
+	at := strings.LastIndexByte(authority, '@')
+	if at < 0 {
+		return raw
+	}
+	return scheme + "://" + rest[at+1:]
 }
