@@ -24,11 +24,7 @@ func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
 		if err != nil {
 			return err
 		}
-		if err := write(f); err != nil {
-			f.Close()
-			return err
-		}
-		return f.Close()
+		return writeAndClose(f, write)
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -85,4 +81,13 @@ func checkWritable(path string) error {
 func special(path string) bool {
 	fi, err := os.Stat(path)
 	return err == nil && !fi.Mode().IsRegular() && !fi.IsDir()
+}
+
+// writeAndClose writes to f and closes it: the first error.
+func writeAndClose(f *os.File, write func(io.Writer) error) error {
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -395,11 +395,7 @@ func appendTo(path string, write func(io.Writer) error) error {
 	if err != nil {
 		return err
 	}
-	if err := write(f); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return writeAndClose(f, write)
 }
 
 // progress shows a bar with a live count on a terminal, and one line per

@@ -322,20 +322,8 @@ func (p *Profile) Templates() []Template {
 	for _, pair := range accessCodes {
 		preflightOf[pair[0]] = pair[1]
 	}
-	var out []Template
-	seen := map[string]int{}
-	add := func(t Template) {
-		id := string(t.Code) + "\x00" + t.Text
-		i, dup := seen[id]
-		switch {
-		case !dup:
-			seen[id] = len(out)
-			out = append(out, t)
-		case out[i].Initiator != t.Initiator:
-			// The same words for fetch() and XMLHttpRequest.
-			out[i].Initiator = ""
-		}
-	}
+	var list templateList
+	add := list.add
 	for _, code := range slices.Sorted(maps.Keys(m.Unpredicted)) {
 		cs := m.Unpredicted[code]
 		for _, init := range templateInitiators {
@@ -379,7 +367,7 @@ func (p *Profile) Templates() []Template {
 			}
 		}
 	}
-	return out
+	return list.out
 }
 
 func placeholders() map[string]string {
@@ -562,4 +550,26 @@ func withoutUserinfo(raw string) string {
 		return raw
 	}
 	return scheme + "://" + rest[at+1:]
+}
+
+// templateList collects templates once each: the same code and words for
+// fetch() and XMLHttpRequest are one template for either.
+type templateList struct {
+	out  []Template
+	seen map[string]int
+}
+
+func (l *templateList) add(t Template) {
+	id := string(t.Code) + "\x00" + t.Text
+	i, dup := l.seen[id]
+	switch {
+	case !dup:
+		if l.seen == nil {
+			l.seen = map[string]int{}
+		}
+		l.seen[id] = len(l.out)
+		l.out = append(l.out, t)
+	case l.out[i].Initiator != t.Initiator:
+		l.out[i].Initiator = ""
+	}
 }

@@ -109,19 +109,8 @@ func (p *Profile) LegacyTemplates() []Template {
 	for _, pair := range accessCodes {
 		preflightOf[pair[0]] = pair[1]
 	}
-	var out []Template
-	seen := map[string]int{}
-	add := func(t Template) {
-		id := string(t.Code) + "\x00" + t.Text
-		if i, dup := seen[id]; dup {
-			if out[i].Initiator != t.Initiator {
-				out[i].Initiator = ""
-			}
-			return
-		}
-		seen[id] = len(out)
-		out = append(out, t)
-	}
+	var list templateList
+	add := list.add
 	for _, m := range p.Legacy {
 		for _, init := range templateInitiators {
 			frame, ok := m.Frames[init]
@@ -144,5 +133,5 @@ func (p *Profile) LegacyTemplates() []Template {
 			}
 		}
 	}
-	return out
+	return list.out
 }
