@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -277,6 +278,43 @@ func TestAzureServerTextRunsNoLoggingCommand(t *testing.T) {
 			}
 			if !strings.Contains(strings.ToLower(out.String()), `##vso\[`) {
 				t.Errorf("the report no longer shows the header:\n%s", out)
+			}
+		})
+	}
+}
+
+// corsdiag har quotes what the file holds (a header value of a stranger's
+// recording): in a GitHub Actions or Azure Pipelines log none of it runs.
+func TestHarFileTextRunsNoCommand(t *testing.T) {
+	for _, tt := range []struct {
+		name, env, value string
+	}{
+		{"GitHub", "GITHUB_ACTIONS", "https://other.example ##[add-mask]leak"},
+		{"GitHub, stop-commands", "GITHUB_ACTIONS", "x ##[stop-commands]pwn"},
+		{"Azure", "TF_BUILD", "https://other.example ##vso[task.setvariable variable=X]1"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			value, _ := json.Marshal(tt.value)
+			har := `{"log":{"version":"1.2","creator":{"name":"Firefox","version":"153.0"},"entries":[{"request":{"method":"GET","url":"https://api.example.com/items","headers":[{"name":"Origin","value":"https://app.example.com"}]},` +
+				`"response":{"status":200,"headers":[{"name":"Access-Control-Allow-Origin","value":` + string(value) + `}]}}]}}`
+			path := filepath.Join(t.TempDir(), "s.har")
+			if err := os.WriteFile(path, []byte(har), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			io, out, errb := fakeIO(map[string]string{tt.env: "true"})
+			if code := Main([]string{"har", path}, io); code != ExitBlocked {
+				t.Fatalf("exit %d, want 1: %s%s", code, out, errb)
+			}
+			if !strings.Contains(out.String(), "other.example") && !strings.Contains(out.String(), "pwn") {
+				t.Fatalf("the report does not quote the header:\n%s", out)
+			}
+			for _, log := range []string{out.String(), errb.String()} {
+				if c := runnerCommands(log); len(c) > 0 {
+					t.Errorf("the runner would run %q from the file's text:\n%s", c, log)
+				}
+				if i := strings.Index(strings.ToLower(log), "##vso["); i >= 0 {
+					t.Errorf("the agent would run a logging command: …%s…", log[max(0, i-40):min(len(log), i+60)])
+				}
 			}
 		})
 	}

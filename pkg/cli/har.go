@@ -412,6 +412,20 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 	if page != nil {
 		blocked = page.Blocked
 		err = page.Finish(out, report.Tool{Name: "corsdiag", Version: Version}, shown, sum, o.noRedact)
+	} else if o.output == "text" {
+		// The report quotes what the file holds (a stranger's header
+		// values): in a CI log none of it may run as a workflow or logging
+		// command. Nothing is written before Finish.
+		err = out.Flush()
+		if err == nil {
+			err = logText(sysIO, func(w io.Writer) error {
+				out.Reset(w)
+				if err := rend.Finish(sum, log, readErr); err != nil {
+					return err
+				}
+				return out.Flush()
+			})
+		}
 	} else {
 		err = rend.Finish(sum, log, readErr)
 	}
