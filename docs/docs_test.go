@@ -315,6 +315,9 @@ func TestExamplesReplay(t *testing.T) {
 				t.Errorf("the example's reported error is %v, want %s", d.Reported(), code)
 			}
 			checkConsole(t, page, got.BrowserMessage)
+			for _, other := range []*cors.Profile{cors.Firefox, cors.Safari} {
+				checkQuoted(t, page, other, other.Evaluate(ex.broken), code)
+			}
 
 			if ex.fixed == nil {
 				t.Fatal("the example has no ### Fixed exchange")
@@ -345,8 +348,8 @@ func codesOf(d *cors.Diagnosis) []cors.Code {
 
 var (
 	// backtickRE is a code span; a ``double`` one may hold backticks.
-	backtickRE    = regexp.MustCompile("`` (.+?) ``|`([^`]+)`")
-	placeholderRE = regexp.MustCompile(`\\\{[a-z -]+\\\}`)
+	backtickRE    = regexp.MustCompile("`` ?(.+?) ?``|`([^`]+)`")
+	placeholderRE = regexp.MustCompile(`\\\{[a-z_ -]+\\\}`)
 )
 
 // checkConsole matches the page's console template against the message the
@@ -377,6 +380,86 @@ func checkConsole(t *testing.T, page, message string) {
 	if !re.MatchString(message) {
 		t.Errorf("console template\n  %s\ndoes not match the engine's message\n  %s", m[1], message)
 	}
+}
+
+// quotedField is the header field of a page that quotes a profile's
+// console lines: Firefox's in "- **Firefox:**", Safari's in "- **Safari:**"
+// (or, on pages without one, after "Safari:" in the Console field).
+func quotedField(page string, p *cors.Profile) string {
+	var console string
+	for _, l := range strings.Split(page, "\n") {
+		if v, ok := strings.CutPrefix(l, "- **"+p.Display+":** "); ok {
+			return v
+		}
+		if v, ok := strings.CutPrefix(l, "- **Console:** "); ok {
+			console = v
+		}
+	}
+	if _, after, ok := strings.Cut(console, p.Display+":"); ok {
+		return after
+	}
+	return ""
+}
+
+// checkQuoted holds every console line a page quotes for p (a code span
+// that starts the way the browser's line for this code starts) to the line
+// p's profile writes for the page's example, byte for byte outside the
+// {placeholders}. A page may quote several (Firefox's one-line and
+// two-line forms); the profile's line must be one of them, and each one
+// quoted must be a line of the profile's templates.
+func checkQuoted(t *testing.T, page string, p *cors.Profile, d *cors.Diagnosis, code cors.Code) {
+	t.Helper()
+	field := quotedField(page, p)
+	if field == "" {
+		return
+	}
+	var got string
+	for _, f := range d.Findings {
+		if f.Code == code {
+			got = f.BrowserMessage
+			break
+		}
+	}
+	var quoted []string
+	for _, m := range backtickRE.FindAllStringSubmatch(field, -1) {
+		q := m[1]
+		if q == "" {
+			q = m[2]
+		}
+		if strings.Contains(q, " ") && !strings.HasPrefix(q, "TypeError") && !strings.HasPrefix(q, "GET ") {
+			quoted = append(quoted, q)
+		}
+	}
+	if len(quoted) == 0 {
+		return
+	}
+	templates := map[string]bool{}
+	for _, tm := range p.Templates() {
+		templates[tm.Text] = true
+	}
+	for _, q := range quoted {
+		re := regexp.MustCompile("^" + placeholderRE.ReplaceAllString(regexp.QuoteMeta(q), ".*") + "$")
+		ok := false
+		for tm := range templates {
+			if re.MatchString(tm) {
+				ok = true
+				break
+			}
+		}
+		if !ok && (got == "" || !re.MatchString(got)) {
+			t.Errorf("%s line quoted on the page is not one %s writes:\n  %s", p.Display, p.Display, q)
+		}
+	}
+	if got == "" {
+		return
+	}
+	for _, q := range quoted {
+		re := regexp.MustCompile("^" + placeholderRE.ReplaceAllString(regexp.QuoteMeta(q), ".*") + "$")
+		if re.MatchString(got) {
+			return
+		}
+	}
+	t.Errorf("the page quotes %s as\n  %s\nbut for the example %s writes\n  %s", p.Display, strings.Join(quoted, "\n  "), p.Display, got)
 }
 
 // example is a page's "## Example", as exchanges.
