@@ -307,23 +307,38 @@ func TestBadPortIsUsage(t *testing.T) {
 }
 
 // TestInvisibleCharactersEscaped: a server's bidi override, zero-width
-// space and C1 control reach neither the terminal (text) nor a JSON
-// consumer (-o json) raw.
+// space and C1 control reach neither the terminal (text) nor a JSON or
+// SARIF consumer raw, from check or from audit (whose evidence quotes the
+// answer's Vary and Access-Control-Allow-Methods).
 func TestInvisibleCharactersEscaped(t *testing.T) {
 	srv := realServer(t, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Access-Control-Allow-Origin", testOrigin)
+		w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
 		w.Header().Set("Server", "nginx\u202e\u200b\u0085evil")
 		w.Header().Set("Access-Control-Allow-Methods", "GET\u2066")
+		w.Header().Set("Vary", "Origin\u202e\u009b31m")
 	})
-	for _, args := range [][]string{{}, {"-o", "json"}} {
-		_, out, errOut := runMain(nil, false, append([]string{"check", srv + "/items", "--origin", testOrigin}, args...)...)
-		for _, r := range []string{"\u202e", "\u200b", "\u0085", "\u2066"} {
+	check := []string{"check", srv + "/items", "--origin", testOrigin}
+	audit := []string{"audit", "--rate", "0", srv + "/items", "--origin", testOrigin}
+	for _, tt := range []struct {
+		args []string
+		// escaped says the output must show the override as \u202e (SARIF
+		// messages hold no server text).
+		escaped bool
+	}{
+		{check, true},
+		{append(check, "-o", "json"), true},
+		{audit, true},
+		{append(audit, "-o", "json"), true},
+		{append(audit, "-o", "sarif"), false},
+	} {
+		_, out, errOut := runMain(nil, false, tt.args...)
+		for _, r := range []string{"\u202e", "\u200b", "\u0085", "\u2066", "\u009b"} {
 			if strings.Contains(out+errOut, r) {
-				t.Errorf("check %v prints %U raw", args, []rune(r)[0])
+				t.Errorf("%v prints %U raw", tt.args, []rune(r)[0])
 			}
 		}
-		if !strings.Contains(out, `\u202e`) {
-			t.Errorf("check %v does not show the override escaped:\n%s", args, out)
+		if tt.escaped && !strings.Contains(out, `\u202e`) {
+			t.Errorf("%v does not show the override escaped:\n%s", tt.args, out)
 		}
 	}
 }

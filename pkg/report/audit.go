@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -235,9 +236,16 @@ func WriteAuditJSON(w io.Writer, res *AuditResult) error {
 	if out.Policy.Admitted == nil {
 		out.Policy.Admitted = []audit.Probe{}
 	}
-	enc := json.NewEncoder(w)
+	// Evidence and the policy quote the server's headers: C1 controls and
+	// invisible characters are escaped, as in check's JSON.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	_, err := w.Write(termsafe.EscapeJSON(buf.Bytes()))
+	return err
 }
 
 // SARIFLevel maps a severity to a SARIF result level.
