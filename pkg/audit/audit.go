@@ -134,6 +134,9 @@ type Policy struct {
 	// Admitted are the attacker origins that got in, in the order tried.
 	Admitted []Probe `json:"admitted"`
 	Denied   int     `json:"denied"`
+	// Unanswered counts the attacker origins that got no answer (reset,
+	// timeout): not judged, so not counted as denied.
+	Unanswered int `json:"unanswered"`
 	// Methods and Headers are Access-Control-Allow-Methods and
 	// -Headers of the preflight from the first declared origin.
 	Methods string `json:"methods,omitempty"`
@@ -566,8 +569,11 @@ func (a *auditor) finish(rep *Report) {
 			continue
 		}
 		if !p.Outcome.In() {
-			if p.Outcome == Denied && p.Step == "" {
+			switch {
+			case p.Outcome == Denied && p.Step == "":
 				rep.Policy.Denied++
+			case p.Outcome == Unreachable && p.Step == "":
+				rep.Policy.Unanswered++
 			}
 			continue
 		}
@@ -665,11 +671,13 @@ func summary(rep *Report) string {
 		} else {
 			s = fmt.Sprintf("lets attacker origins in through %d flaw%s of its origin check", n, plural(n))
 		}
+	case rep.Policy.Unanswered > 0:
+		s = fmt.Sprintf("lets none of the attacker origins that were answered in; %d got no answer and were not judged", rep.Policy.Unanswered)
 	default:
 		s = "lets none of the attacker origins in"
 	}
 	switch {
-	case declaredIn == len(rep.Policy.Declared) && len(rep.Policy.Admitted) == 0:
+	case declaredIn == len(rep.Policy.Declared) && len(rep.Policy.Admitted) == 0 && rep.Policy.Unanswered == 0:
 		s = "exact allow-list: only the declared origins get in"
 	case declaredIn == 0:
 		s += "; none of the declared origins gets in either (run corsdiag check to see why)"

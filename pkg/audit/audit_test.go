@@ -372,3 +372,47 @@ func TestBadOptions(t *testing.T) {
 		})
 	}
 }
+
+// TestUnansweredOriginsAreNotJudged: when the server (a WAF, a proxy that
+// resets on unknown origins, a flaky path) gives no answer to attacker
+// origins, the audit saw nothing: it must not call the policy an exact
+// allow-list, and it counts what went unanswered.
+func TestUnansweredOriginsAreNotJudged(t *testing.T) {
+	tests := []struct {
+		name string
+		// drop says which attacker origins get the connection reset.
+		drop           func(origin string) bool
+		wantUnanswered bool
+		wantSummary    string
+	}{
+		{name: "every attacker origin answered", drop: func(string) bool { return false },
+			wantSummary: "exact allow-list: only the declared origins get in"},
+		{name: "no attacker origin answered", drop: func(o string) bool { return o != app }, wantUnanswered: true,
+			wantSummary: "lets none of the attacker origins that were answered in"},
+		{name: "null not answered", drop: func(o string) bool { return o == "null" }, wantUnanswered: true,
+			wantSummary: "lets none of the attacker origins that were answered in"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inner := server{policy: exact(app)}
+			ts := tlsServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if tt.drop(r.Header.Get("Origin")) {
+					panic(http.ErrAbortHandler)
+				}
+				inner.ServeHTTP(w, r)
+			}))
+			defer ts.Close()
+			rep, err := Run(context.Background(), Options{URL: ts.URL + "/api/items", Origins: []string{app},
+				Credentials: true, Client: probe.Options{Insecure: true, Timeout: 5 * time.Second}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(rep.Policy.Summary, tt.wantSummary) {
+				t.Errorf("summary %q, want it to start with %q", rep.Policy.Summary, tt.wantSummary)
+			}
+			if got := rep.Policy.Unanswered > 0; got != tt.wantUnanswered {
+				t.Errorf("unanswered %d, want some: %v", rep.Policy.Unanswered, tt.wantUnanswered)
+			}
+		})
+	}
+}

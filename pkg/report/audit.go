@@ -95,6 +95,9 @@ func WriteAuditText(w io.Writer, res *AuditResult, st Style) error {
 	}
 	explained, limited := rep.NotSent()
 	line := fmt.Sprintf("  %d other attacker origin%s denied", pol.Denied, pluralS(pol.Denied))
+	if pol.Unanswered > 0 {
+		line += fmt.Sprintf("; %d got no answer (reset or timed out), not judged", pol.Unanswered)
+	}
 	if explained > 0 {
 		line += fmt.Sprintf("; %d not sent, as a flaw found lets them in anyway", explained)
 	}
@@ -121,9 +124,12 @@ func WriteAuditText(w io.Writer, res *AuditResult, st Style) error {
 	}
 
 	fmt.Fprintln(bw)
-	if len(rep.Findings) == 0 {
+	switch {
+	case len(rep.Findings) == 0 && pol.Unanswered > 0:
+		fmt.Fprintf(bw, "%s\n", p.warn.Sprintf("No attacker origin that got an answer can read it, but %d got none and were not judged: run the audit again, or see whether a firewall drops them.", pol.Unanswered))
+	case len(rep.Findings) == 0:
 		fmt.Fprintf(bw, "%s\n", p.good.Sprint("No attacker origin can read the answer or send a request it could not send anyway."))
-	} else {
+	default:
 		fmt.Fprintf(bw, "%s\n", p.bold.Sprint("Findings"))
 	}
 	for _, f := range rep.Findings {
