@@ -620,11 +620,18 @@ func (a *auditor) finish(rep *Report) {
 
 // message says who got in and what they gain, in plain words.
 func message(p Probe, method string) string {
+	// An error-path probe's technique already says "on an error answer".
 	where := ""
-	if p.Step == "error-path" {
+	if p.Step == "error-path" && !strings.Contains(p.Technique, "on an error answer") {
 		where = " on an error answer"
 	}
 	who := fmt.Sprintf("%s (%s)", p.Origin, p.Technique)
+	if p.Outcome == PreflightOnly && cors.IsStateChanging(method) && (p.Exchange == nil || p.Exchange.FinalResponse() == nil) {
+		// Only the preflight was sent (a state-changing method without
+		// --send-actual): nothing is known of the actual answer.
+		return who + " passes the preflight" + where + ": a page there can have the browser send " + method +
+			", without the user's cookies (what any client can send without a browser); its answer was not checked: pass --send-actual"
+	}
 	switch p.Outcome {
 	case ReadWithCredentials:
 		return who + " got in" + where + ": a page there can read the answer with the user's cookies"

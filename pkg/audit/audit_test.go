@@ -416,3 +416,63 @@ func TestUnansweredOriginsAreNotJudged(t *testing.T) {
 		})
 	}
 }
+
+// TestPreflightOnlyMessageSaysWhatWasSeen: "the actual answer does not let
+// it in" only when an actual answer was received; a state-changing method
+// without --send-actual was only preflighted, so the message says the
+// page can have it sent (without cookies) and its answer was not checked.
+// No message says "on an error answer" twice.
+func TestPreflightOnlyMessageSaysWhatWasSeen(t *testing.T) {
+	tests := []struct {
+		name    string
+		method  string
+		header  http.Header
+		srv     server
+		want    []string
+		notWant []string
+	}{
+		{name: "GET with a custom header: the actual answer refuses", header: http.Header{"X-Requested-With": {"fetch"}},
+			srv:     server{policy: exact(app), preflight: reflectAll},
+			want:    []string{"the actual answer does not let it in"},
+			notWant: []string{"--send-actual"}},
+		{name: "DELETE not sent: the preflight reflects without credentials", method: "DELETE",
+			srv:     server{policy: reflectNoCrd, errorPolicy: exact(app)},
+			want:    []string{"send DELETE", "without the user's cookies", "--send-actual"},
+			notWant: []string{"the actual answer does not let it in"}},
+		{name: "error answers reflect", srv: server{policy: exact(app), errorPolicy: reflectAll},
+			want: []string{"on an error answer"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := tlsServer(tt.srv)
+			defer ts.Close()
+			rep, err := Run(context.Background(), Options{URL: ts.URL + "/api/items", Origins: []string{app}, Method: tt.method,
+				Header: tt.header, Client: probe.Options{Insecure: true, Timeout: 5 * time.Second}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var msg string
+			for _, f := range rep.Findings {
+				if f.Code == CodeOriginReflected {
+					msg = f.Message
+				}
+				if strings.Count(f.Message, "error answer") > 1 {
+					t.Errorf("%s: %q", f.Code, f.Message)
+				}
+			}
+			if msg == "" {
+				t.Fatalf("no origin-reflected finding: %+v", rep.Findings)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("message %q lacks %q", msg, w)
+				}
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(msg, w) {
+					t.Errorf("message %q says %q", msg, w)
+				}
+			}
+		})
+	}
+}
