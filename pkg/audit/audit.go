@@ -595,7 +595,7 @@ func (a *auditor) finish(rep *Report) {
 		}
 		if f.Severity == "" || sev.Rank() < f.Severity.Rank() {
 			f.Severity, f.Origin, f.Technique, f.Outcome, f.Step, f.Evidence, f.Browsers = sev, p.Origin, p.Technique, p.Outcome, p.Step, p.Evidence, p.Browsers
-			f.Message = message(p, a.plan.Method)
+			f.Message = message(p, a.plan.Method, rep.URL)
 		}
 		if p.Step == "error-path" {
 			rep.Policy.ErrorPaths = append(rep.Policy.ErrorPaths, fmt.Sprintf("the error answer lets %s in (%s)", p.Origin, p.Outcome))
@@ -619,7 +619,7 @@ func (a *auditor) finish(rep *Report) {
 }
 
 // message says who got in and what they gain, in plain words.
-func message(p Probe, method string) string {
+func message(p Probe, method, target string) string {
 	// An error-path probe's technique already says "on an error answer".
 	where := ""
 	if p.Step == "error-path" && !strings.Contains(p.Technique, "on an error answer") {
@@ -634,9 +634,9 @@ func message(p Probe, method string) string {
 	}
 	switch p.Outcome {
 	case ReadWithCredentials:
-		return who + " got in" + where + ": a page there can read the answer with the user's cookies"
+		return who + " got in" + where + ": a page there can read the answer with the user's cookies" + cookieCaveat(p.Origin, target)
 	case SendWithCredentials:
-		return who + " passes the preflight" + where + ": a page there can have the browser send " + method + " with the user's cookies (its answer was not checked: pass --send-actual)"
+		return who + " passes the preflight" + where + ": a page there can have the browser send " + method + " with the user's cookies" + cookieCaveat(p.Origin, target) + " (its answer was not checked: pass --send-actual)"
 	case ReadWithoutCredentials:
 		return who + " got in" + where + ": a page there can read the answer, though without the user's cookies"
 	case AnyOrigin:
@@ -645,6 +645,32 @@ func message(p Probe, method string) string {
 		return who + " passes the preflight only" + where + ": the actual answer does not let it in, so a page there cannot read it (harmless unless the actual answer follows)"
 	}
 	return who + ": " + string(p.Outcome)
+}
+
+// cookieCaveat says which cookies a page at origin gets on a credentialed
+// request to target: a cross-site page only SameSite=None ones (Lax is
+// Chromium's default; Safari blocks third-party cookies), a same-site page
+// (same scheme, same registrable domain) Lax and Strict ones too.
+func cookieCaveat(origin, target string) string {
+	if sameSite(origin, target) {
+		return " (a same-site page: SameSite=Lax and Strict cookies are sent too)"
+	}
+	return " (cross-site: cookies marked SameSite=None, in browsers that allow third-party cookies)"
+}
+
+// sameSite says whether origin and target are the same site: the same
+// scheme and registrable domain (or the same host, for an address).
+func sameSite(origin, target string) bool {
+	o, err1 := url.Parse(origin)
+	t, err2 := url.Parse(target)
+	if origin == "null" || err1 != nil || err2 != nil || o.Hostname() == "" || !strings.EqualFold(o.Scheme, t.Scheme) {
+		return false
+	}
+	oh, th := strings.ToLower(o.Hostname()), strings.ToLower(t.Hostname())
+	if d := registrable(oh); d != "" {
+		return d == registrable(th)
+	}
+	return oh == th
 }
 
 func summary(rep *Report) string {

@@ -476,3 +476,36 @@ func TestPreflightOnlyMessageSaysWhatWasSeen(t *testing.T) {
 		})
 	}
 }
+
+// TestCookieCaveat: what "with the user's cookies" needs depends on the
+// site. A cross-site attacker's page gets the API's cookies only when they
+// are SameSite=None (Lax is the default in Chromium, Safari blocks
+// third-party cookies); a same-site one (a subdomain of the API's
+// registrable domain, same scheme) gets Lax and Strict cookies too.
+func TestCookieCaveat(t *testing.T) {
+	const target = "https://api.example.com/me"
+	tests := []struct {
+		origin  string
+		outcome Outcome
+		want    string
+	}{
+		{"https://attacker.invalid", ReadWithCredentials, "SameSite=None"},
+		{"null", ReadWithCredentials, "SameSite=None"},
+		{"http://attacker.example.com", ReadWithCredentials, "SameSite=None"}, // another scheme: cross-site
+		{"https://attackerexample.com", SendWithCredentials, "SameSite=None"},
+		{"https://attacker.example.com", ReadWithCredentials, "same-site"},
+		{"https://attacker.app.example.com", SendWithCredentials, "same-site"},
+		{"https://attacker.invalid", ReadWithoutCredentials, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.origin+" "+string(tt.outcome), func(t *testing.T) {
+			p := Probe{Candidate: Candidate{Origin: tt.origin, Technique: "t"}, Outcome: tt.outcome}
+			msg := message(p, "GET", target)
+			for _, w := range []string{"SameSite=None", "same-site"} {
+				if got := strings.Contains(msg, w); got != (w == tt.want) {
+					t.Errorf("message %q: mentions %q = %v", msg, w, got)
+				}
+			}
+		})
+	}
+}
