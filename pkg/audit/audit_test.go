@@ -180,6 +180,11 @@ func TestAuditFindsEachFlaw(t *testing.T) {
 			want: []want{{CodePrefixMatch, cors.SeverityError}}},
 		{name: "unescaped dot", srv: server{policy: unescapedDot}, origins: []string{app},
 			want: []want{{CodeUnescapedDot, cors.SeverityError}}},
+		// Patterns written for a ported origin hold the port.
+		{name: "unescaped dot, ported origin", srv: server{policy: matching(`^https://app.example.com:8443$`)}, origins: []string{app + ":8443"},
+			want: []want{{CodeUnescapedDot, cors.SeverityError}}},
+		{name: "any subdomain, ported origin", srv: server{policy: matching(`^https://([a-z0-9-]+\.)*example\.com:8443$`)}, origins: []string{app + ":8443"},
+			want: []want{{CodeAnySubdomain, cors.SeverityError}}},
 		{name: "any subdomain", srv: server{policy: anySubdomain}, origins: []string{app},
 			want: []want{{CodeAnySubdomain, cors.SeverityError}}},
 		// origin.endsWith("app.example.com"): a new subdomain of app.example.com

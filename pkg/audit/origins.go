@@ -91,9 +91,13 @@ type site struct {
 func Candidates(target string, declared []string) []Candidate {
 	var sites []site
 	var domains []string
-	addDomain := func(host string) {
+	// dport is the port (":8443", or "") of the first declared origin
+	// under each domain: a pattern written for a ported origin holds it.
+	dport := map[string]string{}
+	addDomain := func(host, port string) {
 		if d := registrable(host); d != "" && !contains(domains, d) {
 			domains = append(domains, d)
+			dport[d] = port
 		}
 	}
 	for _, o := range declared {
@@ -101,13 +105,14 @@ func Candidates(target string, declared []string) []Candidate {
 		if o == "null" || err != nil || u.Hostname() == "" {
 			continue
 		}
-		sites = append(sites, site{origin: o, scheme: u.Scheme, host: strings.ToLower(u.Hostname()), port: u.Port()})
-		addDomain(u.Hostname())
+		s := site{origin: o, scheme: u.Scheme, host: strings.ToLower(u.Hostname()), port: u.Port()}
+		sites = append(sites, s)
+		addDomain(u.Hostname(), s.portSuffix())
 	}
 	tu, _ := url.Parse(target)
 	targetHTTPS := false
 	if tu != nil {
-		addDomain(tu.Hostname())
+		addDomain(tu.Hostname(), "")
 		targetHTTPS = tu.Scheme == "https"
 	}
 	named := sites[:0:0]
@@ -135,13 +140,13 @@ func Candidates(target string, declared []string) []Candidate {
 	add(Candidate{Origin: "https://" + attackerSuffix, Code: CodeOriginReflected, Technique: "an unrelated origin"})
 	add(Candidate{Origin: "null", Code: CodeNullOrigin, Technique: "the null origin of sandboxed iframes and file: pages"})
 	for _, d := range domains {
-		add(Candidate{Origin: "https://" + attackerLabel + "." + d, Code: CodeAnySubdomain, Technique: "a new subdomain of " + d, explainedBy: reflect})
+		add(Candidate{Origin: "https://" + attackerLabel + "." + d + dport[d], Code: CodeAnySubdomain, Technique: "a new subdomain of " + d, explainedBy: reflect})
 	}
 	for _, s := range named {
-		add(Candidate{Origin: "https://" + attackerLabel + "." + s.host, Code: CodeAnySubdomain, Technique: "a new subdomain of " + s.host, explainedBy: reflect})
+		add(Candidate{Origin: "https://" + attackerLabel + "." + s.host + s.portSuffix(), Code: CodeAnySubdomain, Technique: "a new subdomain of " + s.host, explainedBy: reflect})
 	}
 	for _, d := range domains {
-		add(Candidate{Origin: "https://" + attackerLabel + d, Code: CodeSuffixMatch, Technique: "an attacker's domain ending in " + d, explainedBy: reflect})
+		add(Candidate{Origin: "https://" + attackerLabel + d + dport[d], Code: CodeSuffixMatch, Technique: "an attacker's domain ending in " + d, explainedBy: reflect})
 	}
 	// attackerapp.example.com is a subdomain of example.com, and ends in
 	// example.com: it is let in by what lets attacker.example.com or
@@ -151,10 +156,10 @@ func Candidates(target string, declared []string) []Candidate {
 		if d == "" || d == host {
 			return nil
 		}
-		return []string{"https://" + attackerLabel + "." + d, "https://" + attackerLabel + d}
+		return []string{"https://" + attackerLabel + "." + d + dport[d], "https://" + attackerLabel + d + dport[d]}
 	}
 	for _, s := range named {
-		add(Candidate{Origin: "https://" + attackerLabel + s.host, Code: CodeSuffixMatch, Technique: "an attacker's name ending in " + s.host,
+		add(Candidate{Origin: "https://" + attackerLabel + s.host + s.portSuffix(), Code: CodeSuffixMatch, Technique: "an attacker's name ending in " + s.host,
 			explainedBy: reflect, explainedByOrigins: byDomain(s.host)})
 	}
 	for i, s := range named {
@@ -171,7 +176,7 @@ func Candidates(target string, declared []string) []Candidate {
 	}
 	for _, d := range domains {
 		if len(d) > 4 {
-			add(Candidate{Origin: "https://" + d[1:], Code: CodeSubstringMatch, Technique: d + " without its first letter (a substring of an allowed origin)",
+			add(Candidate{Origin: "https://" + d[1:] + dport[d], Code: CodeSubstringMatch, Technique: d + " without its first letter (a substring of an allowed origin)",
 				explainedBy: reflect})
 		}
 	}
@@ -179,12 +184,12 @@ func Candidates(target string, declared []string) []Candidate {
 		first := strings.Replace(s.host, ".", "x", 1)
 		var bySuffix []string
 		if d := registrable(s.host); d != "" && strings.HasSuffix(first, d) {
-			bySuffix = []string{"https://" + attackerLabel + d}
+			bySuffix = []string{"https://" + attackerLabel + d + dport[d]}
 		}
-		add(Candidate{Origin: s.scheme + "://" + first, Code: CodeUnescapedDot, Technique: s.host + " with its first dot replaced",
+		add(Candidate{Origin: s.scheme + "://" + first + s.portSuffix(), Code: CodeUnescapedDot, Technique: s.host + " with its first dot replaced",
 			explainedBy: reflect, explainedByOrigins: bySuffix})
 		if i := strings.LastIndexByte(s.host, '.'); strings.Count(s.host, ".") > 1 {
-			add(Candidate{Origin: s.scheme + "://" + s.host[:i] + "x" + s.host[i+1:], Code: CodeUnescapedDot, Technique: s.host + " with its last dot replaced",
+			add(Candidate{Origin: s.scheme + "://" + s.host[:i] + "x" + s.host[i+1:] + s.portSuffix(), Code: CodeUnescapedDot, Technique: s.host + " with its last dot replaced",
 				explainedBy: reflect})
 		}
 	}
@@ -243,6 +248,15 @@ func registrable(host string) string {
 		return ""
 	}
 	return d
+}
+
+// portSuffix is ":port" when the declared origin names a port other than
+// its scheme's default, else "".
+func (s site) portSuffix() string {
+	if s.port == "" || (s.scheme == "https" && s.port == "443") || (s.scheme == "http" && s.port == "80") {
+		return ""
+	}
+	return ":" + s.port
 }
 
 // hostPort keeps a declared https origin's own port on its http twin.

@@ -47,6 +47,14 @@ func TestCandidates(t *testing.T) {
 			[]string{"http://localhost"}, []string{"http://localhost:3000"}},
 		{"declared port kept on the http twin", "https://api.example.com/", []string{"https://app.example.com:8443"},
 			[]string{"http://app.example.com:8443"}, nil},
+		// A pattern written for a ported origin holds the port: the names
+		// built from the declared host and its domain keep it.
+		{"declared port kept on names built from it", "https://api.example.com:8443/", []string{"https://app.example.com:8443"},
+			[]string{"https://appxexample.com:8443", "https://app.examplexcom:8443", "https://attacker.app.example.com:8443",
+				"https://attackerapp.example.com:8443", "https://attacker.example.com:8443", "https://attackerexample.com:8443"},
+			[]string{"https://appxexample.com", "https://attacker.app.example.com"}},
+		{"default port not written", "https://api.example.com/", []string{"https://app.example.com:443"},
+			[]string{"https://appxexample.com", "https://attacker.example.com"}, []string{"https://appxexample.com:443"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
