@@ -17,9 +17,16 @@ type pageText struct {
 	Browser  string
 	Why      string
 	Example  string // the answer as the browser gets it (http)
-	Confirm  string
-	Detect   string
-	Related  []cors.Code
+	// Fetch is the page's call when the example needs its own: the host
+	// the platform is recognised by, the header that causes it. Empty:
+	// exampleFetch's generic call.
+	Fetch string
+	// Preflight is the OPTIONS answer the browser got before Example,
+	// when the page's point is what follows a preflight that passed.
+	Preflight string
+	Confirm   string
+	Detect    string
+	Related   []cors.Code
 }
 
 const (
@@ -77,6 +84,9 @@ func Page(code cors.Code) (string, bool) {
 	fmt.Fprintf(&b, "## What the browser does\n\n%s\n\n", p.Browser)
 	fmt.Fprintf(&b, "## Why\n\n%s\n\n", p.Why)
 	fmt.Fprintf(&b, "## Example\n\n```js\n// page: https://app.example.com\n%s\n```\n\n", exampleFetch(code))
+	if p.Preflight != "" {
+		fmt.Fprintf(&b, "The preflight's answer:\n\n```http\n%s\n```\n\nThen the request's:\n\n", strings.TrimSpace(p.Preflight))
+	}
 	fmt.Fprintf(&b, "```http\n%s\n```\n\n", strings.TrimSpace(p.Example))
 	fmt.Fprintf(&b, "## How to fix\n\n%s\n\n", in.Fix)
 	fmt.Fprintf(&b, "corsdiag fills these with the page's origin, method and headers; shown here for a `GET` from `https://app.example.com` with `Content-Type`. Pick one with `--fix-format`.\n\n")
@@ -107,6 +117,9 @@ func PageCodes() []cors.Code {
 }
 
 func exampleFetch(code cors.Code) string {
+	if f := pages[code].Fetch; f != "" {
+		return f
+	}
 	switch pages[code].Explains {
 	case cors.CodePreflightMissingAllowOrigin, cors.CodePreflightNetwork:
 		return `fetch("https://api.example.com/items", { method: "PUT", headers: { "Content-Type": "application/json" } })`
@@ -161,12 +174,14 @@ var pages = map[cors.Code]pageText{
 	},
 	CodeAPIGWCorsOnlyOnOptions: {
 		Platform: "Amazon API Gateway (REST API)", Explains: cors.CodeMissingAllowOrigin,
-		Browser: "The preflight passes (the `OPTIONS` method returns the CORS headers), the browser sends the real request, and its answer has no `Access-Control-Allow-Origin`: the response is blocked, though the server did the work.",
-		Why:     "Enable CORS (or a hand-made MOCK `OPTIONS`) only answers the preflight. The other methods need the header too: with a non-proxy integration, a method response header plus an integration response mapping; with a Lambda or HTTP proxy integration, the backend must return it.",
-		Example: "HTTP/1.1 200 OK\nContent-Type: application/json\n" + gwHeaders + "\n\n{\"id\":\"17\"}",
-		Confirm: "```sh\naws apigateway get-method --rest-api-id ID --resource-id RID --http-method PUT --query \"{integration:methodIntegration.type,responses:methodResponses}\"\n```\n`AWS_PROXY`/`HTTP_PROXY` means the backend must set the header; otherwise the method response must declare `Access-Control-Allow-Origin` and the integration response map it.",
-		Detect:  "REST API recognised, the preflight answered 2xx with `Access-Control-Allow-Origin`, the actual answer lacks it and is not one of API Gateway's own errors (no `x-amzn-ErrorType`) and shows no proxied backend. When `X-Amzn-Trace-Id` shows a Lambda function answered, the fix also says that with a Lambda proxy integration (what SAM, Serverless and CDK's `LambdaRestApi` set up) the mapping does nothing and the function must return the header: `--fix-format lambda`.",
-		Related: []cors.Code{CodeAPIGWProxyNoCORS, CodeAPIGWIntegrationNoCORS, CodeAPIGWStageNotRedeployed},
+		Browser:   "The preflight passes (the `OPTIONS` method returns the CORS headers), the browser sends the real request, and its answer has no `Access-Control-Allow-Origin`: the response is blocked, though the server did the work.",
+		Why:       "Enable CORS (or a hand-made MOCK `OPTIONS`) only answers the preflight. The other methods need the header too: with a non-proxy integration, a method response header plus an integration response mapping; with a Lambda or HTTP proxy integration, the backend must return it.",
+		Example:   "HTTP/1.1 200 OK\nContent-Type: application/json\n" + gwHeaders + "\n\n{\"id\":\"17\"}",
+		Fetch:     `fetch("https://api.example.com/items/17", { method: "PUT", headers: { "Content-Type": "application/json" } })`,
+		Preflight: "HTTP/1.1 200 OK\nContent-Type: application/json\n" + gwHeaders + "\nAccess-Control-Allow-Origin: https://app.example.com\nAccess-Control-Allow-Methods: GET,PUT,OPTIONS\nAccess-Control-Allow-Headers: Content-Type,Authorization\n\n{}",
+		Confirm:   "```sh\naws apigateway get-method --rest-api-id ID --resource-id RID --http-method PUT --query \"{integration:methodIntegration.type,responses:methodResponses}\"\n```\n`AWS_PROXY`/`HTTP_PROXY` means the backend must set the header; otherwise the method response must declare `Access-Control-Allow-Origin` and the integration response map it.",
+		Detect:    "REST API recognised, the preflight answered 2xx with `Access-Control-Allow-Origin`, the actual answer lacks it and is not one of API Gateway's own errors (no `x-amzn-ErrorType`) and shows no proxied backend. When `X-Amzn-Trace-Id` shows a Lambda function answered, the fix also says that with a Lambda proxy integration (what SAM, Serverless and CDK's `LambdaRestApi` set up) the mapping does nothing and the function must return the header: `--fix-format lambda`.",
+		Related:   []cors.Code{CodeAPIGWProxyNoCORS, CodeAPIGWIntegrationNoCORS, CodeAPIGWStageNotRedeployed},
 	},
 	CodeAPIGWProxyNoCORS: {
 		Platform: "Amazon API Gateway (REST API) with a Lambda or HTTP proxy integration", Explains: cors.CodeMissingAllowOrigin,
@@ -200,6 +215,7 @@ var pages = map[cors.Code]pageText{
 		Browser: "The page calls the private API by a name that cannot route a browser's request: the interface VPC endpoint's own DNS name (`vpce-….execute-api.{region}.vpce.amazonaws.com`), which needs a `Host` or `x-apigw-api-id` header, or the Route 53 alias from outside the VPC. The answer is 403 Forbidden, or no answer at all.",
 		Why:     "A private API is reached only through an interface VPC endpoint. With private DNS enabled, `https://{api-id}.execute-api.{region}.amazonaws.com/{stage}` resolves to the endpoint inside the VPC. A browser cannot set `Host`, and `x-apigw-api-id` forces a preflight that does not carry it, so the endpoint-specific names do not work from a page.",
 		Example: "HTTP/1.1 403 Forbidden\nContent-Type: application/json\nx-amzn-ErrorType: ForbiddenException\n\n{\"message\":\"Forbidden\"}",
+		Fetch:   `fetch("https://vpce-0123456789abcdef0-4pqrst7u.execute-api.us-east-1.vpce.amazonaws.com/prod/items")`,
 		Confirm: "```sh\naws ec2 describe-vpc-endpoints --filters Name=service-name,Values=com.amazonaws.REGION.execute-api --query \"VpcEndpoints[].{id:VpcEndpointId,privateDns:PrivateDnsEnabled}\"\naws apigateway get-rest-api --rest-api-id ID --query endpointConfiguration\n```",
 		Detect:  "The host is a `vpce-….execute-api.….vpce.amazonaws.com` name, or a `{api-id}-{vpce-id}.execute-api` alias that could not be reached.",
 		Related: []cors.Code{CodeAPIGWPrivateHeader, cors.CodeActualNetwork},
@@ -209,6 +225,7 @@ var pages = map[cors.Code]pageText{
 		Browser: "`x-apigw-api-id` is not a CORS-safelisted header, so the browser sends an `OPTIONS` preflight first, without that header. The VPC endpoint cannot tell which API the preflight is for and answers 403 Forbidden without CORS headers; the real request is never sent.",
 		Why:     "The header exists for clients that cannot use private DNS (curl, SDKs). A browser cannot attach it to the preflight, and cannot set `Host` either. The fix is DNS: enable private DNS on the endpoint and call the API's own execute-api name from inside the VPC.",
 		Example: "HTTP/1.1 403 Forbidden\nContent-Type: application/json\nx-amzn-ErrorType: ForbiddenException\n\n{\"message\":\"Forbidden\"}",
+		Fetch:   `fetch("https://vpce-0123456789abcdef0-4pqrst7u.execute-api.us-east-1.vpce.amazonaws.com/prod/items", { headers: { "x-apigw-api-id": "a1b2c3d4e5" } })`,
 		Confirm: "```sh\naws ec2 describe-vpc-endpoints --vpc-endpoint-ids vpce-ID --query \"VpcEndpoints[0].PrivateDnsEnabled\"\n```\n`false` confirms; after enabling it, `nslookup ID.execute-api.REGION.amazonaws.com` from inside the VPC returns the endpoint's private addresses.",
 		Detect:  "The page's request carries `x-apigw-api-id`; the API id comes from its value and the endpoint id and region from the host.",
 		Related: []cors.Code{CodeAPIGWPrivateWrongEndpoint, cors.CodePreflightStatus},
@@ -254,6 +271,7 @@ var pages = map[cors.Code]pageText{
 		Browser: "The function URL answers without `Access-Control-Allow-Origin`, so the browser blocks the answer (or the preflight).",
 		Why:     "A function URL adds CORS headers and answers preflights only when CORS is configured on the URL; the configured values replace what the function returns.",
 		Example: "HTTP/1.1 200 OK\nContent-Type: application/json\nx-amzn-RequestId: 7d6a3c41-8f2e-4b55-9f0a-2f1c3e4d5a6b\nX-Amzn-Trace-Id: root=1-65a1b2c3-0123456789abcdef01234567\n\n{\"hello\":\"world\"}",
+		Fetch:   `fetch("https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws/items")`,
 		Confirm: "```sh\naws lambda get-function-url-config --function-name FUNCTION --query Cors\n```",
 		Detect:  "The host is `{id}.lambda-url.{region}.on.aws` and an answer lacks the header.",
 		Related: []cors.Code{CodeAPIGWProxyNoCORS},
@@ -289,7 +307,7 @@ var pages = map[cors.Code]pageText{
 		Platform: "Amazon CloudFront", Explains: cors.CodeMissingAllowOrigin,
 		Browser: "CloudFront serves a cached copy made for another page's origin (or for a request without `Origin`): no `Access-Control-Allow-Origin`, or another origin's value. It works for whoever filled the cache and fails for the others, intermittently.",
 		Why:     "Unless the cache behavior forwards `Origin` (and `Access-Control-Request-Method`/`-Headers`) and includes them in the cache key, one copy is shared by every origin, and an S3 origin never even sees `Origin`.",
-		Example: "HTTP/1.1 200 OK\nAccess-Control-Allow-Origin: https://admin.example.com\nX-Cache: Hit from cloudfront\nVia: 1.1 5bd2d7a8e3f1c9b0.cloudfront.net (CloudFront)\nAge: 3120",
+		Example: "HTTP/1.1 200 OK\nContent-Type: application/json\nX-Cache: Hit from cloudfront\nVia: 1.1 5bd2d7a8e3f1c9b0.cloudfront.net (CloudFront)\nAge: 3120",
 		Confirm: "```sh\naws cloudfront get-distribution-config --id DIST --query \"DistributionConfig.DefaultCacheBehavior.{cache:CachePolicyId,origin:OriginRequestPolicyId,headers:ResponseHeadersPolicyId}\"\n```\nRepeat the request with another `Origin`: a `Hit` with the first origin's value confirms.",
 		Detect:  "CloudFront recognised (`Via … (CloudFront)`, `X-Amz-Cf-Id`, `X-Cache`) and a blocked answer that is a cache hit, or an S3 origin answering without CORS headers.",
 		Related: []cors.Code{cors.CodeMissingVaryOrigin, CodeCDNCacheNoVary, CodeS3CORSRuleMismatch},
@@ -316,7 +334,7 @@ var pages = map[cors.Code]pageText{
 		Platform: "nginx", Explains: cors.CodeMissingAllowOrigin,
 		Browser: "Successful answers carry the CORS headers, errors (401, 404, 413, 500…) do not; the page sees a CORS error instead of the status.",
 		Why:     "`add_header` applies only to 200, 201, 204, 206, 301, 302, 303, 304, 307 and 308 unless it ends with `always`. And a block with its own `add_header` drops every `add_header` inherited from the enclosing block.",
-		Example: "HTTP/1.1 413 Request Entity Too Large\nServer: nginx/1.24.0\nContent-Type: text/html\n\n<center><h1>413 Request Entity Too Large</h1></center><hr><center>nginx/1.24.0</center>",
+		Example: "HTTP/1.1 502 Bad Gateway\nServer: nginx/1.24.0\nContent-Type: text/html\n\n<center><h1>502 Bad Gateway</h1></center><hr><center>nginx/1.24.0</center>",
 		Confirm: "```sh\nnginx -T | grep -n 'add_header Access-Control'\n```\nLines without `always`, or a nested `location` with its own `add_header`, confirm.",
 		Detect:  "nginx recognised (`Server: nginx`, its error page), one answer has the header and a 4xx/5xx answer lacks it.",
 		Related: []cors.Code{cors.CodeErrorPathNoCORS, CodeStaticOptions405, CodeApacheHeaderNoAlways},
@@ -398,6 +416,7 @@ var pages = map[cors.Code]pageText{
 		Browser: "The answer has no `Access-Control-Allow-Origin`.",
 		Why:     "With platform CORS set, App Service answers preflights and replaces the app's own CORS headers; the list must hold the page's origin (and credentials need `supportCredentials`). With it empty, the app must answer CORS itself.",
 		Example: "HTTP/1.1 200 OK\nContent-Type: text/plain; charset=utf-8\nRequest-Context: appId=cid-v1:1a2b3c4d\n\nHello",
+		Fetch:   `fetch("https://contoso-api.azurewebsites.net/items")`,
 		Confirm: "```sh\naz webapp cors show --resource-group RG --name APP\n```",
 		Detect:  "The host is `*.azurewebsites.net` (`/api/` paths: Functions) and an answer lacks the header.",
 		Related: []cors.Code{CodeAPIMCorsPolicy},
