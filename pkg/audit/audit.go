@@ -640,7 +640,11 @@ func message(p Probe, method, target string) string {
 	case ReadWithoutCredentials:
 		return who + " got in" + where + ": a page there can read the answer, though without the user's cookies"
 	case AnyOrigin:
-		return who + " got in" + where + " through Access-Control-Allow-Origin: *: any page can read the answer, without the user's cookies"
+		msg := who + " got in" + where + " through Access-Control-Allow-Origin: *: any page can read the answer, without the user's cookies"
+		if wildcardWithCredentials(p.Exchange) {
+			msg += " (Access-Control-Allow-Credentials: true changes nothing: browsers refuse * to a call with cookies)"
+		}
+		return msg
 	case PreflightOnly:
 		return who + " passes the preflight only" + where + ": the actual answer does not let it in, so a page there cannot read it (harmless unless the actual answer follows)"
 	}
@@ -673,6 +677,34 @@ func sameSite(origin, target string) bool {
 	return oh == th
 }
 
+func hasCode(rep *Report, c cors.Code) bool {
+	for _, f := range rep.Findings {
+		if f.Code == c {
+			return true
+		}
+	}
+	return false
+}
+
+// wildcardWithCredentials says an answer of ex pairs * with
+// Access-Control-Allow-Credentials: true.
+func wildcardWithCredentials(ex *cors.Exchange) bool {
+	if ex == nil {
+		return false
+	}
+	for _, m := range []*cors.Message{ex.FinalResponse(), func() *cors.Message {
+		if ex.Preflight != nil {
+			return ex.Preflight.Response
+		}
+		return nil
+	}()} {
+		if m != nil && allowOrigin(m) == "*" && strings.EqualFold(strings.TrimSpace(m.Header.Get("Access-Control-Allow-Credentials")), "true") {
+			return true
+		}
+	}
+	return false
+}
+
 func summary(rep *Report) string {
 	declaredIn := 0
 	for _, d := range rep.Policy.Declared {
@@ -699,9 +731,12 @@ func summary(rep *Report) string {
 				n++
 			}
 		}
-		if n == 0 {
+		switch {
+		case n == 0 && hasCode(rep, CodeAnyOrigin):
+			s = "Access-Control-Allow-Origin: *: any page reads the answer, never with the user's cookies"
+		case n == 0:
 			s = "lets no attacker's origin read the answer"
-		} else {
+		default:
 			s = fmt.Sprintf("lets attacker origins in through %d flaw%s of its origin check", n, plural(n))
 		}
 	case rep.Policy.Unanswered > 0:

@@ -514,3 +514,45 @@ func TestCookieCaveat(t *testing.T) {
 		})
 	}
 }
+
+// TestWildcardSaidRight: `*` lets any page read without cookies; with
+// Access-Control-Allow-Credentials: true the browser still refuses it to
+// a credentialed call (Fetch §CORS check; Chromium's
+// WildcardOriginNotAllowed): not exploitable with cookies, and the audit
+// says so instead of "lets no attacker's origin read the answer".
+func TestWildcardSaidRight(t *testing.T) {
+	tests := []struct {
+		name        string
+		creds       bool
+		wantSummary string
+		wantMessage []string
+	}{
+		{"wildcard", false, "any page reads the answer", []string{"without the user's cookies"}},
+		{"wildcard with credentials", true, "any page reads the answer", []string{"without the user's cookies", "refuse"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := tlsServer(server{policy: func(string) (string, bool) { return "*", tt.creds }})
+			defer ts.Close()
+			rep, err := Run(context.Background(), Options{URL: ts.URL + "/api/items", Origins: []string{app},
+				Client: probe.Options{Insecure: true, Timeout: 5 * time.Second}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(rep.Policy.Summary, tt.wantSummary) {
+				t.Errorf("summary %q lacks %q", rep.Policy.Summary, tt.wantSummary)
+			}
+			if len(rep.Findings) != 1 || rep.Findings[0].Code != CodeAnyOrigin || rep.Findings[0].Severity != cors.SeverityInfo {
+				t.Fatalf("findings %+v, want one any-origin-allowed info", rep.Findings)
+			}
+			for _, w := range tt.wantMessage {
+				if !strings.Contains(rep.Findings[0].Message, w) {
+					t.Errorf("message %q lacks %q", rep.Findings[0].Message, w)
+				}
+			}
+			if !tt.creds && strings.Contains(rep.Findings[0].Message, "refuse") {
+				t.Errorf("message %q speaks of credentials the answer does not allow", rep.Findings[0].Message)
+			}
+		})
+	}
+}
