@@ -907,8 +907,9 @@ resource.addCorsPreflight({
   allowOrigins: ['%s'],
   allowHeaders: [%s],
 });
-// defaultMethodOptions on the RestApi also apply to OPTIONS: set the authorizer per method instead,
-// or give OPTIONS { authorizationType: apigateway.AuthorizationType.NONE, apiKeyRequired: false }.`, c.Origin, singleQuoted(c.Headers))
+// addCorsPreflight's OPTIONS takes no authorizer or API key (CDK since October 2022, aws-cdk#8615;
+// older releases gave it the RestApi's defaultMethodOptions: upgrade). An OPTIONS added with
+// addMethod does take them: give it { authorizationType: apigateway.AuthorizationType.NONE, apiKeyRequired: false }.`, c.Origin, singleQuoted(c.Headers))
 		}},
 		fixBuilder{FormatTerraform, "authorization NONE on the OPTIONS method", func(c FixContext) string {
 			return `# An aws_api_gateway_method for OPTIONS defined already: set authorization = "NONE" and

@@ -233,7 +233,7 @@ var pages = map[cors.Code]pageText{
 	CodeAPIGWAuthOnOptions: {
 		Platform: "Amazon API Gateway (REST API)", Explains: cors.CodePreflightMissingAllowOrigin,
 		Browser: "The preflight is rejected with 401 or 403 by an authorizer, an API key requirement, a resource policy or WAF. A preflight never carries `Authorization`, cookies or `x-api-key`, so it can never pass; the browser stops there.",
-		Why:     "An `ANY` method (or `{proxy+}` resource) with an authorizer or `ApiKeyRequired` also catches `OPTIONS`; SAM and CDK add the default authorizer to generated `OPTIONS` methods unless told not to.",
+		Why:     "An `ANY` method (or `{proxy+}` resource) with an authorizer or `ApiKeyRequired` also catches `OPTIONS`; SAM gives the `OPTIONS` methods it generates the API's `DefaultAuthorizer` and `ApiKeyRequired` unless `AddDefaultAuthorizerToCorsPreflight` and `AddApiKeyRequiredToCorsPreflight` are `false`; CDK gave them the RestApi's `defaultMethodOptions` before its October 2022 fix (aws-cdk#8615), and still does to an `OPTIONS` added with `addMethod`.",
 		Example: "HTTP/1.1 401 Unauthorized\nContent-Type: application/json\n" + gwHeaders + "\nx-amzn-ErrorType: UnauthorizedException\n\n{\"message\":\"Unauthorized\"}",
 		Confirm: "```sh\naws apigateway get-method --rest-api-id ID --resource-id RID --http-method OPTIONS --query \"{auth:authorizationType,key:apiKeyRequired}\"\n```\nAnything but `NONE`/`false` confirms (a 404 here means only `ANY` exists).",
 		Detect:  "REST API recognised and the preflight got 401/403 made by API Gateway (`UnauthorizedException`, `AccessDeniedException`, `ForbiddenException`) without CORS headers.",
