@@ -744,7 +744,10 @@ func summary(rep *Report) string {
 	default:
 		s = "lets none of the attacker origins in"
 	}
+	_, limited := rep.NotSent()
 	switch {
+	case declaredIn == len(rep.Policy.Declared) && len(rep.Policy.Admitted) == 0 && rep.Policy.Unanswered == 0 && limited > 0:
+		s = fmt.Sprintf("only the declared origins get in of the %d attacker origins tried; %d not sent for the request limit", rep.Policy.Denied, limited)
 	case declaredIn == len(rep.Policy.Declared) && len(rep.Policy.Admitted) == 0 && rep.Policy.Unanswered == 0:
 		s = "exact allow-list: only the declared origins get in"
 	case declaredIn == 0:

@@ -267,7 +267,9 @@ func TestExactAllowListSummary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "exact allow-list: only the declared origins get in"; rep.Policy.Summary != want {
+	// Two declared origins make more candidates than the default limit:
+	// the summary claims only what was tried.
+	if want := "only the declared origins get in of the 35 attacker origins tried; 2 not sent for the request limit"; rep.Policy.Summary != want {
 		t.Errorf("summary %q, want %q", rep.Policy.Summary, want)
 	}
 	if len(rep.Policy.Admitted) != 0 || rep.Policy.Denied == 0 {
@@ -554,5 +556,29 @@ func TestWildcardSaidRight(t *testing.T) {
 				t.Errorf("message %q speaks of credentials the answer does not allow", rep.Findings[0].Message)
 			}
 		})
+	}
+}
+
+// TestLimitedAuditClaimsNoMore: origins left out for the request limit
+// were not judged; the summary says so instead of "exact allow-list".
+func TestLimitedAuditClaimsNoMore(t *testing.T) {
+	tests := []struct {
+		max         int
+		wantSummary string
+	}{
+		{DefaultMaxRequests, "exact allow-list: only the declared origins get in"},
+		{6, "only the declared origins get in of the 2 attacker origins tried; 29 not sent for the request limit"},
+	}
+	for _, tt := range tests {
+		ts := tlsServer(server{policy: exact(app)})
+		rep, err := Run(context.Background(), Options{URL: ts.URL + "/api/items", Origins: []string{app}, MaxRequests: tt.max,
+			Client: probe.Options{Insecure: true, Timeout: 5 * time.Second}})
+		ts.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Policy.Summary != tt.wantSummary {
+			t.Errorf("max %d: summary %q, want %q", tt.max, rep.Policy.Summary, tt.wantSummary)
+		}
 	}
 }

@@ -127,6 +127,8 @@ func WriteAuditText(w io.Writer, res *AuditResult, st Style) error {
 	switch {
 	case len(rep.Findings) == 0 && pol.Unanswered > 0:
 		fmt.Fprintf(bw, "%s\n", p.warn.Sprintf("No attacker origin that got an answer can read it, but %d got none and were not judged: run the audit again, or see whether a firewall drops them.", pol.Unanswered))
+	case len(rep.Findings) == 0 && limited > 0:
+		fmt.Fprintf(bw, "%s\n", p.warn.Sprintf("No attacker origin tried can read the answer or send a request it could not send anyway; %d were not sent for the request limit.", limited))
 	case len(rep.Findings) == 0:
 		fmt.Fprintf(bw, "%s\n", p.good.Sprint("No attacker origin can read the answer or send a request it could not send anyway."))
 	default:
