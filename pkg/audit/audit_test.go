@@ -178,6 +178,16 @@ func TestAuditFindsEachFlaw(t *testing.T) {
 			want: []want{{CodeAnySubdomain, cors.SeverityError}, {CodeSuffixMatch, cors.SeverityError}, {CodeInsecureOrigin, cors.SeverityError}}},
 		{name: "prefix match", srv: server{policy: prefix}, origins: []string{app},
 			want: []want{{CodePrefixMatch, cors.SeverityError}}},
+		// The allow-list is one string searched with includes(): a piece of
+		// an allowed origin passes (https://app.example.co, another
+		// registrable domain, is inside https://app.example.com).
+		{name: "allow-list string searched with includes", srv: server{policy: func(o string) (string, bool) {
+			if strings.Contains(app+" "+admin, o) {
+				return o, true
+			}
+			return "", false
+		}}, origins: []string{app, admin},
+			want: []want{{CodeSubstringMatch, cors.SeverityError}}},
 		{name: "unescaped dot", srv: server{policy: unescapedDot}, origins: []string{app},
 			want: []want{{CodeUnescapedDot, cors.SeverityError}}},
 		// Patterns written for a ported origin hold the port.
@@ -269,7 +279,7 @@ func TestExactAllowListSummary(t *testing.T) {
 	}
 	// Two declared origins make more candidates than the default limit:
 	// the summary claims only what was tried.
-	if want := "only the declared origins get in of the 35 attacker origins tried; 2 not sent for the request limit"; rep.Policy.Summary != want {
+	if want := "only the declared origins get in of the 35 attacker origins tried; 4 not sent for the request limit"; rep.Policy.Summary != want {
 		t.Errorf("summary %q, want %q", rep.Policy.Summary, want)
 	}
 	if len(rep.Policy.Admitted) != 0 || rep.Policy.Denied == 0 {
@@ -567,7 +577,7 @@ func TestLimitedAuditClaimsNoMore(t *testing.T) {
 		wantSummary string
 	}{
 		{DefaultMaxRequests, "exact allow-list: only the declared origins get in"},
-		{6, "only the declared origins get in of the 2 attacker origins tried; 29 not sent for the request limit"},
+		{6, "only the declared origins get in of the 2 attacker origins tried; 30 not sent for the request limit"},
 	}
 	for _, tt := range tests {
 		ts := tlsServer(server{policy: exact(app)})

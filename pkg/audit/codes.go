@@ -80,10 +80,10 @@ var flaws = map[cors.Code]flaw{
 	CodeSubstringMatch: {
 		Title:   "The server trusts any origin found inside its allow-list",
 		Fix:     exactFix + " Keep the allow-list as a list or set, not one string searched with `includes`, `indexOf` or `in`.",
-		Why:     "The allow-list is one string and the check is `allowed.includes(origin)` (or `origin in \"…\"` in Python), so any piece of an allowed origin passes: `https://xample.com` is inside `https://example.com`.",
+		Why:     "The allow-list is one string and the check is `allowed.includes(origin)` (or `origin in \"…\"` in Python), so any piece of it passes: `https://app.example.co`, a domain anyone can register, is inside `https://app.example.com`. Or the host is compared the same way: `xample.com` is inside `example.com`.",
 		Origin:  "https://xample.com",
 		Bad:     "Access-Control-Allow-Origin: https://xample.com\nAccess-Control-Allow-Credentials: true\nVary: Origin",
-		Detect:  "corsdiag sends each registrable domain without its first letter (CORScanner's include match).",
+		Detect:  "corsdiag sends each registrable domain without its first letter (CORScanner's include match), and each declared origin cut after the first letter of its top-level domain (`https://app.example.c`: a piece of the allow-list string that no one can register, let in by the same check as `https://app.example.co`).",
 		Related: []cors.Code{CodeSuffixMatch, CodePrefixMatch},
 	},
 	CodeUnescapedDot: {

@@ -180,6 +180,17 @@ func Candidates(target string, declared []string) []Candidate {
 				explainedBy: reflect})
 		}
 	}
+	// allowed.includes(origin) on an allow-list kept as one string: the
+	// declared origin cut after the first letter of its top-level domain
+	// is a piece of it, under a one-letter top-level domain no one can
+	// register; the attacker's is longer (https://app.example.co is inside
+	// https://app.example.com too).
+	for _, s := range named {
+		if cut := strings.LastIndexByte(s.host, '.') + 2; s.portSuffix() == "" && cut < len(s.host) {
+			add(Candidate{Origin: s.scheme + "://" + s.host[:cut], Code: CodeSubstringMatch,
+				Technique: s.origin + " cut inside its top-level domain (a piece of an allow-list kept as one string)", explainedBy: reflect})
+		}
+	}
 	for _, s := range named {
 		first := strings.Replace(s.host, ".", "x", 1)
 		var bySuffix []string

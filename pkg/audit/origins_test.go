@@ -28,7 +28,7 @@ func TestCandidates(t *testing.T) {
 		{"one declared origin", "https://api.example.com/items", []string{"https://app.example.com"},
 			[]string{"https://attacker.invalid", "null", "https://attacker.example.com", "https://attacker.app.example.com",
 				"https://attackerexample.com", "https://attackerapp.example.com", "https://app.example.com.attacker.invalid",
-				"https://app.example.comattacker.invalid", "https://example.com.attacker.invalid", "https://xample.com",
+				"https://app.example.comattacker.invalid", "https://example.com.attacker.invalid", "https://xample.com", "https://app.example.c",
 				"https://appxexample.com", "https://app.examplexcom", "http://app.example.com", "http://localhost",
 				"http://127.0.0.1", "http://192.168.1.1", "https://localhost.attacker.invalid", "https://app.example.com_.attacker.invalid",
 				"https://app.example.com`.attacker.invalid", "https://app.example.com%60.attacker.invalid", "https://app.example.com!.attacker.invalid",
