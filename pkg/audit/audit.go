@@ -634,11 +634,11 @@ func message(p Probe, method, target string) string {
 	}
 	switch p.Outcome {
 	case ReadWithCredentials:
-		return who + " got in" + where + ": a page there can read the answer with the user's cookies" + cookieCaveat(p.Origin, target)
+		return who + " got in" + where + ": a page there can read the answer with the user's cookies" + caveats(cookieCaveat(p.Origin, target), lnaCaveat(p))
 	case SendWithCredentials:
-		return who + " passes the preflight" + where + ": a page there can have the browser send " + method + " with the user's cookies" + cookieCaveat(p.Origin, target) + " (its answer was not checked: pass --send-actual)"
+		return who + " passes the preflight" + where + ": a page there can have the browser send " + method + " with the user's cookies" + caveats(cookieCaveat(p.Origin, target), lnaCaveat(p)) + " (its answer was not checked: pass --send-actual)"
 	case ReadWithoutCredentials:
-		return who + " got in" + where + ": a page there can read the answer, though without the user's cookies"
+		return who + " got in" + where + ": a page there can read the answer, though without the user's cookies" + caveats(lnaCaveat(p))
 	case AnyOrigin:
 		msg := who + " got in" + where + " through Access-Control-Allow-Origin: *: any page can read the answer, without the user's cookies"
 		if wildcardWithCredentials(p.Exchange) {
@@ -657,9 +657,51 @@ func message(p Probe, method, target string) string {
 // (same scheme, same registrable domain) Lax and Strict ones too.
 func cookieCaveat(origin, target string) string {
 	if sameSite(origin, target) {
-		return " (a same-site page: SameSite=Lax and Strict cookies are sent too)"
+		return "a same-site page: SameSite=Lax and Strict cookies are sent too"
 	}
-	return " (cross-site: cookies marked SameSite=None, in browsers that allow third-party cookies)"
+	return "cross-site: cookies marked SameSite=None, in browsers that allow third-party cookies"
+}
+
+// lnaCaveat says, when the API answered from a private or loopback
+// address and the attacker's page is public, that Chrome asks the user
+// before letting the page reach it (Local Network Access). The audit
+// still judges the policy as if the user allowed it.
+func lnaCaveat(p Probe) string {
+	if p.Exchange == nil {
+		return ""
+	}
+	addr := ""
+	for _, h := range p.Exchange.Actual {
+		if addr == "" {
+			addr = h.RemoteAddress
+		}
+	}
+	if addr == "" && p.Exchange.Preflight != nil {
+		addr = p.Exchange.Preflight.RemoteAddress
+	}
+	switch cors.RemoteAddressSpace(addr) {
+	case cors.SpaceLocal, cors.SpaceLoopback:
+	default:
+		return ""
+	}
+	if cors.PageAddressSpace(&cors.Request{Origin: p.Origin}) != cors.SpacePublic {
+		return ""
+	}
+	return "the API answered from a private or loopback address: Chrome first asks the user to allow the page Local Network Access, Safari does not ask"
+}
+
+// caveats joins the non-empty ones in one parenthesis.
+func caveats(cs ...string) string {
+	var out []string
+	for _, c := range cs {
+		if c != "" {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(out, "; ") + ")"
 }
 
 // sameSite says whether origin and target are the same site: the same

@@ -592,3 +592,34 @@ func TestLimitedAuditClaimsNoMore(t *testing.T) {
 		}
 	}
 }
+
+// TestLocalNetworkCaveat: when the API answered from a private or
+// loopback address, a public attacker's page reaches it only after
+// Chrome's Local Network Access prompt; the finding says so (the audit
+// still judges the policy as if the user allowed it). A page that is
+// itself on the local network, or an API on a public address, gets no
+// such caveat.
+func TestLocalNetworkCaveat(t *testing.T) {
+	tests := []struct {
+		origin, remote string
+		want           bool
+	}{
+		{"https://attacker.invalid", "192.168.1.10:443", true},
+		{"https://attacker.invalid", "127.0.0.1:8443", true},
+		{"https://attacker.invalid", "[::1]:8443", true},
+		{"http://192.168.1.1", "192.168.1.10:443", false},
+		{"http://localhost:3000", "127.0.0.1:8443", false},
+		{"https://attacker.invalid", "93.184.216.34:443", false},
+		{"https://attacker.invalid", "", false},
+	}
+	for _, tt := range tests {
+		for _, outcome := range []Outcome{ReadWithCredentials, SendWithCredentials, ReadWithoutCredentials} {
+			ex := &cors.Exchange{Request: cors.Request{Origin: tt.origin}, Actual: []cors.Hop{{RemoteAddress: tt.remote, Response: &cors.Message{Status: 200}}}}
+			p := Probe{Candidate: Candidate{Origin: tt.origin, Technique: "t"}, Outcome: outcome, Exchange: ex}
+			msg := message(p, "GET", "https://api.example.com/me")
+			if got := strings.Contains(msg, "Local Network Access"); got != tt.want {
+				t.Errorf("%s from %s, %s: caveat %v, want %v: %q", tt.origin, tt.remote, outcome, got, tt.want, msg)
+			}
+		}
+	}
+}
