@@ -380,7 +380,7 @@ func (j *judge) preflightHazards(resp *Message) {
 	if v, ok := combined(resp, HeaderMaxAge); ok && allDigits(v) && v != "" {
 		limit := strconv.Itoa(j.p.MaxAgeCap)
 		switch {
-		case !isInt64(v):
+		case !isInt64(v) && !j.p.MaxAgeSaturates:
 			j.add(newFinding(CodeMaxAgeCapped, "preflight", fmt.Sprintf("Access-Control-Max-Age is %s seconds, too large for %s to parse, so it caches the preflight for the default 5 seconds only; send at most %s", v, j.p.Name, limit)))
 		case cmpDecimal(v, limit) > 0:
 			j.add(newFinding(CodeMaxAgeCapped, "preflight", fmt.Sprintf("Access-Control-Max-Age is %s seconds; %s caches a preflight for at most %s", strings.TrimLeft(v, "0"), j.p.Name, limit)))

@@ -24,6 +24,11 @@ type Profile struct {
 	ExtraForbidden map[string]bool
 	// MaxAgeCap is the longest preflight cache life honoured, in seconds.
 	MaxAgeCap int
+	// MaxAgeSaturates: the parser caps Access-Control-Max-Age digit by
+	// digit, so a value of any length is MaxAgeCap (Gecko); otherwise a
+	// value past int64 does not parse and the 5-second default applies
+	// (Chromium's base::StringToInt64).
+	MaxAgeSaturates bool
 	// WildcardCoversAuthorization: `Access-Control-Allow-Headers: *` lets
 	// Authorization through (the standard says it must not).
 	WildcardCoversAuthorization bool

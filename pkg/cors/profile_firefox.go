@@ -12,8 +12,11 @@ var Firefox = &Profile{
 	Version: "ESR",
 	// Firefox safelists only the standard's headers and lets script set
 	// User-Agent (so it needs a preflight there).
-	ExtraSafelisted:             map[string]func(string) bool{},
-	MaxAgeCap:                   86400,
+	ExtraSafelisted: map[string]func(string) bool{},
+	MaxAgeCap:       86400,
+	// nsCORSPreflightListener::AddResultToCache: age = min(age*10 + digit,
+	// 86400) for each digit ("Cap at 24 hours. This also avoids overflow").
+	MaxAgeSaturates:             true,
 	WildcardCoversAuthorization: true, // with the CORSAllowHeaderFromPreflightDeprecation warning
 	// Total Cookie Protection keeps a separate cookie jar per top-level site.
 	ThirdPartyCookies: "partitioned",
