@@ -84,6 +84,8 @@ const (
 	PreflightOnly Outcome = "preflight-only"
 	// Unreachable: no answer came back.
 	Unreachable Outcome = "unreachable"
+	// NotSent: the origin was left out (Probe.Skipped says why): not judged.
+	NotSent Outcome = "not-sent"
 )
 
 // severity of what the outcome gives an attacker.
@@ -312,7 +314,7 @@ func (a *auditor) run(ctx context.Context) (*Report, error) {
 			continue
 		}
 		if by := a.explained(c); by != "" {
-			rep.Probes = append(rep.Probes, Probe{Candidate: c, Outcome: Denied, Skipped: "not sent: " + string(by) + " already lets it in"})
+			rep.Probes = append(rep.Probes, Probe{Candidate: c, Outcome: NotSent, Skipped: "not sent: " + string(by) + " already lets it in"})
 			continue
 		}
 		errorProbe := c.Code == CodeOriginReflected
@@ -324,7 +326,7 @@ func (a *auditor) run(ctx context.Context) (*Report, error) {
 			need++
 		}
 		if !a.lim.reserve(need) {
-			rep.Probes = append(rep.Probes, Probe{Candidate: c, Outcome: Denied, Skipped: fmt.Sprintf("not sent: the limit of %d requests was reached", o.MaxRequests)})
+			rep.Probes = append(rep.Probes, Probe{Candidate: c, Outcome: NotSent, Skipped: fmt.Sprintf("not sent: the limit of %d requests was reached", o.MaxRequests)})
 			continue
 		}
 		rep.Probes = append(rep.Probes, a.attack(ctx, c, errorProbe)...)

@@ -623,3 +623,41 @@ func TestLocalNetworkCaveat(t *testing.T) {
 		}
 	}
 }
+
+// TestNotSentIsNotDenied: an origin left out (a flaw found already lets
+// it in, or the request limit) was never judged; its outcome says
+// "not-sent", never "denied", which would contradict the reason given.
+func TestNotSentIsNotDenied(t *testing.T) {
+	tests := []struct {
+		name string
+		srv  server
+		max  int
+	}{
+		{"explained by a reflecting server", server{policy: reflectAll}, 0},
+		{"left out for the limit", server{policy: exact(app)}, 6},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := tlsServer(tt.srv)
+			defer ts.Close()
+			rep, err := Run(context.Background(), Options{URL: ts.URL + "/api/items", Origins: []string{app}, MaxRequests: tt.max,
+				Client: probe.Options{Insecure: true, Timeout: 5 * time.Second}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			skipped := 0
+			for _, p := range rep.Probes {
+				if p.Skipped == "" {
+					continue
+				}
+				skipped++
+				if p.Outcome != NotSent {
+					t.Errorf("%s: outcome %q, skipped %q", p.Origin, p.Outcome, p.Skipped)
+				}
+			}
+			if skipped == 0 {
+				t.Fatal("no origin left out")
+			}
+		})
+	}
+}
