@@ -562,7 +562,9 @@ func (a *auditor) finish(rep *Report) {
 		ex = rep.Policy.Declared[0].Exchange
 	}
 	fixCtx := platform.ContextFor(ex, nil)
-	fixCtx.Origins, fixCtx.Method, fixCtx.Credentials = rep.Origins, a.plan.Method, rep.Credentials
+	// Credentials allowed today stay allowed, declared or not: the fix
+	// must not break a page that sends cookies.
+	fixCtx.Origins, fixCtx.Method, fixCtx.Credentials = rep.Origins, a.plan.Method, rep.Credentials || credentialsToday(rep.Policy.Declared)
 	fixCtx.Methods = []string{a.plan.Method}
 	rep.Fixes = platform.AllowListFixes(fixCtx)
 	rep.FixFormat = pickFormat(a.opts.FixFormat, rep.Platform, rep.Fixes)
@@ -618,6 +620,19 @@ func (a *auditor) finish(rep *Report) {
 		return order[fi.Code] < order[fj.Code]
 	})
 	rep.Policy.Summary = summary(rep)
+}
+
+// credentialsToday says a declared origin's answer allows credentials.
+func credentialsToday(declared []Declared) bool {
+	for _, d := range declared {
+		if d.Exchange == nil {
+			continue
+		}
+		if m := d.Exchange.FinalResponse(); m != nil && m.Header.Get("Access-Control-Allow-Credentials") == "true" {
+			return true
+		}
+	}
+	return false
 }
 
 // message says who got in and what they gain, in plain words.

@@ -661,3 +661,41 @@ func TestNotSentIsNotDenied(t *testing.T) {
 		})
 	}
 }
+
+// TestFixKeepsCredentialsAllowedToday: a declared origin that gets
+// Access-Control-Allow-Credentials: true today keeps it in the printed
+// allow-list, even without --credentials: the fix must not delete what
+// works (a page that sends cookies would break).
+func TestFixKeepsCredentialsAllowedToday(t *testing.T) {
+	tests := []struct {
+		name        string
+		srv         server
+		credentials bool
+		want        bool // the lambda form sets Access-Control-Allow-Credentials
+	}{
+		{"credentials today, not declared", server{policy: reflectAll}, false, true},
+		{"credentials declared", server{policy: reflectAll}, true, true},
+		{"no credentials today nor declared", server{policy: reflectNoCrd}, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := tlsServer(tt.srv)
+			defer ts.Close()
+			rep, err := Run(context.Background(), Options{URL: ts.URL + "/api/items", Origins: []string{app}, Credentials: tt.credentials,
+				Client: probe.Options{Insecure: true, Timeout: 5 * time.Second}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range rep.Fixes {
+				if f.Format != "lambda" {
+					continue
+				}
+				if got := strings.Contains(f.Snippet, "Access-Control-Allow-Credentials"); got != tt.want {
+					t.Errorf("lambda fix sets credentials: %v, want %v\n%s", got, tt.want, f.Snippet)
+				}
+				return
+			}
+			t.Fatal("no lambda fix")
+		})
+	}
+}
