@@ -48,7 +48,7 @@ func init() {
 		cors.Info{Code: CodeGCPAPIGatewayOptions, Severity: cors.SeverityError, Title: "Google API Gateway: OPTIONS is not defined in the API config", Spec: "Google API Gateway / ESPv2, CORS",
 			Fix: "Add OPTIONS operations without security to the OpenAPI spec so preflights reach the backend, which answers them."},
 		cors.Info{Code: CodeGCSCORS, Severity: cors.SeverityError, Title: "Cloud Storage: the bucket's CORS configuration does not allow the request", Spec: "Cloud Storage, Configuring CORS",
-			Fix: "Set a CORS configuration on the bucket: gcloud storage buckets update gs://BUCKET --cors-file=cors.json."},
+			Fix: "Add an entry for the page's origin, method and headers to the bucket's CORS configuration, keeping the entries there: buckets update --cors-file replaces the whole list, so write back what buckets describe shows with the entry added."},
 	)
 	addFixes(CodeGCPIAMPreflight,
 		fixBuilder{FormatGcloud, "let the preflight through IAM, authenticate in code", func(c FixContext) string {
