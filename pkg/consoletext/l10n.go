@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Firefox writes its console lines in the language of its interface; the
@@ -35,11 +36,40 @@ type translation struct {
 var (
 	// english is en-US.properties: key → string with %N$S placeholders.
 	english map[string]string
+	// englishLines are its strings filled in, to tell a translation that
+	// is English (a locale not translated, or an old wording) from one
+	// that is not.
+	englishLines []string
 	// translations by the literal text before their first placeholder:
 	// most lines hold none of them, and are passed over by Contains.
-	translations map[string][]translation
+	translations map[string]*leadGroup
 	leads        []string
 )
+
+// leadGroup is the translations of one lead, compiled when a line first
+// holds the lead: most pastes are English, and compiling every locale's
+// patterns up front was most of explain's start-up.
+type leadGroup struct {
+	once sync.Once
+	ts   []translation
+}
+
+// compiled is the group's translations with their patterns, those that
+// read an English line left out.
+func (g *leadGroup) compiled() []translation {
+	g.once.Do(func() {
+		kept := g.ts[:0]
+		for _, t := range g.ts {
+			compileTranslation(&t)
+			if slices.ContainsFunc(englishLines, t.re.MatchString) {
+				continue
+			}
+			kept = append(kept, t)
+		}
+		g.ts = kept
+	})
+	return g.ts
+}
 
 // unescapeU is a properties file's \uXXXX escape (zh-CN ends a line in
 // \u0020).
@@ -49,13 +79,13 @@ var unescapeU = regexp.MustCompile(`\\u[0-9a-fA-F]{4}`)
 var placeholder = regexp.MustCompile(`%(?:([1-9])\$)?S`)
 
 func buildL10n() {
-	translations = map[string][]translation{}
+	translations = map[string]*leadGroup{}
 	files, err := firefoxL10n.ReadDir("l10n/firefox")
 	if err != nil {
 		panic(err) // embedded: a build that lost the files is broken
 	}
 	english = properties("en-US")
-	var englishLines []string
+	englishLines = nil
 	for key, en := range english {
 		englishLines = append(englishLines, normalize(fill(en, func(int) string { return "https://a.example/" + key })))
 	}
@@ -85,16 +115,16 @@ func buildL10n() {
 	sort.Strings(texts)
 	for _, s := range texts {
 		t := byText[s]
-		lead := compileTranslation(t)
-		if slices.ContainsFunc(englishLines, t.re.MatchString) {
-			continue // English (a locale not translated, or an old wording)
-		}
 		sort.Strings(t.locales)
 		sort.Strings(t.keys)
-		if _, seen := translations[lead]; !seen {
+		lead := leadOf(s)
+		g := translations[lead]
+		if g == nil {
+			g = &leadGroup{}
+			translations[lead] = g
 			leads = append(leads, lead)
 		}
-		translations[lead] = append(translations[lead], *t)
+		g.ts = append(g.ts, *t)
 	}
 	// Longest lead first: one answer for one text.
 	sort.Slice(leads, func(i, j int) bool {
@@ -163,18 +193,22 @@ func readProperties(locale string) []property {
 	return out
 }
 
+// leadOf is a translation's lead: the words before its first
+// placeholder, or all of it.
+func leadOf(text string) string {
+	if m := placeholder.FindStringIndex(text); m != nil {
+		return text[:m[0]]
+	}
+	return text
+}
+
 // compileTranslation makes t's text a pattern: its words literal, each
-// placeholder a lazy group; and returns its lead, the words before the
-// first placeholder.
-func compileTranslation(t *translation) string {
+// placeholder a lazy group.
+func compileTranslation(t *translation) {
 	s := t.text
 	var b strings.Builder
-	lead := ""
 	last := 0
-	for i, m := range placeholder.FindAllStringSubmatchIndex(s, -1) {
-		if i == 0 {
-			lead = s[:m[0]]
-		}
+	for _, m := range placeholder.FindAllStringSubmatchIndex(s, -1) {
 		b.WriteString(regexp.QuoteMeta(s[last:m[0]]))
 		n := 1
 		if m[2] >= 0 {
@@ -184,15 +218,11 @@ func compileTranslation(t *translation) string {
 		b.WriteString(`(.+?)`)
 		last = m[1]
 	}
-	if len(t.args) == 0 {
-		lead = s
-	}
 	b.WriteString(regexp.QuoteMeta(s[last:]))
 	if last == len(s) && last > 0 {
 		b.WriteString(`(?:\s|$)`)
 	}
 	t.re = regexp.MustCompile(b.String())
-	return lead
 }
 
 // toEnglish writes the lines of normalized text that read as a Firefox
@@ -205,7 +235,7 @@ func toEnglish(text string) (string, string) {
 			if !strings.Contains(line, lead) {
 				continue
 			}
-			if en, loc, ok := translateLine(line, translations[lead]); ok {
+			if en, loc, ok := translateLine(line, translations[lead].compiled()); ok {
 				lines[i] = en
 				if locale == "" {
 					locale = loc

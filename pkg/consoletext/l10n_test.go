@@ -68,8 +68,8 @@ func TestEnglishIsTheProfiles(t *testing.T) {
 func TestTranslationsReadAsEnglish(t *testing.T) {
 	once.Do(build)
 	locales := map[string]bool{}
-	for _, ts := range translations {
-		for _, tr := range ts {
+	for _, g := range translations {
+		for _, tr := range g.compiled() {
 			for _, l := range tr.locales {
 				locales[l] = true
 			}
