@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -8,6 +9,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	gmhtml "github.com/yuin/goldmark/renderer/html"
 )
 
 // A server's text reaches the Markdown report and the job summary in the
@@ -15,15 +20,21 @@ import (
 // text: no link, image or HTML of the server's in a pull request comment
 // or the job summary, while corsdiag's own `code` stays code.
 func TestCIMarkdownFixIsText(t *testing.T) {
+	// not: what the rendered HTML (CommonMark and GFM, as GitHub renders
+	// the summary and comments, raw HTML kept) must not hold.
 	tests := []struct {
 		name, location string
 		not            []string
 	}{
-		{"link", "https://evil.example/[Re-run with your token](https://evil.example/phish)", []string{"[Re-run with your token](https://evil.example/phish)"}},
-		{"image", "https://evil.example/![x](https://evil.example/p.png)", []string{"![x](https://evil.example/p.png)"}},
+		{"link", "https://evil.example/[Re-run with your token](https://evil.example/phish)", []string{">Re-run with your token</a>"}},
+		{"image", "https://evil.example/![x](https://evil.example/p.png)", []string{"<img"}},
 		{"html", "https://evil.example/<img src=https://evil.example/p.png>", []string{"<img"}},
-		{"emphasis", "https://evil.example/**urgent**", []string{"**urgent**"}},
-		{"a backtick opens no code span", "https://evil.example/`x`<b>y</b>", []string{"<b>"}},
+		{"emphasis", "https://evil.example/**urgent**", []string{"<strong>urgent"}},
+		{"a backtick opens no code span", "https://evil.example/`x`<b>y</b>", []string{"<b>y"}},
+		// Even backticks, but a run of three matches no other run and is
+		// text, so the last single one opens no span either.
+		{"an unmatched run of backticks", "https://evil.example/`x`+```+<b>y</b>+`", []string{"<b>y"}},
+		{"a double run", "https://evil.example/``x``<b>y</b>``z``", []string{"<b>y"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -44,9 +55,17 @@ func TestCIMarkdownFixIsText(t *testing.T) {
 				if !strings.Contains(string(b), "- **Fix:** Call the final URL directly") {
 					t.Fatalf("%s: no redirect fix:\n%s", filepath.Base(f), b)
 				}
+				var html bytes.Buffer
+				md := goldmark.New(goldmark.WithExtensions(extension.GFM), goldmark.WithRendererOptions(gmhtml.WithUnsafe()))
+				if err := md.Convert(b, &html); err != nil {
+					t.Fatal(err)
+				}
+				if !strings.Contains(html.String(), "<code>") {
+					t.Errorf("%s: corsdiag's own code spans are gone:\n%s", filepath.Base(f), html.String())
+				}
 				for _, n := range tt.not {
-					if strings.Contains(string(b), n) {
-						t.Errorf("%s shows the server's Markdown %q as Markdown:\n%s", filepath.Base(f), n, b)
+					if strings.Contains(html.String(), n) {
+						t.Errorf("%s shows the server's Markdown as Markdown (%q):\n%s", filepath.Base(f), n, html.String())
 					}
 				}
 			}

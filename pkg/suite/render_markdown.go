@@ -175,11 +175,13 @@ func mdCell(s string) string { return mdEscape(s) }
 
 // mdProse is a fix's prose: corsdiag's own `code` spans stay code, and the
 // text between them is escaped as server text is, since a fix may quote
-// what a server sent (a Location, an allow-list). An odd number of
-// backticks (one of them a server's) leaves no span, all is escaped.
+// what a server sent (a Location, an allow-list). Backticks pair up in
+// order only when each stands alone: an odd number, or a run of two or
+// more (which CommonMark matches only with a run as long, else leaves as
+// text), means a server's, and all is escaped.
 func mdProse(s string) string {
 	parts := strings.Split(s, "`")
-	if len(parts)%2 == 0 {
+	if len(parts)%2 == 0 || strings.Contains(s, "``") {
 		return mdEscape(s)
 	}
 	for i := 0; i < len(parts); i += 2 {
