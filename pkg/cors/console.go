@@ -203,7 +203,7 @@ func (m *Messages) line(cs Cause, c *Console) string {
 	}
 	if m.URLWithoutUserinfo {
 		for _, k := range []string{"url", "request", "from"} {
-			vals[k] = withoutUserinfo(vals[k])
+			_, vals[k], _ = cutUserinfo(vals[k])
 		}
 	}
 	// The engine keeps a Location's user:password masked (***:***@);
@@ -533,23 +533,6 @@ func (p *Profile) Verdict(d *Diagnosis) BrowserVerdict {
 		v.Console = []string{}
 	}
 	return v
-}
-
-// withoutUserinfo is raw without the user:password@ of its authority.
-func withoutUserinfo(raw string) string {
-	scheme, rest, ok := strings.Cut(raw, "://")
-	if !ok {
-		return raw
-	}
-	authority := rest
-	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
-		authority = rest[:i]
-	}
-	at := strings.LastIndexByte(authority, '@')
-	if at < 0 {
-		return raw
-	}
-	return scheme + "://" + rest[at+1:]
 }
 
 // templateList collects templates once each: the same code and words for

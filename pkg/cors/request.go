@@ -74,20 +74,27 @@ func IsForbiddenMethod(m string) bool {
 // not https://@host/ or https://:@host/. The Request constructor throws a
 // TypeError for such a URL (Fetch, new Request(input) step 5.3).
 func URLIncludesCredentials(raw string) bool {
-	i := strings.Index(raw, "://")
-	if i < 0 {
-		return false
+	ui, _, ok := cutUserinfo(raw)
+	return ok && ui != "" && ui != ":"
+}
+
+// cutUserinfo splits the user:password@ off an absolute URL's authority
+// (which ends at '/', '?', '#' or '\\', a '/' to http(s) URLs): the
+// userinfo, raw without it and its '@', and whether it had one.
+func cutUserinfo(raw string) (userinfo, without string, found bool) {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return "", raw, false
 	}
-	auth := raw[i+3:]
-	if j := strings.IndexAny(auth, "/?#\\"); j >= 0 {
-		auth = auth[:j]
+	auth := rest
+	if j := strings.IndexAny(rest, "/?#\\"); j >= 0 {
+		auth = rest[:j]
 	}
 	at := strings.LastIndexByte(auth, '@')
 	if at < 0 {
-		return false
+		return "", raw, false
 	}
-	ui := auth[:at]
-	return ui != "" && ui != ":"
+	return auth[:at], scheme + "://" + rest[at+1:], true
 }
 
 // IsStateChanging reports whether a method may change server state, so
