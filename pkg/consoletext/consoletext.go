@@ -12,7 +12,9 @@ package consoletext
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -85,7 +87,7 @@ func build() {
 		// The TypeError fetch() throws before sending (a URL with
 		// user:password@): script's words, not a console line, but what
 		// an uncaught rejection shows there.
-		for _, code := range sortedCodes(p.Messages.Thrown) {
+		for _, code := range slices.Sorted(maps.Keys(p.Messages.Thrown)) {
 			patterns = append(patterns, compile(cors.Template{Browser: p.Name, Code: code, Text: p.Messages.Thrown[code], Initiator: "fetch"}))
 		}
 		for _, t := range p.Templates() {
@@ -109,16 +111,6 @@ func build() {
 			addInternal(in.Firefox, "firefox", in.Code)
 		}
 	}
-}
-
-// sortedCodes is m's codes in order, so patterns come in a fixed order.
-func sortedCodes(m map[cors.Code]string) []cors.Code {
-	out := make([]cors.Code, 0, len(m))
-	for c := range m {
-		out = append(out, c)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
 }
 
 // addInternal indexes an internal name, with and without its version digit

@@ -167,6 +167,15 @@ var accessCodes = map[string][2]Code{
 	"InvalidAllowCredentials":   {CodeInvalidCredentials, CodePreflightInvalidCredentials},
 }
 
+// preflightCodeOf is accessCodes as actual-response code → the preflight's.
+var preflightCodeOf = func() map[Code]Code {
+	m := map[Code]Code{}
+	for _, pair := range accessCodes {
+		m[pair[0]] = pair[1]
+	}
+	return m
+}()
+
 // parseAllowList parses Access-Control-Allow-Methods or -Headers as Chromium
 // does (preflight_result.cc ParseAccessControlAllowList, which walks
 // net::HttpUtil::ValuesIterator with empty values ignored): split on commas

@@ -318,10 +318,6 @@ func (p *Profile) Templates() []Template {
 			beforeOf[b] = code
 		}
 	}
-	preflightOf := map[Code]Code{}
-	for _, pair := range accessCodes {
-		preflightOf[pair[0]] = pair[1]
-	}
 	var list templateList
 	add := list.add
 	for _, code := range slices.Sorted(maps.Keys(m.Unpredicted)) {
@@ -352,7 +348,7 @@ func (p *Profile) Templates() []Template {
 			// A preflight CORS-check failure reads as the actual
 			// response's with the preflight prefix, unless the table
 			// says otherwise.
-			if pc, ok := preflightOf[Code(code)]; ok {
+			if pc, ok := preflightCodeOf[Code(code)]; ok {
 				if _, own := m.Causes[string(pc)]; !own {
 					pt := t
 					pt.Code = pc

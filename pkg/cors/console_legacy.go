@@ -105,10 +105,6 @@ var chromiumLegacyCauses = []LegacyCause{
 // browser logged ([Profile.Legacy]), as [Profile.Templates] lists today's;
 // each has Legacy set to the frame's opening words.
 func (p *Profile) LegacyTemplates() []Template {
-	preflightOf := map[Code]Code{}
-	for _, pair := range accessCodes {
-		preflightOf[pair[0]] = pair[1]
-	}
 	var list templateList
 	add := list.add
 	for _, m := range p.Legacy {
@@ -125,7 +121,7 @@ func (p *Profile) LegacyTemplates() []Template {
 				t := Template{Browser: p.Name, Code: c.Code, Initiator: init, Legacy: opening,
 					Text: fill(frame, map[string]string{"cause": c.Text})}
 				add(t)
-				if pc, ok := preflightOf[c.Code]; ok && m.PreflightPrefix != "" {
+				if pc, ok := preflightCodeOf[c.Code]; ok && m.PreflightPrefix != "" {
 					t.Code = pc
 					t.Text = fill(frame, map[string]string{"cause": m.PreflightPrefix + c.Text})
 					add(t)
