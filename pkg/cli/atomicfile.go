@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // writeFileAtomic writes what write writes to path in full or not at all:
@@ -15,12 +16,17 @@ import (
 // Reports, --har-out and any other file corsdiag writes for a user go
 // through it.
 //
-// A path that is there and no regular file (/dev/stdout, /dev/null, a
-// FIFO) is written into as it is: renaming over it would replace the
-// device itself (as root, /dev/null became a regular file).
+// A symlink's target gets the file and the link stays. A path that is
+// no regular file (/dev/null, a FIFO, a terminal), a file descriptor
+// (/dev/stdout) or a link that leads nowhere is written into as it is:
+// renaming over it would replace the device or the link itself (as root,
+// /dev/null and /dev/stdout became regular files).
 func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+	path = target(path)
 	if special(path) {
-		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		// Appended: standard output redirected to a file keeps what was
+		// printed before; a device or a new file takes it all the same.
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o666)
 		if err != nil {
 			return err
 		}
@@ -58,6 +64,7 @@ func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
 // request is sent, so a typo costs a second, not a whole run. It leaves
 // nothing behind.
 func checkWritable(path string) error {
+	path = target(path)
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return fmt.Errorf("%s is a folder", path)
 	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -76,9 +83,52 @@ func checkWritable(path string) error {
 	return os.Remove(f.Name())
 }
 
-// special: path is there and is no regular file or folder (a device, a
-// FIFO, a socket; /dev/stdout through its symlink).
+// target is path with its symlinks resolved, so that the link stays and
+// what it leads to gets the file; or path itself when they lead nowhere
+// (a file not there yet) or to one of the process's file descriptors
+// (/dev/stdout, /proc/self/fd/1), which is written into: to "print" the
+// report where the shell sent standard output.
+func target(path string) string {
+	t, err := filepath.EvalSymlinks(path)
+	if err != nil || throughFD(path) {
+		return path
+	}
+	return t
+}
+
+// throughFD reports whether path, or a link on the way from it, names a
+// file descriptor of the process.
+func throughFD(path string) bool {
+	for range 40 { // the kernel's limit on links followed
+		if fdPath(path) {
+			return true
+		}
+		next, err := os.Readlink(path)
+		if err != nil {
+			return false
+		}
+		if !filepath.IsAbs(next) {
+			next = filepath.Join(filepath.Dir(path), next)
+		}
+		path = next
+	}
+	return false
+}
+
+func fdPath(p string) bool {
+	if rest, ok := strings.CutPrefix(p, "/proc/"); ok {
+		_, fd, _ := strings.Cut(rest, "/")
+		return strings.HasPrefix(fd, "fd/")
+	}
+	return strings.HasPrefix(p, "/dev/fd/")
+}
+
+// special: path is a link, or is there and is no regular file or folder
+// (a device, a FIFO, a socket).
 func special(path string) bool {
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		return true
+	}
 	fi, err := os.Stat(path)
 	return err == nil && !fi.Mode().IsRegular() && !fi.IsDir()
 }

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -51,6 +52,81 @@ func TestReportIntoSpecialFile(t *testing.T) {
 			}
 			if !strings.Contains(got.String(), format.want) {
 				t.Errorf("the FIFO got %q, want the %s report", got.String(), format.name)
+			}
+		})
+	}
+}
+
+// A report to a symlink goes to the file it leads to, and the link stays.
+// /dev/stdout is one (to /proc/self/fd/1): with standard output redirected
+// to a file, the atomic write renamed a temporary file over the link, so
+// that, as root, /dev/stdout itself became a regular file holding the
+// report, and the redirect's file never got it.
+func TestReportThroughSymlink(t *testing.T) {
+	srv := corsServer(t)
+	config := writeConfig(t, "defaults: {origin: 'https://app.example.com'}\nchecks:\n  - url: "+srv.URL+"/items\n")
+	tests := []struct {
+		name string
+		// links are made in order, each name → its target, in a fresh
+		// folder; the report is asked of the first.
+		links  [][2]string
+		target string // the file that must get the report
+		old    bool   // target holds a previous report
+	}{
+		{"to a file", [][2]string{{"out.json", "real.json"}}, "real.json", true},
+		{"a chain of links", [][2]string{{"out.json", "mid.json"}, {"mid.json", "sub/real.json"}}, "sub/real.json", true},
+		{"to a file not there yet", [][2]string{{"out.json", "new.json"}}, "new.json", false},
+		// As /dev/stdout with the shell's > redirect: the report follows
+		// what the process wrote there, as printing it would.
+		{"to a file descriptor", [][2]string{{"out.json", "/proc/self/fd/{fd}"}}, "real.json", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if tt.old {
+				if err := os.WriteFile(filepath.Join(dir, tt.target), []byte("previous"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, l := range tt.links {
+				if strings.Contains(l[1], "{fd}") {
+					f, err := os.OpenFile(filepath.Join(dir, tt.target), os.O_WRONLY|os.O_APPEND, 0)
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer f.Close()
+					l[1] = strings.Replace(l[1], "{fd}", strconv.Itoa(int(f.Fd())), 1)
+					if _, err := os.Stat(l[1]); err != nil {
+						t.Skipf("no /proc: %v", err)
+					}
+				}
+				if err := os.Symlink(l[1], filepath.Join(dir, l[0])); err != nil {
+					t.Fatal(err)
+				}
+			}
+			io, _, errb := fakeIO(nil)
+			if code := Main([]string{"ci", "-f", config, "--report", "json=" + filepath.Join(dir, tt.links[0][0])}, io); code != ExitAllowed {
+				t.Fatalf("exit %d: %s", code, errb)
+			}
+			for _, l := range tt.links {
+				if fi, err := os.Lstat(filepath.Join(dir, l[0])); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+					t.Errorf("%s is no longer a link: %v", l[0], err)
+				}
+			}
+			got, err := os.ReadFile(filepath.Join(dir, tt.target))
+			if err != nil || !strings.Contains(string(got), `"schema_version"`) {
+				t.Errorf("%s holds %q (%v), want the report", tt.target, got, err)
+			}
+			if fd := strings.Contains(tt.links[0][1], "/fd/"); fd != strings.HasPrefix(string(got), "previous") {
+				t.Errorf("%s starts %.20q: through a file descriptor the report follows what is there, else replaces it", tt.target, got)
+			}
+			for _, d := range []string{dir, filepath.Join(dir, "sub")} {
+				if left, _ := filepath.Glob(filepath.Join(d, ".*.tmp-*")); len(left) > 0 {
+					t.Errorf("temporary files left: %v", left)
+				}
 			}
 		})
 	}
