@@ -622,13 +622,19 @@ func (a *auditor) finish(rep *Report) {
 	rep.Policy.Summary = summary(rep)
 }
 
-// credentialsToday says a declared origin's answer allows credentials.
+// credentialsToday says a declared origin's answer allows credentials:
+// the actual answer's, or the preflight's when only the preflight was
+// sent (a state-changing method without --send-actual).
 func credentialsToday(declared []Declared) bool {
 	for _, d := range declared {
 		if d.Exchange == nil {
 			continue
 		}
-		if m := d.Exchange.FinalResponse(); m != nil && m.Header.Get("Access-Control-Allow-Credentials") == "true" {
+		m := d.Exchange.FinalResponse()
+		if m == nil && d.Exchange.Preflight != nil {
+			m = d.Exchange.Preflight.Response
+		}
+		if m != nil && m.Header.Get("Access-Control-Allow-Credentials") == "true" {
 			return true
 		}
 	}

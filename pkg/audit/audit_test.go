@@ -670,19 +670,24 @@ func TestFixKeepsCredentialsAllowedToday(t *testing.T) {
 	tests := []struct {
 		name        string
 		srv         server
+		method      string
 		credentials bool
 		want        bool // the lambda form sets Access-Control-Allow-Credentials
 	}{
-		{"credentials today, not declared", server{policy: reflectAll}, false, true},
-		{"credentials declared", server{policy: reflectAll}, true, true},
-		{"no credentials today nor declared", server{policy: reflectNoCrd}, false, false},
+		{"credentials today, not declared", server{policy: reflectAll}, "GET", false, true},
+		{"credentials declared", server{policy: reflectAll}, "GET", true, true},
+		{"no credentials today nor declared", server{policy: reflectNoCrd}, "GET", false, false},
+		// Without --send-actual only the preflight of a PUT is sent: its
+		// answer is what the declared origin gets today.
+		{"credentials today on the preflight of a PUT", server{policy: reflectAll}, "PUT", false, true},
+		{"no credentials on the preflight of a PUT", server{policy: reflectNoCrd}, "PUT", false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ts := tlsServer(tt.srv)
 			defer ts.Close()
-			rep, err := Run(context.Background(), Options{URL: ts.URL + "/api/items", Origins: []string{app}, Credentials: tt.credentials,
-				Client: probe.Options{Insecure: true, Timeout: 5 * time.Second}})
+			rep, err := Run(context.Background(), Options{URL: ts.URL + "/api/items", Origins: []string{app}, Method: tt.method,
+				Credentials: tt.credentials, Client: probe.Options{Insecure: true, Timeout: 5 * time.Second}})
 			if err != nil {
 				t.Fatal(err)
 			}
