@@ -4,8 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -32,7 +35,7 @@ func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
 		}
 		return writeAndClose(f, write)
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	f, err := createTemp(path)
 	if err != nil {
 		return err
 	}
@@ -42,11 +45,6 @@ func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
 			os.Remove(f.Name())
 		}
 	}()
-	// CreateTemp makes the file private; a report is as readable as
-	// os.Create would make it.
-	if err := f.Chmod(0o644); err != nil {
-		return err
-	}
 	if err := write(f); err != nil {
 		return err
 	}
@@ -75,12 +73,39 @@ func checkWritable(path string) error {
 		// take new files. Opening a FIFO here could block.
 		return nil
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	f, err := createTemp(path)
 	if err != nil {
 		return err
 	}
 	f.Close()
 	return os.Remove(f.Name())
+}
+
+// createTemp makes a new file beside path with the permissions os.Create
+// would leave path with: those of the file it replaces, else 0666 less the
+// umask (os.CreateTemp's 0600 and a fixed 0644 both differ; a report of
+// secrets kept 0600 must stay so).
+func createTemp(path string) (*os.File, error) {
+	perm, keep := os.FileMode(0o666), false
+	if fi, err := os.Stat(path); err == nil {
+		perm, keep = fi.Mode().Perm(), true
+	}
+	for {
+		name := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp-"+strconv.FormatUint(rand.Uint64(), 36))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err == nil && keep {
+			// The umask applied to a new file, not to the one replaced.
+			if err := f.Chmod(perm); err != nil {
+				f.Close()
+				os.Remove(name)
+				return nil, err
+			}
+		}
+		return f, err
+	}
 }
 
 // target is path with its symlinks resolved, so that the link stays and

@@ -131,3 +131,49 @@ func TestReportThroughSymlink(t *testing.T) {
 		})
 	}
 }
+
+// A rewritten report keeps its file's permissions, and a new one gets
+// the umask's, as os.Create would give: the atomic write made every report
+// 0644, so a --har-out file written with --no-redact (cookies, tokens),
+// kept 0600 or written under umask 077, became readable by every user.
+func TestReportPermissions(t *testing.T) {
+	srv := corsServer(t)
+	config := writeConfig(t, "defaults: {origin: 'https://app.example.com'}\nchecks:\n  - url: "+srv.URL+"/items\n")
+	tests := []struct {
+		name  string
+		old   os.FileMode // 0: no file yet
+		umask int
+		want  os.FileMode
+	}{
+		{"kept 0600", 0o600, 0o022, 0o600},
+		{"kept 0640", 0o640, 0o022, 0o640},
+		{"new, umask 077", 0, 0o077, 0o600},
+		{"new, umask 022", 0, 0o022, 0o644},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "report.json")
+			if tt.old != 0 {
+				if err := os.WriteFile(path, []byte("previous"), tt.old); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Chmod(path, tt.old); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// The umask is the process's: this test runs alone.
+			defer syscall.Umask(syscall.Umask(tt.umask))
+			io, _, errb := fakeIO(nil)
+			if code := Main([]string{"ci", "-f", config, "--report", "json=" + path}, io); code != ExitAllowed {
+				t.Fatalf("exit %d: %s", code, errb)
+			}
+			fi, err := os.Stat(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fi.Mode().Perm(); got != tt.want {
+				t.Errorf("report is %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
