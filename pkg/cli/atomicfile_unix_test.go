@@ -177,3 +177,60 @@ func TestReportPermissions(t *testing.T) {
 		})
 	}
 }
+
+// har sanitize -o writes as reports do: through a symlink, into a FIFO
+// or a device. It renamed a temporary file over the path, so that, as
+// root, `-o /dev/null` or `-o /dev/stdout` replaced the device or link.
+func TestHarSanitizeOutput(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "in.har")
+	if err := os.WriteFile(in, []byte(`{"log":{"entries":[{"request":{"method":"GET","url":"https://api.example.com/x","headers":[{"name":"Cookie","value":"sid=SanitizeMe42"}]},"response":{"status":200}}]}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		make func(t *testing.T, dir string) (out string, read func() string)
+		kind os.FileMode // what out must still be
+	}{
+		{"a symlink", func(t *testing.T, dir string) (string, func() string) {
+			if err := os.Symlink("real.har", filepath.Join(dir, "out.har")); err != nil {
+				t.Fatal(err)
+			}
+			return filepath.Join(dir, "out.har"), func() string {
+				b, _ := os.ReadFile(filepath.Join(dir, "real.har"))
+				return string(b)
+			}
+		}, os.ModeSymlink},
+		{"a FIFO", func(t *testing.T, dir string) (string, func() string) {
+			fifo := filepath.Join(dir, "out.fifo")
+			if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+				t.Skipf("mkfifo: %v", err)
+			}
+			r, err := os.OpenFile(fifo, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { r.Close() })
+			return fifo, func() string {
+				var b bytes.Buffer
+				b.ReadFrom(r)
+				return b.String()
+			}
+		}, os.ModeNamedPipe},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, read := tt.make(t, t.TempDir())
+			_, errOut, code := runHarArgs(t, "", "har", "sanitize", in, "-o", out)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			if fi, err := os.Lstat(out); err != nil || fi.Mode()&tt.kind == 0 {
+				t.Errorf("%s was replaced: %v", out, err)
+			}
+			got := read()
+			if !strings.Contains(got, `"entries"`) || strings.Contains(got, "SanitizeMe42") {
+				t.Errorf("the output got %q, want the sanitized copy", got)
+			}
+		})
+	}
+}

@@ -3,8 +3,7 @@ package cli
 import (
 	"bufio"
 	"errors"
-	"os"
-	"path/filepath"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -44,21 +43,13 @@ one .har file; the copy is plain HAR. -o - writes to standard output.`,
 				}
 				return w.Flush()
 			}
-			// Write beside the target and rename, so a failure leaves no
-			// half-written file that looks shareable.
-			tmp, err := os.CreateTemp(filepath.Dir(out), ".corsdiag-sanitize-*")
+			// In full or not at all, so a failure leaves no half-written
+			// file that looks shareable.
+			serr, err := sanitizeTo(out, har)
+			if serr != nil {
+				return sanitizeError(args[0], serr)
+			}
 			if err != nil {
-				return usageErrorf("cannot write %s: %v", out, err)
-			}
-			defer os.Remove(tmp.Name())
-			if err := harfile.Sanitize(tmp, har); err != nil {
-				tmp.Close()
-				return sanitizeError(args[0], err)
-			}
-			if err := tmp.Close(); err != nil {
-				return usageErrorf("cannot write %s: %v", out, err)
-			}
-			if err := os.Rename(tmp.Name(), out); err != nil {
 				return usageErrorf("cannot write %s: %v", out, err)
 			}
 			return nil
@@ -66,6 +57,16 @@ one .har file; the copy is plain HAR. -o - writes to standard output.`,
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "the sanitized copy to write (- for standard output)")
 	return cmd
+}
+
+// sanitizeTo writes the sanitized copy of har to path as reports are
+// written; serr is the file's damage, err the write's failure.
+func sanitizeTo(path string, har io.Reader) (serr, err error) {
+	err = writeFileAtomic(path, func(w io.Writer) error {
+		serr = harfile.Sanitize(w, har)
+		return serr
+	})
+	return serr, err
 }
 
 func sanitizeError(name string, err error) error {
