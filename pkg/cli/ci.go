@@ -134,10 +134,37 @@ func newCIInitCmd(io *IO) *cobra.Command {
 type reportTarget struct {
 	format string
 	path   string
+	// log is corsdiag's stdout or stderr when path names it
+	// (/dev/stdout, or the file stdout is redirected to): the job's log.
+	log io.Writer
 }
 
-func (t reportTarget) write(rep *suite.Report) error {
-	return writeFileAtomic(t.path, func(w io.Writer) error { return reportFormats[t.format](rep, w) })
+func (t reportTarget) write(sysIO *IO, rep *suite.Report) error {
+	write := func(w io.Writer) error { return reportFormats[t.format](rep, w) }
+	if t.log != nil {
+		// The job log: through the stdout corsdiag holds, after the text
+		// report, with workflow commands stopped as for it (it quotes the
+		// server's headers).
+		return toLog(sysIO.Getenv, t.log, write)
+	}
+	return writeFileAtomic(t.path, write)
+}
+
+// logOf is sysIO's stdout or stderr when path names the file it writes
+// to, else nil.
+func logOf(sysIO *IO, path string) io.Writer {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil
+	}
+	for _, w := range []io.Writer{sysIO.Out, sysIO.Err} {
+		if f, ok := w.(*os.File); ok {
+			if fw, err := f.Stat(); err == nil && os.SameFile(fi, fw) {
+				return w
+			}
+		}
+	}
+	return nil
 }
 
 func runCI(parent context.Context, io *IO, o *ciOptions) error {
@@ -181,7 +208,7 @@ func runCI(parent context.Context, io *IO, o *ciOptions) error {
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
-	targets, err := openReports(o.reports, o.file)
+	targets, err := openReports(io, o.reports, o.file)
 	if err != nil {
 		return err
 	}
@@ -217,7 +244,7 @@ func runCI(parent context.Context, io *IO, o *ciOptions) error {
 	}
 	var writeErrs []string
 	for _, t := range targets {
-		if err := t.write(rep); err != nil {
+		if err := t.write(io, rep); err != nil {
 			writeErrs = append(writeErrs, fmt.Sprintf("%s report %s: %v", t.format, t.path, err))
 		}
 	}
@@ -263,13 +290,17 @@ func runCI(parent context.Context, io *IO, o *ciOptions) error {
 // In Azure Pipelines (TF_BUILD), which cannot stop its logging commands,
 // a server's "##vso[" is shown as "##vso\[" (suite.NoAzureCommands).
 func logText(sysIO *IO, write func(io.Writer) error) error {
-	out := sysIO.Out
+	return toLog(sysIO.Getenv, sysIO.Out, write)
+}
+
+// toLog is logText to out, a stream the CI runner reads as its log.
+func toLog(getenv func(string) string, out io.Writer, write func(io.Writer) error) error {
 	flush := func() error { return nil }
-	if strings.EqualFold(sysIO.Getenv("TF_BUILD"), "true") {
+	if strings.EqualFold(getenv("TF_BUILD"), "true") {
 		out, flush = suite.NoAzureCommands(out)
 	}
 	var err error
-	if sysIO.Getenv("GITHUB_ACTIONS") == "true" {
+	if getenv("GITHUB_ACTIONS") == "true" {
 		err = suite.WithoutCommands(out, write)
 	} else {
 		err = write(out)
@@ -331,7 +362,7 @@ func appendOutputs(path string, rep *suite.Report) error {
 // (writeFileAtomic): the previous run's reports stay until then.
 // A report is never written over the config file, nor two into one file
 // (the last would win without a word).
-func openReports(specs []string, config string) ([]reportTarget, error) {
+func openReports(sysIO *IO, specs []string, config string) ([]reportTarget, error) {
 	var out []reportTarget
 	fail := func(err error) ([]reportTarget, error) { return nil, err }
 	seen := map[string]string{} // cleaned absolute path → spec
@@ -348,6 +379,10 @@ func openReports(specs []string, config string) ([]reportTarget, error) {
 			return fail(usageErrorf("--report %s and --report %s: two reports to one file; give each its own", first, spec))
 		}
 		seen[abs] = spec
+		if log := logOf(sysIO, path); log != nil {
+			out = append(out, reportTarget{format: format, path: path, log: log})
+			continue
+		}
 		// Reports often go to a folder of their own (out/cors.xml) that a
 		// fresh checkout does not have yet.
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
