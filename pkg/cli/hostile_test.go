@@ -465,6 +465,46 @@ func TestHarReplaySendsSecretsOnlyWhenAsked(t *testing.T) {
 	}
 }
 
+// TestHarReplayNamesOnlyWhatItHeldBack: the note that secrets went out as
+// [REDACTED] names only what a request carries: a URL's user name and
+// password (which a replay never sends) or its fragment (which no request
+// carries) is not held back, and --send-secrets would change nothing.
+func TestHarReplayNamesOnlyWhatItHeldBack(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusUnauthorized) // no Access-Control-Allow-Origin
+	}))
+	t.Cleanup(srv.Close)
+	host := strings.TrimPrefix(srv.URL, "http://")
+	tests := []struct {
+		name, url string
+		want      string // the note, "" for none
+	}{
+		{"a password in the URL", "http://alice:HeldPw42@" + host + "/items", ""},
+		{"a token in the fragment", srv.URL + "/items#access_token=FragTok42", ""},
+		{"a token in the query", srv.URL + "/items?access_token=QueryTok42", "(sent with the URL's secrets as [REDACTED]; --send-secrets sends the file's values)"},
+		{"both", "http://alice:HeldPw42@" + host + "/items?api_key=QueryKey42#id_token=FragTok42", "(sent with the URL's secrets as [REDACTED];"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			har := `{"log":{"entries":[{"startedDateTime":"2024-01-01T00:00:00Z","_resourceType":"xhr","request":{"method":"GET","url":"` + tt.url + `","headers":[{"name":"Origin","value":"http://localhost:5173"},{"name":"Sec-Fetch-Mode","value":"cors"}]},"response":{"status":0,"headers":[],"_error":"net::ERR_FAILED"}}]}}`
+			path := filepath.Join(t.TempDir(), "note.har")
+			if err := os.WriteFile(path, []byte(har), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out, errOut, code := runHarArgs(t, "", "har", "--replay", path)
+			if code != ExitBlocked || !strings.Contains(out, "found live:") {
+				t.Fatalf("exit %d, no live finding: %s%s", code, out, errOut)
+			}
+			if tt.want == "" && strings.Contains(out, "--send-secrets") {
+				t.Errorf("the report says secrets were held back, though --send-secrets sends the same request:\n%s", out)
+			}
+			if tt.want != "" && !strings.Contains(out, tt.want) {
+				t.Errorf("the report lacks %q:\n%s", tt.want, out)
+			}
+		})
+	}
+}
+
 // TestHarReplaySendsOnlyBlockedRequests: --replay sends the blocked
 // requests whose cause is not in the file, nothing else: not one the page
 // aborted or an extension blocked (failed, not CORS), and never a data: or

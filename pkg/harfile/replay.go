@@ -292,8 +292,10 @@ func (rp *Replayer) noteUnreachable(server string, err error) {
 func withoutSecrets(req cors.Request) (cors.Request, []string) {
 	var withheld []string
 	if u := redact.URL(req.URL); u != req.URL {
+		if onWire(u) != onWire(req.URL) {
+			withheld = append(withheld, "the URL's secrets")
+		}
 		req.URL = u
-		withheld = append(withheld, "the URL's secrets")
 	}
 	h := make(http.Header, len(req.Header))
 	names := make([]string, 0, len(req.Header))
@@ -310,6 +312,22 @@ func withoutSecrets(req cors.Request) (cors.Request, []string) {
 	slices.Sort(names)
 	req.Header = h
 	return req, append(names, withheld...)
+}
+
+// onWire is the part of a URL its request carries: not the fragment, nor
+// the user name and password (the probe sends no Authorization built from
+// them), so --send-secrets would not send those either.
+func onWire(raw string) string {
+	href, err := weburl.Request(raw)
+	if err != nil {
+		return raw
+	}
+	u, err := url.Parse(href)
+	if err != nil {
+		return href
+	}
+	u.User = nil
+	return u.String()
 }
 
 // withheldNote says which of the file's secrets a replay did not send.
