@@ -349,7 +349,7 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 		ropts.Contact = func(origin string, redirect bool) {
 			origin = termsafe.Clean(redact.URL(origin))
 			if redirect {
-				fmt.Fprintf(sysIO.Err, "corsdiag: --replay: following a redirect to %s, a server no request of the file names\n", origin)
+				fmt.Fprintf(sysIO.Err, "corsdiag: --replay: following a redirect to %s, a server no request replayed so far names\n", origin)
 				return
 			}
 			fmt.Fprintf(sysIO.Err, "corsdiag: --replay: sending to %s\n", origin)

@@ -45,9 +45,10 @@ type ReplayOptions struct {
 	// found.
 	FixFormat string
 	// Contact, when set, is called once per server (scheme://host:port)
-	// before the first request to it goes out; redirect says no request of
-	// the file names that server (a redirect the replay follows leads
-	// there).
+	// before the first request to it goes out; redirect says no request
+	// replayed so far names that server (a redirect the replay follows
+	// leads there). The file is a stream: what later requests, or ones
+	// not replayed, name is not known.
 	Contact func(origin string, redirect bool)
 }
 
