@@ -120,10 +120,12 @@ func newFixContext(ex *cors.Exchange, d *cors.Diagnosis) FixContext {
 }
 
 // pageOrigin is the origin of the page that sent ex's request, or the
-// example one when it has none (or "null").
+// example one when it has none, "null", or one not safe to paste
+// (reSafeOrigin): a HAR file's Origin may hold $( ) ' " ; & in its host,
+// and snippets put the origin in shell commands.
 func pageOrigin(ex *cors.Exchange) string {
 	if ex != nil {
-		if o, err := cors.ParseOrigin(ex.Request.Origin); err == nil && o != "null" {
+		if o, err := cors.ParseOrigin(ex.Request.Origin); err == nil && o != "null" && reSafeOrigin.MatchString(o) {
 			return o
 		}
 	}

@@ -447,3 +447,38 @@ func TestPickFixes(t *testing.T) {
 		t.Errorf("fallback: %+v %q", fallback, note)
 	}
 }
+
+// The page's origin comes from the request: from a HAR file someone sent,
+// anything url.Parse takes as a host ($ ( ) ' " ; & all pass). Snippets
+// paste it into shell commands (Azure's --query "…'ORIGIN'…"), JSON and
+// code: one that is no plain origin must not reach them, or pasting the fix
+// runs the file's $(…). A plain one, IPv6 and port included, stays.
+func TestFixContextOriginIsPasteable(t *testing.T) {
+	tests := []struct{ origin, want string }{
+		{"https://a$(id).example.com", "https://app.example.com"},
+		{"https://x';id;'.example.com", "https://app.example.com"},
+		{`https://x"&id&".example.com`, "https://app.example.com"},
+		{"https://admin.example.com:8443", "https://admin.example.com:8443"},
+		{"http://[::1]:3000", "http://[::1]:3000"},
+		{"http://localhost:5173", "http://localhost:5173"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.origin, func(t *testing.T) {
+			ex := &cors.Exchange{Request: cors.Request{Method: "GET", URL: "https://contoso.azurewebsites.net/items", Origin: tt.origin}}
+			c := ContextFor(ex, nil)
+			if c.Origin != tt.want {
+				t.Errorf("fix context origin %q, want %q", c.Origin, tt.want)
+			}
+			if tt.want == tt.origin {
+				return
+			}
+			for code := range fixBuilders {
+				for _, f := range Fixes(code, c) {
+					if strings.Contains(f.Snippet, tt.origin[len("https://"):]) {
+						t.Errorf("%s %s pastes the request's origin:\n%s", code, f.Format, f.Snippet)
+					}
+				}
+			}
+		})
+	}
+}
