@@ -178,7 +178,8 @@ type (
 		Code     string
 		Severity string
 		Count    int
-		Statuses string
+		Statuses string // statuses, joined
+		statuses []string
 		Cause    string
 		Fix      string
 		Platform string
@@ -279,12 +280,7 @@ func buildHTMLView(page *HTMLPage) *htmlView {
 			order = append(order, p)
 		}
 		p.Count++
-		if st := finalStatus(page.Items[i].Exchange); st != "" && !strings.Contains(p.Statuses, st) {
-			if p.Statuses != "" {
-				p.Statuses += ", "
-			}
-			p.Statuses += st
-		}
+		p.addStatus(finalStatus(page.Items[i].Exchange))
 	}
 	for i := range page.Undrawn {
 		u := &page.Undrawn[i]
@@ -305,16 +301,12 @@ func buildHTMLView(page *HTMLPage) *htmlView {
 		}
 		p.Count += u.Count
 		for _, st := range u.Statuses {
-			if !strings.Contains(p.Statuses, st) {
-				if p.Statuses != "" {
-					p.Statuses += ", "
-				}
-				p.Statuses += st
-			}
+			p.addStatus(st)
 		}
 	}
 	slices.SortStableFunc(order, func(a, b *htmlProblem) int { return cmp.Compare(b.Count, a.Count) })
 	for _, p := range order {
+		p.Statuses = strings.Join(p.statuses, ", ")
 		v.Problems = append(v.Problems, *p)
 	}
 	for c := range codes {
@@ -335,6 +327,13 @@ func reportedOf(fs []cors.Finding) *cors.Finding {
 		}
 	}
 	return nil
+}
+
+// addStatus lists st among the problem's final statuses, once.
+func (p *htmlProblem) addStatus(st string) {
+	if st != "" && !slices.Contains(p.statuses, st) {
+		p.statuses = append(p.statuses, st)
+	}
 }
 
 // finalStatus is the status a request ended with, in words: "403", or

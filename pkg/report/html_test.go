@@ -328,3 +328,46 @@ func TestHTMLHARPastTheCap(t *testing.T) {
 		})
 	}
 }
+
+// A problem lists each final status of its requests once: "404" is
+// another status than "preflight 404", though the one is in the other's
+// text (the list was built by substring search, so the 404 was lost).
+func TestHTMLProblemStatuses(t *testing.T) {
+	item := func(i int, preflight, actual int) *harfile.Result {
+		ex := &cors.Exchange{Request: cors.Request{Method: "PUT", URL: "https://api.example.com/x", Origin: "https://app.example.com"}}
+		if preflight > 0 {
+			ex.Preflight = &cors.Hop{Response: &cors.Message{Status: preflight, Header: http.Header{}}}
+		}
+		if actual > 0 {
+			ex.Actual = []cors.Hop{{Response: &cors.Message{Status: actual, Header: http.Header{}}}}
+		}
+		return &harfile.Result{Index: i, Method: "PUT", URL: ex.Request.URL, Origin: ex.Request.Origin, Verdict: cors.Blocked, Exchange: ex,
+			Findings: []cors.Finding{{Code: cors.CodeMissingAllowOrigin, Severity: cors.SeverityError, Step: "actual", Reported: true, Message: "no Access-Control-Allow-Origin"}}}
+	}
+	tests := []struct {
+		name  string
+		items []*harfile.Result
+		want  string
+	}{
+		{"preflight 404, then 404", []*harfile.Result{item(0, 404, 0), item(1, 204, 404)}, "(status: preflight 404, 404)"},
+		{"404, then preflight 404", []*harfile.Result{item(0, 204, 404), item(1, 404, 0)}, "(status: 404, preflight 404)"},
+		{"twice the same", []*harfile.Result{item(0, 204, 500), item(1, 204, 500)}, "(status: 500)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &HTMLHARCollector{}
+			for _, it := range tt.items {
+				if err := c.Add(it); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var buf bytes.Buffer
+			if err := c.Finish(&buf, Tool{Name: "corsdiag"}, "x.har", harfile.Summary{Requests: len(tt.items), Blocked: len(tt.items)}, false); err != nil {
+				t.Fatal(err)
+			}
+			if got := html.UnescapeString(buf.String()); !strings.Contains(got, tt.want) {
+				t.Errorf("the problem does not say %q:\n%s", tt.want, between(t, got, "<h3>Problems</h3>", "</ol>"))
+			}
+		})
+	}
+}
