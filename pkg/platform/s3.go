@@ -104,8 +104,6 @@ func init() {
 	}
 }
 
-// s3Methods are the methods an S3 rule may list: GET, PUT, POST, DELETE,
-// HEAD (OPTIONS is not one; S3 answers preflights from the rules).
 // s3WholeNote warns, where rules exist (known, or the context says a
 // configuration may), that a template's CORS configuration is the bucket's
 // whole one: S3's PutBucketCors replaces it, so rules set in the console or
@@ -121,6 +119,8 @@ func s3WholeNote(c FixContext, rulesExist bool, mark, what, deploy string) strin
 `, mark, what, c.Bucket, deploy)
 }
 
+// s3Methods are the methods an S3 rule may list: GET, PUT, POST, DELETE,
+// HEAD (OPTIONS is not one; S3 answers preflights from the rules).
 func s3Methods(c FixContext) []string {
 	var out []string
 	for _, m := range c.Methods {
