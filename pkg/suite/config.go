@@ -526,7 +526,7 @@ func (p *parser) config(raw *rawConfig, positions []checkPos) *Config {
 			if !present(&raw.Checks[i].Name) {
 				hint = " (a check without name: is named METHOD URL)"
 			}
-			p.fail(c.Line, "check %q: the check at line %d has this name too%s; reports and code scanning alerts tell checks apart by name, so give each its own name:", c.Name, first, hint)
+			p.fail(c.Line, "check %q: the check at line %d has this name too%s; reports and code scanning alerts tell checks apart by name, so give each its own name (name: in the check)", c.Name, first, hint)
 		}
 		names[c.Name] = c.Line
 		cfg.Checks = append(cfg.Checks, c)

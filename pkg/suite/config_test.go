@@ -150,7 +150,7 @@ func TestParseErrors(t *testing.T) {
 		{"no checks", "defaults:\n  origin: https://app.example.com\n", 0, "no checks"},
 		{"version", "version: 2\nchecks: []\n", 1, `version "2" is not supported`},
 		{"two checks of one name", base + "  - name: items\n    url: https://a.example/a\n  - name: items\n    url: https://a.example/b\n", 6,
-			`check "items": the check at line 4 has this name too`},
+			`check "items": the check at line 4 has this name too; reports and code scanning alerts tell checks apart by name, so give each its own name (name: in the check)`},
 		{"two unnamed checks of one request", base + "  - url: https://a.example/\n  - url: https://a.example/\n    credentials: true\n", 5,
 			`check "GET https://a.example/": the check at line 4 has this name too`},
 		{"an origin twice in a check", base + "  - url: https://a.example/\n    origins:\n      - origin: https://b.example\n      - origin: https://b.example\n        expect: deny\n", 7,
