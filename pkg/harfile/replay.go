@@ -60,8 +60,8 @@ const maxReplayCache = 1024
 
 // Replayer sends, live, the blocked requests whose cause is not in the file, and
 // keeps results in file order while probes run concurrently. Identical
-// requests (same method, URL, origin, headers) among the last
-// maxReplayCache distinct ones are probed once.
+// requests as sent (same method, URL, origin, headers, cookies) among the
+// last maxReplayCache distinct ones are probed once.
 type Replayer struct {
 	ctx   context.Context
 	opts  ReplayOptions
@@ -198,7 +198,21 @@ func (rp *Replayer) replay(res *Result) {
 	if profile == nil {
 		profile = cors.Chromium
 	}
-	key := CheckCommand(res.Reproduce, true) + "\x00" + profile.Name
+	req, withheld := *res.Reproduce, []string(nil)
+	// The file's cookies: the browser attached them, so only a
+	// credentialed request carries them, on the actual request.
+	cookie := ""
+	if req.Credentials {
+		cookie = res.ReproduceCookie
+	}
+	cookiesHeld := false
+	if !rp.opts.SendSecrets {
+		req, withheld = withoutSecrets(req)
+		cookie, cookiesHeld = "", cookie != ""
+	}
+	// Identical as they go out: requests that differ only in a secret
+	// held back are one request; ones that differ in their cookies not.
+	key := CheckCommand(&req, true) + "\x00" + cookie + "\x00" + profile.Name
 	rp.mu.Lock()
 	call := rp.cache[key]
 	if call == nil {
@@ -212,18 +226,6 @@ func (rp *Replayer) replay(res *Result) {
 		}
 	}
 	rp.mu.Unlock()
-	req, withheld := *res.Reproduce, []string(nil)
-	// The file's cookies: the browser attached them, so only a
-	// credentialed request carries them, on the actual request.
-	cookie := ""
-	if req.Credentials {
-		cookie = res.ReproduceCookie
-	}
-	cookiesHeld := false
-	if !rp.opts.SendSecrets {
-		req, withheld = withoutSecrets(req)
-		cookie, cookiesHeld = "", cookie != ""
-	}
 	// The server as the probe sends to it (the URL standard's form).
 	server := ""
 	if href, err := weburl.Request(req.URL); err == nil {

@@ -6,7 +6,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -284,6 +286,63 @@ func TestReplayGivesUpOnAnUnreachableServer(t *testing.T) {
 			}
 			if gotLive != tt.wantLive {
 				t.Errorf("%d requests to the live server replayed, want %d", gotLive, tt.wantLive)
+			}
+		})
+	}
+}
+
+// Identical requests are probed once, as they go out: without
+// --send-secrets, requests that differ only in a token are the same
+// request ([REDACTED]); with it, requests that differ only in their
+// cookies are not, and each goes out with its own.
+func TestReplayProbesWhatGoesOutOnce(t *testing.T) {
+	var mu sync.Mutex
+	var seen []string // Authorization|Cookie of each GET
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			mu.Lock()
+			seen = append(seen, r.Header.Get("Authorization")+"|"+r.Header.Get("Cookie"))
+			mu.Unlock()
+		}
+		if r.Method == http.MethodOptions {
+			w.Header().Set("Access-Control-Allow-Origin", "http://localhost:3000")
+			w.Header().Set("Access-Control-Allow-Credentials", "true")
+			w.Header().Set("Access-Control-Allow-Headers", "authorization")
+		}
+	}))
+	t.Cleanup(srv.Close)
+	type sent struct{ token, cookie string }
+	tests := []struct {
+		name    string
+		secrets bool
+		reqs    []sent
+		want    []string // what the server saw, sorted
+	}{
+		{"tokens differ, not sent", false, []sent{{"Tok1", ""}, {"Tok2", ""}, {"Tok3", ""}}, []string{"Bearer [REDACTED]|"}},
+		{"tokens differ, sent", true, []sent{{"Tok1", ""}, {"Tok2", ""}}, []string{"Bearer Tok1|", "Bearer Tok2|"}},
+		{"cookies differ, sent", true, []sent{{"Tok1", "sid=A"}, {"Tok1", "sid=B"}}, []string{"Bearer Tok1|sid=A", "Bearer Tok1|sid=B"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mu.Lock()
+			seen = nil
+			mu.Unlock()
+			rp := NewReplayer(context.Background(), ReplayOptions{SendSecrets: tt.secrets}, func(*Result) error { return nil })
+			for _, s := range tt.reqs {
+				req := &cors.Request{Method: http.MethodGet, URL: srv.URL + "/me", Origin: "http://localhost:3000",
+					Header: http.Header{"Authorization": {"Bearer " + s.token}}, Credentials: s.cookie != ""}
+				if err := rp.Add(&Result{URL: req.URL, Verdict: cors.Blocked, CauseSource: CauseUnknown, Reproduce: req, ReproduceCookie: s.cookie}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := rp.Wait(); err != nil {
+				t.Fatal(err)
+			}
+			mu.Lock()
+			got := slices.Sorted(slices.Values(seen))
+			mu.Unlock()
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("the server saw %q, want %q", got, tt.want)
 			}
 		})
 	}
