@@ -60,8 +60,8 @@ func (r *Report) WriteSARIF(w io.Writer) error {
 		result.AddLocation(sarif.NewLocationWithPhysicalLocation(loc))
 		// Code scanning matches a result across runs by this fingerprint:
 		// the name with the URL's secrets redacted whatever --no-redact
-		// says, so a file uploaded to GitHub holds no token and a rotated
-		// token does not open a new alert.
+		// says, so the fingerprint holds no token and a rotated token does
+		// not open a new alert (with --no-redact the message still shows it).
 		result.WithPartialFingerPrints(map[string]any{
 			"corsdiagCheck/v1": redactURL(res, res.Check.Name) + "|" + res.Target.Origin + "|" + string(res.Target.Expect) + browserKey(res.Target),
 		})
