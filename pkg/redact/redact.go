@@ -176,11 +176,17 @@ func rawURL(raw string) string {
 		}
 		rest = end
 		if at := strings.LastIndexByte(raw[start:end], '@'); at >= 0 {
-			if c := strings.IndexByte(raw[start:start+at], ':'); c >= 0 {
-				// Escaped, so the URL still parses (url.UserPassword does the same).
-				out = raw[:start+c+1] + "%5BREDACTED%5D" + raw[start+at:]
-				rest += len(out) - len(raw)
+			// Escaped, so the URL still parses (url.UserPassword does the same).
+			const marker = "%5BREDACTED%5D"
+			switch c := strings.IndexByte(raw[start:start+at], ':'); {
+			case c >= 0 && c+1 < at:
+				out = raw[:start+c+1] + marker + raw[start+at:]
+			case c > 0:
+				// No password: the user name is the key (Stripe's
+				// https://sk_live_…:@api.stripe.com/).
+				out = raw[:start] + marker + raw[start+c:]
 			}
+			rest += len(out) - len(raw)
 		}
 	}
 	q := queryStarts.index(out[rest:])

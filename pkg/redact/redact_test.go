@@ -71,6 +71,10 @@ func TestURL(t *testing.T) {
 		{"https://alice:pa:ss@api.example.com:99999/%zz", "https://alice:%5BREDACTED%5D@api.example.com:99999/%zz"},
 		{"http://alice:p@ss@h/?q=1", "http://alice:%5BREDACTED%5D@h/?q=1"},
 		{"https://alice@h/", "https://alice@h/"},
+		// An empty password: the user name is the key (Stripe's
+		// https://sk_live_…:@api.stripe.com), and nothing was hidden.
+		{"https://sk_live_4eC39HqLyjWDarjtT1zd:@api.stripe.com/v1/charges", "https://%5BREDACTED%5D:@api.stripe.com/v1/charges"},
+		{"https://:@h/", "https://:@h/"},
 		// Nothing to hide: byte for byte.
 		{"https://a.example/x%20y?q=a+b&r=%zz#frag", "https://a.example/x%20y?q=a+b&r=%zz#frag"},
 	}
