@@ -37,7 +37,7 @@ func init() {
 2. Cache key and origin requests: Origin request policy = CORS-S3Origin (S3 origin) or CORS-CustomOrigin (API Gateway, ALB, other);
    Cache policy: one whose cache key includes the Origin header (or CachingDisabled for an API).
    Legacy cache settings there instead: keep them (query strings, cookies, TTLs) and add Origin, Access-Control-Request-Method and Access-Control-Request-Headers to their headers; no origin request policy then.
-   Or: Response headers policy = a custom CORS policy allowing %s and every origin the origin server allows today (CloudFront then sets the headers itself, in place of the origin's).
+   Or: Response headers policy = a custom CORS policy allowing %s and every origin, method and header the origin server allows today, credentials too if it allows them (CloudFront then sets the headers itself, in place of the origin's).
    A behavior takes one: a response headers policy it has today (security or custom headers) gets these CORS settings instead, or its headers copied into the new one.
 3. Allowed HTTP methods: %s; cache OPTIONS. Save, then invalidate: aws cloudfront create-invalidation --distribution-id YOUR_DISTRIBUTION_ID --paths '/*'`, c.Path, c.Origin, cloudFrontMethodsSaid(c))
 		}},
@@ -55,12 +55,15 @@ Resources:
       ResponseHeadersPolicyConfig:
         Name: page-cors
         CorsConfig:
+          # OriginOverride replaces the origin server's CORS headers: each list holds what it allows today
           AccessControlAllowOrigins:
-            # the values already there stay: every origin the origin server allows today, the page's added (OriginOverride replaces its headers)
+            # the values already there stay: every origin the origin server allows today, the page's added
             Items: [%s]
           AccessControlAllowMethods:
+            # the methods the origin server allows today, the page's added
             Items: [%s]
           AccessControlAllowHeaders:
+            # the request headers the origin server allows today, the page's added
             Items: [%s]
           AccessControlAllowCredentials: %s
           AccessControlMaxAgeSec: 7200
@@ -81,7 +84,7 @@ Resources:
           CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6        # CachingOptimized: a new behavior only
           OriginRequestPolicyId: 88a5eaf4-2fd4-4709-b370-b4c650ea3fcf # CORS-S3Origin (CORS-CustomOrigin: 59781a5b-3903-41f3-afcb-af62929ccde1), if it has none
           ResponseHeadersPolicyId: !Ref CorsHeadersPolicy
-`, c.Path, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.credentials("#", ""),
+`, c.Path, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), overridden(c).credentials("#", ""),
 				strings.Join(cloudFrontMethods(c), ", "), cloudFrontMethodsNote(c, "#"))
 		}},
 		fixBuilder{FormatCDK, "origin request policy and response headers policy (TypeScript)", func(c FixContext) string {
@@ -97,16 +100,19 @@ new cloudfront.Distribution(this, 'Dist', {
     originRequestPolicy: cloudfront.OriginRequestPolicy.CORS_S3_ORIGIN, // CORS_CUSTOM_ORIGIN for API Gateway/ALB
     responseHeadersPolicy: new cloudfront.ResponseHeadersPolicy(this, 'Cors', {
       corsBehavior: {
-        // every origin the origin server allows today, the page's added: originOverride replaces its headers
+        // originOverride replaces the origin server's CORS headers: each list holds what it allows today
+        // every origin the origin server allows today, the page's added
         accessControlAllowOrigins: [%s],
+        // the methods the origin server allows today, the page's added
         accessControlAllowMethods: [%s],
+        // the request headers the origin server allows today, the page's added
         accessControlAllowHeaders: [%s],
         accessControlAllowCredentials: %s
         originOverride: true,
       },
     }),
   },
-});`, c.Path, cloudFrontCDKMethods(c), c.jsOrigins(), singleQuoted(c.Methods), singleQuoted(c.Headers), c.credentials("//", ","))
+});`, c.Path, cloudFrontCDKMethods(c), c.jsOrigins(), singleQuoted(c.Methods), singleQuoted(c.Headers), overridden(c).credentials("//", ","))
 		}},
 		fixBuilder{FormatTerraform, "a cache policy keyed on Origin for the cache behavior", func(c FixContext) string {
 			return `# Merge by hand into the block serving ` + c.Path + ` (default_cache_behavior or the
@@ -198,6 +204,15 @@ defaultBehavior: {
 },`
 		}},
 	)
+}
+
+// overridden is c for a response headers policy with OriginOverride: it
+// replaces the CORS headers the origin server sends today, seen or not (a
+// copy cached for a request without Origin shows none), so credentials
+// it may allow are said to stay.
+func overridden(c FixContext) FixContext {
+	c.Existing = true
+	return c
 }
 
 // cloudFrontMethods are the allowed methods of a behavior serving the

@@ -812,3 +812,41 @@ func TestCloudFrontLegacyBehaviorsKeepWhatTheyForward(t *testing.T) {
 		t.Fatalf("%d template forms checked, want %d", n, len(legacy))
 	}
 }
+
+// TestCloudFrontCORSPolicyKeepsWhatTheOriginAllows: a response headers
+// policy with OriginOverride replaces every CORS header the origin server
+// sends, so its lists and credentials must carry what the origin server
+// allows today, not only the page's method and headers: pasted as
+// printed, a PUT with Authorization or a call with cookies that works
+// today breaks. That holds even when corsdiag saw no CORS header (a copy
+// cached for a request without Origin shows none).
+func TestCloudFrontCORSPolicyKeepsWhatTheOriginAllows(t *testing.T) {
+	off := regexp.MustCompile(`(?i)credentials:\s*false`)
+	for name, ctx := range map[string]FixContext{"nothing seen": ExampleContext(), "a configuration seen": existingContext(true)} {
+		n := 0
+		for _, f := range Fixes(CodeCloudFrontCache, ctx) {
+			if f.Format == FormatConsole {
+				n++
+				if !strings.Contains(f.Snippet, "every origin, method and header the origin server allows today, credentials too") {
+					t.Errorf("%s/console: the custom CORS policy replaces the origin's headers, and it does not say to keep them:\n%s", name, f.Snippet)
+				}
+				continue
+			}
+			if !strings.Contains(strings.ToLower(f.Snippet), "originoverride: true") {
+				continue
+			}
+			n++
+			for _, what := range []string{"methods", "headers"} {
+				if !regexp.MustCompile(`(?i)` + what + `[^\n]*(allows today|already there stay)`).MatchString(f.Snippet) {
+					t.Errorf("%s/%s: OriginOverride replaces the origin's %s, and the list does not say the ones allowed today stay:\n%s", name, f.Format, what, f.Snippet)
+				}
+			}
+			if off.MatchString(f.Snippet) && !strings.Contains(f.Snippet, "keep true if it is today") {
+				t.Errorf("%s/%s: OriginOverride with credentials false switches off what the origin allows today:\n%s", name, f.Format, f.Snippet)
+			}
+		}
+		if n < 3 {
+			t.Fatalf("%s: only %d CloudFront CORS policies checked", name, n)
+		}
+	}
+}
