@@ -96,7 +96,7 @@ app.use(cors({
   origin: (origin, callback) => callback(null, allowed.has(origin) ? origin : false),
   credentials: %s
   // your other options (methods, allowedHeaders, exposedHeaders, maxAge) stay as they are
-}));`, singleQuoted(c.allowed()), c.allowListCredentials("//", ","))
+}));`, singleQuoted(c.allowed()), c.replacing().credentials("//", ","))
 }
 
 func springAllowList(c FixContext) string {
@@ -111,7 +111,7 @@ CorsConfigurationSource corsConfigurationSource() {
     UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
     source.registerCorsConfiguration("/**", cors);
     return source;
-}`, quoteList(c.allowed()), c.allowListCredentials("//", ");"))
+}`, quoteList(c.allowed()), c.replacing().credentials("//", ");"))
 }
 
 func apigwAllowList(c FixContext) string {
@@ -152,17 +152,6 @@ an origin the bucket must not serve) with the exact origins that rule is for, of
     "AllowedOrigins": [%s],
 Each rule's AllowedMethods, AllowedHeaders, ExposeHeaders (ETag for multipart uploads) and
 MaxAgeSeconds stay as they are, and so do the other rules. Save.`, quoteList(c.allowed()))
-}
-
-// allowListCredentials is the credentials value of an allow-list form
-// (after: what follows it on the line): false for pages declared without
-// credentials, said to stay true where it is, since the configuration
-// rewritten may allow them for pages that send cookies.
-func (c FixContext) allowListCredentials(mark, after string) string {
-	if c.Credentials {
-		return "true" + after
-	}
-	return "false" + after + " " + mark + " keep true if it is today"
 }
 
 // ContextFor is the fix context of an exchange: its origin, method,

@@ -84,7 +84,7 @@ Resources:
           CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6        # CachingOptimized: a new behavior only
           OriginRequestPolicyId: 88a5eaf4-2fd4-4709-b370-b4c650ea3fcf # CORS-S3Origin (CORS-CustomOrigin: 59781a5b-3903-41f3-afcb-af62929ccde1), if it has none
           ResponseHeadersPolicyId: !Ref CorsHeadersPolicy
-`, c.Path, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), overridden(c).credentials("#", ""),
+`, c.Path, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.replacing().credentials("#", ""),
 				strings.Join(cloudFrontMethods(c), ", "), cloudFrontMethodsNote(c, "#"))
 		}},
 		fixBuilder{FormatCDK, "origin request policy and response headers policy (TypeScript)", func(c FixContext) string {
@@ -112,7 +112,7 @@ new cloudfront.Distribution(this, 'Dist', {
       },
     }),
   },
-});`, c.Path, cloudFrontCDKMethods(c), c.jsOrigins(), singleQuoted(c.Methods), singleQuoted(c.Headers), overridden(c).credentials("//", ","))
+});`, c.Path, cloudFrontCDKMethods(c), c.jsOrigins(), singleQuoted(c.Methods), singleQuoted(c.Headers), c.replacing().credentials("//", ","))
 		}},
 		fixBuilder{FormatTerraform, "a cache policy keyed on Origin for the cache behavior", func(c FixContext) string {
 			return `# Merge by hand into the block serving ` + c.Path + ` (default_cache_behavior or the
@@ -204,15 +204,6 @@ defaultBehavior: {
 },`
 		}},
 	)
-}
-
-// overridden is c for a response headers policy with OriginOverride: it
-// replaces the CORS headers the origin server sends today, seen or not (a
-// copy cached for a request without Origin shows none), so credentials
-// it may allow are said to stay.
-func overridden(c FixContext) FixContext {
-	c.Existing = true
-	return c
 }
 
 // cloudFrontMethods are the allowed methods of a behavior serving the

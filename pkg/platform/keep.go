@@ -134,6 +134,16 @@ func (c FixContext) originsSaid() string {
 	return out
 }
 
+// replacing is c for a snippet that replaces a CORS configuration there
+// today, seen or not: the audit's allow-list rewrite, a CloudFront
+// response headers policy with OriginOverride (a copy cached for a request
+// without Origin shows no CORS header). Credentials it may allow are said
+// to stay.
+func (c FixContext) replacing() FixContext {
+	c.Existing = true
+	return c
+}
+
 // credentials is the value a snippet gives Access-Control-Allow-Credentials
 // (after: what follows it on the line, such as a comma): true when the page
 // sends credentials; false otherwise, said to stay true where a
