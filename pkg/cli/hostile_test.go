@@ -465,6 +465,44 @@ func TestHarReplaySendsSecretsOnlyWhenAsked(t *testing.T) {
 	}
 }
 
+// TestHarReplayReportsHideSecrets: whatever --replay sent, no report
+// shows the file's secrets. The live answers replace the exchange, whose
+// URL then differs from the one the file's findings quote (redacted, or
+// without its fragment): the HTML page redacted only the URLs of the
+// exchange it draws, and printed the quoted one as it was.
+func TestHarReplayReportsHideSecrets(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodOptions {
+			w.Header().Set("Access-Control-Allow-Origin", "http://localhost:5173")
+			w.Header().Set("Access-Control-Allow-Headers", "authorization")
+			return
+		}
+		w.WriteHeader(http.StatusUnauthorized) // no Access-Control-Allow-Origin
+	}))
+	t.Cleanup(srv.Close)
+	har := `{"log":{"entries":[{"startedDateTime":"2024-01-01T00:00:00Z","request":{"method":"GET","url":"` + srv.URL + `/items?access_token=QueryTok42&page=2#id_token=FragTok42","headers":[{"name":"Origin","value":"http://localhost:5173"},{"name":"Sec-Fetch-Mode","value":"cors"},{"name":"Authorization","value":"Bearer HeaderTok42"}]},"response":{"status":0,"headers":[],"_error":"net::ERR_FAILED"}}]}}`
+	path := filepath.Join(t.TempDir(), "secrets.har")
+	if err := os.WriteFile(path, []byte(har), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, output := range []string{"text", "json", "html"} {
+		for _, extra := range [][]string{nil, {"--send-secrets"}} {
+			t.Run(output+" "+strings.Join(extra, " "), func(t *testing.T) {
+				args := append([]string{"har", "--replay", "-o", output}, extra...)
+				out, errOut, code := runHarArgs(t, "", append(args, path)...)
+				if code != ExitBlocked {
+					t.Fatalf("exit %d: %s", code, errOut)
+				}
+				for _, secret := range []string{"QueryTok42", "FragTok42", "HeaderTok42"} {
+					if i := strings.Index(out+errOut, secret); i >= 0 {
+						t.Errorf("the report prints %s: …%s…", secret, (out + errOut)[max(0, i-200):i+20])
+					}
+				}
+			})
+		}
+	}
+}
+
 // TestHarReplayNamesOnlyWhatItHeldBack: the note that secrets went out as
 // [REDACTED] names only what a request carries: a URL's user name and
 // password (which a replay never sends) or its fragment (which no request

@@ -153,7 +153,9 @@ func (s *sanitizer) Text(t string) string {
 	for _, k := range keys {
 		t = strings.ReplaceAll(t, k, s.urls[k])
 	}
-	return t
+	// And any other URL it quotes: a finding of the recorded request
+	// shown with the live exchange a replay put in its place.
+	return redact.URLsInText(t)
 }
 
 // Header is a header set ready to show.
