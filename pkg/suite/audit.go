@@ -91,7 +91,17 @@ func runAudit(ctx context.Context, r *Result, opts *Options) []Result {
 	}
 	if len(rows) == 0 {
 		base.Got, base.Outcome = cors.Blocked, Passed
-		base.Target.Origin = fmt.Sprintf("%d attacker origins", rep.Policy.Denied+len(rep.Policy.Admitted))
+		pol := &rep.Policy
+		n := pol.Denied + len(pol.Admitted) + pol.Unanswered
+		base.Target.Origin = fmt.Sprintf("%d attacker origins", n)
+		// No answer is blocked as a page sees it, but the CORS answer was
+		// not judged: said as corsdiag audit says it.
+		switch u := pol.Unanswered; {
+		case u > 0 && u == n:
+			base.Target.Origin += fmt.Sprintf(" (all %d got no answer, not judged)", u)
+		case u > 0:
+			base.Target.Origin += fmt.Sprintf(" (%d got no answer, not judged)", u)
+		}
 		rows = append(rows, base)
 	}
 	return rows

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -160,5 +162,54 @@ func TestAuditConfig(t *testing.T) {
 	_, err = Parse("c.yaml", []byte("checks:\n  - url: https://api.example.com/\n    audit: maybe\n    origins: [{origin: https://app.example.com}]\n"), env(nil))
 	if err == nil || !strings.Contains(err.Error(), "true or false") {
 		t.Errorf("audit: maybe: %v", err)
+	}
+}
+
+// An attacker origin that got no answer (a firewall dropping it, a reset)
+// is blocked as a page sees it, but its CORS answer was not judged: the
+// audit's row counts it among the origins tried and says it got none, as
+// corsdiag audit does, instead of "0 attacker origins: blocked".
+func TestAuditUnansweredIsSaid(t *testing.T) {
+	cfg := testConfig(t, `checks:
+  - name: items
+    url: https://items.example.com/items
+    audit: true
+    origins:
+      - {origin: https://app.example.com}
+`)
+	for _, tt := range []struct {
+		name    string
+		dropped func(origin string) bool
+		label   *regexp.Regexp
+	}{
+		{"every attacker dropped", func(o string) bool { return true }, regexp.MustCompile(`^([1-9]\d*) attacker origins \(all \d+ got no answer, not judged\)$`)},
+		{"some attackers dropped", func(o string) bool { return strings.Contains(o, "attacker.invalid") }, regexp.MustCompile(`^[1-9]\d* attacker origins \([1-9]\d* got no answer, not judged\)$`)},
+		{"none dropped", func(o string) bool { return false }, regexp.MustCompile(`^[1-9]\d* attacker origins$`)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			run := func(ctx context.Context, o probe.Options) (*probe.Result, error) {
+				if o.Request.Origin == "https://app.example.com" {
+					return answer(o, o.Request.Origin), nil
+				}
+				if tt.dropped(o.Request.Origin) {
+					return nil, &probe.UnreachableError{URL: o.Request.URL, Reason: "connection reset", Err: errors.New("connection reset by peer")}
+				}
+				return answer(o, ""), nil
+			}
+			results := Run(context.Background(), cfg, Options{Probe: run, AuditRate: -1})
+			n := 0
+			for _, r := range results {
+				if !strings.HasSuffix(r.Check.Name, "· audit") {
+					continue
+				}
+				n++
+				if r.Outcome != Passed || !tt.label.MatchString(r.Target.Origin) {
+					t.Errorf("audit row %s from %q, want passed from %s", r.Outcome, r.Target.Origin, tt.label)
+				}
+			}
+			if n != 1 {
+				t.Errorf("%d audit rows, want 1", n)
+			}
+		})
 	}
 }
