@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/fatih/color"
@@ -280,6 +281,11 @@ func (t *textWriter) reported(f *cors.Finding, cause *cors.Finding, follows []co
 		where := ""
 		if cause.Platform != "" {
 			where = " on " + t.text(cause.Platform)
+		}
+		head := "  Cause: " + string(cause.Code) + " (" + stepWords(cause.Step) + ")"
+		if t.width > 0 && utf8.RuneCountInString(head+where) > t.width {
+			// A long code and platform name: the platform goes under it.
+			where = "\n        " + where
 		}
 		t.printf("  Cause: %s %s%s\n", t.p.bold.Sprint(string(cause.Code)), t.p.dim.Sprint("("+stepWords(cause.Step)+")"), where)
 		t.block("         ", "         ", cause.Message)
