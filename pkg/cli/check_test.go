@@ -154,6 +154,23 @@ func apiGatewayNoOptions(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, `[]`)
 }
 
+// apiGatewayMockWildcard answers like a REST API whose OPTIONS is the
+// console's Enable CORS: a MOCK integration mapping Access-Control-Allow-Origin
+// to '*', with the console's default methods and headers.
+func apiGatewayMockWildcard(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("x-amzn-RequestId", "8f3b2c1e-0000-4000-8000-000000000000")
+	w.Header().Set("x-amz-apigw-id", "AbCdEfGhIjKlMnO=")
+	w.Header().Set("Content-Type", "application/json")
+	if r.Method == http.MethodOptions {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		w.Header().Set("Access-Control-Allow-Methods", "DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT")
+		w.Header().Set("Access-Control-Allow-Headers", "Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token")
+		io.WriteString(w, `{}`)
+		return
+	}
+	apiGatewayNoOptions(w, r)
+}
+
 var goldenCases = []struct {
 	name    string
 	handler http.HandlerFunc
@@ -209,6 +226,13 @@ var goldenCases = []struct {
 		name:    "apigw-preflight-403",
 		handler: apiGatewayNoOptions,
 		args:    []string{"https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod/items", "--origin", testOrigin, "-X", "PUT", "-H", "Content-Type: application/json"},
+		want:    ExitBlocked,
+	},
+	{
+		// The page sends cookies; the Enable CORS mock answers '*'.
+		name:    "apigw-mock-credentials",
+		handler: apiGatewayMockWildcard,
+		args:    []string{"https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod/items", "--origin", testOrigin, "--credentials", "-X", "PUT", "-H", "Content-Type: application/json"},
 		want:    ExitBlocked,
 	},
 	{

@@ -78,8 +78,15 @@ func TestLintAgreesWithCheck(t *testing.T) {
 			t.Fatal(err)
 		}
 		args := lintArgs(t, f)
-		origin, h := "https://app.example.com", http.Header{}
-		for i := 0; i+1 < len(args); i++ {
+		origin, h, creds := "https://app.example.com", http.Header{}, false
+		for i := 0; i < len(args); i++ {
+			if args[i] == "--credentials" {
+				creds = true
+				continue
+			}
+			if i+1 == len(args) {
+				break
+			}
 			switch args[i] {
 			case "--origin":
 				origin = args[i+1]
@@ -91,7 +98,7 @@ func TestLintAgreesWithCheck(t *testing.T) {
 				h.Add(name, value)
 			}
 		}
-		rep, err := lint.Lint([]*iac.Template{tmpl}, lint.Options{Origins: []string{origin}, Header: h})
+		rep, err := lint.Lint([]*iac.Template{tmpl}, lint.Options{Origins: []string{origin}, Header: h, Credentials: creds})
 		if err != nil {
 			t.Fatal(err)
 		}

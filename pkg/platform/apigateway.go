@@ -35,6 +35,7 @@ const (
 	CodeAPIGWPrivateHeader        cors.Code = "apigw-private-api-header-preflight"
 	CodeAPIGWAuthOnOptions        cors.Code = "apigw-auth-on-options"
 	CodeAPIGWStageNotRedeployed   cors.Code = "apigw-stage-not-redeployed"
+	CodeAPIGWMockWildcardCreds    cors.Code = "apigw-mock-wildcard-credentials"
 	CodeHTTPAPINotConfigured      cors.Code = "apigw-http-api-cors-not-configured"
 	CodeHTTPAPIDuplicate          cors.Code = "apigw-http-api-duplicate-cors"
 	CodeLambdaURLNotConfigured    cors.Code = "lambda-url-cors-not-configured"
@@ -75,6 +76,8 @@ func init() {
 			Fix: "Set authorization NONE and no API key on the OPTIONS method (browsers never send credentials on a preflight); redeploy."},
 		cors.Info{Code: CodeAPIGWStageNotRedeployed, Severity: cors.SeverityWarning, Title: "API Gateway: CORS changes take effect only after the stage is redeployed", Spec: spec,
 			Fix: "Redeploy the stage (aws apigateway create-deployment) after every CORS change."},
+		cors.Info{Code: CodeAPIGWMockWildcardCreds, Severity: cors.SeverityError, Title: "API Gateway REST API: the OPTIONS mock answers `*` to a page that sends credentials", Spec: spec + "; Fetch §CORS check step 3",
+			Fix: "In the OPTIONS method's integration response, map Access-Control-Allow-Origin to the page's origin in place of '*' (echo the allowed Origin with a mapping template when several call), add Access-Control-Allow-Credentials 'true' and Vary 'Origin', keep the other mappings; the other methods' answers need the same; redeploy."},
 		cors.Info{Code: CodeHTTPAPINotConfigured, Severity: cors.SeverityError, Title: "API Gateway HTTP API: CORS is not configured (or does not allow this origin)", Spec: "AWS API Gateway developer guide, Configuring CORS for an HTTP API",
 			Fix: "Configure CORS on the HTTP API (AllowOrigins, AllowMethods, AllowHeaders); API Gateway then answers preflights itself."},
 		cors.Info{Code: CodeHTTPAPIDuplicate, Severity: cors.SeverityError, Title: "API Gateway HTTP API: Access-Control-Allow-Origin sent twice", Spec: "AWS API Gateway developer guide, Configuring CORS for an HTTP API",
@@ -303,6 +306,12 @@ func restAPICauses(a *analysis) []cors.Finding {
 				fmt.Sprintf("API Gateway answered the OPTIONS preflight with %d {\"message\":\"Missing Authentication Token\"}: the resource %s has no OPTIONS method in the deployed stage %s (CORS was never enabled on it, or the stage was not redeployed after), so there are no CORS headers and the status is not 2xx. (The same answer comes for a path or stage that does not exist: check the URL too.)",
 					p.Status, c.Resource, c.Stage),
 				"Enable CORS on the resource "+c.Resource+" (an OPTIONS method with a MOCK integration returning Access-Control-Allow-Origin: "+c.Origin+", Allow-Methods "+c.methodList(",")+", Allow-Headers "+c.headerList(",")+") and redeploy the stage "+c.Stage+"."))
+		case !gatewayMade && a.hasCode(cors.CodePreflightWildcardCredentials) && a.proxyEvidence(p) == "":
+			// API Gateway answered the preflight itself: a backend behind a
+			// proxy integration gets the engine's own fix.
+			out = append(out, a.finding(CodeAPIGWMockWildcardCreds, idRESTAPI, "preflight", true,
+				"API Gateway answered the OPTIONS preflight itself, from the resource's MOCK integration (the console's Enable CORS, or a template's OPTIONS mock), with the static mapping Access-Control-Allow-Origin: '*'. The page sends credentials (credentials: 'include', withCredentials), and the browser never accepts '*' for a credentialed request, so it stops at the preflight and sends nothing",
+				"In the OPTIONS method of "+c.Resource+", map Access-Control-Allow-Origin to '"+c.Origin+"' in place of '*' (several origins: a mapping template that echoes the allowed Origin), and add Access-Control-Allow-Credentials 'true' and Vary 'Origin' (declared in the method response too); Allow-Methods and Allow-Headers stay. The "+c.Method+" answers need the same origin and Access-Control-Allow-Credentials: true. Redeploy "+c.Stage+"."))
 		case (p.Status == 401 || p.Status == 403) && gatewayMade:
 			what := "an authorizer"
 			switch {
@@ -577,12 +586,27 @@ func jsonParams(ps [][2]string, prefix string, value func(v string) string) stri
 // (update-gateway-response and the like): the other headers, templates
 // and settings stay.
 func patchParams(ps [][2]string, prefix string, value func(v string) string) string {
+	return patchList(paramOps(ps, prefix, value))
+}
+
+// paramOps are patchParams' operations, one a line.
+func paramOps(ps [][2]string, prefix string, value func(v string) string) []string {
 	var lines []string
 	for _, p := range ps {
-		lines = append(lines, fmt.Sprintf(`  {"op": "add", "path": %s, "value": %s}`, jsonString("/responseParameters/"+prefix+p[0]), value(p[1])))
+		lines = append(lines, patchOp("/responseParameters/"+prefix+p[0], value(p[1])))
 	}
-	return "[\n" + strings.Join(lines, ",\n") + "\n]"
+	return lines
 }
+
+// patchOp is an add operation setting path to value (JSON): add sets a
+// key whether or not it exists (RFC 6902 §4.1, which API Gateway's patch
+// operations follow), where replace fails on one that does not.
+func patchOp(path, value string) string {
+	return fmt.Sprintf(`  {"op": "add", "path": %s, "value": %s}`, jsonString(path), value)
+}
+
+// patchList is operations as a JSON array.
+func patchList(ops []string) string { return "[\n" + strings.Join(ops, ",\n") + "\n]" }
 
 // jsonString is s as a JSON string.
 func jsonString(s string) string {
@@ -652,22 +676,7 @@ aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %s`,
 			return cfnOptionsMethod(c)
 		}},
 		fixBuilder{FormatSAM, "Cors on the AWS::Serverless::Api (SAM adds the OPTIONS methods)", func(c FixContext) string {
-			cred := ""
-			if c.Credentials {
-				cred = "\n        AllowCredentials: true"
-			}
-			return fmt.Sprintf(`Resources:
-  Api:
-    Type: AWS::Serverless::Api
-    Properties:
-      StageName: %s
-      Cors:
-        AllowOrigin: "'%s'"
-        AllowMethods: "'%s'"
-        AllowHeaders: "'%s'"%s
-      Auth:
-        AddDefaultAuthorizerToCorsPreflight: false
-`, c.Stage, c.Origin, c.methodList(","), c.headerList(","), cred)
+			return samCorsAPI(c, "      Auth:\n        AddDefaultAuthorizerToCorsPreflight: false\n")
 		}},
 		fixBuilder{FormatCDK, "defaultCorsPreflightOptions (TypeScript)", func(c FixContext) string {
 			return fmt.Sprintf(`import * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -686,19 +695,7 @@ const api = new apigateway.RestApi(this, 'Api', {
 			return tfOptionsMethod(c)
 		}},
 		fixBuilder{FormatServerless, "cors on the http event (serverless.yml)", func(c FixContext) string {
-			return fmt.Sprintf(`functions:
-  api:
-    handler: handler.main
-    events:
-      - http:
-          path: %s
-          method: %s
-          cors:
-            # a cors there already: extend its lists, the values in them stay
-            origins:
-%s            headers:
-%s            allowCredentials: %s
-`, strings.TrimPrefix(c.safeResource(), "/"), strings.ToLower(c.Method), c.yamlOrigins("              "), yamlList(c.Headers, "              "), c.credentials("#", ""))
+			return slsCorsEvent(c, "a cors there already: extend its lists, the values in them stay")
 		}},
 	)
 
@@ -1302,6 +1299,15 @@ export const handler = async (event) => {
 // cfnOptionsMethod is the OPTIONS method, MOCK integration and responses that
 // answer the preflight, as a CloudFormation resource.
 func cfnOptionsMethod(c FixContext) string {
+	return cfnMockMethod(c, "200", apigwHeaderParams(c, true), "")
+}
+
+// cfnMockMethod is the OPTIONS method whose MOCK integration answers status
+// with the headers ps (and the response mapping template, when given).
+func cfnMockMethod(c FixContext, status string, ps [][2]string, template string) string {
+	if template != "" {
+		template = "            ResponseTemplates:\n              application/json: |\n" + indent(template, "                ")
+	}
 	out := fmt.Sprintf(`Resources:
   CorsOptionsMethod:
     Type: AWS::ApiGateway::Method
@@ -1316,13 +1322,13 @@ func cfnOptionsMethod(c FixContext) string {
         RequestTemplates:
           application/json: '{"statusCode": 200}'
         IntegrationResponses:
-          - StatusCode: "200"
+          - StatusCode: "%s"
             ResponseParameters:
-%s      MethodResponses:
-        - StatusCode: "200"
+%s%s      MethodResponses:
+        - StatusCode: "%s"
           ResponseParameters:
-%s`, c.safeResource(), yamlParams(apigwHeaderParams(c, true), "              ", "method.response.header.", func(v string) string { return "\"" + v + "\"" }),
-		yamlParams(apigwHeaderParams(c, true), "            ", "method.response.header.", fals))
+%s`, c.safeResource(), status, yamlParams(ps, "              ", "method.response.header.", func(v string) string { return "\"" + v + "\"" }),
+		template, status, yamlParams(ps, "            ", "method.response.header.", fals))
 	if c.Resource == "/" {
 		// The root is the API's own resource, not an AWS::ApiGateway::Resource.
 		out = strings.Replace(out, "ResourceId: !Ref ApiResource   # the resource /", "ResourceId: !GetAtt RestApi.RootResourceId", 1)
@@ -1349,29 +1355,213 @@ resource "aws_api_gateway_integration" "cors" {
   request_templates = { "application/json" = jsonencode({ statusCode = 200 }) }
 }
 
-resource "aws_api_gateway_method_response" "cors" {
+%s`, c.safeResource(), tfMockResponses(c, "200", apigwHeaderParams(c, true), "", "aws_api_gateway_method.cors.http_method"))
+	return tfAtRoot(c, out)
+}
+
+// tfMockResponses are the OPTIONS method's method and integration
+// responses for status, mapping the headers ps (and the response mapping
+// template, when given), with the redeployment. method is the
+// http_method's expression.
+func tfMockResponses(c FixContext, status string, ps [][2]string, template, method string) string {
+	if template != "" {
+		template = "  response_templates = {\n    \"application/json\" = <<-EOT\n" + indent(template, "      ") + "    EOT\n  }\n"
+	}
+	return fmt.Sprintf(`resource "aws_api_gateway_method_response" "cors" {
   rest_api_id = aws_api_gateway_rest_api.api.id
   resource_id = aws_api_gateway_resource.this.id
-  http_method = aws_api_gateway_method.cors.http_method
-  status_code = "200"
+  http_method = %[1]s
+  status_code = "%[2]s"
   response_parameters = {
-%s  }
+%[3]s  }
 }
 
 resource "aws_api_gateway_integration_response" "cors" {
   rest_api_id = aws_api_gateway_rest_api.api.id
   resource_id = aws_api_gateway_resource.this.id
-  http_method = aws_api_gateway_method.cors.http_method
+  http_method = %[1]s
   status_code = aws_api_gateway_method_response.cors.status_code
   response_parameters = {
-%s  }
-  depends_on = [aws_api_gateway_integration.cors]
+%[4]s  }
+%[5]s  depends_on = [aws_api_gateway_integration.cors]
 }
-%s`, c.safeResource(), hclParams(apigwHeaderParams(c, true), "    ", "method.response.header.", tru),
-		hclParams(apigwHeaderParams(c, true), "    ", "method.response.header.", func(v string) string { return fmt.Sprintf("%q", v) }), tfDeployment(c))
+%[6]s`, method, status, hclParams(ps, "    ", "method.response.header.", tru),
+		hclParams(ps, "    ", "method.response.header.", func(v string) string { return fmt.Sprintf("%q", v) }), template, tfDeployment(c))
+}
+
+// tfAtRoot points a snippet's resources at the API's root resource when
+// the path is /.
+func tfAtRoot(c FixContext, out string) string {
 	if c.Resource == "/" {
 		out = strings.Replace(out, "aws_api_gateway_resource.this.id # /", "aws_api_gateway_rest_api.api.root_resource_id", 1)
 		out = strings.ReplaceAll(out, "aws_api_gateway_resource.this.id", "aws_api_gateway_rest_api.api.root_resource_id")
 	}
 	return out
+}
+
+// samCorsAPI is the AWS::Serverless::Api whose Cors answers c's page, then
+// more of its Properties.
+func samCorsAPI(c FixContext, more string) string {
+	cred := ""
+	if c.Credentials {
+		cred = "\n        AllowCredentials: true"
+	}
+	return fmt.Sprintf(`Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: %s
+      Cors:
+        AllowOrigin: "'%s'"
+        AllowMethods: "'%s'"
+        AllowHeaders: "'%s'"%s
+%s`, c.Stage, c.Origin, c.methodList(","), c.headerList(","), cred, more)
+}
+
+// slsCorsEvent is the serverless.yml http event whose cors answers c's
+// page; note is the comment over its lists.
+func slsCorsEvent(c FixContext, note string) string {
+	return fmt.Sprintf(`functions:
+  api:
+    handler: handler.main
+    events:
+      - http:
+          path: %s
+          method: %s
+          cors:
+            # %s
+            origins:
+%s            headers:
+%s            allowCredentials: %s
+`, strings.TrimPrefix(c.safeResource(), "/"), strings.ToLower(c.Method), note, c.yamlOrigins("              "), yamlList(c.Headers, "              "), c.credentials("#", ""))
+}
+
+// credentialedMock is c for the OPTIONS mock of a page that sends
+// credentials: the methods and headers the mock answers today, with the
+// page's added.
+func credentialedMock(c FixContext) FixContext {
+	c.Credentials = true
+	c.Methods = withPage(c.Preflight.Methods, c.Methods)
+	c.Headers = withPage(c.Preflight.Headers, c.Headers)
+	return c
+}
+
+// mockCredentialParams are the mock's mappings for a page that sends
+// credentials (preflight: with Allow-Methods and -Headers): the page's
+// origin, credentials allowed, and Vary, since the answer follows Origin.
+func mockCredentialParams(c FixContext, preflight bool) [][2]string {
+	return append(apigwHeaderParams(credentialedMock(c), preflight), [2]string{"Vary", "'Origin'"})
+}
+
+// mockStatus is the status of the mock's answer: its integration and
+// method responses are keyed by it (CDK's mock answers 204).
+func mockStatus(c FixContext) string {
+	if is2xx(c.Preflight.Status) {
+		return itoa(c.Preflight.Status)
+	}
+	return "200"
+}
+
+// echoTemplate is the mock's response mapping template that answers each
+// listed origin with itself: $context.responseOverride replaces a header
+// after the static mappings, once per answer (AWS, "Override your API's
+// request and response parameters"; CDK's addCorsPreflight and the
+// Serverless Framework write the same for several origins). The static
+// mapping stays the page's origin, the answer to any other.
+func echoTemplate(c FixContext) string {
+	var match []string
+	for _, o := range c.allowListOrigins() {
+		match = append(match, `$origin == "`+o+`"`)
+	}
+	return `## '*' let every origin in: add || $origin == "https://other.example" for each origin that calls this API
+#set($origin = $input.params("Origin"))
+#if($origin == "")#set($origin = $input.params("origin"))#end
+#if(` + strings.Join(match, " || ") + `)
+#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)
+#end
+`
+}
+
+// mockActualNote says the other methods' answers need the same headers.
+func mockActualNote(c FixContext, mark string) string {
+	return fmt.Sprintf(`%[1]s The %[2]s answers need Access-Control-Allow-Origin: %[3]s and Access-Control-Allow-Credentials: true
+%[1]s too: with a Lambda proxy integration from the function (--fix-format lambda); with a non-proxy
+%[1]s integration mapped in the %[2]s method's responses as in the OPTIONS method's.
+`, mark, c.Method, c.Origin)
+}
+
+func init() {
+	addFixes(CodeAPIGWMockWildcardCreds,
+		fixBuilder{FormatConsole, "API Gateway console", func(c FixContext) string {
+			m := credentialedMock(c)
+			return fmt.Sprintf(`1. API Gateway console → APIs → %[1]s → Resources → %[2]s → OPTIONS → Method response → %[3]s → Edit:
+   add the headers Access-Control-Allow-Credentials and Vary. Save.
+2. Integration response → %[3]s → Edit → Header mappings (Access-Control-Allow-Methods and -Headers stay):
+   Access-Control-Allow-Origin: '%[4]s'   (in place of '*')
+   Access-Control-Allow-Credentials: 'true'
+   Vary: 'Origin'
+3. Several origins call the API: in the same integration response, Mapping templates → application/json
+   (a template there already takes these lines at its end):
+%[5]s4.%[6]s5. Deploy API → stage %[7]s.`, m.APIID, m.safeResource(), mockStatus(m), m.Origin, indent(echoTemplate(m), "     "),
+				strings.ReplaceAll(mockActualNote(m, ""), "\n ", "\n   "), m.Stage)
+		}},
+		fixBuilder{FormatAWSCLI, "the OPTIONS mock's responses: the page's origin, credentials, Vary (update keeps the rest), then redeploy", func(c FixContext) string {
+			m := credentialedMock(c)
+			st := mockStatus(m)
+			integration := append(paramOps(mockCredentialParams(c, false), "method.response.header.", jsonString),
+				patchOp("/responseTemplates/application~1json", jsonString(echoTemplate(m))))
+			return resourceLookup(m) + fmt.Sprintf(`
+%[1]s
+%[2]s
+# A mapping template on the mock's answer is kept: add the lines above to it by hand.
+TEMPLATE=$(aws apigateway get-integration-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS --status-code %[3]s --output json | jq -r '.responseTemplates["application/json"] // ""')
+if [ -z "$TEMPLATE" ] || [ "$TEMPLATE" = "$(jq -r '.[-1].value' cors-integration-patch.json)" ]; then
+  # update adds these mappings; Allow-Methods, Allow-Headers and the rest stay (put would replace them)
+  aws apigateway update-method-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS --status-code %[3]s --patch-operations file://cors-method-patch.json
+  aws apigateway update-integration-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS --status-code %[3]s --patch-operations file://cors-integration-patch.json
+  aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %[4]s
+else
+  echo "the OPTIONS integration response has a mapping template, kept: add cors-integration-patch.json's template lines to it" >&2; false
+fi
+%[5]s`, corsJSONHeredoc("cors-method-patch.json", patchParams(mockCredentialParams(c, false), "method.response.header.", func(string) string { return jsonString("false") })),
+				corsJSONHeredoc("cors-integration-patch.json", patchList(integration)), st, m.Stage, strings.TrimRight(mockActualNote(m, "#"), "\n"))
+		}},
+		fixBuilder{FormatCloudFormation, "the OPTIONS method's MOCK responses (then a new AWS::ApiGateway::Deployment)", func(c FixContext) string {
+			m := credentialedMock(c)
+			return "# The OPTIONS method you have takes these responses: Allow-Methods and Allow-Headers are the\n" +
+				"# values it answers today, with the page's added.\n" + mockActualNote(m, "#") +
+				cfnMockMethod(m, mockStatus(m), mockCredentialParams(c, true), echoTemplate(m))
+		}},
+		fixBuilder{FormatSAM, "Cors on the AWS::Serverless::Api, with credentials", func(c FixContext) string {
+			m := credentialedMock(c)
+			return "# The Cors you have takes these values (Allow-Methods and Allow-Headers: today's, with the page's).\n" +
+				"# AllowOrigin holds one origin: for several, the OPTIONS goes in DefinitionBody (--fix-format openapi).\n" +
+				mockActualNote(m, "#") + samCorsAPI(m, "")
+		}},
+		fixBuilder{FormatCDK, "the CORS preflight options, with credentials (TypeScript)", func(c FixContext) string {
+			m := credentialedMock(c)
+			return fmt.Sprintf(`// The defaultCorsPreflightOptions (or addCorsPreflight) you have take these: allowOrigins in place
+// of Cors.ALL_ORIGINS, allowMethods and allowHeaders today's with the page's added. CDK answers each
+// listed origin with itself and Vary: Origin.
+%sdefaultCorsPreflightOptions: {
+  allowOrigins: [/* each other origin that calls this API today */ %s],
+  allowMethods: [%s],
+  allowHeaders: [%s],
+  allowCredentials: true,
+},`, mockActualNote(m, "//"), m.jsOriginsPlain(), singleQuoted(m.Methods), singleQuoted(m.Headers))
+		}},
+		fixBuilder{FormatTerraform, "the OPTIONS method's MOCK responses", func(c FixContext) string {
+			m := credentialedMock(c)
+			return "# Your OPTIONS method's aws_api_gateway_method_response and _integration_response take these\n" +
+				"# (its method and integration stay); Allow-Methods and Allow-Headers are today's, with the page's.\n" +
+				mockActualNote(m, "#") + tfAtRoot(m, tfMockResponses(m, mockStatus(m), mockCredentialParams(c, true), echoTemplate(m), `"OPTIONS"`))
+		}},
+		fixBuilder{FormatServerless, "cors on the http event, with credentials (serverless.yml)", func(c FixContext) string {
+			m := credentialedMock(c)
+			return mockActualNote(m, "#") + slsCorsEvent(m, "the cors you have takes these; its other settings stay")
+		}},
+		fixBuilder{FormatLambda, "the other methods, with a Lambda proxy: the function echoes the allowed origin (Node.js)", func(c FixContext) string {
+			return lambdaHandler(credentialedMock(c))
+		}},
+	)
 }

@@ -14,26 +14,38 @@ import (
 // openAPIOptions is the options operation answering the preflight: a MOCK
 // integration without security.
 func openAPIOptions(c FixContext) string {
+	return openAPIMock(c, "200", apigwHeaderParams(c, true), "")
+}
+
+// openAPIMock is the options operation whose MOCK integration answers
+// status with the headers ps (and the response mapping template, when
+// given); the operation declares each header it maps.
+func openAPIMock(c FixContext, status string, ps [][2]string, template string) string {
+	var declared strings.Builder
+	for _, p := range ps {
+		fmt.Fprintf(&declared, "            %s: {schema: {type: string}}\n", p[0])
+	}
+	if template != "" {
+		template = "            responseTemplates:\n              application/json: |\n" + indent(template, "                ")
+	}
 	return fmt.Sprintf(`paths:
   %s:
     options:
       security: []
       responses:
-        "200":
+        "%s":
           description: CORS preflight
           headers:
-            Access-Control-Allow-Origin: {schema: {type: string}}
-            Access-Control-Allow-Methods: {schema: {type: string}}
-            Access-Control-Allow-Headers: {schema: {type: string}}
-      x-amazon-apigateway-integration:
+%s      x-amazon-apigateway-integration:
         type: mock
         requestTemplates:
           application/json: '{"statusCode": 200}'
         responses:
           default:
-            statusCode: "200"
+            statusCode: "%s"
             responseParameters:
-%s`, c.safeResource(), yamlParams(apigwHeaderParams(c, true), "              ", "method.response.header.", func(v string) string { return "\"" + v + "\"" }))
+%s%s`, c.safeResource(), status, declared.String(), status,
+		yamlParams(ps, "              ", "method.response.header.", func(v string) string { return "\"" + v + "\"" }), template)
 }
 
 func init() {
@@ -45,6 +57,12 @@ func init() {
 	}})
 	addFixes(CodeAPIGWAuthOnOptions, fixBuilder{FormatOpenAPI, "the options operation without security (API Gateway OpenAPI)", func(c FixContext) string {
 		return "# the options operation you have: add security: [] to it; its responses and integration stay\n" + openAPIOptions(c)
+	}})
+	addFixes(CodeAPIGWMockWildcardCreds, fixBuilder{FormatOpenAPI, "the options operation's MOCK responses (API Gateway OpenAPI)", func(c FixContext) string {
+		m := credentialedMock(c)
+		return "# The options operation you have takes these, beside the path's other operations: Allow-Methods\n" +
+			"# and Allow-Headers are the values it answers today, with the page's added.\n" + mockActualNote(m, "#") +
+			openAPIMock(m, mockStatus(m), mockCredentialParams(c, true), echoTemplate(m))
 	}})
 	addFixes(CodeAPIGWGatewayResponses, fixBuilder{FormatOpenAPI, "x-amazon-apigateway-gateway-responses", func(c FixContext) string {
 		var b strings.Builder

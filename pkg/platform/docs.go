@@ -50,6 +50,12 @@ func consoleFor(code cors.Code) string {
 	case cors.CodePreflightNetwork, cors.CodeActualNetwork:
 		return consoleNetwork
 	}
+	// The others read as the Chromium profile words them for fetch().
+	for _, t := range cors.Chromium.Templates() {
+		if t.Code == code && t.Initiator == "fetch" {
+			return "`" + strings.Replace(t.Text, "{redirected}", "", 1) + "`"
+		}
+	}
 	return "none of its own; see the engine finding it explains"
 }
 
@@ -247,6 +253,16 @@ var pages = map[cors.Code]pageText{
 		Confirm: apigwRESTConfirm,
 		Detect:  "Added as a warning whenever a REST API cause that a deployment would fix is found.",
 		Related: []cors.Code{CodeAPIGWNoOptionsMethod, CodeAPIGWCorsOnlyOnOptions, CodeAPIGWGatewayResponses},
+	},
+	CodeAPIGWMockWildcardCreds: {
+		Platform: "Amazon API Gateway (REST API)", Explains: cors.CodePreflightWildcardCredentials,
+		Browser: "The page's request carries credentials (`credentials: 'include'`, `withCredentials = true`) and needs a preflight. API Gateway answers the `OPTIONS` itself with `Access-Control-Allow-Origin: *`. A credentialed request never accepts `*`, so the preflight fails and the browser sends nothing; the console names the wildcard.",
+		Why:     "The console's Enable CORS (and the OPTIONS mocks SAM's `Cors`, CDK's `Cors.ALL_ORIGINS` and Serverless's `cors: true` generate) map `Access-Control-Allow-Origin` to the static value `'*'` in the OPTIONS method's MOCK integration response, and map no `Access-Control-Allow-Credentials`. That answers every page that sends no cookies, and none that does. The mapping must be the page's origin (for several origins, a response mapping template that answers a listed `Origin` with itself through `$context.responseOverride.header.Access-Control-Allow-Origin`, after the static mappings), with `Access-Control-Allow-Credentials: 'true'` and `Vary: 'Origin'` declared in the method response and mapped in the integration response; the stage then needs a deployment. The other methods' answers need the same origin and `Access-Control-Allow-Credentials: true`, from the function with a Lambda proxy integration. Origins that call without credentials and relied on `*` must be listed too.",
+		Example: "HTTP/1.1 200 OK\nContent-Type: application/json\n" + gwHeaders + "\nAccess-Control-Allow-Origin: *\nAccess-Control-Allow-Methods: DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT\nAccess-Control-Allow-Headers: Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token\n\n{}",
+		Fetch:   `fetch("https://api.example.com/items", { method: "PUT", headers: { "Content-Type": "application/json" }, credentials: "include" })`,
+		Confirm: "```sh\naws apigateway get-integration-response --rest-api-id ID --resource-id RID --http-method OPTIONS --status-code 200\n```\n`\"method.response.header.Access-Control-Allow-Origin\": \"'*'\"` and no `Access-Control-Allow-Credentials` confirm. `corsdiag check URL --origin ORIGIN --credentials -X PUT -H 'Content-Type: application/json'` shows the preflight's answer.",
+		Detect:  "REST API recognised, the request carries credentials, and the preflight's answer, made by API Gateway (not one of its error responses, and no proxied backend's marks such as `x-amzn-Remapped-*` or a framework behind it), carries `Access-Control-Allow-Origin: *`. The fixes keep the `Access-Control-Allow-Methods` and `-Headers` that answer carried, with the page's method and headers added, and the status it answered with. A backend that answered through a proxy integration gets the engine's own finding and fix.",
+		Related: []cors.Code{cors.CodeWildcardCredentials, cors.CodePreflightInvalidCredentials, CodeAPIGWCorsOnlyOnOptions, CodeAPIGWStageNotRedeployed},
 	},
 	CodeHTTPAPINotConfigured: {
 		Platform: "Amazon API Gateway (HTTP API)", Explains: cors.CodePreflightMissingAllowOrigin,

@@ -45,6 +45,7 @@ func pageResponse(t *testing.T, text string) *cors.Message {
 var preflightCodes = map[cors.Code]bool{
 	cors.CodePreflightMissingAllowOrigin: true, cors.CodePreflightStatus: true, cors.CodePreflightRedirect: true,
 	cors.CodePreflightAllowOriginMismatch: true, cors.CodeMethodNotAllowed: true, cors.CodeHeaderNotAllowed: true,
+	cors.CodePreflightWildcardCredentials: true,
 }
 
 // needsMore are the platform codes that need more than the page's one
@@ -70,6 +71,7 @@ func TestPageExamplesProduceTheirCodes(t *testing.T) {
 			if m := fetchMethodRE.FindStringSubmatch(js); m != nil {
 				r.Method = m[1]
 			}
+			r.Credentials = strings.Contains(js, `credentials: "include"`)
 			if _, h, ok := strings.Cut(js, "headers:"); ok {
 				for _, kv := range fetchPairRE.FindAllStringSubmatch(h, -1) {
 					r.Header.Set(kv[1], kv[2])

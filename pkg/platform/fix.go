@@ -106,6 +106,59 @@ type FixContext struct {
 	Existing bool
 	// GatewayResponses are the API Gateway response types seen.
 	GatewayResponses []string
+	// Preflight is what the preflight's answer allowed: a fix that
+	// rewrites that answer keeps it.
+	Preflight PreflightAnswer
+}
+
+// PreflightAnswer is a preflight answer's status and the methods and
+// request headers it allowed. Methods and Headers are nil when the answer
+// had none, or a value that is not a plain list of names (server-sent
+// text goes into snippets only when it cannot break their quoting).
+type PreflightAnswer struct {
+	Status           int // 0: no answer
+	Methods, Headers []string
+}
+
+// reListName is a method or header name safe inside any snippet's quotes.
+var reListName = regexp.MustCompile(`^[A-Za-z0-9*_.-]+$`)
+
+// readPreflight reads m's status and its Allow-Methods and Allow-Headers.
+func readPreflight(m *cors.Message) PreflightAnswer {
+	if m == nil {
+		return PreflightAnswer{}
+	}
+	return PreflightAnswer{Status: m.Status, Methods: nameList(header(m, cors.HeaderAllowMethods)),
+		Headers: nameList(header(m, cors.HeaderAllowHeaders))}
+}
+
+// nameList splits a comma-separated list of names; nil when it is empty
+// or an item is not a plain name.
+func nameList(v string) []string {
+	var out []string
+	for _, item := range strings.Split(v, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if !reListName.MatchString(item) {
+			return nil
+		}
+		out = append(out, item)
+	}
+	return out
+}
+
+// withPage is list with the items of page it lacks (case-insensitive)
+// added: the values allowed today stay, the page's join them.
+func withPage(list, page []string) []string {
+	out := slices.Clip(list)
+	for _, p := range page {
+		if !slices.ContainsFunc(out, func(x string) bool { return strings.EqualFold(x, p) }) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 var (
@@ -151,6 +204,9 @@ func fixContextOf(ex *cors.Exchange, d *cors.Diagnosis, o *observation) FixConte
 		if id := o.requestHeader("x-apigw-api-id"); cors.IsToken(id) {
 			c.APIID = id
 		}
+	}
+	if pf := o.preflight(); pf != nil {
+		c.Preflight = readPreflight(pf.resp)
 	}
 	if d != nil && d.Plan.Method != "" && cors.IsToken(d.Plan.Method) {
 		c.Method = d.Plan.Method

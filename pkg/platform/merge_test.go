@@ -31,12 +31,14 @@ show() { if [ "$fmt" = json ]; then cat; else jq -r '.. | scalars'; fi; }
 # rest JQ-ARGS...: apply a jq program to the REST API's state.
 rest() { jq "$@" "$dir/rest.json" > "$dir/rest.new" && mv "$dir/rest.new" "$dir/rest.json"; }
 # patch AT FILE: API Gateway's patch operations on the object at the path
-# AT; add (the only op the snippets use) sets one response parameter.
+# AT; add (the only op the snippets use) sets one response parameter or
+# mapping template (~1 in a path stands for /).
 patch() {
   local f=${2#file://}
   rest --argjson at "$1" --slurpfile ops "$f" 'reduce $ops[0][] as $op (.;
-    if $op.op == "add" and ($op.path | startswith("/responseParameters/"))
-    then setpath($at + ["responseParameters", ($op.path | ltrimstr("/responseParameters/"))]; $op.value)
+    ($op.path | ltrimstr("/") | split("/") | map(gsub("~1"; "/"))) as $p |
+    if $op.op == "add" and ($p | length) == 2 and ($p[0] == "responseParameters" or $p[0] == "responseTemplates")
+    then setpath($at + $p; $op.value)
     else error("unsupported patch operation \($op)") end)'
 }
 case "$1 $2" in
@@ -86,6 +88,9 @@ case "$1 $2" in
 "apigateway put-integration-response")
   f=$(arg --response-parameters "$@"); f=${f#file://}
   rest --arg m "$(arg --http-method "$@")" --arg s "$(arg --status-code "$@")" --slurpfile p "$f" '.methods[$m].integrationResponses[$s] = {responseParameters: $p[0]}' ;;
+"apigateway get-integration-response")
+  jq -e --arg m "$(arg --http-method "$@")" --arg s "$(arg --status-code "$@")" '.methods[$m].integrationResponses[$s] // empty' "$dir/rest.json" | show \
+    || { echo "An error occurred (NotFoundException) when calling the GetIntegrationResponse operation: Invalid Response status code specified" >&2; exit 254; } ;;
 "apigateway update-method-response"|"apigateway update-integration-response")
   m=$(arg --http-method "$@") s=$(arg --status-code "$@") kind=responses
   [ "$2" = update-integration-response ] && kind=integrationResponses
@@ -408,6 +413,41 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 				}
 				if v := param(t, got, "methods", "PUT", "integrationResponses", "200", "responseTemplates", "application/json"); v != "$input.json('$.Item')" {
 					t.Errorf("PUT changed: %v", v)
+				}
+			}},
+		// Enable CORS's mock answering '*' to a page that sends cookies: the
+		// page's origin and credentials go in, the other mappings stay.
+		{name: "REST API mock answering '*' to a credentialed page", code: CodeAPIGWMockWildcardCreds, file: "rest.json", state: restState(`{}`, consoleOPTIONS),
+			check: func(t *testing.T, got map[string]any) {
+				ir := "integrationResponses"
+				for path, want := range map[string]any{
+					ir + " Access-Control-Allow-Origin":      acaoStaging,
+					ir + " Access-Control-Allow-Methods":     "'GET,PUT,POST,DELETE'",
+					ir + " Access-Control-Allow-Credentials": "'true'",
+					ir + " Vary":                             "'Origin'",
+					// a patch operation's value is a string: "false", not required
+					"responses Access-Control-Allow-Origin":      "false",
+					"responses Access-Control-Allow-Credentials": "false",
+					"responses Vary": "false",
+				} {
+					kind, name, _ := strings.Cut(path, " ")
+					if v := param(t, got, "methods", "OPTIONS", kind, "200", "responseParameters", "method.response.header."+name); v != want {
+						t.Errorf("OPTIONS %s %s: %v, want %v", kind, name, v, want)
+					}
+				}
+				tmpl, _ := param(t, got, "methods", "OPTIONS", ir, "200", "responseTemplates", "application/json").(string)
+				if !strings.Contains(tmpl, `$origin == "https://staging.example.com"`) || !strings.Contains(tmpl, "$context.responseOverride.header.Access-Control-Allow-Origin = $origin") {
+					t.Errorf("OPTIONS mapping template %q does not echo the page's origin", tmpl)
+				}
+				if got["deployments"] != float64(2) {
+					t.Errorf("%v deployments, want one per run", got["deployments"])
+				}
+			}},
+		{name: "REST API mock answering '*', with a mapping template of its own", code: CodeAPIGWMockWildcardCreds, file: "rest.json", stops: true,
+			state: restState(`{}`, strings.Replace(consoleOPTIONS, `"integrationResponses":{"200":{`, `"integrationResponses":{"200":{"responseTemplates":{"application/json":"{\"ok\":true}"},`, 1)),
+			check: func(t *testing.T, got map[string]any) {
+				if v := param(t, got, "methods", "OPTIONS", "integrationResponses", "200", "responseParameters", "method.response.header.Access-Control-Allow-Origin"); v != "'*'" {
+					t.Errorf("the OPTIONS mock changed although its template was kept: %v", v)
 				}
 			}},
 		{name: "REST API with an OPTIONS method not deployed yet", code: CodeAPIGWNoOptionsMethod, file: "rest.json", state: restState(`{}`, consoleOPTIONS),
