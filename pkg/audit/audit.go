@@ -643,33 +643,29 @@ func credentialsToday(declared []Declared) bool {
 
 // message says who got in and what they gain, in plain words.
 func message(p Probe, method, target string) string {
-	// An error-path probe's technique already says "on an error answer".
-	where := ""
-	if p.Step == "error-path" && !strings.Contains(p.Technique, "on an error answer") {
-		where = " on an error answer"
-	}
+	// An error-path probe's technique says "on an error answer" (attack).
 	who := fmt.Sprintf("%s (%s)", p.Origin, p.Technique)
 	if p.Outcome == PreflightOnly && cors.IsStateChanging(method) && (p.Exchange == nil || p.Exchange.FinalResponse() == nil) {
 		// Only the preflight was sent (a state-changing method without
 		// --send-actual): nothing is known of the actual answer.
-		return who + " passes the preflight" + where + ": a page there can have the browser send " + method +
+		return who + " passes the preflight: a page there can have the browser send " + method +
 			", without the user's cookies (what any client can send without a browser); its answer was not checked: pass --send-actual"
 	}
 	switch p.Outcome {
 	case ReadWithCredentials:
-		return who + " got in" + where + ": a page there can read the answer with the user's cookies" + caveats(cookieCaveat(p.Origin, target), lnaCaveat(p))
+		return who + " got in: a page there can read the answer with the user's cookies" + caveats(cookieCaveat(p.Origin, target), lnaCaveat(p))
 	case SendWithCredentials:
-		return who + " passes the preflight" + where + ": a page there can have the browser send " + method + " with the user's cookies" + caveats(cookieCaveat(p.Origin, target), lnaCaveat(p)) + " (its answer was not checked: pass --send-actual)"
+		return who + " passes the preflight: a page there can have the browser send " + method + " with the user's cookies" + caveats(cookieCaveat(p.Origin, target), lnaCaveat(p)) + " (its answer was not checked: pass --send-actual)"
 	case ReadWithoutCredentials:
-		return who + " got in" + where + ": a page there can read the answer, though without the user's cookies" + caveats(lnaCaveat(p))
+		return who + " got in: a page there can read the answer, though without the user's cookies" + caveats(lnaCaveat(p))
 	case AnyOrigin:
-		msg := who + " got in" + where + " through Access-Control-Allow-Origin: *: any page can read the answer, without the user's cookies"
+		msg := who + " got in through Access-Control-Allow-Origin: *: any page can read the answer, without the user's cookies"
 		if wildcardWithCredentials(p.Exchange) {
 			msg += " (Access-Control-Allow-Credentials: true changes nothing: browsers refuse * to a call with cookies)"
 		}
 		return msg
 	case PreflightOnly:
-		return who + " passes the preflight only" + where + ": the actual answer does not let it in, so a page there cannot read it (harmless unless the actual answer follows)"
+		return who + " passes the preflight only: the actual answer does not let it in, so a page there cannot read it (harmless unless the actual answer follows)"
 	}
 	return who + ": " + string(p.Outcome)
 }
