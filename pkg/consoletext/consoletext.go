@@ -64,6 +64,9 @@ type pattern struct {
 	t     cors.Template
 	re    *regexp.Regexp
 	names []string // capture group i+1 → placeholder name
+	// lit is the longest literal text every match holds: a line without
+	// it is not run through re (a long paste meets hundreds of patterns).
+	lit string
 }
 
 var (
@@ -132,21 +135,31 @@ func addInternal(name, browser string, code cors.Code) {
 func compile(t cors.Template) pattern {
 	p := pattern{t: t}
 	var b strings.Builder
+	optional := false
+	literal := func(text string) {
+		text = normalize(text)
+		if !optional && len(text) > len(p.lit) {
+			p.lit = text
+		}
+		b.WriteString(regexp.QuoteMeta(text))
+	}
 	var walk func(tmpl string)
 	walk = func(tmpl string) {
 		for {
 			i := strings.IndexByte(tmpl, '{')
 			j := strings.IndexByte(tmpl[max(i, 0):], '}')
 			if i < 0 || j < 0 {
-				b.WriteString(regexp.QuoteMeta(normalize(tmpl)))
+				literal(tmpl)
 				return
 			}
-			b.WriteString(regexp.QuoteMeta(normalize(tmpl[:i])))
+			literal(tmpl[:i])
 			name := tmpl[i+1 : i+j]
 			switch name {
 			case "redirected":
 				b.WriteString("(?:")
+				optional = true
 				walk(t.Redirected)
+				optional = false
 				b.WriteString(")?")
 			case "status":
 				p.names = append(p.names, name)
@@ -327,6 +340,9 @@ func matchLine(line string) []match {
 	var out []match
 	for i := range patterns {
 		p := &patterns[i]
+		if !strings.Contains(line, p.lit) {
+			continue
+		}
 		sub := p.re.FindStringSubmatch(line)
 		if sub == nil {
 			continue
