@@ -675,7 +675,7 @@ func message(p Probe, method, target string) string {
 // Chromium's default; Safari blocks third-party cookies), a same-site page
 // (same scheme, same registrable domain) Lax and Strict ones too.
 func cookieCaveat(origin, target string) string {
-	if sameSite(origin, target) {
+	if probe.SiteRelation(origin, target) != "cross-site" {
 		return "a same-site page: SameSite=Lax and Strict cookies are sent too"
 	}
 	return "cross-site: cookies marked SameSite=None, in browsers that allow third-party cookies"
@@ -721,21 +721,6 @@ func caveats(cs ...string) string {
 		return ""
 	}
 	return " (" + strings.Join(out, "; ") + ")"
-}
-
-// sameSite says whether origin and target are the same site: the same
-// scheme and registrable domain (or the same host, for an address).
-func sameSite(origin, target string) bool {
-	o, err1 := url.Parse(origin)
-	t, err2 := url.Parse(target)
-	if origin == "null" || err1 != nil || err2 != nil || o.Hostname() == "" || !strings.EqualFold(o.Scheme, t.Scheme) {
-		return false
-	}
-	oh, th := strings.ToLower(o.Hostname()), strings.ToLower(t.Hostname())
-	if d := registrable(oh); d != "" {
-		return d == registrable(th)
-	}
-	return oh == th
 }
 
 func hasCode(rep *Report, c cors.Code) bool {

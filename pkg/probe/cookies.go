@@ -38,7 +38,7 @@ var cookieWords = map[string]string{
 // the request passes with its cookies.
 func CrossSiteCookiesFinding(p *cors.Profile, ex *cors.Exchange, paths []ErrorPath) (cors.Finding, bool) {
 	r := ex.Request
-	if !r.Credentials || siteRelation(r.Origin, r.URL) != "cross-site" {
+	if !r.Credentials || SiteRelation(r.Origin, r.URL) != "cross-site" {
 		return cors.Finding{}, false
 	}
 	var hop *cors.Hop

@@ -48,7 +48,7 @@ func (p *prober) simpleGet(ctx context.Context, rawURL, origin string) cors.Hop 
 	h := http.Header{}
 	h.Set("Accept", "*/*")
 	h.Set("Origin", origin)
-	p.browserHeaders(h, rawURL, siteRelation(origin, rawURL))
+	p.browserHeaders(h, rawURL, SiteRelation(origin, rawURL))
 	hop, _ := p.sendOnly(ctx, http.MethodGet, rawURL, h, nil)
 	return hop
 }

@@ -304,7 +304,7 @@ func (p *prober) preflightFor(ctx context.Context, r *cors.Request, plan *cors.P
 		h.Set("Access-Control-Request-Headers", plan.RequestHeaders)
 	}
 	h.Set("Origin", r.Origin)
-	p.browserHeaders(h, r.URL, siteRelation(r.Origin, r.URL))
+	p.browserHeaders(h, r.URL, SiteRelation(r.Origin, r.URL))
 	return p.send(ctx, http.MethodOptions, r.URL, h, nil)
 }
 
@@ -322,14 +322,14 @@ func (p *prober) actual(ctx context.Context, plan *cors.Plan) []cors.Hop {
 	}
 	firstOrigin := cors.OriginOf(r.URL)
 	corsMode := false // Fetch's response tainting "cors", sticky once set
-	site := siteRelation(r.Origin, r.URL)
+	site := SiteRelation(r.Origin, r.URL)
 
 	var hops []cors.Hop
 	for len(hops) <= cors.MaxRedirects {
 		if cors.OriginOf(st.URL) != st.Origin {
 			corsMode = true
 		}
-		site = worstSite(site, siteRelation(r.Origin, st.URL))
+		site = worstSite(site, SiteRelation(r.Origin, st.URL))
 		h := author.Clone()
 		if h.Get("Accept") == "" {
 			h.Set("Accept", "*/*")

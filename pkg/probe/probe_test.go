@@ -794,8 +794,8 @@ func TestSiteRelation(t *testing.T) {
 		{"http://127.0.0.1:3000", "http://127.0.0.1:8080/", "same-site"},
 		{"null", "https://api.example.com/", "cross-site"},
 	} {
-		if got := siteRelation(tc.origin, tc.url); got != tc.want {
-			t.Errorf("siteRelation(%s, %s) = %s, want %s", tc.origin, tc.url, got, tc.want)
+		if got := SiteRelation(tc.origin, tc.url); got != tc.want {
+			t.Errorf("SiteRelation(%s, %s) = %s, want %s", tc.origin, tc.url, got, tc.want)
 		}
 	}
 }

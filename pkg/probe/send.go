@@ -93,10 +93,10 @@ func (p *prober) browserHeaders(h http.Header, rawURL, site string) {
 	}
 }
 
-// siteRelation is Sec-Fetch-Site for a request from origin to rawURL:
+// SiteRelation is Sec-Fetch-Site for a request from origin to rawURL:
 // same-origin, same-site (schemeful: same scheme and registrable domain) or
-// cross-site.
-func siteRelation(origin, rawURL string) string {
+// cross-site. It also says which cookies a page there gets (the audit).
+func SiteRelation(origin, rawURL string) string {
 	if cors.OriginOf(rawURL) == origin {
 		return "same-origin"
 	}
