@@ -252,6 +252,35 @@ func TestExplainRedirectedReproducesFromTheStart(t *testing.T) {
 	}
 }
 
+// An older Chrome's redirect line is explained with both ends and says
+// which response failed: the redirect's own, before its target was asked.
+func TestExplainLegacyChromeRedirect(t *testing.T) {
+	code, out, stderr := runMain(nil, false, "explain", "XMLHttpRequest cannot load https://a.example.com/x. Redirect from 'https://a.example.com/x' to 'https://b.example.com/x' has been blocked by CORS policy: Request requires preflight, which is disallowed to follow cross-origin redirect.")
+	if code != ExitAllowed {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		`Chrome's console (an older Chrome's wording, "XMLHttpRequest cannot load …") says: preflight-redirect`,
+		"URL:     https://b.example.com/x (redirected from https://a.example.com/x)",
+		"Note:    Older Chrome followed no cross-origin redirect of a request that needs a preflight",
+		"corsdiag check https://a.example.com/x --origin https://your-page.example --preflight always --initiator xhr",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, stderr = runMain(nil, false, "explain", "-o", "json", "Failed to load https://a.example.com/x: Redirect from 'https://a.example.com/x' to 'https://b.example.com/x' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource. Origin 'https://app.example' is therefore not allowed access.")
+	var got explainJSON
+	if err := json.Unmarshal([]byte(out), &got); err != nil || code != ExitAllowed {
+		t.Fatalf("exit %d %v: %s%s", code, err, out, stderr)
+	}
+	if got.Browser != "chromium" || got.Code == nil || *got.Code != "missing-allow-origin" || got.URL != "https://b.example.com/x" ||
+		got.RedirectedFrom != "https://a.example.com/x" || got.Origin != "https://app.example" || got.LegacyWording != "Failed to load …" ||
+		!strings.Contains(got.Note, "redirect's own response") || got.CheckCommand != "corsdiag check https://a.example.com/x --origin https://app.example" {
+		t.Errorf("got %+v", got)
+	}
+}
+
 // A line in an older Chrome's wording ("Failed to load …", "XMLHttpRequest
 // cannot load …") is explained as today's wording of the same failure is,
 // with the same command, and says it is an older Chrome's.
@@ -265,6 +294,11 @@ func TestExplainLegacyChromeWording(t *testing.T) {
 		{"xhr cannot load, wildcard", "XMLHttpRequest cannot load https://api.example.com/items. The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'. Origin 'https://app.example.com' is therefore not allowed access. The credentials mode of requests initiated by the XMLHttpRequest is controlled by the withCredentials attribute.",
 			"Access to XMLHttpRequest at 'https://api.example.com/items' from origin 'https://app.example.com' has been blocked by CORS policy: The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'. The credentials mode of requests initiated by the XMLHttpRequest is controlled by the withCredentials attribute.",
 			"XMLHttpRequest cannot load …"},
+		// The older line names the redirect's target in its cause and
+		// where it came from in its frame; today's the other way round.
+		{"failed to load, redirect", "Failed to load https://a.example.com/x: Redirect from 'https://a.example.com/x' to 'https://b.example.com/x' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource. Origin 'https://app.example' is therefore not allowed access.",
+			"Access to fetch at 'https://b.example.com/x' (redirected from 'https://a.example.com/x') from origin 'https://app.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+			"Failed to load …"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var old, now explainJSON
@@ -280,7 +314,8 @@ func TestExplainLegacyChromeWording(t *testing.T) {
 					t.Fatalf("%v\n%s", err, out)
 				}
 			}
-			if old.CheckCommand != now.CheckCommand || old.Code == nil || now.Code == nil || *old.Code != *now.Code {
+			if old.CheckCommand != now.CheckCommand || old.Code == nil || now.Code == nil || *old.Code != *now.Code ||
+				old.URL != now.URL || old.RedirectedFrom != now.RedirectedFrom || old.Origin != now.Origin {
 				t.Errorf("older wording: %+v\ntoday's: %+v", old, now)
 			}
 			if old.LegacyWording != tc.opening || now.LegacyWording != "" {

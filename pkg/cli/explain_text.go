@@ -22,7 +22,8 @@ type explainJSON struct {
 	Code       *string  `json:"code"`
 	Candidates []string `json:"candidates"`
 	URL        string   `json:"url"`
-	// RedirectedFrom is the URL script asked for, when a redirect led to URL.
+	// RedirectedFrom is where the redirect that led to URL started, when
+	// the text names one.
 	RedirectedFrom string `json:"redirected_from"`
 	Origin         string `json:"origin"`
 	Status         *int   `json:"status"`

@@ -36,8 +36,9 @@ type Reading struct {
 	// not); Param is the failed parameter it names (a header, a method,
 	// an Access-Control-Allow-Origin value).
 	URL, Origin string
-	// RedirectedFrom is the URL script asked for when the text names one
-	// a redirect led away from (Chrome's "(redirected from '…')").
+	// RedirectedFrom is the URL a redirect led away from, when the text
+	// names one: the URL script asked for in Chrome's "(redirected from
+	// '…')", the redirect's own in an older Chrome's "Redirect from '…'".
 	RedirectedFrom string
 	Status         int
 	Param          string
@@ -436,6 +437,11 @@ func decide(causes, follows []match) *Reading {
 	}
 	refine(r)
 	rank(r)
+	for _, m := range causes {
+		if m.p.t.Browser == browser && m.p.t.Code == r.Code && r.Note == "" {
+			r.Note = m.p.t.Note
+		}
+	}
 	if p, ok := cors.LookupProfile(browser); ok && p.ThirdPartyCookies != "sent" && (r.Status == 401 || r.Status == 403) && r.Note == "" {
 		verb := map[string]string{"blocked": "blocks", "partitioned": "partitions"}[p.ThirdPartyCookies]
 		r.Note = fmt.Sprintf("a %d in %s often means the request went out without its cookies: %s %s third-party cookies (see cross-site-cookies-blocked)", r.Status, p.Display, p.Display, verb)

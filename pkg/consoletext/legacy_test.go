@@ -1,6 +1,7 @@
 package consoletext
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -172,6 +173,71 @@ func TestTodaysLinesAreNotLegacy(t *testing.T) {
 	}
 	if tried < 100 {
 		t.Errorf("only %d lines tried", tried)
+	}
+}
+
+// Older Chrome's redirect lines (cors.chromiumLegacy names the sources) name
+// both ends: the frame the URL redirected from, the cause "Redirect from
+// '…' to '…'" or the URL the redirect led to. Each reads as Chrome's, with
+// the target as the URL, the source as RedirectedFrom, the page's origin
+// when a CORS-check cause names it, and the older wording told.
+func TestReadLegacyChromeRedirect(t *testing.T) {
+	const (
+		from   = "https://api.example.com/items"
+		to     = "https://cdn.example.net/items"
+		origin = "http://localhost:3000"
+	)
+	for _, tc := range []struct {
+		name, text string
+		want       Reading // Browser chromium; Candidates and Note not compared
+		note       string  // a word the note holds, "" for no note
+	}{
+		{name: "failed to load, redirect lacks Allow-Origin", note: "redirect's own response",
+			text: "Failed to load https://api.example.com/items: Redirect from 'https://api.example.com/items' to 'https://cdn.example.net/items' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource. Origin 'http://localhost:3000' is therefore not allowed access.",
+			want: Reading{Code: cors.CodeMissingAllowOrigin, URL: to, RedirectedFrom: from, Origin: origin, Legacy: "Failed to load …"}},
+		{name: "failed to load, after a cross-origin hop, origin null", note: "redirect's own response",
+			text: "Failed to load https://api.example.com/items: Redirect from 'https://api.example.com/items' to 'https://cdn.example.net/items' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource. Origin 'null' is therefore not allowed access.",
+			want: Reading{Code: cors.CodeMissingAllowOrigin, URL: to, RedirectedFrom: from, Origin: "null", Legacy: "Failed to load …"}},
+		{name: "xhr cannot load, redirect wildcard with credentials", note: "redirect's own response",
+			text: "XMLHttpRequest cannot load https://api.example.com/items. Redirect from 'https://api.example.com/items' to 'https://cdn.example.net/items' has been blocked by CORS policy: The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'. Origin 'http://localhost:3000' is therefore not allowed access. The credentials mode of requests initiated by the XMLHttpRequest is controlled by the withCredentials attribute.",
+			want: Reading{Code: cors.CodeWildcardCredentials, URL: to, RedirectedFrom: from, Origin: origin, Initiator: "XMLHttpRequest", Legacy: "XMLHttpRequest cannot load …"}},
+		{name: "fetch cannot load, redirect mismatch, hint", note: "redirect's own response",
+			text: "Fetch API cannot load https://api.example.com/items. Redirect from 'https://api.example.com/items' to 'https://cdn.example.net/items' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value 'https://other.example' that is not equal to the supplied origin. Origin 'http://localhost:3000' is therefore not allowed access. Have the server send the header with a valid value, or, if an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the resource with CORS disabled.",
+			want: Reading{Code: cors.CodeAllowOriginMismatch, URL: to, RedirectedFrom: from, Origin: origin, Param: "https://other.example", Initiator: "fetch", Legacy: "Fetch API cannot load …"}},
+		{name: "xhr cannot load, preflighted request redirected (Chromium 56)", note: "needs a preflight",
+			text: "XMLHttpRequest cannot load https://api.example.com/items. Redirect from 'https://api.example.com/items' to 'https://cdn.example.net/items' has been blocked by CORS policy: Request requires preflight, which is disallowed to follow cross-origin redirect.",
+			want: Reading{Code: cors.CodePreflightRedirect, URL: to, RedirectedFrom: from, Initiator: "XMLHttpRequest", Legacy: "XMLHttpRequest cannot load …"}},
+		{name: "xhr cannot load, redirected, requires preflight (earlier Blink)", note: "needs a preflight",
+			text: "XMLHttpRequest cannot load https://api.example.com/items. The request was redirected to 'https://cdn.example.net/items', which is disallowed for cross-origin requests that require preflight.",
+			want: Reading{Code: cors.CodePreflightRedirect, URL: to, RedirectedFrom: from, Initiator: "XMLHttpRequest", Legacy: "XMLHttpRequest cannot load …"}},
+		{name: "fetch cannot load, redirect to a disallowed scheme",
+			text: "Fetch API cannot load https://api.example.com/items. Redirect from 'https://api.example.com/items' has been blocked by CORS policy: Redirect location 'ftp://files.example.net/items' has a disallowed scheme for cross-origin requests.",
+			want: Reading{Code: cors.CodeCorsDisabledScheme, URL: "ftp://files.example.net/items", RedirectedFrom: from, Initiator: "fetch", Legacy: "Fetch API cannot load …"}},
+		{name: "xhr cannot load, redirect with userinfo (Chromium 56)",
+			text: "XMLHttpRequest cannot load https://api.example.com/items. Redirect from 'https://api.example.com/items' has been blocked by CORS policy: Redirect location 'https://user:pass@cdn.example.net/items' contains userinfo, which is disallowed for cross-origin requests.",
+			want: Reading{Code: cors.CodeRedirectCredentials, URL: "https://user:pass@cdn.example.net/items", RedirectedFrom: from, Initiator: "XMLHttpRequest", Legacy: "XMLHttpRequest cannot load …"}},
+		{name: "failed to load, redirect with username and password",
+			text: "Failed to load https://api.example.com/items: Redirect from 'https://api.example.com/items' to 'https://user:pass@cdn.example.net/items' has been blocked by CORS policy: Redirect location 'https://user:pass@cdn.example.net/items' contains a username and password, which is disallowed for cross-origin requests.",
+			want: Reading{Code: cors.CodeRedirectCredentials, URL: "https://user:pass@cdn.example.net/items", RedirectedFrom: from, Legacy: "Failed to load …"}},
+		{name: "failed to load, redirect, wrapped by a chat tool, typographic quotes", note: "redirect's own response",
+			text: "index.html:1 Failed to load https://api.example.com/items: Redirect from ‘https://api.example.com/items’ to\n‘https://cdn.example.net/items’ has been blocked by CORS policy: No ‘Access-Control-Allow-Origin’ header is present on the\nrequested resource. Origin ‘http://localhost:3000’ is therefore not allowed access.",
+			want: Reading{Code: cors.CodeMissingAllowOrigin, URL: to, RedirectedFrom: from, Origin: origin, Legacy: "Failed to load …"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := Read(tc.text)
+			if err != nil {
+				t.Fatalf("%v:\n%s", err, tc.text)
+			}
+			got := *r
+			got.Candidates, got.Note = nil, ""
+			tc.want.Browser = cors.Chromium.Name
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("read\n %+v\nwant\n %+v", got, tc.want)
+			}
+			if tc.note == "" && r.Note != "" || !strings.Contains(r.Note, tc.note) {
+				t.Errorf("note %q, want one with %q", r.Note, tc.note)
+			}
+		})
 	}
 }
 

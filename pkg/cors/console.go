@@ -281,6 +281,9 @@ type Template struct {
 	// load …") for a line only such a release logs (Profile.Legacy), ""
 	// for today's wording.
 	Legacy string
+	// Note says what a reader of the line should know that its code does
+	// not say (LegacyRedirectCause.Note); "" for none.
+	Note string
 }
 
 // templateInitiators are the APIs console lines are rendered for.
