@@ -1,10 +1,11 @@
 package consoletext
 
 import (
+	"errors"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 )
@@ -241,26 +242,40 @@ func TestReadLegacyChromeRedirect(t *testing.T) {
 	}
 }
 
-// A paste as long as explain reads (64 KiB), made of the console lines'
-// words so that many patterns almost match, reads in milliseconds: each
-// line is run only through the patterns whose longest literal it holds.
-// (Without that, 64 KiB of "Failed to load aaa…" took 60-100 ms, now under
-// 1 ms; the bound is loose for slow machines.)
-func TestReadLongPasteIsQuick(t *testing.T) {
+// hostilePastes are as long as explain reads (64 KiB), made of the console
+// lines' words so that many patterns almost match.
+func hostilePastes() []string {
 	const size = 64 << 10
 	fill := func(s string) string { return strings.Repeat(s, size/len(s)+1)[:size] }
-	for _, text := range []string{
+	return []string{
 		"Failed to load " + fill("a"),
 		fill("Failed to load https://a.example/: Redirect from '"),
 		fill("Redirect from 'https://a.example/' to 'https://b.example/' has been blocked by CORS policy: "),
 		fill("XMLHttpRequest cannot load x. The request was redirected to '"),
 		fill("Fetch API cannot load x. Redirect from 'x' to 'y' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource. Origin '"),
 		fill("Failed to load x: Redirect from 'x' to 'y' has been blocked by CORS policy: No\n"),
-	} {
-		start := time.Now()
-		Read(text)
-		if d := time.Since(start); d > 2*time.Second {
-			t.Errorf("%.40q…: %v", text, d)
+	}
+}
+
+// A hostile paste is no console line: it is refused as such, not misread.
+func TestHostilePastesAreRefused(t *testing.T) {
+	for _, text := range hostilePastes() {
+		if r, err := Read(text); !errors.Is(err, ErrNotConsoleText) {
+			t.Errorf("%.40q…: read %+v, %v; want ErrNotConsoleText", text, r, err)
 		}
+	}
+}
+
+// BenchmarkReadHostilePaste: each line runs only through the patterns
+// whose longest literal it holds. Without that, 64 KiB of "Failed to load
+// aaa…" took 60-100 ms; with it, under 1 ms.
+func BenchmarkReadHostilePaste(b *testing.B) {
+	for i, text := range hostilePastes() {
+		b.Run(strconv.Itoa(i), func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			for b.Loop() {
+				Read(text)
+			}
+		})
 	}
 }
