@@ -706,7 +706,39 @@ func lnaCaveat(p Probe) string {
 	if cors.PageAddressSpace(&cors.Request{Origin: p.Origin}) != cors.SpacePublic {
 		return ""
 	}
-	return "the API answered from a private or loopback address: Chrome first asks the user to allow the page Local Network Access, Safari does not ask"
+	// What each browser does, from its profile: a page that is no secure
+	// context is refused outright by some, asked about by others.
+	secure := cors.SecureContext(p.Origin)
+	var refuse, ask, none []string
+	for _, prof := range cors.AllProfiles {
+		switch {
+		case !prof.LocalNetworkAccess:
+			none = append(none, prof.Display)
+		case prof.LocalNetworkBlocksInsecure && !secure:
+			refuse = append(refuse, prof.Display)
+		default:
+			ask = append(ask, prof.Display)
+		}
+	}
+	var says []string
+	if len(refuse) > 0 {
+		says = append(says, strings.Join(refuse, " and ")+verb(len(refuse), " refuses", " refuse")+" the page outright, as it is not a secure context")
+	}
+	if len(ask) > 0 {
+		says = append(says, strings.Join(ask, " and ")+verb(len(ask), " first asks", " first ask")+" the user to allow the page Local Network Access")
+	}
+	if len(none) > 0 {
+		says = append(says, strings.Join(none, " and ")+verb(len(none), " does not ask", " do not ask"))
+	}
+	return "the API answered from a private or loopback address: " + strings.Join(says, ", ")
+}
+
+// verb is one or many's form of a verb.
+func verb(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // caveats joins the non-empty ones in one parenthesis.

@@ -704,3 +704,32 @@ func TestFixKeepsCredentialsAllowedToday(t *testing.T) {
 		})
 	}
 }
+
+// TestLocalNetworkCaveatPerBrowser: what the caveat says of each browser
+// is what its profile does. Chromium and Firefox ask a secure page's user;
+// Chromium refuses a page that is not a secure context (http) outright,
+// where Firefox still asks; Safari has no Local Network Access.
+func TestLocalNetworkCaveatPerBrowser(t *testing.T) {
+	tests := []struct {
+		origin    string
+		want, not []string
+	}{
+		{"https://attacker.invalid", []string{"Chrome and Firefox first ask the user", "Safari does not ask"}, []string{"refuses"}},
+		{"http://app.example.com", []string{"Chrome refuses", "not a secure context", "Firefox first asks the user", "Safari does not ask"}, []string{"Chrome and Firefox first ask"}},
+	}
+	for _, tt := range tests {
+		ex := &cors.Exchange{Request: cors.Request{Origin: tt.origin}, Actual: []cors.Hop{{RemoteAddress: "127.0.0.1:8443", Response: &cors.Message{Status: 200}}}}
+		p := Probe{Candidate: Candidate{Origin: tt.origin, Technique: "t"}, Outcome: ReadWithCredentials, Exchange: ex}
+		msg := message(p, "GET", "https://api.example.com/me")
+		for _, w := range tt.want {
+			if !strings.Contains(msg, w) {
+				t.Errorf("%s: %q lacks %q", tt.origin, msg, w)
+			}
+		}
+		for _, n := range tt.not {
+			if strings.Contains(msg, n) {
+				t.Errorf("%s: %q says %q", tt.origin, msg, n)
+			}
+		}
+	}
+}

@@ -104,6 +104,10 @@ func PageAddressSpace(r *Request) AddressSpace {
 	return SpacePublic
 }
 
+// SecureContext reports whether a page of origin is a secure context, as
+// the browsers' Local Network Access asks (potentiallyTrustworthy).
+func SecureContext(origin string) bool { return potentiallyTrustworthy(origin) }
+
 // potentiallyTrustworthy reports whether a page of origin is a secure
 // context (W3C Secure Contexts §is origin potentially trustworthy): https,
 // wss, and http on loopback hosts.
