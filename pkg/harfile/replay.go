@@ -257,7 +257,7 @@ func (rp *Replayer) replay(res *Result) {
 		})
 		// Before the semaphore is released: the replays waiting for it
 		// to this server are not sent.
-		rp.noteUnreachable(server, call.err)
+		rp.noteUnreachable(server, call.res, call.err)
 	})
 	applyLive(res, call.res, call.err, profile, rp.opts.FixFormat, withheldNote(withheld, cookiesHeld))
 }
@@ -270,13 +270,13 @@ func (rp *Replayer) unreachable(server string) *probe.UnreachableError {
 	return rp.dead[server]
 }
 
-// noteUnreachable remembers server as unreachable when err says no
-// connection could be made to it; an error after connecting (a slow
-// answer, a reset) may be one path's, and is not remembered.
-func (rp *Replayer) noteUnreachable(server string, err error) {
+// noteUnreachable remembers server as unreachable when no connection
+// could be made to it (refused, no such host, a connect timeout); an
+// error after connecting (a slow answer, a reset) may be one path's, and
+// is not remembered.
+func (rp *Replayer) noteUnreachable(server string, res *probe.Result, err error) {
 	var ue *probe.UnreachableError
-	var oe *net.OpError
-	if server == "" || !errors.As(err, &ue) || !errors.As(ue.Err, &oe) || oe.Op != "dial" {
+	if server == "" || !errors.As(err, &ue) || !neverConnected(ue.Err, res) {
 		return
 	}
 	rp.mu.Lock()
@@ -287,6 +287,31 @@ func (rp *Replayer) noteUnreachable(server string, err error) {
 	if rp.dead[server] == nil {
 		rp.dead[server] = ue
 	}
+}
+
+// neverConnected: the dial failed, or the check's time ran out before
+// any of its requests got a connection (a firewall that drops the SYNs:
+// the check's timeout ends before the dialer's, and the transport then
+// says only that the deadline passed).
+func neverConnected(err error, res *probe.Result) bool {
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Op == "dial" {
+		return true
+	}
+	if !errors.Is(err, context.DeadlineExceeded) || res == nil || res.Exchange == nil {
+		return false
+	}
+	ex := res.Exchange
+	hops := ex.Actual
+	if ex.Preflight != nil {
+		hops = append([]cors.Hop{*ex.Preflight}, hops...)
+	}
+	for _, h := range hops {
+		if h.RemoteAddress != "" { // GotConn: a connection was made
+			return false
+		}
+	}
+	return true
 }
 
 // withoutSecrets is req as the printed `corsdiag check` command shows it:
