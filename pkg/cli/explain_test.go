@@ -210,6 +210,8 @@ func TestExplainRejectsOtherText(t *testing.T) {
 // in text and JSON and in the command it prints; --no-redact shows it.
 func TestExplainConsoleTextRedacts(t *testing.T) {
 	line := "Access to fetch at 'https://api.example.com/items?access_token=ya29.secretsecret&page=2' from origin 'https://app.example.com' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."
+	redirected := "Access to fetch at 'https://api.example.com/items?access_token=ya29.secretsecret' (redirected from 'https://app.example.com/start') from origin 'https://app.example.com' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."
+	userinfo := "Access to XMLHttpRequest at 'https://alice:hunter2@api.example.com/items' from origin 'https://app.example.com' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."
 	for _, tc := range []struct {
 		args []string
 		has  []string
@@ -220,6 +222,13 @@ func TestExplainConsoleTextRedacts(t *testing.T) {
 			"put the hidden values back"}, "secretsecret"},
 		{[]string{"-o", "json", line}, []string{`"url": "https://api.example.com/items?access_token=[REDACTED]&page=2"`}, "secretsecret"},
 		{[]string{"--no-redact", line}, []string{"corsdiag check 'https://api.example.com/items?access_token=ya29.secretsecret&page=2'"}, "[REDACTED]"},
+		// The command starts where the redirect started: the token of
+		// its target is not in it, and nothing is to be put back.
+		{[]string{redirected}, []string{"corsdiag check https://app.example.com/start --origin https://app.example.com"}, "put the hidden values back"},
+		// A password in the authority is hidden escaped, so the URL parses:
+		// the hint names what the command holds.
+		{[]string{userinfo}, []string{"https://alice:%5BREDACTED%5D@api.example.com/items",
+			"put the hidden values back for %5BREDACTED%5D"}, "hunter2"},
 	} {
 		code, out, stderr := runMain(nil, false, append([]string{"explain"}, tc.args...)...)
 		if code != ExitAllowed {

@@ -41,17 +41,21 @@ type explainJSON struct {
 func explainText(o *explainOptions, r *consoletext.Reading) error {
 	// The URL's query may carry a token (?access_token=…): hidden, as
 	// check and har hide it, unless --no-redact.
-	hidden := false
 	if !o.NoRedact {
-		red := redact.URL(r.URL)
-		hidden = red != r.URL
 		copied := *r
-		copied.URL = red
+		copied.URL = redact.URL(r.URL)
 		copied.RedirectedFrom = redact.URL(r.RedirectedFrom)
-		hidden = hidden || copied.RedirectedFrom != r.RedirectedFrom
 		r = &copied
 	}
 	command, needsOrigin := reproduceCommand(r)
+	// What the command itself hides, in the form it holds it.
+	hidden := ""
+	for _, m := range []string{redact.Marker, redact.URLMarker} {
+		if !o.NoRedact && strings.Contains(command, m) {
+			hidden = m
+			break
+		}
+	}
 	if o.Output == "json" {
 		out := explainJSON{Browser: r.Browser, Candidates: []string{}, URL: r.URL, RedirectedFrom: r.RedirectedFrom, Origin: r.Origin, CheckCommand: command, Note: r.Note, Locale: r.Locale, LegacyWording: r.Legacy}
 		if r.Code != "" {
@@ -126,8 +130,8 @@ func explainText(o *explainOptions, r *consoletext.Reading) error {
 	if r.URL == "" {
 		fmt.Fprintf(w, "  (put the request's URL for URL: the text does not name it)\n")
 	}
-	if hidden {
-		fmt.Fprintf(w, "  (put the hidden values back for %s, or pass --no-redact)\n", redact.Marker)
+	if hidden != "" {
+		fmt.Fprintf(w, "  (put the hidden values back for %s, or pass --no-redact)\n", hidden)
 	}
 	if r.Code == "" {
 		return nil

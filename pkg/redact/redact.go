@@ -11,6 +11,10 @@ import (
 // Marker replaces a secret value.
 const Marker = "[REDACTED]"
 
+// URLMarker is Marker escaped, as it replaces a password in a URL's
+// authority: the URL still parses (url.UserPassword does the same).
+const URLMarker = "%5BREDACTED%5D"
+
 // secretHeaders are always secret, whatever their value.
 var secretHeaders = map[string]bool{
 	"authorization": true, "proxy-authorization": true, "cookie": true, "set-cookie": true,
@@ -176,8 +180,7 @@ func rawURL(raw string) string {
 		}
 		rest = end
 		if at := strings.LastIndexByte(raw[start:end], '@'); at >= 0 {
-			// Escaped, so the URL still parses (url.UserPassword does the same).
-			const marker = "%5BREDACTED%5D"
+			marker := URLMarker
 			switch c := strings.IndexByte(raw[start:start+at], ':'); {
 			case c >= 0 && c+1 < at:
 				out = raw[:start+c+1] + marker + raw[start+at:]
