@@ -88,12 +88,32 @@ func WithoutCommands(w io.Writer, write func(io.Writer) error) error {
 	if _, err := fmt.Fprintf(w, "::stop-commands::%s\n", token); err != nil {
 		return err
 	}
-	err := write(w)
-	// Resume even after a failed write: the annotations come next.
-	if _, rerr := fmt.Fprintf(w, "::%s::\n", token); err == nil {
+	lw := &lastByteWriter{w: w, last: '\n'}
+	err := write(lw)
+	// Resume even after a failed write: the annotations come next. The
+	// runner takes ::TOKEN:: only at the start of a line.
+	resume := "::" + token + "::\n"
+	if lw.last != '\n' {
+		resume = "\n" + resume
+	}
+	if _, rerr := io.WriteString(w, resume); err == nil {
 		err = rerr
 	}
 	return err
+}
+
+// lastByteWriter remembers the last byte written through it.
+type lastByteWriter struct {
+	w    io.Writer
+	last byte
+}
+
+func (l *lastByteWriter) Write(p []byte) (int, error) {
+	n, err := l.w.Write(p)
+	if n > 0 {
+		l.last = p[n-1]
+	}
+	return n, err
 }
 
 // NoAzureCommands returns a writer that passes text on to w with every

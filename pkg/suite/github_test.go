@@ -2,6 +2,8 @@ package suite
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"strings"
 	"testing"
 )
@@ -37,6 +39,42 @@ func TestNoAzureCommands(t *testing.T) {
 			}
 			if strings.Contains(strings.ToLower(b.String()), "##vso[") {
 				t.Errorf("a logging command is left: %q", b.String())
+			}
+		})
+	}
+}
+
+// The runner resumes workflow commands only on a line that starts with
+// ::TOKEN::, so the resume line stands alone even when what was written
+// ends without a newline (a write cut short by an error); otherwise every
+// annotation printed after it would be ignored.
+func TestWithoutCommandsResumesOnItsOwnLine(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		write string
+		err   error
+	}{
+		{"a report ending in a newline", "report\n", nil},
+		{"no final newline", "report", nil},
+		{"a write cut short", "half a li", errors.New("disk full")},
+		{"nothing written", "", nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var b bytes.Buffer
+			err := WithoutCommands(&b, func(w io.Writer) error {
+				io.WriteString(w, tt.write)
+				return tt.err
+			})
+			if !errors.Is(err, tt.err) {
+				t.Errorf("err = %v, want %v", err, tt.err)
+			}
+			lines := strings.Split(b.String(), "\n")
+			stop, _ := strings.CutPrefix(lines[0], "::stop-commands::")
+			if stop == "" || lines[len(lines)-1] != "" || lines[len(lines)-2] != "::"+stop+"::" {
+				t.Fatalf("want ::stop-commands::TOKEN first and ::TOKEN:: alone on the last line:\n%q", b.String())
+			}
+			if !strings.Contains(b.String(), tt.write) {
+				t.Errorf("the text is changed: %q", b.String())
 			}
 		})
 	}
