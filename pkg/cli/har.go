@@ -86,7 +86,12 @@ wrong. Docs: docs/har.md.`,
   corsdiag har sanitize session.har -o safe.har`,
 		Args:              needArgs(1, "a HAR file (or - for standard input)"),
 		ValidArgsFunction: completeFiles,
-		RunE:              func(cmd *cobra.Command, args []string) error { return runHar(cmd.Context(), io, o, args[0]) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := replayOnly(cmd, o.replay); err != nil {
+				return err
+			}
+			return runHar(cmd.Context(), io, o, args[0])
+		},
 	}
 	f := cmd.Flags()
 	f.StringVarP(&o.output, "output", "o", "text", "output format: text, json or html (one self-contained page)")
@@ -224,6 +229,20 @@ func (e *errReader) Read(p []byte) (int, error) {
 		e.err = err
 	}
 	return n, err
+}
+
+// replayOnly refuses a flag of the requests --replay sends when there is
+// no --replay: it would do nothing, and say nothing of it.
+func replayOnly(cmd *cobra.Command, replay bool) error {
+	if replay {
+		return nil
+	}
+	for _, name := range []string{"send-actual", "send-secrets", "timeout", "insecure"} {
+		if cmd.Flags().Changed(name) {
+			return usageErrorf("--%s works with --replay, which sends requests; add --replay", name)
+		}
+	}
+	return nil
 }
 
 func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {

@@ -88,6 +88,11 @@ func TestHarBadInput(t *testing.T) {
 		{"cut off, partial", cut, []string{"har", "--partial", "-"}, ExitUsage, "partial report", []string{"har: "}},
 		{"missing file", "", []string{"har", "testdata/nope.har"}, ExitUsage, "cannot read", nil},
 		{"bad format", "", []string{"har", "-o", "xml", "testdata/har_session.har"}, ExitUsage, "-o must be", nil},
+		// Flags of the requests --replay sends do nothing without it.
+		{"send-secrets alone", "", []string{"har", "--send-secrets", "testdata/har_session.har"}, ExitUsage, "--send-secrets works with --replay", nil},
+		{"send-actual alone", "", []string{"har", "--send-actual", "testdata/har_session.har"}, ExitUsage, "--send-actual works with --replay", nil},
+		{"timeout alone", "", []string{"har", "--timeout", "3s", "testdata/har_session.har"}, ExitUsage, "--timeout works with --replay", nil},
+		{"insecure alone", "", []string{"har", "-k", "testdata/har_session.har"}, ExitUsage, "--insecure works with --replay", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
