@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"regexp"
 	"slices"
@@ -680,7 +679,7 @@ func (p *parser) check(rc *rawCheck, n int, d *Defaults, pos checkPos) Check {
 		// includes credentials (Fetch, new Request() step 5): no page can
 		// make this request, so a check of it would test nothing. The
 		// message does not quote the URL: it holds the password.
-		if pu, perr := url.Parse(href); perr == nil && pu.User != nil && p.err == nil {
+		if cors.URLIncludesCredentials(href) && p.err == nil {
 			p.fail(rc.URL.Line, "%s url: fetch() refuses a URL with a user name or password (TypeError: Request cannot be constructed from a URL that includes credentials), so no page can make this request; send them in an Authorization header (headers:) instead", where)
 		}
 		c.URL = href

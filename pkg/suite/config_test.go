@@ -271,3 +271,16 @@ func TestDocsExamplesParse(t *testing.T) {
 		}
 	}
 }
+
+// fetch() refuses a URL that includes credentials: a user name or a
+// password that is not empty (URL standard). An empty userinfo
+// (https://@host/, https://:@host/) includes none, and fetch() takes it:
+// the config must too (cors.URLIncludesCredentials is that rule).
+func TestEmptyUserinfoIsNoCredentials(t *testing.T) {
+	for _, u := range []string{"https://@a.example/items", "https://:@a.example/items"} {
+		_, err := Parse("c.yaml", []byte("defaults: {origin: 'https://app.example.com'}\nchecks:\n  - url: '"+u+"'\n"), env(nil))
+		if err != nil && strings.Contains(err.Error(), "user name or password") {
+			t.Errorf("%s: %v, but fetch() takes this URL", u, err)
+		}
+	}
+}
