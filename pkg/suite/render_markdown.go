@@ -48,8 +48,12 @@ func (r *Report) WriteMarkdownWithin(w io.Writer, limit int) error {
 		if n := len(rows) - rowsShown; n > 0 {
 			s += fmt.Sprintf("\n_%s not listed (%d passed)._\n", plural(n, "check"), len(rows)-len(kept))
 		}
-		if n := len(details) - detailsShown; n > 0 || s != "" {
-			s += fmt.Sprintf("\n_%s not shown: a job summary holds at most 1 MiB. The job log has every check; `--report markdown=FILE` writes them all._\n", plural(n, "failure"))
+		why := "a job summary holds at most 1 MiB. The job log has every check; `--report markdown=FILE` writes them all."
+		switch n := len(details) - detailsShown; {
+		case n > 0:
+			s += fmt.Sprintf("\n_%s not shown: %s_\n", plural(n, "failure"), why)
+		case s != "":
+			s += "\n_" + strings.ToUpper(why[:1]) + why[1:] + "_\n"
 		}
 		return s
 	}

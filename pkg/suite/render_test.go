@@ -528,3 +528,43 @@ func TestMarkdownWithinLimit(t *testing.T) {
 		})
 	}
 }
+
+// When only passing rows are left out, every failure is there: the note
+// says why rows are missing without counting "0 failures not shown".
+func TestMarkdownWithinLimitNoZeroFailures(t *testing.T) {
+	rep := fixtureReport(t)
+	// Many checks pass, a few fail: the usual large suite.
+	for i := range rep.Results {
+		if rep.Results[i].Outcome == Passed {
+			for range 40 {
+				rep.Results = append(rep.Results, rep.Results[i])
+			}
+			break
+		}
+	}
+	var full bytes.Buffer
+	if err := rep.WriteMarkdown(&full); err != nil {
+		t.Fatal(err)
+	}
+	failures := strings.Count(full.String(), "### ❌")
+	seen := false
+	for limit := full.Len() - 1; limit > 200; limit-- {
+		var b bytes.Buffer
+		if err := rep.WriteMarkdownWithin(&b, limit); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Count(b.String(), "### ❌") != failures || !strings.Contains(b.String(), "not listed") {
+			continue
+		}
+		seen = true
+		if strings.Contains(b.String(), "0 failures not shown") {
+			t.Fatalf("limit %d: every failure is shown, and the note says 0 are not:\n%s", limit, b.String())
+		}
+		if !strings.Contains(b.String(), "1 MiB") {
+			t.Fatalf("limit %d: rows left out without saying why:\n%s", limit, b.String())
+		}
+	}
+	if !seen {
+		t.Fatal("no limit left out only passing rows")
+	}
+}
