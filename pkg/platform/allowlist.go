@@ -23,6 +23,11 @@ var allowListBuilders = []fixBuilder{
 	{FormatConsole, "S3 console → bucket → Permissions → CORS: exact AllowedOrigins in each rule, no `*` in them", s3AllowList},
 }
 
+// allowListOthers follows the declared origins in every allow-list form:
+// corsdiag knows only those, and a page of the user's own on another
+// origin, allowed today, would be refused once the list is pasted.
+const allowListOthers = "add every other origin your own pages are served from: one left out is refused"
+
 // reSafeOrigin keeps origins that can be pasted into any snippet's quotes.
 var reSafeOrigin = regexp.MustCompile(`^[a-z][a-z0-9+.-]*://[A-Za-z0-9._~\-\[\]:]+$`)
 
@@ -73,7 +78,8 @@ func nginxAllowList(c FixContext) string {
 		credMap = "\nmap $http_origin $cors_credentials {\n    default \"\";\n" + creds.String() + "}\n"
 		cred = "\n    add_header Access-Control-Allow-Credentials $cors_credentials always;"
 	}
-	return fmt.Sprintf(`# http block: the exact origins; anything else maps to "" and gets no header
+	return fmt.Sprintf(`# http block: the exact origins; anything else maps to "" and gets no header;
+# %s
 map $http_origin $cors_origin {
     default "";
 %s}
@@ -84,26 +90,28 @@ location %s {
     add_header Access-Control-Allow-Origin $cors_origin always;%s
     add_header Vary Origin always;
     # ... your existing root or proxy_pass ...
-}`, entries.String(), credMap, nginxLocation(c.Path), nginxInheritNote, cred)
+}`, allowListOthers, entries.String(), credMap, nginxLocation(c.Path), nginxInheritNote, cred)
 }
 
 func expressAllowList(c FixContext) string {
 	return fmt.Sprintf(`const cors = require('cors');
 
-// exact origins only: never origin: true (it echoes every origin), never a RegExp
+// exact origins only: never origin: true (it echoes every origin), never a RegExp;
+// %s
 const allowed = new Set([%s]);
 app.use(cors({
   origin: (origin, callback) => callback(null, allowed.has(origin) ? origin : false),
   credentials: %s
   // your other options (methods, allowedHeaders, exposedHeaders, maxAge) stay as they are
-}));`, singleQuoted(c.allowed()), c.replacing().credentials("//", ","))
+}));`, allowListOthers, singleQuoted(c.allowed()), c.replacing().credentials("//", ","))
 }
 
 func springAllowList(c FixContext) string {
 	return fmt.Sprintf(`@Bean
 CorsConfigurationSource corsConfigurationSource() {
     CorsConfiguration cors = new CorsConfiguration();
-    // exact origins: not setAllowedOriginPatterns, not "*"
+    // exact origins: not setAllowedOriginPatterns, not "*";
+    // %s
     cors.setAllowedOrigins(List.of(%s));
     cors.setAllowCredentials(%s
     // your setAllowedMethods, setAllowedHeaders, setExposedHeaders and setMaxAge lines stay as they are:
@@ -111,17 +119,18 @@ CorsConfigurationSource corsConfigurationSource() {
     UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
     source.registerCorsConfiguration("/**", cors);
     return source;
-}`, quoteList(c.allowed()), c.replacing().credentials("//", ");"))
+}`, allowListOthers, quoteList(c.allowed()), c.replacing().credentials("//", ");"))
 }
 
 func apigwAllowList(c FixContext) string {
 	return fmt.Sprintf(`API_ID=%s
-# exact origins (a "*" entry or a wildcard in one lets every origin in); the other CORS
-# settings stay, and credentials allowed today stay allowed
+# exact origins (a "*" entry or a wildcard in one lets every origin in) replace the list:
+# %s;
+# the other CORS settings stay, and credentials allowed today stay allowed
 aws apigatewayv2 get-api --api-id "$API_ID" --query CorsConfiguration --output json > cors-current.json \
   && jq --argjson origins %s --argjson cred %t %s cors-current.json > cors.json \
   && aws apigatewayv2 update-api --api-id "$API_ID" --cors-configuration file://cors.json`,
-		c.APIID, shQuote(compactJSON(c.allowed())), c.Credentials, shQuote(inlineJQ(jqSetAllowOrigins)))
+		c.APIID, allowListOthers, shQuote(compactJSON(c.allowed())), c.Credentials, shQuote(inlineJQ(jqSetAllowOrigins)))
 }
 
 func lambdaAllowList(c FixContext) string {
@@ -129,7 +138,8 @@ func lambdaAllowList(c FixContext) string {
 	if c.Credentials {
 		cred = "\n    headers['Access-Control-Allow-Credentials'] = 'true';"
 	}
-	return fmt.Sprintf(`const ALLOWED = new Set([%s]);
+	return fmt.Sprintf(`// exact origins; %s
+const ALLOWED = new Set([%s]);
 
 // every response, errors included, goes through corsHeaders
 function corsHeaders(event) {
@@ -140,7 +150,7 @@ function corsHeaders(event) {
     headers['Access-Control-Allow-Origin'] = origin;%s
   }
   return headers;
-}`, singleQuoted(c.allowed()), cred)
+}`, allowListOthers, singleQuoted(c.allowed()), cred)
 }
 
 // s3AllowList edits the rules in place: each one's AllowedOrigins gets
@@ -148,10 +158,11 @@ function corsHeaders(event) {
 // has, with their methods, headers and ExposeHeaders.
 func s3AllowList(c FixContext) string {
 	return fmt.Sprintf(`In each rule of the bucket's CORS configuration, replace an AllowedOrigins entry holding * (or
-an origin the bucket must not serve) with the exact origins that rule is for, of these:
+an origin the bucket must not serve) with the exact origins that rule is for, of these
+(%s):
     "AllowedOrigins": [%s],
 Each rule's AllowedMethods, AllowedHeaders, ExposeHeaders (ETag for multipart uploads) and
-MaxAgeSeconds stay as they are, and so do the other rules. Save.`, quoteList(c.allowed()))
+MaxAgeSeconds stay as they are, and so do the other rules. Save.`, allowListOthers, quoteList(c.allowed()))
 }
 
 // ContextFor is the fix context of an exchange: its origin, method,

@@ -854,3 +854,17 @@ func TestCloudFrontCORSPolicyKeepsWhatTheOriginAllows(t *testing.T) {
 		}
 	}
 }
+
+// TestAllowListSaysOtherPagesStay: the audit's exact allow-list holds the
+// declared origins only (--origin, a check's expect: allow). A page of
+// the user's own served from an origin not declared works today and would
+// be refused once the list is pasted: every form says to add those.
+func TestAllowListSaysOtherPagesStay(t *testing.T) {
+	c := ExampleContext()
+	c.Origins = []string{prodOrigin}
+	for _, f := range AllowListFixes(c) {
+		if !strings.Contains(f.Snippet, allowListOthers) {
+			t.Errorf("allow-list/%s: does not say to add the other origins the pages use:\n%s", f.Format, f.Snippet)
+		}
+	}
+}
