@@ -302,7 +302,7 @@ func TestCIBadConfig(t *testing.T) {
 		want         string
 	}{
 		{"unknown key", "checks:\n  - url: https://a.example/\n    methdo: GET\n", nil, `corsdiag.yaml:3: unknown key "methdo" in a check`},
-		{"wrong type", "checks:\n  - url: https://a.example/\n    origins: {origin: x}\n", nil, "corsdiag.yaml:3: cannot unmarshal"},
+		{"wrong type", "checks:\n  - url: https://a.example/\n    origins: {origin: x}\n", nil, "corsdiag.yaml:3: want a list of origins here, not a mapping"},
 		{"unset variable", "defaults: {origin: 'https://app.example.com'}\nchecks:\n  - url: https://a.example/\n    headers:\n      Authorization: Bearer ${API_TOKEN}\n", nil, "corsdiag.yaml:5: check 1 headers Authorization: environment variable API_TOKEN is not set"},
 	}
 	for _, tt := range tests {

@@ -172,9 +172,16 @@ var typeNames = strings.NewReplacer(
 	"map[string]yaml.Node", "a mapping of header names to values",
 )
 
+// yamlKinds names a YAML node's tag in a type error as a user would.
+var yamlKinds = map[string]string{
+	"str": "the text", "int": "the number", "float": "the number", "bool": "the value",
+	"seq": "a list", "map": "a mapping", "null": "nothing", "timestamp": "the date",
+}
+
 var (
-	lineRe    = regexp.MustCompile(`^line (\d+): (.*)$`)
-	unknownRe = regexp.MustCompile(`^field (\S+) not found in type (\S+)$`)
+	lineRe      = regexp.MustCompile(`^line (\d+): (.*)$`)
+	unknownRe   = regexp.MustCompile(`^field (\S+) not found in type (\S+)$`)
+	unmarshalRe = regexp.MustCompile("^cannot unmarshal !!(\\w+) (?:(`.*`) )?into (.*)$")
 )
 
 // LoadFile reads and parses a config file.
@@ -245,6 +252,15 @@ func yamlError(path string, err error) error {
 	if m := unknownRe.FindStringSubmatch(msg); m != nil {
 		k := keysOf[m[2]]
 		msg = fmt.Sprintf("unknown key %q %s (known keys: %s)", m[1], k.where, k.keys)
+	} else if m := unmarshalRe.FindStringSubmatch(typeNames.Replace(msg)); m != nil {
+		found := yamlKinds[m[1]]
+		if found == "" {
+			found = "a " + m[1]
+		}
+		if m[2] != "" {
+			found += " " + m[2] // the value as YAML shortens it
+		}
+		msg = fmt.Sprintf("want %s here, not %s", m[3], found)
 	} else {
 		msg = typeNames.Replace(msg)
 	}
