@@ -35,6 +35,8 @@ func TestCIMarkdownFixIsText(t *testing.T) {
 		// text, so the last single one opens no span either.
 		{"an unmatched run of backticks", "https://evil.example/`x`+```+<b>y</b>+`", []string{"<b>y"}},
 		{"a double run", "https://evil.example/``x``<b>y</b>``z``", []string{"<b>y"}},
+		// A pull request comment notifies whoever it @mentions.
+		{"mention", "https://evil.example/@octocat/@github/security", []string{"@octocat", "@github"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

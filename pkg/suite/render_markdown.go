@@ -167,13 +167,15 @@ func (r *Report) markdownParts() (head string, rows []mdRow, details []string) {
 	return h.String(), rows, details
 }
 
-// mdEscape stops server text from becoming Markdown or HTML.
-func mdEscape(s string) string {
-	return strings.NewReplacer(
-		"\\", "\\\\", "`", "\\`", "*", "\\*", "_", "\\_", "[", "\\[", "]", "\\]",
-		"<", "&lt;", ">", "&gt;", "|", "\\|", "#", "\\#", "\n", " ", "\r", " ",
-	).Replace(s)
-}
+// mdEscape stops server text from becoming Markdown or HTML, or an
+// @mention that notifies someone when the report is a pull request comment
+// (a zero-width space after the @, as Renovate writes them).
+func mdEscape(s string) string { return mdEscaper.Replace(s) }
+
+var mdEscaper = strings.NewReplacer(
+	"\\", "\\\\", "`", "\\`", "*", "\\*", "_", "\\_", "[", "\\[", "]", "\\]",
+	"<", "&lt;", ">", "&gt;", "|", "\\|", "#", "\\#", "\n", " ", "\r", " ", "@", "@&#8203;",
+)
 
 func mdCell(s string) string { return mdEscape(s) }
 
