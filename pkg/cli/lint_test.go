@@ -318,3 +318,32 @@ func TestLintTerraformInlineBodyGolden(t *testing.T) {
 	}
 	assertGolden(t, "lint-terraform-body-no-options.text", out.Bytes())
 }
+
+// A template may come with a pull request: a path part holding terminal
+// and bidi controls reaches no output raw.
+func TestLintCleansTemplateText(t *testing.T) {
+	src, err := os.ReadFile("../../testdata/lint/mistakes/cfn-mock-wildcard-credentials.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	evil := strings.Replace(string(src), "PathPart: items", `PathPart: "items\e]0;pwned\a\e[31m\u202e"`, 1)
+	if evil == string(src) {
+		t.Fatal("the fixture no longer has PathPart: items")
+	}
+	path := filepath.Join(t.TempDir(), "template.yaml")
+	if err := os.WriteFile(path, []byte(evil), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"text", "json", "sarif"} {
+		code, out, stderr := runMain(nil, false, "lint", path, "--origin", "https://app.example.com", "--credentials",
+			"-X", "PUT", "-H", "Content-Type: application/json", "-o", format)
+		if code != ExitBlocked || !strings.Contains(out, "items") {
+			t.Fatalf("%s: exit %d, want 1 and the route: %s%s", format, code, out, stderr)
+		}
+		for _, bad := range []string{"\x1b", "\a", "\u202e"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("%s output holds %q", format, bad)
+			}
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -29,7 +30,7 @@ func WriteText(w io.Writer, r *Report) error {
 	for _, t := range r.Templates {
 		for _, w := range t.Warnings {
 			// What the template could not show is said before what it shows.
-			fmt.Fprintf(&b, "%s: warning: %s\n\n", w.Where(), termsafe.Clean(w.Msg))
+			fmt.Fprintf(&b, "%s: warning: %s\n\n", w.Where(), w.Msg)
 		}
 	}
 	var groups []*group
@@ -50,13 +51,9 @@ func WriteText(w io.Writer, r *Report) error {
 	for _, g := range groups {
 		f := g.first
 		fmt.Fprintf(&b, "%s:%d:%d: %s %s [%s]\n", f.File, f.Line, f.Column, f.Severity, f.Code, routeList(g.routes))
-		fmt.Fprintf(&b, "  %s\n", termsafe.Clean(f.Message))
+		fmt.Fprintf(&b, "  %s\n", f.Message)
 		if f.Fix != "" {
-			lines := strings.Split(strings.TrimRight(f.Fix, "\n"), "\n")
-			for i := range lines {
-				lines[i] = termsafe.Clean(lines[i])
-			}
-			b.WriteString("  fix: " + strings.Join(lines, "\n       ") + "\n")
+			b.WriteString("  fix: " + strings.ReplaceAll(strings.TrimRight(f.Fix, "\n"), "\n", "\n       ") + "\n")
 		}
 		b.WriteString("\n")
 	}
@@ -88,7 +85,9 @@ func WriteText(w io.Writer, r *Report) error {
 			fmt.Fprintf(&b, "  blocked: %s %s (%s) from %s\n", x.Service, x.Route, x.Kind, x.Origin)
 		}
 	}
-	_, err := io.WriteString(w, b.String())
+	// A template may come with a pull request: what it names (routes,
+	// origins, file names) is cleaned as a server's words are.
+	_, err := io.WriteString(w, termsafe.CleanLines(b.String()))
 	return err
 }
 
@@ -192,9 +191,14 @@ func WriteJSON(w io.Writer, r *Report) error {
 		}
 		out.Routes = append(out.Routes, jr)
 	}
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	_, err := w.Write(termsafe.EscapeJSON(buf.Bytes()))
+	return err
 }
 
 // routeList names routes compactly: "GET, PUT /items from https://a".

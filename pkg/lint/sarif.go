@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"bytes"
 	"io"
 	"net/url"
 	"path/filepath"
@@ -27,10 +28,12 @@ func WriteSARIF(w io.Writer, r *Report, version string) error {
 	run.AddInvocation(true)
 	AddSARIF(run, r, fileURI)
 	log.AddRun(run)
-	if err := log.PrettyWrite(w); err != nil {
+	var buf bytes.Buffer
+	if err := log.PrettyWrite(&buf); err != nil {
 		return err
 	}
-	_, err = io.WriteString(w, "\n")
+	buf.WriteByte('\n')
+	_, err = w.Write(termsafe.EscapeJSON(buf.Bytes()))
 	return err
 }
 

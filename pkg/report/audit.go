@@ -38,11 +38,7 @@ func (r *AuditResult) text(s string) string {
 	if !r.NoRedact {
 		s = redact.Text(strings.ReplaceAll(s, r.Report.URL, redact.URL(r.Report.URL)))
 	}
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = termsafe.Clean(l)
-	}
-	return strings.Join(lines, "\n")
+	return termsafe.CleanLines(s)
 }
 
 // shownOrigins caps the origins listed after a finding, shownAdmitted the

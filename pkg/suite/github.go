@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
 
 // WriteGitHubAnnotations prints one ::error workflow command per failed
@@ -42,7 +43,7 @@ func (r *Report) WriteGitHubAnnotations(w io.Writer) error {
 				continue
 			}
 			fmt.Fprintf(ew, "::error file=%s,line=%d,col=%d,title=%s::%s\n", escapeProperty(AnnotationPath(f.File, r.BaseDir, r.WorkDir)), f.Line, f.Column,
-				escapeProperty("CORS: "+string(f.Code)), escapeData(f.Route+" from "+f.Origin+": "+f.Message+"\nFix: "+f.Fix))
+				escapeProperty("CORS: "+string(f.Code)), escapeData(termsafe.CleanLines(f.Route+" from "+f.Origin+": "+f.Message+"\nFix: "+f.Fix)))
 		}
 	}
 	return ew.err

@@ -6,6 +6,9 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/lint"
 )
 
 // NoAzureCommands defuses "##vso[" however the text is cut into writes.
@@ -77,5 +80,28 @@ func TestWithoutCommandsResumesOnItsOwnLine(t *testing.T) {
 				t.Errorf("the text is changed: %q", b.String())
 			}
 		})
+	}
+}
+
+// A template comes with the pull request: its words reach the job log in
+// lint's annotations with no terminal or bidi control of their own.
+func TestLintAnnotationsAreClean(t *testing.T) {
+	r := &Report{Config: &Config{Path: "corsdiag.yaml"}, Lint: &lint.Report{Findings: []lint.Finding{{
+		Finding: cors.Finding{Code: "apigw-no-options-method", Severity: cors.SeverityError,
+			Message: "no OPTIONS\x1b[2J", Fix: "add it\u202e; then\x1b]0;title\x07 redeploy"},
+		File: "template.yaml", Line: 3, Column: 5, Route: "/items\x9b1m", Origin: "https://app.example.com",
+	}}}}
+	var gh bytes.Buffer
+	if err := r.WriteGitHubAnnotations(&gh); err != nil {
+		t.Fatal(err)
+	}
+	out := gh.String()
+	if !strings.Contains(out, "::error file=template.yaml,line=3,col=5,") {
+		t.Fatalf("no lint annotation:\n%q", out)
+	}
+	for _, bad := range []string{"\x1b", "\u202e", "\x07", "\u009b"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("annotation holds %q:\n%q", bad, out)
+		}
 	}
 }

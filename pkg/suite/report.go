@@ -101,12 +101,7 @@ func (r *Report) clean(res *Result, s string) string {
 	if !r.NoRedact {
 		s = redactURL(res, s)
 	}
-	// Fixes are multi-line snippets: keep their line breaks, clean each line.
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = termsafe.Clean(l)
-	}
-	return strings.Join(lines, "\n")
+	return termsafe.CleanLines(s)
 }
 
 // redactURL redacts the secrets of the check's URL where s quotes it (a

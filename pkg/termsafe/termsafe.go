@@ -44,6 +44,22 @@ func Clean(s string) string {
 	return b.String()
 }
 
+// CleanLines is Clean of each line of s: its line breaks stay (a fix's
+// snippet, a multi-line report).
+func CleanLines(s string) string {
+	lines := strings.Split(s, "\n")
+	changed := false
+	for i, l := range lines {
+		if c := Clean(l); c != l {
+			lines[i], changed = c, true
+		}
+	}
+	if !changed {
+		return s
+	}
+	return strings.Join(lines, "\n")
+}
+
 // Invisible reports whether r changes how the text around it reads
 // without showing itself: Unicode format characters (category Cf: the
 // bidirectional embeddings, overrides and isolates U+202A–202E and

@@ -39,6 +39,19 @@ func TestClean(t *testing.T) {
 	}
 }
 
+// CleanLines keeps line breaks and cleans what lies between them.
+func TestCleanLines(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"", ""},
+		{"a\nb\n", "a\nb\n"},
+		{"fix:\n  \x1b[2Jrun\r\n\u202eok", "fix:\n  \\x1b[2Jrun\\x0d\n\\u202eok"},
+	} {
+		if got := CleanLines(tt.in); got != tt.want {
+			t.Errorf("CleanLines(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 func FuzzClean(f *testing.F) {
 	for _, s := range []string{"", "a", "\x1b[2J", "\xff\xfe", "\u009b", "\u202e", "\U000e0041"} {
 		f.Add(s)
