@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/corsdiag/corsdiag/pkg/internal/swar"
+	"github.com/corsdiag/corsdiag/pkg/redact"
 )
 
 // scanner is a streaming JSON reader made for HAR files.
@@ -273,7 +274,9 @@ func describeByte(b []byte) string {
 	for !utf8.Valid(snippet) && len(snippet) > 0 {
 		snippet = snippet[:len(snippet)-1]
 	}
-	return strconv.Quote(string(r)) + " (" + strconv.Quote(string(snippet)) + "…)"
+	// The bytes may be a value's (a token not in quotes, a cut-off URL):
+	// hidden as the reports hide secrets.
+	return strconv.Quote(string(r)) + " (" + strconv.Quote(redact.Text(string(snippet))) + "…)"
 }
 
 // maxNesting bounds how deeply arrays and objects may nest. A HAR export
