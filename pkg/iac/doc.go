@@ -111,10 +111,70 @@ func parseDoc(file string, data []byte) (*yaml.Node, error) {
 		return nil, &ParseError{File: file, Msg: "empty document"}
 	}
 	doc := root.Content[0]
+	expandMerges(doc, map[*yaml.Node]bool{})
 	if deref(doc).Kind != yaml.MappingNode {
 		return nil, &ParseError{File: file, Line: doc.Line, Msg: "the document is not a mapping"}
 	}
 	return deref(doc), nil
+}
+
+// expandMerges writes each YAML merge key (`<<: *defaults`, `<<: [*a, *b]`)
+// out as the keys it merges, as js-yaml (serverless.yml) and PyYAML (`sam
+// deploy`) read it: the mapping's own keys win, then the first mapping
+// listed. Keys and values are shared, not copied, and each anchored node
+// (the only ones an alias reaches again) is visited once, so an alias bomb
+// costs no more than its text.
+func expandMerges(n *yaml.Node, done map[*yaml.Node]bool) {
+	n = deref(n)
+	if n == nil || done[n] {
+		return
+	}
+	if n.Anchor != "" {
+		done[n] = true
+	}
+	for _, c := range n.Content {
+		expandMerges(c, done)
+	}
+	if n.Kind != yaml.MappingNode {
+		return
+	}
+	own := map[string]bool{}
+	merges := false
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i]; k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" {
+			merges = true
+		} else {
+			own[k.Value] = true
+		}
+	}
+	if !merges {
+		return
+	}
+	var out []*yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode || k.ShortTag() != "!!merge" {
+			out = append(out, k, v)
+			continue
+		}
+		from := []*yaml.Node{v}
+		if deref(v).Kind == yaml.SequenceNode {
+			from = deref(v).Content
+		}
+		for _, m := range from {
+			m = deref(m)
+			if m == nil || m.Kind != yaml.MappingNode {
+				continue // yaml.v3 refuses these already
+			}
+			for j := 0; j+1 < len(m.Content); j += 2 {
+				if key := m.Content[j].Value; !own[key] {
+					own[key] = true
+					out = append(out, m.Content[j], m.Content[j+1])
+				}
+			}
+		}
+	}
+	n.Content = out
 }
 
 // deref follows an alias (once: yaml.v3 has already refused cycles).
