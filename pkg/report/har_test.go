@@ -557,3 +557,27 @@ func BenchmarkHARProblemsChrome(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(r.order)), "problems")
 }
+
+// TestHARFixRedacted: a finding's fix quotes a redirect's Location ("call
+// the final URL directly"); `har -o json` hides its token as the text
+// report does, in every request's findings and in the problems.
+func TestHARFixRedacted(t *testing.T) {
+	const secret = "loc-secret-9f8e7d"
+	har := `{"log":{"version":"1.2","creator":{"name":"t","version":"1"},"entries":[{
+"startedDateTime":"2026-01-01T00:00:00.000Z","time":1,
+"request":{"method":"GET","url":"https://api.example/items","httpVersion":"HTTP/1.1",
+ "headers":[{"name":"Origin","value":"https://app.example"},{"name":"Cookie","value":"sid=1"}],"queryString":[],"cookies":[],"headersSize":-1,"bodySize":0},
+"response":{"status":302,"statusText":"Found","httpVersion":"HTTP/1.1",
+ "headers":[{"name":"Location","value":"https://login.example/next?token=` + secret + `"}],
+ "cookies":[],"content":{"size":0,"mimeType":""},"redirectURL":"https://login.example/next?token=` + secret + `","headersSize":-1,"bodySize":0,"_error":"net::ERR_FAILED"},
+"cache":{},"timings":{"send":0,"wait":1,"receive":0}}]}}`
+	for _, prepare := range []bool{false, true} {
+		out := harJSON(t, []byte(har), harfile.AnalyzeOptions{Workers: 1}, prepare)
+		if !strings.Contains(out, `"fix"`) {
+			t.Fatalf("no finding in the report:\n%s", out)
+		}
+		if strings.Contains(out, secret) {
+			t.Errorf("prepare=%v: the report shows the Location's token:\n%s", prepare, out)
+		}
+	}
+}

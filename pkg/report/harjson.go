@@ -50,8 +50,8 @@ type harJSONRequest struct {
 
 // newHARJSONFinding is f as a request's JSON shows it; head holds its
 // cleaned text.
-func newHARJSONFinding(f *cors.Finding, head jsonFindingHead) harJSONFinding {
-	return harJSONFinding{jsonFindingHead: head, jsonFindingTail: newJSONFindingTail(f, f.Platform)}
+func newHARJSONFinding(f *cors.Finding, head jsonFindingHead, redactText func(string) string) harJSONFinding {
+	return harJSONFinding{jsonFindingHead: head, jsonFindingTail: newJSONFindingTail(f, f.Platform, redactText)}
 }
 
 func (r *HARRenderer) addJSON(res *harfile.Result, p *harPrepared) error {
@@ -88,7 +88,7 @@ func (r *HARRenderer) marshalHARRequest(res *harfile.Result) ([]byte, error) {
 	}
 	for i := range res.Findings {
 		f := &res.Findings[i]
-		jr.Findings = append(jr.Findings, newHARJSONFinding(f, newJSONFindingHead(f, r.clean)))
+		jr.Findings = append(jr.Findings, newHARJSONFinding(f, newJSONFindingHead(f, r.clean), r.redactText))
 	}
 	b, err := json.Marshal(jr)
 	return termsafe.EscapeJSON(b), err
@@ -325,7 +325,7 @@ func platformName(res *harfile.Result) string {
 	return termsafe.Clean(res.Platform.Name)
 }
 
-// appendHARFinding appends f as json.Marshal(newHARJSONFinding(f, head))
+// appendHARFinding appends f as json.Marshal(newHARJSONFinding(f, head, r.redactText))
 // would; a nil head is f's own text cleaned (newJSONFindingHead). t holds
 // the JSON of the texts seen before.
 func (r *HARRenderer) appendHARFinding(b []byte, t *jsonTexts, f *cors.Finding, head *jsonFindingHead) []byte {
@@ -355,7 +355,8 @@ func (r *HARRenderer) appendHARFinding(b []byte, t *jsonTexts, f *cors.Finding, 
 		b = t.appendText(b, f.FailedParameter, r.redactText)
 	}
 	b = append(b, `,"fix":`...)
-	b = t.appendText(b, f.Fix, nil)
+	// Redacted, not cleaned: a fix's snippet lines stay lines.
+	b = t.appendText(b, r.redactText(f.Fix), nil)
 	b = append(b, `,"reported":`...)
 	b = strconv.AppendBool(b, f.Reported)
 	b = append(b, `,"cause":`...)

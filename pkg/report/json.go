@@ -121,9 +121,10 @@ type (
 )
 
 // newJSONFindingTail is the closing fields of f; platform is its platform
-// name as the report prints it.
-func newJSONFindingTail(f *cors.Finding, platform string) jsonFindingTail {
-	return jsonFindingTail{Fix: f.Fix, Reported: f.Reported, Cause: f.Cause, FollowsFrom: string(f.FollowsFrom), Platform: platform, Docs: f.Code.DocsPath()}
+// name as the report prints it. The fix passes through text: it may quote a
+// redirect's Location ("call the final URL directly"), token and all.
+func newJSONFindingTail(f *cors.Finding, platform string, text func(string) string) jsonFindingTail {
+	return jsonFindingTail{Fix: text(f.Fix), Reported: f.Reported, Cause: f.Cause, FollowsFrom: string(f.FollowsFrom), Platform: platform, Docs: f.Code.DocsPath()}
 }
 
 // WriteJSON writes the check result in the documented, versioned schema
@@ -179,7 +180,7 @@ func buildJSON(res *CheckResult) *jsonReport {
 			jsonFindingHead: newJSONFindingHead(&f, s.Text),
 			Firefox:         f.Firefox,
 			Spec:            f.Spec,
-			jsonFindingTail: newJSONFindingTail(&f, f.Platform),
+			jsonFindingTail: newJSONFindingTail(&f, f.Platform, s.Text),
 		})
 	}
 
@@ -194,7 +195,7 @@ func buildJSON(res *CheckResult) *jsonReport {
 				URL:     s.URL(h.Request.URL),
 				Headers: canonical(s.Header(h.Request.Header)),
 			},
-			NetError: h.NetError,
+			NetError: s.Text(h.NetError),
 		}
 		if h.Response != nil {
 			text := h.Response.StatusText

@@ -493,3 +493,36 @@ func BenchmarkListTable(b *testing.B) {
 		}
 	})
 }
+
+// A finding's fix quotes a redirect's Location ("call the final URL
+// directly"), which may carry a token: every format hides it.
+func TestRedirectFixRedacted(t *testing.T) {
+	const secret = "loc-secret-9f8e7d"
+	req := cors.Request{Method: "GET", URL: api, Origin: page, Header: http.Header{}, Credentials: true}
+	ex := &cors.Exchange{Request: req, Actual: []cors.Hop{
+		hop("GET", api, http.Header{"Origin": {page}}, 302,
+			http.Header{"Location": {"https://login.example/next?token=" + secret}}, ""),
+	}}
+	res := result(ex)
+	fixQuotes := false
+	for _, f := range res.Diagnosis.Findings {
+		fixQuotes = fixQuotes || strings.Contains(f.Fix, secret)
+	}
+	if !fixQuotes {
+		t.Fatal("no finding's fix quotes the Location; the test needs one that does")
+	}
+	writers := map[string]func(io.Writer, *CheckResult) error{
+		"text": func(w io.Writer, r *CheckResult) error { return WriteText(w, r, Style{}) },
+		"json": WriteJSON,
+		"html": WriteCheckHTML,
+	}
+	for format, write := range writers {
+		var b bytes.Buffer
+		if err := write(&b, res); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(b.String(), secret) {
+			t.Errorf("%s output shows the Location's token", format)
+		}
+	}
+}
