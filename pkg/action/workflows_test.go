@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -152,5 +153,55 @@ func TestShellcheck(t *testing.T) {
 	shellcheck := tool(t, "shellcheck")
 	if out, err := exec.Command(shellcheck, "action.sh").CombinedOutput(); err != nil {
 		t.Errorf("shellcheck action.sh: %v\n%s", err, out)
+	}
+}
+
+// currentMajor is the oldest major of each action that action.yml and the
+// workflows of the docs use which GitHub still runs without a deprecation
+// warning: Node 20 left the runners on 2026-09-16 (the first Node 24
+// releases: checkout v5, cache v5, upload-artifact v6), and CodeQL Action
+// v3 is deprecated in December 2026.
+var currentMajor = map[string]int{
+	"actions/checkout":                  5,
+	"actions/cache":                     5,
+	"actions/upload-artifact":           6,
+	"github/codeql-action/upload-sarif": 4,
+}
+
+var usesRE = regexp.MustCompile(`(?m)^\s*(?:-\s+)?uses:\s*([\w./-]+)@v(\d+)\s*$`)
+
+// TestActionsAreCurrent: every action the action and the documented
+// workflows use is at a major GitHub still supports, so a user's run
+// neither warns nor breaks because of what corsdiag chose.
+func TestActionsAreCurrent(t *testing.T) {
+	files, _ := filepath.Glob("../../docs/*.md")
+	texts := map[string]string{}
+	for _, f := range append(files, "../../action.yml", "../../README.md") {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts[f] = string(b)
+	}
+	seen := 0
+	for f, text := range texts {
+		for _, m := range usesRE.FindAllStringSubmatch(text, -1) {
+			name, major := m[1], m[2]
+			if name == "corsdiag/corsdiag" {
+				continue
+			}
+			seen++
+			want, ok := currentMajor[name]
+			n, _ := strconv.Atoi(major)
+			switch {
+			case !ok:
+				t.Errorf("%s uses %s, which currentMajor does not list: add its oldest supported major", f, m[0])
+			case n < want:
+				t.Errorf("%s uses %s@v%s: want v%d or later", f, name, major, want)
+			}
+		}
+	}
+	if seen < len(currentMajor) {
+		t.Errorf("found %d uses: lines; the pattern missed some", seen)
 	}
 }
