@@ -220,6 +220,9 @@ func TestCheckPastedDamagedBytes(t *testing.T) {
 		{"curl 'https://api.test/a\x00b' -H 'origin: " + testOrigin + "'", "curl command, byte 24: a NUL byte"},
 		{"curl ^\"https://api.test/\xff^\" -H ^\"origin: " + testOrigin + "^\"", "curl command, byte 24: byte 0xff is not UTF-8"},
 		{"fetch(\"https://api.test/a\x00b\", {\"referrer\": \"" + testOrigin + "/\"});", "fetch call, byte 25: a NUL byte"},
+		// A header value net/http cannot send: no "network-error" verdict.
+		{`fetch("https://api.test/a", {"headers": {"x-a": "a\u001bb"}, "referrer": "` + testOrigin + `/"});`, "fetch call, byte 48: the value of x-a holds a control character (0x1b)"},
+		{`Invoke-WebRequest -Uri "https://api.test/a" -Headers @{"Origin"="` + testOrigin + `"; "x-a"="a$([char]27)b"}`, "the value of x-a holds a control character (0x1b)"},
 	} {
 		code, _, errOut := execCheck(t, tr, "--", tt.paste)
 		if code != ExitUsage || !strings.Contains(errOut, tt.want) {

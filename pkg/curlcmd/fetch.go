@@ -108,6 +108,9 @@ func (c *Command) applyFetchOptions(opts jsObject) error {
 				if !cors.IsToken(hv.key) {
 					return &Error{Form: Fetch, Offset: hv.keyAt, Word: hv.key, Reason: "not a header name"}
 				}
+				if err := headerValueError(Fetch, hv.at, "", hv.key, v); err != nil {
+					return err
+				}
 				c.Header.Add(hv.key, v)
 			}
 		case "body":

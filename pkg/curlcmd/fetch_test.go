@@ -109,6 +109,9 @@ func TestParseFetchErrors(t *testing.T) {
 		{`fetch("https://a/", {"headers": {"x-a": "1"}, "mode": "no-cors"})`, 54, `mode "no-cors": the browser makes no CORS check`},
 		{`fetch("https://a/", {mode: 'same-origin'})`, 27, `mode "same-origin": the browser refuses`},
 		{`fetch("https://a/", ` + strings.Repeat("[", 100), 84, "nested more than 64 levels"},
+		// A value fetch() takes but no HTTP client sends, or one it throws on.
+		{`fetch("https://a/", {"headers": {"x-a": "a\u001bb"}})`, 40, "the value of x-a holds a control character (0x1b)"},
+		{`fetch("https://a/", {"headers": {"x-a": "a\r\nX-B: 1"}})`, 40, "the value of x-a holds a control character (0x0d)"},
 	}
 	for _, tt := range tests {
 		_, err := ParseFetch(tt.text)

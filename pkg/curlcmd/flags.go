@@ -324,8 +324,8 @@ func (b *builder) header(v string, w word) error {
 		return &Error{Offset: w.off, Word: v, Reason: quote(name) + " is not a valid header name"}
 	}
 	value = strings.TrimRight(value, "\r\n")
-	if !httpguts.ValidHeaderFieldValue(value) {
-		return &Error{Offset: w.off, Word: v, Reason: "the value of " + name + " holds a control character"}
+	if err := headerValueError("", w.off, v, name, value); err != nil {
+		return err
 	}
 	if strings.EqualFold(name, "Cookie") {
 		b.addCookie(value)

@@ -129,6 +129,9 @@ func (c *Command) applyInvoke(args []psToken) error {
 		case "-method":
 			c.Method = strings.ToUpper(v.val)
 		case "-contenttype":
+			if err := headerValueError(PowerShell, v.off, "", "Content-Type", v.val); err != nil {
+				return err
+			}
 			c.Header.Set("Content-Type", v.val)
 		case "-body":
 			c.Body = []byte(v.val)
@@ -139,6 +142,9 @@ func (c *Command) applyInvoke(args []psToken) error {
 			for _, kv := range v.hash {
 				if !cors.IsToken(kv.key) {
 					return &Error{Form: PowerShell, Offset: kv.off, Word: kv.key, Reason: "not a header name"}
+				}
+				if err := headerValueError(PowerShell, kv.off, "", kv.key, kv.val); err != nil {
+					return err
 				}
 				c.Header.Add(kv.key, kv.val)
 			}

@@ -105,6 +105,9 @@ func TestParsePowerShellErrors(t *testing.T) {
 		{`Invoke-WebRequest -Uri "https://a/$([char]x)"`, 34, "character number"},
 		{"$x = 1", 0, "no Invoke-WebRequest"},
 		{"iwr https://a/\niwr https://b/", 15, "a second Invoke-WebRequest"},
+		{`Invoke-WebRequest -Uri https://a/ -Headers @{ "x-a" = "a$([char]27)b" }`, 46, "the value of x-a holds a control character (0x1b)"},
+		{"Invoke-WebRequest -Uri https://a/ -Headers @{ \"x-a\" = \"a`r`nX-B: 1\" }", 46, "the value of x-a holds a control character (0x0d)"},
+		{"Invoke-WebRequest -Uri https://a/ -ContentType \"text/`nplain\"", 47, "the value of Content-Type holds a control character (0x0a)"},
 	}
 	for _, tt := range tests {
 		_, err := ParsePowerShell(tt.text)

@@ -1,6 +1,7 @@
 package curlcmd
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -106,4 +107,26 @@ func (c *Command) Unpreflight() (note string, ok bool) {
 		note += ", with the headers it names (" + strings.Join(names, ", ") + ") set to placeholder values"
 	}
 	return note + "; add --credentials if that request sends cookies", true
+}
+
+// headerValueError refuses a header value no copied request carried as it
+// reads: fetch() strips leading and trailing HTTP whitespace, throws a
+// TypeError on CR, LF or NUL left inside, and takes other control
+// characters, which net/http refuses to send. Checking on would report a
+// network error the browser never had. word is what the error quotes.
+func headerValueError(form Dialect, off int, word, name, value string) error {
+	v := strings.Trim(value, " \t\r\n")
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c >= ' ' && c != 0x7f || c == '\t' {
+			continue
+		}
+		why := "which corsdiag's HTTP client cannot send"
+		if c == '\r' || c == '\n' || c == 0 {
+			why = "which fetch() refuses with a TypeError"
+		}
+		return &Error{Form: form, Offset: off, Word: word,
+			Reason: fmt.Sprintf("the value of %s holds a control character (0x%02x), %s", name, c, why)}
+	}
+	return nil
 }
