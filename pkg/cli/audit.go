@@ -52,20 +52,23 @@ func auditCommand(opts *auditOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "audit URL --origin ORIGIN [--origin ORIGIN…]",
 		Short: "Find the CORS policies that let the wrong pages read URL",
-		Long: `audit tries URL from many attacker-controlled origins derived from the ones the API
-is meant to allow (--origin, repeatable) and from the registrable domains: any origin,
-null, suffix and prefix matches, an unescaped dot, any subdomain, http, localhost and
-private addresses, special characters, shared hosting sites. From each it sends what a
-browser sends (the preflight when one is needed, the actual request when it is safe)
-and reports the origins the browser would let read the answer: error with the user's
-cookies, warning without, info for * or a preflight-only allowance.
+		Long: `audit tries URL from many attacker-controlled origins derived from the ones the
+API is meant to allow (--origin, repeatable) and from the registrable domains:
+any origin, null, suffix and prefix matches, an unescaped dot, any subdomain,
+http, localhost and private addresses, special characters, shared hosting sites.
+From each it sends what a browser sends (the preflight when one is needed, the
+actual request when it is safe) and reports the origins the browser would let
+read the answer: error with the user's cookies, warning without, info for * or a
+preflight-only allowance.
 
-The inferred policy comes first, then the findings, each naming the origin that got in
-and the answer's headers, then the fix: an exact allow-list in the platform's form.
+The inferred policy comes first, then the findings, each naming the origin that
+got in and the answer's headers, then the fix: an exact allow-list in the
+platform's form.
 
-Attacker names are under .invalid (or embed your own domain where the technique needs
-it), so they never collide with a real site. At most 40 requests, --rate per second. A
-state-changing method (PUT, DELETE…) is only preflighted unless --send-actual.
+Attacker names are under .invalid (or embed your own domain where the technique
+needs it), so they never collide with a real site. At most 40 requests, --rate
+per second. A state-changing method (PUT, DELETE…) is only preflighted unless
+--send-actual.
 
 Exit codes: 0 no error finding, 1 an error finding, 2 bad usage, 3 unreachable.`,
 		Example: `  corsdiag audit https://api.example.com/me --origin https://app.example.com --credentials

@@ -114,17 +114,18 @@ func newCheckCmd(io *IO) *cobra.Command {
 func checkCommand(opts *checkOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "check URL [flags] | check -- curl URL [curl flags]",
-		Short: "Send what a browser sends to URL and tell whether it would block the response",
-		Long: `check sends the requests a browser sends for a cross-origin fetch() from the page
-at --origin: the OPTIONS preflight when one is needed, then the actual request, hop
-by hop through redirects. It judges every response the way Chromium does and prints
-the console message the browser shows, the cause in plain words and the fix.
+		Short: "Tell whether the browser would block a request to URL, and why",
+		Long: `check sends the requests a browser sends for a cross-origin fetch() from the
+page at --origin: the OPTIONS preflight when one is needed, then the actual
+request, hop by hop through redirects. It judges every response the way Chromium
+does and prints the console message the browser shows, the cause in plain words
+and the fix.
 
-A state-changing request (POST, PUT, PATCH, DELETE) is never sent unless you pass
---send-actual; the preflight is judged alone.
+A state-changing request (POST, PUT, PATCH, DELETE) is never sent unless you
+pass --send-actual; the preflight is judged alone.
 
-Flags follow curl's, and a command copied from the browser ("Copy as cURL") can be
-pasted after --; explicit flags override what the curl command says.
+Flags follow curl's, and a command copied from the browser ("Copy as cURL") can
+be pasted after --; explicit flags override what the curl command says.
 
 Exit codes: 0 allowed, 1 blocked (or a warning with --strict), 2 bad usage or
 input, 3 the endpoint could not be reached.`,

@@ -61,18 +61,20 @@ func newCICmd(io *IO) *cobra.Command {
 	o := &ciOptions{}
 	cmd := &cobra.Command{
 		Use:   "ci",
-		Short: "Run the CORS checks of corsdiag.yaml and fail the build when one breaks",
+		Short: "Run the CORS checks of corsdiag.yaml; fail the build if one breaks",
 		Long: `ci reads a list of checks from corsdiag.yaml (or -f FILE), sends each one from
 each of its origins the way a browser would, and checks that the browser would
-allow (expect: allow) or block (expect: deny) it. A check with audit: true is also
-audited (corsdiag audit): an attacker origin that reads the answer with the user's
-cookies fails the run.
+allow (expect: allow) or block (expect: deny) it. A check with audit: true is
+also audited (corsdiag audit): an attacker origin that reads the answer with the
+user's cookies fails the run.
 
-Exit codes: 0 every expectation held; 1 at least one failed (or, with
---strict, a check that held has a warning); 2 the config or a flag is wrong; 3 an endpoint stayed unreachable after every retry (and nothing
-failed); 130 interrupted (what finished is still reported).
+Exit codes: 0 every expectation held; 1 at least one failed (or, with --strict,
+a check that held has a warning); 2 the config or a flag is wrong; 3 an endpoint
+stayed unreachable after every retry (and nothing failed); 130 interrupted (what
+finished is still reported).
 
-Write a starter file with 'corsdiag ci init'. Docs: docs/ci.md, docs/ci-config.md.`,
+Write a starter file with 'corsdiag ci init'. Docs: docs/ci.md,
+docs/ci-config.md.`,
 		Example: `  corsdiag ci
   corsdiag ci -f checks/cors.yaml --report junit=cors.xml --report sarif=cors.sarif
   corsdiag ci --concurrency 16 --per-host 8 --retries 3`,

@@ -38,18 +38,19 @@ func newExplainCmd(io *IO) *cobra.Command {
 	opts := &explainOptions{IO: io, pages: docs.Findings}
 	cmd := &cobra.Command{
 		Use:   "explain [code | \"console text\" | -]",
-		Short: "Explain a finding code or a pasted console error, or list every code",
-		Long: `explain prints the page of a finding code: what it means, why the browser
-blocks the request, examples of wrong and right responses, and the fix.
-Without a code it lists every code with its severity.
+		Short: "Explain a finding code or a pasted console error; list the codes",
+		Long: `explain prints the page of a finding code: what it means, why the browser blocks
+the request, examples of wrong and right responses, and the fix. Without a code
+it lists every code with its severity.
 
 Paste what the browser's console said instead (one line or the several lines
 Chrome, Firefox or Safari log for one request, also as a chat tool wrapped them;
-Chrome's lines about a font, script, image or stylesheet too, and an older Chrome's
-"Failed to load …" and "XMLHttpRequest cannot load …" wording; "-" reads them
-from stdin) and explain names the browser, the finding, the URL, the page's origin and the
-status the text holds, and the 'corsdiag check' command that reproduces it.
-Internal names work too (CORSMissingAllowOrigin, PreflightMissingAllowOriginHeader).`,
+Chrome's lines about a font, script, image or stylesheet too, and an older
+Chrome's "Failed to load …" and "XMLHttpRequest cannot load …" wording; "-"
+reads them from stdin) and explain names the browser, the finding, the URL, the
+page's origin and the status the text holds, and the 'corsdiag check' command
+that reproduces it. Internal names work too (CORSMissingAllowOrigin,
+PreflightMissingAllowOriginHeader).`,
 		Example: `  corsdiag explain
   corsdiag explain preflight-missing-allow-origin
   corsdiag explain "Access to fetch at 'https://api.example.com/items' from origin 'https://app.example.com' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."

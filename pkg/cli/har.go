@@ -57,27 +57,26 @@ func newHarCmd(io *IO) *cobra.Command {
 		Long: `har reads a HAR file (DevTools → Network → "Save all as HAR", Playwright,
 Charles, Fiddler, mitmproxy…; - for standard input; gzip-compressed, or a zip
 archive holding one .har file, as support tickets send them) one entry at a
-time, finds each request's page origin, and for every cross-origin request recomputes the
-CORS cause from the recorded headers the way the browser does. The verdict is
-what the browser recorded: a cross-origin request that failed (status 0 or -1,
-net::ERR_FAILED) was blocked.
+time, finds each request's page origin, and for every cross-origin request
+recomputes the CORS cause from the recorded headers the way the browser does.
+The verdict is what the browser recorded: a cross-origin request that failed
+(status 0 or -1, net::ERR_FAILED) was blocked.
 
-It prints a summary, one row per blocked request, and the cause and fix of
-each distinct problem with a count. When the file does not record why a
-request was blocked, it prints the 'corsdiag check' command that reproduces
-it; --replay sends those live (preflight always; the actual request only for
-GET/HEAD, or with --send-actual; the file's secrets as [REDACTED] unless
---send-secrets).
+It prints a summary, one row per blocked request, and the cause and fix of each
+distinct problem with a count. When the file does not record why a request was
+blocked, it prints the 'corsdiag check' command that reproduces it; --replay
+sends those live (preflight always; the actual request only for GET/HEAD, or
+with --send-actual; the file's secrets as [REDACTED] unless --send-secrets).
 
---url and --origin filter by substring, or by glob when the pattern holds
-* or ? (* matches any characters, / included).
+--url and --origin filter by substring, or by glob when the pattern holds * or ?
+(* matches any characters, / included).
 
-Requests that failed for reasons that are not CORS (an extension, TLS, DNS,
-an abort, mixed content, Local Network Access) are listed apart, as failed.
+Requests that failed for reasons that are not CORS (an extension, TLS, DNS, an
+abort, mixed content, Local Network Access) are listed apart, as failed.
 
-Exit codes: 0 nothing blocked (--strict: and nothing failed); 1 something blocked; 2 the file is not HAR, is
-cut off (add --partial to report what came before the damage), or a flag is
-wrong. Docs: docs/har.md.`,
+Exit codes: 0 nothing blocked (--strict: and nothing failed); 1 something
+blocked; 2 the file is not HAR, is cut off (add --partial to report what came
+before the damage), or a flag is wrong. Docs: docs/har.md.`,
 		Example: `  corsdiag har session.har
   corsdiag har session.har --all --origin 'https://app.example.com'
   corsdiag har session.har -o json | jq '.requests[] | select(.verdict=="blocked")'

@@ -35,19 +35,21 @@ func newLintCmd(io *IO) *cobra.Command {
 	opts := &lintOptions{IO: io}
 	cmd := &cobra.Command{
 		Use:   "lint FILE... --origin ORIGIN",
-		Short: "Tell from a template, before deploying, whether the browser will block the page's requests",
-		Long: `lint reads CloudFormation and SAM templates (YAML or JSON, cdk synth output included),
-OpenAPI 3 and Swagger 2 definitions with API Gateway's x-amazon-apigateway-* extensions,
-serverless.yml files, and Terraform .tf files (an API's OpenAPI body included). For every route it predicts what the deployed API Gateway
-REST or HTTP API, Lambda function URL or S3 bucket would answer the page at --origin:
-the preflight, the actual response and API Gateway's own error responses. It judges
-those answers with the same rules as 'check', so a mistake gets the same finding code,
-anchored to the template line responsible.
+		Short: "Tell from a template whether the browser will block its requests",
+		Long: `lint reads CloudFormation and SAM templates (YAML or JSON, cdk synth output
+included), OpenAPI 3 and Swagger 2 definitions with API Gateway's
+x-amazon-apigateway-* extensions, serverless.yml files, and Terraform .tf files
+(an API's OpenAPI body included). For every route it predicts what the deployed
+API Gateway REST or HTTP API, Lambda function URL or S3 bucket would answer the
+page at --origin: the preflight, the actual response and API Gateway's own error
+responses. It judges those answers with the same rules as 'check', so a mistake
+gets the same finding code, anchored to the template line responsible.
 
-By default every method of every route is predicted, with the headers its authorizer
-or API key reads; -X, -H and --credentials describe the page's request instead, and
---route picks routes. What a template cannot show (the code behind a proxy
-integration) is assumed right and reported as a warning naming what it must send.
+By default every method of every route is predicted, with the headers its
+authorizer or API key reads; -X, -H and --credentials describe the page's
+request instead, and --route picks routes. What a template cannot show (the code
+behind a proxy integration) is assumed right and reported as a warning naming
+what it must send.
 
 Exit codes: 0 allowed, 1 a browser would block a request (or a warning with
 --strict), 2 bad usage or a template that cannot be read.`,

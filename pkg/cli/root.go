@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -128,9 +129,15 @@ func NewRoot(io *IO) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "corsdiag",
 		Short: "Tell why the browser blocked a cross-origin request, and what to change on the server",
-		Long: `corsdiag applies the CORS rules of the Fetch standard, as Chromium applies them,
-to a live endpoint (check), a browser's HAR export (har) or a list of checks in CI (ci),
-and prints the cause, the console message the browser shows, and the fix.`,
+		Long: `corsdiag applies the CORS rules of the Fetch standard, as Chromium, Firefox or
+Safari applies them (--browser), to what a server really answers, and prints the
+cause, the console message the browser shows, and the fix for the server's
+platform. It reads a live endpoint (check), a browser's HAR export (har), a list
+of checks in CI (ci) or an infrastructure template (lint); audit finds the
+origins an endpoint wrongly lets read it, and explain reads a pasted console
+error or a finding code.
+
+Each command's --help gives its flags and exit codes. Docs: README.md, docs/.`,
 		Version:       Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -154,6 +161,10 @@ and prints the cause, the console message the browser shows, and the fix.`,
 		root.AddCommand(f(io))
 	}
 	registerCompletions(root)
+	// cobra prints each flag's explanation on one line, however long: wrap
+	// it to the terminal (80 columns when unknown) as the rest of the output.
+	root.SetUsageTemplate(strings.ReplaceAll(root.UsageTemplate(), ".FlagUsages |",
+		fmt.Sprintf(".FlagUsagesWrapped %d |", io.TextWidth())))
 	return root
 }
 

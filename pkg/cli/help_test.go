@@ -1,0 +1,61 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/spf13/cobra"
+)
+
+// helpOverWidth lists the lines of a command's --help wider than width, but
+// for an example's command line, kept whole so that it pastes.
+func helpOverWidth(help string, width int) []string {
+	var bad []string
+	for _, line := range strings.Split(help, "\n") {
+		if utf8.RuneCountInString(line) <= width {
+			continue
+		}
+		if t := strings.TrimSpace(line); strings.HasPrefix(t, "corsdiag ") || strings.Contains(t, "| corsdiag ") {
+			continue
+		}
+		bad = append(bad, line)
+	}
+	return bad
+}
+
+// TestHelpFitsTheTerminal: every command's --help (the root's included)
+// fits the terminal, 80 columns or wider, flags and their explanations too.
+func TestHelpFitsTheTerminal(t *testing.T) {
+	io, _, _ := fakeIO(nil)
+	var paths [][]string
+	var walk func(c *cobra.Command, path []string)
+	walk = func(c *cobra.Command, path []string) {
+		if c.Hidden {
+			return
+		}
+		paths = append(paths, path)
+		for _, sub := range c.Commands() {
+			walk(sub, append(append([]string(nil), path...), sub.Name()))
+		}
+	}
+	walk(NewRoot(io), nil)
+	if len(paths) < 10 {
+		t.Fatalf("the walk found %d commands", len(paths))
+	}
+	for _, path := range paths {
+		for _, width := range []int{80, 120} {
+			t.Run(fmt.Sprintf("%s/%d", strings.Join(append([]string{"corsdiag"}, path...), " "), width), func(t *testing.T) {
+				io, out, errOut := fakeIO(nil)
+				io.Width, io.WidthSet = width, true
+				if code := Main(append(path, "--help"), io); code != 0 {
+					t.Fatalf("exit %d: %s", code, errOut)
+				}
+				for _, l := range helpOverWidth(out.String(), width) {
+					t.Errorf("wider than %d: %q", width, l)
+				}
+			})
+		}
+	}
+}
