@@ -113,7 +113,8 @@ report_file() {
     sarif) echo corsdiag.sarif ;;
     json) echo corsdiag.json ;;
     markdown) echo corsdiag.md ;;
-    *) die "report '$1': want junit, sarif, json or markdown, optionally =FILE" ;;
+    html) echo corsdiag.html ;;
+    *) die "report '$1': want junit, sarif, json, markdown or html, optionally =FILE" ;;
   esac
 }
 

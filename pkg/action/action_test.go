@@ -18,6 +18,8 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/corsdiag/corsdiag/pkg/cli"
 )
 
 // fakeCorsdiag is the binary in the fake release: it records its
@@ -363,8 +365,8 @@ func TestRun(t *testing.T) {
 		{"args are not run by a shell", map[string]string{"INPUT_ARGS": "check $(touch pwned) ;echo"},
 			"0", "", []string{"check", "$(touch", "pwned)", ";echo"}, map[string]string{"failures": "0"}, ""},
 		{"bad fail-on", map[string]string{"INPUT_FAIL_ON": "sometimes"}, "0", "", nil, nil, "fail-on 'sometimes': want error, warning or never"},
-		{"bad report", map[string]string{"INPUT_REPORT": "html"}, "0", "", nil, nil, "report 'html': want junit, sarif, json or markdown"},
-		{"bad report with a file", map[string]string{"INPUT_REPORT": "xml=out.xml"}, "0", "", nil, nil, "report 'xml': want junit, sarif, json or markdown"},
+		{"bad report", map[string]string{"INPUT_REPORT": "pdf"}, "0", "", nil, nil, "report 'pdf': want junit, sarif, json, markdown or html"},
+		{"bad report with a file", map[string]string{"INPUT_REPORT": "xml=out.xml"}, "0", "", nil, nil, "report 'xml': want junit, sarif, json, markdown or html"},
 		{"report without a file", map[string]string{"INPUT_REPORT": "junit="}, "0", "", nil, nil, "report 'junit=': the file is empty"},
 	}
 	for _, tt := range tests {
@@ -404,5 +406,37 @@ func TestRun(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRunTakesEveryReportFormat: the report input takes each format
+// corsdiag ci --report writes, alone (its default file) or with a file.
+func TestRunTakesEveryReportFormat(t *testing.T) {
+	requireTools(t)
+	bin := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bin, "corsdiag"), []byte(fakeCorsdiag), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	formats := cli.CIReportFormats()
+	if len(formats) < 5 {
+		t.Fatalf("ci writes %d report formats: %v", len(formats), formats)
+	}
+	for _, format := range formats {
+		for _, item := range []string{format, format + "=out/r." + format} {
+			t.Run(item, func(t *testing.T) {
+				dir := t.TempDir()
+				argsFile := filepath.Join(dir, "args")
+				r := script(t, "run", map[string]string{"PATH": bin + ":" + os.Getenv("PATH"), "FAKE_ARGS": argsFile,
+					"RUNNER_TEMP": dir, "INPUT_REPORT": item})
+				if r.code != 0 {
+					t.Fatalf("report %q refused (exit %d): %s", item, r.code, r.stderr)
+				}
+				b, _ := os.ReadFile(argsFile)
+				args := strings.Fields(string(b))
+				if len(args) != 3 || args[1] != "--report" || !strings.HasPrefix(args[2], format+"=") || args[2] == format+"=" {
+					t.Errorf("report %q ran corsdiag %q", item, args)
+				}
+			})
+		}
 	}
 }

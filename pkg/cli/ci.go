@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -40,6 +42,10 @@ var reportFormats = map[string]func(*suite.Report, io.Writer) error{
 	"markdown": (*suite.Report).WriteMarkdown,
 	"html":     (*suite.Report).WriteHTML,
 }
+
+// CIReportFormats are the formats of ci --report, sorted: the GitHub
+// Action's report input takes the same.
+func CIReportFormats() []string { return slices.Sorted(maps.Keys(reportFormats)) }
 
 type ciOptions struct {
 	file        string
