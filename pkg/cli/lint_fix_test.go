@@ -56,6 +56,52 @@ func mergeYAML(dst, src *yaml.Node) {
 	}
 }
 
+// physicalNames are the properties that name a resource in AWS: CloudFormation
+// replaces the resource when one changes (a new bucket, the old one deleted
+// with its objects, policies and rules), so a CORS fix never writes one.
+var physicalNames = []string{"BucketName", "FunctionName"}
+
+// namesOf returns, per resource of a CloudFormation document, its physical
+// name properties as written ("" when absent).
+func namesOf(doc *yaml.Node) map[string]string {
+	out := map[string]string{}
+	root := doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
+		root = root.Content[0]
+	}
+	res := valueOf(valueOf(root, "resources"), "Resources") // serverless.yml
+	if res == nil {
+		res = valueOf(root, "Resources")
+	}
+	if res == nil || res.Kind != yaml.MappingNode {
+		return out
+	}
+	for i := 0; i+1 < len(res.Content); i += 2 {
+		props := valueOf(res.Content[i+1], "Properties")
+		for _, k := range physicalNames {
+			v := ""
+			if n := valueOf(props, k); n != nil {
+				b, _ := yaml.Marshal(n)
+				v = string(b)
+			}
+			out[res.Content[i].Value+"."+k] = v
+		}
+	}
+	return out
+}
+
+func valueOf(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
 var kindForms = map[string][]string{
 	"cloudformation": {"cloudformation"},
 	"sam":            {"sam", "cloudformation"},
@@ -92,6 +138,7 @@ func TestLintFixesProven(t *testing.T) {
 				if err := yaml.Unmarshal(data, &doc); err != nil {
 					t.Fatal(err)
 				}
+				names := namesOf(&doc)
 				applied := map[string]bool{}
 				fixed := map[string]bool{}
 				for _, i := range byRoute[route] {
@@ -121,6 +168,11 @@ func TestLintFixesProven(t *testing.T) {
 				}
 				if len(applied) == 0 {
 					continue // only engine codes, whose fix is generic
+				}
+				for k, v := range namesOf(&doc) {
+					if names[k] != v {
+						t.Errorf("%s: the fix writes %s %q over %q: the resource would be replaced", route, k, v, names[k])
+					}
 				}
 				out, err := yaml.Marshal(&doc)
 				if err != nil {

@@ -185,10 +185,13 @@ func pageOrigin(ex *cors.Exchange) string {
 	return "https://app.example.com"
 }
 
+// BucketPlaceholder stands in fixes for a bucket whose name is not known.
+const BucketPlaceholder = "YOUR_BUCKET"
+
 // fixContextOf is newFixContext with ex observed already (o).
 func fixContextOf(ex *cors.Exchange, d *cors.Diagnosis, o *observation) FixContext {
 	c := FixContext{APIID: "YOUR_API_ID", Region: "YOUR_REGION", Stage: "YOUR_STAGE", Resource: "/YOUR/RESOURCE",
-		VPCE: "YOUR_VPCE_ID", Bucket: "YOUR_BUCKET", Origin: "https://app.example.com", Method: "GET", Path: "/"}
+		VPCE: "YOUR_VPCE_ID", Bucket: BucketPlaceholder, Origin: "https://app.example.com", Method: "GET", Path: "/"}
 	if ex != nil {
 		c.Origin = pageOrigin(ex)
 		c.Credentials = ex.Request.Credentials
@@ -245,7 +248,7 @@ func fixContextOf(ex *cors.Exchange, d *cors.Diagnosis, o *observation) FixConte
 		c.Region = m[1]
 	}
 	if safeName(c.Bucket) != c.Bucket {
-		c.Bucket = "YOUR_BUCKET"
+		c.Bucket = BucketPlaceholder
 	}
 	return c
 }

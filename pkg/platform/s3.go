@@ -147,12 +147,13 @@ func s3CorsRuleJSON(c FixContext) string {
 }`, quoteList([]string{c.Origin}), quoteList(s3Methods(c)), quoteList(c.Headers))
 }
 
+// s3CFN is the rule in the bucket's resource. It writes no BucketName: a
+// changed (or added) name makes CloudFormation replace the bucket.
 func s3CFN(c FixContext) string {
 	return fmt.Sprintf(`Resources:
   Bucket:
     Type: AWS::S3::Bucket
     Properties:
-      BucketName: %s
       CorsConfiguration:
         CorsRules:
           # keep the rules already in CorsRules; add this one
@@ -161,7 +162,7 @@ func s3CFN(c FixContext) string {
             AllowedHeaders: [%s]
             ExposedHeaders: [ETag]
             MaxAge: 3000
-`, c.Bucket, quoteList([]string{c.Origin}), quoteList(s3Methods(c)), quoteList(c.Headers))
+`, quoteList([]string{c.Origin}), quoteList(s3Methods(c)), quoteList(c.Headers))
 }
 
 func indent(s, by string) string {

@@ -38,15 +38,30 @@ type S3Rule struct {
 func (b *Bucket) Name() string { return b.ID }
 func (b *Bucket) Kind() string { return "S3 bucket" }
 func (b *Bucket) Pos() Pos     { return b.At }
-func (b *Bucket) name() string {
+
+// knownName is the bucket's name when the template fixes it, else "".
+func (b *Bucket) knownName() string {
 	if b.BucketName != "" && !strings.ContainsAny(b.BucketName, "${}") {
 		return b.BucketName
+	}
+	return ""
+}
+func (b *Bucket) name() string {
+	if n := b.knownName(); n != "" {
+		return n
 	}
 	return hostName(b.ID)
 }
 func (b *Bucket) baseURL() string { return "https://" + b.name() + ".s3.amazonaws.com" }
+
+// target names the bucket for fixes only when the template does: AWS names
+// the others, and a guessed name pasted into a fix moves the rules to
+// another bucket.
 func (b *Bucket) target(Route) platform.Target {
-	return platform.Target{Bucket: b.name()}
+	if n := b.knownName(); n != "" {
+		return platform.Target{Bucket: n}
+	}
+	return platform.Target{Bucket: platform.BucketPlaceholder}
 }
 
 // Routes: an object, with every method the rules allow. A bucket without a
