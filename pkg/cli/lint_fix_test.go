@@ -193,6 +193,49 @@ func TestLintFixesProven(t *testing.T) {
 				}
 				proven++
 			}
+			// A user pastes every fix printed, one after another: a later
+			// one must not undo an earlier one (two methods of a resource
+			// share its one OPTIONS).
+			var doc yaml.Node
+			if err := yaml.Unmarshal(data, &doc); err != nil {
+				t.Fatal(err)
+			}
+			applied := map[string]bool{}
+			for _, x := range got.Findings {
+				snip := ""
+				for _, form := range kindForms[kind] {
+					if snip = snippetOf(x.Fix, form); snip != "" {
+						break
+					}
+				}
+				if snip == "" || x.Severity == "info" || applied[snip] {
+					continue
+				}
+				applied[snip] = true
+				var frag yaml.Node
+				if err := yaml.Unmarshal([]byte(snip), &frag); err != nil {
+					t.Fatalf("%s snippet does not parse: %v\n%s", x.Code, err, snip)
+				}
+				mergeYAML(&doc, &frag)
+			}
+			if len(applied) == 0 {
+				return
+			}
+			out, err := yaml.Marshal(&doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fixedFile := filepath.Join(t.TempDir(), filepath.Base(f))
+			os.WriteFile(fixedFile, out, 0o644)
+			after, code, stderr := runLintJSON(t, append([]string{fixedFile}, args...)...)
+			for _, x := range after.Findings {
+				if x.Severity == "error" {
+					t.Errorf("every fix pasted: %s %s at %d", x.Route, x.Code, x.Line)
+				}
+			}
+			if code != ExitAllowed {
+				t.Errorf("every fix pasted: exit %d (%s)\n%s", code, stderr, out)
+			}
 		})
 	}
 	if proven < 10 {

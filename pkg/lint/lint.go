@@ -9,6 +9,7 @@ package lint
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
@@ -163,14 +164,21 @@ func Lint(templates []*iac.Template, opts Options) (*Report, error) {
 				}
 				routes = chosen
 			}
+			shared := awsmodel.SharedMethods(svc)
 			for _, rt := range routes {
 				methods := awsmodel.Methods(svc, rt)
 				if opts.Method != "" {
 					methods = []string{strings.ToUpper(opts.Method)}
 				}
+				fixMethods := append([]string(nil), methods...)
+				for _, m := range shared(rt) {
+					if !slices.Contains(fixMethods, m) {
+						fixMethods = append(fixMethods, m)
+					}
+				}
 				for _, m := range methods {
 					for _, origin := range opts.Origins {
-						res := lintOne(t, svc, rt, m, origin, opts, fixForm{format, inHCL, methods})
+						res := lintOne(t, svc, rt, m, origin, opts, fixForm{format, inHCL, fixMethods})
 						rep.Results = append(rep.Results, res.result)
 						for _, f := range res.findings {
 							key := f.File + fmt.Sprint(f.Line, f.Column) + string(f.Code) + f.Route + f.Origin + f.Step
@@ -222,8 +230,9 @@ type one struct {
 type fixForm struct {
 	format       string
 	openAPIInHCL bool
-	// methods are the route's methods linted: one finding covers them all,
-	// so its fix allows each.
+	// methods are the route's methods linted (one finding covers them all)
+	// and those of the routes the same configuration answers (the
+	// resource's OPTIONS, the API's CorsConfiguration): its fix allows each.
 	methods []string
 }
 

@@ -291,6 +291,32 @@ func Methods(s Service, r Route) []string {
 	return []string{"GET", "POST", "PUT", "PATCH", "DELETE"}
 }
 
+// SharedMethods returns, for a route of s, the methods of every route whose
+// preflight the same configuration answers: a REST API resource's one
+// OPTIONS method answers its path's routes; an HTTP API's or function URL's
+// CORS configuration and a bucket's rules answer all of them. A fix writes
+// that configuration, so it allows them all: one fix per method, pasted in
+// turn, would keep only the last method allowed.
+func SharedMethods(s Service) func(Route) []string {
+	_, perPath := s.(*RestAPI)
+	key := func(r Route) string {
+		if perPath {
+			return r.Path
+		}
+		return ""
+	}
+	by := map[string][]string{}
+	for _, r := range s.Routes() {
+		k := key(r)
+		for _, m := range Methods(s, r) {
+			if !contains(by[k], m) {
+				by[k] = append(by[k], m)
+			}
+		}
+	}
+	return func(r Route) []string { return by[key(r)] }
+}
+
 // idealPreflight is what a backend must answer a preflight with for the
 // request to pass: the headers the note names.
 func idealPreflight(c *call) (http.Header, []string) {
