@@ -42,7 +42,12 @@ func ParsePowerShell(text string) (*Command, error) {
 			if err := c.applyInvoke(st[1:]); err != nil {
 				return nil, err
 			}
-		case head.kind == psVar && strings.EqualFold(head.val, "$session.Cookies.Add"):
+		case head.kind != psVar:
+			// DevTools writes $session lines and Invoke-WebRequest; any
+			// other command is not part of the request.
+			return nil, &Error{Form: PowerShell, Offset: head.off, Word: head.val,
+				Reason: "only DevTools' $session lines and one Invoke-WebRequest are understood; remove the rest"}
+		case strings.EqualFold(head.val, "$session.Cookies.Add"):
 			// The cookie's name and value are its first two strings.
 			var strs []string
 			for _, t := range st {
@@ -66,6 +71,18 @@ func ParsePowerShell(text string) (*Command, error) {
 		c.Credentials = true
 	}
 	return c, nil
+}
+
+// psExpansion is the error for what PowerShell would expand ($name,
+// ${name}, $(…)): DevTools escapes every $ it copies (`$), and corsdiag
+// runs no shell, so the value sent would not be the one PowerShell sends.
+const psExpansion = "uses variable expansion ($name, ${…}, $(…)); corsdiag runs no shell, so replace it with its value"
+
+// psExpands reports whether a $ followed by c starts a variable or a
+// subexpression in a "…" string (otherwise the $ is literal).
+func psExpands(c byte) bool {
+	return c == '_' || c == '{' || c == '(' || c == '?' || c == '^' || c == '$' ||
+		'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9'
 }
 
 func psIsInvoke(w string) bool {
@@ -102,6 +119,9 @@ func (c *Command) applyInvoke(args []psToken) error {
 		}
 		i++
 		v := args[i]
+		if v.kind == psVar && name != "-websession" {
+			return &Error{Form: PowerShell, Offset: v.off, Word: v.val, Reason: psExpansion}
+		}
 		if v.kind == psOpen {
 			// An expression such as ([System.Text.Encoding]::UTF8.GetBytes("…")):
 			// its first string is the value.
@@ -342,6 +362,9 @@ func (l *psLexer) str() (string, error) {
 			l.i += end + 1
 			continue
 		}
+		if q == '"' && ch == '$' && l.i+1 < len(l.s) && psExpands(l.s[l.i+1]) {
+			return "", l.fail(l.i, psExpansion)
+		}
 		b.WriteByte(ch)
 		l.i++
 	}
@@ -392,6 +415,9 @@ func (l *psLexer) atom() (string, error) {
 	}
 	if l.i == start {
 		return "", l.fail(start, "want a key or value (a string or a word)")
+	}
+	if l.s[start] == '$' {
+		return "", l.fail(start, psExpansion)
 	}
 	return l.s[start:l.i], nil
 }

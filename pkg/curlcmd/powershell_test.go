@@ -59,6 +59,7 @@ func TestParsePowerShell(t *testing.T) {
 		{"Chrome", chromePowerShell, "https://api.example.com/items/7", "PUT", "https://app.example.com", "X-Request-Id", `r-"1"`, `{"name":"café"}`, "sid=abc"},
 		{"Firefox", firefoxPowerShell, "https://api.example.com/items", "POST", "https://app.example.com", "X-Name", "it's", "tab \t", "bob=true; tom=cool"},
 		{"single quotes", singleQuoted, "https://api.example.com/items", "GET", "https://app.example.com", "X-Name", "it's", "", ""},
+		{"a literal $", "iwr \"https://api.example.com/x?a=`$b&c=$\" -Headers @{Origin='https://app.example.com'; 'X-Name'='$v'; 'X-B'=\"1 $ 2\"}", "https://api.example.com/x?a=$b&c=$", "GET", "https://app.example.com", "X-Name", "$v", "", ""},
 		{"positional URI, irm", `irm https://api.example.com/x -Method Delete -Headers @{Origin="https://app.example.com"}`, "https://api.example.com/x", "DELETE", "https://app.example.com", "", "", "", ""},
 	}
 	for _, tt := range tests {
@@ -105,6 +106,14 @@ func TestParsePowerShellErrors(t *testing.T) {
 		{`Invoke-WebRequest -Uri "https://a/$([char]x)"`, 34, "character number"},
 		{"$x = 1", 0, "no Invoke-WebRequest"},
 		{"iwr https://a/\niwr https://b/", 15, "a second Invoke-WebRequest"},
+		// PowerShell would expand these (DevTools writes `$): the request
+		// sent would not be the one the copy describes.
+		{`Invoke-WebRequest -Uri "https://a/$env:USERNAME"`, 34, "variable expansion"},
+		{`Invoke-WebRequest -Uri https://a/ -Headers @{ "X" = "$(Get-Content secret)" }`, 53, "variable expansion"},
+		{`Invoke-WebRequest -Uri https://a/ -Headers @{ "X" = "a${token}" }`, 54, "variable expansion"},
+		{`Invoke-WebRequest -Uri https://a/ -Headers @{ X = $token }`, 50, "variable expansion"},
+		{`Invoke-WebRequest -Uri https://a/ -Body $body`, 40, "variable expansion"},
+		{"Invoke-WebRequest -Uri https://a/\nRemove-Item x", 34, "only DevTools' $session lines and one Invoke-WebRequest"},
 		{`Invoke-WebRequest -Uri https://a/ -Headers @{ "x-a" = "a$([char]27)b" }`, 46, "the value of x-a holds a control character (0x1b)"},
 		{"Invoke-WebRequest -Uri https://a/ -Headers @{ \"x-a\" = \"a`r`nX-B: 1\" }", 46, "the value of x-a holds a control character (0x0d)"},
 		{"Invoke-WebRequest -Uri https://a/ -ContentType \"text/`nplain\"", 47, "the value of Content-Type holds a control character (0x0a)"},
