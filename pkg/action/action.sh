@@ -142,8 +142,9 @@ run() {
     fi
     [ -z "$sarif" ] || argv+=(--report "sarif=$sarif")
   fi
-  if [ "$fail_on" = warning ] && { [ "${argv[0]:-}" = ci ] || [ "${argv[0]:-}" = check ]; }; then
-    argv+=(--strict)
+  # warning: --strict, for the commands that have it
+  if [ "$fail_on" = warning ]; then
+    case ${argv[0]:-} in ci | check | har | lint) argv+=(--strict) ;; esac
   fi
 
   local before=0 code=0

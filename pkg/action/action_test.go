@@ -440,3 +440,35 @@ func TestRunTakesEveryReportFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestWarningIsStrict: fail-on warning adds --strict to the args input's
+// command exactly when that corsdiag command has the flag.
+func TestWarningIsStrict(t *testing.T) {
+	requireTools(t)
+	bin := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bin, "corsdiag"), []byte(fakeCorsdiag), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	strict := 0
+	for _, c := range cli.NewRoot(cli.SystemIO()).Commands() {
+		want := c.Flags().Lookup("strict") != nil
+		if want {
+			strict++
+		}
+		t.Run(c.Name(), func(t *testing.T) {
+			argsFile := filepath.Join(t.TempDir(), "args")
+			r := script(t, "run", map[string]string{"PATH": bin + ":" + os.Getenv("PATH"), "FAKE_ARGS": argsFile,
+				"INPUT_FAIL_ON": "warning", "INPUT_ARGS": c.Name() + " x"})
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			b, _ := os.ReadFile(argsFile)
+			if got := strings.Contains(string(b), "--strict"); got != want {
+				t.Errorf("fail-on warning ran corsdiag %q; the command has --strict: %v", strings.Fields(string(b)), want)
+			}
+		})
+	}
+	if strict < 4 {
+		t.Errorf("%d commands with --strict: want ci, check, har, lint at least", strict)
+	}
+}
