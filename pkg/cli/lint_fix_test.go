@@ -134,49 +134,9 @@ func TestLintFixesProven(t *testing.T) {
 				byRoute[x.Route] = append(byRoute[x.Route], i)
 			}
 			for _, route := range routes {
-				var doc yaml.Node
-				if err := yaml.Unmarshal(data, &doc); err != nil {
-					t.Fatal(err)
-				}
-				names := namesOf(&doc)
-				applied := map[string]bool{}
-				fixed := map[string]bool{}
-				for _, i := range byRoute[route] {
-					x := got.Findings[i]
-					var snip string
-					for _, form := range kindForms[kind] {
-						if snip = snippetOf(x.Fix, form); snip != "" {
-							break
-						}
-					}
-					if snip == "" || x.Severity == "info" {
-						continue
-					}
-					// The code behind a proxy stays unseen: its warning stays.
-					if x.Code != "apigw-proxy-integration-no-cors" {
-						fixed[x.Code] = true
-					}
-					if applied[snip] {
-						continue
-					}
-					applied[snip] = true
-					var frag yaml.Node
-					if err := yaml.Unmarshal([]byte(snip), &frag); err != nil {
-						t.Fatalf("%s snippet does not parse: %v\n%s", x.Code, err, snip)
-					}
-					mergeYAML(&doc, &frag)
-				}
-				if len(applied) == 0 {
+				out, fixed := pasteFixes(t, data, got, byRoute[route], kind)
+				if out == nil {
 					continue // only engine codes, whose fix is generic
-				}
-				for k, v := range namesOf(&doc) {
-					if names[k] != v {
-						t.Errorf("%s: the fix writes %s %q over %q: the resource would be replaced", route, k, v, names[k])
-					}
-				}
-				out, err := yaml.Marshal(&doc)
-				if err != nil {
-					t.Fatal(err)
 				}
 				fixedFile := filepath.Join(t.TempDir(), filepath.Base(f))
 				os.WriteFile(fixedFile, out, 0o644)
@@ -196,34 +156,13 @@ func TestLintFixesProven(t *testing.T) {
 			// A user pastes every fix printed, one after another: a later
 			// one must not undo an earlier one (two methods of a resource
 			// share its one OPTIONS).
-			var doc yaml.Node
-			if err := yaml.Unmarshal(data, &doc); err != nil {
-				t.Fatal(err)
+			all := make([]int, len(got.Findings))
+			for i := range all {
+				all[i] = i
 			}
-			applied := map[string]bool{}
-			for _, x := range got.Findings {
-				snip := ""
-				for _, form := range kindForms[kind] {
-					if snip = snippetOf(x.Fix, form); snip != "" {
-						break
-					}
-				}
-				if snip == "" || x.Severity == "info" || applied[snip] {
-					continue
-				}
-				applied[snip] = true
-				var frag yaml.Node
-				if err := yaml.Unmarshal([]byte(snip), &frag); err != nil {
-					t.Fatalf("%s snippet does not parse: %v\n%s", x.Code, err, snip)
-				}
-				mergeYAML(&doc, &frag)
-			}
-			if len(applied) == 0 {
+			out, _ := pasteFixes(t, data, got, all, kind)
+			if out == nil {
 				return
-			}
-			out, err := yaml.Marshal(&doc)
-			if err != nil {
-				t.Fatal(err)
 			}
 			fixedFile := filepath.Join(t.TempDir(), filepath.Base(f))
 			os.WriteFile(fixedFile, out, 0o644)
@@ -241,6 +180,59 @@ func TestLintFixesProven(t *testing.T) {
 	if proven < 10 {
 		t.Errorf("only %d routes had their fixes proven", proven)
 	}
+}
+
+// pasteFixes pastes into the template data the snippet of each finding of
+// got at idx, each snippet once, and returns the template (nil when none
+// was pasted) and the codes fixed. A snippet that writes a physical name
+// fails the test.
+func pasteFixes(t *testing.T, data []byte, got lintJSON, idx []int, kind string) ([]byte, map[string]bool) {
+	t.Helper()
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	names := namesOf(&doc)
+	applied := map[string]bool{}
+	fixed := map[string]bool{}
+	for _, i := range idx {
+		x := got.Findings[i]
+		var snip string
+		for _, form := range kindForms[kind] {
+			if snip = snippetOf(x.Fix, form); snip != "" {
+				break
+			}
+		}
+		if snip == "" || x.Severity == "info" {
+			continue
+		}
+		// The code behind a proxy stays unseen: its warning stays.
+		if x.Code != "apigw-proxy-integration-no-cors" {
+			fixed[x.Code] = true
+		}
+		if applied[snip] {
+			continue
+		}
+		applied[snip] = true
+		var frag yaml.Node
+		if err := yaml.Unmarshal([]byte(snip), &frag); err != nil {
+			t.Fatalf("%s snippet does not parse: %v\n%s", x.Code, err, snip)
+		}
+		mergeYAML(&doc, &frag)
+		for k, v := range namesOf(&doc) {
+			if names[k] != v {
+				t.Errorf("%s %s: the fix writes %s %q over %q: the resource would be replaced", x.Route, x.Code, k, v, names[k])
+			}
+		}
+	}
+	if len(applied) == 0 {
+		return nil, nil
+	}
+	out, err := yaml.Marshal(&doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out, fixed
 }
 
 // kindOf is the template kind lint reports for f.
