@@ -63,6 +63,14 @@ func TestBrokenAnswersSayWhatHappened(t *testing.T) {
 			}
 			c.Write([]byte("\r\n"))
 		}, []string{"larger than 10 MiB", "256 KiB", "adds headers without bound"}},
+		// The server did answer: not "cannot reach" words, and the line
+		// at fault quoted with its control characters escaped.
+		{"control character in a header", func(c net.Conn) {
+			c.Write([]byte("HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: https://a\x1b[31m\r\n\r\n"))
+		}, []string{"the server answered, but its response is not valid HTTP", `"Access-Control-Allow-Origin: https://a\x1b[31m"`, "control character"}},
+		{"not an HTTP status line", func(c net.Conn) {
+			c.Write([]byte("HTTP/1.1 2OO OK\r\n\r\n"))
+		}, []string{"the server answered, but its response is not valid HTTP", "status"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -77,6 +85,9 @@ func TestBrokenAnswersSayWhatHappened(t *testing.T) {
 				if !strings.Contains(msg, w) {
 					t.Errorf("%q lacks %q", msg, w)
 				}
+			}
+			if answered := strings.Contains(msg, "the server answered"); answered && strings.Contains(ue.Error(), "cannot reach") {
+				t.Errorf("%q says cannot reach a server that answered", ue.Error())
 			}
 			if strings.Contains(msg, "net/http:") {
 				t.Errorf("%q shows Go's error text", msg)

@@ -68,6 +68,17 @@ func describe(err error, rawURL string, timeout time.Duration) (reason, hint str
 		// (net::ERR_RESPONSE_HEADERS_TOO_BIG).
 		return "the server's response headers are larger than 10 MiB, so corsdiag stopped reading them (a browser gives up at 256 KiB)",
 			"Something adds headers without bound (a loop appending a header, a huge cookie); look at what sets headers in the server and in front of it."
+	case strings.Contains(err.Error(), malformedAnswer):
+		// The server answered; Go's parser refused the answer. What follows
+		// quotes the line at fault (escaped by %q).
+		_, what, _ := strings.Cut(err.Error(), malformedAnswer)
+		if strings.HasPrefix(what, "MIME header line") {
+			what = "a header line holds a control character or no colon (" + what + ")"
+		} else {
+			what = "malformed " + what
+		}
+		return "the server answered, but its response is not valid HTTP, so corsdiag cannot read it: " + what,
+			"Fix what writes that line, the server or a proxy in front of it (RFC 9110 §5.5: no control characters in a header value); a browser may read such an answer otherwise, so what the page sees is not known."
 	case errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "unexpected EOF"):
 		return "the server closed the connection in the middle of its response (the status line or headers were cut off)",
 			"A crashing server, or a proxy or load balancer in front of it, cut the answer short; check their logs."
@@ -104,6 +115,10 @@ func describe(err error, rawURL string, timeout time.Duration) (reason, hint str
 	}
 	return msg, ""
 }
+
+// malformedAnswer is how net/http reports an answer it cannot parse (a
+// control character in a header, a status code that is not one).
+const malformedAnswer = "transport connection broken: malformed "
 
 func hostPort(rawURL string) (host, port string) {
 	u, err := url.Parse(rawURL)

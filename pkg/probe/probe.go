@@ -137,9 +137,17 @@ type UnreachableError struct {
 	Reason string // plain words: "DNS lookup failed: no such host"
 	Hint   string // what to do next
 	Err    error
+	// Unreadable says the server did answer, in something that is not
+	// HTTP (a control character in a header): reached, but not readable.
+	Unreadable bool
 }
 
-func (e *UnreachableError) Error() string { return "cannot reach " + e.URL + ": " + e.Reason }
+func (e *UnreachableError) Error() string {
+	if e.Unreadable {
+		return e.URL + ": " + e.Reason
+	}
+	return "cannot reach " + e.URL + ": " + e.Reason
+}
 func (e *UnreachableError) Unwrap() error { return e.Err }
 
 // Run performs the check. It returns *UnreachableError when the endpoint

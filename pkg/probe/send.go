@@ -279,7 +279,8 @@ func (p *prober) noteErr(err error, rawURL string) {
 
 func (p *prober) unreachable() *UnreachableError {
 	reason, hint := describe(p.firstErr, p.firstURL, p.opts.Timeout)
-	return &UnreachableError{URL: p.firstURL, Reason: reason, Hint: hint, Err: p.firstErr}
+	return &UnreachableError{URL: p.firstURL, Reason: reason, Hint: hint, Err: p.firstErr,
+		Unreadable: strings.Contains(p.firstErr.Error(), malformedAnswer)}
 }
 
 // statusText is the reason phrase the server sent ("404 Not Found" -> "Not Found").
