@@ -58,6 +58,7 @@ func FuzzReadTerraform(f *testing.F) {
 		}
 	}
 	f.Add([]byte(`resource "aws_api_gateway_resource" "a" { parent_id = aws_api_gateway_resource.a.id, rest_api_id = aws_api_gateway_rest_api.x.id }`))
+	f.Add([]byte("resource \"aws_s3_bucket\" \"b\" {\n  dynamic \"cors_rule\" {\n    for_each = var.x\n    iterator = r\n    content { allowed_origins = [r.value] }\n  }\n  dynamic \"cors_rule\" {\n    for_each = []\n  }\n}\n"))
 	// Bodies: the files they name are in the folder of the fuzzed file.
 	dir := f.TempDir()
 	for name, text := range map[string]string{

@@ -152,6 +152,33 @@ func block(b *hclsyntax.Body, typ string) []*hclsyntax.Block {
 	return out
 }
 
+// nested returns r's blocks of typ, and the content of each dynamic block
+// writing one (how modules make a block optional): read as one block with
+// its iterator unknown, with a warning; none when for_each is known to be
+// empty. The content is anchored at the dynamic block.
+func (t *tfReader) nested(r *tfResource, typ string) []*hclsyntax.Block {
+	out := block(r.body, typ)
+	for _, d := range block(r.body, "dynamic") {
+		if len(d.Labels) != 1 || d.Labels[0] != typ {
+			continue
+		}
+		if v, ok := t.value(attr(d.Body, "for_each")); ok && v.CanIterateElements() && v.LengthInt() == 0 {
+			continue
+		}
+		it := typ
+		if a := attr(d.Body, "iterator"); a != nil {
+			it = exprText(t.src, a.Expr)
+		}
+		t.body.warn(d.DefRange().Start.Line, "%s.%s: dynamic %q is not expanded: read as one block, with %s.key and %s.value unknown", r.typ, r.name, typ, it, it)
+		for _, c := range block(d.Body, "content") {
+			cb := *c
+			cb.Type, cb.TypeRange, cb.LabelRanges = typ, d.TypeRange, d.LabelRanges
+			out = append(out, &cb)
+		}
+	}
+	return out
+}
+
 // value evaluates an expression without variables; ok is false when it
 // needs any (a reference, a variable, a function).
 func (t *tfReader) value(a *hclsyntax.Attribute) (cty.Value, bool) {
@@ -312,6 +339,7 @@ func (t *tfReader) read() ([]awsmodel.Service, error) {
 				continue
 			}
 			api := &awsmodel.HTTPAPI{ID: r.name, At: r.at}
+			cfg := t.nested(r, "cors_configuration")
 			doc, err := t.readBody(r)
 			if err != nil {
 				return nil, err
@@ -320,14 +348,14 @@ func (t *tfReader) read() ([]awsmodel.Service, error) {
 				// Not in t.defined: its CORS fix is the cors_configuration block.
 				readOpenAPIHTTP(doc.file, &resolver{}, doc.root, api)
 				t.inline[api] = doc.inline
-				if api.Cors != nil && len(block(r.body, "cors_configuration")) == 0 {
+				if api.Cors != nil && len(cfg) == 0 {
 					t.body.warn(attr(r.body, "body").SrcRange.Start.Line, "%s: x-amazon-apigateway-cors in body is deleted: after importing the body, the AWS provider sets the API's CORS configuration to the cors_configuration block, and there is none", r.typ+"."+r.name)
 				}
 				// The provider applies cors_configuration after the import: it wins.
 				api.Cors = nil
 			}
-			if bs := block(r.body, "cors_configuration"); len(bs) > 0 {
-				api.Cors = t.cors(bs[0], "allow_")
+			if len(cfg) > 0 {
+				api.Cors = t.cors(cfg[0], "allow_")
 			}
 			if attr(r.body, "target") != nil {
 				api.RouteList = append(api.RouteList, &awsmodel.HTTPRoute{Method: "ANY", Path: "$default", At: r.at})
@@ -338,14 +366,14 @@ func (t *tfReader) read() ([]awsmodel.Service, error) {
 			u := &awsmodel.FunctionURL{ID: r.name, At: r.at}
 			at, _ := t.str(r.body, "authorization_type")
 			u.IAM = at == "AWS_IAM"
-			if bs := block(r.body, "cors"); len(bs) > 0 {
+			if bs := t.nested(r, "cors"); len(bs) > 0 {
 				u.Cors = t.cors(bs[0], "allow_")
 			}
 			out = append(out, u)
 		case "aws_s3_bucket":
 			b := &awsmodel.Bucket{ID: r.name, At: r.at, CorsAt: r.at}
 			b.BucketName, _ = t.str(r.body, "bucket")
-			t.s3Rules(b, block(r.body, "cors_rule"))
+			t.s3Rules(b, t.nested(r, "cors_rule"))
 			buckets[id] = b
 			out = append(out, b)
 		}
@@ -359,7 +387,7 @@ func (t *tfReader) read() ([]awsmodel.Service, error) {
 			out = append(out, b)
 		}
 		b.CorsAt = r.at
-		t.s3Rules(b, block(r.body, "cors_rule"))
+		t.s3Rules(b, t.nested(r, "cors_rule"))
 	})
 	if err := t.readPuts(rest); err != nil {
 		return nil, err
