@@ -429,6 +429,7 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 	// Explicit -H headers replace the curl command's headers of the same
 	// name; repeated -H of one name are all sent, as curl does.
 	fromFlags := http.Header{}
+	noContentType := false // -H 'Content-Type:' takes away curl's default
 	for _, h := range o.Headers {
 		name, value, del, err := parseHeaderFlag(h)
 		if err != nil {
@@ -437,6 +438,7 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 		header.Del(name)
 		if del {
 			fromFlags.Del(name)
+			noContentType = noContentType || http.CanonicalHeaderKey(name) == "Content-Type"
 			continue
 		}
 		fromFlags.Add(name, value)
@@ -450,6 +452,9 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 			return nil, err
 		}
 		body, hasBody = b, true
+		if header.Get("Content-Type") == "" && !noContentType {
+			header.Set("Content-Type", curlcmd.DataContentType) // as curl -d
+		}
 		if method == "GET" {
 			// The curl command had no data; -d now implies POST.
 			method = ""

@@ -876,3 +876,45 @@ func TestCheckURLWithCredentials(t *testing.T) {
 		})
 	}
 }
+
+// -d sends the Content-Type curl sends with it, as a pasted `curl -d` does
+// (docs: "-d, --data DATA: request body, as curl"); -H wins, and an
+// emptied -H 'Content-Type:' sends none.
+func TestCheckDataContentType(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	tr := scenarioServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			mu.Lock()
+			got = append(got, strings.Join(r.Header.Values("Content-Type"), "|"))
+			mu.Unlock()
+		}
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+	})
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-d", "a=1"}, "application/x-www-form-urlencoded"},
+		{[]string{"--data-raw", "a=1"}, "application/x-www-form-urlencoded"},
+		{[]string{"--data-binary", "a=1"}, "application/x-www-form-urlencoded"},
+		{[]string{"-d", "a=1", "-H", "Content-Type: text/plain"}, "text/plain"},
+		{[]string{"-d", "a=1", "-H", "Content-Type:"}, ""},
+		{[]string{"--", "curl https://api.test/items -H 'origin: " + testOrigin + "' -d a=1"}, "application/x-www-form-urlencoded"},
+	}
+	for _, tt := range tests {
+		mu.Lock()
+		got = nil
+		mu.Unlock()
+		args := []string{"--send-actual", "--no-error-probe", "--no-compare"}
+		if tt.args[0] != "--" {
+			args = append(args, "https://api.test/items", "--origin", testOrigin)
+		}
+		code, out, errOut := execCheck(t, tr, append(args, tt.args...)...)
+		mu.Lock()
+		if code != ExitAllowed || len(got) != 1 || got[0] != tt.want {
+			t.Errorf("%q: exit %d, POST Content-Type %q, want %q\n%s%s", tt.args, code, got, tt.want, out, errOut)
+		}
+		mu.Unlock()
+	}
+}

@@ -39,6 +39,10 @@ const (
 	PowerShell Dialect = "powershell"
 )
 
+// DataContentType is the Content-Type curl sends with -d, --data-raw and
+// --data-binary when no -H names one.
+const DataContentType = "application/x-www-form-urlencoded"
+
 // Command is one parsed curl command line.
 type Command struct {
 	// URL is the request URL; "http://" is added when it has no scheme, as

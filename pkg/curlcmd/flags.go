@@ -423,7 +423,7 @@ func (b *builder) finish(first word) (*Command, error) {
 		} else {
 			c.Body = []byte(body)
 			if c.Header.Get("Content-Type") == "" {
-				ct := "application/x-www-form-urlencoded"
+				ct := DataContentType
 				if b.jsonUsed {
 					ct = "application/json"
 				}
