@@ -319,3 +319,49 @@ func TestHarFileTextRunsNoCommand(t *testing.T) {
 		})
 	}
 }
+
+// corsdiag lint quotes a template's values (an integration response's
+// Access-Control-Allow-Origin), which a pull request writes: linted in a
+// GitHub Actions or Azure Pipelines job, none of it runs as a command.
+func TestLintTemplateTextRunsNoCommand(t *testing.T) {
+	b, err := os.ReadFile("../../testdata/lint/mistakes/cfn-mock-wildcard-credentials.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name, env, value string
+	}{
+		{"GitHub", "GITHUB_ACTIONS", "https://other.example ##[add-mask]leak"},
+		{"GitHub, stop-commands", "GITHUB_ACTIONS", "x ##[stop-commands]pwn"},
+		{"Azure", "TF_BUILD", "https://other.example ##vso[task.setvariable variable=X]1"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			template := strings.Replace(string(b), `"'*'"`, `"'`+tt.value+`'"`, 1)
+			if template == string(b) {
+				t.Fatal("the template no longer has the mock's '*'")
+			}
+			path := filepath.Join(t.TempDir(), "template.yaml")
+			if err := os.WriteFile(path, []byte(template), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			io, out, errb := fakeIO(map[string]string{tt.env: "true"})
+			if code := Main([]string{"lint", path, "--origin", "https://app.example.com", "--credentials"}, io); code != ExitBlocked {
+				t.Fatalf("exit %d, want 1: %s", code, errb)
+			}
+			if tt.env == "TF_BUILD" {
+				if strings.Contains(strings.ToLower(out.String()), "##vso[") || !strings.Contains(out.String(), `##vso\[`) {
+					t.Errorf("the agent would run the template's logging command, or the report lost it:\n%s", out)
+				}
+				return
+			}
+			if !strings.Contains(out.String(), tt.value) {
+				t.Fatalf("the report does not quote the template's value:\n%s", out)
+			}
+			for _, log := range []string{out.String(), errb.String()} {
+				if c := runnerCommands(log); len(c) > 0 {
+					t.Errorf("the runner would run %q from the template's text:\n%s", c, log)
+				}
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -140,7 +141,9 @@ func runLint(o *lintOptions) error {
 	case "sarif":
 		err = lint.WriteSARIF(o.IO.Out, rep, Version)
 	default:
-		err = lint.WriteText(o.IO.Out, rep)
+		// The text quotes the template's values, which a pull request
+		// writes: in a CI log, as the other text reports, none runs.
+		err = logText(o.IO, func(w io.Writer) error { return lint.WriteText(w, rep) })
 	}
 	if err != nil {
 		return err
