@@ -83,7 +83,7 @@ func ParseFetch(text string) (*Command, error) {
 }
 
 func (c *Command) applyFetchOptions(opts jsObject) error {
-	var referrer string
+	var referrer, credentials string
 	for _, kv := range opts {
 		switch kv.key {
 		case "method":
@@ -127,6 +127,7 @@ func (c *Command) applyFetchOptions(opts jsObject) error {
 			if err != nil {
 				return err
 			}
+			credentials = s
 			c.Credentials = s == "include"
 		case "mode":
 			// DevTools always copies "cors". Without CORS there is nothing
@@ -150,11 +151,16 @@ func (c *Command) applyFetchOptions(opts jsObject) error {
 			referrer = s
 		}
 	}
-	// Node.js: cookie and Referer are headers.
+	// Node.js: cookie and Referer are headers. A call that says
+	// credentials "omit" or "same-origin" sends no cookies cross-origin.
 	if v := c.Header.Get("Cookie"); v != "" {
-		c.Cookie = v
 		c.Header.Del("Cookie")
-		c.Credentials = true
+		if credentials == "" || credentials == "include" {
+			c.Cookie = v
+			c.Credentials = true
+		} else {
+			c.Warnings = append(c.Warnings, "ignored the cookie header: credentials "+strconv.Quote(credentials)+" sends no cookies with a cross-origin request")
+		}
 	}
 	if referrer == "" {
 		referrer = c.Header.Get("Referer")
@@ -313,6 +319,7 @@ func (p *jsParser) object() (jsObject, error) {
 	defer func() { p.depth-- }()
 	p.i++ // {
 	obj := jsObject{}
+	index := map[string]int{} // a key written again keeps its place, takes the new value
 	for {
 		p.ws()
 		if p.eat('}') {
@@ -345,7 +352,13 @@ func (p *jsParser) object() (jsObject, error) {
 		if err != nil {
 			return nil, err
 		}
-		obj = append(obj, jsMember{key: key, keyAt: keyAt, val: v, at: at})
+		m := jsMember{key: key, keyAt: keyAt, val: v, at: at}
+		if i, ok := index[key]; ok {
+			obj[i] = m
+		} else {
+			index[key] = len(obj)
+			obj = append(obj, m)
+		}
 		p.ws()
 		if p.eat(',') {
 			continue

@@ -66,6 +66,13 @@ func TestParseFetch(t *testing.T) {
 		{"Chrome Node.js", chromeNodeFetch, "https://api.example.com/me", "GET", "https://app.example.com", "Accept", "*/*", "", "sid=1", true},
 		{"Firefox", firefoxFetch, "https://api.example.com/items", "DELETE", "https://app.example.com", "X-Request-Id", "r-1", "", "", false},
 		{"no options", `fetch('https://api.example.com/x')`, "https://api.example.com/x", "GET", "", "", "", "", "", false},
+		// A key written twice holds its last value, as in JavaScript
+		// (x-a and X-A are two keys, and Headers joins them).
+		{"duplicate keys", `fetch("https://a.example/x", {"headers": {"x-a": "1", "x-a": "2", "X-A": "3"}, "method": "GET", "method": "PUT"})`, "https://a.example/x", "PUT", "", "X-A", "2", "", "", false},
+		// credentials "omit" (or "same-origin", for a cross-origin URL)
+		// sends no cookies, whatever the headers say.
+		{"credentials omit", `fetch("https://a.example/x", {"headers": {"cookie": "sid=1"}, "credentials": "omit"})`, "https://a.example/x", "GET", "", "", "", "", "", false},
+		{"credentials same-origin", `fetch("https://a.example/x", {"credentials": "same-origin", "headers": {"cookie": "sid=1"}})`, "https://a.example/x", "GET", "", "", "", "", "", false},
 		{"comments and bare keys", "fetch(\"https://a.example/x\", /* c */ {method: 'POST', body: 'a=1', headers: {'X-A': \"\\x41\\u{1F600}\"},}) // end", "https://a.example/x", "POST", "", "X-A", "A😀", "a=1", "", false},
 	}
 	for _, tt := range tests {
