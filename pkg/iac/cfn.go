@@ -71,10 +71,16 @@ func readCFN(file string, root *yaml.Node) (*Template, error) {
 		return nil, &ParseError{File: file, Line: resources.Line, Msg: "Resources is not a mapping"}
 	}
 	c := newCFNReader(file, resources)
+	c.r.lists = map[string]bool{}
 	pairs(get(root, "Parameters"), func(k, v *yaml.Node) {
+		typ, _ := c.r.str(get(v, "Type"))
+		if strings.HasPrefix(typ, "AWS::SSM::Parameter::Value<") {
+			return // the default names the SSM parameter; its value is read at deploy
+		}
 		if d, ok := c.r.str(get(v, "Default")); ok {
 			c.r.params[k.Value] = d
 		}
+		c.r.lists[k.Value] = typ == "CommaDelimitedList" || strings.HasPrefix(typ, "List<")
 	})
 	c.globals = get(root, "Globals")
 	c.conditions(get(root, "Conditions"), resources)

@@ -268,6 +268,7 @@ func pos(file string, n *yaml.Node) awsmodel.Pos {
 // resolver resolves intrinsic functions as far as a template allows.
 type resolver struct {
 	params   map[string]string // parameter defaults
+	lists    map[string]bool   // parameters of a list type: !Ref is the default's items
 	conds    *yaml.Node        // the Conditions section
 	condMemo map[string]condState
 	fromIf   map[*yaml.Node]bool // values that were an Fn::If (SAM merges them as scalars)
@@ -355,6 +356,17 @@ func (r *resolver) str(n *yaml.Node) (string, bool) {
 			vals = append(vals, v)
 		}
 		return strings.Join(vals, sep), true
+	case "Fn::Select":
+		parts := args(arg)
+		if len(parts) != 2 {
+			return "", false
+		}
+		i, ok := r.integer(parts[0])
+		list, known := r.strs(parts[1])
+		if !ok || !known || i < 0 || i >= len(list) {
+			return "", false
+		}
+		return list[i], true
 	}
 	return "", false
 }
@@ -363,9 +375,33 @@ func (r *resolver) str(n *yaml.Node) (string, bool) {
 // out, and known reports whether every item was resolved.
 func (r *resolver) strs(n *yaml.Node) (out []string, known bool) {
 	known = true
-	if fn, _ := intrinsic(n); fn != "" && fn != "Fn::Sub" && fn != "Fn::Join" {
+	switch fn, arg := intrinsic(n); fn {
+	case "", "Fn::Sub", "Fn::Join", "Fn::Select":
+	case "Ref":
+		v, ok := r.params[arg.Value]
+		if !r.lists[arg.Value] || !ok {
+			return nil, false
+		}
+		// CommaDelimitedList: "each member string is space trimmed".
+		for _, s := range strings.Split(v, ",") {
+			out = append(out, strings.TrimSpace(s))
+		}
+		return out, true
+	case "Fn::Split":
+		parts := args(arg)
+		if len(parts) != 2 {
+			return nil, false
+		}
+		sep, ok1 := r.str(parts[0])
+		src, ok2 := r.str(parts[1])
+		if !ok1 || !ok2 || sep == "" {
+			return nil, false
+		}
+		return strings.Split(src, sep), true
+	default:
 		return nil, false
 	}
+
 	for _, it := range items(n) {
 		if v, ok := r.str(it); ok {
 			out = append(out, v)
