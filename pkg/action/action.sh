@@ -124,8 +124,16 @@ run() {
   case $fail_on in error | warning | never) ;; *) die "fail-on '$fail_on': want error, warning or never" ;; esac
   local -a argv=()
   if [ -n "${INPUT_ARGS:-}" ]; then
-    # xargs splits like a shell (quotes kept together) without running anything.
-    while IFS= read -r -d '' a; do argv+=("$a"); done < <(printf '%s' "$INPUT_ARGS" | xargs printf '%s\0')
+    # xargs splits like a shell (quotes kept together) without running
+    # anything. On an unclosed quote it still prints the words before it:
+    # its status, not its output, says whether args were read whole.
+    local words err split=true why
+    words=$(mktemp) err=$(mktemp)
+    printf '%s' "$INPUT_ARGS" | xargs printf '%s\0' >"$words" 2>"$err" || split=false
+    why=$(sed -e 's/^xargs: //' -e 's/;.*//' "$err" | head -1)
+    while IFS= read -r -d '' a; do argv+=("$a"); done <"$words"
+    rm -f "$words" "$err"
+    $split || die "args: ${why:-cannot split it}: quotes group words, and each must be closed"
   else
     argv=(ci)
     [ -z "${INPUT_CONFIG:-}" ] || argv+=(-f "$INPUT_CONFIG")

@@ -364,6 +364,8 @@ func TestRun(t *testing.T) {
 			map[string]string{"failures": "1", "fail": "true"}, ""},
 		{"args are not run by a shell", map[string]string{"INPUT_ARGS": "check $(touch pwned) ;echo"},
 			"0", "", []string{"check", "$(touch", "pwned)", ";echo"}, map[string]string{"failures": "0"}, ""},
+		{"args with an unmatched quote", map[string]string{"INPUT_ARGS": "lint t.yaml --origin https://app.example.com --route 'PUT /items"},
+			"0", "", nil, nil, "args: unmatched single quote"},
 		{"bad fail-on", map[string]string{"INPUT_FAIL_ON": "sometimes"}, "0", "", nil, nil, "fail-on 'sometimes': want error, warning or never"},
 		{"bad report", map[string]string{"INPUT_REPORT": "pdf"}, "0", "", nil, nil, "report 'pdf': want junit, sarif, json, markdown or html"},
 		{"bad report with a file", map[string]string{"INPUT_REPORT": "xml=out.xml"}, "0", "", nil, nil, "report 'xml': want junit, sarif, json, markdown or html"},
