@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/redact"
+	"github.com/corsdiag/corsdiag/pkg/termsafe"
 	"github.com/corsdiag/corsdiag/pkg/weburl"
 )
 
@@ -121,10 +123,18 @@ func (r *Result) WriteHAR(w io.Writer, redactSecrets bool) error {
 		}
 		add(&ep.Hop, harEntry{ResourceType: "fetch", Purpose: "error-path: " + ep.Purpose}, blocked)
 	}
-	enc := json.NewEncoder(w)
+	// What the server sent stays exact, but its C1 controls and invisible
+	// characters go out as \u escapes, as check -o json writes them: the
+	// file is read with cat and jq too.
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(f)
+	if err := enc.Encode(f); err != nil {
+		return err
+	}
+	_, err := w.Write(termsafe.EscapeJSON(b.Bytes()))
+	return err
 }
 
 func harEntryOf(h *cors.Hop, redactSecrets bool) harEntry {

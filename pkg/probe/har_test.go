@@ -231,3 +231,33 @@ func writeChromeLikeHAR(t *testing.T, res *Result) chromeLikeHAR {
 	}
 	return h
 }
+
+// TestHARControlsEscaped: a server's C1 controls and bidi overrides reach
+// --har-out as \u escapes, not raw bytes a terminal acts on (`cat x.har`),
+// and the file still says exactly what the server sent.
+func TestHARControlsEscaped(t *testing.T) {
+	const hostile = "https://x\u009b31m\u202eevil\u200b"
+	srv, _ := server(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", hostile)
+		w.Write([]byte(`{"m":"` + hostile + `"}`))
+	})
+	res := run(t, Options{Request: cors.Request{Method: "GET", URL: srv.URL + "/items"}})
+	for _, redactSecrets := range []bool{true, false} {
+		var b bytes.Buffer
+		if err := res.WriteHAR(&b, redactSecrets); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range []string{"\u009b", "\u202e", "\u200b"} {
+			if strings.Contains(b.String(), r) {
+				t.Errorf("redact=%v: the HAR holds %U raw", redactSecrets, []rune(r)[0])
+			}
+		}
+		var h chromeLikeHAR
+		if err := json.Unmarshal(b.Bytes(), &h); err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := headerValue(h.Log.Entries[0].Response.Headers, "Access-Control-Allow-Origin"); v != hostile {
+			t.Errorf("redact=%v: Access-Control-Allow-Origin %q, want %q", redactSecrets, v, hostile)
+		}
+	}
+}
