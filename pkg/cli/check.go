@@ -394,6 +394,7 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 	var body []byte
 	hasBody := false
 	cookie, user, insecure, curlOrigin := "", "", false, ""
+	var curlOrigins []string
 	var curlResolve, curlConnectTo []string
 	curlCredentials := false
 	if o.Curl != nil {
@@ -419,7 +420,7 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 		}
 		rawURL, method, body, cookie, user, insecure = c.URL, c.Method, c.Body, c.Cookie, c.User, c.Insecure
 		hasBody = c.Body != nil
-		curlOrigin = c.Origin()
+		curlOrigin, curlOrigins = c.Origin(), c.Header.Values("Origin")
 		curlCredentials = c.Credentials
 		curlResolve, curlConnectTo = c.Resolve, c.ConnectTo
 		// Only what script set: headers the browser added itself (Sec-*,
@@ -487,9 +488,19 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 	origin := o.Origin
 	if origin == "" {
 		origin = header.Get("Origin")
-	}
-	if origin == "" {
-		origin = curlOrigin
+		if origin == "" {
+			origin = curlOrigin
+		}
+		// A browser sends one Origin; two name no page to check from.
+		seen := header.Values("Origin")
+		if len(seen) == 0 {
+			seen = curlOrigins
+		}
+		for _, v := range seen {
+			if strings.TrimSpace(v) != strings.TrimSpace(origin) {
+				return nil, usageErrorf("two Origin headers (%q and %q): a browser sends one, the page's; pass the one to check with --origin", origin, v)
+			}
+		}
 	}
 	header.Del("Origin")
 	if origin == "" {

@@ -209,13 +209,7 @@ func utf16Bytes(s string, bigEndian bool) []byte {
 // the byte, and sends nothing (the NUL used to be dropped: /a\x00b went out
 // as /ab).
 func TestCheckPastedDamagedBytes(t *testing.T) {
-	var mu sync.Mutex
-	sent := 0
-	tr := scenarioServer(t, func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		sent++
-		mu.Unlock()
-	})
+	tr, sent := countingScenario(t)
 	for _, tt := range []struct{ paste, want string }{
 		{"curl 'https://api.test/a\x00b' -H 'origin: " + testOrigin + "'", "curl command, byte 24: a NUL byte"},
 		{"curl ^\"https://api.test/\xff^\" -H ^\"origin: " + testOrigin + "^\"", "curl command, byte 24: byte 0xff is not UTF-8"},
@@ -229,10 +223,25 @@ func TestCheckPastedDamagedBytes(t *testing.T) {
 			t.Errorf("%q: exit %d, stderr %q; want %d and %q", tt.paste, code, errOut, ExitUsage, tt.want)
 		}
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if sent != 0 {
-		t.Errorf("%d requests sent for damaged pastes", sent)
+	if n := sent(); n != 0 {
+		t.Errorf("%d requests sent for damaged pastes", n)
+	}
+}
+
+// countingScenario is a scenario server that answers 200 and counts the
+// requests it saw.
+func countingScenario(t *testing.T) (http.RoundTripper, func() int) {
+	var mu sync.Mutex
+	n := 0
+	tr := scenarioServer(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		n++
+		mu.Unlock()
+	})
+	return tr, func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return n
 	}
 }
 
@@ -367,5 +376,32 @@ func TestCheckCmdCopyInPOSIXShell(t *testing.T) {
 	code, _, errOut := execCheck(t, tr, args...)
 	if code != ExitUsage || !strings.Contains(errOut, `"Copy as cURL (cmd)"`) || !strings.Contains(errOut, "--from-file") {
 		t.Errorf("exit %d, stderr %q; want %d and a word on the cmd copy", code, errOut, ExitUsage)
+	}
+}
+
+// Two different Origin headers (in a paste, or in -H) name no one page: a
+// browser sends one. corsdiag used to take the first without a word.
+func TestCheckTwoOrigins(t *testing.T) {
+	tr, sent := countingScenario(t)
+	for _, args := range [][]string{
+		{"--", "curl https://api.test/items -H 'origin: https://a.example' -H 'Origin: https://b.example'"},
+		{"https://api.test/items", "-H", "Origin: https://a.example", "-H", "Origin: https://b.example"},
+	} {
+		code, _, errOut := execCheck(t, tr, append([]string{"--no-error-probe"}, args...)...)
+		if code != ExitUsage || !strings.Contains(errOut, "two Origin headers") || !strings.Contains(errOut, "--origin") {
+			t.Errorf("%q: exit %d, stderr %q; want %d and two Origin headers", args, code, errOut, ExitUsage)
+		}
+	}
+	// The same origin twice, or --origin choosing, is fine.
+	for _, args := range [][]string{
+		{"--", "curl https://api.test/items -H 'origin: https://a.example' -H 'Origin: https://a.example'"},
+		{"--origin", "https://a.example", "--", "curl https://api.test/items -H 'origin: https://a.example' -H 'Origin: https://b.example'"},
+	} {
+		if code, _, errOut := execCheck(t, tr, append([]string{"--no-error-probe"}, args...)...); code == ExitUsage {
+			t.Errorf("%q: exit %d, stderr %q", args, code, errOut)
+		}
+	}
+	if n := sent(); n != 2 {
+		t.Errorf("%d requests sent, want 2 (the two checks that name one origin)", n)
 	}
 }
