@@ -172,6 +172,16 @@ func TestLintFixesProven(t *testing.T) {
 					t.Errorf("every fix pasted: %s %s at %d", x.Route, x.Code, x.Line)
 				}
 			}
+			// Nor may a fix take a route away: a route gone has no error.
+			kept := map[string]bool{}
+			for _, r := range after.Routes {
+				kept[r.Route] = true
+			}
+			for _, r := range got.Routes {
+				if !kept[r.Route] {
+					t.Errorf("every fix pasted: route %s is gone\n%s", r.Route, out)
+				}
+			}
 			if code != ExitAllowed {
 				t.Errorf("every fix pasted: exit %d (%s)\n%s", code, stderr, out)
 			}

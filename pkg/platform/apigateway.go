@@ -467,6 +467,79 @@ func consoleCredentials(c FixContext) string {
 	return ""
 }
 
+// authorizerTakesPreflight: an HTTP API refused the preflight with 401 or
+// 403, which only a route with an authorizer does ($default, an ANY route
+// matching OPTIONS), CORS configuration or not (http-api-cors.html, "CORS
+// for an HTTP API with a $default route and an authorizer").
+func (c FixContext) authorizerTakesPreflight() bool {
+	return c.Preflight.Status == 401 || c.Preflight.Status == 403
+}
+
+// httpAPIOptionsRoute is, where an authorizer takes the preflight, the
+// OPTIONS /{proxy+} route without authorization that comes before it, in
+// form; else "".
+func httpAPIOptionsRoute(c FixContext, form Format) string {
+	if !c.authorizerTakesPreflight() {
+		return ""
+	}
+	switch form {
+	case FormatConsole:
+		return `
+An authorizer on $default or an ANY route takes the preflight even so: Routes → Create → OPTIONS /{proxy+},
+no authorization, attached to the same integration.`
+	case FormatAWSCLI:
+		return `
+# the preflight reaches this route, not the authorizer's ($default, ANY): the ANY route's integration
+aws apigatewayv2 create-route --api-id "$API_ID" --route-key 'OPTIONS /{proxy+}' \
+  --authorization-type NONE --target integrations/YOUR_INTEGRATION_ID`
+	case FormatCloudFormation:
+		return `  # the preflight reaches this route, not the authorizer's ($default, ANY)
+  OptionsRoute:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref HttpApi
+      RouteKey: OPTIONS /{proxy+}
+      AuthorizationType: NONE
+      Target: !Sub integrations/${Integration} # the integration of the ANY route
+`
+	case FormatSAM:
+		return `  # the preflight reaches this route, not the authorizer's ($default, ANY)
+  Function: # the function behind the ANY route
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        Preflight:
+          Type: HttpApi
+          Properties:
+            ApiId: !Ref HttpApi
+            Path: /{proxy+}
+            Method: OPTIONS
+            Auth:
+              Authorizer: NONE
+`
+	case FormatTerraform:
+		return `
+# the preflight reaches this route, not the authorizer's ($default, ANY)
+resource "aws_apigatewayv2_route" "options" {
+  api_id             = aws_apigatewayv2_api.api.id
+  route_key          = "OPTIONS /{proxy+}"
+  authorization_type = "NONE"
+  target             = "integrations/${aws_apigatewayv2_integration.fn.id}" # the ANY route's
+}
+`
+	case FormatServerless:
+		return `functions:
+  api: # the function behind the ANY route
+    events:
+      # the preflight reaches this route, not the authorizer's ($default, ANY)
+      - httpApi:
+          path: /{proxy+}
+          method: OPTIONS
+`
+	}
+	return ""
+}
+
 // httpAPICauses explains what an HTTP API did.
 func httpAPICauses(a *analysis) []cors.Finding {
 	if !a.has(idHTTPAPI) {
@@ -490,11 +563,16 @@ func httpAPICauses(a *analysis) []cors.Finding {
 		switch {
 		case pf.resp.Status == 404:
 			why = "the HTTP API has no CORS configuration and no OPTIONS route, so the preflight gets 404 Not Found"
-		case pf.resp.Status == 401 || pf.resp.Status == 403:
-			why = fmt.Sprintf("the HTTP API has no CORS configuration, so an ANY route with an authorizer catches the OPTIONS preflight and answers %d (with CORS configured, API Gateway answers preflights before any authorizer)", pf.resp.Status)
+		case c.authorizerTakesPreflight():
+			why = fmt.Sprintf("a route matching OPTIONS ($default, an ANY route) has an authorizer: it catches the preflight and answers %d, with or without a CORS configuration (API Gateway answers preflights itself only where no such route matches)", pf.resp.Status)
 		}
-		out = append(out, a.finding(CodeHTTPAPINotConfigured, idHTTPAPI, "preflight", true, why,
-			"Add "+c.Origin+" to AllowOrigins, "+c.methodList(",")+" to AllowMethods and "+c.headerList(",")+" to AllowHeaders in HTTP API "+c.APIID+"'s CORS configuration (the values already there stay); no OPTIONS route is needed."))
+		fix := "Add " + c.Origin + " to AllowOrigins, " + c.methodList(",") + " to AllowMethods and " + c.headerList(",") + " to AllowHeaders in HTTP API " + c.APIID + "'s CORS configuration (the values already there stay)"
+		if c.authorizerTakesPreflight() {
+			fix += ", and add an OPTIONS /{proxy+} route without authorization (it is matched before ANY routes and $default)."
+		} else {
+			fix += "; no OPTIONS route is needed."
+		}
+		out = append(out, a.finding(CodeHTTPAPINotConfigured, idHTTPAPI, "preflight", true, why, fix))
 	} else if rep := a.diag.Reported(); pf != nil && pf.resp != nil && rep != nil && rep.Step == "preflight" && (rep.Code == cors.CodeMethodNotAllowed || rep.Code == cors.CodeHeaderNotAllowed) {
 		// The configuration allows the origin; one of its other lists
 		// lacks what this page sends.
@@ -1008,8 +1086,7 @@ Resources:
   Access-Control-Allow-Origin: %s
   Access-Control-Allow-Methods: %s
   Access-Control-Allow-Headers: %s
-%sSave (HTTP APIs with auto-deploy apply it at once; otherwise deploy the stage). No OPTIONS route is needed; if an
-ANY route has an authorizer, CORS configuration makes API Gateway answer preflights before it.`, c.APIID, c.Origin, c.methodList(", "), c.headerList(", "), consoleCredentials(c))
+%sSave (HTTP APIs with auto-deploy apply it at once; otherwise deploy the stage).%s`, c.APIID, c.Origin, c.methodList(", "), c.headerList(", "), consoleCredentials(c), httpAPIOptionsRoute(c, FormatConsole))
 		}},
 		fixBuilder{FormatAWSCLI, "get-api, merge into CorsConfiguration (jq), update-api", httpAPIMergeCLI},
 		fixBuilder{FormatCloudFormation, "CorsConfiguration on AWS::ApiGatewayV2::Api", func(c FixContext) string {
@@ -1026,7 +1103,7 @@ ANY route has an authorizer, CORS configuration makes API Gateway answer preflig
         AllowHeaders: [%s]
         AllowCredentials: %s
         MaxAge: 7200
-`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.credentials("#", ""))
+%s`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.credentials("#", ""), httpAPIOptionsRoute(c, FormatCloudFormation))
 		}},
 		fixBuilder{FormatSAM, "CorsConfiguration on AWS::Serverless::HttpApi", func(c FixContext) string {
 			return fmt.Sprintf(`Resources:
@@ -1040,7 +1117,7 @@ ANY route has an authorizer, CORS configuration makes API Gateway answer preflig
         AllowHeaders: [%s]
         AllowCredentials: %s
         MaxAge: 7200
-`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.credentials("#", ""))
+%s`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.credentials("#", ""), httpAPIOptionsRoute(c, FormatSAM))
 		}},
 		fixBuilder{FormatCDK, "corsPreflight on the HttpApi (TypeScript)", func(c FixContext) string {
 			return fmt.Sprintf(`import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -1069,7 +1146,7 @@ new apigwv2.HttpApi(this, 'HttpApi', {
     max_age           = 7200
   }
 }
-`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.credentials("#", ""))
+%s`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.credentials("#", ""), httpAPIOptionsRoute(c, FormatTerraform))
 		}},
 		fixBuilder{FormatServerless, "provider.httpApi.cors (serverless.yml)", func(c FixContext) string {
 			return fmt.Sprintf(`provider:
@@ -1082,7 +1159,7 @@ new apigwv2.HttpApi(this, 'HttpApi', {
 %s      allowedHeaders:
 %s      allowCredentials: %s
       maxAge: 7200
-`, yamlList(c.allowListOrigins(), "        "), yamlList(c.Methods, "        "), yamlList(c.Headers, "        "), c.credentials("#", ""))
+%s`, yamlList(c.allowListOrigins(), "        "), yamlList(c.Methods, "        "), yamlList(c.Headers, "        "), c.credentials("#", ""), httpAPIOptionsRoute(c, FormatServerless))
 		}},
 	)
 	// Two values through an HTTP API mean it has no CORS configuration (one

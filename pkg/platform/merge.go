@@ -125,7 +125,7 @@ func httpAPIMergeCLI(c FixContext) string {
 	return corsConfigMergeCLI("API_ID="+c.APIID,
 		`aws apigatewayv2 get-api --api-id "$API_ID" --query CorsConfiguration --output json`,
 		`aws apigatewayv2 update-api --api-id "$API_ID" --cors-configuration file://cors.json`,
-		corsConfigAdd(c, c.Methods))
+		corsConfigAdd(c, c.Methods)) + httpAPIOptionsRoute(c, FormatAWSCLI)
 }
 
 func lambdaURLMergeCLI(c FixContext) string {

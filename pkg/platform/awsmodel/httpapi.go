@@ -1,9 +1,9 @@
 package awsmodel
 
 // API Gateway HTTP APIs and Lambda function URLs: with a CORS
-// configuration the service answers preflights itself (before any route or
-// authorizer) and adds the headers to every answer, ignoring the
-// backend's; without one, everything goes to the backend
+// configuration the service answers preflights itself (unless a route with
+// an authorizer matches OPTIONS) and adds the headers to every answer,
+// ignoring the backend's; without one, everything goes to the backend
 // (http-api-cors.html, urls-configuration.html#urls-cors).
 
 import (
@@ -157,10 +157,16 @@ func (a *HTTPAPI) route(verb, path string) *HTTPRoute {
 }
 
 func (a *HTTPAPI) answer(c *call) answer {
+	r := a.route(c.verb(), c.route.Path)
 	if a.Cors != nil && c.preflight {
+		// A route that matches OPTIONS ($default, an ANY route) still
+		// takes the preflight: its authorizer refuses it (http-api-cors.html,
+		// "CORS for an HTTP API with a $default route and an authorizer").
+		if r != nil && r.Authorizer != nil && !c.has(r.Authorizer.Header) {
+			return answer{msg: platform.HTTPAPIError(401), pos: r.Authorizer.At.Or(r.At)}
+		}
 		return answer{msg: platform.HTTPAPIAnswer(204, a.Cors.preflight(c)), pos: a.Cors.At}
 	}
-	r := a.route(c.verb(), c.route.Path)
 	if r == nil {
 		return answer{msg: platform.HTTPAPIError(404), pos: a.At}
 	}
