@@ -147,7 +147,9 @@ func (c *Command) applyInvoke(args []psToken) error {
 		case "-uri":
 			c.URL = v.val
 		case "-method":
-			c.Method = strings.ToUpper(v.val)
+			// As the browser sent it (fetch() normalizes six names only),
+			// not as PowerShell's enum would: "patch" stays lowercase.
+			c.Method = cors.NormalizeMethod(v.val)
 		case "-contenttype":
 			if err := headerValueError(PowerShell, v.off, "", "Content-Type", v.val); err != nil {
 				return err

@@ -60,6 +60,10 @@ func TestParsePowerShell(t *testing.T) {
 		{"Firefox", firefoxPowerShell, "https://api.example.com/items", "POST", "https://app.example.com", "X-Name", "it's", "tab \t", "bob=true; tom=cool"},
 		{"single quotes", singleQuoted, "https://api.example.com/items", "GET", "https://app.example.com", "X-Name", "it's", "", ""},
 		{"a literal $", "iwr \"https://api.example.com/x?a=`$b&c=$\" -Headers @{Origin='https://app.example.com'; 'X-Name'='$v'; 'X-B'=\"1 $ 2\"}", "https://api.example.com/x?a=$b&c=$", "GET", "https://app.example.com", "X-Name", "$v", "", ""},
+		// The copy says the method the browser sent: fetch() upper-cases
+		// only the six standard names, and a lowercase patch is what the
+		// server's Access-Control-Allow-Methods: PATCH does not match.
+		{"lowercase patch", `iwr https://api.example.com/x -Method "patch" -Headers @{Origin="https://app.example.com"}`, "https://api.example.com/x", "patch", "https://app.example.com", "", "", "", ""},
 		{"positional URI, irm", `irm https://api.example.com/x -Method Delete -Headers @{Origin="https://app.example.com"}`, "https://api.example.com/x", "DELETE", "https://app.example.com", "", "", "", ""},
 	}
 	for _, tt := range tests {
