@@ -196,7 +196,8 @@ func addDataFlag(f *pflag.FlagSet, list *[]dataArg, name, short, mode, usage str
 // holding the whole pasted command.
 func (o *checkOptions) setArgs(args []string) error {
 	switch {
-	case len(args) == 0:
+	case len(args) == 0 || len(args) == 1 && strings.TrimSpace(args[0]) == "":
+		// An empty paste ("$(pbpaste)" with nothing copied) is no URL either.
 		return usageErrorf("check needs a URL or a curl command\nUsage: %s\n   or: corsdiag check -- curl 'https://…' -H 'origin: https://your-page.example'", originHint)
 	case isCurl(args[0]):
 		if err := corsdiagFlagAfterPaste(strings.Fields(args[0])[0], args[1:]); err != nil {

@@ -395,6 +395,8 @@ func TestCheckExitCodes(t *testing.T) {
 		{"origin from header", []string{"check", allowed + "/items", "-H", "Origin: " + testOrigin}, ExitAllowed, ""},
 		{"origin with path", []string{"check", allowed, "--origin", "https://app.example/page"}, ExitUsage, "no path"},
 		{"no URL", []string{"check", "--origin", testOrigin}, ExitUsage, "needs a URL"},
+		{"empty URL", []string{"check", "", "--origin", testOrigin}, ExitUsage, "needs a URL"},
+		{"empty paste", []string{"check", "--", " \n"}, ExitUsage, "needs a URL"},
 		{"two URLs", []string{"check", allowed, allowed, "--origin", testOrigin}, ExitUsage, "one URL"},
 		{"not http", []string{"check", "ftp://example.test/", "--origin", testOrigin}, ExitUsage, "http:// or https://"},
 		{"bad header", []string{"check", allowed, "--origin", testOrigin, "-H", "NoColonHere"}, ExitUsage, "'Name: value'"},
