@@ -78,6 +78,7 @@ func FuzzReadTerraform(f *testing.F) {
 		`templatefile("t.json", { x = true, p = "a" })`,
 		`file("../openapi.yaml")`,
 		`jsonencode(true ? { paths = {} } : local.x)`,
+		"<<-EOT\n  openapi: 3.0.1\n  paths: {/a: {get: {}, options: {x-amazon-apigateway-integration: {type: mock}}}}\n  EOT",
 	} {
 		f.Add([]byte("resource \"aws_api_gateway_rest_api\" \"x\" {\n  body = " + body + "\n}\n" +
 			"resource \"aws_apigatewayv2_api\" \"h\" {\n  protocol_type = \"HTTP\"\n  body = " + body + "\n}\n" +

@@ -130,9 +130,14 @@ func (b *tfBody) read(a *hclsyntax.Attribute) (*bodyDoc, error) {
 			return &bodyDoc{root: root, file: b.file, inline: true}, nil
 		}
 	}
+	if tmpl, ok := e.(*hclsyntax.TemplateExpr); ok && len(tmpl.Parts) > 0 {
+		if text, ok := knownString(eval(tmpl, b.scope)); ok {
+			return b.literal(tmpl, text)
+		}
+	}
 	call, ok := e.(*hclsyntax.FunctionCallExpr)
 	if !ok || (call.Name != "file" && call.Name != "templatefile") || len(call.Args) == 0 {
-		b.warn(line, "body: not known before deploy (only jsonencode({...}), file(...) and templatefile(...) are read): its OpenAPI is not read")
+		b.warn(line, "body: not known before deploy (only jsonencode({...}), file(...), templatefile(...) and strings whose ${...} are known are read): its OpenAPI is not read")
 		return nil, nil
 	}
 	name, ok := knownString(eval(call.Args[0], b.scope))
@@ -175,6 +180,39 @@ func (b *tfBody) read(a *hclsyntax.Attribute) (*bodyDoc, error) {
 		markUnknown(root, func(k *yaml.Node) { b.warnAt(path, k.Line, keyLeftOut) })
 	}
 	return &bodyDoc{root: root, file: path}, nil
+}
+
+// literal reads a body written as a known string (a heredoc, a quoted
+// JSON): its lines are the .tf file's, from the line its text starts on.
+func (b *tfBody) literal(tmpl *hclsyntax.TemplateExpr, text string) (*bodyDoc, error) {
+	off := tmpl.Parts[0].Range().Start.Line - 1
+	root, err := parseDoc(b.file, []byte(text))
+	if err != nil {
+		var pe *ParseError
+		if errors.As(err, &pe) && pe.Line > 0 {
+			pe.Line += off
+		} else if errors.As(err, &pe) {
+			pe.Line = tmpl.SrcRange.Start.Line
+		}
+		pe.Msg = "body: " + pe.Msg
+		return nil, pe
+	}
+	shiftLines(root, off, map[*yaml.Node]bool{})
+	return &bodyDoc{root: root, file: b.file}, nil
+}
+
+// shiftLines moves every node of a tree down by off lines, each node once
+// (aliases share nodes).
+func shiftLines(n *yaml.Node, off int, done map[*yaml.Node]bool) {
+	if n == nil || done[n] {
+		return
+	}
+	done[n] = true
+	n.Line += off
+	for _, c := range n.Content {
+		shiftLines(c, off, done)
+	}
+	shiftLines(n.Alias, off, done)
 }
 
 // readLocal reads a file named relative to the .tf file's folder; a name
