@@ -391,3 +391,22 @@ func TestStartsWithCurl(t *testing.T) {
 		}
 	}
 }
+
+// An error about a header quotes it as the reports show it: the value of
+// a secret header hidden (a cookie copied with a stray control character
+// must not reach the terminal in clear).
+func TestHeaderErrorsHideSecrets(t *testing.T) {
+	for _, text := range []string{
+		"curl https://x.test/ -H $'Cookie: sid=s3cr3t-v4lue\\x01'",
+		"curl https://x.test/ -H $'Authorization: Bearer s3cr3t-v4lue\\x01'",
+		"curl https://x.test/ -H $'X-Api-Key: s3cr3t-v4lue\\x01'",
+	} {
+		_, err := Parse(text)
+		if err == nil || !strings.Contains(err.Error(), "control character") {
+			t.Fatalf("%q: err = %v, want a control character error", text, err)
+		}
+		if strings.Contains(err.Error(), "s3cr3t") {
+			t.Errorf("%q: the error shows the secret: %v", text, err)
+		}
+	}
+}

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"golang.org/x/net/http/httpguts"
+
+	"github.com/corsdiag/corsdiag/pkg/redact"
 )
 
 // Short options of curl 8 that take a value; every other letter is a
@@ -320,11 +322,13 @@ func (b *builder) header(v string, w word) error {
 		return nil
 	}
 	name = strings.TrimSpace(name)
-	if !httpguts.ValidHeaderFieldName(name) {
-		return &Error{Offset: w.off, Word: v, Reason: quote(name) + " is not a valid header name"}
-	}
 	value = strings.TrimRight(value, "\r\n")
-	if err := headerValueError("", w.off, v, name, value); err != nil {
+	// Quoted as the reports show a header: a secret value hidden.
+	shown := name + ": " + redact.Value(name, value)
+	if !httpguts.ValidHeaderFieldName(name) {
+		return &Error{Offset: w.off, Word: shown, Reason: quote(name) + " is not a valid header name"}
+	}
+	if err := headerValueError("", w.off, shown, name, value); err != nil {
 		return err
 	}
 	if strings.EqualFold(name, "Cookie") {
