@@ -80,7 +80,9 @@ func (sc *slsCors) allowOrigin() (string, []string) {
 
 func readServerless(file string, root *yaml.Node) (*Template, error) {
 	var warnings []*ParseError
-	resolveServerlessVariables(file, root, func(w *ParseError) { warnings = append(warnings, w) })
+	if err := resolveServerlessVariables(file, root, func(w *ParseError) { warnings = append(warnings, w) }); err != nil {
+		return nil, err
+	}
 	provider := get(root, "provider")
 	if name := get(provider, "name"); name != nil && name.Kind == yaml.ScalarNode && !strings.EqualFold(name.Value, "aws") {
 		warnings = append(warnings, &ParseError{File: file, Line: name.Line,

@@ -25,13 +25,27 @@ type slsVars struct {
 	warn   func(*ParseError)
 	walked map[*yaml.Node]bool
 	depth  int
+	// steps counts variables resolved; tooMuch is the variable that went
+	// over a bound (maxSlsValue, maxSlsSteps), err the refusal at its line.
+	steps   int
+	tooMuch string
+	err     *ParseError
 }
 
+// Bounds on what variables may expand to: a template's values are short,
+// and variables that double at each step (or fan out through references
+// not yet resolved) would take memory or time without end.
+const (
+	maxSlsValue = 1 << 16
+	maxSlsSteps = 1 << 18
+)
+
 // resolveServerlessVariables rewrites the variables of a serverless.yml in
-// place.
-func resolveServerlessVariables(file string, root *yaml.Node, warn func(*ParseError)) {
+// place; the error is a value that expands beyond the bounds.
+func resolveServerlessVariables(file string, root *yaml.Node, warn func(*ParseError)) *ParseError {
 	v := &slsVars{root: deref(root), file: file, warn: warn, walked: map[*yaml.Node]bool{}}
 	v.walk(v.root, false)
+	return v.err
 }
 
 // slsReadKeys are the keys under which lint reads a serverless.yml (and
@@ -41,7 +55,7 @@ var slsReadKeys = map[string]bool{"events": true, "url": true, "httpApi": true, 
 
 func (v *slsVars) walk(n *yaml.Node, read bool) {
 	n = deref(n)
-	if n == nil || v.walked[n] {
+	if n == nil || v.walked[n] || v.err != nil {
 		return
 	}
 	v.walked[n] = true
@@ -77,6 +91,12 @@ func (v *slsVars) value(n *yaml.Node, read bool) {
 		}
 	}
 	s, unknown := v.resolve(n.Value)
+	if v.tooMuch != "" {
+		if v.err == nil {
+			v.err = &ParseError{File: v.file, Line: n.Line, Msg: fmt.Sprintf("%s: the variables expand beyond %d bytes or %d steps", v.tooMuch, maxSlsValue, maxSlsSteps)}
+		}
+		return
+	}
 	if unknown != "" {
 		if read {
 			v.warn(&ParseError{File: v.file, Line: n.Line, Msg: fmt.Sprintf("%s is known only at deploy time: read as an unknown value", unknown)})
@@ -106,8 +126,16 @@ func (v *slsVars) resolve(s string) (out, unknown string) {
 			s = s[:m[0]] + mask + s[m[0]+2:]
 			continue
 		}
+		if v.steps++; v.steps > maxSlsSteps || v.tooMuch != "" {
+			v.tooMuch = first(v.tooMuch, s[m[0]:m[1]])
+			return "", s[m[0]:m[1]]
+		}
 		val, ok := v.variable(s[m[2]:m[3]])
 		if !ok {
+			return "", s[m[0]:m[1]]
+		}
+		if len(s)-(m[1]-m[0])+len(val) > maxSlsValue {
+			v.tooMuch = first(v.tooMuch, s[m[0]:m[1]])
 			return "", s[m[0]:m[1]]
 		}
 		s = s[:m[0]] + val + s[m[1]:]
@@ -116,6 +144,14 @@ func (v *slsVars) resolve(s string) (out, unknown string) {
 		return "", s
 	}
 	return s, ""
+}
+
+// first is a, else b.
+func first(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 // reSlsSource is a variable source: self:, env:, opt:, sls:, ssm:, cf:…,
