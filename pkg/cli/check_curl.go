@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"os"
 	"strings"
 
 	"github.com/corsdiag/corsdiag/pkg/curlcmd"
@@ -42,14 +41,8 @@ func parseCurl(args []string) (*curlcmd.Command, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.BodyFile != "" {
-		// curlcmd never reads files; the user's own command names this one.
-		b, err := os.ReadFile(c.BodyFile)
-		if err != nil {
-			return nil, usageErrorf("the curl command's body file: %v", err)
-		}
-		c.Body = b
-	}
+	// c.BodyFile is not read: a paste (maybe someone else's) may name any
+	// file, and curlcmd's warning says that part goes out empty.
 	return c, nil
 }
 

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -403,5 +405,39 @@ func TestCheckTwoOrigins(t *testing.T) {
 	}
 	if n := sent(); n != 2 {
 		t.Errorf("%d requests sent, want 2 (the two checks that name one origin)", n)
+	}
+}
+
+// A pasted command's @file is not read (curlcmd reads no files, and a
+// paste from someone else may name any file): that part of the body goes
+// out empty, and stderr says so. It used to say "corsdiag does not read
+// files", read the file anyway and send it as the whole body.
+func TestCheckPastedBodyFileNotRead(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "secret.txt")
+	if err := os.WriteFile(file, []byte("file-content-7f3a"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var bodies []string
+	tr := scenarioServer(t, func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		bodies = append(bodies, string(b))
+		mu.Unlock()
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+	})
+	for _, data := range []string{"-d @" + file, "--data-binary @" + file, "--json @" + file, "-T " + file} {
+		paste := "curl https://api.test/items -H 'origin: " + testOrigin + "' -d a=1 " + data
+		code, out, errOut := execCheck(t, tr, "--send-actual", "--no-error-probe", "--no-compare", "--", paste)
+		if code == ExitUsage || !strings.Contains(errOut, "sent empty") {
+			t.Errorf("%s: exit %d, stderr %q; want a warning that the file's part is sent empty\n%s", data, code, errOut, out)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, b := range bodies {
+		if strings.Contains(b, "file-content") {
+			t.Errorf("a body sent holds the file: %q", b)
+		}
 	}
 }

@@ -159,7 +159,7 @@ func TestOptions(t *testing.T) {
 				if c.BodyFile != "body.json" {
 					t.Errorf("BodyFile = %q", c.BodyFile)
 				}
-				wantWarning(t, c, "does not read files")
+				wantWarning(t, c, "so that part is sent empty")
 			}},
 		{name: "data-raw keeps @", text: `curl --data-raw @notafile https://x.test/`, url: "https://x.test/", method: "POST", body: "@notafile"},
 		{name: "--json", text: `curl --json '{"a":1}' https://x.test/`, url: "https://x.test/", method: "POST", body: `{"a":1}`,

@@ -255,7 +255,7 @@ func (b *builder) apply(name, v string, w word) error {
 	case "data", "data-ascii", "data-binary":
 		if strings.HasPrefix(v, "@") {
 			c.BodyFile = v[1:]
-			c.Warnings = append(c.Warnings, "the body would be read from the file "+quote(v[1:])+"; corsdiag does not read files")
+			c.Warnings = append(c.Warnings, "the body would be read from the file "+quote(v[1:])+noFileRead)
 			b.data = append(b.data, "")
 			return nil
 		}
@@ -266,13 +266,13 @@ func (b *builder) apply(name, v string, w word) error {
 		enc, file := urlencodeData(v)
 		if file != "" {
 			c.BodyFile = file
-			c.Warnings = append(c.Warnings, "the body would be read from the file "+quote(file)+"; corsdiag does not read files")
+			c.Warnings = append(c.Warnings, "the body would be read from the file "+quote(file)+noFileRead)
 		}
 		b.data = append(b.data, enc)
 	case "json":
 		if strings.HasPrefix(v, "@") {
 			c.BodyFile = v[1:]
-			c.Warnings = append(c.Warnings, "the body would be read from the file "+quote(v[1:])+"; corsdiag does not read files")
+			c.Warnings = append(c.Warnings, "the body would be read from the file "+quote(v[1:])+noFileRead)
 			v = ""
 		}
 		b.json = append(b.json, v)
@@ -282,7 +282,7 @@ func (b *builder) apply(name, v string, w word) error {
 	case "upload-file":
 		b.upload = true
 		c.BodyFile = v
-		c.Warnings = append(c.Warnings, "-T uploads the file "+quote(v)+"; corsdiag does not read files")
+		c.Warnings = append(c.Warnings, "-T uploads the file "+quote(v)+noFileRead)
 	case "url-query":
 		enc, _ := urlencodeData(strings.TrimPrefix(v, "+"))
 		b.queries = append(b.queries, enc)
@@ -297,6 +297,11 @@ func (b *builder) apply(name, v string, w word) error {
 	}
 	return nil
 }
+
+// noFileRead ends the warning for a body part curl would read from a
+// file: corsdiag reads none (a paste may name any file) and says what it
+// sends instead.
+const noFileRead = "; corsdiag does not read a pasted command's files, so that part is sent empty (pass check --data-binary @FILE before -- to send it)"
 
 // header is -H: "Name: value" adds, "Name;" sends an empty value, "Name:"
 // only removes a header curl would add (nothing to do), "@file" reads a file.
