@@ -526,3 +526,17 @@ func TestRedirectFixRedacted(t *testing.T) {
 		}
 	}
 }
+
+// The method comes from the user's paste (-X $'GE\nT'): a line break in it
+// is shown escaped, and the title stays one line.
+func TestTitleMethodOneLine(t *testing.T) {
+	ex := allowedGET()
+	ex.Request.Method = "GE\nT"
+	var b bytes.Buffer
+	if err := WriteText(&b, result(ex), Style{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `GE\x0aT `+api+" from origin") {
+		t.Errorf("the title does not show the method escaped on one line:\n%s", b.String())
+	}
+}

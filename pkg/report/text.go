@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/termsafe"
 	"github.com/fatih/color"
 )
 
@@ -110,7 +111,8 @@ func (t *textWriter) write() {
 	if r.Credentials {
 		cred = ", credentials: include"
 	}
-	t.block("  ", "    ", cors.NormalizeMethod(r.Method)+" "+t.s.URL(r.URL)+" from origin "+r.Origin+cred)
+	// The method is the user's (-X); a line break in it stays on this line.
+	t.block("  ", "    ", termsafe.Clean(cors.NormalizeMethod(r.Method))+" "+t.s.URL(r.URL)+" from origin "+r.Origin+cred)
 
 	rest := findings
 	if len(findings) > 0 && findings[0].Reported {
