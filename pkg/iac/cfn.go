@@ -89,6 +89,9 @@ func readCFN(file string, root *yaml.Node) (*Template, error) {
 		kind = KindSAM
 	}
 	c.read()
+	if err := c.r.bomb(file); err != nil {
+		return nil, err
+	}
 	t := &Template{File: file, Kind: kind, Services: c.out, Warnings: c.warnings}
 	if kind == KindSAM {
 		t.SAM = c.sam

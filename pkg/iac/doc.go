@@ -269,6 +269,11 @@ func pos(file string, n *yaml.Node) awsmodel.Pos {
 type resolver struct {
 	params   map[string]string // parameter defaults
 	lists    map[string]bool   // parameters of a list type: !Ref is the default's items
+	// steps counts values resolved; over is the value at which a bound
+	// (maxResolveSteps, maxResolvedValue) was passed: aliases under !Join
+	// double a value at each level without doubling the text.
+	steps int
+	over  *yaml.Node
 	conds    *yaml.Node        // the Conditions section
 	condMemo map[string]condState
 	fromIf   map[*yaml.Node]bool // values that were an Fn::If (SAM merges them as scalars)
@@ -300,11 +305,29 @@ func intrinsic(n *yaml.Node) (string, *yaml.Node) {
 
 var reSubVar = regexp.MustCompile(`\$\{([^}!]+)\}`)
 
+// Bounds on resolving: far beyond any template, well short of a bomb.
+const (
+	maxResolveSteps  = 1 << 22
+	maxResolvedValue = 1 << 20
+)
+
+// bomb is the refusal of a template whose values passed the bounds, or nil.
+func (r *resolver) bomb(file string) error {
+	if r.over == nil {
+		return nil
+	}
+	return &ParseError{File: file, Line: r.over.Line, Msg: fmt.Sprintf("intrinsic functions (and the aliases they name) expand beyond %d bytes or %d steps", maxResolvedValue, maxResolveSteps)}
+}
+
 // str resolves a scalar value; ok is false when it is only known at deploy
 // time.
 func (r *resolver) str(n *yaml.Node) (string, bool) {
 	n = deref(n)
-	if n == nil {
+	if n == nil || r.over != nil {
+		return "", false
+	}
+	if r.steps++; r.steps > maxResolveSteps {
+		r.over = n
 		return "", false
 	}
 	fn, arg := intrinsic(n)
@@ -354,6 +377,14 @@ func (r *resolver) str(n *yaml.Node) (string, bool) {
 				return "", false
 			}
 			vals = append(vals, v)
+		}
+		size := 0
+		for _, v := range vals {
+			size += len(v) + len(sep)
+		}
+		if size > maxResolvedValue {
+			r.over = n
+			return "", false
 		}
 		return strings.Join(vals, sep), true
 	case "Fn::Select":

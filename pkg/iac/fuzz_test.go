@@ -25,6 +25,7 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte("Resources: {D: {Type: AWS::CloudFront::Distribution, Properties: {DistributionConfig: {Origins: [{OriginAccessControlId: x, DomainName: {\"Fn::Sub\": null}}]}}}}"))
 	f.Add([]byte("Conditions: {C: !Equals [a, a]}\nResources: &r {A: {Type: AWS::Serverless::Api, Properties: {Cors: !If [C, *r, x]}}}\n"))
 	f.Add([]byte("a: &a {x: 1}\nb: &b {<<: *a, y: [*a]}\nResources: {<<: [*b, *a], A: {Type: AWS::Serverless::Api, Properties: {Cors: {<<: *b}}}}\n"))
+	f.Add([]byte("M: {a0: &a0 x, a1: &a1 !Join ['', [*a0, *a0]], a2: &a2 !Join ['', [*a1, *a1]]}\nResources: {U: {Type: AWS::Lambda::Url, Properties: {Cors: {AllowOrigins: [*a2, !Select [0, [*a2]]]}}}}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) { readAndAnswer(t, "fuzz.yaml", data) })
 }
 

@@ -36,6 +36,9 @@ func readOpenAPI(file string, root *yaml.Node) (*Template, error) {
 		readOpenAPIInto(file, r, root, api)
 		svc = api
 	}
+	if err := r.bomb(file); err != nil {
+		return nil, err
+	}
 	return &Template{File: file, Kind: KindOpenAPI, Services: []awsmodel.Service{svc}}, nil
 }
 

@@ -169,6 +169,9 @@ func readServerless(file string, root *yaml.Node) (*Template, error) {
 			Integration: awsmodel.Integration{Type: "MOCK", At: sc.at, Responses: []awsmodel.IntegrationResponse{{Status: 200, Headers: ps, At: sc.at}}}})
 	}
 	c.read()
+	if err := c.r.bomb(file); err != nil {
+		return nil, err
+	}
 	var out []awsmodel.Service
 	if restUsed {
 		out = append(out, rest)
