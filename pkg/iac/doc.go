@@ -267,14 +267,14 @@ func pos(file string, n *yaml.Node) awsmodel.Pos {
 
 // resolver resolves intrinsic functions as far as a template allows.
 type resolver struct {
-	params   map[string]string // parameter defaults
-	lists    map[string]bool   // parameters of a list type: !Ref is the default's items
+	params map[string]string // parameter defaults
+	lists  map[string]bool   // parameters of a list type: !Ref is the default's items
 	// steps counts values resolved; over is the value at which a bound
 	// (maxResolveSteps, maxResolvedValue) was passed: aliases under !Join
 	// double a value at each level without doubling the text.
-	steps int
-	over  *yaml.Node
-	conds    *yaml.Node        // the Conditions section
+	steps    int
+	over     *yaml.Node
+	conds    *yaml.Node // the Conditions section
 	condMemo map[string]condState
 	fromIf   map[*yaml.Node]bool // values that were an Fn::If (SAM merges them as scalars)
 	walked   map[*yaml.Node]bool // nodes whose conditions are resolved

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// YAML aliases under !Join (a1: !Join ['', [*a0, *a0]], a2 of a1…) double a
+// YAML aliases under !Join (a1: !Join [”, [*a0, *a0]], a2 of a1…) double a
 // value at each level without doubling the text: the template is refused at
 // the line of the value, at once, rather than filling memory.
 func TestCFNIntrinsicBomb(t *testing.T) {
