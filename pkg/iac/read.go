@@ -27,6 +27,9 @@ func Read(file string, data []byte) (t *Template, err error) {
 	if strings.HasSuffix(file, ".tf") {
 		return readTerraform(file, data)
 	}
+	if strings.HasSuffix(file, ".tf.json") {
+		return nil, &ParseError{File: file, Msg: "Terraform JSON syntax (.tf.json) is not read: lint reads .tf files (HCL)"}
+	}
 	root, err := parseDoc(file, data)
 	if err != nil {
 		return nil, err

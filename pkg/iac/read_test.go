@@ -175,3 +175,12 @@ func TestReadErrors(t *testing.T) {
 		})
 	}
 }
+
+// Terraform's JSON syntax is not read; the error says so rather than that
+// the file is no template.
+func TestReadTerraformJSON(t *testing.T) {
+	_, err := Read("main.tf.json", []byte(`{"resource": {"aws_apigatewayv2_api": {"h": {"protocol_type": "HTTP"}}}}`))
+	if err == nil || !strings.Contains(err.Error(), "Terraform JSON") {
+		t.Fatalf("error %v, want one naming Terraform JSON", err)
+	}
+}
