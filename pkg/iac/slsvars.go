@@ -29,7 +29,9 @@ type slsVars struct {
 	// over a bound (maxSlsValue, maxSlsSteps), err the refusal at its line.
 	steps   int
 	tooMuch string
-	err     *ParseError
+	// cycle is a ${self:…} met again while it resolves (or past 8 levels).
+	cycle string
+	err   *ParseError
 }
 
 // Bounds on what variables may expand to: a template's values are short,
@@ -94,6 +96,12 @@ func (v *slsVars) value(n *yaml.Node, read bool) {
 	if v.tooMuch != "" {
 		if v.err == nil {
 			v.err = &ParseError{File: v.file, Line: n.Line, Msg: fmt.Sprintf("%s: the variables expand beyond %d bytes or %d steps", v.tooMuch, maxSlsValue, maxSlsSteps)}
+		}
+		return
+	}
+	if v.cycle != "" {
+		if v.err == nil {
+			v.err = &ParseError{File: v.file, Line: n.Line, Msg: fmt.Sprintf("%s refers back to itself (or nests more than 8 levels), which the framework refuses too", v.cycle)}
 		}
 		return
 	}
@@ -172,6 +180,7 @@ func (v *slsVars) variable(expr string) (string, bool) {
 		case strings.HasPrefix(p, "self:"):
 			if n := v.selfNode(p); n != nil && n.Kind == yaml.ScalarNode {
 				if v.depth > 8 {
+					v.cycle = first(v.cycle, "${"+p+"}")
 					return "", false
 				}
 				v.depth++

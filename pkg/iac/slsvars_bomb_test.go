@@ -40,3 +40,20 @@ func TestServerlessVariableBomb(t *testing.T) {
 		}
 	}
 }
+
+// A variable that refers back to itself is an error, as the framework makes
+// it, at the line of the value: not a path or origin silently unknown.
+func TestServerlessVariableCycle(t *testing.T) {
+	for name, custom := range map[string]string{
+		"pair": "  a: ${self:custom.b}\n  b: ${self:custom.a}\n",
+		"self": "  a: \"x${self:custom.a}\"\n",
+	} {
+		doc := "service: s\nprovider: {name: aws}\ncustom:\n" + custom +
+			"functions:\n  f:\n    handler: h\n    events:\n      - http: {path: '${self:custom.a}', method: put, cors: true}\n"
+		_, err := Read("serverless.yml", []byte(doc))
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.Line != 4 || !strings.Contains(pe.Msg, "refers back to itself") {
+			t.Errorf("%s: error %v, want one at line 4 saying the variable refers back to itself", name, err)
+		}
+	}
+}
