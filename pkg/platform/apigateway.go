@@ -527,6 +527,30 @@ resource "aws_apigatewayv2_route" "options" {
   target             = "integrations/${aws_apigatewayv2_integration.fn.id}" # the ANY route's
 }
 `
+	case FormatCDK:
+		return `
+
+// the preflight reaches this route, not the authorizer's ($default, ANY): httpApi is your
+// HttpApi, integration the ANY route's
+httpApi.addRoutes({
+  path: '/{proxy+}',
+  methods: [apigwv2.HttpMethod.OPTIONS],
+  integration,
+  authorizer: new apigwv2.HttpNoneAuthorizer(),
+});`
+	case FormatOpenAPI:
+		return `# the preflight reaches this route, not the authorizer's ($default, ANY). Merge into the
+# document: options goes under the path's entry, beside its other operations.
+paths:
+  /{proxy+}:
+    options:
+      security: []
+      x-amazon-apigateway-integration: # the ANY route's integration, as it is written there
+        type: aws_proxy
+        httpMethod: POST
+        uri: YOUR_INTEGRATION_URI
+        payloadFormatVersion: "2.0"
+`
 	case FormatServerless:
 		return `functions:
   api: # the function behind the ANY route
@@ -1130,7 +1154,7 @@ new apigwv2.HttpApi(this, 'HttpApi', {
     allowHeaders: [%s],
     allowCredentials: %s
   },
-});`, c.jsOriginsPlain(), cdkMethods(c.Methods), singleQuoted(c.Headers), c.credentials("//", ","))
+});%s`, c.jsOriginsPlain(), cdkMethods(c.Methods), singleQuoted(c.Headers), c.credentials("//", ","), httpAPIOptionsRoute(c, FormatCDK))
 		}},
 		fixBuilder{FormatTerraform, "cors_configuration on aws_apigatewayv2_api", func(c FixContext) string {
 			return fmt.Sprintf(`resource "aws_apigatewayv2_api" "api" {

@@ -96,6 +96,6 @@ paths:
   allowHeaders: [%s]
   allowCredentials: %s
   maxAge: 7200
-`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.credentials("#", ""))
+%s`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.credentials("#", ""), httpAPIOptionsRoute(c, FormatOpenAPI))
 	}})
 }

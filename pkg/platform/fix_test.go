@@ -482,3 +482,27 @@ func TestFixContextOriginIsPasteable(t *testing.T) {
 		})
 	}
 }
+
+// An authorizer on $default or an ANY route takes an HTTP API's preflight
+// (401/403) whatever its CORS configuration: every form of the fix adds the
+// OPTIONS /{proxy+} route without authorization; without that refusal, none.
+func TestHTTPAPIFixesAddTheOptionsRoute(t *testing.T) {
+	for _, tt := range []struct {
+		status int
+		want   bool
+	}{{401, true}, {403, true}, {404, false}, {0, false}} {
+		ctx := fixContexts()["credentials+headers"]
+		ctx.Preflight.Status = tt.status
+		for _, f := range Fixes(CodeHTTPAPINotConfigured, ctx) {
+			if got := strings.Contains(f.Snippet, "/{proxy+}"); got != tt.want {
+				t.Errorf("preflight %d, %s: OPTIONS /{proxy+} route %v, want %v:\n%s", tt.status, f.Format, got, tt.want, f.Snippet)
+			}
+			if yamlFormats[f.Format] {
+				var n yaml.Node
+				if err := yaml.Unmarshal([]byte(f.Snippet), &n); err != nil {
+					t.Errorf("preflight %d, %s: not YAML: %v\n%s", tt.status, f.Format, err, f.Snippet)
+				}
+			}
+		}
+	}
+}
