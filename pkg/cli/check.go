@@ -608,13 +608,8 @@ func parseHeaderFlag(h string) (name, value string, del bool, err error) {
 		return "", "", false, err
 	}
 	at := len(n) + 1 + len(v) - len(strings.TrimLeftFunc(v, unicode.IsSpace)) // where value starts in h
-	if i := strings.IndexAny(value, "\r\n\x00"); i >= 0 {
-		return "", "", false, usageErrorf("-H %s: the value holds a line break or NUL (byte %d)", shownHeaderFlag(h), at+i)
-	}
-	// fetch() takes other control characters, but net/http refuses to
-	// send them: say so here rather than as a network error.
-	if i := strings.IndexFunc(value, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }); i >= 0 {
-		return "", "", false, usageErrorf("-H %s: the value holds control character %#02x (byte %d), which corsdiag's HTTP client cannot send", shownHeaderFlag(h), value[i], at+i)
+	if i, why := curlcmd.HeaderValueFault(value); i >= 0 {
+		return "", "", false, usageErrorf("-H %s: the value holds %s (byte %d)", shownHeaderFlag(h), why, at+i)
 	}
 	return name, value, value == "", nil
 }

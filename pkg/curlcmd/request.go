@@ -109,24 +109,33 @@ func (c *Command) Unpreflight() (note string, ok bool) {
 	return note + "; add --credentials if that request sends cookies", true
 }
 
-// headerValueError refuses a header value no copied request carried as it
-// reads: fetch() strips leading and trailing HTTP whitespace, throws a
-// TypeError on CR, LF or NUL left inside, and takes other control
-// characters, which net/http refuses to send. Checking on would report a
-// network error the browser never had. word is what the error quotes.
-func headerValueError(form Dialect, off int, word, name, value string) error {
-	v := strings.Trim(value, " \t\r\n")
+// HeaderValueFault finds the first byte of a header value, after its
+// leading and trailing HTTP whitespace (which fetch() strips), that no
+// copied request carried as it reads: CR, LF or NUL, on which fetch()
+// throws a TypeError, or another control character, which fetch() takes
+// but net/http refuses to send (checking on would report a network error
+// the browser never had). It returns the fault's index in value, or -1,
+// and why it cannot be sent.
+func HeaderValueFault(value string) (int, string) {
+	start := len(value) - len(strings.TrimLeft(value, " \t\r\n"))
+	v := strings.TrimRight(value[start:], " \t\r\n")
 	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if c >= ' ' && c != 0x7f || c == '\t' {
-			continue
+		switch c := v[i]; {
+		case c >= ' ' && c != 0x7f || c == '\t':
+		case c == '\r' || c == '\n' || c == 0:
+			return start + i, fmt.Sprintf("a control character (0x%02x): a line break or NUL, which fetch() refuses with a TypeError", c)
+		default:
+			return start + i, fmt.Sprintf("a control character (0x%02x), which corsdiag's HTTP client cannot send", c)
 		}
-		why := "which corsdiag's HTTP client cannot send"
-		if c == '\r' || c == '\n' || c == 0 {
-			why = "which fetch() refuses with a TypeError"
-		}
-		return &Error{Form: form, Offset: off, Word: word,
-			Reason: fmt.Sprintf("the value of %s holds a control character (0x%02x), %s", name, c, why)}
+	}
+	return -1, ""
+}
+
+// headerValueError is HeaderValueFault as a paste's error; word is what
+// the error quotes.
+func headerValueError(form Dialect, off int, word, name, value string) error {
+	if i, why := HeaderValueFault(value); i >= 0 {
+		return &Error{Form: form, Offset: off, Word: word, Reason: "the value of " + name + " holds " + why}
 	}
 	return nil
 }
