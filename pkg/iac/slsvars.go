@@ -9,6 +9,7 @@ package iac
 // its line.
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"strings"
@@ -135,7 +136,7 @@ func (v *slsVars) resolve(s string) (out, unknown string) {
 			continue
 		}
 		if v.steps++; v.steps > maxSlsSteps || v.tooMuch != "" {
-			v.tooMuch = first(v.tooMuch, s[m[0]:m[1]])
+			v.tooMuch = cmp.Or(v.tooMuch, s[m[0]:m[1]])
 			return "", s[m[0]:m[1]]
 		}
 		val, ok := v.variable(s[m[2]:m[3]])
@@ -143,7 +144,7 @@ func (v *slsVars) resolve(s string) (out, unknown string) {
 			return "", s[m[0]:m[1]]
 		}
 		if len(s)-(m[1]-m[0])+len(val) > maxSlsValue {
-			v.tooMuch = first(v.tooMuch, s[m[0]:m[1]])
+			v.tooMuch = cmp.Or(v.tooMuch, s[m[0]:m[1]])
 			return "", s[m[0]:m[1]]
 		}
 		s = s[:m[0]] + val + s[m[1]:]
@@ -152,14 +153,6 @@ func (v *slsVars) resolve(s string) (out, unknown string) {
 		return "", s
 	}
 	return s, ""
-}
-
-// first is a, else b.
-func first(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // reSlsSource is a variable source: self:, env:, opt:, sls:, ssm:, cf:…,
@@ -180,7 +173,7 @@ func (v *slsVars) variable(expr string) (string, bool) {
 		case strings.HasPrefix(p, "self:"):
 			if n := v.selfNode(p); n != nil && n.Kind == yaml.ScalarNode {
 				if v.depth > 8 {
-					v.cycle = first(v.cycle, "${"+p+"}")
+					v.cycle = cmp.Or(v.cycle, "${"+p+"}")
 					return "", false
 				}
 				v.depth++
