@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -69,15 +67,7 @@ func explainText(o *explainOptions, r *consoletext.Reading) error {
 			s := r.Status
 			out.Status = &s
 		}
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(out); err != nil {
-			return err
-		}
-		_, err := o.IO.Out.Write(termsafe.EscapeJSON(buf.Bytes()))
-		return err
+		return termsafe.WriteJSON(o.IO.Out, out)
 	}
 	p, _ := cors.LookupProfile(r.Browser)
 	w := o.IO.Out

@@ -1,8 +1,6 @@
 package lint
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -191,14 +189,7 @@ func WriteJSON(w io.Writer, r *Report) error {
 		}
 		out.Routes = append(out.Routes, jr)
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(out); err != nil {
-		return err
-	}
-	_, err := w.Write(termsafe.EscapeJSON(buf.Bytes()))
-	return err
+	return termsafe.WriteJSON(w, out)
 }
 
 // routeList names routes compactly: "GET, PUT /items from https://a".

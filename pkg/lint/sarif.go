@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"bytes"
 	"io"
 	"net/url"
 	"path/filepath"
@@ -28,13 +27,7 @@ func WriteSARIF(w io.Writer, r *Report, version string) error {
 	run.AddInvocation(true)
 	AddSARIF(run, r, fileURI)
 	log.AddRun(run)
-	var buf bytes.Buffer
-	if err := log.PrettyWrite(&buf); err != nil {
-		return err
-	}
-	buf.WriteByte('\n')
-	_, err = w.Write(termsafe.EscapeJSON(buf.Bytes()))
-	return err
+	return termsafe.WriteJSON(w, log)
 }
 
 // AddSARIF adds the report's templates and findings to a run (corsdiag ci

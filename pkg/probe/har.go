@@ -1,8 +1,6 @@
 package probe
 
 import (
-	"bytes"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -126,15 +124,7 @@ func (r *Result) WriteHAR(w io.Writer, redactSecrets bool) error {
 	// What the server sent stays exact, but its C1 controls and invisible
 	// characters go out as \u escapes, as check -o json writes them: the
 	// file is read with cat and jq too.
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(f); err != nil {
-		return err
-	}
-	_, err := w.Write(termsafe.EscapeJSON(b.Bytes()))
-	return err
+	return termsafe.WriteJSON(w, f)
 }
 
 func harEntryOf(h *cors.Hop, redactSecrets bool) harEntry {

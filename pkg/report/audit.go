@@ -2,8 +2,6 @@ package report
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -242,14 +240,7 @@ func WriteAuditJSON(w io.Writer, res *AuditResult) error {
 	}
 	// Evidence and the policy quote the server's headers: C1 controls and
 	// invisible characters are escaped, as in check's JSON.
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(out); err != nil {
-		return err
-	}
-	_, err := w.Write(termsafe.EscapeJSON(buf.Bytes()))
-	return err
+	return termsafe.WriteJSON(w, out)
 }
 
 // SARIFLevel maps a severity to a SARIF result level.

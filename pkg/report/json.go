@@ -1,9 +1,7 @@
 package report
 
 import (
-	"bytes"
 	_ "embed"
-	"encoding/json"
 	"io"
 	"net/http"
 	"slices"
@@ -132,15 +130,7 @@ func newJSONFindingTail(f *cors.Finding, platform string, text func(string) stri
 // escaping makes control characters harmless, so text is not altered, and
 // C1 controls and invisible characters are escaped too (termsafe.EscapeJSON).
 func WriteJSON(w io.Writer, res *CheckResult) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(buildJSON(res)); err != nil {
-		return err
-	}
-	_, err := w.Write(termsafe.EscapeJSON(buf.Bytes()))
-	return err
+	return termsafe.WriteJSON(w, buildJSON(res))
 }
 
 func buildJSON(res *CheckResult) *jsonReport {

@@ -1,8 +1,6 @@
 package suite
 
 import (
-	"bytes"
-	"encoding/json"
 	"io"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
@@ -108,12 +106,5 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		}
 		out.Results = append(out.Results, jr)
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(out); err != nil {
-		return err
-	}
-	_, err := w.Write(termsafe.EscapeJSON(buf.Bytes()))
-	return err
+	return termsafe.WriteJSON(w, out)
 }

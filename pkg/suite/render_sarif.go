@@ -12,6 +12,7 @@ import (
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/lint"
 	"github.com/corsdiag/corsdiag/pkg/report"
+	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
 
 // InformationURI is where the SARIF rules link to.
@@ -70,11 +71,7 @@ func (r *Report) WriteSARIF(w io.Writer) error {
 		lint.AddSARIF(run, r.Lint, func(file string) string { return sarifURI(file, r.BaseDir, r.WorkDir) })
 	}
 	log.AddRun(run)
-	if err := log.PrettyWrite(w); err != nil {
-		return err
-	}
-	_, err = io.WriteString(w, "\n")
-	return err
+	return termsafe.WriteJSON(w, log)
 }
 
 // sarifURI is the config path as a URI: relative to base (the repository

@@ -5,6 +5,9 @@
 package termsafe
 
 import (
+	"bytes"
+	"encoding/json"
+	"io"
 	"strconv"
 	"strings"
 	"unicode"
@@ -114,6 +117,22 @@ func needsCleaning(s string) bool {
 // printableASCII8 reports whether every byte of w is in 0x20–0x7e.
 func printableASCII8(w uint64) bool {
 	return swar.NonASCII(w)|swar.Below(w, 0x20)|swar.Equal(w, 0x7f) == 0
+}
+
+// WriteJSON writes v to w as the JSON documents of every command are
+// written: indented by two spaces, with <, > and & as they are (they are
+// URL and header text, and no page embeds these documents), and with
+// EscapeJSON's escapes.
+func WriteJSON(w io.Writer, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(EscapeJSON(buf.Bytes()))
+	return err
 }
 
 // EscapeJSON rewrites an encoded JSON document so that C1 control

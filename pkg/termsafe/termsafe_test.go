@@ -101,6 +101,28 @@ func TestEscapeJSON(t *testing.T) {
 	}
 }
 
+// TestWriteJSON: every command's JSON is indented, keeps <, > and & as
+// they are (shell snippets and URLs stay readable) and escapes C1 and
+// invisible characters.
+func TestWriteJSON(t *testing.T) {
+	for _, tc := range []struct {
+		in   any
+		want string
+	}{
+		{map[string]string{"fix": "a > b && c < d"}, "{\n  \"fix\": \"a > b && c < d\"\n}\n"},
+		{[]string{"x\u009by\u202e"}, "[\n  \"x\\u009by\\u202e\"\n]\n"},
+		{struct{ N int }{1}, "{\n  \"N\": 1\n}\n"},
+	} {
+		var b strings.Builder
+		if err := WriteJSON(&b, tc.in); err != nil || b.String() != tc.want {
+			t.Errorf("WriteJSON(%#v) = %q, %v; want %q", tc.in, b.String(), err, tc.want)
+		}
+	}
+	if err := WriteJSON(&strings.Builder{}, func() {}); err == nil {
+		t.Error("WriteJSON of a func: no error")
+	}
+}
+
 func FuzzEscapeJSON(f *testing.F) {
 	f.Add("a\u0085\u202e\U000e0041")
 	f.Fuzz(func(t *testing.T, s string) {
