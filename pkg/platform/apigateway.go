@@ -899,20 +899,12 @@ resource "aws_api_gateway_integration_response" "cors_%s" {
 	addFixes(CodeAPIGWGatewayResponses,
 		fixBuilder{FormatConsole, "API Gateway console", func(c FixContext) string {
 			return fmt.Sprintf(`1. API Gateway console → APIs → %s → Gateway responses.
-2. Select Default 4XX → Edit → Response headers → add Access-Control-Allow-Origin = '%s' (quotes included). Save.
+2. Select Default 4XX → Edit → Response headers → add Access-Control-Allow-Origin = '%s' (quotes included;
+   a response that has the header already keeps its value). Save.
 3. Do the same for Default 5XX%s.
 4. Resources → Deploy API → stage %s.`, c.APIID, c.Origin, typesSuffix(c), c.Stage)
 		}},
-		fixBuilder{FormatAWSCLI, "update-gateway-response for DEFAULT_4XX and DEFAULT_5XX, then redeploy", func(c FixContext) string {
-			var b strings.Builder
-			fmt.Fprintf(&b, "API_ID=%s\n", c.APIID)
-			b.WriteString(corsJSONHeredoc("cors-gateway-patch.json", patchParams(apigwHeaderParams(c, true), "gatewayresponse.header.", jsonString)) + "\n")
-			b.WriteString("# update adds the headers and keeps the rest (put would replace it all)\n")
-			fmt.Fprintf(&b, "for TYPE in %s; do\n", strings.Join(gatewayTypes(c), " "))
-			b.WriteString("  aws apigateway update-gateway-response --rest-api-id \"$API_ID\" --response-type \"$TYPE\" --patch-operations file://cors-gateway-patch.json\n")
-			fmt.Fprintf(&b, "done\naws apigateway create-deployment --rest-api-id \"$API_ID\" --stage-name %s", c.Stage)
-			return b.String()
-		}},
+		fixBuilder{FormatAWSCLI, "update-gateway-response: the headers each lacks, then redeploy", gatewayResponsesCLI},
 		fixBuilder{FormatCloudFormation, "AWS::ApiGateway::GatewayResponse (then a new deployment)", func(c FixContext) string {
 			var b strings.Builder
 			b.WriteString(gatewayResponsesKept(c, "#") + "Resources:\n")
@@ -1332,7 +1324,7 @@ resource "aws_api_gateway_deployment" "api" {
 // snippet: API Gateway keeps one definition per response type, so one the
 // user has must take the headers, not be defined again.
 func gatewayResponsesKept(c FixContext, mark string) string {
-	return fmt.Sprintf("%[1]s A %[2]s response defined already: add these headers to it (a second\n%[1]s definition of a type replaces the first: its status code and templates would go).\n",
+	return fmt.Sprintf("%[1]s A %[2]s response defined already: add the headers it lacks to it (one it has\n%[1]s keeps its value; a second definition of a type replaces the first: its status code\n%[1]s and templates would go).\n",
 		mark, strings.Join(gatewayTypes(c), " or "))
 }
 

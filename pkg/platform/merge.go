@@ -32,6 +32,8 @@ var (
 	jqCloudFrontKeysOrigin string
 	//go:embed snippets/cloudfront-key-origin.jq
 	jqCloudFrontKeyOrigin string
+	//go:embed snippets/gateway-response-add.jq
+	jqGatewayResponseAdd string
 )
 
 // inlineJQ is a jq program ready for single quotes in a shell snippet:
@@ -146,4 +148,35 @@ gcloud storage buckets describe "gs://$BUCKET" --format="json(cors_config)" > co
   && jq --argjson rule %s %s cors-current.json > cors.json \
   && gcloud storage buckets update "gs://$BUCKET" --cors-file=cors.json \
   && gcloud storage buckets describe "gs://$BUCKET" --format="default(cors_config)"`, c.Bucket, shQuote(compactJSON(entry)), shQuote(inlineJQ(jqGCSAddEntry)))
+}
+
+// gatewayResponsesCLI adds the CORS headers to each gateway response type
+// a fix covers, reading each first: update-gateway-response's add sets a
+// header whether or not it is mapped, so a mapping there today (an origin
+// that works for another page, '*') would be replaced. Only the headers a
+// type lacks are added; its status, templates and other headers stay.
+func gatewayResponsesCLI(c FixContext) string {
+	ops := patchParams(apigwHeaderParams(c, true), "gatewayresponse.header.", jsonString)
+	return fmt.Sprintf(`API_ID=%s
+%s
+# each response gets the headers of cors-gateway-patch.json it lacks (update keeps the
+# rest; put would replace it all); a header it maps today keeps its value
+FAILED=
+for TYPE in %s; do
+  aws apigateway get-gateway-response --rest-api-id "$API_ID" --response-type "$TYPE" --output json > "cors-$TYPE.json" \
+    && jq --slurpfile ops cors-gateway-patch.json %s "cors-$TYPE.json" > "cors-$TYPE-patch.json" \
+    && if [ "$(jq length "cors-$TYPE-patch.json")" -gt 0 ]; then
+      aws apigateway update-gateway-response --rest-api-id "$API_ID" --response-type "$TYPE" --patch-operations "file://cors-$TYPE-patch.json"
+    else
+      echo "$TYPE maps the CORS headers already: kept" >&2
+    fi \
+    || FAILED="$FAILED $TYPE"
+done
+if [ -z "$FAILED" ]; then
+  aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %s
+else
+  echo "not deployed:$FAILED not changed" >&2; false
+fi`,
+		c.APIID, corsJSONHeredoc("cors-gateway-patch.json", ops), strings.Join(gatewayTypes(c), " "),
+		shQuote(inlineJQ(jqGatewayResponseAdd)), c.Stage)
 }

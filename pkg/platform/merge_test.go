@@ -67,6 +67,9 @@ case "$1 $2" in
   rest '.deployments += 1' ;;
 "apigateway update-gateway-response")
   patch "$(jq -n --arg t "$(arg --response-type "$@")" '["gatewayResponses", $t]')" "$(arg --patch-operations "$@")" ;;
+"apigateway get-gateway-response")
+  # a type never customised answers its default, without parameters
+  jq --arg t "$(arg --response-type "$@")" '.gatewayResponses[$t] // {responseType: $t, defaultResponse: true}' "$dir/rest.json" | show ;;
 "apigateway put-gateway-response")
   f=$(arg --response-parameters "$@"); f=${f#file://}
   rest --arg t "$(arg --response-type "$@")" --slurpfile p "$f" '.gatewayResponses[$t] = {responseParameters: $p[0]}' ;;
@@ -399,6 +402,27 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 				}
 				if got["deployments"] != float64(2) {
 					t.Errorf("%v deployments, want one per run", got["deployments"])
+				}
+			}},
+		// DEFAULT_5XX answers production already (a static origin, or the
+		// console's '*'): a static gateway response holds one origin, so the
+		// one that works stays; only a response without the header gets it.
+		{name: "REST API gateway responses, DEFAULT_5XX answering another origin", code: CodeAPIGWGatewayResponses, file: "rest.json",
+			state: restState(`{"DEFAULT_5XX":{"responseParameters":{"gatewayresponse.header.access-control-allow-origin":"'https://app.example.com'","gatewayresponse.header.Access-Control-Allow-Headers":"'authorization,x-api-key'"}}}`, `{}`),
+			check: func(t *testing.T, got map[string]any) {
+				d5 := param(t, got, "gatewayResponses", "DEFAULT_5XX", "responseParameters").(map[string]any)
+				if !sameJSON(d5, `{"gatewayresponse.header.access-control-allow-origin":"'https://app.example.com'","gatewayresponse.header.Access-Control-Allow-Headers":"'authorization,x-api-key'","gatewayresponse.header.Access-Control-Allow-Methods":"'PUT,OPTIONS'"}`) {
+					t.Errorf("DEFAULT_5XX %v: its origin and headers must stay, the missing header added", d5)
+				}
+				if v := param(t, got, "gatewayResponses", "DEFAULT_4XX", "responseParameters", "gatewayresponse.header.Access-Control-Allow-Origin"); v != acaoStaging {
+					t.Errorf("DEFAULT_4XX Access-Control-Allow-Origin %v, want %s", v, acaoStaging)
+				}
+			}},
+		{name: "REST API gateway responses, read denied: nothing is written", code: CodeAPIGWGatewayResponses, file: "rest.json", deny: true,
+			state: restState(`{"DEFAULT_4XX":`+customised4XX+`}`, `{}`),
+			check: func(t *testing.T, got map[string]any) {
+				if !sameJSON(got, restState(`{"DEFAULT_4XX":`+customised4XX+`}`, `{}`)) {
+					t.Errorf("the API changed after a failed read: %v", got)
 				}
 			}},
 		{name: "REST API non-proxy method with a mapping template", code: CodeAPIGWIntegrationNoCORS, file: "rest.json", state: restState(`{}`, mappedPUT), check: restMapping},
@@ -747,7 +771,8 @@ func apiGatewayConfigCases() []writeCase {
 func TestMergePrograms(t *testing.T) {
 	for name, p := range map[string]string{"s3-add-rule": jqS3AddRule, "merge-cors-config": jqMergeCorsConfig, "gcs-add-entry": jqGCSAddEntry, "set-allow-origins": jqSetAllowOrigins, "cloudfront-behavior": jqCloudFrontBehavior,
 		"cloudfront-forward-origin": jqCloudFrontForwardOrigin, "cloudfront-allow-options": jqCloudFrontAllowOptions,
-		"cloudfront-keys-origin": jqCloudFrontKeysOrigin, "cloudfront-key-origin": jqCloudFrontKeyOrigin} {
+		"cloudfront-keys-origin": jqCloudFrontKeysOrigin, "cloudfront-key-origin": jqCloudFrontKeyOrigin,
+		"gateway-response-add": jqGatewayResponseAdd} {
 		if strings.Contains(inlineJQ(p), "'") || strings.TrimSpace(inlineJQ(p)) == "" {
 			t.Errorf("%s: empty, or holds a single quote", name)
 		}
