@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # The GitHub Action's logic (action.yml at the repository root calls it):
-#   action.sh resolve   pick the release (version input, else the action's
-#                       own vX.Y.Z tag, else latest) and the runner's archive
+#   action.sh resolve   pick what to install: a release (the version input,
+#                       else the action's own vX.Y.Z tag, else for a vN or
+#                       vN.M tag the latest release when it is in that line)
+#                       and the runner's archive; or, when the action is
+#                       pinned to anything else (a commit SHA, a branch, a
+#                       local checkout), corsdiag built from the action's own
+#                       source: a pin must pin what runs
 #   action.sh install   download that archive, verify it against the
 #                       release's checksums file, unpack it into the cache
-#                       folder (nothing to do when the cache already holds it)
+#                       folder; or build the source into it (nothing to do
+#                       when the cache already holds it)
 #   action.sh run       run corsdiag with the action's inputs; decide from
 #                       fail-on whether the step fails
 # Inputs come as environment variables (never spliced into the script), and
@@ -39,18 +45,32 @@ platform() {
   echo "$os $arch $ext"
 }
 
-# version prints the release's version without its v (as in archive names).
+# version prints the release to install, without its v (as in archive
+# names), or nothing when the action must be built from its own source.
 version() {
-  local v=${CORSDIAG_VERSION:-}
-  if [ -z "$v" ] && [[ ${CORSDIAG_ACTION_REF:-} =~ ^v[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
-    v=$CORSDIAG_ACTION_REF
+  local v=${CORSDIAG_VERSION:-} ref=${CORSDIAG_ACTION_REF:-} line=""
+  if [ -z "$v" ]; then
+    if [[ $ref =~ ^v[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
+      v=$ref
+    elif [[ $ref =~ ^v[0-9]+(\.[0-9]+)?$ ]]; then
+      # A moving tag (v1, v1.4) stands for the newest release of its line.
+      v=latest line=${ref#v}.
+    else
+      # A commit SHA, a branch, or a local checkout (no ref): no release is
+      # known to hold this code.
+      return 0
+    fi
   fi
-  if [ -z "$v" ] || [ "$v" = latest ]; then
+  if [ "$v" = latest ]; then
     # The latest release's page redirects to its tag: no API call, no token.
     local url
     url=$(curl -fsSLI --retry 3 -o /dev/null -w '%{url_effective}' "$releases/latest") ||
       die "cannot find the latest corsdiag release at $releases/latest; set the version input"
     v=${url##*/}
+    if [ -n "$line" ] && [[ ${v#v} != "$line"* ]]; then
+      echo "the latest release ($v) is not in the $ref line: building the action's own source" >&2
+      return 0
+    fi
   fi
   v=${v#v}
   [[ $v =~ ^[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$ ]] ||
@@ -58,18 +78,59 @@ version() {
   echo "$v"
 }
 
+# source_key prints a digest of the action's own source: the cache key of
+# a corsdiag built from it (a branch moves, the digest of what is built
+# does not).
+source_key() {
+  local root=${GITHUB_ACTION_PATH:?GITHUB_ACTION_PATH, the folder of the action, is not set}
+  (
+    cd "$root" || exit 1
+    find go.mod go.sum cmd pkg -type f -print0 | LC_ALL=C sort -z | xargs -0 cat
+  ) | sha256 - | cut -c1-16
+}
+
 resolve() {
-  local v p os arch ext
+  local v p os arch ext mode=release
   v=$(version)
   p=$(platform)
   read -r os arch ext <<<"$p"
+  if [ -z "$v" ]; then
+    mode=source
+    v=source-$(source_key) || die "cannot read the action's source in $GITHUB_ACTION_PATH"
+  fi
   local dir="${RUNNER_TOOL_CACHE:-${RUNNER_TEMP:-${TMPDIR:-/tmp}}}/corsdiag/$v/$arch"
+  output mode "$mode"
   output version "$v"
   output archive "corsdiag_${v}_${os}_${arch}.$ext"
   output dir "$dir"
-  echo "corsdiag $v for $os/$arch in $dir"
+  if [ $mode = source ]; then
+    echo "corsdiag built from the action's source (${CORSDIAG_ACTION_REF:-a local checkout}) for $os/$arch in $dir"
+  else
+    echo "corsdiag $v for $os/$arch in $dir"
+  fi
 }
 
+# build compiles the action's own source into dir/exe, with the Go on PATH
+# (GOTOOLCHAIN=auto fetches the version go.mod asks for, leaving the job's
+# Go as it was).
+build() {
+  local dir=$1 exe=$2 ref=${CORSDIAG_ACTION_REF:-}
+  command -v go >/dev/null ||
+    die "the action is pinned to '${ref:-a local checkout}', not to a release tag, so it builds corsdiag from its own source, which needs Go 1.21 or later on PATH: add actions/setup-go before it, or pin a release (corsdiag/corsdiag@vX.Y.Z, or the version input)"
+  local stamp=dev
+  [[ ! $ref =~ ^[0-9A-Za-z._/-]+$ ]] || stamp="dev-${ref//\//-}"
+  mkdir -p "$dir"
+  (
+    cd "${GITHUB_ACTION_PATH:?}" &&
+      GOTOOLCHAIN=auto GOFLAGS=-mod=readonly GOWORK=off CGO_ENABLED=0 \
+        go build -trimpath -ldflags "-s -w -X github.com/corsdiag/corsdiag/pkg/cli.Version=$stamp" \
+        -o "$dir/$exe.partial" ./cmd/corsdiag
+  ) || die "building corsdiag from the action's source failed (the go output above says why)"
+  mv -f "$dir/$exe.partial" "$dir/$exe"
+  echo "corsdiag $stamp: built from the action's source into $dir"
+}
+
+# sha256 FILE prints the file's SHA-256 (- for standard input).
 sha256() {
   if command -v sha256sum >/dev/null; then sha256sum "$1"; else shasum -a 256 "$1"; fi | cut -d' ' -f1
 }
@@ -80,6 +141,8 @@ install() {
   case $archive in *.zip) exe=corsdiag.exe ;; esac
   if [ -x "$dir/$exe" ]; then
     echo "corsdiag $v: cached in $dir"
+  elif [ "${CORSDIAG_MODE:-release}" = source ]; then
+    build "$dir" "$exe"
   else
     tmp=$(mktemp -d) # global: the EXIT trap runs after this function returns
     trap 'rm -rf "$tmp"' EXIT

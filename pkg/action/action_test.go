@@ -218,6 +218,139 @@ func TestResolve(t *testing.T) {
 	}
 }
 
+// fakeSource is a stand-in for the action's own checkout: the files whose
+// digest names a source build.
+func fakeSource(t *testing.T) string {
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"go.mod": "module github.com/corsdiag/corsdiag\n", "go.sum": "",
+		"cmd/corsdiag/main.go": "package main\n", "pkg/cors/cors.go": "package cors\n",
+	} {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestResolveSource: a pin that names no release (a commit SHA, a branch,
+// a local checkout, a moving tag whose line has no latest release) builds
+// the action's own source, under a key that is the digest of that source.
+func TestResolveSource(t *testing.T) {
+	requireTools(t)
+	rel := newRelease(t, nil) // its latest is v1.2.3
+	src := fakeSource(t)
+	tests := []struct {
+		name, version, ref string
+		wantRelease        string // "" wants a source build
+	}{
+		{"commit SHA", "", "8f2fa5c0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6", ""},
+		{"branch", "", "main", ""},
+		{"local checkout", "", "", ""},
+		{"major tag, latest in its line", "", "v1", "1.2.3"},
+		{"minor tag, latest in its line", "", "v1.2", "1.2.3"},
+		{"major tag, latest in another line", "", "v2", ""},
+		{"minor tag, latest in another line", "", "v1.3", ""},
+		{"a version input wins over a SHA", "1.2.3", "8f2fa5c0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6", "1.2.3"},
+	}
+	keys := map[string]bool{}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := script(t, "resolve", map[string]string{"CORSDIAG_RELEASES": rel.url, "CORSDIAG_VERSION": tt.version,
+				"CORSDIAG_ACTION_REF": tt.ref, "GITHUB_ACTION_PATH": src, "RUNNER_TOOL_CACHE": "/cache"})
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			v := r.outputs["version"]
+			if tt.wantRelease != "" {
+				if r.outputs["mode"] != "release" || v != tt.wantRelease {
+					t.Errorf("outputs %v, want release %s", r.outputs, tt.wantRelease)
+				}
+				return
+			}
+			key, ok := strings.CutPrefix(v, "source-")
+			if r.outputs["mode"] != "source" || !ok || len(key) != 16 {
+				t.Fatalf("outputs %v, want a source build named source-<16 hex digits>", r.outputs)
+			}
+			if r.outputs["archive"] != "corsdiag_"+v+"_linux_amd64.tar.gz" || r.outputs["dir"] != "/cache/corsdiag/"+v+"/amd64" {
+				t.Errorf("outputs %v: archive and dir do not name %s", r.outputs, v)
+			}
+			keys[key] = true
+		})
+	}
+	if len(keys) != 1 {
+		t.Errorf("one source gave %d keys: %v", len(keys), keys)
+	}
+	// Another source, another key: a branch that moved is built again.
+	if err := os.WriteFile(filepath.Join(src, "pkg/cors/cors.go"), []byte("package cors // changed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := script(t, "resolve", map[string]string{"CORSDIAG_ACTION_REF": "main", "GITHUB_ACTION_PATH": src})
+	if key := strings.TrimPrefix(r.outputs["version"], "source-"); r.code != 0 || keys[key] {
+		t.Errorf("changed source: exit %d, version %q (the old key, or none): %s", r.code, r.outputs["version"], r.stderr)
+	}
+}
+
+// fakeGo is a go command that records how it was run and writes a binary
+// where -o says.
+const fakeGo = `#!/bin/sh
+printf '%s\n' "$PWD" "GOTOOLCHAIN=$GOTOOLCHAIN" "GOFLAGS=$GOFLAGS" "$@" > "$FAKE_GO_ARGS"
+out="" prev=""
+for a in "$@"; do [ "$prev" = -o ] && out=$a; prev=$a; done
+printf '#!/bin/sh\necho built\n' > "$out" && chmod +x "$out"
+`
+
+// TestInstallSource: a source build runs the runner's go in the action's
+// folder, stamps the ref as the version, and lands the binary where the
+// cache keeps it; without Go it says what to do.
+func TestInstallSource(t *testing.T) {
+	requireTools(t)
+	src := fakeSource(t)
+	bin := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bin, "go"), []byte(fakeGo), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	args := filepath.Join(t.TempDir(), "go-args")
+	dir := filepath.Join(t.TempDir(), "cache", "corsdiag", "source-0123456789abcdef", "amd64")
+	env := map[string]string{"CORSDIAG_MODE": "source", "CORSDIAG_VERSION": "source-0123456789abcdef",
+		"CORSDIAG_ARCHIVE": "corsdiag_source-0123456789abcdef_linux_amd64.tar.gz", "CORSDIAG_DIR": dir,
+		"CORSDIAG_ACTION_REF": "8f2fa5c0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6", "GITHUB_ACTION_PATH": src,
+		"PATH": bin + string(os.PathListSeparator) + os.Getenv("PATH"), "FAKE_GO_ARGS": args, "GOTOOLCHAIN": "local"}
+	r := script(t, "install", env)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	got, _ := os.ReadFile(args)
+	want := []string{src, "GOTOOLCHAIN=auto", "GOFLAGS=-mod=readonly", "build", "-trimpath", "-ldflags",
+		"-s -w -X github.com/corsdiag/corsdiag/pkg/cli.Version=dev-8f2fa5c0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6",
+		"-o", filepath.Join(dir, "corsdiag.partial"), "./cmd/corsdiag"}
+	if strings.Join(want, "\n")+"\n" != string(got) {
+		t.Errorf("go ran as\n%s\nwant\n%s", got, strings.Join(want, "\n"))
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "corsdiag")); err != nil || !strings.Contains(string(b), "built") {
+		t.Errorf("no built binary in %s: %v", dir, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "corsdiag.partial")); err == nil {
+		t.Error("the partial binary was left behind")
+	}
+	if r.path != dir {
+		t.Errorf("GITHUB_PATH got %q, want %q", r.path, dir)
+	}
+
+	// No Go on PATH: nothing installed, and the error says how to go on.
+	dir2 := filepath.Join(t.TempDir(), "amd64")
+	env["CORSDIAG_DIR"], env["PATH"] = dir2, t.TempDir()
+	r = script(t, "install", env)
+	r.mustFail(t, "needs Go 1.21 or later on PATH: add actions/setup-go before it, or pin a release")
+	if _, err := os.Stat(filepath.Join(dir2, "corsdiag")); err == nil || r.path != "" {
+		t.Errorf("installed without Go: path %q", r.path)
+	}
+}
+
 // The archive names action.sh asks for are the ones .goreleaser.yaml
 // builds, for every OS and architecture it builds.
 func TestArchiveNamesMatchGoreleaser(t *testing.T) {
