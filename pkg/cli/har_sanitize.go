@@ -72,7 +72,7 @@ func sanitizeTo(path string, har io.Reader) (serr, err error) {
 func sanitizeError(name string, err error) error {
 	var se *harfile.SyntaxError
 	if errors.As(err, &se) {
-		return usageErrorf("%s is not a readable HAR file: %s", displayName(name), syntaxErrorText(se))
+		return usageErrorf("%s is not a readable HAR file: %s%s", displayName(name), syntaxErrorText(se), otherPasteHint(name, se))
 	}
 	return &ExitError{Code: ExitUsage, Message: err.Error()}
 }

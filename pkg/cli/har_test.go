@@ -387,7 +387,8 @@ func TestHarSaysHeadersWereCut(t *testing.T) {
 }
 
 // A file that is not HAR but another paste corsdiag reads is sent to the
-// command that reads it; HAR Viewer's JSONP form says what to remove.
+// command that reads it; HAR Viewer's JSONP form says what to remove. har
+// sanitize says the same.
 func TestHarNamesTheDoorForOtherPastes(t *testing.T) {
 	dir := t.TempDir()
 	for _, tt := range []struct{ name, text, want string }{
@@ -402,18 +403,21 @@ func TestHarNamesTheDoorForOtherPastes(t *testing.T) {
 		if err := os.WriteFile(file, []byte(tt.text), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		_, stderr, code := runHarArgs(t, "", "har", file)
-		if code != ExitUsage || !strings.Contains(stderr, "is not a readable HAR file") {
-			t.Errorf("%s: exit %d, stderr %q", tt.name, code, stderr)
-		}
-		if tt.want == "" {
-			if strings.Contains(stderr, "not a HAR file:") || strings.Contains(stderr, "JSONP") {
-				t.Errorf("%s: a hint for text that is none of them: %q", tt.name, stderr)
+		// sanitize reads the same files and says the same.
+		for _, args := range [][]string{{"har", file}, {"har", "sanitize", file, "-o", "-"}} {
+			_, stderr, code := runHarArgs(t, "", args...)
+			if code != ExitUsage || !strings.Contains(stderr, "is not a readable HAR file") {
+				t.Errorf("%s %v: exit %d, stderr %q", tt.name, args, code, stderr)
 			}
-			continue
-		}
-		if !strings.Contains(stderr, tt.want) {
-			t.Errorf("%s: stderr %q lacks %q", tt.name, stderr, tt.want)
+			if tt.want == "" {
+				if strings.Contains(stderr, "not a HAR file:") || strings.Contains(stderr, "JSONP") {
+					t.Errorf("%s %v: a hint for text that is none of them: %q", tt.name, args, stderr)
+				}
+				continue
+			}
+			if !strings.Contains(stderr, tt.want) {
+				t.Errorf("%s %v: stderr %q lacks %q", tt.name, args, stderr, tt.want)
+			}
 		}
 	}
 }
