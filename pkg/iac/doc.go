@@ -13,11 +13,13 @@ package iac
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -28,6 +30,7 @@ import (
 type ParseError struct {
 	File string
 	Line int // 0 when unknown
+	Col  int // 0 when unknown
 	Msg  string
 }
 
@@ -35,8 +38,11 @@ func (e *ParseError) Error() string {
 	return e.Where() + ": " + e.Msg
 }
 
-// Where is file:line, or the file when the line is unknown.
+// Where is file:line[:col], or the file when the line is unknown.
 func (e *ParseError) Where() string {
+	if e.Line > 0 && e.Col > 0 {
+		return fmt.Sprintf("%s:%d:%d", e.File, e.Line, e.Col)
+	}
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d", e.File, e.Line)
 	}
@@ -87,7 +93,9 @@ func parseDoc(file string, data []byte) (*yaml.Node, error) {
 	if len(data) > maxTemplateBytes {
 		return nil, &ParseError{File: file, Msg: fmt.Sprintf("larger than %d bytes", maxTemplateBytes)}
 	}
-	if t := bytes.TrimLeft(data, " \t\r\n\ufeff"); len(t) > 0 && t[0] == '{' {
+	t := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	isJSON := len(t) > 0 && t[0] == '{'
+	if isJSON {
 		// JSON may indent with tabs, which YAML refuses; a raw tab cannot
 		// occur inside a JSON string, so a space in its place keeps every
 		// position.
@@ -105,6 +113,11 @@ func parseDoc(file string, data []byte) (*yaml.Node, error) {
 			pe.Line, _ = strconv.Atoi(m[1])
 			pe.Msg = m[2]
 		}
+		if isJSON {
+			// YAML's message for JSON often has no line, or line 1 of a
+			// minified file: JSON's own says where, to the column.
+			jsonSyntaxError(pe, data)
+		}
 		return nil, pe
 	}
 	if len(root.Content) == 0 {
@@ -116,6 +129,29 @@ func parseDoc(file string, data []byte) (*yaml.Node, error) {
 		return nil, &ParseError{File: file, Line: doc.Line, Msg: "the document is not a mapping"}
 	}
 	return deref(doc), nil
+}
+
+// jsonSyntaxError sets pe's place and reason to where data fails as JSON,
+// when it does (JSON that YAML refuses for another reason keeps YAML's).
+func jsonSyntaxError(pe *ParseError, data []byte) {
+	// An editor shows no column for a BOM; JSON refuses it.
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	var raw json.RawMessage
+	var se *json.SyntaxError
+	if err := json.Unmarshal(data, &raw); !errors.As(err, &se) {
+		return
+	}
+	// Offset counts the byte that failed; at the end it is the length.
+	at := int(se.Offset) - 1
+	pe.Msg = se.Error()
+	if int(se.Offset) >= len(data) && strings.HasPrefix(se.Error(), "unexpected end") {
+		at = len(data)
+		pe.Msg += " (the file is cut off)"
+	}
+	at = max(0, min(at, len(data)))
+	start := bytes.LastIndexByte(data[:at], '\n') + 1
+	pe.Line = bytes.Count(data[:at], []byte{'\n'}) + 1
+	pe.Col = utf8.RuneCount(data[start:at]) + 1
 }
 
 // expandMerges writes each YAML merge key (`<<: *defaults`, `<<: [*a, *b]`)

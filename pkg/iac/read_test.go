@@ -176,6 +176,28 @@ func TestReadErrors(t *testing.T) {
 	}
 }
 
+// A JSON template YAML cannot read (cdk synth's output is one long line
+// when minified) is refused at the line and column JSON's own syntax
+// fails, with JSON's reason: YAML's message had no line, or only line 1.
+func TestReadJSONSyntaxErrorsSayWhere(t *testing.T) {
+	fn := `"Fn": {"Type": "AWS::Serverless::Function"}`
+	tests := []struct{ name, doc, want string }{
+		{"missing comma", `{"Transform": "AWS::Serverless-2016-10-31" "Resources": {` + fn + `}}`,
+			`t.json:1:44: invalid character '"' after object key:value pair`},
+		{"cut off", `{"Resources": {` + fn + `}`, "t.json:1:60: unexpected end of JSON input (the file is cut off)"},
+		{"BOM", "\ufeff{\"Resources\": {" + fn + "}", "t.json:1:60: unexpected end of JSON input"},
+		{"second line", "{\n  \"Resources\": {" + fn + "}\n  \"Outputs\": {}\n}", "t.json:3:3: invalid character"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Read("t.json", []byte(tt.doc))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
 // Terraform's JSON syntax is not read; the error says so rather than that
 // the file is no template.
 func TestReadTerraformJSON(t *testing.T) {
