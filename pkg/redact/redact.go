@@ -460,7 +460,7 @@ var (
 	bearerRE = regexp.MustCompile(`(?i)\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{8,}`)
 	// AWS access key ids and long hex or base64 runs after a secret-looking key.
 	awsKeyRE   = regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{16}\b`)
-	keyValueRE = regexp.MustCompile(`(?i)("?(?:[a-z0-9_-]*(?:token|secret|password|passwd|api[_-]?key|apikey|session|signature|jwt)[a-z0-9_-]*)"?\s*[:=]\s*"?)([^"&,;\s}]{4,})`)
+	keyValueRE = regexp.MustCompile(`(?i)("?(?:[a-z0-9_-]*(?:token|secret|password|passwd|api[_-]?key|apikey|session|signature|jwt)[a-z0-9_-]*)"?\s*[:=]\s*["']?)([^"&,;\s}]{4,})`)
 )
 
 // Text redacts secrets in free text or bodies: URLs quoted in it as URL
@@ -484,7 +484,13 @@ func patterns(s string) string {
 		if strings.HasPrefix(strings.ToLower(strings.TrimLeft(m, `"`)), "access-control-") {
 			return m
 		}
-		return keyValueRE.ReplaceAllString(m, "${1}"+Marker)
+		// The closing quote of a quoted word ('…?api_key=…', 'X-Api-Key:
+		// …') is not the value's: a printed command stays one a shell reads.
+		quote := ""
+		if strings.HasSuffix(m, "'") {
+			quote = "'"
+		}
+		return keyValueRE.ReplaceAllString(m, "${1}"+Marker) + quote
 	})
 	return s
 }

@@ -99,6 +99,12 @@ func TestText(t *testing.T) {
 		{"cannot reach http://alice:hunter2@127.0.0.1:1/x: connection refused", "cannot reach http://alice:%5BREDACTED%5D@127.0.0.1:1/x: connection refused"},
 		{"Access to fetch at 'https://a.example/?sig=abc%zz' from origin", "Access to fetch at 'https://a.example/?sig=" + Marker + "' from origin"},
 		{"see https://a.example/docs and https://b.example/?code=c", "see https://a.example/docs and https://b.example/?code=" + Marker},
+		// A quoted URL or value keeps its closing quote: a printed command
+		// stays one the shell reads.
+		{"run: corsdiag check 'https://a.example/x?api_key=abc123' --origin https://b.example", "run: corsdiag check 'https://a.example/x?api_key=" + Marker + "' --origin https://b.example"},
+		{"Access to fetch at 'https://a.example/?access_token=abc123' from origin", "Access to fetch at 'https://a.example/?access_token=" + Marker + "' from origin"},
+		{"-H 'X-Api-Key: abcd1234' -H 'a: b'", "-H 'X-Api-Key: " + Marker + "' -H 'a: b'"},
+		{"token='abc123def'", "token='" + Marker + "'"},
 	}
 	for _, tt := range tests {
 		if got := Text(tt.in); got != tt.want {
