@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -93,13 +94,21 @@ func runExplain(o *explainOptions) error {
 		if len(b) > maxPaste {
 			return usageErrorf("stdin holds more than %d KiB: paste the console lines of one request", maxPaste>>10)
 		}
+		if len(bytes.TrimSpace(b)) == 0 {
+			return usageErrorf("standard input is empty: paste the console lines of the blocked request, or give a finding code")
+		}
 		o.Code = string(b)
 	}
 	code := cors.Code(strings.ToLower(strings.TrimSpace(o.Code)))
 	info, known := cors.Lookup(code)
 	if !known {
-		if r, err := consoletext.Read(o.Code); err == nil {
+		r, err := consoletext.Read(o.Code)
+		if err == nil {
 			return explainText(o, r)
+		}
+		var cut *consoletext.UnknownReasonError
+		if errors.As(err, &cut) {
+			return cutLineError(o, cut)
 		}
 		if strings.ContainsAny(strings.TrimSpace(o.Code), " \n") {
 			return usageErrorf("this is neither a finding code nor a CORS console message of Chrome, Firefox or Safari that corsdiag knows.\n" +

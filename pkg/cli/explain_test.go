@@ -205,6 +205,42 @@ func TestExplainRejectsOtherText(t *testing.T) {
 	}
 }
 
+// A line cut off in the copy opens as a browser's line: explain says
+// which, where the text stops making sense and the command that sends the
+// request (its token hidden), not that it is no console line at all.
+// Empty input says so, not "unknown finding code".
+func TestExplainCutLineAndEmptyInput(t *testing.T) {
+	cut := "Access to fetch at 'https://api.example.com/items?api_key=sekrit123' from origin 'https://app.example.com' has been blocked by CORS policy: Response to prefl"
+	for _, tc := range []struct {
+		name, stdin string
+		args        []string
+		has         []string
+	}{
+		{"cut line", "", []string{cut}, []string{
+			"opens as Chrome's console line for a blocked request, but what follows \"has been blocked by CORS policy:\", \"Response to prefl\", is no reason corsdiag knows (is the line cut off?)",
+			"corsdiag check 'https://api.example.com/items?api_key=[REDACTED]' --origin https://app.example.com"}},
+		{"cut line on stdin", cut + "\n", []string{"-"}, []string{"is no reason corsdiag knows"}},
+		{"empty stdin", "", []string{"-"}, []string{"standard input is empty"}},
+		{"blank stdin", " \n\t\n", []string{"-"}, []string{"standard input is empty"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			io, _, errOut := fakeIO(nil)
+			io.In = strings.NewReader(tc.stdin)
+			if code := Main(append([]string{"explain"}, tc.args...), io); code != ExitUsage {
+				t.Errorf("exit %d, want %d", code, ExitUsage)
+			}
+			for _, h := range tc.has {
+				if !strings.Contains(errOut.String(), h) {
+					t.Errorf("stderr lacks %q:\n%s", h, errOut)
+				}
+			}
+			if strings.Contains(errOut.String(), "sekrit123") || strings.Contains(errOut.String(), "unknown finding code") {
+				t.Errorf("stderr: %s", errOut)
+			}
+		})
+	}
+}
+
 // A console line names the request's URL, and its query may carry a token
 // (?access_token=…, ?api_key=…): explain hides it, as check and har do,
 // in text and JSON and in the command it prints; --no-redact shows it.

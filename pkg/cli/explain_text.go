@@ -130,6 +130,21 @@ func explainText(o *explainOptions, r *consoletext.Reading) error {
 	return writePage(o, r.Code)
 }
 
+// cutLineError refuses a line that opens as a browser's but gives no
+// reason corsdiag knows, with the command that sends its request.
+func cutLineError(o *explainOptions, e *consoletext.UnknownReasonError) error {
+	r := &consoletext.Reading{Browser: e.Browser, URL: e.URL, Origin: e.Origin}
+	if !o.NoRedact {
+		r.URL = redact.URL(r.URL)
+	}
+	msg := termsafe.Clean(e.Error()) + ".\nPaste the whole line (and the lines logged with it)"
+	if r.URL != "" {
+		cmd, _ := reproduceCommand(r)
+		msg += ", or send the request: " + termsafe.Clean(cmd)
+	}
+	return usageErrorf("%s", msg)
+}
+
 // reproduceCommand is the `corsdiag check` command that reproduces what the
 // reading says; needsOrigin is true when the text lacks the page's origin.
 func reproduceCommand(r *consoletext.Reading) (cmd string, needsOrigin bool) {

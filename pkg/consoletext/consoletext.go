@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 )
@@ -60,6 +61,30 @@ type Reading struct {
 // ErrNotConsoleText means the text is no console line corsdiag knows.
 var ErrNotConsoleText = errors.New("not a CORS console message of Chrome, Firefox or Safari")
 
+// UnknownReasonError is text that opens as a browser's CORS console line
+// (the URL, the page's origin) and then says what no template of that
+// browser says: a line cut off in the copy, or a wording newer than the
+// profiles. It is an ErrNotConsoleText.
+type UnknownReasonError struct {
+	// Browser is the profile name of the browser whose opening it is.
+	Browser string
+	// URL and Origin are what the opening names ("" when it does not).
+	URL, Origin string
+	// After is the opening's last words ("has been blocked by CORS
+	// policy:"); Rest what follows them on the line, at most 60 bytes.
+	After, Rest string
+}
+
+func (e *UnknownReasonError) Error() string {
+	display := e.Browser
+	if p, ok := cors.LookupProfile(e.Browser); ok {
+		display = p.Display
+	}
+	return fmt.Sprintf("the text opens as %s's console line for a blocked request, but what follows %q, %q, is no reason corsdiag knows (is the line cut off?)", display, e.After, e.Rest)
+}
+
+func (e *UnknownReasonError) Unwrap() error { return ErrNotConsoleText }
+
 // pattern is one template compiled.
 type pattern struct {
 	t     cors.Template
@@ -73,6 +98,7 @@ type pattern struct {
 var (
 	once      sync.Once
 	patterns  []pattern
+	openings  []pattern         // what a browser's CORS lines open with (buildOpenings)
 	rejection map[string]string // normalized fetch() rejection text → browser
 	internal  map[string][]internalName
 )
@@ -106,6 +132,7 @@ func build() {
 			patterns = append(patterns, compile(t))
 		}
 	}
+	openings = buildOpenings()
 	// The catalogue's names: Chromium's CorsError, Firefox's reason key.
 	for _, in := range cors.Codes() {
 		if in.CorsError != "" {
@@ -189,6 +216,101 @@ func compile(t cors.Template) pattern {
 	return p
 }
 
+// buildOpenings compiles the words a browser's CORS lines open with
+// before they give the reason: for the templates that start alike (the
+// same text through their first placeholder), the longest prefix they
+// share, cut at a word. A prefix that names nothing (no placeholder) or
+// that one template alone has is no opening.
+func buildOpenings() []pattern {
+	var out []pattern
+	for _, p := range cors.AllProfiles {
+		groups := map[string][]cors.Template{}
+		var heads []string
+		for _, t := range p.Templates() {
+			i, j := strings.IndexByte(t.Text, '{'), strings.IndexByte(t.Text, '}')
+			if i <= 0 || j < i {
+				continue
+			}
+			head := t.Text[:j+1]
+			if groups[head] == nil {
+				heads = append(heads, head)
+			}
+			groups[head] = append(groups[head], t)
+		}
+		for _, head := range heads {
+			ts := groups[head]
+			if len(ts) < 2 {
+				continue
+			}
+			shared := ts[0].Text
+			for _, t := range ts[1:] {
+				n := 0
+				for n < len(shared) && n < len(t.Text) && shared[n] == t.Text[n] {
+					n++
+				}
+				shared = shared[:n]
+			}
+			// Never end inside a placeholder, and end after a word.
+			if i := strings.LastIndexByte(shared, '{'); i > strings.LastIndexByte(shared, '}') {
+				shared = shared[:i]
+			}
+			shared = shared[:strings.LastIndexByte(shared, ' ')+1]
+			if !strings.Contains(shared, "}") {
+				continue
+			}
+			out = append(out, compile(cors.Template{Browser: p.Name, Text: shared, Redirected: ts[0].Redirected}))
+		}
+	}
+	return out
+}
+
+// unknownReason is the UnknownReasonError of the first line of text that
+// opens as a browser's CORS line, or nil.
+func unknownReason(text string) *UnknownReasonError {
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		for i := range openings {
+			o := &openings[i]
+			if !strings.Contains(line, o.lit) {
+				continue
+			}
+			loc := o.re.FindStringSubmatchIndex(line)
+			if loc == nil {
+				continue
+			}
+			e := &UnknownReasonError{Browser: o.t.Browser}
+			for k, name := range o.names {
+				if loc[2*k+2] < 0 {
+					continue
+				}
+				switch v := line[loc[2*k+2]:loc[2*k+3]]; name {
+				case "url":
+					e.URL = v
+				case "origin":
+					e.Origin = v
+				}
+			}
+			// The words after the last placeholder: "has been blocked by
+			// CORS policy:", "(Reason:".
+			last := loc[0]
+			for k := 2; k < len(loc); k++ {
+				last = max(last, loc[k])
+			}
+			e.After = strings.TrimLeft(strings.TrimSpace(line[last:loc[1]]), "'\". ")
+			e.Rest = strings.TrimSpace(line[loc[1]:])
+			if len(e.Rest) > 60 {
+				cut := 60
+				for cut > 0 && !utf8.RuneStart(e.Rest[cut]) {
+					cut--
+				}
+				e.Rest = e.Rest[:cut] + "…"
+			}
+			return e
+		}
+	}
+	return nil
+}
+
 // normalize makes typographic quotes and runs of spaces plain, in the
 // templates and in the text alike: a paste through a chat tool or a
 // terminal often changes them.
@@ -218,7 +340,13 @@ func Read(text string) (*Reading, error) {
 	if err == nil {
 		r.Locale = locale
 	}
-	if err == nil && kind != "" {
+	if err != nil {
+		if e := unknownReason(english); e != nil {
+			return nil, e
+		}
+		return nil, err
+	}
+	if kind != "" {
 		r.Note = "Chrome's line is about a " + kind + " the page loads (the element's own request, in CORS mode), not fetch(): corsdiag check sends the same GET. Add --credentials if the element has crossorigin=\"use-credentials\"."
 	}
 	return r, err

@@ -1,6 +1,7 @@
 package consoletext
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -148,6 +149,43 @@ func TestReadRejects(t *testing.T) {
 	for _, text := range []string{"", "   ", "hello world", "GET https://api.example.com/ 404", "Access to fetch at", "missing-allow-origin-x"} {
 		if r, err := Read(text); err == nil {
 			t.Errorf("%q read as %+v", text, r)
+		}
+	}
+}
+
+// A line that opens as a browser's CORS line and then says what no
+// template says (cut off by a chat tool, or a newer wording) is refused
+// saying which browser, what it read and where the rest stops making
+// sense; a line that opens as none is refused as before.
+func TestReadUnknownReason(t *testing.T) {
+	tests := []struct {
+		name, text, browser, url, origin, after, rest string
+	}{
+		{"chrome cut", "Access to fetch at 'https://api.example.com/items' from origin 'https://app.example.com' has been blocked by CORS policy: Response to prefl",
+			"chromium", "https://api.example.com/items", "https://app.example.com", "has been blocked by CORS policy:", "Response to prefl"},
+		{"chrome xhr, new wording", "(index):1 Access to XMLHttpRequest at 'https://api.example.com/items' from origin 'https://app.example.com' has been blocked by CORS policy: Something new.",
+			"chromium", "https://api.example.com/items", "https://app.example.com", "has been blocked by CORS policy:", "Something new."},
+		{"firefox cut", "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.example.com/items. (Reason: CORS header",
+			"firefox", "https://api.example.com/items", "", "(Reason:", "CORS header"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := Read(tt.text)
+			var ue *UnknownReasonError
+			if !errors.As(err, &ue) || !errors.Is(err, ErrNotConsoleText) {
+				t.Fatalf("read %+v, %v; want an UnknownReasonError", r, err)
+			}
+			if ue.Browser != tt.browser || ue.URL != tt.url || ue.Origin != tt.origin || ue.After != tt.after || ue.Rest != tt.rest {
+				t.Errorf("got %+v", ue)
+			}
+			if !strings.Contains(err.Error(), tt.rest) {
+				t.Errorf("message %q does not quote %q", err, tt.rest)
+			}
+		})
+	}
+	for _, text := range []string{"hello world", "Access to fetch at", "Cross-Origin Request Blocked: something"} {
+		if _, err := Read(text); err != ErrNotConsoleText {
+			t.Errorf("%q: %v, want ErrNotConsoleText itself", text, err)
 		}
 	}
 }
