@@ -318,13 +318,15 @@ func decodePaste(b []byte) (string, error) {
 
 // consoleText reports whether text reads as a browser's console lines:
 // those of one request, at most maxPaste bytes (explain's bound), so that
-// a large file is not matched line by line against every template.
+// a large file is not matched line by line against every template. A
+// line cut off in the copy is one too: explain says what it lacks.
 func consoleText(text string) bool {
 	if len(text) > maxPaste {
 		return false
 	}
 	_, err := consoletext.Read(text)
-	return err == nil
+	var cut *consoletext.UnknownReasonError
+	return err == nil || errors.As(err, &cut)
 }
 
 // pastedForm names the form of a pasted "Copy as fetch" or "Copy as

@@ -396,6 +396,7 @@ func TestHarNamesTheDoorForOtherPastes(t *testing.T) {
 		{"win.txt", "curl.exe ^\"https://api.test/items^\" ^\n  -X PUT", "a copied request, not a HAR file: run corsdiag check --from-file "},
 		{"fetch.js", "fetch(\"https://api.test/items\", {\"method\": \"GET\"});", "a copied request, not a HAR file: run corsdiag check --from-file "},
 		{"console.txt", "(index):1 Access to fetch at 'https://api.test/items' from origin 'https://app.test' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.", "console text, not a HAR file: run corsdiag explain - < "},
+		{"cut.txt", "Access to fetch at 'https://api.test/items' from origin 'https://app.test' has been blocked by CORS policy: Response to prefl", "console text, not a HAR file: run corsdiag explain - < "},
 		{"viewer.har", "onInputData({\n  \"log\": {\"entries\": []}\n});", "a HAR wrapped in a JavaScript call (HAR Viewer's JSONP form): remove onInputData( before the JSON object and ); after it"},
 		{"other.txt", "hello", ""},
 	} {
