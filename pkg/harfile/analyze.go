@@ -766,6 +766,11 @@ const (
 	blobURLFailure = "a blob: URL, read without CORS (a revoked or unknown blob: URL, or a method other than GET)"
 )
 
+// notCORSChecked is the fail reason of a request the browser did not
+// CORS-check (an image, a script, a navigation) that failed with no
+// reason the file records.
+const notCORSChecked = "failed without a recorded reason, and not CORS-checked"
+
 // notCORS names why a failed request failed when that is not CORS, or "".
 func notCORS(res *Result) string {
 	rep := res.Reported()
@@ -789,12 +794,15 @@ func notCORS(res *Result) string {
 	case cors.CodeMixedContent:
 		return "mixed content"
 	case cors.CodeActualNetwork, cors.CodePreflightNetwork:
-		if netErr == "" && !res.CORSMode {
-			return "failed without a recorded reason, and not CORS-checked"
+		kind := cors.NetErrorKind(netErr)
+		if kind == "" && !res.CORSMode {
+			// Chrome's bare net::ERR_FAILED names no reason, and on a
+			// request the browser never CORS-checked it cannot be CORS.
+			return notCORSChecked
 		}
 		// Redirect failures (ERR_TOO_MANY_REDIRECTS, ERR_INVALID_REDIRECT)
 		// and unknown ones stay with CORS: the server's answers caused them.
-		return cors.NetErrorKind(netErr)
+		return kind
 	case CodeCauseNotInFile:
 		switch scheme, _, _ := strings.Cut(res.URL, ":"); strings.ToLower(scheme) {
 		case "data":

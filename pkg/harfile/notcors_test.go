@@ -15,6 +15,9 @@ func TestFailuresThatAreNotCORS(t *testing.T) {
 	get := func(url, errText string, status int, respH [][2]string) string {
 		return entryJSON("2024-01-01T00:00:00.100Z", "GET", url, "fetch", [][2]string{{"Origin", app}, {"Sec-Fetch-Mode", "cors"}}, status, respH, errText)
 	}
+	noCORS := func(url, dest, errText string) string {
+		return entryJSON("2024-01-01T00:00:00.100Z", "GET", url, dest, [][2]string{{"Sec-Fetch-Mode", "no-cors"}, {"Sec-Fetch-Dest", dest}, {"Referer", app + "/"}}, 0, nil, errText)
+	}
 	tests := []struct {
 		name        string
 		entry       string
@@ -26,6 +29,12 @@ func TestFailuresThatAreNotCORS(t *testing.T) {
 		{"DNS", get("https://nowhere.test/items", "net::ERR_NAME_NOT_RESOLVED", 0, nil), Failed, "DNS"},
 		{"aborted", get("https://api.test/search", "net::ERR_ABORTED", 0, nil), Failed, "aborted (the page cancelled it or navigated away)"},
 		{"mixed content", get("http://api.test/items", "", 0, nil), Failed, "mixed content"},
+		// An image or script the browser never CORS-checked: Chrome's bare
+		// net::ERR_FAILED on it is not a CORS failure, whatever it was.
+		{"no-cors image, net::ERR_FAILED", noCORS("https://api.test/logo.png", "image", "net::ERR_FAILED"), Failed, notCORSChecked},
+		{"no-cors script, net::ERR_FAILED", noCORS("https://api.test/app.js", "script", "net::ERR_FAILED"), Failed, notCORSChecked},
+		{"no-cors image, no reason", noCORS("https://api.test/logo.png", "image", ""), Failed, notCORSChecked},
+		{"no-cors image, DNS", noCORS("https://nowhere.test/logo.png", "image", "net::ERR_NAME_NOT_RESOLVED"), Failed, "DNS"},
 		{"CORS: no Access-Control-Allow-Origin", get("https://api.test/items", "net::ERR_FAILED", 0, [][2]string{{"Content-Type", "application/json"}}), cors.Blocked, ""},
 		// Fetch §scheme fetch reads data: and blob: URLs without CORS: their
 		// failure is never a CORS one, and no `corsdiag check` reproduces it.
