@@ -376,11 +376,12 @@ func (r *HARRenderer) finishText(sum harfile.Summary, log *harfile.Log, readErr 
 		blocked = pal.bad.Sprintf("%d blocked by the browser", sum.Blocked)
 	}
 	verdict := fmt.Sprintf("%s, %d cross-origin (%d CORS-checked), %s", plural(sum.Requests, "request", "requests"), sum.CrossOrigin, sum.CORS, blocked)
-	if sum.Failed > 0 {
-		verdict += ", " + pal.warn.Sprintf("%d failed for reasons that are not CORS", sum.Failed)
-	}
+	// CauseUnknown counts blocked requests: it qualifies the blocked count.
 	if sum.CauseUnknown > 0 {
 		verdict += fmt.Sprintf(" (%d with the cause not in the file)", sum.CauseUnknown)
+	}
+	if sum.Failed > 0 {
+		verdict += ", " + pal.warn.Sprintf("%d failed for reasons that are not CORS", sum.Failed)
 	}
 	writeWrapped(&b, verdict+".", "", "  ", r.opts.Width)
 	if sum.ErrorPathProbes > 0 {

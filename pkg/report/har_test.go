@@ -581,3 +581,29 @@ func TestHARFixRedacted(t *testing.T) {
 		}
 	}
 }
+
+// TestHARSummaryLineCounts: "with the cause not in the file" counts blocked
+// requests, so it qualifies the blocked count, not the failed one after it.
+func TestHARSummaryLineCounts(t *testing.T) {
+	tests := []struct {
+		sum  harfile.Summary
+		want string
+	}{
+		{harfile.Summary{Requests: 5, CrossOrigin: 4, CORS: 3, Blocked: 2, CauseUnknown: 1},
+			"5 requests, 4 cross-origin (3 CORS-checked), 2 blocked by the browser (1 with the cause not in the file).\n"},
+		{harfile.Summary{Requests: 5, CrossOrigin: 4, CORS: 3, Blocked: 2, CauseUnknown: 1, Failed: 1},
+			"5 requests, 4 cross-origin (3 CORS-checked), 2 blocked by the browser (1 with the cause not in the file), 1 failed for reasons that are not CORS.\n"},
+		{harfile.Summary{Requests: 5, CrossOrigin: 4, CORS: 3, Failed: 1},
+			"5 requests, 4 cross-origin (3 CORS-checked), 0 blocked, 1 failed for reasons that are not CORS.\n"},
+	}
+	for _, tt := range tests {
+		var out bytes.Buffer
+		r := NewHARRenderer(&out, HAROptions{Source: "x.har", Width: 200})
+		if err := r.Finish(tt.sum, &harfile.Log{}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), tt.want) {
+			t.Errorf("summary of %+v:\n%s\nwant the line %q", tt.sum, out.String(), tt.want)
+		}
+	}
+}
