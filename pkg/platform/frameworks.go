@@ -169,17 +169,10 @@ func springCors(c FixContext) string {
 	if c.Existing {
 		config = springAdds(c, "    ")
 	}
-	return fmt.Sprintf(`@Bean
-SecurityFilterChain api(HttpSecurity http) throws Exception {
-    http.cors(Customizer.withDefaults())   // CORS before authentication: preflights pass
-        .authorizeHttpRequests(auth -> auth
-            .requestMatchers(HttpMethod.OPTIONS, "/**").permitAll()
-            .anyRequest().authenticated());
-    return http.build();
-}
+	return fmt.Sprintf(`%s
 
 @Bean
-CorsConfigurationSource corsConfigurationSource() {
+UrlBasedCorsConfigurationSource corsConfigurationSource() {
     CorsConfiguration cors = new CorsConfiguration();
 %s
     cors.setAllowCredentials(%s
@@ -187,7 +180,9 @@ CorsConfigurationSource corsConfigurationSource() {
     UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
     source.registerCorsConfiguration("/**", cors);
     return source;
-}`, config, c.credentials("//", ");"))
+}
+// without Spring Security, register it as a filter instead:
+// @Bean CorsFilter corsFilter() { return new CorsFilter(corsConfigurationSource()); }`, springSecurityCors, config, c.credentials("//", ");"))
 }
 
 // springAdds adds the page's origin, method and headers to a Spring
@@ -290,18 +285,18 @@ app.use('/api', apiRouter);
 }
 
 func springMoveFirst(c FixContext) string {
-	return fmt.Sprintf(`@Bean
-SecurityFilterChain api(HttpSecurity http) throws Exception {
-    // CORS inside the security chain, before authentication; it uses your
-    // CorsConfigurationSource bean (or addCorsMappings) as it is today
-    http.cors(Customizer.withDefaults())
-        .authorizeHttpRequests(auth -> auth
-            .requestMatchers(HttpMethod.OPTIONS, "/**").permitAll()
-            .anyRequest().authenticated());
-    return http.build();
+	return springSecurityCors + "\n" + c.addIfMissing("//", "its allowedOrigins")
 }
-%s`, c.addIfMissing("//", "its allowedOrigins"))
-}
+
+// springSecurityCors puts CORS in the user's own SecurityFilterChain:
+// Spring Security's CorsFilter then answers a preflight before
+// authentication ("CORS must be processed before Spring Security", Spring
+// Security reference, CORS). A chain declared by the fix would replace the
+// user's authorization rules, login and CSRF settings.
+const springSecurityCors = `// in the SecurityFilterChain you build today, one call added before the others; its
+// authorizeHttpRequests, login, CSRF and session settings stay as they are. It uses your
+// corsConfigurationSource bean (or addCorsMappings) as it is today
+http.cors(Customizer.withDefaults());   // the CorsFilter answers preflights before authentication`
 
 func aspnetMoveFirst(c FixContext) string {
 	return fmt.Sprintf(`// your AddCors policy stays as it is; only the order of the middleware changes

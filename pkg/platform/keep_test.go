@@ -868,3 +868,26 @@ func TestAllowListSaysOtherPagesStay(t *testing.T) {
 		}
 	}
 }
+
+// TestSpringFixesKeepTheSecurityChain: a Spring app has one
+// SecurityFilterChain, holding its authorization rules, login and CSRF
+// settings. A fix that declared a chain of its own would replace those
+// rules (or clash with the user's bean), so every Spring fix adds
+// http.cors(...) to the chain there and writes no rule of its own: Spring
+// Security's CorsFilter answers a preflight before authorization runs.
+func TestSpringFixesKeepTheSecurityChain(t *testing.T) {
+	rule := regexp.MustCompile(`anyRequest\(|permitAll\(|authenticated\(|authorizeHttpRequests\(|SecurityFilterChain \w+\(`)
+	n := 0
+	everyFixOf(t, []Format{FormatSpring}, func(t *testing.T, code cors.Code, f Fix, ctx FixContext) {
+		if m := rule.FindString(f.Snippet); m != "" {
+			t.Errorf("%s writes a security rule of its own (%s), which would replace the chain's:\n%s", code, m, f.Snippet)
+		}
+		if strings.Contains(f.Snippet, "Security") && !strings.Contains(f.Snippet, "http.cors(Customizer.withDefaults())") {
+			t.Errorf("%s: the chain there does not get http.cors(...):\n%s", code, f.Snippet)
+		}
+		n++
+	})
+	if n == 0 {
+		t.Fatal("no Spring fix checked")
+	}
+}
