@@ -139,6 +139,9 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 		}
 		header.Add(name, value)
 	}
+	if err := checkCookieFlag(o.Cookie); err != nil {
+		return err
+	}
 	cookie := o.Cookie
 	if c := header.Values("Cookie"); len(c) > 0 {
 		cookie = strings.Join(append(c, cookie), "; ")

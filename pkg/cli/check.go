@@ -482,9 +482,8 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 	if changed("insecure") {
 		insecure = o.Insecure
 	}
-	if cookie != "" && !strings.Contains(cookie, "=") {
-		// The value is not echoed: it may be a bare token.
-		return nil, usageErrorf("-b: the value has no '=' (%d bytes): reading a cookie jar file is not supported; pass the cookies as 'name=value; name2=value2'", len(cookie))
+	if err := checkCookieFlag(cookie); err != nil {
+		return nil, err
 	}
 
 	// Origin: the flag, else an -H Origin header, else the curl command's.
@@ -610,10 +609,22 @@ func parseHeaderFlag(h string) (name, value string, del bool, err error) {
 		return "", "", false, err
 	}
 	at := len(n) + 1 + len(v) - len(strings.TrimLeftFunc(v, unicode.IsSpace)) // where value starts in h
-	if i, why := curlcmd.HeaderValueFault(value); i >= 0 {
+	if i, why := cors.HeaderValueFault(value); i >= 0 {
 		return "", "", false, usageErrorf("-H %s: the value holds %s (byte %d)", shownHeaderFlag(h), why, at+i)
 	}
 	return name, value, value == "", nil
+}
+
+// checkCookieFlag refuses a -b value no browser could send. The value is
+// not echoed: it may be a bare session token.
+func checkCookieFlag(cookie string) error {
+	if cookie != "" && !strings.Contains(cookie, "=") {
+		return usageErrorf("-b: the value has no '=' (%d bytes): reading a cookie jar file is not supported; pass the cookies as 'name=value; name2=value2'", len(cookie))
+	}
+	if i, why := cors.HeaderValueFault(cookie); i >= 0 {
+		return usageErrorf("-b: the value holds %s (byte %d)", why, i)
+	}
+	return nil
 }
 
 func checkHeaderName(flag, name string) error {

@@ -97,6 +97,28 @@ func cutUserinfo(raw string) (userinfo, without string, found bool) {
 	return auth[:at], scheme + "://" + rest[at+1:], true
 }
 
+// HeaderValueFault finds the first byte of a header value, after its
+// leading and trailing HTTP whitespace (which fetch() strips), that no
+// request can carry as it reads: CR, LF or NUL, on which fetch() throws a
+// TypeError (Fetch, "header value"; Headers append step 2), or another
+// control character, which fetch() takes but net/http refuses to send
+// (sending it anyway would report a network error the browser never had).
+// It returns the fault's index in value, or -1, and why it cannot be sent.
+func HeaderValueFault(value string) (int, string) {
+	start := len(value) - len(strings.TrimLeft(value, " \t\r\n"))
+	v := strings.TrimRight(value[start:], " \t\r\n")
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c >= ' ' && c != 0x7f || c == '\t':
+		case c == '\r' || c == '\n' || c == 0:
+			return start + i, fmt.Sprintf("a control character (0x%02x): a line break or NUL, which fetch() refuses with a TypeError", c)
+		default:
+			return start + i, fmt.Sprintf("a control character (0x%02x), which corsdiag's HTTP client cannot send", c)
+		}
+	}
+	return -1, ""
+}
+
 // IsStateChanging reports whether a method may change server state, so
 // corsdiag sends it only when asked.
 func IsStateChanging(m string) bool {

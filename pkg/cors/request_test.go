@@ -438,3 +438,26 @@ func TestURLIncludesCredentials(t *testing.T) {
 		}
 	}
 }
+
+func TestHeaderValueFault(t *testing.T) {
+	for _, tc := range []struct {
+		value string
+		at    int
+		why   string
+	}{
+		{"", -1, ""},
+		{"Bearer abc", -1, ""},
+		{"a\tb", -1, ""},
+		{" \r\nvalue\n", -1, ""}, // surrounding whitespace: fetch() strips it
+		{"é ünïcode", -1, ""},
+		{"a\x01b", 1, "(0x01), which corsdiag's HTTP client cannot send"},
+		{"  a\x7f", 3, "(0x7f), which corsdiag's HTTP client cannot send"},
+		{"a\nb", 1, "(0x0a): a line break or NUL, which fetch() refuses"},
+		{"\tab\x00", 3, "(0x00): a line break or NUL"},
+	} {
+		at, why := HeaderValueFault(tc.value)
+		if at != tc.at || !strings.Contains(why, tc.why) {
+			t.Errorf("HeaderValueFault(%q) = %d, %q; want %d, %q", tc.value, at, why, tc.at, tc.why)
+		}
+	}
+}

@@ -1,7 +1,6 @@
 package curlcmd
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -109,32 +108,10 @@ func (c *Command) Unpreflight() (note string, ok bool) {
 	return note + "; add --credentials if that request sends cookies", true
 }
 
-// HeaderValueFault finds the first byte of a header value, after its
-// leading and trailing HTTP whitespace (which fetch() strips), that no
-// copied request carried as it reads: CR, LF or NUL, on which fetch()
-// throws a TypeError, or another control character, which fetch() takes
-// but net/http refuses to send (checking on would report a network error
-// the browser never had). It returns the fault's index in value, or -1,
-// and why it cannot be sent.
-func HeaderValueFault(value string) (int, string) {
-	start := len(value) - len(strings.TrimLeft(value, " \t\r\n"))
-	v := strings.TrimRight(value[start:], " \t\r\n")
-	for i := 0; i < len(v); i++ {
-		switch c := v[i]; {
-		case c >= ' ' && c != 0x7f || c == '\t':
-		case c == '\r' || c == '\n' || c == 0:
-			return start + i, fmt.Sprintf("a control character (0x%02x): a line break or NUL, which fetch() refuses with a TypeError", c)
-		default:
-			return start + i, fmt.Sprintf("a control character (0x%02x), which corsdiag's HTTP client cannot send", c)
-		}
-	}
-	return -1, ""
-}
-
-// headerValueError is HeaderValueFault as a paste's error; word is what
-// the error quotes.
+// headerValueError is cors.HeaderValueFault as a paste's error; word is
+// what the error quotes.
 func headerValueError(form Dialect, off int, word, name, value string) error {
-	if i, why := HeaderValueFault(value); i >= 0 {
+	if i, why := cors.HeaderValueFault(value); i >= 0 {
 		return &Error{Form: form, Offset: off, Word: word, Reason: "the value of " + name + " holds " + why}
 	}
 	return nil

@@ -13,7 +13,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -189,6 +191,9 @@ func validate(o *Options) error {
 	if o.Request.Origin == "" {
 		return errors.New("probe: the request has no Origin (the page's origin, such as https://app.example.com)")
 	}
+	if err := sendableValues(o); err != nil {
+		return err
+	}
 	// The browser sends the URL as the URL standard serializes it (a typed
 	// space as %20, an IDN host as punycode); so does the probe.
 	href, err := weburl.Request(o.Request.URL)
@@ -196,6 +201,34 @@ func validate(o *Options) error {
 		return fmt.Errorf("probe: %w", err)
 	}
 	o.Request.URL = href
+	return nil
+}
+
+// sendableValues refuses a header or cookie value no request can carry
+// (the caller's mistake, not the network's: net/http would refuse it on
+// the wire) and strips the leading and trailing whitespace fetch() strips.
+// A value is not quoted: it may be a secret.
+func sendableValues(o *Options) error {
+	const ws = " \t\r\n"
+	names := slices.Sorted(maps.Keys(o.Request.Header))
+	cloned := false
+	for _, name := range names {
+		for j, v := range o.Request.Header[name] {
+			if i, why := cors.HeaderValueFault(v); i >= 0 {
+				return fmt.Errorf("probe: header %s: the value holds %s (byte %d)", name, why, i)
+			}
+			if t := strings.Trim(v, ws); t != v {
+				if !cloned {
+					o.Request.Header, cloned = o.Request.Header.Clone(), true
+				}
+				o.Request.Header[name][j] = t
+			}
+		}
+	}
+	if i, why := cors.HeaderValueFault(o.Cookie); i >= 0 {
+		return fmt.Errorf("probe: cookie: the value holds %s (byte %d)", why, i)
+	}
+	o.Cookie = strings.Trim(o.Cookie, ws)
 	return nil
 }
 

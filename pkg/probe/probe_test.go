@@ -766,18 +766,24 @@ func (r refuseTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // TestValidation: bad options are refused with a reason, before anything is
 // sent (a request that merely fails to connect would also return an error).
 func TestValidation(t *testing.T) {
+	bad := http.Header{"X-Api-Key": {"k\x01ey"}}
 	for _, tc := range []struct {
-		req  cors.Request
-		want string
+		req    cors.Request
+		cookie string
+		want   string
 	}{
-		{cors.Request{URL: "http://127.0.0.1/"}, "no Origin"},
-		{cors.Request{URL: "ftp://x/", Origin: pageOrigin}, "not an absolute http:// or https:// URL"},
-		{cors.Request{URL: "/relative", Origin: pageOrigin}, "not an absolute http:// or https:// URL"},
-		{cors.Request{URL: "http://", Origin: pageOrigin}, "no host"},
-		{cors.Request{URL: "http://[::1/", Origin: pageOrigin}, "IPv6 address is missing the closing"},
-		{cors.Request{URL: "http://exa mple.com/", Origin: pageOrigin}, `host contains a forbidden domain code point: " "`},
+		{req: cors.Request{URL: "http://127.0.0.1/"}, want: "no Origin"},
+		// A value no request can carry: net/http would refuse it on the
+		// wire, which reads as a network error the browser never has.
+		{req: cors.Request{URL: "http://127.0.0.1/", Origin: pageOrigin, Header: bad}, want: "header X-Api-Key: the value holds a control character (0x01)"},
+		{req: cors.Request{URL: "http://127.0.0.1/", Origin: pageOrigin, Credentials: true}, cookie: "s=a\nb", want: "cookie: the value holds a control character (0x0a)"},
+		{req: cors.Request{URL: "ftp://x/", Origin: pageOrigin}, want: "not an absolute http:// or https:// URL"},
+		{req: cors.Request{URL: "/relative", Origin: pageOrigin}, want: "not an absolute http:// or https:// URL"},
+		{req: cors.Request{URL: "http://", Origin: pageOrigin}, want: "no host"},
+		{req: cors.Request{URL: "http://[::1/", Origin: pageOrigin}, want: "IPv6 address is missing the closing"},
+		{req: cors.Request{URL: "http://exa mple.com/", Origin: pageOrigin}, want: `host contains a forbidden domain code point: " "`},
 	} {
-		_, err := Run(context.Background(), Options{Request: tc.req, Transport: refuseTransport{t}})
+		_, err := Run(context.Background(), Options{Request: tc.req, Cookie: tc.cookie, Transport: refuseTransport{t}})
 		var ue *UnreachableError
 		if err == nil || errors.As(err, &ue) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Run(%q from %q) = %v, want an error saying %q", tc.req.URL, tc.req.Origin, err, tc.want)
@@ -833,5 +839,37 @@ func TestBrowserHeadersPerProfile(t *testing.T) {
 				t.Errorf("Accept-Language = %q, want %q", al, tc.profile.Headers.AcceptLanguage)
 			}
 		})
+	}
+}
+
+// A value's leading and trailing whitespace (a token read from a file with
+// its newline) is stripped, as fetch() strips it, not refused by net/http
+// as a network error; the caller's header is left as it was.
+func TestValuesTrimmedAsFetchDoes(t *testing.T) {
+	var mu sync.Mutex
+	var gotKey, gotCookie string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if r.Method == http.MethodGet {
+			gotKey, gotCookie = r.Header.Get("X-Api-Key"), r.Header.Get("Cookie")
+		}
+		w.Header().Set("Access-Control-Allow-Origin", pageOrigin)
+		w.Header().Set("Access-Control-Allow-Credentials", "true")
+		w.Header().Set("Access-Control-Allow-Headers", "x-api-key")
+	}))
+	defer srv.Close()
+	h := http.Header{"X-Api-Key": {" key\n"}}
+	req := cors.Request{Method: "GET", URL: srv.URL + "/", Origin: pageOrigin, Header: h, Credentials: true}
+	if _, err := Run(context.Background(), Options{Request: req, Cookie: "s=1\r\n"}); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if gotKey != "key" || gotCookie != "s=1" {
+		t.Errorf("sent X-Api-Key %q, Cookie %q; want \"key\", \"s=1\"", gotKey, gotCookie)
+	}
+	if h.Get("X-Api-Key") != " key\n" {
+		t.Errorf("the caller's header changed to %q", h.Get("X-Api-Key"))
 	}
 }

@@ -449,12 +449,24 @@ func (p *parser) headers(m map[string]yaml.Node, where string, into http.Header)
 		}
 		seen[ck] = name
 		v, _ := p.str(&n, where+" "+name)
-		if strings.ContainsAny(v, "\r\n\x00") {
-			p.fail(n.Line, "%s %s: the value has a line break or NUL", where, name)
+		if !p.sendable(n.Line, where+" "+name, v) {
 			return
 		}
-		into.Set(name, v)
+		// fetch() strips a value's leading and trailing whitespace.
+		into.Set(name, strings.Trim(v, " \t\r\n"))
 	}
+}
+
+// sendable fails the config when a header value (or the cookie) cannot
+// go on the wire: fetch() throws for a line break or NUL, and net/http
+// refuses other control characters, which would read as a network error.
+// The value is not quoted: it may hold a secret.
+func (p *parser) sendable(line int, what, v string) bool {
+	if i, why := cors.HeaderValueFault(v); i >= 0 {
+		p.fail(line, "%s: the value holds %s (byte %d)", what, why, i)
+		return false
+	}
+	return true
 }
 
 func isToken(s string) bool {
@@ -713,7 +725,9 @@ func (p *parser) check(rc *rawCheck, n int, d *Defaults, pos checkPos) Check {
 	if v, ok := p.boolean(&rc.Credentials, where+" credentials"); ok {
 		c.Credentials = v
 	}
-	c.Cookie, _ = p.str(&rc.Cookie, where+" cookie")
+	if v, ok := p.str(&rc.Cookie, where+" cookie"); ok && p.sendable(rc.Cookie.Line, where+" cookie", v) {
+		c.Cookie = strings.Trim(v, " \t\r\n")
+	}
 	c.Body, _ = p.str(&rc.Body, where+" body")
 	c.ErrorProbe, _ = p.boolean(&rc.ErrorProbe, where+" error_probe")
 	c.SendActual, _ = p.boolean(&rc.SendActual, where+" send_actual")
