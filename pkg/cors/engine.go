@@ -644,11 +644,16 @@ func redirectedHeader(h http.Header, next RedirectState) http.Header {
 // simple after the redirect's method and header changes (or, with
 // RedirectKeepsPreflight, it was preflighted at all). The request returned
 // is the one the preflight describes: its Origin is the page's with
-// RedirectPreflightPageOrigin.
+// RedirectPreflightPageOrigin, its headers script's with
+// RedirectPreflightAuthorHeaders.
 func (p *Profile) NeedsRedirectPreflight(r *Request, next RedirectState) (Request, bool) {
 	rr := *r
 	rr.URL, rr.Method, rr.Origin = next.URL, next.Method, next.Origin
-	rr.Header = redirectedHeader(r.Header, next)
+	if p.RedirectPreflightAuthorHeaders {
+		rr.Header = r.Header.Clone()
+	} else {
+		rr.Header = redirectedHeader(r.Header, next)
+	}
 	corsFlag := next.CrossOrigin || !sameOrigin(canonicalOrigin(next.Origin), next.URL)
 	need := p.PlanRequest(&rr).Preflight || p.RedirectKeepsPreflight && p.PlanRequest(r).Preflight
 	if p.RedirectPreflightPageOrigin {

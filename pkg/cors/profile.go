@@ -73,6 +73,13 @@ type Profile struct {
 	// Access-Control-Allow-Origin fails as that (Gecko's CORS listener
 	// wraps the preflight's); Chromium and WebKit fail on the redirect.
 	PreflightRedirectChecksOrigin bool
+	// RedirectPreflightAuthorHeaders: the preflight sent before following a
+	// redirect lists the headers script set, not the redirected request's,
+	// so Authorization, which an origin change drops from the request, is
+	// still in Access-Control-Request-Headers and must be allowed there
+	// (WebKit: NetworkLoadChecker builds every preflight from
+	// m_originalRequestHeaders); Chromium plans the redirected request.
+	RedirectPreflightAuthorHeaders bool
 	// RedirectKeepsBodyHeaders: a redirect that turns the request into a
 	// GET drops the body but keeps Content-Type and the other request-body
 	// headers (WebKit), so a JSON POST answered 303 is preflighted again

@@ -19,6 +19,14 @@ var Safari = &Profile{
 	StatusBeforeOrigin:          true, // validatePreflightResponse
 	// Verified on WebKitGTK 2.50 (preflighted-post-303).
 	RedirectKeepsBodyHeaders: true,
+	// Once preflighted, a request is preflighted at every URL it is
+	// redirected to, with the headers script set, Authorization included
+	// after an origin change (NetworkLoadChecker::checkCORSRequest keeps
+	// m_isSimpleRequest false; checkCORSRequestWithPreflight uses
+	// m_originalRequestHeaders). Verified on WebKitGTK 2.50
+	// (preflighted-delete-303, authorization-redirected-cross-origin).
+	RedirectKeepsPreflight:         true,
+	RedirectPreflightAuthorHeaders: true,
 	// An https page may not call http://127.0.0.1 or http://localhost
 	// either (verified on WebKitGTK 2.50: TestWebKitMixedContent).
 	MixedContentBlocksLoopback: true,
