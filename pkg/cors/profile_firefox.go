@@ -33,7 +33,7 @@ var Firefox = &Profile{
 	// verified by the conformance suite's lna-* scenarios).
 	LocalNetworkAccess: true,
 	Headers: BrowserHeaders{
-		UserAgent:      "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0",
+		UserAgent:      "Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0",
 		Accept:         "*/*",
 		AcceptLanguage: "en-US,en;q=0.5",
 		AcceptEncoding: "gzip, deflate, br, zstd",
