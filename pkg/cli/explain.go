@@ -13,9 +13,7 @@ import (
 	"github.com/corsdiag/corsdiag/pkg/consoletext"
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/mdterm"
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
+	"github.com/corsdiag/corsdiag/pkg/report"
 	"github.com/spf13/cobra"
 )
 
@@ -149,26 +147,34 @@ func orDash(s string) string {
 	return s
 }
 
+// listCodes prints every code with its severity and title, the titles
+// wrapped under their column to the terminal's width (piped: whole).
 func listCodes(o *explainOptions) error {
-	table := tablewriter.NewTable(o.IO.Out,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-			Borders:  tw.BorderNone,
-			Settings: tw.Settings{Separators: tw.Separators{BetweenColumns: tw.Off}, Lines: tw.Lines{ShowHeaderLine: tw.Off}},
-		})),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-	)
-	table.Header("CODE", "SEVERITY", "TITLE")
-	for _, in := range cors.Codes() {
-		if err := table.Append(string(in.Code), string(in.Severity), in.Title); err != nil {
-			return err
+	codes := cors.Codes()
+	codeW, sevW := len("CODE"), len("SEVERITY")
+	for _, in := range codes {
+		codeW, sevW = max(codeW, len(in.Code)), max(sevW, len(in.Severity))
+	}
+	row := func(code, sev string) string { return fmt.Sprintf("%-*s  %-*s  ", codeW, code, sevW, sev) }
+	indent := strings.Repeat(" ", codeW+sevW+4)
+	width := terminalWidth(o.IO)
+	// Too narrow a title column wraps every title into a tall ribbon (and
+	// cuts a header name such as Access-Control-Allow-Credentials): then
+	// each title goes under its code instead.
+	stacked := width > 0 && width-len(indent) < 40
+	entry := func(code, sev, title string) string {
+		if stacked {
+			return code + "  " + sev + "\n" + report.Wrap(title, "    ", "    ", width)
 		}
+		return report.Wrap(title, row(code, sev), indent, width)
 	}
-	if err := table.Render(); err != nil {
-		return err
+	var b strings.Builder
+	b.WriteString(entry("CODE", "SEVERITY", "TITLE"))
+	for _, in := range codes {
+		b.WriteString(entry(string(in.Code), string(in.Severity), in.Title))
 	}
-	_, err := fmt.Fprintln(o.IO.Out, "\nRun 'corsdiag explain <code>' for a code's page.")
+	b.WriteString("\nRun 'corsdiag explain <code>' for a code's page.\n")
+	_, err := io.WriteString(o.IO.Out, b.String())
 	return err
 }
 

@@ -379,3 +379,50 @@ func TestExplainLegacyChromeWording(t *testing.T) {
 		})
 	}
 }
+
+// The list of codes fits the terminal (it was 153 columns wide, padded to
+// the longest title, at any width), titles wrapping under their column;
+// piped, a line ends with its content.
+func TestExplainListFits(t *testing.T) {
+	for _, width := range []int{0, 60, 80, 120} {
+		io, out, _ := fakeIO(nil)
+		if width > 0 {
+			io.Width, io.WidthSet = width, true
+		}
+		if code := Main([]string{"explain"}, io); code != ExitAllowed {
+			t.Fatalf("exit %d", code)
+		}
+		lines := strings.Split(out.String(), "\n")
+		for _, l := range lines {
+			if width > 0 && utf8.RuneCountInString(l) > width {
+				t.Errorf("%d: wider: %q", width, l)
+			}
+			if strings.TrimRight(l, " ") != l {
+				t.Errorf("%d: padded: %q", width, l)
+			}
+		}
+		// Each code starts a line with its severity; its title follows,
+		// wrapped (continuations are indented past the code).
+		text := out.String()
+		for _, in := range cors.Codes() {
+			i := strings.Index(text, "\n"+string(in.Code)+" ")
+			if i < 0 {
+				t.Errorf("%d: %s does not start a line", width, in.Code)
+				continue
+			}
+			rest := text[i+1:]
+			var block []string
+			for j, l := range strings.Split(rest, "\n") {
+				if j > 0 && !strings.HasPrefix(l, " ") {
+					break
+				}
+				block = append(block, strings.TrimSpace(l))
+			}
+			got := strings.Join(strings.Fields(strings.Join(block, " ")), " ")
+			want := string(in.Code) + " " + string(in.Severity) + " " + strings.Join(strings.Fields(in.Title), " ")
+			if got != want {
+				t.Errorf("%d: entry %q, want %q", width, got, want)
+			}
+		}
+	}
+}
