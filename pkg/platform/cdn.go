@@ -99,19 +99,41 @@ export default {
 		fixBuilder{FormatNginx, "at the origin (nginx): Vary: Origin beside your CORS add_header lines", func(c FixContext) string {
 			return fmt.Sprintf(`location %s {
 %s    # your add_header Access-Control-* lines stay as they are; add this one beside them
-    # (in every block that has add_header lines of its own)
+    # (in every block that has add_header lines of its own),
+    # %s
     add_header Vary Origin always;
     # ... your existing root or proxy_pass ...
-}`, nginxLocation(c.Path), nginxInheritNote)
+}`, nginxLocation(c.Path), nginxInheritNote, strings.ReplaceAll(cdnVaryHonoured, "\n// ", "\n    # "))
 		}},
 		fixBuilder{FormatExpress, "at the origin (Express): Vary: Origin on every answer, your cors() unchanged", func(c FixContext) string {
 			return `// before your cors middleware, which stays as it is: every answer varies on Origin,
-// so the CDN keeps one copy per page origin
+// ` + cdnVaryHonoured + `
 app.use((req, res, next) => { res.vary('Origin'); next(); });
 app.use(cors(corsOptions));   // your existing options`
 		}},
 	)
 }
+
+// cdnVarySummary is each CDN's one-line fix: Vary: Origin from the origin
+// where the CDN keys its cache on it. Cloudflare keys on the URL and
+// ignores Vary (but Accept-Encoding) unless a Cache Rule's Vary setting
+// takes the header (Cloudflare docs, Cache, Concepts: Vary).
+var cdnVarySummary = map[string]string{
+	idCloudflare: "Cloudflare keeps one copy per URL whatever the Vary: set CORS per request in a Worker, " +
+		"or send Vary: Origin and add a Cache Rule whose Vary setting takes Origin (passthrough); then purge the cache.",
+}
+
+// cdnVaryFix is the one-line fix for the CDN id that served the copy.
+func cdnVaryFix(id, fallback string) string {
+	if s, ok := cdnVarySummary[id]; ok {
+		return s
+	}
+	return fallback
+}
+
+// cdnVaryHonoured goes with the origin forms: a Vary from the origin keys
+// the cache only where the CDN honours it.
+const cdnVaryHonoured = "so a CDN that honours Vary keeps one copy per page origin (Cloudflare: only with\n// a Cache Rule whose Vary setting takes Origin; else the Worker form)"
 
 // workerCredentials is the Access-Control-Allow-Credentials line of a
 // Worker's preflight answer: a credentialed preflight fails without it, so
@@ -233,12 +255,12 @@ func cdnCauses(a *analysis) []cors.Finding {
 			}
 			return []cors.Finding{a.finding(CodeCDNCacheNoVary, id, r.step, true,
 				fmt.Sprintf("%s served a cached copy (%s) with %s: it was stored for a request with another Origin and the answer does not vary on Origin", platforms[id].Name, why, what),
-				"Send Vary: Origin from the origin (or set CORS at the edge per request), then purge the cache.")}
+				cdnVaryFix(id, "Send Vary: Origin from the origin (or set CORS at the edge per request), then purge the cache."))}
 		}
 		if acao != "" && acao != "*" && !varyOrigin(r.resp) {
 			return []cors.Finding{a.finding(CodeCDNCacheNoVary, id, r.step, false,
 				fmt.Sprintf("%s cached this answer (%s), which echoes %s without Vary: Origin: the next page from another origin will get this copy and be blocked", platforms[id].Name, why, show(acao)),
-				"Send Vary: Origin with the echoed origin, then purge the cache.")}
+				cdnVaryFix(id, "Send Vary: Origin with the echoed origin, then purge the cache."))}
 		}
 	}
 	return nil

@@ -340,7 +340,7 @@ var pages = map[cors.Code]pageText{
 	CodeCDNCacheNoVary: {
 		Platform: "Cloudflare, Vercel, Netlify, Firebase Hosting", Explains: cors.CodeAllowOriginMismatch,
 		Browser: "A CDN serves a cached copy whose `Access-Control-Allow-Origin` was made for another origin (or is missing): blocked for some pages, fine for others.",
-		Why:     "The origin echoes the request's `Origin` but does not send `Vary: Origin`, so the CDN keeps one copy for everybody.",
+		Why:     "The origin echoes the request's `Origin` but does not send `Vary: Origin`, so the CDN keeps one copy for everybody. Cloudflare keeps one copy per URL even with `Vary: Origin`, unless a Cache Rule's Vary setting takes `Origin`: there, set CORS per request in a Worker, or add that rule.",
 		Example: "HTTP/1.1 200 OK\nServer: cloudflare\nCF-RAY: 8a1b2c3d4e5f6789-FRA\ncf-cache-status: HIT\nAccess-Control-Allow-Origin: https://admin.example.com",
 		Confirm: "Request twice with different `Origin` headers (`curl -sI -H 'Origin: https://a.example' URL`); a cache hit carrying the first origin confirms.",
 		Detect:  "Cloudflare (`cf-ray`), Vercel (`x-vercel-id`), Netlify (`x-nf-request-id`) or Firebase Hosting (host) recognised, and a cache hit (`cf-cache-status`, `x-vercel-cache`, `x-cache`, `Age`) with another or no origin; a warning when the echo has no `Vary: Origin` yet.",
