@@ -101,6 +101,7 @@ func specFor(sc Scenario, srv *Server, nonce string) jsSpec {
 		Credentials: sc.Request.Credentials,
 		Body:        sc.Request.Body,
 		XHR:         sc.Request.XHR,
+		Upload:      sc.Request.Upload,
 		Headers:     [][2]string{},
 	}
 	for _, h := range sc.Request.Headers {
@@ -311,7 +312,7 @@ func runBrowserSuite(t *testing.T, k browserKind, find func() (string, error), l
 		for i, sc := range g {
 			results[sc.Name], lines[sc.Name] = res[i], lns[i]
 		}
-		if after != nil && g[0].Page == nil {
+		if after != nil && g[0].Plain() {
 			after(t, srv, g, specs, res, lns)
 		}
 	}

@@ -159,6 +159,8 @@ const pageScript = `window.__corsdiagRun = function (spec) {
       try {
         x.open(spec.method, spec.url);
         x.withCredentials = spec.credentials === 'include';
+        // A listener on upload sets the use-CORS-preflight flag.
+        if (spec.upload) x.upload.onprogress = () => {};
         for (const [n, v] of spec.headers) x.setRequestHeader(n, v);
       } catch (e) { resolve({ok: false, error: String(e)}); return; }
       x.onload = () => resolve({ok: true, status: x.status,
@@ -187,6 +189,7 @@ type jsSpec struct {
 	Credentials string      `json:"credentials"`
 	Body        string      `json:"body"`
 	XHR         bool        `json:"xhr"`
+	Upload      bool        `json:"upload,omitempty"`
 }
 
 // jsResult is what script observed.

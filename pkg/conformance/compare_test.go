@@ -69,6 +69,7 @@ func runCorsdiagWith(t *testing.T, profile *cors.Profile, srv *Server, sc Scenar
 			Credentials:      sc.Request.Include(),
 			Initiator:        initiator,
 			PageAddressSpace: pageSpace,
+			ForcePreflight:   sc.Request.Upload,
 		},
 		Body:       []byte(sc.Request.Body),
 		Profile:    profile,

@@ -113,12 +113,16 @@ func runInChromium(t *testing.T, c *chromium, srv *Server, scenarios []Scenario,
 
 // launchGroups splits scenarios by the browser they need: the plain ones
 // first, then one group per combination of the page's, the API's and the
-// third listener's address spaces, in order of appearance.
+// third listener's address spaces, and one for the sandboxed page, in
+// order of appearance.
 func launchGroups(scenarios []Scenario) [][]Scenario {
 	var keys []string
 	groups := map[string][]Scenario{}
 	for _, sc := range scenarios {
 		key := ""
+		if sc.Sandbox {
+			key = "sandbox"
+		}
 		if sc.Page != nil {
 			key = fmt.Sprintf("%s secure=%v api=%s other=%s", sc.Page.Space, sc.Page.IsSecure(), sc.APIAddressSpace(), sc.OtherAddressSpace())
 		}
@@ -200,8 +204,8 @@ func TestChromium(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(srv.Close)
-		c = startChromium(t, bin, g[0].PageOrigin(srv.Origins.Page)+"/", spaceFlagsFor(g[0], srv))
-		if g[0].Page == nil {
+		c = startChromium(t, bin, g[0].PageURL(srv.Origins.Page), spaceFlagsFor(g[0], srv))
+		if g[0].Plain() {
 			mainBrowser, mainScenarios = c, g
 		}
 		for name, o := range runInChromium(t, c, srv, g, chromeNonces) {

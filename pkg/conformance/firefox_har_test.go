@@ -147,7 +147,7 @@ func TestFirefoxHARExport(t *testing.T) {
 	plain := 0
 	for _, sc := range loadScenarios(t) {
 		byName[sc.Name] = sc
-		if rec.Scenarios[sc.Name] != nil && sc.Page == nil {
+		if rec.Scenarios[sc.Name] != nil && sc.Plain() {
 			plain++
 		}
 	}

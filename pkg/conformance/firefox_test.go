@@ -417,11 +417,11 @@ func (f *firefox) stop() {
 func TestFirefox(t *testing.T) {
 	var harDir string
 	runBrowserSuite(t, firefoxRecord, findFirefox, func(t *testing.T, bin string, srv *Server, sc Scenario) pageBrowser {
-		pageURL := sc.PageOrigin(srv.Origins.Page) + "/"
+		pageURL := sc.PageURL(srv.Origins.Page)
 		if sc.Page != nil {
 			return startFirefox(t, bin, pageURL, firefoxSpacePrefs(sc, srv))
 		}
-		if *recordFirefoxHAR == "" {
+		if *recordFirefoxHAR == "" || !sc.Plain() {
 			return startFirefox(t, bin, pageURL, nil)
 		}
 		harDir = t.TempDir()

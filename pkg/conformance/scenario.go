@@ -60,6 +60,10 @@ type Scenario struct {
 	// prompt as a warning (a user may allow it); with denied, the suite
 	// holds that warning to Chromium's error and expects nothing sent.
 	Permission string `yaml:"permission,omitempty"`
+	// Sandbox serves the page with Content-Security-Policy: sandbox
+	// allow-scripts, as a sandboxed iframe is: its origin is opaque, so
+	// every request it makes carries Origin: null (corsdiag: --origin null).
+	Sandbox bool `yaml:"sandbox,omitempty"`
 
 	// Skip leaves the scenario out of one browser's run, by browser name
 	// (chromium, firefox, webkit), with the reason: a scenario the suite
@@ -97,13 +101,31 @@ const InsecureHost = "public.test"
 func (p *Page) IsSecure() bool { return p == nil || p.Secure == nil || *p.Secure }
 
 // PageOrigin is the origin the page of s has when its listener is at
-// listener (http://127.0.0.1:<port>).
+// listener (http://127.0.0.1:<port>): "null" for a sandboxed page.
 func (s *Scenario) PageOrigin(listener string) string {
+	if s.Sandbox {
+		return "null"
+	}
 	if s.Page.IsSecure() {
 		return listener
 	}
 	return "http://" + InsecureHost + ":" + port(listener)
 }
+
+// SandboxedPath is where the page listener serves the sandboxed page.
+const SandboxedPath = "/sandboxed"
+
+// PageURL is the URL the browser opens the page of s at.
+func (s *Scenario) PageURL(listener string) string {
+	if s.Sandbox {
+		return listener + SandboxedPath
+	}
+	return s.PageOrigin(listener) + "/"
+}
+
+// Plain reports whether s runs in the suite's main browser, on the page
+// origin as it is: not sandboxed, in no declared address space.
+func (s *Scenario) Plain() bool { return s.Page == nil && !s.Sandbox }
 
 // PageSpace and APIAddressSpace are the declared address spaces ("" when
 // the scenario declares none).
@@ -142,6 +164,10 @@ type Request struct {
 	// Userinfo is put into the request URL as user:password@ (fetch()
 	// throws a TypeError for such a URL; XMLHttpRequest takes it).
 	Userinfo string `yaml:"userinfo,omitempty"`
+	// Upload registers an upload progress listener on the XMLHttpRequest
+	// (xhr only), which sets the use-CORS-preflight flag (corsdiag:
+	// --preflight always).
+	Upload bool `yaml:"upload,omitempty"`
 }
 
 // Response is one answer of the scenario server.
@@ -305,6 +331,12 @@ func (s *Scenario) validate() *LoadError {
 	}
 	if err := checkHeaders(s.Request.Headers); err != nil {
 		return bad("request.headers", "%v", err)
+	}
+	if s.Request.Upload && !s.Request.XHR {
+		return bad("request.upload", "needs xhr: an upload listener is XMLHttpRequest's")
+	}
+	if s.Sandbox && s.Page != nil {
+		return bad("sandbox", "cannot be combined with page: a sandboxed page has no address space of its own here")
 	}
 	if m := strings.ToUpper(s.Request.MethodOrGet()); s.Request.Body != "" && (m == "GET" || m == "HEAD") {
 		return bad("request.body", "a %s request cannot have a body", m)

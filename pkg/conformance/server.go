@@ -112,8 +112,13 @@ const BlankPage = "<!doctype html><html><head><meta charset=utf-8><title>corsdia
 
 func (s *Server) handler(origin string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/" {
-			if origin == s.Origins.Page {
+		if r.URL.Path == "/" || r.URL.Path == SandboxedPath && origin == s.Origins.Page {
+			switch {
+			case r.URL.Path == SandboxedPath:
+				// A sandboxed iframe's document, served on its own: an
+				// opaque origin that may run script.
+				w.Header().Set("Content-Security-Policy", "sandbox allow-scripts")
+			case origin == s.Origins.Page:
 				w.Header().Set("Set-Cookie", PageCookie+"; Path=/; SameSite=Lax")
 			}
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -170,6 +170,6 @@ func TestWebKit(t *testing.T) {
 		if !sc.Page.IsSecure() {
 			proxy = strings.TrimPrefix(srv.Origins.Page, "http://")
 		}
-		return &webkit{python: py, pageURL: sc.PageOrigin(srv.Origins.Page) + "/", proxy: proxy}
+		return &webkit{python: py, pageURL: sc.PageURL(srv.Origins.Page), proxy: proxy}
 	}, nil)
 }
