@@ -454,7 +454,7 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 		return err
 	}
 	if se != nil {
-		fmt.Fprintf(sysIO.Err, "corsdiag: partial report: %s\n", syntaxErrorText(se))
+		fmt.Fprintf(sysIO.Err, "corsdiag: partial report: %s%s\n", syntaxErrorText(se), otherPasteHint(name, se))
 		return &ExitError{Code: ExitUsage}
 	}
 	if blocked > 0 {
