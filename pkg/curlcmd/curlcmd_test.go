@@ -400,6 +400,14 @@ func TestHeaderErrorsHideSecrets(t *testing.T) {
 		"curl https://x.test/ -H $'Cookie: sid=s3cr3t-v4lue\\x01'",
 		"curl https://x.test/ -H $'Authorization: Bearer s3cr3t-v4lue\\x01'",
 		"curl https://x.test/ -H $'X-Api-Key: s3cr3t-v4lue\\x01'",
+		// The flags that write a header are checked as -H is: net/http
+		// refused the value and check called the server unreachable.
+		"curl https://x.test/ -b $'sid=s3cr3t-v4lue\\x01'",
+		"curl https://x.test/ --cookie $'sid=s3cr3t-v4lue\\x7f'",
+		"curl https://x.test/ --oauth2-bearer $'s3cr3t-v4lue\\x01'",
+		"curl https://x.test/ -A $'agent\\x1b[31m'",
+		"curl https://x.test/ -e $'https://app.test/\\x01'",
+		"curl https://x.test/ -r $'0-1\\x01'",
 	} {
 		_, err := Parse(text)
 		if err == nil || !strings.Contains(err.Error(), "control character") {

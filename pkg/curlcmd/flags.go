@@ -233,16 +233,16 @@ func (b *builder) apply(name, v string, w word) error {
 	case "header":
 		return b.header(v, w)
 	case "user-agent":
-		c.Header.Set("User-Agent", v)
+		return b.setHeader("User-Agent", v, w)
 	case "referer":
 		ref, _, _ := strings.Cut(v, ";auto")
 		if ref != "" {
-			c.Header.Set("Referer", ref)
+			return b.setHeader("Referer", ref, w)
 		}
 	case "range":
-		c.Header.Set("Range", "bytes="+v)
+		return b.setHeader("Range", "bytes="+v, w)
 	case "oauth2-bearer":
-		c.Header.Set("Authorization", "Bearer "+v)
+		return b.setHeader("Authorization", "Bearer "+v, w)
 	case "user":
 		c.User = v
 	case "cookie":
@@ -250,6 +250,9 @@ func (b *builder) apply(name, v string, w word) error {
 			// Not echoed: a lone word may be a bare token.
 			c.Warnings = append(c.Warnings, fmt.Sprintf("ignored -b (%d bytes, no '='): it names a cookie file, which corsdiag does not read; pass cookies as 'name=value; name2=value2'", len(v)))
 			return nil
+		}
+		if err := headerValueError("", w.off, "Cookie: "+redact.Value("Cookie", v), "Cookie", v); err != nil {
+			return err
 		}
 		b.addCookie(v)
 	case "data", "data-ascii", "data-binary":
@@ -341,6 +344,17 @@ func (b *builder) header(v string, w word) error {
 		return nil
 	}
 	c.Header.Add(name, value)
+	return nil
+}
+
+// setHeader sets a header a flag other than -H writes, its value checked
+// as -H's is.
+func (b *builder) setHeader(name, value string, w word) error {
+	shown := name + ": " + redact.Value(name, value)
+	if err := headerValueError("", w.off, shown, name, value); err != nil {
+		return err
+	}
+	b.c.Header.Set(name, value)
 	return nil
 }
 

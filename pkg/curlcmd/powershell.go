@@ -49,14 +49,18 @@ func ParsePowerShell(text string) (*Command, error) {
 				Reason: "only DevTools' $session lines and one Invoke-WebRequest are understood; remove the rest"}
 		case strings.EqualFold(head.val, "$session.Cookies.Add"):
 			// The cookie's name and value are its first two strings.
-			var strs []string
+			var strs []psToken
 			for _, t := range st {
 				if t.kind == psString {
-					strs = append(strs, t.val)
+					strs = append(strs, t)
 				}
 			}
 			if len(strs) >= 2 {
-				cookies = append(cookies, strs[0]+"="+strs[1])
+				cookie := strs[0].val + "=" + strs[1].val
+				if err := headerValueError(PowerShell, strs[1].off, "", "Cookie", cookie); err != nil {
+					return nil, err
+				}
+				cookies = append(cookies, cookie)
 			}
 		}
 	}

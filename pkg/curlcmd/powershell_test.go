@@ -121,6 +121,8 @@ func TestParsePowerShellErrors(t *testing.T) {
 		{`Invoke-WebRequest -Uri https://a/ -Headers @{ "x-a" = "a$([char]27)b" }`, 46, "the value of x-a holds a control character (0x1b)"},
 		{"Invoke-WebRequest -Uri https://a/ -Headers @{ \"x-a\" = \"a`r`nX-B: 1\" }", 46, "the value of x-a holds a control character (0x0d)"},
 		{"Invoke-WebRequest -Uri https://a/ -ContentType \"text/`nplain\"", 47, "the value of Content-Type holds a control character (0x0a)"},
+		// A session cookie becomes the Cookie header: checked as one.
+		{"$session.Cookies.Add((New-Object System.Net.Cookie(\"sid\", \"s3cr3t`a\", \"/\", \"a\")))\nInvoke-WebRequest -Uri https://a/ -WebSession $session", 58, "the value of Cookie holds a control character (0x07)"},
 	}
 	for _, tt := range tests {
 		_, err := ParsePowerShell(tt.text)
