@@ -1110,7 +1110,7 @@ Resources:
   HttpApi:
     Type: AWS::ApiGatewayV2::Api
     Properties:
-      Name: api
+      Name: api # keep yours: another name renames the API
       ProtocolType: HTTP
       CorsConfiguration:
         # extend each list: the values already there stay
@@ -1150,7 +1150,7 @@ new apigwv2.HttpApi(this, 'HttpApi', {
 		}},
 		fixBuilder{FormatTerraform, "cors_configuration on aws_apigatewayv2_api", func(c FixContext) string {
 			return fmt.Sprintf(`resource "aws_apigatewayv2_api" "api" {
-  name          = "api"
+  name          = "api" # keep yours: another name renames the API
   protocol_type = "HTTP"
 
   cors_configuration {
@@ -1215,7 +1215,7 @@ app.use(cors(corsOptions));
     Type: AWS::Lambda::Url
     Properties:
       TargetFunctionArn: !GetAtt Function.Arn
-      AuthType: NONE
+      AuthType: NONE # keep yours: NONE written over AWS_IAM turns the URL's IAM auth off
       Cors:
         # extend each list: the values already there stay
         AllowOrigins: [%s]
@@ -1226,8 +1226,8 @@ app.use(cors(corsOptions));
 		}},
 		fixBuilder{FormatTerraform, "cors on aws_lambda_function_url", func(c FixContext) string {
 			return fmt.Sprintf(`resource "aws_lambda_function_url" "url" {
-  function_name      = aws_lambda_function.fn.function_name
-  authorization_type = "NONE"
+  function_name      = aws_lambda_function.fn.function_name # keep yours
+  authorization_type = "NONE"                               # keep yours: NONE over AWS_IAM turns IAM auth off
 
   cors {
     # extend each list: the values already there stay

@@ -891,3 +891,48 @@ func TestSpringFixesKeepTheSecurityChain(t *testing.T) {
 		t.Fatal("no Spring fix checked")
 	}
 }
+
+// TestTemplatesKeepWhatTheResourceIs: a template snippet stands for the
+// user's resource, and must write a value only to what the fix changes. A
+// required property that names or secures the resource (a function URL's
+// AuthType, an API's name) carries the value the user has: written as
+// shown it would switch IAM auth off or rename the API, so its line says
+// the user's value stays.
+func TestTemplatesKeepWhatTheResourceIs(t *testing.T) {
+	tests := []struct {
+		code   cors.Code
+		format Format
+		prop   string // the line's start, after indentation
+	}{
+		{CodeLambdaURLNotConfigured, FormatCloudFormation, "AuthType:"},
+		{CodeLambdaURLNotConfigured, FormatTerraform, "authorization_type"},
+		{CodeLambdaURLNotConfigured, FormatTerraform, "function_name"},
+		{CodeHTTPAPINotConfigured, FormatCloudFormation, "Name:"},
+		{CodeHTTPAPINotConfigured, FormatTerraform, "name "},
+	}
+	for _, tt := range tests {
+		for name, ctx := range fixContexts() {
+			t.Run(string(tt.code)+"/"+string(tt.format)+"/"+tt.prop+"/"+name, func(t *testing.T) {
+				var snippet string
+				for _, f := range Fixes(tt.code, ctx) {
+					if f.Format == tt.format {
+						snippet = f.Snippet
+					}
+				}
+				found := false
+				for _, line := range strings.Split(snippet, "\n") {
+					if !strings.HasPrefix(strings.TrimSpace(line), tt.prop) {
+						continue
+					}
+					found = true
+					if !strings.Contains(line, "#") || !strings.Contains(line, "yours") {
+						t.Errorf("%q writes a value over the user's without saying theirs stays:\n%s", line, snippet)
+					}
+				}
+				if !found {
+					t.Fatalf("no %s line:\n%s", tt.prop, snippet)
+				}
+			})
+		}
+	}
+}
