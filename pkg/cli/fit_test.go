@@ -7,7 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"unicode/utf8"
+
+	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
 
 // overWidth lists the lines of out wider than width, but for the ones
@@ -26,7 +27,8 @@ func overWidth(out string, width int) []string {
 			// A fix snippet's code: kept whole so it pastes.
 			inSnippet = true
 		}
-		if utf8.RuneCountInString(line) <= width {
+		// Columns, not runes: a CJK character takes two.
+		if termsafe.Width(line) <= width {
 			continue
 		}
 		// A table's line always fits: no exemption for it.
@@ -102,6 +104,9 @@ checks:
       - {origin: "https://a-long-subdomain-name.staging.example.com", expect: allow}
   - name: public
     url: `+good+`/star
+    expect: deny
+  - name: 注文の一覧を取得する長いチェック名前です注文の一覧を取得する
+    url: `+good+`/star?q=注文
     expect: deny
 `)
 	for _, width := range []int{80, 120} {
@@ -184,6 +189,9 @@ func TestCheckFitsLongValues(t *testing.T) {
 			w.Header().Add("Access-Control-Expose-Headers", fmt.Sprintf("x-exposed-%02d", i))
 		}
 		w.Header().Set("X-Opaque", strings.Repeat("q", 300))
+		// Wide characters take two columns each (and a server may send
+		// them raw, as obs-text).
+		w.Header().Set("Server", strings.Repeat("注文", 60))
 	}
 	url := "https://api.test/" + strings.Repeat("segment/", 30) + "items?" + strings.Repeat("filter=a&", 10)
 	for _, width := range []int{80, 120} {

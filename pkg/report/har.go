@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/harfile"
@@ -592,26 +591,23 @@ func commonHost(rows [][]string, i int) string {
 	return host
 }
 
-// ellipsize shortens s to n runes, marking the cut with "…"; the problems
+// ellipsize shortens s to n columns, marking the cut with "…"; the problems
 // section prints the full text.
 func ellipsize(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
+	if termsafe.Width(s) <= n {
 		return s
 	}
-	rs := []rune(s)
-	return string(rs[:n-1]) + "…"
+	return termsafe.Head(s, n-1) + "…"
 }
 
-// ellipsizeMiddle shortens s to n runes by cutting its middle: a URL keeps
-// its start and the end that tells it from its neighbours.
+// ellipsizeMiddle shortens s to n columns by cutting its middle: a URL
+// keeps its start and the end that tells it from its neighbours.
 func ellipsizeMiddle(s string, n int) string {
-	rs := []rune(s)
-	if len(rs) <= n {
+	if termsafe.Width(s) <= n {
 		return s
 	}
 	head := (n - 1) * 2 / 3
-	tail := n - 1 - head
-	return string(rs[:head]) + "…" + string(rs[len(rs)-tail:])
+	return termsafe.Head(s, head) + "…" + termsafe.Tail(s, n-1-head)
 }
 
 // browserSourceWords says where the file's browser was learnt.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/termsafe"
@@ -285,7 +284,7 @@ func (t *textWriter) reported(f *cors.Finding, cause *cors.Finding, follows []co
 			where = " on " + t.text(cause.Platform)
 		}
 		head := "  Cause: " + string(cause.Code) + " (" + stepWords(cause.Step) + ")"
-		if t.width > 0 && utf8.RuneCountInString(head+where) > t.width {
+		if t.width > 0 && termsafe.Width(head+where) > t.width {
 			// A long code and platform name: the platform goes under it.
 			where = "\n        " + where
 		}

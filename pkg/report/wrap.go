@@ -95,7 +95,7 @@ func wrapLines(s string, width int) string {
 			if !first {
 				room -= 2 // the continuation's indent
 			}
-			if termsafe.Width(line) <= room {
+			if termsafe.Width(line) <= max(room, 1) {
 				break
 			}
 			cut := breakAt(line, room)
@@ -115,23 +115,18 @@ func indentCont(s string, first bool) string {
 	return "  " + s
 }
 
-// breakAt is the byte index to cut s at so the head fits n runes: after
-// the last space or comma within them, else at n runes.
+// breakAt is the byte index to cut s at so the head fits n columns: after
+// the last space or comma within them, else at n columns (after one
+// character at least, so a wrap always moves on).
 func breakAt(s string, n int) int {
-	last, runes := -1, 0
-	for i, r := range s {
-		if runes == n {
-			if last > 0 {
-				return last
-			}
-			return i
-		}
-		if r == ' ' || r == ',' {
-			last = i + 1
-		}
-		runes++
+	head := termsafe.Head(s, n)
+	if head == "" {
+		head = termsafe.Head(s, 2) // a wide character in a one-column room
 	}
-	return len(s)
+	if i := strings.LastIndexAny(head, " ,"); i >= 0 && len(head) < len(s) {
+		return i + 1
+	}
+	return len(head)
 }
 
 // longestWord is the widest space-separated word in column c.

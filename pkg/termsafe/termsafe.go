@@ -13,6 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/clipperhouse/displaywidth"
 	"github.com/corsdiag/corsdiag/pkg/internal/swar"
 )
 
@@ -193,22 +194,55 @@ func hex2(b byte) string {
 	return string([]byte{digits[b>>4], digits[b&0xf]})
 }
 
-// Width is the columns s takes on a terminal: its runes, less the ANSI
-// colour sequences (ESC … m) the program itself wrote.
+// Width is the columns s takes on a terminal, counted as the tables'
+// renderer (tablewriter, through displaywidth) counts them: two for a wide
+// (East Asian) character or emoji, none for a combining mark, one for the
+// rest; the ANSI colour sequences (ESC … m) the program itself wrote take
+// none.
 func Width(s string) int {
 	n := 0
-	for i := 0; i < len(s); {
-		if s[i] == 0x1b {
-			j := strings.IndexByte(s[i:], 'm')
-			if j < 0 {
-				break
-			}
-			i += j + 1
-			continue
+	for s != "" {
+		i := strings.IndexByte(s, 0x1b)
+		if i < 0 {
+			return n + displaywidth.String(s)
 		}
-		_, size := utf8.DecodeRuneInString(s[i:])
-		n++
-		i += size
+		n += displaywidth.String(s[:i])
+		j := strings.IndexByte(s[i:], 'm')
+		if j < 0 {
+			break
+		}
+		s = s[i+j+1:]
 	}
 	return n
+}
+
+// Head is the longest start of s at most n columns wide (see Width), cut
+// between characters (grapheme clusters), never inside one.
+func Head(s string, n int) string {
+	w, at := 0, 0
+	for g := displaywidth.StringGraphemes(s); g.Next(); {
+		if w += g.Width(); w > n {
+			return s[:at]
+		}
+		at += len(g.Value())
+	}
+	return s
+}
+
+// Tail is the longest end of s at most n columns wide, cut between
+// characters.
+func Tail(s string, n int) string {
+	var ends, widths []int
+	at := 0
+	for g := displaywidth.StringGraphemes(s); g.Next(); {
+		at += len(g.Value())
+		ends, widths = append(ends, at), append(widths, g.Width())
+	}
+	w := 0
+	for k := len(ends) - 1; k >= 0; k-- {
+		if w += widths[k]; w > n {
+			return s[ends[k]:]
+		}
+	}
+	return s
 }

@@ -155,10 +155,39 @@ func TestWidth(t *testing.T) {
 		{"→ é", 3},
 		{"\x1b[1mbold\x1b[0m", 4},
 		{"\x1b[31", 0}, // an unfinished sequence counts nothing after it
+		// Columns, not runes: a table of these was 89 columns wide on an
+		// 80-column terminal.
+		{"注文", 4},
+		{"a\x1b[1m注\x1b[0mb", 4},
+		{"e\u0301", 1},                    // a combining accent takes none
+		{"\U0001F468\u200d\U0001F469", 2}, // one emoji, joined
 	}
 	for _, tt := range tests {
 		if got := Width(tt.in); got != tt.want {
 			t.Errorf("Width(%q) = %d, want %d", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestHeadTail(t *testing.T) {
+	tests := []struct {
+		in         string
+		n          int
+		head, tail string
+	}{
+		{"abcdef", 3, "abc", "def"},
+		{"abc", 5, "abc", "abc"},
+		{"注文の一覧", 5, "注文", "一覧"}, // a wide character is not split
+		{"注文の一覧", 1, "", ""},
+		{"ae\u0301b", 2, "ae\u0301", "e\u0301b"}, // nor a letter from its accent
+		{"abc", 0, "", ""},
+	}
+	for _, tt := range tests {
+		if got := Head(tt.in, tt.n); got != tt.head {
+			t.Errorf("Head(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.head)
+		}
+		if got := Tail(tt.in, tt.n); got != tt.tail {
+			t.Errorf("Tail(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.tail)
 		}
 	}
 }

@@ -1,0 +1,66 @@
+package report
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/corsdiag/corsdiag/pkg/termsafe"
+	"github.com/olekukonko/tablewriter"
+)
+
+// Cells are cut and wrapped by the columns they take, not their runes: a
+// CJK character takes two, so a table of them was drawn 9 columns wider
+// than the terminal. Each wrapped line fits, and a room too narrow for a
+// wide character still ends (it looped without end, as it did before for
+// any room under one column).
+func TestWrapLinesColumns(t *testing.T) {
+	for _, tc := range []struct {
+		in    string
+		width int
+	}{
+		{strings.Repeat("注文", 40), 20},
+		{"Server: " + strings.Repeat("注文 ", 20), 17},
+		{"x-a, 注文の一覧, 取得する, long-header-name", 12},
+		{strings.Repeat("注", 5), 1},
+	} {
+		out := wrapLines(tc.in, tc.width)
+		for _, l := range strings.Split(out, "\n") {
+			// A room narrower than a character (and its continuation's
+			// indent) only has to end.
+			if w := termsafe.Width(l); w > tc.width && tc.width > 1 {
+				t.Errorf("wrapLines(%q, %d): line %q is %d columns", tc.in, tc.width, l, w)
+			}
+		}
+		if got := strings.Join(strings.Fields(strings.ReplaceAll(out, "\n", " ")), ""); got != strings.Join(strings.Fields(tc.in), "") {
+			t.Errorf("wrapLines(%q, %d) lost text: %q", tc.in, tc.width, out)
+		}
+	}
+}
+
+// FitTable shortens a column of wide characters until tablewriter draws
+// the table within the width.
+func TestFitTableColumns(t *testing.T) {
+	header := []string{"Check", "Origin", "Result"}
+	rows := [][]string{
+		{"注文の一覧を取得する長いチェック名前です注文の一覧を取得する", "https://app.example.com", "FAIL"},
+		{"list items", "https://a-long-subdomain-name.staging.example.com", "ok"},
+	}
+	FitTable(header, rows, 60, ShrinkColumn{Index: 0, Least: 8}, ShrinkColumn{Index: 1, Least: 14})
+	var b strings.Builder
+	table := tablewriter.NewWriter(&b)
+	table.Header(header)
+	if err := table.Bulk(rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := table.Render(); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(strings.TrimSpace(b.String()), "\n") {
+		if w := termsafe.Width(l); w > 60 {
+			t.Errorf("%d columns: %q", w, l)
+		}
+	}
+	if !strings.Contains(rows[0][0], "…") || !strings.HasPrefix(rows[0][0], "注文") {
+		t.Errorf("cell %q: want its middle cut", rows[0][0])
+	}
+}
