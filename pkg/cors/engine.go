@@ -449,8 +449,9 @@ func (j *judge) checkActual(hops []Hop) {
 		// Chromium skips the CORS check on a 304 that answers its own cache
 		// revalidation: the cached response, with its headers, is used.
 		revalidated := resp.Status == http.StatusNotModified && !conditional(r.Header)
+		var failed []accessCheck
 		if cross && !revalidated {
-			failed := checkAccess(resp, st.Origin, r.Credentials)
+			failed = checkAccess(resp, st.Origin, r.Credentials)
 			for _, a := range failed {
 				msg := a.message + statusNote(resp)
 				f := newFinding(accessCodes[a.corsError][0], step, msg)
@@ -485,7 +486,15 @@ func (j *judge) checkActual(hops []Hop) {
 				next, f := j.p.redirect(r, st, resp)
 				if f != nil {
 					j.add(*f)
-				} else if h.RedirectPreflight != nil && !j.checkLocalNetwork(h.RedirectPreflight, next.URL, "redirect "+strconv.Itoa(next.Count)+" preflight") {
+					return
+				}
+				if len(failed) > 0 {
+					// The browser stops at this hop: it follows nothing.
+					return
+				}
+				// Before the preflight: a null Origin there blames the taint.
+				j.noteTaint(st, next, i+1)
+				if h.RedirectPreflight != nil && !j.checkLocalNetwork(h.RedirectPreflight, next.URL, "redirect "+strconv.Itoa(next.Count)+" preflight") {
 					j.checkRedirectPreflight(h.RedirectPreflight, next)
 				}
 			}
@@ -496,11 +505,7 @@ func (j *judge) checkActual(hops []Hop) {
 			j.add(*f)
 			return
 		}
-		if next.Origin == "null" && st.Origin != "null" {
-			f := newFinding(CodeOriginTainted, "redirect "+strconv.Itoa(i+1), "the redirect from "+st.URL+" to "+next.URL+" crossed origins, so the browser sends Origin: null from here on; only `*` or null in Access-Control-Allow-Origin match it")
-			f.Fix = taintFix(next.URL)
-			j.add(f)
-		}
+		j.noteTaint(st, next, i+1)
 		if j.checkLocalNetwork(h.RedirectPreflight, next.URL, "redirect "+strconv.Itoa(next.Count)+" preflight") {
 			return
 		}
@@ -509,6 +514,17 @@ func (j *judge) checkActual(hops []Hop) {
 		}
 		st = next
 	}
+}
+
+// noteTaint adds the info that redirect n, from st to next, turned the
+// Origin into null; blameTaint makes it the cause where null is what fails.
+func (j *judge) noteTaint(st, next RedirectState, n int) {
+	if next.Origin != "null" || st.Origin == "null" {
+		return
+	}
+	f := newFinding(CodeOriginTainted, "redirect "+strconv.Itoa(n), "the redirect from "+st.URL+" to "+next.URL+" crossed origins, so the browser sends Origin: null from here on; only `*` or null in Access-Control-Allow-Origin match it")
+	f.Fix = taintFix(next.URL)
+	j.add(f)
 }
 
 // conditional reports whether script made the request conditional itself
@@ -609,12 +625,16 @@ func (j *judge) checkRedirectPreflight(pf *Hop, next RedirectState) bool {
 	sub := &judge{p: j.p, req: rr, initURL: j.initURL, pageOrigin: j.req.Origin}
 	plan := j.p.PlanRequest(&rr)
 	sub.checkPreflight(pf, &plan)
-	if len(sub.errors) > 0 && pf.Response != nil {
-		j.blameTaint(next, pf.Response, true)
-	}
 	for _, f := range sub.errors {
 		f.Step = "redirect " + strconv.Itoa(next.Count) + " preflight"
 		j.add(f)
+	}
+	// After the errors: the first error added is the one the browser reports.
+	// The preflight's own Origin decides (Firefox sends the page's there).
+	if len(sub.errors) > 0 && pf.Response != nil {
+		sent := next
+		sent.Origin = rr.Origin
+		j.blameTaint(sent, pf.Response, true)
 	}
 	return len(sub.errors) == 0
 }

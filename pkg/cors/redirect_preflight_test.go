@@ -166,3 +166,60 @@ func TestRedirectPreflightListsAuthorization(t *testing.T) {
 		t.Errorf("WebKit: the finding says %q; want it to name authorization", rep.Message)
 	}
 }
+
+// TestRedirectPreflightTaintIsTheCause: when Chromium stops at the
+// preflight of a cross-origin redirect's target because that preflight
+// carried Origin: null, the redirect is the cause (issue 10, redirect
+// causes), as it is when the redirected request itself fails; where the
+// target shows no CORS at all, the taint stays an info.
+func TestRedirectPreflightTaintIsTheCause(t *testing.T) {
+	const cdn = "https://cdn.example.net/items"
+	refuses := res(204, "Vary", "Origin", HeaderAllowMethods, "PUT", HeaderAllowHeaders, "content-type")
+	tests := []struct {
+		name      string
+		profile   *Profile
+		pf        *Message
+		reported  Code
+		wantCause bool
+		inMessage string
+	}{
+		{"target allows the page's origin", Chromium, res(204, HeaderAllowOrigin, page, HeaderAllowMethods, "PUT", HeaderAllowHeaders, "content-type"),
+			CodePreflightAllowOriginMismatch, true, "there the server allows " + page},
+		{"target checks a list", Chromium, refuses, CodePreflightMissingAllowOrigin, true, "checks origins against a list"},
+		{"target has no CORS", Chromium, res(404), CodePreflightMissingAllowOrigin, false, ""},
+		// Firefox's preflight there carries the page's origin: the list
+		// refused the page, not null.
+		{"Firefox: target checks a list", Firefox, refuses, CodePreflightMissingAllowOrigin, false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ex := exch(put(), okPreflight(), res(307, "Location", cdn, HeaderAllowOrigin, page))
+			ex.Actual[0].RedirectPreflight = &Hop{Request: Message{Method: "OPTIONS", URL: cdn}, Response: tt.pf}
+			d := tt.profile.Evaluate(ex)
+			if rep := d.Reported(); d.Verdict != Blocked || rep == nil || rep.Code != tt.reported {
+				t.Fatalf("verdict %s, reported %v; want blocked, %s", d.Verdict, rep, tt.reported)
+			}
+			var taint *Finding
+			for i := range d.Findings {
+				if d.Findings[i].Code == CodeOriginTainted {
+					taint = &d.Findings[i]
+				}
+			}
+			if taint == nil {
+				t.Fatalf("no %s finding: the redirect to %s crossed origins; findings %v", CodeOriginTainted, cdn, d.Findings)
+			}
+			if taint.Step != "redirect 1" {
+				t.Errorf("taint at step %q, want redirect 1", taint.Step)
+			}
+			if taint.Cause != tt.wantCause || (taint.Severity == SeverityError) != tt.wantCause {
+				t.Errorf("taint cause %v severity %s, want cause %v", taint.Cause, taint.Severity, tt.wantCause)
+			}
+			if !strings.Contains(taint.Message, tt.inMessage) {
+				t.Errorf("taint message %q lacks %q", taint.Message, tt.inMessage)
+			}
+			if tt.wantCause && d.Reported().FollowsFrom != CodeOriginTainted {
+				t.Errorf("the reported error does not follow from the taint: %+v", d.Reported())
+			}
+		})
+	}
+}
