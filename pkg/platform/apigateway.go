@@ -743,6 +743,26 @@ func resourceLookup(c FixContext) string {
 RESOURCE_ID=$(aws apigateway get-resources --rest-api-id "$API_ID" --query "items[?path=='%s'].id" --output text)`, c.APIID, c.safeResource())
 }
 
+// optionsMockCLI looks the resource up and, where it has an OPTIONS
+// method, runs exists; else adds one without authorization, with a MOCK
+// integration answering the preflight; then redeploys.
+func optionsMockCLI(c FixContext, exists string) string {
+	return resourceLookup(c) + fmt.Sprintf(`
+%s
+%s
+if aws apigateway get-method --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS >/dev/null 2>&1; then
+%s
+else
+  aws apigateway put-method --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS --authorization-type NONE --no-api-key-required
+  aws apigateway put-integration --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS --type MOCK --request-templates '{"application/json":"{\"statusCode\": 200}"}'
+  aws apigateway put-method-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS --status-code 200 --response-parameters file://cors-method.json
+  aws apigateway put-integration-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS --status-code 200 --response-parameters file://cors-integration.json
+fi
+aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %s`,
+		corsJSONHeredoc("cors-method.json", jsonParams(apigwHeaderParams(c, true), "method.response.header.", func(string) string { return "false" })),
+		corsJSONHeredoc("cors-integration.json", jsonParams(apigwHeaderParams(c, true), "method.response.header.", dq)), exists, c.Stage)
+}
+
 func corsJSONHeredoc(file, content string) string {
 	return "cat > " + file + " <<'EOF'\n" + content + "\nEOF"
 }
@@ -757,22 +777,9 @@ func init() {
 3. Deploy API → stage %s. Nothing changes until the stage is redeployed.`, c.APIID, c.safeResource(), c.methodList(", "), c.Origin, c.headerList(","), c.Stage)
 		}},
 		fixBuilder{FormatAWSCLI, "add an OPTIONS method with a MOCK integration, then redeploy", func(c FixContext) string {
-			return resourceLookup(c) + fmt.Sprintf(`
-%s
-%s
-# An OPTIONS method already there (not deployed yet) is kept: putting it
-# again would replace its integration and the origins it allows.
-if aws apigateway get-method --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS >/dev/null 2>&1; then
-  echo "OPTIONS exists on the resource: kept; deploying it" >&2
-else
-  aws apigateway put-method --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS --authorization-type NONE --no-api-key-required
-  aws apigateway put-integration --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS --type MOCK --request-templates '{"application/json":"{\"statusCode\": 200}"}'
-  aws apigateway put-method-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS --status-code 200 --response-parameters file://cors-method.json
-  aws apigateway put-integration-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS --status-code 200 --response-parameters file://cors-integration.json
-fi
-aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %s`,
-				corsJSONHeredoc("cors-method.json", jsonParams(apigwHeaderParams(c, true), "method.response.header.", func(string) string { return "false" })),
-				corsJSONHeredoc("cors-integration.json", jsonParams(apigwHeaderParams(c, true), "method.response.header.", dq)), c.Stage)
+			return optionsMockCLI(c, `  # An OPTIONS method already there (not deployed yet) is kept: putting it
+  # again would replace its integration and the origins it allows.
+  echo "OPTIONS exists on the resource: kept; deploying it" >&2`)
 		}},
 		fixBuilder{FormatCloudFormation, "an OPTIONS method with a MOCK integration (add a new AWS::ApiGateway::Deployment to redeploy)", func(c FixContext) string {
 			return cfnOptionsMethod(c)
@@ -964,11 +971,13 @@ resource "aws_api_gateway_integration_response" "cors_%s" {
 2. OPTIONS → Method request → Authorization: NONE, API key required: false.
 3. Deploy API → stage %s.`, c.safeResource(), c.Stage)
 		}},
-		fixBuilder{FormatAWSCLI, "no authorizer and no API key on OPTIONS, then redeploy", func(c FixContext) string {
-			return resourceLookup(c) + fmt.Sprintf(`
-aws apigateway update-method --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS \
-  --patch-operations op=replace,path=/authorizationType,value=NONE op=replace,path=/apiKeyRequired,value=false
-aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %s`, c.Stage)
+		fixBuilder{FormatAWSCLI, "no authorizer and no API key on OPTIONS (a MOCK one where ANY takes it), then redeploy", func(c FixContext) string {
+			// An OPTIONS method there keeps its integration and responses;
+			// without one, the preflight reaches ANY or {proxy+} and its
+			// authorizer: an OPTIONS method of its own takes it.
+			return optionsMockCLI(c, `  # its integration and responses stay; only authorization and the API key change
+  aws apigateway update-method --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS \
+    --patch-operations op=replace,path=/authorizationType,value=NONE op=replace,path=/apiKeyRequired,value=false`)
 		}},
 		fixBuilder{FormatCloudFormation, "the OPTIONS method without authorization", func(c FixContext) string {
 			return `# An OPTIONS method defined already: set AuthorizationType NONE and ApiKeyRequired false on

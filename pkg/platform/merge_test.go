@@ -76,11 +76,23 @@ case "$1 $2" in
 "apigateway get-method")
   jq -e --arg m "$(arg --http-method "$@")" '.methods[$m] // empty' "$dir/rest.json" >/dev/null \
     || { echo "An error occurred (NotFoundException) when calling the GetMethod operation: Invalid Method identifier specified" >&2; exit 254; } ;;
+"apigateway update-method")
+  # shorthand operations: op=replace,path=/NAME,value=VALUE ...
+  m=$(arg --http-method "$@")
+  jq -e --arg m "$m" '.methods[$m] // empty' "$dir/rest.json" >/dev/null \
+    || { echo "An error occurred (NotFoundException) when calling the UpdateMethod operation: Invalid Method identifier specified" >&2; exit 254; }
+  for a in "$@"; do
+    case "$a" in op=replace,path=/*,value=*)
+      p=${a#op=replace,path=/}; v=${p#*,value=}; p=${p%%,*}
+      rest --arg m "$m" --arg p "$p" --arg v "$v" '.methods[$m][$p] = $v' ;;
+    op=*) echo "aws stub: unsupported operation $a" >&2; exit 2 ;;
+    esac
+  done ;;
 "apigateway put-method")
   m=$(arg --http-method "$@")
   jq -e --arg m "$m" '.methods[$m] // empty' "$dir/rest.json" >/dev/null \
     && { echo "An error occurred (ConflictException) when calling the PutMethod operation: Method already exists for this resource" >&2; exit 254; }
-  rest --arg m "$m" '.methods[$m] = {responses: {}, integrationResponses: {}}' ;;
+  rest --arg m "$m" --arg a "$(arg --authorization-type "$@")" '.methods[$m] = {authorizationType: $a, responses: {}, integrationResponses: {}}' ;;
 "apigateway put-integration")
   rest --arg m "$(arg --http-method "$@")" --arg t "$(arg --type "$@")" '.methods[$m].integration = {type: $t}' ;;
 "apigateway put-method-response")
@@ -196,7 +208,7 @@ esac
 // writers are the commands that replace a configuration: a snippet that
 // runs one must be tested below.
 var writers = []string{"put-bucket-cors", "update-api", "update-function-url-config", "--cors-file",
-	"put-gateway-response", "update-gateway-response", "put-method", "put-integration", "update-method-response", "update-integration-response",
+	"put-gateway-response", "update-gateway-response", "update-method", "put-method", "put-integration", "update-method-response", "update-integration-response",
 	"update-distribution", "api-configs create", "cors add"}
 
 // writeCase is a write snippet run against the stubbed service's state.
@@ -423,6 +435,37 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 			check: func(t *testing.T, got map[string]any) {
 				if !sameJSON(got, restState(`{"DEFAULT_4XX":`+customised4XX+`}`, `{}`)) {
 					t.Errorf("the API changed after a failed read: %v", got)
+				}
+			}},
+		// An authorizer on ANY (or {proxy+}) takes the preflight: there is no
+		// OPTIONS method to update, so the fix adds one, without auth.
+		{name: "REST API preflight taken by an authorizer on ANY", code: CodeAPIGWAuthOnOptions, file: "rest.json",
+			state: restState(`{}`, `{"ANY":{"authorizationType":"CUSTOM","authorizerId":"au1","integration":{"type":"AWS_PROXY"}}}`),
+			check: func(t *testing.T, got map[string]any) {
+				if v := param(t, got, "methods", "OPTIONS", "authorizationType"); v != "NONE" {
+					t.Errorf("OPTIONS authorization %v, want NONE", v)
+				}
+				if v := param(t, got, "methods", "OPTIONS", "integrationResponses", "200", "responseParameters", "method.response.header.Access-Control-Allow-Origin"); v != acaoStaging {
+					t.Errorf("OPTIONS answers Access-Control-Allow-Origin %v, want %s", v, acaoStaging)
+				}
+				if v := param(t, got, "methods", "ANY", "authorizationType"); v != "CUSTOM" {
+					t.Errorf("ANY lost its authorizer: %v", v)
+				}
+				if got["deployments"] != float64(2) {
+					t.Errorf("%v deployments, want one per run", got["deployments"])
+				}
+			}},
+		{name: "REST API OPTIONS method with an authorizer", code: CodeAPIGWAuthOnOptions, file: "rest.json",
+			state: restState(`{}`, strings.Replace(consoleOPTIONS, `{"OPTIONS":{`, `{"OPTIONS":{"authorizationType":"CUSTOM","authorizerId":"au1","apiKeyRequired":true,`, 1)),
+			check: func(t *testing.T, got map[string]any) {
+				if v := param(t, got, "methods", "OPTIONS", "authorizationType"); v != "NONE" {
+					t.Errorf("OPTIONS authorization %v, want NONE", v)
+				}
+				if v := param(t, got, "methods", "OPTIONS", "apiKeyRequired"); v != "false" {
+					t.Errorf("OPTIONS apiKeyRequired %v, want false", v)
+				}
+				if v := param(t, got, "methods", "OPTIONS", "integrationResponses", "200", "responseParameters", "method.response.header.Access-Control-Allow-Origin"); v != "'*'" {
+					t.Errorf("the OPTIONS mock's answer changed: %v", v)
 				}
 			}},
 		{name: "REST API non-proxy method with a mapping template", code: CodeAPIGWIntegrationNoCORS, file: "rest.json", state: restState(`{}`, mappedPUT), check: restMapping},
