@@ -28,10 +28,11 @@ func flagValues() map[string][]string {
 // commandFlagValues are per command where one flag name means different
 // values: -o of check and har is not -o of lint.
 var commandFlagValues = map[string]map[string][]string{
-	"check": {"output": {"text", "json", "html"}},
-	"har":   {"output": {"text", "json", "html"}},
-	"lint":  {"output": {"text", "json", "sarif"}, "fix-format": nil},
-	"audit": {"output": {"text", "json", "sarif"}, "fix-format": platform.AllowListFormats()},
+	"check":   {"output": {"text", "json", "html"}, "initiator": {"fetch", "xhr"}},
+	"har":     {"output": {"text", "json", "html"}},
+	"lint":    {"output": {"text", "json", "sarif"}},
+	"audit":   {"output": {"text", "json", "sarif"}, "fix-format": platform.AllowListFormats()},
+	"explain": {"output": {"text", "json"}},
 }
 
 // registerCompletions walks the tree and completes every enumerated flag.

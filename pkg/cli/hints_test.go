@@ -3,6 +3,9 @@ package cli
 import (
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // Errors say how to fix themselves.
@@ -92,6 +95,9 @@ func TestCompletion(t *testing.T) {
 		{"--color", []string{"__complete", "har", "--color", ""}, []string{"auto", "always", "never"}, ":4"},
 		{"--report", []string{"__complete", "ci", "--report", ""}, []string{"junit=", "html="}, ":6"},
 		{"explain codes", []string{"__complete", "explain", "missing-allow"}, []string{"missing-allow-origin"}, ":4"},
+		{"lint --fix-format", []string{"__complete", "lint", "--fix-format", ""}, []string{"sam", "cloudformation", "all"}, ":4"},
+		{"--initiator", []string{"__complete", "check", "--initiator", ""}, []string{"fetch", "xhr"}, ":4"},
+		{"explain -o", []string{"__complete", "explain", "-o", ""}, []string{"text", "json"}, ":4"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -113,4 +119,39 @@ func TestCompletion(t *testing.T) {
 			}
 		})
 	}
+}
+
+// freeFormFlags take values no list holds (URLs, origins, headers, files,
+// durations, numbers, routes); every other string flag of every command
+// completes its values (issue 11). lint's --fix-format, check's
+// --initiator and explain's -o had no completion.
+var freeFormFlags = map[string]bool{
+	"origin": true, "compare-origin": true, "header": true, "request": true, "data": true,
+	"data-raw": true, "data-binary": true, "user": true, "cookie": true, "resolve": true,
+	"connect-to": true, "timeout": true, "har-out": true, "from-file": true, "url": true,
+	"file": true, "route": true, "rate": true, "max-requests": true, "audit-rate": true,
+	"concurrency": true, "per-host": true, "retries": true, "cpuprofile": true,
+	"output": true, // a file for har sanitize; -o of the others is checked below
+}
+
+func TestEveryEnumeratedFlagCompletes(t *testing.T) {
+	io, _, _ := fakeIO(nil)
+	root := NewRoot(io)
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		c.Flags().VisitAll(func(f *pflag.Flag) {
+			if typ := f.Value.Type(); typ != "string" && typ != "stringArray" {
+				return
+			}
+			_, has := c.GetFlagCompletionFunc(f.Name)
+			free := freeFormFlags[f.Name] && !(f.Name == "output" && c.CommandPath() != "corsdiag har sanitize")
+			if !has && !free {
+				t.Errorf("%s --%s (%s) completes nothing", c.CommandPath(), f.Name, f.Usage)
+			}
+		})
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
 }
