@@ -133,7 +133,7 @@ func checkAccess(m *Message, origin string, credentials bool) []accessCheck {
 		case !isValidURL(acao):
 			out = append(out, accessCheck{"InvalidAllowOriginValue", acao, "Access-Control-Allow-Origin is '" + acao + "', which is not an origin (scheme://host[:port]), `*` or null"})
 		default:
-			out = append(out, accessCheck{"AllowOriginMismatch", acao, "Access-Control-Allow-Origin is '" + acao + "' but the page's origin is " + origin + ": " + mismatchReason(acao, origin)})
+			out = append(out, accessCheck{"AllowOriginMismatch", acao, "Access-Control-Allow-Origin is '" + acao + "' but " + originIs(origin) + ": " + mismatchReason(acao, origin)})
 		}
 	}
 	if credentials {
@@ -147,6 +147,16 @@ func checkAccess(m *Message, origin string, credentials bool) []accessCheck {
 		}
 	}
 	return out
+}
+
+// originIs names the origin a response was checked against: the page's,
+// or a null Origin, whose source (a sandboxed or file: page, a tainting
+// redirect) the finding's context says.
+func originIs(origin string) string {
+	if origin == "null" {
+		return "the request's Origin is null"
+	}
+	return "the page's origin is " + origin
 }
 
 func itoa(n int) string {

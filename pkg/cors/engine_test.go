@@ -299,7 +299,7 @@ func evalCases() []evalCase {
 		{name: "cross-origin redirect taints the origin", ex: exch(get(), nil, res(302, "Location", "https://cdn.example.net/items", HeaderAllowOrigin, "*"), res(200, HeaderAllowOrigin, page)), verdict: Blocked,
 			reported: CodeAllowOriginMismatch, param: page,
 			browser: "Access to fetch at 'https://cdn.example.net/items' (redirected from '" + api + "') from origin '" + page + "' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value '" + page + "' that is not equal to the supplied origin. Have the server send the header with a valid value.",
-			msgHas:  "origin is null", also: []Code{CodeOriginTainted}, cause: CodeOriginTainted},
+			msgHas:  "Origin is null", also: []Code{CodeOriginTainted}, cause: CodeOriginTainted},
 		{name: "tainted origin refused by an allow-list", ex: exch(get(), nil, res(302, "Location", "https://cdn.example.net/items", HeaderAllowOrigin, page), res(200, "Vary", "Origin")), verdict: Blocked,
 			reported: CodeMissingAllowOrigin, browser: "Access to fetch at 'https://cdn.example.net/items' (redirected from '" + api + "') from origin '" + page + "' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.",
 			cause: CodeOriginTainted},

@@ -309,7 +309,7 @@ func isValidURL(v string) bool {
 // differs from the request's origin.
 func mismatchReason(acao, origin string) string {
 	if origin == "null" {
-		return "the request's origin is null (a redirect tainted it, or the page is sandboxed or a file:), and the server allowed " + quote(acao)
+		return "only `null` (or `*` without credentials) matches it, never a named origin"
 	}
 	if acao == "null" {
 		return "the server allowed the null origin, not " + origin

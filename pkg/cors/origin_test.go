@@ -93,7 +93,7 @@ func TestHostIsLoopback(t *testing.T) {
 }
 
 func TestMismatchReasonNullOrigin(t *testing.T) {
-	mustContain(t, "reason", mismatchReason(page, "null"), "origin is null")
+	mustContain(t, "reason", mismatchReason(page, "null"), "never a named origin")
 	mustContain(t, "reason", mismatchReason("null", page), "null origin")
 	mustContain(t, "reason", mismatchReason("http://app.example.com:8080", page), "scheme and port differ")
 }
@@ -142,4 +142,39 @@ func FuzzOriginOfPlain(f *testing.F) {
 			t.Errorf("ParseOrigin(%q) = %q, %v; by url.Parse %q, %v", fast, got, gerr, slow, serr)
 		}
 	})
+}
+
+// A null Origin has two sources, and the mismatch finding names each only
+// where it applies: a sandboxed or file: page (the request's own origin is
+// null) is not told a redirect tainted it, and a tainted request is not
+// told its page's origin is null.
+func TestNullOriginMismatchMessage(t *testing.T) {
+	allowsPage := res(200, HeaderAllowOrigin, page)
+	nullPage := get()
+	nullPage.Origin = "null"
+	d := Evaluate(exch(nullPage, nil, allowsPage))
+	rep := d.Reported()
+	if rep == nil || rep.Code != CodeAllowOriginMismatch {
+		t.Fatalf("sandboxed page: reported %v, want allow-origin-mismatch", rep)
+	}
+	mustContain(t, "sandboxed page", rep.Message, "sandboxed iframe")
+	if strings.Contains(rep.Message, "redirect") {
+		t.Errorf("sandboxed page: the message blames a redirect there was none of: %q", rep.Message)
+	}
+
+	const cdn = "https://cdn.example.net/file"
+	d = Evaluate(exch(get(), nil, res(302, "Location", cdn, HeaderAllowOrigin, "*"), allowsPage))
+	var mismatch *Finding
+	for i := range d.Findings {
+		if d.Findings[i].Code == CodeAllowOriginMismatch {
+			mismatch = &d.Findings[i]
+		}
+	}
+	if mismatch == nil {
+		t.Fatalf("tainted request: no allow-origin-mismatch in %v", codes(d))
+	}
+	if strings.Contains(mismatch.Message, "page's origin is null") || strings.Contains(mismatch.Message, "sandboxed iframe") {
+		t.Errorf("tainted request: the message says the page is null: %q", mismatch.Message)
+	}
+	mustContain(t, "tainted request", mismatch.Message, "Origin is null")
 }
