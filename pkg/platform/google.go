@@ -122,10 +122,17 @@ fi`
     max_age_seconds = 3600
   }
 }
-`, c.Bucket, whole, quoteList([]string{c.Origin}), quoteList(s3Methods(c)), quoteList(c.Headers))
+`, c.Bucket, whole, quoteList([]string{c.Origin}), quoteList(gcsMethods(c)), quoteList(c.Headers))
 		}},
 	)
 }
+
+// gcsMethods are the methods a Cloud Storage CORS entry lists for the
+// page: its own, whatever it is (an entry takes any method, "*" any; the
+// JSON API updates metadata with PATCH). A preflight is answered from the
+// entry whose method list holds the requested method, so OPTIONS is not
+// listed.
+func gcsMethods(c FixContext) []string { return []string{c.Method} }
 
 func googleFingerprint(o *observation, r *response) []signal {
 	if r == nil {

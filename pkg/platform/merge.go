@@ -140,7 +140,7 @@ func lambdaURLMergeCLI(c FixContext) string {
 // gcsMergeCLI reads a Cloud Storage bucket's CORS entries, adds the page's
 // (jq) and writes the list back.
 func gcsMergeCLI(c FixContext) string {
-	entry := map[string]any{"origin": []string{c.Origin}, "method": s3Methods(c), "responseHeader": c.Headers, "maxAgeSeconds": 3600}
+	entry := map[string]any{"origin": []string{c.Origin}, "method": gcsMethods(c), "responseHeader": c.Headers, "maxAgeSeconds": 3600}
 	return fmt.Sprintf(`BUCKET=%s
 # the entries in place today, the page's headers added to the first one answering its origin and
 # method (Cloud Storage uses that one), else a new entry at the end; every entry there stays

@@ -325,6 +325,21 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 					t.Errorf("maxAgeSeconds %v, want the 300 there", m)
 				}
 			}},
+		// Cloud Storage takes any method in an entry (its JSON API updates
+		// an object's metadata with PATCH); S3's five do not bound it.
+		{name: "Cloud Storage, a page sending PATCH", code: CodeGCSCORS, file: "gcs.json",
+			edit:  func(c *FixContext) { c.Method, c.Methods = "PATCH", []string{"PATCH", "OPTIONS"} },
+			state: `[{"origin":["https://app.example.com"],"method":["GET"],"maxAgeSeconds":600}]`,
+			check: func(t *testing.T, got map[string]any) {
+				list := got["list"].([]any)
+				if len(list) != 2 {
+					t.Fatalf("entries %v, want the one there and the page's", list)
+				}
+				wantHas(t, list[1], "method", "PATCH")
+				if m := list[1].(map[string]any)["method"].([]any); len(m) != 1 {
+					t.Errorf("the page's entry allows %v, want PATCH alone", m)
+				}
+			}},
 		{name: "Cloud Storage with a wildcard entry for every origin", code: CodeGCSCORS, file: "gcs.json",
 			state: `[{"origin":["*"],"method":["*"],"maxAgeSeconds":3600}]`,
 			check: func(t *testing.T, got map[string]any) {
