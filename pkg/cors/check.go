@@ -124,6 +124,9 @@ func checkAccess(m *Message, origin string, credentials bool) []accessCheck {
 		switch {
 		case strings.ContainsAny(acao, " ,"):
 			why := "a comma-separated list"
+			if !strings.Contains(acao, ",") {
+				why = "a space-separated list"
+			}
 			if lines > 1 {
 				why = "the header on " + itoa(lines) + " lines (two layers, such as a gateway and the application, both set it)"
 			}

@@ -151,6 +151,8 @@ func evalCases() []evalCase {
 			reported: CodeMultipleAllowOrigin, param: page + ", https://other.example",
 			browser: console(api, page, "The 'Access-Control-Allow-Origin' header contains multiple values '"+page+", https://other.example', but only one is allowed. Have the server send the header with a valid value."),
 			msgHas:  "comma-separated list"},
+		{name: "ACAO list separated by spaces", ex: exch(get(), nil, res(200, HeaderAllowOrigin, page+" https://other.example")), verdict: Blocked,
+			reported: CodeMultipleAllowOrigin, param: page + " https://other.example", msgHas: "space-separated list"},
 		{name: "ACAO on two header lines", ex: exch(get(), nil, res(200, HeaderAllowOrigin, page, HeaderAllowOrigin, page)), verdict: Blocked,
 			reported: CodeMultipleAllowOrigin, param: page + ", " + page, msgHas: "on 2 lines"},
 		{name: "ACAO not a URL", ex: exch(get(), nil, res(200, HeaderAllowOrigin, "app.example.com")), verdict: Blocked,
