@@ -664,15 +664,26 @@ var likelihood = map[cors.Code]int{
 	cors.CodeInvalidAllowOrigin:          3,
 	cors.CodePreflightMissingAllowOrigin: 10,
 	cors.CodePreflightStatus:             11,
-	cors.CodeActualNetwork:               9,
-	cors.CodePreflightNetwork:            16,
+	// A failure below CORS (DNS, refused, TLS): commoner than the
+	// redirect failures Firefox words the same way.
+	cors.CodeActualNetwork:    4,
+	cors.CodePreflightNetwork: 16,
 }
 
 // rank puts the most likely candidate first and makes it the Code.
 func rank(r *Reading) {
+	// Local Network Access guards only local and loopback servers: it is
+	// the likely cause where the URL names one, and unlikely elsewhere.
+	lna := 12
+	if sp := cors.URLAddressSpace(r.URL); sp == cors.SpaceLoopback || sp == cors.SpaceLocal {
+		lna = 3
+	}
 	score := func(c cors.Code) int {
 		if s, ok := likelihood[c]; ok {
 			return s
+		}
+		if c == cors.CodeLocalNetworkPermission || c == cors.CodeLocalNetworkInsecure {
+			return lna
 		}
 		if isPreflightCode(c) {
 			return 15

@@ -116,6 +116,15 @@ func TestRead(t *testing.T) {
 				"Local Network Access detected: top-level site “https://app.example.com/”, initiator “https://app.example.com/”, accessing target “http://127.0.0.1:8080/items” (127.0.0.1:8080) via fetch. Secure context: True, prompt action: prompt_deny"},
 		{name: "firefox local network access, the detected line alone", browser: "firefox", code: cors.CodeLocalNetworkPermission, url: "http://127.0.0.1:8080/items", origin: "https://app.example.com",
 			text: "Local Network Access detected: top-level site “https://app.example.com/”, initiator “https://app.example.com/”, accessing target “http://127.0.0.1:8080/items” (127.0.0.1:8080) via xhr. Secure context: True, prompt action: auto_deny"},
+		// The bare line says the request failed below CORS: a network
+		// error, unless the URL is a local address Local Network Access
+		// guards.
+		{name: "firefox did not succeed, public URL", browser: "firefox", code: cors.CodeActualNetwork, candidates: 2, url: "https://api.example.com/items",
+			text: "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.example.com/items. (Reason: CORS request did not succeed). Status code: (null)."},
+		{name: "firefox did not succeed, private URL", browser: "firefox", code: cors.CodeLocalNetworkPermission, candidates: 2, url: "http://192.168.1.20:8080/items",
+			text: "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at http://192.168.1.20:8080/items. (Reason: CORS request did not succeed). Status code: (null)."},
+		{name: "firefox did not succeed, localhost", browser: "firefox", code: cors.CodeLocalNetworkPermission, candidates: 2, url: "http://localhost:3000/items",
+			text: "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at http://localhost:3000/items. (Reason: CORS request did not succeed). Status code: (null)."},
 		{name: "firefox internal name", browser: "firefox", code: cors.CodeMissingAllowOrigin, candidates: 2, text: "CORSMissingAllowOrigin"},
 		{name: "chromium internal name", browser: "chromium", code: cors.CodePreflightMissingAllowOrigin, text: "PreflightMissingAllowOriginHeader"},
 		{name: "fetch TypeError chromium", browser: "chromium", text: "Uncaught (in promise) TypeError: Failed to fetch"},

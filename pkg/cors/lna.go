@@ -90,18 +90,42 @@ func PageAddressSpace(r *Request) AddressSpace {
 	if r.PageAddressSpace != SpaceUnknown {
 		return r.PageAddressSpace
 	}
-	u, err := url.Parse(r.Origin)
-	if err != nil || r.Origin == "null" || u.Host == "" {
+	if r.Origin == "null" {
 		return SpaceUnknown
 	}
-	host := strings.ToLower(u.Hostname())
+	u, err := url.Parse(r.Origin)
+	if err != nil || u.Host == "" {
+		return SpaceUnknown
+	}
+	if sp := hostAddressSpace(u.Hostname()); sp != SpaceUnknown {
+		return sp
+	}
+	return SpacePublic
+}
+
+// URLAddressSpace is what rawURL's host says by itself: loopback for
+// localhost and names under it, an IP literal's space, and SpaceUnknown
+// for any other name (only DNS knows) or a URL without a host.
+func URLAddressSpace(rawURL string) AddressSpace {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return SpaceUnknown
+	}
+	return hostAddressSpace(u.Hostname())
+}
+
+func hostAddressSpace(host string) AddressSpace {
+	host = strings.ToLower(host)
+	if host == "" {
+		return SpaceUnknown
+	}
 	if IsLocalhostName(host) {
 		return SpaceLoopback
 	}
 	if ip, err := netip.ParseAddr(host); err == nil {
 		return AddressSpaceOf(ip.WithZone(""))
 	}
-	return SpacePublic
+	return SpaceUnknown
 }
 
 // SecureContext reports whether a page of origin is a secure context, as
