@@ -19,7 +19,6 @@ import (
 	"github.com/corsdiag/corsdiag/pkg/curlcmd"
 	"github.com/corsdiag/corsdiag/pkg/platform"
 	"github.com/corsdiag/corsdiag/pkg/probe"
-	"github.com/corsdiag/corsdiag/pkg/redact"
 	"github.com/corsdiag/corsdiag/pkg/report"
 	"github.com/corsdiag/corsdiag/pkg/weburl"
 	"github.com/spf13/cobra"
@@ -641,12 +640,14 @@ func checkHeaderName(flag, name string) error {
 }
 
 // shownHeaderFlag is a -H value as an error message may quote it: the
-// value redacted as a header of that name would be, and, when there is no
-// "Name:" to go by, at most the first word ("Authorization Bearer x" typed
-// without its colon must not print the token; a lone word may be one).
+// name and the length, never the value (a name that is wrong, "Bad Header"
+// or a typo of Authorization, says nothing of whether the value is a
+// secret), and, when there is no "Name:" to go by, at most the first word
+// ("Authorization Bearer x" typed without its colon must not print the
+// token; a lone word may be one).
 func shownHeaderFlag(h string) string {
-	if n, v, ok := strings.Cut(h, ":"); ok {
-		return strconv.Quote(n + ": " + redact.Value(strings.TrimSpace(n), strings.TrimSpace(v)))
+	if n, _, ok := strings.Cut(h, ":"); ok {
+		return strconv.Quote(n+": …") + " (" + strconv.Itoa(len(h)) + " bytes)"
 	}
 	first, rest, _ := strings.Cut(strings.TrimSpace(h), " ")
 	if rest != "" {

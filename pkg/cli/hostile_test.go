@@ -130,6 +130,11 @@ func TestUsageErrorsHideFlagValues(t *testing.T) {
 		{"-H bad name", "BadNameKey13", []string{"-H", "X Api Key: BadNameKey13"}, "not valid"},
 		{"-H line break", "LineBreakKey14", []string{"-H", "X-Api-Key: LineBreakKey14\nX: y"}, "line break"},
 		{"-b without =", "CookieToken15", []string{"-b", "CookieToken15"}, "no '='"},
+		// A name redact does not know as secret (a typo, a custom header):
+		// its value was shown.
+		{"-H bad name, plain words", "BadNameVal16", []string{"-H", "Bad Header: BadNameVal16"}, `-H "Bad Header: …" (24 bytes): the header name is not valid`},
+		{"-H control character, custom name", "CtlVal17", []string{"-H", "X-Custom: CtlVal17\x01"}, `-H "X-Custom: …" (19 bytes): the value holds a control character (0x01)`},
+		{"-b control character", "CookieVal18", []string{"-b", "s=CookieVal18\x01"}, "-b: the value holds a control character (0x01)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
