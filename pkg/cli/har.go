@@ -116,6 +116,18 @@ before the damage), or a flag is wrong. Docs: docs/har.md.`,
 }
 
 // matcher matches by substring, or by glob when the pattern has * or ?.
+// filterWords names the --url and --origin filters set, for the report.
+func filterWords(url, origin string) string {
+	var words []string
+	if url != "" {
+		words = append(words, "--url "+shellQuote(url))
+	}
+	if origin != "" {
+		words = append(words, "--origin "+shellQuote(origin))
+	}
+	return strings.Join(words, " and ")
+}
+
 func matcher(pattern string) (func(string) bool, error) {
 	if pattern == "" {
 		return func(string) bool { return true }, nil
@@ -341,7 +353,7 @@ func runHar(ctx context.Context, sysIO *IO, o *harOptions, name string) error {
 	direct, _ := sysIO.Out.(*os.File)
 	rend := report.NewHARRenderer(out, report.HAROptions{
 		JSON: o.output == "json", All: o.all, NoRedact: o.noRedact, Color: sysIO.Color(), Source: shown,
-		Width: terminalWidth(sysIO), Browsers: browsers, Direct: direct,
+		Width: terminalWidth(sysIO), Browsers: browsers, Direct: direct, Filter: filterWords(o.urlPattern, o.origin),
 	})
 	var page *report.HTMLHARCollector
 	if o.output == "html" {

@@ -386,6 +386,37 @@ func TestHarSaysHeadersWereCut(t *testing.T) {
 	}
 }
 
+// --url and --origin keep some requests: the summary still counts the
+// whole file, so the text says how many of its blocked requests the
+// filter shows, and that none match when none do (exit 0, as documented:
+// nothing blocked among the requests the filters keep).
+func TestHarFilterSaysWhatItShows(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--url", "nomatch-xyz"}, ExitAllowed, "None of the 3 blocked requests matches --url nomatch-xyz."},
+		{[]string{"--url", "pay.example"}, ExitBlocked, "Shown: the 1 of the 3 blocked requests that matches --url pay.example."},
+		{[]string{"--url", "orders", "--origin", "app.example"}, ExitBlocked, "Shown: the 2 of the 3 blocked requests that match --url orders and --origin app.example."},
+		{[]string{"--origin", "https://app.example.test"}, ExitBlocked, ""},
+	} {
+		out, stderr, code := runHarArgs(t, "", append([]string{"har", "testdata/har_session.har"}, tt.args...)...)
+		if code != tt.code {
+			t.Errorf("%v: exit %d, want %d: %s", tt.args, code, tt.code, stderr)
+		}
+		if tt.want == "" {
+			if strings.Contains(out, "Shown:") || strings.Contains(out, "None of the") {
+				t.Errorf("%v: a filter that keeps every blocked request is not worth a line:\n%s", tt.args, out)
+			}
+			continue
+		}
+		if !strings.Contains(out, tt.want) {
+			t.Errorf("%v: output lacks %q:\n%s", tt.args, tt.want, out)
+		}
+	}
+}
+
 // A file that is not HAR but another paste corsdiag reads is sent to the
 // command that reads it; HAR Viewer's JSONP form says what to remove. har
 // sanitize and har --partial say the same.

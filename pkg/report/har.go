@@ -32,6 +32,10 @@ type HAROptions struct {
 	Width int
 	// Browsers are every browser's judgement of the file (--browser all).
 	Browsers *HARBrowsers
+	// Filter names the filters that keep some requests out of the report
+	// ("--url x and --origin y"), "" when none: the summary counts the
+	// whole file, so the text says how many blocked requests they show.
+	Filter string
 	// Direct, when set, is the file out writes through (out being a
 	// bufio.Writer over it, or it): Finish flushes out and has the kernel
 	// copy the spilled JSON requests there, which otherwise pass through
@@ -395,6 +399,16 @@ func (r *HARRenderer) finishText(sum harfile.Summary, log *harfile.Log, readErr 
 	}
 	if sum.HeadersCut > 0 {
 		fmt.Fprintf(&b, "%s\n", pal.warn.Sprintf("%s a request or response with more than %d headers; corsdiag read the first %d, so a header after them (an Origin) did not count.", plural(sum.HeadersCut, "entry has", "entries have"), harfile.MaxHeaders, harfile.MaxHeaders))
+	}
+	if f := termsafe.Clean(r.opts.Filter); f != "" && r.Blocked != sum.Blocked {
+		switch {
+		case sum.Blocked == 1:
+			fmt.Fprintf(&b, "The blocked request does not match %s.\n", f)
+		case r.Blocked == 0:
+			fmt.Fprintf(&b, "None of the %d blocked requests matches %s.\n", sum.Blocked, f)
+		default:
+			fmt.Fprintf(&b, "Shown: the %d of the %d blocked requests that %s %s.\n", r.Blocked, sum.Blocked, plural0(r.Blocked, "matches", "match"), f)
+		}
 	}
 	if readErr != nil {
 		// "har: " is the package's prefix, noise after "Partial report: ".
