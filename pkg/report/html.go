@@ -412,9 +412,11 @@ func buildHTMLItem(it *HTMLItem, i int, noRedact bool) htmlItemView {
 		view.Cause = text(rep.Message)
 		view.Fix = text(rep.Fix)
 		for _, line := range consoleLines(it.Browser, rep) {
-			for _, l := range strings.Split(line, "\n") {
+			// Redacted whole, then split: a URL the line quotes may hold a
+			// line break, and its halves are no URL to redact.
+			for _, l := range strings.Split(s.Text(line), "\n") {
 				if l != "" {
-					view.Console = append(view.Console, text(l))
+					view.Console = append(view.Console, safeText(l))
 				}
 			}
 		}
