@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,6 +50,8 @@ func TestParseRejectsBadScenarios(t *testing.T) {
 		{"permission without page", "- name: a\n  description: d\n  permission: denied\n  response: {status: 200}\n", []string{"permission", "needs page"}},
 		{"origin on a non-secure page", "- name: a\n  description: d\n  page: {space: public, secure: false}\n  response: {status: 200, headers: [{name: Access-Control-Allow-Origin, value: '{origin}'}]}\n", []string{"Access-Control-Allow-Origin uses {origin}"}},
 		{"skip unknown browser", "- name: a\n  description: d\n  skip: {safari: why}\n  response: {status: 200}\n", []string{"skip", `"safari"`, "chromium, firefox, webkit"}},
+		{"upload without xhr", "- name: a\n  description: d\n  request: {method: POST, upload: true}\n  response: {status: 200}\n", []string{"request.upload", "needs xhr"}},
+		{"sandbox with page", "- name: a\n  description: d\n  sandbox: true\n  page: {space: public}\n  response: {status: 200}\n", []string{"sandbox", "cannot be combined with page"}},
 		{"skip without reason", "- name: a\n  description: d\n  skip: {firefox: ' '}\n  response: {status: 200}\n", []string{"skip.firefox", "reason"}},
 	}
 	for _, tt := range tests {
@@ -128,6 +131,7 @@ func TestPageOriginAndLaunchFlags(t *testing.T) {
 		resolverOK string
 	}{
 		{"plain", Scenario{}, "http://127.0.0.1:4001", "", hostResolverRules},
+		{"sandboxed", Scenario{Sandbox: true}, "null", "", hostResolverRules},
 		{"public secure", Scenario{Page: &Page{Space: "public"}}, "http://127.0.0.1:4001", "127.0.0.1:4001=public", hostResolverRules},
 		{"public to local", Scenario{Page: &Page{Space: "public"}, API: &APISpace{Space: "local"}}, "http://127.0.0.1:4001",
 			"127.0.0.1:4001=public,127.0.0.1:4002=local", hostResolverRules},
@@ -146,6 +150,15 @@ func TestPageOriginAndLaunchFlags(t *testing.T) {
 			if got := tt.sc.PageOrigin(srv.Origins.Page); got != tt.origin {
 				t.Errorf("PageOrigin = %q, want %q", got, tt.origin)
 			}
+			// The browser opens the page at its origin, a sandboxed one at
+			// the listener's /sandboxed.
+			wantURL := tt.origin + "/"
+			if tt.sc.Sandbox {
+				wantURL = srv.Origins.Page + SandboxedPath
+			}
+			if got := tt.sc.PageURL(srv.Origins.Page); got != wantURL {
+				t.Errorf("PageURL = %q, want %q", got, wantURL)
+			}
 			sf := spaceFlagsFor(tt.sc, srv)
 			if sf.Overrides != tt.overrides {
 				t.Errorf("overrides = %q, want %q", sf.Overrides, tt.overrides)
@@ -155,5 +168,27 @@ func TestPageOriginAndLaunchFlags(t *testing.T) {
 				t.Errorf("resolver rules = %q, want %q", got, tt.resolverOK)
 			}
 		})
+	}
+}
+
+// Sandboxed scenarios get a browser of their own, after the plain ones,
+// and are not plain (the HAR recordings are the plain browser's).
+func TestLaunchGroupsSandbox(t *testing.T) {
+	ss := []Scenario{{Name: "s1", Sandbox: true}, {Name: "p1"}, {Name: "l1", Page: &Page{Space: "public"}}, {Name: "s2", Sandbox: true}, {Name: "p2"}}
+	var got [][]string
+	for _, g := range launchGroups(ss) {
+		var names []string
+		for _, sc := range g {
+			names = append(names, sc.Name)
+		}
+		got = append(got, names)
+	}
+	if want := "[[p1 p2] [s1 s2] [l1]]"; fmt.Sprint(got) != want {
+		t.Errorf("launch groups %v, want %s", got, want)
+	}
+	for _, sc := range ss {
+		if plain := sc.Name[0] == 'p'; sc.Plain() != plain {
+			t.Errorf("%s: Plain() = %v, want %v", sc.Name, sc.Plain(), plain)
+		}
 	}
 }

@@ -93,6 +93,17 @@ func TestServerAnswers(t *testing.T) {
 			t.Errorf("page: %d %q", resp.StatusCode, b)
 		}
 	})
+	t.Run("sandboxed page", func(t *testing.T) {
+		// The page listener serves the sandboxed page; the others do not.
+		resp := send(t, "GET", o.Page+SandboxedPath, nil)
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 || string(b) != BlankPage || resp.Header.Get("Content-Security-Policy") != "sandbox allow-scripts" {
+			t.Errorf("sandboxed page: %d %q %v", resp.StatusCode, b, resp.Header)
+		}
+		if resp := send(t, "GET", o.API+SandboxedPath, nil); resp.StatusCode != 404 {
+			t.Errorf("the API listener answered %s with %d", SandboxedPath, resp.StatusCode)
+		}
+	})
 	t.Run("drop", func(t *testing.T) {
 		req, _ := http.NewRequest("GET", srv.URL("drop", "n1"), nil)
 		if resp, err := http.DefaultTransport.RoundTrip(req); err == nil {
