@@ -208,3 +208,38 @@ func TestCheckFitsLongValues(t *testing.T) {
 		}
 	}
 }
+
+// har's table with a page origin column (requests from several pages),
+// long origins, URLs and a long custom method fits 80 and 120 columns: it
+// was 106 columns wide at 80, the origin column never shortened.
+func TestHarFitsManyOrigins(t *testing.T) {
+	entry := func(method, origin, url string) string {
+		return `{"startedDateTime":"2024-01-01T00:00:00Z","time":1,"request":{"method":"` + method + `","url":"` + url +
+			`","httpVersion":"HTTP/1.1","headers":[{"name":"Origin","value":"` + origin + `"},{"name":"Sec-Fetch-Mode","value":"cors"}],` +
+			`"queryString":[],"cookies":[],"headersSize":-1,"bodySize":0},"response":{"status":200,"statusText":"OK","httpVersion":"HTTP/1.1",` +
+			`"headers":[],"cookies":[],"content":{"size":0,"mimeType":"text/plain"},"redirectURL":"","headersSize":-1,"bodySize":0,` +
+			`"_error":"net::ERR_FAILED"},"cache":{},"timings":{"send":0,"wait":1,"receive":0}}`
+	}
+	long := "https://a-long-subdomain-name.staging.eu-west-1.example.com"
+	entries := []string{
+		entry("GET", long, "https://api.example.com/items/1"),
+		entry("GET", "http://localhost:5173", "https://api.example.com/items/2?"+strings.Repeat("filter=abc&", 12)),
+		entry("PROPFIND-AND-SOME-MORE-WORDS", "https://app.example.com", "https://other-api.example.org/v1/orders/2024/12/03"),
+	}
+	file := filepath.Join(t.TempDir(), "origins.har")
+	har := `{"log":{"version":"1.2","creator":{"name":"test","version":"1"},"entries":[` + strings.Join(entries, ",") + `]}}`
+	if err := os.WriteFile(file, []byte(har), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, width := range []int{80, 120} {
+		io, out, errOut := fakeIO(nil)
+		io.Width, io.WidthSet = width, true
+		Main([]string{"har", file}, io)
+		if !strings.Contains(out.String(), "Page origin") {
+			t.Fatalf("no page origin column:\n%s%s", out, errOut)
+		}
+		for _, l := range overWidth(out.String(), width) {
+			t.Errorf("%d: wider: %q", width, l)
+		}
+	}
+}

@@ -545,7 +545,9 @@ func (r *HARRenderer) writeTable(title string) error {
 	header := slices.Clone(harTableHeader)
 	rows := r.rows
 	// One page origin for every row: said once, its column dropped.
+	origins := true
 	if origin, same := sameColumn(rows, originColumn); same {
+		origins = false
 		title += " from " + origin
 		header = slices.Delete(header, originColumn, originColumn+1)
 		for i := range rows {
@@ -561,7 +563,17 @@ func (r *HARRenderer) writeTable(title string) error {
 	}
 	fmt.Fprintf(r.out, "\n%s:\n", title)
 	if r.opts.Width > 0 {
-		FitTable(header, rows, r.opts.Width, ShrinkColumn{Index: urlColumn, Least: minURLWidth})
+		// The URL gives way first; then a page origin (keeping the length
+		// of https://app.example.com, then less), the finding code and a
+		// custom method, so the table fits whatever the file holds.
+		shrink := []ShrinkColumn{{Index: urlColumn, Least: minURLWidth}}
+		finding := originColumn
+		if origins {
+			shrink = append(shrink, ShrinkColumn{Index: originColumn, Least: 24}, ShrinkColumn{Index: originColumn, Least: 14})
+			finding++
+		}
+		shrink = append(shrink, ShrinkColumn{Index: finding, Least: 12}, ShrinkColumn{Index: methodColumn, Least: 7})
+		FitTable(header, rows, r.opts.Width, shrink...)
 	}
 	if ok, err := writeASCIIListTable(r.out, header, rows); ok {
 		return err
@@ -572,8 +584,8 @@ func (r *HARRenderer) writeTable(title string) error {
 var harTableHeader = []string{"#", "Method", "URL", "Page origin", "Finding"}
 
 const (
-	urlColumn, originColumn = 2, 3
-	minURLWidth             = 16
+	methodColumn, urlColumn, originColumn = 1, 2, 3
+	minURLWidth                           = 16
 )
 
 // sameColumn reports whether every row has the same value in column i.
