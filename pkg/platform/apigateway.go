@@ -379,6 +379,7 @@ func restAPICauses(a *analysis) []cors.Finding {
 			continue
 		}
 		if typ, ok := gatewayResponseType(r.resp); ok {
+			a.explain(r)
 			errTypes = appendUnique(errTypes, fmt.Sprintf("%d %s", r.resp.Status, typ))
 			a.fixContext().GatewayResponses = appendUnique(a.fixContext().GatewayResponses, baseType(typ))
 		}
@@ -641,6 +642,9 @@ func albCauses(a *analysis) []cors.Finding {
 			continue
 		}
 		blocking := !strings.HasPrefix(r.step, "error-path")
+		if !blocking {
+			a.explain(r)
+		}
 		out = append(out, a.finding(CodeALBErrorPage, idALB, r.step, blocking,
 			fmt.Sprintf("the Application Load Balancer answered %d itself (Server: awselb/2.0): %s. Its own error pages never carry CORS headers, so the page sees a CORS error", r.resp.Status, albReason(r.resp.Status)),
 			"Fix the target group: check target health and timeouts (aws elbv2 describe-target-health); the CORS headers will come back with the application's answers."))

@@ -12,7 +12,7 @@ func (r *Report) Apply(d *cors.Diagnosis) {
 			f.Reported = false
 			d.Findings = append(d.Findings, f)
 		}
-		if d.Verdict == cors.Blocked && r.ex != nil && !r.ex.AllowsOrigin() {
+		if d.Verdict == cors.Blocked && r.ex != nil && !r.ex.AllowsOrigin() || r.errorPathsExplained {
 			d.Findings = dropErrorPathWarnings(d.Findings)
 		}
 	}
@@ -21,7 +21,8 @@ func (r *Report) Apply(d *cors.Diagnosis) {
 
 // dropErrorPathWarnings removes error-responses-lack-cors (error answers
 // without Access-Control-Allow-Origin): noise when no answer allowed the
-// origin at all. A platform's own error-path warning (API Gateway's gateway
+// origin at all, or when the platform's own findings already name every
+// such answer. A platform's own error-path warning (API Gateway's gateway
 // responses) stays: it names a setting still to change after the fix.
 func dropErrorPathWarnings(fs []cors.Finding) []cors.Finding {
 	out := fs[:0]

@@ -155,13 +155,7 @@ func TestErrorPathWarningOnlyWhereTheOriginIsAllowed(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := httptest.NewServer(tt.h)
 			defer srv.Close()
-			res, err := probe.Run(context.Background(), probe.Options{Request: cors.Request{Method: "GET", URL: srv.URL + "/items", Origin: prodOrigin}, ErrorProbe: true, Timeout: 5 * time.Second})
-			if err != nil {
-				t.Fatal(err)
-			}
-			d := cors.Evaluate(res.Exchange)
-			res.AddFindings(d)
-			Analyze(Input{Exchange: res.Exchange, Diagnosis: d}).Apply(d)
+			d := probeAndApply(t, cors.Request{Method: "GET", URL: srv.URL + "/items", Origin: prodOrigin})
 			if got := d.Has(cors.CodeErrorPathNoCORS); got != tt.want {
 				t.Errorf("error-responses-lack-cors: %v, want %v; findings %v", got, tt.want, d.Findings)
 			}

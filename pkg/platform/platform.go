@@ -60,6 +60,10 @@ type Report struct {
 	// Findings are platform-specific findings to add to the diagnosis.
 	Findings []cors.Finding
 	ex       *cors.Exchange
+	// errorPathsExplained: Findings account for every error-path answer
+	// without Access-Control-Allow-Origin, so the generic
+	// error-responses-lack-cors would repeat them.
+	errorPathsExplained bool
 }
 
 // Confidence levels.
@@ -350,6 +354,32 @@ type analysis struct {
 	// What learnExisting learned, for the fix context.
 	existing       bool
 	allowedOrigins []string
+	// explained are the error-path answers a platform finding accounts for.
+	explained []*response
+}
+
+// explain notes that a platform finding accounts for error-path answer r.
+func (a *analysis) explain(r *response) {
+	if !slices.Contains(a.explained, r) {
+		a.explained = append(a.explained, r)
+	}
+}
+
+// errorPathsExplained reports whether platform findings account for every
+// error-path answer error-responses-lack-cors lists (probe.ErrorPathFinding:
+// a 4xx or 5xx without Access-Control-Allow-Origin), and there is one.
+func (a *analysis) errorPathsExplained() bool {
+	n := 0
+	for _, r := range a.obs.errorPaths() {
+		if r.resp == nil || r.resp.Status < 400 || hasACAO(r.resp) {
+			continue
+		}
+		if !slices.Contains(a.explained, r) {
+			return false
+		}
+		n++
+	}
+	return n > 0
 }
 
 // fixContext is the context fixes are filled with.
@@ -427,6 +457,7 @@ func Analyze(in Input) *Report {
 	slices.SortStableFunc(rep.Findings, func(x, y cors.Finding) int {
 		return cmp.Compare(x.Severity.Rank(), y.Severity.Rank())
 	})
+	rep.errorPathsExplained = a.errorPathsExplained()
 	return rep
 }
 

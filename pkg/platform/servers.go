@@ -235,6 +235,12 @@ func serverCauses(a *analysis) []cors.Finding {
 			out = append(out, a.finding(code, id, r.step, blocking,
 				fmt.Sprintf("%s sends the CORS headers on successful answers but not on this %d: %s, so every error reaches the page as a CORS error", platforms[id].Name, r.resp.Status, what),
 				"Add `always` to the CORS headers (and keep them in the same block: a nested add_header drops the parent's)."))
+			// The server's rule: every error answer of it lacks them.
+			for _, ep := range a.obs.errorPaths() {
+				if ep.resp != nil && ep.resp.Status >= 400 && !hasACAO(ep.resp) {
+					a.explain(ep)
+				}
+			}
 			break
 		}
 	}

@@ -1,0 +1,103 @@
+package platform
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/probe"
+)
+
+// probeAndApply checks req as `check` does, error-path probe included,
+// and applies the platform analysis to the diagnosis.
+func probeAndApply(t *testing.T, req cors.Request) *cors.Diagnosis {
+	t.Helper()
+	res, err := probe.Run(context.Background(), probe.Options{Request: req, ErrorProbe: true, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := cors.Evaluate(res.Exchange)
+	res.AddFindings(d)
+	Analyze(Input{Exchange: res.Exchange, Diagnosis: d, ErrorPaths: res.ErrorPathHops()}).Apply(d)
+	return d
+}
+
+// TestPlatformErrorPathWarningReplacesTheGenericOne: when the platform's
+// own finding explains every error answer without CORS headers (API
+// Gateway's gateway responses), the generic error-responses-lack-cors says
+// the same thing a second time, with a vaguer fix, and is left out; an
+// error answer the platform does not explain keeps it.
+func TestPlatformErrorPathWarningReplacesTheGenericOne(t *testing.T) {
+	gateway := func(backend401 bool) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			h := w.Header()
+			h.Set("x-amzn-RequestId", "c6af9ac6-7b61-11e6-9a41-93e8deadbeef")
+			h.Set("x-amz-apigw-id", "KvPLxFq1IAMFQ3g=")
+			h.Set("Content-Type", "application/json")
+			if r.URL.Path != "/prod/items" {
+				h.Set("x-amzn-ErrorType", "MissingAuthenticationTokenException")
+				w.WriteHeader(http.StatusForbidden)
+				_, _ = w.Write([]byte(`{"message":"Missing Authentication Token"}`))
+				return
+			}
+			h.Set("Access-Control-Allow-Origin", "*")
+			if r.Method == http.MethodOptions {
+				h.Set("Access-Control-Allow-Headers", "x-api-key")
+				return
+			}
+			if backend401 && r.Header.Get("X-Api-Key") == "" {
+				// The Lambda's own 401, through a proxy integration.
+				h.Del("Access-Control-Allow-Origin")
+				w.WriteHeader(http.StatusUnauthorized)
+				_, _ = w.Write([]byte(`{"error":"no key"}`))
+				return
+			}
+			_, _ = w.Write([]byte(`[]`))
+		}
+	}
+	tests := []struct {
+		name        string
+		backend401  bool
+		wantGeneric bool
+	}{
+		{"only gateway responses lack CORS", false, false},
+		{"the backend's own 401 lacks it too", true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(gateway(tt.backend401))
+			defer srv.Close()
+			d := probeAndApply(t, cors.Request{Method: "GET", URL: srv.URL + "/prod/items", Origin: prodOrigin, Header: http.Header{"X-Api-Key": {"k1"}}})
+			if !d.Has(CodeAPIGWGatewayResponses) {
+				t.Fatalf("no %s; findings %v", CodeAPIGWGatewayResponses, d.Findings)
+			}
+			if got := d.Has(cors.CodeErrorPathNoCORS); got != tt.wantGeneric {
+				t.Errorf("error-responses-lack-cors: %v, want %v; findings %v", got, tt.wantGeneric, d.Findings)
+			}
+		})
+	}
+}
+
+// TestNginxErrorPathWarningReplacesTheGenericOne: nginx's add_header
+// without `always` explains every error answer of the server.
+func TestNginxErrorPathWarningReplacesTheGenericOne(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Server", "nginx/1.22.1")
+		if r.URL.Path != "/items" {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = w.Write([]byte("<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n"))
+			return
+		}
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		_, _ = w.Write([]byte("[]"))
+	}))
+	defer srv.Close()
+	d := probeAndApply(t, cors.Request{Method: "GET", URL: srv.URL + "/items", Origin: prodOrigin})
+	if !d.Has(CodeNginxAddHeaderNoAlways) || d.Has(cors.CodeErrorPathNoCORS) {
+		t.Errorf("want %s and not %s; findings %v", CodeNginxAddHeaderNoAlways, cors.CodeErrorPathNoCORS, d.Findings)
+	}
+}
