@@ -21,10 +21,6 @@ func openAPIOptions(c FixContext) string {
 // status with the headers ps (and the response mapping template, when
 // given); the operation declares each header it maps.
 func openAPIMock(c FixContext, status string, ps [][2]string, template string) string {
-	var declared strings.Builder
-	for _, p := range ps {
-		fmt.Fprintf(&declared, "            %s: {schema: {type: string}}\n", p[0])
-	}
 	if template != "" {
 		template = "            responseTemplates:\n              application/json: |\n" + indent(template, "                ")
 	}
@@ -44,8 +40,18 @@ func openAPIMock(c FixContext, status string, ps [][2]string, template string) s
           default:
             statusCode: "%s"
             responseParameters:
-%s%s`, c.safeResource(), status, declared.String(), status,
+%s%s`, c.safeResource(), status, declaredHeaders(ps), status,
 		yamlParams(ps, "              ", "method.response.header.", func(v string) string { return "\"" + v + "\"" }), template)
+}
+
+// declaredHeaders declares the headers ps maps, under an operation's
+// response: an integration response maps only a declared header.
+func declaredHeaders(ps [][2]string) string {
+	var b strings.Builder
+	for _, p := range ps {
+		fmt.Fprintf(&b, "            %s: {schema: {type: string}}\n", p[0])
+	}
+	return b.String()
 }
 
 func init() {
@@ -74,17 +80,23 @@ func init() {
 		return b.String()
 	}})
 	mapping := fixBuilder{FormatOpenAPI, "the method's integration response maps the header (API Gateway OpenAPI, non-proxy)", func(c FixContext) string {
-		return fmt.Sprintf(`# Add responseParameters to each response the method's integration has: its
-# templates and status stay (a response defined again would replace them).
+		ps := apigwHeaderParams(c, false)
+		return fmt.Sprintf(`# Add responseParameters to each response the method's integration has, and each
+# header to the operation's response for that status (API Gateway refuses a mapping
+# to a header it does not declare): their templates, schemas and status stay (a
+# response defined again would replace them).
 paths:
   %s:
     %s:
-      x-amazon-apigateway-integration:
+      responses:
+        "200":
+          headers:
+%s      x-amazon-apigateway-integration:
         responses:
           default:
             statusCode: "200"
             responseParameters:
-%s`, c.safeResource(), strings.ToLower(c.Method), yamlParams(apigwHeaderParams(c, false), "              ", "method.response.header.", func(v string) string { return "\"" + v + "\"" }))
+%s`, c.safeResource(), strings.ToLower(c.Method), declaredHeaders(ps), yamlParams(ps, "              ", "method.response.header.", func(v string) string { return "\"" + v + "\"" }))
 	}}
 	addFixes(CodeAPIGWCorsOnlyOnOptions, mapping)
 	addFixes(CodeAPIGWIntegrationNoCORS, mapping)

@@ -506,3 +506,53 @@ func TestHTTPAPIFixesAddTheOptionsRoute(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenAPIMappingsAreDeclared: API Gateway imports an OpenAPI document
+// only when every method.response.header.NAME an integration response maps
+// is a header of the operation's response for that status; the fragments
+// declare each header they map.
+func TestOpenAPIMappingsAreDeclared(t *testing.T) {
+	type operation struct {
+		Responses map[string]struct {
+			Headers map[string]any `yaml:"headers"`
+		} `yaml:"responses"`
+		Integration *struct {
+			Responses map[string]struct {
+				StatusCode         string            `yaml:"statusCode"`
+				ResponseParameters map[string]string `yaml:"responseParameters"`
+			} `yaml:"responses"`
+		} `yaml:"x-amazon-apigateway-integration"`
+	}
+	n := 0
+	everyFixOf(t, []Format{FormatOpenAPI}, func(t *testing.T, code cors.Code, f Fix, ctx FixContext) {
+		var doc struct {
+			Paths map[string]map[string]operation `yaml:"paths"`
+		}
+		if err := yaml.Unmarshal([]byte(f.Snippet), &doc); err != nil {
+			t.Fatalf("YAML: %v", err)
+		}
+		for path, ops := range doc.Paths {
+			for method, op := range ops {
+				if op.Integration == nil {
+					continue
+				}
+				for key, r := range op.Integration.Responses {
+					for param := range r.ResponseParameters {
+						name, ok := strings.CutPrefix(param, "method.response.header.")
+						if !ok {
+							continue
+						}
+						n++
+						if _, declared := op.Responses[r.StatusCode].Headers[name]; !declared {
+							t.Errorf("%s %s: integration response %s maps %s, which the %s response does not declare:\n%s",
+								method, path, key, name, r.StatusCode, f.Snippet)
+						}
+					}
+				}
+			}
+		}
+	})
+	if n == 0 {
+		t.Fatal("no mapping checked")
+	}
+}
