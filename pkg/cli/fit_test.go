@@ -243,3 +243,33 @@ func TestHarFitsManyOrigins(t *testing.T) {
 		}
 	}
 }
+
+// A compared origin names its row of check's exchange table ("compare /
+// from ORIGIN"): a long one (--compare-origin, or the API's own origin that
+// check compares by itself, such as an execute-api host) made the step
+// column as wide as the origin, and the table 131 columns wide at 80, its
+// request column squeezed to two letters a line.
+func TestCheckFitsLongComparedOrigin(t *testing.T) {
+	h := func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Origin") == testOrigin {
+			w.Header().Set("Access-Control-Allow-Origin", testOrigin)
+			w.Header().Set("Access-Control-Allow-Methods", "PUT")
+			w.Header().Set("Access-Control-Allow-Headers", "content-type")
+		}
+	}
+	long := "https://a-very-long-subdomain-name-that-goes-on-and-on.staging.eu-west-1.example.com"
+	for _, width := range []int{80, 120} {
+		tr := scenarioServer(t, h)
+		_, out, errOut := execCheckWidth(t, tr, width, "-o", "text", "https://api.test/items", "--origin", testOrigin,
+			"-X", "PUT", "-H", "Content-Type: application/json", "--compare-origin", long)
+		if !strings.Contains(out, "compare") {
+			t.Fatalf("no compare row:\n%s%s", out, errOut)
+		}
+		for _, l := range overWidth(out, width) {
+			t.Errorf("%d: wider: %q", width, l)
+		}
+		if !strings.Contains(out, "OPTIONS /items") {
+			t.Errorf("%d: the request column no longer holds its first line whole:\n%s", width, out)
+		}
+	}
+}

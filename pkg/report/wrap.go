@@ -41,12 +41,20 @@ func Wrap(s, first, rest string, width int) string {
 	return b.String()
 }
 
+// maxStepWidth is the widest the step column of check's exchange table
+// grows: "without credentials" fits; a compared origin ("from https://…")
+// wraps, so it cannot squeeze the request and response columns.
+const maxStepWidth = 20
+
 // fitCells wraps the lines of a three-column table's cells (step, request,
 // response) so the table is at most width columns wide: the step column
-// keeps its width, the other two share the rest in proportion to what
-// they hold. A wrapped line goes on indented by two spaces, so it does not
-// read as a header of its own.
+// keeps its width up to maxStepWidth, the other two share the rest in
+// proportion to what they hold. A wrapped line goes on indented by two
+// spaces, so it does not read as a header of its own.
 func fitCells(rows [][]string, width int) {
+	for _, row := range rows {
+		row[0] = wrapLines(row[0], maxStepWidth)
+	}
 	natural := make([]int, 3)
 	for _, row := range rows {
 		for c, cell := range row {
