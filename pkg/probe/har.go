@@ -106,7 +106,29 @@ func (r *Result) WriteHAR(w io.Writer, redactSecrets bool) error {
 		}
 		blocked := len(ex.Actual) > 0 && profile.Evaluate(ex).Verdict == cors.Blocked
 		for i := range ex.Actual {
-			add(&ex.Actual[i], harEntry{ResourceType: resourceType, Credentials: ex.Request.Credentials}, blocked && i == len(ex.Actual)-1)
+			h := &ex.Actual[i]
+			last := i == len(ex.Actual)-1
+			pf := h.RedirectPreflight
+			if pf == nil {
+				add(h, harEntry{ResourceType: resourceType, Credentials: ex.Request.Credentials}, blocked && last)
+				continue
+			}
+			// The preflight of the URL this redirect leads to, as Chrome
+			// exports it: after a last hop, the request there (never sent,
+			// failed when its preflight did), then its OPTIONS.
+			add(h, harEntry{ResourceType: resourceType, Credentials: ex.Request.Credentials}, false)
+			if last {
+				next := cors.Hop{Request: cors.Message{Method: pf.Request.Header.Get("Access-Control-Request-Method"), URL: pf.Request.URL}, Started: pf.Started}
+				if blocked {
+					next.NetError = "net::ERR_FAILED"
+				}
+				add(&next, harEntry{ResourceType: resourceType, Credentials: ex.Request.Credentials}, false)
+			}
+			u := pf.Request.URL
+			if redactSecrets {
+				u = redact.URL(u)
+			}
+			add(pf, harEntry{ResourceType: "preflight", Initiator: &harInitiator{Type: "preflight", URL: u}, Credentials: ex.Request.Credentials}, false)
 		}
 	}
 	for i := range r.ErrorPaths {
