@@ -476,6 +476,17 @@ func (c FixContext) authorizerTakesPreflight() bool {
 	return c.Preflight.Status == 401 || c.Preflight.Status == 403
 }
 
+// httpAPICredentials is c.credentials for an HTTP API's configuration:
+// switched on, it says that '*' cannot stay in AllowOrigins (API Gateway
+// refuses the two together: "allow-credentials is not supported if
+// 'allow-origin' is *").
+func (c FixContext) httpAPICredentials(mark, after string) string {
+	if !c.Credentials {
+		return c.credentials(mark, after)
+	}
+	return c.credentials(mark, after) + " " + mark + " not beside '*' in the origins: API Gateway refuses the pair; list them"
+}
+
 // httpAPIOptionsRoute is, where an authorizer takes the preflight, the
 // OPTIONS /{proxy+} route without authorization that comes before it, in
 // form; else "".
@@ -1132,7 +1143,7 @@ Resources:
         AllowHeaders: [%s]
         AllowCredentials: %s
         MaxAge: 7200
-%s`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.credentials("#", ""), httpAPIOptionsRoute(c, FormatCloudFormation))
+%s`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.httpAPICredentials("#", ""), httpAPIOptionsRoute(c, FormatCloudFormation))
 		}},
 		fixBuilder{FormatSAM, "CorsConfiguration on AWS::Serverless::HttpApi", func(c FixContext) string {
 			return fmt.Sprintf(`Resources:
@@ -1146,7 +1157,7 @@ Resources:
         AllowHeaders: [%s]
         AllowCredentials: %s
         MaxAge: 7200
-%s`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.credentials("#", ""), httpAPIOptionsRoute(c, FormatSAM))
+%s`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.httpAPICredentials("#", ""), httpAPIOptionsRoute(c, FormatSAM))
 		}},
 		fixBuilder{FormatCDK, "corsPreflight on the HttpApi (TypeScript)", func(c FixContext) string {
 			return fmt.Sprintf(`import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -1159,7 +1170,7 @@ new apigwv2.HttpApi(this, 'HttpApi', {
     allowHeaders: [%s],
     allowCredentials: %s
   },
-});%s`, c.jsOriginsPlain(), cdkMethods(c.Methods), singleQuoted(c.Headers), c.credentials("//", ","), httpAPIOptionsRoute(c, FormatCDK))
+});%s`, c.jsOriginsPlain(), cdkMethods(c.Methods), singleQuoted(c.Headers), c.httpAPICredentials("//", ","), httpAPIOptionsRoute(c, FormatCDK))
 		}},
 		fixBuilder{FormatTerraform, "cors_configuration on aws_apigatewayv2_api", func(c FixContext) string {
 			return fmt.Sprintf(`resource "aws_apigatewayv2_api" "api" {
@@ -1175,7 +1186,7 @@ new apigwv2.HttpApi(this, 'HttpApi', {
     max_age           = 7200
   }
 }
-%s`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.credentials("#", ""), httpAPIOptionsRoute(c, FormatTerraform))
+%s`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.httpAPICredentials("#", ""), httpAPIOptionsRoute(c, FormatTerraform))
 		}},
 		fixBuilder{FormatServerless, "provider.httpApi.cors (serverless.yml)", func(c FixContext) string {
 			return fmt.Sprintf(`provider:
@@ -1188,7 +1199,7 @@ new apigwv2.HttpApi(this, 'HttpApi', {
 %s      allowedHeaders:
 %s      allowCredentials: %s
       maxAge: 7200
-%s`, yamlList(c.allowListOrigins(), "        "), yamlList(c.Methods, "        "), yamlList(c.Headers, "        "), c.credentials("#", ""), httpAPIOptionsRoute(c, FormatServerless))
+%s`, yamlList(c.allowListOrigins(), "        "), yamlList(c.Methods, "        "), yamlList(c.Headers, "        "), c.httpAPICredentials("#", ""), httpAPIOptionsRoute(c, FormatServerless))
 		}},
 	)
 	// Two values through an HTTP API mean it has no CORS configuration (one

@@ -108,6 +108,6 @@ paths:
   allowHeaders: [%s]
   allowCredentials: %s
   maxAge: 7200
-%s`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.credentials("#", ""), httpAPIOptionsRoute(c, FormatOpenAPI))
+%s`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.httpAPICredentials("#", ""), httpAPIOptionsRoute(c, FormatOpenAPI))
 	}})
 }

@@ -936,3 +936,23 @@ func TestTemplatesKeepWhatTheResourceIs(t *testing.T) {
 		}
 	}
 }
+
+// TestHTTPAPICredentialsNotBesideWildcard: API Gateway refuses an HTTP
+// API's AllowCredentials true beside AllowOrigins '*'; a template form
+// that switches credentials on over the user's lists says so at that line.
+func TestHTTPAPICredentialsNotBesideWildcard(t *testing.T) {
+	ctx := fixContexts()["credentials+headers"]
+	for _, f := range Fixes(CodeHTTPAPINotConfigured, ctx) {
+		if shellForm(f.Format) || f.Format == FormatConsole {
+			continue // the merge stops by itself; the console refuses the pair as it is saved
+		}
+		t.Run(string(f.Format), func(t *testing.T) {
+			for _, line := range strings.Split(f.Snippet, "\n") {
+				l := strings.ToLower(strings.ReplaceAll(line, "_", ""))
+				if strings.Contains(l, "allowcredentials") && strings.Contains(l, "true") && !strings.Contains(line, "'*'") {
+					t.Errorf("%q switches credentials on without saying '*' cannot stay beside it:\n%s", line, f.Snippet)
+				}
+			}
+		})
+	}
+}
