@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/corsdiag/corsdiag/pkg/harfile/hartest"
 	"github.com/corsdiag/corsdiag/pkg/report/schematest"
 )
 
@@ -18,10 +19,7 @@ func TestHarJSONMatchesSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	files, _ := filepath.Glob("../../testdata/har/*.har")
-	corpus := os.Getenv("CORSDIAG_HAR_CORPUS")
-	if corpus == "" {
-		corpus = filepath.Join("..", "..", "..", "shared", "har-corpus")
-	}
+	corpus := hartest.CorpusDir()
 	filepath.WalkDir(corpus, func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && (strings.HasSuffix(p, ".har") || strings.HasSuffix(p, ".gz") || strings.HasSuffix(p, ".zip")) {
 			files = append(files, p)

@@ -9,17 +9,16 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/corsdiag/corsdiag/pkg/harfile/hartest"
 )
 
 // corpusDir is the shared HAR corpus (never copied into the repository).
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	dir := os.Getenv("CORSDIAG_HAR_CORPUS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "har-corpus")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "README.md")); err != nil {
-		t.Skipf("HAR corpus not found at %s (set CORSDIAG_HAR_CORPUS)", dir)
+	dir := hartest.CorpusDir()
+	if _, err := os.Stat(filepath.Join(dir, "README.md")); dir == "" || err != nil {
+		t.Skipf("HAR corpus not found at %q (set CORSDIAG_HAR_CORPUS)", dir)
 	}
 	return dir
 }

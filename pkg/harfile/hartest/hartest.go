@@ -132,3 +132,26 @@ func WriteChrome(w *bufio.Writer, n, bodyLen int) error {
 	_, err := w.WriteString(`]}}`)
 	return err
 }
+
+// CorpusDir is the shared corpus of real HAR exports, which is never
+// copied into the repository: $CORSDIAG_HAR_CORPUS, else shared/har-corpus
+// in the nearest folder above the test's (beside the repository, or beside
+// the folder of its worktrees). "" when there is none: the test skips.
+func CorpusDir() string {
+	if dir := os.Getenv("CORSDIAG_HAR_CORPUS"); dir != "" {
+		return dir
+	}
+	dir, err := os.Getwd()
+	for err == nil {
+		c := filepath.Join(dir, "shared", "har-corpus")
+		if _, serr := os.Stat(filepath.Join(c, "README.md")); serr == nil {
+			return c
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	return ""
+}
