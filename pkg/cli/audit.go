@@ -183,7 +183,9 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 	case "sarif":
 		err = report.WriteAuditSARIF(o.IO.Out, res)
 	default:
-		err = logText(o.IO, func(w io.Writer) error { return report.WriteAuditText(w, res, report.Style{Color: o.IO.Color()}) })
+		err = logText(o.IO, func(w io.Writer) error {
+			return report.WriteAuditText(w, res, report.Style{Color: o.IO.Color(), Width: terminalWidth(o.IO)})
+		})
 	}
 	if err != nil {
 		return err

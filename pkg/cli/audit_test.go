@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/corsdiag/corsdiag/pkg/probe"
+	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
 
 // auditServer is a TLS loopback server reached as any host name, with a
@@ -240,5 +241,44 @@ func TestCIAudit(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// audit's text fits the terminal as check's does: prose wraps, the policy's
+// origin column is shortened; the fix snippet's code stays whole (it is
+// pasted). At 80 columns a long declared origin made 20 lines wider.
+func TestAuditFitsTheTerminal(t *testing.T) {
+	long := "https://a-very-long-subdomain-name-that-goes-on.staging.example.com"
+	tr := auditServer(t, reflectEveryOrigin, nil)
+	for _, width := range []int{80, 120} {
+		io, out, errOut := fakeIO(nil)
+		io.Width, io.WidthSet = width, true
+		opts := &auditOptions{IO: io, run: func(ctx context.Context, o probe.Options) (*probe.Result, error) {
+			o.Transport = tr
+			return probe.Run(ctx, o)
+		}}
+		cmd := auditCommand(opts)
+		cmd.SetArgs([]string{"--rate", "0", "https://api.example.com/me", "--origin", long, "--credentials"})
+		cmd.SetOut(io.Out)
+		cmd.SetErr(io.Err)
+		cmd.SilenceErrors, cmd.SilenceUsage = true, true
+		if code := exitCode(io, cmd.Execute()); code != ExitBlocked {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		inSnippet := false
+		for _, l := range strings.Split(out.String(), "\n") {
+			switch {
+			case strings.HasPrefix(l, "Fix: an exact allow-list"):
+				inSnippet = true
+			case strings.HasPrefix(l, "Other forms:"):
+				inSnippet = false
+			}
+			if inSnippet && strings.HasPrefix(l, "    ") {
+				continue
+			}
+			if termsafe.Width(l) > width && len(strings.Fields(l)) > 1 {
+				t.Errorf("%d: wider: %q", width, l)
+			}
+		}
 	}
 }

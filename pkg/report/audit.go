@@ -52,24 +52,34 @@ func WriteAuditText(w io.Writer, res *AuditResult, st Style) error {
 	rep := res.Report
 	p := newPalette(st.Color)
 	bw := bufio.NewWriter(w)
+	// wrap writes prose wrapped to the terminal (st.Width 0: whole).
+	wrap := func(first, rest, s string) { bw.WriteString(Wrap(s, first, rest, st.Width)) }
 	fmt.Fprintf(bw, "%s %s %s\n", p.bold.Sprint("corsdiag audit:"), rep.Method, res.url())
 	cred := "without credentials"
 	if rep.Credentials {
 		cred = "with credentials"
 	}
-	fmt.Fprintf(bw, "Declared origins (%s): %s\n\n", cred, res.text(strings.Join(rep.Origins, ", ")))
+	wrap("", "  ", fmt.Sprintf("Declared origins (%s): %s", cred, res.text(strings.Join(rep.Origins, ", "))))
+	bw.WriteString("\n")
 
 	pol := &rep.Policy
-	fmt.Fprintf(bw, "%s %s\n", p.bold.Sprint("Inferred policy:"), pol.Summary)
+	wrap("", "  ", p.bold.Sprint("Inferred policy:")+" "+pol.Summary)
 	width := 0
 	for _, d := range pol.Declared {
 		width = max(width, len(d.Origin))
 	}
+	tail := 0 // what follows an attacker origin: "  attacker  OUTCOME  CODE"
 	for i, a := range pol.Admitted {
 		if i < shownAdmitted {
 			width = max(width, len(a.Origin))
+			tail = max(tail, len("  attacker  ")+len(a.Outcome)+2+len(a.Code))
 		}
 	}
+	if st.Width > 0 {
+		// The origins give way (cut in their middle) so a row fits.
+		width = min(width, max(20, st.Width-2-max(tail, len("  declared  gets in"))))
+	}
+	origin := func(o string) string { return ellipsizeMiddle(res.text(o), width) }
 	for _, d := range pol.Declared {
 		state := p.good.Sprint("gets in")
 		switch {
@@ -78,14 +88,14 @@ func WriteAuditText(w io.Writer, res *AuditResult, st Style) error {
 		case d.Verdict != cors.Allowed:
 			state = p.bad.Sprint("blocked") + " (" + string(d.Reported) + ")"
 		}
-		fmt.Fprintf(bw, "  %-*s  declared  %s\n", width, res.text(d.Origin), state)
+		wrap(fmt.Sprintf("  %-*s  declared  ", width, origin(d.Origin)), "    ", state)
 	}
 	for i, a := range pol.Admitted {
 		if i == shownAdmitted && len(pol.Admitted) > shownAdmitted+1 {
-			fmt.Fprintf(bw, "  … and %d more attacker origins that got in (-o json lists them)\n", len(pol.Admitted)-i)
+			wrap("  ", "    ", fmt.Sprintf("… and %d more attacker origins that got in (-o json lists them)", len(pol.Admitted)-i))
 			break
 		}
-		fmt.Fprintf(bw, "  %-*s  attacker  %s  %s\n", width, res.text(a.Origin), p.severity(outcomeSeverity(a.Outcome)).Sprint(a.Outcome), a.Code)
+		fmt.Fprintf(bw, "  %-*s  attacker  %s  %s\n", width, origin(a.Origin), p.severity(outcomeSeverity(a.Outcome)).Sprint(a.Outcome), a.Code)
 	}
 	explained, limited := rep.NotSent()
 	line := fmt.Sprintf("  %d other attacker origin%s denied", pol.Denied, pluralS(pol.Denied))
@@ -95,7 +105,7 @@ func WriteAuditText(w io.Writer, res *AuditResult, st Style) error {
 	if explained > 0 {
 		line += fmt.Sprintf("; %d not sent, as a flaw found lets them in anyway", explained)
 	}
-	fmt.Fprintln(bw, line)
+	wrap("  ", "    ", strings.TrimPrefix(line, "  "))
 	var facts []string
 	if pol.Methods != "" {
 		facts = append(facts, "methods: "+res.text(pol.Methods))
@@ -111,31 +121,31 @@ func WriteAuditText(w io.Writer, res *AuditResult, st Style) error {
 		}
 	}
 	if len(facts) > 0 {
-		fmt.Fprintf(bw, "  %s\n", strings.Join(facts, " · "))
+		wrap("  ", "    ", strings.Join(facts, " · "))
 	}
 	for _, e := range pol.ErrorPaths {
-		fmt.Fprintf(bw, "  error answers: %s\n", res.text(e))
+		wrap("  error answers: ", "    ", res.text(e))
 	}
 
 	fmt.Fprintln(bw)
 	switch {
 	case len(rep.Findings) == 0 && pol.Unanswered > 0:
-		fmt.Fprintf(bw, "%s\n", p.warn.Sprintf("No attacker origin that got an answer can read it, but %d got none and were not judged: run the audit again, or see whether a firewall drops them.", pol.Unanswered))
+		wrap("", "", p.warn.Sprintf("No attacker origin that got an answer can read it, but %d got none and were not judged: run the audit again, or see whether a firewall drops them.", pol.Unanswered))
 	case len(rep.Findings) == 0 && limited > 0:
-		fmt.Fprintf(bw, "%s\n", p.warn.Sprintf("No attacker origin tried can read the answer or send a request it could not send anyway; %d were not sent for the request limit.", limited))
+		wrap("", "", p.warn.Sprintf("No attacker origin tried can read the answer or send a request it could not send anyway; %d were not sent for the request limit.", limited))
 	case len(rep.Findings) == 0:
-		fmt.Fprintf(bw, "%s\n", p.good.Sprint("No attacker origin can read the answer or send a request it could not send anyway."))
+		wrap("", "", p.good.Sprint("No attacker origin can read the answer or send a request it could not send anyway."))
 	default:
 		fmt.Fprintf(bw, "%s\n", p.bold.Sprint("Findings"))
 	}
 	for _, f := range rep.Findings {
 		c := p.severity(f.Severity)
-		fmt.Fprintf(bw, "%s %s %s: %s\n", c.Sprint(severityMark(f.Severity)), c.Sprint(f.Severity), p.bold.Sprint(f.Code), res.text(f.Message))
+		wrap("", "    ", fmt.Sprintf("%s %s %s: %s", c.Sprint(severityMark(f.Severity)), c.Sprint(f.Severity), p.bold.Sprint(f.Code), res.text(f.Message)))
 		if f.Browsers != "" {
-			fmt.Fprintf(bw, "    browsers: only %s sends this origin\n", f.Browsers)
+			wrap("    browsers: ", "      ", "only "+f.Browsers+" sends this origin")
 		}
 		for _, e := range f.Evidence {
-			fmt.Fprintf(bw, "    evidence: %s\n", res.text(e))
+			wrap("    evidence: ", "      ", res.text(e))
 		}
 		if others := without(f.Origins, f.Origin); len(others) > 0 {
 			more := ""
@@ -143,12 +153,13 @@ func WriteAuditText(w io.Writer, res *AuditResult, st Style) error {
 				more = fmt.Sprintf(" and %d more", len(others)-shownOrigins)
 				others = others[:shownOrigins]
 			}
-			fmt.Fprintf(bw, "    also got in: %s%s\n", res.text(strings.Join(others, ", ")), more)
+			wrap("    also got in: ", "      ", res.text(strings.Join(others, ", "))+more)
 		}
-		fmt.Fprintf(bw, "    fix: %s\n", f.Fix)
+		wrap("    fix: ", "      ", f.Fix)
 	}
 	if fx := shownFix(rep); fx != nil {
-		fmt.Fprintf(bw, "\n%s [%s] %s\n", p.bold.Sprint("Fix: an exact allow-list"), fx.Format, fx.Title)
+		bw.WriteString("\n")
+		wrap("", "    ", fmt.Sprintf("%s [%s] %s", p.bold.Sprint("Fix: an exact allow-list"), fx.Format, fx.Title))
 		for _, l := range strings.Split(strings.TrimRight(res.text(fx.Snippet), "\n"), "\n") {
 			fmt.Fprintf(bw, "    %s\n", l)
 		}
@@ -158,7 +169,7 @@ func WriteAuditText(w io.Writer, res *AuditResult, st Style) error {
 				others = append(others, f)
 			}
 		}
-		fmt.Fprintf(bw, "Other forms: --fix-format %s; corsdiag explain %s\n", strings.Join(others, "|"), rep.Findings[0].Code)
+		wrap("", "  ", fmt.Sprintf("Other forms: --fix-format %s; corsdiag explain %s", strings.Join(others, "|"), rep.Findings[0].Code))
 	}
 	fmt.Fprintf(bw, "\n%d requests (limit %d) · %s, %s, %s\n", rep.Requests, rep.MaxRequests,
 		count(rep.Count(cors.SeverityError), "error"), count(rep.Count(cors.SeverityWarning), "warning"), count(rep.Count(cors.SeverityInfo), "info"))
