@@ -742,7 +742,7 @@ func (a *analyzer) explain(j *job, res *Result) {
 		}
 		// The judgement's plan, with the result's verdict and findings.
 		*d = cors.Diagnosis{Verdict: res.Verdict, Plan: d.Plan, Findings: res.Findings}
-		rep := platform.Analyze(platform.Input{Exchange: ex, Diagnosis: d, FixFormat: a.opts.FixFormat})
+		rep := platform.Analyze(platform.Input{Exchange: ex, Diagnosis: d, ErrorPaths: a.errorPathHops(j), FixFormat: a.opts.FixFormat})
 		rep.Apply(d)
 		res.Findings, res.Platform = d.Findings, rep.Platform
 		if res.Verdict != cors.Blocked {
@@ -815,6 +815,18 @@ func notCORS(res *Result) string {
 		return cors.NetErrorKind(netErr)
 	}
 	return ""
+}
+
+// errorPathHops are the answers of j's error-path probes (check --har-out
+// files), for the platform analysis check runs on them too.
+func (a *analyzer) errorPathHops(j *job) []cors.Hop {
+	var hops []cors.Hop
+	for _, e := range j.errorPaths {
+		if h, ok := a.hopOf(e); ok && h.Response != nil {
+			hops = append(hops, *h)
+		}
+	}
+	return hops
 }
 
 // errorPathFinding is the warning `check` gives for its error-path probes

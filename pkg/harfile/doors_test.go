@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
 
@@ -118,5 +119,51 @@ func TestSameAnswersSameCause(t *testing.T) {
 				t.Errorf("har: fix differs from check's:\n%s\n--- check ---\n%s", harCause.Fix, checkCause.Fix)
 			}
 		})
+	}
+}
+
+// TestErrorPathSameInBothDoors: har on a `check --har-out` file gives the
+// platform's reading of the error-path probes too (API Gateway's gateway
+// responses), as check does, not only the generic warning.
+func TestErrorPathSameInBothDoors(t *testing.T) {
+	srv := httptest.NewServer(stacks.RESTAPI("/prod/items", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		_, _ = w.Write([]byte(`[]`))
+	}))
+	defer srv.Close()
+	req := cors.Request{Method: "GET", URL: srv.URL + "/prod/items", Origin: "http://localhost:8080"}
+	res, err := probe.Run(context.Background(), probe.Options{Request: req, ErrorProbe: true, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := cors.Evaluate(res.Exchange)
+	res.AddFindings(d)
+	platform.Analyze(platform.Input{Exchange: res.Exchange, Diagnosis: d, ErrorPaths: res.ErrorPathHops()}).Apply(d)
+	errorPathCodes := func(fs []cors.Finding) []cors.Code {
+		var out []cors.Code
+		for _, f := range fs {
+			if f.Step == "error-path" {
+				out = append(out, f.Code)
+			}
+		}
+		return out
+	}
+	want := errorPathCodes(d.Findings)
+	if len(want) == 0 {
+		t.Fatalf("check: no error-path finding; findings %v", d.Findings)
+	}
+	var buf bytes.Buffer
+	if err := res.WriteHAR(&buf, true); err != nil {
+		t.Fatal(err)
+	}
+	var got []cors.Code
+	if _, _, err := Analyze(&buf, AnalyzeOptions{}, func(r *Result) error {
+		got = append(got, errorPathCodes(r.Findings)...)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("har's error-path findings %v, check's %v", got, want)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/internal/stacks"
 	"github.com/corsdiag/corsdiag/pkg/probe"
 )
 
@@ -32,15 +33,13 @@ func probeAndApply(t *testing.T, req cors.Request) *cors.Diagnosis {
 // error answer the platform does not explain keeps it.
 func TestPlatformErrorPathWarningReplacesTheGenericOne(t *testing.T) {
 	gateway := func(backend401 bool) http.HandlerFunc {
-		return func(w http.ResponseWriter, r *http.Request) {
+		return stacks.RESTAPI("/prod/items", func(w http.ResponseWriter, r *http.Request) {
 			h := w.Header()
-			h.Set("x-amzn-RequestId", "c6af9ac6-7b61-11e6-9a41-93e8deadbeef")
-			h.Set("x-amz-apigw-id", "KvPLxFq1IAMFQ3g=")
 			h.Set("Content-Type", "application/json")
-			if r.URL.Path != "/prod/items" {
-				h.Set("x-amzn-ErrorType", "MissingAuthenticationTokenException")
-				w.WriteHeader(http.StatusForbidden)
-				_, _ = w.Write([]byte(`{"message":"Missing Authentication Token"}`))
+			if backend401 && r.Method != http.MethodOptions && r.Header.Get("X-Api-Key") == "" {
+				// The Lambda's own 401, through the proxy integration.
+				w.WriteHeader(http.StatusUnauthorized)
+				_, _ = w.Write([]byte(`{"error":"no key"}`))
 				return
 			}
 			h.Set("Access-Control-Allow-Origin", "*")
@@ -48,15 +47,8 @@ func TestPlatformErrorPathWarningReplacesTheGenericOne(t *testing.T) {
 				h.Set("Access-Control-Allow-Headers", "x-api-key")
 				return
 			}
-			if backend401 && r.Header.Get("X-Api-Key") == "" {
-				// The Lambda's own 401, through a proxy integration.
-				h.Del("Access-Control-Allow-Origin")
-				w.WriteHeader(http.StatusUnauthorized)
-				_, _ = w.Write([]byte(`{"error":"no key"}`))
-				return
-			}
 			_, _ = w.Write([]byte(`[]`))
-		}
+		})
 	}
 	tests := []struct {
 		name        string

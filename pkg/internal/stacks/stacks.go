@@ -148,3 +148,24 @@ func HTTPAPI(allowed []string, backend http.HandlerFunc) http.HandlerFunc {
 		backend(w, r)
 	}
 }
+
+// RESTAPI is an API Gateway REST API with one resource, path: every answer
+// carries x-amzn-RequestId and x-amz-apigw-id; any other path gets
+// API Gateway's own 403 MISSING_AUTHENTICATION_TOKEN gateway response,
+// without CORS headers (DEFAULT_4XX unchanged); path's requests go to
+// backend (a proxy integration).
+func RESTAPI(path string, backend http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("x-amzn-RequestId", "c6af9ac6-7b61-11e6-9a41-93e8deadbeef")
+		h.Set("x-amz-apigw-id", "KvPLxFq1IAMFQ3g=")
+		if r.URL.Path != path {
+			h.Set("Content-Type", "application/json")
+			h.Set("x-amzn-ErrorType", "MissingAuthenticationTokenException")
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = w.Write([]byte(`{"message":"Missing Authentication Token"}`))
+			return
+		}
+		backend(w, r)
+	}
+}
