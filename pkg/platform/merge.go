@@ -115,28 +115,37 @@ func corsConfigAdd(c FixContext, methods []string) map[string]any {
 // corsConfigMergeCLI reads a CORS configuration with get, merges the
 // page's origin, methods and headers into it (jq) and writes it with put.
 // noWildcardCredentials: the service refuses AllowCredentials beside
-// AllowOrigins * (API Gateway HTTP APIs).
-func corsConfigMergeCLI(setVar, get, put string, add map[string]any, noWildcardCredentials bool) string {
+// AllowOrigins * (API Gateway HTTP APIs); maxMethods: how many
+// AllowMethods it takes, 0 for no limit.
+func corsConfigMergeCLI(setVar, get, put string, add map[string]any, noWildcardCredentials bool, maxMethods int) string {
+	max := "null"
+	if maxMethods > 0 {
+		max = itoa(maxMethods)
+	}
 	return fmt.Sprintf(`%s
 # the CORS configuration in place today (null when none), with the page's origin, methods and headers added
 %s > cors-current.json \
-  && jq --argjson add %s --argjson noWildcardCredentials %t %s cors-current.json > cors.json \
+  && jq --argjson add %s --argjson noWildcardCredentials %t --argjson maxMethods %s %s cors-current.json > cors.json \
   && %s
-# every origin, method and header allowed today stays`, setVar, get, shQuote(compactJSON(add)), noWildcardCredentials, shQuote(inlineJQ(jqMergeCorsConfig)), put)
+# every origin, method and header allowed today stays`, setVar, get, shQuote(compactJSON(add)), noWildcardCredentials, max, shQuote(inlineJQ(jqMergeCorsConfig)), put)
 }
 
 func httpAPIMergeCLI(c FixContext) string {
 	return corsConfigMergeCLI("API_ID="+c.APIID,
 		`aws apigatewayv2 get-api --api-id "$API_ID" --query CorsConfiguration --output json`,
 		`aws apigatewayv2 update-api --api-id "$API_ID" --cors-configuration file://cors.json`,
-		corsConfigAdd(c, c.Methods), true) + httpAPIOptionsRoute(c, FormatAWSCLI)
+		corsConfigAdd(c, c.Methods), true, 0) + httpAPIOptionsRoute(c, FormatAWSCLI)
 }
+
+// lambdaURLMaxMethods is how many AllowMethods a function URL's Cors takes
+// (AWS Lambda API reference, Cors).
+const lambdaURLMaxMethods = 6
 
 func lambdaURLMergeCLI(c FixContext) string {
 	return corsConfigMergeCLI("FUNCTION=YOUR_FUNCTION",
 		`aws lambda get-function-url-config --function-name "$FUNCTION" --query Cors --output json`,
 		`aws lambda update-function-url-config --function-name "$FUNCTION" --cors file://cors.json`,
-		corsConfigAdd(c, c.Methods[:1]), false)
+		corsConfigAdd(c, c.Methods[:1]), false, lambdaURLMaxMethods)
 }
 
 // gcsMergeCLI reads a Cloud Storage bucket's CORS entries, adds the page's

@@ -60,6 +60,8 @@ case "$1 $2" in
   jq '.Cors' "$dir/url.json" | show ;;
 "lambda update-function-url-config")
   f=$(arg --cors "$@"); f=${f#file://}
+  jq -e '(.AllowMethods // []) | length <= 6 and all(.[]; length <= 6)' "$f" >/dev/null \
+    || { echo "An error occurred (ValidationException) when calling the UpdateFunctionUrlConfig operation: AllowMethods" >&2; exit 254; }
   jq --slurpfile c "$f" '.Cors = $c[0]' "$dir/url.json" > "$dir/url.new" && mv "$dir/url.new" "$dir/url.json" ;;
 "apigateway get-resources")
   echo r1 ;;
@@ -382,6 +384,17 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 				if c["AllowCredentials"] != true {
 					t.Errorf("AllowCredentials switched off: the pages sending cookies are refused")
 				}
+			}},
+		// A function URL takes at most six AllowMethods (Lambda API, Cors):
+		// a seventh makes the update fail; "*" keeps every one allowed.
+		{name: "Lambda function URL allowing six methods, the page a seventh", code: CodeLambdaURLNotConfigured, file: "url.json",
+			edit:  func(c *FixContext) { c.Method, c.Methods = "PATCH", []string{"PATCH", "OPTIONS"} },
+			state: `{"FunctionUrl":"https://x.lambda-url.us-east-1.on.aws/","Cors":{"AllowOrigins":["https://app.example.com"],"AllowMethods":["DELETE","GET","HEAD","POST","PUT","TRACE"]}}`,
+			check: func(t *testing.T, got map[string]any) {
+				if m := got["Cors"].(map[string]any)["AllowMethods"]; !sameJSON(m, `["*"]`) {
+					t.Errorf("AllowMethods %v, want [\"*\"]: a function URL takes six at most", m)
+				}
+				wantHas(t, got["Cors"], "AllowOrigins", "https://app.example.com", "https://staging.example.com")
 			}},
 		{name: "Lambda function URL with Cors", code: CodeLambdaURLNotConfigured, file: "url.json", state: `{"FunctionUrl":"https://x.lambda-url.us-east-1.on.aws/","Cors":` + prodConfig + `}`,
 			check: func(t *testing.T, got map[string]any) {

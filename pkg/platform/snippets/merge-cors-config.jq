@@ -2,17 +2,20 @@
 # function URLs ({"AllowOrigins": [...], "AllowMethods": [...], ...}, or
 # null when there is none): every origin, method and header already allowed
 # stays, the page's are added; credentials are only ever switched on, and an
-# existing MaxAge is kept. With $noWildcardCredentials (HTTP APIs refuse
-# AllowCredentials beside AllowOrigins *), a page sending credentials
-# stops the merge where * is allowed today: dropping * would refuse every
-# other page, keeping it fails the update.
+# existing MaxAge is kept. More methods than $maxMethods (a function URL
+# takes six), or any beside "*", become "*", which keeps every one allowed.
+# With $noWildcardCredentials (HTTP APIs refuse AllowCredentials beside
+# AllowOrigins *), a page sending credentials stops the merge where * is
+# allowed today: dropping * would refuse every other page, keeping it
+# fails the update.
 (. // {}) as $c
 | if $noWildcardCredentials and ($add.AllowCredentials // false) and (($c.AllowOrigins // []) | any(.[]; . == "*"))
   then error("AllowOrigins holds * today, kept: API Gateway refuses AllowCredentials beside it, and * answers every page that sends no cookies. List the origins that call the API in its place, this page among them, then run this again. Nothing was changed.")
   else . end
 | $c
 | .AllowOrigins = ((($c.AllowOrigins // []) + ($add.AllowOrigins // [])) | unique)
-| .AllowMethods = ((($c.AllowMethods // []) + ($add.AllowMethods // [])) | unique)
+| .AllowMethods = ((($c.AllowMethods // []) + ($add.AllowMethods // [])) | unique
+    | if $maxMethods != null and (length > $maxMethods or any(.[]; . == "*")) then ["*"] else . end)
 | .AllowHeaders = ((($c.AllowHeaders // []) + ($add.AllowHeaders // [])) | unique)
 | .AllowCredentials = (($c.AllowCredentials // false) or ($add.AllowCredentials // false))
 | .MaxAge = ($c.MaxAge // $add.MaxAge)
