@@ -86,6 +86,7 @@ func TestHarBadInput(t *testing.T) {
 		{"not HAR", "onInputData({});", []string{"har", "-"}, ExitUsage, "not a readable HAR file: byte offset 0 (line 1)", []string{"--partial", "har: "}},
 		{"cut off", cut, []string{"har", "-"}, ExitUsage, "add --partial", []string{"har: "}},
 		{"cut off, partial", cut, []string{"har", "--partial", "-"}, ExitUsage, "partial report", []string{"har: "}},
+		{"cut off, partial, JSON", cut, []string{"har", "--partial", "-o", "json", "-"}, ExitUsage, "partial report", []string{"har: "}},
 		{"missing file", "", []string{"har", "testdata/nope.har"}, ExitUsage, "cannot read", nil},
 		{"bad format", "", []string{"har", "-o", "xml", "testdata/har_session.har"}, ExitUsage, "-o must be", nil},
 		// Flags of the requests --replay sends do nothing without it.
@@ -107,6 +108,14 @@ func TestHarBadInput(t *testing.T) {
 			}
 			if tt.name == "cut off, partial" && !strings.Contains(out, "Partial report") {
 				t.Errorf("no partial report: %s", out)
+			}
+			if tt.name == "cut off, partial, JSON" {
+				// summary.error says what the text says, without the
+				// package's prefix.
+				var doc struct{ Summary struct{ Error string } }
+				if err := json.Unmarshal([]byte(out), &doc); err != nil || !strings.HasPrefix(doc.Summary.Error, "byte offset ") {
+					t.Errorf("summary.error %q (%v), want it to start with the byte offset", doc.Summary.Error, err)
+				}
 			}
 			if tt.name == "cut off" && out != "" {
 				t.Errorf("a damaged file without --partial printed a report: %s", out)

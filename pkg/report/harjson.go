@@ -119,7 +119,8 @@ func (r *HARRenderer) finishJSON(sum harfile.Summary, log *harfile.Log, readErr 
 		js.Differences = &diffs
 	}
 	if readErr != nil {
-		js.Partial, js.Error = true, termsafe.Clean(readErr.Error())
+		// As the text says it: "har: " is the package's prefix.
+		js.Partial, js.Error = true, termsafe.Clean(strings.TrimPrefix(readErr.Error(), "har: "))
 	}
 	head, _ := json.MarshalIndent(js, "  ", "  ")
 	head = termsafe.EscapeJSON(head)
