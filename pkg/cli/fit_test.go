@@ -273,3 +273,20 @@ func TestCheckFitsLongComparedOrigin(t *testing.T) {
 		}
 	}
 }
+
+// lint's text fits the terminal too: the finding's line, its message, the
+// prose of its fix and the summary wrap; a fix snippet's code stays whole.
+func TestLintFitsTheTerminal(t *testing.T) {
+	for _, width := range []int{80, 120} {
+		io, out, errOut := fakeIO(nil)
+		io.Width, io.WidthSet = width, true
+		code := Main([]string{"lint", "../../testdata/lint/mistakes/sam-auth-on-options.yaml",
+			"--origin", "https://a-very-long-subdomain-name-that-goes-on.staging.example.com"}, io)
+		if code != ExitBlocked {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		for _, l := range overWidth(out.String(), width) {
+			t.Errorf("%d: wider: %q", width, l)
+		}
+	}
+}

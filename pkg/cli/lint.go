@@ -143,7 +143,7 @@ func runLint(o *lintOptions) error {
 	default:
 		// The text quotes the template's values, which a pull request
 		// writes: in a CI log, as the other text reports, none runs.
-		err = logText(o.IO, func(w io.Writer) error { return lint.WriteText(w, rep) })
+		err = logText(o.IO, func(w io.Writer) error { return lint.WriteText(w, rep, terminalWidth(o.IO)) })
 	}
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/report"
 	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
 
@@ -18,8 +19,9 @@ const SchemaVersion = 1
 // WriteText prints findings as file:line:column lines, the way compilers
 // and linters do, each with its fix; the same finding at the same place
 // for several routes or origins is printed once, naming them all. Then one
-// line per blocked route.
-func WriteText(w io.Writer, r *Report) error {
+// line per blocked route. Prose wraps to width (0: not wrapped); a fix
+// snippet's code stays whole, to paste.
+func WriteText(w io.Writer, r *Report, width int) error {
 	var b strings.Builder
 	type group struct {
 		first  Finding
@@ -28,7 +30,7 @@ func WriteText(w io.Writer, r *Report) error {
 	for _, t := range r.Templates {
 		for _, w := range t.Warnings {
 			// What the template could not show is said before what it shows.
-			fmt.Fprintf(&b, "%s: warning: %s\n\n", w.Where(), w.Msg)
+			b.WriteString(report.Wrap(w.Where()+": warning: "+w.Msg, "", "  ", width) + "\n")
 		}
 	}
 	var groups []*group
@@ -48,10 +50,11 @@ func WriteText(w io.Writer, r *Report) error {
 	}
 	for _, g := range groups {
 		f := g.first
-		fmt.Fprintf(&b, "%s:%d:%d: %s %s [%s]\n", f.File, f.Line, f.Column, f.Severity, f.Code, routeList(g.routes))
-		fmt.Fprintf(&b, "  %s\n", f.Message)
+		head := fmt.Sprintf("%s:%d:%d: %s %s [%s]", f.File, f.Line, f.Column, f.Severity, f.Code, routeList(g.routes))
+		b.WriteString(report.Wrap(head, "", "  ", width))
+		b.WriteString(report.Wrap(f.Message, "  ", "  ", width))
 		if f.Fix != "" {
-			b.WriteString("  fix: " + strings.ReplaceAll(strings.TrimRight(f.Fix, "\n"), "\n", "\n       ") + "\n")
+			b.WriteString(report.Block(strings.TrimRight(f.Fix, "\n"), "  fix: ", "       ", width))
 		}
 		b.WriteString("\n")
 	}
@@ -71,16 +74,16 @@ func WriteText(w io.Writer, r *Report) error {
 	for _, t := range r.Templates {
 		notRead += len(t.Warnings)
 	}
-	fmt.Fprintf(&b, "%d template(s), %d request(s) predicted: %d blocked, %d allowed; %d error(s), %d warning(s)",
+	sum := fmt.Sprintf("%d template(s), %d request(s) predicted: %d blocked, %d allowed; %d error(s), %d warning(s)",
 		len(files), len(r.Results), blocked, allowed, r.Count(cors.SeverityError), r.Count(cors.SeverityWarning))
 	if notRead > 0 {
 		// The count above is of findings: say that parts were not read.
-		fmt.Fprintf(&b, "; %d part(s) of the templates not read (warnings above)", notRead)
+		sum += fmt.Sprintf("; %d part(s) of the templates not read (warnings above)", notRead)
 	}
-	b.WriteString("\n")
+	b.WriteString(report.Wrap(sum, "", "  ", width))
 	for _, x := range r.Results {
 		if x.Verdict == cors.Blocked {
-			fmt.Fprintf(&b, "  blocked: %s %s (%s) from %s\n", x.Service, x.Route, x.Kind, x.Origin)
+			b.WriteString(report.Wrap(fmt.Sprintf("%s %s (%s) from %s", x.Service, x.Route, x.Kind, x.Origin), "  blocked: ", "    ", width))
 		}
 	}
 	// A template may come with a pull request: what it names (routes,

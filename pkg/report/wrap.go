@@ -195,6 +195,14 @@ func FitTable(header []string, rows [][]string, width int, shrink ...ShrinkColum
 	}
 }
 
+// Block is text (a fix with its snippets) after first, later lines after
+// indent: prose wrapped to width (0: not wrapped), a snippet's code whole.
+func Block(text, first, indent string, width int) string {
+	var b strings.Builder
+	writeBlock(&b, text, first, indent, width, func(s string) string { return s })
+	return b.String()
+}
+
 // writeBlock writes multi-line text (a fix with its snippets) line by line,
 // each cleaned by clean. Prose wraps to width; the code of a fix snippet
 // (from its "[format] title" line to the next blank line) stays whole, so

@@ -61,7 +61,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	if r.Lint != nil {
 		fmt.Fprintf(ew, "\nTemplates (corsdiag lint):\n")
-		if err := lint.WriteText(ew, r.Lint); err != nil {
+		if err := lint.WriteText(ew, r.Lint, r.Width); err != nil {
 			return err
 		}
 	}
