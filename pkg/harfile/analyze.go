@@ -724,8 +724,16 @@ func (a *analyzer) run(j *job) *Result {
 	default:
 		res = a.judge(j)
 	}
-	if f, ok := errorPathFinding(j.errorPaths); ok {
+	paths := errorPaths(j.errorPaths)
+	if f, ok := probe.ErrorPathFinding(paths); ok {
 		res.Findings = append(res.Findings, f)
+	}
+	if len(paths) > 0 && res.Exchange != nil {
+		// As check does with the same probes: a browser that sends no
+		// third-party cookies blocks what fails without them.
+		d := cors.Diagnosis{Verdict: res.Verdict, Findings: res.Findings}
+		probe.AddCrossSiteCookies(j.rec.Profile, res.Exchange, paths, &d)
+		res.Verdict, res.Findings = d.Verdict, d.Findings
 	}
 	a.explain(j, res)
 	return res
@@ -829,10 +837,9 @@ func (a *analyzer) errorPathHops(j *job) []cors.Hop {
 	return hops
 }
 
-// errorPathFinding is the warning `check` gives for its error-path probes
-// (probe.ErrorPathFinding, from the same answers): the error answers that
-// lack Access-Control-Allow-Origin.
-func errorPathFinding(probes []*Entry) (cors.Finding, bool) {
+// errorPaths are the answers of check's error-path probes, as probe has
+// them: what its error-path and cookie findings are made from.
+func errorPaths(probes []*Entry) []probe.ErrorPath {
 	var paths []probe.ErrorPath
 	for _, e := range probes {
 		if e.Failed() {
@@ -845,7 +852,7 @@ func errorPathFinding(probes []*Entry) (cors.Finding, bool) {
 		resp := &cors.Message{Status: e.Response.Status, StatusText: e.Response.StatusText, Header: HTTPHeader(e.Response.Headers)}
 		paths = append(paths, probe.ErrorPath{Purpose: purpose, Hop: cors.Hop{Response: resp}})
 	}
-	return probe.ErrorPathFinding(paths)
+	return paths
 }
 
 func (a *analyzer) newResult(j *job) *Result {
@@ -886,7 +893,9 @@ func (a *analyzer) newJudged(j *job) *judged {
 // browser recorded.
 func (a *analyzer) judge(j *job) *Result {
 	e := j.e
-	if a.opts.BriefAllowed && j.rec.RecordsFailures && !recordedBlockedChain(j) {
+	// A check --har-out file's probes can still block it (third-party
+	// cookies): such a request is judged in full.
+	if a.opts.BriefAllowed && j.rec.RecordsFailures && len(j.errorPaths) == 0 && !recordedBlockedChain(j) {
 		// The browser recorded no failure, so it let the request through
 		// whatever the engine finds: the verdict is all the caller reads.
 		res := a.newResult(j)

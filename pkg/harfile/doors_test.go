@@ -167,3 +167,50 @@ func TestErrorPathSameInBothDoors(t *testing.T) {
 		t.Errorf("har's error-path findings %v, check's %v", got, want)
 	}
 }
+
+// TestCrossSiteCookiesSameInBothDoors: check --browser firefox (or safari)
+// blocks a credentialed cross-site request whose answer without cookies
+// fails (those browsers do not send the cookies); har on check's file
+// reaches the same verdict and finding, in text (brief) and JSON modes.
+func TestCrossSiteCookiesSameInBothDoors(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Cookie") == "" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+		w.Header().Set("Access-Control-Allow-Credentials", "true")
+		w.Header().Add("Vary", "Origin")
+	}))
+	defer srv.Close()
+	for _, p := range []*cors.Profile{cors.Chromium, cors.Firefox, cors.Safari} {
+		t.Run(p.Name, func(t *testing.T) {
+			req := cors.Request{Method: "GET", URL: srv.URL + "/me", Origin: "http://localhost:8080", Credentials: true}
+			res, err := probe.Run(context.Background(), probe.Options{Request: req, Cookie: "sid=1", ErrorProbe: true, Profile: p, Timeout: 5 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := p.Evaluate(res.Exchange)
+			res.AddBrowserFindings(p, d)
+			var buf bytes.Buffer
+			if err := res.WriteHAR(&buf, true); err != nil {
+				t.Fatal(err)
+			}
+			for _, brief := range []bool{false, true} {
+				var got *Result
+				if _, _, err := Analyze(bytes.NewReader(buf.Bytes()), AnalyzeOptions{BriefAllowed: brief}, func(r *Result) error {
+					got = r
+					return nil
+				}); err != nil {
+					t.Fatal(err)
+				}
+				if got == nil || got.Verdict != d.Verdict {
+					t.Fatalf("brief %v: har %+v, check verdict %s", brief, got, d.Verdict)
+				}
+				if d.Verdict == cors.Blocked && (got.Reported() == nil || got.Reported().Code != d.Reported().Code) {
+					t.Errorf("brief %v: har reports %v, check %s", brief, got.Reported(), d.Reported().Code)
+				}
+			}
+		})
+	}
+}

@@ -104,11 +104,20 @@ func statusWords(m *cors.Message) string {
 // finding is the reported error.
 func (r *Result) AddBrowserFindings(p *cors.Profile, d *cors.Diagnosis) {
 	r.AddFindings(d)
+	AddCrossSiteCookies(p, r.Exchange, r.ErrorPaths, d)
+}
+
+// AddCrossSiteCookies adds to d, the judgement by browser p of ex, the
+// cookies-across-sites finding the error-path answers paths support (har
+// reads them from a check --har-out file). When p sends no third-party
+// cookies and the request fails without them, p blocks it: d's verdict
+// says so and the finding is the reported error.
+func AddCrossSiteCookies(p *cors.Profile, ex *cors.Exchange, paths []ErrorPath, d *cors.Diagnosis) {
 	if d.Verdict != cors.Allowed {
 		// It fails with its cookies already: that comes first.
 		return
 	}
-	f, ok := CrossSiteCookiesFinding(p, r.Exchange, r.ErrorPaths)
+	f, ok := CrossSiteCookiesFinding(p, ex, paths)
 	if !ok {
 		return
 	}
