@@ -217,9 +217,9 @@ func TestExplainCutLineAndEmptyInput(t *testing.T) {
 		has         []string
 	}{
 		{"cut line", "", []string{cut}, []string{
-			"opens as Chrome's console line for a blocked request, but what follows \"has been blocked by CORS policy:\", \"Response to prefl\", is no reason corsdiag knows (is the line cut off?)",
+			"opens as a line of Chrome's console, but what follows \"has been blocked by CORS policy:\", \"Response to prefl\", is no wording corsdiag knows (the line is cut off, or it is a message corsdiag does not read)",
 			"corsdiag check 'https://api.example.com/items?api_key=[REDACTED]' --origin https://app.example.com"}},
-		{"cut line on stdin", cut + "\n", []string{"-"}, []string{"is no reason corsdiag knows"}},
+		{"cut line on stdin", cut + "\n", []string{"-"}, []string{"is no wording corsdiag knows"}},
 		{"empty stdin", "", []string{"-"}, []string{"standard input is empty"}},
 		{"blank stdin", " \n\t\n", []string{"-"}, []string{"standard input is empty"}},
 	} {

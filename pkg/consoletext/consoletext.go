@@ -80,7 +80,7 @@ func (e *UnknownReasonError) Error() string {
 	if p, ok := cors.LookupProfile(e.Browser); ok {
 		display = p.Display
 	}
-	return fmt.Sprintf("the text opens as %s's console line for a blocked request, but what follows %q, %q, is no reason corsdiag knows (is the line cut off?)", display, e.After, e.Rest)
+	return fmt.Sprintf("the text opens as a line of %s's console, but what follows %q, %q, is no wording corsdiag knows (the line is cut off, or it is a message corsdiag does not read)", display, e.After, e.Rest)
 }
 
 func (e *UnknownReasonError) Unwrap() error { return ErrNotConsoleText }
@@ -296,7 +296,7 @@ func unknownReason(text string) *UnknownReasonError {
 			for k := 2; k < len(loc); k++ {
 				last = max(last, loc[k])
 			}
-			e.After = strings.TrimLeft(strings.TrimSpace(line[last:loc[1]]), "'\". ")
+			e.After = strings.TrimLeft(strings.TrimSpace(line[last:loc[1]]), "'\"./ ")
 			e.Rest = strings.TrimSpace(line[loc[1]:])
 			if len(e.Rest) > 60 {
 				cut := 60
