@@ -162,8 +162,10 @@ type Target struct {
 }
 
 func (c *FixContext) apply(t Target) {
+	// A template's values reach shell snippets: plain names only (the
+	// resource is cleaned where it is pasted, safeResource).
 	set := func(dst *string, v string) {
-		if v != "" {
+		if v != "" && (dst == &c.Resource || safeName(v) == v) {
 			*dst = v
 		}
 	}
@@ -175,7 +177,7 @@ func (c *FixContext) apply(t Target) {
 	if len(t.Methods) > 0 {
 		ms := []string{}
 		for _, m := range append(append([]string{}, t.Methods...), c.Methods...) {
-			if !slices.Contains(ms, m) {
+			if safeName(m) == m && !slices.Contains(ms, m) {
 				ms = append(ms, m)
 			}
 		}

@@ -204,15 +204,16 @@ func fixContextOf(ex *cors.Exchange, d *cors.Diagnosis, o *observation) FixConte
 				c.Resource = u.path
 			}
 		}
-		if id := o.requestHeader("x-apigw-api-id"); cors.IsToken(id) {
+		// A token may hold ` & | ' $: only a plain name is pasted into shell.
+		if id := o.requestHeader("x-apigw-api-id"); id != "" && safeName(id) == id {
 			c.APIID = id
 		}
 	}
 	if pf := o.preflight(); pf != nil {
 		c.Preflight = readPreflight(pf.resp)
 	}
-	if d != nil && d.Plan.Method != "" && cors.IsToken(d.Plan.Method) {
-		c.Method = d.Plan.Method
+	if m := planMethod(d); m != "" {
+		c.Method = m
 	}
 	if d != nil {
 		c.Headers = tokens(d.Plan.UnsafeHeaders)
@@ -253,6 +254,16 @@ func fixContextOf(ex *cors.Exchange, d *cors.Diagnosis, o *observation) FixConte
 	return c
 }
 
+// planMethod is the method the page sends, when it is a plain name: a
+// token may hold ` & | ' $, which would run in a shell snippet ("" then,
+// and the example method stands in).
+func planMethod(d *cors.Diagnosis) string {
+	if d == nil || !cors.IsToken(d.Plan.Method) || safeName(d.Plan.Method) != d.Plan.Method {
+		return ""
+	}
+	return d.Plan.Method
+}
+
 // The context's lists are read, never written in place, so that they can
 // share arrays (the plan's, or these): `har` builds a context per request.
 var (
@@ -275,14 +286,16 @@ func methodsToAllow(method string) []string {
 	return []string{method, "OPTIONS"}
 }
 
-// tokens is the names of hs that are tokens: hs itself (capacity cut, so
-// that an append copies) when all are.
+// tokens is the names of hs that are plain names (a token may hold
+// ` & | ' $, which break a snippet's quotes or run in its shell): hs
+// itself (capacity cut, so that an append copies) when all are.
 func tokens(hs []string) []string {
+	plain := func(h string) bool { return cors.IsToken(h) && safeName(h) == h }
 	for i, h := range hs {
-		if !cors.IsToken(h) {
+		if !plain(h) {
 			out := hs[:i:i]
 			for _, h := range hs[i+1:] {
-				if cors.IsToken(h) {
+				if plain(h) {
 					out = append(out, h)
 				}
 			}

@@ -7,6 +7,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -554,5 +555,46 @@ func TestOpenAPIMappingsAreDeclared(t *testing.T) {
 	})
 	if n == 0 {
 		t.Fatal("no mapping checked")
+	}
+}
+
+// TestHostileRequestValuesNeverReachSnippets: the API id a request's
+// x-apigw-api-id header names and the request's method are tokens, and a
+// token may hold ` & | ' $ (RFC 9110 tchar): from a HAR file or a pasted
+// command they would run in the shell snippets (API_ID=a`id`, --http-method
+// G|sh), and a header name breaks a snippet's quotes. They reach a snippet
+// only as plain names; else the placeholder, or nothing.
+func TestHostileRequestValuesNeverReachSnippets(t *testing.T) {
+	tests := []struct {
+		name, apiID, method string
+	}{
+		{"backquotes in the API id", "a1b2`id`c3", "PUT"},
+		{"background in the API id", "a1b2c3d4e5&reboot", "PUT"},
+		{"a variable in the API id", "$HOME", "PUT"},
+		{"backquotes in the method", "a1b2c3d4e5", "PU`id`T"},
+		{"a pipe in the method", "a1b2c3d4e5", "PUT|sh"},
+		{"a quote in the method", "a1b2c3d4e5", "PU'T"},
+		{"backquotes in a request header's name", "a1b2c3d4e5", "PUT"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			url := "https://api.example.com/prod/items"
+			h := http.Header{"X-Apigw-Api-Id": {tt.apiID}, "Content-Type": {"application/json"}, "X-A`id`": {"1"}}
+			ex := &cors.Exchange{
+				Request: cors.Request{Method: tt.method, URL: url, Origin: "https://app.example.com", Header: h},
+				Actual: []cors.Hop{{Request: cors.Message{Method: tt.method, URL: url, Header: h},
+					Response: &cors.Message{Status: 403, Header: http.Header{"x-amzn-ErrorType": {"ForbiddenException"}}}}},
+			}
+			ctx := ContextFor(ex, cors.Evaluate(ex))
+			for _, in := range cors.Codes() {
+				for _, f := range Fixes(in.Code, ctx) {
+					for _, bad := range []string{tt.apiID, tt.method, "`id`"} {
+						if bad != "a1b2c3d4e5" && bad != "PUT" && strings.Contains(f.Snippet, bad) {
+							t.Errorf("%s/%s holds %q from the request:\n%s", in.Code, f.Format, bad, f.Snippet)
+						}
+					}
+				}
+			}
+		})
 	}
 }
