@@ -20,6 +20,7 @@ import (
 	"github.com/corsdiag/corsdiag/pkg/audit"
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/probe"
+	"github.com/corsdiag/corsdiag/pkg/report"
 	"github.com/corsdiag/corsdiag/pkg/suite"
 )
 
@@ -79,8 +80,9 @@ a check that held has a warning); 2 the config or a flag is wrong; 3 an endpoint
 stayed unreachable after every retry (and nothing failed); 130 interrupted (what
 finished is still reported).
 
-Write a starter file with 'corsdiag ci init'. Docs: docs/ci.md,
-docs/ci-config.md.`,
+Write a starter file with 'corsdiag ci init'. Docs:
+` + report.DocsURL("docs/ci.md") + ` and
+` + report.DocsURL("docs/ci-config.md") + `.`,
 		Example: `  corsdiag ci
   corsdiag ci -f checks/cors.yaml --report junit=cors.xml --report sarif=cors.sarif
   corsdiag ci --concurrency 16 --per-host 8 --retries 3`,

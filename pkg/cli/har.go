@@ -76,7 +76,8 @@ abort, mixed content, Local Network Access) are listed apart, as failed.
 
 Exit codes: 0 nothing blocked (--strict: and nothing failed); 1 something
 blocked; 2 the file is not HAR, is cut off (add --partial to report what came
-before the damage), or a flag is wrong. Docs: docs/har.md.`,
+before the damage), or a flag is wrong. Docs:
+` + report.DocsURL("docs/har.md") + `.`,
 		Example: `  corsdiag har session.har
   corsdiag har session.har --all --origin 'https://app.example.com'
   corsdiag har session.har -o json | jq '.requests[] | select(.verdict=="blocked")'

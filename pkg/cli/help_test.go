@@ -59,3 +59,29 @@ func TestHelpFitsTheTerminal(t *testing.T) {
 		}
 	}
 }
+
+// A user who ran go install has no checkout: every --help points at pages
+// they can open (issue 11), not at docs/… or README.md paths. ci, har and
+// the root's said "Docs: docs/ci.md" and "Docs: README.md, docs/".
+func TestHelpDocsAreLinks(t *testing.T) {
+	io, _, _ := fakeIO(nil)
+	root := NewRoot(io)
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if _, after, ok := strings.Cut(c.Long, "Docs:"); ok {
+			for _, w := range strings.Fields(after) {
+				w = strings.Trim(w, ".,;()")
+				if w == "" || w == "and" {
+					continue
+				}
+				if !strings.HasPrefix(w, "https://github.com/corsdiag/corsdiag") {
+					t.Errorf("%s --help: Docs: %q is not a link", c.CommandPath(), w)
+				}
+			}
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+}

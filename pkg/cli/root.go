@@ -13,6 +13,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
+
+	"github.com/corsdiag/corsdiag/pkg/report"
 )
 
 // Exit codes, a stable contract.
@@ -137,7 +139,8 @@ of checks in CI (ci) or an infrastructure template (lint); audit finds the
 origins an endpoint wrongly lets read it, and explain reads a pasted console
 error or a finding code.
 
-Each command's --help gives its flags and exit codes. Docs: README.md, docs/.`,
+Each command's --help gives its flags and exit codes. Docs:
+` + report.ProjectURL + `.`,
 		Version:       Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,

@@ -9,10 +9,9 @@ import (
 	"github.com/owenrumney/go-sarif/v2/sarif"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/report"
 	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
-
-const informationURI = "https://github.com/corsdiag/corsdiag"
 
 // WriteSARIF renders SARIF 2.1.0 for code scanning: one result per finding
 // (errors and warnings), located at its template line and column, its rule
@@ -22,7 +21,7 @@ func WriteSARIF(w io.Writer, r *Report, version string) error {
 	if err != nil {
 		return err
 	}
-	run := sarif.NewRunWithInformationURI("corsdiag", informationURI)
+	run := sarif.NewRunWithInformationURI("corsdiag", report.ProjectURL)
 	run.Tool.Driver.WithVersion(version)
 	run.AddInvocation(true)
 	AddSARIF(run, r, fileURI)
@@ -64,7 +63,7 @@ func AddSARIF(run *sarif.Run, r *Report, uri func(string) string) {
 			}
 			rule.WithName(ruleName(code)).
 				WithShortDescription(sarif.NewMultiformatMessageString(title)).
-				WithHelpURI(informationURI + "/blob/main/docs/findings/" + code + ".md").
+				WithHelpURI(report.DocsURL("docs/findings/" + code + ".md")).
 				WithTextHelp(help)
 		}
 		msg := f.Route + " from " + f.Origin + ": " + termsafe.Clean(f.Message)

@@ -273,7 +273,7 @@ func WriteAuditSARIF(w io.Writer, res *AuditResult) error {
 	if err != nil {
 		return err
 	}
-	run := sarif.NewRunWithInformationURI(res.Tool.Name, "https://github.com/corsdiag/corsdiag")
+	run := sarif.NewRunWithInformationURI(res.Tool.Name, ProjectURL)
 	run.Tool.Driver.WithVersion(res.Tool.Version)
 	uri := res.url()
 	run.AddDistinctArtifact(uri)
@@ -304,7 +304,7 @@ func AddAuditRule(run *sarif.Run, code cors.Code) {
 	in, _ := cors.Lookup(code)
 	rule.WithName(SARIFRuleName(string(code))).
 		WithShortDescription(sarif.NewMultiformatMessageString(in.Title)).
-		WithHelpURI("https://github.com/corsdiag/corsdiag/blob/main/" + code.DocsPath()).
+		WithHelpURI(DocsURL(code.DocsPath())).
 		WithTextHelp(in.Fix)
 }
 

@@ -16,6 +16,14 @@ import (
 	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
 
+// ProjectURL is corsdiag's home: SARIF rules and --help link into it, for
+// users who installed the binary and have no checkout.
+const ProjectURL = "https://github.com/corsdiag/corsdiag"
+
+// DocsURL is the address of a file of the repository, such as
+// docs/ci.md.
+func DocsURL(path string) string { return ProjectURL + "/blob/main/" + path }
+
 // Tool names the program that wrote a report.
 type Tool struct {
 	Name    string `json:"name"`

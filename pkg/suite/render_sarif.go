@@ -16,7 +16,7 @@ import (
 )
 
 // InformationURI is where the SARIF rules link to.
-const InformationURI = "https://github.com/corsdiag/corsdiag"
+const InformationURI = report.ProjectURL
 
 // WriteSARIF renders SARIF 2.1.0 for code scanning: one result per failed
 // check × origin, located at the check's line in the config file (the
@@ -42,7 +42,7 @@ func (r *Report) WriteSARIF(w io.Writer) error {
 			title, help := ruleText(e.Code)
 			rule.WithName(report.SARIFRuleName(e.Code)).
 				WithShortDescription(sarif.NewMultiformatMessageString(title)).
-				WithHelpURI(InformationURI + "/blob/main/docs/" + helpPage(e.Code)).
+				WithHelpURI(report.DocsURL("docs/" + helpPage(e.Code))).
 				WithTextHelp(help)
 		}
 		msg := fmt.Sprintf("%s (%s %s from %s): %s", r.clean(res, res.Check.Name), res.Check.Method, r.URL(res), res.Target.Label(), r.clean(res, e.Cause))
