@@ -373,16 +373,23 @@ func TestNginxSnippetsPassNginxT(t *testing.T) {
 	})
 }
 
-// nginxT runs `nginx -t` on snippet inside a minimal server block.
+// nginxT runs `nginx -t` on snippet inside a minimal server block; what
+// comes before its first location (a map) goes in the http block, as the
+// snippet says.
 func nginxT(t *testing.T, nginx, snippet string) {
 	t.Helper()
 	dir := t.TempDir()
+	httpLevel := ""
+	if i := strings.Index(snippet, "\nlocation "); i >= 0 && strings.Contains(snippet[:i], "map ") {
+		httpLevel, snippet = snippet[:i], snippet[i:]
+	}
 	conf := `pid nginx.pid;
 error_log stderr;
 events {}
 http {
     access_log off;
     client_body_temp_path tmp; proxy_temp_path tmp; fastcgi_temp_path tmp; uwsgi_temp_path tmp; scgi_temp_path tmp;
+` + httpLevel + `
     server {
         listen 127.0.0.1:8080;
 ` + snippet + `
@@ -596,5 +603,27 @@ func TestHostileRequestValuesNeverReachSnippets(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestNginxIfBlocksOnlyReturn: an `if` in a location that matches makes
+// the request run in the if block's own configuration, which drops the
+// location's try_files (nginx's "If is Evil": only return and rewrite ...
+// last are safe there). A static site's try_files $uri /index.html then
+// answers 404 to exactly the pages whose origin matched. So an nginx fix
+// uses `if` only to return (the preflight's 204), and a map for origins.
+func TestNginxIfBlocksOnlyReturn(t *testing.T) {
+	ifBlock := regexp.MustCompile(`(?s)\bif \([^)]*\) \{(.*?)\}`)
+	n := 0
+	everyFixOf(t, []Format{FormatNginx}, func(t *testing.T, code cors.Code, f Fix, ctx FixContext) {
+		for _, m := range ifBlock.FindAllStringSubmatch(f.Snippet, -1) {
+			n++
+			if !strings.Contains(m[1], "return ") {
+				t.Errorf("%s: an if block that does not return (it drops the location's try_files when it matches): %s\n%s", code, m[0], f.Snippet)
+			}
+		}
+	})
+	if n == 0 {
+		t.Fatal("no if block checked")
 	}
 }

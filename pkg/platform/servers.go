@@ -297,11 +297,17 @@ func nginxCors(c FixContext) string {
 	var origins strings.Builder
 	origins.WriteString(c.slotComment("    ", "#"))
 	for _, o := range c.allowListOrigins() {
-		fmt.Fprintf(&origins, "    if ($http_origin = \"%s\") { set $cors_origin $http_origin; }\n", o)
+		fmt.Fprintf(&origins, "    \"%s\" $http_origin;\n", o)
 	}
-	return fmt.Sprintf(`location %s {
-%s    # the exact origins allowed; any other gets no Access-Control-Allow-Origin (an empty value is not sent)
-    set $cors_origin "";
+	// A map, not if/set in the location: an if that matches runs the
+	// request in its own configuration, without the location's try_files.
+	return fmt.Sprintf(`# http block, beside your server blocks: the exact origins allowed; any other maps to ""
+# and gets no Access-Control-Allow-Origin (an empty value is not sent)
+map $http_origin $cors_origin {
+    default "";
+%s}
+
+location %s {
 %s    # the preflight is answered here, before a static handler or the proxy can refuse OPTIONS
     if ($request_method = OPTIONS) {
         add_header Access-Control-Allow-Origin $cors_origin always;
@@ -315,7 +321,7 @@ func nginxCors(c FixContext) string {
     add_header Access-Control-Allow-Origin $cors_origin always;%s
     add_header Vary Origin always;
     # ... your existing root or proxy_pass ...
-}`, nginxLocation(c.Path), inherit, origins.String(), c.methodList(", "), c.headerList(", "), cred, credA)
+}`, origins.String(), nginxLocation(c.Path), inherit, c.methodList(", "), c.headerList(", "), cred, credA)
 }
 
 // nginxInheritNote goes first in a location the snippet gives add_header
