@@ -222,3 +222,26 @@ func BenchmarkCleanMessage(b *testing.B) {
 		_ = Clean(s)
 	}
 }
+
+// FuzzHeadTail: Head and Tail are a start and an end of s no wider than
+// asked, and give the whole of s when it fits.
+func FuzzHeadTail(f *testing.F) {
+	for _, s := range []string{"", "abc", "注文の一覧", "ae\u0301b", "\U0001F468\u200d\U0001F469x", "a\x1b[1mb"} {
+		f.Add(s, 3)
+	}
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		if !utf8.ValidString(s) || strings.ContainsRune(s, 0x1b) || n < 0 || n > 1000 {
+			return
+		}
+		h, tl := Head(s, n), Tail(s, n)
+		if !strings.HasPrefix(s, h) || !strings.HasSuffix(s, tl) {
+			t.Fatalf("Head %q / Tail %q of %q", h, tl, s)
+		}
+		if Width(h) > n || Width(tl) > n {
+			t.Fatalf("Head %q (%d) or Tail %q (%d) wider than %d", h, Width(h), tl, Width(tl), n)
+		}
+		if Width(s) <= n && (h != s || tl != s) {
+			t.Fatalf("%q fits %d but Head %q, Tail %q", s, n, h, tl)
+		}
+	})
+}
