@@ -145,7 +145,7 @@ func (r *Reader) ReadEntries(fn func(e *Entry) error) (err error) {
 		if s.rerr != nil {
 			return s.errAt("a HAR file")
 		}
-		return s.errAt("a HAR file (a JSON object with a \"log\" key); the input is empty")
+		return s.errEmpty("a HAR file (a JSON object with a \"log\" key)")
 	}
 	if c != '{' {
 		return s.errAt("'{' at the start of a HAR file (a JSON object with a \"log\" key)")

@@ -250,6 +250,7 @@ func TestReaderErrors(t *testing.T) {
 		expected    string
 	}{
 		{"empty", "", 0, 0, 1, "a HAR file"},
+		{"blank", " \n\t", 0, 3, 2, "a HAR file"},
 		{"not json", "hello", 0, 0, 1, "'{' at the start"},
 		{"jsonp", `cb({"log":{}})`, 0, 0, 1, "'{' at the start"},
 		{"array", `[1]`, 0, 0, 1, "'{' at the start"},
@@ -276,6 +277,12 @@ func TestReaderErrors(t *testing.T) {
 			}
 			if !strings.Contains(se.Expected, tt.expected) {
 				t.Errorf("expected = %q, want it to contain %q", se.Expected, tt.expected)
+			}
+			// An empty file is empty, not cut off; a cut file is cut off.
+			wantFound := map[string]string{"empty": "nothing: the file is empty", "blank": "nothing: the file is empty",
+				"cut in second entry": "the end of the file (the file is cut off)"}[tt.name]
+			if wantFound != "" && se.Found != wantFound {
+				t.Errorf("found = %q, want %q", se.Found, wantFound)
 			}
 		})
 	}

@@ -34,7 +34,11 @@ func Sanitize(dst io.Writer, src io.Reader) (err error) {
 		defer s.catchFault(&err)
 	}
 	w := bufio.NewWriterSize(dst, 64<<10)
-	if c, ok := s.peek(); !ok || c != '{' {
+	c, ok := s.peek()
+	if !ok {
+		return s.errEmpty("'{' at the start of a HAR file (a JSON object with a \"log\" key)")
+	}
+	if c != '{' {
 		return s.errAt("'{' at the start of a HAR file (a JSON object with a \"log\" key)")
 	}
 	z := &sanitizer{s: s, w: w}

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 )
@@ -113,5 +115,20 @@ func TestSanitizeKeepsDiagnosis(t *testing.T) {
 	}
 	if a, b := summarize(in), summarize(out.String()); a != b {
 		t.Errorf("diagnosis changed:\nbefore:\n%s\nafter:\n%s", a, b)
+	}
+}
+
+// TestSanitizeEmpty: an empty or blank file is called empty, a cut one cut
+// off, as har says.
+func TestSanitizeEmpty(t *testing.T) {
+	for _, tt := range []struct{ in, found string }{
+		{"", "nothing: the file is empty"},
+		{" \n", "nothing: the file is empty"},
+		{"{", "the end of the file (the file is cut off)"},
+	} {
+		var se *SyntaxError
+		if err := Sanitize(io.Discard, strings.NewReader(tt.in)); !errors.As(err, &se) || se.Found != tt.found {
+			t.Errorf("Sanitize(%q) = %v, want a SyntaxError finding %q", tt.in, err, tt.found)
+		}
 	}
 }

@@ -256,6 +256,16 @@ func (s *scanner) errAt(expected string) *SyntaxError {
 	return e
 }
 
+// errEmpty is errAt where the file ends before its first value: it holds
+// nothing but white space, which is not a cut-off file.
+func (s *scanner) errEmpty(expected string) *SyntaxError {
+	e := s.errAt(expected)
+	if e.Err == nil {
+		e.Found = "nothing: the file is empty"
+	}
+	return e
+}
+
 func describeByte(b []byte) string {
 	r, size := utf8.DecodeRune(b)
 	if r == utf8.RuneError && size <= 1 {
