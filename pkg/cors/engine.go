@@ -470,6 +470,12 @@ func (j *judge) checkActual(hops []Hop) {
 				j.blameTaint(st, resp, false)
 			}
 		}
+		if len(failed) > 0 && isRedirect(resp) {
+			// The browser stops at this hop: CORS is checked before a
+			// redirect is followed (as Redirect decides for a prober), so
+			// hops a recording holds after it are not judged.
+			return
+		}
 		if !isRedirect(resp) || i == len(hops)-1 {
 			if !isRedirect(resp) {
 				j.commonHazards(step, resp, true)
@@ -486,10 +492,6 @@ func (j *judge) checkActual(hops []Hop) {
 				next, f := j.p.redirect(r, st, resp)
 				if f != nil {
 					j.add(*f)
-					return
-				}
-				if len(failed) > 0 {
-					// The browser stops at this hop: it follows nothing.
 					return
 				}
 				// Before the preflight: a null Origin there blames the taint.

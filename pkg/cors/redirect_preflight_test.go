@@ -223,3 +223,39 @@ func TestRedirectPreflightTaintIsTheCause(t *testing.T) {
 		})
 	}
 }
+
+// TestRedirectFailingCORSEndsTheChain: a redirect answer that fails the CORS
+// check is where the browser stops (Fetch §HTTP fetch checks CORS before
+// §HTTP-redirect fetch; Profile.Redirect stops there too), whether or not a
+// recording holds hops after it: nothing after that hop is judged, and the
+// redirect's taint, which the browser never reached, is not named the cause.
+func TestRedirectFailingCORSEndsTheChain(t *testing.T) {
+	const cdn = "https://cdn.example.net/x"
+	tests := []struct {
+		name     string
+		hops     []*Message
+		reported Code
+	}{
+		{"no ACAO on the redirect, the target allows *", []*Message{res(302, "Location", cdn), res(200, HeaderAllowOrigin, "*")}, CodeMissingAllowOrigin},
+		{"another origin on the redirect, the target echoes the page", []*Message{res(302, "Location", cdn, HeaderAllowOrigin, "https://other.example"), res(200, HeaderAllowOrigin, page)}, CodeAllowOriginMismatch},
+		{"another origin on the redirect, then a bad Location", []*Message{res(302, "Location", "ftp://x", HeaderAllowOrigin, "https://other.example")}, CodeAllowOriginMismatch},
+		{"no ACAO on a middle redirect of two", []*Message{res(302, "Location", cdn), res(302, "Location", cdn+"/2", HeaderAllowOrigin, "*"), res(200, HeaderAllowOrigin, "*")}, CodeMissingAllowOrigin},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := Evaluate(exch(get(), nil, tt.hops...))
+			rep := d.Reported()
+			if d.Verdict != Blocked || rep == nil || rep.Code != tt.reported || rep.Step != "actual" {
+				t.Fatalf("verdict %s, reported %+v; want blocked, %s at the first hop", d.Verdict, rep, tt.reported)
+			}
+			if c := d.Cause(); c != rep {
+				t.Errorf("cause %s at %s, want the reported %s: the browser stopped at the first hop", c.Code, c.Step, rep.Code)
+			}
+			for _, f := range d.Findings {
+				if f.Step != "actual" {
+					t.Errorf("a finding at %s, after the hop the browser stopped at: %s %s", f.Step, f.Code, f.Message)
+				}
+			}
+		})
+	}
+}
