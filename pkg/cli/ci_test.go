@@ -253,10 +253,12 @@ var (
 	pathRe     = regexp.MustCompile(`/\S*/corsdiag\.yaml`)
 )
 
-// TestCIGolden pins the text a user reads for a mixed run.
-func TestCIGolden(t *testing.T) {
+// ciMixedConfig is a run with every outcome: two passes, two CORS
+// failures, an unreachable endpoint.
+func ciMixedConfig(t *testing.T) string {
+	t.Helper()
 	good := corsServer(t).URL
-	path := writeConfig(t, `defaults: {origin: "https://app.example.com"}
+	return writeConfig(t, `defaults: {origin: "https://app.example.com"}
 checks:
   - name: list items
     url: `+good+`/items?api_key=hunter2
@@ -273,12 +275,17 @@ checks:
   - name: down
     url: `+closedPort(t)+`/x
 `)
-	// Piped, and on terminals of 80 and 120 columns: the 80-column screen
+}
+
+// TestCIGolden pins the text a user reads for a mixed run.
+func TestCIGolden(t *testing.T) {
+	path := ciMixedConfig(t)
+	// Piped, and on terminals of 50, 80 and 120 columns: the 80-column screen
 	// is the one docs/ci.md shows.
 	for _, tc := range []struct {
 		width  int
 		golden string
-	}{{0, "ci_mixed"}, {80, "ci_mixed.80col.txt"}, {120, "ci_mixed.120col.txt"}} {
+	}{{0, "ci_mixed"}, {50, "ci_mixed.50col.txt"}, {80, "ci_mixed.80col.txt"}, {120, "ci_mixed.120col.txt"}} {
 		io, out, _ := fakeIO(nil)
 		io.Width, io.WidthSet = tc.width, tc.width > 0
 		code := Main([]string{"ci", "-f", path, "--retries", "0"}, io)

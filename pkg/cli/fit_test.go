@@ -121,6 +121,44 @@ checks:
 	}
 }
 
+// ci's table fits every width by wrapping the check's name and dropping or
+// moving columns, never by cutting what users search for: every origin and
+// finding code stays whole on one line, and no cell is elided.
+func TestCITableWidths(t *testing.T) {
+	path := ciMixedConfig(t)
+	whole := []string{
+		"https://app.example.com", "https://evil.example",
+		"local-network-access-permission", "missing-allow-origin", "unexpectedly-allowed",
+		"header-not-allowed", "endpoint-unreachable",
+	}
+	for _, width := range []int{46, 50, 60, 80, 100, 120, 200} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			io, out, _ := fakeIO(nil)
+			io.Width, io.WidthSet = width, true
+			Main([]string{"ci", "-f", path, "--retries", "0"}, io)
+			table, _, _ := strings.Cut(out.String(), "\n\n")
+			for _, l := range strings.Split(table, "\n") {
+				if termsafe.Width(l) > width {
+					t.Errorf("wider than %d: %q", width, l)
+				}
+			}
+			for _, w := range whole {
+				if !strings.Contains(table, w) {
+					t.Errorf("%q is not whole on one line of\n%s", w, table)
+				}
+			}
+			if strings.Contains(table, "…") {
+				t.Errorf("a cell is elided:\n%s", table)
+			}
+			for _, w := range []string{"list", "items", "update", "(preflight", "only)"} {
+				if !strings.Contains(table, w) {
+					t.Errorf("the check name's word %q is cut:\n%s", w, table)
+				}
+			}
+		})
+	}
+}
+
 // storyHAR is the quick start's file: Chromium calling an API Gateway REST
 // API (pkg/conformance TestStoryHAR).
 const storyHAR = "../../testdata/har/apigw-story.har"

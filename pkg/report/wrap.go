@@ -53,7 +53,7 @@ const maxStepWidth = 20
 // spaces, so it does not read as a header of its own.
 func fitCells(rows [][]string, width int) {
 	for _, row := range rows {
-		row[0] = wrapLines(row[0], maxStepWidth)
+		row[0] = WrapLines(row[0], maxStepWidth)
 	}
 	natural := make([]int, 3)
 	for _, row := range rows {
@@ -87,14 +87,14 @@ func fitCells(rows [][]string, width int) {
 		reqW = min(room-respW, natural[1])
 	}
 	for _, row := range rows {
-		row[1] = wrapLines(row[1], reqW)
-		row[2] = wrapLines(row[2], respW)
+		row[1] = WrapLines(row[1], reqW)
+		row[2] = WrapLines(row[2], respW)
 	}
 }
 
-// wrapLines breaks every line of s longer than width: at the last space
+// WrapLines breaks every line of s longer than width: at the last space
 // or comma that fits, else hard; continuations are indented by two.
-func wrapLines(s string, width int) string {
+func WrapLines(s string, width int) string {
 	var out []string
 	for _, line := range strings.Split(s, "\n") {
 		first := true

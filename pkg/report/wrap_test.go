@@ -23,16 +23,16 @@ func TestWrapLinesColumns(t *testing.T) {
 		{"x-a, 注文の一覧, 取得する, long-header-name", 12},
 		{strings.Repeat("注", 5), 1},
 	} {
-		out := wrapLines(tc.in, tc.width)
+		out := WrapLines(tc.in, tc.width)
 		for _, l := range strings.Split(out, "\n") {
 			// A room narrower than a character (and its continuation's
 			// indent) only has to end.
 			if w := termsafe.Width(l); w > tc.width && tc.width > 1 {
-				t.Errorf("wrapLines(%q, %d): line %q is %d columns", tc.in, tc.width, l, w)
+				t.Errorf("WrapLines(%q, %d): line %q is %d columns", tc.in, tc.width, l, w)
 			}
 		}
 		if got := strings.Join(strings.Fields(strings.ReplaceAll(out, "\n", " ")), ""); got != strings.Join(strings.Fields(tc.in), "") {
-			t.Errorf("wrapLines(%q, %d) lost text: %q", tc.in, tc.width, out)
+			t.Errorf("WrapLines(%q, %d) lost text: %q", tc.in, tc.width, out)
 		}
 	}
 }

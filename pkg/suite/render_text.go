@@ -17,13 +17,6 @@ import (
 // the cause and fix of each failure, then the summary line.
 func (r *Report) WriteText(w io.Writer) error {
 	ew := &errWriter{w: w}
-	t := tablewriter.NewTable(ew,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleLight)})),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-	)
-	header := []string{"Check", "Origin", "Expected", "Got", "Finding", "Result"}
 	rows := make([][]string, 0, len(r.Results))
 	for i := range r.Results {
 		res := &r.Results[i]
@@ -37,11 +30,20 @@ func (r *Report) WriteText(w io.Writer) error {
 		rows = append(rows, []string{r.clean(res, res.Check.Name), r.clean(res, res.Target.Label()), string(res.Target.Expect),
 			res.GotText(), res.FindingCode(), mark})
 	}
-	if r.Width > 0 {
-		// The check's name gives way first, then the origin, then the code.
-		report.FitTable(header, rows, r.Width,
-			report.ShrinkColumn{Index: 0, Least: 10}, report.ShrinkColumn{Index: 1, Least: 14}, report.ShrinkColumn{Index: 4, Least: 12})
+	header, rows, stacked := fitTable(tableHeader, rows, r.Width)
+	rendition := tw.Rendition{Symbols: tw.NewSymbols(tw.StyleLight)}
+	if stacked {
+		// A line between rows, so the origin under a name is not read
+		// as a row of its own (a wrapped name's next line is indented).
+		rendition.Settings.Separators.BetweenRows = tw.On
 	}
+	t := tablewriter.NewTable(ew,
+		tablewriter.WithRenderer(renderer.NewBlueprint(rendition)),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithTrimSpace(tw.Off),
+	)
 	if err := report.RenderTable(t, header, rows); err != nil {
 		return err
 	}
