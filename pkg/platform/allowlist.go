@@ -68,29 +68,21 @@ func AllowListFormats() []string {
 func DefaultFormat(platformID string) Format { return platforms[platformID].DefaultFix }
 
 func nginxAllowList(c FixContext) string {
-	var entries, creds strings.Builder
-	for _, o := range c.allowed() {
-		fmt.Fprintf(&entries, "    \"%s\" $http_origin;\n", o)
-		fmt.Fprintf(&creds, "    \"%s\" \"true\";\n", o)
-	}
 	cred, credMap := "", ""
 	if c.Credentials {
-		credMap = "\nmap $http_origin $cors_credentials {\n    default \"\";\n" + creds.String() + "}\n"
+		credMap = "\n" + nginxOriginMap("$cors_credentials", "", c.allowed(), `"true"`)
 		cred = "\n    add_header Access-Control-Allow-Credentials $cors_credentials always;"
 	}
 	return fmt.Sprintf(`# http block: the exact origins; anything else maps to "" and gets no header;
 # %s
-map $http_origin $cors_origin {
-    default "";
-%s}
-%s
+%s%s
 # in the location that serves the API
 location %s {
 %s    # in place of your Access-Control-Allow-Origin line; your other CORS lines (methods, headers) stay
     add_header Access-Control-Allow-Origin $cors_origin always;%s
     add_header Vary Origin always;
     # ... your existing root or proxy_pass ...
-}`, allowListOthers, entries.String(), credMap, nginxLocation(c.Path), nginxInheritNote, cred)
+}`, allowListOthers, nginxOriginMap("$cors_origin", "", c.allowed(), "$http_origin"), credMap, nginxLocation(c.Path), nginxInheritNote, cred)
 }
 
 func expressAllowList(c FixContext) string {

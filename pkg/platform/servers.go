@@ -294,19 +294,9 @@ func nginxCors(c FixContext) string {
 		// send the header twice.
 		inherit += "    # in place of your Access-Control-Allow-Origin lines here (add_header appends: two would send it twice)\n"
 	}
-	var origins strings.Builder
-	origins.WriteString(c.slotComment("    ", "#"))
-	for _, o := range c.allowListOrigins() {
-		fmt.Fprintf(&origins, "    \"%s\" $http_origin;\n", o)
-	}
-	// A map, not if/set in the location: an if that matches runs the
-	// request in its own configuration, without the location's try_files.
 	return fmt.Sprintf(`# http block, beside your server blocks: the exact origins allowed; any other maps to ""
 # and gets no Access-Control-Allow-Origin (an empty value is not sent)
-map $http_origin $cors_origin {
-    default "";
-%s}
-
+%s
 location %s {
 %s    # the preflight is answered here, before a static handler or the proxy can refuse OPTIONS
     if ($request_method = OPTIONS) {
@@ -321,7 +311,22 @@ location %s {
     add_header Access-Control-Allow-Origin $cors_origin always;%s
     add_header Vary Origin always;
     # ... your existing root or proxy_pass ...
-}`, origins.String(), nginxLocation(c.Path), inherit, c.methodList(", "), c.headerList(", "), cred, credA)
+}`, nginxOriginMap("$cors_origin", c.slotComment("    ", "#"), c.allowListOrigins(), "$http_origin"), nginxLocation(c.Path), inherit, c.methodList(", "), c.headerList(", "), cred, credA)
+}
+
+// nginxOriginMap is the http-block map that sets variable to value for a
+// request from one of origins, and to "" for any other (add_header sends
+// no empty value). A map, not if/set in the location: an if that matches
+// runs the request in its own configuration, without the location's
+// try_files. head goes first inside the block (comments).
+func nginxOriginMap(variable, head string, origins []string, value string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "map $http_origin %s {\n    default \"\";\n%s", variable, head)
+	for _, o := range origins {
+		fmt.Fprintf(&b, "    \"%s\" %s;\n", o, value)
+	}
+	b.WriteString("}\n")
+	return b.String()
 }
 
 // nginxInheritNote goes first in a location the snippet gives add_header
