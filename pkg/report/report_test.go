@@ -175,6 +175,25 @@ func TestSecretsRedacted(t *testing.T) {
 	}
 }
 
+// TestTextRedactsURLWithLineBreak: a URL holding a line break (a HAR
+// file's URL may) is quoted by the console line and the findings; the text
+// report splits such text into lines, and each half is no URL the redactor
+// knows, so the whole text is redacted before it is split (as the HTML
+// page does since dacd19e).
+func TestTextRedactsURLWithLineBreak(t *testing.T) {
+	for _, payload := range []string{"\n", "x\ny", "x\r\ny"} {
+		ex, fs := hostileExchange(payload)
+		res := &CheckResult{Browser: "chromium", Exchange: ex, Diagnosis: &cors.Diagnosis{Verdict: cors.Blocked, Findings: fs}}
+		var buf bytes.Buffer
+		if err := WriteText(&buf, res, Style{}); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(buf.String(), "SECRETTOKEN123456") {
+			t.Errorf("payload %q: the text shows the token:\n%s", payload, buf.String())
+		}
+	}
+}
+
 func TestJSONMatchesSchema(t *testing.T) {
 	withPlatform := result(blockedPreflight())
 	withPlatform.Platform = &platform.Detection{ID: "aws-apigateway-rest", Name: "AWS API Gateway REST API", Confidence: "high", Evidence: []string{"x-amzn-ErrorType: MissingAuthenticationTokenException"}}

@@ -348,7 +348,9 @@ func (t *textWriter) block(first, indent, text string) {
 	if first == "  │ " {
 		width = 0 // a console line stays whole
 	}
-	writeBlock(&b, text, first, indent, width, t.text)
+	// Redacted whole, then split into lines: a URL the text quotes may
+	// hold a line break, and its halves are no URL to redact.
+	writeBlock(&b, t.s.Text(text), first, indent, width, t.text)
 	t.printf("%s", b.String())
 }
 
