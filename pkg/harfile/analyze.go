@@ -779,6 +779,10 @@ const (
 // reason the file records.
 const notCORSChecked = "failed without a recorded reason, and not CORS-checked"
 
+// notCORSCheckedOther is that reason where the file records a network
+// error corsdiag does not name (net::ERR_TOO_MANY_REDIRECTS on an image).
+const notCORSCheckedOther = "failed with a network error corsdiag does not name, and not CORS-checked"
+
 // notCORS names why a failed request failed when that is not CORS, or "".
 func notCORS(res *Result) string {
 	rep := res.Reported()
@@ -804,12 +808,16 @@ func notCORS(res *Result) string {
 	case cors.CodeActualNetwork, cors.CodePreflightNetwork:
 		kind := cors.NetErrorKind(netErr)
 		if kind == "" && !res.CORSMode {
-			// Chrome's bare net::ERR_FAILED names no reason, and on a
-			// request the browser never CORS-checked it cannot be CORS.
-			return notCORSChecked
+			// On a request the browser never CORS-checked a failure cannot
+			// be CORS. Chrome's bare net::ERR_FAILED names no reason.
+			if netErr == "" || isCORSFailureText(netErr) {
+				return notCORSChecked
+			}
+			return notCORSCheckedOther
 		}
-		// Redirect failures (ERR_TOO_MANY_REDIRECTS, ERR_INVALID_REDIRECT)
-		// and unknown ones stay with CORS: the server's answers caused them.
+		// On a CORS request, redirect failures (ERR_TOO_MANY_REDIRECTS,
+		// ERR_INVALID_REDIRECT) and unknown ones stay with CORS: the
+		// server's answers caused them.
 		return kind
 	case CodeCauseNotInFile:
 		switch scheme, _, _ := strings.Cut(res.URL, ":"); strings.ToLower(scheme) {

@@ -35,6 +35,9 @@ func TestFailuresThatAreNotCORS(t *testing.T) {
 		{"no-cors script, net::ERR_FAILED", noCORS("https://api.test/app.js", "script", "net::ERR_FAILED"), Failed, notCORSChecked},
 		{"no-cors image, no reason", noCORS("https://api.test/logo.png", "image", ""), Failed, notCORSChecked},
 		{"no-cors image, DNS", noCORS("https://nowhere.test/logo.png", "image", "net::ERR_NAME_NOT_RESOLVED"), Failed, "DNS"},
+		// A reason the file records but corsdiag does not name is not "no
+		// recorded reason".
+		{"no-cors image, too many redirects", noCORS("https://api.test/logo.png", "image", "net::ERR_TOO_MANY_REDIRECTS"), Failed, notCORSCheckedOther},
 		{"CORS: no Access-Control-Allow-Origin", get("https://api.test/items", "net::ERR_FAILED", 0, [][2]string{{"Content-Type", "application/json"}}), cors.Blocked, ""},
 		// Fetch §scheme fetch reads data: and blob: URLs without CORS: their
 		// failure is never a CORS one, and no `corsdiag check` reproduces it.
