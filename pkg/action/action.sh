@@ -85,7 +85,9 @@ source_key() {
   local root=${GITHUB_ACTION_PATH:?GITHUB_ACTION_PATH, the folder of the action, is not set}
   (
     cd "$root" || exit 1
-    find go.mod go.sum cmd pkg -type f -print0 | LC_ALL=C sort -z | xargs -0 cat
+    # Each file's name, then its bytes: a file moved is another source.
+    find go.mod go.sum cmd pkg -type f -print0 | LC_ALL=C sort -z |
+      while IFS= read -r -d '' f; do printf '%s\0' "$f" && cat "$f"; done
   ) | sha256 - | cut -c1-16
 }
 

@@ -290,8 +290,18 @@ func TestResolveSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := script(t, "resolve", map[string]string{"CORSDIAG_ACTION_REF": "main", "GITHUB_ACTION_PATH": src})
-	if key := strings.TrimPrefix(r.outputs["version"], "source-"); r.code != 0 || keys[key] {
+	key := strings.TrimPrefix(r.outputs["version"], "source-")
+	if r.code != 0 || keys[key] {
 		t.Errorf("changed source: exit %d, version %q (the old key, or none): %s", r.code, r.outputs["version"], r.stderr)
+	}
+	keys[key] = true
+	// The same bytes under another name are another source too.
+	if err := os.Rename(filepath.Join(src, "pkg/cors/cors.go"), filepath.Join(src, "pkg/cors/moved.go")); err != nil {
+		t.Fatal(err)
+	}
+	r = script(t, "resolve", map[string]string{"CORSDIAG_ACTION_REF": "main", "GITHUB_ACTION_PATH": src})
+	if key := strings.TrimPrefix(r.outputs["version"], "source-"); r.code != 0 || keys[key] {
+		t.Errorf("renamed file: exit %d, version %q (an old key, or none): %s", r.code, r.outputs["version"], r.stderr)
 	}
 }
 
