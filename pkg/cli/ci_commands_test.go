@@ -283,16 +283,18 @@ func TestAzureServerTextRunsNoLoggingCommand(t *testing.T) {
 	}
 }
 
+// logCommandValues are text a file or template may hold that a CI runner
+// would run as a command if printed as is, with the runner's variable.
+var logCommandValues = []struct{ name, env, value string }{
+	{"GitHub", "GITHUB_ACTIONS", "https://other.example ##[add-mask]leak"},
+	{"GitHub, stop-commands", "GITHUB_ACTIONS", "x ##[stop-commands]pwn"},
+	{"Azure", "TF_BUILD", "https://other.example ##vso[task.setvariable variable=X]1"},
+}
+
 // corsdiag har quotes what the file holds (a header value of a stranger's
 // recording): in a GitHub Actions or Azure Pipelines log none of it runs.
 func TestHarFileTextRunsNoCommand(t *testing.T) {
-	for _, tt := range []struct {
-		name, env, value string
-	}{
-		{"GitHub", "GITHUB_ACTIONS", "https://other.example ##[add-mask]leak"},
-		{"GitHub, stop-commands", "GITHUB_ACTIONS", "x ##[stop-commands]pwn"},
-		{"Azure", "TF_BUILD", "https://other.example ##vso[task.setvariable variable=X]1"},
-	} {
+	for _, tt := range logCommandValues {
 		t.Run(tt.name, func(t *testing.T) {
 			value, _ := json.Marshal(tt.value)
 			har := `{"log":{"version":"1.2","creator":{"name":"Firefox","version":"153.0"},"entries":[{"request":{"method":"GET","url":"https://api.example.com/items","headers":[{"name":"Origin","value":"https://app.example.com"}]},` +
@@ -328,13 +330,7 @@ func TestLintTemplateTextRunsNoCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tt := range []struct {
-		name, env, value string
-	}{
-		{"GitHub", "GITHUB_ACTIONS", "https://other.example ##[add-mask]leak"},
-		{"GitHub, stop-commands", "GITHUB_ACTIONS", "x ##[stop-commands]pwn"},
-		{"Azure", "TF_BUILD", "https://other.example ##vso[task.setvariable variable=X]1"},
-	} {
+	for _, tt := range logCommandValues {
 		t.Run(tt.name, func(t *testing.T) {
 			template := strings.Replace(string(b), `"'*'"`, `"'`+tt.value+`'"`, 1)
 			if template == string(b) {
