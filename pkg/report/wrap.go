@@ -3,12 +3,16 @@ package report
 import (
 	"strings"
 
+	"github.com/clipperhouse/displaywidth"
+
 	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
 
 // writeWrapped writes s after first, wrapped at word boundaries so no line
 // is wider than width (0: no wrapping), the lines after the first
-// indented by rest. A word longer than a line stands alone on its line.
+// indented by rest. A line may also break next to a wide (CJK) character,
+// as such text has no spaces; any other word longer than a line (a URL, a
+// code) stands alone on its line, whole.
 func writeWrapped(b *strings.Builder, s, first, rest string, width int) {
 	if width <= 0 {
 		b.WriteString(first + s + "\n")
@@ -17,20 +21,56 @@ func writeWrapped(b *strings.Builder, s, first, rest string, width int) {
 	prefix, lineW := first, 0
 	b.WriteString(prefix)
 	for _, w := range strings.Fields(s) {
-		ww := termsafe.Width(w)
-		room := width - termsafe.Width(prefix)
-		if lineW > 0 && lineW+1+ww > room {
-			b.WriteString("\n" + rest)
-			prefix, lineW = rest, 0
+		for i, piece := range widePieces(w) {
+			pw := termsafe.Width(piece)
+			room := width - termsafe.Width(prefix)
+			space := lineW > 0 && i == 0
+			if lineW > 0 && lineW+btoi(space)+pw > room {
+				b.WriteString("\n" + rest)
+				prefix, lineW, space = rest, 0, false
+			}
+			if space {
+				b.WriteByte(' ')
+				lineW++
+			}
+			b.WriteString(piece)
+			lineW += pw
 		}
-		if lineW > 0 {
-			b.WriteByte(' ')
-			lineW++
-		}
-		b.WriteString(w)
-		lineW += ww
 	}
 	b.WriteByte('\n')
+}
+
+// widePieces cuts word where a line may break inside it: before and after
+// each wide character (two columns: CJK, emoji). A word without one is
+// one piece.
+func widePieces(word string) []string {
+	if termsafe.Width(word) == len(word) {
+		return []string{word} // ASCII: only it takes a column a byte
+	}
+	var pieces []string
+	start, at := 0, 0
+	for g := displaywidth.StringGraphemes(word); g.Next(); {
+		n := len(g.Value())
+		if g.Width() > 1 {
+			if at > start {
+				pieces = append(pieces, word[start:at])
+			}
+			pieces = append(pieces, word[at:at+n])
+			start = at + n
+		}
+		at += n
+	}
+	if at > start {
+		pieces = append(pieces, word[start:at])
+	}
+	return pieces
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // Wrap is s after first, wrapped at word boundaries to width (0: not

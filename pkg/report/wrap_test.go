@@ -64,3 +64,33 @@ func TestFitTableColumns(t *testing.T) {
 		t.Errorf("cell %q: want its middle cut", rows[0][0])
 	}
 }
+
+// Prose wraps between wide characters too: CJK text has no spaces, and a
+// check named in Japanese ran 20 columns past a 50-column terminal. A URL
+// or a code (no wide character) still stands whole on its line.
+func TestWrapBreaksBetweenWideCharacters(t *testing.T) {
+	for _, tc := range []struct {
+		in    string
+		width int
+		whole string // a word that must stay on one line
+	}{
+		{"注文の一覧を取得する長いチェック名前です注文の一覧を取得する, from https://app.example.com", 40, "https://app.example.com"},
+		{"名前 " + strings.Repeat("注文", 30) + " ok", 20, ""},
+		{"the 注文の一覧 check calls https://api.example.com/a/very/long/path/that/does/not/fit", 30,
+			"https://api.example.com/a/very/long/path/that/does/not/fit"},
+		{"🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂", 21, ""},
+	} {
+		out := Wrap(tc.in, "✗ ", "    ", tc.width)
+		for _, l := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+			if w := termsafe.Width(l); w > tc.width && (tc.whole == "" || !strings.Contains(l, tc.whole)) {
+				t.Errorf("Wrap(%q, %d): line %q is %d columns", tc.in, tc.width, l, w)
+			}
+		}
+		if tc.whole != "" && !strings.Contains(out, tc.whole) {
+			t.Errorf("Wrap(%q, %d) broke %q:\n%s", tc.in, tc.width, tc.whole, out)
+		}
+		if got := strings.Join(strings.Fields(strings.ReplaceAll(out, "\n", " ")), ""); got != "✗"+strings.Join(strings.Fields(tc.in), "") {
+			t.Errorf("Wrap(%q, %d) lost text: %q", tc.in, tc.width, out)
+		}
+	}
+}

@@ -94,7 +94,7 @@ func (r *Report) writeExplanation(w io.Writer, res *Result) {
 		wrap(res.Check.Method+" "+r.URL(res), "  ")
 	}
 	if res.Outcome == Failed {
-		fmt.Fprintf(w, "  expected %s, got %s [%s]\n", res.Target.Expect, res.Got, e.Code)
+		wrap(fmt.Sprintf("expected %s, got %s [%s]", res.Target.Expect, res.Got, e.Code), "  ")
 	}
 	wrap(r.clean(res, e.Cause), "  cause:   ")
 	if e.Browser != "" {
