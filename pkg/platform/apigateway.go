@@ -885,7 +885,8 @@ resource "aws_api_gateway_integration_response" "cors_%s" {
 %s  }
 }
 %s`, strings.ToLower(c.Method), c.safeResource(), c.Method, hclParams(apigwHeaderParams(c, false), "    ", "method.response.header.", tru),
-				strings.ToLower(c.Method), c.Method, strings.ToLower(c.Method), hclParams(apigwHeaderParams(c, false), "    ", "method.response.header.", func(v string) string { return fmt.Sprintf("%q", v) }), tfDeployment(c))
+				strings.ToLower(c.Method), c.Method, strings.ToLower(c.Method), hclParams(apigwHeaderParams(c, false), "    ", "method.response.header.", func(v string) string { return fmt.Sprintf("%q", v) }),
+				tfDeployment("aws_api_gateway_method_response.cors_"+strings.ToLower(c.Method), "aws_api_gateway_integration_response.cors_"+strings.ToLower(c.Method)))
 		}},
 		{FormatLambda, "Lambda proxy integration: return the headers from the function (Node.js)", lambdaHandler},
 	}
@@ -966,7 +967,11 @@ resource "aws_api_gateway_integration_response" "cors_%s" {
 				fmt.Fprintf(&b, "resource \"aws_api_gateway_gateway_response\" %q {\n  rest_api_id   = aws_api_gateway_rest_api.api.id\n  response_type = %q\n  response_parameters = {\n%s  }\n}\n\n",
 					strings.ToLower(t), t, hclParams(apigwHeaderParams(c, true), "    ", "gatewayresponse.header.", func(v string) string { return fmt.Sprintf("%q", v) }))
 			}
-			b.WriteString(tfDeployment(c))
+			var refs []string
+			for _, t := range gatewayTypes(c) {
+				refs = append(refs, "aws_api_gateway_gateway_response."+strings.ToLower(t))
+			}
+			b.WriteString(tfDeployment(refs...))
 			return b.String()
 		}},
 		fixBuilder{FormatServerless, "serverless.yml resources (CloudFormation)", func(c FixContext) string {
@@ -1329,13 +1334,27 @@ func yamlList(items []string, indent string) string {
 	return b.String()
 }
 
-func tfDeployment(c FixContext) string {
+// tfDeployment is the deployment whose triggers hash refs, the resources
+// the snippet adds: Terraform makes a new deployment only when its
+// triggers change, and an API built of resources has no body, so a
+// trigger on the body alone never fires. Referring to them also creates
+// the deployment after them. The body stays in the list for an API
+// defined by one.
+func tfDeployment(refs ...string) string {
+	items := "      # and every aws_api_gateway_method, _integration, _method_response,\n" +
+		"      # _integration_response and _gateway_response of the API\n"
+	if len(refs) > 0 {
+		items = "      " + strings.Join(refs, ",\n      ") + ",\n"
+	}
 	return `
+# Your aws_api_gateway_deployment takes these triggers (add them to the list it hashes
+# today; its stage stays): Terraform makes a new deployment only when they change.
 resource "aws_api_gateway_deployment" "api" {
   rest_api_id = aws_api_gateway_rest_api.api.id
-  # a new deployment whenever the API's methods change; without it the stage keeps serving the old one
   triggers = {
-    redeployment = sha1(jsonencode(aws_api_gateway_rest_api.api.body))
+    redeployment = sha1(jsonencode([
+      aws_api_gateway_rest_api.api.body, # an API defined by an OpenAPI body
+` + items + `    ]))
   }
   lifecycle {
     create_before_destroy = true
@@ -1365,7 +1384,7 @@ func privateDNSWarning(c FixContext, mark string) string {
 	return mark + strings.Join(lines, "\n"+mark) + "\n"
 }
 
-func tfDeploymentFix(c FixContext) string { return strings.TrimLeft(tfDeployment(c), "\n") }
+func tfDeploymentFix(c FixContext) string { return strings.TrimLeft(tfDeployment(), "\n") }
 
 func samCorsGlobals(c FixContext) string {
 	return fmt.Sprintf(`# The Cors you have stays: add these methods and headers to its lists (AllowOrigin holds
@@ -1472,15 +1491,16 @@ resource "aws_api_gateway_integration" "cors" {
   request_templates = { "application/json" = jsonencode({ statusCode = 200 }) }
 }
 
-%s`, c.safeResource(), tfMockResponses(c, "200", apigwHeaderParams(c, true), "", "aws_api_gateway_method.cors.http_method"))
+%s`, c.safeResource(), tfMockResponses(c, "200", apigwHeaderParams(c, true), "", "aws_api_gateway_method.cors.http_method",
+		"aws_api_gateway_method.cors", "aws_api_gateway_integration.cors"))
 	return tfAtRoot(c, out)
 }
 
 // tfMockResponses are the OPTIONS method's method and integration
 // responses for status, mapping the headers ps (and the response mapping
 // template, when given), with the redeployment. method is the
-// http_method's expression.
-func tfMockResponses(c FixContext, status string, ps [][2]string, template, method string) string {
+// http_method's expression; more are the other resources the snippet adds.
+func tfMockResponses(c FixContext, status string, ps [][2]string, template, method string, more ...string) string {
 	if template != "" {
 		template = "  response_templates = {\n    \"application/json\" = <<-EOT\n" + indent(template, "      ") + "    EOT\n  }\n"
 	}
@@ -1503,7 +1523,8 @@ resource "aws_api_gateway_integration_response" "cors" {
 %[5]s  depends_on = [aws_api_gateway_integration.cors]
 }
 %[6]s`, method, status, hclParams(ps, "    ", "method.response.header.", tru),
-		hclParams(ps, "    ", "method.response.header.", func(v string) string { return fmt.Sprintf("%q", v) }), template, tfDeployment(c))
+		hclParams(ps, "    ", "method.response.header.", func(v string) string { return fmt.Sprintf("%q", v) }), template,
+		tfDeployment(append(more, "aws_api_gateway_method_response.cors", "aws_api_gateway_integration_response.cors")...))
 }
 
 // tfAtRoot points a snippet's resources at the API's root resource when
