@@ -68,14 +68,12 @@ func shellJoin(words []string) string {
 }
 
 // sanitize makes a message safe for stderr: secrets hidden unless asked,
-// control characters escaped line by line (the newlines are ours).
+// control characters escaped line by line (the newlines are ours). It
+// redacts the message whole before it splits it: a URL the message quotes
+// may hold a line break, and its halves are no URL to redact.
 func sanitize(msg string, hide bool) string {
-	lines := strings.Split(msg, "\n")
-	for i, l := range lines {
-		if hide {
-			l = redact.Text(l)
-		}
-		lines[i] = termsafe.Clean(l)
+	if hide {
+		msg = redact.Text(msg)
 	}
-	return strings.Join(lines, "\n")
+	return termsafe.CleanLines(msg)
 }

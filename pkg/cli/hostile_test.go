@@ -589,3 +589,24 @@ func TestHarReplaySendsOnlyBlockedRequests(t *testing.T) {
 		})
 	}
 }
+
+// TestSanitizeRedactsBeforeSplitting: a message for stderr (a curl paste's
+// warning, an error) may quote a URL holding a line break; redacted line
+// by line, the half after the break was no URL and its secret showed.
+func TestSanitizeRedactsBeforeSplitting(t *testing.T) {
+	tests := []struct{ msg, secret, want string }{
+		{"ignored 'http://h/x?a=1\nsig=LineSig31'", "LineSig31", `ignored 'http://h/x?a=1` + "\n" + `sig=[REDACTED]'`},
+		{"cannot reach http://h/x?a=1\r\ncode=LineCode32: refused", "LineCode32", `cannot reach http://h/x?a=1\x0d` + "\n" + `code=[REDACTED] refused`},
+		{"bad \x1b[31m http://h/?token=Tok33", "Tok33", `bad \x1b[31m http://h/?token=[REDACTED]`},
+	}
+	for _, tt := range tests {
+		got := sanitize(tt.msg, true)
+		if got != tt.want {
+			t.Errorf("sanitize(%q) = %q, want %q", tt.msg, got, tt.want)
+		}
+		assertNoSecret(t, "sanitize", got, tt.secret)
+		if shown := sanitize(tt.msg, false); !strings.Contains(shown, tt.secret) {
+			t.Errorf("sanitize(%q, false) = %q hides the secret --no-redact asked for", tt.msg, shown)
+		}
+	}
+}

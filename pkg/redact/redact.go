@@ -231,14 +231,17 @@ func isScheme(s string) bool {
 }
 
 // params redacts the values of secret parameters in a query or fragment,
-// split on '&' and ';' as servers do, keeping every separator and every
-// other byte.
+// split on '&' and ';' as servers do, and on raw white space: a browser
+// never sends it there (the URL standard strips tab and line breaks and
+// escapes the rest), so in a recorded URL it can only be a hostile or
+// hand-edited file's, and what follows it must not escape redaction. Every
+// separator and every other byte is kept.
 func params(s string) string {
 	var b strings.Builder // written from the first change on
 	changed := false
 	start := 0
 	for i := 0; i <= len(s); i++ {
-		if i < len(s) && s[i] != '&' && s[i] != ';' {
+		if i < len(s) && !paramEnds[s[i]] {
 			continue
 		}
 		p := s[start:i]
@@ -329,6 +332,7 @@ var (
 	queryStarts    = newByteSet("?#")
 	urlSecretMarks = newByteSet("@?#;") // only a URL holding one can hold a secret
 	escapes        = newByteSet("%+")
+	paramEnds      = newByteSet("&; \t\n\r\f\v")
 )
 
 func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
@@ -350,9 +354,8 @@ func URLsInText(s string) string { return urlsInText(s) }
 
 // urlsInText redacts every URL quoted in free text (an error message, a
 // finding, a console line) the way URL does. A URL runs from its scheme
-// to the next white space, quote or angle bracket (a control character
-// does not end it: a hostile URL may hold one); only those holding '@', '?', '#' or ';' can
-// hold a secret, so the rest cost one scan.
+// to the next space, quote or angle bracket (see isURLEnd); only those
+// holding '@', '?', '#' or ';' can hold a secret, so the rest cost one scan.
 func urlsInText(s string) string {
 	if !strings.Contains(s, "://") {
 		return s
@@ -447,9 +450,16 @@ func isSchemeByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'
 }
 
+// isURLEnd reports whether c ends a URL quoted in text. A control
+// character does not: a hostile URL may hold one. Nor do tab and line
+// breaks, which the URL standard strips from a URL: a recorded URL (a HAR
+// entry's, a header's) holding one goes on after it, and a secret
+// parameter on the next line is still the URL's. A URL that ends a line of
+// prose takes the next line's first word with it, which a redaction
+// changes only when it is a secret parameter.
 func isURLEnd(c byte) bool {
 	switch c {
-	case ' ', '\t', '\n', '\r', '\f', '\v', '"', '\'', '<', '>', '`':
+	case ' ', '\f', '\v', '"', '\'', '<', '>', '`':
 		return true
 	}
 	return false

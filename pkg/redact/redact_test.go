@@ -77,6 +77,15 @@ func TestURL(t *testing.T) {
 		{"https://:@h/", "https://:@h/"},
 		// Nothing to hide: byte for byte.
 		{"https://a.example/x%20y?q=a+b&r=%zz#frag", "https://a.example/x%20y?q=a+b&r=%zz#frag"},
+		// A raw line break, tab or space in a query (a hostile or hand-made
+		// HAR; a browser strips or escapes them) starts a parameter: the
+		// secret behind it is hidden, the bytes around it are kept.
+		{"https://a.example/?x=1\nsig=s3cr3t", "https://a.example/?x=1\nsig=" + Marker},
+		{"https://a.example/?x=1\r\ncode=s3cr3t&y=2", "https://a.example/?x=1\r\ncode=" + Marker + "&y=2"},
+		{"https://a.example/?x=1\tX-Amz-Credential=s3cr3t", "https://a.example/?x=1\tX-Amz-Credential=" + Marker},
+		{"https://a.example/?x=1 sid=s3cr3t", "https://a.example/?x=1 sid=" + Marker},
+		{"https://a.example/#state=1\naccess_token=s3cr3t", "https://a.example/#state=1\naccess_token=" + Marker},
+		{"https://a.example/?q=a b\nc", "https://a.example/?q=a b\nc"},
 	}
 	for _, tt := range tests {
 		if got := URL(tt.in); got != tt.want {
@@ -105,6 +114,18 @@ func TestText(t *testing.T) {
 		{"Access to fetch at 'https://a.example/?access_token=abc123' from origin", "Access to fetch at 'https://a.example/?access_token=" + Marker + "' from origin"},
 		{"-H 'X-Api-Key: abcd1234' -H 'a: b'", "-H 'X-Api-Key: " + Marker + "' -H 'a: b'"},
 		{"token='abc123def'", "token='" + Marker + "'"},
+		// A raw line break or tab inside a quoted URL does not end it (the
+		// URL standard strips them): what follows is still its query.
+		{"Example: #0 GET http://127.0.0.1:9/a?x=1\nsig=s3cr3t", "Example: #0 GET http://127.0.0.1:9/a?x=1\nsig=" + Marker},
+		{"Call the final URL directly (http://h/cb?x=1\r\ncode=s3cr3t: https, the trailing slash)",
+			"Call the final URL directly (http://h/cb?x=1\r\ncode=" + Marker + " https, the trailing slash)"},
+		{"-H 'X-Note: see http://x.test/?a=1\nsig=s3cr3t' -H 'a: b'", "-H 'X-Note: see http://x.test/?a=1\nsig=" + Marker + "' -H 'a: b'"},
+		{"at 'http://h/p\n?X-Amz-Signature=s3cr3t\t&sid=s3cr3t' from", "at 'http://h/p\n?X-Amz-Signature=" + Marker + "\t&sid=" + Marker + "' from"},
+		{"GET http://h/x?a=1\tcode=s3cr3t", "GET http://h/x?a=1\tcode=" + Marker},
+		// Prose around a URL that ends a line keeps every word.
+		{"see https://a.example/docs?page=2\nThe code=200 answer", "see https://a.example/docs?page=2\nThe code=200 answer"},
+		{"open https://a.example/x\n\nthen check the key", "open https://a.example/x\n\nthen check the key"},
+		{"Origin: https://app.example.com;\nadd_header Vary Origin;", "Origin: https://app.example.com;\nadd_header Vary Origin;"},
 	}
 	for _, tt := range tests {
 		if got := Text(tt.in); got != tt.want {
@@ -167,11 +188,14 @@ func FuzzRedactor(f *testing.F) {
 	f.Add(uint8(0), "https://a.example/p", "x=%zz", ";", uint32(1))
 	f.Add(uint8(3), "http://h", "a=1#b", "&", uint32(99))
 	f.Add(uint8(200), "wss://h:1", "", "&", uint32(7))
+	f.Add(uint8(0), "http://h/p", "x=1\n", "&", uint32(5))
+	f.Add(uint8(1), "http://h/p\r\n", "a\tb", ";", uint32(6))
 	f.Fuzz(func(t *testing.T, where uint8, base, junk, sep string, seed uint32) {
 		scheme, _, ok := strings.Cut(base, "://")
-		// A base with white space or a control character is no URL: text
-		// around it ends the URL there, as junk with them does below.
-		if strings.ContainsAny(base, "?#@ \t\n\r\f\v\"'<>`") || !ok || !isScheme(scheme) || (sep != "&" && sep != ";") {
+		// A base with a space or a quote is no URL: text around it ends
+		// the URL there, as junk with them does below. Tab and line
+		// breaks do not (the URL standard strips them).
+		if strings.ContainsAny(base, "?#@ \f\v\"'<>`") || !ok || !isScheme(scheme) || (sep != "&" && sep != ";") {
 			return
 		}
 		secret := fmt.Sprintf("S3cr3t%08x", seed)
@@ -190,7 +214,7 @@ func FuzzRedactor(f *testing.F) {
 			}
 			u = scheme + "://user:" + junk + secret + "@" + rest + "/?" + junk
 		}
-		if strings.ContainsAny(junk, " \t\n\r\f\v\"'<>`") || strings.Contains(junk, secret) {
+		if strings.ContainsAny(junk, " \f\v\"'<>`") || strings.Contains(junk, secret) {
 			return
 		}
 		for what, out := range map[string]string{

@@ -167,11 +167,13 @@ func (r *HARRenderer) redactText(s string) string {
 }
 
 // cleanLines cleans each line of a multi-line text (a fix with snippets),
-// keeping its line breaks.
+// keeping its line breaks. It redacts the text whole, then splits it: a
+// URL the text quotes may hold a line break, and its halves are no URL to
+// redact.
 func (r *HARRenderer) cleanLines(s string) string {
-	lines := strings.Split(s, "\n")
+	lines := strings.Split(r.redactText(s), "\n")
 	for i, l := range lines {
-		lines[i] = r.clean(strings.TrimRight(l, "\r"))
+		lines[i] = termsafe.Clean(strings.TrimRight(l, "\r"))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -559,25 +559,46 @@ func BenchmarkHARProblemsChrome(b *testing.B) {
 }
 
 // TestHARFixRedacted: a finding's fix quotes a redirect's Location ("call
-// the final URL directly"); `har -o json` hides its token as the text
-// report does, in every request's findings and in the problems.
+// the final URL directly"); `har` hides its token in text and JSON, in
+// every request's findings and in the problems, also when the Location
+// holds a raw line break before the token (a hostile file's may): the
+// problem's fix is redacted whole, then split into lines.
 func TestHARFixRedacted(t *testing.T) {
 	const secret = "loc-secret-9f8e7d"
-	har := `{"log":{"version":"1.2","creator":{"name":"t","version":"1"},"entries":[{
+	for _, loc := range []string{
+		`https://login.example/next?token=` + secret,
+		`https://login.example/next?x=1\ncode=` + secret,
+		`https://login.example/next?x=1\r\nsig=` + secret,
+		`https://login.example/next\n?X-Amz-Credential=` + secret,
+	} {
+		har := `{"log":{"version":"1.2","creator":{"name":"t","version":"1"},"entries":[{
 "startedDateTime":"2026-01-01T00:00:00.000Z","time":1,
 "request":{"method":"GET","url":"https://api.example/items","httpVersion":"HTTP/1.1",
  "headers":[{"name":"Origin","value":"https://app.example"},{"name":"Cookie","value":"sid=1"}],"queryString":[],"cookies":[],"headersSize":-1,"bodySize":0},
 "response":{"status":302,"statusText":"Found","httpVersion":"HTTP/1.1",
- "headers":[{"name":"Location","value":"https://login.example/next?token=` + secret + `"}],
- "cookies":[],"content":{"size":0,"mimeType":""},"redirectURL":"https://login.example/next?token=` + secret + `","headersSize":-1,"bodySize":0,"_error":"net::ERR_FAILED"},
+ "headers":[{"name":"Location","value":"` + loc + `"}],
+ "cookies":[],"content":{"size":0,"mimeType":""},"redirectURL":"` + loc + `","headersSize":-1,"bodySize":0,"_error":"net::ERR_FAILED"},
 "cache":{},"timings":{"send":0,"wait":1,"receive":0}}]}}`
-	for _, prepare := range []bool{false, true} {
-		out := harJSON(t, []byte(har), harfile.AnalyzeOptions{Workers: 1}, prepare)
-		if !strings.Contains(out, `"fix"`) {
-			t.Fatalf("no finding in the report:\n%s", out)
+		for _, prepare := range []bool{false, true} {
+			out := harJSON(t, []byte(har), harfile.AnalyzeOptions{Workers: 1}, prepare)
+			if !strings.Contains(out, `"fix"`) {
+				t.Fatalf("no finding in the report:\n%s", out)
+			}
+			if strings.Contains(out, secret) {
+				t.Errorf("Location %q, prepare=%v: the report shows the Location's token:\n%s", loc, prepare, out)
+			}
 		}
-		if strings.Contains(out, secret) {
-			t.Errorf("prepare=%v: the report shows the Location's token:\n%s", prepare, out)
+		var text bytes.Buffer
+		r := NewHARRenderer(&text, HAROptions{})
+		sum, log, err := harfile.Analyze(strings.NewReader(har), harfile.AnalyzeOptions{Workers: 1}, r.Add)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Finish(sum, log, nil); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(text.String(), "Fix:") || strings.Contains(text.String(), secret) {
+			t.Errorf("Location %q: the text report shows the token, or no fix:\n%s", loc, text.String())
 		}
 	}
 }
