@@ -55,6 +55,8 @@ func init() {
 			for _, o := range c.allowListOrigins() {
 				fmt.Fprintf(&origins, "\n                <origin>%s</origin>", o)
 			}
+			// The All APIs (global) scope is the one the others inherit
+			// from: no <base /> there, and its backend forwards the request.
 			return fmt.Sprintf(`<!-- Merge by hand into the All APIs policy: <cors> first in its <inbound>; every other statement there stays. -->
 <policies>
     <inbound>
@@ -66,16 +68,13 @@ func init() {
             <allowed-headers>%s
             </allowed-headers>
         </cors>
-        <base />
     </inbound>
     <backend>
-        <base />
+        <forward-request />
     </backend>
     <outbound>
-        <base />
     </outbound>
     <on-error>
-        <base />
     </on-error>
 </policies>`, apimCredentialsNote(c), c.Credentials, origins.String(), ms.String(), hs.String())
 		}},
