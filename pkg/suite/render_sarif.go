@@ -1,6 +1,8 @@
 package suite
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net/url"
@@ -31,6 +33,7 @@ func (r *Report) WriteSARIF(w io.Writer) error {
 	uri := sarifURI(r.Config.Path, r.BaseDir, r.WorkDir)
 	run.AddDistinctArtifact(uri)
 	run.AddInvocation(!r.Interrupted)
+	fps := fingerprints(r.Results)
 	for i := range r.Results {
 		res := &r.Results[i]
 		e := res.Explain()
@@ -59,19 +62,43 @@ func (r *Report) WriteSARIF(w io.Writer) error {
 			WithLevel("error").
 			WithMessage(sarif.NewTextMessage(msg))
 		result.AddLocation(sarif.NewLocationWithPhysicalLocation(loc))
-		// Code scanning matches a result across runs by this fingerprint:
-		// the name with the URL's secrets redacted whatever --no-redact
-		// says, so the fingerprint holds no token and a rotated token does
-		// not open a new alert (with --no-redact the message still shows it).
-		result.WithPartialFingerPrints(map[string]any{
-			"corsdiagCheck/v1": redactURL(res, res.Check.Name) + "|" + res.Target.Origin + "|" + string(res.Target.Expect) + browserKey(res.Target),
-		})
+		result.WithPartialFingerPrints(map[string]any{"corsdiagCheck/v1": fps[i]})
 	}
 	if r.Lint != nil {
 		lint.AddSARIF(run, r.Lint, func(file string) string { return sarifURI(file, r.BaseDir, r.WorkDir) })
 	}
 	log.AddRun(run)
 	return termsafe.WriteJSON(w, log)
+}
+
+// fingerprints are the results' SARIF partial fingerprints, by which code
+// scanning matches a result across runs: the check's name with its
+// secrets redacted whatever --no-redact says, the origin, the expectation
+// and the browser. The fingerprint holds no secret, and a rotated token
+// opens no new alert (with --no-redact the message still shows it).
+// Checks whose names differ only in a secret (the same URL with two
+// tokens) would share one, and one alert would hide the other: theirs get
+// a digest of the name as written, salted with the redacted fingerprint.
+// It is the same from run to run and shows no secret, but it is derived
+// from one, so only these checks carry it.
+func fingerprints(results []Result) []string {
+	fps := make([]string, len(results))
+	names := map[string]map[string]bool{} // fingerprint → the names behind it
+	for i := range results {
+		res := &results[i]
+		fps[i] = redactURL(res, res.Check.Name) + "|" + res.Target.Origin + "|" + string(res.Target.Expect) + browserKey(res.Target)
+		if names[fps[i]] == nil {
+			names[fps[i]] = map[string]bool{}
+		}
+		names[fps[i]][res.Check.Name] = true
+	}
+	for i := range results {
+		if len(names[fps[i]]) > 1 {
+			sum := sha256.Sum256([]byte("corsdiag sarif fingerprint\x00" + fps[i] + "\x00" + results[i].Check.Name))
+			fps[i] += "|" + hex.EncodeToString(sum[:8])
+		}
+	}
+	return fps
 }
 
 // sarifURI is the config path as a URI: relative to base (the repository
