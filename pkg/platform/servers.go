@@ -223,9 +223,11 @@ func serverCauses(a *analysis) []cors.Finding {
 		}
 		code := CodeNginxAddHeaderNoAlways
 		what := "add_header applies only to 200, 201, 204, 206, 301, 302, 303, 304, 307 and 308 answers unless it ends with `always`"
+		fix := "Add `always` to the CORS headers (and keep them in the same block: a nested add_header drops the parent's)."
 		if id == idApache {
 			code = CodeApacheHeaderNoAlways
 			what = "`Header set` writes to the onsuccess table, which Apache drops for error answers; only `Header always set` reaches them"
+			fix = "Make the CORS Header lines `Header always` (set, add or merge as today), so error answers carry them too."
 		}
 		for _, r := range a.obs.responses {
 			if r.resp == nil || r.resp.Status < 400 || hasACAO(r.resp) || r.resp.Status == 405 && r.step == "preflight" {
@@ -234,7 +236,7 @@ func serverCauses(a *analysis) []cors.Finding {
 			blocking := !strings.HasPrefix(r.step, "error-path")
 			out = append(out, a.finding(code, id, r.step, blocking,
 				fmt.Sprintf("%s sends the CORS headers on successful answers but not on this %d: %s, so every error reaches the page as a CORS error", platforms[id].Name, r.resp.Status, what),
-				"Add `always` to the CORS headers (and keep them in the same block: a nested add_header drops the parent's)."))
+				fix))
 			// The server's rule: every error answer of it lacks them.
 			for _, ep := range a.obs.errorPaths() {
 				if ep.resp != nil && ep.resp.Status >= 400 && !hasACAO(ep.resp) {
