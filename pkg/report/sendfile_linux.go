@@ -27,6 +27,8 @@ func sendFile(dst, src *os.File) (handled bool, err error) {
 		switch {
 		case serr != nil && written == 0 && (errors.Is(serr, syscall.EINVAL) || errors.Is(serr, syscall.ENOSYS) || errors.Is(serr, syscall.EOPNOTSUPP)):
 			return false, nil
+		case errors.Is(serr, syscall.EPIPE):
+			return true, brokenPipe(dst, serr)
 		case serr != nil:
 			return true, serr
 		case werr != nil:
@@ -36,4 +38,16 @@ func sendFile(dst, src *os.File) (handled bool, err error) {
 		}
 		written += int64(n)
 	}
+}
+
+// brokenPipe handles a sendfile to a pipe nobody reads any more (`| head`).
+// Go ends a program by SIGPIPE, silently, when a write through an *os.File
+// to standard output or error meets a broken pipe, but sendfile bypasses
+// that rule: one byte written the ordinary way applies it, so the JSON
+// report ends as the other outputs do. Any other file returns EPIPE.
+func brokenPipe(dst *os.File, err error) error {
+	if _, werr := dst.Write([]byte{'\n'}); werr != nil {
+		return werr
+	}
+	return err
 }
