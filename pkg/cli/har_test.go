@@ -326,7 +326,7 @@ func TestCheckHAROutRoundTrip(t *testing.T) {
 }
 
 // TestHarTableFitsTerminal: on a terminal the table is fitted to its width
-// by shortening the URL and console-message columns; elsewhere (and on a
+// (TestHarTableWidths says how); elsewhere (and on a
 // terminal of unknown width) it is the golden one.
 func TestHarTableFitsTerminal(t *testing.T) {
 	golden, err := os.ReadFile(filepath.Join("testdata", "har_session_all.txt.golden"))

@@ -27,8 +27,8 @@ type HAROptions struct {
 	MaxRows int
 	// Source names the file in the report ("-" for stdin).
 	Source string
-	// Width, when set (output to a terminal), fits the table to that many
-	// columns by shortening the URL and console-message columns.
+	// Width, when set (output to a terminal), fits the text to that many
+	// columns: prose wraps, the table as harTableFit says.
 	Width int
 	// Browsers are every browser's judgement of the file (--browser all).
 	Browsers *HARBrowsers
@@ -547,9 +547,7 @@ func (r *HARRenderer) writeTable(title string) error {
 	header := slices.Clone(harTableHeader)
 	rows := r.rows
 	// One page origin for every row: said once, its column dropped.
-	origins := true
 	if origin, same := sameColumn(rows, originColumn); same {
-		origins = false
 		title += " from " + origin
 		header = slices.Delete(header, originColumn, originColumn+1)
 		for i := range rows {
@@ -563,19 +561,12 @@ func (r *HARRenderer) writeTable(title string) error {
 			row[urlColumn] = strings.TrimPrefix(row[urlColumn], host)
 		}
 	}
-	fmt.Fprintf(r.out, "\n%s:\n", title)
-	if r.opts.Width > 0 {
-		// The URL gives way first; then a page origin (keeping the length
-		// of https://app.example.com, then less), the finding code and a
-		// custom method, so the table fits whatever the file holds.
-		shrink := []ShrinkColumn{{Index: urlColumn, Least: minURLWidth}}
-		finding := originColumn
-		if origins {
-			shrink = append(shrink, ShrinkColumn{Index: originColumn, Least: 24}, ShrinkColumn{Index: originColumn, Least: 14})
-			finding++
-		}
-		shrink = append(shrink, ShrinkColumn{Index: finding, Least: 12}, ShrinkColumn{Index: methodColumn, Least: 7})
-		FitTable(header, rows, r.opts.Width, shrink...)
+	var b strings.Builder
+	writeWrapped(&b, title+":", "", "  ", r.opts.Width)
+	io.WriteString(r.out, "\n"+b.String())
+	header, rows, stacked := harTableFit.Fit(header, rows, r.opts.Width)
+	if stacked {
+		return RenderTable(newGridTable(r.out), header, rows)
 	}
 	if ok, err := writeASCIIListTable(r.out, header, rows); ok {
 		return err
@@ -585,10 +576,19 @@ func (r *HARRenderer) writeTable(title string) error {
 
 var harTableHeader = []string{"#", "Method", "URL", "Page origin", "Finding"}
 
-const (
-	methodColumn, urlColumn, originColumn = 1, 2, 3
-	minURLWidth                           = 16
-)
+const urlColumn, originColumn = 2, 3
+
+// harTableFit fits the table to the terminal (docs/har.md lists the
+// order): the URL wraps, down to 30 columns; then the method goes before
+// it; the page origin and then the finding code move under it, on lines
+// of their own, whole while there is room; last the entry's number goes
+// before it too, leaving one column.
+var harTableFit = ListFit{Main: urlColumn, Least: 10, Most: 30, Steps: []GiveStep{
+	{Column: "Method", Place: Before},
+	{Column: "Page origin", Place: Under, Prefix: "from "},
+	{Column: "Finding", Place: Under, Prefix: "[", Suffix: "]"},
+	{Column: "#", Place: Before, Prefix: "#"},
+}}
 
 // sameColumn reports whether every row has the same value in column i.
 func sameColumn(rows [][]string, i int) (string, bool) {
@@ -617,15 +617,6 @@ func commonHost(rows [][]string, i int) string {
 		host = h
 	}
 	return host
-}
-
-// ellipsize shortens s to n columns, marking the cut with "…"; the problems
-// section prints the full text.
-func ellipsize(s string, n int) string {
-	if termsafe.Width(s) <= n {
-		return s
-	}
-	return termsafe.Head(s, n-1) + "…"
 }
 
 // ellipsizeMiddle shortens s to n columns by cutting its middle: a URL

@@ -188,53 +188,6 @@ func longestWord(rows [][]string, c int) int {
 	return n
 }
 
-// ShrinkColumn names a column FitTable may shorten, and the fewest runes
-// it may leave.
-type ShrinkColumn struct {
-	Index, Least int
-}
-
-// FitTable shortens cells (cutting their middle, so what tells rows apart
-// at the end of a URL or a name stays) until a table of header and rows,
-// as tablewriter draws it, is at most width columns wide. Columns are
-// shortened in the order given, each no further than its Least; the others
-// are kept.
-func FitTable(header []string, rows [][]string, width int, shrink ...ShrinkColumn) {
-	natural := make([]int, len(header))
-	for c, h := range header {
-		natural[c] = termsafe.Width(h)
-	}
-	for _, row := range rows {
-		for c, cell := range row {
-			if c < len(natural) {
-				natural[c] = max(natural[c], termsafe.Width(cell))
-			}
-		}
-	}
-	// A cell is padded by a space each side and followed by a border; one
-	// more border starts the line.
-	total := 1
-	for _, w := range natural {
-		total += w + 3
-	}
-	for _, sc := range shrink {
-		if total <= width {
-			return
-		}
-		i := sc.Index
-		room := max(sc.Least, natural[i]-(total-width))
-		if room >= natural[i] {
-			continue
-		}
-		header[i] = ellipsize(header[i], room)
-		for _, row := range rows {
-			row[i] = ellipsizeMiddle(row[i], room)
-		}
-		total -= natural[i] - room
-		natural[i] = room
-	}
-}
-
 // Block is text (a fix with its snippets) after first, later lines after
 // indent: prose wrapped to width (0: not wrapped), a snippet's code whole.
 func Block(text, first, indent string, width int) string {

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/corsdiag/corsdiag/pkg/termsafe"
-	"github.com/olekukonko/tablewriter"
 )
 
 // Cells are cut and wrapped by the columns they take, not their runes: a
@@ -34,34 +33,6 @@ func TestWrapLinesColumns(t *testing.T) {
 		if got := strings.Join(strings.Fields(strings.ReplaceAll(out, "\n", " ")), ""); got != strings.Join(strings.Fields(tc.in), "") {
 			t.Errorf("WrapLines(%q, %d) lost text: %q", tc.in, tc.width, out)
 		}
-	}
-}
-
-// FitTable shortens a column of wide characters until tablewriter draws
-// the table within the width.
-func TestFitTableColumns(t *testing.T) {
-	header := []string{"Check", "Origin", "Result"}
-	rows := [][]string{
-		{"注文の一覧を取得する長いチェック名前です注文の一覧を取得する", "https://app.example.com", "FAIL"},
-		{"list items", "https://a-long-subdomain-name.staging.example.com", "ok"},
-	}
-	FitTable(header, rows, 60, ShrinkColumn{Index: 0, Least: 8}, ShrinkColumn{Index: 1, Least: 14})
-	var b strings.Builder
-	table := tablewriter.NewWriter(&b)
-	table.Header(header)
-	if err := table.Bulk(rows); err != nil {
-		t.Fatal(err)
-	}
-	if err := table.Render(); err != nil {
-		t.Fatal(err)
-	}
-	for _, l := range strings.Split(strings.TrimSpace(b.String()), "\n") {
-		if w := termsafe.Width(l); w > 60 {
-			t.Errorf("%d columns: %q", w, l)
-		}
-	}
-	if !strings.Contains(rows[0][0], "…") || !strings.HasPrefix(rows[0][0], "注文") {
-		t.Errorf("cell %q: want its middle cut", rows[0][0])
 	}
 }
 

@@ -30,7 +30,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		rows = append(rows, []string{r.clean(res, res.Check.Name), r.clean(res, res.Target.Label()), string(res.Target.Expect),
 			res.GotText(), res.FindingCode(), mark})
 	}
-	header, rows, stacked := fitTable(tableHeader, rows, r.Width)
+	header, rows, stacked := tableFit.Fit(tableHeader, rows, r.Width)
 	rendition := tw.Rendition{Symbols: tw.NewSymbols(tw.StyleLight)}
 	if stacked {
 		// A line between rows, so the origin under a name is not read

@@ -9,7 +9,7 @@ import (
 	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
 
-// The text table fits every width by giving way in giveWay's order;
+// The text table fits every width by giving way in tableFit's order;
 // origins and codes stay whole on one line while the last shape fits
 // (41 columns here: "from https://app.example.com" and the frame), and
 // are wrapped, never elided, below it.
