@@ -68,6 +68,10 @@ func TestSARIFFingerprints(t *testing.T) {
 		{"two signed URLs", head + check("https://b.test/k?X-Amz-Signature=SigA04&X-Amz-Expires=60", "") +
 			check("https://b.test/k?X-Amz-Signature=SigB05&X-Amz-Expires=60", "") + check("https://b.test/other", ""),
 			[]string{"SigA04", "SigB05"}, []string{"", "", "GET https://b.test/other|https://evil.example|deny"}},
+		// Checks named apart only by a secret: their names differ as
+		// written (the config refuses a name twice), not as shown.
+		{"named apart by a token", head + "  - name: \"login token=NameTok06\"\n    url: https://api.test/me\n    expect: deny\n" +
+			"  - name: \"login token=NameTok07\"\n    url: https://api.test/me\n    expect: deny\n", []string{"NameTok06", "NameTok07"}, []string{"", ""}},
 		{"two origins of one check", head + "  - url: \"https://api.test/x?sig=Sig10\"\n    origins: [{origin: \"https://a.example\", expect: deny}, {origin: \"https://b.example\", expect: deny}]\n",
 			[]string{"Sig10"}, []string{"GET https://api.test/x?sig=[REDACTED]|https://a.example|deny", "GET https://api.test/x?sig=[REDACTED]|https://b.example|deny"}},
 	}

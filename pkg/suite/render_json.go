@@ -101,6 +101,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		if res.Diagnosis != nil {
 			for _, f := range res.Diagnosis.Findings {
 				f.Message, f.BrowserMessage, f.Fix = r.clean(res, f.Message), r.clean(res, f.BrowserMessage), r.clean(res, f.Fix)
+				f.FailedParameter = r.clean(res, f.FailedParameter)
 				jr.Findings = append(jr.Findings, f)
 			}
 		}

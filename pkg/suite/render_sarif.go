@@ -86,7 +86,7 @@ func fingerprints(results []Result) []string {
 	names := map[string]map[string]bool{} // fingerprint → the names behind it
 	for i := range results {
 		res := &results[i]
-		fps[i] = redactURL(res, res.Check.Name) + "|" + res.Target.Origin + "|" + string(res.Target.Expect) + browserKey(res.Target)
+		fps[i] = redactAll(res, res.Check.Name) + "|" + res.Target.Origin + "|" + string(res.Target.Expect) + browserKey(res.Target)
 		if names[fps[i]] == nil {
 			names[fps[i]] = map[string]bool{}
 		}

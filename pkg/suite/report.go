@@ -95,14 +95,21 @@ func (s Summary) Line(elapsed time.Duration) string {
 	return fmt.Sprintf("%d %s: %s in %s", s.Total, noun, strings.Join(parts, ", "), elapsed.Round(time.Millisecond))
 }
 
-// clean makes text from the config or a server safe to print: secrets in
-// the check's URL redacted, terminal control characters removed.
+// clean makes text from the config or a server safe to print: secrets
+// redacted (the check's URL's, and those a server's answer or the check's
+// name holds: a redirect's Location, an Access-Control-Allow-Origin
+// value), terminal control characters removed. The text is redacted whole
+// before its lines are cleaned: a URL it quotes may hold a line break.
 func (r *Report) clean(res *Result, s string) string {
 	if !r.NoRedact {
-		s = redactURL(res, s)
+		s = redactAll(res, s)
 	}
 	return termsafe.CleanLines(s)
 }
+
+// redactAll is clean's redaction, which the SARIF fingerprints take
+// whatever --no-redact says.
+func redactAll(res *Result, s string) string { return redact.Text(redactURL(res, s)) }
 
 // redactURL redacts the secrets of the check's URL where s quotes it (a
 // check without a name is named "METHOD URL").

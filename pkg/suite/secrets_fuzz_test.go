@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/probe"
 	"github.com/corsdiag/corsdiag/pkg/redact"
 )
@@ -55,4 +57,65 @@ func FuzzReportsHideSecrets(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestReportsHideServerSecrets: a failure's cause and fix quote what the
+// server answered (a redirect's Location, an Access-Control-Allow-Origin
+// value) and a check's name is the user's words; each may carry a token.
+// Only the check's own URL was redacted, so every format but the HTML page
+// showed them. Every format hides them now, as check and har do, and
+// --no-redact shows them.
+func TestReportsHideServerSecrets(t *testing.T) {
+	hop := func(o probe.Options, status int, h http.Header) *probe.Result {
+		r := answer(o, "")
+		r.Exchange.Actual[0].Response = &cors.Message{Status: status, Header: h}
+		return r
+	}
+	tests := []struct {
+		name, check string
+		secrets     []string
+		answer      func(probe.Options) *probe.Result
+	}{
+		{"redirect Location", "url: https://api.example.com/r", []string{"LocCode41"}, func(o probe.Options) *probe.Result {
+			return hop(o, 302, http.Header{"Location": {"https://login.example.com/cb?code=LocCode41&x=1"}})
+		}},
+		{"redirect Location with a line break", "url: https://api.example.com/r", []string{"LocSig42"}, func(o probe.Options) *probe.Result {
+			return hop(o, 302, http.Header{"Location": {"https://login.example.com/cb?x=1\nsig=LocSig42"}})
+		}},
+		{"Access-Control-Allow-Origin", "url: https://api.example.com/a", []string{"AcaoTok43", "AcaoSig44"}, func(o probe.Options) *probe.Result {
+			return answer(o, "https://evil.example/?token=AcaoTok43&sig=AcaoSig44")
+		}},
+		{"a check's name", "name: \"login Bearer NameBearer45abc token=NameTok46\"\n    url: https://api.example.com/n",
+			[]string{"NameBearer45abc", "NameTok46"}, func(o probe.Options) *probe.Result { return answer(o, "") }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := testConfig(t, "defaults: {origin: \"https://app.example.com\"}\nchecks:\n  - "+tt.check+"\n")
+			fake := func(_ context.Context, o probe.Options) (*probe.Result, error) { return tt.answer(o), nil }
+			results := Run(context.Background(), cfg, Options{Probe: fake, Retries: 0, Backoff: time.Millisecond})
+			if results[0].Outcome != Failed {
+				t.Fatalf("outcome %v, want a failure to report", results[0].Outcome)
+			}
+			for _, noRedact := range []bool{false, true} {
+				rep := &Report{Tool: "corsdiag", Version: "test", Config: cfg, Results: results, BaseDir: "/", NoRedact: noRedact}
+				var all strings.Builder
+				for _, fm := range formats {
+					var b bytes.Buffer
+					if err := fm.write(rep, &b); err != nil {
+						t.Fatal(err)
+					}
+					all.WriteString(b.String())
+					for _, s := range tt.secrets {
+						if !noRedact && strings.Contains(b.String(), s) {
+							i := strings.Index(b.String(), s)
+							t.Errorf("%s report shows %s: …%s…", fm.name, s, b.String()[max(0, i-100):i+len(s)])
+						}
+					}
+				}
+				if noRedact && !strings.Contains(all.String(), tt.secrets[0]) {
+					t.Errorf("--no-redact: no report shows %s", tt.secrets[0])
+				}
+			}
+		})
+	}
 }
