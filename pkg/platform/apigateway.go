@@ -903,19 +903,7 @@ resource "aws_api_gateway_integration_response" "cors_%s" {
 		fixBuilder{FormatSpring, "HTTP proxy to Spring Boot", springCors},
 		fixBuilder{FormatASPNet, "HTTP proxy to ASP.NET Core", aspnetCors},
 		fixBuilder{FormatServerless, "serverless.yml: cors on the event (the function must still return the header)", func(c FixContext) string {
-			return fmt.Sprintf(`functions:
-  api:
-    handler: handler.main
-    events:
-      - http:
-          path: %s
-          method: any
-          cors:
-            # a cors there already: extend its lists, the values in them stay
-            origins:
-%s            headers:
-%s            allowCredentials: %s
-`, strings.TrimPrefix(c.safeResource(), "/"), c.yamlOrigins("              "), yamlList(c.Headers, "              "), c.credentials("#", ""))
+			return slsCorsEvent(c, "a cors there already: extend its lists, the values in them stay")
 		}},
 	)
 

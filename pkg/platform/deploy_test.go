@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 )
@@ -62,4 +63,32 @@ func TestTerraformDeploymentsSeeTheFix(t *testing.T) {
 	if n == 0 {
 		t.Fatal("no terraform snippet with a deployment")
 	}
+}
+
+// TestServerlessEventsKeepThePageMethod: a serverless.yml http event the
+// user merges into theirs names the method the page calls; `method: any`
+// would add an ANY method beside it, routing every other method of the
+// path to the function.
+func TestServerlessEventsKeepThePageMethod(t *testing.T) {
+	everyFixOf(t, []Format{FormatServerless}, func(t *testing.T, code cors.Code, f Fix, ctx FixContext) {
+		var doc struct {
+			Functions map[string]struct {
+				Events []struct {
+					HTTP *struct {
+						Method string `yaml:"method"`
+					} `yaml:"http"`
+				} `yaml:"events"`
+			} `yaml:"functions"`
+		}
+		if err := yaml.Unmarshal([]byte(f.Snippet), &doc); err != nil {
+			t.Fatalf("YAML: %v", err)
+		}
+		for _, fn := range doc.Functions {
+			for _, e := range fn.Events {
+				if e.HTTP != nil && !strings.EqualFold(e.HTTP.Method, ctx.Method) {
+					t.Errorf("http event method %q, the page calls %s:\n%s", e.HTTP.Method, ctx.Method, f.Snippet)
+				}
+			}
+		}
+	})
 }
