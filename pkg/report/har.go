@@ -419,7 +419,7 @@ func (r *HARRenderer) finishText(sum harfile.Summary, log *harfile.Log, readErr 
 	writeHARBrowsers(&b, r.opts.Browsers, r.cleanURL)
 	sort.SliceStable(r.order, func(i, j int) bool { return r.order[i].Count > r.order[j].Count })
 	if len(r.order) > 0 {
-		fmt.Fprintf(&b, "\n%s\n", pal.bold.Sprintf("Problems (%d distinct), most frequent first:", len(r.order)))
+		writeWrapped(&b, pal.bold.Sprintf("Problems (%d distinct), most frequent first:", len(r.order)), "\n", "", r.opts.Width)
 	}
 	width := r.opts.Width
 	for _, g := range r.order {
@@ -449,7 +449,7 @@ func (r *HARRenderer) finishText(sum harfile.Summary, log *harfile.Log, readErr 
 		if g.Reproduce != "" {
 			fmt.Fprintf(&b, "  Reproduce: %s\n", g.Reproduce)
 		}
-		fmt.Fprintf(&b, "  Docs:      corsdiag explain %s\n", g.Cause)
+		writeCommand(&b, "  Docs:      ", "corsdiag explain "+g.Cause, width)
 	}
 	if _, err := io.WriteString(r.out, b.String()); err != nil {
 		return err
@@ -484,7 +484,7 @@ func writeFollows(b *strings.Builder, follows []harFollow, width int) {
 	}
 	writeWrapped(b, head, "  Follows:   ", "             ", width)
 	for _, f := range follows {
-		writeWrapped(b, f.Message, "             - "+f.Code+" ("+stepWords(f.Step)+"): ", "               ", width)
+		writeWrapped(b, f.Code+" ("+stepWords(f.Step)+"): "+f.Message, "             - ", "               ", width)
 	}
 }
 

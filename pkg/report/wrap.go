@@ -12,11 +12,22 @@ import (
 // is wider than width (0: no wrapping), the lines after the first
 // indented by rest. A line may also break next to a wide (CJK) character,
 // as such text has no spaces; any other word longer than a line (a URL, a
-// code) stands alone on its line, whole.
+// code) stands alone on its line, whole. When that word does not fit
+// after a label ("  Reported:  "), the label takes a line of its own and
+// the text goes under it, indented two more than the label.
 func writeWrapped(b *strings.Builder, s, first, rest string, width int) {
 	if width <= 0 {
 		b.WriteString(first + s + "\n")
 		return
+	}
+	if label := strings.TrimSpace(first); label != "" {
+		f := strings.TrimLeft(first, "\n")
+		lead := len(f) - len(strings.TrimLeft(f, " ")) + 2
+		word, _, _ := strings.Cut(strings.TrimSpace(s), " ")
+		if w := termsafe.Width(widePieces(word)[0]); termsafe.Width(first)+w > width && lead < termsafe.Width(rest) {
+			b.WriteString(strings.TrimRight(first, " ") + "\n")
+			first, rest = strings.Repeat(" ", lead), strings.Repeat(" ", lead)
+		}
 	}
 	prefix, lineW := first, 0
 	b.WriteString(prefix)
@@ -38,6 +49,18 @@ func writeWrapped(b *strings.Builder, s, first, rest string, width int) {
 		}
 	}
 	b.WriteByte('\n')
+}
+
+// writeCommand writes label and cmd, a command to copy, on one line when
+// it fits width (0: any), else cmd whole on a line of its own under the
+// label, indented two more than it.
+func writeCommand(b *strings.Builder, label, cmd string, width int) {
+	if width <= 0 || termsafe.Width(label+cmd) <= width {
+		b.WriteString(label + cmd + "\n")
+		return
+	}
+	lead := len(label) - len(strings.TrimLeft(label, " ")) + 2
+	b.WriteString(strings.TrimRight(label, " ") + "\n" + strings.Repeat(" ", lead) + cmd + "\n")
 }
 
 // widePieces cuts word where a line may break inside it: before and after

@@ -65,3 +65,31 @@ func TestWrapBreaksBetweenWideCharacters(t *testing.T) {
 		}
 	}
 }
+
+// A label's text whose first word does not fit after the label goes under
+// it, indented two more: "  Reported:  preflight-missing-allow-origin" was
+// 43 columns at 40. A command to copy goes under its label whole.
+func TestWrapLabelGivesWay(t *testing.T) {
+	rest := strings.Repeat(" ", 13)
+	for _, tc := range []struct {
+		got, want string
+	}{
+		{Wrap("preflight-missing-allow-origin", "  Reported:  ", rest, 40), "  Reported:\n    preflight-missing-allow-origin\n"},
+		{Wrap("preflight-missing-allow-origin", "  Reported:  ", rest, 50), "  Reported:  preflight-missing-allow-origin\n"},
+		{Wrap("Access-Control-Allow-Methods does not list PUT", "  Cause:     ", rest, 40),
+			"  Cause:\n    Access-Control-Allow-Methods does\n    not list PUT\n"},
+		{commandText("  Docs:      ", "corsdiag explain missing-allow-origin", 50), "  Docs:      corsdiag explain missing-allow-origin\n"},
+		{commandText("  Docs:      ", "corsdiag explain missing-allow-origin", 40), "  Docs:\n    corsdiag explain missing-allow-origin\n"},
+		{commandText("  Docs:      ", "corsdiag explain missing-allow-origin", 0), "  Docs:      corsdiag explain missing-allow-origin\n"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got\n%q, want\n%q", tc.got, tc.want)
+		}
+	}
+}
+
+func commandText(label, cmd string, width int) string {
+	var b strings.Builder
+	writeCommand(&b, label, cmd, width)
+	return b.String()
+}
