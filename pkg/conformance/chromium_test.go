@@ -153,6 +153,7 @@ func startChromium(t *testing.T, bin, pageURL string, sf spaceFlags) *chromium {
 // way page script does, and reports what script could observe.
 const pageScript = `window.__corsdiagRun = function (spec) {
   const done = (r) => r;
+  if (spec.kind) return window.__corsdiagLoad(spec);
   if (spec.xhr) {
     return new Promise((resolve) => {
       const x = new XMLHttpRequest();
@@ -179,6 +180,53 @@ const pageScript = `window.__corsdiagRun = function (spec) {
   try { p = fetch(spec.url, init); } catch (e) { return Promise.resolve({ok: false, error: String(e)}); }
   return p.then(async (r) => { await r.arrayBuffer(); return done({ok: true, status: r.status, headers: [...r.headers.keys()]}); },
                 (e) => ({ok: false, error: String(e)}));
+};
+// A CORS-mode load made by the page, not by fetch() or XMLHttpRequest:
+// script sees only whether it loaded (no status, no headers).
+window.__corsdiagLoad = function (spec) {
+  const include = spec.credentials === 'include';
+  const events = (el, ok, error) => new Promise((resolve) => {
+    el.addEventListener(ok, () => resolve({ok: true}));
+    el.addEventListener(error, () => resolve({ok: false, error: spec.kind + ' ' + error + ' event'}));
+  });
+  switch (spec.kind) {
+  case 'font': {
+    // A web font is always CORS with credentials same-origin.
+    const face = new FontFace('corsdiag', 'url("' + spec.url + '")');
+    return face.load().then(() => ({ok: true}), (e) => ({ok: false, error: String(e)}));
+  }
+  case 'image': {
+    const img = new Image();
+    img.crossOrigin = include ? 'use-credentials' : 'anonymous';
+    const p = events(img, 'load', 'error');
+    img.src = spec.url;
+    return p;
+  }
+  case 'script': {
+    const s = document.createElement('script');
+    s.type = 'module';
+    if (include) s.crossOrigin = 'use-credentials';
+    s.src = spec.url;
+    const p = events(s, 'load', 'error');
+    document.head.appendChild(s);
+    return p;
+  }
+  case 'stylesheet': {
+    const l = document.createElement('link');
+    l.rel = 'stylesheet';
+    l.crossOrigin = include ? 'use-credentials' : 'anonymous';
+    l.href = spec.url;
+    const p = events(l, 'load', 'error');
+    document.head.appendChild(l);
+    return p;
+  }
+  case 'eventsource': {
+    const es = new EventSource(spec.url, {withCredentials: include});
+    // Closed at once: an open stream or a failure, never a reconnection.
+    return events(es, 'open', 'error').then((r) => { es.close(); return r; });
+  }
+  }
+  return Promise.resolve({ok: false, error: 'unknown kind ' + spec.kind});
 };`
 
 // jsSpec is the argument of __corsdiagRun.
@@ -190,6 +238,7 @@ type jsSpec struct {
 	Body        string      `json:"body"`
 	XHR         bool        `json:"xhr"`
 	Upload      bool        `json:"upload,omitempty"`
+	Kind        string      `json:"kind,omitempty"`
 }
 
 // jsResult is what script observed.

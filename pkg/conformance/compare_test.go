@@ -49,10 +49,7 @@ func runCorsdiag(t *testing.T, srv *Server, sc Scenario, nonce string) (*cors.Di
 // plans and follows redirects with it, and it judges the exchange.
 func runCorsdiagWith(t *testing.T, profile *cors.Profile, srv *Server, sc Scenario, nonce string) (*cors.Diagnosis, *probe.Result) {
 	t.Helper()
-	initiator := "fetch"
-	if sc.Request.XHR {
-		initiator = "XMLHttpRequest"
-	}
+	initiator := sc.Request.Initiator()
 	var pageSpace cors.AddressSpace
 	if sc.Page != nil {
 		var err error
@@ -198,7 +195,7 @@ func compare(browser string, b *observed, d *cors.Diagnosis, res *probe.Result, 
 
 	out = append(out, compareTraffic(browser, b, d, res, probeSeen, gate)...)
 	// What script could read equals what corsdiag says it cannot.
-	if !blocked && !corsdiagBlocked && d.Verdict == cors.Allowed {
+	if !blocked && !corsdiagBlocked && d.Verdict == cors.Allowed && cors.InitiatorOf(&res.Exchange.Request).Scripted {
 		if final := res.Exchange.FinalResponse(); final != nil {
 			out = append(out, compareExposed(browser, b, d, final)...)
 		}
@@ -409,7 +406,9 @@ func dumpOutcomes(scenarios []Scenario, chrome map[string]*chromeOutcome) {
 			fmt.Println("   ", l)
 		}
 		for _, s := range o.Seen {
-			fmt.Printf("    seen %s %s hop=%d origin=%q acrm=%q acrh=%q\n", s.Method, s.Origin, s.Hop, s.Header.Get("Origin"), s.Header.Get("Access-Control-Request-Method"), s.Header.Get("Access-Control-Request-Headers"))
+			fmt.Printf("    seen %s %s hop=%d origin=%q acrm=%q acrh=%q accept=%q dest=%q mode=%q cookie=%v\n", s.Method, s.Origin, s.Hop,
+				s.Header.Get("Origin"), s.Header.Get("Access-Control-Request-Method"), s.Header.Get("Access-Control-Request-Headers"),
+				s.Header.Get("Accept"), s.Header.Get("Sec-Fetch-Dest"), s.Header.Get("Sec-Fetch-Mode"), s.Header.Get("Cookie") != "")
 		}
 	}
 }

@@ -309,12 +309,21 @@ func (f *firefox) runAll(t *testing.T, specs []jsSpec) ([]jsResult, [][]consoleL
 	// loaded machine. It is kept first.
 	permission := make([][]consoleLine, len(specs))
 	for n, m := range msgs {
+		if os.Getenv("CORSDIAG_DUMP") != "" {
+			fmt.Printf("firefox console: %+v\n", m)
+		}
 		isCORS := strings.HasPrefix(m.Category, "CORS")
 		isLNA := m.Category == "Security" && strings.HasPrefix(m.Text, "Local Network Access ")
-		if !isCORS && !isLNA {
+		// The loaders of the other CORS-mode loads (load-*) log a line of
+		// their own about the failed load.
+		isLoader := loaderCategories[m.Category] && slices.ContainsFunc(markers, func(mk string) bool { return strings.Contains(m.Text, mk) })
+		if !isCORS && !isLNA && !isLoader {
 			continue // not about CORS (an XML parsing error of a response)
 		}
 		key := m.Category
+		if isLoader {
+			key = "" // a category, not a security.properties key
+		}
 		if isLNA {
 			// necko's Local Network Access lines carry no key, and the
 			// page script's stack after the message, which is the
@@ -350,7 +359,9 @@ func (f *firefox) runAll(t *testing.T, specs []jsSpec) ([]jsResult, [][]consoleL
 			detected[i] = append(detected[i], l)
 			continue
 		}
-		if isLNA && strings.HasPrefix(m.Text, "Local Network Access permission required") {
+		// Firefox's MIME type check of a module script comes from another
+		// place than the CORS line it causes, before or after it: kept first.
+		if isLNA && strings.HasPrefix(m.Text, "Local Network Access permission required") || m.Category == "MIMEMISMATCH" {
 			permission[i] = append(permission[i], l)
 			continue
 		}
@@ -361,6 +372,11 @@ func (f *firefox) runAll(t *testing.T, specs []jsSpec) ([]jsResult, [][]consoleL
 	}
 	return results, lines
 }
+
+// loaderCategories are the console categories of the lines Firefox's
+// font, module script, EventSource loaders (and its MIME type check) log
+// for a failed load.
+var loaderCategories = map[string]bool{"CSS Loader": true, "Script Loader": true, "Event Source": true, "MIMEMISMATCH": true}
 
 // settledConsole waits until the listener has seen nothing new for a
 // moment (late lines, see runAll) and returns everything it kept.

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
@@ -168,7 +169,53 @@ type Request struct {
 	// (xhr only), which sets the use-CORS-preflight flag (corsdiag:
 	// --preflight always).
 	Upload bool `yaml:"upload,omitempty"`
+	// Kind is the page's CORS-mode load other than fetch() and
+	// XMLHttpRequest (Kinds): a web font, a module script, an image or a
+	// stylesheet with crossorigin, an EventSource. "" is fetch (or xhr).
+	// Such a load is a GET with no headers script sets.
+	Kind string `yaml:"kind,omitempty"`
 }
+
+// Kind is one CORS-mode load a page makes without fetch() or
+// XMLHttpRequest, and what the suite serves for it.
+type Kind struct {
+	// Initiator is corsdiag's name of the load (cors.Request.Initiator,
+	// check --initiator).
+	Initiator string
+	// ContentType and Body answer a 2xx response whose scenario sets
+	// neither: a resource the browser accepts once CORS lets it through
+	// (a font it can decode, a script of a JavaScript type).
+	ContentType string
+	Body        []byte
+	// Credentials: the page can make the load credentialed
+	// (crossorigin="use-credentials", EventSource withCredentials); a web
+	// font is always same-origin.
+	Credentials bool
+}
+
+// Kinds are the loads request.kind names.
+var Kinds = map[string]Kind{
+	"font":        {Initiator: "font", ContentType: "font/ttf", Body: sampleFont()},
+	"script":      {Initiator: "script", ContentType: "text/javascript", Body: []byte("export const ok = 1;\n"), Credentials: true},
+	"image":       {Initiator: "image", ContentType: "image/gif", Body: sampleGIF, Credentials: true},
+	"stylesheet":  {Initiator: "stylesheet", ContentType: "text/css", Body: []byte("body { margin: 0 }\n"), Credentials: true},
+	"eventsource": {Initiator: "eventsource", ContentType: "text/event-stream", Body: []byte("data: ok\n\n"), Credentials: true},
+}
+
+// Initiator is corsdiag's name of the API or element that makes r.
+func (r Request) Initiator() string {
+	switch {
+	case r.Kind != "":
+		return Kinds[r.Kind].Initiator
+	case r.XHR:
+		return "XMLHttpRequest"
+	}
+	return "fetch"
+}
+
+// Scripted reports whether script reads the response (fetch() or
+// XMLHttpRequest): only then do its headers and status reach the page.
+func (r Request) Scripted() bool { return r.Kind == "" }
 
 // Response is one answer of the scenario server.
 type Response struct {
@@ -332,6 +379,9 @@ func (s *Scenario) validate() *LoadError {
 	if err := checkHeaders(s.Request.Headers); err != nil {
 		return bad("request.headers", "%v", err)
 	}
+	if err := s.Request.validateKind(); err != "" {
+		return bad("request.kind", "%s", err)
+	}
 	if s.Request.Upload && !s.Request.XHR {
 		return bad("request.upload", "needs xhr: an upload listener is XMLHttpRequest's")
 	}
@@ -375,6 +425,28 @@ func (s *Scenario) validate() *LoadError {
 		}
 	}
 	return nil
+}
+
+// validateKind says what is wrong with a kind's request, "" when nothing.
+func (r Request) validateKind() string {
+	if r.Kind == "" {
+		return ""
+	}
+	k, ok := Kinds[r.Kind]
+	switch {
+	case !ok:
+		names := slices.Sorted(maps.Keys(Kinds))
+		return fmt.Sprintf("is %q; want one of %s (or none: fetch)", r.Kind, strings.Join(names, ", "))
+	case r.XHR:
+		return "cannot be combined with xhr"
+	case r.MethodOrGet() != "GET" || len(r.Headers) > 0 || r.Body != "" || r.Userinfo != "":
+		return "is a plain GET: no method, headers, body or userinfo"
+	case r.Credentials == "omit":
+		return "has no credentials: omit (crossorigin is anonymous or use-credentials)"
+	case r.Include() && !k.Credentials:
+		return fmt.Sprintf("a %s load cannot be made with credentials: include", r.Kind)
+	}
+	return ""
 }
 
 func (s *Scenario) validateSpaces(bad func(field, format string, a ...any) *LoadError) *LoadError {

@@ -52,6 +52,10 @@ func TestParseRejectsBadScenarios(t *testing.T) {
 		{"skip unknown browser", "- name: a\n  description: d\n  skip: {safari: why}\n  response: {status: 200}\n", []string{"skip", `"safari"`, "chromium, firefox, webkit"}},
 		{"upload without xhr", "- name: a\n  description: d\n  request: {method: POST, upload: true}\n  response: {status: 200}\n", []string{"request.upload", "needs xhr"}},
 		{"sandbox with page", "- name: a\n  description: d\n  sandbox: true\n  page: {space: public}\n  response: {status: 200}\n", []string{"sandbox", "cannot be combined with page"}},
+		{"unknown kind", "- name: a\n  description: d\n  request: {kind: iframe}\n  response: {status: 200}\n", []string{"request.kind", `"iframe"`, "eventsource, font"}},
+		{"kind with xhr", "- name: a\n  description: d\n  request: {kind: font, xhr: true}\n  response: {status: 200}\n", []string{"request.kind", "xhr"}},
+		{"kind with a method", "- name: a\n  description: d\n  request: {kind: image, method: PUT}\n  response: {status: 200}\n", []string{"request.kind", "plain GET"}},
+		{"credentialed font", "- name: a\n  description: d\n  request: {kind: font, credentials: include}\n  response: {status: 200}\n", []string{"request.kind", "font", "credentials"}},
 		{"skip without reason", "- name: a\n  description: d\n  skip: {firefox: ' '}\n  response: {status: 200}\n", []string{"skip.firefox", "reason"}},
 	}
 	for _, tt := range tests {

@@ -3,6 +3,7 @@ package conformance
 import (
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -150,8 +151,23 @@ func (s *Server) handler(origin string) http.Handler {
 			s.write(w, rd.Status, rd.Headers, "", loc)
 			return
 		}
+		if k, ok := Kinds[sc.Request.Kind]; ok && sc.Response.Body == "" && sc.Response.Status/100 == 2 && !sc.Response.Drop {
+			s.writeResource(w, &sc.Response, k)
+			return
+		}
 		s.answer(w, &sc.Response)
 	})
+}
+
+// writeResource answers a kind's load with the scenario's status and
+// headers and the kind's sample resource (and Content-Type, unless the
+// scenario names one).
+func (s *Server) writeResource(w http.ResponseWriter, r *Response, k Kind) {
+	hs := r.Headers
+	if !slices.ContainsFunc(hs, func(h Header) bool { return strings.EqualFold(h.Name, "Content-Type") }) {
+		hs = append([]Header{{Name: "Content-Type", Value: k.ContentType}}, hs...)
+	}
+	s.write(w, r.Status, hs, string(k.Body), "")
 }
 
 func (s *Server) answer(w http.ResponseWriter, r *Response) {

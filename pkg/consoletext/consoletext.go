@@ -43,7 +43,9 @@ type Reading struct {
 	RedirectedFrom string
 	Status         int
 	Param          string
-	// Initiator is "fetch" or "XMLHttpRequest" when the text says.
+	// Initiator is what made the request ("fetch", "XMLHttpRequest",
+	// "font", "script", "image", "stylesheet", "eventsource"; a
+	// cors.Initiators name) when the text says.
 	Initiator string
 	// Preflight says the text shows the failure was on a preflight.
 	Preflight bool
@@ -328,17 +330,15 @@ func Read(text string) (*Reading, error) {
 	if r := readInternalName(text); r != nil {
 		return r, nil
 	}
-	text, kind := otherKind(text)
-	english, locale := toEnglish(text)
-	r, err := read(english)
-	if err != nil && strings.Contains(text, "\n") {
-		// A line wrapped by a chat tool, an issue tracker or a terminal
-		// reads as the one line it was.
-		english, locale = toEnglish(strings.Join(strings.Fields(text), " "))
-		r, err = read(english)
-	}
-	if err == nil {
-		r.Locale = locale
+	r, english, err := readText(text)
+	kind := ""
+	if err != nil {
+		// A load the profiles have no lines for (a manifest, a video), or
+		// an older wording, reads as fetch()'s line with the same details.
+		var asFetch string
+		if asFetch, kind = otherKind(text); kind != "" {
+			r, english, err = readText(asFetch)
+		}
 	}
 	if err != nil {
 		if e := unknownReason(english); e != nil {
@@ -346,10 +346,28 @@ func Read(text string) (*Reading, error) {
 		}
 		return nil, err
 	}
-	if kind != "" {
-		r.Note = "Chrome's line is about a " + kind + " the page loads (the element's own request, in CORS mode), not fetch(): corsdiag check sends the same GET. Add --credentials if the element has crossorigin=\"use-credentials\"."
+	if in, ok := cors.LookupInitiator(r.Initiator); ok && !in.Scripted {
+		kind = in.What
 	}
-	return r, err
+	if kind != "" {
+		r.Note = "The line is about a " + kind + " the page loads (the element's own request, in CORS mode), not fetch(): corsdiag check sends the same GET. Add --credentials if the element has crossorigin=\"use-credentials\"."
+	}
+	return r, nil
+}
+
+// readText reads text, or the one line a chat tool, an issue tracker or a
+// terminal wrapped; english is what was read, in English.
+func readText(text string) (r *Reading, english string, err error) {
+	english, locale := toEnglish(text)
+	r, err = read(english)
+	if err != nil && strings.Contains(text, "\n") {
+		english, locale = toEnglish(strings.Join(strings.Fields(text), " "))
+		r, err = read(english)
+	}
+	if err == nil {
+		r.Locale = locale
+	}
+	return r, english, err
 }
 
 // kindAt matches Chromium's "Access to {kind} at '" for the kinds Blink

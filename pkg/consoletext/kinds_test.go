@@ -19,15 +19,18 @@ func TestReadKindsAndWrappedLines(t *testing.T) {
 		url, origin string
 		status      int
 		note        string
+		initiator   string // "" : not checked
 	}{
-		{name: "font", code: cors.CodeMissingAllowOrigin, url: "https://cdn.example.com/fa-brands-400.woff2", origin: "https://app.example", note: "font",
+		{name: "font", code: cors.CodeMissingAllowOrigin, url: "https://cdn.example.com/fa-brands-400.woff2", origin: "https://app.example", note: "font", initiator: "font",
 			text: "Access to font at 'https://cdn.example.com/fa-brands-400.woff2' from origin 'https://app.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."},
 		{name: "script, mismatch", code: cors.CodeAllowOriginMismatch, url: "https://cdn.example.com/m.js", origin: "https://app.example", note: "script",
 			text: "(index):1 Access to script at 'https://cdn.example.com/m.js' from origin 'https://app.example' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value 'https://other.example' that is not equal to the supplied origin. Have the server send the header with a valid value."},
-		{name: "CSS stylesheet", code: cors.CodeMissingAllowOrigin, url: "https://cdn.example.com/a.css", origin: "https://app.example", note: "CSS stylesheet",
+		{name: "CSS stylesheet", code: cors.CodeMissingAllowOrigin, url: "https://cdn.example.com/a.css", origin: "https://app.example", note: "stylesheet", initiator: "stylesheet",
 			text: "Access to CSS stylesheet at 'https://cdn.example.com/a.css' from origin 'https://app.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."},
-		{name: "image", code: cors.CodeMissingAllowOrigin, url: "https://cdn.example.com/a.png", origin: "https://app.example", note: "image",
+		{name: "image", code: cors.CodeMissingAllowOrigin, url: "https://cdn.example.com/a.png", origin: "https://app.example", note: "image", initiator: "image",
 			text: "Access to image at 'https://cdn.example.com/a.png' from origin 'https://app.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."},
+		{name: "EventSource, as Chrome 156 names it", code: cors.CodeWildcardCredentials, url: "https://api.example.com/events", origin: "https://app.example", initiator: "eventsource",
+			text: "Access to resource at 'https://api.example.com/events' from origin 'https://app.example' has been blocked by CORS policy: The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'."},
 		{name: "wrapped before the detail", code: cors.CodeMissingAllowOrigin, url: "https://api.example.com/x", origin: "https://app.example",
 			text: "Access to fetch at 'https://api.example.com/x' from origin 'https://app.example' has been blocked by CORS policy:\nNo 'Access-Control-Allow-Origin' header is present on the requested resource."},
 		{name: "wrapped inside the detail, indented", code: cors.CodeMultipleAllowOrigin, url: "https://api.example.com/x", origin: "https://app.example",
@@ -42,6 +45,9 @@ func TestReadKindsAndWrappedLines(t *testing.T) {
 			}
 			if r.Code != tc.code || r.URL != tc.url || r.Origin != tc.origin || r.Status != tc.status {
 				t.Errorf("read %q url %q origin %q status %d; want %q %q %q %d", r.Code, r.URL, r.Origin, r.Status, tc.code, tc.url, tc.origin, tc.status)
+			}
+			if tc.initiator != "" && r.Initiator != tc.initiator {
+				t.Errorf("initiator %q, want %q", r.Initiator, tc.initiator)
 			}
 			if tc.note != "" && !strings.Contains(r.Note, tc.note) {
 				t.Errorf("note %q does not name the %s", r.Note, tc.note)

@@ -51,6 +51,9 @@ type Console struct {
 	// Firefox names both in its Local Network Access line.
 	Address       string
 	SecureContext bool
+	// MIME is the response's MIME type when a module script's response
+	// is not JavaScript (Firefox checks that before CORS); "" otherwise.
+	MIME string
 }
 
 // Messages is one browser's console vocabulary: how it frames a CORS
@@ -67,7 +70,8 @@ type Messages struct {
 	Redirected string
 	// Initiators names each initiator as the browser writes it.
 	Initiators map[string]string
-	// Vars are extra placeholders by initiator ("fetch", "XMLHttpRequest").
+	// Vars are extra placeholders by initiator ("fetch", "XMLHttpRequest");
+	// Vars[""] are those of every initiator without an entry of its own.
 	Vars map[string]map[string]string
 	// NoStatus is what {status} becomes when no response was received.
 	NoStatus string
@@ -125,6 +129,9 @@ type Cause struct {
 	// Alone: nothing follows it (no AfterPreflight, AfterRedirect or
 	// After line): it is not a CORS failure.
 	Alone bool
+	// Omit: the browser logs no line here (an After cause's variant for
+	// an initiator whose failure WebKit does not report again).
+	Omit bool
 	// Then are causes (keys of Causes) logged right after this one, with
 	// the same particulars; Before are logged right before it (Firefox's
 	// informational Local Network Access line before the failure).
@@ -139,6 +146,9 @@ func (m *Messages) cause(code string, c *Console) (Cause, bool) {
 		return Cause{}, false
 	}
 	var variants []string
+	if c.MIME != "" {
+		variants = append(variants, "not-script")
+	}
 	if c.Preflight {
 		variants = append(variants, "preflight")
 	}
@@ -192,7 +202,7 @@ func (m *Messages) line(cs Cause, c *Console) string {
 		"url": consoleURL(c.URL), "request": consoleURL(c.Request), "from": consoleURL(c.From),
 		"origin": c.Origin, "param": c.Param, "value": c.Value, "status": m.NoStatus,
 		"location": c.Location, "sent_origin": c.SentOrigin, "header": c.Param,
-		"address": c.Address, "secure_context": "False",
+		"address": c.Address, "secure_context": "False", "mime": c.MIME,
 	}
 	if c.SecureContext {
 		// Gecko prints the boolean so.
@@ -239,7 +249,11 @@ func (m *Messages) render(cs Cause, initiator string, vals map[string]string) st
 	if n, ok := m.Initiators[initiator]; ok {
 		vals["initiator"] = n
 	}
-	for k, v := range m.Vars[initiator] {
+	vars, ok := m.Vars[initiator]
+	if !ok {
+		vars = m.Vars[""]
+	}
+	for k, v := range vars {
 		vals[k] = v
 	}
 	vals["cause"] = fill(cs.Text, vals)
@@ -286,8 +300,15 @@ type Template struct {
 	Note string
 }
 
-// templateInitiators are the APIs console lines are rendered for.
-var templateInitiators = []string{"fetch", "XMLHttpRequest"}
+// templateInitiators are the APIs and loads console lines are rendered
+// for: every Initiators name.
+var templateInitiators = func() []string {
+	out := make([]string, len(Initiators))
+	for i, in := range Initiators {
+		out[i] = in.Name
+	}
+	return out
+}()
 
 // Templates lists every console line the profile's browser can log, one per
 // cause, variant and initiator (lines that read the same are listed once).
@@ -337,8 +358,14 @@ func (p *Profile) Templates() []Template {
 			if v := strings.TrimPrefix(variant, "direct-"); v != "" && v != "one-line" && v != init && !strings.HasPrefix(v, "param=") {
 				continue
 			}
+			if cs.Omit {
+				continue
+			}
 			t := Template{Browser: p.Name, Key: cs.Key, Redirected: m.Redirected, NoStatus: m.NoStatus, Warning: cs.Warning}
 			if pre, ok := follows[key]; ok {
+				t.AfterPreflight = pre
+			} else if pre, ok := follows[code]; ok && variant != "" {
+				// A variant of a line that follows a cause ("cannot-load|image").
 				t.AfterPreflight = pre
 			} else if c, ok := beforeOf[key]; ok {
 				t.Code, t.Leads = Code(c), true
@@ -446,11 +473,16 @@ func (p *Profile) Lines(f *Finding) []string {
 		if key == string(code) {
 			continue
 		}
+		// The line after a failure may depend on the code, else on the
+		// initiator (WebKit's "Cannot load image …").
 		next, ok := m.Causes[key+"|"+string(code)]
+		if !ok {
+			next, ok = m.Causes[key+"|"+f.Console.Initiator]
+		}
 		if !ok {
 			next, ok = m.Causes[key]
 		}
-		if ok {
+		if ok && !next.Omit {
 			c := *f.Console
 			c.Status = 0
 			out = append(out, m.line(next, &c))

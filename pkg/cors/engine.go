@@ -101,6 +101,8 @@ func (p *Profile) Evaluate(ex *Exchange) *Diagnosis {
 		j.add(f)
 	case p.mixedContent(r.Origin, r.URL):
 		j.add(j.mixedContentFinding(r.URL, "request"))
+	case p.NoCORS[r.Initiator]:
+		// Loaded without CORS: nothing to check.
 	default:
 		j.evaluate(ex, d)
 	}
@@ -463,7 +465,7 @@ func (j *judge) checkActual(hops []Hop) {
 				// Chromium 156 names the page's origin in the console even
 				// after a redirect tainted the Origin header to null.
 				j.note(&f, st.URL, Console{Status: resp.Status, Param: a.param, OriginLines: originLines(resp), Redirect: isRedirect(resp),
-					Location: locationOf(st.URL, resp), SentOrigin: st.Origin})
+					Location: locationOf(st.URL, resp), SentOrigin: st.Origin, MIME: notScriptMIME(r, resp)})
 				j.add(f)
 			}
 			if len(failed) > 0 {
@@ -479,7 +481,7 @@ func (j *judge) checkActual(hops []Hop) {
 		if !isRedirect(resp) || i == len(hops)-1 {
 			if !isRedirect(resp) {
 				j.commonHazards(step, resp, true)
-				if cross && !hasErrors(j.errors) {
+				if cross && !hasErrors(j.errors) && InitiatorOf(r).Scripted {
 					if hidden := hiddenResponseHeaders(resp, r.Credentials); len(hidden) > 0 {
 						sort.Strings(hidden)
 						j.add(newFinding(CodeUnexposedHeaders, step, "script cannot read "+strings.Join(hidden, ", ")+" (not listed in Access-Control-Expose-Headers)"))

@@ -36,6 +36,9 @@ type Profile struct {
 	// Access-Control-Allow-Origin (WebKit); Chromium and Gecko check the
 	// origin first.
 	StatusBeforeOrigin bool
+	// NoCORS are the initiators the browser loads without CORS (no Origin,
+	// no check): WebKit's web fonts.
+	NoCORS map[string]bool
 	// LocalNetworkAccess: the browser gates requests from a page to a more
 	// private address space (Chromium 142+, Firefox ESR 153).
 	LocalNetworkAccess bool
@@ -91,8 +94,11 @@ type Profile struct {
 
 // BrowserHeaders are the request headers a browser adds on its own.
 type BrowserHeaders struct {
-	UserAgent      string
+	UserAgent string
+	// Accept is what fetch() and XMLHttpRequest send; AcceptOf what the
+	// other loads send, by initiator, where the browser sends its own.
 	Accept         string
+	AcceptOf       map[string]string
 	AcceptLanguage string
 	AcceptEncoding string
 	// ClientHints are sent on https URLs only (Sec-CH-UA and friends).
@@ -177,4 +183,17 @@ func isECT(v string) bool {
 		return true
 	}
 	return false
+}
+
+// AcceptFor is the Accept header the profile's browser sends for a request
+// made by initiator: its own for that load, else the load's (EventSource's
+// text/event-stream), else fetch()'s.
+func (p *Profile) AcceptFor(initiator string) string {
+	if a, ok := p.Headers.AcceptOf[initiator]; ok {
+		return a
+	}
+	if in, ok := LookupInitiator(initiator); ok && in.Accept != "" {
+		return in.Accept
+	}
+	return p.Headers.Accept
 }

@@ -35,8 +35,12 @@ var Chromium = &Profile{
 	// Google dropped the third-party cookie deprecation (April 2025).
 	ThirdPartyCookies: "sent",
 	Headers: BrowserHeaders{
-		UserAgent:      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
-		Accept:         "*/*",
+		UserAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
+		Accept:    "*/*",
+		AcceptOf: map[string]string{ // verified on Chromium 156: the load-* scenarios
+			"image":      "image/jxl,image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8",
+			"stylesheet": "text/css,*/*;q=0.1",
+		},
 		AcceptLanguage: "en-US,en;q=0.9",
 		AcceptEncoding: "gzip, deflate, br, zstd",
 		ClientHints: map[string]string{
@@ -53,7 +57,13 @@ var Chromium = &Profile{
 var chromiumMessages = &Messages{
 	Frame:      "Access to {initiator} at '{url}' {redirected}from origin '{origin}' has been blocked by CORS policy: {cause}",
 	Redirected: "(redirected from '{from}') ",
+	// The loads that are not fetch() or XMLHttpRequest, as Blink names
+	// them (verified on Chromium 156: the load-* scenarios).
+	Initiators: map[string]string{"font": "font", "script": "script", "image": "image",
+		"stylesheet": "CSS stylesheet", "eventsource": "resource"},
 	Vars: map[string]map[string]string{
+		// Neither hint for the other loads.
+		"": {"valid": "", "xhrcredentials": ""},
 		// Chromium 156 appends the "valid value" hint for fetch() only and
 		// the withCredentials hint for XMLHttpRequest only.
 		"fetch":          {"valid": " Have the server send the header with a valid value.", "xhrcredentials": ""},

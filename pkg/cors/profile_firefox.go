@@ -33,8 +33,13 @@ var Firefox = &Profile{
 	// verified by the conformance suite's lna-* scenarios).
 	LocalNetworkAccess: true,
 	Headers: BrowserHeaders{
-		UserAgent:      "Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0",
-		Accept:         "*/*",
+		UserAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0",
+		Accept:    "*/*",
+		AcceptOf: map[string]string{ // verified on Firefox ESR 153: the load-* scenarios
+			"font":       "application/font-woff2;q=1.0,application/font-woff;q=0.9,*/*;q=0.8",
+			"image":      "image/avif,image/webp,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5",
+			"stylesheet": "text/css,*/*;q=0.1",
+		},
 		AcceptLanguage: "en-US,en;q=0.5",
 		AcceptEncoding: "gzip, deflate, br, zstd",
 		SecFetch:       true,
@@ -62,6 +67,11 @@ var firefoxMessages = &Messages{
 	// auto_deny, prompt_allow, prompt_deny, or (null) when not gated) is the
 	// user's answer or the settings'.
 	Unpredicted: map[string]Cause{
+		// The font loader's line after any failed download of a web font
+		// (a CORS failure among them: Firefox ESR 153, load-font-*),
+		// naming the page's font family; it tells of no one code.
+		"": {Bare: true,
+			Text: "downloadable font: download failed (font-family: \"{family}\" style:{style} weight:{weight} stretch:{stretch} src index:{index}): bad URI or cross-site access not allowed source: {url}"},
 		string(CodeLocalNetworkPermission): {Key: "LocalNetworkAccessDetected", Bare: true,
 			Text: "Local Network Access detected: top-level site “{origin}/”, initiator “{origin}/”, accessing target “{url}” ({address}) via {initiator}. Secure context: {secure_context}, prompt action: {action}"},
 	},
@@ -71,8 +81,26 @@ var firefoxMessages = &Messages{
 	// A failure on a redirect fails the request itself too, logged at the
 	// URL script asked for (verified on Firefox ESR 153).
 	AfterRedirect: []string{"did-not-succeed-request"},
+	// The loader of a module script and EventSource each add a line of
+	// their own (verified on Firefox ESR 153: the load-* scenarios); the
+	// font loader's names the page's font family, which corsdiag does not
+	// know (Unpredicted).
+	After: []string{"load-failed"},
 	Causes: map[string]Cause{
-		"did-not-succeed": {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null)."},
+		// A module script's MIME type is checked first: one that is not
+		// JavaScript cancels the load, which the CORS listener then
+		// reports as not succeeding, whatever the CORS headers (verified
+		// on Firefox ESR 153: load-script-404-no-acao).
+		"module-mime": {Bare: true, Text: "Loading module from “{url}” was blocked because of a disallowed MIME type (“{mime}”)."},
+		string(CodeMissingAllowOrigin) + "|not-script":  moduleMIMEFailure,
+		string(CodeAllowOriginMismatch) + "|not-script": moduleMIMEFailure,
+		string(CodeInvalidAllowOrigin) + "|not-script":  moduleMIMEFailure,
+		string(CodeMultipleAllowOrigin) + "|not-script": moduleMIMEFailure,
+		string(CodeWildcardCredentials) + "|not-script": moduleMIMEFailure,
+		string(CodeInvalidCredentials) + "|not-script":  moduleMIMEFailure,
+		"load-failed|script":                            {Text: "Module source URI is not allowed in this document: “{url}”.", Bare: true},
+		"load-failed|eventsource":                       {Text: "Firefox can’t establish a connection to the server at {url}.", Bare: true},
+		"did-not-succeed":                               {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null)."},
 		"did-not-succeed-request": {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null).",
 			Frame: "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {request}. (Reason: {cause}"},
 		// A network error reaches the CORS listener with a null status.
@@ -122,3 +150,7 @@ var firefoxMessages = &Messages{
 			Text: "Cross-Origin Request Warning: The Same Origin Policy will disallow reading the remote resource at {url} soon. (Reason: When the `Access-Control-Allow-Headers` is `*`, the `Authorization` header is not covered. To include the `Authorization` header, it must be explicitly listed in CORS header `Access-Control-Allow-Headers`)."},
 	},
 }
+
+// moduleMIMEFailure is Firefox's account of a CORS failure on a module
+// script whose MIME type is not JavaScript.
+var moduleMIMEFailure = Cause{Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null).", Before: []string{"module-mime"}}

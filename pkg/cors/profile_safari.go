@@ -32,9 +32,17 @@ var Safari = &Profile{
 	MixedContentBlocksLoopback: true,
 	// Intelligent Tracking Prevention blocks third-party cookies (Safari 13.1+).
 	ThirdPartyCookies: "blocked",
+	// WebKit fetches a web font without CORS: no Origin, no check, the
+	// font used whatever the server answers (verified on WebKitGTK 2.50:
+	// load-font-no-acao loads).
+	NoCORS: map[string]bool{"font": true},
 	Headers: BrowserHeaders{
-		UserAgent:      "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15",
-		Accept:         "*/*",
+		UserAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15",
+		Accept:    "*/*",
+		AcceptOf: map[string]string{ // verified on WebKitGTK 2.50: the load-* scenarios
+			"image":      "image/webp,image/avif,video/*;q=0.8,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5",
+			"stylesheet": "text/css,*/*;q=0.1",
+		},
 		AcceptLanguage: "en-US,en;q=0.9",
 		AcceptEncoding: "gzip, deflate, br",
 		SecFetch:       true,
@@ -47,7 +55,7 @@ var safariMessages = &Messages{
 	// the console names the URL without it (WebKitGTK 2.50, scenario
 	// url-credentials-xhr-blocked).
 	URLWithoutUserinfo: true,
-	Initiators:         map[string]string{"fetch": "Fetch API", "XMLHttpRequest": "XMLHttpRequest"},
+	Initiators:         map[string]string{"fetch": "Fetch API", "XMLHttpRequest": "XMLHttpRequest", "eventsource": "EventSource"},
 	FetchRejection:     "TypeError: Load failed",
 	Thrown: map[Code]string{
 		// WebCore FetchRequest::initializeWith (Modules/fetch/FetchRequest.cpp)
@@ -69,6 +77,12 @@ var safariMessages = &Messages{
 		// WebKitGTK 2.50); a redirect to a refused scheme names the URL
 		// script asked for.
 		"cannot-load": {Text: "{initiator} cannot load {url} due to access control checks."},
+		// An image says so in other words; a module script and a
+		// stylesheet only with the CORS line (verified on WebKitGTK 2.50:
+		// the load-* scenarios).
+		"cannot-load|image":                             {Text: "Cannot load image {url} due to access control checks."},
+		"cannot-load|script":                            {Omit: true},
+		"cannot-load|stylesheet":                        {Omit: true},
 		"cannot-load|" + string(CodeCorsDisabledScheme): {Text: "{initiator} cannot load {request} due to access control checks."},
 		// A missing header is compared as an empty string, so it reads as
 		// a mismatch (passesAccessControlCheck). WebKit names the Origin the

@@ -373,11 +373,13 @@ func (p *prober) actual(ctx context.Context, plan *cors.Plan) []cors.Hop {
 		site = worstSite(site, SiteRelation(r.Origin, st.URL))
 		h := author.Clone()
 		if h.Get("Accept") == "" {
-			h.Set("Accept", "*/*")
+			h.Set("Accept", p.opts.Profile.AcceptFor(r.Initiator))
 		}
 		// Fetch §append a request Origin header: always in CORS mode,
-		// otherwise for methods other than GET and HEAD.
-		if corsMode || (st.Method != http.MethodGet && st.Method != http.MethodHead) {
+		// otherwise for methods other than GET and HEAD. A load the
+		// browser makes without CORS (WebKit's fonts) is no-cors.
+		noCORS := p.opts.Profile.NoCORS[r.Initiator]
+		if corsMode && !noCORS || (st.Method != http.MethodGet && st.Method != http.MethodHead) {
 			h.Set("Origin", st.Origin)
 		}
 		if r.Credentials && cors.OriginOf(st.URL) == firstOrigin {

@@ -87,9 +87,20 @@ func (p *prober) browserHeaders(h http.Header, rawURL, site string) {
 		h.Set("Referer", origin+"/")
 	}
 	if bh.SecFetch {
+		// A preflight is always cors, empty; the request itself goes to
+		// its load's destination (font, image…), in no-cors mode when
+		// the browser loads it without CORS.
+		r := &p.opts.Request
+		mode, dest := "cors", "empty"
+		if h.Get("Access-Control-Request-Method") == "" {
+			dest = cors.InitiatorOf(r).Dest
+			if p.opts.Profile.NoCORS[r.Initiator] {
+				mode = "no-cors"
+			}
+		}
 		h.Set("Sec-Fetch-Site", site)
-		h.Set("Sec-Fetch-Mode", "cors")
-		h.Set("Sec-Fetch-Dest", "empty")
+		h.Set("Sec-Fetch-Mode", mode)
+		h.Set("Sec-Fetch-Dest", dest)
 	}
 }
 

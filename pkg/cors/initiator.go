@@ -1,0 +1,91 @@
+package cors
+
+import "strings"
+
+// Initiator is one API or element that makes a CORS-mode request: what
+// Request.Initiator names, what it puts on the wire and whether script
+// reads the answer. The console words each browser uses for it are in the
+// profiles' Messages tables.
+type Initiator struct {
+	// Name is Request.Initiator's value and the profiles' key.
+	Name string
+	// Flag is check --initiator's value.
+	Flag string
+	// Dest is the request's destination (Sec-Fetch-Dest).
+	Dest string
+	// Scripted: script reads the response (status, headers, body); for
+	// the others the page only learns whether the load worked.
+	Scripted bool
+	// SameOriginOnly: the load never sends credentials cross-origin (a web
+	// font: always credentials mode same-origin).
+	SameOriginOnly bool
+	// What names the load in findings and fix text.
+	What string
+	// Accept is the Accept header the standard sets for the load (the
+	// profiles' AcceptOf say what each browser sends otherwise).
+	Accept string
+}
+
+// Initiators are the CORS-mode requests corsdiag knows, fetch() first.
+var Initiators = []Initiator{
+	{Name: "fetch", Flag: "fetch", Dest: "empty", Scripted: true, What: "fetch() request"},
+	{Name: "XMLHttpRequest", Flag: "xhr", Dest: "empty", Scripted: true, What: "XMLHttpRequest"},
+	{Name: "font", Flag: "font", Dest: "font", SameOriginOnly: true, What: "web font (@font-face, FontFace)"},
+	{Name: "script", Flag: "script", Dest: "script", What: `module script or <script crossorigin>`},
+	{Name: "image", Flag: "image", Dest: "image", What: "<img crossorigin> image"},
+	{Name: "stylesheet", Flag: "stylesheet", Dest: "style", What: `<link rel=stylesheet crossorigin> stylesheet`},
+	{Name: "eventsource", Flag: "eventsource", Dest: "empty", What: "EventSource stream", Accept: "text/event-stream"},
+}
+
+// LookupInitiator finds an initiator by its --initiator flag value or its
+// Name.
+func LookupInitiator(s string) (Initiator, bool) {
+	for _, in := range Initiators {
+		if in.Flag == s || in.Name == s {
+			return in, true
+		}
+	}
+	return Initiator{}, false
+}
+
+// InitiatorFlags are the --initiator values, in order.
+func InitiatorFlags() []string {
+	out := make([]string, len(Initiators))
+	for i, in := range Initiators {
+		out[i] = in.Flag
+	}
+	return out
+}
+
+// InitiatorOf is r's initiator; fetch() when r names none or one corsdiag
+// does not know.
+func InitiatorOf(r *Request) Initiator {
+	if in, ok := LookupInitiator(r.Initiator); ok && r.Initiator != "" {
+		return in
+	}
+	return Initiators[0]
+}
+
+// javaScriptMIME are the JavaScript MIME type essences (MIME Sniffing
+// §JavaScript MIME type): the only ones a module script may have.
+var javaScriptMIME = map[string]bool{
+	"application/ecmascript": true, "application/javascript": true, "application/x-ecmascript": true,
+	"application/x-javascript": true, "text/ecmascript": true, "text/javascript": true,
+	"text/javascript1.0": true, "text/javascript1.1": true, "text/javascript1.2": true,
+	"text/javascript1.3": true, "text/javascript1.4": true, "text/javascript1.5": true,
+	"text/jscript": true, "text/livescript": true, "text/x-ecmascript": true, "text/x-javascript": true,
+}
+
+// notScriptMIME is the MIME type essence of resp when r loads a script
+// and resp names a type that is not JavaScript; "" otherwise.
+func notScriptMIME(r *Request, resp *Message) string {
+	if r.Initiator != "script" {
+		return ""
+	}
+	essence, _, _ := strings.Cut(first(resp, "Content-Type"), ";")
+	essence = asciiLower(strings.TrimSpace(essence))
+	if essence == "" || javaScriptMIME[essence] {
+		return ""
+	}
+	return essence
+}

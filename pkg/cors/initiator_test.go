@@ -1,0 +1,150 @@
+package cors
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestLoadKindLines holds each profile to what its browser logged for the
+// CORS-mode loads that are not fetch() or XMLHttpRequest (the conformance
+// scenarios load-*: Chromium 156, Firefox ESR 153, WebKitGTK 2.50).
+func TestLoadKindLines(t *testing.T) {
+	mismatch := "https://other.example"
+	chromium := func(word, cause string) string {
+		return "Access to " + word + " at '" + api + "' from origin '" + page + "' has been blocked by CORS policy: " + cause
+	}
+	const (
+		missing   = "No 'Access-Control-Allow-Origin' header is present on the requested resource."
+		wildcard  = "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'."
+		ffMissing = "CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 200."
+	)
+	notEqual := "The 'Access-Control-Allow-Origin' header has a value '" + mismatch + "' that is not equal to the supplied origin."
+	ffMismatch := "CORS header ‘Access-Control-Allow-Origin’ does not match ‘" + mismatch + "’)."
+	safariOrigin := "Origin " + page + " is not allowed by Access-Control-Allow-Origin. Status code: 200"
+	ffWildcard := "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ‘" + api + "’. (Reason: Credential is not supported if the CORS header ‘Access-Control-Allow-Origin’ is ‘*’)."
+	load := func(kind string, r Request) Request { r.Initiator = kind; return r }
+	tests := []struct {
+		kind, word string
+		// after are the lines Firefox and Safari log after their CORS line.
+		ffAfter, safariAfter []string
+		// safariNoCORS: WebKit loads it without CORS (no Origin, no check).
+		safariNoCORS bool
+	}{
+		{kind: "font", word: "font", safariNoCORS: true},
+		{kind: "script", word: "script", ffAfter: []string{"Module source URI is not allowed in this document: “" + api + "”."}},
+		{kind: "image", word: "image", safariAfter: []string{"Cannot load image " + api + " due to access control checks."}},
+		{kind: "stylesheet", word: "CSS stylesheet"},
+		{kind: "eventsource", word: "resource", ffAfter: []string{"Firefox can’t establish a connection to the server at " + api + "."},
+			safariAfter: []string{"EventSource cannot load " + api + " due to access control checks."}},
+	}
+	for _, tt := range tests {
+		cases := []struct {
+			name                      string
+			ex                        *Exchange
+			chromium, firefox, safari string
+		}{
+			{"no ACAO", exch(load(tt.kind, get()), nil, res(200)), chromium(tt.word, missing), ffLine(api, ffMissing), safariOrigin},
+			{"mismatch", exch(load(tt.kind, get()), nil, res(200, HeaderAllowOrigin, mismatch)), chromium(tt.word, notEqual), ffLine(api, ffMismatch), safariOrigin},
+			{"credentials and *", exch(load(tt.kind, withCreds(get())), nil, res(200, HeaderAllowOrigin, "*")), chromium(tt.word, wildcard), ffWildcard,
+				"Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true."},
+		}
+		for _, c := range cases {
+			if tt.kind == "font" && c.name == "credentials and *" {
+				continue // a web font is never credentialed
+			}
+			t.Run(tt.kind+"/"+c.name, func(t *testing.T) {
+				for _, w := range []struct {
+					p     *Profile
+					lines []string
+				}{
+					{Chromium, []string{c.chromium}},
+					{Firefox, append([]string{c.firefox}, tt.ffAfter...)},
+					{Safari, append([]string{c.safari}, tt.safariAfter...)},
+				} {
+					v := w.p.Judge(c.ex)
+					if w.p == Safari && tt.safariNoCORS {
+						if v.Verdict != Allowed || len(v.Console) != 0 {
+							t.Errorf("safari: %s %q; want allowed, no lines (WebKit loads fonts without CORS)", v.Verdict, v.Console)
+						}
+						continue
+					}
+					if v.Verdict != Blocked || !slices.Equal(v.Console, w.lines) {
+						t.Errorf("%s: %s\n  got  %q\n  want %q", w.p.Name, v.Verdict, v.Console, w.lines)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestLoadKindHidesNoHeaders: script never reads the response of a font,
+// image, stylesheet, module script or EventSource, so headers left out of
+// Access-Control-Expose-Headers hide nothing from it.
+func TestLoadKindHidesNoHeaders(t *testing.T) {
+	for _, kind := range []string{"font", "script", "image", "stylesheet", "eventsource"} {
+		r := get()
+		r.Initiator = kind
+		d := Evaluate(exch(r, nil, okActual("X-Request-Id", "7")))
+		if f := find(d, CodeUnexposedHeaders); f != nil {
+			t.Errorf("%s: %s: %s", kind, f.Code, f.Message)
+		}
+	}
+	if find(Evaluate(exch(get(), nil, okActual("X-Request-Id", "7"))), CodeUnexposedHeaders) == nil {
+		t.Error("fetch: no response-headers-not-exposed; the test no longer tests anything")
+	}
+}
+
+// TestLookupInitiator: every check --initiator value names an initiator,
+// and an unknown one is refused with the list.
+func TestLookupInitiator(t *testing.T) {
+	for flag, want := range map[string]string{"fetch": "fetch", "xhr": "XMLHttpRequest", "font": "font",
+		"script": "script", "image": "image", "stylesheet": "stylesheet", "eventsource": "eventsource"} {
+		in, ok := LookupInitiator(flag)
+		if !ok || in.Name != want {
+			t.Errorf("LookupInitiator(%q) = %+v, %v; want %s", flag, in, ok, want)
+		}
+	}
+	if _, ok := LookupInitiator("iframe"); ok {
+		t.Error("iframe is not a CORS-mode load")
+	}
+	if got := strings.Join(InitiatorFlags(), "|"); got != "fetch|xhr|font|script|image|stylesheet|eventsource" {
+		t.Errorf("InitiatorFlags = %s", got)
+	}
+}
+
+// TestFirefoxModuleMIMEFirst: Firefox checks a module script's MIME type
+// before CORS; a response that is not JavaScript fails the load as "CORS
+// request did not succeed" after a MIME type line (Firefox ESR 153:
+// load-script-404-no-acao, load-script-200-html-no-acao), whatever its
+// status. A JavaScript one gets the usual line (load-script-404-js-no-acao).
+func TestFirefoxModuleMIMEFirst(t *testing.T) {
+	r := get()
+	r.Initiator = "script"
+	moduleLine := "Module source URI is not allowed in this document: “" + api + "”."
+	for _, tt := range []struct {
+		name string
+		resp *Message
+		want []string
+	}{
+		{"404 text/plain", res(404, "Content-Type", "text/plain"), []string{
+			"Loading module from “" + api + "” was blocked because of a disallowed MIME type (“text/plain”).",
+			ffLine(api, ffDidNotSucceed), moduleLine}},
+		{"200 text/html; charset", res(200, "Content-Type", "text/html; charset=utf-8"), []string{
+			"Loading module from “" + api + "” was blocked because of a disallowed MIME type (“text/html”).",
+			ffLine(api, ffDidNotSucceed), moduleLine}},
+		{"404 JavaScript", res(404, "Content-Type", "text/javascript"), []string{
+			ffLine(api, "CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 404."), moduleLine}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			v := Firefox.Judge(exch(r, nil, tt.resp))
+			if v.Reported != CodeMissingAllowOrigin || !slices.Equal(v.Console, tt.want) {
+				t.Errorf("%s %q\nwant %s %q", v.Reported, v.Console, CodeMissingAllowOrigin, tt.want)
+			}
+			// The other browsers say what they say for any script.
+			if c := Chromium.Judge(exch(r, nil, tt.resp)).Console; len(c) != 1 || !strings.Contains(c[0], "No 'Access-Control-Allow-Origin'") {
+				t.Errorf("chromium: %q", c)
+			}
+		})
+	}
+}
