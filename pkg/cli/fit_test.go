@@ -74,6 +74,30 @@ func TestCheckFitsTheTerminal(t *testing.T) {
 	}
 }
 
+// check's prose fits 40 and 50 columns too: the verdict, the reported
+// code and its cause, another browser's verdict and the pointer to explain
+// ran past them on one line each ("Run 'corsdiag explain
+// origin-tainted-by-redirect' for details." is 61 columns).
+func TestCheckProseFitsNarrow(t *testing.T) {
+	for _, tc := range goldenCases {
+		for _, width := range []int{40, 50} {
+			t.Run(fmt.Sprintf("%s/%d", tc.name, width), func(t *testing.T) {
+				tr := scenarioServer(t, tc.handler)
+				_, out, _ := execCheckWidth(t, tr, width, append([]string{"-o", "text"}, tc.args...)...)
+				for _, l := range overWidth(out, width) {
+					if strings.ContainsAny(l[:min(len(l), 3)], "│┌├└") {
+						continue // the exchange table: TestCheckFitsTheTerminal
+					}
+					if t := strings.TrimSpace(l); strings.HasPrefix(t, "- ") && len(strings.Fields(t)) == 2 {
+						continue // a code alone after its list mark
+					}
+					t.Errorf("wider than %d: %q", width, l)
+				}
+			})
+		}
+	}
+}
+
 // har's text fits too, on the conformance recording's 43 blocked requests,
 // down to 40 columns.
 func TestHarFitsTheTerminal(t *testing.T) {

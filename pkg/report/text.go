@@ -95,7 +95,7 @@ func (t *textWriter) write() {
 
 	t.browsers()
 	if d.Verdict == cors.Blocked {
-		t.printf("%s\n", t.p.bad.Sprint("✗ Blocked: the browser would block this request"))
+		t.fitLine(t.p.bad.Sprint("✗ Blocked: the browser would block this request"), "  ")
 	} else {
 		line := "✓ Allowed: the browser would allow this request"
 		if d.Scope == cors.ScopePreflightOnly {
@@ -177,7 +177,7 @@ func (t *textWriter) write() {
 		t.printf("\n")
 		t.block("Platform: ", "  ", line)
 		if len(pl.Layers) > 1 {
-			t.printf("Layers: %s\n", t.text(strings.Join(pl.Layers, " → ")))
+			t.block("Layers: ", "  ", strings.Join(pl.Layers, " → "))
 		}
 	}
 
@@ -187,7 +187,12 @@ func (t *textWriter) write() {
 		code = c.Code
 	}
 	if code != "" {
-		t.printf("\nRun 'corsdiag explain %s' for details.\n", code)
+		line := fmt.Sprintf("Run 'corsdiag explain %s' for details.", code)
+		if t.width > 0 && termsafe.Width(line) > t.width {
+			// The command stays whole, to copy, on a line of its own.
+			line = "For details, run:\n  corsdiag explain " + string(code)
+		}
+		t.printf("\n%s\n", line)
 	}
 }
 
@@ -200,7 +205,7 @@ func (t *textWriter) browsers() {
 		return
 	}
 	if differ, headline, why := BrowsersDiffer(vs); differ {
-		t.printf("%s\n", t.p.bold.Sprint("Browsers differ: "+headline+"."))
+		t.fitLine(t.p.bold.Sprint("Browsers differ: "+headline+"."), "  ")
 		if why != "" {
 			t.block("  Why: ", "       ", why+".")
 		}
@@ -209,18 +214,18 @@ func (t *textWriter) browsers() {
 		for i, v := range vs {
 			names[i] = displayName(v.Browser)
 		}
-		t.printf("%s\n", t.p.bold.Sprint(joinNames(names)+" agree: "+string(vs[0].Verdict)+"."))
+		t.fitLine(t.p.bold.Sprint(joinNames(names)+" agree: "+string(vs[0].Verdict)+"."), "  ")
 	}
 	for _, v := range vs {
 		mark, c := "✓", t.p.good
 		if v.Verdict == cors.Blocked {
 			mark, c = "✗", t.p.bad
 		}
-		t.printf("  %s %-8s %s", c.Sprint(mark), displayName(v.Browser), string(v.Verdict))
+		line := fmt.Sprintf("  %s %-8s %s", c.Sprint(mark), displayName(v.Browser), string(v.Verdict))
 		if v.Reported != "" {
-			t.printf("  %s", string(v.Reported))
+			line += "  " + string(v.Reported)
 		}
-		t.printf("\n")
+		t.fitLine(line, "    ")
 	}
 	for _, v := range vs {
 		if v.Browser == t.res.Browser {
@@ -256,7 +261,8 @@ func firstCode(fs []cors.Finding) cors.Code {
 // reported prints the error the browser reports and, when corsdiag knows
 // a deeper cause, that cause with its fix and what follows from it.
 func (t *textWriter) reported(f *cors.Finding, cause *cors.Finding, follows []cors.Finding) {
-	t.printf("\n%s %s %s\n", t.p.bad.Sprint("Reported:"), t.p.bold.Sprint(string(f.Code)), t.p.dim.Sprint("("+stepWords(f.Step)+")"))
+	t.printf("\n")
+	t.fitLine(t.p.bad.Sprint("Reported:")+" "+t.p.bold.Sprint(string(f.Code))+" "+t.p.dim.Sprint("("+stepWords(f.Step)+")"), "  ")
 	if lines := consoleLines(t.res.Browser, f); len(lines) > 0 {
 		// The console lines, byte for byte as the browser prints them
 		// (secrets redacted), in a quoted block; a request fetch() refuses
@@ -283,12 +289,14 @@ func (t *textWriter) reported(f *cors.Finding, cause *cors.Finding, follows []co
 		if cause.Platform != "" {
 			where = " on " + t.text(cause.Platform)
 		}
-		head := "  Cause: " + string(cause.Code) + " (" + stepWords(cause.Step) + ")"
+		head := "  Cause: " + t.p.bold.Sprint(string(cause.Code)) + " " + t.p.dim.Sprint("("+stepWords(cause.Step)+")")
 		if t.width > 0 && termsafe.Width(head+where) > t.width {
 			// A long code and platform name: the platform goes under it.
-			where = "\n        " + where
+			t.fitLine(head, "         ")
+			t.fitLine("        "+where, "         ")
+		} else {
+			t.printf("%s%s\n", head, where)
 		}
-		t.printf("  Cause: %s %s%s\n", t.p.bold.Sprint(string(cause.Code)), t.p.dim.Sprint("("+stepWords(cause.Step)+")"), where)
 		t.block("         ", "         ", cause.Message)
 		if cause.Fix != "" {
 			t.block("  Fix:   ", "         ", cause.Fix)
@@ -302,17 +310,17 @@ func (t *textWriter) reported(f *cors.Finding, cause *cors.Finding, follows []co
 		}
 		t.printf("  %s\n", t.p.dim.Sprint(head))
 		for _, g := range follows {
-			t.block("    - "+string(g.Code)+" ("+stepWords(g.Step)+"): ", "      ", g.Message)
+			t.block("    - ", "      ", string(g.Code)+" ("+stepWords(g.Step)+"): "+g.Message)
 		}
 	}
 }
 
 func (t *textWriter) other(f *cors.Finding) {
 	c := t.p.severity(f.Severity)
-	t.printf("  %s %s %s %s\n", c.Sprint(severityMark(f.Severity)), c.Sprintf("%-7s", f.Severity), t.p.bold.Sprint(string(f.Code)), t.p.dim.Sprint("("+stepWords(f.Step)+")"))
+	t.fitLine(fmt.Sprintf("  %s %s %s %s", c.Sprint(severityMark(f.Severity)), c.Sprintf("%-7s", f.Severity), t.p.bold.Sprint(string(f.Code)), t.p.dim.Sprint("("+stepWords(f.Step)+")")), "      ")
 	t.block("      ", "      ", f.Message)
 	if f.Platform != "" {
-		t.printf("      Platform: %s\n", t.text(f.Platform))
+		t.block("      Platform: ", "                ", f.Platform)
 	}
 	if f.Fix != "" && !saysFix(f.Message, f.Fix) {
 		t.block("      Fix: ", "           ", f.Fix)
@@ -337,6 +345,19 @@ func saysFix(message, fix string) bool {
 		return false
 	}
 	return strings.Contains(message, strings.Join(words[:3], " "))
+}
+
+// fitLine prints line (colours and all) as it is when it fits the width,
+// else wrapped, its later lines after rest.
+func (t *textWriter) fitLine(line, rest string) {
+	if t.width <= 0 || termsafe.Width(line) <= t.width {
+		t.printf("%s\n", line)
+		return
+	}
+	text := strings.TrimLeft(line, " ")
+	var b strings.Builder
+	writeWrapped(&b, text, line[:len(line)-len(text)], rest, t.width)
+	t.printf("%s", b.String())
 }
 
 // block prints multi-line text (fixes carry pasteable snippets): the first
