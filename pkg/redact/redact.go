@@ -494,6 +494,9 @@ func patterns(s string) string {
 		if strings.HasPrefix(strings.ToLower(strings.TrimLeft(m, `"`)), "access-control-") {
 			return m
 		}
+		if sub := keyValueRE.FindStringSubmatch(m); sub != nil && isLiteral(sub[2]) {
+			return m
+		}
 		// The closing quote of a quoted word ('…?api_key=…', 'X-Api-Key:
 		// …') is not the value's: a printed command stays one a shell reads.
 		quote := ""
@@ -503,6 +506,20 @@ func patterns(s string) string {
 		return keyValueRE.ReplaceAllString(m, "${1}"+Marker) + quote
 	})
 	return s
+}
+
+// literals are values that hold no secret whatever their key: a fix's
+// snippet sets ApiKeyRequired: false or api_key_required = false, and
+// must stay one to paste.
+var literals = []string{"true", "false", "null"}
+
+func isLiteral(v string) bool {
+	for _, l := range literals {
+		if strings.EqualFold(v, l) {
+			return true
+		}
+	}
+	return false
 }
 
 // secretHints are substrings every match of Text's patterns contains

@@ -122,6 +122,14 @@ func TestText(t *testing.T) {
 		{"-H 'X-Note: see http://x.test/?a=1\nsig=s3cr3t' -H 'a: b'", "-H 'X-Note: see http://x.test/?a=1\nsig=" + Marker + "' -H 'a: b'"},
 		{"at 'http://h/p\n?X-Amz-Signature=s3cr3t\t&sid=s3cr3t' from", "at 'http://h/p\n?X-Amz-Signature=" + Marker + "\t&sid=" + Marker + "' from"},
 		{"GET http://h/x?a=1\tcode=s3cr3t", "GET http://h/x?a=1\tcode=" + Marker},
+		// A fix's snippet names settings whose names hold a secret word:
+		// a literal true, false or null is no secret, and the snippet must
+		// stay one to paste.
+		{"AddApiKeyRequiredToCorsPreflight: false", "AddApiKeyRequiredToCorsPreflight: false"},
+		{"# api_key_required = false on it", "# api_key_required = false on it"},
+		{"{ authorizationType: NONE, apiKeyRequired: false }", "{ authorizationType: NONE, apiKeyRequired: false }"},
+		{`"session_cookie": null, "x_api_key": "True"`, `"session_cookie": null, "x_api_key": "True"`},
+		{"api_key_required = falsehood", "api_key_required = " + Marker},
 		// Prose around a URL that ends a line keeps every word.
 		{"see https://a.example/docs?page=2\nThe code=200 answer", "see https://a.example/docs?page=2\nThe code=200 answer"},
 		{"open https://a.example/x\n\nthen check the key", "open https://a.example/x\n\nthen check the key"},
