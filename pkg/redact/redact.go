@@ -494,7 +494,11 @@ func patterns(s string) string {
 		if strings.HasPrefix(strings.ToLower(strings.TrimLeft(m, `"`)), "access-control-") {
 			return m
 		}
-		if sub := keyValueRE.FindStringSubmatch(m); sub != nil && isLiteral(sub[2]) {
+		// A YAML key whose value is a mapping on the next lines
+		// (MISSING_AUTHENTICATION_TOKEN:, then ResponseParameters:) holds
+		// no value to hide.
+		if sub := keyValueRE.FindStringSubmatch(m); sub != nil &&
+			(isLiteral(sub[2]) || strings.ContainsAny(sub[1], "\r\n") && strings.HasSuffix(sub[2], ":")) {
 			return m
 		}
 		// The closing quote of a quoted word ('…?api_key=…', 'X-Api-Key:

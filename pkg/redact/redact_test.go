@@ -130,6 +130,11 @@ func TestText(t *testing.T) {
 		{"{ authorizationType: NONE, apiKeyRequired: false }", "{ authorizationType: NONE, apiKeyRequired: false }"},
 		{`"session_cookie": null, "x_api_key": "True"`, `"session_cookie": null, "x_api_key": "True"`},
 		{"api_key_required = falsehood", "api_key_required = " + Marker},
+		// A YAML key naming a secret word, whose value is a mapping on the
+		// next lines (API Gateway's gateway response types in a fix), is
+		// no key=value: the next line's key stays.
+		{"MISSING_AUTHENTICATION_TOKEN:\n  ResponseParameters:\n    Headers:", "MISSING_AUTHENTICATION_TOKEN:\n  ResponseParameters:\n    Headers:"},
+		{"password:\n  hunter22", "password:\n  " + Marker},
 		// Prose around a URL that ends a line keeps every word.
 		{"see https://a.example/docs?page=2\nThe code=200 answer", "see https://a.example/docs?page=2\nThe code=200 answer"},
 		{"open https://a.example/x\n\nthen check the key", "open https://a.example/x\n\nthen check the key"},
