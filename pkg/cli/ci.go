@@ -218,6 +218,9 @@ func runCI(parent context.Context, io *IO, o *ciOptions) error {
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
+	if lintRep != nil && !o.noRedact {
+		lintRep.Redact()
+	}
 	targets, err := openReports(io, o.reports, o.file)
 	if err != nil {
 		return err

@@ -30,6 +30,7 @@ type lintOptions struct {
 	Strict      bool
 	Browser     string
 	FixFormat   string
+	NoRedact    bool
 }
 
 func newLintCmd(io *IO) *cobra.Command {
@@ -74,6 +75,7 @@ Exit codes: 0 allowed, 1 a browser would block a request (or a warning with
 	f.BoolVar(&opts.Strict, "strict", false, "exit 1 on warnings too")
 	f.StringVar(&opts.Browser, "browser", "chromium", "browser whose rules judge the exchange: chromium or firefox")
 	f.StringVar(&opts.FixFormat, "fix-format", "", "form of fixes: "+strings.Join(platform.Formats(), ", ")+", or all (default: the template's own form)")
+	f.BoolVar(&opts.NoRedact, "no-redact", false, "show the tokens and keys of the template's values and of -H in the output")
 	return cmd
 }
 
@@ -134,6 +136,9 @@ func runLint(o *lintOptions) error {
 		Routes: o.Routes, Profile: profile, FixFormat: o.FixFormat})
 	if err != nil {
 		return usageErrorf("lint: %v", err)
+	}
+	if !o.NoRedact {
+		rep.Redact()
 	}
 	switch o.Output {
 	case "json":

@@ -17,6 +17,7 @@ import (
 	"github.com/corsdiag/corsdiag/pkg/iac"
 	"github.com/corsdiag/corsdiag/pkg/platform"
 	"github.com/corsdiag/corsdiag/pkg/platform/awsmodel"
+	"github.com/corsdiag/corsdiag/pkg/redact"
 )
 
 // Options are the page's requests to predict.
@@ -315,4 +316,81 @@ func needValue(name string) string {
 		return "Bearer TOKEN"
 	}
 	return "KEY"
+}
+
+// Redact hides the secrets in r's texts and predicted exchanges, as every
+// command's output does unless --no-redact: a template's values (a mock's
+// answer, a parameter) and the page's -H headers are quoted there. Each
+// text is redacted whole, before a renderer splits it into lines. Routes,
+// origins and services name the template's parts and stay as written (the
+// SARIF fingerprints hold them).
+func (r *Report) Redact() {
+	for i := range r.Findings {
+		redactFinding(&r.Findings[i].Finding)
+	}
+	for i := range r.Results {
+		x := &r.Results[i]
+		if x.Exch != nil {
+			x.Exch = redactExchange(x.Exch)
+		}
+		if x.Diag != nil {
+			d := *x.Diag
+			d.Findings = slices.Clone(d.Findings)
+			for j := range d.Findings {
+				redactFinding(&d.Findings[j])
+			}
+			x.Diag = &d
+		}
+		x.Errors = slices.Clone(x.Errors)
+		for j := range x.Errors {
+			redactHop(&x.Errors[j].Hop)
+		}
+	}
+	for _, t := range r.Templates {
+		for j, w := range t.Warnings {
+			c := *w
+			c.Msg = redact.Text(c.Msg)
+			t.Warnings[j] = &c
+		}
+	}
+}
+
+func redactFinding(f *cors.Finding) {
+	f.Message, f.BrowserMessage = redact.Text(f.Message), redact.Text(f.BrowserMessage)
+	f.Fix, f.FailedParameter = redact.Text(f.Fix), redact.Text(f.FailedParameter)
+}
+
+// redactExchange is a copy of ex with its hops' secrets hidden.
+func redactExchange(ex *cors.Exchange) *cors.Exchange {
+	c := *ex
+	c.Request.URL = redact.URL(c.Request.URL)
+	if c.Preflight != nil {
+		p := *c.Preflight
+		redactHop(&p)
+		c.Preflight = &p
+	}
+	c.Actual = slices.Clone(c.Actual)
+	for i := range c.Actual {
+		redactHop(&c.Actual[i])
+	}
+	return &c
+}
+
+// redactHop hides the secrets of a hop's messages, which it replaces by
+// copies (their header maps are shared with the prediction).
+func redactHop(h *cors.Hop) {
+	h.Request = redactMessage(h.Request)
+	if h.Response != nil {
+		m := redactMessage(*h.Response)
+		h.Response = &m
+	}
+}
+
+func redactMessage(m cors.Message) cors.Message {
+	m.URL = redact.URL(m.URL)
+	m.Header = redact.Header(m.Header)
+	if len(m.Body) > 0 {
+		m.Body = []byte(redact.Text(string(m.Body)))
+	}
+	return m
 }

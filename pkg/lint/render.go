@@ -153,7 +153,13 @@ func message(m *cors.Message, req bool) *jsonMessage {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		out.Headers[http.CanonicalHeaderKey(k)] = m.Header[k]
+		// Cleaned as the body is: JSON escapes a control character, and
+		// jq -r would print it raw.
+		vs := make([]string, len(m.Header[k]))
+		for i, v := range m.Header[k] {
+			vs[i] = termsafe.Clean(v)
+		}
+		out.Headers[termsafe.Clean(http.CanonicalHeaderKey(k))] = vs
 	}
 	return out
 }
@@ -167,17 +173,14 @@ func hop(h *cors.Hop) *jsonHop {
 
 // WriteJSON writes the report with the predicted exchange of every route.
 func WriteJSON(w io.Writer, r *Report) error {
-	out := jsonReport{SchemaVersion: SchemaVersion, Verdict: string(cors.Allowed), Findings: r.Findings, Routes: []jsonRoute{}}
+	out := jsonReport{SchemaVersion: SchemaVersion, Verdict: string(cors.Allowed), Findings: r.CleanFindings(), Routes: []jsonRoute{}}
 	if r.Blocked() {
 		out.Verdict = string(cors.Blocked)
-	}
-	if out.Findings == nil {
-		out.Findings = []Finding{}
 	}
 	for _, t := range r.Templates {
 		jt := jsonTmpl{File: t.File, Kind: string(t.Kind), Services: len(t.Services)}
 		for _, w := range t.Warnings {
-			jt.Warnings = append(jt.Warnings, w.Error())
+			jt.Warnings = append(jt.Warnings, termsafe.Clean(w.Error()))
 		}
 		out.Templates = append(out.Templates, jt)
 	}
@@ -193,6 +196,20 @@ func WriteJSON(w io.Writer, r *Report) error {
 		out.Routes = append(out.Routes, jr)
 	}
 	return termsafe.WriteJSON(w, out)
+}
+
+// CleanFindings are r's findings for a JSON document: their texts quote
+// the template's values, and a control character JSON escapes would reach
+// a terminal through jq -r. Never nil.
+func (r *Report) CleanFindings() []Finding {
+	out := make([]Finding, len(r.Findings))
+	for i, f := range r.Findings {
+		f.Message, f.BrowserMessage = termsafe.CleanLines(f.Message), termsafe.CleanLines(f.BrowserMessage)
+		f.Fix, f.FailedParameter = termsafe.CleanLines(f.Fix), termsafe.Clean(f.FailedParameter)
+		f.Route, f.Origin, f.Service = termsafe.Clean(f.Route), termsafe.Clean(f.Origin), termsafe.Clean(f.Service)
+		out[i] = f
+	}
+	return out
 }
 
 // routeList names routes compactly: "GET, PUT /items from https://a".

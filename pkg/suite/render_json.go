@@ -74,7 +74,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		Results:       make([]jsonResult, 0, len(r.Results)),
 	}
 	if r.Lint != nil {
-		out.Lint = r.Lint.Findings
+		out.Lint = r.Lint.CleanFindings()
 	}
 	for i := range r.Results {
 		res := &r.Results[i]
