@@ -233,8 +233,7 @@ const AuditSchemaVersion = 1
 // WriteAuditJSON writes the audit for programs: the report as
 // audit.Report marshals it, under schema_version and tool.
 func WriteAuditJSON(w io.Writer, res *AuditResult) error {
-	rep := *res.Report
-	rep.URL = res.url()
+	rep := res.shown()
 	out := struct {
 		SchemaVersion int  `json:"schema_version"`
 		Tool          Tool `json:"tool"`
@@ -249,9 +248,59 @@ func WriteAuditJSON(w io.Writer, res *AuditResult) error {
 	if out.Policy.Admitted == nil {
 		out.Policy.Admitted = []audit.Probe{}
 	}
-	// Evidence and the policy quote the server's headers: C1 controls and
-	// invisible characters are escaped, as in check's JSON.
+	// C1 controls and invisible characters are escaped, as in check's JSON.
 	return termsafe.WriteJSON(w, out)
+}
+
+// shown is a copy of the report whose texts are ready to print: the
+// evidence, the policy and the messages quote the server's headers, so
+// they are redacted (unless NoRedact) and cleaned as the text report's
+// are (JSON would escape ESC as \u001b, which jq -r prints raw).
+func (r *AuditResult) shown() audit.Report {
+	rep := *r.Report
+	rep.URL = r.url()
+	texts := func(ss []string) []string {
+		if ss == nil {
+			return nil
+		}
+		out := make([]string, len(ss))
+		for i, s := range ss {
+			out[i] = r.text(s)
+		}
+		return out
+	}
+	probes := func(ps []audit.Probe) []audit.Probe {
+		if ps == nil {
+			return nil
+		}
+		out := make([]audit.Probe, len(ps))
+		for i, p := range ps {
+			p.Origin, p.Evidence, p.Skipped = r.text(p.Origin), texts(p.Evidence), r.text(p.Skipped)
+			out[i] = p
+		}
+		return out
+	}
+	pol := &rep.Policy
+	pol.Summary, pol.Methods, pol.Headers = r.text(pol.Summary), r.text(pol.Methods), r.text(pol.Headers)
+	pol.ErrorPaths = texts(pol.ErrorPaths)
+	pol.Admitted = probes(pol.Admitted)
+	rep.Probes = probes(rep.Probes)
+	pol.Declared = append([]audit.Declared(nil), pol.Declared...)
+	for i := range pol.Declared {
+		d := &pol.Declared[i]
+		d.Origin, d.Evidence, d.Err = r.text(d.Origin), texts(d.Evidence), r.text(d.Err)
+	}
+	rep.Findings = append([]audit.Finding(nil), rep.Findings...)
+	for i := range rep.Findings {
+		f := &rep.Findings[i]
+		f.Origin, f.Origins, f.Message, f.Evidence = r.text(f.Origin), texts(f.Origins), r.text(f.Message), texts(f.Evidence)
+	}
+	if rep.Platform != nil {
+		p := *rep.Platform
+		p.Evidence = texts(p.Evidence)
+		rep.Platform = &p
+	}
+	return rep
 }
 
 // SARIFLevel maps a severity to a SARIF result level.

@@ -14,8 +14,9 @@ import (
 	"github.com/corsdiag/corsdiag/pkg/platform"
 )
 
-// auditFixture is an audit whose server sent a terminal escape and whose
-// URL holds a token.
+// auditFixture is an audit whose server sent a terminal escape, whose
+// URL holds a token, and whose server's answers quoted in the evidence and
+// the policy hold tokens (auditSecrets).
 func auditFixture() *AuditResult {
 	ctx := platform.ExampleContext()
 	ctx.Origins = []string{"https://app.example.com"}
@@ -24,7 +25,10 @@ func auditFixture() *AuditResult {
 		Origins: []string{"https://app.example.com"}, Credentials: true,
 		Policy: audit.Policy{Summary: "echoes any origin", Denied: 3,
 			Declared: []audit.Declared{{Origin: "https://app.example.com", Verdict: cors.Allowed, Credentials: true}},
-			Admitted: []audit.Probe{{Candidate: audit.Candidate{Origin: "https://attacker.invalid", Code: audit.CodeOriginReflected}, Outcome: audit.ReadWithCredentials}}},
+			Admitted: []audit.Probe{{Candidate: audit.Candidate{Origin: "https://attacker.invalid", Code: audit.CodeOriginReflected}, Outcome: audit.ReadWithCredentials,
+				Evidence: []string{"preflight answered 200; Access-Control-Allow-Origin: https://evil.example/?token=EvidTok61"}}},
+			ErrorPaths: []string{"without credentials: 200 with Access-Control-Allow-Origin: https://evil.example/?x=1\nsig=EvidSig62\x1b[2J"},
+			Headers:    "authorization, Bearer EvidBearer63abc"},
 		Findings: []audit.Finding{
 			{Code: audit.CodeOriginReflected, Severity: cors.SeverityError, Origin: "https://attacker.invalid", Origins: []string{"https://attacker.invalid", "null"},
 				Technique: "an unrelated origin", Outcome: audit.ReadWithCredentials, Step: "actual",
@@ -52,10 +56,13 @@ func TestAuditRenderersAreSafe(t *testing.T) {
 				t.Fatal(err)
 			}
 			out := b.String()
-			if strings.Contains(out, "s3cr3tT0kenValue123") {
-				t.Errorf("the token is printed:\n%s", out)
+			for _, secret := range []string{"s3cr3tT0kenValue123", "EvidTok61", "EvidSig62", "EvidBearer63abc"} {
+				if strings.Contains(out, secret) {
+					t.Errorf("%s is printed:\n%s", secret, out)
+				}
 			}
-			if strings.Contains(out, "\x1b") {
+			// JSON escapes ESC as \u001b, which jq -r prints raw.
+			if strings.Contains(out, "\x1b") || strings.Contains(out, `\u001b`) {
 				t.Errorf("a raw escape reaches the output:\n%q", out)
 			}
 			if tc.name != "text" && !json.Valid(b.Bytes()) {
