@@ -10,6 +10,7 @@ package platform
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -34,6 +35,7 @@ const (
 	CodeAPIGWPrivateWrongEndpoint cors.Code = "apigw-private-api-wrong-endpoint"
 	CodeAPIGWPrivateHeader        cors.Code = "apigw-private-api-header-preflight"
 	CodeAPIGWAuthOnOptions        cors.Code = "apigw-auth-on-options"
+	CodeAPIGWForbiddenAll         cors.Code = "apigw-forbidden-before-routing"
 	CodeAPIGWStageNotRedeployed   cors.Code = "apigw-stage-not-redeployed"
 	CodeAPIGWMockWildcardCreds    cors.Code = "apigw-mock-wildcard-credentials"
 	CodeHTTPAPINotConfigured      cors.Code = "apigw-http-api-cors-not-configured"
@@ -74,6 +76,8 @@ func init() {
 			Fix: "Stop sending x-apigw-api-id from the browser: enable private DNS on the interface VPC endpoint and call the API's own execute-api name."},
 		cors.Info{Code: CodeAPIGWAuthOnOptions, Severity: cors.SeverityError, Title: "API Gateway: an authorizer or API key is required on OPTIONS", Spec: "Fetch §CORS-preflight fetch (a preflight never carries credentials)",
 			Fix: "Set authorization NONE and no API key on the OPTIONS method (browsers never send credentials on a preflight); redeploy."},
+		cors.Info{Code: CodeAPIGWForbiddenAll, Severity: cors.SeverityError, Title: "API Gateway refuses every request 403 Forbidden before routing it", Spec: "AWS API Gateway developer guide, Custom domain names (API mappings); CloudFront, managed origin request policies",
+			Fix: "Find what refuses the requests before API Gateway routes them: CloudFront forwarding the viewer's Host (use the AllViewerExceptHostHeader origin request policy), a custom domain name without an API mapping for the path, a private API called from outside its VPC, or an AWS WAF rule."},
 		cors.Info{Code: CodeAPIGWStageNotRedeployed, Severity: cors.SeverityWarning, Title: "API Gateway: CORS changes take effect only after the stage is redeployed", Spec: spec,
 			Fix: "Redeploy the stage (aws apigateway create-deployment) after every CORS change."},
 		cors.Info{Code: CodeAPIGWMockWildcardCreds, Severity: cors.SeverityError, Title: "API Gateway REST API: the OPTIONS mock answers `*` to a page that sends credentials", Spec: spec + "; Fetch §CORS check step 3",
@@ -273,6 +277,9 @@ func restAPICauses(a *analysis) []cors.Finding {
 	origin := a.obs.req.Origin
 	preflightHandled := false
 	needsRedeployNote := false
+	// forbiddenAll: every request is refused before routing; the
+	// gateway responses' headers are not the cause.
+	forbiddenAll := false
 
 	if id := a.obs.requestHeader("x-apigw-api-id"); id != "" {
 		preflightHandled = true
@@ -312,6 +319,18 @@ func restAPICauses(a *analysis) []cors.Finding {
 			out = append(out, a.finding(CodeAPIGWMockWildcardCreds, idRESTAPI, "preflight", true,
 				"API Gateway answered the OPTIONS preflight itself, from the resource's MOCK integration (the console's Enable CORS, or a template's OPTIONS mock), with the static mapping Access-Control-Allow-Origin: '*'. The page sends credentials (credentials: 'include', withCredentials), and the browser never accepts '*' for a credentialed request, so it stops at the preflight and sends nothing",
 				"In the OPTIONS method of "+c.Resource+", map Access-Control-Allow-Origin to '"+c.Origin+"' in place of '*' (several origins: a mapping template that echoes the allowed Origin), and add Access-Control-Allow-Credentials 'true' and Vary 'Origin' (declared in the method response too); Allow-Methods and Allow-Headers stay. The "+c.Method+" answers need the same origin and Access-Control-Allow-Credentials: true. Redeploy "+c.Stage+"."))
+		case p.Status == 403 && strings.HasPrefix(typ, "INVALID_API_KEY") && a.unknownPathForbidden() != nil:
+			forbiddenAll = true
+			a.explain(a.unknownPathForbidden())
+			why := "a custom domain name with no API mapping for this base path, a private API called from outside its VPC, or an AWS WAF rule blocking the requests"
+			fix := "Check the custom domain's API mappings (the URL's first path segment must map to the API and stage), whether the API is private (call it from inside its VPC), and the stage's AWS WAF web ACL."
+			if a.has(idCloudFront) {
+				why = "CloudFront is in front, and most often its origin request policy (AllViewer, or Host among the forwarded headers) sends the viewer's Host header, naming no API API Gateway knows; else " + why
+				fix = "On the CloudFront behavior serving the path, use the origin request policy AllViewerExceptHostHeader in place of AllViewer (or drop Host from the forwarded headers). " + fix
+			}
+			out = append(out, a.finding(CodeAPIGWForbiddenAll, idRESTAPI, "preflight", true,
+				fmt.Sprintf("API Gateway answered the preflight %d {\"message\":\"Forbidden\"}, and the same to a path that cannot exist, which an API it routes to answers 403 Missing Authentication Token: the requests are refused before API Gateway looks for a route, so no OPTIONS method, authorizer or API key is involved. The usual causes: %s", p.Status, why),
+				fix))
 		case (p.Status == 401 || p.Status == 403) && gatewayMade:
 			what := "an authorizer"
 			switch {
@@ -379,6 +398,10 @@ func restAPICauses(a *analysis) []cors.Finding {
 			continue
 		}
 		if typ, ok := gatewayResponseType(r.resp); ok {
+			if forbiddenAll && strings.HasPrefix(typ, "INVALID_API_KEY") {
+				a.explain(r)
+				continue
+			}
 			a.explain(r)
 			errTypes = appendUnique(errTypes, fmt.Sprintf("%d %s", r.resp.Status, typ))
 			a.fixContext().GatewayResponses = appendUnique(a.fixContext().GatewayResponses, baseType(typ))
@@ -394,6 +417,29 @@ func restAPICauses(a *analysis) []cors.Finding {
 			fmt.Sprintf("Compare the stage with the API: aws apigateway get-export --rest-api-id %s --stage-name %s --export-type oas30 --parameters extensions=apigateway /dev/stdout | grep -ci options (0 means no OPTIONS is deployed); then redeploy.", c.APIID, c.Stage)))
 	}
 	return out
+}
+
+// unknownPathForbidden is the error-path probe's answer for a path that
+// cannot exist when it is API Gateway's 403 Forbidden (nil otherwise): an
+// API that routes the request answers such a path 403 Missing
+// Authentication Token, whatever its API keys and authorizers.
+func (a *analysis) unknownPathForbidden() *response {
+	for _, r := range a.obs.errorPaths() {
+		if r.resp == nil || r.resp.Status != 403 || r.request == nil || samePath(r.request.URL, a.obs.req.URL) {
+			continue
+		}
+		if typ, ok := gatewayResponseType(r.resp); ok && strings.HasPrefix(typ, "INVALID_API_KEY") {
+			return r
+		}
+	}
+	return nil
+}
+
+// samePath reports whether two URLs name the same path.
+func samePath(a, b string) bool {
+	ua, errA := url.Parse(a)
+	ub, errB := url.Parse(b)
+	return errA == nil && errB == nil && ua.Path == ub.Path
 }
 
 func (a *analysis) gatewayResponsesFinding(step string, blocking bool, seen []string) cors.Finding {
@@ -970,6 +1016,34 @@ resource "aws_api_gateway_integration_response" "cors_%s" {
 					camel(t), t, yamlParams(apigwHeaderParams(c, true), "          ", "gatewayresponse.header.", func(v string) string { return "\"" + v + "\"" }))
 			}
 			return b.String()
+		}},
+	)
+
+	// Read-only: which of the usual causes refuses the requests is for the
+	// user to see; each changes something that works for other callers.
+	addFixes(CodeAPIGWForbiddenAll,
+		fixBuilder{FormatConsole, "find what refuses the requests before API Gateway routes them", func(c FixContext) string {
+			return fmt.Sprintf(`1. CloudFront in front (Via: … cloudfront.net): CloudFront console → the distribution → Behaviors → the behavior serving %[1]s
+   → Edit → Origin request policy: AllViewerExceptHostHeader in place of AllViewer (legacy settings: drop Host from
+   the forwarded headers). API Gateway routes by its own host name. Save.
+2. A custom domain name: API Gateway console → Custom domain names → %[2]s → API mappings: the URL's first path
+   segment must map to the API and stage (an empty path maps the whole domain).
+3. API Gateway console → APIs → %[3]s → API settings: endpoint type PRIVATE is reached only from inside its VPC.
+4. AWS WAF console → Web ACLs → the ACL on stage %[4]s → Sampled requests: a rule blocking these requests.`, c.Path, c.Host, c.APIID, c.Stage)
+		}},
+		fixBuilder{FormatAWSCLI, "read what refuses the requests before API Gateway routes them (nothing is changed)", func(c FixContext) string {
+			return fmt.Sprintf(`# 1. CloudFront in front: the origin request policy of each behavior. AllViewer
+#    (216adef6-5c7f-47e4-b989-5492eafa07d3) or Host among the forwarded headers sends the viewer's
+#    Host: give that behavior AllViewerExceptHostHeader (the console's step 1).
+aws cloudfront get-distribution-config --id YOUR_DISTRIBUTION_ID \
+  --query 'DistributionConfig.DefaultCacheBehavior.{originRequestPolicy:OriginRequestPolicyId,headers:ForwardedValues.Headers.Items}'
+aws cloudfront get-distribution-config --id YOUR_DISTRIBUTION_ID \
+  --query 'DistributionConfig.CacheBehaviors.Items[].{path:PathPattern,originRequestPolicy:OriginRequestPolicyId,headers:ForwardedValues.Headers.Items}'
+# 2. a custom domain name: its API mappings (the URL's first path segment must be one)
+aws apigateway get-base-path-mappings --domain-name %s
+# 3. the API's endpoint type (PRIVATE: reached only from inside its VPC), 4. the stage's WAF web ACL
+aws apigateway get-rest-api --rest-api-id %s --query endpointConfiguration.types
+aws apigateway get-stage --rest-api-id %s --stage-name %s --query webAclArn`, shWord(c.Host), shWord(c.APIID), shWord(c.APIID), shWord(c.Stage))
 		}},
 	)
 

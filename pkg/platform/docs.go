@@ -245,6 +245,15 @@ var pages = map[cors.Code]pageText{
 		Detect:  "REST API recognised and the preflight got 401/403 made by API Gateway (`UnauthorizedException`, `AccessDeniedException`, `ForbiddenException`) without CORS headers.",
 		Related: []cors.Code{CodeAPIGWNoOptionsMethod, CodeMiddlewareOrder, cors.CodePreflightStatus},
 	},
+	CodeAPIGWForbiddenAll: {
+		Platform: "Amazon API Gateway (REST API)", Explains: cors.CodePreflightMissingAllowOrigin,
+		Browser: "The preflight gets 403 `{\"message\":\"Forbidden\"}` without CORS headers, and so does every other request, one to a path that cannot exist included; the browser stops at the preflight.",
+		Why:     "API Gateway answers a path no resource matches with 403 `Missing Authentication Token`, before any API key or authorizer is checked. A plain `Forbidden` there too means the requests never reached the API's routes: CloudFront in front forwarding the viewer's `Host` (the `AllViewer` origin request policy; API Gateway routes by its own host name, hence `AllViewerExceptHostHeader`), a custom domain name with no API mapping for the URL's first path segment, a private API called from outside its VPC, or an AWS WAF rule. No OPTIONS method, authorizer or API key setting changes it.",
+		Example: "HTTP/1.1 403 Forbidden\nContent-Type: application/json\nx-amzn-RequestId: 7d6a3c41-8f2e-4b55-9f0a-2f1c3e4d5a6b\nx-amzn-ErrorType: ForbiddenException\nVia: 1.1 5bd2d7a8e3f1c9b0a6d4e2f0c8b6a4d2.cloudfront.net (CloudFront)\nX-Cache: Error from cloudfront\n\n{\"message\":\"Forbidden\"}",
+		Confirm: "```sh\ncurl -si https://API_ID.execute-api.REGION.amazonaws.com/STAGE/a-path-that-does-not-exist | head -1\n```\n403 with `Missing Authentication Token` from the API's own name, while the page's host answers `Forbidden`: the layer in front (CloudFront, the custom domain) is the cause.",
+		Detect:  "REST API recognised; the preflight got API Gateway's 403 `Forbidden` (`ForbiddenException`) and the error-path probe's request for a path that cannot exist got the same, not `Missing Authentication Token`. Without the error-path probe this is reported as [apigw-auth-on-options](apigw-auth-on-options.md).",
+		Related: []cors.Code{CodeAPIGWAuthOnOptions, CodeAPIGWPrivateWrongEndpoint, cors.CodePreflightStatus},
+	},
 	CodeAPIGWStageNotRedeployed: {
 		Platform: "Amazon API Gateway (REST API)", Explains: cors.CodePreflightMissingAllowOrigin,
 		Browser: "Nothing new: the browser sees exactly what the last deployment serves.",

@@ -53,6 +53,7 @@ var preflightCodes = map[cors.Code]bool{
 var needsMore = map[cors.Code]string{
 	CodeApacheHeaderNoAlways:   "found by comparing with another answer that has the header (the error-path probe's)",
 	CodeNginxAddHeaderNoAlways: "found by comparing with another answer that has the header (the error-path probe's)",
+	CodeAPIGWForbiddenAll:      "found by the error-path probe's answer for a path that cannot exist",
 }
 
 // TestPageExamplesProduceTheirCodes: the answer a platform page shows, for
