@@ -73,7 +73,6 @@ func writeExchangeTable(w io.Writer, res *CheckResult, s *sanitizer, width int) 
 		return err
 	}
 	table := newGridTable(w)
-	table.Header("step", "request", "response")
 	base := res.Exchange.Request.URL
 	cells := make([][]string, 0, len(rows))
 	for _, r := range rows {
@@ -83,6 +82,17 @@ func writeExchangeTable(w io.Writer, res *CheckResult, s *sanitizer, width int) 
 		}
 		cells = append(cells, []string{step, requestCell(r.Hop, base, s), responseCell(r.Hop, s)})
 	}
+	if width > 0 && stackCells(cells, width) {
+		// Too narrow for three columns: each hop in one cell.
+		table.Header("step, request → response")
+		for _, c := range cells {
+			if err := table.Append(WrapLines(c[0]+"\n"+c[1]+"\n→ "+c[2], width-4)); err != nil {
+				return err
+			}
+		}
+		return table.Render()
+	}
+	table.Header("step", "request", "response")
 	if width > 0 {
 		fitCells(cells, width)
 	}

@@ -109,6 +109,24 @@ func Wrap(s, first, rest string, width int) string {
 // wraps, so it cannot squeeze the request and response columns.
 const maxStepWidth = 20
 
+// sideBySide is the least room the request and response columns of
+// check's exchange table need together: below it (a terminal under about
+// 60 columns) a header name such as Access-Control-Allow-Origin: wraps
+// inside itself on every line.
+const sideBySide = 48
+
+// stackCells reports whether a terminal of width columns is too narrow for
+// the step, request and response of check's exchange table side by side.
+func stackCells(rows [][]string, width int) bool {
+	step := len("step")
+	for _, row := range rows {
+		for _, l := range strings.Split(row[0], "\n") {
+			step = max(step, termsafe.Width(l))
+		}
+	}
+	return width-10-min(step, maxStepWidth) < sideBySide
+}
+
 // fitCells wraps the lines of a three-column table's cells (step, request,
 // response) so the table is at most width columns wide: the step column
 // keeps its width up to maxStepWidth, the other two share the rest in
