@@ -655,6 +655,12 @@ func httpAPICauses(a *analysis) []cors.Finding {
 			fix += "; no OPTIONS route is needed."
 		}
 		out = append(out, a.finding(CodeHTTPAPINotConfigured, idHTTPAPI, "preflight", true, why, fix))
+	} else if rep := a.diag.Reported(); rep != nil && (rep.Code == cors.CodePreflightWildcardCredentials || rep.Code == cors.CodeWildcardCredentials) {
+		// API Gateway answers from the configuration, and refuses
+		// AllowCredentials beside "*": the list must name the origins.
+		out = append(out, a.finding(CodeHTTPAPINotConfigured, idHTTPAPI, rep.Step, true,
+			"the HTTP API's CORS configuration has AllowOrigins *, so API Gateway answers Access-Control-Allow-Origin: *, which the browser never accepts for a request with credentials; and API Gateway refuses AllowCredentials beside *",
+			"In HTTP API "+c.APIID+"'s CORS configuration, list in AllowOrigins every origin that calls the API, "+c.Origin+" among them, in place of *, and set AllowCredentials true (its other values stay)."))
 	} else if rep := a.diag.Reported(); pf != nil && pf.resp != nil && rep != nil && rep.Step == "preflight" && (rep.Code == cors.CodeMethodNotAllowed || rep.Code == cors.CodeHeaderNotAllowed) {
 		// The configuration allows the origin; one of its other lists
 		// lacks what this page sends.
