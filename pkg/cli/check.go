@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -175,7 +177,7 @@ input, 3 the endpoint could not be reached.`,
 	f.BoolVar(&opts.Strict, "strict", false, "exit 1 on warnings too")
 	f.StringVar(&opts.Browser, "browser", "chromium", browserFlagHelp)
 	f.StringVar(&opts.FixFormat, "fix-format", "", "form of platform-specific fixes: "+strings.Join(platform.Formats(), ", ")+", or all (default: the platform's usual one)")
-	f.StringVar(&opts.Initiator, "initiator", "fetch", "API that makes the request, for the console message: fetch or xhr")
+	f.StringVar(&opts.Initiator, "initiator", "fetch", "what makes the request: "+orList(cors.InitiatorFlags())+" (a web font, <script type=module>, <img crossorigin>, <link rel=stylesheet crossorigin>, EventSource)")
 	f.StringVar(&opts.PageAddressSpace, "page-address-space", "", "where the page's server is, for the local network checks of Chrome and Firefox: public, local or loopback (default: from the origin; a host name is public)")
 	return cmd
 }
@@ -364,15 +366,14 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 		return nil, err
 	}
 	profile := profiles[0]
-	initiator := ""
-	switch o.Initiator {
-	case "fetch", "":
-		initiator = "fetch"
-	case "xhr", "XMLHttpRequest":
-		initiator = "XMLHttpRequest"
-	default:
-		return nil, usageErrorf("--initiator %q: want fetch or xhr", o.Initiator)
+	init, ok := cors.InitiatorOf(&cors.Request{}), true
+	if o.Initiator != "" {
+		init, ok = cors.LookupInitiator(o.Initiator)
 	}
+	if !ok {
+		return nil, usageErrorf("--initiator %q: want %s", o.Initiator, orList(cors.InitiatorFlags()))
+	}
+	initiator := init.Name
 	switch o.Preflight {
 	case "auto", "always":
 	default:
@@ -547,6 +548,9 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 		return nil, usageErrorf("%v", err)
 	}
 	credentials := o.Credentials || curlCredentials || cookie != "" || user != ""
+	if err := checkLoad(init, method, header, credentials); err != nil {
+		return nil, err
+	}
 	var compare []string
 	for _, c := range o.CompareOrigins {
 		co, err := cors.ParseOrigin(c)
@@ -591,6 +595,38 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 			Profile:        profile,
 		},
 	}, nil
+}
+
+// checkLoad refuses what the page cannot do with a load other than
+// fetch() or XMLHttpRequest: it is a GET, script sets no header on it, and
+// a web font never carries credentials.
+func checkLoad(in cors.Initiator, method string, header http.Header, credentials bool) error {
+	if in.Scripted {
+		return nil
+	}
+	load := in.Flag + " load"
+	if strings.ContainsRune("aeiou", rune(load[0])) {
+		load = "an " + load
+	} else {
+		load = "a " + load
+	}
+	switch {
+	case method != http.MethodGet:
+		return usageErrorf("--initiator %s: %s is a GET (got %s); drop -X, -d", in.Flag, load, method)
+	case len(header) > 0:
+		return usageErrorf("--initiator %s: the page sets no request headers on %s (got %s); drop -H", in.Flag, load, strings.Join(slices.Sorted(maps.Keys(header)), ", "))
+	case credentials && in.SameOriginOnly:
+		return usageErrorf("--initiator %s: a web font is never loaded with credentials (its credentials mode is same-origin); drop --credentials, --cookie, -u", in.Flag)
+	}
+	return nil
+}
+
+// orList joins words as "a, b or c".
+func orList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
 }
 
 // parseHeaderFlag reads one -H value as curl does: "Name: value";

@@ -28,7 +28,7 @@ func flagValues() map[string][]string {
 // commandFlagValues are per command where one flag name means different
 // values: -o of check and har is not -o of lint.
 var commandFlagValues = map[string]map[string][]string{
-	"check":   {"output": {"text", "json", "html"}, "initiator": {"fetch", "xhr"}},
+	"check":   {"output": {"text", "json", "html"}, "initiator": cors.InitiatorFlags()},
 	"har":     {"output": {"text", "json", "html"}},
 	"lint":    {"output": {"text", "json", "sarif"}},
 	"audit":   {"output": {"text", "json", "sarif"}, "fix-format": platform.AllowListFormats()},

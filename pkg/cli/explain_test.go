@@ -426,3 +426,22 @@ func TestExplainListFits(t *testing.T) {
 		}
 	}
 }
+
+// A pasted line about a web font, an image, a stylesheet, a module script
+// or an EventSource gives a check command for that load (Chromium 156's
+// words, the conformance scenarios load-*).
+func TestExplainLoadKinds(t *testing.T) {
+	for _, tt := range []struct{ text, want string }{
+		{"Access to font at 'https://cdn.example.com/fa.woff2' from origin 'https://app.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+			"corsdiag check https://cdn.example.com/fa.woff2 --origin https://app.example --initiator font"},
+		{"Access to CSS stylesheet at 'https://cdn.example.com/a.css' from origin 'https://app.example' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value 'https://x.example' that is not equal to the supplied origin.",
+			"corsdiag check https://cdn.example.com/a.css --origin https://app.example --initiator stylesheet"},
+		{"Access to resource at 'https://api.example.com/events' from origin 'https://app.example' has been blocked by CORS policy: The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.",
+			"corsdiag check https://api.example.com/events --origin https://app.example --credentials --initiator eventsource"},
+	} {
+		code, out, stderr := runMain(nil, false, "explain", tt.text)
+		if code != ExitAllowed || !strings.Contains(out, tt.want) {
+			t.Errorf("exit %d, output lacks %q:\n%s%s", code, tt.want, out, stderr)
+		}
+	}
+}

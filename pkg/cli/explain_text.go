@@ -175,8 +175,8 @@ func reproduceCommand(r *consoletext.Reading) (cmd string, needsOrigin bool) {
 		// The text does not say what made the request need a preflight.
 		args = append(args, "--preflight", "always")
 	}
-	if r.Initiator == "XMLHttpRequest" {
-		args = append(args, "--initiator", "xhr")
+	if in, ok := cors.LookupInitiator(r.Initiator); ok && in.Name != "fetch" {
+		args = append(args, "--initiator", in.Flag)
 	}
 	if r.Browser != cors.Chromium.Name {
 		args = append(args, "--browser", r.Browser)

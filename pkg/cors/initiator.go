@@ -24,17 +24,46 @@ type Initiator struct {
 	// Accept is the Accept header the standard sets for the load (the
 	// profiles' AcceptOf say what each browser sends otherwise).
 	Accept string
+	// ResourceType is Chrome's HAR _resourceType for the load.
+	ResourceType string
 }
 
 // Initiators are the CORS-mode requests corsdiag knows, fetch() first.
 var Initiators = []Initiator{
-	{Name: "fetch", Flag: "fetch", Dest: "empty", Scripted: true, What: "fetch() request"},
-	{Name: "XMLHttpRequest", Flag: "xhr", Dest: "empty", Scripted: true, What: "XMLHttpRequest"},
-	{Name: "font", Flag: "font", Dest: "font", SameOriginOnly: true, What: "web font (@font-face, FontFace)"},
-	{Name: "script", Flag: "script", Dest: "script", What: `module script or <script crossorigin>`},
-	{Name: "image", Flag: "image", Dest: "image", What: "<img crossorigin> image"},
-	{Name: "stylesheet", Flag: "stylesheet", Dest: "style", What: `<link rel=stylesheet crossorigin> stylesheet`},
-	{Name: "eventsource", Flag: "eventsource", Dest: "empty", What: "EventSource stream", Accept: "text/event-stream"},
+	{Name: "fetch", Flag: "fetch", Dest: "empty", Scripted: true, What: "fetch() request", ResourceType: "fetch"},
+	{Name: "XMLHttpRequest", Flag: "xhr", Dest: "empty", Scripted: true, What: "XMLHttpRequest", ResourceType: "xhr"},
+	{Name: "font", Flag: "font", Dest: "font", SameOriginOnly: true, What: "web font (@font-face, FontFace)", ResourceType: "font"},
+	{Name: "script", Flag: "script", Dest: "script", What: `module script or <script crossorigin>`, ResourceType: "script"},
+	{Name: "image", Flag: "image", Dest: "image", What: "<img crossorigin> image", ResourceType: "image"},
+	{Name: "stylesheet", Flag: "stylesheet", Dest: "style", What: `<link rel=stylesheet crossorigin> stylesheet`, ResourceType: "stylesheet"},
+	{Name: "eventsource", Flag: "eventsource", Dest: "empty", What: "EventSource stream", Accept: "text/event-stream", ResourceType: "eventsource"},
+}
+
+// InitiatorOfRecord is the initiator a recorded request names: Chrome's
+// resource type, else its Sec-Fetch-Dest (a destination only one load
+// has), else its Accept (EventSource's); ok is false when none tells.
+func InitiatorOfRecord(resourceType, dest, accept string) (Initiator, bool) {
+	var byDest, byAccept []Initiator
+	for _, in := range Initiators {
+		if resourceType != "" && in.ResourceType == resourceType {
+			return in, true
+		}
+		if in.Dest == dest {
+			byDest = append(byDest, in)
+		}
+		if in.Accept != "" && in.Accept == accept {
+			byAccept = append(byAccept, in)
+		}
+	}
+	switch {
+	case resourceType != "":
+		return Initiator{}, false
+	case len(byDest) == 1:
+		return byDest[0], true
+	case len(byAccept) == 1:
+		return byAccept[0], true
+	}
+	return Initiator{}, false
 }
 
 // LookupInitiator finds an initiator by its --initiator flag value or its

@@ -1354,10 +1354,12 @@ func hasCookies(e *Entry) bool {
 	return e.Request.Header("Cookie") != "" || len(e.Request.Cookies) > 0
 }
 
+// initiatorAPI names the API or load that made e (cors.Initiators).
 func initiatorAPI(e *Entry) string {
+	in, ok := cors.InitiatorOfRecord(e.ResourceType, strings.TrimSpace(e.Request.Header("Sec-Fetch-Dest")), strings.TrimSpace(e.Request.Header("Accept")))
 	switch {
-	case e.ResourceType == "xhr":
-		return "XMLHttpRequest"
+	case ok && in.Name != "fetch":
+		return in.Name
 	case e.ResourceType != "fetch" && cors.URLIncludesCredentials(e.Request.URL):
 		// fetch() throws for a URL with user:password@ before anything
 		// is sent, so a recorded request to one was not fetch()'s:

@@ -10,7 +10,7 @@ import (
 
 // CheckCommand is the `corsdiag check` command line that sends req from the
 // terminal as the browser sent it: method, URL, origin, the headers script
-// set, and --credentials. Secrets are redacted unless noRedact. It is
+// set, --credentials and the --initiator that made it. Secrets are redacted unless noRedact. It is
 // written into one builder: `har -o json` makes one per blocked request.
 func CheckCommand(req *cors.Request, noRedact bool) string {
 	u := req.URL
@@ -27,10 +27,13 @@ func CheckCommand(req *cors.Request, noRedact bool) string {
 		b.WriteString(" -X ")
 		writeShellQuoted(&b, req.Method)
 	}
+	in := cors.InitiatorOf(req)
 	var room [16]string
 	names := room[:0]
-	for k := range req.Header {
-		names = append(names, k)
+	if in.Scripted { // a font or image carries no header of the page's
+		for k := range req.Header {
+			names = append(names, k)
+		}
 	}
 	slices.Sort(names)
 	for _, k := range names {
@@ -48,6 +51,9 @@ func CheckCommand(req *cors.Request, noRedact bool) string {
 	}
 	if req.Credentials {
 		b.WriteString(" --credentials")
+	}
+	if in.Name != "fetch" {
+		b.WriteString(" --initiator " + in.Flag)
 	}
 	return b.String()
 }

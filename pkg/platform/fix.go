@@ -222,6 +222,11 @@ func fixContextOf(ex *cors.Exchange, d *cors.Diagnosis, o *observation) FixConte
 		c.Headers = defaultHeaders
 	}
 	c.Methods = methodsToAllow(c.Method)
+	if ex != nil && c.Method == "GET" && !cors.InitiatorOf(&ex.Request).Scripted {
+		// A font, image or stylesheet: allow HEAD beside GET, as the
+		// rules for static assets in the S3 user guide do.
+		c.Methods = slices.Insert(slices.Clone(c.Methods), 1, "HEAD")
+	}
 	// Every AWS pattern below ends in .amazonaws.com: other hosts skip them.
 	aws := strings.HasSuffix(c.Host, ".amazonaws.com")
 	if m := awsMatch(aws, reExecuteAPI, c.Host); m != nil {

@@ -1,0 +1,81 @@
+package harfile
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+)
+
+// TestInitiatorAPI: a HAR entry names the load that made it, so its
+// console line and findings are the ones for that load: Chrome's
+// _resourceType, else (Firefox, Safari) Sec-Fetch-Dest, else EventSource's
+// Accept.
+func TestInitiatorAPI(t *testing.T) {
+	entry := func(rtype string, kv ...string) *Entry {
+		e := &Entry{ResourceType: rtype, Request: Request{Method: "GET", URL: "https://cdn.example.com/a"}}
+		for i := 0; i+1 < len(kv); i += 2 {
+			e.Request.Headers = append(e.Request.Headers, Header{Name: kv[i], Value: kv[i+1]})
+		}
+		return e
+	}
+	for _, tt := range []struct {
+		name string
+		e    *Entry
+		want string
+	}{
+		{"chrome fetch", entry("fetch"), "fetch"},
+		{"chrome xhr", entry("xhr"), "XMLHttpRequest"},
+		{"chrome font", entry("font"), "font"},
+		{"chrome script", entry("script", "Sec-Fetch-Mode", "cors"), "script"},
+		{"chrome image", entry("image"), "image"},
+		{"chrome stylesheet", entry("stylesheet"), "stylesheet"},
+		{"chrome eventsource", entry("eventsource"), "eventsource"},
+		{"firefox font", entry("", "Sec-Fetch-Dest", "font", "Sec-Fetch-Mode", "cors"), "font"},
+		{"firefox stylesheet", entry("", "Sec-Fetch-Dest", "style"), "stylesheet"},
+		{"firefox image", entry("", "Sec-Fetch-Dest", "image"), "image"},
+		{"firefox eventsource", entry("", "Sec-Fetch-Dest", "empty", "Accept", "text/event-stream"), "eventsource"},
+		{"firefox fetch", entry("", "Sec-Fetch-Dest", "empty", "Accept", "*/*"), "fetch"},
+		{"no hint", entry(""), "fetch"},
+	} {
+		if got := initiatorAPI(tt.e); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestFontFromHAR: Chrome records a web font blocked by CORS with
+// _resourceType font; har says it in Chrome's words for a font, the
+// line the console showed (Chromium 156: load-font-no-acao).
+func TestFontFromHAR(t *testing.T) {
+	font := entryJSON("2024-01-01T00:00:00.100Z", "GET", "https://cdn.test/fa.woff2", "font",
+		[][2]string{{"Origin", app}, {"Sec-Fetch-Mode", "cors"}, {"Sec-Fetch-Dest", "font"}}, 200,
+		[][2]string{{"Content-Type", "font/woff2"}}, "net::ERR_FAILED")
+	_, rs := analyze(t, harOf(font))
+	if len(rs) != 1 {
+		t.Fatalf("%d results, want 1", len(rs))
+	}
+	f := rs[0].Reported()
+	want := "Access to font at 'https://cdn.test/fa.woff2' from origin 'https://app.test' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."
+	if f == nil || f.BrowserMessage != want {
+		t.Errorf("reported %+v; want the message %q", f, want)
+	}
+}
+
+// TestCheckCommandNamesTheLoad: the command har prints for a blocked font
+// (or image, stylesheet…) checks that load: --initiator, and no header of
+// the page's (there are none; the browser's own are sent by check).
+func TestCheckCommandNamesTheLoad(t *testing.T) {
+	for _, tt := range []struct {
+		initiator, want string
+	}{
+		{"font", "corsdiag check https://cdn.test/fa.woff2 --origin https://app.test --initiator font"},
+		{"XMLHttpRequest", "corsdiag check https://cdn.test/fa.woff2 --origin https://app.test -H 'X-Token: 1' --initiator xhr"},
+		{"fetch", "corsdiag check https://cdn.test/fa.woff2 --origin https://app.test -H 'X-Token: 1'"},
+	} {
+		req := &cors.Request{Method: "GET", URL: "https://cdn.test/fa.woff2", Origin: app, Initiator: tt.initiator, Header: http.Header{"X-Token": {"1"}}}
+		if got := CheckCommand(req, true); got != tt.want {
+			t.Errorf("%s: %s\nwant %s", tt.initiator, got, tt.want)
+		}
+	}
+}
