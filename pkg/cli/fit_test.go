@@ -103,6 +103,25 @@ func TestCheckProseFitsNarrow(t *testing.T) {
 	}
 }
 
+// har --browser all's text fits too, on files that the three browsers
+// judge alike and differently ("Judged as Firefox (the file's creator);
+// the console lines below are Firefox's." was 80 columns on one line).
+func TestHarBrowsersFitTheTerminal(t *testing.T) {
+	for _, width := range []int{40, 50, 80, 120} {
+		for _, file := range []string{"testdata/har_browsers.har", "../../testdata/har/firefox-conformance.har", storyHAR} {
+			io, out, _ := fakeIO(nil)
+			io.Width, io.WidthSet = width, true
+			Main([]string{"har", "--browser", "all", file}, io)
+			if !strings.Contains(out.String(), "Browsers ") {
+				t.Fatalf("%s: no comparison of the browsers:\n%s", file, out)
+			}
+			for _, l := range overWidth(out.String(), width) {
+				t.Errorf("%s at %d: wider: %q", file, width, l)
+			}
+		}
+	}
+}
+
 // har's text fits too, on the conformance recording's 43 blocked requests,
 // down to 40 columns.
 func TestHarFitsTheTerminal(t *testing.T) {

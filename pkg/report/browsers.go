@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"io"
 	"slices"
 	"sort"
 	"strings"
@@ -257,7 +256,7 @@ func harDifferences(c *HARBrowsers) []HARDifference {
 
 // writeHARBrowsers is the text block of har --browser all: each browser's
 // count, and the requests they judge differently (said first).
-func writeHARBrowsers(w io.Writer, c *HARBrowsers, clean func(string) string) {
+func writeHARBrowsers(w *strings.Builder, c *HARBrowsers, clean func(string) string, width int) {
 	if !c.compared() {
 		return
 	}
@@ -267,10 +266,10 @@ func writeHARBrowsers(w io.Writer, c *HARBrowsers, clean func(string) string) {
 	}
 	diffs := harDifferences(c)
 	if len(diffs) == 0 {
-		fmt.Fprintf(w, "Browsers agree on every request: %s.\n", strings.Join(parts, ", "))
+		writeWrapped(w, fmt.Sprintf("Browsers agree on every request: %s.", strings.Join(parts, ", ")), "", "  ", width)
 		return
 	}
-	fmt.Fprintf(w, "Browsers differ on %d %s: %s.\n", len(diffs), map[bool]string{true: "request", false: "requests"}[len(diffs) == 1], strings.Join(parts, ", "))
+	writeWrapped(w, fmt.Sprintf("Browsers differ on %d %s: %s.", len(diffs), map[bool]string{true: "request", false: "requests"}[len(diffs) == 1], strings.Join(parts, ", ")), "", "  ", width)
 	for n, d := range diffs {
 		if n == 10 {
 			fmt.Fprintf(w, "  … and %d more (-o json lists them all)\n", len(diffs)-n)
@@ -284,6 +283,6 @@ func writeHARBrowsers(w io.Writer, c *HARBrowsers, clean func(string) string) {
 		if rc := c.code(d.Index); rc != "" {
 			code = " (" + string(rc) + ")"
 		}
-		fmt.Fprintf(w, "  #%d %s: blocked in %s only%s\n", d.Index, clean(d.URL), joinNames(names), code)
+		writeWrapped(w, fmt.Sprintf("#%d %s: blocked in %s only%s", d.Index, clean(d.URL), joinNames(names), code), "  ", "    ", width)
 	}
 }

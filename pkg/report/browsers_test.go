@@ -73,7 +73,7 @@ func TestHARBrowsersDiffer(t *testing.T) {
 				}
 			}
 			var b strings.Builder
-			writeHARBrowsers(&b, bs, func(s string) string { return s })
+			writeHARBrowsers(&b, bs, func(s string) string { return s }, 0)
 			if b.String() != tc.want {
 				t.Errorf("got\n%s\nwant\n%s", b.String(), tc.want)
 			}

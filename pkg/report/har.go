@@ -374,7 +374,7 @@ func (r *HARRenderer) finishText(sum harfile.Summary, log *harfile.Log, readErr 
 	}
 	writeWrapped(&b, termsafe.Clean(src), "", "  ", r.opts.Width)
 	if sum.Browser != "" && (sum.Browser != cors.Chromium.Name || sum.BrowserSource == harfile.BrowserFromFlag) {
-		fmt.Fprintf(&b, "Judged as %s (%s); the console lines below are %s's.\n", displayName(sum.Browser), browserSourceWords[sum.BrowserSource], displayName(sum.Browser))
+		writeWrapped(&b, fmt.Sprintf("Judged as %s (%s); the console lines below are %s's.", displayName(sum.Browser), browserSourceWords[sum.BrowserSource], displayName(sum.Browser)), "", "  ", r.opts.Width)
 	}
 	blocked := pal.good.Sprint("0 blocked")
 	if sum.Blocked > 0 {
@@ -394,29 +394,31 @@ func (r *HARRenderer) finishText(sum harfile.Summary, log *harfile.Log, readErr 
 		if sum.ErrorPathProbes == 1 {
 			probes = "1 entry is a corsdiag error-path probe (check --har-out), not a page request: its answer is the error-responses-lack-cors warning of the request it probes."
 		}
-		fmt.Fprintf(&b, "%s\n", pal.dim.Sprint(probes))
+		writeWrapped(&b, pal.dim.Sprint(probes), "", "  ", r.opts.Width)
 	}
 	if sum.UnknownOrigin > 0 {
-		fmt.Fprintf(&b, "%s\n", pal.dim.Sprintf("%s no Origin, page URL, initiator or Referer; %s page origin is unknown.", plural(sum.UnknownOrigin, "request has", "requests have"), plural0(sum.UnknownOrigin, "its", "their")))
+		writeWrapped(&b, pal.dim.Sprintf("%s no Origin, page URL, initiator or Referer; %s page origin is unknown.", plural(sum.UnknownOrigin, "request has", "requests have"), plural0(sum.UnknownOrigin, "its", "their")), "", "  ", r.opts.Width)
 	}
 	if sum.HeadersCut > 0 {
-		fmt.Fprintf(&b, "%s\n", pal.warn.Sprintf("%s a request or response with more than %d headers; corsdiag read the first %d, so a header after them (an Origin) did not count.", plural(sum.HeadersCut, "entry has", "entries have"), harfile.MaxHeaders, harfile.MaxHeaders))
+		writeWrapped(&b, pal.warn.Sprintf("%s a request or response with more than %d headers; corsdiag read the first %d, so a header after them (an Origin) did not count.", plural(sum.HeadersCut, "entry has", "entries have"), harfile.MaxHeaders, harfile.MaxHeaders), "", "  ", r.opts.Width)
 	}
 	if f := termsafe.Clean(r.opts.Filter); f != "" && r.Blocked != sum.Blocked {
+		var line string
 		switch {
 		case sum.Blocked == 1:
-			fmt.Fprintf(&b, "The blocked request does not match %s.\n", f)
+			line = fmt.Sprintf("The blocked request does not match %s.", f)
 		case r.Blocked == 0:
-			fmt.Fprintf(&b, "None of the %d blocked requests matches %s.\n", sum.Blocked, f)
+			line = fmt.Sprintf("None of the %d blocked requests matches %s.", sum.Blocked, f)
 		default:
-			fmt.Fprintf(&b, "Shown: the %d of the %d blocked requests that %s %s.\n", r.Blocked, sum.Blocked, plural0(r.Blocked, "matches", "match"), f)
+			line = fmt.Sprintf("Shown: the %d of the %d blocked requests that %s %s.", r.Blocked, sum.Blocked, plural0(r.Blocked, "matches", "match"), f)
 		}
+		writeWrapped(&b, line, "", "  ", r.opts.Width)
 	}
 	if readErr != nil {
 		// "har: " is the package's prefix, noise after "Partial report: ".
-		fmt.Fprintf(&b, "%s\n", pal.warn.Sprint("Partial report: "+termsafe.Clean(strings.TrimPrefix(readErr.Error(), "har: "))))
+		writeWrapped(&b, pal.warn.Sprint("Partial report: "+termsafe.Clean(strings.TrimPrefix(readErr.Error(), "har: "))), "", "  ", r.opts.Width)
 	}
-	writeHARBrowsers(&b, r.opts.Browsers, r.cleanURL)
+	writeHARBrowsers(&b, r.opts.Browsers, r.cleanURL, r.opts.Width)
 	sort.SliceStable(r.order, func(i, j int) bool { return r.order[i].Count > r.order[j].Count })
 	if len(r.order) > 0 {
 		writeWrapped(&b, pal.bold.Sprintf("Problems (%d distinct), most frequent first:", len(r.order)), "\n", "", r.opts.Width)
