@@ -52,11 +52,16 @@ func init() {
 	)
 	addFixes(CodeGCPIAMPreflight,
 		fixBuilder{FormatGcloud, "let the preflight through IAM, authenticate in code", func(c FixContext) string {
-			return `# Cloud Run: public invoker, check the token in the service
+			return `# A browser cannot add a token to the preflight, so only a service that takes
+# unauthenticated requests can answer it. After this IAM no longer checks the callers:
+# first make the code verify the caller's ID token itself (after answering OPTIONS),
+# or put a gateway in front that answers the preflights instead.
+# Cloud Run:
 gcloud run services add-iam-policy-binding YOUR_SERVICE --region YOUR_REGION --member=allUsers --role=roles/run.invoker
-# or: gcloud run services update YOUR_SERVICE --region YOUR_REGION --no-invoker-iam-check
-# Cloud Functions (1st gen):
-gcloud functions add-iam-policy-binding YOUR_FUNCTION --member=allUsers --role=roles/cloudfunctions.invoker`
+# (or, where an organization policy forbids allUsers:
+#  gcloud run services update YOUR_SERVICE --region YOUR_REGION --no-invoker-iam-check)
+# Cloud Functions (1st gen), in its place:
+#  gcloud functions add-iam-policy-binding YOUR_FUNCTION --member=allUsers --role=roles/cloudfunctions.invoker`
 		}},
 	)
 	addFixes(CodeGCPOptionsNotHandled,
