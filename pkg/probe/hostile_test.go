@@ -68,6 +68,20 @@ func TestBrokenAnswersSayWhatHappened(t *testing.T) {
 		{"control character in a header", func(c net.Conn) {
 			c.Write([]byte("HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: https://a\x1b[31m\r\n\r\n"))
 		}, []string{"the server answered, but its response is not valid HTTP", `"Access-Control-Allow-Origin: https://a\x1b[31m"`, "control character"}},
+		// The line quoted is redacted as a header is: a session cookie,
+		// a secret header, a token in a URL never show.
+		{"control character in a Set-Cookie", func(c net.Conn) {
+			c.Write([]byte("HTTP/1.1 200 OK\r\nSet-Cookie: sid=BadLineCookie71\x01; Path=/\r\n\r\n"))
+		}, []string{`"Set-Cookie: sid=[REDACTED]"`, "control character"}},
+		{"control character in a secret header", func(c net.Conn) {
+			c.Write([]byte("HTTP/1.1 200 OK\r\nX-Session-Id: BadLineSession72\x01\r\n\r\n"))
+		}, []string{`"X-Session-Id: [REDACTED]"`}},
+		{"control character after a URL's token", func(c net.Conn) {
+			c.Write([]byte("HTTP/1.1 200 OK\r\nX-Next: https://a.example/?code=BadLineCode73\x01\r\n\r\n"))
+		}, []string{`"X-Next: https://a.example/?code=[REDACTED]"`}},
+		{"no colon", func(c net.Conn) {
+			c.Write([]byte("HTTP/1.1 200 OK\r\nBearer BadLineBearer74abc\r\n\r\n"))
+		}, []string{"Bearer [REDACTED]"}},
 		{"not an HTTP status line", func(c net.Conn) {
 			c.Write([]byte("HTTP/1.1 2OO OK\r\n\r\n"))
 		}, []string{"the server answered, but its response is not valid HTTP", "status"}},
@@ -88,6 +102,11 @@ func TestBrokenAnswersSayWhatHappened(t *testing.T) {
 			}
 			if answered := strings.Contains(msg, "the server answered"); answered && strings.Contains(ue.Error(), "cannot reach") {
 				t.Errorf("%q says cannot reach a server that answered", ue.Error())
+			}
+			for _, secret := range []string{"BadLineCookie71", "BadLineSession72", "BadLineCode73", "BadLineBearer74abc"} {
+				if strings.Contains(ue.Error()+"\n"+msg, secret) {
+					t.Errorf("%q shows %s", msg, secret)
+				}
 			}
 			if strings.Contains(msg, "net/http:") {
 				t.Errorf("%q shows Go's error text", msg)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -70,8 +71,10 @@ func describe(err error, rawURL string, timeout time.Duration) (reason, hint str
 			"Something adds headers without bound (a loop appending a header, a huge cookie); look at what sets headers in the server and in front of it."
 	case strings.Contains(err.Error(), malformedAnswer):
 		// The server answered; Go's parser refused the answer. What follows
-		// quotes the line at fault (escaped by %q).
+		// quotes the line at fault (escaped by %q), redacted as a header
+		// is: a Set-Cookie or a secret header the server sent.
 		_, what, _ := strings.Cut(err.Error(), malformedAnswer)
+		what = redactQuotedLine(what)
 		if strings.HasPrefix(what, "MIME header line") {
 			what = "a header line holds a control character or no colon (" + what + ")"
 		} else {
@@ -114,6 +117,21 @@ func describe(err error, rawURL string, timeout time.Duration) (reason, hint str
 		msg = uerr.Err.Error()
 	}
 	return msg, ""
+}
+
+// redactQuotedLine redacts the line Go's parser quoted at the end of what
+// (%q) with redact.HeaderLine. It does so whatever --no-redact says: the
+// reason is printed by every command, through no option of its own.
+func redactQuotedLine(what string) string {
+	i := strings.IndexByte(what, '"')
+	if i < 0 {
+		return redact.Text(what)
+	}
+	line, err := strconv.Unquote(what[i:])
+	if err != nil {
+		return redact.Text(what)
+	}
+	return what[:i] + strconv.Quote(redact.HeaderLine(line))
 }
 
 // malformedAnswer is how net/http reports an answer it cannot parse (a

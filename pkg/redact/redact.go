@@ -149,6 +149,17 @@ func Value(name, v string) string {
 	return Text(v)
 }
 
+// HeaderLine redacts one header line, "Name: value", as Value redacts the
+// value; a line without a colon (or whose name is no token) as Text. For a
+// line quoted from what a server sent: an error naming the line at fault.
+func HeaderLine(line string) string {
+	name, v, ok := strings.Cut(line, ":")
+	if !ok || name == "" || strings.ContainsAny(name, " \t\"") {
+		return Text(line)
+	}
+	return name + ": " + Value(name, strings.TrimLeft(v, " \t"))
+}
+
 func cookieNames(v, sep string) string {
 	parts := strings.Split(v, sep)
 	for i, p := range parts {

@@ -33,6 +33,23 @@ func TestValue(t *testing.T) {
 	}
 }
 
+func TestHeaderLine(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Set-Cookie: sid=abc\x01; Path=/", "Set-Cookie: sid=" + Marker},
+		{"Authorization:Bearer abcdefgh", "Authorization: Bearer " + Marker},
+		{"X-Functions-Key: k1", "X-Functions-Key: " + Marker},
+		{"X-Next: https://a.example/?code=c1\x01", "X-Next: https://a.example/?code=" + Marker},
+		{"Bearer abcdefghijkl", "Bearer " + Marker},
+		{"Access-Control-Allow-Origin: https://a\x1b[31m", "Access-Control-Allow-Origin: https://a\x1b[31m"},
+		{"bad name: x", "bad name: x"},
+	}
+	for _, tt := range tests {
+		if got := HeaderLine(tt.in); got != tt.want {
+			t.Errorf("HeaderLine(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 func TestHeaderCopies(t *testing.T) {
 	h := http.Header{"Authorization": {"Bearer secret-token-123"}, "Accept": {"*/*"}}
 	r := Header(h)
