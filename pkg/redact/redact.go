@@ -145,9 +145,15 @@ func Value(name, v string) string {
 		return Marker
 	case IsSecretName(n):
 		return Marker
+	case urlHeaders[n]:
+		return URL(v)
 	}
 	return Text(v)
 }
+
+// urlHeaders hold one URL, maybe relative (a redirect's "/cb?code=…"):
+// redacted as a URL whole, not as the URLs Text finds in prose.
+var urlHeaders = map[string]bool{"location": true, "content-location": true, "referer": true}
 
 // HeaderLine redacts one header line, "Name: value", as Value redacts the
 // value; a line without a colon (or whose name is no token) as Text. For a
@@ -369,7 +375,7 @@ func URLsInText(s string) string { return urlsInText(s) }
 // holding '@', '?', '#' or ';' can hold a secret, so the rest cost one scan.
 func urlsInText(s string) string {
 	if !strings.Contains(s, "://") {
-		return s
+		return relativeURLs(s)
 	}
 	var b strings.Builder
 	last := 0
@@ -389,7 +395,45 @@ func urlsInText(s string) string {
 		}
 		if start < j && start >= last && urlSecretMarks.index(s[j:end]) >= 0 {
 			if r := rawURL(s[start:end]); r != s[start:end] {
-				b.WriteString(s[last:start])
+				b.WriteString(relativeURLs(s[last:start]))
+				b.WriteString(r)
+				last = end
+			}
+		}
+		i = end
+	}
+	if last == 0 {
+		return relativeURLs(s)
+	}
+	b.WriteString(relativeURLs(s[last:]))
+	return b.String()
+}
+
+// relativeURLs redacts the relative URLs quoted in text as URL does: a
+// word that starts with '/' (after white space, a quote or a parenthesis)
+// and holds '?' or '#', such as a redirect's Location "/cb?code=…" in a
+// fix. Other words holding a slash (1/2, a/b) are not URLs.
+func relativeURLs(s string) string {
+	if strings.IndexByte(s, '?') < 0 && strings.IndexByte(s, '#') < 0 {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); i++ {
+		k := strings.IndexByte(s[i:], '/')
+		if k < 0 {
+			break
+		}
+		if i += k; i > 0 && !isURLEnd(s[i-1]) && s[i-1] != '(' {
+			continue
+		}
+		end := i + 1
+		for end < len(s) && !isURLEnd(s[end]) {
+			end++
+		}
+		if queryStarts.index(s[i:end]) >= 0 {
+			if r := rawURL(s[i:end]); r != s[i:end] {
+				b.WriteString(s[last:i])
 				b.WriteString(r)
 				last = end
 			}
@@ -426,7 +470,8 @@ func TextAround(pre, url, post string) (mid string, ok bool) {
 		return "", false
 	}
 	for i := 0; i < len(url); i++ {
-		if isURLEnd(url[i]) || i < j && !isSchemeByte(url[i]) {
+		// A '(' may start a relative URL inside it (relativeURLs).
+		if isURLEnd(url[i]) || url[i] == '(' || i < j && !isSchemeByte(url[i]) {
 			return "", false
 		}
 	}

@@ -22,6 +22,11 @@ func TestValue(t *testing.T) {
 		{"cors headers list kept", "Access-Control-Allow-Headers", "authorization, x-api-key", "authorization, x-api-key"},
 		{"origin kept", "Origin", "https://app.example.com", "https://app.example.com"},
 		{"plain header kept", "Content-Type", "application/json", "application/json"},
+		// A header whose value is a URL is redacted as one: relative, or
+		// holding a raw space (a hostile server's redirect).
+		{"relative Location", "Location", "/cb?code=abc&x=1", "/cb?code=" + Marker + "&x=1"},
+		{"Location with a raw space", "location", "https://a.example/cb?x=1 sid=abc", "https://a.example/cb?x=1 sid=" + Marker},
+		{"Content-Location", "Content-Location", "/r#access_token=abc", "/r#access_token=" + Marker},
 		{"jwt in other header", "X-Debug", "user eyJhbGciOiJIUzI1.eyJzdWIiOiIxMjM0.abcdefgh", "user " + Marker},
 	}
 	for _, tt := range tests {
@@ -152,6 +157,13 @@ func TestText(t *testing.T) {
 		// no key=value: the next line's key stays.
 		{"MISSING_AUTHENTICATION_TOKEN:\n  ResponseParameters:\n    Headers:", "MISSING_AUTHENTICATION_TOKEN:\n  ResponseParameters:\n    Headers:"},
 		{"password:\n  hunter22", "password:\n  " + Marker},
+		// A relative URL quoted in text (a redirect's Location in a fix or
+		// a message) is a URL too; other words with a slash are not.
+		{"Call the final URL directly (/cb?code=s3cr3t&x=1: https, the trailing slash)", "Call the final URL directly (/cb?code=" + Marker + "&x=1: https, the trailing slash)"},
+		{`the redirect's Location "/next?sig=s3cr3t" is`, `the redirect's Location "/next?sig=` + Marker + `" is`},
+		{"see /docs#access_token=s3cr3t", "see /docs#access_token=" + Marker},
+		{"GET /items?page=2 then /a/b, 1/2?code=5 and a/b?code=c", "GET /items?page=2 then /a/b, 1/2?code=5 and a/b?code=c"},
+		{"see https://a.example/x and /y?sid=s3cr3t", "see https://a.example/x and /y?sid=" + Marker},
 		// Prose around a URL that ends a line keeps every word.
 		{"see https://a.example/docs?page=2\nThe code=200 answer", "see https://a.example/docs?page=2\nThe code=200 answer"},
 		{"open https://a.example/x\n\nthen check the key", "open https://a.example/x\n\nthen check the key"},
@@ -327,6 +339,7 @@ func FuzzTextAround(f *testing.F) {
 		{"(", "https://a.test/p;jsessionid=1", ")"},
 		{"http", "s://a.test/", " "},
 		{"", "HTTPS://A.TEST/?Signature=x", "\""},
+		{"see ", "https://a.test/p?x=1(/y?code=c", " and (/z?sig=s)"},
 	} {
 		f.Add(c[0], c[1], c[2])
 	}
