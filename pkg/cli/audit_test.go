@@ -244,13 +244,16 @@ func TestCIAudit(t *testing.T) {
 	}
 }
 
-// audit's text fits the terminal as check's does: prose wraps, the policy's
-// origin column is shortened; the fix snippet's code stays whole (it is
-// pasted). At 80 columns a long declared origin made 20 lines wider.
+// audit's text fits the terminal as check's does: prose wraps; the
+// policy's origins stay whole (they were cut in their middle,
+// "https://atta…invalid"), each on a line of its own with what it got
+// under it when a row does not fit; the fix snippet's code stays whole
+// (it is pasted). At 80 columns a long declared origin made 20 lines
+// wider; at 40 the heading and the request count ran past too.
 func TestAuditFitsTheTerminal(t *testing.T) {
 	long := "https://a-very-long-subdomain-name-that-goes-on.staging.example.com"
 	tr := auditServer(t, reflectEveryOrigin, nil)
-	for _, width := range []int{80, 120} {
+	for _, width := range []int{40, 50, 80, 120} {
 		io, out, errOut := fakeIO(nil)
 		io.Width, io.WidthSet = width, true
 		opts := &auditOptions{IO: io, run: func(ctx context.Context, o probe.Options) (*probe.Result, error) {
@@ -278,6 +281,14 @@ func TestAuditFitsTheTerminal(t *testing.T) {
 			}
 			if termsafe.Width(l) > width && len(strings.Fields(l)) > 1 {
 				t.Errorf("%d: wider: %q", width, l)
+			}
+		}
+		if strings.Contains(out.String(), "…") && !strings.Contains(out.String(), "… and") {
+			t.Errorf("%d: an origin is cut:\n%s", width, out)
+		}
+		for _, o := range []string{long, "https://attacker.invalid", "null"} {
+			if !strings.Contains(out.String(), "  "+o+"  ") && !strings.Contains(out.String(), "  "+o+"\n") {
+				t.Errorf("%d: %s is not whole in the policy:\n%s", width, o, out)
 			}
 		}
 	}

@@ -54,7 +54,7 @@ func WriteAuditText(w io.Writer, res *AuditResult, st Style) error {
 	bw := bufio.NewWriter(w)
 	// wrap writes prose wrapped to the terminal (st.Width 0: whole).
 	wrap := func(first, rest, s string) { bw.WriteString(Wrap(s, first, rest, st.Width)) }
-	fmt.Fprintf(bw, "%s %s %s\n", p.bold.Sprint("corsdiag audit:"), rep.Method, res.url())
+	wrap("", "  ", p.bold.Sprint("corsdiag audit:")+" "+rep.Method+" "+res.url())
 	cred := "without credentials"
 	if rep.Credentials {
 		cred = "with credentials"
@@ -75,11 +75,17 @@ func WriteAuditText(w io.Writer, res *AuditResult, st Style) error {
 			tail = max(tail, len("  attacker  ")+len(a.Outcome)+2+len(a.Code))
 		}
 	}
-	if st.Width > 0 {
-		// The origins give way (cut in their middle) so a row fits.
-		width = min(width, max(20, st.Width-2-max(tail, len("  declared  gets in"))))
+	// Origins are never cut (they are what the fix lists): when a row
+	// does not fit, each origin takes a line and what it got goes under.
+	stacked := st.Width > 0 && 2+width+max(tail, len("  declared  gets in")) > st.Width
+	row := func(o, rest string) {
+		if stacked {
+			wrap("  ", "    ", res.text(o))
+			wrap("    ", "      ", rest)
+			return
+		}
+		wrap(fmt.Sprintf("  %-*s  ", width, res.text(o)), "    ", rest)
 	}
-	origin := func(o string) string { return ellipsizeMiddle(res.text(o), width) }
 	for _, d := range pol.Declared {
 		state := p.good.Sprint("gets in")
 		switch {
@@ -88,14 +94,14 @@ func WriteAuditText(w io.Writer, res *AuditResult, st Style) error {
 		case d.Verdict != cors.Allowed:
 			state = p.bad.Sprint("blocked") + " (" + string(d.Reported) + ")"
 		}
-		wrap(fmt.Sprintf("  %-*s  declared  ", width, origin(d.Origin)), "    ", state)
+		row(d.Origin, "declared  "+state)
 	}
 	for i, a := range pol.Admitted {
 		if i == shownAdmitted && len(pol.Admitted) > shownAdmitted+1 {
 			wrap("  ", "    ", fmt.Sprintf("… and %d more attacker origins that got in (-o json lists them)", len(pol.Admitted)-i))
 			break
 		}
-		fmt.Fprintf(bw, "  %-*s  attacker  %s  %s\n", width, origin(a.Origin), p.severity(outcomeSeverity(a.Outcome)).Sprint(a.Outcome), a.Code)
+		row(a.Origin, "attacker  "+p.severity(outcomeSeverity(a.Outcome)).Sprint(a.Outcome)+"  "+string(a.Code))
 	}
 	explained, limited := rep.NotSent()
 	line := fmt.Sprintf("  %d other attacker origin%s denied", pol.Denied, pluralS(pol.Denied))
@@ -171,10 +177,11 @@ func WriteAuditText(w io.Writer, res *AuditResult, st Style) error {
 		}
 		wrap("", "  ", fmt.Sprintf("Other forms: --fix-format %s; corsdiag explain %s", strings.Join(others, "|"), rep.Findings[0].Code))
 	}
-	fmt.Fprintf(bw, "\n%d requests (limit %d) · %s, %s, %s\n", rep.Requests, rep.MaxRequests,
-		count(rep.Count(cors.SeverityError), "error"), count(rep.Count(cors.SeverityWarning), "warning"), count(rep.Count(cors.SeverityInfo), "info"))
+	bw.WriteString("\n")
+	wrap("", "  ", fmt.Sprintf("%d requests (limit %d) · %s, %s, %s", rep.Requests, rep.MaxRequests,
+		count(rep.Count(cors.SeverityError), "error"), count(rep.Count(cors.SeverityWarning), "warning"), count(rep.Count(cors.SeverityInfo), "info")))
 	if limited > 0 {
-		fmt.Fprintf(bw, "%d origin%s not sent for the request limit (-o json lists them)\n", limited, pluralS(limited))
+		wrap("", "  ", fmt.Sprintf("%d origin%s not sent for the request limit (-o json lists them)", limited, pluralS(limited)))
 	}
 	return bw.Flush()
 }

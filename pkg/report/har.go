@@ -621,16 +621,6 @@ func commonHost(rows [][]string, i int) string {
 	return host
 }
 
-// ellipsizeMiddle shortens s to n columns by cutting its middle: a URL
-// keeps its start and the end that tells it from its neighbours.
-func ellipsizeMiddle(s string, n int) string {
-	if termsafe.Width(s) <= n {
-		return s
-	}
-	head := (n - 1) * 2 / 3
-	return termsafe.Head(s, head) + "…" + termsafe.Tail(s, n-1-head)
-}
-
 // browserSourceWords says where the file's browser was learnt.
 var browserSourceWords = map[string]string{
 	harfile.BrowserFromFlag:      "--browser",
