@@ -195,6 +195,17 @@ window.__corsdiagLoad = function (spec) {
     const face = new FontFace('corsdiag', 'url("' + spec.url + '")');
     return face.load().then(() => ({ok: true}), (e) => ({ok: false, error: String(e)}));
   }
+  case 'font-face': {
+    // The same load through a style sheet's @font-face rule; the family
+    // is the URL's nonce, so the record keeps it as {nonce}.
+    const family = 'corsdiag-' + spec.url.split('/').pop();
+    const style = document.createElement('style');
+    style.textContent = '@font-face { font-family: "' + family + '"; src: url("' + spec.url + '"); }';
+    document.head.appendChild(style);
+    return document.fonts.load('16px "' + family + '"').then(
+      (faces) => faces.length ? {ok: true} : {ok: false, error: 'no font face loaded'},
+      (e) => ({ok: false, error: String(e)}));
+  }
   case 'image': {
     const img = new Image();
     img.crossOrigin = include ? 'use-credentials' : 'anonymous';

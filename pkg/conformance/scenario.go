@@ -170,8 +170,10 @@ type Request struct {
 	// --preflight always).
 	Upload bool `yaml:"upload,omitempty"`
 	// Kind is the page's CORS-mode load other than fetch() and
-	// XMLHttpRequest (Kinds): a web font, a module script, an image or a
-	// stylesheet with crossorigin, an EventSource. "" is fetch (or xhr).
+	// XMLHttpRequest (Kinds): a web font (font: the FontFace API,
+	// font-face: a style sheet's @font-face rule), a module script, an
+	// image or a stylesheet with crossorigin, an EventSource. "" is
+	// fetch (or xhr).
 	// Such a load is a GET with no headers script sets.
 	Kind string `yaml:"kind,omitempty"`
 }
@@ -196,6 +198,7 @@ type Kind struct {
 // Kinds are the loads request.kind names.
 var Kinds = map[string]Kind{
 	"font":        {Initiator: "font", ContentType: "font/ttf", Body: sampleFont()},
+	"font-face":   {Initiator: "font", ContentType: "font/ttf", Body: sampleFont()},
 	"script":      {Initiator: "script", ContentType: "text/javascript", Body: []byte("export const ok = 1;\n"), Credentials: true},
 	"image":       {Initiator: "image", ContentType: "image/gif", Body: sampleGIF, Credentials: true},
 	"stylesheet":  {Initiator: "stylesheet", ContentType: "text/css", Body: []byte("body { margin: 0 }\n"), Credentials: true},
