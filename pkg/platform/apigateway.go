@@ -328,8 +328,13 @@ func restAPICauses(a *analysis) []cors.Finding {
 				why = "CloudFront is in front, and most often its origin request policy (AllViewer, or Host among the forwarded headers) sends the viewer's Host header, naming no API API Gateway knows; else " + why
 				fix = "On the CloudFront behavior serving the path, use the origin request policy AllViewerExceptHostHeader in place of AllViewer (or drop Host from the forwarded headers). " + fix
 			}
+			if a.obs.requestHeader("x-api-key") == "" {
+				// A {proxy+} requiring a key takes every path: without
+				// one, the page's request is refused the same way.
+				why += "; or an API key that a {proxy+} resource requires on every path, which the page does not send (x-api-key)"
+			}
 			out = append(out, a.finding(CodeAPIGWForbiddenAll, idRESTAPI, "preflight", true,
-				fmt.Sprintf("API Gateway answered the preflight %d {\"message\":\"Forbidden\"}, and the same to a path that cannot exist, which an API it routes to answers 403 Missing Authentication Token: the requests are refused before API Gateway looks for a route, so no OPTIONS method, authorizer or API key is involved. The usual causes: %s", p.Status, why),
+				fmt.Sprintf("API Gateway answered the preflight %d {\"message\":\"Forbidden\"}, the page's own request with its key or token the same, and a path that cannot exist the same, which an API it routes to answers 403 Missing Authentication Token: the requests are refused before API Gateway looks for a route, so no OPTIONS method or authorizer is involved. The usual causes: %s", p.Status, why),
 				fix))
 		case (p.Status == 401 || p.Status == 403) && gatewayMade:
 			what := "an authorizer"
@@ -420,10 +425,20 @@ func restAPICauses(a *analysis) []cors.Finding {
 }
 
 // unknownPathForbidden is the error-path probe's answer for a path that
-// cannot exist when it is API Gateway's 403 Forbidden (nil otherwise): an
-// API that routes the request answers such a path 403 Missing
-// Authentication Token, whatever its API keys and authorizers.
+// cannot exist when every request is refused before routing (nil
+// otherwise). An API that routes it answers such a path 403 Missing
+// Authentication Token, unless a greedy {proxy+} with an API key takes
+// it: so the page's own request, sent with its key or token, must have
+// got the same 403 Forbidden too.
 func (a *analysis) unknownPathForbidden() *response {
+	fin := a.obs.final()
+	if fin == nil || fin.resp == nil || fin.resp.Status != 403 ||
+		a.obs.requestHeader("x-api-key") == "" && a.obs.requestHeader("Authorization") == "" {
+		return nil
+	}
+	if typ, ok := gatewayResponseType(fin.resp); !ok || !strings.HasPrefix(typ, "INVALID_API_KEY") {
+		return nil
+	}
 	for _, r := range a.obs.errorPaths() {
 		if r.resp == nil || r.resp.Status != 403 || r.request == nil || samePath(r.request.URL, a.obs.req.URL) {
 			continue
