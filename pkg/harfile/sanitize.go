@@ -404,23 +404,12 @@ func cleanBody(n *node, encoding string) {
 			n.set(redact.Text(n.str))
 			return
 		}
-		if red := redact.Text(string(raw)); red != string(raw) {
+		if red := redact.Body(string(raw)); red != string(raw) {
 			n.set(base64.StdEncoding.EncodeToString([]byte(red)))
 		}
 		return
 	}
-	n.set(cleanBodyText(n.str))
-}
-
-// cleanBodyText is redact.Text plus form-encoded secret parameters.
-func cleanBodyText(s string) string {
-	s = redact.Text(s)
-	if strings.Contains(s, "=") && !strings.ContainsAny(s, " \n{") {
-		if red := redact.URL("http://x/?" + s); strings.HasPrefix(red, "http://x/?") {
-			s = strings.TrimPrefix(red, "http://x/?")
-		}
-	}
-	return s
+	n.set(redact.Body(n.str))
 }
 
 // cleanAll redacts every string in a subtree.

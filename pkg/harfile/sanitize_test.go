@@ -17,6 +17,8 @@ var secrets = []string{
 	"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlc2VjcmV0", "queryApiKeySecret6", "accessTokenQuery7",
 	"formPasswordSecret8", "jsonPasswordSecret9", "AKIAABCDEFGHIJKLMNOP", "b64BodyTokenSecret10", "userinfoPass11",
 	"csrfTokenSecret12", "initiatorTokenSecret13",
+	// Under names only IsSecretName knows, in JSON bodies, and a PEM key.
+	"jsonCodeSecret14", "pemKeySecret15", "jsonCredSecret16", "jsonSidSecret17",
 }
 
 const seededJWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlc2VjcmV0"
@@ -40,7 +42,10 @@ func seededHAR() string {
  "response":{"status":200,"headers":[{"name":"Access-Control-Allow-Origin","value":"https://other.test"},{"name":"Set-Cookie","value":"sid=setCookieSecret2; Path=/"}],
   "cookies":[{"name":"sid","value":"setCookieSecret2"}],"content":{"size":40,"text":"` + b64 + `","encoding":"base64"}}},
 {"startedDateTime":"2024-01-01T00:00:02Z","request":{"method":"POST","url":"https://api.test/login","headers":[{"name":"Origin","value":"https://app.test"}],"postData":{"mimeType":"application/x-www-form-urlencoded","text":"user=a&password=formPasswordSecret8"}},
- "response":{"status":200,"headers":[{"name":"Access-Control-Allow-Origin","value":"*"}],"content":{"text":"Bearer BearerTokenSecret3abc"}}}
+ "response":{"status":200,"headers":[{"name":"Access-Control-Allow-Origin","value":"*"}],"content":{"text":"Bearer BearerTokenSecret3abc"}}},
+{"startedDateTime":"2024-01-01T00:00:03Z","request":{"method":"POST","url":"https://api.test/token","headers":[{"name":"Origin","value":"https://app.test"}],
+  "postData":{"mimeType":"application/json","text":"{\"code\":\"jsonCodeSecret14\",\"private\":\"-----BEGIN PRIVATE KEY-----\\npemKeySecret15\\n-----END PRIVATE KEY-----\"}"}},
+ "response":{"status":200,"headers":[{"name":"Access-Control-Allow-Origin","value":"*"}],"content":{"mimeType":"application/json","text":"{\"credential\": \"jsonCredSecret16\", \"sid\": \"jsonSidSecret17\"}"}}}
 ]}}`
 }
 

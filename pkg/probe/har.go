@@ -229,7 +229,7 @@ func harRequestOf(m *cors.Message, protocol string, redactSecrets bool) *har.Req
 	if len(m.Body) > 0 {
 		text := string(m.Body)
 		if redactSecrets && utf8.ValidString(text) {
-			text = redact.Text(text)
+			text = redact.Body(text)
 		}
 		req.PostData = &har.PostData{MimeType: m.Header.Get("Content-Type"), Params: []har.Param{}, Text: text}
 	}
@@ -293,7 +293,7 @@ func harContent(body []byte, mime string, redactSecrets bool) *har.Content {
 	if !utf8.Valid(body) {
 		c.Encoding = "base64"
 	} else if redactSecrets {
-		c.Text = []byte(redact.Text(string(body)))
+		c.Text = []byte(redact.Body(string(body)))
 	}
 	return c
 }

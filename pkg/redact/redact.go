@@ -5,6 +5,7 @@ package redact
 import (
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -654,4 +655,42 @@ func hasFoldedPrefix[T string | []byte](s T, h string) bool {
 // rare values that hold one.
 func looksLikeToken(v string) bool {
 	return mayHoldSecret(v) && (jwtRE.MatchString(v) || awsKeyRE.MatchString(v))
+}
+
+var (
+	// jsonPairRE is a JSON member whose value is a string: its key and value
+	// without their quotes.
+	jsonPairRE = regexp.MustCompile(`"((?:[^"\\]|\\.){1,128})"(\s*:\s*)"((?:[^"\\]|\\.)*)"`)
+	// pemRE is a PEM private key, to its END line or, cut off, to the end
+	// of the JSON string or text holding it.
+	pemRE = regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----(?:[^"]*?-----END [A-Z ]*PRIVATE KEY-----|[^"]*)`)
+)
+
+// Body redacts a request or response body: as Text does, and by its form,
+// the secret parameters of a form-encoded body (code=…&code_verifier=…), the
+// string values of a JSON body's members whose names hold a secret (every
+// name IsSecretName knows: "private_key", "code", "credential"), and PEM
+// private keys. What holds no secret stays byte for byte.
+func Body(s string) string {
+	s = Text(s)
+	if strings.Contains(s, "=") && !strings.ContainsAny(s, " \n{<") {
+		s = params(s)
+	}
+	if strings.Contains(s, `"`) && strings.Contains(s, ":") {
+		s = jsonPairRE.ReplaceAllStringFunc(s, func(m string) string {
+			sub := jsonPairRE.FindStringSubmatch(m)
+			key, v := sub[1], sub[3]
+			if u, err := strconv.Unquote(`"` + key + `"`); err == nil {
+				key = u
+			}
+			if v == "" || v == Marker || !IsSecretName(key) {
+				return m
+			}
+			return `"` + sub[1] + `"` + sub[2] + `"` + Marker + `"`
+		})
+	}
+	if strings.Contains(s, "PRIVATE KEY-----") {
+		s = pemRE.ReplaceAllString(s, Marker)
+	}
+	return s
 }

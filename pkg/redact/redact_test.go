@@ -176,6 +176,45 @@ func TestText(t *testing.T) {
 	}
 }
 
+// TestBody: a body is redacted as text, and by its form: the secret
+// parameters of a form-encoded body, the values of secret-named keys of a
+// JSON one (those IsSecretName knows, not only Text's words), and PEM
+// private keys. Everything else stays byte for byte.
+func TestBody(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"grant_type=authorization_code&code=c0de&code_verifier=v3r", "grant_type=authorization_code&code=" + Marker + "&code_verifier=" + Marker},
+		{`{"private_key": "k3y", "code": "c0de", "sid":"s1d", "credential" : "cr3d", "SAMLResponse": "PHNhbWw+", "accessKey": "AK"}`,
+			`{"private_key": "` + Marker + `", "code": "` + Marker + `", "sid":"` + Marker + `", "credential" : "` + Marker + `", "SAMLResponse": "` + Marker + `", "accessKey": "` + Marker + `"}`},
+		{`{"nested": {"client_assertion": "a\"b", "name": "bob"}, "access_token": "t0k"}`,
+			`{"nested": {"client_assertion": "` + Marker + `", "name": "bob"}, "access_token": "` + Marker + `"}`},
+		{`{"type":"service_account","pk":"-----BEGIN PRIVATE KEY-----\nMIIEv\n-----END PRIVATE KEY-----\n"}`,
+			`{"type":"service_account","pk":"` + Marker + `\n"}`},
+		{"-----BEGIN RSA PRIVATE KEY-----\nMIIEv", Marker},
+		// Nothing secret: as written.
+		{`{"code": 404, "Access-Control-Allow-Headers": "authorization", "auth": "", "session": null, "message": "not found"}`,
+			`{"code": 404, "Access-Control-Allow-Headers": "authorization", "auth": "", "session": null, "message": "not found"}`},
+		{"a=1&b=2", "a=1&b=2"},
+		{"<html>code=c</html> plain prose", "<html>code=c</html> plain prose"},
+	}
+	for _, tt := range tests {
+		if got := Body(tt.in); got != tt.want {
+			t.Errorf("Body(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func FuzzBody(f *testing.F) {
+	for _, s := range []string{`{"code":"c","a":"b"}`, "code=c&x=1", "-----BEGIN PRIVATE KEY-----\nx", `{"k\"ey":"v"}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := Body(s)
+		if Body(out) != out {
+			t.Fatalf("Body is not idempotent: %q -> %q -> %q", s, out, Body(out))
+		}
+	})
+}
+
 func TestCommonSecretParamsAreSecret(t *testing.T) {
 	for _, n := range CommonSecretParams {
 		if !IsSecretName(n) {

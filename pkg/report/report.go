@@ -201,7 +201,7 @@ func (s *sanitizer) HeaderValue(name, v string) string {
 func (s *sanitizer) Body(b []byte) string {
 	t := string(b)
 	if s.redact {
-		t = redact.Text(t)
+		t = redact.Body(t)
 	}
 	return t
 }
