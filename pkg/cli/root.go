@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"strconv"
-	"strings"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -164,10 +163,10 @@ Each command's --help gives its flags and exit codes. Docs:
 		root.AddCommand(f(io))
 	}
 	registerCompletions(root)
-	// cobra prints each flag's explanation on one line, however long: wrap
-	// it to the terminal (80 columns when unknown) as the rest of the output.
-	root.SetUsageTemplate(strings.ReplaceAll(root.UsageTemplate(), ".FlagUsages |",
-		fmt.Sprintf(".FlagUsagesWrapped %d |", io.TextWidth())))
+	// cobra prints help as written, each flag's explanation on one line
+	// however long: fit it to the terminal (80 columns when unknown) as
+	// the rest of the output.
+	fitHelpTemplates(root, io.TextWidth())
 	return root
 }
 
