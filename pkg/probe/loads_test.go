@@ -1,8 +1,10 @@
 package probe
 
 import (
+	"context"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 )
@@ -52,5 +54,44 @@ func TestLoadKindRequests(t *testing.T) {
 				t.Errorf("Origin = %q; want one: %v", o, tt.origin)
 			}
 		})
+	}
+}
+
+// TestEventStreamNotReadToTheEnd: an EventSource's answer is a stream that
+// never ends; the browser has its verdict at the headers, and so must the
+// probe: it does not wait for the stream to close, which only the check's
+// time limit (here ten minutes) would end. The guard below is a liveness
+// check, not a measure of speed.
+func TestEventStreamNotReadToTheEnd(t *testing.T) {
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	srv, _ := server(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		_, _ = w.Write([]byte("data: hello\n\n"))
+		w.(http.Flusher).Flush()
+		select { // a stream: open until the client leaves
+		case <-r.Context().Done():
+		case <-release:
+		}
+	})
+	done := make(chan *Result, 1)
+	go func() {
+		res, _ := Run(context.Background(), Options{Request: cors.Request{Method: "GET", URL: srv.URL + "/events", Origin: pageOrigin,
+			Initiator: "eventsource"}, SendActual: true, Timeout: 10 * time.Minute})
+		done <- res
+	}()
+	var res *Result
+	select {
+	case res = <-done:
+	case <-time.After(2 * time.Minute):
+		t.Fatal("the probe is still reading the event stream")
+	}
+	final := res.Exchange.FinalResponse()
+	if final == nil || final.Status != 200 || !final.BodyTruncated {
+		t.Fatalf("final response %+v; want the 200, its body cut short (the stream goes on)", final)
+	}
+	if d := cors.Evaluate(res.Exchange); d.Verdict != cors.Allowed {
+		t.Errorf("verdict %s: %+v", d.Verdict, d.Findings)
 	}
 }

@@ -223,7 +223,14 @@ func (p *prober) sendOnly(ctx context.Context, method, rawURL string, h http.Hea
 	if msg.Header == nil {
 		msg.Header = http.Header{}
 	}
-	msg.Body, msg.BodyTruncated = readBody(resp, p.opts.MaxBody)
+	if isEventStream(resp) {
+		// A stream that ends when the client leaves: the browser judged
+		// it at the headers; waiting for the end would wait for the
+		// check's time limit.
+		msg.BodyTruncated = true
+	} else {
+		msg.Body, msg.BodyTruncated = readBody(resp, p.opts.MaxBody)
+	}
 	resp.Body.Close()
 	hop.Response = msg
 	hop.Duration = time.Since(hop.Started)
@@ -301,6 +308,12 @@ func statusText(resp *http.Response) string {
 		return strings.TrimSpace(t)
 	}
 	return http.StatusText(resp.StatusCode)
+}
+
+// isEventStream reports whether resp is a server-sent event stream.
+func isEventStream(resp *http.Response) bool {
+	essence, _, _ := strings.Cut(resp.Header.Get("Content-Type"), ";")
+	return strings.EqualFold(strings.TrimSpace(essence), "text/event-stream")
 }
 
 func capBytes(b []byte, limit int64) ([]byte, bool) {
