@@ -248,6 +248,7 @@ func TestExplainConsoleTextRedacts(t *testing.T) {
 	line := "Access to fetch at 'https://api.example.com/items?access_token=ya29.secretsecret&page=2' from origin 'https://app.example.com' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."
 	redirected := "Access to fetch at 'https://api.example.com/items?access_token=ya29.secretsecret' (redirected from 'https://app.example.com/start') from origin 'https://app.example.com' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."
 	userinfo := "Access to XMLHttpRequest at 'https://alice:hunter2@api.example.com/items' from origin 'https://app.example.com' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."
+	escaped := "Access to fetch at 'https://api.example.com/x?\x1b]0;t\x07' from origin 'https://app.example.com\u202e' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."
 	for _, tc := range []struct {
 		args []string
 		has  []string
@@ -265,6 +266,9 @@ func TestExplainConsoleTextRedacts(t *testing.T) {
 		// the hint names what the command holds.
 		{[]string{userinfo}, []string{"https://alice:%5BREDACTED%5D@api.example.com/items",
 			"put the hidden values back for %5BREDACTED%5D"}, "hunter2"},
+		// The JSON's texts are cleaned as the text's are: JSON would
+		// escape ESC as \u001b, which jq -r prints raw.
+		{[]string{"-o", "json", escaped}, []string{`"url": "https://api.example.com/x?\\x1b]0;t\\x07"`, `"origin": "https://app.example.com\\u202e"`}, `\u001b`},
 	} {
 		code, out, stderr := runMain(nil, false, append([]string{"explain"}, tc.args...)...)
 		if code != ExitAllowed {

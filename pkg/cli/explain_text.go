@@ -55,7 +55,11 @@ func explainText(o *explainOptions, r *consoletext.Reading) error {
 		}
 	}
 	if o.Output == "json" {
-		out := explainJSON{Browser: r.Browser, Candidates: []string{}, URL: r.URL, RedirectedFrom: r.RedirectedFrom, Origin: r.Origin, CheckCommand: command, Note: r.Note, Locale: r.Locale, LegacyWording: r.Legacy}
+		// Cleaned as the text is: JSON escapes ESC as \u001b, which jq -r
+		// prints raw, and the pasted text holds the server's words.
+		cl := termsafe.Clean
+		out := explainJSON{Browser: r.Browser, Candidates: []string{}, URL: cl(r.URL), RedirectedFrom: cl(r.RedirectedFrom), Origin: cl(r.Origin),
+			CheckCommand: cl(command), Note: cl(r.Note), Locale: r.Locale, LegacyWording: cl(r.Legacy)}
 		if r.Code != "" {
 			c := string(r.Code)
 			out.Code = &c
