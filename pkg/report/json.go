@@ -206,7 +206,7 @@ func buildJSON(res *CheckResult) *jsonReport {
 			ID:         pl.ID,
 			Name:       pl.Name,
 			Confidence: pl.Confidence,
-			Evidence:   nonNil(pl.Evidence),
+			Evidence:   texts(pl.Evidence, s.Text),
 			Layers:     nonNil(pl.Layers),
 		}
 	}
@@ -244,6 +244,16 @@ func canonical(h http.Header) http.Header {
 			ck = k
 		}
 		out[ck] = append(out[ck], vs...)
+	}
+	return out
+}
+
+// texts is ss, each through f (the report's redaction and cleaning, as
+// the text report shows them), never nil.
+func texts(ss []string, f func(string) string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = f(s)
 	}
 	return out
 }

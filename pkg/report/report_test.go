@@ -134,10 +134,13 @@ func secretExchange() *cors.Exchange {
 }
 
 func TestSecretsRedacted(t *testing.T) {
-	secrets := []string{"s3cr3t-t0ken-value", "key-1234567890", "cookie-secret-value", "new-cookie-secret", "tok-abcdef"}
+	secrets := []string{"s3cr3t-t0ken-value", "key-1234567890", "cookie-secret-value", "new-cookie-secret", "tok-abcdef", "evid-t0ken-value"}
 	render := func(noRedact bool) map[string]string {
 		res := result(secretExchange())
 		res.NoRedact = noRedact
+		// The platform's evidence quotes the server's headers.
+		res.Platform = &platform.Detection{ID: "nginx", Name: "nginx", Confidence: "high",
+			Evidence: []string{`X-Cache: "HIT from https://cdn.example/?token=evid-t0ken-value"`}}
 		var text, js bytes.Buffer
 		if err := WriteText(&text, res, Style{}); err != nil {
 			t.Fatal(err)
