@@ -163,6 +163,10 @@ func listCodes(o *explainOptions) error {
 	// each title goes under its code instead.
 	stacked := width > 0 && width-len(indent) < 40
 	entry := func(code, sev, title string) string {
+		if stacked && len(code+"  "+sev) > width {
+			// A long code alone on its line; its severity starts the title.
+			return code + "\n" + report.Wrap(title, "    "+sev+"  ", "    ", width)
+		}
 		if stacked {
 			return code + "  " + sev + "\n" + report.Wrap(title, "    ", "    ", width)
 		}
@@ -173,7 +177,7 @@ func listCodes(o *explainOptions) error {
 	for _, in := range codes {
 		b.WriteString(entry(string(in.Code), string(in.Severity), in.Title))
 	}
-	b.WriteString("\nRun 'corsdiag explain <code>' for a code's page.\n")
+	b.WriteString("\n" + report.Wrap("Run 'corsdiag explain <code>' for a code's page.", "", "  ", width))
 	_, err := io.WriteString(o.IO.Out, b.String())
 	return err
 }

@@ -2,11 +2,13 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/corsdiag/corsdiag/pkg/consoletext"
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/redact"
+	"github.com/corsdiag/corsdiag/pkg/report"
 	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
 
@@ -76,6 +78,9 @@ func explainText(o *explainOptions, r *consoletext.Reading) error {
 	p, _ := cors.LookupProfile(r.Browser)
 	w := o.IO.Out
 	clean := termsafe.Clean
+	// wrap writes prose wrapped to the terminal (piped: whole).
+	width := terminalWidth(o.IO)
+	wrap := func(first, rest, s string) { io.WriteString(w, report.Wrap(s, first, rest, width)) }
 	console := "console"
 	if r.Locale != "" {
 		console += " (locale " + r.Locale + ")"
@@ -86,22 +91,22 @@ func explainText(o *explainOptions, r *consoletext.Reading) error {
 		console += fmt.Sprintf(" (an older %s's wording, %q)", p.Display, r.Legacy)
 	}
 	if r.Code == "" {
-		fmt.Fprintf(w, "%s's fetch() error: it does not say which CORS check failed, or whether it was CORS at all.\n", p.Display)
+		wrap("", "  ", p.Display+"'s fetch() error: it does not say which CORS check failed, or whether it was CORS at all.")
 	} else {
-		fmt.Fprintf(w, "%s's %s says: %s\n", p.Display, console, r.Code)
+		wrap("", "  ", fmt.Sprintf("%s's %s says: %s", p.Display, console, r.Code))
 		if len(r.Candidates) > 1 {
 			var others []string
 			for _, c := range r.Candidates[1:] {
 				others = append(others, string(c))
 			}
-			fmt.Fprintf(w, "  Also possible: %s (the text reads the same for them)\n", strings.Join(others, ", "))
+			wrap("  ", "    ", fmt.Sprintf("Also possible: %s (the text reads the same for them)", strings.Join(others, ", ")))
 		}
 	}
 	field := func(name, v, missing string) {
 		if v == "" {
 			v = missing
 		}
-		fmt.Fprintf(w, "  %-8s %s\n", name+":", clean(v))
+		wrap(fmt.Sprintf("  %-8s ", name+":"), "           ", clean(v))
 	}
 	shownURL := r.URL
 	if r.RedirectedFrom != "" && r.URL != "" {
@@ -115,17 +120,17 @@ func explainText(o *explainOptions, r *consoletext.Reading) error {
 	}
 	field("Status", status, "not in the text")
 	if r.Note != "" {
-		fmt.Fprintf(w, "  Note:    %s\n", r.Note)
+		wrap("  Note:    ", "           ", r.Note)
 	}
 	fmt.Fprintf(w, "\nReproduce it:\n  %s\n", clean(command))
 	if needsOrigin {
-		fmt.Fprintf(w, "  (put your page's origin in --origin: the text does not name it)\n")
+		wrap("  ", "   ", "(put your page's origin in --origin: the text does not name it)")
 	}
 	if r.URL == "" {
-		fmt.Fprintf(w, "  (put the request's URL for URL: the text does not name it)\n")
+		wrap("  ", "   ", "(put the request's URL for URL: the text does not name it)")
 	}
 	if hidden != "" {
-		fmt.Fprintf(w, "  (put the hidden values back for %s, or pass --no-redact)\n", hidden)
+		wrap("  ", "   ", fmt.Sprintf("(put the hidden values back for %s, or pass --no-redact)", hidden))
 	}
 	if r.Code == "" {
 		return nil
