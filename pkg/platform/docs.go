@@ -328,6 +328,16 @@ var pages = map[cors.Code]pageText{
 		Detect:  "S3 recognised and the body names `This CORS request is not allowed`, or a 2xx/3xx answer lacks the header.",
 		Related: []cors.Code{CodeS3CORSNotEnabled, CodeCloudFrontCache},
 	},
+	CodeS3WildcardCreds: {
+		Platform: "Amazon S3", Explains: cors.CodeWildcardCredentials,
+		Browser: "S3 answers `Access-Control-Allow-Origin: *`, with no `Access-Control-Allow-Credentials`, to a page that sends credentials (`credentials: 'include'`, an HTTP client set to `withCredentials`); the browser refuses `*` for such a request.",
+		Why:     "S3 uses the first rule that matches the origin, method and requested headers. A rule whose `AllowedOrigins` is `*` is answered with `*`; a rule that lists the origin is answered with that origin and `Access-Control-Allow-Credentials: true`. A rule for the page's origin placed after the `*` rule is never used: it must come first. The `*` rule then still answers every other origin.",
+		Example: "HTTP/1.1 200 OK\nServer: AmazonS3\nx-amz-request-id: 4442587FB7D0A2F9\nx-amz-id-2: vlR7PnpV2Ce81puvHNH0FiaHjGtN5uHXGB3PnoU=\nAccess-Control-Allow-Origin: *\nAccess-Control-Allow-Methods: GET\nVary: Origin, Access-Control-Request-Headers, Access-Control-Request-Method\nContent-Type: application/json\n\n{}",
+		Fetch:   `fetch("https://my-assets.s3.eu-west-1.amazonaws.com/config/app.json", { credentials: "include" })`,
+		Confirm: "```sh\naws s3api get-bucket-cors --bucket BUCKET --query \"CORSRules[].AllowedOrigins\"\n```\nA `[\"*\"]` before (or instead of) a list holding the page's origin confirms.",
+		Detect:  "S3 recognised and the engine reports `*` for a request with credentials.",
+		Related: []cors.Code{cors.CodeWildcardCredentials, CodeS3CORSRuleMismatch},
+	},
 	CodeCloudFrontCache: {
 		Platform: "Amazon CloudFront", Explains: cors.CodeMissingAllowOrigin,
 		Browser: "CloudFront serves a cached copy made for another page's origin (or for a request without `Origin`): no `Access-Control-Allow-Origin`, or another origin's value. It works for whoever filled the cache and fails for the others, intermittently.",

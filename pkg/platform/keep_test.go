@@ -39,7 +39,7 @@ func init() {
 		singleValueForms[code] = map[Format]bool{FormatConsole: true, FormatAWSCLI: true, FormatCloudFormation: true,
 			FormatSAM: true, FormatCDK: true, FormatTerraform: true, FormatOpenAPI: true}
 	}
-	for _, code := range []cors.Code{CodeS3CORSNotEnabled, CodeS3CORSRuleMismatch, CodeGCSCORS} {
+	for _, code := range []cors.Code{CodeS3CORSNotEnabled, CodeS3CORSRuleMismatch, CodeS3WildcardCreds, CodeGCSCORS} {
 		singleValueForms[code] = map[Format]bool{FormatConsole: true, FormatCloudFormation: true, FormatCDK: true,
 			FormatTerraform: true, FormatServerless: true, FormatSAM: true}
 	}

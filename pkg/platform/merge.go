@@ -16,6 +16,8 @@ import (
 var (
 	//go:embed snippets/s3-add-rule.jq
 	jqS3AddRule string
+	//go:embed snippets/s3-first-rule.jq
+	jqS3FirstRule string
 	//go:embed snippets/merge-cors-config.jq
 	jqMergeCorsConfig string
 	//go:embed snippets/gcs-add-entry.jq
@@ -90,6 +92,16 @@ func s3Rule(c FixContext) map[string]any {
 // puts the result; a bucket without rules starts from an empty list, and
 // any other error of the read stops before the put.
 func s3MergeCLI(c FixContext) string {
+	return s3PutCLI(c, jqS3AddRule, "# every rule already there stays; the page's rule is added once")
+}
+
+// s3FirstRuleCLI is s3MergeCLI with the page's rule put first, before a
+// "*" rule that S3 would use in its place.
+func s3FirstRuleCLI(c FixContext) string {
+	return s3PutCLI(c, jqS3FirstRule, "# every rule already there stays, in its order, after the page's rule: S3 answers with the\n# first rule that matches, so the \"*\" rule still answers the other origins")
+}
+
+func s3PutCLI(c FixContext, program, note string) string {
 	return fmt.Sprintf(`BUCKET=%s
 # the rules in place today (none yet: an empty list; any other error stops here, before the put)
 aws s3api get-bucket-cors --bucket "$BUCKET" --output json > cors-current.json 2> cors-error.txt \
@@ -97,7 +109,7 @@ aws s3api get-bucket-cors --bucket "$BUCKET" --output json > cors-current.json 2
   && jq --argjson rule %s %s cors-current.json > cors.json \
   && aws s3api put-bucket-cors --bucket "$BUCKET" --cors-configuration file://cors.json \
   && aws s3api get-bucket-cors --bucket "$BUCKET"
-# every rule already there stays; the page's rule is added once`, c.Bucket, shQuote(compactJSON(s3Rule(c))), shQuote(inlineJQ(jqS3AddRule)))
+%s`, c.Bucket, shQuote(compactJSON(s3Rule(c))), shQuote(inlineJQ(program)), note)
 }
 
 // corsConfigAdd is what the page needs in an API Gateway HTTP API's or a

@@ -241,6 +241,7 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 		}
 	}
 	const prod = `{"AllowedOrigins":["https://app.example.com"],"AllowedMethods":["GET","HEAD"],"AllowedHeaders":["authorization"],"MaxAgeSeconds":600}`
+	const anyOrigin = `{"AllowedOrigins":["*"],"AllowedMethods":["GET"]}`
 	const prodConfig = `{"AllowOrigins":["https://app.example.com"],"AllowMethods":["GET","POST"],"AllowHeaders":["authorization"],"AllowCredentials":true,"MaxAge":300}`
 	ctx := ExampleContext()
 	ctx.Origin, ctx.Bucket, ctx.APIID = "https://staging.example.com", "uploads", "q1w2e3r4t5"
@@ -255,6 +256,15 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 				}
 				wantHas(t, rules[1], "AllowedOrigins", "https://staging.example.com")
 				wantHas(t, rules[1], "AllowedMethods", "PUT")
+			}},
+		{name: "S3 '*' rule answering a credentialed page: the page's rule goes first", code: CodeS3WildcardCreds, file: "s3.json",
+			state: `{"CORSRules":[` + anyOrigin + `,` + prod + `]}`,
+			check: func(t *testing.T, got map[string]any) {
+				rules := got["CORSRules"].([]any)
+				if len(rules) != 3 || !sameJSON(rules[1], anyOrigin) || !sameJSON(rules[2], prod) {
+					t.Fatalf("the rules there did not all survive, in their order, after the page's: %v", rules)
+				}
+				wantHas(t, rules[0], "AllowedOrigins", "https://staging.example.com")
 			}},
 		{name: "S3 without CORS yet", code: CodeS3CORSNotEnabled, file: "s3.json",
 			check: func(t *testing.T, got map[string]any) {
@@ -852,7 +862,7 @@ func apiGatewayConfigCases() []writeCase {
 
 // TestMergePrograms: the jq programs can be pasted inside single quotes.
 func TestMergePrograms(t *testing.T) {
-	for name, p := range map[string]string{"s3-add-rule": jqS3AddRule, "merge-cors-config": jqMergeCorsConfig, "gcs-add-entry": jqGCSAddEntry, "set-allow-origins": jqSetAllowOrigins, "cloudfront-behavior": jqCloudFrontBehavior,
+	for name, p := range map[string]string{"s3-add-rule": jqS3AddRule, "s3-first-rule": jqS3FirstRule, "merge-cors-config": jqMergeCorsConfig, "gcs-add-entry": jqGCSAddEntry, "set-allow-origins": jqSetAllowOrigins, "cloudfront-behavior": jqCloudFrontBehavior,
 		"cloudfront-forward-origin": jqCloudFrontForwardOrigin, "cloudfront-allow-options": jqCloudFrontAllowOptions,
 		"cloudfront-keys-origin": jqCloudFrontKeysOrigin, "cloudfront-key-origin": jqCloudFrontKeyOrigin,
 		"gateway-response-add": jqGatewayResponseAdd} {

@@ -21,6 +21,7 @@ const (
 const (
 	CodeS3CORSNotEnabled   cors.Code = "s3-cors-not-enabled"
 	CodeS3CORSRuleMismatch cors.Code = "s3-cors-rule-mismatch"
+	CodeS3WildcardCreds    cors.Code = "s3-wildcard-rule-with-credentials"
 )
 
 var (
@@ -43,6 +44,21 @@ func init() {
 			Fix: "Put a CORS configuration on the bucket allowing the page's origin, method and headers."},
 		cors.Info{Code: CodeS3CORSRuleMismatch, Severity: cors.SeverityError, Title: "S3: no CORS rule matches the origin, method and headers", Spec: spec,
 			Fix: "Add a CORS rule whose AllowedOrigins, AllowedMethods and AllowedHeaders cover the request."},
+		cors.Info{Code: CodeS3WildcardCreds, Severity: cors.SeverityError, Title: "S3: a `*` CORS rule answers a page that sends credentials", Spec: "Amazon S3 user guide, CORS configuration; Fetch §CORS check step 3",
+			Fix: "Put a rule for the page's origin first in the bucket's CORS configuration, before the `*` rule: S3 uses the first rule that matches, and answers a listed origin with itself and Access-Control-Allow-Credentials: true."},
+	)
+	// The page's rule goes first: S3 answers with the first rule that
+	// matches. Terraform's cors_rule blocks are a set, in no order: no
+	// form for it.
+	addFixes(CodeS3WildcardCreds,
+		fixBuilder{FormatConsole, "S3 console", func(c FixContext) string {
+			return fmt.Sprintf("S3 console → Buckets → %s → Permissions → Cross-origin resource sharing (CORS) → Edit → first inside the [ ] list, before the rule with \"*\" (keep every rule), add:\n%s", c.Bucket, s3CorsRuleJSON(c))
+		}},
+		fixBuilder{FormatAWSCLI, "get-bucket-cors, put the page's rule first (jq), put-bucket-cors", s3FirstRuleCLI},
+		fixBuilder{FormatCloudFormation, "CorsConfiguration on AWS::S3::Bucket, the page's rule first", func(c FixContext) string {
+			return s3WholeNote(c, true, "#", "CorsConfiguration", "deploy") +
+				strings.Replace(s3CFN(c), "# keep the rules already in CorsRules; add this one", "# keep the rules already in CorsRules; add this one first, before the \"*\" rule", 1)
+		}},
 	)
 	for _, code := range []cors.Code{CodeS3CORSNotEnabled, CodeS3CORSRuleMismatch} {
 		// A rule refused the request: rules are in place, wherever set.
@@ -211,6 +227,11 @@ func s3Causes(a *analysis) []cors.Finding {
 		return nil
 	}
 	c := *a.fixContext()
+	if rep := a.diag.Reported(); rep != nil && (rep.Code == cors.CodeWildcardCredentials || rep.Code == cors.CodePreflightWildcardCredentials) {
+		return []cors.Finding{a.finding(CodeS3WildcardCreds, id, rep.Step, true,
+			fmt.Sprintf("S3 answered Access-Control-Allow-Origin: *: the first rule of bucket %s's CORS configuration that matches the request allows origin *, and S3 answers such a rule with * and no Access-Control-Allow-Credentials, which the browser never accepts for a request with credentials", c.Bucket),
+			"Put a rule for "+c.Origin+" first in "+c.Bucket+"'s CORS configuration, before the * rule: S3 answers a listed origin with itself and Access-Control-Allow-Credentials: true, and the * rule still answers the other origins.")}
+	}
 	for _, r := range []*response{a.obs.preflight(), a.obs.final()} {
 		if r == nil || r.resp == nil || hasACAO(r.resp) {
 			continue
