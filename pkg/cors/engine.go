@@ -103,6 +103,7 @@ func (p *Profile) Evaluate(ex *Exchange) *Diagnosis {
 		j.add(j.mixedContentFinding(r.URL, "request"))
 	case p.NoCORS[r.Initiator]:
 		// Loaded without CORS: nothing to check.
+		d.Plan.NoCORS = true
 	default:
 		j.evaluate(ex, d)
 	}

@@ -19,7 +19,7 @@ type Initiator struct {
 	// SameOriginOnly: the load never sends credentials cross-origin (a web
 	// font: always credentials mode same-origin).
 	SameOriginOnly bool
-	// What names the load in findings and fix text.
+	// What names the load in words (the note on a pasted line).
 	What string
 	// Accept is the Accept header the standard sets for the load (the
 	// profiles' AcceptOf say what each browser sends otherwise).
@@ -36,7 +36,7 @@ var Initiators = []Initiator{
 	{Name: "script", Flag: "script", Dest: "script", What: `module script or <script crossorigin>`, ResourceType: "script"},
 	{Name: "image", Flag: "image", Dest: "image", What: "<img crossorigin> image", ResourceType: "image"},
 	{Name: "stylesheet", Flag: "stylesheet", Dest: "style", What: `<link rel=stylesheet crossorigin> stylesheet`, ResourceType: "stylesheet"},
-	{Name: "eventsource", Flag: "eventsource", Dest: "empty", What: "EventSource stream", Accept: "text/event-stream", ResourceType: "eventsource"},
+	{Name: "eventsource", Flag: "eventsource", Dest: "empty", What: "EventSource stream (or another load Chrome calls “resource”)", Accept: "text/event-stream", ResourceType: "eventsource"},
 }
 
 // InitiatorOfRecord is the initiator a recorded request names: Chrome's

@@ -36,6 +36,9 @@ type Plan struct {
 	ChromiumOnly []string `json:"-"`
 	// Forbidden is set for CONNECT, TRACE and TRACK: fetch() throws.
 	Forbidden bool `json:"-"`
+	// NoCORS: the browser makes this request without CORS (WebKit's web
+	// fonts): no Origin, no check.
+	NoCORS bool `json:"no_cors,omitempty"`
 	// URLCredentials is set when fetch() is given a URL with a user name
 	// or password (https://user:pw@host/): the Request constructor throws
 	// a TypeError and nothing is sent. XMLHttpRequest takes such a URL.

@@ -67,9 +67,15 @@ func BrowsersDiffer(vs []cors.BrowserVerdict) (differ bool, headline, why string
 func differenceWhy(vs []cors.BrowserVerdict) string {
 	var pre, noPre []string
 	var reasons []string
+	var noCORS, checked []string
 	for _, v := range vs {
 		if v.Diagnosis == nil {
 			continue
+		}
+		if v.Diagnosis.Plan.NoCORS {
+			noCORS = append(noCORS, displayName(v.Browser))
+		} else {
+			checked = append(checked, displayName(v.Browser))
 		}
 		if v.Diagnosis.Plan.Preflight {
 			pre = append(pre, displayName(v.Browser))
@@ -79,6 +85,10 @@ func differenceWhy(vs []cors.BrowserVerdict) string {
 		} else {
 			noPre = append(noPre, displayName(v.Browser))
 		}
+	}
+	if len(noCORS) > 0 && len(checked) > 0 {
+		return joinNames(noCORS) + " " + plural0(len(noCORS), "loads", "load") + " it without CORS (no Origin sent, nothing checked); " +
+			joinNames(checked) + " " + plural0(len(checked), "checks", "check") + " it"
 	}
 	if len(pre) > 0 && len(noPre) > 0 {
 		verb := "sends"

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"maps"
+	"net/http"
 	"reflect"
 	"slices"
 	"strings"
@@ -81,5 +82,24 @@ func TestHARBrowsersDiffer(t *testing.T) {
 				t.Errorf("differences %+v, want %+v", diffs, tc.diffs)
 			}
 		})
+	}
+}
+
+// TestBrowsersDifferOnAFont: Safari loads a web font without CORS
+// (WebKitGTK 2.50: load-font-no-acao), so a font Chrome and Firefox block
+// works there; the report says why rather than leaving it a puzzle.
+func TestBrowsersDifferOnAFont(t *testing.T) {
+	ex := &cors.Exchange{
+		Request: cors.Request{Method: "GET", URL: "https://cdn.example.com/fa.woff2", Origin: "https://app.example.com", Initiator: "font"},
+		Actual:  []cors.Hop{{Response: &cors.Message{Status: 200, Header: http.Header{}}}},
+	}
+	var vs []cors.BrowserVerdict
+	for _, p := range cors.AllProfiles {
+		vs = append(vs, p.Judge(ex))
+	}
+	differ, headline, why := BrowsersDiffer(vs)
+	const want = "Safari loads it without CORS (no Origin sent, nothing checked); Chrome and Firefox check it"
+	if !differ || headline != "blocked in Chrome and Firefox only; allowed in Safari" || why != want {
+		t.Errorf("%v %q\nwhy %q\nwant %q", differ, headline, why, want)
 	}
 }
