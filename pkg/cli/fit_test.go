@@ -268,7 +268,8 @@ func TestGoldenScreensFit(t *testing.T) {
 
 // Long values a server or a user chose: a URL of 300 characters, an
 // Access-Control-Allow-Headers list of 100 names, a value with no space to
-// break at, 40 exposed headers. Every line still fits 80 and 120 columns.
+// break at, 40 exposed headers. Every line still fits
+// 40, 50, 80 and 120 columns.
 func TestCheckFitsLongValues(t *testing.T) {
 	names := make([]string, 100)
 	for i := range names {
@@ -287,7 +288,7 @@ func TestCheckFitsLongValues(t *testing.T) {
 		w.Header().Set("Server", strings.Repeat("注文", 60))
 	}
 	url := "https://api.test/" + strings.Repeat("segment/", 30) + "items?" + strings.Repeat("filter=a&", 10)
-	for _, width := range []int{80, 120} {
+	for _, width := range []int{40, 50, 80, 120} {
 		tr := scenarioServer(t, h)
 		code, out, errOut := execCheckWidth(t, tr, width, "-o", "text", url, "--origin", testOrigin, "-X", "PUT", "-H", "X-Custom-Header-001: 1")
 		if !strings.Contains(out, "Exchanges") || !strings.Contains(out, "x-custom-header-008") {
@@ -329,12 +330,12 @@ func manyOriginsHAR(t *testing.T) string {
 }
 
 // har's table of requests from several pages, with long origins, URLs
-// and a long custom method, fits 80 and 120 columns: it was 106 columns
+// and a long custom method, fits 40 to 120 columns: it was 106 columns
 // wide at 80, the origin column never shortened. Each page origin is said
 // in its row, under the URL when its column gave way.
 func TestHarFitsManyOrigins(t *testing.T) {
 	file := manyOriginsHAR(t)
-	for _, width := range []int{80, 120} {
+	for _, width := range []int{40, 50, 80, 120} {
 		io, out, errOut := fakeIO(nil)
 		io.Width, io.WidthSet = width, true
 		Main([]string{"har", file}, io)
@@ -443,7 +444,7 @@ func TestCheckFitsLongComparedOrigin(t *testing.T) {
 		}
 	}
 	long := "https://a-very-long-subdomain-name-that-goes-on-and-on.staging.eu-west-1.example.com"
-	for _, width := range []int{80, 120} {
+	for _, width := range []int{40, 50, 80, 120} {
 		tr := scenarioServer(t, h)
 		_, out, errOut := execCheckWidth(t, tr, width, "-o", "text", "https://api.test/items", "--origin", testOrigin,
 			"-X", "PUT", "-H", "Content-Type: application/json", "--compare-origin", long)
@@ -462,7 +463,7 @@ func TestCheckFitsLongComparedOrigin(t *testing.T) {
 // lint's text fits the terminal too: the finding's line, its message, the
 // prose of its fix and the summary wrap; a fix snippet's code stays whole.
 func TestLintFitsTheTerminal(t *testing.T) {
-	for _, width := range []int{80, 120} {
+	for _, width := range []int{40, 50, 80, 120} {
 		io, out, errOut := fakeIO(nil)
 		io.Width, io.WidthSet = width, true
 		code := Main([]string{"lint", "../../testdata/lint/mistakes/sam-auth-on-options.yaml",

@@ -14,17 +14,18 @@ import (
 // as such text has no spaces; any other word longer than a line (a URL, a
 // code) stands alone on its line, whole. When that word does not fit
 // after a label ("  Reported:  "), the label takes a line of its own and
-// the text goes under it, indented two more than the label.
+// the text goes under it, indented two more than the label (never more
+// than rest).
 func writeWrapped(b *strings.Builder, s, first, rest string, width int) {
 	if width <= 0 {
 		b.WriteString(first + s + "\n")
 		return
 	}
-	if label := strings.TrimSpace(first); label != "" {
+	if label := strings.TrimSpace(first); strings.HasSuffix(label, ":") {
 		f := strings.TrimLeft(first, "\n")
 		lead := len(f) - len(strings.TrimLeft(f, " ")) + 2
 		word, _, _ := strings.Cut(strings.TrimSpace(s), " ")
-		if w := termsafe.Width(widePieces(word)[0]); termsafe.Width(first)+w > width && lead < termsafe.Width(rest) {
+		if w := termsafe.Width(widePieces(word)[0]); termsafe.Width(first)+w > width && lead <= termsafe.Width(rest) {
 			b.WriteString(strings.TrimRight(first, " ") + "\n")
 			first, rest = strings.Repeat(" ", lead), strings.Repeat(" ", lead)
 		}

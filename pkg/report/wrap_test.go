@@ -78,6 +78,10 @@ func TestWrapLabelGivesWay(t *testing.T) {
 		{Wrap("preflight-missing-allow-origin", "  Reported:  ", rest, 50), "  Reported:  preflight-missing-allow-origin\n"},
 		{Wrap("Access-Control-Allow-Methods does not list PUT", "  Cause:     ", rest, 40),
 			"  Cause:\n    Access-Control-Allow-Methods does\n    not list PUT\n"},
+		// audit's: the text under the label at the rest's indent, not past it.
+		{Wrap("https://attacker.app.example.com", "    also got in: ", "      ", 40), "    also got in:\n      https://attacker.app.example.com\n"},
+		// A list mark is no label.
+		{Wrap("preflight-invalid-allow-credentials", "    - ", "      ", 40), "    - preflight-invalid-allow-credentials\n"},
 		{commandText("  Docs:      ", "corsdiag explain missing-allow-origin", 50), "  Docs:      corsdiag explain missing-allow-origin\n"},
 		{commandText("  Docs:      ", "corsdiag explain missing-allow-origin", 40), "  Docs:\n    corsdiag explain missing-allow-origin\n"},
 		{commandText("  Docs:      ", "corsdiag explain missing-allow-origin", 0), "  Docs:      corsdiag explain missing-allow-origin\n"},
