@@ -365,11 +365,6 @@ func unhex(c byte) byte {
 	return c - '0'
 }
 
-// URLsInText redacts every URL quoted in free text as URL does, and
-// nothing else of it (Text also hides what looks like a token anywhere):
-// for a text whose other words must stay as written.
-func URLsInText(s string) string { return urlsInText(s) }
-
 // urlsInText redacts every URL quoted in free text (an error message, a
 // finding, a console line) the way URL does. A URL runs from its scheme
 // to the next space, quote or angle bracket (see isURLEnd); only those

@@ -161,9 +161,10 @@ func (s *sanitizer) Text(t string) string {
 	for _, k := range keys {
 		t = strings.ReplaceAll(t, k, s.urls[k])
 	}
-	// And any other URL it quotes: a finding of the recorded request
-	// shown with the live exchange a replay put in its place.
-	return redact.URLsInText(t)
+	// And any other URL it quotes (a finding of the recorded request shown
+	// with the live exchange a replay put in its place), and the server's
+	// words: a credential echoed in a header value a finding quotes.
+	return redact.Text(t)
 }
 
 // Header is a header set ready to show.
@@ -174,25 +175,13 @@ func (s *sanitizer) Header(h http.Header) http.Header {
 	if !s.redact {
 		return h
 	}
-	out := redact.Header(h)
-	for _, k := range []string{"Location", "Content-Location", "Referer"} {
-		if vs, ok := out[k]; ok {
-			for i, v := range vs {
-				vs[i] = redact.URL(v)
-			}
-		}
-	}
-	return out
+	return redact.Header(h)
 }
 
 // HeaderValue redacts one header value given its name.
 func (s *sanitizer) HeaderValue(name, v string) string {
 	if !s.redact {
 		return v
-	}
-	switch http.CanonicalHeaderKey(name) {
-	case "Location", "Content-Location", "Referer":
-		return redact.URL(v)
 	}
 	return redact.Value(name, v)
 }

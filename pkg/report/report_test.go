@@ -562,3 +562,38 @@ func TestTitleMethodOneLine(t *testing.T) {
 		t.Errorf("the title does not show the method escaped on one line:\n%s", b.String())
 	}
 }
+
+// TestServerWordsRedacted: a finding quotes what the server answered (an
+// Access-Control-Allow-Headers or -Methods value). check's reports hid
+// only the URLs in such texts, so a credential the server echoed there
+// ('Authorization: Bearer …', 'token=…') was printed, where har and ci
+// hide it. Every check renderer now redacts these texts as Text does.
+func TestServerWordsRedacted(t *testing.T) {
+	tests := []struct{ header, value, secret string }{
+		{"Access-Control-Allow-Headers", "Authorization: Bearer SrvBearer81abcdef", "SrvBearer81abcdef"},
+		{"Access-Control-Allow-Methods", "GET, token=SrvTok82", "SrvTok82"},
+		{"Access-Control-Allow-Methods", "GET, x eyJhbGciOiJIUzI1.eyJzdWIiOiIxMjM0.SrvJwt83", "SrvJwt83"},
+	}
+	for _, tt := range tests {
+		req := cors.Request{Method: "PUT", URL: api, Origin: page, Header: http.Header{"X-Foo": {"1"}}}
+		pre := hop("OPTIONS", api, http.Header{"Origin": {page}, "Access-Control-Request-Method": {"PUT"}, "Access-Control-Request-Headers": {"x-foo"}},
+			204, http.Header{"Access-Control-Allow-Origin": {page}, tt.header: {tt.value}}, "")
+		res := result(&cors.Exchange{Request: req, Preflight: &pre})
+		var text, js, page bytes.Buffer
+		if err := WriteText(&text, res, Style{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteJSON(&js, res); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteHTML(&page, &HTMLPage{Command: "check", Items: []HTMLItem{{Verdict: "blocked", Exchange: res.Exchange, Findings: res.Diagnosis.Findings}}}); err != nil {
+			t.Fatal(err)
+		}
+		for format, out := range map[string]string{"text": text.String(), "json": js.String(), "html": page.String()} {
+			if strings.Contains(out, tt.secret) {
+				i := strings.Index(out, tt.secret)
+				t.Errorf("%s: %s shows %s: …%s…", tt.header, format, tt.secret, out[max(0, i-80):i+len(tt.secret)])
+			}
+		}
+	}
+}
