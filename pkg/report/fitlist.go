@@ -69,7 +69,7 @@ func (f ListFit) Fit(header []string, rows [][]string, width int) (h []string, c
 			for i, row := range cells {
 				// The moved lines stay whole unless nothing else fits.
 				first, under, _ := strings.Cut(row[main], "\n")
-				row[main] = WrapLines(first, room)
+				row[main] = fillLines(first, room)
 				if under != "" {
 					if moved > room {
 						under = WrapLines(under, room)

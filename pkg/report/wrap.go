@@ -176,7 +176,14 @@ func fitCells(rows [][]string, width int) {
 
 // WrapLines breaks every line of s longer than width: at the last space
 // or comma that fits, else hard; continuations are indented by two.
-func WrapLines(s string, width int) string {
+func WrapLines(s string, width int) string { return wrapLines(s, width, false) }
+
+// fillLines is WrapLines, but a word too long for a line of its own (a
+// URL) starts where the line breaks, so a short word before it ("GET")
+// is not left alone on a line above it.
+func fillLines(s string, width int) string { return wrapLines(s, width, true) }
+
+func wrapLines(s string, width int, fill bool) string {
 	var out []string
 	for _, line := range strings.Split(s, "\n") {
 		first := true
@@ -189,6 +196,9 @@ func WrapLines(s string, width int) string {
 				break
 			}
 			cut := breakAt(line, room)
+			if next := strings.TrimLeft(line[cut:], " "); fill && firstWordWidth(next) > width-2 {
+				cut = max(cut, len(termsafe.Head(line, room)))
+			}
 			out = append(out, indentCont(line[:cut], first))
 			line = strings.TrimLeft(line[cut:], " ")
 			first = false
@@ -196,6 +206,14 @@ func WrapLines(s string, width int) string {
 		out = append(out, indentCont(line, first))
 	}
 	return strings.Join(out, "\n")
+}
+
+// firstWordWidth is the columns of s up to its first space or comma.
+func firstWordWidth(s string) int {
+	if i := strings.IndexAny(s, " ,"); i >= 0 {
+		s = s[:i+1]
+	}
+	return termsafe.Width(s)
 }
 
 func indentCont(s string, first bool) string {
