@@ -818,18 +818,25 @@ func tru(string) string  { return "true" }
 func fals(string) string { return "false" }
 func dq(v string) string { return fmt.Sprintf("%q", v) }
 
-// resourceLookup is the shell line that finds the resource id.
-func resourceLookup(c FixContext) string {
-	return fmt.Sprintf(`API_ID=%s
+// withResource looks the resource up and runs body only when it is
+// found: behind a custom domain the URL's path holds a base path the API
+// does not, and a body run with no resource would fail step by step, then
+// deploy whatever else waits undeployed.
+func withResource(c FixContext, body string) string {
+	return fmt.Sprintf(`API_ID=%[1]s
 # the resource as defined in the API (a path template such as /items/{id} if the URL holds an id)
-RESOURCE_ID=$(aws apigateway get-resources --rest-api-id "$API_ID" --query "items[?path=='%s'].id" --output text)`, c.APIID, c.safeResource())
+RESOURCE_ID=$(aws apigateway get-resources --rest-api-id "$API_ID" --query "items[?path=='%[2]s'].id" --output text)
+if [ -z "$RESOURCE_ID" ] || [ "$RESOURCE_ID" = None ]; then
+  echo "no resource %[2]s in API $API_ID: nothing changed or deployed, the API kept as it is. Put the path as the API defines it in the get-resources query (aws apigateway get-resources lists them; behind a custom domain, without the base path) and run this again" >&2; false
+else%[3]s
+fi`, c.APIID, c.safeResource(), body)
 }
 
 // optionsMockCLI looks the resource up and, where it has an OPTIONS
 // method, runs exists; else adds one without authorization, with a MOCK
 // integration answering the preflight; then redeploys.
 func optionsMockCLI(c FixContext, exists string) string {
-	return resourceLookup(c) + fmt.Sprintf(`
+	return withResource(c, fmt.Sprintf(`
 %s
 %s
 if aws apigateway get-method --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS >/dev/null 2>&1; then
@@ -842,7 +849,7 @@ else
 fi
 aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %s`,
 		corsJSONHeredoc("cors-method.json", jsonParams(apigwHeaderParams(c, true), "method.response.header.", func(string) string { return "false" })),
-		corsJSONHeredoc("cors-integration.json", jsonParams(apigwHeaderParams(c, true), "method.response.header.", dq)), exists, c.Stage)
+		corsJSONHeredoc("cors-integration.json", jsonParams(apigwHeaderParams(c, true), "method.response.header.", dq)), exists, c.Stage))
 }
 
 func corsJSONHeredoc(file, content string) string {
@@ -899,7 +906,7 @@ const api = new apigateway.RestApi(this, 'Api', {
 Lambda proxy / HTTP proxy integration: the console cannot add it; return the header from the backend (--fix-format lambda).`, c.safeResource(), c.Method, c.Origin, c.Stage)
 		}},
 		{FormatAWSCLI, "map Access-Control-Allow-Origin on the method (non-proxy), then redeploy", func(c FixContext) string {
-			return resourceLookup(c) + fmt.Sprintf(`
+			return withResource(c, fmt.Sprintf(`
 %s
 %s
 # update adds the header and keeps the rest (put would replace the
@@ -908,7 +915,7 @@ aws apigateway update-method-response --rest-api-id "$API_ID" --resource-id "$RE
 aws apigateway update-integration-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method %s --status-code 200 --patch-operations file://cors-integration-patch.json
 aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %s`,
 				corsJSONHeredoc("cors-method-patch.json", patchParams(apigwHeaderParams(c, false), "method.response.header.", func(string) string { return jsonString("false") })),
-				corsJSONHeredoc("cors-integration-patch.json", patchParams(apigwHeaderParams(c, false), "method.response.header.", jsonString)), c.Method, c.Method, c.Stage)
+				corsJSONHeredoc("cors-integration-patch.json", patchParams(apigwHeaderParams(c, false), "method.response.header.", jsonString)), c.Method, c.Method, c.Stage))
 		}},
 		{FormatCloudFormation, "the method's responses map the header (non-proxy)", func(c FixContext) string {
 			return fmt.Sprintf(`# Add to the method's existing definition, for each status it returns: its
@@ -1731,7 +1738,7 @@ func init() {
 			st := mockStatus(m)
 			integration := append(paramOps(mockCredentialParams(c, false), "method.response.header.", jsonString),
 				patchOp("/responseTemplates/application~1json", jsonString(echoTemplate(m))))
-			return resourceLookup(m) + fmt.Sprintf(`
+			return withResource(m, fmt.Sprintf(`
 %[1]s
 %[2]s
 # A mapping template on the mock's answer is kept: add the lines above to it by hand.
@@ -1745,7 +1752,7 @@ else
   echo "the OPTIONS integration response has a mapping template, kept: add cors-integration-patch.json's template lines to it" >&2; false
 fi
 %[5]s`, corsJSONHeredoc("cors-method-patch.json", patchParams(mockCredentialParams(c, false), "method.response.header.", func(string) string { return jsonString("false") })),
-				corsJSONHeredoc("cors-integration-patch.json", patchList(integration)), st, m.Stage, strings.TrimRight(mockActualNote(m, "#"), "\n"))
+				corsJSONHeredoc("cors-integration-patch.json", patchList(integration)), st, m.Stage, strings.TrimRight(mockActualNote(m, "#"), "\n")))
 		}},
 		fixBuilder{FormatCloudFormation, "the OPTIONS method's MOCK responses (then a new AWS::ApiGateway::Deployment)", func(c FixContext) string {
 			m := credentialedMock(c)

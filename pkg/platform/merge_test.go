@@ -64,7 +64,8 @@ case "$1 $2" in
     || { echo "An error occurred (ValidationException) when calling the UpdateFunctionUrlConfig operation: AllowMethods" >&2; exit 254; }
   jq --slurpfile c "$f" '.Cors = $c[0]' "$dir/url.json" > "$dir/url.new" && mv "$dir/url.new" "$dir/url.json" ;;
 "apigateway get-resources")
-  echo r1 ;;
+  # no-resource: the path is not the API's (a custom domain's base path in it)
+  [ -e "$dir/no-resource" ] || echo r1 ;;
 "apigateway create-deployment")
   rest '.deployments += 1' ;;
 "apigateway update-gateway-response")
@@ -567,6 +568,21 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 					t.Errorf("the OPTIONS mock changed although its template was kept: %v", v)
 				}
 			}},
+	}...)
+	// The URL's path is not a resource of the API (a custom domain's base
+	// path in it): nothing is changed, and nothing deployed, which would
+	// publish whatever else waits undeployed.
+	for _, code := range []cors.Code{CodeAPIGWNoOptionsMethod, CodeAPIGWAuthOnOptions, CodeAPIGWCorsOnlyOnOptions, CodeAPIGWMockWildcardCreds} {
+		state := restState(`{}`, mappedPUT)
+		tests = append(tests, writeCase{name: "REST API, the path not one of its resources: " + string(code), code: code, file: "rest.json", state: state,
+			stops: true, files: map[string]string{"no-resource": ""},
+			check: func(t *testing.T, got map[string]any) {
+				if !sameJSON(got, state) {
+					t.Errorf("the API changed or was deployed: %s", compactJSON(got))
+				}
+			}})
+	}
+	tests = append(tests, []writeCase{
 		{name: "REST API with an OPTIONS method not deployed yet", code: CodeAPIGWNoOptionsMethod, file: "rest.json", state: restState(`{}`, consoleOPTIONS),
 			check: func(t *testing.T, got map[string]any) {
 				if !sameJSON(param(t, got, "methods"), consoleOPTIONS) {
