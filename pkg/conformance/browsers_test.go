@@ -292,7 +292,7 @@ func runBrowserSuite(t *testing.T, k browserKind, find func() (string, error), l
 	only := os.Getenv("CORSDIAG_SCENARIO")
 	var scenarios []Scenario
 	for _, sc := range all {
-		if sc.Skipped(k.name) == "" && (only == "" || strings.Contains(sc.Name, only)) {
+		if sc.Skipped(k.name) == "" && (only == "" || selected(sc.Name, only)) {
 			scenarios = append(scenarios, sc)
 		}
 	}

@@ -139,6 +139,16 @@ func launchGroups(scenarios []Scenario) [][]Scenario {
 	return out
 }
 
+// selected reports whether CORSDIAG_SCENARIO=only picks scenario name: a
+// name holding it, or, for "^prefix", a name starting with the prefix
+// (^load- is the load-* scenarios and not xhr-upload-*).
+func selected(name, only string) bool {
+	if prefix, ok := strings.CutPrefix(only, "^"); ok {
+		return strings.HasPrefix(name, prefix)
+	}
+	return strings.Contains(name, only)
+}
+
 func loadScenarios(t *testing.T) []Scenario {
 	t.Helper()
 	scenarios, err := LoadDir(scenarioDir)
@@ -169,7 +179,7 @@ func TestChromium(t *testing.T) {
 	if only != "" {
 		scenarios = nil
 		for _, s := range all {
-			if strings.Contains(s.Name, only) {
+			if selected(s.Name, only) {
 				scenarios = append(scenarios, s)
 			}
 		}
