@@ -389,6 +389,7 @@ func urlsInText(s string) string {
 		for end < len(s) && !isURLEnd(s[end]) {
 			end++
 		}
+		end = urlGoesOn(s, j, end)
 		if start < j && start >= last && urlSecretMarks.index(s[j:end]) >= 0 {
 			if r := rawURL(s[start:end]); r != s[start:end] {
 				b.WriteString(relativeURLs(s[last:start]))
@@ -403,6 +404,68 @@ func urlsInText(s string) string {
 	}
 	b.WriteString(relativeURLs(s[last:]))
 	return b.String()
+}
+
+// urlGoesOn is where a URL quoted in s, from its "://" at j, ends when its
+// run of bytes ends at end: there, unless its query or fragment ended
+// inside a name=value parameter at a space or a quote that a parameter
+// list follows ("?x=1 sid=…&y=2"). A browser escapes both in a URL, so only
+// a hostile or hand-edited file's URL holds them raw, and what follows is
+// still its query: the secret parameters there are hidden with the rest.
+// Prose after a URL ("?page=2 and code=200") does not go on.
+func urlGoesOn(s string, j, end int) int {
+	for end < len(s) && goesOnAt(s[end]) && endsInParam(s[j:end]) {
+		w := firstWord(s[end+1:])
+		if !isParamList(w) {
+			break
+		}
+		end += 1 + len(w)
+	}
+	return end
+}
+
+// goesOnAt reports whether a URL that ends at c may go on after it.
+func goesOnAt(c byte) bool { return c == ' ' || c == '\'' || c == '"' }
+
+// endsInParam reports whether u, a URL from its "://", ends inside a
+// name=value parameter of its query or fragment.
+func endsInParam(u string) bool {
+	if queryStarts.index(u) < 0 {
+		return false
+	}
+	k := max(strings.LastIndexAny(u, "?#&; \t\n\r'\""), 0)
+	return strings.IndexByte(u[k:], '=') >= 0
+}
+
+// firstWord is s up to the first byte that ends a URL.
+func firstWord(s string) string {
+	for i := 0; i < len(s); i++ {
+		if isURLEnd(s[i]) {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+// isParamList reports whether w is name=value parameters joined by '&' or
+// ';' (a leading separator allowed), names of URL token bytes.
+func isParamList(w string) bool {
+	w = strings.TrimLeft(w, "&;")
+	if w == "" {
+		return false
+	}
+	for p := range strings.FieldsFuncSeq(w, func(r rune) bool { return r == '&' || r == ';' }) {
+		k, _, ok := strings.Cut(p, "=")
+		if !ok || k == "" {
+			return false
+		}
+		for i := 0; i < len(k); i++ {
+			if c := k[i]; !isSchemeByte(c) && c != '_' && c != '%' && c != '~' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // relativeURLs redacts the relative URLs quoted in text as URL does: a
@@ -470,6 +533,11 @@ func TextAround(pre, url, post string) (mid string, ok bool) {
 		if isURLEnd(url[i]) || url[i] == '(' || i < j && !isSchemeByte(url[i]) {
 			return "", false
 		}
+	}
+	// Nor may the URL go on into post (urlGoesOn): a parameter list after
+	// a space or a quote that ends it inside a parameter.
+	if post != "" && goesOnAt(post[0]) && endsInParam(url[j:]) && isParamList(firstWord(post[1:])) {
+		return "", false
 	}
 	mid = url
 	if urlSecretMarks.index(url[j:]) >= 0 {

@@ -164,6 +164,14 @@ func TestText(t *testing.T) {
 		{"see /docs#access_token=s3cr3t", "see /docs#access_token=" + Marker},
 		{"GET /items?page=2 then /a/b, 1/2?code=5 and a/b?code=c", "GET /items?page=2 then /a/b, 1/2?code=5 and a/b?code=c"},
 		{"see https://a.example/x and /y?sid=s3cr3t", "see https://a.example/x and /y?sid=" + Marker},
+		// A raw space or quote in a quoted URL's query (a hostile file's;
+		// a browser escapes them): a secret parameter right after it is
+		// still the URL's, as long as the URL ended inside a parameter.
+		{"Access to fetch at 'http://h/sp?x=1 sid=s3cr3t&y=2' from origin", "Access to fetch at 'http://h/sp?x=1 sid=" + Marker + "&y=2' from origin"},
+		{"at 'http://h/sp?x=1 a=2 code=s3cr3t' from", "at 'http://h/sp?x=1 a=2 code=" + Marker + "' from"},
+		{`Location "http://h/cb?x=1"&sig=s3cr3t" is`, `Location "http://h/cb?x=1"&sig=` + Marker + `" is`},
+		{"see https://a.example/docs?page=2 and code=200", "see https://a.example/docs?page=2 and code=200"},
+		{"run 'https://a.example/x?api_key=abc123' --origin https://b.example", "run 'https://a.example/x?api_key=" + Marker + "' --origin https://b.example"},
 		// Prose around a URL that ends a line keeps every word.
 		{"see https://a.example/docs?page=2\nThe code=200 answer", "see https://a.example/docs?page=2\nThe code=200 answer"},
 		{"open https://a.example/x\n\nthen check the key", "open https://a.example/x\n\nthen check the key"},
@@ -379,6 +387,8 @@ func FuzzTextAround(f *testing.F) {
 		{"http", "s://a.test/", " "},
 		{"", "HTTPS://A.TEST/?Signature=x", "\""},
 		{"see ", "https://a.test/p?x=1(/y?code=c", " and (/z?sig=s)"},
+		{"at '", "http://h/sp?x=1", " sid=s&y=2' from"},
+		{"at '", "http://h/sp?x=1", "'&code=c' from"},
 	} {
 		f.Add(c[0], c[1], c[2])
 	}
