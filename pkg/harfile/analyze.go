@@ -917,6 +917,10 @@ func (a *analyzer) judge(j *job) *Result {
 		Credentials: hasCredentials(e), Initiator: initiatorAPI(e),
 	}
 	req.Header = authorHeaders(e.Request.Headers, j.pair)
+	// A recorded preflight is one the browser sent, also for a request its
+	// method and headers would not need one for (an XMLHttpRequest upload
+	// listener sets the use-CORS-preflight flag).
+	req.ForcePreflight = j.pair != nil
 	jd := a.newJudged(j)
 	res, ex := &jd.res, &jd.ex
 	ex.Request = req

@@ -79,3 +79,22 @@ func TestCheckCommandNamesTheLoad(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordedPreflightOfASimpleRequest: a request that needs no preflight
+// by its method and headers was preflighted all the same (an
+// XMLHttpRequest with an upload listener: Chromium 156, xhr-upload-no-cors).
+// The recorded preflight is what failed, and har says so, not that the
+// cause is missing from the file.
+func TestRecordedPreflightOfASimpleRequest(t *testing.T) {
+	pre := entryJSON("2024-01-01T00:00:00.100Z", "OPTIONS", "https://api.test/up", "preflight",
+		[][2]string{{"Origin", app}, {"Access-Control-Request-Method", "POST"}}, 204, nil, "")
+	post := entryJSON("2024-01-01T00:00:00.200Z", "POST", "https://api.test/up", "xhr",
+		[][2]string{{"Origin", app}, {"Sec-Fetch-Mode", "cors"}, {"Content-Type", "text/plain;charset=UTF-8"}}, 0, nil, "net::ERR_FAILED")
+	_, rs := analyze(t, harOf(pre, post))
+	if len(rs) != 1 {
+		t.Fatalf("%d results, want 1", len(rs))
+	}
+	if f := rs[0].Reported(); f == nil || f.Code != cors.CodePreflightMissingAllowOrigin {
+		t.Errorf("reported %+v; want %s", f, cors.CodePreflightMissingAllowOrigin)
+	}
+}
