@@ -341,7 +341,9 @@ func WriteAuditSARIF(w io.Writer, res *AuditResult) error {
 			WithMessage(sarif.NewTextMessage(res.text(f.Message) + " Fix: " + f.Fix))
 		result.AddLocation(sarif.NewLocationWithPhysicalLocation(sarif.NewPhysicalLocation().
 			WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri))))
-		result.WithPartialFingerPrints(map[string]any{"corsdiagAudit/v1": uri + "|" + string(f.Code)})
+		// The URL redacted whatever --no-redact says: the fingerprint holds
+		// no token, and a rotated one opens no new alert (as ci's).
+		result.WithPartialFingerPrints(map[string]any{"corsdiagAudit/v1": termsafe.Clean(redact.URL(res.Report.URL)) + "|" + string(f.Code)})
 	}
 	log.AddRun(run)
 	if err := log.PrettyWrite(w); err != nil {

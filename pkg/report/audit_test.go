@@ -121,3 +121,35 @@ func TestAuditSARIFMatchesSchema(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditSARIFFingerprintHidesSecrets: code scanning matches an audit's
+// findings across runs by their fingerprint, which names the URL. With
+// --no-redact it held the URL's token: a secret in a field no reader
+// looks at, and a new alert whenever the token rotates. It is redacted
+// whatever --no-redact says, as ci's fingerprints are.
+func TestAuditSARIFFingerprintHidesSecrets(t *testing.T) {
+	for _, noRedact := range []bool{false, true} {
+		res := auditFixture()
+		res.NoRedact = noRedact
+		var b bytes.Buffer
+		if err := WriteAuditSARIF(&b, res); err != nil {
+			t.Fatal(err)
+		}
+		var log struct {
+			Runs []struct {
+				Results []struct {
+					PartialFingerprints map[string]string `json:"partialFingerprints"`
+				} `json:"results"`
+			} `json:"runs"`
+		}
+		if err := json.Unmarshal(b.Bytes(), &log); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range log.Runs[0].Results {
+			if fp := r.PartialFingerprints["corsdiagAudit/v1"]; fp != "https://api.example.com/me?access_token=[REDACTED]|"+"origin-reflected" &&
+				fp != "https://api.example.com/me?access_token=[REDACTED]|any-origin-allowed" {
+				t.Errorf("noRedact=%v: fingerprint %q", noRedact, fp)
+			}
+		}
+	}
+}
