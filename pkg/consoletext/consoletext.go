@@ -346,11 +346,16 @@ func Read(text string) (*Reading, error) {
 		}
 		return nil, err
 	}
+	credentials := true // the element may have crossorigin="use-credentials"
 	if in, ok := cors.LookupInitiator(r.Initiator); ok && !in.Scripted {
-		kind = in.What
+		kind, credentials = in.What, !in.SameOriginOnly
 	}
 	if kind != "" {
-		r.Note = "The line is about a " + kind + " the page loads (the element's own request, in CORS mode), not fetch(): corsdiag check sends the same GET. Add --credentials if the element has crossorigin=\"use-credentials\"."
+		note := "The line is about a " + kind + " the page loads (the element's own request, in CORS mode), not fetch(): corsdiag check sends the same GET."
+		if credentials {
+			note += " Add --credentials if the element has crossorigin=\"use-credentials\"."
+		}
+		r.Note = strings.TrimSpace(r.Note + " " + note)
 	}
 	return r, nil
 }

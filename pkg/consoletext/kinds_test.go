@@ -93,3 +93,26 @@ func TestReadRedirectedFrom(t *testing.T) {
 		t.Errorf("URL %q redirected from %q", r.URL, r.RedirectedFrom)
 	}
 }
+
+// Firefox's font loader line names no code but tells the load: a web
+// font, so the command to reproduce it checks a font (Firefox ESR 153,
+// load-font-no-acao).
+func TestReadFirefoxFontLine(t *testing.T) {
+	const font = `downloadable font: download failed (font-family: "FontAwesome" style:normal weight:400 stretch:100 src index:0): bad URI or cross-site access not allowed source: https://cdn.example.com/fa.woff2`
+	for _, text := range []string{font,
+		"Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://cdn.example.com/fa.woff2. (Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 200.\n" + font,
+	} {
+		r, err := Read(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Browser != "firefox" || r.Initiator != "font" || r.URL != "https://cdn.example.com/fa.woff2" {
+			t.Errorf("read %s %q %q; want firefox, font and the URL", r.Browser, r.Initiator, r.URL)
+		}
+		// A web font is never credentialed; the note on a lone follow-up
+		// line stays.
+		if strings.Contains(r.Note, "--credentials") || text == font && !strings.Contains(r.Note, "paste that one too") {
+			t.Errorf("note %q", r.Note)
+		}
+	}
+}

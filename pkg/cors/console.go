@@ -129,6 +129,9 @@ type Cause struct {
 	// Alone: nothing follows it (no AfterPreflight, AfterRedirect or
 	// After line): it is not a CORS failure.
 	Alone bool
+	// Only is the initiator the line is logged for ("" : any): Firefox's
+	// font loader line tells a web font.
+	Only string
 	// Omit: the browser logs no line here (an After cause's variant for
 	// an initiator whose failure WebKit does not report again).
 	Omit bool
@@ -347,6 +350,9 @@ func (p *Profile) Templates() []Template {
 	for _, code := range slices.Sorted(maps.Keys(m.Unpredicted)) {
 		cs := m.Unpredicted[code]
 		for _, init := range templateInitiators {
+			if cs.Only != "" && cs.Only != init {
+				continue
+			}
 			add(Template{Browser: p.Name, Code: Code(code), Key: cs.Key, Redirected: m.Redirected, NoStatus: m.NoStatus,
 				Text: m.render(cs, init, placeholders()), Initiator: init, Unpredicted: true})
 		}

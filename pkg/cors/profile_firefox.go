@@ -70,7 +70,7 @@ var firefoxMessages = &Messages{
 		// The font loader's line after any failed download of a web font
 		// (a CORS failure among them: Firefox ESR 153, load-font-*),
 		// naming the page's font family; it tells of no one code.
-		"": {Bare: true,
+		"": {Bare: true, Only: "font",
 			Text: "downloadable font: download failed (font-family: \"{family}\" style:{style} weight:{weight} stretch:{stretch} src index:{index}): bad URI or cross-site access not allowed source: {url}"},
 		string(CodeLocalNetworkPermission): {Key: "LocalNetworkAccessDetected", Bare: true,
 			Text: "Local Network Access detected: top-level site “{origin}/”, initiator “{origin}/”, accessing target “{url}” ({address}) via {initiator}. Secure context: {secure_context}, prompt action: {action}"},
