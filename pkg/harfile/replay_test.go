@@ -106,7 +106,7 @@ func TestReplayNamesThePlatformCause(t *testing.T) {
 		wantCause cors.Code
 		wantFix   string
 	}{
-		{"Express cors allow-list", stacks.ExpressCORS(allowed, stacks.ExpressJSON(`[]`)), "GET", nil, "express", platform.CodeOriginNotAllowed, "...allowedOrigins"},
+		{"Express cors allow-list", stacks.ExpressCORS(allowed, stacks.ExpressJSON(`[]`)), "GET", nil, "express", platform.CodeOriginNotAllowed, "allowedOrigins)"},
 		{"S3 rule mismatch", stacks.S3(allowed), "PUT", http.Header{"Content-Type": {"application/json"}}, "aws-s3", platform.CodeS3CORSRuleMismatch, "get-bucket-cors"},
 		{"Express auth before cors", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("X-Powered-By", "Express")

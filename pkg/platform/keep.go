@@ -82,10 +82,16 @@ func (c FixContext) existingSlot() string {
 func (c FixContext) jsOrigins() string {
 	items := singleQuoted(c.allowListOrigins())
 	if c.Existing {
-		return "...allowedOrigins /* the origins allowed today */, " + items
+		return jsExistingOrigins + " /* the origins allowed today */, " + items
 	}
 	return items
 }
+
+// jsExistingOrigins spreads the user's list of origins when the code has
+// one by that name. The guard keeps a snippet pasted unedited running: a
+// bare reference to a missing variable throws, and a Lambda handler would
+// then fail every invocation.
+const jsExistingOrigins = "...(typeof allowedOrigins === 'undefined' ? [] : allowedOrigins)"
 
 // quotedOrigins is the list for "a", "b" forms (Java, C#, HCL, JSON).
 func (c FixContext) quotedOrigins() string { return quoteList(c.allowListOrigins()) }

@@ -956,3 +956,33 @@ func TestHTTPAPICredentialsNotBesideWildcard(t *testing.T) {
 		})
 	}
 }
+
+// TestJSSnippetsRunPastedAsIs: the JavaScript snippets that keep the
+// origins allowed today name the user's list (allowedOrigins) only behind
+// a typeof guard. Pasted unedited into code that has no such variable, a
+// bare reference throws a ReferenceError: a Lambda handler would fail
+// every invocation, a server would not start.
+func TestJSSnippetsRunPastedAsIs(t *testing.T) {
+	comments := regexp.MustCompile(`(?s)/\*.*?\*/|//[^\n]*`)
+	js := map[Format]bool{FormatLambda: true, FormatExpress: true, FormatCloudflare: true}
+	checked := 0
+	for _, known := range []bool{true, false} {
+		ctx := existingContext(known)
+		for code := range fixBuilders {
+			for _, f := range Fixes(code, ctx) {
+				if !js[f.Format] {
+					continue
+				}
+				checked++
+				body := comments.ReplaceAllString(f.Snippet, "")
+				body = strings.ReplaceAll(body, jsExistingOrigins, "")
+				if strings.Contains(body, "allowedOrigins") {
+					t.Errorf("%s/%s (known %v): allowedOrigins without its guard:\n%s", code, f.Format, known, f.Snippet)
+				}
+			}
+		}
+	}
+	if checked < 10 {
+		t.Fatalf("only %d snippets checked", checked)
+	}
+}

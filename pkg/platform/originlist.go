@@ -139,7 +139,7 @@ func expressAddOrigin(c FixContext) string {
 	list := singleQuoted(c.allowListOrigins())
 	note := c.keepNote("//")
 	if len(c.AllowedOrigins) == 0 {
-		list = "...allowedOrigins, " + singleQuoted([]string{c.Origin})
+		list = jsExistingOrigins + ", " + singleQuoted([]string{c.Origin})
 		note = "// allowedOrigins: the array cors() is given today; keep it and add the page's origin"
 	}
 	return fmt.Sprintf(`%s

@@ -75,7 +75,7 @@ func TestOriginNotInAllowList(t *testing.T) {
 		{name: "express GET, compared with the API's own origin", h: express, req: get,
 			wantCause: CodeOriginNotAllowed, step: "actual", platform: "Express (Node.js)",
 			message: []string{"was refused too"},
-			fix:     []string{"origin: [...allowedOrigins, 'https://staging.example.com']"},
+			fix:     []string{"origin: [...(typeof allowedOrigins === 'undefined' ? [] : allowedOrigins), 'https://staging.example.com']"},
 			noCode:  CodeExpressNoCORS},
 		{name: "express preflight answered 204 without the origin", h: express, req: put, compare: []string{prodOrigin},
 			wantCause: CodeOriginNotAllowed, step: "preflight", platform: "Express (Node.js)",

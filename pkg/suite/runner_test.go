@@ -310,7 +310,7 @@ func TestRunNamesTheCauseAsCheckDoes(t *testing.T) {
 		t.Errorf("code %s on %q, want origin-not-in-allow-list on Express", e.Code, e.Platform)
 	case !strings.Contains(e.Browser, "No 'Access-Control-Allow-Origin' header"):
 		t.Errorf("console line %q", e.Browser)
-	case !strings.Contains(e.Fix, "...allowedOrigins, 'https://staging.example.com'"):
+	case !strings.Contains(e.Fix, ": allowedOrigins), 'https://staging.example.com'"):
 		t.Errorf("fix does not keep the list:\n%s", e.Fix)
 	}
 }
