@@ -5,6 +5,7 @@ package redact
 import (
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -599,6 +600,27 @@ var (
 // or "key": "value" pairs whose key names a secret.
 func Text(s string) string {
 	return patterns(urlsInText(s))
+}
+
+// TextQuoting is Text for a text that quotes the given URLs whole (a
+// finding quoting the request's URL, a check named after its URL): each
+// is first redacted where it is quoted as URL redacts it, longest first
+// (a URL that is a prefix of another does not win), so the text hides
+// what the URL column hides however the URL reads as prose.
+func TextQuoting(s string, urls ...string) string {
+	if len(urls) > 1 {
+		urls = slices.Clone(urls)
+		slices.SortFunc(urls, func(a, b string) int { return len(b) - len(a) })
+	}
+	for _, u := range urls {
+		if u == "" || !strings.Contains(s, u) {
+			continue
+		}
+		if r := URL(u); r != u {
+			s = strings.ReplaceAll(s, u, r)
+		}
+	}
+	return Text(s)
 }
 
 // patterns is Text without the URL step.

@@ -223,6 +223,28 @@ func FuzzBody(f *testing.F) {
 	})
 }
 
+// TestTextQuoting: the URLs a text is known to quote are redacted whole,
+// longest first, then the text as Text does.
+func TestTextQuoting(t *testing.T) {
+	tests := []struct {
+		s    string
+		urls []string
+		want string
+	}{
+		{"GET https://a.example/x?sig=s1 from http://h/p?x=1%zz;sid=s2", []string{"https://a.example/x?sig=s1", "http://h/p?x=1%zz;sid=s2"},
+			"GET https://a.example/x?sig=" + Marker + " from http://h/p?x=1%zz;sid=" + Marker},
+		// A URL that is a prefix of another.
+		{"see https://a.example/?code=c1&x=1", []string{"https://a.example/?code=c1", "https://a.example/?code=c1&x=1"},
+			"see https://a.example/?code=" + Marker + "&x=1"},
+		{"Bearer abcdefghijkl", nil, "Bearer " + Marker},
+	}
+	for _, tt := range tests {
+		if got := TextQuoting(tt.s, tt.urls...); got != tt.want {
+			t.Errorf("TextQuoting(%q, %q) = %q, want %q", tt.s, tt.urls, got, tt.want)
+		}
+	}
+}
+
 func TestCommonSecretParamsAreSecret(t *testing.T) {
 	for _, n := range CommonSecretParams {
 		if !IsSecretName(n) {

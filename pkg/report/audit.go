@@ -34,7 +34,7 @@ func (r *AuditResult) url() string {
 // text cleans what the server or the user sent before it is printed.
 func (r *AuditResult) text(s string) string {
 	if !r.NoRedact {
-		s = redact.Text(strings.ReplaceAll(s, r.Report.URL, redact.URL(r.Report.URL)))
+		s = redact.TextQuoting(s, r.Report.URL)
 	}
 	return termsafe.CleanLines(s)
 }

@@ -6,9 +6,9 @@ package report
 
 import (
 	"cmp"
+	"maps"
 	"net/http"
 	"slices"
-	"strings"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/platform"
@@ -152,19 +152,11 @@ func (s *sanitizer) Text(t string) string {
 	if !s.redact {
 		return t
 	}
-	// Longest first, so a URL that is a prefix of another does not win.
-	keys := make([]string, 0, len(s.urls))
-	for k := range s.urls {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
-	for _, k := range keys {
-		t = strings.ReplaceAll(t, k, s.urls[k])
-	}
-	// And any other URL it quotes (a finding of the recorded request shown
-	// with the live exchange a replay put in its place), and the server's
-	// words: a credential echoed in a header value a finding quotes.
-	return redact.Text(t)
+	// The exchange's URLs as the URL column shows them; and any other URL
+	// it quotes (a finding of the recorded request shown with the live
+	// exchange a replay put in its place), and the server's words: a
+	// credential echoed in a header value a finding quotes.
+	return redact.TextQuoting(t, slices.Collect(maps.Keys(s.urls))...)
 }
 
 // Header is a header set ready to show.

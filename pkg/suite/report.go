@@ -109,17 +109,11 @@ func (r *Report) clean(res *Result, s string) string {
 
 // redactAll is clean's redaction, which the SARIF fingerprints take
 // whatever --no-redact says.
-func redactAll(res *Result, s string) string { return redact.Text(redactURL(res, s)) }
-
-// redactURL redacts the secrets of the check's URL where s quotes it (a
-// check without a name is named "METHOD URL").
-func redactURL(res *Result, s string) string {
-	if res != nil && res.Check.URL != "" {
-		if red := redact.URL(res.Check.URL); red != res.Check.URL {
-			s = strings.ReplaceAll(s, res.Check.URL, red)
-		}
+func redactAll(res *Result, s string) string {
+	if res == nil {
+		return redact.Text(s)
 	}
-	return s
+	return redact.TextQuoting(s, res.Check.URL)
 }
 
 // CheckName is the check's name ready to show: the secrets of its URL
