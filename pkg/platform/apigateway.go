@@ -1054,10 +1054,9 @@ resource "aws_api_gateway_integration_response" "cors_%s" {
 			return fmt.Sprintf(`1. CloudFront in front (Via: … cloudfront.net): CloudFront console → the distribution → Behaviors → the behavior serving %[1]s
    → Edit → Origin request policy: AllViewerExceptHostHeader in place of AllViewer (legacy settings: drop Host from
    the forwarded headers). API Gateway routes by its own host name. Save.
-2. A custom domain name: API Gateway console → Custom domain names → %[2]s → API mappings: the URL's first path
-   segment must map to the API and stage (an empty path maps the whole domain).
+%[2]s
 3. API Gateway console → APIs → %[3]s → API settings: endpoint type PRIVATE is reached only from inside its VPC.
-4. AWS WAF console → Web ACLs → the ACL on stage %[4]s → Sampled requests: a rule blocking these requests.`, c.Path, c.Host, c.APIID, c.Stage)
+4. AWS WAF console → Web ACLs → the ACL on stage %[4]s → Sampled requests: a rule blocking these requests.`, c.Path, customDomainStep(c, FormatConsole), c.APIID, c.Stage)
 		}},
 		fixBuilder{FormatAWSCLI, "read what refuses the requests before API Gateway routes them (nothing is changed)", func(c FixContext) string {
 			return fmt.Sprintf(`# 1. CloudFront in front: the origin request policy of each behavior. AllViewer
@@ -1067,11 +1066,10 @@ aws cloudfront get-distribution-config --id YOUR_DISTRIBUTION_ID \
   --query 'DistributionConfig.DefaultCacheBehavior.{originRequestPolicy:OriginRequestPolicyId,headers:ForwardedValues.Headers.Items}'
 aws cloudfront get-distribution-config --id YOUR_DISTRIBUTION_ID \
   --query 'DistributionConfig.CacheBehaviors.Items[].{path:PathPattern,originRequestPolicy:OriginRequestPolicyId,headers:ForwardedValues.Headers.Items}'
-# 2. a custom domain name: its API mappings (the URL's first path segment must be one)
-aws apigateway get-base-path-mappings --domain-name %s
+%s
 # 3. the API's endpoint type (PRIVATE: reached only from inside its VPC), 4. the stage's WAF web ACL
 aws apigateway get-rest-api --rest-api-id %s --query endpointConfiguration.types
-aws apigateway get-stage --rest-api-id %s --stage-name %s --query webAclArn`, shWord(c.Host), shWord(c.APIID), shWord(c.APIID), shWord(c.Stage))
+aws apigateway get-stage --rest-api-id %s --stage-name %s --query webAclArn`, customDomainStep(c, FormatAWSCLI), shWord(c.APIID), shWord(c.APIID), shWord(c.Stage))
 		}},
 	)
 
@@ -1792,4 +1790,24 @@ fi
 			return lambdaHandler(credentialedMock(c))
 		}},
 	)
+}
+
+// customDomainStep is the custom-domain step of the forbidden-before-
+// routing fixes: the URL's host when it may be a custom domain name, a
+// placeholder when it is unknown, and no step when the URL is the API's
+// own execute-api host (no domain mapping is involved there).
+func customDomainStep(c FixContext, f Format) string {
+	if reExecuteAPI.MatchString(c.Host) {
+		if f == FormatConsole {
+			return "2. A custom domain name: none, the URL is the API's own execute-api host."
+		}
+		return "# 2. a custom domain name: none, the URL is the API's own execute-api host"
+	}
+	domain := hostOr(c.Host, "YOUR_DOMAIN")
+	if f == FormatConsole {
+		return "2. A custom domain name: API Gateway console → Custom domain names → " + domain +
+			" → API mappings: the URL's first path\n   segment must map to the API and stage (an empty path maps the whole domain)."
+	}
+	return "# 2. a custom domain name: its API mappings (the URL's first path segment must be one)\n" +
+		"aws apigateway get-base-path-mappings --domain-name " + shWord(domain)
 }

@@ -627,3 +627,37 @@ func TestNginxIfBlocksOnlyReturn(t *testing.T) {
 		t.Fatal("no if block checked")
 	}
 }
+
+// TestForbiddenBeforeRoutingDomainStep: the custom-domain step names the
+// URL's host, a placeholder when the host is unknown (never an empty
+// ” argument), and is dropped for the API's own execute-api host.
+func TestForbiddenBeforeRoutingDomainStep(t *testing.T) {
+	tests := []struct {
+		host      string
+		want      []string
+		wantNever []string
+	}{
+		{"", []string{"--domain-name YOUR_DOMAIN", "Custom domain names → YOUR_DOMAIN →"}, []string{"''", "→  →"}},
+		{"api.example.com", []string{"--domain-name api.example.com", "Custom domain names → api.example.com →"}, nil},
+		{"abcde12345.execute-api.eu-west-1.amazonaws.com", []string{"none, the URL is the API's own execute-api host"},
+			[]string{"get-base-path-mappings"}},
+	}
+	for _, tt := range tests {
+		c := ExampleContext()
+		c.Host = tt.host
+		var all strings.Builder
+		for _, f := range Fixes(CodeAPIGWForbiddenAll, c) {
+			all.WriteString(f.Snippet + "\n")
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(all.String(), w) {
+				t.Errorf("host %q: fixes lack %q:\n%s", tt.host, w, &all)
+			}
+		}
+		for _, w := range tt.wantNever {
+			if strings.Contains(all.String(), w) {
+				t.Errorf("host %q: fixes hold %q:\n%s", tt.host, w, &all)
+			}
+		}
+	}
+}
