@@ -177,7 +177,7 @@ input, 3 the endpoint could not be reached.`,
 	f.BoolVar(&opts.Strict, "strict", false, "exit 1 on warnings too")
 	f.StringVar(&opts.Browser, "browser", "chromium", browserFlagHelp)
 	f.StringVar(&opts.FixFormat, "fix-format", "", "form of platform-specific fixes: "+strings.Join(platform.Formats(), ", ")+", or all (default: the platform's usual one)")
-	f.StringVar(&opts.Initiator, "initiator", "fetch", "what makes the request: "+orList(cors.InitiatorFlags())+" (a web font, <script type=module>, <img crossorigin>, <link rel=stylesheet crossorigin>, EventSource)")
+	f.StringVar(&opts.Initiator, "initiator", "fetch", "what makes the request: "+orList(cors.InitiatorFlags())+" (a web font, <script type=module>, <script crossorigin>, <img crossorigin>, <link rel=stylesheet crossorigin>, EventSource)")
 	f.StringVar(&opts.PageAddressSpace, "page-address-space", "", "where the page's server is, for the local network checks of Chrome and Firefox: public, local or loopback (default: from the origin; a host name is public)")
 	return cmd
 }

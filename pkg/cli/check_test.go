@@ -399,7 +399,7 @@ func TestCheckExitCodes(t *testing.T) {
 		{"font allowed", []string{"check", allowed + "/f.woff2", "--origin", testOrigin, "--initiator", "font"}, ExitAllowed, ""},
 		{"font blocked", []string{"check", blocked, "--origin", testOrigin, "--initiator", "font"}, ExitBlocked, ""},
 		{"unknown initiator", []string{"check", allowed, "--origin", testOrigin, "--initiator", "iframe"}, ExitUsage,
-			`--initiator "iframe": want fetch, xhr, font, script, image, stylesheet or eventsource`},
+			`--initiator "iframe": want fetch, xhr, font, script, classic-script, image, stylesheet or eventsource`},
 		{"font with credentials", []string{"check", allowed, "--origin", testOrigin, "--initiator", "font", "--credentials"}, ExitUsage,
 			"a web font is never loaded with credentials"},
 		{"image with PUT", []string{"check", allowed, "--origin", testOrigin, "--initiator", "image", "-X", "PUT"}, ExitUsage,

@@ -222,6 +222,14 @@ window.__corsdiagLoad = function (spec) {
     document.head.appendChild(s);
     return p;
   }
+  case 'classic-script': {
+    const s = document.createElement('script');
+    s.crossOrigin = include ? 'use-credentials' : 'anonymous';
+    s.src = spec.url;
+    const p = events(s, 'load', 'error');
+    document.head.appendChild(s);
+    return p;
+  }
   case 'stylesheet': {
     const l = document.createElement('link');
     l.rel = 'stylesheet';

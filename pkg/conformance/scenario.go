@@ -197,12 +197,13 @@ type Kind struct {
 
 // Kinds are the loads request.kind names.
 var Kinds = map[string]Kind{
-	"font":        {Initiator: "font", ContentType: "font/ttf", Body: sampleFont()},
-	"font-face":   {Initiator: "font", ContentType: "font/ttf", Body: sampleFont()},
-	"script":      {Initiator: "script", ContentType: "text/javascript", Body: []byte("export const ok = 1;\n"), Credentials: true},
-	"image":       {Initiator: "image", ContentType: "image/gif", Body: sampleGIF, Credentials: true},
-	"stylesheet":  {Initiator: "stylesheet", ContentType: "text/css", Body: []byte("body { margin: 0 }\n"), Credentials: true},
-	"eventsource": {Initiator: "eventsource", ContentType: "text/event-stream", Body: []byte("data: ok\n\n"), Credentials: true},
+	"font":           {Initiator: "font", ContentType: "font/ttf", Body: sampleFont()},
+	"font-face":      {Initiator: "font", ContentType: "font/ttf", Body: sampleFont()},
+	"script":         {Initiator: "script", ContentType: "text/javascript", Body: []byte("export const ok = 1;\n"), Credentials: true},
+	"classic-script": {Initiator: "classic-script", ContentType: "text/javascript", Body: []byte("var corsdiagClassic = 1;\n"), Credentials: true},
+	"image":          {Initiator: "image", ContentType: "image/gif", Body: sampleGIF, Credentials: true},
+	"stylesheet":     {Initiator: "stylesheet", ContentType: "text/css", Body: []byte("body { margin: 0 }\n"), Credentials: true},
+	"eventsource":    {Initiator: "eventsource", ContentType: "text/event-stream", Body: []byte("data: ok\n\n"), Credentials: true},
 }
 
 // Initiator is corsdiag's name of the API or element that makes r.

@@ -23,6 +23,8 @@ func TestReadKindsAndWrappedLines(t *testing.T) {
 	}{
 		{name: "font", code: cors.CodeMissingAllowOrigin, url: "https://cdn.example.com/fa-brands-400.woff2", origin: "https://app.example", note: "font", initiator: "font",
 			text: "Access to font at 'https://cdn.example.com/fa-brands-400.woff2' from origin 'https://app.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."},
+		{name: "script, as Chrome 156 words it", code: cors.CodeMissingAllowOrigin, url: "https://cdn.example.com/m.js", origin: "https://app.example", note: "script", initiator: "script",
+			text: "Access to script at 'https://cdn.example.com/m.js' from origin 'https://app.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."},
 		{name: "script, mismatch", code: cors.CodeAllowOriginMismatch, url: "https://cdn.example.com/m.js", origin: "https://app.example", note: "script",
 			text: "(index):1 Access to script at 'https://cdn.example.com/m.js' from origin 'https://app.example' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value 'https://other.example' that is not equal to the supplied origin. Have the server send the header with a valid value."},
 		{name: "CSS stylesheet", code: cors.CodeMissingAllowOrigin, url: "https://cdn.example.com/a.css", origin: "https://app.example", note: "stylesheet", initiator: "stylesheet",

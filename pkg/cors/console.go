@@ -92,6 +92,10 @@ type Messages struct {
 	// AfterRedirect are causes logged after the line of a failure on a
 	// redirect (Console.Redirect).
 	AfterRedirect []string
+	// BeforeMIME are causes logged before the cause's line when the
+	// answer's MIME type is not the load's (Console.MIME), by
+	// "key|initiator": Firefox's warning about a classic script's type.
+	BeforeMIME []string
 	// FetchRejection is the text of the TypeError fetch() rejects with.
 	FetchRejection string
 	// Thrown is the TypeError fetch() throws, by finding code, when it
@@ -150,7 +154,8 @@ func (m *Messages) cause(code string, c *Console) (Cause, bool) {
 	}
 	var variants []string
 	if c.MIME != "" {
-		variants = append(variants, "not-script")
+		// "not-script": a module script's answer is not JavaScript.
+		variants = append(variants, "not-"+c.Initiator)
 	}
 	if c.Preflight {
 		variants = append(variants, "preflight")
@@ -337,6 +342,9 @@ func (p *Profile) Templates() []Template {
 	for _, k := range m.AfterRedirect {
 		follows[k] = false
 	}
+	for _, k := range m.BeforeMIME {
+		follows[k] = false
+	}
 	// A line logged before a code's cause tells of that code.
 	beforeOf := map[string]string{}
 	for _, k := range keys {
@@ -453,6 +461,13 @@ func (p *Profile) Lines(f *Finding) []string {
 		return nil
 	}
 	var out []string
+	if f.Console.MIME != "" {
+		for _, key := range m.BeforeMIME {
+			if prev, ok := m.Causes[key+"|"+f.Console.Initiator]; ok {
+				out = append(out, m.line(prev, f.Console))
+			}
+		}
+	}
 	for _, key := range cs.Before {
 		if prev, ok := m.Causes[key]; ok {
 			out = append(out, m.line(prev, f.Console))
@@ -589,7 +604,7 @@ func (l *templateList) add(t Template) {
 		}
 		l.seen[id] = len(l.out)
 		l.out = append(l.out, t)
-	case l.out[i].Initiator != t.Initiator:
+	case l.out[i].Initiator != t.Initiator && !sameRequest(l.out[i].Initiator, t.Initiator):
 		l.out[i].Initiator = ""
 	}
 }

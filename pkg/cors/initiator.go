@@ -33,7 +33,10 @@ var Initiators = []Initiator{
 	{Name: "fetch", Flag: "fetch", Dest: "empty", Scripted: true, What: "fetch() request", ResourceType: "fetch"},
 	{Name: "XMLHttpRequest", Flag: "xhr", Dest: "empty", Scripted: true, What: "XMLHttpRequest", ResourceType: "xhr"},
 	{Name: "font", Flag: "font", Dest: "font", SameOriginOnly: true, What: "web font (@font-face, FontFace)", ResourceType: "font"},
-	{Name: "script", Flag: "script", Dest: "script", What: `module script or <script crossorigin>`, ResourceType: "script"},
+	{Name: "script", Flag: "script", Dest: "script", What: `module script (<script type=module>)`, ResourceType: "script"},
+	// A classic script looks like a module script in a HAR (the same
+	// resource type and destination): no ResourceType, never read from one.
+	{Name: "classic-script", Flag: "classic-script", Dest: "script", What: `<script crossorigin> classic script`},
 	{Name: "image", Flag: "image", Dest: "image", What: "<img crossorigin> image", ResourceType: "image"},
 	{Name: "stylesheet", Flag: "stylesheet", Dest: "style", What: `<link rel=stylesheet crossorigin> stylesheet`, ResourceType: "stylesheet"},
 	{Name: "eventsource", Flag: "eventsource", Dest: "empty", What: "EventSource stream (or another load Chrome calls “resource”)", Accept: "text/event-stream", ResourceType: "eventsource"},
@@ -45,6 +48,9 @@ var Initiators = []Initiator{
 func InitiatorOfRecord(resourceType, dest, accept string) (Initiator, bool) {
 	var byDest, byAccept []Initiator
 	for _, in := range Initiators {
+		if in.ResourceType == "" {
+			continue
+		}
 		if resourceType != "" && in.ResourceType == resourceType {
 			return in, true
 		}
@@ -106,9 +112,11 @@ var javaScriptMIME = map[string]bool{
 }
 
 // notScriptMIME is the MIME type essence of resp when r loads a script
-// and resp names a type that is not JavaScript; "" otherwise.
+// and resp names a type that is not JavaScript; "" otherwise. For a
+// classic script only a 2xx answer counts: Firefox warns about no other
+// (load-classic-script-404-html-no-acao).
 func notScriptMIME(r *Request, resp *Message) string {
-	if r.Initiator != "script" {
+	if r.Initiator != "script" && (r.Initiator != "classic-script" || resp.Status/100 != 2) {
 		return ""
 	}
 	essence, _, _ := strings.Cut(first(resp, "Content-Type"), ";")
@@ -117,4 +125,13 @@ func notScriptMIME(r *Request, resp *Message) string {
 		return ""
 	}
 	return essence
+}
+
+// sameRequest reports whether initiators a and b put the same request on
+// the wire (a module and a classic script: one destination, no page
+// headers), so one console line for both may be read as either.
+func sameRequest(a, b string) bool {
+	ia, okA := LookupInitiator(a)
+	ib, okB := LookupInitiator(b)
+	return okA && okB && !ia.Scripted && !ib.Scripted && ia.Dest == ib.Dest && ia.Accept == ib.Accept
 }

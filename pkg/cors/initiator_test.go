@@ -2,6 +2,7 @@ package cors
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -33,6 +34,8 @@ func TestLoadKindLines(t *testing.T) {
 	}{
 		{kind: "font", word: "font", safariNoCORS: true},
 		{kind: "script", word: "script", ffAfter: []string{"Module source URI is not allowed in this document: “" + api + "”."}},
+		{kind: "classic-script", word: "script", ffAfter: []string{"<script> source URI is not allowed in this document: “" + api + "”."},
+			safariAfter: []string{"Cross-origin script load denied by Cross-Origin Resource Sharing policy."}},
 		{kind: "image", word: "image", safariAfter: []string{"Cannot load image " + api + " due to access control checks."}},
 		{kind: "stylesheet", word: "CSS stylesheet"},
 		{kind: "eventsource", word: "resource", ffAfter: []string{"Firefox can’t establish a connection to the server at " + api + "."},
@@ -99,7 +102,7 @@ func TestLoadKindHidesNoHeaders(t *testing.T) {
 // and an unknown one is refused with the list.
 func TestLookupInitiator(t *testing.T) {
 	for flag, want := range map[string]string{"fetch": "fetch", "xhr": "XMLHttpRequest", "font": "font",
-		"script": "script", "image": "image", "stylesheet": "stylesheet", "eventsource": "eventsource"} {
+		"script": "script", "classic-script": "classic-script", "image": "image", "stylesheet": "stylesheet", "eventsource": "eventsource"} {
 		in, ok := LookupInitiator(flag)
 		if !ok || in.Name != want {
 			t.Errorf("LookupInitiator(%q) = %+v, %v; want %s", flag, in, ok, want)
@@ -108,7 +111,7 @@ func TestLookupInitiator(t *testing.T) {
 	if _, ok := LookupInitiator("iframe"); ok {
 		t.Error("iframe is not a CORS-mode load")
 	}
-	if got := strings.Join(InitiatorFlags(), "|"); got != "fetch|xhr|font|script|image|stylesheet|eventsource" {
+	if got := strings.Join(InitiatorFlags(), "|"); got != "fetch|xhr|font|script|classic-script|image|stylesheet|eventsource" {
 		t.Errorf("InitiatorFlags = %s", got)
 	}
 }
@@ -125,18 +128,33 @@ func TestFirefoxModuleMIMEFirst(t *testing.T) {
 	for _, tt := range []struct {
 		name string
 		resp *Message
+		mime string // not JavaScript
 		want []string
 	}{
-		{"404 text/plain", res(404, "Content-Type", "text/plain"), []string{
+		{"404 text/plain", res(404, "Content-Type", "text/plain"), "text/plain", []string{
 			"Loading module from “" + api + "” was blocked because of a disallowed MIME type (“text/plain”).",
 			ffLine(api, ffDidNotSucceed), moduleLine}},
-		{"200 text/html; charset", res(200, "Content-Type", "text/html; charset=utf-8"), []string{
+		{"200 text/html; charset", res(200, "Content-Type", "text/html; charset=utf-8"), "text/html", []string{
 			"Loading module from “" + api + "” was blocked because of a disallowed MIME type (“text/html”).",
 			ffLine(api, ffDidNotSucceed), moduleLine}},
-		{"404 JavaScript", res(404, "Content-Type", "text/javascript"), []string{
+		{"404 JavaScript", res(404, "Content-Type", "text/javascript"), "", []string{
 			ffLine(api, "CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 404."), moduleLine}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			// A classic script has no such check: its usual line, after a
+			// warning when the answer was a 2xx of another type
+			// (load-classic-script-200-html-no-acao, -404-no-acao).
+			classic := r
+			classic.Initiator = "classic-script"
+			c := Firefox.Judge(exch(classic, nil, tt.resp)).Console
+			want := []string{ffLine(api, "CORS header ‘Access-Control-Allow-Origin’ missing). Status code: "+strconv.Itoa(tt.resp.Status)+"."),
+				"<script> source URI is not allowed in this document: “" + api + "”."}
+			if mime := tt.mime; mime != "" && tt.resp.Status < 300 {
+				want = append([]string{"The script from “" + api + "” was loaded even though its MIME type (“" + mime + "”) is not a valid JavaScript MIME type."}, want...)
+			}
+			if !slices.Equal(c, want) {
+				t.Errorf("classic script: %q\nwant %q", c, want)
+			}
 			v := Firefox.Judge(exch(r, nil, tt.resp))
 			if v.Reported != CodeMissingAllowOrigin || !slices.Equal(v.Console, tt.want) {
 				t.Errorf("%s %q\nwant %s %q", v.Reported, v.Console, CodeMissingAllowOrigin, tt.want)

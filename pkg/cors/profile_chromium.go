@@ -59,7 +59,7 @@ var chromiumMessages = &Messages{
 	Redirected: "(redirected from '{from}') ",
 	// The loads that are not fetch() or XMLHttpRequest, as Blink names
 	// them (verified on Chromium 156: the load-* scenarios).
-	Initiators: map[string]string{"font": "font", "script": "script", "image": "image",
+	Initiators: map[string]string{"font": "font", "script": "script", "classic-script": "script", "image": "image",
 		"stylesheet": "CSS stylesheet", "eventsource": "resource"},
 	Vars: map[string]map[string]string{
 		// Neither hint for the other loads.

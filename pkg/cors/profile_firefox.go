@@ -81,11 +81,16 @@ var firefoxMessages = &Messages{
 	// A failure on a redirect fails the request itself too, logged at the
 	// URL script asked for (verified on Firefox ESR 153).
 	AfterRedirect: []string{"did-not-succeed-request"},
-	// The loader of a module script and EventSource each add a line of
-	// their own (verified on Firefox ESR 153: the load-* scenarios); the
+	// The loader of a module script, a classic script and EventSource each
+	// add a line of their own (verified on Firefox ESR 153: the load-*
+	// scenarios); the
 	// font loader's names the page's font family, which corsdiag does not
 	// know (Unpredicted).
 	After: []string{"load-failed"},
+	// A classic script's 2xx answer that is not JavaScript is run all the
+	// same, with a warning first (Firefox ESR 153:
+	// load-classic-script-200-html-no-acao); a module's is refused.
+	BeforeMIME: []string{"mime-warning"},
 	Causes: map[string]Cause{
 		// A module script's MIME type is checked first: one that is not
 		// JavaScript cancels the load, which the CORS listener then
@@ -99,6 +104,8 @@ var firefoxMessages = &Messages{
 		string(CodeWildcardCredentials) + "|not-script": moduleMIMEFailure,
 		string(CodeInvalidCredentials) + "|not-script":  moduleMIMEFailure,
 		"load-failed|script":                            {Text: "Module source URI is not allowed in this document: “{url}”.", Bare: true},
+		"mime-warning|classic-script":                   {Bare: true, Text: "The script from “{url}” was loaded even though its MIME type (“{mime}”) is not a valid JavaScript MIME type."},
+		"load-failed|classic-script":                    {Text: "<script> source URI is not allowed in this document: “{url}”.", Bare: true},
 		"load-failed|eventsource":                       {Text: "Firefox can’t establish a connection to the server at {url}.", Bare: true},
 		"did-not-succeed":                               {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null)."},
 		"did-not-succeed-request": {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null).",

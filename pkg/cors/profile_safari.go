@@ -77,11 +77,12 @@ var safariMessages = &Messages{
 		// WebKitGTK 2.50); a redirect to a refused scheme names the URL
 		// script asked for.
 		"cannot-load": {Text: "{initiator} cannot load {url} due to access control checks."},
-		// An image says so in other words; a module script and a
-		// stylesheet only with the CORS line (verified on WebKitGTK 2.50:
-		// the load-* scenarios).
+		// An image and a classic script say so in other words; a module
+		// script and a stylesheet only with the CORS line (verified on
+		// WebKitGTK 2.50: the load-* scenarios).
 		"cannot-load|image":                             {Text: "Cannot load image {url} due to access control checks."},
 		"cannot-load|script":                            {Omit: true},
+		"cannot-load|classic-script":                    {Text: "Cross-origin script load denied by Cross-Origin Resource Sharing policy."},
 		"cannot-load|stylesheet":                        {Omit: true},
 		"cannot-load|" + string(CodeCorsDisabledScheme): {Text: "{initiator} cannot load {request} due to access control checks."},
 		// A missing header is compared as an empty string, so it reads as

@@ -190,7 +190,7 @@ func TestProfilesComplete(t *testing.T) {
 }
 
 func isExtraCause(p *Profile, key string) bool {
-	for _, k := range slices.Concat(p.Messages.After, p.Messages.AfterPreflight, p.Messages.AfterRedirect) {
+	for _, k := range slices.Concat(p.Messages.After, p.Messages.AfterPreflight, p.Messages.AfterRedirect, p.Messages.BeforeMIME) {
 		if k == key {
 			return true
 		}

