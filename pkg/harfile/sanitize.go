@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/corsdiag/corsdiag/pkg/redact"
+	"github.com/corsdiag/corsdiag/pkg/termsafe"
 )
 
 // MaxSanitizedBody is the largest body Sanitize keeps (redacted); a longer
@@ -281,9 +282,16 @@ func writeString(w *bufio.Writer, s string) {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
+		switch {
+		case r == utf8.RuneError && size == 1:
 			w.WriteString(`\ufffd`)
-		} else {
+		case termsafe.NeedsJSONEscape(r):
+			// A C1 control or an invisible character, escaped as every
+			// JSON document corsdiag writes escapes it: the copy is
+			// printed (-o -) and read in viewers.
+			var esc [12]byte
+			w.Write(termsafe.AppendJSONEscape(esc[:0], r))
+		default:
 			w.WriteString(s[i : i+size])
 		}
 		i += size

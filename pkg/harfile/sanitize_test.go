@@ -137,3 +137,31 @@ func TestSanitizeEmpty(t *testing.T) {
 		}
 	}
 }
+
+// TestSanitizeEscapesInvisibles: the copy is JSON, often printed (-o -)
+// or opened in a viewer. A value the file wrote as an escape (a bidi
+// override \u202e, a C1 control \u009b) was written back raw; it is
+// escaped again, as every JSON document corsdiag writes escapes it, and
+// means the same.
+func TestSanitizeEscapesInvisibles(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`\u202eevil`, `\u202eevil`},
+		{`a\u009b31mb`, `a\u009b31mb`},
+		{`zero\u200bwidth\u2066`, `zero\u200bwidth\u2066`},
+		{`\u001b]0;t\u0007`, `\u001b]0;t\u0007`},
+		{`caf\u00e9 ✓`, `café ✓`},
+	}
+	for _, tt := range tests {
+		in := `{"log":{"version":"1.2","creator":{"name":"t","version":"1"},"entries":[{"startedDateTime":"2024-01-01T00:00:00Z","request":{"method":"GET","url":"https://api.test/x","headers":[{"name":"X-Note","value":"` + tt.in + `"}]},"response":{"status":200,"headers":[]}}]}}`
+		var out bytes.Buffer
+		if err := Sanitize(&out, strings.NewReader(in)); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), `"value":"`+tt.want+`"`) {
+			t.Errorf("%s: the copy holds %s", tt.in, out.String())
+		}
+		if !json.Valid(out.Bytes()) {
+			t.Errorf("%s: the copy is not JSON", tt.in)
+		}
+	}
+}
