@@ -598,27 +598,21 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 }
 
 // checkLoad refuses what the page cannot do with a load other than
-// fetch() or XMLHttpRequest: it is a GET, script sets no header on it, and
-// a web font never carries credentials.
+// fetch() or XMLHttpRequest (cors.Initiator.Refuses), saying which flags
+// to drop.
 func checkLoad(in cors.Initiator, method string, header http.Header, credentials bool) error {
-	if in.Scripted {
+	why := in.Refuses(method, slices.Sorted(maps.Keys(header)), credentials)
+	if why == "" {
 		return nil
 	}
-	load := in.Flag + " load"
-	if strings.ContainsRune("aeiou", rune(load[0])) {
-		load = "an " + load
-	} else {
-		load = "a " + load
-	}
+	drop := "-X, -d"
 	switch {
-	case method != http.MethodGet:
-		return usageErrorf("--initiator %s: %s is a GET (got %s); drop -X, -d", in.Flag, load, method)
-	case len(header) > 0:
-		return usageErrorf("--initiator %s: the page sets no request headers on %s (got %s); drop -H", in.Flag, load, strings.Join(slices.Sorted(maps.Keys(header)), ", "))
-	case credentials && in.SameOriginOnly:
-		return usageErrorf("--initiator %s: a web font is never loaded with credentials (its credentials mode is same-origin); drop --credentials, --cookie, -u", in.Flag)
+	case method == http.MethodGet && len(header) > 0:
+		drop = "-H"
+	case method == http.MethodGet:
+		drop = "--credentials, --cookie, -u"
 	}
-	return nil
+	return usageErrorf("--initiator %s: %s; drop %s", in.Flag, why, drop)
 }
 
 // orList joins words as "a, b or c".

@@ -135,3 +135,28 @@ func sameRequest(a, b string) bool {
 	ib, okB := LookupInitiator(b)
 	return okA && okB && !ia.Scripted && !ib.Scripted && ia.Dest == ib.Dest && ia.Accept == ib.Accept
 }
+
+// Refuses says what a page cannot do with a load that is not fetch() or
+// XMLHttpRequest, "" when it can: such a load is a GET, the page sets no
+// header on it, and a web font never carries credentials. headers are the
+// names of the headers asked for, sorted.
+func (in Initiator) Refuses(method string, headers []string, credentials bool) string {
+	if in.Scripted {
+		return ""
+	}
+	load := in.Flag + " load"
+	if strings.ContainsRune("aeiou", rune(load[0])) {
+		load = "an " + load
+	} else {
+		load = "a " + load
+	}
+	switch {
+	case method != "GET":
+		return load + " is a GET (not " + method + ")"
+	case len(headers) > 0:
+		return "the page sets no request headers on " + load + " (not " + strings.Join(headers, ", ") + ")"
+	case credentials && in.SameOriginOnly:
+		return "a web font is never loaded with credentials (its credentials mode is same-origin)"
+	}
+	return ""
+}

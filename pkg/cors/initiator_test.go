@@ -166,3 +166,29 @@ func TestFirefoxModuleMIMEFirst(t *testing.T) {
 		})
 	}
 }
+
+// TestInitiatorRefuses: what a page cannot do with a load that is not
+// fetch() or XMLHttpRequest, said once for check and ci.
+func TestInitiatorRefuses(t *testing.T) {
+	font, _ := LookupInitiator("font")
+	image, _ := LookupInitiator("image")
+	fetch, _ := LookupInitiator("fetch")
+	for _, tt := range []struct {
+		in          Initiator
+		method      string
+		headers     []string
+		credentials bool
+		want        string // "" : fine
+	}{
+		{fetch, "PUT", []string{"X-Token"}, true, ""},
+		{font, "GET", nil, false, ""},
+		{image, "GET", nil, true, ""},
+		{image, "PUT", nil, false, "an image load is a GET (not PUT)"},
+		{image, "GET", []string{"X-Token"}, false, "the page sets no request headers on an image load (not X-Token)"},
+		{font, "GET", nil, true, "a web font is never loaded with credentials (its credentials mode is same-origin)"},
+	} {
+		if got := tt.in.Refuses(tt.method, tt.headers, tt.credentials); got != tt.want {
+			t.Errorf("%s %s %v %v: %q, want %q", tt.in.Flag, tt.method, tt.headers, tt.credentials, got, tt.want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"regexp"
@@ -73,6 +74,9 @@ type Check struct {
 	Credentials bool
 	Cookie      string
 	Body        string
+	// Initiator is what makes the request: a cors.Initiators name,
+	// "fetch" unless the check says (initiator: font).
+	Initiator string
 	// Targets are the check's origins, each once per browser asked for.
 	Targets    []Target
 	ErrorProbe bool
@@ -146,6 +150,7 @@ type rawCheck struct {
 	Audit       yaml.Node            `yaml:"audit"`
 	Timeout     yaml.Node            `yaml:"timeout"`
 	Browsers    yaml.Node            `yaml:"browsers"`
+	Initiator   yaml.Node            `yaml:"initiator"`
 }
 
 type rawOrigin struct {
@@ -157,7 +162,7 @@ type rawOrigin struct {
 var keysOf = map[string]struct{ where, keys string }{
 	"suite.rawConfig":   {"at the top level", "version, resolve, connect_to, defaults, checks, lint"},
 	"suite.rawDefaults": {"in defaults", "origin, timeout, headers, credentials, browsers"},
-	"suite.rawCheck":    {"in a check", "name, url, method, headers, credentials, cookie, body, origins, expect, error_probe, send_actual, audit, timeout, browsers"},
+	"suite.rawCheck":    {"in a check", "name, url, method, headers, credentials, cookie, body, origins, expect, error_probe, send_actual, audit, timeout, browsers, initiator"},
 	"suite.rawOrigin":   {"in an origin", "origin, expect"},
 }
 
@@ -721,6 +726,19 @@ func (p *parser) check(rc *rawCheck, n int, d *Defaults, pos checkPos) Check {
 	if c.Name == "" {
 		c.Name = c.Method + " " + c.URL
 	}
+	in := cors.Initiators[0]
+	if v, ok := p.str(&rc.Initiator, where+" initiator"); ok {
+		known := false
+		if in, known = cors.LookupInitiator(v); !known && p.err == nil {
+			p.fail(rc.Initiator.Line, "%s initiator %q: want %s", where, v, strings.Join(cors.InitiatorFlags(), ", "))
+		}
+	}
+	c.Initiator = in.Name
+	if !in.Scripted {
+		// The defaults' headers are what script sets on its calls; the
+		// page sets none on a font or an image.
+		c.Header = http.Header{}
+	}
 	p.headers(rc.Headers, where+" headers", c.Header)
 	if v, ok := p.boolean(&rc.Credentials, where+" credentials"); ok {
 		c.Credentials = v
@@ -729,6 +747,9 @@ func (p *parser) check(rc *rawCheck, n int, d *Defaults, pos checkPos) Check {
 		c.Cookie = strings.Trim(v, " \t\r\n")
 	}
 	c.Body, _ = p.str(&rc.Body, where+" body")
+	if why := in.Refuses(c.Method, slices.Sorted(maps.Keys(c.Header)), c.Credentials || c.Cookie != ""); why != "" && p.err == nil {
+		p.fail(c.Line, "%s initiator %s: %s", where, in.Flag, why)
+	}
 	c.ErrorProbe, _ = p.boolean(&rc.ErrorProbe, where+" error_probe")
 	c.SendActual, _ = p.boolean(&rc.SendActual, where+" send_actual")
 	c.Audit, _ = p.boolean(&rc.Audit, where+" audit")

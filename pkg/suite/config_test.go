@@ -120,6 +120,10 @@ func TestParseErrors(t *testing.T) {
 		{"unknown origin key", base + "  - url: https://a.example/\n    origins:\n      - origin: https://b.example\n        expct: deny\n", 7, `unknown key "expct" in an origin`},
 		{"checks not a list", "checks:\n  url: x\n", 2, "want a list of checks here, not a mapping"},
 		{"simple POST without send_actual", base + "  - url: https://a.example/\n    method: POST\n", 4, "needs no preflight"},
+		{"unknown initiator", base + "  - url: https://a.example/\n    initiator: iframe\n", 5, `check 1 initiator "iframe": want fetch, xhr, font`},
+		{"font with credentials", base + "  - url: https://a.example/f.woff2\n    initiator: font\n    credentials: true\n    send_actual: true\n", 4, "a web font is never loaded with credentials"},
+		{"image with a method", base + "  - url: https://a.example/a.png\n    initiator: image\n    method: PUT\n", 4, "an image load is a GET (not PUT)"},
+		{"stylesheet with a header", base + "  - url: https://a.example/a.css\n    initiator: stylesheet\n    headers: {X-Token: a}\n    send_actual: true\n", 4, "no request headers on a stylesheet load (not X-Token)"},
 		{"origins not a list", base + "  - url: https://a.example/\n    origins: https://b.example\n", 5, "want a list of origins here, not the text `https:/...`"},
 		{"headers not a mapping", base + "  - url: https://a.example/\n    headers: [a]\n", 5, "a mapping of header names"},
 		{"duplicate key", base + "  - url: https://a.example/\n    url: https://b.example/\n", 5, "already defined"},
@@ -288,5 +292,26 @@ func TestEmptyUserinfoIsNoCredentials(t *testing.T) {
 		if err != nil && strings.Contains(err.Error(), "user name or password") {
 			t.Errorf("%s: %v, but fetch() takes this URL", u, err)
 		}
+	}
+}
+
+// A check of a web font (or another load): its initiator, and the
+// defaults' headers, which script sets on fetch() calls, left off it.
+func TestParseLoadCheck(t *testing.T) {
+	cfg, err := Parse("c.yaml", []byte(`defaults:
+  origin: https://app.example.com
+  headers: {Accept: application/json}
+checks:
+  - url: https://cdn.example.com/fa.woff2
+    initiator: font
+    send_actual: true
+  - url: https://api.example.com/items
+`), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	font, api := cfg.Checks[0], cfg.Checks[1]
+	if font.Initiator != "font" || len(font.Header) != 0 || api.Initiator != "fetch" || api.Header.Get("Accept") != "application/json" {
+		t.Errorf("font %q %v; api %q %v", font.Initiator, font.Header, api.Initiator, api.Header)
 	}
 }

@@ -235,7 +235,7 @@ func runOne(ctx context.Context, r *Result, opts *Options) {
 			Origin:      r.Target.Origin,
 			Header:      c.Header.Clone(),
 			Credentials: c.Credentials,
-			Initiator:   "fetch",
+			Initiator:   c.Initiator,
 		},
 		SendActual: c.SendActual,
 		ErrorProbe: c.ErrorProbe,

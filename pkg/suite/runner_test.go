@@ -114,6 +114,9 @@ checks:
   - url: https://api.example/y
     method: PUT
     send_actual: true
+  - url: https://cdn.example/f.woff2
+    initiator: font
+    send_actual: true
 `)
 	var mu sync.Mutex
 	seen := map[string]probe.Options{}
@@ -127,6 +130,9 @@ checks:
 	if x.Request.Method != "DELETE" || !x.Request.Credentials || x.Cookie != "s=1" || string(x.Body) != "hi" ||
 		!x.ErrorProbe || x.Timeout != 2*time.Second || x.Request.Header.Get("X-Team") != "a" {
 		t.Errorf("check x reached the probe as %+v", x)
+	}
+	if f := seen["https://cdn.example/f.woff2"]; f.Request.Initiator != "font" || x.Request.Initiator != "fetch" {
+		t.Errorf("initiators: font check %q, x %q", f.Request.Initiator, x.Request.Initiator)
 	}
 	// A state-changing method is sent only when the check says so.
 	if x.SendActual || !y.SendActual {
