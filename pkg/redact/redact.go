@@ -391,6 +391,7 @@ func urlsInText(s string) string {
 			end++
 		}
 		end = urlGoesOn(s, j, end)
+		end = start + parenEnd(s[start:end])
 		if start < j && start >= last && urlSecretMarks.index(s[j:end]) >= 0 {
 			if r := rawURL(s[start:end]); r != s[start:end] {
 				b.WriteString(relativeURLs(s[last:start]))
@@ -470,9 +471,9 @@ func isParamList(w string) bool {
 }
 
 // relativeURLs redacts the relative URLs quoted in text as URL does: a
-// word that starts with '/' (after white space, a quote or a parenthesis)
-// and holds '?' or '#', such as a redirect's Location "/cb?code=…" in a
-// fix. Other words holding a slash (1/2, a/b) are not URLs.
+// word that starts with '/' (after white space, a quote or a parenthesis:
+// opensURL) and holds '?' or '#', such as a redirect's Location "/cb?code=…"
+// in a fix. Other words holding a slash (1/2, a/b) are not URLs.
 func relativeURLs(s string) string {
 	if strings.IndexByte(s, '?') < 0 && strings.IndexByte(s, '#') < 0 {
 		return s
@@ -484,13 +485,14 @@ func relativeURLs(s string) string {
 		if k < 0 {
 			break
 		}
-		if i += k; i > 0 && !isURLEnd(s[i-1]) && s[i-1] != '(' {
+		if i += k; i > 0 && !opensURL(s[i-1]) {
 			continue
 		}
 		end := i + 1
 		for end < len(s) && !isURLEnd(s[end]) {
 			end++
 		}
+		end = i + parenEnd(s[i:end])
 		if queryStarts.index(s[i:end]) >= 0 {
 			if r := rawURL(s[i:end]); r != s[i:end] {
 				b.WriteString(s[last:i])
@@ -530,10 +532,15 @@ func TextAround(pre, url, post string) (mid string, ok bool) {
 		return "", false
 	}
 	for i := 0; i < len(url); i++ {
-		// A '(' may start a relative URL inside it (relativeURLs).
-		if isURLEnd(url[i]) || url[i] == '(' || i < j && !isSchemeByte(url[i]) {
+		// A '(', tab or line break may start a relative URL inside it
+		// (relativeURLs).
+		if opensURL(url[i]) || i < j && !isSchemeByte(url[i]) {
 			return "", false
 		}
+	}
+	// Nor may a parenthesis close around it (parenEnd).
+	if parenEnd(url) != len(url) {
+		return "", false
 	}
 	// Nor may the URL go on into post (urlGoesOn): a parameter list after
 	// a space or a quote that ends it inside a parameter.
@@ -569,6 +576,29 @@ var maxHintLen = func() (n int) {
 
 func isSchemeByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'
+}
+
+// opensURL reports whether a relative URL quoted in text may start after
+// c: what ends a URL, a parenthesis, and a tab or line break, which do
+// not end one (isURLEnd) but still start a word.
+func opensURL(c byte) bool { return isURLEnd(c) || c == '(' || c == '\t' || c == '\n' || c == '\r' }
+
+// parenEnd is the length of u, a URL quoted in text, without the
+// parentheses that close around it rather than in it ("(see /cb?code=…)."):
+// a ')' that opens nothing in u, with only punctuation after it. Other
+// bytes after such a ')' stay the URL's: a hostile secret may hold one.
+func parenEnd(u string) int {
+	n := len(u)
+	for {
+		k := n
+		for k > 0 && strings.IndexByte(".,;:!?", u[k-1]) >= 0 {
+			k--
+		}
+		if k == 0 || u[k-1] != ')' || strings.Count(u[:k], "(") >= strings.Count(u[:k], ")") {
+			return n
+		}
+		n = k - 1
+	}
 }
 
 // isURLEnd reports whether c ends a URL quoted in text. A control

@@ -164,6 +164,15 @@ func TestText(t *testing.T) {
 		{"see /docs#access_token=s3cr3t", "see /docs#access_token=" + Marker},
 		{"GET /items?page=2 then /a/b, 1/2?code=5 and a/b?code=c", "GET /items?page=2 then /a/b, 1/2?code=5 and a/b?code=c"},
 		{"see https://a.example/x and /y?sid=s3cr3t", "see https://a.example/x and /y?sid=" + Marker},
+		// A relative URL that starts a line or follows a tab is one too
+		// (neither ends a URL any more, so neither was taken to start one);
+		// a parenthesis around a URL stays prose.
+		{"redirected to\n/cb?code=s3cr3t", "redirected to\n/cb?code=" + Marker},
+		{"Location:\t/cb?sid=s3cr3t&x=1", "Location:\t/cb?sid=" + Marker + "&x=1"},
+		{"(see /cb?code=s3cr3t).", "(see /cb?code=" + Marker + ")."},
+		{"(/cb?code=s3cr3t), then", "(/cb?code=" + Marker + "), then"},
+		{"(https://a.example/cb?code=s3cr3t).", "(https://a.example/cb?code=" + Marker + ")."},
+		{"(/a?q=(x)&sig=s3cr3t)", "(/a?q=(x)&sig=" + Marker + ")"},
 		// A raw space or quote in a quoted URL's query (a hostile file's;
 		// a browser escapes them): a secret parameter right after it is
 		// still the URL's, as long as the URL ended inside a parameter.
