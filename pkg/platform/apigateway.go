@@ -671,6 +671,10 @@ func httpAPICauses(a *analysis) []cors.Finding {
 		}
 		out = append(out, a.finding(CodeHTTPAPINotConfigured, idHTTPAPI, "preflight", true, why, fix))
 	} else if rep := a.diag.Reported(); rep != nil && (rep.Code == cors.CodePreflightWildcardCredentials || rep.Code == cors.CodeWildcardCredentials) {
+		if a.lambdaAnsweredWildcard(rep.Step) != nil {
+			// the function's own *: apigw-lambda-proxy-wildcard-credentials
+			return out
+		}
 		// API Gateway answers from the configuration, and refuses
 		// AllowCredentials beside "*": the list must name the origins.
 		out = append(out, a.finding(CodeHTTPAPINotConfigured, idHTTPAPI, rep.Step, true,
@@ -990,62 +994,10 @@ resource "aws_api_gateway_integration_response" "cors_%s" {
 4. Resources → Deploy API → stage %s.`, c.APIID, c.Origin, typesSuffix(c), c.Stage)
 		}},
 		fixBuilder{FormatAWSCLI, "update-gateway-response: the headers each lacks, then redeploy", gatewayResponsesCLI},
-		fixBuilder{FormatCloudFormation, "AWS::ApiGateway::GatewayResponse (then a new deployment)", func(c FixContext) string {
-			var b strings.Builder
-			b.WriteString(gatewayResponsesKept(c, "#") + "Resources:\n")
-			for _, t := range gatewayTypes(c) {
-				fmt.Fprintf(&b, "  GatewayResponse%s:\n    Type: AWS::ApiGateway::GatewayResponse\n    Properties:\n      RestApiId: !Ref RestApi\n      ResponseType: %s\n      ResponseParameters:\n%s",
-					camel(t), t, yamlParams(apigwHeaderParams(c, true), "        ", "gatewayresponse.header.", func(v string) string { return "\"" + v + "\"" }))
-			}
-			return b.String()
-		}},
-		fixBuilder{FormatSAM, "GatewayResponses on the AWS::Serverless::Api", func(c FixContext) string {
-			var b strings.Builder
-			b.WriteString(gatewayResponsesKept(c, "#") + "Resources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: " + c.Stage + "\n      GatewayResponses:\n")
-			for _, t := range gatewayTypes(c) {
-				fmt.Fprintf(&b, "        %s:\n          ResponseParameters:\n            Headers:\n", t)
-				for _, p := range apigwHeaderParams(c, true) {
-					fmt.Fprintf(&b, "              %s: \"%s\"\n", p[0], p[1])
-				}
-			}
-			return b.String()
-		}},
-		fixBuilder{FormatCDK, "api.addGatewayResponse (TypeScript)", func(c FixContext) string {
-			var b strings.Builder
-			b.WriteString(gatewayResponsesKept(c, "//"))
-			for _, t := range gatewayTypes(c) {
-				fmt.Fprintf(&b, "api.addGatewayResponse('%s', {\n  type: apigateway.ResponseType.%s,\n  responseHeaders: {\n", camel(t), t)
-				for _, p := range apigwHeaderParams(c, true) {
-					fmt.Fprintf(&b, "    '%s': \"%s\",\n", p[0], p[1])
-				}
-				b.WriteString("  },\n});\n")
-			}
-			return b.String()
-		}},
-		fixBuilder{FormatTerraform, "aws_api_gateway_gateway_response", func(c FixContext) string {
-			var b strings.Builder
-			b.WriteString(gatewayResponsesKept(c, "#"))
-			for _, t := range gatewayTypes(c) {
-				fmt.Fprintf(&b, "resource \"aws_api_gateway_gateway_response\" %q {\n  rest_api_id   = aws_api_gateway_rest_api.api.id\n  response_type = %q\n  response_parameters = {\n%s  }\n}\n\n",
-					strings.ToLower(t), t, hclParams(apigwHeaderParams(c, true), "    ", "gatewayresponse.header.", func(v string) string { return fmt.Sprintf("%q", v) }))
-			}
-			var refs []string
-			for _, t := range gatewayTypes(c) {
-				refs = append(refs, "aws_api_gateway_gateway_response."+strings.ToLower(t))
-			}
-			b.WriteString(tfDeployment(refs...))
-			return b.String()
-		}},
-		fixBuilder{FormatServerless, "serverless.yml resources (CloudFormation)", func(c FixContext) string {
-			var b strings.Builder
-			b.WriteString(gatewayResponsesKept(c, "#") + "resources:\n  Resources:\n")
-			for _, t := range gatewayTypes(c) {
-				fmt.Fprintf(&b, "    GatewayResponse%s:\n      Type: AWS::ApiGateway::GatewayResponse\n      Properties:\n        RestApiId:\n          Ref: ApiGatewayRestApi\n        ResponseType: %s\n        ResponseParameters:\n%s",
-					camel(t), t, yamlParams(apigwHeaderParams(c, true), "          ", "gatewayresponse.header.", func(v string) string { return "\"" + v + "\"" }))
-			}
-			return b.String()
-		}},
 	)
+	addFixes(CodeAPIGWGatewayResponses, gatewayResponseTemplates(gatewayResponsesKept, func(c FixContext) [][2]string {
+		return apigwHeaderParams(c, true)
+	})...)
 
 	// Read-only: which of the usual causes refuses the requests is for the
 	// user to see; each changes something that works for other callers.
@@ -1327,34 +1279,10 @@ app.use(cors(corsOptions));
 	addFixes(CodeLambdaURLNotConfigured,
 		fixBuilder{FormatAWSCLI, "get-function-url-config, merge into Cors (jq), update-function-url-config", lambdaURLMergeCLI},
 		fixBuilder{FormatCloudFormation, "Cors on AWS::Lambda::Url", func(c FixContext) string {
-			return fmt.Sprintf(`Resources:
-  FunctionUrl:
-    Type: AWS::Lambda::Url
-    Properties:
-      TargetFunctionArn: !GetAtt Function.Arn
-      AuthType: NONE # keep yours: NONE written over AWS_IAM turns the URL's IAM auth off
-      Cors:
-        # extend each list: the values already there stay
-        AllowOrigins: [%s]
-        AllowMethods: [%s]
-        AllowHeaders: [%s]
-        AllowCredentials: %s
-`, c.quotedOrigins(), quoteList(c.Methods[:1]), quoteList(c.Headers), c.credentials("#", ""))
+			return lambdaURLCFN(c, lambdaURLExtend)
 		}},
 		fixBuilder{FormatTerraform, "cors on aws_lambda_function_url", func(c FixContext) string {
-			return fmt.Sprintf(`resource "aws_lambda_function_url" "url" {
-  function_name      = aws_lambda_function.fn.function_name # keep yours
-  authorization_type = "NONE"                               # keep yours: NONE over AWS_IAM turns IAM auth off
-
-  cors {
-    # extend each list: the values already there stay
-    allow_origins     = [%s]
-    allow_methods     = [%s]
-    allow_headers     = [%s]
-    allow_credentials = %s
-  }
-}
-`, c.quotedOrigins(), quoteList(c.Methods[:1]), quoteList(c.Headers), c.credentials("#", ""))
+			return lambdaURLTerraform(c, lambdaURLExtend)
 		}},
 	)
 	addFixes(CodeALBErrorPage,
@@ -1365,6 +1293,136 @@ app.use(cors(corsOptions));
 aws elbv2 describe-target-health --target-group-arn YOUR_TARGET_GROUP_ARN`
 		}},
 	)
+}
+
+// gatewayResponseTemplates are the gateway responses as templates declare
+// them, with the headers params gives; kept says, in a comment, what
+// becomes of a response defined already.
+func gatewayResponseTemplates(kept func(c FixContext, mark string) string, params func(c FixContext) [][2]string) []fixBuilder {
+	return []fixBuilder{
+		fixBuilder{FormatCloudFormation, "AWS::ApiGateway::GatewayResponse (then a new deployment)", func(c FixContext) string {
+			return kept(c, "#") + "Resources:\n" + indent(cfnGatewayResponses(c, params(c), "RestApiId: !Ref RestApi"), "  ")
+		}},
+		fixBuilder{FormatSAM, "GatewayResponses on the AWS::Serverless::Api", func(c FixContext) string {
+			var b strings.Builder
+			b.WriteString(kept(c, "#") + "Resources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: " + c.Stage + "\n      GatewayResponses:\n")
+			for _, t := range gatewayTypes(c) {
+				fmt.Fprintf(&b, "        %s:\n          ResponseParameters:\n            Headers:\n", t)
+				for _, p := range params(c) {
+					fmt.Fprintf(&b, "              %s: \"%s\"\n", p[0], p[1])
+				}
+			}
+			return b.String()
+		}},
+		fixBuilder{FormatCDK, "api.addGatewayResponse (TypeScript)", func(c FixContext) string {
+			var b strings.Builder
+			b.WriteString(kept(c, "//"))
+			for _, t := range gatewayTypes(c) {
+				fmt.Fprintf(&b, "api.addGatewayResponse('%s', {\n  type: apigateway.ResponseType.%s,\n  responseHeaders: {\n", camel(t), t)
+				for _, p := range params(c) {
+					fmt.Fprintf(&b, "    '%s': \"%s\",\n", p[0], p[1])
+				}
+				b.WriteString("  },\n});\n")
+			}
+			return b.String()
+		}},
+		fixBuilder{FormatTerraform, "aws_api_gateway_gateway_response", func(c FixContext) string {
+			var b strings.Builder
+			b.WriteString(kept(c, "#"))
+			for _, t := range gatewayTypes(c) {
+				fmt.Fprintf(&b, "resource \"aws_api_gateway_gateway_response\" %q {\n  rest_api_id   = aws_api_gateway_rest_api.api.id\n  response_type = %q\n  response_parameters = {\n%s  }\n}\n\n",
+					strings.ToLower(t), t, hclParams(params(c), "    ", "gatewayresponse.header.", func(v string) string { return fmt.Sprintf("%q", v) }))
+			}
+			var refs []string
+			for _, t := range gatewayTypes(c) {
+				refs = append(refs, "aws_api_gateway_gateway_response."+strings.ToLower(t))
+			}
+			b.WriteString(tfDeployment(refs...))
+			return b.String()
+		}},
+		fixBuilder{FormatServerless, "serverless.yml resources (CloudFormation)", func(c FixContext) string {
+			return kept(c, "#") + "resources:\n  Resources:\n" + indent(cfnGatewayResponses(c, params(c), "RestApiId:\n  Ref: ApiGatewayRestApi"), "    ")
+		}},
+	}
+}
+
+// lambdaURLExtend says, in a function URL's Cors, which lists take the
+// page's values beside theirs; lambdaURLReplaceStar, for * with
+// credentials, that AllowOrigins gets a list in place of *, with a slot
+// for the origins * served.
+const (
+	lambdaURLExtend      = "extend each list: the values already there stay"
+	lambdaURLReplaceStar = "AllowOrigins: these in place of \"*\"; extend the other lists: the values already there stay"
+	lambdaURLOthersSlot  = "each other origin that calls the URL, in this list too: one left out is refused"
+)
+
+// lambdaURLCFN is the function URL's Cors in CloudFormation; lists says
+// what becomes of the lists there today.
+func lambdaURLCFN(c FixContext, lists string) string {
+	return `Resources:
+  FunctionUrl:
+    Type: AWS::Lambda::Url
+    Properties:
+      TargetFunctionArn: !GetAtt Function.Arn
+` + lambdaURLCorsYAML(c, lists, "      ")
+}
+
+// lambdaURLCorsYAML is AuthType and Cors of a function URL, at indent
+// (CloudFormation's AWS::Lambda::Url, SAM's FunctionUrlConfig).
+func lambdaURLCorsYAML(c FixContext, lists, by string) string {
+	return indent(fmt.Sprintf(`AuthType: NONE # keep yours: NONE written over AWS_IAM turns the URL's IAM auth off
+Cors:
+  # %s
+  AllowOrigins:%s
+  AllowMethods: [%s]
+  AllowHeaders: [%s]
+  AllowCredentials: %s
+`, lists, lambdaURLOriginsYAML(c, lists, "    "), quoteList(c.Methods[:1]), quoteList(c.Headers), c.credentials("#", "")), by)
+}
+
+// lambdaURLTerraform is lambdaURLCFN for aws_lambda_function_url.
+func lambdaURLTerraform(c FixContext, lists string) string {
+	return fmt.Sprintf(`resource "aws_lambda_function_url" "url" {
+  function_name      = aws_lambda_function.fn.function_name # keep yours
+  authorization_type = "NONE"                               # keep yours: NONE over AWS_IAM turns IAM auth off
+
+  cors {
+    # %s
+    allow_origins     = %s
+    allow_methods     = [%s]
+    allow_headers     = [%s]
+    allow_credentials = %s
+  }
+}
+`, lists, lambdaURLOriginsHCL(c, lists), quoteList(c.Methods[:1]), quoteList(c.Headers), c.credentials("#", ""))
+}
+
+// lambdaURLOriginsYAML is AllowOrigins' value: a flow list, or, in place
+// of *, a block list at indent led by the slot for the other origins.
+func lambdaURLOriginsYAML(c FixContext, lists, indent string) string {
+	if lists != lambdaURLReplaceStar {
+		return " [" + c.quotedOrigins() + "]"
+	}
+	return "\n" + indent + "# " + lambdaURLOthersSlot + "\n" + strings.TrimRight(yamlList(c.allowListOrigins(), indent), "\n")
+}
+
+// lambdaURLOriginsHCL is lambdaURLOriginsYAML for Terraform.
+func lambdaURLOriginsHCL(c FixContext, lists string) string {
+	if lists != lambdaURLReplaceStar {
+		return "[" + c.quotedOrigins() + "]"
+	}
+	return "[\n      # " + lambdaURLOthersSlot + "\n      " + strings.Join(strings.Split(c.quotedOrigins(), ", "), ",\n      ") + ",\n    ]"
+}
+
+// cfnGatewayResponses are the AWS::ApiGateway::GatewayResponse resources
+// of the types a fix covers, each with the headers ps; api names the API.
+func cfnGatewayResponses(c FixContext, ps [][2]string, api string) string {
+	var b strings.Builder
+	for _, t := range gatewayTypes(c) {
+		fmt.Fprintf(&b, "GatewayResponse%s:\n  Type: AWS::ApiGateway::GatewayResponse\n  Properties:\n%s    ResponseType: %s\n    ResponseParameters:\n%s",
+			camel(t), indent(api, "    "), t, yamlParams(ps, "      ", "gatewayresponse.header.", func(v string) string { return "\"" + v + "\"" }))
+	}
+	return b.String()
 }
 
 func typesSuffix(c FixContext) string {

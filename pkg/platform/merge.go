@@ -127,7 +127,8 @@ func corsConfigAdd(c FixContext, methods []string) map[string]any {
 // corsConfigMergeCLI reads a CORS configuration with get, merges the
 // page's origin, methods and headers into it (jq) and writes it with put.
 // noWildcardCredentials: the service refuses AllowCredentials beside
-// AllowOrigins * (API Gateway HTTP APIs); maxMethods: how many
+// AllowOrigins * (API Gateway HTTP APIs), or documents no answer for the
+// pair (Lambda function URLs); maxMethods: how many
 // AllowMethods it takes, 0 for no limit.
 func corsConfigMergeCLI(setVar, get, put string, add map[string]any, noWildcardCredentials bool, maxMethods int) string {
 	max := "null"
@@ -157,7 +158,7 @@ func lambdaURLMergeCLI(c FixContext) string {
 	return corsConfigMergeCLI("FUNCTION=YOUR_FUNCTION",
 		`aws lambda get-function-url-config --function-name "$FUNCTION" --query Cors --output json`,
 		`aws lambda update-function-url-config --function-name "$FUNCTION" --cors file://cors.json`,
-		corsConfigAdd(c, c.Methods[:1]), false, lambdaURLMaxMethods)
+		corsConfigAdd(c, c.Methods[:1]), true, lambdaURLMaxMethods)
 }
 
 // gcsMergeCLI reads a Cloud Storage bucket's CORS entries, adds the page's
@@ -180,18 +181,28 @@ gcloud storage buckets describe "gs://$BUCKET" --format="json(cors_config)" > co
 // type lacks are added; its status, templates and other headers stay.
 func gatewayResponsesCLI(c FixContext) string {
 	ops := patchParams(apigwHeaderParams(c, true), "gatewayresponse.header.", jsonString)
+	return gatewayResponsesPatchCLI(c, corsJSONHeredoc("cors-gateway-patch.json", ops)+`
+# each response gets the headers of cors-gateway-patch.json it lacks (update keeps the
+# rest; put would replace it all); a header it maps today keeps its value`,
+		"--slurpfile ops cors-gateway-patch.json "+shQuote(inlineJQ(jqGatewayResponseAdd)), "maps the CORS headers already: kept")
+}
+
+// gatewayResponsesPatchCLI reads each gateway response type the fix
+// covers, makes its patch with jq (jqArgs: the arguments and program),
+// updates it when the patch is not empty, and redeploys only when every
+// type went through. note heads the loop; kept ends the line of a type
+// the patch leaves alone.
+func gatewayResponsesPatchCLI(c FixContext, note, jqArgs, kept string) string {
 	return fmt.Sprintf(`API_ID=%s
 %s
-# each response gets the headers of cors-gateway-patch.json it lacks (update keeps the
-# rest; put would replace it all); a header it maps today keeps its value
 FAILED=
 for TYPE in %s; do
   aws apigateway get-gateway-response --rest-api-id "$API_ID" --response-type "$TYPE" --output json > "cors-$TYPE.json" \
-    && jq --slurpfile ops cors-gateway-patch.json %s "cors-$TYPE.json" > "cors-$TYPE-patch.json" \
+    && jq %s "cors-$TYPE.json" > "cors-$TYPE-patch.json" \
     && if [ "$(jq length "cors-$TYPE-patch.json")" -gt 0 ]; then
       aws apigateway update-gateway-response --rest-api-id "$API_ID" --response-type "$TYPE" --patch-operations "file://cors-$TYPE-patch.json"
     else
-      echo "$TYPE maps the CORS headers already: kept" >&2
+      echo "$TYPE %s" >&2
     fi \
     || FAILED="$FAILED $TYPE"
 done
@@ -199,7 +210,5 @@ if [ -z "$FAILED" ]; then
   aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %s
 else
   echo "not deployed:$FAILED not changed" >&2; false
-fi`,
-		c.APIID, corsJSONHeredoc("cors-gateway-patch.json", ops), strings.Join(gatewayTypes(c), " "),
-		shQuote(inlineJQ(jqGatewayResponseAdd)), c.Stage)
+fi`, c.APIID, note, strings.Join(gatewayTypes(c), " "), jqArgs, kept, c.Stage)
 }

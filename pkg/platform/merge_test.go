@@ -31,15 +31,17 @@ show() { if [ "$fmt" = json ]; then cat; else jq -r '.. | scalars'; fi; }
 # rest JQ-ARGS...: apply a jq program to the REST API's state.
 rest() { jq "$@" "$dir/rest.json" > "$dir/rest.new" && mv "$dir/rest.new" "$dir/rest.json"; }
 # patch AT FILE: API Gateway's patch operations on the object at the path
-# AT; add (the only op the snippets use) sets one response parameter or
-# mapping template (~1 in a path stands for /).
+# AT; add sets one response parameter or mapping template (~1 in a path
+# stands for /), replace changes one that exists.
 patch() {
   local f=${2#file://}
   rest --argjson at "$1" --slurpfile ops "$f" 'reduce $ops[0][] as $op (.;
     ($op.path | ltrimstr("/") | split("/") | map(gsub("~1"; "/"))) as $p |
-    if $op.op == "add" and ($p | length) == 2 and ($p[0] == "responseParameters" or $p[0] == "responseTemplates")
-    then setpath($at + $p; $op.value)
-    else error("unsupported patch operation \($op)") end)'
+    if ($p | length) != 2 or ($p[0] != "responseParameters" and $p[0] != "responseTemplates")
+    then error("unsupported patch operation \($op)")
+    elif $op.op == "add" then setpath($at + $p; $op.value)
+    elif $op.op == "replace" and getpath($at + $p) != null then setpath($at + $p; $op.value)
+    else error("NotFoundException: invalid patch operation \($op)") end)'
 }
 case "$1 $2" in
 "s3api get-bucket-cors")
@@ -407,6 +409,30 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 				}
 				wantHas(t, got["Cors"], "AllowOrigins", "https://app.example.com", "https://staging.example.com")
 			}},
+		// A function URL allowing '*' and a page sending credentials: '*'
+		// answers every page without cookies today, and AWS documents no
+		// answer for AllowCredentials beside it: the fix stops and says why.
+		{name: "Lambda function URL allowing '*', a page sending credentials", code: CodeLambdaURLWildcard, file: "url.json", stops: true,
+			edit:  func(c *FixContext) { c.Credentials = true },
+			state: `{"FunctionUrl":"https://x.lambda-url.us-east-1.on.aws/","Cors":{"AllowOrigins":["*"],"AllowMethods":["GET"],"ExposeHeaders":["etag"],"MaxAge":300}}`,
+			check: func(t *testing.T, got map[string]any) {
+				if !sameJSON(got["Cors"], `{"AllowOrigins":["*"],"AllowMethods":["GET"],"ExposeHeaders":["etag"],"MaxAge":300}`) {
+					t.Errorf("the Cors changed: %v", got["Cors"])
+				}
+			}},
+		// Once the user listed the origins in place of '*': the page's is
+		// added, credentials switched on, every other field kept.
+		{name: "Lambda function URL listing origins, a page sending credentials", code: CodeLambdaURLWildcard, file: "url.json",
+			edit:  func(c *FixContext) { c.Credentials = true },
+			state: `{"FunctionUrl":"https://x.lambda-url.us-east-1.on.aws/","Cors":{"AllowOrigins":["https://app.example.com"],"AllowMethods":["GET"],"ExposeHeaders":["etag"],"MaxAge":300}}`,
+			check: func(t *testing.T, got map[string]any) {
+				c := got["Cors"].(map[string]any)
+				wantHas(t, c, "AllowOrigins", "https://app.example.com", "https://staging.example.com")
+				wantHas(t, c, "ExposeHeaders", "etag")
+				if c["AllowCredentials"] != true || c["MaxAge"] != float64(300) {
+					t.Errorf("Cors %v: want AllowCredentials true and MaxAge 300 kept", c)
+				}
+			}},
 		{name: "Lambda function URL with Cors", code: CodeLambdaURLNotConfigured, file: "url.json", state: `{"FunctionUrl":"https://x.lambda-url.us-east-1.on.aws/","Cors":` + prodConfig + `}`,
 			check: func(t *testing.T, got map[string]any) {
 				wantHas(t, got["Cors"], "AllowOrigins", "https://app.example.com", "https://staging.example.com")
@@ -479,6 +505,45 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 				}
 				if v := param(t, got, "gatewayResponses", "DEFAULT_4XX", "responseParameters", "gatewayresponse.header.Access-Control-Allow-Origin"); v != acaoStaging {
 					t.Errorf("DEFAULT_4XX Access-Control-Allow-Origin %v, want %s", v, acaoStaging)
+				}
+			}},
+		// The console's DEFAULT_4XX answers '*' to a page sending credentials:
+		// that value becomes the page's origin, credentials are added, and
+		// its status, template and other headers stay; another origin
+		// mapped in DEFAULT_5XX answers another page and stays.
+		{name: "REST API gateway responses answering '*' to a credentialed page", code: CodeAPIGWGatewayResponsesWildcard, file: "rest.json",
+			edit: func(c *FixContext) { c.Credentials = true },
+			state: restState(`{"DEFAULT_4XX":{"statusCode":"401","responseParameters":{"gatewayresponse.header.Access-Control-Allow-Origin":"'*'","gatewayresponse.header.Access-Control-Allow-Headers":"'Content-Type,Authorization'","gatewayresponse.header.WWW-Authenticate":"'Bearer'"},"responseTemplates":{"application/json":"{\"message\":$context.error.messageString}"}},`+
+				`"DEFAULT_5XX":{"responseParameters":{"gatewayresponse.header.Access-Control-Allow-Origin":"'https://app.example.com'"}}}`, `{}`),
+			check: func(t *testing.T, got map[string]any) {
+				d4 := param(t, got, "gatewayResponses", "DEFAULT_4XX").(map[string]any)
+				if !sameJSON(d4, `{"statusCode":"401","responseParameters":{"gatewayresponse.header.Access-Control-Allow-Origin":"`+acaoStaging+`","gatewayresponse.header.Access-Control-Allow-Credentials":"'true'","gatewayresponse.header.Access-Control-Allow-Headers":"'Content-Type,Authorization'","gatewayresponse.header.WWW-Authenticate":"'Bearer'"},"responseTemplates":{"application/json":"{\"message\":$context.error.messageString}"}}`) {
+					t.Errorf("DEFAULT_4XX %v: '*' must become the page's origin with credentials, the rest stay", d4)
+				}
+				d5 := param(t, got, "gatewayResponses", "DEFAULT_5XX", "responseParameters").(map[string]any)
+				if !sameJSON(d5, `{"gatewayresponse.header.Access-Control-Allow-Origin":"'https://app.example.com'","gatewayresponse.header.Access-Control-Allow-Credentials":"'true'"}`) {
+					t.Errorf("DEFAULT_5XX %v: its origin must stay", d5)
+				}
+				if got["deployments"] != float64(2) {
+					t.Errorf("%v deployments, want one per run", got["deployments"])
+				}
+			}},
+		{name: "REST API gateway responses never customised, a credentialed page", code: CodeAPIGWGatewayResponsesWildcard, file: "rest.json",
+			edit:  func(c *FixContext) { c.Credentials = true },
+			state: restState(`{}`, `{}`),
+			check: func(t *testing.T, got map[string]any) {
+				for _, typ := range []string{"DEFAULT_4XX", "DEFAULT_5XX"} {
+					p := param(t, got, "gatewayResponses", typ, "responseParameters").(map[string]any)
+					if !sameJSON(p, `{"gatewayresponse.header.Access-Control-Allow-Origin":"`+acaoStaging+`","gatewayresponse.header.Access-Control-Allow-Credentials":"'true'"}`) {
+						t.Errorf("%s %v, want the page's origin with credentials", typ, p)
+					}
+				}
+			}},
+		{name: "REST API gateway responses answering '*', read denied: nothing is written", code: CodeAPIGWGatewayResponsesWildcard, file: "rest.json", deny: true,
+			state: restState(`{"DEFAULT_4XX":`+customised4XX+`}`, `{}`),
+			check: func(t *testing.T, got map[string]any) {
+				if !sameJSON(got, restState(`{"DEFAULT_4XX":`+customised4XX+`}`, `{}`)) {
+					t.Errorf("the API changed after a failed read: %v", got)
 				}
 			}},
 		{name: "REST API gateway responses, read denied: nothing is written", code: CodeAPIGWGatewayResponses, file: "rest.json", deny: true,

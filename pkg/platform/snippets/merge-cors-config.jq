@@ -5,12 +5,12 @@
 # existing MaxAge is kept. More methods than $maxMethods (a function URL
 # takes six), or any beside "*", become "*", which keeps every one allowed.
 # With $noWildcardCredentials (HTTP APIs refuse AllowCredentials beside
-# AllowOrigins *), a page sending credentials stops the merge where * is
-# allowed today: dropping * would refuse every other page, keeping it
-# fails the update.
+# AllowOrigins *; function URLs document no answer for the pair), a page
+# sending credentials stops the merge where * is allowed today: dropping *
+# would refuse every other page, keeping it fails the update or the page.
 (. // {}) as $c
 | if $noWildcardCredentials and ($add.AllowCredentials // false) and (($c.AllowOrigins // []) | any(.[]; . == "*"))
-  then error("AllowOrigins holds * today, kept: API Gateway refuses AllowCredentials beside it, and * answers every page that sends no cookies. List the origins that call the API in its place, this page among them, then run this again. Nothing was changed.")
+  then error("AllowOrigins holds * today, kept: * answers every page that sends no cookies, never one that does (and API Gateway refuses AllowCredentials beside it). List the origins that call it in its place, this page among them, then run this again. Nothing was changed.")
   else . end
 | $c
 | .AllowOrigins = ((($c.AllowOrigins // []) + ($add.AllowOrigins // [])) | unique)
