@@ -355,6 +355,10 @@ func Read(text string) (*Reading, error) {
 		if credentials {
 			note += " Add --credentials if the element has crossorigin=\"use-credentials\"."
 		}
+		if r.Note != "" && !strings.HasSuffix(r.Note, ".") {
+			// The notes before this one are clauses without a full stop.
+			r.Note += "."
+		}
 		r.Note = strings.TrimSpace(r.Note + " " + note)
 	}
 	return r, nil

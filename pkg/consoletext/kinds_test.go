@@ -116,5 +116,10 @@ func TestReadFirefoxFontLine(t *testing.T) {
 		if strings.Contains(r.Note, "--credentials") || text == font && !strings.Contains(r.Note, "paste that one too") {
 			t.Errorf("note %q", r.Note)
 		}
+		// The two notes read as two sentences ("…precise answer The line
+		// is about…" ran them together).
+		if text == font && !strings.Contains(r.Note, "precise answer. The line is about a web font") {
+			t.Errorf("note %q runs its sentences together", r.Note)
+		}
 	}
 }
