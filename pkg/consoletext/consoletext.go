@@ -631,6 +631,11 @@ func refine(r *Reading) {
 	if r.Preflight {
 		keep(isPreflightCode)
 	}
+	if in, ok := cors.LookupInitiator(r.Initiator); ok && !in.Scripted {
+		// Only script sets what a preflight is for (a method, a header),
+		// and a web font never carries credentials.
+		keep(func(c cors.Code) bool { return !isPreflightCode(c) && !(in.SameOriginOnly && isCredentialsCode(c)) })
+	}
 	if r.Status != 0 {
 		redirect := r.Status >= 300 && r.Status < 400
 		keep(func(c cors.Code) bool {
@@ -672,6 +677,16 @@ func isOriginValueCode(c cors.Code) bool {
 }
 
 // isPreflightCode: the finding is about the preflight's answer.
+// isCredentialsCode: the code needs a request with credentials.
+func isCredentialsCode(c cors.Code) bool {
+	switch c {
+	case cors.CodeWildcardCredentials, cors.CodeInvalidCredentials,
+		cors.CodePreflightWildcardCredentials, cors.CodePreflightInvalidCredentials:
+		return true
+	}
+	return false
+}
+
 func isPreflightCode(c cors.Code) bool {
 	switch c {
 	case cors.CodePreflightNetwork, cors.CodePreflightRedirect, cors.CodePreflightStatus,

@@ -116,6 +116,13 @@ func TestReadFirefoxFontLine(t *testing.T) {
 		if strings.Contains(r.Note, "--credentials") || text == font && !strings.Contains(r.Note, "paste that one too") {
 			t.Errorf("note %q", r.Note)
 		}
+		// A web font is a GET without the page's headers or credentials:
+		// no preflight and no credentials code reads the same as its line.
+		for _, c := range r.Candidates {
+			if isPreflightCode(c) || isCredentialsCode(c) {
+				t.Errorf("candidate %s for a web font: %v", c, r.Candidates)
+			}
+		}
 		// The two notes read as two sentences ("…precise answer The line
 		// is about…" ran them together).
 		if text == font && !strings.Contains(r.Note, "precise answer. The line is about a web font") {
