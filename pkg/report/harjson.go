@@ -36,6 +36,7 @@ type harJSONRequest struct {
 	Origin         string           `json:"origin"`
 	OriginSource   string           `json:"origin_source"`
 	CORSMode       bool             `json:"cors_mode"`
+	Initiator      string           `json:"initiator"`
 	Verdict        string           `json:"verdict"`
 	FailReason     string           `json:"fail_reason"`
 	Platform       string           `json:"platform"`
@@ -75,7 +76,7 @@ func (r *HARRenderer) addJSON(res *harfile.Result, p *harPrepared) error {
 func (r *HARRenderer) marshalHARRequest(res *harfile.Result) ([]byte, error) {
 	jr := harJSONRequest{
 		Index: res.Index, Method: r.clean(res.Method), URL: r.cleanURL(res.URL), Origin: r.clean(res.Origin),
-		OriginSource: res.OriginSource, CORSMode: res.CORSMode, Verdict: string(res.Verdict), FailReason: res.FailReason, Platform: platformName(res), Status: res.Status,
+		OriginSource: res.OriginSource, CORSMode: res.CORSMode, Initiator: harInitiator(res), Verdict: string(res.Verdict), FailReason: res.FailReason, Platform: platformName(res), Status: res.Status,
 		NetError: r.clean(res.NetError), OnlyPreflight: res.OnlyPreflight, CauseSource: res.CauseSource,
 		Findings: make([]harJSONFinding, 0, len(res.Findings)),
 	}
@@ -272,6 +273,8 @@ func (r *HARRenderer) appendHARRequest(b []byte, res *harfile.Result, g *harProb
 	b = appendJSONString(b, res.OriginSource)
 	b = append(b, `,"cors_mode":`...)
 	b = strconv.AppendBool(b, res.CORSMode)
+	b = append(b, `,"initiator":`...)
+	b = appendJSONString(b, harInitiator(res))
 	b = append(b, `,"verdict":`...)
 	b = appendJSONString(b, string(res.Verdict))
 	b = append(b, `,"fail_reason":`...)
@@ -315,6 +318,16 @@ func (r *HARRenderer) appendHARRequest(b []byte, res *harfile.Result, g *harProb
 		b = append(b, `""`...)
 	}
 	return append(b, '}')
+}
+
+// harInitiator is the load the engine judged res as, as check --initiator
+// names it; "" for a no-cors request (no CORS-mode load made it) or one
+// left unjudged (AnalyzeOptions.BriefAllowed).
+func harInitiator(res *harfile.Result) string {
+	if !res.CORSMode || res.Exchange == nil {
+		return ""
+	}
+	return cors.InitiatorOf(&res.Exchange.Request).Flag
 }
 
 // platformName is the name of the platform that answered res, "" when

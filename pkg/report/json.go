@@ -37,6 +37,8 @@ type (
 			URL         string `json:"url"`
 			Origin      string `json:"origin"`
 			Credentials bool   `json:"credentials"`
+			// Initiator is the load, as check --initiator names it.
+			Initiator string `json:"initiator"`
 		} `json:"request"`
 		Plan struct {
 			Preflight      bool     `json:"preflight"`
@@ -153,6 +155,7 @@ func buildJSON(res *CheckResult) *jsonReport {
 	out.Request.URL = s.URL(r.URL)
 	out.Request.Origin = r.Origin
 	out.Request.Credentials = r.Credentials
+	out.Request.Initiator = cors.InitiatorOf(&r).Flag
 	out.Plan.Preflight = d.Plan.Preflight
 	out.Plan.Reasons = nonNil(d.Plan.Reasons)
 	out.Plan.RequestHeaders = d.Plan.RequestHeaders
