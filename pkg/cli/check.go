@@ -429,6 +429,18 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 		// Only what script set: headers the browser added itself (Sec-*,
 		// User-Agent, Priority…) would predict a preflight it never sent.
 		header, _ = c.ScriptHeader()
+		// The copy names its load as a HAR entry does (Sec-Fetch-Dest, an
+		// EventSource's Accept): judge it as that load, unless --initiator.
+		dest, accept := strings.TrimSpace(c.Header.Get("Sec-Fetch-Dest")), strings.TrimSpace(c.Header.Get("Accept"))
+		if in, ok := cors.InitiatorOfRecord("", dest, accept); ok && in.Name != init.Name && !changed("initiator") {
+			init, initiator = in, in.Name
+			fmt.Fprintf(o.IO.Err, "corsdiag: the copy's Sec-Fetch-Dest and Accept are a %s's: checked with --initiator %s (--initiator chooses another)\n", in.What, in.Flag)
+		}
+		if !init.Scripted {
+			// The page sets no header on a load: Accept and Accept-Language
+			// in the copy are the browser's own.
+			header = http.Header{}
+		}
 	}
 	// Explicit -H headers replace the curl command's headers of the same
 	// name; repeated -H of one name are all sent, as curl does.

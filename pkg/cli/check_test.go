@@ -436,6 +436,57 @@ func TestCheckExitCodes(t *testing.T) {
 	}
 }
 
+// A load copied as cURL from the browser's network panel: every header in
+// the copy is the browser's own (a page sets none on a font), Accept and
+// Accept-Language included, and its Sec-Fetch-Dest names the load, as a
+// HAR entry's does (cors.InitiatorOfRecord). check took Accept for the
+// page's and refused the copy with --initiator font, and judged it as
+// fetch() without.
+func TestCheckCurlCopyOfALoad(t *testing.T) {
+	blocked := realServer(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "wOF2") })
+	copied := func(dest, accept string) []string {
+		return []string{"curl", blocked + "/f.woff2", "-H", "Origin: " + testOrigin, "-H", "Accept: " + accept,
+			"-H", "Accept-Language: en-US,en;q=0.9", "-H", "Referer: " + testOrigin + "/", "-H", "Sec-Fetch-Dest: " + dest,
+			"-H", "Sec-Fetch-Mode: cors", "-H", "Sec-Fetch-Site: cross-site"}
+	}
+	tests := []struct {
+		name       string
+		args       []string
+		want       int
+		stdout     string // the console line, naming the load
+		wantStderr string
+	}{
+		{"font, --initiator font", append([]string{"check", "--initiator", "font", "--"}, copied("font", "*/*")...), ExitBlocked,
+			"Access to font at", ""},
+		{"font, named by its Sec-Fetch-Dest", append([]string{"check", "--"}, copied("font", "*/*")...), ExitBlocked,
+			"Access to font at", "--initiator font"},
+		{"image, named by its Sec-Fetch-Dest", append([]string{"check", "--"}, copied("image", "image/avif,image/webp,*/*;q=0.8")...), ExitBlocked,
+			"Access to image at", "--initiator image"},
+		{"EventSource, named by its Accept", append([]string{"check", "--"}, copied("empty", "text/event-stream")...), ExitBlocked,
+			"Access to resource at", "--initiator eventsource"},
+		{"fetch() stays fetch()", append([]string{"check", "--"}, copied("empty", "application/json")...), ExitBlocked,
+			"Access to fetch at", ""},
+		{"--initiator chooses", append([]string{"check", "--initiator", "fetch", "--"}, copied("font", "*/*")...), ExitBlocked,
+			"Access to fetch at", ""},
+		{"a header of -H on a load is still refused", append([]string{"check", "-H", "X-Token: 1", "--"}, copied("font", "*/*")...), ExitUsage,
+			"", "sets no request headers"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runMain(nil, false, tt.args...)
+			if code != tt.want {
+				t.Errorf("exit %d, want %d; stderr: %s", code, tt.want, stderr)
+			}
+			if !strings.Contains(stdout, tt.stdout) {
+				t.Errorf("stdout does not say %q:\n%s", tt.stdout, stdout)
+			}
+			if !strings.Contains(stderr, tt.wantStderr) || tt.wantStderr == "" && strings.Contains(stderr, "--initiator") {
+				t.Errorf("stderr %q, want %q", stderr, tt.wantStderr)
+			}
+		})
+	}
+}
+
 func TestCheckStrict(t *testing.T) {
 	// Allowed, but the origin is echoed without Vary: Origin (a warning).
 	url := realServer(t, func(w http.ResponseWriter, r *http.Request) {
