@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/internal/refused"
 	"github.com/corsdiag/corsdiag/pkg/internal/stacks"
 	"github.com/corsdiag/corsdiag/pkg/platform"
 )
@@ -227,12 +228,9 @@ func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // server does not take thousands of timeouts. Another server is still
 // replayed.
 func TestReplayGivesUpOnAnUnreachableServer(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dead := "http://" + ln.Addr().String()
-	ln.Close() // nothing listens there now: connection refused
+	// Bound, never listening: refused, and no other test's server can be
+	// given the port (a listener closed here could be reused at once).
+	dead := "http://" + refused.Addr(t)
 	live := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	t.Cleanup(live.Close)
 	tests := []struct {
