@@ -58,6 +58,8 @@ type Options struct {
 	// OnDone is called once per finished check × origin, one call at a time,
 	// with the count finished so far.
 	OnDone func(r *Result, done, total int)
+	// onBackoff is told each wait before a retry (tests).
+	onBackoff func(time.Duration)
 	// AuditRate caps the requests per second of each audit (audit: true);
 	// 0 means audit.DefaultRate, a negative value no pause.
 	AuditRate float64
@@ -272,6 +274,9 @@ func runOne(ctx context.Context, r *Result, opts *Options) {
 		case attempt >= opts.Retries:
 			r.Outcome, r.Err = Unreachable, err
 			return
+		}
+		if opts.onBackoff != nil {
+			opts.onBackoff(backoff)
 		}
 		t := time.NewTimer(backoff)
 		select {

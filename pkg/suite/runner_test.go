@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -156,15 +157,28 @@ func TestRunRespectsConcurrencyLimits(t *testing.T) {
 			var mu sync.Mutex
 			inFlight, perHost := 0, map[string]int{}
 			maxGlobal, maxHost := 0, 0
+			// Every probe stays in flight until the wanted peak is reached,
+			// so the limits are reached however the goroutines are
+			// scheduled (a 3ms pause let them run one by one on a loaded
+			// machine). A runner that cannot reach the peak fails when the
+			// check's timeout ends the wait.
+			peak := make(chan struct{})
 			fake := func(ctx context.Context, o probe.Options) (*probe.Result, error) {
 				h := hostKey(o.Request.URL)
 				mu.Lock()
 				inFlight++
 				perHost[h]++
+				reached := maxGlobal >= tt.wantGlobal && maxHost >= tt.wantHost
 				maxGlobal = max(maxGlobal, inFlight)
 				maxHost = max(maxHost, perHost[h])
+				if !reached && maxGlobal >= tt.wantGlobal && maxHost >= tt.wantHost {
+					close(peak)
+				}
 				mu.Unlock()
-				time.Sleep(3 * time.Millisecond)
+				select {
+				case <-peak:
+				case <-ctx.Done():
+				}
 				mu.Lock()
 				inFlight--
 				perHost[h]--
@@ -204,28 +218,30 @@ func TestRunRetriesNetworkErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var calls atomic.Int32
-			var times []time.Time
 			fake := func(ctx context.Context, o probe.Options) (*probe.Result, error) {
-				times = append(times, time.Now())
 				if int(calls.Add(1)) <= tt.failures {
 					return nil, &probe.UnreachableError{URL: o.Request.URL, Reason: "connection reset"}
 				}
 				return echoAllowList(ctx, o)
 			}
 			cfg := testConfig(t, "defaults: {origin: 'https://app.example.com'}\nchecks:\n  - url: https://api.example/\n")
-			r := Run(context.Background(), cfg, Options{Retries: tt.retries, Backoff: 5 * time.Millisecond, Probe: fake})[0]
+			var waits []time.Duration
+			opts := Options{Retries: tt.retries, Backoff: 5 * time.Millisecond, Probe: fake,
+				onBackoff: func(d time.Duration) { waits = append(waits, d) }}
+			r := Run(context.Background(), cfg, opts)[0]
 			if r.Outcome != tt.want || r.Attempts != tt.wantAttempts {
 				t.Fatalf("outcome %s after %d attempts, want %s after %d", r.Outcome, r.Attempts, tt.want, tt.wantAttempts)
 			}
 			if tt.want == Unreachable && r.UnreachableErr() == nil {
 				t.Errorf("err = %v, want *probe.UnreachableError", r.Err)
 			}
-			// Backoff doubles: 5ms, then 10ms.
-			for i := 1; i < len(times); i++ {
-				want := 5 * time.Millisecond << (i - 1)
-				if gap := times[i].Sub(times[i-1]); gap < want {
-					t.Errorf("retry %d after %s, want at least %s", i, gap, want)
-				}
+			// One wait before each retry; the backoff doubles: 5ms, then 10ms.
+			var want []time.Duration
+			for i := 1; i < r.Attempts; i++ {
+				want = append(want, 5*time.Millisecond<<(i-1))
+			}
+			if !slices.Equal(waits, want) {
+				t.Errorf("waits before the retries = %v, want %v", waits, want)
 			}
 		})
 	}
@@ -254,18 +270,21 @@ func TestRunOtherErrorsAreNotRetried(t *testing.T) {
 
 func TestRunTimeoutBoundsEachCheck(t *testing.T) {
 	// A probe that ignores its own timeout is still stopped by the runner's.
+	// It returns only when the runner's deadline passes: were the timeout
+	// not honoured, Run would not return (go test's timeout says so).
+	var ends []error
 	hang := func(ctx context.Context, o probe.Options) (*probe.Result, error) {
 		<-ctx.Done()
+		ends = append(ends, ctx.Err())
 		return nil, &probe.UnreachableError{URL: o.Request.URL, Reason: "timeout", Err: ctx.Err()}
 	}
 	cfg := testConfig(t, "defaults: {origin: 'https://app.example.com', timeout: 20ms}\nchecks:\n  - url: https://api.example/\n")
-	start := time.Now()
 	r := Run(context.Background(), cfg, Options{Retries: 1, Backoff: time.Millisecond, Probe: hang})[0]
 	if r.Outcome != Unreachable || r.Attempts != 2 {
 		t.Fatalf("outcome %s after %d attempts, want unreachable after 2", r.Outcome, r.Attempts)
 	}
-	if el := time.Since(start); el > 2*time.Second {
-		t.Errorf("took %s", el)
+	if len(ends) != 2 || !errors.Is(ends[0], context.DeadlineExceeded) || !errors.Is(ends[1], context.DeadlineExceeded) {
+		t.Errorf("attempts ended with %v, want the deadline twice", ends)
 	}
 }
 
