@@ -621,7 +621,9 @@ var (
 	bearerRE = regexp.MustCompile(`(?i)\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{8,}`)
 	// AWS access key ids and long hex or base64 runs after a secret-looking key.
 	awsKeyRE   = regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{16}\b`)
-	keyValueRE = regexp.MustCompile(`(?i)("?(?:[a-z0-9_-]*(?:token|secret|password|passwd|api[_-]?key|apikey|session|signature|jwt)[a-z0-9_-]*)"?\s*[:=]\s*["']?)([^"&,;\s}]{4,})`)
+	keyValueRE = regexp.MustCompile(`(?i)("?(?:[a-z0-9_-]*(?:token|secret|password|passwd|api[_-]?key|apikey|session|signature|jwt)[a-z0-9_-]*)"?\s*[:=]\s*["']?)([^"&,;\s}` +
+		// A backtick closes a Markdown code span (ci's summary): no token holds one.
+		"`" + `]{4,})`)
 )
 
 // Text redacts secrets in free text or bodies: URLs quoted in it as URL

@@ -136,6 +136,10 @@ func TestText(t *testing.T) {
 		{"Access to fetch at 'https://a.example/?access_token=abc123' from origin", "Access to fetch at 'https://a.example/?access_token=" + Marker + "' from origin"},
 		{"-H 'X-Api-Key: abcd1234' -H 'a: b'", "-H 'X-Api-Key: " + Marker + "' -H 'a: b'"},
 		{"token='abc123def'", "token='" + Marker + "'"},
+		// Markdown code spans (ci's summary, docs) keep their closing backtick.
+		{"set `token=abc123` in the header", "set `token=" + Marker + "` in the header"},
+		{"a `X-Api-Key: abcd1234` header.", "a `X-Api-Key: " + Marker + "` header."},
+		{"`api_key=xyz123`.", "`api_key=" + Marker + "`."},
 		// A raw line break or tab inside a quoted URL does not end it (the
 		// URL standard strips them): what follows is still its query.
 		{"Example: #0 GET http://127.0.0.1:9/a?x=1\nsig=s3cr3t", "Example: #0 GET http://127.0.0.1:9/a?x=1\nsig=" + Marker},

@@ -145,6 +145,9 @@ func TestAuditSARIFFingerprintHidesSecrets(t *testing.T) {
 		if err := json.Unmarshal(b.Bytes(), &log); err != nil {
 			t.Fatal(err)
 		}
+		if len(log.Runs) != 1 || len(log.Runs[0].Results) == 0 {
+			t.Fatalf("noRedact=%v: no results to check:\n%s", noRedact, b.String())
+		}
 		for _, r := range log.Runs[0].Results {
 			if fp := r.PartialFingerprints["corsdiagAudit/v1"]; fp != "https://api.example.com/me?access_token=[REDACTED]|"+"origin-reflected" &&
 				fp != "https://api.example.com/me?access_token=[REDACTED]|any-origin-allowed" {
