@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -40,17 +41,27 @@ func TestNginxAllowListFixPassesAudit(t *testing.T) {
 	}
 	location = strings.Replace(location, "# ... your existing root or proxy_pass ...", `return 200 '{"items":[]}';`, 1)
 
+	// nginx inherits the listening socket (NGINX="3;", as in its binary
+	// upgrade): a port closed here for nginx to bind again could be given
+	// to another test first, and connections queue from now on, so the
+	// first request needs no wait for nginx to start. (nginx 1.22 crashes
+	// inheriting a socket with master_process off: a master and its
+	// worker run, stopped with SIGTERM.)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer l.Close()
+	sock, err := l.(*net.TCPListener).File()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sock.Close()
 	addr := l.Addr().String()
-	l.Close()
 	dir := t.TempDir()
 	conf := `pid nginx.pid;
 error_log stderr;
 daemon off;
-master_process off;
 events {}
 http {
     access_log off;
@@ -66,8 +77,7 @@ http {
 	if err := os.WriteFile(path, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	// One process (master_process off) writing to a file: killing it
-	// leaves nothing behind and nothing holds a pipe open.
+	// nginx writes to a file: nothing holds a pipe open.
 	logPath := filepath.Join(dir, "error.log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
@@ -76,27 +86,42 @@ http {
 	defer logFile.Close()
 	cmd := exec.Command(nginx, "-c", path, "-p", dir, "-e", "stderr")
 	cmd.Stderr = logFile
+	cmd.ExtraFiles = []*os.File{sock}
+	cmd.Env = append(os.Environ(), "NGINX=3;")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// exited is closed when nginx ends: before the cleanup, it failed.
+	exited := make(chan struct{})
+	var waitErr error
+	go func() { waitErr = cmd.Wait(); close(exited) }()
 	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
+		// SIGTERM: the master stops its worker and exits; a SIGKILL
+		// would leave the worker behind.
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		<-exited
 	})
-	stderr := func() string { b, _ := os.ReadFile(logPath); return string(b) }
 	target := "http://" + addr + "/api/items"
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		resp, err := http.Get(target)
-		if err == nil {
-			resp.Body.Close()
-			break
+	// The first request waits in the socket's queue until nginx takes it;
+	// if nginx ends instead (a bad config), the request is given up.
+	up, stop := context.WithCancel(context.Background())
+	defer stop()
+	go func() {
+		select {
+		case <-exited:
+			stop()
+		case <-up.Done():
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("nginx did not start: %v\n%s\n%s", err, stderr(), conf)
-		}
-		time.Sleep(20 * time.Millisecond)
+	}()
+	req, _ := http.NewRequestWithContext(up, http.MethodGet, target, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		<-exited
+		b, _ := os.ReadFile(logPath)
+		t.Fatalf("nginx did not answer: %v (nginx: %v)\n%s\n%s", err, waitErr, b, conf)
 	}
+	resp.Body.Close()
+	stop()
 
 	rep, err := Run(context.Background(), Options{URL: target, Origins: declared, Credentials: true, Client: probe.Options{Timeout: 5 * time.Second}})
 	if err != nil {
