@@ -937,10 +937,13 @@ type limiter struct {
 	used     int
 	interval time.Duration
 	next     time.Time
+	// now and sleep are the clock (time.Now, sleepCtx; a test's own).
+	now   func() time.Time
+	sleep func(context.Context, time.Duration) error
 }
 
 func newLimiter(max int, rate float64) *limiter {
-	l := &limiter{max: max}
+	l := &limiter{max: max, now: time.Now, sleep: sleepCtx}
 	if rate > 0 {
 		l.interval = time.Duration(float64(time.Second) / rate)
 	}
@@ -966,7 +969,7 @@ func (l *limiter) wait(ctx context.Context) error {
 		return errBudget
 	}
 	l.used++
-	now := time.Now()
+	now := l.now()
 	delay := time.Duration(0)
 	if l.interval > 0 {
 		if l.next.After(now) {
@@ -980,7 +983,12 @@ func (l *limiter) wait(ctx context.Context) error {
 	if delay == 0 {
 		return nil
 	}
-	t := time.NewTimer(delay)
+	return l.sleep(ctx, delay)
+}
+
+// sleepCtx waits d, or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:

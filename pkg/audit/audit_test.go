@@ -319,18 +319,46 @@ func TestRequestBudget(t *testing.T) {
 	}
 }
 
-func TestRate(t *testing.T) {
-	ts := tlsServer(server{policy: exact(app)})
-	defer ts.Close()
-	start := time.Now()
-	rep, err := Run(context.Background(), Options{URL: ts.URL + "/api/items", Origins: []string{app}, MaxRequests: 5, Rate: 50,
-		Client: probe.Options{Insecure: true}})
-	if err != nil {
-		t.Fatal(err)
+// The limiter paces requests at the rate (50/s: one per 20ms), counting
+// from when each could go, and refuses past the budget: checked on its
+// own clock, not by timing an audit.
+func TestLimiterPaces(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	steps := []struct {
+		at        time.Duration // when the request asks, from start
+		wantDelay time.Duration
+		wantErr   error
+	}{
+		{0, 0, nil},
+		{0, 20 * time.Millisecond, nil},
+		{5 * time.Millisecond, 35 * time.Millisecond, nil},
+		{100 * time.Millisecond, 0, nil}, // idle long enough: at once
+		{110 * time.Millisecond, 10 * time.Millisecond, nil},
+		{500 * time.Millisecond, 0, errBudget}, // the sixth of 5
 	}
-	// n requests at 50/s take at least (n-1)*20ms.
-	if min := time.Duration(rep.Requests-1) * 20 * time.Millisecond; time.Since(start) < min {
-		t.Errorf("%d requests in %s, want at least %s", rep.Requests, time.Since(start), min)
+	l := newLimiter(5, 50)
+	var now time.Time
+	var slept []time.Duration
+	l.now = func() time.Time { return now }
+	l.sleep = func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }
+	for i, s := range steps {
+		now, slept = start.Add(s.at), nil
+		err := l.wait(context.Background())
+		var delay time.Duration
+		if len(slept) > 0 {
+			delay = slept[0]
+		}
+		if err != s.wantErr || delay != s.wantDelay || len(slept) > 1 {
+			t.Errorf("request %d at %s: slept %v, err %v; want %s, %v", i+1, s.at, slept, err, s.wantDelay, s.wantErr)
+		}
+	}
+	// No rate: no pause at all.
+	free := newLimiter(3, 0)
+	free.sleep = func(context.Context, time.Duration) error { t.Error("slept without a rate"); return nil }
+	for range 3 {
+		if err := free.wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
