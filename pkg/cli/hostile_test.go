@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -13,7 +14,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/corsdiag/corsdiag/pkg/internal/refused"
 )
@@ -185,17 +185,23 @@ func TestCIKilledKeepsPreviousReports(t *testing.T) {
 	}
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), "CORSDIAG_TEST_MAIN=1")
+	var output bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &output, &output
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// Killed once its check is in flight, however long starting takes (a
+	// fixed 20s could pass on a loaded machine); a run that ends without
+	// reaching the server fails the test.
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
 	select {
 	case <-inFlight:
-	case <-time.After(20 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("the check never reached the server")
+	case err := <-exited:
+		t.Fatalf("corsdiag ci ended (%v) before its check reached the server:\n%s", err, output.String())
 	}
 	cmd.Process.Kill() // SIGKILL: no chance to clean up
-	cmd.Wait()
+	<-exited
 	for p, want := range previous {
 		if b, _ := os.ReadFile(p); string(b) != want {
 			t.Errorf("%s = %q after the kill, want the previous report", p, b)
