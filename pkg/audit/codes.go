@@ -128,7 +128,7 @@ var flaws = map[cors.Code]flaw{
 		Why:     "The server extracts the host with a pattern such as `^https://([a-z0-9.-]+)` and compares what it captured. The capture stops at a character the pattern does not expect, so `https://app.example.com_.attacker.invalid` is read as `app.example.com`. Chromium and Firefox put `_` in a host; Safari also puts `` ` ``, `!` and others there.",
 		Origin:  "https://app.example.com_.attacker.invalid",
 		Bad:     "Access-Control-Allow-Origin: https://app.example.com_.attacker.invalid\nAccess-Control-Allow-Credentials: true\nVary: Origin",
-		Detect:  "corsdiag sends the first declared host followed by `_`, `` ` ``, `%60` or `!` and `.attacker.invalid` (Corsy, CORScanner), unless a prefix match already explains them. Each finding names the browsers that can send that origin.",
+		Detect:  "corsdiag sends the first declared host followed by `_`, `` ` `` or `!` and `.attacker.invalid` (Corsy, CORScanner), unless a prefix match already explains them. Each finding names the browsers that can send that origin. Corsy's and nuclei's `%60` is not sent: the URL parser percent-decodes a host, so the page's origin holds `` ` ``, never `%60`.",
 		Related: []cors.Code{CodePrefixMatch},
 	},
 	CodeThirdPartyHost: {
