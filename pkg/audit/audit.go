@@ -590,6 +590,9 @@ func (a *auditor) finish(rep *Report) {
 		}
 		f := byCode[code]
 		sev := p.Outcome.severity()
+		if p.nowhere != "" {
+			sev = cors.SeverityInfo
+		}
 		if f == nil {
 			f = &Finding{Code: code, Fix: flaws[code].Fix}
 			byCode[code] = f
@@ -600,6 +603,9 @@ func (a *auditor) finish(rep *Report) {
 		if f.Severity == "" || sev.Rank() < f.Severity.Rank() {
 			f.Severity, f.Origin, f.Technique, f.Outcome, f.Step, f.Evidence, f.Browsers = sev, p.Origin, p.Technique, p.Outcome, p.Step, p.Evidence, p.Browsers
 			f.Message = message(p, a.plan.Method, rep.URL)
+			if p.nowhere != "" {
+				f.Message += "; but no one can serve a page there (" + p.nowhere + "): the pattern is wrong, yet lets no attacker in today"
+			}
 		}
 		if p.Step == "error-path" {
 			rep.Policy.ErrorPaths = append(rep.Policy.ErrorPaths, fmt.Sprintf("the error answer lets %s in (%s)", p.Origin, p.Outcome))

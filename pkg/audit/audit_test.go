@@ -190,6 +190,15 @@ func TestAuditFindsEachFlaw(t *testing.T) {
 			want: []want{{CodeSubstringMatch, cors.SeverityError}}},
 		{name: "unescaped dot", srv: server{policy: unescapedDot}, origins: []string{app},
 			want: []want{{CodeUnescapedDot, cors.SeverityError}}},
+		// Only the dot before the top-level domain is unescaped: the names
+		// it lets in (app.examplexcom) are under no top-level domain, so
+		// no one can serve a page there. Sloppy, not exploitable: info.
+		{name: "unescaped dot of the top-level domain only", srv: server{policy: matching(`^https://app\.example.com$`)}, origins: []string{app},
+			want: []want{{CodeUnescapedDot, cors.SeverityInfo}}},
+		{name: "unescaped dot of an apex origin", srv: server{policy: matching(`^https://example.com$`)}, origins: []string{"https://example.com"},
+			want: []want{{CodeUnescapedDot, cors.SeverityInfo}}},
+		{name: "unescaped dots, one of them exploitable", srv: server{policy: matching(`^https://(www.)?example.com$`)}, origins: []string{"https://www.example.com"},
+			want: []want{{CodeUnescapedDot, cors.SeverityError}}},
 		// Patterns written for a ported origin hold the port.
 		{name: "unescaped dot, ported origin", srv: server{policy: matching(`^https://app.example.com:8443$`)}, origins: []string{app + ":8443"},
 			want: []want{{CodeUnescapedDot, cors.SeverityError}}},

@@ -92,7 +92,7 @@ var flaws = map[cors.Code]flaw{
 		Why:     "The allow-list is a regular expression such as `^https://app.example.com$`. An unescaped `.` matches any character, so `https://appxexample.com`, a domain anyone can register, passes.",
 		Origin:  "https://appxexample.com",
 		Bad:     "Access-Control-Allow-Origin: https://appxexample.com\nAccess-Control-Allow-Credentials: true\nVary: Origin",
-		Detect:  "corsdiag sends each declared host with its first dot replaced by `x` (Corsy), and with its last dot replaced (CORScanner) when the two differ.",
+		Detect:  "corsdiag sends each declared host with its first dot replaced by `x` (Corsy), and with its last dot replaced (CORScanner) when the two differ. A name whose top-level domain no longer exists (the last dot replaced, `https://app.examplexcom`, or the only dot of `https://example.com`) can be served by no one: when only such names get in, the finding is info.",
 		Related: []cors.Code{CodeSuffixMatch, CodePrefixMatch},
 	},
 	CodeAnySubdomain: {

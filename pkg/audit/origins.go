@@ -39,6 +39,10 @@ type Candidate struct {
 	explainedByOrigins []string
 	// requires: sent only once this code is found.
 	requires cors.Code
+	// nowhere says why no one can serve a page at Origin (its top-level
+	// domain does not exist), "" when someone can: getting in is then
+	// a sloppy pattern, not a way in.
+	nowhere string
 }
 
 // special characters after the declared host, with the browsers that put
@@ -200,10 +204,11 @@ func Candidates(target string, declared []string) []Candidate {
 			bySuffix = []string{"https://" + attackerLabel + d + dport[d]}
 		}
 		add(Candidate{Origin: s.scheme + "://" + first + s.portSuffix(), Code: CodeUnescapedDot, Technique: s.host + " with its first dot replaced",
-			explainedBy: reflect, explainedByOrigins: bySuffix})
+			explainedBy: reflect, explainedByOrigins: bySuffix, nowhere: nowhere(first)})
 		if i := strings.LastIndexByte(s.host, '.'); strings.Count(s.host, ".") > 1 {
-			add(Candidate{Origin: s.scheme + "://" + s.host[:i] + "x" + s.host[i+1:] + s.portSuffix(), Code: CodeUnescapedDot, Technique: s.host + " with its last dot replaced",
-				explainedBy: reflect})
+			last := s.host[:i] + "x" + s.host[i+1:]
+			add(Candidate{Origin: s.scheme + "://" + last + s.portSuffix(), Code: CodeUnescapedDot, Technique: s.host + " with its last dot replaced",
+				explainedBy: reflect, nowhere: nowhere(last)})
 		}
 	}
 	if targetHTTPS {
@@ -261,6 +266,19 @@ func registrable(host string) string {
 		return ""
 	}
 	return d
+}
+
+// nowhere says why no one can serve a page at host, a declared host with
+// a dot replaced, or "" when someone can: replacing the dot before the
+// top-level domain (examplexcom) makes a top-level domain the public
+// suffix list does not hold, which resolves nowhere.
+func nowhere(host string) string {
+	host = strings.TrimSuffix(host, ".")
+	tld := host[strings.LastIndexByte(host, '.')+1:]
+	if _, icann := publicsuffix.PublicSuffix(tld); icann {
+		return ""
+	}
+	return tld + " is no top-level domain"
 }
 
 // portSuffix is ":port" when the declared origin names a port other than

@@ -10,7 +10,7 @@ import (
 
 // pageSeverity is the severity line of every technique page: the code's
 // severity depends on what the attacker gains, per occurrence.
-const pageSeverity = "error when a page at the attacker's origin can read the answer with the user's cookies (or, for a state-changing method, have the browser send it with them); warning when it can read the answer without cookies; info when only the preflight lets it in."
+const pageSeverity = "error when a page at the attacker's origin can read the answer with the user's cookies (or, for a state-changing method, have the browser send it with them); warning when it can read the answer without cookies; info when only the preflight lets it in, or when no one can serve a page at the origin (a top-level domain that does not exist)."
 
 // Page renders docs/findings/<code>.md of an audit code from the flaws
 // table, with the allow-list fix in every form; the docs are generated
