@@ -7,11 +7,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/internal/expiry"
 	"github.com/corsdiag/corsdiag/pkg/probe"
 )
 
@@ -53,11 +55,18 @@ func blackhole(t *testing.T) string {
 // given up on as one that refuses: the first replays only. One that
 // connects but answers slowly is not: its paths may differ.
 func TestReplayGivesUpOnAConnectTimeout(t *testing.T) {
+	// The slow server's replays time out once all six have arrived (each
+	// has its connection): a 300ms timeout also had to cover connecting,
+	// which a loaded machine could outlast, and the server was then
+	// taken for one no connection completes to.
+	const slowN = 6
+	slowCtx := expiry.New()
+	var arrived atomic.Int32
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-r.Context().Done():
-		case <-time.After(5 * time.Second):
+		if arrived.Add(1) == slowN {
+			slowCtx.Expire()
 		}
+		<-r.Context().Done()
 	}))
 	t.Cleanup(slow.Close)
 	tests := []struct {
@@ -66,14 +75,20 @@ func TestReplayGivesUpOnAConnectTimeout(t *testing.T) {
 		n          int
 		wantAtMost int32
 		wantLeast  int32
+		ctx        context.Context
+		opts       ReplayOptions
 	}{
-		{"connections never complete", blackhole(t), 12, 4, 1},
-		{"connected, no answer in time", slow.URL, 6, 6, 6},
+		// Nothing connects: the timeout always passes first.
+		{"connections never complete", blackhole(t), 12, 4, 1, context.Background(), ReplayOptions{Timeout: 300 * time.Millisecond}},
+		// All in flight at once, each until every one has arrived.
+		{"connected, no answer in time", slow.URL, slowN, slowN, slowN, slowCtx, ReplayOptions{Concurrency: slowN}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ct := &countingTransport{rt: probe.NewTransport(false, nil)}
-			rp := NewReplayer(context.Background(), ReplayOptions{Transport: ct, Timeout: 300 * time.Millisecond}, func(*Result) error { return nil })
+			opts := tt.opts
+			opts.Transport = ct
+			rp := NewReplayer(tt.ctx, opts, func(*Result) error { return nil })
 			var results []*Result
 			for i := 0; i < tt.n; i++ {
 				u := fmt.Sprintf("%s/item/%d", tt.server, i)
@@ -88,6 +103,12 @@ func TestReplayGivesUpOnAConnectTimeout(t *testing.T) {
 			}
 			if n := ct.n.Load(); n > tt.wantAtMost || n < tt.wantLeast {
 				t.Errorf("%d requests went out, want %d to %d", n, tt.wantLeast, tt.wantAtMost)
+			}
+			// Given up on only when no connection completed (the slow
+			// server's replays were all sent before any ended: what
+			// says it is not given up on is the replayer's own record).
+			if dead := rp.unreachable(tt.server) != nil; dead != (tt.name == "connections never complete") {
+				t.Errorf("%s given up on: %v", tt.server, dead)
 			}
 			for i, r := range results {
 				if rep := r.Reported(); rep == nil || rep.Code != cors.CodeActualNetwork || !strings.Contains(rep.Message, "no answer within") {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/internal/expiry"
 	"github.com/corsdiag/corsdiag/pkg/internal/refused"
 )
 
@@ -504,13 +505,13 @@ func TestTimeout(t *testing.T) {
 		// The check's time runs out once the actual request has arrived:
 		// a 300ms timeout also had to cover the preflight, which a loaded
 		// machine did not always answer in time.
-		ctx := newExpiry()
+		ctx := expiry.New()
 		srv, _ := server(t, func(w http.ResponseWriter, r *http.Request) {
 			if r.Method == "OPTIONS" {
 				corsOK(w, r)
 				return
 			}
-			ctx.expire()
+			ctx.Expire()
 			hang(w, r)
 		})
 		res, err := Run(ctx, Options{Request: cors.Request{URL: srv.URL, Origin: pageOrigin, Header: http.Header{"X-Custom": {"1"}}}})
@@ -524,30 +525,6 @@ func TestTimeout(t *testing.T) {
 			t.Errorf("findings %v", codes(d))
 		}
 	})
-}
-
-// expiry is a context whose deadline passes when the test says so
-// (Err is then context.DeadlineExceeded, as for a timeout).
-type expiry struct {
-	context.Context
-	once sync.Once
-	done chan struct{}
-}
-
-func newExpiry() *expiry {
-	return &expiry{Context: context.Background(), done: make(chan struct{})}
-}
-
-func (e *expiry) expire()               { e.once.Do(func() { close(e.done) }) }
-func (e *expiry) Done() <-chan struct{} { return e.done }
-
-func (e *expiry) Err() error {
-	select {
-	case <-e.done:
-		return context.DeadlineExceeded
-	default:
-		return nil
-	}
 }
 
 // resetHandler drops the connection without an answer, with an RST.
