@@ -469,8 +469,10 @@ type example struct {
 }
 
 var (
-	originRE  = regexp.MustCompile(`^// page: (\S+)`)
-	fetchRE   = regexp.MustCompile(`fetch\("([^"]+)"`)
+	originRE = regexp.MustCompile(`^// page: (\S+)`)
+	fetchRE  = regexp.MustCompile(`fetch\("([^"]+)"`)
+	// An <img crossorigin> load: img.crossOrigin = "anonymous"; img.src = "url".
+	imageRE   = regexp.MustCompile(`(?s)crossOrigin = "anonymous";.*\.src = "([^"]+)"`)
 	methodRE  = regexp.MustCompile(`method:\s*"([^"]+)"`)
 	headersRE = regexp.MustCompile(`headers:\s*\{([^}]*)\}`)
 	pairRE    = regexp.MustCompile(`"([^"]+)":\s*"([^"]*)"`)
@@ -605,10 +607,13 @@ func parseFetch(js string) (cors.Request, error) {
 		return r, fmt.Errorf("the js block does not start with // page: <origin>")
 	}
 	r.Origin = m[1]
-	if m = fetchRE.FindStringSubmatch(js); m == nil {
-		return r, fmt.Errorf("the js block has no fetch(\"url\"")
+	if m = imageRE.FindStringSubmatch(js); m != nil {
+		r.URL, r.Initiator = m[1], "image"
+	} else if m = fetchRE.FindStringSubmatch(js); m != nil {
+		r.URL = m[1]
+	} else {
+		return r, fmt.Errorf("the js block has no fetch(\"url\" nor an image's src")
 	}
-	r.URL = m[1]
 	r.Method = "GET"
 	if m = methodRE.FindStringSubmatch(js); m != nil {
 		r.Method = m[1]

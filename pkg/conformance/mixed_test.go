@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -55,6 +56,8 @@ type mixedCase struct {
 	name string
 	url  string
 	xhr  bool
+	// kind is the load (Kinds) when it is neither fetch() nor XHR.
+	kind string
 	// target is where url redirects to ("" when it does not): the URL the
 	// lines name.
 	target string
@@ -71,10 +74,13 @@ func (c mixedCase) lineURL() string {
 func (c mixedCase) path() string { return c.lineURL()[strings.LastIndex(c.lineURL(), "/"):] }
 
 func (c mixedCase) spec() jsSpec {
-	return jsSpec{URL: c.url, Method: "GET", Headers: [][2]string{}, XHR: c.xhr}
+	return jsSpec{URL: c.url, Method: "GET", Headers: [][2]string{}, XHR: c.xhr, Kind: c.kind}
 }
 
 func (c mixedCase) initiator() string {
+	if c.kind != "" {
+		return Kinds[c.kind].Initiator
+	}
 	if c.xhr {
 		return "XMLHttpRequest"
 	}
@@ -87,16 +93,25 @@ func (c mixedCase) initiator() string {
 // redirect to the API by name and at the loopback literal.
 func mixedCases(page, apiPort string) []mixedCase {
 	api := "http://" + mixedAPIHost + ":" + apiPort
-	return []mixedCase{
-		{"fetch to http by name", api + "/mixed-fetch", false, ""},
-		{"XHR to http by name", api + "/mixed-xhr", true, ""},
-		{"fetch to http loopback", "http://127.0.0.1:" + apiPort + "/loopback-fetch", false, ""},
-		{"fetch to http localhost", "http://localhost:" + apiPort + "/localhost-fetch", false, ""},
-		{"fetch to http subdomain of localhost", "http://" + mixedLocalhostSub + ":" + apiPort + "/sublocalhost-fetch", false, ""},
-		{"fetch redirected to http by name", page + "/redirect-fetch", false, api + "/redirected-fetch"},
-		{"fetch redirected to http loopback", page + "/redirect-loopback-fetch", false, "http://127.0.0.1:" + apiPort + "/redirected-loopback-fetch"},
+	cases := []mixedCase{
+		{"fetch to http by name", api + "/mixed-fetch", false, "", ""},
+		{"XHR to http by name", api + "/mixed-xhr", true, "", ""},
+		{"fetch to http loopback", "http://127.0.0.1:" + apiPort + "/loopback-fetch", false, "", ""},
+		{"fetch to http localhost", "http://localhost:" + apiPort + "/localhost-fetch", false, "", ""},
+		{"fetch to http subdomain of localhost", "http://" + mixedLocalhostSub + ":" + apiPort + "/sublocalhost-fetch", false, "", ""},
+		{"fetch redirected to http by name", page + "/redirect-fetch", false, "", api + "/redirected-fetch"},
+		{"fetch redirected to http loopback", page + "/redirect-loopback-fetch", false, "", "http://127.0.0.1:" + apiPort + "/redirected-loopback-fetch"},
 	}
+	// Each CORS-mode load to plain http by name: blocked, or upgraded to
+	// https (mixedLoadKinds).
+	for _, k := range mixedLoadKinds {
+		cases = append(cases, mixedCase{k + " to http by name", api + "/mixed-load-" + k, false, k, ""})
+	}
+	return cases
 }
+
+// mixedLoadKinds are the loads (Kinds) the https page makes to plain http.
+var mixedLoadKinds = []string{"font", "script", "classic-script", "image", "stylesheet", "eventsource"}
 
 // mixedRedirect is how the page's server answers a case's URL that
 // redirects to target.
@@ -104,9 +119,15 @@ func mixedRedirect(target string) *cors.Message {
 	return &cors.Message{Status: http.StatusFound, Header: http.Header{"Location": {target}}}
 }
 
-// mixedAPIHandler is the API: every GET allowed from any origin.
-func mixedAPIHandler(w http.ResponseWriter, _ *http.Request) {
+// mixedAPIHandler is the API: every GET allowed from any origin, a load's
+// path (/mixed-load-KIND) answered with what that load accepts.
+func mixedAPIHandler(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Access-Control-Allow-Origin", "*")
+	if k, ok := Kinds[strings.TrimPrefix(r.URL.Path, "/mixed-load-")]; ok {
+		w.Header().Set("Content-Type", k.ContentType)
+		_, _ = w.Write(k.Body)
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write([]byte(`{"ok":true}`))
 }
@@ -114,16 +135,27 @@ func mixedAPIHandler(w http.ResponseWriter, _ *http.Request) {
 func startMixedEnv(t *testing.T) *mixedEnv {
 	t.Helper()
 	env := &mixedEnv{}
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	cert, _ := testcert.New(t, mixedPageHost, mixedAPIHost)
+	api := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		scheme := "http"
+		if c, ok := r.Context().Value(sniffKey{}).(*sniffConn); ok && c.isTLS {
+			scheme = "https"
+		}
 		env.mu.Lock()
-		env.reached = append(env.reached, r.Method+" "+r.URL.Path)
+		env.reached = append(env.reached, r.Method+" "+scheme+" "+r.URL.Path)
 		env.mu.Unlock()
 		mixedAPIHandler(w, r)
 	}))
+	// The API answers https on the same port too: a browser that upgrades
+	// a mixed load asks for the https URL, and the record says so.
+	api.Listener = &sniffListener{Listener: api.Listener, tls: &tls.Config{Certificates: []tls.Certificate{cert}}}
+	api.Config.ConnContext = func(ctx context.Context, c net.Conn) context.Context {
+		return context.WithValue(ctx, sniffKey{}, c)
+	}
+	api.Start()
 	t.Cleanup(api.Close)
 	_, env.apiPort, _ = net.SplitHostPort(api.Listener.Addr().String())
 
-	cert, _ := testcert.New(t, mixedPageHost)
 	page := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for _, c := range env.cases {
 			if c.target != "" && c.url == env.pageOrigin+r.URL.Path {
@@ -145,6 +177,80 @@ func startMixedEnv(t *testing.T) *mixedEnv {
 	return env
 }
 
+type sniffKey struct{}
+
+// sniffListener serves TLS and plain http on one port: a connection is
+// TLS when its first byte is a handshake record (22).
+type sniffListener struct {
+	net.Listener
+	tls *tls.Config
+}
+
+func (l *sniffListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &sniffConn{Conn: c, cfg: l.tls}, nil
+}
+
+// sniffConn decides on its first Read (not in Accept: a browser's idle
+// preconnect would stall every other connection).
+type sniffConn struct {
+	net.Conn
+	cfg   *tls.Config
+	once  sync.Once
+	isTLS bool
+	r     interface{ Read([]byte) (int, error) }
+	w     interface{ Write([]byte) (int, error) }
+	first []byte
+}
+
+func (c *sniffConn) decide() {
+	c.once.Do(func() {
+		c.r, c.w = c.Conn, c.Conn
+		b := make([]byte, 1)
+		n, _ := c.Conn.Read(b)
+		c.first = b[:n]
+		if n == 1 && b[0] == 22 {
+			c.isTLS = true
+			tc := tls.Server(&prefixConn{Conn: c.Conn, prefix: c.first}, c.cfg)
+			c.first = nil
+			c.r, c.w = tc, tc
+		}
+	})
+}
+
+func (c *sniffConn) Read(p []byte) (int, error) {
+	c.decide()
+	if len(c.first) > 0 {
+		n := copy(p, c.first)
+		c.first = c.first[n:]
+		return n, nil
+	}
+	return c.r.Read(p)
+}
+
+func (c *sniffConn) Write(p []byte) (int, error) {
+	c.decide()
+	return c.w.Write(p)
+}
+
+// prefixConn reads prefix before the connection's own bytes.
+type prefixConn struct {
+	net.Conn
+	prefix []byte
+}
+
+func (c *prefixConn) Read(p []byte) (int, error) {
+	if len(c.prefix) > 0 {
+		n := copy(p, c.prefix)
+		c.prefix = c.prefix[n:]
+		return n, nil
+	}
+	return c.Conn.Read(p)
+}
+
 // reachedPath says whether the API received a request for path.
 func (env *mixedEnv) reachedPath(path string) bool {
 	env.mu.Lock()
@@ -155,6 +261,14 @@ func (env *mixedEnv) reachedPath(path string) bool {
 		}
 	}
 	return false
+}
+
+// reachedOverHTTPS says whether the API received path over https (the
+// browser upgraded the request).
+func (env *mixedEnv) reachedOverHTTPS(path string) bool {
+	env.mu.Lock()
+	defer env.mu.Unlock()
+	return slices.Contains(env.reached, "GET https "+path)
 }
 
 // placeholders turn the run's ports into the record's {page}, {api},
@@ -173,8 +287,11 @@ type mixedObserved struct {
 	ScriptError string `json:"scriptError,omitempty"`
 	// Reached: the request (or an https upgrade of it) got to the API or
 	// to the proxy in front of it.
-	Reached bool          `json:"reached"`
-	Console []consoleLine `json:"console"`
+	Reached bool `json:"reached"`
+	// Upgraded: the browser asked for the https URL instead (the API
+	// answers https on the same port).
+	Upgraded bool          `json:"upgraded,omitempty"`
+	Console  []consoleLine `json:"console"`
 }
 
 // mixedBrowserRecord is one browser's run: its version and each case by name.
@@ -226,9 +343,11 @@ func testMixedContent(t *testing.T, b mixedBrowser) {
 	ph := env.placeholders()
 	got := &mixedBrowserRecord{Version: version, Cases: map[string]*mixedObserved{}}
 	for i, c := range env.cases {
-		o := &mixedObserved{Verdict: verdictBlocked, Reached: env.reachedPath(c.path()), Console: []consoleLine{}}
+		o := &mixedObserved{Verdict: verdictBlocked, Reached: env.reachedPath(c.path()),
+			Upgraded: env.reachedOverHTTPS(c.path()), Console: []consoleLine{}}
 		for _, p := range proxied {
-			if strings.Contains(p, c.path()) || strings.HasPrefix(p, "CONNECT "+mixedAPIHost+":") {
+			// A CONNECT is an upgraded load: the API saw its path over https.
+			if strings.Contains(p, c.path()) {
 				o.Reached = true
 			}
 		}
@@ -312,28 +431,32 @@ func compareMixed(browser string, profile *cors.Profile, c mixedCase, o *mixedOb
 	if blocked != (d.Verdict == cors.Blocked) {
 		out = append(out, fmt.Sprintf("verdict: %s %s, corsdiag %s (%s)", browser, o.Verdict, d.Verdict, findingList(d)))
 	}
-	if !blocked {
-		if len(o.Console) > 0 {
-			out = append(out, fmt.Sprintf("%s allowed it but logged %v", browser, o.Console))
-		}
-		return out
-	}
-	if !c.xhr && o.ScriptError != profile.Messages.FetchRejection {
-		out = append(out, fmt.Sprintf("fetch() rejection: %s %q, profile %q", browser, o.ScriptError, profile.Messages.FetchRejection))
-	}
-	rep := d.Reported()
-	if rep == nil || rep.Code != cors.CodeMixedContent {
-		return append(out, fmt.Sprintf("corsdiag reports %v, want %s", rep, cors.CodeMixedContent))
-	}
 	var want, got []string
 	for _, l := range o.Console {
-		want = append(want, l.Text)
+		if !notModelled(profile, l) {
+			want = append(want, l.Text)
+		}
 	}
 	for _, l := range profile.Verdict(d).Console {
 		got = append(got, ph.Replace(l))
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		out = append(out, fmt.Sprintf("console lines:\n  %s:\n    %s\n  corsdiag:\n    %s", browser, strings.Join(want, "\n    "), strings.Join(got, "\n    ")))
+	}
+	// An upgraded load: a warning, the https URL judged, no block.
+	_, upgrades := profile.MixedContentUpgrade(&cors.Request{URL: c.url, Origin: "https://" + mixedPageHost, Initiator: c.initiator()})
+	if o.Upgraded != upgrades || o.Upgraded && (!d.Has(cors.CodeMixedContentUpgraded) || d.Has(cors.CodeMixedContent)) {
+		out = append(out, fmt.Sprintf("%s upgraded to https: %v; corsdiag: %v (%s)", browser, o.Upgraded, upgrades, findingList(d)))
+	}
+	if !blocked {
+		return out
+	}
+	if !c.xhr && c.kind == "" && o.ScriptError != profile.Messages.FetchRejection {
+		out = append(out, fmt.Sprintf("fetch() rejection: %s %q, profile %q", browser, o.ScriptError, profile.Messages.FetchRejection))
+	}
+	rep := d.Reported()
+	if rep == nil || rep.Code != cors.CodeMixedContent {
+		return append(out, fmt.Sprintf("corsdiag reports %v, want %s", rep, cors.CodeMixedContent))
 	}
 	if len(o.Console) > 0 && o.Console[0].Key != "" && profile.Key(rep) != o.Console[0].Key {
 		out = append(out, fmt.Sprintf("key of the line: %s %s, corsdiag %q", browser, o.Console[0].Key, profile.Key(rep)))
@@ -405,10 +528,12 @@ func TestMixedContentAgainstRecord(t *testing.T) {
 				if c.target != "" {
 					answer = mixedRedirect(c.target)
 				}
-				ex := &cors.Exchange{
-					Request: cors.Request{Method: "GET", URL: c.url, Origin: page, Initiator: c.initiator()},
-					Actual:  []cors.Hop{{Request: cors.Message{Method: "GET", URL: c.url}, Response: answer}},
+				r := cors.Request{Method: "GET", URL: c.url, Origin: page, Initiator: c.initiator()}
+				sent := c.url
+				if u, ok := profile.MixedContentUpgrade(&r); ok {
+					sent = u // as the probe does
 				}
+				ex := &cors.Exchange{Request: r, Actual: []cors.Hop{{Request: cors.Message{Method: "GET", URL: sent}, Response: answer}}}
 				for _, p := range compareMixed(k.label+" "+rec.Version, profile, c, o, profile.Evaluate(ex), ph) {
 					t.Error(p)
 				}

@@ -105,7 +105,7 @@ func candidateNamed(p *cors.Profile, codes []cors.Code, key string) bool {
 // the text names it, the page's origin: pasted whole, and its first line
 // alone.
 func TestReadRecordedMixedContent(t *testing.T) {
-	mixedURL := regexp.MustCompile(`^http://(plain-api\.test|127\.0\.0\.1|localhost|api\.localhost):8080/[a-z-]+-(fetch|xhr)$`)
+	mixedURL := regexp.MustCompile(`^http://(plain-api\.test|127\.0\.0\.1|localhost|api\.localhost):8080/([a-z-]+-(fetch|xhr)|mixed-load-[a-z-]+)$`)
 	raw, err := os.ReadFile(filepath.Join("..", "..", "testdata", "conformance", "mixed-content.json"))
 	if err != nil {
 		t.Fatalf("conformance record: %v", err)

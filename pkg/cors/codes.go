@@ -49,6 +49,7 @@ const (
 	CodeLocalNetworkInsecure   Code = "local-network-access-insecure"
 	CodeLocalNetworkPermission Code = "local-network-access-permission"
 	CodeMixedContent           Code = "mixed-content"
+	CodeMixedContentUpgraded   Code = "mixed-content-upgraded"
 )
 
 func init() {
@@ -82,6 +83,7 @@ func init() {
 		Info{CodeLocalNetworkInsecure, SeverityError, "A non-secure page calls a local or loopback address", "InsecureLocalNetwork", "", "WICG Local Network Access (Chromium 142+; Chromium's own check, not in the Fetch standard)", "Serve the page over https, so the user can grant Chrome's local network permission, or serve the API from a public address (or from the page's own origin)."},
 		Info{CodeLocalNetworkPermission, SeverityWarning, "A public page calls a local or loopback address: the browser asks the user first", "LocalNetworkAccessPermissionDenied", "CORSDidNotSucceed2", "WICG Local Network Access (Chromium 142+, Firefox ESR 153; the browsers' own check, not in the Fetch standard)", "Expect a permission prompt (Chrome 142+, Firefox ESR 153): the request fails unless the user allows local network access. To avoid it, serve the API from a public address or from the page's own origin; managed browsers can allow the page by policy (Chrome's LocalNetworkAccessAllowedForUrls, Firefox's LocalNetworkAccess SkipDomains)."},
 		Info{CodeMixedContent, SeverityError, "An https page calls a plain http URL (mixed content)", "", "BlockMixedActiveContent", "Mixed Content §4.4 (should fetching request be blocked as mixed content); Secure Contexts §3.1 (potentially trustworthy origin)", "Serve the API over https and call it with an https:// URL (a certificate from your CA, ACME or your load balancer); from an https page, Chrome and Firefox allow plain http only to loopback (127.0.0.1, [::1], localhost), and Safari not even there."},
+		Info{CodeMixedContentUpgraded, SeverityWarning, "An https page loads a plain http image: the browser asks for it over https instead", "", "", "Mixed Content §4.3 (upgrade a mixed content request to a potentially trustworthy URL, if appropriate)", "Request the image with an https:// URL and serve it over https there: the browser asks for the https URL anyway, so a host that does not answer https (or answers without Access-Control-Allow-Origin there) fails the load."},
 		Info{CodeRedirectCredentials, SeverityError, "A redirect's Location carries a username and password", "RedirectContainsCredentials", "CORSDidNotSucceed2", "Fetch §HTTP-redirect fetch step 9", "Redirect to a URL without user:password@; send credentials in a header instead."},
 		Info{CodeTooManyRedirects, SeverityError, "More than 20 redirects", "", "CORSDidNotSucceed2", "Fetch §HTTP-redirect fetch step 5 (redirect count)", "Break the redirect loop; call the final URL directly."},
 		Info{CodeRedirectBadLocation, SeverityError, "A redirect's Location is invalid or not http(s)", "", "CORSDidNotSucceed2", "Fetch §HTTP-redirect fetch steps 3-6", "Redirect to an absolute http(s) URL."},

@@ -74,6 +74,11 @@ func (p *Profile) Evaluate(ex *Exchange) *Diagnosis {
 	// The browser sends the serialized origin; accept a user's
 	// "https://App.example.com/" for it.
 	r.Origin = canonicalOrigin(r.Origin)
+	// An upgraded load is judged at the https URL the browser asks for.
+	if u, ok := p.MixedContentUpgrade(r); ok {
+		j.add(p.upgradeFinding(r, u))
+		r.URL = u
+	}
 	j.initURL, j.sameOrigin = r.URL, sameOrigin(r.Origin, r.URL)
 	d := &Diagnosis{Scope: ScopeFull}
 	d.Plan, j.preflightText = p.plan(r, p.planCache(), r.Origin != "" && j.sameOrigin)

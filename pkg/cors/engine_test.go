@@ -78,7 +78,8 @@ var wantSeverity = map[Code]Severity{
 	CodePreflightReasons: SeverityInfo, CodeActualNotChecked: SeverityInfo,
 	CodeOriginTainted:        SeverityInfo,
 	CodeLocalNetworkInsecure: SeverityError, CodeLocalNetworkPermission: SeverityWarning,
-	CodeMixedContent: SeverityError,
+	CodeMixedContent:         SeverityError,
+	CodeMixedContentUpgraded: SeverityWarning,
 }
 
 type evalCase struct {

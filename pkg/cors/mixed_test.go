@@ -1,6 +1,9 @@
 package cors
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 const (
 	plainAPI = "http://api.example.com/v1/items"
@@ -36,6 +39,10 @@ func mixedEvalCases() []evalCase {
 			absent: []Code{CodeMixedContent}},
 		{name: "http page to http is not mixed content", ex: exch(Request{Method: "GET", URL: plainAPI, Origin: "http://app.example.com"}, nil, res(200, HeaderAllowOrigin, "*")), verdict: Allowed,
 			absent: []Code{CodeMixedContent}},
+		// An image is upgraded: judged at the https URL, with a warning.
+		{name: "mixed content: an image is upgraded to https", ex: &Exchange{Request: Request{Method: "GET", URL: plainAPI, Origin: page, Initiator: "image"},
+			Actual: []Hop{{Request: Message{Method: "GET", URL: "https://api.example.com/v1/items"}, Response: okActual()}}},
+			verdict: Allowed, also: []Code{CodeMixedContentUpgraded}, absent: []Code{CodeMixedContent}},
 		// A redirect to plain http is blocked at that hop.
 		// The page already calls https: the fix is the redirect's Location,
 		// not "serve the API over https".
@@ -81,5 +88,143 @@ func TestMixedContentTargets(t *testing.T) {
 		if Chromium.mixedContent("http://app.example.com", tc.url) {
 			t.Errorf("%s from an http page counted as mixed content", tc.url)
 		}
+	}
+}
+
+// TestMixedContentLoads: the https page's CORS-mode loads to plain http, as
+// Chromium 156, Firefox ESR 153 and WebKitGTK 2.50 treated them
+// (pkg/conformance TestMixedContent*, the "… to http by name" load cases):
+// an image is upgraded to https and judged there; every other load is
+// blocked, with the browser's own words for it.
+func TestMixedContentLoads(t *testing.T) {
+	const font = "http://fonts.example.com/a.woff2"
+	load := func(initiator, url string) Request {
+		return Request{Method: "GET", URL: url, Origin: page, Initiator: initiator}
+	}
+	// The probe asks for the https URL, as the browser does.
+	upgraded := func(url string, answer *Message) *Exchange {
+		ex := exch(load("image", url), nil)
+		ex.Actual = []Hop{{Request: Message{Method: "GET", URL: "https" + url[len("http"):]}, Response: answer}}
+		return ex
+	}
+	const img = "http://img.example.com/a.png"
+	tests := []struct {
+		name      string
+		p         *Profile
+		ex        *Exchange
+		verdict   Verdict
+		reported  Code
+		console   []string
+		causeHas  string
+		fixHas    string
+		fixHasNot string
+	}{
+		{name: "Chromium blocks a font", p: Chromium, ex: exch(load("font", font), nil), verdict: Blocked, reported: CodeMixedContent,
+			console:  []string{"Mixed Content: The page at 'https://app.example.com/' was loaded over HTTPS, but requested an insecure font 'http://fonts.example.com/a.woff2'. This request has been blocked; the content must be served over HTTPS."},
+			causeHas: "web font", fixHas: "font", fixHasNot: "API"},
+		{name: "Chromium blocks a module script", p: Chromium, ex: exch(load("script", img), nil), verdict: Blocked, reported: CodeMixedContent,
+			console: []string{"Mixed Content: The page at 'https://app.example.com/' was loaded over HTTPS, but requested an insecure script 'http://img.example.com/a.png'. This request has been blocked; the content must be served over HTTPS."}},
+		{name: "Chromium blocks a classic script", p: Chromium, ex: exch(load("classic-script", img), nil), verdict: Blocked, reported: CodeMixedContent,
+			console: []string{"Mixed Content: The page at 'https://app.example.com/' was loaded over HTTPS, but requested an insecure script 'http://img.example.com/a.png'. This request has been blocked; the content must be served over HTTPS."}},
+		{name: "Chromium blocks a stylesheet", p: Chromium, ex: exch(load("stylesheet", img), nil), verdict: Blocked, reported: CodeMixedContent,
+			console: []string{"Mixed Content: The page at 'https://app.example.com/' was loaded over HTTPS, but requested an insecure stylesheet 'http://img.example.com/a.png'. This request has been blocked; the content must be served over HTTPS."}},
+		{name: "Chromium blocks EventSource", p: Chromium, ex: exch(load("eventsource", img), nil), verdict: Blocked, reported: CodeMixedContent,
+			console: []string{"Mixed Content: The page at 'https://app.example.com/' was loaded over HTTPS, but requested an insecure EventSource endpoint 'http://img.example.com/a.png'. This request has been blocked; the content must be served over HTTPS."}},
+		{name: "Firefox blocks a font, and its font loader says so", p: Firefox, ex: exch(load("font", font), nil), verdict: Blocked, reported: CodeMixedContent,
+			console: []string{"Blocked loading mixed active content “http://fonts.example.com/a.woff2”"}},
+		{name: "Firefox blocks a module script", p: Firefox, ex: exch(load("script", img), nil), verdict: Blocked, reported: CodeMixedContent,
+			console: []string{"Blocked loading mixed active content “http://img.example.com/a.png”", "Loading failed for the module with source “http://img.example.com/a.png”."}},
+		{name: "Firefox blocks a classic script", p: Firefox, ex: exch(load("classic-script", img), nil), verdict: Blocked, reported: CodeMixedContent,
+			console: []string{"Blocked loading mixed active content “http://img.example.com/a.png”", "Loading failed for the <script> with source “http://img.example.com/a.png”."}},
+		{name: "Firefox blocks a stylesheet", p: Firefox, ex: exch(load("stylesheet", img), nil), verdict: Blocked, reported: CodeMixedContent,
+			console: []string{"Blocked loading mixed active content “http://img.example.com/a.png”"}},
+		{name: "Firefox blocks EventSource", p: Firefox, ex: exch(load("eventsource", img), nil), verdict: Blocked, reported: CodeMixedContent,
+			console: []string{"Blocked loading mixed active content “http://img.example.com/a.png”", "Firefox can’t establish a connection to the server at http://img.example.com/a.png."}},
+		{name: "Safari blocks a font (no access control line)", p: Safari, ex: exch(load("font", font), nil), verdict: Blocked, reported: CodeMixedContent,
+			console: []string{"[blocked] The page at https://app.example.com/ requested insecure content from http://fonts.example.com/a.woff2. This content was blocked and must be served over HTTPS."}},
+		{name: "Safari blocks a stylesheet", p: Safari, ex: exch(load("stylesheet", img), nil), verdict: Blocked, reported: CodeMixedContent,
+			console: []string{"[blocked] The page at https://app.example.com/ requested insecure content from http://img.example.com/a.png. This content was blocked and must be served over HTTPS."}},
+		{name: "Safari blocks EventSource", p: Safari, ex: exch(load("eventsource", img), nil), verdict: Blocked, reported: CodeMixedContent,
+			console: []string{"[blocked] The page at https://app.example.com/ requested insecure content from http://img.example.com/a.png. This content was blocked and must be served over HTTPS.",
+				"Not allowed to request resource", "EventSource cannot load http://img.example.com/a.png due to access control checks."}},
+		{name: "Chromium upgrades an image and judges the https answer", p: Chromium, ex: upgraded(img, res(200, HeaderAllowOrigin, "*")), verdict: Allowed,
+			console: []string{"Mixed Content: The page at 'https://app.example.com/' was loaded over HTTPS, but requested an insecure element 'http://img.example.com/a.png'. This request was automatically upgraded to HTTPS, For more information see https://blog.chromium.org/2019/10/no-more-mixed-messages-about-https.html"}},
+		{name: "Firefox upgrades an image", p: Firefox, ex: upgraded(img, res(200, HeaderAllowOrigin, "*")), verdict: Allowed,
+			console: []string{"Mixed Content: Upgrading insecure display request ‘http://img.example.com/a.png’ to use ‘https’"}},
+		{name: "Safari upgrades an image", p: Safari, ex: upgraded(img, res(200, HeaderAllowOrigin, "*")), verdict: Allowed,
+			console: []string{"The page at https://app.example.com/ requested insecure content from http://img.example.com/a.png. This content was automatically upgraded and should be served over HTTPS."}},
+		// The CORS check applies to the https answer.
+		{name: "an upgraded image still needs CORS", p: Chromium, ex: upgraded(img, res(200)), verdict: Blocked, reported: CodeMissingAllowOrigin},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := tt.p.Evaluate(tt.ex)
+			if d.Verdict != tt.verdict {
+				t.Fatalf("verdict %s, want %s: %v", d.Verdict, tt.verdict, d.Findings)
+			}
+			rep := d.Reported()
+			if tt.reported != "" && (rep == nil || rep.Code != tt.reported) {
+				t.Fatalf("reported %v, want %s", rep, tt.reported)
+			}
+			if tt.verdict == Allowed && d.Has(CodeMixedContent) {
+				t.Errorf("an upgraded load is reported as mixed content blocking: %v", d.Findings)
+			}
+			if tt.console != nil {
+				if got := tt.p.Verdict(d).Console; strings.Join(got, "\n") != strings.Join(tt.console, "\n") {
+					t.Errorf("console:\n  got  %q\n  want %q", got, tt.console)
+				}
+			}
+			if rep != nil && rep.Code == CodeMixedContent {
+				if tt.causeHas != "" && !strings.Contains(rep.Message, tt.causeHas) {
+					t.Errorf("message %q lacks %q", rep.Message, tt.causeHas)
+				}
+				if tt.fixHas != "" && !strings.Contains(rep.Fix, tt.fixHas) {
+					t.Errorf("fix %q lacks %q", rep.Fix, tt.fixHas)
+				}
+				if tt.fixHasNot != "" && strings.Contains(rep.Fix, tt.fixHasNot) {
+					t.Errorf("fix %q says %q", rep.Fix, tt.fixHasNot)
+				}
+			}
+			if tt.verdict == Allowed || tt.reported == CodeMissingAllowOrigin {
+				var f *Finding
+				for i := range d.Findings {
+					if d.Findings[i].Code == CodeMixedContentUpgraded {
+						f = &d.Findings[i]
+					}
+				}
+				if f == nil || !strings.Contains(f.Message, "upgrade") || !strings.Contains(f.Message, "https://img.example.com/a.png") {
+					t.Errorf("no upgrade finding naming the https URL: %v", d.Findings)
+				}
+			}
+		})
+	}
+}
+
+func TestMixedContentUpgradeURL(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"http://img.example.com/a.png", "https://img.example.com/a.png"},
+		{"http://img.example.com:80/a.png?x=1", "https://img.example.com/a.png?x=1"},
+		{"http://img.example.com:8080/a.png", "https://img.example.com:8080/a.png"},
+	} {
+		got, ok := Chromium.MixedContentUpgrade(&Request{Method: "GET", URL: tt.in, Origin: page, Initiator: "image"})
+		if !ok || got != tt.want {
+			t.Errorf("%s: upgraded to %q (%v), want %s", tt.in, got, ok, tt.want)
+		}
+	}
+	if _, ok := Chromium.MixedContentUpgrade(&Request{Method: "GET", URL: "http://img.example.com/", Origin: page, Initiator: "font"}); ok {
+		t.Error("a font is upgraded")
+	}
+	if _, ok := Chromium.MixedContentUpgrade(&Request{Method: "GET", URL: "http://img.example.com/", Origin: "http://app.example.com", Initiator: "image"}); ok {
+		t.Error("an http page's image is upgraded")
+	}
+	if Chromium.BlocksAsMixedContent(&Request{Method: "GET", URL: "http://img.example.com/", Origin: page, Initiator: "image"}) {
+		t.Error("an upgraded image is said to be blocked")
+	}
+}
+
+// The load fix replaces the catalogue's words for an API: they must stay.
+func TestMixedContentFixNamesTheAPI(t *testing.T) {
+	if !strings.Contains(catalogue[CodeMixedContent].Fix, mixedFixAPI) {
+		t.Errorf("the mixed content fix no longer says %q: %q", mixedFixAPI, catalogue[CodeMixedContent].Fix)
 	}
 }

@@ -49,6 +49,10 @@ type Profile struct {
 	// loopback either (WebKit); Chromium and Gecko treat 127.0.0.1, [::1]
 	// and localhost as potentially trustworthy.
 	MixedContentBlocksLoopback bool
+	// MixedContentUpgrades are the initiators whose plain http URL an
+	// https page's browser asks for over https instead of blocking it
+	// (upgradable content: images).
+	MixedContentUpgrades map[string]bool
 	// ThirdPartyCookies says what happens to the cookies of a credentialed
 	// request to another site than the page's: "sent", "partitioned"
 	// (a separate jar per top-level site) or "blocked".

@@ -32,6 +32,9 @@ var Chromium = &Profile{
 	WildcardCoversAuthorization: true,
 	LocalNetworkAccess:          true,
 	LocalNetworkBlocksInsecure:  true,
+	// Blink autoupgrades mixed images (verified on Chromium 156:
+	// TestChromiumMixedContent).
+	MixedContentUpgrades: map[string]bool{"image": true},
 	// Google dropped the third-party cookie deprecation (April 2025).
 	ThirdPartyCookies: "sent",
 	Headers: BrowserHeaders{
@@ -123,6 +126,21 @@ var chromiumMessages = &Messages{
 			Text: "Mixed Content: The page at '{origin}/' was loaded over HTTPS, but requested an insecure resource '{url}'. This request has been blocked; the content must be served over HTTPS."},
 		string(CodeMixedContent) + "|XMLHttpRequest": {Bare: true,
 			Text: "Mixed Content: The page at '{origin}/' was loaded over HTTPS, but requested an insecure XMLHttpRequest endpoint '{url}'. This request has been blocked; the content must be served over HTTPS."},
+		// Each load has its own word (verified on Chromium 156:
+		// TestChromiumMixedContent).
+		string(CodeMixedContent) + "|font": {Bare: true,
+			Text: "Mixed Content: The page at '{origin}/' was loaded over HTTPS, but requested an insecure font '{url}'. This request has been blocked; the content must be served over HTTPS."},
+		string(CodeMixedContent) + "|script": {Bare: true,
+			Text: "Mixed Content: The page at '{origin}/' was loaded over HTTPS, but requested an insecure script '{url}'. This request has been blocked; the content must be served over HTTPS."},
+		string(CodeMixedContent) + "|classic-script": {Bare: true,
+			Text: "Mixed Content: The page at '{origin}/' was loaded over HTTPS, but requested an insecure script '{url}'. This request has been blocked; the content must be served over HTTPS."},
+		string(CodeMixedContent) + "|stylesheet": {Bare: true,
+			Text: "Mixed Content: The page at '{origin}/' was loaded over HTTPS, but requested an insecure stylesheet '{url}'. This request has been blocked; the content must be served over HTTPS."},
+		string(CodeMixedContent) + "|eventsource": {Bare: true,
+			Text: "Mixed Content: The page at '{origin}/' was loaded over HTTPS, but requested an insecure EventSource endpoint '{url}'. This request has been blocked; the content must be served over HTTPS."},
+		// An upgraded image: a warning, and the https URL is requested.
+		string(CodeMixedContentUpgraded): {Bare: true, Warning: true,
+			Text: "Mixed Content: The page at '{origin}/' was loaded over HTTPS, but requested an insecure element '{url}'. This request was automatically upgraded to HTTPS, For more information see https://blog.chromium.org/2019/10/no-more-mixed-messages-about-https.html"},
 		string(CodeLocalNetworkPermission): {Key: "LocalNetworkAccessPermissionDenied",
 			Text: "Permission was denied for this request to access the `{param}` address space."},
 	},

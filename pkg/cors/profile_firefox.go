@@ -32,6 +32,9 @@ var Firefox = &Profile{
 	// (network.lna.blocking on, network.lna.block_insecure_contexts off;
 	// verified by the conformance suite's lna-* scenarios).
 	LocalNetworkAccess: true,
+	// security.mixed_content.upgrade_display_content (Firefox 127+;
+	// verified on Firefox ESR 153: TestFirefoxMixedContent).
+	MixedContentUpgrades: map[string]bool{"image": true},
 	Headers: BrowserHeaders{
 		UserAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0",
 		Accept:    "*/*",
@@ -72,6 +75,9 @@ var firefoxMessages = &Messages{
 		// naming the page's font family; it tells of no one code.
 		"": {Bare: true, Only: "font",
 			Text: "downloadable font: download failed (font-family: \"{family}\" style:{style} weight:{weight} stretch:{stretch} src index:{index}): bad URI or cross-site access not allowed source: {url}"},
+		// The font loader's line after a mixed font is blocked.
+		string(CodeMixedContent): {Bare: true, Only: "font",
+			Text: "downloadable font: failed to start download (font-family: \"{family}\" style:{style} weight:{weight} stretch:{stretch} src index:{index}): content blocked source: {url}"},
 		string(CodeLocalNetworkPermission): {Key: "LocalNetworkAccessDetected", Bare: true,
 			Text: "Local Network Access detected: top-level site “{origin}/”, initiator “{origin}/”, accessing target “{url}” ({address}) via {initiator}. Secure context: {secure_context}, prompt action: {action}"},
 	},
@@ -120,6 +126,20 @@ var firefoxMessages = &Messages{
 		// one error line for fetch() and XHR alike, nothing after it
 		// (verified on Firefox ESR 153: TestFirefoxMixedContent).
 		string(CodeMixedContent): {Key: "BlockMixedActiveContent", Bare: true, Alone: true, Text: "Blocked loading mixed active content “{url}”"},
+		// Fonts, scripts, style sheets and EventSource are active content
+		// too; the script and EventSource loaders add their own line.
+		string(CodeMixedContent) + "|script": {Key: "BlockMixedActiveContent", Bare: true, Text: "Blocked loading mixed active content “{url}”",
+			Then: []string{string(CodeMixedContent) + "|load-failed-script"}},
+		string(CodeMixedContent) + "|classic-script": {Key: "BlockMixedActiveContent", Bare: true, Text: "Blocked loading mixed active content “{url}”",
+			Then: []string{string(CodeMixedContent) + "|load-failed-classic-script"}},
+		string(CodeMixedContent) + "|eventsource": {Key: "BlockMixedActiveContent", Bare: true, Text: "Blocked loading mixed active content “{url}”",
+			Then: []string{"load-failed|eventsource"}},
+		string(CodeMixedContent) + "|load-failed-script":         {Bare: true, Text: "Loading failed for the module with source “{url}”."},
+		string(CodeMixedContent) + "|load-failed-classic-script": {Bare: true, Text: "Loading failed for the <script> with source “{url}”."},
+		"load-failed|" + string(CodeMixedContent):                {Omit: true},
+		// An image (display content) is upgraded, with a warning whose
+		// key is not matched (it takes the scheme as a second argument).
+		string(CodeMixedContentUpgraded): {Bare: true, Warning: true, Text: "Mixed Content: Upgrading insecure display request ‘{url}’ to use ‘https’"},
 		// An unparsable Location fails the request without a CORS reason.
 		string(CodeRedirectBadLocation): {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null)."},
 		// The refused redirect also fails the preflight, with its status.

@@ -30,6 +30,9 @@ var Safari = &Profile{
 	// An https page may not call http://127.0.0.1 or http://localhost
 	// either (verified on WebKitGTK 2.50: TestWebKitMixedContent).
 	MixedContentBlocksLoopback: true,
+	// WebKit upgrades mixed images too (verified on WebKitGTK 2.50:
+	// TestWebKitMixedContent).
+	MixedContentUpgrades: map[string]bool{"image": true},
 	// Intelligent Tracking Prevention blocks third-party cookies (Safari 13.1+).
 	ThirdPartyCookies: "blocked",
 	// WebKit fetches a web font without CORS: no Origin, no check, the
@@ -136,7 +139,16 @@ var safariMessages = &Messages{
 		string(CodeMixedContent) + "|param=loopback": {Text: "[blocked] The page at {origin}/ requested insecure content from {url}. This content was blocked and must",
 			Then: []string{string(CodeMixedContent) + "|refused"}},
 		string(CodeMixedContent) + "|param=loopback-redirect": {Text: "[blocked] The page at {origin}/ requested insecure content from {url}. This content was blocked and must"},
-		string(CodeMixedContent) + "|refused":                 {Text: "Not allowed to request resource"},
-		"cannot-load|" + string(CodeMixedContent):             {Text: "{initiator} cannot load {request} due to access control checks."},
+		// The loads log nothing after it but EventSource, which logs as
+		// fetch() does (verified on WebKitGTK 2.50: TestWebKitMixedContent).
+		string(CodeMixedContent) + "|font":           {Alone: true, Text: "[blocked] The page at {origin}/ requested insecure content from {url}. This content was blocked and must be served over HTTPS."},
+		string(CodeMixedContent) + "|script":         {Alone: true, Text: "[blocked] The page at {origin}/ requested insecure content from {url}. This content was blocked and must be served over HTTPS."},
+		string(CodeMixedContent) + "|classic-script": {Alone: true, Text: "[blocked] The page at {origin}/ requested insecure content from {url}. This content was blocked and must be served over HTTPS."},
+		string(CodeMixedContent) + "|stylesheet":     {Alone: true, Text: "[blocked] The page at {origin}/ requested insecure content from {url}. This content was blocked and must be served over HTTPS."},
+		string(CodeMixedContent) + "|direct-eventsource": {Text: "[blocked] The page at {origin}/ requested insecure content from {url}. This content was blocked and must be served over HTTPS.",
+			Then: []string{string(CodeMixedContent) + "|refused"}},
+		string(CodeMixedContentUpgraded):          {Warning: true, Text: "The page at {origin}/ requested insecure content from {url}. This content was automatically upgraded and should be served over HTTPS."},
+		string(CodeMixedContent) + "|refused":     {Text: "Not allowed to request resource"},
+		"cannot-load|" + string(CodeMixedContent): {Text: "{initiator} cannot load {request} due to access control checks."},
 	},
 }

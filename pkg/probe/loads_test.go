@@ -3,6 +3,7 @@ package probe
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -93,5 +94,35 @@ func TestEventStreamNotReadToTheEnd(t *testing.T) {
 	}
 	if d := cors.Evaluate(res.Exchange); d.Verdict != cors.Allowed {
 		t.Errorf("verdict %s: %+v", d.Verdict, d.Findings)
+	}
+}
+
+// TestMixedImageUpgraded: an https page's <img crossorigin> to plain http
+// is upgraded by every browser (pkg/conformance TestMixedContent*): the
+// probe asks for the https URL, as the browser does, and the engine judges
+// that answer; a font to the same URL is blocked and nothing is sent.
+func TestMixedImageUpgraded(t *testing.T) {
+	srv, s := tlsServer(t, corsOK)
+	port := srv.URL[strings.LastIndex(srv.URL, ":")+1:]
+	routes, err := ParseRoutes([]string{"img.test:" + port + ":127.0.0.1"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range cors.AllProfiles {
+		plain := "http://img.test:" + port + "/a.png"
+		res := run(t, Options{Request: cors.Request{Method: "GET", URL: plain, Origin: "https://app.example.com", Initiator: "image"},
+			Routes: routes, Profile: p, Insecure: true})
+		if len(res.Exchange.Actual) != 1 || res.Exchange.Actual[0].Request.URL != "https://img.test:"+port+"/a.png" {
+			t.Fatalf("%s: sent %+v; want one GET of the https URL", p.Name, res.Exchange.Actual)
+		}
+		if d := p.Evaluate(res.Exchange); d.Verdict != cors.Allowed || !d.Has(cors.CodeMixedContentUpgraded) || d.Has(cors.CodeMixedContent) {
+			t.Errorf("%s: %s %v; want allowed with %s", p.Name, d.Verdict, d.Findings, cors.CodeMixedContentUpgraded)
+		}
+		n := len(s.all())
+		res = run(t, Options{Request: cors.Request{Method: "GET", URL: plain, Origin: "https://app.example.com", Initiator: "font"},
+			Routes: routes, Profile: p, Insecure: true})
+		if len(s.all()) != n || len(res.Exchange.Actual) != 0 {
+			t.Errorf("%s: a mixed font was sent", p.Name)
+		}
 	}
 }

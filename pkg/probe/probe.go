@@ -239,6 +239,11 @@ func (p *prober) run(ctx context.Context) *Result {
 	plan := p.opts.Profile.PlanRequest(r)
 	ex := &cors.Exchange{Request: *r}
 	res := &Result{Exchange: ex, Plan: plan, profile: p.opts.Profile}
+	if u, ok := p.opts.Profile.MixedContentUpgrade(r); ok {
+		// The browser asks for the https URL instead (an image from an
+		// https page): so does the probe; ex keeps the URL script gave.
+		r.URL = u
+	}
 	sameOrigin := cors.OriginOf(r.URL) == r.Origin
 
 	if plan.Forbidden {
