@@ -125,10 +125,10 @@ var flaws = map[cors.Code]flaw{
 	CodeSpecialCharacter: {
 		Title:   "A special character after the allowed host fools the server's origin parser",
 		Fix:     exactFix + " Do not pull the host out of the origin with a hand-written pattern: compare the whole origin string.",
-		Why:     "The server extracts the host with a pattern such as `^https://([a-z0-9.-]+)` and compares what it captured. The capture stops at a character the pattern does not expect, so `https://app.example.com_.attacker.invalid` is read as `app.example.com`. Chromium and Firefox put `_` in a host; Safari also puts `` ` ``, `!` and others there.",
+		Why:     "The server extracts the host with a pattern such as `^https://([a-z0-9.-]+)` and compares what it captured. The capture stops at a character the pattern does not expect, so `https://app.example.com_.attacker.invalid` is read as `app.example.com`. Chromium, Firefox and Safari load a page at a name holding `_`, `$` or `+` and send it as the Origin; Chromium and Safari also `` ` `` and `!` (Firefox refuses those).",
 		Origin:  "https://app.example.com_.attacker.invalid",
 		Bad:     "Access-Control-Allow-Origin: https://app.example.com_.attacker.invalid\nAccess-Control-Allow-Credentials: true\nVary: Origin",
-		Detect:  "corsdiag sends the first declared host followed by `_`, `` ` `` or `!` and `.attacker.invalid` (Corsy, CORScanner), unless a prefix match already explains them. Each finding names the browsers that can send that origin. Corsy's and nuclei's `%60` is not sent: the URL parser percent-decodes a host, so the page's origin holds `` ` ``, never `%60`.",
+		Detect:  "corsdiag sends the first declared host followed by `_`, `$` or `+` (every browser), then `` ` `` or `!` (Chromium and Safari), and `.attacker.invalid` (Corsy, CORScanner, nuclei), unless a prefix match already explains them. Each finding names the browsers that can send that origin: Chromium 156 and Firefox 153 ESR were measured (a page at that name, resolved to loopback, fetching another origin), Safari is from Corben Leo's research and the nuclei template's notes. Corsy's and nuclei's `%60` is not sent: the URL parser percent-decodes a host, so the page's origin holds `` ` ``, never `%60`.",
 		Related: []cors.Code{CodePrefixMatch},
 	},
 	CodeThirdPartyHost: {

@@ -32,6 +32,7 @@ func TestCandidates(t *testing.T) {
 				"https://appxexample.com", "https://app.examplexcom", "http://app.example.com", "http://localhost",
 				"http://127.0.0.1", "http://192.168.1.1", "https://localhost.attacker.invalid", "https://app.example.com_.attacker.invalid",
 				"https://app.example.com`.attacker.invalid", "https://app.example.com!.attacker.invalid",
+				"https://app.example.com$.attacker.invalid", "https://app.example.com+.attacker.invalid",
 				"https://attacker.github.io", "https://attacker.vercel.app", "https://attacker.herokuapp.com", "https://attacker.s3.amazonaws.com",
 				"https://codepen.io", "https://jsfiddle.net", "http://jsbin.com", "https://repl.it"},
 			// No browser puts %60 in an origin: the URL parser decodes the
