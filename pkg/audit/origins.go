@@ -46,10 +46,11 @@ type Candidate struct {
 }
 
 // special characters after the declared host, with the browsers that
-// load a page at such a name and send it as Origin: Chromium 156 and
-// Firefox 153 ESR measured (a page at app.example.com$.x, the name
-// resolved to loopback, fetching another origin); Safari from Corben Leo's
-// research and the nuclei template's notes. Firefox refuses ` and !.
+// load a page at such a name and send it as Origin, measured (a page at
+// app.example.com$.x fetching another origin): Chromium 156 and Firefox
+// 153 ESR with the name resolved to loopback, WebKitGTK 2.50 through a
+// loopback proxy, as Corben Leo's research and nuclei's notes say of
+// Safari. Firefox refuses ` and !.
 // Corsy's and nuclei's %60 is not one: the URL parser percent-decodes a
 // host, so a page there sends `, which is tried.
 var specialCharacters = []struct{ char, browsers string }{
