@@ -2,6 +2,7 @@ package probe
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -124,5 +125,26 @@ func TestMixedImageUpgraded(t *testing.T) {
 		if len(s.all()) != n || len(res.Exchange.Actual) != 0 {
 			t.Errorf("%s: a mixed font was sent", p.Name)
 		}
+	}
+}
+
+// An upgraded image whose host answers only plain http: the error names
+// the https URL, and the hint says why that URL and not the one given.
+func TestMixedImageUpgradedUnreachable(t *testing.T) {
+	srv, _ := server(t, corsOK)
+	port := srv.URL[strings.LastIndex(srv.URL, ":")+1:]
+	routes, err := ParseRoutes([]string{"img.test:" + port + ":127.0.0.1"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), Options{Request: cors.Request{Method: "GET", URL: "http://img.test:" + port + "/a.png",
+		Origin: pageOrigin, Initiator: "image"}, Routes: routes, Profile: cors.Chromium, Insecure: true, Timeout: 5 * time.Second})
+	var ue *UnreachableError
+	if !errors.As(err, &ue) {
+		t.Fatalf("err = %v, want *UnreachableError", err)
+	}
+	if ue.URL != "https://img.test:"+port+"/a.png" || !strings.Contains(ue.Hint, "upgrade") ||
+		!strings.Contains(ue.Hint, "http://img.test:"+port+"/a.png") {
+		t.Errorf("err = %v (hint %q)", err, ue.Hint)
 	}
 }

@@ -242,7 +242,7 @@ func (p *prober) run(ctx context.Context) *Result {
 	if u, ok := p.opts.Profile.MixedContentUpgrade(r); ok {
 		// The browser asks for the https URL instead (an image from an
 		// https page): so does the probe; ex keeps the URL script gave.
-		r.URL = u
+		p.upgradedFrom, r.URL = r.URL, u
 	}
 	sameOrigin := cors.OriginOf(r.URL) == r.Origin
 

@@ -37,6 +37,9 @@ type prober struct {
 	answered  int // requests that got an HTTP response
 	firstErr  error
 	firstURL  string
+	// upgradedFrom is the plain http URL the browser upgrades to the one
+	// probed (a mixed image), "" when it does not.
+	upgradedFrom string
 }
 
 func newProber(opts Options) *prober {
@@ -297,6 +300,11 @@ func (p *prober) noteErr(err error, rawURL string) {
 
 func (p *prober) unreachable() *UnreachableError {
 	reason, hint := describe(p.firstErr, p.firstURL, p.opts.Timeout)
+	if p.upgradedFrom != "" {
+		// "Use http://" would not help: the browser upgrades it anyway.
+		hint = "An https page's browser upgrades this image from " + p.upgradedFrom +
+			" to the https URL (mixed content): serve the image over https at this host and port."
+	}
 	return &UnreachableError{URL: p.firstURL, Reason: reason, Hint: hint, Err: p.firstErr,
 		Unreadable: strings.Contains(p.firstErr.Error(), malformedAnswer)}
 }
