@@ -107,6 +107,7 @@ func mixedCases(page, apiPort string) []mixedCase {
 	for _, k := range mixedLoadKinds {
 		cases = append(cases, mixedCase{k + " to http by name", api + "/mixed-load-" + k, false, k, ""})
 	}
+	cases = append(cases, mixedCase{"image redirected to http by name", page + "/redirect-load-image", false, "image", api + "/redirected-load-image"})
 	return cases
 }
 
@@ -123,7 +124,8 @@ func mixedRedirect(target string) *cors.Message {
 // path (/mixed-load-KIND) answered with what that load accepts.
 func mixedAPIHandler(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Access-Control-Allow-Origin", "*")
-	if k, ok := Kinds[strings.TrimPrefix(r.URL.Path, "/mixed-load-")]; ok {
+	kind := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, "/mixed-load-"), "/redirected-load-")
+	if k, ok := Kinds[kind]; ok {
 		w.Header().Set("Content-Type", k.ContentType)
 		_, _ = w.Write(k.Body)
 		return
@@ -444,7 +446,7 @@ func compareMixed(browser string, profile *cors.Profile, c mixedCase, o *mixedOb
 		out = append(out, fmt.Sprintf("console lines:\n  %s:\n    %s\n  corsdiag:\n    %s", browser, strings.Join(want, "\n    "), strings.Join(got, "\n    ")))
 	}
 	// An upgraded load: a warning, the https URL judged, no block.
-	_, upgrades := profile.MixedContentUpgrade(&cors.Request{URL: c.url, Origin: "https://" + mixedPageHost, Initiator: c.initiator()})
+	_, upgrades := profile.MixedContentUpgrade(&cors.Request{URL: c.lineURL(), Origin: "https://" + mixedPageHost, Initiator: c.initiator()})
 	if o.Upgraded != upgrades || o.Upgraded && (!d.Has(cors.CodeMixedContentUpgraded) || d.Has(cors.CodeMixedContent)) {
 		out = append(out, fmt.Sprintf("%s upgraded to https: %v; corsdiag: %v (%s)", browser, o.Upgraded, upgrades, findingList(d)))
 	}

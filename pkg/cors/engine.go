@@ -502,6 +502,7 @@ func (j *judge) checkActual(hops []Hop) {
 					j.add(*f)
 					return
 				}
+				j.noteUpgrade(next)
 				// Before the preflight: a null Origin there blames the taint.
 				j.noteTaint(st, next, i+1)
 				if h.RedirectPreflight != nil && !j.checkLocalNetwork(h.RedirectPreflight, next.URL, "redirect "+strconv.Itoa(next.Count)+" preflight") {
@@ -515,6 +516,7 @@ func (j *judge) checkActual(hops []Hop) {
 			j.add(*f)
 			return
 		}
+		j.noteUpgrade(next)
 		j.noteTaint(st, next, i+1)
 		if j.checkLocalNetwork(h.RedirectPreflight, next.URL, "redirect "+strconv.Itoa(next.Count)+" preflight") {
 			return
@@ -713,6 +715,9 @@ type RedirectState struct {
 	// page, so every later response is CORS-checked and a Location with
 	// user:password@ fails even when it points back to the page's origin.
 	CrossOrigin bool
+	// UpgradedFrom is the plain http Location the browser upgraded to URL
+	// (a mixed image), "" when it did not.
+	UpgradedFrom string
 }
 
 // Redirect is the browser's decision on a redirect response (Fetch
@@ -773,6 +778,12 @@ func (p *Profile) redirect(r *Request, st RedirectState, resp *Message) (Redirec
 		p.note(&f, r, Console{URL: st.URL, From: redirectedFrom(r.URL, st.URL), Origin: page, Location: redactUserinfo(target)})
 		return st, &f
 	}
+	upgradedFrom := ""
+	if u, ok := p.MixedContentUpgrade(&Request{URL: href, Origin: page, Initiator: r.Initiator}); ok {
+		// An image is upgraded at a redirect too (verified on Chromium
+		// 156, Firefox ESR 153, WebKitGTK 2.50).
+		upgradedFrom, href = href, u
+	}
 	if p.mixedContent(page, href) {
 		f := newFinding(CodeMixedContent, step, "the redirect's Location "+quote(href)+" is plain http and the page "+quote(page)+
 			" is served over https; the browser blocks that as mixed content and does not follow it")
@@ -789,7 +800,7 @@ func (p *Profile) redirect(r *Request, st RedirectState, resp *Message) (Redirec
 	}
 	next := st
 	next.Count++
-	next.URL = href
+	next.URL, next.UpgradedFrom = href, upgradedFrom
 	next.CrossOrigin = corsFlag
 	if (resp.Status == 301 || resp.Status == 302) && st.Method == "POST" || resp.Status == 303 && st.Method != "GET" && st.Method != "HEAD" {
 		next.Method = "GET"

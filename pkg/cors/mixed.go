@@ -2,6 +2,7 @@ package cors
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -105,4 +106,17 @@ func (p *Profile) upgradeFinding(r *Request, upgraded string) Finding {
 		" instead, so that URL must answer, and its answer is the one CORS checks")
 	p.note(&f, r, Console{URL: r.URL, Origin: r.Origin})
 	return f
+}
+
+// noteUpgrade warns that the browser upgraded the redirect to next's URL
+// from plain http.
+func (j *judge) noteUpgrade(next RedirectState) {
+	if next.UpgradedFrom == "" {
+		return
+	}
+	f := newFinding(CodeMixedContentUpgraded, "redirect "+strconv.Itoa(next.Count), "the redirect's Location "+quote(next.UpgradedFrom)+
+		" is plain http and the page "+quote(j.req.Origin)+" is served over https; the browser does not block the image but upgrades the request to https and follows "+
+		quote(next.URL)+" instead")
+	j.p.note(&f, &j.req, Console{URL: next.UpgradedFrom, From: j.initURL, Origin: j.req.Origin})
+	j.add(f)
 }

@@ -228,3 +228,32 @@ func TestMixedContentFixNamesTheAPI(t *testing.T) {
 		t.Errorf("the mixed content fix no longer says %q: %q", mixedFixAPI, catalogue[CodeMixedContent].Fix)
 	}
 }
+
+// An image redirected to plain http is upgraded at that hop too (Chromium
+// 156, Firefox ESR 153, WebKitGTK 2.50: "image redirected to http by
+// name"); Chromium logs nothing for it, the others their warning.
+func TestMixedContentRedirectedImage(t *testing.T) {
+	const start, plain = "https://img.example.com/a.png", "http://cdn.example.com/a.png"
+	for _, tt := range []struct {
+		p       *Profile
+		console []string
+	}{
+		{Chromium, nil},
+		{Firefox, []string{"Mixed Content: Upgrading insecure display request ‘http://cdn.example.com/a.png’ to use ‘https’"}},
+		{Safari, []string{"The page at https://app.example.com/ requested insecure content from http://cdn.example.com/a.png. This content was automatically upgraded and should be served over HTTPS."}},
+	} {
+		r := Request{Method: "GET", URL: start, Origin: page, Initiator: "image"}
+		ex := exch(r, nil, res(302, "Location", plain, HeaderAllowOrigin, "*"))
+		d := tt.p.Evaluate(ex)
+		if d.Verdict != Allowed || d.Has(CodeMixedContent) || !d.Has(CodeMixedContentUpgraded) {
+			t.Errorf("%s: %s %v; want allowed, upgraded", tt.p.Name, d.Verdict, d.Findings)
+		}
+		if got := tt.p.Verdict(d).Console; strings.Join(got, "\n") != strings.Join(tt.console, "\n") {
+			t.Errorf("%s: console %q, want %q", tt.p.Name, got, tt.console)
+		}
+		next, ok := tt.p.Redirect(&r, RedirectState{URL: start, Method: "GET", Origin: page}, ex.Actual[0].Response)
+		if !ok || next.URL != "https://cdn.example.com/a.png" {
+			t.Errorf("%s: follows to %q (%v), want the https URL", tt.p.Name, next.URL, ok)
+		}
+	}
+}

@@ -138,8 +138,9 @@ var chromiumMessages = &Messages{
 			Text: "Mixed Content: The page at '{origin}/' was loaded over HTTPS, but requested an insecure stylesheet '{url}'. This request has been blocked; the content must be served over HTTPS."},
 		string(CodeMixedContent) + "|eventsource": {Bare: true,
 			Text: "Mixed Content: The page at '{origin}/' was loaded over HTTPS, but requested an insecure EventSource endpoint '{url}'. This request has been blocked; the content must be served over HTTPS."},
-		// An upgraded image: a warning, and the https URL is requested.
-		string(CodeMixedContentUpgraded): {Bare: true, Warning: true,
+		// An upgraded image: a warning, and the https URL is requested;
+		// nothing when a redirect led there (verified on Chromium 156).
+		string(CodeMixedContentUpgraded) + "|direct-image": {Bare: true, Warning: true,
 			Text: "Mixed Content: The page at '{origin}/' was loaded over HTTPS, but requested an insecure element '{url}'. This request was automatically upgraded to HTTPS, For more information see https://blog.chromium.org/2019/10/no-more-mixed-messages-about-https.html"},
 		string(CodeLocalNetworkPermission): {Key: "LocalNetworkAccessPermissionDenied",
 			Text: "Permission was denied for this request to access the `{param}` address space."},
