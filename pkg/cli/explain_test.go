@@ -471,6 +471,14 @@ func TestExplainLoadKinds(t *testing.T) {
 			"corsdiag check https://cdn.example.com/a.css --origin https://app.example --initiator stylesheet"},
 		{"Access to resource at 'https://api.example.com/events' from origin 'https://app.example' has been blocked by CORS policy: The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.",
 			"corsdiag check https://api.example.com/events --origin https://app.example --credentials --initiator eventsource"},
+		// Mixed content names the load too (TestMixedContent*: Chromium 156,
+		// Firefox ESR 153, WebKitGTK 2.50).
+		{"Mixed Content: The page at 'https://app.example/' was loaded over HTTPS, but requested an insecure font 'http://cdn.example.com/a.woff2'. This request has been blocked; the content must be served over HTTPS.",
+			"corsdiag check http://cdn.example.com/a.woff2 --origin https://app.example --initiator font"},
+		{"Mixed Content: Upgrading insecure display request ‘http://cdn.example.com/a.png’ to use ‘https’",
+			"--initiator image"},
+		{"The page at https://app.example/ requested insecure content from http://cdn.example.com/a.png. This content was automatically upgraded and should be served over HTTPS.",
+			"corsdiag check http://cdn.example.com/a.png --origin https://app.example --initiator image --browser safari"},
 	} {
 		code, out, stderr := runMain(nil, false, "explain", tt.text)
 		if code != ExitAllowed || !strings.Contains(out, tt.want) {

@@ -139,7 +139,7 @@ var firefoxMessages = &Messages{
 		"load-failed|" + string(CodeMixedContent):                {Omit: true},
 		// An image (display content) is upgraded, with a warning whose
 		// key is not matched (it takes the scheme as a second argument).
-		string(CodeMixedContentUpgraded): {Bare: true, Warning: true, Text: "Mixed Content: Upgrading insecure display request ‘{url}’ to use ‘https’"},
+		string(CodeMixedContentUpgraded) + "|image": {Bare: true, Warning: true, Text: "Mixed Content: Upgrading insecure display request ‘{url}’ to use ‘https’"},
 		// An unparsable Location fails the request without a CORS reason.
 		string(CodeRedirectBadLocation): {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null)."},
 		// The refused redirect also fails the preflight, with its status.

@@ -147,8 +147,8 @@ var safariMessages = &Messages{
 		string(CodeMixedContent) + "|stylesheet":     {Alone: true, Text: "[blocked] The page at {origin}/ requested insecure content from {url}. This content was blocked and must be served over HTTPS."},
 		string(CodeMixedContent) + "|direct-eventsource": {Text: "[blocked] The page at {origin}/ requested insecure content from {url}. This content was blocked and must be served over HTTPS.",
 			Then: []string{string(CodeMixedContent) + "|refused"}},
-		string(CodeMixedContentUpgraded):          {Warning: true, Text: "The page at {origin}/ requested insecure content from {url}. This content was automatically upgraded and should be served over HTTPS."},
-		string(CodeMixedContent) + "|refused":     {Text: "Not allowed to request resource"},
-		"cannot-load|" + string(CodeMixedContent): {Text: "{initiator} cannot load {request} due to access control checks."},
+		string(CodeMixedContentUpgraded) + "|image": {Warning: true, Text: "The page at {origin}/ requested insecure content from {url}. This content was automatically upgraded and should be served over HTTPS."},
+		string(CodeMixedContent) + "|refused":       {Text: "Not allowed to request resource"},
+		"cannot-load|" + string(CodeMixedContent):   {Text: "{initiator} cannot load {request} due to access control checks."},
 	},
 }
