@@ -366,7 +366,7 @@ var pages = map[cors.Code]pageText{
 		Fetch:   `fetch("https://my-assets.s3.eu-west-1.amazonaws.com/config/app.json", { credentials: "include" })`,
 		Confirm: "```sh\naws s3api get-bucket-cors --bucket BUCKET --query \"CORSRules[].AllowedOrigins\"\n```\nA `[\"*\"]` before (or instead of) a list holding the page's origin confirms.",
 		Detect:  "S3 recognised and the engine reports `*` for a request with credentials.",
-		Related: []cors.Code{cors.CodeWildcardCredentials, CodeS3CORSRuleMismatch},
+		Related: []cors.Code{CodeS3CORSRuleMismatch},
 	},
 	CodeCloudFrontCache: {
 		Platform: "Amazon CloudFront", Explains: cors.CodeMissingAllowOrigin,

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
 )
 
 var update = flag.Bool("update", false, "rewrite docs/findings/<code>.md for the platform codes")
@@ -37,6 +39,20 @@ func TestFindingPages(t *testing.T) {
 		}
 		if string(got) != want {
 			t.Errorf("%s is out of date (run go test ./pkg/platform -run TestFindingPages -update)", path)
+		}
+	}
+}
+
+// TestPageRelatedOnce: a page lists what it explains first, then its
+// Related, each code once and never its own.
+func TestPageRelatedOnce(t *testing.T) {
+	for code, p := range pages {
+		seen := map[cors.Code]bool{code: true}
+		for _, r := range append([]cors.Code{p.Explains}, p.Related...) {
+			if seen[r] {
+				t.Errorf("%s: Related repeats %s (its own code, or what it explains)", code, r)
+			}
+			seen[r] = true
 		}
 	}
 }
