@@ -228,21 +228,3 @@ func Head(s string, n int) string {
 	}
 	return s
 }
-
-// Tail is the longest end of s at most n columns wide, cut between
-// characters.
-func Tail(s string, n int) string {
-	var ends, widths []int
-	at := 0
-	for g := displaywidth.StringGraphemes(s); g.Next(); {
-		at += len(g.Value())
-		ends, widths = append(ends, at), append(widths, g.Width())
-	}
-	w := 0
-	for k := len(ends) - 1; k >= 0; k-- {
-		if w += widths[k]; w > n {
-			return s[ends[k]:]
-		}
-	}
-	return s
-}

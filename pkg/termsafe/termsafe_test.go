@@ -169,25 +169,22 @@ func TestWidth(t *testing.T) {
 	}
 }
 
-func TestHeadTail(t *testing.T) {
+func TestHead(t *testing.T) {
 	tests := []struct {
-		in         string
-		n          int
-		head, tail string
+		in   string
+		n    int
+		head string
 	}{
-		{"abcdef", 3, "abc", "def"},
-		{"abc", 5, "abc", "abc"},
-		{"注文の一覧", 5, "注文", "一覧"}, // a wide character is not split
-		{"注文の一覧", 1, "", ""},
-		{"ae\u0301b", 2, "ae\u0301", "e\u0301b"}, // nor a letter from its accent
-		{"abc", 0, "", ""},
+		{"abcdef", 3, "abc"},
+		{"abc", 5, "abc"},
+		{"注文の一覧", 5, "注文"}, // a wide character is not split
+		{"注文の一覧", 1, ""},
+		{"ae\u0301b", 2, "ae\u0301"}, // nor a letter from its accent
+		{"abc", 0, ""},
 	}
 	for _, tt := range tests {
 		if got := Head(tt.in, tt.n); got != tt.head {
 			t.Errorf("Head(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.head)
-		}
-		if got := Tail(tt.in, tt.n); got != tt.tail {
-			t.Errorf("Tail(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.tail)
 		}
 	}
 }
@@ -223,9 +220,9 @@ func BenchmarkCleanMessage(b *testing.B) {
 	}
 }
 
-// FuzzHeadTail: Head and Tail are a start and an end of s no wider than
-// asked, and give the whole of s when it fits.
-func FuzzHeadTail(f *testing.F) {
+// FuzzHead: Head is a start of s no wider than asked, and the whole of s
+// when it fits.
+func FuzzHead(f *testing.F) {
 	for _, s := range []string{"", "abc", "注文の一覧", "ae\u0301b", "\U0001F468\u200d\U0001F469x", "a\x1b[1mb"} {
 		f.Add(s, 3)
 	}
@@ -233,15 +230,15 @@ func FuzzHeadTail(f *testing.F) {
 		if !utf8.ValidString(s) || strings.ContainsRune(s, 0x1b) || n < 0 || n > 1000 {
 			return
 		}
-		h, tl := Head(s, n), Tail(s, n)
-		if !strings.HasPrefix(s, h) || !strings.HasSuffix(s, tl) {
-			t.Fatalf("Head %q / Tail %q of %q", h, tl, s)
+		h := Head(s, n)
+		if !strings.HasPrefix(s, h) {
+			t.Fatalf("Head %q of %q", h, s)
 		}
-		if Width(h) > n || Width(tl) > n {
-			t.Fatalf("Head %q (%d) or Tail %q (%d) wider than %d", h, Width(h), tl, Width(tl), n)
+		if Width(h) > n {
+			t.Fatalf("Head %q (%d) wider than %d", h, Width(h), n)
 		}
-		if Width(s) <= n && (h != s || tl != s) {
-			t.Fatalf("%q fits %d but Head %q, Tail %q", s, n, h, tl)
+		if Width(s) <= n && h != s {
+			t.Fatalf("%q fits %d but Head %q", s, n, h)
 		}
 	})
 }
