@@ -367,15 +367,9 @@ func buildHTMLItem(it *HTMLItem, i int, noRedact bool) htmlItemView {
 		ex = &cors.Exchange{}
 	}
 	s := sanitizerFor(noRedact)
-	s.urls = map[string]string{}
-	add := func(u string) {
-		if u != "" && s.redact {
-			s.urls[u] = s.URL(u)
-		}
-	}
-	add(ex.Request.URL)
+	s.urls = []string{ex.Request.URL}
 	for _, h := range allHops(ex, it.ErrorPath) {
-		add(h.hop.Request.URL)
+		s.urls = append(s.urls, h.hop.Request.URL)
 	}
 	text := func(t string) string { return safeText(s.Text(t)) }
 	view := htmlItemView{

@@ -6,7 +6,6 @@ package report
 
 import (
 	"cmp"
-	"maps"
 	"net/http"
 	"slices"
 
@@ -100,25 +99,18 @@ func orderedFindings(d *cors.Diagnosis) []cors.Finding {
 // sanitizer hides secrets in what the user and the server sent.
 type sanitizer struct {
 	redact bool
-	// urls maps every URL seen in the exchange to its redacted form, so
-	// messages that quote a URL (the browser's console line) hide the same
-	// secrets the URL column hides, without touching the rest of the text.
-	urls map[string]string
+	// urls are the URLs seen in the exchange: messages that quote one (the
+	// browser's console line) hide the secrets the URL column hides
+	// (redact.TextQuoting).
+	urls []string
 }
 
 func newSanitizer(res *CheckResult) *sanitizer {
-	s := &sanitizer{redact: !res.NoRedact, urls: map[string]string{}}
+	s := &sanitizer{redact: !res.NoRedact}
 	if !s.redact || res.Exchange == nil {
 		return s
 	}
-	add := func(u string) {
-		if u == "" {
-			return
-		}
-		if r := redact.URL(u); r != u {
-			s.urls[u] = r
-		}
-	}
+	add := func(u string) { s.urls = append(s.urls, u) }
 	ex := res.Exchange
 	add(ex.Request.URL)
 	hops := slices.Clone(ex.Actual)
@@ -156,7 +148,7 @@ func (s *sanitizer) Text(t string) string {
 	// it quotes (a finding of the recorded request shown with the live
 	// exchange a replay put in its place), and the server's words: a
 	// credential echoed in a header value a finding quotes.
-	return redact.TextQuoting(t, slices.Collect(maps.Keys(s.urls))...)
+	return redact.TextQuoting(t, s.urls...)
 }
 
 // Header is a header set ready to show.
