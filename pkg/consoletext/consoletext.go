@@ -676,7 +676,6 @@ func isOriginValueCode(c cors.Code) bool {
 	return false
 }
 
-// isPreflightCode: the finding is about the preflight's answer.
 // isCredentialsCode: the code needs a request with credentials.
 func isCredentialsCode(c cors.Code) bool {
 	switch c {
@@ -687,6 +686,7 @@ func isCredentialsCode(c cors.Code) bool {
 	return false
 }
 
+// isPreflightCode: the finding is about the preflight's answer.
 func isPreflightCode(c cors.Code) bool {
 	switch c {
 	case cors.CodePreflightNetwork, cors.CodePreflightRedirect, cors.CodePreflightStatus,
