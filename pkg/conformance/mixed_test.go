@@ -78,13 +78,7 @@ func (c mixedCase) spec() jsSpec {
 }
 
 func (c mixedCase) initiator() string {
-	if c.kind != "" {
-		return Kinds[c.kind].Initiator
-	}
-	if c.xhr {
-		return "XMLHttpRequest"
-	}
-	return "fetch"
+	return Request{XHR: c.xhr, Kind: c.kind}.Initiator()
 }
 
 // mixedCases are the requests from page, with the API at apiPort: by name
