@@ -199,19 +199,19 @@ type sniffConn struct {
 	isTLS bool
 	r     interface{ Read([]byte) (int, error) }
 	w     interface{ Write([]byte) (int, error) }
-	first []byte
 }
 
+// decide reads the first byte and hands it back through a prefixConn, to
+// the TLS server or to plain http.
 func (c *sniffConn) decide() {
 	c.once.Do(func() {
-		c.r, c.w = c.Conn, c.Conn
 		b := make([]byte, 1)
 		n, _ := c.Conn.Read(b)
-		c.first = b[:n]
+		pc := &prefixConn{Conn: c.Conn, prefix: b[:n]}
+		c.r, c.w = pc, c.Conn
 		if n == 1 && b[0] == 22 {
 			c.isTLS = true
-			tc := tls.Server(&prefixConn{Conn: c.Conn, prefix: c.first}, c.cfg)
-			c.first = nil
+			tc := tls.Server(pc, c.cfg)
 			c.r, c.w = tc, tc
 		}
 	})
@@ -219,11 +219,6 @@ func (c *sniffConn) decide() {
 
 func (c *sniffConn) Read(p []byte) (int, error) {
 	c.decide()
-	if len(c.first) > 0 {
-		n := copy(p, c.first)
-		c.first = c.first[n:]
-		return n, nil
-	}
 	return c.r.Read(p)
 }
 
