@@ -57,12 +57,8 @@ func (p *Profile) MixedContentUpgrade(r *Request) (upgraded string, ok bool) {
 		return "", false
 	}
 	u.Scheme = "https"
-	if u.Port() == "80" {
-		u.Host = u.Hostname()
-		if strings.Contains(u.Host, ":") {
-			u.Host = "[" + u.Host + "]"
-		}
-	}
+	// Host keeps an IPv6 literal's brackets.
+	u.Host = strings.TrimSuffix(u.Host, ":80")
 	return u.String(), true
 }
 

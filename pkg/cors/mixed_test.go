@@ -205,6 +205,8 @@ func TestMixedContentUpgradeURL(t *testing.T) {
 		{"http://img.example.com/a.png", "https://img.example.com/a.png"},
 		{"http://img.example.com:80/a.png?x=1", "https://img.example.com/a.png?x=1"},
 		{"http://img.example.com:8080/a.png", "https://img.example.com:8080/a.png"},
+		{"http://[2001:db8::1]:80/a.png", "https://[2001:db8::1]/a.png"},
+		{"http://[2001:db8::80]/a.png", "https://[2001:db8::80]/a.png"},
 	} {
 		got, ok := Chromium.MixedContentUpgrade(&Request{Method: "GET", URL: tt.in, Origin: page, Initiator: "image"})
 		if !ok || got != tt.want {
