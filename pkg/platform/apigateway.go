@@ -403,11 +403,10 @@ func restAPICauses(a *analysis) []cors.Finding {
 			continue
 		}
 		if typ, ok := gatewayResponseType(r.resp); ok {
+			a.explain(r)
 			if forbiddenAll && strings.HasPrefix(typ, "INVALID_API_KEY") {
-				a.explain(r)
 				continue
 			}
-			a.explain(r)
 			errTypes = appendUnique(errTypes, fmt.Sprintf("%d %s", r.resp.Status, typ))
 			a.fixContext().GatewayResponses = appendUnique(a.fixContext().GatewayResponses, baseType(typ))
 		}
