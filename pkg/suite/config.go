@@ -738,6 +738,9 @@ func (p *parser) check(rc *rawCheck, n int, d *Defaults, pos checkPos) Check {
 		// The defaults' headers are what script sets on its calls; the
 		// page sets none on a font or an image.
 		c.Header = http.Header{}
+		// Nor do the defaults' credentials reach a font: its credentials
+		// mode is same-origin whatever the page does (its own are an error).
+		c.Credentials = c.Credentials && !in.SameOriginOnly
 	}
 	p.headers(rc.Headers, where+" headers", c.Header)
 	if v, ok := p.boolean(&rc.Credentials, where+" credentials"); ok {

@@ -296,11 +296,13 @@ func TestEmptyUserinfoIsNoCredentials(t *testing.T) {
 }
 
 // A check of a web font (or another load): its initiator, and the
-// defaults' headers, which script sets on fetch() calls, left off it.
+// defaults' headers, which script sets on fetch() calls, left off it; so
+// are the defaults' credentials, which a font's load never sends.
 func TestParseLoadCheck(t *testing.T) {
 	cfg, err := Parse("c.yaml", []byte(`defaults:
   origin: https://app.example.com
   headers: {Accept: application/json}
+  credentials: true
 checks:
   - url: https://cdn.example.com/fa.woff2
     initiator: font
@@ -311,7 +313,9 @@ checks:
 		t.Fatal(err)
 	}
 	font, api := cfg.Checks[0], cfg.Checks[1]
-	if font.Initiator != "font" || len(font.Header) != 0 || api.Initiator != "fetch" || api.Header.Get("Accept") != "application/json" {
-		t.Errorf("font %q %v; api %q %v", font.Initiator, font.Header, api.Initiator, api.Header)
+	if font.Initiator != "font" || len(font.Header) != 0 || font.Credentials ||
+		api.Initiator != "fetch" || api.Header.Get("Accept") != "application/json" || !api.Credentials {
+		t.Errorf("font %q %v credentials %v; api %q %v credentials %v",
+			font.Initiator, font.Header, font.Credentials, api.Initiator, api.Header, api.Credentials)
 	}
 }
