@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -343,6 +344,68 @@ func TestLintCleansTemplateText(t *testing.T) {
 		for _, bad := range []string{"\x1b", "\a", "\u202e"} {
 			if strings.Contains(out, bad) {
 				t.Errorf("%s output holds %q", format, bad)
+			}
+		}
+	}
+}
+
+// A template's values and -H reach lint's and ci's outputs redacted, as
+// every command's do, unless --no-redact.
+func TestLintRedactsUnlessAsked(t *testing.T) {
+	src, err := os.ReadFile("../../testdata/lint/mistakes/cfn-mock-wildcard-credentials.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := strings.Replace(string(src), `"'*'"`, `"'https://app.example.com/?token=TplTok61'"`, 1)
+	if tmpl == string(src) {
+		t.Fatal("the fixture no longer answers '*'")
+	}
+	dir := t.TempDir()
+	cfg := "defaults: {origin: 'https://app.example.com'}\nlint:\n  - openapi.yaml\n"
+	for name, body := range map[string]string{"openapi.yaml": tmpl, "corsdiag.yaml": cfg} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// run is the text output and the JSON document of a command.
+	report := filepath.Join(dir, "out.json")
+	run := func(args []string, asJSON func(file string) []string, more ...string) (text, doc string) {
+		t.Helper()
+		os.Remove(report)
+		var outs []string
+		for _, extra := range [][]string{nil, asJSON(report)} {
+			code, out, stderr := runMain(nil, false, append(append(slices.Clone(args), extra...), more...)...)
+			if code >= ExitUsage {
+				t.Fatalf("%v: exit %d: %s", args, code, stderr)
+			}
+			outs = append(outs, out)
+		}
+		if b, err := os.ReadFile(report); err == nil {
+			outs[1] = string(b)
+		}
+		return outs[0], outs[1]
+	}
+	toStdout := func(string) []string { return []string{"-o", "json"} }
+	toFile := func(f string) []string { return []string{"--report", "json=" + f} }
+	tests := []struct {
+		name    string
+		args    []string
+		asJSON  func(string) []string
+		secrets []string
+	}{
+		{"lint", []string{"lint", filepath.Join(dir, "openapi.yaml"), "--origin", "https://app.example.com",
+			"-X", "PUT", "-H", "Authorization: Bearer FlagBearer63abc"}, toStdout, []string{"TplTok61", "FlagBearer63abc"}},
+		{"ci lint:", []string{"ci", "-f", filepath.Join(dir, "corsdiag.yaml")}, toFile, []string{"TplTok61"}},
+	}
+	for _, tt := range tests {
+		text, doc := run(tt.args, tt.asJSON)
+		_, shown := run(tt.args, tt.asJSON, "--no-redact")
+		for _, s := range tt.secrets {
+			if strings.Contains(text, s) || strings.Contains(doc, s) {
+				t.Errorf("%s: output holds %s", tt.name, s)
+			}
+			if !strings.Contains(shown, s) {
+				t.Errorf("%s --no-redact: JSON lacks %s:\n%s", tt.name, s, shown)
 			}
 		}
 	}
