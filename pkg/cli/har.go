@@ -116,7 +116,6 @@ before the damage), or a flag is wrong. Docs:
 	return cmd
 }
 
-// matcher matches by substring, or by glob when the pattern has * or ?.
 // filterWords names the --url and --origin filters set, for the report.
 func filterWords(url, origin string) string {
 	var words []string
@@ -129,6 +128,7 @@ func filterWords(url, origin string) string {
 	return strings.Join(words, " and ")
 }
 
+// matcher matches by substring, or by glob when the pattern has * or ?.
 func matcher(pattern string) (func(string) bool, error) {
 	if pattern == "" {
 		return func(string) bool { return true }, nil
