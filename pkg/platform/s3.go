@@ -57,7 +57,7 @@ func init() {
 		fixBuilder{FormatAWSCLI, "get-bucket-cors, put the page's rule first (jq), put-bucket-cors", s3FirstRuleCLI},
 		fixBuilder{FormatCloudFormation, "CorsConfiguration on AWS::S3::Bucket, the page's rule first", func(c FixContext) string {
 			return s3WholeNote(c, true, "#", "CorsConfiguration", "deploy") +
-				strings.Replace(s3CFN(c), "# keep the rules already in CorsRules; add this one", "# keep the rules already in CorsRules; add this one first, before the \"*\" rule", 1)
+				s3CFN(c, ` first, before the "*" rule`)
 		}},
 	)
 	for _, code := range []cors.Code{CodeS3CORSNotEnabled, CodeS3CORSRuleMismatch} {
@@ -71,10 +71,10 @@ func init() {
 			}},
 			fixBuilder{FormatAWSCLI, "get-bucket-cors, add the rule (jq), put-bucket-cors", s3MergeCLI},
 			fixBuilder{FormatCloudFormation, "CorsConfiguration on AWS::S3::Bucket", func(c FixContext) string {
-				return whole(c, "#", "CorsConfiguration") + s3CFN(c)
+				return whole(c, "#", "CorsConfiguration") + s3CFN(c, "")
 			}},
 			fixBuilder{FormatSAM, "CorsConfiguration on AWS::S3::Bucket (SAM templates take CloudFormation resources)", func(c FixContext) string {
-				return whole(c, "#", "CorsConfiguration") + s3CFN(c)
+				return whole(c, "#", "CorsConfiguration") + s3CFN(c, "")
 			}},
 			fixBuilder{FormatCDK, "cors on the Bucket (TypeScript)", func(c FixContext) string {
 				ms := make([]string, 0)
@@ -114,7 +114,7 @@ func init() {
 `, c.Bucket, quoteList([]string{c.Origin}), quoteList(s3Methods(c)), quoteList(c.Headers))
 			}},
 			fixBuilder{FormatServerless, "serverless.yml resources (CloudFormation)", func(c FixContext) string {
-				return whole(c, "#", "CorsConfiguration") + "resources:\n" + indent(s3CFN(c), "  ")
+				return whole(c, "#", "CorsConfiguration") + "resources:\n" + indent(s3CFN(c, ""), "  ")
 			}},
 		)
 	}
@@ -164,21 +164,22 @@ func s3CorsRuleJSON(c FixContext) string {
 }
 
 // s3CFN is the rule in the bucket's resource. It writes no BucketName: a
-// changed (or added) name makes CloudFormation replace the bucket.
-func s3CFN(c FixContext) string {
+// changed (or added) name makes CloudFormation replace the bucket. where
+// ends the line that says where the rule goes ("" beside the others).
+func s3CFN(c FixContext, where string) string {
 	return fmt.Sprintf(`Resources:
   Bucket:
     Type: AWS::S3::Bucket
     Properties:
       CorsConfiguration:
         CorsRules:
-          # keep the rules already in CorsRules; add this one
+          # keep the rules already in CorsRules; add this one%s
           - AllowedOrigins: [%s]
             AllowedMethods: [%s]
             AllowedHeaders: [%s]
             ExposedHeaders: [ETag]
             MaxAge: 3000
-`, quoteList([]string{c.Origin}), quoteList(s3Methods(c)), quoteList(c.Headers))
+`, where, quoteList([]string{c.Origin}), quoteList(s3Methods(c)), quoteList(c.Headers))
 }
 
 func indent(s, by string) string {
