@@ -786,27 +786,35 @@ func TestSetArgsCurlDetection(t *testing.T) {
 	}
 }
 
+// resolveCheckArgs parses args as `corsdiag check` does, flags and
+// validation, and returns the request it would send (nothing is sent).
+func resolveCheckArgs(args ...string) (*checkInput, string, error) {
+	io, _, errOut := fakeIO(nil)
+	var got *checkInput
+	opts := &checkOptions{IO: io, run: func(context.Context, probe.Options) (*probe.Result, error) {
+		return nil, errors.New("not sent")
+	}}
+	cmd := checkCommand(opts)
+	cmd.SetArgs(args)
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if err := opts.setArgs(args); err != nil {
+			return err
+		}
+		opts.changed = cmd.Flags().Changed
+		var err error
+		got, err = opts.resolve()
+		return err
+	}
+	err := cmd.Execute()
+	return got, errOut.String(), err
+}
+
 func TestCheckCurlForms(t *testing.T) {
 	resolve := func(t *testing.T, args ...string) *checkInput {
 		t.Helper()
-		io, _, errOut := fakeIO(nil)
-		var got *checkInput
-		opts := &checkOptions{IO: io, run: func(context.Context, probe.Options) (*probe.Result, error) {
-			return nil, errors.New("not sent")
-		}}
-		cmd := checkCommand(opts)
-		cmd.SetArgs(args)
-		cmd.SilenceErrors, cmd.SilenceUsage = true, true
-		cmd.RunE = func(cmd *cobra.Command, args []string) error {
-			if err := opts.setArgs(args); err != nil {
-				return err
-			}
-			opts.changed = cmd.Flags().Changed
-			var err error
-			got, err = opts.resolve()
-			return err
-		}
-		if err := cmd.Execute(); err != nil {
+		got, errOut, err := resolveCheckArgs(args...)
+		if err != nil {
 			t.Fatalf("%v (stderr %s)", err, errOut)
 		}
 		return got

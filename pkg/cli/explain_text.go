@@ -171,20 +171,34 @@ func reproduceCommand(r *consoletext.Reading) (cmd string, needsOrigin bool) {
 		origin, needsOrigin = "https://your-page.example", true
 	}
 	args := []string{"corsdiag", "check", shellQuote(url), "--origin", shellQuote(origin)}
+	method, header, credentials := "GET", []string(nil), false
 	switch r.Code {
 	case cors.CodeWildcardCredentials, cors.CodeInvalidCredentials, cors.CodePreflightWildcardCredentials, cors.CodePreflightInvalidCredentials:
+		credentials = true
+	case cors.CodeMethodNotAllowed:
+		if r.Param != "" {
+			method = r.Param
+		}
+	case cors.CodeHeaderNotAllowed:
+		if r.Param != "" {
+			header = []string{r.Param}
+		}
+	}
+	// Only what check accepts of the load the text names.
+	in, withHeader, withCredentials := cors.InitiatorOf(&cors.Request{Initiator: r.Initiator}).Fit(cors.NormalizeMethod(method), header, credentials)
+	if credentials && withCredentials {
 		args = append(args, "--credentials")
 	}
 	switch {
-	case r.Code == cors.CodeMethodNotAllowed && r.Param != "":
-		args = append(args, "-X", shellQuote(r.Param))
-	case r.Code == cors.CodeHeaderNotAllowed && r.Param != "":
-		args = append(args, "-H", shellQuote(r.Param+": 1"))
+	case method != "GET":
+		args = append(args, "-X", shellQuote(method))
+	case len(header) > 0 && withHeader:
+		args = append(args, "-H", shellQuote(header[0]+": 1"))
 	case r.Preflight || strings.HasPrefix(string(r.Code), "preflight-") && r.Code != cors.CodePreflightNetwork:
 		// The text does not say what made the request need a preflight.
 		args = append(args, "--preflight", "always")
 	}
-	if in, ok := cors.LookupInitiator(r.Initiator); ok && in.Name != "fetch" {
+	if in.Name != "fetch" {
 		args = append(args, "--initiator", in.Flag)
 	}
 	if r.Browser != cors.Chromium.Name {

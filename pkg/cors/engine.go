@@ -71,6 +71,12 @@ func (p *Profile) Evaluate(ex *Exchange) *Diagnosis {
 	if r.Header == nil {
 		r.Header = http.Header{}
 	}
+	// A web font is fetched in credentials mode same-origin (CSS Fonts 4
+	// §4.8.2): its CORS check is an uncredentialed one whatever cookies a
+	// recording shows on it (WebKit's, sent without CORS).
+	if r.Credentials && InitiatorOf(r).SameOriginOnly {
+		r.Credentials = false
+	}
 	// The browser sends the serialized origin; accept a user's
 	// "https://App.example.com/" for it.
 	r.Origin = canonicalOrigin(r.Origin)

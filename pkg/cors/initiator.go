@@ -160,3 +160,15 @@ func (in Initiator) Refuses(method string, headers []string, credentials bool) s
 	}
 	return ""
 }
+
+// Fit is what check accepts of a request this load made (Refuses), for a
+// command that reproduces a recorded one: the load itself, or fetch() when
+// the method is one the load never sends (then it was not that load), and
+// whether its headers and its credentials go along. A web font's Cookie
+// does not: its CORS check runs in credentials mode same-origin.
+func (in Initiator) Fit(method string, headers []string, credentials bool) (load Initiator, withHeaders, withCredentials bool) {
+	if in.Refuses(method, nil, false) != "" {
+		in = Initiators[0]
+	}
+	return in, in.Refuses(method, headers, false) == "", in.Refuses(method, nil, credentials) == ""
+}

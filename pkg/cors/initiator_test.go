@@ -192,3 +192,53 @@ func TestInitiatorRefuses(t *testing.T) {
 		}
 	}
 }
+
+// TestFontNeverCredentialed: a web font's CORS check runs in credentials
+// mode same-origin (CSS Fonts 4 §4.8.2), so a caller's Credentials (a
+// HAR entry's Cookie) does not make `*` fail it, in any browser.
+func TestFontNeverCredentialed(t *testing.T) {
+	font := withCreds(get())
+	font.Initiator = "font"
+	for _, p := range []*Profile{Chromium, Firefox, Safari} {
+		ex := exch(font, nil, res(200, HeaderAllowOrigin, "*"))
+		if d := p.Evaluate(ex); d.Verdict != Allowed {
+			t.Errorf("%s: %v %+v; a font with `*` is allowed", p.Name, d.Verdict, d.Findings)
+		}
+	}
+}
+
+// TestFit: what a reproduce command keeps of a recorded request is what
+// Refuses accepts for its load.
+func TestFit(t *testing.T) {
+	font, _ := LookupInitiator("font")
+	image, _ := LookupInitiator("image")
+	for _, tt := range []struct {
+		in                 Initiator
+		method             string
+		headers            []string
+		creds              bool
+		load               string
+		withHdr, withCreds bool
+	}{
+		{Initiators[0], "PUT", []string{"x-a"}, true, "fetch", true, true},
+		{font, "GET", nil, true, "font", true, false},
+		{font, "GET", []string{"x-a"}, false, "font", false, true},
+		{image, "GET", nil, true, "image", true, true},
+		{image, "POST", []string{"x-a"}, true, "fetch", true, true},
+	} {
+		load, h, c := tt.in.Fit(tt.method, tt.headers, tt.creds)
+		if load.Name != tt.load || h != tt.withHdr || c != tt.withCreds {
+			t.Errorf("%s %s %v %v: %s %v %v", tt.in.Name, tt.method, tt.headers, tt.creds, load.Name, h, c)
+		}
+		if load.Refuses(tt.method, keepIf(tt.headers, h), tt.creds && c) != "" {
+			t.Errorf("%s %s: Fit keeps what Refuses refuses", tt.in.Name, tt.method)
+		}
+	}
+}
+
+func keepIf(s []string, ok bool) []string {
+	if ok {
+		return s
+	}
+	return nil
+}

@@ -916,6 +916,9 @@ func (a *analyzer) judge(j *job) *Result {
 		Method: e.Request.Method, URL: e.Request.URL, Origin: j.origin,
 		Credentials: hasCredentials(e), Initiator: initiatorAPI(e),
 	}
+	// A Cookie on a web font is no credential of its CORS request (the
+	// engine judges it so): replay and reproduce it without.
+	req.Credentials = req.Credentials && !cors.InitiatorOf(&req).SameOriginOnly
 	req.Header = authorHeaders(e.Request.Headers, j.pair)
 	// A recorded preflight is one the browser sent, also for a request its
 	// method and headers would not need one for (an XMLHttpRequest upload

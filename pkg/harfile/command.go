@@ -10,8 +10,10 @@ import (
 
 // CheckCommand is the `corsdiag check` command line that sends req from the
 // terminal as the browser sent it: method, URL, origin, the headers script
-// set, --credentials and the --initiator that made it. Secrets are redacted unless noRedact. It is
-// written into one builder: `har -o json` makes one per blocked request.
+// set, --credentials and the --initiator that made it, as far as check
+// accepts them for that load (cors.Initiator.Fit). Secrets are redacted
+// unless noRedact. It is written into one builder: `har -o json` makes one
+// per blocked request.
 func CheckCommand(req *cors.Request, noRedact bool) string {
 	u := req.URL
 	if !noRedact {
@@ -27,15 +29,19 @@ func CheckCommand(req *cors.Request, noRedact bool) string {
 		b.WriteString(" -X ")
 		writeShellQuoted(&b, req.Method)
 	}
-	in := cors.InitiatorOf(req)
 	var room [16]string
 	names := room[:0]
-	if in.Scripted { // a font or image carries no header of the page's
-		for k := range req.Header {
-			names = append(names, k)
-		}
+	for k := range req.Header {
+		names = append(names, k)
 	}
 	slices.Sort(names)
+	// Only what check accepts of this load: a font or image carries no
+	// header of the page's (the recorded ones are the browser's), a font
+	// no credentials.
+	in, withHeaders, withCredentials := cors.InitiatorOf(req).Fit(cors.NormalizeMethod(req.Method), names, req.Credentials)
+	if !withHeaders {
+		names = names[:0]
+	}
 	for _, k := range names {
 		for _, v := range req.Header[k] {
 			if !noRedact {
@@ -49,7 +55,7 @@ func CheckCommand(req *cors.Request, noRedact bool) string {
 			b.WriteByte('\'')
 		}
 	}
-	if req.Credentials {
+	if req.Credentials && withCredentials {
 		b.WriteString(" --credentials")
 	}
 	if in.Name != "fetch" {

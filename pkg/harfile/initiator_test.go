@@ -98,3 +98,51 @@ func TestRecordedPreflightOfASimpleRequest(t *testing.T) {
 		t.Errorf("reported %+v; want %s", f, cors.CodePreflightMissingAllowOrigin)
 	}
 }
+
+// TestFontCookieIsNoCredential: a web font's CORS check runs in
+// credentials mode same-origin, so Chromium and Firefox send no cookie on
+// a cross-origin one and `*` allows it; a Cookie on a font entry (WebKit
+// loads fonts without CORS, cookies and all, or a proxy's export) does not
+// make it a credentialed request. Neither the cause, nor the retry of a
+// file that shows no cookies, nor the reproduce command may say it does.
+func TestFontCookieIsNoCredential(t *testing.T) {
+	reqH := func(cookie bool) [][2]string {
+		h := [][2]string{{"Origin", app}, {"Sec-Fetch-Mode", "cors"}, {"Sec-Fetch-Dest", "font"}}
+		if cookie {
+			h = append(h, [2]string{"Cookie", "s=1"})
+		}
+		return h
+	}
+	wildcard := [][2]string{{"Access-Control-Allow-Origin", "*"}, {"Content-Type", "font/woff2"}}
+	for _, tt := range []struct {
+		name   string
+		cookie bool
+		status int
+		resp   [][2]string
+	}{
+		{"cookie, answered *", true, 200, wildcard},
+		{"no cookie, answered *", false, 200, wildcard},
+		{"cookie, no answer", true, 0, nil},
+	} {
+		font := entryJSON("2024-01-01T00:00:00.100Z", "GET", "https://cdn.test/fa.woff2", "font",
+			reqH(tt.cookie), tt.status, tt.resp, "net::ERR_FAILED")
+		_, rs := analyze(t, harOf(font))
+		if len(rs) != 1 {
+			t.Fatalf("%s: %d results, want 1", tt.name, len(rs))
+		}
+		res := rs[0]
+		if f := res.Reported(); f == nil || f.Code == cors.CodeWildcardCredentials || f.Code == cors.CodeInvalidCredentials {
+			t.Errorf("%s: reported %+v; a font carries no credentials", tt.name, f)
+		}
+		if res.Reproduce == nil {
+			t.Errorf("%s: no reproduce command", tt.name)
+			continue
+		}
+		if res.Reproduce.Credentials {
+			t.Errorf("%s: reproduces a credentialed font: %s", tt.name, CheckCommand(res.Reproduce, true))
+		}
+		if got, want := CheckCommand(res.Reproduce, true), "corsdiag check https://cdn.test/fa.woff2 --origin https://app.test --initiator font"; got != want {
+			t.Errorf("%s: %s\nwant %s", tt.name, got, want)
+		}
+	}
+}
