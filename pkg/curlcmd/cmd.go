@@ -20,22 +20,27 @@ import "strings"
 // every backslash (Chrome: `\` -> `\\`, then `"` -> `\"`), which the runtime
 // would pass on doubled; halving restores what the browser sent, and leaves
 // a lone backslash (C:\temp) alone.
-func splitCmd(text string) ([][]word, error) {
+//
+// notes[i] are the warnings about out[i]'s text (see cmdNotes).
+func splitCmd(text string) (out [][]word, notes [][]string, err error) {
 	var (
-		out   [][]word
 		line  []byte // the command line cmd.exe hands to curl.exe
 		offs  []int  // offs[i] is the text offset line[i] came from
 		quote bool   // inside a cmd.exe quoted region
+		start int    // where the command's text starts
+		lossy bool   // a ^ before a space: see cmdNotes
 	)
 	emit := func(b byte, off int) {
 		line = append(line, b)
 		offs = append(offs, off)
 	}
-	flush := func() {
+	flush := func(end int) {
 		if len(line) > 0 {
 			out = append(out, crtSplit(line, offs))
+			notes = append(notes, cmdNotes(text[start:end], lossy))
 		}
-		line, offs, quote = nil, nil, false
+		line, offs, quote, lossy = nil, nil, false, false
+		start = end
 	}
 	newlineAt := func(i int) int { // length of a line break at i, or 0
 		switch {
@@ -49,7 +54,7 @@ func splitCmd(text string) ([][]word, error) {
 	for i := 0; i < len(text); {
 		c := text[i]
 		if n := newlineAt(i); n > 0 {
-			flush()
+			flush(i)
 			i += n
 			continue
 		}
@@ -78,6 +83,7 @@ func splitCmd(text string) ([][]word, error) {
 				continue
 			}
 			if i < len(text) {
+				lossy = lossy || text[i] == ' '
 				emit(text[i], i)
 				i++
 			}
@@ -86,7 +92,7 @@ func splitCmd(text string) ([][]word, error) {
 			emit(c, i)
 			i++
 		case '&', '|':
-			flush()
+			flush(i)
 			for i < len(text) && (text[i] == '&' || text[i] == '|') {
 				i++
 			}
@@ -95,8 +101,78 @@ func splitCmd(text string) ([][]word, error) {
 			i++
 		}
 	}
-	flush()
-	return out, nil
+	flush(len(text))
+	return out, notes, nil
+}
+
+// cmdNotes are the warnings about one command's cmd text:
+//
+//   - cmd.exe replaces %NAME% with the environment variable NAME's value
+//     before anything else, inside quotes too, a caret before either %
+//     notwithstanding (DevTools writes %^NAME so that no variable matches).
+//     corsdiag cannot know the user's variables: it keeps %NAME% as written
+//     and says so once. A name starts with a letter or _ and holds no
+//     caret; one that starts with two hex digits (%3Dab%) is taken for
+//     percent-encoding, not a variable.
+//   - lossy: a caret before a space is what Chrome's "Copy as cURL (cmd)"
+//     writes for each character outside printable ASCII (DevTools
+//     escapeStringWin replaces it with a space after escaping it), so the
+//     value there is not the one the browser sent.
+func cmdNotes(text string, lossy bool) []string {
+	var notes, names []string
+	seen := map[string]bool{}
+	for i := strings.IndexByte(text, '%'); i >= 0; {
+		end := strings.IndexByte(text[i+1:], '%')
+		if end < 0 {
+			break
+		}
+		name := text[i+1 : i+1+end]
+		next := i + 1 + end // the closing %, or the next opening one
+		if isCmdVariable(name) {
+			if !seen[name] {
+				seen[name] = true
+				names = append(names, "%"+name+"%")
+			}
+			next++
+		}
+		j := strings.IndexByte(text[next:], '%')
+		if j < 0 {
+			break
+		}
+		i = next + j
+	}
+	if len(names) > 0 {
+		notes = append(notes, "cmd.exe would replace "+strings.Join(names, ", ")+
+			" with the value of that environment variable, if set; corsdiag kept the text as written")
+	}
+	if lossy {
+		notes = append(notes, "Chrome's Copy as cURL (cmd) wrote a space (^ ) for a character outside printable ASCII "+
+			"(an accented letter, an emoji, a control character), so corsdiag read a space there; "+
+			"Copy as cURL (bash) keeps every character")
+	}
+	return notes
+}
+
+func isCmdVariable(name string) bool {
+	if name == "" || !(name[0] == '_' || isLetter(name[0])) {
+		return false
+	}
+	if len(name) >= 2 && isHex(name[0]) && isHex(name[1]) {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c == '_' || c == '(' || c == ')' || c == '-' || c == '.' || isLetter(c) || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
 // crtSplit applies the MS C runtime's argument rules (see splitCmd) to one

@@ -141,10 +141,11 @@ func ParseAll(text string) ([]Parsed, error) {
 	dialect := detect(text)
 	var (
 		lines [][]word
+		notes [][]string
 		err   error
 	)
 	if dialect == Cmd {
-		lines, err = splitCmd(text)
+		lines, notes, err = splitCmd(text)
 	} else {
 		lines, err = splitBash(text)
 	}
@@ -152,13 +153,16 @@ func ParseAll(text string) ([]Parsed, error) {
 		return nil, err
 	}
 	var out []Parsed
-	for _, ws := range lines {
+	for i, ws := range lines {
 		if len(ws) == 0 {
 			continue
 		}
 		c, err := fromWords(ws)
 		if err != nil {
 			return nil, err
+		}
+		if i < len(notes) {
+			c.Warnings = append(c.Warnings, notes[i]...)
 		}
 		c.Dialect = dialect
 		out = append(out, Parsed{Command: c, Offset: ws[0].off})
