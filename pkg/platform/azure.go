@@ -85,9 +85,9 @@ func init() {
 	)
 	addFixes(CodeAppServiceCORS,
 		fixBuilder{FormatAzureCLI, "platform CORS for the app", func(c FixContext) string {
-			cmd := "webapp"
+			cmd, what := "webapp", "App Service"
 			if strings.Contains(c.Path, "/api/") || strings.HasPrefix(c.Path, "/api") {
-				cmd = "functionapp"
+				cmd, what = "functionapp", "Function App"
 			}
 			show := fmt.Sprintf("az %s cors show --resource-group YOUR_RESOURCE_GROUP --name %s", cmd, appName(c.Host))
 			// cors add appends an origin even when it is listed already
@@ -114,8 +114,8 @@ func init() {
 if [ -n "$(%s --query 'allowedOrigins[0]' --output tsv)" ]; then
   %s
 else
-  echo "the platform's CORS list is empty, kept: the app answers CORS itself; add the origin there" >&2; false
-fi`, show, strings.ReplaceAll(add, "\n", "\n  "))
+  echo "the %s's platform CORS list (az %s cors show) is empty, kept: the app answers CORS itself; add the origin there" >&2; false
+fi`, show, strings.ReplaceAll(add, "\n", "\n  "), what, cmd)
 		}},
 		fixBuilder{FormatConsole, "Azure portal", func(c FixContext) string {
 			return "Azure portal → the App Service or Function App → API → CORS → Allowed Origins: add " + c.Origin +

@@ -124,30 +124,74 @@ func corsConfigAdd(c FixContext, methods []string) map[string]any {
 	}
 }
 
-// corsConfigMergeCLI reads a CORS configuration with get, merges the
-// page's origin, methods and headers into it (jq) and writes it with put.
-// noWildcardCredentials: the service refuses AllowCredentials beside
-// AllowOrigins * (API Gateway HTTP APIs), or documents no answer for the
-// pair (Lambda function URLs); maxMethods: how many
-// AllowMethods it takes, 0 for no limit.
-func corsConfigMergeCLI(setVar, get, put string, add map[string]any, noWildcardCredentials bool, maxMethods int) string {
+// corsConfigService is a service whose CORS configuration is one object,
+// {"AllowOrigins": [...], "AllowCredentials": …}, replaced whole by its
+// update: an API Gateway HTTP API's CorsConfiguration, a Lambda function
+// URL's Cors. Its words are its own: the merge's stop names them.
+type corsConfigService struct {
+	// get prints its configuration as JSON (the resource named by a
+	// shell variable the snippet sets first); put writes cors.json.
+	get, put string
+	// service names the resource in words ("function URL"); settings is
+	// its configuration's field, whose keys the stop message names
+	// (Cors.AllowOrigins). No apostrophe: the message is single-quoted.
+	service, settings string
+	// wildcardCredentials is what the service does with AllowCredentials
+	// beside AllowOrigins *: the merge stops on the pair.
+	wildcardCredentials string
+	// update is where the user lists the origins by hand.
+	update string
+	// maxMethods is how many AllowMethods it takes, 0 for no limit.
+	maxMethods int
+}
+
+// wildcardStop is the merge's message when the page sends credentials and
+// AllowOrigins holds * today: dropping * would refuse every other page,
+// keeping it fails the update or the page.
+func (s corsConfigService) wildcardStop() string {
+	return fmt.Sprintf("%s.AllowOrigins of the %s holds * today, kept: * answers every page that sends no cookies, never one that does, "+
+		"and %s. List the origins that call it in %s.AllowOrigins in place of *, this page among them (%s), then run this again "+
+		"to add the page and set %s.AllowCredentials true. Nothing was changed.",
+		s.settings, s.service, s.wildcardCredentials, s.settings, s.update, s.settings)
+}
+
+var (
+	httpAPICORSConfig = corsConfigService{
+		get:                 `aws apigatewayv2 get-api --api-id "$API_ID" --query CorsConfiguration --output json`,
+		put:                 `aws apigatewayv2 update-api --api-id "$API_ID" --cors-configuration file://cors.json`,
+		service:             "HTTP API",
+		settings:            "CorsConfiguration",
+		wildcardCredentials: "API Gateway refuses CorsConfiguration.AllowCredentials beside it",
+		update:              "aws apigatewayv2 update-api --cors-configuration, or CORS of the API in the API Gateway console",
+	}
+	lambdaURLCORSConfig = corsConfigService{
+		get:                 `aws lambda get-function-url-config --function-name "$FUNCTION" --query Cors --output json`,
+		put:                 `aws lambda update-function-url-config --function-name "$FUNCTION" --cors file://cors.json`,
+		service:             "function URL",
+		settings:            "Cors",
+		wildcardCredentials: "AWS documents no answer of a function URL for Cors.AllowCredentials beside it",
+		update:              "aws lambda update-function-url-config --cors, or Configuration → Function URL in the Lambda console",
+		maxMethods:          lambdaURLMaxMethods,
+	}
+)
+
+// corsConfigMergeCLI reads the service's CORS configuration, merges the
+// page's origin, methods and headers into it (jq) and writes it back.
+func corsConfigMergeCLI(s corsConfigService, setVar string, add map[string]any) string {
 	max := "null"
-	if maxMethods > 0 {
-		max = itoa(maxMethods)
+	if s.maxMethods > 0 {
+		max = itoa(s.maxMethods)
 	}
 	return fmt.Sprintf(`%s
 # the CORS configuration in place today (null when none), with the page's origin, methods and headers added
 %s > cors-current.json \
-  && jq --argjson add %s --argjson noWildcardCredentials %t --argjson maxMethods %s %s cors-current.json > cors.json \
+  && jq --argjson add %s --arg wildcardStop %s --argjson maxMethods %s %s cors-current.json > cors.json \
   && %s
-# every origin, method and header allowed today stays`, setVar, get, shQuote(compactJSON(add)), noWildcardCredentials, max, shQuote(inlineJQ(jqMergeCorsConfig)), put)
+# every origin, method and header allowed today stays`, setVar, s.get, shQuote(compactJSON(add)), shQuote(s.wildcardStop()), max, shQuote(inlineJQ(jqMergeCorsConfig)), s.put)
 }
 
 func httpAPIMergeCLI(c FixContext) string {
-	return corsConfigMergeCLI("API_ID="+c.APIID,
-		`aws apigatewayv2 get-api --api-id "$API_ID" --query CorsConfiguration --output json`,
-		`aws apigatewayv2 update-api --api-id "$API_ID" --cors-configuration file://cors.json`,
-		corsConfigAdd(c, c.Methods), true, 0) + httpAPIOptionsRoute(c, FormatAWSCLI)
+	return corsConfigMergeCLI(httpAPICORSConfig, "API_ID="+c.APIID, corsConfigAdd(c, c.Methods)) + httpAPIOptionsRoute(c, FormatAWSCLI)
 }
 
 // lambdaURLMaxMethods is how many AllowMethods a function URL's Cors takes
@@ -155,10 +199,7 @@ func httpAPIMergeCLI(c FixContext) string {
 const lambdaURLMaxMethods = 6
 
 func lambdaURLMergeCLI(c FixContext) string {
-	return corsConfigMergeCLI("FUNCTION=YOUR_FUNCTION",
-		`aws lambda get-function-url-config --function-name "$FUNCTION" --query Cors --output json`,
-		`aws lambda update-function-url-config --function-name "$FUNCTION" --cors file://cors.json`,
-		corsConfigAdd(c, c.Methods[:1]), true, lambdaURLMaxMethods)
+	return corsConfigMergeCLI(lambdaURLCORSConfig, "FUNCTION=YOUR_FUNCTION", corsConfigAdd(c, c.Methods[:1]))
 }
 
 // gcsMergeCLI reads a Cloud Storage bucket's CORS entries, adds the page's

@@ -3,10 +3,12 @@ package platform
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -225,9 +227,13 @@ type writeCase struct {
 	file    string              // the stub's state file
 	state   string              // "" none yet
 	deny    bool
-	stops   bool              // the snippet must stop, with a message, before writing
-	files   map[string]string // written beside the state: what the user edits by hand
-	check   func(t *testing.T, got map[string]any)
+	stops   bool // the snippet must stop, with a message, before writing
+	// platform is what a stopping snippet writes to: its message names
+	// that platform (stopMarks), no other.
+	platform string
+	stopSays []string          // more words its stop message holds: the settings to change, the command
+	files    map[string]string // written beside the state: what the user edits by hand
+	check    func(t *testing.T, got map[string]any)
 }
 
 // TestWriteSnippetsKeepWhatWorks runs every aws-cli snippet that writes a
@@ -297,18 +303,6 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 				}
 				if got["Name"] != "api" {
 					t.Errorf("the rest of the API changed: %v", got)
-				}
-			}},
-		// API Gateway refuses AllowCredentials beside AllowOrigins '*'
-		// (BadRequestException "allow-credentials is not supported if
-		// 'allow-origin' is *"); '*' answers every page without cookies
-		// today, so it is not dropped either: the fix stops and says why.
-		{name: "HTTP API allowing '*', a page sending credentials", code: CodeHTTPAPINotConfigured, file: "api.json", stops: true,
-			edit:  func(c *FixContext) { c.Credentials = true },
-			state: `{"ApiId":"q1w2e3r4t5","Name":"api","CorsConfiguration":{"AllowOrigins":["*"],"AllowMethods":["GET"],"MaxAge":300}}`,
-			check: func(t *testing.T, got map[string]any) {
-				if !sameJSON(got["CorsConfiguration"], `{"AllowOrigins":["*"],"AllowMethods":["GET"],"MaxAge":300}`) {
-					t.Errorf("the configuration changed: %v", got["CorsConfiguration"])
 				}
 			}},
 		{name: "HTTP API without CORS yet", code: CodeHTTPAPINotConfigured, file: "api.json", state: `{"ApiId":"q1w2e3r4t5","Name":"api"}`,
@@ -409,17 +403,6 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 				}
 				wantHas(t, got["Cors"], "AllowOrigins", "https://app.example.com", "https://staging.example.com")
 			}},
-		// A function URL allowing '*' and a page sending credentials: '*'
-		// answers every page without cookies today, and AWS documents no
-		// answer for AllowCredentials beside it: the fix stops and says why.
-		{name: "Lambda function URL allowing '*', a page sending credentials", code: CodeLambdaURLWildcard, file: "url.json", stops: true,
-			edit:  func(c *FixContext) { c.Credentials = true },
-			state: `{"FunctionUrl":"https://x.lambda-url.us-east-1.on.aws/","Cors":{"AllowOrigins":["*"],"AllowMethods":["GET"],"ExposeHeaders":["etag"],"MaxAge":300}}`,
-			check: func(t *testing.T, got map[string]any) {
-				if !sameJSON(got["Cors"], `{"AllowOrigins":["*"],"AllowMethods":["GET"],"ExposeHeaders":["etag"],"MaxAge":300}`) {
-					t.Errorf("the Cors changed: %v", got["Cors"])
-				}
-			}},
 		// Once the user listed the origins in place of '*': the page's is
 		// added, credentials switched on, every other field kept.
 		{name: "Lambda function URL listing origins, a page sending credentials", code: CodeLambdaURLWildcard, file: "url.json",
@@ -438,6 +421,38 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 				wantHas(t, got["Cors"], "AllowOrigins", "https://app.example.com", "https://staging.example.com")
 				wantHas(t, got["Cors"], "AllowMethods", "GET", "POST", "PUT")
 			}},
+	}
+	// API Gateway refuses AllowCredentials beside AllowOrigins '*'
+	// (BadRequestException "allow-credentials is not supported if
+	// 'allow-origin' is *"), and AWS documents no answer of a function URL
+	// for the pair; '*' answers every page without cookies today, so it is
+	// not dropped either: every fix merging into such a configuration stops
+	// and says why, in the words of its own platform.
+	const wildcardConfig = `{"AllowOrigins":["*"],"AllowMethods":["GET"],"ExposeHeaders":["etag"],"MaxAge":300}`
+	for _, p := range []struct {
+		code           cors.Code
+		platform, file string
+		state          string // holding %s: the configuration
+		field          string
+		says           []string
+	}{
+		{CodeHTTPAPINotConfigured, idHTTPAPI, "api.json", `{"ApiId":"q1w2e3r4t5","Name":"api","CorsConfiguration":%s}`, "CorsConfiguration",
+			[]string{"HTTP API", "CorsConfiguration.AllowOrigins", "CorsConfiguration.AllowCredentials", "aws apigatewayv2 update-api"}},
+		{CodeHTTPAPIDuplicate, idHTTPAPI, "api.json", `{"ApiId":"q1w2e3r4t5","Name":"api","CorsConfiguration":%s}`, "CorsConfiguration",
+			[]string{"HTTP API", "CorsConfiguration.AllowOrigins", "CorsConfiguration.AllowCredentials", "aws apigatewayv2 update-api"}},
+		{CodeLambdaURLNotConfigured, idLambdaURL, "url.json", `{"FunctionUrl":"https://x.lambda-url.us-east-1.on.aws/","Cors":%s}`, "Cors",
+			[]string{"function URL", "Cors.AllowOrigins", "Cors.AllowCredentials", "aws lambda update-function-url-config"}},
+		{CodeLambdaURLWildcard, idLambdaURL, "url.json", `{"FunctionUrl":"https://x.lambda-url.us-east-1.on.aws/","Cors":%s}`, "Cors",
+			[]string{"function URL", "Cors.AllowOrigins", "Cors.AllowCredentials", "aws lambda update-function-url-config"}},
+	} {
+		tests = append(tests, writeCase{name: fmt.Sprintf("%s allowing '*', a page sending credentials", p.code), code: p.code,
+			file: p.file, state: fmt.Sprintf(p.state, wildcardConfig), stops: true, platform: p.platform, stopSays: p.says,
+			edit: func(c *FixContext) { c.Credentials = true },
+			check: func(t *testing.T, got map[string]any) {
+				if !sameJSON(got[p.field], wildcardConfig) {
+					t.Errorf("the %s changed: %v", p.field, got[p.field])
+				}
+			}})
 	}
 	// API Gateway REST: one resource; what the console or a template set up
 	// before must survive a fix.
@@ -626,7 +641,7 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 					t.Errorf("%v deployments, want one per run", got["deployments"])
 				}
 			}},
-		{name: "REST API mock answering '*', with a mapping template of its own", code: CodeAPIGWMockWildcardCreds, file: "rest.json", stops: true,
+		{name: "REST API mock answering '*', with a mapping template of its own", code: CodeAPIGWMockWildcardCreds, file: "rest.json", stops: true, platform: idRESTAPI,
 			state: restState(`{}`, strings.Replace(consoleOPTIONS, `"integrationResponses":{"200":{`, `"integrationResponses":{"200":{"responseTemplates":{"application/json":"{\"ok\":true}"},`, 1)),
 			check: func(t *testing.T, got map[string]any) {
 				if v := param(t, got, "methods", "OPTIONS", "integrationResponses", "200", "responseParameters", "method.response.header.Access-Control-Allow-Origin"); v != "'*'" {
@@ -637,10 +652,10 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 	// The URL's path is not a resource of the API (a custom domain's base
 	// path in it): nothing is changed, and nothing deployed, which would
 	// publish whatever else waits undeployed.
-	for _, code := range []cors.Code{CodeAPIGWNoOptionsMethod, CodeAPIGWAuthOnOptions, CodeAPIGWCorsOnlyOnOptions, CodeAPIGWMockWildcardCreds} {
+	for _, code := range []cors.Code{CodeAPIGWNoOptionsMethod, CodeAPIGWAuthOnOptions, CodeAPIGWCorsOnlyOnOptions, CodeAPIGWMockWildcardCreds, CodeAPIGWIntegrationNoCORS} {
 		state := restState(`{}`, mappedPUT)
 		tests = append(tests, writeCase{name: "REST API, the path not one of its resources: " + string(code), code: code, file: "rest.json", state: state,
-			stops: true, files: map[string]string{"no-resource": ""},
+			stops: true, platform: idRESTAPI, files: map[string]string{"no-resource": ""},
 			check: func(t *testing.T, got map[string]any) {
 				if !sameJSON(got, state) {
 					t.Errorf("the API changed or was deployed: %s", compactJSON(got))
@@ -661,12 +676,14 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 	tests = append(tests, cloudFrontCases()...)
 	tests = append(tests, apiGatewayConfigCases()...)
 	tests = append(tests, appServiceCases()...)
-	tested := map[cors.Code]bool{}
+	tested, stopped := map[cors.Code]bool{}, map[cors.Code]bool{}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			snippet := tt.snippet
 			if snippet == "" {
 				tested[tt.code] = true
+				// a failed read stops it too (deny)
+				stopped[tt.code] = stopped[tt.code] || tt.stops || tt.deny
 				c := ctx
 				if tt.edit != nil {
 					tt.edit(&c)
@@ -713,6 +730,14 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 				if tt.stops && !strings.Contains(string(out), "kept") {
 					t.Errorf("run %d: stopped without saying what is kept and why:\n%s", run, out)
 				}
+				if tt.stops && run == 1 {
+					stopNamesItsPlatform(t, tt.platform, string(out))
+					for _, w := range tt.stopSays {
+						if !strings.Contains(string(out), w) {
+							t.Errorf("the stop does not say %q:\n%s", w, out)
+						}
+					}
+				}
 			}
 			b, err := os.ReadFile(state)
 			if err != nil {
@@ -736,6 +761,11 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 				if shellForm(f.Format) && strings.Contains(f.Snippet, w) && !tested[in.Code] {
 					t.Errorf("%s: its aws-cli snippet runs %s but no case here runs it", in.Code, w)
 				}
+			}
+			// A snippet that can stop is run until it does: its message
+			// must name the platform it writes to.
+			if shellForm(f.Format) && (strings.Contains(f.Snippet, "error(") || strings.Contains(f.Snippet, ">&2; false")) && !stopped[in.Code] {
+				t.Errorf("%s: its %s snippet can stop, but no case here makes it stop", in.Code, f.Format)
 			}
 		}
 	}
@@ -798,7 +828,7 @@ func cloudFrontCases() []writeCase {
 		}
 	}
 	return []writeCase{
-		{name: "CloudFront API behavior with its own origin request policy", code: CodeCloudFrontCache, edit: at("/api/items"), file: "cf.json", state: cfState(s3Default, apiOwnPolicy), stops: true,
+		{name: "CloudFront API behavior with its own origin request policy", code: CodeCloudFrontCache, edit: at("/api/items"), file: "cf.json", state: cfState(s3Default, apiOwnPolicy), stops: true, platform: idCloudFront,
 			check: func(t *testing.T, got map[string]any) {
 				same(t, behavior(t, got, true), apiOwnPolicy, "the /api/* behavior")
 				same(t, behavior(t, got, false), s3Default, "the default behavior")
@@ -886,7 +916,14 @@ func appServiceCases() []writeCase {
 					t.Errorf("platform CORS %v, want production kept, staging added, credentials on", got)
 				}
 			}},
-		{name: "App Service answering CORS itself (platform list empty)", code: CodeAppServiceCORS, edit: app, file: "az.json", state: `{"allowedOrigins":[],"supportCredentials":false}`, stops: true,
+		{name: "App Service answering CORS itself (platform list empty)", code: CodeAppServiceCORS, edit: app, file: "az.json", state: `{"allowedOrigins":[],"supportCredentials":false}`, stops: true, platform: idAppService,
+			check: func(t *testing.T, got map[string]any) {
+				if !sameJSON(got, `{"allowedOrigins":[],"supportCredentials":false}`) {
+					t.Errorf("platform CORS switched on over the app's own: %v", got)
+				}
+			}},
+		{name: "Function App answering CORS itself (platform list empty)", code: CodeAppServiceCORS, file: "az.json", state: `{"allowedOrigins":[],"supportCredentials":false}`, stops: true, platform: idAzureFunctions,
+			edit: func(c *FixContext) { app(c); c.Path = "/api/items" },
 			check: func(t *testing.T, got map[string]any) {
 				if !sameJSON(got, `{"allowedOrigins":[],"supportCredentials":false}`) {
 					t.Errorf("platform CORS switched on over the app's own: %v", got)
@@ -931,7 +968,7 @@ func apiGatewayConfigCases() []writeCase {
 					t.Errorf("%d configs, want v1 and one per run", n)
 				}
 			}},
-		{name: "API Gateway openapi.yaml holding the OPTIONS path alone", code: CodeGCPAPIGatewayOptions, file: "gw.json", state: state, stops: true,
+		{name: "API Gateway openapi.yaml holding the OPTIONS path alone", code: CodeGCPAPIGatewayOptions, file: "gw.json", state: state, stops: true, platform: idGoogleAPIGateway,
 			files: map[string]string{"openapi.yaml": "swagger: \"2.0\"\npaths:\n  /items:\n" + options},
 			check: func(t *testing.T, got map[string]any) {
 				if !sameJSON(got, state) {
@@ -1004,5 +1041,60 @@ func wantHas(t *testing.T, obj any, key string, want ...string) {
 		if !found {
 			t.Errorf("%s lacks %q: %v", key, w, list)
 		}
+	}
+}
+
+// stopMarks are the words that name one platform (or a few) in a stopping
+// snippet's message: the service, its settings, its commands.
+var stopMarks = []struct {
+	word      string
+	platforms []string
+}{
+	{"API Gateway", []string{idRESTAPI, idHTTPAPI}},
+	{"REST API", []string{idRESTAPI}},
+	{"aws apigateway ", []string{idRESTAPI}},
+	{"integration response", []string{idRESTAPI}},
+	{"HTTP API", []string{idHTTPAPI}},
+	{"CorsConfiguration", []string{idHTTPAPI}},
+	{"apigatewayv2", []string{idHTTPAPI}},
+	{"function URL", []string{idLambdaURL}},
+	{"Cors.Allow", []string{idLambdaURL}},
+	{"aws lambda", []string{idLambdaURL}},
+	{"CloudFront", []string{idCloudFront}},
+	{"cache behavior", []string{idCloudFront}},
+	{"aws cloudfront", []string{idCloudFront}},
+	{"S3", []string{idS3}},
+	{"s3api", []string{idS3}},
+	{"Cloud Storage", []string{idGCS}},
+	{"gcloud storage", []string{idGCS}},
+	{"openapi.yaml", []string{idGoogleAPIGateway}},
+	{"api-gateway", []string{idGoogleAPIGateway}},
+	{"App Service", []string{idAppService}},
+	{"Function App", []string{idAzureFunctions}},
+	{"az webapp", []string{idAppService}},
+	{"az functionapp", []string{idAzureFunctions}},
+}
+
+// stopNamesItsPlatform: out, what a snippet printed when it stopped,
+// names the platform it writes to and no other: a user reads it to know
+// which settings to change.
+func stopNamesItsPlatform(t *testing.T, platform, out string) {
+	t.Helper()
+	if platform == "" {
+		t.Fatalf("a stopping case names no platform")
+	}
+	own := false
+	for _, m := range stopMarks {
+		if !strings.Contains(out, m.word) {
+			continue
+		}
+		if slices.Contains(m.platforms, platform) {
+			own = true
+		} else {
+			t.Errorf("the stop of a %s snippet names %q (%s's):\n%s", platform, m.word, strings.Join(m.platforms, ", "), out)
+		}
+	}
+	if !own {
+		t.Errorf("the stop of a %s snippet names no word of its own:\n%s", platform, out)
 	}
 }

@@ -4,13 +4,14 @@
 # stays, the page's are added; credentials are only ever switched on, and an
 # existing MaxAge is kept. More methods than $maxMethods (a function URL
 # takes six), or any beside "*", become "*", which keeps every one allowed.
-# With $noWildcardCredentials (HTTP APIs refuse AllowCredentials beside
-# AllowOrigins *; function URLs document no answer for the pair), a page
-# sending credentials stops the merge where * is allowed today: dropping *
-# would refuse every other page, keeping it fails the update or the page.
+# A page sending credentials stops the merge where * is allowed today
+# (HTTP APIs refuse AllowCredentials beside AllowOrigins *; function URLs
+# document no answer for the pair), with $wildcardStop, which names the
+# service's settings: dropping * would refuse every other page, keeping it
+# fails the update or the page.
 (. // {}) as $c
-| if $noWildcardCredentials and ($add.AllowCredentials // false) and (($c.AllowOrigins // []) | any(.[]; . == "*"))
-  then error("AllowOrigins holds * today, kept: * answers every page that sends no cookies, never one that does (and API Gateway refuses AllowCredentials beside it). List the origins that call it in its place, this page among them, then run this again. Nothing was changed.")
+| if ($add.AllowCredentials // false) and (($c.AllowOrigins // []) | any(.[]; . == "*"))
+  then error($wildcardStop)
   else . end
 | $c
 | .AllowOrigins = ((($c.AllowOrigins // []) + ($add.AllowOrigins // [])) | unique)
