@@ -477,6 +477,8 @@ var (
 	headersRE = regexp.MustCompile(`headers:\s*\{([^}]*)\}`)
 	pairRE    = regexp.MustCompile(`"([^"]+)":\s*"([^"]*)"`)
 	credsRE   = regexp.MustCompile(`credentials:\s*"include"`)
+	// redirectRE is fetch()'s redirect mode (follow, manual, error).
+	redirectRE = regexp.MustCompile(`redirect:\s*"([a-z]+)"`)
 	// serverRE: "// server: 127.0.0.1:8080" gives the IP every hop was
 	// sent to (Local Network Access judges it).
 	serverRE = regexp.MustCompile(`(?m)^// server: (\S+)`)
@@ -625,6 +627,9 @@ func parseFetch(js string) (cors.Request, error) {
 		}
 	}
 	r.Credentials = credsRE.MatchString(js)
+	if m = redirectRE.FindStringSubmatch(js); m != nil {
+		r.Redirect = m[1]
+	}
 	return r, nil
 }
 

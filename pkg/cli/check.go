@@ -400,6 +400,7 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 	var curlOrigins []string
 	var curlResolve, curlConnectTo []string
 	curlCredentials := false
+	curlRedirect := ""
 	if o.Curl != nil {
 		c, err := parseCurl(o.Curl)
 		if err != nil {
@@ -424,7 +425,7 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 		rawURL, method, body, cookie, user, insecure = c.URL, c.Method, c.Body, c.Cookie, c.User, c.Insecure
 		hasBody = c.Body != nil
 		curlOrigin, curlOrigins = c.Origin(), c.Header.Values("Origin")
-		curlCredentials = c.Credentials
+		curlCredentials, curlRedirect = c.Credentials, c.Redirect
 		curlResolve, curlConnectTo = c.Resolve, c.ConnectTo
 		// Only what script set: headers the browser added itself (Sec-*,
 		// User-Agent, Priority…) would predict a preflight it never sent.
@@ -591,6 +592,7 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 				Credentials:    credentials,
 				ForcePreflight: o.Preflight == "always",
 				Initiator:      initiator,
+				Redirect:       curlRedirect,
 
 				PageAddressSpace: pageSpace,
 			},

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"unicode/utf16"
 )
@@ -439,5 +440,39 @@ func TestCheckPastedBodyFileNotRead(t *testing.T) {
 		if strings.Contains(b, "file-content") {
 			t.Errorf("a body sent holds the file: %q", b)
 		}
+	}
+}
+
+// A pasted fetch() call's redirect mode is the browser's: 'manual' and
+// 'error' never follow the redirect (the target is not requested), after
+// the redirect passed the CORS check; 'manual' is then allowed with an
+// opaque redirect, 'error' blocked.
+func TestCheckPastedFetchRedirectMode(t *testing.T) {
+	for _, tt := range []struct {
+		mode   string
+		exit   int
+		target bool
+		want   string
+	}{
+		{"follow", ExitAllowed, true, "Allowed"},
+		{"manual", ExitAllowed, false, "opaque-redirect"},
+		{"error", ExitBlocked, false, "Reported: redirect-mode-error (actual)"},
+	} {
+		t.Run(tt.mode, func(t *testing.T) {
+			var sawTarget atomic.Bool
+			tr := scenarioServer(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Access-Control-Allow-Origin", "*")
+				if r.URL.Path == "/items" {
+					http.Redirect(w, r, "/items/", http.StatusMovedPermanently)
+					return
+				}
+				sawTarget.Store(true)
+			})
+			paste := `fetch("https://api.test/items", {"referrer": "` + testOrigin + `/", "mode": "cors", "redirect": "` + tt.mode + `"});`
+			code, out, errOut := execCheck(t, tr, "--no-error-probe", "--no-compare", "--", paste)
+			if code != tt.exit || !strings.Contains(out, tt.want) || sawTarget.Load() != tt.target {
+				t.Errorf("exit %d, target requested %v; want %d, %v and %q:\n%s%s", code, sawTarget.Load(), tt.exit, tt.target, tt.want, out, errOut)
+			}
+		})
 	}
 }

@@ -490,6 +490,12 @@ func (j *judge) checkActual(hops []Hop) {
 			// hops a recording holds after it are not judged.
 			return
 		}
+		if isRedirect(resp) && r.stopsAtRedirect() {
+			// The redirect passed the CORS check (or needed none): the
+			// mode decides (Fetch §HTTP fetch step 6), nothing is followed.
+			j.redirectMode(step, st.URL, resp)
+			return
+		}
 		if !isRedirect(resp) || i == len(hops)-1 {
 			if !isRedirect(resp) {
 				j.commonHazards(step, resp, true)
@@ -532,6 +538,25 @@ func (j *judge) checkActual(hops []Hop) {
 		}
 		st = next
 	}
+}
+
+// redirectMode reports what fetch()'s redirect mode does with a redirect
+// response that passed the CORS check: "error" rejects (a network error,
+// no CORS error), "manual" resolves with an opaque-redirect response.
+// Chromium checks CORS on the redirect before either (cors_url_loader.cc
+// OnReceiveRedirect), as the standard does.
+func (j *judge) redirectMode(step, at string, resp *Message) {
+	loc := first(resp, "Location")
+	if href, err := weburl.Resolve(at, loc); err == nil {
+		loc = href
+	}
+	if j.req.Redirect == RedirectError {
+		f := newFinding(CodeRedirectModeError, step, fmt.Sprintf("the answer is a %d redirect to %s and the request says redirect: 'error', so fetch() rejects with a TypeError (a network error, not a CORS error)", resp.Status, quote(loc)))
+		f.Fix = "Call " + quote(loc) + " directly, or drop redirect: 'error' so that fetch() follows it (the target must then answer with CORS headers)."
+		j.add(f)
+		return
+	}
+	j.add(newFinding(CodeOpaqueRedirect, step, fmt.Sprintf("the answer is a %d redirect to %s and the request says redirect: 'manual': fetch() resolves with an opaque-redirect response (type \"opaqueredirect\", status 0, no headers, no body) and does not follow it", resp.Status, quote(loc))))
 }
 
 // noteTaint adds the info that redirect n, from st to next, turned the
@@ -732,7 +757,7 @@ type RedirectState struct {
 // CORS check on the hop, a bad Location, too many redirects).
 func (p *Profile) Redirect(r *Request, st RedirectState, resp *Message) (RedirectState, bool) {
 	st.Origin = canonicalOrigin(st.Origin)
-	if !isRedirect(resp) {
+	if !isRedirect(resp) || r.stopsAtRedirect() {
 		return st, false
 	}
 	if (st.CrossOrigin || !sameOrigin(st.Origin, st.URL)) && len(checkAccess(resp, st.Origin, r.Credentials)) > 0 {

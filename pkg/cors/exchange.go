@@ -29,10 +29,35 @@ type Request struct {
 	// Initiator names the API for the console message: "fetch" (default) or
 	// "XMLHttpRequest".
 	Initiator string
+	// Redirect is fetch's redirect mode: "" or RedirectFollow (the
+	// default), RedirectManual or RedirectError. The CORS check still
+	// applies to a redirect response in every mode (Fetch §HTTP fetch step
+	// 4.4, before step 6 reads the mode); manual and error never follow it.
+	Redirect string
 	// PageAddressSpace is the address space of the server the page came
 	// from, for Local Network Access; unset means derived from Origin (see
 	// PageAddressSpace).
 	PageAddressSpace AddressSpace
+}
+
+// fetch()'s redirect modes (RequestInit.redirect).
+const (
+	RedirectFollow = "follow"
+	// RedirectManual gives script an opaque-redirect response (type
+	// "opaqueredirect", status 0, no headers, no body) in place of the
+	// redirect, which is not followed.
+	RedirectManual = "manual"
+	// RedirectError makes any redirect a network error: fetch() rejects.
+	RedirectError = "error"
+)
+
+// RedirectModes are the values fetch() accepts for redirect.
+var RedirectModes = []string{RedirectFollow, RedirectManual, RedirectError}
+
+// stopsAtRedirect reports whether the request's redirect mode never
+// follows a redirect.
+func (r *Request) stopsAtRedirect() bool {
+	return r.Redirect == RedirectManual || r.Redirect == RedirectError
 }
 
 // Message is one HTTP request or response as it crossed the wire.

@@ -68,6 +68,10 @@ type Command struct {
 	// Credentials is fetch's credentials: "include" (the copy says the
 	// request carried cookies even when they are not in it).
 	Credentials bool
+	// Redirect is a fetch call's redirect option: "" (follow, what
+	// DevTools copies), cors.RedirectFollow, RedirectManual or
+	// RedirectError.
+	Redirect string
 	// Resolve and ConnectTo are --resolve and --connect-to values as
 	// written (probe.ParseRoutes reads them).
 	Resolve   []string

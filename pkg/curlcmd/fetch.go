@@ -3,6 +3,7 @@ package curlcmd
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -149,6 +150,17 @@ func (c *Command) applyFetchOptions(opts jsObject) error {
 				return err
 			}
 			referrer = s
+		case "redirect":
+			// DevTools copies none; a hand-written call may say manual or
+			// error, which the check honours (cors.Request.Redirect).
+			s, err := kv.str()
+			if err != nil {
+				return err
+			}
+			if !slices.Contains(cors.RedirectModes, s) {
+				return &Error{Form: Fetch, Offset: kv.at, Word: s, Reason: `fetch() throws a TypeError before sending anything: redirect must be "follow", "manual" or "error"`}
+			}
+			c.Redirect = s
 		}
 	}
 	// Node.js: cookie and Referer are headers. A call that says

@@ -129,8 +129,31 @@ func TestParseFetchErrors(t *testing.T) {
 	}
 }
 
+// TestParseFetchRedirect: a hand-written call's redirect option is kept for
+// the check (DevTools copies none); a value fetch() does not know throws a
+// TypeError there, before anything is sent.
+func TestParseFetchRedirect(t *testing.T) {
+	for _, tt := range []struct{ text, want string }{
+		{`fetch("https://a/")`, ""},
+		{`fetch("https://a/", {redirect: "follow"})`, "follow"},
+		{`fetch("https://a/", {"redirect": "manual"})`, "manual"},
+		{`fetch("https://a/", {redirect: 'error', method: "GET"})`, "error"},
+	} {
+		c, err := ParseFetch(tt.text)
+		if err != nil || c.Redirect != tt.want {
+			t.Errorf("ParseFetch(%q): redirect %q, %v; want %q", tt.text, c.Redirect, err, tt.want)
+		}
+	}
+	for _, text := range []string{`fetch("https://a/", {redirect: "Manual"})`, `fetch("https://a/", {redirect: 1})`} {
+		var e *Error
+		if _, err := ParseFetch(text); !errors.As(err, &e) || e.Offset != 31 {
+			t.Errorf("ParseFetch(%q) = %v, want an error at byte 31", text, err)
+		}
+	}
+}
+
 func FuzzParseFetch(f *testing.F) {
-	for _, s := range []string{chromeFetch, chromeNodeFetch, firefoxFetch, `fetch('x')`, `fetch("a", {a: [1, {b: null}], 'c': "\u{10FFFF}\ud83d\ude00"})`} {
+	for _, s := range []string{chromeFetch, chromeNodeFetch, firefoxFetch, `fetch('x')`, `fetch("a", {a: [1, {b: null}], 'c': "\u{10FFFF}\ud83d\ude00"})`, `fetch("a", {redirect: "manual"})`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

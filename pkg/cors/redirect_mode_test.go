@@ -1,0 +1,69 @@
+package cors
+
+import (
+	"net/http"
+	"testing"
+)
+
+// TestRedirectMode: fetch()'s redirect mode applies after the CORS check of
+// the redirect response (Fetch §HTTP fetch step 4.4, then step 6; Chromium's
+// CorsURLLoader::OnReceiveRedirect in the same order). A redirect that fails
+// CORS is a CORS error in every mode; one that passes is followed
+// (follow), rejected without a CORS error (error), or handed to script as
+// an opaque-redirect response (manual), and never followed in the last two:
+// hops a recording holds after it are not judged, and Profile.Redirect
+// tells a prober to stop.
+func TestRedirectMode(t *testing.T) {
+	const cdn = "https://cdn.example.net/x"
+	allowed := res(302, "Location", cdn, HeaderAllowOrigin, "*")
+	refused := res(302, "Location", cdn)
+	target := res(200) // no CORS headers: following would fail
+	tests := []struct {
+		name     string
+		mode     string
+		hops     []*Message
+		verdict  Verdict
+		reported Code // the error reported, or the info expected when allowed
+	}{
+		{"follow: the target is judged", RedirectFollow, []*Message{allowed, target}, Blocked, CodeMissingAllowOrigin},
+		{"default is follow", "", []*Message{allowed, target}, Blocked, CodeMissingAllowOrigin},
+		{"manual: an opaque redirect", RedirectManual, []*Message{allowed}, Allowed, CodeOpaqueRedirect},
+		{"manual: later hops are not judged", RedirectManual, []*Message{allowed, target}, Allowed, CodeOpaqueRedirect},
+		{"manual: CORS fails on the redirect", RedirectManual, []*Message{refused}, Blocked, CodeMissingAllowOrigin},
+		{"error: rejected", RedirectError, []*Message{allowed}, Blocked, CodeRedirectModeError},
+		{"error: CORS fails first", RedirectError, []*Message{refused}, Blocked, CodeMissingAllowOrigin},
+		{"manual: no redirect, nothing to say", RedirectManual, []*Message{res(200, HeaderAllowOrigin, "*")}, Allowed, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ex := exch(get(), nil, tt.hops...)
+			ex.Request.Redirect = tt.mode
+			d := Evaluate(ex)
+			if d.Verdict != tt.verdict {
+				t.Fatalf("verdict %s, want %s: %+v", d.Verdict, tt.verdict, d.Findings)
+			}
+			found := false
+			for _, f := range d.Findings {
+				if f.Step != "actual" && (tt.mode == RedirectManual || tt.mode == RedirectError) {
+					t.Errorf("a finding at %s, after the hop the browser stopped at: %s", f.Step, f.Code)
+				}
+				found = found || f.Code == tt.reported
+			}
+			if rep := d.Reported(); tt.verdict == Blocked && (rep == nil || rep.Code != tt.reported) {
+				t.Errorf("reported %+v, want %s", rep, tt.reported)
+			}
+			if tt.reported != "" && !found {
+				t.Errorf("no %s in %+v", tt.reported, d.Findings)
+			}
+			if tt.reported == "" && len(d.Findings) > 0 {
+				t.Errorf("findings %+v, want none", d.Findings)
+			}
+			// A prober follows only where the browser would.
+			r := ex.Request
+			_, follow := Chromium.Redirect(&r, RedirectState{URL: r.URL, Method: http.MethodGet, Origin: r.Origin}, tt.hops[0])
+			if want := tt.mode != RedirectManual && tt.mode != RedirectError && tt.verdict == Blocked && tt.hops[0] == allowed; follow != want {
+				t.Errorf("Profile.Redirect follows %v, want %v", follow, want)
+			}
+		})
+	}
+}
