@@ -177,7 +177,7 @@ input, 3 the endpoint could not be reached.`,
 	f.BoolVar(&opts.Strict, "strict", false, "exit 1 on warnings too")
 	f.StringVar(&opts.Browser, "browser", "chromium", browserFlagHelp)
 	f.StringVar(&opts.FixFormat, "fix-format", "", "form of platform-specific fixes: "+strings.Join(platform.Formats(), ", ")+", or all (default: the platform's usual one)")
-	f.StringVar(&opts.Initiator, "initiator", "fetch", "what makes the request: "+orList(cors.InitiatorFlags())+" (a web font, <script type=module>, <script crossorigin>, <img crossorigin>, <link rel=stylesheet crossorigin>, EventSource)")
+	f.StringVar(&opts.Initiator, "initiator", "fetch", initiatorHelp())
 	f.StringVar(&opts.PageAddressSpace, "page-address-space", "", "where the page's server is, for the local network checks of Chrome and Firefox: public, local or loopback (default: from the origin; a host name is public)")
 	return cmd
 }
@@ -627,6 +627,16 @@ func checkLoad(in cors.Initiator, method string, header http.Header, credentials
 		drop = "--credentials, --cookie, -u"
 	}
 	return usageErrorf("--initiator %s: %s; drop %s", in.Flag, why, drop)
+}
+
+// initiatorHelp is --initiator's help, each kind with its words, all from
+// cors.Initiators: a kind added there is in it.
+func initiatorHelp() string {
+	kinds := make([]string, len(cors.Initiators))
+	for i, in := range cors.Initiators {
+		kinds[i] = in.Flag + " (" + in.Short + ")"
+	}
+	return "what makes the request: " + orList(kinds)
 }
 
 // orList joins words as "a, b or c".

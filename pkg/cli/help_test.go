@@ -2,10 +2,14 @@ package cli
 
 import (
 	"fmt"
+	"os"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/spf13/cobra"
 )
 
@@ -88,4 +92,55 @@ func TestHelpDocsAreLinks(t *testing.T) {
 		}
 	}
 	walk(root)
+}
+
+// TestInitiatorHelpFromTable: check --initiator's help names every kind
+// of cors.Initiators with its words, one added to the table too: the
+// help is built from the table, so no kind is left out of it.
+func TestInitiatorHelpFromTable(t *testing.T) {
+	saved := cors.Initiators
+	t.Cleanup(func() { cors.Initiators = saved })
+	cors.Initiators = append(slices.Clip(saved), cors.Initiator{Name: "beacon", Flag: "beacon", Dest: "empty", Short: "navigator.sendBeacon()"})
+	io, _, _ := fakeIO(nil)
+	usage := newCheckCmd(io).Flags().Lookup("initiator").Usage
+	for _, in := range cors.Initiators {
+		if in.Short == "" {
+			t.Errorf("%s: no Short words for the help", in.Flag)
+		}
+		if !strings.Contains(usage, in.Flag+" ("+in.Short+")") {
+			t.Errorf("--initiator help lacks %q:\n%s", in.Flag+" ("+in.Short+")", usage)
+		}
+	}
+}
+
+// TestDocsNameEveryInitiator: the pages that list --initiator's values
+// (check's flag table, ci's config keys, the JSON schema) name every kind
+// of cors.Initiators, as the help does.
+func TestDocsNameEveryInitiator(t *testing.T) {
+	for _, doc := range []struct{ file, row string }{
+		{"check.md", "| `--initiator "},
+		{"ci-config.md", "| `initiator` |"},
+		{"json-schema.md", "| `initiator` |"},
+	} {
+		b, err := os.ReadFile("../../docs/" + doc.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var row string
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(line, doc.row) {
+				row = line
+				break
+			}
+		}
+		if row == "" {
+			t.Errorf("docs/%s: no row %q", doc.file, doc.row)
+			continue
+		}
+		for _, in := range cors.Initiators {
+			if !regexp.MustCompile("[ `|]" + regexp.QuoteMeta(in.Flag) + "[`\\\\]").MatchString(row) {
+				t.Errorf("docs/%s: the %s row lacks %s", doc.file, strings.Trim(doc.row, "| "), in.Flag)
+			}
+		}
+	}
 }

@@ -21,6 +21,9 @@ type Initiator struct {
 	SameOriginOnly bool
 	// What names the load in words (the note on a pasted line).
 	What string
+	// Short is the API or element in a few words, for check --initiator's
+	// help, which lists every kind from this table.
+	Short string
 	// Accept is the Accept header the standard sets for the load (the
 	// profiles' AcceptOf say what each browser sends otherwise).
 	Accept string
@@ -30,16 +33,16 @@ type Initiator struct {
 
 // Initiators are the CORS-mode requests corsdiag knows, fetch() first.
 var Initiators = []Initiator{
-	{Name: "fetch", Flag: "fetch", Dest: "empty", Scripted: true, What: "fetch() request", ResourceType: "fetch"},
-	{Name: "XMLHttpRequest", Flag: "xhr", Dest: "empty", Scripted: true, What: "XMLHttpRequest", ResourceType: "xhr"},
-	{Name: "font", Flag: "font", Dest: "font", SameOriginOnly: true, What: "web font (@font-face, FontFace)", ResourceType: "font"},
-	{Name: "script", Flag: "script", Dest: "script", What: `module script (<script type=module>)`, ResourceType: "script"},
+	{Name: "fetch", Flag: "fetch", Dest: "empty", Scripted: true, What: "fetch() request", Short: "fetch()", ResourceType: "fetch"},
+	{Name: "XMLHttpRequest", Flag: "xhr", Dest: "empty", Scripted: true, What: "XMLHttpRequest", Short: "XMLHttpRequest", ResourceType: "xhr"},
+	{Name: "font", Flag: "font", Dest: "font", SameOriginOnly: true, What: "web font (@font-face, FontFace)", Short: "a web font", ResourceType: "font"},
+	{Name: "script", Flag: "script", Dest: "script", What: `module script (<script type=module>)`, Short: "<script type=module>", ResourceType: "script"},
 	// A classic script looks like a module script in a HAR (the same
 	// resource type and destination): no ResourceType, never read from one.
-	{Name: "classic-script", Flag: "classic-script", Dest: "script", What: `<script crossorigin> classic script`},
-	{Name: "image", Flag: "image", Dest: "image", What: "<img crossorigin> image", ResourceType: "image"},
-	{Name: "stylesheet", Flag: "stylesheet", Dest: "style", What: `<link rel=stylesheet crossorigin> stylesheet`, ResourceType: "stylesheet"},
-	{Name: "eventsource", Flag: "eventsource", Dest: "empty", What: "EventSource stream (or another load Chrome calls “resource”)", Accept: "text/event-stream", ResourceType: "eventsource"},
+	{Name: "classic-script", Flag: "classic-script", Dest: "script", What: `<script crossorigin> classic script`, Short: "<script crossorigin>"},
+	{Name: "image", Flag: "image", Dest: "image", What: "<img crossorigin> image", Short: "<img crossorigin>", ResourceType: "image"},
+	{Name: "stylesheet", Flag: "stylesheet", Dest: "style", What: `<link rel=stylesheet crossorigin> stylesheet`, Short: "<link rel=stylesheet crossorigin>", ResourceType: "stylesheet"},
+	{Name: "eventsource", Flag: "eventsource", Dest: "empty", What: "EventSource stream (or another load Chrome calls “resource”)", Accept: "text/event-stream", Short: "EventSource", ResourceType: "eventsource"},
 }
 
 // InitiatorOfRecord is the initiator a recorded request names: Chrome's
