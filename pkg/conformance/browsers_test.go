@@ -341,6 +341,9 @@ func runBrowserSuite(t *testing.T, k browserKind, find func() (string, error), l
 		for i, sc := range g {
 			browserNonces[sc.Name], probeNonces[sc.Name] = "b"+nonce(), "p"+nonce()
 			specs[i] = specFor(sc, srv, browserNonces[sc.Name])
+			if want := rec.Scenarios[sc.Name]; want != nil && !*updateRecord {
+				specs[i].wantLines = len(want.ConsoleLines)
+			}
 			servers[sc.Name] = srv
 		}
 		br = launch(t, bin, srv, g[0])

@@ -258,6 +258,9 @@ type jsSpec struct {
 	XHR         bool        `json:"xhr"`
 	Upload      bool        `json:"upload,omitempty"`
 	Kind        string      `json:"kind,omitempty"`
+	// wantLines is how many console lines the record has for the request
+	// (0: none, or no record): what Firefox's runner waits for.
+	wantLines int
 }
 
 // jsResult is what script observed.
@@ -386,9 +389,27 @@ func (r *recorder) logLines(marker string) []*cdplog.Entry {
 	return out
 }
 
+// eventWait bounds a wait on Chromium's events (a request done, a console
+// line in): far longer than a loaded machine takes, and a failure, never a
+// pass, when it runs out.
+const eventWait = 15 * time.Second
+
+// logIndex is the position of the last Log.entryAdded entry that
+// mentions marker, -1 when none does.
+func (r *recorder) logIndex(marker string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i := len(r.entries) - 1; i >= 0; i-- {
+		if e := r.entries[i]; strings.Contains(e.Text, marker) || strings.Contains(e.URL, marker) {
+			return i
+		}
+	}
+	return -1
+}
+
 // settle waits until every request whose URL contains one of markers has
-// finished or failed, or until the deadline.
-func (r *recorder) settle(markers []string, deadline time.Duration) {
+// finished or failed (true), or until the deadline (false).
+func (r *recorder) settle(markers []string, deadline time.Duration) bool {
 	end := time.Now().Add(deadline)
 	for time.Now().Before(end) {
 		pending := false
@@ -406,20 +427,25 @@ func (r *recorder) settle(markers []string, deadline time.Duration) {
 		}
 		r.mu.Unlock()
 		if !pending {
-			return
+			return true
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	return false
 }
 
 // awaitCORSLines waits until every request whose URL contains one of
 // markers and that failed with a corsErrorStatus has its "blocked by CORS
-// policy" console line, or until the deadline.
-func (r *recorder) awaitCORSLines(markers []string, deadline time.Duration) {
+// policy" console line (true), or until the deadline (false).
+func (r *recorder) awaitCORSLines(markers []string, deadline time.Duration) bool {
 	end := time.Now().Add(deadline)
-	for time.Now().Before(end) && r.missingCORSLine(markers) {
+	for r.missingCORSLine(markers) {
+		if time.Now().After(end) {
+			return false
+		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	return true
 }
 
 func (r *recorder) missingCORSLine(markers []string) bool {

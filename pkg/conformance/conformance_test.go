@@ -68,11 +68,15 @@ func runInChromium(t *testing.T, c *chromium, srv *Server, scenarios []Scenario,
 		out[sc.Name] = &chromeOutcome{JS: res}
 		markers = append(markers, srv.Marker(sc.Name, n))
 	}
-	c.rec.settle(markers, 5*time.Second)
+	if !c.rec.settle(markers, eventWait) {
+		t.Errorf("Chromium still had a request of this run pending after %s", eventWait)
+	}
 	// Console lines are sent after the request fails: wait for the line of
 	// every request that failed with a CORS error (a fixed pause loses the
 	// last ones on a loaded machine).
-	c.rec.awaitCORSLines(markers, 5*time.Second)
+	if !c.rec.awaitCORSLines(markers, eventWait) {
+		t.Errorf("Chromium logged no CORS line for a request that failed with a CORS error within %s", eventWait)
+	}
 	for _, sc := range scenarios {
 		o := out[sc.Name]
 		marker := srv.Marker(sc.Name, nonces[sc.Name])

@@ -1,10 +1,12 @@
 package conformance
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -34,6 +36,57 @@ func firefoxHARPrefs(dir string) map[string]any {
 		"devtools.netmonitor.har.pageLoadedTimeout":      int(harQuiet / time.Millisecond),
 		"devtools.netmonitor.har.includeResponseBodies":  true,
 		"devtools.toolbox.selectedTool":                  "netmonitor",
+	}
+}
+
+// harCollectorScript, in the chrome scope, says whether the tab's toolbox
+// has its HAR automation and whether that started a collector since the
+// one kept by the last call with keep set.
+const harCollectorScript = `((keep) => {
+  const { require } = ChromeUtils.importESModule("resource://devtools/shared/loader/Loader.sys.mjs");
+  const { gDevTools } = require("devtools/client/framework/devtools");
+  const har = gDevTools.getToolboxForTab(gBrowser.selectedTab)?.harAutomation;
+  if (!har) return {ready: false, fresh: false};
+  const fresh = !!har.collector && har.collector !== window.__corsdiagHARCollector;
+  if (keep) window.__corsdiagHARCollector = har.collector;
+  return {ready: true, fresh};
+})`
+
+// awaitHARCollector opens pageURL again once the toolbox (opened by
+// -devtools on its own time) has its HAR automation, and again until that
+// started collecting at a navigation it saw: the export holds only what
+// its collector saw.
+func (f *firefox) awaitHARCollector(t *testing.T, pageURL string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	state := func(keep bool) (ready, fresh bool) {
+		raw, err := f.eval(ctx, f.chrome, "chrome", harCollectorScript+"("+strconv.FormatBool(keep)+")")
+		var st struct{ Ready, Fresh bool }
+		if err == nil {
+			err = json.Unmarshal(raw, &st)
+		}
+		if err != nil {
+			t.Fatalf("waiting for Firefox's HAR export to start: %v", err)
+		}
+		return st.Ready, st.Fresh
+	}
+	for {
+		if ready, _ := state(true); ready {
+			if err := f.bidi.call(ctx, "browsingContext.navigate", map[string]any{"context": f.tab, "url": pageURL, "wait": "complete"}, nil); err != nil {
+				t.Fatalf("opening the page origin %s again: %v", pageURL, err)
+			}
+			// The navigation's event reaches the toolbox on its own time.
+			for end := time.Now().Add(2 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+				if _, fresh := state(false); fresh {
+					return
+				}
+			}
+		}
+		if ctx.Err() != nil {
+			t.Fatal("Firefox's HAR export did not start collecting within 60 s")
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 

@@ -189,13 +189,7 @@ func startFirefox(t *testing.T, bin, pageURL string, extraPrefs map[string]any, 
 		t.Fatalf("opening the page origin %s: %v", pageURL, err)
 	}
 	if slices.Contains(extraArgs, "-devtools") {
-		// The toolbox opens on its own time; its HAR export starts
-		// collecting at a navigation it sees, so navigate once more when
-		// it has surely opened.
-		time.Sleep(3 * time.Second)
-		if err := f.bidi.call(ctx, "browsingContext.navigate", map[string]any{"context": f.tab, "url": pageURL, "wait": "complete"}, nil); err != nil {
-			t.Fatalf("opening the page origin %s again: %v", pageURL, err)
-		}
+		f.awaitHARCollector(t, pageURL)
 	}
 	if _, err := f.eval(ctx, f.tab, "", "(() => { "+pageScript+" return 1; })()"); err != nil {
 		t.Fatalf("installing the page script: %v", err)
@@ -296,8 +290,33 @@ func (f *firefox) runAll(t *testing.T, specs []jsSpec) ([]jsResult, [][]consoleL
 			t.Fatalf("%s: running the request in Firefox: %v", spec.URL, err)
 		}
 	}
-	msgs := f.settledConsole(t, ctx)
-	lines := make([][]consoleLine, len(specs))
+	var lines [][]consoleLine
+	var late []string
+	msgs := f.settledConsole(t, ctx, func(msgs []consoleMessage) bool {
+		lines, late = splitFirefoxConsole(msgs, specs, ends)
+		for i, spec := range specs {
+			if len(lines[i]) < spec.wantLines {
+				return false
+			}
+		}
+		return true
+	})
+	if os.Getenv("CORSDIAG_DUMP") != "" {
+		for _, m := range msgs {
+			fmt.Printf("firefox console: %+v\n", m)
+		}
+	}
+	for _, l := range late {
+		t.Errorf("Firefox logged a line after the last request: %s", l)
+	}
+	return results, lines
+}
+
+// splitFirefoxConsole gives each request its lines among msgs (ends[i]:
+// how many there were when request i was done); late are the lines that
+// came after the last request and name none.
+func splitFirefoxConsole(msgs []consoleMessage, specs []jsSpec, ends []int) (lines [][]consoleLine, late []string) {
+	lines = make([][]consoleLine, len(specs))
 	markers := make([]string, len(specs))
 	for i, spec := range specs {
 		markers[i] = "/s/" + markerOf(spec.URL)
@@ -309,9 +328,6 @@ func (f *firefox) runAll(t *testing.T, specs []jsSpec) ([]jsResult, [][]consoleL
 	// loaded machine. It is kept first.
 	permission := make([][]consoleLine, len(specs))
 	for n, m := range msgs {
-		if os.Getenv("CORSDIAG_DUMP") != "" {
-			fmt.Printf("firefox console: %+v\n", m)
-		}
 		isCORS := strings.HasPrefix(m.Category, "CORS")
 		isLNA := m.Category == "Security" && strings.HasPrefix(m.Text, "Local Network Access ")
 		// The loaders of the other CORS-mode loads (load-*) log a line of
@@ -343,7 +359,7 @@ func (f *firefox) runAll(t *testing.T, specs []jsSpec) ([]jsResult, [][]consoleL
 			}
 		}
 		if i >= len(specs) {
-			t.Errorf("Firefox logged a line after the last request: %s", m.Text)
+			late = append(late, m.Text)
 			continue
 		}
 		level := "error"
@@ -370,7 +386,7 @@ func (f *firefox) runAll(t *testing.T, specs []jsSpec) ([]jsResult, [][]consoleL
 	for i := range lines {
 		lines[i] = append(append(permission[i], lines[i]...), detected[i]...)
 	}
-	return results, lines
+	return lines, late
 }
 
 // loaderCategories are the console categories of the lines Firefox's
@@ -379,12 +395,24 @@ func (f *firefox) runAll(t *testing.T, specs []jsSpec) ([]jsResult, [][]consoleL
 var loaderCategories = map[string]bool{"CSS Loader": true, "Script Loader": true, "Event Source": true, "MIMEMISMATCH": true}
 
 // settledConsole waits until the listener has seen nothing new for a
-// moment (late lines, see runAll) and returns everything it kept.
-func (f *firefox) settledConsole(t *testing.T, ctx context.Context) []consoleMessage {
+// moment and enough says the lines expected are in, and returns everything
+// it kept. Firefox gives no order to wait on: lines come from the content
+// and the parent process (and the socket process's Local Network Access
+// lines at no fixed place), some after script saw the failure (see runAll),
+// so no sentinel line is sure to come after them. The quiet moment alone
+// would lose a line a loaded machine delays longer; enough (the record's
+// count of lines) keeps waiting for it, up to firefoxLineWait, past which
+// the test fails.
+func (f *firefox) settledConsole(t *testing.T, ctx context.Context, enough func([]consoleMessage) bool) []consoleMessage {
 	t.Helper()
 	var msgs []consoleMessage
 	last, quiet := -1, 0
-	for quiet < 3 {
+	end := time.Now().Add(firefoxLineWait)
+	for quiet < 3 || !enough(msgs) {
+		if time.Now().After(end) {
+			t.Errorf("Firefox did not log the lines its record expects within %s (it logged %d)", firefoxLineWait, len(msgs))
+			break
+		}
 		raw, err := f.eval(ctx, f.chrome, "chrome", "window.__corsdiagConsole")
 		if err == nil {
 			msgs = nil
@@ -402,6 +430,10 @@ func (f *firefox) settledConsole(t *testing.T, ctx context.Context) []consoleMes
 	}
 	return msgs
 }
+
+// firefoxLineWait bounds the wait for the lines a record expects: far
+// longer than a loaded machine takes.
+const firefoxLineWait = 20 * time.Second
 
 // markerOf is "<scenario>/<nonce>" of a scenario URL.
 func markerOf(url string) string {

@@ -535,22 +535,35 @@ func TestMixedContentAgainstRecord(t *testing.T) {
 
 // runChromiumMixed: both names mapped with --host-resolver-rules, the
 // certificate accepted with --ignore-certificate-errors; the lines are the
-// console entries naming the request's path.
+// console entries naming the request's path. After each case the page
+// makes a sentinel request, blocked as mixed content: its line comes
+// through the same channel (Blink's mixed content checker, Log.entryAdded)
+// after every line of the case, so once it is in, the case's lines are.
 func runChromiumMixed(t *testing.T, bin string, env *mixedEnv) ([]jsResult, [][]consoleLine, []string, string) {
 	c := startChromium(t, bin, env.pageOrigin+"/", spaceFlags{MapHosts: []string{mixedPageHost, mixedAPIHost, "localhost", mixedLocalhostSub}, IgnoreCertErrors: true})
 	results := make([]jsResult, len(env.cases))
-	lines := make([][]consoleLine, len(env.cases))
+	sentinels := make([]string, len(env.cases))
 	for i, mc := range env.cases {
 		res, err := c.run(mc.spec())
 		if err != nil {
 			t.Fatalf("%s: running the request in Chromium: %v", mc.name, err)
 		}
 		results[i] = res
-		if res.OK {
-			time.Sleep(300 * time.Millisecond) // an allowed request logs nothing: a short look
-		} else {
-			awaitLog(c.rec, mc.path(), "", 5*time.Second)
-			time.Sleep(200 * time.Millisecond)
+		sentinels[i] = fmt.Sprintf("/corsdiag-sentinel-%d", i)
+		sentinel := mixedCase{url: "http://" + mixedAPIHost + ":" + env.apiPort + sentinels[i]}
+		if res, err := c.run(sentinel.spec()); err != nil || res.OK {
+			t.Fatalf("%s: the sentinel request %s was not blocked: %+v %v", mc.name, sentinel.url, res, err)
+		}
+		if awaitLog(c.rec, sentinels[i], "", eventWait) == "" {
+			t.Fatalf("%s: Chromium logged no line for the sentinel request %s within %s", mc.name, sentinel.url, eventWait)
+		}
+	}
+	lines := make([][]consoleLine, len(env.cases))
+	for i, mc := range env.cases {
+		// A line after its sentinel's would mean the sentinel no longer
+		// proves the lines are in.
+		if c.rec.logIndex(mc.path()) > c.rec.logIndex(sentinels[i]) {
+			t.Errorf("%s: Chromium logged a line after the sentinel %s", mc.name, sentinels[i])
 		}
 		for _, e := range c.rec.logLines(mc.path()) {
 			lines[i] = append(lines[i], consoleLine{Level: string(e.Level), Source: string(e.Source), Text: e.Text})
@@ -592,7 +605,30 @@ func runFirefoxMixed(t *testing.T, bin string, env *mixedEnv) ([]jsResult, [][]c
 			t.Fatalf("%s: running the request in Firefox: %v", mc.name, err)
 		}
 	}
-	msgs := f.settledConsole(t, ctx)
+	// Wait for as many lines as the record has for each case (see
+	// settledConsole); none when rewriting it.
+	want := make([]int, len(env.cases))
+	if rec, err := loadMixedRecord(); err == nil && !*updateMixedRecord && rec[firefoxRecord.name] != nil {
+		for i, mc := range env.cases {
+			if o := rec[firefoxRecord.name].Cases[mc.name]; o != nil {
+				want[i] = len(o.Console)
+			}
+		}
+	}
+	msgs := f.settledConsole(t, ctx, func(msgs []consoleMessage) bool {
+		for i, mc := range env.cases {
+			n := 0
+			for _, m := range msgs {
+				if strings.Contains(m.Text, mc.lineURL()) {
+					n++
+				}
+			}
+			if n < want[i] {
+				return false
+			}
+		}
+		return true
+	})
 	lines := make([][]consoleLine, len(env.cases))
 	for _, m := range msgs {
 		for i, mc := range env.cases {

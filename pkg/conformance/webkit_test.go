@@ -71,8 +71,13 @@ func (w *webkit) product() string { return "WebKitGTK/" + w.version }
 // that caused it (a mixed content block does).
 var consoleRE = regexp.MustCompile(`^(?:\S+:\d+:\d+: )?CONSOLE (.+?) (LOG|WARN|ERROR|DEBUG|INFO) (.*)$`)
 
+// doneRE reads the page's console.log after request i (no source: WebKit
+// prints none for the console API).
+var doneRE = regexp.MustCompile(`^(?:\S+:\d+:\d+: )?CONSOLE (?:\S+ )?LOG CORSDIAG-DONE (\d+)$`)
+
 // runAll hands every request to the helper at once and splits its stderr
-// at the line it prints after each request.
+// at the console line the page logs after each request (CORSDIAG-DONE i);
+// after the last one it closes the helper's stdin, which ends the helper.
 func (w *webkit) runAll(t *testing.T, specs []jsSpec) ([]jsResult, [][]consoleLine) {
 	t.Helper()
 	dir := t.TempDir()
@@ -85,9 +90,13 @@ func (w *webkit) runAll(t *testing.T, specs []jsSpec) ([]jsResult, [][]consoleLi
 		t.Fatal(err)
 	}
 	cmd := exec.Command("xvfb-run", "-a", w.python, webkitHelper, w.pageURL, jobPath, resPath, dir)
-	// The console lines and the helper's markers share stderr, in order.
+	// The console lines and the page's markers share stderr, in order.
 	var other strings.Builder
 	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,9 +116,12 @@ func (w *webkit) runAll(t *testing.T, specs []jsSpec) ([]jsResult, [][]consoleLi
 		if os.Getenv("CORSDIAG_DUMP") != "" {
 			fmt.Println("webkit:", line)
 		}
-		if n, ok := strings.CutPrefix(line, "CORSDIAG-DONE "); ok {
-			i, _ := strconv.Atoi(n)
+		if d := doneRE.FindStringSubmatch(line); d != nil {
+			i, _ := strconv.Atoi(d[1])
 			current = i + 1
+			if current == len(specs) {
+				_ = stdin.Close()
+			}
 			continue
 		}
 		m := consoleRE.FindStringSubmatch(line)
@@ -125,6 +137,10 @@ func (w *webkit) runAll(t *testing.T, specs []jsSpec) ([]jsResult, [][]consoleLi
 				i = j
 				break
 			}
+		}
+		if i < current {
+			// The marker no longer proves the request's lines are in.
+			t.Errorf("WebKit logged a line of request %d after its marker: %s", i, line)
 		}
 		if i >= len(specs) {
 			t.Errorf("WebKit logged a line after the last request: %s", line)

@@ -7,10 +7,12 @@ Usage: webkit-run.py PAGE_URL SPECS_JSON RESULTS_JSON DATA_DIR
 Opens PAGE_URL, defines the page script read from SPECS_JSON, makes each
 request in turn and writes what script saw to RESULTS_JSON. The web process
 prints every console message to stderr ("CONSOLE SECURITY ERROR ..."),
-followed by "CORSDIAG-DONE <i>" from here after request i:
+and the page logs "CORSDIAG-DONE <i>" there after request i:
 WebKit does that only with enable-write-console-messages-to-stdout and a
 persistent (non-ephemeral) website data manager, which is why this is a web
-view of its own and not a WebDriver session (those are ephemeral).
+view of its own and not a WebDriver session (those are ephemeral). After the
+last request it waits for its standard input to close: the reader closes it
+once it has seen the last marker, so no console line is lost to a fixed pause.
 """
 import json
 import sys
@@ -59,11 +61,16 @@ def main():
         if i >= len(job["specs"]):
             with open(results_path, "w") as f:
                 json.dump({"version": version(), "results": results}, f)
-            # Console lines of the last request may still be on their way.
-            GLib.timeout_add(300, loop.quit)
+            # The reader closes stdin once the last marker is in; a reader
+            # that never sees it fails the run instead of losing lines.
+            GLib.io_add_watch(sys.stdin.fileno(), GLib.IO_IN | GLib.IO_HUP, lambda *_: loop.quit())
+            GLib.timeout_add_seconds(job.get("markerTimeout", 15), lambda: fail("stdin still open: the reader did not see the last marker"))
             return
         spec = job["specs"][i]
-        body = "return await window.__corsdiagRun(" + json.dumps(spec) + ");"
+        # The marker is logged by the page, in the web process that logs
+        # the request's lines, so it is on stderr after them.
+        body = ("try { return await window.__corsdiagRun(" + json.dumps(spec) + "); } "
+                "finally { console.log('CORSDIAG-DONE " + str(i) + "'); }")
         view.call_async_javascript_function(body, -1, None, None, None, None, on_result, None)
 
     def on_result(v, res, _):
@@ -72,11 +79,6 @@ def main():
             results.append(json.loads(value.to_json(0)))
         except GLib.Error as e:
             results.append({"ok": False, "error": "helper: " + e.message})
-        # The web process prints console lines to the stderr it inherited
-        # from this process; a marker line there after each request keeps
-        # them in order per request.
-        sys.stderr.write("CORSDIAG-DONE %d\n" % state["i"])
-        sys.stderr.flush()
         state["i"] += 1
         run_next()
 
