@@ -439,6 +439,13 @@ func compareMixed(browser string, profile *cors.Profile, c mixedCase, o *mixedOb
 	if o.Upgraded != upgrades || o.Upgraded && (!d.Has(cors.CodeMixedContentUpgraded) || d.Has(cors.CodeMixedContent)) {
 		out = append(out, fmt.Sprintf("%s upgraded to https: %v; corsdiag: %v (%s)", browser, o.Upgraded, upgrades, findingList(d)))
 	}
+	// The upgrade's warning carries the profile's key (Firefox's), or
+	// neither has one.
+	for i := range d.Findings {
+		if f := &d.Findings[i]; f.Code == cors.CodeMixedContentUpgraded && len(o.Console) > 0 && profile.Key(f) != o.Console[0].Key {
+			out = append(out, fmt.Sprintf("key of the upgrade warning: %s %q, corsdiag %q", browser, o.Console[0].Key, profile.Key(f)))
+		}
+	}
 	if !blocked {
 		return out
 	}
@@ -650,14 +657,20 @@ func runFirefoxMixed(t *testing.T, bin string, env *mixedEnv) ([]jsResult, [][]c
 }
 
 // firefoxKeyOf finds the security.properties key whose string, formatted
-// with url, is text ("" when none is).
+// with url (and, for an upgrade's, the scheme it upgrades to), is text,
+// bare or after one of firefoxPrefixes ("" when none is).
 func firefoxKeyOf(t *testing.T, ctx context.Context, f *firefox, text, url string) string {
 	t.Helper()
-	arg, _ := json.Marshal([]string{text, url})
-	raw, err := f.eval(ctx, f.chrome, "chrome", `(([text, url]) => {
+	arg, _ := json.Marshal([]any{text, url, firefoxPrefixes})
+	raw, err := f.eval(ctx, f.chrome, "chrome", `(([text, url, prefixes]) => {
   const b = Services.strings.createBundle("chrome://global/locale/security/security.properties");
+  const upgraded = url.split(':')[0] + 's';
   for (const p of b.getSimpleEnumeration()) {
-    try { if (b.formatStringFromName(p.key, [url]) === text) return p.key; } catch (e) {}
+    for (const args of [[url], [url, upgraded]]) {
+      let s;
+      try { s = b.formatStringFromName(p.key, args); } catch (e) { continue; }
+      if (text === s || prefixes.some((pre) => text === pre + s)) return p.key;
+    }
   }
   return "";
 })(`+string(arg)+`)`)
@@ -670,6 +683,11 @@ func firefoxKeyOf(t *testing.T, ctx context.Context, f *firefox, text, url strin
 	}
 	return key
 }
+
+// firefoxPrefixes are what Firefox puts before a security.properties
+// string in the console: nsMixedContentBlocker logs MixedContentAutoUpgrade
+// (formatted with the URL and "https") after "Mixed Content: ".
+var firefoxPrefixes = []string{"Mixed Content: "}
 
 // runWebKitMixed: testdata/webkit-run.py with the names reached through
 // mapProxy (WebKit's network proxy settings; loopback bypasses it) and

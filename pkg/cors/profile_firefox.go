@@ -137,9 +137,11 @@ var firefoxMessages = &Messages{
 		string(CodeMixedContent) + "|load-failed-script":         {Bare: true, Text: "Loading failed for the module with source “{url}”."},
 		string(CodeMixedContent) + "|load-failed-classic-script": {Bare: true, Text: "Loading failed for the <script> with source “{url}”."},
 		"load-failed|" + string(CodeMixedContent):                {Omit: true},
-		// An image (display content) is upgraded, with a warning whose
-		// key is not matched (it takes the scheme as a second argument).
-		string(CodeMixedContentUpgraded) + "|image": {Bare: true, Warning: true, Text: "Mixed Content: Upgrading insecure display request ‘{url}’ to use ‘https’"},
+		// An image (display content) is upgraded, with a warning:
+		// nsMixedContentBlocker's MixedContentAutoUpgrade, formatted with
+		// the URL and "https", after "Mixed Content: " (verified on
+		// Firefox ESR 153: TestFirefoxMixedContent).
+		string(CodeMixedContentUpgraded) + "|image": {Key: "MixedContentAutoUpgrade", Bare: true, Warning: true, Text: "Mixed Content: Upgrading insecure display request ‘{url}’ to use ‘https’"},
 		// An unparsable Location fails the request without a CORS reason.
 		string(CodeRedirectBadLocation): {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null)."},
 		// The refused redirect also fails the preflight, with its status.
