@@ -399,7 +399,10 @@ func TestCheckExitCodes(t *testing.T) {
 		{"font allowed", []string{"check", allowed + "/f.woff2", "--origin", testOrigin, "--initiator", "font"}, ExitAllowed, ""},
 		{"font blocked", []string{"check", blocked, "--origin", testOrigin, "--initiator", "font"}, ExitBlocked, ""},
 		{"unknown initiator", []string{"check", allowed, "--origin", testOrigin, "--initiator", "iframe"}, ExitUsage,
-			`--initiator "iframe": want fetch, xhr, font, script, classic-script, image, stylesheet or eventsource`},
+			`--initiator "iframe": want fetch, xhr, font, script, classic-script, image, stylesheet, eventsource, video or audio`},
+		{"video blocked", []string{"check", blocked, "--origin", testOrigin, "--initiator", "video"}, ExitBlocked, ""},
+		{"audio with a header", []string{"check", allowed, "--origin", testOrigin, "--initiator", "audio", "-H", "Range: bytes=0-"}, ExitUsage,
+			"sets no request headers"},
 		{"font with credentials", []string{"check", allowed, "--origin", testOrigin, "--initiator", "font", "--credentials"}, ExitUsage,
 			"a web font is never loaded with credentials"},
 		{"image with PUT", []string{"check", allowed, "--origin", testOrigin, "--initiator", "image", "-X", "PUT"}, ExitUsage,
@@ -464,6 +467,10 @@ func TestCheckCurlCopyOfALoad(t *testing.T) {
 			"Access to image at", "--initiator image"},
 		{"EventSource, named by its Accept", append([]string{"check", "--"}, copied("empty", "text/event-stream")...), ExitBlocked,
 			"Access to resource at", "--initiator eventsource"},
+		// A media element's copy holds the Range the browser sent: the
+		// browser's, not the page's.
+		{"video, named by its Sec-Fetch-Dest", append(append([]string{"check", "--"}, copied("video", "*/*")...),
+			"-H", "Range: bytes=0-", "-H", "Accept-Encoding: identity"), ExitBlocked, "Access to video at", "--initiator video"},
 		{"fetch() stays fetch()", append([]string{"check", "--"}, copied("empty", "application/json")...), ExitBlocked,
 			"Access to fetch at", ""},
 		{"--initiator chooses", append([]string{"check", "--initiator", "fetch", "--"}, copied("font", "*/*")...), ExitBlocked,

@@ -460,9 +460,9 @@ func TestExplainConsoleTextFits(t *testing.T) {
 	}
 }
 
-// A pasted line about a web font, an image, a stylesheet, a module script
-// or an EventSource gives a check command for that load (Chromium 156's
-// words, the conformance scenarios load-*).
+// A pasted line about a web font, an image, a stylesheet, a module script,
+// an EventSource or a media element gives a check command for that load
+// (Chromium 156's words, the conformance scenarios load-*).
 func TestExplainLoadKinds(t *testing.T) {
 	for _, tt := range []struct{ text, want string }{
 		{"Access to font at 'https://cdn.example.com/fa.woff2' from origin 'https://app.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.",
@@ -471,6 +471,10 @@ func TestExplainLoadKinds(t *testing.T) {
 			"corsdiag check https://cdn.example.com/a.css --origin https://app.example --initiator stylesheet"},
 		{"Access to resource at 'https://api.example.com/events' from origin 'https://app.example' has been blocked by CORS policy: The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.",
 			"corsdiag check https://api.example.com/events --origin https://app.example --credentials --initiator eventsource"},
+		{"Access to video at 'https://cdn.example.com/a.mp4' from origin 'https://app.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+			"corsdiag check https://cdn.example.com/a.mp4 --origin https://app.example --initiator video"},
+		{"Access to audio at 'https://cdn.example.com/a.mp3' from origin 'https://app.example' has been blocked by CORS policy: The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.",
+			"corsdiag check https://cdn.example.com/a.mp3 --origin https://app.example --credentials --initiator audio"},
 		// Mixed content names the load too (TestMixedContent*: Chromium 156,
 		// Firefox ESR 153, WebKitGTK 2.50).
 		{"Mixed Content: The page at 'https://app.example/' was loaded over HTTPS, but requested an insecure font 'http://cdn.example.com/a.woff2'. This request has been blocked; the content must be served over HTTPS.",

@@ -96,7 +96,7 @@ func TestCompletion(t *testing.T) {
 		{"--report", []string{"__complete", "ci", "--report", ""}, []string{"junit=", "html="}, ":6"},
 		{"explain codes", []string{"__complete", "explain", "missing-allow"}, []string{"missing-allow-origin"}, ":4"},
 		{"lint --fix-format", []string{"__complete", "lint", "--fix-format", ""}, []string{"sam", "cloudformation", "all"}, ":4"},
-		{"--initiator", []string{"__complete", "check", "--initiator", ""}, []string{"fetch", "xhr", "font", "script", "classic-script", "image", "stylesheet", "eventsource"}, ":4"},
+		{"--initiator", []string{"__complete", "check", "--initiator", ""}, []string{"fetch", "xhr", "font", "script", "classic-script", "image", "stylesheet", "eventsource", "video", "audio"}, ":4"},
 		{"explain -o", []string{"__complete", "explain", "-o", ""}, []string{"text", "json"}, ":4"},
 	}
 	for _, tt := range tests {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -240,19 +241,28 @@ func compareEngine(browser string, profile *cors.Profile, sc Scenario, b *observ
 }
 
 // loadHeaders are the request headers that tell what made a load; the
-// probe sends a font, image, stylesheet, module script or EventSource
-// request with the live browser's values (the records keep no headers, so
-// this is checked live only).
-var loadHeaders = []string{"Accept", "Sec-Fetch-Dest", "Sec-Fetch-Mode"}
+// probe sends a font, image, stylesheet, module script, EventSource or
+// media request with the live browser's values (the records keep no
+// headers, so this is checked live only). Range: a media element's.
+var loadHeaders = []string{"Accept", "Sec-Fetch-Dest", "Sec-Fetch-Mode", "Range"}
 
 // compareLoadHeaders lists how the probe's first request for a load
-// scenario differs from the browser's in loadHeaders.
-func compareLoadHeaders(browser string, sc Scenario, browserSeen, probeSeen []Seen) []string {
+// scenario differs from the browser's in loadHeaders and in the headers
+// the profile says the load sends its own way (HeadersOf: a media
+// element's Accept-Encoding).
+func compareLoadHeaders(browser string, profile *cors.Profile, sc Scenario, browserSeen, probeSeen []Seen) []string {
 	if sc.Request.Scripted() || len(browserSeen) == 0 || len(probeSeen) == 0 {
 		return nil
 	}
+	names := slices.Clone(loadHeaders)
+	for name := range profile.Headers.HeadersOf[sc.Request.Initiator()] {
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
 	var out []string
-	for _, h := range loadHeaders {
+	for _, h := range names {
 		if b, p := browserSeen[0].Header.Get(h), probeSeen[0].Header.Get(h); b != p {
 			out = append(out, fmt.Sprintf("%s: %s sent %q, the probe %q", h, browser, b, p))
 		}
@@ -378,7 +388,7 @@ func runBrowserSuite(t *testing.T, k browserKind, find func() (string, error), l
 		d, res := runCorsdiagWith(t, profile, srv, sc, probeNonces[sc.Name])
 		pp := newPlaceholders(srv.Origins, probeNonces[sc.Name])
 		problems := compareEngine(k.label, profile, sc, live, d, res, seenRequests(srv.Seen(sc.Name, probeNonces[sc.Name]), pp), pp)
-		problems = append(problems, compareLoadHeaders(k.label, sc, srv.Seen(sc.Name, browserNonces[sc.Name]), srv.Seen(sc.Name, probeNonces[sc.Name]))...)
+		problems = append(problems, compareLoadHeaders(k.label, profile, sc, srv.Seen(sc.Name, browserNonces[sc.Name]), srv.Seen(sc.Name, probeNonces[sc.Name]))...)
 		rows = append(rows, summaryRow{sc.Name, live.String(), corsdiagString(d, sc.Permission == "denied"), len(problems) == 0})
 		var stale string
 		switch want := rec.Scenarios[sc.Name]; {

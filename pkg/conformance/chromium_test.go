@@ -239,6 +239,19 @@ window.__corsdiagLoad = function (spec) {
     document.head.appendChild(l);
     return p;
   }
+  case 'video':
+  case 'audio': {
+    const m = document.createElement(spec.kind);
+    m.crossOrigin = include ? 'use-credentials' : 'anonymous';
+    m.preload = 'auto';
+    m.muted = true;
+    return new Promise((resolve) => {
+      const t = setTimeout(() => resolve({ok: false, error: spec.kind + ': no event in 10 s'}), 10000);
+      m.addEventListener('loadeddata', () => { clearTimeout(t); resolve({ok: true}); });
+      m.addEventListener('error', () => { clearTimeout(t); resolve({ok: false, error: spec.kind + ' error event (code ' + (m.error && m.error.code) + ')'}); });
+      m.src = spec.url;
+    });
+  }
   case 'eventsource': {
     const es = new EventSource(spec.url, {withCredentials: include});
     // Closed at once: an open stream or a failure, never a reconnection.

@@ -257,7 +257,7 @@ func TestChromium(t *testing.T) {
 		}
 		pp := newPlaceholders(srv.Origins, probeNonces[sc.Name])
 		problems := compare("Chromium", live, d, res, seenRequests(srv.Seen(sc.Name, probeNonces[sc.Name]), pp), pp, denied)
-		problems = append(problems, compareLoadHeaders("Chromium", sc, o.Seen, srv.Seen(sc.Name, probeNonces[sc.Name]))...)
+		problems = append(problems, compareLoadHeaders("Chromium", cors.Chromium, sc, o.Seen, srv.Seen(sc.Name, probeNonces[sc.Name]))...)
 		rows = append(rows, summaryRow{sc.Name, o.String(), corsdiagString(d, denied), len(problems) == 0})
 		var stale string // how the live browser departs from the record
 		switch want := rec.Scenarios[sc.Name]; {

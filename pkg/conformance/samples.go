@@ -10,6 +10,28 @@ import (
 // sampleGIF is a 1×1 transparent GIF: an image every browser decodes.
 var sampleGIF = []byte("GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
 
+// sampleWAV is a tenth of a second of silence, 8 kHz mono 8-bit PCM: a
+// resource every browser's media stack decodes (Chromium's FFmpeg, Firefox,
+// GStreamer's wavparse in WebKitGTK). A <video> plays it too: the element,
+// not the codec, makes the request.
+func sampleWAV() []byte {
+	const rate, samples = 8000, 800
+	var b bytes.Buffer
+	w := func(vs ...any) {
+		for _, v := range vs {
+			_ = binary.Write(&b, binary.LittleEndian, v)
+		}
+	}
+	b.WriteString("RIFF")
+	w(uint32(36 + samples))
+	b.WriteString("WAVEfmt ")
+	w(uint32(16), uint16(1), uint16(1), uint32(rate), uint32(rate), uint16(1), uint16(8))
+	b.WriteString("data")
+	w(uint32(samples))
+	b.Write(bytes.Repeat([]byte{0x80}, samples))
+	return b.Bytes()
+}
+
 // sampleFont builds the smallest TrueType font the browsers' sanitizers
 // (OTS in Chromium and Firefox, FreeType in WebKitGTK) accept: one square
 // glyph, mapped from "A". A font that fails to decode would fail the load

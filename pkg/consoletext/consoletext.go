@@ -44,8 +44,8 @@ type Reading struct {
 	Status         int
 	Param          string
 	// Initiator is what made the request ("fetch", "XMLHttpRequest",
-	// "font", "script", "image", "stylesheet", "eventsource"; a
-	// cors.Initiators name) when the text says.
+	// "font", "script", "image", "stylesheet", "eventsource", "video",
+	// "audio"; a cors.Initiators name) when the text says.
 	Initiator string
 	// Preflight says the text shows the failure was on a preflight.
 	Preflight bool
@@ -333,7 +333,7 @@ func Read(text string) (*Reading, error) {
 	r, english, err := readText(text)
 	kind := ""
 	if err != nil {
-		// A load the profiles have no lines for (a manifest, a video), or
+		// A load the profiles have no lines for (a manifest, a text track), or
 		// an older wording, reads as fetch()'s line with the same details.
 		var asFetch string
 		if asFetch, kind = otherKind(text); kind != "" {

@@ -43,19 +43,24 @@ var Initiators = []Initiator{
 	{Name: "image", Flag: "image", Dest: "image", What: "<img crossorigin> image", Short: "<img crossorigin>", ResourceType: "image"},
 	{Name: "stylesheet", Flag: "stylesheet", Dest: "style", What: `<link rel=stylesheet crossorigin> stylesheet`, Short: "<link rel=stylesheet crossorigin>", ResourceType: "stylesheet"},
 	{Name: "eventsource", Flag: "eventsource", Dest: "empty", What: "EventSource stream (or another load Chrome calls “resource”)", Accept: "text/event-stream", Short: "EventSource", ResourceType: "eventsource"},
+	// Chrome's HAR calls both media elements' requests "media": their
+	// destination tells them apart.
+	{Name: "video", Flag: "video", Dest: "video", What: "<video crossorigin> media", Short: "<video crossorigin>", ResourceType: "media"},
+	{Name: "audio", Flag: "audio", Dest: "audio", What: "<audio crossorigin> media", Short: "<audio crossorigin>", ResourceType: "media"},
 }
 
 // InitiatorOfRecord is the initiator a recorded request names: Chrome's
-// resource type, else its Sec-Fetch-Dest (a destination only one load
-// has), else its Accept (EventSource's); ok is false when none tells.
+// resource type (with its Sec-Fetch-Dest when two loads share the type,
+// else the first of them), else its Sec-Fetch-Dest (a destination only one
+// load has), else its Accept (EventSource's); ok is false when none tells.
 func InitiatorOfRecord(resourceType, dest, accept string) (Initiator, bool) {
-	var byDest, byAccept []Initiator
+	var byType, byDest, byAccept []Initiator
 	for _, in := range Initiators {
 		if in.ResourceType == "" {
 			continue
 		}
 		if resourceType != "" && in.ResourceType == resourceType {
-			return in, true
+			byType = append(byType, in)
 		}
 		if in.Dest == dest {
 			byDest = append(byDest, in)
@@ -65,6 +70,13 @@ func InitiatorOfRecord(resourceType, dest, accept string) (Initiator, bool) {
 		}
 	}
 	switch {
+	case len(byType) > 0:
+		for _, in := range byType {
+			if in.Dest == dest {
+				return in, true
+			}
+		}
+		return byType[0], true
 	case resourceType != "":
 		return Initiator{}, false
 	case len(byDest) == 1:

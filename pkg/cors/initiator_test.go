@@ -40,6 +40,9 @@ func TestLoadKindLines(t *testing.T) {
 		{kind: "stylesheet", word: "CSS stylesheet"},
 		{kind: "eventsource", word: "resource", ffAfter: []string{"Firefox can’t establish a connection to the server at " + api + "."},
 			safariAfter: []string{"EventSource cannot load " + api + " due to access control checks."}},
+		// A media element: the CORS line alone in each browser.
+		{kind: "video", word: "video"},
+		{kind: "audio", word: "audio"},
 	}
 	for _, tt := range tests {
 		cases := []struct {
@@ -82,10 +85,10 @@ func TestLoadKindLines(t *testing.T) {
 }
 
 // TestLoadKindHidesNoHeaders: script never reads the response of a font,
-// image, stylesheet, module script or EventSource, so headers left out of
-// Access-Control-Expose-Headers hide nothing from it.
+// image, stylesheet, module script, EventSource or media element, so
+// headers left out of Access-Control-Expose-Headers hide nothing from it.
 func TestLoadKindHidesNoHeaders(t *testing.T) {
-	for _, kind := range []string{"font", "script", "image", "stylesheet", "eventsource"} {
+	for _, kind := range []string{"font", "script", "image", "stylesheet", "eventsource", "video", "audio"} {
 		r := get()
 		r.Initiator = kind
 		d := Evaluate(exch(r, nil, okActual("X-Request-Id", "7")))
@@ -102,7 +105,8 @@ func TestLoadKindHidesNoHeaders(t *testing.T) {
 // and an unknown one is refused with the list.
 func TestLookupInitiator(t *testing.T) {
 	for flag, want := range map[string]string{"fetch": "fetch", "xhr": "XMLHttpRequest", "font": "font",
-		"script": "script", "classic-script": "classic-script", "image": "image", "stylesheet": "stylesheet", "eventsource": "eventsource"} {
+		"script": "script", "classic-script": "classic-script", "image": "image", "stylesheet": "stylesheet", "eventsource": "eventsource",
+		"video": "video", "audio": "audio"} {
 		in, ok := LookupInitiator(flag)
 		if !ok || in.Name != want {
 			t.Errorf("LookupInitiator(%q) = %+v, %v; want %s", flag, in, ok, want)
@@ -111,7 +115,7 @@ func TestLookupInitiator(t *testing.T) {
 	if _, ok := LookupInitiator("iframe"); ok {
 		t.Error("iframe is not a CORS-mode load")
 	}
-	if got := strings.Join(InitiatorFlags(), "|"); got != "fetch|xhr|font|script|classic-script|image|stylesheet|eventsource" {
+	if got := strings.Join(InitiatorFlags(), "|"); got != "fetch|xhr|font|script|classic-script|image|stylesheet|eventsource|video|audio" {
 		t.Errorf("InitiatorFlags = %s", got)
 	}
 }

@@ -100,9 +100,12 @@ type Profile struct {
 type BrowserHeaders struct {
 	UserAgent string
 	// Accept is what fetch() and XMLHttpRequest send; AcceptOf what the
-	// other loads send, by initiator, where the browser sends its own.
+	// other loads send, by initiator, where the browser sends its own;
+	// HeadersOf the other headers a load sends its own way, by initiator,
+	// "" for one it leaves out (a media element's Range, Accept-Encoding).
 	Accept         string
 	AcceptOf       map[string]string
+	HeadersOf      map[string]map[string]string
 	AcceptLanguage string
 	AcceptEncoding string
 	// ClientHints are sent on https URLs only (Sec-CH-UA and friends).

@@ -44,6 +44,7 @@ var Chromium = &Profile{
 			"image":      "image/jxl,image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8",
 			"stylesheet": "text/css,*/*;q=0.1",
 		},
+		HeadersOf:      mediaRange,
 		AcceptLanguage: "en-US,en;q=0.9",
 		AcceptEncoding: "gzip, deflate, br, zstd",
 		ClientHints: map[string]string{
@@ -57,13 +58,22 @@ var Chromium = &Profile{
 	Legacy:   chromiumLegacy,
 }
 
+// mediaRange are the headers of a media element's first request in
+// Chromium and Firefox: the whole resource as a range, not encoded
+// (verified on Chromium 156 and Firefox ESR 153: the load-video-* and
+// load-audio-* scenarios).
+var mediaRange = map[string]map[string]string{
+	"video": {"Range": "bytes=0-", "Accept-Encoding": "identity"},
+	"audio": {"Range": "bytes=0-", "Accept-Encoding": "identity"},
+}
+
 var chromiumMessages = &Messages{
 	Frame:      "Access to {initiator} at '{url}' {redirected}from origin '{origin}' has been blocked by CORS policy: {cause}",
 	Redirected: "(redirected from '{from}') ",
 	// The loads that are not fetch() or XMLHttpRequest, as Blink names
 	// them (verified on Chromium 156: the load-* scenarios).
 	Initiators: map[string]string{"font": "font", "script": "script", "classic-script": "script", "image": "image",
-		"stylesheet": "CSS stylesheet", "eventsource": "resource"},
+		"stylesheet": "CSS stylesheet", "eventsource": "resource", "video": "video", "audio": "audio"},
 	Vars: map[string]map[string]string{
 		// Neither hint for the other loads.
 		"": {"valid": "", "xhrcredentials": ""},

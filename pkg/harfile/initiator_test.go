@@ -31,9 +31,15 @@ func TestInitiatorAPI(t *testing.T) {
 		{"chrome image", entry("image"), "image"},
 		{"chrome stylesheet", entry("stylesheet"), "stylesheet"},
 		{"chrome eventsource", entry("eventsource"), "eventsource"},
+		// Chrome calls both media elements' requests "media".
+		{"chrome video", entry("media", "Sec-Fetch-Dest", "video"), "video"},
+		{"chrome audio", entry("media", "Sec-Fetch-Dest", "audio", "Range", "bytes=0-"), "audio"},
+		{"chrome media, no destination", entry("media"), "video"},
 		{"firefox font", entry("", "Sec-Fetch-Dest", "font", "Sec-Fetch-Mode", "cors"), "font"},
 		{"firefox stylesheet", entry("", "Sec-Fetch-Dest", "style"), "stylesheet"},
 		{"firefox image", entry("", "Sec-Fetch-Dest", "image"), "image"},
+		{"firefox video", entry("", "Sec-Fetch-Dest", "video", "Range", "bytes=0-"), "video"},
+		{"firefox audio", entry("", "Sec-Fetch-Dest", "audio"), "audio"},
 		{"firefox eventsource", entry("", "Sec-Fetch-Dest", "empty", "Accept", "text/event-stream"), "eventsource"},
 		{"firefox fetch", entry("", "Sec-Fetch-Dest", "empty", "Accept", "*/*"), "fetch"},
 		{"no hint", entry(""), "fetch"},
@@ -44,21 +50,36 @@ func TestInitiatorAPI(t *testing.T) {
 	}
 }
 
-// TestFontFromHAR: Chrome records a web font blocked by CORS with
-// _resourceType font; har says it in Chrome's words for a font, the
-// line the console showed (Chromium 156: load-font-no-acao).
-func TestFontFromHAR(t *testing.T) {
-	font := entryJSON("2024-01-01T00:00:00.100Z", "GET", "https://cdn.test/fa.woff2", "font",
-		[][2]string{{"Origin", app}, {"Sec-Fetch-Mode", "cors"}, {"Sec-Fetch-Dest", "font"}}, 200,
-		[][2]string{{"Content-Type", "font/woff2"}}, "net::ERR_FAILED")
-	_, rs := analyze(t, harOf(font))
-	if len(rs) != 1 {
-		t.Fatalf("%d results, want 1", len(rs))
-	}
-	f := rs[0].Reported()
-	want := "Access to font at 'https://cdn.test/fa.woff2' from origin 'https://app.test' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."
-	if f == nil || f.BrowserMessage != want {
-		t.Errorf("reported %+v; want the message %q", f, want)
+// TestLoadFromHAR: Chrome records a web font, or an <audio crossorigin>,
+// blocked by CORS with _resourceType font, or media and the Range it sent;
+// har says it in Chrome's words for that load, the line the console showed
+// (Chromium 156: load-font-no-acao, load-audio-no-acao), and the command it
+// prints checks that load, with no header of the page's (a media
+// element's Range is the browser's).
+func TestLoadFromHAR(t *testing.T) {
+	for _, tt := range []struct {
+		url, rtype, dest, word, flag string
+		more                         [][2]string
+	}{
+		{"https://cdn.test/fa.woff2", "font", "font", "font", "font", nil},
+		{"https://cdn.test/a.mp3", "media", "audio", "audio", "audio", [][2]string{{"Range", "bytes=0-"}, {"Accept-Encoding", "identity"}}},
+	} {
+		t.Run(tt.flag, func(t *testing.T) {
+			hs := append([][2]string{{"Origin", app}, {"Sec-Fetch-Mode", "cors"}, {"Sec-Fetch-Dest", tt.dest}}, tt.more...)
+			e := entryJSON("2024-01-01T00:00:00.100Z", "GET", tt.url, tt.rtype, hs, 200, nil, "net::ERR_FAILED")
+			_, rs := analyze(t, harOf(e))
+			if len(rs) != 1 {
+				t.Fatalf("%d results, want 1", len(rs))
+			}
+			f := rs[0].Reported()
+			want := "Access to " + tt.word + " at '" + tt.url + "' from origin 'https://app.test' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."
+			if f == nil || f.BrowserMessage != want {
+				t.Errorf("reported %+v; want the message %q", f, want)
+			}
+			if got, want := CheckCommand(&rs[0].Exchange.Request, true), "corsdiag check "+tt.url+" --origin https://app.test --initiator "+tt.flag; got != want {
+				t.Errorf("check command %s\nwant %s", got, want)
+			}
+		})
 	}
 }
 

@@ -12,11 +12,13 @@ import (
 )
 
 // TestLoadKindRequests: the probe sends a font, image, stylesheet, module
-// script or EventSource request as each browser does (the conformance
-// scenarios load-*: Chromium 156, Firefox ESR 153, WebKitGTK 2.50): its
-// Accept and Sec-Fetch-Dest, an Origin in CORS mode, never a preflight.
+// script, EventSource, video or audio request as each browser does (the
+// conformance scenarios load-*: Chromium 156, Firefox ESR 153, WebKitGTK
+// 2.50): its Accept, Sec-Fetch-Dest, Range and Accept-Encoding, an Origin
+// in CORS mode, never a preflight.
 // WebKit loads a web font without CORS: no Origin, mode no-cors.
 func TestLoadKindRequests(t *testing.T) {
+	const gz, firefoxVideo = "gzip, deflate", "video/webm,video/ogg,video/*;q=0.9,application/ogg;q=0.7,audio/*;q=0.6,*/*;q=0.5"
 	tests := []struct {
 		profile   *cors.Profile
 		initiator string
@@ -24,17 +26,26 @@ func TestLoadKindRequests(t *testing.T) {
 		dest      string
 		mode      string
 		origin    bool
+		// rng and enc are Range and Accept-Encoding ("" : none): a media
+		// element asks for the whole resource as a range, not encoded.
+		rng, enc string
 	}{
-		{cors.Chromium, "font", "*/*", "font", "cors", true},
-		{cors.Firefox, "font", "application/font-woff2;q=1.0,application/font-woff;q=0.9,*/*;q=0.8", "font", "cors", true},
-		{cors.Safari, "font", "*/*", "font", "no-cors", false},
-		{cors.Chromium, "image", "image/jxl,image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8", "image", "cors", true},
-		{cors.Firefox, "image", "image/avif,image/webp,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5", "image", "cors", true},
-		{cors.Safari, "image", "image/webp,image/avif,video/*;q=0.8,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5", "image", "cors", true},
-		{cors.Chromium, "stylesheet", "text/css,*/*;q=0.1", "style", "cors", true},
-		{cors.Firefox, "script", "*/*", "script", "cors", true},
-		{cors.Safari, "eventsource", "text/event-stream", "empty", "cors", true},
-		{cors.Chromium, "fetch", "*/*", "empty", "cors", true},
+		{cors.Chromium, "font", "*/*", "font", "cors", true, "", gz},
+		{cors.Firefox, "font", "application/font-woff2;q=1.0,application/font-woff;q=0.9,*/*;q=0.8", "font", "cors", true, "", gz},
+		{cors.Safari, "font", "*/*", "font", "no-cors", false, "", gz},
+		{cors.Chromium, "image", "image/jxl,image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8", "image", "cors", true, "", gz},
+		{cors.Firefox, "image", "image/avif,image/webp,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5", "image", "cors", true, "", gz},
+		{cors.Safari, "image", "image/webp,image/avif,video/*;q=0.8,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5", "image", "cors", true, "", gz},
+		{cors.Chromium, "stylesheet", "text/css,*/*;q=0.1", "style", "cors", true, "", gz},
+		{cors.Firefox, "script", "*/*", "script", "cors", true, "", gz},
+		{cors.Safari, "eventsource", "text/event-stream", "empty", "cors", true, "", gz},
+		{cors.Chromium, "fetch", "*/*", "empty", "cors", true, "", gz},
+		{cors.Chromium, "video", "*/*", "video", "cors", true, "bytes=0-", "identity"},
+		{cors.Chromium, "audio", "*/*", "audio", "cors", true, "bytes=0-", "identity"},
+		{cors.Firefox, "video", firefoxVideo, "video", "cors", true, "bytes=0-", "identity"},
+		{cors.Firefox, "audio", "audio/webm,audio/ogg,audio/wav,audio/*;q=0.9,application/ogg;q=0.7,video/*;q=0.6,*/*;q=0.5", "audio", "cors", true, "bytes=0-", "identity"},
+		{cors.Safari, "video", "*/*", "video", "cors", true, "", ""},
+		{cors.Safari, "audio", "*/*", "audio", "cors", true, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.profile.Name+"/"+tt.initiator, func(t *testing.T) {
@@ -54,6 +65,9 @@ func TestLoadKindRequests(t *testing.T) {
 			}
 			if o := h.Get("Origin"); (o != "") != tt.origin {
 				t.Errorf("Origin = %q; want one: %v", o, tt.origin)
+			}
+			if r, e := h.Get("Range"), h.Get("Accept-Encoding"); r != tt.rng || e != tt.enc {
+				t.Errorf("Range, Accept-Encoding = %q, %q; want %q, %q", r, e, tt.rng, tt.enc)
 			}
 		})
 	}

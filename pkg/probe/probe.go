@@ -399,6 +399,14 @@ func (p *prober) actual(ctx context.Context, plan *cors.Plan) []cors.Hop {
 			}
 		}
 		p.browserHeaders(h, st.URL, site)
+		// The load's own headers: a media element's Range, Accept-Encoding.
+		for name, v := range p.opts.Profile.Headers.HeadersOf[r.Initiator] {
+			if v == "" {
+				h.Del(name)
+			} else {
+				h.Set(name, v)
+			}
+		}
 
 		hop := p.send(ctx, st.Method, st.URL, h, body)
 		hops = append(hops, hop)

@@ -43,7 +43,10 @@ def main():
     settings = view.get_settings()
     settings.set_enable_write_console_messages_to_stdout(True)
     settings.set_enable_javascript(True)
-    win = Gtk.OffscreenWindow()
+    # A window Xvfb maps, not a Gtk.OffscreenWindow: WebKit starts no
+    # media load (<video>, <audio>: no loadstart, nothing sent) in a page
+    # that is not in a window.
+    win = Gtk.Window()
     win.add(view)
     win.show_all()
 
