@@ -104,6 +104,7 @@ func specFor(sc Scenario, srv *Server, nonce string) jsSpec {
 		XHR:         sc.Request.XHR,
 		Upload:      sc.Request.Upload,
 		Kind:        sc.Request.Kind,
+		Redirect:    sc.Request.Redirect,
 		Headers:     [][2]string{},
 	}
 	for _, h := range sc.Request.Headers {
@@ -232,7 +233,8 @@ func compareEngine(browser string, profile *cors.Profile, sc Scenario, b *observ
 		}
 	}
 	out = append(out, compareTraffic(browser, b, d, res, probeSeen, gate)...)
-	if !blocked && !corsdiagBlocked && d.Verdict == cors.Allowed && sc.Request.Scripted() {
+	// An opaque redirect shows script no header (opaque-redirect says so).
+	if !blocked && !corsdiagBlocked && d.Verdict == cors.Allowed && sc.Request.Scripted() && !d.Has(cors.CodeOpaqueRedirect) {
 		if final := res.Exchange.FinalResponse(); final != nil {
 			out = append(out, compareExposed(browser, b, d, final)...)
 		}

@@ -175,6 +175,7 @@ const pageScript = `window.__corsdiagRun = function (spec) {
     for (const [n, v] of spec.headers) init.headers.append(n, v);
   } catch (e) { return Promise.resolve({ok: false, error: String(e)}); }
   if (spec.credentials) init.credentials = spec.credentials;
+  if (spec.redirect) init.redirect = spec.redirect;
   if (spec.body !== '') init.body = spec.body;
   let p;
   try { p = fetch(spec.url, init); } catch (e) { return Promise.resolve({ok: false, error: String(e)}); }
@@ -271,6 +272,7 @@ type jsSpec struct {
 	XHR         bool        `json:"xhr"`
 	Upload      bool        `json:"upload,omitempty"`
 	Kind        string      `json:"kind,omitempty"`
+	Redirect    string      `json:"redirect,omitempty"`
 	// wantLines is how many console lines the record has for the request
 	// (0: none, or no record): what Firefox's runner waits for.
 	wantLines int

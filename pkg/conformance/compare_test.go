@@ -67,6 +67,7 @@ func runCorsdiagWith(t *testing.T, profile *cors.Profile, srv *Server, sc Scenar
 			Initiator:        initiator,
 			PageAddressSpace: pageSpace,
 			ForcePreflight:   sc.Request.Upload,
+			Redirect:         sc.Request.Redirect,
 		},
 		Body:       []byte(sc.Request.Body),
 		Profile:    profile,
@@ -195,7 +196,9 @@ func compare(browser string, b *observed, d *cors.Diagnosis, res *probe.Result, 
 
 	out = append(out, compareTraffic(browser, b, d, res, probeSeen, gate)...)
 	// What script could read equals what corsdiag says it cannot.
-	if !blocked && !corsdiagBlocked && d.Verdict == cors.Allowed && cors.InitiatorOf(&res.Exchange.Request).Scripted {
+	// An opaque redirect shows script no header at all; opaque-redirect
+	// says so in place of response-headers-not-exposed.
+	if !blocked && !corsdiagBlocked && d.Verdict == cors.Allowed && cors.InitiatorOf(&res.Exchange.Request).Scripted && !d.Has(cors.CodeOpaqueRedirect) {
 		if final := res.Exchange.FinalResponse(); final != nil {
 			out = append(out, compareExposed(browser, b, d, final)...)
 		}

@@ -25,6 +25,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
 )
 
 // Scenario is one request a page makes and how the server answers it.
@@ -169,6 +171,9 @@ type Request struct {
 	// (xhr only), which sets the use-CORS-preflight flag (corsdiag:
 	// --preflight always).
 	Upload bool `yaml:"upload,omitempty"`
+	// Redirect is fetch()'s redirect mode: follow (the default), manual
+	// or error (fetch only; corsdiag: cors.Request.Redirect).
+	Redirect string `yaml:"redirect,omitempty"`
 	// Kind is the page's CORS-mode load other than fetch() and
 	// XMLHttpRequest (Kinds): a web font (font: the FontFace API,
 	// font-face: a style sheet's @font-face rule), a module script, an
@@ -387,6 +392,9 @@ func (s *Scenario) validate() *LoadError {
 	}
 	if err := s.Request.validateKind(); err != "" {
 		return bad("request.kind", "%s", err)
+	}
+	if r := s.Request.Redirect; r != "" && (!slices.Contains(cors.RedirectModes, r) || s.Request.XHR || s.Request.Kind != "") {
+		return bad("request.redirect", "is %q; want follow, manual or error, on a fetch()", r)
 	}
 	if s.Request.Upload && !s.Request.XHR {
 		return bad("request.upload", "needs xhr: an upload listener is XMLHttpRequest's")

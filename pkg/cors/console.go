@@ -37,6 +37,10 @@ type Console struct {
 	// on the scheme it pointed to (Firefox then also fails the request
 	// itself, and says so).
 	Redirect bool
+	// NotFollowed says the request's redirect mode follows no redirect
+	// (fetch()'s manual and error): Firefox then logs no second line for
+	// a redirect's failure (verified on Firefox ESR 153.8).
+	NotFollowed bool
 	// As is the code whose words the browser uses, when the finding is
 	// about what led to that failure (cookies a browser did not send).
 	As Code
@@ -486,7 +490,7 @@ func (p *Profile) Lines(f *Finding) []string {
 	if f.Console.Preflight {
 		after = append(after, m.AfterPreflight...)
 	}
-	if f.Console.Redirect {
+	if f.Console.Redirect && !f.Console.NotFollowed {
 		after = append(after, m.AfterRedirect...)
 	}
 	after = append(after, m.After...)

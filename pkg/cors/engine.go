@@ -477,7 +477,7 @@ func (j *judge) checkActual(hops []Hop) {
 				// Chromium 156 names the page's origin in the console even
 				// after a redirect tainted the Origin header to null.
 				j.note(&f, st.URL, Console{Status: resp.Status, Param: a.param, OriginLines: originLines(resp), Redirect: isRedirect(resp),
-					Location: locationOf(st.URL, resp), SentOrigin: st.Origin, MIME: notScriptMIME(r, resp)})
+					NotFollowed: r.stopsAtRedirect(), Location: locationOf(st.URL, resp), SentOrigin: st.Origin, MIME: notScriptMIME(r, resp)})
 				j.add(f)
 			}
 			if len(failed) > 0 {
@@ -544,7 +544,8 @@ func (j *judge) checkActual(hops []Hop) {
 // response that passed the CORS check: "error" rejects (a network error,
 // no CORS error), "manual" resolves with an opaque-redirect response.
 // Chromium checks CORS on the redirect before either (cors_url_loader.cc
-// OnReceiveRedirect), as the standard does.
+// OnReceiveRedirect), as the standard does; Chromium 156, Firefox ESR
+// 153.8 and WebKitGTK 2.50 agree (the redirect-mode-* scenarios).
 func (j *judge) redirectMode(step, at string, resp *Message) {
 	loc := first(resp, "Location")
 	if href, err := weburl.Resolve(at, loc); err == nil {
@@ -553,6 +554,7 @@ func (j *judge) redirectMode(step, at string, resp *Message) {
 	if j.req.Redirect == RedirectError {
 		f := newFinding(CodeRedirectModeError, step, fmt.Sprintf("the answer is a %d redirect to %s and the request says redirect: 'error', so fetch() rejects with a TypeError (a network error, not a CORS error)", resp.Status, quote(loc)))
 		f.Fix = "Call " + quote(loc) + " directly, or drop redirect: 'error' so that fetch() follows it (the target must then answer with CORS headers)."
+		j.note(&f, at, Console{Status: resp.Status, Location: loc, NotFollowed: true})
 		j.add(f)
 		return
 	}

@@ -124,6 +124,8 @@ var safariMessages = &Messages{
 		string(CodeMethodNotAllowed):    {Text: "Method {param} is not allowed by Access-Control-Allow-Methods."},
 		string(CodeHeaderNotAllowed):    {Text: "Request header field {header} is not allowed by Access-Control-Allow-Headers."},
 		string(CodeTooManyRedirects):    {Text: "Load cannot follow more than 20 redirections"},
+		// fetch()'s redirect 'error' (verified on WebKitGTK 2.50).
+		string(CodeRedirectModeError): {Text: "Not allowed to follow a redirection while loading {url}"},
 		// WebKit prints the Location's user:password; corsdiag prints it
 		// masked ({location}), and the conformance suite compares the
 		// browser's line with it masked the same way.

@@ -99,7 +99,7 @@ func TestFirefoxConformanceHAR(t *testing.T) {
 	if sum.Browser != "firefox" {
 		t.Fatalf("judged as %s (%s), want firefox", sum.Browser, sum.BrowserSource)
 	}
-	agree, unsent, ambiguous := 0, 0, 0
+	agree, unsent, ambiguous, modeless := 0, 0, 0, 0
 	for _, e := range expected {
 		r := got[[2]string{strings.ToUpper(e.Method), e.URL}]
 		switch {
@@ -111,6 +111,13 @@ func TestFirefoxConformanceHAR(t *testing.T) {
 			continue
 		}
 		if string(r.Verdict) != e.Outcome {
+			if e.Scenario == "redirect-mode-error" && r.Verdict == cors.Allowed {
+				// A HAR records no redirect mode: a 302 that passed CORS
+				// and ends the recording reads as redirect 'manual' would
+				// (allowed, nothing followed); fetch()'s 'error' rejects.
+				modeless++
+				continue
+			}
 			t.Errorf("%s: verdict %s, Firefox %s (findings %v)", e.Scenario, r.Verdict, e.Outcome, r.Findings)
 			continue
 		}
@@ -139,9 +146,9 @@ func TestFirefoxConformanceHAR(t *testing.T) {
 		}
 		agree++
 	}
-	t.Logf("%d/%d requests judged as Firefox did; %d never sent (a forbidden method, a URL with credentials); %d classic scripts read as modules",
-		agree, len(expected), unsent, ambiguous)
-	if agree+unsent+ambiguous != len(expected) || unsent > 2 || ambiguous > 4 {
+	t.Logf("%d/%d requests judged as Firefox did; %d never sent (a forbidden method, a URL with credentials); %d classic scripts read as modules; %d redirect 'error' the HAR cannot tell",
+		agree, len(expected), unsent, ambiguous, modeless)
+	if agree+unsent+ambiguous+modeless != len(expected) || unsent > 2 || ambiguous > 4 || modeless > 1 {
 		t.Errorf("%d of %d requests agree, %d not in the export: want every request but the forbidden method and the URL with credentials", agree, len(expected), unsent)
 	}
 }
