@@ -5,6 +5,7 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // chromeEscapeWin is Chrome DevTools' escapeStringWin ("Copy as cURL
@@ -297,4 +298,59 @@ func TestCmdPercentVariable(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzCmdRoundTrip: any value Chrome's or Firefox's escapeStringWin writes
+// reads back as what curl.exe would get from that copy: the value itself,
+// but for what the copy loses (see TestChromeCmdEscapes).
+func FuzzCmdRoundTrip(f *testing.F) {
+	for _, s := range []string{"%PATH%", `a\"b\`, "q=evil\r\n & calc", "café😀\t\x7f", "^^%%^", "a\rb\u00a0c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
+			return
+		}
+		for _, form := range []struct {
+			curl, text, want string
+		}{
+			{"curl", chromeEscapeWin(s), chromeReads(s)},
+			{"curl.exe", firefoxEscapeWin(s), firefoxReads(s)},
+		} {
+			c, err := Parse(form.curl + " ^\"https://x.test/^\" ^\n  -X POST ^\n  --data-raw " + form.text)
+			if err != nil {
+				t.Fatalf("%s: %v", form.text, err)
+			}
+			if string(c.Body) != form.want {
+				t.Fatalf("%q written as %q reads as %q, want %q", s, form.text, c.Body, form.want)
+			}
+		}
+	})
+}
+
+// chromeReads is s as Chrome's cmd copy keeps it: CR LF and a lone CR
+// become LF, every other UTF-16 unit outside printable ASCII a space.
+func chromeReads(s string) string {
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+	var b strings.Builder
+	for _, c := range utf16.Encode([]rune(s)) {
+		if c == '\n' || c >= ' ' && c <= '~' {
+			b.WriteByte(byte(c))
+		} else {
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
+}
+
+// firefoxReads is s as Firefox's keeps it: CR LF and a lone CR become LF,
+// other white space a space.
+func firefoxReads(s string) string {
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+	return strings.Map(func(r rune) rune {
+		if r != '\n' && r <= 0xffff && chromeWinSafe(uint16(r)) && !isNameUnit(uint16(r)) && !strings.ContainsRune("-:=+~/.',?;()*`", r) {
+			return ' '
+		}
+		return r
+	}, s)
 }

@@ -20,6 +20,7 @@ func FuzzParse(f *testing.F) {
 		"curl ^\"a^\" ^\n\n^", "curl \"a\"\"b\" ^", "curl -H", "curl --json @- x", "curl -F a=@b x",
 		"curl `x`", "curl ${x}", "curl <(x)", "curl x &", "curl.exe \"\\\\\\\"\"", "curl 'x' \\\n",
 		"curl -G --data-urlencode @f --url-query +x x#y", "curl --url",
+		"curl.exe \"https://x/\" --data-raw \"%USERNAME% %3Dab% %%\"", "curl ^\"https://x/^\" -d ^\"caf^ ^%^PATH^%^\"",
 	} {
 		f.Add(s)
 	}
