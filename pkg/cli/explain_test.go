@@ -481,6 +481,11 @@ func TestExplainLoadKinds(t *testing.T) {
 			"corsdiag check http://cdn.example.com/a.woff2 --origin https://app.example --initiator font"},
 		{"Mixed Content: Upgrading insecure display request ‘http://cdn.example.com/a.png’ to use ‘https’",
 			"--initiator image"},
+		// Chromium's second line about an upgraded video names it; Firefox's
+		// upgrade line, the same for an image, a video and an audio, is
+		// read as the image's.
+		{"Mixed Content: The page at 'https://app.example/' was loaded over HTTPS, but requested an insecure video 'http://cdn.example.com/a.webm'. This content should also be served over HTTPS.",
+			"corsdiag check http://cdn.example.com/a.webm --origin https://app.example --initiator video"},
 		{"The page at https://app.example/ requested insecure content from http://cdn.example.com/a.png. This content was automatically upgraded and should be served over HTTPS.",
 			"corsdiag check http://cdn.example.com/a.png --origin https://app.example --initiator image --browser safari"},
 	} {

@@ -106,7 +106,7 @@ func mixedCases(page, apiPort string) []mixedCase {
 }
 
 // mixedLoadKinds are the loads (Kinds) the https page makes to plain http.
-var mixedLoadKinds = []string{"font", "script", "classic-script", "image", "stylesheet", "eventsource"}
+var mixedLoadKinds = []string{"font", "script", "classic-script", "image", "stylesheet", "eventsource", "video", "audio"}
 
 // mixedRedirect is how the page's server answers a case's URL that
 // redirects to target.

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"bytes"
+	_ "embed"
 	"encoding/binary"
 	"sort"
 	"unicode/utf16"
@@ -10,10 +11,18 @@ import (
 // sampleGIF is a 1×1 transparent GIF: an image every browser decodes.
 var sampleGIF = []byte("GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
 
+// sampleWebM is a 16×16 VP8 video of a few frames (547 bytes), recorded by
+// Chromium 156's MediaRecorder from a canvas (canvas.captureStream(10),
+// mimeType video/webm;codecs=vp8); each browser decodes it. A video, not
+// sound in a <video>: Chromium's mixed content line names what the media
+// player found ("video", "audio file").
+//
+//go:embed testdata/sample.webm
+var sampleWebM []byte
+
 // sampleWAV is a tenth of a second of silence, 8 kHz mono 8-bit PCM: a
 // resource every browser's media stack decodes (Chromium's FFmpeg, Firefox,
-// GStreamer's wavparse in WebKitGTK). A <video> plays it too: the element,
-// not the codec, makes the request.
+// GStreamer's wavparse in WebKitGTK).
 func sampleWAV() []byte {
 	const rate, samples = 8000, 800
 	var b bytes.Buffer

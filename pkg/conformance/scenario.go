@@ -209,7 +209,7 @@ var Kinds = map[string]Kind{
 	"image":          {Initiator: "image", ContentType: "image/gif", Body: sampleGIF, Credentials: true},
 	"stylesheet":     {Initiator: "stylesheet", ContentType: "text/css", Body: []byte("body { margin: 0 }\n"), Credentials: true},
 	"eventsource":    {Initiator: "eventsource", ContentType: "text/event-stream", Body: []byte("data: ok\n\n"), Credentials: true},
-	"video":          {Initiator: "video", ContentType: "audio/wav", Body: sampleWAV(), Credentials: true},
+	"video":          {Initiator: "video", ContentType: "video/webm", Body: sampleWebM, Credentials: true},
 	"audio":          {Initiator: "audio", ContentType: "audio/wav", Body: sampleWAV(), Credentials: true},
 }
 

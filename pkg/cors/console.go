@@ -357,6 +357,17 @@ func (p *Profile) Templates() []Template {
 			beforeOf[b] = code
 		}
 	}
+	// The line after a warning (Chromium's about an upgraded video) is
+	// read as the warning's load.
+	loadOf := map[string]string{}
+	for _, k := range keys {
+		if cs := m.Causes[k]; cs.Warning {
+			_, variant, _ := strings.Cut(k, "|")
+			for _, n := range cs.Then {
+				loadOf[n] = variant
+			}
+		}
+	}
 	var list templateList
 	add := list.add
 	for _, code := range slices.Sorted(maps.Keys(m.Unpredicted)) {
@@ -372,8 +383,12 @@ func (p *Profile) Templates() []Template {
 	for _, key := range keys {
 		cs := m.Causes[key]
 		code, variant, _ := strings.Cut(key, "|")
+		match := variant
+		if v, ok := loadOf[key]; ok {
+			match = v
+		}
 		for _, init := range templateInitiators {
-			if v := strings.TrimPrefix(variant, "direct-"); v != "" && v != "one-line" && v != init && !strings.HasPrefix(v, "param=") {
+			if v := strings.TrimPrefix(match, "direct-"); v != "" && v != "one-line" && v != init && !strings.HasPrefix(v, "param=") {
 				continue
 			}
 			if cs.Omit {
@@ -481,11 +496,7 @@ func (p *Profile) Lines(f *Finding) []string {
 	if cs.Warning || cs.Alone {
 		return out
 	}
-	for _, key := range cs.Then {
-		if next, ok := m.Causes[key]; ok {
-			out = append(out, m.line(next, f.Console))
-		}
-	}
+	out = append(out, m.then(cs, f.Console)...)
 	var after []string
 	if f.Console.Preflight {
 		after = append(after, m.AfterPreflight...)
@@ -553,10 +564,22 @@ func (p *Profile) ConsoleLines(d *Diagnosis) []string {
 		}
 		if cs, ok := p.Messages.cause(string(f.Code), f.Console); ok && cs.Warning {
 			out = append(out, p.Messages.line(cs, f.Console))
+			out = append(out, p.Messages.then(cs, f.Console)...)
 		}
 	}
 	if rep := d.Reported(); rep != nil {
 		out = append(out, p.Lines(rep)...)
+	}
+	return out
+}
+
+// then renders the lines cs.Then names, logged right after cs.
+func (m *Messages) then(cs Cause, c *Console) []string {
+	var out []string
+	for _, key := range cs.Then {
+		if next, ok := m.Causes[key]; ok {
+			out = append(out, m.line(next, c))
+		}
 	}
 	return out
 }
@@ -592,7 +615,10 @@ func (p *Profile) Verdict(d *Diagnosis) BrowserVerdict {
 }
 
 // templateList collects templates once each: the same code and words for
-// fetch() and XMLHttpRequest are one template for either.
+// fetch() and XMLHttpRequest are one template for either. A warning that
+// reads the same for several loads (Firefox's and WebKit's upgrade of a
+// mixed image, video or audio) keeps the first of them in Initiators, the
+// image: read as no load, it would be a fetch(), which the browser blocks.
 type templateList struct {
 	out  []Template
 	seen map[string]int
@@ -608,7 +634,16 @@ func (l *templateList) add(t Template) {
 		}
 		l.seen[id] = len(l.out)
 		l.out = append(l.out, t)
-	case l.out[i].Initiator != t.Initiator && !sameRequest(l.out[i].Initiator, t.Initiator):
+	case l.out[i].Initiator == t.Initiator || sameRequest(l.out[i].Initiator, t.Initiator):
+	case !t.Warning || loadIndex(t.Initiator) < 0 || loadIndex(l.out[i].Initiator) < 0:
 		l.out[i].Initiator = ""
+	case loadIndex(t.Initiator) < loadIndex(l.out[i].Initiator):
+		l.out[i].Initiator = t.Initiator
 	}
+}
+
+// loadIndex is the place in Initiators of the load (not fetch() or
+// XMLHttpRequest) named name, -1 when name is no such load.
+func loadIndex(name string) int {
+	return slices.IndexFunc(Initiators, func(in Initiator) bool { return in.Name == name && !in.Scripted })
 }

@@ -94,16 +94,16 @@ func TestMixedContentTargets(t *testing.T) {
 // TestMixedContentLoads: the https page's CORS-mode loads to plain http, as
 // Chromium 156, Firefox ESR 153 and WebKitGTK 2.50 treated them
 // (pkg/conformance TestMixedContent*, the "… to http by name" load cases):
-// an image is upgraded to https and judged there; every other load is
-// blocked, with the browser's own words for it.
+// an image, a video and an audio are upgraded to https and judged there;
+// every other load is blocked, with the browser's own words for it.
 func TestMixedContentLoads(t *testing.T) {
 	const font = "http://fonts.example.com/a.woff2"
 	load := func(initiator, url string) Request {
 		return Request{Method: "GET", URL: url, Origin: page, Initiator: initiator}
 	}
 	// The probe asks for the https URL, as the browser does.
-	upgraded := func(url string, answer *Message) *Exchange {
-		ex := exch(load("image", url), nil)
+	upgraded := func(initiator, url string, answer *Message) *Exchange {
+		ex := exch(load(initiator, url), nil)
 		ex.Actual = []Hop{{Request: Message{Method: "GET", URL: "https" + url[len("http"):]}, Response: answer}}
 		return ex
 	}
@@ -147,14 +147,26 @@ func TestMixedContentLoads(t *testing.T) {
 		{name: "Safari blocks EventSource", p: Safari, ex: exch(load("eventsource", img), nil), verdict: Blocked, reported: CodeMixedContent,
 			console: []string{"[blocked] The page at https://app.example.com/ requested insecure content from http://img.example.com/a.png. This content was blocked and must be served over HTTPS.",
 				"Not allowed to request resource", "EventSource cannot load http://img.example.com/a.png due to access control checks."}},
-		{name: "Chromium upgrades an image and judges the https answer", p: Chromium, ex: upgraded(img, res(200, HeaderAllowOrigin, "*")), verdict: Allowed,
+		{name: "Chromium upgrades an image and judges the https answer", p: Chromium, ex: upgraded("image", img, res(200, HeaderAllowOrigin, "*")), verdict: Allowed,
 			console: []string{"Mixed Content: The page at 'https://app.example.com/' was loaded over HTTPS, but requested an insecure element 'http://img.example.com/a.png'. This request was automatically upgraded to HTTPS, For more information see https://blog.chromium.org/2019/10/no-more-mixed-messages-about-https.html"}},
-		{name: "Firefox upgrades an image", p: Firefox, ex: upgraded(img, res(200, HeaderAllowOrigin, "*")), verdict: Allowed,
+		{name: "Firefox upgrades an image", p: Firefox, ex: upgraded("image", img, res(200, HeaderAllowOrigin, "*")), verdict: Allowed,
 			console: []string{"Mixed Content: Upgrading insecure display request ‘http://img.example.com/a.png’ to use ‘https’"}},
-		{name: "Safari upgrades an image", p: Safari, ex: upgraded(img, res(200, HeaderAllowOrigin, "*")), verdict: Allowed,
+		{name: "Safari upgrades an image", p: Safari, ex: upgraded("image", img, res(200, HeaderAllowOrigin, "*")), verdict: Allowed,
+			console: []string{"The page at https://app.example.com/ requested insecure content from http://img.example.com/a.png. This content was automatically upgraded and should be served over HTTPS."}},
+		// A video and an audio are upgraded too; Chromium adds a line naming
+		// what its media player found (Chromium 156: "video to http by name").
+		{name: "Chromium upgrades a video", p: Chromium, ex: upgraded("video", img, res(200, HeaderAllowOrigin, "*")), verdict: Allowed,
+			console: []string{"Mixed Content: The page at 'https://app.example.com/' was loaded over HTTPS, but requested an insecure element 'http://img.example.com/a.png'. This request was automatically upgraded to HTTPS, For more information see https://blog.chromium.org/2019/10/no-more-mixed-messages-about-https.html",
+				"Mixed Content: The page at 'https://app.example.com/' was loaded over HTTPS, but requested an insecure video 'http://img.example.com/a.png'. This content should also be served over HTTPS."}},
+		{name: "Chromium upgrades an audio", p: Chromium, ex: upgraded("audio", img, res(200, HeaderAllowOrigin, "*")), verdict: Allowed,
+			console: []string{"Mixed Content: The page at 'https://app.example.com/' was loaded over HTTPS, but requested an insecure element 'http://img.example.com/a.png'. This request was automatically upgraded to HTTPS, For more information see https://blog.chromium.org/2019/10/no-more-mixed-messages-about-https.html",
+				"Mixed Content: The page at 'https://app.example.com/' was loaded over HTTPS, but requested an insecure audio file 'http://img.example.com/a.png'. This content should also be served over HTTPS."}},
+		{name: "Firefox upgrades a video", p: Firefox, ex: upgraded("video", img, res(200, HeaderAllowOrigin, "*")), verdict: Allowed,
+			console: []string{"Mixed Content: Upgrading insecure display request ‘http://img.example.com/a.png’ to use ‘https’"}},
+		{name: "Safari upgrades an audio", p: Safari, ex: upgraded("audio", img, res(200, HeaderAllowOrigin, "*")), verdict: Allowed,
 			console: []string{"The page at https://app.example.com/ requested insecure content from http://img.example.com/a.png. This content was automatically upgraded and should be served over HTTPS."}},
 		// The CORS check applies to the https answer.
-		{name: "an upgraded image still needs CORS", p: Chromium, ex: upgraded(img, res(200)), verdict: Blocked, reported: CodeMissingAllowOrigin},
+		{name: "an upgraded image still needs CORS", p: Chromium, ex: upgraded("image", img, res(200)), verdict: Blocked, reported: CodeMissingAllowOrigin},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

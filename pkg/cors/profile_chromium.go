@@ -32,9 +32,9 @@ var Chromium = &Profile{
 	WildcardCoversAuthorization: true,
 	LocalNetworkAccess:          true,
 	LocalNetworkBlocksInsecure:  true,
-	// Blink autoupgrades mixed images (verified on Chromium 156:
-	// TestChromiumMixedContent).
-	MixedContentUpgrades: map[string]bool{"image": true},
+	// Blink autoupgrades mixed images, video and audio (verified on
+	// Chromium 156: TestChromiumMixedContent).
+	MixedContentUpgrades: map[string]bool{"image": true, "video": true, "audio": true},
 	// Google dropped the third-party cookie deprecation (April 2025).
 	ThirdPartyCookies: "sent",
 	Headers: BrowserHeaders{
@@ -152,6 +152,20 @@ var chromiumMessages = &Messages{
 		// nothing when a redirect led there (verified on Chromium 156).
 		string(CodeMixedContentUpgraded) + "|direct-image": {Bare: true, Warning: true,
 			Text: "Mixed Content: The page at '{origin}/' was loaded over HTTPS, but requested an insecure element '{url}'. This request was automatically upgraded to HTTPS, For more information see https://blog.chromium.org/2019/10/no-more-mixed-messages-about-https.html"},
+		// A video or audio: the same warning, then one naming what the
+		// media player found in the answer (a <video> playing only sound
+		// says "audio file"; verified on Chromium 156 with a WebM video
+		// and a WAV).
+		string(CodeMixedContentUpgraded) + "|direct-video": {Bare: true, Warning: true,
+			Text: "Mixed Content: The page at '{origin}/' was loaded over HTTPS, but requested an insecure element '{url}'. This request was automatically upgraded to HTTPS, For more information see https://blog.chromium.org/2019/10/no-more-mixed-messages-about-https.html",
+			Then: []string{string(CodeMixedContentUpgraded) + "|shown-video"}},
+		string(CodeMixedContentUpgraded) + "|direct-audio": {Bare: true, Warning: true,
+			Text: "Mixed Content: The page at '{origin}/' was loaded over HTTPS, but requested an insecure element '{url}'. This request was automatically upgraded to HTTPS, For more information see https://blog.chromium.org/2019/10/no-more-mixed-messages-about-https.html",
+			Then: []string{string(CodeMixedContentUpgraded) + "|shown-audio"}},
+		string(CodeMixedContentUpgraded) + "|shown-video": {Bare: true, Warning: true,
+			Text: "Mixed Content: The page at '{origin}/' was loaded over HTTPS, but requested an insecure video '{url}'. This content should also be served over HTTPS."},
+		string(CodeMixedContentUpgraded) + "|shown-audio": {Bare: true, Warning: true,
+			Text: "Mixed Content: The page at '{origin}/' was loaded over HTTPS, but requested an insecure audio file '{url}'. This content should also be served over HTTPS."},
 		string(CodeLocalNetworkPermission): {Key: "LocalNetworkAccessPermissionDenied",
 			Text: "Permission was denied for this request to access the `{param}` address space."},
 	},

@@ -34,7 +34,7 @@ var Firefox = &Profile{
 	LocalNetworkAccess: true,
 	// security.mixed_content.upgrade_display_content (Firefox 127+;
 	// verified on Firefox ESR 153: TestFirefoxMixedContent).
-	MixedContentUpgrades: map[string]bool{"image": true},
+	MixedContentUpgrades: map[string]bool{"image": true, "video": true, "audio": true},
 	Headers: BrowserHeaders{
 		UserAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0",
 		Accept:    "*/*",
@@ -145,6 +145,8 @@ var firefoxMessages = &Messages{
 		// the URL and "https", after "Mixed Content: " (verified on
 		// Firefox ESR 153: TestFirefoxMixedContent).
 		string(CodeMixedContentUpgraded) + "|image": {Key: "MixedContentAutoUpgrade", Bare: true, Warning: true, Text: "Mixed Content: Upgrading insecure display request ‘{url}’ to use ‘https’"},
+		string(CodeMixedContentUpgraded) + "|video": {Key: "MixedContentAutoUpgrade", Bare: true, Warning: true, Text: "Mixed Content: Upgrading insecure display request ‘{url}’ to use ‘https’"},
+		string(CodeMixedContentUpgraded) + "|audio": {Key: "MixedContentAutoUpgrade", Bare: true, Warning: true, Text: "Mixed Content: Upgrading insecure display request ‘{url}’ to use ‘https’"},
 		// An unparsable Location fails the request without a CORS reason.
 		string(CodeRedirectBadLocation): {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null)."},
 		// The refused redirect also fails the preflight, with its status.

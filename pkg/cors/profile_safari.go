@@ -30,9 +30,9 @@ var Safari = &Profile{
 	// An https page may not call http://127.0.0.1 or http://localhost
 	// either (verified on WebKitGTK 2.50: TestWebKitMixedContent).
 	MixedContentBlocksLoopback: true,
-	// WebKit upgrades mixed images too (verified on WebKitGTK 2.50:
+	// WebKit upgrades mixed images, video and audio too (verified on WebKitGTK 2.50:
 	// TestWebKitMixedContent).
-	MixedContentUpgrades: map[string]bool{"image": true},
+	MixedContentUpgrades: map[string]bool{"image": true, "video": true, "audio": true},
 	// Intelligent Tracking Prevention blocks third-party cookies (Safari 13.1+).
 	ThirdPartyCookies: "blocked",
 	// WebKit fetches a web font without CORS: no Origin, no check, the
@@ -161,6 +161,8 @@ var safariMessages = &Messages{
 		string(CodeMixedContent) + "|direct-eventsource": {Text: "[blocked] The page at {origin}/ requested insecure content from {url}. This content was blocked and must be served over HTTPS.",
 			Then: []string{string(CodeMixedContent) + "|refused"}},
 		string(CodeMixedContentUpgraded) + "|image": {Warning: true, Text: "The page at {origin}/ requested insecure content from {url}. This content was automatically upgraded and should be served over HTTPS."},
+		string(CodeMixedContentUpgraded) + "|video": {Warning: true, Text: "The page at {origin}/ requested insecure content from {url}. This content was automatically upgraded and should be served over HTTPS."},
+		string(CodeMixedContentUpgraded) + "|audio": {Warning: true, Text: "The page at {origin}/ requested insecure content from {url}. This content was automatically upgraded and should be served over HTTPS."},
 		string(CodeMixedContent) + "|refused":       {Text: "Not allowed to request resource"},
 		"cannot-load|" + string(CodeMixedContent):   {Text: "{initiator} cannot load {request} due to access control checks."},
 	},
