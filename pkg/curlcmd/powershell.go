@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 )
@@ -353,19 +355,24 @@ func (l *psLexer) str() (string, error) {
 			}
 			continue
 		}
-		if q == '"' && strings.HasPrefix(l.s[l.i:], "$([char]") {
-			// Chrome writes a non-ASCII character as $([char]N).
-			const prefix = "$([char]"
-			end := strings.IndexByte(l.s[l.i:], ')')
-			n, err := -1, error(nil)
-			if end >= len(prefix) {
-				n, err = strconv.Atoi(l.s[l.i+len(prefix) : l.i+end])
+		if q == '"' && strings.HasPrefix(l.s[l.i:], psChar) {
+			// Chrome writes each UTF-16 unit outside printable ASCII as
+			// $([char]N): a character outside the BMP is two, which
+			// PowerShell's string joins.
+			n, err := l.char()
+			if err != nil {
+				return "", err
 			}
-			if err != nil || n < 0 || n > 0x10ffff {
-				return "", l.fail(l.i, "a $([char]N) that is not a character number")
+			if utf16.IsSurrogate(rune(n)) && strings.HasPrefix(l.s[l.i:], psChar) {
+				save := l.i
+				if lo, err := l.char(); err == nil && utf16.DecodeRune(rune(n), rune(lo)) != utf8.RuneError {
+					b.WriteRune(utf16.DecodeRune(rune(n), rune(lo)))
+					continue
+				}
+				l.i = save
 			}
+			// A lone surrogate: .NET's UTF-8 encoder writes U+FFFD.
 			b.WriteRune(rune(n))
-			l.i += end + 1
 			continue
 		}
 		if q == '"' && ch == '$' && l.i+1 < len(l.s) && psExpands(l.s[l.i+1]) {
@@ -375,6 +382,26 @@ func (l *psLexer) str() (string, error) {
 		l.i++
 	}
 	return "", l.fail(start, "the string is not closed")
+}
+
+const psChar = "$([char]"
+
+// char reads one $([char]N) at l.i: N is a UTF-16 unit, as [char] holds
+// one (PowerShell refuses more than 65535).
+func (l *psLexer) char() (int, error) {
+	end := strings.IndexByte(l.s[l.i:], ')')
+	n, err := -1, error(nil)
+	if end >= len(psChar) {
+		n, err = strconv.Atoi(l.s[l.i+len(psChar) : l.i+end])
+	}
+	switch {
+	case err != nil || n < 0:
+		return 0, l.fail(l.i, "a $([char]N) that is not a character number")
+	case n > 0xffff:
+		return 0, l.fail(l.i, "a $([char]N) over 65535: [char] holds one UTF-16 unit, so PowerShell refuses it (DevTools writes a character outside the BMP as two)")
+	}
+	l.i += end + 1
+	return n, nil
 }
 
 // hash reads @{ key = value (; or newline) … }.

@@ -134,7 +134,7 @@ func TestParsePowerShellErrors(t *testing.T) {
 }
 
 func FuzzParsePowerShell(f *testing.F) {
-	for _, s := range []string{chromePowerShell, firefoxPowerShell, singleQuoted, "iwr x -Headers @{a=b;c='d'}", "\"`", "@{"} {
+	for _, s := range []string{chromePowerShell, firefoxPowerShell, singleQuoted, "iwr x -Headers @{a=b;c='d'}", "\"`", "@{", "iwr x -Body \"$([char]55357)$([char]56832)$([char]55357)\""} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -150,4 +150,33 @@ func FuzzParsePowerShell(f *testing.F) {
 			t.Fatalf("%q: incomplete command %+v", s, c)
 		}
 	})
+}
+
+// TestPowerShellCharUnits: Chrome's "Copy as PowerShell" writes each UTF-16
+// unit outside printable ASCII as $([char]N) (its escapeString has no u
+// flag), so a character outside the BMP is two [char] that PowerShell joins
+// into one string: the pair reads back as that character. A lone surrogate
+// is what .NET's UTF-8 encoder makes of it (U+FFFD); [char] holds one unit,
+// so PowerShell refuses N over 65535, and so does corsdiag.
+func TestPowerShellCharUnits(t *testing.T) {
+	body := func(escaped string) string {
+		return "Invoke-WebRequest -UseBasicParsing -Uri \"https://a/\" `\n-Method \"POST\" `\n-Body ([System.Text.Encoding]::UTF8.GetBytes(\"" + escaped + "\"))"
+	}
+	for _, tt := range []struct{ escaped, want string }{
+		{"caf$([char]233)", "café"},
+		{"a$([char]55357)$([char]56832)b", "a😀b"},
+		{"$([char]55357)x", "\uFFFDx"},
+		{"$([char]56832)$([char]55357)", "\uFFFD\uFFFD"},
+	} {
+		c, err := ParsePowerShell(body(tt.escaped))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.escaped, err)
+		}
+		if string(c.Body) != tt.want {
+			t.Errorf("%s: body %q, want %q", tt.escaped, c.Body, tt.want)
+		}
+	}
+	if _, err := ParsePowerShell(body("$([char]128512)")); err == nil || !strings.Contains(err.Error(), "65535") {
+		t.Errorf("[char]128512: %v, want an error naming 65535", err)
+	}
 }
