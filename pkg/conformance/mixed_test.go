@@ -101,7 +101,8 @@ func mixedCases(page, apiPort string) []mixedCase {
 	for _, k := range mixedLoadKinds {
 		cases = append(cases, mixedCase{k + " to http by name", api + "/mixed-load-" + k, false, k, ""})
 	}
-	cases = append(cases, mixedCase{"image redirected to http by name", page + "/redirect-load-image", false, "image", api + "/redirected-load-image"})
+	cases = append(cases, mixedCase{"image redirected to http by name", page + "/redirect-load-image", false, "image", api + "/redirected-load-image"},
+		mixedCase{"video redirected to http by name", page + "/redirect-load-video", false, "video", api + "/redirected-load-video"})
 	return cases
 }
 
