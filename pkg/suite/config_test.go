@@ -124,6 +124,8 @@ func TestParseErrors(t *testing.T) {
 		{"font with credentials", base + "  - url: https://a.example/f.woff2\n    initiator: font\n    credentials: true\n    send_actual: true\n", 4, "a web font is never loaded with credentials"},
 		{"image with a method", base + "  - url: https://a.example/a.png\n    initiator: image\n    method: PUT\n", 4, "an image load is a GET (not PUT)"},
 		{"stylesheet with a header", base + "  - url: https://a.example/a.css\n    initiator: stylesheet\n    headers: {X-Token: a}\n    send_actual: true\n", 4, "no request headers on a stylesheet load (not X-Token)"},
+		// A media element's Range is the browser's, never the page's.
+		{"video with a Range header", base + "  - url: https://a.example/a.webm\n    initiator: video\n    headers: {Range: bytes=0-}\n    send_actual: true\n", 4, "no request headers on a video load (not Range)"},
 		{"origins not a list", base + "  - url: https://a.example/\n    origins: https://b.example\n", 5, "want a list of origins here, not the text `https:/...`"},
 		{"headers not a mapping", base + "  - url: https://a.example/\n    headers: [a]\n", 5, "a mapping of header names"},
 		{"duplicate key", base + "  - url: https://a.example/\n    url: https://b.example/\n", 5, "already defined"},
