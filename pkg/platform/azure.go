@@ -86,7 +86,7 @@ func init() {
 	addFixes(CodeAppServiceCORS,
 		fixBuilder{FormatAzureCLI, "platform CORS for the app", func(c FixContext) string {
 			cmd, what := "webapp", "App Service"
-			if strings.Contains(c.Path, "/api/") || strings.HasPrefix(c.Path, "/api") {
+			if functionsPath(c.Path) {
 				cmd, what = "functionapp", "Function App"
 			}
 			show := fmt.Sprintf("az %s cors show --resource-group YOUR_RESOURCE_GROUP --name %s", cmd, appName(c.Host))
@@ -148,7 +148,7 @@ func azureFingerprint(o *observation, r *response) []signal {
 		case strings.HasSuffix(o.host, ".azure-api.net"):
 			out = append(out, signal{idAPIM, 3, "host " + o.host + " is an API Management gateway"})
 		case strings.HasSuffix(o.host, ".azurewebsites.net"):
-			if strings.HasPrefix(pathOf(o.req.URL), "/api/") {
+			if functionsPath(pathOf(o.req.URL)) {
 				out = append(out, signal{idAzureFunctions, 3, "host " + o.host + " with an /api/ path (Azure Functions)"})
 			} else {
 				out = append(out, signal{idAppService, 3, "host " + o.host + " is an App Service app"})
@@ -208,6 +208,15 @@ func azureCauses(a *analysis) []cors.Finding {
 		}
 	}
 	return nil
+}
+
+// functionsPath reports whether path is under /api, where a Function App
+// serves its HTTP functions (the default route prefix): the platform named
+// and the app the fix runs az on are told apart by it alike. A query (a
+// function key's ?code=) is no part of it.
+func functionsPath(path string) bool {
+	path, _, _ = strings.Cut(path, "?")
+	return path == "/api" || strings.HasPrefix(path, "/api/")
 }
 
 func pathOf(raw string) string {

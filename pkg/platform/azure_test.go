@@ -27,3 +27,41 @@ func TestAPIMPolicyFitsTheAllAPIsScope(t *testing.T) {
 		}
 	})
 }
+
+// TestAzureAppKindOneRule: the platform named beside the finding (Azure
+// Functions or App Service, from the path at an azurewebsites.net host)
+// and the app its fix runs az on are one decision: a web app's /v1/api/x
+// is no Function App, nor is its /apiv2, and a Function App's /api is.
+func TestAzureAppKindOneRule(t *testing.T) {
+	for _, tt := range []struct {
+		path, platform, cmd string
+	}{
+		{"/api/items", "Azure Functions", "az functionapp cors"},
+		{"/api", "Azure Functions", "az functionapp cors"},
+		{"/api?code=k", "Azure Functions", "az functionapp cors"},
+		{"/items", "Azure App Service", "az webapp cors"},
+		{"/v1/api/items", "Azure App Service", "az webapp cors"},
+		{"/apiv2/items", "Azure App Service", "az webapp cors"},
+	} {
+		t.Run(tt.path, func(t *testing.T) {
+			u := "https://contoso.azurewebsites.net" + tt.path
+			ex := &cors.Exchange{
+				Request: cors.Request{Method: "GET", URL: u, Origin: "https://app.example.com"},
+				Actual:  []cors.Hop{{Request: cors.Message{Method: "GET", URL: u}, Response: &cors.Message{Status: 200, Header: map[string][]string{"X-Ms-Request-Id": {"1"}}}}},
+			}
+			rep := Analyze(Input{Exchange: ex, FixFormat: string(FormatAzureCLI)})
+			var f *cors.Finding
+			for i := range rep.Findings {
+				if rep.Findings[i].Code == CodeAppServiceCORS {
+					f = &rep.Findings[i]
+				}
+			}
+			if f == nil {
+				t.Fatalf("no %s among %+v", CodeAppServiceCORS, rep.Findings)
+			}
+			if f.Platform != tt.platform || !strings.Contains(f.Fix, tt.cmd) {
+				t.Errorf("platform %q, fix:\n%s\nwant %q and %q", f.Platform, f.Fix, tt.platform, tt.cmd)
+			}
+		})
+	}
+}
