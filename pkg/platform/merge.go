@@ -134,7 +134,8 @@ type corsConfigService struct {
 	get, put string
 	// service names the resource in words ("function URL"); settings is
 	// its configuration's field, whose keys the stop message names
-	// (Cors.AllowOrigins). No apostrophe: the message is single-quoted.
+	// (Cors.AllowOrigins). No apostrophe: the message is one shQuote'd
+	// word, where each would print as '\'' in the snippet.
 	service, settings string
 	// wildcardCredentials is what the service does with AllowCredentials
 	// beside AllowOrigins *: the merge stops on the pair.
