@@ -44,7 +44,7 @@ it lists every code with its severity.
 
 Paste what the browser's console said instead (one line or the several lines
 Chrome, Firefox or Safari log for one request, also as a chat tool wrapped them;
-Chrome's lines about a font, script, image or stylesheet too, and an older
+Chrome's lines about ` + elementLoads() + ` too, and an older
 Chrome's "Failed to load …" and "XMLHttpRequest cannot load …" wording; "-"
 reads them from stdin) and explain names the browser, the finding, the URL, the
 page's origin and the status the text holds, and the 'corsdiag check' command
@@ -238,4 +238,17 @@ func writePageText(o *explainOptions, page []byte) error {
 	}
 	defer startPager(o.IO)()
 	return mdterm.Render(o.IO.Out, page, mdterm.Style{Width: o.IO.TextWidth(), Color: o.IO.Color()})
+}
+
+// elementLoads names the loads other than fetch() and XMLHttpRequest, whose
+// console lines explain reads (Access to font at …), from cors.Initiators:
+// a kind added there is in explain's help.
+func elementLoads() string {
+	var loads []string
+	for _, in := range cors.Initiators {
+		if !in.Scripted {
+			loads = append(loads, in.Short)
+		}
+	}
+	return orList(loads)
 }

@@ -144,3 +144,16 @@ func TestDocsNameEveryInitiator(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainHelpNamesEveryLoad: explain reads Chrome's line about every
+// load an element or EventSource makes (Access to video at …); its help
+// names each of them, from cors.Initiators, as check --initiator's does.
+func TestExplainHelpNamesEveryLoad(t *testing.T) {
+	io, _, _ := fakeIO(nil)
+	long := strings.Join(strings.Fields(newExplainCmd(io).Long), " ")
+	for _, in := range cors.Initiators {
+		if !in.Scripted && !strings.Contains(long, in.Short) {
+			t.Errorf("explain's help lacks %s (%q):\n%s", in.Flag, in.Short, long)
+		}
+	}
+}
