@@ -1,6 +1,11 @@
 package curlcmd
 
-import "strings"
+import (
+	"slices"
+	"strings"
+
+	"github.com/corsdiag/corsdiag/pkg/redact"
+)
 
 // splitCmd splits Windows cmd text into the words of each command, undoing
 // the two layers DevTools escape for:
@@ -21,14 +26,14 @@ import "strings"
 // would pass on doubled; halving restores what the browser sent, and leaves
 // a lone backslash (C:\temp) alone.
 //
-// notes[i] are the warnings about out[i]'s text (see cmdNotes).
-func splitCmd(text string) (out [][]word, notes [][]string, err error) {
+// notes[i] is what out[i]'s cmd text says beyond its words (see cmdNote).
+func splitCmd(text string) (out [][]word, notes []cmdNote, err error) {
 	var (
 		line  []byte // the command line cmd.exe hands to curl.exe
 		offs  []int  // offs[i] is the text offset line[i] came from
 		quote bool   // inside a cmd.exe quoted region
 		start int    // where the command's text starts
-		lossy bool   // a ^ before a space: see cmdNotes
+		caret []int  // where in line a ^ put a space: see cmdNote.lossy
 	)
 	emit := func(b byte, off int) {
 		line = append(line, b)
@@ -36,10 +41,11 @@ func splitCmd(text string) (out [][]word, notes [][]string, err error) {
 	}
 	flush := func(end int) {
 		if len(line) > 0 {
-			out = append(out, crtSplit(line, offs))
-			notes = append(notes, cmdNotes(text[start:end], lossy))
+			words, lossy := crtSplit(line, offs, caret)
+			out = append(out, words)
+			notes = append(notes, cmdNote{names: cmdVariables(text[start:end]), lossy: lossy})
 		}
-		line, offs, quote, lossy = nil, nil, false, false
+		line, offs, quote, caret = nil, nil, false, nil
 		start = end
 	}
 	newlineAt := func(i int) int { // length of a line break at i, or 0
@@ -83,7 +89,9 @@ func splitCmd(text string) (out [][]word, notes [][]string, err error) {
 				continue
 			}
 			if i < len(text) {
-				lossy = lossy || text[i] == ' '
+				if text[i] == ' ' {
+					caret = append(caret, len(line))
+				}
 				emit(text[i], i)
 				i++
 			}
@@ -105,22 +113,76 @@ func splitCmd(text string) (out [][]word, notes [][]string, err error) {
 	return out, notes, nil
 }
 
-// cmdNotes are the warnings about one command's cmd text:
+// cmdNote is what one command's cmd text says beyond its words:
 //
-//   - cmd.exe replaces %NAME% with the environment variable NAME's value
-//     before anything else, inside quotes too, a caret before either %
-//     notwithstanding (DevTools writes %^NAME so that no variable matches).
-//     corsdiag cannot know the user's variables: it keeps %NAME% as written
-//     and says so once. A name starts with a letter or _ and holds no
-//     caret; one that starts with two hex digits (%3Dab%) is taken for
-//     percent-encoding, not a variable.
-//   - lossy: a caret before a space is what Chrome's "Copy as cURL (cmd)"
-//     writes for each character outside printable ASCII (DevTools
-//     escapeStringWin replaces it with a space after escaping it), so the
-//     value there is not the one the browser sent.
-func cmdNotes(text string, lossy bool) []string {
-	var notes, names []string
-	seen := map[string]bool{}
+//   - names: cmd.exe replaces %NAME% with the environment variable NAME's
+//     value before anything else, inside quotes too, a caret before either
+//     % notwithstanding (DevTools writes %^NAME so that no variable
+//     matches). corsdiag cannot know the user's variables: it keeps %NAME%
+//     as written and says so once.
+//   - lossy: a caret before a space inside quotes is what Chrome's "Copy as
+//     cURL (cmd)" writes for each character outside printable ASCII
+//     (DevTools escapeStringWin replaces it with a space after escaping
+//     it), so the value there is not the one the browser sent. Outside
+//     quotes it is cmd's escape of a space that separates words.
+type cmdNote struct {
+	names []string // "%NAME%", in order, once each
+	lossy bool
+}
+
+// warnings are n's warnings about c, the command it was read into. A name
+// that stands in a secret is shown as redacted: it may be part of the
+// value (a token with % in it).
+func (n cmdNote) warnings(c *Command) []string {
+	var out, shown []string
+	for _, name := range n.names {
+		if c.holdsSecret(name) {
+			name = "%" + redact.Marker + "%"
+		}
+		if !slices.Contains(shown, name) {
+			shown = append(shown, name)
+		}
+	}
+	if len(shown) > 0 {
+		out = append(out, "cmd.exe would replace "+strings.Join(shown, ", ")+
+			" with the value of that environment variable, if set; corsdiag kept the text as written")
+	}
+	if n.lossy {
+		out = append(out, "Chrome's Copy as cURL (cmd) wrote a space (^ ) for a character outside printable ASCII "+
+			"(an accented letter, an emoji, a control character), so corsdiag read a space there; "+
+			"Copy as cURL (bash) keeps every character")
+	}
+	return out
+}
+
+// holdsSecret reports whether s stands in a value redact hides: a cookie,
+// -u, a secret header, URL parameter or body field.
+func (c *Command) holdsSecret(s string) bool {
+	in := func(v, redacted string) bool {
+		return strings.Contains(v, s) && !strings.Contains(redacted, s)
+	}
+	if strings.Contains(c.Cookie, s) || strings.Contains(c.User, s) || in(c.URL, redact.URL(c.URL)) {
+		return true
+	}
+	if body := string(c.Body); in(body, redact.Body(body)) {
+		return true
+	}
+	for name, vs := range c.Header {
+		for _, v := range vs {
+			if in(v, redact.Value(name, v)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// cmdVariables are the %NAME% in text that cmd.exe would look up: a name
+// starts with a letter or _ and holds no caret. One that starts with two
+// hex digits and whose closing % starts another escape (%DE%AD, %C3%A9t%C3)
+// is taken for percent-encoding; %DEBUG% and %CD% are not.
+func cmdVariables(text string) []string {
+	var names []string
 	for i := strings.IndexByte(text, '%'); i >= 0; {
 		end := strings.IndexByte(text[i+1:], '%')
 		if end < 0 {
@@ -128,10 +190,9 @@ func cmdNotes(text string, lossy bool) []string {
 		}
 		name := text[i+1 : i+1+end]
 		next := i + 1 + end // the closing %, or the next opening one
-		if isCmdVariable(name) {
-			if !seen[name] {
-				seen[name] = true
-				names = append(names, "%"+name+"%")
+		if isCmdVariable(name) && !(isHexPair(name) && isHexPair(text[next+1:])) {
+			if v := "%" + name + "%"; !slices.Contains(names, v) {
+				names = append(names, v)
 			}
 			next++
 		}
@@ -141,23 +202,11 @@ func cmdNotes(text string, lossy bool) []string {
 		}
 		i = next + j
 	}
-	if len(names) > 0 {
-		notes = append(notes, "cmd.exe would replace "+strings.Join(names, ", ")+
-			" with the value of that environment variable, if set; corsdiag kept the text as written")
-	}
-	if lossy {
-		notes = append(notes, "Chrome's Copy as cURL (cmd) wrote a space (^ ) for a character outside printable ASCII "+
-			"(an accented letter, an emoji, a control character), so corsdiag read a space there; "+
-			"Copy as cURL (bash) keeps every character")
-	}
-	return notes
+	return names
 }
 
 func isCmdVariable(name string) bool {
 	if name == "" || !(name[0] == '_' || isLetter(name[0])) {
-		return false
-	}
-	if len(name) >= 2 && isHex(name[0]) && isHex(name[1]) {
 		return false
 	}
 	for i := 0; i < len(name); i++ {
@@ -169,6 +218,9 @@ func isCmdVariable(name string) bool {
 	return true
 }
 
+// isHexPair reports whether s starts with two hex digits.
+func isHexPair(s string) bool { return len(s) >= 2 && isHex(s[0]) && isHex(s[1]) }
+
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 func isHex(c byte) bool {
@@ -176,16 +228,17 @@ func isHex(c byte) bool {
 }
 
 // crtSplit applies the MS C runtime's argument rules (see splitCmd) to one
-// command line; offs maps each byte back to the original text.
-func crtSplit(line []byte, offs []int) []word {
-	var words []word
+// command line; offs maps each byte back to the original text. caret are
+// the (ascending) indexes of line a ^ escaped a space at; lossy says one of
+// them was inside quotes (cmdNote).
+func crtSplit(line []byte, offs []int, caret []int) (words []word, lossy bool) {
 	i := 0
 	for {
 		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
 			i++
 		}
 		if i >= len(line) {
-			return words
+			return words, lossy
 		}
 		start := offs[i]
 		var b strings.Builder
@@ -221,6 +274,12 @@ func crtSplit(line []byte, offs []int) []word {
 			}
 			if !inQuote && (c == ' ' || c == '\t') {
 				break
+			}
+			for len(caret) > 0 && caret[0] < i {
+				caret = caret[1:]
+			}
+			if len(caret) > 0 && caret[0] == i {
+				lossy = true // inside quotes: see the break above
 			}
 			b.WriteByte(c)
 			i++

@@ -354,3 +354,72 @@ func firefoxReads(s string) string {
 		return r
 	}, s)
 }
+
+// TestCmdPercentVariableNames: a name that starts with two hex digits is
+// percent-encoding only when its closing % starts another escape (%DE%AD:
+// the bytes DE AD); %DEBUG%, %CD% and %DATA_DIR% before anything else are
+// variables cmd.exe expands.
+func TestCmdPercentVariableNames(t *testing.T) {
+	for _, tc := range []struct{ body, warn string }{
+		{"debug=%DEBUG%", "%DEBUG%"},
+		{"dir=%CD%", "%CD%"},
+		{"d=%DATA_DIR%&e=%BASE_URL%", "%DATA_DIR%, %BASE_URL%"},
+		{"q=%DE%AD%BE%EF", ""},
+		{"q=%C3%A9t%C3%A9", ""},
+		{"q=caf%C3%A9%20au%20lait", ""},
+		{"q=%E9t%E9&r=%DEBUG%", "%DEBUG%"},
+	} {
+		c, err := Parse(`curl.exe "https://x.test/" --data-raw "` + tc.body + `"`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Join(c.Warnings, "\n")
+		if tc.warn == "" && got != "" || !strings.Contains(got, tc.warn) {
+			t.Errorf("%s: warnings %q, want one naming %q", tc.body, c.Warnings, tc.warn)
+		}
+	}
+}
+
+// TestCmdPercentVariableSecret: the warning names no %NAME% that stands in
+// a secret (a token parameter, Authorization, a cookie, -u, a password
+// field): the name may be part of the value.
+func TestCmdPercentVariableSecret(t *testing.T) {
+	text := `curl.exe "https://x.test/?token=%Tok_1%" -H "Authorization: Bearer a%Sekrit%b" ` +
+		`-H "X-Api-Key: %Apikey9%" -b "sid=%Cookie1%" -u "me:%Pw_x%" --data-raw "password=%Pass1%&u=%USERNAME%"`
+	c, err := Parse(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(c.Warnings, "\n")
+	if !strings.Contains(got, "%USERNAME%") {
+		t.Errorf("warnings %q name no %%USERNAME%%", c.Warnings)
+	}
+	for _, secret := range []string{"Tok_1", "Sekrit", "Apikey9", "Cookie1", "Pw_x", "Pass1"} {
+		if strings.Contains(got, secret) {
+			t.Errorf("warnings %q show %s", c.Warnings, secret)
+		}
+	}
+}
+
+// TestCmdCaretSpace: Chrome writes ^ before a space for a character it
+// lost, always inside its ^"…^" quoting; a ^ before a space outside quotes
+// is cmd's escape of a space that separates words, which loses nothing.
+func TestCmdCaretSpace(t *testing.T) {
+	for _, tc := range []struct {
+		text, body string
+		lossy      bool
+	}{
+		{"curl ^\"https://x.test/^\" --data-raw ^\"caf^ ^\"", "caf ", true},
+		{"curl.exe https://x.test/^ --data-raw b", "b", false},
+		{"curl ^\"https://x.test/^\"^ --data-raw^ ^\"b^\"", "b", false},
+	} {
+		c, err := Parse(tc.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lossy := strings.Contains(strings.Join(c.Warnings, "\n"), "Copy as cURL (cmd) wrote")
+		if string(c.Body) != tc.body || lossy != tc.lossy {
+			t.Errorf("%q: body %q, lossy warning %v; want %q, %v", tc.text, c.Body, lossy, tc.body, tc.lossy)
+		}
+	}
+}

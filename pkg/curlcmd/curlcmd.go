@@ -145,7 +145,7 @@ func ParseAll(text string) ([]Parsed, error) {
 	dialect := detect(text)
 	var (
 		lines [][]word
-		notes [][]string
+		notes []cmdNote
 		err   error
 	)
 	if dialect == Cmd {
@@ -166,7 +166,7 @@ func ParseAll(text string) ([]Parsed, error) {
 			return nil, err
 		}
 		if i < len(notes) {
-			c.Warnings = append(c.Warnings, notes[i]...)
+			c.Warnings = append(c.Warnings, notes[i].warnings(c)...)
 		}
 		c.Dialect = dialect
 		out = append(out, Parsed{Command: c, Offset: ws[0].off})

@@ -333,7 +333,7 @@ func TestCrtSplitBackslashes(t *testing.T) {
 	} {
 		line := []byte(tc.in)
 		offs := make([]int, len(line))
-		ws := crtSplit(line, offs)
+		ws, _ := crtSplit(line, offs, nil)
 		if len(ws) != 1 || ws[0].val != tc.want {
 			t.Errorf("crtSplit(%s) = %+v, want %q", tc.in, ws, tc.want)
 		}
