@@ -32,6 +32,8 @@ const (
 // Options describe one check.
 type Options struct {
 	// Request is what page script asks for; Request.Origin must be set.
+	// A load other than fetch() and XMLHttpRequest sends none of its
+	// Header: the browser's own headers for it stand in (see validate).
 	Request cors.Request
 	// Body of the actual request (curl's -d).
 	Body []byte
@@ -190,6 +192,15 @@ func validate(o *Options) error {
 	}
 	if o.Request.Origin == "" {
 		return errors.New("probe: the request has no Origin (the page's origin, such as https://app.example.com)")
+	}
+	if !cors.InitiatorOf(&o.Request).Scripted && len(o.Request.Header) > 0 {
+		// The page sets no header on a load other than fetch() and
+		// XMLHttpRequest (cors.Initiator.Refuses; check refuses them):
+		// what a caller passes for one, such as a HAR's recorded Range,
+		// is a browser's own, which the profile sends its own way
+		// (AcceptOf, HeadersOf). Sent, it would plan a preflight the
+		// browser never sends, or a Range it does not.
+		o.Request.Header = nil
 	}
 	if err := sendableValues(o); err != nil {
 		return err
