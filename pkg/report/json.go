@@ -39,6 +39,8 @@ type (
 			Credentials bool   `json:"credentials"`
 			// Initiator is the load, as check --initiator names it.
 			Initiator string `json:"initiator"`
+			// Redirect is fetch()'s redirect mode (redirectMode).
+			Redirect string `json:"redirect"`
 		} `json:"request"`
 		Plan struct {
 			Preflight      bool     `json:"preflight"`
@@ -156,6 +158,7 @@ func buildJSON(res *CheckResult) *jsonReport {
 	out.Request.Origin = r.Origin
 	out.Request.Credentials = r.Credentials
 	out.Request.Initiator = cors.InitiatorOf(&r).Flag
+	out.Request.Redirect = redirectMode(&r)
 	out.Plan.Preflight = d.Plan.Preflight
 	out.Plan.Reasons = nonNil(d.Plan.Reasons)
 	out.Plan.RequestHeaders = d.Plan.RequestHeaders
@@ -290,4 +293,13 @@ func jsonBrowsers(res *CheckResult, text func(string) string) []jsonBrowser {
 		out = append(out, b)
 	}
 	return out
+}
+
+// redirectMode is r's fetch() redirect mode, "follow" when it names none
+// (the default): one of cors.RedirectModes.
+func redirectMode(r *cors.Request) string {
+	if r.Redirect == "" {
+		return cors.RedirectFollow
+	}
+	return r.Redirect
 }

@@ -110,6 +110,10 @@ func (t *textWriter) write() {
 	if r.Credentials {
 		cred = ", credentials: include"
 	}
+	// A mode that is not the default changes what a redirect does.
+	if m := redirectMode(&r); m != cors.RedirectFollow {
+		cred += ", redirect: '" + m + "'"
+	}
 	// The method is the user's (-X); a line break in it stays on this line.
 	t.block("  ", "    ", termsafe.Clean(cors.NormalizeMethod(r.Method))+" "+t.s.URL(r.URL)+" from origin "+r.Origin+cred)
 
