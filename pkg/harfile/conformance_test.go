@@ -2,6 +2,7 @@ package harfile
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -150,6 +151,14 @@ func TestFirefoxConformanceHAR(t *testing.T) {
 		agree, len(expected), unsent, ambiguous, modeless)
 	if agree+unsent+ambiguous+modeless != len(expected) || unsent > 2 || ambiguous > 4 || modeless > 1 {
 		t.Errorf("%d of %d requests agree, %d not in the export: want every request but the forbidden method and the URL with credentials", agree, len(expected), unsent)
+	}
+	// docs/har.md gives the figures: a new recording changes them there.
+	doc, err := os.ReadFile("../../docs/har.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if claim := fmt.Sprintf("%d of the %d requests Firefox ran", agree, len(expected)); !strings.Contains(strings.Join(strings.Fields(string(doc)), " "), claim) {
+		t.Errorf("docs/har.md does not say %q", claim)
 	}
 }
 
