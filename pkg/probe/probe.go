@@ -193,6 +193,10 @@ func validate(o *Options) error {
 	if o.Request.Origin == "" {
 		return errors.New("probe: the request has no Origin (the page's origin, such as https://app.example.com)")
 	}
+	if m := o.Request.Redirect; m != "" && !slices.Contains(cors.RedirectModes, m) {
+		// Taken for 'follow', it would request what 'manual' never does.
+		return fmt.Errorf("probe: redirect mode %q: want %s", m, strings.Join(cors.RedirectModes, ", "))
+	}
 	if !cors.InitiatorOf(&o.Request).Scripted && len(o.Request.Header) > 0 {
 		// The page sets no header on a load other than fetch() and
 		// XMLHttpRequest (cors.Initiator.Refuses; check refuses them):

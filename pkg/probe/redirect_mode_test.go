@@ -1,7 +1,9 @@
 package probe
 
 import (
+	"context"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
@@ -39,5 +41,18 @@ func TestRedirectModeStops(t *testing.T) {
 				t.Errorf("verdict %s %v, want %s with %s", d.Verdict, codes(d), tc.verdict, tc.code)
 			}
 		})
+	}
+}
+
+// TestRedirectModeUnknown: a mode fetch() does not know ("Manual": the
+// enum is case-sensitive) is the caller's mistake: refused before anything
+// is sent, never taken for 'follow'.
+func TestRedirectModeUnknown(t *testing.T) {
+	a, sa := server(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/final", http.StatusFound)
+	})
+	_, err := Run(context.Background(), Options{Request: cors.Request{URL: a.URL + "/start", Origin: pageOrigin, Redirect: "Manual"}})
+	if err == nil || !strings.Contains(err.Error(), `"Manual"`) || len(sa.all()) != 0 {
+		t.Errorf("Run: %v, %d requests sent; want an error naming \"Manual\" and none", err, len(sa.all()))
 	}
 }
