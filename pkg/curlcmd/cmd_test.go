@@ -302,7 +302,9 @@ func TestCmdPercentVariable(t *testing.T) {
 
 // FuzzCmdRoundTrip: any value Chrome's or Firefox's escapeStringWin writes
 // reads back as what curl.exe would get from that copy: the value itself,
-// but for what the copy loses (see TestChromeCmdEscapes).
+// but for what the copy loses (see TestChromeCmdEscapes). The warnings are
+// the copy's: never a %NAME% (DevTools writes %^NAME), the ^ space one
+// only for Chrome's copy of a character it loses.
 func FuzzCmdRoundTrip(f *testing.F) {
 	for _, s := range []string{"%PATH%", `a\"b\`, "q=evil\r\n & calc", "café😀\t\x7f", "^^%%^", "a\rb\u00a0c"} {
 		f.Add(s)
@@ -311,11 +313,16 @@ func FuzzCmdRoundTrip(f *testing.F) {
 		if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
 			return
 		}
+		chromeLoses := false
+		for _, c := range utf16.Encode([]rune(s)) {
+			chromeLoses = chromeLoses || !chromeWinSafe(c) && (c < ' ' || c > '~')
+		}
 		for _, form := range []struct {
 			curl, text, want string
+			lossy            bool
 		}{
-			{"curl", chromeEscapeWin(s), chromeReads(s)},
-			{"curl.exe", firefoxEscapeWin(s), firefoxReads(s)},
+			{"curl", chromeEscapeWin(s), chromeReads(s), chromeLoses},
+			{"curl.exe", firefoxEscapeWin(s), firefoxReads(s), false},
 		} {
 			c, err := Parse(form.curl + " ^\"https://x.test/^\" ^\n  -X POST ^\n  --data-raw " + form.text)
 			if err != nil {
@@ -323,6 +330,10 @@ func FuzzCmdRoundTrip(f *testing.F) {
 			}
 			if string(c.Body) != form.want {
 				t.Fatalf("%q written as %q reads as %q, want %q", s, form.text, c.Body, form.want)
+			}
+			warned := strings.Join(c.Warnings, "\n")
+			if strings.Contains(warned, "cmd.exe would replace") || strings.Contains(warned, "(^ )") != form.lossy {
+				t.Fatalf("%q written as %q: warnings %q, want the ^ space one: %v", s, form.text, c.Warnings, form.lossy)
 			}
 		}
 	})
