@@ -561,7 +561,7 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 		return nil, usageErrorf("%v", err)
 	}
 	credentials := o.Credentials || curlCredentials || cookie != "" || user != ""
-	if err := checkLoad(init, method, header, credentials); err != nil {
+	if err := checkLoad(init, method, header, credentials, curlRedirect); err != nil {
 		return nil, err
 	}
 	var compare []string
@@ -613,8 +613,13 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 
 // checkLoad refuses what the page cannot do with a load other than
 // fetch() or XMLHttpRequest (cors.Initiator.Refuses), saying which flags
-// to drop.
-func checkLoad(in cors.Initiator, method string, header http.Header, credentials bool) error {
+// to drop, and a pasted call's redirect mode on a load other than fetch(),
+// the only one that has one: the others follow every redirect.
+func checkLoad(in cors.Initiator, method string, header http.Header, credentials bool, redirect string) error {
+	if redirect != "" && redirect != cors.RedirectFollow && in.Name != "fetch" {
+		return usageErrorf("--initiator %s: only fetch() has a redirect mode, %s follows every redirect; drop --initiator, or redirect: '%s' from the call",
+			in.Flag, in.Short, redirect)
+	}
 	why := in.Refuses(method, slices.Sorted(maps.Keys(header)), credentials)
 	if why == "" {
 		return nil

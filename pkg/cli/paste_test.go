@@ -476,3 +476,37 @@ func TestCheckPastedFetchRedirectMode(t *testing.T) {
 		})
 	}
 }
+
+// Only fetch() has a redirect mode: XMLHttpRequest and what an element
+// loads follow every redirect. A pasted call's redirect 'manual' or
+// 'error' with another --initiator is refused, not judged as fetch()
+// rejecting; 'follow' is every load's.
+func TestCheckPastedRedirectModeOnlyFetch(t *testing.T) {
+	for _, tt := range []struct {
+		mode, initiator string
+		exit            int
+	}{
+		{"error", "xhr", ExitUsage},
+		{"manual", "video", ExitUsage},
+		{"manual", "image", ExitUsage},
+		{"follow", "xhr", ExitAllowed},
+		{"error", "fetch", ExitBlocked},
+	} {
+		t.Run(tt.mode+"/"+tt.initiator, func(t *testing.T) {
+			tr := scenarioServer(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Access-Control-Allow-Origin", "*")
+				if r.URL.Path == "/items" {
+					http.Redirect(w, r, "/items/", http.StatusMovedPermanently)
+				}
+			})
+			paste := `fetch("https://api.test/items", {"referrer": "` + testOrigin + `/", "mode": "cors", "redirect": "` + tt.mode + `"});`
+			code, out, errOut := execCheck(t, tr, "--no-error-probe", "--no-compare", "--initiator", tt.initiator, "--", paste)
+			if code != tt.exit {
+				t.Errorf("exit %d, want %d:\n%s%s", code, tt.exit, out, errOut)
+			}
+			if tt.exit == ExitUsage && !strings.Contains(errOut, "redirect: '"+tt.mode+"'") {
+				t.Errorf("the refusal does not name the call's redirect mode:\n%s", errOut)
+			}
+		})
+	}
+}
