@@ -84,6 +84,11 @@ type Messages struct {
 	PreflightPrefix string
 	// PreflightKeyPrefix is put before its Key (Chromium's "Preflight").
 	PreflightKeyPrefix string
+	// RedirectPrefix is put before the cause of an actual request's
+	// CORS-check failure (the six codes) on a redirect response
+	// (Console.Redirect), unless a "code|redirect" entry says otherwise:
+	// WebKit words every such check so, whichever rule failed.
+	RedirectPrefix string
 	// Causes by finding code; "code|variant" entries win when the variant
 	// applies: the initiator ("fetch", "XMLHttpRequest"), "direct-" and
 	// the initiator when no redirect led to the URL, "one-line" when the
@@ -155,6 +160,16 @@ type Cause struct {
 func (m *Messages) cause(code string, c *Console) (Cause, bool) {
 	if m == nil {
 		return Cause{}, false
+	}
+	if _, own := m.Causes[code+"|redirect"]; c.Redirect && !c.Preflight && m.RedirectPrefix != "" && !own && preflightCodeOf[Code(code)] != "" {
+		plain := *c
+		plain.Redirect = false
+		cs, ok := m.cause(code, &plain)
+		if !ok {
+			return Cause{}, false
+		}
+		cs.Text = m.RedirectPrefix + cs.Text
+		return cs, true
 	}
 	var variants []string
 	if c.MIME != "" {

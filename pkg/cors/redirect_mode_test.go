@@ -2,6 +2,7 @@ package cors
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -65,5 +66,44 @@ func TestRedirectMode(t *testing.T) {
 				t.Errorf("Profile.Redirect follows %v, want %v", follow, want)
 			}
 		})
+	}
+}
+
+// TestSafariRedirectCheckLines: WebKit's NetworkLoadChecker puts its
+// "Cross-origin redirection to … denied by Cross-Origin Resource Sharing
+// policy: " before whatever CORS check a redirect response failed, the
+// credentials rules as much as the origin ones, and in every redirect mode
+// (verified on WebKitGTK 2.50: the redirect-hop-* and redirect-mode-*
+// scenarios).
+func TestSafariRedirectCheckLines(t *testing.T) {
+	const cdn = "https://cdn.example.net/x"
+	const pre = "Cross-origin redirection to " + cdn + " denied by Cross-Origin Resource Sharing policy: "
+	const after = "Fetch API cannot load " + api + " due to access control checks."
+	tests := []struct {
+		name  string
+		creds bool
+		mode  string
+		hop   *Message
+		cause string
+	}{
+		{"no ACAO", false, "", res(302, "Location", cdn),
+			"Origin " + page + " is not allowed by Access-Control-Allow-Origin. Status code: 302"},
+		{"* with credentials", true, "", res(302, "Location", cdn, HeaderAllowOrigin, "*"),
+			"Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true."},
+		{"* with credentials, manual", true, RedirectManual, res(302, "Location", cdn, HeaderAllowOrigin, "*"),
+			"Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true."},
+		{"no ACAC", true, "", res(302, "Location", cdn, HeaderAllowOrigin, page),
+			`Credentials flag is true, but Access-Control-Allow-Credentials is not "true".`},
+		{"two origins", false, "", res(302, "Location", cdn, HeaderAllowOrigin, page+", "+page),
+			"Access-Control-Allow-Origin cannot contain more than one origin."},
+	}
+	for _, tt := range tests {
+		r := get()
+		r.Credentials, r.Redirect = tt.creds, tt.mode
+		d := Safari.Evaluate(exch(r, nil, tt.hop))
+		want := []string{pre + tt.cause, after}
+		if got := Safari.Verdict(d).Console; strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s:\n got %q\nwant %q", tt.name, got, want)
+		}
 	}
 }
