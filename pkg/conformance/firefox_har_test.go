@@ -258,11 +258,14 @@ func TestFirefoxHARExport(t *testing.T) {
 			if statuses[0] != 0 || headers != 0 {
 				t.Errorf("%s: stopped by its preflight, but the export has status %v and %d headers", e.Scenario, statuses, headers)
 			}
-		// A font or image load shows script no status, nor does an opaque
-		// redirect (status 0, the wire's 302 in the export): nothing to
-		// compare.
-		case e.Outcome == verdictAllowed && len(want.Requests) == 1 && statuses[0] != e.Status && byName[e.Scenario].Request.Scripted() &&
-			byName[e.Scenario].Request.Redirect != cors.RedirectManual:
+		// An opaque redirect shows script status 0; the export has the
+		// redirect as it came over the wire.
+		case e.Outcome == verdictAllowed && byName[e.Scenario].Request.Redirect == cors.RedirectManual:
+			if sc := byName[e.Scenario]; e.Status != 0 || len(sc.Redirects) == 0 || statuses[0] != sc.Redirects[0].Status {
+				t.Errorf("%s: an opaque redirect with status %d, but the export says %v", e.Scenario, e.Status, statuses)
+			}
+		// A font or image load shows script no status: nothing to compare.
+		case e.Outcome == verdictAllowed && len(want.Requests) == 1 && statuses[0] != e.Status && byName[e.Scenario].Request.Scripted():
 			t.Errorf("%s: allowed with status %d, but the export says %v", e.Scenario, e.Status, statuses)
 		case e.Outcome == verdictBlocked && len(want.Requests) == 1 && !byName[e.Scenario].Response.Drop && len(byName[e.Scenario].Redirects) == 0:
 			// No failure marker: the real status and headers, as for an
