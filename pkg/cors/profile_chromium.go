@@ -151,16 +151,16 @@ var chromiumMessages = &Messages{
 		// An upgraded image: a warning, and the https URL is requested;
 		// nothing when a redirect led there (verified on Chromium 156).
 		string(CodeMixedContentUpgraded) + "|direct-image": {Bare: true, Warning: true,
-			Text: "Mixed Content: The page at '{origin}/' was loaded over HTTPS, but requested an insecure element '{url}'. This request was automatically upgraded to HTTPS, For more information see https://blog.chromium.org/2019/10/no-more-mixed-messages-about-https.html"},
+			Text: chromiumUpgraded},
 		// A video or audio: the same warning, then one naming what the
 		// media player found in the answer (a <video> playing only sound
 		// says "audio file"; verified on Chromium 156 with a WebM video
 		// and a WAV).
 		string(CodeMixedContentUpgraded) + "|direct-video": {Bare: true, Warning: true,
-			Text: "Mixed Content: The page at '{origin}/' was loaded over HTTPS, but requested an insecure element '{url}'. This request was automatically upgraded to HTTPS, For more information see https://blog.chromium.org/2019/10/no-more-mixed-messages-about-https.html",
+			Text: chromiumUpgraded,
 			Then: []string{string(CodeMixedContentUpgraded) + "|shown-video"}},
 		string(CodeMixedContentUpgraded) + "|direct-audio": {Bare: true, Warning: true,
-			Text: "Mixed Content: The page at '{origin}/' was loaded over HTTPS, but requested an insecure element '{url}'. This request was automatically upgraded to HTTPS, For more information see https://blog.chromium.org/2019/10/no-more-mixed-messages-about-https.html",
+			Text: chromiumUpgraded,
 			Then: []string{string(CodeMixedContentUpgraded) + "|shown-audio"}},
 		string(CodeMixedContentUpgraded) + "|shown-video": {Bare: true, Warning: true,
 			Text: "Mixed Content: The page at '{origin}/' was loaded over HTTPS, but requested an insecure video '{url}'. This content should also be served over HTTPS."},
@@ -170,3 +170,7 @@ var chromiumMessages = &Messages{
 			Text: "Permission was denied for this request to access the `{param}` address space."},
 	},
 }
+
+// chromiumUpgraded is Blink's warning for a mixed image, video or audio it
+// upgraded to https, the same for each.
+const chromiumUpgraded = "Mixed Content: The page at '{origin}/' was loaded over HTTPS, but requested an insecure element '{url}'. This request was automatically upgraded to HTTPS, For more information see https://blog.chromium.org/2019/10/no-more-mixed-messages-about-https.html"

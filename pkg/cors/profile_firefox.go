@@ -144,9 +144,9 @@ var firefoxMessages = &Messages{
 		// nsMixedContentBlocker's MixedContentAutoUpgrade, formatted with
 		// the URL and "https", after "Mixed Content: " (verified on
 		// Firefox ESR 153: TestFirefoxMixedContent).
-		string(CodeMixedContentUpgraded) + "|image": {Key: "MixedContentAutoUpgrade", Bare: true, Warning: true, Text: "Mixed Content: Upgrading insecure display request ‘{url}’ to use ‘https’"},
-		string(CodeMixedContentUpgraded) + "|video": {Key: "MixedContentAutoUpgrade", Bare: true, Warning: true, Text: "Mixed Content: Upgrading insecure display request ‘{url}’ to use ‘https’"},
-		string(CodeMixedContentUpgraded) + "|audio": {Key: "MixedContentAutoUpgrade", Bare: true, Warning: true, Text: "Mixed Content: Upgrading insecure display request ‘{url}’ to use ‘https’"},
+		string(CodeMixedContentUpgraded) + "|image": firefoxUpgraded,
+		string(CodeMixedContentUpgraded) + "|video": firefoxUpgraded,
+		string(CodeMixedContentUpgraded) + "|audio": firefoxUpgraded,
 		// An unparsable Location fails the request without a CORS reason.
 		string(CodeRedirectBadLocation): {Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null)."},
 		// The refused redirect also fails the preflight, with its status.
@@ -188,3 +188,7 @@ var firefoxMessages = &Messages{
 // moduleMIMEFailure is Firefox's account of a CORS failure on a module
 // script whose MIME type is not JavaScript.
 var moduleMIMEFailure = Cause{Key: "CORSDidNotSucceed2", Text: "CORS request did not succeed). Status code: (null).", Before: []string{"module-mime"}}
+
+// firefoxUpgraded is the warning for a mixed image, video or audio upgraded
+// to https, the same for each.
+var firefoxUpgraded = Cause{Key: "MixedContentAutoUpgrade", Bare: true, Warning: true, Text: "Mixed Content: Upgrading insecure display request ‘{url}’ to use ‘https’"}

@@ -159,10 +159,14 @@ var safariMessages = &Messages{
 		string(CodeMixedContent) + "|stylesheet":     {Alone: true, Text: "[blocked] The page at {origin}/ requested insecure content from {url}. This content was blocked and must be served over HTTPS."},
 		string(CodeMixedContent) + "|direct-eventsource": {Text: "[blocked] The page at {origin}/ requested insecure content from {url}. This content was blocked and must be served over HTTPS.",
 			Then: []string{string(CodeMixedContent) + "|refused"}},
-		string(CodeMixedContentUpgraded) + "|image": {Warning: true, Text: "The page at {origin}/ requested insecure content from {url}. This content was automatically upgraded and should be served over HTTPS."},
-		string(CodeMixedContentUpgraded) + "|video": {Warning: true, Text: "The page at {origin}/ requested insecure content from {url}. This content was automatically upgraded and should be served over HTTPS."},
-		string(CodeMixedContentUpgraded) + "|audio": {Warning: true, Text: "The page at {origin}/ requested insecure content from {url}. This content was automatically upgraded and should be served over HTTPS."},
+		string(CodeMixedContentUpgraded) + "|image": safariUpgraded,
+		string(CodeMixedContentUpgraded) + "|video": safariUpgraded,
+		string(CodeMixedContentUpgraded) + "|audio": safariUpgraded,
 		string(CodeMixedContent) + "|refused":       {Text: "Not allowed to request resource"},
 		"cannot-load|" + string(CodeMixedContent):   {Text: "{initiator} cannot load {request} due to access control checks."},
 	},
 }
+
+// safariUpgraded is WebKit's warning for a mixed image, video or audio it
+// upgraded to https, the same for each.
+var safariUpgraded = Cause{Warning: true, Text: "The page at {origin}/ requested insecure content from {url}. This content was automatically upgraded and should be served over HTTPS."}
