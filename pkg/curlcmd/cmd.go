@@ -2,6 +2,7 @@ package curlcmd
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/corsdiag/corsdiag/pkg/redact"
@@ -43,7 +44,8 @@ func splitCmd(text string) (out [][]word, notes []cmdNote, err error) {
 		if len(line) > 0 {
 			words, lossy := crtSplit(line, offs, caret)
 			out = append(out, words)
-			notes = append(notes, cmdNote{names: cmdVariables(text[start:end]), lossy: lossy})
+			names, more := cmdVariables(text[start:end])
+			notes = append(notes, cmdNote{names: names, more: more, lossy: lossy})
 		}
 		line, offs, quote, caret = nil, nil, false, nil
 		start = end
@@ -126,25 +128,39 @@ func splitCmd(text string) (out [][]word, notes []cmdNote, err error) {
 //     it), so the value there is not the one the browser sent. Outside
 //     quotes it is cmd's escape of a space that separates words.
 type cmdNote struct {
-	names []string // "%NAME%", in order, once each
+	names []string // the first maxLooked "%NAME%", in order, once each
+	more  int      // how many other names
 	lossy bool
 }
+
+// A warning lists maxNamed names (those in secrets as one), from the first
+// maxLooked: a paste may hold a million, and each is looked for in c.
+const maxNamed, maxLooked = 5, 32
 
 // warnings are n's warnings about c, the command it was read into. A name
 // that stands in a secret is shown as redacted: it may be part of the
 // value (a token with % in it).
 func (n cmdNote) warnings(c *Command) []string {
 	var out, shown []string
+	secret, more := c.secretIn(), n.more
 	for _, name := range n.names {
-		if c.holdsSecret(name) {
+		if secret(name) {
 			name = "%" + redact.Marker + "%"
 		}
-		if !slices.Contains(shown, name) {
+		switch {
+		case slices.Contains(shown, name):
+		case len(shown) < maxNamed:
 			shown = append(shown, name)
+		default:
+			more++
 		}
 	}
 	if len(shown) > 0 {
-		out = append(out, "cmd.exe would replace "+strings.Join(shown, ", ")+
+		list := strings.Join(shown, ", ")
+		if more > 0 {
+			list += " and " + strconv.Itoa(more) + " more"
+		}
+		out = append(out, "cmd.exe would replace "+list+
 			" with the value of that environment variable, if set; corsdiag kept the text as written")
 	}
 	if n.lossy {
@@ -155,34 +171,40 @@ func (n cmdNote) warnings(c *Command) []string {
 	return out
 }
 
-// holdsSecret reports whether s stands in a value redact hides: a cookie,
-// -u, a secret header, URL parameter or body field.
-func (c *Command) holdsSecret(s string) bool {
-	in := func(v, redacted string) bool {
-		return strings.Contains(v, s) && !strings.Contains(redacted, s)
-	}
-	if strings.Contains(c.Cookie, s) || strings.Contains(c.User, s) || in(c.URL, redact.URL(c.URL)) {
-		return true
-	}
-	if body := string(c.Body); in(body, redact.Body(body)) {
-		return true
-	}
-	for name, vs := range c.Header {
-		for _, v := range vs {
-			if in(v, redact.Value(name, v)) {
+// secretIn reports whether s stands in a value redact hides: a cookie,
+// -u, a secret header, URL parameter or body field. Each value is
+// redacted once, on the first question.
+func (c *Command) secretIn() func(s string) bool {
+	var values, redacted []string
+	return func(s string) bool {
+		if values == nil {
+			values = []string{c.URL, string(c.Body)}
+			redacted = []string{redact.URL(c.URL), redact.Body(string(c.Body))}
+			for name, vs := range c.Header {
+				for _, v := range vs {
+					values, redacted = append(values, v), append(redacted, redact.Value(name, v))
+				}
+			}
+		}
+		if strings.Contains(c.Cookie, s) || strings.Contains(c.User, s) {
+			return true
+		}
+		for i, v := range values {
+			if strings.Contains(v, s) && !strings.Contains(redacted[i], s) {
 				return true
 			}
 		}
+		return false
 	}
-	return false
 }
 
-// cmdVariables are the %NAME% in text that cmd.exe would look up: a name
-// starts with a letter or _ and holds no caret. One that starts with two
-// hex digits and whose closing % starts another escape (%DE%AD, %C3%A9t%C3)
-// is taken for percent-encoding; %DEBUG% and %CD% are not.
-func cmdVariables(text string) []string {
-	var names []string
+// cmdVariables are the %NAME% in text that cmd.exe would look up (the
+// first maxLooked, and how many others): a name starts with a letter or _
+// and holds no caret. One that starts with two hex digits and whose
+// closing % starts another escape (%DE%AD, %C3%A9t%C3) is taken for
+// percent-encoding; %DEBUG% and %CD% are not.
+func cmdVariables(text string) (names []string, more int) {
+	seen := map[string]bool{}
 	for i := strings.IndexByte(text, '%'); i >= 0; {
 		end := strings.IndexByte(text[i+1:], '%')
 		if end < 0 {
@@ -191,9 +213,14 @@ func cmdVariables(text string) []string {
 		name := text[i+1 : i+1+end]
 		next := i + 1 + end // the closing %, or the next opening one
 		if isCmdVariable(name) && !(isHexPair(name) && isHexPair(text[next+1:])) {
-			if v := "%" + name + "%"; !slices.Contains(names, v) {
-				names = append(names, v)
+			switch {
+			case seen[name]:
+			case len(names) < maxLooked:
+				names = append(names, "%"+name+"%")
+			default:
+				more++
 			}
+			seen[name] = true
 			next++
 		}
 		j := strings.IndexByte(text[next:], '%')
@@ -202,7 +229,7 @@ func cmdVariables(text string) []string {
 		}
 		i = next + j
 	}
-	return names
+	return names, more
 }
 
 func isCmdVariable(name string) bool {

@@ -1,6 +1,7 @@
 package curlcmd
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode"
@@ -389,6 +390,44 @@ func TestCmdPercentVariableNames(t *testing.T) {
 			t.Errorf("%s: warnings %q, want one naming %q", tc.body, c.Warnings, tc.warn)
 		}
 	}
+}
+
+// TestCmdPercentVariableMany: a text full of %NAME% (a 4 MiB paste holds a
+// million) gets one warning naming the first few and counting the rest;
+// each name is looked up once (BenchmarkCmdPercentVariableMany).
+func TestCmdPercentVariableMany(t *testing.T) {
+	c, err := Parse(manyCmdVariables(2000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "cmd.exe would replace %[REDACTED]%, %v0%, %v2%, %v3%, %v4% and 1995 more with"
+	if len(c.Warnings) != 1 || !strings.HasPrefix(c.Warnings[0], want) {
+		t.Errorf("warnings %.200q, want one starting %q", c.Warnings, want)
+	}
+}
+
+func BenchmarkCmdPercentVariableMany(b *testing.B) {
+	text := manyCmdVariables(100000)
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		if _, err := Parse(text); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// manyCmdVariables is a cmd command whose body and token hold n names
+// (%v0% …), each twice.
+func manyCmdVariables(n int) string {
+	var b strings.Builder
+	b.WriteString(`curl.exe "https://x.test/?token=%v1%" --data-raw "`)
+	for range 2 {
+		for i := range n {
+			fmt.Fprintf(&b, "%%v%d%%", i)
+		}
+	}
+	b.WriteString(`"`)
+	return b.String()
 }
 
 // TestCmdPercentVariableSecret: the warning names no %NAME% that stands in
