@@ -442,6 +442,13 @@ func (o *checkOptions) resolve() (*checkInput, error) {
 			// in the copy are the browser's own.
 			header = http.Header{}
 		}
+		if init.SameOriginOnly && (cookie != "" || curlCredentials) {
+			// A web font's cookies (a proxy's copy; Safari loads fonts
+			// without CORS) are no credential of its CORS request, as har
+			// judges such an entry: checked without, as the browser sends it.
+			cookie, curlCredentials = "", false
+			fmt.Fprintf(o.IO.Err, "corsdiag: the copy's cookies are no credential of a %s: its credentials mode is same-origin, so the browser sends none cross-origin; checked without them\n", init.What)
+		}
 	}
 	// Explicit -H headers replace the curl command's headers of the same
 	// name; repeated -H of one name are all sent, as curl does.

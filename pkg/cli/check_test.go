@@ -996,3 +996,46 @@ func TestCheckDataContentType(t *testing.T) {
 		mu.Unlock()
 	}
 }
+
+// A copied font request with a Cookie (a proxy's copy; Safari loads fonts
+// without CORS, cookies and all) is checked as the browser makes it: a
+// web font's credentials mode is same-origin, so no cookie goes with it
+// cross-origin and `*` allows it, as har judges such an entry (c3634e0).
+// check refused the copy, asking to drop flags nobody gave. A video's
+// cookie is a credential (crossorigin="use-credentials"); an explicit
+// --cookie on a font is still refused.
+func TestCheckCurlCopyOfAFontWithCookie(t *testing.T) {
+	var sawCookie atomic.Bool
+	star := realServer(t, func(w http.ResponseWriter, r *http.Request) {
+		sawCookie.Store(sawCookie.Load() || r.Header.Get("Cookie") != "")
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		io.WriteString(w, "wOF2")
+	})
+	copied := func(dest string, more ...string) []string {
+		return append([]string{"check", "--", "curl", star + "/f", "-H", "Origin: " + testOrigin, "-H", "Sec-Fetch-Dest: " + dest,
+			"-H", "Sec-Fetch-Mode: cors", "-H", "Sec-Fetch-Site: cross-site"}, more...)
+	}
+	for _, tt := range []struct {
+		name       string
+		args       []string
+		want       int
+		cookieSent bool
+		stderr     string
+	}{
+		{"font, Cookie header", copied("font", "-H", "Cookie: sid=s3cr3tvalue"), ExitAllowed, false, "no credential"},
+		{"font, -b", copied("font", "-b", "sid=s3cr3tvalue"), ExitAllowed, false, "no credential"},
+		{"video, Cookie header", copied("video", "-H", "Cookie: sid=s3cr3tvalue"), ExitBlocked, true, ""},
+		{"font, --cookie", append([]string{"check", "--cookie", "sid=1", "--"}, copied("font")[2:]...), ExitUsage, false, "never loaded with credentials"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			sawCookie.Store(false)
+			code, stdout, stderr := runMain(nil, false, tt.args...)
+			if code != tt.want || sawCookie.Load() != tt.cookieSent {
+				t.Errorf("exit %d, cookie sent %v; want %d, %v\n%s%s", code, sawCookie.Load(), tt.want, tt.cookieSent, stdout, stderr)
+			}
+			if !strings.Contains(stderr, tt.stderr) || strings.Contains(stderr, "s3cr3t") {
+				t.Errorf("stderr %q, want %q and no secret", stderr, tt.stderr)
+			}
+		})
+	}
+}
