@@ -204,6 +204,8 @@ func TestHTMLStopMarkNamesTheHeader(t *testing.T) {
 		{cors.CodeInvalidCredentials, "actual", "Blocked: Access-Control-Allow-Credentials"},
 		{cors.CodeAllowOriginMismatch, "actual", "Blocked: Access-Control-Allow-Origin"},
 		{cors.CodeRedirectBadLocation, "redirect 1", "Blocked: Location"},
+		// fetch()'s redirect 'error': the redirect itself stops it.
+		{cors.CodeRedirectModeError, "actual", "Blocked: redirect (Location)"},
 		{cors.CodeForbiddenMethod, "request", "Blocked: method"},
 		{"some-new-code", "request", "Blocked: some-new-code"},
 	}

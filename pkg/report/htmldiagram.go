@@ -85,6 +85,7 @@ var stopHeaders = map[cors.Code]string{
 	cors.CodeRedirectCredentials:          "Location",
 	cors.CodeRedirectBadLocation:          "Location",
 	cors.CodeTooManyRedirects:             "Location",
+	cors.CodeRedirectModeError:            "redirect (Location)",
 	cors.CodePreflightNetwork:             "no response",
 	cors.CodeActualNetwork:                "no response",
 	cors.CodeCorsDisabledScheme:           "URL scheme",
