@@ -25,20 +25,8 @@ func TestJSONInitiator(t *testing.T) {
 		t.Run(tt.want+"/"+tt.initiator, func(t *testing.T) {
 			ex := allowedGET()
 			ex.Request.Initiator = tt.initiator
-			var b bytes.Buffer
-			if err := WriteJSON(&b, result(ex)); err != nil {
-				t.Fatal(err)
-			}
-			if err := schematest.Validate(Schema, b.Bytes()); err != nil {
-				t.Fatalf("output does not match schema: %v\n%s", err, b.String())
-			}
-			var doc struct {
-				Request map[string]any `json:"request"`
-			}
-			if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
-				t.Fatal(err)
-			}
-			if got := doc.Request["initiator"]; got != tt.want {
+			doc := checkJSONRequest(t, ex)
+			if got := doc["initiator"]; got != tt.want {
 				t.Errorf("request.initiator = %v, want %q", got, tt.want)
 			}
 		})
@@ -130,6 +118,26 @@ func TestSchemasListEveryInitiator(t *testing.T) {
 	if got := enum(harSchema(t), "properties", "requests", "items", "properties", "initiator"); !slices.Equal(got, want) {
 		t.Errorf("har-schema.json requests[].initiator enum = %q, want %q", got, want)
 	}
+}
+
+// checkJSONRequest is check -o json's request object for ex, the output
+// validated against schema.json first.
+func checkJSONRequest(t *testing.T, ex *cors.Exchange) map[string]any {
+	t.Helper()
+	var b bytes.Buffer
+	if err := WriteJSON(&b, result(ex)); err != nil {
+		t.Fatal(err)
+	}
+	if err := schematest.Validate(Schema, b.Bytes()); err != nil {
+		t.Fatalf("output does not match schema: %v\n%s", err, b.String())
+	}
+	var doc struct {
+		Request map[string]any `json:"request"`
+	}
+	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc.Request
 }
 
 func harSchema(t *testing.T) []byte {

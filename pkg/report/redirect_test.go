@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
-	"github.com/corsdiag/corsdiag/pkg/report/schematest"
 )
 
 // fetch()'s redirect mode changes the verdict (a redirect is an
@@ -25,23 +24,10 @@ func TestRequestRedirectMode(t *testing.T) {
 		t.Run(tt.json+"/"+tt.mode, func(t *testing.T) {
 			ex := allowedGET()
 			ex.Request.Redirect = tt.mode
-			var b bytes.Buffer
-			if err := WriteJSON(&b, result(ex)); err != nil {
-				t.Fatal(err)
-			}
-			if err := schematest.Validate(Schema, b.Bytes()); err != nil {
-				t.Fatalf("output does not match schema: %v\n%s", err, b.String())
-			}
-			var doc struct {
-				Request map[string]any `json:"request"`
-			}
-			if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
-				t.Fatal(err)
-			}
-			if got := doc.Request["redirect"]; got != tt.json {
+			if got := checkJSONRequest(t, ex)["redirect"]; got != tt.json {
 				t.Errorf("request.redirect = %v, want %q", got, tt.json)
 			}
-			b.Reset()
+			var b bytes.Buffer
 			if err := WriteText(&b, result(ex), Style{Width: 200}); err != nil {
 				t.Fatal(err)
 			}
