@@ -151,7 +151,7 @@ func TestExplainConsoleText(t *testing.T) {
 			"Firefox's console (locale de) says: missing-allow-origin", "Status:  403", "corsdiag check https://api.example.com/items --origin https://your-page.example --browser firefox"}},
 		{"firefox line in Japanese", []string{"クロスオリジン要求をブロックしました: 同一生成元ポリシーにより、https://api.example.com/items にあるリモートリソースの読み込みは拒否されます (理由: CORS ヘッダー ‘Access-Control-Allow-Origin’ が ‘https://evil.example’ と異なる)。"}, "", []string{
 			"Firefox's console (locale ja) says: allow-origin-mismatch", "URL:     https://api.example.com/items"}},
-		{"fetch TypeError", []string{"TypeError: Failed to fetch"}, "", []string{"Chrome's fetch() error", "corsdiag check URL --origin https://your-page.example"}},
+		{"fetch TypeError", []string{"TypeError: Failed to fetch"}, "", []string{"Chrome's fetch() error", "corsdiag check https://your-api.example/path --origin https://your-page.example"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -25,10 +25,13 @@ type explainJSON struct {
 	// RedirectedFrom is where the redirect that led to URL started, when
 	// the text names one.
 	RedirectedFrom string `json:"redirected_from"`
-	Origin         string `json:"origin"`
-	Status         *int   `json:"status"`
-	CheckCommand   string `json:"check_command"`
-	Note           string `json:"note"`
+	// Location is where the redirect that failed pointed, when the text
+	// names it.
+	Location     string `json:"location"`
+	Origin       string `json:"origin"`
+	Status       *int   `json:"status"`
+	CheckCommand string `json:"check_command"`
+	Note         string `json:"note"`
 	// Locale is the Firefox locale the text was written in, "" for English.
 	Locale string `json:"locale"`
 	// LegacyWording is the opening words of an older release's wording the
@@ -45,6 +48,7 @@ func explainText(o *explainOptions, r *consoletext.Reading) error {
 		copied := *r
 		copied.URL = redact.URL(r.URL)
 		copied.RedirectedFrom = redact.URL(r.RedirectedFrom)
+		copied.Location = redact.URL(r.Location)
 		r = &copied
 	}
 	command, needsOrigin := reproduceCommand(r)
@@ -60,7 +64,7 @@ func explainText(o *explainOptions, r *consoletext.Reading) error {
 		// Cleaned as the text is: JSON escapes ESC as \u001b, which jq -r
 		// prints raw, and the pasted text holds the server's words.
 		cl := termsafe.Clean
-		out := explainJSON{Browser: r.Browser, Candidates: []string{}, URL: cl(r.URL), RedirectedFrom: cl(r.RedirectedFrom), Origin: cl(r.Origin),
+		out := explainJSON{Browser: r.Browser, Candidates: []string{}, URL: cl(r.URL), RedirectedFrom: cl(r.RedirectedFrom), Location: cl(r.Location), Origin: cl(r.Origin),
 			CheckCommand: cl(command), Note: cl(r.Note), Locale: r.Locale, LegacyWording: cl(r.Legacy)}
 		if r.Code != "" {
 			c := string(r.Code)
@@ -112,6 +116,12 @@ func explainText(o *explainOptions, r *consoletext.Reading) error {
 	if r.RedirectedFrom != "" && r.URL != "" {
 		shownURL += " (redirected from " + r.RedirectedFrom + ")"
 	}
+	if r.Location != "" {
+		if shownURL == "" {
+			shownURL = "not in the text"
+		}
+		shownURL += " (its redirect to " + r.Location + " failed)"
+	}
 	field("URL", shownURL, "not in the text")
 	field("Origin", r.Origin, "not in the text ("+p.Display+"'s line does not name the page's origin)")
 	status := ""
@@ -126,8 +136,8 @@ func explainText(o *explainOptions, r *consoletext.Reading) error {
 	if needsOrigin {
 		wrap("  ", "   ", "(put your page's origin in --origin: the text does not name it)")
 	}
-	if r.URL == "" {
-		wrap("  ", "   ", "(put the request's URL for URL: the text does not name it)")
+	if r.URL == "" && r.RedirectedFrom == "" {
+		wrap("  ", "   ", "(put the request's URL for "+urlPlaceholder+": the text does not name it)")
 	}
 	if hidden != "" {
 		wrap("  ", "   ", fmt.Sprintf("(put the hidden values back for %s, or pass --no-redact)", hidden))
@@ -154,6 +164,10 @@ func cutLineError(o *explainOptions, e *consoletext.UnknownReasonError) error {
 	return usageErrorf("%s", msg)
 }
 
+// urlPlaceholder stands for a URL the text does not name, as a URL check
+// accepts.
+const urlPlaceholder = "https://your-api.example/path"
+
 // reproduceCommand is the `corsdiag check` command that reproduces what the
 // reading says; needsOrigin is true when the text lacks the page's origin.
 func reproduceCommand(r *consoletext.Reading) (cmd string, needsOrigin bool) {
@@ -164,7 +178,7 @@ func reproduceCommand(r *consoletext.Reading) (cmd string, needsOrigin bool) {
 		url = r.RedirectedFrom
 	}
 	if url == "" {
-		url = "URL"
+		url = urlPlaceholder
 	}
 	origin := r.Origin
 	if origin == "" {

@@ -41,8 +41,11 @@ type Reading struct {
 	// names one: the URL script asked for in Chrome's "(redirected from
 	// '…')", the redirect's own in an older Chrome's "Redirect from '…'".
 	RedirectedFrom string
-	Status         int
-	Param          string
+	// Location is where the redirect that failed pointed, when the text
+	// names it (WebKit's "Cross-origin redirection to …").
+	Location string
+	Status   int
+	Param    string
 	// Initiator is what made the request ("fetch", "XMLHttpRequest",
 	// "font", "script", "image", "stylesheet", "eventsource", "video",
 	// "audio"; a cors.Initiators name) when the text says.
@@ -429,13 +432,22 @@ func read(text string) (*Reading, error) {
 			pre = pre && m.p.t.AfterPreflight
 			some = some || m.p.t.AfterPreflight
 		}
-		if some && !pre && len(causes) > 0 && len(f) > 0 && f[0].vals["url"] == causes[0].vals["url"] {
+		if some && !pre && len(causes) > 0 && len(f) > 0 && f[0].vals["url"] == causes[0].vals["url"] && !redirectStatus(causes[0]) {
 			// After a redirect's failure Firefox names the URL script
-			// asked for; after a preflight's, the same URL.
+			// asked for; after a preflight's, the same URL. A 3xx that
+			// failed the check at the URL script asked for reads the same
+			// as a redirected preflight (Firefox ESR 153: redirect-hop-no-acao
+			// and preflight-301): either.
 			pre = true
 		}
 		for _, m := range f {
 			m.preflight = pre
+			// After a redirect's failure the line names the URL script
+			// asked for (Firefox's AfterRedirect): where it started.
+			if !pre && len(causes) > 0 {
+				u, cu := m.vals["url"], causes[0].vals["url"]
+				m.start = u != "" && cu != "" && u != cu
+			}
 			follows = append(follows, m)
 		}
 	}
@@ -468,6 +480,12 @@ func failedLoadStatus(text, url string) int {
 	return 0
 }
 
+// redirectStatus says the line names a 3xx status.
+func redirectStatus(m match) bool {
+	s, err := strconv.Atoi(m.vals["status"])
+	return err == nil && s >= 300 && s < 400
+}
+
 // ledBy is the matches in c of the code the last cause line leads to, if
 // that line leads one.
 func ledBy(causes, c []match) []match {
@@ -490,6 +508,8 @@ type match struct {
 	vals map[string]string
 	// preflight: the line follows only a failed preflight.
 	preflight bool
+	// start: the line names the URL a redirect led away from.
+	start bool
 }
 
 func matchLine(line string) []match {
@@ -562,9 +582,14 @@ func decide(causes, follows []match) *Reading {
 				*dst = m.vals[name]
 			}
 		}
+		if m.start {
+			take(&r.RedirectedFrom, "url")
+		}
 		take(&r.URL, "url")
 		take(&r.URL, "request")
 		take(&r.RedirectedFrom, "from")
+		take(&r.Location, "location")
+		take(&r.Location, "location_bare")
 		take(&r.Origin, "origin")
 		take(&r.Origin, "sent_origin")
 		take(&r.Param, "param")
@@ -630,6 +655,11 @@ func refine(r *Reading) {
 	}
 	if r.Preflight {
 		keep(isPreflightCode)
+	}
+	if r.Location != "" {
+		// A redirect the browser checked and refused: a preflight's
+		// redirect is never followed, so never checked.
+		keep(func(c cors.Code) bool { return !isPreflightCode(c) })
 	}
 	if in, ok := cors.LookupInitiator(r.Initiator); ok && !in.Scripted {
 		// Only script sets what a preflight is for (a method, a header),

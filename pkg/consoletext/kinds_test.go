@@ -1,6 +1,7 @@
 package consoletext
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -131,6 +132,63 @@ func TestReadFirefoxFontLine(t *testing.T) {
 		// is about…" ran them together).
 		if text == font && !strings.Contains(r.Note, "precise answer. The line is about a web font") {
 			t.Errorf("note %q runs its sentences together", r.Note)
+		}
+	}
+}
+
+// Each browser's lines about a failed redirect, as the profiles render
+// them, read back with every URL they hold in its place: the URL that
+// failed, where the redirect started (Chromium's "(redirected from …)",
+// Firefox's second line), where it led (WebKit's "Cross-origin
+// redirection to … denied", read as the unprefixed cause before).
+func TestReadRedirectURLs(t *testing.T) {
+	for _, p := range cors.AllProfiles {
+		for _, code := range []cors.Code{cors.CodeMissingAllowOrigin, cors.CodeWildcardCredentials, cors.CodeInvalidCredentials,
+			cors.CodeRedirectModeError, cors.CodeRedirectCredentials, cors.CodeRedirectBadLocation} {
+			c := &cors.Console{Initiator: "fetch", URL: "https://b.example.com/hop", Request: "https://api.example.com/a",
+				From: "https://api.example.com/a", Origin: "https://app.example", Status: 302, Redirect: true, OriginLines: 1,
+				Param: "TRUE", Location: "https://cdn.example.net/b", NotFollowed: code == cors.CodeRedirectModeError}
+			lines := p.Lines(&cors.Finding{Code: code, Console: c})
+			if len(lines) == 0 {
+				continue
+			}
+			for _, text := range []string{strings.Join(lines, "\n"), lines[0]} {
+				r, err := Read(text)
+				if err != nil {
+					t.Errorf("%s %s: %v\n%s", p.Name, code, err, text)
+					continue
+				}
+				in := func(u string) bool { return strings.Contains(text, u) }
+				if !has(r.Candidates, code) ||
+					in(c.URL) != (r.URL == c.URL) ||
+					in(c.From) != (r.RedirectedFrom == c.From) ||
+					in(c.Location) != (r.Location == c.Location) {
+					t.Errorf("%s %s: read %v URL %q from %q location %q\n%s", p.Name, code, r.Candidates, r.URL, r.RedirectedFrom, r.Location, text)
+				}
+				if r.Location != "" && slices.ContainsFunc(r.Candidates, isPreflightCode) {
+					t.Errorf("%s %s: a checked redirect read as a preflight's: %v\n%s", p.Name, code, r.Candidates, text)
+				}
+			}
+		}
+	}
+}
+
+// Firefox's lines for a 3xx that failed the CORS check at the URL script
+// asked for read the same after a request's redirect and a preflight's
+// (Firefox ESR 153: redirect-hop-no-acao, preflight-301): both are
+// candidates. Read as the preflight's alone before.
+func TestReadFirefoxRedirectOrPreflight(t *testing.T) {
+	for _, preflight := range []bool{false, true} {
+		c := &cors.Console{Initiator: "fetch", URL: "https://api.example.com/a", Request: "https://api.example.com/a",
+			Origin: "https://app.example", Status: 302, Redirect: !preflight, Preflight: preflight, OriginLines: 1}
+		code := cors.CodeMissingAllowOrigin
+		if preflight {
+			code = cors.CodePreflightMissingAllowOrigin
+		}
+		text := strings.Join(cors.Firefox.Lines(&cors.Finding{Code: code, Console: c}), "\n")
+		r, err := Read(text)
+		if err != nil || !has(r.Candidates, cors.CodeMissingAllowOrigin) || !has(r.Candidates, cors.CodePreflightMissingAllowOrigin) {
+			t.Errorf("preflight %v: read %+v %v\n%s", preflight, r, err, text)
 		}
 	}
 }

@@ -423,6 +423,16 @@ func (p *Profile) Templates() []Template {
 			t.Text = m.render(cs, init, placeholders())
 			t.Initiator = init
 			add(t)
+			// On a redirect response the same failure may read with the
+			// profile's redirect prefix (Messages.cause), naming where the
+			// redirect led.
+			if _, own := m.Causes[code+"|redirect"]; m.RedirectPrefix != "" && !own && t.Code != "" && preflightCodeOf[Code(code)] != "" {
+				rt := t
+				rcs := cs
+				rcs.Text = m.RedirectPrefix + cs.Text
+				rt.Text = m.render(rcs, init, placeholders())
+				add(rt)
+			}
 			// A preflight CORS-check failure reads as the actual
 			// response's with the preflight prefix, unless the table
 			// says otherwise.
