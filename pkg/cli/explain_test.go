@@ -493,5 +493,10 @@ func TestExplainLoadKinds(t *testing.T) {
 		if code != ExitAllowed || !strings.Contains(out, tt.want) {
 			t.Errorf("exit %d, output lacks %q:\n%s%s", code, tt.want, out, stderr)
 		}
+		// A line that says credentials mode 'include' has its element's
+		// use-credentials in the command: the note asks for no more.
+		if strings.Contains(tt.want, "--credentials") && strings.Contains(strings.Join(strings.Fields(out), " "), "Add --credentials") {
+			t.Errorf("the command has --credentials, the note asks to add it:\n%s", out)
+		}
 	}
 }

@@ -185,10 +185,8 @@ func reproduceCommand(r *consoletext.Reading) (cmd string, needsOrigin bool) {
 		origin, needsOrigin = "https://your-page.example", true
 	}
 	args := []string{"corsdiag", "check", shellQuote(url), "--origin", shellQuote(origin)}
-	method, header, credentials := "GET", []string(nil), false
+	method, header, credentials := "GET", []string(nil), consoletext.IsCredentialsCode(r.Code)
 	switch r.Code {
-	case cors.CodeWildcardCredentials, cors.CodeInvalidCredentials, cors.CodePreflightWildcardCredentials, cors.CodePreflightInvalidCredentials:
-		credentials = true
 	case cors.CodeMethodNotAllowed:
 		if r.Param != "" {
 			method = r.Param

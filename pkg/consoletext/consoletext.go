@@ -355,7 +355,12 @@ func Read(text string) (*Reading, error) {
 	}
 	if kind != "" {
 		note := "The line is about a " + kind + " the page loads (the element's own request, in CORS mode), not fetch(): corsdiag check sends the same GET."
-		if credentials {
+		switch {
+		case credentials && IsCredentialsCode(r.Code):
+			// The line says credentials mode 'include': the command
+			// reproduces with --credentials already.
+			note += " Its credentials mode 'include' is the element's crossorigin=\"use-credentials\": the check sends --credentials."
+		case credentials:
 			note += " Add --credentials if the element has crossorigin=\"use-credentials\"."
 		}
 		if r.Note != "" && !strings.HasSuffix(r.Note, ".") {
@@ -664,7 +669,7 @@ func refine(r *Reading) {
 	if in, ok := cors.LookupInitiator(r.Initiator); ok && !in.Scripted {
 		// Only script sets what a preflight is for (a method, a header),
 		// and a web font never carries credentials.
-		keep(func(c cors.Code) bool { return !isPreflightCode(c) && !(in.SameOriginOnly && isCredentialsCode(c)) })
+		keep(func(c cors.Code) bool { return !isPreflightCode(c) && !(in.SameOriginOnly && IsCredentialsCode(c)) })
 	}
 	if r.Status != 0 {
 		redirect := r.Status >= 300 && r.Status < 400
@@ -706,8 +711,9 @@ func isOriginValueCode(c cors.Code) bool {
 	return false
 }
 
-// isCredentialsCode: the code needs a request with credentials.
-func isCredentialsCode(c cors.Code) bool {
+// IsCredentialsCode: the code needs a request with credentials (the line
+// says credentials mode 'include').
+func IsCredentialsCode(c cors.Code) bool {
 	switch c {
 	case cors.CodeWildcardCredentials, cors.CodeInvalidCredentials,
 		cors.CodePreflightWildcardCredentials, cors.CodePreflightInvalidCredentials:

@@ -124,7 +124,7 @@ func TestReadFirefoxFontLine(t *testing.T) {
 		// A web font is a GET without the page's headers or credentials:
 		// no preflight and no credentials code reads the same as its line.
 		for _, c := range r.Candidates {
-			if isPreflightCode(c) || isCredentialsCode(c) {
+			if isPreflightCode(c) || IsCredentialsCode(c) {
 				t.Errorf("candidate %s for a web font: %v", c, r.Candidates)
 			}
 		}
