@@ -53,7 +53,7 @@ func TestExplainRedirectLines(t *testing.T) {
 						t.Errorf("%s %s: output shows the token:\n%s", p.Name, code, got)
 					}
 					for _, l := range overWidth(got, 80) {
-						if !strings.Contains(l, "corsdiag check") {
+						if !strings.HasPrefix(l, "  corsdiag check ") {
 							t.Errorf("%s %s: wider than 80: %q", p.Name, code, l)
 						}
 					}
@@ -61,6 +61,11 @@ func TestExplainRedirectLines(t *testing.T) {
 					cmd, _, _ = strings.Cut(cmd, "\n")
 					if _, err := checkAccepts(t, cmd); err != nil {
 						t.Errorf("%s %s: check refuses %s: %v", p.Name, code, cmd, err)
+					}
+					// check follows redirects unless a pasted call says
+					// otherwise: explain says how to keep the mode.
+					if code == cors.CodeRedirectModeError && !strings.Contains(got, "corsdiag check --from-file -") {
+						t.Errorf("%s %s: no word of the pasted call that keeps redirect: 'error':\n%s", p.Name, code, got)
 					}
 				}
 			}

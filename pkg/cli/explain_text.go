@@ -139,6 +139,11 @@ func explainText(o *explainOptions, r *consoletext.Reading) error {
 	if r.URL == "" && r.RedirectedFrom == "" {
 		wrap("  ", "   ", "(put the request's URL for "+urlPlaceholder+": the text does not name it)")
 	}
+	if r.Code == cors.CodeRedirectModeError {
+		// check has no flag for fetch()'s redirect mode: a pasted call
+		// carries it (docs/check.md).
+		wrap("  ", "   ", fmt.Sprintf("(this follows the redirect, as fetch() does by default; to check the call with redirect: %q, paste it: corsdiag check --from-file -)", cors.RedirectError))
+	}
 	if hidden != "" {
 		wrap("  ", "   ", fmt.Sprintf("(put the hidden values back for %s, or pass --no-redact)", hidden))
 	}
