@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/corsdiag/corsdiag/pkg/internal/shellword"
 	"io"
 	"maps"
 	"net/http"
@@ -218,7 +219,7 @@ func (o *checkOptions) setArgs(args []string) error {
 	case len(args) > 1:
 		return usageErrorf("check takes one URL, got %d arguments; to paste a curl command, put it after --: corsdiag check -- curl …", len(args))
 	case isHARFile(args[0]):
-		return usageErrorf("%s is a HAR file, not a URL: run corsdiag har %s", args[0], shellQuote(args[0]))
+		return usageErrorf("%s is a HAR file, not a URL: run corsdiag har %s", args[0], shellword.Quote(args[0]))
 	}
 	o.URL = args[0]
 	return nil
@@ -275,7 +276,7 @@ func (o *checkOptions) readFromFile(args []string) (string, error) {
 		return "", usageErrorf("--from-file %s: %v", o.FromFile, err)
 	}
 	if !isCurl(text) && pastedForm(text) == "" {
-		har, explain := "corsdiag har "+shellQuote(o.FromFile), "corsdiag explain - < "+shellQuote(o.FromFile)
+		har, explain := "corsdiag har "+shellword.Quote(o.FromFile), "corsdiag explain - < "+shellword.Quote(o.FromFile)
 		if o.FromFile == "-" {
 			har, explain = "corsdiag har -", "corsdiag explain -"
 		}

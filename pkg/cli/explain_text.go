@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"github.com/corsdiag/corsdiag/pkg/internal/shellword"
 	"io"
 	"strings"
 
@@ -189,7 +190,7 @@ func reproduceCommand(r *consoletext.Reading) (cmd string, needsOrigin bool) {
 	if origin == "" {
 		origin, needsOrigin = "https://your-page.example", true
 	}
-	args := []string{"corsdiag", "check", shellQuote(url), "--origin", shellQuote(origin)}
+	args := []string{"corsdiag", "check", shellword.Quote(url), "--origin", shellword.Quote(origin)}
 	method, header, credentials := "GET", []string(nil), consoletext.IsCredentialsCode(r.Code)
 	switch r.Code {
 	case cors.CodeMethodNotAllowed:
@@ -208,9 +209,9 @@ func reproduceCommand(r *consoletext.Reading) (cmd string, needsOrigin bool) {
 	}
 	switch {
 	case method != "GET":
-		args = append(args, "-X", shellQuote(method))
+		args = append(args, "-X", shellword.Quote(method))
 	case len(header) > 0 && withHeader:
-		args = append(args, "-H", shellQuote(header[0]+": 1"))
+		args = append(args, "-H", shellword.Quote(header[0]+": 1"))
 	case r.Preflight || strings.HasPrefix(string(r.Code), "preflight-") && r.Code != cors.CodePreflightNetwork:
 		// The text does not say what made the request need a preflight.
 		args = append(args, "--preflight", "always")
@@ -222,19 +223,4 @@ func reproduceCommand(r *consoletext.Reading) (cmd string, needsOrigin bool) {
 		args = append(args, "--browser", r.Browser)
 	}
 	return strings.Join(args, " "), needsOrigin
-}
-
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	safe := s != ""
-	for _, c := range s {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("_-./:@%+=,", c)) {
-			safe = false
-			break
-		}
-	}
-	if safe {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/corsdiag/corsdiag/pkg/internal/shellword"
 	"io"
 	"net/http"
 	"os"
@@ -120,10 +121,10 @@ before the damage), or a flag is wrong. Docs:
 func filterWords(url, origin string) string {
 	var words []string
 	if url != "" {
-		words = append(words, "--url "+shellQuote(url))
+		words = append(words, "--url "+shellword.Quote(url))
 	}
 	if origin != "" {
-		words = append(words, "--origin "+shellQuote(origin))
+		words = append(words, "--origin "+shellword.Quote(origin))
 	}
 	return strings.Join(words, " and ")
 }
@@ -501,13 +502,13 @@ func otherPasteHint(name string, err error) string {
 	}
 	text = strings.TrimSpace(text)
 	if isCurl(text) || pastedForm(text) != "" {
-		return "; it holds a copied request, not a HAR file: run corsdiag check --from-file " + shellQuote(name)
+		return "; it holds a copied request, not a HAR file: run corsdiag check --from-file " + shellword.Quote(name)
 	}
 	if m := jsonpCall.FindStringSubmatch(text); m != nil {
 		return "; it is a HAR wrapped in a JavaScript call (HAR Viewer's JSONP form): remove " + termsafe.Clean(m[1]) + "( before the JSON object and ); after it"
 	}
 	if consoleText(text) {
-		return "; it holds console text, not a HAR file: run corsdiag explain - < " + shellQuote(name)
+		return "; it holds console text, not a HAR file: run corsdiag explain - < " + shellword.Quote(name)
 	}
 	return ""
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/internal/shellword"
 	"github.com/corsdiag/corsdiag/pkg/redact"
 )
 
@@ -22,12 +23,12 @@ func CheckCommand(req *cors.Request, noRedact bool) string {
 	var b strings.Builder
 	b.Grow(64 + len(u) + len(req.Origin) + 48*len(req.Header))
 	b.WriteString("corsdiag check ")
-	writeShellQuoted(&b, u)
+	shellword.Write(&b, u)
 	b.WriteString(" --origin ")
-	writeShellQuoted(&b, req.Origin)
+	shellword.Write(&b, req.Origin)
 	if m := cors.NormalizeMethod(req.Method); m != "" && m != "GET" {
 		b.WriteString(" -X ")
-		writeShellQuoted(&b, req.Method)
+		shellword.Write(&b, req.Method)
 	}
 	var room [16]string
 	names := room[:0]
@@ -49,9 +50,9 @@ func CheckCommand(req *cors.Request, noRedact bool) string {
 			}
 			// "k: v" holds a space: always quoted.
 			b.WriteString(" -H '")
-			writeQuotedBody(&b, k)
+			shellword.WriteInQuotes(&b, k)
 			b.WriteString(": ")
-			writeQuotedBody(&b, v)
+			shellword.WriteInQuotes(&b, v)
 			b.WriteByte('\'')
 		}
 	}
@@ -63,50 +64,3 @@ func CheckCommand(req *cors.Request, noRedact bool) string {
 	}
 	return b.String()
 }
-
-// writeShellQuoted writes s quoted for a POSIX shell when it needs
-// quoting: when it is empty or holds a byte shellSafe does not mark (any
-// byte of a non-ASCII character among them).
-func writeShellQuoted(b *strings.Builder, s string) {
-	if !shellWord(s) {
-		b.WriteByte('\'')
-		writeQuotedBody(b, s)
-		b.WriteByte('\'')
-		return
-	}
-	b.WriteString(s)
-}
-
-// writeQuotedBody writes s for inside single quotes: each ' as '\”.
-func writeQuotedBody(b *strings.Builder, s string) {
-	for {
-		i := strings.IndexByte(s, '\'')
-		if i < 0 {
-			b.WriteString(s)
-			return
-		}
-		b.WriteString(s[:i])
-		b.WriteString(`'\''`)
-		s = s[i+1:]
-	}
-}
-
-// shellWord reports whether s needs no quoting.
-func shellWord(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if !shellSafe[s[i]] {
-			return false
-		}
-	}
-	return s != ""
-}
-
-// shellSafe marks the bytes a shell word may hold unquoted. A table, not
-// a function per rune: `har -o json` quotes every blocked request's URL
-// and headers.
-var shellSafe = func() (t [256]bool) {
-	for c := 0; c < 128; c++ {
-		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_./:=,@%+", byte(c)) >= 0
-	}
-	return t
-}()

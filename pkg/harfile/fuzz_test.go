@@ -150,18 +150,3 @@ func FuzzCheckCommand(f *testing.F) {
 		}
 	})
 }
-
-// FuzzShellQuote holds writeShellQuoted's byte table to the rune test it
-// replaced.
-func FuzzShellQuote(f *testing.F) {
-	for _, s := range []string{"", "https://a.test/x?y=1", "a b", "it's", "é", "\xff", "-H", "a\x00b"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		var b strings.Builder
-		writeShellQuoted(&b, s)
-		if got, want := b.String(), shellQuoteByRunes(s); got != want {
-			t.Fatalf("writeShellQuoted(%q) = %q, want %q", s, got, want)
-		}
-	})
-}
