@@ -27,7 +27,8 @@ func Write(b *strings.Builder, s string) {
 	b.WriteByte('\'')
 }
 
-// WriteInQuotes writes s for inside single quotes: each ' as '\”.
+// WriteInQuotes writes s for inside single quotes: it closes the quotes
+// before each ', escapes it, and opens them again.
 func WriteInQuotes(b *strings.Builder, s string) {
 	for {
 		i := strings.IndexByte(s, '\'')
