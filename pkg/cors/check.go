@@ -99,13 +99,19 @@ type accessCheck struct {
 	corsError string // without the "Preflight" prefix
 	param     string
 	message   string
+	// fix replaces the catalogue's on the actual response ("" keeps it):
+	// the page's side of it is in the initiator's words.
+	fix string
 }
 
 // checkAccess is the CORS check (Fetch §CORS check) in Chromium's order
 // (services/network/public/cpp/cors/cors.cc CheckAccess). It returns every
 // failure, the one Chromium reports first: an origin failure and a
-// credentials failure can both be true, and a user wants both.
-func checkAccess(m *Message, origin string, credentials bool) []accessCheck {
+// credentials failure can both be true, and a user wants both. r says
+// whether the request carries credentials, and its initiator how the
+// page asked for them.
+func checkAccess(m *Message, origin string, r *Request) []accessCheck {
+	credentials := r.Credentials
 	var out []accessCheck
 	acao, present := combined(m, HeaderAllowOrigin)
 	switch {
@@ -113,12 +119,13 @@ func checkAccess(m *Message, origin string, credentials bool) []accessCheck {
 		if !credentials {
 			return nil
 		}
-		out = append(out, accessCheck{"WildcardOriginNotAllowed", "",
-			"the server answered Access-Control-Allow-Origin: * but the request carries credentials (credentials: 'include'), and `*` never allows a credentialed request"})
+		out = append(out, accessCheck{corsError: "WildcardOriginNotAllowed",
+			message: "the server answered Access-Control-Allow-Origin: * but the request carries credentials (" +
+				InitiatorOf(r).Credentials + "), and `*` never allows a credentialed request"})
 		// Chromium stops here; once the origin is echoed instead, the
 		// credentials check below is the next thing the page hits.
 	case !present:
-		out = append(out, accessCheck{"MissingAllowOriginHeader", "", "the response has no Access-Control-Allow-Origin header"})
+		out = append(out, accessCheck{"MissingAllowOriginHeader", "", "the response has no Access-Control-Allow-Origin header", ""})
 	case acao != origin:
 		lines := len(values(m, HeaderAllowOrigin))
 		switch {
@@ -130,13 +137,13 @@ func checkAccess(m *Message, origin string, credentials bool) []accessCheck {
 			if lines > 1 {
 				why = "the header on " + itoa(lines) + " lines (two layers, such as a gateway and the application, both set it)"
 			}
-			out = append(out, accessCheck{"MultipleAllowOriginValues", acao, "Access-Control-Allow-Origin holds several values ('" + acao + "'): " + why + "; exactly one origin is allowed"})
+			out = append(out, accessCheck{"MultipleAllowOriginValues", acao, "Access-Control-Allow-Origin holds several values ('" + acao + "'): " + why + "; exactly one origin is allowed", ""})
 		case acao == "null":
-			out = append(out, accessCheck{"AllowOriginMismatch", acao, "Access-Control-Allow-Origin is 'null' but the origin is " + origin + ": " + mismatchReason(acao, origin)})
+			out = append(out, accessCheck{"AllowOriginMismatch", acao, "Access-Control-Allow-Origin is 'null' but the origin is " + origin + ": " + mismatchReason(acao, origin), ""})
 		case !isValidURL(acao):
-			out = append(out, accessCheck{"InvalidAllowOriginValue", acao, "Access-Control-Allow-Origin is '" + acao + "', which is not an origin (scheme://host[:port]), `*` or null"})
+			out = append(out, accessCheck{"InvalidAllowOriginValue", acao, "Access-Control-Allow-Origin is '" + acao + "', which is not an origin (scheme://host[:port]), `*` or null", ""})
 		default:
-			out = append(out, accessCheck{"AllowOriginMismatch", acao, "Access-Control-Allow-Origin is '" + acao + "' but " + originIs(origin) + ": " + mismatchReason(acao, origin)})
+			out = append(out, accessCheck{"AllowOriginMismatch", acao, "Access-Control-Allow-Origin is '" + acao + "' but " + originIs(origin) + ": " + mismatchReason(acao, origin), ""})
 		}
 	}
 	if credentials {
@@ -146,7 +153,7 @@ func checkAccess(m *Message, origin string, credentials bool) []accessCheck {
 			if acac != "" {
 				msg = "the request carries credentials but Access-Control-Allow-Credentials is '" + acac + "'; it must be exactly 'true' (lower case)"
 			}
-			out = append(out, accessCheck{"InvalidAllowCredentials", acac, msg})
+			out = append(out, accessCheck{"InvalidAllowCredentials", acac, msg, credentialsFix(InitiatorOf(r))})
 		}
 	}
 	return out
@@ -155,6 +162,11 @@ func checkAccess(m *Message, origin string, credentials bool) []accessCheck {
 // originIs names the origin a response was checked against: the page's,
 // or a null Origin, whose source (a sandboxed or file: page, a tainting
 // redirect) the finding's context says.
+// credentialsFix is invalid-allow-credentials' fix for a load made by in.
+func credentialsFix(in Initiator) string {
+	return "Send Access-Control-Allow-Credentials: true (lower case, exactly), or " + in.NoCredentials + "."
+}
+
 func originIs(origin string) string {
 	if origin == "null" {
 		return "the request's Origin is null"

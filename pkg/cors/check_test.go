@@ -81,7 +81,7 @@ func TestCheckAccess(t *testing.T) {
 		{"ACAC false", hdr(HeaderAllowOrigin, page, HeaderAllowCredentials, "false"), true, []string{"InvalidAllowCredentials/false"}},
 	} {
 		var got []string
-		for _, a := range checkAccess(&Message{Header: tc.h}, page, tc.creds) {
+		for _, a := range checkAccess(&Message{Header: tc.h}, page, &Request{Credentials: tc.creds}) {
 			got = append(got, a.corsError+"/"+a.param)
 			if a.message == "" {
 				t.Errorf("%s: empty message", tc.name)

@@ -235,7 +235,7 @@ func (j *judge) checkPreflight(h *Hop, plan *Plan) {
 	}
 	resp := h.Response
 	if isRedirect(resp) && j.p.PreflightRedirectChecksOrigin {
-		if access := checkAccess(resp, r.Origin, r.Credentials); len(access) > 0 {
+		if access := checkAccess(resp, r.Origin, r); len(access) > 0 {
 			for _, a := range access {
 				f := newFinding(accessCodes[a.corsError][1], "preflight", onPreflight(a.message)+statusNote(resp)+"; this is a redirect response, which the browser CORS-checks before it refuses to follow it")
 				f.FailedParameter = a.param
@@ -251,7 +251,7 @@ func (j *judge) checkPreflight(h *Hop, plan *Plan) {
 		j.add(f)
 		return
 	}
-	access := checkAccess(resp, r.Origin, r.Credentials)
+	access := checkAccess(resp, r.Origin, r)
 	statusOK := resp.Status >= 200 && resp.Status < 300
 	statusFinding := func() {
 		f := newFinding(CodePreflightStatus, "preflight", fmt.Sprintf("the preflight got status %d%s; it must be 2xx", resp.Status, statusTextSuffix(resp)))
@@ -465,10 +465,13 @@ func (j *judge) checkActual(hops []Hop) {
 		revalidated := resp.Status == http.StatusNotModified && !conditional(r.Header)
 		var failed []accessCheck
 		if cross && !revalidated {
-			failed = checkAccess(resp, st.Origin, r.Credentials)
+			failed = checkAccess(resp, st.Origin, r)
 			for _, a := range failed {
 				msg := a.message + statusNote(resp)
 				f := newFinding(accessCodes[a.corsError][0], step, msg)
+				if a.fix != "" {
+					f.Fix = a.fix
+				}
 				if isRedirect(resp) {
 					f.Message += "; this is a redirect response, and the browser checks CORS on every hop"
 					f.Fix = "Call the final URL directly (" + first(resp, "Location") + ": https, the trailing slash, the canonical host), so the browser never meets this redirect; or have the redirect answer carry the CORS headers too."
@@ -596,7 +599,7 @@ func (j *judge) blameTaint(st RedirectState, resp *Message, preflight bool) {
 	}
 	why := ""
 	switch {
-	case len(checkAccess(resp, page, j.req.Credentials)) == 0:
+	case len(checkAccess(resp, page, &j.req)) == 0:
 		acao, _ := combined(resp, HeaderAllowOrigin)
 		why = "there the server allows " + page + " (Access-Control-Allow-Origin: " + acao + "), but the browser sent Origin: null"
 	case Refusal(resp, preflight) != "":
@@ -762,7 +765,7 @@ func (p *Profile) Redirect(r *Request, st RedirectState, resp *Message) (Redirec
 	if !isRedirect(resp) || r.stopsAtRedirect() {
 		return st, false
 	}
-	if (st.CrossOrigin || !sameOrigin(st.Origin, st.URL)) && len(checkAccess(resp, st.Origin, r.Credentials)) > 0 {
+	if (st.CrossOrigin || !sameOrigin(st.Origin, st.URL)) && len(checkAccess(resp, st.Origin, r)) > 0 {
 		return st, false
 	}
 	next, f := p.redirect(r, st, resp)

@@ -29,24 +29,43 @@ type Initiator struct {
 	Accept string
 	// ResourceType is Chrome's HAR _resourceType for the load.
 	ResourceType string
+	// Credentials is what the page writes to send credentials on the load,
+	// for corsdiag's own words (the console's are the browser's); "" for
+	// a load that never sends them.
+	Credentials string
+	// NoCredentials is the page's fix that stops sending them.
+	NoCredentials string
 }
+
+// elementNoCredentials is an element's fix: anonymous still makes a CORS
+// request, without cookies.
+const elementNoCredentials = `write crossorigin="anonymous" on the element instead of crossorigin="use-credentials"`
 
 // Initiators are the CORS-mode requests corsdiag knows, fetch() first.
 var Initiators = []Initiator{
-	{Name: "fetch", Flag: "fetch", Dest: "empty", Scripted: true, What: "fetch() request", Short: "fetch()", ResourceType: "fetch"},
-	{Name: "XMLHttpRequest", Flag: "xhr", Dest: "empty", Scripted: true, What: "XMLHttpRequest", Short: "XMLHttpRequest", ResourceType: "xhr"},
+	{Name: "fetch", Flag: "fetch", Dest: "empty", Scripted: true, What: "fetch() request", Short: "fetch()", ResourceType: "fetch",
+		Credentials: "credentials: 'include'", NoCredentials: "drop credentials: 'include' on the page"},
+	{Name: "XMLHttpRequest", Flag: "xhr", Dest: "empty", Scripted: true, What: "XMLHttpRequest", Short: "XMLHttpRequest", ResourceType: "xhr",
+		Credentials: "withCredentials = true", NoCredentials: "drop withCredentials = true on the page"},
 	{Name: "font", Flag: "font", Dest: "font", SameOriginOnly: true, What: "web font (@font-face, FontFace)", Short: "a web font", ResourceType: "font"},
-	{Name: "script", Flag: "script", Dest: "script", What: `module script (<script type=module>)`, Short: "<script type=module>", ResourceType: "script"},
+	{Name: "script", Flag: "script", Dest: "script", What: `module script (<script type=module>)`, Short: "<script type=module>", ResourceType: "script",
+		Credentials: `crossorigin="use-credentials"`, NoCredentials: elementNoCredentials},
 	// A classic script looks like a module script in a HAR (the same
 	// resource type and destination): no ResourceType, never read from one.
-	{Name: "classic-script", Flag: "classic-script", Dest: "script", What: `<script crossorigin> classic script`, Short: "<script crossorigin>"},
-	{Name: "image", Flag: "image", Dest: "image", What: "<img crossorigin> image", Short: "<img crossorigin>", ResourceType: "image"},
-	{Name: "stylesheet", Flag: "stylesheet", Dest: "style", What: `<link rel=stylesheet crossorigin> stylesheet`, Short: "<link rel=stylesheet crossorigin>", ResourceType: "stylesheet"},
-	{Name: "eventsource", Flag: "eventsource", Dest: "empty", What: "EventSource stream (or another load Chrome calls “resource”)", Accept: "text/event-stream", Short: "EventSource", ResourceType: "eventsource"},
+	{Name: "classic-script", Flag: "classic-script", Dest: "script", What: `<script crossorigin> classic script`, Short: "<script crossorigin>",
+		Credentials: `crossorigin="use-credentials"`, NoCredentials: elementNoCredentials},
+	{Name: "image", Flag: "image", Dest: "image", What: "<img crossorigin> image", Short: "<img crossorigin>", ResourceType: "image",
+		Credentials: `crossorigin="use-credentials"`, NoCredentials: elementNoCredentials},
+	{Name: "stylesheet", Flag: "stylesheet", Dest: "style", What: `<link rel=stylesheet crossorigin> stylesheet`, Short: "<link rel=stylesheet crossorigin>", ResourceType: "stylesheet",
+		Credentials: `crossorigin="use-credentials"`, NoCredentials: elementNoCredentials},
+	{Name: "eventsource", Flag: "eventsource", Dest: "empty", What: "EventSource stream (or another load Chrome calls “resource”)", Accept: "text/event-stream", Short: "EventSource", ResourceType: "eventsource",
+		Credentials: "{withCredentials: true}", NoCredentials: "drop {withCredentials: true} from new EventSource() on the page"},
 	// Chrome's HAR calls both media elements' requests "media": their
 	// destination tells them apart.
-	{Name: "video", Flag: "video", Dest: "video", What: "<video crossorigin> media", Short: "<video crossorigin>", ResourceType: "media"},
-	{Name: "audio", Flag: "audio", Dest: "audio", What: "<audio crossorigin> media", Short: "<audio crossorigin>", ResourceType: "media"},
+	{Name: "video", Flag: "video", Dest: "video", What: "<video crossorigin> media", Short: "<video crossorigin>", ResourceType: "media",
+		Credentials: `crossorigin="use-credentials"`, NoCredentials: elementNoCredentials},
+	{Name: "audio", Flag: "audio", Dest: "audio", What: "<audio crossorigin> media", Short: "<audio crossorigin>", ResourceType: "media",
+		Credentials: `crossorigin="use-credentials"`, NoCredentials: elementNoCredentials},
 }
 
 // InitiatorOfRecord is the initiator a recorded request names: Chrome's

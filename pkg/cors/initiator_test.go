@@ -246,3 +246,86 @@ func keepIf(s []string, ok bool) []string {
 	}
 	return nil
 }
+
+// TestCredentialsWordingPerInitiator: corsdiag's own words (message, fix)
+// for a credentialed load name what that page writes to send credentials
+// (fetch's credentials: 'include', XHR's withCredentials, an element's
+// crossorigin="use-credentials"), never fetch()'s option on an element.
+// The console lines are the browsers' and stay as they are.
+func TestCredentialsWordingPerInitiator(t *testing.T) {
+	wildcard := []string{HeaderAllowOrigin, "*"}
+	echoed := []string{HeaderAllowOrigin, page}
+	cases := []struct {
+		code      Code
+		preflight bool
+		resp      []string
+		// named: the text that names the page's credentials.
+		named func(f *Finding) string
+	}{
+		{CodeWildcardCredentials, false, wildcard, func(f *Finding) string { return f.Message }},
+		{CodeInvalidCredentials, false, echoed, func(f *Finding) string { return f.Fix }},
+		{CodePreflightWildcardCredentials, true, wildcard, func(f *Finding) string { return f.Message }},
+		{CodePreflightInvalidCredentials, true, echoed, nil},
+	}
+	for _, in := range Initiators {
+		for _, c := range cases {
+			for _, p := range []*Profile{Chromium, Firefox, Safari} {
+				t.Run(in.Name+"/"+string(c.code)+"/"+p.Name, func(t *testing.T) {
+					r := withCreds(get())
+					r.Initiator = in.Name
+					ex := exch(r, nil, res(200, c.resp...))
+					if c.preflight {
+						r = withCreds(put())
+						r.Initiator = in.Name
+						ex = exch(r, res(204, append([]string{HeaderAllowMethods, "PUT",
+							HeaderAllowHeaders, "Content-Type"}, c.resp...)...), okActual())
+					}
+					d := p.Evaluate(ex)
+					var got *Finding
+					for i := range d.Findings {
+						f := &d.Findings[i]
+						if f.Code == c.code {
+							got = f
+						}
+						if in.Scripted || in.Credentials == "" {
+							continue
+						}
+						for _, text := range []string{f.Message, f.Fix} {
+							if strings.Contains(text, "credentials: 'include'") {
+								t.Errorf("%s: %s says fetch()'s credentials: 'include': %q", in.Name, f.Code, text)
+							}
+						}
+					}
+					switch {
+					case in.SameOriginOnly:
+						if got != nil {
+							t.Errorf("a %s never carries credentials, got %s", in.Name, c.code)
+						}
+						return
+					case got == nil && c.preflight && !in.Scripted:
+						return // an element load is a GET: no preflight
+					case got == nil:
+						t.Fatalf("no %s finding in %+v", c.code, d.Findings)
+					}
+					if c.named != nil && !strings.Contains(c.named(got), in.Credentials) {
+						t.Errorf("%s's text does not name %s: %q", c.code, in.Credentials, c.named(got))
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestInitiatorCredentialsColumns: every load that can carry credentials
+// says how the page asks for them and how it stops.
+func TestInitiatorCredentialsColumns(t *testing.T) {
+	for _, in := range Initiators {
+		if (in.Credentials == "") != in.SameOriginOnly || (in.NoCredentials == "") != in.SameOriginOnly {
+			t.Errorf("%s: Credentials %q, NoCredentials %q", in.Name, in.Credentials, in.NoCredentials)
+		}
+		if !in.Scripted && in.Accept == "" && !in.SameOriginOnly &&
+			(in.Credentials != `crossorigin="use-credentials"` || !strings.Contains(in.NoCredentials, `crossorigin="anonymous"`)) {
+			t.Errorf("element %s: Credentials %q, NoCredentials %q", in.Name, in.Credentials, in.NoCredentials)
+		}
+	}
+}

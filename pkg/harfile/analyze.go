@@ -982,7 +982,8 @@ func (a *analyzer) judge(j *job) *Result {
 		if dc := j.rec.Profile.Evaluate(&cred); dc.Verdict == cors.Blocked {
 			d, ex, req = dc, &cred, cred.Request
 			if f := &d.Findings[0]; f.Reported {
-				f.Message += " (the file shows no cookies, but only a request with credentials: 'include' fails on these headers, so it was credentialed)"
+				f.Message += " (the file shows no cookies, but only a request with " + cors.InitiatorOf(&req).Credentials +
+					" fails on these headers, so it was credentialed)"
 			}
 		}
 	}
@@ -1455,7 +1456,13 @@ func credentialsNotRecorded(j *job, ex *cors.Exchange) (cors.Finding, bool) {
 	if rep == nil {
 		return cors.Finding{}, false
 	}
-	return cors.NewFinding(CodeCredentialsNotRecorded, rep.Step, fmt.Sprintf(
-		"the file records no cookies for this request and %s's export does not say whether script sent it with credentials: 'include'; if it did, %s blocked it: %s (%s)",
-		j.rec.Profile.Display, j.rec.Profile.Display, rep.Message, rep.Code)), true
+	in := cors.InitiatorOf(&ex.Request)
+	f := cors.NewFinding(CodeCredentialsNotRecorded, rep.Step, fmt.Sprintf(
+		"the file records no cookies for this request and %s's export does not say whether the page sent it with %s; if it did, %s blocked it: %s (%s)",
+		j.rec.Profile.Display, in.Credentials, j.rec.Profile.Display, rep.Message, rep.Code))
+	if !in.Scripted {
+		f.Fix = "If the page loads this with " + in.Credentials + ", the browser blocked it: " + notRecordedServerFix +
+			" Or " + in.NoCredentials + ". Otherwise nothing to do."
+	}
+	return f, true
 }

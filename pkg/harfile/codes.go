@@ -36,6 +36,9 @@ func init() {
 		cors.Info{Code: CodeCredentialsNotRecorded, Severity: cors.SeverityWarning,
 			Title: "The export does not say whether the request carried credentials, and with them these headers fail",
 			Spec:  "Fetch §CORS check steps 3 and 6 (credentials mode include)",
-			Fix:   "If the page sends this request with credentials: 'include' (or XHR withCredentials), the browser blocked it: send the page's origin instead of `*` (echo the request's Origin only when it is on your allow-list) and send Access-Control-Allow-Credentials: true. Otherwise nothing to do."},
+			Fix:   "If the page sends this request with credentials: 'include' (or XHR withCredentials), the browser blocked it: " + notRecordedServerFix + " Otherwise nothing to do."},
 	)
 }
+
+// notRecordedServerFix is credentials-not-recorded's fix on the server.
+const notRecordedServerFix = "send the page's origin instead of `*` (echo the request's Origin only when it is on your allow-list) and send Access-Control-Allow-Credentials: true."

@@ -2,6 +2,7 @@ package harfile
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
@@ -165,5 +166,81 @@ func TestFontCookieIsNoCredential(t *testing.T) {
 		if got, want := CheckCommand(res.Reproduce, true), "corsdiag check https://cdn.test/fa.woff2 --origin https://app.test --initiator font"; got != want {
 			t.Errorf("%s: %s\nwant %s", tt.name, got, want)
 		}
+	}
+}
+
+// TestCredentialedRetryNamesTheLoadsCredentials: a blocked entry that
+// shows no cookies and fails only with credentials is judged credentialed;
+// the note says how that load asks for credentials (an element's
+// crossorigin="use-credentials", not fetch()'s credentials: 'include').
+func TestCredentialedRetryNamesTheLoadsCredentials(t *testing.T) {
+	for _, tt := range []struct{ rtype, dest, initiator string }{
+		{"fetch", "empty", "fetch"},
+		{"xhr", "empty", "XMLHttpRequest"},
+		{"image", "image", "image"},
+		{"media", "video", "video"},
+		{"media", "audio", "audio"},
+		{"stylesheet", "style", "stylesheet"},
+		{"script", "script", "script"},
+	} {
+		t.Run(tt.rtype+"/"+tt.dest, func(t *testing.T) {
+			in, _ := cors.LookupInitiator(tt.initiator)
+			e := entryJSON("2024-01-01T00:00:00.100Z", "GET", "https://api.test/x", tt.rtype,
+				[][2]string{{"Origin", app}, {"Sec-Fetch-Mode", "cors"}, {"Sec-Fetch-Dest", tt.dest}}, 200,
+				[][2]string{{"Access-Control-Allow-Origin", "*"}}, "net::ERR_FAILED")
+			_, rs := analyze(t, harOf(e))
+			if len(rs) != 1 || rs[0].Reported() == nil {
+				t.Fatalf("results %+v", rs)
+			}
+			f := rs[0].Reported()
+			if f.Code != cors.CodeWildcardCredentials || !strings.Contains(f.Message, "shows no cookies") {
+				t.Fatalf("reported %s: %s", f.Code, f.Message)
+			}
+			for _, text := range []string{f.Message, f.Fix} {
+				if !in.Scripted && strings.Contains(text, "credentials: 'include'") {
+					t.Errorf("an element load's text says credentials: 'include': %q", text)
+				}
+			}
+			if strings.Count(f.Message, in.Credentials) < 2 {
+				t.Errorf("message does not name %s twice (the check, the note): %q", in.Credentials, f.Message)
+			}
+		})
+	}
+}
+
+// TestCredentialsNotRecordedNamesTheLoadsCredentials: Firefox's export
+// does not record the credentials mode; the warning on an element's load
+// says what that element writes (and how it stops), not fetch()'s option.
+func TestCredentialsNotRecordedNamesTheLoadsCredentials(t *testing.T) {
+	for _, dest := range []string{"empty", "image", "video", "audio", "style", "script"} {
+		t.Run(dest, func(t *testing.T) {
+			data := []byte(`{"log":{"version":"1.2","creator":{"name":"Firefox","version":"153.8.0"},"browser":{"name":"Firefox","version":"153.8.0"},"entries":[` +
+				`{"startedDateTime":"2026-01-01T10:00:00.000Z","time":5,"request":{"method":"GET","url":"https://api.example.com/x","httpVersion":"HTTP/1.1","headers":[` +
+				`{"name":"Origin","value":"https://app.example.com"},{"name":"Sec-Fetch-Mode","value":"cors"},{"name":"Sec-Fetch-Dest","value":"` + dest + `"}]},` +
+				`"response":{"status":200,"statusText":"","httpVersion":"HTTP/1.1","headers":[{"name":"Access-Control-Allow-Origin","value":"*"}],"content":{"size":0,"mimeType":"application/json"}},"timings":{"send":1,"wait":1,"receive":1}}]}}`)
+			_, rs := analyzeAll(t, data, AnalyzeOptions{})
+			if len(rs) != 1 {
+				t.Fatalf("%d results", len(rs))
+			}
+			var f *cors.Finding
+			for i := range rs[0].Findings {
+				if rs[0].Findings[i].Code == CodeCredentialsNotRecorded {
+					f = &rs[0].Findings[i]
+				}
+			}
+			if f == nil {
+				t.Fatalf("no %s in %+v", CodeCredentialsNotRecorded, rs[0].Findings)
+			}
+			in, _ := cors.InitiatorOfRecord("", dest, "")
+			if dest == "empty" {
+				in = cors.Initiators[0]
+			}
+			if !strings.Contains(f.Message, in.Credentials) || !strings.Contains(f.Fix, in.Credentials) {
+				t.Errorf("%s: does not name %s:\n%s\n%s", in.Name, in.Credentials, f.Message, f.Fix)
+			}
+			if !in.Scripted && (strings.Contains(f.Message+f.Fix, "credentials: 'include'") || !strings.Contains(f.Fix, `crossorigin="anonymous"`)) {
+				t.Errorf("%s: element text:\n%s\n%s", in.Name, f.Message, f.Fix)
+			}
+		})
 	}
 }
