@@ -10,8 +10,11 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/corsdiag/corsdiag/pkg/audit"
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/harfile"
+	"github.com/corsdiag/corsdiag/pkg/platform"
+	"github.com/corsdiag/corsdiag/pkg/probe"
 )
 
 // hostileExchange is an exchange whose every server- or file-supplied
@@ -207,6 +210,10 @@ func TestHTMLStopMarkNamesTheHeader(t *testing.T) {
 		// fetch()'s redirect 'error': the redirect itself stops it.
 		{cors.CodeRedirectModeError, "actual", "Blocked: redirect (Location)"},
 		{cors.CodeForbiddenMethod, "request", "Blocked: method"},
+		// An http URL from an https page, or fetch()'s user:password@ URL:
+		// the browser sends nothing.
+		{cors.CodeMixedContent, "request", "Blocked: mixed content (http URL)"},
+		{cors.CodeURLCredentials, "request", "Blocked: user:password@ in the URL"},
 		{"some-new-code", "request", "Blocked: some-new-code"},
 	}
 	for _, tt := range tests {
@@ -371,5 +378,27 @@ func TestHTMLProblemStatuses(t *testing.T) {
 				t.Errorf("the problem does not say %q:\n%s", tt.want, between(t, got, "<h3>Problems</h3>", "</ol>"))
 			}
 		})
+	}
+}
+
+// TestHTMLStopMarkCoversEveryStoppingCode: every code that can be an
+// exchange's reported finding (an error of the engine or the har reader,
+// or probe's cross-site cookies, a warning it raises to an error) has a
+// stop mark label of its own, not the code's name. Platform codes name a
+// cause and are never the reported finding (platform.NameCause); audit's
+// judge a server's allow-list, not an exchange.
+func TestHTMLStopMarkCoversEveryStoppingCode(t *testing.T) {
+	causes := map[cors.Code]bool{}
+	for _, c := range append(platform.PageCodes(), audit.Codes()...) {
+		causes[c] = true
+	}
+	for _, in := range cors.Codes() {
+		stops := in.Severity == cors.SeverityError || in.Code == probe.CodeCrossSiteCookies
+		if !stops || causes[in.Code] {
+			continue
+		}
+		if _, ok := stopHeaders[in.Code]; !ok {
+			t.Errorf("%s (%s) has no stop mark label", in.Code, in.Title)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/harfile"
+	"github.com/corsdiag/corsdiag/pkg/probe"
 )
 
 // The exchange drawn as a sequence diagram: the page on the left, the
@@ -90,8 +91,12 @@ var stopHeaders = map[cors.Code]string{
 	cors.CodeActualNetwork:                "no response",
 	cors.CodeCorsDisabledScheme:           "URL scheme",
 	cors.CodeForbiddenMethod:              "method",
+	cors.CodeURLCredentials:               "user:password@ in the URL",
+	cors.CodeMixedContent:                 "mixed content (http URL)",
 	cors.CodeLocalNetworkInsecure:         "Local Network Access",
 	cors.CodeLocalNetworkPermission:       "Local Network Access permission",
+	// Safari and Firefox drop the cookies, and the request fails without.
+	probe.CodeCrossSiteCookies: "cookies (not sent cross-site)",
 	// The recording does not hold what made the browser stop.
 	harfile.CodeCauseNotInFile:       "(not in the recording: run the check command below)",
 	harfile.CodePreflightNotRecorded: "(preflight not in the recording)",
