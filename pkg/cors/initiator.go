@@ -35,6 +35,9 @@ type Initiator struct {
 	Credentials string
 	// NoCredentials is the page's fix that stops sending them.
 	NoCredentials string
+	// AlwaysCORS: the load is always a CORS-mode request; an element's
+	// is one only with a crossorigin attribute.
+	AlwaysCORS bool
 }
 
 // elementNoCredentials is an element's fix: anonymous still makes a CORS
@@ -43,12 +46,12 @@ const elementNoCredentials = `write crossorigin="anonymous" on the element inste
 
 // Initiators are the CORS-mode requests corsdiag knows, fetch() first.
 var Initiators = []Initiator{
-	{Name: "fetch", Flag: "fetch", Dest: "empty", Scripted: true, What: "fetch() request", Short: "fetch()", ResourceType: "fetch",
+	{Name: "fetch", Flag: "fetch", Dest: "empty", Scripted: true, AlwaysCORS: true, What: "fetch() request", Short: "fetch()", ResourceType: "fetch",
 		Credentials: "credentials: 'include'", NoCredentials: "drop credentials: 'include' on the page"},
-	{Name: "XMLHttpRequest", Flag: "xhr", Dest: "empty", Scripted: true, What: "XMLHttpRequest", Short: "XMLHttpRequest", ResourceType: "xhr",
+	{Name: "XMLHttpRequest", Flag: "xhr", Dest: "empty", Scripted: true, AlwaysCORS: true, What: "XMLHttpRequest", Short: "XMLHttpRequest", ResourceType: "xhr",
 		Credentials: "withCredentials = true", NoCredentials: "drop withCredentials = true on the page"},
-	{Name: "font", Flag: "font", Dest: "font", SameOriginOnly: true, What: "web font (@font-face, FontFace)", Short: "a web font", ResourceType: "font"},
-	{Name: "script", Flag: "script", Dest: "script", What: `module script (<script type=module>)`, Short: "<script type=module>", ResourceType: "script",
+	{Name: "font", Flag: "font", Dest: "font", SameOriginOnly: true, AlwaysCORS: true, What: "web font (@font-face, FontFace)", Short: "a web font", ResourceType: "font"},
+	{Name: "script", Flag: "script", Dest: "script", AlwaysCORS: true, What: `module script (<script type=module>)`, Short: "<script type=module>", ResourceType: "script",
 		Credentials: `crossorigin="use-credentials"`, NoCredentials: elementNoCredentials},
 	// A classic script looks like a module script in a HAR (the same
 	// resource type and destination): no ResourceType, never read from one.
@@ -58,7 +61,7 @@ var Initiators = []Initiator{
 		Credentials: `crossorigin="use-credentials"`, NoCredentials: elementNoCredentials},
 	{Name: "stylesheet", Flag: "stylesheet", Dest: "style", What: `<link rel=stylesheet crossorigin> stylesheet`, Short: "<link rel=stylesheet crossorigin>", ResourceType: "stylesheet",
 		Credentials: `crossorigin="use-credentials"`, NoCredentials: elementNoCredentials},
-	{Name: "eventsource", Flag: "eventsource", Dest: "empty", What: "EventSource stream (or another load Chrome calls “resource”)", Accept: "text/event-stream", Short: "EventSource", ResourceType: "eventsource",
+	{Name: "eventsource", Flag: "eventsource", Dest: "empty", AlwaysCORS: true, What: "EventSource stream (or another load Chrome calls “resource”)", Accept: "text/event-stream", Short: "EventSource", ResourceType: "eventsource",
 		Credentials: "{withCredentials: true}", NoCredentials: "drop {withCredentials: true} from new EventSource() on the page"},
 	// Chrome's HAR calls both media elements' requests "media": their
 	// destination tells them apart.
@@ -104,6 +107,39 @@ func InitiatorOfRecord(resourceType, dest, accept string) (Initiator, bool) {
 		return byAccept[0], true
 	}
 	return Initiator{}, false
+}
+
+// alwaysCORSType holds Chrome's resource types: true when every load
+// of the type is CORS-mode, false when an element's (crossorigin) shares
+// it. A classic script shares a module script's type by its destination.
+var alwaysCORSType = func() map[string]bool {
+	m := map[string]bool{}
+	for _, in := range Initiators {
+		if in.ResourceType == "" {
+			continue
+		}
+		always := true
+		for _, other := range Initiators {
+			if other.ResourceType == in.ResourceType || other.ResourceType == "" && other.Dest == in.Dest {
+				always = always && other.AlwaysCORS
+			}
+		}
+		m[in.ResourceType] = always
+	}
+	return m
+}()
+
+// CORSModeOfRecord says whether a recorded request was CORS-mode when
+// its Sec-Fetch-Mode is not recorded (older exports, other tools): a load
+// that always is, by Chrome's resource type; else an element's load or an
+// unnamed one by its Origin header, which a no-cors GET never carries. A
+// type no load here has (a navigation, whose POST has an Origin) is not.
+func CORSModeOfRecord(resourceType string, origin bool) bool {
+	if resourceType == "" {
+		return origin
+	}
+	always, known := alwaysCORSType[resourceType]
+	return always || known && origin
 }
 
 // LookupInitiator finds an initiator by its --initiator flag value or its

@@ -329,3 +329,27 @@ func TestInitiatorCredentialsColumns(t *testing.T) {
 		}
 	}
 }
+
+// TestCORSModeOfRecord: without Sec-Fetch-Mode, Chrome's resource type
+// says a load is always CORS-mode only when every load of that type is
+// (a classic <script> shares "script" with a module script); an element's
+// load is one when it carries an Origin header.
+func TestCORSModeOfRecord(t *testing.T) {
+	for _, tt := range []struct {
+		rtype  string
+		origin bool
+		want   bool
+	}{
+		{"fetch", false, true}, {"xhr", false, true}, {"font", false, true}, {"eventsource", false, true},
+		{"script", false, false}, {"script", true, true},
+		{"image", false, false}, {"image", true, true},
+		{"media", false, false}, {"media", true, true},
+		{"stylesheet", false, false}, {"stylesheet", true, true},
+		{"document", true, false}, {"ping", true, false},
+		{"", true, true}, {"", false, false},
+	} {
+		if got := CORSModeOfRecord(tt.rtype, tt.origin); got != tt.want {
+			t.Errorf("CORSModeOfRecord(%q, %v) = %v, want %v", tt.rtype, tt.origin, got, tt.want)
+		}
+	}
+}

@@ -1323,7 +1323,7 @@ func httpOrigin(raw string) string {
 
 // isCORSMode reports whether the browser CORS-checked the request: its
 // Sec-Fetch-Mode says so; without one (older browsers, proxies), Chrome's
-// resource type or an Origin header on the request tells.
+// resource type and the Origin header tell (cors.CORSModeOfRecord).
 func isCORSMode(e *Entry) bool {
 	if strings.EqualFold(e.Request.Header("Upgrade"), "websocket") {
 		return false
@@ -1331,14 +1331,10 @@ func isCORSMode(e *Entry) bool {
 	if m := e.Request.Header("Sec-Fetch-Mode"); m != "" {
 		return strings.EqualFold(strings.TrimSpace(m), "cors")
 	}
-	switch e.ResourceType {
-	case "fetch", "xhr", "eventsource", "font", "preflight":
+	if e.ResourceType == "preflight" {
 		return true
-	case "":
-	default:
-		return false
 	}
-	return e.Request.Header("Origin") != ""
+	return cors.CORSModeOfRecord(e.ResourceType, e.Request.Header("Origin") != "")
 }
 
 func hasCredentials(e *Entry) bool {

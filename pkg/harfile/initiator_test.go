@@ -244,3 +244,64 @@ func TestCredentialsNotRecordedNamesTheLoadsCredentials(t *testing.T) {
 		})
 	}
 }
+
+// TestCORSModeWithoutSecFetchMode: an export without Sec-Fetch-Mode
+// (older Chrome, other tools) still tells a CORS-mode request: the loads
+// that are always CORS (cors.Initiators) by their resource type, an
+// element load (<img crossorigin>, <video crossorigin>, …) by the Origin
+// header a no-cors GET never carries; a navigation's Origin says nothing.
+func TestCORSModeWithoutSecFetchMode(t *testing.T) {
+	for _, tt := range []struct {
+		rtype, method string
+		origin        bool
+		want          bool
+	}{
+		{"fetch", "GET", true, true},
+		{"xhr", "GET", false, true},
+		{"eventsource", "GET", false, true},
+		{"font", "GET", false, true},
+		{"image", "GET", true, true},
+		{"image", "GET", false, false},
+		{"media", "GET", true, true},
+		{"media", "GET", false, false},
+		{"stylesheet", "GET", true, true},
+		{"script", "GET", true, true},
+		{"script", "GET", false, false},
+		{"document", "POST", true, false},
+		{"other", "GET", true, false},
+		{"", "GET", true, true},
+		{"", "GET", false, false},
+	} {
+		reqH := [][2]string{{"User-Agent", "Mozilla/5.0"}, {"Referer", app + "/"}}
+		if tt.origin {
+			reqH = append(reqH, [2]string{"Origin", app})
+		}
+		e := entryJSON("2024-01-01T00:00:00.100Z", tt.method, "https://api.test/x", tt.rtype, reqH, 200,
+			[][2]string{{"Content-Type", "image/png"}}, "net::ERR_FAILED")
+		_, rs := analyze(t, harOf(e))
+		if len(rs) != 1 {
+			t.Fatalf("%s %v: %d results", tt.rtype, tt.origin, len(rs))
+		}
+		if rs[0].CORSMode != tt.want {
+			t.Errorf("%q %s, Origin %v: CORSMode %v, want %v", tt.rtype, tt.method, tt.origin, rs[0].CORSMode, tt.want)
+		}
+		if f := rs[0].Reported(); tt.want && (f == nil || f.Code != cors.CodeMissingAllowOrigin) {
+			t.Errorf("%q Origin %v: reported %+v, want %s", tt.rtype, tt.origin, f, cors.CodeMissingAllowOrigin)
+		}
+	}
+}
+
+// TestCORSModeAllocatesNothing: isCORSMode runs on every entry; reading
+// the resource type and Origin of one without Sec-Fetch-Mode allocates
+// nothing.
+func TestCORSModeAllocatesNothing(t *testing.T) {
+	e := &Entry{ResourceType: "image", Request: Request{Method: "GET", URL: "https://api.test/x",
+		Headers: []Header{{Name: "Accept", Value: "image/*"}, {Name: "Origin", Value: app}}}}
+	if n := testing.AllocsPerRun(100, func() {
+		if !isCORSMode(e) {
+			t.Fatal("not CORS-mode")
+		}
+	}); n != 0 {
+		t.Errorf("isCORSMode allocates %v times per entry", n)
+	}
+}
