@@ -119,9 +119,10 @@ func checkAccess(m *Message, origin string, r *Request) []accessCheck {
 		if !credentials {
 			return nil
 		}
+		in := InitiatorOf(r)
 		out = append(out, accessCheck{corsError: "WildcardOriginNotAllowed",
 			message: "the server answered Access-Control-Allow-Origin: * but the request carries credentials (" +
-				InitiatorOf(r).Credentials + "), and `*` never allows a credentialed request"})
+				in.Credentials + "), and `*` never allows a credentialed request", fix: wildcardFix(in)})
 		// Chromium stops here; once the origin is echoed instead, the
 		// credentials check below is the next thing the page hits.
 	case !present:
@@ -162,6 +163,13 @@ func checkAccess(m *Message, origin string, r *Request) []accessCheck {
 // originIs names the origin a response was checked against: the page's,
 // or a null Origin, whose source (a sandboxed or file: page, a tainting
 // redirect) the finding's context says.
+// wildcardFix is wildcard-origin-with-credentials' fix for a load made
+// by in: the server's side, or the page's when the load needs no cookies.
+func wildcardFix(in Initiator) string {
+	return "With credentials, send the page's origin instead of `*`: echo the request's Origin only when it is on your allow-list (never every origin), add Vary: Origin, and send Access-Control-Allow-Credentials: true. Or, if the load needs no cookies, " +
+		in.NoCredentials + "."
+}
+
 // credentialsFix is invalid-allow-credentials' fix for a load made by in.
 func credentialsFix(in Initiator) string {
 	return "Send Access-Control-Allow-Credentials: true (lower case, exactly), or " + in.NoCredentials + "."

@@ -263,6 +263,7 @@ func TestCredentialsWordingPerInitiator(t *testing.T) {
 		named func(f *Finding) string
 	}{
 		{CodeWildcardCredentials, false, wildcard, func(f *Finding) string { return f.Message }},
+		{CodeWildcardCredentials, false, wildcard, func(f *Finding) string { return f.Fix }},
 		{CodeInvalidCredentials, false, echoed, func(f *Finding) string { return f.Fix }},
 		{CodePreflightWildcardCredentials, true, wildcard, func(f *Finding) string { return f.Message }},
 		{CodePreflightInvalidCredentials, true, echoed, nil},
