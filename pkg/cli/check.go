@@ -165,7 +165,7 @@ input, 3 the endpoint could not be reached.`,
 	f.StringVarP(&opts.Cookie, "cookie", "b", "", "cookies as 'name=value; name2=value2' (implies --credentials)")
 	f.BoolVarP(&opts.Insecure, "insecure", "k", false, "do not verify the server's TLS certificate")
 	addRouteFlags(f, &opts.Resolve, &opts.ConnectTo)
-	f.BoolVar(&opts.Credentials, "credentials", false, "the request carries credentials (fetch credentials: 'include', XHR withCredentials)")
+	f.BoolVar(&opts.Credentials, "credentials", false, "the request carries credentials (fetch credentials: 'include', XHR withCredentials, an element's crossorigin=\"use-credentials\")")
 	f.BoolVar(&opts.SendActual, "send-actual", false, "also send the actual request of a state-changing method (POST, PUT, PATCH, DELETE)")
 	f.StringVar(&opts.Preflight, "preflight", "auto", "auto: preflight when the browser would; always: force one (XHR upload listeners)")
 	f.BoolVar(&opts.NoErrorProbe, "no-error-probe", false, "do not probe whether error responses carry CORS headers")

@@ -21,7 +21,8 @@ type Request struct {
 	// Forbidden request headers found here are ignored by the engine, as a
 	// browser ignores them.
 	Header http.Header
-	// Credentials is fetch's credentials: 'include' (XHR withCredentials).
+	// Credentials is fetch's credentials: 'include' (XHR withCredentials, an
+	// element's crossorigin="use-credentials": Initiator.Credentials).
 	Credentials bool
 	// ForcePreflight is the use-CORS-preflight flag (XHR upload listeners,
 	// or corsdiag's --preflight=always).
