@@ -38,6 +38,9 @@ type explainJSON struct {
 	// LegacyWording is the opening words of an older release's wording the
 	// text is in ("Failed to load …"), "" for today's.
 	LegacyWording string `json:"legacy_wording"`
+	// NullOrigin is where the text's null origin came from: "page",
+	// "redirect", "either"; "" when it names none.
+	NullOrigin string `json:"null_origin"`
 }
 
 // explainText answers a pasted console text: what it says, the command
@@ -66,7 +69,8 @@ func explainText(o *explainOptions, r *consoletext.Reading) error {
 		// prints raw, and the pasted text holds the server's words.
 		cl := termsafe.Clean
 		out := explainJSON{Browser: r.Browser, Candidates: []string{}, URL: cl(r.URL), RedirectedFrom: cl(r.RedirectedFrom), Location: cl(r.Location), Origin: cl(r.Origin),
-			CheckCommand: cl(command), Note: cl(r.Note), Locale: r.Locale, LegacyWording: cl(r.Legacy)}
+			CheckCommand: cl(command), Note: cl(r.Note), Locale: r.Locale, LegacyWording: cl(r.Legacy),
+			NullOrigin: r.NullOrigin}
 		if r.Code != "" {
 			c := string(r.Code)
 			out.Code = &c
@@ -134,7 +138,12 @@ func explainText(o *explainOptions, r *consoletext.Reading) error {
 		wrap("  Note:    ", "           ", r.Note)
 	}
 	fmt.Fprintf(w, "\nReproduce it:\n  %s\n", clean(command))
-	if needsOrigin {
+	switch {
+	case needsOrigin && r.NullOrigin == consoletext.NullEither:
+		wrap("  ", "   ", "(put your page's origin in --origin, or null if it is a sandboxed iframe or a file: page)")
+	case needsOrigin && r.NullOrigin == consoletext.NullRedirect:
+		wrap("  ", "   ", "(put your page's origin in --origin: the null in the text is the redirect's)")
+	case needsOrigin:
 		wrap("  ", "   ", "(put your page's origin in --origin: the text does not name it)")
 	}
 	if r.URL == "" && r.RedirectedFrom == "" {
@@ -187,6 +196,10 @@ func reproduceCommand(r *consoletext.Reading) (cmd string, needsOrigin bool) {
 		url = urlPlaceholder
 	}
 	origin := r.Origin
+	if r.NullOrigin == consoletext.NullRedirect || r.NullOrigin == consoletext.NullEither {
+		// The null the text names is not the page's origin (or may not be).
+		origin = ""
+	}
 	if origin == "" {
 		origin, needsOrigin = "https://your-page.example", true
 	}

@@ -61,6 +61,32 @@ type Reading struct {
 	// is in ("Failed to load …", "XMLHttpRequest cannot load …"), "" for
 	// today's.
 	Legacy string
+	// NullOrigin says where the text's null origin came from: NullPage,
+	// NullRedirect or NullEither; "" when the text names no null origin.
+	NullOrigin string
+}
+
+// Where a null origin comes from. Chromium names the page's origin, so its
+// null is the page's; WebKit names the Origin sent, which a sandboxed or
+// file: page and a cross-origin redirect alike make null (conformance
+// sandbox-acao-page-origin and redirect-cross-origin-taint log the same
+// line). Firefox's lines name no origin.
+const (
+	NullPage     = "page"     // a sandboxed iframe, a file: or data: page
+	NullRedirect = "redirect" // the text shows a redirect: it tainted the origin
+	NullEither   = "either"   // the text cannot tell
+)
+
+// nullNotes are what a null origin's reading tells people.
+var nullNotes = map[string]string{
+	NullRedirect: "Origin null: the request was redirected to another origin, and after such a redirect the browser sends Origin: null. " +
+		"Call the final URL directly (or keep the redirect on one origin); do not allow null on the server",
+	// Today's Chromium line names the page's origin: null there is the page's too.
+	NullRedirect + "|page": "The line names the page's origin, so the page too may be a sandboxed iframe or a file: page: " +
+		"serve it over http(s)",
+	NullEither: "Origin null: either the page runs in a sandboxed iframe or was opened as a file: or data: page (serve it over http(s)), " +
+		"or the request was redirected to another origin, after which the browser sends Origin: null (call the final URL directly); " +
+		"the text cannot tell which. Do not allow null on the server",
 }
 
 // ErrNotConsoleText means the text is no console line corsdiag knows.
@@ -572,6 +598,7 @@ func decide(causes, follows []match) *Reading {
 		}
 	}
 	r := &Reading{Browser: browser}
+	sentOrigin := false
 	for _, m := range append(append([]match{}, causes...), follows...) {
 		if m.p.t.Browser != browser {
 			continue
@@ -596,7 +623,9 @@ func decide(causes, follows []match) *Reading {
 		take(&r.Location, "location")
 		take(&r.Location, "location_bare")
 		take(&r.Origin, "origin")
-		take(&r.Origin, "sent_origin")
+		if r.Origin == "" && m.vals["sent_origin"] != "" {
+			r.Origin, sentOrigin = m.vals["sent_origin"], true
+		}
 		take(&r.Param, "param")
 		if s, err := strconv.Atoi(m.vals["status"]); err == nil && r.Status == 0 {
 			r.Status = s
@@ -631,7 +660,41 @@ func decide(causes, follows []match) *Reading {
 		verb := map[string]string{"blocked": "blocks", "partitioned": "partitions"}[p.ThirdPartyCookies]
 		r.Note = fmt.Sprintf("a %d in %s often means the request went out without its cookies: %s %s third-party cookies (see cross-site-cookies-blocked)", r.Status, p.Display, p.Display, verb)
 	}
+	readNull(r, sentOrigin)
 	return r
+}
+
+// readNull says where a null origin came from: a redirect the text shows
+// tainted it (its cause and fix are the redirect's), or the text cannot
+// tell a sandboxed or file: page from a redirect it does not show.
+func readNull(r *Reading, sentOrigin bool) {
+	if r.Origin != "null" || len(r.Candidates) == 0 {
+		return
+	}
+	switch {
+	case r.RedirectedFrom != "" || r.Location != "":
+		r.NullOrigin = NullRedirect
+		r.Candidates = append([]cors.Code{cors.CodeOriginTainted}, r.Candidates...)
+		r.Code = cors.CodeOriginTainted
+	case sentOrigin:
+		r.NullOrigin = NullEither
+		r.Candidates = appendCode(r.Candidates, cors.CodeOriginTainted)
+	default:
+		// Chromium's line names the page's origin: the engine's null-page
+		// reading (check --origin null) is the text's.
+		r.NullOrigin = NullPage
+		return
+	}
+	if r.Note != "" && !strings.HasSuffix(r.Note, ".") {
+		r.Note += "."
+	}
+	note := nullNotes[r.NullOrigin] + ". "
+	if r.NullOrigin == NullRedirect && !sentOrigin && r.Legacy == "" {
+		// An older Chrome's "Origin 'null' is therefore not allowed" named
+		// the Origin sent; today's names the page's.
+		note += nullNotes[NullRedirect+"|page"] + ". "
+	}
+	r.Note = strings.TrimSpace(note + r.Note)
 }
 
 func appendCode(list []cors.Code, c cors.Code) []cors.Code {

@@ -102,6 +102,6 @@ func init() {
 		Info{CodeUnexposedHeaders, SeverityInfo, "Script cannot read some response headers", "", "", "Fetch §CORS-safelisted response-header name; §main fetch (CORS filtered response)", "List the headers script needs in Access-Control-Expose-Headers."},
 		Info{CodePreflightReasons, SeverityInfo, "The browser sends a preflight", "", "", "Fetch §HTTP fetch step 4.1 (CORS-preflight fetch)", "To avoid the preflight, use GET, HEAD or POST with only CORS-safelisted headers; otherwise answer OPTIONS correctly."},
 		Info{CodeActualNotChecked, SeverityInfo, "The actual response was not checked", "", "", "", "Pass --send-actual to send the state-changing request and check its response too."},
-		Info{CodeOriginTainted, SeverityInfo, "A redirect turned the request's Origin into null", "", "", "Fetch §HTTP-redirect fetch (redirect-taint)", "Call the final URL directly (https, the trailing slash, the canonical host), so no redirect turns the Origin into null; allow null on the target only if you must."},
+		Info{CodeOriginTainted, SeverityInfo, "A redirect turned the request's Origin into null", "", "", "Fetch §HTTP-redirect fetch (redirect-taint)", "Call the final URL directly (https, the trailing slash, the canonical host), so no redirect turns the Origin into null; do not allow null on the target."},
 	)
 }

@@ -644,7 +644,7 @@ func (j *judge) nullPage() {
 
 // taintFix is the fix of a tainting redirect to target.
 func taintFix(target string) string {
-	return "Call the final URL directly (" + target + ": https, the trailing slash, the canonical host), so no redirect turns the Origin into null. Allow null there only if you must: every sandboxed iframe and file: page sends it too."
+	return "Call the final URL directly (" + target + ": https, the trailing slash, the canonical host), so no redirect turns the Origin into null. Do not allow null there: every sandboxed iframe and file: page sends it too."
 }
 
 // downgradeFix is the fix of an https URL that redirects to the plain http
