@@ -29,7 +29,8 @@ func TestExplainNullOrigin(t *testing.T) {
 		origin string
 	}{
 		{cors.Chromium, false, "page", "null"},
-		{cors.Chromium, true, "redirect", "https://your-page.example"},
+		// Chromium names the page's origin after a redirect too.
+		{cors.Chromium, true, "page", "null"},
 		{cors.Safari, false, "either", "https://your-page.example"},
 		{cors.Safari, true, "either", "https://your-page.example"},
 		{cors.Firefox, false, "", "https://your-page.example"},
@@ -86,10 +87,11 @@ func TestExplainNullOrigin(t *testing.T) {
 				}
 				flat := strings.Join(strings.Fields(got), " ")
 				switch tt.reading {
-				case "redirect":
-					if !strings.Contains(flat, "redirect") || !strings.Contains(flat, "put your page's origin") ||
-						!strings.Contains(out.String(), "origin-tainted-by-redirect") {
-						t.Errorf("%s: no redirect reading:\n%s", name, out)
+				case "page":
+					// A redirect to another origin shown too: the page's null, and the taint to come.
+					if tt.redirect && (!strings.Contains(flat, "sandboxed") || !strings.Contains(flat, "origin-tainted-by-redirect") ||
+						strings.Contains(flat, "put your page's origin")) {
+						t.Errorf("%s: not the page's reading with the redirect's:\n%s", name, out)
 					}
 				case "either":
 					if !strings.Contains(flat, "sandboxed") || !strings.Contains(flat, "redirect") ||

@@ -39,7 +39,7 @@ type explainJSON struct {
 	// text is in ("Failed to load …"), "" for today's.
 	LegacyWording string `json:"legacy_wording"`
 	// NullOrigin is where the text's null origin came from: "page",
-	// "redirect", "either"; "" when it names none.
+	// "either"; "" when it names none.
 	NullOrigin string `json:"null_origin"`
 }
 
@@ -141,8 +141,6 @@ func explainText(o *explainOptions, r *consoletext.Reading) error {
 	switch {
 	case needsOrigin && r.NullOrigin == consoletext.NullEither:
 		wrap("  ", "   ", "(put your page's origin in --origin, or null if it is a sandboxed iframe or a file: page)")
-	case needsOrigin && r.NullOrigin == consoletext.NullRedirect:
-		wrap("  ", "   ", "(put your page's origin in --origin: the null in the text is the redirect's)")
 	case needsOrigin:
 		wrap("  ", "   ", "(put your page's origin in --origin: the text does not name it)")
 	}
@@ -196,8 +194,8 @@ func reproduceCommand(r *consoletext.Reading) (cmd string, needsOrigin bool) {
 		url = urlPlaceholder
 	}
 	origin := r.Origin
-	if r.NullOrigin == consoletext.NullRedirect || r.NullOrigin == consoletext.NullEither {
-		// The null the text names is not the page's origin (or may not be).
+	if r.NullOrigin == consoletext.NullEither {
+		// The null the text names may not be the page's origin.
 		origin = ""
 	}
 	if origin == "" {

@@ -61,29 +61,31 @@ type Reading struct {
 	// is in ("Failed to load …", "XMLHttpRequest cannot load …"), "" for
 	// today's.
 	Legacy string
-	// NullOrigin says where the text's null origin came from: NullPage,
-	// NullRedirect or NullEither; "" when the text names no null origin.
+	// NullOrigin says where the text's null origin came from: NullPage or
+	// NullEither; "" when the text names no null origin.
 	NullOrigin string
 }
 
-// Where a null origin comes from. Chromium names the page's origin, so its
-// null is the page's; WebKit names the Origin sent, which a sandboxed or
-// file: page and a cross-origin redirect alike make null (conformance
-// sandbox-acao-page-origin and redirect-cross-origin-taint log the same
-// line). Firefox's lines name no origin.
+// Where a null origin comes from. Chromium names the page's origin, even
+// after a redirect that made the Origin sent null (conformance
+// redirect-cross-origin-taint), so its null is the page's; an older
+// Chrome's "Redirect from" line is the redirect's own response, whose
+// Origin that redirect did not touch. WebKit names the Origin sent, which
+// a sandboxed or file: page and a redirect it does not show alike make
+// null (sandbox-acao-page-origin and redirect-cross-origin-taint log the
+// same line). Firefox's lines name no origin.
 const (
-	NullPage     = "page"     // a sandboxed iframe, a file: or data: page
-	NullRedirect = "redirect" // the text shows a redirect: it tainted the origin
-	NullEither   = "either"   // the text cannot tell
+	NullPage   = "page"   // a sandboxed iframe, a file: or data: page
+	NullEither = "either" // the page, or a redirect the text does not show
 )
 
 // nullNotes are what a null origin's reading tells people.
 var nullNotes = map[string]string{
-	NullRedirect: "Origin null: the request was redirected to another origin, and after such a redirect the browser sends Origin: null. " +
-		"Call the final URL directly (or keep the redirect on one origin); do not allow null on the server",
-	// Today's Chromium line names the page's origin: null there is the page's too.
-	NullRedirect + "|page": "The line names the page's origin, so the page too may be a sandboxed iframe or a file: page: " +
-		"serve it over http(s)",
+	// A null page whose request a redirect also took to another origin.
+	NullPage + "|redirect": "Origin null: the line names the page's origin, so the page runs in a sandboxed iframe or " +
+		"was opened as a file: or data: page: serve it over http(s). Its request was also redirected to another origin, " +
+		"after which the browser sends Origin: null from any page: call the final URL directly " +
+		"(see origin-tainted-by-redirect). Do not allow null on the server",
 	NullEither: "Origin null: either the page runs in a sandboxed iframe or was opened as a file: or data: page (serve it over http(s)), " +
 		"or the request was redirected to another origin, after which the browser sends Origin: null (call the final URL directly); " +
 		"the text cannot tell which. Do not allow null on the server",
@@ -664,37 +666,32 @@ func decide(causes, follows []match) *Reading {
 	return r
 }
 
-// readNull says where a null origin came from: a redirect the text shows
-// tainted it (its cause and fix are the redirect's), or the text cannot
-// tell a sandboxed or file: page from a redirect it does not show.
+// readNull says where a null origin came from: the page, when the text
+// names the page's origin (a redirect it shows did not make the null), or
+// either the page or a redirect the text does not show.
 func readNull(r *Reading, sentOrigin bool) {
 	if r.Origin != "null" || len(r.Candidates) == 0 {
 		return
 	}
+	var note string
 	switch {
-	case r.RedirectedFrom != "" || r.Location != "":
-		r.NullOrigin = NullRedirect
-		r.Candidates = append([]cors.Code{cors.CodeOriginTainted}, r.Candidates...)
-		r.Code = cors.CodeOriginTainted
 	case sentOrigin:
 		r.NullOrigin = NullEither
 		r.Candidates = appendCode(r.Candidates, cors.CodeOriginTainted)
+		note = nullNotes[NullEither]
+	case r.RedirectedFrom != "" && r.Legacy == "" && cors.OriginOf(r.RedirectedFrom) != cors.OriginOf(r.URL):
+		// The engine's null-page reading (check --origin null) is the
+		// text's; the redirect will taint a real origin too.
+		r.NullOrigin = NullPage
+		note = nullNotes[NullPage+"|redirect"]
 	default:
-		// Chromium's line names the page's origin: the engine's null-page
-		// reading (check --origin null) is the text's.
 		r.NullOrigin = NullPage
 		return
 	}
 	if r.Note != "" && !strings.HasSuffix(r.Note, ".") {
 		r.Note += "."
 	}
-	note := nullNotes[r.NullOrigin] + ". "
-	if r.NullOrigin == NullRedirect && !sentOrigin && r.Legacy == "" {
-		// An older Chrome's "Origin 'null' is therefore not allowed" named
-		// the Origin sent; today's names the page's.
-		note += nullNotes[NullRedirect+"|page"] + ". "
-	}
-	r.Note = strings.TrimSpace(note + r.Note)
+	r.Note = strings.TrimSpace(note + ". " + r.Note)
 }
 
 func appendCode(list []cors.Code, c cors.Code) []cors.Code {

@@ -198,9 +198,9 @@ func TestReadLegacyChromeRedirect(t *testing.T) {
 			want: Reading{Code: cors.CodeMissingAllowOrigin, URL: to, RedirectedFrom: from, Origin: origin, Legacy: "Failed to load …"}},
 		{name: "failed to load, after a cross-origin hop, origin null", note: "redirect's own response",
 			text: "Failed to load https://api.example.com/items: Redirect from 'https://api.example.com/items' to 'https://cdn.example.net/items' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource. Origin 'null' is therefore not allowed access.",
-			// The null is the redirect's: its reading is the tainted origin's.
-			want: Reading{Code: cors.CodeOriginTainted, URL: to, RedirectedFrom: from, Origin: "null", Legacy: "Failed to load …",
-				NullOrigin: NullRedirect}},
+			// The redirect's own response: sent before the redirect, its null is the page's.
+			want: Reading{Code: cors.CodeMissingAllowOrigin, URL: to, RedirectedFrom: from, Origin: "null", Legacy: "Failed to load …",
+				NullOrigin: NullPage}},
 		{name: "xhr cannot load, redirect wildcard with credentials", note: "redirect's own response",
 			text: "XMLHttpRequest cannot load https://api.example.com/items. Redirect from 'https://api.example.com/items' to 'https://cdn.example.net/items' has been blocked by CORS policy: The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'. Origin 'http://localhost:3000' is therefore not allowed access. The credentials mode of requests initiated by the XMLHttpRequest is controlled by the withCredentials attribute.",
 			want: Reading{Code: cors.CodeWildcardCredentials, URL: to, RedirectedFrom: from, Origin: origin, Initiator: "XMLHttpRequest", Legacy: "XMLHttpRequest cannot load …"}},
