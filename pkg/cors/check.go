@@ -160,9 +160,6 @@ func checkAccess(m *Message, origin string, r *Request) []accessCheck {
 	return out
 }
 
-// originIs names the origin a response was checked against: the page's,
-// or a null Origin, whose source (a sandboxed or file: page, a tainting
-// redirect) the finding's context says.
 // wildcardFix is wildcard-origin-with-credentials' fix for a load made
 // by in: the server's side, or the page's when the load needs no cookies.
 func wildcardFix(in Initiator) string {
@@ -175,6 +172,9 @@ func credentialsFix(in Initiator) string {
 	return "Send Access-Control-Allow-Credentials: true (lower case, exactly), or " + in.NoCredentials + "."
 }
 
+// originIs names the origin a response was checked against: the page's,
+// or a null Origin, whose source (a sandboxed or file: page, a tainting
+// redirect) the finding's context says.
 func originIs(origin string) string {
 	if origin == "null" {
 		return "the request's Origin is null"
