@@ -163,13 +163,13 @@ func checkAccess(m *Message, origin string, r *Request) []accessCheck {
 // wildcardFix is wildcard-origin-with-credentials' fix for a load made
 // by in: the server's side, or the page's when the load needs no cookies.
 func wildcardFix(in Initiator) string {
-	return "With credentials, send the page's origin instead of `*`: echo the request's Origin only when it is on your allow-list (never every origin), add Vary: Origin, and send Access-Control-Allow-Credentials: true. Or, if the load needs no cookies, " +
-		in.NoCredentials + "."
+	return "With credentials, send the page's origin instead of `*`: echo the request's Origin only when it is on your allow-list (never every origin), add Vary: Origin, and send Access-Control-Allow-Credentials: true. Or, " +
+		in.IfNoCookies() + "."
 }
 
 // credentialsFix is invalid-allow-credentials' fix for a load made by in.
 func credentialsFix(in Initiator) string {
-	return "Send Access-Control-Allow-Credentials: true (lower case, exactly), or " + in.NoCredentials + "."
+	return "Send Access-Control-Allow-Credentials: true (lower case, exactly); or, " + in.IfNoCookies() + "."
 }
 
 // originIs names the origin a response was checked against: the page's,

@@ -40,6 +40,12 @@ type Initiator struct {
 	AlwaysCORS bool
 }
 
+// IfNoCookies is the page's side of a credentials fix: only a load that
+// needs no cookies may stop sending credentials.
+func (in Initiator) IfNoCookies() string {
+	return "if the load needs no cookies, " + in.NoCredentials
+}
+
 // elementNoCredentials is an element's fix: anonymous still makes a CORS
 // request, without cookies.
 const elementNoCredentials = `write crossorigin="anonymous" on the element instead of crossorigin="use-credentials"`

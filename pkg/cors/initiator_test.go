@@ -311,6 +311,10 @@ func TestCredentialsWordingPerInitiator(t *testing.T) {
 					if c.named != nil && !strings.Contains(c.named(got), in.Credentials) {
 						t.Errorf("%s's text does not name %s: %q", c.code, in.Credentials, c.named(got))
 					}
+					// A page that needs its cookies must keep sending them.
+					if i := strings.Index(got.Fix, in.NoCredentials); i >= 0 && !strings.HasSuffix(got.Fix[:i], "if the load needs no cookies, ") {
+						t.Errorf("%s's fix tells every page to stop sending credentials: %q", c.code, got.Fix)
+					}
 				})
 			}
 		}

@@ -1458,7 +1458,7 @@ func credentialsNotRecorded(j *job, ex *cors.Exchange) (cors.Finding, bool) {
 		j.rec.Profile.Display, in.Credentials, j.rec.Profile.Display, rep.Message, rep.Code))
 	if !in.Scripted {
 		f.Fix = "If the page loads this with " + in.Credentials + ", the browser blocked it: " + notRecordedServerFix +
-			" Or " + in.NoCredentials + ". Otherwise nothing to do."
+			" Or, " + in.IfNoCookies() + ". Otherwise nothing to do."
 	}
 	return f, true
 }

@@ -238,6 +238,9 @@ func TestCredentialsNotRecordedNamesTheLoadsCredentials(t *testing.T) {
 			if !strings.Contains(f.Message, in.Credentials) || !strings.Contains(f.Fix, in.Credentials) {
 				t.Errorf("%s: does not name %s:\n%s\n%s", in.Name, in.Credentials, f.Message, f.Fix)
 			}
+			if i := strings.Index(f.Fix, in.NoCredentials); i >= 0 && !strings.HasSuffix(f.Fix[:i], "if the load needs no cookies, ") {
+				t.Errorf("%s: the fix tells every page to stop sending credentials: %q", in.Name, f.Fix)
+			}
 			if !in.Scripted && (strings.Contains(f.Message+f.Fix, "credentials: 'include'") || !strings.Contains(f.Fix, `crossorigin="anonymous"`)) {
 				t.Errorf("%s: element text:\n%s\n%s", in.Name, f.Message, f.Fix)
 			}
