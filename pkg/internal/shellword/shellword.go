@@ -42,8 +42,8 @@ func WriteInQuotes(b *strings.Builder, s string) {
 	}
 }
 
-// IsPlain reports whether s needs no quoting: it is not empty and every
-// byte is one safe marks (no byte of a non-ASCII character is).
+// IsPlain reports whether s needs no quoting: it is not empty and safe
+// marks every byte of it (no byte of a non-ASCII character is marked).
 func IsPlain(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if !safe[s[i]] {
