@@ -11,7 +11,9 @@ func Quote(s string) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s) + 2)
-	Write(&b, s)
+	b.WriteByte('\'')
+	WriteInQuotes(&b, s)
+	b.WriteByte('\'')
 	return b.String()
 }
 
