@@ -1,6 +1,9 @@
 package cors
 
-import "strings"
+import (
+	"maps"
+	"strings"
+)
 
 // LegacyMessages is wording an older release of a browser logged, which
 // pasted console text still holds (an old Android WebView, an Electron app,
@@ -32,6 +35,11 @@ type LegacyMessages struct {
 	// RedirectCheckNote is said of a CORS-check cause read after one of
 	// Redirects: which response failed it.
 	RedirectCheckNote string
+	// Vars are older values of today's Messages.Vars, by initiator: the
+	// profile's own frame and causes read with them. Hint names the words
+	// that tell such a line from today's (its Legacy, "… hint …").
+	Vars map[string]map[string]string
+	Hint string
 }
 
 // LegacyCause is one cause's text in an older release.
@@ -119,6 +127,16 @@ type LegacyRedirectCause struct {
 // the withCredentials attribute) are left out: a line reads with or
 // without them.
 var chromiumLegacy = []*LegacyMessages{{
+	// Blink's cors_error_string.cc ended the origin-value causes of a
+	// fetch() with the advice to use no-cors (kiwibrowser/src at
+	// 736b3d7ff7b1, "Access to fetch at …" framed), pasted from Chrome 7x
+	// to 11x in many trackers (captncraig/cors#16, esm-dev/esm.sh#453);
+	// Chromium 156 keeps its first half.
+	Vars: map[string]map[string]string{
+		"fetch": {"valid": " Have the server send the header with a valid value, or, if an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the resource with CORS disabled."},
+	},
+	Hint: "or, if an opaque response serves your needs",
+}, {
 	Frames: map[string]string{
 		"XMLHttpRequest": "XMLHttpRequest cannot load {url}. {cause}",
 		"fetch":          "Fetch API cannot load {url}. {cause}",
@@ -186,6 +204,9 @@ var chromiumLegacyCauses = []LegacyCause{
 func (p *Profile) LegacyTemplates() []Template {
 	var list templateList
 	for _, m := range p.Legacy {
+		if m.Vars != nil {
+			list.addOlderVars(p, m)
+		}
 		for _, init := range templateInitiators {
 			frame, ok := m.Frames[init]
 			if !ok {
@@ -229,4 +250,29 @@ func (p *Profile) LegacyTemplates() []Template {
 		}
 	}
 	return list.out
+}
+
+// addOlderVars adds today's lines of p rendered with m.Vars where they read
+// otherwise than today's.
+func (l *templateList) addOlderVars(p *Profile, m *LegacyMessages) {
+	today := map[string]bool{}
+	for _, t := range p.Templates() {
+		today[t.Text] = true
+	}
+	older := *p.Messages
+	older.Vars = maps.Clone(p.Messages.Vars)
+	for init, vars := range m.Vars {
+		merged := maps.Clone(older.Vars[init])
+		if merged == nil {
+			merged = map[string]string{}
+		}
+		maps.Copy(merged, vars)
+		older.Vars[init] = merged
+	}
+	for _, t := range (&Profile{Name: p.Name, Messages: &older}).Templates() {
+		if !today[t.Text] {
+			t.Legacy = "… " + m.Hint + " …"
+			l.add(t)
+		}
+	}
 }
