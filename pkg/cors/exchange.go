@@ -102,6 +102,9 @@ type Hop struct {
 	Duration          time.Duration
 }
 
+// MaxCompareOrigins bounds the comparison requests of one exchange.
+const MaxCompareOrigins = 3
+
 // Comparison is one safe request of an exchange (its preflight, or a GET)
 // sent again with another Origin, to learn which origins the server
 // allows. Evidence only: the engine does not judge it.

@@ -8,7 +8,7 @@ import (
 )
 
 // MaxCompareOrigins bounds the comparison requests of one check.
-const MaxCompareOrigins = 3
+const MaxCompareOrigins = cors.MaxCompareOrigins
 
 // compare sends the comparison requests: when the preflight or the actual
 // answer looks like a CORS layer refusing the page's origin, the same safe

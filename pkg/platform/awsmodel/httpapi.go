@@ -54,6 +54,27 @@ func (cc *CorsConfig) allows(origin string) (string, bool) {
 	return "", false
 }
 
+// origins are the origins AllowOrigins names one by one (not *, a
+// pattern, or one known at deploy time).
+func (cc *CorsConfig) origins() []string {
+	if cc == nil {
+		return nil
+	}
+	var out []string
+	for _, o := range cc.AllowOrigins {
+		if strings.Contains(o, "*") {
+			continue
+		}
+		if p, err := cors.ParseOrigin(strings.TrimRight(o, "/")); err == nil && p != "null" && !contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (a *HTTPAPI) configuredOrigins() []string     { return a.Cors.origins() }
+func (u *FunctionURL) configuredOrigins() []string { return u.Cors.origins() }
+
 // preflight is the service's own answer to a preflight.
 func (cc *CorsConfig) preflight(c *call) http.Header {
 	h := http.Header{}
