@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -632,6 +634,56 @@ func TestHarURLWithCredentials(t *testing.T) {
 			assertNoSecret(t, "har report", out+errOut, secret)
 			text, errText, _ := runHarArgs(t, "", append(append([]string{"har"}, tt.args...), path)...)
 			assertNoSecret(t, "har text report", text+errText, secret)
+		})
+	}
+}
+
+// TestHarJudgedAsAnotherBrowser: a file judged as Firefox or Safari (by
+// --browser, or by what the file names) says so everywhere: the command
+// that reproduces a request judges it as that browser too, and the HTML
+// page names that browser's console and prints its lines, not Chrome's.
+func TestHarJudgedAsAnotherBrowser(t *testing.T) {
+	for _, tt := range []struct {
+		browser, display string
+		lines            []string // console lines the HTML page prints, in part
+	}{
+		{"chromium", "Chrome", []string{"has been blocked by CORS policy: No 'Access-Control-Allow-Origin'"}},
+		{"firefox", "Firefox", []string{"(Reason: CORS header ‘Access-Control-Allow-Origin’ missing)"}},
+		{"safari", "Safari", []string{"is not allowed by Access-Control-Allow-Origin.", "Fetch API cannot load https://api.example.test/orders?page=1 due to access control checks."}},
+	} {
+		t.Run(tt.browser, func(t *testing.T) {
+			flag := ""
+			if tt.browser != "chromium" {
+				flag = " --browser " + tt.browser
+			}
+			for _, format := range []string{"text", "json"} {
+				out, errOut, _ := runHarArgs(t, "", "har", "-o", format, "--browser", tt.browser, "testdata/har_session.har")
+				m := regexp.MustCompile(`corsdiag check [^"\n]*`).FindString(out)
+				if m == "" {
+					t.Fatalf("%s: no reproduce command (stderr %s):\n%s", format, errOut, out)
+				}
+				if strings.Contains(m, "--browser") != (flag != "") || !strings.HasSuffix(m, flag) {
+					t.Errorf("%s: reproduce command %q; want it to end in %q", format, m, flag)
+				}
+				if format == "text" {
+					if _, err := checkAccepts(t, m); err != nil {
+						t.Errorf("check refuses %s: %v", m, err)
+					}
+				}
+			}
+			page, _, _ := runHarArgs(t, "", "har", "-o", "html", "--browser", tt.browser, "testdata/har_session.har")
+			page = html.UnescapeString(page)
+			if !strings.Contains(page, tt.display+"'s console says") {
+				t.Errorf("the HTML page does not name %s's console", tt.display)
+			}
+			if tt.display != "Chrome" && strings.Contains(page, "Chrome's console says") {
+				t.Errorf("the HTML page names Chrome's console for a file judged as %s", tt.display)
+			}
+			for _, l := range tt.lines {
+				if !strings.Contains(page, l) {
+					t.Errorf("the HTML page lacks %s's line %q", tt.display, l)
+				}
+			}
 		})
 	}
 }

@@ -34,14 +34,20 @@ func checkAccepts(t *testing.T, command string) (*cors.Request, error) {
 // sends cross-origin (credentials mode same-origin). For fetch() and XHR
 // the command sends the recorded request unchanged.
 func TestHARReproduceCommandsAreAccepted(t *testing.T) {
+	for _, p := range cors.AllProfiles {
+		testHARReproduceCommandsAreAccepted(t, p)
+	}
+}
+
+func testHARReproduceCommandsAreAccepted(t *testing.T, p *cors.Profile) {
 	for _, in := range cors.Initiators {
 		for _, method := range []string{"GET", "POST"} {
 			for _, header := range []http.Header{nil, {"X-Token": {"1"}}} {
 				for _, creds := range []bool{false, true} {
 					req := &cors.Request{Method: method, URL: "https://cdn.test/a", Origin: "https://app.test",
 						Header: header, Credentials: creds, Initiator: in.Name}
-					name := fmt.Sprintf("%s %s headers=%d credentials=%v", in.Flag, method, len(header), creds)
-					command := harfile.CheckCommand(req, true)
+					name := fmt.Sprintf("%s %s %s headers=%d credentials=%v", p.Name, in.Flag, method, len(header), creds)
+					command := harfile.CheckCommand(req, p, true)
 					got, err := checkAccepts(t, command)
 					if err != nil {
 						t.Errorf("%s: check refuses %s: %v", name, command, err)

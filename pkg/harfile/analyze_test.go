@@ -170,7 +170,7 @@ func TestCauseNotInFileCommand(t *testing.T) {
 	if r.Reproduce == nil {
 		t.Fatal("no reproduction")
 	}
-	cmd := CheckCommand(r.Reproduce, false)
+	cmd := CheckCommand(r.Reproduce, nil, false)
 	for _, want := range []string{"corsdiag check", "'https://api.test/items/1?api_key=[REDACTED]'", "--origin https://app.test", "-X DELETE", "'Authorization: Bearer [REDACTED]'", "'X-Api-Key: [REDACTED]'", "'Content-Type: application/json'", "--credentials"} {
 		if !strings.Contains(cmd, want) {
 			t.Errorf("command %q lacks %q", cmd, want)
@@ -181,7 +181,7 @@ func TestCauseNotInFileCommand(t *testing.T) {
 			t.Errorf("command %q shows %q", cmd, secret)
 		}
 	}
-	if raw := CheckCommand(r.Reproduce, true); !strings.Contains(raw, "Bearer abcdefghijklmnop") {
+	if raw := CheckCommand(r.Reproduce, nil, true); !strings.Contains(raw, "Bearer abcdefghijklmnop") {
 		t.Errorf("--no-redact command %q hides the token", raw)
 	}
 }

@@ -12,10 +12,11 @@ import (
 // CheckCommand is the `corsdiag check` command line that sends req from the
 // terminal as the browser sent it: method, URL, origin, the headers script
 // set, --credentials and the --initiator that made it, as far as check
-// accepts them for that load (cors.Initiator.Fit). Secrets are redacted
-// unless noRedact. It is written into one builder: `har -o json` makes one
-// per blocked request.
-func CheckCommand(req *cors.Request, noRedact bool) string {
+// accepts them for that load (cors.Initiator.Fit), and the --browser that
+// judged it when it is not check's own Chromium (nil is Chromium). Secrets
+// are redacted unless noRedact. It is written into one builder: `har -o
+// json` makes one per blocked request.
+func CheckCommand(req *cors.Request, p *cors.Profile, noRedact bool) string {
 	u := req.URL
 	if !noRedact {
 		u = redact.URL(u)
@@ -61,6 +62,9 @@ func CheckCommand(req *cors.Request, noRedact bool) string {
 	}
 	if in.Name != "fetch" {
 		b.WriteString(" --initiator " + in.Flag)
+	}
+	if p != nil && p.Name != cors.Chromium.Name {
+		b.WriteString(" --browser " + p.Name)
 	}
 	return b.String()
 }

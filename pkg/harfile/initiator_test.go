@@ -77,7 +77,7 @@ func TestLoadFromHAR(t *testing.T) {
 			if f == nil || f.BrowserMessage != want {
 				t.Errorf("reported %+v; want the message %q", f, want)
 			}
-			if got, want := CheckCommand(&rs[0].Exchange.Request, true), "corsdiag check "+tt.url+" --origin https://app.test --initiator "+tt.flag; got != want {
+			if got, want := CheckCommand(&rs[0].Exchange.Request, nil, true), "corsdiag check "+tt.url+" --origin https://app.test --initiator "+tt.flag; got != want {
 				t.Errorf("check command %s\nwant %s", got, want)
 			}
 		})
@@ -96,7 +96,7 @@ func TestCheckCommandNamesTheLoad(t *testing.T) {
 		{"fetch", "corsdiag check https://cdn.test/fa.woff2 --origin https://app.test -H 'X-Token: 1'"},
 	} {
 		req := &cors.Request{Method: "GET", URL: "https://cdn.test/fa.woff2", Origin: app, Initiator: tt.initiator, Header: http.Header{"X-Token": {"1"}}}
-		if got := CheckCommand(req, true); got != tt.want {
+		if got := CheckCommand(req, nil, true); got != tt.want {
 			t.Errorf("%s: %s\nwant %s", tt.initiator, got, tt.want)
 		}
 	}
@@ -161,9 +161,9 @@ func TestFontCookieIsNoCredential(t *testing.T) {
 			continue
 		}
 		if res.Reproduce.Credentials {
-			t.Errorf("%s: reproduces a credentialed font: %s", tt.name, CheckCommand(res.Reproduce, true))
+			t.Errorf("%s: reproduces a credentialed font: %s", tt.name, CheckCommand(res.Reproduce, nil, true))
 		}
-		if got, want := CheckCommand(res.Reproduce, true), "corsdiag check https://cdn.test/fa.woff2 --origin https://app.test --initiator font"; got != want {
+		if got, want := CheckCommand(res.Reproduce, nil, true), "corsdiag check https://cdn.test/fa.woff2 --origin https://app.test --initiator font"; got != want {
 			t.Errorf("%s: %s\nwant %s", tt.name, got, want)
 		}
 	}

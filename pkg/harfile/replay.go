@@ -212,7 +212,7 @@ func (rp *Replayer) replay(res *Result) {
 	}
 	// Identical as they go out: requests that differ only in a secret
 	// held back are one request; ones that differ in their cookies not.
-	key := CheckCommand(&req, true) + "\x00" + cookie + "\x00" + profile.Name
+	key := CheckCommand(&req, profile, true) + "\x00" + cookie + "\x00" + profile.Name
 	rp.mu.Lock()
 	call := rp.cache[key]
 	if call == nil {

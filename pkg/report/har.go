@@ -187,7 +187,7 @@ func (r *HARRenderer) cleanURL(s string) string {
 
 // reproduce is the `corsdiag check` command that finds the cause of res.
 func (r *HARRenderer) reproduce(res *harfile.Result) string {
-	return termsafe.Clean(harfile.CheckCommand(res.Reproduce, r.opts.NoRedact))
+	return termsafe.Clean(harfile.CheckCommand(res.Reproduce, res.Profile, r.opts.NoRedact))
 }
 
 // Prepare does the per-result rendering work ahead of Add: the JSON

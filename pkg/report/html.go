@@ -433,7 +433,8 @@ func buildHTMLItem(it *HTMLItem, i int, noRedact bool) htmlItemView {
 	}
 	view.Script = headerRows(ex.Request.Header, s)
 	if it.Reproduce != nil {
-		view.Reproduce = safeText(harfile.CheckCommand(it.Reproduce, noRedact))
+		p, _ := cors.LookupProfile(it.Browser)
+		view.Reproduce = safeText(harfile.CheckCommand(it.Reproduce, p, noRedact))
 	}
 	var browserLines []string
 	for _, b := range view.OtherBrowsers {
@@ -592,6 +593,9 @@ func (c *HTMLHARCollector) Add(res *harfile.Result) error {
 		Platform:  platformOf(res),
 		Note:      note,
 		Reproduce: res.Reproduce,
+	}
+	if res.Profile != nil {
+		it.Browser = res.Profile.Name
 	}
 	blocked := res.Verdict == cors.Blocked
 	switch {
