@@ -22,7 +22,8 @@ import (
 func hostileExchange(payload string) (*cors.Exchange, []cors.Finding) {
 	u := "https://api.example.com/items?q=" + payload + "&access_token=SECRETTOKEN123456"
 	ex := &cors.Exchange{
-		Request: cors.Request{Method: "PUT", URL: u, Origin: "https://app.example.com"},
+		// A HAR records any method string (the diagram's title names it).
+		Request: cors.Request{Method: "PUT" + payload, URL: u, Origin: "https://app.example.com"},
 		Preflight: &cors.Hop{
 			Request: cors.Message{Method: "OPTIONS", URL: u, Header: http.Header{
 				"Origin":                        {"https://app.example.com"},

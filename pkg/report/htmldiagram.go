@@ -134,7 +134,7 @@ func buildDiagram(ex *cors.Exchange, it *HTMLItem, rep *cors.Finding, s *sanitiz
 	d := &svgDiagram{Width: svgWidth, PageX: svgPageX, ServerX: svgServerX}
 	d.PageLabel = shorten(safeText(s.Text(ex.Request.Origin)), 34)
 	d.ServerLabel = shorten(safeText(hostOf(s.URL(ex.Request.URL))), 34)
-	d.Title = "Sequence of the requests for " + cors.NormalizeMethod(ex.Request.Method) + " " + safeText(s.URL(ex.Request.URL))
+	d.Title = "Sequence of the requests for " + safeText(cors.NormalizeMethod(ex.Request.Method)+" "+s.URL(ex.Request.URL))
 	hops := allHops(ex, nil)
 	stopAt := stopIndex(hops, rep)
 	y := svgTop
