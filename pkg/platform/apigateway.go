@@ -679,22 +679,35 @@ func httpAPICauses(a *analysis) []cors.Finding {
 		out = append(out, a.finding(CodeHTTPAPINotConfigured, idHTTPAPI, rep.Step, true,
 			"the HTTP API's CORS configuration has AllowOrigins *, so API Gateway answers Access-Control-Allow-Origin: *, which the browser never accepts for a request with credentials; and API Gateway refuses AllowCredentials beside *",
 			"In HTTP API "+c.APIID+"'s CORS configuration, list in AllowOrigins every origin that calls the API, "+c.Origin+" among them, in place of *, and set AllowCredentials true (its other values stay)."))
-	} else if rep := a.diag.Reported(); pf != nil && pf.resp != nil && rep != nil && rep.Step == "preflight" && (rep.Code == cors.CodeMethodNotAllowed || rep.Code == cors.CodeHeaderNotAllowed) {
-		// The configuration allows the origin; one of its other lists
-		// lacks what this page sends.
-		list, what := "AllowHeaders", "request header"
-		if rep.Code == cors.CodeMethodNotAllowed {
-			list, what = "AllowMethods", "method"
-		}
+	} else if list, what, item, ok := a.preflightListLacks(); ok {
 		out = append(out, a.finding(CodeHTTPAPINotConfigured, idHTTPAPI, "preflight", true,
-			fmt.Sprintf("the HTTP API's CORS configuration allows %s, but its %s does not list the %s %s, so API Gateway's preflight answer leaves it out", c.Origin, list, what, show(rep.FailedParameter)),
-			"Add "+rep.FailedParameter+" to "+list+" in HTTP API "+c.APIID+"'s CORS configuration (the values already there stay)."))
+			fmt.Sprintf("the HTTP API's CORS configuration allows %s, but its %s does not list the %s %s, so API Gateway's preflight answer leaves it out", c.Origin, list, what, show(item)),
+			"Add "+item+" to "+list+" in HTTP API "+c.APIID+"'s CORS configuration (the values already there stay)."))
 	} else if fin != nil && fin.resp != nil && !hasACAO(fin.resp) && (pf == nil || is2xx(statusOf(pf)) && hasACAO(pf.resp)) && a.obs.req.Origin != "" {
 		out = append(out, a.finding(CodeHTTPAPINotConfigured, idHTTPAPI, fin.step, true,
 			fmt.Sprintf("the %d answer has no Access-Control-Allow-Origin: the HTTP API has no CORS configuration (the backend's headers would be passed through, and it sets none), or its AllowOrigins does not list %s", fin.resp.Status, c.Origin),
 			"Add "+c.Origin+" to AllowOrigins in HTTP API "+c.APIID+"'s CORS configuration (the values already there stay); API Gateway then adds the headers to every integration response."))
 	}
 	return out
+}
+
+// preflightListLacks reports, where the browser refused a preflight
+// answer for a method or a request header it did not list, the list of an
+// HTTP API's or function URL's CORS configuration (the two spell them
+// alike) that must hold it: the configuration allows the origin, one of
+// its other lists lacks what this page sends.
+func (a *analysis) preflightListLacks() (list, what, item string, ok bool) {
+	pf, rep := a.obs.preflight(), a.diag.Reported()
+	if pf == nil || pf.resp == nil || rep == nil || rep.Step != "preflight" {
+		return "", "", "", false
+	}
+	switch rep.Code {
+	case cors.CodeMethodNotAllowed:
+		return "AllowMethods", "method", rep.FailedParameter, true
+	case cors.CodeHeaderNotAllowed:
+		return "AllowHeaders", "request header", rep.FailedParameter, true
+	}
+	return "", "", "", false
 }
 
 func lambdaURLCauses(a *analysis) []cors.Finding {
@@ -708,6 +721,11 @@ func lambdaURLCauses(a *analysis) []cors.Finding {
 				fmt.Sprintf("the Lambda function URL answered the %s (%d) without Access-Control-Allow-Origin: the function URL has no CORS configuration allowing %s (once configured, the URL answers preflights itself and adds the headers)", r.step, r.resp.Status, a.fixContext().Origin),
 				"Configure CORS on the function URL: AllowOrigins "+a.fixContext().Origin+", AllowMethods "+strings.Join(a.fixContext().Methods[:1], ",")+", AllowHeaders "+a.fixContext().headerList(",")+".")}
 		}
+	}
+	if list, what, item, ok := a.preflightListLacks(); ok && hasACAO(pf.resp) {
+		return []cors.Finding{a.finding(CodeLambdaURLNotConfigured, idLambdaURL, "preflight", true,
+			fmt.Sprintf("the function URL's Cors allows %s, but its %s does not list the %s %s, so the URL's preflight answer leaves it out", a.fixContext().Origin, list, what, show(item)),
+			"Add "+item+" to "+list+" in the function URL's Cors (the values already there stay).")}
 	}
 	return nil
 }
@@ -1280,6 +1298,12 @@ app.use(cors(corsOptions));
 		fixBuilder{FormatCloudFormation, "Cors on AWS::Lambda::Url", func(c FixContext) string {
 			return lambdaURLCFN(c, lambdaURLExtend)
 		}},
+		fixBuilder{FormatSAM, "FunctionUrlConfig Cors on the AWS::Serverless::Function", func(c FixContext) string {
+			return lambdaURLSAM(c, lambdaURLExtend)
+		}},
+		fixBuilder{FormatServerless, "url cors on the function (serverless.yml)", func(c FixContext) string {
+			return lambdaURLServerless(c, lambdaURLExtend)
+		}},
 		fixBuilder{FormatTerraform, "cors on aws_lambda_function_url", func(c FixContext) string {
 			return lambdaURLTerraform(c, lambdaURLExtend)
 		}},
@@ -1364,6 +1388,29 @@ func lambdaURLCFN(c FixContext, lists string) string {
     Properties:
       TargetFunctionArn: !GetAtt Function.Arn
 ` + lambdaURLCorsYAML(c, lists, "      ")
+}
+
+// lambdaURLSAM is lambdaURLCFN for a SAM function's FunctionUrlConfig: an
+// AWS::Lambda::Url beside it would be a second URL for the function.
+func lambdaURLSAM(c FixContext, lists string) string {
+	return "Resources:\n  Function:\n    Type: AWS::Serverless::Function\n    Properties:\n      FunctionUrlConfig:\n" +
+		lambdaURLCorsYAML(c, lists, "        ")
+}
+
+// lambdaURLServerless is lambdaURLCFN for a serverless.yml function's url
+// (events/… compile it into the AWS::Lambda::Url), in its key names.
+func lambdaURLServerless(c FixContext, lists string) string {
+	return fmt.Sprintf(`functions:
+  api: # the function the url is on (its handler and the rest stay)
+    url:
+      # an authorizer: aws_iam there stays
+      cors:
+        # %s
+        allowedOrigins:%s
+        allowedMethods: [%s]
+        allowedHeaders: [%s]
+        allowCredentials: %s
+`, lists, lambdaURLOriginsYAML(c, lists, "          "), quoteList(c.Methods[:1]), quoteList(c.Headers), c.credentials("#", ""))
 }
 
 // lambdaURLCorsYAML is AuthType and Cors of a function URL, at indent

@@ -78,8 +78,11 @@ func init() {
 		}},
 		fixBuilder{FormatSAM, "FunctionUrlConfig Cors on the AWS::Serverless::Function", func(c FixContext) string {
 			c.Credentials = true
-			return lambdaURLWildcardNote("#") + "Resources:\n  Function:\n    Type: AWS::Serverless::Function\n    Properties:\n      FunctionUrlConfig:\n" +
-				lambdaURLCorsYAML(c, lambdaURLReplaceStar, "        ")
+			return lambdaURLWildcardNote("#") + lambdaURLSAM(c, lambdaURLReplaceStar)
+		}},
+		fixBuilder{FormatServerless, "url cors on the function (serverless.yml)", func(c FixContext) string {
+			c.Credentials = true
+			return lambdaURLWildcardNote("#") + lambdaURLServerless(c, lambdaURLReplaceStar)
 		}},
 		fixBuilder{FormatTerraform, "cors on aws_lambda_function_url", func(c FixContext) string {
 			c.Credentials = true

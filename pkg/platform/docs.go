@@ -323,12 +323,12 @@ var pages = map[cors.Code]pageText{
 	},
 	CodeLambdaURLNotConfigured: {
 		Platform: "AWS Lambda function URL", Explains: cors.CodeMissingAllowOrigin,
-		Browser: "The function URL answers without `Access-Control-Allow-Origin`, so the browser blocks the answer (or the preflight).",
-		Why:     "A function URL adds CORS headers and answers preflights only when CORS is configured on the URL; the configured values replace what the function returns.",
+		Browser: "The function URL answers without `Access-Control-Allow-Origin`, so the browser blocks the answer (or the preflight); or its preflight answer allows the origin but leaves out the method or a header the page sends (reported as [method-not-allowed](method-not-allowed.md) or [header-not-allowed](header-not-allowed.md)).",
+		Why:     "A function URL adds CORS headers and answers preflights only when CORS is configured on the URL; the configured values replace what the function returns. Its preflight answer lists `AllowMethods` and `AllowHeaders` as configured: an `AWS_IAM` URL whose `Cors` holds only `AllowOrigins` refuses the `Authorization` header a signed request sends. The fix is written where the template defines the URL: `Cors` on `AWS::Lambda::Url`, `FunctionUrlConfig` on a SAM function (an `AWS::Lambda::Url` beside it would be a second URL), `url.cors` in serverless.yml.",
 		Example: "HTTP/1.1 200 OK\nContent-Type: application/json\nx-amzn-RequestId: 7d6a3c41-8f2e-4b55-9f0a-2f1c3e4d5a6b\nX-Amzn-Trace-Id: root=1-65a1b2c3-0123456789abcdef01234567\n\n{\"hello\":\"world\"}",
 		Fetch:   `fetch("https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws/items")`,
 		Confirm: "```sh\naws lambda get-function-url-config --function-name FUNCTION --query Cors\n```",
-		Detect:  "The host is `{id}.lambda-url.{region}.on.aws` and an answer lacks the header.",
+		Detect:  "The host is `{id}.lambda-url.{region}.on.aws`, and an answer lacks the header or the browser refused the preflight's methods or headers.",
 		Related: []cors.Code{CodeAPIGWProxyNoCORS},
 	},
 	CodeALBErrorPage: {
