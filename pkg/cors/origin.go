@@ -159,7 +159,7 @@ func originOfURL(u *url.URL) string {
 	if strings.Contains(host, ":") {
 		host = "[" + host + "]"
 	}
-	port := u.Port()
+	port := canonicalPort(u.Port())
 	if port == defaultPort(scheme) {
 		port = ""
 	}
@@ -167,6 +167,15 @@ func originOfURL(u *url.URL) string {
 		return scheme + "://" + host + ":" + port
 	}
 	return scheme + "://" + host
+}
+
+// canonicalPort is a port as the URL standard serializes it: a number, so
+// leading zeros go (":080" is port 80, the default of http).
+func canonicalPort(p string) string {
+	if t := strings.TrimLeft(p, "0"); t != "" || p == "" {
+		return t
+	}
+	return "0"
 }
 
 // canonicalHost lower-cases an ASCII host and turns an internationalized
@@ -332,7 +341,13 @@ func mismatchReason(acao, origin string) string {
 		return "the value differs only in letter case; the comparison is byte for byte, and browsers lower-case the scheme and host"
 	}
 	if OriginOf(acao) == origin {
-		return "the value names the default port or is otherwise not serialized the way the browser sends the origin (" + origin + "); the comparison is byte for byte"
+		slips := serializationSlips(a, acao)
+		never := "it"
+		if len(slips) > 1 {
+			never = "any of these"
+		}
+		return "the value " + strings.Join(slips, " and ") + "; browsers compare it byte for byte with the page's serialized origin, " +
+			origin + ", which never has " + never
 	}
 	ah, oh := canonicalHost(a.Hostname()), canonicalHost(o.Hostname())
 	sameScheme := strings.EqualFold(a.Scheme, o.Scheme)
@@ -358,15 +373,47 @@ func mismatchReason(acao, origin string) string {
 	return "the server allows another origin (" + acao + "), not " + origin
 }
 
+// serializationSlips says how acao (parsed as a) is written otherwise than
+// the origin it serializes to (RFC 6454 §6.1, the URL standard's origin
+// serialization): a default port, an empty port, upper case, a slash.
+func serializationSlips(a *url.URL, acao string) []string {
+	var out []string
+	scheme := strings.ToLower(a.Scheme)
+	switch p := a.Port(); {
+	case p == defaultPort(scheme):
+		out = append(out, "carries the default port :"+p)
+	case p != "":
+		out = append(out, "carries the default port "+defaultPort(scheme)+", written :"+p)
+	case strings.HasSuffix(a.Host, ":"):
+		out = append(out, "has an empty port (a `:` after the host)")
+	}
+	if i := strings.Index(acao, "://"); i >= 0 {
+		head, _, _ := strings.Cut(acao[i+len("://"):], "/")
+		if s := acao[:i] + head; s != asciiLower(s) {
+			out = append(out, "has upper-case letters")
+		}
+		if strings.IndexFunc(head, func(r rune) bool { return r >= 0x80 }) >= 0 {
+			out = append(out, "writes the host in Unicode (the origin has its xn-- form)")
+		}
+	}
+	if a.Path == "/" {
+		out = append(out, "has a trailing slash")
+	}
+	if len(out) == 0 {
+		out = append(out, "is not serialized the way the browser sends the origin")
+	}
+	return out
+}
+
 func explicitPort(u *url.URL) string {
-	if p := u.Port(); p != defaultPort(strings.ToLower(u.Scheme)) {
+	if p := canonicalPort(u.Port()); p != defaultPort(strings.ToLower(u.Scheme)) {
 		return p
 	}
 	return ""
 }
 
 func portOr(u *url.URL) string {
-	if p := u.Port(); p != "" && p != defaultPort(strings.ToLower(u.Scheme)) {
+	if p := canonicalPort(u.Port()); p != "" && p != defaultPort(strings.ToLower(u.Scheme)) {
 		return p
 	}
 	if p := defaultPort(strings.ToLower(u.Scheme)); p != "" {
@@ -388,7 +435,7 @@ func consoleURL(raw string) string {
 	if strings.Contains(host, ":") {
 		host = "[" + host + "]"
 	}
-	if p := u.Port(); p != "" && p != defaultPort(scheme) {
+	if p := canonicalPort(u.Port()); p != "" && p != defaultPort(scheme) {
 		host += ":" + p
 	}
 	path := u.EscapedPath()
