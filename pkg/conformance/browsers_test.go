@@ -341,6 +341,7 @@ func runBrowserSuite(t *testing.T, k browserKind, find func() (string, error), l
 	}
 	browserNonces, probeNonces := map[string]string{}, map[string]string{}
 	servers := map[string]*Server{}
+	skipped := map[string]string{}
 	results, lines := map[string]jsResult{}, map[string][]consoleLine{}
 	var br pageBrowser
 	for _, g := range launchGroups(scenarios) {
@@ -349,6 +350,10 @@ func runBrowserSuite(t *testing.T, k browserKind, find func() (string, error), l
 			t.Fatal(err)
 		}
 		t.Cleanup(srv.Close)
+		stop, why := groupPage(g, srv, skipped)
+		if why != "" {
+			continue
+		}
 		specs := make([]jsSpec, len(g))
 		for i, sc := range g {
 			browserNonces[sc.Name], probeNonces[sc.Name] = "b"+nonce(), "p"+nonce()
@@ -363,9 +368,13 @@ func runBrowserSuite(t *testing.T, k browserKind, find func() (string, error), l
 		for i, sc := range g {
 			results[sc.Name], lines[sc.Name] = res[i], lns[i]
 		}
+		stop()
 		if after != nil && g[0].Plain() {
 			after(t, srv, g, specs, res, lns)
 		}
+	}
+	if br == nil {
+		t.Skipf("every scenario selected was skipped: %s", firstReason(skipped))
 	}
 	browserTime := time.Since(start)
 	if !*updateRecord && k.versionKey(br.product()) != k.versionKey(rec.Browser) {
@@ -375,6 +384,10 @@ func runBrowserSuite(t *testing.T, k browserKind, find func() (string, error), l
 
 	var rows []summaryRow
 	for _, sc := range scenarios {
+		if why := skipped[sc.Name]; why != "" {
+			t.Run(sc.Name, func(t *testing.T) { t.Skip(why) })
+			continue
+		}
 		srv := servers[sc.Name]
 		live := observedFromPage(results[sc.Name], lines[sc.Name], srv.Seen(sc.Name, browserNonces[sc.Name]), newPlaceholders(srv.Origins, browserNonces[sc.Name]))
 		if os.Getenv("CORSDIAG_DUMP") != "" {

@@ -117,8 +117,8 @@ func runInChromium(t *testing.T, c *chromium, srv *Server, scenarios []Scenario,
 
 // launchGroups splits scenarios by the browser they need: the plain ones
 // first, then one group per combination of the page's, the API's and the
-// third listener's address spaces, and one for the sandboxed page, in
-// order of appearance.
+// third listener's address spaces, one for the sandboxed page and one for
+// the page on port 80, in order of appearance.
 func launchGroups(scenarios []Scenario) [][]Scenario {
 	var keys []string
 	groups := map[string][]Scenario{}
@@ -126,6 +126,9 @@ func launchGroups(scenarios []Scenario) [][]Scenario {
 		key := ""
 		if sc.Sandbox {
 			key = "sandbox"
+		}
+		if sc.DefaultPort {
+			key = "default-port"
 		}
 		if sc.Page != nil {
 			key = fmt.Sprintf("%s secure=%v api=%s other=%s", sc.Page.Space, sc.Page.IsSecure(), sc.APIAddressSpace(), sc.OtherAddressSpace())
@@ -141,6 +144,32 @@ func launchGroups(scenarios []Scenario) [][]Scenario {
 		out[i] = groups[k]
 	}
 	return out
+}
+
+// groupPage serves a default_port launch group's page on port 80 (stop
+// ends it once the browser has run the group). When the port cannot be
+// had, why says so, every scenario of g is put in skipped with it, and
+// the group is not run: a browser cannot show what it never loaded.
+func groupPage(g []Scenario, srv *Server, skipped map[string]string) (stop func(), why string) {
+	if !g[0].DefaultPort {
+		return func() {}, ""
+	}
+	stop, err := srv.ServeDefaultPortPage()
+	if err != nil {
+		for _, sc := range g {
+			skipped[sc.Name] = err.Error()
+		}
+		return nil, err.Error()
+	}
+	return stop, ""
+}
+
+// firstReason is one of the reasons in skipped, for a message.
+func firstReason(skipped map[string]string) string {
+	for _, why := range skipped {
+		return why
+	}
+	return ""
 }
 
 // selected reports whether CORSDIAG_SCENARIO=only picks scenario name: a
@@ -210,6 +239,7 @@ func TestChromium(t *testing.T) {
 	// browser launched with the overrides for that server's ports.
 	chrome := map[string]*chromeOutcome{}
 	servers := map[string]*Server{}
+	skipped := map[string]string{}
 	var c, mainBrowser *chromium
 	var mainScenarios []Scenario
 	for _, g := range launchGroups(scenarios) {
@@ -218,6 +248,13 @@ func TestChromium(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(srv.Close)
+		for _, sc := range g {
+			servers[sc.Name] = srv
+		}
+		stop, why := groupPage(g, srv, skipped)
+		if why != "" {
+			continue
+		}
 		c = startChromium(t, bin, g[0].PageURL(srv.Origins.Page), spaceFlagsFor(g[0], srv))
 		if g[0].Plain() {
 			mainBrowser, mainScenarios = c, g
@@ -225,9 +262,10 @@ func TestChromium(t *testing.T) {
 		for name, o := range runInChromium(t, c, srv, g, chromeNonces) {
 			chrome[name] = o
 		}
-		for _, sc := range g {
-			servers[sc.Name] = srv
-		}
+		stop()
+	}
+	if c == nil && len(skipped) > 0 {
+		t.Skipf("every scenario selected was skipped: %s", firstReason(skipped))
 	}
 	if c == nil {
 		t.Fatalf("CORSDIAG_SCENARIO=%s matches no scenario", only)
@@ -247,6 +285,12 @@ func TestChromium(t *testing.T) {
 	var rows []summaryRow
 	exhibited := map[cors.Code]bool{}
 	for _, sc := range scenarios {
+		if why := skipped[sc.Name]; why != "" {
+			// Never a pass: the browser did not run it (its record
+			// entry stays as it is).
+			t.Run(sc.Name, func(t *testing.T) { t.Skip(why) })
+			continue
+		}
 		o := chrome[sc.Name]
 		srv := servers[sc.Name]
 		live := observedFromChrome(o, newPlaceholders(srv.Origins, chromeNonces[sc.Name]))

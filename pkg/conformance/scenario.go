@@ -67,6 +67,14 @@ type Scenario struct {
 	// allow-scripts, as a sandboxed iframe is: its origin is opaque, so
 	// every request it makes carries Origin: null (corsdiag: --origin null).
 	Sandbox bool `yaml:"sandbox,omitempty"`
+	// DefaultPort serves the page at DefaultPortPage, on port 80: its
+	// origin has no port, so a header can name that origin with the
+	// default port written out (http://127.0.0.1:80), which the browser's
+	// serialization never has. Binding port 80 needs root (or
+	// CAP_NET_BIND_SERVICE) and a free port; where the suite cannot bind
+	// it, the browser run skips the scenario, saying why. corsdiag needs
+	// no page listener: it sends the origin.
+	DefaultPort bool `yaml:"default_port,omitempty"`
 
 	// Skip leaves the scenario out of one browser's run, by browser name
 	// (chromium, firefox, webkit), with the reason: a scenario the suite
@@ -96,6 +104,10 @@ type APISpace struct {
 	Space string `yaml:"space"`
 }
 
+// DefaultPortPage is the origin of a default_port scenario's page: port
+// 80 of 127.0.0.1, serialized without it.
+const DefaultPortPage = "http://127.0.0.1"
+
 // InsecureHost is the name a non-secure page is opened at; Chromium maps it
 // to 127.0.0.1 (--host-resolver-rules), corsdiag only puts it in Origin.
 const InsecureHost = "public.test"
@@ -108,6 +120,9 @@ func (p *Page) IsSecure() bool { return p == nil || p.Secure == nil || *p.Secure
 func (s *Scenario) PageOrigin(listener string) string {
 	if s.Sandbox {
 		return "null"
+	}
+	if s.DefaultPort {
+		return DefaultPortPage
 	}
 	if s.Page.IsSecure() {
 		return listener
@@ -127,8 +142,9 @@ func (s *Scenario) PageURL(listener string) string {
 }
 
 // Plain reports whether s runs in the suite's main browser, on the page
-// origin as it is: not sandboxed, in no declared address space.
-func (s *Scenario) Plain() bool { return s.Page == nil && !s.Sandbox }
+// origin as it is: not sandboxed, in no declared address space, not on
+// port 80.
+func (s *Scenario) Plain() bool { return s.Page == nil && !s.Sandbox && !s.DefaultPort }
 
 // PageSpace and APIAddressSpace are the declared address spaces ("" when
 // the scenario declares none).
@@ -402,6 +418,12 @@ func (s *Scenario) validate() *LoadError {
 	if s.Sandbox && s.Page != nil {
 		return bad("sandbox", "cannot be combined with page: a sandboxed page has no address space of its own here")
 	}
+	if s.DefaultPort && (s.Sandbox || s.Page != nil) {
+		return bad("default_port", "cannot be combined with sandbox or page: the page is plain, on port 80")
+	}
+	if err := s.checkDefaultPortHeaders(bad); err != nil {
+		return err
+	}
 	if m := strings.ToUpper(s.Request.MethodOrGet()); s.Request.Body != "" && (m == "GET" || m == "HEAD") {
 		return bad("request.body", "a %s request cannot have a body", m)
 	}
@@ -495,17 +517,40 @@ func (s *Scenario) validateSpaces(bad func(field, format string, a ...any) *Load
 	if !s.Page.IsSecure() {
 		// The server's {origin} is the listener's 127.0.0.1 origin, not
 		// the page's http://public.test one.
-		hs := append(append([]Header(nil), s.Response.Headers...), s.Request.Headers...)
-		if s.Preflight != nil {
-			hs = append(hs, s.Preflight.Headers...)
-		}
-		for _, h := range hs {
+		for _, h := range s.allHeaders() {
 			if strings.Contains(h.Value, "{origin}") {
 				return bad("headers", "%s uses {origin}, which is not the origin of a non-secure page; use \"*\"", h.Name)
 			}
 		}
 	}
 	return nil
+}
+
+// checkDefaultPortHeaders refuses {origin} and {page_port} in a
+// default_port scenario: they are the page listener's, not the page's
+// (write DefaultPortPage out).
+func (s *Scenario) checkDefaultPortHeaders(bad func(field, format string, a ...any) *LoadError) *LoadError {
+	if !s.DefaultPort {
+		return nil
+	}
+	for _, h := range s.allHeaders() {
+		if strings.Contains(h.Value, "{origin}") || strings.Contains(h.Value, "{page_port}") {
+			return bad("default_port", "%s uses {origin} or {page_port}, which are not the origin of a page on port 80; write %s", h.Name, DefaultPortPage)
+		}
+	}
+	return nil
+}
+
+// allHeaders are every header line the scenario writes or sends.
+func (s *Scenario) allHeaders() []Header {
+	hs := append(append([]Header(nil), s.Response.Headers...), s.Request.Headers...)
+	if s.Preflight != nil {
+		hs = append(hs, s.Preflight.Headers...)
+	}
+	for _, r := range s.Redirects {
+		hs = append(hs, r.Headers...)
+	}
+	return hs
 }
 
 func (r *Response) validate() error {

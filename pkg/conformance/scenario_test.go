@@ -57,6 +57,9 @@ func TestParseRejectsBadScenarios(t *testing.T) {
 		{"kind with a method", "- name: a\n  description: d\n  request: {kind: image, method: PUT}\n  response: {status: 200}\n", []string{"request.kind", "plain GET"}},
 		{"credentialed font", "- name: a\n  description: d\n  request: {kind: font, credentials: include}\n  response: {status: 200}\n", []string{"request.kind", "font", "credentials"}},
 		{"skip without reason", "- name: a\n  description: d\n  skip: {firefox: ' '}\n  response: {status: 200}\n", []string{"skip.firefox", "reason"}},
+		{"origin on a page on port 80", "- name: a\n  description: d\n  default_port: true\n  response: {status: 200, headers: [{name: Access-Control-Allow-Origin, value: '{origin}:80'}]}\n", []string{"default_port", "Access-Control-Allow-Origin uses {origin}", DefaultPortPage}},
+		{"page port on a page on port 80", "- name: a\n  description: d\n  default_port: true\n  preflight: {status: 204, headers: [{name: X, value: '{page_port}'}]}\n  response: {status: 200}\n", []string{"X uses {origin} or {page_port}"}},
+		{"port 80 with a sandbox", "- name: a\n  description: d\n  default_port: true\n  sandbox: true\n  response: {status: 200}\n", []string{"default_port", "cannot be combined"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -136,6 +139,7 @@ func TestPageOriginAndLaunchFlags(t *testing.T) {
 	}{
 		{"plain", Scenario{}, "http://127.0.0.1:4001", "", hostResolverRules},
 		{"sandboxed", Scenario{Sandbox: true}, "null", "", hostResolverRules},
+		{"on port 80", Scenario{DefaultPort: true}, "http://127.0.0.1", "", hostResolverRules},
 		{"public secure", Scenario{Page: &Page{Space: "public"}}, "http://127.0.0.1:4001", "127.0.0.1:4001=public", hostResolverRules},
 		{"public to local", Scenario{Page: &Page{Space: "public"}, API: &APISpace{Space: "local"}}, "http://127.0.0.1:4001",
 			"127.0.0.1:4001=public,127.0.0.1:4002=local", hostResolverRules},
@@ -175,10 +179,12 @@ func TestPageOriginAndLaunchFlags(t *testing.T) {
 	}
 }
 
-// Sandboxed scenarios get a browser of their own, after the plain ones,
-// and are not plain (the HAR recordings are the plain browser's).
+// Sandboxed scenarios and those on port 80 get a browser of their own,
+// after the plain ones, and are not plain (the HAR recordings are the
+// plain browser's).
 func TestLaunchGroupsSandbox(t *testing.T) {
-	ss := []Scenario{{Name: "s1", Sandbox: true}, {Name: "p1"}, {Name: "l1", Page: &Page{Space: "public"}}, {Name: "s2", Sandbox: true}, {Name: "p2"}}
+	ss := []Scenario{{Name: "s1", Sandbox: true}, {Name: "p1"}, {Name: "l1", Page: &Page{Space: "public"}}, {Name: "s2", Sandbox: true}, {Name: "p2"},
+		{Name: "d1", DefaultPort: true}}
 	var got [][]string
 	for _, g := range launchGroups(ss) {
 		var names []string
@@ -187,7 +193,7 @@ func TestLaunchGroupsSandbox(t *testing.T) {
 		}
 		got = append(got, names)
 	}
-	if want := "[[p1 p2] [s1 s2] [l1]]"; fmt.Sprint(got) != want {
+	if want := "[[p1 p2] [s1 s2] [l1] [d1]]"; fmt.Sprint(got) != want {
 		t.Errorf("launch groups %v, want %s", got, want)
 	}
 	for _, sc := range ss {

@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"slices"
@@ -65,6 +66,21 @@ func NewServerUnder(segment string, scenarios []Scenario) (*Server, error) {
 	}
 	s.Origins = Origins{Page: origins[0], API: origins[1], Other: origins[2]}
 	return s, nil
+}
+
+// ServeDefaultPortPage serves the page listener's blank page (and its
+// cookie) at DefaultPortPage too, for the default_port scenarios, until
+// stop is called. It binds 127.0.0.1:80 and never takes it from anyone:
+// the error says why the port cannot be had (not root, or taken), and the
+// caller skips those scenarios.
+func (s *Server) ServeDefaultPortPage() (stop func(), err error) {
+	ln, err := net.Listen("tcp", strings.TrimPrefix(DefaultPortPage, "http://")+":80")
+	if err != nil {
+		return nil, fmt.Errorf("the page of a default_port scenario needs %s:80 (root, or CAP_NET_BIND_SERVICE, and a free port): %w", DefaultPortPage, err)
+	}
+	srv := &http.Server{Handler: s.handler(s.Origins.Page)}
+	go func() { _ = srv.Serve(ln) }()
+	return func() { _ = srv.Close() }, nil
 }
 
 // Close stops the listeners.

@@ -178,3 +178,31 @@ func TestServerPageCookie(t *testing.T) {
 		}
 	}
 }
+
+// The page of a default_port scenario is served on 127.0.0.1:80 when the
+// port can be had, and the error says why when it cannot: a port already
+// taken (here, by the first listener) is never taken over.
+func TestServeDefaultPortPage(t *testing.T) {
+	srv := serverFor(t)
+	stop, err := srv.ServeDefaultPortPage()
+	if err != nil {
+		for _, want := range []string{"127.0.0.1:80", "root"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q does not say %q", err, want)
+			}
+		}
+		t.Skipf("cannot serve the page here, as the browser suites would skip: %v", err)
+	}
+	defer stop()
+	resp := send(t, "GET", DefaultPortPage+"/", nil)
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || string(body) != BlankPage || !strings.HasPrefix(resp.Header.Get("Set-Cookie"), PageCookie) {
+		t.Errorf("GET %s/: %d %q, Set-Cookie %q; want the blank page and its cookie", DefaultPortPage, resp.StatusCode, body, resp.Header.Get("Set-Cookie"))
+	}
+	if stop2, err := srv.ServeDefaultPortPage(); err == nil {
+		stop2()
+		t.Error("a second listener took port 80 from the first")
+	} else if !strings.Contains(err.Error(), "address already in use") {
+		t.Errorf("second listener: %v; want address already in use", err)
+	}
+}
