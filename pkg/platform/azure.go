@@ -184,9 +184,14 @@ func azureCauses(a *analysis) []cors.Finding {
 				continue
 			}
 			why := "no cors policy applies to this API and operation (or its allowed-origins does not list " + a.fixContext().Origin + ")"
-			if r.resp.Status == 401 && strings.Contains(body(r.resp), "subscription key") {
+			key := r.resp.Status == 401 && strings.Contains(body(r.resp), "subscription key")
+			switch {
+			case key && r.step == "preflight":
 				why = "the preflight reached the subscription-key check, which it cannot pass (browsers send no Ocp-Apim-Subscription-Key on a preflight): no cors policy answered it first"
-			} else if r.resp.Status == 404 && r.step == "preflight" {
+			case key:
+				// A request that needs no preflight: the page sent no key.
+				why = "the request reached the subscription-key check without a valid key (the page must send an Ocp-Apim-Subscription-Key header or a subscription-key query parameter), and no cors policy put CORS headers on that 401"
+			case r.resp.Status == 404 && r.step == "preflight":
 				why = "no operation matches OPTIONS and no cors policy answered the preflight"
 			}
 			return []cors.Finding{a.finding(CodeAPIMCorsPolicy, idAPIM, r.step, true,

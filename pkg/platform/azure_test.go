@@ -65,3 +65,58 @@ func TestAzureAppKindOneRule(t *testing.T) {
 		})
 	}
 }
+
+// TestAPIMSubscriptionKeyCauseNamesTheStep: API Management's 401 for a
+// missing subscription key is the preflight's when a preflight got it
+// (browsers send no key on one), the request's own when a simple GET
+// went without its key: the cause must not tell of a preflight that was
+// never sent.
+func TestAPIMSubscriptionKeyCauseNamesTheStep(t *testing.T) {
+	const u = "https://contoso.azure-api.net/orders"
+	keyError := func() *cors.Message {
+		return &cors.Message{Status: 401, Header: map[string][]string{"Content-Type": {"application/json"}},
+			Body: []byte(`{ "statusCode": 401, "message": "Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API." }`)}
+	}
+	for _, tt := range []struct {
+		name    string
+		ex      *cors.Exchange
+		step    string
+		want    []string
+		mustNot []string
+	}{
+		{"preflight", &cors.Exchange{
+			Request:   cors.Request{Method: "GET", URL: u, Origin: "https://app.example.com", Header: map[string][]string{"Ocp-Apim-Subscription-Key": {"k"}}},
+			Preflight: &cors.Hop{Request: cors.Message{Method: "OPTIONS", URL: u}, Response: keyError()},
+		}, "preflight", []string{"preflight", "Ocp-Apim-Subscription-Key"}, nil},
+		{"simple GET without its key", &cors.Exchange{
+			Request: cors.Request{Method: "GET", URL: u, Origin: "https://app.example.com"},
+			Actual:  []cors.Hop{{Request: cors.Message{Method: "GET", URL: u}, Response: keyError()}},
+		}, "actual", []string{"Ocp-Apim-Subscription-Key header"}, []string{"preflight"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rep := Analyze(Input{Exchange: tt.ex, FixFormat: string(FormatAzurePolicy)})
+			var f *cors.Finding
+			for i := range rep.Findings {
+				if rep.Findings[i].Code == CodeAPIMCorsPolicy {
+					f = &rep.Findings[i]
+				}
+			}
+			if f == nil {
+				t.Fatalf("no %s among %+v", CodeAPIMCorsPolicy, rep.Findings)
+			}
+			if f.Step != tt.step {
+				t.Errorf("step %q, want %q", f.Step, tt.step)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(f.Message, w) {
+					t.Errorf("cause %q does not say %q", f.Message, w)
+				}
+			}
+			for _, w := range tt.mustNot {
+				if strings.Contains(f.Message, w) {
+					t.Errorf("cause %q says %q", f.Message, w)
+				}
+			}
+		})
+	}
+}

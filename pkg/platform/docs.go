@@ -469,7 +469,7 @@ var pages = map[cors.Code]pageText{
 	},
 	CodeAPIMCorsPolicy: {
 		Platform: "Azure API Management", Explains: cors.CodePreflightMissingAllowOrigin,
-		Browser: "The preflight gets 401 (missing subscription key) or an answer without CORS headers.",
+		Browser: "The preflight gets 401 (missing subscription key) or an answer without CORS headers. A request that needs no preflight (a GET with no header of its own) gets the same 401 when the page sends no key, without CORS headers too: the page sees a CORS error, not the 401.",
 		Why:     "API Management answers preflights only through a `<cors>` policy in `<inbound>`. Placed at a narrow scope, or after `validate-jwt`/subscription checks, it never sees the preflight, which carries no key or token.",
 		Example: "HTTP/1.1 401 Access Denied\nContent-Type: application/json\n\n{ \"statusCode\": 401, \"message\": \"Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API.\" }",
 		Confirm: "Azure portal → APIs → All APIs → Inbound processing → policy code view: look for `<cors>` and its position. Test console with trace shows which policy answered.",
