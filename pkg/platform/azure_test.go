@@ -50,15 +50,7 @@ func TestAzureAppKindOneRule(t *testing.T) {
 				Actual:  []cors.Hop{{Request: cors.Message{Method: "GET", URL: u}, Response: &cors.Message{Status: 200, Header: map[string][]string{"X-Ms-Request-Id": {"1"}}}}},
 			}
 			rep := Analyze(Input{Exchange: ex, FixFormat: string(FormatAzureCLI)})
-			var f *cors.Finding
-			for i := range rep.Findings {
-				if rep.Findings[i].Code == CodeAppServiceCORS {
-					f = &rep.Findings[i]
-				}
-			}
-			if f == nil {
-				t.Fatalf("no %s among %+v", CodeAppServiceCORS, rep.Findings)
-			}
+			f := findingOf(t, rep, CodeAppServiceCORS)
 			if f.Platform != tt.platform || !strings.Contains(f.Fix, tt.cmd) {
 				t.Errorf("platform %q, fix:\n%s\nwant %q and %q", f.Platform, f.Fix, tt.platform, tt.cmd)
 			}
@@ -95,15 +87,7 @@ func TestAPIMSubscriptionKeyCauseNamesTheStep(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			rep := Analyze(Input{Exchange: tt.ex, FixFormat: string(FormatAzurePolicy)})
-			var f *cors.Finding
-			for i := range rep.Findings {
-				if rep.Findings[i].Code == CodeAPIMCorsPolicy {
-					f = &rep.Findings[i]
-				}
-			}
-			if f == nil {
-				t.Fatalf("no %s among %+v", CodeAPIMCorsPolicy, rep.Findings)
-			}
+			f := findingOf(t, rep, CodeAPIMCorsPolicy)
 			if f.Step != tt.step {
 				t.Errorf("step %q, want %q", f.Step, tt.step)
 			}
@@ -119,4 +103,16 @@ func TestAPIMSubscriptionKeyCauseNamesTheStep(t *testing.T) {
 			}
 		})
 	}
+}
+
+// findingOf is rep's finding of code; the test stops when there is none.
+func findingOf(t *testing.T, rep *Report, code cors.Code) *cors.Finding {
+	t.Helper()
+	for i := range rep.Findings {
+		if rep.Findings[i].Code == code {
+			return &rep.Findings[i]
+		}
+	}
+	t.Fatalf("no %s among %+v", code, rep.Findings)
+	return nil
 }
