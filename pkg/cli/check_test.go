@@ -273,6 +273,20 @@ var goldenCases = []struct {
 		want: ExitAllowed,
 	},
 	{
+		// nginx `return 302;` with no URL: a redirect status without
+		// Location is no redirect, so the browser CORS-checks it as the
+		// answer; the missing Location is the cause.
+		name: "redirect-no-location",
+		handler: func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Server", "nginx/1.27.3")
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusFound)
+			io.WriteString(w, "<html>\r\n<head><title>302 Found</title></head>\r\n<body>\r\n<center><h1>302 Found</h1></center>\r\n<hr><center>nginx/1.27.3</center>\r\n</body>\r\n</html>\r\n")
+		},
+		args: []string{"https://api.test/v1/orders", "--origin", testOrigin, "--no-error-probe"},
+		want: ExitBlocked,
+	},
+	{
 		// A cross-origin redirect turns the Origin into null; the target
 		// allows only the page's origin.
 		name: "redirect-taint",

@@ -35,6 +35,7 @@ const (
 	CodeRedirectBadLocation Code = "redirect-invalid-location"
 	CodeRedirectModeError   Code = "redirect-mode-error"
 	CodeOpaqueRedirect      Code = "opaque-redirect"
+	CodeRedirectNoLocation  Code = "redirect-without-location"
 
 	CodeAuthorizationWildcard Code = "authorization-covered-by-wildcard"
 	CodeMissingVaryOrigin     Code = "missing-vary-origin"
@@ -90,6 +91,7 @@ func init() {
 		Info{CodeTooManyRedirects, SeverityError, "More than 20 redirects", "", "CORSDidNotSucceed2", "Fetch §HTTP-redirect fetch step 5 (redirect count)", "Break the redirect loop; call the final URL directly."},
 		Info{CodeRedirectBadLocation, SeverityError, "A redirect's Location is invalid or not http(s)", "", "CORSDidNotSucceed2", "Fetch §HTTP-redirect fetch steps 3-6", "Redirect to an absolute http(s) URL."},
 		Info{CodeRedirectModeError, SeverityError, "fetch() with redirect: 'error' met a redirect", "", "", "Fetch §HTTP fetch step 6 (redirect mode \"error\": a network error)", "Call the URL the redirect points to (its Location) directly, or let fetch() follow it: drop redirect: 'error'."},
+		Info{CodeRedirectNoLocation, SeverityInfo, "A redirect status without a Location header: no redirect", "", "", "Fetch §HTTP-redirect fetch step 3 (no location URL: the response is returned); §HTTP fetch step 6 (the redirect modes switch on the status)", "Give the redirect rule its target URL, or keep it from catching the API's requests so the API answers them itself."},
 		Info{CodeOpaqueRedirect, SeverityInfo, "fetch() with redirect: 'manual' gets an opaque-redirect response", "", "", "Fetch §HTTP fetch step 6 (redirect mode \"manual\": opaque-redirect filtered response)", "Script sees type \"opaqueredirect\", status 0, no headers and no body, whatever the server sends. To read the answer, let fetch() follow the redirect (drop redirect: 'manual') and have the target answer with CORS headers; to hand the Location to script, answer 200 with the URL in the body."},
 
 		Info{CodeAuthorizationWildcard, SeverityWarning, "Authorization is allowed only through `*`", "", "CORSAllowHeaderFromPreflightDeprecation", "Fetch §CORS-preflight fetch step 7.6 (CORS non-wildcard request-header name)", "List Authorization explicitly in Access-Control-Allow-Headers: the standard, and future browsers, do not let `*` cover it."},

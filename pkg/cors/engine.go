@@ -234,7 +234,7 @@ func (j *judge) checkPreflight(h *Hop, plan *Plan) {
 		return
 	}
 	resp := h.Response
-	if isRedirect(resp) && j.p.PreflightRedirectChecksOrigin {
+	if IsRedirect(resp) && j.p.PreflightRedirectChecksOrigin {
 		if access := checkAccess(resp, r.Origin, r); len(access) > 0 {
 			for _, a := range access {
 				f := newFinding(accessCodes[a.corsError][1], "preflight", onPreflight(a.message)+statusNote(resp)+"; this is a redirect response, which the browser CORS-checks before it refuses to follow it")
@@ -245,7 +245,7 @@ func (j *judge) checkPreflight(h *Hop, plan *Plan) {
 			return
 		}
 	}
-	if isRedirect(resp) {
+	if IsRedirect(resp) {
 		f := newFinding(CodePreflightRedirect, "preflight", fmt.Sprintf("the preflight got a %d redirect to %s; browsers never follow redirects of a preflight", resp.Status, quote(first(resp, "Location"))))
 		j.note(&f, r.URL, Console{Preflight: true, Status: resp.Status})
 		j.add(f)
@@ -287,6 +287,9 @@ func (j *judge) checkPreflight(h *Hop, plan *Plan) {
 	}
 	if okM && okH {
 		j.checkCoverage(plan, methods, headers, splitValues(acahV))
+	}
+	if noLocation(resp) {
+		j.noteNoLocation("preflight", resp, true)
 	}
 	j.preflightHazards(resp)
 }
@@ -472,35 +475,41 @@ func (j *judge) checkActual(hops []Hop) {
 				if a.fix != "" {
 					f.Fix = a.fix
 				}
-				if isRedirect(resp) {
+				if IsRedirect(resp) {
 					f.Message += "; this is a redirect response, and the browser checks CORS on every hop"
 					f.Fix = "Call the final URL directly (" + first(resp, "Location") + ": https, the trailing slash, the canonical host), so the browser never meets this redirect; or have the redirect answer carry the CORS headers too."
 				}
 				f.FailedParameter = a.param
 				// Chromium 156 names the page's origin in the console even
 				// after a redirect tainted the Origin header to null.
-				j.note(&f, st.URL, Console{Status: resp.Status, Param: a.param, OriginLines: originLines(resp), Redirect: isRedirect(resp),
+				j.note(&f, st.URL, Console{Status: resp.Status, Param: a.param, OriginLines: originLines(resp), Redirect: IsRedirect(resp),
 					NotFollowed: r.stopsAtRedirect(), Location: locationOf(st.URL, resp), SentOrigin: st.Origin, MIME: notScriptMIME(r, resp)})
 				j.add(f)
 			}
 			if len(failed) > 0 {
 				j.blameTaint(st, resp, false)
+				if noLocation(resp) {
+					j.noteNoLocation(step, resp, true)
+				}
 			}
 		}
-		if len(failed) > 0 && isRedirect(resp) {
+		if len(failed) > 0 && IsRedirect(resp) {
 			// The browser stops at this hop: CORS is checked before a
 			// redirect is followed (as Redirect decides for a prober), so
 			// hops a recording holds after it are not judged.
 			return
 		}
-		if isRedirect(resp) && r.stopsAtRedirect() {
+		if len(failed) == 0 && j.p.modeStops(r, resp) {
 			// The redirect passed the CORS check (or needed none): the
 			// mode decides (Fetch §HTTP fetch step 6), nothing is followed.
 			j.redirectMode(step, st.URL, resp)
 			return
 		}
-		if !isRedirect(resp) || i == len(hops)-1 {
-			if !isRedirect(resp) {
+		if !IsRedirect(resp) || i == len(hops)-1 {
+			if !IsRedirect(resp) {
+				if cross && len(failed) == 0 && noLocation(resp) {
+					j.noteNoLocation(step, resp, false)
+				}
 				j.commonHazards(step, resp, true)
 				if cross && !hasErrors(j.errors) && InitiatorOf(r).Scripted {
 					if hidden := hiddenResponseHeaders(resp, r.Credentials); len(hidden) > 0 {
@@ -509,7 +518,7 @@ func (j *judge) checkActual(hops []Hop) {
 					}
 				}
 			}
-			if isRedirect(resp) {
+			if IsRedirect(resp) {
 				// The recording ends at a redirect: follow it in words only,
 				// or judge the new URL's preflight that stopped the browser.
 				next, f := j.p.redirect(r, st, resp)
@@ -548,20 +557,49 @@ func (j *judge) checkActual(hops []Hop) {
 // no CORS error), "manual" resolves with an opaque-redirect response.
 // Chromium checks CORS on the redirect before either (cors_url_loader.cc
 // OnReceiveRedirect), as the standard does; Chromium 156, Firefox ESR
-// 153.8 and WebKitGTK 2.50 agree (the redirect-mode-* scenarios).
+// 153.8 and WebKitGTK 2.50 agree (the redirect-mode-* scenarios). A redirect
+// status without Location gets here where modeStops says the mode applies
+// (the redirect-no-location-* scenarios).
 func (j *judge) redirectMode(step, at string, resp *Message) {
 	loc := first(resp, "Location")
-	if href, err := weburl.Resolve(at, loc); err == nil {
+	if href, err := weburl.Resolve(at, loc); err == nil && loc != "" {
 		loc = href
 	}
+	what := fmt.Sprintf("a %d redirect to %s", resp.Status, quote(loc))
+	if loc == "" {
+		// The modes switch on the status, Location or not.
+		what = fmt.Sprintf("a %d without Location (a redirect status all the same)", resp.Status)
+	}
 	if j.req.Redirect == RedirectError {
-		f := newFinding(CodeRedirectModeError, step, fmt.Sprintf("the answer is a %d redirect to %s and the request says redirect: 'error', so fetch() rejects with a TypeError (a network error, not a CORS error)", resp.Status, quote(loc)))
+		f := newFinding(CodeRedirectModeError, step, "the answer is "+what+" and the request says redirect: 'error', so fetch() rejects with a TypeError (a network error, not a CORS error)")
 		f.Fix = "Call " + quote(loc) + " directly, or drop redirect: 'error' so that fetch() follows it (the target must then answer with CORS headers)."
+		if loc == "" {
+			f.Fix = noLocationFix(resp.Status, false)
+		}
 		j.note(&f, at, Console{Status: resp.Status, Location: loc, NotFollowed: true})
 		j.add(f)
 		return
 	}
-	j.add(newFinding(CodeOpaqueRedirect, step, fmt.Sprintf("the answer is a %d redirect to %s and the request says redirect: 'manual': fetch() resolves with an opaque-redirect response (type \"opaqueredirect\", status 0, no headers, no body) and does not follow it", resp.Status, quote(loc))))
+	f := newFinding(CodeOpaqueRedirect, step, "the answer is "+what+" and the request says redirect: 'manual': fetch() resolves with an opaque-redirect response (type \"opaqueredirect\", status 0, no headers, no body) and does not follow it")
+	if loc == "" {
+		f.Fix = noLocationFix(resp.Status, false)
+	}
+	j.add(f)
+}
+
+// noLocationFix is the fix of a redirect status sent without Location:
+// most often a redirect rule that lost its target.
+func noLocationFix(status int, preflight bool) string {
+	rule := fmt.Sprintf("A %d without Location is most often a redirect rule that lost its target "+
+		"(nginx `return %d;` with no URL, a gateway's redirect whose Location mapping is empty, "+
+		"an application that sets the status but not the header). ", status, status)
+	if preflight {
+		return rule + "Keep the rule from catching OPTIONS, so that the API answers the preflight with 200 or 204 " +
+			"and its CORS headers: the browser follows no redirect of a preflight, Location or not."
+	}
+	return rule + "If no redirect was meant, keep the rule from catching this request so the API answers it " +
+		"(2xx, with its CORS headers); if one was, give the rule its target URL in Location, and CORS headers too " +
+		"(the browser CORS-checks a redirect before it follows it), or have the page call that URL directly."
 }
 
 // noteTaint adds the info that redirect n, from st to next, turned the
@@ -762,7 +800,7 @@ type RedirectState struct {
 // CORS check on the hop, a bad Location, too many redirects).
 func (p *Profile) Redirect(r *Request, st RedirectState, resp *Message) (RedirectState, bool) {
 	st.Origin = canonicalOrigin(st.Origin)
-	if !isRedirect(resp) || r.stopsAtRedirect() {
+	if !IsRedirect(resp) || r.stopsAtRedirect() {
 		return st, false
 	}
 	if (st.CrossOrigin || !sameOrigin(st.Origin, st.URL)) && len(checkAccess(resp, st.Origin, r)) > 0 {
@@ -876,12 +914,54 @@ func locationOf(base string, resp *Message) string {
 	return u.String()
 }
 
-func isRedirect(m *Message) bool {
-	switch m.Status {
+// IsRedirectStatus reports whether status is a redirect status (Fetch
+// §redirect status): 301, 302, 303, 307 or 308.
+func IsRedirectStatus(status int) bool {
+	switch status {
 	case 301, 302, 303, 307, 308:
-		return first(m, "Location") != ""
+		return true
 	}
 	return false
+}
+
+// IsRedirect reports whether the browser follows m as a redirect: a
+// redirect status with a Location. An empty Location counts as none, as
+// Chromium's HttpResponseHeaders::IsRedirect reads it.
+func IsRedirect(m *Message) bool { return IsRedirectStatus(m.Status) && first(m, "Location") != "" }
+
+// noLocation reports whether m has a redirect status but no Location: no
+// redirect, the answer itself (Fetch §HTTP-redirect fetch step 3).
+func noLocation(m *Message) bool { return IsRedirectStatus(m.Status) && !IsRedirect(m) }
+
+// modeStops reports whether r's redirect mode stops at resp, which passed
+// the CORS check: a redirect, or a redirect status without Location where
+// the mode switches on the status alone (Fetch §HTTP fetch step 6; every
+// browser for 'manual', only Firefox for 'error': RedirectErrorNeedsLocation).
+func (p *Profile) modeStops(r *Request, resp *Message) bool {
+	switch {
+	case !r.stopsAtRedirect():
+		return false
+	case IsRedirect(resp):
+		return true
+	}
+	return noLocation(resp) && (r.Redirect == RedirectManual || !p.RedirectErrorNeedsLocation)
+}
+
+// noteNoLocation names the missing Location of resp, the answer at step:
+// an info where the browser takes it as the answer, the cause (an error)
+// where it fails there.
+func (j *judge) noteNoLocation(step string, resp *Message, failed bool) {
+	f := newFinding(CodeRedirectNoLocation, step, fmt.Sprintf("the answer has status %d%s, a redirect status, but no Location header, so it is no redirect: the browser takes it as the answer", resp.Status, statusTextSuffix(resp)))
+	if step == "preflight" {
+		f.Message = fmt.Sprintf("the preflight got status %d%s, a redirect status, but no Location header: no redirect, and not an ok status either", resp.Status, statusTextSuffix(resp))
+	}
+	f.Fix = noLocationFix(resp.Status, step == "preflight")
+	if !failed {
+		j.add(f)
+		return
+	}
+	f.Severity, f.Cause = SeverityError, true
+	j.errors = append(j.errors, f)
 }
 
 func statusTextSuffix(m *Message) string {

@@ -92,6 +92,11 @@ type Profile struct {
 	// headers (WebKit), so a JSON POST answered 303 is preflighted again
 	// as a GET with Content-Type; the standard drops them.
 	RedirectKeepsBodyHeaders bool
+	// RedirectErrorNeedsLocation: redirect: 'error' rejects only a
+	// redirect that carries a Location; a redirect status without one
+	// resolves as the answer (Chromium's and WebKit's network layers see no
+	// redirect there). The standard, and Firefox, reject on the status.
+	RedirectErrorNeedsLocation bool
 	// Version is the browser version the profile was verified against.
 	Version string
 }

@@ -32,6 +32,10 @@ var Chromium = &Profile{
 	WildcardCoversAuthorization: true,
 	LocalNetworkAccess:          true,
 	LocalNetworkBlocksInsecure:  true,
+	// CorsURLLoader applies redirect: 'error' in OnReceiveRedirect, which
+	// a 3xx without Location never reaches (verified on Chromium 156:
+	// redirect-no-location-error-ok).
+	RedirectErrorNeedsLocation: true,
 	// Blink autoupgrades mixed images, video and audio (verified on
 	// Chromium 156: TestChromiumMixedContent).
 	MixedContentUpgrades: map[string]bool{"image": true, "video": true, "audio": true},

@@ -19,6 +19,9 @@ var Safari = &Profile{
 	StatusBeforeOrigin:          true, // validatePreflightResponse
 	// Verified on WebKitGTK 2.50 (preflighted-post-303).
 	RedirectKeepsBodyHeaders: true,
+	// A 3xx without Location resolves under redirect: 'error' (verified
+	// on WebKitGTK 2.50: redirect-no-location-error-ok).
+	RedirectErrorNeedsLocation: true,
 	// Once preflighted, a request is preflighted at every URL it is
 	// redirected to, with the headers script set, Authorization included
 	// after an origin change (NetworkLoadChecker::checkCORSRequest keeps

@@ -107,3 +107,101 @@ func TestSafariRedirectCheckLines(t *testing.T) {
 		}
 	}
 }
+
+// TestRedirectStatusWithoutLocation: a 301, 302, 303, 307 or 308 without
+// Location. Following it, the browser takes it as the answer (Fetch
+// §HTTP-redirect fetch step 3: no location URL) and CORS-checks it like any
+// other. The modes switch on the status alone (Fetch §HTTP fetch step 6):
+// 'manual' gives an opaque redirect in every browser, 'error' a network
+// error in Firefox; Chromium and WebKit see no redirect there and resolve
+// with the 3xx (verified on Chromium 156, Firefox ESR 153.8, WebKitGTK
+// 2.50: the redirect-no-location-* scenarios). The missing Location is
+// named; where the CORS check fails on the answer it is the cause.
+func TestRedirectStatusWithoutLocation(t *testing.T) {
+	allowed := res(302, HeaderAllowOrigin, "*")
+	refused := res(302)
+	tests := []struct {
+		name     string
+		profile  *Profile
+		mode     string
+		hop      *Message
+		verdict  Verdict
+		reported Code // the error reported, or the info expected when allowed
+	}{
+		{"follow: the 3xx is the answer", Chromium, "", allowed, Allowed, CodeRedirectNoLocation},
+		{"follow: CORS fails on it", Chromium, "", refused, Blocked, CodeMissingAllowOrigin},
+		{"follow: Firefox alike", Firefox, RedirectFollow, allowed, Allowed, CodeRedirectNoLocation},
+		{"manual: an opaque redirect", Chromium, RedirectManual, allowed, Allowed, CodeOpaqueRedirect},
+		{"manual: Firefox alike", Firefox, RedirectManual, allowed, Allowed, CodeOpaqueRedirect},
+		{"manual: WebKit alike", Safari, RedirectManual, allowed, Allowed, CodeOpaqueRedirect},
+		{"manual: CORS fails first", Chromium, RedirectManual, refused, Blocked, CodeMissingAllowOrigin},
+		{"error: Chromium resolves with the 3xx", Chromium, RedirectError, allowed, Allowed, CodeRedirectNoLocation},
+		{"error: WebKit resolves with the 3xx", Safari, RedirectError, allowed, Allowed, CodeRedirectNoLocation},
+		{"error: Firefox rejects on the status", Firefox, RedirectError, allowed, Blocked, CodeRedirectModeError},
+		{"error: CORS fails first", Firefox, RedirectError, refused, Blocked, CodeMissingAllowOrigin},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ex := exch(get(), nil, tt.hop)
+			ex.Request.Redirect = tt.mode
+			d := tt.profile.Evaluate(ex)
+			if d.Verdict != tt.verdict {
+				t.Fatalf("verdict %s, want %s: %+v", d.Verdict, tt.verdict, d.Findings)
+			}
+			if rep := d.Reported(); tt.verdict == Blocked && (rep == nil || rep.Code != tt.reported) {
+				t.Errorf("reported %+v, want %s", rep, tt.reported)
+			}
+			if !d.Has(tt.reported) {
+				t.Errorf("no %s in %+v", tt.reported, d.Findings)
+			}
+			for _, f := range d.Findings {
+				if strings.Contains(f.Message, `""`) || strings.Contains(f.Fix, `""`) {
+					t.Errorf("%s names an empty Location: %s / %s", f.Code, f.Message, f.Fix)
+				}
+			}
+			// Where the CORS check fails on the 3xx, the missing Location
+			// is the cause, and says what to change.
+			if tt.hop == refused {
+				c := d.Cause()
+				if c == nil || c.Code != CodeRedirectNoLocation || c.Severity != SeverityError {
+					t.Errorf("cause %+v, want %s as an error", c, CodeRedirectNoLocation)
+				} else if !strings.Contains(c.Fix, "Location") {
+					t.Errorf("the cause's fix does not name Location: %s", c.Fix)
+				}
+				if rep := d.Reported(); rep.FollowsFrom != CodeRedirectNoLocation {
+					t.Errorf("reported follows from %q", rep.FollowsFrom)
+				}
+			}
+			r := ex.Request
+			if _, follow := tt.profile.Redirect(&r, RedirectState{URL: r.URL, Method: http.MethodGet, Origin: r.Origin}, tt.hop); follow {
+				t.Error("Profile.Redirect follows a 3xx without Location")
+			}
+		})
+	}
+}
+
+// TestPreflightRedirectStatusWithoutLocation: a preflight answered 3xx
+// without Location is no redirect: it fails on its status (or first on its
+// CORS headers, as any preflight), and the missing Location is the cause.
+func TestPreflightRedirectStatusWithoutLocation(t *testing.T) {
+	for _, p := range AllProfiles {
+		for _, tt := range []struct {
+			pre  *Message
+			want Code
+		}{
+			{res(302, HeaderAllowOrigin, page, HeaderAllowMethods, "PUT", HeaderAllowHeaders, "Content-Type"), CodePreflightStatus},
+			{res(301), map[bool]Code{true: CodePreflightStatus, false: CodePreflightMissingAllowOrigin}[p.StatusBeforeOrigin]},
+		} {
+			d := p.Evaluate(exch(put(), tt.pre))
+			if rep := d.Reported(); rep == nil || rep.Code != tt.want {
+				t.Errorf("%s, %d: reported %+v, want %s", p.Name, tt.pre.Status, rep, tt.want)
+			}
+			if d.Has(CodePreflightRedirect) {
+				t.Errorf("%s, %d: %s for a 3xx without Location", p.Name, tt.pre.Status, CodePreflightRedirect)
+			}
+			if c := d.Cause(); c == nil || c.Code != CodeRedirectNoLocation || c.Step != "preflight" {
+				t.Errorf("%s, %d: cause %+v, want %s at the preflight", p.Name, tt.pre.Status, c, CodeRedirectNoLocation)
+			}
+		}
+	}
+}
