@@ -516,7 +516,7 @@ func failedLoadStatus(text, url string) int {
 // redirectStatus says the line names a 3xx status.
 func redirectStatus(m match) bool {
 	s, err := strconv.Atoi(m.vals["status"])
-	return err == nil && s >= 300 && s < 400
+	return err == nil && cors.IsRedirectStatus(s)
 }
 
 // ledBy is the matches in c of the code the last cause line leads to, if
@@ -731,11 +731,21 @@ func refine(r *Reading) {
 		// and a web font never carries credentials.
 		keep(func(c cors.Code) bool { return !isPreflightCode(c) && !(in.SameOriginOnly && IsCredentialsCode(c)) })
 	}
-	if r.Status != 0 {
-		redirect := r.Status >= 300 && r.Status < 400
+	if r.Status != 0 && has(r.Candidates, cors.CodePreflightRedirect) {
+		// A redirect status is a redirect only with a Location, which the
+		// line does not show; without one the preflight failed on its
+		// status. Any other status is never a redirect.
+		redirect := cors.IsRedirectStatus(r.Status)
 		keep(func(c cors.Code) bool {
-			return (c == cors.CodePreflightRedirect) == redirect || !has(r.Candidates, cors.CodePreflightRedirect)
+			return (c == cors.CodePreflightRedirect) == redirect || redirect && c == cors.CodePreflightStatus
 		})
+		if redirect && has(r.Candidates, cors.CodePreflightStatus) {
+			// Most such answers carry one: the redirect first.
+			r.Candidates = append([]cors.Code{cors.CodePreflightRedirect}, slices.DeleteFunc(r.Candidates, func(c cors.Code) bool { return c == cors.CodePreflightRedirect })...)
+			if r.Note == "" {
+				r.Note = fmt.Sprintf("a %d is a redirect only with a Location, which the line does not show; without one (a redirect rule that lost its target) the preflight failed on its status: %s", r.Status, cors.CodePreflightStatus)
+			}
+		}
 	}
 	if v := r.Param; v != "" && (has(r.Candidates, cors.CodeAllowOriginMismatch) || has(r.Candidates, cors.CodePreflightAllowOriginMismatch)) {
 		var want string
@@ -802,6 +812,8 @@ var likelihood = map[cors.Code]int{
 	cors.CodeInvalidAllowOrigin:          3,
 	cors.CodePreflightMissingAllowOrigin: 10,
 	cors.CodePreflightStatus:             11,
+	// WebKit words both alike: refine puts the redirect first.
+	cors.CodePreflightRedirect: 11,
 	// A failure below CORS (DNS, refused, TLS): commoner than the
 	// redirect failures Firefox words the same way.
 	cors.CodeActualNetwork:    4,

@@ -104,8 +104,13 @@ func TestRead(t *testing.T) {
 			text: "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.example.com/items. (Reason: CORS header ‘Access-Control-Allow-Origin’ does not match ‘https://a.example, https://b.example’)."},
 		{name: "safari triple", browser: "safari", code: cors.CodeMissingAllowOrigin, candidates: 3, url: "https://api.example.com/items", origin: "https://app.example.com", status: 401,
 			text: "[Error] Origin https://app.example.com is not allowed by Access-Control-Allow-Origin. Status code: 401\n[Error] Fetch API cannot load https://api.example.com/items due to access control checks.\n[Error] Failed to load resource: Origin https://app.example.com is not allowed by Access-Control-Allow-Origin. Status code: 401"},
-		{name: "safari redirected preflight", browser: "safari", code: cors.CodePreflightRedirect, status: 301, url: "https://api.example.com/items",
+		// A 301 is a redirect only with a Location, which the line does
+		// not show: without one it fails on its status (WebKitGTK 2.50:
+		// preflight-301 and preflight-301-no-location-no-cors print alike).
+		{name: "safari redirected preflight", browser: "safari", code: cors.CodePreflightRedirect, candidates: 2, status: 301, url: "https://api.example.com/items",
 			text: "Preflight response is not successful. Status code: 301\nFetch API cannot load https://api.example.com/items due to access control checks."},
+		{name: "safari preflight 300, never a redirect", browser: "safari", code: cors.CodePreflightStatus, status: 300,
+			text: "Preflight response is not successful. Status code: 300"},
 		{name: "safari preflight status", browser: "safari", code: cors.CodePreflightStatus, status: 403,
 			text: "Preflight response is not successful. Status code: 403"},
 		// The informational line leads the failure line, which is not one
