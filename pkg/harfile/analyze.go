@@ -591,10 +591,11 @@ func (a *analyzer) chain(p *pending) {
 }
 
 // redirected reports whether the recording ends at a redirect: what the
-// browser did next (a new preflight, another hop) is not in the file.
+// browser did next (a new preflight, another hop) is not in the file. A
+// 3xx without Location is no redirect: the browser judged it as the answer.
 func redirected(ex *cors.Exchange) bool {
 	last := ex.FinalResponse()
-	return last != nil && last.Status >= 300 && last.Status < 400
+	return last != nil && cors.IsRedirect(last)
 }
 
 // redirectTarget is the absolute URL a redirect entry points at.

@@ -308,3 +308,32 @@ func TestCORSModeAllocatesNothing(t *testing.T) {
 		t.Errorf("isCORSMode allocates %v times per entry", n)
 	}
 }
+
+// TestCredentialedRetryOnARedirectStatusWithoutLocation: a recording that
+// ends at a 302 without Location does not end at a redirect: the 302 is
+// the answer the browser judged (Chromium 156: actual-302-no-location), so
+// a blocked one that fails only with credentials was credentialed, as for
+// a 200. One with a Location ends where the browser went on.
+func TestCredentialedRetryOnARedirectStatusWithoutLocation(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		headers [][2]string
+		want    cors.Code
+	}{
+		{"no Location", [][2]string{{"Access-Control-Allow-Origin", "*"}}, cors.CodeWildcardCredentials},
+		{"empty Location", [][2]string{{"Location", ""}, {"Access-Control-Allow-Origin", "*"}}, cors.CodeWildcardCredentials},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := entryJSON("2024-01-01T00:00:00.100Z", "GET", "https://api.test/x", "fetch",
+				[][2]string{{"Origin", app}, {"Sec-Fetch-Mode", "cors"}, {"Sec-Fetch-Dest", "empty"}}, 302,
+				tt.headers, "net::ERR_FAILED")
+			_, rs := analyze(t, harOf(e))
+			if len(rs) != 1 {
+				t.Fatalf("results %+v", rs)
+			}
+			if f := rs[0].Reported(); f == nil || f.Code != tt.want {
+				t.Fatalf("reported %+v, want %s", f, tt.want)
+			}
+		})
+	}
+}
