@@ -658,7 +658,14 @@ func decide(causes, follows []match) *Reading {
 			r.Note = m.p.t.Note
 		}
 	}
-	if p, ok := cors.LookupProfile(browser); ok && p.ThirdPartyCookies != "sent" && (r.Status == 401 || r.Status == 403) && r.Note == "" {
+	p, _ := cors.LookupProfile(browser)
+	switch {
+	case r.Status != 401 && r.Status != 403 || r.Note != "":
+	case r.Preflight || isPreflightCode(r.Code):
+		// No browser sends cookies or Authorization on a preflight: its
+		// 401 is never the third-party cookies one blocks.
+		r.Note = fmt.Sprintf("a preflight carries no cookies or Authorization in any browser: a %d on it means the server checks credentials before it answers OPTIONS (see middleware-order-auth-before-cors)", r.Status)
+	case p != nil && p.ThirdPartyCookies != "sent":
 		verb := map[string]string{"blocked": "blocks", "partitioned": "partitions"}[p.ThirdPartyCookies]
 		r.Note = fmt.Sprintf("a %d in %s often means the request went out without its cookies: %s %s third-party cookies (see cross-site-cookies-blocked)", r.Status, p.Display, p.Display, verb)
 	}
