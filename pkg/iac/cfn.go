@@ -16,6 +16,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/corsdiag/corsdiag/pkg/platform"
 	"github.com/corsdiag/corsdiag/pkg/platform/awsmodel"
 )
 
@@ -600,8 +601,8 @@ type samEvent struct {
 }
 
 const (
-	implicitREST = "ServerlessRestApi"
-	implicitHTTP = "ServerlessHttpApi"
+	implicitREST = platform.SAMImplicitRESTAPI
+	implicitHTTP = platform.SAMImplicitHTTPAPI
 )
 
 // prop reads a property of a SAM API, falling back to Globals.<section>.

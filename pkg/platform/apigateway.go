@@ -575,7 +575,12 @@ aws apigatewayv2 create-route --api-id "$API_ID" --route-key 'OPTIONS /{proxy+}'
       Target: !Sub integrations/${Integration} # the integration of the ANY route
 `
 	case FormatSAM:
-		return `  # the preflight reaches this route, not the authorizer's ($default, ANY)
+		// The implicit API's snippet is in Globals, and its events name no ApiId.
+		head, api := "", "            ApiId: !Ref HttpApi\n"
+		if c.APIID == SAMImplicitHTTPAPI {
+			head, api = "Resources:\n", ""
+		}
+		return head + `  # the preflight reaches this route, not the authorizer's ($default, ANY)
   Function: # the function behind the ANY route
     Type: AWS::Serverless::Function
     Properties:
@@ -583,8 +588,7 @@ aws apigatewayv2 create-route --api-id "$API_ID" --route-key 'OPTIONS /{proxy+}'
         Preflight:
           Type: HttpApi
           Properties:
-            ApiId: !Ref HttpApi
-            Path: /{proxy+}
+` + api + `            Path: /{proxy+}
             Method: OPTIONS
             Auth:
               Authorizer: NONE
@@ -1063,19 +1067,14 @@ aws apigateway get-stage --rest-api-id %s --stage-name %s --query webAclArn`, cu
 ` + cfnOptionsMethod(c)
 		}},
 		fixBuilder{FormatSAM, "keep the default authorizer and API key off the CORS preflight", func(c FixContext) string {
-			return fmt.Sprintf(`# The Auth lines are the fix: the Cors you have stays as it is (these values only if it has none).
-Resources:
-  Api:
-    Type: AWS::Serverless::Api
-    Properties:
-      StageName: %s
-      Cors:
+			return "# The Auth lines are the fix: the Cors you have stays as it is (these values only if it has none).\n" +
+				samAPI(c, fmt.Sprintf(`      Cors:
         AllowOrigin: "'%s'"
         AllowHeaders: "'%s'"
       Auth:
         AddDefaultAuthorizerToCorsPreflight: false
         AddApiKeyRequiredToCorsPreflight: false
-`, c.Stage, c.Origin, c.headerList(","))
+`, c.Origin, c.headerList(",")))
 		}},
 		fixBuilder{FormatCDK, "an OPTIONS method without authorizer (TypeScript)", func(c FixContext) string {
 			return fmt.Sprintf(`// An OPTIONS method there already (addCorsPreflight, defaultCorsPreflightOptions): keep its
@@ -1208,18 +1207,14 @@ Resources:
 %s`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.httpAPICredentials("#", ""), httpAPIOptionsRoute(c, FormatCloudFormation))
 		}},
 		fixBuilder{FormatSAM, "CorsConfiguration on AWS::Serverless::HttpApi", func(c FixContext) string {
-			return fmt.Sprintf(`Resources:
-  HttpApi:
-    Type: AWS::Serverless::HttpApi
-    Properties:
-      CorsConfiguration:
+			return samHTTPAPI(c, fmt.Sprintf(`      CorsConfiguration:
         # extend each list: the values already there stay
         AllowOrigins: [%s]
         AllowMethods: [%s]
         AllowHeaders: [%s]
         AllowCredentials: %s
         MaxAge: 7200
-%s`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.httpAPICredentials("#", ""), httpAPIOptionsRoute(c, FormatSAM))
+`, c.quotedOrigins(), quoteList(c.Methods), quoteList(c.Headers), c.httpAPICredentials("#", ""))) + httpAPIOptionsRoute(c, FormatSAM)
 		}},
 		fixBuilder{FormatCDK, "corsPreflight on the HttpApi (TypeScript)", func(c FixContext) string {
 			return fmt.Sprintf(`import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -1328,14 +1323,14 @@ func gatewayResponseTemplates(kept func(c FixContext, mark string) string, param
 		}},
 		fixBuilder{FormatSAM, "GatewayResponses on the AWS::Serverless::Api", func(c FixContext) string {
 			var b strings.Builder
-			b.WriteString(kept(c, "#") + "Resources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: " + c.Stage + "\n      GatewayResponses:\n")
+			b.WriteString("      GatewayResponses:\n")
 			for _, t := range gatewayTypes(c) {
 				fmt.Fprintf(&b, "        %s:\n          ResponseParameters:\n            Headers:\n", t)
 				for _, p := range params(c) {
 					fmt.Fprintf(&b, "              %s: \"%s\"\n", p[0], p[1])
 				}
 			}
-			return b.String()
+			return kept(c, "#") + samAPI(c, b.String())
 		}},
 		fixBuilder{FormatCDK, "api.addGatewayResponse (TypeScript)", func(c FixContext) string {
 			var b strings.Builder
@@ -1736,16 +1731,50 @@ func samCorsAPI(c FixContext, more string) string {
 	if c.Credentials {
 		cred = "\n        AllowCredentials: true"
 	}
-	return fmt.Sprintf(`Resources:
-  Api:
-    Type: AWS::Serverless::Api
-    Properties:
-      StageName: %s
-      Cors:
+	return samAPI(c, fmt.Sprintf(`      Cors:
         AllowOrigin: "'%s'"
         AllowMethods: "'%s'"
         AllowHeaders: "'%s'"%s
-%s`, c.Stage, c.Origin, c.methodList(","), c.headerList(","), cred, more)
+%s`, c.Origin, c.methodList(","), c.headerList(","), cred, more))
+}
+
+// SAM's implicit APIs: the logical ids of the APIs SAM makes for the
+// functions' Api and HttpApi events. No resource in the template holds
+// their properties: Globals does.
+const (
+	SAMImplicitRESTAPI = "ServerlessRestApi"
+	SAMImplicitHTTPAPI = "ServerlessHttpApi"
+)
+
+// samAPI is the AWS::Serverless::Api whose Properties take props (YAML at
+// six spaces), or, for the implicit API, Globals.Api: a new resource would
+// be a second API that no function's event uses.
+func samAPI(c FixContext, props string) string {
+	if c.APIID == SAMImplicitRESTAPI {
+		return samGlobalsNote + "Globals:\n  Api:\n" + dedent(props, 2)
+	}
+	return "Resources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: " + c.Stage + "\n" + props
+}
+
+// samHTTPAPI is samAPI for AWS::Serverless::HttpApi.
+func samHTTPAPI(c FixContext, props string) string {
+	if c.APIID == SAMImplicitHTTPAPI {
+		return samGlobalsNote + "Globals:\n  HttpApi:\n" + dedent(props, 2)
+	}
+	return "Resources:\n  HttpApi:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n" + props
+}
+
+const samGlobalsNote = "# The API SAM makes for the functions' events takes its properties from Globals (they\n" +
+	"# apply to the template's other SAM APIs too).\n"
+
+// dedent takes n spaces off the start of every line that has them.
+func dedent(s string, n int) string {
+	pad := strings.Repeat(" ", n)
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimPrefix(l, pad)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // slsCorsEvent is the serverless.yml http event whose cors answers c's
