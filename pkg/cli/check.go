@@ -295,14 +295,10 @@ func (o *checkOptions) readFromFile(args []string) (string, error) {
 // dropped), or UTF-16 when a byte-order mark says so, as Windows
 // PowerShell 5.1 saves the clipboard (Get-Clipboard > copied.txt).
 func decodePaste(b []byte) (string, error) {
-	var bigEndian bool
-	switch {
-	case bytes.HasPrefix(b, []byte{0xff, 0xfe}):
-	case bytes.HasPrefix(b, []byte{0xfe, 0xff}):
-		bigEndian = true
-	default:
+	if !isUTF16(b) {
 		return strings.TrimPrefix(string(b), "\ufeff"), nil
 	}
+	bigEndian := b[0] == 0xfe
 	b = b[2:]
 	if len(b)%2 != 0 {
 		return "", fmt.Errorf("UTF-16 (by its byte-order mark), but it ends in half a character (byte %d)", len(b)+1)
@@ -316,6 +312,12 @@ func decodePaste(b []byte) (string, error) {
 		}
 	}
 	return string(utf16.Decode(units)), nil
+}
+
+// isUTF16 reports whether b opens with a UTF-16 byte-order mark, as
+// Windows PowerShell's > and Out-File write text.
+func isUTF16(b []byte) bool {
+	return bytes.HasPrefix(b, []byte{0xff, 0xfe}) || bytes.HasPrefix(b, []byte{0xfe, 0xff})
 }
 
 // consoleText reports whether text reads as a browser's console lines:

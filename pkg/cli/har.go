@@ -501,6 +501,9 @@ func otherPasteHint(name string, err error) string {
 		return ""
 	}
 	text = strings.TrimSpace(text)
+	if isUTF16(b) && strings.HasPrefix(text, "{") {
+		return "; it is UTF-16 text (as Windows PowerShell's > writes it), and a HAR file is UTF-8: save it again as UTF-8 (in PowerShell, Set-Content -Encoding utf8)"
+	}
 	if isCurl(text) || pastedForm(text) != "" {
 		return "; it holds a copied request, not a HAR file: run corsdiag check --from-file " + shellword.Quote(name)
 	}

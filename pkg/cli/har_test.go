@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/corsdiag/corsdiag/pkg/harfile"
 )
@@ -685,5 +686,29 @@ func TestHarJudgedAsAnotherBrowser(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestHarUTF16SaysHowToSave: a HAR that Windows PowerShell's > saved as
+// UTF-16 fails at its first byte; the error says what the file is and how
+// to save it as the UTF-8 a HAR is, not only which byte it found.
+func TestHarUTF16SaysHowToSave(t *testing.T) {
+	// Larger than what the hint reads of a file (maxPaste).
+	good, err := os.ReadFile("../../testdata/har/firefox-conformance.har")
+	if err != nil {
+		t.Fatal(err)
+	}
+	units := utf16.Encode([]rune(string(good)))
+	b := []byte{0xff, 0xfe}
+	for _, u := range units {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	name := filepath.Join(t.TempDir(), "session.har")
+	if err := os.WriteFile(name, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := runHarArgs(t, "", "har", name)
+	if code != ExitUsage || !strings.Contains(errOut, "UTF-16") || !strings.Contains(errOut, "UTF-8") {
+		t.Errorf("exit %d, stderr %q; want %d and a word on UTF-16 and UTF-8", code, errOut, ExitUsage)
 	}
 }
