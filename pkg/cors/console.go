@@ -55,9 +55,11 @@ type Console struct {
 	// Firefox names both in its Local Network Access line.
 	Address       string
 	SecureContext bool
-	// MIME is the response's MIME type when a module script's response
-	// is not JavaScript (Firefox checks that before CORS); "" otherwise.
-	MIME string
+	// NotScript says a module script's response is not JavaScript
+	// (Firefox checks that before CORS), and MIME is its MIME type then
+	// ("" when it has no Content-Type).
+	NotScript bool
+	MIME      string
 }
 
 // Messages is one browser's console vocabulary: how it frames a CORS
@@ -172,7 +174,7 @@ func (m *Messages) cause(code string, c *Console) (Cause, bool) {
 		return cs, true
 	}
 	var variants []string
-	if c.MIME != "" {
+	if c.NotScript {
 		// "not-script": a module script's answer is not JavaScript.
 		variants = append(variants, "not-"+c.Initiator)
 	}
@@ -505,7 +507,7 @@ func (p *Profile) Lines(f *Finding) []string {
 		return nil
 	}
 	var out []string
-	if f.Console.MIME != "" {
+	if f.Console.NotScript {
 		for _, key := range m.BeforeMIME {
 			if prev, ok := m.Causes[key+"|"+f.Console.Initiator]; ok {
 				out = append(out, m.line(prev, f.Console))

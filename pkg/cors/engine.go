@@ -482,8 +482,10 @@ func (j *judge) checkActual(hops []Hop) {
 				f.FailedParameter = a.param
 				// Chromium 156 names the page's origin in the console even
 				// after a redirect tainted the Origin header to null.
-				j.note(&f, st.URL, Console{Status: resp.Status, Param: a.param, OriginLines: originLines(resp), Redirect: IsRedirect(resp),
-					NotFollowed: r.stopsAtRedirect(), Location: locationOf(st.URL, resp), SentOrigin: st.Origin, MIME: notScriptMIME(r, resp)})
+				c := Console{Status: resp.Status, Param: a.param, OriginLines: originLines(resp), Redirect: IsRedirect(resp),
+					NotFollowed: r.stopsAtRedirect(), Location: locationOf(st.URL, resp), SentOrigin: st.Origin}
+				c.NotScript, c.MIME = notScriptMIME(r, resp)
+				j.note(&f, st.URL, c)
 				j.add(f)
 			}
 			if len(failed) > 0 {

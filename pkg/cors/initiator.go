@@ -187,20 +187,22 @@ var javaScriptMIME = map[string]bool{
 	"text/jscript": true, "text/livescript": true, "text/x-ecmascript": true, "text/x-javascript": true,
 }
 
-// notScriptMIME is the MIME type essence of resp when r loads a script
-// and resp names a type that is not JavaScript; "" otherwise. For a
-// classic script only a 2xx answer counts: Firefox warns about no other
-// (load-classic-script-404-html-no-acao).
-func notScriptMIME(r *Request, resp *Message) string {
+// notScriptMIME says whether r loads a script and resp is not JavaScript,
+// and the MIME type essence resp names. A module script's answer without
+// a Content-Type is not JavaScript either (Firefox ESR 153.8:
+// load-script-302-no-location-untyped-no-acao). For a classic script only
+// a 2xx answer that names another type counts: Firefox warns about no
+// other (load-classic-script-404-html-no-acao).
+func notScriptMIME(r *Request, resp *Message) (notScript bool, essence string) {
 	if r.Initiator != "script" && (r.Initiator != "classic-script" || resp.Status/100 != 2) {
-		return ""
+		return false, ""
 	}
-	essence, _, _ := strings.Cut(first(resp, "Content-Type"), ";")
+	essence, _, _ = strings.Cut(first(resp, "Content-Type"), ";")
 	essence = asciiLower(strings.TrimSpace(essence))
-	if essence == "" || javaScriptMIME[essence] {
-		return ""
+	if javaScriptMIME[essence] || essence == "" && r.Initiator != "script" {
+		return false, ""
 	}
-	return essence
+	return true, essence
 }
 
 // sameRequest reports whether initiators a and b put the same request on

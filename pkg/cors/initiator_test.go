@@ -45,14 +45,19 @@ func TestLoadKindLines(t *testing.T) {
 		{kind: "audio", word: "audio"},
 	}
 	for _, tt := range tests {
+		// A module script's answer is JavaScript here: Firefox words one
+		// of another type, or of none, otherwise (TestFirefoxModuleMIMEFirst).
+		ok := func(kv ...string) *Message {
+			return res(200, append([]string{"Content-Type", "text/javascript"}, kv...)...)
+		}
 		cases := []struct {
 			name                      string
 			ex                        *Exchange
 			chromium, firefox, safari string
 		}{
-			{"no ACAO", exch(load(tt.kind, get()), nil, res(200)), chromium(tt.word, missing), ffLine(api, ffMissing), safariOrigin},
-			{"mismatch", exch(load(tt.kind, get()), nil, res(200, HeaderAllowOrigin, mismatch)), chromium(tt.word, notEqual), ffLine(api, ffMismatch), safariOrigin},
-			{"credentials and *", exch(load(tt.kind, withCreds(get())), nil, res(200, HeaderAllowOrigin, "*")), chromium(tt.word, wildcard), ffWildcard,
+			{"no ACAO", exch(load(tt.kind, get()), nil, ok()), chromium(tt.word, missing), ffLine(api, ffMissing), safariOrigin},
+			{"mismatch", exch(load(tt.kind, get()), nil, ok(HeaderAllowOrigin, mismatch)), chromium(tt.word, notEqual), ffLine(api, ffMismatch), safariOrigin},
+			{"credentials and *", exch(load(tt.kind, withCreds(get())), nil, ok(HeaderAllowOrigin, "*")), chromium(tt.word, wildcard), ffWildcard,
 				"Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true."},
 		}
 		for _, c := range cases {
@@ -124,7 +129,8 @@ func TestLookupInitiator(t *testing.T) {
 // before CORS; a response that is not JavaScript fails the load as "CORS
 // request did not succeed" after a MIME type line (Firefox ESR 153:
 // load-script-404-no-acao, load-script-200-html-no-acao), whatever its
-// status. A JavaScript one gets the usual line (load-script-404-js-no-acao).
+// status, or none. A JavaScript one gets the usual line
+// (load-script-404-js-no-acao).
 func TestFirefoxModuleMIMEFirst(t *testing.T) {
 	r := get()
 	r.Initiator = "script"
@@ -140,6 +146,11 @@ func TestFirefoxModuleMIMEFirst(t *testing.T) {
 			ffLine(api, ffDidNotSucceed), moduleLine}},
 		{"200 text/html; charset", res(200, "Content-Type", "text/html; charset=utf-8"), "text/html", []string{
 			"Loading module from “" + api + "” was blocked because of a disallowed MIME type (“text/html”).",
+			ffLine(api, ffDidNotSucceed), moduleLine}},
+		// No Content-Type at all is no JavaScript either (Firefox ESR
+		// 153.8: load-script-302-no-location-untyped-no-acao).
+		{"302 without Content-Type", res(302), "", []string{
+			"Loading module from “" + api + "” was blocked because of a disallowed MIME type (“”).",
 			ffLine(api, ffDidNotSucceed), moduleLine}},
 		{"404 JavaScript", res(404, "Content-Type", "text/javascript"), "", []string{
 			ffLine(api, "CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 404."), moduleLine}},

@@ -126,7 +126,7 @@ func TestFirefoxConformanceHAR(t *testing.T) {
 		}
 		if r.Verdict == cors.Blocked && r.CauseSource != CauseUnknown && len(e.Console) > 0 {
 			f := r.Reported()
-			if f != nil && f.Console != nil && f.Console.MIME != "" && strings.HasPrefix(e.Scenario, "load-classic-script-") {
+			if f != nil && f.Console != nil && f.Console.NotScript && strings.HasPrefix(e.Scenario, "load-classic-script-") {
 				// A HAR cannot tell a classic script from a module (one
 				// destination, one resource type): read as a module, whose
 				// answer Firefox refuses when it is not JavaScript; a
