@@ -103,8 +103,8 @@ func valueOf(n *yaml.Node, key string) *yaml.Node {
 }
 
 var kindForms = map[string][]string{
-	"cloudformation": {"cloudformation"},
-	"sam":            {"sam", "cloudformation"},
+	"cloudformation": {"openapi", "cloudformation"},
+	"sam":            {"sam", "openapi", "cloudformation"},
 	"openapi":        {"openapi"},
 	"serverless":     {"serverless"},
 }
@@ -207,8 +207,8 @@ func pasteFixes(t *testing.T, data []byte, got lintJSON, idx []int, kind string)
 	fixed := map[string]bool{}
 	for _, i := range idx {
 		x := got.Findings[i]
-		var snip string
-		for _, form := range kindForms[kind] {
+		var snip, form string
+		for _, form = range kindForms[kind] {
 			if snip = snippetOf(x.Fix, form); snip != "" {
 				break
 			}
@@ -228,7 +228,12 @@ func pasteFixes(t *testing.T, data []byte, got lintJSON, idx []int, kind string)
 		if err := yaml.Unmarshal([]byte(snip), &frag); err != nil {
 			t.Fatalf("%s snippet does not parse: %v\n%s", x.Code, err, snip)
 		}
-		mergeYAML(&doc, &frag)
+		if form == "openapi" && kind != "openapi" {
+			// The API's inline OpenAPI document (Body, DefinitionBody).
+			mergeYAML(bodyIn(t, &doc), &frag)
+		} else {
+			mergeYAML(&doc, &frag)
+		}
 		for k, v := range namesOf(&doc) {
 			if names[k] != v {
 				t.Errorf("%s %s: the fix writes %s %q over %q: the resource would be replaced", x.Route, x.Code, k, v, names[k])
@@ -243,6 +248,33 @@ func pasteFixes(t *testing.T, data []byte, got lintJSON, idx []int, kind string)
 		t.Fatal(err)
 	}
 	return out, fixed
+}
+
+// bodyIn is the one inline OpenAPI document (a RestApi's Body, a SAM
+// Api's DefinitionBody) of a template.
+func bodyIn(t *testing.T, doc *yaml.Node) *yaml.Node {
+	t.Helper()
+	root := doc
+	if root.Kind == yaml.DocumentNode {
+		root = root.Content[0]
+	}
+	var found *yaml.Node
+	res := valueOf(root, "Resources")
+	for i := 1; res != nil && i < len(res.Content); i += 2 {
+		props := valueOf(res.Content[i], "Properties")
+		for _, k := range []string{"Body", "DefinitionBody"} {
+			if b := valueOf(props, k); b != nil {
+				if found != nil {
+					t.Fatal("an OpenAPI snippet, and more than one inline body to paste it in")
+				}
+				found = b
+			}
+		}
+	}
+	if found == nil {
+		t.Fatal("an OpenAPI snippet, and no inline body to paste it in")
+	}
+	return found
 }
 
 // kindOf is the template kind lint reports for f.

@@ -45,6 +45,9 @@ type cfnReader struct {
 	warnings []*ParseError
 	// sam are the services SAM resources define.
 	sam map[awsmodel.Service]bool
+	// defined are the REST APIs whose methods an inline OpenAPI Body or
+	// DefinitionBody writes: their fixes go there.
+	defined map[awsmodel.Service]bool
 }
 
 func (c *cfnReader) at(n *yaml.Node) awsmodel.Pos { return pos(c.file, n) }
@@ -52,7 +55,7 @@ func (c *cfnReader) at(n *yaml.Node) awsmodel.Pos { return pos(c.file, n) }
 func newCFNReader(file string, resources *yaml.Node) *cfnReader {
 	c := &cfnReader{file: file, r: resolver{params: map[string]string{}}, res: map[string]*cfnResource{},
 		rest: map[string]*awsmodel.RestAPI{}, http: map[string]*awsmodel.HTTPAPI{},
-		samREST: map[string]*samAPI{}, samHTTP: map[string]*samHTTPAPI{}}
+		samREST: map[string]*samAPI{}, samHTTP: map[string]*samHTTPAPI{}, defined: map[awsmodel.Service]bool{}}
 	c.r.params["AWS::Region"] = "us-east-1"
 	c.r.params["AWS::URLSuffix"] = "amazonaws.com"
 	pairs(resources, func(k, v *yaml.Node) {
@@ -93,7 +96,7 @@ func readCFN(file string, root *yaml.Node) (*Template, error) {
 	if err := c.r.bomb(file); err != nil {
 		return nil, err
 	}
-	t := &Template{File: file, Kind: kind, Services: c.out, Warnings: c.warnings}
+	t := &Template{File: file, Kind: kind, Services: c.out, Warnings: c.warnings, Definitions: c.defined}
 	if kind == KindSAM {
 		t.SAM = c.sam
 	}
@@ -171,6 +174,7 @@ func (c *cfnReader) read() {
 			api.Resources = append(api.Resources, &awsmodel.Resource{Path: "/", At: c.at(r.key)})
 			if body := get(r.props, "Body"); body != nil {
 				readOpenAPIInto(c.file, &c.r, body, api)
+				c.defined[api] = get(body, "paths") != nil
 			}
 			c.rest[id] = api
 			c.out = append(c.out, api)
@@ -797,6 +801,7 @@ func (c *cfnReader) samRESTAPI(s *samAPI) *awsmodel.RestAPI {
 	var bodyMethods []*awsmodel.Method
 	if body := get(s.props, "DefinitionBody"); body != nil {
 		readOpenAPIInto(c.file, &c.r, body, api)
+		c.defined[api] = get(body, "paths") != nil
 		for _, res := range api.Resources {
 			bodyMethods = append(bodyMethods, res.Methods...)
 		}

@@ -67,7 +67,8 @@ type Template struct {
 	Services []awsmodel.Service
 	// Definitions are the services whose fixes belong in an OpenAPI
 	// definition inside the template: a Terraform REST API's body (an HTTP
-	// API's CORS is its cors_configuration block, whatever its body says).
+	// API's CORS is its cors_configuration block, whatever its body says), a
+	// CloudFormation RestApi's inline Body, a SAM Api's DefinitionBody.
 	Definitions map[awsmodel.Service]bool
 	// InlineBodies are the Terraform APIs whose body is written in HCL,
 	// jsonencode({...}), not read from a file: a fix to the body is

@@ -136,9 +136,16 @@ func Lint(templates []*iac.Template, opts Options) (*Report, error) {
 					// A plain CloudFormation resource in a SAM template.
 					format = fixForms[iac.KindCloudFormation]
 				}
-				if t.Definitions[svc] {
+				switch {
+				case t.Definitions[svc] && t.Kind == iac.KindSAM && t.SAM[svc]:
+					// A DefinitionBody: SAM's own properties (Cors, Auth,
+					// GatewayResponses) merge into it; what only the body
+					// can say (a method's integration) is fixed there.
+					format = "sam," + fixForms[iac.KindOpenAPI] + "," + fixForms[iac.KindCloudFormation]
+				case t.Definitions[svc]:
 					// Defined by an OpenAPI body: fixed there first, in
-					// HCL when the body is written in HCL.
+					// HCL when the body is written in HCL (a separate
+					// Method beside a Body drifts from it: cfn-lint W3660).
 					format = fixForms[iac.KindOpenAPI] + "," + format
 					inHCL = t.InlineBodies[svc]
 				}

@@ -936,11 +936,11 @@ Lambda proxy / HTTP proxy integration: the console cannot add it; return the hea
 %s
 # update adds the header and keeps the rest (put would replace the
 # mapping templates). Repeat both for each status the method returns.
-aws apigateway update-method-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method %s --status-code 200 --patch-operations file://cors-method-patch.json
-aws apigateway update-integration-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method %s --status-code 200 --patch-operations file://cors-integration-patch.json
+aws apigateway update-method-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method %s --status-code %s --patch-operations file://cors-method-patch.json
+aws apigateway update-integration-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method %s --status-code %s --patch-operations file://cors-integration-patch.json
 aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %s`,
 				corsJSONHeredoc("cors-method-patch.json", patchParams(apigwHeaderParams(c, false), "method.response.header.", func(string) string { return jsonString("false") })),
-				corsJSONHeredoc("cors-integration-patch.json", patchParams(apigwHeaderParams(c, false), "method.response.header.", jsonString)), c.Method, c.Method, c.Stage))
+				corsJSONHeredoc("cors-integration-patch.json", patchParams(apigwHeaderParams(c, false), "method.response.header.", jsonString)), c.Method, c.okStatus(), c.Method, c.okStatus(), c.Stage))
 		}},
 		{FormatCloudFormation, "the method's responses map the header (non-proxy)", func(c FixContext) string {
 			return fmt.Sprintf(`# Add to the method's existing definition, for each status it returns: its
@@ -954,23 +954,23 @@ Resources:
       HttpMethod: %s
       Integration:
         IntegrationResponses:
-          - StatusCode: "200"
+          - StatusCode: "%s"
             ResponseParameters:
 %s      MethodResponses:
-        - StatusCode: "200"
+        - StatusCode: "%s"
           ResponseParameters:
-%s`, c.safeResource(), c.Method, yamlParams(apigwHeaderParams(c, false), "              ", "method.response.header.", func(v string) string { return "\"" + v + "\"" }),
-				yamlParams(apigwHeaderParams(c, false), "            ", "method.response.header.", fals))
+%s`, c.safeResource(), c.Method, c.okStatus(), yamlParams(apigwHeaderParams(c, false), "              ", "method.response.header.", func(v string) string { return "\"" + v + "\"" }),
+				c.okStatus(), yamlParams(apigwHeaderParams(c, false), "            ", "method.response.header.", fals))
 		}},
 		{FormatTerraform, "method and integration responses map the header (non-proxy)", func(c FixContext) string {
-			return fmt.Sprintf(`# Add response_parameters to the method's existing responses for status 200
+			return fmt.Sprintf(`# Add response_parameters to the method's existing responses for status %s
 # (and each other status it returns), keeping what they hold: a second
 # resource for the same status would replace its templates and models.
 resource "aws_api_gateway_method_response" "cors_%s" {
   rest_api_id = aws_api_gateway_rest_api.api.id
   resource_id = aws_api_gateway_resource.this.id # %s
   http_method = "%s"
-  status_code = "200"
+  status_code = "%s"
   response_parameters = {
 %s  }
 }
@@ -983,7 +983,7 @@ resource "aws_api_gateway_integration_response" "cors_%s" {
   response_parameters = {
 %s  }
 }
-%s`, strings.ToLower(c.Method), c.safeResource(), c.Method, hclParams(apigwHeaderParams(c, false), "    ", "method.response.header.", tru),
+%s`, c.okStatus(), strings.ToLower(c.Method), c.safeResource(), c.Method, c.okStatus(), hclParams(apigwHeaderParams(c, false), "    ", "method.response.header.", tru),
 				strings.ToLower(c.Method), c.Method, strings.ToLower(c.Method), hclParams(apigwHeaderParams(c, false), "    ", "method.response.header.", func(v string) string { return fmt.Sprintf("%q", v) }),
 				tfDeployment("aws_api_gateway_method_response.cors_"+strings.ToLower(c.Method), "aws_api_gateway_integration_response.cors_"+strings.ToLower(c.Method)))
 		}},
@@ -991,9 +991,6 @@ resource "aws_api_gateway_integration_response" "cors_%s" {
 	}
 	addFixes(CodeAPIGWCorsOnlyOnOptions, actualMapping...)
 	addFixes(CodeAPIGWIntegrationNoCORS, actualMapping...)
-	addFixes(CodeAPIGWCorsOnlyOnOptions, fixBuilder{FormatSAM, "SAM: Cors only adds OPTIONS; with a proxy function return the header from the function", func(c FixContext) string {
-		return samCorsGlobals(c)
-	}})
 
 	addFixes(CodeAPIGWProxyNoCORS,
 		fixBuilder{FormatLambda, "return the headers from the Lambda function, errors included (Node.js)", lambdaHandler},
@@ -1572,19 +1569,6 @@ func privateDNSWarning(c FixContext, mark string) string {
 }
 
 func tfDeploymentFix(c FixContext) string { return strings.TrimLeft(tfDeployment(), "\n") }
-
-func samCorsGlobals(c FixContext) string {
-	return fmt.Sprintf(`# The Cors you have stays: add these methods and headers to its lists (AllowOrigin holds
-# one origin: for several, return the header from the function).
-Globals:
-  Api:
-    Cors:
-      AllowOrigin: "'%s'"
-      AllowMethods: "'%s'"
-      AllowHeaders: "'%s'"
-# SAM's Cors adds OPTIONS only: a proxy function must also return Access-Control-Allow-Origin (--fix-format lambda)
-`, c.Origin, c.methodList(","), c.headerList(","))
-}
 
 func lambdaHandler(c FixContext) string {
 	cred := ""

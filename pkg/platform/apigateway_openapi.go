@@ -89,14 +89,14 @@ paths:
   %s:
     %s:
       responses:
-        "200":
+        "%s":
           headers:
 %s      x-amazon-apigateway-integration:
         responses:
           default:
-            statusCode: "200"
+            statusCode: "%s"
             responseParameters:
-%s`, c.safeResource(), strings.ToLower(c.Method), declaredHeaders(ps), yamlParams(ps, "              ", "method.response.header.", func(v string) string { return "\"" + v + "\"" }))
+%s`, c.safeResource(), strings.ToLower(c.Method), c.okStatus(), declaredHeaders(ps), c.okStatus(), yamlParams(ps, "              ", "method.response.header.", func(v string) string { return "\"" + v + "\"" }))
 	}}
 	addFixes(CodeAPIGWCorsOnlyOnOptions, mapping)
 	addFixes(CodeAPIGWIntegrationNoCORS, mapping)

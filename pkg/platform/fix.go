@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
@@ -109,6 +110,18 @@ type FixContext struct {
 	// Preflight is what the preflight's answer allowed: a fix that
 	// rewrites that answer keeps it.
 	Preflight PreflightAnswer
+	// Status is the 2xx status of the actual answer (0: none seen): a fix
+	// that maps headers on a method's response maps them on that one.
+	Status int
+}
+
+// okStatus is the status of the method response a fix maps headers on:
+// the one the method answers (a 202 stays a 202), else 200.
+func (c FixContext) okStatus() string {
+	if c.Status == 0 {
+		return "200"
+	}
+	return strconv.Itoa(c.Status)
 }
 
 // PreflightAnswer is a preflight answer's status and the methods and
@@ -211,6 +224,9 @@ func fixContextOf(ex *cors.Exchange, d *cors.Diagnosis, o *observation) FixConte
 	}
 	if pf := o.preflight(); pf != nil {
 		c.Preflight = readPreflight(pf.resp)
+	}
+	if f := o.final(); f != nil && f.resp != nil && f.resp.Status >= 200 && f.resp.Status < 300 {
+		c.Status = f.resp.Status
 	}
 	if m := planMethod(d); m != "" {
 		c.Method = m
