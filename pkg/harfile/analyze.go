@@ -119,6 +119,9 @@ type Summary struct {
 	CauseUnknown int `json:"cause_unknown"`
 	// UnknownOrigin counts requests whose page origin could not be found.
 	UnknownOrigin int `json:"unknown_origin"`
+	// NoURL counts requests whose entry holds no absolute URL (none, or
+	// one without a scheme): nothing a browser requested, never judged.
+	NoURL int `json:"no_url"`
 	// ErrorPathProbes counts corsdiag's error-path probes (`check
 	// --har-out`): not page requests, they add a finding to the request
 	// they probe.
@@ -640,6 +643,23 @@ func (a *analyzer) flush(keep int) {
 	a.window = a.window[n:]
 }
 
+// hasScheme reports whether raw opens with a URL scheme and its colon
+// (RFC 3986: a letter, then letters, digits, +, - and .), as every URL a
+// browser records does; a bare host or path, or nothing, does not.
+func hasScheme(raw string) bool {
+	for i := 0; i < len(raw); i++ {
+		switch c := raw[i]; {
+		case c == ':':
+			return i > 0
+		case 'a' <= c|0x20 && c|0x20 <= 'z':
+		case i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'):
+		default:
+			return false
+		}
+	}
+	return false
+}
+
 // maxCookiePairs bounds cookiePairs: a file of a million origins must not
 // grow memory.
 const maxCookiePairs = 10000
@@ -674,6 +694,10 @@ func (a *analyzer) finalize(p *pending) {
 	}
 	if p.prev != nil {
 		// A redirect hop: judged with the request that started the chain.
+		return
+	}
+	if !hasScheme(p.e.Request.URL) {
+		a.sum.NoURL++
 		return
 	}
 	if p.origin == "" {

@@ -399,6 +399,9 @@ func (r *HARRenderer) finishText(sum harfile.Summary, log *harfile.Log, readErr 
 	if sum.UnknownOrigin > 0 {
 		writeWrapped(&b, pal.dim.Sprintf("%s no Origin, page URL, initiator or Referer; %s page origin is unknown.", plural(sum.UnknownOrigin, "request has", "requests have"), plural0(sum.UnknownOrigin, "its", "their")), "", "  ", r.opts.Width)
 	}
+	if sum.NoURL > 0 {
+		writeWrapped(&b, pal.warn.Sprintf("%s no URL (or one without a scheme) in the file; %s not judged.", plural(sum.NoURL, "request has", "requests have"), plural0(sum.NoURL, "it is", "they are")), "", "  ", r.opts.Width)
+	}
 	if sum.HeadersCut > 0 {
 		writeWrapped(&b, pal.warn.Sprintf("%s a request or response with more than %d headers; corsdiag read the first %d, so a header after them (an Origin) did not count.", plural(sum.HeadersCut, "entry has", "entries have"), harfile.MaxHeaders, harfile.MaxHeaders), "", "  ", r.opts.Width)
 	}
