@@ -492,3 +492,7 @@ func Refusal(resp *Message, preflight bool) string {
 	}
 	return ""
 }
+
+// DefaultPort is the port an origin of scheme leaves out when it is
+// serialized ("443" for https, "80" for http; "" when none).
+func DefaultPort(scheme string) string { return defaultPort(strings.ToLower(scheme)) }

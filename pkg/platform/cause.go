@@ -35,6 +35,10 @@ func dropErrorPathWarnings(fs []cors.Finding) []cors.Finding {
 	return out
 }
 
+// anyPlatformCause are the causes found on any server, with no platform
+// of their own: an allow-list miss, the default port in the value.
+var anyPlatformCause = map[cors.Code]bool{CodeOriginNotAllowed: true, CodeAllowOriginDefaultPort: true}
+
 // NameCause picks the finding that explains the reported error: one the
 // engine already marked (a redirect that tainted the Origin), else a
 // platform's cause at the same step, else an allow-list miss. Every other
@@ -53,7 +57,7 @@ func NameCause(d *cors.Diagnosis) {
 	}
 	for i := range d.Findings {
 		f := &d.Findings[i]
-		if cause < 0 && !f.Reported && f.Severity == cors.SeverityError && f.Step == rep.Step && (f.Platform != "" || f.Code == CodeOriginNotAllowed) {
+		if cause < 0 && !f.Reported && f.Severity == cors.SeverityError && f.Step == rep.Step && (f.Platform != "" || anyPlatformCause[f.Code]) {
 			cause = i
 		}
 	}

@@ -594,6 +594,7 @@ func TestCredentialedPreflightAnswers(t *testing.T) {
 		CodeCloudFrontCache:        "the cache policy's key, not a CORS answer",
 		CodeStaticOptions405:       "merged into the CORS header lines set today, which stay",
 		CodeAPIGWCorsOnlyOnOptions: "the preflight passes today; its Cors stays",
+		CodeAllowOriginDefaultPort: "changes the origin's value only; the other CORS settings stay",
 	}
 	n := 0
 	for code := range fixBuilders {

@@ -652,7 +652,7 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 	// The URL's path is not a resource of the API (a custom domain's base
 	// path in it): nothing is changed, and nothing deployed, which would
 	// publish whatever else waits undeployed.
-	for _, code := range []cors.Code{CodeAPIGWNoOptionsMethod, CodeAPIGWAuthOnOptions, CodeAPIGWCorsOnlyOnOptions, CodeAPIGWMockWildcardCreds, CodeAPIGWIntegrationNoCORS} {
+	for _, code := range []cors.Code{CodeAPIGWNoOptionsMethod, CodeAPIGWAuthOnOptions, CodeAPIGWCorsOnlyOnOptions, CodeAPIGWMockWildcardCreds, CodeAPIGWIntegrationNoCORS, CodeAllowOriginDefaultPort} {
 		state := restState(`{}`, mappedPUT)
 		tests = append(tests, writeCase{name: "REST API, the path not one of its resources: " + string(code), code: code, file: "rest.json", state: state,
 			stops: true, platform: idRESTAPI, files: map[string]string{"no-resource": ""},
@@ -670,6 +670,41 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 				}
 				if got["deployments"] != float64(2) {
 					t.Errorf("%v deployments, want one per run: the stage must be redeployed", got["deployments"])
+				}
+			}},
+	}...)
+	// The origin mapped with its default port: that one value is replaced,
+	// on OPTIONS and the method; the other mappings, the templates and a
+	// method that maps no such header stay as they are.
+	withPort := strings.ReplaceAll(consoleOPTIONS, "'*'", "'https://staging.example.com:443'")
+	mappedPUTWithPort := strings.Replace(mappedPUT, `"selectionPattern":""`, `"selectionPattern":"","responseParameters":{"method.response.header.Access-Control-Allow-Origin":"'https://staging.example.com:443'"}`, 1)
+	tests = append(tests, []writeCase{
+		{name: "REST API mapping the origin with :443 on OPTIONS and PUT", code: CodeAllowOriginDefaultPort, file: "rest.json",
+			state: restState(`{}`, joinObjects(withPort, mappedPUTWithPort)),
+			check: func(t *testing.T, got map[string]any) {
+				for _, m := range []string{"OPTIONS", "PUT"} {
+					if v := param(t, got, "methods", m, "integrationResponses", "200", "responseParameters", "method.response.header.Access-Control-Allow-Origin"); v != acaoStaging {
+						t.Errorf("%s maps Access-Control-Allow-Origin to %v, want %s", m, v, acaoStaging)
+					}
+				}
+				if v := param(t, got, "methods", "OPTIONS", "integrationResponses", "200", "responseParameters", "method.response.header.Access-Control-Allow-Methods"); v != "'GET,PUT,POST,DELETE'" {
+					t.Errorf("the OPTIONS mock's methods changed: %v", v)
+				}
+				if v := param(t, got, "methods", "PUT", "integrationResponses", "200", "responseTemplates", "application/json"); v != "$input.json('$.Item')" {
+					t.Errorf("the mapping template is gone: %v", v)
+				}
+				if got["deployments"] != float64(2) {
+					t.Errorf("%v deployments, want one per run", got["deployments"])
+				}
+			}},
+		{name: "REST API mapping the origin with :443 on OPTIONS only", code: CodeAllowOriginDefaultPort, file: "rest.json",
+			state: restState(`{}`, joinObjects(withPort, mappedPUT)),
+			check: func(t *testing.T, got map[string]any) {
+				if v := param(t, got, "methods", "OPTIONS", "integrationResponses", "200", "responseParameters", "method.response.header.Access-Control-Allow-Origin"); v != acaoStaging {
+					t.Errorf("OPTIONS maps Access-Control-Allow-Origin to %v, want %s", v, acaoStaging)
+				}
+				if !sameJSON(map[string]any{"PUT": param(t, got, "methods", "PUT")}, mappedPUT) {
+					t.Errorf("PUT changed: %v", param(t, got, "methods", "PUT"))
 				}
 			}},
 	}...)
@@ -1018,6 +1053,11 @@ func writeSnippet(t *testing.T, code cors.Code, ctx FixContext) string {
 	}
 	t.Fatalf("%s has no snippet that writes a configuration", code)
 	return ""
+}
+
+// joinObjects is the JSON object holding the members of a and b.
+func joinObjects(a, b string) string {
+	return strings.TrimSuffix(a, "}") + "," + strings.TrimPrefix(b, "{")
 }
 
 func sameJSON(got any, want string) bool {

@@ -1,0 +1,173 @@
+package platform
+
+// Access-Control-Allow-Origin holding the page's origin with its scheme's
+// default port (https://app.example.com:443). The value is meant to be the
+// page's origin, and is, but for a port every browser leaves out of the
+// origin it sends and compares (RFC 6454 §6.1; Fetch §CORS check is a
+// string comparison): Chromium, Firefox and WebKit all block it. It comes
+// from a configuration that builds the value from scheme, host and port,
+// or an origin typed with its port. The fix takes the port out of that one
+// value; everything else in the configuration stays.
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+)
+
+// CodeAllowOriginDefaultPort is the page's origin sent with its default port.
+const CodeAllowOriginDefaultPort cors.Code = "allow-origin-default-port"
+
+func init() {
+	cors.Register(cors.Info{Code: CodeAllowOriginDefaultPort, Severity: cors.SeverityError,
+		Title: "Access-Control-Allow-Origin is the page's origin with its default port (:443, :80)",
+		Spec:  "RFC 6454 §6.1 (origin serialization); Fetch §CORS check step 4",
+		Fix:   "Send the page's origin without the default port: the same value, :443 (https) or :80 (http) taken out; the rest of the CORS configuration stays."})
+	causes = append(causes, defaultPortCauses)
+	pages[CodeAllowOriginDefaultPort] = pageText{
+		Platform: "any server: a configuration that builds the value from scheme, host and port, or an origin typed with its port (nginx, Apache, Node.js, Go, API Gateway mock integrations…)",
+		Explains: cors.CodeAllowOriginMismatch,
+		Browser:  "The browser sends `Origin: https://app.example.com` and compares `Access-Control-Allow-Origin` with that string, byte for byte. `https://app.example.com:443` names the same origin but is not the same string, so Chromium, Firefox and Safari all block the response.",
+		Why:      "A browser serializes an origin without its scheme's default port (RFC 6454 §6.1; the URL standard drops `:443` from an https URL and `:80` from an http one when it parses it), so the origin it sends and compares never has it. The value was built from scheme, host and port (`scheme + \"://\" + host + \":\" + port`, nginx's `$scheme://$host:$server_port`, a deployment variable such as `APP_ORIGIN=https://${HOST}:${PORT}`), or someone wrote the origin with its port.",
+		Example:  "HTTP/1.1 200 OK\nAccess-Control-Allow-Origin: https://app.example.com:443\nVary: Origin",
+		Confirm:  "```sh\ncurl -sI -H 'Origin: https://app.example.com' URL | grep -i '^access-control-allow-origin'\n```\nA value ending in `:443` (https) or `:80` (http) confirms; then find where it is written (`grep -rn ':443' /etc/nginx`, the deployment's variables).",
+		Detect:   "The browser reports [allow-origin-mismatch](allow-origin-mismatch.md) (or its preflight twin) with a value that is exactly the page's origin followed by `:` and its scheme's default port. corsdiag's conformance suite shows the block in Chromium, Firefox and WebKit with a page served on port 80 (`testdata/scenarios/15-default-port.yaml`).",
+		Related:  []cors.Code{cors.CodePreflightAllowOriginMismatch, cors.CodeInvalidAllowOrigin},
+	}
+	addFixes(CodeAllowOriginDefaultPort,
+		fixBuilder{FormatNginx, "take the port out of the value where it is written", nginxDropDefaultPort},
+		fixBuilder{FormatApache, "take the port out of the value where it is written (mod_headers)", apacheDropDefaultPort},
+		fixBuilder{FormatExpress, "Node.js: let the URL parser serialize the origin (it drops a default port)", nodeDropDefaultPort},
+		fixBuilder{FormatGo, "Go: serialize the origin without its default port", goDropDefaultPort},
+		fixBuilder{FormatConsole, "API Gateway REST API console: the mapped value without the port", consoleDropDefaultPort},
+		fixBuilder{FormatAWSCLI, "API Gateway REST API: replace the mapped value, then redeploy", cliDropDefaultPort},
+		fixBuilder{FormatSAM, "the Api's Cors: AllowOrigin without the port", samDropDefaultPort},
+		fixBuilder{FormatCloudFormation, "the integration responses' mapped value without the port", cfnDropDefaultPort},
+		fixBuilder{FormatOpenAPI, "x-amazon-apigateway-integration: the mapped value without the port", openAPIDropDefaultPort},
+	)
+}
+
+// withDefaultPort is origin as the server wrote it: with its default port.
+func withDefaultPort(origin string) string {
+	scheme, _, _ := strings.Cut(origin, "://")
+	return origin + ":" + cors.DefaultPort(scheme)
+}
+
+// defaultPortCauses names the cause when the value the browser refused
+// is the page's origin with its default port written out.
+func defaultPortCauses(a *analysis) []cors.Finding {
+	rep := a.diag.Reported()
+	if rep == nil || (rep.Code != cors.CodeAllowOriginMismatch && rep.Code != cors.CodePreflightAllowOriginMismatch) || a.in.Exchange == nil {
+		return nil
+	}
+	origin, err := cors.ParseOrigin(a.in.Exchange.Request.Origin)
+	if err != nil || origin == "null" || rep.FailedParameter != withDefaultPort(origin) {
+		return nil
+	}
+	id := a.appFramework()
+	for _, s := range []string{idNginx, idApache, idRESTAPI} {
+		if id == "" && a.has(s) {
+			id = s
+		}
+	}
+	msg := fmt.Sprintf("Access-Control-Allow-Origin is '%s': the value carries the default port :%s; browsers compare the serialized origin, %s, which never has it. "+
+		"Something builds the value from scheme, host and port, or writes the origin with its port",
+		rep.FailedParameter, strings.TrimPrefix(rep.FailedParameter, origin+":"), origin)
+	return []cors.Finding{a.finding(CodeAllowOriginDefaultPort, id, rep.Step, true, msg,
+		"Send "+origin+": the same value without its port. Change only that value; the rest of the CORS configuration stays.")}
+}
+
+// dropPortSed replaces the origin with its default port by the origin,
+// wherever it is written in the files of dir that hold it (a .bak copy of
+// each is kept). The port must end there: :4430 is another port, and a
+// file holding only that is not rewritten (its .bak would be). Written
+// anywhere (a proxy_pass, a redirect), the URL means the same without it.
+// grep -r lists no symbolic link below dir (sites-enabled/x): sed -i would
+// replace the link with a file; the file it points to is edited instead.
+func dropPortSed(c FixContext, dir string) string {
+	re := regexp.QuoteMeta(withDefaultPort(c.Origin)) + "([^0-9]|$)"
+	return fmt.Sprintf(`grep -rlE --exclude='*.bak' '%s' %s | xargs -r sed -i.bak -E 's#%s#%s\1#g'`, re, dir, re, c.Origin)
+}
+
+func nginxDropDefaultPort(c FixContext) string {
+	return fmt.Sprintf(`# the value loses its port and nothing else changes: the line, its quotes and "always",
+# your maps, variables and other headers stay as they are (a .bak copy of each file is kept)
+%s
+nginx -t && nginx -s reload
+# built from variables ("$scheme://$host:$server_port")? grep finds nothing: there, write
+# the origin without ":$server_port" (or echo $http_origin through your allow-list map)`, dropPortSed(c, "/etc/nginx"))
+}
+
+func apacheDropDefaultPort(c FixContext) string {
+	return fmt.Sprintf(`# the value loses its port and nothing else changes: the Header line, its condition and
+# your other headers stay as they are (a .bak copy of each file is kept; /etc/httpd on Red Hat)
+%s
+apachectl configtest && apachectl graceful`, dropPortSed(c, "/etc/apache2"))
+}
+
+func nodeDropDefaultPort(c FixContext) string {
+	scheme, host, _ := strings.Cut(c.Origin, "://")
+	return fmt.Sprintf(`// where the value is built from scheme, host and port: new URL(...).origin serializes
+// it as the browser does, without a default port (%s → %s);
+// your other CORS headers and options stay as they are
+const scheme = '%s', host = '%s', port = '%s'; // yours, from the configuration
+const allowOrigin = new URL(scheme + '://' + host + ':' + port).origin;
+// res.set('Access-Control-Allow-Origin', allowOrigin), or cors({ origin: allowOrigin })`,
+		withDefaultPort(c.Origin), c.Origin, scheme, host, cors.DefaultPort(scheme))
+}
+
+func goDropDefaultPort(c FixContext) string {
+	return fmt.Sprintf(`// serializeOrigin writes an origin as the browser sends it: the scheme's default
+// port left out (%s → %s); the rest of your CORS handler stays as it is
+func serializeOrigin(scheme, host, port string) string {
+	if port == "" || scheme == "https" && port == "443" || scheme == "http" && port == "80" {
+		return scheme + "://" + host
+	}
+	return scheme + "://" + host + ":" + port
+}`, withDefaultPort(c.Origin), c.Origin)
+}
+
+func consoleDropDefaultPort(c FixContext) string {
+	return fmt.Sprintf(`API Gateway console → the API → Resources → each method that answers with the header (OPTIONS, and the others)
+→ Integration response → Header mappings → Access-Control-Allow-Origin:
+change '%s' to '%s' (the quotes stay; the other mappings and templates stay as they are)
+→ Deploy API to the stage, or the stage keeps the old value.`, withDefaultPort(c.Origin), c.Origin)
+}
+
+func cliDropDefaultPort(c FixContext) string {
+	patch := `[{"op": "replace", "path": "/responseParameters/method.response.header.Access-Control-Allow-Origin", "value": ` +
+		jsonString("'"+c.Origin+"'") + `}]`
+	return withResource(c, fmt.Sprintf(`
+%s
+  # replace changes this one mapping (it was '%s'): the other headers'
+  # mappings and the templates stay as they are
+  for M in OPTIONS %s; do
+    aws apigateway update-integration-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method "$M" --status-code 200 --patch-operations file://acao-patch.json \
+      || echo "$M maps no Access-Control-Allow-Origin for 200: nothing changed there" >&2
+  done
+  aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %s`,
+		corsJSONHeredoc("acao-patch.json", patch), withDefaultPort(c.Origin), c.Method, c.Stage))
+}
+
+func samDropDefaultPort(c FixContext) string {
+	return fmt.Sprintf(`# in the AWS::Serverless::Api's Cors (or Globals: Api: Cors): only AllowOrigin changes
+# (it was "'%s'"); AllowMethods, AllowHeaders and the rest stay as they are
+Cors:
+  AllowOrigin: "'%s'"`, withDefaultPort(c.Origin), c.Origin)
+}
+
+func cfnDropDefaultPort(c FixContext) string {
+	return fmt.Sprintf(`# in each IntegrationResponses entry (and gateway response) that maps the header: only
+# this value changes (it was "'%s'"); the other mappings and templates stay as they are
+ResponseParameters:
+  method.response.header.Access-Control-Allow-Origin: "'%s'"`, withDefaultPort(c.Origin), c.Origin)
+}
+
+func openAPIDropDefaultPort(c FixContext) string {
+	return fmt.Sprintf(`# in each x-amazon-apigateway-integration response that maps the header: only this
+# value changes (it was "'%s'"); the other mappings and templates stay as they are
+responseParameters:
+  method.response.header.Access-Control-Allow-Origin: "'%s'"`, withDefaultPort(c.Origin), c.Origin)
+}
