@@ -143,6 +143,8 @@ func checkAccess(m *Message, origin string, r *Request) []accessCheck {
 			out = append(out, accessCheck{"AllowOriginMismatch", acao, "Access-Control-Allow-Origin is 'null' but the origin is " + origin + ": " + mismatchReason(acao, origin), ""})
 		case !isValidURL(acao):
 			out = append(out, accessCheck{"InvalidAllowOriginValue", acao, "Access-Control-Allow-Origin is '" + acao + "', which is not an origin (scheme://host[:port]), `*` or null", ""})
+		case r.OriginHeader != "" && acao == r.OriginHeader && origin == r.Origin:
+			out = append(out, accessCheck{"AllowOriginMismatch", acao, "Access-Control-Allow-Origin is '" + acao + "' but " + originIs(origin) + ": " + echoedOriginReason(acao, origin), echoedOriginFix(origin)})
 		default:
 			out = append(out, accessCheck{"AllowOriginMismatch", acao, "Access-Control-Allow-Origin is '" + acao + "' but " + originIs(origin) + ": " + mismatchReason(acao, origin), ""})
 		}

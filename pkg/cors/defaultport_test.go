@@ -119,3 +119,33 @@ func TestDefaultPortSerialization(t *testing.T) {
 		}
 	}
 }
+
+// A recording's Origin header that is not its serialization (a tool's or
+// an edit's: no browser sends :443) echoed back is the request's doing:
+// the reason and the fix say so. A value the header did not ask for gets
+// the usual reason.
+func TestEchoedRecordedOrigin(t *testing.T) {
+	for _, tt := range []struct {
+		header, acao, reason, fix string
+	}{
+		{"https://app.example.com:443", "https://app.example.com:443",
+			"the server echoed the request's Origin header as recorded, which carries the default port :443; no browser sends that (it sends https://app.example.com",
+			"corsdiag check URL --origin https://app.example.com"},
+		{"HTTPS://App.example.com", "HTTPS://App.example.com", "echoed the request's Origin header as recorded, which has upper-case letters;", "needs no change"},
+		{"https://app.example.com:443", "https://app.example.com:8443", "the port differs (8443 versus default 443)", ""},
+		{"", "https://app.example.com:443", "the value carries the default port :443;", ""},
+	} {
+		r := Request{Method: "GET", URL: api, Origin: page, OriginHeader: tt.header}
+		d := Evaluate(exch(r, nil, res(200, HeaderAllowOrigin, tt.acao, "Vary", "Origin")))
+		rep := d.Reported()
+		if rep == nil || rep.Code != CodeAllowOriginMismatch {
+			t.Fatalf("%s: reported %v, want %s", tt.acao, rep, CodeAllowOriginMismatch)
+		}
+		mustContain(t, tt.acao+" message", rep.Message, tt.reason)
+		if tt.fix != "" {
+			mustContain(t, tt.acao+" fix", rep.Fix, tt.fix)
+		} else if strings.Contains(rep.Fix, "as the browser sends it: corsdiag check") {
+			t.Errorf("%s: fix %q is the echo's", tt.acao, rep.Fix)
+		}
+	}
+}

@@ -17,6 +17,11 @@ type Request struct {
 	// Origin is the serialized origin of the page that made the request,
 	// such as "https://app.example.com" or "null".
 	Origin string
+	// OriginHeader is the Origin header a recording holds when it is not
+	// Origin's serialization ("https://app.example.com:443"): no browser
+	// sends one, so a tool or a hand made it, and a server echoing it
+	// answered that, not the page. "" otherwise.
+	OriginHeader string
 	// Header holds the author request headers: the ones script set.
 	// Forbidden request headers found here are ignored by the engine, as a
 	// browser ignores them.

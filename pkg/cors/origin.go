@@ -373,6 +373,26 @@ func mismatchReason(acao, origin string) string {
 	return "the server allows another origin (" + acao + "), not " + origin
 }
 
+// echoedOriginReason says why acao, the recorded request's own Origin
+// header echoed back, fails: that header is not the serialized origin no
+// browser would have sent in its place.
+func echoedOriginReason(acao, origin string) string {
+	slips := []string{"is not serialized the way a browser sends an origin"}
+	if a, err := url.Parse(acao); err == nil && OriginOf(acao) == origin {
+		slips = serializationSlips(a, acao)
+	}
+	return "the server echoed the request's Origin header as recorded, which " + strings.Join(slips, " and ") +
+		"; no browser sends that (it sends " + origin + " and compares the value with it), so a tool or an edit made this request, " +
+		"and a browser's request would get its own origin echoed"
+}
+
+// echoedOriginFix is the fix when the server echoed a recorded Origin no
+// browser sends: check what a browser sends; the echo needs no change.
+func echoedOriginFix(origin string) string {
+	return "Check the request as the browser sends it: corsdiag check URL --origin " + origin +
+		", or a HAR exported from the browser itself. The server echoed the Origin it got; that needs no change."
+}
+
 // serializationSlips says how acao (parsed as a) is written otherwise than
 // the origin it serializes to (RFC 6454 §6.1, the URL standard's origin
 // serialization): a default port, an empty port, upper case, a slash.

@@ -286,6 +286,9 @@ type job struct {
 	e            *Entry
 	origin       string
 	originSource string
+	// originHeader is the Origin header when it is not origin's
+	// serialization (cors.Request's OriginHeader), else "".
+	originHeader string
 	corsMode     bool
 	acrm         string
 	// cookiesBefore: an earlier request of the same kind carried cookies,
@@ -406,6 +409,7 @@ type pending struct {
 	e            *Entry
 	origin       string
 	originSource string
+	originHeader string
 	cross        bool
 	corsMode     bool
 	preflight    bool
@@ -472,7 +476,7 @@ func (a *analyzer) add(e *Entry) {
 		return
 	}
 	p := &pending{e: e, preflight: e.IsPreflight()}
-	p.origin, p.originSource = a.pageOrigin(e)
+	p.origin, p.originSource, p.originHeader = a.pageOrigin(e)
 	if p.origin != "" {
 		p.cross = p.origin != cors.OriginOf(e.Request.URL)
 	}
@@ -508,7 +512,7 @@ func (a *analyzer) add(e *Entry) {
 // probe's answer then shows as that request's error-responses-lack-cors
 // warning, as in `check`; a probe with no such request is only counted.
 func (a *analyzer) attachErrorPath(e *Entry) {
-	origin, _ := a.pageOrigin(e)
+	origin, _, _ := a.pageOrigin(e)
 	target := cors.OriginOf(e.Request.URL)
 	for i := len(a.window) - 1; i >= 0; i-- {
 		q := a.window[i]
@@ -713,7 +717,7 @@ func (a *analyzer) finalize(p *pending) {
 			a.sum.CORS++
 		}
 	}
-	j := job{e: p.e, origin: p.origin, originSource: p.originSource, corsMode: p.corsMode, acrm: p.acrm, errorPaths: p.errorPaths, rec: a.rec, cookiesBefore: p.cookiesBefore}
+	j := job{e: p.e, origin: p.origin, originSource: p.originSource, originHeader: p.originHeader, corsMode: p.corsMode, acrm: p.acrm, errorPaths: p.errorPaths, rec: a.rec, cookiesBefore: p.cookiesBefore}
 	switch {
 	case p.preflight:
 		// The preflight's request is counted as one cross-origin request.
@@ -938,7 +942,7 @@ func (a *analyzer) judge(j *job) *Result {
 		return res
 	}
 	req := cors.Request{
-		Method: e.Request.Method, URL: e.Request.URL, Origin: j.origin,
+		Method: e.Request.Method, URL: e.Request.URL, Origin: j.origin, OriginHeader: j.originHeader,
 		Credentials: hasCredentials(e), Initiator: initiatorAPI(e),
 	}
 	// A Cookie on a web font is no credential of its CORS request (the
@@ -1089,7 +1093,8 @@ func (a *analyzer) judgePreflightOnly(j *job) *Result {
 	res.OnlyPreflight = true
 	res.PreflightIndex, res.PreflightStatus = e.Index, e.Response.Status
 	names := splitList(e.Request.Header("Access-Control-Request-Headers"))
-	req := cors.Request{Method: j.acrm, URL: e.Request.URL, Origin: j.origin, Header: make(http.Header, len(names)), Credentials: e.Credentials}
+	req := cors.Request{Method: j.acrm, URL: e.Request.URL, Origin: j.origin, OriginHeader: j.originHeader, Header: make(http.Header, len(names)),
+		Credentials: e.Credentials}
 	// Header.Set, with one backing array for the values.
 	vals := make([]string, len(names))
 	for i, name := range names {
@@ -1302,22 +1307,27 @@ func dropErrors(fs []cors.Finding) []cors.Finding {
 
 // pageOrigin finds the origin of the page that made the request: its
 // Origin header, else the page's URL (pages[] via pageref), the
-// initiator's URL (Chrome's `_initiator.url`), or the Referer.
-func (a *analyzer) pageOrigin(e *Entry) (string, string) {
+// initiator's URL (Chrome's `_initiator.url`), or the Referer. header is
+// the Origin header when it is not that origin's serialization (no
+// browser sends https://app.example.com:443), else "".
+func (a *analyzer) pageOrigin(e *Entry) (origin, source, header string) {
 	if o := strings.TrimSpace(e.Request.Header("Origin")); o != "" {
 		if o == "null" {
-			return o, OriginFromHeader
+			return o, OriginFromHeader, ""
 		}
 		if c := cors.OriginOf(o); c != "null" {
-			return c, OriginFromHeader
+			if c != o {
+				header = o
+			}
+			return c, OriginFromHeader, header
 		}
-		return o, OriginFromHeader
+		return o, OriginFromHeader, ""
 	}
 	if e.Pageref != "" {
 		for i := range a.pages {
 			if a.pages[i].ID == e.Pageref {
 				if o := httpOrigin(a.pages[i].Title); o != "" {
-					return o, OriginFromPage
+					return o, OriginFromPage, ""
 				}
 				break
 			}
@@ -1325,13 +1335,13 @@ func (a *analyzer) pageOrigin(e *Entry) (string, string) {
 	}
 	if e.Initiator.Type != "preflight" {
 		if o := httpOrigin(e.Initiator.URL); o != "" {
-			return o, OriginFromInitiator
+			return o, OriginFromInitiator, ""
 		}
 	}
 	if o := httpOrigin(e.Request.Header("Referer")); o != "" {
-		return o, OriginFromReferer
+		return o, OriginFromReferer, ""
 	}
-	return "", ""
+	return "", "", ""
 }
 
 func httpOrigin(raw string) string {

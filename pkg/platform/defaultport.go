@@ -63,7 +63,10 @@ func defaultPortCauses(a *analysis) []cors.Finding {
 		return nil
 	}
 	origin, err := cors.ParseOrigin(a.in.Exchange.Request.Origin)
-	if err != nil || origin == "null" || rep.FailedParameter != withDefaultPort(origin) {
+	if err != nil || origin == "null" || rep.FailedParameter != withDefaultPort(origin) ||
+		rep.FailedParameter == a.in.Exchange.Request.OriginHeader {
+		// An echo of a recorded Origin with the port is the request's
+		// doing, not the server's (the engine's reason says so).
 		return nil
 	}
 	id := a.appFramework()
