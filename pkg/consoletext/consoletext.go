@@ -738,6 +738,22 @@ func refine(r *Reading) {
 		// and a web font never carries credentials.
 		keep(func(c cors.Code) bool { return !isPreflightCode(c) && !(in.SameOriginOnly && IsCredentialsCode(c)) })
 	}
+	if p, ok := cors.LookupProfile(r.Browser); ok && r.Status != 0 && r.Status/100 != 2 {
+		if p.StatusBeforeOrigin {
+			// A preflight fails on its status first: a CORS check line
+			// naming another status is the actual request's.
+			keep(func(c cors.Code) bool {
+				return !isPreflightCode(c) || c == cors.CodePreflightStatus || c == cors.CodePreflightRedirect
+			})
+		}
+		if p.Messages != nil && p.Messages.RedirectPrefix != "" && cors.IsRedirectStatus(r.Status) && r.Location == "" && !r.Preflight &&
+			!isPreflightCode(r.Candidates[0]) && r.Note == "" {
+			// The browser words a redirect's failure after its prefix,
+			// which the line lacks: this 3xx was the answer.
+			r.Note = fmt.Sprintf("%s words a redirect's failure after \"Cross-origin redirection to …\", which this line lacks: the %d had no Location, "+
+				"so the browser took it as the answer (often a redirect rule that lost its target: %s)", p.Display, r.Status, cors.CodeRedirectNoLocation)
+		}
+	}
 	if r.Status != 0 && has(r.Candidates, cors.CodePreflightRedirect) {
 		// A redirect status is a redirect only with a Location, which the
 		// line does not show; without one the preflight failed on its
