@@ -159,6 +159,9 @@ type Target struct {
 	// Methods are all the methods the page calls the resource with (lint:
 	// the route's methods, reported together): a fix allows every one.
 	Methods []string
+	// Route is the HTTP API route's path as the template writes it
+	// ("/items/{id}", "$default"); "" when unknown (a live check).
+	Route string
 }
 
 func (c *FixContext) apply(t Target) {
@@ -174,6 +177,7 @@ func (c *FixContext) apply(t Target) {
 	set(&c.Resource, t.Resource)
 	set(&c.Region, t.Region)
 	set(&c.Bucket, t.Bucket)
+	c.Route = t.Route
 	if len(t.Methods) > 0 {
 		ms := []string{}
 		for _, m := range append(append([]string{}, t.Methods...), c.Methods...) {

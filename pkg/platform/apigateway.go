@@ -547,13 +547,29 @@ func (c FixContext) httpAPICredentials(mark, after string) string {
 	return c.credentials(mark, after) + " " + mark + " not beside '*' in the origins: API Gateway refuses the pair; list them"
 }
 
+// optionsRoutePath is the path of the OPTIONS route that takes the
+// preflight from the route with the authorizer: /{proxy+} comes before
+// $default, but an ANY route's own path (ANY /items, ANY /api/{proxy+}) is
+// a more specific match than /{proxy+}, so the OPTIONS route goes on it.
+func (c FixContext) optionsRoutePath() string {
+	if c.Route == "" || c.Route == "$default" {
+		return "/{proxy+}"
+	}
+	return safePath(c.Route)
+}
+
 // httpAPIOptionsRoute is, where an authorizer takes the preflight, the
-// OPTIONS /{proxy+} route without authorization that comes before it, in
-// form; else "".
+// OPTIONS route without authorization that comes before it, in form;
+// else "".
 func httpAPIOptionsRoute(c FixContext, form Format) string {
 	if !c.authorizerTakesPreflight() {
 		return ""
 	}
+	return strings.ReplaceAll(httpAPIOptionsRouteAt(c, form), "/{proxy+}", c.optionsRoutePath())
+}
+
+// httpAPIOptionsRouteAt is httpAPIOptionsRoute for OPTIONS /{proxy+}.
+func httpAPIOptionsRouteAt(c FixContext, form Format) string {
 	switch form {
 	case FormatConsole:
 		return `
@@ -668,7 +684,7 @@ func httpAPICauses(a *analysis) []cors.Finding {
 		}
 		fix := "Add " + c.Origin + " to AllowOrigins, " + c.methodList(",") + " to AllowMethods and " + c.headerList(",") + " to AllowHeaders in HTTP API " + c.APIID + "'s CORS configuration (the values already there stay)"
 		if c.authorizerTakesPreflight() {
-			fix += ", and add an OPTIONS /{proxy+} route without authorization (it is matched before ANY routes and $default)."
+			fix += ", and add an OPTIONS " + c.optionsRoutePath() + " route without authorization (it is matched before the ANY route of its path and $default)."
 		} else {
 			fix += "; no OPTIONS route is needed."
 		}

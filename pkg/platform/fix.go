@@ -110,6 +110,9 @@ type FixContext struct {
 	// Preflight is what the preflight's answer allowed: a fix that
 	// rewrites that answer keeps it.
 	Preflight PreflightAnswer
+	// Route is the HTTP API route's path as the template writes it; ""
+	// when unknown.
+	Route string
 	// Status is the 2xx status of the actual answer (0: none seen): a fix
 	// that maps headers on a method's response maps them on that one.
 	Status int
@@ -363,9 +366,12 @@ func (c FixContext) headerList(sep string) string { return strings.Join(c.Header
 
 // safeResource is the resource path with characters a shell or a
 // template would mangle removed.
-func (c FixContext) safeResource() string {
+func (c FixContext) safeResource() string { return safePath(c.Resource) }
+
+// safePath keeps the characters of a path that paste anywhere.
+func safePath(p string) string {
 	var b strings.Builder
-	for _, r := range c.Resource {
+	for _, r := range p {
 		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/-_.{}+", r) {
 			b.WriteRune(r)
 		}

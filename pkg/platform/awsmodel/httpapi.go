@@ -138,7 +138,7 @@ func (a *HTTPAPI) baseURL() string {
 	return "https://" + hostName(a.ID) + ".execute-api.region.amazonaws.com"
 }
 func (a *HTTPAPI) target(r Route) platform.Target {
-	return platform.Target{APIID: a.ID, Stage: "$default", Resource: r.Path}
+	return platform.Target{APIID: a.ID, Stage: "$default", Resource: r.Path, Route: r.Path}
 }
 
 func (a *HTTPAPI) Routes() []Route {
