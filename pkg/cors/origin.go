@@ -16,6 +16,14 @@ func OriginOf(rawURL string) string {
 	if o, ok := originOfPlain(rawURL); ok {
 		return o
 	}
+	if len(rawURL) > 5 && asciiLower(rawURL[:5]) == "blob:" {
+		// URL standard, URL origin: a blob: URL's is its inner URL's
+		// when that is http(s) (the page that made it), else opaque.
+		if inner := rawURL[5:]; urlScheme(inner) == "http" || urlScheme(inner) == "https" {
+			return OriginOf(inner)
+		}
+		return "null"
+	}
 	u, err := parseAuthority(rawURL)
 	if err != nil {
 		return "null"

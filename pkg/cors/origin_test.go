@@ -23,6 +23,13 @@ func TestOriginOf(t *testing.T) {
 		"https://":                         "null",
 		"%zz":                              "null",
 		"https://api.example.com/%zz?a=%":  "https://api.example.com",
+		// URL standard, origin of a blob: URL: its inner http(s) URL's.
+		"blob:https://app.example.com/1c6a9d3e":      "https://app.example.com",
+		"BLOB:http://localhost:3000/1c6a9d3e":        "http://localhost:3000",
+		"blob:null/1c6a9d3e":                         "null",
+		"blob:file:///1c6a9d3e":                      "null",
+		"blob:blob:https://app.example.com/1c6a9d3e": "null",
+		"blob:wss://ws.example.com/1c6a9d3e":         "null",
 	} {
 		if got := OriginOf(in); got != want {
 			t.Errorf("OriginOf(%q) = %q, want %q", in, got, want)
