@@ -10,6 +10,7 @@ package iac
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -527,7 +528,79 @@ func readParams(r *resolver, n *yaml.Node, prefix string) []awsmodel.Param {
 // corsConfig reads an HTTP API CorsConfiguration or a function URL's Cors
 // (keys given, as the two spell them alike); nil when absent.
 func (c *cfnReader) corsConfig(n, key *yaml.Node, origins, methods, headers, expose, maxAge string) *awsmodel.CorsConfig {
+	prefix := "CorsConfiguration"
+	if key != nil {
+		prefix = key.Value
+	}
+	c.shapes(n, key, prefix, []string{origins, methods, headers, expose, maxAge, "AllowCredentials"}, shapeList, origins, methods, headers, expose)
 	return readCorsConfig(&c.r, c.file, n, key, origins, methods, headers, expose, maxAge, "AllowCredentials")
+}
+
+// The shapes CORS properties take: an HTTP API's and a function URL's
+// lists of strings (CloudFormation's AWS::ApiGatewayV2::Api Cors and
+// AWS::Lambda::Url Cors), SAM's Api Cors strings (samtranslator's schema:
+// AllowOrigin: str).
+const (
+	shapeList   = "a list"
+	shapeString = "a string"
+)
+
+// shapes names in a warning what in the CORS mapping n (at key) the
+// service refuses at deploy: n itself as a list, a property that is not
+// one of known (SAM's AllowOrigin in a function URL's Cors, the HTTP
+// API's AllowOrigins in SAM's Api Cors, a misspelt one), and one of shaped
+// that is not of the shape want. It returns the properties of the wrong
+// shape: what they say is not a value known then, and is not read.
+// Intrinsic functions are left to the resolver.
+func (c *cfnReader) shapes(n, key *yaml.Node, prefix string, known []string, want string, shaped ...string) map[string]bool {
+	wrong := map[string]bool{}
+	warn := func(at *yaml.Node, format string, args ...any) {
+		c.warnings = append(c.warnings, &ParseError{File: c.file, Line: at.Line, Col: at.Column, Msg: fmt.Sprintf(format, args...)})
+	}
+	if d := deref(n); d != nil && d.Kind == yaml.SequenceNode && key != nil {
+		warn(key, "%s is a list: it takes a mapping (%s), and the deploy refuses it; lint reads no CORS configuration from it", prefix, strings.Join(known, ", "))
+		return wrong
+	}
+	pairs(n, func(k, v *yaml.Node) {
+		if !slices.Contains(known, k.Value) {
+			if fn, _ := intrinsic(n); fn != "" {
+				return
+			}
+			hint := ""
+			for _, x := range known {
+				if strings.EqualFold(strings.TrimSuffix(k.Value, "s"), strings.TrimSuffix(x, "s")) {
+					hint = " (" + x + " is one)"
+				}
+			}
+			warn(k, "%s.%s is not one of its properties%s: the deploy refuses it (they are %s)", prefix, k.Value, hint, strings.Join(known, ", "))
+			return
+		}
+		if v == nil || !slices.Contains(shaped, k.Value) {
+			return
+		}
+		if fn, _ := intrinsic(v); fn != "" {
+			return
+		}
+		got := ""
+		switch {
+		case v.Kind == yaml.MappingNode:
+			got = "a mapping"
+		case v.Kind == yaml.SequenceNode && want == shapeString:
+			got = "a list"
+		case v.Kind == yaml.ScalarNode && want == shapeList && v.Tag != "!!null":
+			got = "a string"
+		}
+		if got == "" {
+			return
+		}
+		wrong[k.Value] = true
+		hint := ""
+		if k.Value == "AllowOrigin" && got == "a list" {
+			hint = ` (one origin in quotes, "'https://app.example.com'"; several need a response template or the function)`
+		}
+		warn(k, "%s.%s is %s: it takes %s%s, and the deploy refuses it; lint reads no value from it", prefix, k.Value, got, want, hint)
+	})
+	return wrong
 }
 
 func readCorsConfig(r *resolver, file string, n, key *yaml.Node, origins, methods, headers, expose, maxAge, creds string) *awsmodel.CorsConfig {
@@ -874,14 +947,24 @@ func (c *cfnReader) samCors(api *awsmodel.RestAPI, cn, ck, auth *yaml.Node, defN
 	if v, ok := c.r.str(cn); ok && cn.Kind == yaml.ScalarNode {
 		origin = v
 	} else {
-		if v, ok := c.r.str(get(cn, "AllowOrigin")); ok {
+		wrong := c.shapes(cn, ck, "Cors", []string{"AllowOrigin", "AllowHeaders", "AllowMethods", "MaxAge", "AllowCredentials"},
+			shapeString, "AllowOrigin", "AllowHeaders", "AllowMethods", "MaxAge")
+		read := func(name string) string {
+			v, _ := c.r.str(get(cn, name))
+			if wrong[name] {
+				return ""
+			}
+			return v
+		}
+		switch v, ok := c.r.str(get(cn, "AllowOrigin")); {
+		case wrong["AllowOrigin"]:
+			origin = "" // no header: not an origin
+		case ok:
 			origin = v
-		} else if get(cn, "AllowOrigin") != nil {
+		case get(cn, "AllowOrigin") != nil:
 			origin = "method.request.header.Origin" // known at deploy time only
 		}
-		headers, _ = c.r.str(get(cn, "AllowHeaders"))
-		methods, _ = c.r.str(get(cn, "AllowMethods"))
-		maxAge, _ = c.r.str(get(cn, "MaxAge"))
+		headers, methods, maxAge = read("AllowHeaders"), read("AllowMethods"), read("MaxAge")
 		creds, _ = c.r.boolean(get(cn, "AllowCredentials"))
 	}
 	at := c.at(ck)
