@@ -22,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/platform"
 )
 
 // Reading is what a pasted text says.
@@ -771,17 +772,23 @@ func refine(r *Reading) {
 		}
 	}
 	if v := r.Param; v != "" && (has(r.Candidates, cors.CodeAllowOriginMismatch) || has(r.Candidates, cors.CodePreflightAllowOriginMismatch)) {
-		var want string
-		switch {
-		case strings.ContainsAny(v, ", "):
+		// The engine's rule: https://app.example.com:443 or a trailing
+		// slash is a valid URL that mismatches, not an invalid value.
+		want := "mismatch"
+		switch cors.AllowOriginFailure(v, false) {
+		case cors.CodeMultipleAllowOrigin:
 			want = "multiple"
-		case v != "null" && v != "*" && cors.OriginOf(v) != v:
-			want = "invalid"
-		default:
-			want = "mismatch"
+		case cors.CodeInvalidAllowOrigin:
+			if v != "*" {
+				want = "invalid"
+			}
 		}
 		if want != "" {
 			keep(func(c cors.Code) bool { return !isOriginValueCode(c) || strings.Contains(string(c), want) })
+		}
+		if o, ok := platform.DefaultPortValue(v); ok && want == "mismatch" {
+			r.Note = strings.TrimSpace(r.Note + fmt.Sprintf(" The value '%s' is %s with its default port, which the origin a browser sends never has: corsdiag explain %s.",
+				v, o, platform.CodeAllowOriginDefaultPort))
 		}
 	}
 }

@@ -273,3 +273,37 @@ func TestSafariOriginLineStatus(t *testing.T) {
 		}
 	}
 }
+
+// Firefox says "does not match" for a list, a value that is no URL and a
+// mismatch alike; the value decides, by the engine's rule: the page's
+// origin with :443 or a trailing slash is a valid URL that mismatches
+// (as the engine and Chromium report it), and :443 gets a note naming
+// its cause.
+func TestReadFirefoxValueKinds(t *testing.T) {
+	line := func(v string) string {
+		return "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.example.com/items. (Reason: CORS header ‘Access-Control-Allow-Origin’ does not match ‘" + v + "’)."
+	}
+	for _, tt := range []struct {
+		value string
+		code  cors.Code
+		note  string
+	}{
+		{"https://app.example.com:443", cors.CodeAllowOriginMismatch, "is https://app.example.com with its default port, which the origin a browser sends never has: corsdiag explain allow-origin-default-port"},
+		{"http://app.example.com:80", cors.CodeAllowOriginMismatch, "corsdiag explain allow-origin-default-port"},
+		{"https://app.example.com/", cors.CodeAllowOriginMismatch, ""},
+		{"https://app.example.com:8443", cors.CodeAllowOriginMismatch, ""},
+		{"app.example.com", cors.CodeInvalidAllowOrigin, ""},
+		{"https://a.example, https://b.example", cors.CodeMultipleAllowOrigin, ""},
+	} {
+		r, err := Read(line(tt.value))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.value, err)
+		}
+		if r.Code != tt.code {
+			t.Errorf("%s: %s, want %s", tt.value, r.Code, tt.code)
+		}
+		if got := strings.Contains(r.Note, "allow-origin-default-port"); tt.note == "" && got || tt.note != "" && !strings.Contains(r.Note, tt.note) {
+			t.Errorf("%s: note %q, want %q", tt.value, r.Note, tt.note)
+		}
+	}
+}

@@ -129,8 +129,8 @@ func checkAccess(m *Message, origin string, r *Request) []accessCheck {
 		out = append(out, accessCheck{"MissingAllowOriginHeader", "", "the response has no Access-Control-Allow-Origin header", ""})
 	case acao != origin:
 		lines := len(values(m, HeaderAllowOrigin))
-		switch {
-		case strings.ContainsAny(acao, " ,"):
+		switch failure := allowOriginFailure(acao); {
+		case failure == "MultipleAllowOriginValues":
 			why := "a comma-separated list"
 			if !strings.Contains(acao, ",") {
 				why = "a space-separated list"
@@ -141,7 +141,7 @@ func checkAccess(m *Message, origin string, r *Request) []accessCheck {
 			out = append(out, accessCheck{"MultipleAllowOriginValues", acao, "Access-Control-Allow-Origin holds several values ('" + acao + "'): " + why + "; exactly one origin is allowed", ""})
 		case acao == "null":
 			out = append(out, accessCheck{"AllowOriginMismatch", acao, "Access-Control-Allow-Origin is 'null' but the origin is " + origin + ": " + mismatchReason(acao, origin), ""})
-		case !isValidURL(acao):
+		case failure == "InvalidAllowOriginValue":
 			out = append(out, accessCheck{"InvalidAllowOriginValue", acao, "Access-Control-Allow-Origin is '" + acao + "', which is not an origin (scheme://host[:port]), `*` or null", ""})
 		case r.OriginHeader != "" && acao == r.OriginHeader && origin == r.Origin:
 			out = append(out, accessCheck{"AllowOriginMismatch", acao, "Access-Control-Allow-Origin is '" + acao + "' but " + originIs(origin) + ": " + echoedOriginReason(acao, origin), echoedOriginFix(origin)})
@@ -160,6 +160,30 @@ func checkAccess(m *Message, origin string, r *Request) []accessCheck {
 		}
 	}
 	return out
+}
+
+// allowOriginFailure is CheckAccess's error for an
+// Access-Control-Allow-Origin value other than `*` that is not the
+// request's origin: a list, a value GURL cannot parse, or a mismatch
+// (null, and a valid URL that differs, :443 included).
+func allowOriginFailure(acao string) string {
+	switch {
+	case strings.ContainsAny(acao, " ,"):
+		return "MultipleAllowOriginValues"
+	case acao != "null" && !isValidURL(acao):
+		return "InvalidAllowOriginValue"
+	}
+	return "AllowOriginMismatch"
+}
+
+// AllowOriginFailure is the finding a browser reports for an
+// Access-Control-Allow-Origin value other than `*` that is not the
+// request's origin, on the actual response or (preflight) the preflight's.
+func AllowOriginFailure(acao string, preflight bool) Code {
+	if preflight {
+		return accessCodes[allowOriginFailure(acao)][1]
+	}
+	return accessCodes[allowOriginFailure(acao)][0]
 }
 
 // wildcardFix is wildcard-origin-with-credentials' fix for a load made

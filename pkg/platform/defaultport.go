@@ -55,6 +55,18 @@ func withDefaultPort(origin string) string {
 	return origin + ":" + cors.DefaultPort(scheme)
 }
 
+// DefaultPortValue reports whether an Access-Control-Allow-Origin value
+// is a serialized origin with its scheme's default port written after it
+// (https://app.example.com:443), and which origin (the cause
+// CodeAllowOriginDefaultPort names).
+func DefaultPortValue(v string) (origin string, ok bool) {
+	o, err := cors.ParseOrigin(v)
+	if err != nil || o == "null" || withDefaultPort(o) != v {
+		return "", false
+	}
+	return o, true
+}
+
 // defaultPortCauses names the cause when the value the browser refused
 // is the page's origin with its default port written out.
 func defaultPortCauses(a *analysis) []cors.Finding {
@@ -63,7 +75,7 @@ func defaultPortCauses(a *analysis) []cors.Finding {
 		return nil
 	}
 	origin, err := cors.ParseOrigin(a.in.Exchange.Request.Origin)
-	if err != nil || origin == "null" || rep.FailedParameter != withDefaultPort(origin) ||
+	if o, ok := DefaultPortValue(rep.FailedParameter); err != nil || !ok || o != origin ||
 		rep.FailedParameter == a.in.Exchange.Request.OriginHeader {
 		// An echo of a recorded Origin with the port is the request's
 		// doing, not the server's (the engine's reason says so).
