@@ -148,7 +148,8 @@ type Cause struct {
 	// font loader line tells a web font.
 	Only string
 	// Omit: the browser logs no line here (an After cause's variant for
-	// an initiator whose failure WebKit does not report again).
+	// an initiator whose failure WebKit does not report again, or a
+	// cause's variant it fails silently).
 	Omit bool
 	// Then are causes (keys of Causes) logged right after this one, with
 	// the same particulars; Before are logged right before it (Firefox's
@@ -503,7 +504,7 @@ func (p *Profile) Lines(f *Finding) []string {
 		code = f.Console.As
 	}
 	cs, ok := m.cause(string(code), f.Console)
-	if !ok {
+	if !ok || cs.Omit {
 		return nil
 	}
 	var out []string

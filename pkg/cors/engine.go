@@ -234,7 +234,7 @@ func (j *judge) checkPreflight(h *Hop, plan *Plan) {
 		return
 	}
 	resp := h.Response
-	if IsRedirect(resp) && j.p.PreflightRedirectChecksOrigin {
+	if j.p.IsRedirect(resp) && j.p.PreflightRedirectChecksOrigin {
 		if access := checkAccess(resp, r.Origin, r); len(access) > 0 {
 			for _, a := range access {
 				f := newFinding(accessCodes[a.corsError][1], "preflight", onPreflight(a.message)+statusNote(resp)+"; this is a redirect response, which the browser CORS-checks before it refuses to follow it")
@@ -245,7 +245,7 @@ func (j *judge) checkPreflight(h *Hop, plan *Plan) {
 			return
 		}
 	}
-	if IsRedirect(resp) {
+	if j.p.IsRedirect(resp) {
 		f := newFinding(CodePreflightRedirect, "preflight", fmt.Sprintf("the preflight got a %d redirect to %s; browsers never follow redirects of a preflight", resp.Status, quote(first(resp, "Location"))))
 		j.note(&f, r.URL, Console{Preflight: true, Status: resp.Status})
 		j.add(f)
@@ -288,7 +288,7 @@ func (j *judge) checkPreflight(h *Hop, plan *Plan) {
 	if okM && okH {
 		j.checkCoverage(plan, methods, headers, splitValues(acahV))
 	}
-	if noLocation(resp) {
+	if j.p.noLocation(resp) {
 		j.noteNoLocation("preflight", resp, true)
 	}
 	j.preflightHazards(resp)
@@ -475,14 +475,14 @@ func (j *judge) checkActual(hops []Hop) {
 				if a.fix != "" {
 					f.Fix = a.fix
 				}
-				if IsRedirect(resp) {
+				if j.p.IsRedirect(resp) {
 					f.Message += "; this is a redirect response, and the browser checks CORS on every hop"
 					f.Fix = "Call the final URL directly (" + first(resp, "Location") + ": https, the trailing slash, the canonical host), so the browser never meets this redirect; or have the redirect answer carry the CORS headers too."
 				}
 				f.FailedParameter = a.param
 				// Chromium 156 names the page's origin in the console even
 				// after a redirect tainted the Origin header to null.
-				c := Console{Status: resp.Status, Param: a.param, OriginLines: originLines(resp), Redirect: IsRedirect(resp),
+				c := Console{Status: resp.Status, Param: a.param, OriginLines: originLines(resp), Redirect: j.p.IsRedirect(resp),
 					NotFollowed: r.stopsAtRedirect(), Location: locationOf(st.URL, resp), SentOrigin: st.Origin}
 				c.NotScript, c.MIME = notScriptMIME(r, resp)
 				j.note(&f, st.URL, c)
@@ -490,12 +490,12 @@ func (j *judge) checkActual(hops []Hop) {
 			}
 			if len(failed) > 0 {
 				j.blameTaint(st, resp, false)
-				if noLocation(resp) {
+				if j.p.noLocation(resp) {
 					j.noteNoLocation(step, resp, true)
 				}
 			}
 		}
-		if len(failed) > 0 && IsRedirect(resp) {
+		if len(failed) > 0 && j.p.IsRedirect(resp) {
 			// The browser stops at this hop: CORS is checked before a
 			// redirect is followed (as Redirect decides for a prober), so
 			// hops a recording holds after it are not judged.
@@ -507,10 +507,11 @@ func (j *judge) checkActual(hops []Hop) {
 			j.redirectMode(step, st.URL, resp)
 			return
 		}
-		if !IsRedirect(resp) || i == len(hops)-1 {
-			if !IsRedirect(resp) {
-				if cross && len(failed) == 0 && noLocation(resp) {
+		if !j.p.IsRedirect(resp) || i == len(hops)-1 {
+			if !j.p.IsRedirect(resp) {
+				if cross && len(failed) == 0 && j.p.noLocation(resp) {
 					j.noteNoLocation(step, resp, false)
+					j.emptyLocationFails(step, st.URL, resp)
 				}
 				j.commonHazards(step, resp, true)
 				if cross && !hasErrors(j.errors) && InitiatorOf(r).Scripted {
@@ -520,7 +521,7 @@ func (j *judge) checkActual(hops []Hop) {
 					}
 				}
 			}
-			if IsRedirect(resp) {
+			if j.p.IsRedirect(resp) {
 				// The recording ends at a redirect: follow it in words only,
 				// or judge the new URL's preflight that stopped the browser.
 				next, f := j.p.redirect(r, st, resp)
@@ -568,7 +569,10 @@ func (j *judge) redirectMode(step, at string, resp *Message) {
 		loc = href
 	}
 	what := fmt.Sprintf("a %d redirect to %s", resp.Status, quote(loc))
-	if loc == "" {
+	switch {
+	case emptyLocation(resp):
+		what = fmt.Sprintf("a %d with an empty Location", resp.Status)
+	case loc == "":
 		// The modes switch on the status, Location or not.
 		what = fmt.Sprintf("a %d without Location (a redirect status all the same)", resp.Status)
 	}
@@ -802,7 +806,7 @@ type RedirectState struct {
 // CORS check on the hop, a bad Location, too many redirects).
 func (p *Profile) Redirect(r *Request, st RedirectState, resp *Message) (RedirectState, bool) {
 	st.Origin = canonicalOrigin(st.Origin)
-	if !IsRedirect(resp) || r.stopsAtRedirect() {
+	if !p.IsRedirect(resp) || r.stopsAtRedirect() {
 		return st, false
 	}
 	if (st.CrossOrigin || !sameOrigin(st.Origin, st.URL)) && len(checkAccess(resp, st.Origin, r)) > 0 {
@@ -926,14 +930,29 @@ func IsRedirectStatus(status int) bool {
 	return false
 }
 
-// IsRedirect reports whether the browser follows m as a redirect: a
-// redirect status with a Location. An empty Location counts as none, as
-// Chromium's HttpResponseHeaders::IsRedirect reads it.
+// IsRedirect reports whether Chromium follows m as a redirect: a redirect
+// status with a Location. An empty Location counts as none, as its
+// HttpResponseHeaders::IsRedirect reads it (Profile.IsRedirect for the
+// others).
 func IsRedirect(m *Message) bool { return IsRedirectStatus(m.Status) && first(m, "Location") != "" }
 
-// noLocation reports whether m has a redirect status but no Location: no
-// redirect, the answer itself (Fetch §HTTP-redirect fetch step 3).
-func noLocation(m *Message) bool { return IsRedirectStatus(m.Status) && !IsRedirect(m) }
+// IsRedirect reports whether the profile's browser follows m as a
+// redirect: IsRedirect, or, where EmptyLocationFollowed, a redirect status
+// with a Location that is there but empty.
+func (p *Profile) IsRedirect(m *Message) bool {
+	return IsRedirect(m) || p.EmptyLocationFollowed && emptyLocation(m)
+}
+
+// emptyLocation reports whether m has a redirect status and a Location
+// header whose value is empty.
+func emptyLocation(m *Message) bool {
+	return IsRedirectStatus(m.Status) && len(values(m, "Location")) > 0 && first(m, "Location") == ""
+}
+
+// noLocation reports whether m has a redirect status but no Location the
+// browser follows: no redirect, the answer itself (Fetch §HTTP-redirect
+// fetch step 3).
+func (p *Profile) noLocation(m *Message) bool { return IsRedirectStatus(m.Status) && !p.IsRedirect(m) }
 
 // modeStops reports whether r's redirect mode stops at resp, which passed
 // the CORS check: a redirect, or a redirect status without Location where
@@ -943,19 +962,36 @@ func (p *Profile) modeStops(r *Request, resp *Message) bool {
 	switch {
 	case !r.stopsAtRedirect():
 		return false
-	case IsRedirect(resp):
+	case p.IsRedirect(resp):
 		return true
 	}
-	return noLocation(resp) && (r.Redirect == RedirectManual || !p.RedirectErrorNeedsLocation)
+	return p.noLocation(resp) && (r.Redirect == RedirectManual || !p.RedirectErrorNeedsLocation)
+}
+
+// emptyLocationFails reports the failure of a browser that neither
+// follows an empty Location nor takes its 3xx as the answer (WebKit, in
+// mode 'follow', once the CORS check passed; no console line).
+func (j *judge) emptyLocationFails(step, at string, resp *Message) {
+	if !j.p.EmptyLocationFails || !emptyLocation(resp) || j.req.stopsAtRedirect() {
+		return
+	}
+	f := newFinding(CodeRedirectBadLocation, step, fmt.Sprintf("the answer is a %d whose Location header is empty: %s neither follows it nor takes the %d as the answer, so the request fails (a network error, no console line)", resp.Status, j.p.Display, resp.Status))
+	f.Fix = noLocationFix(resp.Status, false)
+	j.note(&f, at, Console{Status: resp.Status, Param: "empty"})
+	j.add(f)
 }
 
 // noteNoLocation names the missing Location of resp, the answer at step:
 // an info where the browser takes it as the answer, the cause (an error)
 // where it fails there.
 func (j *judge) noteNoLocation(step string, resp *Message, failed bool) {
-	f := newFinding(CodeRedirectNoLocation, step, fmt.Sprintf("the answer has status %d%s, a redirect status, but no Location header, so it is no redirect: the browser takes it as the answer", resp.Status, statusTextSuffix(resp)))
+	none := "no Location header"
+	if emptyLocation(resp) {
+		none = "an empty Location header"
+	}
+	f := newFinding(CodeRedirectNoLocation, step, fmt.Sprintf("the answer has status %d%s, a redirect status, but %s, so it is no redirect: the browser takes it as the answer", resp.Status, statusTextSuffix(resp), none))
 	if step == "preflight" {
-		f.Message = fmt.Sprintf("the preflight got status %d%s, a redirect status, but no Location header: no redirect, and not an ok status either", resp.Status, statusTextSuffix(resp))
+		f.Message = fmt.Sprintf("the preflight got status %d%s, a redirect status, but %s: no redirect, and not an ok status either", resp.Status, statusTextSuffix(resp), none)
 	}
 	f.Fix = noLocationFix(resp.Status, step == "preflight")
 	if !failed {

@@ -97,6 +97,13 @@ type Profile struct {
 	// resolves as the answer (Chromium's and WebKit's network layers see no
 	// redirect there). The standard, and Firefox, reject on the status.
 	RedirectErrorNeedsLocation bool
+	// EmptyLocationFollowed: a redirect status whose Location is there but
+	// empty is a redirect to the current URL, the standard's reading
+	// (Gecko); Chromium takes it as no Location. EmptyLocationFails: the
+	// browser CORS-checks it as an answer, then fails the request in mode
+	// 'follow' (WebKit).
+	EmptyLocationFollowed bool
+	EmptyLocationFails    bool
 	// Version is the browser version the profile was verified against.
 	Version string
 }

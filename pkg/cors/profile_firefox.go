@@ -26,6 +26,10 @@ var Firefox = &Profile{
 	RedirectKeepsPreflight:      true,
 	// Verified on Firefox ESR 153 (preflight-301, preflight-307).
 	PreflightRedirectChecksOrigin: true,
+	// An empty Location is parsed against the current URL, as the standard
+	// says: a redirect to itself (verified on Firefox ESR 153.8:
+	// redirect-empty-location loops to the redirect limit).
+	EmptyLocationFollowed: true,
 	// Firefox ESR 153 gates a public page's requests to private and local
 	// (loopback) servers behind the local-network / loopback-network
 	// permission, for secure and non-secure pages alike

@@ -22,6 +22,9 @@ var Safari = &Profile{
 	// A 3xx without Location resolves under redirect: 'error' (verified
 	// on WebKitGTK 2.50: redirect-no-location-error-ok).
 	RedirectErrorNeedsLocation: true,
+	// An empty Location: CORS-checked as an answer, then a network error
+	// in mode 'follow' (verified on WebKitGTK 2.50: redirect-empty-location).
+	EmptyLocationFails: true,
 	// Once preflighted, a request is preflighted at every URL it is
 	// redirected to, with the headers script set, Authorization included
 	// after an origin change (NetworkLoadChecker::checkCORSRequest keeps
@@ -136,6 +139,9 @@ var safariMessages = &Messages{
 		// WebKitGTK 2.50 refuses ftp: before any CORS check.
 		string(CodeCorsDisabledScheme) + "|param=ftp": {Text: "FTP URLs are disabled"},
 		string(CodeRedirectBadLocation):               {Text: "Cross-origin redirection to {location} denied by Cross-Origin Resource Sharing policy: not allowed to follow a cross-origin CORS redirection with non CORS scheme"},
+		// An empty Location fails the request with no line at all
+		// (WebKitGTK 2.50: redirect-empty-location).
+		string(CodeRedirectBadLocation) + "|param=empty": {Omit: true},
 		// A preflight whose connection closed empty: WebKitGTK's network
 		// layer (libsoup) words it so; Safari's (CFNetwork) has its own
 		// words. A failed actual request logs no line at all.

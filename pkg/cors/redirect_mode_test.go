@@ -205,3 +205,60 @@ func TestPreflightRedirectStatusWithoutLocation(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyLocation: a redirect status whose Location header is there but
+// empty. Chromium takes it as none (HttpResponseHeaders::IsRedirect skips
+// an empty value); Firefox parses it as the standard does, against the
+// current URL, and follows it to itself until its redirect limit; WebKit
+// CORS-checks it as an answer but, past that check, fails the request with
+// no console line ('follow' only; 'error' resolves with the 3xx). Verified
+// on Chromium 156, Firefox ESR 153.8 and WebKitGTK 2.50 (redirect-empty-location-*).
+func TestEmptyLocation(t *testing.T) {
+	allowed := res(302, "Location", "", HeaderAllowOrigin, "*")
+	refused := res(302, "Location", "")
+	loop := make([]*Message, MaxRedirects+1)
+	for i := range loop {
+		loop[i] = allowed
+	}
+	tests := []struct {
+		name     string
+		profile  *Profile
+		mode     string
+		hops     []*Message
+		verdict  Verdict
+		reported Code
+		lines    int  // console lines
+		follows  bool // Profile.Redirect follows the first hop
+	}{
+		{"chromium: no redirect", Chromium, "", []*Message{allowed}, Allowed, "", 0, false},
+		{"chromium: CORS fails on the answer", Chromium, "", []*Message{refused}, Blocked, CodeMissingAllowOrigin, 1, false},
+		{"firefox: a redirect to itself", Firefox, "", loop, Blocked, CodeTooManyRedirects, 1, true},
+		{"firefox: CORS fails on the redirect", Firefox, "", []*Message{refused}, Blocked, CodeMissingAllowOrigin, 2, false},
+		{"firefox: error rejects", Firefox, RedirectError, []*Message{allowed}, Blocked, CodeRedirectModeError, 0, false},
+		{"webkit: fails past the CORS check", Safari, "", []*Message{allowed}, Blocked, CodeRedirectBadLocation, 0, false},
+		{"webkit: CORS fails on the answer", Safari, "", []*Message{refused}, Blocked, CodeMissingAllowOrigin, 2, false},
+		{"webkit: error resolves with the 3xx", Safari, RedirectError, []*Message{allowed}, Allowed, "", 0, false},
+		{"webkit: manual is an opaque redirect", Safari, RedirectManual, []*Message{allowed}, Allowed, "", 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ex := exch(get(), nil, tt.hops...)
+			for i := 1; i < len(ex.Actual); i++ {
+				ex.Actual[i].Request = Message{Method: http.MethodGet, URL: api}
+			}
+			ex.Request.Redirect = tt.mode
+			v := tt.profile.Judge(ex)
+			if v.Verdict != tt.verdict || v.Reported != tt.reported {
+				t.Fatalf("%s %s, want %s %s: %+v", v.Verdict, v.Reported, tt.verdict, tt.reported, v.Diagnosis.Findings)
+			}
+			if len(v.Console) != tt.lines {
+				t.Errorf("console %q, want %d lines", v.Console, tt.lines)
+			}
+			r := ex.Request
+			next, follow := tt.profile.Redirect(&r, RedirectState{URL: r.URL, Method: http.MethodGet, Origin: r.Origin}, tt.hops[0])
+			if follow != tt.follows || follow && next.URL != api {
+				t.Errorf("Profile.Redirect follows %v to %s, want %v", follow, next.URL, tt.follows)
+			}
+		})
+	}
+}
