@@ -484,7 +484,7 @@ func (a *analyzer) add(e *Entry) {
 	if p.preflight {
 		p.acrm = cors.NormalizeMethod(strings.TrimSpace(e.Request.Header("Access-Control-Request-Method")))
 	}
-	if p.corsMode && !p.preflight {
+	if (p.corsMode || unsentHop(e)) && !p.preflight {
 		a.chain(p)
 	}
 	if p.cross && p.corsMode && !p.preflight {
@@ -498,7 +498,7 @@ func (a *analyzer) add(e *Entry) {
 		a.unpaired[e.Request.URL] = append(a.unpaired[e.Request.URL], p)
 	}
 	if !p.preflight && e.Response.Status >= 300 && e.Response.Status <= 399 {
-		if p.target = redirectTarget(e); p.target != "" {
+		if p.target = redirectTarget(e, a.rec.Profile); p.target != "" {
 			a.redirectTo[p.target] = append(a.redirectTo[p.target], p)
 		}
 	}
@@ -605,13 +605,15 @@ func redirected(ex *cors.Exchange) bool {
 	return last != nil && cors.IsRedirect(last)
 }
 
-// redirectTarget is the absolute URL a redirect entry points at.
-func redirectTarget(e *Entry) string {
+// redirectTarget is the absolute URL a redirect entry points at, as the
+// browser p reads it: a Location that is there but empty points at the
+// entry's own URL where p follows one (Profile.IsRedirect).
+func redirectTarget(e *Entry, p *cors.Profile) string {
 	loc := e.Response.RedirectURL
 	if loc == "" {
 		loc = e.Response.Header("Location")
 	}
-	if loc == "" {
+	if loc == "" && (p == nil || !p.IsRedirect(&cors.Message{Status: e.Response.Status, Header: locationHeader(e)})) {
 		return ""
 	}
 	base, err := url.Parse(e.Request.URL)
@@ -623,6 +625,18 @@ func redirectTarget(e *Entry) string {
 		return loc
 	}
 	return base.ResolveReference(ref).String()
+}
+
+// locationHeader is the entry's Location lines alone, for
+// Profile.IsRedirect.
+func locationHeader(e *Entry) http.Header {
+	h := http.Header{}
+	for _, nv := range e.Response.Headers {
+		if strings.EqualFold(nv.Name, "Location") {
+			h.Add("Location", nv.Value)
+		}
+	}
+	return h
 }
 
 // flush finalizes entries until at most keep are left in the window.
@@ -1359,6 +1373,13 @@ func httpOrigin(raw string) string {
 // isCORSMode reports whether the browser CORS-checked the request: its
 // Sec-Fetch-Mode says so; without one (older browsers, proxies), Chrome's
 // resource type and the Origin header tell (cors.CORSModeOfRecord).
+// unsentHop reports whether e is a request the browser never sent: no
+// response at all, and none of the CORS request headers. Firefox records
+// one for a redirect it refused to follow, at the Location's URL.
+func unsentHop(e *Entry) bool {
+	return e.Response.Status == 0 && len(e.Response.Headers) == 0 && e.Request.Header("Origin") == "" && e.Request.Header("Sec-Fetch-Mode") == ""
+}
+
 func isCORSMode(e *Entry) bool {
 	if strings.EqualFold(e.Request.Header("Upgrade"), "websocket") {
 		return false

@@ -1,6 +1,7 @@
 package harfile
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -330,6 +331,51 @@ func TestCredentialedRetryOnARedirectStatusWithoutLocation(t *testing.T) {
 			_, rs := analyze(t, harOf(e))
 			if len(rs) != 1 {
 				t.Fatalf("results %+v", rs)
+			}
+			if f := rs[0].Reported(); f == nil || f.Code != tt.want {
+				t.Fatalf("reported %+v, want %s", f, tt.want)
+			}
+		})
+	}
+}
+
+// TestFirefoxEmptyLocationChains: Firefox follows an empty Location to
+// the URL it answered (the standard's reading), so its export holds the
+// same URL again and again (Firefox ESR 153.8: redirect-empty-location,
+// 21 entries) or, where the CORS check failed on the redirect, a status-0
+// entry for the request it did not send. Judged as Firefox, those entries
+// are one chain: the 21st redirect fails, and a failed check is the 302's.
+func TestFirefoxEmptyLocationChains(t *testing.T) {
+	req := [][2]string{{"Origin", app}, {"Sec-Fetch-Mode", "cors"}, {"Sec-Fetch-Dest", "empty"}}
+	at := func(i int) string { return fmt.Sprintf("2024-01-01T00:00:%02d.100Z", i) }
+	var loop []string
+	for i := 0; i <= cors.MaxRedirects; i++ {
+		loop = append(loop, entryJSON(at(i), "GET", "https://api.test/x", "", req, 302,
+			[][2]string{{"Location", ""}, {"Access-Control-Allow-Origin", "*"}}, ""))
+	}
+	refused := []string{
+		entryJSON(at(0), "GET", "https://api.test/x", "", req, 302, [][2]string{{"Location", ""}}, ""),
+		// The request Firefox did not send, recorded without its CORS headers.
+		entryJSON(at(1), "GET", "https://api.test/x", "", [][2]string{{"Accept", "*/*"}}, 0, nil, ""),
+	}
+	for _, tt := range []struct {
+		name    string
+		entries []string
+		want    cors.Code
+	}{
+		{"loop", loop, cors.CodeTooManyRedirects},
+		{"CORS fails on the redirect", refused, cors.CodeMissingAllowOrigin},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var rs []*Result
+			// Firefox's own export: no failure markers, the headers decide.
+			har := strings.Replace(harOf(tt.entries...), `{"log":{`, `{"log":{"creator":{"name":"Firefox","version":"153.8.0"},`, 1)
+			_, _, err := Analyze(strings.NewReader(har), AnalyzeOptions{}, func(r *Result) error { rs = append(rs, r); return nil })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rs) != 1 {
+				t.Fatalf("%d results, want one chain", len(rs))
 			}
 			if f := rs[0].Reported(); f == nil || f.Code != tt.want {
 				t.Fatalf("reported %+v, want %s", f, tt.want)
