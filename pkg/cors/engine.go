@@ -1,6 +1,7 @@
 package cors
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -263,6 +264,9 @@ func (j *judge) checkPreflight(h *Hop, plan *Plan) {
 	}
 	for _, a := range access {
 		f := newFinding(accessCodes[a.corsError][1], "preflight", onPreflight(a.message)+statusNote(resp))
+		if a.allowFix != "" {
+			f.Fix = a.allowFix
+		}
 		f.FailedParameter = a.param
 		j.note(&f, r.URL, Console{Preflight: true, Status: resp.Status, Param: a.param, OriginLines: originLines(resp), SentOrigin: r.Origin})
 		j.add(f)
@@ -472,8 +476,8 @@ func (j *judge) checkActual(hops []Hop) {
 			for _, a := range failed {
 				msg := a.message + statusNote(resp)
 				f := newFinding(accessCodes[a.corsError][0], step, msg)
-				if a.fix != "" {
-					f.Fix = a.fix
+				if fix := cmp.Or(a.fix, a.allowFix); fix != "" {
+					f.Fix = fix
 				}
 				if j.p.IsRedirect(resp) {
 					f.Message += "; this is a redirect response, and the browser checks CORS on every hop"

@@ -453,9 +453,11 @@ func TestEvaluate(t *testing.T) {
 				in, _ := Lookup(rep.Code)
 				// Network errors get a fix that fits the net error (neterror.go).
 				// A failed redirect response's fix points at the final URL.
-				// A credentials fix names the initiator's switch.
+				// A credentials fix names the initiator's switch, and an
+				// origin mismatch's the origin allowed instead.
 				load := InitiatorOf(&tc.ex.Request)
 				fixFromCatalogue := rep.Fix == in.Fix || rep.Fix == wildcardFix(load) || rep.Fix == credentialsFix(load) || rep.Code == CodeActualNetwork || rep.Code == CodePreflightNetwork ||
+					rep.Fix == mismatchFix(rep.FailedParameter, page) ||
 					strings.HasPrefix(rep.Fix, "Call the final URL directly (") || tc.fixHas != "" ||
 					(rep.Code == CodeMethodNotAllowed || rep.Code == CodeHeaderNotAllowed) && strings.HasPrefix(rep.Fix, in.Fix+" Here: ")
 				if rep.CorsError != in.CorsError || !fixFromCatalogue || rep.Spec != in.Spec {

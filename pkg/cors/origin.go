@@ -381,6 +381,23 @@ func mismatchReason(acao, origin string) string {
 	return "the server allows another origin (" + acao + "), not " + origin
 }
 
+// mismatchFix is the fix of an Access-Control-Allow-Origin that names
+// another origin than the page's (another host, scheme or port, or null):
+// the server must allow the page's. It is "" for a value that means the
+// page's origin but is written otherwise (a trailing slash, letter case, a
+// default port), which the catalogue's fix covers, for a pattern, and for
+// a null page, whose fix is to get a real origin.
+func mismatchFix(acao, origin string) string {
+	if origin == "null" || strings.Contains(acao, "*") {
+		return ""
+	}
+	if o := OriginOf(acao); acao != "null" && (o == "null" || o == origin) {
+		return ""
+	}
+	return "Allow the page's origin, " + origin + ", on the server, which answers " + acao +
+		" instead: add the page's origin to the origins it accepts; with more than one, send back the request's Origin when it is on that list (never every origin) and add Vary: Origin."
+}
+
 // echoedOriginReason says why acao, the recorded request's own Origin
 // header echoed back, fails: that header is not the serialized origin no
 // browser would have sent in its place.
