@@ -28,6 +28,20 @@ type Recorder struct {
 	RecordsFailures bool
 }
 
+// proxies are the creators (lower case, a part of log.creator.name) that
+// record traffic on the wire: a response the browser then blocked is
+// written with its status and headers, as an allowed one, unmarked.
+var proxies = []string{"charles", "mitmproxy", "fiddler", "zap", "burp", "proxyman", "http toolkit"}
+
+func isProxy(creator string) bool {
+	for _, p := range proxies {
+		if strings.Contains(creator, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // detectRecorder reads the browser from log.creator, log.browser and the
 // request's User-Agent, in that order of trust for the tool and the
 // reverse for the browser: a proxy (Charles, mitmproxy) names itself as
@@ -47,7 +61,7 @@ func detectRecorder(creator, browser Creator, userAgent string) Recorder {
 			return Recorder{Profile: p, Source: BrowserFromBrowser, RecordsFailures: true}
 		}
 	}
-	rec := Recorder{Profile: cors.Chromium, Source: BrowserDefault, RecordsFailures: true}
+	rec := Recorder{Profile: cors.Chromium, Source: BrowserDefault, RecordsFailures: !isProxy(c)}
 	if p := cors.ProfileOfUserAgent(userAgent); p != nil {
 		rec.Profile, rec.Source = p, BrowserFromUserAgent
 	} else if c == "webinspector" {

@@ -32,8 +32,12 @@ func TestDetectRecorder(t *testing.T) {
 		{"chrome devtools with UA", Creator{Name: "WebInspector"}, Creator{}, chromeUA, cors.Chromium, BrowserFromUserAgent, true},
 		{"playwright webkit", Creator{Name: "Playwright"}, Creator{Name: "webkit"}, safariUA, cors.Safari, BrowserFromBrowser, true},
 		{"playwright firefox", Creator{Name: "Playwright"}, Creator{Name: "firefox"}, "", cors.Firefox, BrowserFromBrowser, true},
-		{"charles with firefox traffic", Creator{Name: "Charles Proxy"}, Creator{}, ffUA, cors.Firefox, BrowserFromUserAgent, true},
-		{"mitmproxy with safari traffic", Creator{Name: "mitmproxy"}, Creator{}, safariUA, cors.Safari, BrowserFromUserAgent, true},
+		// A proxy records the wire: a response the browser then blocked
+		// is there with its status and headers, unmarked.
+		{"charles with firefox traffic", Creator{Name: "Charles Proxy"}, Creator{}, ffUA, cors.Firefox, BrowserFromUserAgent, false},
+		{"mitmproxy with safari traffic", Creator{Name: "mitmproxy"}, Creator{}, safariUA, cors.Safari, BrowserFromUserAgent, false},
+		{"fiddler with chrome traffic", Creator{Name: "Fiddler", Version: "5.0"}, Creator{}, chromeUA, cors.Chromium, BrowserFromUserAgent, false},
+		{"zap", Creator{Name: "OWASP ZAP"}, Creator{}, "", cors.Chromium, BrowserDefault, false},
 		{"nothing said", Creator{}, Creator{}, "curl/8.0", cors.Chromium, BrowserDefault, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -219,6 +223,32 @@ func TestRecordedCookieMeansCredentials(t *testing.T) {
 		warned := hasCode(r.Findings, CodeCredentialsNotRecorded)
 		if r.Verdict != w.verdict || (w.code != "" && !hasCode(r.Findings, w.code)) || warned != (w.code == CodeCredentialsNotRecorded) {
 			t.Errorf("%s: %s with %v; want %s with %s", path, r.Verdict, r.Findings, w.verdict, w.code)
+		}
+	}
+}
+
+// A proxy's export of a request the browser blocked on its response holds
+// the server's answer as it crossed the wire (a 200 without
+// Access-Control-Allow-Origin), with no failure marker: the headers
+// decide, as for Firefox's and Safari's exports.
+func TestProxyHARJudgedByHeaders(t *testing.T) {
+	for _, creator := range []string{"Charles Proxy", "mitmproxy", "Fiddler"} {
+		entry := func(path, respHeaders string) string {
+			return fmt.Sprintf(`{"startedDateTime":"2026-01-01T10:00:00.000Z","time":5,"request":{"method":"GET","url":"https://api.example.com%s","httpVersion":"HTTP/1.1","headers":[{"name":"User-Agent","value":%q},{"name":"Origin","value":"https://app.example.com"},{"name":"Sec-Fetch-Mode","value":"cors"}]},"response":{"status":200,"statusText":"OK","httpVersion":"HTTP/1.1","headers":[%s],"content":{"size":0,"mimeType":"application/json"}},"timings":{"send":1,"wait":1,"receive":1}}`,
+				path, chromeUA, respHeaders)
+		}
+		har := fmt.Sprintf(`{"log":{"version":"1.2","creator":{"name":%q,"version":"1"},"entries":[%s,%s]}}`, creator,
+			entry("/blocked", `{"name":"Content-Type","value":"application/json"}`),
+			entry("/ok", `{"name":"Access-Control-Allow-Origin","value":"https://app.example.com"},{"name":"Vary","value":"Origin"}`))
+		for _, opts := range []AnalyzeOptions{{}, {BriefAllowed: true, NoRequestHeaders: true}} {
+			sum, results := analyzeAll(t, []byte(har), opts)
+			verdicts := map[string]cors.Verdict{}
+			for _, r := range results {
+				verdicts[r.URL[strings.LastIndexByte(r.URL, '/'):]] = r.Verdict
+			}
+			if verdicts["/blocked"] != cors.Blocked || verdicts["/ok"] != cors.Allowed || sum.Blocked != 1 {
+				t.Errorf("%s (brief %v): verdicts %v, %d blocked; want /blocked blocked, /ok allowed", creator, opts.BriefAllowed, verdicts, sum.Blocked)
+			}
 		}
 	}
 }
