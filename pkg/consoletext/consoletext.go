@@ -665,7 +665,7 @@ func decide(causes, follows []match) *Reading {
 	case r.Preflight || isPreflightCode(r.Code):
 		// No browser sends cookies or Authorization on a preflight: its
 		// 401 is never the third-party cookies one blocks.
-		r.Note = fmt.Sprintf("a preflight carries no cookies or Authorization in any browser: a %d on it means the server checks credentials before it answers OPTIONS (see middleware-order-auth-before-cors)", r.Status)
+		r.Note = fmt.Sprintf("a preflight carries no cookies or Authorization in any browser: a %d on it comes from what the server runs before it answers OPTIONS (an authentication or API-key check, a firewall, a route without OPTIONS), not from the page's cookies (see middleware-order-auth-before-cors)", r.Status)
 	case p != nil && p.ThirdPartyCookies != "sent":
 		verb := map[string]string{"blocked": "blocks", "partitioned": "partitions"}[p.ThirdPartyCookies]
 		r.Note = fmt.Sprintf("a %d in %s often means the request went out without its cookies: %s %s third-party cookies (see cross-site-cookies-blocked)", r.Status, p.Display, p.Display, verb)
