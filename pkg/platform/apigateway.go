@@ -336,6 +336,9 @@ func restAPICauses(a *analysis) []cors.Finding {
 			out = append(out, a.finding(CodeAPIGWForbiddenAll, idRESTAPI, "preflight", true,
 				fmt.Sprintf("API Gateway answered the preflight %d {\"message\":\"Forbidden\"}, the page's own request with its key or token the same, and a path that cannot exist the same, which an API it routes to answers 403 Missing Authentication Token: the requests are refused before API Gateway looks for a route, so no OPTIONS method or authorizer is involved. The usual causes: %s", p.Status, why),
 				fix))
+		case !gatewayMade && a.hasCode(cors.CodePreflightAllowOriginMismatch) && a.proxyEvidence(p) == "":
+			// The mock's one static origin, not the page's.
+			out = append(out, a.mockOriginFinding(header(p, cors.HeaderAllowOrigin)))
 		case (p.Status == 401 || p.Status == 403) && gatewayMade:
 			what := "an authorizer"
 			switch {
@@ -1828,11 +1831,17 @@ func mockStatus(c FixContext) string {
 // Serverless Framework write the same for several origins). The static
 // mapping stays the page's origin, the answer to any other.
 func echoTemplate(c FixContext) string {
+	return echoTemplateFor(c, `## '*' let every origin in: add || $origin == "https://other.example" for each origin that calls this API`)
+}
+
+// echoTemplateFor is the response mapping template that answers each of
+// c's allow-list origins with itself, under the comment lead.
+func echoTemplateFor(c FixContext, lead string) string {
 	var match []string
 	for _, o := range c.allowListOrigins() {
 		match = append(match, `$origin == "`+o+`"`)
 	}
-	return `## '*' let every origin in: add || $origin == "https://other.example" for each origin that calls this API
+	return lead + `
 #set($origin = $input.params("Origin"))
 #if($origin == "")#set($origin = $input.params("origin"))#end
 #if(` + strings.Join(match, " || ") + `)
