@@ -40,6 +40,11 @@ type LegacyMessages struct {
 	// that tell such a line from today's (its Legacy, "… hint …").
 	Vars map[string]map[string]string
 	Hint string
+	// TodaysFrame: Causes are read in the profile's own frame
+	// (Messages.Frame), not in Frames; Hint then names them.
+	TodaysFrame bool
+	// Note is said of every cause read: what today's releases do instead.
+	Note string
 }
 
 // LegacyCause is one cause's text in an older release.
@@ -137,6 +142,19 @@ var chromiumLegacy = []*LegacyMessages{{
 	},
 	Hint: "or, if an opaque response serves your needs",
 }, {
+	// Private Network Access (Chrome before 142): a public page's request
+	// to a local or private address passed only when the preflight
+	// answered Access-Control-Allow-Private-Network: true (Chromium's
+	// cors_error_string.cc kPreflightMissingAllowPrivateNetwork; pasted in
+	// expressjs/cors#290). Chrome 142 replaced it with Local Network
+	// Access's permission prompt.
+	TodaysFrame: true,
+	Causes: []LegacyCause{
+		{CodeLocalNetworkPermission, "Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Private-Network' header was present in the preflight response for this private network request targeting the `{param}` address space."},
+	},
+	Hint: "Access-Control-Allow-Private-Network",
+	Note: "Older Chrome (Private Network Access, before Chrome 142) let a public page reach a local address only when the preflight answered Access-Control-Allow-Private-Network: true; Chrome 142+ and Firefox ESR 153 ask the user in a permission prompt instead, whatever the server answers. Send the header for older Chrome, and expect the prompt",
+}, {
 	Frames: map[string]string{
 		"XMLHttpRequest": "XMLHttpRequest cannot load {url}. {cause}",
 		"fetch":          "Fetch API cannot load {url}. {cause}",
@@ -207,6 +225,10 @@ func (p *Profile) LegacyTemplates() []Template {
 		if m.Vars != nil {
 			list.addOlderVars(p, m)
 		}
+		if m.TodaysFrame {
+			list.addInTodaysFrame(p, m)
+			continue
+		}
 		for _, init := range templateInitiators {
 			frame, ok := m.Frames[init]
 			if !ok {
@@ -273,6 +295,17 @@ func (l *templateList) addOlderVars(p *Profile, m *LegacyMessages) {
 		if !today[t.Text] {
 			t.Legacy = "… " + m.Hint + " …"
 			l.add(t)
+		}
+	}
+}
+
+// addInTodaysFrame adds m's causes in the frame p logs today, for every
+// initiator it names.
+func (l *templateList) addInTodaysFrame(p *Profile, m *LegacyMessages) {
+	for _, init := range templateInitiators {
+		for _, c := range m.Causes {
+			l.add(Template{Browser: p.Name, Code: c.Code, Initiator: init, Legacy: "… " + m.Hint + " …", Note: m.Note,
+				Redirected: p.Messages.Redirected, Text: p.Messages.render(Cause{Text: c.Text}, init, placeholders())})
 		}
 	}
 }
