@@ -54,26 +54,34 @@ func (cc *CorsConfig) allows(origin string) (string, bool) {
 	return "", false
 }
 
-// origins are the origins AllowOrigins names one by one (not *, a
-// pattern, or one known at deploy time).
-func (cc *CorsConfig) origins() []string {
+// origins are the first limit origins AllowOrigins names one by one (not *,
+// a pattern, or one known at deploy time), except: the list is the
+// template's, of any length, and only the first few are compared with.
+func (cc *CorsConfig) origins(except string, limit int) []string {
 	if cc == nil {
 		return nil
 	}
 	var out []string
 	for _, o := range cc.AllowOrigins {
+		if len(out) == limit {
+			break
+		}
 		if strings.Contains(o, "*") {
 			continue
 		}
-		if p, err := cors.ParseOrigin(strings.TrimRight(o, "/")); err == nil && p != "null" && !contains(out, p) {
+		if p, err := cors.ParseOrigin(strings.TrimRight(o, "/")); err == nil && p != "null" && p != except && !contains(out, p) {
 			out = append(out, p)
 		}
 	}
 	return out
 }
 
-func (a *HTTPAPI) configuredOrigins() []string     { return a.Cors.origins() }
-func (u *FunctionURL) configuredOrigins() []string { return u.Cors.origins() }
+func (a *HTTPAPI) configuredOrigins(except string, limit int) []string {
+	return a.Cors.origins(except, limit)
+}
+func (u *FunctionURL) configuredOrigins(except string, limit int) []string {
+	return u.Cors.origins(except, limit)
+}
 
 // preflight is the service's own answer to a preflight.
 func (cc *CorsConfig) preflight(c *call) http.Header {

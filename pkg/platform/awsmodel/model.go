@@ -208,8 +208,10 @@ func preflightHeader(plan *cors.Plan, origin string) http.Header {
 }
 
 // configured is a service whose CORS configuration names the origins it
-// allows today.
-type configured interface{ configuredOrigins() []string }
+// allows today: the first limit of them, except one.
+type configured interface {
+	configuredOrigins(except string, limit int) []string
+}
 
 // compare is check's comparison requests (probe/compare.go) with the
 // origins the configuration names, as --compare-origin gives them: where
@@ -235,13 +237,7 @@ func compare(s Service, route Route, req cors.Request, plan *cors.Plan, ex *cors
 		return nil
 	}
 	var out []cors.Comparison
-	for _, o := range cs.configuredOrigins() {
-		if len(out) == cors.MaxCompareOrigins {
-			break
-		}
-		if o == req.Origin {
-			continue
-		}
+	for _, o := range cs.configuredOrigins(req.Origin, cors.MaxCompareOrigins) {
 		r := req
 		r.Origin = o
 		h := http.Header{"Origin": {o}}
