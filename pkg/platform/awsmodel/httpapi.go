@@ -83,14 +83,41 @@ func (u *FunctionURL) configuredOrigins(except string, limit int) []string {
 	return u.Cors.origins(except, limit)
 }
 
+// managedVary says which answers of a service's managed CORS were seen to
+// carry Vary: Origin beside an Access-Control-Allow-Origin naming the
+// page. Neither service's guide mentions Vary; captured answers do
+// (docs/findings/missing-vary-origin.md lists them).
+type managedVary struct{ preflight, actual bool }
+
+var (
+	// An HTTP API's own 401 from a JWT authorizer, CorsConfiguration with
+	// two origins and credentials: access-control-allow-origin, vary:
+	// origin, access-control-allow-credentials (github.com/bizkite-co/handterm
+	// docs/chats/07/2024-07-01-aws-cdk-stack-review-….md). No captured
+	// preflight answer shows either way.
+	httpAPIVary = managedVary{actual: true}
+	// The service's preflight answer and a function's answer, Cors
+	// configured (github.com/rimutaka/posts
+	// lambda-url-with-cloudfront/readme-lambda-cors.md, August 2024).
+	functionURLVary = managedVary{preflight: true, actual: true}
+)
+
+// setVary adds Vary: Origin where the answer follows the request's Origin.
+func setVary(h http.Header, acao string, seen bool) {
+	if seen && acao != "*" {
+		h.Set("Vary", "Origin")
+	}
+}
+
 // preflight is the service's own answer to a preflight.
-func (cc *CorsConfig) preflight(c *call) http.Header {
+func (cc *CorsConfig) preflight(c *call, v managedVary) http.Header {
 	h := http.Header{}
 	acao, ok := cc.allows(c.req.Origin)
 	if !ok {
 		return h
 	}
 	h.Set(cors.HeaderAllowOrigin, acao)
+	setVary(h, acao, v.preflight)
 	if len(cc.AllowMethods) > 0 {
 		h.Set(cors.HeaderAllowMethods, strings.Join(cc.AllowMethods, ","))
 	}
@@ -107,13 +134,14 @@ func (cc *CorsConfig) preflight(c *call) http.Header {
 }
 
 // actual is what the service adds to an answer.
-func (cc *CorsConfig) actual(c *call) http.Header {
+func (cc *CorsConfig) actual(c *call, v managedVary) http.Header {
 	h := http.Header{}
 	acao, ok := cc.allows(c.req.Origin)
 	if !ok {
 		return h
 	}
 	h.Set(cors.HeaderAllowOrigin, acao)
+	setVary(h, acao, v.actual)
 	if cc.AllowCredentials {
 		h.Set(cors.HeaderAllowCredentials, "true")
 	}
@@ -194,7 +222,7 @@ func (a *HTTPAPI) answer(c *call) answer {
 		if r != nil && r.Authorizer != nil && !c.has(r.Authorizer.Header) {
 			return answer{msg: platform.HTTPAPIError(401), pos: r.Authorizer.At.Or(r.At)}
 		}
-		return answer{msg: platform.HTTPAPIAnswer(204, a.Cors.preflight(c)), pos: a.Cors.At}
+		return answer{msg: platform.HTTPAPIAnswer(204, a.Cors.preflight(c, httpAPIVary)), pos: a.Cors.At}
 	}
 	if r == nil {
 		return answer{msg: platform.HTTPAPIError(404), pos: a.At}
@@ -203,7 +231,7 @@ func (a *HTTPAPI) answer(c *call) answer {
 		return answer{msg: platform.HTTPAPIError(401), pos: az.At.Or(r.At)}
 	}
 	if a.Cors != nil {
-		return answer{msg: platform.HTTPAPIAnswer(200, a.Cors.actual(c)), pos: a.Cors.At}
+		return answer{msg: platform.HTTPAPIAnswer(200, a.Cors.actual(c, httpAPIVary)), pos: a.Cors.At}
 	}
 	var h http.Header
 	var names []string
@@ -272,7 +300,8 @@ func (u *FunctionURL) Routes() []Route {
 
 func (u *FunctionURL) answer(c *call) answer {
 	if u.Cors != nil && c.preflight {
-		return answer{msg: platform.LambdaURLAnswer(200, u.Cors.preflight(c)), pos: u.Cors.At}
+		h := u.Cors.preflight(c, functionURLVary)
+		return answer{msg: platform.LambdaURLAnswer(200, h), pos: u.Cors.At}
 	}
 	if u.IAM && !c.has("Authorization") {
 		m := platform.LambdaURLAnswer(403, http.Header{"Content-Type": {"application/json"}})
@@ -280,7 +309,8 @@ func (u *FunctionURL) answer(c *call) answer {
 		return answer{msg: m, pos: u.At}
 	}
 	if u.Cors != nil {
-		return answer{msg: platform.LambdaURLAnswer(200, u.Cors.actual(c)), pos: u.Cors.At}
+		h := u.Cors.actual(c, functionURLVary)
+		return answer{msg: platform.LambdaURLAnswer(200, h), pos: u.Cors.At}
 	}
 	var h http.Header
 	var names []string

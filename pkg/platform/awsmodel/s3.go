@@ -191,6 +191,8 @@ func (b *Bucket) corsHeaders(r *S3Rule, c *call) http.Header {
 	if len(r.ExposedHeaders) > 0 {
 		h.Set(cors.HeaderExposeHeaders, strings.Join(r.ExposedHeaders, ", "))
 	}
+	// Sent when the CORS evaluation succeeds (the Vary row of S3's
+	// RESTCommonResponseHeaders.html).
 	h.Set("Vary", "Origin, Access-Control-Request-Headers, Access-Control-Request-Method")
 	return h
 }

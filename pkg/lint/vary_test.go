@@ -1,0 +1,85 @@
+package lint
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/iac"
+)
+
+// An HTTP API's CorsConfiguration and a function URL's Cors answer a listed
+// origin with Vary: Origin (awsmodel's managedVary), so a right template
+// gets no missing-vary-origin. The first is the shape of
+// github.com/aws-samples/serverless-patterns cognito-httpapi/template.yaml
+// (a JWT authorizer, one origin from a parameter), where it was noise.
+func TestManagedCORSSendsVary(t *testing.T) {
+	for _, tc := range []struct{ name, tmpl string }{
+		{"http api with a jwt authorizer", `Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Client:
+    Type: String
+    Default: https://app.example.com
+Resources:
+  AppApi:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      CorsConfiguration:
+        AllowMethods: [GET]
+        AllowOrigins: [!Ref Client]
+        AllowHeaders: [authorization, content-type]
+      Auth:
+        Authorizers:
+          OAuth2Authorizer:
+            IdentitySource: "$request.header.Authorization"
+            JwtConfiguration:
+              issuer: https://issuer.example.com
+              audience: [client]
+        DefaultAuthorizer: OAuth2Authorizer
+  AppFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: nodejs20.x
+      Events:
+        AppApi:
+          Type: HttpApi
+          Properties:
+            ApiId: !Ref AppApi
+            Path: /
+            Method: get
+`},
+		{"function url", `Resources:
+  FunctionUrl:
+    Type: AWS::Lambda::Url
+    Properties:
+      TargetFunctionArn: arn:aws:lambda:us-east-1:123456789012:function:fn
+      AuthType: NONE
+      Cors:
+        AllowOrigins: ["https://app.example.com"]
+        AllowMethods: [PUT]
+        AllowHeaders: [content-type]
+        AllowCredentials: true
+`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tmpl, err := iac.Read("t.yaml", []byte(tc.tmpl))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := Lint([]*iac.Template{tmpl}, Options{Origins: []string{"https://app.example.com"},
+				Header: http.Header{"Content-Type": {"application/json"}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Results) == 0 {
+				t.Fatal("no route predicted")
+			}
+			for _, f := range rep.Findings {
+				if f.Code == cors.CodeMissingVaryOrigin || f.Severity == cors.SeverityError {
+					t.Errorf("%s at line %d: %s", f.Code, f.Line, f.Message)
+				}
+			}
+		})
+	}
+}
