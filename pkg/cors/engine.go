@@ -998,12 +998,23 @@ func (j *judge) noteNoLocation(step string, resp *Message, failed bool) {
 		f.Message = fmt.Sprintf("the preflight got status %d%s, a redirect status, but %s: no redirect, and not an ok status either", resp.Status, statusTextSuffix(resp), none)
 	}
 	f.Fix = noLocationFix(resp.Status, step == "preflight")
-	if !failed {
+	if !failed || hasCause(j.errors) {
+		// After another cause (the preflight's, a tainting redirect's)
+		// it is told, not a second cause.
 		j.add(f)
 		return
 	}
 	f.Severity, f.Cause = SeverityError, true
 	j.errors = append(j.errors, f)
+}
+
+func hasCause(fs []Finding) bool {
+	for _, f := range fs {
+		if f.Cause {
+			return true
+		}
+	}
+	return false
 }
 
 func statusTextSuffix(m *Message) string {

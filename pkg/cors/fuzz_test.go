@@ -41,7 +41,8 @@ func FuzzParseAllowList(f *testing.F) {
 
 func FuzzParseOrigin(f *testing.F) {
 	for _, s := range []string{"https://app.example.com", "https://App.Example.com:443/", "null", "http://[::1]:3000",
-		"https://bücher.example", "app.example.com", "https://u:p@x", "https://x:99999", "http://[fe80::1%25eth0]", "ws://x", "file:///x", "%zz", "https://x/?#"} {
+		"https://bücher.example", "app.example.com", "https://u:p@x", "https://x:99999", "http://[fe80::1%25eth0]", "ws://x", "file:///x", "%zz", "https://x/?#",
+		"blob:https://app.example.com/1-2", "BLOB:http://x:080/", "blob:blob:https://x", "blob:null/1", "https://x:0443", "http://x:00", "https://x:"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -112,6 +113,11 @@ func FuzzEvaluate(f *testing.F) {
 	f.Add("Access-Control-Allow-Origin: *\nAccess-Control-Allow-Origin: null\nAccess-Control-Max-Age: 99999999999999999999", 404, "Location: https://u:p@cdn.example.net/\nAccess-Control-Allow-Origin: *", 302, true)
 	f.Add("Location: /x", 301, "Access-Control-Allow-Origin: https://*.example.com\nAccess-Control-Expose-Headers: *\nX-A: 1", 500, true)
 	f.Add("Access-Control-Allow-Methods: 'a,b'\nAccess-Control-Allow-Headers: \"", 200, "Location: ftp://x\nAccess-Control-Allow-Origin: https://app.example.com\nAccess-Control-Allow-Credentials: true", 307, true)
+	// A redirect status without Location or with an empty one (a redirect
+	// to itself in Firefox), and a default port in Access-Control-Allow-Origin.
+	f.Add("Access-Control-Allow-Origin: https://app.example.com:443", 204, "Location: \nAccess-Control-Allow-Origin: https://app.example.com", 302, false)
+	f.Add("Access-Control-Allow-Origin: https://app.example.com:0443/", 200, "Access-Control-Allow-Origin: https://app.example.com", 307, true)
+	f.Add("Location: ", 308, "Location: blob:https://app.example.com/x", 301, false)
 	f.Fuzz(func(t *testing.T, pre string, preStatus int, act string, actStatus int, creds bool) {
 		req := put()
 		req.Credentials = creds

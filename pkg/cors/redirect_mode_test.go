@@ -262,3 +262,39 @@ func TestEmptyLocation(t *testing.T) {
 		})
 	}
 }
+
+// TestNoLocationOneCause: a 3xx without Location is named the cause of the
+// first failure it explains; one met after another cause (the preflight's,
+// a tainting redirect's) is told at its own severity, so a diagnosis has
+// one cause and no error that is neither cause nor the check's.
+func TestNoLocationOneCause(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		pre      *Message
+		hops     []*Message
+		wantStep string // the step of the cause
+	}{
+		{"preflight, then the actual", res(308), []*Message{res(301)}, "preflight"},
+		{"empty Locations on both", res(308, "Location", ""), []*Message{res(302, "Location", "")}, "preflight"},
+		{"the actual alone", okPreflight(), []*Message{res(301)}, "actual"},
+	} {
+		for _, p := range []*Profile{Chromium, Firefox, Safari} {
+			t.Run(tt.name+"/"+p.Name, func(t *testing.T) {
+				d := p.Evaluate(exch(put(), tt.pre, tt.hops...))
+				checkDiagnosis(t, d)
+				causes := 0
+				for _, f := range d.Findings {
+					if f.Cause {
+						causes++
+					}
+					if f.Code == CodeRedirectNoLocation && !f.Cause && f.Severity != SeverityInfo {
+						t.Errorf("%s at %s is %s but not the cause", f.Code, f.Step, f.Severity)
+					}
+				}
+				if c := d.Cause(); causes > 1 || c == nil || c.Step != tt.wantStep {
+					t.Errorf("%d causes, cause %+v; want one at %s", causes, c, tt.wantStep)
+				}
+			})
+		}
+	}
+}
