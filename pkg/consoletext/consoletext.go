@@ -565,7 +565,13 @@ func matchLine(line string) []match {
 		}
 		out = append(out, m)
 	}
-	return out
+	// An older release's line that today's extends (Firefox's without its
+	// status code) also matches today's: today's reading wins.
+	today := map[string]bool{}
+	for _, m := range out {
+		today[m.p.t.Browser] = today[m.p.t.Browser] || m.p.t.Legacy == ""
+	}
+	return slices.DeleteFunc(out, func(m match) bool { return m.p.t.Legacy != "" && today[m.p.t.Browser] })
 }
 
 // readInternalName reads a bare internal error name: Chromium's CorsError

@@ -45,6 +45,9 @@ type LegacyMessages struct {
 	TodaysFrame bool
 	// Note is said of every cause read: what today's releases do instead.
 	Note string
+	// Without: older releases logged today's lines without these words
+	// (a status code added later); Hint then names the difference.
+	Without []string
 }
 
 // LegacyCause is one cause's text in an older release.
@@ -225,8 +228,14 @@ func (p *Profile) LegacyTemplates() []Template {
 		if m.Vars != nil {
 			list.addOlderVars(p, m)
 		}
+		if m.Without != nil {
+			list.addWithout(p, m)
+		}
 		if m.TodaysFrame {
 			list.addInTodaysFrame(p, m)
+			continue
+		}
+		if m.Frames == nil {
 			continue
 		}
 		for _, init := range templateInitiators {
@@ -309,3 +318,47 @@ func (l *templateList) addInTodaysFrame(p *Profile, m *LegacyMessages) {
 		}
 	}
 }
+
+// addWithout adds today's lines of p with m.Without's words taken out.
+func (l *templateList) addWithout(p *Profile, m *LegacyMessages) {
+	for _, t := range p.Templates() {
+		for _, w := range m.Without {
+			if strings.Contains(t.Text, w) {
+				t.Text = strings.Replace(t.Text, w, "", 1)
+				t.Legacy = "… " + m.Hint + " …"
+				l.add(t)
+				break
+			}
+		}
+	}
+}
+
+// firefoxLegacy is what Firefox logged before its reasons named the
+// status (dom/locales/en-US/chrome/security/security.properties in
+// mozilla/gecko-dev: CORSMissingAllowOrigin, CORSDidNotSucceed and
+// CORSPreflightDidNotSucceed2 before their "…2"/"…3" keys), and two
+// reasons it worded otherwise (CORSPreflightDidNotSucceed,
+// CORSMissingAllowHeaderFromPreflight), seen in trackers from 2016 to 2021
+// (danialfarid/ng-file-upload#1516, fabric8-launcher#222).
+var firefoxLegacy = []*LegacyMessages{{
+	Without: []string{" Status code: {status}.", " Status code: (null)."},
+	Hint:    "no status code",
+}, {
+	TodaysFrame: true,
+	Causes: []LegacyCause{
+		// A preflight that failed in any way: its status, or no answer.
+		{CodePreflightStatus, "CORS preflight channel did not succeed)."},
+		{CodePreflightNetwork, "CORS preflight channel did not succeed)."},
+		{CodeHeaderNotAllowed, "missing token ‘{param}’ in CORS header ‘Access-Control-Allow-Headers’ from CORS preflight channel)."},
+	},
+	Hint: "CORS preflight channel",
+}}
+
+// safariLegacy is what Safari logged before its lines named the status
+// (WebKit's CrossOriginAccessControl.cpp passesAccessControlCheck and
+// validatePreflightResponse): "Origin … is not allowed by
+// Access-Control-Allow-Origin.", "Preflight response is not successful".
+var safariLegacy = []*LegacyMessages{{
+	Without: []string{". Status code: {status}"},
+	Hint:    "no status code",
+}}

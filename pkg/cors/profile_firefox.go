@@ -55,6 +55,7 @@ var Firefox = &Profile{
 		SecFetch:       true,
 	},
 	Messages: firefoxMessages,
+	Legacy:   firefoxLegacy,
 }
 
 var firefoxMessages = &Messages{

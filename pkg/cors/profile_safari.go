@@ -66,6 +66,7 @@ var Safari = &Profile{
 		SecFetch:       true,
 	},
 	Messages: safariMessages,
+	Legacy:   safariLegacy,
 }
 
 var safariMessages = &Messages{
