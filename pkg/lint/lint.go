@@ -280,7 +280,9 @@ func lintOne(t *iac.Template, svc awsmodel.Service, rt awsmodel.Route, method, o
 		out.result.Errors = append(out.result.Errors, ErrorAnswer{Purpose: r.ErrorPurposes[i], Hop: hop})
 	}
 	for _, f := range all {
-		if skipped[f.Code] {
+		// A static Access-Control-Allow-Origin needs no Vary (StaticOrigin).
+		if skipped[f.Code] || f.Code == cors.CodeMissingVaryOrigin &&
+			slices.Contains(r.StaticOrigin, f.Step) {
 			continue
 		}
 		at := anchor(r.Anchors, f.Step)

@@ -83,3 +83,69 @@ Resources:
 		})
 	}
 }
+
+// A REST API's integration response that maps a static origin sends it on
+// every answer, whatever the request's Origin: Fetch's "CORS protocol and
+// HTTP caches" asks for no Vary then (whatwg/fetch#564). A mapping of the
+// request's Origin header echoes it, and needs Vary.
+func TestRESTStaticOriginNeedsNoVary(t *testing.T) {
+	rest := func(value string) string {
+		return `Resources:
+  RestApi:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: items
+  Items:
+    Type: AWS::ApiGateway::Resource
+    Properties:
+      RestApiId: !Ref RestApi
+      ParentId: !GetAtt RestApi.RootResourceId
+      PathPart: items
+  GetItems:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref RestApi
+      ResourceId: !Ref Items
+      HttpMethod: GET
+      AuthorizationType: NONE
+      Integration:
+        Type: MOCK
+        IntegrationResponses:
+          - StatusCode: "200"
+            ResponseParameters:
+              method.response.header.Access-Control-Allow-Origin: "` + value + `"
+      MethodResponses:
+        - StatusCode: "200"
+          ResponseParameters:
+            method.response.header.Access-Control-Allow-Origin: false
+`
+	}
+	for _, tc := range []struct {
+		name, value string
+		warn        bool
+	}{
+		{"static origin", "'https://app.example.com'", false},
+		{"the request's origin", "method.request.header.Origin", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tmpl, err := iac.Read("t.yaml", []byte(rest(tc.value)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := Lint([]*iac.Template{tmpl}, Options{Origins: []string{"https://app.example.com"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Results) == 0 || rep.Blocked() {
+				t.Fatalf("want an allowed GET: %+v", rep.Findings)
+			}
+			warned := false
+			for _, f := range rep.Findings {
+				warned = warned || f.Code == cors.CodeMissingVaryOrigin
+			}
+			if warned != tc.warn {
+				t.Errorf("missing-vary-origin %v, want %v", warned, tc.warn)
+			}
+		})
+	}
+}

@@ -114,7 +114,10 @@ type answer struct {
 	note *Note
 	// assumed: the backend's answer, which the template cannot show.
 	assumed bool
-	purpose string // error answers: what they stand for
+	// staticOrigin: Access-Control-Allow-Origin is one value the template
+	// fixes, sent whatever the request's Origin.
+	staticOrigin bool
+	purpose      string // error answers: what they stand for
 }
 
 // Note is a cause the model finds itself: what a template cannot show.
@@ -138,8 +141,12 @@ type Result struct {
 	Anchors map[string]Pos
 	// Assumed lists the steps whose answer is the backend's, assumed right.
 	Assumed []string
-	Notes   []Note
-	Target  platform.Target
+	// StaticOrigin lists the steps whose Access-Control-Allow-Origin the
+	// template fixes for every request: it does not follow Origin, so, per
+	// Fetch's "CORS protocol and HTTP caches", it needs no Vary.
+	StaticOrigin []string
+	Notes        []Note
+	Target       platform.Target
 }
 
 // Answer predicts the exchange of req (the page's request; its URL is set
@@ -156,6 +163,9 @@ func Answer(s Service, route Route, req cors.Request, p *cors.Profile) Result {
 		res.Anchors[step] = a.pos.Or(s.Pos())
 		if a.assumed {
 			res.Assumed = append(res.Assumed, step)
+		}
+		if a.staticOrigin {
+			res.StaticOrigin = append(res.StaticOrigin, step)
 		}
 		if a.note != nil {
 			n := *a.note
@@ -442,6 +452,18 @@ func echoes(patterns []string, origin string) bool {
 		re := strings.Replace(strings.ReplaceAll(p, ".", "[.]"), "*", ".+", 1)
 		if ok, err := regexp.MatchString("^(?:"+re+")$", origin); err == nil && ok {
 			return true
+		}
+	}
+	return false
+}
+
+// staticOrigin reports whether ps map Access-Control-Allow-Origin to a
+// 'static' value, not the request's Origin or an echo of it.
+func staticOrigin(ps []Param) bool {
+	for _, p := range ps {
+		if strings.EqualFold(p.Name, cors.HeaderAllowOrigin) {
+			v := strings.TrimSpace(p.Value)
+			return len(p.Echo) == 0 && len(v) >= 2 && v[0] == '\'' && v[len(v)-1] == '\''
 		}
 	}
 	return false

@@ -187,7 +187,8 @@ func (a *RestAPI) answer(c *call) answer {
 		if status == 0 {
 			status = 200
 		}
-		return answer{msg: platform.RESTAPIAnswer(status, h), pos: ir.At.Or(in.At).Or(m.At)}
+		return answer{msg: platform.RESTAPIAnswer(status, h), pos: ir.At.Or(in.At).Or(m.At),
+			staticOrigin: staticOrigin(ir.Headers)}
 	}
 	// A proxy integration: the backend answers, which the template cannot
 	// show. Assume it is right and say what it must send.
