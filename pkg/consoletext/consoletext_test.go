@@ -224,6 +224,19 @@ func FuzzRead(f *testing.F) {
 		f.Add(p.Messages.FetchRejection)
 	}
 	f.Add("Origin {origin} is not allowed\n\n\x00")
+	// Today's shapes: Safari's origin line on a 3xx (no redirect prefix),
+	// Firefox's "does not match" with a default port, :080 or a slash, a
+	// preflight's 401 and 3xx, Chrome's older no-cors hint.
+	for _, s := range []string{
+		"Origin https://app.example.com is not allowed by Access-Control-Allow-Origin. Status code: 302",
+		"Origin https://app.example.com is not allowed by Access-Control-Allow-Origin. Status code: 401\nPreflight response is not successful. Status code: 401",
+		"Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.example.com/items. (Reason: CORS header \u2018Access-Control-Allow-Origin\u2019 does not match \u2018https://app.example.com:443\u2019).",
+		"Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.example.com/items. (Reason: CORS header \u2018Access-Control-Allow-Origin\u2019 does not match \u2018http://app.example.com:080/\u2019).",
+		"Access to fetch at 'https://api.example.com/x' from origin 'https://app.example.com' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: Redirect is not allowed for a preflight request. Status code: 302",
+		"Access to fetch at 'blob:https://api.example.com/x' from origin 'https://app.example.com' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header contains the invalid value 'x\x1b]0;t\a'. Have the server send the header with a valid value, or, if an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the resource with CORS disabled.",
+	} {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, text string) {
 		r, err := Read(text)
 		if err != nil {

@@ -24,6 +24,19 @@ func FuzzReader(f *testing.F) {
 	f.Add([]byte(`onInputData({"log":{}});`))
 	f.Add([]byte(`{"log":[1,2]}`))
 	f.Add([]byte(`{"log":{"entries":[{"response":{"status":0,"_error":"net::ERR_FAILED"}},`))
+	// Today's shapes: a 3xx without Location and with an empty one (as
+	// Firefox records it, then the hop it never sent), proxies' creators,
+	// a recorded Origin and Access-Control-Allow-Origin with a default
+	// port, blob: and relative URLs, UTF-16.
+	for _, h := range []string{
+		`{"log":{"creator":{"name":"Firefox"},"entries":[{"request":{"method":"GET","url":"https://a.test/x","headers":[{"name":"Origin","value":"https://b.test"}]},"response":{"status":302,"headers":[{"name":"Location","value":""}]}},{"request":{"method":"GET","url":"https://a.test/x"},"response":{"status":0}}]}}`,
+		`{"log":{"creator":{"name":"mitmproxy"},"entries":[{"request":{"method":"GET","url":"https://a.test/x","headers":[{"name":"Origin","value":"https://b.test:0443"}]},"response":{"status":301,"headers":[{"name":"Access-Control-Allow-Origin","value":"https://b.test:0443"}]}}]}}`,
+		`{"log":{"creator":{"name":"Charles Proxy"},"entries":[{"request":{"method":"GET","url":"http://a.test:080/x","headers":[{"name":"Origin","value":"http://b.test:80"}]},"response":{"status":200,"headers":[{"name":"Access-Control-Allow-Origin","value":"http://b.test:80"}]}}]}}`,
+		`{"log":{"creator":{"name":"Safari"},"entries":[{"request":{"method":"GET","url":"blob:https://b.test/1","headers":[{"name":"Origin","value":"https://b.test"}]},"response":{"status":200}},{"request":{"method":"GET","url":"/x?token=abc"},"response":{"status":303,"redirectURL":""}},{"request":{"url":""}}]}}`,
+	} {
+		f.Add([]byte(h))
+	}
+	f.Add([]byte("\xff\xfe{\x00\"\x00l\x00o\x00g\x00\"\x00:\x00{\x00}\x00}\x00"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rd := NewReader(bytes.NewReader(data), Options{BodyLimit: 16})
 		err := rd.ReadEntries(func(*Entry) error { return nil })

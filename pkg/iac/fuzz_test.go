@@ -26,6 +26,11 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte("Conditions: {C: !Equals [a, a]}\nResources: &r {A: {Type: AWS::Serverless::Api, Properties: {Cors: !If [C, *r, x]}}}\n"))
 	f.Add([]byte("a: &a {x: 1}\nb: &b {<<: *a, y: [*a]}\nResources: {<<: [*b, *a], A: {Type: AWS::Serverless::Api, Properties: {Cors: {<<: *b}}}}\n"))
 	f.Add([]byte("M: {a0: &a0 x, a1: &a1 !Join ['', [*a0, *a0]], a2: &a2 !Join ['', [*a1, *a1]]}\nResources: {U: {Type: AWS::Lambda::Url, Properties: {Cors: {AllowOrigins: [*a2, !Select [0, [*a2]]]}}}}\n"))
+	// Today's shapes: SAM's Globals Cors and a DefinitionBody, CORS
+	// properties of the wrong shape, a list where a mapping goes.
+	f.Add([]byte("Transform: AWS::Serverless-2016-10-31\nGlobals: {Api: {Cors: {AllowOrigin: [\"'https://a.test'\"], AllowMethods: {x: 1}, AllowOrigins: x}}}\nResources: {F: {Type: AWS::Serverless::Function, Properties: {Events: {E: {Type: Api, Properties: {Path: /a, Method: put}}}, FunctionUrlConfig: {AuthType: NONE, Cors: [a]}}}}}\n"))
+	f.Add([]byte("Transform: AWS::Serverless-2016-10-31\nResources: {A: {Type: AWS::Serverless::Api, Properties: {StageName: p, Cors: \"'https://a.test:443'\", DefinitionBody: {openapi: 3.0.1, paths: {/a: {options: {x-amazon-apigateway-integration: {type: mock}}}}}}}, B: {Type: AWS::ApiGateway::RestApi, Properties: {Body: {paths: null}}}}\n"))
+	f.Add([]byte("Resources: {H: {Type: AWS::ApiGatewayV2::Api, Properties: {ProtocolType: HTTP, CorsConfiguration: {AllowOrigins: [https://a.test, https://a.test/, 'https://*.b.test', https://c.test:443, https://d.test], AllowMethods: GET, AllowOrigin: x}}}, U: {Type: AWS::Lambda::Url, Properties: {Cors: {AllowOrigins: \"https://a.test\"}}}}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) { readAndAnswer(t, "fuzz.yaml", data) })
 }
 

@@ -18,6 +18,11 @@ func FuzzAnalyze(f *testing.F) {
 	f.Add("d1.cloudfront.net", "X-Cache: Hit from cloudfront", "", 200, "")
 	f.Add("x", "Server: nginx\x1b[31m", "<center>nginx</center>", 405, "Content-Type")
 	f.Add("x.s3.amazonaws.com", "Set-Cookie: AWSALB=1", `{"message":`, 502, "")
+	// The page's origin with its default port, as nginx or a gateway's
+	// mapping writes it; a 3xx without Location.
+	f.Add("abc123defg.execute-api.us-east-1.amazonaws.com", "Access-Control-Allow-Origin:https://app.example.com:443", "", 200, "")
+	f.Add("x", "Access-Control-Allow-Origin: https://app.example.com:0443", "<center>nginx</center>", 204, "Authorization")
+	f.Add("x", "Location:", "", 302, "X-Api-Key")
 	f.Fuzz(func(t *testing.T, host, headerLine, body string, status int, reqHeader string) {
 		h := http.Header{}
 		if name, value, ok := strings.Cut(headerLine, ":"); ok {
