@@ -381,6 +381,18 @@ func mismatchReason(acao, origin string) string {
 	return "the server allows another origin (" + acao + "), not " + origin
 }
 
+// NamesOtherOrigin reports whether an Access-Control-Allow-Origin value
+// names a real origin other than the page's (another scheme, host or port):
+// not the page's own written otherwise (a trailing slash, letter case, a
+// default port), a pattern, or null; and the page's origin is not null.
+func NamesOtherOrigin(acao, origin string) bool {
+	if origin == "null" || strings.Contains(acao, "*") {
+		return false
+	}
+	o := OriginOf(acao)
+	return o != "null" && o != origin
+}
+
 // mismatchFix is the fix of an Access-Control-Allow-Origin that names
 // another origin than the page's (another host, scheme or port, or null):
 // the server must allow the page's. It is "" for a value that means the
@@ -388,10 +400,7 @@ func mismatchReason(acao, origin string) string {
 // default port), which the catalogue's fix covers, for a pattern, and for
 // a null page, whose fix is to get a real origin.
 func mismatchFix(acao, origin string) string {
-	if origin == "null" || strings.Contains(acao, "*") {
-		return ""
-	}
-	if o := OriginOf(acao); acao != "null" && (o == "null" || o == origin) {
+	if origin == "null" || strings.Contains(acao, "*") || acao != "null" && !NamesOtherOrigin(acao, origin) {
 		return ""
 	}
 	return "Allow the page's origin, " + origin + ", on the server, which answers " + acao +

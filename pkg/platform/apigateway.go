@@ -336,8 +336,10 @@ func restAPICauses(a *analysis) []cors.Finding {
 			out = append(out, a.finding(CodeAPIGWForbiddenAll, idRESTAPI, "preflight", true,
 				fmt.Sprintf("API Gateway answered the preflight %d {\"message\":\"Forbidden\"}, the page's own request with its key or token the same, and a path that cannot exist the same, which an API it routes to answers 403 Missing Authentication Token: the requests are refused before API Gateway looks for a route, so no OPTIONS method or authorizer is involved. The usual causes: %s", p.Status, why),
 				fix))
-		case !gatewayMade && a.hasCode(cors.CodePreflightAllowOriginMismatch) && a.proxyEvidence(p) == "":
-			// The mock's one static origin, not the page's.
+		case !gatewayMade && a.hasCode(cors.CodePreflightAllowOriginMismatch) && a.proxyEvidence(p) == "" &&
+			cors.NamesOtherOrigin(header(p, cors.HeaderAllowOrigin), a.obs.req.Origin):
+			// The mock's one static origin, not the page's (the page's
+			// written otherwise is no origin to keep answering).
 			out = append(out, a.mockOriginFinding(header(p, cors.HeaderAllowOrigin)))
 		case (p.Status == 401 || p.Status == 403) && gatewayMade:
 			what := "an authorizer"

@@ -29,7 +29,7 @@ func init() {
 		Example: "HTTP/1.1 200 OK\nContent-Type: application/json\n" + gwHeaders + "\nAccess-Control-Allow-Origin: https://old.example.com\nAccess-Control-Allow-Methods: OPTIONS,PUT\nAccess-Control-Allow-Headers: Content-Type\n\n{}",
 		Fetch:   `fetch("https://api.example.com/items", { method: "PUT", headers: { "Content-Type": "application/json" } })`,
 		Confirm: "```sh\naws apigateway get-integration-response --rest-api-id ID --resource-id RID --http-method OPTIONS --status-code 200\n```\nA static `\"method.response.header.Access-Control-Allow-Origin\": \"'https://old.example.com'\"` confirms.",
-		Detect:  "REST API recognised, and the preflight's answer, made by API Gateway (not one of its error responses, no proxied backend's marks), carries one origin that is not the page's. The fixes keep that origin, the `Access-Control-Allow-Methods` and `-Headers` the answer carried (with the page's added) and its status.",
+		Detect:  "REST API recognised, and the preflight's answer, made by API Gateway (not one of its error responses, no proxied backend's marks), carries another origin (another scheme, host or port: the page's own written with its default port, a slash or other letter case is not one, nor `null` or a pattern). The fixes keep that origin, the `Access-Control-Allow-Methods` and `-Headers` the answer carried (with the page's added) and its status.",
 		Related: []cors.Code{CodeAPIGWMockWildcardCreds, CodeAPIGWStageNotRedeployed},
 	}
 	addFixes(CodeAPIGWMockOtherOrigin,
