@@ -544,6 +544,8 @@ type match struct {
 	preflight bool
 	// start: the line names the URL a redirect led away from.
 	start bool
+	// n is how much of the line the pattern matched.
+	n int
 }
 
 func matchLine(line string) []match {
@@ -553,25 +555,29 @@ func matchLine(line string) []match {
 		if !strings.Contains(line, p.lit) {
 			continue
 		}
-		sub := p.re.FindStringSubmatch(line)
-		if sub == nil {
+		loc := p.re.FindStringSubmatchIndex(line)
+		if loc == nil {
 			continue
 		}
-		m := match{p: p, vals: map[string]string{}}
+		m := match{p: p, vals: map[string]string{}, n: loc[1] - loc[0]}
 		for k, name := range p.names {
-			if v := sub[k+1]; v != "" {
-				m.vals[name] = v
+			if a, b := loc[2*k+2], loc[2*k+3]; a >= 0 && b > a {
+				m.vals[name] = line[a:b]
 			}
 		}
 		out = append(out, m)
 	}
 	// An older release's line that today's extends (Firefox's without its
-	// status code) also matches today's: today's reading wins.
-	today := map[string]bool{}
+	// status code) also matches today's, as far or farther: today's
+	// reading wins. One that wraps today's cause (WebKit's older "… cannot
+	// load URL. cause") matches more of the line, and stays.
+	today := map[string]int{}
 	for _, m := range out {
-		today[m.p.t.Browser] = today[m.p.t.Browser] || m.p.t.Legacy == ""
+		if m.p.t.Legacy == "" {
+			today[m.p.t.Browser] = max(today[m.p.t.Browser], m.n)
+		}
 	}
-	return slices.DeleteFunc(out, func(m match) bool { return m.p.t.Legacy != "" && today[m.p.t.Browser] })
+	return slices.DeleteFunc(out, func(m match) bool { return m.p.t.Legacy != "" && today[m.p.t.Browser] >= m.n })
 }
 
 // readInternalName reads a bare internal error name: Chromium's CorsError

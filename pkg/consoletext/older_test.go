@@ -34,6 +34,17 @@ func TestReadOlderFirefoxAndSafari(t *testing.T) {
 		{"safari, origin not allowed", "Origin https://app.example.com is not allowed by Access-Control-Allow-Origin.",
 			"Origin https://app.example.com is not allowed by Access-Control-Allow-Origin. Status code: 403", ""},
 		{"safari, preflight", "Preflight response is not successful", "Preflight response is not successful. Status code: 403", ""},
+		// Older WebKit put the cause after "… cannot load URL." (Safari up
+		// to about 12, and Chrome while it was WebKit).
+		{"safari, fetch cannot load, origin",
+			"[Error] Fetch API cannot load https://api.example.com/x. Origin https://app.example.com is not allowed by Access-Control-Allow-Origin.",
+			"Origin https://app.example.com is not allowed by Access-Control-Allow-Origin. Status code: 403\nFetch API cannot load https://api.example.com/x due to access control checks.", ""},
+		{"safari, xhr cannot load, preflight",
+			"XMLHttpRequest cannot load https://api.example.com/x. Preflight response is not successful",
+			"Preflight response is not successful. Status code: 403\nXMLHttpRequest cannot load https://api.example.com/x due to access control checks.", ""},
+		{"safari, xhr cannot load, header",
+			"XMLHttpRequest cannot load https://api.example.com/x. Request header field X-Api-Key is not allowed by Access-Control-Allow-Headers.",
+			"Request header field X-Api-Key is not allowed by Access-Control-Allow-Headers.\nXMLHttpRequest cannot load https://api.example.com/x due to access control checks.", ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			today, err := Read(tt.today)

@@ -48,6 +48,9 @@ type LegacyMessages struct {
 	// Without: older releases logged today's lines without these words
 	// (a status code added later); Hint then names the difference.
 	Without []string
+	// TodaysCauses: Frames wrap the profile's own cause lines, Without's
+	// words taken out, instead of Causes.
+	TodaysCauses bool
 }
 
 // LegacyCause is one cause's text in an older release.
@@ -228,7 +231,7 @@ func (p *Profile) LegacyTemplates() []Template {
 		if m.Vars != nil {
 			list.addOlderVars(p, m)
 		}
-		if m.Without != nil {
+		if m.Without != nil && !m.TodaysCauses {
 			list.addWithout(p, m)
 		}
 		if m.TodaysFrame {
@@ -252,7 +255,11 @@ func (p *Profile) LegacyTemplates() []Template {
 				list.add(Template{Browser: p.Name, Code: code, Initiator: init, Legacy: opening,
 					Note: note, Text: fill(frame, vals)})
 			}
-			for _, c := range m.Causes {
+			causes := m.Causes
+			if m.TodaysCauses {
+				causes = p.todaysCauses(m.Without)
+			}
+			for _, c := range causes {
 				add(c.Code, c.Text, "", map[string]string{})
 				if pc, ok := preflightCodeOf[c.Code]; ok && m.PreflightPrefix != "" {
 					add(pc, m.PreflightPrefix+c.Text, "", map[string]string{})
@@ -333,6 +340,26 @@ func (l *templateList) addWithout(p *Profile, m *LegacyMessages) {
 	}
 }
 
+// todaysCauses are p's lines that name a code, without the words of
+// without: a frameless profile's causes (WebKit logs a cause alone).
+func (p *Profile) todaysCauses(without []string) []LegacyCause {
+	var out []LegacyCause
+	seen := map[string]bool{}
+	for _, t := range p.Templates() {
+		if t.Code == "" || t.Warning || t.Leads || t.Unpredicted {
+			continue
+		}
+		for _, w := range without {
+			t.Text = strings.Replace(t.Text, w, "", 1)
+		}
+		if k := string(t.Code) + "\x00" + t.Text; !seen[k] {
+			seen[k] = true
+			out = append(out, LegacyCause{t.Code, t.Text})
+		}
+	}
+	return out
+}
+
 // firefoxLegacy is what Firefox logged before its reasons named the
 // status (dom/locales/en-US/chrome/security/security.properties in
 // mozilla/gecko-dev: CORSMissingAllowOrigin, CORSDidNotSucceed and
@@ -361,4 +388,13 @@ var firefoxLegacy = []*LegacyMessages{{
 var safariLegacy = []*LegacyMessages{{
 	Without: []string{". Status code: {status}"},
 	Hint:    "no status code",
+}, {
+	// Older WebKit (Safari up to about 12; Chrome while it was WebKit)
+	// put the cause after the URL, in one line.
+	Frames: map[string]string{
+		"fetch":          "Fetch API cannot load {url}. {cause}",
+		"XMLHttpRequest": "XMLHttpRequest cannot load {url}. {cause}",
+	},
+	TodaysCauses: true,
+	Without:      []string{". Status code: {status}"},
 }}
