@@ -1370,9 +1370,6 @@ func httpOrigin(raw string) string {
 	return cors.OriginOf(raw)
 }
 
-// isCORSMode reports whether the browser CORS-checked the request: its
-// Sec-Fetch-Mode says so; without one (older browsers, proxies), Chrome's
-// resource type and the Origin header tell (cors.CORSModeOfRecord).
 // unsentHop reports whether e is a request the browser never sent: no
 // response at all, and none of the CORS request headers. Firefox records
 // one for a redirect it refused to follow, at the Location's URL.
@@ -1380,6 +1377,9 @@ func unsentHop(e *Entry) bool {
 	return e.Response.Status == 0 && len(e.Response.Headers) == 0 && e.Request.Header("Origin") == "" && e.Request.Header("Sec-Fetch-Mode") == ""
 }
 
+// isCORSMode reports whether the browser CORS-checked the request: its
+// Sec-Fetch-Mode says so; without one (older browsers, proxies), Chrome's
+// resource type and the Origin header tell (cors.CORSModeOfRecord).
 func isCORSMode(e *Entry) bool {
 	if strings.EqualFold(e.Request.Header("Upgrade"), "websocket") {
 		return false
