@@ -482,6 +482,10 @@ func (j *judge) checkActual(hops []Hop) {
 				if j.p.IsRedirect(resp) {
 					f.Message += "; this is a redirect response, and the browser checks CORS on every hop"
 					f.Fix = "Call the final URL directly (" + first(resp, "Location") + ": https, the trailing slash, the canonical host), so the browser never meets this redirect; or have the redirect answer carry the CORS headers too."
+					if emptyLocation(resp) {
+						// Followed to the same URL (Firefox): no final URL to name.
+						f.Fix = noLocationFix(resp.Status, false)
+					}
 				}
 				f.FailedParameter = a.param
 				// Chromium 156 names the page's origin in the console even

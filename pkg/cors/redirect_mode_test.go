@@ -298,3 +298,23 @@ func TestNoLocationOneCause(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyLocationRedirectFix: Firefox follows an empty Location to the
+// same URL, so a CORS failure on that answer is a redirect's; its fix
+// gives the rule its target rather than naming a final URL it has none of.
+func TestEmptyLocationRedirectFix(t *testing.T) {
+	for _, acao := range []string{"https://other.example", ""} {
+		hop := res(302, "Location", "")
+		if acao != "" {
+			hop.Header.Set(HeaderAllowOrigin, acao)
+		}
+		d := Firefox.Evaluate(exch(get(), nil, hop))
+		rep := d.Reported()
+		if rep == nil {
+			t.Fatalf("%q: allowed", acao)
+		}
+		if strings.Contains(rep.Fix, "(: ") || !strings.Contains(rep.Fix, "target URL in Location") {
+			t.Errorf("%q: %s fix %q", acao, rep.Code, rep.Fix)
+		}
+	}
+}
