@@ -517,9 +517,10 @@ func (j *judge) checkActual(hops []Hop) {
 		}
 		if !j.p.IsRedirect(resp) || i == len(hops)-1 {
 			if !j.p.IsRedirect(resp) {
-				if cross && len(failed) == 0 && j.p.noLocation(resp) {
+				// Where the browser fails an empty Location (WebKit), that
+				// finding says so; it does not take the 3xx as the answer.
+				if cross && len(failed) == 0 && j.p.noLocation(resp) && !j.emptyLocationFails(step, st.URL, resp) {
 					j.noteNoLocation(step, resp, false)
-					j.emptyLocationFails(step, st.URL, resp)
 				}
 				j.commonHazards(step, resp, true)
 				if cross && !hasErrors(j.errors) && InitiatorOf(r).Scripted {
@@ -978,15 +979,17 @@ func (p *Profile) modeStops(r *Request, resp *Message) bool {
 
 // emptyLocationFails reports the failure of a browser that neither
 // follows an empty Location nor takes its 3xx as the answer (WebKit, in
-// mode 'follow', once the CORS check passed; no console line).
-func (j *judge) emptyLocationFails(step, at string, resp *Message) {
+// mode 'follow', once the CORS check passed; no console line), and
+// whether it did.
+func (j *judge) emptyLocationFails(step, at string, resp *Message) bool {
 	if !j.p.EmptyLocationFails || !emptyLocation(resp) || j.req.stopsAtRedirect() {
-		return
+		return false
 	}
 	f := newFinding(CodeRedirectBadLocation, step, fmt.Sprintf("the answer is a %d whose Location header is empty: %s neither follows it nor takes the %d as the answer, so the request fails (a network error, no console line)", resp.Status, j.p.Display, resp.Status))
 	f.Fix = noLocationFix(resp.Status, false)
 	j.note(&f, at, Console{Status: resp.Status, Param: "empty"})
 	j.add(f)
+	return true
 }
 
 // noteNoLocation names the missing Location of resp, the answer at step:

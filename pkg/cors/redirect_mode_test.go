@@ -318,3 +318,31 @@ func TestEmptyLocationRedirectFix(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyLocationWords: what the findings say of an empty Location fits
+// what each browser does with it. Firefox follows it (to the same URL), so
+// a failed CORS check on it is a redirect's, whose fix cannot name a target
+// it does not have; WebKit neither follows it nor takes it as the answer,
+// so no finding may say it does.
+func TestEmptyLocationWords(t *testing.T) {
+	for _, p := range AllProfiles {
+		for _, hop := range []*Message{res(302, "Location", ""), res(307, "Location", "", HeaderAllowOrigin, "*")} {
+			d := p.Evaluate(exch(get(), nil, hop))
+			for _, f := range d.Findings {
+				for _, s := range []string{f.Message, f.Fix} {
+					if strings.Contains(s, "(:") || strings.Contains(s, `""`) || strings.Contains(s, "directly ()") {
+						t.Errorf("%s, %d: %s names the empty Location: %s", p.Name, hop.Status, f.Code, s)
+					}
+				}
+				if d.Has(CodeRedirectBadLocation) && strings.Contains(f.Message, "takes it as the answer") {
+					t.Errorf("%s, %d: %s says the browser takes the answer it fails: %s", p.Name, hop.Status, f.Code, f.Message)
+				}
+			}
+			if p.EmptyLocationFollowed && d.Verdict == Blocked {
+				if c := d.Cause(); c == nil || !strings.Contains(c.Fix, "Location") {
+					t.Errorf("%s, %d: cause %+v; its fix should name Location", p.Name, hop.Status, c)
+				}
+			}
+		}
+	}
+}
