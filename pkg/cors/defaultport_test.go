@@ -41,6 +41,10 @@ func TestDefaultPortAllowOrigin(t *testing.T) {
 			reason: "carries the default port :443 and has a trailing slash;"},
 		{name: "default port and upper case", origin: page, url: httpsURL, acao: "HTTPS://App.Example.com:443", blocked: true,
 			reason: "carries the default port :443 and has upper-case letters;"},
+		// A leading zero on a port that is not the default: the value
+		// names the page's port, written otherwise, not a default one.
+		{name: "non-default port with a leading zero", origin: "https://app.example.com:8443", url: httpsURL, acao: "https://app.example.com:08443", blocked: true,
+			reason: "writes the port 8443 as :08443, with a leading zero;"},
 		{name: "empty port", origin: page, url: httpsURL, acao: "https://app.example.com:", blocked: true,
 			reason: "has an empty port"},
 		{name: "https's default port on http", origin: "http://app.example.com", url: httpURL, acao: "http://app.example.com:443", blocked: true,

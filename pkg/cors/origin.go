@@ -429,15 +429,19 @@ func echoedOriginFix(origin string) string {
 
 // serializationSlips says how acao (parsed as a) is written otherwise than
 // the origin it serializes to (RFC 6454 §6.1, the URL standard's origin
-// serialization): a default port, an empty port, upper case, a slash.
+// serialization): a default port, a port's leading zeros, an empty port,
+// upper case, a slash.
 func serializationSlips(a *url.URL, acao string) []string {
 	var out []string
 	scheme := strings.ToLower(a.Scheme)
 	switch p := a.Port(); {
 	case p == defaultPort(scheme):
 		out = append(out, "carries the default port :"+p)
-	case p != "":
+	case p != "" && canonicalPort(p) == defaultPort(scheme):
 		out = append(out, "carries the default port "+defaultPort(scheme)+", written :"+p)
+	case p != "":
+		// The page's own port, with leading zeros (":08443").
+		out = append(out, "writes the port "+canonicalPort(p)+" as :"+p+", with a leading zero")
 	case strings.HasSuffix(a.Host, ":"):
 		out = append(out, "has an empty port (a `:` after the host)")
 	}
