@@ -153,3 +153,23 @@ func TestEchoedRecordedOrigin(t *testing.T) {
 		}
 	}
 }
+
+// The echo's fix is a command to paste: a recorded origin's host may hold
+// $( ) ' ; & (url.Parse takes them), so the origin is one quoted word.
+func TestEchoedRecordedOriginFixQuoted(t *testing.T) {
+	for _, tt := range []struct{ host, word string }{
+		{"a$(id).test", "'https://a$(id).test'"},
+		{"a';id;'.test", `'https://a'\'';id;'\''.test'`},
+		{"a&id&.test", "'https://a&id&.test'"},
+		{"app.example.com", "https://app.example.com"},
+	} {
+		origin := "https://" + tt.host
+		r := Request{Method: "GET", URL: api, Origin: origin, OriginHeader: origin + ":443"}
+		d := Evaluate(exch(r, nil, res(200, HeaderAllowOrigin, origin+":443")))
+		rep := d.Reported()
+		if rep == nil {
+			t.Fatalf("%s: allowed", tt.host)
+		}
+		mustContain(t, tt.host+" fix", rep.Fix, "corsdiag check URL --origin "+tt.word+", or")
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"golang.org/x/net/idna"
+
+	"github.com/corsdiag/corsdiag/pkg/internal/shellword"
 )
 
 // OriginOf returns the serialized origin of an absolute URL
@@ -422,8 +424,10 @@ func echoedOriginReason(acao, origin string) string {
 
 // echoedOriginFix is the fix when the server echoed a recorded Origin no
 // browser sends: check what a browser sends; the echo needs no change.
+// The origin is a recording's, whose host may hold $( ) ' ; &: one
+// quoted word in the command.
 func echoedOriginFix(origin string) string {
-	return "Check the request as the browser sends it: corsdiag check URL --origin " + origin +
+	return "Check the request as the browser sends it: corsdiag check URL --origin " + shellword.Quote(origin) +
 		", or a HAR exported from the browser itself. The server echoed the Origin it got; that needs no change."
 }
 
