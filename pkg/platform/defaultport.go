@@ -11,6 +11,7 @@ package platform
 
 import (
 	"fmt"
+	"path"
 	"regexp"
 	"strings"
 
@@ -95,20 +96,29 @@ func defaultPortCauses(a *analysis) []cors.Finding {
 }
 
 // dropPortSed replaces the origin with its default port by the origin,
-// wherever it is written in the files of dir that hold it (a .bak copy of
-// each is kept). The port must end there: :4430 is another port, and a
-// file holding only that is not rewritten (its .bak would be). Written
-// anywhere (a proxy_pass, a redirect), the URL means the same without it.
-// grep -r lists no symbolic link below dir (sites-enabled/x): sed -i would
-// replace the link with a file; the file it points to is edited instead.
+// wherever it is written in the files of dir that hold it. The port must
+// end there: :4430 is another port, and a file holding only that is not
+// rewritten. Written anywhere (a proxy_pass, a redirect), the URL means
+// the same without it. The files as they were are copied to a new
+// directory outside dir, not to a .bak beside each: include
+// sites-enabled/* would read a .bak there as configuration (a second
+// default_server fails nginx -t), and a .bak of the user's own would be
+// overwritten. grep -r lists no symbolic link below dir (sites-enabled/x):
+// sed -i would replace the link with a file; the file it points to is
+// edited instead.
 func dropPortSed(c FixContext, dir string) string {
 	re := regexp.QuoteMeta(withDefaultPort(c.Origin)) + "([^0-9]|$)"
-	return fmt.Sprintf(`grep -rlE --exclude='*.bak' '%s' %s | xargs -r sed -i.bak -E 's#%s#%s\1#g'`, re, dir, re, c.Origin)
+	find := fmt.Sprintf(`grep -rlZE --exclude='*.bak' '%s' %s`, re, dir)
+	return fmt.Sprintf(`B=$(mktemp -d ~/%s-before-cors-fix.XXXXXX) &&
+  %s | xargs -0r cp --parents -t "$B" &&
+  %s | xargs -0r sed -i -E 's#%s#%s\1#g' &&
+  echo "the files as they were: $B"`, path.Base(dir), find, find, re, c.Origin)
 }
 
 func nginxDropDefaultPort(c FixContext) string {
 	return fmt.Sprintf(`# the value loses its port and nothing else changes: the line, its quotes and "always",
-# your maps, variables and other headers stay as they are (a .bak copy of each file is kept)
+# your maps, variables and other headers stay as they are (the files as they were are
+# copied to a new directory in your home: a .bak in sites-enabled would be read as configuration)
 %s
 nginx -t && nginx -s reload
 # built from variables ("$scheme://$host:$server_port")? grep finds nothing: there, write
@@ -117,7 +127,8 @@ nginx -t && nginx -s reload
 
 func apacheDropDefaultPort(c FixContext) string {
 	return fmt.Sprintf(`# the value loses its port and nothing else changes: the Header line, its condition and
-# your other headers stay as they are (a .bak copy of each file is kept; /etc/httpd on Red Hat)
+# your other headers stay as they are (the files as they were are copied to a new directory
+# in your home; /etc/httpd on Red Hat)
 %s
 apachectl configtest && apachectl graceful`, dropPortSed(c, "/etc/apache2"))
 }

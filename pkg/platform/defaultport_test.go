@@ -50,7 +50,7 @@ func TestAllowOriginDefaultPort(t *testing.T) {
 			h:    answering("Server", "nginx/1.24.0", "Access-Control-Allow-Origin", "https://app.example.com:443", "Vary", "Origin"),
 			step: "actual", platform: "nginx",
 			message: []string{"'https://app.example.com:443'", "carries the default port :443; browsers compare the serialized origin, https://app.example.com, which never has it"},
-			fix:     []string{"Send https://app.example.com: the same value without its port", "[nginx]", "grep -rlE --exclude='*.bak' 'https://app\\.example\\.com:443([^0-9]|$)' /etc/nginx", "nginx -t"}},
+			fix:     []string{"Send https://app.example.com: the same value without its port", "[nginx]", "grep -rlZE --exclude='*.bak' 'https://app\\.example\\.com:443([^0-9]|$)' /etc/nginx | xargs -0r cp --parents", "nginx -t"}},
 		{name: "express preflight, http with :80", req: put,
 			h:    answering("X-Powered-By", "Express", "Access-Control-Allow-Origin", "http://localhost:80", "Access-Control-Allow-Methods", "PUT", "Access-Control-Allow-Headers", "Content-Type"),
 			step: "preflight", platform: "Express (Node.js)",
@@ -99,14 +99,19 @@ func TestAllowOriginDefaultPort(t *testing.T) {
 }
 
 // TestDefaultPortEditKeepsTheRest runs the nginx fix's edit on a
-// configuration with the value in an add_header line and in a map: both
-// lose the port; another port (:4430), other headers and a symbolic link
-// of sites-enabled stay, a file holding only :4430 is not rewritten, a
-// second run changes nothing (the .bak copy stays the original), and
-// nginx -t passes.
+// configuration with the value in an add_header line, in a map and in a
+// site written into sites-enabled as a file (as cp or Certbot leave one):
+// all lose the port; another port (:4430), other headers and a symbolic
+// link of sites-enabled stay, a file holding only :4430 is not rewritten,
+// the files as they were are copied outside the configuration (a .bak
+// beside the site in sites-enabled would be read by include
+// sites-enabled/*: a second default_server, nginx -t fails), a second run
+// changes nothing, and nginx -t passes.
 func TestDefaultPortEditKeepsTheRest(t *testing.T) {
-	if _, err := exec.LookPath("sed"); err != nil {
-		t.Skip("sed not found: the in-place edit is not run")
+	for _, tool := range []string{"sed", "bash", "mktemp"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not found: the in-place edit is not run", tool)
+		}
 	}
 	const site = `server {
     listen 127.0.0.1:8080;
@@ -122,6 +127,12 @@ func TestDefaultPortEditKeepsTheRest(t *testing.T) {
     }
 }
 `
+	const copied = `server {
+    listen 127.0.0.1:8081 default_server;
+    add_header Access-Control-Allow-Origin https://app.example.com:443 always;
+    return 204;
+}
+`
 	const main = `pid nginx.pid;
 error_log stderr;
 events {}
@@ -134,8 +145,9 @@ http {
     include sites-enabled/*;
 }
 `
-	dir := t.TempDir()
-	for _, d := range []string{"sites-available", "sites-enabled", "tmp"} {
+	root := t.TempDir()
+	dir, home := filepath.Join(root, "nginx"), filepath.Join(root, "home")
+	for _, d := range []string{"", "sites-available", "sites-enabled", "tmp", "../home"} {
 		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -148,23 +160,32 @@ http {
 	write("nginx.conf", main)
 	write("sites-available/app", site)
 	write("sites-available/upstream", "# https://app.example.com:4430 is another port\n")
+	write("sites-enabled/api", copied)
 	if err := os.Symlink("../sites-available/app", filepath.Join(dir, "sites-enabled", "app")); err != nil {
 		t.Fatal(err)
 	}
-	var edit string
+	// The snippet's commands up to nginx -t, on dir.
+	var edit []string
 	ctx := existingContext(true)
 	ctx.Origin = prodOrigin
 	for _, f := range Fixes(CodeAllowOriginDefaultPort, ctx) {
+		if f.Format != FormatNginx {
+			continue
+		}
 		for _, line := range strings.Split(f.Snippet, "\n") {
-			if f.Format == FormatNginx && strings.Contains(line, "sed -i") {
-				edit = line
+			if strings.HasPrefix(line, "nginx -t") {
+				break
+			}
+			if !strings.HasPrefix(line, "#") {
+				edit = append(edit, line)
 			}
 		}
 	}
-	if !strings.Contains(edit, " /etc/nginx ") {
-		t.Fatalf("no edit of /etc/nginx in the nginx fix: %q", edit)
+	cmd := strings.Join(edit, "\n")
+	if !strings.Contains(cmd, " /etc/nginx") || !strings.Contains(cmd, "sed -i") {
+		t.Fatalf("no edit of /etc/nginx in the nginx fix: %q", cmd)
 	}
-	cmd := strings.Replace(edit, " /etc/nginx ", " '"+dir+"' ", 1)
+	cmd = "set -e\n" + strings.ReplaceAll(cmd, " /etc/nginx", " '"+dir+"'")
 	read := func(name string) string {
 		b, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
@@ -174,27 +195,46 @@ http {
 	}
 	var once string
 	for run := 1; run <= 2; run++ {
-		if out, err := exec.Command("bash", "-c", cmd).CombinedOutput(); err != nil {
-			t.Fatalf("run %d: %v\n%s", run, err, out)
+		c := exec.Command("bash", "-c", cmd)
+		c.Env = append(os.Environ(), "HOME="+home)
+		if out, err := c.CombinedOutput(); err != nil {
+			t.Fatalf("run %d: %v\n%s\n%s", run, err, out, cmd)
 		}
-		now := read("nginx.conf") + read("sites-available/app")
+		now := read("nginx.conf") + read("sites-available/app") + read("sites-enabled/api")
 		if run == 2 && now != once {
 			t.Fatalf("a second run changed the configuration:\n%s", now)
 		}
 		once = now
 	}
-	want := strings.NewReplacer(`"https://app.example.com:443"`, `"https://app.example.com"`).Replace(main + site)
-	if once != want {
+	r := strings.NewReplacer(`"https://app.example.com:443"`, `"https://app.example.com"`, " https://app.example.com:443 ", " https://app.example.com ")
+	if want := r.Replace(main + site + copied); once != want {
 		t.Errorf("edited:\n%s\nwant:\n%s", once, want)
 	}
 	if fi, err := os.Lstat(filepath.Join(dir, "sites-enabled", "app")); err != nil || fi.Mode()&os.ModeSymlink == 0 {
 		t.Errorf("sites-enabled/app is no longer a symbolic link: %v", err)
 	}
-	if read("sites-available/app.bak") != site {
-		t.Errorf("the .bak copy is not the file as it was:\n%s", read("sites-available/app.bak"))
+	for _, d := range []string{"", "sites-available", "sites-enabled"} {
+		es, err := os.ReadDir(filepath.Join(dir, d))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range es {
+			if n := e.Name(); strings.HasSuffix(n, ".bak") || strings.HasSuffix(n, "~") {
+				t.Errorf("a file was added to the configuration: %s", filepath.Join(d, n))
+			}
+		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, "sites-available", "upstream.bak")); err == nil {
-		t.Error("a file holding only :4430 was rewritten")
+	// The copies as they were: one directory per run that edited.
+	kept := map[string]string{}
+	_ = filepath.WalkDir(home, func(p string, e os.DirEntry, err error) error {
+		if err == nil && !e.IsDir() {
+			b, _ := os.ReadFile(p)
+			kept[filepath.Base(p)] = string(b)
+		}
+		return nil
+	})
+	if kept["app"] != site || kept["api"] != copied || kept["nginx.conf"] != main || len(kept) != 3 {
+		t.Errorf("the copies kept are not the edited files as they were: %q", kept)
 	}
 	nginx := nginxtest.Binary(t, "the edited configuration is not checked with nginx -t")
 	if out, err := exec.Command(nginx, "-t", "-q", "-c", filepath.Join(dir, "nginx.conf"), "-p", dir, "-e", "stderr").CombinedOutput(); err != nil {
