@@ -239,6 +239,10 @@ func (j *judge) checkPreflight(h *Hop, plan *Plan) {
 		if access := checkAccess(resp, r.Origin, r); len(access) > 0 {
 			for _, a := range access {
 				f := newFinding(accessCodes[a.corsError][1], "preflight", onPreflight(a.message)+statusNote(resp)+"; this is a redirect response, which the browser CORS-checks before it refuses to follow it")
+				if emptyLocation(resp) {
+					// A redirect to the same URL (Firefox): OPTIONS must not be redirected at all.
+					f.Fix = noLocationFix(resp.Status, true)
+				}
 				f.FailedParameter = a.param
 				j.note(&f, r.URL, Console{Preflight: true, Redirect: true, Status: resp.Status, Param: a.param, OriginLines: originLines(resp)})
 				j.add(f)
@@ -248,6 +252,10 @@ func (j *judge) checkPreflight(h *Hop, plan *Plan) {
 	}
 	if j.p.IsRedirect(resp) {
 		f := newFinding(CodePreflightRedirect, "preflight", fmt.Sprintf("the preflight got a %d redirect to %s; browsers never follow redirects of a preflight", resp.Status, quote(first(resp, "Location"))))
+		if emptyLocation(resp) {
+			f.Message = fmt.Sprintf("the preflight got a %d with an empty Location, which %s follows as a redirect to the same URL; browsers never follow redirects of a preflight", resp.Status, j.p.Display)
+			f.Fix = noLocationFix(resp.Status, true)
+		}
 		j.note(&f, r.URL, Console{Preflight: true, Status: resp.Status})
 		j.add(f)
 		return
