@@ -763,8 +763,9 @@ func refine(r *Reading) {
 			!isPreflightCode(r.Candidates[0]) && r.Note == "" {
 			// The browser words a redirect's failure after its prefix,
 			// which the line lacks: this 3xx was the answer.
-			r.Note = fmt.Sprintf("%s words a redirect's failure after \"Cross-origin redirection to …\", which this line lacks: the %d had no Location, "+
-				"so the browser took it as the answer (often a redirect rule that lost its target: %s)", p.Display, r.Status, cors.CodeRedirectNoLocation)
+			opening, _, _ := strings.Cut(p.Messages.RedirectPrefix, "{")
+			r.Note = fmt.Sprintf("%s words a redirect's failure after \"%s…\", which this line lacks: the %d had no Location (or an empty one), "+
+				"so the browser took it as the answer (often a redirect rule that lost its target: %s)", p.Display, opening, r.Status, cors.CodeRedirectNoLocation)
 		}
 	}
 	if r.Status != 0 && has(r.Candidates, cors.CodePreflightRedirect) {

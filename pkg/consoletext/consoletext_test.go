@@ -320,3 +320,21 @@ func TestReadFirefoxValueKinds(t *testing.T) {
 		}
 	}
 }
+
+// TestSafariNoLocationNoteQuotesTheTable: the note on a bare origin line
+// with a redirect status quotes the words WebKit puts before a redirect's
+// failure from the profile's table (Messages.RedirectPrefix), not a copy.
+func TestSafariNoLocationNoteQuotesTheTable(t *testing.T) {
+	saved := cors.Safari.Messages
+	m := *saved
+	m.RedirectPrefix = "Redirect to {location} refused by CORS: "
+	cors.Safari.Messages = &m
+	defer func() { cors.Safari.Messages = saved }()
+	r, err := Read("Origin https://app.example.com is not allowed by Access-Control-Allow-Origin. Status code: 302")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.Note, `"Redirect to …"`) || strings.Contains(r.Note, "Cross-origin redirection") {
+		t.Errorf("note %q does not quote the profile's RedirectPrefix", r.Note)
+	}
+}
