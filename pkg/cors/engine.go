@@ -838,6 +838,11 @@ func (p *Profile) redirect(r *Request, st RedirectState, resp *Message) (Redirec
 	step := "redirect " + strconv.Itoa(st.Count+1)
 	if st.Count >= MaxRedirects {
 		f := newFinding(CodeTooManyRedirects, step, fmt.Sprintf("the request was redirected more than %d times", MaxRedirects))
+		if emptyLocation(resp) {
+			// Firefox's loop to the same URL: the empty Location is the cause.
+			f.Message += fmt.Sprintf(": the answer is a %d with an empty Location, which %s follows to the same URL, again and again", resp.Status, p.Display)
+			f.Fix = noLocationFix(resp.Status, false)
+		}
 		p.note(&f, r, Console{URL: st.URL, From: redirectedFrom(r.URL, st.URL), Origin: canonicalOrigin(r.Origin)})
 		return st, &f
 	}

@@ -352,3 +352,27 @@ func TestEmptyLocationWords(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyLocationLoop: Firefox follows an empty Location to the same URL
+// until its redirect limit. The limit is the error it reports, but the
+// loop is the empty Location's: the finding says so, and its fix is the
+// missing Location's, not "call the final URL directly" (there is none).
+func TestEmptyLocationLoop(t *testing.T) {
+	hops := make([]*Message, MaxRedirects+1)
+	for i := range hops {
+		hops[i] = res(302, "Location", "", HeaderAllowOrigin, "*")
+	}
+	ex := exch(get(), nil, hops...)
+	for i := 1; i < len(ex.Actual); i++ {
+		ex.Actual[i].Request = Message{Method: http.MethodGet, URL: api}
+	}
+	rep := Firefox.Evaluate(ex).Reported()
+	if rep == nil || rep.Code != CodeTooManyRedirects {
+		t.Fatalf("reported %+v, want %s", rep, CodeTooManyRedirects)
+	}
+	mustContain(t, "message", rep.Message, "empty Location")
+	mustContain(t, "fix", rep.Fix, "target URL in Location")
+	if strings.Contains(rep.Fix, "final URL") {
+		t.Errorf("fix %q names a final URL the loop has none of", rep.Fix)
+	}
+}
