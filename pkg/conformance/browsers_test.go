@@ -386,6 +386,7 @@ func runBrowserSuite(t *testing.T, k browserKind, find func() (string, error), l
 	for _, sc := range scenarios {
 		if why := skipped[sc.Name]; why != "" {
 			t.Run(sc.Name, func(t *testing.T) { t.Skip(why) })
+			rows = append(rows, summaryRow{Scenario: sc.Name, Skipped: why})
 			continue
 		}
 		srv := servers[sc.Name]
@@ -404,7 +405,7 @@ func runBrowserSuite(t *testing.T, k browserKind, find func() (string, error), l
 		pp := newPlaceholders(srv.Origins, probeNonces[sc.Name])
 		problems := compareEngine(k.label, profile, sc, live, d, res, seenRequests(srv.Seen(sc.Name, probeNonces[sc.Name]), pp), pp)
 		problems = append(problems, compareLoadHeaders(k.label, profile, sc, srv.Seen(sc.Name, browserNonces[sc.Name]), srv.Seen(sc.Name, probeNonces[sc.Name]))...)
-		rows = append(rows, summaryRow{sc.Name, live.String(), corsdiagString(d, sc.Permission == "denied"), len(problems) == 0})
+		rows = append(rows, summaryRow{Scenario: sc.Name, Browser: live.String(), Corsdiag: corsdiagString(d, sc.Permission == "denied"), Agree: len(problems) == 0})
 		var stale string
 		switch want := rec.Scenarios[sc.Name]; {
 		case *updateRecord:

@@ -381,24 +381,36 @@ func findingList(d *cors.Diagnosis) string {
 type summaryRow struct {
 	Scenario, Browser, Corsdiag string
 	Agree                       bool
+	// Skipped is why the browser did not run the scenario (port 80 could
+	// not be had): shown, never counted as agreeing.
+	Skipped string
 }
 
 // printSummary writes the table CI logs show.
 func printSummary(w io.Writer, label, version string, rows []summaryRow, browserTime, total time.Duration) {
-	agree := 0
+	agree, skipped, why := 0, 0, ""
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "SCENARIO\t%s\tCORSDIAG\tAGREE\n", strings.ToUpper(label))
 	for _, r := range rows {
 		mark := "no"
-		if r.Agree {
+		switch {
+		case r.Skipped != "":
+			mark = "skipped: " + r.Skipped
+			skipped++
+			why = r.Skipped
+		case r.Agree:
 			mark = "yes"
 			agree++
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Scenario, r.Browser, r.Corsdiag, mark)
 	}
 	_ = tw.Flush()
-	fmt.Fprintf(w, "conformance: %s: %d/%d scenarios agree (%s %s, total %s)\n",
-		version, agree, len(rows), label, browserTime.Round(time.Millisecond), total.Round(time.Millisecond))
+	skips := ""
+	if skipped > 0 {
+		skips = fmt.Sprintf(", %d skipped (%s)", skipped, why)
+	}
+	fmt.Fprintf(w, "conformance: %s: %d/%d scenarios agree%s (%s %s, total %s)\n",
+		version, agree, len(rows)-skipped, skips, label, browserTime.Round(time.Millisecond), total.Round(time.Millisecond))
 }
 
 func dumpOutcomes(scenarios []Scenario, chrome map[string]*chromeOutcome) {

@@ -289,6 +289,7 @@ func TestChromium(t *testing.T) {
 			// Never a pass: the browser did not run it (its record
 			// entry stays as it is).
 			t.Run(sc.Name, func(t *testing.T) { t.Skip(why) })
+			rows = append(rows, summaryRow{Scenario: sc.Name, Skipped: why})
 			continue
 		}
 		o := chrome[sc.Name]
@@ -302,7 +303,7 @@ func TestChromium(t *testing.T) {
 		pp := newPlaceholders(srv.Origins, probeNonces[sc.Name])
 		problems := compare("Chromium", live, d, res, seenRequests(srv.Seen(sc.Name, probeNonces[sc.Name]), pp), pp, denied)
 		problems = append(problems, compareLoadHeaders("Chromium", cors.Chromium, sc, o.Seen, srv.Seen(sc.Name, probeNonces[sc.Name]))...)
-		rows = append(rows, summaryRow{sc.Name, o.String(), corsdiagString(d, denied), len(problems) == 0})
+		rows = append(rows, summaryRow{Scenario: sc.Name, Browser: o.String(), Corsdiag: corsdiagString(d, denied), Agree: len(problems) == 0})
 		var stale string // how the live browser departs from the record
 		switch want := rec.Scenarios[sc.Name]; {
 		case *updateRecord:
