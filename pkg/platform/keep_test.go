@@ -211,26 +211,31 @@ http {
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.code), func(t *testing.T) {
-			var sed string
+			// The lines from F=FILE (the user's file) to the edit.
+			var edit []string
 			for _, f := range Fixes(tt.code, existingContext(true)) {
 				for _, line := range strings.Split(f.Snippet, "\n") {
-					if strings.HasPrefix(line, "sed -i") {
-						sed = line
+					if strings.HasPrefix(line, "F=") {
+						edit = []string{line}
+					} else if len(edit) == 1 && strings.Contains(line, "sed -i") {
+						edit = append(edit, line)
 					}
 				}
 			}
-			if !strings.Contains(sed, tt.path) {
-				t.Fatalf("no sed line editing %s in the fix", tt.path)
+			if len(edit) != 2 || edit[0] != "F="+tt.path {
+				t.Fatalf("no F=%s line and edit in the fix: %q", tt.path, edit)
 			}
-			dir := t.TempDir()
+			dir, home := t.TempDir(), t.TempDir()
 			file := filepath.Join(dir, "site.conf")
 			if err := os.WriteFile(file, []byte(tt.conf), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			cmd := strings.Replace(sed, tt.path, "'"+file+"'", 1)
+			cmd := "F='" + file + "'\n" + edit[1]
 			var once string
 			for run := 1; run <= 2; run++ {
-				if out, err := exec.Command("bash", "-c", cmd).CombinedOutput(); err != nil {
+				sh := exec.Command("bash", "-c", cmd)
+				sh.Env = append(os.Environ(), "HOME="+home)
+				if out, err := sh.CombinedOutput(); err != nil {
 					t.Fatalf("run %d: %v\n%s", run, err, out)
 				}
 				b, err := os.ReadFile(file)
@@ -246,8 +251,24 @@ http {
 			if !strings.Contains(once, tt.want) {
 				t.Fatalf("edited:\n%s\nwant it to hold:\n%s", once, tt.want)
 			}
-			if backup, err := os.ReadFile(file + ".bak"); err != nil || len(backup) == 0 {
-				t.Errorf("no .bak copy kept: %v", err)
+			// Nothing is added beside the file (include sites-enabled/*
+			// would read it as configuration), and every run keeps the
+			// file as it was before that run: the first, the original.
+			if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+				t.Errorf("the edit left %d files in the configuration's directory, want the file alone", len(entries))
+			}
+			copies, _ := filepath.Glob(filepath.Join(home, "*-before-cors-fix.*", "site.conf"))
+			if len(copies) != 2 {
+				t.Fatalf("copies in the home directory: %q, want one per run", copies)
+			}
+			var original bool
+			for _, c := range copies {
+				if b, _ := os.ReadFile(c); string(b) == tt.conf {
+					original = true
+				}
+			}
+			if !original {
+				t.Errorf("no copy holds the file as it was")
 			}
 			if tt.nginx {
 				nginx := nginxtest.Binary(t, "the edited configuration is not checked with nginx -t")

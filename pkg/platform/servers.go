@@ -339,25 +339,41 @@ const nginxInheritNote = `    # an add_header here stops the server block's add_
 `
 
 // nginxAlwaysSed adds `always` to every CORS add_header that lacks it.
-const nginxAlwaysSed = `sed -i.bak -E '/^[[:space:]]*add_header[[:space:]]+(Access-Control-|Vary)/{/[[:space:]]always[[:space:]]*;/!s/[[:space:]]*;/ always;/}'`
+const nginxAlwaysSed = `sed -i --follow-symlinks -E '/^[[:space:]]*add_header[[:space:]]+(Access-Control-|Vary)/{/[[:space:]]always[[:space:]]*;/!s/[[:space:]]*;/ always;/}'`
 
 // apacheAlwaysSed turns every CORS `Header set|add|merge|append` into
 // `Header always …`.
-const apacheAlwaysSed = `sed -i.bak -E 's/^([[:space:]]*)Header[[:space:]]+(set|add|merge|append|setifempty)[[:space:]]+(Access-Control-|Vary)/\1Header always \2 \3/'`
+const apacheAlwaysSed = `sed -i --follow-symlinks -E 's/^([[:space:]]*)Header[[:space:]]+(set|add|merge|append|setifempty)[[:space:]]+(Access-Control-|Vary)/\1Header always \2 \3/'`
+
+// editKeepingCopy edits the file F names (the user's, on the line
+// before) after copying it to a new directory in the home. Not a .bak
+// beside it: include sites-enabled/* reads one as configuration (a second
+// default_server fails nginx -t), and a second run would overwrite it with
+// the edited file. --follow-symlinks edits the file a sites-enabled link
+// points to instead of replacing the link.
+func editKeepingCopy(server, file, sed string) string {
+	return fmt.Sprintf(`F=%s
+B=$(mktemp -d ~/%s-before-cors-fix.XXXXXX) && cp "$F" "$B"/ && %s "$F" && echo "the file as it was: $B"`,
+		file, server, sed)
+}
 
 func nginxAddAlways(c FixContext) string {
 	return fmt.Sprintf(`# your CORS add_header lines stay as they are (origins, variables, maps); each gets "always",
-# so 4xx/5xx answers carry them too. The file that holds them (a .bak copy is kept):
-%s /etc/nginx/conf.d/YOUR_SITE.conf
+# so 4xx/5xx answers carry them too. F is the file that holds them; a copy of it as it was
+# goes to a new directory in your home:
+%s
 nginx -t && nginx -s reload
-# a block with add_header lines of its own (a nested location, an if) drops the parent's: repeat them there`, nginxAlwaysSed)
+# a block with add_header lines of its own (a nested location, an if) drops the parent's: repeat them there`,
+		editKeepingCopy("nginx", "/etc/nginx/conf.d/YOUR_SITE.conf", nginxAlwaysSed))
 }
 
 func apacheAddAlways(c FixContext) string {
 	return fmt.Sprintf(`# your CORS Header lines stay as they are (values, conditions); each becomes "Header always",
-# so 4xx/5xx answers carry them too. The file that holds them (a .bak copy is kept):
-%s /etc/apache2/sites-enabled/YOUR_SITE.conf
-apachectl configtest && apachectl graceful`, apacheAlwaysSed)
+# so 4xx/5xx answers carry them too. F is the file that holds them; a copy of it as it was
+# goes to a new directory in your home:
+%s
+apachectl configtest && apachectl graceful`,
+		editKeepingCopy("apache2", "/etc/apache2/sites-enabled/YOUR_SITE.conf", apacheAlwaysSed))
 }
 
 // nginxLocation is the location a snippet goes in, from the request's
