@@ -796,9 +796,7 @@ func refine(r *Reading) {
 				want = "invalid"
 			}
 		}
-		if want != "" {
-			keep(func(c cors.Code) bool { return !isOriginValueCode(c) || strings.Contains(string(c), want) })
-		}
+		keep(func(c cors.Code) bool { return !isOriginValueCode(c) || strings.Contains(string(c), want) })
 		if o, ok := platform.DefaultPortValue(v); ok && want == "mismatch" {
 			r.Note = strings.TrimSpace(r.Note + fmt.Sprintf(" The value '%s' is %s with its default port, which the origin a browser sends never has: corsdiag explain %s.",
 				v, o, platform.CodeAllowOriginDefaultPort))
