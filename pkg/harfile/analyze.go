@@ -613,7 +613,9 @@ func redirectTarget(e *Entry, p *cors.Profile) string {
 	if loc == "" {
 		loc = e.Response.Header("Location")
 	}
-	if loc == "" && (p == nil || !p.IsRedirect(&cors.Message{Status: e.Response.Status, Header: locationHeader(e)})) {
+	// A 304 is no redirect status: asked first, it builds no header.
+	if loc == "" && (p == nil || !cors.IsRedirectStatus(e.Response.Status) ||
+		!p.IsRedirect(&cors.Message{Status: e.Response.Status, Header: locationHeader(e)})) {
 		return ""
 	}
 	base, err := url.Parse(e.Request.URL)

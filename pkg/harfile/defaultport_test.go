@@ -62,3 +62,23 @@ func TestRecordedOriginWithDefaultPort(t *testing.T) {
 		t.Errorf("/static: %s %v; want %s named the cause", static.Verdict, static.Findings, platform.CodeAllowOriginDefaultPort)
 	}
 }
+
+// TestRedirectTargetOfNoRedirectAllocatesNothing: add asks redirectTarget
+// about every 3xx entry, and a cached page's HAR is full of 304s: one
+// without Location that is no redirect status builds nothing to find that
+// out.
+func TestRedirectTargetOfNoRedirectAllocatesNothing(t *testing.T) {
+	for _, status := range []int{304, 300, 305} {
+		e := &Entry{Request: Request{Method: "GET", URL: "https://api.test/x"},
+			Response: Response{Status: status, Headers: []Header{{Name: "ETag", Value: `"1"`}}}}
+		for _, p := range []*cors.Profile{cors.Chromium, cors.Firefox, cors.Safari} {
+			if n := testing.AllocsPerRun(100, func() {
+				if got := redirectTarget(e, p); got != "" {
+					t.Fatalf("%d: redirectTarget = %q, want none", status, got)
+				}
+			}); n != 0 {
+				t.Errorf("%d for %s: redirectTarget allocates %v times per entry", status, p.Name, n)
+			}
+		}
+	}
+}
