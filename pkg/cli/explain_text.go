@@ -2,12 +2,12 @@ package cli
 
 import (
 	"fmt"
-	"github.com/corsdiag/corsdiag/pkg/internal/shellword"
 	"io"
 	"strings"
 
 	"github.com/corsdiag/corsdiag/pkg/consoletext"
 	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/internal/shellword"
 	"github.com/corsdiag/corsdiag/pkg/redact"
 	"github.com/corsdiag/corsdiag/pkg/report"
 	"github.com/corsdiag/corsdiag/pkg/termsafe"

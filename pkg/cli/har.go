@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/corsdiag/corsdiag/pkg/internal/shellword"
 	"io"
 	"net/http"
 	"os"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/harfile"
+	"github.com/corsdiag/corsdiag/pkg/internal/shellword"
 	"github.com/corsdiag/corsdiag/pkg/platform"
 	"github.com/corsdiag/corsdiag/pkg/probe"
 	"github.com/corsdiag/corsdiag/pkg/redact"
