@@ -788,7 +788,7 @@ func refine(r *Reading) {
 		// The engine's rule: https://app.example.com:443 or a trailing
 		// slash is a valid URL that mismatches, not an invalid value.
 		want := "mismatch"
-		switch cors.AllowOriginFailure(v, false) {
+		switch cors.AllowOriginFailure(v) {
 		case cors.CodeMultipleAllowOrigin:
 			want = "multiple"
 		case cors.CodeInvalidAllowOrigin:

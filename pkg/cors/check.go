@@ -181,11 +181,8 @@ func allowOriginFailure(acao string) string {
 
 // AllowOriginFailure is the finding a browser reports for an
 // Access-Control-Allow-Origin value other than `*` that is not the
-// request's origin, on the actual response or (preflight) the preflight's.
-func AllowOriginFailure(acao string, preflight bool) Code {
-	if preflight {
-		return accessCodes[allowOriginFailure(acao)][1]
-	}
+// request's origin, on the actual response.
+func AllowOriginFailure(acao string) Code {
 	return accessCodes[allowOriginFailure(acao)][0]
 }
 
