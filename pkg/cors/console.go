@@ -164,7 +164,7 @@ func (m *Messages) cause(code string, c *Console) (Cause, bool) {
 	if m == nil {
 		return Cause{}, false
 	}
-	if _, own := m.Causes[code+"|redirect"]; c.Redirect && !c.Preflight && m.RedirectPrefix != "" && !own && preflightCodeOf[Code(code)] != "" {
+	if c.Redirect && !c.Preflight && m.redirectPrefixed(code) {
 		plain := *c
 		plain.Redirect = false
 		cs, ok := m.cause(code, &plain)
@@ -429,7 +429,7 @@ func (p *Profile) Templates() []Template {
 			// On a redirect response the same failure may read with the
 			// profile's redirect prefix (Messages.cause), naming where the
 			// redirect led.
-			if _, own := m.Causes[code+"|redirect"]; m.RedirectPrefix != "" && !own && t.Code != "" && preflightCodeOf[Code(code)] != "" {
+			if t.Code != "" && m.redirectPrefixed(code) {
 				rt := t
 				rcs := cs
 				rcs.Text = m.RedirectPrefix + cs.Text
@@ -599,6 +599,14 @@ func (p *Profile) ConsoleLines(d *Diagnosis) []string {
 		out = append(out, p.Lines(rep)...)
 	}
 	return out
+}
+
+// redirectPrefixed reports whether code, a CORS-check failure of an actual
+// request, reads after RedirectPrefix on a redirect response: the profile
+// has a prefix and no "code|redirect" entry of its own.
+func (m *Messages) redirectPrefixed(code string) bool {
+	_, own := m.Causes[code+"|redirect"]
+	return m.RedirectPrefix != "" && !own && preflightCodeOf[Code(code)] != ""
 }
 
 // then renders the lines cs.Then names, logged right after cs.
