@@ -410,8 +410,8 @@ func mismatchFix(acao, origin string) string {
 }
 
 // echoedOriginReason says why acao, the recorded request's own Origin
-// header echoed back, fails: that header is not the serialized origin no
-// browser would have sent in its place.
+// header echoed back, fails: that header is not the serialized origin a
+// browser sends, which it compares the value with.
 func echoedOriginReason(acao, origin string) string {
 	slips := []string{"is not serialized the way a browser sends an origin"}
 	if a, err := url.Parse(acao); err == nil && OriginOf(acao) == origin {
