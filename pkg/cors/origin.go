@@ -402,7 +402,7 @@ func NamesOtherOrigin(acao, origin string) bool {
 // default port), which the catalogue's fix covers, for a pattern, and for
 // a null page, whose fix is to get a real origin.
 func mismatchFix(acao, origin string) string {
-	if origin == "null" || strings.Contains(acao, "*") || acao != "null" && !NamesOtherOrigin(acao, origin) {
+	if origin == "null" || acao != "null" && !NamesOtherOrigin(acao, origin) {
 		return ""
 	}
 	return "Allow the page's origin, " + origin + ", on the server, which answers " + acao +
