@@ -68,14 +68,7 @@ func BenchmarkLint1000Routes(b *testing.B) {
 }
 
 func TestBigTemplateIsRight(t *testing.T) {
-	tmpl, err := iac.Read("big.yaml", bigTemplate(40))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := Lint([]*iac.Template{tmpl}, Options{Origins: []string{"https://app.example.com"}, Header: map[string][]string{"Content-Type": {"application/json"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := lintSource(t, "big.yaml", bigTemplate(40), Options{Origins: []string{"https://app.example.com"}, Header: map[string][]string{"Content-Type": {"application/json"}}})
 	if len(rep.Results) != 40 || rep.Blocked() {
 		t.Fatalf("%d routes, blocked %v: %+v", len(rep.Results), rep.Blocked(), rep.Findings)
 	}

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corsdiag/corsdiag/pkg/iac"
 	"github.com/corsdiag/corsdiag/pkg/platform"
 )
 
@@ -68,14 +67,7 @@ Resources:
 `},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tmpl, err := iac.Read("t.yaml", []byte(tc.tmpl))
-			if err != nil {
-				t.Fatal(err)
-			}
-			rep, err := Lint([]*iac.Template{tmpl}, Options{Origins: []string{"https://app.example.com"}, FixFormat: "all"})
-			if err != nil {
-				t.Fatal(err)
-			}
+			rep := lintSource(t, "t.yaml", []byte(tc.tmpl), Options{Origins: []string{"https://app.example.com"}, FixFormat: "all"})
 			credsOff := regexp.MustCompile(`(?m)(AllowCredentials: false|allow_credentials = false|allowCredentials: false)$`)
 			seen := 0
 			for _, f := range rep.Findings {

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corsdiag/corsdiag/pkg/iac"
 	"github.com/corsdiag/corsdiag/pkg/platform"
 )
 
@@ -46,15 +45,8 @@ Resources:
 `, "PUT", "AllowMethods", "PUT", http.Header{"Content-Type": {"application/json"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tmpl, err := iac.Read("t.yaml", []byte(tc.tmpl))
-			if err != nil {
-				t.Fatal(err)
-			}
-			rep, err := Lint([]*iac.Template{tmpl}, Options{Origins: []string{"https://app.example.com"},
+			rep := lintSource(t, "t.yaml", []byte(tc.tmpl), Options{Origins: []string{"https://app.example.com"},
 				Method: tc.method, Header: tc.header})
-			if err != nil {
-				t.Fatal(err)
-			}
 			var found *Finding
 			for i, f := range rep.Findings {
 				if f.Code == platform.CodeLambdaURLNotConfigured {
@@ -105,14 +97,7 @@ functions:
 `, "serverless", "url:"},
 	} {
 		t.Run(tc.form, func(t *testing.T) {
-			tmpl, err := iac.Read(tc.file, []byte(tc.tmpl))
-			if err != nil {
-				t.Fatal(err)
-			}
-			rep, err := Lint([]*iac.Template{tmpl}, Options{Origins: []string{"https://app.example.com"}})
-			if err != nil {
-				t.Fatal(err)
-			}
+			rep := lintSource(t, tc.file, []byte(tc.tmpl), Options{Origins: []string{"https://app.example.com"}})
 			seen := 0
 			for _, f := range rep.Findings {
 				if f.Code != platform.CodeLambdaURLNotConfigured {

@@ -4,21 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"testing"
-
-	"github.com/corsdiag/corsdiag/pkg/iac"
 )
 
 // What a template could not show (a module, a definition in S3…) reaches
 // code scanning too: a tool execution notification at its line.
 func TestSARIFTemplateWarnings(t *testing.T) {
-	tmpl, err := iac.Read("main.tf", []byte("module \"api\" {\n  source = \"terraform-aws-modules/apigateway-v2/aws\"\n}\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := Lint([]*iac.Template{tmpl}, Options{Origins: []string{"https://app.example.com"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := lintSource(t, "main.tf", []byte("module \"api\" {\n  source = \"terraform-aws-modules/apigateway-v2/aws\"\n}\n"), Options{Origins: []string{"https://app.example.com"}})
 	var b bytes.Buffer
 	if err := WriteSARIF(&b, rep, "test"); err != nil {
 		t.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
-	"github.com/corsdiag/corsdiag/pkg/iac"
 )
 
 // An HTTP API's CorsConfiguration and a function URL's Cors answer a listed
@@ -63,15 +62,8 @@ Resources:
 `},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tmpl, err := iac.Read("t.yaml", []byte(tc.tmpl))
-			if err != nil {
-				t.Fatal(err)
-			}
-			rep, err := Lint([]*iac.Template{tmpl}, Options{Origins: []string{"https://app.example.com"},
+			rep := lintSource(t, "t.yaml", []byte(tc.tmpl), Options{Origins: []string{"https://app.example.com"},
 				Header: http.Header{"Content-Type": {"application/json"}}})
-			if err != nil {
-				t.Fatal(err)
-			}
 			if len(rep.Results) == 0 {
 				t.Fatal("no route predicted")
 			}
@@ -128,14 +120,7 @@ func TestRESTStaticOriginNeedsNoVary(t *testing.T) {
 		{"the request's origin", "method.request.header.Origin", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tmpl, err := iac.Read("t.yaml", []byte(rest(tc.value)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			rep, err := Lint([]*iac.Template{tmpl}, Options{Origins: []string{"https://app.example.com"}})
-			if err != nil {
-				t.Fatal(err)
-			}
+			rep := lintSource(t, "t.yaml", []byte(rest(tc.value)), Options{Origins: []string{"https://app.example.com"}})
 			if len(rep.Results) == 0 || rep.Blocked() {
 				t.Fatalf("want an allowed GET: %+v", rep.Findings)
 			}
