@@ -99,20 +99,17 @@ func defaultPortCauses(a *analysis) []cors.Finding {
 // wherever it is written in the files of dir that hold it. The port must
 // end there: :4430 is another port, and a file holding only that is not
 // rewritten. Written anywhere (a proxy_pass, a redirect), the URL means
-// the same without it. The files as they were are copied to a new
-// directory outside dir, not to a .bak beside each: include
-// sites-enabled/* would read a .bak there as configuration (a second
-// default_server fails nginx -t), and a .bak of the user's own would be
-// overwritten. grep -r lists no symbolic link below dir (sites-enabled/x):
-// sed -i would replace the link with a file; the file it points to is
-// edited instead.
+// the same without it. The files as they were are copied to beforeFixDir.
+// grep -r lists no symbolic link below dir (sites-enabled/x): sed -i
+// would replace the link with a file; the file it points to is edited
+// instead.
 func dropPortSed(c FixContext, dir string) string {
 	re := regexp.QuoteMeta(withDefaultPort(c.Origin)) + "([^0-9]|$)"
 	find := fmt.Sprintf(`grep -rlZE --exclude='*.bak' '%s' %s`, re, dir)
-	return fmt.Sprintf(`B=$(mktemp -d ~/%s-before-cors-fix.XXXXXX) &&
+	return fmt.Sprintf(`%s &&
   %s | xargs -0r cp --parents -t "$B" &&
   %s | xargs -0r sed -i -E 's#%s#%s\1#g' &&
-  echo "the files as they were: $B"`, path.Base(dir), find, find, re, c.Origin)
+  echo "the files as they were: $B"`, beforeFixDir(path.Base(dir)), find, find, re, c.Origin)
 }
 
 func nginxDropDefaultPort(c FixContext) string {

@@ -345,16 +345,22 @@ const nginxAlwaysSed = `sed -i --follow-symlinks -E '/^[[:space:]]*add_header[[:
 // `Header always …`.
 const apacheAlwaysSed = `sed -i --follow-symlinks -E 's/^([[:space:]]*)Header[[:space:]]+(set|add|merge|append|setifempty)[[:space:]]+(Access-Control-|Vary)/\1Header always \2 \3/'`
 
+// beforeFixDir makes $B, a new directory in the home that the files a fix
+// edits are copied to as they were. Not a .bak beside each: include
+// sites-enabled/* reads one as configuration (a second default_server
+// fails nginx -t), and a second run, or a .bak of the user's own, would be
+// overwritten with the edited file.
+func beforeFixDir(server string) string {
+	return fmt.Sprintf(`B=$(mktemp -d ~/%s-before-cors-fix.XXXXXX)`, server)
+}
+
 // editKeepingCopy edits the file F names (the user's, on the line
-// before) after copying it to a new directory in the home. Not a .bak
-// beside it: include sites-enabled/* reads one as configuration (a second
-// default_server fails nginx -t), and a second run would overwrite it with
-// the edited file. --follow-symlinks edits the file a sites-enabled link
-// points to instead of replacing the link.
+// before) after copying it to beforeFixDir. --follow-symlinks edits the
+// file a sites-enabled link points to instead of replacing the link.
 func editKeepingCopy(server, file, sed string) string {
 	return fmt.Sprintf(`F=%s
-B=$(mktemp -d ~/%s-before-cors-fix.XXXXXX) && cp "$F" "$B"/ && %s "$F" && echo "the file as it was: $B"`,
-		file, server, sed)
+%s && cp "$F" "$B"/ && %s "$F" && echo "the file as it was: $B"`,
+		file, beforeFixDir(server), sed)
 }
 
 func nginxAddAlways(c FixContext) string {
