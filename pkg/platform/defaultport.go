@@ -113,28 +113,31 @@ func dropPortSed(c FixContext, dir string) string {
 }
 
 func nginxDropDefaultPort(c FixContext) string {
-	return fmt.Sprintf(`# the value loses its port and nothing else changes: the line, its quotes and "always",
-# your maps, variables and other headers stay as they are (the files as they were are
-# copied to a new directory in your home: a .bak in sites-enabled would be read as configuration)
+	return fmt.Sprintf(`# the value loses its port and nothing else changes: the line, its quotes,
+# "always", your maps, variables and other headers stay as they are (the
+# files as they were are copied to a new directory in your home: a .bak in
+# sites-enabled would be read as configuration)
 %s
 nginx -t && nginx -s reload
-# built from variables ("$scheme://$host:$server_port")? grep finds nothing: there, write
-# the origin without ":$server_port" (or echo $http_origin through your allow-list map)`, dropPortSed(c, "/etc/nginx"))
+# built from variables ("$scheme://$host:$server_port")? grep finds
+# nothing: there, write the origin without ":$server_port" (or echo
+# $http_origin through your allow-list map)`, dropPortSed(c, "/etc/nginx"))
 }
 
 func apacheDropDefaultPort(c FixContext) string {
-	return fmt.Sprintf(`# the value loses its port and nothing else changes: the Header line, its condition and
-# your other headers stay as they are (the files as they were are copied to a new directory
-# in your home; /etc/httpd on Red Hat)
+	return fmt.Sprintf(`# the value loses its port and nothing else changes: the Header line, its
+# condition and your other headers stay as they are (the files as they were
+# are copied to a new directory in your home; /etc/httpd on Red Hat)
 %s
 apachectl configtest && apachectl graceful`, dropPortSed(c, "/etc/apache2"))
 }
 
 func nodeDropDefaultPort(c FixContext) string {
 	scheme, host, _ := strings.Cut(c.Origin, "://")
-	return fmt.Sprintf(`// where the value is built from scheme, host and port: new URL(...).origin serializes
-// it as the browser does, without a default port (%s → %s);
-// your other CORS headers and options stay as they are
+	return fmt.Sprintf(`// where the value is built from scheme, host and port: new URL(...).origin
+// serializes it as the browser does, without a default port (your other
+// CORS headers and options stay as they are):
+// %s → %s
 const scheme = '%s', host = '%s', port = '%s'; // yours, from the configuration
 const allowOrigin = new URL(scheme + '://' + host + ':' + port).origin;
 // res.set('Access-Control-Allow-Origin', allowOrigin), or cors({ origin: allowOrigin })`,
@@ -142,8 +145,9 @@ const allowOrigin = new URL(scheme + '://' + host + ':' + port).origin;
 }
 
 func goDropDefaultPort(c FixContext) string {
-	return fmt.Sprintf(`// serializeOrigin writes an origin as the browser sends it: the scheme's default
-// port left out (%s → %s); the rest of your CORS handler stays as it is
+	return fmt.Sprintf(`// serializeOrigin writes an origin as the browser sends it, the scheme's
+// default port left out (the rest of your CORS handler stays as it is):
+// %s → %s
 func serializeOrigin(scheme, host, port string) string {
 	if port == "" || scheme == "https" && port == "443" || scheme == "http" && port == "80" {
 		return scheme + "://" + host
@@ -153,9 +157,11 @@ func serializeOrigin(scheme, host, port string) string {
 }
 
 func consoleDropDefaultPort(c FixContext) string {
-	return fmt.Sprintf(`API Gateway console → the API → Resources → each method that answers with the header (OPTIONS, and the others)
-→ Integration response → Header mappings → Access-Control-Allow-Origin:
-change '%s' to '%s' (the quotes stay; the other mappings and templates stay as they are)
+	return fmt.Sprintf(`API Gateway console → the API → Resources → each method that answers with
+the header (OPTIONS, and the others) → Integration response → Header
+mappings → Access-Control-Allow-Origin:
+change '%s' to '%s'
+(the quotes stay; the other mappings and templates stay as they are)
 → Deploy API to the stage, or the stage keeps the old value.`, withDefaultPort(c.Origin), c.Origin)
 }
 
@@ -175,22 +181,25 @@ func cliDropDefaultPort(c FixContext) string {
 }
 
 func samDropDefaultPort(c FixContext) string {
-	return fmt.Sprintf(`# in the AWS::Serverless::Api's Cors (or Globals: Api: Cors): only AllowOrigin changes
-# (it was "'%s'"); AllowMethods, AllowHeaders and the rest stay as they are
+	return fmt.Sprintf(`# in the AWS::Serverless::Api's Cors (or Globals: Api: Cors): only
+# AllowOrigin changes; AllowMethods, AllowHeaders and the rest stay as
+# they are. It was "'%s'":
 Cors:
   AllowOrigin: "'%s'"`, withDefaultPort(c.Origin), c.Origin)
 }
 
 func cfnDropDefaultPort(c FixContext) string {
-	return fmt.Sprintf(`# in each IntegrationResponses entry (and gateway response) that maps the header: only
-# this value changes (it was "'%s'"); the other mappings and templates stay as they are
+	return fmt.Sprintf(`# in each IntegrationResponses entry (and gateway response) that maps the
+# header: only this value changes; the other mappings and templates stay
+# as they are. It was "'%s'":
 ResponseParameters:
   method.response.header.Access-Control-Allow-Origin: "'%s'"`, withDefaultPort(c.Origin), c.Origin)
 }
 
 func openAPIDropDefaultPort(c FixContext) string {
-	return fmt.Sprintf(`# in each x-amazon-apigateway-integration response that maps the header: only this
-# value changes (it was "'%s'"); the other mappings and templates stay as they are
+	return fmt.Sprintf(`# in each x-amazon-apigateway-integration response that maps the header:
+# only this value changes; the other mappings and templates stay as they
+# are. It was "'%s'":
 responseParameters:
   method.response.header.Access-Control-Allow-Origin: "'%s'"`, withDefaultPort(c.Origin), c.Origin)
 }

@@ -364,19 +364,21 @@ func editKeepingCopy(server, file, sed string) string {
 }
 
 func nginxAddAlways(c FixContext) string {
-	return fmt.Sprintf(`# your CORS add_header lines stay as they are (origins, variables, maps); each gets "always",
-# so 4xx/5xx answers carry them too. F is the file that holds them; a copy of it as it was
-# goes to a new directory in your home:
+	return fmt.Sprintf(`# your CORS add_header lines stay as they are (origins, variables, maps);
+# each gets "always", so 4xx/5xx answers carry them too. F is the file that
+# holds them; a copy of it as it was goes to a new directory in your home:
 %s
 nginx -t && nginx -s reload
-# a block with add_header lines of its own (a nested location, an if) drops the parent's: repeat them there`,
+# a block with add_header lines of its own (a nested location, an if)
+# drops the parent's: repeat them there`,
 		editKeepingCopy("nginx", "/etc/nginx/conf.d/YOUR_SITE.conf", nginxAlwaysSed))
 }
 
 func apacheAddAlways(c FixContext) string {
-	return fmt.Sprintf(`# your CORS Header lines stay as they are (values, conditions); each becomes "Header always",
-# so 4xx/5xx answers carry them too. F is the file that holds them; a copy of it as it was
-# goes to a new directory in your home:
+	return fmt.Sprintf(`# your CORS Header lines stay as they are (values, conditions); each
+# becomes "Header always", so 4xx/5xx answers carry them too. F is the file
+# that holds them; a copy of it as it was goes to a new directory in your
+# home:
 %s
 apachectl configtest && apachectl graceful`,
 		editKeepingCopy("apache2", "/etc/apache2/sites-enabled/YOUR_SITE.conf", apacheAlwaysSed))
