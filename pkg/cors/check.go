@@ -129,7 +129,7 @@ func checkAccess(m *Message, origin string, r *Request) []accessCheck {
 		// Chromium stops here; once the origin is echoed instead, the
 		// credentials check below is the next thing the page hits.
 	case !present:
-		out = append(out, accessCheck{"MissingAllowOriginHeader", "", "the response has no Access-Control-Allow-Origin header", "", ""})
+		out = append(out, accessCheck{corsError: "MissingAllowOriginHeader", message: "the response has no Access-Control-Allow-Origin header"})
 	case acao != origin:
 		lines := len(values(m, HeaderAllowOrigin))
 		switch failure := allowOriginFailure(acao); {
@@ -141,15 +141,20 @@ func checkAccess(m *Message, origin string, r *Request) []accessCheck {
 			if lines > 1 {
 				why = "the header on " + itoa(lines) + " lines (two layers, such as a gateway and the application, both set it)"
 			}
-			out = append(out, accessCheck{"MultipleAllowOriginValues", acao, "Access-Control-Allow-Origin holds several values ('" + acao + "'): " + why + "; exactly one origin is allowed", "", ""})
+			out = append(out, accessCheck{corsError: failure, param: acao,
+				message: "Access-Control-Allow-Origin holds several values ('" + acao + "'): " + why + "; exactly one origin is allowed"})
 		case acao == "null":
-			out = append(out, accessCheck{"AllowOriginMismatch", acao, "Access-Control-Allow-Origin is 'null' but the origin is " + origin + ": " + mismatchReason(acao, origin), "", mismatchFix(acao, origin)})
+			out = append(out, accessCheck{corsError: failure, param: acao,
+				message: "Access-Control-Allow-Origin is 'null' but the origin is " + origin + ": " + mismatchReason(acao, origin), allowFix: mismatchFix(acao, origin)})
 		case failure == "InvalidAllowOriginValue":
-			out = append(out, accessCheck{"InvalidAllowOriginValue", acao, "Access-Control-Allow-Origin is '" + acao + "', which is not an origin (scheme://host[:port]), `*` or null", "", ""})
+			out = append(out, accessCheck{corsError: failure, param: acao,
+				message: "Access-Control-Allow-Origin is '" + acao + "', which is not an origin (scheme://host[:port]), `*` or null"})
 		case r.OriginHeader != "" && acao == r.OriginHeader && origin == r.Origin:
-			out = append(out, accessCheck{"AllowOriginMismatch", acao, "Access-Control-Allow-Origin is '" + acao + "' but " + originIs(origin) + ": " + echoedOriginReason(acao, origin), echoedOriginFix(origin), ""})
+			out = append(out, accessCheck{corsError: failure, param: acao,
+				message: "Access-Control-Allow-Origin is '" + acao + "' but " + originIs(origin) + ": " + echoedOriginReason(acao, origin), fix: echoedOriginFix(origin)})
 		default:
-			out = append(out, accessCheck{"AllowOriginMismatch", acao, "Access-Control-Allow-Origin is '" + acao + "' but " + originIs(origin) + ": " + mismatchReason(acao, origin), "", mismatchFix(acao, origin)})
+			out = append(out, accessCheck{corsError: failure, param: acao,
+				message: "Access-Control-Allow-Origin is '" + acao + "' but " + originIs(origin) + ": " + mismatchReason(acao, origin), allowFix: mismatchFix(acao, origin)})
 		}
 	}
 	if credentials {
@@ -159,7 +164,7 @@ func checkAccess(m *Message, origin string, r *Request) []accessCheck {
 			if acac != "" {
 				msg = "the request carries credentials but Access-Control-Allow-Credentials is '" + acac + "'; it must be exactly 'true' (lower case)"
 			}
-			out = append(out, accessCheck{"InvalidAllowCredentials", acac, msg, credentialsFix(InitiatorOf(r)), ""})
+			out = append(out, accessCheck{corsError: "InvalidAllowCredentials", param: acac, message: msg, fix: credentialsFix(InitiatorOf(r))})
 		}
 	}
 	return out
