@@ -570,20 +570,16 @@ func httpAPIOptionsRoute(c FixContext, form Format) string {
 	if !c.authorizerTakesPreflight() {
 		return ""
 	}
-	return strings.ReplaceAll(httpAPIOptionsRouteAt(c, form), "/{proxy+}", c.optionsRoutePath())
-}
-
-// httpAPIOptionsRouteAt is httpAPIOptionsRoute for OPTIONS /{proxy+}.
-func httpAPIOptionsRouteAt(c FixContext, form Format) string {
+	at := c.optionsRoutePath()
 	switch form {
 	case FormatConsole:
 		return `
-An authorizer on $default or an ANY route takes the preflight even so: Routes → Create → OPTIONS /{proxy+},
+An authorizer on $default or an ANY route takes the preflight even so: Routes → Create → OPTIONS ` + at + `,
 no authorization, attached to the same integration.`
 	case FormatAWSCLI:
 		return `
 # the preflight reaches this route, not the authorizer's ($default, ANY): the ANY route's integration
-aws apigatewayv2 create-route --api-id "$API_ID" --route-key 'OPTIONS /{proxy+}' \
+aws apigatewayv2 create-route --api-id "$API_ID" --route-key 'OPTIONS ` + at + `' \
   --authorization-type NONE --target integrations/YOUR_INTEGRATION_ID`
 	case FormatCloudFormation:
 		return `  # the preflight reaches this route, not the authorizer's ($default, ANY)
@@ -591,7 +587,7 @@ aws apigatewayv2 create-route --api-id "$API_ID" --route-key 'OPTIONS /{proxy+}'
     Type: AWS::ApiGatewayV2::Route
     Properties:
       ApiId: !Ref HttpApi
-      RouteKey: OPTIONS /{proxy+}
+      RouteKey: OPTIONS ` + at + `
       AuthorizationType: NONE
       Target: !Sub integrations/${Integration} # the integration of the ANY route
 `
@@ -609,7 +605,7 @@ aws apigatewayv2 create-route --api-id "$API_ID" --route-key 'OPTIONS /{proxy+}'
         Preflight:
           Type: HttpApi
           Properties:
-` + api + `            Path: /{proxy+}
+` + api + `            Path: ` + at + `
             Method: OPTIONS
             Auth:
               Authorizer: NONE
@@ -619,7 +615,7 @@ aws apigatewayv2 create-route --api-id "$API_ID" --route-key 'OPTIONS /{proxy+}'
 # the preflight reaches this route, not the authorizer's ($default, ANY)
 resource "aws_apigatewayv2_route" "options" {
   api_id             = aws_apigatewayv2_api.api.id
-  route_key          = "OPTIONS /{proxy+}"
+  route_key          = "OPTIONS ` + at + `"
   authorization_type = "NONE"
   target             = "integrations/${aws_apigatewayv2_integration.fn.id}" # the ANY route's
 }
@@ -630,7 +626,7 @@ resource "aws_apigatewayv2_route" "options" {
 // the preflight reaches this route, not the authorizer's ($default, ANY): httpApi is your
 // HttpApi, integration the ANY route's
 httpApi.addRoutes({
-  path: '/{proxy+}',
+  path: '` + at + `',
   methods: [apigwv2.HttpMethod.OPTIONS],
   integration,
   authorizer: new apigwv2.HttpNoneAuthorizer(),
@@ -639,7 +635,7 @@ httpApi.addRoutes({
 		return `# the preflight reaches this route, not the authorizer's ($default, ANY). Merge into the
 # document: options goes under the path's entry, beside its other operations.
 paths:
-  /{proxy+}:
+  ` + at + `:
     options:
       security: []
       x-amazon-apigateway-integration: # the ANY route's integration, as it is written there
@@ -654,7 +650,7 @@ paths:
     events:
       # the preflight reaches this route, not the authorizer's ($default, ANY)
       - httpApi:
-          path: /{proxy+}
+          path: ` + at + `
           method: OPTIONS
 `
 	}
