@@ -165,19 +165,34 @@ change '%s' to '%s'
 → Deploy API to the stage, or the stage keeps the old value.`, withDefaultPort(c.Origin), c.Origin)
 }
 
+// cliDropDefaultPort replaces the value on the answers the browser saw:
+// the OPTIONS mock's status and the method's (their integration responses
+// are keyed by it, and a 200 there is another answer), and only where it
+// is the value with the port: an OPTIONS mapping '*' stays '*'.
 func cliDropDefaultPort(c FixContext) string {
 	patch := `[{"op": "replace", "path": "/responseParameters/method.response.header.Access-Control-Allow-Origin", "value": ` +
 		jsonString("'"+c.Origin+"'") + `}]`
+	answers := "OPTIONS:" + mockStatus(c)
+	if c.Method != "OPTIONS" {
+		answers += " " + c.Method + ":" + c.okStatus()
+	}
 	return withResource(c, fmt.Sprintf(`
-%s
-  # replace changes this one mapping (it was '%s'): the other headers'
-  # mappings and the templates stay as they are
-  for M in OPTIONS %s; do
-    aws apigateway update-integration-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method "$M" --status-code 200 --patch-operations file://acao-patch.json \
-      || echo "$M maps no Access-Control-Allow-Origin for 200: nothing changed there" >&2
+%[1]s
+  # only a mapping that is '%[2]s' changes; the
+  # other headers' mappings and the templates stay as they are (another
+  # status the method answers with it takes the same command)
+  for MS in %[3]s; do
+    M=${MS%%:*} S=${MS#*:}
+    WAS=$(aws apigateway get-integration-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method "$M" --status-code "$S" --output json \
+      | jq -r '.responseParameters["method.response.header.Access-Control-Allow-Origin"] // ""')
+    if [ "$WAS" = "'%[2]s'" ]; then
+      aws apigateway update-integration-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method "$M" --status-code "$S" --patch-operations file://acao-patch.json
+    else
+      echo "$M's $S answer maps Access-Control-Allow-Origin to ${WAS:-nothing}, not the value with the port: kept" >&2
+    fi
   done
-  aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %s`,
-		corsJSONHeredoc("acao-patch.json", patch), withDefaultPort(c.Origin), c.Method, c.Stage))
+  aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %[4]s`,
+		corsJSONHeredoc("acao-patch.json", patch), withDefaultPort(c.Origin), answers, c.Stage))
 }
 
 func samDropDefaultPort(c FixContext) string {

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -705,6 +706,52 @@ func TestWriteSnippetsKeepWhatWorks(t *testing.T) {
 				}
 				if !sameJSON(map[string]any{"PUT": param(t, got, "methods", "PUT")}, mappedPUT) {
 					t.Errorf("PUT changed: %v", param(t, got, "methods", "PUT"))
+				}
+			}},
+	}...)
+	// The same on a method that answers 201 and a mock that answers 204
+	// (CDK's): the responses the browser saw are keyed by those statuses,
+	// and a 200 there is another answer. The PUT's 400 maps no such header
+	// and stays as it is.
+	const put201 = `{"PUT":{"integration":{"type":"AWS"},"responses":{"201":{},"400":{}},"integrationResponses":{` +
+		`"201":{"selectionPattern":"","responseParameters":{"method.response.header.Access-Control-Allow-Origin":"'https://staging.example.com:443'"},"responseTemplates":{"application/json":"$input.json('$.Item')"}},` +
+		`"400":{"selectionPattern":".*invalid.*","responseTemplates":{"application/json":"{\"error\":\"invalid\"}"}}}}}`
+	options204 := strings.ReplaceAll(withPort, `"200"`, `"204"`)
+	tests = append(tests, []writeCase{
+		{name: "REST API mapping the origin with :443, OPTIONS answering 204 and PUT 201", code: CodeAllowOriginDefaultPort, file: "rest.json",
+			edit:  func(c *FixContext) { c.Status, c.Preflight.Status = 201, 204 },
+			state: restState(`{}`, joinObjects(options204, put201)),
+			check: func(t *testing.T, got map[string]any) {
+				for m, s := range map[string]string{"OPTIONS": "204", "PUT": "201"} {
+					if v := param(t, got, "methods", m, "integrationResponses", s, "responseParameters", "method.response.header.Access-Control-Allow-Origin"); v != acaoStaging {
+						t.Errorf("%s %s maps Access-Control-Allow-Origin to %v, want %s", m, s, v, acaoStaging)
+					}
+				}
+				want := strings.ReplaceAll(joinObjects(options204, put201), "'https://staging.example.com:443'", acaoStaging)
+				if !sameJSON(param(t, got, "methods"), want) {
+					t.Errorf("more than the one value changed:\n%s\nwant:\n%s", compactJSON(param(t, got, "methods")), want)
+				}
+				if got["deployments"] != float64(2) {
+					t.Errorf("%v deployments, want one per run", got["deployments"])
+				}
+			}},
+		// From the exchange: a POST sent without a preflight, answered 202.
+		// The OPTIONS mock answers '*', not the port: it stays.
+		{name: "REST API, a POST answered 202 with :443, the OPTIONS mock answering '*'", code: CodeAllowOriginDefaultPort, file: "rest.json",
+			edit: func(c *FixContext) {
+				u := "https://q1w2e3r4t5.execute-api.us-east-1.amazonaws.com/prod/items"
+				h := http.Header{"Content-Type": {"text/plain"}}
+				ex := &cors.Exchange{Request: cors.Request{Method: "POST", URL: u, Origin: "https://staging.example.com", Header: h},
+					Actual: []cors.Hop{{Request: cors.Message{Method: "POST", URL: u, Header: h}, Response: &cors.Message{Status: 202,
+						Header: http.Header{"X-Amzn-Requestid": {"1"}, "X-Amz-Apigw-Id": {"A="}, "Access-Control-Allow-Origin": {"https://staging.example.com:443"}}}}}}
+				*c = ContextFor(ex, cors.Evaluate(ex))
+			},
+			state: restState(`{}`, joinObjects(consoleOPTIONS, strings.ReplaceAll(strings.ReplaceAll(put201, `"PUT"`, `"POST"`), `"201"`, `"202"`))),
+			check: func(t *testing.T, got map[string]any) {
+				want := joinObjects(consoleOPTIONS, strings.ReplaceAll(strings.ReplaceAll(strings.ReplaceAll(put201, `"PUT"`, `"POST"`), `"201"`, `"202"`),
+					"'https://staging.example.com:443'", acaoStaging))
+				if !sameJSON(param(t, got, "methods"), want) {
+					t.Errorf("want the POST's 202 mapping changed, nothing else:\n%s\nwant:\n%s", compactJSON(param(t, got, "methods")), want)
 				}
 			}},
 	}...)
