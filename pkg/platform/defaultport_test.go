@@ -133,13 +133,7 @@ func TestDefaultPortEditKeepsTheRest(t *testing.T) {
     return 204;
 }
 `
-	const main = `pid nginx.pid;
-error_log stderr;
-events {}
-http {
-    access_log off;
-    client_body_temp_path tmp; proxy_temp_path tmp; fastcgi_temp_path tmp; uwsgi_temp_path tmp; scgi_temp_path tmp;
-    map $http_origin $cors_origin {
+	const main = nginxTestHead + `    map $http_origin $cors_origin {
         default "https://app.example.com:443";
     }
     include sites-enabled/*;

@@ -147,6 +147,16 @@ func TestFrameworkSnippetsKeepTheList(t *testing.T) {
 // user's configuration file rather than configuration to paste.
 func editsInPlace(snippet string) bool { return strings.Contains(snippet, "sed -i") }
 
+// nginxTestHead opens a configuration nginx -t accepts when run as any
+// user from a temporary prefix; the http block is left open.
+const nginxTestHead = `pid nginx.pid;
+error_log stderr;
+events {}
+http {
+    access_log off;
+    client_body_temp_path tmp; proxy_temp_path tmp; fastcgi_temp_path tmp; uwsgi_temp_path tmp; scgi_temp_path tmp;
+`
+
 // TestAlwaysEditsKeepValues runs the nginx and Apache `always` edits on
 // configurations that work for success answers (a map of origins, a
 // variable, a fixed origin): each CORS line gets `always` and keeps its
@@ -155,13 +165,7 @@ func TestAlwaysEditsKeepValues(t *testing.T) {
 	if _, err := exec.LookPath("sed"); err != nil {
 		t.Skip("sed not found: the in-place edits are not run")
 	}
-	const nginxConf = `pid nginx.pid;
-error_log stderr;
-events {}
-http {
-    access_log off;
-    client_body_temp_path tmp; proxy_temp_path tmp; fastcgi_temp_path tmp; uwsgi_temp_path tmp; scgi_temp_path tmp;
-    map $http_origin $cors_origin {
+	const nginxConf = nginxTestHead + `    map $http_origin $cors_origin {
         default "";
         "https://app.example.com" $http_origin;
         "https://admin.example.com" $http_origin;
@@ -200,17 +204,58 @@ http {
     Header set X-Frame-Options DENY
 </VirtualHost>
 `
+	// enable-cors.org's nginx recipe, copied into many answers, quotes
+	// the header names; nginx and Apache take any case.
+	const nginxQuoted = nginxTestHead + `    server {
+        listen 127.0.0.1:8080;
+        location /api/ {
+            if ($request_method = 'OPTIONS') {
+                add_header 'Access-Control-Allow-Origin' '*';
+                add_header "Access-Control-Allow-Methods" 'GET, POST, OPTIONS';
+                add_header 'Access-Control-Max-Age' 1728000;
+                add_header 'Content-Type' 'text/plain; charset=utf-8';
+                return 204;
+            }
+            add_header 'access-control-allow-origin' '*';
+            return 200;
+        }
+    }
+}
+`
+	const nginxQuotedWant = `                add_header 'Access-Control-Allow-Origin' '*' always;
+                add_header "Access-Control-Allow-Methods" 'GET, POST, OPTIONS' always;
+                add_header 'Access-Control-Max-Age' 1728000 always;
+                add_header 'Content-Type' 'text/plain; charset=utf-8';
+                return 204;
+            }
+            add_header 'access-control-allow-origin' '*' always;
+`
+	const apacheQuoted = `<VirtualHost *:80>
+    Header set "Access-Control-Allow-Origin" "*"
+    header add access-control-allow-headers "Content-Type"
+    Header set "X-Frame-Options" DENY
+</VirtualHost>
+`
+	const apacheQuotedWant = `<VirtualHost *:80>
+    Header always set "Access-Control-Allow-Origin" "*"
+    Header always add access-control-allow-headers "Content-Type"
+    Header set "X-Frame-Options" DENY
+</VirtualHost>
+`
 	tests := []struct {
+		name       string
 		code       cors.Code
 		path, conf string
 		want       string // a part of the result
 		nginx      bool
 	}{
-		{CodeNginxAddHeaderNoAlways, "/etc/nginx/conf.d/YOUR_SITE.conf", nginxConf, nginxWant, true},
-		{CodeApacheHeaderNoAlways, "/etc/apache2/sites-enabled/YOUR_SITE.conf", apacheConf, apacheWant, false},
+		{"nginx", CodeNginxAddHeaderNoAlways, "/etc/nginx/conf.d/YOUR_SITE.conf", nginxConf, nginxWant, true},
+		{"nginx quoted names", CodeNginxAddHeaderNoAlways, "/etc/nginx/conf.d/YOUR_SITE.conf", nginxQuoted, nginxQuotedWant, true},
+		{"apache", CodeApacheHeaderNoAlways, "/etc/apache2/sites-enabled/YOUR_SITE.conf", apacheConf, apacheWant, false},
+		{"apache quoted names", CodeApacheHeaderNoAlways, "/etc/apache2/sites-enabled/YOUR_SITE.conf", apacheQuoted, apacheQuotedWant, false},
 	}
 	for _, tt := range tests {
-		t.Run(string(tt.code), func(t *testing.T) {
+		t.Run(tt.name, func(t *testing.T) {
 			// The lines from F=FILE (the user's file) to the edit.
 			var edit []string
 			for _, f := range Fixes(tt.code, existingContext(true)) {

@@ -339,11 +339,14 @@ const nginxInheritNote = `    # an add_header here stops the server block's add_
 `
 
 // nginxAlwaysSed adds `always` to every CORS add_header that lacks it.
-const nginxAlwaysSed = `sed -i --follow-symlinks -E '/^[[:space:]]*add_header[[:space:]]+(Access-Control-|Vary)/{/[[:space:]]always[[:space:]]*;/!s/[[:space:]]*;/ always;/}'`
+// The name may be quoted (enable-cors.org's recipe writes
+// 'Access-Control-Allow-Origin'; \x27 is GNU sed's quote, which a
+// single-quoted script cannot hold) and in any case (I).
+const nginxAlwaysSed = `sed -i --follow-symlinks -E '/^[[:space:]]*add_header[[:space:]]+["\x27]?(Access-Control-|Vary)/I{/[[:space:]]always[[:space:]]*;/!s/[[:space:]]*;/ always;/}'`
 
 // apacheAlwaysSed turns every CORS `Header set|add|merge|append` into
-// `Header always …`.
-const apacheAlwaysSed = `sed -i --follow-symlinks -E 's/^([[:space:]]*)Header[[:space:]]+(set|add|merge|append|setifempty)[[:space:]]+(Access-Control-|Vary)/\1Header always \2 \3/'`
+// `Header always …`; quoted names and any case, as nginxAlwaysSed.
+const apacheAlwaysSed = `sed -i --follow-symlinks -E 's/^([[:space:]]*)Header[[:space:]]+(set|add|merge|append|setifempty)[[:space:]]+(["\x27]?(Access-Control-|Vary))/\1Header always \2 \3/I'`
 
 // beforeFixDir makes $B, a new directory in the home that the files a fix
 // edits are copied to as they were. Not a .bak beside each: include
