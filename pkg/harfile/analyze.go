@@ -16,6 +16,7 @@ import (
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/platform"
 	"github.com/corsdiag/corsdiag/pkg/probe"
+	"github.com/corsdiag/corsdiag/pkg/weburl"
 )
 
 // DefaultBodyLimit is how much of a short response body Analyze keeps:
@@ -663,23 +664,6 @@ func (a *analyzer) flush(keep int) {
 	a.window = a.window[n:]
 }
 
-// hasScheme reports whether raw opens with a URL scheme and its colon
-// (RFC 3986: a letter, then letters, digits, +, - and .), as every URL a
-// browser records does; a bare host or path, or nothing, does not.
-func hasScheme(raw string) bool {
-	for i := 0; i < len(raw); i++ {
-		switch c := raw[i]; {
-		case c == ':':
-			return i > 0
-		case 'a' <= c|0x20 && c|0x20 <= 'z':
-		case i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'):
-		default:
-			return false
-		}
-	}
-	return false
-}
-
 // maxCookiePairs bounds cookiePairs: a file of a million origins must not
 // grow memory.
 const maxCookiePairs = 10000
@@ -716,7 +700,7 @@ func (a *analyzer) finalize(p *pending) {
 		// A redirect hop: judged with the request that started the chain.
 		return
 	}
-	if !hasScheme(p.e.Request.URL) {
+	if !weburl.HasScheme(p.e.Request.URL) {
 		a.sum.NoURL++
 		return
 	}

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/corsdiag/corsdiag/pkg/weburl"
 )
 
 // Marker replaces a secret value.
@@ -191,7 +193,7 @@ func URL(raw string) string {
 func rawURL(raw string) string {
 	out := raw
 	rest := 0 // where the authority ends
-	if i := strings.Index(raw, "://"); i > 0 && isScheme(raw[:i]) {
+	if i := strings.Index(raw, "://"); i > 0 && weburl.IsScheme(raw[:i]) {
 		start := i + 3
 		end := len(raw)
 		if j := authorityEnds.index(raw[start:]); j >= 0 {
@@ -237,16 +239,6 @@ func rawURL(raw string) string {
 		b.WriteString(rf)
 	}
 	return b.String()
-}
-
-func isScheme(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // params redacts the values of secret parameters in a query or fragment,
@@ -383,7 +375,7 @@ func urlsInText(s string) string {
 		}
 		j += i
 		start := j
-		for start > 0 && isSchemeByte(s[start-1]) {
+		for start > 0 && weburl.IsSchemeByte(s[start-1]) {
 			start--
 		}
 		end := j + 3
@@ -462,7 +454,7 @@ func isParamList(w string) bool {
 			return false
 		}
 		for i := 0; i < len(k); i++ {
-			if c := k[i]; !isSchemeByte(c) && c != '_' && c != '%' && c != '~' {
+			if c := k[i]; !weburl.IsSchemeByte(c) && c != '_' && c != '%' && c != '~' {
 				return false
 			}
 		}
@@ -534,7 +526,7 @@ func TextAround(pre, url, post string) (mid string, ok bool) {
 	for i := 0; i < len(url); i++ {
 		// A '(', tab or line break may start a relative URL inside it
 		// (relativeURLs).
-		if opensURL(url[i]) || i < j && !isSchemeByte(url[i]) {
+		if opensURL(url[i]) || i < j && !weburl.IsSchemeByte(url[i]) {
 			return "", false
 		}
 	}
@@ -573,10 +565,6 @@ var maxHintLen = func() (n int) {
 	}
 	return n
 }()
-
-func isSchemeByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'
-}
 
 // opensURL reports whether a relative URL quoted in text may start after
 // c: what ends a URL, a parenthesis, and a tab or line break, which do

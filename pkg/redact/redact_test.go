@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/corsdiag/corsdiag/pkg/weburl"
 )
 
 func TestValue(t *testing.T) {
@@ -319,7 +321,7 @@ func FuzzRedactor(f *testing.F) {
 		// A base with a space or a quote is no URL: text around it ends
 		// the URL there, as junk with them does below. Tab and line
 		// breaks do not (the URL standard strips them).
-		if strings.ContainsAny(base, "?#@ \f\v\"'<>`") || !ok || !isScheme(scheme) || (sep != "&" && sep != ";") {
+		if strings.ContainsAny(base, "?#@ \f\v\"'<>`") || !ok || !weburl.IsScheme(scheme) || (sep != "&" && sep != ";") {
 			return
 		}
 		secret := fmt.Sprintf("S3cr3t%08x", seed)

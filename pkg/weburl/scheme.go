@@ -1,7 +1,5 @@
 package weburl
 
-import "strings"
-
 // IsScheme reports whether s is a URL scheme: a letter, then letters,
 // digits, +, - and . ([RFC 3986] §3.1). Case is not judged: a recorded or
 // pasted URL may write HTTPS.
@@ -21,10 +19,14 @@ func IsScheme(s string) bool {
 
 // HasScheme reports whether raw opens with a scheme and its colon, as
 // every URL a browser records does; a bare host or path, or nothing, does
-// not.
+// not. It reads no further than the scheme's bytes: a long path without
+// a colon costs nothing.
 func HasScheme(raw string) bool {
-	i := strings.IndexByte(raw, ':')
-	return i > 0 && IsScheme(raw[:i])
+	i := 0
+	for i < len(raw) && IsSchemeByte(raw[i]) {
+		i++
+	}
+	return i < len(raw) && raw[i] == ':' && IsScheme(raw[:i])
 }
 
 // IsSchemeByte reports whether c may follow a scheme's first letter.
