@@ -341,7 +341,7 @@ func runBrowserSuite(t *testing.T, k browserKind, find func() (string, error), l
 	}
 	browserNonces, probeNonces := map[string]string{}, map[string]string{}
 	servers := map[string]*Server{}
-	skipped := map[string]string{}
+	skipped := skips{}
 	results, lines := map[string]jsResult{}, map[string][]consoleLine{}
 	var br pageBrowser
 	for _, g := range launchGroups(scenarios) {
@@ -350,7 +350,7 @@ func runBrowserSuite(t *testing.T, k browserKind, find func() (string, error), l
 			t.Fatal(err)
 		}
 		t.Cleanup(srv.Close)
-		stop, why := groupPage(g, srv, skipped)
+		stop, why := skipped.groupPage(g, srv)
 		if why != "" {
 			continue
 		}
@@ -373,9 +373,7 @@ func runBrowserSuite(t *testing.T, k browserKind, find func() (string, error), l
 			after(t, srv, g, specs, res, lns)
 		}
 	}
-	if br == nil {
-		t.Skipf("every scenario selected was skipped: %s", firstReason(skipped))
-	}
+	skipped.skipIfNoneRan(t, br != nil)
 	browserTime := time.Since(start)
 	if !*updateRecord && k.versionKey(br.product()) != k.versionKey(rec.Browser) {
 		t.Logf("the record %s is of %s, the browser is %s: differences below are the upgrade's; review them and run %s",
@@ -384,9 +382,7 @@ func runBrowserSuite(t *testing.T, k browserKind, find func() (string, error), l
 
 	var rows []summaryRow
 	for _, sc := range scenarios {
-		if why := skipped[sc.Name]; why != "" {
-			t.Run(sc.Name, func(t *testing.T) { t.Skip(why) })
-			rows = append(rows, summaryRow{Scenario: sc.Name, Skipped: why})
+		if skipped.report(t, sc.Name, &rows) {
 			continue
 		}
 		srv := servers[sc.Name]

@@ -146,30 +146,51 @@ func launchGroups(scenarios []Scenario) [][]Scenario {
 	return out
 }
 
+// skips are the scenarios a browser run left out, by name, with why (port
+// 80 could not be had): reported as skipped, never as a pass.
+type skips map[string]string
+
 // groupPage serves a default_port launch group's page on port 80 (stop
 // ends it once the browser has run the group). When the port cannot be
-// had, why says so, every scenario of g is put in skipped with it, and
-// the group is not run: a browser cannot show what it never loaded.
-func groupPage(g []Scenario, srv *Server, skipped map[string]string) (stop func(), why string) {
+// had, why says so, every scenario of g is skipped with it, and the group
+// is not run: a browser cannot show what it never loaded.
+func (s skips) groupPage(g []Scenario, srv *Server) (stop func(), why string) {
 	if !g[0].DefaultPort {
 		return func() {}, ""
 	}
 	stop, err := srv.ServeDefaultPortPage()
 	if err != nil {
 		for _, sc := range g {
-			skipped[sc.Name] = err.Error()
+			s[sc.Name] = err.Error()
 		}
 		return nil, err.Error()
 	}
 	return stop, ""
 }
 
-// firstReason is one of the reasons in skipped, for a message.
-func firstReason(skipped map[string]string) string {
-	for _, why := range skipped {
-		return why
+// report runs a skipped scenario as a subtest that skips, saying why, and
+// adds its summary row; false when the browser ran it. Never a pass: the
+// scenario's record entry stays as it is.
+func (s skips) report(t *testing.T, name string, rows *[]summaryRow) bool {
+	why := s[name]
+	if why == "" {
+		return false
 	}
-	return ""
+	t.Run(name, func(t *testing.T) { t.Skip(why) })
+	*rows = append(*rows, summaryRow{Scenario: name, Skipped: why})
+	return true
+}
+
+// skipIfNoneRan skips the whole suite, with one of the reasons, when the
+// browser ran nothing because every scenario selected was skipped.
+func (s skips) skipIfNoneRan(t *testing.T, ran bool) {
+	t.Helper()
+	if ran || len(s) == 0 {
+		return
+	}
+	for _, why := range s {
+		t.Skipf("every scenario selected was skipped: %s", why)
+	}
 }
 
 // selected reports whether CORSDIAG_SCENARIO=only picks scenario name: a
@@ -239,7 +260,7 @@ func TestChromium(t *testing.T) {
 	// browser launched with the overrides for that server's ports.
 	chrome := map[string]*chromeOutcome{}
 	servers := map[string]*Server{}
-	skipped := map[string]string{}
+	skipped := skips{}
 	var c, mainBrowser *chromium
 	var mainScenarios []Scenario
 	for _, g := range launchGroups(scenarios) {
@@ -251,7 +272,7 @@ func TestChromium(t *testing.T) {
 		for _, sc := range g {
 			servers[sc.Name] = srv
 		}
-		stop, why := groupPage(g, srv, skipped)
+		stop, why := skipped.groupPage(g, srv)
 		if why != "" {
 			continue
 		}
@@ -264,9 +285,7 @@ func TestChromium(t *testing.T) {
 		}
 		stop()
 	}
-	if c == nil && len(skipped) > 0 {
-		t.Skipf("every scenario selected was skipped: %s", firstReason(skipped))
-	}
+	skipped.skipIfNoneRan(t, c != nil)
 	if c == nil {
 		t.Fatalf("CORSDIAG_SCENARIO=%s matches no scenario", only)
 	}
@@ -285,11 +304,7 @@ func TestChromium(t *testing.T) {
 	var rows []summaryRow
 	exhibited := map[cors.Code]bool{}
 	for _, sc := range scenarios {
-		if why := skipped[sc.Name]; why != "" {
-			// Never a pass: the browser did not run it (its record
-			// entry stays as it is).
-			t.Run(sc.Name, func(t *testing.T) { t.Skip(why) })
-			rows = append(rows, summaryRow{Scenario: sc.Name, Skipped: why})
+		if skipped.report(t, sc.Name, &rows) {
 			continue
 		}
 		o := chrome[sc.Name]

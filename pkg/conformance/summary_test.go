@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -30,5 +31,36 @@ func TestSummaryShowsSkipped(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A scenario the browser did not run is reported as a skipped subtest
+// and a skipped row, in every browser's suite; one it ran is left to the
+// comparison.
+func TestSkipsReport(t *testing.T) {
+	s := skips{"p80": "port 80 is taken"}
+	for _, tc := range []struct {
+		name    string
+		skipped bool
+	}{
+		{"a", false},
+		{"p80", true},
+		{"p8", false},
+	} {
+		var rows []summaryRow
+		if got := s.report(t, tc.name, &rows); got != tc.skipped {
+			t.Errorf("report(%q) = %v, want %v", tc.name, got, tc.skipped)
+		}
+		want := []summaryRow{{Scenario: tc.name, Skipped: s[tc.name]}}
+		if !tc.skipped {
+			want = nil
+		}
+		if !slices.Equal(rows, want) {
+			t.Errorf("report(%q) rows %+v, want %+v", tc.name, rows, want)
+		}
+	}
+	// A group that needs no port 80 is never skipped.
+	if stop, why := s.groupPage([]Scenario{{Name: "a"}}, nil); stop == nil || why != "" || len(s) != 1 {
+		t.Errorf("a plain group: why %q, skips %v", why, s)
 	}
 }
