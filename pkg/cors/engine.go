@@ -952,17 +952,17 @@ func IsRedirectStatus(status int) bool {
 	return false
 }
 
-// IsRedirect reports whether Chromium follows m as a redirect: a redirect
+// hasLocation reports whether Chromium follows m as a redirect: a redirect
 // status with a Location. An empty Location counts as none, as its
-// HttpResponseHeaders::IsRedirect reads it (Profile.IsRedirect for the
-// others).
-func IsRedirect(m *Message) bool { return IsRedirectStatus(m.Status) && first(m, "Location") != "" }
+// HttpResponseHeaders::IsRedirect reads it. Unexported: the browsers
+// differ, so callers ask the profile (Profile.IsRedirect).
+func hasLocation(m *Message) bool { return IsRedirectStatus(m.Status) && first(m, "Location") != "" }
 
 // IsRedirect reports whether the profile's browser follows m as a
-// redirect: IsRedirect, or, where EmptyLocationFollowed, a redirect status
-// with a Location that is there but empty.
+// redirect: a redirect status with a Location (hasLocation), or, where
+// EmptyLocationFollowed, one with a Location that is there but empty.
 func (p *Profile) IsRedirect(m *Message) bool {
-	return IsRedirect(m) || p.EmptyLocationFollowed && emptyLocation(m)
+	return hasLocation(m) || p.EmptyLocationFollowed && emptyLocation(m)
 }
 
 // emptyLocation reports whether m has a redirect status and a Location

@@ -598,12 +598,14 @@ func (a *analyzer) chain(p *pending) {
 	unindex(a.redirectTo, q.target, q)
 }
 
-// redirected reports whether the recording ends at a redirect: what the
-// browser did next (a new preflight, another hop) is not in the file. A
-// 3xx without Location is no redirect: the browser judged it as the answer.
-func redirected(ex *cors.Exchange) bool {
+// redirected reports whether the recording ends at a redirect the browser
+// p follows (Profile.IsRedirect): what it did next (a new preflight,
+// another hop) is not in the file. A 3xx without Location is no redirect:
+// the browser judged it as the answer; one with an empty Location is
+// Firefox's redirect to the same URL.
+func redirected(ex *cors.Exchange, p *cors.Profile) bool {
 	last := ex.FinalResponse()
-	return last != nil && cors.IsRedirect(last)
+	return last != nil && p.IsRedirect(last)
 }
 
 // redirectTarget is the absolute URL a redirect entry points at, as the
@@ -1002,7 +1004,7 @@ func (a *analyzer) judge(j *job) *Result {
 		fillHop(&ex.Actual[len(ex.Actual)-1], resp, q, !a.opts.NoRequestHeaders)
 	}
 	d := j.rec.Profile.Evaluate(ex)
-	if blocked && d.Verdict != cors.Blocked && !req.Credentials && (causeKnown || ex.Preflight != nil) && !redirected(ex) {
+	if blocked && d.Verdict != cors.Blocked && !req.Credentials && (causeKnown || ex.Preflight != nil) && !redirected(ex, j.rec.Profile) {
 		// Exports leave cookies out, so a credentialed request can look
 		// uncredentialed. If the recorded headers fail only with
 		// credentials, that is what the browser judged.

@@ -314,21 +314,45 @@ func TestCORSModeAllocatesNothing(t *testing.T) {
 // ends at a 302 without Location does not end at a redirect: the 302 is
 // the answer the browser judged (Chromium 156: actual-302-no-location), so
 // a blocked one that fails only with credentials was credentialed, as for
-// a 200. One with a Location ends where the browser went on.
+// a 200. One with a Location ends where the browser went on, and so does
+// one with an empty Location judged as Firefox, which follows it to the
+// same URL (Firefox ESR 153.8: redirect-empty-location): what stopped the
+// browser past it is not in the file, as for any redirect.
 func TestCredentialedRetryOnARedirectStatusWithoutLocation(t *testing.T) {
+	const api = "https://api.test/x"
+	fetchReq := [][2]string{{"Origin", app}, {"Sec-Fetch-Mode", "cors"}, {"Sec-Fetch-Dest", "empty"}}
+	// Chrome's export: the 302 the browser judged, marked failed.
+	chrome := func(headers ...[2]string) string {
+		return harOf(entryJSON("2024-01-01T00:00:00.100Z", "GET", api, "fetch", fetchReq, 302, headers, "net::ERR_FAILED"))
+	}
+	// Firefox's export of a preflighted PUT answered with a 307 (no
+	// failure markers): the preflight allows credentials, and a redirect
+	// the browser did not follow leaves an entry with status 0 and no
+	// headers for the request it did not send (redirect-hop-credentials-star,
+	// redirect-empty-location-no-acao, preflighted-put-redirect-no-acao).
+	firefox := func(location, next string) string {
+		putReq := append(fetchReq[:len(fetchReq):len(fetchReq)], [2]string{"Content-Type", "application/json"})
+		pf := entryJSON("2024-01-01T00:00:00.050Z", "OPTIONS", api, "",
+			[][2]string{{"Origin", app}, {"Access-Control-Request-Method", "PUT"}, {"Access-Control-Request-Headers", "content-type"}}, 204,
+			[][2]string{{"Access-Control-Allow-Origin", app}, {"Access-Control-Allow-Credentials", "true"},
+				{"Access-Control-Allow-Methods", "PUT"}, {"Access-Control-Allow-Headers", "content-type"}}, "")
+		put := entryJSON("2024-01-01T00:00:00.100Z", "PUT", api, "", putReq, 307,
+			[][2]string{{"Location", location}, {"Access-Control-Allow-Origin", "*"}}, "")
+		unsent := entryJSON("2024-01-01T00:00:00.200Z", "PUT", next, "", [][2]string{{"Accept", "*/*"}}, 0, nil, "")
+		return strings.Replace(harOf(pf, put, unsent), `{"log":{`, `{"log":{"creator":{"name":"Firefox","version":"153.8.0"},`, 1)
+	}
 	for _, tt := range []struct {
-		name    string
-		headers [][2]string
-		want    cors.Code
+		name string
+		har  string
+		want cors.Code
 	}{
-		{"no Location", [][2]string{{"Access-Control-Allow-Origin", "*"}}, cors.CodeWildcardCredentials},
-		{"empty Location", [][2]string{{"Location", ""}, {"Access-Control-Allow-Origin", "*"}}, cors.CodeWildcardCredentials},
+		{"chromium: no Location", chrome([2]string{"Access-Control-Allow-Origin", "*"}), cors.CodeWildcardCredentials},
+		{"chromium: empty Location", chrome([2]string{"Location", ""}, [2]string{"Access-Control-Allow-Origin", "*"}), cors.CodeWildcardCredentials},
+		{"firefox: empty Location", firefox("", api), CodeCauseNotInFile},
+		{"firefox: a Location", firefox("/x/1", api+"/1"), CodeCauseNotInFile},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			e := entryJSON("2024-01-01T00:00:00.100Z", "GET", "https://api.test/x", "fetch",
-				[][2]string{{"Origin", app}, {"Sec-Fetch-Mode", "cors"}, {"Sec-Fetch-Dest", "empty"}}, 302,
-				tt.headers, "net::ERR_FAILED")
-			_, rs := analyze(t, harOf(e))
+			_, rs := analyze(t, tt.har)
 			if len(rs) != 1 {
 				t.Fatalf("results %+v", rs)
 			}
