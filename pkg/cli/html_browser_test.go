@@ -131,7 +131,12 @@ checks:
 
 // stopNamesWhat: the mark's first line names a response header, the
 // status, the missing response, or says the recording does not hold it.
+// A redirect status without a Location to follow is named with it ("302
+// without Location").
 func stopNamesWhat(mark string) bool {
+	if strings.HasPrefix(mark, "Blocked: 3") && strings.Contains(mark, " Location") {
+		return true
+	}
 	for _, w := range []string{"Blocked: Access-Control-", "Blocked: status", "Blocked: Location", "Blocked: redirect", "Blocked: no response", "Blocked: URL scheme", "Blocked: method", "Blocked: Local Network Access", "Blocked: (not in the recording", "Blocked: (preflight not in the recording"} {
 		if strings.HasPrefix(mark, w) {
 			return true

@@ -403,3 +403,64 @@ func TestHTMLStopMarkCoversEveryStoppingCode(t *testing.T) {
 		}
 	}
 }
+
+// TestHTMLStopMarkSaysTheLocation: a redirect's stop mark says what the
+// answer's Location was, as the finding does. Firefox's redirect: 'error'
+// rejects a 3xx without Location on its status alone (Firefox ESR 153.8:
+// redirect-no-location-error-ok) and follows an empty one to the same URL
+// (redirect-empty-location-error), and a preflight answered with an empty
+// Location is a redirect to it: none of these is a "redirect (Location)".
+func TestHTMLStopMarkSaysTheLocation(t *testing.T) {
+	const (
+		api  = "https://api.example.com/items"
+		page = "https://app.example.com"
+	)
+	answer := func(status int, kv ...string) *cors.Message {
+		m := &cors.Message{Status: status, Header: http.Header{"Access-Control-Allow-Origin": {"*"}}}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m.Header.Add(kv[i], kv[i+1])
+		}
+		return m
+	}
+	get := func(resp *cors.Message) *cors.Exchange {
+		return &cors.Exchange{
+			Request: cors.Request{Method: "GET", URL: api, Origin: page, Redirect: cors.RedirectError},
+			Actual:  []cors.Hop{{Request: cors.Message{Method: "GET", URL: api}, Response: resp}},
+		}
+	}
+	put := func(pre *cors.Message) *cors.Exchange {
+		return &cors.Exchange{
+			Request:   cors.Request{Method: "PUT", URL: api, Origin: page},
+			Preflight: &cors.Hop{Request: cors.Message{Method: "OPTIONS", URL: api}, Response: pre},
+		}
+	}
+	for _, tt := range []struct {
+		name    string
+		profile *cors.Profile
+		ex      *cors.Exchange
+		code    cors.Code
+		want    string
+	}{
+		{"error: a redirect", cors.Firefox, get(answer(302, "Location", api+"/next")), cors.CodeRedirectModeError, "Blocked: redirect (Location)"},
+		{"error: no Location", cors.Firefox, get(answer(302)), cors.CodeRedirectModeError, "Blocked: 302 without Location"},
+		{"error: an empty Location", cors.Firefox, get(answer(308, "Location", "")), cors.CodeRedirectModeError, "Blocked: 308 with an empty Location"},
+		{"preflight: a redirect", cors.Chromium, put(answer(307, "Location", api+"/next")), cors.CodePreflightRedirect,
+			"Blocked: redirect (Location) (PreflightDisallowedRedirect)"},
+		{"preflight: an empty Location", cors.Firefox, put(answer(307, "Location", "")), cors.CodePreflightRedirect,
+			"Blocked: 307 with an empty Location (PreflightDisallowedRedirect)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rep := tt.profile.Evaluate(tt.ex).Reported()
+			if rep == nil || rep.Code != tt.code {
+				t.Fatalf("reported %+v, want %s", rep, tt.code)
+			}
+			d := buildDiagram(tt.ex, &HTMLItem{}, rep, sanitizerFor(false), nil)
+			if d.Stop == nil {
+				t.Fatal("no stop mark")
+			}
+			if got := d.Stop.Lines[0].Text; got != tt.want {
+				t.Errorf("stop mark %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

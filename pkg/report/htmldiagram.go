@@ -62,11 +62,15 @@ type svgStop struct {
 	BoxH  int
 }
 
+// stopRedirect is the stop mark of a code raised on a redirect; stopWhat
+// words it after the answer when its Location is missing or empty.
+const stopRedirect = "redirect (Location)"
+
 // stopHeaders names, per reported code, what in the answer made the
 // browser stop: the header it read, or the status.
 var stopHeaders = map[cors.Code]string{
 	cors.CodePreflightStatus:              "status",
-	cors.CodePreflightRedirect:            "redirect (Location)",
+	cors.CodePreflightRedirect:            stopRedirect,
 	cors.CodeInvalidAllowMethods:          "Access-Control-Allow-Methods",
 	cors.CodeMethodNotAllowed:             "Access-Control-Allow-Methods",
 	cors.CodeInvalidAllowHeaders:          "Access-Control-Allow-Headers",
@@ -86,7 +90,7 @@ var stopHeaders = map[cors.Code]string{
 	cors.CodeRedirectCredentials:          "Location",
 	cors.CodeRedirectBadLocation:          "Location",
 	cors.CodeTooManyRedirects:             "Location",
-	cors.CodeRedirectModeError:            "redirect (Location)",
+	cors.CodeRedirectModeError:            stopRedirect,
 	cors.CodePreflightNetwork:             "no response",
 	cors.CodeActualNetwork:                "no response",
 	cors.CodeCorsDisabledScheme:           "URL scheme",
@@ -120,12 +124,24 @@ var corsRequestHeaders = []string{
 	"Access-Control-Request-Headers",
 }
 
-// stopWhat is what made the browser stop for f, for the mark's first line.
-func stopWhat(f *cors.Finding) string {
-	if h, ok := stopHeaders[f.Code]; ok {
-		return h
+// stopWhat is what made the browser stop for f at the answer resp (nil
+// when none), for the mark's first line. A redirect status stops Firefox's
+// redirect: 'error' without a Location, and it follows an empty one to
+// the same URL: the mark says so, as the finding does.
+func stopWhat(f *cors.Finding, resp *cors.Message) string {
+	h, ok := stopHeaders[f.Code]
+	if !ok {
+		return string(f.Code)
 	}
-	return string(f.Code)
+	if h == stopRedirect && resp != nil && cors.IsRedirectStatus(resp.Status) {
+		switch locs := resp.Header.Values("Location"); {
+		case len(locs) == 0:
+			return strconv.Itoa(resp.Status) + " without Location"
+		case locs[0] == "":
+			return strconv.Itoa(resp.Status) + " with an empty Location"
+		}
+	}
+	return h
 }
 
 // buildDiagram draws ex; browsers are extra lines for the stop mark (each
@@ -176,14 +192,14 @@ func buildDiagram(ex *cors.Exchange, it *HTMLItem, rep *cors.Finding, s *sanitiz
 		}
 		y = d.arrow(y, respLines, cls, true)
 		if i == stopAt {
-			y = d.stop(y, rep, s, browsers)
+			y = d.stop(y, rep, h.hop.Response, s, browsers)
 			stopped = true
 		}
 	}
 	if stopAt < 0 && rep != nil {
 		// Nothing sent, or the step has no hop here: the browser stopped
 		// before the network.
-		y = d.stop(y, rep, s, browsers)
+		y = d.stop(y, rep, nil, s, browsers)
 	}
 	if len(hops) == 0 && rep == nil {
 		d.Arrows = append(d.Arrows, svgArrow{Lines: []svgText{{X: svgWidth / 2, Y: y, Text: "nothing was sent", Class: "note"}}})
@@ -244,10 +260,10 @@ func (d *svgDiagram) arrow(y int, lines []string, class string, response bool) i
 }
 
 // stop draws the browser's stop mark on the page's lane, naming what
-// made it stop.
-func (d *svgDiagram) stop(y int, rep *cors.Finding, s *sanitizer, browsers []string) int {
+// made it stop at the answer resp (nil when none).
+func (d *svgDiagram) stop(y int, rep *cors.Finding, resp *cors.Message, s *sanitizer, browsers []string) int {
 	st := &svgStop{X: svgPageX, Y: y + 4}
-	first := "Blocked: " + stopWhat(rep)
+	first := "Blocked: " + stopWhat(rep, resp)
 	if rep.CorsError != "" {
 		first += " (" + rep.CorsError + ")"
 	}
