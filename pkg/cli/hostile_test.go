@@ -602,7 +602,7 @@ func TestHarReplaySendsOnlyBlockedRequests(t *testing.T) {
 func TestSanitizeRedactsBeforeSplitting(t *testing.T) {
 	tests := []struct{ msg, secret, want string }{
 		{"ignored 'http://h/x?a=1\nsig=LineSig31'", "LineSig31", `ignored 'http://h/x?a=1` + "\n" + `sig=[REDACTED]'`},
-		{"cannot reach http://h/x?a=1\r\ncode=LineCode32: refused", "LineCode32", `cannot reach http://h/x?a=1\x0d` + "\n" + `code=[REDACTED] refused`},
+		{"cannot reach http://h/x?a=1\r\ncode=LineCode32: refused", "LineCode32", `cannot reach http://h/x?a=1\x0d` + "\n" + `code=[REDACTED]: refused`},
 		{"bad \x1b[31m http://h/?token=Tok33", "Tok33", `bad \x1b[31m http://h/?token=[REDACTED]`},
 	}
 	for _, tt := range tests {

@@ -140,8 +140,8 @@ func Value(name, v string) string {
 	case n == "cookie" || n == "cookie2":
 		return cookieNames(v, ";")
 	case n == "set-cookie" || n == "set-cookie2":
-		name, _, _ := strings.Cut(v, "=")
-		return strings.TrimSpace(name) + "=" + Marker
+		pair, _, _ := strings.Cut(v, ";")
+		return cookiePair(pair)
 	case n == "authorization" || n == "proxy-authorization":
 		if scheme, _, ok := strings.Cut(v, " "); ok {
 			return scheme + " " + Marker
@@ -170,13 +170,27 @@ func HeaderLine(line string) string {
 	return name + ": " + Value(name, strings.TrimLeft(v, " \t"))
 }
 
+// cookieNames redacts a Cookie header's pairs, keeping each name and
+// every separator as sent.
 func cookieNames(v, sep string) string {
 	parts := strings.Split(v, sep)
 	for i, p := range parts {
-		name, _, _ := strings.Cut(p, "=")
-		parts[i] = strings.TrimSpace(name) + "=" + Marker
+		if strings.TrimSpace(p) != "" {
+			parts[i] = p[:len(p)-len(strings.TrimLeft(p, " \t"))] + cookiePair(p)
+		}
 	}
-	return strings.Join(parts, sep+" ")
+	return strings.Join(parts, sep)
+}
+
+// cookiePair is one name=value pair with its value hidden. A pair without
+// '=' is a nameless cookie's value (RFC 6265bis, 5.7): all of it is
+// hidden. A comma is the value's (browsers send JSON cookies raw).
+func cookiePair(p string) string {
+	name, _, ok := strings.Cut(p, "=")
+	if !ok {
+		return Marker
+	}
+	return strings.TrimSpace(name) + "=" + Marker
 }
 
 // URL redacts the userinfo password and the secret parameters of the
@@ -383,7 +397,7 @@ func urlsInText(s string) string {
 			end++
 		}
 		end = urlGoesOn(s, j, end)
-		end = start + parenEnd(s[start:end])
+		end = start + proseEnd(s[start:end], s[end:])
 		if start < j && start >= last && urlSecretMarks.index(s[j:end]) >= 0 {
 			if r := rawURL(s[start:end]); r != s[start:end] {
 				b.WriteString(relativeURLs(s[last:start]))
@@ -484,7 +498,7 @@ func relativeURLs(s string) string {
 		for end < len(s) && !isURLEnd(s[end]) {
 			end++
 		}
-		end = i + parenEnd(s[i:end])
+		end = i + proseEnd(s[i:end], s[end:])
 		if queryStarts.index(s[i:end]) >= 0 {
 			if r := rawURL(s[i:end]); r != s[i:end] {
 				b.WriteString(s[last:i])
@@ -530,8 +544,8 @@ func TextAround(pre, url, post string) (mid string, ok bool) {
 			return "", false
 		}
 	}
-	// Nor may a parenthesis close around it (parenEnd).
-	if parenEnd(url) != len(url) {
+	// Nor may a parenthesis or punctuation close around it (proseEnd).
+	if proseEnd(url, post) != len(url) {
 		return "", false
 	}
 	// Nor may the URL go on into post (urlGoesOn): a parameter list after
@@ -571,6 +585,25 @@ var maxHintLen = func() (n int) {
 // not end one (isURLEnd) but still start a word.
 func opensURL(c byte) bool { return isURLEnd(c) || c == '(' || c == '\t' || c == '\n' || c == '\r' }
 
+// proseEnd is the length of u, a URL quoted in text that rest follows,
+// without what the prose around it adds: the parentheses parenEnd finds,
+// or one byte of punctuation before a space or the end ("see …?code=c,
+// then"), which a secret ending the URL would otherwise take. At most one
+// such byte, and not one right after '=' or another: a hostile secret made
+// of them stays hidden. Before a quote or '>' it is the URL's.
+func proseEnd(u, rest string) int {
+	n := parenEnd(u)
+	if n == len(u) && (rest == "" || rest[0] == ' ') && n >= 2 &&
+		isProsePunct(u[n-1]) && !isProsePunct(u[n-2]) && u[n-2] != '=' {
+		n--
+	}
+	return n
+}
+
+// isProsePunct reports whether c is punctuation that prose puts after a
+// word: a secret value's last byte is taken for it.
+func isProsePunct(c byte) bool { return strings.IndexByte(".,:!?", c) >= 0 }
+
 // parenEnd is the length of u, a URL quoted in text, without the
 // parentheses that close around it rather than in it ("(see /cb?code=…)."):
 // a ')' that opens nothing in u, with only punctuation after it. Other
@@ -608,10 +641,10 @@ var (
 	jwtRE    = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*`)
 	bearerRE = regexp.MustCompile(`(?i)\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{8,}`)
 	// AWS access key ids and long hex or base64 runs after a secret-looking key.
-	awsKeyRE   = regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{16}\b`)
-	keyValueRE = regexp.MustCompile(`(?i)("?(?:[a-z0-9_-]*(?:token|secret|password|passwd|api[_-]?key|apikey|session|signature|jwt)[a-z0-9_-]*)"?\s*[:=]\s*["']?)([^"&,;\s}` +
-		// A backtick closes a Markdown code span (ci's summary): no token holds one.
-		"`" + `]{4,})`)
+	awsKeyRE = regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{16}\b`)
+	// keyRE is a key whose name holds a secret word and its ':' or '=':
+	// keyValues reads the value after it.
+	keyRE = regexp.MustCompile(`(?i)"?[a-z0-9_-]*(?:token|secret|password|passwd|api[_-]?key|apikey|session|signature|jwt)[a-z0-9_-]*"?\s*[:=]\s*`)
 )
 
 // Text redacts secrets in free text or bodies: URLs quoted in it as URL
@@ -649,29 +682,116 @@ func patterns(s string) string {
 		return s
 	}
 	s = jwtRE.ReplaceAllString(s, Marker)
-	s = bearerRE.ReplaceAllString(s, "$1 "+Marker)
-	s = awsKeyRE.ReplaceAllString(s, Marker)
-	s = keyValueRE.ReplaceAllStringFunc(s, func(m string) string {
-		// CORS headers name credentials but hold none: they are what corsdiag diagnoses.
-		if strings.HasPrefix(strings.ToLower(strings.TrimLeft(m, `"`)), "access-control-") {
-			return m
+	s = bearerRE.ReplaceAllStringFunc(s, func(m string) string {
+		scheme := m[:strings.IndexAny(m, " \t\r\n\f\v")]
+		// A period after a credential ends the sentence, not the token.
+		if strings.HasSuffix(m, ".") && !strings.HasSuffix(m, "..") {
+			return scheme + " " + Marker + "."
 		}
+		return scheme + " " + Marker
+	})
+	s = awsKeyRE.ReplaceAllString(s, Marker)
+	return keyValues(s)
+}
+
+// keyValues hides the value after each key keyRE finds: a quoted value
+// whole, to its closing quote (commas and spaces are the secret's), an
+// unquoted one to white space, a comma before white space, or one of
+// "&;}`" (a backtick closes a Markdown code span: ci's summary).
+// What prose puts after a word (trimValue) is kept.
+func keyValues(s string) string {
+	var b strings.Builder
+	last := 0
+	for pos := 0; pos < len(s); {
+		loc := keyRE.FindStringIndex(s[pos:])
+		if loc == nil {
+			break
+		}
+		k0, k1 := pos+loc[0], pos+loc[1]
+		pos = k1
+		v0, v1, raw := valueAt(s, k1)
+		v := s[v0:v1]
+		switch {
+		case v == "" || v == Marker || isLiteral(v):
+			continue
+		// CORS headers name credentials but hold none: they are what
+		// corsdiag diagnoses.
+		case strings.HasPrefix(strings.ToLower(strings.TrimLeft(s[k0:k1], `"`)), "access-control-"):
+			continue
 		// A YAML key whose value is a mapping on the next lines
 		// (MISSING_AUTHENTICATION_TOKEN:, then ResponseParameters:) holds
 		// no value to hide.
-		if sub := keyValueRE.FindStringSubmatch(m); sub != nil &&
-			(isLiteral(sub[2]) || strings.ContainsAny(sub[1], "\r\n") && strings.HasSuffix(sub[2], ":")) {
-			return m
+		case strings.ContainsAny(s[k0:k1], "\r\n") && strings.HasSuffix(raw, ":"):
+			continue
+		// Shorter unquoted words are prose ("token: no").
+		case len(raw) < 4 && s[k1] != '"' && s[k1] != '\'':
+			continue
 		}
-		// The closing quote of a quoted word ('…?api_key=…', 'X-Api-Key:
-		// …') is not the value's: a printed command stays one a shell reads.
-		quote := ""
-		if strings.HasSuffix(m, "'") {
-			quote = "'"
+		b.WriteString(s[last:v0])
+		b.WriteString(Marker)
+		last, pos = v1, v1
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// valueAt is the value that starts s[i:], from v0 to v1, and raw, the run
+// of bytes it was cut from. A quoted value is what its quotes hold (a
+// double-quoted one may escape a quote with '\\'); an unquoted one is
+// trimmed by trimValue. An unclosed quote starts an unquoted value.
+func valueAt(s string, i int) (v0, v1 int, raw string) {
+	if i < len(s) && (s[i] == '"' || s[i] == '\'') {
+		q := s[i]
+		for j := i + 1; j < len(s) && s[j] != '\n'; j++ {
+			switch {
+			case s[j] == '\\' && q == '"':
+				j++
+			case s[j] == q:
+				return i + 1, j, s[i+1 : j]
+			}
 		}
-		return keyValueRE.ReplaceAllString(m, "${1}"+Marker) + quote
-	})
-	return s
+		i++
+	}
+	j := i
+	for ; j < len(s); j++ {
+		c := s[j]
+		if c == ',' && (j+1 == len(s) || isSpaceByte(s[j+1])) || isSpaceByte(c) || strings.IndexByte("\"&;}`", c) >= 0 {
+			break
+		}
+	}
+	return i, i + trimValue(s[i:j], s[j:]), s[i:j]
+}
+
+// trimValue is the length of v, an unquoted value that rest follows,
+// without what prose puts after a word: the closing quote of a quoted word
+// ('…?api_key=…', 'X-Api-Key: …': a printed command stays one a shell
+// reads), one byte of punctuation before a space or the end (as proseEnd
+// keeps), and brackets that close around the pair ("(token=…)"): one that
+// opens nothing in v.
+func trimValue(v, rest string) int {
+	n := len(v)
+	if n > 1 && v[n-1] == '\'' {
+		n--
+	}
+	if n == len(v) && (rest == "" || isSpaceByte(rest[0])) && n >= 2 &&
+		isProsePunct(v[n-1]) && !isProsePunct(v[n-2]) {
+		n--
+	}
+	for n > 1 {
+		open := strings.IndexByte(")]>", v[n-1])
+		if open < 0 || strings.Count(v[:n], "([<"[open:open+1]) >= strings.Count(v[:n], v[n-1:n]) {
+			break
+		}
+		n--
+	}
+	return n
+}
+
+func isSpaceByte(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
 }
 
 // literals are values that hold no secret whatever their key: a fix's

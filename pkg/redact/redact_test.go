@@ -30,6 +30,19 @@ func TestValue(t *testing.T) {
 		{"Location with a raw space", "location", "https://a.example/cb?x=1 sid=abc", "https://a.example/cb?x=1 sid=" + Marker},
 		{"Content-Location", "Content-Location", "/r#access_token=abc", "/r#access_token=" + Marker},
 		{"jwt in other header", "X-Debug", "user eyJhbGciOiJIUzI1.eyJzdWIiOiIxMjM0.abcdefgh", "user " + Marker},
+		// A comma in a cookie value is the value's (browsers send JSON
+		// cookies raw): nothing after the name is shown.
+		{"cookie value with commas", "Cookie", `prefs={"a":1,"b":2}; sid=abc`, "prefs=" + Marker + "; sid=" + Marker},
+		{"cookie list joined by commas", "Cookie", "sid=abc, theme=dark", "sid=" + Marker},
+		{"set-cookie with comma", "Set-Cookie", `prefs={"a":1,"b":"x=y"}; Path=/`, "prefs=" + Marker},
+		// A cookie without '=' has no name: what it holds is its value.
+		{"nameless cookie", "Cookie", "s3cr3tvalue; sid=abc", Marker + "; sid=" + Marker},
+		{"nameless set-cookie", "Set-Cookie", "s3cr3tvalue; Path=/", Marker},
+		{"empty-named set-cookie", "Set-Cookie", "=s3cr3tvalue; Path=/", "=" + Marker},
+		{"cookie separators kept", "Cookie", "a=1;b=2; ", "a=" + Marker + ";b=" + Marker + "; "},
+		{"link header", "Link", "<https://a.example/?sig=abc>; rel=next, <https://a.example/?sig=def,>; rel=prev",
+			"<https://a.example/?sig=" + Marker + ">; rel=next, <https://a.example/?sig=" + Marker + ">; rel=prev"},
+		{"referer keeps a trailing comma hidden", "Referer", "https://a.example/?token=abc,", "https://a.example/?token=" + Marker},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -146,7 +159,7 @@ func TestText(t *testing.T) {
 		// URL standard strips them): what follows is still its query.
 		{"Example: #0 GET http://127.0.0.1:9/a?x=1\nsig=s3cr3t", "Example: #0 GET http://127.0.0.1:9/a?x=1\nsig=" + Marker},
 		{"Call the final URL directly (http://h/cb?x=1\r\ncode=s3cr3t: https, the trailing slash)",
-			"Call the final URL directly (http://h/cb?x=1\r\ncode=" + Marker + " https, the trailing slash)"},
+			"Call the final URL directly (http://h/cb?x=1\r\ncode=" + Marker + ": https, the trailing slash)"},
 		{"-H 'X-Note: see http://x.test/?a=1\nsig=s3cr3t' -H 'a: b'", "-H 'X-Note: see http://x.test/?a=1\nsig=" + Marker + "' -H 'a: b'"},
 		{"at 'http://h/p\n?X-Amz-Signature=s3cr3t\t&sid=s3cr3t' from", "at 'http://h/p\n?X-Amz-Signature=" + Marker + "\t&sid=" + Marker + "' from"},
 		{"GET http://h/x?a=1\tcode=s3cr3t", "GET http://h/x?a=1\tcode=" + Marker},
@@ -191,6 +204,29 @@ func TestText(t *testing.T) {
 		{"see https://a.example/docs?page=2\nThe code=200 answer", "see https://a.example/docs?page=2\nThe code=200 answer"},
 		{"open https://a.example/x\n\nthen check the key", "open https://a.example/x\n\nthen check the key"},
 		{"Origin: https://app.example.com;\nadd_header Vary Origin;", "Origin: https://app.example.com;\nadd_header Vary Origin;"},
+		// A comma, period, colon or bracket after a hidden value is the
+		// text's, not the secret's: the marker replaces the secret alone.
+		{"see https://a.example/?code=abc, then /cb?sig=def, and", "see https://a.example/?code=" + Marker + ", then /cb?sig=" + Marker + ", and"},
+		{"GET https://a.example/?token=abc. Then", "GET https://a.example/?token=" + Marker + ". Then"},
+		{"see https://a.example/#access_token=abc: then", "see https://a.example/#access_token=" + Marker + ": then"},
+		{"open https://a.example/?sig=abc!", "open https://a.example/?sig=" + Marker + "!"},
+		{"(token=abc123) and [secret=abc123], then", "(token=" + Marker + ") and [secret=" + Marker + "], then"},
+		{"token=abc123. Next", "token=" + Marker + ". Next"},
+		{"Link: <https://a.example/?token=abc>; rel=next", "Link: <https://a.example/?token=" + Marker + ">; rel=next"},
+		{"Authorization: Bearer abcdefghijkl. Next", "Authorization: Bearer " + Marker + ". Next"},
+		// A comma inside a secret is the secret's: all of it is hidden,
+		// quoted or not, in a URL or in text; so is a secret that is only
+		// punctuation, and at most one byte of punctuation ends one.
+		{"see https://a.example/?token=abc,def then", "see https://a.example/?token=" + Marker + " then"},
+		{"see https://a.example/?token=abc,def, then", "see https://a.example/?token=" + Marker + ", then"},
+		{"see https://a.example/?token=,, then", "see https://a.example/?token=" + Marker + " then"},
+		{"see https://a.example/?token=, then", "see https://a.example/?token=" + Marker + " then"},
+		{"password=ab,cdefgh next", "password=" + Marker + " next"},
+		{"token=abcdef, next=1", "token=" + Marker + ", next=1"},
+		{`token="abc, def", next`, `token="` + Marker + `", next`},
+		{`{"password": "a,b c,d", "user": "bob"}`, `{"password": "` + Marker + `", "user": "bob"}`},
+		{`password='pa ss, word' then`, `password='` + Marker + `' then`},
+		{`api_key: "ab\"c, d" x`, `api_key: "` + Marker + `" x`},
 	}
 	for _, tt := range tests {
 		if got := Text(tt.in); got != tt.want {
@@ -484,4 +520,44 @@ func BenchmarkURL(b *testing.B) {
 	for b.Loop() {
 		_ = URL(s)
 	}
+}
+
+// FuzzKeyValueSecret: a secret after a secret-named key, quoted with
+// whatever the fuzzer puts in the quotes (commas, spaces), or unquoted
+// with whatever follows that is no white space, never shows, and the text
+// after the value stays as written.
+func FuzzKeyValueSecret(f *testing.F) {
+	f.Add("password", `"`, ", x", " then", uint32(1))
+	f.Add("api_key", `'`, "a b,c", ", next", uint32(2))
+	f.Add("session", "", ",x,y", ". Next", uint32(3))
+	f.Add("X-Auth-Token", "", "", "), and", uint32(4))
+	f.Fuzz(func(t *testing.T, key, quote, junk, after string, seed uint32) {
+		if !keyRE.MatchString(key+"=") || strings.ContainsAny(key, "\"'= \t\r\n:") ||
+			strings.HasPrefix(strings.ToLower(key), "access-control-") {
+			return
+		}
+		secret := fmt.Sprintf("S3cr3t%08x", seed)
+		var in string
+		switch quote {
+		case `"`, `'`:
+			if strings.ContainsAny(junk, quote+"\\\n") {
+				return
+			}
+			in = key + "=" + quote + secret + junk + quote + after
+		case "":
+			if strings.ContainsAny(junk, "\"&;}` \t\r\n\f\v") {
+				return
+			}
+			in = key + "=" + secret + junk + after
+		default:
+			return
+		}
+		out := Text(in)
+		if strings.Contains(out, secret) {
+			t.Fatalf("Text(%q) = %q keeps the secret", in, out)
+		}
+		if quote != "" && !strings.HasSuffix(out, quote+after) && Text(after) == after {
+			t.Fatalf("Text(%q) = %q: the text after the value changed", in, out)
+		}
+	})
 }
