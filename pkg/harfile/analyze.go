@@ -959,6 +959,10 @@ func (a *analyzer) judge(j *job) *Result {
 	res, ex := &jd.res, &jd.ex
 	ex.Request = req
 	causeKnown := true
+	// unanswered is what the file records no answer for where the cause
+	// is not known, when not e itself: cause-not-in-file names it.
+	var unanswered *Entry
+	unansweredWhat := ""
 	if j.pair != nil {
 		res.PreflightIndex, res.PreflightStatus = j.pair.Index, j.pair.Response.Status
 		hop, known := a.hopOf(j.pair)
@@ -966,6 +970,7 @@ func (a *analyzer) judge(j *job) *Result {
 			ex.Preflight = hop
 		} else {
 			causeKnown = false
+			unanswered, unansweredWhat = j.pair, "its preflight"
 		}
 	}
 	blocked := false
@@ -980,6 +985,7 @@ func (a *analyzer) judge(j *job) *Result {
 				pf, known := a.hopOf(pre)
 				if !known {
 					causeKnown = false
+					unanswered, unansweredWhat = pre, "the preflight sent before following its redirect"
 					break
 				}
 				ex.Actual[len(ex.Actual)-1].RedirectPreflight = pf
@@ -988,6 +994,10 @@ func (a *analyzer) judge(j *job) *Result {
 		blocked = blocked || recordedBlocked(q)
 		if !hopKnown(q) {
 			causeKnown = false
+			unanswered, unansweredWhat = nil, ""
+			if i >= 0 {
+				unanswered, unansweredWhat = q, "the request its redirect led to"
+			}
 			break
 		}
 		resp := &jd.resp
@@ -1053,7 +1063,7 @@ func (a *analyzer) judge(j *job) *Result {
 		rep := req
 		res.Reproduce = &rep
 		res.ReproduceCookie = recordedCookie(e)
-		res.Findings = prependReported(res.Findings, causeNotInFile(e, &req, causeKnown))
+		res.Findings = prependReported(res.Findings, causeNotInFile(e, unanswered, unansweredWhat, causeKnown))
 	}
 	return res
 }
@@ -1124,7 +1134,7 @@ func (a *analyzer) judgePreflightOnly(j *job) *Result {
 		res.Verdict = cors.Blocked
 		res.CauseSource = CauseUnknown
 		res.Reproduce = &req
-		res.Findings = prependReported(res.Findings, causeNotInFile(e, &req, false))
+		res.Findings = prependReported(res.Findings, causeNotInFile(e, nil, "", false))
 	default:
 		res.Status = 0
 		res.Findings = dropErrors(res.Findings)
@@ -1230,18 +1240,30 @@ func hopKnown(e *Entry) bool {
 	return !e.Failed() || isNetworkError(e.Response.Error) || (len(e.Response.Headers) > 0 && e.Response.Status == 0)
 }
 
-func causeNotInFile(e *Entry, req *cors.Request, headersRecorded bool) cors.Finding {
+// causeNotInFile is the finding of a request e the browser blocked for a
+// reason the file does not hold: no answer recorded for e, or for
+// unanswered (what it is to e: its preflight, a redirect's hop), or only
+// headers that pass.
+func causeNotInFile(e, unanswered *Entry, unansweredWhat string, headersRecorded bool) cors.Finding {
 	what := "records no response headers for it"
+	if unanswered != nil {
+		what = "records no response headers for " + unansweredWhat + " (" + recordedStatus(unanswered) + ")"
+	}
 	if headersRecorded {
 		what = "records response headers that would pass the CORS check, so the recording does not show the answer the browser judged"
 	}
+	f := cors.NewFinding(CodeCauseNotInFile, "actual",
+		"the browser blocked this request ("+recordedStatus(e)+") but the file "+what+"; the cause is not in the file")
+	return f
+}
+
+// recordedStatus is e's status and the error the file records with it.
+func recordedStatus(e *Entry) string {
 	status := fmt.Sprintf("status %d", e.Response.Status)
 	if e.Response.Error != "" {
 		status += ", " + e.Response.Error
 	}
-	f := cors.NewFinding(CodeCauseNotInFile, "actual",
-		"the browser blocked this request ("+status+") but the file "+what+"; the cause is not in the file")
-	return f
+	return status
 }
 
 func preflightNotRecorded(plan *cors.Plan, req *cors.Request) cors.Finding {
