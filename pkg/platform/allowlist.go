@@ -86,12 +86,10 @@ location %s {
 }
 
 func expressAllowList(c FixContext) string {
-	return fmt.Sprintf(`const cors = require('cors');
-
-// exact origins only: never origin: true (it echoes every origin), never a RegExp;
+	return fmt.Sprintf(`// exact origins only: never origin: true (it echoes every origin), never a RegExp;
 // %s
 const allowed = new Set([%s]);
-app.use(cors({
+app.use(require('cors')({   // in place of your app.use(cors(...)); require here works either way
   origin: (origin, callback) => callback(null, allowed.has(origin) ? origin : false),
   credentials: %s
   // your other options (methods, allowedHeaders, exposedHeaders, maxAge) stay as they are

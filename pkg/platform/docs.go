@@ -461,10 +461,10 @@ var pages = map[cors.Code]pageText{
 	CodeExpressNoCORS: {
 		Platform: "Express (Node.js)", Explains: cors.CodeMissingAllowOrigin,
 		Browser: "Express answers (its automatic `OPTIONS` reply, a 404, or the route's answer) without CORS headers.",
-		Why:     "No `cors` middleware runs for the path, or it is registered after the router or error handler that answered.",
+		Why:     "No `cors` middleware runs for the path, or it is registered after the router or error handler that answered. A `cors()` given to single routes (`app.get(path, cors(), handler)`) does not answer their preflights without an `app.options` of its own: Express replies to `OPTIONS` itself. The fix registers `cors` for the whole app with the package's default methods and headers, so routes whose preflights pass today keep passing (verified on express 4.22.3 with cors 2.8.6: pasted unedited, a per-route app and an app with `cors()` after its router then pass, another origin stays refused).",
 		Example: "HTTP/1.1 200 OK\nX-Powered-By: Express\nAllow: GET,HEAD\nContent-Type: text/html; charset=utf-8\n\nGET,HEAD",
 		Confirm: "Look for `app.use(cors(` before the routers in the app's entry file.",
-		Detect:  "`X-Powered-By: Express` (or Express's `Cannot GET` page), no gateway in front, and an answer without the header.",
+		Detect:  "`X-Powered-By: Express` (or Express's `Cannot GET` page), no gateway in front, and an answer without the header. When Express's answer to an unknown path carries the header, the `cors` middleware exists and runs after the routes: the cause says so.",
 		Related: []cors.Code{CodeMiddlewareOrder},
 	},
 	CodeAPIMCorsPolicy: {

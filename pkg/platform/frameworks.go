@@ -7,6 +7,7 @@ package platform
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
@@ -127,11 +128,29 @@ func frameworkCauses(a *analysis) []cors.Finding {
 	// Vary: Origin without the header is the cors package refusing the
 	// origin (origin-not-in-allow-list), not a missing middleware.
 	if fw == idExpress && len(out) == 0 && fin != nil && fin.resp != nil && !hasACAO(fin.resp) && a.blocks(fin.step) && refusal(fin) == "" && refusal(pf) == "" && header(fin.request, "Origin") != "null" {
+		why := "no cors middleware runs for this route (or it runs after the handler or error handler that answered)"
+		fix := "app.use(cors({ origin: '" + a.fixContext().Origin + "' })) before the routes and the error handler."
+		if ep := expressCORSAfter(a); ep != nil {
+			why = fmt.Sprintf("the cors middleware answers elsewhere (the %d to %s carried Access-Control-Allow-Origin), so it is registered after the route or error handler that answered here", ep.resp.Status, show(pathOf(ep.request.URL)))
+			fix = "Move your app.use(cors(...)) above the routes and the error handler, options unchanged."
+		}
 		out = append(out, a.finding(CodeExpressNoCORS, fw, fin.step, true,
-			fmt.Sprintf("Express answered %d without Access-Control-Allow-Origin: no cors middleware runs for this route (or it runs after the handler or error handler that answered)", fin.resp.Status),
-			"app.use(cors({ origin: '"+a.fixContext().Origin+"' })) before the routes and the error handler."))
+			fmt.Sprintf("Express answered %d without Access-Control-Allow-Origin: %s", fin.resp.Status, why), fix))
 	}
 	return out
+}
+
+// expressCORSAfter is an error-path answer of Express that carries
+// Access-Control-Allow-Origin: a path no route matches falls through to a
+// cors() registered after the routes (seen on express 4.22 with cors 2.8:
+// the 404 "Cannot GET" has the header, the route's 200 not).
+func expressCORSAfter(a *analysis) *response {
+	for _, ep := range a.obs.errorPaths() {
+		if ep.resp != nil && hasACAO(ep.resp) && strings.Contains(strings.ToLower(header(ep.resp, "X-Powered-By")), "express") {
+			return ep
+		}
+	}
+	return nil
 }
 
 // ---- snippets shared by every family that says "set it in the backend" ----
@@ -141,26 +160,52 @@ func frameworkCauses(a *analysis) []cors.Finding {
 // allowed stay beside the page's, and methods and headers are added to,
 // never replaced.
 
+// corsPackageMethods is the cors package's default methods option
+// (expressjs/cors): an app-wide middleware listing fewer would answer the
+// preflights of the app's other routes without their methods.
+var corsPackageMethods = []string{"GET", "HEAD", "PUT", "PATCH", "POST", "DELETE"}
+
+// expressCors registers a cors middleware for the whole app. It calls
+// require('cors') in place: a file that declares cors already stops with a
+// SyntaxError on a second const (express 4.22, cors 2.8). Its methods and
+// allowedHeaders stay cors's defaults (the headers a preflight asks for are
+// echoed, for the listed origins only): the page's alone would refuse the
+// preflights that other routes pass today through their own cors().
 func expressCors(c FixContext) string {
-	lists := fmt.Sprintf(`  methods: [%s],
-  allowedHeaders: [%s],`, singleQuoted(c.Methods), singleQuoted(c.Headers))
+	lists := fmt.Sprintf(`  // methods, allowedHeaders: cors's defaults (GET, HEAD, PUT, PATCH, POST, DELETE; the
+  // headers each preflight asks for: here %s), so the
+  // preflights of your other routes still pass`, c.headerList(", "))
+	var extra []string
+	for _, m := range c.Methods {
+		if m != "OPTIONS" && !slices.Contains(corsPackageMethods, m) {
+			extra = append(extra, m)
+		}
+	}
+	if len(extra) > 0 {
+		lists = fmt.Sprintf(`  methods: [%s],
+  // allowedHeaders: cors's default (the headers each preflight asks for: here %s),
+  // so the preflights of your other routes still pass`, singleQuoted(append(slices.Clip(corsPackageMethods), extra...)), c.headerList(", "))
+	}
 	head := ""
 	if c.Existing {
-		head = "\n// allowedOrigins: the origins your code allows today; keep them all"
+		head = "// allowedOrigins: the origins your code allows today; keep them all\n"
 		lists = fmt.Sprintf(`  // methods, allowedHeaders: keep yours; add %s and %s if you list them`, c.Method, c.headerList(", "))
 	}
-	return fmt.Sprintf(`const cors = require('cors');
-%s
-// first: before auth, routers and error handlers, so OPTIONS is answered and errors carry the headers
-app.use(cors({
+	return fmt.Sprintf(`%s// first: before auth, routers and error handlers, so OPTIONS is answered and errors carry
+// the headers (npm install cors; require('cors') here works whether or not the file has one)
+app.use(require('cors')({
   origin: [%s],
 %s
   credentials: %s
   maxAge: 7200,
 }));
-app.use(authenticate);
-app.use('/api', apiRouter);`, head, c.jsOrigins(), lists, c.credentials("//", ","))
+%s`, head, c.jsOrigins(), lists, c.credentials("//", ","), expressBelow)
 }
+
+// expressBelow says where the app's own middleware goes, as a comment: a
+// pasted authenticate or apiRouter the file lacks throws at startup.
+const expressBelow = `// your auth, routers and error handlers stay below it, as they are, such as:
+// app.use(authenticate); app.use('/api', apiRouter);`
 
 func springCors(c FixContext) string {
 	config := fmt.Sprintf(`    cors.setAllowedOrigins(List.of(%s));
@@ -279,9 +324,8 @@ func expressMoveFirst(c FixContext) string {
 	return fmt.Sprintf(`// your cors middleware, options unchanged, moved above authentication:
 // OPTIONS preflights are answered before auth can refuse them, and auth's 401s carry the headers
 app.use(cors(corsOptions));   // your existing options, now before auth
-app.use(authenticate);
-app.use('/api', apiRouter);
-%s`, c.addIfMissing("//", "corsOptions.origin"))
+%s
+%s`, expressBelow, c.addIfMissing("//", "corsOptions.origin"))
 }
 
 func springMoveFirst(c FixContext) string {
