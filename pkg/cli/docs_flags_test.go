@@ -14,6 +14,7 @@ import (
 // otherTools are flags finding pages quote from other programs, with whose.
 var otherTools = map[string]string{
 	"ip-address-space-overrides": "Chromium's command-line switch",
+	"disable-web-security":       "Chromium's command-line switch",
 	"cors":                       "aws lambda update-function-url-config",
 	"proxy-headers":              "uvicorn",
 	"forwarded-allow-ips":        "uvicorn",

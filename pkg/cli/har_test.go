@@ -44,6 +44,12 @@ func TestHarGolden(t *testing.T) {
 		{"har_failures.txt", []string{"har", "testdata/har_failures.har"}, ExitAllowed},
 		{"har_failures.json", []string{"har", "-o", "json", "testdata/har_failures.har"}, ExitAllowed},
 		{"har_failures_strict.txt", []string{"har", "--strict", "testdata/har_failures.har"}, ExitBlocked},
+		// Chrome let requests through whose recorded answers (the server's:
+		// DevTools records them before an extension adds CORS headers)
+		// fail the CORS check: allowed, with a warning; a service worker's
+		// answer and a 304 stay silent.
+		{"har_extension.txt", []string{"har", "testdata/har_extension.har"}, ExitAllowed},
+		{"har_extension.json", []string{"har", "-o", "json", "testdata/har_extension.har"}, ExitAllowed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

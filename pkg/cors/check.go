@@ -114,9 +114,15 @@ type accessCheck struct {
 // whether the request carries credentials, and its initiator how the
 // page asked for them.
 func checkAccess(m *Message, origin string, r *Request) []accessCheck {
+	return checkAccessValues(values(m, HeaderAllowOrigin), values(m, HeaderAllowCredentials), origin, r)
+}
+
+// checkAccessValues is checkAccess on the lines of the response's
+// Access-Control-Allow-Origin and Access-Control-Allow-Credentials.
+func checkAccessValues(acaoLines, acacLines []string, origin string, r *Request) []accessCheck {
 	credentials := r.Credentials
 	var out []accessCheck
-	acao, present := combined(m, HeaderAllowOrigin)
+	acao, present := combine(acaoLines)
 	switch {
 	case present && acao == "*":
 		if !credentials {
@@ -131,7 +137,7 @@ func checkAccess(m *Message, origin string, r *Request) []accessCheck {
 	case !present:
 		out = append(out, accessCheck{corsError: "MissingAllowOriginHeader", message: "the response has no Access-Control-Allow-Origin header"})
 	case acao != origin:
-		lines := len(values(m, HeaderAllowOrigin))
+		lines := len(acaoLines)
 		switch failure := allowOriginFailure(acao); {
 		case failure == "MultipleAllowOriginValues":
 			why := "a comma-separated list"
@@ -158,7 +164,7 @@ func checkAccess(m *Message, origin string, r *Request) []accessCheck {
 		}
 	}
 	if credentials {
-		acac, _ := combined(m, HeaderAllowCredentials)
+		acac, _ := combine(acacLines)
 		if acac != "true" {
 			msg := "the request carries credentials but Access-Control-Allow-Credentials is missing"
 			if acac != "" {
@@ -239,6 +245,33 @@ var preflightCodeOf = func() map[Code]Code {
 	}
 	return m
 }()
+
+// headerChecks are the failures of a check on the CORS headers of a
+// response the server sent: the CORS check (accessCodes) of the preflight
+// and of the actual response, and the preflight's Allow-Methods and
+// Allow-Headers. Whatever rewrites response headers between the server and
+// the check (an extension) decides them.
+var headerChecks = func() map[Code]bool {
+	m := map[Code]bool{CodeInvalidAllowMethods: true, CodeInvalidAllowHeaders: true, CodeMethodNotAllowed: true, CodeHeaderNotAllowed: true}
+	for _, pair := range accessCodes {
+		m[pair[0]], m[pair[1]] = true, true
+	}
+	return m
+}()
+
+// IsHeaderCheck reports whether code fails a check on the CORS headers of
+// a response (the CORS check, the preflight's method and header lists):
+// one the server's headers alone decide, not the network, a redirect, the
+// URL or the page.
+func IsHeaderCheck(code Code) bool { return headerChecks[code] }
+
+// AccessAllowed reports whether a response whose Access-Control-Allow-Origin
+// and Access-Control-Allow-Credentials lines are acao and acac passes the
+// CORS check (Fetch §CORS check) for r: the check Evaluate makes of each
+// response to r, without building the response or the findings.
+func AccessAllowed(acao, acac []string, r *Request) bool {
+	return len(checkAccessValues(acao, acac, r.Origin, r)) == 0
+}
 
 // parseAllowList parses Access-Control-Allow-Methods or -Headers as Chromium
 // does (preflight_result.cc ParseAccessControlAllowList, which walks

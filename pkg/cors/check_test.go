@@ -132,3 +132,39 @@ func TestLowerName(t *testing.T) {
 		}
 	}
 }
+
+// AccessAllowed is Evaluate's verdict on a lone response, and the codes
+// IsHeaderCheck names are those the server's CORS headers decide.
+func TestAccessAllowedAndHeaderChecks(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		h     http.Header
+		creds bool
+	}{
+		{"wildcard", hdr(HeaderAllowOrigin, "*"), false},
+		{"exact with credentials", hdr(HeaderAllowOrigin, page, HeaderAllowCredentials, "true"), true},
+		{"missing", hdr(), false},
+		{"wildcard with credentials", hdr(HeaderAllowOrigin, "*", HeaderAllowCredentials, "true"), true},
+		{"mismatch", hdr(HeaderAllowOrigin, "https://other.example"), false},
+	} {
+		req := Request{Method: "GET", URL: "https://api.example.com/x", Origin: page, Credentials: tc.creds}
+		resp := Message{Status: 200, Header: tc.h}
+		d := Chromium.Evaluate(&Exchange{Request: req, Actual: []Hop{{Response: &resp}}})
+		if got, want := AccessAllowed(tc.h[HeaderAllowOrigin], tc.h[HeaderAllowCredentials], &req), d.Verdict == Allowed; got != want {
+			t.Errorf("%s: AccessAllowed = %v, Evaluate allowed = %v", tc.name, got, want)
+		}
+		if rep := d.Reported(); rep != nil && !IsHeaderCheck(rep.Code) {
+			t.Errorf("%s: reported %s is not a header check", tc.name, rep.Code)
+		}
+	}
+	for _, c := range []Code{CodeMissingAllowOrigin, CodePreflightWildcardCredentials, CodeHeaderNotAllowed, CodeInvalidAllowMethods} {
+		if !IsHeaderCheck(c) {
+			t.Errorf("IsHeaderCheck(%s) = false", c)
+		}
+	}
+	for _, c := range []Code{CodePreflightStatus, CodePreflightRedirect, CodeActualNetwork, CodeLocalNetworkPermission, CodeMixedContent, CodeRedirectCredentials, CodeMissingVaryOrigin} {
+		if IsHeaderCheck(c) {
+			t.Errorf("IsHeaderCheck(%s) = true", c)
+		}
+	}
+}

@@ -156,9 +156,11 @@ type AnalyzeOptions struct {
 	// FixFormat picks the form of platform fixes, as check's --fix-format.
 	FixFormat string
 	// BriefAllowed says the caller reads only the verdict and identity
-	// (index, method, URL, origin, CORS mode) of allowed requests, as the
-	// text report does: they are then not explained (no platform analysis,
-	// and no engine run at all when the file's browser records failures),
+	// (index, method, URL, origin, CORS mode) of allowed requests, and
+	// their allowed-despite-headers warning, as the text report does: they
+	// are then not explained (no platform analysis,
+	// and no engine run at all when the file's browser records failures,
+	// unless the server's recorded answer may fail: see mayDisagree),
 	// which is most of the work on a file of healthy traffic. Blocked and
 	// failed requests are judged in full either way.
 	BriefAllowed bool
@@ -934,9 +936,10 @@ func (a *analyzer) judge(j *job) *Result {
 	e := j.e
 	// A check --har-out file's probes can still block it (third-party
 	// cookies): such a request is judged in full.
-	if a.opts.BriefAllowed && j.rec.RecordsFailures && len(j.errorPaths) == 0 && !recordedBlockedChain(j) {
-		// The browser recorded no failure, so it let the request through
-		// whatever the engine finds: the verdict is all the caller reads.
+	if a.opts.BriefAllowed && j.rec.RecordsFailures && len(j.errorPaths) == 0 && !recordedBlockedChain(j) && !mayDisagree(j) {
+		// The browser recorded no failure, so it let the request through,
+		// and the server's answer passes or is not in the file: the
+		// verdict is all the caller reads.
 		res := a.newResult(j)
 		if j.pair != nil {
 			res.PreflightIndex = j.pair.Index
@@ -1048,8 +1051,13 @@ func (a *analyzer) judge(j *job) *Result {
 	case !blocked:
 		// The browser let it through: errors the engine finds in the
 		// recorded headers mean the recording is not the whole story (a
-		// no-cors request, stripped headers), not that the browser blocked.
+		// no-cors request, stripped headers), not that the browser blocked,
+		// unless they are the server's own answer (allowedDespiteHeaders).
+		despite, warn := allowedDespiteHeaders(j, ex, d)
 		res.Findings = dropErrors(res.Findings)
+		if warn {
+			res.Findings = append(res.Findings, despite)
+		}
 		if f, ok := credentialsNotRecorded(j, ex); ok {
 			res.Findings = append(res.Findings, f)
 		}
@@ -1066,6 +1074,87 @@ func (a *analyzer) judge(j *job) *Result {
 		res.Findings = prependReported(res.Findings, causeNotInFile(e, unanswered, unansweredWhat, causeKnown))
 	}
 	return res
+}
+
+// allowedDespiteHeaders warns, for a file that marks failures (Chrome's
+// DevTools), about a request the browser let through although the server's
+// answer in the file fails a check on its CORS headers. DevTools records
+// the headers the server sent (Network.responseReceivedExtraInfo), not
+// those an extension's declarativeNetRequest rule added, and with
+// --disable-web-security nothing is checked (both seen on Chromium 156):
+// this browser did not judge what the server sent, and others block it.
+// The engine's reported finding is the reason; the verdict stays allowed.
+func allowedDespiteHeaders(j *job, ex *cors.Exchange, d *cors.Diagnosis) (cors.Finding, bool) {
+	if !j.rec.RecordsFailures || d.Verdict != cors.Blocked || redirected(ex, j.rec.Profile) || !serverAnswered(j) {
+		return cors.Finding{}, false
+	}
+	rep := d.Reported()
+	if rep == nil || !cors.IsHeaderCheck(rep.Code) {
+		return cors.Finding{}, false
+	}
+	name := j.rec.Profile.Display
+	f := cors.NewFinding(CodeAllowedDespiteHeaders, rep.Step, fmt.Sprintf(
+		"%s let this request through, but the server's answer in the file fails the CORS check: %s (%s); the file holds the headers the server sent, so this %s changed the answer or skipped the check (an extension such as \"Allow CORS\" adds the header; --disable-web-security skips the check), and browsers without that block the request",
+		name, rep.Message, rep.Code, name))
+	f.Fix = "Fix the server as " + string(rep.Code) + " says: " + rep.Fix +
+		" Then load the page in a browser profile without extensions to see what other users get."
+	return f, true
+}
+
+// serverAnswered reports whether every entry judged for j holds what the
+// server sent as DevTools records it: the request's own Origin header, and
+// a response with headers from a server address (a service worker's or
+// the memory cache's answer has none) that is not a 304 (DevTools records
+// the 304's own headers; the browser checks the cached response they
+// revalidate).
+func serverAnswered(j *job) bool {
+	if j.originSource != OriginFromHeader || !fromServer(j.e) || j.pair != nil && !fromServer(j.pair) {
+		return false
+	}
+	for _, h := range j.hops {
+		if !fromServer(h.e) || h.preflight != nil && !fromServer(h.preflight) {
+			return false
+		}
+	}
+	return true
+}
+
+func fromServer(e *Entry) bool {
+	return e.ServerIP != "" && e.Response.Status != http.StatusNotModified && len(e.Response.Headers) > 0
+}
+
+// mayDisagree reports whether allowedDespiteHeaders may warn about a
+// request the browser let through: the file holds the server's answer and
+// it is not a lone response that passes the CORS check (all the engine
+// checks the headers of a request without preflight or redirect for).
+// The text report judges only those in full.
+func mayDisagree(j *job) bool {
+	if !serverAnswered(j) {
+		return false
+	}
+	if j.pair != nil || len(j.hops) > 0 {
+		return true
+	}
+	e := j.e
+	req := cors.Request{Method: e.Request.Method, URL: e.Request.URL, Origin: j.origin, OriginHeader: j.originHeader}
+	if hasCredentials(e) {
+		// As judge has it; the initiator matters to the check only here.
+		req.Initiator = initiatorAPI(e)
+		req.Credentials = !cors.InitiatorOf(&req).SameOriginOnly
+	}
+	// The two headers the check reads, as judge's message holds them
+	// (kept on the stack: most answers hold one line of each at most).
+	var lines [2]string
+	acao, acac := lines[:0:1], lines[1:1:2]
+	for i := range e.Response.Headers {
+		switch h := &e.Response.Headers[i]; {
+		case strings.EqualFold(h.Name, cors.HeaderAllowOrigin):
+			acao = append(acao, h.Value)
+		case strings.EqualFold(h.Name, cors.HeaderAllowCredentials):
+			acac = append(acac, h.Value)
+		}
+	}
+	return !cors.AccessAllowed(acao, acac, &req)
 }
 
 // recordedBlockedChain is judge's "blocked" without building the hops:

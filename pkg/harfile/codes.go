@@ -17,6 +17,10 @@ const (
 	// Safari) shows an allowed request whose headers fail with
 	// credentials, and it does not record whether script sent them.
 	CodeCredentialsNotRecorded cors.Code = "credentials-not-recorded"
+	// CodeAllowedDespiteHeaders: a file that marks failures (Chrome's)
+	// shows an allowed request whose recorded answer, the server's, fails
+	// the CORS check: an extension or a flag let it through.
+	CodeAllowedDespiteHeaders cors.Code = "allowed-despite-headers"
 )
 
 func init() {
@@ -37,6 +41,10 @@ func init() {
 			Title: "The export does not say whether the request carried credentials, and with them these headers fail",
 			Spec:  "Fetch §CORS check steps 3 and 6 (credentials mode include)",
 			Fix:   "If the page sends this request with credentials: 'include' (or XHR withCredentials), the browser blocked it: " + notRecordedServerFix + " Otherwise nothing to do."},
+		cors.Info{Code: CodeAllowedDespiteHeaders, Severity: cors.SeverityWarning,
+			Title: "The browser allowed the request, but the server's recorded answer fails the CORS check",
+			Spec:  "Fetch §CORS check; Chromium DevTools records the response headers the network service received (Network.responseReceivedExtraInfo)",
+			Fix:   "Fix the server as the finding named in the message says, then load the page in a browser profile without extensions: other users' browsers block the request."},
 	)
 }
 

@@ -69,6 +69,22 @@ type HARRenderer struct {
 	Failed   int
 	failures map[string]*harFailure
 	failOrd  []*harFailure
+	// Despite counts the allowed requests whose recorded answer fails the
+	// CORS check (allowed-despite-headers), grouped like problems.
+	Despite    int
+	despite    map[string]*harDespite
+	despiteOrd []*harDespite
+}
+
+// harDespite is one allowed-despite-headers warning: allowed requests
+// with the same warning, target origin and page origin.
+type harDespite struct {
+	count          int
+	statuses       map[string]int
+	origin, target string
+	message, fix   string
+	step           string
+	exampleLine    string
 }
 
 // harFailure is one reason requests failed that is not CORS (an
@@ -227,6 +243,9 @@ func (r *HARRenderer) Add(res *harfile.Result) error {
 		r.Failed++
 		r.fail(res)
 	}
+	if res.Verdict == cors.Allowed {
+		r.noteDespite(res)
+	}
 	if r.opts.JSON {
 		return r.addJSON(res, p)
 	}
@@ -276,6 +295,61 @@ func (r *HARRenderer) group(res *harfile.Result, p *harPrepared) {
 	}
 	g.Count++
 	g.Statuses[strconv.Itoa(reportedStatus(res))]++
+}
+
+// noteDespite counts res under its allowed-despite-headers warning, if it
+// has one.
+func (r *HARRenderer) noteDespite(res *harfile.Result) {
+	var f *cors.Finding
+	for i := range res.Findings {
+		if res.Findings[i].Code == harfile.CodeAllowedDespiteHeaders {
+			f = &res.Findings[i]
+		}
+	}
+	if f == nil {
+		return
+	}
+	r.Despite++
+	target := cors.OriginOf(res.URL)
+	key := f.Message + "\x00" + target + "\x00" + res.Origin
+	d := r.despite[key]
+	if d == nil {
+		if r.despite == nil {
+			r.despite = map[string]*harDespite{}
+		}
+		d = &harDespite{statuses: map[string]int{}, origin: r.clean(res.Origin), target: r.cleanURL(target),
+			message: r.clean(f.Message), fix: r.cleanLines(f.Fix), step: f.Step,
+			exampleLine: fmt.Sprintf("#%d %s %s", res.Index, r.clean(res.Method), r.cleanURL(res.URL))}
+		r.despite[key] = d
+		r.despiteOrd = append(r.despiteOrd, d)
+	}
+	d.count++
+	status := res.Status
+	if f.Step == "preflight" && res.PreflightStatus > 0 {
+		status = res.PreflightStatus
+	}
+	d.statuses[strconv.Itoa(status)]++
+}
+
+// writeDespite lists the allowed-despite-headers warnings: requests the
+// browser that recorded the file let through, which others block.
+func (r *HARRenderer) writeDespite(b *strings.Builder, pal palette) {
+	if len(r.despiteOrd) == 0 {
+		return
+	}
+	sort.SliceStable(r.despiteOrd, func(i, j int) bool { return r.despiteOrd[i].count > r.despiteOrd[j].count })
+	width := r.opts.Width
+	writeWrapped(b, pal.bold.Sprintf("Allowed despite the server's answer (%d distinct):", len(r.despiteOrd))+
+		" the browser that recorded the file let these through, but their recorded answers fail the CORS check, so other browsers block them.", "\n", "", width)
+	for _, d := range r.despiteOrd {
+		b.WriteString("\n")
+		writeWrapped(b, pal.warn.Sprint("!")+" "+pal.bold.Sprint(string(harfile.CodeAllowedDespiteHeaders))+" ("+plural(d.count, "request", "requests")+", "+d.origin+" → "+d.target+")", "", "  ", width)
+		writeWrapped(b, statusMix(d.statuses), "  Statuses:  ", "             ", width)
+		writeWrapped(b, d.message, "  Cause:     ", "             ", width)
+		writeBlock(b, d.fix, "  Fix:       ", "             ", width, func(s string) string { return s })
+		writeWrapped(b, d.exampleLine, "  Example:   ", "             ", width)
+		writeCommand(b, "  Docs:      ", "corsdiag explain "+string(harfile.CodeAllowedDespiteHeaders), width)
+	}
 }
 
 // reportedStatus is the status of the answer the reported error is about:
@@ -388,6 +462,9 @@ func (r *HARRenderer) finishText(sum harfile.Summary, log *harfile.Log, readErr 
 	if sum.Failed > 0 {
 		verdict += ", " + pal.warn.Sprintf("%d failed for reasons that are not CORS", sum.Failed)
 	}
+	if r.Despite > 0 {
+		verdict += ", " + pal.warn.Sprintf("%d allowed despite the server's answer", r.Despite)
+	}
 	writeWrapped(&b, verdict+".", "", "  ", r.opts.Width)
 	if sum.ErrorPathProbes > 0 {
 		probes := fmt.Sprintf("%d entries are corsdiag error-path probes (check --har-out), not page requests: their answers are the error-responses-lack-cors warning of the request they probe.", sum.ErrorPathProbes)
@@ -456,6 +533,7 @@ func (r *HARRenderer) finishText(sum harfile.Summary, log *harfile.Log, readErr 
 		}
 		writeCommand(&b, "  Docs:      ", "corsdiag explain "+g.Cause, width)
 	}
+	r.writeDespite(&b, pal)
 	if _, err := io.WriteString(r.out, b.String()); err != nil {
 		return err
 	}
