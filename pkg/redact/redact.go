@@ -19,26 +19,6 @@ const Marker = "[REDACTED]"
 // authority: the URL still parses (url.UserPassword does the same).
 const URLMarker = "%5BREDACTED%5D"
 
-// secretHeaders are always secret, whatever their value.
-var secretHeaders = map[string]bool{
-	"authorization": true, "proxy-authorization": true, "cookie": true, "set-cookie": true,
-	"cookie2": true, "set-cookie2": true, "x-api-key": true, "api-key": true, "apikey": true,
-	"x-amz-security-token": true, "x-csrf-token": true, "x-xsrf-token": true,
-	"x-auth-token": true, "x-access-token": true, "x-id-token": true, "x-refresh-token": true,
-	"ocp-apim-subscription-key": true, "x-goog-api-key": true, "x-functions-key": true,
-	"private-token": true, "x-vault-token": true,
-}
-
-// secretWords mark a header or parameter name as secret when they appear in
-// it: access_token, id_token, refresh_token, oauth_token, X-Amz-Security-Token,
-// client_secret, X-Amz-Signature, X-Goog-Signature, oauth_signature,
-// X-Amz-Credential, X-Goog-Credential, AWSAccessKeyId, apikey, api_key, key,
-// sessionid, PHPSESSID, jsessionid, auth, private_key, client_assertion…
-var secretWords = []string{
-	"token", "secret", "password", "passwd", "passphrase", "apikey", "api-key", "api_key", "auth", "session", "sessid",
-	"signature", "credential", "key", "jwt", "assertion", "hmac", "bearer", "private", "verifier",
-}
-
 // CommonSecretParams are names tokens travel under in URLs, from the
 // clouds' signed URLs (Azure SAS, Azure Functions, S3, GCS), OAuth and
 // common APIs. IsSecretName holds for each; the fuzz tests hide a secret
@@ -49,75 +29,6 @@ var CommonSecretParams = []string{
 	"X-Goog-Credential", "client_secret", "password", "session", "jwt", "code_verifier", "oauth_signature",
 	"subscription-key", "sid", "PHPSESSID", "client_assertion", "SAMLResponse",
 }
-
-// secretNames are secret as whole names only: short words that, as
-// substrings, would hide harmless names (barcode, design, pass-through).
-// sig is Azure SAS's signature, code Azure Functions' key and OAuth's
-// authorization code, sid a session id, ticket a CAS ticket.
-var secretNames = map[string]bool{
-	"sig": true, "code": true, "sid": true, "pwd": true, "pass": true, "otp": true, "ticket": true,
-	"samlresponse": true,
-}
-
-// IsSecretName reports whether a header or query-parameter name holds a secret.
-// CORS headers are never secret: they are what corsdiag diagnoses.
-func IsSecretName(name string) bool {
-	n := strings.ToLower(strings.TrimSpace(name))
-	if secretWholeBits&nameBit(n) != 0 && secretWhole[n] {
-		return true
-	}
-	if strings.HasPrefix(n, "access-control-") || n == "origin" || n == "vary" || n == "sec-fetch-mode" {
-		return false
-	}
-	// strings.Contains(n, w) for each word, in one pass over n.
-	for i := 0; i < len(n); i++ {
-		for _, w := range secretWordsByFirst[n[i]] {
-			if strings.HasPrefix(n[i:], w) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// secretWhole is secretHeaders and secretNames in one map: one lookup per
-// name (a URL's every parameter name is asked).
-var secretWhole = func() map[string]bool {
-	m := map[string]bool{}
-	for _, names := range []map[string]bool{secretHeaders, secretNames} {
-		for n, secret := range names {
-			m[n] = m[n] || secret
-		}
-	}
-	return m
-}()
-
-// secretWholeBits has nameBit set for each name of secretWhole: most
-// names are refused without hashing them.
-var secretWholeBits = func() (bits uint64) {
-	for n := range secretWhole {
-		bits |= nameBit(n)
-	}
-	return bits
-}()
-
-// nameBit hashes a name's length and first and last bytes to one of 64
-// bits: equal names have the same bit.
-func nameBit(n string) uint64 {
-	h := len(n)
-	if h > 0 {
-		h = 7*h + 3*int(n[h-1]) + int(n[0])
-	}
-	return 1 << (h % 64)
-}
-
-// secretWordsByFirst is secretWords by first byte.
-var secretWordsByFirst = func() (t [256][]string) {
-	for _, w := range secretWords {
-		t[w[0]] = append(t[w[0]], w)
-	}
-	return t
-}()
 
 // Header returns a copy of h with secret values replaced by Marker. Cookie
 // names are kept ("session=[REDACTED]") because they help a diagnosis.
@@ -714,9 +625,9 @@ func keyValues(s string) string {
 		switch {
 		case v == "" || v == Marker || isLiteral(v):
 			continue
-		// CORS headers name credentials but hold none: they are what
-		// corsdiag diagnoses.
-		case strings.HasPrefix(strings.ToLower(strings.TrimLeft(s[k0:k1], `"`)), "access-control-"):
+		// The key's words decide, as for a header or a JSON member: CORS
+		// headers name credentials but hold none, token_type names a kind.
+		case !IsSecretName(strings.Trim(strings.TrimRight(s[k0:k1], " \t\r\n\f:="), `"`)):
 			continue
 		// A YAML key whose value is a mapping on the next lines
 		// (MISSING_AUTHENTICATION_TOKEN:, then ResponseParameters:) holds
@@ -882,10 +793,15 @@ func looksLikeToken(v string) bool {
 	return mayHoldSecret(v) && (jwtRE.MatchString(v) || awsKeyRE.MatchString(v))
 }
 
+// jsonString is a JSON string with its quotes.
+const jsonString = `"(?:[^"\\]|\\.)*"`
+
 var (
-	// jsonPairRE is a JSON member whose value is a string: its key and value
-	// without their quotes.
-	jsonPairRE = regexp.MustCompile(`"((?:[^"\\]|\\.){1,128})"(\s*:\s*)"((?:[^"\\]|\\.)*)"`)
+	// jsonPairRE is a JSON member whose value is a string or an array of
+	// strings: its key without its quotes, and its value.
+	jsonPairRE = regexp.MustCompile(`"((?:[^"\\]|\\.){1,128})"\s*:\s*(` + jsonString + `|\[\s*` + jsonString +
+		`(?:\s*,\s*` + jsonString + `)*\s*\])`)
+	jsonStringRE = regexp.MustCompile(jsonString)
 	// pemRE is a PEM private key, to its END line or, cut off, to the end
 	// of the JSON string or text holding it.
 	pemRE = regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----(?:[^"]*?-----END [A-Z ]*PRIVATE KEY-----|[^"]*)`)
@@ -903,15 +819,21 @@ func Body(s string) string {
 	}
 	if strings.Contains(s, `"`) && strings.Contains(s, ":") {
 		s = jsonPairRE.ReplaceAllStringFunc(s, func(m string) string {
-			sub := jsonPairRE.FindStringSubmatch(m)
-			key, v := sub[1], sub[3]
+			sub := jsonPairRE.FindStringSubmatchIndex(m)
+			key := m[sub[2]:sub[3]]
 			if u, err := strconv.Unquote(`"` + key + `"`); err == nil {
 				key = u
 			}
-			if v == "" || v == Marker || !IsSecretName(key) {
+			if !IsSecretName(key) {
 				return m
 			}
-			return `"` + sub[1] + `"` + sub[2] + `"` + Marker + `"`
+			// Each string of the value: the value, or an array's items.
+			return m[:sub[4]] + jsonStringRE.ReplaceAllStringFunc(m[sub[4]:], func(v string) string {
+				if v == `""` {
+					return v
+				}
+				return `"` + Marker + `"`
+			})
 		})
 	}
 	if strings.Contains(s, "PRIVATE KEY-----") {

@@ -3,6 +3,7 @@ package redact
 import (
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 
@@ -170,7 +171,7 @@ func TestText(t *testing.T) {
 		{"# api_key_required = false on it", "# api_key_required = false on it"},
 		{"{ authorizationType: NONE, apiKeyRequired: false }", "{ authorizationType: NONE, apiKeyRequired: false }"},
 		{`"session_cookie": null, "x_api_key": "True"`, `"session_cookie": null, "x_api_key": "True"`},
-		{"api_key_required = falsehood", "api_key_required = " + Marker},
+		{"api_key = falsehood", "api_key = " + Marker},
 		// A YAML key naming a secret word, whose value is a mapping on the
 		// next lines (API Gateway's gateway response types in a fix), is
 		// no key=value: the next line's key stays.
@@ -204,6 +205,9 @@ func TestText(t *testing.T) {
 		{"see https://a.example/docs?page=2\nThe code=200 answer", "see https://a.example/docs?page=2\nThe code=200 answer"},
 		{"open https://a.example/x\n\nthen check the key", "open https://a.example/x\n\nthen check the key"},
 		{"Origin: https://app.example.com;\nadd_header Vary Origin;", "Origin: https://app.example.com;\nadd_header Vary Origin;"},
+		// A key naming a secret's kind or its end holds none (IsSecretName).
+		{"token_type=Bearer&expires_in=3600 session_timeout: 30min", "token_type=Bearer&expires_in=3600 session_timeout: 30min"},
+		{`"tokenizer": "cl100k_base", "session_token": "s3cr3t"`, `"tokenizer": "cl100k_base", "session_token": "` + Marker + `"`},
 		// A comma, period, colon or bracket after a hidden value is the
 		// text's, not the secret's: the marker replaces the secret alone.
 		{"see https://a.example/?code=abc, then /cb?sig=def, and", "see https://a.example/?code=" + Marker + ", then /cb?sig=" + Marker + ", and"},
@@ -253,6 +257,17 @@ func TestBody(t *testing.T) {
 		{`{"code": 404, "Access-Control-Allow-Headers": "authorization", "auth": "", "session": null, "message": "not found"}`,
 			`{"code": 404, "Access-Control-Allow-Headers": "authorization", "auth": "", "session": null, "message": "not found"}`},
 		{"a=1&b=2", "a=1&b=2"},
+		// Members are judged by IsSecretName, word by word (testdata/names.txt):
+		// the secrets, however their names are written, and nothing else.
+		{`{"access_token":"at1","token_type":"Bearer","expires_in":3600,"refresh_token":"rt1","id_token":"it1","scope":"openid"}`,
+			`{"access_token":"` + Marker + `","token_type":"Bearer","expires_in":3600,"refresh_token":"` + Marker + `","id_token":"` + Marker + `","scope":"openid"}`},
+		{`{"author": "Ann", "keyboard": "qwerty", "tokenizer": "cl100k_base", "authority": "ca", "session_timeout": "30m", "secret_name": "prod/db", "publicKey": "MFkw"}`,
+			`{"author": "Ann", "keyboard": "qwerty", "tokenizer": "cl100k_base", "authority": "ca", "session_timeout": "30m", "secret_name": "prod/db", "publicKey": "MFkw"}`},
+		{`{"apiKey": "k1", "X-API-KEY": "k2", "Client_Secret": "s1", "deep": {"a": [{"PASSWORD": "p1", "connect.sid": "s2", "otp_code": "123456"}]}}`,
+			`{"apiKey": "` + Marker + `", "X-API-KEY": "` + Marker + `", "Client_Secret": "` + Marker + `", "deep": {"a": [{"PASSWORD": "` + Marker + `", "connect.sid": "` + Marker + `", "otp_code": "` + Marker + `"}]}}`},
+		// An array of strings under a secret name is hidden string by string.
+		{`{"recovery_codes": ["a1b2", "c3d4"], "api_keys":[ "k1" ], "scopes": ["read"]}`,
+			`{"recovery_codes": ["` + Marker + `", "` + Marker + `"], "api_keys":[ "` + Marker + `" ], "scopes": ["read"]}`},
 		{"<html>code=c</html> plain prose", "<html>code=c</html> plain prose"},
 	}
 	for _, tt := range tests {
@@ -522,7 +537,7 @@ func BenchmarkURL(b *testing.B) {
 	}
 }
 
-// FuzzKeyValueSecret: a secret after a secret-named key, quoted with
+// FuzzKeyValueSecret: a secret after a key IsSecretName knows, quoted with
 // whatever the fuzzer puts in the quotes (commas, spaces), or unquoted
 // with whatever follows that is no white space, never shows, and the text
 // after the value stays as written.
@@ -532,8 +547,7 @@ func FuzzKeyValueSecret(f *testing.F) {
 	f.Add("session", "", ",x,y", ". Next", uint32(3))
 	f.Add("X-Auth-Token", "", "", "), and", uint32(4))
 	f.Fuzz(func(t *testing.T, key, quote, junk, after string, seed uint32) {
-		if !keyRE.MatchString(key+"=") || strings.ContainsAny(key, "\"'= \t\r\n:") ||
-			strings.HasPrefix(strings.ToLower(key), "access-control-") {
+		if !keyRE.MatchString(key+"=") || strings.ContainsAny(key, "\"'= \t\r\n:") || !IsSecretName(key) {
 			return
 		}
 		secret := fmt.Sprintf("S3cr3t%08x", seed)
@@ -560,4 +574,63 @@ func FuzzKeyValueSecret(f *testing.F) {
 			t.Fatalf("Text(%q) = %q: the text after the value changed", in, out)
 		}
 	})
+}
+
+// TestSecretNames holds IsSecretName to testdata/names.txt.
+func TestSecretNames(t *testing.T) {
+	data, err := os.ReadFile("testdata/names.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		if len(f) < 2 || f[0] != "secret" && f[0] != "harmless" {
+			t.Fatalf("names.txt:%d: %q: want \"secret NAME\" or \"harmless NAME\"", i+1, line)
+		}
+		if got, want := IsSecretName(f[1]), f[0] == "secret"; got != want {
+			t.Errorf("names.txt:%d: IsSecretName(%q) = %v, want %v", i+1, f[1], got, want)
+		}
+	}
+}
+
+// TestNameTables reads the name rule's tables: every stem is secret alone
+// and as the last word of a name however it is written, and describes
+// the secret before a describing word; every harmless word and pair is
+// harmless, every secretAfter pair secret.
+func TestNameTables(t *testing.T) {
+	check := func(name string, want bool) {
+		t.Helper()
+		if got := IsSecretName(name); got != want {
+			t.Errorf("IsSecretName(%q) = %v, want %v", name, got, want)
+		}
+	}
+	title := func(s string) string { return strings.ToUpper(s[:1]) + s[1:] }
+	for _, s := range secretStems {
+		for _, name := range []string{s.stem, "my_" + s.stem, "X-My-" + title(s.stem), "my" + title(s.stem), "MY_" + strings.ToUpper(s.stem)} {
+			check(name, true)
+		}
+		for d := range describing {
+			check(s.stem+"_"+d, false)
+			check(s.stem+title(d), false)
+		}
+	}
+	for w := range harmlessWords {
+		check(w, false)
+		check("x-"+w, false)
+	}
+	for w, before := range harmlessBefore {
+		for _, b := range before {
+			check(b+"_"+w, false)
+			check(b+title(w), false)
+		}
+	}
+	for w, before := range secretAfter {
+		for _, b := range before {
+			check(b+"_"+w, true)
+			check(b+title(w), true)
+		}
+	}
 }
