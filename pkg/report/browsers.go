@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sort"
@@ -30,6 +31,16 @@ func consoleLines(browser string, f *cors.Finding) []string {
 		return []string{f.BrowserMessage}
 	}
 	return nil
+}
+
+// errorName is the browser's own name for the error f (Chromium's
+// CorsError, Firefox's reason key), "" when it has none: WebKit logs its
+// lines without one. browser "" is Chromium, as in HTMLItem.
+func errorName(browser string, f *cors.Finding) string {
+	if p, ok := cors.LookupProfile(cmp.Or(browser, cors.Chromium.Name)); ok {
+		return p.Key(f)
+	}
+	return ""
 }
 
 // joinNames is "A", "A and B", "A, B and C".

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -447,14 +448,70 @@ func TestHTMLStopMarkSaysTheLocation(t *testing.T) {
 		{"preflight: a redirect", cors.Chromium, put(answer(307, "Location", api+"/next")), cors.CodePreflightRedirect,
 			"Blocked: redirect (Location) (PreflightDisallowedRedirect)"},
 		{"preflight: an empty Location", cors.Firefox, put(answer(307, "Location", "")), cors.CodePreflightRedirect,
-			"Blocked: 307 with an empty Location (PreflightDisallowedRedirect)"},
+			"Blocked: 307 with an empty Location (CORSExternalRedirectNotAllowed)"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			rep := tt.profile.Evaluate(tt.ex).Reported()
 			if rep == nil || rep.Code != tt.code {
 				t.Fatalf("reported %+v, want %s", rep, tt.code)
 			}
-			d := buildDiagram(tt.ex, &HTMLItem{}, rep, sanitizerFor(false), nil)
+			d := buildDiagram(tt.ex, &HTMLItem{Browser: tt.profile.Name}, rep, sanitizerFor(false), nil)
+			if d.Stop == nil {
+				t.Fatal("no stop mark")
+			}
+			if got := d.Stop.Lines[0].Text; got != tt.want {
+				t.Errorf("stop mark %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestHTMLStopMarkNamesTheJudgingBrowsersError: the stop mark names the
+// error as the browser that judged the request names it (Chromium's
+// CorsError, Firefox's reason key), or names none when that browser has no
+// name for it (WebKit logs lines without keys): a Firefox HAR's stop mark
+// naming Chromium's PreflightDisallowedRedirect names an error its reader
+// never saw.
+func TestHTMLStopMarkNamesTheJudgingBrowsersError(t *testing.T) {
+	const (
+		api  = "https://api.example.com/items"
+		page = "https://app.example.com"
+	)
+	redirected := &cors.Exchange{
+		Request: cors.Request{Method: "PUT", URL: api, Origin: page},
+		Preflight: &cors.Hop{Request: cors.Message{Method: "OPTIONS", URL: api},
+			Response: &cors.Message{Status: 307, Header: http.Header{"Location": {api + "/"},
+				"Access-Control-Allow-Origin": {page}}}},
+	}
+	wildcard := &cors.Exchange{
+		Request: cors.Request{Method: "GET", URL: api, Origin: page, Credentials: true},
+		Actual: []cors.Hop{{Request: cors.Message{Method: "GET", URL: api},
+			Response: &cors.Message{Status: 200, Header: http.Header{"Access-Control-Allow-Origin": {"*"}}}}},
+	}
+	for _, tt := range []struct {
+		name    string
+		browser string
+		ex      *cors.Exchange
+		want    string
+	}{
+		{"chromium, preflight redirect", "chromium", redirected, "Blocked: redirect (Location) (PreflightDisallowedRedirect)"},
+		{"no browser is chromium", "", redirected, "Blocked: redirect (Location) (PreflightDisallowedRedirect)"},
+		{"firefox, preflight redirect", "firefox", redirected, "Blocked: redirect (Location) (CORSExternalRedirectNotAllowed)"},
+		{"safari, preflight redirect", "safari", redirected, "Blocked: redirect (Location)"},
+		{"chromium, wildcard", "chromium", wildcard, "Blocked: Access-Control-Allow-Origin (WildcardOriginNotAllowed)"},
+		{"firefox, wildcard", "firefox", wildcard, "Blocked: Access-Control-Allow-Origin (CORSNotSupportingCredentials)"},
+		{"safari, wildcard", "safari", wildcard, "Blocked: Access-Control-Allow-Origin"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p, ok := cors.LookupProfile(cmp.Or(tt.browser, "chromium"))
+			if !ok {
+				t.Fatalf("no profile %q", tt.browser)
+			}
+			rep := p.Evaluate(tt.ex).Reported()
+			if rep == nil {
+				t.Fatal("nothing reported")
+			}
+			d := buildDiagram(tt.ex, &HTMLItem{Browser: tt.browser}, rep, sanitizerFor(false), nil)
 			if d.Stop == nil {
 				t.Fatal("no stop mark")
 			}

@@ -192,14 +192,14 @@ func buildDiagram(ex *cors.Exchange, it *HTMLItem, rep *cors.Finding, s *sanitiz
 		}
 		y = d.arrow(y, respLines, cls, true)
 		if i == stopAt {
-			y = d.stop(y, rep, h.hop.Response, s, browsers)
+			y = d.stop(y, rep, errorName(it.Browser, rep), h.hop.Response, s, browsers)
 			stopped = true
 		}
 	}
 	if stopAt < 0 && rep != nil {
 		// Nothing sent, or the step has no hop here: the browser stopped
 		// before the network.
-		y = d.stop(y, rep, nil, s, browsers)
+		y = d.stop(y, rep, errorName(it.Browser, rep), nil, s, browsers)
 	}
 	if len(hops) == 0 && rep == nil {
 		d.Arrows = append(d.Arrows, svgArrow{Lines: []svgText{{X: svgWidth / 2, Y: y, Text: "nothing was sent", Class: "note"}}})
@@ -260,12 +260,13 @@ func (d *svgDiagram) arrow(y int, lines []string, class string, response bool) i
 }
 
 // stop draws the browser's stop mark on the page's lane, naming what
-// made it stop at the answer resp (nil when none).
-func (d *svgDiagram) stop(y int, rep *cors.Finding, resp *cors.Message, s *sanitizer, browsers []string) int {
+// made it stop at the answer resp (nil when none) and the judging
+// browser's name for the error (none when "").
+func (d *svgDiagram) stop(y int, rep *cors.Finding, name string, resp *cors.Message, s *sanitizer, browsers []string) int {
 	st := &svgStop{X: svgPageX, Y: y + 4}
 	first := "Blocked: " + stopWhat(rep, resp)
-	if rep.CorsError != "" {
-		first += " (" + rep.CorsError + ")"
+	if name != "" {
+		first += " (" + name + ")"
 	}
 	lines := []string{first}
 	if rep.FailedParameter != "" {
