@@ -401,7 +401,7 @@ var pages = map[cors.Code]pageText{
 		Why:     "`add_header` applies only to 200, 201, 204, 206, 301, 302, 303, 304, 307 and 308 unless it ends with `always`. And a block with its own `add_header` drops every `add_header` inherited from the enclosing block.",
 		Example: "HTTP/1.1 502 Bad Gateway\nServer: nginx/1.24.0\nContent-Type: text/html\n\n<center><h1>502 Bad Gateway</h1></center><hr><center>nginx/1.24.0</center>",
 		Confirm: "```sh\nnginx -T | grep -niE \"add_header[[:space:]]+['\\\"]?access-control\"\n```\nLines without `always`, or a nested `location` with its own `add_header`, confirm. Quoted names (`'Access-Control-Allow-Origin'`, as enable-cors.org's recipe writes them) and any case are CORS lines too: the fix's edit matches them.",
-		Detect:  "nginx recognised (`Server: nginx`, its error page), one answer has the header and a 4xx/5xx answer lacks it.",
+		Detect:  "nginx recognised (`Server: nginx`, its error page), one answer has the header and a 4xx/5xx answer lacks it. When every answer corsdiag got was nginx's own error (a 401 from `auth_basic`, a 404), whether the lines exist cannot be seen: a warning says that if they work on successful answers, they lack `always`. The edit was run on nginx 1.22.1: after it, the 401 and 404 carry the headers and `nginx -t` passes.",
 		Related: []cors.Code{cors.CodeErrorPathNoCORS, CodeStaticOptions405, CodeApacheHeaderNoAlways},
 	},
 	CodeApacheHeaderNoAlways: {
@@ -410,7 +410,7 @@ var pages = map[cors.Code]pageText{
 		Why:     "`Header set` writes to the `onsuccess` table, which Apache does not use for error answers (and internal redirects to error documents); `Header always set` covers them.",
 		Example: "HTTP/1.1 404 Not Found\nServer: Apache/2.4.58 (Ubuntu)\nContent-Type: text/html\n\n<address>Apache/2.4.58 (Ubuntu) Server at www.example.org Port 443</address>",
 		Confirm: "```sh\napachectl -S; grep -rni 'Header .*Access-Control' /etc/apache2/\n```",
-		Detect:  "Apache recognised (`Server: Apache`, its error page), one answer has the header and a 4xx/5xx answer lacks it.",
+		Detect:  "Apache recognised (`Server: Apache`, its error page), one answer has the header and a 4xx/5xx answer lacks it; when every answer was an error, a warning that the lines lack `always` if they work on successful answers. The edit was run on Apache 2.4.71: after it, the 404 carries the headers and `apache2 -t` passes.",
 		Related: []cors.Code{CodeNginxAddHeaderNoAlways, cors.CodeErrorPathNoCORS},
 	},
 	CodeStaticOptions405: {

@@ -218,9 +218,6 @@ func serverCauses(a *analysis) []cors.Finding {
 				withCORS = true
 			}
 		}
-		if !withCORS {
-			continue
-		}
 		code := CodeNginxAddHeaderNoAlways
 		what := "add_header applies only to 200, 201, 204, 206, 301, 302, 303, 304, 307 and 308 answers unless it ends with `always`"
 		fix := "Add `always` to the CORS headers (and keep them in the same block: a nested add_header drops the parent's)."
@@ -228,6 +225,12 @@ func serverCauses(a *analysis) []cors.Finding {
 			code = CodeApacheHeaderNoAlways
 			what = "`Header set` writes to the onsuccess table, which Apache drops for error answers; only `Header always set` reaches them"
 			fix = "Make the CORS Header lines `Header always` (set, add or merge as today), so error answers carry them too."
+		}
+		if !withCORS {
+			if f, ok := errorOnlySeen(a, id, code, what, fix); ok {
+				out = append(out, f)
+			}
+			continue
 		}
 		for _, r := range a.obs.responses {
 			if r.resp == nil || r.resp.Status < 400 || hasACAO(r.resp) || r.resp.Status == 405 && r.step == "preflight" {
@@ -275,6 +278,32 @@ func serverCauses(a *analysis) []cors.Finding {
 		}
 	}
 	return out
+}
+
+// errorOnlySeen is the missing `always` as a possibility: the server
+// itself (no app recognised behind it) refused the request with an error
+// and no answer corsdiag got was a success, so whether CORS lines exist
+// cannot be seen. The question people ask is "CORS works, but not on my
+// 401/404"; the edit changes nothing where there are no such lines.
+func errorOnlySeen(a *analysis, id string, code cors.Code, what, fix string) (cors.Finding, bool) {
+	if a.appFramework() != "" {
+		return cors.Finding{}, false
+	}
+	for _, r := range a.obs.responses {
+		if r.resp != nil && r.resp.Status < 400 {
+			return cors.Finding{}, false
+		}
+	}
+	for _, r := range []*response{a.obs.preflight(), a.obs.final()} {
+		if r == nil || r.resp == nil || r.resp.Status < 400 || hasACAO(r.resp) || !a.blocks(r.step) ||
+			r.resp.Status == 405 && r.step == "preflight" {
+			continue
+		}
+		return a.finding(code, id, r.step, false,
+			fmt.Sprintf("%s answered %d without CORS headers, and no answer seen here was a success. If your CORS lines work on successful answers, they lack `always`: %s", platforms[id].Name, r.resp.Status, what),
+			fix), true
+	}
+	return cors.Finding{}, false
 }
 
 func allowNote(m *cors.Message) string {
