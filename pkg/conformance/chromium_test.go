@@ -76,6 +76,8 @@ type spaceFlags struct {
 	MapHosts []string
 	// IgnoreCertErrors accepts a test certificate for an https page.
 	IgnoreCertErrors bool
+	// Extension is an unpacked extension's directory to load, alone.
+	Extension string
 }
 
 // resolverRules are the --host-resolver-rules of a launch: the first
@@ -120,6 +122,9 @@ func startChromium(t *testing.T, bin, pageURL string, sf spaceFlags) *chromium {
 	}
 	if sf.IgnoreCertErrors {
 		opts = append(opts, chromedp.Flag("ignore-certificate-errors", true))
+	}
+	if sf.Extension != "" {
+		opts = append(opts, chromedp.Flag("load-extension", sf.Extension), chromedp.Flag("disable-extensions-except", sf.Extension))
 	}
 	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)

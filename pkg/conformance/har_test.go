@@ -290,10 +290,19 @@ func harEntries(rec *netRecord) (out []*harEntry, body *harEntry) {
 		case resp != nil:
 			e.Response.Status, e.Response.StatusText = resp.Status, resp.StatusText
 			e.Response.HTTPVersion = "HTTP/1.1"
-			e.Response.Headers = harHeaders(resp.Headers)
+			// DevTools' export writes the headers the network service
+			// received (responseReceivedExtraInfo) over the response's,
+			// which show what an extension changed
+			// (NetworkRequest.addExtraResponseInfo).
+			hs := resp.Headers
+			if i < len(rec.RespExtra) {
+				hs = rec.RespExtra[i].Headers
+				e.Response.Status = rec.RespExtra[i].StatusCode
+			}
+			e.Response.Headers = harHeaders(hs)
 			e.Response.Content.MimeType = resp.MimeType
 			e.Response.TransferSize = int(resp.EncodedDataLength)
-			e.Response.RedirectURL = headerValue(resp.Headers, "Location")
+			e.Response.RedirectURL = headerValue(hs, "Location")
 		case i < len(rec.RespExtra):
 			// Blocked after the response arrived: DevTools has only the
 			// raw headers and status from responseReceivedExtraInfo.
