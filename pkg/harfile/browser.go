@@ -28,18 +28,46 @@ type Recorder struct {
 	RecordsFailures bool
 }
 
-// proxies are the creators (lower case, a part of log.creator.name) that
+// proxies are the log.creator.name values (lower case) of the tools that
 // record traffic on the wire: a response the browser then blocked is
-// written with its status and headers, as an allowed one, unmarked.
-var proxies = []string{"charles", "mitmproxy", "fiddler", "zap", "burp", "proxyman", "http toolkit"}
+// written with its status and headers, as an allowed one, unmarked. Each
+// is what the tool writes, from its exports in the HAR corpus or its
+// source.
+var proxies = []string{
+	"charles proxy",      // Charles 3.6.5, 4.2, 4.6.3
+	"mitmproxy",          // mitmproxy's savehar and flow exports
+	"mitmproxy har_dump", // mitmproxy's examples/har_dump.py addon
+	"fiddler",            // Fiddler Classic 2.3, 4.6
+	"zap",                // ZAP's Constant.PROGRAM_NAME since 2023
+	"owasp zap",          // and before
+	"burp2har",           // Burp writes no HAR; burp2har converts its proxy history
+	"proxyman",           // Proxyman 5.6.1
+	"http toolkit",       // httptoolkit-ui's HAR export
+}
 
+// isProxy reports whether creator, a log.creator.name in lower case, is a
+// proxy's: one of proxies, alone or before a version ("mitmproxy/10.1",
+// "Charles Proxy 4.6", "Fiddler v5"). A name that merely starts with one
+// ("Zapier Recorder", "Burpee") is not.
 func isProxy(creator string) bool {
+	c := strings.TrimSpace(creator)
 	for _, p := range proxies {
-		if strings.Contains(creator, p) {
+		if rest, ok := strings.CutPrefix(c, p); ok && (rest == "" || isVersionSuffix(rest)) {
 			return true
 		}
 	}
 	return false
+}
+
+// isVersionSuffix reports whether s, what follows a tool's name, is a
+// version: a separator, then a digit, maybe after a 'v'.
+func isVersionSuffix(s string) bool {
+	t := strings.TrimLeft(s, " /-_(:")
+	if len(t) == len(s) {
+		return false
+	}
+	t = strings.TrimPrefix(t, "v")
+	return t != "" && t[0] >= '0' && t[0] <= '9'
 }
 
 // detectRecorder reads the browser from log.creator, log.browser and the

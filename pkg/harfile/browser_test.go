@@ -2,6 +2,7 @@ package harfile
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -252,3 +253,101 @@ func TestProxyHARJudgedByHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestProxyCreators: a proxy is known by the exact name it writes in
+// log.creator.name, in any case, with or without a version after it; a
+// name that merely starts with a proxy's letters is not one.
+func TestProxyCreators(t *testing.T) {
+	for _, tc := range []struct {
+		creator string
+		proxy   bool
+	}{
+		{"Charles Proxy", true}, {"charles proxy", true}, {"Charles Proxy 4.6.3", true},
+		{"mitmproxy", true}, {"MITMPROXY", true}, {"mitmproxy/10.1.1", true}, {"mitmproxy har_dump", true},
+		{"Fiddler", true}, {"Fiddler v5.0", true}, {" Fiddler ", true},
+		{"ZAP", true}, {"OWASP ZAP", true}, {"ZAP 2.14.0", true}, {"ZAP-2.16.1", true},
+		{"burp2har", true},
+		{"Proxyman", true}, {"Proxyman (5.6.1)", true},
+		{"HTTP Toolkit", true}, {"http toolkit", true},
+		// Look-alikes.
+		{"Zapier Recorder", false}, {"zapier", false}, {"Zap recorder", false}, {"Burpee", false},
+		{"Burpy", false}, {"Charlestown HAR", false}, {"mitmproxy-like", false}, {"Fiddlesticks", false},
+		{"my fiddler", false}, {"Proxymaniac", false}, {"HTTP Toolkits", false},
+		{"WebInspector", false}, {"Firefox", false}, {"Playwright", false}, {"", false},
+	} {
+		if got := isProxy(strings.ToLower(tc.creator)); got != tc.proxy {
+			t.Errorf("isProxy(%q) = %v, want %v", tc.creator, got, tc.proxy)
+		}
+	}
+	// And detectRecorder reads them so.
+	r := detectRecorder(Creator{Name: "Zapier Recorder"}, Creator{}, chromeUA)
+	if !r.RecordsFailures {
+		t.Errorf("Zapier Recorder read as a proxy")
+	}
+}
+
+// TestProxyCreatorsCorpus: every creator of the HAR corpus is read as
+// what it is, a proxy or not (a creator the table below misses fails, so a
+// new export is classified when it is added).
+func TestProxyCreatorsCorpus(t *testing.T) {
+	dir := corpusDir(t)
+	want := map[string]bool{
+		"Charles Proxy": true, "Fiddler": true, "ZAP": true, "Proxyman": true, "mitmproxy": true,
+		"WebInspector": false, "WebKit Web Inspector": false, "Firefox": false, "Playwright": false,
+		"Firebug": false, "Browsertime": false, "chrome-har": false, "Polly.JS": false,
+		"WebPagetest": false, "Internet Explorer Network Inspector": false,
+		"Insomnia REST Client": false,
+		// An unknown tool: its name alone says nothing of how it records.
+		"Alta Proxy": false,
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*", "*.har"))
+	seen := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Log struct{ Creator struct{ Name string } }
+		}
+		if json.Unmarshal(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), &doc) != nil {
+			continue // the corpus's broken files
+		}
+		name := doc.Log.Creator.Name
+		proxy, ok := want[name]
+		if !ok {
+			t.Errorf("%s: creator %q: add it to this test's table", f, name)
+			continue
+		}
+		seen++
+		if got := isProxy(strings.ToLower(name)); got != proxy {
+			t.Errorf("%s: isProxy(%q) = %v, want %v", f, name, got, proxy)
+		}
+	}
+	if seen == 0 {
+		t.Skip("no HAR files in the corpus")
+	}
+}
+
+// FuzzIsProxy: a creator is a proxy's only as one of proxies' names,
+// alone or followed by a separator and a version: never as a name that
+// goes on with a letter.
+func FuzzIsProxy(f *testing.F) {
+	for _, s := range []string{"zap", "zapier", "burp2har", "charles proxy 4.6", "mitmproxy/10", "fiddler v5", "fiddler vx"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !isProxy(s) {
+			return
+		}
+		c := strings.TrimSpace(s)
+		for _, p := range proxies {
+			if rest, ok := strings.CutPrefix(c, p); ok && (rest == "" || !isLetter(rest[0]) && rest[0] != '.') {
+				return
+			}
+		}
+		t.Fatalf("isProxy(%q) = true", s)
+	})
+}
+
+func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
