@@ -413,6 +413,15 @@ var pages = map[cors.Code]pageText{
 		Detect:  "Apache recognised (`Server: Apache`, its error page), one answer has the header and a 4xx/5xx answer lacks it; when every answer was an error, a warning that the lines lack `always` if they work on successful answers. The edit was run on Apache 2.4.71: after it, the 404 carries the headers and `apache2 -t` passes.",
 		Related: []cors.Code{CodeNginxAddHeaderNoAlways, cors.CodeErrorPathNoCORS},
 	},
+	CodeNginxNoCORSHere: {
+		Platform: "nginx", Explains: cors.CodeMissingAllowOrigin,
+		Browser: "nginx answers, successfully, without `Access-Control-Allow-Origin`; other paths of the same server may carry it.",
+		Why:     "No `add_header` for the CORS headers applies to the location that answered. Either none are configured, or they sit in the `server` (or `http`) block and the location, or an `if` in it, has `add_header` lines of its own (`Cache-Control`, `X-Frame-Options`…): nginx inherits add_header \"if and only if there are no add_header directives defined on the current level\".",
+		Example: "HTTP/1.1 200 OK\nServer: nginx/1.22.1\nContent-Type: application/json\nCache-Control: no-store\n\n{\"items\":[]}",
+		Confirm: "```sh\nnginx -T | grep -nE '^\\s*(server|location|if|add_header)'\n```\nThe location serving the path, with add_header lines and none for CORS, confirms.",
+		Detect:  "nginx alone recognised (no application or gateway), a success answer without the header, and no answer showing any CORS header. Verified on nginx 1.22.1: the snippet's lines merged into the location (its try_files kept), the path passes, other origins stay refused and `nginx -t` passes.",
+		Related: []cors.Code{CodeNginxAddHeaderNoAlways, CodeStaticOptions405},
+	},
 	CodeStaticOptions405: {
 		Platform: "nginx, Apache, Netlify, Firebase Hosting, Vercel, S3 website endpoints, Express static", Explains: cors.CodePreflightMissingAllowOrigin,
 		Browser: "The preflight gets 405 Method Not Allowed, not 2xx, without CORS headers; the browser stops.",

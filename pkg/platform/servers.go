@@ -28,6 +28,7 @@ const (
 	CodeNginxAddHeaderNoAlways cors.Code = "nginx-add-header-without-always"
 	CodeApacheHeaderNoAlways   cors.Code = "apache-header-set-without-always"
 	CodeStaticOptions405       cors.Code = "static-server-options-405"
+	CodeNginxNoCORSHere        cors.Code = "nginx-cors-headers-missing"
 	CodeKongCORSPluginMissing  cors.Code = "kong-cors-plugin-missing"
 	CodeEnvoyCORSPolicyMissing cors.Code = "envoy-cors-policy-missing"
 )
@@ -48,6 +49,8 @@ func init() {
 			Fix: "Add `always` to every CORS add_header, so 4xx and 5xx answers carry the headers too."},
 		cors.Info{Code: CodeApacheHeaderNoAlways, Severity: cors.SeverityError, Title: "Apache `Header set` without `always` skips error responses", Spec: "Apache mod_headers, Header directive (condition)",
 			Fix: "Use `Header always set` for the CORS headers, so error responses carry them too."},
+		cors.Info{Code: CodeNginxNoCORSHere, Severity: cors.SeverityError, Title: "nginx sends no CORS headers for this location", Spec: "nginx ngx_http_headers_module, add_header (inheritance)",
+			Fix: "Add the CORS add_header lines, with `always`, in the location that serves the path (a location with add_header lines of its own inherits none)."},
 		cors.Info{Code: CodeStaticOptions405, Severity: cors.SeverityError, Title: "The server answers OPTIONS with 405: nothing handles the preflight", Spec: "Fetch §CORS-preflight fetch step 7 (ok status)",
 			Fix: "Answer OPTIONS with 204 and the CORS headers before the static file handler or the proxy rejects it."},
 		cors.Info{Code: CodeKongCORSPluginMissing, Severity: cors.SeverityError, Title: "Kong: no cors plugin on the route", Spec: "Kong Gateway cors plugin",
@@ -64,6 +67,9 @@ func init() {
 	)
 	addFixes(CodeApacheHeaderNoAlways,
 		fixBuilder{FormatApache, "`Header always` for your CORS Header lines, values unchanged", apacheAddAlways},
+	)
+	addFixes(CodeNginxNoCORSHere,
+		fixBuilder{FormatNginx, "the CORS headers in the location that serves the path", nginxCors},
 	)
 	addFixes(CodeStaticOptions405,
 		fixBuilder{FormatNginx, "answer OPTIONS in nginx before the static handler", nginxCors},
@@ -229,6 +235,8 @@ func serverCauses(a *analysis) []cors.Finding {
 		if !withCORS {
 			if f, ok := errorOnlySeen(a, id, code, what, fix); ok {
 				out = append(out, f)
+			} else if f, ok := nginxNoCORSHere(a, id); ok {
+				out = append(out, f)
 			}
 			continue
 		}
@@ -302,6 +310,28 @@ func errorOnlySeen(a *analysis, id string, code cors.Code, what, fix string) (co
 		return a.finding(code, id, r.step, false,
 			fmt.Sprintf("%s answered %d without CORS headers, and no answer seen here was a success. If your CORS lines work on successful answers, they lack `always`: %s", platforms[id].Name, r.resp.Status, what),
 			fix), true
+	}
+	return cors.Finding{}, false
+}
+
+// nginxNoCORSHere: nginx, alone (nothing recognised behind or in front
+// of it), answered a success without CORS headers and no answer showed
+// any. Either none are configured, or a location with add_header lines of
+// its own dropped the server block's ("if and only if there are no
+// add_header directives defined on the current level"): seen on nginx
+// 1.22.1, / with the headers, /api/ with add_header Cache-Control and
+// without them.
+func nginxNoCORSHere(a *analysis, id string) (cors.Finding, bool) {
+	if id != idNginx || len(a.detected) != 1 {
+		return cors.Finding{}, false
+	}
+	for _, r := range []*response{a.obs.preflight(), a.obs.final()} {
+		if r == nil || r.resp == nil || !is2xx(r.resp.Status) || hasACAO(r.resp) || !a.blocks(r.step) || refusal(r) != "" {
+			continue
+		}
+		return a.finding(CodeNginxNoCORSHere, id, r.step, true,
+			fmt.Sprintf("nginx answered the %s %d without CORS headers: no add_header for them applies to this location. Either none are configured, or they are in the server (or http) block and this location (or an if in it) has add_header lines of its own, which drop every inherited one", r.step, r.resp.Status),
+			"Add the CORS headers, with `always`, in the location that serves "+show(pathOf(r.request.URL))+"; repeat there any server-level add_header it should keep."), true
 	}
 	return cors.Finding{}, false
 }
