@@ -50,6 +50,7 @@ func TestHarGolden(t *testing.T) {
 		// answer and a 304 stay silent.
 		{"har_extension.txt", []string{"har", "testdata/har_extension.har"}, ExitAllowed},
 		{"har_extension.json", []string{"har", "-o", "json", "testdata/har_extension.har"}, ExitAllowed},
+		{"har_extension_all.txt", []string{"har", "--all", "testdata/har_extension.har"}, ExitAllowed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1092,10 +1092,14 @@ func allowedDespiteHeaders(j *job, ex *cors.Exchange, d *cors.Diagnosis) (cors.F
 	if rep == nil || !cors.IsHeaderCheck(rep.Code) {
 		return cors.Finding{}, false
 	}
-	name := j.rec.Profile.Display
+	// With --browser the judge is not the browser that made the file.
+	who := j.rec.Profile.Display
+	if j.rec.Source == BrowserFromFlag {
+		who = "the browser that recorded the file"
+	}
 	f := cors.NewFinding(CodeAllowedDespiteHeaders, rep.Step, fmt.Sprintf(
-		"%s let this request through, but the server's answer in the file fails the CORS check: %s (%s); the file holds the headers the server sent, so this %s changed the answer or skipped the check (an extension such as \"Allow CORS\" adds the header; --disable-web-security skips the check), and browsers without that block the request",
-		name, rep.Message, rep.Code, name))
+		"%s let this request through, but the server's answer in the file fails the CORS check: %s (%s); the file holds the headers the server sent, so that browser changed the answer or skipped the check (an extension such as \"Allow CORS\" adds the header; --disable-web-security skips the check), and browsers without that block the request",
+		who, rep.Message, rep.Code))
 	f.Fix = "Fix the server as " + string(rep.Code) + " says: " + rep.Fix +
 		" Then load the page in a browser profile without extensions to see what other users get."
 	return f, true

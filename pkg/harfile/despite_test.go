@@ -132,6 +132,26 @@ func TestAllowedDespiteHeadersOnlyChrome(t *testing.T) {
 	}
 }
 
+// TestAllowedDespiteHeadersJudgedAs: judged as another browser
+// (--browser), the warning names no browser as the one that let the
+// request through.
+func TestAllowedDespiteHeadersJudgedAs(t *testing.T) {
+	har := harOf(fromIP(entryJSON("2024-01-01T00:00:00.200Z", "GET", "https://api.test/items", "fetch", corsReq, 200, [][2]string{{"Content-Type", "text/plain"}}, "")))
+	for _, p := range []*cors.Profile{nil, cors.Firefox} {
+		var rs []*Result
+		if _, _, err := Analyze(strings.NewReader(har), AnalyzeOptions{Profile: p}, func(r *Result) error { rs = append(rs, r); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		want := "Chrome let this request through"
+		if p != nil {
+			want = "the browser that recorded the file let this request through"
+		}
+		if len(rs) != 1 || despite(rs[0]) == nil || !strings.HasPrefix(despite(rs[0]).Message, want) {
+			t.Errorf("profile %v: results %+v; want a warning opening %q", p, rs, want)
+		}
+	}
+}
+
 // TestCorpusAllowedDespiteHeaders: none of the real exports' allowed
 // requests gets the warning (the evidence it is no artifact's noise: on
 // the corpus the engine agrees with every allowed Chrome-recorded CORS

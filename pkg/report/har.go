@@ -261,6 +261,9 @@ func (r *HARRenderer) Add(res *harfile.Result) error {
 		finding = string(f.Code)
 	} else if res.Verdict == cors.Allowed {
 		finding = "allowed"
+		if despiteFinding(res) != nil {
+			finding = string(harfile.CodeAllowedDespiteHeaders)
+		}
 	}
 	method := res.Method
 	if res.OnlyPreflight {
@@ -300,12 +303,7 @@ func (r *HARRenderer) group(res *harfile.Result, p *harPrepared) {
 // noteDespite counts res under its allowed-despite-headers warning, if it
 // has one.
 func (r *HARRenderer) noteDespite(res *harfile.Result) {
-	var f *cors.Finding
-	for i := range res.Findings {
-		if res.Findings[i].Code == harfile.CodeAllowedDespiteHeaders {
-			f = &res.Findings[i]
-		}
-	}
+	f := despiteFinding(res)
 	if f == nil {
 		return
 	}
@@ -329,6 +327,16 @@ func (r *HARRenderer) noteDespite(res *harfile.Result) {
 		status = res.PreflightStatus
 	}
 	d.statuses[strconv.Itoa(status)]++
+}
+
+// despiteFinding is res's allowed-despite-headers warning, or nil.
+func despiteFinding(res *harfile.Result) *cors.Finding {
+	for i := range res.Findings {
+		if res.Findings[i].Code == harfile.CodeAllowedDespiteHeaders {
+			return &res.Findings[i]
+		}
+	}
+	return nil
 }
 
 // writeDespite lists the allowed-despite-headers warnings: requests the
