@@ -977,6 +977,7 @@ func (a *analyzer) judge(j *job) *Result {
 		}
 	}
 	blocked := false
+	last := e // the last entry judged
 	for i := -1; i < len(j.hops); i++ {
 		q := e
 		if i >= 0 {
@@ -1015,16 +1016,25 @@ func (a *analyzer) judge(j *job) *Result {
 		// Built in place: a hop is too big to build and copy.
 		ex.Actual = append(ex.Actual, cors.Hop{})
 		fillHop(&ex.Actual[len(ex.Actual)-1], resp, q, !a.opts.NoRequestHeaders)
+		last = q
 	}
 	d := j.rec.Profile.Evaluate(ex)
-	if blocked && d.Verdict != cors.Blocked && !req.Credentials && (causeKnown || ex.Preflight != nil) && !redirected(ex, j.rec.Profile) {
+	var stoppedAt *Entry // the redirect the browser stopped at, marked
+	switch {
+	case !blocked || d.Verdict == cors.Blocked:
+	case causeKnown && j.rec.RecordsFailures && recordedBlocked(last) && redirected(ex, j.rec.Profile):
+		// Chromium marks the redirect it stopped at on the 3xx entry
+		// itself, for a failed CORS check and for fetch()'s redirect:
+		// 'error' alike (Chromium 156: redirect-hop-credentials-star,
+		// redirect-mode-error): the credentialed retry below would blame
+		// the headers for either. The finding names what fits.
+		stoppedAt = last
+	case !req.Credentials && (causeKnown || ex.Preflight != nil) && !redirected(ex, j.rec.Profile):
 		// Exports leave cookies out, so a credentialed request can look
 		// uncredentialed. If the recorded headers fail only with
 		// credentials, that is what the browser judged.
-		cred := *ex
-		cred.Request.Credentials = true
-		if dc := j.rec.Profile.Evaluate(&cred); dc.Verdict == cors.Blocked {
-			d, ex, req = dc, &cred, cred.Request
+		if cred, dc := credentialed(ex, j.rec.Profile); dc.Verdict == cors.Blocked {
+			d, ex, req = dc, cred, cred.Request
 			if f := &d.Findings[0]; f.Reported {
 				f.Message += " (the file shows no cookies, but only a request with " + cors.InitiatorOf(&req).Credentials +
 					" fails on these headers, so it was credentialed)"
@@ -1071,7 +1081,11 @@ func (a *analyzer) judge(j *job) *Result {
 		rep := req
 		res.Reproduce = &rep
 		res.ReproduceCookie = recordedCookie(e)
-		res.Findings = prependReported(res.Findings, causeNotInFile(e, unanswered, unansweredWhat, causeKnown))
+		f := causeNotInFile(e, unanswered, unansweredWhat, causeKnown)
+		if stoppedAt != nil {
+			f = stoppedAtRedirect(stoppedAt, ex, j.rec.Profile)
+		}
+		res.Findings = prependReported(res.Findings, f)
 	}
 	return res
 }
@@ -1350,6 +1364,37 @@ func causeNotInFile(e, unanswered *Entry, unansweredWhat string, headersRecorded
 	return f
 }
 
+// stoppedAtRedirect is cause-not-in-file for a request the browser stopped
+// at the redirect at, which the file holds and whose headers pass the CORS
+// check of ex: it names what fits, credentials the export left out when
+// the headers fail with them, and fetch()'s redirect: 'error', which a HAR
+// does not record.
+func stoppedAtRedirect(at *Entry, ex *cors.Exchange, p *cors.Profile) cors.Finding {
+	in := cors.InitiatorOf(&ex.Request)
+	msg := "the browser blocked this request at the redirect the file records (" + recordedStatus(at) +
+		"), whose headers pass the CORS check"
+	sep := ": "
+	if !ex.Request.Credentials && in.Credentials != "" {
+		if _, d := credentialed(ex, p); d.Reported() != nil {
+			msg += sep + "a request with " + in.Credentials + " fails them (" + string(d.Reported().Code) +
+				"), and exports leave its cookies out"
+			sep = "; "
+		}
+	}
+	if in.Name == "fetch" {
+		msg += sep + "fetch() with redirect: 'error' rejects any redirect, and a HAR records no redirect mode"
+	}
+	return cors.NewFinding(CodeCauseNotInFile, "actual", msg+"; the cause is not in the file")
+}
+
+// credentialed is ex sent with credentials, which a file without cookies
+// may hide, and p's diagnosis of it.
+func credentialed(ex *cors.Exchange, p *cors.Profile) (*cors.Exchange, *cors.Diagnosis) {
+	cred := *ex
+	cred.Request.Credentials = true
+	return &cred, p.Evaluate(&cred)
+}
+
 // recordedStatus is e's status and the error the file records with it.
 func recordedStatus(e *Entry) string {
 	status := fmt.Sprintf("status %d", e.Response.Status)
@@ -1604,9 +1649,7 @@ func credentialsNotRecorded(j *job, ex *cors.Exchange) (cors.Finding, bool) {
 	if j.rec.RecordsFailures || ex.Request.Credentials || len(ex.Actual) == 0 || j.cookiesBefore {
 		return cors.Finding{}, false
 	}
-	cred := *ex
-	cred.Request.Credentials = true
-	d := j.rec.Profile.Evaluate(&cred)
+	_, d := credentialed(ex, j.rec.Profile)
 	rep := d.Reported()
 	if rep == nil {
 		return cors.Finding{}, false

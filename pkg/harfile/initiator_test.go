@@ -363,6 +363,72 @@ func TestCredentialedRetryOnARedirectStatusWithoutLocation(t *testing.T) {
 	}
 }
 
+// TestMarkedChromiumRedirectNamesBothCauses: Chromium marks the redirect
+// it stopped at on the 3xx entry itself, whatever stopped it, and the
+// chain ends there (Chromium 156, recorded with the conformance suite's
+// -record-har: redirect-hop-credentials-star, a credentialed fetch() whose
+// 302 answers Access-Control-Allow-Origin: *, and redirect-mode-error, a
+// fetch() with redirect: 'error' whose 302 passes the CORS check, both
+// hold one 302 entry with _error net::ERR_FAILED; a redirect that passed
+// leaves it unmarked and the next hop's entry carries the marker). Without
+// the Cookie the export leaves out, the two read alike, so the credentialed
+// retry that holds for a final answer would blame the server's headers for
+// a redirect: 'error' rejection: the finding stays cause-not-in-file and
+// names both causes.
+func TestMarkedChromiumRedirectNamesBothCauses(t *testing.T) {
+	const api = "https://api.test/x"
+	load := func(rtype string, req [][2]string, headers ...[2]string) string {
+		return harOf(entryJSON("2024-01-01T00:00:00.100Z", "GET", api, rtype, req, 302,
+			append([][2]string{{"Location", api + "/1"}}, headers...), "net::ERR_FAILED"))
+	}
+	at := func(req [][2]string, headers ...[2]string) string { return load("fetch", req, headers...) }
+	fetchReq := [][2]string{{"Origin", app}, {"Sec-Fetch-Mode", "cors"}, {"Sec-Fetch-Dest", "empty"}}
+	withCookie := append(fetchReq[:len(fetchReq):len(fetchReq)], [2]string{"Cookie", "s=1"})
+	for _, tt := range []struct {
+		name string
+		har  string
+		want cors.Code
+		says []string // in the reported message
+		not  string   // not in it
+	}{
+		{"star, cookie left out", at(fetchReq, [2]string{"Access-Control-Allow-Origin", "*"}), CodeCauseNotInFile,
+			[]string{"status 302, net::ERR_FAILED", string(cors.CodeWildcardCredentials), "redirect: 'error'"}, ""},
+		{"origin without credentials: redirect-mode-error", at(fetchReq, [2]string{"Access-Control-Allow-Origin", app}), CodeCauseNotInFile,
+			[]string{string(cors.CodeInvalidCredentials), "redirect: 'error'"}, ""},
+		{"origin and credentials", at(fetchReq, [2]string{"Access-Control-Allow-Origin", app},
+			[2]string{"Access-Control-Allow-Credentials", "true"}), CodeCauseNotInFile,
+			[]string{"redirect: 'error'"}, "fails them"},
+		// An XMLHttpRequest has no redirect mode.
+		{"xhr: star, cookie left out", load("xhr", fetchReq, [2]string{"Access-Control-Allow-Origin", "*"}), CodeCauseNotInFile,
+			[]string{"withCredentials = true", string(cors.CodeWildcardCredentials)}, "redirect: 'error'"},
+		// The headers explain it: the engine's finding, as before.
+		{"star, cookie recorded", at(withCookie, [2]string{"Access-Control-Allow-Origin", "*"}), cors.CodeWildcardCredentials, nil, ""},
+		{"no Access-Control-Allow-Origin", at(fetchReq), cors.CodeMissingAllowOrigin, nil, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, rs := analyze(t, tt.har)
+			if len(rs) != 1 {
+				t.Fatalf("results %+v", rs)
+			}
+			f := rs[0].Reported()
+			if f == nil || f.Code != tt.want {
+				t.Fatalf("reported %+v, want %s", f, tt.want)
+			}
+			for _, w := range tt.says {
+				if !strings.Contains(f.Message, w) {
+					t.Errorf("the message does not say %q: %s", w, f.Message)
+				}
+			}
+			if tt.not != "" && strings.Contains(f.Message, tt.not) {
+				t.Errorf("the message says %q: %s", tt.not, f.Message)
+			}
+			if tt.want == CodeCauseNotInFile && strings.Contains(f.Message, "does not show the answer the browser judged") {
+				t.Errorf("the file shows the answer the browser stopped at: %s", f.Message)
+			}
+		})
+	}
+}
+
 // TestFirefoxEmptyLocationChains: Firefox follows an empty Location to
 // the URL it answered (the standard's reading), so its export holds the
 // same URL again and again (Firefox ESR 153.8: redirect-empty-location,
