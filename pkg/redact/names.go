@@ -87,6 +87,34 @@ var harmlessWords = map[string]bool{
 var harmlessBefore = map[string][]string{
 	"key": {"public", "publishable", "primary", "foreign", "sort", "partition", "range",
 		"cache", "idempotency"},
+	// A language model's usage: counts of tokens.
+	"tokens": {"max", "total", "prompt", "completion", "input", "output", "cached", "reasoning"},
+}
+
+// numberWords name secrets that are often numbers: a PIN, a one-time
+// code, a card's security code, a password. Body hides a number under a
+// secret name that holds one; other numbers are counts and statuses
+// ("code": 404).
+var numberWords = map[string]bool{
+	"pin": true, "otp": true, "totp": true, "cvv": true, "cvc": true, "passcode": true,
+	"password": true, "passwd": true, "pwd": true, "pass": true,
+}
+
+// isSecretNumber reports whether a number under name is a secret: name is
+// secret, and a word of it is one of numberWords or a code secretAfter
+// knows (verification_code).
+func isSecretNumber(name string) bool {
+	if !IsSecretName(name) {
+		return false
+	}
+	var room [16]string
+	words := nameWords(strings.TrimSpace(name), room[:0])
+	for i, w := range words {
+		if numberWords[w] || i > 0 && hasWord(secretAfter[w], words[i-1]) {
+			return true
+		}
+	}
+	return false
 }
 
 // describing words, after a secret word, make a name describe the secret:

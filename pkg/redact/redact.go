@@ -793,14 +793,17 @@ func looksLikeToken(v string) bool {
 	return mayHoldSecret(v) && (jwtRE.MatchString(v) || awsKeyRE.MatchString(v))
 }
 
-// jsonString is a JSON string with its quotes.
-const jsonString = `"(?:[^"\\]|\\.)*"`
+// jsonString is a JSON string with its quotes, jsonNumber a number.
+const (
+	jsonString = `"(?:[^"\\]|\\.)*"`
+	jsonNumber = `-?[0-9][0-9.eE+-]*`
+)
 
 var (
 	// jsonPairRE is a JSON member whose value is a string or an array of
 	// strings: its key without its quotes, and its value.
 	jsonPairRE = regexp.MustCompile(`"((?:[^"\\]|\\.){1,128})"\s*:\s*(` + jsonString + `|\[\s*` + jsonString +
-		`(?:\s*,\s*` + jsonString + `)*\s*\])`)
+		`(?:\s*,\s*` + jsonString + `)*\s*\]|` + jsonNumber + `)`)
 	jsonStringRE = regexp.MustCompile(jsonString)
 	// pemRE is a PEM private key, to its END line or, cut off, to the end
 	// of the JSON string or text holding it.
@@ -809,32 +812,42 @@ var (
 
 // Body redacts a request or response body: as Text does, and by its form,
 // the secret parameters of a form-encoded body (code=…&code_verifier=…), the
-// string values of a JSON body's members whose names hold a secret (every
-// name IsSecretName knows: "private_key", "code", "credential"), and PEM
-// private keys. What holds no secret stays byte for byte.
+// string values (an array's each) of a JSON body's members whose names hold
+// a secret (every name IsSecretName knows: "private_key", "code",
+// "credential") and their numbers where such a secret often is one
+// (isSecretNumber: "pin", "otp"), and PEM private keys. What holds no
+// secret stays byte for byte.
 func Body(s string) string {
-	s = Text(s)
-	if strings.Contains(s, "=") && !strings.ContainsAny(s, " \n{<") {
-		s = params(s)
-	}
+	// Members first: a number they hide becomes a JSON string, not a bare
+	// marker Text would leave.
 	if strings.Contains(s, `"`) && strings.Contains(s, ":") {
 		s = jsonPairRE.ReplaceAllStringFunc(s, func(m string) string {
 			sub := jsonPairRE.FindStringSubmatchIndex(m)
-			key := m[sub[2]:sub[3]]
+			key, v := m[sub[2]:sub[3]], m[sub[4]:]
 			if u, err := strconv.Unquote(`"` + key + `"`); err == nil {
 				key = u
+			}
+			if v[0] != '"' && v[0] != '[' {
+				if isSecretNumber(key) {
+					return m[:sub[4]] + `"` + Marker + `"`
+				}
+				return m
 			}
 			if !IsSecretName(key) {
 				return m
 			}
 			// Each string of the value: the value, or an array's items.
-			return m[:sub[4]] + jsonStringRE.ReplaceAllStringFunc(m[sub[4]:], func(v string) string {
+			return m[:sub[4]] + jsonStringRE.ReplaceAllStringFunc(v, func(v string) string {
 				if v == `""` {
 					return v
 				}
 				return `"` + Marker + `"`
 			})
 		})
+	}
+	s = Text(s)
+	if strings.Contains(s, "=") && !strings.ContainsAny(s, " \n{<") {
+		s = params(s)
 	}
 	if strings.Contains(s, "PRIVATE KEY-----") {
 		s = pemRE.ReplaceAllString(s, Marker)

@@ -265,6 +265,10 @@ func TestBody(t *testing.T) {
 			`{"author": "Ann", "keyboard": "qwerty", "tokenizer": "cl100k_base", "authority": "ca", "session_timeout": "30m", "secret_name": "prod/db", "publicKey": "MFkw"}`},
 		{`{"apiKey": "k1", "X-API-KEY": "k2", "Client_Secret": "s1", "deep": {"a": [{"PASSWORD": "p1", "connect.sid": "s2", "otp_code": "123456"}]}}`,
 			`{"apiKey": "` + Marker + `", "X-API-KEY": "` + Marker + `", "Client_Secret": "` + Marker + `", "deep": {"a": [{"PASSWORD": "` + Marker + `", "connect.sid": "` + Marker + `", "otp_code": "` + Marker + `"}]}}`},
+		// A number is hidden under a name whose secret is often one (a PIN, a
+		// one-time code, a password); other numbers are counts and statuses.
+		{`{"pin": 1234, "otp":123456, "password": 12345678, "verification_code": -1.5e3, "code": 404, "max_tokens": 4096, "password_length": 12, "session": 7}`,
+			`{"pin": "` + Marker + `", "otp":"` + Marker + `", "password": "` + Marker + `", "verification_code": "` + Marker + `", "code": 404, "max_tokens": 4096, "password_length": 12, "session": 7}`},
 		// An array of strings under a secret name is hidden string by string.
 		{`{"recovery_codes": ["a1b2", "c3d4"], "api_keys":[ "k1" ], "scopes": ["read"]}`,
 			`{"recovery_codes": ["` + Marker + `", "` + Marker + `"], "api_keys":[ "` + Marker + `" ], "scopes": ["read"]}`},
