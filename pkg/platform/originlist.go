@@ -29,7 +29,7 @@ func init() {
 		Platform: "any CORS layer with an allow-list: Express's cors package, Spring, ASP.NET Core, rs/cors, API gateways",
 		Explains: cors.CodeMissingAllowOrigin,
 		Browser:  "The server answers, and marks the answer `Vary: Origin` (on a preflight, it may even send `Access-Control-Allow-Methods` and `-Headers`), but sends no `Access-Control-Allow-Origin`. The browser blocks the response: the console line is the one for a missing header.",
-		Why:      "A CORS layer runs and compared the request's `Origin` with its list of allowed origins; this origin is not in it, so it left the header out. Nothing is missing from the server: the list is. Typical after a new deployment (staging, a preview URL, a new domain) or an origin spelled differently (`http` instead of `https`, a port, `www.`).",
+		Why:      "A CORS layer runs and compared the request's `Origin` with its list of allowed origins; this origin is not in it, so it left the header out. Nothing is missing from the server: the list is. Typical after a new deployment (staging, a preview URL, a new domain) or an origin spelled differently (`http` instead of `https`, a port, `www.`, a trailing slash: `cors({ origin: ['https://app.example.com/'] })` never matches, the Origin has no slash and is compared whole; verified on express 4.22.3 with cors 2.8.6).",
 		Example:  "HTTP/1.1 200 OK\nX-Powered-By: Express\nVary: Origin\nContent-Type: application/json; charset=utf-8\n\n[]",
 		Confirm:  "Send the same request with an origin the server does allow: `corsdiag check URL --origin https://staging.example.com --compare-origin https://app.example.com`. The report says which one gets `Access-Control-Allow-Origin`. Then find the list in the configuration (`cors({ origin: [...] })`, `allowedOrigins`, `WithOrigins(...)`, the `CORS_ORIGINS` environment variable).",
 		Detect:   "The answer at the reported step has no `Access-Control-Allow-Origin` but `Vary: Origin`, or it is a 2xx preflight answer with other `Access-Control-Allow-*` headers. corsdiag then sends the same safe request (the preflight, or a GET) once more with the API's own origin, or with each `--compare-origin`, and shows which origins get the header. S3, HTTP APIs and Spring's `Invalid CORS request` have causes of their own.",
@@ -88,12 +88,15 @@ func allowListCauses(a *analysis) []cors.Finding {
 	case len(refused) > 0:
 		msg += fmt.Sprintf(". The same request from %s was refused too", strings.Join(refused, " and "))
 	}
+	// The list's entry may be there, misspelled: the most common is
+	// origin: ['http://localhost:3000/'] (cors compares the whole string).
+	msg += fmt.Sprintf(". If the list seems to hold it, check the spelling: the Origin is compared whole, so '%s/' (a trailing slash), another scheme or a port does not match", origin)
 	id := a.appFramework()
 	if id == "" && a.has(idNginx) {
 		id = idNginx
 	}
 	f := a.finding(CodeOriginNotAllowed, id, rep.Step, true, msg,
-		"Add "+origin+" to the allowed origins of the CORS configuration, next to the ones already there (a new list would drop them).")
+		"Add "+origin+" exactly so (no trailing slash, no path) to the allowed origins of the CORS configuration, next to the ones already there (a new list would drop them); an entry that differs only by a trailing slash is this one misspelled: correct it in place.")
 	return []cors.Finding{f}
 }
 
