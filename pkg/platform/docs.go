@@ -168,6 +168,16 @@ const (
 	gwHeaders        = "x-amzn-RequestId: 7d6a3c41-8f2e-4b55-9f0a-2f1c3e4d5a6b\nx-amz-apigw-id: Ab1CdEfGhIjKlMn="
 )
 
+// mockConfirm is the command that shows an OPTIONS mock's mappings, then
+// what confirms. Its integration response is keyed by the status the mock
+// answers, as the fixes read it (mockStatus): CDK's answers 204, and
+// another status than the mock's answers NotFoundException.
+func mockConfirm(confirms string) string {
+	return "```sh\naws apigateway get-integration-response --rest-api-id ID --resource-id RID --http-method OPTIONS --status-code STATUS\n```\n" +
+		"STATUS is the status the `OPTIONS` answers with (the preflight's, as `corsdiag check` shows it): 200 from the console's Enable CORS, SAM and Serverless, 204 from CDK; with another status the command fails with `NotFoundException`. " +
+		confirms
+}
+
 var pages = map[cors.Code]pageText{
 	CodeAPIGWNoOptionsMethod: {
 		Platform: "Amazon API Gateway (REST API)", Explains: cors.CodePreflightMissingAllowOrigin,
@@ -299,7 +309,7 @@ var pages = map[cors.Code]pageText{
 		Why:     "The console's Enable CORS (and the OPTIONS mocks SAM's `Cors`, CDK's `Cors.ALL_ORIGINS` and Serverless's `cors: true` generate) map `Access-Control-Allow-Origin` to the static value `'*'` in the OPTIONS method's MOCK integration response, and map no `Access-Control-Allow-Credentials`. That answers every page that sends no cookies, and none that does. The mapping must be the page's origin (for several origins, a response mapping template that answers a listed `Origin` with itself through `$context.responseOverride.header.Access-Control-Allow-Origin`, after the static mappings), with `Access-Control-Allow-Credentials: 'true'` and `Vary: 'Origin'` declared in the method response and mapped in the integration response; the stage then needs a deployment. The other methods' answers need the same origin and `Access-Control-Allow-Credentials: true`, from the function with a Lambda proxy integration. Origins that call without credentials and relied on `*` must be listed too.",
 		Example: "HTTP/1.1 200 OK\nContent-Type: application/json\n" + gwHeaders + "\nAccess-Control-Allow-Origin: *\nAccess-Control-Allow-Methods: DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT\nAccess-Control-Allow-Headers: Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token\n\n{}",
 		Fetch:   `fetch("https://api.example.com/items", { method: "PUT", headers: { "Content-Type": "application/json" }, credentials: "include" })`,
-		Confirm: "```sh\naws apigateway get-integration-response --rest-api-id ID --resource-id RID --http-method OPTIONS --status-code 200\n```\n`\"method.response.header.Access-Control-Allow-Origin\": \"'*'\"` and no `Access-Control-Allow-Credentials` confirm. `corsdiag check URL --origin ORIGIN --credentials -X PUT -H 'Content-Type: application/json'` shows the preflight's answer.",
+		Confirm: mockConfirm("`\"method.response.header.Access-Control-Allow-Origin\": \"'*'\"` and no `Access-Control-Allow-Credentials` confirm. `corsdiag check URL --origin ORIGIN --credentials -X PUT -H 'Content-Type: application/json'` shows the preflight's answer."),
 		Detect:  "REST API recognised, the request carries credentials, and the preflight's answer, made by API Gateway (not one of its error responses, and no proxied backend's marks such as `x-amzn-Remapped-*` or a framework behind it), carries `Access-Control-Allow-Origin: *`. The fixes keep the `Access-Control-Allow-Methods` and `-Headers` that answer carried, with the page's method and headers added, and the status it answered with. A backend that answered through a proxy integration gets the engine's own finding and fix.",
 		Related: []cors.Code{cors.CodeWildcardCredentials, cors.CodePreflightInvalidCredentials, CodeAPIGWCorsOnlyOnOptions, CodeAPIGWStageNotRedeployed},
 	},

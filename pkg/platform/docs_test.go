@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
@@ -53,6 +54,27 @@ func TestPageRelatedOnce(t *testing.T) {
 				t.Errorf("%s: Related repeats %s (its own code, or what it explains)", code, r)
 			}
 			seen[r] = true
+		}
+	}
+}
+
+// TestConfirmNamesTheMockStatus: an integration response is keyed by its
+// status, and get-integration-response for a status the method does not
+// answer with fails (NotFoundException): a page's confirm command reads the
+// status the OPTIONS mock answers, as the fixes do (mockStatus), not 200,
+// which a CDK mock (204) does not answer.
+func TestConfirmNamesTheMockStatus(t *testing.T) {
+	for code, p := range pages {
+		if !strings.Contains(p.Confirm, "get-integration-response") {
+			continue
+		}
+		for _, want := range []string{"--status-code STATUS", "204"} {
+			if !strings.Contains(p.Confirm, want) {
+				t.Errorf("%s: the confirm command does not say %q:\n%s", code, want, p.Confirm)
+			}
+		}
+		if strings.Contains(p.Confirm, "--status-code 200") {
+			t.Errorf("%s: the confirm command reads the 200 answer only:\n%s", code, p.Confirm)
 		}
 	}
 }
