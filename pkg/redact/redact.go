@@ -51,8 +51,7 @@ func Value(name, v string) string {
 	case n == "cookie" || n == "cookie2":
 		return cookieNames(v, ";")
 	case n == "set-cookie" || n == "set-cookie2":
-		pair, _, _ := strings.Cut(v, ";")
-		return cookiePair(pair)
+		return setCookies(v)
 	case n == "authorization" || n == "proxy-authorization":
 		if scheme, _, ok := strings.Cut(v, " "); ok {
 			return scheme + " " + Marker
@@ -91,6 +90,66 @@ func cookieNames(v, sep string) string {
 		}
 	}
 	return strings.Join(parts, sep)
+}
+
+// setCookies redacts a Set-Cookie value, or several a HAR joined with line
+// breaks (Firefox): each cookie's value hidden, its attributes kept.
+func setCookies(v string) string {
+	if !strings.Contains(v, "\n") {
+		return setCookie(v)
+	}
+	lines := strings.Split(v, "\n")
+	for i, l := range lines {
+		lines[i] = setCookie(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// setCookie is one Set-Cookie value with its cookie's value hidden and its
+// attributes kept as sent when each reads as cookieAttributes says: they
+// hold no secret, and SameSite=None; Secure is what a credentialed
+// request's diagnosis reads. Another attribute's value, or one that does
+// not read as its attribute (a list joined by commas goes on with the next
+// cookie), is hidden.
+func setCookie(v string) string {
+	pair, attrs, ok := strings.Cut(v, ";")
+	out := cookiePair(pair)
+	if !ok {
+		return out
+	}
+	parts := strings.Split(attrs, ";")
+	for i, a := range parts {
+		name, val, hasVal := strings.Cut(a, "=")
+		space := a[:len(a)-len(strings.TrimLeft(a, " \t"))]
+		re, known := cookieAttributes[strings.ToLower(strings.TrimSpace(name))]
+		switch {
+		case strings.TrimSpace(a) == "":
+		case !known:
+			if hasVal {
+				parts[i] = name + "=" + Marker
+			} else {
+				parts[i] = space + Marker
+			}
+		case re == nil && hasVal, re != nil && !re.MatchString(strings.TrimSpace(val)):
+			parts[i] = name + "=" + Marker
+		}
+	}
+	return out + ";" + strings.Join(parts, ";")
+}
+
+// cookieAttributes are Set-Cookie's attributes (RFC 6265bis 5.6, and
+// Partitioned and Priority, which Chromium reads), each with the form of
+// its value; nil for a flag, which has none.
+var cookieAttributes = map[string]*regexp.Regexp{
+	"expires":     regexp.MustCompile(`^[A-Za-z]{3}, \d{1,2}[ -][A-Za-z]{3}[ -]\d{2,4} \d{1,2}:\d{2}:\d{2} GMT$`),
+	"max-age":     regexp.MustCompile(`^-?\d{1,12}$`),
+	"domain":      regexp.MustCompile(`^\.?[A-Za-z0-9.-]{1,253}$`),
+	"path":        regexp.MustCompile(`^/[^\s,;]*$`),
+	"samesite":    regexp.MustCompile(`(?i)^(strict|lax|none)$`),
+	"priority":    regexp.MustCompile(`(?i)^(low|medium|high)$`),
+	"secure":      nil,
+	"httponly":    nil,
+	"partitioned": nil,
 }
 
 // cookiePair is one name=value pair with its value hidden. A pair without

@@ -18,7 +18,18 @@ func TestValue(t *testing.T) {
 		{"basic keeps scheme", "authorization", "Basic dXNlcjpwYXNz", "Basic " + Marker},
 		{"bare authorization", "Authorization", "tok", Marker},
 		{"cookie keeps names", "Cookie", "sid=abc; theme=dark", "sid=" + Marker + "; theme=" + Marker},
-		{"set-cookie keeps name", "Set-Cookie", "sid=abc; Path=/; HttpOnly", "sid=" + Marker},
+		{"set-cookie keeps name", "Set-Cookie", "sid=abc; Path=/; HttpOnly", "sid=" + Marker + "; Path=/; HttpOnly"},
+		// Its attributes hold no secret and matter to a credentialed
+		// request (SameSite=None; Secure): kept as sent, when each reads
+		// as its attribute does; another attribute's value is hidden, and
+		// so is one that does not read as its attribute (a comma-joined or
+		// hostile list: what follows may be the next cookie).
+		{"set-cookie attributes", "Set-Cookie", "sid=abc; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Max-Age=3600; Domain=.example.com; Path=/api; Secure; HttpOnly; SameSite=None; Partitioned; Priority=High",
+			"sid=" + Marker + "; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Max-Age=3600; Domain=.example.com; Path=/api; Secure; HttpOnly; SameSite=None; Partitioned; Priority=High"},
+		{"set-cookie unknown attribute", "Set-Cookie", "sid=abc; X-Data=s3cr3t; s3cr3t2; secure", "sid=" + Marker + "; X-Data=" + Marker + "; " + Marker + "; secure"},
+		{"set-cookies joined by a comma", "Set-Cookie", "sid=abc; Path=/, theme=dark; Path=/", "sid=" + Marker + "; Path=" + Marker + "; Path=/"},
+		{"set-cookies joined by a line break", "Set-Cookie", "a=1; Path=/\nb=2; SameSite=Lax", "a=" + Marker + "; Path=/\nb=" + Marker + "; SameSite=Lax"},
+		{"set-cookie hostile expires", "Set-Cookie", "a=1; Expires=s3cr3t, x", "a=" + Marker + "; Expires=" + Marker},
 		{"api key", "X-Api-Key", "k1", Marker},
 		{"custom token header", "X-My-Token", "abc", Marker},
 		{"cors header kept", "Access-Control-Allow-Credentials", "true", "true"},
@@ -35,11 +46,11 @@ func TestValue(t *testing.T) {
 		// cookies raw): nothing after the name is shown.
 		{"cookie value with commas", "Cookie", `prefs={"a":1,"b":2}; sid=abc`, "prefs=" + Marker + "; sid=" + Marker},
 		{"cookie list joined by commas", "Cookie", "sid=abc, theme=dark", "sid=" + Marker},
-		{"set-cookie with comma", "Set-Cookie", `prefs={"a":1,"b":"x=y"}; Path=/`, "prefs=" + Marker},
+		{"set-cookie with comma", "Set-Cookie", `prefs={"a":1,"b":"x=y"}; Path=/`, "prefs=" + Marker + "; Path=/"},
 		// A cookie without '=' has no name: what it holds is its value.
 		{"nameless cookie", "Cookie", "s3cr3tvalue; sid=abc", Marker + "; sid=" + Marker},
-		{"nameless set-cookie", "Set-Cookie", "s3cr3tvalue; Path=/", Marker},
-		{"empty-named set-cookie", "Set-Cookie", "=s3cr3tvalue; Path=/", "=" + Marker},
+		{"nameless set-cookie", "Set-Cookie", "s3cr3tvalue; Path=/", Marker + "; Path=/"},
+		{"empty-named set-cookie", "Set-Cookie", "=s3cr3tvalue; Path=/", "=" + Marker + "; Path=/"},
 		{"cookie separators kept", "Cookie", "a=1;b=2; ", "a=" + Marker + ";b=" + Marker + "; "},
 		{"link header", "Link", "<https://a.example/?sig=abc>; rel=next, <https://a.example/?sig=def,>; rel=prev",
 			"<https://a.example/?sig=" + Marker + ">; rel=next, <https://a.example/?sig=" + Marker + ">; rel=prev"},
@@ -56,7 +67,7 @@ func TestValue(t *testing.T) {
 
 func TestHeaderLine(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{"Set-Cookie: sid=abc\x01; Path=/", "Set-Cookie: sid=" + Marker},
+		{"Set-Cookie: sid=abc\x01; Path=/", "Set-Cookie: sid=" + Marker + "; Path=/"},
 		{"Authorization:Bearer abcdefgh", "Authorization: Bearer " + Marker},
 		{"X-Functions-Key: k1", "X-Functions-Key: " + Marker},
 		{"X-Next: https://a.example/?code=c1\x01", "X-Next: https://a.example/?code=" + Marker},
@@ -637,4 +648,34 @@ func TestNameTables(t *testing.T) {
 			check(b+title(w), true)
 		}
 	}
+}
+
+// FuzzSetCookie: a secret as a cookie's value, as the value of the next
+// cookie joined by a comma or a line break, or as an attribute's, among
+// whatever attributes the fuzzer writes, never shows.
+func FuzzSetCookie(f *testing.F) {
+	f.Add("sid", "Path=/; Secure", uint8(0), uint32(1))
+	f.Add("a", "Expires=Wed, 21 Oct 2026 07:28:00 GMT", uint8(1), uint32(2))
+	f.Add("", "SameSite=None", uint8(2), uint32(3))
+	f.Add("x", "Domain=.a.test; Path=/p", uint8(3), uint32(4))
+	f.Fuzz(func(t *testing.T, name, attrs string, where uint8, seed uint32) {
+		secret := fmt.Sprintf("S3cr3t%08x", seed)
+		if strings.Contains(name+attrs, secret[:6]) || strings.ContainsAny(name, "=;\n") {
+			return
+		}
+		var v string
+		switch where % 4 {
+		case 0:
+			v = name + "=" + secret + "; " + attrs
+		case 1:
+			v = name + "=x; " + attrs + ", next=" + secret + "; Path=/"
+		case 2:
+			v = name + "=x; " + attrs + "\nnext=" + secret
+		case 3:
+			v = name + "=x; " + attrs + "; Extra=" + secret
+		}
+		if out := Value("Set-Cookie", v); strings.Contains(out, secret) {
+			t.Fatalf("Value(Set-Cookie, %q) = %q keeps the secret", v, out)
+		}
+	})
 }
