@@ -168,3 +168,37 @@ func TestAccessAllowedAndHeaderChecks(t *testing.T) {
 		}
 	}
 }
+
+// PreflightAllowed is Evaluate's verdict on a request whose preflight
+// answers with these headers (and whose actual answer passes).
+func TestPreflightAllowed(t *testing.T) {
+	ok := hdr(HeaderAllowOrigin, page, HeaderAllowCredentials, "true")
+	for _, tc := range []struct {
+		name  string
+		h     http.Header
+		creds bool
+	}{
+		{"listed", hdr(HeaderAllowOrigin, page, HeaderAllowMethods, "PUT", HeaderAllowHeaders, "Content-Type, X-Id"), false},
+		{"wildcards", hdr(HeaderAllowOrigin, "*", HeaderAllowMethods, "*", HeaderAllowHeaders, "*"), false},
+		{"wildcards with credentials", hdr(HeaderAllowOrigin, page, HeaderAllowCredentials, "true", HeaderAllowMethods, "*", HeaderAllowHeaders, "*"), true},
+		{"method missing", hdr(HeaderAllowOrigin, page, HeaderAllowHeaders, "content-type, x-id"), false},
+		{"method in lower case", hdr(HeaderAllowOrigin, page, HeaderAllowMethods, "put", HeaderAllowHeaders, "content-type, x-id"), false},
+		{"header missing", hdr(HeaderAllowOrigin, page, HeaderAllowMethods, "PUT", HeaderAllowHeaders, "content-type"), false},
+		{"bad list", hdr(HeaderAllowOrigin, page, HeaderAllowMethods, "PUT", HeaderAllowHeaders, "content-type, x id"), false},
+		{"no origin", hdr(HeaderAllowMethods, "PUT", HeaderAllowHeaders, "content-type, x-id"), false},
+		{"credentials, no ACAC", hdr(HeaderAllowOrigin, page, HeaderAllowMethods, "PUT", HeaderAllowHeaders, "content-type, x-id"), true},
+	} {
+		for _, p := range []*Profile{Chromium, Firefox, Safari} {
+			req := Request{Method: "PUT", URL: "https://api.example.com/x", Origin: page, Credentials: tc.creds,
+				Header: hdr("Content-Type", "application/json", "X-Id", "1"), ForcePreflight: true}
+			pre := Message{Status: 204, Header: tc.h}
+			actual := Message{Status: 200, Header: ok}
+			d := p.Evaluate(&Exchange{Request: req, Preflight: &Hop{Response: &pre}, Actual: []Hop{{Response: &actual}}})
+			got := p.PreflightAllowed(tc.h[HeaderAllowOrigin], tc.h[HeaderAllowCredentials], tc.h[HeaderAllowMethods], tc.h[HeaderAllowHeaders],
+				"PUT", []string{"content-type", "x-id"}, &req)
+			if want := d.Verdict == Allowed; got != want {
+				t.Errorf("%s, %s: PreflightAllowed = %v, Evaluate allowed = %v (%v)", tc.name, p.Name, got, want, d.Reported())
+			}
+		}
+	}
+}

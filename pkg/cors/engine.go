@@ -311,7 +311,8 @@ func (j *judge) checkPreflight(h *Hop, plan *Plan) {
 func (j *judge) checkCoverage(plan *Plan, methods, headers, headersAsSent []string) {
 	r := &j.req
 	m := plan.Method
-	if !contains(methods, m) && !IsSafelistedMethod(m) && (r.Credentials || !contains(methods, "*")) {
+	methodOK, missing, authByWildcard := j.p.coverage(m, plan.UnsafeHeaders, r.Credentials, methods, headers)
+	if !methodOK {
 		why := "Access-Control-Allow-Methods does not list " + m
 		switch {
 		case len(methods) == 0:
@@ -332,24 +333,6 @@ func (j *judge) checkCoverage(plan *Plan, methods, headers, headersAsSent []stri
 	}
 
 	wildcard := contains(headers, "*")
-	var missing []string
-	authByWildcard := false
-	for _, name := range plan.UnsafeHeaders {
-		if contains(headers, name) {
-			continue
-		}
-		if wildcard && !r.Credentials {
-			if name == "authorization" {
-				if !j.p.WildcardCoversAuthorization {
-					missing = append(missing, name)
-					continue
-				}
-				authByWildcard = true
-			}
-			continue
-		}
-		missing = append(missing, name)
-	}
 	if len(missing) > 0 {
 		why := "Access-Control-Allow-Headers does not list it"
 		if wildcard && r.Credentials {
@@ -372,6 +355,52 @@ func (j *judge) checkCoverage(plan *Plan, methods, headers, headersAsSent []stri
 		j.note(&f, r.URL, Console{Preflight: true})
 		j.add(f)
 	}
+}
+
+// coverage is the check checkCoverage reports on: whether methods allow
+// method, the unsafe header names headers leave out, and whether `*`
+// alone covers Authorization (where p lets it).
+func (p *Profile) coverage(method string, unsafe []string, credentials bool, methods, headers []string) (methodOK bool, missing []string, authByWildcard bool) {
+	methodOK = contains(methods, method) || IsSafelistedMethod(method) || !credentials && contains(methods, "*")
+	wildcard := contains(headers, "*")
+	for _, name := range unsafe {
+		if contains(headers, name) {
+			continue
+		}
+		if wildcard && !credentials {
+			if name == "authorization" {
+				if !p.WildcardCoversAuthorization {
+					missing = append(missing, name)
+					continue
+				}
+				authByWildcard = true
+			}
+			continue
+		}
+		missing = append(missing, name)
+	}
+	return methodOK, missing, authByWildcard
+}
+
+// PreflightAllowed reports whether a 2xx preflight answer whose
+// Access-Control-Allow-Origin, -Credentials, -Methods and -Headers lines
+// are acao, acac, acam and acah passes, for r, the checks checkPreflight
+// makes: the CORS check, the lists' syntax, and the method and header
+// check for method and the unsafe header names (lower case). Without
+// building the answer or the findings.
+func (p *Profile) PreflightAllowed(acao, acac, acam, acah []string, method string, unsafe []string, r *Request) bool {
+	if !AccessAllowed(acao, acac, r) {
+		return false
+	}
+	acamV, _ := combine(acam)
+	methods, _, okM := parseAllowList(acamV, false)
+	acahV, _ := combine(acah)
+	headers, _, okH := parseAllowList(acahV, true)
+	if !okM || !okH {
+		return false
+	}
+	methodOK, missing, _ := p.coverage(method, unsafe, r.Credentials, methods, headers)
+	return methodOK && len(missing) == 0
 }
 
 // listFix is the header line a preflight answer needs: the values it

@@ -1142,37 +1142,57 @@ func fromServer(e *Entry) bool {
 }
 
 // mayDisagree reports whether allowedDespiteHeaders may warn about a
-// request the browser let through: the file holds the server's answer and
-// it is not a lone response that passes the CORS check (all the engine
-// checks the headers of a request without preflight or redirect for).
-// The text report judges only those in full.
+// request the browser let through: the file holds the server's answers
+// and they fail the checks the engine makes of their CORS headers (a
+// redirect chain is not screened). The text report judges only those in
+// full.
 func mayDisagree(j *job) bool {
 	if !serverAnswered(j) {
 		return false
 	}
-	if j.pair != nil || len(j.hops) > 0 {
+	if len(j.hops) > 0 {
 		return true
 	}
 	e := j.e
 	req := cors.Request{Method: e.Request.Method, URL: e.Request.URL, Origin: j.origin, OriginHeader: j.originHeader}
 	if hasCredentials(e) {
-		// As judge has it; the initiator matters to the check only here.
+		// As judge has it; the initiator matters to the checks only here.
 		req.Initiator = initiatorAPI(e)
 		req.Credentials = !cors.InitiatorOf(&req).SameOriginOnly
 	}
-	// The two headers the check reads, as judge's message holds them
-	// (kept on the stack: most answers hold one line of each at most).
-	var lines [2]string
-	acao, acac := lines[:0:1], lines[1:1:2]
-	for i := range e.Response.Headers {
-		switch h := &e.Response.Headers[i]; {
-		case strings.EqualFold(h.Name, cors.HeaderAllowOrigin):
-			acao = append(acao, h.Value)
-		case strings.EqualFold(h.Name, cors.HeaderAllowCredentials):
-			acac = append(acac, h.Value)
+	// The lines the checks read, as judge's messages hold them (kept on
+	// the stack: an answer holds one line of each at most, as a rule).
+	var buf [6]string
+	rh := e.Response.Headers
+	if !cors.AccessAllowed(headerLines(buf[0:0:1], rh, cors.HeaderAllowOrigin), headerLines(buf[1:1:2], rh, cors.HeaderAllowCredentials), &req) {
+		return true
+	}
+	pre := j.pair
+	if pre == nil {
+		return false
+	}
+	if pre.Response.Status < 200 || pre.Response.Status > 299 {
+		return true
+	}
+	// The method and unsafe headers the browser asked the preflight for:
+	// what the engine plans from the recorded request.
+	method := cors.NormalizeMethod(strings.TrimSpace(pre.Request.Header("Access-Control-Request-Method")))
+	unsafe := splitList(pre.Request.Header("Access-Control-Request-Headers"))
+	ph := pre.Response.Headers
+	return !j.rec.Profile.PreflightAllowed(
+		headerLines(buf[2:2:3], ph, cors.HeaderAllowOrigin), headerLines(buf[3:3:4], ph, cors.HeaderAllowCredentials),
+		headerLines(buf[4:4:5], ph, cors.HeaderAllowMethods), headerLines(buf[5:5:6], ph, cors.HeaderAllowHeaders),
+		method, unsafe, &req)
+}
+
+// headerLines appends to dst the values of hs's lines named name.
+func headerLines(dst []string, hs []Header, name string) []string {
+	for i := range hs {
+		if strings.EqualFold(hs[i].Name, name) {
+			dst = append(dst, hs[i].Value)
 		}
 	}
-	return !cors.AccessAllowed(acao, acac, &req)
+	return dst
 }
 
 // recordedBlockedChain is judge's "blocked" without building the hops:

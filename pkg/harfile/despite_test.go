@@ -73,9 +73,15 @@ func TestAllowedDespiteHeaders(t *testing.T) {
 		{"another origin allowed", harOf(fromIP(get(corsReq, 200, [][2]string{{"Access-Control-Allow-Origin", "https://other.test"}}))), cors.CodeAllowOriginMismatch},
 		{"* with cookies", harOf(fromIP(get(withCookie, 200, [][2]string{{"Access-Control-Allow-Origin", "*"}}))), cors.CodeWildcardCredentials},
 		{"preflight without Access-Control-Allow-Origin", harOf(preflight([][2]string{{"Access-Control-Allow-Methods", "PUT"}, {"Access-Control-Allow-Headers", "content-type"}}), put), cors.CodePreflightMissingAllowOrigin},
+		{"preflight without PUT", harOf(preflight([][2]string{{"Access-Control-Allow-Origin", app}, {"Access-Control-Allow-Methods", "GET"}, {"Access-Control-Allow-Headers", "content-type"}}), put), cors.CodeMethodNotAllowed},
+		{"preflight without Content-Type", harOf(preflight([][2]string{{"Access-Control-Allow-Origin", app}, {"Access-Control-Allow-Methods", "PUT"}}), put), cors.CodeHeaderNotAllowed},
+		{"preflight with a bad list", harOf(preflight([][2]string{{"Access-Control-Allow-Origin", app}, {"Access-Control-Allow-Methods", "PUT/PATCH"}, {"Access-Control-Allow-Headers", "content-type"}}), put), cors.CodeInvalidAllowMethods},
+		{"preflight passes, the answer does not", harOf(preflight([][2]string{{"Access-Control-Allow-Origin", app}, {"Access-Control-Allow-Methods", "PUT"}, {"Access-Control-Allow-Headers", "content-type"}}),
+			fromIP(entryJSON("2024-01-01T00:00:00.200Z", "PUT", url, "fetch", corsReq, 200, plain, ""))), cors.CodeMissingAllowOrigin},
 		{"error answer without CORS headers", harOf(fromIP(get(corsReq, 500, plain))), cors.CodeMissingAllowOrigin},
 
 		{"the answer passes", harOf(fromIP(get(corsReq, 200, [][2]string{{"Access-Control-Allow-Origin", app}}))), ""},
+		{"the preflight passes with *", harOf(preflight([][2]string{{"Access-Control-Allow-Origin", "*"}, {"Access-Control-Allow-Methods", "*"}, {"Access-Control-Allow-Headers", "*"}}), put), ""},
 		{"the preflight passes", harOf(preflight([][2]string{{"Access-Control-Allow-Origin", app}, {"Access-Control-Allow-Methods", "PUT"}, {"Access-Control-Allow-Headers", "content-type"}}), put), ""},
 		// A service worker's answer (DevTools records no server address):
 		// the page's request never reached the server.
