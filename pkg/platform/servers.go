@@ -68,8 +68,13 @@ func init() {
 	addFixes(CodeApacheHeaderNoAlways,
 		fixBuilder{FormatApache, "`Header always` for your CORS Header lines, values unchanged", apacheAddAlways},
 	)
+	// An allow-list nginx has (a map, an if on $http_origin) may be what
+	// refused the origin: the snippet keeps its origins and replaces its line.
 	addFixes(CodeNginxNoCORSHere,
-		fixBuilder{FormatNginx, "the CORS headers in the location that serves the path", nginxCors},
+		fixBuilder{FormatNginx, "the CORS headers in the location that serves the path", func(c FixContext) string {
+			c.Existing = true
+			return nginxCors(c)
+		}},
 	)
 	addFixes(CodeStaticOptions405,
 		fixBuilder{FormatNginx, "answer OPTIONS in nginx before the static handler", nginxCors},
@@ -329,9 +334,10 @@ func nginxNoCORSHere(a *analysis, id string) (cors.Finding, bool) {
 		if r == nil || r.resp == nil || !is2xx(r.resp.Status) || hasACAO(r.resp) || !a.blocks(r.step) || refusal(r) != "" {
 			continue
 		}
+		origin := a.fixContext().Origin
 		return a.finding(CodeNginxNoCORSHere, id, r.step, true,
-			fmt.Sprintf("nginx answered the %s %d without CORS headers: no add_header for them applies to this location. Either none are configured, or they are in the server (or http) block and this location (or an if in it) has add_header lines of its own, which drop every inherited one", r.step, r.resp.Status),
-			"Add the CORS headers, with `always`, in the location that serves "+show(pathOf(r.request.URL))+"; repeat there any server-level add_header it should keep."), true
+			fmt.Sprintf("nginx answered the %s %d without CORS headers: no add_header for them applies to this location and origin. Either none are configured; or an allow-list (a map or an if on $http_origin) does not match %s; or they are in the server (or http) block and this location (or an if in it) has add_header lines of its own, which drop every inherited one", r.step, r.resp.Status, origin),
+			"Send the CORS headers, with `always`, for "+origin+" in the location that serves "+show(pathOf(r.request.URL))+" (an allow-list there: add it, keep the others); repeat there any server-level add_header it should keep."), true
 	}
 	return cors.Finding{}, false
 }
