@@ -98,16 +98,20 @@ func (r *HARRenderer) marshalHARRequest(res *harfile.Result) ([]byte, error) {
 func (r *HARRenderer) finishJSON(sum harfile.Summary, log *harfile.Log, readErr error) error {
 	type jsonSummary struct {
 		harfile.Summary
-		Shown   int    `json:"shown"`
-		Partial bool   `json:"partial"`
-		Error   string `json:"error"`
-		Creator string `json:"creator"`
+		Shown int `json:"shown"`
+		// AllowedDespiteHeaders counts the shown requests the browser
+		// allowed whose recorded answer fails the CORS check, as the text
+		// summary does.
+		AllowedDespiteHeaders int    `json:"allowed_despite_headers"`
+		Partial               bool   `json:"partial"`
+		Error                 string `json:"error"`
+		Creator               string `json:"creator"`
 		// Browsers and Differences: har --browser all.
 		// Differences is a pointer so that none is [], not left out.
 		Browsers    []HARBrowser     `json:"browsers,omitempty"`
 		Differences *[]HARDifference `json:"browsers_differ,omitempty"`
 	}
-	js := jsonSummary{Summary: sum, Shown: r.Shown, Creator: termsafe.Clean(strings.TrimSpace(log.Creator.Name + " " + log.Creator.Version))}
+	js := jsonSummary{Summary: sum, Shown: r.Shown, AllowedDespiteHeaders: r.Despite, Creator: termsafe.Clean(strings.TrimSpace(log.Creator.Name + " " + log.Creator.Version))}
 	if r.opts.Browsers.compared() {
 		js.Browsers = r.opts.Browsers.List
 		diffs := harDifferences(r.opts.Browsers)
