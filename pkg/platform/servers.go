@@ -73,7 +73,7 @@ func init() {
 	addFixes(CodeNginxNoCORSHere,
 		fixBuilder{FormatNginx, "the CORS headers in the location that serves the path", func(c FixContext) string {
 			c.Existing = true
-			return nginxCors(c)
+			return strings.Replace(nginxCors(c), nginxLocationEnd, nginxHideNote+nginxLocationEnd, 1)
 		}},
 	)
 	addFixes(CodeStaticOptions405,
@@ -336,8 +336,8 @@ func nginxNoCORSHere(a *analysis, id string) (cors.Finding, bool) {
 		}
 		origin := a.fixContext().Origin
 		return a.finding(CodeNginxNoCORSHere, id, r.step, true,
-			fmt.Sprintf("nginx answered the %s %d without CORS headers: no add_header for them applies to this location and origin. Either none are configured; or an allow-list (a map or an if on $http_origin) does not match %s; or they are in the server (or http) block and this location (or an if in it) has add_header lines of its own, which drop every inherited one", r.step, r.resp.Status, origin),
-			"Send the CORS headers, with `always`, for "+origin+" in the location that serves "+show(pathOf(r.request.URL))+" (an allow-list there: add it, keep the others); repeat there any server-level add_header it should keep."), true
+			fmt.Sprintf("nginx answered the %s %d without CORS headers: no add_header for them applies to this location and origin. Either none are configured; or an allow-list (a map or an if on $http_origin) does not match %s; or they are in the server (or http) block and this location (or an if in it) has add_header lines of its own, which drop every inherited one; or the application nginx passes the request to (proxy_pass, fastcgi_pass: the Server header is nginx's either way) sends none for it", r.step, r.resp.Status, origin),
+			"Send the CORS headers, with `always`, for "+origin+" in the location that serves "+show(pathOf(r.request.URL))+" (an allow-list there: add it, keep the others); repeat there any server-level add_header it should keep. If an application behind that location sends Access-Control-Allow-Origin for other paths or origins, hide its copy there (proxy_hide_header, fastcgi_hide_header) or fix it in the application instead: two values are refused."), true
 	}
 	return cors.Finding{}, false
 }
@@ -377,8 +377,7 @@ location %s {
     # always: on 4xx/5xx answers too; repeat these in any nested block that has its own add_header
     add_header Access-Control-Allow-Origin $cors_origin always;%s
     add_header Vary Origin always;
-    # ... your existing root or proxy_pass ...
-}`, nginxOriginMap("$cors_origin", c.slotComment("    ", "#"), c.allowListOrigins(), "$http_origin"), nginxLocation(c.Path), inherit, c.methodList(", "), c.headerList(", "), cred, credA)
+`+nginxLocationEnd, nginxOriginMap("$cors_origin", c.slotComment("    ", "#"), c.allowListOrigins(), "$http_origin"), nginxLocation(c.Path), inherit, c.methodList(", "), c.headerList(", "), cred, credA)
 }
 
 // nginxOriginMap is the http-block map that sets variable to value for a
@@ -395,6 +394,23 @@ func nginxOriginMap(variable, head string, origins []string, value string) strin
 	b.WriteString("}\n")
 	return b.String()
 }
+
+// nginxLocationEnd closes the location of nginxCors.
+const nginxLocationEnd = `    # ... your existing root or proxy_pass ...
+}`
+
+// nginxHideNote: nginx writes its own Server header over a proxied
+// application's, so an answer from one looks like nginx's. add_header
+// appends to what the application sent: one that sends the header for
+// other paths or origins would send a second (nginx 1.22.1: two
+// Access-Control-Allow-Origin lines, which the browser refuses). Left as
+// a comment: a location's own proxy_hide_header drops the server block's.
+const nginxHideNote = `    # if this location passes requests to an application (proxy_pass, fastcgi_pass) that
+    # sends Access-Control-Allow-Origin itself for other paths or origins, the browser gets
+    # two and refuses them: hide the application's here (fastcgi_hide_header for fastcgi_pass),
+    # and repeat the server block's proxy_hide_header lines, which a location's own stop:
+    # proxy_hide_header Access-Control-Allow-Origin;
+`
 
 // nginxInheritNote goes first in a location the snippet gives add_header
 // lines: nginx inherits the server block's "if and only if there are no
