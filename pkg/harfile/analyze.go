@@ -1121,10 +1121,11 @@ func allowedDespiteHeaders(j *job, ex *cors.Exchange, d *cors.Diagnosis) (cors.F
 
 // serverAnswered reports whether every entry judged for j holds what the
 // server sent as DevTools records it: the request's own Origin header, and
-// a response with headers from a server address (a service worker's or
-// the memory cache's answer has none) that is not a 304 (DevTools records
-// the 304's own headers; the browser checks the cached response they
-// revalidate).
+// a response with headers from a server address (a service worker's answer
+// has none) that DevTools does not mark as a service worker's or the
+// memory cache's (a memory-cache hit keeps the server's address: seen on
+// Chromium 156) and is not a 304 (DevTools records the 304's own headers;
+// the browser checks the cached response they revalidate).
 func serverAnswered(j *job) bool {
 	if j.originSource != OriginFromHeader || !fromServer(j.e) || j.pair != nil && !fromServer(j.pair) {
 		return false
@@ -1138,8 +1139,14 @@ func serverAnswered(j *job) bool {
 }
 
 func fromServer(e *Entry) bool {
-	return e.ServerIP != "" && e.Response.Status != http.StatusNotModified && len(e.Response.Headers) > 0
+	return e.ServerIP != "" && !e.Response.FromServiceWorker && e.FromCache != fromMemoryCache &&
+		e.Response.Status != http.StatusNotModified && len(e.Response.Headers) > 0
 }
+
+// fromMemoryCache is DevTools' `_fromCache` for Blink's memory cache; a
+// disk-cache hit ("disk") passes the network service's CORS check as the
+// server's answer does.
+const fromMemoryCache = "memory"
 
 // mayDisagree reports whether allowedDespiteHeaders may warn about a
 // request the browser let through: the file holds the server's answers

@@ -195,3 +195,98 @@ func analyzeLenient(data []byte) (full, brief []*Result, err error) {
 	}
 	return full, brief, err
 }
+
+// devtools adds to a Chrome-style entry the fields DevTools' export writes
+// on the entry (`"_fromCache":"memory"`) and on its response
+// (`"_fetchedViaServiceWorker":true`); "" adds none there.
+func devtools(e, entry, resp string) string {
+	if entry != "" {
+		e = "{" + entry + "," + e[1:]
+	}
+	if resp != "" {
+		e = strings.Replace(e, `"response":{`, `"response":{`+resp+",", 1)
+	}
+	return e
+}
+
+// TestReaderCacheAndServiceWorker: DevTools' marks of an answer the
+// network did not give (Log.ts: `_fromCache` "memory" or "disk" on the
+// entry, `_fetchedViaServiceWorker` on the response) are read; other
+// tools' spellings of them are kept as written, and nothing else sets them.
+func TestReaderCacheAndServiceWorker(t *testing.T) {
+	base := fromIP(entryJSON("2024-01-01T00:00:00.200Z", "GET", "https://api.test/items", "fetch", corsReq, 200, nil, ""))
+	tests := []struct {
+		name, entry, resp string
+		cache             string
+		sw                bool
+	}{
+		{"none", "", "", "", false},
+		{"memory cache", `"_fromCache":"memory"`, "", "memory", false},
+		{"disk cache", `"_fromCache":"disk"`, `"_transferSize":0,"_error":null,"_fetchedViaServiceWorker":false`, "disk", false},
+		{"service worker", "", `"_transferSize":0,"_error":null,"_fetchedViaServiceWorker":true,"_responseCacheStorageCacheName":"v1","_serviceWorkerResponseSource":"cache-storage"`, "", true},
+		{"service worker and memory cache", `"_fromCache":"memory"`, `"_fetchedViaServiceWorker":true`, "memory", true},
+		{"null", `"_fromCache":null`, `"_fetchedViaServiceWorker":null`, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			es, _, err := readAll(t, strings.NewReader(harOf(devtools(base, tt.entry, tt.resp), devtools(base, tt.entry, tt.resp))))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range es {
+				if e.FromCache != tt.cache || e.Response.FromServiceWorker != tt.sw || e.ServerIP != "192.0.2.7" {
+					t.Errorf("FromCache %q, FromServiceWorker %v, ServerIP %q; want %q, %v", e.FromCache, e.Response.FromServiceWorker, e.ServerIP, tt.cache, tt.sw)
+				}
+			}
+		})
+	}
+}
+
+// TestAllowedDespiteHeadersMarks: where DevTools marks the answer as a
+// service worker's or the memory cache's, the recorded headers are not
+// the server's answer as the browser checked it: silent, whatever
+// serverIPAddress says. A disk-cache hit or a response not fetched via a
+// service worker is checked as the server's.
+func TestAllowedDespiteHeadersMarks(t *testing.T) {
+	const url = "https://api.test/items"
+	plain := [][2]string{{"Content-Type", "application/json"}, {"Date", "Mon, 01 Jan 2024 00:00:00 GMT"}}
+	get := fromIP(entryJSON("2024-01-01T00:00:00.200Z", "GET", url, "fetch", corsReq, 200, plain, ""))
+	sw := `"_transferSize":0,"_error":null,"_fetchedViaServiceWorker":true,"_serviceWorkerResponseSource":"network"`
+	notSW := `"_transferSize":120,"_error":null,"_fetchedViaServiceWorker":false`
+	preflight := fromIP(entryJSON("2024-01-01T00:00:00.100Z", "OPTIONS", url, "preflight",
+		[][2]string{{"Origin", app}, {"Access-Control-Request-Method", "PUT"}, {"Access-Control-Request-Headers", "content-type"}}, 204,
+		[][2]string{{"Access-Control-Allow-Methods", "PUT"}, {"Access-Control-Allow-Headers", "content-type"}}, ""))
+	put := fromIP(entryJSON("2024-01-01T00:00:00.200Z", "PUT", url, "fetch", corsReq, 200,
+		[][2]string{{"Access-Control-Allow-Origin", app}}, ""))
+	tests := []struct {
+		name    string
+		har     string
+		because cors.Code
+	}{
+		{"service worker, server address recorded", harOf(devtools(get, "", sw)), ""},
+		{"memory cache, server address recorded", harOf(devtools(get, `"_fromCache":"memory"`, notSW)), ""},
+		{"preflight answered from the memory cache", harOf(devtools(preflight, `"_fromCache":"memory"`, notSW), devtools(put, "", notSW)), ""},
+		{"disk cache", harOf(devtools(get, `"_fromCache":"disk"`, notSW)), cors.CodeMissingAllowOrigin},
+		{"not via a service worker", harOf(devtools(get, "", notSW)), cors.CodeMissingAllowOrigin},
+		{"preflight not via a service worker", harOf(devtools(preflight, "", notSW), devtools(put, "", notSW)), cors.CodePreflightMissingAllowOrigin},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			full, brief, sum := analyzeBoth(t, tt.har)
+			if len(full) != 1 || len(brief) != 1 || sum.Blocked != 0 {
+				t.Fatalf("results: %d full, %d brief, %d blocked; want 1 allowed", len(full), len(brief), sum.Blocked)
+			}
+			for mode, r := range map[string]*Result{"full": full[0], "brief": brief[0]} {
+				f := despite(r)
+				switch {
+				case r.Verdict != cors.Allowed:
+					t.Errorf("%s: verdict %s; the browser allowed it", mode, r.Verdict)
+				case tt.because == "" && f != nil:
+					t.Errorf("%s: unexpected warning %q", mode, f.Message)
+				case tt.because != "" && (f == nil || !strings.Contains(f.Message, "("+string(tt.because)+")")):
+					t.Errorf("%s: findings %+v; want %s naming %s", mode, r.Findings, CodeAllowedDespiteHeaders, tt.because)
+				}
+			}
+		})
+	}
+}

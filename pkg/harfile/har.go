@@ -125,6 +125,9 @@ type Response struct {
 	Error string
 	// Missing is set when the entry has no response object at all.
 	Missing bool
+	// FromServiceWorker is DevTools' `_fetchedViaServiceWorker`: a
+	// service worker gave the page this answer.
+	FromServiceWorker bool
 }
 
 // Timings are the entry's phases in milliseconds; -1 means not applicable.
@@ -157,6 +160,9 @@ type Entry struct {
 	ResourceType string // Chrome's `_resourceType`: fetch, xhr, preflight…
 	Initiator    Initiator
 	ServerIP     string
+	// FromCache is DevTools' `_fromCache`: "memory" (Blink's memory cache)
+	// or "disk" (the HTTP cache); other tools' values are kept as written.
+	FromCache string
 	// Purpose is `_corsdiagPurpose`, which `corsdiag check --har-out` writes
 	// on the probes no page sent ("error-path: unknown path").
 	Purpose string

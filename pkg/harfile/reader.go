@@ -307,6 +307,8 @@ func (r *Reader) entry(e *Entry) error {
 			err = r.initiator(&e.Initiator)
 		case "serverIPAddress":
 			e.ServerIP, err = r.shortStr()
+		case "_fromCache":
+			e.FromCache, err = r.shortStr()
 		case "_error", "_failureText":
 			entryError, err = r.shortStr()
 		case "_corsdiagPurpose":
@@ -386,6 +388,8 @@ func (r *Reader) response(p *Response) error {
 			p.RedirectURL, err = r.shortStr()
 		case "_error", "_failureText":
 			p.Error, err = r.shortStr()
+		case "_fetchedViaServiceWorker":
+			p.FromServiceWorker, err = s.boolean()
 		case "content":
 			hasText := false
 			err = s.object(func(key []byte) error {

@@ -170,6 +170,19 @@ func TestCorpusFields(t *testing.T) {
 	if len(errs) != 3 {
 		t.Errorf("chrome51 _error values = %q, want 3", errs)
 	}
+	// DevTools' _fromCache: four disk-cache hits, none from a service worker.
+	var disk, sw int
+	for _, e := range read("chrome-devtools/chrome-large-665-all-status-methods.har") {
+		if e.FromCache == "disk" {
+			disk++
+		}
+		if e.Response.FromServiceWorker {
+			sw++
+		}
+	}
+	if disk != 4 || sw != 0 {
+		t.Errorf("chrome-large: %d _fromCache disk, %d via a service worker; want 4, 0", disk, sw)
+	}
 	// Fiddler's 7-digit fractions with an offset parse.
 	fd := read("fiddler/fiddler2-cnn-pages-null-bom.har")
 	if fd[0].Started.IsZero() {

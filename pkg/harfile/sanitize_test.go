@@ -123,6 +123,32 @@ func TestSanitizeKeepsDiagnosis(t *testing.T) {
 	}
 }
 
+// TestSanitizeKeepsMarks: DevTools' marks of a memory-cache or service
+// worker answer, which silence allowed-despite-headers, survive `har
+// sanitize` as written.
+func TestSanitizeKeepsMarks(t *testing.T) {
+	e := fromIP(entryJSON("2024-01-01T00:00:00.200Z", "GET", "https://api.test/items", "fetch", corsReq, 200,
+		[][2]string{{"Content-Type", "application/json"}}, ""))
+	in := harOf(devtools(e, `"_fromCache":"memory"`, ""),
+		devtools(e, "", `"_fetchedViaServiceWorker":true,"_serviceWorkerResponseSource":"cache-storage"`))
+	var out bytes.Buffer
+	if err := Sanitize(&out, strings.NewReader(in)); err != nil {
+		t.Fatal(err)
+	}
+	for _, mark := range []string{`"_fromCache":"memory"`, `"_fetchedViaServiceWorker":true`, `"_serviceWorkerResponseSource":"cache-storage"`} {
+		if !strings.Contains(out.String(), mark) {
+			t.Errorf("sanitized file lost %s:\n%s", mark, out.String())
+		}
+	}
+	es, _, err := readAll(t, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 2 || es[0].FromCache != "memory" || !es[1].Response.FromServiceWorker || es[0].ServerIP == "" {
+		t.Errorf("entries read back: %+v", es)
+	}
+}
+
 // TestSanitizeEmpty: an empty or blank file is called empty, a cut one cut
 // off, as har says.
 func TestSanitizeEmpty(t *testing.T) {
