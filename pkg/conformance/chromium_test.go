@@ -55,6 +55,23 @@ func findChromium() (string, error) {
 // browser fails the test instead of skipping it.
 func browserRequired() bool { return os.Getenv("CORSDIAG_BROWSER_TESTS") == "require" }
 
+// chromiumOrSkip returns the browser binary for a test that needs one
+// Chromium run: it skips without one, or in -short mode, unless
+// CORSDIAG_BROWSER_TESTS=require.
+func chromiumOrSkip(t *testing.T) string {
+	t.Helper()
+	bin, err := findChromium()
+	switch {
+	case err != nil && browserRequired():
+		t.Fatalf("CORSDIAG_BROWSER_TESTS=require but %v", err)
+	case err != nil:
+		t.Skipf("skipping: %v", err)
+	case testing.Short() && !browserRequired():
+		t.Skip("skipping a Chromium test in -short mode (CORSDIAG_BROWSER_TESTS=require runs it)")
+	}
+	return bin
+}
+
 // chromium is one headless browser with one page open on the page origin.
 type chromium struct {
 	ctx     context.Context
@@ -314,6 +331,9 @@ type netRecord struct {
 	RespExtra []*network.EventResponseReceivedExtraInfo
 	Finished  *network.EventLoadingFinished
 	Failed    *network.EventLoadingFailed
+	// MemoryCache: Network.requestServedFromCache, Blink's memory cache
+	// answered (DevTools' cachedInMemory).
+	MemoryCache bool
 }
 
 // URL is the first URL of the request.
@@ -374,6 +394,8 @@ func (r *recorder) listen(ev any) {
 		rec.RespExtra = append(rec.RespExtra, ev)
 	case *network.EventLoadingFinished:
 		r.get(ev.RequestID).Finished = ev
+	case *network.EventRequestServedFromCache:
+		r.get(ev.RequestID).MemoryCache = true
 	case *network.EventLoadingFailed:
 		r.get(ev.RequestID).Failed = ev
 	case *cdplog.EventEntryAdded:

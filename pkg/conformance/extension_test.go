@@ -24,15 +24,7 @@ import (
 // export writes; corsdiag har keeps Chrome's verdict on such an export and
 // warns that other browsers block the request (allowed-despite-headers).
 func TestChromiumExtensionHAR(t *testing.T) {
-	bin, err := findChromium()
-	switch {
-	case err != nil && browserRequired():
-		t.Fatalf("CORSDIAG_BROWSER_TESTS=require but %v", err)
-	case err != nil:
-		t.Skipf("skipping: %v", err)
-	case testing.Short() && !browserRequired():
-		t.Skip("skipping a Chromium test in -short mode (CORSDIAG_BROWSER_TESTS=require runs it)")
-	}
+	bin := chromiumOrSkip(t)
 	// Chromium may write into an unpacked extension's directory: a copy.
 	ext := t.TempDir()
 	for _, name := range []string{"manifest.json", "rules.json"} {

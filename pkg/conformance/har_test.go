@@ -52,6 +52,7 @@ type harEntry struct {
 	Initiator       map[string]any `json:"_initiator"`
 	Priority        string         `json:"_priority"`
 	ResourceType    string         `json:"_resourceType"`
+	FromCache       string         `json:"_fromCache,omitempty"`
 	Cache           struct{}       `json:"cache"`
 	Pageref         string         `json:"pageref"`
 	Request         harRequest     `json:"request"`
@@ -96,6 +97,8 @@ type harResponse struct {
 	BodySize     int        `json:"bodySize"`
 	TransferSize int        `json:"_transferSize"`
 	Error        *string    `json:"_error"`
+	// FromServiceWorker: DevTools writes it on every response (Log.ts).
+	FromServiceWorker bool `json:"_fetchedViaServiceWorker"`
 }
 
 type harContent struct {
@@ -303,6 +306,17 @@ func harEntries(rec *netRecord) (out []*harEntry, body *harEntry) {
 			e.Response.Content.MimeType = resp.MimeType
 			e.Response.TransferSize = int(resp.EncodedDataLength)
 			e.Response.RedirectURL = headerValue(hs, "Location")
+			// DevTools' serverIPAddress is the response's remote address
+			// (none for a service worker's answer), and it marks answers
+			// the network did not give.
+			e.ServerIPAddress = resp.RemoteIPAddress
+			e.Response.FromServiceWorker = resp.FromServiceWorker
+			switch {
+			case i == len(rec.Sent)-1 && rec.MemoryCache:
+				e.FromCache = "memory"
+			case resp.FromDiskCache:
+				e.FromCache = "disk"
+			}
 		case i < len(rec.RespExtra):
 			// Blocked after the response arrived: DevTools has only the
 			// raw headers and status from responseReceivedExtraInfo.
