@@ -141,25 +141,6 @@ func init() {
 	}
 }
 
-// ProfileOfUserAgent recognizes the engine in a User-Agent; nil when none.
-// Chromium's says "Chrome/" and "Safari/" (Edge's too), Safari's
-// "Version/… Safari/" without "Chrome/" (so do every iOS browser's, all
-// WebKit), Firefox's "Gecko/… Firefox/". har reads a file's browser with
-// it, check a pasted copy's.
-func ProfileOfUserAgent(ua string) *Profile {
-	switch {
-	case ua == "":
-		return nil
-	case strings.Contains(ua, "Firefox/"):
-		return Firefox
-	case strings.Contains(ua, "Chrome/") || strings.Contains(ua, "Chromium/") || strings.Contains(ua, "HeadlessChrome/"):
-		return Chromium
-	case strings.Contains(ua, "AppleWebKit/") && strings.Contains(ua, "Safari/"):
-		return Safari
-	}
-	return nil
-}
-
 // LookupProfile finds a profile by name or alias, in any letter case.
 func LookupProfile(name string) (*Profile, bool) {
 	p, ok := Profiles[strings.ToLower(strings.TrimSpace(name))]
