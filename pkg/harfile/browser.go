@@ -50,13 +50,19 @@ var proxies = []string{
 // "Charles Proxy 4.6", "Fiddler v5"). A name that merely starts with one
 // ("Zapier Recorder", "Burpee") is not.
 func isProxy(creator string) bool {
-	c := strings.TrimSpace(creator)
 	for _, p := range proxies {
-		if rest, ok := strings.CutPrefix(c, p); ok && (rest == "" || isVersionSuffix(rest)) {
+		if isToolName(creator, p) {
 			return true
 		}
 	}
 	return false
+}
+
+// isToolName reports whether name, a log.creator or log.browser name in
+// lower case, is tool's: tool alone or before a version.
+func isToolName(name, tool string) bool {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(name), tool)
+	return ok && (rest == "" || isVersionSuffix(rest))
 }
 
 // isVersionSuffix reports whether s, what follows a tool's name, is a
@@ -70,30 +76,84 @@ func isVersionSuffix(s string) bool {
 	return t != "" && t[0] >= '0' && t[0] <= '9'
 }
 
+// creators are the log.creator.name values (lower case) of the tools that
+// tell how the browser's requests were recorded, each from its exports in
+// the HAR corpus. profile is the engine the tool is part of, nil for one
+// that drives several and names it in log.browser. failures: the tool
+// marks a request the browser blocked; ownExport: it hands over the
+// browser's own DevTools export, so it marks failures as that does.
+var creators = []struct {
+	name      string
+	profile   *cors.Profile
+	failures  bool
+	ownExport bool
+}{
+	{name: "webinspector", profile: cors.Chromium, failures: true}, // Chrome's, Edge's DevTools
+	{name: "webkit web inspector", profile: cors.Safari},           // Safari's Web Inspector
+	{name: "firefox", profile: cors.Firefox},                       // Firefox's DevTools
+	{name: "firebug", profile: cors.Firefox},                       // Firebug 1.5 to 1.9
+	{name: "playwright", failures: true},                           // status -1
+	{name: "browsertime", failures: true, ownExport: true},         // HAR Export Trigger, chrome-har
+}
+
+// logBrowsers are the log.browser.name values (lower case) the tools that
+// drive a browser write, and its engine.
+var logBrowsers = []struct {
+	name    string
+	profile *cors.Profile
+}{
+	{"chromium", cors.Chromium},      // Playwright
+	{"chrome", cors.Chromium},        // Browsertime, chrome-har
+	{"google chrome", cors.Chromium}, // WebPageTest
+	{"firefox", cors.Firefox},        // Playwright, Browsertime, Firefox, Firebug
+	{"webkit", cors.Safari},          // Playwright
+	{"safari", cors.Safari},
+}
+
 // detectRecorder reads the browser from log.creator, log.browser and the
-// request's User-Agent, in that order of trust for the tool and the
-// reverse for the browser: a proxy (Charles, mitmproxy) names itself as
-// creator and only the User-Agent names the browser.
+// request's User-Agent, in that order: a DevTools export is its browser's
+// whatever User-Agent its device emulation sent, a tool that drives a
+// browser names it in log.browser, and a proxy (Charles, mitmproxy) names
+// only itself, so the User-Agent says. Each name is matched whole, maybe
+// with a version after it.
 func detectRecorder(creator, browser Creator, userAgent string) Recorder {
 	c, b := strings.ToLower(creator.Name), strings.ToLower(browser.Name)
-	switch {
-	case strings.Contains(c, "firefox"):
-		return Recorder{Profile: cors.Firefox, Source: BrowserFromCreator}
-	case strings.Contains(c, "webkit") || strings.Contains(b, "safari") && !strings.Contains(c, "playwright"):
-		// Safari's Web Inspector writes creator "WebKit Web Inspector".
-		return Recorder{Profile: cors.Safari, Source: BrowserFromCreator}
-	case strings.Contains(c, "playwright"):
-		// Playwright names the engine in log.browser and marks failures
-		// with status -1.
-		if p, ok := cors.LookupProfile(b); ok {
-			return Recorder{Profile: p, Source: BrowserFromBrowser, RecordsFailures: true}
+	rec := Recorder{Profile: cors.Chromium, Source: BrowserDefault, RecordsFailures: !isProxy(c)}
+	ownExport := false
+	for _, t := range creators {
+		if isToolName(c, t.name) {
+			rec.RecordsFailures, ownExport = t.failures, t.ownExport
+			if t.profile != nil {
+				rec.Profile, rec.Source = t.profile, BrowserFromCreator
+				return rec
+			}
+			break
 		}
 	}
-	rec := Recorder{Profile: cors.Chromium, Source: BrowserDefault, RecordsFailures: !isProxy(c)}
-	if p := cors.ProfileOfUserAgent(userAgent); p != nil {
-		rec.Profile, rec.Source = p, BrowserFromUserAgent
-	} else if c == "webinspector" {
-		rec.Source = BrowserFromCreator
+	for _, l := range logBrowsers {
+		if isToolName(b, l.name) {
+			rec.Profile, rec.Source = l.profile, BrowserFromBrowser
+			break
+		}
+	}
+	if rec.Source == BrowserDefault {
+		if p := cors.ProfileOfUserAgent(userAgent); p != nil {
+			rec.Profile, rec.Source = p, BrowserFromUserAgent
+		}
+	}
+	if ownExport && rec.Source != BrowserDefault {
+		rec.RecordsFailures = marksFailures(rec.Profile)
 	}
 	return rec
+}
+
+// marksFailures reports whether the DevTools of p's browser mark a request
+// it blocked (Chromium's do; Firefox's and Safari's do not).
+func marksFailures(p *cors.Profile) bool {
+	for _, t := range creators {
+		if t.profile == p && t.failures {
+			return true
+		}
+	}
+	return false
 }

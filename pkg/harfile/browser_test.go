@@ -16,6 +16,11 @@ const (
 	ffUA     = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"
 	chromeUA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36"
 	safariUA = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15"
+	// Chrome DevTools' "iPhone 14 Pro Max" emulation sends Safari's.
+	iPhoneSafariUA = "Mozilla/5.0 (iPhone; CPU iPhone OS 16_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/16.0 Mobile/15E148 Safari/604.1"
+	criOSUA        = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_7 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/131.0.6778.73 Mobile/15E148 Safari/604.1"
+	fxiOSUA        = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_7 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) FxiOS/132.0 Mobile/15E148 Safari/605.1.15"
+	namorokaUA     = "Mozilla/5.0 (Windows; U; Windows NT 6.0; en-US; rv:1.9.2b6pre) Gecko/20091230 Namoroka/3.6b6pre (.NET CLR 3.5.30729)"
 )
 
 func TestDetectRecorder(t *testing.T) {
@@ -30,7 +35,7 @@ func TestDetectRecorder(t *testing.T) {
 		{"firefox devtools", Creator{Name: "Firefox", Version: "140.0"}, Creator{Name: "Firefox"}, ffUA, cors.Firefox, BrowserFromCreator, false},
 		{"safari web inspector", Creator{Name: "WebKit Web Inspector"}, Creator{}, safariUA, cors.Safari, BrowserFromCreator, false},
 		{"chrome devtools", Creator{Name: "WebInspector", Version: "537.36"}, Creator{}, "", cors.Chromium, BrowserFromCreator, true},
-		{"chrome devtools with UA", Creator{Name: "WebInspector"}, Creator{}, chromeUA, cors.Chromium, BrowserFromUserAgent, true},
+		{"chrome devtools with UA", Creator{Name: "WebInspector"}, Creator{}, chromeUA, cors.Chromium, BrowserFromCreator, true},
 		{"playwright webkit", Creator{Name: "Playwright"}, Creator{Name: "webkit"}, safariUA, cors.Safari, BrowserFromBrowser, true},
 		{"playwright firefox", Creator{Name: "Playwright"}, Creator{Name: "firefox"}, "", cors.Firefox, BrowserFromBrowser, true},
 		// A proxy records the wire: a response the browser then blocked
@@ -40,6 +45,33 @@ func TestDetectRecorder(t *testing.T) {
 		{"fiddler with chrome traffic", Creator{Name: "Fiddler", Version: "5.0"}, Creator{}, chromeUA, cors.Chromium, BrowserFromUserAgent, false},
 		{"zap", Creator{Name: "OWASP ZAP"}, Creator{}, "", cors.Chromium, BrowserDefault, false},
 		{"nothing said", Creator{}, Creator{}, "curl/8.0", cors.Chromium, BrowserDefault, true},
+		// Chrome's DevTools records Chromium's requests, whatever
+		// User-Agent its device emulation or override sent.
+		{"chrome devtools emulating an iphone", Creator{Name: "WebInspector"}, Creator{}, iPhoneSafariUA, cors.Chromium, BrowserFromCreator, true},
+		{"chrome devtools sending firefox's UA", Creator{Name: "WebInspector"}, Creator{}, ffUA, cors.Chromium, BrowserFromCreator, true},
+		// Firebug is Firefox's; its pre-releases' User-Agent names no Firefox.
+		{"firebug", Creator{Name: "Firebug", Version: "1.5X.0b8"}, Creator{Name: "Firefox"}, namorokaUA, cors.Firefox, BrowserFromCreator, false},
+		// Tools that drive a browser name it in log.browser, which
+		// outranks an emulated User-Agent. Browsertime hands over
+		// Firefox's own export (HAR Export Trigger): no failure marker.
+		{"browsertime firefox", Creator{Name: "Browsertime"}, Creator{Name: "Firefox", Version: "43.0"}, ffUA, cors.Firefox, BrowserFromBrowser, false},
+		{"browsertime chrome emulating an iphone", Creator{Name: "Browsertime"}, Creator{Name: "Chrome"}, iPhoneSafariUA, cors.Chromium, BrowserFromBrowser, true},
+		{"webpagetest", Creator{Name: "WebPagetest", Version: "2.17"}, Creator{Name: "Google Chrome"}, chromeUA + " PTST/231", cors.Chromium, BrowserFromBrowser, true},
+		{"chrome-har", Creator{Name: "chrome-har"}, Creator{Name: "Chrome"}, chromeUA, cors.Chromium, BrowserFromBrowser, true},
+		{"playwright chromium emulating an iphone", Creator{Name: "Playwright"}, Creator{Name: "chromium"}, iPhoneSafariUA, cors.Chromium, BrowserFromBrowser, true},
+		{"safari in log.browser", Creator{Name: "Some Recorder"}, Creator{Name: "Safari"}, "", cors.Safari, BrowserFromBrowser, true},
+		// Every iOS browser is WebKit, as a proxy sees it.
+		{"charles with chrome on ios", Creator{Name: "Charles Proxy"}, Creator{}, criOSUA, cors.Safari, BrowserFromUserAgent, false},
+		{"proxyman with firefox on ios", Creator{Name: "Proxyman"}, Creator{}, fxiOSUA, cors.Safari, BrowserFromUserAgent, false},
+		// A creator that only contains an engine's or a tool's name is
+		// neither; the User-Agent then says.
+		{"look-alike firefox", Creator{Name: "Firefox Relay Exporter"}, Creator{}, chromeUA, cors.Chromium, BrowserFromUserAgent, true},
+		{"look-alike webkit", Creator{Name: "webkit2png"}, Creator{}, chromeUA, cors.Chromium, BrowserFromUserAgent, true},
+		{"look-alike playwright", Creator{Name: "playwright-har-merger"}, Creator{}, safariUA, cors.Safari, BrowserFromUserAgent, true},
+		// log.browser names the browser whichever tool wrote it.
+		{"unknown tool naming webkit", Creator{Name: "playwright-har-merger"}, Creator{Name: "webkit"}, chromeUA, cors.Safari, BrowserFromBrowser, true},
+		{"look-alike browser", Creator{}, Creator{Name: "Safari-like Bot"}, chromeUA, cors.Chromium, BrowserFromUserAgent, true},
+		{"firefox with a version", Creator{Name: "Firefox 126.0"}, Creator{}, "", cors.Firefox, BrowserFromCreator, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := detectRecorder(tc.creator, tc.browser, tc.ua)
@@ -351,3 +383,80 @@ func FuzzIsProxy(f *testing.F) {
 }
 
 func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+
+// TestBrowserCorpus: each file of the HAR corpus is judged as the browser
+// that recorded it, learnt where the file says it (a file added to the
+// corpus must be added here).
+func TestBrowserCorpus(t *testing.T) {
+	dir := corpusDir(t)
+	want := map[string]string{
+		"alta-proxy/alta-proxy-binary-json.har":                       "chromium default",
+		"browsertime/frontendredirect-firefox43.har":                  "firefox browser",
+		"browsertime/http2-chrome48.har":                              "chromium browser",
+		"charles/charles365-connect-status-minus1.har":                "firefox user-agent",
+		"charles/charles42-post-redirect-rfc1123-expires.har":         "firefox user-agent",
+		"chrome-devtools/chrome-empty-no-pages.har":                   "chromium creator",
+		"chrome-devtools/chrome-large-665-all-status-methods.har":     "chromium creator",
+		"chrome-devtools/chrome-xhr-cross-port-acao-star.har":         "chromium creator",
+		"chrome-devtools/chrome51-failed-status0-errors.har":          "chromium creator",
+		"chrome-devtools/chrome61-same-origin-post-origin-header.har": "chromium creator",
+		"chrome-devtools/chrome93-cors-fetch-acao-star-setcookie.har": "chromium creator",
+		"chrome-devtools/chrome93-cors-fetch-base64-binary.har":       "chromium creator",
+		"chrome-devtools/chrome93-cors-fetch-origin-null-status0.har": "chromium creator",
+		"chrome-devtools/run-sitespeed-base64-null-expires.har":       "chromium creator",
+		"chrome-har/etat-lu-cors-fonts.har":                           "chromium user-agent", // log.browser follows the entries
+		"fiddler/fiddler2-cnn-pages-null-bom.har":                     "safari user-agent",
+		"fiddler/fiddler4-ie11-bom.har":                               "chromium default",
+		"firebug/firebug15-comments.har":                              "firefox creator",
+		"firebug/firebug16-no-pages-field.har":                        "firefox creator",
+		"firebug/firebug17-no-entries-field.har":                      "firefox creator",
+		"firebug/firebug19-simple.har":                                "firefox creator",
+		"firefox/ff126-no-response-status0.har":                       "firefox creator",
+		"firefox/ff43-http2-negative-sizes.har":                       "firefox creator",
+		"firefox/ff47-failed-status0.har":                             "firefox creator",
+		"firefox/ff56-post-redirect.har":                              "firefox creator",
+		"internet-explorer/ie11-cookies-object.har":                   "chromium default",
+		"mitmproxy/charles.har":                                       "chromium default",
+		"mitmproxy/chrome.har":                                        "chromium creator",
+		"mitmproxy/error_log.har":                                     "chromium default",
+		"mitmproxy/event_stream.har":                                  "chromium default",
+		"mitmproxy/firefox.har":                                       "firefox creator",
+		"mitmproxy/head-content-length.har":                           "firefox creator",
+		"mitmproxy/incomplete_log.har":                                "chromium default",
+		"mitmproxy/insomnia.har":                                      "chromium default",
+		"mitmproxy/postdata.har":                                      "chromium creator",
+		"mitmproxy/safari.har":                                        "safari creator",
+		"mitmproxy/successful_log.har":                                "chromium default",
+		"mitmproxy/websocket.har":                                     "chromium user-agent",
+		"mitmproxy/with-bom.har":                                      "chromium creator",
+		"playwright/pw123-chromium-redirect-size-minus1.har":          "chromium browser",
+		"playwright/pw123-chromium-theverge-redirects.har":            "chromium browser",
+		"playwright/pw123-content-file-ref.har":                       "chromium browser",
+		"playwright/pw132-failed-status-minus1-no-pages.har":          "chromium browser",
+		"pollyjs/node-http-header-value-arrays.har":                   "chromium default",
+		"pollyjs/puppeteer-cors-credentials.har":                      "chromium user-agent",
+		"proxyman/proxyman561-safari-query.har":                       "safari user-agent",
+		"webpagetest/aftonbladet-credentialed-preflights.har":         "chromium browser",
+		"webpagetest/nytimes-failed-preflight-503.har":                "chromium browser",
+		"webpagetest/sitespeed-redirect-https.har":                    "chromium browser",
+		"zap/zap-firefox132-form-sequence.har":                        "firefox user-agent",
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*", "*.har"))
+	for _, f := range files {
+		rel, _ := filepath.Rel(dir, f)
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, _, err := Analyze(bytes.NewReader(data), AnalyzeOptions{}, func(*Result) error { return nil })
+		if err != nil {
+			continue // the corpus's broken files
+		}
+		got := sum.Browser + " " + sum.BrowserSource
+		if w, ok := want[filepath.ToSlash(rel)]; !ok {
+			t.Errorf("%q: %q, // add it to this test's table", filepath.ToSlash(rel), got)
+		} else if got != w {
+			t.Errorf("%s: judged %s, want %s", rel, got, w)
+		}
+	}
+}
