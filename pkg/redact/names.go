@@ -36,7 +36,7 @@ type stemMatch uint8
 const (
 	inWord    stemMatch = iota // anywhere: accesstoken, phpsessid, dbpassword
 	wordStart                  // at its start: authorization, authtoken
-	wordEnd                    // at its end: apikey, secretkey, passkey
+	wordEnd                    // at its end: apikey, secretkey, basicauth
 	wholeWord                  // the word itself: pwd, pin
 	lastWord                   // the name's last word: user_pass, connect.sid, url_sig
 	afterOnly                  // only after a word secretAfter lists
@@ -49,7 +49,9 @@ var secretStems = []stemRule{
 	{"signature", inWord}, {"credential", inWord}, {"jwt", inWord}, {"assertion", inWord},
 	{"hmac", inWord}, {"bearer", inWord}, {"verifier", inWord}, {"cookie", inWord},
 	{"csrf", inWord}, {"xsrf", inWord},
-	{"auth", wordStart},
+	// auth starts a word (authorization) or ends one (basicauth, xauth);
+	// inside one it is another word's letters (author, oauth: harmlessWords).
+	{"auth", wordStart}, {"auth", wordEnd},
 	{"key", wordEnd}, {"keys", wordEnd},
 	{"private", wholeWord}, {"pwd", wholeWord}, {"otp", wholeWord}, {"totp", wholeWord},
 	{"pin", wholeWord}, {"cvv", wholeWord}, {"cvc", wholeWord},
@@ -76,7 +78,10 @@ var harmlessWords = map[string]bool{
 	// WWW-Authenticate and Proxy-Authenticate are challenges: a realm, a
 	// scheme, an error.
 	"authenticate": true, "authenticated": true, "authenticator": true,
-	"monkey": true, "donkey": true, "hockey": true, "turkey": true, "jockey": true,
+	// OAuth, the protocol (oauth_provider): its credentials have their own
+	// words (oauth_token, oauth_signature).
+	"oauth": true, "monkey": true,
+	"donkey": true, "hockey": true, "turkey": true, "jockey": true,
 	"whiskey": true, "hotkey": true, "hotkeys": true, "turnkey": true,
 	"tokenize": true, "tokenizer": true, "tokenizers": true, "tokenized": true,
 	"tokenization": true,
