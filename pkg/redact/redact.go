@@ -859,11 +859,12 @@ const (
 )
 
 var (
-	// jsonPairRE is a JSON member whose value is a string or an array of
-	// strings: its key without its quotes, and its value.
+	// jsonPairRE is a JSON member whose value is a string, a number or an
+	// array of either: its key without its quotes, and its value.
 	jsonPairRE = regexp.MustCompile(`"((?:[^"\\]|\\.){1,128})"\s*:\s*(` + jsonString + `|\[\s*` + jsonString +
-		`(?:\s*,\s*` + jsonString + `)*\s*\]|` + jsonNumber + `)`)
+		`(?:\s*,\s*` + jsonString + `)*\s*\]|` + jsonNumber + `|\[\s*` + jsonNumber + `(?:\s*,\s*` + jsonNumber + `)*\s*\])`)
 	jsonStringRE = regexp.MustCompile(jsonString)
+	jsonNumberRE = regexp.MustCompile(jsonNumber)
 	// pemRE is a PEM private key, to its END line or, cut off, to the end
 	// of the JSON string or text holding it.
 	pemRE = regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----(?:[^"]*?-----END [A-Z ]*PRIVATE KEY-----|[^"]*)`)
@@ -873,8 +874,8 @@ var (
 // the secret parameters of a form-encoded body (code=…&code_verifier=…), the
 // string values (an array's each) of a JSON body's members whose names hold
 // a secret (every name IsSecretName knows: "private_key", "code",
-// "credential") and their numbers where such a secret often is one
-// (isSecretNumber: "pin", "otp"), and PEM private keys. What holds no
+// "credential") and their numbers (an array's each) where such a secret
+// often is one (isSecretNumber: "pin", "otp"), and PEM private keys. What holds no
 // secret stays byte for byte.
 func Body(s string) string {
 	// Members first: a number they hide becomes a JSON string, not a bare
@@ -886,9 +887,10 @@ func Body(s string) string {
 			if u, err := strconv.Unquote(`"` + key + `"`); err == nil {
 				key = u
 			}
-			if v[0] != '"' && v[0] != '[' {
+			if v[0] != '"' && (v[0] != '[' || !strings.Contains(v, `"`)) {
+				// A number, or an array of numbers: each hidden as a string.
 				if isSecretNumber(key) {
-					return m[:sub[4]] + `"` + Marker + `"`
+					return m[:sub[4]] + jsonNumberRE.ReplaceAllString(v, `"`+Marker+`"`)
 				}
 				return m
 			}

@@ -283,6 +283,10 @@ func TestBody(t *testing.T) {
 		// An array of strings under a secret name is hidden string by string.
 		{`{"recovery_codes": ["a1b2", "c3d4"], "api_keys":[ "k1" ], "scopes": ["read"]}`,
 			`{"recovery_codes": ["` + Marker + `", "` + Marker + `"], "api_keys":[ "` + Marker + `" ], "scopes": ["read"]}`},
+		// So is an array of numbers under a name whose secret is often one;
+		// other arrays of numbers are counts and ids.
+		{`{"backup_codes": [12345678, -8765.4e3], "otp_codes":[123456], "status_codes": [200, 404], "api_keys": [7]}`,
+			`{"backup_codes": ["` + Marker + `", "` + Marker + `"], "otp_codes":["` + Marker + `"], "status_codes": [200, 404], "api_keys": [7]}`},
 		{"<html>code=c</html> plain prose", "<html>code=c</html> plain prose"},
 	}
 	for _, tt := range tests {
