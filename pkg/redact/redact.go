@@ -613,8 +613,9 @@ var (
 	// AWS access key ids and long hex or base64 runs after a secret-looking key.
 	awsKeyRE = regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{16}\b`)
 	// keyRE is a key whose name holds a secret word and its ':' or '=':
-	// keyValues reads the value after it.
-	keyRE = regexp.MustCompile(`(?i)"?[a-z0-9_-]*(?:token|secret|password|passwd|api[_-]?key|apikey|session|signature|jwt)[a-z0-9_-]*"?\s*[:=]\s*`)
+	// keyValues reads the value after it. Its quotes may be escaped: JSON
+	// held in a JSON string.
+	keyRE = regexp.MustCompile(`(?i)(?:\\?")?[a-z0-9_-]*(?:token|secret|password|passwd|api[_-]?key|apikey|session|signature|jwt)[a-z0-9_-]*(?:\\?")?\s*[:=]\s*`)
 )
 
 // Text redacts secrets in free text or bodies: URLs quoted in it as URL
@@ -686,7 +687,7 @@ func keyValues(s string) string {
 			continue
 		// The key's words decide, as for a header or a JSON member: CORS
 		// headers name credentials but hold none, token_type names a kind.
-		case !IsSecretName(strings.Trim(strings.TrimRight(s[k0:k1], " \t\r\n\f:="), `"`)):
+		case !IsSecretName(strings.Trim(strings.TrimRight(s[k0:k1], " \t\r\n\f:="), `"\`)):
 			continue
 		// A YAML key whose value is a mapping on the next lines
 		// (MISSING_AUTHENTICATION_TOKEN:, then ResponseParameters:) holds
@@ -694,7 +695,7 @@ func keyValues(s string) string {
 		case strings.ContainsAny(s[k0:k1], "\r\n") && strings.HasSuffix(raw, ":"):
 			continue
 		// Shorter unquoted words are prose ("token: no").
-		case len(raw) < 4 && s[k1] != '"' && s[k1] != '\'':
+		case len(raw) < 4 && s[k1] != '"' && s[k1] != '\'' && s[k1] != '\\':
 			continue
 		}
 		b.WriteString(s[last:v0])
@@ -710,9 +711,16 @@ func keyValues(s string) string {
 
 // valueAt is the value that starts s[i:], from v0 to v1, and raw, the run
 // of bytes it was cut from. A quoted value is what its quotes hold (a
-// double-quoted one may escape a quote with '\\'); an unquoted one is
-// trimmed by trimValue. An unclosed quote starts an unquoted value.
+// double-quoted one may escape a quote with '\\', and its quotes may be
+// escaped: escapedValue); an unquoted one is trimmed by trimValue. An
+// unclosed quote starts an unquoted value.
 func valueAt(s string, i int) (v0, v1 int, raw string) {
+	if strings.HasPrefix(s[i:], `\"`) {
+		if j, ok := escapedValue(s, i+2); ok {
+			return i + 2, j, s[i+2 : j]
+		}
+		i += 2
+	}
 	if i < len(s) && (s[i] == '"' || s[i] == '\'') {
 		q := s[i]
 		for j := i + 1; j < len(s) && s[j] != '\n'; j++ {
@@ -733,6 +741,29 @@ func valueAt(s string, i int) (v0, v1 int, raw string) {
 		}
 	}
 	return i, i + trimValue(s[i:j], s[j:]), s[i:j]
+}
+
+// escapedValue is the end of a value quoted with escaped quotes, JSON
+// held in a JSON string ({\"password\": \"…\"}), that starts at s[i]: the
+// next \" on the line that is not the value's own escaped quote (\\\").
+func escapedValue(s string, i int) (end int, ok bool) {
+	inner := false // an escaped '\\' came last: it escapes what follows
+	for j := i; j+1 < len(s) && s[j] != '\n'; j++ {
+		if s[j] != '\\' {
+			inner = false
+			continue
+		}
+		j++
+		switch {
+		case s[j] == '"' && !inner:
+			return j - 1, true
+		case s[j] == '\\':
+			inner = !inner
+		default:
+			inner = false
+		}
+	}
+	return 0, false
 }
 
 // trimValue is the length of v, an unquoted value that rest follows,

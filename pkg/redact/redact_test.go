@@ -242,6 +242,13 @@ func TestText(t *testing.T) {
 		{`{"password": "a,b c,d", "user": "bob"}`, `{"password": "` + Marker + `", "user": "bob"}`},
 		{`password='pa ss, word' then`, `password='` + Marker + `' then`},
 		{`api_key: "ab\"c, d" x`, `api_key: "` + Marker + `" x`},
+		// JSON held in a JSON string (an echo server's "data", a logged
+		// body): its members' quotes are escaped, and hide as well.
+		{`{"data": "{\"password\": \"hunter 22\", \"user\": \"bob\"}"}`,
+			`{"data": "{\"password\": \"` + Marker + `\", \"user\": \"bob\"}"}`},
+		{`"{\"client_secret\":\"a\\\"b, c\",\"token_type\":\"Bearer\"}"`,
+			`"{\"client_secret\":\"` + Marker + `\",\"token_type\":\"Bearer\"}"`},
+		{`{\"api_key\": \"k\\\\\"}, rest`, `{\"api_key\": \"` + Marker + `\"}, rest`},
 	}
 	for _, tt := range tests {
 		if got := Text(tt.in); got != tt.want {
@@ -257,6 +264,10 @@ func TestText(t *testing.T) {
 func TestBody(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"grant_type=authorization_code&code=c0de&code_verifier=v3r", "grant_type=authorization_code&code=" + Marker + "&code_verifier=" + Marker},
+		// An echo server's answer (httpbin's /anything) holds the request
+		// body as a string too.
+		{`{"data": "{\"password\":\"hunter22\"}", "json": {"password": "hunter22"}}`,
+			`{"data": "{\"password\":\"` + Marker + `\"}", "json": {"password": "` + Marker + `"}}`},
 		{`{"private_key": "k3y", "code": "c0de", "sid":"s1d", "credential" : "cr3d", "SAMLResponse": "PHNhbWw+", "accessKey": "AK"}`,
 			`{"private_key": "` + Marker + `", "code": "` + Marker + `", "sid":"` + Marker + `", "credential" : "` + Marker + `", "SAMLResponse": "` + Marker + `", "accessKey": "` + Marker + `"}`},
 		{`{"nested": {"client_assertion": "a\"b", "name": "bob"}, "access_token": "t0k"}`,
@@ -556,15 +567,17 @@ func BenchmarkURL(b *testing.B) {
 	}
 }
 
-// FuzzKeyValueSecret: a secret after a key IsSecretName knows, quoted with
-// whatever the fuzzer puts in the quotes (commas, spaces), or unquoted
-// with whatever follows that is no white space, never shows, and the text
-// after the value stays as written.
+// FuzzKeyValueSecret: a secret after a key IsSecretName knows, quoted
+// (escaped quotes too: JSON in a JSON string) with whatever the fuzzer
+// puts in the quotes (commas, spaces), or unquoted with whatever follows
+// that is no white space, never shows, and the text after the value stays
+// as written.
 func FuzzKeyValueSecret(f *testing.F) {
 	f.Add("password", `"`, ", x", " then", uint32(1))
 	f.Add("api_key", `'`, "a b,c", ", next", uint32(2))
 	f.Add("session", "", ",x,y", ". Next", uint32(3))
 	f.Add("X-Auth-Token", "", "", "), and", uint32(4))
+	f.Add("password", `\"`, ", x y", `, \"user\": \"bob\"}`, uint32(5))
 	f.Fuzz(func(t *testing.T, key, quote, junk, after string, seed uint32) {
 		if !keyRE.MatchString(key+"=") || strings.ContainsAny(key, "\"'= \t\r\n:") || !IsSecretName(key) {
 			return
@@ -572,7 +585,7 @@ func FuzzKeyValueSecret(f *testing.F) {
 		secret := fmt.Sprintf("S3cr3t%08x", seed)
 		var in string
 		switch quote {
-		case `"`, `'`:
+		case `"`, `'`, `\"`:
 			if strings.ContainsAny(junk, quote+"\\\n") {
 				return
 			}
