@@ -420,7 +420,7 @@ var pages = map[cors.Code]pageText{
 		Why:     "`Header set` writes to the `onsuccess` table, which Apache does not use for error answers (and internal redirects to error documents); `Header always set` covers them.",
 		Example: "HTTP/1.1 404 Not Found\nServer: Apache/2.4.58 (Ubuntu)\nContent-Type: text/html\n\n<address>Apache/2.4.58 (Ubuntu) Server at www.example.org Port 443</address>",
 		Confirm: "```sh\napachectl -S; grep -rni 'Header .*Access-Control' /etc/apache2/\n```",
-		Detect:  "Apache recognised (`Server: Apache`, its error page), one answer has the header and a 4xx/5xx answer lacks it; when every answer was an error, a warning that the lines lack `always` if they work on successful answers. The edit was run on Apache 2.4.71: after it, the 404 carries the headers and `apache2 -t` passes.",
+		Detect:  "Apache recognised (`Server: Apache`, its error page), one answer has the header and a 4xx/5xx answer lacks it; when every answer was an error, a warning that the lines lack `always` if they work on successful answers. The edit was run on Apache 2.4.71: after it, the 404 carries the headers and `apache2 -t` passes; behind `ProxyPass`, a backend that sends its own `Access-Control-Allow-Origin` still has it replaced (the `Header unset` the edit puts before each `Header set` line, with its condition), where `Header always set` alone sent both.",
 		Related: []cors.Code{CodeNginxAddHeaderNoAlways, cors.CodeErrorPathNoCORS},
 	},
 	CodeNginxNoCORSHere: {

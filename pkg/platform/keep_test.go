@@ -198,6 +198,7 @@ func TestAlwaysEditsKeepValues(t *testing.T) {
 `
 	const apacheWant = `<VirtualHost *:80>
     SetEnvIf Origin "^(https://app\.example\.com|https://admin\.example\.com)$" CORS_ORIGIN=$0
+    Header unset Access-Control-Allow-Origin env=CORS_ORIGIN
     Header always set Access-Control-Allow-Origin "%{CORS_ORIGIN}e" env=CORS_ORIGIN
     Header always merge Vary Origin
     Header always set Access-Control-Allow-Methods "GET, PUT"
@@ -237,9 +238,31 @@ func TestAlwaysEditsKeepValues(t *testing.T) {
 </VirtualHost>
 `
 	const apacheQuotedWant = `<VirtualHost *:80>
+    Header unset "Access-Control-Allow-Origin"
     Header always set "Access-Control-Allow-Origin" "*"
     Header always add access-control-allow-headers "Content-Type"
     Header set "X-Frame-Options" DENY
+</VirtualHost>
+`
+	// Behind ProxyPass a backend's own header is in the onsuccess table:
+	// Header set replaced it, Header always set alone sends both (Apache
+	// 2.4.71: two Access-Control-Allow-Origin lines, refused). A Header
+	// unset with the line's condition keeps the replacing.
+	const apacheProxied = `<VirtualHost *:80>
+    ProxyPass / http://127.0.0.1:8080/
+    Header set Access-Control-Allow-Origin "https://app.example.com"
+    Header set "Access-Control-Allow-Credentials" "true" "expr=%{HTTP:Origin} == 'https://app.example.com'"
+    header SET 'Vary' Origin
+</VirtualHost>
+`
+	const apacheProxiedWant = `<VirtualHost *:80>
+    ProxyPass / http://127.0.0.1:8080/
+    Header unset Access-Control-Allow-Origin
+    Header always set Access-Control-Allow-Origin "https://app.example.com"
+    Header unset "Access-Control-Allow-Credentials" "expr=%{HTTP:Origin} == 'https://app.example.com'"
+    Header always set "Access-Control-Allow-Credentials" "true" "expr=%{HTTP:Origin} == 'https://app.example.com'"
+    Header unset 'Vary'
+    Header always set 'Vary' Origin
 </VirtualHost>
 `
 	tests := []struct {
@@ -253,6 +276,7 @@ func TestAlwaysEditsKeepValues(t *testing.T) {
 		{"nginx quoted names", CodeNginxAddHeaderNoAlways, "/etc/nginx/conf.d/YOUR_SITE.conf", nginxQuoted, nginxQuotedWant, true},
 		{"apache", CodeApacheHeaderNoAlways, "/etc/apache2/sites-enabled/YOUR_SITE.conf", apacheConf, apacheWant, false},
 		{"apache quoted names", CodeApacheHeaderNoAlways, "/etc/apache2/sites-enabled/YOUR_SITE.conf", apacheQuoted, apacheQuotedWant, false},
+		{"apache behind ProxyPass", CodeApacheHeaderNoAlways, "/etc/apache2/sites-enabled/YOUR_SITE.conf", apacheProxied, apacheProxiedWant, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -426,8 +426,21 @@ const nginxInheritNote = `    # an add_header here stops the server block's add_
 const nginxAlwaysSed = `sed -i --follow-symlinks -E '/^[[:space:]]*add_header[[:space:]]+["\x27]?(Access-Control-|Vary)/I{/[[:space:]]always[[:space:]]*;/!s/[[:space:]]*;/ always;/}'`
 
 // apacheAlwaysSed turns every CORS `Header set|add|merge|append` into
-// `Header always …`; quoted names and any case, as nginxAlwaysSed.
-const apacheAlwaysSed = `sed -i --follow-symlinks -E 's/^([[:space:]]*)Header[[:space:]]+(set|add|merge|append|setifempty)[[:space:]]+(["\x27]?(Access-Control-|Vary))/\1Header always \2 \3/I'`
+// `Header always …`; quoted names and any case, as nginxAlwaysSed. A
+// `set` line first gets a `Header unset` of the name, with the line's
+// env= or expr= condition: behind ProxyPass the backend's own header is
+// in the onsuccess table, which `Header set` replaced and `always` does
+// not reach (Apache 2.4.71: two Access-Control-Allow-Origin lines).
+const apacheAlwaysSed = `sed -i --follow-symlinks -E '` + apacheSetCond + `;` + apacheSet + `;` + apacheOther + `'`
+
+const (
+	apacheName    = `(["\x27]?(Access-Control-|Vary)[^[:space:]]*)`
+	apacheSetCond = `s/^([[:space:]]*)Header[[:space:]]+set[[:space:]]+` + apacheName +
+		`(.*[[:space:]])(env=[^[:space:]]+|"?expr=.*)$/\1Header unset \2 \5\n\1Header always set \2\4\5/I`
+	apacheSet = `s/^([[:space:]]*)Header[[:space:]]+set[[:space:]]+` + apacheName +
+		`/\1Header unset \2\n\1Header always set \2/I`
+	apacheOther = `s/^([[:space:]]*)Header[[:space:]]+(add|merge|append|setifempty)[[:space:]]+(["\x27]?(Access-Control-|Vary))/\1Header always \2 \3/I`
+)
 
 // beforeFixDir makes $B, a new directory in the home that the files a fix
 // edits are copied to as they were. Not a .bak beside each: include
@@ -460,9 +473,10 @@ nginx -t && nginx -s reload
 
 func apacheAddAlways(c FixContext) string {
 	return fmt.Sprintf(`# your CORS Header lines stay as they are (values, conditions); each
-# becomes "Header always", so 4xx/5xx answers carry them too. F is the file
-# that holds them; a copy of it as it was goes to a new directory in your
-# home:
+# becomes "Header always", so 4xx/5xx answers carry them too. A "Header set"
+# line gets a "Header unset" of its name before it: a proxied backend's own
+# copy is still replaced, not sent beside yours. F is the file that holds
+# them; a copy of it as it was goes to a new directory in your home:
 %s
 apachectl configtest && apachectl graceful`,
 		editKeepingCopy("apache2", "/etc/apache2/sites-enabled/YOUR_SITE.conf", apacheAlwaysSed))
