@@ -43,6 +43,8 @@ var proxies = []string{
 	"burp2har",           // Burp writes no HAR; burp2har converts its proxy history
 	"proxyman",           // Proxyman 5.6.1
 	"http toolkit",       // httptoolkit-ui's HAR export
+	"browsermob proxy",   // BrowserMob Proxy's HarLog (Selenium runs)
+	"browserup proxy",    // BrowserUp Proxy's mitmproxy addon
 }
 
 // isProxy reports whether creator, a log.creator.name in lower case, is a
@@ -92,6 +94,7 @@ var creators = []struct {
 	{name: "webkit web inspector", profile: cors.Safari},           // Safari's Web Inspector
 	{name: "firefox", profile: cors.Firefox},                       // Firefox's DevTools
 	{name: "firebug", profile: cors.Firefox},                       // Firebug 1.5 to 1.9
+	{name: "chrome-har", profile: cors.Chromium, failures: true},   // Chrome's protocol events
 	{name: "playwright", failures: true},                           // status -1
 	{name: "browsertime", failures: true, ownExport: true},         // HAR Export Trigger, chrome-har
 }

@@ -57,7 +57,10 @@ func TestDetectRecorder(t *testing.T) {
 		{"browsertime firefox", Creator{Name: "Browsertime"}, Creator{Name: "Firefox", Version: "43.0"}, ffUA, cors.Firefox, BrowserFromBrowser, false},
 		{"browsertime chrome emulating an iphone", Creator{Name: "Browsertime"}, Creator{Name: "Chrome"}, iPhoneSafariUA, cors.Chromium, BrowserFromBrowser, true},
 		{"webpagetest", Creator{Name: "WebPagetest", Version: "2.17"}, Creator{Name: "Google Chrome"}, chromeUA + " PTST/231", cors.Chromium, BrowserFromBrowser, true},
-		{"chrome-har", Creator{Name: "chrome-har"}, Creator{Name: "Chrome"}, chromeUA, cors.Chromium, BrowserFromBrowser, true},
+		// chrome-har builds a HAR from Chrome's protocol events; its
+		// log.browser, when a caller adds one, may follow the entries.
+		{"chrome-har", Creator{Name: "chrome-har"}, Creator{}, iPhoneSafariUA, cors.Chromium, BrowserFromCreator, true},
+		{"browsermob proxy", Creator{Name: "BrowserMob Proxy"}, Creator{}, ffUA, cors.Firefox, BrowserFromUserAgent, false},
 		{"playwright chromium emulating an iphone", Creator{Name: "Playwright"}, Creator{Name: "chromium"}, iPhoneSafariUA, cors.Chromium, BrowserFromBrowser, true},
 		{"safari in log.browser", Creator{Name: "Some Recorder"}, Creator{Name: "Safari"}, "", cors.Safari, BrowserFromBrowser, true},
 		// Every iOS browser is WebKit, as a proxy sees it.
@@ -301,6 +304,7 @@ func TestProxyCreators(t *testing.T) {
 		{"burp2har", true},
 		{"Proxyman", true}, {"Proxyman (5.6.1)", true},
 		{"HTTP Toolkit", true}, {"http toolkit", true},
+		{"BrowserMob Proxy", true}, {"BrowserMob Proxy 2.1.4-legacy", true}, {"BrowserUp Proxy", true},
 		// Look-alikes.
 		{"Zapier Recorder", false}, {"zapier", false}, {"Zap recorder", false}, {"Burpee", false},
 		{"Burpy", false}, {"Charlestown HAR", false}, {"mitmproxy-like", false}, {"Fiddlesticks", false},
@@ -404,7 +408,7 @@ func TestBrowserCorpus(t *testing.T) {
 		"chrome-devtools/chrome93-cors-fetch-base64-binary.har":       "chromium creator",
 		"chrome-devtools/chrome93-cors-fetch-origin-null-status0.har": "chromium creator",
 		"chrome-devtools/run-sitespeed-base64-null-expires.har":       "chromium creator",
-		"chrome-har/etat-lu-cors-fonts.har":                           "chromium user-agent", // log.browser follows the entries
+		"chrome-har/etat-lu-cors-fonts.har":                           "chromium creator",
 		"fiddler/fiddler2-cnn-pages-null-bom.har":                     "safari user-agent",
 		"fiddler/fiddler4-ie11-bom.har":                               "chromium default",
 		"firebug/firebug15-comments.har":                              "firefox creator",
