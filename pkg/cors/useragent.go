@@ -37,15 +37,12 @@ func ProfileOfUserAgent(ua string) *Profile {
 		case ' ':
 			ua = ua[1:]
 		case '(':
-			end := strings.IndexByte(ua, ')')
-			if end < 0 {
-				end = len(ua) - 1
-			}
+			comment, rest, _ := strings.Cut(ua[1:], ")") // a cut one ends the string
 			if first {
-				platform, _, _ = strings.Cut(ua[1:end], ";")
+				platform, _, _ = strings.Cut(comment, ";")
 				first = false
 			}
-			ua = ua[end+1:]
+			ua = rest
 		default:
 			end := strings.IndexAny(ua, " (")
 			if end < 0 {

@@ -39,6 +39,8 @@ func TestProfileOfUserAgent(t *testing.T) {
 		{"googlebot", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", nil},
 		{"curl", "curl/8.2.1", nil},
 		{"empty", "", nil},
+		{"cut in a comment", "Mozilla/5.0 (iPhone", nil},
+		{"cut ios", "AppleWebKit/605.1.15 (iPad; CPU OS 17_7", Safari},
 		// A token is a product name, not a piece of one.
 		{"look-alike product", "MyFirefox/1.0 (compatible; crawler)", nil},
 		{"look-alike in a comment", "Mozilla/5.0 (compatible; like Chrome/120 and Firefox/120) Bot/1.0", nil},
@@ -68,4 +70,13 @@ func BenchmarkProfileOfUserAgent(b *testing.B) {
 	for b.Loop() {
 		ProfileOfUserAgent(ua)
 	}
+}
+
+// FuzzProfileOfUserAgent: any User-Agent, however cut, reads without a
+// panic.
+func FuzzProfileOfUserAgent(f *testing.F) {
+	for _, s := range []string{"(", "Mozilla/5.0 (iPhone", "a/1 (", "AppleWebKit/1 (iPad; x", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, ua string) { ProfileOfUserAgent(ua) })
 }
