@@ -143,11 +143,18 @@ func frameworkCauses(a *analysis) []cors.Finding {
 // expressCORSAfter is an error-path answer of Express that carries
 // Access-Control-Allow-Origin: a path no route matches falls through to a
 // cors() registered after the routes (seen on express 4.22 with cors 2.8:
-// the 404 "Cannot GET" has the header, the route's 200 not).
+// the 404 "Cannot GET" has the header, the route's 200 not). Express's is
+// known as detection knows it (X-Powered-By, or its 404 page when
+// app.disable('x-powered-by') hides the header).
 func expressCORSAfter(a *analysis) *response {
 	for _, ep := range a.obs.errorPaths() {
-		if ep.resp != nil && hasACAO(ep.resp) && strings.Contains(strings.ToLower(header(ep.resp, "X-Powered-By")), "express") {
-			return ep
+		if ep.resp == nil || !hasACAO(ep.resp) {
+			continue
+		}
+		for _, s := range frameworkFingerprint(a.obs, ep) {
+			if s.platform == idExpress {
+				return ep
+			}
 		}
 	}
 	return nil
