@@ -158,11 +158,11 @@ type AnalyzeOptions struct {
 	// BriefAllowed says the caller reads only the verdict and identity
 	// (index, method, URL, origin, CORS mode) of allowed requests, and
 	// their allowed-despite-headers warning, as the text report does: they
-	// are then not explained (no platform analysis,
-	// and no engine run at all when the file's browser records failures,
-	// unless the server's recorded answer may fail: see mayDisagree),
-	// which is most of the work on a file of healthy traffic. Blocked and
-	// failed requests are judged in full either way.
+	// are then not explained (no platform analysis, and no engine run at
+	// all when the file's browser records failures, unless the server's
+	// recorded answer may fail: see mayDisagree), which is most of the
+	// work on a file of healthy traffic. Blocked and failed requests are
+	// judged in full either way.
 	BriefAllowed bool
 	// NoRequestHeaders says the caller reads no hop's request headers
 	// (the Request.Header of Result.Exchange's preflight and actual
