@@ -214,7 +214,9 @@ func hasWord(list []string, w string) bool {
 // nameWords appends the words of name to words, in lower case: cut at
 // every byte that is no ASCII letter or digit, before an upper-case letter
 // after a lower-case one or a digit (apiKey), and before the last of a
-// run of upper-case letters that a lower-case one follows (APIKey).
+// run of upper-case letters that a lower-case one follows (APIKey). Digits
+// that end a word are left out: they number it (key1, key2, apiKey2,
+// oauth2), they make no other word.
 func nameWords(name string, words []string) []string {
 	lower := strings.ToLower(name)
 	if len(lower) != len(name) {
@@ -234,7 +236,11 @@ func nameWords(name string, words []string) []string {
 				isUpper(p) && i+1 < len(name) && isLower(name[i+1])
 		}
 		if cut && start >= 0 {
-			words = append(words, lower[start:i])
+			w := lower[start:i]
+			if t := strings.TrimRight(w, "0123456789"); t != "" {
+				w = t
+			}
+			words = append(words, w)
 			start = -1
 		}
 		if alnum && start < 0 {
