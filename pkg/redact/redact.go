@@ -667,8 +667,8 @@ func patterns(s string) string {
 
 // keyValues hides the value after each key keyRE finds: a quoted value
 // whole, to its closing quote (commas and spaces are the secret's), an
-// unquoted one to white space, a comma before white space, or one of
-// "&;}`" (a backtick closes a Markdown code span: ci's summary).
+// unquoted one to white space, a comma before white space or a quote, or
+// one of "&;}`" (a backtick closes a Markdown code span: ci's summary).
 // What prose puts after a word (trimValue) is kept.
 func keyValues(s string) string {
 	var b strings.Builder
@@ -736,7 +736,9 @@ func valueAt(s string, i int) (v0, v1 int, raw string) {
 	j := i
 	for ; j < len(s); j++ {
 		c := s[j]
-		if c == ',' && (j+1 == len(s) || isSpaceByte(s[j+1])) || isSpaceByte(c) || strings.IndexByte("\"&;}`", c) >= 0 {
+		// A comma before white space ends it, and one before a quote: the
+		// next member of compact JSON ({"session":1234,"user":…}).
+		if c == ',' && (j+1 == len(s) || isSpaceByte(s[j+1]) || s[j+1] == '"') || isSpaceByte(c) || strings.IndexByte("\"&;}`", c) >= 0 {
 			break
 		}
 	}

@@ -242,6 +242,11 @@ func TestText(t *testing.T) {
 		{`{"password": "a,b c,d", "user": "bob"}`, `{"password": "` + Marker + `", "user": "bob"}`},
 		{`password='pa ss, word' then`, `password='` + Marker + `' then`},
 		{`api_key: "ab\"c, d" x`, `api_key: "` + Marker + `" x`},
+		// Compact JSON (JSON.stringify's): the comma before the next member
+		// ends an unquoted value, and a literal there stays.
+		{`{"session":12345,"user":"bob","token":null,"secret":true,"api_key":false}`,
+			`{"session":` + Marker + `,"user":"bob","token":null,"secret":true,"api_key":false}`},
+		{`[{"jwt":false},{"password":null,"x":1}]`, `[{"jwt":false},{"password":null,"x":1}]`},
 		// JSON held in a JSON string (an echo server's "data", a logged
 		// body): its members' quotes are escaped, and hide as well.
 		{`{"data": "{\"password\": \"hunter 22\", \"user\": \"bob\"}"}`,
