@@ -699,7 +699,14 @@ func keyValues(s string) string {
 			continue
 		}
 		b.WriteString(s[last:v0])
-		b.WriteString(Marker)
+		// A JSON member's number is hidden as a string, quoted as its key
+		// is ("session": or, in a JSON string, \"session\":): the JSON stays
+		// JSON.
+		if q := keyQuote(s[k0:k1]); q != "" && v0 == k1 && jsonNumberRE.FindString(v) == v {
+			b.WriteString(q + Marker + q)
+		} else {
+			b.WriteString(Marker)
+		}
 		last, pos = v1, v1
 	}
 	if last == 0 {
@@ -707,6 +714,18 @@ func keyValues(s string) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// keyQuote is the quote that opens key, a match of keyRE: `"`, `\"` (JSON
+// held in a JSON string) or none.
+func keyQuote(key string) string {
+	switch {
+	case strings.HasPrefix(key, `\"`):
+		return `\"`
+	case strings.HasPrefix(key, `"`):
+		return `"`
+	}
+	return ""
 }
 
 // valueAt is the value that starts s[i:], from v0 to v1, and raw, the run
@@ -911,8 +930,8 @@ var (
 // often is one (isSecretNumber: "pin", "otp"), and PEM private keys. What holds no
 // secret stays byte for byte.
 func Body(s string) string {
-	// Members first: a number they hide becomes a JSON string, not a bare
-	// marker Text would leave.
+	// The members whose names IsSecretName knows (Text's key=value step
+	// reads fewer names), and the numbers isSecretNumber hides.
 	if strings.Contains(s, `"`) && strings.Contains(s, ":") {
 		s = jsonPairRE.ReplaceAllStringFunc(s, func(m string) string {
 			sub := jsonPairRE.FindStringSubmatchIndex(m)

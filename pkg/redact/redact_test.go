@@ -245,7 +245,11 @@ func TestText(t *testing.T) {
 		// Compact JSON (JSON.stringify's): the comma before the next member
 		// ends an unquoted value, and a literal there stays.
 		{`{"session":12345,"user":"bob","token":null,"secret":true,"api_key":false}`,
-			`{"session":` + Marker + `,"user":"bob","token":null,"secret":true,"api_key":false}`},
+			`{"session":"` + Marker + `","user":"bob","token":null,"secret":true,"api_key":false}`},
+		// A JSON member's number is hidden as a string: the JSON stays JSON.
+		{`{"api_key": 1234567, "session_id": -98.7e3} session=12345`,
+			`{"api_key": "` + Marker + `", "session_id": "` + Marker + `"} session=` + Marker},
+		{`"{\"session\":12345}"`, `"{\"session\":\"` + Marker + `\"}"`},
 		{`[{"jwt":false},{"password":null,"x":1}]`, `[{"jwt":false},{"password":null,"x":1}]`},
 		// JSON held in a JSON string (an echo server's "data", a logged
 		// body): its members' quotes are escaped, and hide as well.
