@@ -610,7 +610,8 @@ func isURLEnd(c byte) bool {
 var (
 	jwtRE    = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*`)
 	bearerRE = regexp.MustCompile(`(?i)\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{8,}`)
-	// AWS access key ids and long hex or base64 runs after a secret-looking key.
+	// AWS access key ids (long-term AKIA, temporary ASIA); a value after a
+	// secret-looking key is keyRE's.
 	awsKeyRE = regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{16}\b`)
 	// keyRE is a key whose name holds a secret word and its ':' or '=':
 	// keyValues reads the value after it. Its quotes may be escaped: JSON
