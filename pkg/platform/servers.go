@@ -309,7 +309,7 @@ func errorOnlySeen(a *analysis, id string, code cors.Code, what, fix string) (co
 	}
 	for _, r := range []*response{a.obs.preflight(), a.obs.final()} {
 		if r == nil || r.resp == nil || r.resp.Status < 400 || hasACAO(r.resp) || !a.blocks(r.step) ||
-			r.resp.Status == 405 && r.step == "preflight" {
+			r.resp.Status == 405 && r.step == "preflight" || id == idApache && !apacheOwnError(r.resp) {
 			continue
 		}
 		return a.finding(code, id, r.step, false,
@@ -317,6 +317,27 @@ func errorOnlySeen(a *analysis, id string, code cors.Code, what, fix string) (co
 			fix), true
 	}
 	return cors.Finding{}, false
+}
+
+// apacheErrorDoctypes open the error page Apache writes itself
+// (ap_send_error_response): 2.4.71's, and older 2.4's.
+var apacheErrorDoctypes = []string{
+	`<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN"`,
+	`<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">`,
+}
+
+// apacheOwnError reports whether m is Apache's own error page, the answer
+// `Header set` skips. A proxied backend's or a script's error is not one:
+// on Apache 2.4.71 a ProxyPass backend's 404 carried the header of a
+// `Header set` line (the onsuccess table is the backend's headers).
+func apacheOwnError(m *cors.Message) bool {
+	b := strings.TrimSpace(body(m))
+	for _, d := range apacheErrorDoctypes {
+		if strings.HasPrefix(b, d) && strings.Contains(b, fmt.Sprintf("<title>%d ", m.Status)) {
+			return true
+		}
+	}
+	return false
 }
 
 // nginxNoCORSHere: nginx, alone (nothing recognised behind or in front
