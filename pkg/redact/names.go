@@ -88,10 +88,12 @@ var harmlessWords = map[string]bool{
 }
 
 // harmlessBefore are words that, right before a secret word, name
-// something that is not secret: a public key, a database's sort key.
+// something that is not secret: a public key, a database's sort key. Not
+// "primary": Azure's keys come in pairs, primaryKey and secondaryKey (API
+// Management, Service Bus, Event Hubs).
 var harmlessBefore = map[string][]string{
-	"key": {"public", "publishable", "primary", "foreign", "sort", "partition", "range",
-		"cache", "idempotency"},
+	"key": {"public", "publishable", "foreign", "sort", "partition", "range", "cache",
+		"idempotency"},
 	// A language model's usage: counts of tokens.
 	"tokens": {"max", "total", "prompt", "completion", "input", "output", "cached", "reasoning"},
 }
