@@ -246,7 +246,7 @@ func serverCauses(a *analysis) []cors.Finding {
 			continue
 		}
 		for _, r := range a.obs.responses {
-			if r.resp == nil || r.resp.Status < 400 || hasACAO(r.resp) || r.resp.Status == 405 && r.step == "preflight" {
+			if r.resp == nil || r.resp.Status < 400 || hasACAO(r.resp) || r.resp.Status == 405 && r.step == "preflight" || !skipsCORSLines(id, r.resp) {
 				continue
 			}
 			blocking := !strings.HasPrefix(r.step, "error-path")
@@ -255,7 +255,7 @@ func serverCauses(a *analysis) []cors.Finding {
 				fix))
 			// The server's rule: every error answer of it lacks them.
 			for _, ep := range a.obs.errorPaths() {
-				if ep.resp != nil && ep.resp.Status >= 400 && !hasACAO(ep.resp) {
+				if ep.resp != nil && ep.resp.Status >= 400 && !hasACAO(ep.resp) && skipsCORSLines(id, ep.resp) {
 					a.explain(ep)
 				}
 			}
@@ -309,7 +309,7 @@ func errorOnlySeen(a *analysis, id string, code cors.Code, what, fix string) (co
 	}
 	for _, r := range []*response{a.obs.preflight(), a.obs.final()} {
 		if r == nil || r.resp == nil || r.resp.Status < 400 || hasACAO(r.resp) || !a.blocks(r.step) ||
-			r.resp.Status == 405 && r.step == "preflight" || id == idApache && !apacheOwnError(r.resp) {
+			r.resp.Status == 405 && r.step == "preflight" || !skipsCORSLines(id, r.resp) {
 			continue
 		}
 		return a.finding(code, id, r.step, false,
@@ -317,6 +317,13 @@ func errorOnlySeen(a *analysis, id string, code cors.Code, what, fix string) (co
 			fix), true
 	}
 	return cors.Finding{}, false
+}
+
+// skipsCORSLines reports whether the server id's CORS lines without
+// `always` leave out the error answer m: nginx's add_header skips by status,
+// whoever answered; Apache's `Header set` only the error pages it writes.
+func skipsCORSLines(id string, m *cors.Message) bool {
+	return id != idApache || apacheOwnError(m)
 }
 
 // apacheErrorDoctypes open the error page Apache writes itself
