@@ -51,6 +51,10 @@ func TestHarGolden(t *testing.T) {
 		{"har_extension.txt", []string{"har", "testdata/har_extension.har"}, ExitAllowed},
 		{"har_extension.json", []string{"har", "-o", "json", "testdata/har_extension.har"}, ExitAllowed},
 		{"har_extension_all.txt", []string{"har", "--all", "testdata/har_extension.har"}, ExitAllowed},
+		// Every browser keeps the recorded verdict; the comparison says
+		// which requests each blocks on the server's answer.
+		{"har_extension_browsers.txt", []string{"har", "--browser", "all", "testdata/har_extension.har"}, ExitAllowed},
+		{"har_extension_browsers.json", []string{"har", "--browser", "all", "-o", "json", "testdata/har_extension.har"}, ExitAllowed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -137,6 +137,10 @@ type HARBrowsers struct {
 type HARBrowser struct {
 	Name    string `json:"name"`
 	Blocked int    `json:"blocked"`
+	// AllowedDespiteHeaders counts the requests allowed as recorded whose
+	// recorded answer this browser's engine fails: it blocks them there
+	// (without the recording browser's extension or flag).
+	AllowedDespiteHeaders int `json:"allowed_despite_headers"`
 	// judged is, by request index (entry index in the file), notJudged,
 	// notBlocked, or blockedNoCode plus the id of the code reported.
 	judged []uint16
@@ -181,6 +185,8 @@ func (c *HARBrowsers) Add(browser int, res *harfile.Result) {
 		if f := res.Reported(); f != nil && f.Code != "" {
 			state += c.id(f.Code)
 		}
+	} else if despiteFinding(res) != nil {
+		b.AllowedDespiteHeaders++
 	}
 	if n := res.Index + 1; n > len(b.judged) {
 		b.judged = slices.Grow(b.judged, n-len(b.judged))[:n]
@@ -241,6 +247,31 @@ func (c *HARBrowsers) code(i int) cors.Code {
 // compared says whether there is a comparison to report.
 func (c *HARBrowsers) compared() bool { return c != nil && len(c.List) > 1 }
 
+// writeHARDespite says, under the comparison, that the verdicts compared
+// are the recorded ones: requests allowed despite the server's answer are
+// allowed in every browser there, yet each browser blocks them on that
+// answer (they are not counted as differing: the file records one browser).
+func writeHARDespite(w *strings.Builder, c *HARBrowsers, width int) {
+	var names, counts []string
+	same := true
+	for _, b := range c.List {
+		names = append(names, displayName(b.Name))
+		counts = append(counts, fmt.Sprintf("%s %d", displayName(b.Name), b.AllowedDespiteHeaders))
+		same = same && b.AllowedDespiteHeaders == c.List[0].AllowedDespiteHeaders
+	}
+	code := string(harfile.CodeAllowedDespiteHeaders)
+	switch n := c.List[0].AllowedDespiteHeaders; {
+	case same && n == 0:
+		return
+	case same:
+		writeWrapped(w, fmt.Sprintf("As recorded: %s allowed despite the server's answer (%s); on that answer %s block %s.",
+			plural(n, "request was", "requests were"), code, joinNames(names), plural0(n, "it", "them")), "  ", "    ", width)
+	default:
+		writeWrapped(w, fmt.Sprintf("As recorded: requests allowed despite the server's answer (%s) that each blocks on that answer: %s.",
+			code, strings.Join(counts, ", ")), "  ", "    ", width)
+	}
+}
+
 // HARDifference is one request the browsers judge differently.
 type HARDifference struct {
 	Index   int      `json:"index"`
@@ -288,9 +319,11 @@ func writeHARBrowsers(w *strings.Builder, c *HARBrowsers, clean func(string) str
 	diffs := harDifferences(c)
 	if len(diffs) == 0 {
 		writeWrapped(w, fmt.Sprintf("Browsers agree on every request: %s.", strings.Join(parts, ", ")), "", "  ", width)
+		writeHARDespite(w, c, width)
 		return
 	}
 	writeWrapped(w, fmt.Sprintf("Browsers differ on %d %s: %s.", len(diffs), map[bool]string{true: "request", false: "requests"}[len(diffs) == 1], strings.Join(parts, ", ")), "", "  ", width)
+	writeHARDespite(w, c, width)
 	for n, d := range diffs {
 		if n == 10 {
 			fmt.Fprintf(w, "  … and %d more (-o json lists them all)\n", len(diffs)-n)

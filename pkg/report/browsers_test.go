@@ -15,7 +15,8 @@ import (
 
 func TestHARBrowsersDiffer(t *testing.T) {
 	// judged is each browser's results: by request index, the code it
-	// reports ("" allowed, "-" blocked without a reported code).
+	// reports ("" allowed, "-" blocked without a reported code, "!"
+	// allowed with an allowed-despite-headers warning).
 	type judged map[int]cors.Code
 	for _, tc := range []struct {
 		name     string
@@ -54,6 +55,24 @@ func TestHARBrowsersDiffer(t *testing.T) {
 			[]judged{{0: "", 1: cors.CodeMissingAllowOrigin}, {0: "", 1: cors.CodeMissingAllowOrigin}},
 			"Browsers agree on every request: Firefox 1 blocked, Safari 1 blocked.\n", nil,
 		},
+		{
+			// Chrome allowed #0 and #1 with an extension: the verdicts
+			// agree as recorded, but on the server's answer each blocks
+			// them, and the line says so beside the agreement.
+			"allowed despite headers", []string{"chromium", "firefox", "safari"},
+			[]judged{{0: "!", 1: "!", 2: ""}, {0: "!", 1: "!", 2: ""}, {0: "!", 1: "!", 2: ""}},
+			"Browsers agree on every request: Chrome 0 blocked, Firefox 0 blocked, Safari 0 blocked.\n" +
+				"  As recorded: 2 requests were allowed despite the server's answer (allowed-despite-headers); " +
+				"on that answer Chrome, Firefox and Safari block them.\n", nil,
+		},
+		{
+			// Each browser's engine judges the answer: the counts may part.
+			"allowed despite headers by some", []string{"chromium", "safari"},
+			[]judged{{0: "!", 1: "!"}, {0: "!", 1: ""}},
+			"Browsers agree on every request: Chrome 0 blocked, Safari 0 blocked.\n" +
+				"  As recorded: requests allowed despite the server's answer (allowed-despite-headers) " +
+				"that each blocks on that answer: Chrome 2, Safari 1.\n", nil,
+		},
 		{"one browser", []string{"chromium"}, []judged{{0: "-"}}, "", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -64,6 +83,8 @@ func TestHARBrowsersDiffer(t *testing.T) {
 					res := &harfile.Result{Index: i, URL: fmt.Sprintf("https://api.example.com/%d", i), Verdict: cors.Allowed}
 					switch code := tc.judged[k][i]; code {
 					case "":
+					case "!":
+						res.Findings = []cors.Finding{{Code: harfile.CodeAllowedDespiteHeaders}}
 					case "-":
 						res.Verdict = cors.Blocked
 					default:
