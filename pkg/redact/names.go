@@ -278,6 +278,26 @@ func holdsStem(n string) bool {
 	return false
 }
 
+// mayBeSecretName is a quick no for most names that IsSecretName refuses,
+// in any case and without lowering them: neither a whole secret name's
+// bit (nameBit) nor a stem's letters. Text asks it of every key=value key.
+func mayBeSecretName(name string) bool {
+	if n := len(name); n > 0 {
+		h := 7*n + 3*int(name[n-1]|0x20) + int(name[0]|0x20)
+		if secretWholeBits&(1<<(h%64)) != 0 {
+			return true
+		}
+	}
+	for i := 0; i < len(name); i++ {
+		for _, r := range stemsByFirst[name[i]|0x20] {
+			if len(name)-i >= len(r.stem) && hasFoldedPrefix(name[i:], r.stem) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // stemsByFirst is secretStems and secretAfter's words (as stems that
 // match nothing alone) by first byte.
 var stemsByFirst = func() (t [256][]stemRule) {

@@ -170,7 +170,7 @@ func cookiePair(p string) string {
 // must not switch redaction off for the whole URL. Everything else is
 // kept byte for byte; Text's patterns (JWTs, AWS keys) then apply.
 func URL(raw string) string {
-	return patterns(rawURL(raw))
+	return shapes(rawURL(raw)) // params judged its query's names already
 }
 
 // rawURL is URL without Text's patterns.
@@ -490,7 +490,7 @@ func relativeURLs(s string) string {
 // answer depends on s alone, so a caller may remember it for the texts
 // it sees again.
 func Inert(s string) bool {
-	return !mayHoldSecret(s) && urlsInText(s) == s
+	return !mayHoldSecret(s) && !holdsSecretKey(s) && urlsInText(s) == s
 }
 
 // TextAround is Text(pre + url + post) as pre + mid + post, for a text
@@ -534,7 +534,9 @@ func TextAround(pre, url, post string) (mid string, ok bool) {
 	var room [128]byte
 	win := append(room[:0], pre[max(0, len(pre)-w):]...)
 	win = append(append(win, mid...), post[:min(w, len(post))]...)
-	if mayHoldSecret(win) {
+	// Nor may a key=value pair of the URL's that URL keeps be one Text
+	// hides, or a value after its last '=' be in post.
+	if mayHoldSecret(win) || holdsSecretKey(mid) || strings.HasSuffix(mid, "=") {
 		return "", false
 	}
 	return mid, true
@@ -650,6 +652,15 @@ func TextQuoting(s string, urls ...string) string {
 
 // patterns is Text without the URL step.
 func patterns(s string) string {
+	s = shapes(s)
+	if strings.IndexByte(s, '=') >= 0 {
+		s = keyValues(s, nextSecretKey)
+	}
+	return s
+}
+
+// shapes is patterns without the key=value pairs no hint marks.
+func shapes(s string) string {
 	if s == "" || !mayHoldSecret(s) {
 		return s
 	}
@@ -663,23 +674,70 @@ func patterns(s string) string {
 		return scheme + " " + Marker
 	})
 	s = awsKeyRE.ReplaceAllString(s, Marker)
-	return keyValues(s)
+	return keyValues(s, nextHintedKey)
 }
 
-// keyValues hides the value after each key keyRE finds: a quoted value
+// nextHintedKey finds the next key keyRE matches in s from pos.
+func nextHintedKey(s string, pos int) (k0, k1 int, ok bool) {
+	loc := keyRE.FindStringIndex(s[pos:])
+	if loc == nil {
+		return 0, 0, false
+	}
+	return pos + loc[0], pos + loc[1], true
+}
+
+// nextSecretKey finds the next key=value pair in s from pos whose key
+// IsSecretName holds and whose value is not yet hidden: the keys keyRE's
+// hint words do not name (AccountKey=, SharedAccessKey=, key1=,
+// basicauth=). Only a '=' with a key right before it is asked, so prose
+// without one costs a byte search.
+func nextSecretKey(s string, pos int) (k0, k1 int, ok bool) {
+	for {
+		j := strings.IndexByte(s[pos:], '=')
+		if j < 0 {
+			return 0, 0, false
+		}
+		j += pos
+		pos = j + 1
+		k := j
+		for k > 0 && isKeyByte(s[k-1]) {
+			k--
+		}
+		if k == j || pos == len(s) || s[pos] == '=' || strings.HasPrefix(s[pos:], Marker) {
+			continue
+		}
+		if mayBeSecretName(s[k:j]) && IsSecretName(s[k:j]) {
+			return k, pos, true
+		}
+	}
+}
+
+// isKeyByte reports whether c may be part of a key=value pair's key.
+func isKeyByte(c byte) bool {
+	return isLower(c) || isUpper(c) || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.'
+}
+
+// holdsSecretKey reports whether Text would hide a key=value pair of s
+// that no secret hint marks.
+func holdsSecretKey(s string) bool {
+	_, _, ok := nextSecretKey(s, 0)
+	return ok
+}
+
+// keyValues hides the value after each key next finds (nextHintedKey,
+// nextSecretKey): a quoted value
 // whole, to its closing quote (commas and spaces are the secret's), an
 // unquoted one to white space, a comma before white space or a quote, or
 // one of "&;}`" (a backtick closes a Markdown code span: ci's summary).
 // What prose puts after a word (trimValue) is kept.
-func keyValues(s string) string {
+func keyValues(s string, next func(s string, pos int) (k0, k1 int, ok bool)) string {
 	var b strings.Builder
 	last := 0
 	for pos := 0; pos < len(s); {
-		loc := keyRE.FindStringIndex(s[pos:])
-		if loc == nil {
+		k0, k1, ok := next(s, pos)
+		if !ok {
 			break
 		}
-		k0, k1 := pos+loc[0], pos+loc[1]
 		pos = k1
 		v0, v1, raw := valueAt(s, k1)
 		v := s[v0:v1]
@@ -928,12 +986,14 @@ var (
 // string values (an array's each) of a JSON body's members whose names hold
 // a secret (every name IsSecretName knows: "private_key", "code",
 // "credential") and their numbers (an array's each) where such a secret
-// often is one (isSecretNumber: "pin", "otp"), and PEM private keys. What holds no
+// often is one (isSecretNumber: "pin", "otp"), every string and number of
+// an object or array under such a name (secretContainers), and PEM private keys. What holds no
 // secret stays byte for byte.
 func Body(s string) string {
-	// The members whose names IsSecretName knows (Text's key=value step
-	// reads fewer names), and the numbers isSecretNumber hides.
+	// The members whose names IsSecretName knows (Text reads only hinted
+	// names before ':'), and the numbers isSecretNumber hides.
 	if strings.Contains(s, `"`) && strings.Contains(s, ":") {
+		s = secretContainers(s)
 		s = jsonPairRE.ReplaceAllStringFunc(s, func(m string) string {
 			sub := jsonPairRE.FindStringSubmatchIndex(m)
 			key, v := m[sub[2]:sub[3]], m[sub[4]:]
@@ -967,4 +1027,126 @@ func Body(s string) string {
 		s = pemRE.ReplaceAllString(s, Marker)
 	}
 	return s
+}
+
+// secretContainers hides every string and number inside an object or
+// array that a JSON member with a secret name holds ({"secrets": {"db":
+// "pw"}}, {"credentials": [{…}]}): the whole value is the secret, whatever
+// its inner names. Member names, true, false, null and "" stay, so the
+// JSON stays JSON; a cut-off value is hidden to the end.
+func secretContainers(s string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		j := strings.IndexByte(s[i:], ':')
+		if j < 0 {
+			break
+		}
+		j += i
+		i = j + 1
+		v := i
+		for v < len(s) && isSpaceByte(s[v]) {
+			v++
+		}
+		if v == len(s) || s[v] != '{' && s[v] != '[' {
+			continue
+		}
+		// An array of numbers alone is jsonPairRE's: hidden where
+		// isSecretNumber says, else counts and ids ("api_keys": [7]).
+		if e := strings.IndexAny(s[v+1:], `"{[]`); s[v] == '[' && (e < 0 || s[v+1+e] == ']') {
+			continue
+		}
+		key, ok := memberBefore(s, j)
+		if !ok || !IsSecretName(key) {
+			continue
+		}
+		b.WriteString(s[last:v])
+		last = hideScalars(&b, s, v)
+		i = last
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// memberBefore is the JSON member name whose quotes end before s[colon],
+// white space between, unquoted as Body's members are.
+func memberBefore(s string, colon int) (string, bool) {
+	q := colon - 1
+	for q >= 0 && isSpaceByte(s[q]) {
+		q--
+	}
+	if q < 1 || s[q] != '"' || s[q-1] == '\\' {
+		return "", false
+	}
+	for o := q - 1; o >= 0 && q-o <= 130; o-- {
+		if s[o] != '"' {
+			continue
+		}
+		bs := 0
+		for o-1-bs >= 0 && s[o-1-bs] == '\\' {
+			bs++
+		}
+		if bs%2 == 1 {
+			continue
+		}
+		key := s[o+1 : q]
+		if u, err := strconv.Unquote(`"` + key + `"`); err == nil {
+			key = u
+		}
+		return key, true
+	}
+	return "", false
+}
+
+// hideScalars writes the object or array that starts at s[v] to b with
+// its strings (not its member names) and numbers hidden, and returns
+// where it ends.
+func hideScalars(b *strings.Builder, s string, v int) int {
+	depth := 0
+	for i := v; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			depth--
+		case c == '"':
+			e := i + 1
+			for e < len(s) && s[e] != '"' {
+				if s[e] == '\\' {
+					e++
+				}
+				e++
+			}
+			e = min(e+1, len(s))
+			n := e
+			for n < len(s) && isSpaceByte(s[n]) {
+				n++
+			}
+			if e-i == 2 || n < len(s) && s[n] == ':' {
+				b.WriteString(s[i:e]) // a member name, or nothing to hide
+			} else {
+				b.WriteString(`"` + Marker + `"`)
+			}
+			i = e
+			continue
+		case c == '-' || c >= '0' && c <= '9':
+			e := i + 1
+			for e < len(s) && strings.IndexByte("0123456789.eE+-", s[e]) >= 0 {
+				e++
+			}
+			b.WriteString(`"` + Marker + `"`)
+			i = e
+			continue
+		}
+		b.WriteByte(c)
+		i++
+		if depth == 0 {
+			return i
+		}
+	}
+	return len(s)
 }

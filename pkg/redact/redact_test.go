@@ -307,7 +307,9 @@ func TestBody(t *testing.T) {
 		// other arrays of numbers are counts and ids.
 		{`{"backup_codes": [12345678, -8765.4e3], "otp_codes":[123456], "status_codes": [200, 404], "api_keys": [7]}`,
 			`{"backup_codes": ["` + Marker + `", "` + Marker + `"], "otp_codes":["` + Marker + `"], "status_codes": [200, 404], "api_keys": [7]}`},
-		{"<html>code=c</html> plain prose", "<html>code=c</html> plain prose"},
+		// No form (params): but Text hides a secret key's value, to white
+		// space.
+		{"<html>code=c</html> plain prose", "<html>code=" + Marker + " plain prose"},
 	}
 	for _, tt := range tests {
 		if got := Body(tt.in); got != tt.want {
@@ -704,4 +706,63 @@ func FuzzSetCookie(f *testing.F) {
 			t.Fatalf("Value(Set-Cookie, %q) = %q keeps the secret", v, out)
 		}
 	})
+}
+
+// TestTextKeyNames: a key=value pair is hidden when IsSecretName holds for
+// its key, whatever words it uses: connection strings, numbered keys.
+func TestTextKeyNames(t *testing.T) {
+	tests := []struct{ in, want string }{
+		// Azure Storage's connection string (the emulator's well-known key).
+		{"DefaultEndpointsProtocol=https;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;EndpointSuffix=core.windows.net",
+			"DefaultEndpointsProtocol=https;AccountName=devstoreaccount1;AccountKey=" + Marker + ";EndpointSuffix=core.windows.net"},
+		// Azure Service Bus: the key's name describes it, the key is hidden.
+		{"Endpoint=sb://myns.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=c2VjcmV0a2V5MTIzNDU2Nzg5MA+/=",
+			"Endpoint=sb://myns.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=" + Marker},
+		{"error: upstream rejected key1=abcd1234efgh (expired)", "error: upstream rejected key1=" + Marker + " (expired)"},
+		{"proxy config basicauth=alice:hunter22 primaryKey=pk0123456789", "proxy config basicauth=" + Marker + " primaryKey=" + Marker},
+		{"set connect.sid=s%3Aabcdef.ghijkl in the cookie jar", "set connect.sid=" + Marker + " in the cookie jar"},
+		// Names that are no secret, and literals, stay.
+		{"AccountName=devstoreaccount1;SameSite=None;max_tokens=4096;publicKey=MFkwEwYH",
+			"AccountName=devstoreaccount1;SameSite=None;max_tokens=4096;publicKey=MFkwEwYH"},
+		{"properties.cors.supportCredentials=true and a=b", "properties.cors.supportCredentials=true and a=b"},
+	}
+	for _, tt := range tests {
+		if got := Text(tt.in); got != tt.want {
+			t.Errorf("Text(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if Inert(tt.in) && tt.in != tt.want {
+			t.Errorf("Inert(%q) = true, but Text changes it", tt.in)
+		}
+	}
+}
+
+// TestBodySecretContainers: an object or array under a secret name has
+// every string and number inside hidden, its member names and literals kept.
+func TestBodySecretContainers(t *testing.T) {
+	M := `"` + Marker + `"`
+	tests := []struct{ in, want string }{
+		{`{"secrets": {"db": "pw", "port": 5432, "tls": true, "ca": null}, "name": "app"}`,
+			`{"secrets": {"db": ` + M + `, "port": ` + M + `, "tls": true, "ca": null}, "name": "app"}`},
+		// An OAuth token response whose token is an object.
+		{`{"token":{"value":"ya29.a0AfH6SM","expires_in":3599},"token_type":"Bearer"}`,
+			`{"token":{"value":` + M + `,"expires_in":` + M + `},"token_type":"Bearer"}`},
+		{`{"credentials": [{"username": "bob", "password": 1234}, "x"], "ok": 1}`,
+			`{"credentials": [{"username": ` + M + `, "password": ` + M + `}, ` + M + `], "ok": 1}`},
+		// Vault's KV v2 read, under a secret name.
+		{`{"secret": {"data": {"data": {"api": "s3cr3t", "n": [1, 2]}, "metadata": {"version": 3}}}}`,
+			`{"secret": {"data": {"data": {"api": ` + M + `, "n": [` + M + `, ` + M + `]}, "metadata": {"version": ` + M + `}}}}`},
+		// Quotes and brackets inside strings do not end the value.
+		{`{"client_secret": {"v": "a\"}]b", "w": "c"}, "scope": "x"}`,
+			`{"client_secret": {"v": ` + M + `, "w": ` + M + `}, "scope": "x"}`},
+		// A cut-off body is hidden to its end.
+		{`{"sessions": [{"id": "abc", "ip": "10.0.0.1"`, `{"sessions": [{"id": ` + M + `, "ip": ` + M},
+		// Under other names, containers stay.
+		{`{"data": {"data": {"user": "bob"}}, "token_type": {"name": "x"}}`,
+			`{"data": {"data": {"user": "bob"}}, "token_type": {"name": "x"}}`},
+	}
+	for _, tt := range tests {
+		if got := Body(tt.in); got != tt.want {
+			t.Errorf("Body(%q) =\n%q, want\n%q", tt.in, got, tt.want)
+		}
+	}
 }
