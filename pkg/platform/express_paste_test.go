@@ -24,12 +24,20 @@ module.exports = (o) => { globalThis.corsOptions.push(o || {}); return () => {};
 `
 )
 
-// expressApps are the files a user pastes an Express snippet into: one
-// that uses the cors package already (on a route, or after the router, the
+// expressApp is a file a user pastes an Express snippet into: one that
+// uses the cors package already (on a route, or after the router, the
 // express-cors-middleware-missing cases seen on real servers), holding the
-// options a "move your line" snippet names, and one without it.
-var expressApps = map[string]string{
-	"uses cors": `const express = require('express');
+// options a "move your line" snippet names, or one without it; each as
+// CommonJS (app.js) and as an ES module (app.mjs, as in "type": "module"
+// apps, where a pasted require throws "ReferenceError: require is not
+// defined in ES module scope").
+type expressApp struct {
+	file, src string
+	cors, esm bool
+}
+
+var expressApps = map[string]expressApp{
+	"uses cors": {file: "app.js", cors: true, src: `const express = require('express');
 const cors = require('cors');
 const corsOptions = { origin: ['https://app.example.com'] };
 const app = express();
@@ -37,13 +45,24 @@ const ok = (req, res) => res.json({});
 PASTE
 app.get('/api/items', cors(corsOptions), ok);
 app.listen(8080);
-`,
-	"no cors yet": `const express = require('express');
+`},
+	"no cors yet": {file: "app.js", src: `const express = require('express');
 const app = express();
 PASTE
 app.get('/api/items', (req, res) => res.json({}));
 app.listen(8080);
-`,
+`},
+}
+
+// The same apps as ES modules: their requires become imports.
+func init() {
+	imports := regexp.MustCompile(`const (\w+) = require\(('\w+')\);`)
+	for name, app := range map[string]expressApp{"is an ES module using cors": expressApps["uses cors"],
+		"is an ES module without cors": expressApps["no cors yet"]} {
+		app.file, app.esm = "app.mjs", true
+		app.src = imports.ReplaceAllString(app.src, "import $1 from $2;")
+		expressApps[name] = app
+	}
 }
 
 // corsDefaultMethods is the cors package's default methods option
@@ -73,6 +92,10 @@ func TestExpressSnippetsRunPasted(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(pkg, "index.js"), []byte(src), 0o644); err != nil {
 			t.Fatal(err)
 		}
+		// a main, so that an ES module's import finds index.js without a warning
+		if err := os.WriteFile(filepath.Join(pkg, "package.json"), []byte(`{"main": "index.js"}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	fresh := ExampleContext()
 	fresh.Method, fresh.Methods = "POST", []string{"POST", "OPTIONS"}
@@ -93,18 +116,23 @@ func TestExpressSnippetsRunPasted(t *testing.T) {
 				body := strings.ReplaceAll(comments.ReplaceAllString(f.Snippet, ""), "require('cors')(", "")
 				edits := theirs.MatchString(body)
 				for aname, app := range expressApps {
-					if edits && aname == "no cors yet" || seen[aname+f.Snippet] {
+					if edits && !app.cors || seen[aname+f.Snippet] {
 						continue
 					}
 					seen[aname+f.Snippet] = true
 					checked++
-					file := filepath.Join(dir, "app.js")
-					src := strings.Replace(app, "PASTE", f.Snippet, 1) +
-						"process.stdout.write(JSON.stringify(globalThis.corsOptions || []));\n"
-					if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
-						t.Fatal(err)
+					out, err := runPasted(node, dir, app, f.Snippet)
+					if err != nil && app.esm && strings.Contains(f.Snippet, "require(") {
+						// Loud, not silent; then the snippet's own ESM line must make it start.
+						if !strings.Contains(string(out), "require is not defined") {
+							t.Errorf("%s (%s), pasted into an app that %s: %v, not the ReferenceError:\n%s", code, cname, aname, err, out)
+						}
+						if !strings.Contains(f.Snippet, expressESMNote) {
+							t.Errorf("%s (%s): a require the snippet has throws in an ES module, and it does not say %q:\n%s", code, cname, expressESMNote, f.Snippet)
+							continue
+						}
+						out, err = runPasted(node, dir, app, esmEdit(f.Snippet, app.cors))
 					}
-					out, err := exec.Command(node, file).CombinedOutput()
 					if err != nil {
 						t.Errorf("%s (%s), pasted into an app that %s: %v\n%s\nsnippet:\n%s", code, cname, aname, err, out, f.Snippet)
 						continue
@@ -132,7 +160,29 @@ func TestExpressSnippetsRunPasted(t *testing.T) {
 			}
 		}
 	}
-	if checked < 8 {
+	if checked < 16 {
 		t.Fatalf("only %d pastes checked", checked)
 	}
+}
+
+// runPasted writes app with snippet in place of PASTE into dir and starts
+// it under node; it prints the options given to cors.
+func runPasted(node, dir string, app expressApp, snippet string) ([]byte, error) {
+	file := filepath.Join(dir, app.file)
+	src := strings.Replace(app.src, "PASTE", snippet, 1) +
+		"process.stdout.write(JSON.stringify(globalThis.corsOptions || []));\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		return nil, err
+	}
+	return exec.Command(node, file).CombinedOutput()
+}
+
+// esmEdit does what expressESMNote says: cors called, not require('cors'),
+// and the import at the top when the file has none.
+func esmEdit(snippet string, hasImport bool) string {
+	s := strings.ReplaceAll(snippet, "require('cors')(", "cors(")
+	if !hasImport {
+		s = "import cors from 'cors';\n" + s // hoisted: an import may stand anywhere at top level
+	}
+	return s
 }

@@ -174,7 +174,8 @@ var corsPackageMethods = []string{"GET", "HEAD", "PUT", "PATCH", "POST", "DELETE
 
 // expressCors registers a cors middleware for the whole app. It calls
 // require('cors') in place: a file that declares cors already stops with a
-// SyntaxError on a second const (express 4.22, cors 2.8). Its methods and
+// SyntaxError on a second const (express 4.22, cors 2.8); an ES module
+// follows expressESMNote. Its methods and
 // allowedHeaders stay cors's defaults (the headers a preflight asks for are
 // echoed, for the listed origins only): the page's alone would refuse the
 // preflights that other routes pass today through their own cors().
@@ -199,14 +200,15 @@ func expressCors(c FixContext) string {
 		lists = fmt.Sprintf(`  // methods, allowedHeaders: keep yours; add %s and %s if you list them`, c.Method, c.headerList(", "))
 	}
 	return fmt.Sprintf(`%s// first: before auth, routers and error handlers, so OPTIONS is answered and errors carry
-// the headers (npm install cors; require('cors') here works whether or not the file has one)
+// the headers (npm install cors; require('cors') here, whether or not the file declares cors)
+%s
 app.use(require('cors')({
   origin: [%s],
 %s
   credentials: %s
   maxAge: 7200,
 }));
-%s`, head, c.jsOrigins(), lists, c.credentials("//", ","), expressBelow)
+%s`, head, expressESMNote, c.jsOrigins(), lists, c.credentials("//", ","), expressBelow)
 }
 
 // expressBelow says where the app's own middleware goes, as a comment: a
@@ -368,3 +370,7 @@ func serve(mux http.Handler) error {
 }
 %s`, c.addIfMissing("//", "its allowed origins"))
 }
+
+// expressESMNote is the line for an ES module ("type": "module", .mjs), where a
+// pasted require throws a ReferenceError; no one form loads cors in both kinds.
+const expressESMNote = "// ES module (.mjs, \"type\": \"module\"): import cors from 'cors' at the top; call cors, not require('cors')"
