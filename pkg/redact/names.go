@@ -88,12 +88,13 @@ var harmlessWords = map[string]bool{
 }
 
 // harmlessBefore are words that, right before a secret word, name
-// something that is not secret: a public key, a database's sort key. Not
+// something that is not secret: a public key, a database's sort key, API
+// Gateway's route key (a method and a path). Not
 // "primary": Azure's keys come in pairs, primaryKey and secondaryKey (API
 // Management, Service Bus, Event Hubs).
 var harmlessBefore = map[string][]string{
 	"key": {"public", "publishable", "foreign", "sort", "partition", "range", "cache",
-		"idempotency"},
+		"idempotency", "route"},
 	// A language model's usage: counts of tokens.
 	"tokens": {"max", "total", "prompt", "completion", "input", "output", "cached", "reasoning"},
 }
@@ -136,6 +137,9 @@ var describing = map[string]bool{
 	"enabled": true, "scheme": true, "count": true, "limit": true,
 }
 
+// corsPrefix starts the CORS headers' names, never secret.
+const corsPrefix = "access-control-"
+
 // IsSecretName reports whether a header or query-parameter name holds a
 // secret. CORS headers are never secret: they are what corsdiag diagnoses.
 func IsSecretName(name string) bool {
@@ -144,7 +148,7 @@ func IsSecretName(name string) bool {
 	if secretWholeBits&nameBit(n) != 0 && secretWhole[n] {
 		return true
 	}
-	if strings.HasPrefix(n, "access-control-") || n == "origin" || n == "vary" || n == "sec-fetch-mode" {
+	if strings.HasPrefix(n, corsPrefix) || n == "origin" || n == "vary" || n == "sec-fetch-mode" {
 		return false
 	}
 	if !holdsStem(n) {

@@ -535,8 +535,8 @@ func TextAround(pre, url, post string) (mid string, ok bool) {
 	win := append(room[:0], pre[max(0, len(pre)-w):]...)
 	win = append(append(win, mid...), post[:min(w, len(post))]...)
 	// Nor may a key=value pair of the URL's that URL keeps be one Text
-	// hides, or a value after its last '=' be in post.
-	if mayHoldSecret(win) || holdsSecretKey(mid) || strings.HasSuffix(mid, "=") {
+	// hides, or a value after its last '=' or ':' be in post.
+	if mayHoldSecret(win) || holdsSecretKey(mid) || strings.HasSuffix(mid, "=") || strings.HasSuffix(mid, ":") {
 		return "", false
 	}
 	return mid, true
@@ -653,7 +653,7 @@ func TextQuoting(s string, urls ...string) string {
 // patterns is Text without the URL step.
 func patterns(s string) string {
 	s = shapes(s)
-	if strings.IndexByte(s, '=') >= 0 {
+	if strings.IndexByte(s, '=') >= 0 || strings.IndexByte(s, ':') >= 0 {
 		s = keyValues(s, nextSecretKey)
 	}
 	return s
@@ -689,16 +689,27 @@ func nextHintedKey(s string, pos int) (k0, k1 int, ok bool) {
 // nextSecretKey finds the next key=value pair in s from pos whose key
 // IsSecretName holds and whose value is not yet hidden: the keys keyRE's
 // hint words do not name (AccountKey=, SharedAccessKey=, key1=,
-// basicauth=). Only a '=' with a key right before it is asked, so prose
+// basicauth=), and the key: value and "key": "value" pairs colonKey
+// takes. Only a '=' or ':' with a key right before it is asked, so prose
 // without one costs a byte search.
 func nextSecretKey(s string, pos int) (k0, k1 int, ok bool) {
+	// The next '=' and ':' from pos, each found by strings.IndexByte (a
+	// vector search; a byte set's loop doubled Text's time on a finding).
+	eq, colon := nextByte(s, pos, '='), nextByte(s, pos, ':')
 	for {
-		j := strings.IndexByte(s[pos:], '=')
-		if j < 0 {
+		j := min(eq, colon)
+		if j == len(s) {
 			return 0, 0, false
 		}
-		j += pos
 		pos = j + 1
+		if j == colon {
+			colon = nextByte(s, pos, ':')
+			if k0, k1, ok := colonKey(s, j); ok {
+				return k0, k1, true
+			}
+			continue
+		}
+		eq = nextByte(s, pos, '=')
 		k := j
 		for k > 0 && isKeyByte(s[k-1]) {
 			k--
@@ -712,13 +723,86 @@ func nextSecretKey(s string, pos int) (k0, k1 int, ok bool) {
 	}
 }
 
+// nextByte is the index of the first c in s from pos, or len(s).
+func nextByte(s string, pos int, c byte) int {
+	if i := strings.IndexByte(s[pos:], c); i >= 0 {
+		return pos + i
+	}
+	return len(s)
+}
+
+// colonKey is the key of a YAML key: value or a JSON "key": "value" pair
+// (quotes maybe escaped) whose ':' is s[j], from k0, and where its value
+// starts, k1, when IsSecretName holds for it: a key that starts with a
+// letter, right before the colon, and after white space or "{[(,;`'\"" or
+// nothing, and a value on the same line. So a scheme (https:), a time
+// (12:30), a port and a URL's userinfo are none, nor a URL value. Unquoted, a lone word
+// (code, credentials, Authorization) is prose's ("Status code: 200",
+// "credentials: unchanged"), and a header secretHeaders names is a line
+// HeaderLine reads and Text reads by its value (a scheme, a cookie's
+// name). A number is a secret where isSecretNumber says, as in Body.
+func colonKey(s string, j int) (k0, k1 int, ok bool) {
+	e := j
+	quote := e > 0 && s[e-1] == '"'
+	if quote {
+		if e--; e > 0 && s[e-1] == '\\' {
+			e--
+		}
+	}
+	k := e
+	for k > 0 && isKeyByte(s[k-1]) {
+		k--
+	}
+	if k == e || !isLower(s[k]|0x20) || !quote && isLoneWord(s[k+1:e]) {
+		return 0, 0, false
+	}
+	key := s[k:e]
+	if quote {
+		if k == 0 || s[k-1] != '"' {
+			return 0, 0, false
+		}
+		if k--; k > 0 && s[k-1] == '\\' && e < j-1 {
+			k--
+		}
+	}
+	if k > 0 && !isSpaceByte(s[k-1]) && strings.IndexByte("{[(,;`'\"", s[k-1]) < 0 {
+		return 0, 0, false
+	}
+	v := j + 1
+	for v < len(s) && (s[v] == ' ' || s[v] == '\t') {
+		v++
+	}
+	// A CORS header is asked first: findings quote them at every turn.
+	if v == len(s) || isSpaceByte(s[v]) || len(key) > len(corsPrefix) && hasFoldedPrefix(key, corsPrefix) ||
+		!mayBeSecretName(key) || !IsSecretName(key) || !quote && secretHeaders[strings.ToLower(key)] {
+		return 0, 0, false
+	}
+	// A URL's secrets are urlsInText's to find.
+	if v0, v1, _ := valueAt(s, v); strings.Contains(s[v0:v1], "://") ||
+		jsonNumberRE.FindString(s[v0:v1]) == s[v0:v1] && !isSecretNumber(key) {
+		return 0, 0, false
+	}
+	return k, v, true
+}
+
+// isLoneWord reports whether w, a key after its first letter, is lower-case
+// letters only: the key is one word of prose.
+func isLoneWord(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if !isLower(w[i]) {
+			return false
+		}
+	}
+	return true
+}
+
 // isKeyByte reports whether c may be part of a key=value pair's key.
 func isKeyByte(c byte) bool {
 	return isLower(c) || isUpper(c) || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.'
 }
 
-// holdsSecretKey reports whether Text would hide a key=value pair of s
-// that no secret hint marks.
+// holdsSecretKey reports whether Text would hide a key=value or key:
+// value pair of s that no secret hint marks.
 func holdsSecretKey(s string) bool {
 	_, _, ok := nextSecretKey(s, 0)
 	return ok
@@ -877,10 +961,14 @@ func isSpaceByte(c byte) bool {
 
 // literals are values that hold no secret whatever their key: a fix's
 // snippet sets ApiKeyRequired: false or api_key_required = false, and
-// must stay one to paste.
+// must stay one to paste; API Gateway's header values are in single
+// quotes (…Access-Control-Allow-Credentials: "'true'").
 var literals = []string{"true", "false", "null"}
 
 func isLiteral(v string) bool {
+	if len(v) > 2 && v[0] == '\'' && v[len(v)-1] == '\'' {
+		v = v[1 : len(v)-1]
+	}
 	for _, l := range literals {
 		if strings.EqualFold(v, l) {
 			return true

@@ -486,9 +486,10 @@ func TestTextAround(t *testing.T) {
 		{"http", "s://a.test/", " ", "", false},                    // the URL starts in pre
 		{"see https://b.test/", "https://a.test/", " ", "", false}, // or pre's runs into it
 		{"see https://b.test/?x=1 ", "https://a.test/", " ", "https://a.test/", true},
-		{"x ", "https://a.test/", "abc", "", false},       // and goes on into post
-		{"x ", "https://a.test/a b", " ", "", false},      // or ends inside
-		{"x ", "https://a.test/?to", "ken=1 ", "", false}, // a hint across the end
+		{"x ", "https://a.test/", "abc", "", false},                          // and goes on into post
+		{"x ", "https://a.test/a b", " ", "", false},                         // or ends inside
+		{"x ", "https://a.test/?to", "ken=1 ", "", false},                    // a hint across the end
+		{"x ", "https://a.test/?a=1,primaryKey:", `"abcd1234" y`, "", false}, // a value in post
 	}
 	for _, tt := range tests {
 		mid, ok := TextAround(tt.pre, tt.url, tt.post)
@@ -725,6 +726,38 @@ func TestTextKeyNames(t *testing.T) {
 		{"AccountName=devstoreaccount1;SameSite=None;max_tokens=4096;publicKey=MFkwEwYH",
 			"AccountName=devstoreaccount1;SameSite=None;max_tokens=4096;publicKey=MFkwEwYH"},
 		{"properties.cors.supportCredentials=true and a=b", "properties.cors.supportCredentials=true and a=b"},
+		// key: value and "key": "value" pairs quoted from YAML or JSON (an
+		// error body) whose key holds no hint word.
+		{"upstream said: AccountKey: xyz0123456789, primaryKey: pk0123456789",
+			"upstream said: AccountKey: " + Marker + ", primaryKey: " + Marker},
+		{`body {"AccountKey": "xyz 0123", "primaryKey":"pk0123456789","name":"app"}`,
+			`body {"AccountKey": "` + Marker + `", "primaryKey":"` + Marker + `","name":"app"}`},
+		{`{\"secondaryKey\": \"sk0123456789\"}`, `{\"secondaryKey\": \"` + Marker + `\"}`},
+		{"key1:\tabcd1234efgh (expired)", "key1:\t" + Marker + " (expired)"},
+		{"connectionString: DefaultEndpointsProtocol=https;AccountKey=abcd1234==",
+			"connectionString: DefaultEndpointsProtocol=https;AccountKey=" + Marker},
+		// What is no such pair stays: a scheme, a time, a port, a URL's
+		// userinfo, a space before the colon, a key ending a line, a header
+		// line whose value Text already reads (a cookie's name, a scheme),
+		// CORS headers, fetch's credentials modes.
+		{"see https://a.example/key:abcd1234 at 12:30:15 on 127.0.0.1:8080, primaryKey: https://a.example/x",
+			"see https://a.example/key:abcd1234 at 12:30:15 on 127.0.0.1:8080, primaryKey: https://a.example/x"},
+		{"AccountKey : xyz0123456789 and primaryKey:\nnext line", "AccountKey : xyz0123456789 and primaryKey:\nnext line"},
+		{"Cookie: sid=abcd1234; theme=dark", "Cookie: sid=" + Marker + "; theme=dark"},
+		{"Authorization: Bearer abcdefghijkl", "Authorization: Bearer " + Marker},
+		{"Access-Control-Allow-Credentials: true, Access-Control-Allow-Headers: authorization, x-api-key",
+			"Access-Control-Allow-Credentials: true, Access-Control-Allow-Headers: authorization, x-api-key"},
+		{"fetch(url, {credentials: 'include'}) or credentials: same-origin",
+			"fetch(url, {credentials: 'include'}) or credentials: same-origin"},
+		{"x=primaryKey:abcd1234 and publicKey: MFkwEwYHKoZI", "x=primaryKey:abcd1234 and publicKey: MFkwEwYHKoZI"},
+		// A lone word before a colon is prose's; a number is a secret
+		// where isSecretNumber says (as in Body); API Gateway quotes its
+		// header values ("'true'").
+		{"Status code: 2000. Set credentials: unchanged, Authorization: environment variable",
+			"Status code: 2000. Set credentials: unchanged, Authorization: environment variable"},
+		{`{"code": 40001, "sessionPin": 123456}`, `{"code": 40001, "sessionPin": "` + Marker + `"}`},
+		{`method.response.header.Access-Control-Allow-Credentials: "'true'"`,
+			`method.response.header.Access-Control-Allow-Credentials: "'true'"`},
 	}
 	for _, tt := range tests {
 		if got := Text(tt.in); got != tt.want {
