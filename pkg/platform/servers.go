@@ -387,13 +387,16 @@ func nginxCors(c FixContext) string {
 	if c.keepsList() {
 		// add_header appends: the location's own line and this one would
 		// send the header twice.
-		inherit += "    # in place of your Access-Control-Allow-Origin lines here (add_header appends: two would send it twice)\n"
+		inherit += "    # in place of your Access-Control-Allow-Origin lines here (add_header\n" +
+			"    # appends: two would send it twice)\n"
 	}
-	return fmt.Sprintf(`# http block, beside your server blocks: the exact origins allowed; any other maps to ""
-# and gets no Access-Control-Allow-Origin (an empty value is not sent)
+	return fmt.Sprintf(`# http block, beside your server blocks: the exact origins allowed; any
+# other maps to "" and gets no Access-Control-Allow-Origin (an empty value
+# is not sent)
 %s
 location %s {
-%s    # the preflight is answered here, before a static handler or the proxy can refuse OPTIONS
+%s    # the preflight is answered here, before a static handler or the
+    # proxy can refuse OPTIONS
     if ($request_method = OPTIONS) {
         add_header Access-Control-Allow-Origin $cors_origin always;
         add_header Access-Control-Allow-Methods "%s" always;
@@ -402,7 +405,8 @@ location %s {
         add_header Vary Origin always;
         return 204;
     }
-    # always: on 4xx/5xx answers too; repeat these in any nested block that has its own add_header
+    # always: on 4xx/5xx answers too; repeat these in any nested block
+    # that has its own add_header
     add_header Access-Control-Allow-Origin $cors_origin always;%s
     add_header Vary Origin always;
 `+nginxLocationEnd, nginxOriginMap("$cors_origin", c.slotComment("    ", "#"), c.allowListOrigins(), "$http_origin"), nginxLocation(c.Path), inherit, c.methodList(", "), c.headerList(", "), cred, credA)
@@ -433,18 +437,21 @@ const nginxLocationEnd = `    # ... your existing root or proxy_pass ...
 // other paths or origins would send a second (nginx 1.22.1: two
 // Access-Control-Allow-Origin lines, which the browser refuses). Left as
 // a comment: a location's own proxy_hide_header drops the server block's.
-const nginxHideNote = `    # if this location passes requests to an application (proxy_pass, fastcgi_pass) that
-    # sends Access-Control-Allow-Origin itself for other paths or origins, the browser gets
-    # two and refuses them: hide the application's here (fastcgi_hide_header for fastcgi_pass),
-    # and repeat the server block's proxy_hide_header lines, which a location's own stop:
+const nginxHideNote = `    # if this location passes requests to an application (proxy_pass,
+    # fastcgi_pass) that sends Access-Control-Allow-Origin itself for other
+    # paths or origins, the browser gets two and refuses them: hide the
+    # application's here (fastcgi_hide_header for fastcgi_pass), and repeat
+    # the server block's proxy_hide_header lines, which a location's own
+    # stop:
     # proxy_hide_header Access-Control-Allow-Origin;
 `
 
 // nginxInheritNote goes first in a location the snippet gives add_header
 // lines: nginx inherits the server block's "if and only if there are no
 // add_header directives defined on the current level".
-const nginxInheritNote = `    # an add_header here stops the server block's add_header lines (HSTS, CSP...) reaching
-    # this location: repeat them here too, or add add_header_inherit merge; (nginx 1.29.3+)
+const nginxInheritNote = `    # an add_header here stops the server block's add_header lines (HSTS,
+    # CSP...) reaching this location: repeat them here too, or add
+    # add_header_inherit merge; (nginx 1.29.3+)
 `
 
 // nginxAlwaysSed adds `always` to every CORS add_header that lacks it.
