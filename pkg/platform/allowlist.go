@@ -89,12 +89,13 @@ func expressAllowList(c FixContext) string {
 	return fmt.Sprintf(`// exact origins only: never origin: true (it echoes every origin), never a RegExp;
 // %s
 const allowed = new Set([%s]);
-// in place of your app.use(cors(...)); require('cors') here, whether or not the file declares cors
+// in place of your app.use(cors(...)); require('cors') here, whether or not
+// the file declares cors
 %s
 app.use(require('cors')({
   origin: (origin, callback) => callback(null, allowed.has(origin) ? origin : false),
   credentials: %s
-  // your other options (methods, allowedHeaders, exposedHeaders, maxAge) stay as they are
+  // your other options (methods, allowedHeaders, exposedHeaders, maxAge) stay
 }));`, allowListOthers, singleQuoted(c.allowed()), expressESMNote, c.replacing().credentials("//", ","))
 }
 

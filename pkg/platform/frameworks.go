@@ -199,8 +199,9 @@ func expressCors(c FixContext) string {
 		head = "// allowedOrigins: the origins your code allows today; keep them all\n"
 		lists = fmt.Sprintf(`  // methods, allowedHeaders: keep yours; add %s and %s if you list them`, c.Method, c.headerList(", "))
 	}
-	return fmt.Sprintf(`%s// first: before auth, routers and error handlers, so OPTIONS is answered and errors carry
-// the headers (npm install cors; require('cors') here, whether or not the file declares cors)
+	return fmt.Sprintf(`%s// first: before auth, routers and error handlers, so OPTIONS is answered and
+// errors carry the headers (npm install cors; require('cors') here, whether or
+// not the file declares cors)
 %s
 app.use(require('cors')({
   origin: [%s],
@@ -373,4 +374,5 @@ func serve(mux http.Handler) error {
 
 // expressESMNote is the line for an ES module ("type": "module", .mjs), where a
 // pasted require throws a ReferenceError; no one form loads cors in both kinds.
-const expressESMNote = "// ES module (.mjs, \"type\": \"module\"): import cors from 'cors' at the top; call cors, not require('cors')"
+const expressESMNote = "// ES module (.mjs, \"type\": \"module\"): import cors from 'cors' at the\n" +
+	"// top, and call cors, not require('cors')"
