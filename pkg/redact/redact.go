@@ -362,10 +362,7 @@ func urlsInText(s string) string {
 		for start > 0 && weburl.IsSchemeByte(s[start-1]) {
 			start--
 		}
-		end := j + 3
-		for end < len(s) && !isURLEnd(s[end]) {
-			end++
-		}
+		end := j + 3 + len(firstWord(s[j+3:]))
 		end = urlGoesOn(s, j, end)
 		end = start + proseEnd(s[start:end], s[end:])
 		if start < j && start >= last && urlSecretMarks.index(s[j:end]) >= 0 {
@@ -464,10 +461,7 @@ func relativeURLs(s string) string {
 		if i += k; i > 0 && !opensURL(s[i-1]) {
 			continue
 		}
-		end := i + 1
-		for end < len(s) && !isURLEnd(s[end]) {
-			end++
-		}
+		end := i + 1 + len(firstWord(s[i+1:]))
 		end = i + proseEnd(s[i:end], s[end:])
 		if queryStarts.index(s[i:end]) >= 0 {
 			if r := rawURL(s[i:end]); r != s[i:end] {
@@ -1078,8 +1072,9 @@ var (
 // an object or array under such a name (secretContainers), and PEM private keys. What holds no
 // secret stays byte for byte.
 func Body(s string) string {
-	// The members whose names IsSecretName knows (Text reads only hinted
-	// names before ':'), and the numbers isSecretNumber hides.
+	// JSON members by their names, which Text's colonKey does not all take
+	// (an array's items, a URL value): secret containers whole, then each
+	// string and number jsonPairRE finds.
 	if strings.Contains(s, `"`) && strings.Contains(s, ":") {
 		s = secretContainers(s)
 		s = jsonPairRE.ReplaceAllStringFunc(s, func(m string) string {
