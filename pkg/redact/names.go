@@ -269,12 +269,12 @@ func asciiLower(s string) string {
 	return string(b)
 }
 
-// holdsStem reports whether n, a lower-case name, holds the letters of a
+// holdsStem reports whether name, in any case, holds the letters of a
 // stem or of a word secretAfter knows: the words of the rest need no look.
-func holdsStem(n string) bool {
-	for i := 0; i < len(n); i++ {
-		for _, r := range stemsByFirst[n[i]] {
-			if strings.HasPrefix(n[i:], r.stem) {
+func holdsStem(name string) bool {
+	for i := 0; i < len(name); i++ {
+		for _, r := range stemsByFirst[name[i]|0x20] {
+			if len(name)-i >= len(r.stem) && hasFoldedPrefix(name[i:], r.stem) {
 				return true
 			}
 		}
@@ -286,20 +286,7 @@ func holdsStem(n string) bool {
 // in any case and without lowering them: neither a whole secret name's
 // bit (nameBit) nor a stem's letters. Text asks it of every key=value key.
 func mayBeSecretName(name string) bool {
-	if n := len(name); n > 0 {
-		h := 7*n + 3*int(name[n-1]|0x20) + int(name[0]|0x20)
-		if secretWholeBits&(1<<(h%64)) != 0 {
-			return true
-		}
-	}
-	for i := 0; i < len(name); i++ {
-		for _, r := range stemsByFirst[name[i]|0x20] {
-			if len(name)-i >= len(r.stem) && hasFoldedPrefix(name[i:], r.stem) {
-				return true
-			}
-		}
-	}
-	return false
+	return secretWholeBits&nameBit(name) != 0 || holdsStem(name)
 }
 
 // stemsByFirst is secretStems and secretAfter's words (as stems that
@@ -335,12 +322,13 @@ var secretWholeBits = func() (bits uint64) {
 	return bits
 }()
 
-// nameBit hashes a name's length and first and last bytes to one of 64
-// bits: equal names have the same bit.
+// nameBit hashes a name's length and first and last bytes (each |0x20,
+// as hintPairs) to one of 64 bits: names equal in any case have the same
+// bit.
 func nameBit(n string) uint64 {
 	h := len(n)
 	if h > 0 {
-		h = 7*h + 3*int(n[h-1]) + int(n[0])
+		h = 7*h + 3*int(n[h-1]|0x20) + int(n[0]|0x20)
 	}
 	return 1 << (h % 64)
 }
