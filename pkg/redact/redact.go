@@ -1139,12 +1139,12 @@ func secretContainers(s string) string {
 		if e := strings.IndexAny(s[v+1:], `"{[]`); s[v] == '[' && (e < 0 || s[v+1+e] == ']') {
 			continue
 		}
-		key, ok := memberBefore(s, j)
+		key, level, ok := memberBefore(s, j)
 		if !ok || !IsSecretName(key) {
 			continue
 		}
 		b.WriteString(s[last:v])
-		last = hideScalars(&b, s, v)
+		last = hideScalars(&b, s, v, level)
 		i = last
 	}
 	if last == 0 {
@@ -1155,39 +1155,64 @@ func secretContainers(s string) string {
 }
 
 // memberBefore is the JSON member name whose quotes end before s[colon],
-// white space between, unquoted as Body's members are.
-func memberBefore(s string, colon int) (string, bool) {
+// white space between, unquoted as Body's members are, and its level: how
+// many JSON strings hold it (quoteAt), 0 in plain JSON.
+func memberBefore(s string, colon int) (key string, level int, ok bool) {
 	q := colon - 1
 	for q >= 0 && isSpaceByte(s[q]) {
 		q--
 	}
-	if q < 1 || s[q] != '"' || s[q-1] == '\\' {
-		return "", false
+	if q < 1 || s[q] != '"' {
+		return "", 0, false
 	}
-	for o := q - 1; o >= 0 && q-o <= 130; o-- {
+	if level, _ = quoteAt(s, q); level > maxLevel {
+		return "", 0, false
+	}
+	esc := 1<<level - 1 // the backslashes that escape its quotes
+	for o := q - 1 - esc; o >= 0 && q-o <= 130<<level; o-- {
 		if s[o] != '"' {
 			continue
 		}
-		bs := 0
-		for o-1-bs >= 0 && s[o-1-bs] == '\\' {
-			bs++
-		}
-		if bs%2 == 1 {
+		if l, _ := quoteAt(s, o); l != level {
 			continue
 		}
-		key := s[o+1 : q]
-		if u, err := strconv.Unquote(`"` + key + `"`); err == nil {
-			key = u
+		key = s[o+1 : q-esc]
+		for range level + 1 {
+			if u, err := strconv.Unquote(`"` + key + `"`); err == nil {
+				key = u
+			}
 		}
-		return key, true
+		return key, level, true
 	}
-	return "", false
+	return "", 0, false
+}
+
+// maxLevel is the deepest JSON held in strings that memberBefore reads:
+// a hidden number's quotes take 2^level bytes each.
+const maxLevel = 4
+
+// quoteAt reads the '"' at s[q] by the backslashes right before it: level
+// is how many JSON strings hold the JSON it quotes in (each escapes a
+// quote once more: ", \", \\\"), run how many backslashes there are. A
+// quote escaped at its own level (an inner string's \\\" at level 1) is
+// above it: a string's byte.
+func quoteAt(s string, q int) (level, run int) {
+	for run < q && s[q-1-run] == '\\' {
+		run++
+	}
+	for r := run; r&1 == 1; r >>= 1 {
+		level++
+	}
+	return level, run
 }
 
 // hideScalars writes the object or array that starts at s[v] to b with
 // its strings (not its member names) and numbers hidden, and returns
-// where it ends.
-func hideScalars(b *strings.Builder, s string, v int) int {
+// where it ends. At level (memberBefore) above 0 its quotes are escaped
+// as they were, and a quote of a lower level ends it: the string holding
+// it ended (a cut-off log line), and what follows is not the secret's.
+func hideScalars(b *strings.Builder, s string, v, level int) int {
+	quote := strings.Repeat(`\`, 1<<level-1) + `"`
 	depth := 0
 	for i := v; i < len(s); {
 		c := s[i]
@@ -1196,23 +1221,42 @@ func hideScalars(b *strings.Builder, s string, v int) int {
 			depth++
 		case c == '}' || c == ']':
 			depth--
+		case c == '\\' && level > 0 && i+1 < len(s) && s[i+1] != '\\' && s[i+1] != '"':
+			// An escape of the string holding it (\n between members):
+			// a hidden number's quote must not follow its backslash.
+			b.WriteString(s[i : i+2])
+			i += 2
+			continue
 		case c == '"':
-			e := i + 1
-			for e < len(s) && s[e] != '"' {
-				if s[e] == '\\' {
-					e++
-				}
-				e++
+			if l, _ := quoteAt(s, i); l < level {
+				return i // its backslashes are written or hidden
 			}
-			e = min(e+1, len(s))
+			// The string runs to the next quote of its level, or is cut
+			// off at one of a lower level or at the end.
+			// Its backslashes, if escaped, are written: the string runs
+			// to the next quote of its level, or is cut off at one of a
+			// lower level or at the end.
+			e, empty := i+1, false
+			for ; e < len(s); e++ {
+				if s[e] != '"' {
+					continue
+				}
+				if l, _ := quoteAt(s, e); l <= level {
+					if l == level {
+						empty = e-(len(quote)-1) == i+1
+						e++
+					}
+					break
+				}
+			}
 			n := e
 			for n < len(s) && isSpaceByte(s[n]) {
 				n++
 			}
-			if e-i == 2 || n < len(s) && s[n] == ':' {
+			if empty || n < len(s) && s[n] == ':' {
 				b.WriteString(s[i:e]) // a member name, or nothing to hide
 			} else {
-				b.WriteString(`"` + Marker + `"`)
+				b.WriteString(`"` + Marker + quote)
 			}
 			i = e
 			continue
@@ -1221,7 +1265,7 @@ func hideScalars(b *strings.Builder, s string, v int) int {
 			for e < len(s) && strings.IndexByte("0123456789.eE+-", s[e]) >= 0 {
 				e++
 			}
-			b.WriteString(`"` + Marker + `"`)
+			b.WriteString(quote + Marker + quote)
 			i = e
 			continue
 		}

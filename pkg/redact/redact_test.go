@@ -319,7 +319,8 @@ func TestBody(t *testing.T) {
 }
 
 func FuzzBody(f *testing.F) {
-	for _, s := range []string{`{"code":"c","a":"b"}`, "code=c&x=1", "-----BEGIN PRIVATE KEY-----\nx", `{"k\"ey":"v"}`} {
+	for _, s := range []string{`{"code":"c","a":"b"}`, "code=c&x=1", "-----BEGIN PRIVATE KEY-----\nx", `{"k\"ey":"v"}`,
+		`{"m":"{\"token\":[\"a\\\"b\", 1]}"}`, `{"m":"{\"secrets\":{\"a\":\"x`, `"{\\\"sid\\\":[\\\"v\\\"]}"`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -772,7 +773,7 @@ func TestTextKeyNames(t *testing.T) {
 // TestBodySecretContainers: an object or array under a secret name has
 // every string and number inside hidden, its member names and literals kept.
 func TestBodySecretContainers(t *testing.T) {
-	M := `"` + Marker + `"`
+	M, E := `"`+Marker+`"`, `\"`+Marker+`\"`
 	tests := []struct{ in, want string }{
 		{`{"secrets": {"db": "pw", "port": 5432, "tls": true, "ca": null}, "name": "app"}`,
 			`{"secrets": {"db": ` + M + `, "port": ` + M + `, "tls": true, "ca": null}, "name": "app"}`},
@@ -792,6 +793,24 @@ func TestBodySecretContainers(t *testing.T) {
 		// Under other names, containers stay.
 		{`{"data": {"data": {"user": "bob"}}, "token_type": {"name": "x"}}`,
 			`{"data": {"data": {"user": "bob"}}, "token_type": {"name": "x"}}`},
+		// JSON held in a JSON string (a logged body, an error's detail):
+		// its quotes are escaped, and a container under a secret name is
+		// hidden as in plain JSON, with its quotes escaped as they were.
+		{`{"detail":"{\"credentials\":{\"user\":\"a\",\"pw\":\"s3cr3t\"}}"}`,
+			`{"detail":"{\"credentials\":{\"user\":` + E + `,\"pw\":` + E + `}}"}`},
+		{`{"msg":"{\"token\":[\"abc123\", \"d\"]}"}`, `{"msg":"{\"token\":[` + E + `, ` + E + `]}"}`},
+		{`{"msg":"{\"AccountKey\": [\"abc123\"], \"n\": [1]}"}`, `{"msg":"{\"AccountKey\": [` + E + `], \"n\": [1]}"}`},
+		{`{"msg":"{\"secrets\":{\"a\":\"x\\\"}]y\",\"n\":5,\"ok\":true}, \"name\":\"app\"}"}`,
+			`{"msg":"{\"secrets\":{\"a\":` + E + `,\"n\":` + E + `,\"ok\":true}, \"name\":\"app\"}"}`},
+		// Twice held: a string in a string.
+		{`{"a":"{\"b\":\"{\\\"session\\\":{\\\"id\\\":\\\"s1d\\\"}}\"}"}`,
+			`{"a":"{\"b\":\"{\\\"session\\\":{\\\"id\\\":\\\"` + Marker + `\\\"}}\"}"}`},
+		// The string holding it ends before the container does (a cut-off
+		// log line): hidden to there, what follows stays.
+		{`{"msg":"{\"token\":{\"v\":\"abc", "level":"warn"}`,
+			`{"msg":"{\"token\":{\"v\":` + E + `", "level":"warn"}`},
+		{`{"msg":"{\"credentials\":[\"u\", 2", "level":"warn"}`,
+			`{"msg":"{\"credentials\":[` + E + `, ` + E + `", "level":"warn"}`},
 	}
 	for _, tt := range tests {
 		if got := Body(tt.in); got != tt.want {
