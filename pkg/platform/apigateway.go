@@ -735,14 +735,12 @@ func lambdaURLCauses(a *analysis) []cors.Finding {
 	if !a.sure(idLambdaURL) {
 		return nil
 	}
-	pf, fin := a.obs.preflight(), a.obs.final()
-	for _, r := range []*response{pf, fin} {
-		if r != nil && r.resp != nil && !hasACAO(r.resp) && a.blocks(r.step) {
-			return []cors.Finding{a.finding(CodeLambdaURLNotConfigured, idLambdaURL, r.step, true,
-				fmt.Sprintf("the Lambda function URL answered the %s (%d) without Access-Control-Allow-Origin: the function URL has no CORS configuration allowing %s (once configured, the URL answers preflights itself and adds the headers)", r.step, r.resp.Status, a.fixContext().Origin),
-				"Configure CORS on the function URL: AllowOrigins "+a.fixContext().Origin+", AllowMethods "+strings.Join(a.fixContext().Methods[:1], ",")+", AllowHeaders "+a.fixContext().headerList(",")+".")}
-		}
+	if r := a.firstBlockedWithoutACAO(); r != nil {
+		return []cors.Finding{a.finding(CodeLambdaURLNotConfigured, idLambdaURL, r.step, true,
+			fmt.Sprintf("the Lambda function URL answered the %s (%d) without Access-Control-Allow-Origin: the function URL has no CORS configuration allowing %s (once configured, the URL answers preflights itself and adds the headers)", r.step, r.resp.Status, a.fixContext().Origin),
+			"Configure CORS on the function URL: AllowOrigins "+a.fixContext().Origin+", AllowMethods "+strings.Join(a.fixContext().Methods[:1], ",")+", AllowHeaders "+a.fixContext().headerList(",")+".")}
 	}
+	pf := a.obs.preflight()
 	if list, what, item, ok := a.preflightListLacks(); ok && hasACAO(pf.resp) {
 		return []cors.Finding{a.finding(CodeLambdaURLNotConfigured, idLambdaURL, "preflight", true,
 			fmt.Sprintf("the function URL's Cors allows %s, but its %s does not list the %s %s, so the URL's preflight answer leaves it out", a.fixContext().Origin, list, what, show(item)),

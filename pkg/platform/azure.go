@@ -177,36 +177,28 @@ func azureFingerprint(o *observation, r *response) []signal {
 }
 
 func azureCauses(a *analysis) []cors.Finding {
-	pf, fin := a.obs.preflight(), a.obs.final()
+	r := a.firstBlockedWithoutACAO()
+	if r == nil {
+		return nil
+	}
 	if a.sure(idAPIM) {
-		for _, r := range []*response{pf, fin} {
-			if r == nil || r.resp == nil || hasACAO(r.resp) || !a.blocks(r.step) {
-				continue
-			}
-			why := "no cors policy applies to this API and operation (or its allowed-origins does not list " + a.fixContext().Origin + ")"
-			key := r.resp.Status == 401 && strings.Contains(body(r.resp), "subscription key")
-			switch {
-			case key && r.step == "preflight":
-				why = "the preflight reached the subscription-key check, which it cannot pass (browsers send no Ocp-Apim-Subscription-Key on a preflight): no cors policy answered it first"
-			case key:
-				// A request that needs no preflight: the page sent no key.
-				why = "the request reached the subscription-key check without a valid key (the page must send an Ocp-Apim-Subscription-Key header or a subscription-key query parameter), and no cors policy put CORS headers on that 401"
-			case r.resp.Status == 404 && r.step == "preflight":
-				why = "no operation matches OPTIONS and no cors policy answered the preflight"
-			}
-			return []cors.Finding{a.finding(CodeAPIMCorsPolicy, idAPIM, r.step, true,
-				fmt.Sprintf("Azure API Management answered the %s %d without CORS headers: %s", r.step, r.resp.Status, why),
-				"Add <cors> for "+a.fixContext().Origin+" at the All APIs scope, first in <inbound>.")}
+		why := "no cors policy applies to this API and operation (or its allowed-origins does not list " + a.fixContext().Origin + ")"
+		key := r.resp.Status == 401 && strings.Contains(body(r.resp), "subscription key")
+		switch {
+		case key && r.step == "preflight":
+			why = "the preflight reached the subscription-key check, which it cannot pass (browsers send no Ocp-Apim-Subscription-Key on a preflight): no cors policy answered it first"
+		case key:
+			// A request that needs no preflight: the page sent no key.
+			why = "the request reached the subscription-key check without a valid key (the page must send an Ocp-Apim-Subscription-Key header or a subscription-key query parameter), and no cors policy put CORS headers on that 401"
+		case r.resp.Status == 404 && r.step == "preflight":
+			why = "no operation matches OPTIONS and no cors policy answered the preflight"
 		}
+		return []cors.Finding{a.finding(CodeAPIMCorsPolicy, idAPIM, r.step, true,
+			fmt.Sprintf("Azure API Management answered the %s %d without CORS headers: %s", r.step, r.resp.Status, why),
+			"Add <cors> for "+a.fixContext().Origin+" at the All APIs scope, first in <inbound>.")}
 	}
 	for _, id := range []string{idAzureFunctions, idAppService} {
-		if !a.sure(id) {
-			continue
-		}
-		for _, r := range []*response{pf, fin} {
-			if r == nil || r.resp == nil || hasACAO(r.resp) || !a.blocks(r.step) {
-				continue
-			}
+		if a.sure(id) {
 			return []cors.Finding{a.finding(CodeAppServiceCORS, id, r.step, true,
 				fmt.Sprintf("%s answered the %s %d without Access-Control-Allow-Origin: the platform's CORS list does not allow %s (when the list is set, the platform answers preflights and replaces the app's own CORS headers)", platforms[id].Name, r.step, r.resp.Status, a.fixContext().Origin),
 				"Add "+a.fixContext().Origin+" to the app's platform CORS settings.")}

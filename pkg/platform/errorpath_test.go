@@ -93,3 +93,34 @@ func TestNginxErrorPathWarningReplacesTheGenericOne(t *testing.T) {
 		t.Errorf("want %s and not %s; findings %v", CodeNginxAddHeaderNoAlways, cors.CodeErrorPathNoCORS, d.Findings)
 	}
 }
+
+// TestMissesAlways: the one rule for "an error answer that CORS lines
+// without `always` leave bare", which the nginx/Apache finding, its
+// error-path explanations and the errors-only warning all read.
+func TestMissesAlways(t *testing.T) {
+	apache404 := `<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">` + "\n<html><head>\n<title>404 Not Found</title>\n</head></html>\n"
+	acao := map[string][]string{"Access-Control-Allow-Origin": {"*"}}
+	tests := []struct {
+		name string
+		id   string
+		r    *response
+		want bool
+	}{
+		{"no response", idNginx, nil, false},
+		{"network error", idNginx, &response{step: "actual"}, false},
+		{"nginx 404", idNginx, &response{step: "actual", resp: &cors.Message{Status: 404}}, true},
+		{"nginx 200", idNginx, &response{step: "actual", resp: &cors.Message{Status: 200}}, false},
+		{"nginx 404 with the header", idNginx, &response{step: "actual", resp: &cors.Message{Status: 404, Header: acao}}, false},
+		{"405 to the preflight is static-options-405's", idNginx, &response{step: "preflight", resp: &cors.Message{Status: 405}}, false},
+		{"405 on an error path", idNginx, &response{step: "error-path 1", resp: &cors.Message{Status: 405}}, true},
+		{"Apache's own 404", idApache, &response{step: "actual", resp: &cors.Message{Status: 404, Body: []byte(apache404)}}, true},
+		{"a proxied backend's 404 behind Apache", idApache, &response{step: "actual", resp: &cors.Message{Status: 404, Body: []byte("not found")}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := missesAlways(tt.id, tt.r); got != tt.want {
+				t.Errorf("missesAlways = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

@@ -188,7 +188,7 @@ func googleFingerprint(o *observation, r *response) []signal {
 }
 
 func googleCauses(a *analysis) []cors.Finding {
-	pf, fin := a.obs.preflight(), a.obs.final()
+	pf := a.obs.preflight()
 	run := ""
 	for _, id := range []string{idCloudRun, idCloudFunctions, idGoogleFrontend} {
 		if a.has(id) {
@@ -215,12 +215,10 @@ func googleCauses(a *analysis) []cors.Finding {
 		}
 	}
 	if a.has(idGCS) {
-		for _, r := range []*response{pf, fin} {
-			if r != nil && r.resp != nil && !hasACAO(r.resp) && a.blocks(r.step) {
-				return []cors.Finding{a.finding(CodeGCSCORS, idGCS, r.step, true,
-					fmt.Sprintf("Cloud Storage answered the %s %d without Access-Control-Allow-Origin: bucket %s has no CORS configuration, or none of its entries lists origin %s with method %s", r.step, r.resp.Status, a.fixContext().Bucket, a.fixContext().Origin, a.fixContext().Method),
-					"Set a CORS configuration on gs://"+a.fixContext().Bucket+" for "+a.fixContext().Origin+".")}
-			}
+		if r := a.firstBlockedWithoutACAO(); r != nil {
+			return []cors.Finding{a.finding(CodeGCSCORS, idGCS, r.step, true,
+				fmt.Sprintf("Cloud Storage answered the %s %d without Access-Control-Allow-Origin: bucket %s has no CORS configuration, or none of its entries lists origin %s with method %s", r.step, r.resp.Status, a.fixContext().Bucket, a.fixContext().Origin, a.fixContext().Method),
+				"Set a CORS configuration on gs://"+a.fixContext().Bucket+" for "+a.fixContext().Origin+".")}
 		}
 	}
 	return nil

@@ -643,6 +643,24 @@ func (a *analysis) finding(code cors.Code, platformID, step string, blocking boo
 	return f
 }
 
+// blockedWithoutACAO reports whether r is an answer without
+// Access-Control-Allow-Origin at a step the browser blocks: "this platform
+// sent no CORS headers", as most platforms' causes start.
+func (a *analysis) blockedWithoutACAO(r *response) bool {
+	return r != nil && r.resp != nil && !hasACAO(r.resp) && a.blocks(r.step)
+}
+
+// firstBlockedWithoutACAO is the preflight, else the final answer, that
+// blockedWithoutACAO holds for; nil when neither.
+func (a *analysis) firstBlockedWithoutACAO() *response {
+	for _, r := range []*response{a.obs.preflight(), a.obs.final()} {
+		if a.blockedWithoutACAO(r) {
+			return r
+		}
+	}
+	return nil
+}
+
 // blocks reports whether the engine's diagnosis has an error at step.
 func (a *analysis) blocks(step string) bool {
 	for _, f := range a.diag.Findings {

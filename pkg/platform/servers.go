@@ -246,7 +246,7 @@ func serverCauses(a *analysis) []cors.Finding {
 			continue
 		}
 		for _, r := range a.obs.responses {
-			if r.resp == nil || r.resp.Status < 400 || hasACAO(r.resp) || r.resp.Status == 405 && r.step == "preflight" || !skipsCORSLines(id, r.resp) {
+			if !missesAlways(id, &r) {
 				continue
 			}
 			blocking := !strings.HasPrefix(r.step, "error-path")
@@ -255,39 +255,27 @@ func serverCauses(a *analysis) []cors.Finding {
 				fix))
 			// The server's rule: every error answer of it lacks them.
 			for _, ep := range a.obs.errorPaths() {
-				if ep.resp != nil && ep.resp.Status >= 400 && !hasACAO(ep.resp) && skipsCORSLines(id, ep.resp) {
+				if missesAlways(id, ep) {
 					a.explain(ep)
 				}
 			}
 			break
 		}
 	}
-	fin := a.obs.final()
-	if a.has(idKong) && !a.hasAny(idRESTAPI, idHTTPAPI) {
-		for _, r := range []*response{pf, fin} {
-			if r != nil && r.resp != nil && !hasACAO(r.resp) && a.blocks(r.step) {
-				why := "Kong passed the request to the upstream, which set no CORS headers"
-				if strings.Contains(body(r.resp), "no Route matched") {
-					why = "no Kong route matches " + r.request.Method + " on this path (routes restricted to other methods do not match OPTIONS)"
-				}
-				out = append(out, a.finding(CodeKongCORSPluginMissing, idKong, r.step, true,
-					fmt.Sprintf("Kong answered the %s (%d) without CORS headers: %s. With the cors plugin on the route Kong answers preflights itself", r.step, r.resp.Status, why),
-					"Enable the cors plugin on the route with origins "+a.fixContext().originsSaid()+"."))
-				break
-			}
+	if r := a.firstBlockedWithoutACAO(); r != nil && a.has(idKong) && !a.hasAny(idRESTAPI, idHTTPAPI) {
+		why := "Kong passed the request to the upstream, which set no CORS headers"
+		if strings.Contains(body(r.resp), "no Route matched") {
+			why = "no Kong route matches " + r.request.Method + " on this path (routes restricted to other methods do not match OPTIONS)"
 		}
+		out = append(out, a.finding(CodeKongCORSPluginMissing, idKong, r.step, true,
+			fmt.Sprintf("Kong answered the %s (%d) without CORS headers: %s. With the cors plugin on the route Kong answers preflights itself", r.step, r.resp.Status, why),
+			"Enable the cors plugin on the route with origins "+a.fixContext().originsSaid()+"."))
 	}
 	for _, id := range []string{idIstio, idEnvoy} {
-		if !a.has(id) {
-			continue
-		}
-		for _, r := range []*response{pf, fin} {
-			if r != nil && r.resp != nil && !hasACAO(r.resp) && a.blocks(r.step) {
-				out = append(out, a.finding(CodeEnvoyCORSPolicyMissing, id, r.step, true,
-					fmt.Sprintf("%s answered the %s (%d) without CORS headers: no CORS policy matches this route and origin (or the cors filter is missing from the filter chain), so the request was routed to the backend, which set none", platforms[id].Name, r.step, r.resp.Status),
-					"Add a CORS policy allowing "+a.fixContext().originsSaid()+" on the route (or add the origin to the policy that exists)."))
-				break
-			}
+		if r := a.firstBlockedWithoutACAO(); r != nil && a.has(id) {
+			out = append(out, a.finding(CodeEnvoyCORSPolicyMissing, id, r.step, true,
+				fmt.Sprintf("%s answered the %s (%d) without CORS headers: no CORS policy matches this route and origin (or the cors filter is missing from the filter chain), so the request was routed to the backend, which set none", platforms[id].Name, r.step, r.resp.Status),
+				"Add a CORS policy allowing "+a.fixContext().originsSaid()+" on the route (or add the origin to the policy that exists)."))
 		}
 	}
 	return out
@@ -308,8 +296,7 @@ func errorOnlySeen(a *analysis, id string, code cors.Code, what, fix string) (co
 		}
 	}
 	for _, r := range []*response{a.obs.preflight(), a.obs.final()} {
-		if r == nil || r.resp == nil || r.resp.Status < 400 || hasACAO(r.resp) || !a.blocks(r.step) ||
-			r.resp.Status == 405 && r.step == "preflight" || !skipsCORSLines(id, r.resp) {
+		if !missesAlways(id, r) || !a.blocks(r.step) {
 			continue
 		}
 		return a.finding(code, id, r.step, false,
@@ -317,6 +304,14 @@ func errorOnlySeen(a *analysis, id string, code cors.Code, what, fix string) (co
 			fix), true
 	}
 	return cors.Finding{}, false
+}
+
+// missesAlways reports whether r is an error answer that the server id's
+// CORS lines without `always` leave without Access-Control-Allow-Origin.
+// A 405 to the preflight is static-options-405's: nothing answers OPTIONS.
+func missesAlways(id string, r *response) bool {
+	return r != nil && r.resp != nil && r.resp.Status >= 400 && !hasACAO(r.resp) &&
+		!(r.resp.Status == 405 && r.step == "preflight") && skipsCORSLines(id, r.resp)
 }
 
 // skipsCORSLines reports whether the server id's CORS lines without
@@ -359,7 +354,7 @@ func nginxNoCORSHere(a *analysis, id string) (cors.Finding, bool) {
 		return cors.Finding{}, false
 	}
 	for _, r := range []*response{a.obs.preflight(), a.obs.final()} {
-		if r == nil || r.resp == nil || !is2xx(r.resp.Status) || hasACAO(r.resp) || !a.blocks(r.step) || refusal(r) != "" {
+		if !a.blockedWithoutACAO(r) || !is2xx(r.resp.Status) || refusal(r) != "" {
 			continue
 		}
 		origin := a.fixContext().Origin
