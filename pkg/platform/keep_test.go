@@ -265,6 +265,50 @@ func TestAlwaysEditsKeepValues(t *testing.T) {
     Header always set 'Vary' Origin
 </VirtualHost>
 `
+	// Several directives on a line: each CORS add_header gets its own
+	// `always` (nginx 1.22.1 applies them one by one); a commented line
+	// stays as written.
+	const nginxOneLine = nginxTestHead + `    server {
+        listen 127.0.0.1:8080;
+        location /api/ {
+            add_header Access-Control-Allow-Origin $http_origin; add_header Access-Control-Allow-Methods "GET, PUT";
+            add_header X-Frame-Options DENY; add_header 'Access-Control-Allow-Headers' "Content-Type" always; add_header Vary Origin;
+            # add_header Access-Control-Max-Age 600;
+            return 200;
+        }
+        location /b/ { add_header Access-Control-Allow-Origin *;  add_header  vary  Origin ; return 200; }
+    }
+}
+`
+	const nginxOneLineWant = `            add_header Access-Control-Allow-Origin $http_origin always; add_header Access-Control-Allow-Methods "GET, PUT" always;
+            add_header X-Frame-Options DENY; add_header 'Access-Control-Allow-Headers' "Content-Type" always; add_header Vary Origin always;
+            # add_header Access-Control-Max-Age 600;
+            return 200;
+        }
+        location /b/ { add_header Access-Control-Allow-Origin * always;  add_header  vary  Origin always; return 200; }
+`
+	// A condition on a continuation line belongs to the directive: its
+	// Header unset gets it too, so another origin keeps the backend's own.
+	const apacheContinued = `<VirtualHost *:80>
+    ProxyPass / http://127.0.0.1:8080/
+    Header set Access-Control-Allow-Origin "https://app.example.com" \
+        "expr=%{HTTP:Origin} == 'https://app.example.com'"
+    Header onsuccess set Access-Control-Allow-Credentials "true" \
+        env=CORS_OK
+    Header set X-Frame-Options DENY \
+        env=CORS_OK
+</VirtualHost>
+`
+	const apacheContinuedWant = `<VirtualHost *:80>
+    ProxyPass / http://127.0.0.1:8080/
+    Header unset Access-Control-Allow-Origin "expr=%{HTTP:Origin} == 'https://app.example.com'"
+    Header always set Access-Control-Allow-Origin "https://app.example.com" "expr=%{HTTP:Origin} == 'https://app.example.com'"
+    Header unset Access-Control-Allow-Credentials env=CORS_OK
+    Header always set Access-Control-Allow-Credentials "true" env=CORS_OK
+    Header set X-Frame-Options DENY \
+        env=CORS_OK
+</VirtualHost>
+`
 	tests := []struct {
 		name       string
 		code       cors.Code
@@ -277,6 +321,8 @@ func TestAlwaysEditsKeepValues(t *testing.T) {
 		{"apache", CodeApacheHeaderNoAlways, "/etc/apache2/sites-enabled/YOUR_SITE.conf", apacheConf, apacheWant, false},
 		{"apache quoted names", CodeApacheHeaderNoAlways, "/etc/apache2/sites-enabled/YOUR_SITE.conf", apacheQuoted, apacheQuotedWant, false},
 		{"apache behind ProxyPass", CodeApacheHeaderNoAlways, "/etc/apache2/sites-enabled/YOUR_SITE.conf", apacheProxied, apacheProxiedWant, false},
+		{"nginx several on a line", CodeNginxAddHeaderNoAlways, "/etc/nginx/conf.d/YOUR_SITE.conf", nginxOneLine, nginxOneLineWant, true},
+		{"apache condition continued", CodeApacheHeaderNoAlways, "/etc/apache2/sites-enabled/YOUR_SITE.conf", apacheContinued, apacheContinuedWant, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -1075,5 +1121,15 @@ func TestJSSnippetsRunPastedAsIs(t *testing.T) {
 	}
 	if checked < 10 {
 		t.Fatalf("only %d snippets checked", checked)
+	}
+}
+
+// TestSedScripts: the sed scripts can be pasted inside single quotes.
+func TestSedScripts(t *testing.T) {
+	for name, s := range map[string]string{"nginx-add-always": nginxAlwaysScript, "apache-add-always": apacheAlwaysScript} {
+		script := strings.TrimSuffix(strings.TrimPrefix(sedInPlace(s), "sed -i --follow-symlinks -E '"), "'")
+		if strings.Contains(script, "'") || !strings.HasPrefix(script, "/") {
+			t.Errorf("%s: empty, or holds a single quote: %s", name, sedInPlace(s))
+		}
 	}
 }

@@ -8,6 +8,7 @@ package platform
 // corsPolicy, Kong cors plugin, ../shared/research/gateways.md.
 
 import (
+	_ "embed"
 	"fmt"
 	"regexp"
 	"strings"
@@ -449,28 +450,34 @@ const nginxInheritNote = `    # an add_header here stops the server block's add_
     # add_header_inherit merge; (nginx 1.29.3+)
 `
 
-// nginxAlwaysSed adds `always` to every CORS add_header that lacks it.
-// The name may be quoted (enable-cors.org's recipe writes
-// 'Access-Control-Allow-Origin'; \x27 is GNU sed's quote, which a
-// single-quoted script cannot hold) and in any case (I).
-const nginxAlwaysSed = `sed -i --follow-symlinks -E '/^[[:space:]]*add_header[[:space:]]+["\x27]?(Access-Control-|Vary)/I{/[[:space:]]always[[:space:]]*;/!s/[[:space:]]*;/ always;/}'`
+// The `always` edits: each script says what it matches and why.
+var (
+	//go:embed snippets/nginx-add-always.sed
+	nginxAlwaysScript string
+	//go:embed snippets/apache-add-always.sed
+	apacheAlwaysScript string
 
-// apacheAlwaysSed turns every CORS `Header set|add|merge|append` into
-// `Header always …`; quoted names and any case, as nginxAlwaysSed. A
-// `set` line first gets a `Header unset` of the name, with the line's
-// env= or expr= condition: behind ProxyPass the backend's own header is
-// in the onsuccess table, which `Header set` replaced and `always` does
-// not reach (Apache 2.4.71: two Access-Control-Allow-Origin lines).
-const apacheAlwaysSed = `sed -i --follow-symlinks -E '` + apacheSetCond + `;` + apacheSet + `;` + apacheOther + `'`
-
-const (
-	apacheName    = `(["\x27]?(Access-Control-|Vary)[^[:space:]]*)`
-	apacheSetCond = `s/^([[:space:]]*)Header[[:space:]]+set[[:space:]]+` + apacheName +
-		`(.*[[:space:]])(env=[^[:space:]]+|"?expr=.*)$/\1Header unset \2 \5\n\1Header always set \2\4\5/I`
-	apacheSet = `s/^([[:space:]]*)Header[[:space:]]+set[[:space:]]+` + apacheName +
-		`/\1Header unset \2\n\1Header always set \2/I`
-	apacheOther = `s/^([[:space:]]*)Header[[:space:]]+(add|merge|append|setifempty)[[:space:]]+(["\x27]?(Access-Control-|Vary))/\1Header always \2 \3/I`
+	nginxAlwaysSed  = sedInPlace(nginxAlwaysScript)
+	apacheAlwaysSed = sedInPlace(apacheAlwaysScript)
 )
+
+// sedInPlace is the in-place GNU sed command running script (a file in
+// snippets/, one command a line): comment lines dropped, the commands
+// joined with ";" (none after a "{") for single quotes (the scripts hold none: a test says
+// so). --follow-symlinks edits the file a sites-enabled link points to.
+func sedInPlace(script string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(strings.TrimSpace(script), "\n") {
+		if strings.HasPrefix(l, "#") {
+			continue
+		}
+		if s := b.String(); s != "" && !strings.HasSuffix(s, "{") {
+			b.WriteString(";")
+		}
+		b.WriteString(l)
+	}
+	return "sed -i --follow-symlinks -E '" + b.String() + "'"
+}
 
 // beforeFixDir makes $B, a new directory in the home that the files a fix
 // edits are copied to as they were. Not a .bak beside each: include
