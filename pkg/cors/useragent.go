@@ -20,8 +20,16 @@ var uaEngines = []struct {
 	{"AppleWebKit", Safari}, // Safari, WebKitGTK, WKWebView (no "Safari/")
 }
 
-// webKitEngine is AppleWebKit's index in uaEngines.
-const webKitEngine = 6
+// webKitEngines has bit i set for each uaEngines row that names WebKit
+// (Safari's profile): read from the table, so no row order can break it.
+var webKitEngines = func() (bits uint) {
+	for i, e := range uaEngines {
+		if e.profile == Safari {
+			bits |= 1 << i
+		}
+	}
+	return bits
+}()
 
 // ProfileOfUserAgent recognizes the engine in a User-Agent; nil when none.
 // It reads the product tokens (name/version), never the comments in
@@ -58,7 +66,7 @@ func ProfileOfUserAgent(ua string) *Profile {
 			ua = ua[end:]
 		}
 	}
-	if seen&(1<<webKitEngine) != 0 && iosPlatforms[strings.TrimSpace(platform)] {
+	if seen&webKitEngines != 0 && iosPlatforms[strings.TrimSpace(platform)] {
 		return Safari
 	}
 	for i, e := range uaEngines {

@@ -1,6 +1,9 @@
 package cors
 
-import "testing"
+import (
+	"math/bits"
+	"testing"
+)
 
 // TestProfileOfUserAgent: the engine a User-Agent names, from its product
 // tokens. Every iOS browser runs WebKit, whatever it calls itself.
@@ -58,9 +61,16 @@ func uaProfileName(p *Profile) string {
 	return p.Name
 }
 
-func TestWebKitEngineIndex(t *testing.T) {
-	if uaEngines[webKitEngine].product != "AppleWebKit" {
-		t.Fatalf("webKitEngine = %d names %q", webKitEngine, uaEngines[webKitEngine].product)
+// TestUAEnginesTable: the bit set ProfileOfUserAgent keeps holds a bit
+// per row, and the iOS rule finds AppleWebKit's row wherever it sits.
+func TestUAEnginesTable(t *testing.T) {
+	if len(uaEngines) > bits.UintSize {
+		t.Fatalf("%d rows in uaEngines; the seen set holds %d", len(uaEngines), bits.UintSize)
+	}
+	for i, e := range uaEngines {
+		if got, want := webKitEngines&(1<<i) != 0, e.product == "AppleWebKit"; got != want {
+			t.Errorf("row %d (%s): in webKitEngines %v, want %v", i, e.product, got, want)
+		}
 	}
 }
 
