@@ -82,21 +82,25 @@ func isVersionSuffix(s string) bool {
 // tell how the browser's requests were recorded, each from its exports in
 // the HAR corpus. profile is the engine the tool is part of, nil for one
 // that drives several and names it in log.browser. failures: the tool
-// marks a request the browser blocked; ownExport: it hands over the
-// browser's own DevTools export, so it marks failures as that does.
+// marks a request the browser blocked; devTools: it is the engine's own
+// DevTools, whose failures an ownExport tool's file has; ownExport: it
+// hands over the browser's own DevTools export, so it marks failures as
+// that does.
 var creators = []struct {
 	name      string
 	profile   *cors.Profile
 	failures  bool
+	devTools  bool
 	ownExport bool
 }{
-	{name: "webinspector", profile: cors.Chromium, failures: true}, // Chrome's, Edge's DevTools
-	{name: "webkit web inspector", profile: cors.Safari},           // Safari's Web Inspector
-	{name: "firefox", profile: cors.Firefox},                       // Firefox's DevTools
-	{name: "firebug", profile: cors.Firefox},                       // Firebug 1.5 to 1.9
-	{name: "chrome-har", profile: cors.Chromium, failures: true},   // Chrome's protocol events
-	{name: "playwright", failures: true},                           // status -1
-	{name: "browsertime", failures: true, ownExport: true},         // HAR Export Trigger, chrome-har
+	// The engines' own DevTools: Chrome's (and Edge's), Safari's, Firefox's.
+	{name: "webinspector", profile: cors.Chromium, failures: true, devTools: true},
+	{name: "webkit web inspector", profile: cors.Safari, failures: false, devTools: true},
+	{name: "firefox", profile: cors.Firefox, failures: false, devTools: true},
+	{name: "firebug", profile: cors.Firefox, failures: false},    // Firebug 1.5 to 1.9
+	{name: "chrome-har", profile: cors.Chromium, failures: true}, // Chrome's protocol events
+	{name: "playwright", failures: true},                         // status -1
+	{name: "browsertime", failures: true, ownExport: true},       // HAR Export Trigger, chrome-har
 }
 
 // logBrowsers are the log.browser.name values (lower case) the tools that
@@ -154,8 +158,8 @@ func detectRecorder(creator, browser Creator, userAgent string) Recorder {
 // it blocked (Chromium's do; Firefox's and Safari's do not).
 func marksFailures(p *cors.Profile) bool {
 	for _, t := range creators {
-		if t.profile == p && t.failures {
-			return true
+		if t.devTools && t.profile == p {
+			return t.failures
 		}
 	}
 	return false

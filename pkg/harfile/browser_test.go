@@ -85,6 +85,52 @@ func TestDetectRecorder(t *testing.T) {
 	}
 }
 
+// TestCreatorsTable: every creators row, alone in a file, gives its
+// engine and its failures; each engine has one DevTools row; and a tool
+// that hands over the browser's own export marks failures as that
+// browser's DevTools do (Chromium's only), whichever row order.
+func TestCreatorsTable(t *testing.T) {
+	devToolsRows := map[*cors.Profile]int{}
+	for _, c := range creators {
+		want := c.profile
+		if want == nil {
+			want = cors.Chromium // nothing else said: the default
+		}
+		r := detectRecorder(Creator{Name: c.name}, Creator{}, "")
+		if r.Profile != want || r.RecordsFailures != c.failures {
+			t.Errorf("%s: got %s/%v, want %s/%v",
+				c.name, r.Profile.Name, r.RecordsFailures, want.Name, c.failures)
+		}
+		if c.devTools {
+			if c.profile == nil {
+				t.Errorf("%s: a DevTools row names no engine", c.name)
+			}
+			devToolsRows[c.profile]++
+		}
+	}
+	marks := map[*cors.Profile]bool{cors.Chromium: true, cors.Firefox: false, cors.Safari: false}
+	for _, p := range cors.AllProfiles {
+		if devToolsRows[p] != 1 {
+			t.Errorf("%s: %d DevTools rows, want 1", p.Name, devToolsRows[p])
+		}
+		if got, ok := marks[p]; !ok || marksFailures(p) != got {
+			t.Errorf("marksFailures(%s) = %v, want %v (known: %v)", p.Name, marksFailures(p), got, ok)
+		}
+	}
+	for _, c := range creators {
+		if !c.ownExport {
+			continue
+		}
+		for _, l := range logBrowsers {
+			r := detectRecorder(Creator{Name: c.name}, Creator{Name: l.name}, "")
+			if r.Profile != l.profile || r.RecordsFailures != marks[l.profile] {
+				t.Errorf("%s with log.browser %s: got %s/%v, want %s/%v", c.name, l.name,
+					r.Profile.Name, r.RecordsFailures, l.profile.Name, marks[l.profile])
+			}
+		}
+	}
+}
+
 // devtoolsHAR is an export in the shape each DevTools writes: Firefox and
 // Safari keep a request blocked on its response with its real status and
 // headers; a request stopped by its preflight has status 0 and no headers,
