@@ -199,9 +199,13 @@ func rawURL(raw string) string {
 	}
 	q := queryStarts.index(out[rest:])
 	if q < 0 {
-		return out
+		return pathParams(out, rest, len(out))
 	}
 	q += rest
+	if p := pathParams(out, rest, q); len(p) != len(out) {
+		q += len(p) - len(out)
+		out = p
+	}
 	tail := out[q+1:]
 	query, frag := tail, ""
 	if out[q] == '?' {
@@ -223,6 +227,24 @@ func rawURL(raw string) string {
 		b.WriteString(rf)
 	}
 	return b.String()
+}
+
+// pathParams is u with the values of the secret parameters of its path,
+// u[from:to], redacted: matrix parameters (Tomcat's /a;jsessionid=…, a key
+// in a path), read as a query's are (params). A value runs to the next
+// ';', over '/': a base64 key holds one (Service Bus's SharedAccessKey=…
+// in a connection string that reads as an sb:// URL's path).
+func pathParams(u string, from, to int) string {
+	i := strings.IndexByte(u[from:to], ';')
+	if i < 0 {
+		return u
+	}
+	i += from + 1
+	p := params(u[i:to])
+	if len(p) == to-i && p == u[i:to] {
+		return u
+	}
+	return u[:i] + p + u[to:]
 }
 
 // params redacts the values of secret parameters in a query or fragment,
@@ -445,10 +467,11 @@ func isParamList(w string) bool {
 
 // relativeURLs redacts the relative URLs quoted in text as URL does: a
 // word that starts with '/' (after white space, a quote or a parenthesis:
-// opensURL) and holds '?' or '#', such as a redirect's Location "/cb?code=…"
-// in a fix. Other words holding a slash (1/2, a/b) are not URLs.
+// opensURL) and holds '?', '#' or ';' (a path parameter), such as a
+// redirect's Location "/cb?code=…" in a fix. Other words holding a slash
+// (1/2, a/b) are not URLs.
 func relativeURLs(s string) string {
-	if strings.IndexByte(s, '?') < 0 && strings.IndexByte(s, '#') < 0 {
+	if strings.IndexByte(s, '?') < 0 && strings.IndexByte(s, '#') < 0 && strings.IndexByte(s, ';') < 0 {
 		return s
 	}
 	var b strings.Builder
@@ -463,7 +486,7 @@ func relativeURLs(s string) string {
 		}
 		end := i + 1 + len(firstWord(s[i+1:]))
 		end = i + proseEnd(s[i:end], s[end:])
-		if queryStarts.index(s[i:end]) >= 0 {
+		if urlSecretMarks.index(s[i:end]) >= 0 {
 			if r := rawURL(s[i:end]); r != s[i:end] {
 				b.WriteString(s[last:i])
 				b.WriteString(r)

@@ -55,6 +55,7 @@ func TestValue(t *testing.T) {
 		{"link header", "Link", "<https://a.example/?sig=abc>; rel=next, <https://a.example/?sig=def,>; rel=prev",
 			"<https://a.example/?sig=" + Marker + ">; rel=next, <https://a.example/?sig=" + Marker + ">; rel=prev"},
 		{"referer keeps a trailing comma hidden", "Referer", "https://a.example/?token=abc,", "https://a.example/?token=" + Marker},
+		{"Location with a path parameter", "Location", "/a;jsessionid=ABC", "/a;jsessionid=" + Marker},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -135,6 +136,13 @@ func TestURL(t *testing.T) {
 		{"https://a.example/?x=1 sid=s3cr3t", "https://a.example/?x=1 sid=" + Marker},
 		{"https://a.example/#state=1\naccess_token=s3cr3t", "https://a.example/#state=1\naccess_token=" + Marker},
 		{"https://a.example/?q=a b\nc", "https://a.example/?q=a b\nc"},
+		// Path parameters (matrix style: Tomcat's ;jsessionid=, a key in a
+		// path) are parameters too: a secret one's value is hidden to the
+		// next ';', over '/' (a base64 key holds one).
+		{"https://h/x;AccountKey=abc123/y", "https://h/x;AccountKey=" + Marker},
+		{"/a;jsessionid=ABC", "/a;jsessionid=" + Marker},
+		{"https://h/a;jsessionid=ABC;v=1/b?sig=s&x=1", "https://h/a;jsessionid=" + Marker + ";v=1/b?sig=" + Marker + "&x=1"},
+		{"https://h/a;v=1/b;lang=en;x/c%zz;", "https://h/a;v=1/b;lang=en;x/c%zz;"},
 	}
 	for _, tt := range tests {
 		if got := URL(tt.in); got != tt.want {
@@ -376,7 +384,8 @@ func TestIsSecretName(t *testing.T) {
 }
 
 func FuzzText(f *testing.F) {
-	for _, s := range []string{"", "token=abc", "Bearer xyzxyzxyzxyz", "eyJabcde.eyJabcde.sig", "Access-Control-Allow-Credentials: true"} {
+	for _, s := range []string{"", "token=abc", "Bearer xyzxyzxyzxyz", "eyJabcde.eyJabcde.sig", "Access-Control-Allow-Credentials: true",
+		"see /a;jsessionid=ABC;v=1/b now", "GET http://h/x;key=a/b+/=?q=1 then"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -388,7 +397,7 @@ func FuzzText(f *testing.F) {
 }
 
 func FuzzURL(f *testing.F) {
-	for _, s := range []string{"https://a.example/?token=x", "http://u:p@h/", "::", "%zz"} {
+	for _, s := range []string{"https://a.example/?token=x", "http://u:p@h/", "::", "%zz", "https://h/x;AccountKey=a/b;v=1?q#f", "/a;jsessionid=ABC"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -400,7 +409,8 @@ func FuzzURL(f *testing.F) {
 }
 
 // FuzzRedactor: a generated secret placed as a URL's password or under
-// any secret parameter name, in the query or the fragment, among whatever
+// any secret parameter name, in the query, the fragment or the path (a
+// matrix parameter), among whatever
 // junk the fuzzer adds (bad escapes, ';', '#', quotes), never survives
 // URL, Text (a message quoting the URL) or Value (a header holding it).
 func FuzzRedactor(f *testing.F) {
@@ -409,6 +419,7 @@ func FuzzRedactor(f *testing.F) {
 	f.Add(uint8(200), "wss://h:1", "", "&", uint32(7))
 	f.Add(uint8(0), "http://h/p", "x=1\n", "&", uint32(5))
 	f.Add(uint8(1), "http://h/p\r\n", "a\tb", ";", uint32(6))
+	f.Add(uint8(241), "https://h/a;v=1", "b/c?d=1", ";", uint32(8))
 	f.Fuzz(func(t *testing.T, where uint8, base, junk, sep string, seed uint32) {
 		scheme, _, ok := strings.Cut(base, "://")
 		// A base with a space or a quote is no URL: text around it ends
@@ -420,6 +431,9 @@ func FuzzRedactor(f *testing.F) {
 		secret := fmt.Sprintf("S3cr3t%08x", seed)
 		var u string
 		switch {
+		case where >= 240: // a path parameter, matrix style
+			name := CommonSecretParams[int(where)%len(CommonSecretParams)]
+			u = base + "/x;" + name + "=" + secret + sep + junk
 		case int(where) < len(CommonSecretParams):
 			name := CommonSecretParams[where]
 			u = base + "?" + junk + sep + name + "=" + secret + sep + junk
@@ -491,6 +505,7 @@ func TestTextAround(t *testing.T) {
 		{"x ", "https://a.test/a b", " ", "", false},                         // or ends inside
 		{"x ", "https://a.test/?to", "ken=1 ", "", false},                    // a hint across the end
 		{"x ", "https://a.test/?a=1,primaryKey:", `"abcd1234" y`, "", false}, // a value in post
+		{"x ", "https://a.test/;AccountKey=abc", " y", "https://a.test/;AccountKey=" + Marker, true},
 	}
 	for _, tt := range tests {
 		mid, ok := TextAround(tt.pre, tt.url, tt.post)
@@ -520,6 +535,7 @@ func FuzzTextAround(f *testing.F) {
 		{"see ", "https://a.test/p?x=1(/y?code=c", " and (/z?sig=s)"},
 		{"at '", "http://h/sp?x=1", " sid=s&y=2' from"},
 		{"at '", "http://h/sp?x=1", "'&code=c' from"},
+		{"(", "https://a.test/p;AccountKey=1/x", ") y"},
 	} {
 		f.Add(c[0], c[1], c[2])
 	}
@@ -727,6 +743,9 @@ func TestTextKeyNames(t *testing.T) {
 		{"AccountName=devstoreaccount1;SameSite=None;max_tokens=4096;publicKey=MFkwEwYH",
 			"AccountName=devstoreaccount1;SameSite=None;max_tokens=4096;publicKey=MFkwEwYH"},
 		{"properties.cors.supportCredentials=true and a=b", "properties.cors.supportCredentials=true and a=b"},
+		// Path parameters in text, in a URL or a relative one.
+		{"GET https://h/x;AccountKey=ab/c+/= now", "GET https://h/x;AccountKey=" + Marker + " now"},
+		{"see /a;jsessionid=ABC now, not a;b or /a;b=c", "see /a;jsessionid=" + Marker + " now, not a;b or /a;b=c"},
 		// key: value and "key": "value" pairs quoted from YAML or JSON (an
 		// error body) whose key holds no hint word.
 		{"upstream said: AccountKey: xyz0123456789, primaryKey: pk0123456789",
