@@ -552,8 +552,10 @@ func TextAround(pre, url, post string) (mid string, ok bool) {
 	win := append(room[:0], pre[max(0, len(pre)-w):]...)
 	win = append(append(win, mid...), post[:min(w, len(post))]...)
 	// Nor may a key=value pair of the URL's that URL keeps be one Text
-	// hides, or a value after its last '=' or ':' be in post.
-	if mayHoldSecret(win) || holdsSecretKey(mid) || strings.HasSuffix(mid, "=") || strings.HasSuffix(mid, ":") {
+	// hides, or a value after its last '=' or ':' be in post, or a '=' after
+	// its last key (white space may stand before '=').
+	if mayHoldSecret(win) || holdsSecretKey(mid) || strings.HasSuffix(mid, "=") || strings.HasSuffix(mid, ":") ||
+		strings.HasPrefix(strings.TrimLeft(post, " \t"), "=") {
 		return "", false
 	}
 	return mid, true
@@ -727,15 +729,23 @@ func nextSecretKey(s string, pos int) (k0, k1 int, ok bool) {
 			continue
 		}
 		eq = nextByte(s, pos, '=')
-		k := j
+		// Spaces or tabs may stand around '=' (a config line's key = value).
+		e, v := j, pos
+		for e > 0 && isBlank(s[e-1]) {
+			e--
+		}
+		for v < len(s) && isBlank(s[v]) {
+			v++
+		}
+		k := e
 		for k > 0 && isKeyByte(s[k-1]) {
 			k--
 		}
-		if k == j || pos == len(s) || s[pos] == '=' || strings.HasPrefix(s[pos:], Marker) {
+		if k == e || pos == len(s) || s[pos] == '=' || strings.HasPrefix(s[v:], Marker) {
 			continue
 		}
-		if mayBeSecretName(s[k:j]) && IsSecretName(s[k:j]) {
-			return k, pos, true
+		if mayBeSecretName(s[k:e]) && IsSecretName(s[k:e]) {
+			return k, v, true
 		}
 	}
 }
@@ -971,6 +981,8 @@ func trimValue(v, rest string) int {
 	}
 	return n
 }
+
+func isBlank(c byte) bool { return c == ' ' || c == '\t' }
 
 func isSpaceByte(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'

@@ -385,7 +385,7 @@ func TestIsSecretName(t *testing.T) {
 
 func FuzzText(f *testing.F) {
 	for _, s := range []string{"", "token=abc", "Bearer xyzxyzxyzxyz", "eyJabcde.eyJabcde.sig", "Access-Control-Allow-Credentials: true",
-		"see /a;jsessionid=ABC;v=1/b now", "GET http://h/x;key=a/b+/=?q=1 then"} {
+		"AccountKey = abc== x", "see /a;jsessionid=ABC;v=1/b now", "GET http://h/x;key=a/b+/=?q=1 then"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -505,6 +505,7 @@ func TestTextAround(t *testing.T) {
 		{"x ", "https://a.test/a b", " ", "", false},                         // or ends inside
 		{"x ", "https://a.test/?to", "ken=1 ", "", false},                    // a hint across the end
 		{"x ", "https://a.test/?a=1,primaryKey:", `"abcd1234" y`, "", false}, // a value in post
+		{"x ", "https://a.test/?x=AccountKey", " = abcd1234", "", false},     // or after its key
 		{"x ", "https://a.test/;AccountKey=abc", " y", "https://a.test/;AccountKey=" + Marker, true},
 	}
 	for _, tt := range tests {
@@ -535,6 +536,7 @@ func FuzzTextAround(f *testing.F) {
 		{"see ", "https://a.test/p?x=1(/y?code=c", " and (/z?sig=s)"},
 		{"at '", "http://h/sp?x=1", " sid=s&y=2' from"},
 		{"at '", "http://h/sp?x=1", "'&code=c' from"},
+		{"x ", "https://a.test/?x=AccountKey", " = abcd1234"},
 		{"(", "https://a.test/p;AccountKey=1/x", ") y"},
 	} {
 		f.Add(c[0], c[1], c[2])
@@ -743,6 +745,11 @@ func TestTextKeyNames(t *testing.T) {
 		{"AccountName=devstoreaccount1;SameSite=None;max_tokens=4096;publicKey=MFkwEwYH",
 			"AccountName=devstoreaccount1;SameSite=None;max_tokens=4096;publicKey=MFkwEwYH"},
 		{"properties.cors.supportCredentials=true and a=b", "properties.cors.supportCredentials=true and a=b"},
+		// White space around '=' (a config line, a log's key = value).
+		{"AccountKey = abc== and password = hunter2, primaryKey\t=pk0123456789",
+			"AccountKey = " + Marker + " and password = " + Marker + ", primaryKey\t=" + Marker},
+		{"so a = b, x = 1, sessionTimeout = 30min and if (key == other) or key =\nvalue",
+			"so a = b, x = 1, sessionTimeout = 30min and if (key == other) or key =\nvalue"},
 		// Path parameters in text, in a URL or a relative one.
 		{"GET https://h/x;AccountKey=ab/c+/= now", "GET https://h/x;AccountKey=" + Marker + " now"},
 		{"see /a;jsessionid=ABC now, not a;b or /a;b=c", "see /a;jsessionid=" + Marker + " now, not a;b or /a;b=c"},
