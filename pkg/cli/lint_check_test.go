@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
@@ -49,6 +50,25 @@ func serve(x lint.RouteResult) http.Handler {
 func mustPath(raw string) string {
 	u, _ := url.Parse(raw)
 	return u.Path
+}
+
+// readList turns back what lint knows from reading an allow-list and a
+// probe cannot see: an entry with the page's origin and its default port
+// makes lint's finding allow-origin-default-port where check, seeing only
+// the refusal, gives the service's own code.
+func readList(fs []cors.Finding) []cors.Finding {
+	out := slices.Clone(fs)
+	for i, f := range out {
+		if f.Code != platform.CodeAllowOriginDefaultPort || f.Platform == "" {
+			continue
+		}
+		for _, c := range []cors.Code{platform.CodeHTTPAPINotConfigured, platform.CodeLambdaURLNotConfigured, platform.CodeS3CORSRuleMismatch} {
+			if strings.Contains(f.Fix, "corsdiag explain "+string(c)) {
+				out[i].Code = c
+			}
+		}
+	}
+	return out
 }
 
 func errorCodes(fs []cors.Finding) []string {
@@ -129,7 +149,7 @@ func TestLintAgreesWithCheck(t *testing.T) {
 						lintFindings = append(lintFindings, lf.Finding)
 					}
 				}
-				if got, want := errorCodes(lintFindings), errorCodes(checkFindings); !slices.Equal(got, want) {
+				if got, want := errorCodes(readList(lintFindings)), errorCodes(checkFindings); !slices.Equal(got, want) {
 					t.Errorf("lint %v, check %v", got, want)
 				}
 				if x.Verdict != d.Verdict {

@@ -467,6 +467,36 @@ func serializationSlips(a *url.URL, acao string) []string {
 	return out
 }
 
+// EntrySlips says how an allow-list entry is an origin written otherwise
+// than a browser serializes it in Origin (RFC 6454 §6.1): white space
+// around it, a path, and what serializationSlips names (a default port,
+// upper case, a trailing slash). A list that compares strings never
+// matches such an entry. origin is the origin the entry means ("" when it
+// is none: a pattern, null, not an origin); slips is nil when the entry is
+// that origin exactly.
+func EntrySlips(entry string) (origin string, slips []string) {
+	t := strings.TrimSpace(entry)
+	if t != entry {
+		slips = append(slips, "has white space around it")
+	}
+	if t == "null" || strings.Contains(t, "*") {
+		return "", nil
+	}
+	o, err := ParseOrigin(t)
+	if e, ok := err.(*OriginError); ok && e.Suggest != "" {
+		u, _ := url.Parse(t)
+		return e.Suggest, append(slips, "carries a path ("+u.EscapedPath()+")")
+	}
+	if err != nil {
+		return "", nil
+	}
+	if o != t {
+		u, _ := url.Parse(t)
+		slips = append(slips, serializationSlips(u, t)...)
+	}
+	return o, slips
+}
+
 func explicitPort(u *url.URL) string {
 	if p := canonicalPort(u.Port()); p != defaultPort(strings.ToLower(u.Scheme)) {
 		return p

@@ -162,6 +162,11 @@ type Target struct {
 	// Route is the HTTP API route's path as the template writes it
 	// ("/items/{id}", "$default"); "" when unknown (a live check).
 	Route string
+	// AllowOrigins is the allow-list as the configuration writes it (lint:
+	// an HTTP API's or function URL's AllowOrigins, a bucket's
+	// AllowedOrigins); nil when unknown (a live check). An entry written
+	// otherwise than the Origin a browser sends is named (listFinding).
+	AllowOrigins []string
 }
 
 func (c *FixContext) apply(t Target) {

@@ -677,11 +677,12 @@ func httpAPICauses(a *analysis) []cors.Finding {
 	}
 	if pf != nil && pf.resp != nil && !hasACAO(pf.resp) {
 		why := "the HTTP API has no CORS configuration, or its AllowOrigins/AllowMethods/AllowHeaders do not cover this request (API Gateway then answers without CORS headers)"
+		list := "AllowOrigins"
 		switch {
 		case pf.resp.Status == 404:
-			why = "the HTTP API has no CORS configuration and no OPTIONS route, so the preflight gets 404 Not Found"
+			why, list = "the HTTP API has no CORS configuration and no OPTIONS route, so the preflight gets 404 Not Found", ""
 		case c.authorizerTakesPreflight():
-			why = fmt.Sprintf("a route matching OPTIONS ($default, an ANY route) has an authorizer: it catches the preflight and answers %d, with or without a CORS configuration (API Gateway answers preflights itself only where no such route matches)", pf.resp.Status)
+			why, list = fmt.Sprintf("a route matching OPTIONS ($default, an ANY route) has an authorizer: it catches the preflight and answers %d, with or without a CORS configuration (API Gateway answers preflights itself only where no such route matches)", pf.resp.Status), ""
 		}
 		fix := "Add " + c.Origin + " to AllowOrigins, " + c.methodList(",") + " to AllowMethods and " + c.headerList(",") + " to AllowHeaders in HTTP API " + c.APIID + "'s CORS configuration (the values already there stay)"
 		if c.authorizerTakesPreflight() {
@@ -689,7 +690,11 @@ func httpAPICauses(a *analysis) []cors.Finding {
 		} else {
 			fix += "; no OPTIONS route is needed."
 		}
-		out = append(out, a.finding(CodeHTTPAPINotConfigured, idHTTPAPI, "preflight", true, why, fix))
+		if list == "" {
+			out = append(out, a.finding(CodeHTTPAPINotConfigured, idHTTPAPI, "preflight", true, why, fix))
+		} else {
+			out = append(out, a.listFinding(CodeHTTPAPINotConfigured, idHTTPAPI, list, "preflight", why, fix))
+		}
 	} else if rep := a.diag.Reported(); rep != nil && (rep.Code == cors.CodePreflightWildcardCredentials || rep.Code == cors.CodeWildcardCredentials) {
 		if a.lambdaAnsweredWildcard(rep.Step) != nil {
 			// the function's own *: apigw-lambda-proxy-wildcard-credentials
@@ -705,7 +710,7 @@ func httpAPICauses(a *analysis) []cors.Finding {
 			fmt.Sprintf("the HTTP API's CORS configuration allows %s, but its %s does not list the %s %s, so API Gateway's preflight answer leaves it out", c.Origin, list, what, show(item)),
 			"Add "+item+" to "+list+" in HTTP API "+c.APIID+"'s CORS configuration (the values already there stay)."))
 	} else if fin != nil && fin.resp != nil && !hasACAO(fin.resp) && (pf == nil || is2xx(statusOf(pf)) && hasACAO(pf.resp)) && a.obs.req.Origin != "" {
-		out = append(out, a.finding(CodeHTTPAPINotConfigured, idHTTPAPI, fin.step, true,
+		out = append(out, a.listFinding(CodeHTTPAPINotConfigured, idHTTPAPI, "AllowOrigins", fin.step,
 			fmt.Sprintf("the %d answer has no Access-Control-Allow-Origin: the HTTP API has no CORS configuration (the backend's headers would be passed through, and it sets none), or its AllowOrigins does not list %s", fin.resp.Status, c.Origin),
 			"Add "+c.Origin+" to AllowOrigins in HTTP API "+c.APIID+"'s CORS configuration (the values already there stay); API Gateway then adds the headers to every integration response."))
 	}
@@ -736,7 +741,7 @@ func lambdaURLCauses(a *analysis) []cors.Finding {
 		return nil
 	}
 	if r := a.firstBlockedWithoutACAO(); r != nil {
-		return []cors.Finding{a.finding(CodeLambdaURLNotConfigured, idLambdaURL, r.step, true,
+		return []cors.Finding{a.listFinding(CodeLambdaURLNotConfigured, idLambdaURL, "AllowOrigins", r.step,
 			fmt.Sprintf("the Lambda function URL answered the %s (%d) without Access-Control-Allow-Origin: the function URL has no CORS configuration allowing %s (once configured, the URL answers preflights itself and adds the headers)", r.step, r.resp.Status, a.fixContext().Origin),
 			"Configure CORS on the function URL: AllowOrigins "+a.fixContext().Origin+", AllowMethods "+strings.Join(a.fixContext().Methods[:1], ",")+", AllowHeaders "+a.fixContext().headerList(",")+".")}
 	}

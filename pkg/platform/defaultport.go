@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
@@ -28,13 +29,13 @@ func init() {
 		Fix:   "Send the page's origin without the default port: the same value, :443 (https) or :80 (http) taken out; the rest of the CORS configuration stays."})
 	causes = append(causes, defaultPortCauses)
 	pages[CodeAllowOriginDefaultPort] = pageText{
-		Platform: "any server: a configuration that builds the value from scheme, host and port, or an origin typed with its port (nginx, Apache, Node.js, Go, API Gateway mock integrations…)",
+		Platform: "any server: a configuration that builds the value from scheme, host and port, or an origin typed with its port (nginx, Apache, Node.js, Go, API Gateway mock integrations…); an allow-list entry typed with it (API Gateway HTTP API and Lambda function URL AllowOrigins, S3 AllowedOrigins)",
 		Explains: cors.CodeAllowOriginMismatch,
 		Browser:  "The browser sends `Origin: https://app.example.com` and compares `Access-Control-Allow-Origin` with that string, byte for byte. `https://app.example.com:443` names the same origin but is not the same string, so Chromium, Firefox and Safari all block the response.",
 		Why:      "A browser serializes an origin without its scheme's default port (RFC 6454 §6.1; the URL standard drops `:443` from an https URL and `:80` from an http one when it parses it), so the origin it sends and compares never has it. The value was built from scheme, host and port (`scheme + \"://\" + host + \":\" + port`, nginx's `$scheme://$host:$server_port`, a deployment variable such as `APP_ORIGIN=https://${HOST}:${PORT}`), or someone wrote the origin with its port.",
 		Example:  "HTTP/1.1 200 OK\nAccess-Control-Allow-Origin: https://app.example.com:443\nVary: Origin",
 		Confirm:  "```sh\ncurl -sI -H 'Origin: https://app.example.com' URL | grep -i '^access-control-allow-origin'\n```\nA value ending in `:443` (https) or `:80` (http) confirms; then find where it is written (`grep -rn ':443' /etc/nginx`, the deployment's variables).",
-		Detect:   "The browser reports [allow-origin-mismatch](allow-origin-mismatch.md) (or its preflight twin) with a value that is exactly the page's origin followed by `:` and its scheme's default port. corsdiag's conformance suite shows the block in Chromium, Firefox and WebKit with a page served on port 80 (`testdata/scenarios/15-default-port.yaml`).",
+		Detect:   "The browser reports [allow-origin-mismatch](allow-origin-mismatch.md) (or its preflight twin) with a value that is exactly the page's origin followed by `:` and its scheme's default port. corsdiag's conformance suite shows the block in Chromium, Firefox and WebKit with a page served on port 80 (`testdata/scenarios/15-default-port.yaml`).\n\n`corsdiag lint` also reads the allow-lists a service compares the Origin with: an entry of an HTTP API's or function URL's `AllowOrigins`, or of a bucket's `AllowedOrigins`, that is the page's origin with its default port never matches, so the service answers without `Access-Control-Allow-Origin`. Lint names the entry and its line with this code, where `check` sees only the refusal and gives the service's own ([apigw-http-api-cors-not-configured](apigw-http-api-cors-not-configured.md), [lambda-url-cors-not-configured](lambda-url-cors-not-configured.md), [s3-cors-rule-mismatch](s3-cors-rule-mismatch.md)); the fix is that code's, the list written with the origin as the browser sends it. Another entry written otherwise (a trailing slash, a path, upper case, white space around it) is named in that code's message.",
 		Related:  []cors.Code{cors.CodePreflightAllowOriginMismatch, cors.CodeInvalidAllowOrigin},
 	}
 	addFixes(CodeAllowOriginDefaultPort,
@@ -66,6 +67,39 @@ func DefaultPortValue(v string) (origin string, ok bool) {
 		return "", false
 	}
 	return o, true
+}
+
+// listFinding is the finding of a service whose allow-list (list, the
+// property's name) refused the page's origin, code with its message and
+// fix otherwise. An entry that is the page's origin written otherwise
+// than a browser sends it (cors.EntrySlips) never matches, and the
+// message names it; one that is the origin with its default port makes
+// the finding allow-origin-default-port, the code check and har give the
+// same value sent back, with the service's fix (it writes the origin as
+// the browser sends it).
+func (a *analysis) listFinding(code cors.Code, id, list, step, msg, summary string) cors.Finding {
+	origin, err := cors.ParseOrigin(a.obs.req.Origin)
+	entries := a.in.Target.AllowOrigins
+	if err != nil || origin == "null" || slices.Contains(entries, origin) {
+		return a.finding(code, id, step, true, msg, summary)
+	}
+	port, named := false, ""
+	for _, e := range entries {
+		if o, slips := cors.EntrySlips(e); o == origin && len(slips) > 0 {
+			named += fmt.Sprintf("%s lists '%s', which %s: a browser sends %s, never written so, and the entry never matches it; ",
+				list, strings.TrimSpace(e), strings.Join(slips, " and "), origin)
+			if o, ok := DefaultPortValue(e); ok && o == origin {
+				port = true
+			}
+		}
+	}
+	msg = named + msg
+	if !port {
+		return a.finding(code, id, step, true, msg, summary)
+	}
+	f := a.finding(CodeAllowOriginDefaultPort, id, step, true, msg, summary)
+	f.Fix = a.fixText(code, id, "Write "+origin+" in "+list+" in place of the entry with the port. "+summary)
+	return f
 }
 
 // defaultPortCauses names the cause when the value the browser refused

@@ -244,7 +244,7 @@ func s3Causes(a *analysis) []cors.Finding {
 				fmt.Sprintf("S3 rejected the %s with %d \"CORSResponse: CORS is not enabled for this bucket.\": bucket %s has no CORS configuration", r.step, r.resp.Status, c.Bucket),
 				"Put a CORS configuration on "+c.Bucket+" allowing "+c.Origin+", "+strings.Join(s3Methods(c), ", ")+" and "+c.headerList(", ")+".")}
 		case strings.Contains(b, "This CORS request is not allowed"):
-			return []cors.Finding{a.finding(CodeS3CORSRuleMismatch, id, r.step, true,
+			return []cors.Finding{a.listFinding(CodeS3CORSRuleMismatch, id, "AllowedOrigins", r.step,
 				fmt.Sprintf("S3 rejected the %s with %d \"CORSResponse: This CORS request is not allowed.\": bucket %s has CORS rules, but none allows origin %s with method %s and headers %s (origins match exactly, scheme and port included; every requested header must be in AllowedHeaders)", r.step, r.resp.Status, c.Bucket, c.Origin, c.Method, c.headerList(", ")),
 				"Add a rule to "+c.Bucket+"'s CORS configuration for "+c.Origin+", "+strings.Join(s3Methods(c), ", ")+", headers "+c.headerList(", ")+".")}
 		case a.blocks(r.step) && r.resp.Status < 400:

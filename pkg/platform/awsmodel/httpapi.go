@@ -54,6 +54,14 @@ func (cc *CorsConfig) allows(origin string) (string, bool) {
 	return "", false
 }
 
+// list is AllowOrigins as written; nil without a configuration.
+func (cc *CorsConfig) list() []string {
+	if cc == nil {
+		return nil
+	}
+	return cc.AllowOrigins
+}
+
 // origins are the first limit origins AllowOrigins names one by one (not *,
 // a pattern, or one known at deploy time), except: the list is the
 // template's, of any length, and only the first few are compared with.
@@ -174,7 +182,7 @@ func (a *HTTPAPI) baseURL() string {
 	return "https://" + hostName(a.ID) + ".execute-api.region.amazonaws.com"
 }
 func (a *HTTPAPI) target(r Route) platform.Target {
-	return platform.Target{APIID: a.ID, Stage: "$default", Resource: r.Path, Route: r.Path}
+	return platform.Target{APIID: a.ID, Stage: "$default", Resource: r.Path, Route: r.Path, AllowOrigins: a.Cors.list()}
 }
 
 func (a *HTTPAPI) Routes() []Route {
@@ -274,7 +282,7 @@ func (u *FunctionURL) baseURL() string {
 	return "https://" + hostName(u.ID) + ".lambda-url.region.on.aws"
 }
 func (u *FunctionURL) target(Route) platform.Target {
-	return platform.Target{}
+	return platform.Target{AllowOrigins: u.Cors.list()}
 }
 
 // Routes: the URL serves every path; its methods are the allowed ones.

@@ -58,10 +58,14 @@ func (b *Bucket) baseURL() string { return "https://" + b.name() + ".s3.amazonaw
 // the others, and a guessed name pasted into a fix moves the rules to
 // another bucket.
 func (b *Bucket) target(Route) platform.Target {
+	t := platform.Target{Bucket: platform.BucketPlaceholder}
 	if n := b.knownName(); n != "" {
-		return platform.Target{Bucket: n}
+		t.Bucket = n
 	}
-	return platform.Target{Bucket: platform.BucketPlaceholder}
+	for _, r := range b.Rules {
+		t.AllowOrigins = append(t.AllowOrigins, r.AllowedOrigins...)
+	}
+	return t
 }
 
 // Routes: an object, with every method the rules allow. A bucket without a

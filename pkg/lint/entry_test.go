@@ -1,0 +1,137 @@
+package lint
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/corsdiag/corsdiag/pkg/cors"
+	"github.com/corsdiag/corsdiag/pkg/platform"
+)
+
+// Allow-list entries that can never match the Origin a browser sends (it
+// is serialized: no default port, no slash, no path, lower case): lint
+// names the entry with the code the live and HAR doors give the same
+// mistake, from the same rule (cors.EntrySlips, platform.DefaultPortValue),
+// and the fix writes the origin as the browser sends it.
+func TestAllowListEntryNeverMatches(t *testing.T) {
+	httpAPI := `Transform: AWS::Serverless-2016-10-31
+Resources:
+  HttpApi:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      CorsConfiguration:
+        AllowOrigins: [%q, "https://other.example.com"]
+        AllowMethods: [GET, PUT]
+        AllowHeaders: [content-type]
+  Items:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Events:
+        Put:
+          Type: HttpApi
+          Properties:
+            ApiId: !Ref HttpApi
+            Path: /items
+            Method: put
+`
+	functionURL := `Resources:
+  FunctionUrl:
+    Type: AWS::Lambda::Url
+    Properties:
+      TargetFunctionArn: arn:aws:lambda:us-east-1:123456789012:function:fn
+      AuthType: NONE
+      Cors:
+        AllowOrigins: [%q]
+        AllowMethods: [GET, PUT]
+        AllowHeaders: [content-type]
+`
+	bucket := `Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: uploads
+      CorsConfiguration:
+        CorsRules:
+          - AllowedOrigins: [%q]
+            AllowedMethods: [GET, PUT]
+            AllowedHeaders: ["*"]
+`
+	restAPI := `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Cors:
+        AllowOrigin: "'%s'"
+        AllowMethods: "'GET,PUT,OPTIONS'"
+        AllowHeaders: "'Content-Type'"
+  Items:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Events:
+        Put:
+          Type: Api
+          Properties:
+            RestApiId: !Ref Api
+            Path: /items
+            Method: put
+`
+	const page = "https://app.example.com"
+	for _, tc := range []struct {
+		name, tmpl, entry, page string
+		code                    cors.Code
+		// absent: a code the precise one replaces (its fix is the same).
+		absent cors.Code
+		says   string
+	}{
+		{"http api, :443", httpAPI, "https://app.example.com:443", page, platform.CodeAllowOriginDefaultPort, platform.CodeHTTPAPINotConfigured, "default port :443"},
+		{"http api, http :80", httpAPI, "http://x.com:80", "http://x.com", platform.CodeAllowOriginDefaultPort, platform.CodeHTTPAPINotConfigured, "default port :80"},
+		{"http api, a path", httpAPI, "https://app.example.com/app", page, platform.CodeHTTPAPINotConfigured, "", "carries a path (/app)"},
+		{"http api, white space", httpAPI, " https://app.example.com", page, platform.CodeHTTPAPINotConfigured, "", "white space"},
+		{"function url, :443", functionURL, "https://app.example.com:443", page, platform.CodeAllowOriginDefaultPort, platform.CodeLambdaURLNotConfigured, "default port :443"},
+		{"function url, a path", functionURL, "https://app.example.com/app", page, platform.CodeLambdaURLNotConfigured, "", "carries a path (/app)"},
+		{"bucket, :443", bucket, "https://app.example.com:443", page, platform.CodeAllowOriginDefaultPort, platform.CodeS3CORSRuleMismatch, "default port :443"},
+		{"bucket, trailing slash", bucket, "https://app.example.com/", page, platform.CodeS3CORSRuleMismatch, "", "trailing slash"},
+		{"bucket, upper case", bucket, "HTTPS://APP.example.com", page, platform.CodeS3CORSRuleMismatch, "", "upper-case"},
+		// A static header value: the engine's mismatch, already named.
+		{"rest api, :443", restAPI, "https://app.example.com:443", page, platform.CodeAllowOriginDefaultPort, "", "default port :443"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := fmt.Sprintf(tc.tmpl, tc.entry)
+			rep := lintSource(t, "t.yaml", []byte(src), Options{Origins: []string{tc.page}, Method: "PUT",
+				Header: http.Header{"Content-Type": {"application/json"}}})
+			var found *Finding
+			for i, f := range rep.Findings {
+				if f.Code == tc.code {
+					found = &rep.Findings[i]
+				}
+				if tc.absent != "" && f.Code == tc.absent {
+					t.Errorf("%s beside %s: %s", tc.absent, tc.code, f.Message)
+				}
+			}
+			if found == nil {
+				var codes []cors.Code
+				for _, f := range rep.Findings {
+					codes = append(codes, f.Code)
+				}
+				t.Fatalf("no %s finding: %v", tc.code, codes)
+			}
+			if found.Severity != cors.SeverityError {
+				t.Errorf("severity %s", found.Severity)
+			}
+			if !strings.Contains(found.Message, strings.TrimSpace(tc.entry)) || !strings.Contains(found.Message, tc.says) {
+				t.Errorf("the message does not name the entry %q and %q:\n%s", tc.entry, tc.says, found.Message)
+			}
+			if !strings.Contains(found.Fix, tc.page) {
+				t.Errorf("the fix does not write %s:\n%s", tc.page, found.Fix)
+			}
+		})
+	}
+}
