@@ -1,6 +1,7 @@
 package harfile
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
@@ -26,6 +27,10 @@ type Recorder struct {
 	// its response keeps its real status and headers, so the verdict must
 	// come from the recorded headers.
 	RecordsFailures bool
+	// LeavesOutFailed: the tool writes no entry for a request that failed,
+	// so a request the browser blocked is not in the file at all
+	// (chrome-har drops those Network.loadingFailed ends).
+	LeavesOutFailed bool
 }
 
 // proxies are the log.creator.name values (lower case) of the tools that
@@ -80,27 +85,44 @@ func isVersionSuffix(s string) bool {
 
 // creators are the log.creator.name values (lower case) of the tools that
 // tell how the browser's requests were recorded, each from its exports in
-// the HAR corpus. profile is the engine the tool is part of, nil for one
-// that drives several and names it in log.browser. failures: the tool
-// marks a request the browser blocked; devTools: it is the engine's own
-// DevTools, whose failures an ownExport tool's file has; ownExport: it
-// hands over the browser's own DevTools export, so it marks failures as
-// that does.
+// the HAR corpus or its source. profile is the engine the tool is part of,
+// nil for one that drives several and names it in log.browser. failures:
+// the tool marks a request the browser blocked; leavesOut: it writes no
+// entry for a request that failed; devTools: it is the engine's own
+// DevTools; exports: the tool hands over another tool's export, whichever
+// of these rows has the engine it drove (else that engine's DevTools).
 var creators = []struct {
 	name      string
 	profile   *cors.Profile
 	failures  bool
+	leavesOut bool
 	devTools  bool
-	ownExport bool
+	exports   []string
 }{
 	// The engines' own DevTools: Chrome's (and Edge's), Safari's, Firefox's.
 	{name: "webinspector", profile: cors.Chromium, failures: true, devTools: true},
 	{name: "webkit web inspector", profile: cors.Safari, failures: false, devTools: true},
+	// Firefox's DevTools write Services.appinfo.name, application.ini's
+	// Name (--with-app-basename), as creator and browser alike
+	// (netmonitor/src/har/har-builder-utils.js): a fork writes its own.
 	{name: "firefox", profile: cors.Firefox, failures: false, devTools: true},
-	{name: "firebug", profile: cors.Firefox, failures: false},    // Firebug 1.5 to 1.9
-	{name: "chrome-har", profile: cors.Chromium, failures: true}, // Chrome's protocol events
-	{name: "playwright", failures: true},                         // status -1
-	{name: "browsertime", failures: true, ownExport: true},       // HAR Export Trigger, chrome-har
+	{name: "librewolf", profile: cors.Firefox, failures: false},      // LibreWolf's mozconfig
+	{name: "waterfox", profile: cors.Firefox, failures: false},       // Waterfox's builds
+	{name: "floorp", profile: cors.Firefox, failures: false},         // Floorp's builds
+	{name: "zen", profile: cors.Firefox, failures: false},            // Zen's configs/common/mozconfig
+	{name: "mullvadbrowser", profile: cors.Firefox, failures: false}, // mozconfigs/mullvad-browser
+	{name: "torbrowser", profile: cors.Firefox, failures: false},     // mozconfigs/tor-browser (newer: Firefox)
+	{name: "firebug", profile: cors.Firefox, failures: false},        // Firebug 1.5 to 1.9
+	// chrome-har (1.1.1, index.js) builds entries from Chrome's protocol
+	// events and drops a request whose Network.loadingFailed is not
+	// net::ERR_ABORTED, or that got no response: a CORS failure
+	// (net::ERR_FAILED) leaves no entry, no _error, no status 0. What is
+	// in the file the browser did not block.
+	{name: "chrome-har", profile: cors.Chromium, failures: true, leavesOut: true},
+	{name: "playwright", failures: true}, // status -1
+	// Browsertime: chrome-har for Chrome, HAR Export Trigger (Firefox's
+	// own export) for Firefox.
+	{name: "browsertime", failures: true, exports: []string{"chrome-har", "firefox"}},
 }
 
 // logBrowsers are the log.browser.name values (lower case) the tools that
@@ -126,10 +148,10 @@ var logBrowsers = []struct {
 func detectRecorder(creator, browser Creator, userAgent string) Recorder {
 	c, b := strings.ToLower(creator.Name), strings.ToLower(browser.Name)
 	rec := Recorder{Profile: cors.Chromium, Source: BrowserDefault, RecordsFailures: !isProxy(c)}
-	ownExport := false
+	var exports []string
 	for _, t := range creators {
 		if isToolName(c, t.name) {
-			rec.RecordsFailures, ownExport = t.failures, t.ownExport
+			rec.RecordsFailures, rec.LeavesOutFailed, exports = t.failures, t.leavesOut, t.exports
 			if t.profile != nil {
 				rec.Profile, rec.Source = t.profile, BrowserFromCreator
 				return rec
@@ -148,10 +170,22 @@ func detectRecorder(creator, browser Creator, userAgent string) Recorder {
 			rec.Profile, rec.Source = p, BrowserFromUserAgent
 		}
 	}
-	if ownExport && rec.Source != BrowserDefault {
-		rec.RecordsFailures = marksFailures(rec.Profile)
+	if exports != nil && rec.Source != BrowserDefault {
+		rec.RecordsFailures, rec.LeavesOutFailed = exportedAs(exports, rec.Profile)
 	}
 	return rec
+}
+
+// exportedAs says how the export of the engine p, made by the one of the
+// tools named in exports that has p, records failures; as p's own
+// DevTools when none has it.
+func exportedAs(exports []string, p *cors.Profile) (failures, leavesOut bool) {
+	for _, t := range creators {
+		if t.profile == p && slices.Contains(exports, t.name) {
+			return t.failures, t.leavesOut
+		}
+	}
+	return marksFailures(p), false
 }
 
 // marksFailures reports whether the DevTools of p's browser mark a request

@@ -75,6 +75,16 @@ func TestDetectRecorder(t *testing.T) {
 		{"unknown tool naming webkit", Creator{Name: "playwright-har-merger"}, Creator{Name: "webkit"}, chromeUA, cors.Safari, BrowserFromBrowser, true},
 		{"look-alike browser", Creator{}, Creator{Name: "Safari-like Bot"}, chromeUA, cors.Chromium, BrowserFromUserAgent, true},
 		{"firefox with a version", Creator{Name: "Firefox 126.0"}, Creator{}, "", cors.Firefox, BrowserFromCreator, false},
+		// Firefox's forks export as Firefox does, under their own
+		// application name (application.ini's Name), with Firefox's UA.
+		{"librewolf", Creator{Name: "LibreWolf", Version: "140.0"}, Creator{Name: "LibreWolf"}, ffUA, cors.Firefox, BrowserFromCreator, false},
+		{"librewolf nightly's spelling", Creator{Name: "Librewolf"}, Creator{Name: "Librewolf"}, ffUA, cors.Firefox, BrowserFromCreator, false},
+		{"waterfox", Creator{Name: "Waterfox"}, Creator{Name: "Waterfox"}, ffUA, cors.Firefox, BrowserFromCreator, false},
+		{"floorp", Creator{Name: "Floorp"}, Creator{Name: "Floorp"}, ffUA, cors.Firefox, BrowserFromCreator, false},
+		{"zen", Creator{Name: "Zen", Version: "1.14b"}, Creator{Name: "Zen"}, ffUA, cors.Firefox, BrowserFromCreator, false},
+		{"mullvad browser", Creator{Name: "MullvadBrowser"}, Creator{Name: "MullvadBrowser"}, ffUA, cors.Firefox, BrowserFromCreator, false},
+		{"tor browser", Creator{Name: "TorBrowser"}, Creator{Name: "TorBrowser"}, ffUA, cors.Firefox, BrowserFromCreator, false},
+		{"look-alike zen", Creator{Name: "Zendesk HAR"}, Creator{}, chromeUA, cors.Chromium, BrowserFromUserAgent, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := detectRecorder(tc.creator, tc.browser, tc.ua)
@@ -118,7 +128,7 @@ func TestCreatorsTable(t *testing.T) {
 		}
 	}
 	for _, c := range creators {
-		if !c.ownExport {
+		if c.exports == nil {
 			continue
 		}
 		for _, l := range logBrowsers {
@@ -127,6 +137,31 @@ func TestCreatorsTable(t *testing.T) {
 				t.Errorf("%s with log.browser %s: got %s/%v, want %s/%v", c.name, l.name,
 					r.Profile.Name, r.RecordsFailures, l.profile.Name, marks[l.profile])
 			}
+		}
+	}
+}
+
+// TestLeavesOutFailed: chrome-har writes no entry for a request that
+// failed (Browsertime's Chrome HARs are chrome-har's), so a file of it
+// holds no request the browser blocked; every other tool keeps them.
+func TestLeavesOutFailed(t *testing.T) {
+	for _, tc := range []struct {
+		creator, browser string
+		failures, leaves bool
+	}{
+		{"chrome-har", "", true, true},
+		{"chrome-har", "Chrome", true, true},
+		{"Browsertime", "Chrome", true, true},
+		{"Browsertime", "Firefox", false, false},
+		{"WebInspector", "", true, false},
+		{"Playwright", "chromium", true, false},
+		{"Firefox", "Firefox", false, false},
+		{"Charles Proxy", "", false, false},
+	} {
+		r := detectRecorder(Creator{Name: tc.creator}, Creator{Name: tc.browser}, chromeUA)
+		if r.RecordsFailures != tc.failures || r.LeavesOutFailed != tc.leaves {
+			t.Errorf("%s/%s: failures %v, leaves out %v; want %v, %v",
+				tc.creator, tc.browser, r.RecordsFailures, r.LeavesOutFailed, tc.failures, tc.leaves)
 		}
 	}
 }
