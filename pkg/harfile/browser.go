@@ -125,6 +125,18 @@ var creators = []struct {
 	{name: "browsertime", failures: true, exports: []string{"chrome-har", "firefox"}},
 }
 
+// creatorNamesBrowser reports whether creator, a log.creator.name, is
+// that of a tool that is part of one engine: log.browser adds nothing.
+func creatorNamesBrowser(creator string) bool {
+	c := strings.ToLower(creator)
+	for _, t := range creators {
+		if isToolName(c, t.name) {
+			return t.profile != nil
+		}
+	}
+	return false
+}
+
 // logBrowsers are the log.browser.name values (lower case) the tools that
 // drive a browser write, and its engine.
 var logBrowsers = []struct {

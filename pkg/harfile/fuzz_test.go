@@ -32,6 +32,10 @@ func FuzzReader(f *testing.F) {
 		`{"log":{"creator":{"name":"Firefox"},"entries":[{"request":{"method":"GET","url":"https://a.test/x","headers":[{"name":"Origin","value":"https://b.test"}]},"response":{"status":302,"headers":[{"name":"Location","value":""}]}},{"request":{"method":"GET","url":"https://a.test/x"},"response":{"status":0}}]}}`,
 		`{"log":{"creator":{"name":"mitmproxy"},"entries":[{"request":{"method":"GET","url":"https://a.test/x","headers":[{"name":"Origin","value":"https://b.test:0443"}]},"response":{"status":301,"headers":[{"name":"Access-Control-Allow-Origin","value":"https://b.test:0443"}]}}]}}`,
 		`{"log":{"creator":{"name":"Charles Proxy"},"entries":[{"request":{"method":"GET","url":"http://a.test:080/x","headers":[{"name":"Origin","value":"http://b.test:80"}]},"response":{"status":200,"headers":[{"name":"Access-Control-Allow-Origin","value":"http://b.test:80"}]}}]}}`,
+		// Creators after the entries, as Charles 3.6.5 and Fiddler 4.6
+		// write them, and a look-alike in the last entry.
+		`{"log":{"entries":[{"request":{"method":"GET","url":"https://a.test/x","headers":[{"name":"Origin","value":"https://b.test"}]},"response":{"status":200}}],"version":"1.2","creator":{"name":"Charles Proxy"},"browser":{"name":"webkit"}}}`,
+		`{"log":{"entries":[{"request":{"method":"GET","url":"https://a.test/x"},"_x":{"creator":{"name":"Fiddler"}}}], "creator" : {"name":"Fiddler"} ,}}`,
 		`{"log":{"creator":{"name":"Safari"},"entries":[{"request":{"method":"GET","url":"blob:https://b.test/1","headers":[{"name":"Origin","value":"https://b.test"}]},"response":{"status":200}},{"request":{"method":"GET","url":"/x?token=abc"},"response":{"status":303,"redirectURL":""}},{"request":{"url":""}}]}}`,
 	} {
 		f.Add([]byte(h))

@@ -218,6 +218,7 @@ func (r *Reader) logField(key []byte, fn func(*Entry) error) error {
 		})
 	case "entries":
 		r.Log.HasEntries = true
+		r.readTrailer()
 		switch s.kind() {
 		case '[', 'n':
 		default:
