@@ -127,14 +127,17 @@ func isSecretNumber(name string) bool {
 
 // describing words, after a secret word, make a name describe the secret:
 // its kind, where to get it, when it ends (token_type, token_endpoint,
-// session_timeout, secret_name). Not "hint": OIDC's id_token_hint is
-// the token, nor "id": a session_id is the session.
+// session_timeout, secret_name), whether it is supported or where a test
+// for it redirects (ASP.NET's AspxAutoDetectCookieSupport=1, a site's
+// cookie_redirect=1: flags in real HAR files). Not "hint": OIDC's
+// id_token_hint is the token, nor "id": a session_id is the session.
 var describing = map[string]bool{
 	"type": true, "types": true, "endpoint": true, "url": true, "uri": true, "expires": true,
 	"expiry": true, "expiration": true, "ttl": true, "timeout": true, "lifetime": true,
 	"length": true, "required": true, "name": true, "policy": true, "format": true,
 	"method": true, "methods": true, "mode": true, "domain": true, "path": true,
 	"enabled": true, "scheme": true, "count": true, "limit": true,
+	"support": true, "supported": true, "redirect": true,
 }
 
 // corsPrefix starts the CORS headers' names, never secret.
