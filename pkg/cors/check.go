@@ -53,6 +53,11 @@ func headerValues(h http.Header, name string) []string {
 // canonical (then only key itself can match).
 func values(m *Message, key string) []string { return keyValues(m.Header, key, m.CanonicalKeys) }
 
+// Values is every line of header key (a canonical name, such as
+// HeaderAllowOrigin) in m, in the order received: which layer sent which
+// of two values is read from it.
+func Values(m *Message, key string) []string { return values(m, key) }
+
 func first(m *Message, key string) string {
 	if vs := values(m, key); len(vs) > 0 {
 		return vs[0]

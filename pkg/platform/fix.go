@@ -113,6 +113,10 @@ type FixContext struct {
 	// Route is the HTTP API route's path as the template writes it; ""
 	// when unknown.
 	Route string
+	// Twice are the CORS headers an answer carried on two lines, one from
+	// each of two layers (nginx and the application behind it); nil: only
+	// Access-Control-Allow-Origin is known.
+	Twice []string
 	// Status is the 2xx status of the actual answer (0: none seen): a fix
 	// that maps headers on a method's response maps them on that one.
 	Status int

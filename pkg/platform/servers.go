@@ -11,7 +11,9 @@ import (
 	_ "embed"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
+	"text/template"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 )
@@ -32,6 +34,8 @@ const (
 	CodeNginxNoCORSHere        cors.Code = "nginx-cors-headers-missing"
 	CodeKongCORSPluginMissing  cors.Code = "kong-cors-plugin-missing"
 	CodeEnvoyCORSPolicyMissing cors.Code = "envoy-cors-policy-missing"
+	CodeNginxDuplicatesApp     cors.Code = "nginx-duplicates-app-cors"
+	CodeNginxAppCORSNotHidden  cors.Code = "nginx-app-cors-not-hidden"
 )
 
 func init() {
@@ -56,6 +60,10 @@ func init() {
 			Fix: "Answer OPTIONS with 204 and the CORS headers before the static file handler or the proxy rejects it."},
 		cors.Info{Code: CodeKongCORSPluginMissing, Severity: cors.SeverityError, Title: "Kong: no cors plugin on the route", Spec: "Kong Gateway cors plugin",
 			Fix: "Enable the cors plugin on the route (or service) with the page's origin."},
+		cors.Info{Code: CodeNginxDuplicatesApp, Severity: cors.SeverityError, Title: "nginx adds CORS headers the application behind it sends already", Spec: "Fetch §CORS check step 1 (get, combined); nginx ngx_http_headers_module, add_header",
+			Fix: "Take nginx's CORS add_header lines out of the location that passes requests to the application: it answers CORS itself, on preflights, credentialed and error answers too."},
+		cors.Info{Code: CodeNginxAppCORSNotHidden, Severity: cors.SeverityError, Title: "nginx and the application behind it both send Access-Control-Allow-Origin; only nginx's allows the page", Spec: "Fetch §CORS check step 1 (get, combined); nginx ngx_http_proxy_module, proxy_hide_header",
+			Fix: "Hide the application's copy in nginx (proxy_hide_header) and give nginx's CORS add_header lines `always`."},
 		cors.Info{Code: CodeEnvoyCORSPolicyMissing, Severity: cors.SeverityError, Title: "Envoy/Istio: no CORS policy for this route", Spec: "Envoy CORS filter; Istio VirtualService corsPolicy",
 			Fix: "Add a CORS policy on the route (and the envoy.filters.http.cors filter before the router), or an Istio corsPolicy."},
 	)
@@ -75,6 +83,18 @@ func init() {
 		fixBuilder{FormatNginx, "the CORS headers in the location that serves the path", func(c FixContext) string {
 			c.Existing = true
 			return strings.Replace(nginxCors(c), nginxLocationEnd, nginxHideNote+nginxLocationEnd, 1)
+		}},
+	)
+	// Which layer keeps the header was decided on real runs (nginx 1.22.1,
+	// express 4.22.3 with cors 2.8.6): see nginxAppTwice.
+	addFixes(CodeNginxDuplicatesApp,
+		fixBuilder{FormatNginx, "nginx's copies commented out in the location that passes requests to the application", func(c FixContext) string {
+			return nginxTwiceSnippet(nginxKeepAppTmpl, c)
+		}},
+	)
+	addFixes(CodeNginxAppCORSNotHidden,
+		fixBuilder{FormatNginx, "the application's copies hidden in the location that passes requests to it", func(c FixContext) string {
+			return nginxTwiceSnippet(nginxHideAppTmpl, c)
 		}},
 	)
 	addFixes(CodeStaticOptions405,
@@ -263,6 +283,7 @@ func serverCauses(a *analysis) []cors.Finding {
 			break
 		}
 	}
+	out = append(out, nginxAppTwice(a)...)
 	if r := a.firstBlockedWithoutACAO(); r != nil && a.has(idKong) && !a.hasAny(idRESTAPI, idHTTPAPI) {
 		why := "Kong passed the request to the upstream, which set no CORS headers"
 		if strings.Contains(body(r.resp), "no Route matched") {
@@ -569,4 +590,128 @@ RewriteRule ^ - [R=204,L]`, c.methodList(", "), c.headerList(", "))
 RewriteEngine On
 RewriteCond %%{REQUEST_METHOD} =OPTIONS
 RewriteRule ^ - [R=204,L]`, strings.Join(re, "|"), c.methodList(", "), c.headerList(", "), cred)
+}
+
+// corsAnswerHeaders are the CORS headers of an answer that two layers may
+// each send.
+var corsAnswerHeaders = []string{cors.HeaderAllowOrigin, cors.HeaderAllowCredentials, cors.HeaderAllowMethods,
+	cors.HeaderAllowHeaders, cors.HeaderExposeHeaders, cors.HeaderMaxAge}
+
+// nginxAppTwice: nginx and the application it passes the request to (a
+// framework the fingerprints know, seen on the same answer) both sent
+// Access-Control-Allow-Origin. nginx adds its add_header lines after the
+// proxied answer's headers (nginx 1.22.1), so the first value is the
+// application's. Run on nginx 1.22.1 in front of express 4.22.3 with cors
+// 2.8.6: where the application's value allows the page, taking nginx's
+// lines out left one header on the preflight, the answer, a 401 and a 404,
+// credentials kept; hiding the application's (proxy_hide_header) left
+// nginx's "*" alone, without credentials, and its add_header without
+// `always` left the 401 and 404 with no header at all. Where only nginx's
+// allows the page (a map of origins with credentials, in front of a bare
+// cors() sending "*"), hiding the application's copy is the fix.
+func nginxAppTwice(a *analysis) []cors.Finding {
+	app := a.appFramework()
+	if app == "" || !a.has(idNginx) {
+		return nil
+	}
+	for _, r := range []*response{a.obs.preflight(), a.obs.final()} {
+		if r == nil || r.resp == nil {
+			continue
+		}
+		vals := cors.Values(r.resp, cors.HeaderAllowOrigin)
+		nginxMarks, appMarks := marksOf(a, r, idNginx), marksOf(a, r, app)
+		if len(vals) != 2 || len(nginxMarks) == 0 || len(appMarks) == 0 {
+			continue
+		}
+		req := a.in.Exchange.Request
+		acac := cors.Values(r.resp, cors.HeaderAllowCredentials)
+		alone := func(v string) bool { return cors.AccessAllowed([]string{v}, acac[:min(len(acac), 1)], &req) }
+		appOK, nginxOK := alone(vals[0]), alone(vals[1])
+		c := a.fixContext()
+		c.Twice = nil
+		for _, name := range corsAnswerHeaders {
+			for _, x := range []*response{a.obs.preflight(), a.obs.final()} {
+				if x != nil && x.resp != nil && len(cors.Values(x.resp, name)) == 2 && !slices.Contains(c.Twice, name) {
+					c.Twice = append(c.Twice, name)
+				}
+			}
+		}
+		appName, names := platforms[app].Name, strings.Join(c.Twice, ", ")
+		with := ""
+		if req.Credentials {
+			with = ", with credentials"
+		}
+		msg := fmt.Sprintf("nginx (%s) passed the %s to the application, %s (%s), and both sent Access-Control-Allow-Origin: the application's %s first, nginx's %s after it (nginx adds its add_header lines after the proxied answer's headers). ",
+			nginxMarks[0], strings.Replace(r.step, "actual", "request", 1), appName, appMarks[0], show(vals[0]), show(vals[1]))
+		// An error answer of the application with its value alone: it
+		// answers errors itself, and nginx's lines lack always.
+		errNote := ""
+		for _, ep := range a.obs.errorPaths() {
+			if ep.resp == nil || ep.resp.Status < 400 || len(marksOf(a, ep, app)) == 0 {
+				continue
+			}
+			if v := cors.Values(ep.resp, cors.HeaderAllowOrigin); len(v) == 1 && v[0] == vals[0] {
+				errNote = fmt.Sprintf(" (the %d to %s carried it alone: nginx's lines skip error answers)", ep.resp.Status, show(pathOf(ep.request.URL)))
+			}
+		}
+		if nginxOK && !appOK {
+			return []cors.Finding{a.finding(CodeNginxAppCORSNotHidden, idNginx, r.step, true,
+				msg+fmt.Sprintf("Only nginx's allows this page%s: the application's does not, so taking nginx's lines out would not help. Hiding the application's copy in nginx leaves nginx's alone; other origins that got the application's value then get none (list them in nginx's allow-list if they need one)", with),
+				fmt.Sprintf("Hide the application's %s in the nginx location that passes requests to it (proxy_hide_header), and give nginx's CORS add_header lines `always`, so the application's error answers carry nginx's. Or correct %s's CORS configuration and take nginx's lines out.", names, appName))}
+		}
+		why := fmt.Sprintf("The application's value allows this page on its own%s, and the application answers its errors with it too%s: nginx's copy is the one to take away. Hiding the application's instead (proxy_hide_header) would leave nginx's %s", with, errNote, show(vals[1]))
+		if !nginxOK {
+			why += ", which does not allow this page"
+		} else if errNote != "" {
+			why += ", and no header at all on the errors nginx's lines skip"
+		}
+		fix := fmt.Sprintf("Comment out nginx's add_header lines for %s in the location that passes requests to %s: the application answers CORS itself, on preflights and errors too.", names, appName)
+		if !appOK {
+			why = fmt.Sprintf("Neither value allows this page on its own%s: take nginx's copy away, and allow %s in the application's CORS configuration", with, c.Origin)
+			fix = fmt.Sprintf("Comment out nginx's add_header lines for %s in the location that passes requests to %s, and add %s to the application's CORS configuration.", names, appName, c.Origin)
+		}
+		return []cors.Finding{a.finding(CodeNginxDuplicatesApp, idNginx, r.step, true, msg+why, fix)}
+	}
+	return nil
+}
+
+// marksOf is the evidence the fingerprints give for platform id on r: the
+// marks detection weighed, to name the layer in a message.
+func marksOf(a *analysis, r *response, id string) []string {
+	var out []string
+	for _, fp := range fingerprints {
+		for _, s := range fp(a.obs, r) {
+			if s.platform == id {
+				out = append(out, s.evidence)
+			}
+		}
+	}
+	return out
+}
+
+var (
+	//go:embed snippets/nginx-keep-app-cors.conf
+	nginxKeepAppConf string
+	//go:embed snippets/nginx-hide-app-cors.conf
+	nginxHideAppConf string
+
+	nginxKeepAppTmpl = template.Must(template.New("keep").Parse(nginxKeepAppConf))
+	nginxHideAppTmpl = template.Must(template.New("hide").Parse(nginxHideAppConf))
+)
+
+// nginxTwiceSnippet fills t with the location of the request's path and
+// the headers both layers sent (Access-Control-Allow-Origin when unknown).
+func nginxTwiceSnippet(t *template.Template, c FixContext) string {
+	names := c.Twice
+	if len(names) == 0 {
+		names = []string{cors.HeaderAllowOrigin}
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, struct {
+		Location string
+		Names    []string
+	}{nginxLocation(c.Path), names}); err != nil {
+		panic("platform: " + err.Error()) // the templates are tested
+	}
+	return b.String()
 }
