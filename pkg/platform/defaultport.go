@@ -40,14 +40,14 @@ func init() {
 	}
 	addFixes(CodeAllowOriginDefaultPort,
 		fixBuilder{FormatNginx, "take the port out of the value where it is written", nginxDropDefaultPort},
-		fixBuilder{FormatApache, "take the port out of the value where it is written (mod_headers)", apacheDropDefaultPort},
-		fixBuilder{FormatExpress, "Node.js: let the URL parser serialize the origin (it drops a default port)", nodeDropDefaultPort},
+		fixBuilder{FormatApache, "take the port out of the Header value where it is written", apacheDropDefaultPort},
+		fixBuilder{FormatExpress, "Node.js: let the URL parser serialize the origin", nodeDropDefaultPort},
 		fixBuilder{FormatGo, "Go: serialize the origin without its default port", goDropDefaultPort},
-		fixBuilder{FormatConsole, "API Gateway REST API console: the mapped value without the port", consoleDropDefaultPort},
+		fixBuilder{FormatConsole, "API Gateway console: the mapped value without the port", consoleDropDefaultPort},
 		fixBuilder{FormatAWSCLI, "API Gateway REST API: replace the mapped value, then redeploy", cliDropDefaultPort},
 		fixBuilder{FormatSAM, "the Api's Cors: AllowOrigin without the port", samDropDefaultPort},
-		fixBuilder{FormatCloudFormation, "the integration responses' mapped value without the port", cfnDropDefaultPort},
-		fixBuilder{FormatOpenAPI, "x-amazon-apigateway-integration: the mapped value without the port", openAPIDropDefaultPort},
+		fixBuilder{FormatCloudFormation, "the integration responses' value without the port", cfnDropDefaultPort},
+		fixBuilder{FormatOpenAPI, "x-amazon-apigateway-integration: the value without the port", openAPIDropDefaultPort},
 	)
 }
 
@@ -147,10 +147,10 @@ func dropPortSed(c FixContext, dir string) string {
 }
 
 func nginxDropDefaultPort(c FixContext) string {
-	return fmt.Sprintf(`# the value loses its port and nothing else changes: the line, its quotes,
-# "always", your maps, variables and other headers stay as they are (the
-# files as they were are copied to a new directory in your home: a .bak in
-# sites-enabled would be read as configuration)
+	return fmt.Sprintf(`# the value loses its port and nothing else changes: the line, its
+# quotes, "always", your maps, variables and other headers stay as they
+# are (the files as they were are copied to a new directory in your
+# home: a .bak in sites-enabled would be read as configuration)
 %s
 nginx -t && nginx -s reload
 # built from variables ("$scheme://$host:$server_port")? grep finds
@@ -159,31 +159,36 @@ nginx -t && nginx -s reload
 }
 
 func apacheDropDefaultPort(c FixContext) string {
-	return fmt.Sprintf(`# the value loses its port and nothing else changes: the Header line, its
-# condition and your other headers stay as they are (the files as they were
-# are copied to a new directory in your home; /etc/httpd on Red Hat)
+	return fmt.Sprintf(`# the value loses its port and nothing else changes: the Header line,
+# its condition and your other headers stay as they are (the files as
+# they were are copied to a new directory in your home; /etc/httpd on
+# Red Hat)
 %s
 apachectl configtest && apachectl graceful`, dropPortSed(c, "/etc/apache2"))
 }
 
 func nodeDropDefaultPort(c FixContext) string {
 	scheme, host, _ := strings.Cut(c.Origin, "://")
-	return fmt.Sprintf(`// where the value is built from scheme, host and port: new URL(...).origin
-// serializes it as the browser does, without a default port (your other
-// CORS headers and options stay as they are):
+	return fmt.Sprintf(`// where the value is built from scheme, host and port:
+// new URL(...).origin serializes it as the browser does, without a
+// default port (your other CORS headers and options stay as they are):
 // %s → %s
-const scheme = '%s', host = '%s', port = '%s'; // yours, from the configuration
+// yours, from the configuration:
+const scheme = '%s', host = '%s', port = '%s';
 const allowOrigin = new URL(scheme + '://' + host + ':' + port).origin;
-// res.set('Access-Control-Allow-Origin', allowOrigin), or cors({ origin: allowOrigin })`,
+// res.set('Access-Control-Allow-Origin', allowOrigin),
+// or cors({ origin: allowOrigin })`,
 		withDefaultPort(c.Origin), c.Origin, scheme, host, cors.DefaultPort(scheme))
 }
 
 func goDropDefaultPort(c FixContext) string {
-	return fmt.Sprintf(`// serializeOrigin writes an origin as the browser sends it, the scheme's
-// default port left out (the rest of your CORS handler stays as it is):
+	return fmt.Sprintf(`// serializeOrigin writes an origin as the browser sends it, the
+// scheme's default port left out (the rest of your CORS handler stays
+// as it is):
 // %s → %s
 func serializeOrigin(scheme, host, port string) string {
-	if port == "" || scheme == "https" && port == "443" || scheme == "http" && port == "80" {
+	if port == "" || scheme == "https" && port == "443" ||
+		scheme == "http" && port == "80" {
 		return scheme + "://" + host
 	}
 	return scheme + "://" + host + ":" + port
@@ -191,9 +196,9 @@ func serializeOrigin(scheme, host, port string) string {
 }
 
 func consoleDropDefaultPort(c FixContext) string {
-	return fmt.Sprintf(`API Gateway console → the API → Resources → each method that answers with
-the header (OPTIONS, and the others) → Integration response → Header
-mappings → Access-Control-Allow-Origin:
+	return fmt.Sprintf(`API Gateway console → the API → Resources → each method that
+answers with the header (OPTIONS, and the others) → Integration
+response → Header mappings → Access-Control-Allow-Origin:
 change '%s' to '%s'
 (the quotes stay; the other mappings and templates stay as they are)
 → Deploy API to the stage, or the stage keeps the old value.`, withDefaultPort(c.Origin), c.Origin)
@@ -222,7 +227,8 @@ func cliDropDefaultPort(c FixContext) string {
     if [ "$WAS" = "'%[2]s'" ]; then
       aws apigateway update-integration-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method "$M" --status-code "$S" --patch-operations file://acao-patch.json
     else
-      echo "$M's $S answer maps Access-Control-Allow-Origin to ${WAS:-nothing}, not the value with the port: kept" >&2
+      echo "$M's $S answer maps Access-Control-Allow-Origin to" \
+        "${WAS:-nothing}, not the value with the port: kept" >&2
     fi
   done
   aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %[4]s`,
@@ -238,17 +244,17 @@ Cors:
 }
 
 func cfnDropDefaultPort(c FixContext) string {
-	return fmt.Sprintf(`# in each IntegrationResponses entry (and gateway response) that maps the
-# header: only this value changes; the other mappings and templates stay
-# as they are. It was "'%s'":
+	return fmt.Sprintf(`# in each IntegrationResponses entry (and gateway response) that maps
+# the header: only this value changes; the other mappings and
+# templates stay as they are. It was "'%s'":
 ResponseParameters:
   method.response.header.Access-Control-Allow-Origin: "'%s'"`, withDefaultPort(c.Origin), c.Origin)
 }
 
 func openAPIDropDefaultPort(c FixContext) string {
-	return fmt.Sprintf(`# in each x-amazon-apigateway-integration response that maps the header:
-# only this value changes; the other mappings and templates stay as they
-# are. It was "'%s'":
+	return fmt.Sprintf(`# in each x-amazon-apigateway-integration response that maps the
+# header: only this value changes; the other mappings and templates
+# stay as they are. It was "'%s'":
 responseParameters:
   method.response.header.Access-Control-Allow-Origin: "'%s'"`, withDefaultPort(c.Origin), c.Origin)
 }
