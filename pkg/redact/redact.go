@@ -673,7 +673,7 @@ func TextQuoting(s string, urls ...string) string {
 func patterns(s string) string {
 	s = shapes(s)
 	if strings.IndexByte(s, '=') >= 0 || strings.IndexByte(s, ':') >= 0 {
-		s = keyValues(s, nextSecretKey)
+		s = keyValues(s, false)
 	}
 	return s
 }
@@ -693,42 +693,68 @@ func shapes(s string) string {
 		return scheme + " " + Marker
 	})
 	s = awsKeyRE.ReplaceAllString(s, Marker)
-	return keyValues(s, nextHintedKey)
+	return keyValues(s, true)
+}
+
+// A pair is a key and the value after it that keyValues may hide: the
+// key from k0 (its opening quote with it) to k1, where its value starts,
+// after its ':' or '=' and white space; the value s[v0:v1] (valueAt), cut
+// from raw. judged: IsSecretName holds for the key, already asked.
+type pair struct {
+	k0, k1, v0, v1 int
+	raw            string
+	judged         bool
+}
+
+// pairAt is the pair whose key starts at s[k0] and whose value at s[k1].
+func pairAt(s string, k0, k1 int, judged bool) pair {
+	v0, v1, raw := valueAt(s, k1)
+	return pair{k0, k1, v0, v1, raw, judged}
 }
 
 // nextHintedKey finds the next key keyRE matches in s from pos.
-func nextHintedKey(s string, pos int) (k0, k1 int, ok bool) {
+func nextHintedKey(s string, pos int) (pair, bool) {
 	loc := keyRE.FindStringIndex(s[pos:])
 	if loc == nil {
-		return 0, 0, false
+		return pair{}, false
 	}
-	return pos + loc[0], pos + loc[1], true
+	return pairAt(s, pos+loc[0], pos+loc[1], false), true
 }
 
-// nextSecretKey finds the next key=value pair in s from pos whose key
-// IsSecretName holds and whose value is not yet hidden: the keys keyRE's
-// hint words do not name (AccountKey=, SharedAccessKey=, key1=,
-// basicauth=), and the key: value and "key": "value" pairs colonKey
-// takes. Only a '=' or ':' with a key right before it is asked, so prose
-// without one costs a byte search.
-func nextSecretKey(s string, pos int) (k0, k1 int, ok bool) {
-	// The next '=' and ':' from pos, each found by strings.IndexByte (a
-	// vector search; a byte set's loop doubled Text's time on a finding).
-	eq, colon := nextByte(s, pos, '='), nextByte(s, pos, ':')
+// keyScan finds the key=value pairs of a text whose key IsSecretName
+// holds (next). It keeps the next '=' and ':' it found, each by
+// strings.IndexByte (a vector search; a byte set's loop doubled Text's
+// time on a finding), so a text is searched once however many pairs
+// keyValues passes over.
+type keyScan struct{ eq, colon int }
+
+func newKeyScan() keyScan { return keyScan{-1, -1} }
+
+// next finds the next key=value pair in s from pos whose key IsSecretName
+// holds and whose value is not yet hidden: the keys keyRE's hint words do
+// not name (AccountKey=, SharedAccessKey=, key1=, basicauth=), and the
+// key: value and "key": "value" pairs colonKey takes. Only a '=' or ':'
+// with a key right before it is asked, so prose without one costs a byte
+// search.
+func (sc *keyScan) next(s string, pos int) (pair, bool) {
 	for {
-		j := min(eq, colon)
+		if sc.eq < pos {
+			sc.eq = nextByte(s, pos, '=')
+		}
+		if sc.colon < pos {
+			sc.colon = nextByte(s, pos, ':')
+		}
+		j := min(sc.eq, sc.colon)
 		if j == len(s) {
-			return 0, 0, false
+			return pair{}, false
 		}
 		pos = j + 1
-		if j == colon {
-			colon = nextByte(s, pos, ':')
-			if k0, k1, ok := colonKey(s, j); ok {
-				return k0, k1, true
+		if j == sc.colon {
+			if p, ok := colonKey(s, j); ok {
+				return p, true
 			}
 			continue
 		}
-		eq = nextByte(s, pos, '=')
 		// Spaces or tabs may stand around '=' (a config line's key = value).
 		e, v := j, pos
 		for e > 0 && isBlank(s[e-1]) {
@@ -737,15 +763,12 @@ func nextSecretKey(s string, pos int) (k0, k1 int, ok bool) {
 		for v < len(s) && isBlank(s[v]) {
 			v++
 		}
-		k := e
-		for k > 0 && isKeyByte(s[k-1]) {
-			k--
-		}
+		k := keyStart(s, e)
 		if k == e || pos == len(s) || s[pos] == '=' || strings.HasPrefix(s[v:], Marker) {
 			continue
 		}
 		if mayBeSecretName(s[k:e]) && IsSecretName(s[k:e]) {
-			return k, v, true
+			return pairAt(s, k, v, true), true
 		}
 	}
 }
@@ -768,7 +791,7 @@ func nextByte(s string, pos int, c byte) int {
 // "credentials: unchanged"), and a header secretHeaders names is a line
 // HeaderLine reads and Text reads by its value (a scheme, a cookie's
 // name). A number is a secret where isSecretNumber says, as in Body.
-func colonKey(s string, j int) (k0, k1 int, ok bool) {
+func colonKey(s string, j int) (pair, bool) {
 	e := j
 	quote := e > 0 && s[e-1] == '"'
 	if quote {
@@ -776,24 +799,21 @@ func colonKey(s string, j int) (k0, k1 int, ok bool) {
 			e--
 		}
 	}
-	k := e
-	for k > 0 && isKeyByte(s[k-1]) {
-		k--
-	}
+	k := keyStart(s, e)
 	if k == e || !isLower(s[k]|0x20) || !quote && isLoneWord(s[k+1:e]) {
-		return 0, 0, false
+		return pair{}, false
 	}
 	key := s[k:e]
 	if quote {
 		if k == 0 || s[k-1] != '"' {
-			return 0, 0, false
+			return pair{}, false
 		}
 		if k--; k > 0 && s[k-1] == '\\' && e < j-1 {
 			k--
 		}
 	}
 	if k > 0 && !isSpaceByte(s[k-1]) && strings.IndexByte("{[(,;`'\"", s[k-1]) < 0 {
-		return 0, 0, false
+		return pair{}, false
 	}
 	v := j + 1
 	for v < len(s) && (s[v] == ' ' || s[v] == '\t') {
@@ -802,14 +822,14 @@ func colonKey(s string, j int) (k0, k1 int, ok bool) {
 	// A CORS header is asked first: findings quote them at every turn.
 	if v == len(s) || isSpaceByte(s[v]) || len(key) > len(corsPrefix) && hasFoldedPrefix(key, corsPrefix) ||
 		!mayBeSecretName(key) || !IsSecretName(key) || !quote && secretHeaders[strings.ToLower(key)] {
-		return 0, 0, false
+		return pair{}, false
 	}
 	// A URL's secrets are urlsInText's to find.
-	if v0, v1, _ := valueAt(s, v); strings.Contains(s[v0:v1], "://") ||
-		jsonNumberRE.FindString(s[v0:v1]) == s[v0:v1] && !isSecretNumber(key) {
-		return 0, 0, false
+	p := pairAt(s, k, v, true)
+	if val := s[p.v0:p.v1]; strings.Contains(val, "://") || jsonNumberRE.FindString(val) == val && !isSecretNumber(key) {
+		return pair{}, false
 	}
-	return k, v, true
+	return p, true
 }
 
 // isLoneWord reports whether w, a key after its first letter, is lower-case
@@ -823,6 +843,16 @@ func isLoneWord(w string) bool {
 	return true
 }
 
+// keyStart is where the key that ends at s[e] starts: the key bytes right
+// before it. Both a key=value and a key: value pair's key are read so.
+func keyStart(s string, e int) int {
+	k := e
+	for k > 0 && isKeyByte(s[k-1]) {
+		k--
+	}
+	return k
+}
+
 // isKeyByte reports whether c may be part of a key=value pair's key.
 func isKeyByte(c byte) bool {
 	return isLower(c) || isUpper(c) || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.'
@@ -831,33 +861,41 @@ func isKeyByte(c byte) bool {
 // holdsSecretKey reports whether Text would hide a key=value or key:
 // value pair of s that no secret hint marks.
 func holdsSecretKey(s string) bool {
-	_, _, ok := nextSecretKey(s, 0)
+	sc := newKeyScan()
+	_, ok := sc.next(s, 0)
 	return ok
 }
 
-// keyValues hides the value after each key next finds (nextHintedKey,
-// nextSecretKey): a quoted value
-// whole, to its closing quote (commas and spaces are the secret's), an
-// unquoted one to white space, a comma before white space or a quote, or
-// one of "&;}`" (a backtick closes a Markdown code span: ci's summary).
-// What prose puts after a word (trimValue) is kept.
-func keyValues(s string, next func(s string, pos int) (k0, k1 int, ok bool)) string {
+// keyValues hides the value after each key keyRE's hint words name
+// (hinted: nextHintedKey) or else after each key IsSecretName holds for
+// (keyScan): a quoted value whole, to its closing quote (commas and spaces
+// are the secret's), an unquoted one to white space, a comma before white
+// space or a quote, or one of "&;}`" (a backtick closes a Markdown code
+// span: ci's summary). What prose puts after a word (trimValue) is kept.
+func keyValues(s string, hinted bool) string {
 	var b strings.Builder
 	last := 0
+	sc := newKeyScan()
 	for pos := 0; pos < len(s); {
-		k0, k1, ok := next(s, pos)
+		var p pair
+		var ok bool
+		if hinted {
+			p, ok = nextHintedKey(s, pos)
+		} else {
+			p, ok = sc.next(s, pos)
+		}
 		if !ok {
 			break
 		}
+		k0, k1, v0, v1, raw := p.k0, p.k1, p.v0, p.v1, p.raw
 		pos = k1
-		v0, v1, raw := valueAt(s, k1)
 		v := s[v0:v1]
 		switch {
 		case v == "" || v == Marker || isLiteral(v):
 			continue
 		// The key's words decide, as for a header or a JSON member: CORS
 		// headers name credentials but hold none, token_type names a kind.
-		case !IsSecretName(strings.Trim(strings.TrimRight(s[k0:k1], " \t\r\n\f:="), `"\`)):
+		case !p.judged && !IsSecretName(strings.Trim(strings.TrimRight(s[k0:k1], " \t\r\n\f:="), `"\`)):
 			continue
 		// A YAML key whose value is a mapping on the next lines
 		// (MISSING_AUTHENTICATION_TOKEN:, then ResponseParameters:) holds
