@@ -592,8 +592,9 @@ func proseEnd(u, rest string) int {
 }
 
 // isProsePunct reports whether c is punctuation that prose puts after a
-// word: a secret value's last byte is taken for it.
-func isProsePunct(c byte) bool { return strings.IndexByte(".,:!?", c) >= 0 }
+// word (';' too: a config line's end, "nginx: return 302 …;"): a secret
+// value's last byte is taken for it, and a URL's after a ')' (parenEnd).
+func isProsePunct(c byte) bool { return strings.IndexByte(".,;:!?", c) >= 0 }
 
 // parenEnd is the length of u, a URL quoted in text, without the
 // parentheses that close around it rather than in it ("(see /cb?code=…)."):
@@ -603,7 +604,7 @@ func parenEnd(u string) int {
 	n := len(u)
 	for {
 		k := n
-		for k > 0 && strings.IndexByte(".,;:!?", u[k-1]) >= 0 {
+		for k > 0 && isProsePunct(u[k-1]) {
 			k--
 		}
 		if k == 0 || u[k-1] != ')' || strings.Count(u[:k], "(") >= strings.Count(u[:k], ")") {

@@ -216,6 +216,9 @@ func TestText(t *testing.T) {
 		{"(/cb?code=s3cr3t), then", "(/cb?code=" + Marker + "), then"},
 		{"(https://a.example/cb?code=s3cr3t).", "(https://a.example/cb?code=" + Marker + ")."},
 		{"(/a?q=(x)&sig=s3cr3t)", "(/a?q=(x)&sig=" + Marker + ")"},
+		// A ';' after a URL is prose's, as after a ')' around one.
+		{"(see /cb?code=s3cr3t); return 302 https://a.example/x;sid=s3cr3t; then",
+			"(see /cb?code=" + Marker + "); return 302 https://a.example/x;sid=" + Marker + "; then"},
 		// A raw space or quote in a quoted URL's query (a hostile file's;
 		// a browser escapes them): a secret parameter right after it is
 		// still the URL's, as long as the URL ended inside a parameter.
