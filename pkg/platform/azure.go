@@ -101,6 +101,14 @@ func init() {
 				// and writes it back whole: the rest of the config stays
 				// (the form Microsoft's App Service CORS tutorial uses).
 				add += fmt.Sprintf(" \\\n  && az resource update --resource-group YOUR_RESOURCE_GROUP --name %s/web --resource-type Microsoft.Web/sites/config --set properties.cors.supportCredentials=true", appName(c.Host))
+				// The same tutorial: credentials "cannot be enabled when
+				// allowedOrigins includes '*'". Nothing is added then: the
+				// list must name the origins, which only the user knows.
+				add = fmt.Sprintf(`if %s --query "contains(allowedOrigins || [''], '*')" --output tsv | grep -qix true; then
+  echo "the %s's platform CORS list holds *, kept: App Service does not enable supportCredentials while it does (%s); replace * by every origin that calls the app (az %s cors remove ... --allowed-origins '*', then cors add each), then run this again" >&2; false
+else
+  %s
+fi`, show, what, appServiceCredentialsDoc, cmd, strings.ReplaceAll(add, "\n", "\n  "))
 			}
 			if !c.keepsList() {
 				return "# cors add extends the platform's list, with the origin once however often this runs\n" + add + "\n" + show
@@ -119,11 +127,15 @@ fi`, show, strings.ReplaceAll(add, "\n", "\n  "), what, cmd)
 		}},
 		fixBuilder{FormatConsole, "Azure portal", func(c FixContext) string {
 			return "Azure portal → the App Service or Function App → API → CORS → Allowed Origins: add " + c.Origin +
-				" (remove `*` if the app must answer itself: platform CORS replaces the app's headers; an empty list while the app sends CORS headers means the app answers: add the origin there instead). Tick Enable Access-Control-Allow-Credentials if the page sends credentials. Save."
+				" (remove `*` if the app must answer itself: platform CORS replaces the app's headers; an empty list while the app sends CORS headers means the app answers: add the origin there instead). Tick Enable Access-Control-Allow-Credentials if the page sends credentials (not while Allowed Origins holds `*`: list the origins that call the app in its place). Save."
 		}},
 		fixBuilder{FormatASPNet, "or in the app: the platform's origins moved into the policy, then the platform list emptied", aspnetFromPlatform},
 	)
 }
+
+// appServiceCredentialsDoc is where Microsoft says supportCredentials
+// "cannot be enabled when allowedOrigins includes '*'".
+const appServiceCredentialsDoc = "learn.microsoft.com/azure/app-service/app-service-web-tutorial-rest-api#enable-cors"
 
 // apimCredentialsNote keeps allow-credentials="true" where a cors policy
 // may set it today (an attribute takes no comment of its own).

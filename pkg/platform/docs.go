@@ -517,7 +517,7 @@ var pages = map[cors.Code]pageText{
 	CodeAppServiceCORS: {
 		Platform: "Azure App Service, Azure Functions", Explains: cors.CodeMissingAllowOrigin,
 		Browser: "The answer has no `Access-Control-Allow-Origin`.",
-		Why:     "With platform CORS set, App Service answers preflights and replaces the app's own CORS headers; the list must hold the page's origin (and credentials need `supportCredentials`). With it empty, the app must answer CORS itself.",
+		Why:     "With platform CORS set, App Service answers preflights and replaces the app's own CORS headers; the list must hold the page's origin (and credentials need `supportCredentials`). With it empty, the app must answer CORS itself.\n\nA page that sends credentials (cookies, `credentials: 'include'`) needs `supportCredentials`, and Microsoft's tutorial Host a RESTful API with CORS in Azure App Service (learn.microsoft.com/azure/app-service/app-service-web-tutorial-rest-api, Enable CORS) says it \"cannot be enabled when `allowedOrigins` includes `'*'`\" (a user's report of the portal refusing the two together: github.com/MicrosoftDocs/azure-docs/issues/75879). The list must then name every origin that calls the app in place of `*`: the `azure-cli` fix stops, changing nothing, while `*` is listed. What App Service answers a request while `*` is listed is not documented there, and corsdiag does not assume it.",
 		Example: "HTTP/1.1 200 OK\nContent-Type: text/plain; charset=utf-8\nRequest-Context: appId=cid-v1:1a2b3c4d\n\nHello",
 		Fetch:   `fetch("https://contoso-api.azurewebsites.net/items")`,
 		Confirm: "```sh\naz webapp cors show --resource-group RG --name APP\n```",

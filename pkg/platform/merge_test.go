@@ -188,6 +188,9 @@ esac
 // lists), resource update --set switches credentials, cors show prints it
 // (or, with --query 'allowedOrigins[0]', its first origin; with
 // a contains(allowedOrigins ...) query, whether the origin is listed).
+// Credentials are refused while the list holds "*": "This cannot be
+// enabled when allowedOrigins includes '*'" (learn.microsoft.com/azure/
+// app-service/app-service-web-tutorial-rest-api#enable-cors).
 const azStub = `#!/usr/bin/env bash
 set -u
 dir=$STUB_DIR
@@ -208,6 +211,7 @@ case "$1 $2 $3" in
   jq --arg o "$(arg --allowed-origins "$@")" '.allowedOrigins = (.allowedOrigins + [$o])' "$dir/az.json" > "$dir/az.new" && mv "$dir/az.new" "$dir/az.json" ;;
 "resource update --resource-group")
   [ "$(arg --set "$@")" = properties.cors.supportCredentials=true ] || { echo "az stub: $*" >&2; exit 2; }
+  jq -e '(.allowedOrigins // []) | index("*") == null' "$dir/az.json" > /dev/null || { echo "az stub: supportCredentials with * in allowedOrigins" >&2; exit 1; }
   jq '.supportCredentials = true' "$dir/az.json" > "$dir/az.new" && mv "$dir/az.new" "$dir/az.json" ;;
 *) echo "az stub: unknown command $*" >&2; exit 2 ;;
 esac
@@ -996,6 +1000,12 @@ func appServiceCases() []writeCase {
 			check: func(t *testing.T, got map[string]any) {
 				if !sameJSON(got["allowedOrigins"], `["https://app.example.com","https://staging.example.com"]`) || got["supportCredentials"] != true {
 					t.Errorf("platform CORS %v, want production kept, staging added, credentials on", got)
+				}
+			}},
+		{name: "App Service platform list *, the page sends credentials", code: CodeAppServiceCORS, edit: app, file: "az.json", state: `{"allowedOrigins":["*"],"supportCredentials":false}`, stops: true, platform: idAppService,
+			check: func(t *testing.T, got map[string]any) {
+				if !sameJSON(got, `{"allowedOrigins":["*"],"supportCredentials":false}`) {
+					t.Errorf("the page's origin added beside * (App Service enables no credentials while * is listed): %v", got)
 				}
 			}},
 		{name: "App Service answering CORS itself (platform list empty)", code: CodeAppServiceCORS, edit: app, file: "az.json", state: `{"allowedOrigins":[],"supportCredentials":false}`, stops: true, platform: idAppService,
