@@ -616,6 +616,8 @@ func readCorsConfig(r *resolver, file string, n, key *yaml.Node, origins, method
 		if !b {
 			return nil
 		}
+		// SAM writes allowOrigins ['*'] alone: no methods, no headers
+		// (http_api_generator.py _add_cors).
 		cc.AllowOrigins = []string{"*"}
 		return cc
 	}

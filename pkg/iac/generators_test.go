@@ -991,3 +991,65 @@ Resources:
 		}
 	}
 }
+
+// A serverless.yml httpApi route's authorizer type is what
+// events/http-api.js writes as its AuthorizationType: request (on the
+// event or the provider's authorizer) is CUSTOM, aws_iam AWS_IAM, any
+// other JWT. The model answers a JWT authorizer's 401 differently.
+func TestServerlessHTTPAPIAuthorizerType(t *testing.T) {
+	doc := `service: s
+provider:
+  name: aws
+  httpApi:
+    cors: true
+    authorizers:
+      jwt: {identitySource: $request.header.Authorization, issuerUrl: https://i.example.com, audience: [a]}
+      lambda: {type: request, functionName: auth, identitySource: $request.header.X-Token}
+functions:
+  auth:
+    handler: a.h
+  a:
+    handler: a.h
+    events:
+      - httpApi: {method: GET, path: /jwt, authorizer: {name: jwt}}
+      - httpApi: {method: GET, path: /lambda, authorizer: {name: lambda}}
+      - httpApi: {method: GET, path: /shared, authorizer: {id: abc123, type: request}}
+      - httpApi: {method: GET, path: /iam, authorizer: {type: aws_iam}}
+`
+	tmpl, err := Read("serverless.yml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"/jwt": "JWT", "/lambda": "CUSTOM", "/shared": "CUSTOM", "/iam": "AWS_IAM"}
+	for _, rt := range httpOf(t, tmpl, "HttpApi").RouteList {
+		if rt.Authorizer == nil || rt.Authorizer.Type != want[rt.Path] {
+			t.Errorf("%s: authorizer %+v, want type %s", rt.Path, rt.Authorizer, want[rt.Path])
+		}
+	}
+}
+
+// SAM's HttpApi CorsConfiguration: true is x-amazon-apigateway-cors with
+// allowOrigins ['*'] and nothing else: no methods, headers or credentials
+// (samtranslator/model/api/http_api_generator.py _add_cors, and the
+// translator's own output tests/translator/output/httpapi_with_propagate_tags.json).
+func TestSAMHTTPAPICorsConfigurationTrue(t *testing.T) {
+	doc := `Transform: AWS::Serverless-2016-10-31
+Resources:
+  HttpApi:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      CorsConfiguration: true
+`
+	tmpl, err := Read("t.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := httpOf(t, tmpl, "HttpApi").Cors
+	if c == nil {
+		t.Fatal("no CORS configuration")
+	}
+	if strings.Join(c.AllowOrigins, ",") != "*" || c.AllowMethods != nil || c.AllowHeaders != nil ||
+		c.ExposeHeaders != nil || c.AllowCredentials || c.MaxAge != 0 {
+		t.Errorf("CorsConfiguration true read as %+v, want AllowOrigins * alone", c)
+	}
+}

@@ -324,10 +324,19 @@ func (c *cfnReader) slsHTTPAPIEvent(api *awsmodel.HTTPAPI, provider, h, key *yam
 	if az := getFold(h, "authorizer"); az != nil {
 		a := &awsmodel.Authorizer{Type: "JWT", Header: "Authorization", At: pos(c.file, keyNode(h, "authorizer"))}
 		name, _ := c.r.str(get(az, "name"))
-		if t, _ := c.r.str(get(az, "type")); strings.EqualFold(t, "aws_iam") {
-			a.Type = "AWS_IAM"
-		}
 		def := get(get(get(provider, "httpApi"), "authorizers"), name)
+		// The route's AuthorizationType as events/http-api.js writes it:
+		// request is a Lambda authorizer, aws_iam IAM, anything else JWT.
+		t, _ := c.r.str(get(az, "type"))
+		if t == "" {
+			t, _ = c.r.str(get(def, "type"))
+		}
+		switch strings.ToLower(t) {
+		case "aws_iam":
+			a.Type = "AWS_IAM"
+		case "request":
+			a.Type = "CUSTOM"
+		}
 		if src, ok := c.r.str(get(def, "identitySource")); ok {
 			if hd, ok := identityHeader(src); ok {
 				a.Header = hd

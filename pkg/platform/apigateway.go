@@ -675,7 +675,9 @@ func httpAPICauses(a *analysis) []cors.Finding {
 				"Configure CORS on HTTP API "+c.APIID+" for "+c.Origin+", with every origin the backend allows today: API Gateway then answers the preflights and replaces the backend's CORS headers with its own, once. Or have the backend send the header once, and drop any response parameter mapping that appends it."))
 		}
 	}
-	if pf != nil && pf.resp != nil && !hasACAO(pf.resp) {
+	// A JWT authorizer's 401 carries the configured CORS headers (see
+	// awsmodel's refusal): the refusal, not the headers, says who took it.
+	if pf != nil && pf.resp != nil && (!hasACAO(pf.resp) || c.authorizerTakesPreflight()) {
 		why := "the HTTP API has no CORS configuration, or its AllowOrigins/AllowMethods/AllowHeaders do not cover this request (API Gateway then answers without CORS headers)"
 		list := "AllowOrigins"
 		switch {

@@ -228,7 +228,7 @@ func (a *HTTPAPI) answer(c *call) answer {
 		// takes the preflight: its authorizer refuses it (http-api-cors.html,
 		// "CORS for an HTTP API with a $default route and an authorizer").
 		if r != nil && r.Authorizer != nil && !c.has(r.Authorizer.Header) {
-			return answer{msg: platform.HTTPAPIError(401), pos: r.Authorizer.At.Or(r.At)}
+			return a.refusal(r, c)
 		}
 		return answer{msg: platform.HTTPAPIAnswer(204, a.Cors.preflight(c, httpAPIVary)), pos: a.Cors.At}
 	}
@@ -236,7 +236,7 @@ func (a *HTTPAPI) answer(c *call) answer {
 		return answer{msg: platform.HTTPAPIError(404), pos: a.At}
 	}
 	if az := r.Authorizer; az != nil && !c.has(az.Header) {
-		return answer{msg: platform.HTTPAPIError(401), pos: az.At.Or(r.At)}
+		return a.refusal(r, c)
 	}
 	if a.Cors != nil {
 		return answer{msg: platform.HTTPAPIAnswer(200, a.Cors.actual(c, httpAPIVary)), pos: a.Cors.At}
@@ -254,6 +254,20 @@ func (a *HTTPAPI) answer(c *call) answer {
 		Message: "the HTTP API has no CORS configuration, so the integration behind " + r.Method + " " + r.Path + " must send, on " + what + ", " + strings.Join(names, ", ") + "; a template cannot show it. A CorsConfiguration makes API Gateway answer for it",
 		Fix:     "Configure CORS on the HTTP API (CorsConfiguration), or return " + strings.Join(names, ", ") + " from the backend."}
 	return answer{msg: platform.HTTPAPIAnswer(200, h), pos: r.At, note: note, assumed: true}
+}
+
+// refusal is the 401 of route r's authorizer. A JWT authorizer's carries
+// the CORS configuration's headers, as the API's other answers do (a
+// capture, cited in missing-vary-origin.md); no answer of a Lambda or IAM
+// authorizer was found, so theirs is taken to carry none.
+func (a *HTTPAPI) refusal(r *HTTPRoute, c *call) answer {
+	m := platform.HTTPAPIError(http.StatusUnauthorized)
+	if a.Cors != nil && r.Authorizer.Type == "JWT" {
+		for k, v := range a.Cors.actual(c, httpAPIVary) {
+			m.Header[k] = v
+		}
+	}
+	return answer{msg: m, pos: r.Authorizer.At.Or(r.At)}
 }
 
 func (a *HTTPAPI) errorAnswers(*call) []answer { return nil }
@@ -307,11 +321,14 @@ func (u *FunctionURL) Routes() []Route {
 }
 
 func (u *FunctionURL) answer(c *call) answer {
+	// An AWS_IAM URL's Cors answers the unsigned preflight too: a page's
+	// signed POST went through (aws4-axios issue 1553; AWS is silent).
 	if u.Cors != nil && c.preflight {
 		h := u.Cors.preflight(c, functionURLVary)
 		return answer{msg: platform.LambdaURLAnswer(200, h), pos: u.Cors.At}
 	}
 	if u.IAM && !c.has("Authorization") {
+		// Whether this 403 carries the Cors headers no source shows.
 		m := platform.LambdaURLAnswer(403, http.Header{"Content-Type": {"application/json"}})
 		m.Body = []byte(`{"Message":"Forbidden"}`)
 		return answer{msg: m, pos: u.At}
