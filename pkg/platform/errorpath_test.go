@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,4 +124,21 @@ func TestMissesAlways(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestApachePageExampleIsApachesOwnError: the apache-header-set-without-always
+// page shows an error page the cause accepts as Apache's own, and the
+// fingerprint knows Apache from it.
+func TestApachePageExampleIsApachesOwnError(t *testing.T) {
+	m := pageResponse(t, pages[CodeApacheHeaderNoAlways].Example)
+	if !apacheOwnError(m) {
+		t.Errorf("the page's example is not Apache's own error page:\n%s", m.Body)
+	}
+	r := &response{step: "actual", resp: m}
+	for _, s := range serverFingerprint(&observation{}, r) {
+		if s.platform == idApache && strings.Contains(s.evidence, "error page") {
+			return
+		}
+	}
+	t.Errorf("the fingerprint does not know Apache's error page in the example")
 }

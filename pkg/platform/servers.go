@@ -353,7 +353,9 @@ var apacheErrorDoctypes = []string{
 // apacheOwnError reports whether m is Apache's own error page, the answer
 // `Header set` skips. A proxied backend's or a script's error is not one:
 // on Apache 2.4.71 a ProxyPass backend's 404 carried the header of a
-// `Header set` line (the onsuccess table is the backend's headers).
+// `Header set` line (the onsuccess table is the backend's headers). Not
+// the fingerprint's `<address>Apache/`: that is ServerSignature's line,
+// absent from the recorded 2.4.71 page and present in autoindex listings.
 func apacheOwnError(m *cors.Message) bool {
 	b := strings.TrimSpace(body(m))
 	for _, d := range apacheErrorDoctypes {
