@@ -3,7 +3,9 @@ package curlcmd
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode/utf16"
 
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
@@ -103,9 +105,70 @@ func bashWord(w *syntax.Word, text string) (word, error) {
 		return word{}, &Error{Offset: int(bad.Pos().Offset()), Word: raw,
 			Reason: "uses shell expansion ($VAR, $(...), `...`); corsdiag runs no shell, so replace it with its value"}
 	}
+	syntax.Walk(w, func(n syntax.Node) bool {
+		if q, ok := n.(*syntax.SglQuoted); ok && q.Dollar {
+			q.Value = codeUnitEscapes(q.Value)
+		}
+		return true
+	})
 	val, err := expand.Literal(nil, w)
 	if err != nil {
 		return word{}, &Error{Offset: off, Word: raw, Reason: err.Error()}
 	}
 	return word{val: val, off: off}, nil
+}
+
+// codeUnitEscapes rewrites the body of a $'...' word so that its escapes
+// mean what Firefox's "Copy as cURL (POSIX)" and Safari's "Copy as cURL"
+// meant by them. Both escape each UTF-16 code unit outside printable ASCII:
+// below 256 as \xHH, else as \uHHHH (Firefox devtools/client/shared/curl.js
+// and WebKit Resource.js escapeStringPosix). Bash would make \xe9 the byte
+// 0xe9 and each half of \ud83d\ude00 a replacement character, neither of
+// which the browser sent: \xHH of 0x80 and above becomes \u00HH (é is
+// U+00E9, sent as UTF-8), and a surrogate pair one \UHHHHHHHH. A lone
+// surrogate stays, read as U+FFFD as fetch() sends it. Chrome writes only
+// \u00HH, below 0xa0, and no surrogate, so nothing changes for its copies.
+func codeUnitEscapes(v string) string {
+	if !strings.Contains(v, `\x`) && !strings.Contains(v, `\u`) {
+		return v
+	}
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		if v[i] != '\\' || i+1 >= len(v) {
+			b.WriteByte(v[i])
+			continue
+		}
+		switch v[i+1] {
+		case 'x':
+			if n, ok := hexAt(v, i+2, 2); ok && n >= 0x80 {
+				fmt.Fprintf(&b, `\u%04x`, n)
+				i += 3
+				continue
+			}
+		case 'u':
+			hi, ok := hexAt(v, i+2, 4)
+			if !ok || !utf16.IsSurrogate(rune(hi)) || !strings.HasPrefix(v[i+6:], `\u`) {
+				break
+			}
+			if lo, ok := hexAt(v, i+8, 4); ok {
+				if r := utf16.DecodeRune(rune(hi), rune(lo)); r != 0xfffd {
+					fmt.Fprintf(&b, `\U%08x`, r)
+					i += 11
+					continue
+				}
+			}
+		}
+		b.WriteString(v[i : i+2]) // an escape is two bytes at least
+		i++
+	}
+	return b.String()
+}
+
+// hexAt reads n hex digits at v[i:].
+func hexAt(v string, i, n int) (uint64, bool) {
+	if i+n > len(v) {
+		return 0, false
+	}
+	x, err := strconv.ParseUint(v[i:i+n], 16, 32)
+	return x, err == nil
 }
