@@ -10,20 +10,21 @@ import (
 )
 
 // chromeEscapeWin is Chrome DevTools' escapeStringWin ("Copy as cURL
-// (cmd)"; Edge runs the same code), step for step, as read in
-// devtools-frontend front_end/panels/network/NetworkLogView.ts (the
-// version that quotes with ^"…^" always, escapes & and writes --url and -b;
-// seen in a devtools-frontend mirror, commit e16a8bb, 2025):
+// (cmd)"; Edge runs the same code), step for step, as Chromium 156 ships it
+// (NetworkLogView generateCurlCommand in the DevTools bundle of
+// resources.pak; it quotes with ^"…^" always, escapes & ( ) and ` and
+// writes --url and -b):
 //
 //	'^"' + str.replace(/\\/g, '\\\\')
 //	          .replace(/"/g, '\\"')
-//	          .replace(/[^a-zA-Z0-9\s_\-:=+~'\/.',?;()*`]/g, '^$&')
+//	          .replace(/[^a-zA-Z0-9\s_\-:=+~'\/.',?;*]/g, '^$&')
 //	          .replace(/%(?=[a-zA-Z0-9_])/g, '%^')
 //	          .replace(/[^ -~\r\n]/g, ' ')
 //	          .replace(/\r?\n|\r/g, '^\n\n') + '^"'
 //
 // The regular expressions have no u flag, so they see UTF-16 code units:
 // a character outside the BMP is two units, each escaped and replaced.
+// testdata/devtools/copies.json holds whole copies made by that code.
 func chromeEscapeWin(s string) string {
 	u := utf16.Encode([]rune(s))
 	var a []uint16
@@ -35,7 +36,7 @@ func chromeEscapeWin(s string) string {
 	}
 	var b []uint16
 	for _, c := range a {
-		if !chromeWinSafe(c) {
+		if !chromeWinSafe(c) || c == '(' || c == ')' || c == '`' {
 			b = append(b, '^')
 		}
 		b = append(b, c)
@@ -67,8 +68,9 @@ func chromeEscapeWin(s string) string {
 	return out.String()
 }
 
-// chromeWinSafe is the class [a-zA-Z0-9\s_\-:=+~'\/.',?;()*`]; \s is
-// JavaScript's white space and line terminators.
+// chromeWinSafe is the class [a-zA-Z0-9\s_\-:=+~'\/.',?;()*`] (Chrome
+// escapes ( ) and ` too since; Firefox does not); \s is JavaScript's white
+// space and line terminators.
 func chromeWinSafe(c uint16) bool {
 	switch {
 	case c < 0x80 && isNameUnit(c):
@@ -113,8 +115,9 @@ func TestChromeCmdEscapes(t *testing.T) {
 		{name: "backslash before a quote", value: `a\"b`, chrome: `^"a^\^\^\^"b^"`},
 		{name: "backslash at the end", value: `a\`, chrome: `^"a^\^\^"`},
 		{name: "ampersand pipe redirects", value: "a&b|c<d>e", chrome: `^"a^&b^|c^<d^>e^"`},
-		{name: "cmd specials", value: "!x! (y) @z #1 $v [0] {k}", chrome: `^"^!x^! (y) ^@z ^#1 ^$v ^[0^] ^{k^}^"`},
-		{name: "safe punctuation", value: "k=v;q?x,y:z+~'/.*`", chrome: "^\"k=v;q?x,y:z+~'/.*`^\""},
+		{name: "cmd specials", value: "!x! (y) @z #1 $v [0] {k}", chrome: `^"^!x^! ^(y^) ^@z ^#1 ^$v ^[0^] ^{k^}^"`},
+		{name: "safe punctuation", value: "k=v;q?x,y:z+~'/.*", chrome: "^\"k=v;q?x,y:z+~'/.*^\""},
+		{name: "parentheses and backtick", value: "f(x)`", chrome: "^\"f^(x^)^`^\""},
 		{name: "newline", value: "a\nb", chrome: "^\"a^\n\nb^\""},
 		{name: "CRLF", value: "a\r\nb", chrome: "^\"a^\n\nb^\"", want: "a\nb"},
 		{name: "lone CR", value: "a\rb", chrome: "^\"a^\n\nb^\"", want: "a\nb"},

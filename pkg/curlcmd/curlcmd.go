@@ -4,9 +4,11 @@
 //
 // It reads both forms DevTools produce:
 //   - the bash form (Chrome "Copy as cURL (bash)", Firefox "Copy as cURL
-//     (POSIX)"): single quotes, $'...' ANSI-C quoting, line continuations.
-//     It is split into words by mvdan.cc/sh's bash parser; nothing is
-//     executed and no variable is expanded.
+//     (POSIX)", Safari "Copy as cURL"): single quotes, $'...' ANSI-C
+//     quoting, line continuations. It is split into words by mvdan.cc/sh's
+//     bash parser; nothing is executed and no variable is expanded. One
+//     departure from bash: $'...' escapes mean what Firefox and Safari
+//     meant by them (see codeUnitEscapes).
 //   - the Windows cmd form (Chrome "Copy as cURL (cmd)", Firefox "Copy as
 //     cURL (Windows)"): ^ escapes, ^"..^" quoting, ^ line continuations,
 //     then the MS C runtime's argument rules; see splitCmd.
@@ -216,8 +218,14 @@ func StartsWithCurl(text string) bool {
 // detect picks the cmd form when the text has its marks: ^" quoting, a ^
 // line continuation, curl.exe, or (with no single quote anywhere, which the
 // bash forms always use) Firefox's "" escape inside a double-quoted word.
+// A text whose URL is single-quoted is bash whatever follows: every bash
+// copy starts so (curl 'URL', curl --url 'URL', curl $'URL'), and its
+// body or a header may hold ^" (a JSON regex "^").
 func detect(text string) Dialect {
 	t := strings.TrimLeft(text, " \t\r\n")
+	if singleQuotedURL(t) {
+		return Bash
+	}
 	if strings.Contains(t, `^"`) || strings.Contains(t, "^\n") || strings.Contains(t, "^\r\n") ||
 		strings.HasPrefix(strings.ToLower(t), "curl.exe") {
 		return Cmd
@@ -226,6 +234,29 @@ func detect(text string) Dialect {
 		return Cmd
 	}
 	return Bash
+}
+
+// singleQuotedURL reports whether t starts as DevTools' bash copies do:
+// curl, then --url or not, then a word in single quotes or $'…'.
+func singleQuotedURL(t string) bool {
+	rest, ok := strings.CutPrefix(t, "curl")
+	if !ok {
+		return false
+	}
+	skip := func(s string) (string, bool) {
+		u := strings.TrimLeft(s, " \t")
+		return u, len(u) < len(s)
+	}
+	rest, ok = skip(rest)
+	if !ok {
+		return false
+	}
+	if r, found := strings.CutPrefix(rest, "--url"); found {
+		if rest, ok = skip(r); !ok {
+			return false
+		}
+	}
+	return strings.HasPrefix(rest, "'") || strings.HasPrefix(rest, "$'")
 }
 
 var innerDoubleQuote = regexp.MustCompile(`[^\s\\]""[^\s]`)

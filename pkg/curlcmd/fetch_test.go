@@ -153,6 +153,7 @@ func TestParseFetchRedirect(t *testing.T) {
 }
 
 func FuzzParseFetch(f *testing.F) {
+	addDevtoolsSeeds(f, "fetch", "fetch-node")
 	for _, s := range []string{chromeFetch, chromeNodeFetch, firefoxFetch, `fetch('x')`, `fetch("a", {a: [1, {b: null}], 'c': "\u{10FFFF}\ud83d\ude00"})`, `fetch("a", {redirect: "manual"})`} {
 		f.Add(s)
 	}

@@ -15,12 +15,16 @@ func FuzzParse(f *testing.F) {
 			f.Add(string(b))
 		}
 	}
+	addDevtoolsSeeds(f, "bash", "cmd", "posix", "windows", "curl")
 	for _, s := range []string{
 		"curl https://x.test/", "curl -sSLXPOST -d a -d b https://x/", "curl $'\\u0021\\x00'",
 		"curl ^\"a^\" ^\n\n^", "curl \"a\"\"b\" ^", "curl -H", "curl --json @- x", "curl -F a=@b x",
 		"curl `x`", "curl ${x}", "curl <(x)", "curl x &", "curl.exe \"\\\\\\\"\"", "curl 'x' \\\n",
 		"curl -G --data-urlencode @f --url-query +x x#y", "curl --url",
 		"curl.exe \"https://x/\" --data-raw \"%USERNAME% %3Dab% %%\"", "curl ^\"https://x/^\" -d ^\"caf^ ^%^PATH^%^\"",
+		"curl 'http://x/' --data-raw $'caf\\xe9 \\ud83d\\ude00 \\ud83d\\x80\\041'",
+		"curl --url 'http://x/' -H 'a: ^\"b^\"' --data-raw '{\"re\":\"^\"}'",
+		"curl --url ^\"http://x/^\" -d ^\"^(^%^PATH^%^)^`^\" -b ^\"a=^%^b^\"",
 	} {
 		f.Add(s)
 	}

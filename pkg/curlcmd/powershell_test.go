@@ -134,6 +134,7 @@ func TestParsePowerShellErrors(t *testing.T) {
 }
 
 func FuzzParsePowerShell(f *testing.F) {
+	addDevtoolsSeeds(f, "powershell")
 	for _, s := range []string{chromePowerShell, firefoxPowerShell, singleQuoted, "iwr x -Headers @{a=b;c='d'}", "\"`", "@{", "iwr x -Body \"$([char]55357)$([char]56832)$([char]55357)\""} {
 		f.Add(s)
 	}
