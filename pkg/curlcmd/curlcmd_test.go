@@ -289,6 +289,8 @@ func TestErrors(t *testing.T) {
 		{"config file", "curl -K opts.txt https://x.test/", 8, "opts.txt", "reads options from a file"},
 		{"head with data", "curl -I -d x https://x.test/", 0, "curl", "HEAD"},
 		{"cmd two URLs", "curl ^\"https://a.test/^\" ^\n ^\"https://b.test/^\"", 29, "https://b.test/", "second URL"},
+		{"unterminated $' with escapes", `curl 'https://x.test/' --data-raw $'caf\xe9 \ud83d`, 34, "", "not valid bash"},
+		{"bash copy with ^\" then a shell variable", `curl 'https://x.test/' -H 'a: ^"' -d "$X"`, 38, `"$X"`, "shell expansion"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
