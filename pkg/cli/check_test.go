@@ -867,6 +867,22 @@ func TestCheckCurlForms(t *testing.T) {
 	}
 }
 
+// TestCheckCurlWordsHoldingCaretQuote: a bash copy pasted after -- is
+// split by the user's shell and quoted back for curlcmd; a word holding ^"
+// (a JSON "^" in the body) must not turn the words into a cmd copy.
+func TestCheckCurlWordsHoldingCaretQuote(t *testing.T) {
+	body := `{"pattern":"^","re":"x^"}`
+	got, errOut, err := resolveCheckArgs("--", "curl", "https://api.test/", "-H", "origin: "+testOrigin,
+		"-H", `x-v: ^"a^"`, "--data-raw", body)
+	if err != nil {
+		t.Fatalf("%v (stderr %s)", err, errOut)
+	}
+	r := got.probe.Request
+	if string(got.probe.Body) != body || r.Header.Get("x-v") != `^"a^"` || r.Method != "POST" {
+		t.Errorf("%s with body %q, headers %v", r.Method, got.probe.Body, r.Header)
+	}
+}
+
 func TestCheckCurlErrors(t *testing.T) {
 	tests := []struct {
 		name string

@@ -237,11 +237,14 @@ func detect(text string) Dialect {
 }
 
 // singleQuotedURL reports whether t starts as DevTools' bash copies do:
-// curl, then --url or not, then a word in single quotes or $'…'.
+// curl, then --url or not, then a word in single quotes or $'…'. The
+// first word may be 'curl' too: words a shell split are quoted back so.
 func singleQuotedURL(t string) bool {
 	rest, ok := strings.CutPrefix(t, "curl")
 	if !ok {
-		return false
+		if rest, ok = strings.CutPrefix(t, "'curl'"); !ok {
+			return false
+		}
 	}
 	skip := func(s string) (string, bool) {
 		u := strings.TrimLeft(s, " \t")

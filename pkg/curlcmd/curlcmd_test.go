@@ -309,6 +309,29 @@ func TestErrors(t *testing.T) {
 	}
 }
 
+// TestDetect: the form a text is read as. A bash copy (or its words quoted
+// back) stays bash whatever its values hold; the cmd forms keep their marks.
+func TestDetect(t *testing.T) {
+	for text, want := range map[string]Dialect{
+		`curl 'https://x/' -d '{"re":"^"}'`:     Bash,
+		`curl --url 'https://x/' -H 'a: ^"b^"'`: Bash,
+		`curl $'https://x/\'' -d '^"'`:          Bash,
+		`'curl' '-H' 'a: ^"b^"' 'https://x/'`:   Bash,
+		"curl 'https://x/' \\\n  -d 'a^'":       Bash,
+		`curl ^"https://x/^" -d ^"a'b^"`:        Cmd,
+		`curl --url ^"https://x/?a='b'^"`:       Cmd,
+		`curl.exe ^"https://x/^"`:               Cmd,
+		`curl "https://x/" -d "a""b"`:           Cmd,
+		"curl https://x/ ^\n  -d a":             Cmd,
+		`curl "https://x/" -H 'a: ^"'`:          Cmd,
+		`curl https://x/`:                       Bash,
+	} {
+		if got := detect(text); got != want {
+			t.Errorf("detect(%q) = %s, want %s", text, got, want)
+		}
+	}
+}
+
 func TestParseAll(t *testing.T) {
 	for _, text := range []string{
 		"curl 'https://a.test/' -H 'x: 1' ;\ncurl 'https://b.test/' -X PUT ;\n",
