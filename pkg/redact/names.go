@@ -42,11 +42,16 @@ const (
 	afterOnly                  // only after a word secretAfter lists
 )
 
-// secretStems mark a name as secret, each where its match says.
-var secretStems = []stemRule{
-	{"token", inWord}, {"secret", inWord}, {"password", inWord}, {"passwd", inWord},
-	{"passphrase", inWord}, {"passcode", inWord}, {"session", inWord}, {"sessid", inWord},
-	{"signature", inWord}, {"credential", inWord}, {"jwt", inWord}, {"assertion", inWord},
+// keyStems are the secret stems Text looks for in a key in any text,
+// before it reads any name (keyRE, and secretHints, which lets a text
+// without one skip the look): the common ones, anywhere in a word.
+var keyStems = []string{"token", "secret", "password", "passwd", "session", "signature", "jwt"}
+
+// secretStems mark a name as secret, each where its match says: keyStems
+// and these.
+var secretStems = append(stemRules(keyStems, inWord), []stemRule{
+	{"passphrase", inWord}, {"passcode", inWord}, {"sessid", inWord},
+	{"credential", inWord}, {"assertion", inWord},
 	{"hmac", inWord}, {"bearer", inWord}, {"verifier", inWord}, {"cookie", inWord},
 	{"csrf", inWord}, {"xsrf", inWord},
 	// auth starts a word (authorization) or ends one (basicauth, xauth);
@@ -56,11 +61,19 @@ var secretStems = []stemRule{
 	{"private", wholeWord}, {"pwd", wholeWord}, {"otp", wholeWord}, {"totp", wholeWord},
 	{"pin", wholeWord}, {"cvv", wholeWord}, {"cvc", wholeWord},
 	{"pass", lastWord}, {"sig", lastWord}, {"sid", lastWord},
-}
+}...)
 
 type stemRule struct {
 	stem  string
 	match stemMatch
+}
+
+func stemRules(stems []string, m stemMatch) []stemRule {
+	rules := make([]stemRule, len(stems))
+	for i, s := range stems {
+		rules[i] = stemRule{s, m}
+	}
+	return rules
 }
 
 // secretAfter are words that are secret after one of the words listed:

@@ -635,11 +635,17 @@ var (
 	// AWS access key ids (long-term AKIA, temporary ASIA); a value after a
 	// secret-looking key is keyRE's.
 	awsKeyRE = regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{16}\b`)
-	// keyRE is a key whose name holds a secret word and its ':' or '=':
+	// keyRE is a key whose name holds one of keyHints and its ':' or '=':
 	// keyValues reads the value after it. Its quotes may be escaped: JSON
 	// held in a JSON string.
-	keyRE = regexp.MustCompile(`(?i)(?:\\?")?[a-z0-9_-]*(?:token|secret|password|passwd|api[_-]?key|apikey|session|signature|jwt)[a-z0-9_-]*(?:\\?")?\s*[:=]\s*`)
+	keyRE = regexp.MustCompile(`(?i)(?:\\?")?[a-z0-9_-]*(?:` + strings.Join(keyHints, "|") +
+		`)[a-z0-9_-]*(?:\\?")?\s*[:=]\s*`)
 )
+
+// keyHints are the words keyRE finds in a key: keyStems, and an API key
+// however it is written ("key" alone is too common a word to look for in
+// every text). Each is a regular expression's literal.
+var keyHints = slices.Concat(keyStems, []string{"api_key", "api-key", "apikey"})
 
 // Text redacts secrets in free text or bodies: URLs quoted in it as URL
 // does (userinfo passwords, secret parameters), and what shows by its
@@ -1048,11 +1054,19 @@ func isLiteral(v string) bool {
 // secretHints are substrings every match of Text's patterns contains
 // (lower case), by first letter: the regular expressions run only when one
 // is present, which keeps redacting thousands of findings (corsdiag har)
-// fast.
-var secretHints = [256][]string{
-	'e': {"eyj"}, 'a': {"akia", "asia", "api_key", "api-key", "apikey"}, 'b': {"bearer", "basic"},
-	't': {"token"}, 's': {"secret", "session", "signature"}, 'p': {"passw"}, 'j': {"jwt"},
-}
+// fast. They are keyRE's keyHints and shapeHints.
+var secretHints = func() (t [256][]string) {
+	for _, h := range slices.Concat(shapeHints, keyHints) {
+		if !slices.Contains(t[h[0]], h) {
+			t[h[0]] = append(t[h[0]], h)
+		}
+	}
+	return t
+}()
+
+// shapeHints are what every match of jwtRE (eyJ), bearerRE and awsKeyRE
+// holds.
+var shapeHints = []string{"eyj", "bearer", "basic", "token", "akia", "asia"}
 
 // hintPairs is a bit set of pairs of bytes (each |0x20, which lowers an
 // upper-case letter and maps no other byte to one): the first two bytes of

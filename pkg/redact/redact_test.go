@@ -687,6 +687,9 @@ func TestNameTables(t *testing.T) {
 			check(s.stem+title(d), false)
 		}
 	}
+	for _, h := range keyHints {
+		check(h, true)
+	}
 	for w := range harmlessWords {
 		check(w, false)
 		check("x-"+w, false)
