@@ -135,6 +135,10 @@ type Summary struct {
 	// it came from (flag, creator, browser, user-agent, default).
 	Browser       string `json:"browser"`
 	BrowserSource string `json:"browser_source"`
+	// LeavesOutFailed says the tool that wrote the file writes no entry
+	// for a request that failed (chrome-har, Browsertime's Chrome files):
+	// a request the browser blocked is not in it.
+	LeavesOutFailed bool `json:"leaves_out_failed"`
 }
 
 // AnalyzeOptions tune Analyze.
@@ -248,6 +252,7 @@ func Analyze(src io.Reader, opts AnalyzeOptions, emit func(*Result) error) (Summ
 		a.recorder(rd.Log.Creator, rd.Log.Browser, nil)
 	}
 	a.sum.Browser, a.sum.BrowserSource = a.rec.Profile.Name, a.rec.Source
+	a.sum.LeavesOutFailed = a.rec.LeavesOutFailed
 	a.sum.Blocked, a.sum.CauseUnknown, a.sum.Failed = a.pl.blocked, a.pl.causeUnknown, a.pl.failedN
 	return a.sum, &rd.Log, err
 }

@@ -79,6 +79,11 @@ func TestTrailingCreator(t *testing.T) {
 						t.Errorf("brief %v: %s/%s, %d blocked; want %s/%s, %d", opts.BriefAllowed,
 							sum.Browser, sum.BrowserSource, sum.Blocked, tc.want.Name, tc.source, tc.blocked)
 					}
+					// chrome-har's entries, Browsertime's of Chrome, hold no
+					// failed request.
+					if leaves := tc.blocked == 0; sum.LeavesOutFailed != leaves {
+						t.Errorf("leaves out failed %v, want %v", sum.LeavesOutFailed, leaves)
+					}
 					if log.Creator.Name != tc.creator || log.Browser.Name != tc.browser {
 						t.Errorf("log names %q/%q", log.Creator.Name, log.Browser.Name)
 					}

@@ -487,6 +487,9 @@ func (r *HARRenderer) finishText(sum harfile.Summary, log *harfile.Log, readErr 
 	if sum.NoURL > 0 {
 		writeWrapped(&b, pal.warn.Sprintf("%s no URL (or one without a scheme) in the file; %s not judged.", plural(sum.NoURL, "request has", "requests have"), plural0(sum.NoURL, "it is", "they are")), "", "  ", r.opts.Width)
 	}
+	if sum.LeavesOutFailed {
+		writeWrapped(&b, pal.warn.Sprintf("%s writes no entry for a request that failed: a request the browser blocked is not in this file; record it with the browser's DevTools to see why.", termsafe.Clean(log.Creator.Name)), "", "  ", r.opts.Width)
+	}
 	if sum.HeadersCut > 0 {
 		writeWrapped(&b, pal.warn.Sprintf("%s a request or response with more than %d headers; corsdiag read the first %d, so a header after them (an Origin) did not count.", plural(sum.HeadersCut, "entry has", "entries have"), harfile.MaxHeaders, harfile.MaxHeaders), "", "  ", r.opts.Width)
 	}

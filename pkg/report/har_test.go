@@ -628,3 +628,21 @@ func TestHARSummaryLineCounts(t *testing.T) {
 		}
 	}
 }
+
+// TestHARLeavesOutFailed: a file whose tool writes no entry for a failed
+// request (chrome-har) says so under the summary, naming the tool: its
+// "0 blocked" does not mean nothing was.
+func TestHARLeavesOutFailed(t *testing.T) {
+	for _, leaves := range []bool{true, false} {
+		var out bytes.Buffer
+		r := NewHARRenderer(&out, HAROptions{Source: "x.har", Width: 200})
+		sum := harfile.Summary{Requests: 2, LeavesOutFailed: leaves}
+		if err := r.Finish(sum, &harfile.Log{Creator: harfile.Creator{Name: "chrome-har"}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		said := strings.Contains(out.String(), "chrome-har writes no entry for a request that failed: a request the browser blocked is not in this file")
+		if said != leaves {
+			t.Errorf("leaves out %v:\n%s", leaves, out.String())
+		}
+	}
+}
