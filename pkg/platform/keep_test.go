@@ -299,6 +299,28 @@ func TestAlwaysEditsKeepValues(t *testing.T) {
         }
         location /b/ { add_header Access-Control-Allow-Origin * always;  add_header  vary  Origin always; return 200; }
 `
+	// A directive may go on over several lines until its ";": the value
+	// on the next line, `always` added after it.
+	const nginxMultiLine = nginxTestHead + `    server {
+        listen 127.0.0.1:8080;
+        location /api/ {
+            add_header Access-Control-Allow-Headers
+                "Content-Type, Authorization";
+            add_header Access-Control-Allow-Methods "GET, PUT"
+                always;
+            add_header X-Frame-Options
+                DENY;
+            return 200;
+        }
+    }
+}
+`
+	const nginxMultiLineWant = `        location /api/ {
+            add_header Access-Control-Allow-Headers "Content-Type, Authorization" always;
+            add_header Access-Control-Allow-Methods "GET, PUT" always;
+            add_header X-Frame-Options
+                DENY;
+`
 	// A condition on a continuation line belongs to the directive: its
 	// Header unset gets it too, so another origin keeps the backend's own.
 	const apacheContinued = `<VirtualHost *:80>
@@ -334,6 +356,7 @@ func TestAlwaysEditsKeepValues(t *testing.T) {
 		{"apache quoted names", CodeApacheHeaderNoAlways, "/etc/apache2/sites-enabled/YOUR_SITE.conf", apacheQuoted, apacheQuotedWant, false},
 		{"apache behind ProxyPass", CodeApacheHeaderNoAlways, "/etc/apache2/sites-enabled/YOUR_SITE.conf", apacheProxied, apacheProxiedWant, false},
 		{"nginx several on a line", CodeNginxAddHeaderNoAlways, "/etc/nginx/conf.d/YOUR_SITE.conf", nginxOneLine, nginxOneLineWant, true},
+		{"nginx directive over lines", CodeNginxAddHeaderNoAlways, "/etc/nginx/conf.d/YOUR_SITE.conf", nginxMultiLine, nginxMultiLineWant, true},
 		{"apache condition continued", CodeApacheHeaderNoAlways, "/etc/apache2/sites-enabled/YOUR_SITE.conf", apacheContinued, apacheContinuedWant, false},
 	}
 	for _, tt := range tests {
