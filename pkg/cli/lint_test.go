@@ -203,18 +203,33 @@ func TestLintRoute(t *testing.T) {
 	}
 }
 
-// The three outputs of lint, for a broken SAM template.
+// The outputs of lint for broken SAM templates: the three for one, the
+// text for an HTTP API whose AllowOrigins holds the page's origin with
+// its default port (the entry named, the list fixed).
 func TestLintGolden(t *testing.T) {
-	f := "../../testdata/lint/mistakes/sam-auth-on-options.yaml"
-	for _, format := range []string{"text", "json", "sarif"} {
-		t.Run(format, func(t *testing.T) {
-			io, out, _ := fakeIO(nil)
-			code := Main([]string{"lint", f, "--origin", "https://app.example.com", "-o", format}, io)
-			if code != ExitBlocked {
-				t.Errorf("exit %d", code)
-			}
-			assertGolden(t, "lint-sam-auth-on-options."+format, out.Bytes())
-		})
+	for _, tc := range []struct {
+		fixture string
+		args    []string
+		formats []string
+	}{
+		{"sam-auth-on-options", []string{"--origin", "https://app.example.com"}, []string{"text", "json", "sarif"}},
+		{"sam-http-api-origin-default-port", nil, []string{"text"}},
+	} {
+		f := "../../testdata/lint/mistakes/" + tc.fixture + ".yaml"
+		args := tc.args
+		if args == nil {
+			args = lintArgs(t, f)
+		}
+		for _, format := range tc.formats {
+			t.Run(tc.fixture+"/"+format, func(t *testing.T) {
+				io, out, _ := fakeIO(nil)
+				code := Main(append([]string{"lint", f, "-o", format}, args...), io)
+				if code != ExitBlocked {
+					t.Errorf("exit %d", code)
+				}
+				assertGolden(t, "lint-"+tc.fixture+"."+format, out.Bytes())
+			})
+		}
 	}
 }
 
