@@ -101,8 +101,8 @@ func awsWildcardCredentialsCauses(a *analysis) []cors.Finding {
 	c := a.fixContext()
 	if a.sure(idLambdaURL) && !a.hasAny(idRESTAPI, idHTTPAPI) {
 		return []cors.Finding{a.finding(CodeLambdaURLWildcard, idLambdaURL, rep.Step, true,
-			"the function URL's Cors has AllowOrigins * (or, with no Cors, the function returns * itself), so it answers Access-Control-Allow-Origin: *, which the browser never accepts for a request with credentials; a Cors configured on the URL replaces the function's own CORS headers",
-			"In the function URL's Cors, list in AllowOrigins every origin that calls it, "+c.Origin+" among them, in place of *, and set AllowCredentials true (its other fields stay).")}
+			"the function URL's Cors has AllowOrigins * (or, with no Cors, the function returns * itself), so it answers Access-Control-Allow-Origin: *, which the browser never accepts for a request with credentials",
+			"In the function URL's Cors, list in AllowOrigins every origin that calls it, "+c.Origin+" among them, in place of *, and set AllowCredentials true (its other fields stay). "+lambdaURLBeside)}
 	}
 	if r := a.lambdaAnsweredWildcard(rep.Step); r != nil {
 		return []cors.Finding{a.finding(CodeAPIGWLambdaProxyWildcard, idLambda, rep.Step, true,
@@ -201,6 +201,13 @@ func gatewayResponsesOriginCLI(c FixContext) string {
 // lambdaURLWildcardNote heads the function URL's fixes for * with
 // credentials. AWS documents neither an error nor the answer for
 // AllowCredentials beside *: a listed origin is the form it documents.
+// lambdaURLBeside: a URL's Cors answers preflights itself but adds its
+// headers beside the function's on other answers, so both sending
+// Access-Control-Allow-Origin send it twice (captured: rimutaka/posts
+// lambda-url-with-cloudfront/readme-lambda-cors.md "Header double-up";
+// powertools-lambda-python issue 4163).
+const lambdaURLBeside = "If the function's code returns Access-Control-Allow-Origin itself, remove it there: the URL adds its own headers beside the function's, not in their place, and the browser refuses two values."
+
 func lambdaURLWildcardNote(mark string) string {
 	return mark + " AllowOrigins [\"*\"] answers every page that sends no cookies, none that does: list in its place\n" +
 		mark + " every origin that calls the URL (one left out is refused), with AllowCredentials true.\n"

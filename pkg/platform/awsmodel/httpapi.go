@@ -2,9 +2,11 @@ package awsmodel
 
 // API Gateway HTTP APIs and Lambda function URLs: with a CORS
 // configuration the service answers preflights itself (unless a route with
-// an authorizer matches OPTIONS) and adds the headers to every answer,
-// ignoring the backend's; without one, everything goes to the backend
-// (http-api-cors.html, urls-configuration.html#urls-cors).
+// an authorizer matches OPTIONS) and adds the headers to every answer: an
+// HTTP API ignores the backend's, a function URL adds its own beside them
+// (captures cited in lambda-url-cors-not-configured.md); without one,
+// everything goes to the backend (http-api-cors.html,
+// urls-configuration.html#urls-cors).
 
 import (
 	"net/http"
