@@ -350,6 +350,7 @@ func runBrowserSuite(t *testing.T, k browserKind, find func() (string, error), l
 			t.Fatal(err)
 		}
 		t.Cleanup(srv.Close)
+		srv.NoPageCookie.Store(*noPageCookie)
 		stop, why := skipped.groupPage(g, srv)
 		if why != "" {
 			continue

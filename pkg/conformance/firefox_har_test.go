@@ -21,6 +21,8 @@ import (
 
 var recordFirefoxHAR = flag.String("record-firefox-har", "", "TestFirefox: also write Firefox's own DevTools HAR export of the run to this path, with a .expected.json sidecar")
 
+var noPageCookie = flag.Bool("no-page-cookie", false, "serve the page without its cookie (PageCookie): a credentialed request then carries none, as on a site that set none")
+
 const firefoxHARName = "firefox-conformance"
 
 // harQuiet is devtools.netmonitor.har.pageLoadedTimeout: long enough that

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Seen is one request that reached the scenario server.
@@ -39,6 +40,11 @@ type Server struct {
 
 	mu  sync.Mutex
 	log map[string][]Seen // by "<scenario>/<nonce>"
+
+	// NoPageCookie: the blank page sets no PageCookie, so a credentialed
+	// request carries no Cookie, as on a site that set none (a HAR
+	// export then shows no sign of its credentials mode).
+	NoPageCookie atomic.Bool
 }
 
 // NewServer starts the three listeners on 127.0.0.1.
@@ -135,7 +141,7 @@ func (s *Server) handler(origin string) http.Handler {
 				// A sandboxed iframe's document, served on its own: an
 				// opaque origin that may run script.
 				w.Header().Set("Content-Security-Policy", "sandbox allow-scripts")
-			case origin == s.Origins.Page:
+			case origin == s.Origins.Page && !s.NoPageCookie.Load():
 				w.Header().Set("Set-Cookie", PageCookie+"; Path=/; SameSite=Lax")
 			}
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")

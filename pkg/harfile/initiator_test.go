@@ -316,8 +316,14 @@ func TestCORSModeAllocatesNothing(t *testing.T) {
 // a blocked one that fails only with credentials was credentialed, as for
 // a 200. One with a Location ends where the browser went on, and so does
 // one with an empty Location judged as Firefox, which follows it to the
-// same URL (Firefox ESR 153.8: redirect-empty-location): what stopped the
-// browser past it is not in the file, as for any redirect.
+// same URL (Firefox ESR 153.8: redirect-empty-location). Firefox's entry
+// for the request it did not send past it (status 0, no headers, no
+// Origin) says it stopped at the redirect, as it does where the redirect
+// fails the CORS check (testdata/har/firefox-redirect-nocookie.har:
+// redirect-hop-credentials-star and -no-acac, credentialed, no Cookie): a
+// redirect that fails only with credentials was credentialed. An entry
+// with its Origin is a request Firefox sent (its preflight stopped it):
+// what stopped it is not in the file.
 func TestCredentialedRetryOnARedirectStatusWithoutLocation(t *testing.T) {
 	const api = "https://api.test/x"
 	fetchReq := [][2]string{{"Origin", app}, {"Sec-Fetch-Mode", "cors"}, {"Sec-Fetch-Dest", "empty"}}
@@ -327,10 +333,12 @@ func TestCredentialedRetryOnARedirectStatusWithoutLocation(t *testing.T) {
 	}
 	// Firefox's export of a preflighted PUT answered with a 307 (no
 	// failure markers): the preflight allows credentials, and a redirect
-	// the browser did not follow leaves an entry with status 0 and no
-	// headers for the request it did not send (redirect-hop-credentials-star,
+	// the browser did not follow leaves, in some runs, an entry with
+	// status 0 and no headers for the request it did not send, whose
+	// request headers have no Origin (redirect-hop-credentials-star,
 	// redirect-empty-location-no-acao, preflighted-put-redirect-no-acao).
-	firefox := func(location, next string) string {
+	unsentReq := [][2]string{{"Accept", "*/*"}, {"Referer", app + "/"}}
+	firefox := func(location, next string, nextReq [][2]string) string {
 		putReq := append(fetchReq[:len(fetchReq):len(fetchReq)], [2]string{"Content-Type", "application/json"})
 		pf := entryJSON("2024-01-01T00:00:00.050Z", "OPTIONS", api, "",
 			[][2]string{{"Origin", app}, {"Access-Control-Request-Method", "PUT"}, {"Access-Control-Request-Headers", "content-type"}}, 204,
@@ -338,7 +346,7 @@ func TestCredentialedRetryOnARedirectStatusWithoutLocation(t *testing.T) {
 				{"Access-Control-Allow-Methods", "PUT"}, {"Access-Control-Allow-Headers", "content-type"}}, "")
 		put := entryJSON("2024-01-01T00:00:00.100Z", "PUT", api, "", putReq, 307,
 			[][2]string{{"Location", location}, {"Access-Control-Allow-Origin", "*"}}, "")
-		unsent := entryJSON("2024-01-01T00:00:00.200Z", "PUT", next, "", [][2]string{{"Accept", "*/*"}}, 0, nil, "")
+		unsent := entryJSON("2024-01-01T00:00:00.200Z", "PUT", next, "", nextReq, 0, nil, "")
 		return strings.Replace(harOf(pf, put, unsent), `{"log":{`, `{"log":{"creator":{"name":"Firefox","version":"153.8.0"},`, 1)
 	}
 	for _, tt := range []struct {
@@ -348,8 +356,9 @@ func TestCredentialedRetryOnARedirectStatusWithoutLocation(t *testing.T) {
 	}{
 		{"chromium: no Location", chrome([2]string{"Access-Control-Allow-Origin", "*"}), cors.CodeWildcardCredentials},
 		{"chromium: empty Location", chrome([2]string{"Location", ""}, [2]string{"Access-Control-Allow-Origin", "*"}), cors.CodeWildcardCredentials},
-		{"firefox: empty Location", firefox("", api), CodeCauseNotInFile},
-		{"firefox: a Location", firefox("/x/1", api+"/1"), CodeCauseNotInFile},
+		{"firefox: empty Location", firefox("", api, unsentReq), cors.CodeWildcardCredentials},
+		{"firefox: a Location", firefox("/x/1", api+"/1", unsentReq), cors.CodeWildcardCredentials},
+		{"firefox: a request it sent", firefox("/x/1", api+"/1", append(unsentReq, [2]string{"Origin", app})), CodeCauseNotInFile},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, rs := analyze(t, tt.har)
@@ -358,6 +367,9 @@ func TestCredentialedRetryOnARedirectStatusWithoutLocation(t *testing.T) {
 			}
 			if f := rs[0].Reported(); f == nil || f.Code != tt.want {
 				t.Fatalf("reported %+v, want %s", f, tt.want)
+			}
+			if rs[0].Verdict != cors.Blocked {
+				t.Errorf("verdict %s, want blocked", rs[0].Verdict)
 			}
 		})
 	}

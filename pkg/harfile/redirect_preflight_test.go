@@ -121,6 +121,9 @@ func TestCauseNotInFileNamesWhatHasNoAnswer(t *testing.T) {
 	firstCred := entryJSON("2024-01-01T00:00:00.100Z", "OPTIONS", api, "preflight", pfReq(app), 204,
 		append([][2]string{{"Access-Control-Allow-Origin", app}, {"Access-Control-Allow-Credentials", "true"}}, allow[1:]...), "")
 	// Firefox's export: the request it did not send after the redirect.
+	// Its preflight answers *, which a credentialed request fails, so
+	// the 307 (also *) did not fail for credentials: the cause is not in
+	// the file.
 	ffPF := entryJSON("2024-01-01T00:00:00.100Z", "OPTIONS", api, "", pfReq(app), 204, allow, "")
 	ffPut := entryJSON("2024-01-01T00:00:00.200Z", "PUT", api, "", corsReq, 307,
 		[][2]string{{"Location", ""}, {"Access-Control-Allow-Origin", "*"}}, "")
