@@ -58,7 +58,7 @@ func frameworkFingerprint(o *observation, r *response) []signal {
 	if r == nil {
 		return nil
 	}
-	m := r.resp
+	b := strings.TrimSpace(body(r.resp))
 	var out []signal
 	pb := strings.ToLower(r.header("X-Powered-By"))
 	switch {
@@ -67,7 +67,7 @@ func frameworkFingerprint(o *observation, r *response) []signal {
 	case strings.Contains(pb, "asp.net"):
 		out = append(out, signal{idASPNet, 3, "X-Powered-By: " + show(r.header("X-Powered-By"))})
 	}
-	if strings.HasPrefix(strings.TrimSpace(body(m)), "<!DOCTYPE html>") && strings.Contains(body(m), "<pre>Cannot ") {
+	if strings.HasPrefix(b, "<!DOCTYPE html>") && strings.Contains(b, "<pre>Cannot ") {
 		out = append(out, signal{idExpress, 3, "Express's default 404 page (<pre>Cannot METHOD /path</pre>)"})
 	}
 	if r.hasHeader("X-AspNet-Version") || r.hasHeader("X-AspNetMvc-Version") {
@@ -76,17 +76,26 @@ func frameworkFingerprint(o *observation, r *response) []signal {
 	if strings.EqualFold(r.header("Server"), "Kestrel") {
 		out = append(out, signal{idASPNet, 3, "Server: Kestrel (ASP.NET Core)"})
 	}
-	b := strings.TrimSpace(body(m))
 	if strings.HasPrefix(b, "{") && strings.Contains(b, `"timestamp"`) && strings.Contains(b, `"status"`) && strings.Contains(b, `"error"`) && strings.Contains(b, `"path"`) {
 		out = append(out, signal{idSpring, 3, "Spring Boot's JSON error body (timestamp, status, error, path)"})
 	}
-	if b == "Invalid CORS request" {
-		out = append(out, signal{idSpring, 3, `body "Invalid CORS request" (Spring's DefaultCorsProcessor)`})
+	if springRejected(r.resp) {
+		out = append(out, signal{idSpring, 3, `body "` + springRejection + `" (Spring's DefaultCorsProcessor)`})
 	}
 	if r.header("X-Frame-Options") == "DENY" && r.header("X-XSS-Protection") == "0" && strings.Contains(r.header("Cache-Control"), "must-revalidate") && r.header("Expires") == "0" {
 		out = append(out, signal{idSpring, 2, "Spring Security's default headers (X-XSS-Protection: 0, X-Frame-Options: DENY, Expires: 0)"})
 	}
 	return out
+}
+
+// springRejection is the whole body Spring's DefaultCorsProcessor answers
+// a request whose origin, method or headers its configuration refuses.
+const springRejection = "Invalid CORS request"
+
+// springRejected reports whether m is that answer: the fingerprint knows
+// Spring by it, and the cause reads it as a refusal, not a missing config.
+func springRejected(m *cors.Message) bool {
+	return strings.TrimSpace(body(m)) == springRejection
 }
 
 // appFramework is the framework recognised with at least medium confidence.
@@ -110,7 +119,7 @@ func frameworkCauses(a *analysis) []cors.Finding {
 	if pf != nil && pf.resp != nil && !hasACAO(pf.resp) {
 		st := pf.resp.Status
 		switch {
-		case fw == idSpring && strings.TrimSpace(body(pf.resp)) == "Invalid CORS request":
+		case fw == idSpring && springRejected(pf.resp):
 			out = append(out, a.finding(CodeSpringOriginDenied, fw, "preflight", true,
 				fmt.Sprintf("Spring's CORS processor answered the preflight 403 \"Invalid CORS request\": a CORS configuration exists, but %s, method %s or headers %s are not in it", a.fixContext().Origin, a.fixContext().Method, a.fixContext().headerList(", ")),
 				"Add "+a.fixContext().Origin+" to allowedOrigins, "+a.fixContext().Method+" to allowedMethods and "+a.fixContext().headerList(", ")+" to allowedHeaders."))
@@ -127,7 +136,7 @@ func frameworkCauses(a *analysis) []cors.Finding {
 	fin := a.obs.final()
 	// Vary: Origin without the header is the cors package refusing the
 	// origin (origin-not-in-allow-list), not a missing middleware.
-	if fw == idExpress && len(out) == 0 && fin != nil && fin.resp != nil && !hasACAO(fin.resp) && a.blocks(fin.step) && refusal(fin) == "" && refusal(pf) == "" && header(fin.request, "Origin") != "null" {
+	if fw == idExpress && len(out) == 0 && a.blockedWithoutACAO(fin) && refusal(fin) == "" && refusal(pf) == "" && header(fin.request, "Origin") != "null" {
 		why := "no cors middleware runs for this route (or it runs after the handler or error handler that answered)"
 		fix := "app.use(cors({ origin: '" + a.fixContext().Origin + "' })) before the routes and the error handler."
 		if ep := expressCORSAfter(a); ep != nil {
@@ -175,10 +184,10 @@ var corsPackageMethods = []string{"GET", "HEAD", "PUT", "PATCH", "POST", "DELETE
 // expressCors registers a cors middleware for the whole app. It calls
 // require('cors') in place: a file that declares cors already stops with a
 // SyntaxError on a second const (express 4.22, cors 2.8); an ES module
-// follows expressESMNote. Its methods and
-// allowedHeaders stay cors's defaults (the headers a preflight asks for are
-// echoed, for the listed origins only): the page's alone would refuse the
-// preflights that other routes pass today through their own cors().
+// follows expressESMNote. Its methods and allowedHeaders stay cors's
+// defaults (the headers a preflight asks for are echoed, for the listed
+// origins only): the page's alone would refuse the preflights that other
+// routes pass today through their own cors().
 func expressCors(c FixContext) string {
 	lists := fmt.Sprintf(`  // methods, allowedHeaders: cors's defaults (GET, HEAD, PUT, PATCH, POST, DELETE; the
   // headers each preflight asks for: here %s), so the
