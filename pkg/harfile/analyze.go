@@ -953,11 +953,10 @@ func (a *analyzer) judge(j *job) *Result {
 	}
 	req := cors.Request{
 		Method: e.Request.Method, URL: e.Request.URL, Origin: j.origin, OriginHeader: j.originHeader,
-		Credentials: hasCredentials(e), Initiator: initiatorAPI(e),
+		Initiator: initiatorAPI(e),
 	}
-	// A Cookie on a web font is no credential of its CORS request (the
-	// engine judges it so): replay and reproduce it without.
-	req.Credentials = req.Credentials && !cors.InitiatorOf(&req).SameOriginOnly
+	// Replayed and reproduced as judged: a web font's Cookie left out.
+	setCredentials(&req, e)
 	req.Header = authorHeaders(e.Request.Headers, j.pair)
 	// A recorded preflight is one the browser sent, also for a request its
 	// method and headers would not need one for (an XMLHttpRequest upload
@@ -1181,11 +1180,7 @@ func mayDisagree(j *job) bool {
 	}
 	e := j.e
 	req := cors.Request{Method: e.Request.Method, URL: e.Request.URL, Origin: j.origin, OriginHeader: j.originHeader}
-	if hasCredentials(e) {
-		// As judge has it; the initiator matters to the checks only here.
-		req.Initiator = initiatorAPI(e)
-		req.Credentials = !cors.InitiatorOf(&req).SameOriginOnly
-	}
+	setCredentials(&req, e) // as judge has it
 	// The lines the checks read, as judge's messages hold them (kept on
 	// the stack: an answer holds one line of each at most, as a rule).
 	var buf [6]string
@@ -1613,6 +1608,22 @@ func isCORSMode(e *Entry) bool {
 		return true
 	}
 	return cors.CORSModeOfRecord(e.ResourceType, e.Request.Header("Origin") != "")
+}
+
+// setCredentials sets req.Credentials as the engine judges e's request:
+// credentials recorded (the flag or cookies), and an initiator that sends
+// them cross-origin (a Cookie on a web font is no credential of its CORS
+// request). An empty req.Initiator is read from e only when credentials
+// are recorded: the checks need it for nothing else.
+func setCredentials(req *cors.Request, e *Entry) {
+	req.Credentials = hasCredentials(e)
+	if !req.Credentials {
+		return
+	}
+	if req.Initiator == "" {
+		req.Initiator = initiatorAPI(e)
+	}
+	req.Credentials = !cors.InitiatorOf(req).SameOriginOnly
 }
 
 func hasCredentials(e *Entry) bool {

@@ -485,3 +485,37 @@ func TestFirefoxEmptyLocationChains(t *testing.T) {
 		})
 	}
 }
+
+// TestSetCredentials: the one rule judge and the brief report's screen
+// (mayDisagree) share for a recorded request's credentials.
+func TestSetCredentials(t *testing.T) {
+	entry := func(rtype, dest string, cookie, flag bool) *Entry {
+		e := &Entry{ResourceType: rtype, Credentials: flag}
+		e.Request.Headers = []Header{{Name: "Sec-Fetch-Dest", Value: dest}}
+		if cookie {
+			e.Request.Headers = append(e.Request.Headers, Header{Name: "Cookie", Value: "s=1"})
+		}
+		return e
+	}
+	for _, tt := range []struct {
+		name          string
+		e             *Entry
+		initiator     string // set before the call
+		want          bool
+		wantInitiator string
+	}{
+		{"fetch with a cookie", entry("fetch", "empty", true, false), "", true, "fetch"},
+		{"fetch, credentials flag", entry("fetch", "empty", false, true), "", true, "fetch"},
+		{"fetch without", entry("fetch", "empty", false, false), "", false, ""},
+		{"web font with a cookie", entry("font", "font", true, false), "", false, "font"},
+		{"initiator already read", entry("xhr", "empty", true, false), "XMLHttpRequest", true, "XMLHttpRequest"},
+		{"font read, no cookie", entry("font", "font", false, false), "font", false, "font"},
+	} {
+		req := cors.Request{Initiator: tt.initiator}
+		setCredentials(&req, tt.e)
+		if req.Credentials != tt.want || req.Initiator != tt.wantInitiator {
+			t.Errorf("%s: credentials %v, initiator %q; want %v, %q",
+				tt.name, req.Credentials, req.Initiator, tt.want, tt.wantInitiator)
+		}
+	}
+}
