@@ -273,6 +273,15 @@ func TestCheckPastedJudgedAsItsBrowser(t *testing.T) {
     "method": "PUT",
     "mode": "cors"
 });`
+	// Firefox writes the User-Agent as -UserAgent, Chrome in $session.
+	firefoxPowerShell := "Invoke-WebRequest -UseBasicParsing -Uri \"https://api.test/items/7\" `\n" +
+		"-Method \"PUT\" `\n-UserAgent \"" + ffUA + "\" `\n" +
+		"-Headers @{\n\"X-Request-Id\" = \"r-1\"\n  \"Origin\" = \"" + testOrigin + "\"\n}"
+	safariPowerShell := "$session = New-Object Microsoft.PowerShell.Commands.WebRequestSession\n" +
+		"$session.UserAgent = \"" + safariUA + "\"\n" +
+		"Invoke-WebRequest -UseBasicParsing -Uri \"https://api.test/items/7\" `\n" +
+		"-Method \"PUT\" `\n-WebSession $session `\n" +
+		"-Headers @{\n\"X-Request-Id\"=\"r-1\"\n  \"Origin\"=\"" + testOrigin + "\"\n}"
 	for _, tt := range []struct {
 		name    string
 		args    []string
@@ -281,6 +290,8 @@ func TestCheckPastedJudgedAsItsBrowser(t *testing.T) {
 	}{
 		{"Firefox curl", []string{"--", curl(ffUA)}, "Firefox's console says", "judged as Firefox"},
 		{"Firefox fetch", []string{"--", firefoxFetch}, "Firefox's console says", "judged as Firefox"},
+		{"Firefox PowerShell", []string{"--", firefoxPowerShell}, "Firefox's console says", "judged as Firefox"},
+		{"$session.UserAgent", []string{"--", safariPowerShell}, "Safari's console says", "judged as Safari"},
 		{"Safari curl", []string{"--", curl(safariUA)}, "Safari's console says", "judged as Safari"},
 		{"Edge curl", []string{"--", curl(chromeUA)}, "Chrome's console says", ""},
 		{"no User-Agent", []string{"--", "curl 'https://api.test/items/7' -X PUT -H 'X-Request-Id: r-1' -H 'Origin: " + testOrigin + "'"}, "Chrome's console says", ""},

@@ -25,6 +25,9 @@ type devtoolsRequest struct {
 	Name, URL, Method string
 	Headers           [][2]string
 	Body              string
+	// Cookies are name, value, domain: what DevTools copies into a
+	// PowerShell $session (the other forms copy the Cookie header).
+	Cookies [][3]string
 }
 
 func readDevtoolsCopies(t testing.TB) devtoolsCopies {
@@ -135,9 +138,16 @@ func checkCopy(t *testing.T, copied string, c *Command, req devtoolsRequest) {
 	for _, h := range req.Headers {
 		if strings.EqualFold(h[0], "cookie") {
 			// Moved to Cookie; fetch copies say credentials "include"
-			// instead, PowerShell's a $session the copies here leave out.
+			// instead, PowerShell's hold the cookies of the $session.
 			switch {
 			case strings.HasSuffix(copied, "powershell"):
+				var want []string
+				for _, ck := range req.Cookies {
+					want = append(want, ck[0]+"="+ck[1])
+				}
+				if c.Cookie != strings.Join(want, "; ") || c.Credentials != (len(want) > 0) {
+					t.Errorf("cookie %q (credentials %v), want %q", c.Cookie, c.Credentials, want)
+				}
 			case strings.Contains(copied, "/fetch") && copied != "chrome/fetch-node":
 				if !c.Credentials || c.Cookie != "" {
 					t.Errorf("credentials %v, cookie %q; want credentials and no cookie", c.Credentials, c.Cookie)
@@ -160,9 +170,9 @@ func checkCopy(t *testing.T, copied string, c *Command, req devtoolsRequest) {
 			continue
 		}
 		if !ok {
-			// Fetch copies leave forbidden headers out, PowerShell's
-			// Content-Type is -ContentType.
-			if !strings.Contains(copied, "fetch") && !strings.HasSuffix(copied, "powershell") {
+			// Fetch copies leave forbidden headers out (Chrome's the
+			// User-Agent too).
+			if !strings.Contains(copied, "fetch") {
 				t.Errorf("header %s missing: %q", h[0], c.Header)
 			}
 			continue

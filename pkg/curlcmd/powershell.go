@@ -11,7 +11,8 @@ import (
 )
 
 // ParsePowerShell reads DevTools' "Copy as PowerShell" (Chrome and Firefox
-// write the same shape: an optional $session with UserAgent and
+// write the same shape: an optional $session with UserAgent (Firefox:
+// -UserAgent; either is the User-Agent header) and
 // Cookies.Add(New-Object System.Net.Cookie(name, value, path, domain)),
 // then Invoke-WebRequest -UseBasicParsing -Uri … -Method … -WebSession
 // $session -Headers @{…} -ContentType … -Body …, lines joined by a
@@ -49,6 +50,17 @@ func ParsePowerShell(text string) (*Command, error) {
 			// other command is not part of the request.
 			return nil, &Error{Form: PowerShell, Offset: head.off, Word: head.val,
 				Reason: "only DevTools' $session lines and one Invoke-WebRequest are understood; remove the rest"}
+		case strings.EqualFold(head.val, "$session.UserAgent"):
+			// Chrome's copy of the User-Agent header (Firefox's is
+			// -UserAgent): what the browser sent, which names it.
+			for _, t := range st {
+				if t.kind == psString {
+					if err := c.setUserAgent(t); err != nil {
+						return nil, err
+					}
+					break
+				}
+			}
 		case strings.EqualFold(head.val, "$session.Cookies.Add"):
 			// The cookie's name and value are its first two strings.
 			var strs []psToken
@@ -77,6 +89,15 @@ func ParsePowerShell(text string) (*Command, error) {
 		c.Credentials = true
 	}
 	return c, nil
+}
+
+// setUserAgent sets the User-Agent header from a PowerShell copy's value.
+func (c *Command) setUserAgent(v psToken) error {
+	if err := headerValueError(PowerShell, v.off, "", "User-Agent", v.val); err != nil {
+		return err
+	}
+	c.Header.Set("User-Agent", v.val)
+	return nil
 }
 
 // psExpansion is the error for what PowerShell would expand ($name,
@@ -176,7 +197,11 @@ func (c *Command) applyInvoke(args []psToken) error {
 				}
 				c.Header.Add(kv.key, kv.val)
 			}
-		case "-websession", "-sessionvariable", "-useragent", "-timeoutsec", "-maximumredirection", "-outfile", "-proxy":
+		case "-useragent":
+			if err := c.setUserAgent(v); err != nil {
+				return err
+			}
+		case "-websession", "-sessionvariable", "-timeoutsec", "-maximumredirection", "-outfile", "-proxy":
 			// Nothing corsdiag checks (the session's cookies were read above).
 		default:
 			return &Error{Form: PowerShell, Offset: t.off, Word: t.val, Reason: "a parameter corsdiag does not know; remove it"}

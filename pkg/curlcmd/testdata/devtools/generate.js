@@ -51,7 +51,9 @@ cm.filterOutBlobRequests = x => x;
 const chromeRequest = r => ({
   url: () => r.url, requestMethod: r.method, requestFormData: async () => r.body || null,
   requestHeaders: () => r.headers.map(([name, value]) => ({name, value})),
-  securityState: () => 'secure', includedRequestCookies: () => [],
+  securityState: () => 'secure',
+  includedRequestCookies: () => (r.cookies || []).map(([n, v, d]) =>
+    ({cookie: {name: () => n, value: () => v, domain: () => d}})),
 });
 
 // Firefox: shared/curl.js, netmonitor's powershell.js and generateFetchString.
@@ -97,7 +99,8 @@ function safariResource(r) {
     add('chrome', 'fetch-node', await cf.generateFetchCall(chromeRequest(r), 1));
     add('firefox', 'posix', Curl.generateCommand(ffData(r), 'Linux'));
     add('firefox', 'windows', Curl.generateCommand(ffData(r), 'WINNT'));
-    add('firefox', 'powershell', PowerShell.generateCommand(r.url, r.method, ffData(r).headers, {text: r.body || ''}, []));
+    add('firefox', 'powershell', PowerShell.generateCommand(r.url, r.method, ffData(r).headers, {text: r.body || ''},
+        (r.cookies || []).map(([name, value, domain]) => ({name, value, domain}))));
     add('firefox', 'fetch', await ffFetch.generateFetchString(1, r.url, r.method, {headers: ffData(r).headers},
         {postData: {text: r.body || ''}}));
     add('safari', 'curl', safariResource(r).generateCURLCommand());
