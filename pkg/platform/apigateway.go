@@ -41,6 +41,7 @@ const (
 	CodeHTTPAPINotConfigured      cors.Code = "apigw-http-api-cors-not-configured"
 	CodeHTTPAPIDuplicate          cors.Code = "apigw-http-api-duplicate-cors"
 	CodeLambdaURLNotConfigured    cors.Code = "lambda-url-cors-not-configured"
+	CodeLambdaURLDuplicate        cors.Code = "lambda-url-duplicate-cors"
 	CodeALBErrorPage              cors.Code = "alb-error-page-no-cors"
 )
 
@@ -88,6 +89,8 @@ func init() {
 			Fix: "Configure CORS on the HTTP API (it then replaces the backend's CORS headers), or have the backend send the header once."},
 		cors.Info{Code: CodeLambdaURLNotConfigured, Severity: cors.SeverityError, Title: "Lambda function URL: CORS is not configured (or does not allow this origin)", Spec: "AWS Lambda developer guide, Function URLs, CORS",
 			Fix: "Configure CORS on the function URL (AllowOrigins, AllowMethods, AllowHeaders)."},
+		cors.Info{Code: CodeLambdaURLDuplicate, Severity: cors.SeverityError, Title: "Lambda function URL: Access-Control-Allow-Origin sent twice (the URL's Cors and the function)", Spec: "AWS Lambda developer guide, Function URLs, CORS",
+			Fix: "Keep the URL's Cors and remove the Access-Control-* headers from the function's responses: the URL adds its own beside them."},
 		cors.Info{Code: CodeALBErrorPage, Severity: cors.SeverityError, Title: "The load balancer answered with its own error page, which has no CORS headers", Spec: "AWS Elastic Load Balancing, HTTP 5XX errors of the load balancer",
 			Fix: "Fix what made the load balancer answer itself (no healthy target, a target timeout or reset); its own error pages never carry CORS headers."},
 	)
@@ -742,6 +745,14 @@ func lambdaURLCauses(a *analysis) []cors.Finding {
 	if !a.sure(idLambdaURL) {
 		return nil
 	}
+	for _, r := range []*response{a.obs.preflight(), a.obs.final()} {
+		if r == nil || r.resp == nil || headerCount(r.resp, cors.HeaderAllowOrigin) < 2 && !strings.Contains(header(r.resp, cors.HeaderAllowOrigin), ",") {
+			continue
+		}
+		return []cors.Finding{a.finding(CodeLambdaURLDuplicate, idLambdaURL, r.step, true,
+			"the function URL's "+r.step+" answer carries Access-Control-Allow-Origin twice: a Cors configured on the URL adds its headers to the function's answers beside the function's own, not in their place, so a function that returns the header too sends it twice (a layer in front, such as a CloudFront response headers policy, can add one as well)",
+			"Keep the URL's Cors and remove Access-Control-Allow-Origin, and the other Access-Control-* headers the Cors sets, from the function's responses; or delete the URL's Cors and let the function answer CORS, OPTIONS included.")}
+	}
 	if r := a.firstBlockedWithoutACAO(); r != nil {
 		return []cors.Finding{a.listFinding(CodeLambdaURLNotConfigured, idLambdaURL, "AllowOrigins", r.step,
 			fmt.Sprintf("the Lambda function URL answered the %s (%d) without Access-Control-Allow-Origin: the function URL has no CORS configuration allowing %s (once configured, the URL answers preflights itself and adds the headers)", r.step, r.resp.Status, a.fixContext().Origin),
@@ -1276,6 +1287,21 @@ new apigwv2.HttpApi(this, 'HttpApi', {
 %s      allowCredentials: %s
       maxAge: 7200
 %s`, yamlList(c.allowListOrigins(), "        "), yamlList(c.Methods, "        "), yamlList(c.Headers, "        "), c.httpAPICredentials("#", ""), httpAPIOptionsRoute(c, FormatServerless))
+		}},
+	)
+	// The URL's Cors adds its headers beside the function's: the function
+	// stops sending them.
+	addFixes(CodeLambdaURLDuplicate,
+		fixBuilder{FormatLambda, "remove the CORS headers from the function (Node.js)", func(c FixContext) string {
+			return `// The function URL's Cors adds its Access-Control-* headers (Allow-Origin, and
+// Allow-Credentials when set) to every answer, beside the function's own: return none
+// of them from the function (its other headers stay), or delete the URL's Cors instead.
+return {
+  statusCode: 200,
+  headers: { 'Content-Type': 'application/json' /* , your other headers, no Access-Control-* */ },
+  body: JSON.stringify(result),
+};
+`
 		}},
 	)
 	// Two values through an HTTP API mean it has no CORS configuration (one

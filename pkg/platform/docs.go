@@ -341,6 +341,16 @@ var pages = map[cors.Code]pageText{
 		Detect:  "The host is `{id}.lambda-url.{region}.on.aws`, and an answer lacks the header or the browser refused the preflight's methods or headers.",
 		Related: []cors.Code{CodeAPIGWProxyNoCORS},
 	},
+	CodeLambdaURLDuplicate: {
+		Platform: "AWS Lambda function URL", Explains: cors.CodeMultipleAllowOrigin,
+		Browser: "The function URL's answer carries `Access-Control-Allow-Origin` twice (Chromium shows the two values joined by a comma); the browser accepts exactly one value and blocks.",
+		Why:     "A function URL with a `Cors` configuration answers the preflight itself, but to the function's other answers it adds its headers beside the function's own, not in their place: a function that still returns `Access-Control-Allow-Origin` (a CORS middleware, a hand-set header) sends it twice, and `Access-Control-Allow-Credentials` too (captured: github.com/rimutaka/posts `lambda-url-with-cloudfront/readme-lambda-cors.md`, \"Header double-up\", August 2024; github.com/aws-powertools/powertools-lambda-python issue 4163, April 2024; github.com/hummingbird-project/hummingbird-examples pull request 130, October 2024). AWS's guide says the configured headers \"take precedence\" (docs.aws.amazon.com/lambda/latest/dg/urls-configuration.html#urls-cors); that holds for the preflight only. Keep one layer: the URL's `Cors` (the function returns no CORS headers), or the function (no `Cors` on the URL, and the function answers `OPTIONS` too).",
+		Example: "HTTP/1.1 200 OK\nContent-Type: application/json\nVary: Origin\nx-amzn-RequestId: f1d1d6ce-1208-450d-8c61-e5a51f878090\nX-Amzn-Trace-Id: root=1-66b51414-3998ea28145bd0d8661c065f\nAccess-Control-Allow-Origin: https://app.example.com\nAccess-Control-Allow-Origin: https://app.example.com\n\n{\"name\":\"Ada\"}",
+		Fetch:   `fetch("https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws/profile")`,
+		Confirm: "```sh\naws lambda get-function-url-config --function-name FUNCTION --query Cors\n```\nA `Cors` there, and `Access-Control-Allow-Origin` in the function's code (or its CORS middleware), confirm.",
+		Detect:  "The host is `{id}.lambda-url.{region}.on.aws`, and an answer carries `Access-Control-Allow-Origin` more than once (or a comma list).",
+		Related: []cors.Code{CodeLambdaURLNotConfigured, CodeHTTPAPIDuplicate},
+	},
 	CodeALBErrorPage: {
 		Platform: "AWS Application Load Balancer", Explains: cors.CodeMissingAllowOrigin,
 		Browser: "The load balancer answers 502, 503 or 504 itself with an HTML page and no CORS headers; the page sees a CORS error instead of the outage.",
