@@ -625,9 +625,9 @@ func nginxAppTwice(a *analysis) []cors.Finding {
 		if len(vals) != 2 || len(nginxMarks) == 0 || len(appMarks) == 0 {
 			continue
 		}
-		req := a.in.Exchange.Request
+		req := a.obs.req
 		acac := cors.Values(r.resp, cors.HeaderAllowCredentials)
-		alone := func(v string) bool { return cors.AccessAllowed([]string{v}, acac[:min(len(acac), 1)], &req) }
+		alone := func(v string) bool { return cors.AccessAllowed([]string{v}, acac[:min(len(acac), 1)], req) }
 		appOK, nginxOK := alone(vals[0]), alone(vals[1])
 		c := a.fixContext()
 		c.Twice = nil
