@@ -189,9 +189,9 @@ var corsPackageMethods = []string{"GET", "HEAD", "PUT", "PATCH", "POST", "DELETE
 // origins only): the page's alone would refuse the preflights that other
 // routes pass today through their own cors().
 func expressCors(c FixContext) string {
-	lists := fmt.Sprintf(`  // methods, allowedHeaders: cors's defaults (GET, HEAD, PUT, PATCH, POST, DELETE; the
-  // headers each preflight asks for: here %s), so the
-  // preflights of your other routes still pass`, c.headerList(", "))
+	lists := fmt.Sprintf(`  // methods, allowedHeaders: cors's defaults (GET, HEAD, PUT, PATCH,
+  // POST, DELETE; the headers each preflight asks for: here
+  // %s), so the preflights of your other routes still pass`, c.headerList(", "))
 	var extra []string
 	for _, m := range c.Methods {
 		if m != "OPTIONS" && !slices.Contains(corsPackageMethods, m) {
@@ -200,13 +200,14 @@ func expressCors(c FixContext) string {
 	}
 	if len(extra) > 0 {
 		lists = fmt.Sprintf(`  methods: [%s],
-  // allowedHeaders: cors's default (the headers each preflight asks for: here %s),
-  // so the preflights of your other routes still pass`, singleQuoted(append(slices.Clip(corsPackageMethods), extra...)), c.headerList(", "))
+  // allowedHeaders: cors's default (the headers each preflight asks
+  // for: here %s), so the preflights of your other routes still pass`, singleQuoted(append(slices.Clip(corsPackageMethods), extra...)), c.headerList(", "))
 	}
 	head := ""
 	if c.Existing {
 		head = "// allowedOrigins: the origins your code allows today; keep them all\n"
-		lists = fmt.Sprintf(`  // methods, allowedHeaders: keep yours; add %s and %s if you list them`, c.Method, c.headerList(", "))
+		lists = fmt.Sprintf(`  // methods, allowedHeaders: keep yours; add %s and %s
+  // if you list them`, c.Method, c.headerList(", "))
 	}
 	return fmt.Sprintf(`%s// first: before auth, routers and error handlers, so OPTIONS is answered and
 // errors carry the headers (npm install cors; require('cors') here, whether or
@@ -223,8 +224,8 @@ app.use(require('cors')({
 
 // expressBelow says where the app's own middleware goes, as a comment: a
 // pasted authenticate or apiRouter the file lacks throws at startup.
-const expressBelow = `// your auth, routers and error handlers stay below it, as they are, such as:
-// app.use(authenticate); app.use('/api', apiRouter);`
+const expressBelow = `// your auth, routers and error handlers stay below it, as they are,
+// such as: app.use(authenticate); app.use('/api', apiRouter);`
 
 func springCors(c FixContext) string {
 	config := fmt.Sprintf(`    cors.setAllowedOrigins(List.of(%s));
@@ -253,7 +254,8 @@ UrlBasedCorsConfigurationSource corsConfigurationSource() {
 // CorsConfiguration that has lists of its own: add* calls append.
 func springAdds(c FixContext, indent string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s// your CorsConfiguration as it is today (its origins, methods and headers stay); add* appends, set* would replace\n", indent)
+	fmt.Fprintf(&b, "%[1]s// your CorsConfiguration as it is today (its origins, methods and\n"+
+		"%[1]s// headers stay); add* appends, set* would replace\n", indent)
 	for _, o := range c.allowListOrigins() {
 		fmt.Fprintf(&b, "%scors.addAllowedOrigin(%q);\n", indent, o)
 	}
@@ -276,7 +278,8 @@ func aspnetCors(c FixContext) string {
 		// Two calls: a params string[] takes the array or the strings,
 		// not both; WithOrigins appends, so the second adds the page's.
 		origins = "existingOrigins /* the origins your policy allows today */)\n     .WithOrigins(" + origins
-		keep = "// your policy's methods, headers and AllowCredentials stay: these calls add to them\n"
+		keep = "// your policy's methods, headers and AllowCredentials stay: these\n" +
+			"// calls add to them\n"
 	}
 	return keep + fmt.Sprintf(`builder.Services.AddCors(o => o.AddPolicy("page", p =>
     p.WithOrigins(%s)
@@ -286,7 +289,8 @@ func aspnetCors(c FixContext) string {
 
 var app = builder.Build();
 app.UseRouting();
-app.UseCors("page");        // after UseRouting, before UseAuthentication/UseAuthorization
+// after UseRouting, before UseAuthentication/UseAuthorization
+app.UseCors("page");
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapControllers();`, origins, quoteList(c.Methods), quoteList(c.Headers), cred)
@@ -336,12 +340,15 @@ func withCORS(next http.Handler) http.Handler {
 // addIfMissing says what to add to the moved configuration if the page's
 // origin, method or headers are not in it yet.
 func (c FixContext) addIfMissing(mark, where string) string {
-	return fmt.Sprintf("%s if %s is not in %s yet, add it there (keep the others), and %s and %s if you list methods and headers", mark, c.Origin, where, c.Method, c.headerList(", "))
+	return fmt.Sprintf("%[1]s if %[2]s is not in %[3]s yet,\n"+
+		"%[1]s add it there (keep the others), and %[4]s and %[5]s\n"+
+		"%[1]s if you list methods and headers", mark, c.Origin, where, c.Method, c.headerList(", "))
 }
 
 func expressMoveFirst(c FixContext) string {
 	return fmt.Sprintf(`// your cors middleware, options unchanged, moved above authentication:
-// OPTIONS preflights are answered before auth can refuse them, and auth's 401s carry the headers
+// OPTIONS preflights are answered before auth can refuse them, and
+// auth's 401s carry the headers
 app.use(cors(corsOptions));   // your existing options, now before auth
 %s
 %s`, expressBelow, c.addIfMissing("//", "corsOptions.origin"))
@@ -356,16 +363,20 @@ func springMoveFirst(c FixContext) string {
 // authentication ("CORS must be processed before Spring Security", Spring
 // Security reference, CORS). A chain declared by the fix would replace the
 // user's authorization rules, login and CSRF settings.
-const springSecurityCors = `// in the SecurityFilterChain you build today, one call added before the others; its
-// authorizeHttpRequests, login, CSRF and session settings stay as they are. It uses your
-// corsConfigurationSource bean (or addCorsMappings) as it is today
-http.cors(Customizer.withDefaults());   // the CorsFilter answers preflights before authentication`
+const springSecurityCors = `// in the SecurityFilterChain you build today, one call added before
+// the others; its authorizeHttpRequests, login, CSRF and session
+// settings stay as they are. It uses your corsConfigurationSource bean
+// (or addCorsMappings) as it is today; the CorsFilter then answers
+// preflights before authentication
+http.cors(Customizer.withDefaults());`
 
 func aspnetMoveFirst(c FixContext) string {
-	return fmt.Sprintf(`// your AddCors policy stays as it is; only the order of the middleware changes
+	return fmt.Sprintf(`// your AddCors policy stays as it is; only the order of the middleware
+// changes
 var app = builder.Build();
 app.UseRouting();
-app.UseCors("YOUR_POLICY");   // your existing policy, now after UseRouting and before authentication
+// your existing policy, now after UseRouting and before authentication
+app.UseCors("YOUR_POLICY");
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapControllers();
@@ -373,8 +384,9 @@ app.MapControllers();
 }
 
 func goMoveFirst(c FixContext) string {
-	return fmt.Sprintf(`// your CORS handler, unchanged, now wraps the auth handler so OPTIONS never meets auth
-// (it was the other way round: requireAuth(yourCORS(mux)))
+	return fmt.Sprintf(`// your CORS handler, unchanged, now wraps the auth handler so OPTIONS
+// never meets auth (it was the other way round:
+// requireAuth(yourCORS(mux)))
 func serve(mux http.Handler) error {
 	return http.ListenAndServe(":8080", yourCORS(requireAuth(mux)))
 }
