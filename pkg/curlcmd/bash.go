@@ -3,9 +3,9 @@ package curlcmd
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
@@ -107,7 +107,7 @@ func bashWord(w *syntax.Word, text string) (word, error) {
 	}
 	syntax.Walk(w, func(n syntax.Node) bool {
 		if q, ok := n.(*syntax.SglQuoted); ok && q.Dollar {
-			q.Value = codeUnitEscapes(q.Value)
+			q.Dollar, q.Value = false, dollarQuoted(q.Value) // a '...' is taken as written
 		}
 		return true
 	})
@@ -118,57 +118,78 @@ func bashWord(w *syntax.Word, text string) (word, error) {
 	return word{val: val, off: off}, nil
 }
 
-// codeUnitEscapes rewrites the body of a $'...' word so that its escapes
-// mean what Firefox's "Copy as cURL (POSIX)" and Safari's "Copy as cURL"
-// meant by them. Both escape each UTF-16 code unit outside printable ASCII:
-// below 256 as \xHH, else as \uHHHH (Firefox devtools/client/shared/curl.js
-// and WebKit Resource.js escapeStringPosix). Bash would make \xe9 the byte
-// 0xe9 and each half of \ud83d\ude00 a replacement character, neither of
-// which the browser sent: \xHH of 0x80 and above becomes \u00HH (é is
-// U+00E9, sent as UTF-8), and a surrogate pair one \UHHHHHHHH. A lone
-// surrogate stays, read as U+FFFD as fetch() sends it. Chrome writes only
-// \u00HH, below 0xa0, and no surrogate, so nothing changes for its copies.
-func codeUnitEscapes(v string) string {
-	if !strings.Contains(v, `\x`) && !strings.Contains(v, `\u`) {
-		return v
+// dollarQuoted is the text of a $'...' word's body as the browser that
+// wrote it meant it. Firefox's "Copy as cURL (POSIX)" and Safari's "Copy as
+// cURL" escape each UTF-16 code unit outside printable ASCII: below 256 as
+// \xHH, else as \uHHHH (Firefox devtools/client/shared/curl.js and WebKit
+// Resource.js escapeStringPosix); Chrome writes \u00HH for the controls.
+// Bash would make \xe9 the byte 0xe9 and each half of \ud83d\ude00 a
+// replacement character, and cut the word at a NUL (a gRPC-web body starts
+// with one): none of which the browser sent. So \xHH of 0x80 and above is
+// U+00HH (é, sent as UTF-8), a surrogate pair the character it encodes,
+// and a NUL escape a NUL byte. A lone surrogate reads as U+FFFD, as
+// fetch() sends it. Every other escape is bash's.
+func dollarQuoted(v string) string {
+	var (
+		out []string // the text between NUL escapes, decoded
+		b   strings.Builder
+	)
+	flush := func() {
+		s, _, _ := expand.Format(nil, b.String(), nil) // no arguments: no error
+		out = append(out, s)
+		b.Reset()
 	}
-	var b strings.Builder
-	for i := 0; i < len(v); i++ {
+	for i := 0; i < len(v); {
 		if v[i] != '\\' || i+1 >= len(v) {
 			b.WriteByte(v[i])
+			i++
 			continue
 		}
-		switch v[i+1] {
-		case 'x':
-			if n, ok := hexAt(v, i+2, 2); ok && n >= 0x80 {
-				fmt.Fprintf(&b, `\u%04x`, n)
-				i += 3
-				continue
+		c, end := v[i+1], i+2 // the escape is v[i:end] as bash reads it
+		n, digits := uint64(1), 0
+		switch c {
+		case '0', '1', '2', '3', '4', '5', '6', '7':
+			n, digits = readDigits(v[i+1:], 3, 8)
+			end = i + 1 + digits
+		case 'x', 'u', 'U':
+			n, digits = readDigits(v[i+2:], map[byte]int{'x': 2, 'u': 4, 'U': 8}[c], 16)
+			if digits == 0 {
+				n = 1 // \x alone is text
 			}
-		case 'u':
-			hi, ok := hexAt(v, i+2, 4)
-			if !ok || !utf16.IsSurrogate(rune(hi)) || !strings.HasPrefix(v[i+6:], `\u`) {
-				break
-			}
-			if lo, ok := hexAt(v, i+8, 4); ok {
-				if r := utf16.DecodeRune(rune(hi), rune(lo)); r != 0xfffd {
-					fmt.Fprintf(&b, `\U%08x`, r)
-					i += 11
-					continue
-				}
-			}
+			end = i + 2 + digits
 		}
-		b.WriteString(v[i : i+2]) // an escape is two bytes at least
-		i++
+		switch {
+		case n == 0:
+			flush()
+		case c == 'x' && n >= 0x80:
+			fmt.Fprintf(&b, `\u%04x`, n)
+		case c == 'u' && digits == 4 && utf16.IsSurrogate(rune(n)) && strings.HasPrefix(v[end:], `\u`):
+			lo, d := readDigits(v[end+2:], 4, 16)
+			if r := utf16.DecodeRune(rune(n), rune(lo)); d == 4 && r != utf8.RuneError {
+				fmt.Fprintf(&b, `\U%08x`, r)
+				end += 2 + d
+			} else {
+				b.WriteString(v[i:end])
+			}
+		default:
+			b.WriteString(v[i:end])
+		}
+		i = end
 	}
-	return b.String()
+	flush()
+	return strings.Join(out, "\x00")
 }
 
-// hexAt reads n hex digits at v[i:].
-func hexAt(v string, i, n int) (uint64, bool) {
-	if i+n > len(v) {
-		return 0, false
+// readDigits reads up to max digits of base 8 or 16 at the start of s, as
+// bash does in $'...'.
+func readDigits(s string, max, base int) (n uint64, count int) {
+	for count < max && count < len(s) {
+		d := strings.IndexByte("0123456789abcdef"[:base], s[count]|0x20)
+		if d < 0 || s[count] < '0' { // |0x20 made 0x10 a '0'
+			break
+		}
+		n = n*uint64(base) + uint64(d)
+		count++
 	}
-	x, err := strconv.ParseUint(v[i:i+n], 16, 32)
-	return x, err == nil
+	return n, count
 }

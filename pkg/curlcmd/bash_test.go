@@ -33,6 +33,10 @@ func TestPosixCodeUnitEscapes(t *testing.T) {
 	for copied, want := range map[string]string{
 		`$'\ud83d'`: "\ufffd", `$'\ud83dx'`: "\ufffdx", `$'\ude00\ud83d'`: "\ufffd\ufffd",
 		`$'\x41\x7'`: "A\a", `$'\\xe9'`: `\xe9`, `$'\u00e9'`: "é", `$'\U0001F600'`: "😀",
+		// A NUL is kept (bash cuts the word there): a gRPC-web body starts
+		// with one, and Chrome writes it \u0000, Firefox and Safari \x00.
+		`$'\u0000\u0000\u0005\n\u0003abc'`: "\x00\x00\x05\n\x03abc", `$'\x00\x000\x007'`: "\x00\x000\x007",
+		`$'a\0b\00c\000d\0012'`: "a\x00b\x00c\x00d\x012", `$'\x'`: `\x`, `$'\U00000000z'`: "\x00z",
 	} {
 		c, err := Parse("curl 'http://127.0.0.1/' --data-raw " + copied)
 		if err != nil {

@@ -8,7 +8,7 @@
 //     quoting, line continuations. It is split into words by mvdan.cc/sh's
 //     bash parser; nothing is executed and no variable is expanded. One
 //     departure from bash: $'...' escapes mean what Firefox and Safari
-//     meant by them (see codeUnitEscapes).
+//     meant by them (see dollarQuoted).
 //   - the Windows cmd form (Chrome "Copy as cURL (cmd)", Firefox "Copy as
 //     cURL (Windows)"): ^ escapes, ^"..^" quoting, ^ line continuations,
 //     then the MS C runtime's argument rules; see splitCmd.

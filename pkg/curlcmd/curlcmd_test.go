@@ -290,6 +290,7 @@ func TestErrors(t *testing.T) {
 		{"head with data", "curl -I -d x https://x.test/", 0, "curl", "HEAD"},
 		{"cmd two URLs", "curl ^\"https://a.test/^\" ^\n ^\"https://b.test/^\"", 29, "https://b.test/", "second URL"},
 		{"unterminated $' with escapes", `curl 'https://x.test/' --data-raw $'caf\xe9 \ud83d`, 34, "", "not valid bash"},
+		{"NUL escape in a header", `curl 'https://x.test/' -H $'x-a: b\u0000c'`, 26, "x-a: b\x00c", "NUL, which fetch() refuses"},
 		{"bash copy with ^\" then a shell variable", `curl 'https://x.test/' -H 'a: ^"' -d "$X"`, 38, `"$X"`, "shell expansion"},
 	}
 	for _, tc := range tests {
