@@ -769,12 +769,13 @@ func (sc *keyScan) next(s string, pos int, p *pair) bool {
 			continue
 		}
 		eq = nextByte(s, pos, '=')
-		// Spaces or tabs may stand around '=' (a config line's key = value).
+		// Spaces or tabs may stand around '=' (a config line's key = value);
+		// after it alone, they follow an empty value ("…&key= HTTP/1.1").
 		e, v := j, pos
 		for e > 0 && isBlank(s[e-1]) {
 			e--
 		}
-		for v < len(s) && isBlank(s[v]) {
+		for e < j && v < len(s) && isBlank(s[v]) {
 			v++
 		}
 		k := keyStart(s, e)

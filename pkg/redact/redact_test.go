@@ -760,6 +760,9 @@ func TestTextKeyNames(t *testing.T) {
 			"AccountKey = " + Marker + " and password = " + Marker + ", primaryKey\t=" + Marker},
 		{"so a = b, x = 1, sessionTimeout = 30min and if (key == other) or key =\nvalue",
 			"so a = b, x = 1, sessionTimeout = 30min and if (key == other) or key =\nvalue"},
+		// White space after '=' alone follows an empty value (a request
+		// line a HAR file recorded, from a real one).
+		{"//beacon.example/data.gif?_kua_zip=&_k_adadvisor_key= HTTP/1.1", "//beacon.example/data.gif?_kua_zip=&_k_adadvisor_key= HTTP/1.1"},
 		// Path parameters in text, in a URL or a relative one.
 		{"GET https://h/x;AccountKey=ab/c+/= now", "GET https://h/x;AccountKey=" + Marker + " now"},
 		{"see /a;jsessionid=ABC now, not a;b or /a;b=c", "see /a;jsessionid=" + Marker + " now, not a;b or /a;b=c"},
