@@ -176,8 +176,9 @@ func ParseAll(text string) ([]Parsed, error) {
 	return out, nil
 }
 
-// checkBytes refuses what no DevTools copy holds: a NUL byte, or bytes
-// that are not UTF-8 (DevTools copies UTF-8). Either means the text was
+// checkBytes refuses what no DevTools copy holds: a NUL byte (but Firefox's
+// cmd copy of a body holding one, which no shell passes on either), or
+// bytes that are not UTF-8 (DevTools copies UTF-8). Either means the text was
 // damaged or saved in another encoding on its way, and reading on would
 // check another request than the one copied (a shell drops a NUL; a
 // decoder turns a stray byte into U+FFFD).
@@ -186,7 +187,8 @@ func checkBytes(text string, form Dialect) error {
 		c := text[i]
 		if c < utf8.RuneSelf {
 			if c == 0 {
-				return &Error{Offset: i, Form: form, Reason: "a NUL byte, which no browser copies: the text was damaged on its way; copy it from DevTools again"}
+				return &Error{Offset: i, Form: form, Reason: "a NUL byte, which no shell passes on: the text was damaged on its way, " +
+					"or it is Firefox's Copy as cURL (Windows) of a body holding one; copy the request as cURL (POSIX) or fetch, which escape it"}
 			}
 			i++
 			continue
