@@ -882,10 +882,16 @@ func dq(v string) string { return fmt.Sprintf("%q", v) }
 // deploy whatever else waits undeployed.
 func withResource(c FixContext, body string) string {
 	return fmt.Sprintf(`API_ID=%[1]s
-# the resource as defined in the API (a path template such as /items/{id} if the URL holds an id)
+# the resource as defined in the API (a path template such as
+# /items/{id} if the URL holds an id)
 RESOURCE_ID=$(aws apigateway get-resources --rest-api-id "$API_ID" --query "items[?path=='%[2]s'].id" --output text)
 if [ -z "$RESOURCE_ID" ] || [ "$RESOURCE_ID" = None ]; then
-  echo "no resource %[2]s in API $API_ID: nothing changed or deployed, the API kept as it is. Put the path as the API defines it in the get-resources query (aws apigateway get-resources lists them; behind a custom domain, without the base path) and run this again" >&2; false
+  echo "no resource %[2]s in API $API_ID:" \
+    "nothing changed or deployed, the API kept as it is. Put the" \
+    "path as the API defines it in the get-resources query (aws" \
+    "apigateway get-resources lists them; behind a custom domain," \
+    "without the base path) and run this again" >&2
+  false
 else%[3]s
 fi`, c.APIID, c.safeResource(), body)
 }
