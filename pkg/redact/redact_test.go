@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -342,6 +343,36 @@ func FuzzBody(f *testing.F) {
 		out := Body(s)
 		if Body(out) != out {
 			t.Fatalf("Body is not idempotent: %q -> %q -> %q", s, out, Body(out))
+		}
+	})
+}
+
+// FuzzBodyHeldJSON: a secret inside an object or array under a secret
+// name, among whatever strings and members the fuzzer adds, never shows
+// when that JSON is held in a JSON string, once or twice (a logged body,
+// an error's detail).
+func FuzzBodyHeldJSON(f *testing.F) {
+	f.Add(uint8(0), "x", "k", uint8(1), uint32(1))
+	f.Add(uint8(3), `a"}]\`, `"`, uint8(2), uint32(2))
+	f.Add(uint8(9), "\n{[", "", uint8(0), uint32(3))
+	f.Fuzz(func(t *testing.T, which uint8, junk, member string, depth uint8, seed uint32) {
+		secret := fmt.Sprintf("S3cr3t%08x", seed)
+		if strings.Contains(junk+member, secret[:6]) {
+			return
+		}
+		name := CommonSecretParams[int(which)%len(CommonSecretParams)]
+		inner := map[string]any{name: map[string]any{member: []any{junk, secret, 7}, "z": junk}, "note": junk}
+		b, err := json.Marshal(inner)
+		if err != nil {
+			return
+		}
+		for range depth%2 + 1 {
+			if b, err = json.Marshal(map[string]string{"msg": string(b)}); err != nil {
+				return
+			}
+		}
+		if out := Body(string(b)); strings.Contains(out, secret) {
+			t.Fatalf("Body(%s) = %s keeps the secret", b, out)
 		}
 	})
 }
