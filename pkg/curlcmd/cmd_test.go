@@ -310,7 +310,8 @@ func TestCmdPercentVariable(t *testing.T) {
 // the copy's: never a %NAME% (DevTools writes %^NAME), the ^ space one
 // only for Chrome's copy of a character it loses.
 func FuzzCmdRoundTrip(f *testing.F) {
-	for _, s := range []string{"%PATH%", `a\"b\`, "q=evil\r\n & calc", "café😀\t\x7f", "^^%%^", "a\rb\u00a0c"} {
+	for _, s := range []string{"%PATH%", `a\"b\`, "q=evil\r\n & calc", "café😀\t\x7f", "^^%%^", "a\rb\u00a0c",
+		"f(%x%)`y`", "%^A% %%PATH%%", "{\"re\":\"^\"}"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
