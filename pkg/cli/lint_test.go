@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -205,17 +206,22 @@ func TestLintRoute(t *testing.T) {
 
 // The outputs of lint for broken SAM templates: the three for one, the
 // text for an HTTP API whose AllowOrigins holds the page's origin with
-// its default port (the entry named, the list fixed).
+// its default port (the entry named, the list fixed), and the text for an
+// HTTP API whose whole CorsConfiguration is known only at deploy time (a
+// warning, no verdict, no fix).
 func TestLintGolden(t *testing.T) {
 	for _, tc := range []struct {
 		fixture string
 		args    []string
 		formats []string
+		dir     string // "" for testdata/lint/mistakes
+		allowed bool   // exit ExitAllowed, not ExitBlocked
 	}{
-		{"sam-auth-on-options", []string{"--origin", "https://app.example.com"}, []string{"text", "json", "sarif"}},
-		{"sam-http-api-origin-default-port", nil, []string{"text"}},
+		{"sam-auth-on-options", []string{"--origin", "https://app.example.com"}, []string{"text", "json", "sarif"}, "", false},
+		{"sam-http-api-origin-default-port", nil, []string{"text"}, "", false},
+		{"sam-http-api-cors-deploy-time", nil, []string{"text"}, "../iac/testdata/", true},
 	} {
-		f := "../../testdata/lint/mistakes/" + tc.fixture + ".yaml"
+		f := cmp.Or(tc.dir, "../../testdata/lint/mistakes/") + tc.fixture + ".yaml"
 		args := tc.args
 		if args == nil {
 			args = lintArgs(t, f)
@@ -224,8 +230,12 @@ func TestLintGolden(t *testing.T) {
 			t.Run(tc.fixture+"/"+format, func(t *testing.T) {
 				io, out, _ := fakeIO(nil)
 				code := Main(append([]string{"lint", f, "-o", format}, args...), io)
-				if code != ExitBlocked {
-					t.Errorf("exit %d", code)
+				want := ExitBlocked
+				if tc.allowed {
+					want = ExitAllowed
+				}
+				if code != want {
+					t.Errorf("exit %d, want %d", code, want)
 				}
 				assertGolden(t, "lint-"+tc.fixture+"."+format, out.Bytes())
 			})

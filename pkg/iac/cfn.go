@@ -49,6 +49,9 @@ type cfnReader struct {
 	// defined are the REST APIs whose methods an inline OpenAPI Body or
 	// DefinitionBody writes: their fixes go there.
 	defined map[awsmodel.Service]bool
+	// unjudged are the services whose whole CORS configuration is known
+	// only at deploy time, with the warning that says so.
+	unjudged map[awsmodel.Service]*ParseError
 }
 
 func (c *cfnReader) at(n *yaml.Node) awsmodel.Pos { return pos(c.file, n) }
@@ -97,7 +100,8 @@ func readCFN(file string, root *yaml.Node) (*Template, error) {
 	if err := c.r.bomb(file); err != nil {
 		return nil, err
 	}
-	t := &Template{File: file, Kind: kind, Services: c.out, Warnings: c.warnings, Definitions: c.defined}
+	services, notJudged := c.judged(c.out)
+	t := &Template{File: file, Kind: kind, Services: services, Warnings: append(c.warnings, notJudged...), Definitions: c.defined}
 	if kind == KindSAM {
 		t.SAM = c.sam
 	}
@@ -184,7 +188,7 @@ func (c *cfnReader) read() {
 				continue
 			}
 			api := &awsmodel.HTTPAPI{ID: id, At: c.at(r.key)}
-			api.Cors = c.corsConfig(get(r.props, "CorsConfiguration"), keyNode(r.props, "CorsConfiguration"), "AllowOrigins", "AllowMethods", "AllowHeaders", "ExposeHeaders", "MaxAge")
+			api.Cors = c.corsConfig(api, get(r.props, "CorsConfiguration"), keyNode(r.props, "CorsConfiguration"), "AllowOrigins", "AllowMethods", "AllowHeaders", "ExposeHeaders", "MaxAge")
 			if body := get(r.props, "Body"); body != nil {
 				readOpenAPIHTTP(c.file, &c.r, body, api)
 			}
@@ -232,7 +236,7 @@ func (c *cfnReader) read() {
 			u := &awsmodel.FunctionURL{ID: id, At: c.at(r.key)}
 			at, _ := c.r.str(get(r.props, "AuthType"))
 			u.IAM = at == "AWS_IAM"
-			u.Cors = c.corsConfig(get(r.props, "Cors"), keyNode(r.props, "Cors"), "AllowOrigins", "AllowMethods", "AllowHeaders", "ExposeHeaders", "MaxAge")
+			u.Cors = c.corsConfig(u, get(r.props, "Cors"), keyNode(r.props, "Cors"), "AllowOrigins", "AllowMethods", "AllowHeaders", "ExposeHeaders", "MaxAge")
 			c.out = append(c.out, u)
 		case "AWS::S3::Bucket":
 			c.out = append(c.out, c.bucket(r))
@@ -525,15 +529,70 @@ func readParams(r *resolver, n *yaml.Node, prefix string) []awsmodel.Param {
 	return out
 }
 
-// corsConfig reads an HTTP API CorsConfiguration or a function URL's Cors
-// (keys given, as the two spell them alike); nil when absent.
-func (c *cfnReader) corsConfig(n, key *yaml.Node, origins, methods, headers, expose, maxAge string) *awsmodel.CorsConfig {
+// corsConfig reads svc's CorsConfiguration (an HTTP API's) or Cors (a
+// function URL's), keys given, as the two spell them alike; nil when absent
+// or known only at deploy time.
+func (c *cfnReader) corsConfig(svc awsmodel.Service, n, key *yaml.Node, origins, methods, headers, expose, maxAge string) *awsmodel.CorsConfig {
+	if c.deployTime(svc, n, key) {
+		return nil
+	}
 	prefix := "CorsConfiguration"
 	if key != nil {
 		prefix = key.Value
 	}
 	c.shapes(n, key, prefix, []string{origins, methods, headers, expose, maxAge, "AllowCredentials"}, shapeList, origins, methods, headers, expose)
 	return readCorsConfig(&c.r, c.file, n, key, origins, methods, headers, expose, maxAge, "AllowCredentials")
+}
+
+// deployTime reports whether svc's whole CORS configuration n (at key) is
+// a value known only at deploy time: an intrinsic the template gives no
+// literal for (a parameter without Default, Fn::If on an undecided
+// condition, Fn::GetAtt, Fn::ImportValue, an unknown serverless variable).
+// Whether the service allows the page is then unknown, not "no CORS
+// configuration": svc is not predicted (no verdict, no fix adding a second
+// configuration), with a warning at key.
+func (c *cfnReader) deployTime(svc awsmodel.Service, n, key *yaml.Node) bool {
+	fn, arg := intrinsic(n)
+	if fn == "" {
+		return false
+	}
+	if _, ok := c.r.str(n); ok {
+		return false // a literal: a parameter's Default, a Join of them
+	}
+	at, prop := n, "CORS configuration"
+	if key != nil {
+		at, prop = key, key.Value
+	}
+	what := fn
+	if fn == "Ref" && arg.Kind == yaml.ScalarNode {
+		// A serverless variable is read as a Ref named by its text.
+		what = "!Ref " + arg.Value
+		if strings.HasPrefix(arg.Value, "${") {
+			what = arg.Value
+		}
+	}
+	if c.unjudged == nil {
+		c.unjudged = map[awsmodel.Service]*ParseError{}
+	}
+	c.unjudged[svc] = &ParseError{File: c.file, Line: at.Line, Col: at.Column, Msg: fmt.Sprintf(
+		"%s is %s, known only at deploy time: lint cannot judge what %s %s answers a page, and predicts none of its routes",
+		prop, what, svc.Kind(), svc.Name())}
+	return true
+}
+
+// judged are services less those whose CORS configuration is known only
+// at deploy time, and the warnings that name those.
+func (c *cfnReader) judged(services []awsmodel.Service) ([]awsmodel.Service, []*ParseError) {
+	var kept []awsmodel.Service
+	var warnings []*ParseError
+	for _, s := range services {
+		if w := c.unjudged[s]; w != nil {
+			warnings = append(warnings, w)
+			continue
+		}
+		kept = append(kept, s)
+	}
+	return kept, warnings
 }
 
 // The shapes CORS properties take: an HTTP API's and a function URL's
@@ -758,7 +817,7 @@ func (c *cfnReader) readSAM() {
 			fu := &awsmodel.FunctionURL{ID: id + "Url", At: c.at(keyNode(r.props, "FunctionUrlConfig"))}
 			at, _ := c.r.str(get(u, "AuthType"))
 			fu.IAM = at == "AWS_IAM"
-			fu.Cors = c.corsConfig(get(u, "Cors"), keyNode(u, "Cors"), "AllowOrigins", "AllowMethods", "AllowHeaders", "ExposeHeaders", "MaxAge")
+			fu.Cors = c.corsConfig(fu, get(u, "Cors"), keyNode(u, "Cors"), "AllowOrigins", "AllowMethods", "AllowHeaders", "ExposeHeaders", "MaxAge")
 			c.out = append(c.out, fu)
 		}
 		pairs(get(r.props, "Events"), func(k, ev *yaml.Node) {
@@ -923,7 +982,7 @@ func (c *cfnReader) samRESTAPI(s *samAPI) *awsmodel.RestAPI {
 		}
 		res.Methods = append(res.Methods, m)
 	}
-	if cn, ck := c.prop(s.props, "Api", "Cors"); cn != nil {
+	if cn, ck := c.prop(s.props, "Api", "Cors"); cn != nil && !c.deployTime(api, cn, ck) {
 		c.samCors(api, cn, ck, auth, defName, defAt, keyAll && addKey, keyAt, addAuth)
 	}
 	if gr, gk := c.prop(s.props, "Api", "GatewayResponses"); gr != nil {
@@ -1040,7 +1099,7 @@ func (c *cfnReader) samHTTPAPI(s *samHTTPAPI) *awsmodel.HTTPAPI {
 		readOpenAPIHTTP(c.file, &c.r, body, api)
 	}
 	if cn, ck := c.prop(s.props, "HttpApi", "CorsConfiguration"); cn != nil {
-		api.Cors = c.corsConfig(cn, ck, "AllowOrigins", "AllowMethods", "AllowHeaders", "ExposeHeaders", "MaxAge")
+		api.Cors = c.corsConfig(api, cn, ck, "AllowOrigins", "AllowMethods", "AllowHeaders", "ExposeHeaders", "MaxAge")
 	}
 	auth, _ := c.prop(s.props, "HttpApi", "Auth")
 	defName, _ := c.r.str(get(auth, "DefaultAuthorizer"))

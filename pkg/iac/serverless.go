@@ -104,7 +104,7 @@ func readServerless(file string, root *yaml.Node) (*Template, error) {
 	fillMethods := false
 	if hp := get(provider, "httpApi"); hp != nil {
 		httpAPI.At = pos(file, keyNode(provider, "httpApi"))
-		if cn := get(hp, "cors"); cn != nil {
+		if cn := get(hp, "cors"); cn != nil && !c.deployTime(httpAPI, cn, keyNode(hp, "cors")) {
 			httpAPI.Cors = readCorsConfig(&c.r, file, cn, keyNode(hp, "cors"), "allowedOrigins", "allowedMethods", "allowedHeaders", "exposedResponseHeaders", "maxAge", "allowCredentials")
 			if httpAPI.Cors != nil && get(cn, "allowedHeaders") == nil {
 				httpAPI.Cors.AllowHeaders = strings.Split(slsDefaultHeaders, ",")
@@ -127,7 +127,7 @@ func readServerless(file string, root *yaml.Node) (*Template, error) {
 			if az, _ := c.r.str(get(u, "authorizer")); strings.EqualFold(az, "aws_iam") {
 				fu.IAM = true
 			}
-			if cn := get(u, "cors"); cn != nil {
+			if cn := get(u, "cors"); cn != nil && !c.deployTime(fu, cn, keyNode(u, "cors")) {
 				fu.Cors = readCorsConfig(&c.r, file, cn, keyNode(u, "cors"), "allowedOrigins", "allowedMethods", "allowedHeaders", "exposedResponseHeaders", "maxAge", "allowCredentials")
 			}
 			urls = append(urls, fu)
@@ -185,7 +185,8 @@ func readServerless(file string, root *yaml.Node) (*Template, error) {
 			out = append(out, s)
 		}
 	}
-	return &Template{File: file, Kind: KindServerless, Services: out, Warnings: warnings}, nil
+	out, notJudged := c.judged(out)
+	return &Template{File: file, Kind: KindServerless, Services: out, Warnings: append(warnings, notJudged...)}, nil
 }
 
 // slsRoute reads "GET /items" shorthand or path/method keys.
@@ -249,7 +250,7 @@ func (c *cfnReader) slsHTTPEvent(api *awsmodel.RestAPI, h, key *yaml.Node, corsB
 	if p, _ := c.r.boolean(getFold(h, "private")); p {
 		m.APIKey, m.APIKeyAt = true, pos(c.file, keyNode(h, "private"))
 	}
-	if cn := getFold(h, "cors"); cn != nil {
+	if cn := getFold(h, "cors"); cn != nil && !c.deployTime(api, cn, keyNode(h, "cors")) {
 		sc := c.slsCorsOf(cn, keyNode(h, "cors"), method)
 		if sc != nil {
 			if corsByPath[path] == nil {
