@@ -602,15 +602,18 @@ func isProsePunct(c byte) bool { return strings.IndexByte(".,;:!?", c) >= 0 }
 // bytes after such a ')' stay the URL's: a hostile secret may hold one.
 func parenEnd(u string) int {
 	n := len(u)
+	// Counted once and kept as bytes are cut: counting u[:k] on every
+	// turn took a hostile run of ')' quadratic time (BenchmarkHostileText).
+	opens, closes := strings.Count(u, "("), strings.Count(u, ")")
 	for {
 		k := n
 		for k > 0 && isProsePunct(u[k-1]) {
 			k--
 		}
-		if k == 0 || u[k-1] != ')' || strings.Count(u[:k], "(") >= strings.Count(u[:k], ")") {
+		if k == 0 || u[k-1] != ')' || opens >= closes {
 			return n
 		}
-		n = k - 1
+		n, closes = k-1, closes-1
 	}
 }
 
@@ -1022,12 +1025,21 @@ func trimValue(v, rest string) int {
 		isProsePunct(v[n-1]) && !isProsePunct(v[n-2]) {
 		n--
 	}
+	// Each bracket's count in v[:n], kept as bytes are cut (as parenEnd's).
+	var opens, closes [3]int
+	for i := 0; i < n; i++ {
+		if o := strings.IndexByte("([<", v[i]); o >= 0 {
+			opens[o]++
+		} else if c := strings.IndexByte(")]>", v[i]); c >= 0 {
+			closes[c]++
+		}
+	}
 	for n > 1 {
-		open := strings.IndexByte(")]>", v[n-1])
-		if open < 0 || strings.Count(v[:n], "([<"[open:open+1]) >= strings.Count(v[:n], v[n-1:n]) {
+		c := strings.IndexByte(")]>", v[n-1])
+		if c < 0 || opens[c] >= closes[c] {
 			break
 		}
-		n--
+		n, closes[c] = n-1, closes[c]-1
 	}
 	return n
 }

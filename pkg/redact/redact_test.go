@@ -627,6 +627,26 @@ func BenchmarkTextFinding(b *testing.B) {
 	}
 }
 
+// BenchmarkHostileText is Text on hostile runs a recorded file may hold:
+// its time per byte must stay flat as the run grows (compare the sizes).
+func BenchmarkHostileText(b *testing.B) {
+	runs := []struct{ name, head, run string }{
+		{"url-parens", "see https://h/?a=1", ")"},
+		{"url-paren-punct", "see https://h/?a=", ")."},
+	}
+	for _, r := range runs {
+		for _, n := range []int{1 << 10, 1 << 14} {
+			s := r.head + strings.Repeat(r.run, n)
+			b.Run(fmt.Sprintf("%s/%d", r.name, n), func(b *testing.B) {
+				b.SetBytes(int64(len(s)))
+				for b.Loop() {
+					_ = Text(s)
+				}
+			})
+		}
+	}
+}
+
 // BenchmarkURL is URL on a request URL with a query, nothing to redact.
 func BenchmarkURL(b *testing.B) {
 	s := "https://api2.example.test/v1/items/2?page=2&sort=name"
