@@ -321,6 +321,27 @@ func TestAlwaysEditsKeepValues(t *testing.T) {
             add_header X-Frame-Options
                 DENY;
 `
+	// A comment after a directive that names a CORS add_header is not a
+	// directive going on over lines: joining the next line would make that
+	// line (here proxy_pass) part of the comment.
+	const nginxTrailingComment = nginxTestHead + `    server {
+        listen 127.0.0.1:8080;
+        location /api/ {
+            add_header X-Frame-Options DENY; # was: add_header Access-Control-Allow-Origin *
+            proxy_pass http://127.0.0.1:9;
+            add_header Access-Control-Allow-Origin $http_origin; # add_header Vary Origin
+            add_header Cache-Control no-store;
+        }
+    }
+}
+`
+	const nginxTrailingCommentWant = `        location /api/ {
+            add_header X-Frame-Options DENY; # was: add_header Access-Control-Allow-Origin *
+            proxy_pass http://127.0.0.1:9;
+            add_header Access-Control-Allow-Origin $http_origin always; # add_header Vary Origin
+            add_header Cache-Control no-store;
+        }
+`
 	// A condition on a continuation line belongs to the directive: its
 	// Header unset gets it too, so another origin keeps the backend's own.
 	const apacheContinued = `<VirtualHost *:80>
@@ -357,6 +378,7 @@ func TestAlwaysEditsKeepValues(t *testing.T) {
 		{"apache behind ProxyPass", CodeApacheHeaderNoAlways, "/etc/apache2/sites-enabled/YOUR_SITE.conf", apacheProxied, apacheProxiedWant, false},
 		{"nginx several on a line", CodeNginxAddHeaderNoAlways, "/etc/nginx/conf.d/YOUR_SITE.conf", nginxOneLine, nginxOneLineWant, true},
 		{"nginx directive over lines", CodeNginxAddHeaderNoAlways, "/etc/nginx/conf.d/YOUR_SITE.conf", nginxMultiLine, nginxMultiLineWant, true},
+		{"nginx comment naming a CORS line", CodeNginxAddHeaderNoAlways, "/etc/nginx/conf.d/YOUR_SITE.conf", nginxTrailingComment, nginxTrailingCommentWant, true},
 		{"apache condition continued", CodeApacheHeaderNoAlways, "/etc/apache2/sites-enabled/YOUR_SITE.conf", apacheContinued, apacheContinuedWant, false},
 	}
 	for _, tt := range tests {
