@@ -294,10 +294,31 @@ func param(p string) string {
 	if v == "" || v == Marker {
 		return p
 	}
-	if IsSecretName(unescape(k)) || looksLikeToken(unescape(v)) {
+	if uv := unescape(v); IsSecretName(unescape(k)) || looksLikeToken(uv) || holdsSecretParam(uv) {
 		return k + "=" + Marker
 	}
 	return p
+}
+
+// holdsSecretParam reports whether v, a parameter's value unescaped, is a
+// URL (a return_to's, a redirect's) with a secret parameter of its own
+// (…/cb?code=…): the whole value is hidden, as its query is the URL's
+// too. Its pieces between any of "?#&;" are read at once, so a URL held
+// in a URL held in one costs no second scan.
+func holdsSecretParam(v string) bool {
+	if queryStarts.index(v) < 0 {
+		return false
+	}
+	for start, i := 0, 0; i <= len(v); i++ {
+		if i < len(v) && !heldParamEnds[v[i]] {
+			continue
+		}
+		if k, val, ok := strings.Cut(v[start:i], "="); ok && val != "" && IsSecretName(k) {
+			return true
+		}
+		start = i + 1
+	}
+	return false
 }
 
 // unescape decodes %XX and '+' as a query does; a bad escape stays as
@@ -350,6 +371,7 @@ var (
 	urlSecretMarks = newByteSet("@?#;") // only a URL holding one can hold a secret
 	escapes        = newByteSet("%+")
 	paramEnds      = newByteSet("&; \t\n\r\f\v")
+	heldParamEnds  = newByteSet("?#&; \t\n\r\f\v")
 )
 
 func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }

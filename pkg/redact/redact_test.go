@@ -118,6 +118,15 @@ func TestURL(t *testing.T) {
 		// The fragment (OAuth implicit flow, hash routing).
 		{"https://app.example/cb#access_token=at&state=s", "https://app.example/cb#access_token=" + Marker + "&state=s"},
 		{"https://app.example/#/login?token=t", "https://app.example/#/login?token=" + Marker},
+		// A URL held in a parameter (a return_to, a redirect): its secret
+		// parameters hide the value, escaped or not, at any depth.
+		{"https://a.example/login?return_to=https%3A%2F%2Fb.example%2Fcb%3Fcode%3Dc0d3&x=1",
+			"https://a.example/login?return_to=" + Marker + "&x=1"},
+		{"https://a.example/login?next=/cb%3Fstate%3Ds%26access_token%3Dt0k3n", "https://a.example/login?next=" + Marker},
+		{"https://a.example/r?u=https://b.example/cb?code=c0d3", "https://a.example/r?u=" + Marker},
+		{"https://a.example/r?u=https://b.example/?v=https://c.example/?sig=s1g", "https://a.example/r?u=" + Marker},
+		{"https://a.example/r?u=https%3A%2F%2Fb.example%2F%3Fpage%3D2", "https://a.example/r?u=https%3A%2F%2Fb.example%2F%3Fpage%3D2"},
+		{"https://a.example/r?u=%2Fcb%3Fcode%3D", "https://a.example/r?u=%2Fcb%3Fcode%3D"},
 		// Userinfo, even where the URL does not parse.
 		{"https://alice:pa:ss@api.example.com:99999/%zz", "https://alice:%5BREDACTED%5D@api.example.com:99999/%zz"},
 		{"http://alice:p@ss@h/?q=1", "http://alice:%5BREDACTED%5D@h/?q=1"},
