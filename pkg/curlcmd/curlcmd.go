@@ -84,11 +84,15 @@ type Command struct {
 	Warnings []string
 }
 
+// maxWordShown is how many bytes of Error.Word its message quotes.
+const maxWordShown = 80
+
 // Error says where a curl command could not be read.
 type Error struct {
 	// Offset is the byte offset in the text where the problem starts.
 	Offset int
-	// Word is the word at fault, when there is one.
+	// Word is the word at fault, when there is one (whole: the message
+	// quotes its first maxWordShown bytes).
 	Word   string
 	Reason string
 	// Form is the text's form; "" is a curl command.
@@ -104,7 +108,7 @@ func (e *Error) Error() string {
 		what = "PowerShell command"
 	}
 	if e.Word != "" {
-		return fmt.Sprintf("%s, byte %d (word %q): %s", what, e.Offset, e.Word, e.Reason)
+		return fmt.Sprintf("%s, byte %d (word %q): %s", what, e.Offset, head(e.Word, maxWordShown), e.Reason)
 	}
 	return fmt.Sprintf("%s, byte %d: %s", what, e.Offset, e.Reason)
 }

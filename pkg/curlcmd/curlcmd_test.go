@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func mustRead(t *testing.T, name string) string {
@@ -305,6 +306,37 @@ func TestErrors(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), "byte ") {
 				t.Errorf("message %q names no byte offset", err)
+			}
+		})
+	}
+}
+
+// TestErrorsCutLongWords: an error quotes the head of the word at fault,
+// not all of it: a word may be a whole body or URL, and the offset already
+// says where it is. The cut never splits a character.
+func TestErrorsCutLongWords(t *testing.T) {
+	long := strings.Repeat("a", 100000)
+	for _, tc := range []struct{ name, text string }{
+		{"second URL", "curl 'http://x.test/' 'http://y.test/" + long + "'"},
+		{"shell expansion in a body", "curl 'http://x.test/' -d \"" + long + " $X\""},
+		{"unknown option's value", "curl 'http://x.test/' --mystery a" + strings.Repeat("é", 50)},
+		{"fetch header name", `fetch("http://x.test/", {"headers": {"` + strings.Repeat("é ", 50) + `": "v"}});`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			parse := Parse
+			if strings.HasPrefix(tc.text, "fetch") {
+				parse = ParseFetch
+			}
+			_, err := parse(tc.text)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			msg := err.Error()
+			if len(msg) > 400 || !strings.Contains(msg, "…") || !strings.Contains(msg, "byte ") {
+				t.Errorf("message of %d bytes, want the word cut and the offset: %.300s", len(msg), msg)
+			}
+			if !utf8.ValidString(msg) {
+				t.Errorf("the cut split a character: %q", msg)
 			}
 		})
 	}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/http/httpguts"
 
@@ -184,10 +185,20 @@ func looksLikeOptionOrURL(s string) bool {
 }
 
 func quote(s string) string {
-	if len(s) > 40 {
-		s = s[:40] + "…"
+	return `"` + head(s, 40) + `"`
+}
+
+// head is the first n bytes of s, or fewer so as not to split a character,
+// and "…" when that cut something. An error quotes a word so: a word may be
+// a whole body or URL, and the error's offset already says where it is.
+func head(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	return `"` + s + `"`
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 func (b *builder) flag(name string) {
