@@ -348,7 +348,7 @@ var pages = map[cors.Code]pageText{
 		Example: "HTTP/1.1 200 OK\nContent-Type: application/json\nVary: Origin\nx-amzn-RequestId: f1d1d6ce-1208-450d-8c61-e5a51f878090\nX-Amzn-Trace-Id: root=1-66b51414-3998ea28145bd0d8661c065f\nAccess-Control-Allow-Origin: https://app.example.com\nAccess-Control-Allow-Origin: https://app.example.com\n\n{\"name\":\"Ada\"}",
 		Fetch:   `fetch("https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws/profile")`,
 		Confirm: "```sh\naws lambda get-function-url-config --function-name FUNCTION --query Cors\n```\nA `Cors` there, and `Access-Control-Allow-Origin` in the function's code (or its CORS middleware), confirm.",
-		Detect:  "The host is `{id}.lambda-url.{region}.on.aws`, and an answer carries `Access-Control-Allow-Origin` more than once (or a comma list).",
+		Detect:  "The host is `{id}.lambda-url.{region}.on.aws`, and the answer to the request (not the preflight, which a URL with `Cors` answers alone) carries `Access-Control-Allow-Origin` more than once (or a comma list). Two values on the preflight come from the function answering `OPTIONS` itself or a layer in front, and get no function-URL cause.",
 		Related: []cors.Code{CodeLambdaURLNotConfigured, CodeHTTPAPIDuplicate},
 	},
 	CodeALBErrorPage: {

@@ -724,6 +724,14 @@ func first(vs []string) string {
 	return vs[0]
 }
 
+// severalAllowOrigins reports whether m holds more than one
+// Access-Control-Allow-Origin value: two lines, or one with a comma list
+// (as some HARs and proxies join them). Two layers each sending it is the
+// usual cause.
+func severalAllowOrigins(m *cors.Message) bool {
+	return headerCount(m, cors.HeaderAllowOrigin) > 1 || strings.Contains(header(m, cors.HeaderAllowOrigin), ",")
+}
+
 func headerCount(m *cors.Message, name string) int {
 	if m == nil {
 		return 0
