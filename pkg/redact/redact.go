@@ -662,9 +662,9 @@ var (
 	awsKeyRE = regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{16}\b`)
 	// keyRE is a key whose name holds one of keyHints and its ':' or '=':
 	// keyValues reads the value after it. Its quotes may be escaped: JSON
-	// held in a JSON string.
-	keyRE = regexp.MustCompile(`(?i)(?:\\?")?[a-z0-9_-]*(?:` + strings.Join(keyHints, "|") +
-		`)[a-z0-9_-]*(?:\\?")?\s*[:=]\s*`)
+	// held in a JSON string (\" or \u0022); or single: a Python dict's.
+	keyRE = regexp.MustCompile(`(?i)(?:\\?"|\\u0022|')?[a-z0-9_-]*(?:` + strings.Join(keyHints, "|") +
+		`)[a-z0-9_-]*(?:\\?"|\\u0022|')?\s*[:=]\s*`)
 )
 
 // keyHints are the words keyRE finds in a key: keyStems, and an API key
@@ -932,7 +932,7 @@ func keyValues(s string, hinted bool) string {
 			continue
 		// The key's words decide, as for a header or a JSON member: CORS
 		// headers name credentials but hold none, token_type names a kind.
-		case !p.judged && !IsSecretName(strings.Trim(strings.TrimRight(s[k0:k1], " \t\r\n\f:="), `"\`)):
+		case !p.judged && !IsSecretName(keyName(s[k0:k1])):
 			continue
 		// A YAML key whose value is a mapping on the next lines
 		// (MISSING_AUTHENTICATION_TOKEN:, then ResponseParameters:) holds
@@ -961,10 +961,21 @@ func keyValues(s string, hinted bool) string {
 	return b.String()
 }
 
-// keyQuote is the quote that opens key, a match of keyRE: `"`, `\"` (JSON
-// held in a JSON string) or none.
+// keyName is key, a match of keyRE, without its quotes and separator.
+func keyName(key string) string {
+	key = strings.TrimRight(key, " \t\r\n\f:=")
+	if q := keyQuote(key); q != "" {
+		key = strings.TrimSuffix(strings.TrimPrefix(key, q), q)
+	}
+	return strings.Trim(key, `"'\`)
+}
+
+// keyQuote is the quote that opens key, a match of keyRE: `"`, `\"` or
+// `\u0022` (JSON held in a JSON string) or none.
 func keyQuote(key string) string {
 	switch {
+	case len(key) >= 6 && strings.EqualFold(key[:6], `\u0022`):
+		return key[:6]
 	case strings.HasPrefix(key, `\"`):
 		return `\"`
 	case strings.HasPrefix(key, `"`):
@@ -979,6 +990,12 @@ func keyQuote(key string) string {
 // escaped: escapedValue); an unquoted one is trimmed by trimValue. An
 // unclosed quote starts an unquoted value.
 func valueAt(s string, i int) (v0, v1 int, raw string) {
+	if len(s)-i >= 6 && strings.EqualFold(s[i:i+6], `\u0022`) {
+		if j, ok := u0022Value(s, i+6); ok {
+			return i + 6, j, s[i+6 : j]
+		}
+		i += 6
+	}
 	if strings.HasPrefix(s[i:], `\"`) {
 		if j, ok := escapedValue(s, i+2); ok {
 			return i + 2, j, s[i+2 : j]
@@ -1027,6 +1044,26 @@ func escapedValue(s string, i int) (end int, ok bool) {
 			inner = !inner
 		default:
 			inner = false
+		}
+	}
+	return 0, false
+}
+
+// u0022Value is escapedValue for quotes escaped as \u0022 (.NET's JSON
+// encoder): the next \u0022 on the line after a run of backslashes that
+// is no escaped \" of the value's own (2, 6…: \\\u0022 is its \").
+func u0022Value(s string, i int) (end int, ok bool) {
+	for j := i; j+6 <= len(s) && s[j] != '\n'; j++ {
+		if s[j] != '\\' {
+			continue
+		}
+		run := 0
+		for j+run < len(s) && s[j+run] == '\\' {
+			run++
+		}
+		j += run - 1 // at the run's last backslash
+		if j+6 <= len(s) && strings.EqualFold(s[j:j+6], `\u0022`) && (run-1)%4 == 0 {
+			return j, true
 		}
 	}
 	return 0, false

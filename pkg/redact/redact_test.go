@@ -283,6 +283,13 @@ func TestText(t *testing.T) {
 		{`"{\"client_secret\":\"a\\\"b, c\",\"token_type\":\"Bearer\"}"`,
 			`"{\"client_secret\":\"` + Marker + `\",\"token_type\":\"Bearer\"}"`},
 		{`{\"api_key\": \"k\\\\\"}, rest`, `{\"api_key\": \"` + Marker + `\"}, rest`},
+		// JSON held in a string by an encoder that escapes '"' as \u0022
+		// (.NET's System.Text.Json), and a Python dict's repr.
+		{`{"data":"{\u0022password\u0022:\u0022hunter 22\u0022,\u0022user\u0022:\u0022bob\u0022}"}`,
+			`{"data":"{\u0022password\u0022:\u0022` + Marker + `\u0022,\u0022user\u0022:\u0022bob\u0022}"}`},
+		{`{\u0022session\u0022: 12345}`, `{\u0022session\u0022: \u0022` + Marker + `\u0022}`},
+		{`{\u0022token\u0022:\u0022a\\\u0022b\u0022}`, `{\u0022token\u0022:\u0022` + Marker + `\u0022}`},
+		{`{'password': 'hunter 22', 'user': 'bob'}`, `{'password': '` + Marker + `', 'user': 'bob'}`},
 	}
 	for _, tt := range tests {
 		if got := Text(tt.in); got != tt.want {
