@@ -96,7 +96,57 @@ func lastLogMember(tail []byte, at int, key string) (Creator, bool) {
 	if _, ok := s.peek(); ok {
 		return Creator{}, false
 	}
+	// So far the key is in the file's last member; where that member's
+	// '{' is in the window, it must be the log's (a member after the log
+	// closes at the same place). Beyond the window, it is the log's: its
+	// entries lie between.
+	if open := enclosingObject(tail, at); open == -2 || open >= 0 && !namedLog(tail, open) {
+		return Creator{}, false
+	}
 	return c, true
+}
+
+// enclosingObject is where the '{' of the object or array holding
+// tail[at], a byte outside any string, is: -1 before the window, -2 when
+// it is an array. Read backwards, a quote ends a string unless an odd run
+// of backslashes escapes it.
+func enclosingObject(tail []byte, at int) int {
+	depth, inString := 0, false
+	for i := at - 1; i >= 0; i-- {
+		switch c := tail[i]; {
+		case c == '"':
+			n := 0
+			for n < i && tail[i-1-n] == '\\' {
+				n++
+			}
+			if n%2 == 0 {
+				inString = !inString
+			}
+		case inString:
+		case c == '}' || c == ']':
+			depth++
+		case c == '{' || c == '[':
+			if depth == 0 {
+				if c == '[' {
+					return -2
+				}
+				return i
+			}
+			depth--
+		}
+	}
+	return -1
+}
+
+// namedLog reports whether the value opening at tail[open] is that of a
+// "log" key.
+func namedLog(tail []byte, open int) bool {
+	j := skipSpaceBack(tail, int64(open)-1)
+	if j < 0 || tail[j] != ':' {
+		return false
+	}
+	j = skipSpaceBack(tail, j-1)
+	return j >= 4 && string(tail[j-4:j+1]) == `"log"`
 }
 
 // sizedReaderAt is a reader that can read at an offset and knows its size

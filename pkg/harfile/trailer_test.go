@@ -123,6 +123,11 @@ func TestTrailerLookalikes(t *testing.T) {
 		{"in the last entry's object", `{"log":{"entries":[` + e + `,"_x":{"creator":{"name":"Charles Proxy"}}}]}}`, ""},
 		{"in a string", `{"log":{"entries":[` + e + `}],"comment":"\",\"creator\":{\"name\":\"Charles Proxy\"}}}"}}`, ""},
 		{"string value", `{"log":{"entries":[` + e + `}],"comment":"creator","x":"creator"}}`, ""},
+		// A top-level member after the log: its object closes where the
+		// log's would, but "log" does not name it.
+		{"in an object after the log", `{"log":{"entries":[` + e + `}]},"_x":{"creator":{"name":"Charles Proxy"}}}`, ""},
+		{"after the log's version", `{"log":{"entries":[` + e + `}],"version":"1.2"},"_x":{"v":"}{","creator":{"name":"Fiddler"}}}`, ""},
+		{"log after another member", `{"_x":{"creator":{}},"log":{"entries":[` + e + `}],"creator":{"name":"Fiddler"}}}`, "Fiddler"},
 		{"at the top level", `{"log":{"entries":[` + e + `}]},"creator":{"name":"Charles Proxy"}}`, ""},
 		{"cut off", `{"log":{"entries":[` + e + `}],"creator":{"name":"Charles Proxy"}`, ""},
 		{"more after", `{"log":{"entries":[` + e + `}],"creator":{"name":"Charles Proxy"}}}{}`, ""},
