@@ -73,7 +73,8 @@ func nginxAllowList(c FixContext) string {
 		credMap = "\n" + nginxOriginMap("$cors_credentials", "", c.allowed(), `"true"`)
 		cred = "\n    add_header Access-Control-Allow-Credentials $cors_credentials always;"
 	}
-	return fmt.Sprintf(`# http block: the exact origins; anything else maps to "" and gets no header;
+	return fmt.Sprintf(`# http block: the exact origins; anything
+# else maps to "" and gets no header;
 # %s
 %s%s
 # in the location that serves the API
@@ -86,16 +87,18 @@ location %s {
 }
 
 func expressAllowList(c FixContext) string {
-	return fmt.Sprintf(`// exact origins only: never origin: true (it echoes every origin), never a RegExp;
+	return fmt.Sprintf(`// exact origins only: never origin: true
+// (it echoes every origin), never a RegExp;
 // %s
 const allowed = new Set([%s]);
-// in place of your app.use(cors(...)); require('cors') here, whether or not
-// the file declares cors
+// in place of your app.use(cors(...)); require('cors') here, whether
+// or not the file declares cors
 %s
 app.use(require('cors')({
   origin: (origin, callback) => callback(null, allowed.has(origin) ? origin : false),
   credentials: %s
-  // your other options (methods, allowedHeaders, exposedHeaders, maxAge) stay
+  // your other options (methods, allowedHeaders,
+  // exposedHeaders, maxAge) stay
 }));`, allowListOthers, singleQuoted(c.allowed()), expressESMNote, c.replacing().credentials("//", ","))
 }
 
@@ -107,8 +110,10 @@ CorsConfigurationSource corsConfigurationSource() {
     // %s
     cors.setAllowedOrigins(List.of(%s));
     cors.setAllowCredentials(%s
-    // your setAllowedMethods, setAllowedHeaders, setExposedHeaders and setMaxAge lines stay as they are:
-    // without them Spring allows GET and HEAD only, and no request header
+    // your setAllowedMethods, setAllowedHeaders,
+    // setExposedHeaders and setMaxAge lines stay as they are:
+    // without them Spring allows GET and
+    // HEAD only, and no request header
     UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
     source.registerCorsConfiguration("/**", cors);
     return source;
@@ -117,9 +122,11 @@ CorsConfigurationSource corsConfigurationSource() {
 
 func apigwAllowList(c FixContext) string {
 	return fmt.Sprintf(`API_ID=%s
-# exact origins (a "*" entry or a wildcard in one lets every origin in) replace the list:
+# exact origins (a "*" entry or a wildcard in
+# one lets every origin in) replace the list:
 # %s;
-# the other CORS settings stay, and credentials allowed today stay allowed
+# the other CORS settings stay, and
+# credentials allowed today stay allowed
 aws apigatewayv2 get-api --api-id "$API_ID" --query CorsConfiguration --output json > cors-current.json \
   && jq --argjson origins %s --argjson cred %t %s cors-current.json > cors.json \
   && aws apigatewayv2 update-api --api-id "$API_ID" --cors-configuration file://cors.json`,
@@ -137,7 +144,8 @@ const ALLOWED = new Set([%s]);
 // every response, errors included, goes through corsHeaders
 function corsHeaders(event) {
   const origin = event.headers?.origin ?? event.headers?.Origin;
-  // your Access-Control-Allow-Methods and -Headers stay in headers as they are
+  // your Access-Control-Allow-Methods and
+  // -Headers stay in headers as they are
   const headers = { Vary: 'Origin' };
   if (ALLOWED.has(origin)) {
     headers['Access-Control-Allow-Origin'] = origin;%s

@@ -982,7 +982,8 @@ aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %s`,
 				corsJSONHeredoc("cors-integration-patch.json", patchParams(apigwHeaderParams(c, false), "method.response.header.", jsonString)), c.Method, c.okStatus(), c.Method, c.okStatus(), c.Stage))
 		}},
 		{FormatCloudFormation, "the method's responses map the header (non-proxy)", func(c FixContext) string {
-			return fmt.Sprintf(`# Add to the method's existing definition, for each status it returns: its
+			return fmt.Sprintf(`# Add to the method's existing definition,
+# for each status it returns: its
 # Integration, templates and models stay as they are.
 Resources:
   ApiMethod:
@@ -1068,15 +1069,18 @@ resource "aws_api_gateway_integration_response" "cors_%s" {
 4. AWS WAF console → Web ACLs → the ACL on stage %[4]s → Sampled requests: a rule blocking these requests.`, c.Path, customDomainStep(c, FormatConsole), c.APIID, c.Stage)
 		}},
 		fixBuilder{FormatAWSCLI, "read what refuses the requests before API Gateway routes them (nothing is changed)", func(c FixContext) string {
-			return fmt.Sprintf(`# 1. CloudFront in front: the origin request policy of each behavior. AllViewer
-#    (216adef6-5c7f-47e4-b989-5492eafa07d3) or Host among the forwarded headers sends the viewer's
-#    Host: give that behavior AllViewerExceptHostHeader (the console's step 1).
+			return fmt.Sprintf(`# 1. CloudFront in front: the origin request policy of each behavior.
+#    AllViewer (216adef6-5c7f-47e4-b989-5492eafa07d3) or Host among the
+#    forwarded headers sends the viewer's
+#    Host: give that behavior
+#    AllViewerExceptHostHeader (the console's step 1).
 aws cloudfront get-distribution-config --id YOUR_DISTRIBUTION_ID \
   --query 'DistributionConfig.DefaultCacheBehavior.{originRequestPolicy:OriginRequestPolicyId,headers:ForwardedValues.Headers.Items}'
 aws cloudfront get-distribution-config --id YOUR_DISTRIBUTION_ID \
   --query 'DistributionConfig.CacheBehaviors.Items[].{path:PathPattern,originRequestPolicy:OriginRequestPolicyId,headers:ForwardedValues.Headers.Items}'
 %s
-# 3. the API's endpoint type (PRIVATE: reached only from inside its VPC), 4. the stage's WAF web ACL
+# 3. the API's endpoint type (PRIVATE: reached only
+#    from inside its VPC), 4. the stage's WAF web ACL
 aws apigateway get-rest-api --rest-api-id %s --query endpointConfiguration.types
 aws apigateway get-stage --rest-api-id %s --stage-name %s --query webAclArn`, customDomainStep(c, FormatAWSCLI), shWord(c.APIID), shWord(c.APIID), shWord(c.Stage))
 		}},
@@ -1097,9 +1101,10 @@ aws apigateway get-stage --rest-api-id %s --stage-name %s --query webAclArn`, cu
     --patch-operations op=replace,path=/authorizationType,value=NONE op=replace,path=/apiKeyRequired,value=false`)
 		}},
 		fixBuilder{FormatCloudFormation, "the OPTIONS method without authorization", func(c FixContext) string {
-			return `# An OPTIONS method defined already: set AuthorizationType NONE and ApiKeyRequired false on
-# it, its Integration and responses stay (a second OPTIONS method would replace them).
-# None yet (the preflight reaches ANY or {proxy+}): add this one.
+			return `# An OPTIONS method defined already: set AuthorizationType NONE and
+# ApiKeyRequired false on it, its Integration and responses stay (a
+# second OPTIONS method would replace them). None yet (the preflight
+# reaches ANY or {proxy+}): add this one.
 ` + cfnOptionsMethod(c)
 		}},
 		fixBuilder{FormatSAM, "keep the default authorizer and API key off the CORS preflight", func(c FixContext) string {
@@ -1113,20 +1118,23 @@ aws apigateway get-stage --rest-api-id %s --stage-name %s --query webAclArn`, cu
 `, c.Origin, c.headerList(",")))
 		}},
 		fixBuilder{FormatCDK, "an OPTIONS method without authorizer (TypeScript)", func(c FixContext) string {
-			return fmt.Sprintf(`// An OPTIONS method there already (addCorsPreflight, defaultCorsPreflightOptions): keep its
+			return fmt.Sprintf(`// An OPTIONS method there already (addCorsPreflight,
+// defaultCorsPreflightOptions): keep its
 // CORS options as they are and give it no authorizer; else add it:
 resource.addCorsPreflight({
   allowOrigins: ['%s'],
   allowHeaders: [%s],
 });
-// addCorsPreflight's OPTIONS takes no authorizer or API key (CDK since October 2022, aws-cdk#8615;
-// older releases gave it the RestApi's defaultMethodOptions: upgrade). An OPTIONS added with
+// addCorsPreflight's OPTIONS takes no authorizer or API key (CDK since
+// October 2022, aws-cdk#8615; older releases gave it the RestApi's
+// defaultMethodOptions: upgrade). An OPTIONS added with
 // addMethod does take them: give it { authorizationType: apigateway.AuthorizationType.NONE, apiKeyRequired: false }.`, c.Origin, singleQuoted(c.Headers))
 		}},
 		fixBuilder{FormatTerraform, "authorization NONE on the OPTIONS method", func(c FixContext) string {
-			return `# An aws_api_gateway_method for OPTIONS defined already: set authorization = "NONE" and
-# api_key_required = false on it, its integration and responses stay. None yet (the
-# preflight reaches ANY or {proxy+}): add these.
+			return `# An aws_api_gateway_method for OPTIONS defined already: set
+# authorization = "NONE" and api_key_required = false on it, its
+# integration and responses stay. None yet (the preflight reaches ANY
+# or {proxy+}): add these.
 ` + tfOptionsMethod(c)
 		}},
 		fixBuilder{FormatServerless, "cors: true creates an OPTIONS method without the authorizer", func(c FixContext) string {
@@ -1156,7 +1164,8 @@ resource.addCorsPreflight({
 aws ec2 describe-vpc-endpoints --vpc-endpoint-ids %s --query 'VpcEndpoints[0].PrivateDnsEnabled'`, c.VPCE, c.APIID, c.Region, c.Stage, c.VPCE)
 		}},
 		{FormatCloudFormation, "PrivateDnsEnabled on the execute-api endpoint", func(c FixContext) string {
-			return privateDNSWarning(c, "# ") + `# On the endpoint you have: its subnets, security groups and policy stay.
+			return privateDNSWarning(c, "# ") + `# On the endpoint you have: its subnets,
+# security groups and policy stay.
 Resources:
   ExecuteApiEndpoint:
     Type: AWS::EC2::VPCEndpoint
@@ -1176,7 +1185,8 @@ Resources:
 });`
 		}},
 		{FormatTerraform, "private_dns_enabled on the execute-api endpoint", func(c FixContext) string {
-			return privateDNSWarning(c, "# ") + fmt.Sprintf(`# On the aws_vpc_endpoint you have: its subnets, security groups and policy stay.
+			return privateDNSWarning(c, "# ") + fmt.Sprintf(`# On the aws_vpc_endpoint you have: its
+# subnets, security groups and policy stay.
 resource "aws_vpc_endpoint" "execute_api" {
   vpc_id              = aws_vpc.main.id
   service_name        = "com.amazonaws.%s.execute-api"
@@ -1205,8 +1215,9 @@ aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %s --descr
 		}},
 		fixBuilder{FormatTerraform, "redeploy whenever the API changes", tfDeploymentFix},
 		fixBuilder{FormatCloudFormation, "CloudFormation does not redeploy by itself", func(c FixContext) string {
-			return `# AWS::ApiGateway::Deployment is only created once: rename its logical id (e.g. DeploymentV2)
-# or add a changing Description whenever methods change, so CloudFormation makes a new deployment.
+			return `# AWS::ApiGateway::Deployment is only created once: rename its logical
+# id (e.g. DeploymentV2) or add a changing Description whenever methods
+# change, so CloudFormation makes a new deployment.
 Resources:
   DeploymentV2:
     Type: AWS::ApiGateway::Deployment
@@ -1299,9 +1310,11 @@ new apigwv2.HttpApi(this, 'HttpApi', {
 	// stops sending them.
 	addFixes(CodeLambdaURLDuplicate,
 		fixBuilder{FormatLambda, "remove the CORS headers from the function (Node.js)", func(c FixContext) string {
-			return `// The function URL's Cors adds its Access-Control-* headers (Allow-Origin, and
-// Allow-Credentials when set) to every answer, beside the function's own: return none
-// of them from the function (its other headers stay), or delete the URL's Cors instead.
+			return `// The function URL's Cors adds its
+// Access-Control-* headers (Allow-Origin, and
+// Allow-Credentials when set) to every answer, beside the function's
+// own: return none of them from the function (its other headers stay),
+// or delete the URL's Cors instead.
 return {
   statusCode: 200,
   headers: { 'Content-Type': 'application/json' /* , your other headers, no Access-Control-* */ },
@@ -1315,16 +1328,20 @@ return {
 	// takes one layer away; deleting anything is not.
 	addFixes(CodeHTTPAPIDuplicate,
 		fixBuilder{FormatAWSCLI, "configure CORS on the API (it then replaces the backend's CORS headers): get-api, merge (jq), update-api", func(c FixContext) string {
-			return `# Add to AllowOrigins every origin the backend allows today (and AllowCredentials true if it
-# sends Access-Control-Allow-Credentials): once configured, the API answers CORS for every route.
-# Where the integrations map response headers, drop an append of Access-Control-Allow-Origin:
+			return `# Add to AllowOrigins every origin the backend allows today (and
+# AllowCredentials true if it sends Access-Control-Allow-Credentials):
+# once configured, the API answers CORS for every route. Where the
+# integrations map response headers, drop an append of
+# Access-Control-Allow-Origin:
 aws apigatewayv2 get-integrations --api-id ` + c.APIID + ` --query "Items[].ResponseParameters"
 ` + httpAPIMergeCLI(c)
 		}},
 		fixBuilder{FormatLambda, "or send the header once from the Lambda function", func(c FixContext) string {
-			return `// API Gateway merges a proxy response's headers and multiValueHeaders (payload 1.0):
-// set Access-Control-Allow-Origin in one of them only, with the value you compute today,
-// and take it out of the other. Every other header stays where it is.
+			return `// API Gateway merges a proxy response's
+// headers and multiValueHeaders (payload 1.0):
+// set Access-Control-Allow-Origin in one of them only, with the value
+// you compute today, and take it out of the other. Every other header
+// stays where it is.
 return {
   statusCode: 200,
   headers: { 'Access-Control-Allow-Origin': allowedOrigin, 'Vary': 'Origin' /* , your other headers */ },
@@ -1333,7 +1350,8 @@ return {
 };`
 		}},
 		fixBuilder{FormatExpress, "or send the header once from the Express backend", func(c FixContext) string {
-			return `// one cors() for the app, registered once and first (your existing options);
+			return `// one cors() for the app, registered once
+// and first (your existing options);
 app.use(cors(corsOptions));
 // then no second cors() on a router, and no res.header/res.append('Access-Control-Allow-Origin', ...)`
 		}},
@@ -1585,8 +1603,9 @@ func tfDeployment(refs ...string) string {
 		items = "      " + strings.Join(refs, ",\n      ") + ",\n"
 	}
 	return `
-# Your aws_api_gateway_deployment takes these triggers (add them to the list it hashes
-# today; its stage stays): Terraform makes a new deployment only when they change.
+# Your aws_api_gateway_deployment takes these triggers (add them to the
+# list it hashes today; its stage stays): Terraform makes a new
+# deployment only when they change.
 resource "aws_api_gateway_deployment" "api" {
   rest_api_id = aws_api_gateway_rest_api.api.id
   triggers = {
@@ -1629,7 +1648,8 @@ func lambdaHandler(c FixContext) string {
 	if c.Credentials {
 		cred = ", 'Access-Control-Allow-Credentials': 'true'"
 	}
-	return fmt.Sprintf(`// the origins allowed: echoed back when they call, any other gets no header
+	return fmt.Sprintf(`// the origins allowed: echoed back when
+// they call, any other gets no header
 const ALLOWED = new Set([%s]);
 
 const corsHeaders = (event) => {
@@ -1651,7 +1671,8 @@ export const handler = async (event) => {
     const result = await main(event);
     return { statusCode: 200, headers: { ...CORS, 'Content-Type': 'application/json' }, body: JSON.stringify(result) };
   } catch (err) {
-    // errors need the headers too, or the page sees a CORS error instead of the 500
+    // errors need the headers too, or the page
+    // sees a CORS error instead of the 500
     return { statusCode: 500, headers: CORS, body: JSON.stringify({ message: 'Internal error' }) };
   }
 };`, c.jsOrigins(), cred, c.methodList(", "), c.headerList(", "))
@@ -1916,10 +1937,12 @@ func init() {
 			return withResource(m, fmt.Sprintf(`
 %[1]s
 %[2]s
-# A mapping template on the mock's answer is kept: add the lines above to it by hand.
+# A mapping template on the mock's answer is
+# kept: add the lines above to it by hand.
 TEMPLATE=$(aws apigateway get-integration-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS --status-code %[3]s --output json | jq -r '.responseTemplates["application/json"] // ""')
 if [ -z "$TEMPLATE" ] || [ "$TEMPLATE" = "$(jq -r '.[-1].value' cors-integration-patch.json)" ]; then
-  # update adds these mappings; Allow-Methods, Allow-Headers and the rest stay (put would replace them)
+  # update adds these mappings; Allow-Methods, Allow-Headers
+  # and the rest stay (put would replace them)
   aws apigateway update-method-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS --status-code %[3]s --patch-operations file://cors-method-patch.json
   aws apigateway update-integration-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method OPTIONS --status-code %[3]s --patch-operations file://cors-integration-patch.json
   aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %[4]s
@@ -1943,9 +1966,10 @@ fi
 		}},
 		fixBuilder{FormatCDK, "the CORS preflight options, with credentials (TypeScript)", func(c FixContext) string {
 			m := credentialedMock(c)
-			return fmt.Sprintf(`// The defaultCorsPreflightOptions (or addCorsPreflight) you have take these: allowOrigins in place
-// of Cors.ALL_ORIGINS, allowMethods and allowHeaders today's with the page's added. CDK answers each
-// listed origin with itself and Vary: Origin.
+			return fmt.Sprintf(`// The defaultCorsPreflightOptions (or addCorsPreflight) you have take
+// these: allowOrigins in place of Cors.ALL_ORIGINS, allowMethods and
+// allowHeaders today's with the page's added. CDK answers each listed
+// origin with itself and Vary: Origin.
 %sdefaultCorsPreflightOptions: {
   allowOrigins: [/* each other origin that calls this API today */ %s],
   allowMethods: [%s],

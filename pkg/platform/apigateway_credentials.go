@@ -191,8 +191,10 @@ func credentialedOrigin(c FixContext) [][2]string {
 // gatewayResponsesOriginCLI is gatewayResponsesCLI for responses answering
 // '*': each is read, and only its '*' origin and missing credentials change.
 func gatewayResponsesOriginCLI(c FixContext) string {
-	return gatewayResponsesPatchCLI(c, `# each response: Access-Control-Allow-Origin '*' (or none) becomes the page's origin, and
-# Access-Control-Allow-Credentials 'true' is added where missing; update changes only these
+	return gatewayResponsesPatchCLI(c, `# each response: Access-Control-Allow-Origin
+# '*' (or none) becomes the page's origin, and
+# Access-Control-Allow-Credentials 'true' is
+# added where missing; update changes only these
 # (put would replace the whole response); another origin mapped there today stays`,
 		"--arg origin "+shQuote("'"+c.Origin+"'")+" "+shQuote(inlineJQ(jqGatewayResponseOrigin)),
 		"answers another origin with credentials already: kept") + "\n" + gatewayResponseOneOrigin("# ")

@@ -81,10 +81,11 @@ func init() {
 	}})
 	mapping := fixBuilder{FormatOpenAPI, "the method's integration response maps the header (API Gateway OpenAPI, non-proxy)", func(c FixContext) string {
 		ps := apigwHeaderParams(c, false)
-		return fmt.Sprintf(`# Add responseParameters to each response the method's integration has, and each
-# header to the operation's response for that status (API Gateway refuses a mapping
-# to a header it does not declare): their templates, schemas and status stay (a
-# response defined again would replace them).
+		return fmt.Sprintf(`# Add responseParameters to each response the method's integration has,
+# and each header to the operation's response for that status (API
+# Gateway refuses a mapping to a header it does not declare): their
+# templates, schemas and status stay (a response defined again would
+# replace them).
 paths:
   %s:
     %s:

@@ -115,10 +115,11 @@ fi`, show, what, appServiceCredentialsDoc, cmd, strings.ReplaceAll(add, "\n", "\
 			}
 			// The app sends CORS headers today: with the platform list empty
 			// they are its own, and a first platform origin would replace them.
-			return fmt.Sprintf(`# cors add extends the platform's list, with the origin once however often this runs.
-# Once that list holds an origin the platform answers CORS in place of the app: an
-# empty list means the app answers today, so the origin goes into the app's own
-# configuration instead (--fix-format aspnet).
+			return fmt.Sprintf(`# cors add extends the platform's list, with the origin once however
+# often this runs. Once that list holds an origin the platform answers
+# CORS in place of the app: an empty list means the app answers today,
+# so the origin goes into the app's own configuration instead
+# (--fix-format aspnet).
 if [ -n "$(%s --query 'allowedOrigins[0]' --output tsv)" ]; then
   %s
 else

@@ -41,15 +41,18 @@ func init() {
 	// headers set today and changes nothing else.
 	addFixes(CodeCDNCacheNoVary,
 		fixBuilder{FormatCloudflare, "a Worker that sets CORS per request (cache stays shared)", func(c FixContext) string {
-			return fmt.Sprintf(`// A Worker already on this route: merge this into its fetch, its other logic stays.
-// the origins your API allows today (the ones corsdiag saw first), the page's after
+			return fmt.Sprintf(`// A Worker already on this route: merge this
+// into its fetch, its other logic stays.
+// the origins your API allows today (the
+// ones corsdiag saw first), the page's after
 const ALLOWED = new Set([%s]);
 
 export default {
   async fetch(request, env, ctx) {
     const origin = request.headers.get('Origin');
     if (request.method === 'OPTIONS' && ALLOWED.has(origin)) {
-      // the methods and headers your origin allows today stay in these lists
+      // the methods and headers your origin
+      // allows today stay in these lists
       return new Response(null, { status: 204, headers: {
         'Access-Control-Allow-Origin': origin,
         'Access-Control-Allow-Methods': '%s',
@@ -106,7 +109,8 @@ export default {
 }`, nginxLocation(c.Path), nginxInheritNote, strings.ReplaceAll(cdnVaryHonoured, "\n// ", "\n    # "))
 		}},
 		fixBuilder{FormatExpress, "at the origin (Express): Vary: Origin on every answer, your cors() unchanged", func(c FixContext) string {
-			return `// before your cors middleware, which stays as it is: every answer varies on Origin,
+			return `// before your cors middleware, which stays
+// as it is: every answer varies on Origin,
 // ` + cdnVaryHonoured + `
 app.use((req, res, next) => { res.vary('Origin'); next(); });
 app.use(cors(corsOptions));   // your existing options`
@@ -155,8 +159,9 @@ func netlifyHeaders(c FixContext) string {
 	if c.keepsList() {
 		acao = "  # Access-Control-Allow-Origin: keep the line you have (one origin per static header;\n  # for several, answer from an Edge Function that echoes the allowed ones)\n"
 	}
-	return fmt.Sprintf(`# Merge into your _headers: a header your /* rule sets already takes these values
-# into its own line (of two rules for one path, the later one's header wins).
+	return fmt.Sprintf(`# Merge into your _headers: a header your /* rule sets already takes
+# these values into its own line (of two rules for one path, the later
+# one's header wins).
 /*
 %s  Access-Control-Allow-Methods: %s
   Access-Control-Allow-Headers: %s

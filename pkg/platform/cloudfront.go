@@ -44,10 +44,11 @@ func init() {
 		fixBuilder{FormatAWSCLI, "the behavior serving the path keys its cache on Origin (its policies kept), then invalidate", cloudFrontKeyOriginCLI},
 		fixBuilder{FormatCloudFormation, "cache behavior with the CORS origin request policy and a CORS response headers policy", func(c FixContext) string {
 			return fmt.Sprintf(`# Merge by hand into the behavior serving %s (DefaultCacheBehavior or the
-# CacheBehaviors entry whose PathPattern matches): its other keys, and an
-# origin request policy or cache policy it has, stay. It takes one response
-# headers policy: a response headers policy it has today (security or custom
-# headers) gets this CorsConfig instead, or its headers copied into this one.
+# CacheBehaviors entry whose PathPattern matches): its other keys, and
+# an origin request policy or cache policy it has, stay. It takes one
+# response headers policy: a response headers policy it has today
+# (security or custom headers) gets this CorsConfig instead, or its
+# headers copied into this one.
 Resources:
   CorsHeadersPolicy:
     Type: AWS::CloudFront::ResponseHeadersPolicy
@@ -55,15 +56,19 @@ Resources:
       ResponseHeadersPolicyConfig:
         Name: page-cors
         CorsConfig:
-          # OriginOverride replaces the origin server's CORS headers: each list holds what it allows today
+          # OriginOverride replaces the origin server's CORS
+          # headers: each list holds what it allows today
           AccessControlAllowOrigins:
-            # the values already there stay: every origin the origin server allows today, the page's added
+            # the values already there stay: every origin the
+            # origin server allows today, the page's added
             Items: [%s]
           AccessControlAllowMethods:
-            # the methods the origin server allows today, the page's added
+            # the methods the origin server
+            # allows today, the page's added
             Items: [%s]
           AccessControlAllowHeaders:
-            # the request headers the origin server allows today, the page's added
+            # the request headers the origin server
+            # allows today, the page's added
             Items: [%s]
           AccessControlAllowCredentials: %s
           AccessControlMaxAgeSec: 7200
@@ -77,10 +82,13 @@ Resources:
           ViewerProtocolPolicy: redirect-to-https
           AllowedMethods: [%s]%s
           CachedMethods: [GET, HEAD, OPTIONS]
-          # A cache policy there stays, and takes this origin request policy unless it has one.
-          # Legacy ForwardedValues there instead (no cache policy) stay as they are, query strings,
-          # cookies and TTLs included: add Origin, Access-Control-Request-Method and
-          # Access-Control-Request-Headers to their Headers, and no origin request policy.
+          # A cache policy there stays, and takes this origin request
+          # policy unless it has one. Legacy ForwardedValues there
+          # instead (no cache policy) stay as they are, query strings,
+          # cookies and TTLs included: add Origin,
+          # Access-Control-Request-Method and
+          # Access-Control-Request-Headers to their
+          # Headers, and no origin request policy.
           CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6        # CachingOptimized: a new behavior only
           OriginRequestPolicyId: 88a5eaf4-2fd4-4709-b370-b4c650ea3fcf # CORS-S3Origin (CORS-CustomOrigin: 59781a5b-3903-41f3-afcb-af62929ccde1), if it has none
           ResponseHeadersPolicyId: !Ref CorsHeadersPolicy
@@ -89,9 +97,10 @@ Resources:
 		}},
 		fixBuilder{FormatCDK, "origin request policy and response headers policy (TypeScript)", func(c FixContext) string {
 			return fmt.Sprintf(`// Merge by hand into the behavior serving %s (defaultBehavior or its
-// additionalBehaviors entry): its other options, and an origin request policy it has, stay.
-// It takes one response headers policy: a response headers policy it has today (security
-// or custom headers) gets this corsBehavior instead, or its headers copied into this one.
+// additionalBehaviors entry): its other options, and an origin request
+// policy it has, stay. It takes one response headers policy: a
+// response headers policy it has today (security or custom headers)
+// gets this corsBehavior instead, or its headers copied into this one.
 new cloudfront.Distribution(this, 'Dist', {
   defaultBehavior: {
     origin,
@@ -100,12 +109,15 @@ new cloudfront.Distribution(this, 'Dist', {
     originRequestPolicy: cloudfront.OriginRequestPolicy.CORS_S3_ORIGIN, // CORS_CUSTOM_ORIGIN for API Gateway/ALB
     responseHeadersPolicy: new cloudfront.ResponseHeadersPolicy(this, 'Cors', {
       corsBehavior: {
-        // originOverride replaces the origin server's CORS headers: each list holds what it allows today
-        // every origin the origin server allows today, the page's added
+        // originOverride replaces the origin server's CORS headers:
+        // each list holds what it allows today
+        // every origin the origin server allows
+        // today, the page's added
         accessControlAllowOrigins: [%s],
         // the methods the origin server allows today, the page's added
         accessControlAllowMethods: [%s],
-        // the request headers the origin server allows today, the page's added
+        // the request headers the origin server
+        // allows today, the page's added
         accessControlAllowHeaders: [%s],
         accessControlAllowCredentials: %s
         originOverride: true,
@@ -116,12 +128,14 @@ new cloudfront.Distribution(this, 'Dist', {
 		}},
 		fixBuilder{FormatTerraform, "a cache policy keyed on Origin for the cache behavior", func(c FixContext) string {
 			return `# Merge by hand into the block serving ` + c.Path + ` (default_cache_behavior or the
-# ordered_cache_behavior whose path_pattern matches): its other arguments
-# stay. An origin request policy forwards Origin but leaves it out of the
-# cache key; the cache policy must hold it. Copy the TTLs, cookies and query
-# strings of the cache policy the block uses today into this one; a block with
-# forwarded_values instead (legacy) keeps them, Origin, Access-Control-Request-Method
-# and Access-Control-Request-Headers added to its headers, and takes no cache policy.
+# ordered_cache_behavior whose path_pattern matches): its other
+# arguments stay. An origin request policy forwards Origin but leaves
+# it out of the cache key; the cache policy must hold it. Copy the
+# TTLs, cookies and query strings of the cache policy the block uses
+# today into this one; a block with forwarded_values instead (legacy)
+# keeps them, Origin, Access-Control-Request-Method and
+# Access-Control-Request-Headers added to its headers, and takes no
+# cache policy.
 resource "aws_cloudfront_cache_policy" "by_origin" {
   name        = "cache-by-origin"
   default_ttl = 86400
@@ -163,12 +177,14 @@ resource "aws_cloudfront_distribution" "this" {
 			return "CloudFront console → the distribution → Behaviors → Edit → Allowed HTTP methods: GET, HEAD, OPTIONS (or GET, HEAD, OPTIONS, PUT, POST, PATCH, DELETE for an API); Cache HTTP methods: tick OPTIONS. Save."
 		}},
 		fixBuilder{FormatAWSCLI, "add OPTIONS to the behavior serving the path", func(c FixContext) string {
-			return cloudFrontBehaviorCLI(c, jqCloudFrontAllowOptions, `# the behavior serving the path, alone, gets OPTIONS added (all seven methods
+			return cloudFrontBehaviorCLI(c, jqCloudFrontAllowOptions, `# the behavior serving the path, alone,
+# gets OPTIONS added (all seven methods
 # for a method other than GET or HEAD); the methods it allows stay`)
 		}},
 		fixBuilder{FormatCloudFormation, "AllowedMethods on the cache behavior", func(c FixContext) string {
 			return `# In the behavior serving ` + c.Path + ` (DefaultCacheBehavior or the CacheBehaviors entry
-# whose PathPattern matches) only AllowedMethods and CachedMethods change.
+# whose PathPattern matches) only
+# AllowedMethods and CachedMethods change.
 Resources:
   Distribution:
     Type: AWS::CloudFront::Distribution
@@ -183,7 +199,8 @@ Resources:
 		}},
 		fixBuilder{FormatTerraform, "allowed_methods on the cache behavior", func(c FixContext) string {
 			return `# In the block serving ` + c.Path + ` (default_cache_behavior or the ordered_cache_behavior
-# whose path_pattern matches) only allowed_methods and cached_methods change.
+# whose path_pattern matches) only
+# allowed_methods and cached_methods change.
 resource "aws_cloudfront_distribution" "this" {
   # ... origins, viewer_certificate, restrictions ...
   default_cache_behavior {
@@ -263,11 +280,13 @@ aws cloudfront get-distribution-config --id "$DIST" --output json > dist.json \
 func cloudFrontKeyOriginCLI(c FixContext) string {
 	path, _, _ := strings.Cut(c.Path, "?")
 	return fmt.Sprintf(`DIST=YOUR_DISTRIBUTION_ID
-# the behavior serving the path, alone. Its cache policy, unless it keys on
+# the behavior serving the path, alone.
+# Its cache policy, unless it keys on
 # Origin already (or is CachingDisabled), is copied with Origin and
-# Access-Control-Request-* added to the key: the copy replaces it on this
-# behavior only. Without caching, an origin request policy forwards Origin;
-# another one in place is kept and named, nothing changed.
+# Access-Control-Request-* added to the
+# key: the copy replaces it on this
+# behavior only. Without caching, an origin request policy forwards
+# Origin; another one in place is kept and named, nothing changed.
 aws cloudfront get-distribution-config --id "$DIST" --output json > dist.json \
   && CACHE_POLICY=$(jq -r --arg path %[1]s %[2]s dist.json) \
   && KEY_POLICY=$CACHE_POLICY \

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/corsdiag/corsdiag/pkg/cors"
 	"github.com/corsdiag/corsdiag/pkg/internal/nginxtest"
@@ -254,25 +253,6 @@ func TestDefaultPortSnippetsSerialize(t *testing.T) {
 			out, err := exec.Command(node, "-e", f.Snippet+"\nprocess.stdout.write(allowOrigin);").CombinedOutput()
 			if err != nil || string(out) != origin {
 				t.Errorf("%s: the snippet gives %q (%v), want %q:\n%s", origin, out, err, origin, f.Snippet)
-			}
-		}
-	}
-}
-
-// TestDefaultPortFixProseFits: the default-port fix's titles, comments,
-// console steps and echo lines fit an 80-column terminal as check prints
-// them, after its 9-column "  Fix:   " indent (a longer line wraps
-// mid-word there). Commands and YAML to paste stay whole.
-func TestDefaultPortFixProseFits(t *testing.T) {
-	const width = 80 - len("  Fix:   ")
-	for _, f := range Fixes(CodeAllowOriginDefaultPort, ExampleContext()) {
-		title := "[" + string(f.Format) + "] " + f.Title
-		for i, l := range append([]string{title}, strings.Split(f.Snippet, "\n")...) {
-			s := strings.TrimSpace(l)
-			prose := i == 0 || f.Format == FormatConsole || strings.HasPrefix(s, "#") ||
-				strings.HasPrefix(s, "//") || strings.HasPrefix(s, "echo ") || strings.HasPrefix(s, `"`)
-			if n := utf8.RuneCountInString(l); prose && n > width {
-				t.Errorf("%s: %d columns, %d with check's indent: %s", f.Format, n, n+80-width, l)
 			}
 		}
 	}

@@ -210,8 +210,8 @@ func expressCors(c FixContext) string {
   // if you list them`, c.Method, c.headerList(", "))
 	}
 	return fmt.Sprintf(`%s// first: before auth, routers and error handlers, so OPTIONS is answered and
-// errors carry the headers (npm install cors; require('cors') here, whether or
-// not the file declares cors)
+// errors carry the headers (npm install cors; require('cors') here,
+// whether or not the file declares cors)
 %s
 app.use(require('cors')({
   origin: [%s],
@@ -305,8 +305,9 @@ func goCors(c FixContext) string {
 	return fmt.Sprintf(`var allowedOrigins = map[string]bool{
 %s}
 
-// withCORS answers preflights and adds the headers to every answer, errors
-// included; wrap it outside the auth handler so OPTIONS never meets auth.
+// withCORS answers preflights and adds the headers to every answer,
+// errors included; wrap it outside the auth handler so OPTIONS never
+// meets auth.
 func withCORS(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()

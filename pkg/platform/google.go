@@ -52,11 +52,12 @@ func init() {
 	)
 	addFixes(CodeGCPIAMPreflight,
 		fixBuilder{FormatGcloud, "let the preflight through IAM, authenticate in code", func(c FixContext) string {
-			return `# A browser cannot add a token to the preflight, so only a service that takes
-# unauthenticated requests can answer it. After this IAM no longer checks the callers:
-# first make the code verify the caller's ID token itself (after answering OPTIONS),
-# or put a gateway in front that answers the preflights instead.
-# Cloud Run:
+			return `# A browser cannot add a token to the preflight, so only a service that
+# takes unauthenticated requests can answer it. After this IAM no
+# longer checks the callers:
+# first make the code verify the caller's ID token itself (after
+# answering OPTIONS), or put a gateway in front that answers the
+# preflights instead. Cloud Run:
 gcloud run services add-iam-policy-binding YOUR_SERVICE --region YOUR_REGION --member=allUsers --role=roles/run.invoker
 # (or, where an organization policy forbids allUsers:
 #  gcloud run services update YOUR_SERVICE --region YOUR_REGION --no-invoker-iam-check)
@@ -70,8 +71,9 @@ gcloud run services add-iam-policy-binding YOUR_SERVICE --region YOUR_REGION --m
 	)
 	addFixes(CodeGCPAPIGatewayOptions,
 		fixBuilder{FormatOpenAPI, "OPTIONS operation without security (OpenAPI 2.0 for API Gateway)", func(c FixContext) string {
-			return fmt.Sprintf(`# Merge by hand into the whole spec the gateway serves: under the path's
-# entry, beside its other operations (a config holds only what the spec defines).
+			return fmt.Sprintf(`# Merge by hand into the whole spec the gateway serves: under the
+# path's entry, beside its other operations (a config holds only what
+# the spec defines).
 paths:
   %s:
     options:
@@ -85,12 +87,14 @@ paths:
 `, c.safeResource())
 		}},
 		fixBuilder{FormatGcloud, "deploy today's spec with the operation merged in by hand", func(c FixContext) string {
-			return `# A new config holds only what openapi.yaml defines and runs as the service
-# account it is given: start from the config the gateway serves today.
+			return `# A new config holds only what openapi.yaml defines and runs as the
+# service account it is given: start from the config the gateway serves
+# today.
 CURRENT=$(gcloud api-gateway gateways describe YOUR_GATEWAY --location=YOUR_REGION --format='value(apiConfig)') \
   && gcloud api-gateway api-configs describe "$CURRENT" --view=FULL --format=json > config-today.json \
   && jq -r '.openapiDocuments[0].document.contents' config-today.json | base64 -d > openapi-today.yaml
-# Write openapi.yaml: openapi-today.yaml with the OPTIONS operation added under its path. Then:
+# Write openapi.yaml: openapi-today.yaml with the
+# OPTIONS operation added under its path. Then:
 paths() { sed -nE 's/^[[:space:]]*"?(\/[^"]*[^"[:space:]])"?[[:space:]]*:[[:space:]]*[{]?[[:space:]]*$/\1/p' "$1" | sort -u; }
 paths openapi-today.yaml > paths-today.txt; paths openapi.yaml > paths-new.txt
 if [ ! -s paths-today.txt ] || [ -n "$(comm -23 paths-today.txt paths-new.txt)" ]; then
@@ -109,17 +113,20 @@ fi`
 			whole := ""
 			if c.keepsList() {
 				whole = fmt.Sprintf(`
-  # The cors blocks are the bucket's whole CORS configuration: entries set outside
-  # Terraform (the console, gcloud) are deleted on apply unless copied in first; to list them:
+  # The cors blocks are the bucket's whole
+  # CORS configuration: entries set outside
+  # Terraform (the console, gcloud) are deleted on
+  # apply unless copied in first; to list them:
   # gcloud storage buckets describe gs://%s --format="default(cors_config)"`, c.Bucket)
 			}
 			return fmt.Sprintf(`resource "google_storage_bucket" "this" {
   name     = "%s"
   location = "YOUR_LOCATION" # the bucket's location today: another one makes Terraform replace the bucket
 %s
-  # the cors blocks already in this resource stay; add this one. Cloud Storage answers with
-  # the first block matching the origin and method: where one already lists this origin (or
-  # "*") and method, add the response_header values to it instead.
+  # the cors blocks already in this resource stay; add this one. Cloud
+  # Storage answers with the first block matching the origin and
+  # method: where one already lists this origin (or "*") and method,
+  # add the response_header values to it instead.
   cors {
     origin          = [%s]
     method          = [%s]

@@ -13,7 +13,7 @@ func TestIAMOpeningIsOneWarnedStep(t *testing.T) {
 	for name, ctx := range fixContexts() {
 		for _, f := range Fixes(CodeGCPIAMPreflight, ctx) {
 			opens, warned := 0, false
-			for _, line := range strings.Split(f.Snippet, "\n") {
+			for _, line := range strings.Split(joinComments(f.Snippet), "\n") {
 				l := strings.TrimSpace(line)
 				if strings.HasPrefix(l, "#") {
 					warned = warned || strings.Contains(l, "no longer")

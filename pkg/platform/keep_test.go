@@ -626,7 +626,7 @@ func TestRemovalsSayWhatStays(t *testing.T) {
 				continue
 			}
 			n++
-			if !says.MatchString(f.Snippet) {
+			if !says.MatchString(joinComments(f.Snippet)) {
 				t.Errorf("%s/%s: removes a CORS configuration without saying what moves first or who still needs it:\n%s", code, f.Format, f.Snippet)
 			}
 		}
@@ -690,7 +690,7 @@ func TestAllowListKeepsTheRulesSettings(t *testing.T) {
 	others := regexp.MustCompile(`(?i)(methods|headers)[^\n]*\bstay`)
 	for _, f := range AllowListFixes(c) {
 		if f.Format != FormatConsole {
-			if f.Format != FormatAWSCLI && !others.MatchString(f.Snippet) {
+			if f.Format != FormatAWSCLI && !others.MatchString(joinComments(f.Snippet)) {
 				t.Errorf("allow-list/%s: does not say the configuration's other methods and headers stay:\n%s", f.Format, f.Snippet)
 			}
 			continue
@@ -735,7 +735,7 @@ func TestListsOfMethodsAndHeadersStay(t *testing.T) {
 				continue
 			}
 			found = true
-			if !says.MatchString(f.Snippet) {
+			if !says.MatchString(joinComments(f.Snippet)) {
 				t.Errorf("%s/%s: writes the page's methods or headers without saying the ones there stay:\n%s", tt.code, tt.format, f.Snippet)
 			}
 		}
@@ -879,7 +879,7 @@ func TestBucketTemplatesKeepRulesSetElsewhere(t *testing.T) {
 				continue
 			}
 			n++
-			if !lists.MatchString(f.Snippet) || !strings.Contains(f.Snippet, "whole CORS configuration") {
+			if !lists.MatchString(f.Snippet) || !strings.Contains(joinComments(f.Snippet), "whole CORS configuration") {
 				t.Errorf("%s/%s: the bucket's rules set outside the template are replaced on deploy; say so and how to list them:\n%s", tt.code, f.Format, f.Snippet)
 			}
 		}
@@ -1035,7 +1035,7 @@ func TestCloudFrontCORSPolicyKeepsWhatTheOriginAllows(t *testing.T) {
 			}
 			n++
 			for _, what := range []string{"methods", "headers"} {
-				if !regexp.MustCompile(`(?i)` + what + `[^\n]*(allows today|already there stay)`).MatchString(f.Snippet) {
+				if !regexp.MustCompile(`(?i)` + what + `[^\n]*(allows today|already there stay)`).MatchString(joinComments(f.Snippet)) {
 					t.Errorf("%s/%s: OriginOverride replaces the origin's %s, and the list does not say the ones allowed today stay:\n%s", name, f.Format, what, f.Snippet)
 				}
 			}

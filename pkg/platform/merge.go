@@ -103,7 +103,8 @@ func s3FirstRuleCLI(c FixContext) string {
 
 func s3PutCLI(c FixContext, program, note string) string {
 	return fmt.Sprintf(`BUCKET=%s
-# the rules in place today (none yet: an empty list; any other error stops here, before the put)
+# the rules in place today (none yet: an empty
+# list; any other error stops here, before the put)
 aws s3api get-bucket-cors --bucket "$BUCKET" --output json > cors-current.json 2> cors-error.txt \
   || { grep -q NoSuchCORSConfiguration cors-error.txt && echo '{"CORSRules":[]}' > cors-current.json; } \
   && jq --argjson rule %s %s cors-current.json > cors.json \
@@ -184,7 +185,8 @@ func corsConfigMergeCLI(s corsConfigService, setVar string, add map[string]any) 
 		max = itoa(s.maxMethods)
 	}
 	return fmt.Sprintf(`%s
-# the CORS configuration in place today (null when none), with the page's origin, methods and headers added
+# the CORS configuration in place today (null when none),
+# with the page's origin, methods and headers added
 %s > cors-current.json \
   && jq --argjson add %s --arg wildcardStop %s --argjson maxMethods %s %s cors-current.json > cors.json \
   && %s
@@ -208,8 +210,9 @@ func lambdaURLMergeCLI(c FixContext) string {
 func gcsMergeCLI(c FixContext) string {
 	entry := map[string]any{"origin": []string{c.Origin}, "method": gcsMethods(c), "responseHeader": c.Headers, "maxAgeSeconds": 3600}
 	return fmt.Sprintf(`BUCKET=%s
-# the entries in place today, the page's headers added to the first one answering its origin and
-# method (Cloud Storage uses that one), else a new entry at the end; every entry there stays
+# the entries in place today, the page's headers added to the first one
+# answering its origin and method (Cloud Storage uses that one), else a
+# new entry at the end; every entry there stays
 gcloud storage buckets describe "gs://$BUCKET" --format="json(cors_config)" > cors-current.json \
   && jq --argjson rule %s %s cors-current.json > cors.json \
   && gcloud storage buckets update "gs://$BUCKET" --cors-file=cors.json \
@@ -224,7 +227,8 @@ gcloud storage buckets describe "gs://$BUCKET" --format="json(cors_config)" > co
 func gatewayResponsesCLI(c FixContext) string {
 	ops := patchParams(apigwHeaderParams(c, true), "gatewayresponse.header.", jsonString)
 	return gatewayResponsesPatchCLI(c, corsJSONHeredoc("cors-gateway-patch.json", ops)+`
-# each response gets the headers of cors-gateway-patch.json it lacks (update keeps the
+# each response gets the headers of
+# cors-gateway-patch.json it lacks (update keeps the
 # rest; put would replace it all); a header it maps today keeps its value`,
 		"--slurpfile ops cors-gateway-patch.json "+shQuote(inlineJQ(jqGatewayResponseAdd)), "maps the CORS headers already: kept")
 }

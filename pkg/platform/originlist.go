@@ -154,7 +154,8 @@ app.use(cors({
 
 func springAddOrigin(c FixContext) string {
 	return fmt.Sprintf(`%s
-// in the CorsConfiguration you register today (WebMvcConfigurer.addCorsMappings or a CorsConfigurationSource):
+// in the CorsConfiguration you register today
+// (WebMvcConfigurer.addCorsMappings or a CorsConfigurationSource):
 cors.addAllowedOrigin("%s");   // adds to setAllowedOrigins(...); does not replace it`, c.keepNote("//"), c.Origin)
 }
 
@@ -164,7 +165,8 @@ func aspnetAddOrigin(c FixContext) string {
 		existing = quoteList(c.AllowedOrigins)
 	}
 	return fmt.Sprintf(`%s
-// one more call in the policy you register today: WithOrigins adds to the origins, it does not replace them
+// one more call in the policy you register today:
+// WithOrigins adds to the origins, it does not replace them
 builder.Services.AddCors(o => o.AddPolicy("page", p =>
     p.WithOrigins(%s)
      .WithOrigins(%q)));`, c.keepNote("//"), existing, c.Origin)

@@ -106,8 +106,9 @@ func init() {
 	)
 	addFixes(CodeKongCORSPluginMissing,
 		fixBuilder{FormatKong, "cors plugin on the route (declarative kong.yml)", func(c FixContext) string {
-			return fmt.Sprintf(`# Merge into your kong.yml: deck gateway sync deletes what a file lacks (deck gateway
-# apply adds this alone). A cors plugin already on the route: extend its lists.
+			return fmt.Sprintf(`# Merge into your kong.yml: deck gateway sync deletes what a file lacks
+# (deck gateway apply adds this alone). A cors plugin already on the
+# route: extend its lists.
 _format_version: "3.0"
 plugins:
   - name: cors
@@ -124,8 +125,9 @@ plugins:
 	)
 	addFixes(CodeEnvoyCORSPolicyMissing,
 		fixBuilder{FormatEnvoy, "cors filter before the router, CorsPolicy on the virtual host", func(c FixContext) string {
-			return fmt.Sprintf(`# Merge by hand into your HttpConnectionManager: the cors filter before the router,
-# your other filters, virtual hosts and routes stay; extend any list already there.
+			return fmt.Sprintf(`# Merge by hand into your HttpConnectionManager: the cors filter before
+# the router, your other filters, virtual hosts and routes stay; extend
+# any list already there.
 http_filters:
   - name: envoy.filters.http.cors
     typed_config:
@@ -148,9 +150,11 @@ route_config:
 `, c.exactOrigins("            "), c.methodList(", "), c.headerList(", "), c.credentials("#", ""))
 		}},
 		fixBuilder{FormatIstio, "corsPolicy on the VirtualService", func(c FixContext) string {
-			return fmt.Sprintf(`# Merge by hand: corsPolicy on each http route of your VirtualService (applied,
-# this file replaces spec.http whole: your matches, routes and retries must stay);
-# a corsPolicy there already: extend its lists, the values in them stay.
+			return fmt.Sprintf(`# Merge by hand: corsPolicy on each http
+# route of your VirtualService (applied,
+# this file replaces spec.http whole: your matches, routes and retries
+# must stay); a corsPolicy there already: extend its lists, the values
+# in them stay.
 apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata:
@@ -410,8 +414,8 @@ func nginxCors(c FixContext) string {
 			"    # appends: two would send it twice)\n"
 	}
 	return fmt.Sprintf(`# http block, beside your server blocks: the exact origins allowed; any
-# other maps to "" and gets no Access-Control-Allow-Origin (an empty value
-# is not sent)
+# other maps to "" and gets no Access-Control-Allow-Origin (an empty
+# value is not sent)
 %s
 location %s {
 %s    # the preflight is answered here, before a static handler or the
@@ -457,11 +461,11 @@ const nginxLocationEnd = `    # ... your existing root or proxy_pass ...
 // Access-Control-Allow-Origin lines, which the browser refuses). Left as
 // a comment: a location's own proxy_hide_header drops the server block's.
 const nginxHideNote = `    # if this location passes requests to an application (proxy_pass,
-    # fastcgi_pass) that sends Access-Control-Allow-Origin itself for other
-    # paths or origins, the browser gets two and refuses them: hide the
-    # application's here (fastcgi_hide_header for fastcgi_pass), and repeat
-    # the server block's proxy_hide_header lines, which a location's own
-    # stop:
+    # fastcgi_pass) that sends Access-Control-Allow-Origin itself for
+    # other paths or origins, the browser gets two and refuses them:
+    # hide the application's here (fastcgi_hide_header for
+    # fastcgi_pass), and repeat the server block's proxy_hide_header
+    # lines, which a location's own stop:
     # proxy_hide_header Access-Control-Allow-Origin;
 `
 
@@ -521,9 +525,10 @@ func editKeepingCopy(server, file, sed string) string {
 }
 
 func nginxAddAlways(c FixContext) string {
-	return fmt.Sprintf(`# your CORS add_header lines stay as they are (origins, variables, maps);
-# each gets "always", so 4xx/5xx answers carry them too. F is the file that
-# holds them; a copy of it as it was goes to a new directory in your home:
+	return fmt.Sprintf(`# your CORS add_header lines stay as they are (origins, variables,
+# maps); each gets "always", so 4xx/5xx answers carry them too. F is
+# the file that holds them; a copy of it as it was goes to a new
+# directory in your home:
 %s
 nginx -t && nginx -s reload
 # a block with add_header lines of its own (a nested location, an if)
@@ -533,10 +538,11 @@ nginx -t && nginx -s reload
 
 func apacheAddAlways(c FixContext) string {
 	return fmt.Sprintf(`# your CORS Header lines stay as they are (values, conditions); each
-# becomes "Header always", so 4xx/5xx answers carry them too. A "Header set"
-# line gets a "Header unset" of its name before it: a proxied backend's own
-# copy is still replaced, not sent beside yours. F is the file that holds
-# them; a copy of it as it was goes to a new directory in your home:
+# becomes "Header always", so 4xx/5xx answers carry them too. A "Header
+# set" line gets a "Header unset" of its name before it: a proxied
+# backend's own copy is still replaced, not sent beside yours. F is the
+# file that holds them; a copy of it as it was goes to a new directory
+# in your home:
 %s
 apachectl configtest && apachectl graceful`,
 		editKeepingCopy("apache2", "/etc/apache2/sites-enabled/YOUR_SITE.conf", apacheAlwaysSed))
@@ -563,8 +569,9 @@ func apacheCors(c FixContext) string {
 		// The Header lines that work on GET stay; OPTIONS gets its 204,
 		// and the preflight's lists are merged into what is sent today.
 		return fmt.Sprintf(`<IfModule mod_headers.c>
-    # your CORS Header lines stay as they are, values and origins included; make each one
-    # "Header always ..." so the 204 below carries them, and merge the preflight's lists into them
+    # your CORS Header lines stay as they are, values and origins
+    # included; make each one "Header always ..." so the 204 below
+    # carries them, and merge the preflight's lists into them
     Header always merge Access-Control-Allow-Methods "%s"
     Header always merge Access-Control-Allow-Headers "%s"
 </IfModule>
@@ -581,7 +588,8 @@ RewriteRule ^ - [R=204,L]`, c.methodList(", "), c.headerList(", "))
 		re = append(re, regexp.QuoteMeta(o))
 	}
 	return fmt.Sprintf(`<IfModule mod_headers.c>
-    # the exact origins allowed, echoed; any other gets no Access-Control-Allow-Origin
+    # the exact origins allowed, echoed; any
+    # other gets no Access-Control-Allow-Origin
     SetEnvIf Origin "^(%s)$" CORS_ORIGIN=$0
     # always: error answers (4xx/5xx) get the headers too
     Header always set Access-Control-Allow-Origin "%%{CORS_ORIGIN}e" env=CORS_ORIGIN
