@@ -135,3 +135,40 @@ Resources:
 		})
 	}
 }
+
+// A template's allow-list has any length: the entries written otherwise
+// are named once each, a few at most, so a list that repeats one (or a
+// hostile template of thousands) gives a message of a few lines, not one
+// that grows with the square of the list.
+func TestAllowListEntriesNamedFew(t *testing.T) {
+	entries := []string{"https://app.example.com/a", " https://app.example.com", "https://app.example.com/b", "https://app.example.com/c"}
+	for range 2000 {
+		entries = append(entries, "https://app.example.com:443")
+	}
+	src := `Resources:
+  FunctionUrl:
+    Type: AWS::Lambda::Url
+    Properties:
+      TargetFunctionArn: arn:aws:lambda:us-east-1:123456789012:function:fn
+      AuthType: NONE
+      Cors:
+        AllowOrigins: ["` + strings.Join(entries, `", "`) + `"]
+        AllowMethods: [GET, PUT]
+        AllowHeaders: [content-type]
+`
+	rep := lintSource(t, "t.yaml", []byte(src), Options{Origins: []string{"https://app.example.com"}, Method: "PUT",
+		Header: http.Header{"Content-Type": {"application/json"}}})
+	for _, f := range rep.Findings {
+		if f.Code != platform.CodeAllowOriginDefaultPort {
+			continue
+		}
+		if n := strings.Count(f.Message, "AllowOrigins lists "); n > 3 || len(f.Message) > 1500 {
+			t.Errorf("%d entries named, %d bytes:\n%.600s", n, len(f.Message), f.Message)
+		}
+		if !strings.Contains(f.Message, "https://app.example.com:443") {
+			t.Errorf("the entry with the port is not named:\n%.600s", f.Message)
+		}
+		return
+	}
+	t.Fatal("no allow-origin-default-port finding")
+}

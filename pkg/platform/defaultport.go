@@ -69,6 +69,10 @@ func DefaultPortValue(v string) (origin string, ok bool) {
 	return o, true
 }
 
+// maxNamedEntries is how many of an allow-list's entries written otherwise
+// a finding names.
+const maxNamedEntries = 3
+
 // listFinding is the finding of a service whose allow-list (list, the
 // property's name) refused the page's origin, code with its message and
 // fix otherwise. An entry that is the page's origin written otherwise
@@ -83,17 +87,36 @@ func (a *analysis) listFinding(code cors.Code, id, list, step, msg, summary stri
 	if err != nil || origin == "null" || slices.Contains(entries, origin) {
 		return a.finding(code, id, step, true, msg, summary)
 	}
-	port, named := false, ""
+	// Each entry once, those with the port first (they decide the code),
+	// a few at most: a template's list has any length.
+	type slipped struct{ entry, why string }
+	var ports, others []slipped
+	seen := map[string]bool{}
 	for _, e := range entries {
-		if o, slips := cors.EntrySlips(e); o == origin && len(slips) > 0 {
-			named += fmt.Sprintf("%s lists '%s', which %s: a browser sends %s, never written so, and the entry never matches it; ",
-				list, strings.TrimSpace(e), strings.Join(slips, " and "), origin)
-			if o, ok := DefaultPortValue(e); ok && o == origin {
-				port = true
-			}
+		t := strings.TrimSpace(e)
+		o, slips := cors.EntrySlips(e)
+		if o != origin || len(slips) == 0 || seen[t] {
+			continue
+		}
+		seen[t] = true
+		s := slipped{t, strings.Join(slips, " and ")}
+		if o, ok := DefaultPortValue(e); ok && o == origin {
+			ports = append(ports, s)
+		} else {
+			others = append(others, s)
 		}
 	}
-	msg = named + msg
+	port, found := len(ports) > 0, append(ports, others...)
+	var named strings.Builder
+	for i, s := range found {
+		if i == maxNamedEntries {
+			fmt.Fprintf(&named, "%s holds %d more such entries; ", list, len(found)-i)
+			break
+		}
+		fmt.Fprintf(&named, "%s lists '%s', which %s: a browser sends %s, never written so, and the entry never matches it; ",
+			list, s.entry, s.why, origin)
+	}
+	msg = named.String() + msg
 	if !port {
 		return a.finding(code, id, step, true, msg, summary)
 	}
