@@ -27,6 +27,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/corsdiag/corsdiag/pkg/redact"
 )
 
 // Dialect is the shell a command was written for.
@@ -108,9 +110,23 @@ func (e *Error) Error() string {
 		what = "PowerShell command"
 	}
 	if e.Word != "" {
-		return fmt.Sprintf("%s, byte %d (word %q): %s", what, e.Offset, head(e.Word, maxWordShown), e.Reason)
+		return fmt.Sprintf("%s, byte %d (word %q): %s", what, e.Offset, head(redactWord(e.Word), maxWordShown), e.Reason)
 	}
 	return fmt.Sprintf("%s, byte %d: %s", what, e.Offset, e.Reason)
+}
+
+// redactWord hides the secrets of a word an error quotes, as written (once
+// %q escapes a JSON body's quotes its "password" no longer reads as a
+// key): a word that is a header line, its quotes aside, by the header's
+// name (an Authorization's short token has no shape Text knows), any
+// other word as text.
+func redactWord(w string) string {
+	line := strings.TrimLeft(w, `$'"^`)
+	if name, v, ok := strings.Cut(line, ":"); ok && name != "" && !strings.HasPrefix(v, "//") &&
+		!strings.ContainsAny(name, " \t\"'^/\\") {
+		return redact.HeaderLine(line)
+	}
+	return redact.Text(w)
 }
 
 // word is one argument after shell unquoting, with the byte offset of its

@@ -342,6 +342,31 @@ func TestErrorsCutLongWords(t *testing.T) {
 	}
 }
 
+// TestErrorsHideSecrets: an error quoting a word at fault hides the secrets
+// in it as the request's own parts are hidden. The word is redacted before
+// it is quoted: once %q escapes a body's quotes its "password" no longer
+// reads as a key, and a header word is known by its name, not its shape.
+func TestErrorsHideSecrets(t *testing.T) {
+	for _, tc := range []struct{ name, text, secret, kept string }{
+		{"JSON body with expansion", `curl 'http://x.test/' -d "{\"password\":\"hunter2\"} $X"`, "hunter2", "password"},
+		{"bearer header with expansion", `curl 'http://x.test/' -H "Authorization: Bearer abc.def $X"`, "abc.def", "Authorization: Bearer"},
+		{"cookie header with expansion", `curl 'http://x.test/' -H "Cookie: sid=abc $X"`, "abc", "sid="},
+		{"api key header with expansion", `curl 'http://x.test/' -H "X-Api-Key: k1 $X"`, "k1", "X-Api-Key"},
+		{"token query with expansion", `curl "http://x.test/?token=s3cr3t&a=$X"`, "s3cr3t", "token="},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse(tc.text)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			msg := err.Error()
+			if strings.Contains(msg, tc.secret) || !strings.Contains(msg, tc.kept) {
+				t.Errorf("error %q: want %q hidden and %q shown", msg, tc.secret, tc.kept)
+			}
+		})
+	}
+}
+
 // TestDetect: the form a text is read as. A bash copy (or its words quoted
 // back) stays bash whatever its values hold; the cmd forms keep their marks.
 func TestDetect(t *testing.T) {
