@@ -10,6 +10,19 @@ import (
 	"github.com/corsdiag/corsdiag/pkg/platform"
 )
 
+// functionURLEntry is a function URL whose AllowOrigins is one entry, %q.
+const functionURLEntry = `Resources:
+  FunctionUrl:
+    Type: AWS::Lambda::Url
+    Properties:
+      TargetFunctionArn: arn:aws:lambda:us-east-1:123456789012:function:fn
+      AuthType: NONE
+      Cors:
+        AllowOrigins: [%q]
+        AllowMethods: [GET, PUT]
+        AllowHeaders: [content-type]
+`
+
 // Allow-list entries that can never match the Origin a browser sends (it
 // is serialized: no default port, no slash, no path, lower case): lint
 // names the entry with the code the live and HAR doors give the same
@@ -37,17 +50,6 @@ Resources:
             ApiId: !Ref HttpApi
             Path: /items
             Method: put
-`
-	functionURL := `Resources:
-  FunctionUrl:
-    Type: AWS::Lambda::Url
-    Properties:
-      TargetFunctionArn: arn:aws:lambda:us-east-1:123456789012:function:fn
-      AuthType: NONE
-      Cors:
-        AllowOrigins: [%q]
-        AllowMethods: [GET, PUT]
-        AllowHeaders: [content-type]
 `
 	bucket := `Resources:
   Bucket:
@@ -95,8 +97,8 @@ Resources:
 		{"http api, http :80", httpAPI, "http://x.com:80", "http://x.com", platform.CodeAllowOriginDefaultPort, platform.CodeHTTPAPINotConfigured, "default port :80"},
 		{"http api, a path", httpAPI, "https://app.example.com/app", page, platform.CodeHTTPAPINotConfigured, "", "carries a path (/app)"},
 		{"http api, white space", httpAPI, " https://app.example.com", page, platform.CodeHTTPAPINotConfigured, "", "white space"},
-		{"function url, :443", functionURL, "https://app.example.com:443", page, platform.CodeAllowOriginDefaultPort, platform.CodeLambdaURLNotConfigured, "default port :443"},
-		{"function url, a path", functionURL, "https://app.example.com/app", page, platform.CodeLambdaURLNotConfigured, "", "carries a path (/app)"},
+		{"function url, :443", functionURLEntry, "https://app.example.com:443", page, platform.CodeAllowOriginDefaultPort, platform.CodeLambdaURLNotConfigured, "default port :443"},
+		{"function url, a path", functionURLEntry, "https://app.example.com/app", page, platform.CodeLambdaURLNotConfigured, "", "carries a path (/app)"},
 		{"bucket, :443", bucket, "https://app.example.com:443", page, platform.CodeAllowOriginDefaultPort, platform.CodeS3CORSRuleMismatch, "default port :443"},
 		{"bucket, trailing slash", bucket, "https://app.example.com/", page, platform.CodeS3CORSRuleMismatch, "", "trailing slash"},
 		{"bucket, upper case", bucket, "HTTPS://APP.example.com", page, platform.CodeS3CORSRuleMismatch, "", "upper-case"},
@@ -145,17 +147,7 @@ func TestAllowListEntriesNamedFew(t *testing.T) {
 	for range 2000 {
 		entries = append(entries, "https://app.example.com:443")
 	}
-	src := `Resources:
-  FunctionUrl:
-    Type: AWS::Lambda::Url
-    Properties:
-      TargetFunctionArn: arn:aws:lambda:us-east-1:123456789012:function:fn
-      AuthType: NONE
-      Cors:
-        AllowOrigins: ["` + strings.Join(entries, `", "`) + `"]
-        AllowMethods: [GET, PUT]
-        AllowHeaders: [content-type]
-`
+	src := strings.Replace(functionURLEntry, "[%q]", `["`+strings.Join(entries, `", "`)+`"]`, 1)
 	rep := lintSource(t, "t.yaml", []byte(src), Options{Origins: []string{"https://app.example.com"}, Method: "PUT",
 		Header: http.Header{"Content-Type": {"application/json"}}})
 	for _, f := range rep.Findings {
