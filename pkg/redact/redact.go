@@ -662,9 +662,10 @@ var (
 	awsKeyRE = regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{16}\b`)
 	// keyRE is a key whose name holds one of keyHints and its ':' or '=':
 	// keyValues reads the value after it. Its quotes may be escaped: JSON
-	// held in a JSON string (\" or \u0022); or single: a Python dict's.
-	keyRE = regexp.MustCompile(`(?i)(?:\\?"|\\u0022|')?[a-z0-9_-]*(?:` + strings.Join(keyHints, "|") +
-		`)[a-z0-9_-]*(?:\\?"|\\u0022|')?\s*[:=]\s*`)
+	// held in JSON strings (\", \\\" two deep, or \u0022); or single: a
+	// Python dict's.
+	keyRE = regexp.MustCompile(`(?i)(?:\\*"|\\u0022|')?[a-z0-9_-]*(?:` + strings.Join(keyHints, "|") +
+		`)[a-z0-9_-]*(?:\\*"|\\u0022|')?\s*[:=]\s*`)
 )
 
 // keyHints are the words keyRE finds in a key: keyStems, and an API key
@@ -976,8 +977,10 @@ func keyQuote(key string) string {
 	switch {
 	case len(key) >= 6 && strings.EqualFold(key[:6], `\u0022`):
 		return key[:6]
-	case strings.HasPrefix(key, `\"`):
-		return `\"`
+	case strings.HasPrefix(key, `\`):
+		if run := len(key) - len(strings.TrimLeft(key, `\`)); run < len(key) && key[run] == '"' {
+			return key[:run+1]
+		}
 	case strings.HasPrefix(key, `"`):
 		return `"`
 	}
@@ -996,11 +999,11 @@ func valueAt(s string, i int) (v0, v1 int, raw string) {
 		}
 		i += 6
 	}
-	if strings.HasPrefix(s[i:], `\"`) {
-		if j, ok := escapedValue(s, i+2); ok {
-			return i + 2, j, s[i+2 : j]
+	if run := escapeRun(s, i); run > 0 {
+		if j, ok := escapedValue(s, i+run+1, run); ok {
+			return i + run + 1, j, s[i+run+1 : j]
 		}
-		i += 2
+		i += run + 1
 	}
 	if i < len(s) && (s[i] == '"' || s[i] == '\'') {
 		q := s[i]
@@ -1022,28 +1025,41 @@ func valueAt(s string, i int) (v0, v1 int, raw string) {
 		if c == ',' && (j+1 == len(s) || isSpaceByte(s[j+1]) || s[j+1] == '"') || isSpaceByte(c) || strings.IndexByte("\"&;}`", c) >= 0 {
 			break
 		}
+		// An escaped quote ends it as a quote does, its backslashes with it
+		// (a run is counted once, from its start: a long one stays linear).
+		if c == '\\' && (j == i || s[j-1] != '\\') && escapeRun(s, j) > 0 {
+			break
+		}
 	}
 	return i, i + trimValue(s[i:j], s[j:]), s[i:j]
 }
 
-// escapedValue is the end of a value quoted with escaped quotes, JSON
-// held in a JSON string ({\"password\": \"…\"}), that starts at s[i]: the
-// next \" on the line that is not the value's own escaped quote (\\\").
-func escapedValue(s string, i int) (end int, ok bool) {
-	inner := false // an escaped '\\' came last: it escapes what follows
-	for j := i; j+1 < len(s) && s[j] != '\n'; j++ {
-		if s[j] != '\\' {
-			inner = false
+// escapeRun is the run of backslashes of the escaped quote at s[i], JSON
+// held in JSON strings (quoteAt: \" one deep, \\\" two), or 0.
+func escapeRun(s string, i int) int {
+	run := 0
+	for i+run < len(s) && s[i+run] == '\\' {
+		run++
+	}
+	if run == 0 || i+run == len(s) || s[i+run] != '"' || run&(run+1) != 0 || run>>maxLevel != 0 {
+		return 0
+	}
+	return run
+}
+
+// escapedValue is the end of a value whose quotes are escaped with run
+// backslashes ({\"password\": \"…\"}) that starts at s[i]: the backslashes
+// of the next quote on the line as deep as its own (quoteAt), so the
+// value's own escaped quotes (\\\" one deep) are the value's, and so is a
+// shallower quote: a hostile secret may hold one.
+func escapedValue(s string, i, run int) (end int, ok bool) {
+	level, _ := quoteAt(s, i-1)
+	for j := i; j < len(s) && s[j] != '\n'; j++ {
+		if s[j] != '"' {
 			continue
 		}
-		j++
-		switch {
-		case s[j] == '"' && !inner:
-			return j - 1, true
-		case s[j] == '\\':
-			inner = !inner
-		default:
-			inner = false
+		if l, _ := quoteAt(s, j); l == level {
+			return j - run, true
 		}
 	}
 	return 0, false

@@ -290,6 +290,12 @@ func TestText(t *testing.T) {
 		{`{\u0022session\u0022: 12345}`, `{\u0022session\u0022: \u0022` + Marker + `\u0022}`},
 		{`{\u0022token\u0022:\u0022a\\\u0022b\u0022}`, `{\u0022token\u0022:\u0022` + Marker + `\u0022}`},
 		{`{'password': 'hunter 22', 'user': 'bob'}`, `{'password': '` + Marker + `', 'user': 'bob'}`},
+		// Two strings deep (a log line holding an echo's "data"): each
+		// quote takes 2^depth-1 backslashes.
+		{`"{\"data\":\"{\\\"password\\\":\\\"hunter 22\\\",\\\"user\\\":\\\"bob\\\"}\"}"`,
+			`"{\"data\":\"{\\\"password\\\":\\\"` + Marker + `\\\",\\\"user\\\":\\\"bob\\\"}\"}"`},
+		{`{\\\"session\\\": 12345}`, `{\\\"session\\\": \\\"` + Marker + `\\\"}`},
+		{`{\"token\": \"ab"c d\"} x`, `{\"token\": \"` + Marker + `\"} x`},
 	}
 	for _, tt := range tests {
 		if got := Text(tt.in); got != tt.want {
@@ -649,6 +655,8 @@ func BenchmarkHostileText(b *testing.B) {
 	runs := []struct{ name, head, run string }{
 		{"url-parens", "see https://h/?a=1", ")"},
 		{"url-paren-punct", "see https://h/?a=", ")."},
+		{"value-backslashes", "token=x", `\`},
+		{"escaped-key-runs", `{`, `\\\"password\\\":`},
 	}
 	for _, r := range runs {
 		for _, n := range []int{1 << 10, 1 << 14} {
