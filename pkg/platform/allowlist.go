@@ -28,6 +28,12 @@ var allowListBuilders = []fixBuilder{
 // origin, allowed today, would be refused once the list is pasted.
 const allowListOthers = "add every other origin your own pages are served from: one left out is refused"
 
+// othersAt is allowListOthers on two lines, the second starting with
+// mark (a comment's), so it fits a terminal after check's indent.
+func othersAt(mark string) string {
+	return strings.Replace(allowListOthers, " one left", "\n"+mark+"one left", 1)
+}
+
 // reSafeOrigin keeps origins that can be pasted into any snippet's quotes.
 var reSafeOrigin = regexp.MustCompile(`^[a-z][a-z0-9+.-]*://[A-Za-z0-9._~\-\[\]:]+$`)
 
@@ -79,11 +85,12 @@ func nginxAllowList(c FixContext) string {
 %s%s
 # in the location that serves the API
 location %s {
-%s    # in place of your Access-Control-Allow-Origin line; your other CORS lines (methods, headers) stay
+%s    # in place of your Access-Control-Allow-Origin line; your other
+    # CORS lines (methods, headers) stay
     add_header Access-Control-Allow-Origin $cors_origin always;%s
     add_header Vary Origin always;
     # ... your existing root or proxy_pass ...
-}`, allowListOthers, nginxOriginMap("$cors_origin", "", c.allowed(), "$http_origin"), credMap, nginxLocation(c.Path), nginxInheritNote, cred)
+}`, othersAt("# "), nginxOriginMap("$cors_origin", "", c.allowed(), "$http_origin"), credMap, nginxLocation(c.Path), nginxInheritNote, cred)
 }
 
 func expressAllowList(c FixContext) string {
@@ -99,7 +106,7 @@ app.use(require('cors')({
   credentials: %s
   // your other options (methods, allowedHeaders,
   // exposedHeaders, maxAge) stay
-}));`, allowListOthers, singleQuoted(c.allowed()), expressESMNote, c.replacing().credentials("//", ","))
+}));`, othersAt("// "), singleQuoted(c.allowed()), expressESMNote, c.replacing().credentials("//", ","))
 }
 
 func springAllowList(c FixContext) string {
@@ -110,14 +117,13 @@ CorsConfigurationSource corsConfigurationSource() {
     // %s
     cors.setAllowedOrigins(List.of(%s));
     cors.setAllowCredentials(%s
-    // your setAllowedMethods, setAllowedHeaders,
-    // setExposedHeaders and setMaxAge lines stay as they are:
-    // without them Spring allows GET and
-    // HEAD only, and no request header
+    // your setAllowedMethods, setAllowedHeaders, setExposedHeaders and
+    // setMaxAge lines stay as they are: without them Spring allows GET
+    // and HEAD only, and no request header
     UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
     source.registerCorsConfiguration("/**", cors);
     return source;
-}`, allowListOthers, quoteList(c.allowed()), c.replacing().credentials("//", ");"))
+}`, othersAt("    // "), quoteList(c.allowed()), c.replacing().credentials("//", ");"))
 }
 
 func apigwAllowList(c FixContext) string {
@@ -130,7 +136,7 @@ func apigwAllowList(c FixContext) string {
 aws apigatewayv2 get-api --api-id "$API_ID" --query CorsConfiguration --output json > cors-current.json \
   && jq --argjson origins %s --argjson cred %t %s cors-current.json > cors.json \
   && aws apigatewayv2 update-api --api-id "$API_ID" --cors-configuration file://cors.json`,
-		c.APIID, allowListOthers, shQuote(compactJSON(c.allowed())), c.Credentials, shQuote(inlineJQ(jqSetAllowOrigins)))
+		c.APIID, othersAt("# "), shQuote(compactJSON(c.allowed())), c.Credentials, shQuote(inlineJQ(jqSetAllowOrigins)))
 }
 
 func lambdaAllowList(c FixContext) string {
@@ -138,7 +144,8 @@ func lambdaAllowList(c FixContext) string {
 	if c.Credentials {
 		cred = "\n    headers['Access-Control-Allow-Credentials'] = 'true';"
 	}
-	return fmt.Sprintf(`// exact origins; %s
+	return fmt.Sprintf(`// exact origins;
+// %s
 const ALLOWED = new Set([%s]);
 
 // every response, errors included, goes through corsHeaders
@@ -151,19 +158,21 @@ function corsHeaders(event) {
     headers['Access-Control-Allow-Origin'] = origin;%s
   }
   return headers;
-}`, allowListOthers, singleQuoted(c.allowed()), cred)
+}`, othersAt("// "), singleQuoted(c.allowed()), cred)
 }
 
 // s3AllowList edits the rules in place: each one's AllowedOrigins gets
 // exact origins; a rule list to paste would replace every rule the bucket
 // has, with their methods, headers and ExposeHeaders.
 func s3AllowList(c FixContext) string {
-	return fmt.Sprintf(`In each rule of the bucket's CORS configuration, replace an AllowedOrigins entry holding * (or
-an origin the bucket must not serve) with the exact origins that rule is for, of these
+	return fmt.Sprintf(`In each rule of the bucket's CORS configuration, replace an
+AllowedOrigins entry holding * (or an origin the bucket must not serve)
+with the exact origins that rule is for, of these
 (%s):
     "AllowedOrigins": [%s],
-Each rule's AllowedMethods, AllowedHeaders, ExposeHeaders (ETag for multipart uploads) and
-MaxAgeSeconds stay as they are, and so do the other rules. Save.`, allowListOthers, quoteList(c.allowed()))
+Each rule's AllowedMethods, AllowedHeaders, ExposeHeaders (ETag for
+multipart uploads) and MaxAgeSeconds stay as they are, and so do the
+other rules. Save.`, othersAt(""), quoteList(c.allowed()))
 }
 
 // ContextFor is the fix context of an exchange: its origin, method,

@@ -111,7 +111,7 @@ else
 fi`, show, what, appServiceCredentialsDoc, cmd, strings.ReplaceAll(add, "\n", "\n  "))
 			}
 			if !c.keepsList() {
-				return "# cors add extends the platform's list, with the origin once however often this runs\n" + add + "\n" + show
+				return "# cors add extends the platform's list, with the origin once however\n# often this runs\n" + add + "\n" + show
 			}
 			// The app sends CORS headers today: with the platform list empty
 			// they are its own, and a first platform origin would replace them.
@@ -247,7 +247,8 @@ func aspnetFromPlatform(c FixContext) string {
 	if c.Credentials {
 		cred = "\n     .AllowCredentials()"
 	}
-	return fmt.Sprintf(`// platformOrigins: what "az webapp cors show" lists today (%s): they all stay, moved here
+	return fmt.Sprintf(`// platformOrigins: what "az webapp cors show" lists today (%s):
+// they all stay, moved here
 builder.Services.AddCors(o => o.AddPolicy("page", p =>
     p.WithOrigins(platformOrigins)
      .WithOrigins(%s)

@@ -147,7 +147,8 @@ func workerCredentials(c FixContext) string {
 	if c.Credentials {
 		return "        'Access-Control-Allow-Credentials': 'true',\n"
 	}
-	return "        // 'Access-Control-Allow-Credentials': 'true',   // keep it if your origin sends it today\n"
+	return "        // keep it if your origin sends it today\n" +
+		"        // 'Access-Control-Allow-Credentials': 'true',\n"
 }
 
 // A static header holds one origin. Where a CORS configuration exists,

@@ -247,7 +247,8 @@ UrlBasedCorsConfigurationSource corsConfigurationSource() {
     return source;
 }
 // without Spring Security, register it as a filter instead:
-// @Bean CorsFilter corsFilter() { return new CorsFilter(corsConfigurationSource()); }`, springSecurityCors, config, c.credentials("//", ");"))
+// @Bean CorsFilter corsFilter() {
+//     return new CorsFilter(corsConfigurationSource()); }`, springSecurityCors, config, c.credentials("//", ");"))
 }
 
 // springAdds adds the page's origin, method and headers to a Spring

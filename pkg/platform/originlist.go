@@ -133,7 +133,8 @@ func (c FixContext) allowListOrigins() []string {
 // keepNote says where the list of origins allowed today comes from.
 func (c FixContext) keepNote(comment string) string {
 	if len(c.AllowedOrigins) > 0 {
-		return comment + " " + strings.Join(c.AllowedOrigins, ", ") + " is allowed today (corsdiag saw it): keep it, and every other origin already listed"
+		return comment + " " + strings.Join(c.AllowedOrigins, ", ") + " is allowed today (corsdiag saw it):\n" +
+			comment + " keep it, and every other origin already listed"
 	}
 	return comment + " keep the origins already listed: this adds one"
 }
@@ -143,7 +144,7 @@ func expressAddOrigin(c FixContext) string {
 	note := c.keepNote("//")
 	if len(c.AllowedOrigins) == 0 {
 		list = jsExistingOrigins + ", " + singleQuoted([]string{c.Origin})
-		note = "// allowedOrigins: the array cors() is given today; keep it and add the page's origin"
+		note = "// allowedOrigins: the array cors() is given today; keep it and add\n// the page's origin"
 	}
 	return fmt.Sprintf(`%s
 app.use(cors({
@@ -156,7 +157,8 @@ func springAddOrigin(c FixContext) string {
 	return fmt.Sprintf(`%s
 // in the CorsConfiguration you register today
 // (WebMvcConfigurer.addCorsMappings or a CorsConfigurationSource):
-cors.addAllowedOrigin("%s");   // adds to setAllowedOrigins(...); does not replace it`, c.keepNote("//"), c.Origin)
+// adds to setAllowedOrigins(...); does not replace it
+cors.addAllowedOrigin("%s");`, c.keepNote("//"), c.Origin)
 }
 
 func aspnetAddOrigin(c FixContext) string {

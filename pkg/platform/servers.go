@@ -472,9 +472,9 @@ const nginxHideNote = `    # if this location passes requests to an application 
 // nginxInheritNote goes first in a location the snippet gives add_header
 // lines: nginx inherits the server block's "if and only if there are no
 // add_header directives defined on the current level".
-const nginxInheritNote = `    # an add_header here stops the server block's add_header lines (HSTS,
-    # CSP...) reaching this location: repeat them here too, or add
-    # add_header_inherit merge; (nginx 1.29.3+)
+const nginxInheritNote = `    # an add_header here stops the server block's add_header lines
+    # (HSTS, CSP...) reaching this location: repeat them here too, or
+    # add add_header_inherit merge; (nginx 1.29.3+)
 `
 
 // The `always` edits: each script says what it matches and why.
