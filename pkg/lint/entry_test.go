@@ -98,6 +98,8 @@ Resources:
 		{"http api, a path", httpAPI, "https://app.example.com/app", page, platform.CodeHTTPAPINotConfigured, "", "carries a path (/app)"},
 		{"http api, white space", httpAPI, " https://app.example.com", page, platform.CodeHTTPAPINotConfigured, "", "white space"},
 		{"function url, :443", functionURLEntry, "https://app.example.com:443", page, platform.CodeAllowOriginDefaultPort, platform.CodeLambdaURLNotConfigured, "default port :443"},
+		// White space too: still the port's code, whose fix writes it.
+		{"function url, :443 and white space", functionURLEntry, "https://app.example.com:443 ", page, platform.CodeAllowOriginDefaultPort, platform.CodeLambdaURLNotConfigured, "white space around it and carries the default port :443"},
 		{"function url, a path", functionURLEntry, "https://app.example.com/app", page, platform.CodeLambdaURLNotConfigured, "", "carries a path (/app)"},
 		{"bucket, :443", bucket, "https://app.example.com:443", page, platform.CodeAllowOriginDefaultPort, platform.CodeS3CORSRuleMismatch, "default port :443"},
 		{"bucket, trailing slash", bucket, "https://app.example.com/", page, platform.CodeS3CORSRuleMismatch, "", "trailing slash"},

@@ -100,7 +100,7 @@ func (a *analysis) listFinding(code cors.Code, id, list, step, msg, summary stri
 		}
 		seen[t] = true
 		s := slipped{t, strings.Join(slips, " and ")}
-		if o, ok := DefaultPortValue(e); ok && o == origin {
+		if o, ok := DefaultPortValue(t); ok && o == origin {
 			ports = append(ports, s)
 		} else {
 			others = append(others, s)
