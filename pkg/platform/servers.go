@@ -88,12 +88,12 @@ func init() {
 	// Which layer keeps the header was decided on real runs (nginx 1.22.1,
 	// express 4.22.3 with cors 2.8.6): see nginxAppTwice.
 	addFixes(CodeNginxDuplicatesApp,
-		fixBuilder{FormatNginx, "nginx's copies commented out in the location that passes requests to the application", func(c FixContext) string {
+		fixBuilder{FormatNginx, "nginx's copies commented out in the proxying location", func(c FixContext) string {
 			return nginxTwiceSnippet(nginxKeepAppTmpl, c)
 		}},
 	)
 	addFixes(CodeNginxAppCORSNotHidden,
-		fixBuilder{FormatNginx, "the application's copies hidden in the location that passes requests to it", func(c FixContext) string {
+		fixBuilder{FormatNginx, "the application's copies hidden in the proxying location", func(c FixContext) string {
 			return nginxTwiceSnippet(nginxHideAppTmpl, c)
 		}},
 	)
