@@ -929,7 +929,10 @@ func keyValues(s string, hinted bool) string {
 		pos = k1
 		v := s[v0:v1]
 		switch {
-		case v == "" || v == Marker || isLiteral(v):
+		// A value URL hid already: what follows the marker (a path
+		// parameter's URL goes on, "…;jsessionid=[REDACTED]?page=2") is the
+		// URL's, judged there, as keyScan skips it.
+		case v == "" || strings.HasPrefix(v, Marker) || isLiteral(v):
 			continue
 		// The key's words decide, as for a header or a JSON member: CORS
 		// headers name credentials but hold none, token_type names a kind.

@@ -296,6 +296,9 @@ func TestText(t *testing.T) {
 			`"{\"data\":\"{\\\"password\\\":\\\"` + Marker + `\\\",\\\"user\\\":\\\"bob\\\"}\"}"`},
 		{`{\\\"session\\\": 12345}`, `{\\\"session\\\": \\\"` + Marker + `\\\"}`},
 		{`{\"token\": \"ab"c d\"} x`, `{\"token\": \"` + Marker + `\"} x`},
+		// A URL's hidden path parameter keeps the query after it.
+		{"see https://h.example/a;jsessionid=s3cr3t/y?page=2 now", "see https://h.example/a;jsessionid=" + Marker + "?page=2 now"},
+		{"see /a;jsessionid=s3cr3t?page=2&token=t now", "see /a;jsessionid=" + Marker + "?page=2&token=" + Marker + " now"},
 	}
 	for _, tt := range tests {
 		if got := Text(tt.in); got != tt.want {
