@@ -951,7 +951,8 @@ const api = new apigateway.RestApi(this, 'Api', {
     allowCredentials: %s
   },
 });
-// or on one resource: resource.addCorsPreflight({ allowOrigins: ['%s'] });`, c.Origin, singleQuoted(c.Methods), singleQuoted(c.Headers), c.credentials("//", ","), c.Origin)
+// or on one resource:
+// resource.addCorsPreflight({ allowOrigins: ['%s'] });`, c.Origin, singleQuoted(c.Methods), singleQuoted(c.Headers), c.credentials("//", ","), c.Origin)
 		}},
 		fixBuilder{FormatTerraform, "OPTIONS method, MOCK integration and their responses", func(c FixContext) string {
 			return tfOptionsMethod(c)
@@ -1127,8 +1128,9 @@ resource.addCorsPreflight({
 });
 // addCorsPreflight's OPTIONS takes no authorizer or API key (CDK since
 // October 2022, aws-cdk#8615; older releases gave it the RestApi's
-// defaultMethodOptions: upgrade). An OPTIONS added with
-// addMethod does take them: give it { authorizationType: apigateway.AuthorizationType.NONE, apiKeyRequired: false }.`, c.Origin, singleQuoted(c.Headers))
+// defaultMethodOptions: upgrade). An OPTIONS added with addMethod does
+// take them: give it { authorizationType:
+// apigateway.AuthorizationType.NONE, apiKeyRequired: false }.`, c.Origin, singleQuoted(c.Headers))
 		}},
 		fixBuilder{FormatTerraform, "authorization NONE on the OPTIONS method", func(c FixContext) string {
 			return `# An aws_api_gateway_method for OPTIONS defined already: set

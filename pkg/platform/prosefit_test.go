@@ -104,7 +104,7 @@ var proseNotYet = map[string]string{
 	"alb-error-page-no-cors":                       "console",
 	"allow-list":                                   "console lambda spring",
 	"allow-origin-default-port":                    "aws-cli cloudformation console",
-	"apigw-auth-on-options":                        "aws-cli cdk console openapi sam serverless terraform",
+	"apigw-auth-on-options":                        "aws-cli console openapi sam serverless terraform",
 	"apigw-cors-only-on-options":                   "aws-cli console lambda openapi terraform",
 	"apigw-forbidden-before-routing":               "aws-cli console",
 	"apigw-gateway-responses-no-cors":              "aws-cli cdk cloudformation console openapi sam serverless terraform",
