@@ -931,8 +931,9 @@ func keyValues(s string, hinted bool) string {
 		switch {
 		// A value URL hid already: what follows the marker (a path
 		// parameter's URL goes on, "…;jsessionid=[REDACTED]?page=2") is the
-		// URL's, judged there, as keyScan skips it.
-		case v == "" || strings.HasPrefix(v, Marker) || isLiteral(v):
+		// URL's, judged there, as keyScan skips it. Anything else after a
+		// marker is the value's own ("[REDACTED]hunter2"): hidden.
+		case v == "" || hiddenInURL(v) || isLiteral(v):
 			continue
 		// The key's words decide, as for a header or a JSON member: CORS
 		// headers name credentials but hold none, token_type names a kind.
@@ -963,6 +964,13 @@ func keyValues(s string, hinted bool) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// hiddenInURL reports whether v is a marker URL left, alone or followed
+// by the rest of its URL (a path parameter's ";", the query, the fragment).
+func hiddenInURL(v string) bool {
+	rest, ok := strings.CutPrefix(v, Marker)
+	return ok && (rest == "" || strings.IndexByte(";?#&", rest[0]) >= 0)
 }
 
 // keyName is key, a match of keyRE, without its quotes and separator.

@@ -299,6 +299,9 @@ func TestText(t *testing.T) {
 		// A URL's hidden path parameter keeps the query after it.
 		{"see https://h.example/a;jsessionid=s3cr3t/y?page=2 now", "see https://h.example/a;jsessionid=" + Marker + "?page=2 now"},
 		{"see /a;jsessionid=s3cr3t?page=2&token=t now", "see /a;jsessionid=" + Marker + "?page=2&token=" + Marker + " now"},
+		// A secret written after a marker is no URL's going on: hidden.
+		{"password=[REDACTED]hunter2 now", "password=" + Marker + " now"},
+		{`{"password":"[REDACTED]hunter 2"}`, `{"password":"` + Marker + `"}`},
 	}
 	for _, tt := range tests {
 		if got := Text(tt.in); got != tt.want {
