@@ -9,6 +9,8 @@ import (
 
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/corsdiag/corsdiag/pkg/redact"
 )
 
 // splitBash splits bash text into the words of each simple command, using
@@ -44,6 +46,9 @@ func splitBash(text string) ([][]word, error) {
 		for _, a := range call.Args {
 			w, err := bashWord(a, text)
 			if err != nil {
+				if e, ok := err.(*Error); ok && len(ws) > 0 && secretWord(ws[len(ws)-1].val, e.Word) {
+					e.Word = redact.Marker
+				}
 				return nil, err
 			}
 			ws = append(ws, w)

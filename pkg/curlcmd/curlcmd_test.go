@@ -353,6 +353,12 @@ func TestErrorsHideSecrets(t *testing.T) {
 		{"cookie header with expansion", `curl 'http://x.test/' -H "Cookie: sid=abc $X"`, "abc", "sid="},
 		{"api key header with expansion", `curl 'http://x.test/' -H "X-Api-Key: k1 $X"`, "k1", "X-Api-Key"},
 		{"token query with expansion", `curl "http://x.test/?token=s3cr3t&a=$X"`, "s3cr3t", "token="},
+		// An option whose value is a credential: the word is hidden whole.
+		{"user with expansion", `curl -u "alice:hunter2 $X" http://x.test/`, "hunter2", "(word"},
+		{"user attached with expansion", `curl -sualice:hunter2$X http://x.test/`, "hunter2", "(word"},
+		{"quoted user attached with expansion", `curl "-ualice:hunter2 $X" http://x.test/`, "hunter2", "(word"},
+		{"proxy user with expansion", `curl --proxy-user "alice:hunter2 $X" http://x.test/`, "hunter2", "(word"},
+		{"bearer option with expansion", `curl --oauth2-bearer "abcdef $X" http://x.test/`, "abcdef", "(word"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse(tc.text)

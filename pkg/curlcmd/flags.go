@@ -169,6 +169,45 @@ func fromWords(ws []word) (*Command, error) {
 	return b.finish(ws[0])
 }
 
+// secretValue are the options whose value is a credential (user:password,
+// a token, a key's passphrase): an error hides such a value whole, as no
+// shape of it tells Text it is one.
+var secretValue = map[string]bool{
+	"user": true, "proxy-user": true, "oauth2-bearer": true, "pass": true, "proxy-pass": true,
+	"tlspassword": true, "proxy-tlspassword": true, "cert": true, "proxy-cert": true,
+}
+
+// valueOf is the option whose value word w holds attached (-uname:pw) or,
+// when it holds none, the next word is ("--user", "-su"); "" if neither.
+func valueOf(w string) (name string, attached bool) {
+	if long, ok := strings.CutPrefix(w, "--"); ok {
+		if longValue[long] {
+			return long, false
+		}
+		return "", false
+	}
+	if len(w) < 2 || w[0] != '-' {
+		return "", false
+	}
+	for j := 1; j < len(w); j++ {
+		if name, ok := shortValue[w[j]]; ok {
+			return name, j+1 < len(w)
+		}
+	}
+	return "", false
+}
+
+// secretWord reports whether w, a word after prev as written (quotes
+// and all), is or holds attached a credential an option takes
+// (secretValue).
+func secretWord(prev, w string) bool {
+	if name, attached := valueOf(strings.TrimLeft(w, `$'"`)); attached {
+		return secretValue[name]
+	}
+	name, attached := valueOf(prev)
+	return !attached && secretValue[name]
+}
+
 var globEscapes = strings.NewReplacer(`\[`, "[", `\]`, "]", `\{`, "{", `\}`, "}")
 
 func isCurl(s string) bool {
