@@ -166,3 +166,31 @@ func TestAllowListEntriesNamedFew(t *testing.T) {
 	}
 	t.Fatal("no allow-origin-default-port finding")
 }
+
+// One entry past the three named is counted as one entry, not "1 more
+// such entries".
+func TestAllowListEntriesCountOneMore(t *testing.T) {
+	entries := []string{"https://app.example.com:443", "https://app.example.com/a", "https://app.example.com/b", "https://app.example.com/c"}
+	src := `Resources:
+  FunctionUrl:
+    Type: AWS::Lambda::Url
+    Properties:
+      TargetFunctionArn: arn:aws:lambda:us-east-1:123456789012:function:fn
+      AuthType: NONE
+      Cors:
+        AllowOrigins: ["` + strings.Join(entries, `", "`) + `"]
+        AllowMethods: [GET, PUT]
+        AllowHeaders: [content-type]
+`
+	rep := lintSource(t, "t.yaml", []byte(src), Options{Origins: []string{"https://app.example.com"}, Method: "PUT",
+		Header: http.Header{"Content-Type": {"application/json"}}})
+	for _, f := range rep.Findings {
+		if f.Code == platform.CodeAllowOriginDefaultPort {
+			if !strings.Contains(f.Message, "AllowOrigins holds 1 more such entry;") {
+				t.Errorf("want one more entry counted:\n%s", f.Message)
+			}
+			return
+		}
+	}
+	t.Fatal("no allow-origin-default-port finding")
+}

@@ -110,7 +110,11 @@ func (a *analysis) listFinding(code cors.Code, id, list, step, msg, summary stri
 	var named strings.Builder
 	for i, s := range found {
 		if i == maxNamedEntries {
-			fmt.Fprintf(&named, "%s holds %d more such entries; ", list, len(found)-i)
+			more := "entries"
+			if len(found)-i == 1 {
+				more = "entry"
+			}
+			fmt.Fprintf(&named, "%s holds %d more such %s; ", list, len(found)-i, more)
 			break
 		}
 		fmt.Fprintf(&named, "%s lists '%s', which %s: a browser sends %s, never written so, and the entry never matches it; ",
