@@ -171,17 +171,7 @@ func TestAllowListEntriesNamedFew(t *testing.T) {
 // such entries".
 func TestAllowListEntriesCountOneMore(t *testing.T) {
 	entries := []string{"https://app.example.com:443", "https://app.example.com/a", "https://app.example.com/b", "https://app.example.com/c"}
-	src := `Resources:
-  FunctionUrl:
-    Type: AWS::Lambda::Url
-    Properties:
-      TargetFunctionArn: arn:aws:lambda:us-east-1:123456789012:function:fn
-      AuthType: NONE
-      Cors:
-        AllowOrigins: ["` + strings.Join(entries, `", "`) + `"]
-        AllowMethods: [GET, PUT]
-        AllowHeaders: [content-type]
-`
+	src := strings.Replace(functionURLEntry, "[%q]", `["`+strings.Join(entries, `", "`)+`"]`, 1)
 	rep := lintSource(t, "t.yaml", []byte(src), Options{Origins: []string{"https://app.example.com"}, Method: "PUT",
 		Header: http.Header{"Content-Type": {"application/json"}}})
 	for _, f := range rep.Findings {
