@@ -357,6 +357,9 @@ func TestErrorsHideSecrets(t *testing.T) {
 		{"user with expansion", `curl -u "alice:hunter2 $X" http://x.test/`, "hunter2", "(word"},
 		{"user attached with expansion", `curl -sualice:hunter2$X http://x.test/`, "hunter2", "(word"},
 		{"quoted user attached with expansion", `curl "-ualice:hunter2 $X" http://x.test/`, "hunter2", "(word"},
+		// An unknown option named as a secret: the word after it is not quoted.
+		{"unknown secret option", `curl --api-key s3cr3tValue123 http://x.test/`, "s3cr3tValue123", "--api-key"},
+		{"unknown client secret option", `curl --client-secret abc http://x.test/`, `"abc"`, "--client-secret"},
 		{"proxy user with expansion", `curl --proxy-user "alice:hunter2 $X" http://x.test/`, "hunter2", "(word"},
 		{"bearer option with expansion", `curl --oauth2-bearer "abcdef $X" http://x.test/`, "abcdef", "(word"},
 	} {

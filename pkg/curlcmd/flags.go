@@ -135,7 +135,12 @@ func fromWords(ws []word) (*Command, error) {
 				continue
 			}
 			if i+1 < len(ws) && !looksLikeOptionOrURL(ws[i+1].val) {
-				return nil, &Error{Offset: w.off, Word: w.val, Reason: "unknown curl option: corsdiag cannot tell whether " + quote(ws[i+1].val) + " is its value; remove the option"}
+				// An option named as a secret (--api-key): its value is one.
+				shown := quote(ws[i+1].val)
+				if redact.IsSecretName(name) {
+					shown = redact.Marker
+				}
+				return nil, &Error{Offset: w.off, Word: w.val, Reason: "unknown curl option: corsdiag cannot tell whether " + shown + " is its value; remove the option"}
 			}
 			b.c.Warnings = append(b.c.Warnings, "ignored unknown option "+w.val)
 		case strings.HasPrefix(w.val, "-") && len(w.val) > 1:
