@@ -1626,7 +1626,10 @@ resource "aws_api_gateway_deployment" "api" {
 // snippet: API Gateway keeps one definition per response type, so one the
 // user has must take the headers, not be defined again.
 func gatewayResponsesKept(c FixContext, mark string) string {
-	return fmt.Sprintf("%[1]s A %[2]s response defined already: add the headers it lacks to it (one it has\n%[1]s keeps its value; a second definition of a type replaces the first: its status code\n%[1]s and templates would go).\n",
+	return fmt.Sprintf("%[1]s A %[2]s response defined already:\n"+
+		"%[1]s add the headers it lacks to it (one it has keeps its value; a second\n"+
+		"%[1]s definition of a type replaces the first: its status code and\n"+
+		"%[1]s templates would go).\n",
 		mark, strings.Join(gatewayTypes(c), " or "))
 }
 

@@ -182,8 +182,8 @@ resource "aws_cloudfront_distribution" "this" {
 # for a method other than GET or HEAD); the methods it allows stay`)
 		}},
 		fixBuilder{FormatCloudFormation, "AllowedMethods on the cache behavior", func(c FixContext) string {
-			return `# In the behavior serving ` + c.Path + ` (DefaultCacheBehavior or the CacheBehaviors entry
-# whose PathPattern matches) only
+			return `# In the behavior serving ` + c.Path + ` (DefaultCacheBehavior or the
+# CacheBehaviors entry whose PathPattern matches) only
 # AllowedMethods and CachedMethods change.
 Resources:
   Distribution:
@@ -198,8 +198,8 @@ Resources:
 `
 		}},
 		fixBuilder{FormatTerraform, "allowed_methods on the cache behavior", func(c FixContext) string {
-			return `# In the block serving ` + c.Path + ` (default_cache_behavior or the ordered_cache_behavior
-# whose path_pattern matches) only
+			return `# In the block serving ` + c.Path + ` (default_cache_behavior or the
+# ordered_cache_behavior whose path_pattern matches) only
 # allowed_methods and cached_methods change.
 resource "aws_cloudfront_distribution" "this" {
   # ... origins, viewer_certificate, restrictions ...
@@ -213,7 +213,8 @@ resource "aws_cloudfront_distribution" "this" {
 `
 		}},
 		fixBuilder{FormatCDK, "allowedMethods on the behavior (TypeScript)", func(c FixContext) string {
-			return `// in the behavior serving ` + c.Path + ` (defaultBehavior or its additionalBehaviors entry)
+			return `// in the behavior serving ` + c.Path + ` (defaultBehavior or its
+// additionalBehaviors entry)
 defaultBehavior: {
   origin,
   allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,

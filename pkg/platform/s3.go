@@ -97,7 +97,8 @@ func init() {
 			fixBuilder{FormatTerraform, "aws_s3_bucket_cors_configuration", func(c FixContext) string {
 				note := s3WholeNote(c, code == CodeS3CORSRuleMismatch, "#", "This resource", "apply")
 				if note != "" {
-					note += "# One per bucket, and not beside cors_rule blocks in the aws_s3_bucket: they would fight.\n"
+					note += "# One per bucket, and not beside cors_rule blocks in the aws_s3_bucket:\n" +
+						"# they would fight.\n"
 				}
 				return note + fmt.Sprintf(`resource "aws_s3_bucket_cors_configuration" "this" {
   bucket = "%s"
@@ -129,8 +130,9 @@ func s3WholeNote(c FixContext, rulesExist bool, mark, what, deploy string) strin
 	if !rulesExist && !c.keepsList() {
 		return ""
 	}
-	return fmt.Sprintf(`%[1]s %[2]s is the bucket's whole CORS configuration: rules set outside it (the
-%[1]s console, the CLI) are deleted on %[4]s unless copied in first; to list them:
+	return fmt.Sprintf(`%[1]s %[2]s is the bucket's whole CORS configuration: rules
+%[1]s set outside it (the console, the CLI) are deleted on %[4]s unless
+%[1]s copied in first; to list them:
 %[1]s aws s3api get-bucket-cors --bucket %[3]s
 `, mark, what, c.Bucket, deploy)
 }
