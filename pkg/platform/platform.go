@@ -227,6 +227,18 @@ type observation struct {
 	keyRoom  [16]string
 }
 
+// stepWords names a response's step in a sentence, after "the": the
+// answer at "redirect 1" is the one to the request after that redirect.
+func stepWords(step string) string {
+	switch {
+	case step == "actual":
+		return "request"
+	case strings.HasPrefix(step, "redirect "):
+		return "request after " + step
+	}
+	return step
+}
+
 func (o *observation) preflight() *response {
 	for i := range o.responses {
 		if o.responses[i].step == "preflight" {

@@ -634,9 +634,12 @@ func nginxAppTwice(a *analysis) []cors.Finding {
 			continue
 		}
 		req := a.obs.req
+		// Each layer's Allow-Credentials is judged with its own Allow-Origin:
+		// the application's comes first, as its Allow-Origin does. One
+		// alone goes with both values (which layer sent it is not known).
 		acac := cors.Values(r.resp, cors.HeaderAllowCredentials)
-		alone := func(v string) bool { return cors.AccessAllowed([]string{v}, acac[:min(len(acac), 1)], req) }
-		appOK, nginxOK := alone(vals[0]), alone(vals[1])
+		alone := func(v string, cred []string) bool { return cors.AccessAllowed([]string{v}, cred, req) }
+		appOK, nginxOK := alone(vals[0], acac[:min(len(acac), 1)]), alone(vals[1], acac[max(len(acac)-1, 0):])
 		c := a.fixContext()
 		c.Twice = nil
 		for _, name := range corsAnswerHeaders {
@@ -652,7 +655,7 @@ func nginxAppTwice(a *analysis) []cors.Finding {
 			with = ", with credentials"
 		}
 		msg := fmt.Sprintf("nginx (%s) passed the %s to the application, %s (%s), and both sent Access-Control-Allow-Origin: the application's %s first, nginx's %s after it (nginx adds its add_header lines after the proxied answer's headers). ",
-			nginxMarks[0], strings.Replace(r.step, "actual", "request", 1), appName, appMarks[0], show(vals[0]), show(vals[1]))
+			nginxMarks[0], stepWords(r.step), appName, appMarks[0], show(vals[0]), show(vals[1]))
 		// An error answer of the application with its value alone: it
 		// answers errors itself, and nginx's lines lack always.
 		errNote := ""
