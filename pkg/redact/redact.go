@@ -302,11 +302,11 @@ func param(p string) string {
 
 // holdsSecretParam reports whether v, a parameter's value unescaped, is a
 // URL (a return_to's, a redirect's) with a secret parameter of its own
-// (…/cb?code=…): the whole value is hidden, as its query is the URL's
-// too. Its pieces between any of "?#&;" are read at once, so a URL held
-// in a URL held in one costs no second scan.
+// (…/cb?code=…, …/cb;jsessionid=…): the whole value is hidden, as its
+// query is the URL's too. Its pieces between any of "?#&;" are read at
+// once, so a URL held in a URL held in one costs no second scan.
 func holdsSecretParam(v string) bool {
-	if queryStarts.index(v) < 0 {
+	if urlSecretMarks.index(v) < 0 {
 		return false
 	}
 	for start, i := 0, 0; i <= len(v); i++ {

@@ -125,6 +125,8 @@ func TestURL(t *testing.T) {
 		{"https://a.example/login?next=/cb%3Fstate%3Ds%26access_token%3Dt0k3n", "https://a.example/login?next=" + Marker},
 		{"https://a.example/r?u=https://b.example/cb?code=c0d3", "https://a.example/r?u=" + Marker},
 		{"https://a.example/r?u=https://b.example/?v=https://c.example/?sig=s1g", "https://a.example/r?u=" + Marker},
+		// A held URL's path parameter (;jsessionid=) is its secret too.
+		{"https://a.example/r?u=https%3A%2F%2Fb.example%2Fcb%3Bjsessionid%3DABC&x=1", "https://a.example/r?u=" + Marker + "&x=1"},
 		{"https://a.example/r?u=https%3A%2F%2Fb.example%2F%3Fpage%3D2", "https://a.example/r?u=https%3A%2F%2Fb.example%2F%3Fpage%3D2"},
 		{"https://a.example/r?u=%2Fcb%3Fcode%3D", "https://a.example/r?u=%2Fcb%3Fcode%3D"},
 		// Userinfo, even where the URL does not parse.
