@@ -1406,15 +1406,16 @@ func causeNotInFile(e, unanswered *Entry, unansweredWhat string, headersRecorded
 }
 
 // unsentPastRedirect reports whether u, the redirect hop of j the file
-// holds no answer for, is Firefox's entry for a request it did not send
-// after a redirect: status 0, no response headers, no error text, and no
+// holds no answer for, is the browser's entry for a request it did not
+// send after a redirect (Recorder.ListsUnsentAfterRedirect: Firefox's):
+// status 0, no response headers, no error text, and no
 // Origin (Firefox ESR 153.8 writes one, in some runs, where the redirect
 // failed the CORS check: redirect-hop-credentials-star,
 // redirect-hop-credentials-no-acac; none for fetch()'s redirect: 'error',
 // whose redirect it also does not follow). A request its preflight stopped
 // has its Origin.
 func unsentPastRedirect(j *job, u *Entry) bool {
-	if u == nil || u == j.pair || j.rec.RecordsFailures || j.rec.Profile != cors.Firefox {
+	if u == nil || u == j.pair || j.rec.RecordsFailures || !j.rec.ListsUnsentAfterRedirect {
 		return false
 	}
 	for _, h := range j.hops {

@@ -31,6 +31,10 @@ type Recorder struct {
 	// so a request the browser blocked is not in the file at all
 	// (chrome-har drops those Network.loadingFailed ends).
 	LeavesOutFailed bool
+	// ListsUnsentAfterRedirect: the browser writes an entry (status 0, no
+	// headers, no error) for a request it did not send after a redirect
+	// it stopped at, so a redirect hop with no answer can be that.
+	ListsUnsentAfterRedirect bool
 }
 
 // proxies are the log.creator.name values (lower case) of the tools that
@@ -89,7 +93,9 @@ func isVersionSuffix(s string) bool {
 // nil for one that drives several and names it in log.browser. failures:
 // the tool marks a request the browser blocked; leavesOut: it writes no
 // entry for a request that failed; devTools: it is the engine's own
-// DevTools; exports: the tool hands over another tool's export, whichever
+// DevTools; unsent (on a DevTools row): the engine writes an entry for a
+// request it did not send after a redirect, whatever tool records it
+// (Recorder.ListsUnsentAfterRedirect); exports: the tool hands over another tool's export, whichever
 // of these rows has the engine it drove (else that engine's DevTools).
 var creators = []struct {
 	name      string
@@ -97,6 +103,7 @@ var creators = []struct {
 	failures  bool
 	leavesOut bool
 	devTools  bool
+	unsent    bool
 	exports   []string
 }{
 	// The engines' own DevTools: Chrome's (and Edge's), Safari's, Firefox's.
@@ -105,7 +112,9 @@ var creators = []struct {
 	// Firefox's DevTools write Services.appinfo.name, application.ini's
 	// Name (--with-app-basename), as creator and browser alike
 	// (netmonitor/src/har/har-builder-utils.js): a fork writes its own.
-	{name: "firefox", profile: cors.Firefox, failures: false, devTools: true},
+	// Firefox ESR 153.8 writes the request it did not send past a redirect
+	// (redirect-hop-credentials-star, redirect-hop-credentials-no-acac).
+	{name: "firefox", profile: cors.Firefox, failures: false, devTools: true, unsent: true},
 	{name: "librewolf", profile: cors.Firefox, failures: false},      // LibreWolf's mozconfig
 	{name: "waterfox", profile: cors.Firefox, failures: false},       // Waterfox's builds
 	{name: "floorp", profile: cors.Firefox, failures: false},         // Floorp's builds
@@ -166,6 +175,7 @@ func detectRecorder(creator, browser Creator, userAgent string) Recorder {
 			rec.RecordsFailures, rec.LeavesOutFailed, exports = t.failures, t.leavesOut, t.exports
 			if t.profile != nil {
 				rec.Profile, rec.Source = t.profile, BrowserFromCreator
+				rec.ListsUnsentAfterRedirect = listsUnsentAfterRedirect(rec.Profile)
 				return rec
 			}
 			break
@@ -185,6 +195,7 @@ func detectRecorder(creator, browser Creator, userAgent string) Recorder {
 	if exports != nil && rec.Source != BrowserDefault {
 		rec.RecordsFailures, rec.LeavesOutFailed = exportedAs(exports, rec.Profile)
 	}
+	rec.ListsUnsentAfterRedirect = listsUnsentAfterRedirect(rec.Profile)
 	return rec
 }
 
@@ -198,6 +209,17 @@ func exportedAs(exports []string, p *cors.Profile) (failures, leavesOut bool) {
 		}
 	}
 	return marksFailures(p), false
+}
+
+// listsUnsentAfterRedirect reports whether p's browser writes an entry
+// for a request it did not send after a redirect (Firefox's does).
+func listsUnsentAfterRedirect(p *cors.Profile) bool {
+	for _, t := range creators {
+		if t.devTools && t.profile == p {
+			return t.unsent
+		}
+	}
+	return false
 }
 
 // marksFailures reports whether the DevTools of p's browser mark a request

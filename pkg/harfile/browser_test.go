@@ -119,12 +119,19 @@ func TestCreatorsTable(t *testing.T) {
 		}
 	}
 	marks := map[*cors.Profile]bool{cors.Chromium: true, cors.Firefox: false, cors.Safari: false}
+	// Firefox ESR 153.8 writes an entry for a request it did not send
+	// past a redirect; Chromium and WebKit write none.
+	unsent := map[*cors.Profile]bool{cors.Chromium: false, cors.Firefox: true, cors.Safari: false}
 	for _, p := range cors.AllProfiles {
 		if devToolsRows[p] != 1 {
 			t.Errorf("%s: %d DevTools rows, want 1", p.Name, devToolsRows[p])
 		}
 		if got, ok := marks[p]; !ok || marksFailures(p) != got {
 			t.Errorf("marksFailures(%s) = %v, want %v (known: %v)", p.Name, marksFailures(p), got, ok)
+		}
+		if got, ok := unsent[p]; !ok || listsUnsentAfterRedirect(p) != got {
+			t.Errorf("listsUnsentAfterRedirect(%s) = %v, want %v (known: %v)",
+				p.Name, listsUnsentAfterRedirect(p), got, ok)
 		}
 	}
 	for _, c := range creators {
@@ -162,6 +169,31 @@ func TestLeavesOutFailed(t *testing.T) {
 		if r.RecordsFailures != tc.failures || r.LeavesOutFailed != tc.leaves {
 			t.Errorf("%s/%s: failures %v, leaves out %v; want %v, %v",
 				tc.creator, tc.browser, r.RecordsFailures, r.LeavesOutFailed, tc.failures, tc.leaves)
+		}
+	}
+}
+
+// TestListsUnsentAfterRedirect: whether the file's entry with no answer
+// past a redirect can be a request the browser did not send is the
+// engine's (Firefox's), whichever tool wrote the file.
+func TestListsUnsentAfterRedirect(t *testing.T) {
+	for _, tc := range []struct {
+		creator, browser, ua string
+		want                 bool
+	}{
+		{"Firefox", "Firefox", ffUA, true},
+		{"LibreWolf", "LibreWolf", ffUA, true},
+		{"Playwright", "firefox", "", true},
+		{"Browsertime", "Firefox", ffUA, true},
+		{"Charles Proxy", "", ffUA, true},
+		{"WebInspector", "", chromeUA, false},
+		{"Playwright", "chromium", "", false},
+		{"WebKit Web Inspector", "", "", false},
+		{"Charles Proxy", "", chromeUA, false},
+	} {
+		r := detectRecorder(Creator{Name: tc.creator}, Creator{Name: tc.browser}, tc.ua)
+		if r.ListsUnsentAfterRedirect != tc.want {
+			t.Errorf("%s/%s: lists unsent %v, want %v", tc.creator, tc.browser, r.ListsUnsentAfterRedirect, tc.want)
 		}
 	}
 }
