@@ -1040,8 +1040,7 @@ func (a *analyzer) judge(j *job) *Result {
 		if cred, dc := credentialed(ex, j.rec.Profile); dc.Verdict == cors.Blocked {
 			d, ex, req = dc, cred, cred.Request
 			if f := &d.Findings[0]; f.Reported {
-				f.Message += " (the file shows no cookies, but only a request with " + cors.InitiatorOf(&req).Credentials +
-					" fails on these headers, so it was credentialed)"
+				f.Message += credentialedNote(&req, "")
 			}
 		}
 	case !req.Credentials && !j.cookiesBefore && unsentPastRedirect(j, unanswered) && redirected(ex, j.rec.Profile):
@@ -1053,9 +1052,7 @@ func (a *analyzer) judge(j *job) *Result {
 			d, ex, req = dc, cred, cred.Request
 			causeKnown = true
 			if f := &d.Findings[0]; f.Reported {
-				f.Message += " (the file shows no cookies, but " + j.rec.Profile.Display +
-					" did not send the request this redirect led to, and only a request with " +
-					cors.InitiatorOf(&req).Credentials + " fails on its headers, so it was credentialed)"
+				f.Message += credentialedNote(&req, j.rec.Profile.Display)
 			}
 		}
 	}
@@ -1379,6 +1376,26 @@ func fillHop(h *cors.Hop, resp *cors.Message, e *Entry, requestHeaders bool) {
 		resp.Status = 200
 		h.Response = resp
 	}
+}
+
+// Why a request the file shows without cookies was credentialed: only a
+// request with them (the initiator's word for them, %s) fails on the
+// headers judged; past a redirect the browser did not follow (its name,
+// %s), those are the redirect's.
+const (
+	credentialedNoteFormat   = " (the file shows no cookies, but %sonly a request with %s fails on %s headers, so it was credentialed)"
+	unsentRedirectNoteFormat = "%s did not send the request this redirect led to, and "
+)
+
+// credentialedNote is the note a finding gets when the file shows req
+// without cookies but only a request with credentials fails; unsentBy
+// names the browser when it stopped at a redirect, else "".
+func credentialedNote(req *cors.Request, unsentBy string) string {
+	why, whose := "", "these"
+	if unsentBy != "" {
+		why, whose = fmt.Sprintf(unsentRedirectNoteFormat, unsentBy), "its"
+	}
+	return fmt.Sprintf(credentialedNoteFormat, why, cors.InitiatorOf(req).Credentials, whose)
 }
 
 // hopKnown reports whether the file records what became of the request:

@@ -519,3 +519,21 @@ func TestSetCredentials(t *testing.T) {
 		}
 	}
 }
+
+// TestCredentialedNote: the two notes of a request the file shows without
+// cookies, plain and past a redirect the browser did not follow, word the
+// same reason from one helper.
+func TestCredentialedNote(t *testing.T) {
+	req := &cors.Request{}
+	cred := cors.InitiatorOf(req).Credentials
+	for _, tc := range []struct{ unsentBy, want string }{
+		{"", " (the file shows no cookies, but only a request with " + cred +
+			" fails on these headers, so it was credentialed)"},
+		{"Firefox", " (the file shows no cookies, but Firefox did not send the request this redirect led to, " +
+			"and only a request with " + cred + " fails on its headers, so it was credentialed)"},
+	} {
+		if got := credentialedNote(req, tc.unsentBy); got != tc.want {
+			t.Errorf("%q:\n got %s\nwant %s", tc.unsentBy, got, tc.want)
+		}
+	}
+}
