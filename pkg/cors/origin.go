@@ -440,7 +440,7 @@ func serializationSlips(a *url.URL, acao string) []string {
 	scheme := strings.ToLower(a.Scheme)
 	switch p := a.Port(); {
 	case p == defaultPort(scheme):
-		out = append(out, "carries the default port :"+p)
+		out = append(out, DefaultPortSlip(p))
 	case p != "" && canonicalPort(p) == defaultPort(scheme):
 		out = append(out, "carries the default port "+defaultPort(scheme)+", written :"+p)
 	case p != "":
@@ -466,6 +466,11 @@ func serializationSlips(a *url.URL, acao string) []string {
 	}
 	return out
 }
+
+// DefaultPortSlip is the slip serializationSlips (and EntrySlips) names
+// for a value that writes its scheme's default port, port, out: the one
+// that makes an entry allow-origin-default-port.
+func DefaultPortSlip(port string) string { return "carries the default port :" + port }
 
 // EntrySlips says how an allow-list entry is an origin written otherwise
 // than a browser serializes it in Origin (RFC 6454 §6.1): white space

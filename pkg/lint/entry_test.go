@@ -96,10 +96,17 @@ Resources:
 		{"http api, :443", httpAPI, "https://app.example.com:443", page, platform.CodeAllowOriginDefaultPort, platform.CodeHTTPAPINotConfigured, "default port :443"},
 		{"http api, http :80", httpAPI, "http://x.com:80", "http://x.com", platform.CodeAllowOriginDefaultPort, platform.CodeHTTPAPINotConfigured, "default port :80"},
 		{"http api, a path", httpAPI, "https://app.example.com/app", page, platform.CodeHTTPAPINotConfigured, "", "carries a path (/app)"},
-		{"http api, white space", httpAPI, " https://app.example.com", page, platform.CodeHTTPAPINotConfigured, "", "white space"},
+		// Quoted as written: the white space it names is in the quotes.
+		{"http api, white space", httpAPI, " https://app.example.com", page, platform.CodeHTTPAPINotConfigured, "",
+			"lists ' https://app.example.com', which has white space around it"},
 		{"function url, :443", functionURLEntry, "https://app.example.com:443", page, platform.CodeAllowOriginDefaultPort, platform.CodeLambdaURLNotConfigured, "default port :443"},
 		// White space too: still the port's code, whose fix writes it.
-		{"function url, :443 and white space", functionURLEntry, "https://app.example.com:443 ", page, platform.CodeAllowOriginDefaultPort, platform.CodeLambdaURLNotConfigured, "white space around it and carries the default port :443"},
+		{"function url, :443 and white space", functionURLEntry, "https://app.example.com:443 ", page, platform.CodeAllowOriginDefaultPort, platform.CodeLambdaURLNotConfigured,
+			"'https://app.example.com:443 ', which has white space around it and carries the default port :443"},
+		// A trailing slash or upper case too: the port the message names
+		// decides the code.
+		{"function url, :443 and a slash", functionURLEntry, "https://app.example.com:443/", page, platform.CodeAllowOriginDefaultPort, platform.CodeLambdaURLNotConfigured, "carries the default port :443 and has a trailing slash"},
+		{"bucket, :443 and upper case", bucket, "HTTPS://APP.example.com:443", page, platform.CodeAllowOriginDefaultPort, platform.CodeS3CORSRuleMismatch, "carries the default port :443 and has upper-case letters"},
 		{"function url, a path", functionURLEntry, "https://app.example.com/app", page, platform.CodeLambdaURLNotConfigured, "", "carries a path (/app)"},
 		{"bucket, :443", bucket, "https://app.example.com:443", page, platform.CodeAllowOriginDefaultPort, platform.CodeS3CORSRuleMismatch, "default port :443"},
 		{"bucket, trailing slash", bucket, "https://app.example.com/", page, platform.CodeS3CORSRuleMismatch, "", "trailing slash"},

@@ -35,7 +35,7 @@ func init() {
 		Why:      "A browser serializes an origin without its scheme's default port (RFC 6454 §6.1; the URL standard drops `:443` from an https URL and `:80` from an http one when it parses it), so the origin it sends and compares never has it. The value was built from scheme, host and port (`scheme + \"://\" + host + \":\" + port`, nginx's `$scheme://$host:$server_port`, a deployment variable such as `APP_ORIGIN=https://${HOST}:${PORT}`), or someone wrote the origin with its port.",
 		Example:  "HTTP/1.1 200 OK\nAccess-Control-Allow-Origin: https://app.example.com:443\nVary: Origin",
 		Confirm:  "```sh\ncurl -sI -H 'Origin: https://app.example.com' URL | grep -i '^access-control-allow-origin'\n```\nA value ending in `:443` (https) or `:80` (http) confirms; then find where it is written (`grep -rn ':443' /etc/nginx`, the deployment's variables).",
-		Detect:   "The browser reports [allow-origin-mismatch](allow-origin-mismatch.md) (or its preflight twin) with a value that is exactly the page's origin followed by `:` and its scheme's default port. corsdiag's conformance suite shows the block in Chromium, Firefox and WebKit with a page served on port 80 (`testdata/scenarios/15-default-port.yaml`).\n\n`corsdiag lint` also reads the allow-lists a service compares the Origin with: an entry of an HTTP API's or function URL's `AllowOrigins`, or of a bucket's `AllowedOrigins`, that is the page's origin with its default port never matches, so the service answers without `Access-Control-Allow-Origin`. Lint names the entry and its line with this code, where `check` sees only the refusal and gives the service's own ([apigw-http-api-cors-not-configured](apigw-http-api-cors-not-configured.md), [lambda-url-cors-not-configured](lambda-url-cors-not-configured.md), [s3-cors-rule-mismatch](s3-cors-rule-mismatch.md)); the fix is that code's, the list written with the origin as the browser sends it. Another entry written otherwise (a trailing slash, a path, upper case, white space around it) is named in that code's message.",
+		Detect:   "The browser reports [allow-origin-mismatch](allow-origin-mismatch.md) (or its preflight twin) with a value that is exactly the page's origin followed by `:` and its scheme's default port. corsdiag's conformance suite shows the block in Chromium, Firefox and WebKit with a page served on port 80 (`testdata/scenarios/15-default-port.yaml`).\n\n`corsdiag lint` also reads the allow-lists a service compares the Origin with: an entry of an HTTP API's or function URL's `AllowOrigins`, or of a bucket's `AllowedOrigins`, that is the page's origin with its default port never matches, so the service answers without `Access-Control-Allow-Origin`. Lint names the entry and its line with this code, where `check` sees only the refusal and gives the service's own ([apigw-http-api-cors-not-configured](apigw-http-api-cors-not-configured.md), [lambda-url-cors-not-configured](lambda-url-cors-not-configured.md), [s3-cors-rule-mismatch](s3-cors-rule-mismatch.md)); the fix is that code's, the list written with the origin as the browser sends it. An entry with the port and another slip besides (`https://app.example.com:443/`, white space around it, upper case) is this code too; another entry written otherwise (a trailing slash, a path, upper case, white space around it) is named, as written, in that code's message.",
 		Related:  []cors.Code{cors.CodePreflightAllowOriginMismatch, cors.CodeInvalidAllowOrigin},
 	}
 	addFixes(CodeAllowOriginDefaultPort,
@@ -89,18 +89,22 @@ func (a *analysis) listFinding(code cors.Code, id, list, step, msg, summary stri
 	}
 	// Each entry once, those with the port first (they decide the code),
 	// a few at most: a template's list has any length.
+	// The port the message names decides the code, whatever else the
+	// entry slips on (white space, a slash, upper case). Each is quoted
+	// as written: the white space it names is inside the quotes.
 	type slipped struct{ entry, why string }
 	var ports, others []slipped
 	seen := map[string]bool{}
+	scheme, _, _ := strings.Cut(origin, "://")
+	portSlip := cors.DefaultPortSlip(cors.DefaultPort(scheme))
 	for _, e := range entries {
-		t := strings.TrimSpace(e)
 		o, slips := cors.EntrySlips(e)
-		if o != origin || len(slips) == 0 || seen[t] {
+		if o != origin || len(slips) == 0 || seen[e] {
 			continue
 		}
-		seen[t] = true
-		s := slipped{t, strings.Join(slips, " and ")}
-		if o, ok := DefaultPortValue(t); ok && o == origin {
+		seen[e] = true
+		s := slipped{e, strings.Join(slips, " and ")}
+		if slices.Contains(slips, portSlip) {
 			ports = append(ports, s)
 		} else {
 			others = append(others, s)
