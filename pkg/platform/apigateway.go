@@ -965,10 +965,13 @@ const api = new apigateway.RestApi(this, 'Api', {
 	actualMapping := []fixBuilder{
 		{FormatConsole, "API Gateway console", func(c FixContext) string {
 			return fmt.Sprintf(`Non-proxy integration:
-1. Resources → %s → Enable CORS: tick %s as well as OPTIONS, origin %s. Save.
-   (This adds Access-Control-Allow-Origin to the method response and maps it in the integration response.)
+1. Resources → %s → Enable CORS: tick %s as well as OPTIONS,
+   origin %s. Save.
+   (This adds Access-Control-Allow-Origin to the method response and
+   maps it in the integration response.)
 2. Deploy API → stage %s.
-Lambda proxy / HTTP proxy integration: the console cannot add it; return the header from the backend (--fix-format lambda).`, c.safeResource(), c.Method, c.Origin, c.Stage)
+Lambda proxy / HTTP proxy integration: the console cannot add it;
+return the header from the backend (--fix-format lambda).`, c.safeResource(), c.Method, c.Origin, c.Stage)
 		}},
 		{FormatAWSCLI, "map Access-Control-Allow-Origin on the method (non-proxy), then redeploy", func(c FixContext) string {
 			return withResource(c, fmt.Sprintf(`
@@ -1004,9 +1007,10 @@ Resources:
 				c.okStatus(), yamlParams(apigwHeaderParams(c, false), "            ", "method.response.header.", fals))
 		}},
 		{FormatTerraform, "method and integration responses map the header (non-proxy)", func(c FixContext) string {
-			return fmt.Sprintf(`# Add response_parameters to the method's existing responses for status %s
-# (and each other status it returns), keeping what they hold: a second
-# resource for the same status would replace its templates and models.
+			return fmt.Sprintf(`# Add response_parameters to the method's existing responses for status
+# %s (and each other status it returns), keeping what they hold: a
+# second resource for the same status would replace its templates and
+# models.
 resource "aws_api_gateway_method_response" "cors_%s" {
   rest_api_id = aws_api_gateway_rest_api.api.id
   resource_id = aws_api_gateway_resource.this.id # %s
@@ -1047,8 +1051,10 @@ resource "aws_api_gateway_integration_response" "cors_%s" {
 	addFixes(CodeAPIGWGatewayResponses,
 		fixBuilder{FormatConsole, "API Gateway console", func(c FixContext) string {
 			return fmt.Sprintf(`1. API Gateway console → APIs → %s → Gateway responses.
-2. Select Default 4XX → Edit → Response headers → add Access-Control-Allow-Origin = '%s' (quotes included;
-   a response that has the header already keeps its value). Save.
+2. Select Default 4XX → Edit → Response headers → add
+   Access-Control-Allow-Origin = '%s'
+   (quotes included; a response that has the header already keeps its
+   value). Save.
 3. Do the same for Default 5XX%s.
 4. Resources → Deploy API → stage %s.`, c.APIID, c.Origin, typesSuffix(c), c.Stage)
 		}},
@@ -1089,8 +1095,10 @@ aws apigateway get-stage --rest-api-id %s --stage-name %s --query webAclArn`, cu
 
 	addFixes(CodeAPIGWAuthOnOptions,
 		fixBuilder{FormatConsole, "API Gateway console", func(c FixContext) string {
-			return fmt.Sprintf(`1. Resources → %s: if only ANY exists, add an OPTIONS method (Enable CORS does it).
-2. OPTIONS → Method request → Authorization: NONE, API key required: false.
+			return fmt.Sprintf(`1. Resources → %s: if only ANY exists, add an
+   OPTIONS method (Enable CORS does it).
+2. OPTIONS → Method request → Authorization: NONE,
+   API key required: false.
 3. Deploy API → stage %s.`, c.safeResource(), c.Stage)
 		}},
 		fixBuilder{FormatAWSCLI, "no authorizer and no API key on OPTIONS (a MOCK one where ANY takes it), then redeploy", func(c FixContext) string {
@@ -1213,7 +1221,8 @@ aws apigateway get-stage --rest-api-id "$API_ID" --stage-name %s --query '{deplo
 aws apigateway create-deployment --rest-api-id "$API_ID" --stage-name %s --description "CORS"`, c.APIID, c.Stage, c.Stage, c.Stage)
 		}},
 		fixBuilder{FormatConsole, "API Gateway console", func(c FixContext) string {
-			return fmt.Sprintf("Resources → Deploy API → Stage: %s → Deploy. Then Stages → %s → Deployment history shows the new deployment.", c.Stage, c.Stage)
+			return fmt.Sprintf("Resources → Deploy API → Stage: %s → Deploy.\n"+
+				"Then Stages → %s → Deployment history shows the new deployment.", c.Stage, c.Stage)
 		}},
 		fixBuilder{FormatTerraform, "redeploy whenever the API changes", tfDeploymentFix},
 		fixBuilder{FormatCloudFormation, "CloudFormation does not redeploy by itself", func(c FixContext) string {
@@ -1232,11 +1241,13 @@ Resources:
 
 	addFixes(CodeHTTPAPINotConfigured,
 		fixBuilder{FormatConsole, "API Gateway console", func(c FixContext) string {
-			return fmt.Sprintf(`API Gateway console → APIs → %s → CORS → Configure, and add (keep the values already there):
+			return fmt.Sprintf(`API Gateway console → APIs → %s → CORS → Configure, and add
+(keep the values already there):
   Access-Control-Allow-Origin: %s
   Access-Control-Allow-Methods: %s
   Access-Control-Allow-Headers: %s
-%sSave (HTTP APIs with auto-deploy apply it at once; otherwise deploy the stage).%s`, c.APIID, c.Origin, c.methodList(", "), c.headerList(", "), consoleCredentials(c), httpAPIOptionsRoute(c, FormatConsole))
+%sSave (HTTP APIs with auto-deploy apply it at once; otherwise deploy
+the stage).%s`, c.APIID, c.Origin, c.methodList(", "), c.headerList(", "), consoleCredentials(c), httpAPIOptionsRoute(c, FormatConsole))
 		}},
 		fixBuilder{FormatAWSCLI, "get-api, merge into CorsConfiguration (jq), update-api", httpAPIMergeCLI},
 		fixBuilder{FormatCloudFormation, "CorsConfiguration on AWS::ApiGatewayV2::Api", func(c FixContext) string {
@@ -1599,8 +1610,9 @@ func yamlList(items []string, indent string) string {
 // the deployment after them. The body stays in the list for an API
 // defined by one.
 func tfDeployment(refs ...string) string {
-	items := "      # and every aws_api_gateway_method, _integration, _method_response,\n" +
-		"      # _integration_response and _gateway_response of the API\n"
+	items := "      # and every aws_api_gateway_method, _integration,\n" +
+		"      # _method_response, _integration_response and _gateway_response\n" +
+		"      # of the API\n"
 	if len(refs) > 0 {
 		items = "      " + strings.Join(refs, ",\n      ") + ",\n"
 	}
@@ -1612,7 +1624,8 @@ resource "aws_api_gateway_deployment" "api" {
   rest_api_id = aws_api_gateway_rest_api.api.id
   triggers = {
     redeployment = sha1(jsonencode([
-      aws_api_gateway_rest_api.api.body, # an API defined by an OpenAPI body
+      # an API defined by an OpenAPI body
+      aws_api_gateway_rest_api.api.body,
 ` + items + `    ]))
   }
   lifecycle {

@@ -174,7 +174,10 @@ resource "aws_cloudfront_distribution" "this" {
 	)
 	addFixes(CodeCloudFrontNoOptions,
 		fixBuilder{FormatConsole, "CloudFront console", func(c FixContext) string {
-			return "CloudFront console → the distribution → Behaviors → Edit → Allowed HTTP methods: GET, HEAD, OPTIONS (or GET, HEAD, OPTIONS, PUT, POST, PATCH, DELETE for an API); Cache HTTP methods: tick OPTIONS. Save."
+			return "CloudFront console → the distribution → Behaviors → Edit →\n" +
+				"Allowed HTTP methods: GET, HEAD, OPTIONS (or GET, HEAD, OPTIONS, PUT,\n" +
+				"POST, PATCH, DELETE for an API); Cache HTTP methods: tick OPTIONS.\n" +
+				"Save."
 		}},
 		fixBuilder{FormatAWSCLI, "add OPTIONS to the behavior serving the path", func(c FixContext) string {
 			return cloudFrontBehaviorCLI(c, jqCloudFrontAllowOptions, `# the behavior serving the path, alone,

@@ -52,7 +52,9 @@ func init() {
 	// form for it.
 	addFixes(CodeS3WildcardCreds,
 		fixBuilder{FormatConsole, "S3 console", func(c FixContext) string {
-			return fmt.Sprintf("S3 console → Buckets → %s → Permissions → Cross-origin resource sharing (CORS) → Edit → first inside the [ ] list, before the rule with \"*\" (keep every rule), add:\n%s", c.Bucket, s3CorsRuleJSON(c))
+			return fmt.Sprintf("S3 console → Buckets → %s → Permissions →\n"+
+				"Cross-origin resource sharing (CORS) → Edit → first inside the [ ]\n"+
+				"list, before the rule with \"*\" (keep every rule), add:\n%s", c.Bucket, s3CorsRuleJSON(c))
 		}},
 		fixBuilder{FormatAWSCLI, "get-bucket-cors, put the page's rule first (jq), put-bucket-cors", s3FirstRuleCLI},
 		fixBuilder{FormatCloudFormation, "CorsConfiguration on AWS::S3::Bucket, the page's rule first", func(c FixContext) string {
@@ -67,7 +69,9 @@ func init() {
 		}
 		addFixes(code,
 			fixBuilder{FormatConsole, "S3 console", func(c FixContext) string {
-				return fmt.Sprintf("S3 console → Buckets → %s → Permissions → Cross-origin resource sharing (CORS) → Edit → inside the [ ] list, after the rules already there (keep them), add:\n%s", c.Bucket, s3CorsRuleJSON(c))
+				return fmt.Sprintf("S3 console → Buckets → %s → Permissions →\n"+
+					"Cross-origin resource sharing (CORS) → Edit → inside the [ ] list,\n"+
+					"after the rules already there (keep them), add:\n%s", c.Bucket, s3CorsRuleJSON(c))
 			}},
 			fixBuilder{FormatAWSCLI, "get-bucket-cors, add the rule (jq), put-bucket-cors", s3MergeCLI},
 			fixBuilder{FormatCloudFormation, "CorsConfiguration on AWS::S3::Bucket", func(c FixContext) string {
