@@ -679,6 +679,60 @@ func BenchmarkHostileText(b *testing.B) {
 	}
 }
 
+// hostileShapes are runs an untrusted HAR or server answer may hold to
+// slow redaction down: keys with no value (escaped, unquoted, JSON),
+// backslash runs before quotes, unterminated quoted values.
+var hostileShapes = []struct{ name, run string }{
+	{"escaped-keys", `\"password\":`},
+	{"escaped2-keys", `\\\"password\\\":`},
+	{"u0022-keys", `\u0022password\u0022:`},
+	{"backslash-quote", `password=\\\\\\\\\\\\\\\"`},
+	{"backslash-run", `\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\`},
+	{"key-eq", `password=`},
+	{"key-eq-amp", `api_key=&`},
+	{"json-unterminated", `"password": "`},
+	{"json-keys", `"password":`},
+	{"single-quote", `'password':'`},
+	{"parity-keys", `\\"password\\":`},
+	{"json-array", `"password": ["x", `},
+	{"key-eq-space", `password= `},
+	{"yaml-colon", `client_secret: `},
+	{"unhinted-eq", `AccountKey=`},
+	{"key-spaces", `password` + strings.Repeat(" ", 64)},
+}
+
+// hostileSizes are 16 KiB, 160 KiB and 1.6 MiB: time per byte must stay
+// flat across them (compare ns/op divided by the size, or MB/s).
+var hostileSizes = []int{16 << 10, 160 << 10, 1600 << 10}
+
+// hostile is run repeated to n bytes, after an opening brace.
+func hostile(run string, n int) string {
+	s := "{" + strings.Repeat(run, n/len(run)+1)
+	return s[:n]
+}
+
+// benchHostile is redact on each shape at each size: a step that re-scans
+// the rest of the text per key shows as MB/s falling 10× a size.
+func benchHostile(b *testing.B, redact func(string) string) {
+	for _, sh := range hostileShapes {
+		for _, n := range hostileSizes {
+			s := hostile(sh.run, n)
+			b.Run(fmt.Sprintf("%s/%d", sh.name, n), func(b *testing.B) {
+				b.SetBytes(int64(n))
+				for b.Loop() {
+					_ = redact(s)
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkHostileTextGrowth is Text on hostile runs of three sizes.
+func BenchmarkHostileTextGrowth(b *testing.B) { benchHostile(b, Text) }
+
+// BenchmarkHostileBodyGrowth is Body on hostile runs of three sizes.
+func BenchmarkHostileBodyGrowth(b *testing.B) { benchHostile(b, Body) }
+
 // BenchmarkURL is URL on a request URL with a query, nothing to redact.
 func BenchmarkURL(b *testing.B) {
 	s := "https://api2.example.test/v1/items/2?page=2&sort=name"
