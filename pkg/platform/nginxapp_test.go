@@ -91,3 +91,23 @@ func TestNginxAppTwicePairsEachLayer(t *testing.T) {
 		})
 	}
 }
+
+// TestNginxKeepAppSnippetKeepsServerHeaders: the snippet that keeps the
+// application's CORS headers offers a location add_header to stop the
+// server block's CORS lines; that stops the server block's other
+// add_header lines too, so it says to repeat them, and not to merge
+// (add_header_inherit merge brings the CORS lines back).
+func TestNginxKeepAppSnippetKeepsServerHeaders(t *testing.T) {
+	var snippet string
+	for _, f := range Fixes(CodeNginxDuplicatesApp, existingContext(true)) {
+		if f.Format == FormatNginx {
+			snippet = f.Snippet
+		}
+	}
+	prose := strings.Join(strings.Fields(snippet), " ")
+	for _, s := range []string{"server block", "(HSTS, CSP...)", "repeat", "add_header_inherit merge, which would bring the CORS lines back"} {
+		if !strings.Contains(prose, s) {
+			t.Errorf("snippet lacks %q:\n%s", s, snippet)
+		}
+	}
+}
