@@ -1452,8 +1452,10 @@ func gatewayResponseTemplates(kept func(c FixContext, mark string) string, param
 // for the origins * served.
 const (
 	lambdaURLExtend      = "extend each list: the values already there stay"
-	lambdaURLReplaceStar = "AllowOrigins: these in place of \"*\"; extend the other lists: the values already there stay"
-	lambdaURLOthersSlot  = "each other origin that calls the URL, in this list too: one left out is refused"
+	lambdaURLReplaceStar = "AllowOrigins: these in place of \"*\"; extend the other\n" +
+		"lists: the values already there stay"
+	lambdaURLOthersSlot = "each other origin that calls the URL, in this list too:\n" +
+		"one left out is refused"
 )
 
 // lambdaURLCFN is the function URL's Cors in CloudFormation; lists says
@@ -1487,20 +1489,21 @@ func lambdaURLServerless(c FixContext, lists string) string {
         allowedMethods: [%s]
         allowedHeaders: [%s]
         allowCredentials: %s
-`, lists, lambdaURLOriginsYAML(c, lists, "          "), quoteList(c.Methods[:1]), quoteList(c.Headers), c.credentials("#", ""))
+`, hashLines(lists, "        "), lambdaURLOriginsYAML(c, lists, "          "), quoteList(c.Methods[:1]), quoteList(c.Headers), c.credentials("#", ""))
 }
 
 // lambdaURLCorsYAML is AuthType and Cors of a function URL, at indent
 // (CloudFormation's AWS::Lambda::Url, SAM's FunctionUrlConfig).
 func lambdaURLCorsYAML(c FixContext, lists, by string) string {
-	return indent(fmt.Sprintf(`AuthType: NONE # keep yours: NONE written over AWS_IAM turns the URL's IAM auth off
+	return indent(fmt.Sprintf(`AuthType: NONE # keep yours: NONE written over AWS_IAM
+# turns the URL's IAM auth off
 Cors:
   # %s
   AllowOrigins:%s
   AllowMethods: [%s]
   AllowHeaders: [%s]
   AllowCredentials: %s
-`, lists, lambdaURLOriginsYAML(c, lists, "    "), quoteList(c.Methods[:1]), quoteList(c.Headers), c.credentials("#", "")), by)
+`, hashLines(lists, "  "), lambdaURLOriginsYAML(c, lists, "    "), quoteList(c.Methods[:1]), quoteList(c.Headers), c.credentials("#", "")), by)
 }
 
 // lambdaURLTerraform is lambdaURLCFN for aws_lambda_function_url.
@@ -1517,7 +1520,12 @@ func lambdaURLTerraform(c FixContext, lists string) string {
     allow_credentials = %s
   }
 }
-`, lists, lambdaURLOriginsHCL(c, lists), quoteList(c.Methods[:1]), quoteList(c.Headers), c.credentials("#", ""))
+`, hashLines(lists, "    "), lambdaURLOriginsHCL(c, lists), quoteList(c.Methods[:1]), quoteList(c.Headers), c.credentials("#", ""))
+}
+
+// hashLines continues a #-comment over the lines of s, each at indent.
+func hashLines(s, indent string) string {
+	return strings.ReplaceAll(s, "\n", "\n"+indent+"# ")
 }
 
 // lambdaURLOriginsYAML is AllowOrigins' value: a flow list, or, in place
@@ -1526,7 +1534,7 @@ func lambdaURLOriginsYAML(c FixContext, lists, indent string) string {
 	if lists != lambdaURLReplaceStar {
 		return " [" + c.quotedOrigins() + "]"
 	}
-	return "\n" + indent + "# " + lambdaURLOthersSlot + "\n" + strings.TrimRight(yamlList(c.allowListOrigins(), indent), "\n")
+	return "\n" + indent + "# " + hashLines(lambdaURLOthersSlot, indent) + "\n" + strings.TrimRight(yamlList(c.allowListOrigins(), indent), "\n")
 }
 
 // lambdaURLOriginsHCL is lambdaURLOriginsYAML for Terraform.
@@ -1534,7 +1542,7 @@ func lambdaURLOriginsHCL(c FixContext, lists string) string {
 	if lists != lambdaURLReplaceStar {
 		return "[" + c.quotedOrigins() + "]"
 	}
-	return "[\n      # " + lambdaURLOthersSlot + "\n      " + strings.Join(strings.Split(c.quotedOrigins(), ", "), ",\n      ") + ",\n    ]"
+	return "[\n      # " + hashLines(lambdaURLOthersSlot, "      ") + "\n      " + strings.Join(strings.Split(c.quotedOrigins(), ", "), ",\n      ") + ",\n    ]"
 }
 
 // cfnGatewayResponses are the AWS::ApiGateway::GatewayResponse resources

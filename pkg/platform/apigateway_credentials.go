@@ -211,6 +211,7 @@ func gatewayResponsesOriginCLI(c FixContext) string {
 const lambdaURLBeside = "If the function's code returns Access-Control-Allow-Origin itself, remove it there: the URL adds its own headers beside the function's, not in their place, and the browser refuses two values."
 
 func lambdaURLWildcardNote(mark string) string {
-	return mark + " AllowOrigins [\"*\"] answers every page that sends no cookies, none that does: list in its place\n" +
-		mark + " every origin that calls the URL (one left out is refused), with AllowCredentials true.\n"
+	return mark + " AllowOrigins [\"*\"] answers every page that sends no cookies, none\n" +
+		mark + " that does: list in its place every origin that calls the URL (one\n" +
+		mark + " left out is refused), with AllowCredentials true.\n"
 }
