@@ -674,7 +674,7 @@ func httpAPICauses(a *analysis) []cors.Finding {
 		}
 		if severalAllowOrigins(r.resp) {
 			out = append(out, a.finding(CodeHTTPAPIDuplicate, idHTTPAPI, r.step, true,
-				"the "+r.step+" answer carries Access-Control-Allow-Origin more than once. An HTTP API with a CORS configuration ignores the backend's CORS headers and sends its own, once; so this API has no CORS configuration, and the backend sends the header twice (a Lambda returning it in both headers and multiValueHeaders, two CORS middlewares), or a response parameter mapping or a layer in front adds a second one",
+				"the answer to the "+stepWords(r.step)+" carries Access-Control-Allow-Origin more than once. An HTTP API with a CORS configuration ignores the backend's CORS headers and sends its own, once; so this API has no CORS configuration, and the backend sends the header twice (a Lambda returning it in both headers and multiValueHeaders, two CORS middlewares), or a response parameter mapping or a layer in front adds a second one",
 				"Configure CORS on HTTP API "+c.APIID+" for "+c.Origin+", with every origin the backend allows today: API Gateway then answers the preflights and replaces the backend's CORS headers with its own, once. Or have the backend send the header once, and drop any response parameter mapping that appends it."))
 		}
 	}
@@ -750,7 +750,7 @@ func lambdaURLCauses(a *analysis) []cors.Finding {
 	// or a layer's in front, not the Cors beside the function's.
 	if r := a.obs.final(); r != nil && r.resp != nil && severalAllowOrigins(r.resp) {
 		return []cors.Finding{a.finding(CodeLambdaURLDuplicate, idLambdaURL, r.step, true,
-			"the function URL's "+r.step+" answer carries Access-Control-Allow-Origin twice: a Cors configured on the URL adds its headers to the function's answers beside the function's own, not in their place, so a function that returns the header too sends it twice (a layer in front, such as a CloudFront response headers policy, can add one as well)",
+			"the function URL's answer to the "+stepWords(r.step)+" carries Access-Control-Allow-Origin twice: a Cors configured on the URL adds its headers to the function's answers beside the function's own, not in their place, so a function that returns the header too sends it twice (a layer in front, such as a CloudFront response headers policy, can add one as well)",
 			"Keep the URL's Cors and remove Access-Control-Allow-Origin, and the other Access-Control-* headers the Cors sets, from the function's responses; or delete the URL's Cors and let the function answer CORS, OPTIONS included.")}
 	}
 	if r := a.firstBlockedWithoutACAO(); r != nil {

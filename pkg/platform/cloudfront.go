@@ -367,7 +367,7 @@ func cloudFrontCauses(a *analysis) []cors.Finding {
 			how = "CloudFront did not forward the Origin header to S3 (S3 adds CORS headers only when it sees Origin), so the cache holds the answer without them"
 		}
 		out = append(out, a.finding(CodeCloudFrontCache, idCloudFront, r.step, true,
-			"CloudFront served the "+r.step+" and "+what+": "+how+". The cache key of the behavior does not include Origin",
+			"CloudFront served the "+stepWords(r.step)+" and "+what+": "+how+". The cache key of the behavior does not include Origin",
 			"Attach the CORS-S3Origin (S3) or CORS-CustomOrigin origin request policy and a cache policy keyed on Origin, or a response headers policy allowing "+a.fixContext().originsSaid()+"; then invalidate the cache."))
 		break
 	}

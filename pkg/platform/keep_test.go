@@ -491,7 +491,24 @@ func TestLearnedOriginsReachTheFix(t *testing.T) {
 			if !strings.Contains(c.Fix, prodOrigin) {
 				t.Errorf("the fix does not keep %s:\n%s", prodOrigin, c.Fix)
 			}
+			if tt.code == CodeCloudFrontCache && !strings.Contains(c.Message, "served the request and") {
+				t.Errorf("the message names the step by its code name, not in words: %s", c.Message)
+			}
 		})
+	}
+}
+
+// TestStepWords: a step named in a sentence reads as prose ("the redirect
+// 1 answer" read as a typo).
+func TestStepWords(t *testing.T) {
+	for step, want := range map[string]string{
+		"preflight":  "preflight",
+		"actual":     "request",
+		"redirect 1": "request after redirect 1",
+	} {
+		if got := stepWords(step); got != want {
+			t.Errorf("stepWords(%q) = %q, want %q", step, got, want)
+		}
 	}
 }
 
