@@ -45,10 +45,13 @@ func init() {
 		fixBuilder{FormatConsole, "API Gateway console", func(c FixContext) string {
 			c.Credentials = true
 			return fmt.Sprintf(`1. API Gateway console → APIs → %s → Gateway responses.
-2. Select Default 4XX → Edit → Response headers: Access-Control-Allow-Origin '*' becomes '%s'
-   (quotes included); add Access-Control-Allow-Credentials = 'true'. The other headers, the status
-   code and the templates stay. Save.
-3. Do the same for Default 5XX%s (one mapping another origin than '*' answers another page: keep it).
+2. Select Default 4XX → Edit → Response headers:
+   Access-Control-Allow-Origin '*' becomes
+   '%s' (quotes included); add
+   Access-Control-Allow-Credentials = 'true'. The other headers, the
+   status code and the templates stay. Save.
+3. Do the same for Default 5XX%s (one mapping another origin than '*'
+   answers another page: keep it).
 4. Resources → Deploy API → stage %s.
 %s`, c.APIID, c.Origin, typesSuffix(c), c.Stage, gatewayResponseOneOrigin(""))
 		}},
@@ -170,15 +173,22 @@ func (a *analysis) lambdaEvidence(r *response) string {
 
 // gatewayResponseOneOrigin: a gateway response maps one static value.
 func gatewayResponseOneOrigin(mark string) string {
-	return mark + "A gateway response holds one origin: where several origins send credentials, the others get\n" +
-		mark + "a CORS error in place of the gateway's status. Never map method.request.header.Origin there: it\n" +
-		mark + "would answer every origin, an attacker's page too, with credentials allowed.\n"
+	return mark + "A gateway response holds one origin: where several origins send\n" +
+		mark + "credentials, the others get a CORS error in place of the gateway's\n" +
+		mark + "status. Never map method.request.header.Origin there: it would\n" +
+		mark + "answer every origin, an attacker's page too, with credentials\n" +
+		mark + "allowed.\n"
 }
 
 // gatewayResponsesWildcardKept is gatewayResponsesKept for responses that
 // map '*' today: that one value changes, the rest of each stays.
 func gatewayResponsesWildcardKept(c FixContext, mark string) string {
-	return fmt.Sprintf("%[1]s In the %[2]s responses you have:\n%[1]s Access-Control-Allow-Origin '*' becomes the page's origin and Access-Control-Allow-Credentials\n%[1]s 'true' is added; their other headers, status code and templates stay (a second definition\n%[1]s of a type replaces the first).\n%[3]s",
+	return fmt.Sprintf("%[1]s In the %[2]s responses you have:\n"+
+		"%[1]s Access-Control-Allow-Origin '*' becomes the page's origin and\n"+
+		"%[1]s Access-Control-Allow-Credentials 'true' is added; their other\n"+
+		"%[1]s headers, status code and templates stay (a second definition of a\n"+
+		"%[1]s type replaces the first).\n"+
+		"%[3]s",
 		mark, strings.Join(gatewayTypes(c), " and "), gatewayResponseOneOrigin(mark+" "))
 }
 
@@ -195,7 +205,8 @@ func gatewayResponsesOriginCLI(c FixContext) string {
 # '*' (or none) becomes the page's origin, and
 # Access-Control-Allow-Credentials 'true' is
 # added where missing; update changes only these
-# (put would replace the whole response); another origin mapped there today stays`,
+# (put would replace the whole response); another origin mapped
+# there today stays`,
 		"--arg origin "+shQuote("'"+c.Origin+"'")+" "+shQuote(inlineJQ(jqGatewayResponseOrigin)),
 		"answers another origin with credentials already: kept") + "\n" + gatewayResponseOneOrigin("# ")
 }

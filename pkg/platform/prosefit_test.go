@@ -108,7 +108,7 @@ var proseNotYet = map[string]string{
 	"apigw-cors-only-on-options":                   "aws-cli console lambda openapi",
 	"apigw-forbidden-before-routing":               "aws-cli console",
 	"apigw-gateway-responses-no-cors":              "aws-cli cloudformation",
-	"apigw-gateway-responses-wildcard-credentials": "aws-cli cdk cloudformation console sam serverless terraform",
+	"apigw-gateway-responses-wildcard-credentials": "aws-cli cloudformation",
 	"apigw-http-api-cors-not-configured":           "cdk cloudformation openapi sam serverless terraform",
 	"apigw-http-api-duplicate-cors":                "aws-cli express",
 	"apigw-integration-no-cors":                    "aws-cli console lambda openapi",
