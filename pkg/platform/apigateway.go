@@ -1934,9 +1934,12 @@ func echoTemplateFor(c FixContext, lead string) string {
 
 // mockActualNote says the other methods' answers need the same headers.
 func mockActualNote(c FixContext, mark string) string {
-	return fmt.Sprintf(`%[1]s The %[2]s answers need Access-Control-Allow-Origin: %[3]s and Access-Control-Allow-Credentials: true
-%[1]s too: with a Lambda proxy integration from the function (--fix-format lambda); with a non-proxy
-%[1]s integration mapped in the %[2]s method's responses as in the OPTIONS method's.
+	return fmt.Sprintf(`%[1]s The %[2]s answers need Access-Control-Allow-Origin:
+%[1]s %[3]s and
+%[1]s Access-Control-Allow-Credentials: true too: with a Lambda proxy
+%[1]s integration from the function (--fix-format lambda); with a
+%[1]s non-proxy integration mapped in the %[2]s method's responses as in
+%[1]s the OPTIONS method's.
 `, mark, c.Method, c.Origin)
 }
 

@@ -73,7 +73,7 @@ func (c FixContext) existingSlot() string {
 	if !c.Existing {
 		return ""
 	}
-	return "the origins your CORS configuration allows today stay in this list"
+	return "the origins your CORS configuration allows today\nstay in this list"
 }
 
 // jsOrigins is the origin array's items for JavaScript: the origins known
@@ -100,7 +100,7 @@ func (c FixContext) quotedOrigins() string { return quoteList(c.allowListOrigins
 func (c FixContext) yamlOrigins(indent string) string {
 	out := yamlList(c.allowListOrigins(), indent)
 	if s := c.existingSlot(); s != "" {
-		out = indent + "# " + s + "\n" + out
+		out = c.slotComment(indent, "#") + out
 	}
 	return out
 }
@@ -109,7 +109,7 @@ func (c FixContext) yamlOrigins(indent string) string {
 // start with mark ("" when there is no slot to keep).
 func (c FixContext) slotComment(indent, mark string) string {
 	if s := c.existingSlot(); s != "" {
-		return fmt.Sprintf("%s%s %s\n", indent, mark, s)
+		return fmt.Sprintf("%s%s %s\n", indent, mark, strings.ReplaceAll(s, "\n", "\n"+indent+mark+" "))
 	}
 	return ""
 }
