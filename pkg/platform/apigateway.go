@@ -930,8 +930,9 @@ func init() {
 3. Deploy API → stage %s. Nothing changes until the stage is redeployed.`, c.APIID, c.safeResource(), c.methodList(", "), c.Origin, c.headerList(","), c.Stage)
 		}},
 		fixBuilder{FormatAWSCLI, "add an OPTIONS method with a MOCK integration, then redeploy", func(c FixContext) string {
-			return optionsMockCLI(c, `  # An OPTIONS method already there (not deployed yet) is kept: putting it
-  # again would replace its integration and the origins it allows.
+			return optionsMockCLI(c, `  # An OPTIONS method already there (not deployed yet) is kept:
+  # putting it again would replace its integration and the origins it
+  # allows.
   echo "OPTIONS exists on the resource: kept; deploying it" >&2`)
 		}},
 		fixBuilder{FormatCloudFormation, "an OPTIONS method with a MOCK integration (add a new AWS::ApiGateway::Deployment to redeploy)", func(c FixContext) string {
@@ -1117,7 +1118,8 @@ aws apigateway get-stage --rest-api-id %s --stage-name %s --query webAclArn`, cu
 ` + cfnOptionsMethod(c)
 		}},
 		fixBuilder{FormatSAM, "keep the default authorizer and API key off the CORS preflight", func(c FixContext) string {
-			return "# The Auth lines are the fix: the Cors you have stays as it is (these values only if it has none).\n" +
+			return "# The Auth lines are the fix: the Cors you have stays as it is (these\n" +
+				"# values only if it has none).\n" +
 				samAPI(c, fmt.Sprintf(`      Cors:
         AllowOrigin: "'%s'"
         AllowHeaders: "'%s'"
@@ -1366,7 +1368,8 @@ return {
 			return `// one cors() for the app, registered once
 // and first (your existing options);
 app.use(cors(corsOptions));
-// then no second cors() on a router, and no res.header/res.append('Access-Control-Allow-Origin', ...)`
+// then no second cors() on a router, and no
+// res.header/res.append('Access-Control-Allow-Origin', ...)`
 		}},
 	)
 

@@ -62,7 +62,8 @@ func init() {
 			"# operations (a second paths key would replace the first, with every route in it).\n" + openAPIOptions(c)
 	}})
 	addFixes(CodeAPIGWAuthOnOptions, fixBuilder{FormatOpenAPI, "the options operation without security (API Gateway OpenAPI)", func(c FixContext) string {
-		return "# the options operation you have: add security: [] to it; its responses and integration stay\n" + openAPIOptions(c)
+		return "# the options operation you have: add security: [] to it; its\n" +
+			"# responses and integration stay\n" + openAPIOptions(c)
 	}})
 	addFixes(CodeAPIGWMockWildcardCreds, fixBuilder{FormatOpenAPI, "the options operation's MOCK responses (API Gateway OpenAPI)", func(c FixContext) string {
 		m := credentialedMock(c)

@@ -83,7 +83,8 @@ export default {
 }`
 		}},
 		fixBuilder{FormatNetlify, "_headers: Vary: Origin beside the headers you set today", func(c FixContext) string {
-			return "# a Vary your rules set already for this path: add Origin to its value (the later rule's wins)\n/*\n  Vary: Origin"
+			return "# a Vary your rules set already for this path: add Origin to its value\n" +
+				"# (the later rule's wins)\n/*\n  Vary: Origin"
 		}},
 		fixBuilder{FormatFirebase, "firebase.json: Vary: Origin beside the headers you set today (a Vary there: add Origin to it)", func(c FixContext) string {
 			return `{
