@@ -230,7 +230,8 @@ func consoleDropDefaultPort(c FixContext) string {
 	return fmt.Sprintf(`API Gateway console → the API → Resources → each method that
 answers with the header (OPTIONS, and the others) → Integration
 response → Header mappings → Access-Control-Allow-Origin:
-change '%s' to '%s'
+change '%s'
+to '%s'
 (the quotes stay; the other mappings and templates stay as they are)
 → Deploy API to the stage, or the stage keeps the old value.`, withDefaultPort(c.Origin), c.Origin)
 }
@@ -248,9 +249,10 @@ func cliDropDefaultPort(c FixContext) string {
 	}
 	return withResource(c, fmt.Sprintf(`
 %[1]s
-  # only a mapping that is '%[2]s' changes; the
-  # other headers' mappings and the templates stay as they are (another
-  # status the method answers with it takes the same command)
+  # only a mapping that is '%[2]s'
+  # changes; the other headers' mappings and the templates stay as they
+  # are (another status the method answers with it takes the same
+  # command)
   for MS in %[3]s; do
     M=${MS%%:*} S=${MS#*:}
     WAS=$(aws apigateway get-integration-response --rest-api-id "$API_ID" --resource-id "$RESOURCE_ID" --http-method "$M" --status-code "$S" --output json \
@@ -277,7 +279,8 @@ Cors:
 func cfnDropDefaultPort(c FixContext) string {
 	return fmt.Sprintf(`# in each IntegrationResponses entry (and gateway response) that maps
 # the header: only this value changes; the other mappings and
-# templates stay as they are. It was "'%s'":
+# templates stay as they are. It was
+# "'%s'":
 ResponseParameters:
   method.response.header.Access-Control-Allow-Origin: "'%s'"`, withDefaultPort(c.Origin), c.Origin)
 }

@@ -103,7 +103,6 @@ var proseAllowed = []struct{ prefix, why string }{
 var proseNotYet = map[string]string{
 	"alb-error-page-no-cors":                       "console",
 	"allow-list":                                   "console lambda spring",
-	"allow-origin-default-port":                    "aws-cli cloudformation console",
 	"apigw-auth-on-options":                        "aws-cli serverless",
 	"apigw-cors-only-on-options":                   "aws-cli console lambda openapi",
 	"apigw-forbidden-before-routing":               "aws-cli console",
