@@ -342,9 +342,9 @@ func withCORS(next http.Handler) http.Handler {
 // addIfMissing says what to add to the moved configuration if the page's
 // origin, method or headers are not in it yet.
 func (c FixContext) addIfMissing(mark, where string) string {
-	return fmt.Sprintf("%[1]s if %[2]s is not in %[3]s yet,\n"+
-		"%[1]s add it there (keep the others), and %[4]s and %[5]s\n"+
-		"%[1]s if you list methods and headers", mark, c.Origin, where, c.Method, c.headerList(", "))
+	return fmt.Sprintf("%[1]s if %[2]s is not in %[3]s\n"+
+		"%[1]s yet, add it there (keep the others), and %[4]s and\n"+
+		"%[1]s %[5]s if you list methods and headers", mark, c.Origin, where, c.Method, c.headerList(", "))
 }
 
 func expressMoveFirst(c FixContext) string {

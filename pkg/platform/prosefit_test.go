@@ -128,7 +128,7 @@ var proseNotYet = map[string]string{
 	"gcs-cors-not-configured":                      "terraform",
 	"lambda-url-cors-not-configured":               "aws-cli terraform",
 	"lambda-url-wildcard-credentials":              "aws-cli terraform",
-	"middleware-order-auth-before-cors":            "aspnet express go spring",
+	"middleware-order-auth-before-cors":            "aspnet",
 	"nginx-cors-headers-missing":                   "nginx",
 	"s3-cors-not-enabled":                          "sam",
 	"s3-cors-rule-mismatch":                        "sam",
