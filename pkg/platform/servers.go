@@ -672,7 +672,12 @@ func nginxAppTwice(a *analysis) []cors.Finding {
 				msg+fmt.Sprintf("Only nginx's allows this page%s: the application's does not, so taking nginx's lines out would not help. Hiding the application's copy in nginx leaves nginx's alone; other origins that got the application's value then get none (list them in nginx's allow-list if they need one)", with),
 				fmt.Sprintf("Hide the application's %s in the nginx location that passes requests to it (proxy_hide_header), and give nginx's CORS add_header lines `always`, so the application's error answers carry nginx's. Or correct %s's CORS configuration and take nginx's lines out.", names, appName))}
 		}
-		why := fmt.Sprintf("The application's value allows this page on its own%s, and the application answers its errors with it too%s: nginx's copy is the one to take away. Hiding the application's instead (proxy_hide_header) would leave nginx's %s", with, errNote, show(vals[1]))
+		// Only an error answer seen with the application's value alone
+		// shows that it answers its errors too.
+		if errNote != "" {
+			errNote = ", and the application answers its errors with it too" + errNote
+		}
+		why := fmt.Sprintf("The application's value allows this page on its own%s%s: nginx's copy is the one to take away. Hiding the application's instead (proxy_hide_header) would leave nginx's %s", with, errNote, show(vals[1]))
 		if !nginxOK {
 			why += ", which does not allow this page"
 		} else if errNote != "" {
